@@ -1,0 +1,355 @@
+#include "cli_commands.h"
+
+#include "core/logging.h"
+#include "ingest/format_registry.h"
+#include "ingest/import_worker.h"
+#include "store/case_store.h"
+#include "store/case_summary.h"
+#include "store/statement.h"
+
+#include <QCommandLineParser>
+#include <QCoreApplication>
+#include <QFileInfo>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QLocale>
+
+#include <csignal>
+#include <cstdio>
+#include <optional>
+#include <unistd.h>
+
+namespace socwb::cli {
+
+namespace {
+
+void err(const QString& s) {
+    const QByteArray b = s.toUtf8();
+    std::fprintf(stderr, "%s\n", b.constData());
+}
+
+void printJson(const QJsonObject& o) {
+    const QByteArray b = QJsonDocument(o).toJson(QJsonDocument::Indented);
+    std::fwrite(b.constData(), 1, static_cast<size_t>(b.size()), stdout);
+    std::fflush(stdout);
+}
+
+// Parses a subcommand's arguments. Returns an exit code when the command should stop here
+// (--help printed, or a usage error reported), nullopt to go on.
+std::optional<int> parse(QCommandLineParser& p, const QString& command, const QString& summary,
+                         const QStringList& args, int minPositional, int maxPositional) {
+    p.setApplicationDescription(summary);
+    p.setSingleDashWordOptionMode(QCommandLineParser::ParseAsLongOptions);
+    const QCommandLineOption help({QStringLiteral("h"), QStringLiteral("help")}, QStringLiteral("Show this help."));
+    p.addOption(help);
+    QStringList full = args;
+    full.prepend(QStringLiteral("socwb-cli ") + command);
+    if (!p.parse(full)) {
+        err(QStringLiteral("socwb-cli %1: %2 (see --help)").arg(command, p.errorText()));
+        return Usage;
+    }
+    if (p.isSet(help)) {
+        QString text = p.helpText();
+        text.replace(QStringLiteral("socwb-cli ") + command + QStringLiteral(" [options]"),
+                     QStringLiteral("socwb-cli %1 [options]").arg(command));
+        std::fputs(text.toUtf8().constData(), stdout);
+        return Ok;
+    }
+    const int n = static_cast<int>(p.positionalArguments().size());
+    if (n < minPositional || (maxPositional >= 0 && n > maxPositional)) {
+        err(QStringLiteral("socwb-cli %1: wrong number of arguments (see --help)").arg(command));
+        return Usage;
+    }
+    return std::nullopt;
+}
+
+// Opens the case or reports why not (exit code 3).
+std::unique_ptr<CaseStore> openCase(const QString& path) {
+    try {
+        return CaseStore::open(path);
+    } catch (const CaseError& e) {
+        err(QStringLiteral("socwb-cli: %1").arg(QString::fromUtf8(e.what())));
+        return nullptr;
+    }
+}
+
+std::atomic<ImportWorker*> gInterruptTarget{nullptr};
+void onInterrupt(int) {
+    // Async-signal-safe: only an atomic store. The worker rolls back and reports "cancelled".
+    if (ImportWorker* w = gInterruptTarget.load()) {
+        w->cancelFlag().store(true);
+    }
+}
+
+QString humanBytes(int64_t n) { return QLocale::c().formattedDataSize(n, 1, QLocale::DataSizeTraditionalFormat); }
+
+} // namespace
+
+int info(const QStringList& args) {
+    QCommandLineParser p;
+    p.addPositionalArgument(QStringLiteral("CASE"), QStringLiteral("The case file (.socwb); created when missing."));
+    const QCommandLineOption json(QStringLiteral("json"), QStringLiteral("Print one JSON document on stdout."));
+    p.addOption(json);
+    if (auto rc = parse(p, QStringLiteral("info"), QStringLiteral("What a case holds: evidence, counts, hosts, time span."),
+                        args, 1, 1)) {
+        return *rc;
+    }
+    auto store = openCase(p.positionalArguments().first());
+    if (!store) {
+        return CaseUnusable;
+    }
+    const CaseSummary s = summarize(store->db());
+    if (p.isSet(json)) {
+        printJson(toJson(s));
+        return Ok;
+    }
+    QString out;
+    QTextStream ts(&out);
+    ts << "case " << store->path() << " (schema " << s.schemaVersion << ")\n";
+    ts << "evidence files: " << s.evidence.size() << "\n";
+    for (const auto& e : s.evidence) {
+        ts << "  " << QFileInfo(e.path).fileName() << "  " << e.format << "  " << e.accepted << " records, " << e.rejected
+           << " rejected, " << humanBytes(e.size) << "\n";
+    }
+    ts << "proxy events: " << s.proxy << "\ndns events: " << s.dns << "\nsysmon events: " << s.sysmon
+       << "\nprocesses: " << s.processes << "\nalerts: " << s.alerts << "\nrejected lines: " << s.rejected << "\n";
+    ts << "hosts: " << s.hosts.size() << "\n";
+    if (s.firstTs) {
+        ts << "time span: " << isoFromUs(s.firstTs) << " .. " << isoFromUs(s.lastTs) << "\n";
+    }
+    std::fputs(out.toUtf8().constData(), stdout);
+    return Ok;
+}
+
+int import(const QStringList& args) {
+    QCommandLineParser p;
+    p.addPositionalArgument(QStringLiteral("CASE"), QStringLiteral("The case file (.socwb); created when missing."));
+    p.addPositionalArgument(QStringLiteral("FILE"), QStringLiteral("Evidence files (plain or .gz)."), QStringLiteral("FILE..."));
+    const QCommandLineOption format(QStringLiteral("format"), QStringLiteral("Read every FILE as this format (see 'socwb-cli formats')."),
+                                    QStringLiteral("F"));
+    const QCommandLineOption tz(QStringLiteral("tz"), QStringLiteral("Time zone of formats that log local time (IANA name; default UTC)."),
+                                QStringLiteral("ZONE"), QStringLiteral("UTC"));
+    const QCommandLineOption mapping(QStringLiteral("mapping"), QStringLiteral("Field mapping for CSV exports (JSON file)."),
+                                     QStringLiteral("FILE"));
+    const QCommandLineOption json(QStringLiteral("json"), QStringLiteral("Print one JSON document on stdout."));
+    p.addOptions({format, tz, mapping, json});
+    if (auto rc = parse(p, QStringLiteral("import"), QStringLiteral("Import evidence files into a case."), args, 2, -1)) {
+        return *rc;
+    }
+    QStringList pos = p.positionalArguments();
+    const QString casePath = pos.takeFirst();
+    if (p.isSet(format) && !findFormat(p.value(format))) {
+        err(QStringLiteral("socwb-cli import: unknown format '%1' (see 'socwb-cli formats')").arg(p.value(format)));
+        return Usage;
+    }
+    {
+        auto store = openCase(casePath); // validate (and create) before starting the worker
+        if (!store) {
+            return CaseUnusable;
+        }
+    }
+    ImportOptions options;
+    options.format = p.value(format);
+    options.sourceTimeZone = p.value(tz);
+    options.mappingPath = p.value(mapping);
+
+    const bool tty = isatty(STDERR_FILENO) == 1;
+    ImportJob job(casePath);
+    QList<ImportResult> results;
+    QString caseFailure;
+    QObject::connect(job.worker(), &ImportWorker::progress, qApp, [tty](const ImportProgress& pr) {
+        if (!tty) {
+            return;
+        }
+        const int pct = pr.bytesTotal > 0 ? static_cast<int>(100 * pr.bytesRead / pr.bytesTotal) : 0;
+        std::fprintf(stderr, "\r[%d/%d] %s  %3d%%  %lld records  %lld rejected   ", pr.fileIndex + 1, pr.fileCount,
+                     qPrintable(QFileInfo(pr.path).fileName()), pct, static_cast<long long>(pr.records),
+                     static_cast<long long>(pr.rejects));
+    });
+    QObject::connect(job.worker(), &ImportWorker::fileFinished, qApp, [tty](const ImportResult& r) {
+        if (tty) {
+            std::fputs("\r\033[K", stderr);
+        }
+        err(r.message);
+        for (const QString& s : r.rejectSamples) {
+            err(QStringLiteral("    ") + s);
+        }
+    });
+    QObject::connect(job.worker(), &ImportWorker::failed, qApp, [&caseFailure](const QString& m) { caseFailure = m; });
+    QObject::connect(job.worker(), &ImportWorker::finished, qApp, [&results](const QList<ImportResult>& r) {
+        results = r;
+        QCoreApplication::quit();
+    });
+    gInterruptTarget.store(job.worker());
+    std::signal(SIGINT, onInterrupt);
+    std::signal(SIGTERM, onInterrupt);
+    job.start(pos, options);
+    QCoreApplication::exec();
+    job.wait();
+    gInterruptTarget.store(nullptr);
+    std::signal(SIGINT, SIG_DFL);
+    std::signal(SIGTERM, SIG_DFL);
+
+    if (!caseFailure.isEmpty()) {
+        err(QStringLiteral("socwb-cli: %1").arg(caseFailure));
+        return CaseUnusable;
+    }
+    bool anyRejected = false;
+    QJsonArray files;
+    int64_t accepted = 0, rejected = 0;
+    for (const ImportResult& r : results) {
+        anyRejected = anyRejected || r.rejected > 0 || r.status == QLatin1String("refused");
+        accepted += r.accepted;
+        rejected += r.rejected;
+        QJsonArray samples = QJsonArray::fromStringList(r.rejectSamples);
+        files.append(QJsonObject{{"path", r.path},
+                                 {"sha256", r.sha256.isEmpty() ? QJsonValue() : QJsonValue(r.sha256)},
+                                 {"format", r.format.isEmpty() ? QJsonValue() : QJsonValue(r.format)},
+                                 {"accepted", qint64(r.accepted)},
+                                 {"rejected", qint64(r.rejected)},
+                                 {"status", r.status},
+                                 {"message", r.message},
+                                 {"reject_samples", samples},
+                                 {"seconds", r.seconds}});
+    }
+    if (p.isSet(json)) {
+        printJson(QJsonObject{{"case", casePath}, {"files", files}});
+    }
+    err(QStringLiteral("%1 file(s): %2 records imported, %3 rejected").arg(results.size()).arg(accepted).arg(rejected));
+    return anyRejected ? Rejected : Ok;
+}
+
+int score(const QStringList& args) {
+    QCommandLineParser p;
+    p.addPositionalArgument(QStringLiteral("CASE"), QStringLiteral("The case file (.socwb)."));
+    const QCommandLineOption json(QStringLiteral("json"), QStringLiteral("Print one JSON document on stdout."));
+    p.addOption(json);
+    if (auto rc = parse(p, QStringLiteral("score"), QStringLiteral("Score the case's traffic for command channels."), args, 1, 1)) {
+        return *rc;
+    }
+    auto store = openCase(p.positionalArguments().first());
+    if (!store) {
+        return CaseUnusable;
+    }
+    const QString msg = QStringLiteral("the scoring engine is not part of this build yet; nothing was scored");
+    if (p.isSet(json)) {
+        printJson(QJsonObject{{"scored", false}, {"message", msg}, {"alerts", 0}});
+    }
+    err(QStringLiteral("socwb-cli score: ") + msg);
+    return Ok;
+}
+
+int alerts(const QStringList& args) {
+    QCommandLineParser p;
+    p.addPositionalArgument(QStringLiteral("CASE"), QStringLiteral("The case file (.socwb)."));
+    const QCommandLineOption format(QStringLiteral("format"), QStringLiteral("table (default), csv or json."),
+                                    QStringLiteral("F"), QStringLiteral("table"));
+    const QCommandLineOption limit(QStringLiteral("limit"), QStringLiteral("At most N alerts, highest score first."),
+                                   QStringLiteral("N"), QStringLiteral("50"));
+    p.addOptions({format, limit});
+    if (auto rc = parse(p, QStringLiteral("alerts"), QStringLiteral("List scored alerts, highest score first."), args, 1, 1)) {
+        return *rc;
+    }
+    const QString fmt = p.value(format);
+    bool ok = false;
+    const int n = p.value(limit).toInt(&ok);
+    if (!ok || n < 0 || (fmt != QLatin1String("table") && fmt != QLatin1String("csv") && fmt != QLatin1String("json"))) {
+        err(QStringLiteral("socwb-cli alerts: --format takes table, csv or json and --limit a number"));
+        return Usage;
+    }
+    auto store = openCase(p.positionalArguments().first());
+    if (!store) {
+        return CaseUnusable;
+    }
+    Statement st(store->db(),
+                 "SELECT a.id, a.score, coalesce(h.name, ''), coalesce(d.name, ''), coalesce(a.service, ''), "
+                 "coalesce(a.process_key, ''), a.first_ts, a.last_ts, coalesce(a.request_count, 0), "
+                 "coalesce(t.state, 'new'), coalesce(a.reasons, '[]') "
+                 "FROM alerts a LEFT JOIN hosts h ON h.id = a.host_id LEFT JOIN domains d ON d.id = a.domain_id "
+                 "LEFT JOIN triage t ON t.alert_id = a.id ORDER BY a.score DESC, a.id LIMIT ?");
+    st.bind(1, n);
+    QJsonArray rows;
+    while (st.step()) {
+        rows.append(QJsonObject{{"id", qint64(st.int64(0))},
+                                {"score", st.real(1)},
+                                {"host", QString::fromStdString(st.text(2))},
+                                {"destination", QString::fromStdString(st.text(3))},
+                                {"service", QString::fromStdString(st.text(4))},
+                                {"process", QString::fromStdString(st.text(5))},
+                                {"first_ts", isoFromUs(st.int64(6))},
+                                {"last_ts", isoFromUs(st.int64(7))},
+                                {"requests", qint64(st.int64(8))},
+                                {"state", QString::fromStdString(st.text(9))},
+                                {"reasons", QJsonDocument::fromJson(QByteArray::fromStdString(st.text(10))).array()}});
+    }
+    if (fmt == QLatin1String("json")) {
+        printJson(QJsonObject{{"alerts", rows}});
+        return Ok;
+    }
+    const QStringList keys{"id", "score", "host", "destination", "service", "process", "first_ts", "last_ts", "requests", "state"};
+    auto cell = [](const QJsonValue& v) { return v.isDouble() ? QString::number(v.toDouble(), 'g', 4) : v.toString(); };
+    QString out;
+    if (fmt == QLatin1String("csv")) {
+        out += keys.join(QLatin1Char(',')) + QLatin1Char('\n');
+        for (const auto& r : rows) {
+            QStringList cells;
+            for (const QString& k : keys) {
+                QString c = cell(r.toObject().value(k));
+                if (c.contains(QLatin1Char(',')) || c.contains(QLatin1Char('"')) || c.contains(QLatin1Char('\n'))) {
+                    c = QLatin1Char('"') + c.replace(QLatin1String("\""), QLatin1String("\"\"")) + QLatin1Char('"');
+                }
+                cells << c;
+            }
+            out += cells.join(QLatin1Char(',')) + QLatin1Char('\n');
+        }
+    } else {
+        if (rows.isEmpty()) {
+            err(QStringLiteral("no alerts in this case (run 'socwb-cli score CASE' first)"));
+        }
+        for (const auto& r : rows) {
+            const QJsonObject o = r.toObject();
+            out += QStringLiteral("%1  %2  %3 -> %4  %5  %6 requests  %7\n")
+                       .arg(o.value("id").toInteger(), 5)
+                       .arg(o.value("score").toDouble(), 5, 'f', 2)
+                       .arg(o.value("host").toString(), o.value("destination").toString(), o.value("process").toString())
+                       .arg(o.value("requests").toInteger())
+                       .arg(o.value("state").toString());
+        }
+    }
+    std::fputs(out.toUtf8().constData(), stdout);
+    return Ok;
+}
+
+int formats(const QStringList& args) {
+    QCommandLineParser p;
+    const QCommandLineOption json(QStringLiteral("json"), QStringLiteral("Print one JSON document on stdout."));
+    p.addOption(json);
+    if (auto rc = parse(p, QStringLiteral("formats"), QStringLiteral("The input formats socwb reads."), args, 0, 0)) {
+        return *rc;
+    }
+    QJsonArray list;
+    QString out;
+    for (const FormatInfo& f : socwb::formats()) {
+        list.append(QJsonObject{{"name", f.name}, {"kind", f.kind}, {"description", f.description}});
+        out += QStringLiteral("%1 %2 %3\n").arg(QString::fromLatin1(f.name), -14).arg(QString::fromLatin1(f.kind), -8).arg(QString::fromUtf8(f.description));
+    }
+    if (p.isSet(json)) {
+        printJson(QJsonObject{{"formats", list}});
+    } else {
+        std::fputs(out.toUtf8().constData(), stdout);
+    }
+    return Ok;
+}
+
+int generate(const QStringList& args) {
+    QCommandLineParser p;
+    p.addPositionalArgument(QStringLiteral("OUTDIR"), QStringLiteral("Where to write the evidence files and truth.json."));
+    if (auto rc = parse(p, QStringLiteral("generate"), QStringLiteral("Write a synthetic case with ground truth."), args, 1, 1)) {
+        return *rc;
+    }
+    err(QStringLiteral("socwb-cli generate: the scenario generator is not part of this build yet"));
+    return Usage;
+}
+
+} // namespace socwb::cli

@@ -1,0 +1,65 @@
+// socwb-cli: the command-line front end that tests, scripts and automation drive.
+// JSON goes to stdout as one document; human text and progress go to stderr.
+#include "cli_commands.h"
+#include "core/logging.h"
+
+#include <QCoreApplication>
+#include <QTextStream>
+
+#include <cstdio>
+#include <functional>
+#include <map>
+
+namespace {
+
+const char* kUsage = R"(usage: socwb-cli [--verbose] COMMAND [ARGS]
+
+Investigation workbench for command channels over legitimate web services (ATT&CK T1102.003).
+
+commands:
+  info CASE [--json]                        what the case holds
+  import CASE FILE... [--format F] [--tz ZONE] [--mapping FILE] [--json]
+                                            import evidence files into CASE (created when missing)
+  score CASE [--json]                       run the scoring engine
+  alerts CASE [--format table|csv|json] [--limit N]
+                                            list scored alerts
+  formats [--json]                          the input formats socwb reads
+  generate OUTDIR [--seed N] ...            write a synthetic case with ground truth
+
+exit codes: 0 ok, 1 some input was rejected, 2 usage error, 3 the case file is unusable.
+Run 'socwb-cli COMMAND --help' for a command's options.
+)";
+
+} // namespace
+
+int main(int argc, char** argv) {
+    QCoreApplication app(argc, argv);
+    QCoreApplication::setApplicationName(QStringLiteral("socwb"));
+    QCoreApplication::setApplicationVersion(QStringLiteral(SOCWB_VERSION));
+
+    QStringList args = app.arguments().mid(1);
+    const bool verbose = args.removeAll(QStringLiteral("--verbose")) > 0;
+    socwb::log::init(verbose);
+
+    if (args.isEmpty() || args.first() == QLatin1String("--help") || args.first() == QLatin1String("-h") ||
+        args.first() == QLatin1String("help")) {
+        std::fputs(kUsage, args.isEmpty() ? stderr : stdout);
+        return args.isEmpty() ? socwb::cli::Usage : socwb::cli::Ok;
+    }
+    if (args.first() == QLatin1String("--version")) {
+        std::printf("socwb-cli %s\n", SOCWB_VERSION);
+        return 0;
+    }
+    const std::map<QString, std::function<int(const QStringList&)>> commands{
+        {QStringLiteral("info"), socwb::cli::info},       {QStringLiteral("import"), socwb::cli::import},
+        {QStringLiteral("score"), socwb::cli::score},     {QStringLiteral("alerts"), socwb::cli::alerts},
+        {QStringLiteral("formats"), socwb::cli::formats}, {QStringLiteral("generate"), socwb::cli::generate},
+    };
+    const QString name = args.takeFirst();
+    const auto it = commands.find(name);
+    if (it == commands.end()) {
+        std::fprintf(stderr, "socwb-cli: unknown command '%s'\n\n%s", qPrintable(name), kUsage);
+        return socwb::cli::Usage;
+    }
+    return it->second(args);
+}

@@ -1,0 +1,63 @@
+// Writes parsed records into a case with prepared statements, inside the importer's transaction.
+// Client addresses become hosts and host names become interned domains (with their registrable
+// and service domains from the PSL), each looked up once per import, not once per row.
+#pragma once
+
+#include "domain_names.h"
+#include "record_sink.h"
+#include "store/statement.h"
+
+#include <sqlite3.h>
+
+#include <cstdint>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+namespace socwb {
+
+class CaseWriter : public RecordSink {
+public:
+    static constexpr size_t kMaxRawReject = 4096;
+
+    CaseWriter(sqlite3* db, int64_t evidenceId);
+
+    void proxy(const ProxyRecord& r) override;
+    void dns(const DnsRecord& r) override;
+    void asset(const AssetRecord& r) override;
+    void reject(SourcePos pos, std::string_view reason, std::string_view raw) override;
+
+    // Writes what was kept in memory (address first/last times). Call before commit.
+    void finish();
+
+    int64_t accepted() const { return accepted_; }
+    int64_t rejected() const { return rejected_; }
+    // The first few rejects, for the user's report: "line 17: squid: bytes is not a number".
+    const std::vector<std::string>& rejectSamples() const { return rejectSamples_; }
+
+private:
+    struct HostSeen {
+        int64_t hostId = 0;
+        int64_t first = INT64_MAX;
+        int64_t last = INT64_MIN;
+    };
+    int64_t hostFor(std::string_view ip, int64_t ts);
+    int64_t domainFor(std::string_view host);
+
+    sqlite3* db_;
+    int64_t evidenceId_;
+    DomainNames names_;
+    Statement insertProxy_;
+    Statement insertDns_;
+    Statement insertReject_;
+    Statement insertHost_;
+    Statement insertDomain_;
+    std::unordered_map<std::string, HostSeen> hosts_;
+    std::unordered_map<std::string, int64_t> domains_;
+    std::string key_;
+    int64_t accepted_ = 0;
+    int64_t rejected_ = 0;
+    std::vector<std::string> rejectSamples_;
+};
+
+} // namespace socwb

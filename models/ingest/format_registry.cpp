@@ -1,0 +1,59 @@
+#include "format_registry.h"
+
+#include "parsers/assets_parser.h"
+#include "parsers/squid_parser.h"
+
+namespace socwb {
+
+namespace {
+template <class P>
+std::unique_ptr<Parser> make(const ParserOptions& o) {
+    return std::make_unique<P>(o);
+}
+} // namespace
+
+const std::vector<FormatInfo>& formats() {
+    static const std::vector<FormatInfo> kFormats{
+        {"squid", "proxy", "Squid native access.log (also TCP_TUNNEL CONNECT and ssl-bump lines)",
+         &SquidParser::sniff, &make<SquidParser>},
+        {"assets", "assets", "Asset inventory CSV: ip,hostname,role,owner", &AssetsParser::sniff,
+         &make<AssetsParser>},
+    };
+    return kFormats;
+}
+
+const FormatInfo* findFormat(const QString& name) {
+    for (const auto& f : formats()) {
+        if (name == QLatin1String(f.name)) {
+            return &f;
+        }
+    }
+    return nullptr;
+}
+
+Detection detectFormat(const SniffSample& sample) {
+    Detection d;
+    QStringList tried;
+    int best = 0;
+    for (const auto& f : formats()) {
+        tried << QString::fromLatin1(f.name);
+        if (sample.empty || sample.binary) {
+            continue;
+        }
+        const int score = f.sniff(sample);
+        if (score > best) {
+            best = score;
+            d.format = &f;
+        }
+    }
+    if (best < 50) {
+        d.format = nullptr;
+        const QString what = sample.empty    ? QStringLiteral("the file is empty")
+                             : sample.binary ? QStringLiteral("the file holds binary data")
+                                             : QStringLiteral("no format recognised its first lines");
+        d.reason = QStringLiteral("%1; formats tried: %2").arg(what, tried.join(QStringLiteral(", ")));
+    }
+    return d;
+}
+
+} // namespace socwb

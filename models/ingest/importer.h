@@ -1,0 +1,66 @@
+// Imports one evidence file into a case, synchronously, in the caller's thread and on the
+// caller's connection: detect (or take) the format, hash, parse into the case in one transaction,
+// rebuild indexes, record the evidence row and an audit entry. Cancel rolls everything back.
+#pragma once
+
+#include <QMetaType>
+#include <QString>
+#include <QStringList>
+
+#include <atomic>
+#include <cstdint>
+#include <functional>
+
+namespace socwb {
+
+class CaseStore;
+
+struct ImportOptions {
+    QString format;                                  // empty: detect from content
+    QString sourceTimeZone = QStringLiteral("UTC");  // for formats that log local time
+    QString mappingPath;                             // CSV field mapping (file or resource)
+};
+
+struct ImportProgress {
+    QString path;
+    int fileIndex = 0;
+    int fileCount = 1;
+    int64_t bytesRead = 0;
+    int64_t bytesTotal = 0;
+    int64_t records = 0;
+    int64_t rejects = 0;
+};
+
+struct ImportResult {
+    QString path;
+    QString sha256;
+    QString format;
+    QString status;   // imported, skipped-duplicate, refused, cancelled
+    QString message;  // one line for the user
+    int64_t accepted = 0;
+    int64_t rejected = 0;
+    QStringList rejectSamples;
+    int64_t evidenceId = 0;
+    double seconds = 0;
+};
+
+class Importer {
+public:
+    using ProgressFn = std::function<void(const ImportProgress&)>;
+
+    explicit Importer(CaseStore& store) : store_(store) {}
+    // progress is called at most about ten times a second; cancel is polled while parsing.
+    ImportResult importFile(const QString& path, const ImportOptions& options, const ProgressFn& progress,
+                            const std::atomic<bool>& cancel, int fileIndex = 0, int fileCount = 1);
+
+private:
+    CaseStore& store_;
+};
+
+QString sha256OfFile(const QString& path);
+
+} // namespace socwb
+
+Q_DECLARE_METATYPE(socwb::ImportOptions)
+Q_DECLARE_METATYPE(socwb::ImportProgress)
+Q_DECLARE_METATYPE(socwb::ImportResult)

@@ -1,0 +1,69 @@
+// Streams a file line by line with bounded memory, gzip or plain (zlib reads both), keeping each
+// line's number and byte offset for provenance. A line longer than kMaxLine is handed over cut to
+// that bound and flagged, and the rest of it is skipped: a 10 MB line costs no more than 1 MiB.
+#pragma once
+
+#include "records.h"
+
+#include <QString>
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace socwb {
+
+struct Line {
+    std::string_view text;  // without the line end (\n or \r\n)
+    SourcePos pos;
+    int64_t fullLength = 0; // bytes of the whole line, larger than text.size() when overlong
+    bool overlong = false;
+};
+
+class InputReader {
+public:
+    static constexpr size_t kMaxLine = 1u << 20;
+
+    // Throws std::runtime_error with a readable message when the file cannot be opened.
+    explicit InputReader(const QString& path);
+    ~InputReader();
+    InputReader(const InputReader&) = delete;
+    InputReader& operator=(const InputReader&) = delete;
+
+    bool next(Line& line);
+    // Raw (compressed) bytes consumed so far and the file's size: progress in the user's terms.
+    int64_t rawBytesRead() const;
+    int64_t rawSize() const { return rawSize_; }
+    bool compressed() const { return compressed_; }
+    // Set when the stream ended early (a truncated gzip member) or a read failed.
+    const QString& error() const { return error_; }
+
+private:
+    bool fill();
+
+    void* gz_ = nullptr;
+    std::vector<char> buf_;
+    size_t begin_ = 0;
+    size_t end_ = 0;
+    bool eof_ = false;
+    bool compressed_ = false;
+    int64_t rawSize_ = 0;
+    int64_t offset_ = 0; // decompressed offset of buf_[begin_]
+    int64_t lineNo_ = 0;
+    std::string overlongHead_;
+    QString error_;
+};
+
+// What format detection looks at: the first 64 KiB (decompressed) and the lines in it.
+struct SniffSample {
+    QString fileName;
+    std::string head;
+    std::vector<std::string_view> lines; // up to 64 lines, line ends stripped, blank lines kept
+    bool binary = false;                 // NUL bytes or mostly control characters
+    bool empty = false;
+};
+
+SniffSample readSniffSample(const QString& path);
+
+} // namespace socwb

@@ -1,0 +1,22 @@
+// Where parsers put what they read. The case writer implements it for real imports; tests use a
+// collecting sink. Parsers know nothing of SQLite.
+#pragma once
+
+#include "records.h"
+
+#include <string_view>
+
+namespace socwb {
+
+class RecordSink {
+public:
+    virtual ~RecordSink() = default;
+    virtual void proxy(const ProxyRecord& r) = 0;
+    virtual void dns(const DnsRecord& r) = 0;
+    virtual void asset(const AssetRecord& r) = 0;
+    // A line or record that could not be read: kept with its position, a reason a person
+    // understands ("status is not a number: 'abc'"), and the raw bytes (cut by the sink).
+    virtual void reject(SourcePos pos, std::string_view reason, std::string_view raw) = 0;
+};
+
+} // namespace socwb

@@ -1,0 +1,517 @@
+#include "text_util.h"
+
+#include <QDateTime>
+
+#include <charconv>
+#include <cstring>
+
+namespace socwb {
+
+bool isBlank(std::string_view s) {
+    for (char c : s) {
+        if (c != ' ' && c != '\t' && c != '\r') {
+            return false;
+        }
+    }
+    return true;
+}
+
+std::string_view trim(std::string_view s) {
+    while (!s.empty() && (s.front() == ' ' || s.front() == '\t' || s.front() == '\r')) {
+        s.remove_prefix(1);
+    }
+    while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) {
+        s.remove_suffix(1);
+    }
+    return s;
+}
+
+namespace {
+// Length of the valid UTF-8 sequence at p (1..4), or 0 when it is not valid.
+size_t utf8SeqLen(const unsigned char* p, size_t n) {
+    const unsigned char c = p[0];
+    if (c < 0x80) {
+        return 1;
+    }
+    size_t len = 0;
+    uint32_t cp = 0;
+    if ((c & 0xE0) == 0xC0) {
+        len = 2;
+        cp = c & 0x1F;
+    } else if ((c & 0xF0) == 0xE0) {
+        len = 3;
+        cp = c & 0x0F;
+    } else if ((c & 0xF8) == 0xF0) {
+        len = 4;
+        cp = c & 0x07;
+    } else {
+        return 0;
+    }
+    if (n < len) {
+        return 0;
+    }
+    for (size_t i = 1; i < len; ++i) {
+        if ((p[i] & 0xC0) != 0x80) {
+            return 0;
+        }
+        cp = (cp << 6) | (p[i] & 0x3F);
+    }
+    // Overlong encodings, surrogates and values past U+10FFFF are not valid UTF-8.
+    if ((len == 2 && cp < 0x80) || (len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) ||
+        cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) {
+        return 0;
+    }
+    return len;
+}
+} // namespace
+
+bool isValidUtf8(std::string_view s) {
+    const auto* p = reinterpret_cast<const unsigned char*>(s.data());
+    size_t n = s.size();
+    size_t i = 0;
+    while (i < n) {
+        // ASCII fast path, eight bytes at a time.
+        if (i + 8 <= n) {
+            uint64_t w;
+            std::memcpy(&w, p + i, 8);
+            if ((w & 0x8080808080808080ULL) == 0) {
+                i += 8;
+                continue;
+            }
+        }
+        const size_t len = utf8SeqLen(p + i, n - i);
+        if (len == 0) {
+            return false;
+        }
+        i += len;
+    }
+    return true;
+}
+
+void escapeInvalidUtf8(std::string_view s, std::string& out) {
+    static const char* kHex = "0123456789ABCDEF";
+    out.clear();
+    const auto* p = reinterpret_cast<const unsigned char*>(s.data());
+    size_t i = 0;
+    while (i < s.size()) {
+        const size_t len = utf8SeqLen(p + i, s.size() - i);
+        if (len == 0) {
+            out += "\\x";
+            out += kHex[p[i] >> 4];
+            out += kHex[p[i] & 0xF];
+            ++i;
+        } else {
+            out.append(s.data() + i, len);
+            i += len;
+        }
+    }
+}
+
+void splitOn(std::string_view s, char sep, std::vector<std::string_view>& out) {
+    out.clear();
+    size_t start = 0;
+    for (;;) {
+        const size_t p = s.find(sep, start);
+        if (p == std::string_view::npos) {
+            out.push_back(s.substr(start));
+            return;
+        }
+        out.push_back(s.substr(start, p - start));
+        start = p + 1;
+    }
+}
+
+void splitWhitespace(std::string_view s, std::vector<std::string_view>& out) {
+    out.clear();
+    size_t i = 0;
+    const size_t n = s.size();
+    while (i < n) {
+        while (i < n && (s[i] == ' ' || s[i] == '\t')) {
+            ++i;
+        }
+        if (i >= n) {
+            break;
+        }
+        const size_t b = i;
+        while (i < n && s[i] != ' ' && s[i] != '\t') {
+            ++i;
+        }
+        out.push_back(s.substr(b, i - b));
+    }
+}
+
+bool splitQuoted(std::string_view s, std::vector<std::string_view>& out) {
+    out.clear();
+    size_t i = 0;
+    const size_t n = s.size();
+    while (i < n) {
+        while (i < n && (s[i] == ' ' || s[i] == '\t')) {
+            ++i;
+        }
+        if (i >= n) {
+            break;
+        }
+        const char open = s[i];
+        if (open == '"' || open == '[') {
+            const char close = open == '"' ? '"' : ']';
+            size_t j = i + 1;
+            while (j < n && s[j] != close) {
+                if (s[j] == '\\' && open == '"' && j + 1 < n) {
+                    ++j; // an escaped quote inside a quoted field
+                }
+                ++j;
+            }
+            if (j >= n) {
+                return false; // unterminated
+            }
+            out.push_back(s.substr(i + 1, j - i - 1));
+            i = j + 1;
+        } else {
+            const size_t b = i;
+            while (i < n && s[i] != ' ' && s[i] != '\t') {
+                ++i;
+            }
+            out.push_back(s.substr(b, i - b));
+        }
+    }
+    return true;
+}
+
+bool splitCsv(std::string_view s, char sep, std::vector<std::string_view>& out, std::string& scratch) {
+    out.clear();
+    scratch.clear();
+    // Unescaped quoted fields are appended to scratch; reserve so views into it stay valid.
+    scratch.reserve(s.size());
+    size_t i = 0;
+    const size_t n = s.size();
+    for (;;) {
+        if (i < n && s[i] == '"') {
+            const size_t begin = scratch.size();
+            size_t j = i + 1;
+            bool closed = false;
+            while (j < n) {
+                if (s[j] == '"') {
+                    if (j + 1 < n && s[j + 1] == '"') {
+                        scratch += '"';
+                        j += 2;
+                        continue;
+                    }
+                    closed = true;
+                    break;
+                }
+                scratch += s[j++];
+            }
+            if (!closed) {
+                return false;
+            }
+            out.push_back(std::string_view(scratch).substr(begin));
+            i = j + 1;
+            while (i < n && s[i] != sep) {
+                ++i; // tolerate stray characters after the closing quote
+            }
+        } else {
+            const size_t p = s.find(sep, i);
+            out.push_back(s.substr(i, p == std::string_view::npos ? std::string_view::npos : p - i));
+            i = p == std::string_view::npos ? n : p;
+        }
+        if (i >= n) {
+            return true;
+        }
+        ++i; // skip the separator
+        if (i == n) {
+            out.push_back({});
+            return true;
+        }
+    }
+}
+
+bool parseInt(std::string_view s, int64_t& out) {
+    if (!s.empty() && s.front() == '+') {
+        s.remove_prefix(1);
+    }
+    const auto r = std::from_chars(s.data(), s.data() + s.size(), out);
+    return r.ec == std::errc() && r.ptr == s.data() + s.size() && !s.empty();
+}
+
+bool parseInt(std::string_view s, int& out) {
+    int64_t v = 0;
+    if (!parseInt(s, v) || v < INT32_MIN || v > INT32_MAX) {
+        return false;
+    }
+    out = static_cast<int>(v);
+    return true;
+}
+
+bool parseEpochSeconds(std::string_view s, int64_t& us) {
+    const size_t dot = s.find('.');
+    int64_t secs = 0;
+    if (!parseInt(s.substr(0, dot), secs)) {
+        return false;
+    }
+    int64_t frac = 0;
+    if (dot != std::string_view::npos) {
+        std::string_view f = s.substr(dot + 1);
+        if (f.empty()) {
+            return false;
+        }
+        int digits = 0;
+        for (char c : f) {
+            if (c < '0' || c > '9') {
+                return false;
+            }
+            if (digits < 6) {
+                frac = frac * 10 + (c - '0');
+                ++digits;
+            }
+        }
+        while (digits < 6) {
+            frac *= 10;
+            ++digits;
+        }
+    }
+    us = secs * 1000000 + (secs < 0 ? -frac : frac);
+    return true;
+}
+
+int64_t daysFromCivil(int64_t y, unsigned m, unsigned d) {
+    // Howard Hinnant's algorithm for the proleptic Gregorian calendar.
+    y -= m <= 2;
+    const int64_t era = (y >= 0 ? y : y - 399) / 400;
+    const unsigned yoe = static_cast<unsigned>(y - era * 400);
+    const unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+    const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return era * 146097 + static_cast<int64_t>(doe) - 719468;
+}
+
+int64_t civilToUs(int y, int mo, int d, int h, int mi, int s, int64_t frac_us) {
+    const int64_t days = daysFromCivil(y, static_cast<unsigned>(mo), static_cast<unsigned>(d));
+    return ((days * 24 + h) * 60 + mi) * 60 * 1000000LL + s * 1000000LL + frac_us;
+}
+
+namespace {
+bool digits(std::string_view s, size_t pos, size_t n, int& out) {
+    if (pos + n > s.size()) {
+        return false;
+    }
+    int v = 0;
+    for (size_t i = pos; i < pos + n; ++i) {
+        if (s[i] < '0' || s[i] > '9') {
+            return false;
+        }
+        v = v * 10 + (s[i] - '0');
+    }
+    out = v;
+    return true;
+}
+
+bool validCivil(int y, int mo, int d, int h, int mi, int s) {
+    return y >= 1970 && y <= 2200 && mo >= 1 && mo <= 12 && d >= 1 && d <= 31 && h >= 0 && h <= 23 &&
+           mi >= 0 && mi <= 59 && s >= 0 && s <= 60;
+}
+} // namespace
+
+bool parseIsoTimestamp(std::string_view s, int64_t& us, bool* hasZone) {
+    int y, mo, d, h, mi, sec;
+    if (s.size() < 19 || !digits(s, 0, 4, y) || s[4] != '-' || !digits(s, 5, 2, mo) || s[7] != '-' ||
+        !digits(s, 8, 2, d) || (s[10] != 'T' && s[10] != ' ') || !digits(s, 11, 2, h) || s[13] != ':' ||
+        !digits(s, 14, 2, mi) || s[16] != ':' || !digits(s, 17, 2, sec)) {
+        return false;
+    }
+    if (!validCivil(y, mo, d, h, mi, sec)) {
+        return false;
+    }
+    size_t i = 19;
+    int64_t frac = 0;
+    if (i < s.size() && (s[i] == '.' || s[i] == ',')) {
+        ++i;
+        int n = 0;
+        while (i < s.size() && s[i] >= '0' && s[i] <= '9') {
+            if (n < 6) {
+                frac = frac * 10 + (s[i] - '0');
+                ++n;
+            }
+            ++i;
+        }
+        if (n == 0) {
+            return false;
+        }
+        while (n < 6) {
+            frac *= 10;
+            ++n;
+        }
+    }
+    int64_t offsetSec = 0;
+    bool zone = false;
+    if (i < s.size()) {
+        if (s[i] == 'Z' || s[i] == 'z') {
+            zone = true;
+            ++i;
+        } else if (s[i] == '+' || s[i] == '-') {
+            const int sign = s[i] == '-' ? -1 : 1;
+            int oh, om = 0;
+            if (!digits(s, i + 1, 2, oh)) {
+                return false;
+            }
+            size_t j = i + 3;
+            if (j < s.size() && s[j] == ':') {
+                ++j;
+            }
+            if (j < s.size()) {
+                if (!digits(s, j, 2, om)) {
+                    return false;
+                }
+                j += 2;
+            }
+            offsetSec = sign * (oh * 3600 + om * 60);
+            zone = true;
+            i = j;
+        }
+    }
+    if (i != s.size()) {
+        return false;
+    }
+    us = civilToUs(y, mo, d, h, mi, sec, frac) - offsetSec * 1000000LL;
+    if (hasZone) {
+        *hasZone = zone;
+    }
+    return true;
+}
+
+int monthFromAbbrev(std::string_view s) {
+    static const char* kMonths[] = {"jan", "feb", "mar", "apr", "may", "jun",
+                                    "jul", "aug", "sep", "oct", "nov", "dec"};
+    if (s.size() != 3) {
+        return 0;
+    }
+    char lower[3];
+    for (int i = 0; i < 3; ++i) {
+        lower[i] = static_cast<char>(s[static_cast<size_t>(i)] | 0x20);
+    }
+    for (int m = 0; m < 12; ++m) {
+        if (std::memcmp(lower, kMonths[m], 3) == 0) {
+            return m + 1;
+        }
+    }
+    return 0;
+}
+
+bool parseClfTime(std::string_view s, int64_t& us) {
+    if (!s.empty() && s.front() == '[') {
+        s.remove_prefix(1);
+    }
+    if (!s.empty() && s.back() == ']') {
+        s.remove_suffix(1);
+    }
+    // dd/Mon/yyyy:HH:MM:SS +zzzz
+    int d, y, h, mi, sec;
+    if (s.size() < 20 || !digits(s, 0, 2, d) || s[2] != '/' || s[6] != '/' || !digits(s, 7, 4, y) ||
+        s[11] != ':' || !digits(s, 12, 2, h) || s[14] != ':' || !digits(s, 15, 2, mi) || s[17] != ':' ||
+        !digits(s, 18, 2, sec)) {
+        return false;
+    }
+    const int mo = monthFromAbbrev(s.substr(3, 3));
+    if (mo == 0 || !validCivil(y, mo, d, h, mi, sec)) {
+        return false;
+    }
+    int64_t offsetSec = 0;
+    std::string_view rest = trim(s.substr(20));
+    if (!rest.empty()) {
+        int oh, om;
+        if (rest.size() != 5 || (rest[0] != '+' && rest[0] != '-') || !digits(rest, 1, 2, oh) ||
+            !digits(rest, 3, 2, om)) {
+            return false;
+        }
+        offsetSec = (rest[0] == '-' ? -1 : 1) * (oh * 3600 + om * 60);
+    }
+    us = civilToUs(y, mo, d, h, mi, sec) - offsetSec * 1000000LL;
+    return true;
+}
+
+UrlParts splitUrl(std::string_view url) {
+    UrlParts p;
+    std::string_view rest = url;
+    const size_t schemeEnd = rest.find("://");
+    if (schemeEnd != std::string_view::npos && schemeEnd > 0 && schemeEnd < 16 &&
+        rest.substr(0, schemeEnd).find_first_of("/?") == std::string_view::npos) {
+        p.scheme = rest.substr(0, schemeEnd);
+        rest.remove_prefix(schemeEnd + 3);
+    } else if (rest.starts_with("/")) {
+        // Origin form: only path and query.
+        const size_t q = rest.find('?');
+        p.path = rest.substr(0, q);
+        if (q != std::string_view::npos) {
+            p.query = rest.substr(q + 1);
+        }
+        return p;
+    }
+    const size_t authEnd = rest.find_first_of("/?#");
+    std::string_view authority = rest.substr(0, authEnd);
+    const size_t at = authority.rfind('@');
+    if (at != std::string_view::npos) {
+        authority.remove_prefix(at + 1); // user:password@ never becomes part of the host
+    }
+    if (authority.starts_with("[")) {
+        const size_t close = authority.find(']');
+        p.host = authority.substr(1, close == std::string_view::npos ? std::string_view::npos : close - 1);
+        if (close != std::string_view::npos && close + 1 < authority.size() && authority[close + 1] == ':') {
+            parseInt(authority.substr(close + 2), p.port);
+        }
+    } else {
+        const size_t colon = authority.rfind(':');
+        if (colon != std::string_view::npos && authority.find(':') == colon) {
+            p.host = authority.substr(0, colon);
+            if (!parseInt(authority.substr(colon + 1), p.port)) {
+                p.port = -1;
+            }
+        } else {
+            p.host = authority;
+        }
+    }
+    if (p.port < 0) {
+        if (p.scheme == "http") {
+            p.port = 80;
+        } else if (p.scheme == "https") {
+            p.port = 443;
+        } else if (p.scheme == "ftp") {
+            p.port = 21;
+        }
+    }
+    if (authEnd != std::string_view::npos) {
+        std::string_view pq = rest.substr(authEnd);
+        const size_t hash = pq.find('#');
+        pq = pq.substr(0, hash);
+        const size_t q = pq.find('?');
+        p.path = pq.substr(0, q);
+        if (q != std::string_view::npos) {
+            p.query = pq.substr(q + 1);
+        }
+    }
+    return p;
+}
+
+TzConverter::TzConverter(const QString& ianaId) {
+    if (ianaId.isEmpty() || ianaId == QLatin1String("UTC") || ianaId == QLatin1String("Z")) {
+        return;
+    }
+    tz_ = QTimeZone(ianaId.toUtf8());
+    valid_ = tz_.isValid();
+    utc_ = false;
+}
+
+int64_t TzConverter::toUtc(int64_t localUs) {
+    if (utc_ || !valid_) {
+        return localUs;
+    }
+    constexpr int64_t kHourUs = 3600LL * 1000000;
+    const int64_t hourKey = localUs >= 0 ? localUs / kHourUs : (localUs - kHourUs + 1) / kHourUs;
+    auto it = offsetByHour_.find(hourKey);
+    if (it == offsetByHour_.end()) {
+        const QDateTime local = QDateTime::fromMSecsSinceEpoch(hourKey * 3600000LL, QTimeZone::utc());
+        const QDateTime inZone(local.date(), local.time(), tz_);
+        const int64_t offset = static_cast<int64_t>(inZone.offsetFromUtc()) * 1000000;
+        it = offsetByHour_.emplace(hourKey, offset).first;
+    }
+    return localUs - it->second;
+}
+
+} // namespace socwb

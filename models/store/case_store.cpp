@@ -1,0 +1,178 @@
+#include "case_store.h"
+
+#include "core/logging.h"
+#include "schema.h"
+#include "statement.h"
+
+#include <QDateTime>
+#include <QFile>
+#include <QFileInfo>
+
+#include <algorithm>
+
+namespace socwb {
+
+namespace {
+
+uint32_t be32(const unsigned char* p) {
+    return (uint32_t(p[0]) << 24) | (uint32_t(p[1]) << 16) | (uint32_t(p[2]) << 8) | uint32_t(p[3]);
+}
+
+// The SQLite file header (https://www.sqlite.org/fileformat.html) tells us, without opening the
+// database, whether this is SQLite at all and whether the file is shorter than it claims.
+void checkHeader(const QString& path, const QString& shown) {
+    QFile f(path);
+    if (!f.open(QIODevice::ReadOnly)) {
+        throw CaseError(QStringLiteral("%1: cannot be read (%2)").arg(shown, f.errorString()).toStdString());
+    }
+    const qint64 size = f.size();
+    if (size == 0) {
+        return; // SQLite treats an empty file as an empty database: a new case.
+    }
+    const QByteArray h = f.read(100);
+    static const char kMagic[16] = {'S', 'Q', 'L', 'i', 't', 'e', ' ', 'f',
+                                    'o', 'r', 'm', 'a', 't', ' ', '3', '\0'};
+    if (h.size() < 100 || memcmp(h.constData(), kMagic, 16) != 0) {
+        throw CaseError(QStringLiteral("%1: not a socwb case (not an SQLite database)").arg(shown).toStdString());
+    }
+    const auto* u = reinterpret_cast<const unsigned char*>(h.constData());
+    uint32_t pageSize = (uint32_t(u[16]) << 8) | u[17];
+    if (pageSize == 1) {
+        pageSize = 65536;
+    }
+    if (pageSize < 512 || pageSize > 65536 || (pageSize & (pageSize - 1)) != 0) {
+        throw CaseError(QStringLiteral("%1: corrupted case file (invalid page size in the header)").arg(shown).toStdString());
+    }
+    // The in-header page count is valid only when the change counter matches "version valid for".
+    const uint32_t pages = be32(u + 28);
+    const bool countValid = be32(u + 24) == be32(u + 92);
+    const bool walPending = QFileInfo(path + QStringLiteral("-wal")).size() > 0;
+    if (!walPending && (size % pageSize != 0 || (countValid && qint64(pages) * pageSize > size))) {
+        throw CaseError(QStringLiteral("%1: corrupted case file (truncated: %2 bytes, the header describes %3)")
+                            .arg(shown).arg(size).arg(qint64(pages) * pageSize).toStdString());
+    }
+}
+
+std::string sqliteMessage(sqlite3* db) { return db ? sqlite3_errmsg(db) : "out of memory"; }
+
+} // namespace
+
+int CaseStore::inspect(const QString& path) {
+    const QString shown = QFileInfo(path).fileName();
+    if (!QFileInfo::exists(path)) {
+        return 0;
+    }
+    if (QFileInfo(path).isDir()) {
+        throw CaseError(QStringLiteral("%1: is a directory, not a case file").arg(shown).toStdString());
+    }
+    checkHeader(path, shown);
+
+    sqlite3* db = nullptr;
+    const QByteArray native = QFile::encodeName(path);
+    int rc = sqlite3_open_v2(native.constData(), &db, SQLITE_OPEN_READONLY, nullptr);
+    std::unique_ptr<sqlite3, decltype(&sqlite3_close)> guard(db, &sqlite3_close);
+    if (rc != SQLITE_OK) {
+        throw CaseError(shown.toStdString() + ": cannot be opened (" + sqliteMessage(db) + ")");
+    }
+    try {
+        const int appId = static_cast<int>(queryInt(db, "PRAGMA application_id").value_or(0));
+        const int version = static_cast<int>(queryInt(db, "PRAGMA user_version").value_or(0));
+        const auto tables = queryInt(db, "SELECT count(*) FROM sqlite_schema").value_or(0);
+        if (appId != kApplicationId && tables > 0) {
+            throw CaseError(shown.toStdString() + ": not a socwb case (an SQLite database of another application)");
+        }
+        if (version > schema::latestVersion()) {
+            throw CaseError(shown.toStdString() + ": written by a newer socwb (case schema " +
+                            std::to_string(version) + ", this build reads up to " +
+                            std::to_string(schema::latestVersion()) + ")");
+        }
+        // A full quick_check reads every page; on very large cases the header checks above and
+        // SQLite's own checks while reading have to do.
+        if (QFileInfo(path).size() <= 256LL * 1024 * 1024) {
+            Statement check(db, "PRAGMA quick_check(1)");
+            if (check.step() && check.text(0) != "ok") {
+                std::string detail = check.text(0);
+                std::replace(detail.begin(), detail.end(), '\n', ' ');
+                throw CaseError(shown.toStdString() + ": corrupted case file (" + detail + ")");
+            }
+        }
+        return version;
+    } catch (const SqlError& e) {
+        std::string detail = e.what();
+        std::replace(detail.begin(), detail.end(), '\n', ' ');
+        throw CaseError(shown.toStdString() + ": corrupted case file (" + detail + ")");
+    }
+}
+
+std::unique_ptr<CaseStore> CaseStore::open(const QString& path) {
+    const QString shown = QFileInfo(path).fileName();
+    const int before = inspect(path);
+
+    sqlite3* db = nullptr;
+    const QByteArray native = QFile::encodeName(path);
+    const int rc = sqlite3_open_v2(native.constData(), &db,
+                                   SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
+    if (rc != SQLITE_OK) {
+        const std::string msg = sqliteMessage(db);
+        sqlite3_close(db);
+        throw CaseError(shown.toStdString() + ": cannot be opened for writing (" + msg + ")");
+    }
+    std::unique_ptr<CaseStore> store(new CaseStore(db, path));
+    try {
+        // Defensive mode stops SQL from corrupting the file through writable_schema and friends.
+        sqlite3_db_config(db, SQLITE_DBCONFIG_DEFENSIVE, 1, nullptr);
+        sqlite3_busy_timeout(db, 5000);
+        execSql(db, "PRAGMA journal_mode = WAL");
+        execSql(db, "PRAGMA synchronous = NORMAL");
+        execSql(db, "PRAGMA foreign_keys = ON");
+        execSql(db, "PRAGMA temp_store = MEMORY");
+        execSql(db, "PRAGMA cache_size = -65536");
+        if (before == 0) {
+            execSql(db, "PRAGMA application_id = " + std::to_string(kApplicationId));
+        }
+        schema::migrate(db);
+        if (before == 0) {
+            Statement meta(db, "INSERT OR REPLACE INTO case_meta(key, value) VALUES (?, ?)");
+            meta.bind(1, "created_at").bind(2, nowIso().toStdString()).exec();
+            meta.bind(1, "created_by").bind(2, actorName().toStdString()).exec();
+            store->audit(QStringLiteral("case.create"), path);
+            log::store()->info("created case {} (schema {})", path.toStdString(), schema::latestVersion());
+        } else if (before < schema::latestVersion()) {
+            store->audit(QStringLiteral("case.migrate"), path,
+                         QStringLiteral("schema %1 -> %2").arg(before).arg(schema::latestVersion()));
+            log::store()->info("migrated case {} from schema {} to {}", path.toStdString(), before,
+                               schema::latestVersion());
+        }
+    } catch (const SqlError& e) {
+        throw CaseError(shown.toStdString() + ": cannot be prepared (" + e.what() + ")");
+    }
+    return store;
+}
+
+CaseStore::~CaseStore() { sqlite3_close_v2(db_); }
+
+int CaseStore::schemaVersion() const {
+    return static_cast<int>(queryInt(db_, "PRAGMA user_version").value_or(0));
+}
+
+void CaseStore::audit(const QString& action, const QString& target, const QString& detail) {
+    Statement st(db_, "INSERT INTO audit_log(ts, actor, action, target, detail) VALUES (?, ?, ?, ?, ?)");
+    st.bind(1, nowIso().toStdString()).bind(2, actorName().toStdString()).bind(3, action.toStdString());
+    target.isEmpty() ? st.bindNull(4) : st.bind(4, target.toStdString());
+    detail.isEmpty() ? st.bindNull(5) : st.bind(5, detail.toStdString());
+    st.exec();
+}
+
+QString CaseStore::nowIso() {
+    return QDateTime::currentDateTimeUtc().toString(Qt::ISODateWithMs);
+}
+
+QString CaseStore::actorName() {
+    QString user = qEnvironmentVariable("USER");
+    if (user.isEmpty()) {
+        user = qEnvironmentVariable("USERNAME", QStringLiteral("analyst"));
+    }
+    return user;
+}
+
+} // namespace socwb

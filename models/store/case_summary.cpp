@@ -1,0 +1,134 @@
+#include "case_summary.h"
+
+#include "statement.h"
+
+#include <QDateTime>
+#include <QJsonArray>
+#include <QTimeZone>
+
+#include <unordered_map>
+
+namespace socwb {
+
+QString isoFromUs(int64_t us) {
+    if (us == 0) {
+        return {};
+    }
+    return QDateTime::fromMSecsSinceEpoch(us / 1000, QTimeZone::utc()).toString(Qt::ISODateWithMs);
+}
+
+CaseSummary summarize(sqlite3* db) {
+    CaseSummary s;
+    s.schemaVersion = static_cast<int>(queryInt(db, "PRAGMA user_version").value_or(0));
+    Statement ev(db, "SELECT id, path, sha256, size, format, source_tz, import_started, import_finished, "
+                     "accepted, rejected, status FROM evidence ORDER BY id");
+    while (ev.step()) {
+        EvidenceRow r;
+        r.id = ev.int64(0);
+        r.path = QString::fromStdString(ev.text(1));
+        r.sha256 = QString::fromStdString(ev.text(2));
+        r.size = ev.int64(3);
+        r.format = QString::fromStdString(ev.text(4));
+        r.sourceTz = QString::fromStdString(ev.text(5));
+        r.importStarted = QString::fromStdString(ev.text(6));
+        r.importFinished = QString::fromStdString(ev.text(7));
+        r.accepted = ev.int64(8);
+        r.rejected = ev.int64(9);
+        r.status = QString::fromStdString(ev.text(10));
+        s.evidence << r;
+    }
+    s.proxy = queryInt(db, "SELECT count(*) FROM proxy_events").value_or(0);
+    s.dns = queryInt(db, "SELECT count(*) FROM dns_events").value_or(0);
+    s.sysmon = queryInt(db, "SELECT count(*) FROM sysmon_events").value_or(0);
+    s.processes = queryInt(db, "SELECT count(*) FROM processes").value_or(0);
+    s.alerts = queryInt(db, "SELECT count(*) FROM alerts").value_or(0);
+    s.rejected = queryInt(db, "SELECT count(*) FROM rejected_lines").value_or(0);
+
+    int64_t first = INT64_MAX, last = INT64_MIN;
+    for (const char* sql : {"SELECT min(ts_us), max(ts_us) FROM proxy_events",
+                            "SELECT min(ts_us), max(ts_us) FROM dns_events",
+                            "SELECT min(ts_us), max(ts_us) FROM sysmon_events"}) {
+        Statement st(db, sql);
+        if (st.step() && !st.isNull(0)) {
+            first = std::min(first, st.int64(0));
+            last = std::max(last, st.int64(1));
+        }
+    }
+    if (first != INT64_MAX) {
+        s.firstTs = first;
+        s.lastTs = last;
+    }
+
+    std::unordered_map<int64_t, int> index;
+    Statement hosts(db, "SELECT id, name, role, owner FROM hosts ORDER BY name COLLATE NOCASE, id");
+    while (hosts.step()) {
+        HostRow h;
+        h.id = hosts.int64(0);
+        h.name = QString::fromStdString(hosts.text(1));
+        h.role = QString::fromStdString(hosts.text(2));
+        h.owner = QString::fromStdString(hosts.text(3));
+        index[h.id] = static_cast<int>(s.hosts.size());
+        s.hosts << h;
+    }
+    Statement addr(db, "SELECT host_id, ip FROM host_addresses ORDER BY ip");
+    while (addr.step()) {
+        if (auto it = index.find(addr.int64(0)); it != index.end()) {
+            s.hosts[it->second].addresses << QString::fromStdString(addr.text(1));
+        }
+    }
+    Statement pc(db, "SELECT host_id, count(*) FROM proxy_events WHERE host_id IS NOT NULL GROUP BY host_id");
+    while (pc.step()) {
+        if (auto it = index.find(pc.int64(0)); it != index.end()) {
+            s.hosts[it->second].proxy = pc.int64(1);
+        }
+    }
+    Statement dc(db, "SELECT host_id, count(*) FROM dns_events WHERE host_id IS NOT NULL GROUP BY host_id");
+    while (dc.step()) {
+        if (auto it = index.find(dc.int64(0)); it != index.end()) {
+            s.hosts[it->second].dns = dc.int64(1);
+        }
+    }
+    return s;
+}
+
+QJsonObject toJson(const CaseSummary& s) {
+    QJsonArray evidence;
+    for (const auto& e : s.evidence) {
+        evidence.append(QJsonObject{{"id", qint64(e.id)},
+                                    {"path", e.path},
+                                    {"sha256", e.sha256},
+                                    {"size", qint64(e.size)},
+                                    {"format", e.format},
+                                    {"source_tz", e.sourceTz},
+                                    {"import_started", e.importStarted},
+                                    {"import_finished", e.importFinished},
+                                    {"accepted", qint64(e.accepted)},
+                                    {"rejected", qint64(e.rejected)},
+                                    {"status", e.status}});
+    }
+    QJsonArray hosts;
+    for (const auto& h : s.hosts) {
+        hosts.append(QJsonObject{{"id", qint64(h.id)},
+                                 {"name", h.name},
+                                 {"role", h.role.isEmpty() ? QJsonValue() : QJsonValue(h.role)},
+                                 {"owner", h.owner.isEmpty() ? QJsonValue() : QJsonValue(h.owner)},
+                                 {"addresses", QJsonArray::fromStringList(h.addresses)},
+                                 {"proxy", qint64(h.proxy)},
+                                 {"dns", qint64(h.dns)}});
+    }
+    return QJsonObject{
+        {"schema_version", s.schemaVersion},
+        {"evidence", evidence},
+        {"counts", QJsonObject{{"proxy", qint64(s.proxy)},
+                               {"dns", qint64(s.dns)},
+                               {"sysmon", qint64(s.sysmon)},
+                               {"processes", qint64(s.processes)},
+                               {"alerts", qint64(s.alerts)},
+                               {"rejected", qint64(s.rejected)}}},
+        {"hosts", hosts},
+        {"first_ts", s.firstTs ? QJsonValue(isoFromUs(s.firstTs)) : QJsonValue()},
+        {"last_ts", s.lastTs ? QJsonValue(isoFromUs(s.lastTs)) : QJsonValue()},
+    };
+}
+
+} // namespace socwb

@@ -1,0 +1,58 @@
+// What a case holds, in one read: evidence files, counts per source, hosts and the time span.
+// Feeds `socwb-cli info` and the GUI's overview.
+#pragma once
+
+#include <sqlite3.h>
+
+#include <QJsonObject>
+#include <QString>
+#include <QVector>
+
+#include <cstdint>
+
+namespace socwb {
+
+struct EvidenceRow {
+    int64_t id = 0;
+    QString path;
+    QString sha256;
+    int64_t size = 0;
+    QString format;
+    QString sourceTz;
+    QString importStarted;
+    QString importFinished;
+    int64_t accepted = 0;
+    int64_t rejected = 0;
+    QString status;
+};
+
+struct HostRow {
+    int64_t id = 0;
+    QString name;
+    QString role;
+    QString owner;
+    QStringList addresses;
+    int64_t proxy = 0;
+    int64_t dns = 0;
+};
+
+struct CaseSummary {
+    int schemaVersion = 0;
+    QVector<EvidenceRow> evidence;
+    QVector<HostRow> hosts;
+    int64_t proxy = 0;
+    int64_t dns = 0;
+    int64_t sysmon = 0;
+    int64_t processes = 0;
+    int64_t alerts = 0;
+    int64_t rejected = 0;
+    int64_t firstTs = 0; // microseconds; 0 when the case holds no events
+    int64_t lastTs = 0;
+};
+
+CaseSummary summarize(sqlite3* db);
+QJsonObject toJson(const CaseSummary& s);
+// Microseconds since the epoch -> "2024-03-01T12:34:56.789Z"; empty for 0.
+QString isoFromUs(int64_t us);
+
+} // namespace socwb

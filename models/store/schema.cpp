@@ -1,0 +1,277 @@
+#include "schema.h"
+
+#include "statement.h"
+
+#include <array>
+#include <string>
+
+namespace socwb::schema {
+
+namespace {
+
+// Version 1: the foundation — evidence, hosts, normalized proxy/DNS events with provenance,
+// rejected input, alerts, triage, and the append-only audit log.
+// Timestamps of events are INTEGER microseconds since the Unix epoch, UTC; bookkeeping times
+// (import start/end, audit) are ISO-8601 UTC text for people reading the file with sqlite3.
+constexpr const char* kV1 = R"SQL(
+CREATE TABLE case_meta (
+    key   TEXT PRIMARY KEY,
+    value TEXT
+) WITHOUT ROWID;
+
+CREATE TABLE evidence (
+    id              INTEGER PRIMARY KEY,
+    path            TEXT NOT NULL,
+    sha256          TEXT NOT NULL,
+    size            INTEGER NOT NULL,
+    format          TEXT,
+    source_tz       TEXT NOT NULL DEFAULT 'UTC',
+    import_started  TEXT,
+    import_finished TEXT,
+    accepted        INTEGER NOT NULL DEFAULT 0,
+    rejected        INTEGER NOT NULL DEFAULT 0,
+    status          TEXT NOT NULL CHECK (status IN ('importing', 'imported')),
+    message         TEXT
+);
+CREATE UNIQUE INDEX evidence_sha256 ON evidence(sha256);
+
+CREATE TABLE hosts (
+    id        INTEGER PRIMARY KEY,
+    name      TEXT NOT NULL,
+    role      TEXT,
+    owner     TEXT,
+    source    TEXT NOT NULL   -- 'ip' (seen as a client address), 'asset', 'sysmon'
+);
+CREATE INDEX hosts_name ON hosts(name);
+
+-- Which address belonged to which host, and when we saw it there.
+CREATE TABLE host_addresses (
+    ip        TEXT NOT NULL,
+    host_id   INTEGER NOT NULL REFERENCES hosts(id) ON DELETE CASCADE,
+    first_ts  INTEGER,
+    last_ts   INTEGER,
+    source    TEXT NOT NULL,
+    PRIMARY KEY (ip, host_id)
+) WITHOUT ROWID;
+
+-- Host names seen in URLs and DNS queries, interned. reg_domain is the registrable domain with the
+-- Public Suffix List's private section (each hosting tenant is its own: x.workers.dev);
+-- service_domain uses the ICANN section only (workers.dev) and names the service.
+CREATE TABLE domains (
+    id             INTEGER PRIMARY KEY,
+    name           TEXT NOT NULL UNIQUE,
+    reg_domain     TEXT,
+    service_domain TEXT
+);
+
+CREATE TABLE proxy_events (
+    id           INTEGER PRIMARY KEY,
+    evidence_id  INTEGER NOT NULL REFERENCES evidence(id) ON DELETE CASCADE,
+    line_no      INTEGER NOT NULL,
+    ts_us        INTEGER NOT NULL,
+    host_id      INTEGER REFERENCES hosts(id),
+    client_ip    TEXT,
+    user_name    TEXT,
+    method       TEXT,
+    url          TEXT,
+    scheme       TEXT,
+    domain_id    INTEGER REFERENCES domains(id),
+    dest_port    INTEGER,
+    path         TEXT,
+    query        TEXT,
+    dest_ip      TEXT,
+    status       INTEGER,
+    bytes_out    INTEGER,   -- client to server
+    bytes_in     INTEGER,   -- server to client
+    user_agent   TEXT,
+    content_type TEXT,
+    action       TEXT,      -- e.g. TCP_TUNNEL, TCP_MISS, OBSERVED, DENIED
+    referrer     TEXT,
+    duration_ms  INTEGER
+);
+
+CREATE TABLE dns_events (
+    id           INTEGER PRIMARY KEY,
+    evidence_id  INTEGER NOT NULL REFERENCES evidence(id) ON DELETE CASCADE,
+    line_no      INTEGER NOT NULL,
+    ts_us        INTEGER NOT NULL,
+    host_id      INTEGER REFERENCES hosts(id),
+    client_ip    TEXT,
+    domain_id    INTEGER REFERENCES domains(id),
+    qtype        TEXT,
+    rcode        TEXT,
+    answers      TEXT,      -- comma-separated, in the order the log gave them
+    ttls         TEXT,      -- comma-separated seconds, parallel to answers
+    server_ip    TEXT,
+    protocol     TEXT
+);
+
+-- Input that no parser could read, kept so an analyst can see exactly what was not imported.
+CREATE TABLE rejected_lines (
+    id           INTEGER PRIMARY KEY,
+    evidence_id  INTEGER NOT NULL REFERENCES evidence(id) ON DELETE CASCADE,
+    line_no      INTEGER NOT NULL,
+    byte_offset  INTEGER NOT NULL,
+    reason       TEXT NOT NULL,
+    raw          BLOB      -- the input bytes, cut to a bound
+);
+CREATE INDEX rejected_lines_evidence ON rejected_lines(evidence_id, line_no);
+
+CREATE TABLE alerts (
+    id           INTEGER PRIMARY KEY,
+    host_id      INTEGER REFERENCES hosts(id),
+    domain_id    INTEGER REFERENCES domains(id),
+    process_key  TEXT,
+    service      TEXT,
+    score        REAL NOT NULL,
+    reasons      TEXT,      -- JSON array of {factor, weight, value, text}
+    first_ts     INTEGER,
+    last_ts      INTEGER,
+    request_count INTEGER,
+    created_at   TEXT NOT NULL,
+    engine_version TEXT
+);
+CREATE INDEX alerts_score ON alerts(score DESC);
+
+CREATE TABLE triage (
+    alert_id    INTEGER PRIMARY KEY REFERENCES alerts(id) ON DELETE CASCADE,
+    state       TEXT NOT NULL DEFAULT 'new'
+                CHECK (state IN ('new', 'investigating', 'benign', 'false-positive', 'malicious')),
+    assignee    TEXT,
+    note        TEXT,
+    updated_at  TEXT NOT NULL
+);
+
+-- What analysts did, in order. Rows are only ever added: the triggers refuse UPDATE and DELETE.
+CREATE TABLE audit_log (
+    id       INTEGER PRIMARY KEY,
+    ts       TEXT NOT NULL,
+    actor    TEXT NOT NULL,
+    action   TEXT NOT NULL,
+    target   TEXT,
+    detail   TEXT
+);
+CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
+BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
+CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
+BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
+)SQL";
+
+// Version 2: endpoint telemetry — processes keyed by (host, ProcessGuid), Sysmon/Security events,
+// and the links that say which process made a proxy request or DNS query, and how sure that is.
+constexpr const char* kV2 = R"SQL(
+CREATE TABLE processes (
+    id              INTEGER PRIMARY KEY,
+    host_id         INTEGER NOT NULL REFERENCES hosts(id),
+    process_guid    TEXT NOT NULL,
+    pid             INTEGER,
+    image           TEXT,
+    command_line    TEXT,
+    user_name       TEXT,
+    integrity_level TEXT,
+    hashes          TEXT,
+    parent_guid     TEXT,
+    parent_id       INTEGER REFERENCES processes(id),
+    parent_image    TEXT,
+    parent_command_line TEXT,
+    start_ts        INTEGER,
+    end_ts          INTEGER,
+    known_from      TEXT NOT NULL,   -- 'create' (EID 1/4688), 'parent', 'network', 'dns', 'other'
+    evidence_id     INTEGER REFERENCES evidence(id) ON DELETE CASCADE,
+    record_no       INTEGER,
+    UNIQUE (host_id, process_guid)
+);
+
+CREATE TABLE sysmon_events (
+    id           INTEGER PRIMARY KEY,
+    evidence_id  INTEGER NOT NULL REFERENCES evidence(id) ON DELETE CASCADE,
+    record_no    INTEGER NOT NULL,
+    ts_us        INTEGER NOT NULL,
+    host_id      INTEGER REFERENCES hosts(id),
+    channel      TEXT,
+    event_id     INTEGER NOT NULL,
+    process_id   INTEGER REFERENCES processes(id),
+    fields       TEXT        -- JSON object of the event's data fields as the log gave them
+);
+
+CREATE TABLE net_connections (
+    id           INTEGER PRIMARY KEY,
+    event_id     INTEGER NOT NULL REFERENCES sysmon_events(id) ON DELETE CASCADE,
+    process_id   INTEGER REFERENCES processes(id),
+    ts_us        INTEGER NOT NULL,
+    protocol     TEXT,
+    src_ip       TEXT,
+    src_port     INTEGER,
+    dst_ip       TEXT,
+    dst_port     INTEGER,
+    dst_host     TEXT
+);
+
+CREATE TABLE dns_queries (
+    id           INTEGER PRIMARY KEY,
+    event_id     INTEGER NOT NULL REFERENCES sysmon_events(id) ON DELETE CASCADE,
+    process_id   INTEGER REFERENCES processes(id),
+    ts_us        INTEGER NOT NULL,
+    domain_id    INTEGER REFERENCES domains(id),
+    status       TEXT,
+    answers      TEXT
+);
+
+-- request_kind is 'proxy' or 'dns'; method is 'five-tuple', 'dns-answer', 'time-window'.
+CREATE TABLE attributions (
+    request_kind TEXT NOT NULL,
+    request_id   INTEGER NOT NULL,
+    process_id   INTEGER NOT NULL REFERENCES processes(id) ON DELETE CASCADE,
+    method       TEXT NOT NULL,
+    confidence   REAL NOT NULL,
+    skew_ms      INTEGER,
+    PRIMARY KEY (request_kind, request_id)
+) WITHOUT ROWID;
+)SQL";
+
+constexpr std::array kMigrations{kV1, kV2};
+
+// Indexes chosen for the views' queries: per-host and per-domain time ranges, provenance lookups.
+constexpr const char* kCreateBulkIndexes = R"SQL(
+CREATE INDEX IF NOT EXISTS proxy_events_host_ts ON proxy_events(host_id, ts_us);
+CREATE INDEX IF NOT EXISTS proxy_events_domain_ts ON proxy_events(domain_id, ts_us);
+CREATE INDEX IF NOT EXISTS proxy_events_evidence ON proxy_events(evidence_id, line_no);
+CREATE INDEX IF NOT EXISTS dns_events_host_ts ON dns_events(host_id, ts_us);
+CREATE INDEX IF NOT EXISTS dns_events_domain_ts ON dns_events(domain_id, ts_us);
+CREATE INDEX IF NOT EXISTS dns_events_evidence ON dns_events(evidence_id, line_no);
+)SQL";
+
+constexpr const char* kDropBulkIndexes = R"SQL(
+DROP INDEX IF EXISTS proxy_events_host_ts;
+DROP INDEX IF EXISTS proxy_events_domain_ts;
+DROP INDEX IF EXISTS proxy_events_evidence;
+DROP INDEX IF EXISTS dns_events_host_ts;
+DROP INDEX IF EXISTS dns_events_domain_ts;
+DROP INDEX IF EXISTS dns_events_evidence;
+)SQL";
+
+} // namespace
+
+int latestVersion() { return static_cast<int>(kMigrations.size()); }
+
+const char* dropBulkIndexesSql() { return kDropBulkIndexes; }
+const char* createBulkIndexesSql() { return kCreateBulkIndexes; }
+
+void migrate(sqlite3* db, int target) {
+    if (target < 0) {
+        target = latestVersion();
+    }
+    int version = static_cast<int>(queryInt(db, "PRAGMA user_version").value_or(0));
+    while (version < target) {
+        Transaction tx(db);
+        execSql(db, kMigrations[static_cast<size_t>(version)]);
+        if (version == 0) {
+            execSql(db, kCreateBulkIndexes);
+        }
+        ++version;
+        execSql(db, "PRAGMA user_version = " + std::to_string(version));
+        tx.commit();
+    }
+}
+
+} // namespace socwb::schema

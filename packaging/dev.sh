@@ -1,0 +1,115 @@
+#!/usr/bin/env bash
+# socwb developer entry point. Works as root on a fresh Debian 12: installs what is missing (apt),
+# configures and builds with both cores, then does what was asked.
+#   ./packaging/dev.sh demo      build and open the GUI on the bundled sample case (headless: print it)
+#   ./packaging/dev.sh test      build and run the whole test suite through CTest
+#   ./packaging/dev.sh build     build only (build/, executables in build/bin/)
+#   ./packaging/dev.sh bench     build and run the import benchmarks
+#   ./packaging/dev.sh fuzz [S]  build the libFuzzer targets with clang and run each for S seconds (60)
+#   ./packaging/dev.sh package   build the .deb and .tar.gz (build/socwb-*.deb, *.tar.gz)
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+BUILD="${SOCWB_BUILD_DIR:-$ROOT/build}"
+JOBS="$(nproc 2>/dev/null || echo 2)"
+
+PACKAGES=(build-essential cmake ninja-build pkg-config git
+  qt6-base-dev libgl1-mesa-dev libqcustomplot-dev libqcustomplot2.1-qt6
+  libspdlog-dev libsqlite3-dev sqlite3 libpsl-dev publicsuffix libevtx-dev libevtx-utils
+  zlib1g-dev libsimdjson-dev xvfb xauth xfonts-base fonts-dejavu-core)
+FUZZ_PACKAGES=(clang libclang-rt-14-dev)
+
+log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
+
+ensure_packages() {
+  local missing=()
+  for p in "$@"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+  done
+  if ((${#missing[@]})); then
+    log "installing ${missing[*]}"
+    local sudo=""
+    [ "$(id -u)" -eq 0 ] || sudo="sudo"
+    $sudo apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  fi
+}
+
+configure_and_build() {
+  ensure_packages "${PACKAGES[@]}"
+  if [ ! -f "$BUILD/CMakeCache.txt" ]; then
+    log "configuring $BUILD"
+    cmake -S "$ROOT" -B "$BUILD" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo "$@"
+  fi
+  log "building with $JOBS jobs"
+  cmake --build "$BUILD" -j "$JOBS"
+}
+
+# Qt complains without a runtime dir when run as root without a session.
+export XDG_RUNTIME_DIR="${XDG_RUNTIME_DIR:-$(mktemp -d /tmp/socwb-runtime.XXXXXX)}"
+chmod 700 "$XDG_RUNTIME_DIR" 2>/dev/null || true
+
+cmd="${1:-}"
+shift || true
+case "$cmd" in
+  build)
+    configure_and_build
+    ;;
+  test)
+    configure_and_build
+    log "running the test suite"
+    cd "$BUILD" && ctest --output-on-failure -j "$JOBS" --timeout 600 "$@"
+    ;;
+  demo)
+    configure_and_build
+    if [ -n "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ]; then
+      exec "$BUILD/bin/socwb" --demo "$@"
+    fi
+    log "no display: showing the sample case headless (the GUI would be: $BUILD/bin/socwb --demo)"
+    tmp="$(mktemp -d /tmp/socwb-demo.XXXXXX)"
+    echo "\$ socwb-cli import $tmp/demo.socwb $ROOT/sample-data/case/*" >&2
+    "$BUILD/bin/socwb-cli" import "$tmp/demo.socwb" "$ROOT"/sample-data/case/* || true
+    echo "\$ socwb-cli info $tmp/demo.socwb" >&2
+    "$BUILD/bin/socwb-cli" info "$tmp/demo.socwb"
+    echo "\$ socwb-cli score $tmp/demo.socwb && socwb-cli alerts $tmp/demo.socwb --limit 10" >&2
+    "$BUILD/bin/socwb-cli" score "$tmp/demo.socwb" || true
+    "$BUILD/bin/socwb-cli" alerts "$tmp/demo.socwb" --limit 10
+    echo "To see the window without a display: xvfb-run -a -s '-screen 0 1920x1080x24' $BUILD/bin/socwb --demo --screenshot demo.png" >&2
+    ;;
+  bench)
+    configure_and_build
+    log "running benchmarks"
+    for b in "$BUILD"/bin/bench_*; do
+      [ -x "$b" ] && "$b" "$@"
+    done
+    ;;
+  fuzz)
+    ensure_packages "${PACKAGES[@]}" "${FUZZ_PACKAGES[@]}"
+    secs="${1:-60}"
+    FBUILD="$ROOT/build-fuzz"
+    if [ ! -f "$FBUILD/CMakeCache.txt" ]; then
+      CC=clang CXX=clang++ cmake -S "$ROOT" -B "$FBUILD" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+        -DSOCWB_BUILD_FUZZERS=ON -DSOCWB_BUILD_GUI=OFF -DSOCWB_BUILD_TESTS=ON
+    fi
+    cmake --build "$FBUILD" -j "$JOBS" --target socwb_fuzzers
+    status=0
+    for f in "$FBUILD"/bin/fuzz_*; do
+      name="$(basename "$f")"
+      corpus="$FBUILD/fuzz-corpus/$name"
+      mkdir -p "$corpus"
+      log "fuzzing $name for ${secs}s"
+      "$f" -max_total_time="$secs" -print_final_stats=1 "$corpus" "$ROOT/tests/fuzz/seeds/${name#fuzz_}" \
+        > "$FBUILD/$name.log" 2>&1 || { status=1; tail -40 "$FBUILD/$name.log"; }
+      grep -E '^stat::number_of_executed_units|^Done' "$FBUILD/$name.log" | tail -2 || true
+    done
+    exit $status
+    ;;
+  package)
+    configure_and_build
+    cd "$BUILD" && cpack
+    ;;
+  *)
+    sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//'
+    exit 2
+    ;;
+esac

@@ -1,0 +1,69 @@
+#include "collecting_sink.h"
+
+#include "ingest/format_registry.h"
+#include "ingest/text_util.h"
+
+#include <QTemporaryFile>
+#include <QTest>
+
+#include <stdexcept>
+
+namespace socwb::test {
+
+namespace {
+std::string s(std::string_view v) { return std::string(v); }
+} // namespace
+
+void CollectingSink::proxy(const ProxyRecord& r) {
+    proxies.push_back(OwnedProxy{r.pos.record, r.tsUs, s(r.clientIp), s(r.user), s(r.method), s(r.url), s(r.scheme),
+                                 s(r.host), s(r.path), s(r.query), s(r.destIp), s(r.userAgent), s(r.contentType),
+                                 s(r.action), s(r.referrer), r.port, r.status, r.bytesOut, r.bytesIn, r.durationMs});
+}
+
+void CollectingSink::dns(const DnsRecord& r) {
+    dnses.push_back(OwnedDns{r.pos.record, r.tsUs, s(r.clientIp), s(r.qname), s(r.qtype), s(r.rcode), s(r.answers),
+                             s(r.ttls), s(r.serverIp), s(r.protocol)});
+}
+
+void CollectingSink::asset(const AssetRecord& r) {
+    assets.push_back(OwnedAsset{r.pos.record, s(r.ip), s(r.hostname), s(r.role), s(r.owner)});
+}
+
+void CollectingSink::reject(SourcePos pos, std::string_view reason, std::string_view raw) {
+    rejects.push_back(OwnedReject{pos.record, pos.offset, s(reason), s(raw)});
+}
+
+CollectingSink parseFile(const char* format, const QString& path, const QString& timeZone, const QString& mapping) {
+    const FormatInfo* f = findFormat(QString::fromLatin1(format));
+    if (!f) {
+        throw std::runtime_error(std::string("no such format: ") + format);
+    }
+    ParserOptions o;
+    o.sourceTimeZone = timeZone;
+    o.mappingPath = mapping;
+    auto parser = f->create(o);
+    InputReader in(path);
+    CollectingSink sink;
+    parser->parse(in, sink, {});
+    return sink;
+}
+
+CollectingSink parseText(const char* format, const QByteArray& text, const QString& timeZone, const QString& mapping) {
+    QTemporaryFile tmp;
+    if (!tmp.open()) {
+        throw std::runtime_error("cannot create a temporary file");
+    }
+    tmp.write(text);
+    tmp.flush();
+    return parseFile(format, tmp.fileName(), timeZone, mapping);
+}
+
+int64_t us(const char* iso) {
+    int64_t v = 0;
+    if (!parseIsoTimestamp(iso, v)) {
+        throw std::runtime_error(std::string("bad timestamp in test: ") + iso);
+    }
+    return v;
+}
+
+} // namespace socwb::test

@@ -1,0 +1,60 @@
+// A RecordSink for tests: keeps owned copies of everything a parser produced, so tests can assert
+// field values after the parser's buffers are gone.
+#pragma once
+
+#include "ingest/record_sink.h"
+
+#include <QString>
+
+#include <string>
+#include <vector>
+
+namespace socwb::test {
+
+struct OwnedProxy {
+    int64_t line = 0, tsUs = 0;
+    std::string clientIp, user, method, url, scheme, host, path, query, destIp, userAgent, contentType, action, referrer;
+    int port = -1, status = -1;
+    int64_t bytesOut = -1, bytesIn = -1, durationMs = -1;
+};
+
+struct OwnedDns {
+    int64_t line = 0, tsUs = 0;
+    std::string clientIp, qname, qtype, rcode, answers, ttls, serverIp, protocol;
+};
+
+struct OwnedAsset {
+    int64_t line = 0;
+    std::string ip, hostname, role, owner;
+};
+
+struct OwnedReject {
+    int64_t line = 0, offset = 0;
+    std::string reason, raw;
+};
+
+class CollectingSink : public RecordSink {
+public:
+    std::vector<OwnedProxy> proxies;
+    std::vector<OwnedDns> dnses;
+    std::vector<OwnedAsset> assets;
+    std::vector<OwnedReject> rejects;
+
+    void proxy(const ProxyRecord& r) override;
+    void dns(const DnsRecord& r) override;
+    void asset(const AssetRecord& r) override;
+    void reject(SourcePos pos, std::string_view reason, std::string_view raw) override;
+};
+
+// Parses a whole file with the named format's parser into a CollectingSink.
+// Throws what the parser throws.
+CollectingSink parseFile(const char* format, const QString& path, const QString& timeZone = QStringLiteral("UTC"),
+                         const QString& mapping = {});
+// Parses text (written to a temporary file first) the same way.
+CollectingSink parseText(const char* format, const QByteArray& text, const QString& timeZone = QStringLiteral("UTC"),
+                         const QString& mapping = {});
+
+// "2024-03-01T12:34:56.789Z" -> microseconds, for readable expectations.
+int64_t us(const char* iso);
+
+} // namespace socwb::test

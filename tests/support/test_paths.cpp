@@ -1,0 +1,30 @@
+#include "test_paths.h"
+
+#include <QDir>
+#include <QFileInfo>
+
+namespace socwb::test {
+
+QString fixture(const QString& relative) { return QStringLiteral(SOCWB_FIXTURES_DIR "/") + relative; }
+
+QString sharedData(const QString& relative) { return QStringLiteral(SOCWB_SHARED_DATA_DIR "/") + relative; }
+
+bool haveSharedData() { return QFileInfo(QStringLiteral(SOCWB_SHARED_DATA_DIR)).isDir(); }
+
+CliRun runCli(const QStringList& args, int timeoutMs) {
+    QProcess p;
+    p.start(QStringLiteral(SOCWB_CLI_PATH), args);
+    CliRun r;
+    if (!p.waitForFinished(timeoutMs)) {
+        p.kill();
+        p.waitForFinished();
+        r.err = "timed out";
+        return r;
+    }
+    r.exitCode = p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1;
+    r.out = p.readAllStandardOutput();
+    r.err = p.readAllStandardError();
+    return r;
+}
+
+} // namespace socwb::test

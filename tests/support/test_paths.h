@@ -1,0 +1,22 @@
+// Where tests find their fixtures, the shared real-log corpus, and the built executables.
+#pragma once
+
+#include <QProcess>
+#include <QString>
+#include <QStringList>
+
+namespace socwb::test {
+
+QString fixture(const QString& relative);      // tests/fixtures/<relative>
+QString sharedData(const QString& relative);   // ../shared/data/<relative>, may not exist
+bool haveSharedData();
+
+struct CliRun {
+    int exitCode = -1;
+    QByteArray out;
+    QByteArray err;
+};
+// Runs socwb-cli with the arguments and waits (up to timeoutMs).
+CliRun runCli(const QStringList& args, int timeoutMs = 120000);
+
+} // namespace socwb::test
