@@ -3,17 +3,24 @@
 #include "core/logging.h"
 #include "ingest/format_registry.h"
 #include "ingest/import_worker.h"
+#include "scenario/channel_catalog.h"
+#include "scenario/scenario_generator.h"
 #include "store/case_store.h"
 #include "store/case_summary.h"
 #include "store/statement.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
+#include <QDate>
+#include <QDateTime>
+#include <QDir>
+#include <QElapsedTimer>
 #include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QLocale>
+#include <QTimeZone>
 
 #include <csignal>
 #include <cstdio>
@@ -50,9 +57,9 @@ std::optional<int> parse(QCommandLineParser& p, const QString& command, const QS
         return Usage;
     }
     if (p.isSet(help)) {
+        // Qt names the program by its full path; say what a user types instead.
         QString text = p.helpText();
-        text.replace(QStringLiteral("socwb-cli ") + command + QStringLiteral(" [options]"),
-                     QStringLiteral("socwb-cli %1 [options]").arg(command));
+        text.replace(QCoreApplication::arguments().constFirst(), QStringLiteral("socwb-cli ") + command);
         std::fputs(text.toUtf8().constData(), stdout);
         return Ok;
     }
@@ -343,13 +350,157 @@ int formats(const QStringList& args) {
 }
 
 int generate(const QStringList& args) {
+    using namespace socwb::scenario;
     QCommandLineParser p;
     p.addPositionalArgument(QStringLiteral("OUTDIR"), QStringLiteral("Where to write the evidence files and truth.json."));
-    if (auto rc = parse(p, QStringLiteral("generate"), QStringLiteral("Write a synthetic case with ground truth."), args, 1, 1)) {
+    const QCommandLineOption seed(QStringLiteral("seed"), QStringLiteral("Random seed; the same seed writes the same files (default 1)."),
+                                  QStringLiteral("N"), QStringLiteral("1"));
+    const QCommandLineOption hosts(QStringLiteral("hosts"), QStringLiteral("Workstations (default 20)."), QStringLiteral("N"),
+                                   QStringLiteral("20"));
+    const QCommandLineOption servers(QStringLiteral("servers"), QStringLiteral("Servers (default 4: DC01, FS01, BUILD01, DB01)."),
+                                     QStringLiteral("N"), QStringLiteral("4"));
+    const QCommandLineOption days(QStringLiteral("days"), QStringLiteral("Days of logs (default 3)."), QStringLiteral("N"),
+                                  QStringLiteral("3"));
+    const QCommandLineOption scenario(
+        QStringLiteral("scenario"),
+        QStringLiteral("Which channels to plant: all (default), none, sample, easy, medium, hard, a channel id, or a "
+                       "comma-separated list. Known: %1.")
+            .arg(QString::fromStdString([] {
+                std::string s;
+                for (const auto& n : ChannelCatalog::scenarioNames()) {
+                    s += (s.empty() ? "" : ", ") + n;
+                }
+                return s;
+            }())),
+        QStringLiteral("NAME"), QStringLiteral("all"));
+    const QCommandLineOption formatList(
+        QStringLiteral("formats"),
+        QStringLiteral("Comma-separated output formats, or 'all' (default %1). Known: %2.")
+            .arg(QString::fromStdString([] {
+                     std::string s;
+                     for (const auto& n : ScenarioGenerator::defaultFormats()) {
+                         s += (s.empty() ? "" : ",") + n;
+                     }
+                     return s;
+                 }()),
+                 QString::fromStdString([] {
+                     std::string s;
+                     for (const auto& n : ScenarioGenerator::formatNames()) {
+                         s += (s.empty() ? "" : ", ") + n;
+                     }
+                     return s;
+                 }())),
+        QStringLiteral("LIST"));
+    const QCommandLineOption start(QStringLiteral("start"), QStringLiteral("First day of the logs, UTC (default 2024-03-04, a Monday)."),
+                                   QStringLiteral("YYYY-MM-DD"), QStringLiteral("2024-03-04"));
+    const QCommandLineOption title(QStringLiteral("title"), QStringLiteral("A title recorded in truth.json."), QStringLiteral("TEXT"));
+    const QCommandLineOption json(QStringLiteral("json"), QStringLiteral("Print a JSON summary on stdout."));
+    p.addOptions({seed, hosts, servers, days, scenario, formatList, start, title, json});
+    if (auto rc = parse(p, QStringLiteral("generate"),
+                        QStringLiteral("Write a synthetic case with ground truth: evidence files in real log formats "
+                                       "and truth.json."),
+                        args, 1, 1)) {
         return *rc;
     }
-    err(QStringLiteral("socwb-cli generate: the scenario generator is not part of this build yet"));
-    return Usage;
+    auto usage = [](const QString& m) {
+        err(QStringLiteral("socwb-cli generate: %1 (see --help)").arg(m));
+        return Usage;
+    };
+    GeneratorOptions o;
+    bool ok = false;
+    o.seed = p.value(seed).toULongLong(&ok);
+    if (!ok) {
+        return usage(QStringLiteral("--seed takes a non-negative integer"));
+    }
+    for (auto [opt, target] : {std::pair{&hosts, &o.workstations}, std::pair{&servers, &o.servers}, std::pair{&days, &o.days}}) {
+        *target = p.value(*opt).toInt(&ok);
+        if (!ok) {
+            return usage(QStringLiteral("--%1 takes a number").arg(opt->names().first()));
+        }
+    }
+    o.scenario = p.value(scenario).toStdString();
+    if (p.isSet(formatList)) {
+        const QString list = p.value(formatList);
+        if (list == QLatin1String("all")) {
+            o.formats = ScenarioGenerator::formatNames();
+        } else {
+            for (const QString& f : list.split(QLatin1Char(','), Qt::SkipEmptyParts)) {
+                o.formats.push_back(f.trimmed().toStdString());
+            }
+            if (o.formats.empty()) {
+                return usage(QStringLiteral("--formats names no format"));
+            }
+        }
+    }
+    const QDate date = QDate::fromString(p.value(start), Qt::ISODate);
+    if (!date.isValid()) {
+        return usage(QStringLiteral("--start takes a date as YYYY-MM-DD"));
+    }
+    o.startUs = QDateTime(date, QTime(0, 0), QTimeZone::utc()).toMSecsSinceEpoch() * 1000;
+    o.title = p.value(title).toStdString();
+    ScenarioGenerator generator(o);
+    if (const std::string problem = generator.validate(); !problem.empty()) {
+        return usage(QString::fromStdString(problem));
+    }
+    const QString outDir = p.positionalArguments().first();
+    GenerationSummary summary;
+    QElapsedTimer clock;
+    clock.start();
+    try {
+        generator.simulate();
+        summary = generator.write(outDir.toStdString());
+    } catch (const std::exception& e) {
+        err(QStringLiteral("socwb-cli generate: %1").arg(QString::fromUtf8(e.what())));
+        return CaseUnusable;
+    }
+    const double seconds = clock.elapsed() / 1000.0;
+    QJsonArray files;
+    for (const GeneratedFile& f : summary.files) {
+        err(QStringLiteral("  %1  %2  %3 records  %4").arg(QString::fromStdString(f.name), -20).arg(QString::fromStdString(f.format), -15)
+                .arg(f.records, 8).arg(humanBytes(f.bytes)));
+        files.append(QJsonObject{{"name", QString::fromStdString(f.name)},
+                                 {"path", QDir(outDir).filePath(QString::fromStdString(f.name))},
+                                 {"format", QString::fromStdString(f.format)},
+                                 {"parser", f.parser.empty() ? QJsonValue() : QJsonValue(QString::fromStdString(f.parser))},
+                                 {"kind", QString::fromStdString(f.kind)},
+                                 {"records", qint64(f.records)},
+                                 {"bytes", qint64(f.bytes)}});
+    }
+    int positives = 0, lookalikes = 0;
+    for (const ChannelTruth& t : generator.truth()) {
+        if (t.polls > 0) {
+            (t.spec && t.spec->positive ? positives : lookalikes) += 1;
+        }
+    }
+    err(QStringLiteral("generated %1 workstations + %2 servers, %3 day(s), seed %4: %5 channels, %6 look-alikes; "
+                       "%7 proxy, %8 DNS, %9 Sysmon records per format into %10 in %11 s")
+            .arg(o.workstations)
+            .arg(o.servers)
+            .arg(o.days)
+            .arg(QString::number(o.seed))
+            .arg(positives)
+            .arg(lookalikes)
+            .arg(generator.world().requests.size())
+            .arg(generator.world().dns.size())
+            .arg(generator.world().sysmon.size())
+            .arg(outDir)
+            .arg(seconds, 0, 'f', 2));
+    if (p.isSet(json)) {
+        printJson(QJsonObject{{"outdir", outDir},
+                              {"seed", QString::number(o.seed)},
+                              {"workstations", o.workstations},
+                              {"servers", o.servers},
+                              {"days", o.days},
+                              {"scenario", QString::fromStdString(o.scenario)},
+                              {"positives", positives},
+                              {"lookalikes", lookalikes},
+                              {"records", QJsonObject{{"proxy", qint64(generator.world().requests.size())},
+                                                      {"dns", qint64(generator.world().dns.size())},
+                                                      {"sysmon", qint64(generator.world().sysmon.size())}}},
+                              {"files", files},
+                              {"seconds", seconds}});
+    }
+    return Ok;
 }
 
 } // namespace socwb::cli

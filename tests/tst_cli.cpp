@@ -1,1 +1,308 @@
-// placeholder
+// socwb-cli end to end, as scripts use it: exit codes, JSON shapes, import outcomes (imported,
+// rejected lines, duplicates, refusals) and what `info` then reports.
+#include "store/case_store.h"
+#include "store/schema.h"
+#include "store/statement.h"
+#include "test_paths.h"
+
+#include <QCryptographicHash>
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace socwb;
+using namespace socwb::test;
+
+namespace {
+QJsonObject json(const CliRun& r) {
+    QJsonParseError e;
+    const QJsonDocument d = QJsonDocument::fromJson(r.out, &e);
+    if (e.error != QJsonParseError::NoError || !d.isObject()) {
+        qWarning("not one JSON object on stdout: %s\nstderr: %s", r.out.constData(), r.err.constData());
+        return {};
+    }
+    return d.object();
+}
+QString sha256(const QString& path) {
+    QFile f(path);
+    f.open(QIODevice::ReadOnly);
+    return QString::fromLatin1(QCryptographicHash::hash(f.readAll(), QCryptographicHash::Sha256).toHex());
+}
+} // namespace
+
+class TestCli : public QObject {
+    Q_OBJECT
+private slots:
+    void freshCaseInfoJson();
+    void usageErrors_data();
+    void usageErrors();
+    void helpOnEverySubcommand_data();
+    void helpOnEverySubcommand();
+    void unusableCaseExits3();
+    void importAndInfo();
+    void rejectedLinesAreStoredAndExit1();
+    void duplicateIsSkipped();
+    void unreadableInputIsRefused_data();
+    void unreadableInputIsRefused();
+    void assetsNameHostsAndGiveRoles();
+    void formatsAndAlerts();
+    void scoreSaysItIsNotThereYet();
+
+private:
+    QTemporaryDir dir_;
+    QString casePath(const char* name) { return dir_.filePath(QString::fromLatin1(name)); }
+};
+
+void TestCli::freshCaseInfoJson() {
+    const QString c = casePath("fresh.socwb");
+    const CliRun r = runCli({"info", c, "--json"});
+    QCOMPARE(r.exitCode, 0);
+    const QJsonObject o = json(r);
+    QCOMPARE(o.value("schema_version").toInt(), schema::latestVersion());
+    QVERIFY(o.value("evidence").isArray());
+    QCOMPARE(o.value("evidence").toArray().size(), 0);
+    const QJsonObject counts = o.value("counts").toObject();
+    for (const char* k : {"proxy", "dns", "sysmon", "processes", "alerts"}) {
+        QVERIFY2(counts.contains(QLatin1String(k)), k);
+        QCOMPARE(counts.value(QLatin1String(k)).toInt(-1), 0);
+    }
+    QVERIFY(o.value("hosts").isArray());
+    QVERIFY(o.value("first_ts").isNull());
+    QVERIFY(o.value("last_ts").isNull());
+    QVERIFY(QFile::exists(c));
+}
+
+void TestCli::usageErrors_data() {
+    QTest::addColumn<QStringList>("args");
+    QTest::newRow("nothing") << QStringList{};
+    QTest::newRow("unknown command") << QStringList{"frobnicate"};
+    QTest::newRow("info without case") << QStringList{"info"};
+    QTest::newRow("info two cases") << QStringList{"info", "a.socwb", "b.socwb"};
+    QTest::newRow("unknown option") << QStringList{"info", "x.socwb", "--yaml"};
+    QTest::newRow("import without files") << QStringList{"import", "x.socwb"};
+    QTest::newRow("import unknown format") << QStringList{"import", "x.socwb", "f.log", "--format", "nope"};
+    QTest::newRow("alerts bad format") << QStringList{"alerts", "x.socwb", "--format", "xml"};
+    QTest::newRow("alerts bad limit") << QStringList{"alerts", "x.socwb", "--limit", "many"};
+}
+
+void TestCli::usageErrors() {
+    QFETCH(QStringList, args);
+    QDir::setCurrent(dir_.path());
+    const CliRun r = runCli(args);
+    QCOMPARE(r.exitCode, 2);
+    QVERIFY(!r.err.isEmpty());
+    QVERIFY(r.out.isEmpty());
+    QVERIFY(!QFile::exists(dir_.filePath("x.socwb"))); // a usage error creates nothing
+}
+
+void TestCli::helpOnEverySubcommand_data() {
+    QTest::addColumn<QString>("command");
+    for (const char* c : {"info", "import", "score", "alerts", "formats", "generate"}) {
+        QTest::newRow(c) << QString::fromLatin1(c);
+    }
+}
+
+void TestCli::helpOnEverySubcommand() {
+    QFETCH(QString, command);
+    const CliRun r = runCli({command, "--help"});
+    QCOMPARE(r.exitCode, 0);
+    QVERIFY2(r.out.contains("socwb-cli " + command.toUtf8()), r.out.constData());
+    QVERIFY(r.out.contains("--help"));
+}
+
+void TestCli::unusableCaseExits3() {
+    const QString c = casePath("notes.socwb");
+    {
+        QFile f(c);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write(QByteArray("meeting notes, definitely not SQLite\n").repeated(10));
+    }
+    const QString before = sha256(c);
+    for (const QStringList& args : {QStringList{"info", c, "--json"}, QStringList{"import", c, fixture("squid/access.log")},
+                                    QStringList{"alerts", c}}) {
+        const CliRun r = runCli(args);
+        QCOMPARE(r.exitCode, 3);
+        QVERIFY(r.out.isEmpty());
+        QVERIFY(r.err.contains("notes.socwb"));
+        QCOMPARE(r.err.trimmed().count('\n'), 0); // one line
+    }
+    QCOMPARE(sha256(c), before);
+}
+
+void TestCli::importAndInfo() {
+    const QString c = casePath("import.socwb");
+    const QString log = fixture("squid/access.log");
+    const CliRun r = runCli({"import", c, log, "--json"});
+    QCOMPARE(r.exitCode, 0);
+    const QJsonArray files = json(r).value("files").toArray();
+    QCOMPARE(files.size(), 1);
+    const QJsonObject f = files.first().toObject();
+    QCOMPARE(f.value("path").toString(), log);
+    QCOMPARE(f.value("sha256").toString(), sha256(log));
+    QCOMPARE(f.value("format").toString(), QStringLiteral("squid"));
+    QCOMPARE(f.value("accepted").toInt(), 4);
+    QCOMPARE(f.value("rejected").toInt(), 0);
+    QCOMPARE(f.value("status").toString(), QStringLiteral("imported"));
+
+    const QJsonObject info = json(runCli({"info", c, "--json"}));
+    QCOMPARE(info.value("counts").toObject().value("proxy").toInt(), 4);
+    QCOMPARE(info.value("counts").toObject().value("dns").toInt(), 0);
+    QCOMPARE(info.value("first_ts").toString(), QStringLiteral("2023-11-14T22:13:20.123Z"));
+    QCOMPARE(info.value("last_ts").toString(), QStringLiteral("2023-11-14T22:14:21.000Z"));
+    const QJsonArray ev = info.value("evidence").toArray();
+    QCOMPARE(ev.size(), 1);
+    QCOMPARE(ev.first().toObject().value("format").toString(), QStringLiteral("squid"));
+    QCOMPARE(ev.first().toObject().value("size").toInteger(), QFileInfo(log).size());
+    QVERIFY(!ev.first().toObject().value("import_finished").toString().isEmpty());
+    // Client addresses became hosts.
+    QStringList names;
+    for (const auto& h : info.value("hosts").toArray()) {
+        names << h.toObject().value("name").toString();
+    }
+    names.sort();
+    QCOMPARE(names, (QStringList{"10.1.2.3", "10.1.2.4", "10.1.2.5"}));
+
+    // Every event keeps its provenance, and domains carry their registrable and service domains.
+    auto store = CaseStore::open(c);
+    Statement st(store->db(), "SELECT p.line_no, e.path, d.name, d.reg_domain, d.service_domain FROM proxy_events p "
+                              "JOIN evidence e ON e.id = p.evidence_id JOIN domains d ON d.id = p.domain_id ORDER BY p.line_no");
+    QVERIFY(st.step());
+    QCOMPARE(st.int64(0), int64_t(1));
+    QCOMPARE(QString::fromStdString(st.text(1)), log);
+    QCOMPARE(st.text(2), std::string("raw.githubusercontent.com"));
+    QCOMPARE(st.text(3), std::string("raw.githubusercontent.com")); // private PSL section: its own tenant
+    QCOMPARE(st.text(4), std::string("githubusercontent.com"));     // ICANN only: the service
+    QVERIFY(st.step());
+    QCOMPARE(st.text(2), std::string("pastebin.com"));
+    QCOMPARE(st.text(3), std::string("pastebin.com"));
+}
+
+void TestCli::rejectedLinesAreStoredAndExit1() {
+    const QString c = casePath("rejects.socwb");
+    const CliRun r = runCli({"import", c, fixture("squid/mixed_crlf.log"), "--format", "squid", "--json"});
+    QCOMPARE(r.exitCode, 1);
+    const QJsonObject f = json(r).value("files").toArray().first().toObject();
+    QCOMPARE(f.value("status").toString(), QStringLiteral("imported"));
+    QCOMPARE(f.value("accepted").toInt(), 2);
+    QCOMPARE(f.value("rejected").toInt(), 4);
+    QVERIFY(r.err.contains("4 rejected"));
+    QVERIFY(r.err.contains("line 2: squid: expected at least 7 fields"));
+    auto store = CaseStore::open(c);
+    Statement st(store->db(), "SELECT line_no, byte_offset, reason, raw FROM rejected_lines ORDER BY line_no");
+    QList<int64_t> lines;
+    while (st.step()) {
+        lines << st.int64(0);
+        if (st.int64(0) == 2) {
+            QCOMPARE(st.int64(1), int64_t(122)); // the first line is 120 bytes + CRLF
+            QCOMPARE(st.text(3), std::string("this is not a squid line"));
+        }
+    }
+    QCOMPARE(lines, (QList<int64_t>{2, 3, 4, 5}));
+}
+
+void TestCli::duplicateIsSkipped() {
+    const QString c = casePath("dup.socwb");
+    QCOMPARE(runCli({"import", c, fixture("squid/access.log")}).exitCode, 0);
+    const CliRun again = runCli({"import", c, fixture("squid/access.log"), "--json"});
+    QCOMPARE(again.exitCode, 0);
+    const QJsonObject f = json(again).value("files").toArray().first().toObject();
+    QCOMPARE(f.value("status").toString(), QStringLiteral("skipped-duplicate"));
+    QVERIFY(f.value("message").toString().contains(QStringLiteral("already in the case")));
+    // The same bytes under another name are the same evidence.
+    const QString copy = dir_.filePath("renamed.log");
+    QFile::copy(fixture("squid/access.log"), copy);
+    QCOMPARE(json(runCli({"import", c, copy, "--json"})).value("files").toArray().first().toObject().value("status").toString(),
+             QStringLiteral("skipped-duplicate"));
+    const QJsonObject info = json(runCli({"info", c, "--json"}));
+    QCOMPARE(info.value("counts").toObject().value("proxy").toInt(), 4);
+    QCOMPARE(info.value("evidence").toArray().size(), 1);
+}
+
+void TestCli::unreadableInputIsRefused_data() {
+    QTest::addColumn<QByteArray>("content");
+    QTest::addColumn<QString>("expected");
+    QByteArray binary;
+    for (int i = 0; i < 4096; ++i) {
+        binary += char((i * 7919) & 0xFF);
+    }
+    QTest::newRow("binary") << binary << "binary data";
+    QTest::newRow("empty") << QByteArray() << "empty";
+    QTest::newRow("prose") << QByteArray("Dear analyst,\nplease find attached the logs.\nRegards\n") << "no format recognised";
+}
+
+void TestCli::unreadableInputIsRefused() {
+    QFETCH(QByteArray, content);
+    QFETCH(QString, expected);
+    const QString c = casePath("refuse.socwb");
+    runCli({"import", c, fixture("squid/access.log")}); // something already in the case
+    const QString bad = dir_.filePath("evidence.bin");
+    {
+        QFile f(bad);
+        QVERIFY(f.open(QIODevice::WriteOnly | QIODevice::Truncate));
+        f.write(content);
+    }
+    const CliRun r = runCli({"import", c, bad, "--json"});
+    QCOMPARE(r.exitCode, 1);
+    const QJsonObject f = json(r).value("files").toArray().first().toObject();
+    QCOMPARE(f.value("status").toString(), QStringLiteral("refused"));
+    const QString msg = f.value("message").toString();
+    QVERIFY2(msg.contains(expected), qPrintable(msg));
+    QVERIFY2(msg.contains(QStringLiteral("formats tried: ")) && msg.contains(QStringLiteral("squid")), qPrintable(msg));
+    QCOMPARE(json(runCli({"info", c, "--json"})).value("counts").toObject().value("proxy").toInt(), 4);
+}
+
+void TestCli::assetsNameHostsAndGiveRoles() {
+    const QString c = casePath("assets.socwb");
+    QCOMPARE(runCli({"import", c, fixture("squid/access.log")}).exitCode, 0);
+    const CliRun r = runCli({"import", c, fixture("assets/assets.csv"), "--format", "assets", "--json"});
+    QCOMPARE(r.exitCode, 0);
+    QCOMPARE(json(r).value("files").toArray().first().toObject().value("accepted").toInt(), 2);
+    const QJsonArray hosts = json(runCli({"info", c, "--json"})).value("hosts").toArray();
+    QJsonObject ws, dc;
+    for (const auto& h : hosts) {
+        const QJsonObject o = h.toObject();
+        if (o.value("name") == QStringLiteral("WS-0142")) {
+            ws = o;
+        } else if (o.value("name") == QStringLiteral("DC-01")) {
+            dc = o;
+        }
+    }
+    QCOMPARE(ws.value("role").toString(), QStringLiteral("workstation"));
+    QCOMPARE(ws.value("owner").toString(), QStringLiteral("alice"));
+    QCOMPARE(ws.value("addresses").toArray(), QJsonArray{QStringLiteral("10.1.2.3")});
+    QCOMPARE(ws.value("proxy").toInt(), 2); // the events of 10.1.2.3 now belong to WS-0142
+    QCOMPARE(dc.value("role").toString(), QStringLiteral("domain-controller"));
+    QCOMPARE(dc.value("proxy").toInt(), 0);
+    QCOMPARE(hosts.size(), 4); // 10.1.2.4, 10.1.2.5, WS-0142, DC-01
+}
+
+void TestCli::formatsAndAlerts() {
+    const QJsonObject f = json(runCli({"formats", "--json"}));
+    QStringList names;
+    for (const auto& v : f.value("formats").toArray()) {
+        names << v.toObject().value("name").toString();
+        QVERIFY(!v.toObject().value("description").toString().isEmpty());
+    }
+    QVERIFY(names.contains(QStringLiteral("squid")));
+    QVERIFY(names.contains(QStringLiteral("assets")));
+    const QString c = casePath("alerts.socwb");
+    const CliRun a = runCli({"alerts", c, "--format", "json"});
+    QCOMPARE(a.exitCode, 0);
+    QCOMPARE(json(a).value("alerts").toArray().size(), 0);
+    const CliRun csv = runCli({"alerts", c, "--format", "csv"});
+    QCOMPARE(csv.exitCode, 0);
+    QVERIFY(csv.out.startsWith("id,score,host,destination"));
+}
+
+void TestCli::scoreSaysItIsNotThereYet() {
+    const CliRun r = runCli({"score", casePath("score.socwb"), "--json"});
+    QCOMPARE(r.exitCode, 0);
+    QCOMPARE(json(r).value("scored").toBool(true), false);
+    QVERIFY(r.err.contains("not part of this build"));
+}
+
+QTEST_GUILESS_MAIN(TestCli)
+#include "tst_cli.moc"

@@ -1,1 +1,158 @@
-// placeholder
+// The background import: ImportWorker on its own thread reports throttled progress through
+// queued signals, and a cancel rolls the case back to exactly where it was.
+#include "ingest/import_worker.h"
+#include "store/case_store.h"
+#include "store/case_summary.h"
+#include "store/statement.h"
+#include "test_paths.h"
+
+#include <QFile>
+#include <QSignalSpy>
+#include <QTemporaryDir>
+#include <QTest>
+#include <QElapsedTimer>
+#include <QThread>
+
+using namespace socwb;
+using namespace socwb::test;
+
+namespace {
+// A Squid log big enough that an import takes a few seconds.
+QString writeBigSquidLog(const QString& path, int lines) {
+    QFile f(path);
+    f.open(QIODevice::WriteOnly);
+    QByteArray buf;
+    for (int i = 0; i < lines; ++i) {
+        buf += QByteArray::number(1700000000 + i) + ".250    42 10.9." + QByteArray::number((i / 250) % 250) + "." +
+               QByteArray::number(i % 250) + " TCP_MISS/200 " + QByteArray::number(1000 + i % 5000) +
+               " GET https://cdn" + QByteArray::number(i % 300) + ".example.com/assets/" + QByteArray::number(i) +
+               ".js?v=3 - HIER_DIRECT/192.0.2." + QByteArray::number(i % 250) + " application/javascript\n";
+        if (buf.size() > (1 << 20)) {
+            f.write(buf);
+            buf.clear();
+        }
+    }
+    f.write(buf);
+    return path;
+}
+} // namespace
+
+class TestImport : public QObject {
+    Q_OBJECT
+private slots:
+    void initTestCase();
+    void workerReportsProgressAndResult();
+    void cancelRollsBack();
+    void emitsAtMostAboutTenProgressSignalsPerSecond();
+
+private:
+    QTemporaryDir dir_;
+    QString big_;
+};
+
+void TestImport::initTestCase() {
+    registerImportMetaTypes();
+    big_ = writeBigSquidLog(dir_.filePath(QStringLiteral("big.log")), 400000);
+}
+
+void TestImport::workerReportsProgressAndResult() {
+    const QString c = dir_.filePath(QStringLiteral("worker.socwb"));
+    ImportJob job(c);
+    QSignalSpy progress(job.worker(), &ImportWorker::progress);
+    QSignalSpy fileDone(job.worker(), &ImportWorker::fileFinished);
+    QSignalSpy finished(job.worker(), &ImportWorker::finished);
+    ImportOptions squid;
+    squid.format = QStringLiteral("squid"); // the mixed file has too many bad lines to be detected
+    job.start({fixture(QStringLiteral("squid/access.log")), fixture(QStringLiteral("squid/mixed_crlf.log"))}, squid);
+    QVERIFY(finished.wait(60000));
+    QCOMPARE(fileDone.count(), 2);
+    const auto results = finished.first().first().value<QList<ImportResult>>();
+    QCOMPARE(results.size(), 2);
+    QCOMPARE(results[0].status, QStringLiteral("imported"));
+    QCOMPARE(results[0].accepted, int64_t(4));
+    QCOMPARE(results[1].accepted, int64_t(2));
+    QCOMPARE(results[1].rejected, int64_t(4));
+    QVERIFY(!progress.isEmpty());
+    const auto last = progress.last().first().value<ImportProgress>();
+    QCOMPARE(last.fileIndex, 1);
+    QCOMPARE(last.fileCount, 2);
+    QCOMPARE(last.bytesRead, last.bytesTotal);
+    QCOMPARE(last.records, int64_t(2));
+    QCOMPARE(last.rejects, int64_t(4));
+    // Signals arrived on this (the test's) thread, queued from the worker's.
+    QVERIFY(job.worker()->thread() != QThread::currentThread());
+}
+
+void TestImport::cancelRollsBack() {
+    const QString c = dir_.filePath(QStringLiteral("cancel.socwb"));
+    {
+        ImportJob first(c);
+        QSignalSpy done(first.worker(), &ImportWorker::finished);
+        first.start({fixture(QStringLiteral("squid/access.log"))}, ImportOptions{});
+        QVERIFY(done.wait(60000));
+    }
+    auto before = CaseStore::open(c);
+    const CaseSummary s0 = summarize(before->db());
+    const auto audit0 = queryInt(before->db(), "SELECT count(*) FROM audit_log").value();
+    before.reset();
+
+    ImportJob job(c);
+    QSignalSpy progress(job.worker(), &ImportWorker::progress);
+    QSignalSpy finished(job.worker(), &ImportWorker::finished);
+    connect(job.worker(), &ImportWorker::progress, this, [&job](const ImportProgress& p) {
+        if (p.records > 20000) {
+            job.cancel();
+        }
+    });
+    job.start({big_, fixture(QStringLiteral("squid/mixed_crlf.log"))}, ImportOptions{});
+    QVERIFY(finished.wait(120000));
+    const auto results = finished.first().first().value<QList<ImportResult>>();
+    QCOMPARE(results.size(), 2);
+    QVERIFY2(results[0].status == QStringLiteral("cancelled"), qPrintable(results[0].message));
+    QVERIFY(results[0].message.contains(QStringLiteral("as it was before")));
+    QCOMPARE(results[1].status, QStringLiteral("cancelled")); // the rest of the job is not started
+    QVERIFY(progress.last().first().value<ImportProgress>().records > 20000);
+
+    auto after = CaseStore::open(c);
+    const CaseSummary s1 = summarize(after->db());
+    QCOMPARE(s1.proxy, s0.proxy);
+    QCOMPARE(s1.evidence.size(), s0.evidence.size());
+    QCOMPARE(s1.hosts.size(), s0.hosts.size());
+    QCOMPARE(queryInt(after->db(), "SELECT count(*) FROM domains WHERE name LIKE 'cdn%'").value(), int64_t(0));
+    // The cancel itself is on record.
+    QCOMPARE(queryInt(after->db(), "SELECT count(*) FROM audit_log").value(), audit0 + 1);
+    QCOMPARE(queryInt(after->db(), "SELECT count(*) FROM audit_log WHERE action = 'import.cancelled'").value(), int64_t(1));
+    // Indexes dropped for the bulk load are back.
+    QCOMPARE(queryInt(after->db(), "SELECT count(*) FROM sqlite_schema WHERE name = 'proxy_events_host_ts'").value(), int64_t(1));
+}
+
+void TestImport::emitsAtMostAboutTenProgressSignalsPerSecond() {
+    const QString c = dir_.filePath(QStringLiteral("throttle.socwb"));
+    ImportJob job(c);
+    QSignalSpy progress(job.worker(), &ImportWorker::progress);
+    QSignalSpy finished(job.worker(), &ImportWorker::finished);
+    QElapsedTimer t;
+    t.start();
+    job.start({big_}, ImportOptions{});
+    QVERIFY(finished.wait(300000));
+    const double seconds = t.elapsed() / 1000.0;
+    const auto results = finished.first().first().value<QList<ImportResult>>();
+    QVERIFY2(results[0].status == QStringLiteral("imported"), qPrintable(results[0].message));
+    QCOMPARE(results[0].accepted, int64_t(400000));
+    // One at the start and one at the end, and in between no more than one per 100 ms.
+    QVERIFY2(progress.count() <= 2 + int(seconds * 10) + 1,
+             qPrintable(QStringLiteral("%1 signals in %2 s").arg(progress.count()).arg(seconds)));
+    QVERIFY(progress.count() >= 2);
+    int64_t lastRecords = -1;
+    for (const auto& args : progress) {
+        const auto p = args.first().value<ImportProgress>();
+        QVERIFY(p.records >= lastRecords); // monotonic
+        lastRecords = p.records;
+    }
+    auto store = CaseStore::open(c);
+    QCOMPARE(queryInt(store->db(), "SELECT count(*) FROM proxy_events").value(), int64_t(400000));
+    QCOMPARE(queryInt(store->db(), "SELECT count(DISTINCT host_id) FROM proxy_events").value(), int64_t(62500));
+}
+
+QTEST_GUILESS_MAIN(TestImport)
+#include "tst_import.moc"

@@ -1,1 +1,184 @@
-// placeholder
+// The shared parsing helpers: time formats, URL splitting, CSV and quoted splitting, UTF-8.
+#include "collecting_sink.h"
+#include "ingest/text_util.h"
+
+#include <QTest>
+
+using namespace socwb;
+
+class TestTextUtil : public QObject {
+    Q_OBJECT
+private slots:
+    void epochSeconds_data();
+    void epochSeconds();
+    void isoTimestamps_data();
+    void isoTimestamps();
+    void clfTime();
+    void splitUrl_data();
+    void splitUrl();
+    void csv_data();
+    void csv();
+    void quoted();
+    void utf8();
+    void timeZoneConversion();
+};
+
+void TestTextUtil::epochSeconds_data() {
+    QTest::addColumn<QString>("text");
+    QTest::addColumn<bool>("ok");
+    QTest::addColumn<qint64>("us");
+    QTest::newRow("fraction") << "1157689324.156" << true << qint64(1157689324156000);
+    QTest::newRow("micro") << "1700000000.000001" << true << qint64(1700000000000001);
+    QTest::newRow("nanos cut") << "1700000000.123456789" << true << qint64(1700000000123456);
+    QTest::newRow("integer") << "1700000000" << true << qint64(1700000000000000);
+    QTest::newRow("empty fraction") << "1700000000." << false << qint64(0);
+    QTest::newRow("letters") << "17000x0000.5" << false << qint64(0);
+    QTest::newRow("empty") << "" << false << qint64(0);
+}
+
+void TestTextUtil::epochSeconds() {
+    QFETCH(QString, text);
+    QFETCH(bool, ok);
+    QFETCH(qint64, us);
+    const std::string s = text.toStdString();
+    int64_t v = 0;
+    QCOMPARE(parseEpochSeconds(s, v), ok);
+    if (ok) {
+        QCOMPARE(qint64(v), us);
+    }
+}
+
+void TestTextUtil::isoTimestamps_data() {
+    QTest::addColumn<QString>("text");
+    QTest::addColumn<bool>("ok");
+    QTest::addColumn<qint64>("us");
+    QTest::addColumn<bool>("zone");
+    const qint64 base = 1709301296000000; // 2024-03-01T13:54:56Z
+    QTest::newRow("Z") << "2024-03-01T13:54:56Z" << true << base << true;
+    QTest::newRow("space no zone") << "2024-03-01 13:54:56" << true << base << false;
+    QTest::newRow("millis") << "2024-03-01T13:54:56.789Z" << true << base + 789000 << true;
+    QTest::newRow("plus offset") << "2024-03-01T14:54:56+01:00" << true << base << true;
+    QTest::newRow("minus compact") << "2024-03-01T08:54:56-0500" << true << base << true;
+    QTest::newRow("leap day") << "2024-02-29T00:00:00Z" << true << qint64(1709164800000000) << true;
+    QTest::newRow("month 13") << "2024-13-01T00:00:00Z" << false << qint64(0) << false;
+    QTest::newRow("trailing junk") << "2024-03-01T13:54:56Zjunk" << false << qint64(0) << false;
+    QTest::newRow("short") << "2024-03-01" << false << qint64(0) << false;
+}
+
+void TestTextUtil::isoTimestamps() {
+    QFETCH(QString, text);
+    QFETCH(bool, ok);
+    QFETCH(qint64, us);
+    QFETCH(bool, zone);
+    int64_t v = 0;
+    bool hasZone = false;
+    QCOMPARE(parseIsoTimestamp(text.toStdString(), v, &hasZone), ok);
+    if (ok) {
+        QCOMPARE(qint64(v), us);
+        QCOMPARE(hasZone, zone);
+    }
+}
+
+void TestTextUtil::clfTime() {
+    int64_t v = 0;
+    QVERIFY(parseClfTime("[10/Oct/2000:13:55:36 -0700]", v));
+    QCOMPARE(v, test::us("2000-10-10T20:55:36Z"));
+    QVERIFY(parseClfTime("01/Mar/2024:00:00:00 +0000", v));
+    QCOMPARE(v, test::us("2024-03-01T00:00:00Z"));
+    QVERIFY(!parseClfTime("[10/Foo/2000:13:55:36 -0700]", v));
+    QVERIFY(!parseClfTime("[10/Oct/2000:13:55:36 -07]", v));
+}
+
+void TestTextUtil::splitUrl_data() {
+    QTest::addColumn<QString>("url");
+    QTest::addColumn<QString>("scheme");
+    QTest::addColumn<QString>("host");
+    QTest::addColumn<int>("port");
+    QTest::addColumn<QString>("path");
+    QTest::addColumn<QString>("query");
+    QTest::newRow("https full") << "https://raw.githubusercontent.com/u/r/main/c.txt?token=1" << "https"
+                                << "raw.githubusercontent.com" << 443 << "/u/r/main/c.txt" << "token=1";
+    QTest::newRow("connect") << "pastebin.com:443" << "" << "pastebin.com" << 443 << "" << "";
+    QTest::newRow("explicit port") << "http://10.0.0.5:8080/x" << "http" << "10.0.0.5" << 8080 << "/x" << "";
+    QTest::newRow("ipv6") << "http://[2001:db8::1]:8443/a?b" << "http" << "2001:db8::1" << 8443 << "/a" << "b";
+    QTest::newRow("userinfo") << "http://user:pw@evil.example/p" << "http" << "evil.example" << 80 << "/p" << "";
+    QTest::newRow("fragment") << "https://docs.google.com/d#frag" << "https" << "docs.google.com" << 443 << "/d" << "";
+    QTest::newRow("origin form") << "/api/getUpdates?offset=5" << "" << "" << -1 << "/api/getUpdates" << "offset=5";
+    QTest::newRow("no path") << "http://example.com" << "http" << "example.com" << 80 << "" << "";
+}
+
+void TestTextUtil::splitUrl() {
+    QFETCH(QString, url);
+    const std::string u = url.toStdString();
+    const UrlParts p = socwb::splitUrl(u);
+    QTEST(QString::fromStdString(std::string(p.scheme)), "scheme");
+    QTEST(QString::fromStdString(std::string(p.host)), "host");
+    QTEST(p.port, "port");
+    QTEST(QString::fromStdString(std::string(p.path)), "path");
+    QTEST(QString::fromStdString(std::string(p.query)), "query");
+}
+
+void TestTextUtil::csv_data() {
+    QTest::addColumn<QString>("line");
+    QTest::addColumn<bool>("ok");
+    QTest::addColumn<QStringList>("fields");
+    QTest::newRow("plain") << "a,b,c" << true << QStringList{"a", "b", "c"};
+    QTest::newRow("empty fields") << "a,,c," << true << QStringList{"a", "", "c", ""};
+    QTest::newRow("quoted comma") << "\"x,y\",z" << true << QStringList{"x,y", "z"};
+    QTest::newRow("doubled quote") << "\"say \"\"hi\"\"\",2" << true << QStringList{"say \"hi\"", "2"};
+    QTest::newRow("two quoted") << "\"a\",\"b\"" << true << QStringList{"a", "b"};
+    QTest::newRow("unterminated") << "\"abc,d" << false << QStringList{};
+}
+
+void TestTextUtil::csv() {
+    QFETCH(QString, line);
+    QFETCH(bool, ok);
+    QFETCH(QStringList, fields);
+    const std::string l = line.toStdString();
+    std::vector<std::string_view> out;
+    std::string scratch;
+    QCOMPARE(splitCsv(l, ',', out, scratch), ok);
+    if (ok) {
+        QStringList got;
+        for (auto f : out) {
+            got << QString::fromStdString(std::string(f));
+        }
+        QCOMPARE(got, fields);
+    }
+}
+
+void TestTextUtil::quoted() {
+    std::vector<std::string_view> out;
+    QVERIFY(splitQuoted("10.1.2.3 - - [10/Oct/2000:13:55:36 -0700] \"GET /a HTTP/1.1\" 200 5 \"-\" \"Mozilla \\\"x\\\" 5.0\"", out));
+    QCOMPARE(out.size(), size_t(9));
+    QCOMPARE(std::string(out[3]), std::string("10/Oct/2000:13:55:36 -0700"));
+    QCOMPARE(std::string(out[4]), std::string("GET /a HTTP/1.1"));
+    QCOMPARE(std::string(out[8]), std::string("Mozilla \\\"x\\\" 5.0"));
+    QVERIFY(!splitQuoted("a \"unterminated", out));
+}
+
+void TestTextUtil::utf8() {
+    QVERIFY(isValidUtf8("plain ascii line that is longer than eight bytes"));
+    QVERIFY(isValidUtf8("caf\xC3\xA9 \xE2\x82\xAC \xF0\x9F\x98\x80"));
+    QVERIFY(!isValidUtf8("bad \xC3 byte"));
+    QVERIFY(!isValidUtf8("overlong \xC0\xAF"));
+    QVERIFY(!isValidUtf8("surrogate \xED\xA0\x80"));
+    std::string out;
+    escapeInvalidUtf8("a\xFF" "b\xC3\xA9", out);
+    QCOMPARE(out, std::string("a\\xFFb\xC3\xA9"));
+}
+
+void TestTextUtil::timeZoneConversion() {
+    TzConverter berlin(QStringLiteral("Europe/Berlin"));
+    QVERIFY(berlin.valid());
+    // Winter: UTC+1; summer: UTC+2.
+    QCOMPARE(berlin.toUtc(test::us("2024-01-15T10:00:00Z")), test::us("2024-01-15T09:00:00Z"));
+    QCOMPARE(berlin.toUtc(test::us("2024-07-15T10:00:00Z")), test::us("2024-07-15T08:00:00Z"));
+    TzConverter utc;
+    QVERIFY(utc.isUtc());
+    QCOMPARE(utc.toUtc(12345), int64_t(12345));
+    QVERIFY(!TzConverter(QStringLiteral("Mars/Olympus_Mons")).valid());
+}
+
+QTEST_GUILESS_MAIN(TestTextUtil)
+#include "tst_text_util.moc"

@@ -14,12 +14,17 @@ void registerImportMetaTypes() {
 
 void ImportWorker::run(const QStringList& paths, const ImportOptions& options) {
     QList<ImportResult> results;
+    importAll(paths, options, results);
+    // The case connection is closed by now: whoever hears "finished" may open the case at once.
+    emit finished(results);
+}
+
+void ImportWorker::importAll(const QStringList& paths, const ImportOptions& options, QList<ImportResult>& results) {
     std::unique_ptr<CaseStore> store;
     try {
         store = CaseStore::open(casePath_);
     } catch (const CaseError& e) {
         emit failed(QString::fromUtf8(e.what()));
-        emit finished(results);
         return;
     }
     Importer importer(*store);
@@ -44,7 +49,6 @@ void ImportWorker::run(const QStringList& paths, const ImportOptions& options) {
         emit fileFinished(r);
         results << r;
     }
-    emit finished(results);
 }
 
 ImportJob::ImportJob(const QString& casePath, QObject* parent)

@@ -31,6 +31,7 @@ signals:
     void failed(const QString& message);
 
 private:
+    void importAll(const QStringList& paths, const ImportOptions& options, QList<ImportResult>& results);
     QString casePath_;
     std::atomic<bool> cancel_{false};
 };

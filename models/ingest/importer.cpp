@@ -99,12 +99,14 @@ ImportResult Importer::importFile(const QString& path, const ImportOptions& opti
     Statement sameSize(db, "SELECT count(*) FROM evidence WHERE size = ?");
     sameSize.bind(1, size);
     sameSize.step();
+    const bool sizeSeen = sameSize.int64(0) > 0;
+    sameSize.reset(); // an unfinished read statement would block the DDL below
     auto findDuplicate = [&](const QString& sha) -> QString {
         Statement dup(db, "SELECT path FROM evidence WHERE sha256 = ? AND status = 'imported'");
         dup.bind(1, sha.toStdString());
         return dup.step() ? QString::fromStdString(dup.text(0)) : QString();
     };
-    if (sameSize.int64(0) > 0) {
+    if (sizeSeen) {
         result.sha256 = sha256OfFile(path);
         const QString existing = findDuplicate(result.sha256);
         if (!existing.isEmpty()) {

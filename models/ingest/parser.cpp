@@ -61,11 +61,17 @@ public:
 int sniffByParsing(const SniffSample& sample, LineParser& parser, int maxScore) {
     CountingSink sink;
     int64_t n = 0;
+    std::string repaired;
     for (std::string_view line : sample.lines) {
         ++n;
-        if (!isBlank(line) && isValidUtf8(line)) {
-            parser.feed(line, SourcePos{n, 0}, sink);
+        if (isBlank(line)) {
+            continue;
         }
+        if (!isValidUtf8(line)) {
+            escapeInvalidUtf8(line, repaired); // as parse() will do
+            line = repaired;
+        }
+        parser.feed(line, SourcePos{n, 0}, sink);
     }
     if (sink.records == 0) {
         return 0;

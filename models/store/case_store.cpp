@@ -74,6 +74,8 @@ int CaseStore::inspect(const QString& path) {
     if (rc != SQLITE_OK) {
         throw CaseError(shown.toStdString() + ": cannot be opened (" + sqliteMessage(db) + ")");
     }
+    // Another connection (an import finishing) may hold a lock for a moment.
+    sqlite3_busy_timeout(db, 5000);
     try {
         const int appId = static_cast<int>(queryInt(db, "PRAGMA application_id").value_or(0));
         const int version = static_cast<int>(queryInt(db, "PRAGMA user_version").value_or(0));

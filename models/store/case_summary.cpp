@@ -14,7 +14,8 @@ QString isoFromUs(int64_t us) {
     if (us == 0) {
         return {};
     }
-    return QDateTime::fromMSecsSinceEpoch(us / 1000, QTimeZone::utc()).toString(Qt::ISODateWithMs);
+    return QDateTime::fromMSecsSinceEpoch(us / 1000, QTimeZone::utc())
+        .toString(QStringLiteral("yyyy-MM-ddTHH:mm:ss.zzzZ"));
 }
 
 CaseSummary summarize(sqlite3* db) {
@@ -88,6 +89,24 @@ CaseSummary summarize(sqlite3* db) {
             s.hosts[it->second].dns = dc.int64(1);
         }
     }
+    Statement procs(db, "SELECT host_id, count(*) FROM processes GROUP BY host_id");
+    while (procs.step()) {
+        if (auto it = index.find(procs.int64(0)); it != index.end()) {
+            s.hosts[it->second].processes = procs.int64(1);
+        }
+    }
+    Statement attr(db, "SELECT e.host_id, count(*) FROM attributions a JOIN proxy_events e ON a.request_kind = 'proxy' "
+                       "AND e.id = a.request_id GROUP BY e.host_id UNION ALL "
+                       "SELECT e.host_id, count(*) FROM attributions a JOIN dns_events e ON a.request_kind = 'dns' "
+                       "AND e.id = a.request_id GROUP BY e.host_id");
+    while (attr.step()) {
+        if (auto it = index.find(attr.int64(0)); it != index.end()) {
+            s.hosts[it->second].attributed += attr.int64(1);
+        }
+    }
+    for (HostRow& h : s.hosts) {
+        h.unattributed = h.proxy + h.dns - h.attributed;
+    }
     return s;
 }
 
@@ -114,7 +133,10 @@ QJsonObject toJson(const CaseSummary& s) {
                                  {"owner", h.owner.isEmpty() ? QJsonValue() : QJsonValue(h.owner)},
                                  {"addresses", QJsonArray::fromStringList(h.addresses)},
                                  {"proxy", qint64(h.proxy)},
-                                 {"dns", qint64(h.dns)}});
+                                 {"dns", qint64(h.dns)},
+                                 {"processes", qint64(h.processes)},
+                                 {"attributed", qint64(h.attributed)},
+                                 {"unattributed", qint64(h.unattributed)}});
     }
     return QJsonObject{
         {"schema_version", s.schemaVersion},

@@ -1,0 +1,152 @@
+// Import benchmark (issue 3): 1,000,000 Squid native lines and 1,000,000 Zeek dns.log lines into a
+// fresh case through `socwb-cli import`, indexes included, against the reference: `sqlite3`'s own
+// `.import` of the same rows as CSV into a fresh database, measured in the same run on the same
+// machine. Prints medians of --runs runs (default 3), records/s and peak RSS of each.
+//
+//   bench_import [--lines N] [--runs R] [--dir DIR]
+#include "bench_support.h"
+
+#include <QCoreApplication>
+#include <QDir>
+#include <QTemporaryDir>
+
+#include <cstdio>
+#include <fstream>
+#include <random>
+#include <string>
+
+using namespace socwb::bench;
+
+namespace {
+
+struct Inputs {
+    std::string log;
+    std::string csv;
+};
+
+// Realistic enough: a few thousand clients, CDN fan-out, CONNECT and ssl-bump lines, and the same
+// ten fields written as CSV for the reference.
+Inputs writeSquid(const std::string& dir, long lines) {
+    Inputs in{dir + "/access.log", dir + "/access.csv"};
+    std::ofstream log(in.log), csv(in.csv);
+    csv << "ts,elapsed,client,code,bytes,method,url,ident,hierarchy,type\n";
+    std::mt19937_64 rng(42);
+    char buf[512];
+    for (long i = 0; i < lines; ++i) {
+        const double ts = 1700000000.0 + i * 0.25;
+        const unsigned r = static_cast<unsigned>(rng());
+        const int elapsed = 1 + r % 2000;
+        const int bytes = 200 + static_cast<int>((r >> 11) % 90000);
+        char client[32];
+        std::snprintf(client, sizeof client, "10.%ld.%ld.%ld", i % 7, (i / 7) % 250, i % 250);
+        char url[200];
+        const bool tunnel = (r >> 20) % 4 == 0;
+        if (tunnel) {
+            std::snprintf(url, sizeof url, "api%ld.service%ld.com:443", i % 41, i % 97);
+        } else {
+            std::snprintf(url, sizeof url, "https://cdn%ld.example%ld.com/assets/%ld/app.js?v=%ld", i % 500, i % 37, i % 9973, i % 100);
+        }
+        const char* code = tunnel ? "TCP_TUNNEL/200" : "TCP_MISS/200";
+        const char* method = tunnel ? "CONNECT" : "GET";
+        const char* type = tunnel ? "-" : "application/javascript";
+        char hier[48];
+        std::snprintf(hier, sizeof hier, "HIER_DIRECT/192.0.2.%ld", i % 250);
+        int n = std::snprintf(buf, sizeof buf, "%.3f %6d %s %s %d %s %s - %s %s\n", ts, elapsed, client, code, bytes, method,
+                              url, hier, type);
+        log.write(buf, n);
+        n = std::snprintf(buf, sizeof buf, "%.3f,%d,%s,%s,%d,%s,%s,-,%s,%s\n", ts, elapsed, client, code, bytes, method, url,
+                          hier, type);
+        csv.write(buf, n);
+    }
+    return in;
+}
+
+Inputs writeZeekDns(const std::string& dir, long lines) {
+    Inputs in{dir + "/dns.log", dir + "/dns.csv"};
+    std::ofstream log(in.log), csv(in.csv);
+    log << "#separator \\x09\n#set_separator\t,\n#empty_field\t(empty)\n#unset_field\t-\n#path\tdns\n"
+           "#open\t2023-11-14-22-13-20\n"
+           "#fields\tts\tuid\tid.orig_h\tid.orig_p\tid.resp_h\tid.resp_p\tproto\ttrans_id\trtt\tquery\tqclass\tqclass_name\t"
+           "qtype\tqtype_name\trcode\trcode_name\tAA\tTC\tRD\tRA\tZ\tanswers\tTTLs\trejected\n"
+           "#types\ttime\tstring\taddr\tport\taddr\tport\tenum\tcount\tinterval\tstring\tcount\tstring\tcount\tstring\t"
+           "count\tstring\tbool\tbool\tbool\tbool\tcount\tvector[string]\tvector[interval]\tbool\n";
+    csv << "ts,uid,orig_h,orig_p,resp_h,resp_p,proto,trans_id,rtt,query,qclass,qclass_name,qtype,qtype_name,rcode,"
+           "rcode_name,AA,TC,RD,RA,Z,answers,TTLs,rejected\n";
+    std::mt19937_64 rng(7);
+    char buf[600];
+    for (long i = 0; i < lines; ++i) {
+        const unsigned r = static_cast<unsigned>(rng());
+        const double ts = 1700000000.0 + i * 0.2;
+        char q[96];
+        std::snprintf(q, sizeof q, "host%ld.zone%ld.example%ld.com", i % 3001, i % 17, i % 53);
+        char ans[64];
+        std::snprintf(ans, sizeof ans, "192.0.2.%u,198.51.100.%u", r % 250, (r >> 8) % 250);
+        const char* fmt = "%.6f\tC%08x%06lx\t10.%ld.%ld.%ld\t%u\t10.0.0.53\t53\tudp\t%u\t0.012000\t%s\t1\tC_INTERNET\t1\tA\t0\tNOERROR\t"
+                          "F\tF\tT\tT\t0\t%s\t300.000000,300.000000\tF\n";
+        int n = std::snprintf(buf, sizeof buf, fmt, ts, r, i, i % 5, (i / 5) % 250, i % 250, 1024 + r % 60000, r % 65536, q, ans);
+        log.write(buf, n);
+        const char* cfmt = "%.6f,C%08x%06lx,10.%ld.%ld.%ld,%u,10.0.0.53,53,udp,%u,0.012000,%s,1,C_INTERNET,1,A,0,NOERROR,"
+                           "F,F,T,T,0,\"%s\",\"300.000000,300.000000\",F\n";
+        n = std::snprintf(buf, sizeof buf, cfmt, ts, r, i, i % 5, (i / 5) % 250, i % 250, 1024 + r % 60000, r % 65536, q, ans);
+        csv.write(buf, n);
+    }
+    log << "#close\t2023-11-15-00-00-00\n";
+    return in;
+}
+
+void report(const char* name, long lines, const Measure& ours, const Measure& ref) {
+    std::printf("%-14s %9ld rows | socwb-cli import: %6.2f s  %9.0f rows/s  peak RSS %6.1f MB | "
+                "sqlite3 .import CSV (reference): %6.2f s  %9.0f rows/s | ratio %.2f (goal <= 0.50)\n",
+                name, lines, ours.seconds, lines / ours.seconds, ours.maxRssKb / 1024.0, ref.seconds, lines / ref.seconds,
+                ours.seconds / ref.seconds);
+    std::fflush(stdout);
+}
+
+} // namespace
+
+int main(int argc, char** argv) {
+    QCoreApplication app(argc, argv);
+    long lines = 1000000;
+    int runs = 3;
+    QString dirArg;
+    const QStringList args = app.arguments();
+    for (int i = 1; i + 1 < args.size(); ++i) {
+        if (args[i] == QLatin1String("--lines")) {
+            lines = args[i + 1].toLong();
+        } else if (args[i] == QLatin1String("--runs")) {
+            runs = args[i + 1].toInt();
+        } else if (args[i] == QLatin1String("--dir")) {
+            dirArg = args[i + 1];
+        }
+    }
+    QTemporaryDir tmp(dirArg.isEmpty() ? QDir::tempPath() + QStringLiteral("/socwb-bench-XXXXXX") : dirArg + QStringLiteral("/XXXXXX"));
+    const std::string dir = tmp.path().toStdString();
+    std::fprintf(stderr, "bench_import: writing %ld Squid and %ld Zeek dns.log lines to %s\n", lines, lines, dir.c_str());
+    const Inputs squid = writeSquid(dir, lines);
+    const Inputs dns = writeZeekDns(dir, lines);
+
+    const std::string cli = SOCWB_CLI_PATH;
+    int failures = 0;
+    for (const auto& [name, in, format] : {std::tuple{"squid", squid, "squid"}, std::tuple{"zeek-dns", dns, "zeek-dns"}}) {
+        std::vector<Measure> ours, ref;
+        for (int r = 0; r < runs; ++r) {
+            const std::string db = dir + "/ref.db";
+            std::remove(db.c_str());
+            ref.push_back(runChild({"/usr/bin/sqlite3", db, "-cmd", ".mode csv", ".import " + in.csv + " t"}));
+            std::remove(db.c_str());
+            const std::string c = dir + "/bench.socwb";
+            for (const char* suffix : {"", "-wal", "-shm"}) {
+                std::remove((c + suffix).c_str());
+            }
+            ours.push_back(runChild({cli, "import", c, in.log, "--format", format}));
+        }
+        const Measure o = median(ours), rf = median(ref);
+        if (o.exitCode != 0 || rf.exitCode != 0) {
+            std::fprintf(stderr, "bench_import: %s: a run failed (socwb-cli exit %d, sqlite3 exit %d)\n", name, o.exitCode, rf.exitCode);
+            ++failures;
+        }
+        report(name, lines, o, rf);
+    }
+    std::printf("(medians of %d runs; 2-core machine; inputs generated with fixed seeds)\n", runs);
+    return failures ? 1 : 0;
+}
