@@ -1,0 +1,128 @@
+// The simulated organisation and everything it did, as plain data: hosts, processes,
+// destinations, and the events the writers turn into log files. Indices tie them together
+// (an event names its host, process and destination by index) so the tables stay compact.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace socwb::scenario {
+
+struct SimHost {
+    std::string name; // WKS-FIN-03
+    std::string fqdn; // WKS-FIN-03.corp.example
+    std::string ip;
+    std::string role;  // workstation, server, domain-controller, build-server
+    std::string owner; // department or team
+    std::string user;  // sAMAccountName of the workstation's user, empty on servers
+    std::string userSid;
+    std::string browserImage; // chrome.exe or msedge.exe path; empty on servers
+    std::string browserUa;
+    bool developer = false;
+    bool server = false;
+    bool linuxOs = false;
+    bool sysmon = true;       // Sysmon installed and collected
+    bool directEgress = false; // reaches the internet without passing the proxy
+    bool alwaysOn = true;     // powered on at night
+    uint32_t machineTag = 0;  // first part of Sysmon process GUIDs
+    // Per simulated day: when the user is at the desk (absolute µs), and when the host is on.
+    std::vector<std::vector<std::pair<int64_t, int64_t>>> desk;
+    std::vector<std::pair<int64_t, int64_t>> powered;
+};
+
+struct SimProcess {
+    int host = -1;
+    int parent = -1; // index, or -1 when the parent is not modelled
+    std::string parentImageHint; // shown as ParentImage when parent is -1 (userinit.exe, wininit.exe)
+    uint32_t pid = 0;
+    std::string guid;
+    std::string image;
+    std::string commandLine;
+    std::string currentDirectory;
+    std::string user; // DOMAIN\name
+    std::string integrity;
+    std::string hashes;
+    std::string company, product, description, fileVersion, originalFileName;
+    int64_t startUs = 0; // before the window: no EID 1 in the logs
+    int64_t endUs = 0;   // 0: still running when the logs end
+    int channel = -1;    // the truth entry this process belongs to
+};
+
+struct SimDestination {
+    std::string host;
+    std::vector<std::string> ips;
+    int port = 443;
+    bool https = true;
+    bool inspected = true; // TLS bumped by the proxy (full URLs logged) or tunnelled (CONNECT only)
+    int ttl = 300;
+    std::string category; // for the W3C cs-categories column
+};
+
+enum class Method : uint8_t { Get, Post, Connect, Head };
+const char* methodName(Method m);
+
+// One HTTP exchange (or, for tunnelled TLS, one tunnel) as the proxy saw it.
+struct SimRequest {
+    int64_t startUs = 0;
+    int32_t durationMs = 0;
+    int32_t host = -1;
+    int32_t process = -1;
+    int32_t dest = -1;
+    int32_t channel = -1;
+    int32_t ipIndex = 0;      // which of the destination's addresses
+    uint16_t clientPort = 0;
+    Method method = Method::Get;
+    int16_t status = 200;
+    int16_t keepAliveS = 0;   // the client's connection reuse window
+    int64_t bytesOut = 0;     // client to server
+    int64_t bytesIn = 0;      // server to client
+    std::string target;       // path and query, "/raw/abc" ("" for CONNECT)
+    std::string referrer;
+    const std::string* userAgent = nullptr; // owned by the world's string pool
+    const char* contentType = "-";
+    uint64_t uidSeed = 0;     // Zeek uid material
+    int64_t endUs() const { return startUs + int64_t(durationMs) * 1000; }
+};
+
+struct SimDnsQuery {
+    int64_t tsUs = 0;
+    int32_t host = -1;
+    int32_t dest = -1;
+    int32_t ipIndex = 0;
+    uint16_t clientPort = 0;
+    uint16_t xid = 0;
+    int32_t rttUs = 0;
+    uint64_t uidSeed = 0;
+};
+
+struct SimSysmonEvent {
+    int64_t tsUs = 0;
+    int32_t host = -1;
+    int16_t eventId = 0; // 1, 3, 5, 11, 22
+    int32_t process = -1;
+    int32_t dest = -1;   // EID 3 and 22
+    int32_t ipIndex = 0;
+    uint16_t sourcePort = 0;
+    std::string targetFilename; // EID 11
+    int64_t recordId = 0;       // per host, assigned after sorting
+};
+
+// The whole simulated case.
+struct SimWorld {
+    std::string domain = "corp.example";
+    std::string netbios = "CORP";
+    std::string proxyIp = "10.10.0.5";
+    std::string proxyName = "proxy01";
+    std::string dnsServerIp = "10.10.0.10";
+    int64_t startUs = 0;
+    int64_t endUs = 0;
+    std::vector<SimHost> hosts;
+    std::vector<SimProcess> processes;
+    std::vector<SimDestination> dests;
+    std::vector<SimRequest> requests;   // sorted by end time (when the proxy logs them)
+    std::vector<SimDnsQuery> dns;       // sorted by time
+    std::vector<SimSysmonEvent> sysmon; // sorted by time; only hosts with Sysmon
+};
+
+} // namespace socwb::scenario
