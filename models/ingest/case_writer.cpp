@@ -1,5 +1,7 @@
 #include "case_writer.h"
 
+#include "sysmon_writer.h"
+
 #include <algorithm>
 
 namespace socwb {
@@ -25,6 +27,16 @@ CaseWriter::CaseWriter(sqlite3* db, int64_t evidenceId)
     while (doms.step()) {
         domains_.emplace(doms.text(0), doms.int64(1));
     }
+}
+
+CaseWriter::~CaseWriter() = default;
+
+void CaseWriter::sysmon(const SysmonRecord& r) {
+    if (!sysmon_) {
+        sysmon_ = std::make_unique<SysmonWriter>(db_, evidenceId_);
+    }
+    sysmon_->write(r);
+    ++accepted_;
 }
 
 int64_t CaseWriter::hostFor(std::string_view ip, int64_t ts) {
@@ -159,6 +171,9 @@ void CaseWriter::reject(SourcePos pos, std::string_view reason, std::string_view
 }
 
 void CaseWriter::finish() {
+    if (sysmon_) {
+        sysmon_->finish();
+    }
     Statement up(db_, "INSERT INTO host_addresses(ip, host_id, first_ts, last_ts, source) VALUES (?, ?, ?, ?, 'ip') "
                       "ON CONFLICT(ip, host_id) DO UPDATE SET "
                       "first_ts = min(coalesce(first_ts, excluded.first_ts), excluded.first_ts), "

@@ -10,21 +10,27 @@
 #include <sqlite3.h>
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <unordered_map>
 #include <vector>
 
 namespace socwb {
 
+class SysmonWriter;
+
 class CaseWriter : public RecordSink {
 public:
     static constexpr size_t kMaxRawReject = 4096;
 
     CaseWriter(sqlite3* db, int64_t evidenceId);
+    ~CaseWriter() override;
 
     void proxy(const ProxyRecord& r) override;
     void dns(const DnsRecord& r) override;
     void asset(const AssetRecord& r) override;
+    // Windows events go to a SysmonWriter, made on the first one (proxy imports never pay for it).
+    void sysmon(const SysmonRecord& r) override;
     void reject(SourcePos pos, std::string_view reason, std::string_view raw) override;
 
     // Writes what was kept in memory (address first/last times). Call before commit.
@@ -58,6 +64,7 @@ private:
     int64_t accepted_ = 0;
     int64_t rejected_ = 0;
     std::vector<std::string> rejectSamples_;
+    std::unique_ptr<SysmonWriter> sysmon_;
 };
 
 } // namespace socwb

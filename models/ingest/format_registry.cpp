@@ -1,7 +1,10 @@
 #include "format_registry.h"
 
 #include "parsers/assets_parser.h"
+#include "parsers/evtx_parser.h"
 #include "parsers/squid_parser.h"
+#include "parsers/sysmon_json_parser.h"
+#include "parsers/sysmon_xml_parser.h"
 
 namespace socwb {
 
@@ -18,6 +21,14 @@ const std::vector<FormatInfo>& formats() {
          &SquidParser::sniff, &make<SquidParser>},
         {"assets", "assets", "Asset inventory CSV: ip,hostname,role,owner", &AssetsParser::sniff,
          &make<AssetsParser>},
+        {"evtx", "sysmon", "Windows .evtx event log (Sysmon/Operational, Security 4688/4698, any channel) via libevtx",
+         &EvtxParser::sniff, &make<EvtxParser>},
+        {"sysmon-xml", "sysmon",
+         "Windows event XML: wevtutil /f:xml, Get-WinEvent ToXml, <Events>-wrapped, Sysmon for Linux syslog lines",
+         &SysmonXmlParser::sniff, &make<SysmonXmlParser>},
+        {"sysmon-json", "sysmon",
+         "Windows events as JSON lines: Winlogbeat/ECS, NXLog flat, Splunk export, Azure Sentinel (mappings/sysmon-*.json)",
+         &SysmonJsonParser::sniff, &make<SysmonJsonParser>},
     };
     return kFormats;
 }
@@ -37,7 +48,8 @@ Detection detectFormat(const SniffSample& sample) {
     int best = 0;
     for (const auto& f : formats()) {
         tried << QString::fromLatin1(f.name);
-        if (sample.empty || sample.binary) {
+        // EVTX is the one binary format; it recognises its own file header.
+        if (sample.empty || (sample.binary && std::string_view(f.name) != "evtx")) {
             continue;
         }
         const int score = f.sniff(sample);

@@ -3,6 +3,8 @@
 #include "case_writer.h"
 #include "core/logging.h"
 #include "format_registry.h"
+#include "host_linker.h"
+#include "request_attributor.h"
 #include "store/case_store.h"
 #include "store/schema.h"
 #include "store/statement.h"
@@ -240,6 +242,9 @@ ImportResult Importer::importFile(const QString& path, const ImportOptions& opti
     if (bulk) {
         execSql(db, schema::createBulkIndexesSql());
     }
+    // Sysmon data re-homes proxy/DNS events by address and ties requests to processes.
+    HostLinker(db).link();
+    RequestAttributor(db).run();
     store_.audit(QStringLiteral("import"), info.absoluteFilePath(),
                  QStringLiteral("format=%1 accepted=%2 rejected=%3 sha256=%4")
                      .arg(result.format)

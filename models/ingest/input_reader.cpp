@@ -15,7 +15,7 @@ constexpr size_t kChunk = 1u << 20;
 gzFile asGz(void* p) { return static_cast<gzFile>(p); }
 } // namespace
 
-InputReader::InputReader(const QString& path) {
+InputReader::InputReader(const QString& path) : path_(path) {
     const QByteArray native = QFile::encodeName(path);
     rawSize_ = QFileInfo(path).size();
     gz_ = gzopen(native.constData(), "rb");
@@ -116,6 +116,17 @@ bool InputReader::next(Line& line) {
             return false;
         }
     }
+}
+
+bool InputReader::nextBlock(std::string_view& block, int64_t& offset) {
+    if (begin_ == end_ && !fill()) {
+        return false;
+    }
+    block = std::string_view(buf_.data() + begin_, end_ - begin_);
+    offset = offset_;
+    offset_ += static_cast<int64_t>(block.size());
+    begin_ = end_;
+    return true;
 }
 
 SniffSample readSniffSample(const QString& path) {

@@ -32,6 +32,11 @@ public:
     InputReader& operator=(const InputReader&) = delete;
 
     bool next(Line& line);
+    // For formats that are not line-oriented (event XML): the next stretch of decompressed bytes
+    // and the offset of its first byte. Do not mix with next() on the same reader.
+    bool nextBlock(std::string_view& block, int64_t& offset);
+    // For formats read by a library that opens the file itself (EVTX).
+    const QString& path() const { return path_; }
     // Raw (compressed) bytes consumed so far and the file's size: progress in the user's terms.
     int64_t rawBytesRead() const;
     int64_t rawSize() const { return rawSize_; }
@@ -51,6 +56,7 @@ private:
     int64_t rawSize_ = 0;
     int64_t offset_ = 0; // decompressed offset of buf_[begin_]
     int64_t lineNo_ = 0;
+    QString path_;
     std::string overlongHead_;
     QString error_;
 };

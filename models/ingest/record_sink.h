@@ -14,6 +14,8 @@ public:
     virtual void proxy(const ProxyRecord& r) = 0;
     virtual void dns(const DnsRecord& r) = 0;
     virtual void asset(const AssetRecord& r) = 0;
+    // Endpoint events; sinks that do not care about them keep the empty default.
+    virtual void sysmon(const SysmonRecord& /*r*/) {}
     // A line or record that could not be read: kept with its position, a reason a person
     // understands ("status is not a number: 'abc'"), and the raw bytes (cut by the sink).
     virtual void reject(SourcePos pos, std::string_view reason, std::string_view raw) = 0;

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <span>
 #include <string_view>
 
 namespace socwb {
@@ -59,6 +60,35 @@ struct AssetRecord {
     std::string_view hostname;
     std::string_view role;     // workstation, server, domain-controller, ...
     std::string_view owner;
+};
+
+// One Windows event (Sysmon, or Security 4688/4698, or any other channel) with its data fields
+// as the log named them. Parsers keep the fields in a reusable vector; the span is valid only
+// during the sink call, like every other view here.
+struct SysmonField {
+    std::string_view name;
+    std::string_view value;
+};
+
+struct SysmonRecord {
+    SourcePos pos;
+    int eventId = -1;
+    int64_t tsUs = 0;             // UTC: the event data's UtcTime when present, else TimeCreated
+    std::string_view computer;
+    std::string_view channel;     // Microsoft-Windows-Sysmon/Operational, Security, ...
+    std::string_view provider;
+    int64_t recordNumber = -1;    // EventRecordID, -1 when the export dropped it
+    std::span<const SysmonField> fields;
+
+    // The value of the named field, empty when absent (names compare exactly, as Windows writes them).
+    std::string_view field(std::string_view name) const {
+        for (const SysmonField& f : fields) {
+            if (f.name == name) {
+                return f.value;
+            }
+        }
+        return {};
+    }
 };
 
 } // namespace socwb

@@ -34,6 +34,9 @@ struct HostRow {
     QStringList addresses;
     int64_t proxy = 0;
     int64_t dns = 0;
+    int64_t processes = 0;
+    int64_t attributed = 0;   // proxy requests and DNS queries tied to a process
+    int64_t unattributed = 0; // the rest of proxy + dns
 };
 
 struct CaseSummary {

@@ -159,11 +159,14 @@ BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
 
 // Version 2: endpoint telemetry — processes keyed by (host, ProcessGuid), Sysmon/Security events,
 // and the links that say which process made a proxy request or DNS query, and how sure that is.
+// Process nodes also exist for processes seen only as a parent or in a network/DNS event, so a
+// GUID is never lost; two processes that shared a PID stay two rows because the GUID differs.
+// Security 4688 has no GUID: its processes are keyed "4688:<pid>@<start us>" for the same reason.
 constexpr const char* kV2 = R"SQL(
 CREATE TABLE processes (
     id              INTEGER PRIMARY KEY,
     host_id         INTEGER NOT NULL REFERENCES hosts(id),
-    process_guid    TEXT NOT NULL,
+    process_guid    TEXT NOT NULL,   -- lower case, with braces, as Sysmon writes it
     pid             INTEGER,
     image           TEXT,
     command_line    TEXT,
@@ -181,52 +184,75 @@ CREATE TABLE processes (
     record_no       INTEGER,
     UNIQUE (host_id, process_guid)
 );
+CREATE INDEX processes_parent ON processes(parent_id);
+CREATE INDEX processes_host_pid ON processes(host_id, pid);
 
+-- Every Windows event imported, whatever its ID or channel, with its data fields as JSON.
+-- record_no is where it sits in the evidence (line for text, record index for EVTX);
+-- event_record_id is the EventRecordID Windows gave it.
 CREATE TABLE sysmon_events (
-    id           INTEGER PRIMARY KEY,
-    evidence_id  INTEGER NOT NULL REFERENCES evidence(id) ON DELETE CASCADE,
-    record_no    INTEGER NOT NULL,
-    ts_us        INTEGER NOT NULL,
-    host_id      INTEGER REFERENCES hosts(id),
-    channel      TEXT,
-    event_id     INTEGER NOT NULL,
-    process_id   INTEGER REFERENCES processes(id),
-    fields       TEXT        -- JSON object of the event's data fields as the log gave them
+    id              INTEGER PRIMARY KEY,
+    evidence_id     INTEGER NOT NULL REFERENCES evidence(id) ON DELETE CASCADE,
+    record_no       INTEGER NOT NULL,
+    event_record_id INTEGER,
+    ts_us           INTEGER NOT NULL,
+    host_id         INTEGER REFERENCES hosts(id),
+    channel         TEXT,
+    provider        TEXT,
+    event_id        INTEGER NOT NULL,
+    process_id      INTEGER REFERENCES processes(id),
+    fields          TEXT        -- JSON object of the event's data fields as the log gave them
 );
+CREATE INDEX sysmon_events_host_ts ON sysmon_events(host_id, ts_us);
+CREATE INDEX sysmon_events_process ON sysmon_events(process_id);
+CREATE INDEX sysmon_events_evidence ON sysmon_events(evidence_id, record_no);
 
+-- Sysmon EID 3. initiated: 1 when the process opened the connection (then src is this host).
 CREATE TABLE net_connections (
     id           INTEGER PRIMARY KEY,
     event_id     INTEGER NOT NULL REFERENCES sysmon_events(id) ON DELETE CASCADE,
+    host_id      INTEGER REFERENCES hosts(id),
     process_id   INTEGER REFERENCES processes(id),
     ts_us        INTEGER NOT NULL,
     protocol     TEXT,
+    initiated    INTEGER,
     src_ip       TEXT,
     src_port     INTEGER,
     dst_ip       TEXT,
     dst_port     INTEGER,
     dst_host     TEXT
 );
+CREATE INDEX net_connections_host_ts ON net_connections(host_id, ts_us);
+CREATE INDEX net_connections_process ON net_connections(process_id);
 
+-- Sysmon EID 22. answers: the addresses of QueryResults, comma-separated (CNAME entries and the
+-- ::ffff: prefix dropped); the event's fields keep QueryResults as logged.
 CREATE TABLE dns_queries (
     id           INTEGER PRIMARY KEY,
     event_id     INTEGER NOT NULL REFERENCES sysmon_events(id) ON DELETE CASCADE,
+    host_id      INTEGER REFERENCES hosts(id),
     process_id   INTEGER REFERENCES processes(id),
     ts_us        INTEGER NOT NULL,
     domain_id    INTEGER REFERENCES domains(id),
     status       TEXT,
     answers      TEXT
 );
+CREATE INDEX dns_queries_host_ts ON dns_queries(host_id, ts_us);
+CREATE INDEX dns_queries_process ON dns_queries(process_id);
 
 -- request_kind is 'proxy' or 'dns'; method is 'five-tuple', 'dns-answer', 'time-window'.
+-- skew_ms = request time - time of the endpoint event that tied them (matched_event_id).
 CREATE TABLE attributions (
-    request_kind TEXT NOT NULL,
+    request_kind TEXT NOT NULL CHECK (request_kind IN ('proxy', 'dns')),
     request_id   INTEGER NOT NULL,
     process_id   INTEGER NOT NULL REFERENCES processes(id) ON DELETE CASCADE,
-    method       TEXT NOT NULL,
+    method       TEXT NOT NULL CHECK (method IN ('five-tuple', 'dns-answer', 'time-window')),
     confidence   REAL NOT NULL,
     skew_ms      INTEGER,
+    matched_event_id INTEGER REFERENCES sysmon_events(id) ON DELETE CASCADE,
     PRIMARY KEY (request_kind, request_id)
 ) WITHOUT ROWID;
+CREATE INDEX attributions_process ON attributions(process_id);
 )SQL";
 
 constexpr std::array kMigrations{kV1, kV2};

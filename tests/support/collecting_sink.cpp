@@ -29,6 +29,14 @@ void CollectingSink::asset(const AssetRecord& r) {
     assets.push_back(OwnedAsset{r.pos.record, s(r.ip), s(r.hostname), s(r.role), s(r.owner)});
 }
 
+void CollectingSink::sysmon(const SysmonRecord& r) {
+    OwnedSysmon o{r.pos.record, r.pos.offset, r.tsUs, r.recordNumber, r.eventId, s(r.computer), s(r.channel), s(r.provider), {}};
+    for (const SysmonField& f : r.fields) {
+        o.fields.emplace_back(s(f.name), s(f.value));
+    }
+    sysmons.push_back(std::move(o));
+}
+
 void CollectingSink::reject(SourcePos pos, std::string_view reason, std::string_view raw) {
     rejects.push_back(OwnedReject{pos.record, pos.offset, s(reason), s(raw)});
 }

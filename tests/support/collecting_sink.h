@@ -7,6 +7,7 @@
 #include <QString>
 
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace socwb::test {
@@ -28,6 +29,22 @@ struct OwnedAsset {
     std::string ip, hostname, role, owner;
 };
 
+struct OwnedSysmon {
+    int64_t line = 0, offset = 0, tsUs = 0, recordNumber = -1;
+    int eventId = -1;
+    std::string computer, channel, provider;
+    std::vector<std::pair<std::string, std::string>> fields;
+    const std::string* find(const std::string& name) const {
+        for (const auto& [n, v] : fields) {
+            if (n == name) {
+                return &v;
+            }
+        }
+        return nullptr;
+    }
+    std::string field(const std::string& name) const { return find(name) ? *find(name) : std::string(); }
+};
+
 struct OwnedReject {
     int64_t line = 0, offset = 0;
     std::string reason, raw;
@@ -38,11 +55,13 @@ public:
     std::vector<OwnedProxy> proxies;
     std::vector<OwnedDns> dnses;
     std::vector<OwnedAsset> assets;
+    std::vector<OwnedSysmon> sysmons;
     std::vector<OwnedReject> rejects;
 
     void proxy(const ProxyRecord& r) override;
     void dns(const DnsRecord& r) override;
     void asset(const AssetRecord& r) override;
+    void sysmon(const SysmonRecord& r) override;
     void reject(SourcePos pos, std::string_view reason, std::string_view raw) override;
 };
 

@@ -1,0 +1,112 @@
+#include "host_linker.h"
+
+#include "store/statement.h"
+#include "sysmon_writer.h"
+
+#include <algorithm>
+#include <map>
+#include <string>
+#include <vector>
+
+namespace socwb {
+
+namespace {
+struct Range {
+    int64_t host = 0;
+    int64_t first = 0;
+    int64_t last = 0;
+};
+} // namespace
+
+void HostLinker::merge(int64_t from, int64_t into) {
+    for (const char* sql : {"UPDATE proxy_events SET host_id = ?1 WHERE host_id = ?2",
+                            "UPDATE dns_events SET host_id = ?1 WHERE host_id = ?2",
+                            "UPDATE alerts SET host_id = ?1 WHERE host_id = ?2",
+                            "INSERT INTO host_addresses(ip, host_id, first_ts, last_ts, source) "
+                            "SELECT ip, ?1, first_ts, last_ts, source FROM host_addresses WHERE host_id = ?2 AND true "
+                            "ON CONFLICT(ip, host_id) DO UPDATE SET "
+                            "first_ts = min(coalesce(first_ts, excluded.first_ts), coalesce(excluded.first_ts, first_ts)), "
+                            "last_ts = max(coalesce(last_ts, excluded.last_ts), coalesce(excluded.last_ts, last_ts))",
+                            "DELETE FROM host_addresses WHERE host_id = ?2",
+                            "DELETE FROM hosts WHERE id = ?2 AND source = 'ip'"}) {
+        Statement m(db_, sql);
+        m.bind(1, into).bind(2, from).exec();
+    }
+}
+
+int64_t HostLinker::link() {
+    if (!queryInt(db_, "SELECT 1 FROM net_connections LIMIT 1")) {
+        return 0;
+    }
+    // Address -> the Sysmon hosts that had it and when, from the connections themselves.
+    std::map<std::string, std::vector<Range>> byIp;
+    {
+        Statement st(db_, "SELECT CASE WHEN initiated = 1 THEN src_ip ELSE dst_ip END AS ip, host_id, "
+                          "min(ts_us), max(ts_us) FROM net_connections "
+                          "WHERE initiated IS NOT NULL AND host_id IS NOT NULL GROUP BY 1, 2");
+        while (st.step()) {
+            const std::string ip = st.text(0);
+            if (SysmonWriter::isHostAddress(ip)) {
+                byIp[ip].push_back(Range{st.int64(1), st.int64(2), st.int64(3)});
+            }
+        }
+    }
+    int64_t moved = 0;
+    Statement asset(db_, "SELECT 1 FROM host_addresses WHERE ip = ? AND source = 'asset' LIMIT 1");
+    Statement ipHosts(db_, "SELECT id FROM hosts WHERE source = 'ip' AND name = ?");
+    for (const auto& [ip, ranges] : byIp) {
+        asset.bind(1, ip);
+        const bool inventoried = asset.step();
+        asset.reset();
+        if (inventoried) {
+            continue;
+        }
+        std::vector<int64_t> sources;
+        ipHosts.bind(1, ip);
+        while (ipHosts.step()) {
+            sources.push_back(ipHosts.int64(0));
+        }
+        ipHosts.reset();
+        if (ranges.size() == 1) {
+            for (int64_t from : sources) {
+                if (from != ranges.front().host) {
+                    merge(from, ranges.front().host);
+                    moved += sqlite3_changes(db_) > 0 ? 1 : 0;
+                }
+            }
+            continue;
+        }
+        // Several hosts had this address: move each event only where one range alone covers it.
+        // Events may sit on the IP-only host or on whichever Sysmon host a later import picked.
+        for (const Range& r : ranges) {
+            sources.push_back(r.host);
+        }
+        for (const std::string table : {"proxy_events", "dns_events"}) {
+            Statement events(db_, "SELECT id, ts_us, host_id FROM " + table + " WHERE client_ip = ?");
+            Statement up(db_, "UPDATE " + table + " SET host_id = ? WHERE id = ?");
+            events.bind(1, ip);
+            while (events.step()) {
+                const int64_t ts = events.int64(1);
+                const int64_t current = events.int64(2);
+                if (std::find(sources.begin(), sources.end(), current) == sources.end()) {
+                    continue; // an event some other rule placed (none today) is left alone
+                }
+                int covering = 0;
+                int64_t host = 0;
+                for (const Range& r : ranges) {
+                    if (ts >= r.first - slackUs_ && ts <= r.last + slackUs_) {
+                        ++covering;
+                        host = r.host;
+                    }
+                }
+                if (covering == 1 && host != current) {
+                    up.bind(1, host).bind(2, events.int64(0)).exec();
+                    ++moved;
+                }
+            }
+        }
+    }
+    return moved;
+}
+
+} // namespace socwb

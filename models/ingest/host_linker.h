@@ -1,0 +1,31 @@
+// Gives proxy and DNS events to the Sysmon host that held their client address at the time.
+// Proxy/DNS imports name hosts by client IP (source 'ip'); Sysmon names hosts by Computer, and the
+// local address of its EID 3 connections says which address a host had, and when. After each
+// import this step looks at every address Sysmon saw:
+//  - the asset inventory wins: an address the inventory names is left alone;
+//  - one Sysmon host ever had it: the IP-only host is merged into that host (events, addresses);
+//  - several had it (DHCP): each event moves to the host whose time range, widened by a slack,
+//    alone covers the event's time; events no range or several ranges cover stay where they are.
+// Ranges come from net_connections (the evidence), not host_addresses, which proxy imports widen.
+#pragma once
+
+#include <sqlite3.h>
+
+#include <cstdint>
+
+namespace socwb {
+
+class HostLinker {
+public:
+    explicit HostLinker(sqlite3* db, int64_t slackUs = 3600LL * 1000000) : db_(db), slackUs_(slackUs) {}
+    // Returns how many events changed host.
+    int64_t link();
+
+private:
+    void merge(int64_t from, int64_t into);
+
+    sqlite3* db_;
+    int64_t slackUs_;
+};
+
+} // namespace socwb

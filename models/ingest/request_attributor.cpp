@@ -1,0 +1,314 @@
+#include "request_attributor.h"
+
+#include "core/logging.h"
+#include "core/resources.h"
+#include "store/statement.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+
+#include <algorithm>
+#include <cstdlib>
+#include <deque>
+#include <stdexcept>
+#include <string>
+
+namespace socwb {
+
+namespace {
+
+struct Conn {
+    int64_t event = 0, ts = 0, process = 0, srcPort = -1, dstPort = -1;
+    std::string src, dst;
+    int initiated = -1;
+};
+
+struct Query {
+    int64_t event = 0, ts = 0, process = 0, domain = 0;
+    std::string answers;
+};
+
+Conn readConn(Statement& s) {
+    return Conn{s.int64(0), s.int64(1), s.int64(2), s.isNull(4) ? -1 : s.int64(4), s.isNull(6) ? -1 : s.int64(6),
+                s.text(3), s.text(5), s.isNull(7) ? -1 : static_cast<int>(s.int64(7))};
+}
+
+Query readQuery(Statement& s) {
+    return Query{s.int64(0), s.int64(1), s.int64(2), s.isNull(3) ? 0 : s.int64(3), s.text(4)};
+}
+
+// The rows of a time-ordered cursor that fall in a window moving forward in time.
+template <class Row>
+class Window {
+public:
+    Window(Statement st, Row (*read)(Statement&)) : st_(std::move(st)), read_(read) {}
+    void slide(int64_t from, int64_t to) {
+        while (!done_ && (rows_.empty() || rows_.back().ts <= to)) {
+            if (!st_.step()) {
+                done_ = true;
+                break;
+            }
+            rows_.push_back(read_(st_));
+        }
+        while (!rows_.empty() && rows_.front().ts < from) {
+            rows_.pop_front();
+        }
+    }
+    const std::deque<Row>& rows() const { return rows_; }
+
+private:
+    Statement st_;
+    Row (*read_)(Statement&);
+    std::deque<Row> rows_;
+    bool done_ = false;
+};
+
+bool listHas(const std::string& commaList, const std::string& item) {
+    if (item.empty()) {
+        return false;
+    }
+    size_t i = 0;
+    while (i <= commaList.size()) {
+        size_t c = commaList.find(',', i);
+        if (c == std::string::npos) {
+            c = commaList.size();
+        }
+        if (commaList.compare(i, c - i, item) == 0) {
+            return true;
+        }
+        i = c + 1;
+    }
+    return false;
+}
+
+bool listsOverlap(const std::string& a, const std::string& b) {
+    size_t i = 0;
+    while (i < a.size()) {
+        size_t c = a.find(',', i);
+        if (c == std::string::npos) {
+            c = a.size();
+        }
+        if (listHas(b, a.substr(i, c - i))) {
+            return true;
+        }
+        i = c + 1;
+    }
+    return false;
+}
+
+// One candidate link: the process, the endpoint event that ties it, and the time between them.
+struct Pick {
+    int64_t process = 0;
+    int64_t event = 0;
+    int64_t skewUs = 0;
+    bool ambiguous = false;
+
+    // Keeps the closest match per process; a second process makes the pick ambiguous.
+    void offer(int64_t proc, int64_t ev, int64_t skew) {
+        if (process == 0) {
+            process = proc;
+            event = ev;
+            skewUs = skew;
+        } else if (proc != process) {
+            ambiguous = true;
+        } else if (std::llabs(skew) < std::llabs(skewUs)) {
+            event = ev;
+            skewUs = skew;
+        }
+    }
+    bool found() const { return process != 0 && !ambiguous; }
+};
+
+} // namespace
+
+AttributionConfig AttributionConfig::load() {
+    const QString file = QStringLiteral("attribution.json");
+    QJsonParseError err;
+    const QJsonDocument doc = QJsonDocument::fromJson(resources::read(file), &err);
+    if (!doc.isObject()) {
+        throw std::runtime_error("attribution.json: not a JSON object (" + err.errorString().toStdString() + ")");
+    }
+    const QJsonObject o = doc.object();
+    AttributionConfig c;
+    auto ms = [&](const char* key, int64_t& out) {
+        const QJsonValue v = o.value(QLatin1String(key));
+        if (!v.isUndefined()) {
+            if (!v.isDouble() || v.toDouble() < 0) {
+                throw std::runtime_error(std::string("attribution.json: '") + key + "' must be a number of milliseconds >= 0");
+            }
+            out = static_cast<int64_t>(v.toDouble());
+        }
+    };
+    ms("clock_skew_ms", c.clockSkewMs);
+    ms("dns_lookback_ms", c.dnsLookbackMs);
+    if (o.contains(QLatin1String("proxy_ports"))) {
+        c.proxyPorts.clear();
+        for (const QJsonValue& v : o.value(QLatin1String("proxy_ports")).toArray()) {
+            c.proxyPorts.push_back(v.toInt());
+        }
+    }
+    const QJsonObject conf = o.value(QLatin1String("confidence")).toObject();
+    auto confidence = [&](const char* key, double& out) {
+        const QJsonValue v = conf.value(QLatin1String(key));
+        if (!v.isUndefined()) {
+            if (!v.isDouble() || v.toDouble() < 0 || v.toDouble() > 1) {
+                throw std::runtime_error(std::string("attribution.json: confidence '") + key + "' must be in [0, 1]");
+            }
+            out = v.toDouble();
+        }
+    };
+    confidence("five-tuple", c.fiveTuple);
+    confidence("dns-answer", c.dnsAnswer);
+    confidence("dns-answer-confirmed", c.dnsAnswerConfirmed);
+    confidence("time-window", c.timeWindow);
+    return c;
+}
+
+AttributionStats RequestAttributor::run() {
+    AttributionStats stats;
+    if (!queryInt(db_, "SELECT 1 FROM processes LIMIT 1")) {
+        return stats;
+    }
+    std::vector<int64_t> hosts;
+    {
+        Statement st(db_, "SELECT id FROM hosts h WHERE EXISTS (SELECT 1 FROM net_connections n WHERE n.host_id = h.id) "
+                          "OR EXISTS (SELECT 1 FROM dns_queries q WHERE q.host_id = h.id)");
+        while (st.step()) {
+            hosts.push_back(st.int64(0));
+        }
+    }
+    for (int64_t h : hosts) {
+        runHost(h, stats);
+    }
+    log::ingest()->info("attribution: {} five-tuple, {} dns-answer, {} time-window, {} unattributed on {} Sysmon hosts",
+                        stats.fiveTuple, stats.dnsAnswer, stats.timeWindow, stats.unattributed, hosts.size());
+    return stats;
+}
+
+void RequestAttributor::runHost(int64_t host, AttributionStats& stats) {
+    const int64_t skew = config_.clockSkewMs * 1000;
+    const int64_t lookback = config_.dnsLookbackMs * 1000;
+    Statement insert(db_, "INSERT INTO attributions(request_kind, request_id, process_id, method, confidence, skew_ms, "
+                          "matched_event_id) VALUES (?,?,?,?,?,?,?) ON CONFLICT DO NOTHING");
+    auto record = [&](const char* kind, int64_t request, const Pick& p, const char* method, double confidence) {
+        insert.bind(1, kind).bind(2, request).bind(3, p.process).bind(4, method).bind(5, confidence);
+        insert.bind(6, p.skewUs / 1000).bind(7, p.event).exec();
+    };
+    auto conns = [&] {
+        Statement st(db_, "SELECT event_id, ts_us, process_id, src_ip, src_port, dst_ip, dst_port, initiated "
+                          "FROM net_connections WHERE host_id = ? AND process_id IS NOT NULL ORDER BY ts_us");
+        st.bind(1, host);
+        return Window<Conn>(std::move(st), &readConn);
+    };
+    auto queries = [&] {
+        Statement st(db_, "SELECT event_id, ts_us, process_id, domain_id, answers FROM dns_queries "
+                          "WHERE host_id = ? AND process_id IS NOT NULL ORDER BY ts_us");
+        st.bind(1, host);
+        return Window<Query>(std::move(st), &readQuery);
+    };
+
+    // Proxy requests.
+    {
+        Window<Conn> net = conns();
+        Window<Query> dns = queries();
+        Statement reqs(db_, "SELECT p.id, p.ts_us, p.client_ip, p.domain_id, p.dest_ip, p.dest_port FROM proxy_events p "
+                            "WHERE p.host_id = ? AND NOT EXISTS (SELECT 1 FROM attributions a "
+                            "WHERE a.request_kind = 'proxy' AND a.request_id = p.id) ORDER BY p.ts_us");
+        reqs.bind(1, host);
+        while (reqs.step()) {
+            const int64_t id = reqs.int64(0);
+            const int64_t t = reqs.int64(1);
+            const std::string client = reqs.text(2);
+            const int64_t domain = reqs.isNull(3) ? 0 : reqs.int64(3);
+            const std::string destIp = reqs.text(4);
+            const int64_t destPort = reqs.isNull(5) ? -1 : reqs.int64(5);
+            net.slide(t - skew, t + skew);
+            dns.slide(t - lookback, t + skew);
+
+            Pick five;
+            if (!destIp.empty()) {
+                for (const Conn& c : net.rows()) {
+                    if (c.ts >= t - skew && c.ts <= t + skew && c.initiated != 0 && c.dst == destIp &&
+                        (destPort < 0 || c.dstPort == destPort) && (client.empty() || c.src.empty() || c.src == client)) {
+                        five.offer(c.process, c.event, t - c.ts);
+                    }
+                }
+            }
+            if (five.found()) {
+                record("proxy", id, five, "five-tuple", config_.fiveTuple);
+                ++stats.fiveTuple;
+                continue;
+            }
+            Pick confirmed, named;
+            if (domain != 0) {
+                for (const Query& q : dns.rows()) {
+                    if (q.domain == domain && q.ts >= t - lookback && q.ts <= t + skew) {
+                        named.offer(q.process, q.event, t - q.ts);
+                        if (listHas(q.answers, destIp)) {
+                            confirmed.offer(q.process, q.event, t - q.ts);
+                        }
+                    }
+                }
+            }
+            if (confirmed.found()) {
+                record("proxy", id, confirmed, "dns-answer", config_.dnsAnswerConfirmed);
+                ++stats.dnsAnswer;
+                continue;
+            }
+            if (confirmed.process == 0 && named.found()) {
+                record("proxy", id, named, "dns-answer", config_.dnsAnswer);
+                ++stats.dnsAnswer;
+                continue;
+            }
+            Pick window;
+            for (const Conn& c : net.rows()) {
+                if (c.ts >= t - skew && c.ts <= t + skew && c.initiated == 1 &&
+                    ((destPort >= 0 && c.dstPort == destPort) ||
+                     std::find(config_.proxyPorts.begin(), config_.proxyPorts.end(), c.dstPort) != config_.proxyPorts.end())) {
+                    window.offer(c.process, c.event, t - c.ts);
+                }
+            }
+            if (window.found()) {
+                record("proxy", id, window, "time-window", config_.timeWindow);
+                ++stats.timeWindow;
+                continue;
+            }
+            ++stats.unattributed;
+        }
+    }
+
+    // Queries from DNS server logs: the EID 22 for the same name on this host within the skew.
+    {
+        Window<Query> dns = queries();
+        Statement reqs(db_, "SELECT d.id, d.ts_us, d.domain_id, d.answers FROM dns_events d WHERE d.host_id = ? "
+                            "AND NOT EXISTS (SELECT 1 FROM attributions a WHERE a.request_kind = 'dns' "
+                            "AND a.request_id = d.id) ORDER BY d.ts_us");
+        reqs.bind(1, host);
+        while (reqs.step()) {
+            const int64_t id = reqs.int64(0);
+            const int64_t t = reqs.int64(1);
+            const int64_t domain = reqs.isNull(2) ? 0 : reqs.int64(2);
+            const std::string answers = reqs.text(3);
+            dns.slide(t - skew, t + skew);
+            Pick named;
+            bool overlap = false;
+            if (domain != 0) {
+                for (const Query& q : dns.rows()) {
+                    if (q.domain == domain && q.ts >= t - skew && q.ts <= t + skew) {
+                        named.offer(q.process, q.event, t - q.ts);
+                        overlap = overlap || listsOverlap(q.answers, answers);
+                    }
+                }
+            }
+            if (named.found()) {
+                record("dns", id, named, "dns-answer", overlap ? config_.dnsAnswerConfirmed : config_.dnsAnswer);
+                ++stats.dnsAnswer;
+            } else {
+                ++stats.unattributed;
+            }
+        }
+    }
+}
+
+} // namespace socwb

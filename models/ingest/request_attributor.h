@@ -1,0 +1,52 @@
+// Ties each proxy request and DNS-server query to the process that most likely made it, on hosts
+// that have Sysmon data, and says how: `five-tuple` (an EID 3 connection from that host to the
+// request's destination address and port), `dns-answer` (an EID 22 query for the request's host
+// name shortly before it, confirmed when its answers hold the request's destination address),
+// `time-window` (the only process on that host with a connection to the destination or proxy port
+// within the clock-skew tolerance). Several processes that fit equally well mean no attribution:
+// nothing is guessed. Runs after each import inside its transaction, on requests not yet
+// attributed, streaming each host's events in time order with small sliding windows.
+// Tolerances and confidences are data: resources/attribution.json.
+#pragma once
+
+#include <sqlite3.h>
+
+#include <cstdint>
+#include <vector>
+
+namespace socwb {
+
+struct AttributionConfig {
+    int64_t clockSkewMs = 2000;
+    int64_t dnsLookbackMs = 300000;
+    std::vector<int> proxyPorts{3128, 8080};
+    double fiveTuple = 0.95;
+    double dnsAnswer = 0.8;
+    double dnsAnswerConfirmed = 0.9;
+    double timeWindow = 0.5;
+
+    // resources/attribution.json; throws std::runtime_error naming the problem.
+    static AttributionConfig load();
+};
+
+struct AttributionStats {
+    int64_t fiveTuple = 0;
+    int64_t dnsAnswer = 0;
+    int64_t timeWindow = 0;
+    int64_t unattributed = 0;
+};
+
+class RequestAttributor {
+public:
+    explicit RequestAttributor(sqlite3* db, AttributionConfig config = AttributionConfig::load())
+        : db_(db), config_(std::move(config)) {}
+    AttributionStats run();
+
+private:
+    void runHost(int64_t host, AttributionStats& stats);
+
+    sqlite3* db_;
+    AttributionConfig config_;
+};
+
+} // namespace socwb
