@@ -725,6 +725,8 @@ std::vector<int> ScenarioGenerator::pickHosts(const ChannelSpec& spec, int specI
     auto winServer = [](const SimHost& h) { return h.server && !h.linuxOs && h.role != "domain-controller"; };
     auto anyWinServer = [](const SimHost& h) { return h.server && !h.linuxOs; };
     auto linuxServer = [](const SimHost& h) { return h.server && h.linuxOs; };
+    // The build server keeps its proxy: the CI look-alike needs it in the proxy log.
+    auto quietLinuxServer = [](const SimHost& h) { return h.server && h.linuxOs && h.role != "build-server"; };
     auto build = [](const SimHost& h) { return h.role == "build-server"; };
     auto one = [&]() -> std::vector<int> {
         return pool.empty() ? std::vector<int>{} : std::vector<int>{pool[size_t(r.uniformInt(0, int64_t(pool.size()) - 1))]};
@@ -746,7 +748,7 @@ std::vector<int> ScenarioGenerator::pickHosts(const ChannelSpec& spec, int specI
         }
         return {};
     case HostPick::LinuxServer:
-        if (collect(linuxServer, true) || collect(office, true) || collect(ws, false)) {
+        if (collect(quietLinuxServer, true) || collect(linuxServer, true) || collect(office, true) || collect(ws, false)) {
             return one();
         }
         return {};
@@ -971,6 +973,7 @@ void ScenarioGenerator::plantChannel(const ChannelSpec& spec, int specIndex, con
             ++t.polls;
             t.firstPollUs = t.firstPollUs == 0 ? at : std::min(t.firstPollUs, at);
             t.lastPollUs = std::max(t.lastPollUs, at);
+            t.hourMask |= 1u << (((at - world_.startUs) % kDay) / kHour);
             const int64_t day = (at - world_.startUs) / kDay;
             if (day != lastDay && std::find(t.activeDays.begin(), t.activeDays.end(), int(day)) == t.activeDays.end()) {
                 t.activeDays.push_back(static_cast<int>(day));
@@ -1390,6 +1393,7 @@ void ScenarioGenerator::collectBrowsingLookalikes() {
         ++t.polls;
         t.firstPollUs = t.firstPollUs == 0 ? q.startUs : std::min(t.firstPollUs, q.startUs);
         t.lastPollUs = std::max(t.lastPollUs, q.startUs);
+        t.hourMask |= 1u << (((q.startUs - world_.startUs) % kDay) / kHour);
         const int day = static_cast<int>((q.startUs - world_.startUs) / kDay);
         if (std::find(t.activeDays.begin(), t.activeDays.end(), day) == t.activeDays.end()) {
             t.activeDays.push_back(day);

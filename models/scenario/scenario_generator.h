@@ -62,6 +62,7 @@ struct ChannelTruth {
     int64_t firstPollUs = 0;
     int64_t lastPollUs = 0;
     std::vector<int> activeDays; // day indexes with at least one poll
+    uint32_t hourMask = 0;       // bit h: a poll during hour h (UTC) of some day
     bool browsing = false;       // a look-alike discovered from browsing (people reading a site)
 };
 

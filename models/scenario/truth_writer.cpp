@@ -144,6 +144,12 @@ QJsonObject TruthWriter::toJson(const ScenarioGenerator& g, const std::vector<Ge
         for (int dayIndex : t.activeDays) {
             days.append(day(w.startUs + int64_t(dayIndex) * 86400 * 1000000));
         }
+        QJsonArray hours;
+        for (int hour = 0; hour < 24; ++hour) {
+            if (t.hourMask & (1u << hour)) {
+                hours.append(hour);
+            }
+        }
         QJsonArray ips;
         for (const auto& ip : d.ips) {
             ips.append(q(ip));
@@ -189,7 +195,8 @@ QJsonObject TruthWriter::toJson(const ScenarioGenerator& g, const std::vector<Ge
                          {"to", iso(t.activeToUs)},
                          {"first_request", iso(t.firstPollUs)},
                          {"last_request", iso(t.lastPollUs)},
-                         {"days", days}}},
+                         {"days", days},
+                         {"hours_utc", hours}}},
             {"visibility",
              QJsonObject{{"proxy", proxyVisibility},
                          {"dns", !d.ips.empty() && d.ips.front() != d.host},
