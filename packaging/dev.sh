@@ -16,7 +16,7 @@ JOBS="$(nproc 2>/dev/null || echo 2)"
 PACKAGES=(build-essential cmake ninja-build pkg-config git
   qt6-base-dev libgl1-mesa-dev libqcustomplot-dev libqcustomplot2.1-qt6
   libspdlog-dev libsqlite3-dev sqlite3 libpsl-dev publicsuffix libevtx-dev libbfio-dev libevtx-utils
-  zlib1g-dev libsimdjson-dev xvfb xauth xfonts-base fonts-dejavu-core)
+  zlib1g-dev libssl-dev libsimdjson-dev xvfb xauth xfonts-base fonts-dejavu-core)
 FUZZ_PACKAGES=(clang libclang-rt-14-dev)
 
 log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
@@ -98,7 +98,10 @@ case "$cmd" in
       corpus="$FBUILD/fuzz-corpus/$name"
       mkdir -p "$corpus"
       log "fuzzing $name for ${secs}s"
-      "$f" -max_total_time="$secs" -print_final_stats=1 "$corpus" "$ROOT/tests/fuzz/seeds/${name#fuzz_}" \
+      # Targets are named with underscores (fuzz_windows_dns), seed folders like the format (windows-dns).
+      seeds="$ROOT/tests/fuzz/seeds/${name#fuzz_}"
+      [ -d "$seeds" ] || seeds="$ROOT/tests/fuzz/seeds/$(printf '%s' "${name#fuzz_}" | tr _ -)"
+      "$f" -max_total_time="$secs" -print_final_stats=1 "$corpus" "$seeds" \
         > "$FBUILD/$name.log" 2>&1 || { status=1; tail -40 "$FBUILD/$name.log"; }
       grep -E '^stat::number_of_executed_units|^Done' "$FBUILD/$name.log" | tail -2 || true
     done

@@ -43,8 +43,11 @@ int64_t CaseWriter::hostFor(std::string_view ip, int64_t ts) {
     if (ip.empty()) {
         return 0;
     }
-    key_.assign(ip);
-    auto [it, inserted] = hosts_.try_emplace(key_);
+    auto it = hosts_.find(ip);
+    const bool inserted = it == hosts_.end();
+    if (inserted) {
+        it = hosts_.emplace(std::string(ip), HostSeen{}).first;
+    }
     HostSeen& h = it->second;
     if (inserted) {
         insertHost_.bindStatic(1, ip);
@@ -60,13 +63,12 @@ int64_t CaseWriter::domainFor(std::string_view host) {
     if (host.empty()) {
         return 0;
     }
-    key_.assign(host);
-    auto it = domains_.find(key_);
+    auto it = domains_.find(host);
     if (it != domains_.end()) {
         return it->second;
     }
     // Not seen verbatim: normalise (case, trailing dot) and look again before inserting.
-    const std::string raw = key_;
+    const std::string raw(host);
     const std::string norm = DomainNames::normalize(host);
     it = domains_.find(norm);
     if (it == domains_.end()) {

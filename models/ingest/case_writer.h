@@ -58,9 +58,13 @@ private:
     Statement insertReject_;
     Statement insertHost_;
     Statement insertDomain_;
-    std::unordered_map<std::string, HostSeen> hosts_;
-    std::unordered_map<std::string, int64_t> domains_;
-    std::string key_;
+    // Looked up by string_view without building a std::string per row.
+    struct Hash {
+        using is_transparent = void;
+        size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+    };
+    std::unordered_map<std::string, HostSeen, Hash, std::equal_to<>> hosts_;
+    std::unordered_map<std::string, int64_t, Hash, std::equal_to<>> domains_;
     int64_t accepted_ = 0;
     int64_t rejected_ = 0;
     std::vector<std::string> rejectSamples_;

@@ -1,0 +1,225 @@
+#include "record_batch.h"
+
+namespace socwb {
+
+RecordBatch::Span RecordBatch::keep(std::string_view v) {
+    Span s{static_cast<uint32_t>(arena_.size()), static_cast<uint32_t>(v.size())};
+    arena_.append(v.data(), v.size());
+    return s;
+}
+
+void RecordBatch::proxy(const ProxyRecord& r) {
+    ProxyEntry e;
+    e.numbers.pos = r.pos;
+    e.numbers.tsUs = r.tsUs;
+    e.numbers.port = r.port;
+    e.numbers.status = r.status;
+    e.numbers.bytesOut = r.bytesOut;
+    e.numbers.bytesIn = r.bytesIn;
+    e.numbers.durationMs = r.durationMs;
+    const std::string_view fields[13] = {r.clientIp, r.user, r.method, r.url, r.scheme, r.host, r.path,
+                                         r.query, r.destIp, r.userAgent, r.contentType, r.action, r.referrer};
+    for (int i = 0; i < 13; ++i) {
+        e.s[i] = keep(fields[i]);
+    }
+    entries_.push_back({Kind::Proxy, static_cast<uint32_t>(proxies_.size())});
+    proxies_.push_back(e);
+}
+
+void RecordBatch::dns(const DnsRecord& r) {
+    DnsEntry e;
+    e.numbers.pos = r.pos;
+    e.numbers.tsUs = r.tsUs;
+    const std::string_view fields[8] = {r.clientIp, r.qname, r.qtype, r.rcode, r.answers, r.ttls, r.serverIp, r.protocol};
+    for (int i = 0; i < 8; ++i) {
+        e.s[i] = keep(fields[i]);
+    }
+    entries_.push_back({Kind::Dns, static_cast<uint32_t>(dnses_.size())});
+    dnses_.push_back(e);
+}
+
+void RecordBatch::asset(const AssetRecord& r) {
+    AssetEntry e;
+    e.pos = r.pos;
+    const std::string_view fields[4] = {r.ip, r.hostname, r.role, r.owner};
+    for (int i = 0; i < 4; ++i) {
+        e.s[i] = keep(fields[i]);
+    }
+    entries_.push_back({Kind::Asset, static_cast<uint32_t>(assets_.size())});
+    assets_.push_back(e);
+}
+
+void RecordBatch::reject(SourcePos pos, std::string_view reason, std::string_view raw) {
+    RejectEntry e{pos, keep(reason), keep(raw)};
+    entries_.push_back({Kind::Reject, static_cast<uint32_t>(rejects_.size())});
+    rejects_.push_back(e);
+}
+
+void RecordBatch::replay(RecordSink& sink) const {
+    for (const Entry& entry : entries_) {
+        switch (entry.kind) {
+        case Kind::Proxy: {
+            const ProxyEntry& e = proxies_[entry.index];
+            ProxyRecord r = e.numbers;
+            std::string_view* fields[13] = {&r.clientIp, &r.user, &r.method, &r.url, &r.scheme, &r.host, &r.path,
+                                            &r.query, &r.destIp, &r.userAgent, &r.contentType, &r.action, &r.referrer};
+            for (int i = 0; i < 13; ++i) {
+                *fields[i] = view(e.s[i]);
+            }
+            sink.proxy(r);
+            break;
+        }
+        case Kind::Dns: {
+            const DnsEntry& e = dnses_[entry.index];
+            DnsRecord r = e.numbers;
+            std::string_view* fields[8] = {&r.clientIp, &r.qname, &r.qtype, &r.rcode, &r.answers, &r.ttls, &r.serverIp, &r.protocol};
+            for (int i = 0; i < 8; ++i) {
+                *fields[i] = view(e.s[i]);
+            }
+            sink.dns(r);
+            break;
+        }
+        case Kind::Asset: {
+            const AssetEntry& e = assets_[entry.index];
+            AssetRecord r;
+            r.pos = e.pos;
+            r.ip = view(e.s[0]);
+            r.hostname = view(e.s[1]);
+            r.role = view(e.s[2]);
+            r.owner = view(e.s[3]);
+            sink.asset(r);
+            break;
+        }
+        case Kind::Reject: {
+            const RejectEntry& e = rejects_[entry.index];
+            sink.reject(e.pos, view(e.reason), view(e.raw));
+            break;
+        }
+        }
+    }
+}
+
+void RecordBatch::clear() {
+    arena_.clear();
+    entries_.clear();
+    proxies_.clear();
+    dnses_.clear();
+    assets_.clear();
+    rejects_.clear();
+}
+
+BatchPipe::BatchPipe(size_t capacity) {
+    for (size_t i = 0; i < capacity; ++i) {
+        free_.push_back(std::make_unique<RecordBatch>());
+    }
+}
+
+std::unique_ptr<RecordBatch> BatchPipe::acquire() {
+    std::unique_lock lock(mutex_);
+    changed_.wait(lock, [this] { return closed_ || !free_.empty(); });
+    if (closed_) {
+        return nullptr;
+    }
+    auto b = std::move(free_.back());
+    free_.pop_back();
+    return b;
+}
+
+bool BatchPipe::push(std::unique_ptr<RecordBatch> batch) {
+    {
+        std::lock_guard lock(mutex_);
+        if (closed_) {
+            return false;
+        }
+        filled_.push_back(std::move(batch));
+    }
+    changed_.notify_all();
+    return true;
+}
+
+std::unique_ptr<RecordBatch> BatchPipe::pop() {
+    std::unique_lock lock(mutex_);
+    changed_.wait(lock, [this] { return closed_ || !filled_.empty(); });
+    if (filled_.empty()) {
+        return nullptr;
+    }
+    auto b = std::move(filled_.front());
+    filled_.pop_front();
+    return b;
+}
+
+void BatchPipe::recycle(std::unique_ptr<RecordBatch> batch) {
+    batch->clear();
+    {
+        std::lock_guard lock(mutex_);
+        free_.push_back(std::move(batch));
+    }
+    changed_.notify_all();
+}
+
+void BatchPipe::close() {
+    {
+        std::lock_guard lock(mutex_);
+        closed_ = true;
+    }
+    changed_.notify_all();
+}
+
+RecordBatch* BatchingSink::batch() {
+    if (stopped_) {
+        discard_.clear();
+        return &discard_;
+    }
+    if (!current_) {
+        current_ = pipe_.acquire();
+        if (!current_) {
+            stopped_ = true;
+            return &discard_;
+        }
+    }
+    return current_.get();
+}
+
+void BatchingSink::handOverIfFull() {
+    if (current_ && current_->full()) {
+        if (!pipe_.push(std::move(current_))) {
+            stopped_ = true;
+        }
+        current_.reset();
+    }
+}
+
+void BatchingSink::proxy(const ProxyRecord& r) {
+    batch()->proxy(r);
+    ++records_;
+    handOverIfFull();
+}
+
+void BatchingSink::dns(const DnsRecord& r) {
+    batch()->dns(r);
+    ++records_;
+    handOverIfFull();
+}
+
+void BatchingSink::asset(const AssetRecord& r) {
+    batch()->asset(r);
+    ++records_;
+    handOverIfFull();
+}
+
+void BatchingSink::reject(SourcePos pos, std::string_view reason, std::string_view raw) {
+    batch()->reject(pos, reason, raw);
+    ++rejects_;
+    handOverIfFull();
+}
+
+void BatchingSink::flush() {
+    if (current_ && !current_->empty() && !stopped_) {
+        if (!pipe_.push(std::move(current_))) {
+            stopped_ = true;
+        }
+    }
+    current_.reset();
+}
+
+} // namespace socwb
