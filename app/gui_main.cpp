@@ -90,6 +90,9 @@ int main(int argc, char** argv) {
     if (!opened && p.isSet(shot)) {
         return 3;
     }
+    if (p.isSet(shot)) {
+        window.resize(1600, 1000); // the size the README's screenshots are taken at
+    }
     window.show();
     window.showView(p.value(view));
 

@@ -3,6 +3,7 @@
 #include "main_window.h"
 #include "store/case_store.h"
 #include "tables/evidence_table_model.h"
+#include "tables/host_table_model.h"
 #include "test_paths.h"
 
 #include <QAbstractItemModelTester>
@@ -41,8 +42,17 @@ void TestMainWindow::opensCaseAndShowsEvidence() {
     QSignalSpy done(&w, &MainWindow::importsFinished);
     w.importFiles({fixture(QStringLiteral("squid/access.log"))});
     QVERIFY(done.wait(60000));
-    auto* table = w.findChild<QTableView*>();
-    QVERIFY(table);
+    const auto tables = w.findChildren<QTableView*>();
+    QCOMPARE(tables.size(), 2);
+    QTableView* table = tables[0]->model()->columnCount() == EvidenceTableModel::ColumnCount ? tables[0] : tables[1];
+    QTableView* hosts = table == tables[0] ? tables[1] : tables[0];
+    QAbstractItemModelTester hostTester(hosts->model(), QAbstractItemModelTester::FailureReportingMode::QtTest);
+    // Hosts, busiest first: 10.1.2.3 made two of the four requests.
+    QCOMPARE(hosts->model()->rowCount(), 3);
+    QCOMPARE(hosts->model()->index(0, HostTableModel::NameColumn).data().toString(), QStringLiteral("10.1.2.3"));
+    QCOMPARE(hosts->model()->index(0, HostTableModel::ProxyColumn).data().toString(), QStringLiteral("2"));
+    QCOMPARE(hosts->model()->index(0, HostTableModel::AttributedColumn).data().toString(), QStringLiteral("0 %"));
+    QCOMPARE(hosts->model()->index(2, HostTableModel::ProxyColumn).data().toString(), QStringLiteral("1"));
     QAbstractItemModelTester tester(table->model(), QAbstractItemModelTester::FailureReportingMode::QtTest);
     QCOMPARE(table->model()->rowCount(), 1);
     QCOMPARE(table->model()->index(0, EvidenceTableModel::FileColumn).data().toString(), QStringLiteral("access.log"));

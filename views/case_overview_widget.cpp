@@ -1,11 +1,14 @@
 #include "case_overview_widget.h"
 
 #include "tables/evidence_table_model.h"
+#include "tables/host_table_model.h"
 
 #include <QFileInfo>
 #include <QHeaderView>
 #include <QLabel>
 #include <QLocale>
+#include <QSortFilterProxyModel>
+#include <QSplitter>
 #include <QTableView>
 #include <QVBoxLayout>
 
@@ -13,7 +16,8 @@ namespace socwb {
 
 CaseOverviewWidget::CaseOverviewWidget(QWidget* parent)
     : QWidget(parent), title_(new QLabel(this)), counts_(new QLabel(this)), emptyHint_(new QLabel(this)),
-      table_(new QTableView(this)), model_(new EvidenceTableModel(this)) {
+      table_(new QTableView(this)), model_(new EvidenceTableModel(this)), hostTable_(new QTableView(this)),
+      hosts_(new HostTableModel(this)), hostSort_(new QSortFilterProxyModel(this)) {
     auto* layout = new QVBoxLayout(this);
     QFont big = title_->font();
     big.setPointSizeF(big.pointSizeF() * 1.4);
@@ -32,17 +36,46 @@ CaseOverviewWidget::CaseOverviewWidget(QWidget* parent)
     table_->verticalHeader()->hide();
     table_->horizontalHeader()->setStretchLastSection(true);
     table_->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+
+    // Hosts: a few hundred rows at most, so sorting on the GUI thread is fine here.
+    hostSort_->setSourceModel(hosts_);
+    hostSort_->setSortRole(HostTableModel::SortRole);
+    hostTable_->setModel(hostSort_);
+    hostTable_->setSortingEnabled(true);
+    hostTable_->sortByColumn(HostTableModel::ProxyColumn, Qt::DescendingOrder);
+    hostTable_->setSelectionBehavior(QAbstractItemView::SelectRows);
+    hostTable_->setAlternatingRowColors(true);
+    hostTable_->verticalHeader()->hide();
+    hostTable_->horizontalHeader()->setStretchLastSection(true);
+    hostTable_->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+
+    auto section = [this](const QString& caption, QTableView* view) {
+        auto* box = new QWidget(this);
+        auto* l = new QVBoxLayout(box);
+        l->setContentsMargins(0, 4, 0, 0);
+        auto* label = new QLabel(caption, box);
+        QFont f = label->font();
+        f.setBold(true);
+        label->setFont(f);
+        l->addWidget(label);
+        l->addWidget(view, 1);
+        return box;
+    };
+    auto* split = new QSplitter(Qt::Vertical, this);
+    split->addWidget(section(tr("Evidence files"), table_));
+    split->addWidget(section(tr("Hosts"), hostTable_));
+    split->setStretchFactor(0, 1);
+    split->setStretchFactor(1, 2);
     layout->addWidget(title_);
     layout->addWidget(counts_);
     layout->addWidget(emptyHint_);
-    layout->addWidget(new QLabel(tr("Evidence files"), this));
-    layout->addWidget(table_, 1);
+    layout->addWidget(split, 1);
 }
 
 void CaseOverviewWidget::setSummary(const QString& casePath, const CaseSummary& s) {
     const QLocale l;
     title_->setText(QFileInfo(casePath).fileName());
-    QString text = tr("%1 proxy requests \u00b7 %2 DNS queries \u00b7 %3 Sysmon events \u00b7 %4 processes \u00b7 "
+    QString text = tr("%1 proxy requests \u00b7 %2 DNS queries \u00b7 %3 Sysmon events \u00b7 %4 processes\n"
                       "%5 hosts \u00b7 %6 alerts \u00b7 %7 rejected lines")
                        .arg(l.toString(qint64(s.proxy)), l.toString(qint64(s.dns)), l.toString(qint64(s.sysmon)),
                             l.toString(qint64(s.processes)), l.toString(qint64(s.hosts.size())),
@@ -53,6 +86,7 @@ void CaseOverviewWidget::setSummary(const QString& casePath, const CaseSummary& 
     counts_->setText(text);
     emptyHint_->setVisible(s.evidence.isEmpty());
     model_->setRows(s.evidence);
+    hosts_->setRows(s.hosts);
 }
 
 } // namespace socwb

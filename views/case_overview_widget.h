@@ -6,11 +6,13 @@
 #include <QWidget>
 
 class QLabel;
+class QSortFilterProxyModel;
 class QTableView;
 
 namespace socwb {
 
 class EvidenceTableModel;
+class HostTableModel;
 
 class CaseOverviewWidget : public QWidget {
     Q_OBJECT
@@ -18,6 +20,7 @@ public:
     explicit CaseOverviewWidget(QWidget* parent = nullptr);
     void setSummary(const QString& casePath, const CaseSummary& summary);
     EvidenceTableModel* evidenceModel() const { return model_; }
+    HostTableModel* hostModel() const { return hosts_; }
 
 private:
     QLabel* title_;
@@ -25,6 +28,9 @@ private:
     QLabel* emptyHint_;
     QTableView* table_;
     EvidenceTableModel* model_;
+    QTableView* hostTable_;
+    HostTableModel* hosts_;
+    QSortFilterProxyModel* hostSort_;
 };
 
 } // namespace socwb

@@ -108,7 +108,7 @@ void MainWindow::buildDocks() {
         }
     }
     resizeDocks({findChild<QDockWidget*>(QStringLiteral("alerts")), findChild<QDockWidget*>(QStringLiteral("process-tree"))},
-                {420, 360}, Qt::Horizontal);
+                {340, 320}, Qt::Horizontal);
 }
 
 bool MainWindow::showView(const QString& name) {

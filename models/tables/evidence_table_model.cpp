@@ -31,7 +31,7 @@ QVariant EvidenceTableModel::data(const QModelIndex& index, int role) const {
         case RejectedColumn: return locale.toString(qint64(r.rejected));
         case SizeColumn: return locale.formattedDataSize(r.size);
         case ImportedColumn: return r.importFinished.left(19).replace(QLatin1Char('T'), QLatin1Char(' '));
-        case Sha256Column: return r.sha256.left(16);
+        case Sha256Column: return r.sha256.left(12) + QStringLiteral("\u2026");
         default: return {};
         }
     }
