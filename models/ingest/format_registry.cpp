@@ -5,6 +5,9 @@
 #include "parsers/squid_parser.h"
 #include "parsers/sysmon_json_parser.h"
 #include "parsers/sysmon_xml_parser.h"
+#include "parsers/w3c_parser.h"
+#include "parsers/zeek_dns_parser.h"
+#include "parsers/zeek_http_parser.h"
 
 namespace socwb {
 
@@ -29,6 +32,12 @@ const std::vector<FormatInfo>& formats() {
         {"sysmon-json", "sysmon",
          "Windows events as JSON lines: Winlogbeat/ECS, NXLog flat, Splunk export, Azure Sentinel (mappings/sysmon-*.json)",
          &SysmonJsonParser::sniff, &make<SysmonJsonParser>},
+        {"zeek-http", "proxy", "Zeek http.log, TSV (#fields header) or JSON lines", &ZeekHttpParser::sniff,
+         &make<ZeekHttpParser>},
+        {"zeek-dns", "dns", "Zeek dns.log, TSV (#fields header) or JSON lines", &ZeekDnsParser::sniff,
+         &make<ZeekDnsParser>},
+        {"w3c", "proxy", "W3C extended log (#Fields: header): Blue Coat / ProxySG, IIS, other gateways",
+         &W3cParser::sniff, &make<W3cParser>},
     };
     return kFormats;
 }
