@@ -205,7 +205,9 @@ bool EventXmlReader::read(std::string_view xml, SysmonRecord& rec) {
                 return fail("event text does not fit the decoding buffer");
             }
             textStart = scratchUsed_;
-            std::memcpy(scratch_.data() + scratchUsed_, text.data(), text.size());
+            if (!text.empty()) { // an empty view may have no data pointer at all
+                std::memcpy(scratch_.data() + scratchUsed_, text.data(), text.size());
+            }
             scratchUsed_ += text.size();
             textInScratch = true;
         }
