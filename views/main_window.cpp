@@ -2,6 +2,7 @@
 
 #include "case_overview_widget.h"
 #include "core/logging.h"
+#include "core/resources.h"
 #include "import_progress_widget.h"
 #include "ingest/import_worker.h"
 #include "store/case_store.h"
@@ -40,7 +41,7 @@ const DockSpec kDocks[] = {
 MainWindow::MainWindow(QWidget* parent)
     : QMainWindow(parent), overview_(new CaseOverviewWidget(this)), progress_(new ImportProgressWidget(this)) {
     setWindowTitle(tr("socwb"));
-    setWindowIcon(QIcon(QStringLiteral(":/socwb/socwb.svg")));
+    setWindowIcon(QIcon(resources::locate(QStringLiteral("socwb.svg"))));
     setAcceptDrops(true);
     setCentralWidget(overview_);
     statusBar()->addPermanentWidget(progress_);

@@ -5,11 +5,21 @@
 #include <QFileInfo>
 #include <QStandardPaths>
 
+#include <mutex>
 #include <stdexcept>
+
+// The resources are compiled into the static socwb_models library; nothing else refers to their
+// object file, so without this explicit initialisation the linker may leave them out.
+static void initCompiledResources() { Q_INIT_RESOURCE(resources); }
 
 namespace socwb::resources {
 
 namespace {
+void ensureLoaded() {
+    static std::once_flag once;
+    std::call_once(once, initCompiledResources);
+}
+
 QStringList overrideRoots() {
     QStringList roots;
     const QString env = qEnvironmentVariable("SOCWB_RESOURCES");
@@ -25,6 +35,7 @@ QStringList overrideRoots() {
 } // namespace
 
 QString locate(const QString& relative) {
+    ensureLoaded();
     for (const QString& root : overrideRoots()) {
         const QString candidate = root + QLatin1Char('/') + relative;
         if (QFileInfo::exists(candidate)) {
@@ -46,6 +57,7 @@ QByteArray read(const QString& relative) {
 }
 
 QStringList list(const QString& folder) {
+    ensureLoaded();
     QStringList names;
     QStringList roots = overrideRoots();
     roots << QStringLiteral(":/socwb");
