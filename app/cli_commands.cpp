@@ -122,6 +122,11 @@ int info(const QStringList& args) {
     ts << "proxy events: " << s.proxy << "\ndns events: " << s.dns << "\nsysmon events: " << s.sysmon
        << "\nprocesses: " << s.processes << "\nalerts: " << s.alerts << "\nrejected lines: " << s.rejected << "\n";
     ts << "hosts: " << s.hosts.size() << "\n";
+    for (const auto& h : s.hosts) {
+        ts << "  " << h.name << (h.role.isEmpty() ? QString() : QStringLiteral(" (%1)").arg(h.role)) << "  "
+           << h.addresses.join(QLatin1Char(',')) << "  proxy " << h.proxy << ", dns " << h.dns << ", processes "
+           << h.processes << ", attributed " << h.attributed << "/" << (h.proxy + h.dns) << "\n";
+    }
     if (s.firstTs) {
         ts << "time span: " << isoFromUs(s.firstTs) << " .. " << isoFromUs(s.lastTs) << "\n";
     }
