@@ -35,6 +35,15 @@ struct TouchingSink : socwb::RecordSink {
             touch(s);
         }
     }
+    void sysmon(const socwb::SysmonRecord& r) override {
+        for (auto s : {r.computer, r.channel, r.provider}) {
+            touch(s);
+        }
+        for (const auto& f : r.fields) {
+            touch(f.name);
+            touch(f.value);
+        }
+    }
     void reject(socwb::SourcePos, std::string_view reason, std::string_view raw) override {
         touch(reason);
         touch(raw);
