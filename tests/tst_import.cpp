@@ -1,5 +1,6 @@
 // The background import: ImportWorker on its own thread reports throttled progress through
 // queued signals, and a cancel rolls the case back to exactly where it was.
+#include "ingest/case_writer.h"
 #include "ingest/import_worker.h"
 #include "store/case_store.h"
 #include "store/case_summary.h"
@@ -44,6 +45,7 @@ private slots:
     void workerReportsProgressAndResult();
     void cancelRollsBack();
     void emitsAtMostAboutTenProgressSignalsPerSecond();
+    void namesStayUniqueWhenTheCacheOverflows();
 
 private:
     QTemporaryDir dir_;
@@ -152,6 +154,52 @@ void TestImport::emitsAtMostAboutTenProgressSignalsPerSecond() {
     auto store = CaseStore::open(c);
     QCOMPARE(queryInt(store->db(), "SELECT count(*) FROM proxy_events").value(), int64_t(400000));
     QCOMPARE(queryInt(store->db(), "SELECT count(DISTINCT host_id) FROM proxy_events").value(), int64_t(62500));
+}
+
+void TestImport::namesStayUniqueWhenTheCacheOverflows() {
+    // More distinct domains and client addresses than the writer caches (CaseWriter::kMaxCached):
+    // the cache is emptied and refilled from SQLite, and nothing is interned twice.
+    const int n = static_cast<int>(CaseWriter::kMaxCached) + 20000;
+    auto write = [](const QString& path, int count, int offset) {
+        QFile f(path);
+        f.open(QIODevice::WriteOnly);
+        QByteArray buf;
+        for (int i = 0; i < count; ++i) {
+            const int k = i + offset;
+            buf += QByteArray::number(1700000000 + i) + ".000 1 10." + QByteArray::number((k >> 16) & 255) + "." +
+                   QByteArray::number((k >> 8) & 255) + "." + QByteArray::number(k & 255) + " TCP_MISS/200 10 GET http://d" +
+                   QByteArray::number(k) + ".example.com/ - HIER_DIRECT/192.0.2.1 text/html\n";
+        }
+        f.write(buf);
+    };
+    const QString first = dir_.filePath(QStringLiteral("many.log"));
+    const QString second = dir_.filePath(QStringLiteral("again.log"));
+    write(first, n, 0);
+    write(second, 1000, n - 500); // 500 names and addresses seen before, 500 new
+    const QString c = dir_.filePath(QStringLiteral("many.socwb"));
+    ImportJob job(c);
+    QSignalSpy finished(job.worker(), &ImportWorker::finished);
+    job.start({first, second}, ImportOptions{});
+    QVERIFY(finished.wait(300000));
+    const auto results = finished.first().first().value<QList<ImportResult>>();
+    QCOMPARE(results[0].accepted, int64_t(n));
+    QCOMPARE(results[1].accepted, int64_t(1000));
+    auto store = CaseStore::open(c);
+    QCOMPARE(queryInt(store->db(), "SELECT count(*) FROM domains").value(), int64_t(n + 500));
+    QCOMPARE(queryInt(store->db(), "SELECT count(*) FROM hosts").value(), int64_t(n + 500));
+    QCOMPARE(queryInt(store->db(), "SELECT count(*) FROM host_addresses").value(), int64_t(n + 500));
+    // An address seen in both files is one host with both files' events and its full time range.
+    Statement st(store->db(), "SELECT count(*), min(p.ts_us), max(p.ts_us) FROM proxy_events p JOIN domains d ON d.id = p.domain_id "
+                              "WHERE d.name = ?");
+    st.bind(1, "d" + std::to_string(n - 1) + ".example.com");
+    QVERIFY(st.step());
+    QCOMPARE(st.int64(0), int64_t(2));
+    Statement addr(store->db(), "SELECT first_ts, last_ts FROM host_addresses WHERE ip = ?");
+    const int k = n - 1;
+    addr.bind(1, "10." + std::to_string((k >> 16) & 255) + "." + std::to_string((k >> 8) & 255) + "." + std::to_string(k & 255));
+    QVERIFY(addr.step());
+    QCOMPARE(addr.int64(0), int64_t(1700000000 + 499) * 1000000); // line 500 of the second file
+    QCOMPARE(addr.int64(1), int64_t(1700000000 + n - 1) * 1000000); // the last line of the first
 }
 
 QTEST_GUILESS_MAIN(TestImport)

@@ -17,17 +17,10 @@ CaseWriter::CaseWriter(sqlite3* db, int64_t evidenceId)
       insertReject_(db, "INSERT INTO rejected_lines(evidence_id, line_no, byte_offset, reason, raw) "
                         "VALUES (?,?,?,?,?)"),
       insertHost_(db, "INSERT INTO hosts(name, source) VALUES (?, 'ip')"),
-      insertDomain_(db, "INSERT INTO domains(name, reg_domain, service_domain) VALUES (?,?,?)") {
-    // Addresses the case already knows keep their host (the most recently seen one wins).
-    Statement known(db, "SELECT ip, host_id FROM host_addresses ORDER BY last_ts");
-    while (known.step()) {
-        hosts_[known.text(0)].hostId = known.int64(1);
-    }
-    Statement doms(db, "SELECT name, id FROM domains");
-    while (doms.step()) {
-        domains_.emplace(doms.text(0), doms.int64(1));
-    }
-}
+      insertDomain_(db, "INSERT INTO domains(name, reg_domain, service_domain) VALUES (?,?,?)"),
+      // Addresses the case already knows keep their host (the most recently seen one wins).
+      findHost_(db, "SELECT host_id FROM host_addresses WHERE ip = ? ORDER BY last_ts DESC LIMIT 1"),
+      findDomain_(db, "SELECT id FROM domains WHERE name = ?") {}
 
 CaseWriter::~CaseWriter() = default;
 
@@ -44,16 +37,19 @@ int64_t CaseWriter::hostFor(std::string_view ip, int64_t ts) {
         return 0;
     }
     auto it = hosts_.find(ip);
-    const bool inserted = it == hosts_.end();
-    if (inserted) {
-        it = hosts_.emplace(std::string(ip), HostSeen{}).first;
+    if (it == hosts_.end()) {
+        if (hosts_.size() >= kMaxCached) {
+            flushHosts();
+        }
+        int64_t id = knownHost(ip);
+        if (id == 0) {
+            insertHost_.bindStatic(1, ip);
+            insertHost_.exec();
+            id = sqlite3_last_insert_rowid(db_);
+        }
+        it = hosts_.emplace(std::string(ip), HostSeen{id}).first;
     }
     HostSeen& h = it->second;
-    if (inserted) {
-        insertHost_.bindStatic(1, ip);
-        insertHost_.exec();
-        h.hostId = sqlite3_last_insert_rowid(db_);
-    }
     h.first = std::min(h.first, ts);
     h.last = std::max(h.last, ts);
     return h.hostId;
@@ -72,6 +68,20 @@ int64_t CaseWriter::domainFor(std::string_view host) {
     const std::string norm = DomainNames::normalize(host);
     it = domains_.find(norm);
     if (it == domains_.end()) {
+        if (domains_.size() >= kMaxCached) {
+            domains_.clear(); // bounded memory: a case with millions of names is looked up in SQLite
+        }
+        findDomain_.bindStatic(1, norm);
+        const int64_t known = findDomain_.step() ? findDomain_.int64(0) : 0;
+        findDomain_.reset();
+        if (known != 0) {
+            const int64_t id = known;
+            domains_.emplace(raw, id);
+            if (raw != norm) {
+                domains_.emplace(norm, id);
+            }
+            return id;
+        }
         const std::string reg = names_.registrable(norm);
         const std::string service = names_.service(norm);
         insertDomain_.bind(1, norm);
@@ -131,7 +141,7 @@ void CaseWriter::asset(const AssetRecord& r) {
         }
     }
     auto it = hosts_.find(ip);
-    const int64_t ipHost = it != hosts_.end() ? it->second.hostId : 0;
+    const int64_t ipHost = it != hosts_.end() ? it->second.hostId : knownHost(ip);
     if (hostId == 0 && ipHost != 0) {
         // The address was known only as an address: that host gets the inventory's name.
         hostId = ipHost;
@@ -176,6 +186,19 @@ void CaseWriter::finish() {
     if (sysmon_) {
         sysmon_->finish();
     }
+    flushHosts();
+}
+
+int64_t CaseWriter::knownHost(std::string_view ip) {
+    findHost_.bindStatic(1, ip);
+    const int64_t id = findHost_.step() ? findHost_.int64(0) : 0;
+    findHost_.reset();
+    return id;
+}
+
+// Writes the first/last times seen of the cached addresses and empties the cache, so that the
+// cache never grows past kMaxCached entries however many addresses a log holds.
+void CaseWriter::flushHosts() {
     Statement up(db_, "INSERT INTO host_addresses(ip, host_id, first_ts, last_ts, source) VALUES (?, ?, ?, ?, 'ip') "
                       "ON CONFLICT(ip, host_id) DO UPDATE SET "
                       "first_ts = min(coalesce(first_ts, excluded.first_ts), excluded.first_ts), "
@@ -186,6 +209,7 @@ void CaseWriter::finish() {
         }
         up.bind(1, ip).bind(2, h.hostId).bind(3, h.first).bind(4, h.last).exec();
     }
+    hosts_.clear();
 }
 
 } // namespace socwb

@@ -22,6 +22,9 @@ class SysmonWriter;
 class CaseWriter : public RecordSink {
 public:
     static constexpr size_t kMaxRawReject = 4096;
+    // Host addresses and domain names cached per import; past this many, the cache is emptied and
+    // refilled from SQLite, so memory stays bounded whatever the log holds.
+    static constexpr size_t kMaxCached = 100000;
 
     CaseWriter(sqlite3* db, int64_t evidenceId);
     ~CaseWriter() override;
@@ -48,6 +51,8 @@ private:
         int64_t last = INT64_MIN;
     };
     int64_t hostFor(std::string_view ip, int64_t ts);
+    int64_t knownHost(std::string_view ip);
+    void flushHosts();
     int64_t domainFor(std::string_view host);
 
     sqlite3* db_;
@@ -58,6 +63,8 @@ private:
     Statement insertReject_;
     Statement insertHost_;
     Statement insertDomain_;
+    Statement findHost_;
+    Statement findDomain_;
     // Looked up by string_view without building a std::string per row.
     struct Hash {
         using is_transparent = void;
