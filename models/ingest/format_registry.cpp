@@ -1,11 +1,16 @@
 #include "format_registry.h"
 
 #include "parsers/assets_parser.h"
+#include "parsers/bind_parser.h"
+#include "parsers/combined_parser.h"
+#include "parsers/csv_parser.h"
+#include "parsers/dnsmasq_parser.h"
 #include "parsers/evtx_parser.h"
 #include "parsers/squid_parser.h"
 #include "parsers/sysmon_json_parser.h"
 #include "parsers/sysmon_xml_parser.h"
 #include "parsers/w3c_parser.h"
+#include "parsers/windows_dns_parser.h"
 #include "parsers/zeek_dns_parser.h"
 #include "parsers/zeek_http_parser.h"
 
@@ -24,6 +29,16 @@ const std::vector<FormatInfo>& formats() {
          &SquidParser::sniff, &make<SquidParser>},
         {"assets", "assets", "Asset inventory CSV: ip,hostname,role,owner", &AssetsParser::sniff,
          &make<AssetsParser>},
+        {"combined", "proxy", "Squid/Apache combined access log (\"request\" status bytes \"referer\" \"agent\" [Ss:Sh])",
+         &CombinedParser::sniff, &make<CombinedParser>},
+        {"csv", "proxy", "CSV export with a header row, read through a mapping (mappings/*.json or --mapping FILE)",
+         &CsvProxyParser::sniff, &make<CsvProxyParser>},
+        {"windows-dns", "dns", "Windows DNS Server debug log (PACKET ... UDP Rcv ... Q [...] A (7)example(3)com(0))",
+         &WindowsDnsParser::sniff, &make<WindowsDnsParser>},
+        {"bind", "dns", "BIND 9 query log (client ... query: NAME IN TYPE ...), plain or via syslog",
+         &BindParser::sniff, &make<BindParser>},
+        {"dnsmasq", "dns", "dnsmasq / Pi-hole query log (query[A] NAME from CLIENT, reply/cached lines joined)",
+         &DnsmasqParser::sniff, &make<DnsmasqParser>},
         {"evtx", "sysmon", "Windows .evtx event log (Sysmon/Operational, Security 4688/4698, any channel) via libevtx",
          &EvtxParser::sniff, &make<EvtxParser>},
         {"sysmon-xml", "sysmon",
