@@ -48,6 +48,7 @@ private slots:
     void unreadableInputIsRefused_data();
     void unreadableInputIsRefused();
     void assetsNameHostsAndGiveRoles();
+    void mappingAloneMeansCsv();
     void formatsAndAlerts();
     void scoreSaysItIsNotThereYet();
 
@@ -277,6 +278,20 @@ void TestCli::assetsNameHostsAndGiveRoles() {
     QCOMPARE(dc.value("role").toString(), QStringLiteral("domain-controller"));
     QCOMPARE(dc.value("proxy").toInt(), 0);
     QCOMPARE(hosts.size(), 4); // 10.1.2.4, 10.1.2.5, WS-0142, DC-01
+}
+
+void TestCli::mappingAloneMeansCsv() {
+    // A gateway export no shipped mapping knows, with the analyst's own mapping and no --format.
+    const QString c = casePath("custom-csv.socwb");
+    const CliRun r = runCli({"import", c, fixture("csv/custom.csv"), "--mapping", fixture("csv/custom-mapping.json"), "--json"});
+    const QJsonObject f = json(r).value("files").toArray().first().toObject();
+    QCOMPARE(f.value("status").toString(), QStringLiteral("imported"));
+    QCOMPARE(f.value("format").toString(), QStringLiteral("csv"));
+    QVERIFY(f.value("accepted").toInt() > 0);
+    // Without the mapping the same file is refused, naming what was tried.
+    const CliRun refused = runCli({"import", casePath("custom-csv2.socwb"), fixture("csv/custom.csv"), "--json"});
+    QCOMPARE(refused.exitCode, 1);
+    QCOMPARE(json(refused).value("files").toArray().first().toObject().value("status").toString(), QStringLiteral("refused"));
 }
 
 void TestCli::formatsAndAlerts() {

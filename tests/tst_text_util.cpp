@@ -61,6 +61,7 @@ void TestTextUtil::isoTimestamps_data() {
     QTest::newRow("minus compact") << "2024-03-01T08:54:56-0500" << true << base << true;
     QTest::newRow("leap day") << "2024-02-29T00:00:00Z" << true << qint64(1709164800000000) << true;
     QTest::newRow("month 13") << "2024-13-01T00:00:00Z" << false << qint64(0) << false;
+    QTest::newRow("april 31") << "2024-04-31T00:00:00Z" << false << qint64(0) << false;
     QTest::newRow("trailing junk") << "2024-03-01T13:54:56Zjunk" << false << qint64(0) << false;
     QTest::newRow("short") << "2024-03-01" << false << qint64(0) << false;
 }
@@ -87,6 +88,9 @@ void TestTextUtil::clfTime() {
     QCOMPARE(v, test::us("2024-03-01T00:00:00Z"));
     QVERIFY(!parseClfTime("[10/Foo/2000:13:55:36 -0700]", v));
     QVERIFY(!parseClfTime("[10/Oct/2000:13:55:36 -07]", v));
+    QVERIFY(!parseClfTime("31/Feb/2024:00:00:00 +0000", v));
+    QVERIFY(parseClfTime("29/Feb/2024:00:00:00 +0000", v)); // leap year
+    QVERIFY(!parseClfTime("29/Feb/2023:00:00:00 +0000", v));
 }
 
 void TestTextUtil::splitUrl_data() {

@@ -136,15 +136,17 @@ ImportResult Importer::importFile(const QString& path, const ImportOptions& opti
     }
 
     const FormatInfo* format = nullptr;
-    if (!options.format.isEmpty()) {
-        format = findFormat(options.format);
+    // A field mapping only means something to the mapping-driven CSV reader.
+    const QString formatName = options.format.isEmpty() && !options.mappingPath.isEmpty() ? QStringLiteral("csv") : options.format;
+    if (!formatName.isEmpty()) {
+        format = findFormat(formatName);
         if (!format) {
             QStringList names;
             for (const auto& f : formats()) {
                 names << QString::fromLatin1(f.name);
             }
             return finishRefusal(QStringLiteral("unknown format '%1' (known: %2)")
-                                     .arg(options.format, names.join(QStringLiteral(", "))));
+                                     .arg(formatName, names.join(QStringLiteral(", "))));
         }
     } else {
         const SniffSample sample = readSniffSample(path);

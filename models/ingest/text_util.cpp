@@ -177,6 +177,45 @@ bool splitQuoted(std::string_view s, std::vector<std::string_view>& out) {
     return true;
 }
 
+bool isDigits(std::string_view s) {
+    if (s.empty()) {
+        return false;
+    }
+    for (char c : s) {
+        if (c < '0' || c > '9') {
+            return false;
+        }
+    }
+    return true;
+}
+
+bool fixedDigits(std::string_view s, size_t pos, size_t n, int& out) {
+    if (pos + n > s.size()) {
+        return false;
+    }
+    int v = 0;
+    for (size_t i = pos; i < pos + n; ++i) {
+        if (s[i] < '0' || s[i] > '9') {
+            return false;
+        }
+        v = v * 10 + (s[i] - '0');
+    }
+    out = v;
+    return true;
+}
+
+bool readDigits(std::string_view s, size_t& i, size_t minDigits, size_t maxDigits, int& out) {
+    size_t n = 0;
+    int v = 0;
+    while (i < s.size() && n < maxDigits && s[i] >= '0' && s[i] <= '9') {
+        v = v * 10 + (s[i] - '0');
+        ++i;
+        ++n;
+    }
+    out = v;
+    return n >= minDigits;
+}
+
 bool splitCsv(std::string_view s, char sep, std::vector<std::string_view>& out, std::string& scratch) {
     out.clear();
     scratch.clear();
@@ -289,32 +328,22 @@ int64_t civilToUs(int y, int mo, int d, int h, int mi, int s, int64_t frac_us) {
 }
 
 namespace {
-bool digits(std::string_view s, size_t pos, size_t n, int& out) {
-    if (pos + n > s.size()) {
+bool validCivil(int y, int mo, int d, int h, int mi, int s) {
+    static const int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    if (y < 1970 || y > 2200 || mo < 1 || mo > 12) {
         return false;
     }
-    int v = 0;
-    for (size_t i = pos; i < pos + n; ++i) {
-        if (s[i] < '0' || s[i] > '9') {
-            return false;
-        }
-        v = v * 10 + (s[i] - '0');
-    }
-    out = v;
-    return true;
-}
-
-bool validCivil(int y, int mo, int d, int h, int mi, int s) {
-    return y >= 1970 && y <= 2200 && mo >= 1 && mo <= 12 && d >= 1 && d <= 31 && h >= 0 && h <= 23 &&
-           mi >= 0 && mi <= 59 && s >= 0 && s <= 60;
+    const bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    const int days = kDays[mo - 1] + (mo == 2 && leap ? 1 : 0);
+    return d >= 1 && d <= days && h >= 0 && h <= 23 && mi >= 0 && mi <= 59 && s >= 0 && s <= 60;
 }
 } // namespace
 
 bool parseIsoTimestamp(std::string_view s, int64_t& us, bool* hasZone) {
     int y, mo, d, h, mi, sec;
-    if (s.size() < 19 || !digits(s, 0, 4, y) || s[4] != '-' || !digits(s, 5, 2, mo) || s[7] != '-' ||
-        !digits(s, 8, 2, d) || (s[10] != 'T' && s[10] != ' ') || !digits(s, 11, 2, h) || s[13] != ':' ||
-        !digits(s, 14, 2, mi) || s[16] != ':' || !digits(s, 17, 2, sec)) {
+    if (s.size() < 19 || !fixedDigits(s, 0, 4, y) || s[4] != '-' || !fixedDigits(s, 5, 2, mo) || s[7] != '-' ||
+        !fixedDigits(s, 8, 2, d) || (s[10] != 'T' && s[10] != ' ') || !fixedDigits(s, 11, 2, h) || s[13] != ':' ||
+        !fixedDigits(s, 14, 2, mi) || s[16] != ':' || !fixedDigits(s, 17, 2, sec)) {
         return false;
     }
     if (!validCivil(y, mo, d, h, mi, sec)) {
@@ -349,7 +378,7 @@ bool parseIsoTimestamp(std::string_view s, int64_t& us, bool* hasZone) {
         } else if (s[i] == '+' || s[i] == '-') {
             const int sign = s[i] == '-' ? -1 : 1;
             int oh, om = 0;
-            if (!digits(s, i + 1, 2, oh)) {
+            if (!fixedDigits(s, i + 1, 2, oh)) {
                 return false;
             }
             size_t j = i + 3;
@@ -357,7 +386,7 @@ bool parseIsoTimestamp(std::string_view s, int64_t& us, bool* hasZone) {
                 ++j;
             }
             if (j < s.size()) {
-                if (!digits(s, j, 2, om)) {
+                if (!fixedDigits(s, j, 2, om)) {
                     return false;
                 }
                 j += 2;
@@ -404,9 +433,9 @@ bool parseClfTime(std::string_view s, int64_t& us) {
     }
     // dd/Mon/yyyy:HH:MM:SS +zzzz
     int d, y, h, mi, sec;
-    if (s.size() < 20 || !digits(s, 0, 2, d) || s[2] != '/' || s[6] != '/' || !digits(s, 7, 4, y) ||
-        s[11] != ':' || !digits(s, 12, 2, h) || s[14] != ':' || !digits(s, 15, 2, mi) || s[17] != ':' ||
-        !digits(s, 18, 2, sec)) {
+    if (s.size() < 20 || !fixedDigits(s, 0, 2, d) || s[2] != '/' || s[6] != '/' || !fixedDigits(s, 7, 4, y) ||
+        s[11] != ':' || !fixedDigits(s, 12, 2, h) || s[14] != ':' || !fixedDigits(s, 15, 2, mi) || s[17] != ':' ||
+        !fixedDigits(s, 18, 2, sec)) {
         return false;
     }
     const int mo = monthFromAbbrev(s.substr(3, 3));
@@ -417,8 +446,8 @@ bool parseClfTime(std::string_view s, int64_t& us) {
     std::string_view rest = trim(s.substr(20));
     if (!rest.empty()) {
         int oh, om;
-        if (rest.size() != 5 || (rest[0] != '+' && rest[0] != '-') || !digits(rest, 1, 2, oh) ||
-            !digits(rest, 3, 2, om)) {
+        if (rest.size() != 5 || (rest[0] != '+' && rest[0] != '-') || !fixedDigits(rest, 1, 2, oh) ||
+            !fixedDigits(rest, 3, 2, om)) {
             return false;
         }
         offsetSec = (rest[0] == '-' ? -1 : 1) * (oh * 3600 + om * 60);

@@ -32,6 +32,13 @@ bool splitQuoted(std::string_view s, std::vector<std::string_view>& out);
 // the next call. Returns false for an unterminated quote.
 bool splitCsv(std::string_view s, char sep, std::vector<std::string_view>& out, std::string& scratch);
 
+// True when s is one or more ASCII digits.
+bool isDigits(std::string_view s);
+// The n digits at s[pos..pos+n) as a number; false when any is not a digit or s is too short.
+bool fixedDigits(std::string_view s, size_t pos, size_t n, int& out);
+// Reads minDigits..maxDigits digits from s[i], advancing i; false when fewer than minDigits.
+bool readDigits(std::string_view s, size_t& i, size_t minDigits, size_t maxDigits, int& out);
+
 bool parseInt(std::string_view s, int64_t& out);
 bool parseInt(std::string_view s, int& out);
 // "1157689324.156" (seconds, optional fraction up to microseconds) -> microseconds.

@@ -1,5 +1,7 @@
 #include "bind_parser.h"
 
+#include "ingest/text_util.h"
+
 #include <QString>
 
 #include <stdexcept>
@@ -24,20 +26,6 @@ std::string cut(std::string_view s, size_t n = 100) {
     return out;
 }
 
-bool digitsAt(std::string_view s, size_t pos, size_t n, int& out) {
-    if (pos + n > s.size()) {
-        return false;
-    }
-    int v = 0;
-    for (size_t i = pos; i < pos + n; ++i) {
-        if (s[i] < '0' || s[i] > '9') {
-            return false;
-        }
-        v = v * 10 + (s[i] - '0');
-    }
-    out = v;
-    return true;
-}
 } // namespace
 
 BindParser::BindParser(const ParserOptions& options, int64_t referenceUtcUs)
@@ -54,9 +42,9 @@ BindParser::BindParser(const ParserOptions& options, int64_t referenceUtcUs)
 bool BindParser::parseBindTime(std::string_view s, size_t& consumed, int64_t& utcUs) {
     // dd-Mon-yyyy HH:MM:SS[.mmm]
     int d, y, h, mi, sec;
-    if (s.size() >= 20 && digitsAt(s, 0, 2, d) && s[2] == '-' && s[6] == '-' && digitsAt(s, 7, 4, y) &&
-        s[11] == ' ' && digitsAt(s, 12, 2, h) && s[14] == ':' && digitsAt(s, 15, 2, mi) && s[17] == ':' &&
-        digitsAt(s, 18, 2, sec)) {
+    if (s.size() >= 20 && fixedDigits(s, 0, 2, d) && s[2] == '-' && s[6] == '-' && fixedDigits(s, 7, 4, y) &&
+        s[11] == ' ' && fixedDigits(s, 12, 2, h) && s[14] == ':' && fixedDigits(s, 15, 2, mi) && s[17] == ':' &&
+        fixedDigits(s, 18, 2, sec)) {
         const int mo = monthFromAbbrev(s.substr(3, 3));
         if (mo == 0 || y < 1970 || y > 2200 || d < 1 || d > daysInMonth(y, mo) || h > 23 || mi > 59 || sec > 60) {
             return false;

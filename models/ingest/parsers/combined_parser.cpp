@@ -21,18 +21,6 @@ bool isMethodToken(std::string_view s) {
     return true;
 }
 
-bool isDigits(std::string_view s) {
-    if (s.empty()) {
-        return false;
-    }
-    for (char c : s) {
-        if (c < '0' || c > '9') {
-            return false;
-        }
-    }
-    return true;
-}
-
 std::string cut(std::string_view s) { return std::string(s.substr(0, 60)); }
 } // namespace
 

@@ -1,5 +1,7 @@
 #include "csv_parser.h"
 
+#include "ingest/text_util.h"
+
 #include "core/resources.h"
 #include "syslog_prefix.h"
 
@@ -114,18 +116,6 @@ CsvTimeFormat compileTimeFormat(const QString& text, const QString& origin) {
     return f;
 }
 
-bool readNumber(std::string_view s, size_t& i, size_t minDigits, size_t maxDigits, int& out) {
-    size_t n = 0;
-    int v = 0;
-    while (i < s.size() && n < maxDigits && s[i] >= '0' && s[i] <= '9') {
-        v = v * 10 + (s[i] - '0');
-        ++i;
-        ++n;
-    }
-    out = v;
-    return n >= minDigits;
-}
-
 bool isAlpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
 
 std::string cut(std::string_view s) { return std::string(s.substr(0, 60)); }
@@ -174,46 +164,46 @@ bool CsvTimeFormat::parse(std::string_view s, int64_t& us, bool& hasZone) const 
             }
             break;
         case 'Y':
-            if (!readNumber(s, i, 4, 4, y)) {
+            if (!readDigits(s, i, 4, 4, y)) {
                 return false;
             }
             break;
         case 'y': {
             int yy = 0;
-            if (!readNumber(s, i, 2, 2, yy)) {
+            if (!readDigits(s, i, 2, 2, yy)) {
                 return false;
             }
             y = yy < 69 ? 2000 + yy : 1900 + yy;
             break;
         }
         case 'm':
-            if (!readNumber(s, i, 1, 2, mo)) {
+            if (!readDigits(s, i, 1, 2, mo)) {
                 return false;
             }
             break;
         case 'd':
-            if (!readNumber(s, i, 1, 2, d)) {
+            if (!readDigits(s, i, 1, 2, d)) {
                 return false;
             }
             break;
         case 'H':
-            if (!readNumber(s, i, 1, 2, h)) {
+            if (!readDigits(s, i, 1, 2, h)) {
                 return false;
             }
             break;
         case 'I':
-            if (!readNumber(s, i, 1, 2, h)) {
+            if (!readDigits(s, i, 1, 2, h)) {
                 return false;
             }
             twelveHour = true;
             break;
         case 'M':
-            if (!readNumber(s, i, 1, 2, mi)) {
+            if (!readDigits(s, i, 1, 2, mi)) {
                 return false;
             }
             break;
         case 'S':
-            if (!readNumber(s, i, 1, 2, sec)) {
+            if (!readDigits(s, i, 1, 2, sec)) {
                 return false;
             }
             break;
@@ -285,13 +275,13 @@ bool CsvTimeFormat::parse(std::string_view s, int64_t& us, bool& hasZone) const 
             const int sign = s[i] == '-' ? -1 : 1;
             ++i;
             int oh = 0, om = 0;
-            if (!readNumber(s, i, 2, 2, oh)) {
+            if (!readDigits(s, i, 2, 2, oh)) {
                 return false;
             }
             if (i < s.size() && s[i] == ':') {
                 ++i;
             }
-            if (i < s.size() && s[i] >= '0' && s[i] <= '9' && !readNumber(s, i, 2, 2, om)) {
+            if (i < s.size() && s[i] >= '0' && s[i] <= '9' && !readDigits(s, i, 2, 2, om)) {
                 return false;
             }
             offsetSec = sign * (oh * 3600 + om * 60);

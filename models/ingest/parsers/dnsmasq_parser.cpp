@@ -1,5 +1,7 @@
 #include "dnsmasq_parser.h"
 
+#include "ingest/text_util.h"
+
 #include <QString>
 
 #include <arpa/inet.h>
@@ -18,18 +20,6 @@ std::string_view ltrim(std::string_view s) {
 }
 
 std::string_view firstToken(std::string_view s) { return s.substr(0, s.find(' ')); }
-
-bool allDigits(std::string_view s) {
-    if (s.empty()) {
-        return false;
-    }
-    for (char c : s) {
-        if (c < '0' || c > '9') {
-            return false;
-        }
-    }
-    return true;
-}
 
 char lowerAscii(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
 
@@ -165,7 +155,7 @@ DnsmasqParser::Kind DnsmasqParser::classify(std::string_view msg, std::string_vi
     msg = ltrim(msg);
     // log-queries=extra: "17 10.1.2.3/53000 query[A] ..." or "17 forwarded ..."
     std::string_view t = firstToken(msg);
-    if (allDigits(t) && t.size() <= 9) {
+    if (isDigits(t) && t.size() <= 9) {
         int64_t v = 0;
         parseInt(t, v);
         serial = static_cast<uint32_t>(v) + 1; // +1: 0 means "no serial"
@@ -361,7 +351,7 @@ void DnsmasqParser::applyValue(Slot& s, std::string_view v, bool withChain) {
         s.answers.append(chainNames_);
         s.inChain = true;
     }
-    if (v == "NXDOMAIN" || v == "SERVFAIL" || v == "REFUSED" || v == "NOTIMP" || allDigits(v)) {
+    if (v == "NXDOMAIN" || v == "SERVFAIL" || v == "REFUSED" || v == "NOTIMP" || isDigits(v)) {
         s.rcode.assign(v);
     } else {
         if (s.rcode.empty()) {

@@ -1,23 +1,13 @@
 #include "syslog_prefix.h"
 
+#include "ingest/text_util.h"
+
 #include <QDateTime>
 
 namespace socwb {
 
 namespace {
 constexpr int64_t kDayUs = 86400LL * 1000000;
-
-bool readDigits(std::string_view s, size_t& i, size_t minDigits, size_t maxDigits, int& out) {
-    size_t n = 0;
-    int v = 0;
-    while (i < s.size() && n < maxDigits && s[i] >= '0' && s[i] <= '9') {
-        v = v * 10 + (s[i] - '0');
-        ++i;
-        ++n;
-    }
-    out = v;
-    return n >= minDigits;
-}
 
 bool readFraction(std::string_view s, size_t& i, int64_t& fracUs) {
     fracUs = 0;

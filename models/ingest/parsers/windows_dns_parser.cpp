@@ -1,5 +1,7 @@
 #include "windows_dns_parser.h"
 
+#include "ingest/text_util.h"
+
 #include "syslog_prefix.h"
 
 #include <QString>
@@ -9,18 +11,6 @@
 namespace socwb {
 
 namespace {
-
-bool allDigits(std::string_view s) {
-    if (s.empty()) {
-        return false;
-    }
-    for (char c : s) {
-        if (c < '0' || c > '9') {
-            return false;
-        }
-    }
-    return true;
-}
 
 bool parseHex(std::string_view s, size_t maxDigits, uint32_t& out) {
     if (s.empty() || s.size() > maxDigits) {
@@ -54,7 +44,7 @@ bool threeNumbers(std::string_view s, char sep, int& a, int& b, int& c) {
         return false;
     }
     const std::string_view x = s.substr(0, p1), y = s.substr(p1 + 1, p2 - p1 - 1), z = s.substr(p2 + 1);
-    return allDigits(x) && allDigits(y) && allDigits(z) && x.size() <= 4 && y.size() <= 4 && z.size() <= 4 &&
+    return isDigits(x) && isDigits(y) && isDigits(z) && x.size() <= 4 && y.size() <= 4 && z.size() <= 4 &&
            parseInt(x, a) && parseInt(y, b) && parseInt(z, c);
 }
 
@@ -196,7 +186,7 @@ std::string_view WindowsDnsParser::parsePacket(std::string_view line, Packet& p,
         dateOk = threeNumbers(date, '-', y, mo, d) && y >= 1970;
     } else if (date.find('.') != std::string_view::npos) {
         dateOk = threeNumbers(date, '.', d, mo, y) && y >= 1970;
-    } else if (date.size() == 8 && allDigits(date)) {
+    } else if (date.size() == 8 && isDigits(date)) {
         dateOk = parseInt(date.substr(0, 4), y) && parseInt(date.substr(4, 2), mo) && parseInt(date.substr(6, 2), d);
     }
     if (!dateOk) {
@@ -331,7 +321,7 @@ int WindowsDnsParser::sniff(const SniffSample& sample) {
 }
 
 std::string_view WindowsDnsParser::normalizeType(std::string_view qtype) {
-    if (allDigits(qtype)) {
+    if (isDigits(qtype)) {
         typeBuf_.assign("TYPE");
         typeBuf_.append(qtype);
         return typeBuf_;
