@@ -177,6 +177,14 @@ bool splitQuoted(std::string_view s, std::vector<std::string_view>& out) {
     return true;
 }
 
+std::string excerpt(std::string_view s, size_t n) {
+    std::string out(s.substr(0, n));
+    if (s.size() > n) {
+        out += "...";
+    }
+    return out;
+}
+
 bool isDigits(std::string_view s) {
     if (s.empty()) {
         return false;

@@ -18,14 +18,6 @@ std::string_view ltrim(std::string_view s) {
 
 std::string_view firstToken(std::string_view s) { return s.substr(0, s.find(' ')); }
 
-std::string cut(std::string_view s, size_t n = 100) {
-    std::string out(s.substr(0, n));
-    if (s.size() > n) {
-        out += "...";
-    }
-    return out;
-}
-
 } // namespace
 
 BindParser::BindParser(const ParserOptions& options, int64_t referenceUtcUs)
@@ -235,11 +227,11 @@ void BindParser::parseLine(std::string_view line, SourcePos pos, RecordSink& sin
         sink.dns(r);
         return;
     case Kind::BadTime:
-        sink.reject(pos, "bind: invalid date or time: '" + cut(rest, 40) + "'", line);
+        sink.reject(pos, "bind: invalid date or time: '" + excerpt(rest, 40) + "'", line);
         return;
     case Kind::ClientLine:
     case Kind::Other:
-        sink.reject(pos, "bind: not a query line: " + cut(rest), line);
+        sink.reject(pos, "bind: not a query line: " + excerpt(rest), line);
         return;
     }
 }

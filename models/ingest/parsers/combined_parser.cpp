@@ -21,7 +21,6 @@ bool isMethodToken(std::string_view s) {
     return true;
 }
 
-std::string cut(std::string_view s) { return std::string(s.substr(0, 60)); }
 } // namespace
 
 CombinedParser::CombinedParser(const ParserOptions&) {
@@ -65,7 +64,7 @@ void CombinedParser::parseLine(std::string_view line, SourcePos pos, RecordSink&
     ProxyRecord r;
     r.pos = pos;
     if (!parseClfTime(fields_[3], r.tsUs)) {
-        sink.reject(pos, "combined: time is not [dd/Mon/yyyy:HH:MM:SS +zzzz]: '" + cut(fields_[3]) + "'", line);
+        sink.reject(pos, "combined: time is not [dd/Mon/yyyy:HH:MM:SS +zzzz]: '" + excerpt(fields_[3], 60) + "'", line);
         return;
     }
     r.clientIp = dashEmpty(fields_[0]);
@@ -80,7 +79,7 @@ void CombinedParser::parseLine(std::string_view line, SourcePos pos, RecordSink&
         splitWhitespace(request, request_);
         const bool withProtocol = request_.size() >= 3 && request_.back().starts_with("HTTP/");
         if (!(request_.size() == 2 || withProtocol) || !isMethodToken(request_[0])) {
-            sink.reject(pos, "combined: request is not 'METHOD URL [HTTP/x]': '" + cut(request) + "'", line);
+            sink.reject(pos, "combined: request is not 'METHOD URL [HTTP/x]': '" + excerpt(request, 60) + "'", line);
             return;
         }
         r.method = request_[0];
@@ -101,13 +100,13 @@ void CombinedParser::parseLine(std::string_view line, SourcePos pos, RecordSink&
     }
 
     if (fields_[5] != "-" && !parseInt(fields_[5], r.status)) {
-        sink.reject(pos, "combined: status is not a number: '" + cut(fields_[5]) + "'", line);
+        sink.reject(pos, "combined: status is not a number: '" + excerpt(fields_[5], 60) + "'", line);
         return;
     }
     if (fields_[6] == "-") {
         r.bytesIn = 0; // Apache's %b writes "-" for no body
     } else if (!parseInt(fields_[6], r.bytesIn)) {
-        sink.reject(pos, "combined: bytes is not a number: '" + cut(fields_[6]) + "'", line);
+        sink.reject(pos, "combined: bytes is not a number: '" + excerpt(fields_[6], 60) + "'", line);
         return;
     }
     if (fields_.size() > 7) {

@@ -118,7 +118,6 @@ CsvTimeFormat compileTimeFormat(const QString& text, const QString& origin) {
 
 bool isAlpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
 
-std::string cut(std::string_view s) { return std::string(s.substr(0, 60)); }
 
 } // namespace
 
@@ -670,7 +669,7 @@ bool CsvProxyParser::numberField(CsvField f, int64_t& out, SourcePos pos, std::s
         return true;
     }
     sink.reject(pos,
-                "csv: column '" + columnName_[idx] + "' (" + kCsvFieldNames[idx] + ") is not a number: '" + cut(v) + "'",
+                "csv: column '" + columnName_[idx] + "' (" + kCsvFieldNames[idx] + ") is not a number: '" + excerpt(v, 60) + "'",
                 line);
     return false;
 }
@@ -732,7 +731,7 @@ void CsvProxyParser::parseLine(std::string_view line, SourcePos pos, RecordSink&
             formats += formats.empty() ? "" : ", ";
             formats += f.text;
         }
-        sink.reject(pos, "csv: timestamp '" + cut(ts) + "' in column '" + tsColumn +
+        sink.reject(pos, "csv: timestamp '" + excerpt(ts, 60) + "' in column '" + tsColumn +
                              "' matches none of the mapping's time formats (" + formats + ")",
                     line);
         return;

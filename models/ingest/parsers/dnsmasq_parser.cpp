@@ -114,14 +114,6 @@ bool reverseName(std::string_view ip, std::string& out) {
     return false;
 }
 
-std::string cut(std::string_view s, size_t n = 100) {
-    std::string out(s.substr(0, n));
-    if (s.size() > n) {
-        out += "...";
-    }
-    return out;
-}
-
 } // namespace
 
 DnsmasqParser::DnsmasqParser(const ParserOptions& options, int64_t referenceUtcUs)
@@ -491,10 +483,10 @@ void DnsmasqParser::parseLine(std::string_view line, SourcePos pos, RecordSink& 
     case Kind::Other:
         if (sl.program.ends_with("-dhcp") || sl.program.ends_with("-tftp")) {
             sink.reject(pos, "dnsmasq: " + std::string(sl.program.substr(sl.program.rfind('-') + 1)) +
-                                 " message, not DNS: " + cut(sl.message),
+                                 " message, not DNS: " + excerpt(sl.message),
                         line);
         } else {
-            sink.reject(pos, "dnsmasq: not a DNS query log line: " + cut(sl.message), line);
+            sink.reject(pos, "dnsmasq: not a DNS query log line: " + excerpt(sl.message), line);
         }
         return;
     }
