@@ -4,12 +4,15 @@
 // logs in ../shared/data/sysmon/ are checked when present.
 #include "collecting_sink.h"
 #include "ingest/format_registry.h"
+#include "ingest/input_reader.h"
 #include "ingest/parsers/sysmon_xml_parser.h"
+#include "ingest/record_batch.h"
 #include "test_paths.h"
 
 #include <QDir>
 #include <QFile>
 #include <QProcess>
+#include <QRegularExpression>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -56,6 +59,44 @@ QString rejectList(const CollectingSink& s) {
 
 } // namespace
 
+namespace {
+// Writes every call it gets as one line of text, so two record streams can be compared whole:
+// kinds, order, positions, times and every field name and value.
+struct TraceSink : RecordSink {
+    QStringList lines;
+    void proxy(const ProxyRecord&) override { lines << QStringLiteral("proxy"); }
+    void dns(const DnsRecord&) override { lines << QStringLiteral("dns"); }
+    void asset(const AssetRecord&) override { lines << QStringLiteral("asset"); }
+    static QString v(std::string_view s) { return QString::fromUtf8(s.data(), static_cast<qsizetype>(s.size())); }
+    void sysmon(const SysmonRecord& r) override {
+        QString l = QStringLiteral("event %1 @%2 id=%3 ts=%4 rec=%5 [%6|%7|%8]")
+                        .arg(r.pos.record).arg(r.pos.offset).arg(r.eventId).arg(r.tsUs).arg(r.recordNumber)
+                        .arg(v(r.computer), v(r.channel), v(r.provider));
+        for (const SysmonField& f : r.fields) {
+            l += QStringLiteral(" %1=%2").arg(v(f.name), v(f.value));
+        }
+        lines << l;
+    }
+    void reject(SourcePos pos, std::string_view reason, std::string_view raw) override {
+        lines << QStringLiteral("reject %1 @%2: %3 <%4>").arg(pos.record).arg(pos.offset).arg(v(reason), v(raw));
+    }
+};
+
+QStringList trace(const char* format, const QString& path, bool batched) {
+    auto parser = findFormat(QString::fromLatin1(format))->create(ParserOptions{});
+    InputReader in(path);
+    TraceSink out;
+    if (!batched) {
+        parser->parse(in, out, {});
+        return out.lines;
+    }
+    RecordBatch batch;
+    parser->parse(in, batch, {});
+    batch.replay(out);
+    return out.lines;
+}
+} // namespace
+
 class TestSysmonParsers : public QObject {
     Q_OBJECT
 private slots:
@@ -83,6 +124,8 @@ private slots:
     void realJson_data();
     void realJson();
     void damagedEvtxChunkIsSkipped();
+    void batchedEventsReplayUnchanged_data();
+    void batchedEventsReplayUnchanged();
 };
 
 void TestSysmonParsers::xmlShapes_data() {
@@ -521,6 +564,38 @@ void TestSysmonParsers::damagedEvtxChunkIsSkipped() {
     QVERIFY(s.sysmons.size() < whole.sysmons.size());
     // Records after the damaged chunk still import.
     QCOMPARE(s.sysmons.back().recordNumber, whole.sysmons.back().recordNumber);
+}
+
+// The importer parses Windows events on a second thread into batches and writes them from the
+// batches: what reaches the writer must be exactly what the parser produced.
+void TestSysmonParsers::batchedEventsReplayUnchanged_data() {
+    QTest::addColumn<QString>("format");
+    QTest::addColumn<QString>("file");
+    QTest::addColumn<int>("events");
+    QTest::addColumn<int>("rejects");
+    QTest::newRow("xml, a malformed event between good ones") << "sysmon-xml" << "sysmon/malformed_middle.xml" << 2 << 1;
+    QTest::newRow("xml, process tree") << "sysmon-xml" << "sysmon/process_tree.xml" << -1 << 0;
+    QTest::newRow("winlogbeat json") << "sysmon-json" << "sysmon/winlogbeat_ecs.ndjson" << -1 << -1;
+    QTest::newRow("splunk json") << "sysmon-json" << "sysmon/splunk_export.json" << -1 << -1;
+}
+
+void TestSysmonParsers::batchedEventsReplayUnchanged() {
+    QFETCH(QString, format);
+    QFETCH(QString, file);
+    QFETCH(int, events);
+    QFETCH(int, rejects);
+    const QByteArray name = format.toLatin1();
+    const QStringList direct = trace(name.constData(), fixture(file), false);
+    const QStringList batched = trace(name.constData(), fixture(file), true);
+    QVERIFY(!direct.isEmpty());
+    QCOMPARE(batched, direct);
+    if (events >= 0) {
+        QCOMPARE(batched.filter(QRegularExpression(QStringLiteral("^event "))).size(), events);
+    }
+    if (rejects >= 0) {
+        QCOMPARE(batched.filter(QRegularExpression(QStringLiteral("^reject "))).size(), rejects);
+    }
+    QVERIFY(batched.first().contains(QLatin1Char('=')) || batched.first().startsWith(QLatin1String("reject")));
 }
 
 QTEST_GUILESS_MAIN(TestSysmonParsers)

@@ -49,6 +49,25 @@ void RecordBatch::asset(const AssetRecord& r) {
     assets_.push_back(e);
 }
 
+void RecordBatch::sysmon(const SysmonRecord& r) {
+    SysmonEntry e;
+    e.numbers.pos = r.pos;
+    e.numbers.eventId = r.eventId;
+    e.numbers.tsUs = r.tsUs;
+    e.numbers.recordNumber = r.recordNumber;
+    e.computer = keep(r.computer);
+    e.channel = keep(r.channel);
+    e.provider = keep(r.provider);
+    e.firstField = static_cast<uint32_t>(fieldSpans_.size());
+    e.fieldCount = static_cast<uint32_t>(r.fields.size());
+    for (const SysmonField& f : r.fields) {
+        fieldSpans_.push_back(keep(f.name));
+        fieldSpans_.push_back(keep(f.value));
+    }
+    entries_.push_back({Kind::Sysmon, static_cast<uint32_t>(sysmons_.size())});
+    sysmons_.push_back(e);
+}
+
 void RecordBatch::reject(SourcePos pos, std::string_view reason, std::string_view raw) {
     RejectEntry e{pos, keep(reason), keep(raw)};
     entries_.push_back({Kind::Reject, static_cast<uint32_t>(rejects_.size())});
@@ -90,6 +109,21 @@ void RecordBatch::replay(RecordSink& sink) const {
             sink.asset(r);
             break;
         }
+        case Kind::Sysmon: {
+            const SysmonEntry& e = sysmons_[entry.index];
+            fields_.clear();
+            for (uint32_t i = 0; i < e.fieldCount; ++i) {
+                const uint32_t at = e.firstField + 2 * i;
+                fields_.push_back(SysmonField{view(fieldSpans_[at]), view(fieldSpans_[at + 1])});
+            }
+            SysmonRecord r = e.numbers;
+            r.computer = view(e.computer);
+            r.channel = view(e.channel);
+            r.provider = view(e.provider);
+            r.fields = std::span<const SysmonField>(fields_.data(), fields_.size());
+            sink.sysmon(r);
+            break;
+        }
         case Kind::Reject: {
             const RejectEntry& e = rejects_[entry.index];
             sink.reject(e.pos, view(e.reason), view(e.raw));
@@ -105,6 +139,8 @@ void RecordBatch::clear() {
     proxies_.clear();
     dnses_.clear();
     assets_.clear();
+    sysmons_.clear();
+    fieldSpans_.clear();
     rejects_.clear();
 }
 
@@ -203,6 +239,12 @@ void BatchingSink::dns(const DnsRecord& r) {
 
 void BatchingSink::asset(const AssetRecord& r) {
     batch()->asset(r);
+    ++records_;
+    handOverIfFull();
+}
+
+void BatchingSink::sysmon(const SysmonRecord& r) {
+    batch()->sysmon(r);
     ++records_;
     handOverIfFull();
 }

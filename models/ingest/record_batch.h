@@ -1,4 +1,4 @@
-// A batch of parsed proxy/DNS records with their bytes copied into one arena, so that parsing
+// A batch of parsed records (proxy, DNS, assets, Windows events) with their bytes copied into one arena, so that parsing
 // (one thread) and writing to SQLite (another) can overlap. replay() hands the records to a sink
 // exactly as the parser did, in the same order, rejects included.
 #pragma once
@@ -22,6 +22,7 @@ public:
     void proxy(const ProxyRecord& r) override;
     void dns(const DnsRecord& r) override;
     void asset(const AssetRecord& r) override;
+    void sysmon(const SysmonRecord& r) override;
     void reject(SourcePos pos, std::string_view reason, std::string_view raw) override;
 
     void replay(RecordSink& sink) const;
@@ -34,7 +35,7 @@ private:
         uint32_t offset = 0;
         uint32_t length = 0;
     };
-    enum class Kind : uint8_t { Proxy, Dns, Asset, Reject };
+    enum class Kind : uint8_t { Proxy, Dns, Asset, Sysmon, Reject };
     struct Entry {
         Kind kind;
         uint32_t index; // into the vector of that kind
@@ -51,6 +52,12 @@ private:
         SourcePos pos;
         Span s[4];
     };
+    struct SysmonEntry {
+        SysmonRecord numbers; // views and fields left empty; the spans below hold them
+        Span computer, channel, provider;
+        uint32_t firstField = 0; // into fieldSpans_, two spans (name, value) per field
+        uint32_t fieldCount = 0;
+    };
     struct RejectEntry {
         SourcePos pos;
         Span reason;
@@ -65,7 +72,10 @@ private:
     std::vector<ProxyEntry> proxies_;
     std::vector<DnsEntry> dnses_;
     std::vector<AssetEntry> assets_;
+    std::vector<SysmonEntry> sysmons_;
+    std::vector<Span> fieldSpans_;
     std::vector<RejectEntry> rejects_;
+    mutable std::vector<SysmonField> fields_; // replay's scratch for one event's fields
 };
 
 // A bounded hand-over of batches between one producer and one consumer; spent batches go back to
@@ -99,6 +109,7 @@ public:
     void proxy(const ProxyRecord& r) override;
     void dns(const DnsRecord& r) override;
     void asset(const AssetRecord& r) override;
+    void sysmon(const SysmonRecord& r) override;
     void reject(SourcePos pos, std::string_view reason, std::string_view raw) override;
     // Hands over the last, partly filled batch.
     void flush();

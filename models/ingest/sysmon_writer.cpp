@@ -46,8 +46,14 @@ int64_t pidValue(std::string_view s) {
 
 void appendJsonString(std::string& out, std::string_view s) {
     out.push_back('"');
-    for (char ch : s) {
-        const auto c = static_cast<unsigned char>(ch);
+    size_t run = 0; // start of the pending stretch that needs no escaping, appended in one go
+    for (size_t i = 0; i < s.size(); ++i) {
+        const auto c = static_cast<unsigned char>(s[i]);
+        if (c >= 0x20 && c != '"' && c != '\\') {
+            continue;
+        }
+        out.append(s.data() + run, i - run);
+        run = i + 1;
         switch (c) {
         case '"':
             out += "\\\"";
@@ -64,17 +70,15 @@ void appendJsonString(std::string& out, std::string_view s) {
         case '\t':
             out += "\\t";
             break;
-        default:
-            if (c < 0x20) {
-                static const char* hex = "0123456789abcdef";
-                out += "\\u00";
-                out.push_back(hex[c >> 4]);
-                out.push_back(hex[c & 15]);
-            } else {
-                out.push_back(ch);
-            }
+        default: {
+            static const char* hex = "0123456789abcdef";
+            out += "\\u00";
+            out.push_back(hex[c >> 4]);
+            out.push_back(hex[c & 15]);
+        }
         }
     }
+    out.append(s.data() + run, s.size() - run);
     out.push_back('"');
 }
 

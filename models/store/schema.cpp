@@ -265,6 +265,13 @@ CREATE INDEX IF NOT EXISTS proxy_events_host_ts ON proxy_events(host_id, ts_us);
 CREATE INDEX IF NOT EXISTS proxy_events_domain_ts ON proxy_events(domain_id, ts_us);
 CREATE INDEX IF NOT EXISTS dns_events_host_ts ON dns_events(host_id, ts_us);
 CREATE INDEX IF NOT EXISTS dns_events_domain_ts ON dns_events(domain_id, ts_us);
+CREATE INDEX IF NOT EXISTS sysmon_events_host_ts ON sysmon_events(host_id, ts_us);
+CREATE INDEX IF NOT EXISTS sysmon_events_process ON sysmon_events(process_id);
+CREATE INDEX IF NOT EXISTS sysmon_events_evidence ON sysmon_events(evidence_id, record_no);
+CREATE INDEX IF NOT EXISTS net_connections_host_ts ON net_connections(host_id, ts_us);
+CREATE INDEX IF NOT EXISTS net_connections_process ON net_connections(process_id);
+CREATE INDEX IF NOT EXISTS dns_queries_host_ts ON dns_queries(host_id, ts_us);
+CREATE INDEX IF NOT EXISTS dns_queries_process ON dns_queries(process_id);
 )SQL";
 
 constexpr const char* kDropBulkIndexes = R"SQL(
@@ -274,6 +281,13 @@ DROP INDEX IF EXISTS proxy_events_evidence;
 DROP INDEX IF EXISTS dns_events_host_ts;
 DROP INDEX IF EXISTS dns_events_domain_ts;
 DROP INDEX IF EXISTS dns_events_evidence;
+DROP INDEX IF EXISTS sysmon_events_host_ts;
+DROP INDEX IF EXISTS sysmon_events_process;
+DROP INDEX IF EXISTS sysmon_events_evidence;
+DROP INDEX IF EXISTS net_connections_host_ts;
+DROP INDEX IF EXISTS net_connections_process;
+DROP INDEX IF EXISTS dns_queries_host_ts;
+DROP INDEX IF EXISTS dns_queries_process;
 )SQL";
 
 } // namespace
@@ -291,10 +305,11 @@ void migrate(sqlite3* db, int target) {
     while (version < target) {
         Transaction tx(db);
         execSql(db, kMigrations[static_cast<size_t>(version)]);
-        if (version == 0) {
+        ++version;
+        if (version == latestVersion()) {
+            // The access-path indexes of the event tables; a bulk import drops and rebuilds them.
             execSql(db, kCreateBulkIndexes);
         }
-        ++version;
         execSql(db, "PRAGMA user_version = " + std::to_string(version));
         tx.commit();
     }
