@@ -36,6 +36,26 @@ QString writeBigSquidLog(const QString& path, int lines) {
     f.write(buf);
     return path;
 }
+QString journalMode(sqlite3* db) {
+    Statement st(db, "PRAGMA journal_mode");
+    return st.step() ? QString::fromStdString(st.text(0)) : QString();
+}
+
+QStringList indexNames(sqlite3* db) {
+    QStringList names;
+    Statement st(db, "SELECT name FROM sqlite_schema WHERE type = 'index' AND sql IS NOT NULL ORDER BY name");
+    while (st.step()) {
+        names << QString::fromStdString(st.text(0));
+    }
+    return names;
+}
+
+// A case nobody imported into: the indexes every case is meant to have.
+sqlite3* freshCaseDb() {
+    static QTemporaryDir dir;
+    static std::unique_ptr<CaseStore> fresh = CaseStore::open(dir.filePath(QStringLiteral("fresh.socwb")));
+    return fresh->db();
+}
 } // namespace
 
 class TestImport : public QObject {
@@ -44,6 +64,7 @@ private slots:
     void initTestCase();
     void workerReportsProgressAndResult();
     void cancelRollsBack();
+    void bulkImportBesideAnOpenReader();
     void emitsAtMostAboutTenProgressSignalsPerSecond();
     void namesStayUniqueWhenTheCacheOverflows();
 
@@ -124,8 +145,34 @@ void TestImport::cancelRollsBack() {
     // The cancel itself is on record.
     QCOMPARE(queryInt(after->db(), "SELECT count(*) FROM audit_log").value(), audit0 + 1);
     QCOMPARE(queryInt(after->db(), "SELECT count(*) FROM audit_log WHERE action = 'import.cancelled'").value(), int64_t(1));
-    // Indexes dropped for the bulk load are back.
-    QCOMPARE(queryInt(after->db(), "SELECT count(*) FROM sqlite_schema WHERE name = 'proxy_events_host_ts'").value(), int64_t(1));
+    // Indexes dropped for the bulk load are back, and the case is in WAL mode again (the load ran
+    // with a rollback journal because the worker held the only connection).
+    QCOMPARE(indexNames(after->db()), indexNames(freshCaseDb()));
+    QCOMPARE(journalMode(after->db()), QStringLiteral("wal"));
+}
+
+// A bulk load switches to a rollback journal only when nobody else has the case open. With the
+// GUI's own connection open (here: a reader in the middle of a read transaction) the import stays
+// in WAL mode, succeeds, and the reader keeps its snapshot until it lets go.
+void TestImport::bulkImportBesideAnOpenReader() {
+    const QString c = dir_.filePath(QStringLiteral("shared.socwb"));
+    auto reader = CaseStore::open(c);
+    Statement snapshot(reader->db(), "SELECT count(*) FROM proxy_events");
+    QVERIFY(snapshot.step());
+    QCOMPARE(snapshot.int64(0), int64_t(0));
+
+    ImportJob job(c);
+    QSignalSpy finished(job.worker(), &ImportWorker::finished);
+    job.start({big_}, ImportOptions{});
+    QVERIFY(finished.wait(120000));
+    const auto results = finished.first().first().value<QList<ImportResult>>();
+    QVERIFY2(results.value(0).status == QStringLiteral("imported"), qPrintable(results.value(0).message));
+    QCOMPARE(results[0].accepted, int64_t(400000));
+    QCOMPARE(queryInt(reader->db(), "SELECT count(*) FROM proxy_events").value(), int64_t(0)); // still its snapshot
+    snapshot.reset();
+    QCOMPARE(queryInt(reader->db(), "SELECT count(*) FROM proxy_events").value(), int64_t(400000));
+    QCOMPARE(journalMode(reader->db()), QStringLiteral("wal"));
+    QCOMPARE(indexNames(reader->db()), indexNames(freshCaseDb()));
 }
 
 void TestImport::emitsAtMostAboutTenProgressSignalsPerSecond() {

@@ -49,7 +49,7 @@ namespace {
 
 using Tick = std::function<bool(const InputReader&, int64_t records, int64_t rejects)>;
 
-// Proxy and DNS formats are parsed on a second thread into batches while this thread writes the
+// Proxy, DNS and Windows event formats are parsed on a second thread into batches while this thread writes the
 // previous ones, so that on two cores parsing and SQLite overlap. Other formats (and any format
 // whose records are not batched) are parsed straight into the writer. Returns false when tick()
 // asked to stop.
@@ -102,7 +102,8 @@ ImportResult refused(ImportResult r, const QString& message) {
 // the new rows are a fair share of the table.
 bool worthDroppingIndexes(sqlite3* db, int64_t fileSize) {
     const int64_t existing = queryInt(db, "SELECT coalesce(max(id), 0) FROM proxy_events").value_or(0) +
-                             queryInt(db, "SELECT coalesce(max(id), 0) FROM dns_events").value_or(0);
+                             queryInt(db, "SELECT coalesce(max(id), 0) FROM dns_events").value_or(0) +
+                             queryInt(db, "SELECT coalesce(max(id), 0) FROM sysmon_events").value_or(0);
     const int64_t expected = fileSize / 120; // rough bytes per log line
     return expected > 50000 && expected * 5 > existing;
 }
@@ -198,6 +199,36 @@ ImportResult Importer::importFile(const QString& path, const ImportOptions& opti
         explicit ForeignKeysOff(sqlite3* d) : db(d) { execSql(db, "PRAGMA foreign_keys = OFF"); }
         ~ForeignKeysOff() { sqlite3_exec(db, "PRAGMA foreign_keys = ON", nullptr, nullptr, nullptr); }
     } foreignKeysOff(db);
+    const bool bulk = worthDroppingIndexes(db, size);
+    // A big load appends pages past the end of the file. In WAL mode every one of them is written
+    // twice (to the WAL, then by the checkpoint into the case); with a rollback journal, pages that
+    // did not exist before the transaction need no journal entry, so they are written once, and
+    // ROLLBACK (cancel, error) still restores the case exactly. SQLite only leaves WAL mode when no
+    // other connection has the case open, so with the GUI's own connection open this stays WAL.
+    struct RollbackJournalWhileBulk {
+        sqlite3* db;
+        bool switched = false;
+        RollbackJournalWhileBulk(sqlite3* d, bool bulk) : db(d) {
+            if (!bulk) {
+                return;
+            }
+            // Another connection makes the switch fail with SQLITE_BUSY: ask once, do not wait.
+            sqlite3_busy_timeout(db, 0);
+            try {
+                Statement mode(db, "PRAGMA journal_mode = DELETE");
+                switched = mode.step() && mode.text(0) == "delete";
+            } catch (const SqlError&) {
+                switched = false;
+            }
+            sqlite3_busy_timeout(db, CaseStore::kBusyTimeoutMs);
+        }
+        ~RollbackJournalWhileBulk() {
+            if (switched) {
+                sqlite3_exec(db, "PRAGMA journal_mode = WAL", nullptr, nullptr, nullptr);
+            }
+        }
+    } journal(db, bulk);
+    log::ingest()->debug("bulk load: {}, journal: {}", bulk, journal.switched ? "rollback" : "wal");
     Transaction tx(db);
     int64_t evidenceId = 0;
     {
@@ -212,7 +243,6 @@ ImportResult Importer::importFile(const QString& path, const ImportOptions& opti
             .exec();
         evidenceId = sqlite3_last_insert_rowid(db);
     }
-    const bool bulk = worthDroppingIndexes(db, size);
     if (bulk) {
         execSql(db, schema::dropBulkIndexesSql());
     }
@@ -238,7 +268,8 @@ ImportResult Importer::importFile(const QString& path, const ImportOptions& opti
         parser = format->create(popts);
         InputReader in(path);
         report(in, 0, 0);
-        const bool pipelined = std::string_view(format->kind) == "proxy" || std::string_view(format->kind) == "dns";
+        const std::string_view kind = format->kind;
+        const bool pipelined = kind == "proxy" || kind == "dns" || kind == "sysmon";
         completed = parseAndWrite(*parser, in, writer, pipelined,
                                   [&](const InputReader& r, int64_t records, int64_t rejects) {
                                       if (cancel.load(std::memory_order_relaxed)) {

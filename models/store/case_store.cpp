@@ -14,6 +14,10 @@ namespace socwb {
 
 namespace {
 
+// SQLite's memory statistics take a process-wide mutex on every allocation; nothing here reads
+// them, and an import allocates for every row. Must run before SQLite initializes, hence static.
+[[maybe_unused]] const int kMemStatusOff = sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+
 uint32_t be32(const unsigned char* p) {
     return (uint32_t(p[0]) << 24) | (uint32_t(p[1]) << 16) | (uint32_t(p[2]) << 8) | uint32_t(p[3]);
 }
@@ -75,7 +79,7 @@ int CaseStore::inspect(const QString& path) {
         throw CaseError(shown.toStdString() + ": cannot be opened (" + sqliteMessage(db) + ")");
     }
     // Another connection (an import finishing) may hold a lock for a moment.
-    sqlite3_busy_timeout(db, 5000);
+    sqlite3_busy_timeout(db, kBusyTimeoutMs);
     try {
         const int appId = static_cast<int>(queryInt(db, "PRAGMA application_id").value_or(0));
         const int version = static_cast<int>(queryInt(db, "PRAGMA user_version").value_or(0));
@@ -123,7 +127,7 @@ std::unique_ptr<CaseStore> CaseStore::open(const QString& path) {
     try {
         // Defensive mode stops SQL from corrupting the file through writable_schema and friends.
         sqlite3_db_config(db, SQLITE_DBCONFIG_DEFENSIVE, 1, nullptr);
-        sqlite3_busy_timeout(db, 5000);
+        sqlite3_busy_timeout(db, kBusyTimeoutMs);
         execSql(db, "PRAGMA journal_mode = WAL");
         execSql(db, "PRAGMA synchronous = NORMAL");
         execSql(db, "PRAGMA foreign_keys = ON");

@@ -22,6 +22,8 @@ class CaseStore {
 public:
     // 'SOCW' in PRAGMA application_id marks a file as ours.
     static constexpr int kApplicationId = 0x534F4357;
+    // How long a statement waits for another connection (the GUI, a second import) to let go.
+    static constexpr int kBusyTimeoutMs = 5000;
 
     // Opens CASE, creating it when missing; throws CaseError when the file is not usable.
     static std::unique_ptr<CaseStore> open(const QString& path);
