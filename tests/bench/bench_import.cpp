@@ -1,9 +1,10 @@
 // Import benchmark (issue 3): 1,000,000 Squid native lines and 1,000,000 Zeek dns.log lines into a
 // fresh case through `socwb-cli import`, indexes included, against the reference: `sqlite3`'s own
 // `.import` of the same rows as CSV into a fresh database, measured in the same run on the same
-// machine. Prints medians of --runs runs (default 3), records/s and peak RSS of each.
+// machine. Prints medians of --runs runs (default 3), records/s and peak RSS of each, and SQLite's
+// own floor for storing the same rows with the same indexes (see sqliteFloor()).
 //
-//   bench_import [--lines N] [--runs R] [--dir DIR]
+//   bench_import [--lines N] [--runs R] [--dir DIR] [--keep]   (--keep leaves the inputs for profiling)
 #include "bench_support.h"
 
 #include <QCoreApplication>
@@ -96,11 +97,14 @@ Inputs writeZeekDns(const std::string& dir, long lines) {
     return in;
 }
 
-void report(const char* name, long lines, const Measure& ours, const Measure& ref) {
+void report(const char* name, long lines, const Measure& ours, const Measure& ref, const Measure& floor) {
     std::printf("%-14s %9ld rows | socwb-cli import: %6.2f s  %9.0f rows/s  peak RSS %6.1f MB | "
                 "sqlite3 .import CSV (reference): %6.2f s  %9.0f rows/s | ratio %.2f (goal <= 0.50)\n",
                 name, lines, ours.seconds, lines / ours.seconds, ours.maxRssKb / 1024.0, ref.seconds, lines / ref.seconds,
                 ours.seconds / ref.seconds);
+    std::printf("%-14s %9s      | SQLite floor, same normalized rows + same indexes, no parsing: %6.2f s | "
+                "floor / reference %.2f\n",
+                "", "", floor.seconds, floor.seconds / ref.seconds);
     std::fflush(stdout);
 }
 
@@ -122,6 +126,7 @@ int main(int argc, char** argv) {
         }
     }
     QTemporaryDir tmp(dirArg.isEmpty() ? QDir::tempPath() + QStringLiteral("/socwb-bench-XXXXXX") : dirArg + QStringLiteral("/XXXXXX"));
+    tmp.setAutoRemove(!args.contains(QLatin1String("--keep")));
     const std::string dir = tmp.path().toStdString();
     std::fprintf(stderr, "bench_import: writing %ld Squid and %ld Zeek dns.log lines to %s\n", lines, lines, dir.c_str());
     const Inputs squid = writeSquid(dir, lines);
@@ -129,7 +134,8 @@ int main(int argc, char** argv) {
 
     const std::string cli = SOCWB_CLI_PATH;
     int failures = 0;
-    for (const auto& [name, in, format] : {std::tuple{"squid", squid, "squid"}, std::tuple{"zeek-dns", dns, "zeek-dns"}}) {
+    for (const auto& [name, in, format, table] : {std::tuple{"squid", squid, "squid", "proxy_events"},
+                                                  std::tuple{"zeek-dns", dns, "zeek-dns", "dns_events"}}) {
         std::vector<Measure> ours, ref;
         for (int r = 0; r < runs; ++r) {
             const std::string db = dir + "/ref.db";
@@ -143,11 +149,12 @@ int main(int argc, char** argv) {
             ours.push_back(runChild({cli, "import", c, in.log, "--format", format}));
         }
         const Measure o = median(ours), rf = median(ref);
+        const Measure floor = sqliteFloor(dir, dir + "/bench.socwb", {table});
         if (o.exitCode != 0 || rf.exitCode != 0) {
             std::fprintf(stderr, "bench_import: %s: a run failed (socwb-cli exit %d, sqlite3 exit %d)\n", name, o.exitCode, rf.exitCode);
             ++failures;
         }
-        report(name, lines, o, rf);
+        report(name, lines, o, rf, floor);
     }
     std::printf("(medians of %d runs; 2-core machine; inputs generated with fixed seeds)\n", runs);
     return failures ? 1 : 0;

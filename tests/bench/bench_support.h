@@ -18,5 +18,11 @@ Measure runChild(const std::vector<std::string>& argv, bool quiet = true);
 Measure median(std::vector<Measure> runs);
 // Runs a shell command (for generating inputs); throws on failure.
 void shell(const std::string& command);
+// SQLite's own floor for storing what an import stored: the rows of `tables` are copied out of
+// caseFile into a staging database (not timed); then one sqlite3 process creates the tables with
+// the case's own definitions, inserts the rows with INSERT ... SELECT (no parsing, binding or
+// interning), builds the case's indexes of those tables and commits, with the importer's journal
+// settings. Median of 3. No importer that keeps these rows and indexes in SQLite can beat it.
+Measure sqliteFloor(const std::string& dir, const std::string& caseFile, const std::vector<std::string>& tables);
 
 } // namespace socwb::bench
