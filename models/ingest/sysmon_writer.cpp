@@ -167,6 +167,15 @@ bool SysmonWriter::isHostAddress(std::string_view ip) {
 }
 
 int64_t SysmonWriter::hostFor(std::string_view computer) {
+    if (lastHost_ != 0 && computer == lastComputer_) {
+        return lastHost_;
+    }
+    lastComputer_.assign(computer);
+    lastHost_ = hostForName(computer);
+    return lastHost_;
+}
+
+int64_t SysmonWriter::hostForName(std::string_view computer) {
     computer = trim(computer);
     if (computer.empty()) {
         computer = "(no computer name)";

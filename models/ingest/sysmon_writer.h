@@ -52,6 +52,7 @@ private:
     };
 
     int64_t hostFor(std::string_view computer);
+    int64_t hostForName(std::string_view computer); // hostFor without the one-entry cache
     int64_t domainFor(std::string_view name);
     int64_t processStub(int64_t host, const std::string& guid, const Stub& s, const char* knownFrom, const SysmonRecord& r);
     int64_t processCreate(int64_t host, const std::string& guid, const SysmonRecord& r, int64_t parentId,
@@ -71,6 +72,8 @@ private:
     Statement endProcess_;
     Statement findProcess_;
     std::unordered_map<std::string, int64_t> hosts_;
+    std::string lastComputer_; // as the last event wrote it: most logs come from one computer
+    int64_t lastHost_ = 0;
     std::unordered_map<std::string, int64_t> domains_;
     std::unordered_map<std::string, ProcessSeen> processes_; // "<host>|<guid>"
     std::unordered_map<std::string, int64_t> lastByPid_;     // "<host>|<pid>": latest created process
