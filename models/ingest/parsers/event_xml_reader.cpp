@@ -2,6 +2,7 @@
 
 #include "ingest/text_util.h"
 
+#include <array>
 #include <cctype>
 #include <cstring>
 
@@ -11,11 +12,21 @@ namespace {
 
 bool isSpace(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
 
-bool isNameStart(unsigned char c) { return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c == '_' || c == ':' || c >= 0x80; }
+// XML name characters (ASCII subset; every byte >= 0x80 is accepted as part of a UTF-8 name),
+// as a table: the reader asks for every byte of every tag name.
+constexpr uint8_t kNameStart = 1, kNameChar = 2;
+constexpr std::array<uint8_t, 256> kNameClass = [] {
+    std::array<uint8_t, 256> t{};
+    for (int c = 0; c < 256; ++c) {
+        const bool start = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c == '_' || c == ':' || c >= 0x80;
+        const bool inner = start || (c >= '0' && c <= '9') || c == '-' || c == '.';
+        t[static_cast<size_t>(c)] = static_cast<uint8_t>((start ? kNameStart : 0) | (inner ? kNameChar : 0));
+    }
+    return t;
+}();
 
-bool isNameChar(unsigned char c) {
-    return isNameStart(c) || (c >= '0' && c <= '9') || c == '-' || c == '.';
-}
+inline bool isNameStart(unsigned char c) { return kNameClass[c] & kNameStart; }
+inline bool isNameChar(unsigned char c) { return kNameClass[c] & kNameChar; }
 
 std::string_view localName(std::string_view qname) {
     const size_t colon = qname.rfind(':');

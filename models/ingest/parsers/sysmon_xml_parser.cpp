@@ -3,6 +3,7 @@
 #include "ingest/text_util.h"
 
 #include <algorithm>
+#include <cstring>
 
 namespace socwb {
 
@@ -131,8 +132,26 @@ bool SysmonXmlParser::parse(InputReader& in, RecordSink& sink, const ProgressCal
                 start = s;
                 searchFrom = s + 6;
             }
-            const size_t e = text.find(kEnd, searchFrom);
-            const size_t nested = findEventStart(text.substr(0, e == std::string_view::npos ? text.size() : e), searchFrom);
+            // One pass over the '<' of the event finds its end, or a new event that starts first.
+            size_t e = std::string_view::npos;
+            size_t nested = std::string_view::npos;
+            for (size_t at = searchFrom; at < text.size();) {
+                const void* lt = std::memchr(text.data() + at, '<', text.size() - at);
+                if (!lt) {
+                    break;
+                }
+                at = static_cast<size_t>(static_cast<const char*>(lt) - text.data());
+                const std::string_view rest = text.substr(at);
+                if (rest.starts_with(kEnd)) {
+                    e = at;
+                    break;
+                }
+                if (rest.starts_with("<Event") && startsTagAfterName(text, at + 6)) {
+                    nested = at;
+                    break;
+                }
+                ++at;
+            }
             if (nested != std::string_view::npos) {
                 // A new event starts before this one ended: this one was cut or malformed.
                 sink.reject(posAt(start), "sysmon-xml: <Event> is not closed before the next <Event>",
