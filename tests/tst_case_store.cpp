@@ -57,6 +57,7 @@ private slots:
     void provenanceColumnsPresent();
     void auditLogIsAppendOnly();
     void reopenKeepsData();
+    void interruptedBulkImportIsRolledBack();
 
 private:
     QTemporaryDir dir_;
@@ -228,6 +229,41 @@ void TestCaseStore::reopenKeepsData() {
     QCOMPARE(QString::fromStdString(st.text(0)), QStringLiteral("WS-042"));
     // Opening an up-to-date case does not migrate again.
     QCOMPARE(queryInt(store->db(), "SELECT count(*) FROM audit_log WHERE action = 'case.migrate'").value(), int64_t(0));
+}
+
+// A bulk import writes with a rollback journal. A process killed mid-import leaves the case and a
+// hot journal; opening the case must roll that import back, not call the case corrupted.
+void TestCaseStore::interruptedBulkImportIsRolledBack() {
+    const QString p = path("killed.socwb"), crashed = path("crashed.socwb");
+    {
+        auto store = CaseStore::open(p);
+        execSql(store->db(), "INSERT INTO evidence(path, sha256, size, status) VALUES ('a.log', 'x', 1, 'imported')");
+        execSql(store->db(), "INSERT INTO proxy_events(evidence_id, line_no, ts_us, url) VALUES (1, 1, 0, 'http://kept/')");
+    }
+    {
+        RawDb raw(p);
+        QCOMPARE(QString::fromStdString([&] { Statement m(raw.db, "PRAGMA journal_mode = DELETE"); m.step(); return m.text(0); }()),
+                 QStringLiteral("delete"));
+        execSql(raw.db, "PRAGMA cache_size = 8"); // tiny cache: changed pages spill into the file mid-transaction
+        execSql(raw.db, "BEGIN IMMEDIATE");
+        execSql(raw.db, "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 5000) "
+                        "INSERT INTO proxy_events(evidence_id, line_no, ts_us, url) SELECT 1, i, i, printf('http://lost/%0400d', i) FROM n");
+        execSql(raw.db, "UPDATE proxy_events SET url = 'http://changed/' WHERE line_no = 1 AND url = 'http://kept/'");
+        // The state a kill -9 leaves: the file with spilled pages, and its journal.
+        QVERIFY(QFile::exists(p + QStringLiteral("-journal")));
+        QVERIFY(QFile::copy(p, crashed));
+        QVERIFY(QFile::copy(p + QStringLiteral("-journal"), crashed + QStringLiteral("-journal")));
+        execSql(raw.db, "ROLLBACK");
+    }
+    auto store = CaseStore::open(crashed);
+    QCOMPARE(queryInt(store->db(), "SELECT count(*) FROM proxy_events").value(), int64_t(1));
+    Statement url(store->db(), "SELECT url FROM proxy_events");
+    QVERIFY(url.step());
+    QCOMPARE(url.text(0), std::string("http://kept/"));
+    Statement check(store->db(), "PRAGMA quick_check");
+    QVERIFY(check.step());
+    QCOMPARE(check.text(0), std::string("ok"));
+    QVERIFY(!QFile::exists(crashed + QStringLiteral("-journal")));
 }
 
 QTEST_GUILESS_MAIN(TestCaseStore)

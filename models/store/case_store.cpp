@@ -59,6 +59,37 @@ void checkHeader(const QString& path, const QString& shown) {
 
 std::string sqliteMessage(sqlite3* db) { return db ? sqlite3_errmsg(db) : "out of memory"; }
 
+// A bulk import runs with a rollback journal. If it was killed, the case has a hot journal that
+// SQLite rolls back the next time a connection that may write reads it; a read-only connection
+// cannot, and would see the case as damaged. So for a file that carries our application id, let
+// SQLite finish its own recovery first: the case is then as it was before that import.
+void rollBackInterruptedImport(const QString& path, const QString& shown) {
+    if (QFileInfo(path + QStringLiteral("-journal")).size() <= 0) {
+        return;
+    }
+    QFile f(path);
+    if (!f.open(QIODevice::ReadOnly)) {
+        return;
+    }
+    const QByteArray h = f.read(100);
+    if (h.size() < 100 || be32(reinterpret_cast<const unsigned char*>(h.constData()) + 68) != uint32_t(CaseStore::kApplicationId)) {
+        return; // not ours: leave its bytes alone; validation says what it is
+    }
+    sqlite3* db = nullptr;
+    const QByteArray native = QFile::encodeName(path);
+    const int rc = sqlite3_open_v2(native.constData(), &db, SQLITE_OPEN_READWRITE, nullptr);
+    std::unique_ptr<sqlite3, decltype(&sqlite3_close)> guard(db, &sqlite3_close);
+    if (rc != SQLITE_OK) {
+        throw CaseError(shown.toStdString() + ": an interrupted import must be rolled back, which needs write access (" +
+                        sqliteMessage(db) + ")");
+    }
+    sqlite3_busy_timeout(db, CaseStore::kBusyTimeoutMs);
+    if (sqlite3_exec(db, "SELECT count(*) FROM sqlite_schema", nullptr, nullptr, nullptr) == SQLITE_OK &&
+        QFileInfo(path + QStringLiteral("-journal")).size() <= 0) {
+        log::store()->warn("{}: rolled back an import that was interrupted", path.toStdString());
+    }
+}
+
 } // namespace
 
 int CaseStore::inspect(const QString& path) {
@@ -69,6 +100,7 @@ int CaseStore::inspect(const QString& path) {
     if (QFileInfo(path).isDir()) {
         throw CaseError(QStringLiteral("%1: is a directory, not a case file").arg(shown).toStdString());
     }
+    rollBackInterruptedImport(path, shown);
     checkHeader(path, shown);
 
     sqlite3* db = nullptr;
