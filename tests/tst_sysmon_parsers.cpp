@@ -7,6 +7,7 @@
 #include "ingest/input_reader.h"
 #include "ingest/parsers/sysmon_xml_parser.h"
 #include "ingest/record_batch.h"
+#include "ingest/sysmon_writer.h"
 #include "test_paths.h"
 
 #include <QDir>
@@ -64,6 +65,7 @@ namespace {
 // kinds, order, positions, times and every field name and value.
 struct TraceSink : RecordSink {
     QStringList lines;
+    int carriedJson = 0;
     void proxy(const ProxyRecord&) override { lines << QStringLiteral("proxy"); }
     void dns(const DnsRecord&) override { lines << QStringLiteral("dns"); }
     void asset(const AssetRecord&) override { lines << QStringLiteral("asset"); }
@@ -75,6 +77,11 @@ struct TraceSink : RecordSink {
         for (const SysmonField& f : r.fields) {
             l += QStringLiteral(" %1=%2").arg(v(f.name), v(f.value));
         }
+        // The JSON the case stores: carried by a batch, else what the writer would build.
+        std::string built;
+        SysmonWriter::appendFieldsJson(r.fields, built);
+        carriedJson += r.fieldsJson.empty() ? 0 : 1;
+        l += QStringLiteral(" json=") + v(r.fieldsJson.empty() ? std::string_view(built) : r.fieldsJson);
         lines << l;
     }
     void reject(SourcePos pos, std::string_view reason, std::string_view raw) override {
@@ -93,6 +100,9 @@ QStringList trace(const char* format, const QString& path, bool batched) {
     RecordBatch batch;
     parser->parse(in, batch, {});
     batch.replay(out);
+    if (out.carriedJson != out.lines.filter(QRegularExpression(QStringLiteral("^event "))).size()) {
+        return {QStringLiteral("a batched event came without its JSON")};
+    }
     return out.lines;
 }
 } // namespace

@@ -1,5 +1,7 @@
 #include "record_batch.h"
 
+#include "sysmon_writer.h"
+
 namespace socwb {
 
 RecordBatch::Span RecordBatch::keep(std::string_view v) {
@@ -64,6 +66,10 @@ void RecordBatch::sysmon(const SysmonRecord& r) {
         fieldSpans_.push_back(keep(f.name));
         fieldSpans_.push_back(keep(f.value));
     }
+    // The stored JSON is built here, on the parse thread, so the writer's thread only writes.
+    const size_t jsonStart = arena_.size();
+    SysmonWriter::appendFieldsJson(r.fields, arena_);
+    e.json = Span{static_cast<uint32_t>(jsonStart), static_cast<uint32_t>(arena_.size() - jsonStart)};
     entries_.push_back({Kind::Sysmon, static_cast<uint32_t>(sysmons_.size())});
     sysmons_.push_back(e);
 }
@@ -120,6 +126,7 @@ void RecordBatch::replay(RecordSink& sink) const {
             r.computer = view(e.computer);
             r.channel = view(e.channel);
             r.provider = view(e.provider);
+            r.fieldsJson = view(e.json);
             r.fields = std::span<const SysmonField>(fields_.data(), fields_.size());
             sink.sysmon(r);
             break;

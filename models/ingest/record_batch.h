@@ -54,7 +54,7 @@ private:
     };
     struct SysmonEntry {
         SysmonRecord numbers; // views and fields left empty; the spans below hold them
-        Span computer, channel, provider;
+        Span computer, channel, provider, json;
         uint32_t firstField = 0; // into fieldSpans_, two spans (name, value) per field
         uint32_t fieldCount = 0;
     };

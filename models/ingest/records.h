@@ -79,6 +79,9 @@ struct SysmonRecord {
     std::string_view provider;
     int64_t recordNumber = -1;    // EventRecordID, -1 when the export dropped it
     std::span<const SysmonField> fields;
+    // The fields as the JSON object the case stores, when a batch built it already on the parse
+    // thread; empty from parsers (the writer builds it then).
+    std::string_view fieldsJson;
 
     // The value of the named field, empty when absent (names compare exactly, as Windows writes them).
     std::string_view field(std::string_view name) const {

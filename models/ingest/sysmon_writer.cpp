@@ -327,24 +327,33 @@ void SysmonWriter::noteAddress(std::string_view ip, int64_t host, int64_t ts) {
     a.last = std::max(a.last, ts);
 }
 
-int64_t SysmonWriter::insertEvent(const SysmonRecord& r, int64_t host, int64_t process) {
-    json_.clear();
-    json_.push_back('{');
-    for (const SysmonField& f : r.fields) {
-        if (json_.size() > 1) {
-            json_.push_back(',');
+void SysmonWriter::appendFieldsJson(std::span<const SysmonField> fields, std::string& out) {
+    const size_t start = out.size();
+    out.push_back('{');
+    for (const SysmonField& f : fields) {
+        if (out.size() > start + 1) {
+            out.push_back(',');
         }
-        appendJsonString(json_, f.name);
-        json_.push_back(':');
-        appendJsonString(json_, f.value);
+        appendJsonString(out, f.name);
+        out.push_back(':');
+        appendJsonString(out, f.value);
     }
-    json_.push_back('}');
+    out.push_back('}');
+}
+
+int64_t SysmonWriter::insertEvent(const SysmonRecord& r, int64_t host, int64_t process) {
+    std::string_view json = r.fieldsJson;
+    if (json.empty()) {
+        json_.clear();
+        appendFieldsJson(r.fields, json_);
+        json = json_;
+    }
     Statement& s = insertEvent_;
     s.bind(1, evidenceId_).bind(2, r.pos.record).bindIntOrNull(3, r.recordNumber).bind(4, r.tsUs);
     host ? s.bind(5, host) : s.bindNull(5);
     s.bindTextOrNull(6, r.channel).bindTextOrNull(7, r.provider).bind(8, r.eventId);
     process ? s.bind(9, process) : s.bindNull(9);
-    s.bindStatic(10, json_);
+    s.bindStatic(10, json);
     s.exec();
     return sqlite3_last_insert_rowid(db_);
 }

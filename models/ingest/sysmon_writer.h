@@ -34,6 +34,8 @@ public:
     // The addresses of a Sysmon QueryResults value ("type:  5 x.example;::ffff:1.2.3.4;"),
     // comma-separated: "1.2.3.4".
     static std::string answerAddresses(std::string_view queryResults);
+    // The fields as one JSON object, {"Name":"value",...} in the log's order, appended to out.
+    static void appendFieldsJson(std::span<const SysmonField> fields, std::string& out);
     // Whether an address says which host it is on (not loopback, unspecified, link-local, multicast).
     static bool isHostAddress(std::string_view ip);
 
