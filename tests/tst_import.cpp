@@ -2,6 +2,7 @@
 // queued signals, and a cancel rolls the case back to exactly where it was.
 #include "ingest/case_writer.h"
 #include "ingest/import_worker.h"
+#include "ingest/importer.h"
 #include "store/case_store.h"
 #include "store/case_summary.h"
 #include "store/statement.h"
@@ -67,6 +68,7 @@ private slots:
     void bulkImportBesideAnOpenReader();
     void emitsAtMostAboutTenProgressSignalsPerSecond();
     void namesStayUniqueWhenTheCacheOverflows();
+    void everyRowLandsAsParsed();
 
 private:
     QTemporaryDir dir_;
@@ -247,6 +249,62 @@ void TestImport::namesStayUniqueWhenTheCacheOverflows() {
     QVERIFY(addr.step());
     QCOMPARE(addr.int64(0), int64_t(1700000000 + 499) * 1000000); // line 500 of the second file
     QCOMPARE(addr.int64(1), int64_t(1700000000 + n - 1) * 1000000); // the last line of the first
+}
+
+// The writer inserts proxy and DNS rows sixteen per statement and the rest one by one at each
+// batch's end. Whatever the grouping — partial groups, batch boundaries, rejects in between —
+// every row must land with its own values, in line order.
+void TestImport::everyRowLandsAsParsed() {
+    const int lines = 8192 * 2 + 37; // three batches, the last one not a multiple of sixteen
+    const QString log = dir_.filePath(QStringLiteral("rows.log"));
+    {
+        QFile f(log);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        QByteArray buf;
+        for (int i = 1; i <= lines; ++i) {
+            if (i % 1000 == 7) {
+                buf += "not a squid line " + QByteArray::number(i) + "\n";
+                continue;
+            }
+            buf += QByteArray::number(1700000000 + i) + ".500 " + QByteArray::number(i % 977) + " 10.1." +
+                   QByteArray::number(i % 7) + ".9 TCP_MISS/" + QByteArray::number(200 + i % 3) + " " + QByteArray::number(i * 3) +
+                   " GET http://h" + QByteArray::number(i % 101) + ".example.org/p/" + QByteArray::number(i) +
+                   "?q=" + QByteArray::number(i) + " - HIER_DIRECT/192.0.2." + QByteArray::number(i % 250) + " text/plain\n";
+        }
+        f.write(buf);
+    }
+    const QString c = dir_.filePath(QStringLiteral("rows.socwb"));
+    auto store = CaseStore::open(c);
+    Importer importer(*store);
+    std::atomic<bool> cancel{false};
+    ImportOptions squid;
+    squid.format = QStringLiteral("squid");
+    const ImportResult r = importer.importFile(log, squid, {}, cancel);
+    const int bad = lines / 1000 + (lines % 1000 >= 7 ? 1 : 0);
+    QCOMPARE(r.rejected, int64_t(bad));
+    QCOMPARE(r.accepted, int64_t(lines - bad));
+    Statement st(store->db(), "SELECT p.line_no, p.ts_us, p.duration_ms, p.client_ip, p.status, p.bytes_in, d.name, p.path, "
+                              "p.query, p.dest_ip FROM proxy_events p JOIN domains d ON d.id = p.domain_id ORDER BY p.id");
+    int i = 0;
+    int rows = 0;
+    while (st.step()) {
+        do {
+            ++i;
+        } while (i % 1000 == 7);
+        ++rows;
+        QCOMPARE(st.int64(0), int64_t(i));
+        QCOMPARE(st.int64(1), (int64_t(1700000000) + i) * 1000000 + 500000);
+        QCOMPARE(st.int64(2), int64_t(i % 977));
+        QCOMPARE(st.text(3), "10.1." + std::to_string(i % 7) + ".9");
+        QCOMPARE(st.int64(4), int64_t(200 + i % 3));
+        QCOMPARE(st.int64(5), int64_t(i) * 3);
+        QCOMPARE(st.text(6), "h" + std::to_string(i % 101) + ".example.org");
+        QCOMPARE(st.text(7), "/p/" + std::to_string(i));
+        QCOMPARE(st.text(8), "q=" + std::to_string(i));
+        QCOMPARE(st.text(9), "192.0.2." + std::to_string(i % 250));
+    }
+    QCOMPARE(rows, lines - bad);
+    QCOMPARE(queryInt(store->db(), "SELECT count(*) FROM rejected_lines WHERE line_no % 1000 = 7").value(), int64_t(bad));
 }
 
 QTEST_GUILESS_MAIN(TestImport)

@@ -6,14 +6,38 @@
 
 namespace socwb {
 
+namespace {
+
+constexpr const char* kProxyInsert = "INSERT INTO proxy_events(evidence_id, line_no, ts_us, host_id, client_ip, user_name, "
+                                     "method, url, scheme, domain_id, dest_port, path, query, dest_ip, status, bytes_out, "
+                                     "bytes_in, user_agent, content_type, action, referrer, duration_ms) VALUES ";
+constexpr int kProxyColumns = 22;
+constexpr const char* kDnsInsert = "INSERT INTO dns_events(evidence_id, line_no, ts_us, host_id, client_ip, domain_id, "
+                                   "qtype, rcode, answers, ttls, server_ip, protocol) VALUES ";
+constexpr int kDnsColumns = 12;
+
+// "INSERT ... VALUES (?,?,...),(?,?,...)" for `rows` rows of `columns` parameters.
+std::string multiRowInsert(const char* head, int columns, int rows) {
+    std::string row = "(";
+    for (int c = 0; c < columns; ++c) {
+        row += c ? ",?" : "?";
+    }
+    row += ")";
+    std::string sql = head;
+    for (int r = 0; r < rows; ++r) {
+        sql += r ? "," + row : row;
+    }
+    return sql;
+}
+
+} // namespace
+
 CaseWriter::CaseWriter(sqlite3* db, int64_t evidenceId)
     : db_(db), evidenceId_(evidenceId),
-      insertProxy_(db, "INSERT INTO proxy_events(evidence_id, line_no, ts_us, host_id, client_ip, user_name, "
-                       "method, url, scheme, domain_id, dest_port, path, query, dest_ip, status, bytes_out, "
-                       "bytes_in, user_agent, content_type, action, referrer, duration_ms) "
-                       "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"),
-      insertDns_(db, "INSERT INTO dns_events(evidence_id, line_no, ts_us, host_id, client_ip, domain_id, "
-                     "qtype, rcode, answers, ttls, server_ip, protocol) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)"),
+      insertProxyMany_(db, multiRowInsert(kProxyInsert, kProxyColumns, kRowsPerInsert)),
+      insertDnsMany_(db, multiRowInsert(kDnsInsert, kDnsColumns, kRowsPerInsert)),
+      insertProxy_(db, multiRowInsert(kProxyInsert, kProxyColumns, 1)),
+      insertDns_(db, multiRowInsert(kDnsInsert, kDnsColumns, 1)),
       insertReject_(db, "INSERT INTO rejected_lines(evidence_id, line_no, byte_offset, reason, raw) "
                         "VALUES (?,?,?,?,?)"),
       insertHost_(db, "INSERT INTO hosts(name, source) VALUES (?, 'ip')"),
@@ -95,37 +119,84 @@ int64_t CaseWriter::domainFor(std::string_view host) {
     return id;
 }
 
-void CaseWriter::proxy(const ProxyRecord& r) {
-    const int64_t host = hostFor(r.clientIp, r.tsUs);
-    const int64_t domain = domainFor(r.host);
-    Statement& s = insertProxy_;
-    s.bind(1, evidenceId_).bind(2, r.pos.record).bind(3, r.tsUs);
-    host ? s.bind(4, host) : s.bindNull(4);
-    s.bindTextOrNull(5, r.clientIp).bindTextOrNull(6, r.user).bindTextOrNull(7, r.method);
-    s.bindTextOrNull(8, r.url).bindTextOrNull(9, r.scheme);
-    domain ? s.bind(10, domain) : s.bindNull(10);
-    s.bindIntOrNull(11, r.port).bindTextOrNull(12, r.path).bindTextOrNull(13, r.query);
-    s.bindTextOrNull(14, r.destIp).bindIntOrNull(15, r.status).bindIntOrNull(16, r.bytesOut);
-    s.bindIntOrNull(17, r.bytesIn).bindTextOrNull(18, r.userAgent).bindTextOrNull(19, r.contentType);
-    s.bindTextOrNull(20, r.action).bindTextOrNull(21, r.referrer).bindIntOrNull(22, r.durationMs);
+void CaseWriter::bindProxy(Statement& s, int base, const HeldProxy& p) {
+    const ProxyRecord& r = p.r;
+    s.bind(base + 1, evidenceId_).bind(base + 2, r.pos.record).bind(base + 3, r.tsUs);
+    p.host ? s.bind(base + 4, p.host) : s.bindNull(base + 4);
+    s.bindTextOrNull(base + 5, r.clientIp).bindTextOrNull(base + 6, r.user).bindTextOrNull(base + 7, r.method);
+    s.bindTextOrNull(base + 8, r.url).bindTextOrNull(base + 9, r.scheme);
+    p.domain ? s.bind(base + 10, p.domain) : s.bindNull(base + 10);
+    s.bindIntOrNull(base + 11, r.port).bindTextOrNull(base + 12, r.path).bindTextOrNull(base + 13, r.query);
+    s.bindTextOrNull(base + 14, r.destIp).bindIntOrNull(base + 15, r.status).bindIntOrNull(base + 16, r.bytesOut);
+    s.bindIntOrNull(base + 17, r.bytesIn).bindTextOrNull(base + 18, r.userAgent).bindTextOrNull(base + 19, r.contentType);
+    s.bindTextOrNull(base + 20, r.action).bindTextOrNull(base + 21, r.referrer).bindIntOrNull(base + 22, r.durationMs);
+}
+
+void CaseWriter::bindDns(Statement& s, int base, const HeldDns& d) {
+    const DnsRecord& r = d.r;
+    s.bind(base + 1, evidenceId_).bind(base + 2, r.pos.record).bind(base + 3, r.tsUs);
+    d.host ? s.bind(base + 4, d.host) : s.bindNull(base + 4);
+    s.bindTextOrNull(base + 5, r.clientIp);
+    d.domain ? s.bind(base + 6, d.domain) : s.bindNull(base + 6);
+    s.bindTextOrNull(base + 7, r.qtype).bindTextOrNull(base + 8, r.rcode).bindTextOrNull(base + 9, r.answers);
+    s.bindTextOrNull(base + 10, r.ttls).bindTextOrNull(base + 11, r.serverIp).bindTextOrNull(base + 12, r.protocol);
+}
+
+namespace {
+// Steps a statement whose parameters are all bound, and makes it ready for the next rows.
+void stepBound(Statement& s) {
     s.step();
     sqlite3_reset(s.handle());
+}
+} // namespace
+
+void CaseWriter::proxy(const ProxyRecord& r) {
+    const HeldProxy p{r, hostFor(r.clientIp, r.tsUs), domainFor(r.host)};
     ++accepted_;
+    if (!holding_) {
+        bindProxy(insertProxy_, 0, p);
+        stepBound(insertProxy_);
+        return;
+    }
+    heldProxy_.push_back(p);
+    if (heldProxy_.size() == kRowsPerInsert) {
+        for (int i = 0; i < kRowsPerInsert; ++i) {
+            bindProxy(insertProxyMany_, i * kProxyColumns, heldProxy_[static_cast<size_t>(i)]);
+        }
+        stepBound(insertProxyMany_);
+        heldProxy_.clear();
+    }
 }
 
 void CaseWriter::dns(const DnsRecord& r) {
-    const int64_t host = hostFor(r.clientIp, r.tsUs);
-    const int64_t domain = domainFor(r.qname);
-    Statement& s = insertDns_;
-    s.bind(1, evidenceId_).bind(2, r.pos.record).bind(3, r.tsUs);
-    host ? s.bind(4, host) : s.bindNull(4);
-    s.bindTextOrNull(5, r.clientIp);
-    domain ? s.bind(6, domain) : s.bindNull(6);
-    s.bindTextOrNull(7, r.qtype).bindTextOrNull(8, r.rcode).bindTextOrNull(9, r.answers);
-    s.bindTextOrNull(10, r.ttls).bindTextOrNull(11, r.serverIp).bindTextOrNull(12, r.protocol);
-    s.step();
-    sqlite3_reset(s.handle());
+    const HeldDns d{r, hostFor(r.clientIp, r.tsUs), domainFor(r.qname)};
     ++accepted_;
+    if (!holding_) {
+        bindDns(insertDns_, 0, d);
+        stepBound(insertDns_);
+        return;
+    }
+    heldDns_.push_back(d);
+    if (heldDns_.size() == kRowsPerInsert) {
+        for (int i = 0; i < kRowsPerInsert; ++i) {
+            bindDns(insertDnsMany_, i * kDnsColumns, heldDns_[static_cast<size_t>(i)]);
+        }
+        stepBound(insertDnsMany_);
+        heldDns_.clear();
+    }
+}
+
+void CaseWriter::flushRows() {
+    for (const HeldProxy& p : heldProxy_) {
+        bindProxy(insertProxy_, 0, p);
+        stepBound(insertProxy_);
+    }
+    heldProxy_.clear();
+    for (const HeldDns& d : heldDns_) {
+        bindDns(insertDns_, 0, d);
+        stepBound(insertDns_);
+    }
+    heldDns_.clear();
 }
 
 void CaseWriter::asset(const AssetRecord& r) {
@@ -183,6 +254,7 @@ void CaseWriter::reject(SourcePos pos, std::string_view reason, std::string_view
 }
 
 void CaseWriter::finish() {
+    flushRows();
     if (sysmon_) {
         sysmon_->finish();
     }

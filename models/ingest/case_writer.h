@@ -36,8 +36,15 @@ public:
     void sysmon(const SysmonRecord& r) override;
     void reject(SourcePos pos, std::string_view reason, std::string_view raw) override;
 
-    // Writes what was kept in memory (address first/last times). Call before commit.
+    // Writes what was kept in memory (held rows, address first/last times). Call before commit.
     void finish();
+
+    // Proxy and DNS rows are inserted kRowsPerInsert at a time (one statement step instead of
+    // sixteen) while holding is on. The caller promises that the bytes of every record it passed
+    // stay valid until flushRows() — true for a RecordBatch until it is recycled.
+    static constexpr int kRowsPerInsert = 16;
+    void holdRows(bool on) { flushRows(); holding_ = on; }
+    void flushRows();
 
     int64_t accepted() const { return accepted_; }
     int64_t rejected() const { return rejected_; }
@@ -55,8 +62,24 @@ private:
     void flushHosts();
     int64_t domainFor(std::string_view host);
 
+    struct HeldProxy {
+        ProxyRecord r;
+        int64_t host, domain;
+    };
+    struct HeldDns {
+        DnsRecord r;
+        int64_t host, domain;
+    };
+    void bindProxy(Statement& s, int base, const HeldProxy& p);
+    void bindDns(Statement& s, int base, const HeldDns& d);
+
     sqlite3* db_;
     int64_t evidenceId_;
+    bool holding_ = false;
+    std::vector<HeldProxy> heldProxy_;
+    std::vector<HeldDns> heldDns_;
+    Statement insertProxyMany_;
+    Statement insertDnsMany_;
     DomainNames names_;
     Statement insertProxy_;
     Statement insertDns_;

@@ -74,10 +74,13 @@ bool parseAndWrite(Parser& parser, InputReader& in, CaseWriter& writer, bool pip
         pipe.close();
     });
     try {
+        writer.holdRows(true); // a batch's bytes live until it is recycled, after flushRows()
         while (auto batch = pipe.pop()) {
             batch->replay(writer);
+            writer.flushRows();
             pipe.recycle(std::move(batch));
         }
+        writer.holdRows(false);
     } catch (...) {
         writerFailed = true;
         pipe.close();
