@@ -150,40 +150,33 @@ void stepBound(Statement& s) {
 }
 } // namespace
 
-void CaseWriter::proxy(const ProxyRecord& r) {
-    const HeldProxy p{r, hostFor(r.clientIp, r.tsUs), domainFor(r.host)};
+template <class Held>
+void CaseWriter::insertRow(const Held& row, std::vector<Held>& held, Statement& one, Statement& many, int columns,
+                           void (CaseWriter::*bind)(Statement&, int, const Held&)) {
     ++accepted_;
     if (!holding_) {
-        bindProxy(insertProxy_, 0, p);
-        stepBound(insertProxy_);
+        (this->*bind)(one, 0, row);
+        stepBound(one);
         return;
     }
-    heldProxy_.push_back(p);
-    if (heldProxy_.size() == kRowsPerInsert) {
+    held.push_back(row);
+    if (held.size() == kRowsPerInsert) {
         for (int i = 0; i < kRowsPerInsert; ++i) {
-            bindProxy(insertProxyMany_, i * kProxyColumns, heldProxy_[static_cast<size_t>(i)]);
+            (this->*bind)(many, i * columns, held[static_cast<size_t>(i)]);
         }
-        stepBound(insertProxyMany_);
-        heldProxy_.clear();
+        stepBound(many);
+        held.clear();
     }
 }
 
+void CaseWriter::proxy(const ProxyRecord& r) {
+    insertRow(HeldProxy{r, hostFor(r.clientIp, r.tsUs), domainFor(r.host)}, heldProxy_, insertProxy_, insertProxyMany_,
+              kProxyColumns, &CaseWriter::bindProxy);
+}
+
 void CaseWriter::dns(const DnsRecord& r) {
-    const HeldDns d{r, hostFor(r.clientIp, r.tsUs), domainFor(r.qname)};
-    ++accepted_;
-    if (!holding_) {
-        bindDns(insertDns_, 0, d);
-        stepBound(insertDns_);
-        return;
-    }
-    heldDns_.push_back(d);
-    if (heldDns_.size() == kRowsPerInsert) {
-        for (int i = 0; i < kRowsPerInsert; ++i) {
-            bindDns(insertDnsMany_, i * kDnsColumns, heldDns_[static_cast<size_t>(i)]);
-        }
-        stepBound(insertDnsMany_);
-        heldDns_.clear();
-    }
+    insertRow(HeldDns{r, hostFor(r.clientIp, r.tsUs), domainFor(r.qname)}, heldDns_, insertDns_, insertDnsMany_,
+              kDnsColumns, &CaseWriter::bindDns);
 }
 
 void CaseWriter::flushRows() {

@@ -72,6 +72,10 @@ private:
     };
     void bindProxy(Statement& s, int base, const HeldProxy& p);
     void bindDns(Statement& s, int base, const HeldDns& d);
+    // Inserts one row now, or holds it and inserts kRowsPerInsert held rows with one statement.
+    template <class Held>
+    void insertRow(const Held& row, std::vector<Held>& held, Statement& one, Statement& many, int columns,
+                   void (CaseWriter::*bind)(Statement&, int, const Held&));
 
     sqlite3* db_;
     int64_t evidenceId_;
