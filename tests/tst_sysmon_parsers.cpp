@@ -584,9 +584,9 @@ void TestSysmonParsers::batchedEventsReplayUnchanged_data() {
     QTest::addColumn<int>("events");
     QTest::addColumn<int>("rejects");
     QTest::newRow("xml, a malformed event between good ones") << "sysmon-xml" << "sysmon/malformed_middle.xml" << 2 << 1;
-    QTest::newRow("xml, process tree") << "sysmon-xml" << "sysmon/process_tree.xml" << -1 << 0;
-    QTest::newRow("winlogbeat json") << "sysmon-json" << "sysmon/winlogbeat_ecs.ndjson" << -1 << -1;
-    QTest::newRow("splunk json") << "sysmon-json" << "sysmon/splunk_export.json" << -1 << -1;
+    QTest::newRow("xml, process tree") << "sysmon-xml" << "sysmon/process_tree.xml" << 14 << 0;
+    QTest::newRow("winlogbeat json") << "sysmon-json" << "sysmon/winlogbeat_ecs.ndjson" << 2 << 0;
+    QTest::newRow("splunk json") << "sysmon-json" << "sysmon/splunk_export.json" << 2 << 0;
 }
 
 void TestSysmonParsers::batchedEventsReplayUnchanged() {
@@ -599,13 +599,8 @@ void TestSysmonParsers::batchedEventsReplayUnchanged() {
     const QStringList batched = trace(name.constData(), fixture(file), true);
     QVERIFY(!direct.isEmpty());
     QCOMPARE(batched, direct);
-    if (events >= 0) {
-        QCOMPARE(batched.filter(QRegularExpression(QStringLiteral("^event "))).size(), events);
-    }
-    if (rejects >= 0) {
-        QCOMPARE(batched.filter(QRegularExpression(QStringLiteral("^reject "))).size(), rejects);
-    }
-    QVERIFY(batched.first().contains(QLatin1Char('=')) || batched.first().startsWith(QLatin1String("reject")));
+    QCOMPARE(batched.filter(QRegularExpression(QStringLiteral("^event "))).size(), events);
+    QCOMPARE(batched.filter(QRegularExpression(QStringLiteral("^reject "))).size(), rejects);
 }
 
 QTEST_GUILESS_MAIN(TestSysmonParsers)

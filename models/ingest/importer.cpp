@@ -49,8 +49,8 @@ namespace {
 
 using Tick = std::function<bool(const InputReader&, int64_t records, int64_t rejects)>;
 
-// Proxy, DNS and Windows event formats are parsed on a second thread into batches while this thread writes the
-// previous ones, so that on two cores parsing and SQLite overlap. Other formats (and any format
+// Proxy, DNS and Windows event formats are parsed on a second thread into batches while this
+// thread writes the previous ones, so that on two cores parsing and SQLite overlap. Other formats (and any format
 // whose records are not batched) are parsed straight into the writer. Returns false when tick()
 // asked to stop.
 bool parseAndWrite(Parser& parser, InputReader& in, CaseWriter& writer, bool pipelined, const Tick& tick) {
@@ -231,7 +231,7 @@ ImportResult Importer::importFile(const QString& path, const ImportOptions& opti
             }
         }
     } journal(db, bulk);
-    log::ingest()->debug("bulk load: {}, journal: {}", bulk, journal.switched ? "rollback" : "wal");
+    logger->debug("bulk load: {}, journal: {}", bulk, journal.switched ? "rollback" : "wal");
     Transaction tx(db);
     int64_t evidenceId = 0;
     {

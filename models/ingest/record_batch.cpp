@@ -11,14 +11,7 @@ RecordBatch::Span RecordBatch::keep(std::string_view v) {
 }
 
 void RecordBatch::proxy(const ProxyRecord& r) {
-    ProxyEntry e;
-    e.numbers.pos = r.pos;
-    e.numbers.tsUs = r.tsUs;
-    e.numbers.port = r.port;
-    e.numbers.status = r.status;
-    e.numbers.bytesOut = r.bytesOut;
-    e.numbers.bytesIn = r.bytesIn;
-    e.numbers.durationMs = r.durationMs;
+    ProxyEntry e{r, {}}; // its views point into the parser's buffer: replay() replaces every one
     const std::string_view fields[13] = {r.clientIp, r.user, r.method, r.url, r.scheme, r.host, r.path,
                                          r.query, r.destIp, r.userAgent, r.contentType, r.action, r.referrer};
     for (int i = 0; i < 13; ++i) {
@@ -29,9 +22,7 @@ void RecordBatch::proxy(const ProxyRecord& r) {
 }
 
 void RecordBatch::dns(const DnsRecord& r) {
-    DnsEntry e;
-    e.numbers.pos = r.pos;
-    e.numbers.tsUs = r.tsUs;
+    DnsEntry e{r, {}}; // views replaced on replay, as for proxy records
     const std::string_view fields[8] = {r.clientIp, r.qname, r.qtype, r.rcode, r.answers, r.ttls, r.serverIp, r.protocol};
     for (int i = 0; i < 8; ++i) {
         e.s[i] = keep(fields[i]);
@@ -53,10 +44,7 @@ void RecordBatch::asset(const AssetRecord& r) {
 
 void RecordBatch::sysmon(const SysmonRecord& r) {
     SysmonEntry e;
-    e.numbers.pos = r.pos;
-    e.numbers.eventId = r.eventId;
-    e.numbers.tsUs = r.tsUs;
-    e.numbers.recordNumber = r.recordNumber;
+    e.numbers = r; // views, fields and JSON replaced on replay, as for proxy records
     e.computer = keep(r.computer);
     e.channel = keep(r.channel);
     e.provider = keep(r.provider);

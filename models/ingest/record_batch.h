@@ -1,6 +1,6 @@
-// A batch of parsed records (proxy, DNS, assets, Windows events) with their bytes copied into one arena, so that parsing
-// (one thread) and writing to SQLite (another) can overlap. replay() hands the records to a sink
-// exactly as the parser did, in the same order, rejects included.
+// A batch of parsed records (proxy, DNS, assets, Windows events) with their bytes copied into one
+// arena, so that parsing (one thread) and writing to SQLite (another) can overlap. replay() hands
+// the records to a sink exactly as the parser did, in the same order, rejects included.
 #pragma once
 
 #include "record_sink.h"
@@ -41,7 +41,7 @@ private:
         uint32_t index; // into the vector of that kind
     };
     struct ProxyEntry {
-        ProxyRecord numbers; // string views left empty; the spans below hold them
+        ProxyRecord numbers; // its string views are stale; the spans below hold the bytes
         Span s[13];
     };
     struct DnsEntry {
@@ -53,7 +53,7 @@ private:
         Span s[4];
     };
     struct SysmonEntry {
-        SysmonRecord numbers; // views and fields left empty; the spans below hold them
+        SysmonRecord numbers; // its views and fields are stale; the spans below hold the bytes
         Span computer, channel, provider, json;
         uint32_t firstField = 0; // into fieldSpans_, two spans (name, value) per field
         uint32_t fieldCount = 0;

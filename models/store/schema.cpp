@@ -203,9 +203,6 @@ CREATE TABLE sysmon_events (
     process_id      INTEGER REFERENCES processes(id),
     fields          TEXT        -- JSON object of the event's data fields as the log gave them
 );
-CREATE INDEX sysmon_events_host_ts ON sysmon_events(host_id, ts_us);
-CREATE INDEX sysmon_events_process ON sysmon_events(process_id);
-CREATE INDEX sysmon_events_evidence ON sysmon_events(evidence_id, record_no);
 
 -- Sysmon EID 3. initiated: 1 when the process opened the connection (then src is this host).
 CREATE TABLE net_connections (
@@ -222,8 +219,6 @@ CREATE TABLE net_connections (
     dst_port     INTEGER,
     dst_host     TEXT
 );
-CREATE INDEX net_connections_host_ts ON net_connections(host_id, ts_us);
-CREATE INDEX net_connections_process ON net_connections(process_id);
 
 -- Sysmon EID 22. answers: the addresses of QueryResults, comma-separated (CNAME entries and the
 -- ::ffff: prefix dropped); the event's fields keep QueryResults as logged.
@@ -237,8 +232,6 @@ CREATE TABLE dns_queries (
     status       TEXT,
     answers      TEXT
 );
-CREATE INDEX dns_queries_host_ts ON dns_queries(host_id, ts_us);
-CREATE INDEX dns_queries_process ON dns_queries(process_id);
 
 -- request_kind is 'proxy' or 'dns'; method is 'five-tuple', 'dns-answer', 'time-window'.
 -- skew_ms = request time - time of the endpoint event that tied them (matched_event_id).
@@ -257,9 +250,11 @@ CREATE INDEX attributions_process ON attributions(process_id);
 
 constexpr std::array kMigrations{kV1, kV2};
 
-// Indexes chosen for the views' queries: per-host and per-domain time ranges. Provenance is read
-// from an event to its source (evidence_id, line_no on the row), never searched the other way, so
-// it needs no index of its own.
+// Indexes chosen for the views' queries: per-host and per-domain time ranges, and the lookups of
+// events by process. They are created when a case reaches the latest version (the v1 and v2
+// migrations themselves leave them out), and a bulk import drops and rebuilds them. Provenance
+// is read from an event to its source (evidence_id, line_no on the row), never searched the other
+// way, so it needs no index of its own.
 constexpr const char* kCreateBulkIndexes = R"SQL(
 CREATE INDEX IF NOT EXISTS proxy_events_host_ts ON proxy_events(host_id, ts_us);
 CREATE INDEX IF NOT EXISTS proxy_events_domain_ts ON proxy_events(domain_id, ts_us);
