@@ -248,7 +248,97 @@ CREATE TABLE attributions (
 CREATE INDEX attributions_process ON attributions(process_id);
 )SQL";
 
-constexpr std::array kMigrations{kV1, kV2};
+// Version 3: the scoring engine. A channel is (host, process image where attributed, destination
+// FQDN, web-service endpoint where the catalog knows its shape); the engine writes one `alerts` row
+// per channel with the features it measured (JSON, the scorer's whole input) and the score, the
+// severity and the factors that add up to it. Scoring again replaces the rows; analysts' triage is
+// keyed by channel_key, so it survives any number of re-scores. v1's alerts and triage tables were
+// never written by any build, so they are replaced rather than migrated.
+constexpr const char* kV3 = R"SQL(
+DROP TABLE IF EXISTS triage;
+DROP TABLE IF EXISTS alerts;
+
+-- Suppression rules: every set criterion must match (host and process are case-insensitive globs,
+-- destination a domain suffix, url_prefix a prefix of the request URL without the scheme).
+CREATE TABLE suppressions (
+    id          INTEGER PRIMARY KEY,
+    host        TEXT,
+    host_role   TEXT,
+    process     TEXT,
+    destination TEXT,
+    url_prefix  TEXT,
+    reason      TEXT NOT NULL CHECK (length(trim(reason)) > 0),
+    author      TEXT NOT NULL,
+    created_at  TEXT NOT NULL,
+    expires_at  TEXT,            -- ISO-8601 UTC; NULL: never
+    enabled     INTEGER NOT NULL DEFAULT 1,
+    CHECK (coalesce(host, host_role, process, destination, url_prefix) IS NOT NULL)
+);
+
+CREATE TABLE alerts (
+    id                INTEGER PRIMARY KEY,
+    channel_key       TEXT NOT NULL UNIQUE,  -- host|process|destination|endpoint, stable across re-scores
+    host_id           INTEGER REFERENCES hosts(id),
+    host              TEXT NOT NULL,         -- host name where known, else its address
+    host_ips          TEXT,                  -- comma-separated
+    host_role         TEXT,
+    process_image     TEXT,                  -- full path as logged; NULL when no process was attributed
+    process_name      TEXT,                  -- lower-case file name of process_image
+    process_id        INTEGER REFERENCES processes(id), -- the first process of the channel
+    destination       TEXT NOT NULL,         -- FQDN (an address literal only when no name is known)
+    domain_id         INTEGER REFERENCES domains(id),
+    registered_domain TEXT,                  -- Public Suffix List, private section included
+    service           TEXT,                  -- web-service catalog id, or NULL
+    service_category  TEXT,
+    endpoint          TEXT,                  -- refined URL shape ("pastebin.com/raw/Ab12"), or NULL
+    path_prefix       TEXT,                  -- the request paths the endpoint covers, or NULL
+    requests          INTEGER NOT NULL,      -- polls seen: proxy requests, else connections, else DNS queries
+    proxy_requests    INTEGER NOT NULL DEFAULT 0,
+    dns_queries       INTEGER NOT NULL DEFAULT 0,
+    net_connections   INTEGER NOT NULL DEFAULT 0,
+    first_ts          INTEGER NOT NULL,      -- UTC microseconds
+    last_ts           INTEGER NOT NULL,
+    median_interval_s REAL,
+    jitter            REAL,                  -- median absolute deviation / median of the intervals
+    bytes_out         INTEGER,               -- client to server, summed
+    bytes_in          INTEGER,
+    features          TEXT NOT NULL,         -- JSON object: every measured feature
+    score             REAL NOT NULL DEFAULT 0,
+    severity          TEXT NOT NULL DEFAULT 'info'
+                      CHECK (severity IN ('info', 'low', 'medium', 'high', 'critical')),
+    factors           TEXT NOT NULL DEFAULT '[]', -- JSON array of {name, contribution, detail}
+    suppressed_by     INTEGER REFERENCES suppressions(id) ON DELETE SET NULL,
+    scored_at         TEXT
+);
+CREATE INDEX alerts_score ON alerts(score DESC, id);
+CREATE INDEX alerts_host ON alerts(host_id, score DESC);
+
+CREATE TABLE triage (
+    channel_key   TEXT PRIMARY KEY,
+    status        TEXT NOT NULL DEFAULT 'new'
+                  CHECK (status IN ('new', 'in-review', 'benign', 'malicious', 'escalated')),
+    note          TEXT,
+    tags          TEXT,      -- comma-separated
+    justification TEXT,
+    updated_at    TEXT NOT NULL,
+    updated_by    TEXT NOT NULL
+) WITHOUT ROWID;
+
+-- One row per scoring pass, for the status bar and the audit of what produced the scores.
+CREATE TABLE score_runs (
+    id             INTEGER PRIMARY KEY,
+    started        TEXT NOT NULL,
+    finished       TEXT,
+    engine_version TEXT NOT NULL,
+    config_sha256  TEXT,
+    events         INTEGER,
+    channels       INTEGER,
+    seconds        REAL,
+    status         TEXT NOT NULL CHECK (status IN ('running', 'done', 'cancelled', 'failed'))
+);
+)SQL";
+
+constexpr std::array kMigrations{kV1, kV2, kV3};
 
 // Indexes chosen for the views' queries: per-host and per-domain time ranges, and the lookups of
 // events by process. They are created when a case reaches the latest version (the v1 and v2
