@@ -310,10 +310,12 @@ CREATE TABLE alerts (
     suppressed_by     INTEGER REFERENCES suppressions(id) ON DELETE SET NULL,
     scored_at         TEXT,
     -- The channel's events, as ascending row ids delta-coded in LEB128 varints (see
-    -- scoring/channel_members.h): which proxy_events, dns_events and net_connections rows it holds.
-    -- A few bytes an event, written with the row, so views page a channel's requests exactly.
+    -- scoring/channel_members.h): which proxy_events, dns_events (server logs), dns_queries
+    -- (Sysmon EID 22) and net_connections rows it holds. A few bytes an event, written with the
+    -- row, so views page a channel's requests exactly.
     proxy_ids         BLOB,
     dns_ids           BLOB,
+    dnsq_ids          BLOB,
     net_ids           BLOB
 );
 CREATE INDEX alerts_score ON alerts(score DESC, id);
