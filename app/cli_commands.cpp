@@ -29,8 +29,6 @@
 
 namespace socwb::cli {
 
-namespace {
-
 void err(const QString& s) {
     const QByteArray b = s.toUtf8();
     std::fprintf(stderr, "%s\n", b.constData());
@@ -42,8 +40,6 @@ void printJson(const QJsonObject& o) {
     std::fflush(stdout);
 }
 
-// Parses a subcommand's arguments. Returns an exit code when the command should stop here
-// (--help printed, or a usage error reported), nullopt to go on.
 std::optional<int> parse(QCommandLineParser& p, const QString& command, const QString& summary,
                          const QStringList& args, int minPositional, int maxPositional) {
     p.setApplicationDescription(summary);
@@ -71,7 +67,6 @@ std::optional<int> parse(QCommandLineParser& p, const QString& command, const QS
     return std::nullopt;
 }
 
-// Opens the case or reports why not (exit code 3).
 std::unique_ptr<CaseStore> openCase(const QString& path) {
     try {
         return CaseStore::open(path);
@@ -80,6 +75,8 @@ std::unique_ptr<CaseStore> openCase(const QString& path) {
         return nullptr;
     }
 }
+
+namespace {
 
 std::atomic<ImportWorker*> gInterruptTarget{nullptr};
 void onInterrupt(int) {
@@ -230,107 +227,6 @@ int import(const QStringList& args) {
     }
     err(QStringLiteral("%1 file(s): %2 records imported, %3 rejected").arg(results.size()).arg(accepted).arg(rejected));
     return anyRejected ? Rejected : Ok;
-}
-
-int score(const QStringList& args) {
-    QCommandLineParser p;
-    p.addPositionalArgument(QStringLiteral("CASE"), QStringLiteral("The case file (.socwb)."));
-    const QCommandLineOption json(QStringLiteral("json"), QStringLiteral("Print one JSON document on stdout."));
-    p.addOption(json);
-    if (auto rc = parse(p, QStringLiteral("score"), QStringLiteral("Score the case's traffic for command channels."), args, 1, 1)) {
-        return *rc;
-    }
-    auto store = openCase(p.positionalArguments().first());
-    if (!store) {
-        return CaseUnusable;
-    }
-    const QString msg = QStringLiteral("the scoring engine is not part of this build yet; nothing was scored");
-    if (p.isSet(json)) {
-        printJson(QJsonObject{{"scored", false}, {"message", msg}, {"alerts", 0}});
-    }
-    err(QStringLiteral("socwb-cli score: ") + msg);
-    return Ok;
-}
-
-int alerts(const QStringList& args) {
-    QCommandLineParser p;
-    p.addPositionalArgument(QStringLiteral("CASE"), QStringLiteral("The case file (.socwb)."));
-    const QCommandLineOption format(QStringLiteral("format"), QStringLiteral("table (default), csv or json."),
-                                    QStringLiteral("F"), QStringLiteral("table"));
-    const QCommandLineOption limit(QStringLiteral("limit"), QStringLiteral("At most N alerts, highest score first."),
-                                   QStringLiteral("N"), QStringLiteral("50"));
-    p.addOptions({format, limit});
-    if (auto rc = parse(p, QStringLiteral("alerts"), QStringLiteral("List scored alerts, highest score first."), args, 1, 1)) {
-        return *rc;
-    }
-    const QString fmt = p.value(format);
-    bool ok = false;
-    const int n = p.value(limit).toInt(&ok);
-    if (!ok || n < 0 || (fmt != QLatin1String("table") && fmt != QLatin1String("csv") && fmt != QLatin1String("json"))) {
-        err(QStringLiteral("socwb-cli alerts: --format takes table, csv or json and --limit a number"));
-        return Usage;
-    }
-    auto store = openCase(p.positionalArguments().first());
-    if (!store) {
-        return CaseUnusable;
-    }
-    Statement st(store->db(),
-                 "SELECT a.id, a.score, coalesce(h.name, ''), coalesce(d.name, ''), coalesce(a.service, ''), "
-                 "coalesce(a.process_key, ''), a.first_ts, a.last_ts, coalesce(a.request_count, 0), "
-                 "coalesce(t.state, 'new'), coalesce(a.reasons, '[]') "
-                 "FROM alerts a LEFT JOIN hosts h ON h.id = a.host_id LEFT JOIN domains d ON d.id = a.domain_id "
-                 "LEFT JOIN triage t ON t.alert_id = a.id ORDER BY a.score DESC, a.id LIMIT ?");
-    st.bind(1, n);
-    QJsonArray rows;
-    while (st.step()) {
-        rows.append(QJsonObject{{"id", qint64(st.int64(0))},
-                                {"score", st.real(1)},
-                                {"host", QString::fromStdString(st.text(2))},
-                                {"destination", QString::fromStdString(st.text(3))},
-                                {"service", QString::fromStdString(st.text(4))},
-                                {"process", QString::fromStdString(st.text(5))},
-                                {"first_ts", isoFromUs(st.int64(6))},
-                                {"last_ts", isoFromUs(st.int64(7))},
-                                {"requests", qint64(st.int64(8))},
-                                {"state", QString::fromStdString(st.text(9))},
-                                {"reasons", QJsonDocument::fromJson(QByteArray::fromStdString(st.text(10))).array()}});
-    }
-    if (fmt == QLatin1String("json")) {
-        printJson(QJsonObject{{"alerts", rows}});
-        return Ok;
-    }
-    const QStringList keys{"id", "score", "host", "destination", "service", "process", "first_ts", "last_ts", "requests", "state"};
-    auto cell = [](const QJsonValue& v) { return v.isDouble() ? QString::number(v.toDouble(), 'g', 4) : v.toString(); };
-    QString out;
-    if (fmt == QLatin1String("csv")) {
-        out += keys.join(QLatin1Char(',')) + QLatin1Char('\n');
-        for (const auto& r : rows) {
-            QStringList cells;
-            for (const QString& k : keys) {
-                QString c = cell(r.toObject().value(k));
-                if (c.contains(QLatin1Char(',')) || c.contains(QLatin1Char('"')) || c.contains(QLatin1Char('\n'))) {
-                    c = QLatin1Char('"') + c.replace(QLatin1String("\""), QLatin1String("\"\"")) + QLatin1Char('"');
-                }
-                cells << c;
-            }
-            out += cells.join(QLatin1Char(',')) + QLatin1Char('\n');
-        }
-    } else {
-        if (rows.isEmpty()) {
-            err(QStringLiteral("no alerts in this case (run 'socwb-cli score CASE' first)"));
-        }
-        for (const auto& r : rows) {
-            const QJsonObject o = r.toObject();
-            out += QStringLiteral("%1  %2  %3 -> %4  %5  %6 requests  %7\n")
-                       .arg(o.value("id").toInteger(), 5)
-                       .arg(o.value("score").toDouble(), 5, 'f', 2)
-                       .arg(o.value("host").toString(), o.value("destination").toString(), o.value("process").toString())
-                       .arg(o.value("requests").toInteger())
-                       .arg(o.value("state").toString());
-        }
-    }
-    std::fputs(out.toUtf8().constData(), stdout);
-    return Ok;
 }
 
 int formats(const QStringList& args) {

@@ -20,9 +20,16 @@ commands:
   info CASE [--json]                        what the case holds
   import CASE FILE... [--format F] [--tz ZONE] [--mapping FILE] [--json]
                                             import evidence files into CASE (created when missing)
-  score CASE [--json]                       run the scoring engine
-  alerts CASE [--format table|csv|json] [--limit N]
-                                            list scored alerts
+  score CASE [--json] [--rescore] [--config FILE]
+                                            score the case's channels (Ctrl-C keeps the old scores)
+  alerts CASE [--format table|csv|json] [--limit N] [--suppressed]
+                                            list scored channels, highest score first
+  explain CASE --host H --dest D [--process P] [--json]
+                                            every factor of one channel, and why it was (not) flagged
+  suppress CASE list|add|expire ID|export [FILE]|import FILE [--host G] [--process G] [--dest D] ...
+                                            suppression rules; a change re-scores without re-import
+  evaluate CASE TRUTH [--json]              ranking quality against a generated truth.json,
+                                            beside the published rule's baseline
   formats [--json]                          the input formats socwb reads
   generate OUTDIR [--seed N] ...            write a synthetic case with ground truth
 
@@ -54,6 +61,8 @@ int main(int argc, char** argv) {
         {QStringLiteral("info"), socwb::cli::info},       {QStringLiteral("import"), socwb::cli::import},
         {QStringLiteral("score"), socwb::cli::score},     {QStringLiteral("alerts"), socwb::cli::alerts},
         {QStringLiteral("formats"), socwb::cli::formats}, {QStringLiteral("generate"), socwb::cli::generate},
+        {QStringLiteral("explain"), socwb::cli::explain}, {QStringLiteral("evaluate"), socwb::cli::evaluate},
+        {QStringLiteral("suppress"), socwb::cli::suppress},
     };
     const QString name = args.takeFirst();
     const auto it = commands.find(name);

@@ -69,8 +69,7 @@ Statement& Statement::bindTextOrNull(int idx, std::string_view v) {
     if (v.empty()) {
         return bindNull(idx);
     }
-    sqlite3_bind_text(stmt_, idx, v.data(), static_cast<int>(v.size()), SQLITE_STATIC);
-    return *this;
+    return bind(idx, v); // a copy, as the header promises: callers pass temporaries
 }
 
 Statement& Statement::bindIntOrNull(int idx, int64_t v, int64_t nullValue) {

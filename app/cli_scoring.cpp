@@ -1,0 +1,528 @@
+// socwb-cli's scoring commands: score, alerts, explain, evaluate and suppress. They drive the
+// engine in models/scoring/ and print what it stored; nothing here computes a score.
+#include "cli_commands.h"
+
+#include "core/resources.h"
+#include "scoring/channel_features.h"
+#include "scoring/channel_scorer.h"
+#include "scoring/evaluation.h"
+#include "scoring/scoring_config.h"
+#include "scoring/scoring_engine.h"
+#include "scoring/suppression_store.h"
+#include "store/case_store.h"
+#include "store/case_summary.h"
+#include "store/statement.h"
+
+#include <QCommandLineParser>
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QRegularExpression>
+#include <QTextStream>
+
+#include <atomic>
+#include <csignal>
+#include <cstdio>
+#include <unistd.h>
+
+namespace socwb::cli {
+
+namespace {
+
+std::atomic<bool> gCancelScore{false};
+void onScoreInterrupt(int) { gCancelScore.store(true); }
+
+void printJsonArray(const QJsonArray& a) {
+    const QByteArray b = QJsonDocument(a).toJson(QJsonDocument::Indented);
+    std::fwrite(b.constData(), 1, static_cast<size_t>(b.size()), stdout);
+    std::fflush(stdout);
+}
+
+void out(const QString& s) { std::fputs(s.toUtf8().constData(), stdout); }
+
+// Runs the engine with a progress line on a terminal; Ctrl-C cancels and keeps the previous scores.
+ScoreOutcome runEngine(CaseStore& store, ScoreMode mode) {
+    const bool tty = isatty(STDERR_FILENO) == 1;
+    gCancelScore.store(false);
+    std::signal(SIGINT, onScoreInterrupt);
+    std::signal(SIGTERM, onScoreInterrupt);
+    ScoringEngine engine(store);
+    const ScoreOutcome o = engine.run(mode, &gCancelScore, [tty](const ScoreProgress& p) {
+        if (tty) {
+            const QString pct = p.total > 0 ? QStringLiteral("%1%").arg(100 * p.done / p.total) : QString::number(p.done);
+            std::fprintf(stderr, "\r\033[K%s  %s", qPrintable(p.phase), qPrintable(pct));
+        }
+    });
+    std::signal(SIGINT, SIG_DFL);
+    std::signal(SIGTERM, SIG_DFL);
+    if (tty) {
+        std::fputs("\r\033[K", stderr);
+    }
+    return o;
+}
+
+int finish(const ScoreOutcome& o, bool json) {
+    if (json) {
+        printJson(QJsonObject{{"status", o.status},
+                              {"message", o.message},
+                              {"events", o.events},
+                              {"channels", o.channels},
+                              {"flagged", o.flagged},
+                              {"suppressed", o.suppressed},
+                              {"seconds", o.seconds}});
+    }
+    err(QStringLiteral("socwb-cli score: ") + o.message);
+    return o.status == QLatin1String("done") ? Ok : o.status == QLatin1String("cancelled") ? Rejected : CaseUnusable;
+}
+
+QJsonValue orNull(const std::string& s) { return s.empty() ? QJsonValue() : QJsonValue(QString::fromStdString(s)); }
+
+QString csvCell(QString c) {
+    if (c.contains(QLatin1Char(',')) || c.contains(QLatin1Char('"')) || c.contains(QLatin1Char('\n'))) {
+        c = QLatin1Char('"') + c.replace(QLatin1String("\""), QLatin1String("\"\"")) + QLatin1Char('"');
+    }
+    return c;
+}
+
+} // namespace
+
+int score(const QStringList& args) {
+    QCommandLineParser p;
+    p.addPositionalArgument(QStringLiteral("CASE"), QStringLiteral("The case file (.socwb)."));
+    const QCommandLineOption json(QStringLiteral("json"), QStringLiteral("Print one JSON document on stdout."));
+    const QCommandLineOption rescore(QStringLiteral("rescore"),
+                                     QStringLiteral("Apply the current weights and suppressions to the stored features only "
+                                                    "(no event is read)."));
+    const QCommandLineOption config(QStringLiteral("config"),
+                                    QStringLiteral("Store this scoring YAML in the case (keys it sets override "
+                                                   "resources/scoring/scoring.yaml), then score. '-' removes the case's own."),
+                                    QStringLiteral("FILE"));
+    p.addOptions({json, rescore, config});
+    if (auto rc = parse(p, QStringLiteral("score"),
+                        QStringLiteral("Score the case's channels for one-way command channels over web services (Ctrl-C "
+                                       "cancels and keeps the previous scores)."),
+                        args, 1, 1)) {
+        return *rc;
+    }
+    auto store = openCase(p.positionalArguments().first());
+    if (!store) {
+        return CaseUnusable;
+    }
+    if (p.isSet(config)) {
+        const QString path = p.value(config);
+        if (path == QLatin1String("-")) {
+            Statement del(store->db(), "DELETE FROM case_meta WHERE key = ?");
+            del.bind(1, scoring::ScoringConfig::kCaseMetaKey).exec();
+            store->audit(QStringLiteral("scoring.config"), store->path(), QStringLiteral("case override removed"));
+        } else {
+            QFile f(path);
+            if (!f.open(QIODevice::ReadOnly)) {
+                err(QStringLiteral("socwb-cli score: cannot read %1 (%2)").arg(path, f.errorString()));
+                return Usage;
+            }
+            const QByteArray text = f.readAll();
+            try {
+                scoring::ScoringConfig::fromYaml(resources::read(QStringLiteral("scoring/scoring.yaml")), text);
+            } catch (const std::exception& e) {
+                err(QStringLiteral("socwb-cli score: %1: %2").arg(path, QString::fromUtf8(e.what())));
+                return Usage;
+            }
+            Statement put(store->db(), "INSERT INTO case_meta(key, value) VALUES (?, ?) "
+                                       "ON CONFLICT(key) DO UPDATE SET value = excluded.value");
+            put.bind(1, scoring::ScoringConfig::kCaseMetaKey).bind(2, text.toStdString()).exec();
+            store->audit(QStringLiteral("scoring.config"), store->path(), QStringLiteral("case override from %1").arg(path));
+        }
+    }
+    return finish(runEngine(*store, p.isSet(rescore) ? ScoreMode::Rescore : ScoreMode::Full), p.isSet(json));
+}
+
+int alerts(const QStringList& args) {
+    QCommandLineParser p;
+    p.addPositionalArgument(QStringLiteral("CASE"), QStringLiteral("The case file (.socwb)."));
+    const QCommandLineOption format(QStringLiteral("format"), QStringLiteral("table (default), csv or json."),
+                                    QStringLiteral("F"), QStringLiteral("table"));
+    const QCommandLineOption limit(QStringLiteral("limit"), QStringLiteral("At most N alerts, highest score first (default 50; 0: all)."),
+                                   QStringLiteral("N"), QStringLiteral("50"));
+    const QCommandLineOption all(QStringLiteral("suppressed"), QStringLiteral("Include suppressed channels."));
+    const QCommandLineOption minScore(QStringLiteral("min-score"), QStringLiteral("Only channels scoring at least S."),
+                                      QStringLiteral("S"), QStringLiteral("0"));
+    p.addOptions({format, limit, all, minScore});
+    if (auto rc = parse(p, QStringLiteral("alerts"), QStringLiteral("List scored channels, highest score first."), args, 1, 1)) {
+        return *rc;
+    }
+    const QString fmt = p.value(format);
+    bool ok = false, ok2 = false;
+    int n = p.value(limit).toInt(&ok);
+    const double min = p.value(minScore).toDouble(&ok2);
+    if (!ok || !ok2 || n < 0 || (fmt != QLatin1String("table") && fmt != QLatin1String("csv") && fmt != QLatin1String("json"))) {
+        err(QStringLiteral("socwb-cli alerts: --format takes table, csv or json; --limit and --min-score a number"));
+        return Usage;
+    }
+    auto store = openCase(p.positionalArguments().first());
+    if (!store) {
+        return CaseUnusable;
+    }
+    Statement st(store->db(),
+                 "SELECT a.id, a.host, coalesce(a.host_ips, ''), coalesce(a.process_image, ''), a.destination, "
+                 "coalesce(a.registered_domain, ''), coalesce(a.service, ''), coalesce(a.endpoint, ''), a.score, a.severity, "
+                 "a.requests, a.first_ts, a.last_ts, a.median_interval_s, a.jitter, a.bytes_out, a.bytes_in, "
+                 "coalesce(t.status, 'new'), a.factors, a.suppressed_by, coalesce(a.host_role, ''), a.proxy_requests, "
+                 "a.dns_queries, a.net_connections "
+                 "FROM alerts a LEFT JOIN triage t ON t.channel_key = a.channel_key "
+                 "WHERE (?1 OR a.suppressed_by IS NULL) AND a.score >= ?2 ORDER BY a.score DESC, a.id LIMIT ?3");
+    st.bind(1, p.isSet(all) ? 1 : 0).bind(2, min).bind(3, n == 0 ? int64_t(-1) : int64_t(n));
+    QJsonArray rows;
+    auto num = [&st](int col) { return st.isNull(col) ? QJsonValue() : QJsonValue(st.real(col)); };
+    auto whole = [&st](int col) { return st.isNull(col) ? QJsonValue() : QJsonValue(qint64(st.int64(col))); };
+    while (st.step()) {
+        QJsonArray ips;
+        for (const QString& ip : QString::fromStdString(st.text(2)).split(QLatin1Char(','), Qt::SkipEmptyParts)) {
+            ips.append(ip);
+        }
+        rows.append(QJsonObject{{"id", qint64(st.int64(0))},
+                                {"host", QString::fromStdString(st.text(1))},
+                                {"host_ips", ips},
+                                {"host_role", orNull(st.text(20))},
+                                {"process_image", orNull(st.text(3))},
+                                {"destination", QString::fromStdString(st.text(4))},
+                                {"registered_domain", orNull(st.text(5))},
+                                {"service", orNull(st.text(6))},
+                                {"endpoint", orNull(st.text(7))},
+                                {"score", st.real(8)},
+                                {"severity", QString::fromStdString(st.text(9))},
+                                {"requests", qint64(st.int64(10))},
+                                {"proxy_requests", qint64(st.int64(21))},
+                                {"dns_queries", qint64(st.int64(22))},
+                                {"net_connections", qint64(st.int64(23))},
+                                {"first_seen", isoFromUs(st.int64(11))},
+                                {"last_seen", isoFromUs(st.int64(12))},
+                                {"median_interval_s", num(13)},
+                                {"jitter", num(14)},
+                                {"bytes_out", whole(15)},
+                                {"bytes_in", whole(16)},
+                                {"status", QString::fromStdString(st.text(17))},
+                                {"suppressed_by", whole(19)},
+                                {"factors", QJsonDocument::fromJson(QByteArray::fromStdString(st.text(18))).array()}});
+    }
+    if (fmt == QLatin1String("json")) {
+        printJsonArray(rows);
+        return Ok;
+    }
+    if (rows.isEmpty()) {
+        err(QStringLiteral("no alerts in this case (run 'socwb-cli score CASE' first)"));
+    }
+    QString text;
+    if (fmt == QLatin1String("csv")) {
+        const QStringList keys{"id", "score", "severity", "status", "host", "process_image", "destination", "service",
+                               "endpoint", "requests", "median_interval_s", "jitter", "first_seen", "last_seen"};
+        text += keys.join(QLatin1Char(',')) + QLatin1Char('\n');
+        for (const auto& r : rows) {
+            QStringList cells;
+            for (const QString& k : keys) {
+                const QJsonValue v = r.toObject().value(k);
+                cells << csvCell(v.isDouble() ? QString::number(v.toDouble(), 'g', 6) : v.toString());
+            }
+            text += cells.join(QLatin1Char(',')) + QLatin1Char('\n');
+        }
+    } else {
+        for (const auto& r : rows) {
+            const QJsonObject o = r.toObject();
+            const QString proc = o.value("process_image").isNull() ? QStringLiteral("(process unknown)")
+                                                                    : o.value("process_image").toString().section(QRegularExpression(QStringLiteral("[\\\\/]")), -1);
+            const QString every = o.value("median_interval_s").isNull() ? QStringLiteral("-")
+                                                                         : scoring::humanInterval(o.value("median_interval_s").toDouble());
+            text += QStringLiteral("%1  %2 %3  %4  %5 -> %6  %7 requests, every %8  %9\n")
+                        .arg(o.value("score").toDouble(), 6, 'f', 2)
+                        .arg(o.value("severity").toString(), -8)
+                        .arg(o.value("status").toString(), -9)
+                        .arg(o.value("host").toString(), proc,
+                             o.value("endpoint").isNull() ? o.value("destination").toString() : o.value("endpoint").toString())
+                        .arg(o.value("requests").toInteger())
+                        .arg(every, o.value("service").isNull() ? QString() : QStringLiteral("[%1]").arg(o.value("service").toString()));
+        }
+    }
+    out(text);
+    return Ok;
+}
+
+int explain(const QStringList& args) {
+    QCommandLineParser p;
+    p.addPositionalArgument(QStringLiteral("CASE"), QStringLiteral("The case file (.socwb)."));
+    const QCommandLineOption host(QStringLiteral("host"), QStringLiteral("Host name or address."), QStringLiteral("H"));
+    const QCommandLineOption dest(QStringLiteral("dest"), QStringLiteral("Destination FQDN, or its registered domain."), QStringLiteral("D"));
+    const QCommandLineOption process(QStringLiteral("process"), QStringLiteral("Process image (file name, path or glob)."),
+                                     QStringLiteral("P"));
+    const QCommandLineOption json(QStringLiteral("json"), QStringLiteral("Print one JSON document on stdout."));
+    p.addOptions({host, dest, process, json});
+    if (auto rc = parse(p, QStringLiteral("explain"),
+                        QStringLiteral("The full evidence behind one channel's score, every factor included — also why a "
+                                       "channel was not flagged."),
+                        args, 1, 1)) {
+        return *rc;
+    }
+    if (!p.isSet(host) || !p.isSet(dest)) {
+        err(QStringLiteral("socwb-cli explain: --host and --dest are required (see --help)"));
+        return Usage;
+    }
+    auto store = openCase(p.positionalArguments().first());
+    if (!store) {
+        return CaseUnusable;
+    }
+    // Every channel's features, because the fleet factors compare a channel with the others.
+    std::vector<scoring::ChannelFeatures> all;
+    std::vector<qint64> suppressedBy;
+    {
+        Statement st(store->db(), "SELECT features FROM alerts ORDER BY id");
+        while (st.step()) {
+            all.push_back(scoring::ChannelFeatures::fromJson(QJsonDocument::fromJson(QByteArray::fromStdString(st.text(0))).object()));
+        }
+    }
+    if (all.empty()) {
+        err(QStringLiteral("socwb-cli explain: the case has not been scored (run 'socwb-cli score CASE')"));
+        return Rejected;
+    }
+    const scoring::ScoringConfig config = scoring::ScoringConfig::forCase(store->db());
+    const QVector<scoring::SuppressionRule> rules = scoring::listSuppressions(store->db());
+    const std::vector<scoring::ScoredChannel> scored =
+        scoring::ChannelScorer(config, rules, QDateTime::currentDateTimeUtc()).score(all);
+    const QString h = p.value(host), d = p.value(dest).toLower();
+    const QRegularExpression proc = QRegularExpression::fromWildcard(p.value(process), Qt::CaseInsensitive);
+    QJsonArray matches;
+    QString text;
+    for (size_t i = 0; i < all.size(); ++i) {
+        const scoring::ChannelFeatures& f = all[i];
+        const bool hostOk = f.host.compare(h, Qt::CaseInsensitive) == 0 || f.hostIps.split(QLatin1Char(',')).contains(h);
+        const bool destOk = f.destination.toLower() == d || f.registeredDomain.toLower() == d;
+        const bool procOk = !p.isSet(process) || proc.match(f.processImage).hasMatch() || proc.match(f.processName).hasMatch();
+        if (!hostOk || !destOk || !procOk) {
+            continue;
+        }
+        const scoring::ScoredChannel& s = scored[i];
+        QJsonArray factors;
+        text += QStringLiteral("\n%1 -> %2  process %3\n  score %4 (%5)%6\n")
+                    .arg(f.host, f.endpoint.isEmpty() ? f.destination : f.endpoint,
+                         f.processImage.isEmpty() ? QStringLiteral("unknown") : f.processImage)
+                    .arg(s.score, 0, 'f', 2)
+                    .arg(s.severity,
+                         s.suppressedBy ? QStringLiteral(", suppressed by rule %1").arg(s.suppressedBy) : QString());
+        text += QStringLiteral("  evidence: %1 proxy requests, %2 DNS queries, %3 Sysmon connections; timing from %4\n")
+                    .arg(f.proxyRequests)
+                    .arg(f.dnsQueries)
+                    .arg(f.netConnections)
+                    .arg(f.timingSource);
+        for (const scoring::Factor& fa : s.factors) {
+            factors.append(QJsonObject{{"name", fa.name}, {"contribution", fa.contribution}, {"detail", fa.detail}});
+            text += QStringLiteral("  %1  %2  %3\n").arg(fa.contribution, 7, 'f', 2).arg(fa.name, -20).arg(fa.detail);
+        }
+        if (s.severity == QLatin1String("info") || s.severity == QLatin1String("low")) {
+            text += QStringLiteral("  not flagged: the factors above add up to %1, below the 'medium' band (%2)\n")
+                        .arg(s.score, 0, 'f', 2)
+                        .arg(config.severity.count("medium") ? config.severity.at("medium") : 40);
+        }
+        matches.append(QJsonObject{{"score", s.score},
+                                   {"severity", s.severity},
+                                   {"suppressed_by", s.suppressedBy ? QJsonValue(s.suppressedBy) : QJsonValue()},
+                                   {"factors", factors},
+                                   {"features", f.toJson()}});
+    }
+    if (matches.isEmpty()) {
+        const QString m = QStringLiteral("no channel from %1 to %2%3 in this case: nothing of it was seen in the proxy, DNS or "
+                                         "Sysmon evidence")
+                              .arg(h, d, p.isSet(process) ? QStringLiteral(" by ") + p.value(process) : QString());
+        if (p.isSet(json)) {
+            printJson(QJsonObject{{"channels", matches}, {"message", m}});
+        }
+        err(QStringLiteral("socwb-cli explain: ") + m);
+        return Rejected;
+    }
+    if (p.isSet(json)) {
+        printJson(QJsonObject{{"channels", matches}});
+    } else {
+        out(text.mid(1));
+    }
+    return Ok;
+}
+
+int evaluate(const QStringList& args) {
+    QCommandLineParser p;
+    p.addPositionalArgument(QStringLiteral("CASE"), QStringLiteral("A scored case (.socwb)."));
+    p.addPositionalArgument(QStringLiteral("TRUTH"), QStringLiteral("The generator's truth.json for its evidence."));
+    const QCommandLineOption json(QStringLiteral("json"), QStringLiteral("Print one JSON document on stdout."));
+    p.addOption(json);
+    if (auto rc = parse(p, QStringLiteral("evaluate"),
+                        QStringLiteral("Rank quality against the generator's ground truth, beside the published rule's baseline."),
+                        args, 2, 2)) {
+        return *rc;
+    }
+    auto store = openCase(p.positionalArguments().at(0));
+    if (!store) {
+        return CaseUnusable;
+    }
+    QFile f(p.positionalArguments().at(1));
+    if (!f.open(QIODevice::ReadOnly)) {
+        err(QStringLiteral("socwb-cli evaluate: cannot read %1 (%2)").arg(f.fileName(), f.errorString()));
+        return Usage;
+    }
+    scoring::Evaluation e;
+    try {
+        e = scoring::evaluate(store->db(), f.readAll());
+    } catch (const std::exception& ex) {
+        err(QStringLiteral("socwb-cli evaluate: %1: %2").arg(f.fileName(), QString::fromUtf8(ex.what())));
+        return Usage;
+    }
+    if (p.isSet(json)) {
+        printJson(e.toJson());
+        return Ok;
+    }
+    QString t;
+    auto row = [&t](const QString& label, const QString& a, const QString& b) {
+        t += QStringLiteral("%1 %2 %3\n").arg(label, -40).arg(a, -12).arg(b);
+    };
+    auto f2 = [](double v) { return QString::number(v, 'f', 3); };
+    auto rank = [](int r) { return r == 0 ? QStringLiteral("missed") : QString::number(r); };
+    row(QStringLiteral("planted channels"), QString::number(e.socwb.positives), QString());
+    row(QString(), QStringLiteral("socwb"), QStringLiteral("published rule"));
+    row(QStringLiteral("recall (flagged)"), f2(e.socwb.recall), f2(e.baseline.recall));
+    row(QStringLiteral("precision in the top k (k = planted)"), f2(e.socwb.precisionAtK), f2(e.baseline.precisionAtK));
+    row(QStringLiteral("average precision"), f2(e.socwb.averagePrecision), f2(e.baseline.averagePrecision));
+    row(QStringLiteral("rank of the worst-placed planted channel"), rank(e.socwb.worstRank), rank(e.baseline.worstRank));
+    row(QStringLiteral("look-alikes above it"), QString::number(e.socwb.lookalikesAbove), QString::number(e.baseline.lookalikesAbove));
+    row(QStringLiteral("other channels above it"), QString::number(e.socwb.othersAbove), QString::number(e.baseline.othersAbove));
+    row(QStringLiteral("every planted channel above every look-alike"), e.socwb.allAboveLookalikes ? QStringLiteral("yes") : QStringLiteral("no"),
+        e.baseline.allAboveLookalikes ? QStringLiteral("yes") : QStringLiteral("no"));
+    row(QStringLiteral("channels ranked"), QString::number(e.socwb.ranked), QString::number(e.baseline.ranked));
+    t += QStringLiteral("\nplanted channel                rank  score  (published rule's rank)\n");
+    for (int i = 0; i < e.socwb.items.size(); ++i) {
+        const scoring::RankedItem& a = e.socwb.items[i];
+        t += QStringLiteral("%1 %2 %3  (%4)\n")
+                 .arg(a.channel, -28)
+                 .arg(rank(a.rank), 6)
+                 .arg(a.score, 6, 'f', 1)
+                 .arg(rank(e.baseline.items[i].rank));
+    }
+    out(t);
+    return Ok;
+}
+
+int suppress(const QStringList& args) {
+    QCommandLineParser p;
+    p.addPositionalArgument(QStringLiteral("CASE"), QStringLiteral("The case file (.socwb)."));
+    p.addPositionalArgument(QStringLiteral("ACTION"), QStringLiteral("list, add, expire ID, export [FILE] or import FILE."));
+    p.addPositionalArgument(QStringLiteral("ARG"), QStringLiteral("The rule id (expire) or file (export, import)."), QStringLiteral("[ARG]"));
+    const QCommandLineOption host(QStringLiteral("host"), QStringLiteral("Host name or address glob."), QStringLiteral("GLOB"));
+    const QCommandLineOption role(QStringLiteral("role"), QStringLiteral("Host role (assets.csv)."), QStringLiteral("ROLE"));
+    const QCommandLineOption process(QStringLiteral("process"), QStringLiteral("Process image glob (path or file name)."), QStringLiteral("GLOB"));
+    const QCommandLineOption dest(QStringLiteral("dest"), QStringLiteral("Destination domain suffix."), QStringLiteral("DOMAIN"));
+    const QCommandLineOption url(QStringLiteral("url"), QStringLiteral("URL prefix (host and path)."), QStringLiteral("PREFIX"));
+    const QCommandLineOption reason(QStringLiteral("reason"), QStringLiteral("Why (required for add)."), QStringLiteral("TEXT"));
+    const QCommandLineOption author(QStringLiteral("author"), QStringLiteral("Who (default: the OS user)."), QStringLiteral("NAME"));
+    const QCommandLineOption expires(QStringLiteral("expires"), QStringLiteral("Until when (ISO-8601 UTC)."), QStringLiteral("TIME"));
+    const QCommandLineOption json(QStringLiteral("json"), QStringLiteral("list: print JSON."));
+    const QCommandLineOption noRescore(QStringLiteral("no-rescore"), QStringLiteral("Do not re-score after a change."));
+    p.addOptions({host, role, process, dest, url, reason, author, expires, json, noRescore});
+    if (auto rc = parse(p, QStringLiteral("suppress"),
+                        QStringLiteral("Suppression rules: list, add, expire, export and import; a change re-scores the case "
+                                       "from its stored features."),
+                        args, 2, 3)) {
+        return *rc;
+    }
+    const QStringList pos = p.positionalArguments();
+    const QString action = pos.at(1);
+    auto store = openCase(pos.at(0));
+    if (!store) {
+        return CaseUnusable;
+    }
+    auto rescore = [&]() {
+        return p.isSet(noRescore) ? int(Ok) : finish(runEngine(*store, ScoreMode::Rescore), false);
+    };
+    try {
+        if (action == QLatin1String("list")) {
+            const QVector<scoring::SuppressionRule> rules = scoring::listSuppressions(store->db());
+            const QDateTime now = QDateTime::currentDateTimeUtc();
+            if (p.isSet(json)) {
+                QJsonArray list;
+                for (const auto& r : rules) {
+                    list.append(QJsonObject{{"id", r.id}, {"host", r.host}, {"host_role", r.hostRole}, {"process", r.process},
+                                            {"destination", r.destination}, {"url_prefix", r.urlPrefix}, {"reason", r.reason},
+                                            {"author", r.author}, {"created_at", r.createdAt}, {"expires_at", r.expiresAt},
+                                            {"enabled", r.enabled}, {"active", r.isActive(now)}});
+                }
+                printJson(QJsonObject{{"suppressions", list}});
+            }
+            QString t;
+            for (const auto& r : rules) {
+                t += QStringLiteral("%1  %2  %3 \u2014 %4 (%5, %6%7)\n")
+                         .arg(r.id, 4)
+                         .arg(r.isActive(now) ? QStringLiteral("active ") : QStringLiteral("expired"))
+                         .arg(r.criteria(), r.reason, r.author, r.createdAt,
+                              r.expiresAt.isEmpty() ? QString() : QStringLiteral(", until ") + r.expiresAt);
+            }
+            if (!p.isSet(json)) {
+                out(t.isEmpty() ? QStringLiteral("no suppression rules\n") : t);
+            }
+            return Ok;
+        }
+        if (action == QLatin1String("add")) {
+            scoring::SuppressionRule r;
+            r.host = p.value(host);
+            r.hostRole = p.value(role);
+            r.process = p.value(process);
+            r.destination = p.value(dest);
+            r.urlPrefix = p.value(url);
+            r.reason = p.value(reason);
+            r.author = p.value(author);
+            r.expiresAt = p.value(expires);
+            const qint64 id = scoring::addSuppression(*store, r);
+            err(QStringLiteral("socwb-cli suppress: added rule %1").arg(id));
+            return rescore();
+        }
+        if (action == QLatin1String("expire") && pos.size() == 3) {
+            bool ok = false;
+            const qint64 id = pos.at(2).toLongLong(&ok);
+            if (!ok) {
+                err(QStringLiteral("socwb-cli suppress: expire takes a rule id"));
+                return Usage;
+            }
+            scoring::expireSuppression(*store, id);
+            return rescore();
+        }
+        if (action == QLatin1String("export")) {
+            const QByteArray yaml = scoring::suppressionsToYaml(scoring::listSuppressions(store->db()));
+            if (pos.size() == 3) {
+                QFile f(pos.at(2));
+                if (!f.open(QIODevice::WriteOnly | QIODevice::Truncate) || f.write(yaml) != yaml.size()) {
+                    err(QStringLiteral("socwb-cli suppress: cannot write %1 (%2)").arg(f.fileName(), f.errorString()));
+                    return Rejected;
+                }
+            } else {
+                std::fwrite(yaml.constData(), 1, static_cast<size_t>(yaml.size()), stdout);
+            }
+            return Ok;
+        }
+        if (action == QLatin1String("import") && pos.size() == 3) {
+            QFile f(pos.at(2));
+            if (!f.open(QIODevice::ReadOnly)) {
+                err(QStringLiteral("socwb-cli suppress: cannot read %1 (%2)").arg(f.fileName(), f.errorString()));
+                return Usage;
+            }
+            const QVector<scoring::SuppressionRule> rules = scoring::suppressionsFromYaml(f.readAll());
+            Transaction tx(store->db());
+            for (const auto& r : rules) {
+                scoring::addSuppression(*store, r);
+            }
+            tx.commit();
+            err(QStringLiteral("socwb-cli suppress: imported %1 rule(s)").arg(rules.size()));
+            return rescore();
+        }
+    } catch (const std::invalid_argument& e) {
+        err(QStringLiteral("socwb-cli suppress: %1").arg(QString::fromUtf8(e.what())));
+        return Usage;
+    } catch (const std::runtime_error& e) {
+        err(QStringLiteral("socwb-cli suppress: %1").arg(QString::fromUtf8(e.what())));
+        return Usage;
+    }
+    err(QStringLiteral("socwb-cli suppress: unknown action '%1' (list, add, expire ID, export [FILE], import FILE)").arg(action));
+    return Usage;
+}
+
+} // namespace socwb::cli

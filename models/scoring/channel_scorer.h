@@ -1,0 +1,47 @@
+// Turns measured channels into scores: each factor adds (or takes away) part of its configured
+// weight and says why in a sentence; the score is their sum clamped to 0..100. The scorer reads
+// the features of every channel of the case at once, because some evidence is about the fleet
+// (how many hosts do the same), and it never reads events — so a re-score is quick and exact.
+#pragma once
+
+#include "channel_features.h"
+#include "scoring_config.h"
+#include "suppression_store.h"
+
+#include <QDateTime>
+#include <QJsonArray>
+#include <QString>
+
+#include <vector>
+
+namespace socwb::scoring {
+
+struct Factor {
+    QString name;
+    double contribution = 0;
+    QString detail;
+};
+
+struct ScoredChannel {
+    double score = 0;
+    QString severity;
+    std::vector<Factor> factors;   // those that contributed, largest first, then those that did not (0)
+    qint64 suppressedBy = 0;       // the first active rule that matches, or 0
+    QJsonArray factorsJson() const; // [{name, contribution, detail}] of the contributing factors
+};
+
+class ChannelScorer {
+public:
+    ChannelScorer(const ScoringConfig& config, QVector<SuppressionRule> rules, QDateTime now);
+    std::vector<ScoredChannel> score(const std::vector<ChannelFeatures>& channels) const;
+
+private:
+    const ScoringConfig& config_;
+    QVector<SuppressionRule> rules_;
+    QDateTime now_;
+};
+
+// "5 min", "2 h", "45 s": an interval as a person says it.
+QString humanInterval(double seconds);
+
+} // namespace socwb::scoring

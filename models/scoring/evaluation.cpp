@@ -1,0 +1,256 @@
+#include "evaluation.h"
+
+#include "core/resources.h"
+#include "store/statement.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QRegularExpression>
+
+#include <yaml-cpp/yaml.h>
+
+#include <algorithm>
+#include <set>
+#include <stdexcept>
+
+namespace socwb::scoring {
+
+namespace {
+
+struct Item {
+    QString channel;
+    bool positive = false;
+    QSet<QString> hosts; // lower case
+    QString domain, process;
+};
+
+struct AlertRow {
+    int64_t id = 0;
+    double score = 0;
+    bool suppressed = false;
+    QString host, destination, registered, processName, commandLine, parentImage;
+    int match = -1; // index into items
+};
+
+bool matches(const Item& item, const AlertRow& a) {
+    if (!item.hosts.contains(a.host.toLower())) {
+        return false;
+    }
+    const QString reg = a.registered.isEmpty() ? a.destination : a.registered;
+    if (reg.compare(item.domain, Qt::CaseInsensitive) != 0) {
+        return false;
+    }
+    // When the evidence cannot name the process, host and registrable domain decide.
+    return a.processName.isEmpty() || a.processName.compare(item.process, Qt::CaseInsensitive) == 0;
+}
+
+RankingQuality rank(const std::vector<const AlertRow*>& order, const std::vector<Item>& items, double flagCut,
+                    const std::vector<double>& rankScore) {
+    RankingQuality q;
+    q.ranked = static_cast<int>(order.size());
+    std::vector<int> itemRank(items.size(), 0);
+    std::vector<const AlertRow*> itemAlert(items.size(), nullptr);
+    for (size_t r = 0; r < order.size(); ++r) {
+        const int m = order[r]->match;
+        if (m >= 0 && itemRank[size_t(m)] == 0) {
+            itemRank[size_t(m)] = static_cast<int>(r + 1);
+            itemAlert[size_t(m)] = order[r];
+        }
+    }
+    int hits = 0;
+    double apSum = 0;
+    int seen = 0;
+    std::set<int> counted;
+    for (size_t r = 0; r < order.size(); ++r) {
+        const int m = order[r]->match;
+        const bool positive = m >= 0 && items[size_t(m)].positive;
+        if (positive && counted.count(m)) {
+            continue; // a second alert of a planted channel is neither a hit nor a false alarm
+        }
+        ++seen;
+        if (positive) {
+            counted.insert(m);
+            ++hits;
+            apSum += static_cast<double>(hits) / seen;
+        }
+        if (m >= 0 && !items[size_t(m)].positive && q.bestLookalikeRank == 0) {
+            q.bestLookalikeRank = static_cast<int>(r + 1);
+        }
+    }
+    int worst = 0;
+    bool missing = false;
+    for (size_t i = 0; i < items.size(); ++i) {
+        if (!items[i].positive) {
+            continue;
+        }
+        ++q.positives;
+        RankedItem ri;
+        ri.channel = items[i].channel;
+        ri.rank = itemRank[i];
+        if (const AlertRow* a = itemAlert[i]) {
+            ri.score = rankScore[size_t(ri.rank - 1)];
+            ri.host = a->host;
+            ri.destination = a->destination;
+            ri.process = a->processName;
+            ++q.found;
+            q.flagged += ri.score >= flagCut ? 1 : 0;
+            worst = std::max(worst, ri.rank);
+        } else {
+            missing = true;
+        }
+        q.items.push_back(ri);
+    }
+    q.recall = q.positives ? static_cast<double>(q.flagged) / q.positives : 0;
+    q.averagePrecision = q.positives ? apSum / q.positives : 0;
+    int topHits = 0;
+    std::set<int> topItems;
+    for (size_t r = 0; r < order.size() && r < size_t(q.positives); ++r) {
+        const int m = order[r]->match;
+        if (m >= 0 && items[size_t(m)].positive && topItems.insert(m).second) {
+            ++topHits;
+        }
+    }
+    q.precisionAtK = q.positives ? static_cast<double>(topHits) / q.positives : 0;
+    q.worstRank = missing ? 0 : worst;
+    if (!missing) {
+        for (int r = 0; r < worst - 1; ++r) {
+            const int m = order[size_t(r)]->match;
+            if (m < 0) {
+                ++q.othersAbove;
+            } else if (!items[size_t(m)].positive) {
+                ++q.lookalikesAbove;
+            }
+        }
+    }
+    q.allAboveLookalikes = !missing && (q.bestLookalikeRank == 0 || worst < q.bestLookalikeRank);
+    return q;
+}
+
+} // namespace
+
+QJsonObject RankingQuality::toJson() const {
+    QJsonArray list;
+    for (const RankedItem& i : items) {
+        list.append(QJsonObject{{"channel", i.channel},
+                                {"rank", i.rank == 0 ? QJsonValue() : QJsonValue(i.rank)},
+                                {"score", i.score},
+                                {"host", i.host},
+                                {"destination", i.destination},
+                                {"process", i.process.isEmpty() ? QJsonValue() : QJsonValue(i.process)}});
+    }
+    return QJsonObject{{"positives", positives},
+                       {"found", found},
+                       {"flagged", flagged},
+                       {"recall", recall},
+                       {"precision_at_k", precisionAtK},
+                       {"average_precision", averagePrecision},
+                       {"worst_positive_rank", worstRank == 0 ? QJsonValue() : QJsonValue(worstRank)},
+                       {"lookalikes_above_worst", lookalikesAbove},
+                       {"others_above_worst", othersAbove},
+                       {"best_lookalike_rank", bestLookalikeRank == 0 ? QJsonValue() : QJsonValue(bestLookalikeRank)},
+                       {"all_positives_above_lookalikes", allAboveLookalikes},
+                       {"ranked", ranked},
+                       {"planted", list}};
+}
+
+QJsonObject Evaluation::toJson() const {
+    return QJsonObject{{"socwb", socwb.toJson()}, {"baseline", baseline.toJson()}, {"lookalike_items", lookalikeItems}};
+}
+
+Evaluation evaluate(sqlite3* db, const QByteArray& truthJson, double flagScore) {
+    const QJsonObject truth = QJsonDocument::fromJson(truthJson).object();
+    if (truth.value(QStringLiteral("format")).toString() != QLatin1String("socwb-truth")) {
+        throw std::runtime_error("not a socwb truth file (format is not \"socwb-truth\")");
+    }
+    std::vector<Item> items;
+    for (const QJsonValue& v : truth.value(QStringLiteral("answer_key")).toObject().value(QStringLiteral("items")).toArray()) {
+        const QJsonObject o = v.toObject();
+        Item it;
+        it.channel = o.value(QStringLiteral("channel")).toString();
+        it.positive = o.value(QStringLiteral("expected")).toString() == QLatin1String("malicious");
+        for (const QJsonValue& h : o.value(QStringLiteral("hosts")).toArray()) {
+            it.hosts.insert(h.toString().toLower());
+        }
+        it.domain = o.value(QStringLiteral("registrable_domain")).toString();
+        it.process = o.value(QStringLiteral("process_image")).toString();
+        items.push_back(it);
+    }
+    std::vector<AlertRow> alerts;
+    Statement st(db, "SELECT a.id, a.score, a.suppressed_by IS NOT NULL, a.host, a.destination, "
+                     "coalesce(a.registered_domain, ''), coalesce(a.process_name, ''), "
+                     "coalesce(p.command_line, ''), coalesce(p.parent_image, '') "
+                     "FROM alerts a LEFT JOIN processes p ON p.id = a.process_id ORDER BY a.score DESC, a.id");
+    while (st.step()) {
+        AlertRow a{st.int64(0), st.real(1), st.int64(2) != 0, QString::fromStdString(st.text(3)),
+                   QString::fromStdString(st.text(4)), QString::fromStdString(st.text(5)), QString::fromStdString(st.text(6)),
+                   QString::fromStdString(st.text(7)), QString::fromStdString(st.text(8))};
+        // Planted channels first: an alert that fits a positive and a look-alike (a fleet item on
+        // the same host and domain) is the positive's.
+        for (int pass = 0; pass < 2 && a.match < 0; ++pass) {
+            for (size_t i = 0; i < items.size(); ++i) {
+                if (items[i].positive == (pass == 0) && matches(items[i], a)) {
+                    a.match = static_cast<int>(i);
+                    break;
+                }
+            }
+        }
+        alerts.push_back(a);
+    }
+    Evaluation e;
+    for (const Item& i : items) {
+        e.lookalikeItems += i.positive ? 0 : 1;
+    }
+    // socwb: its queue as an analyst sees it — suppressed channels left out, highest score first.
+    std::vector<const AlertRow*> order;
+    std::vector<double> scores;
+    for (const AlertRow& a : alerts) {
+        if (!a.suppressed) {
+            order.push_back(&a);
+            scores.push_back(a.score);
+        }
+    }
+    e.socwb = rank(order, items, flagScore, scores);
+
+    // The baseline: flagged channels only, ranked by the rule's own suspicion score.
+    const YAML::Node rule = YAML::Load(resources::read(QStringLiteral("scoring/baseline-rule.yaml")).toStdString());
+    std::set<QString> names;
+    for (const YAML::Node& n : rule["process_names"]) {
+        names.insert(QString::fromStdString(n.as<std::string>()).toLower());
+    }
+    std::vector<QRegularExpression> dests;
+    for (const YAML::Node& n : rule["destinations"]) {
+        dests.emplace_back(QString::fromStdString(n.as<std::string>()), QRegularExpression::CaseInsensitiveOption);
+    }
+    auto re = [&rule](const char* k) {
+        return QRegularExpression(QString::fromStdString(rule[k].as<std::string>()), QRegularExpression::CaseInsensitiveOption);
+    };
+    const QRegularExpression encoded = re("encoded_command_line"), office = re("office_parents"), service = re("service_parents");
+    std::vector<std::pair<double, const AlertRow*>> flagged;
+    for (const AlertRow& a : alerts) {
+        if (!names.count(a.processName.toLower())) {
+            continue;
+        }
+        const bool listed = std::any_of(dests.begin(), dests.end(), [&](const QRegularExpression& d) { return d.match(a.destination).hasMatch(); });
+        if (!listed) {
+            continue;
+        }
+        const double s = 1 + (encoded.match(a.commandLine).hasMatch() ? 1 : 0) + (office.match(a.parentImage).hasMatch() ? 1 : 0) +
+                         (service.match(a.parentImage).hasMatch() ? 1 : 0);
+        flagged.push_back({s, &a});
+    }
+    // Ties in the rule's score go by the order channels were written (alert id), never by socwb's
+    // score: the rule has nothing else to rank by.
+    std::sort(flagged.begin(), flagged.end(), [](const auto& x, const auto& y) {
+        return x.first != y.first ? x.first > y.first : x.second->id < y.second->id;
+    });
+    std::vector<const AlertRow*> baseOrder;
+    std::vector<double> baseScores;
+    for (const auto& [s, a] : flagged) {
+        baseOrder.push_back(a);
+        baseScores.push_back(s);
+    }
+    e.baseline = rank(baseOrder, items, 1, baseScores);
+    return e;
+}
+
+} // namespace socwb::scoring

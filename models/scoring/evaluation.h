@@ -1,0 +1,49 @@
+// How well a scored case ranks what the scenario generator planted (truth.json's answer key),
+// side by side with the published rule's baseline (resources/scoring/baseline-rule.yaml: a
+// scripting/LOLBin process talking to a listed web service) applied to the same channels.
+#pragma once
+
+#include <QByteArray>
+#include <QJsonObject>
+#include <QString>
+#include <QVector>
+
+#include <sqlite3.h>
+
+namespace socwb::scoring {
+
+struct RankedItem {
+    QString channel;     // the answer key's channel id
+    int rank = 0;        // 1-based rank of its best alert; 0: not found (or not flagged by the baseline)
+    double score = 0;
+    QString host, destination, process;
+};
+
+struct RankingQuality {
+    int positives = 0;
+    int found = 0;            // planted channels with an alert anywhere in the ranking
+    int flagged = 0;          // ... at or above the flag score (socwb: severity medium; baseline: flagged)
+    double recall = 0;        // flagged / positives
+    double precisionAtK = 0;  // k = positives: share of the top k that are planted channels
+    double averagePrecision = 0;
+    int worstRank = 0;        // rank of the worst-placed planted channel (0 when one is missing)
+    int lookalikesAbove = 0;  // look-alike alerts ranked above it
+    int othersAbove = 0;      // alerts matching no answer-key item ranked above it
+    int bestLookalikeRank = 0;
+    bool allAboveLookalikes = false;
+    int ranked = 0;           // alerts in the ranking
+    QVector<RankedItem> items;
+    QJsonObject toJson() const;
+};
+
+struct Evaluation {
+    RankingQuality socwb;
+    RankingQuality baseline;
+    int lookalikeItems = 0;
+    QJsonObject toJson() const;
+};
+
+// Throws std::runtime_error when the truth file is not a socwb truth file.
+Evaluation evaluate(sqlite3* db, const QByteArray& truthJson, double flagScore = 40);
+
+} // namespace socwb::scoring

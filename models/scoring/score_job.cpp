@@ -1,0 +1,53 @@
+#include "score_job.h"
+
+#include "store/case_store.h"
+
+#include <QElapsedTimer>
+#include <QMetaObject>
+
+namespace socwb {
+
+void ScoreWorker::run(ScoreMode mode) {
+    cancel_.store(false);
+    ScoreOutcome outcome;
+    try {
+        auto store = CaseStore::open(casePath_);
+        ScoringEngine engine(*store);
+        QElapsedTimer throttle;
+        throttle.start();
+        outcome = engine.run(mode, &cancel_, [&](const ScoreProgress& p) {
+            // About ten reports a second reach the GUI, whatever the engine's pace.
+            if (throttle.elapsed() >= 100) {
+                throttle.restart();
+                emit progress(p);
+            }
+        });
+    } catch (const std::exception& e) {
+        outcome.status = QStringLiteral("failed");
+        outcome.message = QString::fromUtf8(e.what());
+    }
+    emit finished(outcome);
+}
+
+ScoreJob::ScoreJob(const QString& casePath, QObject* parent) : QObject(parent), worker_(new ScoreWorker(casePath)) {
+    qRegisterMetaType<socwb::ScoreMode>();
+    qRegisterMetaType<socwb::ScoreProgress>();
+    qRegisterMetaType<socwb::ScoreOutcome>();
+    worker_->moveToThread(&thread_);
+    connect(worker_, &ScoreWorker::finished, &thread_, &QThread::quit);
+}
+
+ScoreJob::~ScoreJob() {
+    cancel();
+    thread_.quit();
+    thread_.wait();
+    delete worker_; // its thread has ended: nothing else can touch it now
+}
+
+void ScoreJob::start(ScoreMode mode) {
+    thread_.setObjectName(QStringLiteral("socwb-score"));
+    thread_.start();
+    QMetaObject::invokeMethod(worker_, [w = worker_, mode] { w->run(mode); }, Qt::QueuedConnection);
+}
+
+} // namespace socwb

@@ -1,0 +1,40 @@
+// The scorer's tunables (resources/scoring/scoring.yaml, optionally overridden per case by a YAML
+// text stored in case_meta under 'scoring.yaml'): factor weights, thresholds, severity bands and
+// the process and path lists the factors use. Data, not code: changing one re-scores, no re-import.
+#pragma once
+
+#include <QByteArray>
+#include <QRegularExpression>
+#include <QString>
+
+#include <map>
+#include <set>
+#include <string>
+#include <vector>
+
+struct sqlite3;
+
+namespace socwb::scoring {
+
+struct ScoringConfig {
+    std::map<std::string, double> weights;
+    std::map<std::string, double> thresholds;
+    std::map<std::string, double> severity; // band name -> lowest score
+    std::set<std::string> scriptingProcesses, browsers, officeParents, serviceParents, serverRoles;
+    std::vector<std::string> userWritablePaths, userWritableKnown;
+    std::vector<QRegularExpression> hiddenCommandLine, browserUserAgents;
+    QByteArray sha256; // of the effective text (defaults + override), hex
+
+    // Throws std::runtime_error naming a missing or malformed key.
+    double weight(const std::string& name) const;
+    double threshold(const std::string& name) const;
+    QString severityFor(double score) const;
+
+    // Defaults merged with an override text (keys present in the override replace the defaults').
+    static ScoringConfig fromYaml(const QByteArray& defaults, const QByteArray& override = {});
+    // The shipped defaults (or their file override) merged with the case's stored override.
+    static ScoringConfig forCase(sqlite3* db);
+    static constexpr const char* kCaseMetaKey = "scoring.yaml";
+};
+
+} // namespace socwb::scoring

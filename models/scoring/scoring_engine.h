@@ -1,0 +1,57 @@
+// One scoring pass over a case. Full: read every request and endpoint event once, gather channels,
+// measure them, score them and write the alerts (channel keys keep their rows and triage).
+// Rescore: read the stored features back and apply the current weights and suppression rules —
+// no event is read, so changing a rule or a weight takes seconds on any case. Either runs in one
+// transaction; a cancel or an error leaves the previous scores as they were.
+#pragma once
+
+#include <QDateTime>
+#include <QMetaType>
+#include <QString>
+
+#include <atomic>
+#include <functional>
+
+namespace socwb {
+class CaseStore;
+}
+
+namespace socwb {
+
+enum class ScoreMode { Full, Rescore };
+
+struct ScoreProgress {
+    QString phase;
+    qint64 done = 0;
+    qint64 total = 0; // 0: unknown
+};
+
+struct ScoreOutcome {
+    QString status;   // done, cancelled, failed
+    QString message;
+    qint64 events = 0;   // events read (0 for a rescore)
+    qint64 channels = 0;
+    qint64 flagged = 0;  // channels at severity medium or above, not suppressed
+    qint64 suppressed = 0;
+    double seconds = 0;
+};
+
+class ScoringEngine {
+public:
+    explicit ScoringEngine(CaseStore& store) : store_(store) {}
+    // Never throws: failures come back as status "failed" with a message.
+    ScoreOutcome run(ScoreMode mode, const std::atomic<bool>* cancel = nullptr,
+                     const std::function<void(const ScoreProgress&)>& progress = {},
+                     const QDateTime& now = QDateTime::currentDateTimeUtc());
+
+    static constexpr const char* kEngineVersion = "socwb-score/1";
+
+private:
+    CaseStore& store_;
+};
+
+} // namespace socwb
+
+Q_DECLARE_METATYPE(socwb::ScoreMode)
+Q_DECLARE_METATYPE(socwb::ScoreProgress)
+Q_DECLARE_METATYPE(socwb::ScoreOutcome)
