@@ -139,7 +139,7 @@ std::vector<ChannelSpec> buildCatalog() {
                  .jitter = 0.1,
                  .startHour = 5,
                  .destHost = "gist.githubusercontent.com",
-                 .target = "/{token}/raw/task.txt",
+                 .target = "/{token}/{hex}/raw/task.txt", // gist.githubusercontent.com/<user>/<gist id>/raw/<file>
                  .bytesOut = 300,
                  .bytesIn = 760,
                  .bytesInSpread = 3,

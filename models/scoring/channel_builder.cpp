@@ -478,8 +478,11 @@ std::vector<BuiltChannel> ChannelBuilder::build(const Progress& progress) {
         // through them: one poller, one channel.
         for (auto it = merged.begin(); it != merged.end();) {
             const auto [image, endpoint] = it->first;
-            const bool hasProxy = std::any_of(it->second.begin(), it->second.end(), [](const Ev& e) { return e.kind == kProxy; });
-            if (endpoint != 0 || hasProxy) {
+            // A handful of proxy requests beside many lookups do not make a channel of their own.
+            const auto proxied = std::count_if(it->second.begin(), it->second.end(), [](const Ev& e) { return e.kind == kProxy; });
+            const bool ownProxyChannel = proxied >= static_cast<int64_t>(config_.threshold("min_polls")) &&
+                                         static_cast<double>(proxied) >= 0.1 * static_cast<double>(it->second.size());
+            if (endpoint != 0 || ownProxyChannel) {
                 ++it;
                 continue;
             }

@@ -21,9 +21,10 @@ QString fileName(const QString& image) {
     return image.mid(cut + 1);
 }
 
-// Fleet context: for each (process name, registered domain), the hosts and their cadences.
+// Fleet context: for each registered domain, who polls it, with which process, how often.
 struct Behaviour {
     int64_t host;
+    QString process; // empty: unknown
     double median;
 };
 
@@ -66,7 +67,7 @@ std::vector<ScoredChannel> ChannelScorer::score(const std::vector<ChannelFeature
 
     // Fleet context, over every channel of the case.
     std::set<int64_t> allHosts, servers;
-    std::map<std::pair<QString, QString>, std::vector<Behaviour>> behaviours; // (process name, reg domain)
+    std::map<QString, std::vector<Behaviour>> behaviours; // registered domain -> behaviours
     std::map<std::pair<QString, QString>, std::set<int64_t>> imageService;    // (process name, service)
     for (const ChannelFeatures& f : channels) {
         allHosts.insert(f.hostId);
@@ -74,7 +75,7 @@ std::vector<ScoredChannel> ChannelScorer::score(const std::vector<ChannelFeature
             servers.insert(f.hostId);
         }
         const QString dest = f.registeredDomain.isEmpty() ? f.destination : f.registeredDomain;
-        behaviours[{f.processName, dest}].push_back({f.hostId, f.polls >= minPolls ? f.medianInterval : 0});
+        behaviours[dest].push_back({f.hostId, f.processName, f.polls >= minPolls ? f.medianInterval : 0});
         if (!f.processName.isEmpty()) {
             imageService[{f.processName, f.service.isEmpty() ? dest : f.service}].insert(f.hostId);
         }
@@ -237,16 +238,16 @@ std::vector<ScoredChannel> ChannelScorer::score(const std::vector<ChannelFeature
                     }
                 }
             }
-        } else {
-            add("no_process_context", periodic && !f.service.isEmpty() ? c.weight("no_process_context") : 0,
-                QStringLiteral("no endpoint telemetry names the process; the network evidence carries the score"));
         }
 
         // --- Rarity
         if (periodic && hostCount >= 3) {
             std::set<int64_t> same;
-            for (const Behaviour& b : behaviours[{f.processName, dest}]) {
-                if (b.median > 0 && sameCadence(b.median, f.medianInterval, cadenceRatio)) {
+            // A named program is compared with the same program elsewhere: the discount needs
+            // evidence that it is the same tool. A channel whose program is unknown could be any of them.
+            for (const Behaviour& b : behaviours[dest]) {
+                const bool sameProcess = f.processName.isEmpty() || b.process == f.processName;
+                if (sameProcess && b.median > 0 && sameCadence(b.median, f.medianInterval, cadenceRatio)) {
                     same.insert(b.host);
                 }
             }

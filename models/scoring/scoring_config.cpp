@@ -146,7 +146,7 @@ ScoringConfig ScoringConfig::fromYaml(const QByteArray& defaultsText, const QByt
     for (const char* w : {"periodicity", "web_service", "command_endpoint", "one_way", "output_elsewhere",
                           "scripting_process", "user_writable_image", "hidden_command_line", "suspicious_parent",
                           "image_unique_to_host", "user_agent_mismatch", "rare_in_fleet", "fleet_wide", "browser",
-                          "late_start", "server_to_consumer", "idle_hours", "no_process_context", "proxy_bypass"}) {
+                          "late_start", "server_to_consumer", "idle_hours", "proxy_bypass"}) {
         c.weight(w);
     }
     for (const char* t : {"min_polls", "min_interval_s", "full_confidence_polls", "pause_factor", "band", "min_attribution_confidence",
