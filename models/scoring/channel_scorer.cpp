@@ -160,7 +160,9 @@ std::vector<ScoredChannel> ChannelScorer::score(const std::vector<ChannelFeature
             }
             add("one_way", c.weight("one_way") * shape, how);
         } else {
-            add("one_way", 0, QStringLiteral("no proxy records of this channel: request shape unknown"));
+            add("one_way", 0,
+                f.proxyRequests == 0 ? QStringLiteral("no proxy records of this channel: request shape unknown")
+                                     : QStringLiteral("%1 proxy request(s): too few to judge their shape").arg(f.proxyRequests));
         }
         if (periodic && f.proxyRequests == 0 && f.caseHasProxyLogs && !f.service.isEmpty()) {
             add("proxy_bypass", c.weight("proxy_bypass"),

