@@ -348,7 +348,8 @@ int evaluate(const QStringList& args) {
     p.addPositionalArgument(QStringLiteral("CASE"), QStringLiteral("A scored case (.socwb)."));
     p.addPositionalArgument(QStringLiteral("TRUTH"), QStringLiteral("The generator's truth.json for its evidence."));
     const QCommandLineOption json(QStringLiteral("json"), QStringLiteral("Print one JSON document on stdout."));
-    p.addOption(json);
+    const QCommandLineOption brief(QStringLiteral("brief"), QStringLiteral("One line: socwb's figures, then the rule's."));
+    p.addOptions({json, brief});
     if (auto rc = parse(p, QStringLiteral("evaluate"),
                         QStringLiteral("Rank quality against the generator's ground truth, beside the published rule's baseline."),
                         args, 2, 2)) {
@@ -374,6 +375,19 @@ int evaluate(const QStringList& args) {
         printJson(e.toJson());
         return Ok;
     }
+    auto line = [](const scoring::RankingQuality& q) {
+        return QStringLiteral("AP %1  P@k %2  recall %3  worst rank %4  look-alikes above %5  margin %6")
+            .arg(q.averagePrecision, 0, 'f', 3)
+            .arg(q.precisionAtK, 0, 'f', 3)
+            .arg(q.recall, 0, 'f', 3)
+            .arg(q.worstRank == 0 ? QStringLiteral("missed") : QString::number(q.worstRank))
+            .arg(q.lookalikesAbove)
+            .arg(q.worstRank == 0 ? QStringLiteral("-") : QString::number(q.margin, 'f', 1));
+    };
+    if (p.isSet(brief)) {
+        out(QStringLiteral("%1 planted | socwb: %2 | published rule: %3\n").arg(e.socwb.positives).arg(line(e.socwb), line(e.baseline)));
+        return Ok;
+    }
     QString t;
     auto row = [&t](const QString& label, const QString& a, const QString& b) {
         t += QStringLiteral("%1 %2 %3\n").arg(label, -40).arg(a, -12).arg(b);
@@ -391,6 +405,9 @@ int evaluate(const QStringList& args) {
     row(QStringLiteral("every planted channel above every look-alike"), e.socwb.allAboveLookalikes ? QStringLiteral("yes") : QStringLiteral("no"),
         e.baseline.allAboveLookalikes ? QStringLiteral("yes") : QStringLiteral("no"));
     row(QStringLiteral("channels ranked"), QString::number(e.socwb.ranked), QString::number(e.baseline.ranked));
+    row(QStringLiteral("margin: lowest planted - highest other score"),
+        e.socwb.worstRank ? QString::number(e.socwb.margin, 'f', 1) : QStringLiteral("-"),
+        e.baseline.worstRank ? QString::number(e.baseline.margin, 'f', 1) : QStringLiteral("-"));
     t += QStringLiteral("\nplanted channel                rank  score  (published rule's rank)\n");
     for (int i = 0; i < e.socwb.items.size(); ++i) {
         const scoring::RankedItem& a = e.socwb.items[i];

@@ -4,7 +4,9 @@
 #   ./packaging/dev.sh demo      build and open the GUI on the bundled sample case (headless: print it)
 #   ./packaging/dev.sh test      build and run the whole test suite through CTest
 #   ./packaging/dev.sh build     build only (build/, executables in build/bin/)
-#   ./packaging/dev.sh bench     build and run the import benchmarks
+#   ./packaging/dev.sh bench     build and run the benchmarks (import, Sysmon, scoring)
+#   ./packaging/dev.sh evaluate [SEED...]  score generated cases, the exercises and the sample case
+#                                against their truth, beside the published rule (seeds 1 2 3)
 #   ./packaging/dev.sh fuzz [S]  build the libFuzzer targets with clang and run each for S seconds (60)
 #   ./packaging/dev.sh package   build the .deb and .tar.gz (build/socwb-*.deb, *.tar.gz)
 set -euo pipefail
@@ -82,6 +84,30 @@ case "$cmd" in
     for b in "$BUILD"/bin/bench_*; do
       [ -x "$b" ] && "$b" "$@"
     done
+    ;;
+  evaluate)
+    configure_and_build
+    cli="$BUILD/bin/socwb-cli"
+    tmp="$(mktemp -d /tmp/socwb-eval.XXXXXX)"
+    trap 'rm -rf "$tmp"' EXIT
+    evaluate_case() { # NAME TRUTH FILE...
+      local name="$1" truth="$2"
+      shift 2
+      "$cli" import "$tmp/$name.socwb" "$@" >/dev/null 2>&1 || true
+      "$cli" score "$tmp/$name.socwb" >/dev/null 2>&1
+      printf '%-28s %s\n' "$name" "$("$cli" evaluate "$tmp/$name.socwb" "$truth" --brief)"
+    }
+    seeds=("$@")
+    ((${#seeds[@]})) || seeds=(1 2 3)
+    for seed in "${seeds[@]}"; do
+      "$cli" generate "$tmp/seed$seed" --seed "$seed" --hosts 30 --servers 4 --days 3 --scenario all >/dev/null 2>&1
+      evaluate_case "seed $seed (30+4 hosts, 3 d)" "$tmp/seed$seed/truth.json" \
+        "$tmp/seed$seed"/*.log "$tmp/seed$seed/sysmon.xml" "$tmp/seed$seed/assets.csv"
+    done
+    for ex in "$ROOT"/sample-data/exercises/*/; do
+      evaluate_case "exercise $(basename "$ex")" "$ex/truth.json" "$ex"evidence/*
+    done
+    evaluate_case "sample case" "$ROOT/sample-data/truth.json" "$ROOT"/sample-data/case/*
     ;;
   fuzz)
     ensure_packages "${PACKAGES[@]}" "${FUZZ_PACKAGES[@]}"

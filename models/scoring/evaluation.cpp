@@ -123,6 +123,18 @@ RankingQuality rank(const std::vector<const AlertRow*>& order, const std::vector
         }
     }
     q.allAboveLookalikes = !missing && (q.bestLookalikeRank == 0 || worst < q.bestLookalikeRank);
+    if (!missing) {
+        double lowest = 1e300, highestOther = -1e300;
+        for (size_t r = 0; r < order.size(); ++r) {
+            const int m = order[r]->match;
+            if (m >= 0 && items[size_t(m)].positive) {
+                lowest = std::min(lowest, itemRank[size_t(m)] == static_cast<int>(r + 1) ? rankScore[r] : lowest);
+            } else {
+                highestOther = std::max(highestOther, rankScore[r]);
+            }
+        }
+        q.margin = highestOther > -1e300 ? lowest - highestOther : lowest;
+    }
     return q;
 }
 
@@ -150,6 +162,7 @@ QJsonObject RankingQuality::toJson() const {
                        {"best_lookalike_rank", bestLookalikeRank == 0 ? QJsonValue() : QJsonValue(bestLookalikeRank)},
                        {"all_positives_above_lookalikes", allAboveLookalikes},
                        {"ranked", ranked},
+                       {"margin", margin},
                        {"planted", list}};
 }
 

@@ -32,6 +32,7 @@ struct RankingQuality {
     int bestLookalikeRank = 0;
     bool allAboveLookalikes = false;
     int ranked = 0;           // alerts in the ranking
+    double margin = 0;        // lowest planted score - highest score of anything else (when all were found)
     QVector<RankedItem> items;
     QJsonObject toJson() const;
 };
