@@ -1,4 +1,4 @@
-// bench_score [WORKSTATIONS DAYS]: the scoring engine on a generated case of several million
+// bench_score [WORKSTATIONS DAYS | CASE.socwb]: the scoring engine on a generated case of several million
 // events, next to its reference measured in the same run: one sqlite3 process reading the same
 // rows in the order the engine needs them (SELECT ... ORDER BY host, destination, ts over proxy
 // requests, DNS queries and Sysmon connections). Goals (issue "scoring engine"): the whole pass
@@ -19,18 +19,23 @@ std::string q(const std::string& s) { return "'" + s + "'"; }
 } // namespace
 
 int main(int argc, char** argv) {
-    const int hosts = argc > 1 ? std::atoi(argv[1]) : 150;
+    // An existing case (one built by an earlier run, say) skips the generation and the import.
+    const bool given = argc > 1 && std::string(argv[1]).ends_with(".socwb");
+    const int hosts = argc > 1 && !given ? std::atoi(argv[1]) : 250;
     const int days = argc > 2 ? std::atoi(argv[2]) : 7;
     QTemporaryDir tmp;
     const std::string dir = tmp.path().toStdString();
     const std::string cli = SOCWB_CLI_PATH;
-    const std::string caseFile = dir + "/bench.socwb";
-    std::fprintf(stderr, "generating %d workstations x %d days ...\n", hosts, days);
-    shell(q(cli) + " generate " + q(dir + "/gen") + " --seed 42 --hosts " + std::to_string(hosts) + " --servers 6 --days " +
-          std::to_string(days) + " --scenario all >/dev/null 2>&1");
-    std::fprintf(stderr, "importing ...\n");
-    const Measure imported = runChild({cli, "import", caseFile, dir + "/gen/access.log", dir + "/gen/dns_debug.log",
-                                       dir + "/gen/sysmon.xml", dir + "/gen/assets.csv"});
+    const std::string caseFile = given ? std::string(argv[1]) : dir + "/bench.socwb";
+    Measure imported;
+    if (!given) {
+        std::fprintf(stderr, "generating %d workstations x %d days ...\n", hosts, days);
+        shell(q(cli) + " generate " + q(dir + "/gen") + " --seed 42 --hosts " + std::to_string(hosts) + " --servers 6 --days " +
+              std::to_string(days) + " --scenario all >/dev/null 2>&1");
+        std::fprintf(stderr, "importing ...\n");
+        imported = runChild({cli, "import", caseFile, dir + "/gen/access.log", dir + "/gen/dns_debug.log",
+                             dir + "/gen/sysmon.xml", dir + "/gen/assets.csv"});
+    }
     const std::string count = "sqlite3 " + q(caseFile) +
                               " 'SELECT (SELECT count(*) FROM proxy_events) + (SELECT count(*) FROM dns_events) + "
                               "(SELECT count(*) FROM dns_queries) + (SELECT count(*) FROM net_connections)' > " +
@@ -44,6 +49,11 @@ int main(int argc, char** argv) {
         std::fclose(f);
     }
     std::fprintf(stderr, "case: %lld events (import %.1f s)\n", events, imported.seconds);
+    // The suppression below changes the case: work on a copy when the case was given.
+    if (given) {
+        shell("cp " + q(caseFile) + " " + q(dir + "/bench.socwb"));
+    }
+    const std::string work = given ? dir + "/bench.socwb" : caseFile;
 
     // The reference: every row the engine reads, sorted by host, destination and time.
     const std::string scan = "SELECT host_id, domain_id, ts_us, id FROM proxy_events UNION ALL "
@@ -52,18 +62,22 @@ int main(int argc, char** argv) {
                              "SELECT host_id, dst_ip, ts_us, id FROM net_connections ORDER BY 1, 2, 3";
     std::vector<Measure> ref, full, rescore;
     for (int i = 0; i < 3; ++i) {
-        ref.push_back(runChild({"sqlite3", caseFile, scan}));
-        full.push_back(runChild({cli, "score", caseFile}));
-        rescore.push_back(runChild({cli, "score", caseFile, "--rescore"}));
+        ref.push_back(runChild({"/usr/bin/sqlite3", work, scan}));
+        full.push_back(runChild({cli, "score", work}));
+        rescore.push_back(runChild({cli, "score", work, "--rescore"}));
     }
     // A suppression change re-scores from the stored features (suppress add runs the re-score).
-    const Measure suppress = runChild({cli, "suppress", caseFile, "add", "--dest", "github.com", "--reason", "benchmark"});
+    const Measure suppress = runChild({cli, "suppress", work, "add", "--dest", "github.com", "--reason", "benchmark"});
     const Measure r = median(ref), s = median(full), rs = median(rescore);
     if (r.exitCode != 0 || s.exitCode != 0 || rs.exitCode != 0 || suppress.exitCode != 0) {
         std::fprintf(stderr, "a run failed (exit codes %d %d %d %d)\n", r.exitCode, s.exitCode, rs.exitCode, suppress.exitCode);
         return 1;
     }
-    std::printf("bench_score: %lld events (%d workstations + 6 servers, %d days), medians of 3\n", events, hosts, days);
+    if (given) {
+        std::printf("bench_score: %lld events in %s, medians of 3\n", events, caseFile.c_str());
+    } else {
+        std::printf("bench_score: %lld events (%d workstations + 6 servers, %d days), medians of 3\n", events, hosts, days);
+    }
     std::printf("  reference: sqlite3 SELECT ... ORDER BY host, destination, ts  %7.2f s\n", r.seconds);
     std::printf("  socwb-cli score (full pass)                                 %7.2f s  %9.0f events/s  ratio %.2f (goal <= 3)\n",
                 s.seconds, static_cast<double>(events) / s.seconds, s.seconds / r.seconds);
