@@ -356,6 +356,27 @@ std::vector<ChannelSpec> buildCatalog() {
                  .parentImage = R"~(C:\Windows\System32\services.exe)~",
                  .parentCommandLine = R"~(C:\Windows\system32\services.exe)~",
                  .runAsSystem = true});
+    c.push_back({.id = "endpoint-baseline-sync",
+                 .service = "github",
+                 .description = "IT's scheduled task on every workstation runs PowerShell as SYSTEM each hour to fetch the "
+                                "endpoint baseline from the company's public GitHub repository: a scripting engine, a task "
+                                "scheduler parent and a raw GitHub URL, like a planted channel, on the whole fleet.",
+                 .pick = HostPick::AllWorkstations,
+                 .intervalS = 3600,
+                 .jitter = 0.04,
+                 .destHost = "raw.githubusercontent.com",
+                 .target = "/corp-example/endpoint-baseline/main/baseline.json",
+                 .bytesOut = 250,
+                 .bytesIn = 4210,
+                 .bytesInSpread = 0,
+                 .contentType = "text/plain; charset=utf-8",
+                 .userAgent = kPsUa,
+                 .image = kPowerShell,
+                 .commandLine = R"~(powershell.exe -NoProfile -NonInteractive -ExecutionPolicy Bypass -File "C:\Program Files\CorpIT\Sync-Baseline.ps1")~",
+                 .parentImage = kSchedule,
+                 .parentCommandLine = kScheduleCmd,
+                 .processPerPoll = true,
+                 .runAsSystem = true});
     c.push_back({.id = "threat-intel-feed",
                  .service = "github",
                  .description = "CrowdSec on the Linux servers pulls its hub index (threat-intel scenarios and blocklists) "

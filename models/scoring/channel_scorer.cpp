@@ -173,6 +173,17 @@ std::vector<ScoredChannel> ChannelScorer::score(const std::vector<ChannelFeature
                     .arg(f.destination));
         }
 
+        // A client that polls by POSTing (chat telemetry, a CI agent asking for jobs, a document's
+        // sync channel) writes as much as it reads; a one-way reader GETs. Command and output
+        // endpoints keep their points: bot APIs take POST too, and webhooks are output.
+        if (periodic && f.proxyRequests >= minPolls && f.postShare >= 0.8 && f.outputReactions == 0 &&
+            f.endpointRole != QLatin1String("command") && f.endpointRole != QLatin1String("output")) {
+            add("post_heartbeat", c.weight("post_heartbeat"),
+                QStringLiteral("polls by POST (%1 of requests) to no command or output endpoint: a client's heartbeat or "
+                               "sync, not a one-way reader")
+                    .arg(pct(f.postShare)));
+        }
+
         // --- Output elsewhere (channel separation)
         if (f.outputReactions > 0) {
             const double share = f.outputReactions >= 2 ? 1.0 : 0.5;

@@ -145,7 +145,7 @@ ScoringConfig ScoringConfig::fromYaml(const QByteArray& defaultsText, const QByt
     // Every weight and threshold the scorer reads must be there: fail at load, not mid-run.
     for (const char* w : {"periodicity", "web_service", "command_endpoint", "one_way", "output_elsewhere",
                           "scripting_process", "user_writable_image", "hidden_command_line", "suspicious_parent",
-                          "image_unique_to_host", "user_agent_mismatch", "rare_in_fleet", "fleet_wide", "browser",
+                          "image_unique_to_host", "user_agent_mismatch", "rare_in_fleet", "fleet_wide", "browser", "post_heartbeat",
                           "late_start", "server_to_consumer", "idle_hours", "proxy_bypass"}) {
         c.weight(w);
     }
