@@ -2,6 +2,7 @@
 // channels), the scoring config and its per-case override, suppression rules, factor sums, and
 // the whole engine on a generated case — a host without Sysmon and a DNS-only channel scored,
 // re-scoring without re-import, determinism, cancel.
+#include "scoring/channel_builder.h"
 #include "scoring/channel_members.h"
 #include "scoring/channel_scorer.h"
 #include "scoring/scoring_config.h"
@@ -101,6 +102,7 @@ private slots:
     void suppressionExpiryAndYaml();
     void factorsAddUpToTheScore();
     void fleetWideBehaviourIsDiscounted();
+    void builderMeasuresExactFeatures();
     void engineScoresEveryKindOfEvidence();
     void membersAreTheChannelsRequests();
     void rescoreWithoutReimport();
@@ -367,6 +369,173 @@ void TestScoring::fleetWideBehaviourIsDiscounted() {
     }
     const ScoredChannel alone = ChannelScorer(c, {}, QDateTime::currentDateTimeUtc()).score(fleet)[0];
     QCOMPARE(alone.score, 74.0 + 8.0);
+}
+
+void TestScoring::builderMeasuresExactFeatures() {
+    // A case written row by row, so every feature has one right value.
+    QTemporaryDir d;
+    auto store = CaseStore::open(d.filePath(QStringLiteral("fixture.socwb")));
+    sqlite3* db = store->db();
+    constexpr int64_t t0 = 1709510400LL * 1000000; // 2024-03-04T00:00:00Z
+    constexpr int64_t s = 1000000;
+    execSql(db, R"SQL(
+INSERT INTO evidence(id, path, sha256, size, format, status) VALUES (1, 'fixture', 'x', 0, 'squid', 'imported');
+INSERT INTO hosts(id, name, role, source) VALUES (1, 'WS-A', 'workstation', 'asset'), (2, 'WS-B', 'workstation', 'asset'),
+    (3, 'SRV', 'database-server', 'asset');
+INSERT INTO host_addresses(ip, host_id, source) VALUES ('10.0.0.11', 1, 'asset'), ('10.0.0.12', 2, 'asset');
+INSERT INTO domains(id, name, reg_domain, service_domain) VALUES (1, 'pastebin.com', 'pastebin.com', 'pastebin.com'),
+    (2, 'www.example.org', 'example.org', 'example.org'), (3, 'discord.com', 'discord.com', 'discord.com'),
+    (4, 'rentry.co', 'rentry.co', 'rentry.co');
+INSERT INTO processes(id, host_id, process_guid, image, command_line, parent_image, user_name, known_from) VALUES
+    (1, 1, '{1}', 'C:\Windows\System32\WindowsPowerShell\v1.0\powershell.exe', 'powershell -w hidden -c loop',
+     'C:\Windows\explorer.exe', 'CORP\ann', 'create'),
+    (2, 1, '{2}', 'C:\Program Files\Google\Chrome\Application\chrome.exe', 'chrome.exe', 'C:\Windows\explorer.exe',
+     'CORP\ann', 'create'),
+    (3, 2, '{3}', 'C:\Users\bob\AppData\Local\Programs\Python\Python311\python.exe', 'python.exe x.py',
+     'C:\Windows\explorer.exe', 'CORP\bob', 'create');
+)SQL");
+    Statement proxy(db, "INSERT INTO proxy_events(id, evidence_id, line_no, ts_us, host_id, domain_id, method, path, bytes_out, "
+                        "bytes_in) VALUES (?, 1, ?, ?, ?, ?, ?, ?, 300, ?)");
+    Statement attribute(db, "INSERT INTO attributions(request_kind, request_id, process_id, method, confidence) "
+                            "VALUES ('proxy', ?, ?, ?, ?)");
+    int64_t id = 0;
+    // WS-A's PowerShell polls one raw paste every 360 s from 01:00, twenty times; polls 12 and 16
+    // get a longer answer (a command waits), and 20 s later the same process posts to a webhook.
+    for (int k = 0; k < 20; ++k) {
+        const int64_t ts = t0 + (3600 + 360 * k) * s;
+        proxy.reset();
+        proxy.bind(1, ++id).bind(2, id).bind(3, ts).bind(4, 1).bind(5, 1).bind(6, "GET").bind(7, "/raw/Ab12Cd34")
+            .bind(8, (k == 12 || k == 16) ? 2000 : 690);
+        proxy.exec();
+        // Two polls have no process, one only a time-window guess: both join the only process.
+        if (k != 3 && k != 7) {
+            attribute.reset();
+            attribute.bind(1, id).bind(2, k == 9 ? 2 : 1).bind(3, k == 9 ? "time-window" : "five-tuple").bind(4, k == 9 ? 0.5 : 0.95);
+            attribute.exec();
+        }
+        if (k == 12 || k == 16) {
+            proxy.reset();
+            proxy.bind(1, ++id).bind(2, id).bind(3, ts + 20 * s).bind(4, 1).bind(5, 3).bind(6, "POST")
+                .bind(7, "/api/webhooks/123/abc-_x").bind(8, 0);
+            proxy.exec();
+            attribute.reset();
+            attribute.bind(1, id).bind(2, 1).bind(3, "five-tuple").bind(4, 0.95);
+            attribute.exec();
+        }
+    }
+    // Chrome on WS-A: ten page loads in hour 1 only (so hour 2 is idle).
+    for (int k = 0; k < 10; ++k) {
+        proxy.reset();
+        proxy.bind(1, ++id).bind(2, id).bind(3, t0 + (3700 + (k % 5) + 600 * (k / 5)) * s).bind(4, 1).bind(5, 2).bind(6, "GET")
+            .bind(7, QStringLiteral("/page%1").arg(k).toStdString()).bind(8, 5000 + k);
+        proxy.exec();
+        attribute.reset();
+        attribute.bind(1, id).bind(2, 2).bind(3, "five-tuple").bind(4, 0.95);
+        attribute.exec();
+    }
+    // SRV resolves rentry.co every 600 s from 00:00 and sends nothing through the proxy.
+    Statement dns(db, "INSERT INTO dns_events(evidence_id, line_no, ts_us, host_id, domain_id) VALUES (1, ?, ?, 3, 4)");
+    for (int k = 0; k < 10; ++k) {
+        dns.reset();
+        dns.bind(1, k).bind(2, t0 + 600 * k * s);
+        dns.exec();
+    }
+    // WS-B's python connects to 104.20.1.1 every 300 s; its Sysmon DNS query names the address.
+    // A connection a proxy request already stands for, and one to the proxy, are not counted.
+    Statement sysmon(db, "INSERT INTO sysmon_events(id, evidence_id, record_no, ts_us, host_id, event_id, process_id) "
+                         "VALUES (?, 1, ?, ?, 2, ?, 3)");
+    Statement conn(db, "INSERT INTO net_connections(event_id, host_id, process_id, ts_us, initiated, src_ip, dst_ip, dst_port) "
+                       "VALUES (?, 2, 3, ?, 1, '10.0.0.12', ?, ?)");
+    int64_t ev = 0;
+    for (int k = 0; k < 8; ++k) {
+        const int64_t ts = t0 + (1800 + 300 * k) * s;
+        sysmon.reset();
+        sysmon.bind(1, ++ev).bind(2, ev).bind(3, ts).bind(4, 3);
+        sysmon.exec();
+        conn.reset();
+        conn.bind(1, ev).bind(2, ts).bind(3, k == 7 ? "10.0.0.5" : "104.20.1.1").bind(4, k == 7 ? 3128 : 443);
+        conn.exec();
+    }
+    execSql(db, "INSERT INTO sysmon_events(id, evidence_id, record_no, ts_us, host_id, event_id, process_id) "
+                "VALUES (100, 1, 100, " + std::to_string(t0 + 1700 * s) + ", 2, 22, 3);"
+                "INSERT INTO dns_queries(event_id, host_id, process_id, ts_us, domain_id, answers) "
+                "VALUES (100, 2, 3, " + std::to_string(t0 + 1700 * s) + ", 1, '104.20.1.1');"
+                "INSERT INTO attributions(request_kind, request_id, process_id, method, confidence, matched_event_id) "
+                "VALUES ('proxy', 1, 1, 'five-tuple', 0.95, 7) ON CONFLICT DO UPDATE SET matched_event_id = 7;");
+
+    const ScoringConfig config = ScoringConfig::fromYaml(defaults());
+    const WebServiceCatalog catalog = WebServiceCatalog::load();
+    ChannelBuilder builder(db, catalog, config);
+    std::vector<BuiltChannel> built = builder.build();
+    QCOMPARE(builder.eventsRead(), int64_t(32 + 10 + 1 + 8)); // proxy, DNS log, Sysmon DNS, connections read
+    std::map<QString, const ChannelFeatures*> byDest;
+    for (const BuiltChannel& b : built) {
+        byDest[b.features.host + QLatin1Char(' ') + b.features.destination] = &b.features;
+    }
+    QCOMPARE(byDest.size(), size_t(5));
+    QCOMPARE(built.size(), size_t(5));
+
+    const ChannelFeatures& a = *byDest.at(QStringLiteral("WS-A pastebin.com"));
+    QCOMPARE(a.key, QStringLiteral(R"(WS-A|c:\windows\system32\windowspowershell\v1.0\powershell.exe|pastebin.com|pastebin.com/raw/Ab12Cd34)"));
+    QCOMPARE(a.processName, QStringLiteral("powershell.exe"));
+    QCOMPARE(a.commandLine, QStringLiteral("powershell -w hidden -c loop"));
+    QCOMPARE(a.userName, QStringLiteral(R"(CORP\ann)"));
+    QCOMPARE(a.hostIps, QStringLiteral("10.0.0.11"));
+    QCOMPARE(a.processCount, int64_t(1));
+    QCOMPARE(a.service, QStringLiteral("pastebin"));
+    QCOMPARE(a.endpointName, QStringLiteral("raw paste"));
+    QCOMPARE(a.proxyRequests, int64_t(20));
+    QCOMPARE(a.polls, int64_t(20));
+    QCOMPARE(a.timingSource, QStringLiteral("proxy"));
+    QCOMPARE(a.intervals, int64_t(19));
+    QCOMPARE(a.medianInterval, 360.0);
+    QCOMPARE(a.jitter, 0.0);
+    QCOMPARE(a.bandShare, 1.0);
+    QCOMPARE(a.ritaTs, 1.0);
+    QCOMPARE(a.getShare, 1.0);
+    QCOMPARE(a.distinctPaths, int64_t(1));
+    QCOMPARE(a.medianBytesOut, 300.0);
+    QCOMPARE(a.medianBytesIn, 690.0);
+    QCOMPARE(a.responseConstancy, 0.9);
+    QCOMPARE(a.requestConstancy, 1.0);
+    QCOMPARE(a.responseChanges, int64_t(2));
+    QCOMPARE(a.bytesIn, int64_t(18 * 690 + 2 * 2000));
+    QCOMPARE(a.lateStartHours, 1.0);
+    QCOMPARE(a.idleShare, 0.5); // polls 10..19 fall in hour 2, when chrome was not used
+    QCOMPARE(a.outputReactions, int64_t(2));
+    QCOMPARE(a.outputPeer, QStringLiteral("discord.com"));
+    QCOMPARE(a.outputDelayS, 20.0);
+    QVERIFY(a.caseHasProxyLogs);
+
+    const ChannelFeatures& out = *byDest.at(QStringLiteral("WS-A discord.com"));
+    QCOMPARE(out.endpoint, QStringLiteral("discord.com/api/webhooks/123/abc-_x"));
+    QCOMPARE(out.endpointRole, QStringLiteral("output"));
+    QCOMPARE(out.postShare, 1.0);
+    QCOMPARE(out.outputReactions, int64_t(2));
+    QCOMPARE(out.outputPeer, QStringLiteral("pastebin.com"));
+
+    const ChannelFeatures& browser = *byDest.at(QStringLiteral("WS-A www.example.org"));
+    QCOMPARE(browser.processName, QStringLiteral("chrome.exe"));
+    QCOMPARE(browser.distinctPaths, int64_t(10));
+    QCOMPARE(browser.medianInterval, 1.0);
+
+    const ChannelFeatures& dnsOnly = *byDest.at(QStringLiteral("SRV rentry.co"));
+    QCOMPARE(dnsOnly.processImage, QString());
+    QCOMPARE(dnsOnly.proxyRequests, int64_t(0));
+    QCOMPARE(dnsOnly.dnsQueries, int64_t(10));
+    QCOMPARE(dnsOnly.timingSource, QStringLiteral("dns"));
+    QCOMPARE(dnsOnly.medianInterval, 600.0);
+    QCOMPARE(dnsOnly.hostRole, QStringLiteral("database-server"));
+    QCOMPARE(dnsOnly.lateStartHours, 0.0);
+
+    // Named through its DNS answer; the matched connection and the one to the proxy are left out.
+    const ChannelFeatures& named = *byDest.at(QStringLiteral("WS-B pastebin.com"));
+    QCOMPARE(named.processName, QStringLiteral("python.exe"));
+    QCOMPARE(named.netConnections, int64_t(6));
+    QCOMPARE(named.dnsQueries, int64_t(1));
+    QCOMPARE(named.timingSource, QStringLiteral("sysmon"));
+    QCOMPARE(named.medianInterval, 300.0);
+    QCOMPARE(named.endpoint, QString());
 }
 
 void TestScoring::engineScoresEveryKindOfEvidence() {

@@ -771,8 +771,10 @@ std::vector<BuiltChannel> ChannelBuilder::build(const Progress& progress) {
                     }
                     // A busy poster (a chat client every minute) follows any moment by chance:
                     // count only what beats chance, from the poster's own rate.
+                    // Its rate over the whole case: a poster that only posts after commands has few
+                    // posts, and their own first-to-last span would make it look busy.
                     const auto& pt = postTimes[o];
-                    const double span = std::max(1.0, static_cast<double>(pt.back() - pt.front()));
+                    const double span = std::max(1.0, static_cast<double>(caseLast - caseFirst));
                     const double chance = 1 - std::exp(-static_cast<double>(pt.size()) / span * static_cast<double>(window));
                     const double expected = chance * static_cast<double>(changeTimes[c].size());
                     if (count < 2 || static_cast<double>(count) < 2 * expected + 1) {
