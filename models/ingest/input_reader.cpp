@@ -143,11 +143,9 @@ SniffSample readSniffSample(const QString& path) {
     s.head.resize(n > 0 ? static_cast<size_t>(n) : 0);
     s.empty = s.head.empty();
     size_t control = 0;
+    // A few NUL bytes in a text log are text damage, kept as "\x00" (isValidUtf8()); a file is
+    // binary when control bytes (NUL among them) are a tenth of it — as in UTF-16 or a database.
     for (unsigned char c : s.head) {
-        if (c == 0) {
-            s.binary = true;
-            break;
-        }
         if (c < 0x20 && c != '\n' && c != '\r' && c != '\t') {
             ++control;
         }

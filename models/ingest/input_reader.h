@@ -66,7 +66,7 @@ struct SniffSample {
     QString fileName;
     std::string head;
     std::vector<std::string_view> lines; // up to 64 lines, line ends stripped, blank lines kept
-    bool binary = false;                 // NUL bytes or mostly control characters
+    bool binary = false;                 // a tenth or more control bytes (NUL included)
     bool empty = false;
 };
 
