@@ -9,6 +9,7 @@
 #include "test_paths.h"
 
 #include <QFile>
+#include <QFileInfo>
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
@@ -77,6 +78,8 @@ private slots:
     void aSecondWriterIsToldTheCaseIsBusy();
     void readersOpenAndReadDuringABulkImport();
     void diskFullSaysSoAndKeepsTheCase();
+    void fileNamesAreNotTemplates();
+    void aLinkLoopIsNotAMissingFile();
 
 private:
     QTemporaryDir dir_;
@@ -497,6 +500,30 @@ void TestImport::diskFullSaysSoAndKeepsTheCase() {
     QCOMPARE(queryInt(store->db(), "SELECT count(*) FROM audit_log WHERE action = 'import.refused'").value(), int64_t(0));
     QCOMPARE(indexNames(store->db()), indexNames(freshCaseDb()));
     QCOMPARE(queryInt(store->db(), "PRAGMA foreign_keys").value(), int64_t(1));
+}
+
+// "odd%2.log" is a file name, not a template: chained QString::arg() calls used to fill its %2.
+void TestImport::fileNamesAreNotTemplates() {
+    const QString log = dir_.filePath(QStringLiteral("odd%2.log"));
+    QVERIFY(QFile::copy(fixture(QStringLiteral("squid/access.log")), log));
+    auto store = CaseStore::open(dir_.filePath(QStringLiteral("percent.socwb")));
+    const ImportResult r = importInto(*store, log);
+    QCOMPARE(r.message, QStringLiteral("odd%2.log: 4 records imported as squid, 0 rejected"));
+    Statement st(store->db(), "SELECT path, message FROM evidence");
+    QVERIFY(st.step());
+    QCOMPARE(QString::fromStdString(st.text(0)), QFileInfo(log).absoluteFilePath());
+    QCOMPARE(QString::fromStdString(st.text(1)), r.message);
+}
+
+void TestImport::aLinkLoopIsNotAMissingFile() {
+    const QString a = dir_.filePath(QStringLiteral("loop-a.log"));
+    const QString b = dir_.filePath(QStringLiteral("loop-b.log"));
+    QVERIFY(QFile::link(b, a));
+    QVERIFY(QFile::link(a, b));
+    auto store = CaseStore::open(dir_.filePath(QStringLiteral("loop.socwb")));
+    const ImportResult r = importInto(*store, a);
+    QCOMPARE(r.status, QStringLiteral("refused"));
+    QVERIFY2(r.message.contains(QStringLiteral("symbolic link that leads nowhere")), qPrintable(r.message));
 }
 
 QTEST_GUILESS_MAIN(TestImport)

@@ -58,7 +58,7 @@ void checkHeader(const QString& path, const QString& shown) {
     const bool walPending = QFileInfo(path + QStringLiteral("-wal")).size() > 0;
     if (!walPending && (size % pageSize != 0 || (countValid && qint64(pages) * pageSize > size))) {
         throw CaseError(QStringLiteral("%1: corrupted case file (truncated: %2 bytes, the header describes %3)")
-                            .arg(shown).arg(size).arg(qint64(pages) * pageSize).toStdString());
+                            .arg(shown, QString::number(size), QString::number(qint64(pages) * pageSize)).toStdString());
     }
 }
 
@@ -286,7 +286,7 @@ std::unique_ptr<CaseStore> CaseStore::open(const QString& path, Access access) {
             log::store()->info("created case {} (schema {})", path.toStdString(), schema::latestVersion());
         } else if (before < schema::latestVersion()) {
             store->audit(QStringLiteral("case.migrate"), path,
-                         QStringLiteral("schema %1 -> %2").arg(before).arg(schema::latestVersion()));
+                         QStringLiteral("schema %1 -> %2").arg(QString::number(before), QString::number(schema::latestVersion())));
             log::store()->info("migrated case {} from schema {} to {}", path.toStdString(), before,
                                schema::latestVersion());
         }
