@@ -20,6 +20,7 @@ private slots:
     void csv();
     void quoted();
     void utf8();
+    void excerptKeepsCharactersWhole();
     void timeZoneConversion();
 };
 
@@ -185,6 +186,21 @@ void TestTextUtil::utf8() {
     QVERIFY(!isValidUtf8(std::string_view("a\0b", 3)));
     escapeInvalidUtf8(std::string_view("ex\0ample.com", 12), out);
     QCOMPARE(out, std::string("ex\\x00ample.com"));
+}
+
+void TestTextUtil::excerptKeepsCharactersWhole() {
+    // "café" is 5 bytes: a 4-byte cut would split the é.
+    QCOMPARE(excerpt("caf\xC3\xA9 au lait", 4), std::string("caf..."));
+    QCOMPARE(excerpt("caf\xC3\xA9 au lait", 5), std::string("caf\xC3\xA9..."));
+    QCOMPARE(excerpt("\xF0\x9F\x98\x80\xF0\x9F\x98\x80", 6), std::string("\xF0\x9F\x98\x80..."));
+    QCOMPARE(excerpt("short", 100), std::string("short"));
+    std::string euros(50, 'x');
+    for (int i = 0; i < 60; ++i) {
+        euros += "\xE2\x82\xAC";
+    }
+    for (size_t n = 95; n <= 105; ++n) {
+        QVERIFY(isValidUtf8(excerpt(euros, n)));
+    }
 }
 
 void TestTextUtil::timeZoneConversion() {

@@ -182,6 +182,10 @@ bool splitQuoted(std::string_view s, std::vector<std::string_view>& out) {
 }
 
 std::string excerpt(std::string_view s, size_t n) {
+    // Cut before a UTF-8 continuation byte, never inside a character: a reason must stay text.
+    while (n > 0 && n < s.size() && (static_cast<unsigned char>(s[n]) & 0xC0) == 0x80) {
+        --n;
+    }
     std::string out(s.substr(0, n));
     if (s.size() > n) {
         out += "...";

@@ -35,7 +35,8 @@ bool splitQuoted(std::string_view s, std::vector<std::string_view>& out);
 // the next call. Returns false for an unterminated quote.
 bool splitCsv(std::string_view s, char sep, std::vector<std::string_view>& out, std::string& scratch);
 
-// The start of s for a reject reason: at most n bytes, "..." appended when s was longer.
+// The start of s for a reject reason: at most n bytes, never cut inside a UTF-8 character, "..."
+// appended when s was longer.
 std::string excerpt(std::string_view s, size_t n = 100);
 
 // True when s is one or more ASCII digits.
