@@ -19,6 +19,8 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include <utility>
+
 using namespace socwb;
 using namespace socwb::test;
 
@@ -79,6 +81,9 @@ private:
 
     std::unique_ptr<QTemporaryDir> dir_;
     std::unique_ptr<CaseStore> store_;
+    // Imports that neither went in nor were skipped as duplicates: checked after every test, so a
+    // test that ignores import()'s result still fails when an import does.
+    QStringList failedImports_;
 };
 
 void TestProcessGraph::init() {
@@ -89,6 +94,8 @@ void TestProcessGraph::init() {
 void TestProcessGraph::cleanup() {
     store_.reset();
     dir_.reset();
+    const QStringList failed = std::exchange(failedImports_, {});
+    QVERIFY2(failed.isEmpty(), qPrintable(failed.join(QLatin1Char('\n'))));
 }
 
 ImportResult TestProcessGraph::import(const QString& path, const QString& format) {
@@ -96,7 +103,11 @@ ImportResult TestProcessGraph::import(const QString& path, const QString& format
     ImportOptions o;
     o.format = format;
     std::atomic<bool> cancel{false};
-    return importer.importFile(path, o, {}, cancel);
+    ImportResult r = importer.importFile(path, o, {}, cancel);
+    if (r.status != QLatin1String("imported") && r.status != QLatin1String("skipped-duplicate")) {
+        failedImports_ << r.status + QStringLiteral(": ") + r.message;
+    }
+    return r;
 }
 
 QString TestProcessGraph::writeSquid() {
