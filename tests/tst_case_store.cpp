@@ -62,6 +62,7 @@ private slots:
     void readOnlyFileOpensForReadingOnly();
     void readOnlyFolderOpensImmutable();
     void busyIsNotUnusable();
+    void refusalLeavesNoWalFilesBehind();
 
 private:
     QTemporaryDir dir_;
@@ -341,6 +342,21 @@ void TestCaseStore::busyIsNotUnusable() {
     QCOMPARE(queryInt(reader->db(), "SELECT count(*) FROM evidence").value(), int64_t(0));
     auto writer = CaseStore::open(p);
     QCOMPARE(queryInt(writer->db(), "SELECT count(*) FROM evidence").value(), int64_t(0));
+}
+
+// Refusing a WAL-mode database (another application's, here) must not leave empty -wal and -shm
+// files beside it that the read-only look made.
+void TestCaseStore::refusalLeavesNoWalFilesBehind() {
+    QTemporaryDir folder;
+    const QString p = folder.filePath(QStringLiteral("foreign-wal.db"));
+    {
+        RawDb raw(p);
+        execSql(raw.db, "PRAGMA journal_mode = WAL");
+        execSql(raw.db, "CREATE TABLE t(x); INSERT INTO t VALUES (1)");
+    }
+    QCOMPARE(folderEntries(folder.path()), QStringList{QStringLiteral("foreign-wal.db")});
+    expectRefusedUntouched(p, "not a socwb case");
+    QCOMPARE(folderEntries(folder.path()), QStringList{QStringLiteral("foreign-wal.db")});
 }
 
 QTEST_GUILESS_MAIN(TestCaseStore)

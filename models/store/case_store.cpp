@@ -158,6 +158,24 @@ int CaseStore::inspect(const QString& path) {
     rollBackInterruptedImport(path, shown);
     checkHeader(path, shown);
 
+    // Reading a WAL-mode database makes SQLite create empty -wal and -shm files beside it. When
+    // the file is then refused (another application's, newer), remove the ones this look made, so
+    // a refusal leaves the folder as it was. Runs after the connection below has closed.
+    struct LeaveNoTrace {
+        QString wal, shm;
+        bool walBefore = false, shmBefore = false, refused = true;
+        explicit LeaveNoTrace(const QString& p)
+            : wal(p + QStringLiteral("-wal")), shm(p + QStringLiteral("-shm")), walBefore(QFileInfo::exists(wal)),
+              shmBefore(QFileInfo::exists(shm)) {}
+        ~LeaveNoTrace() {
+            if (refused && !walBefore && QFileInfo(wal).exists() && QFileInfo(wal).size() == 0) {
+                QFile::remove(wal);
+                if (!shmBefore) {
+                    QFile::remove(shm);
+                }
+            }
+        }
+    } leaveNoTrace(path);
     sqlite3* db = nullptr;
     int rc = sqlite3_open_v2(readOnlyUri(path).constData(), &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, nullptr);
     std::unique_ptr<sqlite3, decltype(&sqlite3_close)> guard(db, &sqlite3_close);
@@ -188,6 +206,7 @@ int CaseStore::inspect(const QString& path) {
                 throw CaseError(shown.toStdString() + ": corrupted case file (" + detail + ")");
             }
         }
+        leaveNoTrace.refused = false;
         return version;
     } catch (const SqlError& e) {
         std::string detail = e.what();
