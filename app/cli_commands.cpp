@@ -22,6 +22,7 @@
 #include <QLocale>
 #include <QTimeZone>
 
+#include <algorithm>
 #include <csignal>
 #include <cstdio>
 #include <optional>
@@ -29,8 +30,27 @@
 
 namespace socwb::cli {
 
+namespace {
+
+// Control characters from file names or evidence (an ESC starting a terminal sequence) are
+// shown as \xNN, never written raw to the terminal.
+QString printable(const QString& s) {
+    QString out;
+    out.reserve(s.size());
+    for (const QChar c : s) {
+        if (c.unicode() < 0x20 || c.unicode() == 0x7F || (c.unicode() >= 0x80 && c.unicode() < 0xA0)) {
+            out += QStringLiteral("\\x%1").arg(c.unicode(), 2, 16, QLatin1Char('0'));
+        } else {
+            out += c;
+        }
+    }
+    return out;
+}
+
+} // namespace
+
 void err(const QString& s) {
-    const QByteArray b = s.toUtf8();
+    const QByteArray b = printable(s).toUtf8();
     std::fprintf(stderr, "%s\n", b.constData());
 }
 
@@ -67,13 +87,39 @@ std::optional<int> parse(QCommandLineParser& p, const QString& command, const QS
     return std::nullopt;
 }
 
-std::unique_ptr<CaseStore> openCase(const QString& path) {
+int exitCodeFor(CaseError::Kind kind) {
+    switch (kind) {
+    case CaseError::Kind::Busy:
+        return CaseBusy;
+    case CaseError::Kind::ReadOnly:
+        return CaseReadOnly;
+    case CaseError::Kind::Unusable:
+        break;
+    }
+    return CaseUnusable;
+}
+
+// Opens the case or reports why not; `failure` gets the exit code (3, 4 or 5).
+std::unique_ptr<CaseStore> openCase(const QString& path, int& failure, CaseStore::Access access) {
     try {
-        return CaseStore::open(path);
+        return CaseStore::open(path, access);
     } catch (const CaseError& e) {
         err(QStringLiteral("socwb-cli: %1").arg(QString::fromUtf8(e.what())));
+        failure = exitCodeFor(e.kind());
         return nullptr;
     }
+}
+
+std::unique_ptr<CaseStore> openCase(const QString& path) {
+    int ignored = CaseUnusable;
+    return openCase(path, ignored);
+}
+
+// Commands that only read open an existing case read-only when it cannot be written (read-only
+// media, folder, or mode), and as usual otherwise (created when missing, migrated when older).
+std::unique_ptr<CaseStore> openCaseToRead(const QString& path, int& failure) {
+    const bool readOnly = QFileInfo::exists(path) && !CaseStore::whyReadOnly(path).isEmpty();
+    return openCase(path, failure, readOnly ? CaseStore::Access::ReadOnly : CaseStore::Access::ReadWrite);
 }
 
 namespace {
@@ -99,9 +145,10 @@ int info(const QStringList& args) {
                         args, 1, 1)) {
         return *rc;
     }
-    auto store = openCase(p.positionalArguments().first());
+    int failure = CaseUnusable;
+    auto store = openCaseToRead(p.positionalArguments().first(), failure);
     if (!store) {
-        return CaseUnusable;
+        return failure;
     }
     const CaseSummary s = summarize(store->db());
     if (p.isSet(json)) {
@@ -153,9 +200,10 @@ int import(const QStringList& args) {
         return Usage;
     }
     {
-        auto store = openCase(casePath); // validate (and create) before starting the worker
+        int failure = CaseUnusable;
+        auto store = openCase(casePath, failure); // validate (and create) before starting the worker
         if (!store) {
-            return CaseUnusable;
+            return failure;
         }
     }
     ImportOptions options;
@@ -171,9 +219,16 @@ int import(const QStringList& args) {
         if (!tty) {
             return;
         }
+        static const char* kPhases[] = {"", "rebuilding indexes", "linking hosts", "attributing requests",
+                                        "finishing, cannot cancel now"};
+        if (pr.phase != ImportProgress::Phase::Reading) {
+            std::fprintf(stderr, "\r\033[K[%d/%d] %s  %s", pr.fileIndex + 1, pr.fileCount,
+                         qPrintable(printable(QFileInfo(pr.path).fileName())), kPhases[static_cast<int>(pr.phase)]);
+            return;
+        }
         const int pct = pr.bytesTotal > 0 ? static_cast<int>(100 * pr.bytesRead / pr.bytesTotal) : 0;
         std::fprintf(stderr, "\r[%d/%d] %s  %3d%%  %lld records  %lld rejected   ", pr.fileIndex + 1, pr.fileCount,
-                     qPrintable(QFileInfo(pr.path).fileName()), pct, static_cast<long long>(pr.records),
+                     qPrintable(printable(QFileInfo(pr.path).fileName())), pct, static_cast<long long>(pr.records),
                      static_cast<long long>(pr.rejects));
     });
     QObject::connect(job.worker(), &ImportWorker::fileFinished, qApp, [tty](const ImportResult& r) {
@@ -204,11 +259,27 @@ int import(const QStringList& args) {
         err(QStringLiteral("socwb-cli: %1").arg(caseFailure));
         return CaseUnusable;
     }
-    bool anyRejected = false;
+    // The most serious outcome of any file decides the exit code.
+    int exitCode = Ok;
+    auto worst = [&exitCode](int code) {
+        static const int kSeverity[] = {Ok, Rejected, CaseBusy, WriteFailed, Cancelled};
+        const auto rank = [](int c) { return static_cast<int>(std::find(std::begin(kSeverity), std::end(kSeverity), c) - kSeverity); };
+        if (rank(code) > rank(exitCode)) {
+            exitCode = code;
+        }
+    };
     QJsonArray files;
     int64_t accepted = 0, rejected = 0;
     for (const ImportResult& r : results) {
-        anyRejected = anyRejected || r.rejected > 0 || r.status == QLatin1String("refused");
+        if (r.status == QLatin1String("cancelled")) {
+            worst(Cancelled);
+        } else if (r.status == QLatin1String("failed")) {
+            worst(WriteFailed);
+        } else if (r.status == QLatin1String("busy")) {
+            worst(CaseBusy);
+        } else if (r.rejected > 0 || r.status == QLatin1String("refused")) {
+            worst(Rejected);
+        }
         accepted += r.accepted;
         rejected += r.rejected;
         QJsonArray samples = QJsonArray::fromStringList(r.rejectSamples);
@@ -225,8 +296,9 @@ int import(const QStringList& args) {
     if (p.isSet(json)) {
         printJson(QJsonObject{{"case", casePath}, {"files", files}});
     }
-    err(QStringLiteral("%1 file(s): %2 records imported, %3 rejected").arg(results.size()).arg(accepted).arg(rejected));
-    return anyRejected ? Rejected : Ok;
+    err(QStringLiteral("%1 file(s): %2 records imported, %3 rejected")
+            .arg(QString::number(results.size()), QString::number(accepted), QString::number(rejected)));
+    return exitCode;
 }
 
 int formats(const QStringList& args) {

@@ -1,6 +1,8 @@
 // The socwb-cli subcommands. Each takes its arguments (after the subcommand name) and returns the
-// process exit code: 0 ok, 1 some input was rejected, 2 usage error, 3 the case file is unusable.
+// process exit code (ExitCode; the README's socwb-cli section is the contract).
 #pragma once
+
+#include "store/case_store.h"
 
 #include <QJsonObject>
 #include <QStringList>
@@ -10,13 +12,18 @@
 
 class QCommandLineParser;
 
-namespace socwb {
-class CaseStore;
-}
-
 namespace socwb::cli {
 
-enum ExitCode { Ok = 0, Rejected = 1, Usage = 2, CaseUnusable = 3 };
+enum ExitCode {
+    Ok = 0,
+    Rejected = 1,      // some input was rejected, or a file was refused
+    Usage = 2,
+    CaseUnusable = 3,  // not a case, newer, damaged
+    CaseBusy = 4,      // another import holds the case's write lock: nothing was written, try again
+    CaseReadOnly = 5,  // a write was asked of a read-only case: nothing was written
+    WriteFailed = 6,   // the case could not take the import (disk full, I/O error): it is as it was
+    Cancelled = 130,   // Ctrl-C / SIGTERM: the import was rolled back (128 + SIGINT, as shells report it)
+};
 
 int info(const QStringList& args);
 int import(const QStringList& args);
@@ -36,7 +43,11 @@ void printJson(const QJsonObject& o);
 // (--help printed, or a usage error reported), nullopt to go on.
 std::optional<int> parse(QCommandLineParser& p, const QString& command, const QString& summary, const QStringList& args,
                          int minPositional, int maxPositional);
-// Opens the case or reports why not on stderr (then nullptr: exit code 3).
+// Open the case or report why not on stderr and return nullptr; `failure` gets the exit code
+// (3 unusable, 4 busy, 5 read-only). openCaseToRead opens a case that cannot be written read-only.
+std::unique_ptr<CaseStore> openCase(const QString& path, int& failure,
+                                    CaseStore::Access access = CaseStore::Access::ReadWrite);
 std::unique_ptr<CaseStore> openCase(const QString& path);
+std::unique_ptr<CaseStore> openCaseToRead(const QString& path, int& failure);
 
 } // namespace socwb::cli

@@ -33,7 +33,9 @@ commands:
   formats [--json]                          the input formats socwb reads
   generate OUTDIR [--seed N] ...            write a synthetic case with ground truth
 
-exit codes: 0 ok, 1 some input was rejected, 2 usage error, 3 the case file is unusable.
+exit codes: 0 ok, 1 some input was rejected, 2 usage error, 3 the case file is unusable,
+            4 the case is busy, 5 the case is read-only, 6 the case could not be written
+            (disk full), 130 the import was cancelled.
 Run 'socwb-cli COMMAND --help' for a command's options.
 )";
 

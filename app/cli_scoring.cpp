@@ -72,7 +72,7 @@ int finish(const ScoreOutcome& o, bool json) {
                               {"seconds", o.seconds}});
     }
     err(QStringLiteral("socwb-cli score: ") + o.message);
-    return o.status == QLatin1String("done") ? Ok : o.status == QLatin1String("cancelled") ? Rejected : CaseUnusable;
+    return o.status == QLatin1String("done") ? Ok : o.status == QLatin1String("cancelled") ? Cancelled : Rejected;
 }
 
 QJsonValue orNull(const std::string& s) { return s.empty() ? QJsonValue() : QJsonValue(QString::fromStdString(s)); }
@@ -104,9 +104,10 @@ int score(const QStringList& args) {
                         args, 1, 1)) {
         return *rc;
     }
-    auto store = openCase(p.positionalArguments().first());
+    int failure = CaseUnusable;
+    auto store = openCase(p.positionalArguments().first(), failure);
     if (!store) {
-        return CaseUnusable;
+        return failure;
     }
     if (p.isSet(config)) {
         const QString path = p.value(config);
@@ -158,9 +159,10 @@ int alerts(const QStringList& args) {
         err(QStringLiteral("socwb-cli alerts: --format takes table, csv or json; --limit and --min-score a number"));
         return Usage;
     }
-    auto store = openCase(p.positionalArguments().first());
+    int failure = CaseUnusable;
+    auto store = openCaseToRead(p.positionalArguments().first(), failure);
     if (!store) {
-        return CaseUnusable;
+        return failure;
     }
     Statement st(store->db(),
                  "SELECT a.id, a.host, coalesce(a.host_ips, ''), coalesce(a.process_image, ''), a.destination, "
@@ -264,9 +266,10 @@ int explain(const QStringList& args) {
         err(QStringLiteral("socwb-cli explain: --host and --dest are required (see --help)"));
         return Usage;
     }
-    auto store = openCase(p.positionalArguments().first());
+    int failure = CaseUnusable;
+    auto store = openCaseToRead(p.positionalArguments().first(), failure);
     if (!store) {
-        return CaseUnusable;
+        return failure;
     }
     // Every channel's features, because the fleet factors compare a channel with the others.
     std::vector<scoring::ChannelFeatures> all;
@@ -355,9 +358,10 @@ int evaluate(const QStringList& args) {
                         args, 2, 2)) {
         return *rc;
     }
-    auto store = openCase(p.positionalArguments().at(0));
+    int failure = CaseUnusable;
+    auto store = openCaseToRead(p.positionalArguments().at(0), failure);
     if (!store) {
-        return CaseUnusable;
+        return failure;
     }
     QFile f(p.positionalArguments().at(1));
     if (!f.open(QIODevice::ReadOnly)) {
@@ -445,9 +449,11 @@ int suppress(const QStringList& args) {
     }
     const QStringList pos = p.positionalArguments();
     const QString action = pos.at(1);
-    auto store = openCase(pos.at(0));
+    int failure = CaseUnusable;
+    auto store = action == QLatin1String("list") || action == QLatin1String("export") ? openCaseToRead(pos.at(0), failure)
+                                                                                       : openCase(pos.at(0), failure);
     if (!store) {
-        return CaseUnusable;
+        return failure;
     }
     auto rescore = [&]() {
         return p.isSet(noRescore) ? int(Ok) : finish(runEngine(*store, ScoreMode::Rescore), false);

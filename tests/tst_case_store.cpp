@@ -6,6 +6,7 @@
 #include "store/statement.h"
 
 #include <QCryptographicHash>
+#include <QDir>
 #include <QFile>
 #include <QTemporaryDir>
 #include <QTest>
@@ -58,6 +59,10 @@ private slots:
     void auditLogIsAppendOnly();
     void reopenKeepsData();
     void interruptedBulkImportIsRolledBack();
+    void readOnlyFileOpensForReadingOnly();
+    void readOnlyFolderOpensImmutable();
+    void busyIsNotUnusable();
+    void refusalLeavesNoWalFilesBehind();
 
 private:
     QTemporaryDir dir_;
@@ -264,6 +269,94 @@ void TestCaseStore::interruptedBulkImportIsRolledBack() {
     QVERIFY(check.step());
     QCOMPARE(check.text(0), std::string("ok"));
     QVERIFY(!QFile::exists(crashed + QStringLiteral("-journal")));
+}
+
+namespace {
+// The case's folder: what is in it besides the case (no -wal or -shm left behind by a reader).
+QStringList folderEntries(const QString& dir) {
+    return QDir(dir).entryList(QDir::Files | QDir::Hidden, QDir::Name);
+}
+} // namespace
+
+// A healthy case that cannot be written (mode 0444 — even for root, who could) is not "corrupted":
+// it opens for reading, and a write is refused up front as "case is read-only".
+void TestCaseStore::readOnlyFileOpensForReadingOnly() {
+    QTemporaryDir folder;
+    const QString p = folder.filePath(QStringLiteral("ro.socwb"));
+    {
+        auto store = CaseStore::open(p);
+        execSql(store->db(), "INSERT INTO evidence(path, sha256, size, status) VALUES ('/x/a.log', 'abc', 10, 'imported')");
+    }
+    QVERIFY(QFile::setPermissions(p, QFile::ReadOwner | QFile::ReadGroup | QFile::ReadOther));
+    const QByteArray before = fileBytes(p);
+    const QStringList entries = folderEntries(folder.path());
+    QCOMPARE(entries, QStringList{QStringLiteral("ro.socwb")});
+    QCOMPARE(CaseStore::whyReadOnly(p), QStringLiteral("the file is not writable"));
+    try {
+        CaseStore::open(p);
+        QFAIL("a read-only case was opened for writing");
+    } catch (const CaseError& e) {
+        QCOMPARE(e.kind(), CaseError::Kind::ReadOnly);
+        QVERIFY2(QString::fromUtf8(e.what()).contains(QStringLiteral("case is read-only")), e.what());
+    }
+    {
+        auto store = CaseStore::open(p, CaseStore::Access::ReadOnly);
+        QVERIFY(store->readOnly());
+        QCOMPARE(store->schemaVersion(), schema::latestVersion());
+        QCOMPARE(queryInt(store->db(), "SELECT count(*) FROM evidence").value(), int64_t(1));
+        QVERIFY_THROWS_EXCEPTION(SqlError, store->audit(QStringLiteral("x"), QStringLiteral("y")));
+    }
+    QCOMPARE(fileBytes(p), before);
+    QCOMPARE(folderEntries(folder.path()), entries);
+}
+
+// In a folder nobody may write, SQLite could not make the -shm file a WAL reader needs: the case is
+// opened immutable, and nothing appears beside it.
+void TestCaseStore::readOnlyFolderOpensImmutable() {
+    QTemporaryDir folder;
+    const QString p = folder.filePath(QStringLiteral("in-ro-folder.socwb"));
+    {
+        auto store = CaseStore::open(p);
+        execSql(store->db(), "INSERT INTO evidence(path, sha256, size, status) VALUES ('/x/a.log', 'abc', 10, 'imported')");
+    }
+    QVERIFY(QFile::setPermissions(folder.path(), QFile::ReadOwner | QFile::ExeOwner | QFile::ReadGroup | QFile::ExeGroup));
+    const QStringList entries = folderEntries(folder.path());
+    QCOMPARE(CaseStore::whyReadOnly(p), QStringLiteral("its folder is not writable"));
+    {
+        auto store = CaseStore::open(p, CaseStore::Access::ReadOnly);
+        QCOMPARE(queryInt(store->db(), "SELECT count(*) FROM evidence").value(), int64_t(1));
+    }
+    QCOMPARE(folderEntries(folder.path()), entries);
+    QVERIFY(QFile::setPermissions(folder.path(), QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner));
+    QCOMPARE(CaseStore::whyReadOnly(p), QString());
+}
+
+// A case whose write lock another connection holds is busy, not unusable: opening it to read works
+// (WAL), and opening it to write works too (the lock is only needed to write).
+void TestCaseStore::busyIsNotUnusable() {
+    const QString p = path("busy.socwb");
+    auto holder = CaseStore::open(p);
+    Transaction writing(holder->db());
+    execSql(holder->db(), "INSERT INTO evidence(path, sha256, size, status) VALUES ('/x/a.log', 'abc', 10, 'imported')");
+    auto reader = CaseStore::open(p, CaseStore::Access::ReadOnly);
+    QCOMPARE(queryInt(reader->db(), "SELECT count(*) FROM evidence").value(), int64_t(0));
+    auto writer = CaseStore::open(p);
+    QCOMPARE(queryInt(writer->db(), "SELECT count(*) FROM evidence").value(), int64_t(0));
+}
+
+// Refusing a WAL-mode database (another application's, here) must not leave empty -wal and -shm
+// files beside it that the read-only look made.
+void TestCaseStore::refusalLeavesNoWalFilesBehind() {
+    QTemporaryDir folder;
+    const QString p = folder.filePath(QStringLiteral("foreign-wal.db"));
+    {
+        RawDb raw(p);
+        execSql(raw.db, "PRAGMA journal_mode = WAL");
+        execSql(raw.db, "CREATE TABLE t(x); INSERT INTO t VALUES (1)");
+    }
+    QCOMPARE(folderEntries(folder.path()), QStringList{QStringLiteral("foreign-wal.db")});
+    expectRefusedUntouched(p, "not a socwb case");
+    QCOMPARE(folderEntries(folder.path()), QStringList{QStringLiteral("foreign-wal.db")});
 }
 
 QTEST_GUILESS_MAIN(TestCaseStore)

@@ -12,10 +12,12 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QProcess>
 #include <QTemporaryDir>
 #include <QTest>
 
 #include <cmath>
+#include <csignal>
 
 using namespace socwb;
 using namespace socwb::test;
@@ -56,6 +58,10 @@ private slots:
     void formatsAreListed();
     void alertsOfAnUnscoredCase();
     void sampleCaseShowsItsPlantedChannelsFirst();
+    void readOnlyCaseIsReadNotWritten();
+    void busyCaseExits4();
+    void cancelledImportExitsNonZero();
+    void controlCharactersInNamesAreEscaped();
 
 private:
     QTemporaryDir dir_;
@@ -289,14 +295,104 @@ void TestCli::mappingAloneMeansCsv() {
     // A gateway export no shipped mapping knows, with the analyst's own mapping and no --format.
     const QString c = casePath("custom-csv.socwb");
     const CliRun r = runCli({"import", c, fixture("csv/custom.csv"), "--mapping", fixture("csv/custom-mapping.json"), "--json"});
-    const QJsonObject f = json(r).value("files").toArray().first().toObject();
+    QCOMPARE(r.exitCode, 0);
+    const QJsonArray files = json(r).value("files").toArray();
+    QCOMPARE(files.size(), 1);
+    const QJsonObject f = files.first().toObject();
     QCOMPARE(f.value("status").toString(), QStringLiteral("imported"));
     QCOMPARE(f.value("format").toString(), QStringLiteral("csv"));
-    QVERIFY(f.value("accepted").toInt() > 0);
+    QCOMPARE(f.value("accepted").toInt(), 2); // both data rows of the fixture
+    QCOMPARE(f.value("rejected").toInt(), 0);
     // Without the mapping the same file is refused, naming what was tried.
     const CliRun refused = runCli({"import", casePath("custom-csv2.socwb"), fixture("csv/custom.csv"), "--json"});
     QCOMPARE(refused.exitCode, 1);
     QCOMPARE(json(refused).value("files").toArray().first().toObject().value("status").toString(), QStringLiteral("refused"));
+}
+
+// A healthy case with mode 0444: `info` reads it (exit 0), `import` is refused as read-only
+// (exit 5) without blaming the input, and the file is left as it was.
+void TestCli::readOnlyCaseIsReadNotWritten() {
+    const QString c = casePath("readonly.socwb");
+    QCOMPARE(runCli({"import", c, fixture("squid/access.log")}).exitCode, 0);
+    QVERIFY(QFile::setPermissions(c, QFile::ReadOwner | QFile::ReadGroup | QFile::ReadOther));
+    const QString before = sha256(c);
+    const CliRun info = runCli({"info", c, "--json"});
+    QCOMPARE(info.exitCode, 0);
+    QCOMPARE(json(info).value("counts").toObject().value("proxy").toInt(), 4);
+    const CliRun imp = runCli({"import", c, fixture("squid/mixed_crlf.log"), "--json"});
+    QCOMPARE(imp.exitCode, 5);
+    QVERIFY2(imp.err.contains("case is read-only"), imp.err.constData());
+    QVERIFY(!imp.err.contains("refused"));
+    QVERIFY(imp.out.isEmpty());
+    QCOMPARE(sha256(c), before);
+    QVERIFY(!QFile::exists(c + "-wal"));
+    QVERIFY(!QFile::exists(c + "-shm"));
+}
+
+// Another connection holds the case's write lock: `info` still reads (exit 0), an import waits the
+// busy timeout, then says "busy" (exit 4) and writes nothing.
+void TestCli::busyCaseExits4() {
+    const QString c = casePath("busy.socwb");
+    QCOMPARE(runCli({"import", c, fixture("squid/access.log")}).exitCode, 0);
+    auto holder = CaseStore::open(c);
+    Transaction writing(holder->db());
+    execSql(holder->db(), "INSERT INTO audit_log(ts, actor, action) VALUES ('now', 'test', 'hold')");
+    const CliRun info = runCli({"info", c, "--json"});
+    QCOMPARE(info.exitCode, 0);
+    QCOMPARE(json(info).value("counts").toObject().value("proxy").toInt(), 4);
+    const CliRun imp = runCli({"import", c, fixture("squid/mixed_crlf.log"), "--format", "squid", "--json"});
+    QCOMPARE(imp.exitCode, 4);
+    const QJsonObject f = json(imp).value("files").toArray().first().toObject();
+    QCOMPARE(f.value("status").toString(), QStringLiteral("busy"));
+    QCOMPARE(queryInt(holder->db(), "SELECT count(*) FROM evidence").value(), int64_t(1));
+}
+
+// Ctrl-C during an import: rolled back, reported as cancelled, and the exit code says so (130).
+void TestCli::cancelledImportExitsNonZero() {
+    const QString log = casePath("long.log");
+    {
+        QFile f(log);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        QByteArray buf;
+        for (int i = 0; i < 300000; ++i) {
+            buf += QByteArray::number(1700000000 + i) + ".000 1 10.0.0." + QByteArray::number(i % 200) +
+                   " TCP_MISS/200 10 GET http://h" + QByteArray::number(i % 500) + ".example.com/p - HIER_DIRECT/192.0.2.1 text/html\n";
+        }
+        f.write(buf);
+    }
+    const QString c = casePath("cancelled.socwb");
+    QProcess p;
+    p.start(QStringLiteral(SOCWB_CLI_PATH), {"--verbose", "import", c, log, "--json"});
+    QVERIFY(p.waitForStarted());
+    // The importer logs "bulk load" once it runs, after the signal handler is in place.
+    QByteArray err;
+    while (!err.contains("bulk load") && p.state() == QProcess::Running) {
+        p.waitForReadyRead(1000);
+        err += p.readAllStandardError();
+    }
+    QVERIFY2(err.contains("bulk load"), err.constData());
+    ::kill(static_cast<pid_t>(p.processId()), SIGINT);
+    QVERIFY(p.waitForFinished(120000));
+    QCOMPARE(p.exitStatus(), QProcess::NormalExit);
+    QCOMPARE(p.exitCode(), 130);
+    const QJsonObject f = QJsonDocument::fromJson(p.readAllStandardOutput()).object().value("files").toArray().first().toObject();
+    QCOMPARE(f.value("status").toString(), QStringLiteral("cancelled"));
+    auto store = CaseStore::open(c);
+    QCOMPARE(queryInt(store->db(), "SELECT count(*) FROM proxy_events").value(), int64_t(0));
+}
+
+// An ESC byte in a file name would start a terminal escape sequence: stderr shows it as \x1b.
+void TestCli::controlCharactersInNamesAreEscaped() {
+    const QString log = casePath("odd\x1b[2Jname.log");
+    {
+        QFile f(log);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write("not a log of any kind\n");
+    }
+    const CliRun r = runCli({"import", casePath("esc.socwb"), log});
+    QCOMPARE(r.exitCode, 1);
+    QVERIFY(!r.err.contains('\x1b'));
+    QVERIFY2(r.err.contains("odd\\x1b[2Jname.log"), r.err.constData());
 }
 
 void TestCli::formatsAreListed() {

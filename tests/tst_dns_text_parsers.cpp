@@ -2,6 +2,7 @@
 // query/response joining, rejects with line numbers, CRLF, invalid UTF-8, gzip, time zones, the
 // syslog year rule, the real BIND lines in ../shared/data, and detection.
 #include "collecting_sink.h"
+#include "ingest/input_reader.h"
 #include "ingest/format_registry.h"
 #include "ingest/parsers/bind_parser.h"
 #include "ingest/parsers/dnsmasq_parser.h"
@@ -35,16 +36,23 @@ const OwnedDns* byName(const CollectingSink& s, const std::string& qname, const 
     return nullptr;
 }
 
-// The syslog year rule, restated independently of the parser: this year unless that puts the
-// stamp more than two days ahead of now, then last year.
-int expectedYear(int month, int day, int h, int mi, int s) {
-    const QDateTime now = QDateTime::currentDateTimeUtc();
-    const int y = now.date().year();
-    const QDateTime candidate(QDate(y, month, day), QTime(h, mi, s), QTimeZone::utc());
-    return candidate > now.addDays(2) ? y - 1 : y;
+// The time of the named query; a value no test expects when the parser lost it (fails, no crash).
+int64_t tsOf(const CollectingSink& s, const std::string& qname) {
+    const OwnedDns* d = byName(s, qname);
+    return d ? d->tsUs : INT64_MIN;
 }
 
-int64_t usAt(int y, const char* rest) { return us((std::to_string(y) + rest).c_str()); }
+// Parses a fixture through the format registry (as an import does) with "now" pinned.
+CollectingSink parseThroughRegistry(const char* format, const QString& path, int64_t nowUs) {
+    ParserOptions options;
+    options.referenceUtcUs = nowUs;
+    auto parser = findFormat(QString::fromLatin1(format))->create(options);
+    InputReader in(path);
+    CollectingSink sink;
+    parser->parse(in, sink, {});
+    return sink;
+}
+
 
 constexpr int64_t kRef2024 = 1717200000LL * 1000000; // 2024-06-01T00:00:00Z
 } // namespace
@@ -311,15 +319,29 @@ void TestDnsTextParsers::bindFields() {
 }
 
 void TestDnsTextParsers::bindSyslogYearNow() {
-    const CollectingSink sink = parseFile("bind", fixture(QStringLiteral("bind/query.log")));
+    // Through the registry, "now" reaches the parser: read in February 2025, "Mar  1" is 2024's;
+    // read in June 2025, it is 2025's.
+    const int64_t feb2025 = us("2025-02-10T00:00:00Z");
+    const CollectingSink sink = parseThroughRegistry("bind", fixture(QStringLiteral("bind/query.log")), feb2025);
     const OwnedDns* d = byName(sink, "ipv6.example.org");
     QVERIFY(d);
-    QCOMPARE(d->tsUs, usAt(expectedYear(3, 1, 14, 5, 15), "-03-01T14:05:15Z"));
+    QCOMPARE(d->tsUs, us("2024-03-01T14:05:15Z"));
+    const CollectingSink june = parseThroughRegistry("bind", fixture(QStringLiteral("bind/query.log")), us("2025-06-01T00:00:00Z"));
+    QVERIFY(byName(june, "ipv6.example.org"));
+    QCOMPARE(tsOf(june, "ipv6.example.org"), us("2025-03-01T14:05:15Z"));
     // BIND's own stamps carry their year whatever the date today.
-    QCOMPARE(byName(sink, "both.example.com")->tsUs, us("2024-03-01T14:05:16.789Z"));
-    const CollectingSink gz = parseFile("bind", fixture(QStringLiteral("bind/query.log.gz")));
+    QVERIFY(byName(sink, "both.example.com"));
+    QCOMPARE(tsOf(sink, "both.example.com"), us("2024-03-01T14:05:16.789Z"));
+    QCOMPARE(tsOf(june, "both.example.com"), us("2024-03-01T14:05:16.789Z"));
+    const CollectingSink gz = parseThroughRegistry("bind", fixture(QStringLiteral("bind/query.log.gz")), feb2025);
     QCOMPARE(gz.dnses.size(), sink.dnses.size());
     QCOMPARE(gz.rejects.size(), sink.rejects.size());
+    // Without a pinned "now", an import reads with the current time: the same as pinning it to now.
+    const int64_t now = QDateTime::currentMSecsSinceEpoch() * 1000;
+    const CollectingSink today = parseFile("bind", fixture(QStringLiteral("bind/query.log")));
+    const CollectingSink pinned = parseThroughRegistry("bind", fixture(QStringLiteral("bind/query.log")), now);
+    QVERIFY(byName(today, "ipv6.example.org") && byName(pinned, "ipv6.example.org"));
+    QCOMPARE(tsOf(today, "ipv6.example.org"), tsOf(pinned, "ipv6.example.org"));
 }
 
 void TestDnsTextParsers::bindBadLines() {
@@ -484,9 +506,9 @@ void TestDnsTextParsers::dnsmasqYearRule() {
         DnsmasqParser parser(ParserOptions{}, us("2025-02-10T00:00:00Z"));
         const CollectingSink sink = parseWith(parser, fixture(QStringLiteral("dnsmasq/year.log")));
         QCOMPARE(sink.dnses.size(), size_t(3));
-        QCOMPARE(byName(sink, "before.newyear.example")->tsUs, us("2024-12-31T23:59:59Z"));
-        QCOMPARE(byName(sink, "after.newyear.example")->tsUs, us("2025-01-01T00:00:01Z"));
-        QCOMPARE(byName(sink, "leap.example")->tsUs, us("2024-02-29T12:00:00Z"));
+        QCOMPARE(tsOf(sink, "before.newyear.example"), us("2024-12-31T23:59:59Z"));
+        QCOMPARE(tsOf(sink, "after.newyear.example"), us("2025-01-01T00:00:01Z"));
+        QCOMPARE(tsOf(sink, "leap.example"), us("2024-02-29T12:00:00Z"));
     }
     // Read on 2024-03-05 in Berlin time: all 2024 or 2023, converted from CET.
     {
@@ -494,9 +516,9 @@ void TestDnsTextParsers::dnsmasqYearRule() {
         o.sourceTimeZone = QStringLiteral("Europe/Berlin");
         DnsmasqParser parser(o, us("2024-03-05T00:00:00Z"));
         const CollectingSink sink = parseWith(parser, fixture(QStringLiteral("dnsmasq/year.log")));
-        QCOMPARE(byName(sink, "before.newyear.example")->tsUs, us("2023-12-31T22:59:59Z"));
-        QCOMPARE(byName(sink, "after.newyear.example")->tsUs, us("2023-12-31T23:00:01Z"));
-        QCOMPARE(byName(sink, "leap.example")->tsUs, us("2024-02-29T11:00:00Z"));
+        QCOMPARE(tsOf(sink, "before.newyear.example"), us("2023-12-31T22:59:59Z"));
+        QCOMPARE(tsOf(sink, "after.newyear.example"), us("2023-12-31T23:00:01Z"));
+        QCOMPARE(tsOf(sink, "leap.example"), us("2024-02-29T11:00:00Z"));
     }
     // Two days of slack: "Mar  3" read on Mar 1 is this year, "Mar  4" last year.
     SyslogClock clock(QStringLiteral("UTC"), us("2024-03-01T12:00:00Z"));
@@ -506,11 +528,14 @@ void TestDnsTextParsers::dnsmasqYearRule() {
 }
 
 void TestDnsTextParsers::dnsmasqYearRuleNow() {
-    // Through the registry: "now" is the current time.
-    const CollectingSink sink = parseFile("dnsmasq", fixture(QStringLiteral("dnsmasq/dnsmasq.log")));
-    const OwnedDns* d = byName(sink, "nxd.example.org");
-    QVERIFY(d);
-    QCOMPARE(d->tsUs, usAt(expectedYear(3, 1, 14, 5, 13), "-03-01T14:05:13Z"));
+    // Through the registry, with "now" pinned on either side of the stamp's date.
+    const QString log = fixture(QStringLiteral("dnsmasq/dnsmasq.log"));
+    const CollectingSink before = parseThroughRegistry("dnsmasq", log, us("2025-02-10T00:00:00Z"));
+    QVERIFY(byName(before, "nxd.example.org"));
+    QCOMPARE(tsOf(before, "nxd.example.org"), us("2024-03-01T14:05:13Z"));
+    const CollectingSink after = parseThroughRegistry("dnsmasq", log, us("2025-03-02T00:00:00Z"));
+    QVERIFY(byName(after, "nxd.example.org"));
+    QCOMPARE(tsOf(after, "nxd.example.org"), us("2025-03-01T14:05:13Z"));
 }
 
 void TestDnsTextParsers::dnsmasqBadLines() {

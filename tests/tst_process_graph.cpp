@@ -19,6 +19,8 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include <utility>
+
 using namespace socwb;
 using namespace socwb::test;
 
@@ -62,6 +64,7 @@ private slots:
     void pidReuseNeverMerges();
     void thirtyLevelsDeep();
     void proxyThenSysmonMergesTheIpHost();
+    void oneAddressTwoHostsOverTime();
     void attributionOfProxyRequests_data();
     void attributionOfProxyRequests();
     void attributionOfDnsQueries();
@@ -79,6 +82,9 @@ private:
 
     std::unique_ptr<QTemporaryDir> dir_;
     std::unique_ptr<CaseStore> store_;
+    // Imports that neither went in nor were skipped as duplicates: checked after every test, so a
+    // test that ignores import()'s result still fails when an import does.
+    QStringList failedImports_;
 };
 
 void TestProcessGraph::init() {
@@ -89,6 +95,8 @@ void TestProcessGraph::init() {
 void TestProcessGraph::cleanup() {
     store_.reset();
     dir_.reset();
+    const QStringList failed = std::exchange(failedImports_, {});
+    QVERIFY2(failed.isEmpty(), qPrintable(failed.join(QLatin1Char('\n'))));
 }
 
 ImportResult TestProcessGraph::import(const QString& path, const QString& format) {
@@ -96,7 +104,11 @@ ImportResult TestProcessGraph::import(const QString& path, const QString& format
     ImportOptions o;
     o.format = format;
     std::atomic<bool> cancel{false};
-    return importer.importFile(path, o, {}, cancel);
+    ImportResult r = importer.importFile(path, o, {}, cancel);
+    if (r.status != QLatin1String("imported") && r.status != QLatin1String("skipped-duplicate")) {
+        failedImports_ << r.status + QStringLiteral(": ") + r.message;
+    }
+    return r;
 }
 
 QString TestProcessGraph::writeSquid() {
@@ -280,6 +292,58 @@ void TestProcessGraph::proxyThenSysmonMergesTheIpHost() {
     QCOMPARE(count("SELECT count(*) FROM host_addresses a JOIN hosts h ON h.id = a.host_id "
                    "WHERE a.ip = '10.1.2.3' AND h.name = 'WS-ALICE.corp.example'"),
              int64_t(1));
+}
+
+namespace {
+// A Sysmon EID 3 (outbound connection) as wevtutil prints it, with only what linking reads.
+QByteArray connectionEvent(const char* computer, const char* utc, const char* sourceIp, int record) {
+    return QByteArray("<Event xmlns=\"http://schemas.microsoft.com/win/2004/08/events/event\"><System>"
+                      "<Provider Name=\"Microsoft-Windows-Sysmon\"/><EventID>3</EventID><TimeCreated SystemTime=\"") +
+           utc + "Z\"/><EventRecordID>" + QByteArray::number(record) +
+           "</EventRecordID><Channel>Microsoft-Windows-Sysmon/Operational</Channel><Computer>" + computer +
+           "</Computer></System><EventData><Data Name=\"UtcTime\">" + QByteArray(utc).replace('T', ' ') +
+           "</Data><Data Name=\"ProcessGuid\">{4d8c1a2b-0000-65e1-0000-00100000" + QByteArray::number(1000 + record) +
+           "}</Data><Data Name=\"ProcessId\">" + QByteArray::number(record) +
+           "</Data><Data Name=\"Image\">C:\\Windows\\System32\\svchost.exe</Data><Data Name=\"Protocol\">tcp</Data>"
+           "<Data Name=\"Initiated\">true</Data><Data Name=\"SourceIp\">" + sourceIp +
+           "</Data><Data Name=\"SourcePort\">" + QByteArray::number(50000 + record) +
+           "</Data><Data Name=\"DestinationIp\">192.0.2.80</Data><Data Name=\"DestinationPort\">443</Data>"
+           "</EventData></Event>\n";
+}
+} // namespace
+
+// An address two machines had at different times (DHCP): each proxy request goes to the machine
+// whose connections cover its time (within the linker's hour of slack), one that neither covers
+// stays with the address. The linker finds these requests through the host index, not a scan.
+void TestProcessGraph::oneAddressTwoHostsOverTime() {
+    const QString squid = dir_->filePath(QStringLiteral("dhcp.log"));
+    {
+        QFile f(squid);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        for (const char* ts : {"1709280900", "1709290800", "1709302500"}) { // 08:15, 11:00, 14:15 UTC
+            f.write(QByteArray(ts) + ".000 5 10.7.7.7 TCP_MISS/200 100 GET http://example.com/ - HIER_DIRECT/192.0.2.80 text/html\n");
+        }
+    }
+    const QString sysmon = dir_->filePath(QStringLiteral("dhcp.xml"));
+    {
+        QFile f(sysmon);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write("<Events>\n");
+        f.write(connectionEvent("WS-A.corp.example", "2024-03-01T08:00:00.000", "10.7.7.7", 1));
+        f.write(connectionEvent("WS-A.corp.example", "2024-03-01T08:30:00.000", "10.7.7.7", 2));
+        f.write(connectionEvent("WS-B.corp.example", "2024-03-01T14:00:00.000", "10.7.7.7", 3));
+        f.write(connectionEvent("WS-B.corp.example", "2024-03-01T14:30:00.000", "10.7.7.7", 4));
+        f.write("</Events>\n");
+    }
+    QCOMPARE(import(squid).accepted, int64_t(3));
+    QCOMPARE(import(sysmon).accepted, int64_t(4));
+    Statement st(store_->db(), "SELECT h.name FROM proxy_events e JOIN hosts h ON h.id = e.host_id ORDER BY e.ts_us");
+    QStringList owners;
+    while (st.step()) {
+        owners << QString::fromStdString(st.text(0));
+    }
+    QCOMPARE(owners, (QStringList{QStringLiteral("WS-A.corp.example"), QStringLiteral("10.7.7.7"),
+                                  QStringLiteral("WS-B.corp.example")}));
 }
 
 void TestProcessGraph::attributionOfProxyRequests_data() {

@@ -4,7 +4,11 @@
 #include "ingest/format_registry.h"
 #include "test_paths.h"
 
+#include <QTemporaryFile>
+#include <QFile>
 #include <QTest>
+
+#include <zlib.h>
 
 using namespace socwb;
 using namespace socwb::test;
@@ -18,6 +22,7 @@ private slots:
     void invalidUtf8IsEscapedNotDropped();
     void gzipReadsTheSame();
     void truncatedGzipKeepsWhatCameBefore();
+    void gzipMembersAndTrailingData();
     void overlongLineIsRejectedAndParsingGoesOn();
     void detection();
     void realSquidLogs_data();
@@ -129,6 +134,44 @@ void TestSquidParser::truncatedGzipKeepsWhatCameBefore() {
     for (size_t i = 0; i < sink.proxies.size(); ++i) {
         QCOMPARE(sink.proxies[i].line, int64_t(i + 1));
     }
+}
+
+namespace {
+QByteArray gzipped(const QByteArray& text) {
+    QTemporaryFile tmp;
+    tmp.open();
+    gzFile gz = gzopen(QFile::encodeName(tmp.fileName()).constData(), "wb");
+    gzwrite(gz, text.constData(), static_cast<unsigned>(text.size()));
+    gzclose(gz);
+    QFile f(tmp.fileName());
+    f.open(QIODevice::ReadOnly);
+    return f.readAll();
+}
+QByteArray squidLines(int from, int count) {
+    QByteArray text;
+    for (int i = from; i < from + count; ++i) {
+        text += QByteArray::number(1700000000 + i) + ".000 1 10.0.0.1 TCP_MISS/200 10 GET http://a.example/" +
+                QByteArray::number(i) + " - HIER_DIRECT/192.0.2.1 -\n";
+    }
+    return text;
+}
+} // namespace
+
+// Several gzip members (concatenated .gz files, as logrotate's delaycompress can leave them) are
+// read one after the other; data after the last member is reported instead of dropped silently.
+void TestSquidParser::gzipMembersAndTrailingData() {
+    const CollectingSink two = parseText("squid", gzipped(squidLines(0, 300)) + gzipped(squidLines(300, 200)));
+    QCOMPARE(two.proxies.size(), size_t(500));
+    QCOMPARE(two.proxies.back().line, int64_t(500));
+    QVERIFY(two.rejects.empty());
+
+    const QByteArray garbage = "this is not gzip, and it was appended to the file\n";
+    const CollectingSink trailing = parseText("squid", gzipped(squidLines(0, 300)) + garbage);
+    QCOMPARE(trailing.proxies.size(), size_t(300));
+    QCOMPARE(trailing.rejects.size(), size_t(1));
+    QCOMPARE(QString::fromStdString(trailing.rejects[0].reason),
+             QStringLiteral("%1 bytes after the end of the compressed stream are not gzip data and were not read")
+                 .arg(garbage.size()));
 }
 
 void TestSquidParser::overlongLineIsRejectedAndParsingGoesOn() {

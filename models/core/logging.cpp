@@ -18,7 +18,15 @@ namespace {
 constexpr std::array kNames{"store", "ingest", "score", "ui"};
 std::once_flag initOnce;
 
+std::mutex registering;
+
 std::shared_ptr<spdlog::logger> named(const char* name) {
+    if (auto existing = spdlog::get(name)) {
+        return existing;
+    }
+    // Two threads may ask first (the import worker and the GUI): spdlog throws when a name is
+    // registered twice, so look and register under one lock.
+    const std::lock_guard<std::mutex> lock(registering);
     if (auto existing = spdlog::get(name)) {
         return existing;
     }
@@ -54,6 +62,7 @@ void init(bool verbose) {
             auto err = std::make_shared<spdlog::sinks::stderr_color_sink_mt>();
             sinks.push_back(err);
         }
+        const std::lock_guard<std::mutex> lock(registering);
         for (const char* name : kNames) {
             spdlog::drop(name);
             auto logger = std::make_shared<spdlog::logger>(name, sinks.begin(), sinks.end());

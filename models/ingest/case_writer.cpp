@@ -123,30 +123,30 @@ void CaseWriter::bindProxy(Statement& s, int base, const HeldProxy& p) {
     const ProxyRecord& r = p.r;
     s.bind(base + 1, evidenceId_).bind(base + 2, r.pos.record).bind(base + 3, r.tsUs);
     p.host ? s.bind(base + 4, p.host) : s.bindNull(base + 4);
-    s.bindTextOrNull(base + 5, r.clientIp).bindTextOrNull(base + 6, r.user).bindTextOrNull(base + 7, r.method);
-    s.bindTextOrNull(base + 8, r.url).bindTextOrNull(base + 9, r.scheme);
+    s.bindStaticOrNull(base + 5, r.clientIp).bindStaticOrNull(base + 6, r.user).bindStaticOrNull(base + 7, r.method);
+    s.bindStaticOrNull(base + 8, r.url).bindStaticOrNull(base + 9, r.scheme);
     p.domain ? s.bind(base + 10, p.domain) : s.bindNull(base + 10);
-    s.bindIntOrNull(base + 11, r.port).bindTextOrNull(base + 12, r.path).bindTextOrNull(base + 13, r.query);
-    s.bindTextOrNull(base + 14, r.destIp).bindIntOrNull(base + 15, r.status).bindIntOrNull(base + 16, r.bytesOut);
-    s.bindIntOrNull(base + 17, r.bytesIn).bindTextOrNull(base + 18, r.userAgent).bindTextOrNull(base + 19, r.contentType);
-    s.bindTextOrNull(base + 20, r.action).bindTextOrNull(base + 21, r.referrer).bindIntOrNull(base + 22, r.durationMs);
+    s.bindIntOrNull(base + 11, r.port).bindStaticOrNull(base + 12, r.path).bindStaticOrNull(base + 13, r.query);
+    s.bindStaticOrNull(base + 14, r.destIp).bindIntOrNull(base + 15, r.status).bindIntOrNull(base + 16, r.bytesOut);
+    s.bindIntOrNull(base + 17, r.bytesIn).bindStaticOrNull(base + 18, r.userAgent).bindStaticOrNull(base + 19, r.contentType);
+    s.bindStaticOrNull(base + 20, r.action).bindStaticOrNull(base + 21, r.referrer).bindIntOrNull(base + 22, r.durationMs);
 }
 
 void CaseWriter::bindDns(Statement& s, int base, const HeldDns& d) {
     const DnsRecord& r = d.r;
     s.bind(base + 1, evidenceId_).bind(base + 2, r.pos.record).bind(base + 3, r.tsUs);
     d.host ? s.bind(base + 4, d.host) : s.bindNull(base + 4);
-    s.bindTextOrNull(base + 5, r.clientIp);
+    s.bindStaticOrNull(base + 5, r.clientIp);
     d.domain ? s.bind(base + 6, d.domain) : s.bindNull(base + 6);
-    s.bindTextOrNull(base + 7, r.qtype).bindTextOrNull(base + 8, r.rcode).bindTextOrNull(base + 9, r.answers);
-    s.bindTextOrNull(base + 10, r.ttls).bindTextOrNull(base + 11, r.serverIp).bindTextOrNull(base + 12, r.protocol);
+    s.bindStaticOrNull(base + 7, r.qtype).bindStaticOrNull(base + 8, r.rcode).bindStaticOrNull(base + 9, r.answers);
+    s.bindStaticOrNull(base + 10, r.ttls).bindStaticOrNull(base + 11, r.serverIp).bindStaticOrNull(base + 12, r.protocol);
 }
 
 namespace {
 // Steps a statement whose parameters are all bound, and makes it ready for the next rows.
 void stepBound(Statement& s) {
     s.step();
-    sqlite3_reset(s.handle());
+    s.rewind();
 }
 } // namespace
 
@@ -236,11 +236,12 @@ void CaseWriter::asset(const AssetRecord& r) {
 }
 
 void CaseWriter::reject(SourcePos pos, std::string_view reason, std::string_view raw) {
-    Statement& s = insertReject_;
-    s.bind(1, evidenceId_).bind(2, pos.record).bind(3, pos.offset).bind(4, reason);
-    s.bindBlob(5, raw.substr(0, kMaxRawReject));
-    s.exec();
-    ++rejected_;
+    if (++rejected_ <= kMaxStoredRejects) {
+        Statement& s = insertReject_;
+        s.bind(1, evidenceId_).bind(2, pos.record).bind(3, pos.offset).bind(4, reason);
+        s.bindBlob(5, raw.substr(0, kMaxRawReject));
+        s.exec();
+    }
     if (rejectSamples_.size() < 5) {
         rejectSamples_.push_back("line " + std::to_string(pos.record) + ": " + std::string(reason));
     }

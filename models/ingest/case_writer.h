@@ -22,6 +22,9 @@ class SysmonWriter;
 class CaseWriter : public RecordSink {
 public:
     static constexpr size_t kMaxRawReject = 4096;
+    // Rejects stored per file with their raw bytes; past this, rejects are only counted (the counts
+    // stay exact), so a file of junk cannot grow the case without bound.
+    static constexpr int64_t kMaxStoredRejects = 1000;
     // Host addresses and domain names cached per import; past this many, the cache is emptied and
     // refilled from SQLite, so memory stays bounded whatever the log holds.
     static constexpr size_t kMaxCached = 100000;

@@ -81,26 +81,34 @@ int64_t HostLinker::link() {
         for (const Range& r : ranges) {
             sources.push_back(r.host);
         }
+        std::sort(sources.begin(), sources.end());
+        sources.erase(std::unique(sources.begin(), sources.end()), sources.end());
+        // Events are looked up per source host (the host_ts index), not by address, which no index
+        // covers: a scan of the whole event table per address would grow with the case. An event
+        // some other rule placed on another host (none today) is left alone.
         for (const std::string table : {"proxy_events", "dns_events"}) {
-            Statement events(db_, "SELECT id, ts_us, host_id FROM " + table + " WHERE client_ip = ?");
+            Statement events(db_, "SELECT id, ts_us FROM " + table + " WHERE host_id = ? AND client_ip = ?");
             Statement up(db_, "UPDATE " + table + " SET host_id = ? WHERE id = ?");
-            events.bind(1, ip);
-            while (events.step()) {
-                const int64_t ts = events.int64(1);
-                const int64_t current = events.int64(2);
-                if (std::find(sources.begin(), sources.end(), current) == sources.end()) {
-                    continue; // an event some other rule placed (none today) is left alone
-                }
-                int covering = 0;
-                int64_t host = 0;
-                for (const Range& r : ranges) {
-                    if (ts >= r.first - slackUs_ && ts <= r.last + slackUs_) {
-                        ++covering;
-                        host = r.host;
+            for (const int64_t current : sources) {
+                std::vector<std::pair<int64_t, int64_t>> moves; // (event, host): applied after the read
+                events.bind(1, current).bind(2, ip);
+                while (events.step()) {
+                    const int64_t ts = events.int64(1);
+                    int covering = 0;
+                    int64_t host = 0;
+                    for (const Range& r : ranges) {
+                        if (ts >= r.first - slackUs_ && ts <= r.last + slackUs_) {
+                            ++covering;
+                            host = r.host;
+                        }
+                    }
+                    if (covering == 1 && host != current) {
+                        moves.emplace_back(events.int64(0), host);
                     }
                 }
-                if (covering == 1 && host != current) {
-                    up.bind(1, host).bind(2, events.int64(0)).exec();
+                events.reset();
+                for (const auto& [event, host] : moves) {
+                    up.bind(1, host).bind(2, event).exec();
                     ++moved;
                 }
             }

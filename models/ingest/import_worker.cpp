@@ -39,9 +39,9 @@ void ImportWorker::importAll(const QStringList& paths, const ImportOptions& opti
                 r = importer.importFile(paths[i], options, [this](const ImportProgress& p) { emit progress(p); },
                                         cancel_, i, static_cast<int>(paths.size()));
             } catch (const std::exception& e) {
-                // A failure of the case itself (disk full, say): the transaction was rolled back.
+                // A failure of the case itself: the transaction was rolled back, the input is not to blame.
                 r.path = paths[i];
-                r.status = QStringLiteral("refused");
+                r.status = QStringLiteral("failed");
                 r.message = QStringLiteral("%1: %2").arg(paths[i], QString::fromUtf8(e.what()));
                 log::ingest()->error("import of {} failed: {}", paths[i].toStdString(), e.what());
             }

@@ -5,6 +5,7 @@
 #include "format_registry.h"
 #include "record_batch.h"
 #include "host_linker.h"
+#include "plausibility_filter.h"
 #include "request_attributor.h"
 #include "store/case_store.h"
 #include "store/schema.h"
@@ -18,30 +19,41 @@
 
 #include <openssl/evp.h>
 
+#include <optional>
 #include <thread>
 #include <vector>
 
 namespace socwb {
 
-QString sha256OfFile(const QString& path) {
+QString sha256OfFile(const QString& path, const std::atomic<bool>* cancel) {
     // OpenSSL uses the CPU's SHA extensions where present: hashing a multi-GB log takes seconds.
     QFile f(path);
     if (!f.open(QIODevice::ReadOnly)) {
         return {};
     }
     std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> ctx(EVP_MD_CTX_new(), &EVP_MD_CTX_free);
-    EVP_DigestInit_ex(ctx.get(), EVP_sha256(), nullptr);
+    if (!ctx || EVP_DigestInit_ex(ctx.get(), EVP_sha256(), nullptr) != 1) {
+        return {};
+    }
     std::vector<char> buf(1 << 20);
     for (;;) {
+        if (cancel && cancel->load(std::memory_order_relaxed)) {
+            return {};
+        }
         const qint64 n = f.read(buf.data(), static_cast<qint64>(buf.size()));
-        if (n <= 0) {
+        if (n == 0) {
             break;
         }
-        EVP_DigestUpdate(ctx.get(), buf.data(), static_cast<size_t>(n));
+        // A read error is not the end of the file: the hash of a prefix must never be stored.
+        if (n < 0 || EVP_DigestUpdate(ctx.get(), buf.data(), static_cast<size_t>(n)) != 1) {
+            return {};
+        }
     }
     unsigned char digest[EVP_MAX_MD_SIZE];
     unsigned int len = 0;
-    EVP_DigestFinal_ex(ctx.get(), digest, &len);
+    if (EVP_DigestFinal_ex(ctx.get(), digest, &len) != 1 || len != 32) {
+        return {};
+    }
     return QString::fromLatin1(QByteArray(reinterpret_cast<const char*>(digest), static_cast<int>(len)).toHex());
 }
 
@@ -55,7 +67,8 @@ using Tick = std::function<bool(const InputReader&, int64_t records, int64_t rej
 // asked to stop.
 bool parseAndWrite(Parser& parser, InputReader& in, CaseWriter& writer, bool pipelined, const Tick& tick) {
     if (!pipelined) {
-        return parser.parse(in, writer, [&](const InputReader& r) { return tick(r, writer.accepted(), writer.rejected()); });
+        PlausibilityFilter checked(writer);
+        return parser.parse(in, checked, [&](const InputReader& r) { return tick(r, writer.accepted(), writer.rejected()); });
     }
     BatchPipe pipe;
     std::atomic<bool> writerFailed{false};
@@ -63,8 +76,9 @@ bool parseAndWrite(Parser& parser, InputReader& in, CaseWriter& writer, bool pip
     bool completed = false;
     std::thread producer([&] {
         BatchingSink batches(pipe);
+        PlausibilityFilter checked(batches);
         try {
-            completed = parser.parse(in, batches, [&](const InputReader& r) {
+            completed = parser.parse(in, checked, [&](const InputReader& r) {
                 return !writerFailed.load() && !batches.stopped() && tick(r, batches.records(), batches.rejects());
             });
             batches.flush();
@@ -133,7 +147,10 @@ ImportResult Importer::importFile(const QString& path, const ImportOptions& opti
     };
 
     if (!info.exists()) {
-        return finishRefusal(QStringLiteral("%1: no such file").arg(path));
+        // exists() follows links: a link that leads nowhere is not "no such file".
+        return finishRefusal(info.isSymLink()
+                                 ? QStringLiteral("%1: a symbolic link that leads nowhere (a loop, or its target is missing)").arg(path)
+                                 : QStringLiteral("%1: no such file").arg(path));
     }
     if (!info.isFile() || !info.isReadable()) {
         return finishRefusal(QStringLiteral("%1: not a readable file").arg(path));
@@ -177,7 +194,15 @@ ImportResult Importer::importFile(const QString& path, const ImportOptions& opti
         return dup.step() ? QString::fromStdString(dup.text(0)) : QString();
     };
     if (sizeSeen) {
-        result.sha256 = sha256OfFile(path);
+        result.sha256 = sha256OfFile(path, &cancel);
+        if (result.sha256.isEmpty()) {
+            if (cancel.load()) {
+                result.status = QStringLiteral("cancelled");
+                result.message = QStringLiteral("%1: import cancelled; the case is as it was before").arg(shown);
+                return result;
+            }
+            return finishRefusal(QStringLiteral("%1: could not be read to the end to hash it").arg(shown));
+        }
         const QString existing = findDuplicate(result.sha256);
         if (!existing.isEmpty()) {
             result.status = QStringLiteral("skipped-duplicate");
@@ -187,7 +212,7 @@ ImportResult Importer::importFile(const QString& path, const ImportOptions& opti
             return result;
         }
     } else {
-        hashFuture = QtConcurrent::run(sha256OfFile, path);
+        hashFuture = QtConcurrent::run([path, &cancel] { return sha256OfFile(path, &cancel); });
     }
 
     std::unique_ptr<Parser> parser;
@@ -196,45 +221,99 @@ ImportResult Importer::importFile(const QString& path, const ImportOptions& opti
     popts.mappingPath = options.mappingPath;
 
     // The writer inserts every row an event points to (evidence, host, domain) before the event,
-    // so per-row foreign-key checks during the bulk load would only cost time; back on afterwards.
+    // so per-row foreign-key checks during the bulk load would only cost time; back on afterwards
+    // (outside the transaction, where the pragma takes effect).
     struct ForeignKeysOff {
         sqlite3* db;
         explicit ForeignKeysOff(sqlite3* d) : db(d) { execSql(db, "PRAGMA foreign_keys = OFF"); }
-        ~ForeignKeysOff() { sqlite3_exec(db, "PRAGMA foreign_keys = ON", nullptr, nullptr, nullptr); }
+        ~ForeignKeysOff() {
+            int on = 0;
+            if (sqlite3_exec(db, "PRAGMA foreign_keys = ON", nullptr, nullptr, nullptr) == SQLITE_OK) {
+                sqlite3_exec(
+                    db, "PRAGMA foreign_keys",
+                    [](void* out, int, char** v, char**) {
+                        *static_cast<int*>(out) = v[0] && v[0][0] == '1';
+                        return 0;
+                    },
+                    &on, nullptr);
+            }
+            if (!on) {
+                log::ingest()->error("foreign keys could not be switched back on: {}", sqlite3_errmsg(db));
+            }
+        }
     } foreignKeysOff(db);
+    // The case stays in WAL mode for the whole import: a rollback journal writes a big load's pages
+    // once instead of twice, but it locks every reader out (another analyst's `info`, the GUI) for
+    // as long as the import runs. Readers keep their snapshot; the import is invisible until commit.
     const bool bulk = worthDroppingIndexes(db, size);
-    // A big load appends pages past the end of the file. In WAL mode every one of them is written
-    // twice (to the WAL, then by the checkpoint into the case); with a rollback journal, pages that
-    // did not exist before the transaction need no journal entry, so they are written once, and
-    // ROLLBACK (cancel, error) still restores the case exactly. SQLite only leaves WAL mode when no
-    // other connection has the case open, so with the GUI's own connection open this stays WAL.
-    struct RollbackJournalWhileBulk {
+    logger->debug("bulk load: {}", bulk);
+    // Cancel reaches every phase, SQLite's included: a long index build or attribution query stops
+    // with SQLITE_INTERRUPT. Disarmed for the commit, which is quick and not worth tearing.
+    struct InterruptOnCancel {
         sqlite3* db;
-        bool switched = false;
-        RollbackJournalWhileBulk(sqlite3* d, bool bulk) : db(d) {
-            if (!bulk) {
-                return;
-            }
-            // Another connection makes the switch fail with SQLITE_BUSY: ask once, do not wait.
-            sqlite3_busy_timeout(db, 0);
-            try {
-                Statement mode(db, "PRAGMA journal_mode = DELETE");
-                switched = mode.step() && mode.text(0) == "delete";
-            } catch (const SqlError&) {
-                switched = false;
-            }
-            sqlite3_busy_timeout(db, CaseStore::kBusyTimeoutMs);
+        InterruptOnCancel(sqlite3* d, const std::atomic<bool>& cancel) : db(d) {
+            sqlite3_progress_handler(
+                db, 10000, [](void* c) { return static_cast<const std::atomic<bool>*>(c)->load() ? 1 : 0; },
+                const_cast<std::atomic<bool>*>(&cancel));
         }
-        ~RollbackJournalWhileBulk() {
-            if (switched) {
-                sqlite3_exec(db, "PRAGMA journal_mode = WAL", nullptr, nullptr, nullptr);
-            }
+        void disarm() { sqlite3_progress_handler(db, 0, nullptr, nullptr); }
+        ~InterruptOnCancel() { disarm(); }
+    } interruptOnCancel(db, cancel);
+
+    auto waitForHash = [&] {
+        if (hashFuture.isValid()) {
+            hashFuture.waitForFinished();
         }
-    } journal(db, bulk);
-    logger->debug("bulk load: {}, journal: {}", bulk, journal.switched ? "rollback" : "wal");
-    Transaction tx(db);
+    };
+    // The case side failed (disk full, I/O error): nothing of the file is in the case, and the
+    // input is not to blame.
+    auto finishFailed = [&](const SqlError& e) {
+        waitForHash();
+        result.status = QStringLiteral("failed");
+        const bool full = e.code() == SQLITE_FULL;
+        result.message = full ? QStringLiteral("%1: not imported: disk full; the case is as it was before").arg(shown)
+                              : QStringLiteral("%1: not imported: the case could not be written (%2); it is as it was before")
+                                    .arg(shown, QString::fromUtf8(e.what()));
+        try {
+            store_.audit(QStringLiteral("import.failed"), info.absoluteFilePath(), result.message);
+        } catch (const SqlError&) {
+            // a full disk may refuse the audit row too; the log below still has it
+        }
+        logger->error("import of {} failed: {}", path.toStdString(), e.what());
+        result.seconds = clock.elapsed() / 1000.0;
+        return result;
+    };
+    auto finishCancelled = [&] {
+        waitForHash();
+        result.status = QStringLiteral("cancelled");
+        result.message = QStringLiteral("%1: import cancelled; the case is as it was before").arg(shown);
+        store_.audit(QStringLiteral("import.cancelled"), info.absoluteFilePath());
+        logger->info("cancelled import of {}", path.toStdString());
+        result.seconds = clock.elapsed() / 1000.0;
+        return result;
+    };
+
+    std::optional<Transaction> tx;
+    try {
+        tx.emplace(db);
+    } catch (const SqlError& e) {
+        if (e.code() != SQLITE_BUSY) {
+            return finishFailed(e);
+        }
+        waitForHash();
+        result.status = QStringLiteral("busy");
+        result.message = QStringLiteral("%1: not imported: the case is busy (another import is writing to it); "
+                                        "try again when it has finished").arg(shown);
+        logger->warn("{}: case busy", path.toStdString());
+        result.seconds = clock.elapsed() / 1000.0;
+        return result;
+    }
     int64_t evidenceId = 0;
-    {
+    std::optional<CaseWriter> writer;
+    ImportProgress p;
+    bool completed = false;
+    bool mostlyRejected = false;
+    try {
         Statement ins(db, "INSERT INTO evidence(path, sha256, size, format, source_tz, import_started, status) "
                           "VALUES (?, ?, ?, ?, ?, ?, 'importing')");
         ins.bind(1, info.absoluteFilePath().toStdString())
@@ -245,37 +324,40 @@ ImportResult Importer::importFile(const QString& path, const ImportOptions& opti
             .bind(6, CaseStore::nowIso().toStdString())
             .exec();
         evidenceId = sqlite3_last_insert_rowid(db);
-    }
-    if (bulk) {
-        execSql(db, schema::dropBulkIndexesSql());
-    }
-
-    CaseWriter writer(db, evidenceId);
-    QElapsedTimer sinceReport;
-    sinceReport.start();
-    ImportProgress p;
-    p.path = path;
-    p.fileIndex = fileIndex;
-    p.fileCount = fileCount;
-    auto report = [&](const InputReader& in, int64_t records, int64_t rejects) {
-        p.bytesRead = in.rawBytesRead();
-        p.bytesTotal = in.rawSize();
-        p.records = records;
-        p.rejects = rejects;
-        if (progress) {
-            progress(p);
+        if (bulk) {
+            execSql(db, schema::dropBulkIndexesSql());
         }
-    };
-    bool completed = false;
-    try {
+        writer.emplace(db, evidenceId);
+
+        QElapsedTimer sinceReport;
+        sinceReport.start();
+        p.path = path;
+        p.fileIndex = fileIndex;
+        p.fileCount = fileCount;
+        auto report = [&](const InputReader& in, int64_t records, int64_t rejects) {
+            p.bytesRead = in.rawBytesRead();
+            p.bytesTotal = in.rawSize();
+            p.records = records;
+            p.rejects = rejects;
+            if (progress) {
+                progress(p);
+            }
+        };
         parser = format->create(popts);
         InputReader in(path);
         report(in, 0, 0);
+        sinceReport.restart(); // the next report comes 100 ms after this one, however long setup took
         const std::string_view kind = format->kind;
         const bool pipelined = kind == "proxy" || kind == "dns" || kind == "sysmon";
-        completed = parseAndWrite(*parser, in, writer, pipelined,
+        completed = parseAndWrite(*parser, in, *writer, pipelined,
                                   [&](const InputReader& r, int64_t records, int64_t rejects) {
                                       if (cancel.load(std::memory_order_relaxed)) {
+                                          return false;
+                                      }
+                                      p.records = records; // kept for a refusal's message
+                                      p.rejects = rejects;
+                                      if (rejects >= kRefuseAfterRejects && records * kRefuseRatio < rejects + records) {
+                                          mostlyRejected = true;
                                           return false;
                                       }
                                       if (sinceReport.elapsed() >= 100) {
@@ -285,84 +367,125 @@ ImportResult Importer::importFile(const QString& path, const ImportOptions& opti
                                       return true;
                                   });
         if (completed) {
-            report(in, writer.accepted(), writer.rejected());
+            report(in, writer->accepted(), writer->rejected());
         }
     } catch (const SqlError& e) {
-        tx.rollback();
-        if (hashFuture.isValid()) {
-            hashFuture.waitForFinished();
+        tx->rollback();
+        if (e.code() == SQLITE_INTERRUPT) {
+            return finishCancelled();
         }
-        return finishRefusal(QStringLiteral("%1: could not be written to the case (%2)").arg(shown, QString::fromUtf8(e.what())));
+        return finishFailed(e);
     } catch (const std::exception& e) {
-        tx.rollback();
-        if (hashFuture.isValid()) {
-            hashFuture.waitForFinished();
-        }
+        tx->rollback();
+        waitForHash();
         return finishRefusal(QStringLiteral("%1: %2").arg(shown, QString::fromUtf8(e.what())));
     }
-    if (!completed || cancel.load()) {
-        tx.rollback();
-        if (hashFuture.isValid()) {
-            hashFuture.waitForFinished();
+    if (mostlyRejected) {
+        tx->rollback();
+        waitForHash();
+        result.rejected = p.rejects;
+        for (const auto& s : writer->rejectSamples()) {
+            result.rejectSamples << QString::fromStdString(s);
         }
-        result.status = QStringLiteral("cancelled");
-        result.message = QStringLiteral("%1: import cancelled; the case is as it was before").arg(shown);
-        store_.audit(QStringLiteral("import.cancelled"), info.absoluteFilePath());
-        logger->info("cancelled import of {}", path.toStdString());
-        result.seconds = clock.elapsed() / 1000.0;
-        return result;
+        return finishRefusal(QStringLiteral("%1: refused after %2 rejected lines: fewer than 1 in %3 lines read as %4, "
+                                            "nothing of it was kept")
+                                 .arg(shown, QString::number(p.rejects), QString::number(kRefuseRatio), result.format));
+    }
+    if (!completed || cancel.load()) {
+        tx->rollback();
+        return finishCancelled();
     }
     logger->debug("parsed and inserted in {:.2f} s", clock.elapsed() / 1000.0);
-    writer.finish();
-    if (hashFuture.isValid()) {
-        result.sha256 = hashFuture.result();
-        const QString existing = findDuplicate(result.sha256);
-        if (!existing.isEmpty()) {
-            tx.rollback();
-            result.status = QStringLiteral("skipped-duplicate");
-            result.message = QStringLiteral("%1: already in the case (same SHA-256 as %2)").arg(shown, existing);
-            store_.audit(QStringLiteral("import.skipped-duplicate"), info.absoluteFilePath(), result.sha256);
-            result.seconds = clock.elapsed() / 1000.0;
-            return result;
+    // After the parse: every phase checks cancel before it starts, and SQLite's progress handler
+    // interrupts the long statements inside them.
+    struct Cancelled {};
+    auto checkCancel = [&] {
+        if (cancel.load()) {
+            throw Cancelled{};
         }
+    };
+    auto enterPhase = [&](ImportProgress::Phase phase) {
+        p.phase = phase;
+        if (progress) {
+            progress(p);
+        }
+        checkCancel();
+    };
+    try {
+        writer->finish();
+        checkCancel();
+        if (hashFuture.isValid()) {
+            result.sha256 = hashFuture.result();
+            checkCancel();
+            if (result.sha256.isEmpty()) {
+                tx->rollback();
+                return finishRefusal(QStringLiteral("%1: could not be read to the end to hash it").arg(shown));
+            }
+            const QString existing = findDuplicate(result.sha256);
+            if (!existing.isEmpty()) {
+                tx->rollback();
+                result.status = QStringLiteral("skipped-duplicate");
+                result.message = QStringLiteral("%1: already in the case (same SHA-256 as %2)").arg(shown, existing);
+                store_.audit(QStringLiteral("import.skipped-duplicate"), info.absoluteFilePath(), result.sha256);
+                result.seconds = clock.elapsed() / 1000.0;
+                return result;
+            }
+        }
+        result.accepted = writer->accepted();
+        result.rejected = writer->rejected();
+        for (const auto& s : writer->rejectSamples()) {
+            result.rejectSamples << QString::fromStdString(s);
+        }
+        {
+            Statement upd(db, "UPDATE evidence SET sha256 = ?, accepted = ?, rejected = ?, status = 'imported', "
+                              "import_finished = ?, message = ? WHERE id = ?");
+            result.message = QStringLiteral("%1: %2 records imported as %3, %4 rejected")
+                                 .arg(shown, QString::number(result.accepted), result.format, QString::number(result.rejected));
+            upd.bind(1, result.sha256.toStdString())
+                .bind(2, result.accepted)
+                .bind(3, result.rejected)
+                .bind(4, CaseStore::nowIso().toStdString())
+                .bind(5, result.message.toStdString())
+                .bind(6, evidenceId)
+                .exec();
+        }
+        if (bulk) {
+            enterPhase(ImportProgress::Phase::Indexing);
+            execSql(db, schema::createBulkIndexesSql());
+            logger->debug("indexes rebuilt at {:.2f} s", clock.elapsed() / 1000.0);
+        }
+        // Sysmon data re-homes proxy/DNS events by address and ties requests to processes.
+        enterPhase(ImportProgress::Phase::Linking);
+        HostLinker(db).link();
+        enterPhase(ImportProgress::Phase::Attributing);
+        RequestAttributor(db).run();
+        checkCancel();
+        store_.audit(QStringLiteral("import"), info.absoluteFilePath(),
+                     QStringLiteral("format=%1 accepted=%2 rejected=%3 sha256=%4")
+                         .arg(result.format, QString::number(result.accepted), QString::number(result.rejected),
+                              result.sha256));
+        interruptOnCancel.disarm();
+        p.phase = ImportProgress::Phase::Committing; // "finishing, cannot cancel now"
+        if (progress) {
+            progress(p);
+        }
+        tx->commit();
+    } catch (const Cancelled&) {
+        tx->rollback();
+        return finishCancelled();
+    } catch (const SqlError& e) {
+        tx->rollback();
+        if (e.code() == SQLITE_INTERRUPT) {
+            return finishCancelled();
+        }
+        return finishFailed(e);
     }
-    result.accepted = writer.accepted();
-    result.rejected = writer.rejected();
-    for (const auto& s : writer.rejectSamples()) {
-        result.rejectSamples << QString::fromStdString(s);
-    }
-    {
-        Statement upd(db, "UPDATE evidence SET sha256 = ?, accepted = ?, rejected = ?, status = 'imported', "
-                          "import_finished = ?, message = ? WHERE id = ?");
-        result.message = QStringLiteral("%1: %2 records imported as %3, %4 rejected")
-                             .arg(shown)
-                             .arg(result.accepted)
-                             .arg(result.format)
-                             .arg(result.rejected);
-        upd.bind(1, result.sha256.toStdString())
-            .bind(2, result.accepted)
-            .bind(3, result.rejected)
-            .bind(4, CaseStore::nowIso().toStdString())
-            .bind(5, result.message.toStdString())
-            .bind(6, evidenceId)
-            .exec();
-    }
-    if (bulk) {
-        execSql(db, schema::createBulkIndexesSql());
-        logger->debug("indexes rebuilt at {:.2f} s", clock.elapsed() / 1000.0);
-    }
-    // Sysmon data re-homes proxy/DNS events by address and ties requests to processes.
-    HostLinker(db).link();
-    RequestAttributor(db).run();
-    store_.audit(QStringLiteral("import"), info.absoluteFilePath(),
-                 QStringLiteral("format=%1 accepted=%2 rejected=%3 sha256=%4")
-                     .arg(result.format)
-                     .arg(result.accepted)
-                     .arg(result.rejected)
-                     .arg(result.sha256));
-    tx.commit();
     logger->debug("committed at {:.2f} s", clock.elapsed() / 1000.0);
-    execSql(db, "PRAGMA optimize");
+    // Committed: from here on nothing may turn the result into a failure. PRAGMA optimize may
+    // find the case busy (another import); the statistics can wait for the next import.
+    if (sqlite3_exec(db, "PRAGMA optimize", nullptr, nullptr, nullptr) != SQLITE_OK) {
+        logger->debug("PRAGMA optimize skipped: {}", sqlite3_errmsg(db));
+    }
     result.status = QStringLiteral("imported");
     result.evidenceId = evidenceId;
     result.seconds = clock.elapsed() / 1000.0;

@@ -29,13 +29,17 @@ struct ImportProgress {
     int64_t bytesTotal = 0;
     int64_t records = 0;
     int64_t rejects = 0;
+    // What the import is doing: reading the file, then the SQL phases after it (the bytes and
+    // record counts stay at their final values), then the commit, where cancel is no longer honoured.
+    enum class Phase { Reading, Indexing, Linking, Attributing, Committing };
+    Phase phase = Phase::Reading;
 };
 
 struct ImportResult {
     QString path;
     QString sha256;
     QString format;
-    QString status;   // imported, skipped-duplicate, refused, cancelled
+    QString status;   // imported, skipped-duplicate, refused, cancelled, busy, failed
     QString message;  // one line for the user
     int64_t accepted = 0;
     int64_t rejected = 0;
@@ -47,6 +51,11 @@ struct ImportResult {
 class Importer {
 public:
     using ProgressFn = std::function<void(const ImportProgress&)>;
+    // A file is refused early, and nothing of it kept, once this many of its lines were rejected
+    // while fewer than one in kRefuseRatio of what was read became a record: it is not in the
+    // format it was read as, and storing its rejects would only fill the case.
+    static constexpr int64_t kRefuseAfterRejects = 10000;
+    static constexpr int64_t kRefuseRatio = 100;
 
     explicit Importer(CaseStore& store) : store_(store) {}
     // progress is called at most about ten times a second; cancel is polled while parsing.
@@ -57,7 +66,8 @@ private:
     CaseStore& store_;
 };
 
-QString sha256OfFile(const QString& path);
+// The file's SHA-256 in hex; empty when it cannot be read to the end (or `cancel` was set).
+QString sha256OfFile(const QString& path, const std::atomic<bool>* cancel = nullptr);
 
 } // namespace socwb
 

@@ -12,32 +12,116 @@ namespace socwb {
 
 namespace {
 constexpr size_t kChunk = 1u << 20;
-gzFile asGz(void* p) { return static_cast<gzFile>(p); }
+constexpr size_t kRawChunk = 256u * 1024;
+z_stream* asZ(void* p) { return static_cast<z_stream*>(p); }
+bool isGzipMagic(const char* p, size_t n) {
+    return n >= 2 && static_cast<unsigned char>(p[0]) == 0x1F && static_cast<unsigned char>(p[1]) == 0x8B;
+}
 } // namespace
 
 InputReader::InputReader(const QString& path) : path_(path) {
     const QByteArray native = QFile::encodeName(path);
     rawSize_ = QFileInfo(path).size();
-    gz_ = gzopen(native.constData(), "rb");
-    if (!gz_) {
+    file_ = std::fopen(native.constData(), "rb");
+    if (!file_) {
         throw std::runtime_error(QStringLiteral("%1: cannot be opened").arg(path).toStdString());
     }
-    gzbuffer(asGz(gz_), 256 * 1024);
+    raw_.resize(kRawChunk);
     buf_.resize(InputReader::kMaxLine + kChunk);
-    // gzdirect() is only meaningful after the first read.
+    readRaw();
+    if (isGzipMagic(raw_.data(), raw_.size())) {
+        auto* z = new z_stream{};
+        // 16 + MAX_WBITS: gzip wrapper only; each member is inflated on its own (see inflateSome).
+        if (inflateInit2(z, 16 + MAX_WBITS) != Z_OK) {
+            delete z;
+            throw std::runtime_error(QStringLiteral("%1: cannot start decompression").arg(path).toStdString());
+        }
+        z->next_in = reinterpret_cast<Bytef*>(raw_.data());
+        z->avail_in = static_cast<uInt>(raw_.size());
+        zs_ = z;
+        compressed_ = true;
+    } else {
+        // Plain text: read from the start again (inputs are regular files, see Importer).
+        std::rewind(file_);
+        rawRead_ = 0;
+        raw_ = {};
+    }
     fill();
-    compressed_ = gzdirect(asGz(gz_)) == 0;
 }
 
 InputReader::~InputReader() {
-    if (gz_) {
-        gzclose(asGz(gz_));
+    if (zs_) {
+        inflateEnd(asZ(zs_));
+        delete asZ(zs_);
+    }
+    if (file_) {
+        std::fclose(file_);
     }
 }
 
+// Reads the next stretch of the file into raw_ (resized to what was read). False at the end.
+bool InputReader::readRaw() {
+    raw_.resize(kRawChunk);
+    const size_t n = std::fread(raw_.data(), 1, raw_.size(), file_);
+    raw_.resize(n);
+    rawRead_ += static_cast<int64_t>(n);
+    if (n == 0) {
+        rawEof_ = true;
+        if (std::ferror(file_)) {
+            error_ = QStringLiteral("read error after %1 bytes").arg(QString::number(rawRead_));
+        }
+        return false;
+    }
+    return true;
+}
+
 int64_t InputReader::rawBytesRead() const {
-    const z_off_t off = gz_ ? gzoffset(asGz(gz_)) : 0;
-    return off < 0 ? rawSize_ : static_cast<int64_t>(off);
+    return rawRead_ - (zs_ ? static_cast<int64_t>(asZ(zs_)->avail_in) : 0);
+}
+
+size_t InputReader::inflateSome(char* out, size_t n) {
+    z_stream* z = asZ(zs_);
+    z->next_out = reinterpret_cast<Bytef*>(out);
+    z->avail_out = static_cast<uInt>(n);
+    while (z->avail_out == n) {
+        if (z->avail_in == 0) {
+            if (!readRaw()) {
+                if (error_.isEmpty()) {
+                    error_ = QStringLiteral("compressed stream ended early (the file is truncated)");
+                }
+                return 0;
+            }
+            z->next_in = reinterpret_cast<Bytef*>(raw_.data());
+            z->avail_in = static_cast<uInt>(raw_.size());
+        }
+        const int rc = inflate(z, Z_NO_FLUSH);
+        if (rc == Z_STREAM_END) {
+            // End of one member: another member, the end of the file, or data that is not gzip.
+            if (z->avail_in == 0 && readRaw()) {
+                z->next_in = reinterpret_cast<Bytef*>(raw_.data());
+                z->avail_in = static_cast<uInt>(raw_.size());
+            }
+            if (z->avail_in == 0) {
+                eof_ = true;
+                break;
+            }
+            if (z->avail_in >= 2 && isGzipMagic(reinterpret_cast<const char*>(z->next_in), z->avail_in)) {
+                inflateReset(z);
+                continue;
+            }
+            const int64_t trailing = rawSize_ - rawBytesRead();
+            error_ = QStringLiteral("%1 bytes after the end of the compressed stream are not gzip data and were "
+                                    "not read").arg(QString::number(trailing));
+            eof_ = true;
+            break;
+        }
+        if (rc != Z_OK && rc != Z_BUF_ERROR) {
+            error_ = QStringLiteral("compressed stream is damaged (%1)").arg(QString::fromUtf8(z->msg ? z->msg : "inflate error"));
+            eof_ = true;
+            break;
+        }
+    }
+    return n - z->avail_out;
 }
 
 bool InputReader::fill() {
@@ -49,22 +133,25 @@ bool InputReader::fill() {
         end_ -= begin_;
         begin_ = 0;
     }
-    const size_t room = buf_.size() - end_;
+    const size_t room = std::min(buf_.size() - end_, kChunk);
     if (room == 0) {
         return false;
     }
-    const int n = gzread(asGz(gz_), buf_.data() + end_, static_cast<unsigned>(std::min(room, kChunk)));
-    if (n <= 0) {
-        eof_ = true;
-        int errnum = 0;
-        const char* msg = gzerror(asGz(gz_), &errnum);
-        if (n < 0 || (errnum != Z_OK && errnum != Z_STREAM_END)) {
-            error_ = QStringLiteral("compressed stream ended early or is damaged (%1)")
-                         .arg(QString::fromUtf8(msg ? msg : "read error"));
+    size_t n = 0;
+    if (zs_) {
+        n = inflateSome(buf_.data() + end_, room);
+    } else {
+        n = std::fread(buf_.data() + end_, 1, room, file_);
+        rawRead_ += static_cast<int64_t>(n);
+        if (n == 0 && std::ferror(file_)) {
+            error_ = QStringLiteral("read error after %1 bytes").arg(QString::number(rawRead_));
         }
+    }
+    if (n == 0) {
+        eof_ = true;
         return false;
     }
-    end_ += static_cast<size_t>(n);
+    end_ += n;
     return true;
 }
 
@@ -143,11 +230,9 @@ SniffSample readSniffSample(const QString& path) {
     s.head.resize(n > 0 ? static_cast<size_t>(n) : 0);
     s.empty = s.head.empty();
     size_t control = 0;
+    // A few NUL bytes in a text log are text damage, kept as "\x00" (isValidUtf8()); a file is
+    // binary when control bytes (NUL among them) are a tenth of it — as in UTF-16 or a database.
     for (unsigned char c : s.head) {
-        if (c == 0) {
-            s.binary = true;
-            break;
-        }
         if (c < 0x20 && c != '\n' && c != '\r' && c != '\t') {
             ++control;
         }

@@ -1,5 +1,6 @@
-// Streams a file line by line with bounded memory, gzip or plain (zlib reads both), keeping each
-// line's number and byte offset for provenance. A line longer than kMaxLine is handed over cut to
+// Streams a file line by line with bounded memory, gzip (any number of members) or plain, keeping
+// each line's number and byte offset for provenance. Gzip is inflated here rather than through
+// gzread(), which silently drops whatever follows the last gzip member: trailing data is reported. A line longer than kMaxLine is handed over cut to
 // that bound and flagged, and the rest of it is skipped: a 10 MB line costs no more than 1 MiB.
 #pragma once
 
@@ -8,6 +9,7 @@
 #include <QString>
 
 #include <cstdint>
+#include <cstdio>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -41,13 +43,21 @@ public:
     int64_t rawBytesRead() const;
     int64_t rawSize() const { return rawSize_; }
     bool compressed() const { return compressed_; }
-    // Set when the stream ended early (a truncated gzip member) or a read failed.
+    // Set when the stream ended early (a truncated gzip member), is damaged, has data after its
+    // last member, or a read failed.
     const QString& error() const { return error_; }
 
 private:
     bool fill();
+    // Decompressed bytes into out (at most n); 0 at the end or on an error (then error_ is set).
+    size_t inflateSome(char* out, size_t n);
+    bool readRaw();
 
-    void* gz_ = nullptr;
+    std::FILE* file_ = nullptr;
+    void* zs_ = nullptr; // z_stream, when the file is gzip
+    std::vector<char> raw_;
+    bool rawEof_ = false;
+    int64_t rawRead_ = 0; // bytes read from the file into raw_ so far
     std::vector<char> buf_;
     size_t begin_ = 0;
     size_t end_ = 0;
@@ -66,7 +76,7 @@ struct SniffSample {
     QString fileName;
     std::string head;
     std::vector<std::string_view> lines; // up to 64 lines, line ends stripped, blank lines kept
-    bool binary = false;                 // NUL bytes or mostly control characters
+    bool binary = false;                 // a tenth or more control bytes (NUL included)
     bool empty = false;
 };
 

@@ -19,6 +19,9 @@ namespace socwb {
 struct ParserOptions {
     QString sourceTimeZone = QStringLiteral("UTC"); // for formats that log local time
     QString mappingPath;                             // for mapping-driven formats (CSV)
+    // "Now" for formats whose time stamps lack the year (syslog's "Mar  1 14:05:11"): the year
+    // comes from it. UTC microseconds; -1 means the current time. Tests pin it.
+    int64_t referenceUtcUs = -1;
 };
 
 // Called by parsers every few thousand records; returns false to stop (cancel).

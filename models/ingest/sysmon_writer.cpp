@@ -351,7 +351,7 @@ int64_t SysmonWriter::insertEvent(const SysmonRecord& r, int64_t host, int64_t p
     Statement& s = insertEvent_;
     s.bind(1, evidenceId_).bind(2, r.pos.record).bindIntOrNull(3, r.recordNumber).bind(4, r.tsUs);
     host ? s.bind(5, host) : s.bindNull(5);
-    s.bindTextOrNull(6, r.channel).bindTextOrNull(7, r.provider).bind(8, r.eventId);
+    s.bindStaticOrNull(6, r.channel).bindStaticOrNull(7, r.provider).bind(8, r.eventId);
     process ? s.bind(9, process) : s.bindNull(9);
     s.bindStatic(10, json);
     s.exec();

@@ -30,6 +30,9 @@ namespace {
 // Length of the valid UTF-8 sequence at p (1..4), or 0 when it is not valid.
 size_t utf8SeqLen(const unsigned char* p, size_t n) {
     const unsigned char c = p[0];
+    if (c == 0) {
+        return 0; // NUL: see isValidUtf8()
+    }
     if (c < 0x80) {
         return 1;
     }
@@ -70,11 +73,12 @@ bool isValidUtf8(std::string_view s) {
     size_t n = s.size();
     size_t i = 0;
     while (i < n) {
-        // ASCII fast path, eight bytes at a time.
+        // ASCII fast path, eight bytes at a time: no high bit set and no zero byte.
         if (i + 8 <= n) {
             uint64_t w;
             std::memcpy(&w, p + i, 8);
-            if ((w & 0x8080808080808080ULL) == 0) {
+            const uint64_t zeroByte = (w - 0x0101010101010101ULL) & ~w & 0x8080808080808080ULL;
+            if ((w & 0x8080808080808080ULL) == 0 && zeroByte == 0) {
                 i += 8;
                 continue;
             }
@@ -178,6 +182,10 @@ bool splitQuoted(std::string_view s, std::vector<std::string_view>& out) {
 }
 
 std::string excerpt(std::string_view s, size_t n) {
+    // Cut before a UTF-8 continuation byte, never inside a character: a reason must stay text.
+    while (n > 0 && n < s.size() && (static_cast<unsigned char>(s[n]) & 0xC0) == 0x80) {
+        --n;
+    }
     std::string out(s.substr(0, n));
     if (s.size() > n) {
         out += "...";
@@ -316,6 +324,13 @@ bool parseEpochSeconds(std::string_view s, int64_t& us) {
             ++digits;
         }
     }
+    // Seconds past what microseconds can hold saturate instead of wrapping, so that the
+    // plausibility check sees an absurd time (and says so) rather than a wrapped, believable one.
+    constexpr int64_t kMaxSecs = INT64_MAX / 1000000 - 1;
+    if (secs > kMaxSecs || secs < -kMaxSecs) {
+        us = secs > 0 ? INT64_MAX : INT64_MIN;
+        return true;
+    }
     us = secs * 1000000 + (secs < 0 ? -frac : frac);
     return true;
 }
@@ -338,7 +353,8 @@ int64_t civilToUs(int y, int mo, int d, int h, int mi, int s, int64_t frac_us) {
 namespace {
 bool validCivil(int y, int mo, int d, int h, int mi, int s) {
     static const int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    if (y < 1970 || y > 2200 || mo < 1 || mo > 12) {
+    // No year bound here: which years are believable is the plausibility check's call.
+    if (y < 1 || mo < 1 || mo > 12) {
         return false;
     }
     const bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
@@ -491,14 +507,20 @@ UrlParts splitUrl(std::string_view url) {
         const size_t close = authority.find(']');
         p.host = authority.substr(1, close == std::string_view::npos ? std::string_view::npos : close - 1);
         if (close != std::string_view::npos && close + 1 < authority.size() && authority[close + 1] == ':') {
-            parseInt(authority.substr(close + 2), p.port);
+            const std::string_view port = authority.substr(close + 2);
+            if (!port.empty() && !parseInt(port, p.port)) {
+                p.port = 0;
+            }
         }
     } else {
         const size_t colon = authority.rfind(':');
         if (colon != std::string_view::npos && authority.find(':') == colon) {
             p.host = authority.substr(0, colon);
-            if (!parseInt(authority.substr(colon + 1), p.port)) {
+            const std::string_view port = authority.substr(colon + 1);
+            if (port.empty()) {
                 p.port = -1;
+            } else if (!parseInt(port, p.port)) {
+                p.port = 0; // written but not a number that fits: never the scheme's default
             }
         } else {
             p.host = authority;

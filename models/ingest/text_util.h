@@ -15,8 +15,11 @@ namespace socwb {
 
 bool isBlank(std::string_view s);
 std::string_view trim(std::string_view s);
+// The one rule for NUL bytes in evidence text: a NUL is never valid here, so it is written as the
+// text "\x00" like any byte that is not UTF-8 — the line is kept, and a name with a NUL in it
+// ("ex\x00ample.com") shows whole instead of ending at the NUL.
 bool isValidUtf8(std::string_view s);
-// Copies s into out with each byte that is not part of valid UTF-8 written as "\xNN".
+// Copies s into out with each byte that is not part of valid UTF-8 (or is NUL) written as "\xNN".
 void escapeInvalidUtf8(std::string_view s, std::string& out);
 
 // Splits on one separator character; consecutive separators give empty fields. Reuses `out`.
@@ -32,7 +35,8 @@ bool splitQuoted(std::string_view s, std::vector<std::string_view>& out);
 // the next call. Returns false for an unterminated quote.
 bool splitCsv(std::string_view s, char sep, std::vector<std::string_view>& out, std::string& scratch);
 
-// The start of s for a reject reason: at most n bytes, "..." appended when s was longer.
+// The start of s for a reject reason: at most n bytes, never cut inside a UTF-8 character, "..."
+// appended when s was longer.
 std::string excerpt(std::string_view s, size_t n = 100);
 
 // True when s is one or more ASCII digits.

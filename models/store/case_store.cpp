@@ -7,6 +7,11 @@
 #include <QDateTime>
 #include <QFile>
 #include <QFileInfo>
+#include <QUrl>
+
+#include <sys/stat.h>
+#include <sys/statvfs.h>
+#include <unistd.h>
 
 #include <algorithm>
 
@@ -53,7 +58,7 @@ void checkHeader(const QString& path, const QString& shown) {
     const bool walPending = QFileInfo(path + QStringLiteral("-wal")).size() > 0;
     if (!walPending && (size % pageSize != 0 || (countValid && qint64(pages) * pageSize > size))) {
         throw CaseError(QStringLiteral("%1: corrupted case file (truncated: %2 bytes, the header describes %3)")
-                            .arg(shown).arg(size).arg(qint64(pages) * pageSize).toStdString());
+                            .arg(shown, QString::number(size), QString::number(qint64(pages) * pageSize)).toStdString());
     }
 }
 
@@ -66,6 +71,11 @@ std::string sqliteMessage(sqlite3* db) { return db ? sqlite3_errmsg(db) : "out o
 void rollBackInterruptedImport(const QString& path, const QString& shown) {
     if (QFileInfo(path + QStringLiteral("-journal")).size() <= 0) {
         return;
+    }
+    if (const QString why = CaseStore::whyReadOnly(path); !why.isEmpty()) {
+        throw CaseError(QStringLiteral("%1: an interrupted import must be rolled back, which needs write access, "
+                                       "but the case is read-only (%2)").arg(shown, why).toStdString(),
+                        CaseError::Kind::ReadOnly);
     }
     QFile f(path);
     if (!f.open(QIODevice::ReadOnly)) {
@@ -90,7 +100,52 @@ void rollBackInterruptedImport(const QString& path, const QString& shown) {
     }
 }
 
+// How a connection that never writes opens a case: mode=ro, and immutable when nobody can write
+// the file (read-only media or folder, mode 0444) and no WAL content waits to be read — SQLite then
+// needs no -shm file beside the case, which it could not create there (and would leave behind).
+QByteArray readOnlyUri(const QString& path) {
+    QByteArray uri = QUrl::fromLocalFile(QFileInfo(path).absoluteFilePath()).toEncoded() + "?mode=ro";
+    if (!CaseStore::whyReadOnly(path).isEmpty() && QFileInfo(path + QStringLiteral("-wal")).size() <= 0) {
+        uri += "&immutable=1";
+    }
+    return uri;
+}
+
+CaseError::Kind kindOf(const SqlError& e) {
+    switch (e.code() & 0xFF) {
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED:
+        return CaseError::Kind::Busy;
+    case SQLITE_READONLY:
+        return CaseError::Kind::ReadOnly;
+    default:
+        return CaseError::Kind::Unusable;
+    }
+}
+
+bool hasWriteBit(const QByteArray& native) {
+    struct stat st {};
+    return ::stat(native.constData(), &st) == 0 && (st.st_mode & (S_IWUSR | S_IWGRP | S_IWOTH)) != 0 &&
+           ::access(native.constData(), W_OK) == 0;
+}
+
 } // namespace
+
+QString CaseStore::whyReadOnly(const QString& path) {
+    const QFileInfo fi(path);
+    const QByteArray dir = QFile::encodeName(fi.absolutePath());
+    struct statvfs vfs {};
+    if (::statvfs(dir.constData(), &vfs) == 0 && (vfs.f_flag & ST_RDONLY) != 0) {
+        return QStringLiteral("it is on a read-only file system");
+    }
+    if (fi.exists() && !hasWriteBit(QFile::encodeName(fi.absoluteFilePath()))) {
+        return QStringLiteral("the file is not writable");
+    }
+    if (!hasWriteBit(dir)) {
+        return QStringLiteral("its folder is not writable");
+    }
+    return {};
+}
 
 int CaseStore::inspect(const QString& path) {
     const QString shown = QFileInfo(path).fileName();
@@ -103,9 +158,26 @@ int CaseStore::inspect(const QString& path) {
     rollBackInterruptedImport(path, shown);
     checkHeader(path, shown);
 
+    // Reading a WAL-mode database makes SQLite create empty -wal and -shm files beside it. When
+    // the file is then refused (another application's, newer), remove the ones this look made, so
+    // a refusal leaves the folder as it was. Runs after the connection below has closed.
+    struct LeaveNoTrace {
+        QString wal, shm;
+        bool walBefore = false, shmBefore = false, refused = true;
+        explicit LeaveNoTrace(const QString& p)
+            : wal(p + QStringLiteral("-wal")), shm(p + QStringLiteral("-shm")), walBefore(QFileInfo::exists(wal)),
+              shmBefore(QFileInfo::exists(shm)) {}
+        ~LeaveNoTrace() {
+            if (refused && !walBefore && QFileInfo(wal).exists() && QFileInfo(wal).size() == 0) {
+                QFile::remove(wal);
+                if (!shmBefore) {
+                    QFile::remove(shm);
+                }
+            }
+        }
+    } leaveNoTrace(path);
     sqlite3* db = nullptr;
-    const QByteArray native = QFile::encodeName(path);
-    int rc = sqlite3_open_v2(native.constData(), &db, SQLITE_OPEN_READONLY, nullptr);
+    int rc = sqlite3_open_v2(readOnlyUri(path).constData(), &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, nullptr);
     std::unique_ptr<sqlite3, decltype(&sqlite3_close)> guard(db, &sqlite3_close);
     if (rc != SQLITE_OK) {
         throw CaseError(shown.toStdString() + ": cannot be opened (" + sqliteMessage(db) + ")");
@@ -134,17 +206,67 @@ int CaseStore::inspect(const QString& path) {
                 throw CaseError(shown.toStdString() + ": corrupted case file (" + detail + ")");
             }
         }
+        leaveNoTrace.refused = false;
         return version;
     } catch (const SqlError& e) {
         std::string detail = e.what();
         std::replace(detail.begin(), detail.end(), '\n', ' ');
+        if (kindOf(e) == CaseError::Kind::Busy) {
+            throw CaseError(shown.toStdString() + ": case is busy (" + detail + ")", CaseError::Kind::Busy);
+        }
         throw CaseError(shown.toStdString() + ": corrupted case file (" + detail + ")");
     }
 }
 
-std::unique_ptr<CaseStore> CaseStore::open(const QString& path) {
+namespace {
+std::unique_ptr<sqlite3, decltype(&sqlite3_close_v2)> openReadOnly(const QString& path, const QString& shown) {
+    sqlite3* db = nullptr;
+    const int rc = sqlite3_open_v2(readOnlyUri(path).constData(), &db,
+                                   SQLITE_OPEN_READONLY | SQLITE_OPEN_URI | SQLITE_OPEN_NOMUTEX, nullptr);
+    std::unique_ptr<sqlite3, decltype(&sqlite3_close_v2)> guard(db, &sqlite3_close_v2);
+    if (rc != SQLITE_OK) {
+        throw CaseError(shown.toStdString() + ": cannot be opened for reading (" + sqliteMessage(db) + ")");
+    }
+    sqlite3_busy_timeout(db, CaseStore::kBusyTimeoutMs);
+    return guard;
+}
+
+void enableDefensive(sqlite3* db) {
+    // Defensive mode stops SQL from corrupting the file through writable_schema and friends.
+    int on = 0;
+    if (sqlite3_db_config(db, SQLITE_DBCONFIG_DEFENSIVE, 1, &on) != SQLITE_OK || on != 1) {
+        throw SqlError("defensive mode could not be switched on", SQLITE_ERROR);
+    }
+}
+} // namespace
+
+std::unique_ptr<CaseStore> CaseStore::open(const QString& path, Access access) {
     const QString shown = QFileInfo(path).fileName();
+    if (access == Access::ReadWrite) {
+        if (const QString why = whyReadOnly(path); !why.isEmpty()) {
+            throw CaseError(QStringLiteral("%1: case is read-only (%2): it can be read, or saved as a copy in a "
+                                           "writable folder, but not written").arg(shown, why).toStdString(),
+                            CaseError::Kind::ReadOnly);
+        }
+    }
     const int before = inspect(path);
+    if (access == Access::ReadOnly) {
+        if (!QFileInfo::exists(path)) {
+            throw CaseError(shown.toStdString() + ": no such case file");
+        }
+        if (before < schema::latestVersion()) {
+            throw CaseError(QStringLiteral("%1: written by an older socwb (case schema %2); reading it needs an upgrade, "
+                                           "which needs write access").arg(shown, QString::number(before)).toStdString(),
+                            CaseError::Kind::ReadOnly);
+        }
+        auto db = openReadOnly(path, shown);
+        try {
+            enableDefensive(db.get());
+        } catch (const SqlError& e) {
+            throw CaseError(shown.toStdString() + ": cannot be prepared (" + e.what() + ")");
+        }
+        return std::unique_ptr<CaseStore>(new CaseStore(db.release(), path, true));
+    }
 
     sqlite3* db = nullptr;
     const QByteArray native = QFile::encodeName(path);
@@ -155,12 +277,16 @@ std::unique_ptr<CaseStore> CaseStore::open(const QString& path) {
         sqlite3_close(db);
         throw CaseError(shown.toStdString() + ": cannot be opened for writing (" + msg + ")");
     }
-    std::unique_ptr<CaseStore> store(new CaseStore(db, path));
+    std::unique_ptr<CaseStore> store(new CaseStore(db, path, false));
     try {
-        // Defensive mode stops SQL from corrupting the file through writable_schema and friends.
-        sqlite3_db_config(db, SQLITE_DBCONFIG_DEFENSIVE, 1, nullptr);
+        enableDefensive(db);
         sqlite3_busy_timeout(db, kBusyTimeoutMs);
-        execSql(db, "PRAGMA journal_mode = WAL");
+        // WAL lets readers (another analyst's `info`, the GUI) read their snapshot while an import
+        // writes. SQLite keeps the old mode when another connection holds the case in it.
+        if (queryText(db, "PRAGMA journal_mode = WAL") != "wal") {
+            log::store()->warn("{}: could not switch to WAL mode (another connection holds it in {} mode)",
+                               path.toStdString(), queryText(db, "PRAGMA journal_mode"));
+        }
         execSql(db, "PRAGMA synchronous = NORMAL");
         execSql(db, "PRAGMA foreign_keys = ON");
         execSql(db, "PRAGMA temp_store = MEMORY");
@@ -179,12 +305,15 @@ std::unique_ptr<CaseStore> CaseStore::open(const QString& path) {
             log::store()->info("created case {} (schema {})", path.toStdString(), schema::latestVersion());
         } else if (before < schema::latestVersion()) {
             store->audit(QStringLiteral("case.migrate"), path,
-                         QStringLiteral("schema %1 -> %2").arg(before).arg(schema::latestVersion()));
+                         QStringLiteral("schema %1 -> %2").arg(QString::number(before), QString::number(schema::latestVersion())));
             log::store()->info("migrated case {} from schema {} to {}", path.toStdString(), before,
                                schema::latestVersion());
         }
     } catch (const SqlError& e) {
-        throw CaseError(shown.toStdString() + ": cannot be prepared (" + e.what() + ")");
+        const CaseError::Kind kind = kindOf(e);
+        throw CaseError(shown.toStdString() + (kind == CaseError::Kind::Busy ? ": case is busy (" : ": cannot be prepared (") +
+                            e.what() + ")",
+                        kind);
     }
     return store;
 }

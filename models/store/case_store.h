@@ -12,10 +12,19 @@
 
 namespace socwb {
 
-// A one-line, user-facing reason why a case file cannot be used.
+// A one-line, user-facing reason why a case file cannot be used (as asked).
 class CaseError : public std::runtime_error {
 public:
-    using std::runtime_error::runtime_error;
+    enum class Kind {
+        Unusable, // not a case, newer, damaged
+        Busy,     // another connection holds the write lock longer than kBusyTimeoutMs
+        ReadOnly, // a write was asked of a case on read-only media, in a read-only folder, or mode 0444
+    };
+    explicit CaseError(const std::string& what, Kind kind = Kind::Unusable) : std::runtime_error(what), kind_(kind) {}
+    Kind kind() const { return kind_; }
+
+private:
+    Kind kind_;
 };
 
 class CaseStore {
@@ -25,8 +34,16 @@ public:
     // How long a statement waits for another connection (the GUI, a second import) to let go.
     static constexpr int kBusyTimeoutMs = 5000;
 
-    // Opens CASE, creating it when missing; throws CaseError when the file is not usable.
-    static std::unique_ptr<CaseStore> open(const QString& path);
+    enum class Access { ReadWrite, ReadOnly };
+    // Opens CASE, creating it when missing; throws CaseError when the file is not usable. With
+    // ReadWrite, a read-only case is refused (Kind::ReadOnly) before anything is written. With
+    // ReadOnly, nothing is ever written: the case must exist and be of this build's schema, and on
+    // read-only media it is opened immutable (no -wal/-shm files are made beside it).
+    static std::unique_ptr<CaseStore> open(const QString& path, Access access = Access::ReadWrite);
+    // Why a write to this existing case cannot work ("the file is not writable", "on a read-only
+    // file system"), or empty when it can. Mode bits count even for root: a case marked 0444 was
+    // marked read-only on purpose.
+    static QString whyReadOnly(const QString& path);
     // Only the checks of open(), read-only: throws CaseError, or returns the schema version found
     // (0 for a file that does not exist yet).
     static int inspect(const QString& path);
@@ -36,6 +53,7 @@ public:
     CaseStore& operator=(const CaseStore&) = delete;
 
     sqlite3* db() const { return db_; }
+    bool readOnly() const { return readOnly_; }
     const QString& path() const { return path_; }
     int schemaVersion() const;
 
@@ -46,9 +64,10 @@ public:
     static QString actorName();
 
 private:
-    CaseStore(sqlite3* db, QString path) : db_(db), path_(std::move(path)) {}
+    CaseStore(sqlite3* db, QString path, bool readOnly) : db_(db), path_(std::move(path)), readOnly_(readOnly) {}
     sqlite3* db_;
     QString path_;
+    bool readOnly_ = false;
 };
 
 } // namespace socwb

@@ -43,7 +43,8 @@ CaseSummary summarize(sqlite3* db) {
     s.sysmon = queryInt(db, "SELECT count(*) FROM sysmon_events").value_or(0);
     s.processes = queryInt(db, "SELECT count(*) FROM processes").value_or(0);
     s.alerts = queryInt(db, "SELECT count(*) FROM alerts").value_or(0);
-    s.rejected = queryInt(db, "SELECT count(*) FROM rejected_lines").value_or(0);
+    // rejected_lines keeps only the first rejects of each file; the evidence rows count them all.
+    s.rejected = queryInt(db, "SELECT coalesce(sum(rejected), 0) FROM evidence").value_or(0);
 
     int64_t first = INT64_MAX, last = INT64_MIN;
     for (const char* sql : {"SELECT min(ts_us), max(ts_us) FROM proxy_events",

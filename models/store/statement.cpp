@@ -1,5 +1,7 @@
 #include "statement.h"
 
+#include <string>
+
 namespace socwb {
 
 namespace {
@@ -35,41 +37,35 @@ Statement& Statement::operator=(Statement&& other) noexcept {
     return *this;
 }
 
-Statement& Statement::bind(int idx, int64_t v) {
-    sqlite3_bind_int64(stmt_, idx, v);
+Statement& Statement::checked(int rc, int idx) {
+    if (rc != SQLITE_OK) {
+        fail(db_, rc, "binding parameter " + std::to_string(idx) + " failed");
+    }
     return *this;
 }
 
-Statement& Statement::bind(int idx, double v) {
-    sqlite3_bind_double(stmt_, idx, v);
-    return *this;
-}
+Statement& Statement::bind(int idx, int64_t v) { return checked(sqlite3_bind_int64(stmt_, idx, v), idx); }
+
+Statement& Statement::bind(int idx, double v) { return checked(sqlite3_bind_double(stmt_, idx, v), idx); }
 
 Statement& Statement::bind(int idx, std::string_view v) {
-    sqlite3_bind_text(stmt_, idx, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
-    return *this;
+    return checked(sqlite3_bind_text(stmt_, idx, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT), idx);
 }
 
 Statement& Statement::bindStatic(int idx, std::string_view v) {
-    sqlite3_bind_text(stmt_, idx, v.data(), static_cast<int>(v.size()), SQLITE_STATIC);
-    return *this;
+    return checked(sqlite3_bind_text(stmt_, idx, v.data(), static_cast<int>(v.size()), SQLITE_STATIC), idx);
 }
 
 Statement& Statement::bindBlob(int idx, std::string_view v) {
-    sqlite3_bind_blob(stmt_, idx, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
-    return *this;
+    return checked(sqlite3_bind_blob(stmt_, idx, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT), idx);
 }
 
-Statement& Statement::bindNull(int idx) {
-    sqlite3_bind_null(stmt_, idx);
-    return *this;
-}
+Statement& Statement::bindNull(int idx) { return checked(sqlite3_bind_null(stmt_, idx), idx); }
 
-Statement& Statement::bindTextOrNull(int idx, std::string_view v) {
-    if (v.empty()) {
-        return bindNull(idx);
-    }
-    return bind(idx, v); // a copy, as the header promises: callers pass temporaries
+Statement& Statement::bindTextOrNull(int idx, std::string_view v) { return v.empty() ? bindNull(idx) : bind(idx, v); }
+
+Statement& Statement::bindStaticOrNull(int idx, std::string_view v) {
+    return v.empty() ? bindNull(idx) : bindStatic(idx, v);
 }
 
 Statement& Statement::bindIntOrNull(int idx, int64_t v, int64_t nullValue) {
@@ -96,6 +92,13 @@ void Statement::exec() {
 void Statement::reset() {
     sqlite3_reset(stmt_);
     sqlite3_clear_bindings(stmt_);
+}
+
+void Statement::rewind() {
+    const int rc = sqlite3_reset(stmt_);
+    if (rc != SQLITE_OK) {
+        fail(db_, rc, "reset failed");
+    }
 }
 
 int64_t Statement::int64(int col) const { return sqlite3_column_int64(stmt_, col); }
@@ -127,10 +130,17 @@ std::optional<int64_t> queryInt(sqlite3* db, std::string_view sql) {
     return std::nullopt;
 }
 
+std::string queryText(sqlite3* db, std::string_view sql) {
+    Statement st(db, sql);
+    return st.step() ? st.text(0) : std::string();
+}
+
 Transaction::Transaction(sqlite3* db) : db_(db) { execSql(db_, "BEGIN IMMEDIATE"); }
 
+// After some errors (SQLITE_FULL, SQLITE_IOERR, SQLITE_NOMEM) SQLite has rolled the transaction
+// back itself; a second ROLLBACK would fail with "no transaction is active" and hide the real error.
 Transaction::~Transaction() {
-    if (open_) {
+    if (open_ && !sqlite3_get_autocommit(db_)) {
         sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
     }
 }
@@ -141,8 +151,10 @@ void Transaction::commit() {
 }
 
 void Transaction::rollback() {
-    execSql(db_, "ROLLBACK");
     open_ = false;
+    if (!sqlite3_get_autocommit(db_)) {
+        execSql(db_, "ROLLBACK");
+    }
 }
 
 } // namespace socwb

@@ -42,13 +42,18 @@ public:
     Statement& bindStatic(int idx, std::string_view v);
     Statement& bindBlob(int idx, std::string_view v);
     Statement& bindNull(int idx);
-    // Empty text and negative sentinels become NULL: "the format had no such field".
+    // Empty text and negative sentinels become NULL: "the format had no such field". Text is copied.
     Statement& bindTextOrNull(int idx, std::string_view v);
+    // As bindTextOrNull() without the copy: the caller guarantees the bytes outlive the next step().
+    Statement& bindStaticOrNull(int idx, std::string_view v);
     Statement& bindIntOrNull(int idx, int64_t v, int64_t nullValue = -1);
 
     bool step();    // true while a row is available
     void exec();    // step to completion, expecting no rows
     void reset();   // reset and clear bindings
+    // Makes a stepped statement ready for the next row, keeping its bindings; throws when the
+    // last step failed.
+    void rewind();
 
     int64_t int64(int col) const;
     double real(int col) const;
@@ -59,6 +64,8 @@ public:
     sqlite3_stmt* handle() const { return stmt_; }
 
 private:
+    // Every bind reports its failure (a wrong index, text too big): no row goes in half bound.
+    Statement& checked(int rc, int idx);
     sqlite3* db_ = nullptr;
     sqlite3_stmt* stmt_ = nullptr;
 };
@@ -67,6 +74,8 @@ private:
 void execSql(sqlite3* db, std::string_view sql);
 // First column of the first row as an integer; nullopt when there is no row.
 std::optional<int64_t> queryInt(sqlite3* db, std::string_view sql);
+// First column of the first row as text; empty when there is no row.
+std::string queryText(sqlite3* db, std::string_view sql);
 
 // BEGIN IMMEDIATE on construction, ROLLBACK on destruction unless commit() was called.
 class Transaction {

@@ -36,7 +36,10 @@ QVariant EvidenceTableModel::data(const QModelIndex& index, int role) const {
         }
     }
     if (role == Qt::ToolTipRole) {
-        return index.column() == Sha256Column ? r.sha256 : r.path;
+        // Tooltips guess: text that looks like markup is rendered as rich text. A path is evidence
+        // (a file may be named "<img src=...>.log"), so say it is rich text and escape it.
+        const QString text = index.column() == Sha256Column ? r.sha256 : r.path;
+        return QStringLiteral("<p style='white-space:pre'>%1</p>").arg(text.toHtmlEscaped());
     }
     if (role == Qt::TextAlignmentRole && (index.column() == AcceptedColumn || index.column() == RejectedColumn ||
                                           index.column() == SizeColumn)) {

@@ -27,4 +27,12 @@ CliRun runCli(const QStringList& args, int timeoutMs) {
     return r;
 }
 
+ImportResult importInto(CaseStore& store, const QString& path, const QString& format, const Importer::ProgressFn& progress) {
+    Importer importer(store);
+    std::atomic<bool> cancel{false};
+    ImportOptions options;
+    options.format = format;
+    return importer.importFile(path, options, progress, cancel);
+}
+
 } // namespace socwb::test

@@ -1,9 +1,15 @@
 // Where tests find their fixtures, the shared real-log corpus, and the built executables.
 #pragma once
 
+#include "ingest/importer.h"
+
 #include <QProcess>
 #include <QString>
 #include <QStringList>
+
+namespace socwb {
+class CaseStore;
+}
 
 namespace socwb::test {
 
@@ -18,5 +24,9 @@ struct CliRun {
 };
 // Runs socwb-cli with the arguments and waits (up to timeoutMs).
 CliRun runCli(const QStringList& args, int timeoutMs = 120000);
+
+// Imports one file into an open case on the caller's thread, as `format` (detected when empty).
+ImportResult importInto(CaseStore& store, const QString& path, const QString& format = {},
+                        const Importer::ProgressFn& progress = {});
 
 } // namespace socwb::test

@@ -325,7 +325,7 @@ CsvMapping parseCsvMapping(const QByteArray& json, const QString& name, const QS
     QJsonParseError err;
     const QJsonDocument doc = QJsonDocument::fromJson(json, &err);
     if (err.error != QJsonParseError::NoError) {
-        fail(origin, QStringLiteral("not valid JSON (%1 at byte %2)").arg(err.errorString()).arg(err.offset));
+        fail(origin, QStringLiteral("not valid JSON (%1 at byte %2)").arg(err.errorString(), QString::number(err.offset)));
     }
     if (!doc.isObject()) {
         fail(origin, QStringLiteral("the document must be a JSON object"));

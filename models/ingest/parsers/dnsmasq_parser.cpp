@@ -117,7 +117,7 @@ bool reverseName(std::string_view ip, std::string& out) {
 } // namespace
 
 DnsmasqParser::DnsmasqParser(const ParserOptions& options, int64_t referenceUtcUs)
-    : clock_(options.sourceTimeZone, referenceUtcUs) {
+    : clock_(options.sourceTimeZone, referenceUtcUs >= 0 ? referenceUtcUs : options.referenceUtcUs) {
     if (!clock_.zoneValid()) {
         throw std::runtime_error(
             QStringLiteral("dnsmasq: unknown time zone '%1' (use an IANA name such as Europe/Berlin)")

@@ -1,0 +1,89 @@
+// EXPLAIN QUERY PLAN for the queries an import runs per row, per address or per host (STYLE.md
+// 5): each must reach its rows through an index, never by scanning a table that grows with the
+// evidence. A schema change that drops the index a query relies on fails here, not in production.
+#include "store/case_store.h"
+#include "store/statement.h"
+
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace socwb;
+
+namespace {
+// The plan's detail lines, one string per step.
+QStringList plan(sqlite3* db, const QString& sql) {
+    Statement st(db, "EXPLAIN QUERY PLAN " + sql.toStdString());
+    QStringList steps;
+    while (st.step()) {
+        steps << QString::fromStdString(st.text(3));
+    }
+    return steps;
+}
+} // namespace
+
+class TestQueryPlans : public QObject {
+    Q_OBJECT
+private slots:
+    void initTestCase();
+    void usesAnIndex_data();
+    void usesAnIndex();
+
+private:
+    QTemporaryDir dir_;
+    std::unique_ptr<CaseStore> store_;
+};
+
+void TestQueryPlans::initTestCase() {
+    store_ = CaseStore::open(dir_.filePath(QStringLiteral("plans.socwb")));
+    // The statistics an imported case has after PRAGMA optimize: big event tables, small others.
+    execSql(store_->db(), "ANALYZE");
+}
+
+void TestQueryPlans::usesAnIndex_data() {
+    QTest::addColumn<QString>("sql");
+    // A temporary sort is fine where it sorts the few rows of one key (an address's hosts).
+    QTest::addColumn<bool>("smallSort");
+    // CaseWriter: per new address and per new name.
+    QTest::newRow("writer: host of an address")
+        << "SELECT host_id FROM host_addresses WHERE ip = ? ORDER BY last_ts DESC LIMIT 1" << true;
+    QTest::newRow("writer: domain by name") << "SELECT id FROM domains WHERE name = ?" << false;
+    QTest::newRow("importer: duplicate by hash")
+        << "SELECT path FROM evidence WHERE sha256 = ? AND status = 'imported'" << false;
+    // HostLinker: per address.
+    QTest::newRow("linker: inventoried address")
+        << "SELECT 1 FROM host_addresses WHERE ip = ? AND source = 'asset' LIMIT 1" << false;
+    QTest::newRow("linker: proxy events of an address on a host")
+        << "SELECT id, ts_us FROM proxy_events WHERE host_id = ? AND client_ip = ?" << false;
+    QTest::newRow("linker: dns events of an address on a host")
+        << "SELECT id, ts_us FROM dns_events WHERE host_id = ? AND client_ip = ?" << false;
+    // RequestAttributor: per host.
+    QTest::newRow("attributor: connections of a host")
+        << "SELECT event_id, ts_us, process_id, src_ip, src_port, dst_ip, dst_port, initiated FROM net_connections "
+           "WHERE host_id = ? AND process_id IS NOT NULL ORDER BY ts_us" << false;
+    QTest::newRow("attributor: queries of a host")
+        << "SELECT event_id, ts_us, process_id, domain_id, answers FROM dns_queries WHERE host_id = ? AND process_id IS "
+           "NOT NULL ORDER BY ts_us" << false;
+    QTest::newRow("attributor: proxy requests of a host")
+        << "SELECT p.id, p.ts_us, p.client_ip, p.domain_id, p.dest_ip, p.dest_port FROM proxy_events p WHERE p.host_id = ? "
+           "AND NOT EXISTS (SELECT 1 FROM attributions a WHERE a.request_kind = 'proxy' AND a.request_id = p.id) "
+           "ORDER BY p.ts_us" << false;
+    QTest::newRow("attributor: dns requests of a host")
+        << "SELECT d.id, d.ts_us, d.domain_id, d.answers FROM dns_events d WHERE d.host_id = ? AND NOT EXISTS "
+           "(SELECT 1 FROM attributions a WHERE a.request_kind = 'dns' AND a.request_id = d.id) ORDER BY d.ts_us" << false;
+}
+
+void TestQueryPlans::usesAnIndex() {
+    QFETCH(QString, sql);
+    QFETCH(bool, smallSort);
+    const QStringList steps = plan(store_->db(), sql);
+    qInfo("%s", qPrintable(steps.join(QStringLiteral(" | "))));
+    QVERIFY(!steps.isEmpty());
+    for (const QString& step : steps) {
+        // "SCAN t" reads a whole table; "SCAN t USING ... INDEX" a whole index: both grow with the case.
+        QVERIFY2(!step.startsWith(QStringLiteral("SCAN")), qPrintable(step));
+        QVERIFY2(smallSort || !step.contains(QStringLiteral("USE TEMP B-TREE")), qPrintable(step));
+    }
+}
+
+QTEST_GUILESS_MAIN(TestQueryPlans)
+#include "tst_query_plans.moc"
