@@ -404,7 +404,8 @@ INSERT INTO processes(id, host_id, process_guid, image, command_line, parent_ima
     for (int k = 0; k < 20; ++k) {
         const int64_t ts = t0 + (3600 + 360 * k) * s;
         proxy.reset();
-        proxy.bind(1, ++id).bind(2, id).bind(3, ts).bind(4, 1).bind(5, 1).bind(6, "GET").bind(7, "/raw/Ab12Cd34")
+        ++id;
+        proxy.bind(1, id).bind(2, id).bind(3, ts).bind(4, 1).bind(5, 1).bind(6, "GET").bind(7, "/raw/Ab12Cd34")
             .bind(8, (k == 12 || k == 16) ? 2000 : 690);
         proxy.exec();
         // Two polls have no process, one only a time-window guess: both join the only process.
@@ -415,7 +416,8 @@ INSERT INTO processes(id, host_id, process_guid, image, command_line, parent_ima
         }
         if (k == 12 || k == 16) {
             proxy.reset();
-            proxy.bind(1, ++id).bind(2, id).bind(3, ts + 20 * s).bind(4, 1).bind(5, 3).bind(6, "POST")
+            ++id;
+            proxy.bind(1, id).bind(2, id).bind(3, ts + 20 * s).bind(4, 1).bind(5, 3).bind(6, "POST")
                 .bind(7, "/api/webhooks/123/abc-_x").bind(8, 0);
             proxy.exec();
             attribute.reset();
@@ -426,7 +428,8 @@ INSERT INTO processes(id, host_id, process_guid, image, command_line, parent_ima
     // Chrome on WS-A: ten page loads in hour 1 only (so hour 2 is idle).
     for (int k = 0; k < 10; ++k) {
         proxy.reset();
-        proxy.bind(1, ++id).bind(2, id).bind(3, t0 + (3700 + (k % 5) + 600 * (k / 5)) * s).bind(4, 1).bind(5, 2).bind(6, "GET")
+        ++id;
+        proxy.bind(1, id).bind(2, id).bind(3, t0 + (3700 + (k % 5) + 600 * (k / 5)) * s).bind(4, 1).bind(5, 2).bind(6, "GET")
             .bind(7, QStringLiteral("/page%1").arg(k).toStdString()).bind(8, 5000 + k);
         proxy.exec();
         attribute.reset();
@@ -450,7 +453,8 @@ INSERT INTO processes(id, host_id, process_guid, image, command_line, parent_ima
     for (int k = 0; k < 8; ++k) {
         const int64_t ts = t0 + (1800 + 300 * k) * s;
         sysmon.reset();
-        sysmon.bind(1, ++ev).bind(2, ev).bind(3, ts).bind(4, 3);
+        ++ev;
+        sysmon.bind(1, ev).bind(2, ev).bind(3, ts).bind(4, 3);
         sysmon.exec();
         conn.reset();
         conn.bind(1, ev).bind(2, ts).bind(3, k == 7 ? "10.0.0.5" : "104.20.1.1").bind(4, k == 7 ? 3128 : 443);
