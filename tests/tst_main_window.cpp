@@ -1,32 +1,90 @@
-// The GUI on the offscreen platform: a case opens and its overview shows the evidence; a file
-// that is not a case is refused with a dialog and left alone; --screenshot writes a real PNG.
+// The GUI on the offscreen platform, driven like an analyst would: a case opens and its explorer
+// shows the evidence; a file dropped on the window goes through the preview into the case; the
+// queue fills, filters from the keyboard, takes verdicts from the number keys (a benign one only
+// with a justification) and the audit log shows them; untrusted text stays text; --screenshot works.
+#include "alert_detail_widget.h"
+#include "alert_fixture.h"
+#include "alert_queue_dock.h"
+#include "audit_log_dialog.h"
+#include "case_overview_widget.h"
+#include "import_preview_dialog.h"
+#include "justification_dialog.h"
 #include "main_window.h"
 #include "store/case_store.h"
+#include "store/statement.h"
+#include "tables/alert_table_model.h"
+#include "tables/audit_log_model.h"
+#include "tables/channel_request_model.h"
 #include "tables/evidence_table_model.h"
 #include "tables/host_table_model.h"
+#include "task_panel.h"
 #include "test_paths.h"
 
 #include <QAbstractItemModelTester>
 #include <QApplication>
+#include <QComboBox>
+#include <QDialogButtonBox>
 #include <QDockWidget>
 #include <QFile>
 #include <QImage>
 #include <QLabel>
+#include <QLineEdit>
 #include <QMessageBox>
+#include <QMimeData>
+#include <QPlainTextEdit>
 #include <QProcess>
+#include <QPushButton>
 #include <QSignalSpy>
 #include <QTableView>
+#include <QTableWidget>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QTextDocument>
 #include <QTimer>
 
 using namespace socwb;
 using namespace socwb::test;
 
+namespace {
+QTableView* viewOf(QWidget* w, const QAbstractItemModel* model) {
+    for (auto* v : w->findChildren<QTableView*>()) {
+        if (v->model() == model || (v->model() && v->model()->property("sourceModel").value<QObject*>() == model)) {
+            return v;
+        }
+    }
+    return nullptr;
+}
+
+// Channels on the hosts of squid/access.log, written as the engine would.
+void seedAlerts(const QString& casePath) {
+    auto store = CaseStore::open(casePath);
+    const struct {
+        const char* host;
+        const char* process;
+        const char* dest;
+        double score;
+    } rows[] = {{"10.1.2.3", "powershell.exe", "pastebin.com", 92}, {"10.1.2.3", "git.exe", "raw.githubusercontent.com", 35},
+                {"10.1.2.4", "curl.exe", "example.com", 61}, {"10.1.2.5", "teams.exe", "teams.microsoft.com", 12}};
+    for (const auto& r : rows) {
+        FixtureAlert a;
+        a.host = QString::fromLatin1(r.host);
+        a.process = QString::fromLatin1(r.process);
+        a.image = QStringLiteral("C:\\apps\\") + a.process;
+        a.destination = QString::fromLatin1(r.dest);
+        a.score = r.score;
+        a.severity = r.score >= 90 ? QStringLiteral("critical") : r.score >= 40 ? QStringLiteral("medium") : QStringLiteral("low");
+        a.factors = QStringLiteral(R"([{"name":"cadence","contribution":20,"detail":"polls every 30 s"}])");
+        insertAlert(store->db(), a);
+    }
+}
+} // namespace
+
 class TestMainWindow : public QObject {
     Q_OBJECT
 private slots:
     void opensCaseAndShowsEvidence();
+    void dropFilterTriageAudit();
+    void untrustedTextRendersLiterally();
     void refusesNonCaseWithDialog();
     void docksExistForEveryView();
     void screenshotWritesPng();
@@ -40,12 +98,13 @@ void TestMainWindow::opensCaseAndShowsEvidence() {
     MainWindow w;
     QVERIFY(w.openCase(c));
     QSignalSpy done(&w, &MainWindow::importsFinished);
+    QSignalSpy refreshed(&w, &MainWindow::refreshed);
     w.importFiles({fixture(QStringLiteral("squid/access.log"))});
     QVERIFY(done.wait(60000));
-    const auto tables = w.findChildren<QTableView*>();
-    QCOMPARE(tables.size(), 2);
-    QTableView* table = tables[0]->model()->columnCount() == EvidenceTableModel::ColumnCount ? tables[0] : tables[1];
-    QTableView* hosts = table == tables[0] ? tables[1] : tables[0];
+    QVERIFY(refreshed.wait(10000)); // the summary is read in a worker after the import
+    QTableView* hosts = viewOf(w.overview(), w.overview()->hostModel());
+    QTableView* table = viewOf(w.overview(), w.overview()->evidenceModel());
+    QVERIFY(hosts && table);
     QAbstractItemModelTester hostTester(hosts->model(), QAbstractItemModelTester::FailureReportingMode::QtTest);
     // Hosts, busiest first: 10.1.2.3 made two of the four requests.
     QCOMPARE(hosts->model()->rowCount(), 3);
@@ -64,6 +123,194 @@ void TestMainWindow::opensCaseAndShowsEvidence() {
     }
     QVERIFY(countsShown);
     QVERIFY(w.windowTitle().startsWith(QStringLiteral("gui.socwb")));
+    // The task panel kept the file's outcome.
+    QVERIFY2(w.tasks()->taskText(1).contains(QStringLiteral("imported as squid: 4 records, 0 rejected")),
+             qPrintable(w.tasks()->taskText(1)));
+}
+
+void TestMainWindow::dropFilterTriageAudit() {
+    const QString c = dir_.filePath(QStringLiteral("triage.socwb"));
+    seedAlerts(c);
+    MainWindow w;
+    w.resize(1366, 768);
+    w.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&w));
+    QVERIFY(w.openCase(c));
+    AlertQueueDock* queue = w.alertQueue();
+    AlertTableModel* model = queue->model();
+    QAbstractItemModelTester tester(model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+
+    // Drop a log on the window: the preview lists it with its detected format, nothing is written yet.
+    QMimeData mime;
+    mime.setUrls({QUrl::fromLocalFile(fixture(QStringLiteral("squid/access.log")))});
+    QDragEnterEvent enter(QPoint(200, 200), Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
+    QApplication::sendEvent(&w, &enter);
+    QVERIFY(enter.isAccepted());
+    QDropEvent drop(QPointF(200, 200), Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
+    QApplication::sendEvent(&w, &drop);
+    auto* preview = w.findChild<ImportPreviewDialog*>();
+    QVERIFY(preview);
+    QVERIFY(QTest::qWaitFor([preview] { return preview->isReady(); }, 10000));
+    QCOMPARE(preview->table()->rowCount(), 1);
+    auto* format = qobject_cast<QComboBox*>(preview->table()->cellWidget(0, ImportPreviewDialog::FormatColumn));
+    QVERIFY(format);
+    QCOMPARE(format->currentData().toString(), QStringLiteral("squid"));
+    {
+        auto store = CaseStore::open(c);
+        QCOMPARE(queryInt(store->db(), "SELECT count(*) FROM evidence").value_or(-1), 0);
+    }
+    QSignalSpy imported(&w, &MainWindow::importsFinished);
+    QPushButton* importButton = nullptr;
+    for (auto* b : preview->findChildren<QPushButton*>()) {
+        if (b->text() == QLatin1String("Import")) {
+            importButton = b;
+        }
+    }
+    QVERIFY(importButton && importButton->isEnabled());
+    QTest::mouseClick(importButton, Qt::LeftButton);
+    QVERIFY(imported.wait(60000));
+
+    // The queue: four channels, the highest score on top.
+    QVERIFY(QTest::qWaitFor([model] { return !model->isCounting() && model->rowCount() == 4 && model->rowAt(0); }, 10000));
+    QCOMPARE(model->index(0, AlertTableModel::ProcessColumn).data().toString(), QStringLiteral("powershell.exe"));
+
+    // "/" focuses the filter; typing a query and Enter applies it.
+    w.activateWindow();
+    QVERIFY(QTest::qWaitForWindowActive(&w));
+    QTableView* view = queue->view();
+    view->setFocus();
+    QTest::keyClick(view, Qt::Key_Slash);
+    QVERIFY(queue->filterEdit()->hasFocus());
+    QSignalSpy counted(model, &AlertTableModel::countChanged);
+    QTest::keyClicks(queue->filterEdit(), QStringLiteral("host:10.1.2.3 score>=30"));
+    QTest::keyClick(queue->filterEdit(), Qt::Key_Return);
+    QVERIFY(QTest::qWaitFor([model] { return !model->isCounting() && model->rowCount() == 2 && model->rowAt(1); }, 10000));
+    QVERIFY(view->hasFocus());
+
+    // j moves down, k up; 3 marks the current channel malicious.
+    view->setCurrentIndex(model->index(0, AlertTableModel::HostColumn));
+    QTest::keyClick(view, Qt::Key_J);
+    QCOMPARE(view->currentIndex().row(), 1);
+    QCOMPARE(view->currentIndex().data(AlertTableModel::ChannelKeyRole).toString(),
+             QStringLiteral("10.1.2.3|git.exe|raw.githubusercontent.com"));
+    QTest::keyClick(view, Qt::Key_K);
+    QCOMPARE(view->currentIndex().row(), 0);
+    QTest::keyClick(view, Qt::Key_3);
+    QVERIFY(QTest::qWaitFor([model] { return model->index(0, AlertTableModel::StatusColumn).data().toString() == QLatin1String("Malicious"); }, 10000));
+
+    // 2 (benign) asks why; cancelling changes nothing, a justification goes through.
+    view->setCurrentIndex(model->index(1, AlertTableModel::HostColumn));
+    QTimer::singleShot(100, this, [] {
+        if (auto* d = qobject_cast<JustificationDialog*>(QApplication::activeModalWidget())) {
+            d->reject();
+        }
+    });
+    QTest::keyClick(view, Qt::Key_2);
+    QCOMPARE(model->index(1, AlertTableModel::StatusColumn).data().toString(), QStringLiteral("New"));
+    bool okWasDisabled = false;
+    QTimer::singleShot(100, this, [&okWasDisabled] {
+        auto* d = qobject_cast<JustificationDialog*>(QApplication::activeModalWidget());
+        if (!d) {
+            return;
+        }
+        QPushButton* ok = d->findChild<QDialogButtonBox*>()->button(QDialogButtonBox::Ok);
+        okWasDisabled = !ok->isEnabled();
+        QTest::keyClicks(d->findChild<QPlainTextEdit*>(), QStringLiteral("developer's git auto-fetch, checked with the owner"));
+        QTest::mouseClick(ok, Qt::LeftButton);
+    });
+    QTest::keyClick(view, Qt::Key_2);
+    QVERIFY(okWasDisabled);
+    QVERIFY(QTest::qWaitFor([model] { return model->index(1, AlertTableModel::StatusColumn).data().toString() == QLatin1String("Benign"); }, 10000));
+
+    // The audit log (Ctrl+L) shows both verdicts, newest first, with the OS user.
+    w.activateWindow();
+    QVERIFY(QTest::qWaitForWindowActive(&w));
+    QTest::keyClick(&w, Qt::Key_L, Qt::ControlModifier);
+    auto* audit = w.findChild<AuditLogDialog*>();
+    QVERIFY(audit);
+    QAbstractItemModelTester auditTester(audit->model(), QAbstractItemModelTester::FailureReportingMode::QtTest);
+    QVERIFY(QTest::qWaitFor([audit] { return audit->model()->rowCount() > 0; }, 10000));
+    QAbstractItemModel* log = audit->model();
+    QCOMPARE(log->index(0, AuditLogModel::ActionColumn).data().toString(), QStringLiteral("triage.status"));
+    QCOMPARE(log->index(0, AuditLogModel::TargetColumn).data().toString(), QStringLiteral("10.1.2.3|git.exe|raw.githubusercontent.com"));
+    QCOMPARE(log->index(0, AuditLogModel::DetailColumn).data().toString(),
+             QStringLiteral("new -> benign: developer's git auto-fetch, checked with the owner"));
+    QCOMPARE(log->index(1, AuditLogModel::DetailColumn).data().toString(), QStringLiteral("new -> malicious"));
+    QCOMPARE(log->index(1, AuditLogModel::ActorColumn).data().toString(), CaseStore::actorName());
+    audit->close();
+
+    // Enter opens the detail of the current channel, with its factors.
+    view->setFocus();
+    view->setCurrentIndex(model->index(0, AlertTableModel::HostColumn));
+    QSignalSpy detailLoaded(w.alertDetail(), &AlertDetailWidget::loaded);
+    QTest::keyClick(view, Qt::Key_Return);
+    QVERIFY(QTest::qWaitFor([&w] { return w.alertDetail()->detail().row.processName == QLatin1String("powershell.exe"); }, 10000));
+    QCOMPARE(w.alertDetail()->detail().factors.size(), 1);
+    QCOMPARE(w.alertDetail()->detail().row.status, QStringLiteral("malicious"));
+    QVERIFY(w.findChild<QDockWidget*>(QStringLiteral("detail"))->isVisible());
+}
+
+void TestMainWindow::untrustedTextRendersLiterally() {
+    const QString c = dir_.filePath(QStringLiteral("markup.socwb"));
+    const QString image = QStringLiteral("C:\\Users\\<b>x</b>\\<img src=x>.exe");
+    const QString commandLine = QStringLiteral("<img src=x> -c \"<a href=http://evil.example/>click</a>\" <b>bold</b>");
+    const QString url = QStringLiteral("https://pastebin.com/raw/<b>x</b>?q=<img src=x>&r=<a href=http://e/>y</a>");
+    {
+        auto store = CaseStore::open(c);
+        sqlite3* db = store->db();
+        execSql(db, "INSERT INTO evidence(id, path, sha256, size, status) VALUES (1, 'p.log', 'x', 1, 'imported')");
+        execSql(db, "INSERT INTO hosts(id, name, source) VALUES (1, '<b>WS1</b>', 'asset')");
+        execSql(db, "INSERT INTO domains(id, name) VALUES (1, 'pastebin.com')");
+        Statement p(db, "INSERT INTO processes(id, host_id, process_guid, image, command_line, known_from) VALUES (1, 1, '{g}', ?, ?, 'create')");
+        p.bind(1, image.toStdString()).bind(2, commandLine.toStdString()).exec();
+        Statement e(db, "INSERT INTO proxy_events(id, evidence_id, line_no, ts_us, host_id, domain_id, method, url, user_agent) "
+                        "VALUES (1, 1, 1, 1709510400000000, 1, 1, 'GET', ?, '<b>ua</b>')");
+        e.bind(1, url.toStdString()).exec();
+        FixtureAlert a;
+        a.host = QStringLiteral("<b>WS1</b>");
+        a.image = image;
+        a.process = QStringLiteral("<img src=x>.exe");
+        a.hostId = 1;
+        a.domainId = 1;
+        a.processId = 1;
+        a.requests = 1;
+        a.firstTs = a.lastTs = 1709510400000000;
+        a.factors = QStringLiteral(R"([{"name":"<b>f</b>","contribution":5,"detail":"<a href=x>sentence</a>"}])");
+        insertAlert(db, a);
+    }
+    MainWindow w;
+    w.resize(1366, 768);
+    w.show();
+    QVERIFY(w.openCase(c));
+    AlertTableModel* model = w.alertQueue()->model();
+    QVERIFY(QTest::qWaitFor([model] { return model->rowCount() == 1 && model->rowAt(0); }, 10000));
+    // In the queue: the text as it came, and a tooltip that shows it (escaped inside rich text).
+    QCOMPARE(model->index(0, AlertTableModel::HostColumn).data().toString(), QStringLiteral("<b>WS1</b>"));
+    const QString tip = model->index(0, AlertTableModel::ProcessColumn).data(Qt::ToolTipRole).toString();
+    QVERIFY(!tip.contains(QLatin1String("<img")));
+    QTextDocument doc;
+    doc.setHtml(tip);
+    QCOMPARE(doc.toPlainText(), image);
+
+    w.alertDetail()->showAlert(model->index(0, 0).data(AlertTableModel::AlertIdRole).toLongLong());
+    QVERIFY(QTest::qWaitFor([&w] { return w.alertDetail()->detail().found; }, 10000));
+    ChannelRequestModel* requests = w.alertDetail()->requestModel();
+    QVERIFY(QTest::qWaitFor([requests] { return requests->rowCount() == 1; }, 10000));
+    // Every label in the detail is plain text, and the command line and URL read exactly as logged.
+    bool sawCommandLine = false;
+    bool sawFactor = false;
+    for (QLabel* l : w.alertDetail()->findChildren<QLabel*>()) {
+        QVERIFY2(l->textFormat() == Qt::PlainText, qPrintable(l->text()));
+        sawCommandLine = sawCommandLine || l->text() == commandLine;
+        sawFactor = sawFactor || l->text() == QLatin1String("<a href=x>sentence</a>");
+    }
+    QVERIFY(sawCommandLine);
+    QVERIFY(sawFactor);
+    QCOMPARE(requests->index(0, ChannelRequestModel::UrlColumn).data().toString(), url);
+    doc.setHtml(requests->index(0, ChannelRequestModel::UrlColumn).data(Qt::ToolTipRole).toString());
+    QCOMPARE(doc.toPlainText(), url);
+    doc.setHtml(requests->index(0, ChannelRequestModel::UserAgentColumn).data(Qt::ToolTipRole).toString());
+    QCOMPARE(doc.toPlainText(), QStringLiteral("<b>ua</b>"));
 }
 
 void TestMainWindow::refusesNonCaseWithDialog() {
@@ -94,12 +341,12 @@ void TestMainWindow::refusesNonCaseWithDialog() {
 void TestMainWindow::docksExistForEveryView() {
     MainWindow w;
     const QStringList views = MainWindow::viewNames();
-    QVERIFY(views.contains(QStringLiteral("overview")));
+    for (const char* v : {"overview", "alerts", "detail", "import", "intervals", "timeline", "process-tree"}) {
+        QVERIFY2(views.contains(QLatin1String(v)), v);
+    }
     for (const QString& v : views) {
         QVERIFY2(w.showView(v), qPrintable(v));
-        if (v != QLatin1String("overview")) {
-            QVERIFY(w.findChild<QDockWidget*>(v));
-        }
+        QVERIFY(w.findChild<QDockWidget*>(v));
     }
     QVERIFY(!w.showView(QStringLiteral("no-such-view")));
 }
@@ -108,12 +355,12 @@ void TestMainWindow::screenshotWritesPng() {
     const QString c = dir_.filePath(QStringLiteral("shot.socwb"));
     const QString png = dir_.filePath(QStringLiteral("shot.png"));
     QProcess p;
-    p.start(QStringLiteral(SOCWB_GUI_PATH), {c, QStringLiteral("--screenshot"), png});
+    p.start(QStringLiteral(SOCWB_GUI_PATH), {c, QStringLiteral("--screenshot"), png, QStringLiteral("--size"), QStringLiteral("1366x768")});
     QVERIFY(p.waitForFinished(60000));
     QCOMPARE(p.exitCode(), 0);
     QImage img(png);
     QVERIFY(!img.isNull());
-    QVERIFY(img.width() >= 800 && img.height() >= 500);
+    QCOMPARE(img.size(), QSize(1366, 768));
     // Not a blank canvas: the window drew text and frames in more than a couple of colours.
     QSet<QRgb> colours;
     for (int y = 0; y < img.height(); y += 7) {
