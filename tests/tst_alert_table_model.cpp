@@ -188,6 +188,9 @@ void TestAlertTableModel::detailAndRequests() {
     a.requests = 450;
     a.firstTs = 1709510400000000;
     a.lastTs = 1709510400000000 + 449LL * 60000000;
+    for (int i = 0; i < 450; ++i) {
+        a.proxyIds.push_back(1000 + i);
+    }
     a.factors = QStringLiteral(R"([{"name":"regularity","contribution":12.5,"detail":"polls every 60 s"},
                                   {"name":"process","contribution":30,"detail":"PowerShell with -enc"}])");
     const qint64 id = insertAlert(db, a);

@@ -55,28 +55,6 @@ QTableView* viewOf(QWidget* w, const QAbstractItemModel* model) {
     return nullptr;
 }
 
-// Channels on the hosts of squid/access.log, written as the engine would.
-void seedAlerts(const QString& casePath) {
-    auto store = CaseStore::open(casePath);
-    const struct {
-        const char* host;
-        const char* process;
-        const char* dest;
-        double score;
-    } rows[] = {{"10.1.2.3", "powershell.exe", "pastebin.com", 92}, {"10.1.2.3", "git.exe", "raw.githubusercontent.com", 35},
-                {"10.1.2.4", "curl.exe", "example.com", 61}, {"10.1.2.5", "teams.exe", "teams.microsoft.com", 12}};
-    for (const auto& r : rows) {
-        FixtureAlert a;
-        a.host = QString::fromLatin1(r.host);
-        a.process = QString::fromLatin1(r.process);
-        a.image = QStringLiteral("C:\\apps\\") + a.process;
-        a.destination = QString::fromLatin1(r.dest);
-        a.score = r.score;
-        a.severity = r.score >= 90 ? QStringLiteral("critical") : r.score >= 40 ? QStringLiteral("medium") : QStringLiteral("low");
-        a.factors = QStringLiteral(R"([{"name":"cadence","contribution":20,"detail":"polls every 30 s"}])");
-        insertAlert(store->db(), a);
-    }
-}
 } // namespace
 
 class TestMainWindow : public QObject {
@@ -130,7 +108,8 @@ void TestMainWindow::opensCaseAndShowsEvidence() {
 
 void TestMainWindow::dropFilterTriageAudit() {
     const QString c = dir_.filePath(QStringLiteral("triage.socwb"));
-    seedAlerts(c);
+    // The "easy" exercise's proxy log: 82,249 requests, a pastebin channel among 637.
+    const QString log = QStringLiteral(SOCWB_SOURCE_DIR "/sample-data/exercises/1-easy/evidence/access.log.gz");
     MainWindow w;
     w.resize(1366, 768);
     w.show();
@@ -140,9 +119,9 @@ void TestMainWindow::dropFilterTriageAudit() {
     AlertTableModel* model = queue->model();
     QAbstractItemModelTester tester(model, QAbstractItemModelTester::FailureReportingMode::QtTest);
 
-    // Drop a log on the window: the preview lists it with its detected format, nothing is written yet.
+    // Drop the log on the window: the preview lists it with its detected format, nothing is written yet.
     QMimeData mime;
-    mime.setUrls({QUrl::fromLocalFile(fixture(QStringLiteral("squid/access.log")))});
+    mime.setUrls({QUrl::fromLocalFile(log)});
     QDragEnterEvent enter(QPoint(200, 200), Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
     QApplication::sendEvent(&w, &enter);
     QVERIFY(enter.isAccepted());
@@ -159,7 +138,7 @@ void TestMainWindow::dropFilterTriageAudit() {
         auto store = CaseStore::open(c);
         QCOMPARE(queryInt(store->db(), "SELECT count(*) FROM evidence").value_or(-1), 0);
     }
-    QSignalSpy imported(&w, &MainWindow::importsFinished);
+    QSignalSpy scored(&w, &MainWindow::scoringFinished);
     QPushButton* importButton = nullptr;
     for (auto* b : preview->findChildren<QPushButton*>()) {
         if (b->text() == QLatin1String("Import")) {
@@ -168,11 +147,13 @@ void TestMainWindow::dropFilterTriageAudit() {
     }
     QVERIFY(importButton && importButton->isEnabled());
     QTest::mouseClick(importButton, Qt::LeftButton);
-    QVERIFY(imported.wait(60000));
-
-    // The queue: four channels, the highest score on top.
-    QVERIFY(QTest::qWaitFor([model] { return !model->isCounting() && model->rowCount() == 4 && model->rowAt(0); }, 10000));
-    QCOMPARE(model->index(0, AlertTableModel::ProcessColumn).data().toString(), QStringLiteral("powershell.exe"));
+    // The import is followed by a scoring pass; then the queue shows the channels, best first.
+    QVERIFY(scored.wait(120000));
+    QCOMPARE(scored.first().first().value<ScoreOutcome>().status, QStringLiteral("done"));
+    QVERIFY(QTest::qWaitFor([model] { return !model->isCounting() && model->rowCount() == 637 && model->rowAt(0); }, 10000));
+    QCOMPARE(model->index(0, AlertTableModel::HostColumn).data().toString(), QStringLiteral("10.20.1.19"));
+    QCOMPARE(model->index(0, AlertTableModel::DestinationColumn).data().toString(), QStringLiteral("pastebin.com"));
+    QCOMPARE(model->index(0, AlertTableModel::SeverityColumn).data().toString(), QStringLiteral("high"));
 
     // "/" focuses the filter; typing a query and Enter applies it.
     w.activateWindow();
@@ -181,20 +162,24 @@ void TestMainWindow::dropFilterTriageAudit() {
     view->setFocus();
     QTest::keyClick(view, Qt::Key_Slash);
     QVERIFY(queue->filterEdit()->hasFocus());
-    QSignalSpy counted(model, &AlertTableModel::countChanged);
-    QTest::keyClicks(queue->filterEdit(), QStringLiteral("host:10.1.2.3 score>=30"));
+    QTest::keyClicks(queue->filterEdit(), QStringLiteral("service:discord score>=40 status:new"));
     QTest::keyClick(queue->filterEdit(), Qt::Key_Return);
     QVERIFY(QTest::qWaitFor([model] { return !model->isCounting() && model->rowCount() == 2 && model->rowAt(1); }, 10000));
     QVERIFY(view->hasFocus());
+    QCOMPARE(model->index(0, AlertTableModel::HostColumn).data().toString(), QStringLiteral("10.20.1.13"));
+    QCOMPARE(model->index(1, AlertTableModel::HostColumn).data().toString(), QStringLiteral("10.20.1.16"));
+    const QString first = model->index(0, 0).data(AlertTableModel::ChannelKeyRole).toString();
+    const QString second = model->index(1, 0).data(AlertTableModel::ChannelKeyRole).toString();
 
     // j moves down, k up; 3 marks the current channel malicious.
     view->setCurrentIndex(model->index(0, AlertTableModel::HostColumn));
     QTest::keyClick(view, Qt::Key_J);
     QCOMPARE(view->currentIndex().row(), 1);
-    QCOMPARE(view->currentIndex().data(AlertTableModel::ChannelKeyRole).toString(),
-             QStringLiteral("10.1.2.3|git.exe|raw.githubusercontent.com"));
     QTest::keyClick(view, Qt::Key_K);
     QCOMPARE(view->currentIndex().row(), 0);
+    queue->setFilterText(QStringLiteral("service:discord score>=40"));
+    QVERIFY(QTest::qWaitFor([model] { return !model->isCounting() && model->rowAt(1); }, 10000));
+    view->setCurrentIndex(model->index(0, AlertTableModel::HostColumn));
     QTest::keyClick(view, Qt::Key_3);
     QVERIFY(QTest::qWaitFor([model] { return model->index(0, AlertTableModel::StatusColumn).data().toString() == QLatin1String("Malicious"); }, 10000));
 
@@ -215,7 +200,7 @@ void TestMainWindow::dropFilterTriageAudit() {
         }
         QPushButton* ok = d->findChild<QDialogButtonBox*>()->button(QDialogButtonBox::Ok);
         okWasDisabled = !ok->isEnabled();
-        QTest::keyClicks(d->findChild<QPlainTextEdit*>(), QStringLiteral("developer's git auto-fetch, checked with the owner"));
+        QTest::keyClicks(d->findChild<QPlainTextEdit*>(), QStringLiteral("the sales team's Discord client, checked with the owner"));
         QTest::mouseClick(ok, Qt::LeftButton);
     });
     QTest::keyClick(view, Qt::Key_2);
@@ -230,22 +215,31 @@ void TestMainWindow::dropFilterTriageAudit() {
     QVERIFY(audit);
     QAbstractItemModelTester auditTester(audit->model(), QAbstractItemModelTester::FailureReportingMode::QtTest);
     QVERIFY(QTest::qWaitFor([audit] { return audit->model()->rowCount() > 0; }, 10000));
-    QAbstractItemModel* log = audit->model();
-    QCOMPARE(log->index(0, AuditLogModel::ActionColumn).data().toString(), QStringLiteral("triage.status"));
-    QCOMPARE(log->index(0, AuditLogModel::TargetColumn).data().toString(), QStringLiteral("10.1.2.3|git.exe|raw.githubusercontent.com"));
-    QCOMPARE(log->index(0, AuditLogModel::DetailColumn).data().toString(),
-             QStringLiteral("new -> benign: developer's git auto-fetch, checked with the owner"));
-    QCOMPARE(log->index(1, AuditLogModel::DetailColumn).data().toString(), QStringLiteral("new -> malicious"));
-    QCOMPARE(log->index(1, AuditLogModel::ActorColumn).data().toString(), CaseStore::actorName());
+    QAbstractItemModel* entries = audit->model();
+    QCOMPARE(entries->index(0, AuditLogModel::ActionColumn).data().toString(), QStringLiteral("triage.status"));
+    QCOMPARE(entries->index(0, AuditLogModel::TargetColumn).data().toString(), second);
+    QCOMPARE(entries->index(0, AuditLogModel::DetailColumn).data().toString(),
+             QStringLiteral("new -> benign: the sales team's Discord client, checked with the owner"));
+    QCOMPARE(entries->index(1, AuditLogModel::TargetColumn).data().toString(), first);
+    QCOMPARE(entries->index(1, AuditLogModel::DetailColumn).data().toString(), QStringLiteral("new -> malicious"));
+    QCOMPARE(entries->index(1, AuditLogModel::ActorColumn).data().toString(), CaseStore::actorName());
     audit->close();
 
-    // Enter opens the detail of the current channel, with its factors.
+    // Verdicts are keyed by channel: a new scoring pass keeps them, and the rows stay in place.
+    w.scoreCase(ScoreMode::Full);
+    QVERIFY(scored.wait(120000));
+    QVERIFY(QTest::qWaitFor([model] { return !model->isCounting() && model->rowAt(1); }, 10000));
+    QCOMPARE(model->index(0, AlertTableModel::StatusColumn).data().toString(), QStringLiteral("Malicious"));
+    QCOMPARE(model->index(1, AlertTableModel::StatusColumn).data().toString(), QStringLiteral("Benign"));
+
+    // Enter opens the detail of the current channel, with the engine's factors.
+    w.activateWindow();
     view->setFocus();
     view->setCurrentIndex(model->index(0, AlertTableModel::HostColumn));
-    QSignalSpy detailLoaded(w.alertDetail(), &AlertDetailWidget::loaded);
     QTest::keyClick(view, Qt::Key_Return);
-    QVERIFY(QTest::qWaitFor([&w] { return w.alertDetail()->detail().row.processName == QLatin1String("powershell.exe"); }, 10000));
-    QCOMPARE(w.alertDetail()->detail().factors.size(), 1);
+    QVERIFY(QTest::qWaitFor([&w, first] { return w.alertDetail()->detail().row.channelKey == first; }, 10000));
+    QVERIFY(!w.alertDetail()->detail().factors.isEmpty());
+    QCOMPARE(qint64(w.alertDetail()->detail().proxyIds.size()), w.alertDetail()->detail().proxyRequests);
     QCOMPARE(w.alertDetail()->detail().row.status, QStringLiteral("malicious"));
     QVERIFY(w.findChild<QDockWidget*>(QStringLiteral("detail"))->isVisible());
 }
@@ -275,6 +269,7 @@ void TestMainWindow::untrustedTextRendersLiterally() {
         a.processId = 1;
         a.requests = 1;
         a.firstTs = a.lastTs = 1709510400000000;
+        a.proxyIds = {1};
         a.factors = QStringLiteral(R"([{"name":"<b>f</b>","contribution":5,"detail":"<a href=x>sentence</a>"}])");
         insertAlert(db, a);
     }

@@ -9,8 +9,12 @@
 #include "import_preview_dialog.h"
 #include "ingest/import_worker.h"
 #include "rejected_lines_dialog.h"
+#include "scoring/score_job.h"
+#include "scoring/suppression_store.h"
+#include "suppression_dialog.h"
 #include "store/case_store.h"
 #include "store/case_summary.h"
+#include "store/statement.h"
 #include "tables/alert_export.h"
 #include "tables/alert_table_model.h"
 #include "tables/read_connection.h"
@@ -99,13 +103,18 @@ MainWindow::MainWindow(QWidget* parent)
             audit_->reload();
         }
     });
+    connect(queue_, &AlertQueueDock::suppressRequested, this, &MainWindow::suppressSimilar);
     connect(detail_, &AlertDetailWidget::openViewRequested, this, [this](const QString& view) { showView(view); });
     connect(overview_, &CaseOverviewWidget::rejectedLinesRequested, this, &MainWindow::showRejectedLines);
     connect(overview_, &CaseOverviewWidget::hostAlertsRequested, this, [this](const QString& host) {
         queue_->setFilterText(QStringLiteral("host:\"%1\"").arg(host));
         showView(QStringLiteral("alerts"));
     });
-    connect(tasks_, &TaskPanel::cancelRequested, this, [this] {
+    connect(tasks_, &TaskPanel::cancelRequested, this, [this](int task) {
+        if (task == scoreTask_ && scoreJob_) {
+            scoreJob_->cancel();
+            return;
+        }
         if (job_) {
             job_->cancel();
         }
@@ -148,6 +157,8 @@ void MainWindow::buildMenus() {
     viewMenu_->setObjectName(QStringLiteral("viewMenu"));
 
     QMenu* caseMenu = menuBar()->addMenu(tr("&Case"));
+    caseMenu->addAction(tr("&Score now"), QKeySequence(tr("Ctrl+R")), this, [this] { scoreCase(ScoreMode::Full); });
+    caseMenu->addAction(tr("S&uppressions\u2026"), this, [this] { showSuppressions(); });
     caseMenu->addAction(tr("&Audit log\u2026"), QKeySequence(tr("Ctrl+L")), this, [this] { showAuditLog(); });
 
     QMenu* help = menuBar()->addMenu(tr("&Help"));
@@ -268,6 +279,9 @@ bool MainWindow::openCase(const QString& path) {
     if (audit_) {
         audit_->close();
     }
+    if (suppressions_) {
+        suppressions_->close();
+    }
     setWindowTitle(tr("%1 \u2014 socwb").arg(QFileInfo(path).fileName()));
     caseLabel_->setText(QFileInfo(path).fileName());
     addRecent(QFileInfo(path).absoluteFilePath());
@@ -367,7 +381,8 @@ void MainWindow::startImport(const QVector<ImportPlanItem>& plan) {
     }
     updateTaskStatus();
     showView(QStringLiteral("import"));
-    if (!job_ || !job_->isRunning()) {
+    // One writer at a time: a scoring pass in progress finishes first, then the imports start.
+    if ((!job_ || !job_->isRunning()) && !isScoring()) {
         results_.clear();
         startNextBatch();
     }
@@ -421,6 +436,9 @@ void MainWindow::onImportFinished(const QList<ImportResult>& results) {
         close();
         return;
     }
+    if (scoreAgain_ && pending_.isEmpty()) {
+        scoreAgain_.reset(); // the pass after this import covers it
+    }
     if (!pending_.isEmpty()) {
         startNextBatch();
         return;
@@ -429,13 +447,114 @@ void MainWindow::onImportFinished(const QList<ImportResult>& results) {
     refresh();
     queue_->reload();
     bool cancelled = false;
+    bool added = false;
     for (const auto& r : results_) {
         cancelled = cancelled || r.status == QLatin1String("cancelled");
+        added = added || r.status == QLatin1String("imported");
     }
     if (cancelled) {
         statusBar()->showMessage(tr("Import cancelled: the case is as it was before the cancelled file."), 8000);
     }
     emit importsFinished();
+    if (added) {
+        scoreCase(ScoreMode::Full); // new evidence: channels change
+    }
+}
+
+bool MainWindow::isScoring() const { return scoreJob_ && scoreJob_->isRunning(); }
+
+void MainWindow::scoreCase(ScoreMode mode) {
+    if (!store_) {
+        return;
+    }
+    if (isScoring() || (job_ && job_->isRunning())) {
+        // Full wins over Rescore: it reads the events again anyway.
+        scoreAgain_ = scoreAgain_ == ScoreMode::Full ? ScoreMode::Full : mode;
+        return;
+    }
+    scoreJob_ = std::make_unique<ScoreJob>(store_->path());
+    scoreTask_ = tasks_->addTask(mode == ScoreMode::Full ? tr("Score the case") : tr("Re-score (weights and suppressions)"),
+                                 tr("events"));
+    connect(scoreJob_->worker(), &ScoreWorker::progress, this, [this](const ScoreProgress& p) {
+        tasks_->updateTask(scoreTask_, p.done, p.total, p.done, p.phase);
+    });
+    connect(scoreJob_->worker(), &ScoreWorker::finished, this, &MainWindow::onScoreFinished);
+    scoreJob_->start(mode);
+    updateTaskStatus();
+}
+
+void MainWindow::onScoreFinished(const ScoreOutcome& o) {
+    scoreJob_->wait();
+    const bool ok = o.status == QLatin1String("done");
+    tasks_->finishTask(scoreTask_,
+                       ok ? tr("%1 channels from %2 events: %3 flagged, %4 suppressed")
+                                .arg(QLocale().toString(o.channels), QLocale().toString(o.events),
+                                     QLocale().toString(o.flagged), QLocale().toString(o.suppressed))
+                          : o.message,
+                       ok);
+    updateTaskStatus();
+    if (closing_) {
+        close();
+        return;
+    }
+    refresh();
+    queue_->reload(); // in place: the analyst keeps their row
+    detail_->refresh();
+    if (suppressions_) {
+        suppressions_->reload();
+    }
+    emit scoringFinished(o);
+    if (!pending_.isEmpty()) {
+        results_.clear();
+        startNextBatch();
+    } else if (scoreAgain_) {
+        const ScoreMode next = *scoreAgain_;
+        scoreAgain_.reset();
+        scoreCase(next);
+    }
+}
+
+void MainWindow::suppressSimilar(const QStringList& channelKeys, const QString& justification) {
+    if (!store_) {
+        return;
+    }
+    int added = 0;
+    for (const QString& key : channelKeys) {
+        Statement st(store_->db(), "SELECT process_name, destination FROM alerts WHERE channel_key = ?");
+        st.bind(1, key.toStdString());
+        if (!st.step()) {
+            continue;
+        }
+        scoring::SuppressionRule rule;
+        rule.process = columnText(st, 0); // empty for an unattributed channel: then the destination alone
+        rule.destination = columnText(st, 1);
+        rule.reason = justification;
+        try {
+            scoring::addSuppression(*store_, rule);
+            ++added;
+        } catch (const std::exception& e) {
+            QMessageBox box(QMessageBox::Warning, tr("Not suppressed"), QString::fromUtf8(e.what()), QMessageBox::Ok, this);
+            box.setTextFormat(Qt::PlainText);
+            box.exec();
+        }
+    }
+    if (added > 0) {
+        statusBar()->showMessage(tr("%n suppression rule(s) added; re-scoring\u2026", nullptr, added), 8000);
+        scoreCase(ScoreMode::Rescore);
+    }
+}
+
+void MainWindow::showSuppressions() {
+    if (!store_) {
+        return;
+    }
+    if (!suppressions_) {
+        suppressions_ = new SuppressionDialog(store_.get(), this);
+        suppressions_->setAttribute(Qt::WA_DeleteOnClose);
+        connect(suppressions_, &SuppressionDialog::changed, this, [this] { scoreCase(ScoreMode::Rescore); });
+    }
+    suppressions_->show();
+    suppressions_->raise();
 }
 
 void MainWindow::chooseCase(bool create) {
@@ -588,11 +707,17 @@ void MainWindow::closeEvent(QCloseEvent* event) {
     QSettings s;
     s.setValue(QLatin1String(kGeometryKey), saveGeometry());
     s.setValue(QLatin1String(kStateKey), saveState(kLayoutVersion));
-    if (job_ && job_->isRunning()) {
+    if ((job_ && job_->isRunning()) || isScoring()) {
         // Rolling back a big import takes a moment: hide now, close when the worker has let go.
         closing_ = true;
         pending_.clear();
-        job_->cancel();
+        scoreAgain_.reset();
+        if (job_) {
+            job_->cancel();
+        }
+        if (scoreJob_) {
+            scoreJob_->cancel();
+        }
         hide();
         event->ignore();
         return;

@@ -7,11 +7,13 @@
 
 #include "import/import_plan.h"
 #include "ingest/importer.h"
+#include "scoring/scoring_engine.h"
 
 #include <QMainWindow>
 #include <QPointer>
 
 #include <memory>
+#include <optional>
 
 class QLabel;
 class QMenu;
@@ -24,6 +26,8 @@ class AuditLogDialog;
 class CaseOverviewWidget;
 class CaseStore;
 class ImportJob;
+class ScoreJob;
+class SuppressionDialog;
 class TaskPanel;
 struct CaseSummary;
 
@@ -43,6 +47,12 @@ public:
     void previewImport(const QStringList& paths);
     void startImport(const QVector<ImportPlanItem>& plan);
     bool isImporting() const;
+    // Scores the case in the background (after every import, on demand, Rescore after a
+    // suppression changed); a request while a pass runs is done after it.
+    void scoreCase(ScoreMode mode);
+    bool isScoring() const;
+    // Suppresses channels like these (same process and destination, any host), then re-scores.
+    void suppressSimilar(const QStringList& channelKeys, const QString& justification);
     // Raises one view (see viewNames()); returns false for an unknown name.
     bool showView(const QString& name);
     static QStringList viewNames();
@@ -62,6 +72,7 @@ public:
 signals:
     void caseLoaded();
     void importsFinished();
+    void scoringFinished(const socwb::ScoreOutcome& outcome);
     void refreshed(); // the summary of the case was re-read
 
 protected:
@@ -88,12 +99,17 @@ private:
     void showShortcuts();
     void showAuditLog();
     void showRejectedLines(qint64 evidenceId);
+    void showSuppressions();
+    void onScoreFinished(const ScoreOutcome& outcome);
     void rebuildRecentMenu();
     void addRecent(const QString& path);
     void updateTaskStatus();
 
     std::unique_ptr<CaseStore> store_;
     std::unique_ptr<ImportJob> job_;
+    std::unique_ptr<ScoreJob> scoreJob_;
+    int scoreTask_ = 0;
+    std::optional<ScoreMode> scoreAgain_;
     QList<ImportBatch> pending_;
     QHash<QString, int> importTasks_; // file path -> task row
     QList<ImportResult> results_;
@@ -111,6 +127,7 @@ private:
     QLabel* countsLabel_;
     QLabel* tasksLabel_;
     QPointer<AuditLogDialog> audit_;
+    QPointer<SuppressionDialog> suppressions_;
 };
 
 } // namespace socwb

@@ -3,10 +3,7 @@
 #include "read_connection.h"
 #include "store/statement.h"
 
-#if __has_include("scoring/channel_members.h")
 #include "scoring/channel_members.h"
-#define SOCWB_HAVE_CHANNEL_MEMBERS 1
-#endif
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -18,18 +15,10 @@ namespace socwb {
 namespace {
 
 std::vector<int64_t> blobIds(const Statement& st, int col) {
-#ifdef SOCWB_HAVE_CHANNEL_MEMBERS
     if (st.isNull(col)) {
         return {};
     }
-    const void* blob = sqlite3_column_blob(st.handle(), col);
-    const int size = sqlite3_column_bytes(st.handle(), col);
-    return decodeMemberIds(blob, size);
-#else
-    Q_UNUSED(st);
-    Q_UNUSED(col);
-    return {};
-#endif
+    return scoring::decodeMemberIds(sqlite3_column_blob(st.handle(), col), sqlite3_column_bytes(st.handle(), col));
 }
 
 // Attribution of a list of requests, in chunks so no statement holds too many parameters.
@@ -71,8 +60,8 @@ AlertDetail loadAlertDetail(const QString& casePath, qint64 alertId) {
         d.row = alertRowFromStatement(row);
         d.found = true;
         Statement more(c.db(), "SELECT service_category, registered_domain, host_ips, proxy_requests, dns_queries, "
-                               "net_connections, bytes_out, bytes_in, factors, process_id, proxy_ids, dns_ids, host_id, "
-                               "domain_id FROM alerts WHERE id = ?");
+                               "net_connections, bytes_out, bytes_in, factors, process_id, proxy_ids, dns_ids "
+                               "FROM alerts WHERE id = ?");
         more.bind(1, int64_t(alertId));
         more.step();
         d.serviceCategory = columnText(more, 0);
@@ -94,16 +83,6 @@ AlertDetail loadAlertDetail(const QString& casePath, qint64 alertId) {
         const qint64 processId = more.isNull(9) ? 0 : more.int64(9);
         d.proxyIds = blobIds(more, 10);
         std::vector<int64_t> dnsIds = blobIds(more, 11);
-#ifndef SOCWB_HAVE_CHANNEL_MEMBERS
-        // Before member ids existed: the channel's host and destination over its time span.
-        Statement ids(c.db(), "SELECT id FROM proxy_events WHERE host_id IS ? AND domain_id IS ? AND ts_us BETWEEN ? AND ? "
-                              "ORDER BY id");
-        ids.bind(1, more.isNull(12) ? int64_t(-1) : more.int64(12)).bind(2, more.isNull(13) ? int64_t(-1) : more.int64(13));
-        ids.bind(3, int64_t(d.row.firstTs)).bind(4, int64_t(d.row.lastTs));
-        while (ids.step()) {
-            d.proxyIds.push_back(ids.int64(0));
-        }
-#endif
         if (processId > 0) {
             Statement p(c.db(), "SELECT command_line, user_name, pid, parent_image FROM processes WHERE id = ?");
             p.bind(1, int64_t(processId));

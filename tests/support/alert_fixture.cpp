@@ -1,5 +1,6 @@
 #include "alert_fixture.h"
 
+#include "scoring/channel_members.h"
 #include "store/statement.h"
 
 namespace socwb::test {
@@ -7,8 +8,8 @@ namespace socwb::test {
 qint64 insertAlert(sqlite3* db, const FixtureAlert& a) {
     Statement st(db, "INSERT INTO alerts(channel_key, host, host_role, process_image, process_name, destination, "
                      "registered_domain, service, requests, proxy_requests, first_ts, last_ts, median_interval_s, jitter, "
-                     "features, score, severity, factors, suppressed_by, process_id, host_id, domain_id) "
-                     "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,'{}',?,?,?,?,?,?,?)");
+                     "features, score, severity, factors, suppressed_by, process_id, host_id, domain_id, proxy_ids) "
+                     "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,'{}',?,?,?,?,?,?,?,?)");
     const QString key = a.channelKey.isEmpty() ? QStringLiteral("%1|%2|%3").arg(a.host, a.process, a.destination) : a.channelKey;
     st.bind(1, key.toStdString()).bind(2, a.host.toStdString()).bind(3, a.role.toStdString());
     a.image.isEmpty() ? st.bindNull(4) : st.bind(4, a.image.toStdString());
@@ -20,6 +21,12 @@ qint64 insertAlert(sqlite3* db, const FixtureAlert& a) {
     st.bind(17, a.factors.toStdString());
     st.bindIntOrNull(18, a.suppressedBy, 0).bindIntOrNull(19, a.processId, 0).bindIntOrNull(20, a.hostId, 0);
     st.bindIntOrNull(21, a.domainId, 0);
+    if (a.proxyIds.empty()) {
+        st.bindNull(22);
+    } else {
+        const QByteArray blob = scoring::encodeMemberIds(a.proxyIds);
+        st.bindBlob(22, std::string_view(blob.constData(), size_t(blob.size())));
+    }
     st.exec();
     return sqlite3_last_insert_rowid(db);
 }

@@ -6,6 +6,8 @@
 
 #include <QString>
 
+#include <vector>
+
 namespace socwb::test {
 
 struct FixtureAlert {
@@ -28,6 +30,7 @@ struct FixtureAlert {
     qint64 hostId = 0;
     qint64 domainId = 0;
     QString channelKey; // derived from host|process|destination when empty
+    std::vector<int64_t> proxyIds; // member proxy_events ids, ascending
 };
 
 // Returns the new alert's id.
