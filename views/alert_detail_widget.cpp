@@ -109,6 +109,8 @@ AlertDetailWidget::AlertDetailWidget(QWidget* parent)
     scroll->setWidget(info);
     scroll->setWidgetResizable(true);
     scroll->setFrameShape(QFrame::NoFrame);
+    // Text wraps to the dock's width instead of running off to the side.
+    scroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
 
     auto* lower = new QWidget(this);
     auto* lv = new QVBoxLayout(lower);
@@ -126,7 +128,7 @@ AlertDetailWidget::AlertDetailWidget(QWidget* parent)
     requestView_->verticalHeader()->setDefaultSectionSize(requestView_->fontMetrics().height() + 6);
     requestView_->horizontalHeader()->setStretchLastSection(true);
     const int em = requestView_->fontMetrics().horizontalAdvance(QLatin1Char('M'));
-    const int widths[ChannelRequestModel::ColumnCount] = {13, 4, 26, 5, 5, 6, 14, 8, 20};
+    const int widths[ChannelRequestModel::ColumnCount] = {13, 5, 26, 5, 5, 6, 14, 8, 20};
     for (int c = 0; c < ChannelRequestModel::ColumnCount; ++c) {
         requestView_->setColumnWidth(c, widths[c] * em);
     }
@@ -137,6 +139,7 @@ AlertDetailWidget::AlertDetailWidget(QWidget* parent)
     split->addWidget(lower);
     split->setStretchFactor(0, 3);
     split->setStretchFactor(1, 2);
+    split->setSizes({600, 400});
     auto* cl = new QVBoxLayout(content_);
     cl->setContentsMargins(0, 0, 0, 0);
     cl->addWidget(split);

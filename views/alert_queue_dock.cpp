@@ -69,7 +69,7 @@ AlertQueueDock::AlertQueueDock(QWidget* parent)
     view_->horizontalHeader()->setSortIndicator(AlertTableModel::ScoreColumn, Qt::DescendingOrder);
     view_->setAlternatingRowColors(true);
     view_->setWordWrap(false);
-    view_->setTextElideMode(Qt::ElideMiddle);
+    view_->setTextElideMode(Qt::ElideRight);
     view_->setContextMenuPolicy(Qt::CustomContextMenu);
     // A million rows: fixed row heights, or the header would measure every one.
     view_->verticalHeader()->setSectionResizeMode(QHeaderView::Fixed);
@@ -84,9 +84,10 @@ AlertQueueDock::AlertQueueDock(QWidget* parent)
                                     new ScoreBarDelegate(ScoreBarDelegate::Mode::Severity, AlertTableModel::ScoreRole,
                                                          AlertTableModel::SeverityRole, view_));
     const int em = view_->fontMetrics().horizontalAdvance(QLatin1Char('M'));
-    const int widths[AlertTableModel::ColumnCount] = {7, 7, 7, 9, 7, 10, 14, 7, 6, 6, 5, 11, 11};
+    const int widths[AlertTableModel::ColumnCount] = {7, 8, 6, 8, 8, 9, 13, 6, 5, 5, 4, 12, 12};
     for (int c = 0; c < AlertTableModel::ColumnCount; ++c) {
-        view_->setColumnWidth(c, widths[c] * em);
+        // Never narrower than the header's own text.
+        view_->setColumnWidth(c, qMax(widths[c] * em, view_->horizontalHeader()->sectionSizeHint(c)));
     }
     view_->installEventFilter(this);
     layout->addWidget(view_, 1);

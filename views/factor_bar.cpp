@@ -32,7 +32,7 @@ void FactorBar::paintEvent(QPaintEvent*) {
     }
     p.setPen(palette().color(QPalette::WindowText));
     p.drawLine(mid, area.top(), mid, area.bottom());
-    p.drawText(QRect(area.right() + 4, 0, textWidth, height()), Qt::AlignVCenter | Qt::AlignRight, value);
+    p.drawText(QRect(area.right() + 2, 0, textWidth - 2, height()), Qt::AlignVCenter | Qt::AlignRight, value);
 }
 
 } // namespace socwb

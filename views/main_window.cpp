@@ -206,10 +206,31 @@ void MainWindow::buildDocks() {
     resizeDocks({queue_, taskDock}, {640, 180}, Qt::Vertical);
 }
 
-void MainWindow::restoreLayout() {
+bool MainWindow::restoreLayout() {
     QSettings s;
     restoreGeometry(s.value(QLatin1String(kGeometryKey)).toByteArray());
-    restoreState(s.value(QLatin1String(kStateKey)).toByteArray(), kLayoutVersion);
+    return restoreState(s.value(QLatin1String(kStateKey)).toByteArray(), kLayoutVersion);
+}
+
+void MainWindow::emphasizeView(const QString& name) {
+    auto* overview = findChild<QDockWidget*>(QStringLiteral("overview"));
+    auto* detail = findChild<QDockWidget*>(QStringLiteral("detail"));
+    auto* bottom = findChild<QDockWidget*>(QStringLiteral("import"));
+    const int w = width();
+    const int h = height();
+    // Shares of the width (explorer, queue, detail) and of the height given to the bottom docks.
+    double left = 0.19, middle = 0.52, bottomShare = 0.22;
+    if (name == QLatin1String("detail")) {
+        left = 0.16, middle = 0.38, bottomShare = 0.16;
+    } else if (name == QLatin1String("import") || name == QLatin1String("timeline") || name == QLatin1String("intervals") ||
+               name == QLatin1String("process-tree")) {
+        left = 0.17, middle = 0.5, bottomShare = 0.36;
+    } else if (name == QLatin1String("overview")) {
+        left = 0.4, middle = 0.36;
+    }
+    resizeDocks({overview, queue_, detail}, {int(w * left), int(w * middle), int(w * (1 - left - middle))}, Qt::Horizontal);
+    resizeDocks({queue_, bottom}, {int(h * (1 - bottomShare)), int(h * bottomShare)}, Qt::Vertical);
+    showView(name);
 }
 
 void MainWindow::resetLayout() {

@@ -56,8 +56,11 @@ public:
     // Raises one view (see viewNames()); returns false for an unknown name.
     bool showView(const QString& name);
     static QStringList viewNames();
-    // Puts back the dock layout the analyst left (not done for screenshots and tests).
-    void restoreLayout();
+    // Puts back the dock layout the analyst left (not done for screenshots and tests); false when
+    // there is none.
+    bool restoreLayout();
+    // Sizes the docks so that this view gets most of the window (for --view and screenshots).
+    void emphasizeView(const QString& name);
     void resetLayout();
 
     AlertQueueDock* alertQueue() const { return queue_; }

@@ -51,13 +51,17 @@ void ScoreBarDelegate::paint(QPainter* painter, const QStyleOptionViewItem& opti
     painter->setRenderHint(QPainter::Antialiasing, false);
     QColor track = opt.palette.color(QPalette::Mid);
     track.setAlpha(60);
-    painter->fillRect(r, track);
-    QRect bar = r;
-    bar.setWidth(static_cast<int>(r.width() * score / 100.0));
+    // The number to the right of the bar, never over it: it stays readable on any colour.
+    const int textWidth = opt.fontMetrics.horizontalAdvance(QStringLiteral("100")) + 6;
+    const QRect trackRect(r.left(), r.top(), qMax(0, r.width() - textWidth), r.height());
+    painter->fillRect(trackRect, track);
+    QRect bar = trackRect;
+    bar.setWidth(static_cast<int>(trackRect.width() * score / 100.0));
     painter->fillRect(bar, colour);
     painter->setPen((opt.state & QStyle::State_Selected) ? opt.palette.color(QPalette::HighlightedText)
                                                           : opt.palette.color(QPalette::Text));
-    painter->drawText(r.adjusted(4, 0, -4, 0), Qt::AlignVCenter | Qt::AlignRight, QString::number(score, 'f', 0));
+    painter->drawText(QRect(trackRect.right() + 1, r.top(), textWidth - 1, r.height()), Qt::AlignVCenter | Qt::AlignRight,
+                      QString::number(score, 'f', 0));
     painter->restore();
 }
 

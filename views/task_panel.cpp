@@ -54,19 +54,22 @@ int TaskPanel::addTask(const QString& title, const QString& unit) {
     r.status = new QLabel(tr("waiting\u2026"), r.box);
     r.status->setTextFormat(Qt::PlainText);
     r.status->setWordWrap(true);
+    r.status->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
     r.bar = new QProgressBar(r.box);
     r.bar->setRange(0, 0);
-    r.bar->setMaximumHeight(r.status->fontMetrics().height() + 2);
+    r.bar->setMaximumHeight(r.status->fontMetrics().height() / 2);
     r.bar->setTextVisible(false);
     r.cancel = new QPushButton(tr("Cancel"), r.box);
     r.rejects = new QPushButton(tr("Rejected lines\u2026"), r.box);
     r.rejects->hide();
-    g->addWidget(r.title, 0, 0, 1, 2);
-    g->addWidget(r.bar, 1, 0);
-    g->addWidget(r.cancel, 1, 1);
-    g->addWidget(r.rejects, 1, 1);
-    g->addWidget(r.status, 2, 0, 1, 2);
-    g->setColumnStretch(0, 1);
+    // One line of text per task, the bar under it: many tasks fit in a short dock.
+    g->addWidget(r.title, 0, 0);
+    g->addWidget(r.status, 0, 1);
+    g->addWidget(r.cancel, 0, 2);
+    g->addWidget(r.rejects, 0, 2);
+    g->addWidget(r.bar, 1, 0, 1, 3);
+    g->setColumnStretch(1, 1);
+    g->setVerticalSpacing(2);
     connect(r.cancel, &QPushButton::clicked, this, [this, id] {
         tasks_[id].status->setText(tr("cancelling\u2026"));
         tasks_[id].cancel->setEnabled(false);
