@@ -23,6 +23,8 @@ private slots:
     void initTestCase();
     void countsThenLoadsPagesSortedByScore();
     void filterAndSortAreSql();
+    void deepPagesSeekFromAnchors_data();
+    void deepPagesSeekFromAnchors();
     void staleResultsAreDropped();
     void reloadUpdatesInPlace();
     void triageNeedsJustificationAndAudits();
@@ -86,6 +88,41 @@ void TestAlertTableModel::filterAndSortAreSql() {
     QCOMPARE(m.index(0, AlertTableModel::HostColumn).data().toString(), QStringLiteral("WS0000"));
     QCOMPARE(m.index(9, AlertTableModel::HostColumn).data().toString(), QStringLiteral("WS0009"));
     QCOMPARE(m.index(9, AlertTableModel::ProcessColumn).data().toString(), QStringLiteral("curl.exe"));
+}
+
+void TestAlertTableModel::deepPagesSeekFromAnchors_data() {
+    QTest::addColumn<int>("column");
+    QTest::addColumn<int>("order");
+    QTest::addColumn<QString>("orderBy"); // the same order, written out for the check
+    QTest::newRow("score, index") << int(AlertTableModel::ScoreColumn) << int(Qt::DescendingOrder) << QStringLiteral("score DESC, id");
+    QTest::newRow("host, ties") << int(AlertTableModel::HostColumn) << int(Qt::AscendingOrder) << QStringLiteral("host, id");
+    QTest::newRow("severity, composite") << int(AlertTableModel::SeverityColumn) << int(Qt::AscendingOrder)
+                                         << QStringLiteral("(CASE severity WHEN 'critical' THEN 4 WHEN 'high' THEN 3 WHEN "
+                                                           "'medium' THEN 2 WHEN 'low' THEN 1 ELSE 0 END) * 1000 + score, id");
+}
+
+void TestAlertTableModel::deepPagesSeekFromAnchors() {
+    QFETCH(int, column);
+    QFETCH(int, order);
+    QFETCH(QString, orderBy);
+    AlertTableModel m;
+    QSignalSpy indexed(&m, &AlertTableModel::pagesIndexed);
+    m.sort(column, Qt::SortOrder(order));
+    m.setCase(path_);
+    QVERIFY(indexed.wait(20000));
+    // Rows on deep pages, read by seeking from their page's first row, are exactly the rows the
+    // plain ORDER BY puts there, across page boundaries too.
+    Statement st(store_->db(), QStringLiteral("SELECT id FROM alerts ORDER BY %1").arg(orderBy).toStdString());
+    QVector<qint64> expected;
+    while (st.step()) {
+        expected << st.int64(0);
+    }
+    QCOMPARE(m.rowCount(), expected.size());
+    for (int row : {AlertTableModel::kPageSize * 5 - 1, AlertTableModel::kPageSize * 5, AlertTableModel::kPageSize * 11 + 7,
+                    int(expected.size()) - 1}) {
+        QVERIFY(waitLoaded(m, row));
+        QCOMPARE(m.index(row, 0).data(AlertTableModel::AlertIdRole).toLongLong(), expected[row]);
+    }
 }
 
 void TestAlertTableModel::staleResultsAreDropped() {

@@ -26,7 +26,7 @@ QByteArray csvField(QString v) {
 
 qint64 exportAlertsCsv(const QString& casePath, const AlertQuery& query, const QString& outPath) {
     ReadConnection c(casePath);
-    Statement st(c.db(), (alertRowSelectSql() + QStringLiteral("WHERE %1 ORDER BY %2").arg(query.where, query.orderBy)).toStdString());
+    Statement st(c.db(), (alertRowSelectSql() + QStringLiteral("WHERE %1 ORDER BY %2").arg(query.where, query.orderBy())).toStdString());
     bindAll(st, query.params);
     QSaveFile f(outPath);
     if (!f.open(QIODevice::WriteOnly)) {

@@ -22,35 +22,43 @@ void registerTypes() {
     Q_UNUSED(done);
 }
 
-// ORDER BY per column; a.id breaks ties so that pages never overlap.
-QString orderFor(int column, Qt::SortOrder order) {
-    const char* dir = order == Qt::AscendingOrder ? "ASC" : "DESC";
-    QString expr;
+// The sort key per column, NULL-free so that (key, id) comparisons hold for every row.
+QString sortKeyFor(int column) {
     switch (column) {
-    case AlertTableModel::ScoreColumn: expr = QStringLiteral("a.score"); break;
+    case AlertTableModel::ScoreColumn: return QStringLiteral("a.score");
     case AlertTableModel::SeverityColumn:
-        expr = QStringLiteral("(CASE a.severity WHEN 'critical' THEN 4 WHEN 'high' THEN 3 WHEN 'medium' THEN 2 "
-                              "WHEN 'low' THEN 1 ELSE 0 END) %1, a.score").arg(QLatin1String(dir));
-        break;
-    case AlertTableModel::StatusColumn: expr = QStringLiteral("coalesce(t.status,'new')"); break;
-    case AlertTableModel::HostColumn: expr = QStringLiteral("a.host"); break;
-    case AlertTableModel::RoleColumn: expr = QStringLiteral("a.host_role"); break;
-    case AlertTableModel::ProcessColumn: expr = QStringLiteral("a.process_name"); break;
-    case AlertTableModel::DestinationColumn: expr = QStringLiteral("a.destination"); break;
-    case AlertTableModel::ServiceColumn: expr = QStringLiteral("a.service"); break;
-    case AlertTableModel::RequestsColumn: expr = QStringLiteral("a.requests"); break;
-    case AlertTableModel::IntervalColumn: expr = QStringLiteral("a.median_interval_s"); break;
-    case AlertTableModel::JitterColumn: expr = QStringLiteral("a.jitter"); break;
-    case AlertTableModel::FirstSeenColumn: expr = QStringLiteral("a.first_ts"); break;
-    case AlertTableModel::LastSeenColumn: expr = QStringLiteral("a.last_ts"); break;
-    default: expr = QStringLiteral("a.score"); break;
+        return QStringLiteral("((CASE a.severity WHEN 'critical' THEN 4 WHEN 'high' THEN 3 WHEN 'medium' THEN 2 "
+                              "WHEN 'low' THEN 1 ELSE 0 END) * 1000 + a.score)");
+    case AlertTableModel::StatusColumn: return QStringLiteral("coalesce(t.status,'new')");
+    case AlertTableModel::HostColumn: return QStringLiteral("a.host");
+    case AlertTableModel::RoleColumn: return QStringLiteral("coalesce(a.host_role,'')");
+    case AlertTableModel::ProcessColumn: return QStringLiteral("coalesce(a.process_name,'')");
+    case AlertTableModel::DestinationColumn: return QStringLiteral("a.destination");
+    case AlertTableModel::ServiceColumn: return QStringLiteral("coalesce(a.service,'')");
+    case AlertTableModel::RequestsColumn: return QStringLiteral("a.requests");
+    case AlertTableModel::IntervalColumn: return QStringLiteral("coalesce(a.median_interval_s,-1)");
+    case AlertTableModel::JitterColumn: return QStringLiteral("coalesce(a.jitter,-1)");
+    case AlertTableModel::FirstSeenColumn: return QStringLiteral("a.first_ts");
+    case AlertTableModel::LastSeenColumn: return QStringLiteral("a.last_ts");
+    default: return QStringLiteral("a.score");
     }
-    return QStringLiteral("%1 %2, a.id").arg(expr, QLatin1String(dir));
+}
+
+QVariant columnValue(const Statement& st, int col) {
+    switch (sqlite3_column_type(st.handle(), col)) {
+    case SQLITE_INTEGER: return QVariant(qlonglong(st.int64(col)));
+    case SQLITE_FLOAT: return QVariant(st.real(col));
+    default: return QVariant(columnText(st, col));
+    }
 }
 
 QString timeText(qint64 us) { return isoFromUs(us).left(19).replace(QLatin1Char('T'), QLatin1Char(' ')); }
 
 } // namespace
+
+QString AlertQuery::orderBy() const {
+    return QStringLiteral("%1 %2, a.id").arg(sortKey, descending ? QStringLiteral("DESC") : QStringLiteral("ASC"));
+}
 
 QString alertRowSelectSql() {
     return QStringLiteral(
@@ -131,8 +139,35 @@ void AlertPageWorker::count(quint64 generation, const AlertQuery& query) {
         bindAll(st, query.params);
         const qint64 n = st.step() ? st.int64(0) : 0;
         emit counted(generation, n);
+        if (n > 4 * AlertTableModel::kPageSize) {
+            findAnchors(generation, query);
+        }
     } catch (const std::exception& e) {
         emit failed(generation, QString::fromUtf8(e.what()));
+    }
+}
+
+void AlertPageWorker::findAnchors(quint64 generation, const AlertQuery& query) {
+    Anchors found;
+    found.generation = generation;
+    Statement st(conn_->db(), QStringLiteral("SELECT %1, a.id FROM alerts a LEFT JOIN triage t ON t.channel_key = a.channel_key "
+                                             "WHERE %2 ORDER BY %3").arg(query.sortKey, query.where, query.orderBy()).toStdString());
+    bindAll(st, query.params);
+    for (qint64 row = 0; st.step(); ++row) {
+        if (row % AlertTableModel::kPageSize == 0) {
+            found.keys << columnValue(st, 0);
+            found.ids << st.int64(1);
+        }
+        if (row % 4096 == 4095) {
+            if (generation != current_->load()) {
+                return; // the filter, order or case changed: these anchors are of no use
+            }
+            drain(); // the view's pages go first; they use OFFSET until the anchors are ready
+        }
+    }
+    if (generation == current_->load()) {
+        anchors_ = std::move(found);
+        emit anchored(generation);
     }
 }
 
@@ -150,22 +185,44 @@ void AlertPageWorker::drain() {
             continue;
         }
         try {
-            Statement st(conn_->db(), (alertRowSelectSql() + QStringLiteral("WHERE %1 ORDER BY %2 LIMIT ? OFFSET ?")
-                                                               .arg(r.query.where, r.query.orderBy))
-                                          .toStdString());
-            bindAll(st, r.query.params);
-            st.bind(static_cast<int>(r.query.params.size()) + 1, int64_t(AlertTableModel::kPageSize));
-            st.bind(static_cast<int>(r.query.params.size()) + 2, int64_t(r.page) * AlertTableModel::kPageSize);
-            QVector<AlertRow> rows;
-            rows.reserve(AlertTableModel::kPageSize);
-            while (st.step()) {
-                rows << alertRowFromStatement(st);
-            }
-            emit pageLoaded(r.generation, r.page, rows);
+            loadPage(r);
         } catch (const std::exception& e) {
             emit failed(r.generation, QString::fromUtf8(e.what()));
         }
     }
+}
+
+void AlertPageWorker::loadPage(const Request& r) {
+    const int n = static_cast<int>(r.query.params.size());
+    const bool anchored = anchors_.generation == r.generation && r.page < anchors_.keys.size();
+    QString sql = alertRowSelectSql() + QStringLiteral("WHERE (%1) ").arg(r.query.where);
+    if (anchored) {
+        // Rows from the anchor on: key on the anchor's side (a range the key's index can seek),
+        // and on the anchor's key only ids from the anchor's up.
+        sql += QStringLiteral("AND %1 %2 ?%3 AND (%1 %4 ?%3 OR a.id >= ?%5) ")
+                   .arg(r.query.sortKey, r.query.descending ? QStringLiteral("<=") : QStringLiteral(">="))
+                   .arg(n + 1)
+                   .arg(r.query.descending ? QStringLiteral("<") : QStringLiteral(">"))
+                   .arg(n + 2);
+        sql += QStringLiteral("ORDER BY %1 LIMIT ?%2").arg(r.query.orderBy()).arg(n + 3);
+    } else {
+        sql += QStringLiteral("ORDER BY %1 LIMIT ?%2 OFFSET ?%3").arg(r.query.orderBy()).arg(n + 1).arg(n + 2);
+    }
+    Statement st(conn_->db(), sql.toStdString());
+    bindAll(st, r.query.params);
+    if (anchored) {
+        bindAll(st, {anchors_.keys[r.page], anchors_.ids[r.page]}, n + 1);
+        st.bind(n + 3, int64_t(AlertTableModel::kPageSize));
+    } else {
+        st.bind(n + 1, int64_t(AlertTableModel::kPageSize));
+        st.bind(n + 2, int64_t(r.page) * AlertTableModel::kPageSize);
+    }
+    QVector<AlertRow> rows;
+    rows.reserve(AlertTableModel::kPageSize);
+    while (st.step()) {
+        rows << alertRowFromStatement(st);
+    }
+    emit pageLoaded(r.generation, r.page, rows);
 }
 
 // ---- model --------------------------------------------------------------------------------------
@@ -178,6 +235,11 @@ AlertTableModel::AlertTableModel(QObject* parent)
     thread_.setObjectName(QStringLiteral("socwb-alert-pages"));
     connect(worker_, &AlertPageWorker::counted, this, &AlertTableModel::onCounted);
     connect(worker_, &AlertPageWorker::pageLoaded, this, &AlertTableModel::onPage);
+    connect(worker_, &AlertPageWorker::anchored, this, [this](quint64 generation) {
+        if (generation == generation_) {
+            emit pagesIndexed();
+        }
+    });
     connect(worker_, &AlertPageWorker::failed, this, [this](quint64 generation, const QString& message) {
         if (generation == generation_) {
             counting_ = false;
@@ -219,7 +281,8 @@ AlertQuery AlertTableModel::query() const {
     AlertQuery q;
     q.where = filter_.where;
     q.params = filter_.params;
-    q.orderBy = orderFor(sortColumn_, sortOrder_);
+    q.sortKey = sortKeyFor(sortColumn_);
+    q.descending = sortOrder_ == Qt::DescendingOrder;
     return q;
 }
 

@@ -45,10 +45,14 @@ struct AlertRow {
     bool suppressed = false;
 };
 
+// Rows are ordered by one NULL-free key expression, then by id (ascending), so that any row's
+// (key, id) pins its place: a page can start at a remembered row instead of a deep OFFSET.
 struct AlertQuery {
     QString where = QStringLiteral("1");
     QVariantList params;
-    QString orderBy = QStringLiteral("a.score DESC, a.id");
+    QString sortKey = QStringLiteral("a.score");
+    bool descending = true;
+    QString orderBy() const;
 };
 
 // The SELECT list and FROM clause of a queue row, shared with whoever reads single rows.
@@ -79,9 +83,20 @@ signals:
     void counted(quint64 generation, qint64 rows);
     void pageLoaded(quint64 generation, int page, const QVector<socwb::AlertRow>& rows);
     void failed(quint64 generation, const QString& message);
+    void anchored(quint64 generation);
 
 private:
     bool ensureOpen(quint64 generation);
+    // One ordered pass over the query's rows keeping every kPageSize-th row's (key, id): then any
+    // page is an index seek. Pages asked for meanwhile are served between steps of the pass.
+    void findAnchors(quint64 generation, const socwb::AlertQuery& query);
+    void loadPage(const Request& r);
+    struct Anchors {
+        quint64 generation = 0;
+        QVector<QVariant> keys;
+        QVector<qint64> ids;
+    };
+    Anchors anchors_;
     QString casePath_;
     std::shared_ptr<std::atomic<quint64>> current_;
     std::unique_ptr<class ReadConnection> conn_;
@@ -141,6 +156,8 @@ signals:
     // The number of rows matching the filter is known (after a reset or a reload).
     void countChanged(qint64 rows);
     void loadFailed(const QString& message);
+    // Every page of the current filter and order can now be read by an index seek.
+    void pagesIndexed();
 
 private:
     void restart();
