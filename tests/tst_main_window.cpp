@@ -62,6 +62,7 @@ class TestMainWindow : public QObject {
 private slots:
     void opensCaseAndShowsEvidence();
     void dropFilterTriageAudit();
+    void closingDuringImportDoesNotWait();
     void untrustedTextRendersLiterally();
     void refusesNonCaseWithDialog();
     void docksExistForEveryView();
@@ -242,6 +243,36 @@ void TestMainWindow::dropFilterTriageAudit() {
     QCOMPARE(qint64(w.alertDetail()->detail().proxyIds.size()), w.alertDetail()->detail().proxyRequests);
     QCOMPARE(w.alertDetail()->detail().row.status, QStringLiteral("malicious"));
     QVERIFY(w.findChild<QDockWidget*>(QStringLiteral("detail"))->isVisible());
+
+    // Suppressing channels like the first (no process: its destination, any host) re-scores in
+    // the background; both Discord channels leave the default queue and show with suppressed:yes.
+    w.suppressSimilar({first}, QStringLiteral("Discord is sanctioned for the sales team"));
+    QVERIFY(scored.wait(120000));
+    queue->setFilterText(QStringLiteral("service:discord score>=40"));
+    QVERIFY(QTest::qWaitFor([model] { return !model->isCounting() && model->rowCount() == 0; }, 10000));
+    queue->setFilterText(QStringLiteral("service:discord score>=40 suppressed:yes"));
+    QVERIFY(QTest::qWaitFor([model] { return !model->isCounting() && model->rowCount() == 2 && model->rowAt(1); }, 10000));
+    // The verdicts stay with their channels while they are suppressed.
+    QCOMPARE(model->index(0, AlertTableModel::StatusColumn).data().toString(), QStringLiteral("Malicious"));
+}
+
+void TestMainWindow::closingDuringImportDoesNotWait() {
+    const QString c = dir_.filePath(QStringLiteral("closing.socwb"));
+    auto* w = new MainWindow;
+    w->show();
+    QVERIFY(w->openCase(c));
+    QSignalSpy destroyed(w, &QObject::destroyed);
+    w->setAttribute(Qt::WA_DeleteOnClose);
+    w->importFiles({QStringLiteral(SOCWB_SOURCE_DIR "/sample-data/exercises/1-easy/evidence/access.log.gz")});
+    QVERIFY(w->isImporting());
+    // Closing returns at once with the window hidden; the import is cancelled and rolled back in
+    // its worker, and only then does the window really close.
+    QVERIFY(!w->close());
+    QVERIFY(!w->isVisible());
+    QVERIFY(destroyed.wait(60000));
+    auto store = CaseStore::open(c);
+    QCOMPARE(queryInt(store->db(), "SELECT count(*) FROM evidence").value_or(-1), 0);
+    QCOMPARE(queryInt(store->db(), "SELECT count(*) FROM proxy_events").value_or(-1), 0);
 }
 
 void TestMainWindow::untrustedTextRendersLiterally() {

@@ -150,6 +150,7 @@ void AlertPageWorker::count(quint64 generation, const AlertQuery& query) {
 void AlertPageWorker::findAnchors(quint64 generation, const AlertQuery& query) {
     Anchors found;
     found.generation = generation;
+    QList<Request> deferred;
     Statement st(conn_->db(), QStringLiteral("SELECT %1, a.id FROM alerts a LEFT JOIN triage t ON t.channel_key = a.channel_key "
                                              "WHERE %2 ORDER BY %3").arg(query.sortKey, query.where, query.orderBy()).toStdString());
     bindAll(st, query.params);
@@ -162,16 +163,21 @@ void AlertPageWorker::findAnchors(quint64 generation, const AlertQuery& query) {
             if (generation != current_->load()) {
                 return; // the filter, order or case changed: these anchors are of no use
             }
-            drain(); // the view's pages go first; they use OFFSET until the anchors are ready
+            serve(&found, &deferred); // the view's pages go first, as far as the pass has come
         }
     }
     if (generation == current_->load()) {
         anchors_ = std::move(found);
         emit anchored(generation);
+        QMutexLocker lock(&mutex_);
+        queue_ = deferred + queue_;
     }
+    drain();
 }
 
-void AlertPageWorker::drain() {
+void AlertPageWorker::drain() { serve(nullptr, nullptr); }
+
+void AlertPageWorker::serve(const Anchors* partial, QList<Request>* deferred) {
     for (;;) {
         Request r;
         {
@@ -184,17 +190,22 @@ void AlertPageWorker::drain() {
         if (r.generation != current_->load() || !ensureOpen(r.generation)) {
             continue;
         }
+        const Anchors* anchors = partial ? partial : &anchors_;
+        if (partial && r.generation == partial->generation && r.page >= partial->keys.size()) {
+            deferred->append(r); // the pass gets there sooner than a deep OFFSET would
+            continue;
+        }
         try {
-            loadPage(r);
+            loadPage(r, anchors);
         } catch (const std::exception& e) {
             emit failed(r.generation, QString::fromUtf8(e.what()));
         }
     }
 }
 
-void AlertPageWorker::loadPage(const Request& r) {
+void AlertPageWorker::loadPage(const Request& r, const Anchors* anchors) {
     const int n = static_cast<int>(r.query.params.size());
-    const bool anchored = anchors_.generation == r.generation && r.page < anchors_.keys.size();
+    const bool anchored = anchors && anchors->generation == r.generation && r.page < anchors->keys.size();
     QString sql = alertRowSelectSql() + QStringLiteral("WHERE (%1) ").arg(r.query.where);
     if (anchored) {
         // Rows from the anchor on: key on the anchor's side (a range the key's index can seek),
@@ -211,7 +222,7 @@ void AlertPageWorker::loadPage(const Request& r) {
     Statement st(conn_->db(), sql.toStdString());
     bindAll(st, r.query.params);
     if (anchored) {
-        bindAll(st, {anchors_.keys[r.page], anchors_.ids[r.page]}, n + 1);
+        bindAll(st, {anchors->keys[r.page], anchors->ids[r.page]}, n + 1);
         st.bind(n + 3, int64_t(AlertTableModel::kPageSize));
     } else {
         st.bind(n + 1, int64_t(AlertTableModel::kPageSize));
@@ -367,6 +378,14 @@ void AlertTableModel::onPage(quint64 generation, int page, const QVector<AlertRo
         return;
     }
     inFlight_.remove(page);
+    if (page == 0 && counting_ && rows_ < rows.size()) {
+        // The top of the queue before the count: a COUNT over a million rows takes a while, the
+        // first page does not. The rest of the rows follow the count.
+        beginInsertRows({}, rows_, static_cast<int>(rows.size()) - 1);
+        rows_ = static_cast<int>(rows.size());
+        pages_.insert(page, rows);
+        endInsertRows();
+    }
     pages_.insert(page, rows);
     recent_.removeAll(page);
     recent_.append(page);

@@ -1,7 +1,9 @@
 // The alert queue: one row per scored channel, read from the case a page at a time, never the
 // whole table. In the manner of DB Browser for SQLite's table model: a worker thread with its own
 // read-only connection counts the rows (the view shows nothing until it knows how many) and loads
-// pages of kPageSize rows around what the view asks for into a bounded cache; rows not loaded yet
+// pages of kPageSize rows around what the view asks for into a bounded cache (the first page shows
+// before the count is known; after the count, one ordered pass finds every page's first row so
+// that deep pages are index seeks, not deep OFFSETs); rows not loaded yet
 // answer "loading…". Sorting and filtering are SQL (ORDER BY / a WHERE from AlertFilter), and every
 // request carries a generation number, so results of an old filter, sort or case are dropped.
 // reload() refreshes in place (after triage or a re-score): rows keep their place and selection.
@@ -90,12 +92,15 @@ private:
     // One ordered pass over the query's rows keeping every kPageSize-th row's (key, id): then any
     // page is an index seek. Pages asked for meanwhile are served between steps of the pass.
     void findAnchors(quint64 generation, const socwb::AlertQuery& query);
-    void loadPage(const Request& r);
     struct Anchors {
         quint64 generation = 0;
         QVector<QVariant> keys;
         QVector<qint64> ids;
     };
+    // Serves the queued pages; with 'partial' (a pass under way) a page its anchors do not reach
+    // yet is kept in 'deferred' for when they do, rather than read with a deep OFFSET.
+    void serve(const Anchors* partial, QList<Request>* deferred);
+    void loadPage(const Request& r, const Anchors* anchors);
     Anchors anchors_;
     QString casePath_;
     std::shared_ptr<std::atomic<quint64>> current_;
