@@ -91,11 +91,13 @@ void TestMainWindow::opensCaseAndShowsEvidence() {
     QCOMPARE(hosts->model()->index(0, HostTableModel::ProxyColumn).data().toString(), QStringLiteral("2"));
     QCOMPARE(hosts->model()->index(0, HostTableModel::AttributedColumn).data().toString(), QStringLiteral("0 %"));
     QCOMPARE(hosts->model()->index(2, HostTableModel::ProxyColumn).data().toString(), QStringLiteral("1"));
+    QCOMPARE(hosts->model()->index(0, HostTableModel::SysmonColumn).data().toString(), QStringLiteral("no"));
     QAbstractItemModelTester tester(table->model(), QAbstractItemModelTester::FailureReportingMode::QtTest);
     QCOMPARE(table->model()->rowCount(), 1);
     QCOMPARE(table->model()->index(0, EvidenceTableModel::FileColumn).data().toString(), QStringLiteral("access.log"));
     QCOMPARE(table->model()->index(0, EvidenceTableModel::FormatColumn).data().toString(), QStringLiteral("squid"));
     QCOMPARE(table->model()->index(0, EvidenceTableModel::AcceptedColumn).data().toString(), QStringLiteral("4"));
+    QCOMPARE(table->model()->index(0, EvidenceTableModel::StatusColumn).data().toString(), QStringLiteral("imported"));
     bool countsShown = false;
     for (auto* l : w.findChildren<QLabel*>()) {
         countsShown = countsShown || l->text().startsWith(QStringLiteral("4 proxy requests"));

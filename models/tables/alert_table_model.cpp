@@ -306,10 +306,11 @@ void AlertTableModel::restart() {
     inFlight_.clear();
     recent_.clear();
     endResetModel();
-    requestCount();
     if (!casePath_.isEmpty()) {
-        requestPage(0); // in parallel with the count: the top of the queue is what is seen first
+        counting_ = true;
+        requestPage(0); // before the count: the top of the queue is what is seen first
     }
+    requestCount();
 }
 
 void AlertTableModel::reload() {
