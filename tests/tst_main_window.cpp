@@ -111,7 +111,7 @@ void TestMainWindow::opensCaseAndShowsEvidence() {
 
 void TestMainWindow::dropFilterTriageAudit() {
     const QString c = dir_.filePath(QStringLiteral("triage.socwb"));
-    // The "easy" exercise's proxy log: 82,249 requests, a pastebin channel among 637.
+    // The "easy" exercise's proxy log: a planted pastebin channel among some 600 channels.
     const QString log = QStringLiteral(SOCWB_SOURCE_DIR "/sample-data/exercises/1-easy/evidence/access.log.gz");
     MainWindow w;
     w.resize(1366, 768);
@@ -153,7 +153,17 @@ void TestMainWindow::dropFilterTriageAudit() {
     // The import is followed by a scoring pass; then the queue shows the channels, best first.
     QVERIFY(scored.wait(120000));
     QCOMPARE(scored.first().first().value<ScoreOutcome>().status, QStringLiteral("done"));
-    QVERIFY(QTest::qWaitFor([model] { return !model->isCounting() && model->rowCount() == 637 && model->rowAt(0); }, 10000));
+    qint64 channels = 0;
+    qint64 pastebin = 0;
+    {
+        auto store = CaseStore::open(c);
+        channels = queryInt(store->db(), "SELECT count(*) FROM alerts WHERE suppressed_by IS NULL").value_or(-1);
+        pastebin = queryInt(store->db(), "SELECT count(*) FROM alerts WHERE suppressed_by IS NULL AND host = '10.20.1.19' "
+                                         "AND service = 'pastebin'").value_or(-1);
+    }
+    QVERIFY(channels > 100);
+    QVERIFY(pastebin >= 2); // the planted command channel and quieter ones to the same site
+    QVERIFY(QTest::qWaitFor([&] { return !model->isCounting() && model->rowCount() == channels && model->rowAt(0); }, 10000));
     QCOMPARE(model->index(0, AlertTableModel::HostColumn).data().toString(), QStringLiteral("10.20.1.19"));
     QCOMPARE(model->index(0, AlertTableModel::DestinationColumn).data().toString(), QStringLiteral("pastebin.com"));
     QCOMPARE(model->index(0, AlertTableModel::SeverityColumn).data().toString(), QStringLiteral("high"));
@@ -165,12 +175,14 @@ void TestMainWindow::dropFilterTriageAudit() {
     view->setFocus();
     QTest::keyClick(view, Qt::Key_Slash);
     QVERIFY(queue->filterEdit()->hasFocus());
-    QTest::keyClicks(queue->filterEdit(), QStringLiteral("service:discord score>=40 status:new"));
+    QTest::keyClicks(queue->filterEdit(), QStringLiteral("host:10.20.1.19 service:pastebin status:new"));
     QTest::keyClick(queue->filterEdit(), Qt::Key_Return);
-    QVERIFY(QTest::qWaitFor([model] { return !model->isCounting() && model->rowCount() == 2 && model->rowAt(1); }, 10000));
+    QVERIFY(QTest::qWaitFor([&] { return !model->isCounting() && model->rowAt(model->rowCount() - 1); }, 10000));
+    QCOMPARE(model->rowCount(), pastebin);
     QVERIFY(view->hasFocus());
-    QCOMPARE(model->index(0, AlertTableModel::HostColumn).data().toString(), QStringLiteral("10.20.1.13"));
-    QCOMPARE(model->index(1, AlertTableModel::HostColumn).data().toString(), QStringLiteral("10.20.1.16"));
+    QCOMPARE(model->index(0, AlertTableModel::HostColumn).data().toString(), QStringLiteral("10.20.1.19"));
+    QCOMPARE(model->index(1, AlertTableModel::HostColumn).data().toString(), QStringLiteral("10.20.1.19"));
+    QVERIFY(model->index(0, 0).data(AlertTableModel::ScoreRole).toDouble() > model->index(1, 0).data(AlertTableModel::ScoreRole).toDouble());
     const QString first = model->index(0, 0).data(AlertTableModel::ChannelKeyRole).toString();
     const QString second = model->index(1, 0).data(AlertTableModel::ChannelKeyRole).toString();
 
@@ -180,7 +192,7 @@ void TestMainWindow::dropFilterTriageAudit() {
     QCOMPARE(view->currentIndex().row(), 1);
     QTest::keyClick(view, Qt::Key_K);
     QCOMPARE(view->currentIndex().row(), 0);
-    queue->setFilterText(QStringLiteral("service:discord score>=40"));
+    queue->setFilterText(QStringLiteral("host:10.20.1.19 service:pastebin"));
     QVERIFY(QTest::qWaitFor([model] { return !model->isCounting() && model->rowAt(1); }, 10000));
     view->setCurrentIndex(model->index(0, AlertTableModel::HostColumn));
     QTest::keyClick(view, Qt::Key_3);
@@ -203,7 +215,7 @@ void TestMainWindow::dropFilterTriageAudit() {
         }
         QPushButton* ok = d->findChild<QDialogButtonBox*>()->button(QDialogButtonBox::Ok);
         okWasDisabled = !ok->isEnabled();
-        QTest::keyClicks(d->findChild<QPlainTextEdit*>(), QStringLiteral("the sales team's Discord client, checked with the owner"));
+        QTest::keyClicks(d->findChild<QPlainTextEdit*>(), QStringLiteral("the owner's paste-sync script, checked with them"));
         QTest::mouseClick(ok, Qt::LeftButton);
     });
     QTest::keyClick(view, Qt::Key_2);
@@ -222,7 +234,7 @@ void TestMainWindow::dropFilterTriageAudit() {
     QCOMPARE(entries->index(0, AuditLogModel::ActionColumn).data().toString(), QStringLiteral("triage.status"));
     QCOMPARE(entries->index(0, AuditLogModel::TargetColumn).data().toString(), second);
     QCOMPARE(entries->index(0, AuditLogModel::DetailColumn).data().toString(),
-             QStringLiteral("new -> benign: the sales team's Discord client, checked with the owner"));
+             QStringLiteral("new -> benign: the owner's paste-sync script, checked with them"));
     QCOMPARE(entries->index(1, AuditLogModel::TargetColumn).data().toString(), first);
     QCOMPARE(entries->index(1, AuditLogModel::DetailColumn).data().toString(), QStringLiteral("new -> malicious"));
     QCOMPARE(entries->index(1, AuditLogModel::ActorColumn).data().toString(), CaseStore::actorName());
@@ -247,13 +259,13 @@ void TestMainWindow::dropFilterTriageAudit() {
     QVERIFY(w.findChild<QDockWidget*>(QStringLiteral("detail"))->isVisible());
 
     // Suppressing channels like the first (no process: its destination, any host) re-scores in
-    // the background; both Discord channels leave the default queue and show with suppressed:yes.
-    w.suppressSimilar({first}, QStringLiteral("Discord is sanctioned for the sales team"));
+    // the background; both pastebin channels leave the default queue and show with suppressed:yes.
+    w.suppressSimilar({first}, QStringLiteral("a sanctioned paste service for this team"));
     QVERIFY(scored.wait(120000));
-    queue->setFilterText(QStringLiteral("service:discord score>=40"));
+    queue->setFilterText(QStringLiteral("host:10.20.1.19 service:pastebin"));
     QVERIFY(QTest::qWaitFor([model] { return !model->isCounting() && model->rowCount() == 0; }, 10000));
-    queue->setFilterText(QStringLiteral("service:discord score>=40 suppressed:yes"));
-    QVERIFY(QTest::qWaitFor([model] { return !model->isCounting() && model->rowCount() == 2 && model->rowAt(1); }, 10000));
+    queue->setFilterText(QStringLiteral("host:10.20.1.19 service:pastebin suppressed:yes"));
+    QVERIFY(QTest::qWaitFor([&] { return !model->isCounting() && model->rowCount() == pastebin && model->rowAt(1); }, 10000));
     // The verdicts stay with their channels while they are suppressed.
     QCOMPARE(model->index(0, AlertTableModel::StatusColumn).data().toString(), QStringLiteral("Malicious"));
 }
