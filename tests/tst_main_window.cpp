@@ -63,6 +63,7 @@ private slots:
     void opensCaseAndShowsEvidence();
     void dropFilterTriageAudit();
     void closingDuringImportDoesNotWait();
+    void previewAsksTheZoneOfLocalTimeLogs();
     void untrustedTextRendersLiterally();
     void refusesNonCaseWithDialog();
     void docksExistForEveryView();
@@ -268,6 +269,37 @@ void TestMainWindow::dropFilterTriageAudit() {
     QVERIFY(QTest::qWaitFor([&] { return !model->isCounting() && model->rowCount() == pastebin && model->rowAt(1); }, 10000));
     // The verdicts stay with their channels while they are suppressed.
     QCOMPARE(model->index(0, AlertTableModel::StatusColumn).data().toString(), QStringLiteral("Malicious"));
+}
+
+void TestMainWindow::previewAsksTheZoneOfLocalTimeLogs() {
+    const QString c = dir_.filePath(QStringLiteral("zones.socwb"));
+    MainWindow w;
+    QVERIFY(w.openCase(c));
+    w.previewImport({fixture(QStringLiteral("windows-dns/dns.log")), fixture(QStringLiteral("squid/access.log"))});
+    auto* preview = w.findChild<ImportPreviewDialog*>();
+    QVERIFY(preview);
+    QVERIFY(QTest::qWaitFor([preview] { return preview->isReady(); }, 10000));
+    QCOMPARE(preview->table()->rowCount(), 2);
+    // Sorted by path: squid/ comes before windows-dns/.
+    auto cell = [preview](int row, int column) { return qobject_cast<QComboBox*>(preview->table()->cellWidget(row, column)); };
+    QCOMPARE(cell(0, ImportPreviewDialog::FormatColumn)->currentData().toString(), QStringLiteral("squid"));
+    QVERIFY(!cell(0, ImportPreviewDialog::TimeZoneColumn)->isEnabled()); // Squid logs epoch seconds
+    QCOMPARE(cell(1, ImportPreviewDialog::FormatColumn)->currentData().toString(), QStringLiteral("windows-dns"));
+    QComboBox* zone = cell(1, ImportPreviewDialog::TimeZoneColumn);
+    QVERIFY(zone->isEnabled()); // the server's local time: the analyst says which
+    zone->setCurrentText(QStringLiteral("Europe/Berlin"));
+    QSignalSpy imported(&w, &MainWindow::importsFinished);
+    preview->accept();
+    QVERIFY(imported.wait(60000));
+    QCOMPARE(w.caseTimeZone(), QStringLiteral("Europe/Berlin")); // remembered for this case
+    auto store = CaseStore::open(c);
+    Statement st(store->db(), "SELECT format, source_tz FROM evidence ORDER BY format");
+    QVERIFY(st.step());
+    QCOMPARE(QString::fromStdString(st.text(0)), QStringLiteral("squid"));
+    QCOMPARE(QString::fromStdString(st.text(1)), QStringLiteral("UTC"));
+    QVERIFY(st.step());
+    QCOMPARE(QString::fromStdString(st.text(0)), QStringLiteral("windows-dns"));
+    QCOMPARE(QString::fromStdString(st.text(1)), QStringLiteral("Europe/Berlin"));
 }
 
 void TestMainWindow::closingDuringImportDoesNotWait() {
