@@ -3,6 +3,7 @@
 #include "justification_dialog.h"
 #include "score_bar_delegate.h"
 #include "store/case_store.h"
+#include "store/statement.h"
 #include "tables/alert_table_model.h"
 #include "triage/triage_store.h"
 
@@ -184,7 +185,12 @@ bool AlertQueueDock::applyTriage(const std::function<void(TriageStore&)>& change
         TriageStore t(*store_);
         change(t);
     } catch (const std::exception& e) {
-        QMessageBox box(QMessageBox::Warning, tr("Triage not saved"), QString::fromUtf8(e.what()), QMessageBox::Ok, this);
+        const auto* sql = dynamic_cast<const SqlError*>(&e);
+        const bool busy = sql && (sql->code() & 0xff) == SQLITE_BUSY;
+        const QString why = busy ? tr("The case is busy with an import or a scoring pass; nothing was changed. "
+                                      "Try again when the task panel shows it finished.")
+                                 : QString::fromUtf8(e.what());
+        QMessageBox box(QMessageBox::Warning, tr("Triage not saved"), why, QMessageBox::Ok, this);
         box.setTextFormat(Qt::PlainText);
         box.exec();
         return false;

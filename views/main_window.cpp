@@ -295,6 +295,10 @@ bool MainWindow::openCase(const QString& path) {
     }
     queue_->setCase(nullptr); // the queue holds a pointer to the store it writes triage into
     store_ = std::move(opened);
+    // The window's own writes (triage, suppressions) are small; while an import or a scoring pass
+    // holds the write lock they give up after a moment and say so, rather than freeze the window
+    // for the store's default five seconds.
+    sqlite3_busy_timeout(store_->db(), 250);
     queue_->setCase(store_.get());
     detail_->setCase(store_->path());
     if (audit_) {
