@@ -1,10 +1,14 @@
 #include "alert_filter.h"
 
+#include <QCoreApplication>
 #include <QHash>
 
 namespace socwb {
 
 namespace {
+
+// Messages for the filter bar, through Qt's translation like every string the analyst reads.
+QString trFilter(const char* text) { return QCoreApplication::translate("socwb::AlertFilter", text); }
 
 enum class Kind { Text, Number, Status, Suppressed };
 
@@ -150,11 +154,11 @@ AlertFilter parseAlertFilter(const QString& text) {
             const QString value = tok.mid(v);
             const Key* key = findKey(name);
             if (!key) {
-                f.errors << QStringLiteral("unknown key '%1' (known: %2)").arg(name, alertFilterKeys().join(QStringLiteral(", ")));
+                f.errors << trFilter("unknown key '%1' (known: %2)").arg(name, alertFilterKeys().join(QStringLiteral(", ")));
                 continue;
             }
             if (value.isEmpty()) {
-                f.errors << QStringLiteral("'%1' has no value").arg(tok);
+                f.errors << trFilter("'%1' has no value").arg(tok);
                 continue;
             }
             const QString cols = QString::fromLatin1(key->columns);
@@ -173,7 +177,7 @@ AlertFilter parseAlertFilter(const QString& text) {
                 bool ok = false;
                 const double number = value.toDouble(&ok);
                 if (!ops.contains(op) || !ok) {
-                    f.errors << QStringLiteral("'%1': expected %2 followed by =, >, >=, < or <= and a number")
+                    f.errors << trFilter("'%1': expected %2 followed by =, >, >=, < or <= and a number")
                                     .arg(tok, name);
                     continue;
                 }
@@ -183,14 +187,14 @@ AlertFilter parseAlertFilter(const QString& text) {
             }
             case Kind::Status: {
                 if (op != QLatin1String(":")) {
-                    f.errors << QStringLiteral("'%1': status takes ':'").arg(tok);
+                    f.errors << trFilter("'%1': status takes ':'").arg(tok);
                     continue;
                 }
                 QStringList wanted;
                 for (const QString& s : value.split(QLatin1Char(','), Qt::SkipEmptyParts)) {
                     const QString lower = s.toLower() == QLatin1String("review") ? QStringLiteral("in-review") : s.toLower();
                     if (!kStatuses.contains(lower)) {
-                        f.errors << QStringLiteral("'%1': unknown status (known: %2)").arg(s, kStatuses.join(QStringLiteral(", ")));
+                        f.errors << trFilter("'%1': unknown status (known: %2)").arg(s, kStatuses.join(QStringLiteral(", ")));
                         continue;
                     }
                     wanted << lower;
@@ -213,13 +217,13 @@ AlertFilter parseAlertFilter(const QString& text) {
                 } else if (lower == QLatin1String("no")) {
                     suppressed = QStringLiteral("no");
                 } else {
-                    f.errors << QStringLiteral("'%1': suppressed takes yes, no or any").arg(tok);
+                    f.errors << trFilter("'%1': suppressed takes yes, no or any").arg(tok);
                 }
                 continue;
             }
             case Kind::Text: {
                 if (op != QLatin1String(":")) {
-                    f.errors << QStringLiteral("'%1': %2 takes ':'").arg(tok, name);
+                    f.errors << trFilter("'%1': %2 takes ':'").arg(tok, name);
                     continue;
                 }
                 QString pattern;
