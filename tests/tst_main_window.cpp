@@ -64,6 +64,7 @@ private slots:
     void dropFilterTriageAudit();
     void closingDuringImportDoesNotWait();
     void previewAsksTheZoneOfLocalTimeLogs();
+    void bulkStatusOnASelection();
     void untrustedTextRendersLiterally();
     void refusesNonCaseWithDialog();
     void docksExistForEveryView();
@@ -300,6 +301,42 @@ void TestMainWindow::previewAsksTheZoneOfLocalTimeLogs() {
     QVERIFY(st.step());
     QCOMPARE(QString::fromStdString(st.text(0)), QStringLiteral("windows-dns"));
     QCOMPARE(QString::fromStdString(st.text(1)), QStringLiteral("Europe/Berlin"));
+}
+
+void TestMainWindow::bulkStatusOnASelection() {
+    const QString c = dir_.filePath(QStringLiteral("bulk.socwb"));
+    {
+        auto store = CaseStore::open(c);
+        insertSyntheticAlerts(store->db(), 40);
+    }
+    MainWindow w;
+    w.resize(1366, 768);
+    w.show();
+    QVERIFY(QTest::qWaitForWindowActive(&w));
+    QVERIFY(w.openCase(c));
+    AlertTableModel* model = w.alertQueue()->model();
+    QVERIFY(QTest::qWaitFor([model] { return !model->isCounting() && model->rowCount() == 40 && model->rowAt(39); }, 10000));
+    QTableView* view = w.alertQueue()->view();
+    view->setFocus();
+    // Click the first row, shift-click the third: three channels selected; "1" puts all in review.
+    const auto centre = [view, model](int row) { return view->visualRect(model->index(row, AlertTableModel::HostColumn)).center(); };
+    QTest::mouseClick(view->viewport(), Qt::LeftButton, Qt::NoModifier, centre(0));
+    QTest::mouseClick(view->viewport(), Qt::LeftButton, Qt::ShiftModifier, centre(2));
+    QCOMPARE(w.alertQueue()->selectedChannelKeys().size(), 3);
+    QTest::keyClick(view, Qt::Key_1);
+    QVERIFY(QTest::qWaitFor([model] {
+        for (int row = 0; row < 3; ++row) {
+            if (model->index(row, AlertTableModel::StatusColumn).data().toString() != QLatin1String("In review")) {
+                return false;
+            }
+        }
+        return true;
+    }, 10000));
+    QCOMPARE(model->index(3, AlertTableModel::StatusColumn).data().toString(), QStringLiteral("New"));
+    auto store = CaseStore::open(c);
+    QCOMPARE(queryInt(store->db(), "SELECT count(*) FROM audit_log WHERE action = 'triage.status' AND detail = 'new -> in-review'")
+                 .value_or(-1),
+             3);
 }
 
 void TestMainWindow::closingDuringImportDoesNotWait() {
