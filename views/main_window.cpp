@@ -461,9 +461,6 @@ void MainWindow::onImportFinished(const QList<ImportResult>& results) {
         close();
         return;
     }
-    if (scoreAgain_ && pending_.isEmpty()) {
-        scoreAgain_.reset(); // the pass after this import covers it
-    }
     if (!pending_.isEmpty()) {
         startNextBatch();
         return;
@@ -482,7 +479,12 @@ void MainWindow::onImportFinished(const QList<ImportResult>& results) {
     }
     emit importsFinished();
     if (added) {
+        scoreAgain_.reset(); // a full pass covers whatever was asked for during the import
         scoreCase(ScoreMode::Full); // new evidence: channels change
+    } else if (scoreAgain_) {
+        const ScoreMode asked = *scoreAgain_;
+        scoreAgain_.reset();
+        scoreCase(asked); // e.g. a suppression changed while the import ran
     }
 }
 
