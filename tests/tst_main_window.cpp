@@ -65,6 +65,7 @@ private slots:
     void closingDuringImportDoesNotWait();
     void previewAsksTheZoneOfLocalTimeLogs();
     void bulkStatusOnASelection();
+    void importIntoACaseThatWentBadIsReported();
     void untrustedTextRendersLiterally();
     void refusesNonCaseWithDialog();
     void docksExistForEveryView();
@@ -337,6 +338,30 @@ void TestMainWindow::bulkStatusOnASelection() {
     QCOMPARE(queryInt(store->db(), "SELECT count(*) FROM audit_log WHERE action = 'triage.status' AND detail = 'new -> in-review'")
                  .value_or(-1),
              3);
+}
+
+void TestMainWindow::importIntoACaseThatWentBadIsReported() {
+    const QString c = dir_.filePath(QStringLiteral("gone-bad.socwb"));
+    MainWindow w;
+    QVERIFY(w.openCase(c));
+    // Another program replaces the case file: the import's own connection cannot open it.
+    const QString garbage = dir_.filePath(QStringLiteral("garbage.bin"));
+    {
+        QFile f(garbage);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write(QByteArray(8192, 'z'));
+    }
+    QVERIFY(QFile::remove(c));
+    QVERIFY(QFile::rename(garbage, c));
+    w.importFiles({fixture(QStringLiteral("squid/access.log"))});
+    QVERIFY(QTest::qWaitFor([&w] { return !w.isImporting(); }, 30000));
+    QVERIFY2(w.tasks()->taskText(1).contains(QStringLiteral("not imported")), qPrintable(w.tasks()->taskText(1)));
+    QVERIFY(w.tasks()->taskText(1).contains(QStringLiteral("not an SQLite database")));
+    QCOMPARE(w.tasks()->runningCount(), 0);
+    auto* box = w.findChild<QMessageBox*>();
+    QVERIFY(box);
+    QCOMPARE(box->textFormat(), Qt::PlainText);
+    box->close();
 }
 
 void TestMainWindow::closingDuringImportDoesNotWait() {
