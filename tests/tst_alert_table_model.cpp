@@ -5,11 +5,14 @@
 #include "store/statement.h"
 #include "tables/alert_table_model.h"
 #include "tables/alert_detail.h"
+#include "tables/alert_export.h"
 #include "tables/audit_log_model.h"
 #include "tables/channel_request_model.h"
 #include "triage/triage_store.h"
 
 #include <QAbstractItemModelTester>
+#include <QDir>
+#include <QFile>
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
@@ -29,6 +32,7 @@ private slots:
     void reloadUpdatesInPlace();
     void triageNeedsJustificationAndAudits();
     void detailAndRequests();
+    void exportKeepsFilterOrderAndDefusesFormulas();
 
 private:
     // Waits until row's page is loaded; returns false on timeout.
@@ -269,6 +273,29 @@ void TestAlertTableModel::detailAndRequests() {
     QVERIFY(!requests.canFetchMore({}));
     QCOMPARE(requests.index(449, ChannelRequestModel::UrlColumn).data().toString(), QStringLiteral("https://pastebin.com/raw/449"));
     QCOMPARE(requests.index(449, ChannelRequestModel::AttributionColumn).data().toString(), QString());
+}
+
+void TestAlertTableModel::exportKeepsFilterOrderAndDefusesFormulas() {
+    FixtureAlert a;
+    a.host = QStringLiteral("=HYPERLINK(\"http://x\",\"y\")");
+    a.process = QStringLiteral("evil,\"quoted\".exe");
+    a.destination = QStringLiteral("export.example");
+    a.score = 99.5;
+    insertAlert(store_->db(), a);
+    AlertQuery q;
+    const AlertFilter f = parseAlertFilter(QStringLiteral("dest:export.example"));
+    q.where = f.where;
+    q.params = f.params;
+    const QString out = QDir(dir_.path()).filePath(QStringLiteral("alerts.csv"));
+    QCOMPARE(exportAlertsCsv(path_, q, out), 1);
+    QFile file(out);
+    QVERIFY(file.open(QIODevice::ReadOnly));
+    const QList<QByteArray> lines = file.readAll().split('\n');
+    QVERIFY(lines[0].startsWith("score,severity,status,host,"));
+    // A spreadsheet must not run evidence as a formula; commas and quotes stay inside their field.
+    QVERIFY2(lines[1].startsWith("99.5,medium,new,\"'=HYPERLINK(\"\"http://x\"\",\"\"y\"\")\",workstation,"
+                                 "\"evil,\"\"quoted\"\".exe\","),
+             lines[1].constData());
 }
 
 QTEST_GUILESS_MAIN(TestAlertTableModel)
