@@ -1,19 +1,30 @@
 // socwb: the desktop workbench.
 //   socwb [CASE | LOGFILE...]   open a case, or import logs into a new case
-//   socwb --demo                open the bundled sample case
-//   socwb --screenshot PNG [--view NAME]   render the window once loaded, save it, exit
+//   socwb --demo                open the bundled sample case (imported and scored on first use)
+//   socwb --screenshot PNG [--view NAME] [--size WxH]   render the window once loaded, save, exit
+//   socwb --measure-ui-latency [LINES]   import generated lines through the GUI's path while a
+//                                        10 ms timer runs; print the longest event-loop stall
+#include "alert_detail_widget.h"
+#include "alert_queue_dock.h"
 #include "core/logging.h"
 #include "main_window.h"
+#include "store/case_store.h"
+#include "tables/alert_table_model.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QDateTime>
 #include <QDir>
+#include <QElapsedTimer>
+#include <QFile>
 #include <QFileInfo>
 #include <QStandardPaths>
+#include <QTableView>
+#include <QTemporaryDir>
 #include <QTimer>
 
 #include <cstdio>
+#include <memory>
 
 namespace {
 
@@ -36,6 +47,80 @@ QString dataDir() {
     return dir;
 }
 
+// Squid native lines from 200 clients to a few dozen sites, a second apart.
+bool writeSquidLines(const QString& path, qint64 lines) {
+    QFile f(path);
+    if (!f.open(QIODevice::WriteOnly)) {
+        return false;
+    }
+    QByteArray buf;
+    buf.reserve(1 << 20);
+    for (qint64 i = 0; i < lines; ++i) {
+        buf += QByteArray::number(1709510400 + i / 10) + '.' + QByteArray::number(100 + i % 900) + "    " +
+               QByteArray::number(20 + i % 300) + " 10.0." + QByteArray::number((i / 200) % 4) + '.' +
+               QByteArray::number(1 + i % 200) + " TCP_MISS/200 " + QByteArray::number(500 + i % 7000) +
+               " GET https://site" + QByteArray::number(i % 37) + ".example.com/p/" + QByteArray::number(i % 1009) +
+               " - HIER_DIRECT/192.0.2." + QByteArray::number(1 + i % 37) + " text/html\n";
+        if (buf.size() > (1 << 20) - 256) {
+            f.write(buf);
+            buf.clear();
+        }
+    }
+    f.write(buf);
+    return true;
+}
+
+int measureUiLatency(socwb::MainWindow& window, qint64 lines) {
+    static QTemporaryDir dir;
+    const QString log = dir.filePath(QStringLiteral("latency.log"));
+    std::fprintf(stderr, "socwb: writing %lld Squid lines\u2026\n", static_cast<long long>(lines));
+    if (!dir.isValid() || !writeSquidLines(log, lines) || !window.openCase(dir.filePath(QStringLiteral("latency.socwb")))) {
+        std::fprintf(stderr, "socwb: could not prepare the measurement in %s\n", qPrintable(dir.path()));
+        return 1;
+    }
+    window.show();
+    auto* clock = new QElapsedTimer;
+    auto* ticks = new qint64(0);
+    auto* worst = new qint64(0);
+    auto* worstAt = new qint64(0);
+    auto* since = new QElapsedTimer;
+    auto* timer = new QTimer(&window);
+    timer->setInterval(10);
+    timer->setTimerType(Qt::PreciseTimer);
+    QObject::connect(timer, &QTimer::timeout, &window, [=] {
+        const qint64 gap = since->restart() - 10;
+        if (gap > *worst) {
+            *worst = gap;
+            *worstAt = clock->elapsed();
+        }
+        ++*ticks;
+    });
+    // The import is done when the summary and the queue have been re-read after it.
+    QObject::connect(&window, &socwb::MainWindow::importsFinished, &window, [&window, timer] {
+        QObject::connect(&window, &socwb::MainWindow::refreshed, timer, [timer] { QTimer::singleShot(200, timer, &QTimer::stop); });
+    });
+    clock->start();
+    since->start();
+    timer->start();
+    window.importFiles({log});
+    auto* done = new QTimer(&window);
+    done->setInterval(100);
+    QObject::connect(done, &QTimer::timeout, &window, [=, &window] {
+        if (timer->isActive() || window.isImporting()) {
+            return;
+        }
+        done->stop();
+        std::printf("ui-latency: %lld lines imported through the GUI in %.1f s; %lld timer ticks of 10 ms; "
+                    "longest event-loop stall %lld ms, %.1f s in (goal < 100 ms)\n",
+                    static_cast<long long>(lines), clock->elapsed() / 1000.0, static_cast<long long>(*ticks),
+                    static_cast<long long>(*worst), *worstAt / 1000.0);
+        std::fflush(stdout);
+        QApplication::exit(0);
+    });
+    done->start();
+    return -1; // keep running
+}
+
 } // namespace
 
 int main(int argc, char** argv) {
@@ -53,19 +138,39 @@ int main(int argc, char** argv) {
     const QCommandLineOption demo(QStringLiteral("demo"), QStringLiteral("Open the bundled sample case."));
     const QCommandLineOption shot(QStringLiteral("screenshot"), QStringLiteral("Render the window once loaded, save it as PNG, exit."),
                                   QStringLiteral("PNG"));
-    const QCommandLineOption view(QStringLiteral("view"), QStringLiteral("With --screenshot: the view to show (%1).")
+    const QCommandLineOption view(QStringLiteral("view"), QStringLiteral("The view to show first (%1).")
                                                               .arg(socwb::MainWindow::viewNames().join(QStringLiteral(", "))),
-                                  QStringLiteral("NAME"), QStringLiteral("overview"));
+                                  QStringLiteral("NAME"), QStringLiteral("alerts"));
+    const QCommandLineOption size(QStringLiteral("size"), QStringLiteral("Window size for --screenshot (default 1600x1000)."),
+                                  QStringLiteral("WxH"), QStringLiteral("1600x1000"));
+    const QCommandLineOption latency(QStringLiteral("measure-ui-latency"),
+                                     QStringLiteral("Import generated Squid lines through the GUI while a 10 ms timer runs; "
+                                                    "print the longest event-loop stall."));
+    const QCommandLineOption lines(QStringLiteral("lines"), QStringLiteral("Lines for --measure-ui-latency (1000000)."),
+                                   QStringLiteral("N"), QStringLiteral("1000000"));
     const QCommandLineOption verbose(QStringLiteral("verbose"), QStringLiteral("Mirror the log to stderr."));
-    p.addOptions({demo, shot, view, verbose});
+    p.addOptions({demo, shot, view, size, latency, lines, verbose});
     p.process(app);
     socwb::log::init(p.isSet(verbose));
 
-    socwb::MainWindow window;
     if (!socwb::MainWindow::viewNames().contains(p.value(view))) {
         std::fprintf(stderr, "socwb: unknown view '%s' (known: %s)\n", qPrintable(p.value(view)),
                      qPrintable(socwb::MainWindow::viewNames().join(QStringLiteral(", "))));
         return 2;
+    }
+    const QStringList wh = p.value(size).split(QLatin1Char('x'));
+    const int width = wh.size() == 2 ? wh[0].toInt() : 0;
+    const int height = wh.size() == 2 ? wh[1].toInt() : 0;
+    if (width < 640 || height < 480) {
+        std::fprintf(stderr, "socwb: --size wants WIDTHxHEIGHT, at least 640x480\n");
+        return 2;
+    }
+
+    socwb::MainWindow window;
+    if (p.isSet(latency)) {
+        window.resize(1366, 768);
+        const int rc = measureUiLatency(window, qMax<qint64>(1000, p.value(lines).toLongLong()));
+        return rc >= 0 ? rc : QApplication::exec();
     }
 
     QStringList toImport;
@@ -91,26 +196,72 @@ int main(int argc, char** argv) {
         return 3;
     }
     if (p.isSet(shot)) {
-        window.resize(1600, 1000); // the size the README's screenshots are taken at
+        window.resize(width, height);
     }
     window.show();
-    window.showView(p.value(view));
+    if (p.isSet(shot) || p.isSet(view) || !window.restoreLayout()) {
+        window.emphasizeView(p.value(view));
+    }
 
     if (p.isSet(shot)) {
         const QString png = p.value(shot);
-        auto capture = [&window, png] {
-            // Let layouts settle and item views paint before grabbing.
-            QTimer::singleShot(400, &window, [&window, png] {
-                const bool ok = window.grab().save(png, "PNG");
-                std::fprintf(stderr, ok ? "socwb: saved %s\n" : "socwb: could not save %s\n", qPrintable(png));
-                QApplication::exit(ok ? 0 : 1);
+        const QString name = p.value(view);
+        // Wait (polling, without blocking the loop) until the case and the queue have loaded and the
+        // chosen view shows its data, then grab.
+        auto* poll = new QTimer(&window);
+        auto* waited = new QElapsedTimer;
+        auto* stage = new int(0);
+        waited->start();
+        QObject::connect(poll, &QTimer::timeout, &window, [&window, poll, waited, stage, png, name] {
+            socwb::AlertTableModel* model = window.alertQueue()->model();
+            const bool timedOut = waited->elapsed() > 60000;
+            if (!timedOut) {
+                if (window.isImporting() || window.isScoring() || (window.caseStore() && model->isCounting())) {
+                    return;
+                }
+                if (model->rowCount() > 0 && !model->rowAt(0)) {
+                    return;
+                }
+            }
+            if (*stage == 0) {
+                *stage = 1;
+                window.emphasizeView(name);
+                if (name == QLatin1String("detail") && model->rowCount() > 0) {
+                    window.alertQueue()->view()->setCurrentIndex(model->index(0, socwb::AlertTableModel::HostColumn));
+                    window.alertDetail()->showAlert(model->index(0, 0).data(socwb::AlertTableModel::AlertIdRole).toLongLong());
+                }
+                waited->restart();
+                return;
+            }
+            if (*stage == 1) {
+                if (name == QLatin1String("detail") && window.alertDetail()->alertId() &&
+                    window.alertDetail()->detail().row.id != window.alertDetail()->alertId() && !timedOut) {
+                    return;
+                }
+                *stage = 2;
+                waited->restart();
+                return;
+            }
+            if (waited->elapsed() < 500) {
+                return; // let the pages and the requests table paint
+            }
+            poll->stop();
+            const bool ok = window.grab().save(png, "PNG");
+            std::fprintf(stderr, ok ? "socwb: saved %s\n" : "socwb: could not save %s\n", qPrintable(png));
+            QApplication::exit(ok ? 0 : 1);
+        });
+        poll->start(50);
+    }
+    if (p.isSet(demo)) {
+        // A demo case imported before has nothing new to import: score it anyway, so the queue is
+        // the current engine's (the window scores by itself after an import that added evidence).
+        QObject::connect(&window, &socwb::MainWindow::importsFinished, &window, [&window] {
+            QTimer::singleShot(0, &window, [&window] {
+                if (!window.isScoring()) {
+                    window.scoreCase(socwb::ScoreMode::Full);
+                }
             });
-        };
-        if (toImport.isEmpty()) {
-            capture();
-        } else {
-            QObject::connect(&window, &socwb::MainWindow::importsFinished, &window, capture);
-        }
+        });
     }
     if (!toImport.isEmpty()) {
         window.importFiles(toImport);

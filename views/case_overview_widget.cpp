@@ -3,7 +3,10 @@
 #include "tables/evidence_table_model.h"
 #include "tables/host_table_model.h"
 
+#include <QApplication>
+#include <QClipboard>
 #include <QFileInfo>
+#include <QMenu>
 #include <QHeaderView>
 #include <QLabel>
 #include <QLocale>
@@ -48,6 +51,35 @@ CaseOverviewWidget::CaseOverviewWidget(QWidget* parent)
     hostTable_->verticalHeader()->hide();
     hostTable_->horizontalHeader()->setStretchLastSection(true);
     hostTable_->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+
+    table_->setContextMenuPolicy(Qt::CustomContextMenu);
+    connect(table_, &QWidget::customContextMenuRequested, this, [this](const QPoint& pos) {
+        const QModelIndex at = table_->indexAt(pos);
+        if (!at.isValid()) {
+            return;
+        }
+        QMenu menu(this);
+        const qint64 id = at.data(EvidenceTableModel::EvidenceIdRole).toLongLong();
+        const bool rejects = at.sibling(at.row(), EvidenceTableModel::RejectedColumn).data().toString() != QLatin1String("0");
+        menu.addAction(tr("Show &rejected lines\u2026"), this, [this, id] { emit rejectedLinesRequested(id); })->setEnabled(rejects);
+        const QString path = at.data(EvidenceTableModel::PathRole).toString();
+        const QString sha = at.sibling(at.row(), EvidenceTableModel::Sha256Column).data(Qt::ToolTipRole).toString();
+        menu.addAction(tr("Copy &path"), this, [path] { QApplication::clipboard()->setText(path); });
+        menu.addAction(tr("Copy &SHA-256"), this, [sha] { QApplication::clipboard()->setText(sha); });
+        menu.exec(table_->viewport()->mapToGlobal(pos));
+    });
+    hostTable_->setContextMenuPolicy(Qt::CustomContextMenu);
+    connect(hostTable_, &QWidget::customContextMenuRequested, this, [this](const QPoint& pos) {
+        const QModelIndex at = hostTable_->indexAt(pos);
+        if (!at.isValid()) {
+            return;
+        }
+        const QString name = at.sibling(at.row(), HostTableModel::NameColumn).data().toString();
+        QMenu menu(this);
+        menu.addAction(tr("Show this host's &alerts"), this, [this, name] { emit hostAlertsRequested(name); });
+        menu.addAction(tr("Copy &name"), this, [name] { QApplication::clipboard()->setText(name); });
+        menu.exec(hostTable_->viewport()->mapToGlobal(pos));
+    });
 
     auto section = [this](const QString& caption, QTableView* view) {
         auto* box = new QWidget(this);

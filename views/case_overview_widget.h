@@ -1,4 +1,5 @@
-// The case at a glance: what evidence it holds, how many events of each source, hosts, time span.
+// The case explorer: what evidence the case holds, how many events of each source, its hosts and
+// time span. Context menus open a file's rejected lines or a host's alerts, and copy.
 #pragma once
 
 #include "store/case_summary.h"
@@ -21,6 +22,10 @@ public:
     void setSummary(const QString& casePath, const CaseSummary& summary);
     EvidenceTableModel* evidenceModel() const { return model_; }
     HostTableModel* hostModel() const { return hosts_; }
+
+signals:
+    void rejectedLinesRequested(qint64 evidenceId);
+    void hostAlertsRequested(const QString& hostName);
 
 private:
     QLabel* title_;

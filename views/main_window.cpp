@@ -1,69 +1,138 @@
 #include "main_window.h"
 
+#include "alert_detail_widget.h"
+#include "alert_queue_dock.h"
+#include "audit_log_dialog.h"
 #include "case_overview_widget.h"
 #include "core/logging.h"
 #include "core/resources.h"
-#include "import_progress_widget.h"
+#include "import_preview_dialog.h"
 #include "ingest/import_worker.h"
+#include "rejected_lines_dialog.h"
+#include "scoring/score_job.h"
+#include "scoring/suppression_store.h"
+#include "suppression_dialog.h"
 #include "store/case_store.h"
 #include "store/case_summary.h"
+#include "store/statement.h"
+#include "tables/alert_export.h"
+#include "tables/alert_table_model.h"
+#include "tables/read_connection.h"
+#include "task_panel.h"
 
 #include <QApplication>
+#include <QClipboard>
 #include <QCloseEvent>
 #include <QDockWidget>
 #include <QDragEnterEvent>
 #include <QFileDialog>
 #include <QFileInfo>
+#include <QFutureWatcher>
+#include <QHeaderView>
+#include <QItemSelectionModel>
 #include <QLabel>
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QMimeData>
+#include <QSettings>
 #include <QStatusBar>
+#include <QTableView>
+#include <QTimeZone>
+#include <QtConcurrent/QtConcurrentRun>
 
 namespace socwb {
 
 namespace {
-struct DockSpec {
-    const char* name;  // for --view
+struct Placeholder {
+    const char* name; // for --view
     const char* title;
-    const char* placeholder;
-    Qt::DockWidgetArea area;
+    const char* text;
 };
-// The triage layout. Each view fills in as its issue lands; until then it says what it will hold.
-const DockSpec kDocks[] = {
-    {"alerts", "Alert queue", "Scored command-channel candidates appear here once the case is scored.", Qt::LeftDockWidgetArea},
-    {"timeline", "Host timeline", "Select an alert or a host to see what it did over time.", Qt::BottomDockWidgetArea},
-    {"process-tree", "Process tree", "Processes and their lineage from Sysmon, for the selected host.", Qt::RightDockWidgetArea},
-    {"intervals", "Polling intervals", "The cadence of the selected channel: gaps between requests.", Qt::BottomDockWidgetArea},
+// The next issue's views: until they land each says what it will hold.
+const Placeholder kPlaceholders[] = {
+    {"timeline", QT_TRANSLATE_NOOP("socwb::MainWindow", "Host timeline"),
+     QT_TRANSLATE_NOOP("socwb::MainWindow", "Select an alert or a host to see what it did over time.")},
+    {"process-tree", QT_TRANSLATE_NOOP("socwb::MainWindow", "Process tree"),
+     QT_TRANSLATE_NOOP("socwb::MainWindow", "Processes and their lineage from Sysmon, for the selected host.")},
+    {"intervals", QT_TRANSLATE_NOOP("socwb::MainWindow", "Polling intervals"),
+     QT_TRANSLATE_NOOP("socwb::MainWindow", "The cadence of the selected channel: gaps between requests.")},
 };
+const char* kRecentKey = "recentCases";
+const char* kZonesKey = "caseTimeZones";
+const char* kStateKey = "window/state";
+const char* kGeometryKey = "window/geometry";
+constexpr int kLayoutVersion = 2;
+
+QDockWidget* makeDock(QMainWindow* w, const QString& name, const QString& title, QWidget* body) {
+    auto* dock = new QDockWidget(title, w);
+    dock->setObjectName(name);
+    dock->setWidget(body);
+    return dock;
+}
 } // namespace
 
 MainWindow::MainWindow(QWidget* parent)
-    : QMainWindow(parent), overview_(new CaseOverviewWidget(this)), progress_(new ImportProgressWidget(this)) {
+    : QMainWindow(parent), overview_(new CaseOverviewWidget(this)), queue_(new AlertQueueDock(this)),
+      detail_(new AlertDetailWidget(this)), tasks_(new TaskPanel(this)), caseLabel_(new QLabel(this)),
+      countsLabel_(new QLabel(this)), tasksLabel_(new QLabel(this)) {
+    registerImportMetaTypes();
     setWindowTitle(tr("socwb"));
     setWindowIcon(QIcon(resources::locate(QStringLiteral("socwb.svg"))));
     setAcceptDrops(true);
-    setCentralWidget(overview_);
-    statusBar()->addPermanentWidget(progress_);
-    progress_->hide();
-    connect(progress_, &ImportProgressWidget::cancelRequested, this, [this] {
-        if (job_) {
-            job_->cancel();
-            statusBar()->showMessage(tr("Cancelling the import\u2026"));
-        }
-    });
+    setDockNestingEnabled(true);
+    for (QLabel* l : {caseLabel_, countsLabel_, tasksLabel_}) {
+        l->setTextFormat(Qt::PlainText);
+    }
+    statusBar()->addWidget(caseLabel_);
+    statusBar()->addWidget(countsLabel_, 1);
+    statusBar()->addPermanentWidget(tasksLabel_);
     buildMenus();
     buildDocks();
-    statusBar()->showMessage(tr("No case open. File \u2192 New case or Open case."));
+    connect(queue_, &AlertQueueDock::alertActivated, this, [this](qint64 id) {
+        detail_->showAlert(id);
+        showView(QStringLiteral("detail"));
+    });
+    connect(queue_, &AlertQueueDock::currentAlertChanged, this, [this](qint64 id) {
+        if (id) {
+            detail_->showAlert(id);
+        }
+    });
+    connect(queue_, &AlertQueueDock::triageChanged, this, [this] {
+        detail_->refresh();
+        if (audit_) {
+            audit_->reload();
+        }
+    });
+    connect(queue_, &AlertQueueDock::suppressRequested, this, &MainWindow::suppressSimilar);
+    connect(detail_, &AlertDetailWidget::openViewRequested, this, [this](const QString& view) { showView(view); });
+    connect(overview_, &CaseOverviewWidget::rejectedLinesRequested, this, &MainWindow::showRejectedLines);
+    connect(overview_, &CaseOverviewWidget::hostAlertsRequested, this, [this](const QString& host) {
+        queue_->setFilterText(QStringLiteral("host:\"%1\"").arg(host));
+        showView(QStringLiteral("alerts"));
+    });
+    connect(tasks_, &TaskPanel::cancelRequested, this, [this](int task) {
+        if (task == scoreTask_ && scoreJob_) {
+            scoreJob_->cancel();
+            return;
+        }
+        if (job_) {
+            job_->cancel();
+        }
+        pending_.clear();
+    });
+    connect(tasks_, &TaskPanel::rejectedLinesRequested, this, &MainWindow::showRejectedLines);
+    caseLabel_->setText(tr("No case open. File \u2192 New case or Open case."));
+    updateTaskStatus();
     resize(1400, 900);
+    defaultState_ = saveState(kLayoutVersion);
 }
 
 MainWindow::~MainWindow() = default;
 
 QStringList MainWindow::viewNames() {
-    QStringList names{QStringLiteral("overview")};
-    for (const auto& d : kDocks) {
-        names << QString::fromLatin1(d.name);
+    QStringList names{QStringLiteral("overview"), QStringLiteral("alerts"), QStringLiteral("detail"), QStringLiteral("import")};
+    for (const auto& p : kPlaceholders) {
+        names << QString::fromLatin1(p.name);
     }
     return names;
 }
@@ -72,48 +141,114 @@ void MainWindow::buildMenus() {
     QMenu* file = menuBar()->addMenu(tr("&File"));
     file->addAction(tr("&New case\u2026"), QKeySequence::New, this, [this] { chooseCase(true); });
     file->addAction(tr("&Open case\u2026"), QKeySequence::Open, this, [this] { chooseCase(false); });
+    recentMenu_ = file->addMenu(tr("Open &recent"));
+    connect(recentMenu_, &QMenu::aboutToShow, this, &MainWindow::rebuildRecentMenu);
+    file->addSeparator();
     file->addAction(tr("&Import evidence\u2026"), QKeySequence(tr("Ctrl+I")), this, [this] { chooseEvidence(); });
+    file->addAction(tr("&Export alerts as CSV\u2026"), QKeySequence(tr("Ctrl+E")), this, [this] { exportAlerts(); });
     file->addSeparator();
     file->addAction(tr("&Quit"), QKeySequence::Quit, this, &QWidget::close);
-    menuBar()->addMenu(tr("&View"))->setObjectName(QStringLiteral("viewMenu"));
+
+    QMenu* edit = menuBar()->addMenu(tr("&Edit"));
+    edit->addAction(tr("&Copy"), QKeySequence::Copy, this, [this] { copySelection(); });
+    edit->addAction(tr("&Find\u2026"), QKeySequence::Find, this, [this] { queue_->focusFilter(); });
+
+    viewMenu_ = menuBar()->addMenu(tr("&View"));
+    viewMenu_->setObjectName(QStringLiteral("viewMenu"));
+
+    QMenu* caseMenu = menuBar()->addMenu(tr("&Case"));
+    caseMenu->addAction(tr("&Score now"), QKeySequence(tr("Ctrl+R")), this, [this] { scoreCase(ScoreMode::Full); });
+    caseMenu->addAction(tr("S&uppressions\u2026"), this, [this] { showSuppressions(); });
+    caseMenu->addAction(tr("&Audit log\u2026"), QKeySequence(tr("Ctrl+L")), this, [this] { showAuditLog(); });
+
     QMenu* help = menuBar()->addMenu(tr("&Help"));
+    help->addAction(tr("&Keyboard shortcuts"), QKeySequence::HelpContents, this, [this] { showShortcuts(); });
     help->addAction(tr("&About socwb"), this, [this] {
-        QMessageBox::about(this, tr("About socwb"),
-                           tr("socwb %1\nInvestigation workbench for one-way command channels over legitimate web "
-                              "services (MITRE ATT&CK T1102.003).\nLogs: %2")
-                               .arg(QStringLiteral(SOCWB_VERSION), log::directory()));
+        QMessageBox box(QMessageBox::Information, tr("About socwb"),
+                        tr("socwb %1\nInvestigation workbench for one-way command channels over legitimate web "
+                           "services (MITRE ATT&CK T1102.003).\nLogs: %2")
+                            .arg(QStringLiteral(SOCWB_VERSION), log::directory()),
+                        QMessageBox::Ok, this);
+        box.setTextFormat(Qt::PlainText);
+        box.exec();
     });
 }
 
 void MainWindow::buildDocks() {
-    QMenu* viewMenu = menuBar()->findChild<QMenu*>(QStringLiteral("viewMenu"));
-    QDockWidget* previousBottom = nullptr;
-    for (const auto& spec : kDocks) {
-        auto* dock = new QDockWidget(tr(spec.title), this);
-        dock->setObjectName(QString::fromLatin1(spec.name));
-        auto* label = new QLabel(tr(spec.placeholder), dock);
+    auto* overviewDock = makeDock(this, QStringLiteral("overview"), tr("Case explorer"), overview_);
+    auto* detailDock = makeDock(this, QStringLiteral("detail"), tr("Alert detail"), detail_);
+    auto* taskDock = makeDock(this, QStringLiteral("import"), tr("Imports and tasks"), tasks_);
+    setCorner(Qt::BottomLeftCorner, Qt::LeftDockWidgetArea);
+    setCorner(Qt::TopLeftCorner, Qt::LeftDockWidgetArea);
+    addDockWidget(Qt::LeftDockWidgetArea, overviewDock);
+    addDockWidget(Qt::RightDockWidgetArea, queue_);
+    splitDockWidget(queue_, detailDock, Qt::Horizontal);
+    addDockWidget(Qt::BottomDockWidgetArea, taskDock);
+    QDockWidget* previous = taskDock;
+    for (const auto& p : kPlaceholders) {
+        auto* label = new QLabel(tr(p.text), this);
+        label->setTextFormat(Qt::PlainText);
         label->setWordWrap(true);
         label->setAlignment(Qt::AlignCenter);
         label->setMargin(16);
         label->setEnabled(false);
-        dock->setWidget(label);
-        addDockWidget(spec.area, dock);
-        if (spec.area == Qt::BottomDockWidgetArea) {
-            if (previousBottom) {
-                splitDockWidget(previousBottom, dock, Qt::Horizontal);
-            }
-            previousBottom = dock;
-        }
-        if (viewMenu) {
-            viewMenu->addAction(dock->toggleViewAction());
-        }
+        auto* dock = makeDock(this, QString::fromLatin1(p.name), tr(p.title), label);
+        tabifyDockWidget(previous, dock);
+        previous = dock;
     }
-    resizeDocks({findChild<QDockWidget*>(QStringLiteral("alerts")), findChild<QDockWidget*>(QStringLiteral("process-tree"))},
-                {340, 320}, Qt::Horizontal);
+    taskDock->raise();
+    for (QDockWidget* d : findChildren<QDockWidget*>()) {
+        viewMenu_->addAction(d->toggleViewAction());
+    }
+    viewMenu_->addSeparator();
+    viewMenu_->addAction(tr("&Reset layout"), this, [this] { resetLayout(); });
+    resizeDocks({overviewDock, queue_, detailDock}, {300, 640, 460}, Qt::Horizontal);
+    resizeDocks({queue_, taskDock}, {640, 180}, Qt::Vertical);
+}
+
+bool MainWindow::restoreLayout() {
+    QSettings s;
+    restoreGeometry(s.value(QLatin1String(kGeometryKey)).toByteArray());
+    return restoreState(s.value(QLatin1String(kStateKey)).toByteArray(), kLayoutVersion);
+}
+
+void MainWindow::emphasizeView(const QString& name) {
+    auto* overview = findChild<QDockWidget*>(QStringLiteral("overview"));
+    auto* detail = findChild<QDockWidget*>(QStringLiteral("detail"));
+    auto* bottom = findChild<QDockWidget*>(QStringLiteral("import"));
+    const int w = width();
+    const int h = height();
+    // Shares of the width (explorer, queue, detail) and of the height given to the bottom docks.
+    double left = 0.19, middle = 0.52, bottomShare = 0.22;
+    if (name == QLatin1String("detail")) {
+        left = 0.16, middle = 0.38, bottomShare = 0.16;
+    } else if (name == QLatin1String("import") || name == QLatin1String("timeline") || name == QLatin1String("intervals") ||
+               name == QLatin1String("process-tree")) {
+        left = 0.17, middle = 0.5, bottomShare = 0.36;
+    } else if (name == QLatin1String("overview")) {
+        left = 0.4, middle = 0.36;
+    }
+    resizeDocks({overview, queue_, detail}, {int(w * left), int(w * middle), int(w * (1 - left - middle))}, Qt::Horizontal);
+    resizeDocks({queue_, bottom}, {int(h * (1 - bottomShare)), int(h * bottomShare)}, Qt::Vertical);
+    showView(name);
+}
+
+void MainWindow::resetLayout() {
+    restoreState(defaultState_, kLayoutVersion);
+    for (QDockWidget* d : findChildren<QDockWidget*>()) {
+        d->show();
+    }
+    findChild<QDockWidget*>(QStringLiteral("import"))->raise();
 }
 
 bool MainWindow::showView(const QString& name) {
-    if (name == QLatin1String("overview")) {
+    if (!viewNames().contains(name)) {
+        return false;
+    }
+    if (name == QLatin1String("alerts")) {
+        queue_->show();
+        queue_->raise();
+        queue_->view()->setFocus();
         return true;
     }
     if (auto* dock = findChild<QDockWidget*>(name)) {
@@ -124,13 +259,33 @@ bool MainWindow::showView(const QString& name) {
     return false;
 }
 
+QString MainWindow::caseTimeZone() const {
+    const QString system = QString::fromLatin1(QTimeZone::systemTimeZoneId());
+    if (!store_) {
+        return system;
+    }
+    const QVariantMap zones = QSettings().value(QLatin1String(kZonesKey)).toMap();
+    return zones.value(store_->path(), system.isEmpty() ? QStringLiteral("UTC") : system).toString();
+}
+
+void MainWindow::setCaseTimeZone(const QString& zone) {
+    if (!store_ || zone.isEmpty()) {
+        return;
+    }
+    QSettings s;
+    QVariantMap zones = s.value(QLatin1String(kZonesKey)).toMap();
+    zones.insert(store_->path(), zone);
+    s.setValue(QLatin1String(kZonesKey), zones);
+}
+
 bool MainWindow::openCase(const QString& path) {
     if (isImporting()) {
         QMessageBox::information(this, tr("Import running"), tr("Wait for the import to finish or cancel it first."));
         return false;
     }
+    std::unique_ptr<CaseStore> opened;
     try {
-        store_ = CaseStore::open(path);
+        opened = CaseStore::open(path);
     } catch (const CaseError& e) {
         log::ui()->warn("could not open case {}: {}", path.toStdString(), e.what());
         QMessageBox box(QMessageBox::Critical, tr("Cannot open case"), QString::fromUtf8(e.what()), QMessageBox::Ok, this);
@@ -138,7 +293,23 @@ bool MainWindow::openCase(const QString& path) {
         box.exec();
         return false;
     }
+    queue_->setCase(nullptr); // the queue holds a pointer to the store it writes triage into
+    store_ = std::move(opened);
+    // The window's own writes (triage, suppressions) are small; while an import or a scoring pass
+    // holds the write lock they give up after a moment and say so, rather than freeze the window
+    // for the store's default five seconds.
+    sqlite3_busy_timeout(store_->db(), 250);
+    queue_->setCase(store_.get());
+    detail_->setCase(store_->path());
+    if (audit_) {
+        audit_->close();
+    }
+    if (suppressions_) {
+        suppressions_->close();
+    }
     setWindowTitle(tr("%1 \u2014 socwb").arg(QFileInfo(path).fileName()));
+    caseLabel_->setText(QFileInfo(path).fileName());
+    addRecent(QFileInfo(path).absoluteFilePath());
     refresh();
     emit caseLoaded();
     return true;
@@ -148,52 +319,269 @@ void MainWindow::refresh() {
     if (!store_) {
         return;
     }
-    const CaseSummary s = summarize(store_->db());
-    overview_->setSummary(store_->path(), s);
-    statusBar()->showMessage(tr("%1 \u2014 %2 evidence files, %3 events, case schema %4")
-                                 .arg(QFileInfo(store_->path()).fileName())
-                                 .arg(s.evidence.size())
-                                 .arg(QLocale().toString(qint64(s.proxy + s.dns + s.sysmon)))
-                                 .arg(s.schemaVersion));
+    // Counting a case of millions of events takes seconds: in a worker, on its own connection.
+    const quint64 g = ++refreshGeneration_;
+    const QString path = store_->path();
+    auto* watcher = new QFutureWatcher<CaseSummary>(this);
+    connect(watcher, &QFutureWatcher<CaseSummary>::finished, this, [this, watcher, g, path] {
+        watcher->deleteLater();
+        if (g != refreshGeneration_ || !store_ || store_->path() != path) {
+            return;
+        }
+        showSummary(watcher->result());
+        emit refreshed();
+    });
+    watcher->setFuture(QtConcurrent::run([path] {
+        try {
+            ReadConnection c(path);
+            return summarize(c.db());
+        } catch (const std::exception& e) {
+            log::ui()->warn("could not summarize {}: {}", path.toStdString(), e.what());
+            return CaseSummary{};
+        }
+    }));
 }
 
-bool MainWindow::isImporting() const { return job_ && job_->isRunning(); }
+void MainWindow::showSummary(const CaseSummary& s) {
+    overview_->setSummary(store_->path(), s);
+    countsLabel_->setText(tr("%1 evidence files \u00b7 %2 events \u00b7 %3 channels scored")
+                              .arg(s.evidence.size())
+                              .arg(QLocale().toString(qint64(s.proxy + s.dns + s.sysmon)))
+                              .arg(QLocale().toString(qint64(s.alerts))));
+}
+
+void MainWindow::updateTaskStatus() {
+    const int n = tasks_->runningCount();
+    tasksLabel_->setText(n == 0 ? tr("No background tasks") : tr("%n background task(s) running", nullptr, n));
+}
+
+bool MainWindow::isImporting() const { return (job_ && job_->isRunning()) || !pending_.isEmpty(); }
 
 void MainWindow::importFiles(const QStringList& paths) {
+    QVector<ImportPlanItem> plan;
+    for (const QString& p : expandImportPaths(paths)) {
+        ImportPlanItem item;
+        item.path = p;
+        item.timeZone = caseTimeZone();
+        plan << item; // format empty: the importer detects it
+    }
+    startImport(plan);
+}
+
+void MainWindow::previewImport(const QStringList& paths) {
     if (!store_ || paths.isEmpty()) {
         return;
     }
-    if (isImporting()) {
-        QMessageBox::information(this, tr("Import running"), tr("One import at a time: wait for this one to finish."));
+    auto* dialog = new ImportPreviewDialog(paths, caseTimeZone(), this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    connect(dialog, &QDialog::accepted, this, [this, dialog] {
+        const QVector<ImportPlanItem> plan = dialog->plan();
+        for (const ImportPlanItem& item : plan) {
+            if (formatUsesLocalTime(item.format)) {
+                setCaseTimeZone(item.timeZone);
+                break;
+            }
+        }
+        startImport(plan);
+    });
+    dialog->open();
+}
+
+void MainWindow::startImport(const QVector<ImportPlanItem>& plan) {
+    if (!store_ || plan.isEmpty()) {
         return;
     }
+    // One job per run of files that share a format and zone (ImportOptions are per job).
+    for (const ImportPlanItem& item : plan) {
+        ImportOptions o;
+        o.format = item.format;
+        o.sourceTimeZone = formatUsesLocalTime(item.format) || item.format.isEmpty() ? item.timeZone : QStringLiteral("UTC");
+        if (!pending_.isEmpty() && pending_.last().options.format == o.format &&
+            pending_.last().options.sourceTimeZone == o.sourceTimeZone) {
+            pending_.last().paths << item.path;
+        } else {
+            pending_.append({{item.path}, o});
+        }
+        importTasks_.insert(item.path, tasks_->addTask(tr("Import %1").arg(QFileInfo(item.path).fileName()), tr("records")));
+    }
+    updateTaskStatus();
+    showView(QStringLiteral("import"));
+    // One writer at a time: a scoring pass in progress finishes first, then the imports start.
+    if ((!job_ || !job_->isRunning()) && !isScoring()) {
+        results_.clear();
+        startNextBatch();
+    }
+}
+
+void MainWindow::startNextBatch() {
+    if (pending_.isEmpty()) {
+        return;
+    }
+    const ImportBatch batch = pending_.takeFirst();
     job_ = std::make_unique<ImportJob>(store_->path());
-    connect(job_->worker(), &ImportWorker::progress, progress_, &ImportProgressWidget::showProgress);
-    connect(job_->worker(), &ImportWorker::fileFinished, this,
-            [this](const ImportResult& r) { statusBar()->showMessage(r.message, 8000); });
+    connect(job_->worker(), &ImportWorker::progress, this, [this](const ImportProgress& p) {
+        tasks_->updateTask(importTasks_.value(p.path), p.bytesRead, p.bytesTotal, p.records,
+                           p.rejects ? tr("%n rejected", nullptr, int(p.rejects)) : QString());
+    });
+    connect(job_->worker(), &ImportWorker::fileFinished, this, [this](const ImportResult& r) {
+        const bool ok = r.status == QLatin1String("imported") || r.status == QLatin1String("skipped-duplicate");
+        const QString outcome = r.status == QLatin1String("imported")
+                                    ? tr("%1 as %2: %3 records, %4 rejected")
+                                          .arg(r.status, r.format, QLocale().toString(qint64(r.accepted)),
+                                               QLocale().toString(qint64(r.rejected)))
+                                    : r.message;
+        tasks_->finishTask(importTasks_.take(r.path), outcome, ok && r.rejected == 0, r.rejected > 0 ? r.evidenceId : 0);
+        updateTaskStatus();
+    });
     connect(job_->worker(), &ImportWorker::finished, this, &MainWindow::onImportFinished);
-    progress_->show();
-    job_->start(paths, ImportOptions{});
+    connect(job_->worker(), &ImportWorker::failed, this, &MainWindow::onImportFailed);
+    job_->start(batch.paths, batch.options);
+    updateTaskStatus();
+}
+
+void MainWindow::onImportFailed(const QString& message) {
+    // The worker could not open the case: nothing of this batch or the next was imported.
+    for (auto it = importTasks_.begin(); it != importTasks_.end(); ++it) {
+        tasks_->finishTask(it.value(), tr("not imported: %1").arg(message), false);
+    }
+    importTasks_.clear();
+    pending_.clear();
+    updateTaskStatus();
+    auto* box = new QMessageBox(QMessageBox::Critical, tr("Import failed"), message, QMessageBox::Ok, this);
+    box->setTextFormat(Qt::PlainText);
+    box->setAttribute(Qt::WA_DeleteOnClose);
+    box->open();
 }
 
 void MainWindow::onImportFinished(const QList<ImportResult>& results) {
-    job_->wait();
-    progress_->hide();
-    refresh();
-    QStringList problems;
-    for (const auto& r : results) {
-        if (r.status != QLatin1String("imported") || r.rejected > 0) {
-            problems << r.message;
-        }
+    job_->wait(); // the worker has returned: its thread ends at once
+    results_ += results;
+    if (closing_) {
+        pending_.clear();
+        close();
+        return;
     }
-    if (!problems.isEmpty()) {
-        auto* box = new QMessageBox(QMessageBox::Warning, tr("Import finished with problems"),
-                                    problems.join(QLatin1Char('\n')), QMessageBox::Ok, this);
-        box->setTextFormat(Qt::PlainText);
-        box->setAttribute(Qt::WA_DeleteOnClose);
-        box->open();
+    if (!pending_.isEmpty()) {
+        startNextBatch();
+        return;
+    }
+    updateTaskStatus();
+    refresh();
+    queue_->reload();
+    bool cancelled = false;
+    bool added = false;
+    for (const auto& r : results_) {
+        cancelled = cancelled || r.status == QLatin1String("cancelled");
+        added = added || r.status == QLatin1String("imported");
+    }
+    if (cancelled) {
+        statusBar()->showMessage(tr("Import cancelled: the case is as it was before the cancelled file."), 8000);
     }
     emit importsFinished();
+    if (added) {
+        scoreAgain_.reset(); // a full pass covers whatever was asked for during the import
+        scoreCase(ScoreMode::Full); // new evidence: channels change
+    } else if (scoreAgain_) {
+        const ScoreMode asked = *scoreAgain_;
+        scoreAgain_.reset();
+        scoreCase(asked); // e.g. a suppression changed while the import ran
+    }
+}
+
+bool MainWindow::isScoring() const { return scoreJob_ && scoreJob_->isRunning(); }
+
+void MainWindow::scoreCase(ScoreMode mode) {
+    if (!store_) {
+        return;
+    }
+    if (isScoring() || (job_ && job_->isRunning())) {
+        // Full wins over Rescore: it reads the events again anyway.
+        scoreAgain_ = scoreAgain_ == ScoreMode::Full ? ScoreMode::Full : mode;
+        return;
+    }
+    scoreJob_ = std::make_unique<ScoreJob>(store_->path());
+    scoreTask_ = tasks_->addTask(mode == ScoreMode::Full ? tr("Score the case") : tr("Re-score (weights and suppressions)"),
+                                 tr("events"));
+    connect(scoreJob_->worker(), &ScoreWorker::progress, this, [this](const ScoreProgress& p) {
+        tasks_->updateTask(scoreTask_, p.done, p.total, p.done, p.phase);
+    });
+    connect(scoreJob_->worker(), &ScoreWorker::finished, this, &MainWindow::onScoreFinished);
+    scoreJob_->start(mode);
+    updateTaskStatus();
+}
+
+void MainWindow::onScoreFinished(const ScoreOutcome& o) {
+    scoreJob_->wait();
+    const bool ok = o.status == QLatin1String("done");
+    tasks_->finishTask(scoreTask_,
+                       ok ? tr("%1 channels from %2 events: %3 flagged, %4 suppressed")
+                                .arg(QLocale().toString(o.channels), QLocale().toString(o.events),
+                                     QLocale().toString(o.flagged), QLocale().toString(o.suppressed))
+                          : o.message,
+                       ok);
+    updateTaskStatus();
+    if (closing_) {
+        close();
+        return;
+    }
+    refresh();
+    queue_->reload(); // in place: the analyst keeps their row
+    detail_->refresh();
+    if (suppressions_) {
+        suppressions_->reload();
+    }
+    emit scoringFinished(o);
+    if (!pending_.isEmpty()) {
+        results_.clear();
+        startNextBatch();
+    } else if (scoreAgain_) {
+        const ScoreMode next = *scoreAgain_;
+        scoreAgain_.reset();
+        scoreCase(next);
+    }
+}
+
+void MainWindow::suppressSimilar(const QStringList& channelKeys, const QString& justification) {
+    if (!store_) {
+        return;
+    }
+    int added = 0;
+    for (const QString& key : channelKeys) {
+        Statement st(store_->db(), "SELECT process_name, destination FROM alerts WHERE channel_key = ?");
+        st.bind(1, key.toStdString());
+        if (!st.step()) {
+            continue;
+        }
+        scoring::SuppressionRule rule;
+        rule.process = columnText(st, 0); // empty for an unattributed channel: then the destination alone
+        rule.destination = columnText(st, 1);
+        rule.reason = justification;
+        try {
+            scoring::addSuppression(*store_, rule);
+            ++added;
+        } catch (const std::exception& e) {
+            QMessageBox box(QMessageBox::Warning, tr("Not suppressed"), QString::fromUtf8(e.what()), QMessageBox::Ok, this);
+            box.setTextFormat(Qt::PlainText);
+            box.exec();
+        }
+    }
+    if (added > 0) {
+        statusBar()->showMessage(tr("%n suppression rule(s) added; re-scoring\u2026", nullptr, added), 8000);
+        scoreCase(ScoreMode::Rescore);
+    }
+}
+
+void MainWindow::showSuppressions() {
+    if (!store_) {
+        return;
+    }
+    if (!suppressions_) {
+        suppressions_ = new SuppressionDialog(store_.get(), this);
+        suppressions_->setAttribute(Qt::WA_DeleteOnClose);
+        connect(suppressions_, &SuppressionDialog::changed, this, [this] { scoreCase(ScoreMode::Rescore); });
+    }
+    suppressions_->show();
+    suppressions_->raise();
 }
 
 void MainWindow::chooseCase(bool create) {
@@ -209,8 +597,114 @@ void MainWindow::chooseEvidence() {
         chooseCase(true);
     }
     if (store_) {
-        importFiles(QFileDialog::getOpenFileNames(this, tr("Import evidence")));
+        previewImport(QFileDialog::getOpenFileNames(this, tr("Import evidence")));
     }
+}
+
+void MainWindow::exportAlerts() {
+    if (!store_) {
+        return;
+    }
+    const QString out = QFileDialog::getSaveFileName(this, tr("Export alerts"), QString(), tr("CSV files (*.csv)"));
+    if (out.isEmpty()) {
+        return;
+    }
+    const int task = tasks_->addTask(tr("Export %1").arg(QFileInfo(out).fileName()), tr("rows"));
+    updateTaskStatus();
+    auto* watcher = new QFutureWatcher<QString>(this);
+    connect(watcher, &QFutureWatcher<QString>::finished, this, [this, watcher, task] {
+        watcher->deleteLater();
+        const QString outcome = watcher->result();
+        tasks_->finishTask(task, outcome, !outcome.startsWith(QLatin1Char('!')));
+        updateTaskStatus();
+    });
+    const AlertQuery q = queue_->model()->query();
+    const QString path = store_->path();
+    watcher->setFuture(QtConcurrent::run([path, q, out] {
+        try {
+            return tr("%n channel(s) written", nullptr, int(exportAlertsCsv(path, q, out)));
+        } catch (const std::exception& e) {
+            return QStringLiteral("! ") + QString::fromUtf8(e.what());
+        }
+    }));
+}
+
+void MainWindow::copySelection() {
+    auto* view = qobject_cast<QTableView*>(QApplication::focusWidget());
+    if (!view || !view->selectionModel()) {
+        return;
+    }
+    QStringList lines;
+    const QModelIndexList rows = view->selectionModel()->selectedRows();
+    for (const QModelIndex& row : rows) {
+        QStringList cells;
+        for (int c = 0; c < view->model()->columnCount(); ++c) {
+            if (!view->isColumnHidden(c)) {
+                cells << row.sibling(row.row(), c).data().toString();
+            }
+        }
+        lines << cells.join(QLatin1Char('\t'));
+    }
+    if (lines.isEmpty() && view->currentIndex().isValid()) {
+        lines << view->currentIndex().data().toString();
+    }
+    QApplication::clipboard()->setText(lines.join(QLatin1Char('\n')));
+}
+
+void MainWindow::showShortcuts() {
+    QMessageBox box(QMessageBox::Information, tr("Keyboard shortcuts"),
+                    tr("Alert queue\n"
+                       "  j / k, \u2193 / \u2191   next / previous channel\n"
+                       "  Enter   open the detail\n"
+                       "  1   in review      2   benign (asks why)\n"
+                       "  3   malicious      4   escalated      0   back to new\n"
+                       "  n   note      t   tags      s   suppress similar (asks why)\n"
+                       "  /  or  Ctrl+F   focus the filter; Enter applies it\n"
+                       "Shift/Ctrl+click selects several channels: status, note and tags apply to all.\n\n"
+                       "Window\n"
+                       "  Ctrl+O open case   Ctrl+N new case   Ctrl+I import evidence\n"
+                       "  Ctrl+E export alerts   Ctrl+L audit log   Ctrl+C copy rows"),
+                    QMessageBox::Ok, this);
+    box.setTextFormat(Qt::PlainText);
+    box.exec();
+}
+
+void MainWindow::showAuditLog() {
+    if (!store_) {
+        return;
+    }
+    if (!audit_) {
+        audit_ = new AuditLogDialog(store_->path(), this);
+        audit_->setAttribute(Qt::WA_DeleteOnClose);
+    }
+    audit_->show();
+    audit_->raise();
+}
+
+void MainWindow::showRejectedLines(qint64 evidenceId) {
+    if (!store_) {
+        return;
+    }
+    auto* d = new RejectedLinesDialog(store_->path(), evidenceId, this);
+    d->setAttribute(Qt::WA_DeleteOnClose);
+    d->show();
+}
+
+void MainWindow::rebuildRecentMenu() {
+    recentMenu_->clear();
+    const QStringList recent = QSettings().value(QLatin1String(kRecentKey)).toStringList();
+    for (const QString& p : recent) {
+        recentMenu_->addAction(QFileInfo(p).fileName(), this, [this, p] { openCase(p); })->setToolTip(p);
+    }
+    recentMenu_->setEnabled(!recent.isEmpty());
+}
+
+void MainWindow::addRecent(const QString& path) {
+    QSettings s;
+    QStringList recent = s.value(QLatin1String(kRecentKey)).toStringList();
+    recent.removeAll(path);
+    recent.prepend(path);
+    s.setValue(QLatin1String(kRecentKey), recent.mid(0, 8));
 }
 
 void MainWindow::dragEnterEvent(QDragEnterEvent* event) {
@@ -229,7 +723,7 @@ void MainWindow::dropEvent(QDropEvent* event) {
     if (paths.size() == 1 && paths.first().endsWith(QLatin1String(".socwb"))) {
         openCase(paths.first());
     } else if (store_) {
-        importFiles(paths);
+        previewImport(paths);
     } else {
         statusBar()->showMessage(tr("Open or create a case first, then drop evidence on it."), 8000);
     }
@@ -237,9 +731,23 @@ void MainWindow::dropEvent(QDropEvent* event) {
 }
 
 void MainWindow::closeEvent(QCloseEvent* event) {
-    if (isImporting()) {
-        job_->cancel();
-        job_->wait();
+    QSettings s;
+    s.setValue(QLatin1String(kGeometryKey), saveGeometry());
+    s.setValue(QLatin1String(kStateKey), saveState(kLayoutVersion));
+    if ((job_ && job_->isRunning()) || isScoring()) {
+        // Rolling back a big import takes a moment: hide now, close when the worker has let go.
+        closing_ = true;
+        pending_.clear();
+        scoreAgain_.reset();
+        if (job_) {
+            job_->cancel();
+        }
+        if (scoreJob_) {
+            scoreJob_->cancel();
+        }
+        hide();
+        event->ignore();
+        return;
     }
     event->accept();
 }

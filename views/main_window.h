@@ -1,18 +1,35 @@
-// The workbench window: the case overview in the middle, triage docks around it, menus, a status
-// bar that follows background imports. Drop log files on it to import them.
+// The workbench window. No central widget: every view is a dock the analyst can arrange, and the
+// arrangement is kept (QSettings). The case explorer on the left, the alert queue and the alert
+// detail side by side, background tasks and the next issue's charts at the bottom. Drop log files
+// or folders on it to import them (after a preview); imports and scoring run in workers and show
+// in the task panel; nothing long runs on the GUI thread.
 #pragma once
 
+#include "import/import_plan.h"
+#include "ingest/importer.h"
+#include "scoring/scoring_engine.h"
+
 #include <QMainWindow>
+#include <QPointer>
 
 #include <memory>
+#include <optional>
+
+class QLabel;
+class QMenu;
 
 namespace socwb {
 
+class AlertDetailWidget;
+class AlertQueueDock;
+class AuditLogDialog;
 class CaseOverviewWidget;
 class CaseStore;
 class ImportJob;
-class ImportProgressWidget;
-struct ImportResult;
+class ScoreJob;
+class SuppressionDialog;
+class TaskPanel;
+struct CaseSummary;
 
 class MainWindow : public QMainWindow {
     Q_OBJECT
@@ -22,16 +39,44 @@ public:
 
     // Opens (or creates) a case; on failure shows a dialog and returns false — nothing is written.
     bool openCase(const QString& path);
-    // Imports files into the open case in the background.
+    const CaseStore* caseStore() const { return store_.get(); }
+    // Imports files into the open case in the background, formats detected, local times in the
+    // case's remembered zone (no preview: the command line and the demo use this).
     void importFiles(const QStringList& paths);
+    // What a drop and File → Import evidence do: preview first, import what the analyst confirms.
+    void previewImport(const QStringList& paths);
+    void startImport(const QVector<ImportPlanItem>& plan);
     bool isImporting() const;
-    // Names the dock layout's views for --view; returns false for an unknown name.
+    // Scores the case in the background (after every import, on demand, Rescore after a
+    // suppression changed); a request while a pass runs is done after it.
+    void scoreCase(ScoreMode mode);
+    bool isScoring() const;
+    // Suppresses channels like these (same process and destination, any host), then re-scores.
+    void suppressSimilar(const QStringList& channelKeys, const QString& justification);
+    // Raises one view (see viewNames()); returns false for an unknown name.
     bool showView(const QString& name);
     static QStringList viewNames();
+    // Puts back the dock layout the analyst left (not done for screenshots and tests); false when
+    // there is none.
+    bool restoreLayout();
+    // Sizes the docks so that this view gets most of the window (for --view and screenshots).
+    void emphasizeView(const QString& name);
+    void resetLayout();
+
+    AlertQueueDock* alertQueue() const { return queue_; }
+    AlertDetailWidget* alertDetail() const { return detail_; }
+    TaskPanel* tasks() const { return tasks_; }
+    CaseOverviewWidget* overview() const { return overview_; }
+
+    // The zone for local-time formats, remembered per case (the system's until one is chosen).
+    QString caseTimeZone() const;
+    void setCaseTimeZone(const QString& zone);
 
 signals:
     void caseLoaded();
     void importsFinished();
+    void scoringFinished(const socwb::ScoreOutcome& outcome);
+    void refreshed(); // the summary of the case was re-read
 
 protected:
     void dragEnterEvent(QDragEnterEvent* event) override;
@@ -39,17 +84,53 @@ protected:
     void closeEvent(QCloseEvent* event) override;
 
 private:
+    struct ImportBatch {
+        QStringList paths;
+        ImportOptions options;
+    };
     void buildMenus();
     void buildDocks();
     void refresh();
+    void showSummary(const CaseSummary& s);
+    void startNextBatch();
     void onImportFinished(const QList<ImportResult>& results);
+    void onImportFailed(const QString& message);
     void chooseCase(bool create);
     void chooseEvidence();
+    void exportAlerts();
+    void copySelection();
+    void showShortcuts();
+    void showAuditLog();
+    void showRejectedLines(qint64 evidenceId);
+    void showSuppressions();
+    void onScoreFinished(const ScoreOutcome& outcome);
+    void rebuildRecentMenu();
+    void addRecent(const QString& path);
+    void updateTaskStatus();
 
     std::unique_ptr<CaseStore> store_;
     std::unique_ptr<ImportJob> job_;
+    std::unique_ptr<ScoreJob> scoreJob_;
+    int scoreTask_ = 0;
+    std::optional<ScoreMode> scoreAgain_;
+    QList<ImportBatch> pending_;
+    QHash<QString, int> importTasks_; // file path -> task row
+    QList<ImportResult> results_;
+    bool closing_ = false;
+    quint64 refreshGeneration_ = 0;
+    QByteArray defaultState_;
+
     CaseOverviewWidget* overview_;
-    ImportProgressWidget* progress_;
+    AlertQueueDock* queue_;
+    AlertDetailWidget* detail_;
+    TaskPanel* tasks_;
+    QMenu* viewMenu_ = nullptr;
+    QMenu* recentMenu_ = nullptr;
+    QLabel* caseLabel_;
+    QLabel* countsLabel_;
+    QLabel* tasksLabel_;
+    QPointer<AuditLogDialog> audit_;
+    QPointer<SuppressionDialog> suppressions_;
 };
 
 } // namespace socwb

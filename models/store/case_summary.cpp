@@ -105,6 +105,12 @@ CaseSummary summarize(sqlite3* db) {
             s.hosts[it->second].attributed += attr.int64(1);
         }
     }
+    Statement al(db, "SELECT host_id, count(*) FROM alerts WHERE host_id IS NOT NULL AND suppressed_by IS NULL GROUP BY host_id");
+    while (al.step()) {
+        if (auto it = index.find(al.int64(0)); it != index.end()) {
+            s.hosts[it->second].alerts = al.int64(1);
+        }
+    }
     for (HostRow& h : s.hosts) {
         h.unattributed = h.proxy + h.dns - h.attributed;
     }

@@ -37,6 +37,7 @@ struct HostRow {
     int64_t processes = 0;
     int64_t attributed = 0;   // proxy requests and DNS queries tied to a process
     int64_t unattributed = 0; // the rest of proxy + dns
+    int64_t alerts = 0;       // scored channels not suppressed
 };
 
 struct CaseSummary {

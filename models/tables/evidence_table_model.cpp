@@ -29,6 +29,7 @@ QVariant EvidenceTableModel::data(const QModelIndex& index, int role) const {
         case FormatColumn: return r.format;
         case AcceptedColumn: return locale.toString(qint64(r.accepted));
         case RejectedColumn: return locale.toString(qint64(r.rejected));
+        case StatusColumn: return r.status;
         case SizeColumn: return locale.formattedDataSize(r.size);
         case ImportedColumn: return r.importFinished.left(19).replace(QLatin1Char('T'), QLatin1Char(' '));
         case Sha256Column: return r.sha256.left(12) + QStringLiteral("\u2026");
@@ -63,6 +64,7 @@ QVariant EvidenceTableModel::headerData(int section, Qt::Orientation orientation
     case FormatColumn: return tr("Format");
     case AcceptedColumn: return tr("Records");
     case RejectedColumn: return tr("Rejected");
+    case StatusColumn: return tr("Status");
     case SizeColumn: return tr("Size");
     case ImportedColumn: return tr("Imported (UTC)");
     case Sha256Column: return tr("SHA-256");

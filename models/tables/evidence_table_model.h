@@ -10,7 +10,7 @@ namespace socwb {
 class EvidenceTableModel : public QAbstractTableModel {
     Q_OBJECT
 public:
-    enum Column { FileColumn, FormatColumn, AcceptedColumn, RejectedColumn, SizeColumn, ImportedColumn, Sha256Column, ColumnCount };
+    enum Column { FileColumn, FormatColumn, AcceptedColumn, RejectedColumn, StatusColumn, SizeColumn, ImportedColumn, Sha256Column, ColumnCount };
     enum Role { PathRole = Qt::UserRole + 1, EvidenceIdRole };
 
     using QAbstractTableModel::QAbstractTableModel;

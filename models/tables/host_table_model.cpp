@@ -27,6 +27,8 @@ QVariant HostTableModel::data(const QModelIndex& index, int role) const {
         case RoleColumn: return h.role;
         case OwnerColumn: return h.owner;
         case AddressesColumn: return h.addresses.join(QStringLiteral(", "));
+        case AlertsColumn: return l.toString(qint64(h.alerts));
+        case SysmonColumn: return h.processes > 0 ? tr("yes") : tr("no");
         case ProxyColumn: return l.toString(qint64(h.proxy));
         case DnsColumn: return l.toString(qint64(h.dns));
         case ProcessesColumn: return l.toString(qint64(h.processes));
@@ -38,6 +40,7 @@ QVariant HostTableModel::data(const QModelIndex& index, int role) const {
     }
     if (role == SortRole) {
         switch (index.column()) {
+        case AlertsColumn: return qint64(h.alerts);
         case ProxyColumn: return qint64(h.proxy);
         case DnsColumn: return qint64(h.dns);
         case ProcessesColumn: return qint64(h.processes);
@@ -51,7 +54,7 @@ QVariant HostTableModel::data(const QModelIndex& index, int role) const {
             .arg(requests)
             .arg(h.unattributed);
     }
-    if (role == Qt::TextAlignmentRole && index.column() >= ProxyColumn) {
+    if (role == Qt::TextAlignmentRole && (index.column() >= ProxyColumn || index.column() == AlertsColumn)) {
         return QVariant(Qt::AlignRight | Qt::AlignVCenter);
     }
     if (role == HostIdRole) {
@@ -69,6 +72,8 @@ QVariant HostTableModel::headerData(int section, Qt::Orientation orientation, in
     case RoleColumn: return tr("Role");
     case OwnerColumn: return tr("Owner");
     case AddressesColumn: return tr("Addresses");
+    case AlertsColumn: return tr("Alerts");
+    case SysmonColumn: return tr("Sysmon");
     case ProxyColumn: return tr("Proxy");
     case DnsColumn: return tr("DNS");
     case ProcessesColumn: return tr("Processes");

@@ -1,4 +1,5 @@
-// The case's hosts as a table: name, role, owner, addresses, and how much of each source is theirs,
+// The case's hosts as a table: name, role, owner, addresses, their alerts, whether Sysmon covers them
+// (processes known), and how much of each source is theirs,
 // with how many of their requests are tied to a process. Hundreds of rows at most: held in memory.
 #pragma once
 
@@ -11,7 +12,7 @@ namespace socwb {
 class HostTableModel : public QAbstractTableModel {
     Q_OBJECT
 public:
-    enum Column { NameColumn, RoleColumn, OwnerColumn, AddressesColumn, ProxyColumn, DnsColumn, ProcessesColumn, AttributedColumn, ColumnCount };
+    enum Column { NameColumn, RoleColumn, OwnerColumn, AddressesColumn, AlertsColumn, SysmonColumn, ProxyColumn, DnsColumn, ProcessesColumn, AttributedColumn, ColumnCount };
     enum Role { HostIdRole = Qt::UserRole + 1, SortRole };
 
     using QAbstractTableModel::QAbstractTableModel;

@@ -1,0 +1,251 @@
+#include "alert_filter.h"
+
+#include <QCoreApplication>
+#include <QHash>
+
+namespace socwb {
+
+namespace {
+
+// Messages for the filter bar, through Qt's translation like every string the analyst reads.
+QString trFilter(const char* text) { return QCoreApplication::translate("socwb::AlertFilter", text); }
+
+enum class Kind { Text, Number, Status, Suppressed };
+
+struct Key {
+    const char* name;
+    Kind kind;
+    const char* columns; // SQL expressions, ';'-separated: a text term matches any of them
+};
+
+// The only places column names come from.
+const Key kKeys[] = {
+    {"host", Kind::Text, "a.host; coalesce(a.host_ips,'')"},
+    {"role", Kind::Text, "coalesce(a.host_role,'')"},
+    {"process", Kind::Text, "coalesce(a.process_name,''); coalesce(a.process_image,'')"},
+    {"service", Kind::Text, "coalesce(a.service,''); coalesce(a.service_category,'')"},
+    {"dest", Kind::Text, "a.destination; coalesce(a.registered_domain,'')"},
+    {"destination", Kind::Text, "a.destination; coalesce(a.registered_domain,'')"},
+    {"endpoint", Kind::Text, "coalesce(a.endpoint,'')"},
+    {"severity", Kind::Text, "a.severity"},
+    {"tag", Kind::Text, "(',' || replace(coalesce(t.tags,''),' ','') || ',')"},
+    {"status", Kind::Status, "coalesce(t.status,'new')"},
+    {"score", Kind::Number, "a.score"},
+    {"requests", Kind::Number, "a.requests"},
+    {"interval", Kind::Number, "a.median_interval_s"},
+    {"jitter", Kind::Number, "a.jitter"},
+    {"suppressed", Kind::Suppressed, ""},
+};
+
+const Key* findKey(const QString& name) {
+    for (const Key& k : kKeys) {
+        if (name.compare(QLatin1String(k.name), Qt::CaseInsensitive) == 0) {
+            return &k;
+        }
+    }
+    return nullptr;
+}
+
+// Splits on whitespace, keeping "quoted runs" (quotes removed) inside a token.
+QStringList tokenize(const QString& text) {
+    QStringList out;
+    QString cur;
+    bool quoted = false;
+    bool any = false;
+    for (const QChar c : text) {
+        if (c == QLatin1Char('"')) {
+            quoted = !quoted;
+            any = true;
+        } else if (c.isSpace() && !quoted) {
+            if (any) {
+                out << cur;
+            }
+            cur.clear();
+            any = false;
+        } else {
+            cur += c;
+            any = true;
+        }
+    }
+    if (any) {
+        out << cur;
+    }
+    return out;
+}
+
+// A glob to a LIKE pattern with '\' as the escape character.
+QString likePattern(const QString& glob, bool substring) {
+    QString p;
+    for (const QChar c : glob) {
+        if (c == QLatin1Char('%') || c == QLatin1Char('_') || c == QLatin1Char('\\')) {
+            p += QLatin1Char('\\');
+            p += c;
+        } else if (c == QLatin1Char('*')) {
+            p += QLatin1Char('%');
+        } else if (c == QLatin1Char('?')) {
+            p += QLatin1Char('_');
+        } else {
+            p += c;
+        }
+    }
+    return substring ? QLatin1Char('%') + p + QLatin1Char('%') : p;
+}
+
+QString anyOf(const QString& columns, const QString& pattern, QVariantList& params) {
+    QStringList parts;
+    for (const QString& col : columns.split(QLatin1Char(';'))) {
+        const QString c = col.trimmed();
+        parts << c + QStringLiteral(" LIKE ? ESCAPE '\\'");
+        params << pattern;
+    }
+    return parts.size() == 1 ? parts.first() : QLatin1Char('(') + parts.join(QStringLiteral(" OR ")) + QLatin1Char(')');
+}
+
+const QStringList kStatuses{QStringLiteral("new"), QStringLiteral("in-review"), QStringLiteral("benign"),
+                            QStringLiteral("malicious"), QStringLiteral("escalated")};
+
+} // namespace
+
+QStringList alertFilterKeys() {
+    QStringList keys;
+    for (const Key& k : kKeys) {
+        keys << QString::fromLatin1(k.name);
+    }
+    return keys;
+}
+
+AlertFilter parseAlertFilter(const QString& text) {
+    AlertFilter f;
+    QStringList terms;
+    QString suppressed = QStringLiteral("no");
+    for (QString tok : tokenize(text)) {
+        bool negate = false;
+        if (tok.size() > 1 && tok.startsWith(QLatin1Char('-'))) {
+            negate = true;
+            tok.remove(0, 1);
+        }
+        // key, operator, value: the first ':' or comparison sign after a word of letters.
+        int opAt = -1;
+        for (int i = 0; i < tok.size(); ++i) {
+            const QChar c = tok[i];
+            if (c == QLatin1Char(':') || c == QLatin1Char('<') || c == QLatin1Char('>') || c == QLatin1Char('=')) {
+                opAt = i;
+                break;
+            }
+            if (!c.isLetter()) {
+                break;
+            }
+        }
+        QString term;
+        if (opAt <= 0) {
+            if (tok.isEmpty()) {
+                continue;
+            }
+            const QString pattern = likePattern(tok, true);
+            term = anyOf(QStringLiteral("a.host; coalesce(a.process_name,''); a.destination; coalesce(a.service,''); coalesce(a.endpoint,'')"),
+                         pattern, f.params);
+        } else {
+            const QString name = tok.left(opAt);
+            QString op;
+            int v = opAt;
+            while (v < tok.size() && QStringLiteral(":<>=").contains(tok[v]) && op.size() < 2) {
+                op += tok[v++];
+            }
+            const QString value = tok.mid(v);
+            const Key* key = findKey(name);
+            if (!key) {
+                f.errors << trFilter("unknown key '%1' (known: %2)").arg(name, alertFilterKeys().join(QStringLiteral(", ")));
+                continue;
+            }
+            if (value.isEmpty()) {
+                f.errors << trFilter("'%1' has no value").arg(tok);
+                continue;
+            }
+            const QString cols = QString::fromLatin1(key->columns);
+            switch (key->kind) {
+            case Kind::Number: {
+                static const QHash<QString, QString> ops{{QStringLiteral(":"), QStringLiteral("=")},
+                                                         {QStringLiteral("="), QStringLiteral("=")},
+                                                         {QStringLiteral(":="), QStringLiteral("=")},
+                                                         {QStringLiteral(">"), QStringLiteral(">")},
+                                                         {QStringLiteral(">="), QStringLiteral(">=")},
+                                                         {QStringLiteral(":>"), QStringLiteral(">")},
+                                                         {QStringLiteral(":>="), QStringLiteral(">=")},
+                                                         {QStringLiteral("<"), QStringLiteral("<")},
+                                                         {QStringLiteral("<="), QStringLiteral("<=")},
+                                                         {QStringLiteral(":<"), QStringLiteral("<")}};
+                bool ok = false;
+                const double number = value.toDouble(&ok);
+                if (!ops.contains(op) || !ok) {
+                    f.errors << trFilter("'%1': expected %2 followed by =, >, >=, < or <= and a number")
+                                    .arg(tok, name);
+                    continue;
+                }
+                term = QStringLiteral("%1 %2 ?").arg(cols, ops.value(op));
+                f.params << number;
+                break;
+            }
+            case Kind::Status: {
+                if (op != QLatin1String(":")) {
+                    f.errors << trFilter("'%1': status takes ':'").arg(tok);
+                    continue;
+                }
+                QStringList wanted;
+                for (const QString& s : value.split(QLatin1Char(','), Qt::SkipEmptyParts)) {
+                    const QString lower = s.toLower() == QLatin1String("review") ? QStringLiteral("in-review") : s.toLower();
+                    if (!kStatuses.contains(lower)) {
+                        f.errors << trFilter("'%1': unknown status (known: %2)").arg(s, kStatuses.join(QStringLiteral(", ")));
+                        continue;
+                    }
+                    wanted << lower;
+                }
+                if (wanted.isEmpty()) {
+                    continue;
+                }
+                term = QStringLiteral("%1 IN (%2)").arg(cols, QStringList(wanted.size(), QStringLiteral("?")).join(QLatin1Char(',')));
+                for (const QString& s : wanted) {
+                    f.params << s;
+                }
+                break;
+            }
+            case Kind::Suppressed: {
+                const QString lower = value.toLower();
+                if (lower == QLatin1String("yes") || lower == QLatin1String("only")) {
+                    suppressed = QStringLiteral("yes");
+                } else if (lower == QLatin1String("any") || lower == QLatin1String("all")) {
+                    suppressed = QStringLiteral("any");
+                } else if (lower == QLatin1String("no")) {
+                    suppressed = QStringLiteral("no");
+                } else {
+                    f.errors << trFilter("'%1': suppressed takes yes, no or any").arg(tok);
+                }
+                continue;
+            }
+            case Kind::Text: {
+                if (op != QLatin1String(":")) {
+                    f.errors << trFilter("'%1': %2 takes ':'").arg(tok, name);
+                    continue;
+                }
+                QString pattern;
+                if (qstrcmp(key->name, "tag") == 0) {
+                    pattern = QLatin1Char('%') + likePattern(QLatin1Char(',') + value + QLatin1Char(','), false) + QLatin1Char('%');
+                } else {
+                    pattern = likePattern(value, false);
+                }
+                term = anyOf(cols, pattern, f.params);
+                break;
+            }
+            }
+        }
+        terms << (negate ? QStringLiteral("NOT (%1)").arg(term) : term);
+    }
+    if (suppressed == QLatin1String("no")) {
+        terms.prepend(QStringLiteral("a.suppressed_by IS NULL"));
+    } else if (suppressed == QLatin1String("yes")) {
+        terms.prepend(QStringLiteral("a.suppressed_by IS NOT NULL"));
+    }
+    f.where = terms.isEmpty() ? QStringLiteral("1") : terms.join(QStringLiteral(" AND "));
+    return f;
+}
+
+} // namespace socwb

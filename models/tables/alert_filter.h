@@ -1,0 +1,30 @@
+// The alert queue's filter language, turned into a parameterised SQL WHERE clause. The text the
+// analyst types never reaches SQL: every value is a bound parameter, every column name comes from
+// the table below. Syntax (terms are ANDed):
+//   host:WS0*  role:server  process:git.exe  service:pastebin  dest:*.github.com  status:new
+//   severity:high  tag:c2  score>=70  requests>100  interval<=60  jitter<0.1
+//   -process:git.exe          a leading '-' negates a term
+//   suppressed:yes|no|any     suppressed channels are hidden unless asked for
+//   "free text" or word       matched as a substring of host, process, destination, service, endpoint
+// '*' and '?' are wildcards; a value without them matches whole (case-insensitively).
+#pragma once
+
+#include <QString>
+#include <QStringList>
+#include <QVariantList>
+
+namespace socwb {
+
+struct AlertFilter {
+    QString where = QStringLiteral("a.suppressed_by IS NULL"); // over alerts a LEFT JOIN triage t
+    QVariantList params;                                       // bound to the '?' in order
+    QStringList errors;                                        // terms that were not understood (ignored)
+    bool operator==(const AlertFilter& o) const { return where == o.where && params == o.params; }
+};
+
+AlertFilter parseAlertFilter(const QString& text);
+
+// The keys the language knows, for completion and the help text.
+QStringList alertFilterKeys();
+
+} // namespace socwb

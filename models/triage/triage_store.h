@@ -1,0 +1,43 @@
+// Analysts' verdicts on channels: status (new → in-review → benign / malicious / escalated), a
+// note, tags and the justification a benign verdict needs. Keyed by channel_key, so a verdict
+// survives any number of re-scores. Every change is one transaction that also appends to the
+// case's audit log (time and OS user come from CaseStore::audit), one entry per channel.
+#pragma once
+
+#include <QString>
+#include <QStringList>
+
+namespace socwb {
+
+class CaseStore;
+
+struct TriageRecord {
+    QString channelKey;
+    QString status = QStringLiteral("new");
+    QString note;
+    QString tags;
+    QString justification;
+    QString updatedAt;
+    QString updatedBy;
+};
+
+class TriageStore {
+public:
+    explicit TriageStore(CaseStore& store) : store_(store) {}
+
+    static const QStringList& statuses(); // new, in-review, benign, malicious, escalated
+    static bool needsJustification(const QString& status);
+
+    // Throws std::invalid_argument for an unknown status or a benign verdict without a
+    // justification; SqlError when the case cannot be written. Nothing is written then.
+    void setStatus(const QStringList& channelKeys, const QString& status, const QString& justification = {});
+    void setNote(const QStringList& channelKeys, const QString& note);
+    // Adds tags (comma-separated) to each channel's tags, keeping the ones it has.
+    void addTags(const QStringList& channelKeys, const QString& tags);
+    TriageRecord record(const QString& channelKey) const;
+
+private:
+    CaseStore& store_;
+};
+
+} // namespace socwb

@@ -1,0 +1,309 @@
+#include "alert_detail_widget.h"
+
+#include "factor_bar.h"
+#include "tables/channel_request_model.h"
+#include "store/case_summary.h"
+#include "tables/plain_text.h"
+
+#include <QFutureWatcher>
+#include <QGridLayout>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QLabel>
+#include <QLocale>
+#include <QPushButton>
+#include <QScrollArea>
+#include <QSplitter>
+#include <QTableView>
+#include <QVBoxLayout>
+#include <QtConcurrent/QtConcurrentRun>
+
+namespace socwb {
+
+namespace {
+QString when(qint64 us) { return isoFromUs(us).left(19).replace(QLatin1Char('T'), QLatin1Char(' ')); }
+} // namespace
+
+QLabel* AlertDetailWidget::plainLabel(bool wrap) {
+    auto* l = new QLabel(this);
+    l->setTextFormat(Qt::PlainText); // evidence text: never markup
+    l->setWordWrap(wrap);
+    l->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    return l;
+}
+
+AlertDetailWidget::AlertDetailWidget(QWidget* parent)
+    : QWidget(parent), empty_(new QLabel(this)), content_(new QWidget(this)), requests_(new ChannelRequestModel(this)) {
+    setObjectName(QStringLiteral("alertDetail"));
+    auto* outer = new QVBoxLayout(this);
+    outer->setContentsMargins(0, 0, 0, 0);
+    empty_->setTextFormat(Qt::PlainText);
+    empty_->setText(tr("Select a channel in the alert queue and press Enter to see why it scored as it did."));
+    empty_->setWordWrap(true);
+    empty_->setAlignment(Qt::AlignCenter);
+    empty_->setEnabled(false);
+    empty_->setMargin(16);
+    outer->addWidget(empty_);
+    outer->addWidget(content_, 1);
+
+    title_ = plainLabel();
+    QFont big = title_->font();
+    big.setBold(true);
+    big.setPointSizeF(big.pointSizeF() * 1.2);
+    title_->setFont(big);
+    summary_ = plainLabel();
+    endpoint_ = plainLabel();
+    process_ = plainLabel();
+    commandLine_ = plainLabel();
+    commandLine_->setObjectName(QStringLiteral("commandLine"));
+    QFont mono(QStringLiteral("monospace"));
+    mono.setStyleHint(QFont::Monospace);
+    commandLine_->setFont(mono);
+    attribution_ = plainLabel();
+    triage_ = plainLabel();
+
+    auto* info = new QWidget(this);
+    auto* v = new QVBoxLayout(info);
+    v->setContentsMargins(6, 6, 6, 6);
+    v->addWidget(title_);
+    v->addWidget(summary_);
+    v->addWidget(endpoint_);
+    auto* buttons = new QHBoxLayout;
+    const struct {
+        const char* label;
+        const char* view;
+    } kButtons[] = {{QT_TR_NOOP("Host timeline"), "timeline"}, {QT_TR_NOOP("Process tree"), "process-tree"},
+                    {QT_TR_NOOP("Interval charts"), "intervals"}};
+    for (const auto& b : kButtons) {
+        auto* button = new QPushButton(tr(b.label), this);
+        button->setObjectName(QString::fromLatin1(b.view) + QStringLiteral("Button"));
+        const QString view = QString::fromLatin1(b.view);
+        connect(button, &QPushButton::clicked, this, [this, view] { emit openViewRequested(view, alertId_); });
+        buttons->addWidget(button);
+    }
+    buttons->addStretch(1);
+    v->addLayout(buttons);
+    auto heading = [this](const QString& text) {
+        auto* l = new QLabel(text, this);
+        l->setTextFormat(Qt::PlainText);
+        QFont f = l->font();
+        f.setBold(true);
+        l->setFont(f);
+        return l;
+    };
+    v->addWidget(heading(tr("Why this score")));
+    factorsBox_ = new QWidget(this);
+    factors_ = new QGridLayout(factorsBox_);
+    factors_->setContentsMargins(0, 0, 0, 0);
+    factors_->setColumnStretch(1, 1);
+    factors_->setColumnStretch(2, 3);
+    v->addWidget(factorsBox_);
+    v->addWidget(heading(tr("Process and attribution")));
+    v->addWidget(process_);
+    v->addWidget(commandLine_);
+    v->addWidget(attribution_);
+    v->addWidget(heading(tr("Triage")));
+    v->addWidget(triage_);
+    v->addStretch(1);
+    auto* scroll = new QScrollArea(this);
+    scroll->setWidget(info);
+    scroll->setWidgetResizable(true);
+    scroll->setFrameShape(QFrame::NoFrame);
+    // Text wraps to the dock's width instead of running off to the side.
+    scroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+
+    auto* lower = new QWidget(this);
+    auto* lv = new QVBoxLayout(lower);
+    lv->setContentsMargins(6, 0, 6, 0);
+    requestsCaption_ = heading(tr("Requests"));
+    lv->addWidget(requestsCaption_);
+    requestView_ = new QTableView(this);
+    requestView_->setObjectName(QStringLiteral("channelRequests"));
+    requestView_->setModel(requests_);
+    requestView_->setSelectionBehavior(QAbstractItemView::SelectRows);
+    requestView_->setAlternatingRowColors(true);
+    requestView_->setWordWrap(false);
+    requestView_->verticalHeader()->hide();
+    requestView_->verticalHeader()->setSectionResizeMode(QHeaderView::Fixed);
+    requestView_->verticalHeader()->setDefaultSectionSize(requestView_->fontMetrics().height() + 6);
+    requestView_->horizontalHeader()->setStretchLastSection(true);
+    const int em = requestView_->fontMetrics().horizontalAdvance(QLatin1Char('M'));
+    const int widths[ChannelRequestModel::ColumnCount] = {13, 5, 26, 5, 5, 6, 14, 8, 20};
+    for (int c = 0; c < ChannelRequestModel::ColumnCount; ++c) {
+        requestView_->setColumnWidth(c, widths[c] * em);
+    }
+    lv->addWidget(requestView_, 1);
+
+    auto* split = new QSplitter(Qt::Vertical, this);
+    split->addWidget(scroll);
+    split->addWidget(lower);
+    split->setStretchFactor(0, 3);
+    split->setStretchFactor(1, 2);
+    split->setSizes({600, 400});
+    auto* cl = new QVBoxLayout(content_);
+    cl->setContentsMargins(0, 0, 0, 0);
+    cl->addWidget(split);
+    content_->hide();
+}
+
+void AlertDetailWidget::setCase(const QString& casePath) {
+    casePath_ = casePath;
+    showAlert(0);
+}
+
+void AlertDetailWidget::refresh() {
+    if (alertId_) {
+        showAlert(alertId_);
+    }
+}
+
+void AlertDetailWidget::showAlert(qint64 alertId) {
+    const quint64 g = ++generation_;
+    const bool same = alertId == alertId_;
+    alertId_ = alertId;
+    if (!alertId || casePath_.isEmpty()) {
+        detail_ = AlertDetail{};
+        requests_->setRequests(casePath_, {});
+        content_->hide();
+        empty_->show();
+        return;
+    }
+    auto* watcher = new QFutureWatcher<AlertDetail>(this);
+    connect(watcher, &QFutureWatcher<AlertDetail>::finished, this, [this, watcher, g, same] {
+        watcher->deleteLater();
+        if (g != generation_) {
+            return; // the analyst moved on
+        }
+        AlertDetail d = watcher->result();
+        const bool sameRequests = same && d.proxyIds == detail_.proxyIds;
+        detail_ = std::move(d);
+        display(detail_);
+        if (!sameRequests) {
+            requests_->setRequests(casePath_, detail_.proxyIds);
+            if (requests_->canFetchMore({})) {
+                requests_->fetchMore({});
+            }
+        }
+        emit loaded();
+    });
+    watcher->setFuture(QtConcurrent::run([path = casePath_, alertId] { return loadAlertDetail(path, alertId); }));
+}
+
+void AlertDetailWidget::display(const AlertDetail& d) {
+    if (!d.found) {
+        empty_->setText(d.error);
+        empty_->show();
+        content_->hide();
+        return;
+    }
+    empty_->hide();
+    content_->show();
+    const QLocale l;
+    const AlertRow& r = d.row;
+    title_->setText(QStringLiteral("%1 \u00b7 %2 \u2192 %3")
+                        .arg(r.host, r.processName.isEmpty() ? tr("(process not attributed)") : r.processName, r.destination));
+    QStringList parts;
+    parts << tr("Score %1 (%2)").arg(r.score, 0, 'f', 0).arg(r.severity);
+    parts << tr("status %1").arg(AlertTableModel::statusLabel(r.status));
+    if (!r.service.isEmpty()) {
+        parts << (d.serviceCategory.isEmpty() ? tr("service %1").arg(r.service)
+                                              : tr("service %1 (%2)").arg(r.service, d.serviceCategory));
+    }
+    if (!r.hostRole.isEmpty()) {
+        parts << tr("role %1").arg(r.hostRole);
+    }
+    QString text = parts.join(QStringLiteral(" \u00b7 "));
+    text += QLatin1Char('\n') + tr("%1 requests (%2 proxy, %3 DNS, %4 connections)")
+                                    .arg(l.toString(r.requests), l.toString(d.proxyRequests), l.toString(d.dnsQueries),
+                                         l.toString(d.netConnections));
+    if (r.medianInterval >= 0) {
+        text += tr(", every %1").arg(AlertTableModel::formatInterval(r.medianInterval));
+        if (r.jitter >= 0) {
+            text += tr(", jitter %1").arg(r.jitter, 0, 'f', 2);
+        }
+    }
+    text += QLatin1Char('\n') + tr("%1 to %2 UTC \u00b7 sent %3, received %4")
+                                    .arg(when(r.firstTs), when(r.lastTs), l.formattedDataSize(d.bytesOut),
+                                         l.formattedDataSize(d.bytesIn));
+    if (!d.hostIps.isEmpty()) {
+        text += QLatin1Char('\n') + tr("Host addresses: %1").arg(d.hostIps);
+    }
+    summary_->setText(text);
+    endpoint_->setText(r.endpoint.isEmpty() ? QString() : tr("Endpoint: %1").arg(r.endpoint));
+    endpoint_->setVisible(!r.endpoint.isEmpty());
+    endpoint_->setToolTip(plainToolTip(r.endpoint));
+
+    // Factors, largest first.
+    while (QLayoutItem* item = factors_->takeAt(0)) {
+        delete item->widget();
+        delete item;
+    }
+    double scale = 0;
+    for (const ScoreFactor& f : d.factors) {
+        scale = qMax(scale, std::abs(f.contribution));
+    }
+    int row = 0;
+    for (const ScoreFactor& f : d.factors) {
+        QLabel* name = plainLabel(false);
+        name->setText(f.name);
+        QLabel* sentence = plainLabel();
+        sentence->setText(f.detail);
+        sentence->setToolTip(plainToolTip(f.detail));
+        factors_->addWidget(name, row, 0, Qt::AlignTop);
+        factors_->addWidget(new FactorBar(f.contribution, scale, factorsBox_), row, 1, Qt::AlignTop);
+        factors_->addWidget(sentence, row, 2);
+        ++row;
+    }
+    if (d.factors.isEmpty()) {
+        QLabel* none = plainLabel();
+        none->setText(tr("The scoring engine recorded no factors for this channel."));
+        factors_->addWidget(none, 0, 0, 1, 3);
+    }
+
+    if (r.processImage.isEmpty()) {
+        process_->setText(tr("No process was attributed: the requests could not be tied to Sysmon evidence on this host."));
+        commandLine_->hide();
+    } else {
+        QString p = r.processImage;
+        if (d.pid) {
+            p += tr("  (PID %1)").arg(d.pid);
+        }
+        if (!d.processUser.isEmpty()) {
+            p += tr("  user %1").arg(d.processUser);
+        }
+        if (!d.parentImage.isEmpty()) {
+            p += QLatin1Char('\n') + tr("parent %1").arg(d.parentImage);
+        }
+        process_->setText(p);
+        commandLine_->setText(d.commandLine);
+        commandLine_->setToolTip(plainToolTip(d.commandLine));
+        commandLine_->setVisible(!d.commandLine.isEmpty());
+    }
+    QStringList how;
+    for (const AttributionSummary& a : d.attribution) {
+        how << tr("%1: %2 requests (mean confidence %3)").arg(a.method, l.toString(a.requests)).arg(a.meanConfidence, 0, 'f', 2);
+    }
+    if (d.unattributed > 0) {
+        how << tr("not attributed: %1").arg(l.toString(d.unattributed));
+    }
+    attribution_->setText(how.isEmpty() ? tr("How the process was attributed: no request of this channel is tied to a process.")
+                                        : tr("How the process was attributed \u2014 %1").arg(how.join(QStringLiteral("; "))));
+
+    QString t = tr("Status: %1").arg(AlertTableModel::statusLabel(r.status));
+    if (!d.triagedBy.isEmpty()) {
+        t += tr(" (by %1, %2)").arg(d.triagedBy, d.triagedAt.left(19).replace(QLatin1Char('T'), QLatin1Char(' ')));
+    }
+    if (!d.justification.isEmpty()) {
+        t += QLatin1Char('\n') + tr("Justification: %1").arg(d.justification);
+    }
+    if (!d.note.isEmpty()) {
+        t += QLatin1Char('\n') + tr("Note: %1").arg(d.note);
+    }
+    if (!r.tags.isEmpty()) {
+        t += QLatin1Char('\n') + tr("Tags: %1").arg(r.tags);
+    }
+    triage_->setText(t);
+    requestsCaption_->setText(tr("Requests (%1)").arg(l.toString(qint64(d.proxyIds.size()))));
+}
+
+} // namespace socwb

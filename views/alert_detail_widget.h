@@ -1,0 +1,63 @@
+// One channel in full: why it scored what it did (each factor's contribution as a bar with the
+// engine's sentence), the process and how its requests were tied to it, the analysts' triage,
+// and its requests, paged. Buttons open the host timeline, process tree and interval charts.
+// Everything is read in a worker; a newer selection drops an older load. All text is plain.
+#pragma once
+
+#include "tables/alert_detail.h"
+
+#include <QWidget>
+
+class QGridLayout;
+class QLabel;
+class QPushButton;
+class QTableView;
+
+namespace socwb {
+
+class ChannelRequestModel;
+
+class AlertDetailWidget : public QWidget {
+    Q_OBJECT
+public:
+    explicit AlertDetailWidget(QWidget* parent = nullptr);
+
+    void setCase(const QString& casePath);
+    // Loads and shows the alert (0 clears); loaded() follows.
+    void showAlert(qint64 alertId);
+    // Re-reads the shown alert (after triage).
+    void refresh();
+    qint64 alertId() const { return alertId_; }
+    const AlertDetail& detail() const { return detail_; }
+    ChannelRequestModel* requestModel() const { return requests_; }
+
+signals:
+    void loaded();
+    // "timeline", "process-tree" or "intervals", for the shown channel.
+    void openViewRequested(const QString& view, qint64 alertId);
+
+private:
+    void display(const AlertDetail& d);
+    QLabel* plainLabel(bool wrap = true);
+
+    QString casePath_;
+    qint64 alertId_ = 0;
+    quint64 generation_ = 0;
+    AlertDetail detail_;
+    QLabel* empty_;
+    QWidget* content_;
+    QLabel* title_;
+    QLabel* summary_;
+    QLabel* endpoint_;
+    QLabel* process_;
+    QLabel* commandLine_;
+    QLabel* attribution_;
+    QLabel* triage_;
+    QWidget* factorsBox_;
+    QGridLayout* factors_;
+    QTableView* requestView_;
+    ChannelRequestModel* requests_;
+    QLabel* requestsCaption_;
+};
+
+} // namespace socwb

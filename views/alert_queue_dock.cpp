@@ -1,0 +1,365 @@
+#include "alert_queue_dock.h"
+
+#include "justification_dialog.h"
+#include "score_bar_delegate.h"
+#include "store/case_store.h"
+#include "store/statement.h"
+#include "tables/alert_table_model.h"
+#include "triage/triage_store.h"
+
+#include <QAction>
+#include <QApplication>
+#include <QClipboard>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QInputDialog>
+#include <QKeyEvent>
+#include <QLabel>
+#include <QLineEdit>
+#include <QLocale>
+#include <QMenu>
+#include <QMessageBox>
+#include <QSettings>
+#include <QTableView>
+#include <QTimer>
+#include <QToolButton>
+#include <QVBoxLayout>
+
+namespace socwb {
+
+namespace {
+const char* kSavedKey = "alertQueue/savedFilters";
+// Keys 0–4 and the statuses they set.
+const char* kStatusKeys[] = {"new", "in-review", "benign", "malicious", "escalated"};
+} // namespace
+
+AlertQueueDock::AlertQueueDock(QWidget* parent)
+    : QDockWidget(tr("Alert queue"), parent), model_(new AlertTableModel(this)), filter_(new QLineEdit(this)),
+      saved_(new QToolButton(this)), count_(new QLabel(this)), error_(new QLabel(this)), view_(new QTableView(this)),
+      debounce_(new QTimer(this)) {
+    setObjectName(QStringLiteral("alerts"));
+    auto* body = new QWidget(this);
+    auto* layout = new QVBoxLayout(body);
+    layout->setContentsMargins(4, 4, 4, 4);
+    auto* bar = new QHBoxLayout;
+    filter_->setObjectName(QStringLiteral("alertFilter"));
+    filter_->setPlaceholderText(tr("Filter: host:WS0* service:pastebin score>=70 status:new -process:git.exe, or any text  (/)"));
+    filter_->setClearButtonEnabled(true);
+    filter_->setToolTip(tr("Keys: host, role, process, service, dest, endpoint, severity, status, tag, score, requests, "
+                           "interval, jitter, suppressed (yes/no/any). '-' negates a term, '*' and '?' are wildcards, "
+                           "numbers take =, >, >=, <, <=."));
+    saved_->setText(tr("Saved"));
+    saved_->setToolTip(tr("Saved filters"));
+    connect(saved_, &QToolButton::clicked, this, &AlertQueueDock::showSavedMenu);
+    count_->setTextFormat(Qt::PlainText);
+    bar->addWidget(filter_, 1);
+    bar->addWidget(saved_);
+    bar->addWidget(count_);
+    layout->addLayout(bar);
+    error_->setTextFormat(Qt::PlainText);
+    error_->setWordWrap(true);
+    error_->setStyleSheet(QStringLiteral("color: #c62828;"));
+    error_->hide();
+    layout->addWidget(error_);
+
+    view_->setObjectName(QStringLiteral("alertTable"));
+    view_->setModel(model_);
+    view_->setSelectionBehavior(QAbstractItemView::SelectRows);
+    view_->setSelectionMode(QAbstractItemView::ExtendedSelection);
+    view_->setSortingEnabled(true);
+    view_->horizontalHeader()->setSortIndicator(AlertTableModel::ScoreColumn, Qt::DescendingOrder);
+    view_->setAlternatingRowColors(true);
+    view_->setWordWrap(false);
+    view_->setTextElideMode(Qt::ElideRight);
+    view_->setContextMenuPolicy(Qt::CustomContextMenu);
+    // A million rows: fixed row heights, or the header would measure every one.
+    view_->verticalHeader()->setSectionResizeMode(QHeaderView::Fixed);
+    view_->verticalHeader()->setDefaultSectionSize(view_->fontMetrics().height() + 8);
+    view_->verticalHeader()->hide();
+    view_->horizontalHeader()->setStretchLastSection(true);
+    view_->horizontalHeader()->setSectionsMovable(true);
+    view_->setItemDelegateForColumn(AlertTableModel::ScoreColumn,
+                                    new ScoreBarDelegate(ScoreBarDelegate::Mode::Score, AlertTableModel::ScoreRole,
+                                                         AlertTableModel::SeverityRole, view_));
+    view_->setItemDelegateForColumn(AlertTableModel::SeverityColumn,
+                                    new ScoreBarDelegate(ScoreBarDelegate::Mode::Severity, AlertTableModel::ScoreRole,
+                                                         AlertTableModel::SeverityRole, view_));
+    const int em = view_->fontMetrics().horizontalAdvance(QLatin1Char('M'));
+    const int widths[AlertTableModel::ColumnCount] = {7, 8, 6, 8, 8, 9, 13, 6, 5, 5, 4, 12, 12};
+    for (int c = 0; c < AlertTableModel::ColumnCount; ++c) {
+        // Never narrower than the header's own text.
+        view_->setColumnWidth(c, qMax(widths[c] * em, view_->horizontalHeader()->sectionSizeHint(c)));
+    }
+    view_->installEventFilter(this);
+    layout->addWidget(view_, 1);
+    setWidget(body);
+
+    debounce_->setSingleShot(true);
+    debounce_->setInterval(250);
+    connect(debounce_, &QTimer::timeout, this, &AlertQueueDock::applyFilter);
+    connect(filter_, &QLineEdit::textChanged, debounce_, qOverload<>(&QTimer::start));
+    connect(filter_, &QLineEdit::returnPressed, this, [this] {
+        applyFilter();
+        view_->setFocus();
+    });
+    connect(model_, &AlertTableModel::countChanged, this, &AlertQueueDock::updateCount);
+    connect(model_, &AlertTableModel::loadFailed, this, [this](const QString& message) {
+        error_->setText(message);
+        error_->show();
+    });
+    connect(view_, &QTableView::doubleClicked, this, [this](const QModelIndex& index) {
+        if (const qint64 id = index.data(AlertTableModel::AlertIdRole).toLongLong()) {
+            emit alertActivated(id);
+        }
+    });
+    connect(view_->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
+            [this](const QModelIndex& current) { emit currentAlertChanged(current.data(AlertTableModel::AlertIdRole).toLongLong()); });
+    connect(view_, &QWidget::customContextMenuRequested, this, &AlertQueueDock::showContextMenu);
+    // The first rows of a fresh count: select the top one so the keyboard has a place to start.
+    connect(model_, &QAbstractItemModel::dataChanged, this, [this](const QModelIndex& topLeft) {
+        if (topLeft.row() == 0 && !view_->currentIndex().isValid() && model_->rowCount() > 0) {
+            view_->setCurrentIndex(model_->index(0, AlertTableModel::HostColumn));
+        }
+    });
+    updateCount();
+}
+
+void AlertQueueDock::setCase(CaseStore* store) {
+    store_ = store;
+    model_->setCase(store ? store->path() : QString());
+}
+
+void AlertQueueDock::reload() { model_->reload(); }
+
+void AlertQueueDock::setFilterText(const QString& text) {
+    filter_->setText(text);
+    applyFilter();
+}
+
+void AlertQueueDock::focusFilter() {
+    raise();
+    filter_->setFocus(Qt::ShortcutFocusReason);
+    filter_->selectAll();
+}
+
+void AlertQueueDock::applyFilter() {
+    debounce_->stop();
+    const AlertFilter f = parseAlertFilter(filter_->text());
+    error_->setVisible(!f.errors.isEmpty());
+    error_->setText(f.errors.join(QStringLiteral("; ")));
+    if (!(f == model_->filter())) {
+        model_->setFilter(f);
+        updateCount();
+    }
+}
+
+void AlertQueueDock::updateCount() {
+    if (model_->isCounting()) {
+        count_->setText(tr("counting\u2026"));
+    } else {
+        count_->setText(tr("%n channel(s)", nullptr, static_cast<int>(model_->total())));
+    }
+}
+
+QStringList AlertQueueDock::selectedChannelKeys() const {
+    QStringList keys;
+    for (const QModelIndex& i : view_->selectionModel()->selectedRows()) {
+        const QString k = i.data(AlertTableModel::ChannelKeyRole).toString();
+        if (!k.isEmpty()) {
+            keys << k;
+        }
+    }
+    if (keys.isEmpty() && view_->currentIndex().isValid()) {
+        const QString k = view_->currentIndex().data(AlertTableModel::ChannelKeyRole).toString();
+        if (!k.isEmpty()) {
+            keys << k;
+        }
+    }
+    return keys;
+}
+
+qint64 AlertQueueDock::currentAlertId() const { return view_->currentIndex().data(AlertTableModel::AlertIdRole).toLongLong(); }
+
+bool AlertQueueDock::applyTriage(const std::function<void(TriageStore&)>& change) {
+    try {
+        TriageStore t(*store_);
+        change(t);
+    } catch (const std::exception& e) {
+        const auto* sql = dynamic_cast<const SqlError*>(&e);
+        const bool busy = sql && (sql->code() & 0xff) == SQLITE_BUSY;
+        const QString why = busy ? tr("The case is busy with an import or a scoring pass; nothing was changed. "
+                                      "Try again when the task panel shows it finished.")
+                                 : QString::fromUtf8(e.what());
+        QMessageBox box(QMessageBox::Warning, tr("Triage not saved"), why, QMessageBox::Ok, this);
+        box.setTextFormat(Qt::PlainText);
+        box.exec();
+        return false;
+    }
+    model_->reload();
+    emit triageChanged();
+    return true;
+}
+
+bool AlertQueueDock::setStatusOfSelection(const QString& status) {
+    const QStringList keys = selectedChannelKeys();
+    if (!store_ || keys.isEmpty()) {
+        return false;
+    }
+    QString why;
+    if (TriageStore::needsJustification(status)) {
+        why = JustificationDialog::ask(this, tr("Mark as benign"),
+                                       tr("Why are these %n channel(s) benign? A colleague or an auditor will read this.",
+                                          nullptr, static_cast<int>(keys.size())));
+        if (why.isEmpty()) {
+            return false;
+        }
+    }
+    return applyTriage([&](TriageStore& t) { t.setStatus(keys, status, why); });
+}
+
+bool AlertQueueDock::addNoteToSelection() {
+    const QStringList keys = selectedChannelKeys();
+    if (!store_ || keys.isEmpty()) {
+        return false;
+    }
+    const QString current = keys.size() == 1 ? TriageStore(*store_).record(keys.first()).note : QString();
+    JustificationDialog d(tr("Note"), tr("Note on %n channel(s):", nullptr, static_cast<int>(keys.size())), this);
+    d.setText(current);
+    if (d.exec() != QDialog::Accepted) {
+        return false;
+    }
+    return applyTriage([&](TriageStore& t) { t.setNote(keys, d.text()); });
+}
+
+bool AlertQueueDock::addTagsToSelection() {
+    const QStringList keys = selectedChannelKeys();
+    if (!store_ || keys.isEmpty()) {
+        return false;
+    }
+    bool ok = false;
+    const QString tags = QInputDialog::getText(this, tr("Tags"), tr("Tags to add (comma-separated):"), QLineEdit::Normal,
+                                               QString(), &ok);
+    if (!ok || tags.trimmed().isEmpty()) {
+        return false;
+    }
+    return applyTriage([&](TriageStore& t) { t.addTags(keys, tags); });
+}
+
+void AlertQueueDock::suppressSelection() {
+    const QStringList keys = selectedChannelKeys();
+    if (keys.isEmpty()) {
+        return;
+    }
+    const QString why = JustificationDialog::ask(this, tr("Suppress similar"),
+                                                 tr("Channels like the selected %n will be hidden from the queue. Why?",
+                                                    nullptr, static_cast<int>(keys.size())));
+    if (!why.isEmpty()) {
+        emit suppressRequested(keys, why);
+    }
+}
+
+bool AlertQueueDock::eventFilter(QObject* watched, QEvent* event) {
+    if (watched == view_ && event->type() == QEvent::KeyPress) {
+        auto* key = static_cast<QKeyEvent*>(event);
+        if (key->modifiers() & (Qt::ControlModifier | Qt::AltModifier | Qt::MetaModifier)) {
+            return QDockWidget::eventFilter(watched, event);
+        }
+        const int row = view_->currentIndex().row();
+        const int column = view_->currentIndex().isValid() ? view_->currentIndex().column() : int(AlertTableModel::HostColumn);
+        switch (key->key()) {
+        case Qt::Key_J:
+        case Qt::Key_K: {
+            const int next = qBound(0, row + (key->key() == Qt::Key_J ? 1 : -1), model_->rowCount() - 1);
+            if (model_->rowCount() > 0) {
+                view_->setCurrentIndex(model_->index(next, column));
+            }
+            return true;
+        }
+        case Qt::Key_0:
+        case Qt::Key_1:
+        case Qt::Key_2:
+        case Qt::Key_3:
+        case Qt::Key_4:
+            setStatusOfSelection(QString::fromLatin1(kStatusKeys[key->key() - Qt::Key_0]));
+            return true;
+        case Qt::Key_N: addNoteToSelection(); return true;
+        case Qt::Key_T: addTagsToSelection(); return true;
+        case Qt::Key_S: suppressSelection(); return true;
+        case Qt::Key_Slash: focusFilter(); return true;
+        case Qt::Key_Return:
+        case Qt::Key_Enter:
+            if (const qint64 id = currentAlertId()) {
+                emit alertActivated(id);
+            }
+            return true;
+        default: break;
+        }
+    }
+    return QDockWidget::eventFilter(watched, event);
+}
+
+void AlertQueueDock::showContextMenu(const QPoint& pos) {
+    if (!view_->indexAt(pos).isValid()) {
+        return;
+    }
+    QMenu menu(this);
+    QMenu* status = menu.addMenu(tr("Set status"));
+    const QStringList labels{tr("&0 New"), tr("&1 In review"), tr("&2 Benign\u2026"), tr("&3 Malicious"), tr("&4 Escalated")};
+    for (int i = 0; i < 5; ++i) {
+        const QString s = QString::fromLatin1(kStatusKeys[i]);
+        status->addAction(labels[i], this, [this, s] { setStatusOfSelection(s); });
+    }
+    menu.addAction(tr("Add &note\u2026"), this, [this] { addNoteToSelection(); });
+    menu.addAction(tr("Add &tags\u2026"), this, [this] { addTagsToSelection(); });
+    menu.addAction(tr("&Suppress similar\u2026"), this, [this] { suppressSelection(); });
+    menu.addSeparator();
+    menu.addAction(tr("Open &detail"), this, [this] {
+        if (const qint64 id = currentAlertId()) {
+            emit alertActivated(id);
+        }
+    });
+    const QModelIndex at = view_->indexAt(pos);
+    menu.addAction(tr("Filter to this &host"), this, [this, at] {
+        setFilterText(QStringLiteral("host:\"%1\"").arg(at.sibling(at.row(), AlertTableModel::HostColumn).data().toString()));
+    });
+    menu.addAction(tr("&Copy cell"), this, [at] { QApplication::clipboard()->setText(at.data().toString()); });
+    menu.exec(view_->viewport()->mapToGlobal(pos));
+}
+
+void AlertQueueDock::showSavedMenu() {
+    QSettings settings;
+    const QVariantMap saved = settings.value(QLatin1String(kSavedKey)).toMap();
+    QMenu menu(this);
+    for (auto it = saved.cbegin(); it != saved.cend(); ++it) {
+        const QString text = it.value().toString();
+        QAction* a = menu.addAction(it.key(), this, [this, text] { setFilterText(text); });
+        a->setToolTip(text);
+    }
+    if (!saved.isEmpty()) {
+        menu.addSeparator();
+    }
+    menu.addAction(tr("Save current filter\u2026"), this, [this] {
+        bool ok = false;
+        const QString name = QInputDialog::getText(this, tr("Save filter"), tr("Name:"), QLineEdit::Normal, filter_->text(), &ok);
+        if (ok && !name.trimmed().isEmpty()) {
+            QSettings s;
+            QVariantMap m = s.value(QLatin1String(kSavedKey)).toMap();
+            m.insert(name.trimmed(), filter_->text());
+            s.setValue(QLatin1String(kSavedKey), m);
+        }
+    });
+    QMenu* remove = menu.addMenu(tr("Remove"));
+    remove->setEnabled(!saved.isEmpty());
+    for (auto it = saved.cbegin(); it != saved.cend(); ++it) {
+        const QString name = it.key();
+        remove->addAction(name, this, [name] {
+            QSettings s;
+            QVariantMap m = s.value(QLatin1String(kSavedKey)).toMap();
+            m.remove(name);
+            s.setValue(QLatin1String(kSavedKey), m);
+        });
+    }
+    menu.exec(saved_->mapToGlobal(QPoint(0, saved_->height())));
+}
+
+} // namespace socwb

@@ -1,0 +1,77 @@
+// The alert queue: every scored channel of the case in a lazy table (AlertTableModel), a filter
+// bar with the query language of alert_filter.h and saved filters, and triage from the keyboard:
+//   j / k or arrows   next / previous channel        1 in review  2 benign  3 malicious  4 escalated
+//   Enter             open the detail                0 back to new
+//   n                 note       t  tags             /  focus the filter       s  suppress similar
+// Status changes apply to every selected channel and go through TriageStore (audit log included).
+#pragma once
+
+#include <QDockWidget>
+
+#include <functional>
+
+class QLabel;
+class QLineEdit;
+class QTableView;
+class QToolButton;
+class QTimer;
+
+namespace socwb {
+
+class AlertTableModel;
+class CaseStore;
+class TriageStore;
+
+class AlertQueueDock : public QDockWidget {
+    Q_OBJECT
+public:
+    explicit AlertQueueDock(QWidget* parent = nullptr);
+
+    // The case to read and to write triage into (null: none). The store stays owned by the caller.
+    void setCase(CaseStore* store);
+    AlertTableModel* model() const { return model_; }
+    QTableView* view() const { return view_; }
+    QLineEdit* filterEdit() const { return filter_; }
+    void setFilterText(const QString& text);
+    void focusFilter();
+    // Re-reads the queue in place (after a re-score or a triage change elsewhere).
+    void reload();
+    // Channel keys and alert ids of the selected rows that are loaded.
+    QStringList selectedChannelKeys() const;
+    qint64 currentAlertId() const;
+
+    // Triage on the selection; prompts for a justification where one is needed. Returns false
+    // when nothing was changed (cancelled, nothing selected, or the case refused the write).
+    bool setStatusOfSelection(const QString& status);
+    bool addNoteToSelection();
+    bool addTagsToSelection();
+
+signals:
+    void alertActivated(qint64 alertId);       // Enter or double-click
+    void currentAlertChanged(qint64 alertId);  // 0 when none
+    void triageChanged();
+    void suppressRequested(const QStringList& channelKeys, const QString& justification);
+
+protected:
+    bool eventFilter(QObject* watched, QEvent* event) override;
+
+private:
+    void applyFilter();
+    void showSavedMenu();
+    void showContextMenu(const QPoint& pos);
+    void updateCount();
+    void suppressSelection();
+    // Runs one TriageStore change; on success re-reads the queue in place, else says why.
+    bool applyTriage(const std::function<void(TriageStore&)>& change);
+
+    CaseStore* store_ = nullptr;
+    AlertTableModel* model_;
+    QLineEdit* filter_;
+    QToolButton* saved_;
+    QLabel* count_;
+    QLabel* error_;
+    QTableView* view_;
+    QTimer* debounce_;
+};
+
+} // namespace socwb

@@ -1,0 +1,146 @@
+#include "suppression_dialog.h"
+
+#include "store/case_store.h"
+#include "suppression_rule_dialog.h"
+#include "tables/plain_text.h"
+
+#include <QDateTime>
+#include <QFile>
+#include <QFileDialog>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QMessageBox>
+#include <QPushButton>
+#include <QSaveFile>
+#include <QTableWidget>
+#include <QVBoxLayout>
+
+namespace socwb {
+
+SuppressionDialog::SuppressionDialog(CaseStore* store, QWidget* parent)
+    : QDialog(parent), store_(store), table_(new QTableWidget(this)) {
+    setObjectName(QStringLiteral("suppressions"));
+    setWindowTitle(tr("Suppressions"));
+    auto* layout = new QVBoxLayout(this);
+    table_->setColumnCount(ColumnCount);
+    table_->setHorizontalHeaderLabels({tr("Host"), tr("Role"), tr("Process"), tr("Destination"), tr("URL prefix"),
+                                       tr("Reason"), tr("Author"), tr("Expires"), tr("State")});
+    table_->setSelectionBehavior(QAbstractItemView::SelectRows);
+    table_->setSelectionMode(QAbstractItemView::SingleSelection);
+    table_->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    table_->verticalHeader()->hide();
+    table_->horizontalHeader()->setStretchLastSection(true);
+    layout->addWidget(table_);
+    auto* buttons = new QHBoxLayout;
+    const struct {
+        const char* label;
+        void (SuppressionDialog::*slot)();
+    } kButtons[] = {{QT_TR_NOOP("Add\u2026"), &SuppressionDialog::addRule},
+                    {QT_TR_NOOP("Edit\u2026"), &SuppressionDialog::editRule},
+                    {QT_TR_NOOP("Expire now"), &SuppressionDialog::expireRule},
+                    {QT_TR_NOOP("Import YAML\u2026"), &SuppressionDialog::importYaml},
+                    {QT_TR_NOOP("Export YAML\u2026"), &SuppressionDialog::exportYaml}};
+    for (const auto& b : kButtons) {
+        auto* button = new QPushButton(tr(b.label), this);
+        connect(button, &QPushButton::clicked, this, b.slot);
+        buttons->addWidget(button);
+    }
+    buttons->addStretch(1);
+    auto* close = new QPushButton(tr("Close"), this);
+    connect(close, &QPushButton::clicked, this, &QDialog::close);
+    buttons->addWidget(close);
+    layout->addLayout(buttons);
+    connect(table_, &QTableWidget::cellDoubleClicked, this, [this] { editRule(); });
+    resize(980, 420);
+    reload();
+}
+
+void SuppressionDialog::reload() {
+    rules_ = scoring::listSuppressions(store_->db());
+    table_->setRowCount(static_cast<int>(rules_.size()));
+    const QDateTime now = QDateTime::currentDateTimeUtc();
+    for (int row = 0; row < rules_.size(); ++row) {
+        const scoring::SuppressionRule& r = rules_[row];
+        const QStringList cells{r.host, r.hostRole, r.process, r.destination, r.urlPrefix, r.reason, r.author,
+                                r.expiresAt.isEmpty() ? tr("never") : r.expiresAt,
+                                r.isActive(now) ? tr("active") : (r.enabled ? tr("expired") : tr("disabled"))};
+        for (int c = 0; c < ColumnCount; ++c) {
+            auto* item = new QTableWidgetItem(cells[c]);
+            item->setToolTip(plainToolTip(cells[c]));
+            table_->setItem(row, c, item);
+        }
+    }
+    table_->resizeColumnsToContents();
+}
+
+bool SuppressionDialog::guarded(const std::function<void()>& write) {
+    try {
+        write();
+    } catch (const std::exception& e) {
+        QMessageBox box(QMessageBox::Warning, tr("Suppressions not changed"), QString::fromUtf8(e.what()), QMessageBox::Ok, this);
+        box.setTextFormat(Qt::PlainText);
+        box.exec();
+        return false;
+    }
+    reload();
+    emit changed();
+    return true;
+}
+
+void SuppressionDialog::addRule() {
+    SuppressionRuleDialog d(scoring::SuppressionRule{}, this);
+    if (d.exec() == QDialog::Accepted) {
+        guarded([&] { scoring::addSuppression(*store_, d.rule()); });
+    }
+}
+
+void SuppressionDialog::editRule() {
+    const int row = table_->currentRow();
+    if (row < 0 || row >= rules_.size()) {
+        return;
+    }
+    SuppressionRuleDialog d(rules_[row], this);
+    if (d.exec() == QDialog::Accepted) {
+        guarded([&] { scoring::updateSuppression(*store_, d.rule()); });
+    }
+}
+
+void SuppressionDialog::expireRule() {
+    const int row = table_->currentRow();
+    if (row >= 0 && row < rules_.size()) {
+        const qint64 id = rules_[row].id;
+        guarded([&] { scoring::expireSuppression(*store_, id); });
+    }
+}
+
+void SuppressionDialog::importYaml() {
+    const QString path = QFileDialog::getOpenFileName(this, tr("Import suppressions"), QString(), tr("YAML (*.yaml *.yml)"));
+    if (path.isEmpty()) {
+        return;
+    }
+    guarded([&] {
+        QFile f(path);
+        if (!f.open(QIODevice::ReadOnly)) {
+            throw std::runtime_error(f.errorString().toStdString());
+        }
+        for (scoring::SuppressionRule r : scoring::suppressionsFromYaml(f.readAll())) {
+            r.id = 0; // a new rule in this case
+            scoring::addSuppression(*store_, r);
+        }
+    });
+}
+
+void SuppressionDialog::exportYaml() {
+    const QString path = QFileDialog::getSaveFileName(this, tr("Export suppressions"), QString(), tr("YAML (*.yaml *.yml)"));
+    if (path.isEmpty()) {
+        return;
+    }
+    QSaveFile f(path);
+    if (!f.open(QIODevice::WriteOnly) || f.write(scoring::suppressionsToYaml(rules_)) < 0 || !f.commit()) {
+        QMessageBox box(QMessageBox::Warning, tr("Not exported"), f.errorString(), QMessageBox::Ok, this);
+        box.setTextFormat(Qt::PlainText);
+        box.exec();
+    }
+}
+
+} // namespace socwb

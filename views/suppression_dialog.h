@@ -1,0 +1,42 @@
+// The case's suppression rules: list, add, edit, expire, and YAML import/export to share them
+// between cases. Every change is audited by the store and announced with changed(), on which the
+// window re-scores in the background (Rescore: no event is read) and the queue updates in place.
+#pragma once
+
+#include "scoring/suppression_store.h"
+
+#include <QDialog>
+
+class QTableWidget;
+
+namespace socwb {
+
+class CaseStore;
+
+class SuppressionDialog : public QDialog {
+    Q_OBJECT
+public:
+    enum Column { HostColumn, RoleColumn, ProcessColumn, DestinationColumn, UrlPrefixColumn, ReasonColumn, AuthorColumn,
+                  ExpiresColumn, StateColumn, ColumnCount };
+    SuppressionDialog(CaseStore* store, QWidget* parent = nullptr);
+    void reload();
+    QTableWidget* table() const { return table_; }
+    const QVector<scoring::SuppressionRule>& rules() const { return rules_; }
+
+signals:
+    void changed();
+
+private:
+    void addRule();
+    void editRule();
+    void expireRule();
+    void importYaml();
+    void exportYaml();
+    bool guarded(const std::function<void()>& write);
+
+    CaseStore* store_;
+    QTableWidget* table_;
+    QVector<scoring::SuppressionRule> rules_;
+};
+
+} // namespace socwb

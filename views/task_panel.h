@@ -1,0 +1,56 @@
+// Background work at a glance: one row per import file or scoring run, with progress, rate, ETA
+// and Cancel while it runs, and its outcome afterwards (a file's rejected lines open on request).
+// Non-modal: it lives in a dock and never blocks the window.
+#pragma once
+
+#include <QElapsedTimer>
+#include <QHash>
+#include <QWidget>
+
+class QLabel;
+class QProgressBar;
+class QPushButton;
+class QVBoxLayout;
+
+namespace socwb {
+
+class TaskPanel : public QWidget {
+    Q_OBJECT
+public:
+    explicit TaskPanel(QWidget* parent = nullptr);
+
+    // Starts a row; returns its id. 'unit' names what progress counts ("records", "channels").
+    int addTask(const QString& title, const QString& unit);
+    // done/total drive the bar and the ETA (total 0: unknown); count is what the rate counts.
+    void updateTask(int id, qint64 done, qint64 total, qint64 count, const QString& detail = {});
+    // Ends a row with a one-line outcome; 'ok' false shows it as a problem. A non-zero evidence id
+    // with rejects offers "Rejected lines…".
+    void finishTask(int id, const QString& outcome, bool ok, qint64 evidenceIdWithRejects = 0);
+    int runningCount() const;
+    // The rows' texts, for tests and the status bar.
+    QString taskText(int id) const;
+    void clearFinished();
+
+signals:
+    void cancelRequested(int id);
+    void rejectedLinesRequested(qint64 evidenceId);
+
+private:
+    struct Row {
+        QWidget* box = nullptr;
+        QLabel* title = nullptr;
+        QLabel* status = nullptr;
+        QProgressBar* bar = nullptr;
+        QPushButton* cancel = nullptr;
+        QPushButton* rejects = nullptr;
+        QElapsedTimer clock;
+        QString unit;
+        bool running = true;
+    };
+    QVBoxLayout* rows_;
+    QLabel* empty_;
+    QHash<int, Row> tasks_;
+    int nextId_ = 1;
+};
+
+} // namespace socwb
