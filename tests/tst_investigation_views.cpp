@@ -137,6 +137,13 @@ void TestInvestigationViews::chartsHoldTheChannel() {
     QTest::keyClick(&w, Qt::Key_0);
     QVERIFY(req->xAxis->range().lower < double(times.front()) / 1e6);
     QVERIFY(req->xAxis->range().upper > double(times.back()) / 1e6);
+
+    // Any host + destination, without an alert: ws02's single pastebin request.
+    w.showHostDestination(InvestigationFixture::kOtherHost, 1);
+    QVERIFY(loaded.wait(10000));
+    QCOMPARE(loaded.last()[0].toLongLong(), qint64(-1));
+    QCOMPARE(w.series().times.size(), 1);
+    QCOMPARE(gaps->graph(0)->dataCount(), 0);
 }
 
 void TestInvestigationViews::chartsBrushAndExport() {

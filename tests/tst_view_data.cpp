@@ -105,6 +105,14 @@ void TestViewData::seriesFromCase() {
     QCOMPARE(s.hostHourStarts[0], double(1699999200));
     QCOMPARE(s.hostHourCounts[0], 16.0);
     QCOMPARE(ChannelSeries::load(store_->db(), 999).alertId, qint64(-1));
+    // Host + destination without an alert: ws01's 11 pastebin requests, not ws02's one.
+    const ChannelSeries hd = ChannelSeries::loadHostDestination(store_->db(), InvestigationFixture::kHost, 1);
+    QCOMPARE(hd.alertId, qint64(-1));
+    QCOMPARE(hd.times.size(), 11);
+    QCOMPARE(hd.medianGap, 60.0);
+    QCOMPARE(hd.destination, QStringLiteral("pastebin.com"));
+    QCOMPARE(hd.host, QStringLiteral("ws01"));
+    QCOMPARE(hd.hostHourCounts, QVector<double>{16.0});
 }
 
 void TestViewData::bucketsCountAndRebucket() {

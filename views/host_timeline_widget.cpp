@@ -92,6 +92,8 @@ HostTimelineWidget::HostTimelineWidget(QWidget* parent)
     plot_->xAxis->setLabelFont(small);
     plot_->yAxis->setTickLabelFont(small);
     plot_->setInteractions(QCP::iRangeDrag | QCP::iRangeZoom);
+    // Bars and ticks sit on whole pixels anyway; antialiasing them roughly doubles a replot.
+    plot_->setNotAntialiasedElements(QCP::aePlottables);
     plot_->axisRect()->setRangeDrag(Qt::Horizontal);
     plot_->axisRect()->setRangeZoom(Qt::Horizontal);
     QSharedPointer<QCPAxisTickerDateTime> ticker(new QCPAxisTickerDateTime);

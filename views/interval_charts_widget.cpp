@@ -328,6 +328,23 @@ void IntervalChartsWidget::showChannel(qint64 alertId) {
     });
 }
 
+void IntervalChartsWidget::showHostDestination(qint64 hostId, qint64 domainId) {
+    const quint64 gen = ++generation_;
+    title_->setText(tr("Loading\u2026"));
+    reader_->post([this, gen, hostId, domainId](sqlite3* db) {
+        ChannelSeries s = ChannelSeries::loadHostDestination(db, hostId, domainId);
+        QMetaObject::invokeMethod(
+            this,
+            [this, gen, s = std::move(s)] {
+                if (gen == generation_) {
+                    setSeries(s);
+                    emit channelLoaded(-1);
+                }
+            },
+            Qt::QueuedConnection);
+    });
+}
+
 void IntervalChartsWidget::setSeries(const ChannelSeries& s) {
     series_ = s;
     const qsizetype n = s.times.size();

@@ -40,6 +40,8 @@ public:
     void setCase(const QString& casePath);
     // Reads the channel in the background; channelLoaded follows when it is drawn.
     void showChannel(qint64 alertId);
+    // Any host + destination (a domains.id), scored or not; channelLoaded(-1) follows.
+    void showHostDestination(qint64 hostId, qint64 domainId);
     // Draws a prepared series (what showChannel does once the reader has it).
     void setSeries(const ChannelSeries& series);
     const ChannelSeries& series() const { return series_; }

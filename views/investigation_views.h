@@ -8,6 +8,7 @@
 // Each widget opens its own connection to the case on its own thread: call setCase(path) once a
 // case is open (and again after an import or a re-score), then
 //   charts->showChannel(alertId);   timeline->showChannel(alertId);   tree->showChannel(alertId);
+// or charts->showHostDestination(hostId, domainId) for any host + destination,
 // or timeline->showHost(hostId) / tree->showHost(hostId) / tree->revealProcess(processId).
 // Each emits a "loaded" signal once drawn (channelLoaded, hostLoaded), which --screenshot can wait on.
 //

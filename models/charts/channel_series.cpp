@@ -128,6 +128,46 @@ ChannelSeries ChannelSeries::fromRequests(std::vector<int64_t> timesUs, std::vec
     return s;
 }
 
+namespace {
+// The host's whole web activity over the series' span, a day either side: SQL sums per hour.
+void addHostActivity(sqlite3* db, ChannelSeries& s) {
+    if (s.hostId < 0 || s.times.isEmpty()) {
+        return;
+    }
+    const int64_t from = int64_t(s.firstDayStart - 86400.0) * 1000000;
+    const int64_t to = int64_t(s.firstDayStart + 86400.0 * (s.dayCount + 1)) * 1000000;
+    Statement h(db, "SELECT ts_us / 3600000000 AS hour, count(*) FROM proxy_events "
+                    "WHERE host_id = ? AND ts_us >= ? AND ts_us < ? GROUP BY hour ORDER BY hour");
+    h.bind(1, int64_t(s.hostId)).bind(2, from).bind(3, to);
+    while (h.step()) {
+        s.hostHourStarts.push_back(double(h.int64(0)) * 3600.0);
+        s.hostHourCounts.push_back(double(h.int64(1)));
+    }
+}
+} // namespace
+
+ChannelSeries ChannelSeries::loadHostDestination(sqlite3* db, qint64 hostId, qint64 domainId) {
+    std::vector<int64_t> ts, out, in;
+    Statement st(db, "SELECT ts_us, bytes_out, bytes_in FROM proxy_events WHERE domain_id = ? AND host_id = ? ORDER BY ts_us");
+    st.bind(1, int64_t(domainId)).bind(2, int64_t(hostId));
+    while (st.step()) {
+        ts.push_back(st.int64(0));
+        out.push_back(st.isNull(1) ? -1 : st.int64(1));
+        in.push_back(st.isNull(2) ? -1 : st.int64(2));
+    }
+    ChannelSeries s = fromRequests(std::move(ts), std::move(out), std::move(in));
+    s.hostId = hostId;
+    s.source = QStringLiteral("proxy");
+    Statement names(db, "SELECT (SELECT name FROM hosts WHERE id = ?), (SELECT name FROM domains WHERE id = ?)");
+    names.bind(1, int64_t(hostId)).bind(2, int64_t(domainId));
+    if (names.step()) {
+        s.host = names.isNull(0) ? QString() : QString::fromStdString(names.text(0));
+        s.destination = names.isNull(1) ? QString() : QString::fromStdString(names.text(1));
+    }
+    addHostActivity(db, s);
+    return s;
+}
+
 ChannelSeries ChannelSeries::load(sqlite3* db, qint64 alertId) {
     Statement a(db, "SELECT host_id, process_id, host, destination, coalesce(process_image, ''), "
                     "proxy_ids, net_ids, dnsq_ids, dns_ids FROM alerts WHERE id = ?");
@@ -172,18 +212,7 @@ ChannelSeries ChannelSeries::load(sqlite3* db, qint64 alertId) {
     s.process = QString::fromStdString(a.text(4));
     s.source = QString::fromLatin1(used);
 
-    if (s.hostId >= 0 && !s.times.isEmpty()) {
-        // The host's whole web activity over the channel's span, a day either side: SQL sums per hour.
-        const int64_t from = int64_t(s.firstDayStart - 86400.0) * 1000000;
-        const int64_t to = int64_t(s.firstDayStart + 86400.0 * (s.dayCount + 1)) * 1000000;
-        Statement h(db, "SELECT ts_us / 3600000000 AS hour, count(*) FROM proxy_events "
-                        "WHERE host_id = ? AND ts_us >= ? AND ts_us < ? GROUP BY hour ORDER BY hour");
-        h.bind(1, int64_t(s.hostId)).bind(2, from).bind(3, to);
-        while (h.step()) {
-            s.hostHourStarts.push_back(double(h.int64(0)) * 3600.0);
-            s.hostHourCounts.push_back(double(h.int64(1)));
-        }
-    }
+    addHostActivity(db, s);
     return s;
 }
 

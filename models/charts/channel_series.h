@@ -18,6 +18,9 @@ class ChannelSeries {
 public:
     // Reads alert ALERTID; an empty series (alertId -1) when there is no such alert.
     static ChannelSeries load(sqlite3* db, qint64 alertId);
+    // The same for HOSTID's proxy requests to DOMAINID (any host + destination, scored or not);
+    // alertId stays -1.
+    static ChannelSeries loadHostDestination(sqlite3* db, qint64 hostId, qint64 domainId);
     // Builds the derived series from request times (UTC microseconds, any order) and sizes.
     static ChannelSeries fromRequests(std::vector<int64_t> timesUs, std::vector<int64_t> bytesOut,
                                       std::vector<int64_t> bytesIn);
