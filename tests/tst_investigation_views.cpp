@@ -10,6 +10,7 @@
 #include <qcustomplot.h>
 
 #include <QAbstractItemModelTester>
+#include <QAction>
 #include <QApplication>
 #include <QClipboard>
 #include <QFileInfo>
@@ -220,6 +221,12 @@ void TestInvestigationViews::timelineDrawsLanesAndRecord() {
     QCOMPARE(activated.size(), 1);
     QVERIFY(shown.wait(10000));
     QVERIFY(w.recordText().contains(QStringLiteral("Provenance: /evidence/access.log (squid), line 3")));
+    // Keyboard: + zooms in around the centre, Left pans back by a tenth.
+    const QCPRange before = p->xAxis->range();
+    QTest::keyClick(&w, Qt::Key_Plus);
+    QVERIFY(std::abs(p->xAxis->range().size() - before.size() * 0.8) < 1e-6);
+    QTest::keyClick(&w, Qt::Key_Left);
+    QVERIFY(std::abs(p->xAxis->range().center() - (before.center() - before.size() * 0.08)) < 1e-3);
     // Local time is a switch; the zone is named either way.
     w.setLocalTime(true);
     QVERIFY(p->xAxis->label().startsWith(QStringLiteral("Time (local, ")));
@@ -338,6 +345,10 @@ void TestInvestigationViews::htmlInCommandLineStaysText() {
 void TestInvestigationViews::navigationHistory() {
     NavigationHistory h;
     QSignalSpy moved(&h, &NavigationHistory::navigated);
+    QObject owner;
+    QAction* backAction = h.createBackAction(&owner);
+    QAction* forwardAction = h.createForwardAction(&owner);
+    QVERIFY(!backAction->isEnabled());
     QVERIFY(!h.canGoBack());
     QVERIFY(!h.back());
     NavigationEntry a{NavigationEntry::Intervals, 1, 1, -1, 0, 0};
@@ -348,9 +359,12 @@ void TestInvestigationViews::navigationHistory() {
     h.visit(b); // the same place twice is one step
     h.visit(c);
     QCOMPARE(h.size(), 3);
-    QVERIFY(h.back());
+    QVERIFY(backAction->isEnabled());
+    QVERIFY(!forwardAction->isEnabled());
+    backAction->trigger(); // the tool bar's Back
     QCOMPARE(h.current(), b);
     QCOMPARE(moved.last()[0].value<NavigationEntry>(), b);
+    QVERIFY(forwardAction->isEnabled());
     QVERIFY(h.back());
     QCOMPARE(h.current(), a);
     QVERIFY(!h.canGoBack());

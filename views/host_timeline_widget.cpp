@@ -1,5 +1,6 @@
 #include "host_timeline_widget.h"
 
+#include "axis_keys.h"
 #include "charts/channel_series.h"
 #include "charts/timeline_query.h"
 #include "scoring/channel_members.h"
@@ -12,6 +13,7 @@
 #include <QCheckBox>
 #include <QHBoxLayout>
 #include <QHeaderView>
+#include <QKeyEvent>
 #include <QLabel>
 #include <QLocale>
 #include <QPlainTextEdit>
@@ -73,6 +75,7 @@ HostTimelineWidget::HostTimelineWidget(QWidget* parent)
     : QWidget(parent), reader_(std::make_unique<CaseReader>()), title_(new QLabel(this)), localBox_(new QCheckBox(this)),
       clearFilter_(new QToolButton(this)), plot_(new QCustomPlot(this)), table_(new QTableView(this)),
       model_(new TimelineEventModel(this)), record_(new QPlainTextEdit(this)), settle_(new QTimer(this)) {
+    setFocusPolicy(Qt::StrongFocus);
     connect(reader_.get(), &CaseReader::openFailed, this, &HostTimelineWidget::loadFailed);
     title_->setTextFormat(Qt::PlainText);
     title_->setText(tr("No host selected"));
@@ -546,6 +549,14 @@ void HostTimelineWidget::updateTitle() {
         text += tr("  \u00b7  only process %1").arg(processId_);
     }
     title_->setText(text);
+}
+
+void HostTimelineWidget::keyPressEvent(QKeyEvent* event) {
+    if (event->key() == Qt::Key_0 || event->key() == Qt::Key_Home) {
+        resetZoom();
+    } else if (!applyAxisKey(plot_->xAxis, event->key())) {
+        QWidget::keyPressEvent(event);
+    }
 }
 
 void HostTimelineWidget::requestReplot() {

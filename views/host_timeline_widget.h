@@ -74,6 +74,7 @@ signals:
 
 protected:
     void showEvent(QShowEvent* event) override;
+    void keyPressEvent(QKeyEvent* event) override; // + - Left Right 0, like the charts
 
 private:
     void loadHost(qint64 hostId, qint64 alertId, qint64 keepFromUs = 0, qint64 keepToUs = 0);

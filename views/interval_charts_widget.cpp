@@ -1,5 +1,6 @@
 #include "interval_charts_widget.h"
 
+#include "axis_keys.h"
 #include "store/case_reader.h"
 
 #include <qcustomplot.h>
@@ -565,18 +566,13 @@ void IntervalChartsWidget::showEvent(QShowEvent* event) {
 }
 
 void IntervalChartsWidget::keyPressEvent(QKeyEvent* event) {
-    QCPAxis* x = plots_[RequestsChart]->xAxis;
-    const double size = x->range().size();
-    switch (event->key()) {
-    case Qt::Key_Plus:
-    case Qt::Key_Equal: x->scaleRange(0.8, x->range().center()); break;
-    case Qt::Key_Minus: x->scaleRange(1.25, x->range().center()); break;
-    case Qt::Key_Left: x->moveRange(-size * 0.1); break;
-    case Qt::Key_Right: x->moveRange(size * 0.1); break;
-    case Qt::Key_0:
-    case Qt::Key_Home: resetZoom(); break;
-    case Qt::Key_Escape: clearBrush(); break;
-    default: QWidget::keyPressEvent(event); return;
+    if (event->key() == Qt::Key_0 || event->key() == Qt::Key_Home) {
+        resetZoom();
+    } else if (event->key() == Qt::Key_Escape) {
+        clearBrush();
+    } else if (!applyAxisKey(plots_[RequestsChart]->xAxis, event->key())) { // the other two follow
+        QWidget::keyPressEvent(event);
+        return;
     }
     requestReplot();
 }

@@ -17,6 +17,10 @@
 //   ProcessTreeWidget::processSelected(qint64 processId)               -> HostTimelineWidget::setProcessFilter
 //   HostTimelineWidget::eventActivated(int lane, qint64 id)            -> ProcessTreeWidget::revealProcess
 //                                                                        (process-start lane only)
+// Back/forward: NavigationHistory::visit({view, alertId, hostId, processId, fromUs, toUs}) when the
+// analyst goes somewhere; createBackAction/createForwardAction give tool-bar actions (Alt+Left/Right)
+// that stay disabled when there is nowhere to go; navigated(entry) says where to show.
+// Keyboard on the charts and the timeline: + - zoom, Left/Right pan, 0 resets; wheel and drag too.
 // Times are UTC microseconds throughout.
 #pragma once
 

@@ -1,5 +1,8 @@
 #include "navigation_history.h"
 
+#include <QAction>
+#include <QKeySequence>
+
 namespace socwb {
 
 NavigationHistory::NavigationHistory(QObject* parent) : QObject(parent) {}
@@ -43,6 +46,24 @@ bool NavigationHistory::forward() {
     emit changed();
     emit navigated(entries_[current_]);
     return true;
+}
+
+QAction* NavigationHistory::createBackAction(QObject* parent) {
+    auto* a = new QAction(tr("Back"), parent);
+    a->setShortcut(QKeySequence::Back);
+    a->setEnabled(canGoBack());
+    connect(a, &QAction::triggered, this, &NavigationHistory::back);
+    connect(this, &NavigationHistory::changed, a, [this, a] { a->setEnabled(canGoBack()); });
+    return a;
+}
+
+QAction* NavigationHistory::createForwardAction(QObject* parent) {
+    auto* a = new QAction(tr("Forward"), parent);
+    a->setShortcut(QKeySequence::Forward);
+    a->setEnabled(canGoForward());
+    connect(a, &QAction::triggered, this, &NavigationHistory::forward);
+    connect(this, &NavigationHistory::changed, a, [this, a] { a->setEnabled(canGoForward()); });
+    return a;
 }
 
 } // namespace socwb

@@ -6,6 +6,8 @@
 #include <QObject>
 #include <QVector>
 
+class QAction;
+
 namespace socwb {
 
 struct NavigationEntry {
@@ -35,6 +37,10 @@ public:
     bool isEmpty() const { return entries_.isEmpty(); }
     NavigationEntry current() const { return entries_.value(current_); }
     int size() const { return int(entries_.size()); }
+    // Back and Forward actions (Alt+Left, Alt+Right) for a tool bar or menu, enabled only when
+    // there is somewhere to go; owned by PARENT.
+    QAction* createBackAction(QObject* parent);
+    QAction* createForwardAction(QObject* parent);
 
 signals:
     void navigated(const socwb::NavigationEntry& entry);
