@@ -224,6 +224,9 @@ void HostTimelineWidget::setProcessFilter(qint64 processId) {
         return;
     }
     processId_ = processId;
+    if (hostId_ < 0) {
+        return; // applied when a host is shown
+    }
     // Keep the view where it is: the analyst filters what they are looking at.
     loadHost(hostId_, alertId_, visibleFromUs(), visibleToUs());
 }
