@@ -223,12 +223,17 @@ int main(int argc, char** argv) {
                     return;
                 }
             }
+            const bool investigation = name == QLatin1String("intervals") || name == QLatin1String("timeline") ||
+                                       name == QLatin1String("process-tree");
             if (*stage == 0) {
                 *stage = 1;
                 window.emphasizeView(name);
-                if (name == QLatin1String("detail") && model->rowCount() > 0) {
+                if ((name == QLatin1String("detail") || investigation) && model->rowCount() > 0) {
+                    // The top alert: selecting it shows its detail and its investigation views.
                     window.alertQueue()->view()->setCurrentIndex(model->index(0, socwb::AlertTableModel::HostColumn));
-                    window.alertDetail()->showAlert(model->index(0, 0).data(socwb::AlertTableModel::AlertIdRole).toLongLong());
+                    const qint64 top = model->index(0, 0).data(socwb::AlertTableModel::AlertIdRole).toLongLong();
+                    window.alertDetail()->showAlert(top);
+                    window.showInvestigation(top);
                 }
                 waited->restart();
                 return;
@@ -236,6 +241,9 @@ int main(int argc, char** argv) {
             if (*stage == 1) {
                 if (name == QLatin1String("detail") && window.alertDetail()->alertId() &&
                     window.alertDetail()->detail().row.id != window.alertDetail()->alertId() && !timedOut) {
+                    return;
+                }
+                if (investigation && !window.investigationReady() && !timedOut) {
                     return;
                 }
                 *stage = 2;

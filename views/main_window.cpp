@@ -7,6 +7,7 @@
 #include "core/logging.h"
 #include "core/resources.h"
 #include "import_preview_dialog.h"
+#include "investigation_views.h"
 #include "ingest/import_worker.h"
 #include "rejected_lines_dialog.h"
 #include "scoring/score_job.h"
@@ -38,25 +39,14 @@
 #include <QStatusBar>
 #include <QTableView>
 #include <QTimeZone>
+#include <QToolBar>
 #include <QtConcurrent/QtConcurrentRun>
+
+#include <tuple>
 
 namespace socwb {
 
 namespace {
-struct Placeholder {
-    const char* name; // for --view
-    const char* title;
-    const char* text;
-};
-// The next issue's views: until they land each says what it will hold.
-const Placeholder kPlaceholders[] = {
-    {"timeline", QT_TRANSLATE_NOOP("socwb::MainWindow", "Host timeline"),
-     QT_TRANSLATE_NOOP("socwb::MainWindow", "Select an alert or a host to see what it did over time.")},
-    {"process-tree", QT_TRANSLATE_NOOP("socwb::MainWindow", "Process tree"),
-     QT_TRANSLATE_NOOP("socwb::MainWindow", "Processes and their lineage from Sysmon, for the selected host.")},
-    {"intervals", QT_TRANSLATE_NOOP("socwb::MainWindow", "Polling intervals"),
-     QT_TRANSLATE_NOOP("socwb::MainWindow", "The cadence of the selected channel: gaps between requests.")},
-};
 const char* kRecentKey = "recentCases";
 const char* kZonesKey = "caseTimeZones";
 const char* kStateKey = "window/state";
@@ -73,7 +63,8 @@ QDockWidget* makeDock(QMainWindow* w, const QString& name, const QString& title,
 
 MainWindow::MainWindow(QWidget* parent)
     : QMainWindow(parent), overview_(new CaseOverviewWidget(this)), queue_(new AlertQueueDock(this)),
-      detail_(new AlertDetailWidget(this)), tasks_(new TaskPanel(this)), caseLabel_(new QLabel(this)),
+      detail_(new AlertDetailWidget(this)), charts_(new IntervalChartsWidget(this)), timeline_(new HostTimelineWidget(this)),
+      tree_(new ProcessTreeWidget(this)), history_(new NavigationHistory(this)), tasks_(new TaskPanel(this)), caseLabel_(new QLabel(this)),
       countsLabel_(new QLabel(this)), tasksLabel_(new QLabel(this)) {
     registerImportMetaTypes();
     setWindowTitle(tr("socwb"));
@@ -90,12 +81,39 @@ MainWindow::MainWindow(QWidget* parent)
     buildDocks();
     connect(queue_, &AlertQueueDock::alertActivated, this, [this](qint64 id) {
         detail_->showAlert(id);
+        showInvestigation(id);
+        history_->visit(NavigationEntry{NavigationEntry::Intervals, id, -1, -1, 0, 0});
         showView(QStringLiteral("detail"));
     });
     connect(queue_, &AlertQueueDock::currentAlertChanged, this, [this](qint64 id) {
         if (id) {
             detail_->showAlert(id);
+            showInvestigation(id);
         }
+    });
+    // The investigation views: linked to each other (a brushed range sets the timeline, a process
+    // filters it, a process start reveals it in the tree), and each says when it has drawn.
+    linkInvestigationViews(charts_, timeline_, tree_);
+    connect(charts_, &IntervalChartsWidget::channelLoaded, this, [this] { investigationPending_ &= ~1; });
+    connect(timeline_, &HostTimelineWidget::rangeDrawn, this, [this] { investigationPending_ &= ~2; });
+    connect(tree_, &ProcessTreeWidget::hostLoaded, this, [this] { investigationPending_ &= ~4; });
+    connect(charts_, &IntervalChartsWidget::loadFailed, this, [this] { investigationPending_ &= ~1; });
+    connect(timeline_, &HostTimelineWidget::loadFailed, this, [this] { investigationPending_ &= ~2; });
+    connect(tree_, &ProcessTreeWidget::loadFailed, this, [this] { investigationPending_ &= ~4; });
+    connect(history_, &NavigationHistory::navigated, this, [this](const NavigationEntry& e) {
+        if (e.alertId > 0) {
+            detail_->showAlert(e.alertId);
+            showInvestigation(e.alertId);
+        }
+        if (e.processId > 0) {
+            tree_->revealProcess(e.processId);
+        }
+        if (e.fromUs || e.toUs) {
+            timeline_->setTimeRange(e.fromUs, e.toUs);
+        }
+        showView(e.view == NavigationEntry::Intervals ? QStringLiteral("intervals")
+                 : e.view == NavigationEntry::Timeline ? QStringLiteral("timeline")
+                                                       : QStringLiteral("process-tree"));
     });
     connect(queue_, &AlertQueueDock::triageChanged, this, [this] {
         detail_->refresh();
@@ -130,11 +148,19 @@ MainWindow::MainWindow(QWidget* parent)
 MainWindow::~MainWindow() = default;
 
 QStringList MainWindow::viewNames() {
-    QStringList names{QStringLiteral("overview"), QStringLiteral("alerts"), QStringLiteral("detail"), QStringLiteral("import")};
-    for (const auto& p : kPlaceholders) {
-        names << QString::fromLatin1(p.name);
+    return {QStringLiteral("overview"), QStringLiteral("alerts"),   QStringLiteral("detail"),      QStringLiteral("import"),
+            QStringLiteral("intervals"), QStringLiteral("timeline"), QStringLiteral("process-tree")};
+}
+
+void MainWindow::showInvestigation(qint64 alertId) {
+    if (!store_ || alertId <= 0 || alertId == investigatedAlert_) {
+        return;
     }
-    return names;
+    investigatedAlert_ = alertId;
+    investigationPending_ = 1 | 2 | 4;
+    charts_->showChannel(alertId);
+    timeline_->showChannel(alertId);
+    tree_->showChannel(alertId);
 }
 
 void MainWindow::buildMenus() {
@@ -185,17 +211,17 @@ void MainWindow::buildDocks() {
     splitDockWidget(queue_, detailDock, Qt::Horizontal);
     addDockWidget(Qt::BottomDockWidgetArea, taskDock);
     QDockWidget* previous = taskDock;
-    for (const auto& p : kPlaceholders) {
-        auto* label = new QLabel(tr(p.text), this);
-        label->setTextFormat(Qt::PlainText);
-        label->setWordWrap(true);
-        label->setAlignment(Qt::AlignCenter);
-        label->setMargin(16);
-        label->setEnabled(false);
-        auto* dock = makeDock(this, QString::fromLatin1(p.name), tr(p.title), label);
+    for (auto [name, title, body] : {std::tuple{"intervals", tr("Polling intervals"), static_cast<QWidget*>(charts_)},
+                                     std::tuple{"timeline", tr("Host timeline"), static_cast<QWidget*>(timeline_)},
+                                     std::tuple{"process-tree", tr("Process tree"), static_cast<QWidget*>(tree_)}}) {
+        auto* dock = makeDock(this, QString::fromLatin1(name), title, body);
         tabifyDockWidget(previous, dock);
         previous = dock;
     }
+    QToolBar* nav = addToolBar(tr("Navigation"));
+    nav->setObjectName(QStringLiteral("navigation"));
+    nav->addAction(history_->createBackAction(this));
+    nav->addAction(history_->createForwardAction(this));
     taskDock->raise();
     for (QDockWidget* d : findChildren<QDockWidget*>()) {
         viewMenu_->addAction(d->toggleViewAction());
@@ -301,6 +327,10 @@ bool MainWindow::openCase(const QString& path) {
     sqlite3_busy_timeout(store_->db(), 250);
     queue_->setCase(store_.get());
     detail_->setCase(store_->path());
+    charts_->setCase(store_->path());
+    timeline_->setCase(store_->path());
+    tree_->setCase(store_->path());
+    investigatedAlert_ = 0;
     if (audit_) {
         audit_->close();
     }
@@ -529,6 +559,14 @@ void MainWindow::onScoreFinished(const ScoreOutcome& o) {
     detail_->refresh();
     if (suppressions_) {
         suppressions_->reload();
+    }
+    // New scores may mean new channels and members: the investigation views read the case again.
+    charts_->setCase(store_->path());
+    timeline_->setCase(store_->path());
+    tree_->setCase(store_->path());
+    if (const qint64 shown = investigatedAlert_) {
+        investigatedAlert_ = 0;
+        showInvestigation(shown);
     }
     emit scoringFinished(o);
     if (!pending_.isEmpty()) {

@@ -24,6 +24,11 @@ class AlertDetailWidget;
 class AlertQueueDock;
 class AuditLogDialog;
 class CaseOverviewWidget;
+class HostTimelineWidget;
+class IntervalChartsWidget;
+class NavigationHistory;
+class ProcessTreeWidget;
+struct NavigationEntry;
 class CaseStore;
 class ImportJob;
 class ScoreJob;
@@ -65,6 +70,13 @@ public:
 
     AlertQueueDock* alertQueue() const { return queue_; }
     AlertDetailWidget* alertDetail() const { return detail_; }
+    IntervalChartsWidget* intervalCharts() const { return charts_; }
+    HostTimelineWidget* hostTimeline() const { return timeline_; }
+    ProcessTreeWidget* processTree() const { return tree_; }
+    // The polling-interval charts, the host timeline and the process tree follow this channel.
+    void showInvestigation(qint64 alertId);
+    // True once all three have drawn the channel last asked for (what --screenshot waits on).
+    bool investigationReady() const { return investigationPending_ == 0; }
     TaskPanel* tasks() const { return tasks_; }
     CaseOverviewWidget* overview() const { return overview_; }
 
@@ -123,6 +135,12 @@ private:
     CaseOverviewWidget* overview_;
     AlertQueueDock* queue_;
     AlertDetailWidget* detail_;
+    IntervalChartsWidget* charts_;
+    HostTimelineWidget* timeline_;
+    ProcessTreeWidget* tree_;
+    NavigationHistory* history_;
+    int investigationPending_ = 0;
+    qint64 investigatedAlert_ = 0;
     TaskPanel* tasks_;
     QMenu* viewMenu_ = nullptr;
     QMenu* recentMenu_ = nullptr;

@@ -1,0 +1,53 @@
+// A host's process graph for the process tree, read off the GUI thread: every process of the host
+// (a few thousand at most in real logs) with its parent link, how many connections and DNS queries
+// it made (their rows are read only when a process is expanded), and why its lineage looks
+// suspicious, if it does.
+#pragma once
+
+#include <sqlite3.h>
+
+#include <QString>
+#include <QVector>
+
+#include <cstdint>
+
+namespace socwb {
+
+struct ProcessRecord {
+    int64_t id = 0;
+    int64_t parentId = -1; // -1: no parent known on this host
+    int64_t pid = -1;
+    QString image;
+    QString commandLine;
+    QString user;
+    int64_t startUs = 0; // 0: not known
+    int64_t endUs = 0;
+    int64_t netCount = 0;
+    int64_t dnsCount = 0;
+    QString suspicion; // why the lineage is marked; empty when it is not
+};
+
+struct ProcessActivity {
+    enum Kind { Connection, DnsQuery };
+    Kind kind = Connection;
+    int64_t id = 0;
+    int64_t tsUs = 0;
+    QString text; // destination as logged: plain text
+};
+
+class ProcessTreeData {
+public:
+    static ProcessTreeData load(sqlite3* db, int64_t hostId);
+    // A process's connections and DNS queries by time, at most LIMIT.
+    static QVector<ProcessActivity> activity(sqlite3* db, int64_t processId, int limit);
+    // Why a process under PARENTIMAGE running IMAGE is worth a look ("" when it is not): Office
+    // starting a script host, the task scheduler, WMI or services starting PowerShell, an image in
+    // a folder any user can write.
+    static QString suspicion(const QString& parentImage, const QString& image);
+
+    int64_t hostId = -1;
+    QString hostName;
+    QVector<ProcessRecord> processes; // by start time
+};
+
+} // namespace socwb
