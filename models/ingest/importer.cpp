@@ -346,6 +346,7 @@ ImportResult Importer::importFile(const QString& path, const ImportOptions& opti
         parser = format->create(popts);
         InputReader in(path);
         report(in, 0, 0);
+        sinceReport.restart(); // the next report at least 100 ms after this one
         const std::string_view kind = format->kind;
         const bool pipelined = kind == "proxy" || kind == "dns" || kind == "sysmon";
         completed = parseAndWrite(*parser, in, *writer, pipelined,
