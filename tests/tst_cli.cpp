@@ -353,10 +353,15 @@ void TestCli::cancelledImportExitsNonZero() {
     {
         QFile f(log);
         QVERIFY(f.open(QIODevice::WriteOnly));
+        // Long enough (a second or more of parsing alone) that the signal lands before the commit.
         QByteArray buf;
-        for (int i = 0; i < 300000; ++i) {
+        for (int i = 0; i < 1000000; ++i) {
             buf += QByteArray::number(1700000000 + i) + ".000 1 10.0.0." + QByteArray::number(i % 200) +
                    " TCP_MISS/200 10 GET http://h" + QByteArray::number(i % 500) + ".example.com/p - HIER_DIRECT/192.0.2.1 text/html\n";
+            if (buf.size() > (1 << 20)) {
+                f.write(buf);
+                buf.clear();
+            }
         }
         f.write(buf);
     }
@@ -371,12 +376,18 @@ void TestCli::cancelledImportExitsNonZero() {
         err += p.readAllStandardError();
     }
     QVERIFY2(err.contains("bulk load"), err.constData());
-    ::kill(static_cast<pid_t>(p.processId()), SIGINT);
+    // Frozen while the signal is sent, the import cannot run on towards its commit meanwhile.
+    const pid_t pid = static_cast<pid_t>(p.processId());
+    ::kill(pid, SIGSTOP);
+    ::kill(pid, SIGINT);
+    ::kill(pid, SIGCONT);
     QVERIFY(p.waitForFinished(120000));
     QCOMPARE(p.exitStatus(), QProcess::NormalExit);
-    QCOMPARE(p.exitCode(), 130);
+    err += p.readAllStandardError();
+    QVERIFY2(p.exitCode() == 130, err.constData());
     const QJsonObject f = QJsonDocument::fromJson(p.readAllStandardOutput()).object().value("files").toArray().first().toObject();
     QCOMPARE(f.value("status").toString(), QStringLiteral("cancelled"));
+    QCOMPARE(f.value("accepted").toInt(), 0);
     auto store = CaseStore::open(c);
     QCOMPARE(queryInt(store->db(), "SELECT count(*) FROM proxy_events").value(), int64_t(0));
 }

@@ -425,6 +425,7 @@ void TestImport::cancelAfterParsingIsHonoured() {
         }
     }, cancel);
     QVERIFY2(r.status == QStringLiteral("cancelled"), qPrintable(r.status + QLatin1Char(' ') + r.message));
+    QCOMPARE(r.accepted, int64_t(0)); // nothing of it is in the case, so none is reported imported
     QVERIFY(phases.contains(phase));
     QVERIFY(!phases.contains(int(ImportProgress::Phase::Committing)));
     QCOMPARE(queryInt(store->db(), "SELECT count(*) FROM proxy_events").value(), int64_t(0));

@@ -260,10 +260,14 @@ ImportResult Importer::importFile(const QString& path, const ImportOptions& opti
         ~InterruptOnCancel() { disarm(); }
     } interruptOnCancel(db, cancel);
 
+    // A rolled-back import reports what the case holds of the file: nothing.
     auto waitForHash = [&] {
         if (hashFuture.isValid()) {
             hashFuture.waitForFinished();
         }
+        result.accepted = 0;
+        result.rejected = 0;
+        result.rejectSamples.clear();
     };
     // The case side failed (disk full, I/O error): nothing of the file is in the case, and the
     // input is not to blame.
@@ -284,7 +288,7 @@ ImportResult Importer::importFile(const QString& path, const ImportOptions& opti
         return result;
     };
     auto finishCancelled = [&] {
-        waitForHash();
+        waitForHash(); // also: nothing kept
         result.status = QStringLiteral("cancelled");
         result.message = QStringLiteral("%1: import cancelled; the case is as it was before").arg(shown);
         store_.audit(QStringLiteral("import.cancelled"), info.absoluteFilePath());
@@ -346,7 +350,7 @@ ImportResult Importer::importFile(const QString& path, const ImportOptions& opti
         parser = format->create(popts);
         InputReader in(path);
         report(in, 0, 0);
-        sinceReport.restart(); // the next report comes 100 ms after this one, however long setup took
+        sinceReport.restart(); // the next report at least 100 ms after this one
         const std::string_view kind = format->kind;
         const bool pipelined = kind == "proxy" || kind == "dns" || kind == "sysmon";
         completed = parseAndWrite(*parser, in, *writer, pipelined,

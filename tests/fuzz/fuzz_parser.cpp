@@ -1,6 +1,7 @@
 // libFuzzer harness for one input format (SOCWB_FUZZ_FORMAT): the bytes are written to a file,
 // sniffed by every format, and parsed by this one into a sink that touches every field.
 #include "ingest/format_registry.h"
+#include "ingest/plausibility_filter.h"
 
 #include <QCoreApplication>
 #include <QFile>
@@ -82,7 +83,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
         auto parser = format->create(socwb::ParserOptions{});
         socwb::InputReader in(path);
         TouchingSink sink;
-        parser->parse(in, sink, {});
+        socwb::PlausibilityFilter checked(sink); // as an import runs it: the check is fuzzed too
+        parser->parse(in, checked, {});
     } catch (const std::runtime_error&) {
         // A file-level refusal ("no #fields header") is a valid outcome, not a bug.
     }
