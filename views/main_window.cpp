@@ -248,9 +248,10 @@ void MainWindow::emphasizeView(const QString& name) {
     double left = 0.19, middle = 0.52, bottomShare = 0.22;
     if (name == QLatin1String("detail")) {
         left = 0.16, middle = 0.38, bottomShare = 0.16;
-    } else if (name == QLatin1String("import") || name == QLatin1String("timeline") || name == QLatin1String("intervals") ||
-               name == QLatin1String("process-tree")) {
+    } else if (name == QLatin1String("import")) {
         left = 0.17, middle = 0.5, bottomShare = 0.36;
+    } else if (name == QLatin1String("timeline") || name == QLatin1String("intervals") || name == QLatin1String("process-tree")) {
+        left = 0.15, middle = 0.5, bottomShare = 0.62; // the charts need the height
     } else if (name == QLatin1String("overview")) {
         left = 0.4, middle = 0.36;
     }
