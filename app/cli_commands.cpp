@@ -60,8 +60,8 @@ void printJson(const QJsonObject& o) {
     std::fflush(stdout);
 }
 
-std::optional<int> parse(QCommandLineParser& p, const QString& command, const QString& summary,
-                         const QStringList& args, int minPositional, int maxPositional) {
+std::optional<int> parse(QCommandLineParser& p, const QString& command, const QString& summary, const QStringList& args,
+                         int minPositional, int maxPositional) {
     p.setApplicationDescription(summary);
     p.setSingleDashWordOptionMode(QCommandLineParser::ParseAsLongOptions);
     const QCommandLineOption help({QStringLiteral("h"), QStringLiteral("help")}, QStringLiteral("Show this help."));
@@ -132,7 +132,9 @@ void onInterrupt(int) {
     }
 }
 
-QString humanBytes(int64_t n) { return QLocale::c().formattedDataSize(n, 1, QLocale::DataSizeTraditionalFormat); }
+QString humanBytes(int64_t n) {
+    return QLocale::c().formattedDataSize(n, 1, QLocale::DataSizeTraditionalFormat);
+}
 
 } // namespace
 
@@ -141,8 +143,8 @@ int info(const QStringList& args) {
     p.addPositionalArgument(QStringLiteral("CASE"), QStringLiteral("The case file (.socwb); created when missing."));
     const QCommandLineOption json(QStringLiteral("json"), QStringLiteral("Print one JSON document on stdout."));
     p.addOption(json);
-    if (auto rc = parse(p, QStringLiteral("info"), QStringLiteral("What a case holds: evidence, counts, hosts, time span."),
-                        args, 1, 1)) {
+    if (auto rc = parse(p, QStringLiteral("info"),
+                        QStringLiteral("What a case holds: evidence, counts, hosts, time span."), args, 1, 1)) {
         return *rc;
     }
     int failure = CaseUnusable;
@@ -160,8 +162,8 @@ int info(const QStringList& args) {
     ts << "case " << store->path() << " (schema " << s.schemaVersion << ")\n";
     ts << "evidence files: " << s.evidence.size() << "\n";
     for (const auto& e : s.evidence) {
-        ts << "  " << QFileInfo(e.path).fileName() << "  " << e.format << "  " << e.accepted << " records, " << e.rejected
-           << " rejected, " << humanBytes(e.size) << "\n";
+        ts << "  " << QFileInfo(e.path).fileName() << "  " << e.format << "  " << e.accepted << " records, "
+           << e.rejected << " rejected, " << humanBytes(e.size) << "\n";
     }
     ts << "proxy events: " << s.proxy << "\ndns events: " << s.dns << "\nsysmon events: " << s.sysmon
        << "\nprocesses: " << s.processes << "\nalerts: " << s.alerts << "\nrejected lines: " << s.rejected << "\n";
@@ -181,16 +183,21 @@ int info(const QStringList& args) {
 int import(const QStringList& args) {
     QCommandLineParser p;
     p.addPositionalArgument(QStringLiteral("CASE"), QStringLiteral("The case file (.socwb); created when missing."));
-    p.addPositionalArgument(QStringLiteral("FILE"), QStringLiteral("Evidence files (plain or .gz)."), QStringLiteral("FILE..."));
-    const QCommandLineOption format(QStringLiteral("format"), QStringLiteral("Read every FILE as this format (see 'socwb-cli formats')."),
+    p.addPositionalArgument(QStringLiteral("FILE"), QStringLiteral("Evidence files (plain or .gz)."),
+                            QStringLiteral("FILE..."));
+    const QCommandLineOption format(QStringLiteral("format"),
+                                    QStringLiteral("Read every FILE as this format (see 'socwb-cli formats')."),
                                     QStringLiteral("F"));
-    const QCommandLineOption tz(QStringLiteral("tz"), QStringLiteral("Time zone of formats that log local time (IANA name; default UTC)."),
+    const QCommandLineOption tz(QStringLiteral("tz"),
+                                QStringLiteral("Time zone of formats that log local time (IANA name; default UTC)."),
                                 QStringLiteral("ZONE"), QStringLiteral("UTC"));
-    const QCommandLineOption mapping(QStringLiteral("mapping"), QStringLiteral("Field mapping for CSV exports (JSON file)."),
+    const QCommandLineOption mapping(QStringLiteral("mapping"),
+                                     QStringLiteral("Field mapping for CSV exports (JSON file)."),
                                      QStringLiteral("FILE"));
     const QCommandLineOption json(QStringLiteral("json"), QStringLiteral("Print one JSON document on stdout."));
     p.addOptions({format, tz, mapping, json});
-    if (auto rc = parse(p, QStringLiteral("import"), QStringLiteral("Import evidence files into a case."), args, 2, -1)) {
+    if (auto rc =
+            parse(p, QStringLiteral("import"), QStringLiteral("Import evidence files into a case."), args, 2, -1)) {
         return *rc;
     }
     QStringList pos = p.positionalArguments();
@@ -263,7 +270,9 @@ int import(const QStringList& args) {
     int exitCode = Ok;
     auto worst = [&exitCode](int code) {
         static const int kSeverity[] = {Ok, Rejected, CaseBusy, WriteFailed, Cancelled};
-        const auto rank = [](int c) { return static_cast<int>(std::find(std::begin(kSeverity), std::end(kSeverity), c) - kSeverity); };
+        const auto rank = [](int c) {
+            return static_cast<int>(std::find(std::begin(kSeverity), std::end(kSeverity), c) - kSeverity);
+        };
         if (rank(code) > rank(exitCode)) {
             exitCode = code;
         }
@@ -312,7 +321,10 @@ int formats(const QStringList& args) {
     QString out;
     for (const FormatInfo& f : socwb::formats()) {
         list.append(QJsonObject{{"name", f.name}, {"kind", f.kind}, {"description", f.description}});
-        out += QStringLiteral("%1 %2 %3\n").arg(QString::fromLatin1(f.name), -14).arg(QString::fromLatin1(f.kind), -8).arg(QString::fromUtf8(f.description));
+        out += QStringLiteral("%1 %2 %3\n")
+                   .arg(QString::fromLatin1(f.name), -14)
+                   .arg(QString::fromLatin1(f.kind), -8)
+                   .arg(QString::fromUtf8(f.description));
     }
     if (p.isSet(json)) {
         printJson(QJsonObject{{"formats", list}});
@@ -325,15 +337,18 @@ int formats(const QStringList& args) {
 int generate(const QStringList& args) {
     using namespace socwb::scenario;
     QCommandLineParser p;
-    p.addPositionalArgument(QStringLiteral("OUTDIR"), QStringLiteral("Where to write the evidence files and truth.json."));
-    const QCommandLineOption seed(QStringLiteral("seed"), QStringLiteral("Random seed; the same seed writes the same files (default 1)."),
+    p.addPositionalArgument(QStringLiteral("OUTDIR"),
+                            QStringLiteral("Where to write the evidence files and truth.json."));
+    const QCommandLineOption seed(QStringLiteral("seed"),
+                                  QStringLiteral("Random seed; the same seed writes the same files (default 1)."),
                                   QStringLiteral("N"), QStringLiteral("1"));
-    const QCommandLineOption hosts(QStringLiteral("hosts"), QStringLiteral("Workstations (default 20)."), QStringLiteral("N"),
-                                   QStringLiteral("20"));
-    const QCommandLineOption servers(QStringLiteral("servers"), QStringLiteral("Servers (default 4: DC01, FS01, BUILD01, DB01)."),
+    const QCommandLineOption hosts(QStringLiteral("hosts"), QStringLiteral("Workstations (default 20)."),
+                                   QStringLiteral("N"), QStringLiteral("20"));
+    const QCommandLineOption servers(QStringLiteral("servers"),
+                                     QStringLiteral("Servers (default 4: DC01, FS01, BUILD01, DB01)."),
                                      QStringLiteral("N"), QStringLiteral("4"));
-    const QCommandLineOption days(QStringLiteral("days"), QStringLiteral("Days of logs (default 3)."), QStringLiteral("N"),
-                                  QStringLiteral("3"));
+    const QCommandLineOption days(QStringLiteral("days"), QStringLiteral("Days of logs (default 3)."),
+                                  QStringLiteral("N"), QStringLiteral("3"));
     const QCommandLineOption scenario(
         QStringLiteral("scenario"),
         QStringLiteral("Which channels to plant: all (default), none, sample, easy, medium, hard, a channel id, or a "
@@ -364,9 +379,11 @@ int generate(const QStringList& args) {
                      return s;
                  }())),
         QStringLiteral("LIST"));
-    const QCommandLineOption start(QStringLiteral("start"), QStringLiteral("First day of the logs, UTC (default 2024-03-04, a Monday)."),
+    const QCommandLineOption start(QStringLiteral("start"),
+                                   QStringLiteral("First day of the logs, UTC (default 2024-03-04, a Monday)."),
                                    QStringLiteral("YYYY-MM-DD"), QStringLiteral("2024-03-04"));
-    const QCommandLineOption title(QStringLiteral("title"), QStringLiteral("A title recorded in truth.json."), QStringLiteral("TEXT"));
+    const QCommandLineOption title(QStringLiteral("title"), QStringLiteral("A title recorded in truth.json."),
+                                   QStringLiteral("TEXT"));
     const QCommandLineOption json(QStringLiteral("json"), QStringLiteral("Print a JSON summary on stdout."));
     p.addOptions({seed, hosts, servers, days, scenario, formatList, start, title, json});
     if (auto rc = parse(p, QStringLiteral("generate"),
@@ -385,7 +402,8 @@ int generate(const QStringList& args) {
     if (!ok) {
         return usage(QStringLiteral("--seed takes a non-negative integer"));
     }
-    for (auto [opt, target] : {std::pair{&hosts, &o.workstations}, std::pair{&servers, &o.servers}, std::pair{&days, &o.days}}) {
+    for (auto [opt, target] :
+         {std::pair{&hosts, &o.workstations}, std::pair{&servers, &o.servers}, std::pair{&days, &o.days}}) {
         *target = p.value(*opt).toInt(&ok);
         if (!ok) {
             return usage(QStringLiteral("--%1 takes a number").arg(opt->names().first()));
@@ -429,15 +447,19 @@ int generate(const QStringList& args) {
     const double seconds = clock.elapsed() / 1000.0;
     QJsonArray files;
     for (const GeneratedFile& f : summary.files) {
-        err(QStringLiteral("  %1  %2  %3 records  %4").arg(QString::fromStdString(f.name), -20).arg(QString::fromStdString(f.format), -15)
-                .arg(f.records, 8).arg(humanBytes(f.bytes)));
-        files.append(QJsonObject{{"name", QString::fromStdString(f.name)},
-                                 {"path", QDir(outDir).filePath(QString::fromStdString(f.name))},
-                                 {"format", QString::fromStdString(f.format)},
-                                 {"parser", f.parser.empty() ? QJsonValue() : QJsonValue(QString::fromStdString(f.parser))},
-                                 {"kind", QString::fromStdString(f.kind)},
-                                 {"records", qint64(f.records)},
-                                 {"bytes", qint64(f.bytes)}});
+        err(QStringLiteral("  %1  %2  %3 records  %4")
+                .arg(QString::fromStdString(f.name), -20)
+                .arg(QString::fromStdString(f.format), -15)
+                .arg(f.records, 8)
+                .arg(humanBytes(f.bytes)));
+        files.append(
+            QJsonObject{{"name", QString::fromStdString(f.name)},
+                        {"path", QDir(outDir).filePath(QString::fromStdString(f.name))},
+                        {"format", QString::fromStdString(f.format)},
+                        {"parser", f.parser.empty() ? QJsonValue() : QJsonValue(QString::fromStdString(f.parser))},
+                        {"kind", QString::fromStdString(f.kind)},
+                        {"records", qint64(f.records)},
+                        {"bytes", qint64(f.bytes)}});
     }
     int positives = 0, lookalikes = 0;
     for (const ChannelTruth& t : generator.truth()) {

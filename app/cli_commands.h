@@ -16,13 +16,13 @@ namespace socwb::cli {
 
 enum ExitCode {
     Ok = 0,
-    Rejected = 1,      // some input was rejected, or a file was refused
+    Rejected = 1, // some input was rejected, or a file was refused
     Usage = 2,
-    CaseUnusable = 3,  // not a case, newer, damaged
-    CaseBusy = 4,      // another import holds the case's write lock: nothing was written, try again
-    CaseReadOnly = 5,  // a write was asked of a read-only case: nothing was written
-    WriteFailed = 6,   // the case could not take the import (disk full, I/O error): it is as it was
-    Cancelled = 130,   // Ctrl-C / SIGTERM: the import was rolled back (128 + SIGINT, as shells report it)
+    CaseUnusable = 3, // not a case, newer, damaged
+    CaseBusy = 4,     // another import holds the case's write lock: nothing was written, try again
+    CaseReadOnly = 5, // a write was asked of a read-only case: nothing was written
+    WriteFailed = 6,  // the case could not take the import (disk full, I/O error): it is as it was
+    Cancelled = 130,  // Ctrl-C / SIGTERM: the import was rolled back (128 + SIGINT, as shells report it)
 };
 
 int info(const QStringList& args);

@@ -60,10 +60,10 @@ int main(int argc, char** argv) {
         return 0;
     }
     const std::map<QString, std::function<int(const QStringList&)>> commands{
-        {QStringLiteral("info"), socwb::cli::info},       {QStringLiteral("import"), socwb::cli::import},
-        {QStringLiteral("score"), socwb::cli::score},     {QStringLiteral("alerts"), socwb::cli::alerts},
-        {QStringLiteral("formats"), socwb::cli::formats}, {QStringLiteral("generate"), socwb::cli::generate},
-        {QStringLiteral("explain"), socwb::cli::explain}, {QStringLiteral("evaluate"), socwb::cli::evaluate},
+        {QStringLiteral("info"), socwb::cli::info},         {QStringLiteral("import"), socwb::cli::import},
+        {QStringLiteral("score"), socwb::cli::score},       {QStringLiteral("alerts"), socwb::cli::alerts},
+        {QStringLiteral("formats"), socwb::cli::formats},   {QStringLiteral("generate"), socwb::cli::generate},
+        {QStringLiteral("explain"), socwb::cli::explain},   {QStringLiteral("evaluate"), socwb::cli::evaluate},
         {QStringLiteral("suppress"), socwb::cli::suppress},
     };
     const QString name = args.takeFirst();

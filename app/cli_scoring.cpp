@@ -30,7 +30,9 @@ namespace socwb::cli {
 namespace {
 
 std::atomic<bool> gCancelScore{false};
-void onScoreInterrupt(int) { gCancelScore.store(true); }
+void onScoreInterrupt(int) {
+    gCancelScore.store(true);
+}
 
 void printJsonArray(const QJsonArray& a) {
     const QByteArray b = QJsonDocument(a).toJson(QJsonDocument::Indented);
@@ -38,7 +40,9 @@ void printJsonArray(const QJsonArray& a) {
     std::fflush(stdout);
 }
 
-void out(const QString& s) { std::fputs(s.toUtf8().constData(), stdout); }
+void out(const QString& s) {
+    std::fputs(s.toUtf8().constData(), stdout);
+}
 
 // Runs the engine with a progress line on a terminal; Ctrl-C cancels and keeps the previous scores.
 ScoreOutcome runEngine(CaseStore& store, ScoreMode mode) {
@@ -49,7 +53,8 @@ ScoreOutcome runEngine(CaseStore& store, ScoreMode mode) {
     ScoringEngine engine(store);
     const ScoreOutcome o = engine.run(mode, &gCancelScore, [tty](const ScoreProgress& p) {
         if (tty) {
-            const QString pct = p.total > 0 ? QStringLiteral("%1%").arg(100 * p.done / p.total) : QString::number(p.done);
+            const QString pct =
+                p.total > 0 ? QStringLiteral("%1%").arg(100 * p.done / p.total) : QString::number(p.done);
             std::fprintf(stderr, "\r\033[K%s  %s", qPrintable(p.phase), qPrintable(pct));
         }
     });
@@ -75,7 +80,9 @@ int finish(const ScoreOutcome& o, bool json) {
     return o.status == QLatin1String("done") ? Ok : o.status == QLatin1String("cancelled") ? Cancelled : Rejected;
 }
 
-QJsonValue orNull(const std::string& s) { return s.empty() ? QJsonValue() : QJsonValue(QString::fromStdString(s)); }
+QJsonValue orNull(const std::string& s) {
+    return s.empty() ? QJsonValue() : QJsonValue(QString::fromStdString(s));
+}
 
 QString csvCell(QString c) {
     if (c.contains(QLatin1Char(',')) || c.contains(QLatin1Char('"')) || c.contains(QLatin1Char('\n'))) {
@@ -90,18 +97,21 @@ int score(const QStringList& args) {
     QCommandLineParser p;
     p.addPositionalArgument(QStringLiteral("CASE"), QStringLiteral("The case file (.socwb)."));
     const QCommandLineOption json(QStringLiteral("json"), QStringLiteral("Print one JSON document on stdout."));
-    const QCommandLineOption rescore(QStringLiteral("rescore"),
-                                     QStringLiteral("Apply the current weights and suppressions to the stored features only "
-                                                    "(no event is read)."));
-    const QCommandLineOption config(QStringLiteral("config"),
-                                    QStringLiteral("Store this scoring YAML in the case (keys it sets override "
-                                                   "resources/scoring/scoring.yaml), then score. '-' removes the case's own."),
-                                    QStringLiteral("FILE"));
+    const QCommandLineOption rescore(
+        QStringLiteral("rescore"),
+        QStringLiteral("Apply the current weights and suppressions to the stored features only "
+                       "(no event is read)."));
+    const QCommandLineOption config(
+        QStringLiteral("config"),
+        QStringLiteral("Store this scoring YAML in the case (keys it sets override "
+                       "resources/scoring/scoring.yaml), then score. '-' removes the case's own."),
+        QStringLiteral("FILE"));
     p.addOptions({json, rescore, config});
-    if (auto rc = parse(p, QStringLiteral("score"),
-                        QStringLiteral("Score the case's channels for one-way command channels over web services (Ctrl-C "
-                                       "cancels and keeps the previous scores)."),
-                        args, 1, 1)) {
+    if (auto rc =
+            parse(p, QStringLiteral("score"),
+                  QStringLiteral("Score the case's channels for one-way command channels over web services (Ctrl-C "
+                                 "cancels and keeps the previous scores)."),
+                  args, 1, 1)) {
         return *rc;
     }
     int failure = CaseUnusable;
@@ -131,7 +141,8 @@ int score(const QStringList& args) {
             Statement put(store->db(), "INSERT INTO case_meta(key, value) VALUES (?, ?) "
                                        "ON CONFLICT(key) DO UPDATE SET value = excluded.value");
             put.bind(1, scoring::ScoringConfig::kCaseMetaKey).bind(2, text.toStdString()).exec();
-            store->audit(QStringLiteral("scoring.config"), store->path(), QStringLiteral("case override from %1").arg(path));
+            store->audit(QStringLiteral("scoring.config"), store->path(),
+                         QStringLiteral("case override from %1").arg(path));
         }
     }
     return finish(runEngine(*store, p.isSet(rescore) ? ScoreMode::Rescore : ScoreMode::Full), p.isSet(json));
@@ -142,20 +153,23 @@ int alerts(const QStringList& args) {
     p.addPositionalArgument(QStringLiteral("CASE"), QStringLiteral("The case file (.socwb)."));
     const QCommandLineOption format(QStringLiteral("format"), QStringLiteral("table (default), csv or json."),
                                     QStringLiteral("F"), QStringLiteral("table"));
-    const QCommandLineOption limit(QStringLiteral("limit"), QStringLiteral("At most N alerts, highest score first (default 50; 0: all)."),
+    const QCommandLineOption limit(QStringLiteral("limit"),
+                                   QStringLiteral("At most N alerts, highest score first (default 50; 0: all)."),
                                    QStringLiteral("N"), QStringLiteral("50"));
     const QCommandLineOption all(QStringLiteral("suppressed"), QStringLiteral("Include suppressed channels."));
     const QCommandLineOption minScore(QStringLiteral("min-score"), QStringLiteral("Only channels scoring at least S."),
                                       QStringLiteral("S"), QStringLiteral("0"));
     p.addOptions({format, limit, all, minScore});
-    if (auto rc = parse(p, QStringLiteral("alerts"), QStringLiteral("List scored channels, highest score first."), args, 1, 1)) {
+    if (auto rc = parse(p, QStringLiteral("alerts"), QStringLiteral("List scored channels, highest score first."), args,
+                        1, 1)) {
         return *rc;
     }
     const QString fmt = p.value(format);
     bool ok = false, ok2 = false;
     int n = p.value(limit).toInt(&ok);
     const double min = p.value(minScore).toDouble(&ok2);
-    if (!ok || !ok2 || n < 0 || (fmt != QLatin1String("table") && fmt != QLatin1String("csv") && fmt != QLatin1String("json"))) {
+    if (!ok || !ok2 || n < 0 ||
+        (fmt != QLatin1String("table") && fmt != QLatin1String("csv") && fmt != QLatin1String("json"))) {
         err(QStringLiteral("socwb-cli alerts: --format takes table, csv or json; --limit and --min-score a number"));
         return Usage;
     }
@@ -164,14 +178,15 @@ int alerts(const QStringList& args) {
     if (!store) {
         return failure;
     }
-    Statement st(store->db(),
-                 "SELECT a.id, a.host, coalesce(a.host_ips, ''), coalesce(a.process_image, ''), a.destination, "
-                 "coalesce(a.registered_domain, ''), coalesce(a.service, ''), coalesce(a.endpoint, ''), a.score, a.severity, "
-                 "a.requests, a.first_ts, a.last_ts, a.median_interval_s, a.jitter, a.bytes_out, a.bytes_in, "
-                 "coalesce(t.status, 'new'), a.factors, a.suppressed_by, coalesce(a.host_role, ''), a.proxy_requests, "
-                 "a.dns_queries, a.net_connections "
-                 "FROM alerts a LEFT JOIN triage t ON t.channel_key = a.channel_key "
-                 "WHERE (?1 OR a.suppressed_by IS NULL) AND a.score >= ?2 ORDER BY a.score DESC, a.id LIMIT ?3");
+    Statement st(
+        store->db(),
+        "SELECT a.id, a.host, coalesce(a.host_ips, ''), coalesce(a.process_image, ''), a.destination, "
+        "coalesce(a.registered_domain, ''), coalesce(a.service, ''), coalesce(a.endpoint, ''), a.score, a.severity, "
+        "a.requests, a.first_ts, a.last_ts, a.median_interval_s, a.jitter, a.bytes_out, a.bytes_in, "
+        "coalesce(t.status, 'new'), a.factors, a.suppressed_by, coalesce(a.host_role, ''), a.proxy_requests, "
+        "a.dns_queries, a.net_connections "
+        "FROM alerts a LEFT JOIN triage t ON t.channel_key = a.channel_key "
+        "WHERE (?1 OR a.suppressed_by IS NULL) AND a.score >= ?2 ORDER BY a.score DESC, a.id LIMIT ?3");
     st.bind(1, p.isSet(all) ? 1 : 0).bind(2, min).bind(3, n == 0 ? int64_t(-1) : int64_t(n));
     QJsonArray rows;
     auto num = [&st](int col) { return st.isNull(col) ? QJsonValue() : QJsonValue(st.real(col)); };
@@ -215,8 +230,10 @@ int alerts(const QStringList& args) {
     }
     QString text;
     if (fmt == QLatin1String("csv")) {
-        const QStringList keys{"id", "score", "severity", "status", "host", "process_image", "destination", "service",
-                               "endpoint", "requests", "median_interval_s", "jitter", "first_seen", "last_seen"};
+        const QStringList keys{"id",         "score",         "severity",          "status",
+                               "host",       "process_image", "destination",       "service",
+                               "endpoint",   "requests",      "median_interval_s", "jitter",
+                               "first_seen", "last_seen"};
         text += keys.join(QLatin1Char(',')) + QLatin1Char('\n');
         for (const auto& r : rows) {
             QStringList cells;
@@ -229,18 +246,24 @@ int alerts(const QStringList& args) {
     } else {
         for (const auto& r : rows) {
             const QJsonObject o = r.toObject();
-            const QString proc = o.value("process_image").isNull() ? QStringLiteral("(process unknown)")
-                                                                    : o.value("process_image").toString().section(QRegularExpression(QStringLiteral("[\\\\/]")), -1);
-            const QString every = o.value("median_interval_s").isNull() ? QStringLiteral("-")
-                                                                         : scoring::humanInterval(o.value("median_interval_s").toDouble());
+            const QString proc =
+                o.value("process_image").isNull()
+                    ? QStringLiteral("(process unknown)")
+                    : o.value("process_image").toString().section(QRegularExpression(QStringLiteral("[\\\\/]")), -1);
+            const QString every = o.value("median_interval_s").isNull()
+                                      ? QStringLiteral("-")
+                                      : scoring::humanInterval(o.value("median_interval_s").toDouble());
             text += QStringLiteral("%1  %2 %3  %4  %5 -> %6  %7 requests, every %8  %9\n")
                         .arg(o.value("score").toDouble(), 6, 'f', 2)
                         .arg(o.value("severity").toString(), -8)
                         .arg(o.value("status").toString(), -9)
                         .arg(o.value("host").toString(), proc,
-                             o.value("endpoint").isNull() ? o.value("destination").toString() : o.value("endpoint").toString())
+                             o.value("endpoint").isNull() ? o.value("destination").toString()
+                                                          : o.value("endpoint").toString())
                         .arg(o.value("requests").toInteger())
-                        .arg(every, o.value("service").isNull() ? QString() : QStringLiteral("[%1]").arg(o.value("service").toString()));
+                        .arg(every, o.value("service").isNull()
+                                        ? QString()
+                                        : QStringLiteral("[%1]").arg(o.value("service").toString()));
         }
     }
     out(text);
@@ -251,15 +274,17 @@ int explain(const QStringList& args) {
     QCommandLineParser p;
     p.addPositionalArgument(QStringLiteral("CASE"), QStringLiteral("The case file (.socwb)."));
     const QCommandLineOption host(QStringLiteral("host"), QStringLiteral("Host name or address."), QStringLiteral("H"));
-    const QCommandLineOption dest(QStringLiteral("dest"), QStringLiteral("Destination FQDN, or its registered domain."), QStringLiteral("D"));
-    const QCommandLineOption process(QStringLiteral("process"), QStringLiteral("Process image (file name, path or glob)."),
-                                     QStringLiteral("P"));
+    const QCommandLineOption dest(QStringLiteral("dest"), QStringLiteral("Destination FQDN, or its registered domain."),
+                                  QStringLiteral("D"));
+    const QCommandLineOption process(QStringLiteral("process"),
+                                     QStringLiteral("Process image (file name, path or glob)."), QStringLiteral("P"));
     const QCommandLineOption json(QStringLiteral("json"), QStringLiteral("Print one JSON document on stdout."));
     p.addOptions({host, dest, process, json});
-    if (auto rc = parse(p, QStringLiteral("explain"),
-                        QStringLiteral("The full evidence behind one channel's score, every factor included — also why a "
-                                       "channel was not flagged."),
-                        args, 1, 1)) {
+    if (auto rc =
+            parse(p, QStringLiteral("explain"),
+                  QStringLiteral("The full evidence behind one channel's score, every factor included — also why a "
+                                 "channel was not flagged."),
+                  args, 1, 1)) {
         return *rc;
     }
     if (!p.isSet(host) || !p.isSet(dest)) {
@@ -277,7 +302,8 @@ int explain(const QStringList& args) {
     {
         Statement st(store->db(), "SELECT features FROM alerts ORDER BY id");
         while (st.step()) {
-            all.push_back(scoring::ChannelFeatures::fromJson(QJsonDocument::fromJson(QByteArray::fromStdString(st.text(0))).object()));
+            all.push_back(scoring::ChannelFeatures::fromJson(
+                QJsonDocument::fromJson(QByteArray::fromStdString(st.text(0))).object()));
         }
     }
     if (all.empty()) {
@@ -294,9 +320,11 @@ int explain(const QStringList& args) {
     QString text;
     for (size_t i = 0; i < all.size(); ++i) {
         const scoring::ChannelFeatures& f = all[i];
-        const bool hostOk = f.host.compare(h, Qt::CaseInsensitive) == 0 || f.hostIps.split(QLatin1Char(',')).contains(h);
+        const bool hostOk =
+            f.host.compare(h, Qt::CaseInsensitive) == 0 || f.hostIps.split(QLatin1Char(',')).contains(h);
         const bool destOk = f.destination.toLower() == d || f.registeredDomain.toLower() == d;
-        const bool procOk = !p.isSet(process) || proc.match(f.processImage).hasMatch() || proc.match(f.processName).hasMatch();
+        const bool procOk =
+            !p.isSet(process) || proc.match(f.processImage).hasMatch() || proc.match(f.processName).hasMatch();
         if (!hostOk || !destOk || !procOk) {
             continue;
         }
@@ -329,9 +357,10 @@ int explain(const QStringList& args) {
                                    {"features", f.toJson()}});
     }
     if (matches.isEmpty()) {
-        const QString m = QStringLiteral("no channel from %1 to %2%3 in this case: nothing of it was seen in the proxy, DNS or "
-                                         "Sysmon evidence")
-                              .arg(h, d, p.isSet(process) ? QStringLiteral(" by ") + p.value(process) : QString());
+        const QString m =
+            QStringLiteral("no channel from %1 to %2%3 in this case: nothing of it was seen in the proxy, DNS or "
+                           "Sysmon evidence")
+                .arg(h, d, p.isSet(process) ? QStringLiteral(" by ") + p.value(process) : QString());
         if (p.isSet(json)) {
             printJson(QJsonObject{{"channels", matches}, {"message", m}});
         }
@@ -351,11 +380,13 @@ int evaluate(const QStringList& args) {
     p.addPositionalArgument(QStringLiteral("CASE"), QStringLiteral("A scored case (.socwb)."));
     p.addPositionalArgument(QStringLiteral("TRUTH"), QStringLiteral("The generator's truth.json for its evidence."));
     const QCommandLineOption json(QStringLiteral("json"), QStringLiteral("Print one JSON document on stdout."));
-    const QCommandLineOption brief(QStringLiteral("brief"), QStringLiteral("One line: socwb's figures, then the rule's."));
+    const QCommandLineOption brief(QStringLiteral("brief"),
+                                   QStringLiteral("One line: socwb's figures, then the rule's."));
     p.addOptions({json, brief});
-    if (auto rc = parse(p, QStringLiteral("evaluate"),
-                        QStringLiteral("Rank quality against the generator's ground truth, beside the published rule's baseline."),
-                        args, 2, 2)) {
+    if (auto rc = parse(
+            p, QStringLiteral("evaluate"),
+            QStringLiteral("Rank quality against the generator's ground truth, beside the published rule's baseline."),
+            args, 2, 2)) {
         return *rc;
     }
     int failure = CaseUnusable;
@@ -389,7 +420,9 @@ int evaluate(const QStringList& args) {
             .arg(q.worstRank == 0 ? QStringLiteral("-") : QString::number(q.margin, 'f', 1));
     };
     if (p.isSet(brief)) {
-        out(QStringLiteral("%1 planted | socwb: %2 | published rule: %3\n").arg(e.socwb.positives).arg(line(e.socwb), line(e.baseline)));
+        out(QStringLiteral("%1 planted | socwb: %2 | published rule: %3\n")
+                .arg(e.socwb.positives)
+                .arg(line(e.socwb), line(e.baseline)));
         return Ok;
     }
     QString t;
@@ -403,10 +436,14 @@ int evaluate(const QStringList& args) {
     row(QStringLiteral("recall (flagged)"), f2(e.socwb.recall), f2(e.baseline.recall));
     row(QStringLiteral("precision in the top k (k = planted)"), f2(e.socwb.precisionAtK), f2(e.baseline.precisionAtK));
     row(QStringLiteral("average precision"), f2(e.socwb.averagePrecision), f2(e.baseline.averagePrecision));
-    row(QStringLiteral("rank of the worst-placed planted channel"), rank(e.socwb.worstRank), rank(e.baseline.worstRank));
-    row(QStringLiteral("look-alikes above it"), QString::number(e.socwb.lookalikesAbove), QString::number(e.baseline.lookalikesAbove));
-    row(QStringLiteral("other channels above it"), QString::number(e.socwb.othersAbove), QString::number(e.baseline.othersAbove));
-    row(QStringLiteral("every planted channel above every look-alike"), e.socwb.allAboveLookalikes ? QStringLiteral("yes") : QStringLiteral("no"),
+    row(QStringLiteral("rank of the worst-placed planted channel"), rank(e.socwb.worstRank),
+        rank(e.baseline.worstRank));
+    row(QStringLiteral("look-alikes above it"), QString::number(e.socwb.lookalikesAbove),
+        QString::number(e.baseline.lookalikesAbove));
+    row(QStringLiteral("other channels above it"), QString::number(e.socwb.othersAbove),
+        QString::number(e.baseline.othersAbove));
+    row(QStringLiteral("every planted channel above every look-alike"),
+        e.socwb.allAboveLookalikes ? QStringLiteral("yes") : QStringLiteral("no"),
         e.baseline.allAboveLookalikes ? QStringLiteral("yes") : QStringLiteral("no"));
     row(QStringLiteral("channels ranked"), QString::number(e.socwb.ranked), QString::number(e.baseline.ranked));
     row(QStringLiteral("margin: lowest planted - highest other score"),
@@ -428,30 +465,42 @@ int evaluate(const QStringList& args) {
 int suppress(const QStringList& args) {
     QCommandLineParser p;
     p.addPositionalArgument(QStringLiteral("CASE"), QStringLiteral("The case file (.socwb)."));
-    p.addPositionalArgument(QStringLiteral("ACTION"), QStringLiteral("list, add, expire ID, export [FILE] or import FILE."));
-    p.addPositionalArgument(QStringLiteral("ARG"), QStringLiteral("The rule id (expire) or file (export, import)."), QStringLiteral("[ARG]"));
-    const QCommandLineOption host(QStringLiteral("host"), QStringLiteral("Host name or address glob."), QStringLiteral("GLOB"));
-    const QCommandLineOption role(QStringLiteral("role"), QStringLiteral("Host role (assets.csv)."), QStringLiteral("ROLE"));
-    const QCommandLineOption process(QStringLiteral("process"), QStringLiteral("Process image glob (path or file name)."), QStringLiteral("GLOB"));
-    const QCommandLineOption dest(QStringLiteral("dest"), QStringLiteral("Destination domain suffix."), QStringLiteral("DOMAIN"));
-    const QCommandLineOption url(QStringLiteral("url"), QStringLiteral("URL prefix (host and path)."), QStringLiteral("PREFIX"));
-    const QCommandLineOption reason(QStringLiteral("reason"), QStringLiteral("Why (required for add)."), QStringLiteral("TEXT"));
-    const QCommandLineOption author(QStringLiteral("author"), QStringLiteral("Who (default: the OS user)."), QStringLiteral("NAME"));
-    const QCommandLineOption expires(QStringLiteral("expires"), QStringLiteral("Until when (ISO-8601 UTC)."), QStringLiteral("TIME"));
+    p.addPositionalArgument(QStringLiteral("ACTION"),
+                            QStringLiteral("list, add, expire ID, export [FILE] or import FILE."));
+    p.addPositionalArgument(QStringLiteral("ARG"), QStringLiteral("The rule id (expire) or file (export, import)."),
+                            QStringLiteral("[ARG]"));
+    const QCommandLineOption host(QStringLiteral("host"), QStringLiteral("Host name or address glob."),
+                                  QStringLiteral("GLOB"));
+    const QCommandLineOption role(QStringLiteral("role"), QStringLiteral("Host role (assets.csv)."),
+                                  QStringLiteral("ROLE"));
+    const QCommandLineOption process(QStringLiteral("process"),
+                                     QStringLiteral("Process image glob (path or file name)."), QStringLiteral("GLOB"));
+    const QCommandLineOption dest(QStringLiteral("dest"), QStringLiteral("Destination domain suffix."),
+                                  QStringLiteral("DOMAIN"));
+    const QCommandLineOption url(QStringLiteral("url"), QStringLiteral("URL prefix (host and path)."),
+                                 QStringLiteral("PREFIX"));
+    const QCommandLineOption reason(QStringLiteral("reason"), QStringLiteral("Why (required for add)."),
+                                    QStringLiteral("TEXT"));
+    const QCommandLineOption author(QStringLiteral("author"), QStringLiteral("Who (default: the OS user)."),
+                                    QStringLiteral("NAME"));
+    const QCommandLineOption expires(QStringLiteral("expires"), QStringLiteral("Until when (ISO-8601 UTC)."),
+                                     QStringLiteral("TIME"));
     const QCommandLineOption json(QStringLiteral("json"), QStringLiteral("list: print JSON."));
     const QCommandLineOption noRescore(QStringLiteral("no-rescore"), QStringLiteral("Do not re-score after a change."));
     p.addOptions({host, role, process, dest, url, reason, author, expires, json, noRescore});
-    if (auto rc = parse(p, QStringLiteral("suppress"),
-                        QStringLiteral("Suppression rules: list, add, expire, export and import; a change re-scores the case "
-                                       "from its stored features."),
-                        args, 2, 3)) {
+    if (auto rc =
+            parse(p, QStringLiteral("suppress"),
+                  QStringLiteral("Suppression rules: list, add, expire, export and import; a change re-scores the case "
+                                 "from its stored features."),
+                  args, 2, 3)) {
         return *rc;
     }
     const QStringList pos = p.positionalArguments();
     const QString action = pos.at(1);
     int failure = CaseUnusable;
-    auto store = action == QLatin1String("list") || action == QLatin1String("export") ? openCaseToRead(pos.at(0), failure)
-                                                                                       : openCase(pos.at(0), failure);
+    auto store = action == QLatin1String("list") || action == QLatin1String("export")
+                     ? openCaseToRead(pos.at(0), failure)
+                     : openCase(pos.at(0), failure);
     if (!store) {
         return failure;
     }
@@ -465,10 +514,18 @@ int suppress(const QStringList& args) {
             if (p.isSet(json)) {
                 QJsonArray list;
                 for (const auto& r : rules) {
-                    list.append(QJsonObject{{"id", r.id}, {"host", r.host}, {"host_role", r.hostRole}, {"process", r.process},
-                                            {"destination", r.destination}, {"url_prefix", r.urlPrefix}, {"reason", r.reason},
-                                            {"author", r.author}, {"created_at", r.createdAt}, {"expires_at", r.expiresAt},
-                                            {"enabled", r.enabled}, {"active", r.isActive(now)}});
+                    list.append(QJsonObject{{"id", r.id},
+                                            {"host", r.host},
+                                            {"host_role", r.hostRole},
+                                            {"process", r.process},
+                                            {"destination", r.destination},
+                                            {"url_prefix", r.urlPrefix},
+                                            {"reason", r.reason},
+                                            {"author", r.author},
+                                            {"created_at", r.createdAt},
+                                            {"expires_at", r.expiresAt},
+                                            {"enabled", r.enabled},
+                                            {"active", r.isActive(now)}});
                 }
                 printJson(QJsonObject{{"suppressions", list}});
             }
@@ -544,7 +601,8 @@ int suppress(const QStringList& args) {
         err(QStringLiteral("socwb-cli suppress: %1").arg(QString::fromUtf8(e.what())));
         return Usage;
     }
-    err(QStringLiteral("socwb-cli suppress: unknown action '%1' (list, add, expire ID, export [FILE], import FILE)").arg(action));
+    err(QStringLiteral("socwb-cli suppress: unknown action '%1' (list, add, expire ID, export [FILE], import FILE)")
+            .arg(action));
     return Usage;
 }
 

@@ -74,7 +74,8 @@ int measureUiLatency(socwb::MainWindow& window, qint64 lines) {
     static QTemporaryDir dir;
     const QString log = dir.filePath(QStringLiteral("latency.log"));
     std::fprintf(stderr, "socwb: writing %lld Squid lines\u2026\n", static_cast<long long>(lines));
-    if (!dir.isValid() || !writeSquidLines(log, lines) || !window.openCase(dir.filePath(QStringLiteral("latency.socwb")))) {
+    if (!dir.isValid() || !writeSquidLines(log, lines) ||
+        !window.openCase(dir.filePath(QStringLiteral("latency.socwb")))) {
         std::fprintf(stderr, "socwb: could not prepare the measurement in %s\n", qPrintable(dir.path()));
         return 1;
     }
@@ -97,7 +98,8 @@ int measureUiLatency(socwb::MainWindow& window, qint64 lines) {
     });
     // The import is done when the summary and the queue have been re-read after it.
     QObject::connect(&window, &socwb::MainWindow::importsFinished, &window, [&window, timer] {
-        QObject::connect(&window, &socwb::MainWindow::refreshed, timer, [timer] { QTimer::singleShot(200, timer, &QTimer::stop); });
+        QObject::connect(&window, &socwb::MainWindow::refreshed, timer,
+                         [timer] { QTimer::singleShot(200, timer, &QTimer::stop); });
     });
     clock->start();
     since->start();
@@ -133,19 +135,24 @@ int main(int argc, char** argv) {
     p.setApplicationDescription(QStringLiteral("Investigation workbench for command channels over web services."));
     p.addHelpOption();
     p.addVersionOption();
-    p.addPositionalArgument(QStringLiteral("CASE|LOGFILE"), QStringLiteral("A case file (.socwb), or logs to import into a new case."),
+    p.addPositionalArgument(QStringLiteral("CASE|LOGFILE"),
+                            QStringLiteral("A case file (.socwb), or logs to import into a new case."),
                             QStringLiteral("[CASE | LOGFILE...]"));
     const QCommandLineOption demo(QStringLiteral("demo"), QStringLiteral("Open the bundled sample case."));
-    const QCommandLineOption shot(QStringLiteral("screenshot"), QStringLiteral("Render the window once loaded, save it as PNG, exit."),
+    const QCommandLineOption shot(QStringLiteral("screenshot"),
+                                  QStringLiteral("Render the window once loaded, save it as PNG, exit."),
                                   QStringLiteral("PNG"));
-    const QCommandLineOption view(QStringLiteral("view"), QStringLiteral("The view to show first (%1).")
-                                                              .arg(socwb::MainWindow::viewNames().join(QStringLiteral(", "))),
-                                  QStringLiteral("NAME"), QStringLiteral("alerts"));
-    const QCommandLineOption size(QStringLiteral("size"), QStringLiteral("Window size for --screenshot (default 1600x1000)."),
+    const QCommandLineOption view(
+        QStringLiteral("view"),
+        QStringLiteral("The view to show first (%1).").arg(socwb::MainWindow::viewNames().join(QStringLiteral(", "))),
+        QStringLiteral("NAME"), QStringLiteral("alerts"));
+    const QCommandLineOption size(QStringLiteral("size"),
+                                  QStringLiteral("Window size for --screenshot (default 1600x1000)."),
                                   QStringLiteral("WxH"), QStringLiteral("1600x1000"));
-    const QCommandLineOption latency(QStringLiteral("measure-ui-latency"),
-                                     QStringLiteral("Import generated Squid lines through the GUI while a 10 ms timer runs; "
-                                                    "print the longest event-loop stall."));
+    const QCommandLineOption latency(
+        QStringLiteral("measure-ui-latency"),
+        QStringLiteral("Import generated Squid lines through the GUI while a 10 ms timer runs; "
+                       "print the longest event-loop stall."));
     const QCommandLineOption lines(QStringLiteral("lines"), QStringLiteral("Lines for --measure-ui-latency (1000000)."),
                                    QStringLiteral("N"), QStringLiteral("1000000"));
     const QCommandLineOption verbose(QStringLiteral("verbose"), QStringLiteral("Mirror the log to stderr."));
@@ -186,8 +193,9 @@ int main(int argc, char** argv) {
     } else if (args.size() == 1 && args.first().endsWith(QLatin1String(".socwb"))) {
         opened = window.openCase(args.first());
     } else if (!args.isEmpty()) {
-        const QString fresh = dataDir() + QStringLiteral("/cases/untitled-%1.socwb")
-                                              .arg(QDateTime::currentDateTime().toString(QStringLiteral("yyyyMMdd-HHmmss")));
+        const QString fresh =
+            dataDir() + QStringLiteral("/cases/untitled-%1.socwb")
+                            .arg(QDateTime::currentDateTime().toString(QStringLiteral("yyyyMMdd-HHmmss")));
         QDir().mkpath(QFileInfo(fresh).path());
         opened = window.openCase(fresh);
         toImport = args;

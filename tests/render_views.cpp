@@ -29,8 +29,7 @@ bool cli(const QStringList& args) {
     return p.exitStatus() == QProcess::NormalExit && p.exitCode() <= 1; // 1: some lines rejected
 }
 
-template <typename Obj, typename Signal>
-void waitFor(Obj* obj, Signal signal) {
+template <typename Obj, typename Signal> void waitFor(Obj* obj, Signal signal) {
     QEventLoop loop;
     QObject::connect(obj, signal, &loop, &QEventLoop::quit);
     QTimer::singleShot(30000, &loop, &QEventLoop::quit);
@@ -55,7 +54,8 @@ int main(int argc, char** argv) {
     QTemporaryDir tmp;
     const QString casePath = tmp.filePath(QStringLiteral("sample.socwb"));
     QStringList importArgs{QStringLiteral("import"), casePath};
-    for (const QFileInfo& f : QDir(QStringLiteral(SOCWB_SOURCE_DIR "/sample-data/case")).entryInfoList(QDir::Files, QDir::Name)) {
+    for (const QFileInfo& f :
+         QDir(QStringLiteral(SOCWB_SOURCE_DIR "/sample-data/case")).entryInfoList(QDir::Files, QDir::Name)) {
         importArgs << f.absoluteFilePath();
     }
     if (!cli(importArgs) || !cli({QStringLiteral("score"), casePath})) {

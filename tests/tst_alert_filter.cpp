@@ -14,7 +14,7 @@ using namespace socwb::test;
 
 class TestAlertFilter : public QObject {
     Q_OBJECT
-private slots:
+  private slots:
     void initTestCase();
     void sql_data();
     void sql();
@@ -23,7 +23,7 @@ private slots:
     void injectionStaysAValue();
     void errorsAreReported();
 
-private:
+  private:
     QStringList matching(const QString& filter);
     QTemporaryDir dir_;
     std::unique_ptr<CaseStore> store_;
@@ -43,13 +43,18 @@ void TestAlertFilter::initTestCase() {
         a.suppressedBy = suppressed;
         insertAlert(db, a);
     };
-    execSql(db, "INSERT INTO suppressions(id, host, reason, author, created_at) VALUES (1, 'WS09', 'lab', 'me', 'now')");
-    add(QStringLiteral("WS01"), QStringLiteral("powershell.exe"), QStringLiteral("pastebin.com"), QStringLiteral("pastebin"), 91);
-    add(QStringLiteral("WS02"), QStringLiteral("git.exe"), QStringLiteral("api.github.com"), QStringLiteral("github"), 40);
-    add(QStringLiteral("WS03"), QStringLiteral("curl.exe"), QStringLiteral("pastebin.com"), QStringLiteral("pastebin"), 70);
+    execSql(db,
+            "INSERT INTO suppressions(id, host, reason, author, created_at) VALUES (1, 'WS09', 'lab', 'me', 'now')");
+    add(QStringLiteral("WS01"), QStringLiteral("powershell.exe"), QStringLiteral("pastebin.com"),
+        QStringLiteral("pastebin"), 91);
+    add(QStringLiteral("WS02"), QStringLiteral("git.exe"), QStringLiteral("api.github.com"), QStringLiteral("github"),
+        40);
+    add(QStringLiteral("WS03"), QStringLiteral("curl.exe"), QStringLiteral("pastebin.com"), QStringLiteral("pastebin"),
+        70);
     add(QStringLiteral("SRV1"), QString(), QStringLiteral("hooks.slack.com"), QStringLiteral("slack"), 55);
     add(QStringLiteral("WS_5"), QStringLiteral("teams.exe"), QStringLiteral("teams.microsoft.com"), QString(), 10);
-    add(QStringLiteral("WS09"), QStringLiteral("git.exe"), QStringLiteral("pastebin.com"), QStringLiteral("pastebin"), 99, 1);
+    add(QStringLiteral("WS09"), QStringLiteral("git.exe"), QStringLiteral("pastebin.com"), QStringLiteral("pastebin"),
+        99, 1);
     execSql(db, "INSERT INTO triage(channel_key, status, tags, updated_at, updated_by) VALUES "
                 "('WS03|curl.exe|pastebin.com', 'malicious', 'c2,apt', 'now', 'me')");
 }
@@ -59,9 +64,11 @@ void TestAlertFilter::sql_data() {
     QTest::addColumn<QString>("where");
     QTest::addColumn<QVariantList>("params");
     QTest::newRow("empty") << QString() << QStringLiteral("a.suppressed_by IS NULL") << QVariantList{};
-    QTest::newRow("host glob") << QStringLiteral("host:WS0*")
-                               << QStringLiteral("a.suppressed_by IS NULL AND (a.host LIKE ? ESCAPE '\\' OR coalesce(a.host_ips,'') LIKE ? ESCAPE '\\')")
-                               << QVariantList{QStringLiteral("WS0%"), QStringLiteral("WS0%")};
+    QTest::newRow("host glob")
+        << QStringLiteral("host:WS0*")
+        << QStringLiteral(
+               "a.suppressed_by IS NULL AND (a.host LIKE ? ESCAPE '\\' OR coalesce(a.host_ips,'') LIKE ? ESCAPE '\\')")
+        << QVariantList{QStringLiteral("WS0%"), QStringLiteral("WS0%")};
     QTest::newRow("score") << QStringLiteral("score>=70") << QStringLiteral("a.suppressed_by IS NULL AND a.score >= ?")
                            << QVariantList{70.0};
     QTest::newRow("negated process")
@@ -74,7 +81,8 @@ void TestAlertFilter::sql_data() {
                                  << QVariantList{QStringLiteral("new"), QStringLiteral("in-review")};
     QTest::newRow("suppressed any") << QStringLiteral("suppressed:any") << QStringLiteral("1") << QVariantList{};
     QTest::newRow("LIKE metacharacters are literal")
-        << QStringLiteral("role:a_b%") << QStringLiteral("a.suppressed_by IS NULL AND coalesce(a.host_role,'') LIKE ? ESCAPE '\\'")
+        << QStringLiteral("role:a_b%")
+        << QStringLiteral("a.suppressed_by IS NULL AND coalesce(a.host_role,'') LIKE ? ESCAPE '\\'")
         << QVariantList{QStringLiteral("a\\_b\\%")};
 }
 
@@ -90,8 +98,11 @@ void TestAlertFilter::sql() {
 
 QStringList TestAlertFilter::matching(const QString& filter) {
     const AlertFilter f = parseAlertFilter(filter);
-    Statement st(store_->db(), QStringLiteral("SELECT a.host FROM alerts a LEFT JOIN triage t ON t.channel_key = a.channel_key "
-                                              "WHERE %1 ORDER BY a.host").arg(f.where).toStdString());
+    Statement st(store_->db(),
+                 QStringLiteral("SELECT a.host FROM alerts a LEFT JOIN triage t ON t.channel_key = a.channel_key "
+                                "WHERE %1 ORDER BY a.host")
+                     .arg(f.where)
+                     .toStdString());
     bindAll(st, f.params);
     QStringList hosts;
     while (st.step()) {
@@ -103,14 +114,14 @@ QStringList TestAlertFilter::matching(const QString& filter) {
 void TestAlertFilter::selects_data() {
     QTest::addColumn<QString>("text");
     QTest::addColumn<QStringList>("hosts");
-    QTest::newRow("everything not suppressed") << QString()
-                                               << QStringList{"SRV1", "WS01", "WS02", "WS03", "WS_5"};
-    QTest::newRow("the issue's example") << QStringLiteral("host:WS0* service:pastebin score>=70 status:new -process:git.exe")
+    QTest::newRow("everything not suppressed") << QString() << QStringList{"SRV1", "WS01", "WS02", "WS03", "WS_5"};
+    QTest::newRow("the issue's example") << QStringLiteral(
+                                                "host:WS0* service:pastebin score>=70 status:new -process:git.exe")
                                          << QStringList{"WS01"};
     QTest::newRow("status malicious") << QStringLiteral("status:malicious") << QStringList{"WS03"};
     QTest::newRow("case-insensitive exact") << QStringLiteral("process:POWERSHELL.EXE") << QStringList{"WS01"};
-    QTest::newRow("unattributed process still matches a negation") << QStringLiteral("-process:git.exe")
-                                                                   << QStringList{"SRV1", "WS01", "WS03", "WS_5"};
+    QTest::newRow("unattributed process still matches a negation")
+        << QStringLiteral("-process:git.exe") << QStringList{"SRV1", "WS01", "WS03", "WS_5"};
     QTest::newRow("underscore is not a wildcard") << QStringLiteral("host:WS_*") << QStringList{"WS_5"};
     QTest::newRow("free text") << QStringLiteral("slack") << QStringList{"SRV1"};
     QTest::newRow("quoted free text") << QStringLiteral("\"github.com\"") << QStringList{"WS02"};

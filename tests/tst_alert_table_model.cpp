@@ -3,9 +3,9 @@
 #include "alert_fixture.h"
 #include "store/case_store.h"
 #include "store/statement.h"
-#include "tables/alert_table_model.h"
 #include "tables/alert_detail.h"
 #include "tables/alert_export.h"
+#include "tables/alert_table_model.h"
 #include "tables/audit_log_model.h"
 #include "tables/channel_request_model.h"
 #include "triage/triage_store.h"
@@ -22,7 +22,7 @@ using namespace socwb::test;
 
 class TestAlertTableModel : public QObject {
     Q_OBJECT
-private slots:
+  private slots:
     void initTestCase();
     void countsThenLoadsPagesSortedByScore();
     void filterAndSortAreSql();
@@ -34,7 +34,7 @@ private slots:
     void detailAndRequests();
     void exportKeepsFilterOrderAndDefusesFormulas();
 
-private:
+  private:
     // Waits until row's page is loaded; returns false on timeout.
     bool waitLoaded(AlertTableModel& m, int row);
     QTemporaryDir dir_;
@@ -98,11 +98,14 @@ void TestAlertTableModel::deepPagesSeekFromAnchors_data() {
     QTest::addColumn<int>("column");
     QTest::addColumn<int>("order");
     QTest::addColumn<QString>("orderBy"); // the same order, written out for the check
-    QTest::newRow("score, index") << int(AlertTableModel::ScoreColumn) << int(Qt::DescendingOrder) << QStringLiteral("score DESC, id");
-    QTest::newRow("host, ties") << int(AlertTableModel::HostColumn) << int(Qt::AscendingOrder) << QStringLiteral("host, id");
+    QTest::newRow("score, index") << int(AlertTableModel::ScoreColumn) << int(Qt::DescendingOrder)
+                                  << QStringLiteral("score DESC, id");
+    QTest::newRow("host, ties") << int(AlertTableModel::HostColumn) << int(Qt::AscendingOrder)
+                                << QStringLiteral("host, id");
     QTest::newRow("severity, composite") << int(AlertTableModel::SeverityColumn) << int(Qt::AscendingOrder)
-                                         << QStringLiteral("(CASE severity WHEN 'critical' THEN 4 WHEN 'high' THEN 3 WHEN "
-                                                           "'medium' THEN 2 WHEN 'low' THEN 1 ELSE 0 END) * 1000 + score, id");
+                                         << QStringLiteral(
+                                                "(CASE severity WHEN 'critical' THEN 4 WHEN 'high' THEN 3 WHEN "
+                                                "'medium' THEN 2 WHEN 'low' THEN 1 ELSE 0 END) * 1000 + score, id");
 }
 
 void TestAlertTableModel::deepPagesSeekFromAnchors() {
@@ -122,8 +125,8 @@ void TestAlertTableModel::deepPagesSeekFromAnchors() {
         expected << st.int64(0);
     }
     QCOMPARE(m.rowCount(), expected.size());
-    for (int row : {AlertTableModel::kPageSize * 5 - 1, AlertTableModel::kPageSize * 5, AlertTableModel::kPageSize * 11 + 7,
-                    int(expected.size()) - 1}) {
+    for (int row : {AlertTableModel::kPageSize * 5 - 1, AlertTableModel::kPageSize * 5,
+                    AlertTableModel::kPageSize * 11 + 7, int(expected.size()) - 1}) {
         QVERIFY(waitLoaded(m, row));
         QCOMPARE(m.index(row, 0).data(AlertTableModel::AlertIdRole).toLongLong(), expected[row]);
     }
@@ -157,7 +160,9 @@ void TestAlertTableModel::reloadUpdatesInPlace() {
     m.reload();
     // Until the page comes back, the row still shows what it showed: no flash of "loading".
     QCOMPARE(m.index(5, AlertTableModel::StatusColumn).data().toString(), QStringLiteral("New"));
-    QVERIFY(QTest::qWaitFor([&] { return m.index(5, AlertTableModel::StatusColumn).data().toString() == QLatin1String("Malicious"); }, 10000));
+    QVERIFY(QTest::qWaitFor(
+        [&] { return m.index(5, AlertTableModel::StatusColumn).data().toString() == QLatin1String("Malicious"); },
+        10000));
     QCOMPARE(reset.size(), 0);
     QVERIFY(!changed.isEmpty());
     QCOMPARE(m.index(5, 0).data(AlertTableModel::ChannelKeyRole).toString(), key);
@@ -259,19 +264,24 @@ void TestAlertTableModel::detailAndRequests() {
     requests.fetchMore({}); // the tester may have asked already: a second ask while loading is ignored
     QVERIFY(page.wait(10000));
     QCOMPARE(requests.rowCount(), ChannelRequestModel::kPageSize);
-    QCOMPARE(requests.index(0, ChannelRequestModel::UrlColumn).data().toString(), QStringLiteral("https://pastebin.com/raw/0"));
-    QCOMPARE(requests.index(0, ChannelRequestModel::AttributionColumn).data().toString(), QStringLiteral("five-tuple 0.90"));
+    QCOMPARE(requests.index(0, ChannelRequestModel::UrlColumn).data().toString(),
+             QStringLiteral("https://pastebin.com/raw/0"));
+    QCOMPARE(requests.index(0, ChannelRequestModel::AttributionColumn).data().toString(),
+             QStringLiteral("five-tuple 0.90"));
     QCOMPARE(requests.index(0, ChannelRequestModel::ProcessColumn).data().toString(), QStringLiteral("C:\\p.exe"));
     // Scrolling on: each ask loads the next page until the channel's 450 requests are all there.
-    QVERIFY(QTest::qWaitFor([&] {
-        if (requests.canFetchMore({})) {
-            requests.fetchMore({});
-        }
-        return requests.rowCount() >= 450;
-    }, 10000));
+    QVERIFY(QTest::qWaitFor(
+        [&] {
+            if (requests.canFetchMore({})) {
+                requests.fetchMore({});
+            }
+            return requests.rowCount() >= 450;
+        },
+        10000));
     QCOMPARE(requests.rowCount(), 450);
     QVERIFY(!requests.canFetchMore({}));
-    QCOMPARE(requests.index(449, ChannelRequestModel::UrlColumn).data().toString(), QStringLiteral("https://pastebin.com/raw/449"));
+    QCOMPARE(requests.index(449, ChannelRequestModel::UrlColumn).data().toString(),
+             QStringLiteral("https://pastebin.com/raw/449"));
     QCOMPARE(requests.index(449, ChannelRequestModel::AttributionColumn).data().toString(), QString());
 }
 

@@ -46,7 +46,7 @@ QStringList columns(sqlite3* db, const char* table) {
 
 class TestCaseStore : public QObject {
     Q_OBJECT
-private slots:
+  private slots:
     void createsNewCaseAtLatestVersion();
     void pragmasAreSet();
     void migratesVersion1Case();
@@ -64,7 +64,7 @@ private slots:
     void busyIsNotUnusable();
     void refusalLeavesNoWalFilesBehind();
 
-private:
+  private:
     QTemporaryDir dir_;
     QString path(const char* name) { return dir_.filePath(QString::fromLatin1(name)); }
     // Refusal leaves the file byte for byte as it was, and says why in one line.
@@ -95,7 +95,8 @@ void TestCaseStore::pragmasAreSet() {
     sqlite3_db_config(store->db(), SQLITE_DBCONFIG_DEFENSIVE, -1, &defensive);
     QCOMPARE(defensive, 1);
     // Foreign keys are enforced: an event pointing at no evidence is refused.
-    QVERIFY_THROWS_EXCEPTION(SqlError, execSql(store->db(), "INSERT INTO proxy_events(evidence_id, line_no, ts_us) VALUES (999, 1, 0)"));
+    QVERIFY_THROWS_EXCEPTION(
+        SqlError, execSql(store->db(), "INSERT INTO proxy_events(evidence_id, line_no, ts_us) VALUES (999, 1, 0)"));
 }
 
 void TestCaseStore::migratesVersion1Case() {
@@ -105,8 +106,11 @@ void TestCaseStore::migratesVersion1Case() {
         execSql(raw.db, "PRAGMA application_id = " + std::to_string(CaseStore::kApplicationId));
         schema::migrate(raw.db, 1);
         QCOMPARE(queryInt(raw.db, "PRAGMA user_version").value(), int64_t(1));
-        execSql(raw.db, "INSERT INTO evidence(path, sha256, size, status) VALUES ('/x/access.log', 'abc', 10, 'imported')");
-        execSql(raw.db, "INSERT INTO proxy_events(evidence_id, line_no, ts_us, url) VALUES (1, 7, 1700000000000000, 'http://a/')");
+        execSql(raw.db,
+                "INSERT INTO evidence(path, sha256, size, status) VALUES ('/x/access.log', 'abc', 10, 'imported')");
+        execSql(
+            raw.db,
+            "INSERT INTO proxy_events(evidence_id, line_no, ts_us, url) VALUES (1, 7, 1700000000000000, 'http://a/')");
         // Version 1 has no process table yet.
         QCOMPARE(queryInt(raw.db, "SELECT count(*) FROM sqlite_schema WHERE name = 'processes'").value(), int64_t(0));
     }
@@ -155,7 +159,8 @@ void TestCaseStore::refusesTruncatedCase() {
         execSql(store->db(), "INSERT INTO evidence(path, sha256, size, status) VALUES ('/a', 'h', 1, 'imported')");
         // Enough rows to make the file many pages long.
         execSql(store->db(), "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 3000) "
-                             "INSERT INTO proxy_events(evidence_id, line_no, ts_us, url) SELECT 1, i, i, printf('http://h%d/', i) FROM n");
+                             "INSERT INTO proxy_events(evidence_id, line_no, ts_us, url) SELECT 1, i, i, "
+                             "printf('http://h%d/', i) FROM n");
     }
     QByteArray bytes = fileBytes(p);
     QVERIFY(bytes.size() > 20 * 4096);
@@ -169,7 +174,8 @@ void TestCaseStore::refusesCorruptedCase() {
         auto store = CaseStore::open(p);
         execSql(store->db(), "INSERT INTO evidence(path, sha256, size, status) VALUES ('/a', 'h', 1, 'imported')");
         execSql(store->db(), "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 3000) "
-                             "INSERT INTO proxy_events(evidence_id, line_no, ts_us, url) SELECT 1, i, i, printf('http://h%d/', i) FROM n");
+                             "INSERT INTO proxy_events(evidence_id, line_no, ts_us, url) SELECT 1, i, i, "
+                             "printf('http://h%d/', i) FROM n");
     }
     QByteArray bytes = fileBytes(p);
     // Overwrite the middle pages with garbage, keeping the size: only SQLite's own checks see it.
@@ -200,7 +206,8 @@ void TestCaseStore::provenanceColumnsPresent() {
     QVERIFY(columns(store->db(), "rejected_lines").contains(QStringLiteral("byte_offset")));
     QVERIFY(columns(store->db(), "sysmon_events").contains(QStringLiteral("record_no")));
     const QStringList ev = columns(store->db(), "evidence");
-    for (const char* c : {"path", "sha256", "size", "format", "import_started", "import_finished", "accepted", "rejected", "status"}) {
+    for (const char* c :
+         {"path", "sha256", "size", "format", "import_started", "import_finished", "accepted", "rejected", "status"}) {
         QVERIFY2(ev.contains(QString::fromLatin1(c)), c);
     }
 }
@@ -243,16 +250,22 @@ void TestCaseStore::interruptedBulkImportIsRolledBack() {
     {
         auto store = CaseStore::open(p);
         execSql(store->db(), "INSERT INTO evidence(path, sha256, size, status) VALUES ('a.log', 'x', 1, 'imported')");
-        execSql(store->db(), "INSERT INTO proxy_events(evidence_id, line_no, ts_us, url) VALUES (1, 1, 0, 'http://kept/')");
+        execSql(store->db(),
+                "INSERT INTO proxy_events(evidence_id, line_no, ts_us, url) VALUES (1, 1, 0, 'http://kept/')");
     }
     {
         RawDb raw(p);
-        QCOMPARE(QString::fromStdString([&] { Statement m(raw.db, "PRAGMA journal_mode = DELETE"); m.step(); return m.text(0); }()),
+        QCOMPARE(QString::fromStdString([&] {
+                     Statement m(raw.db, "PRAGMA journal_mode = DELETE");
+                     m.step();
+                     return m.text(0);
+                 }()),
                  QStringLiteral("delete"));
         execSql(raw.db, "PRAGMA cache_size = 8"); // tiny cache: changed pages spill into the file mid-transaction
         execSql(raw.db, "BEGIN IMMEDIATE");
         execSql(raw.db, "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 5000) "
-                        "INSERT INTO proxy_events(evidence_id, line_no, ts_us, url) SELECT 1, i, i, printf('http://lost/%0400d', i) FROM n");
+                        "INSERT INTO proxy_events(evidence_id, line_no, ts_us, url) SELECT 1, i, i, "
+                        "printf('http://lost/%0400d', i) FROM n");
         execSql(raw.db, "UPDATE proxy_events SET url = 'http://changed/' WHERE line_no = 1 AND url = 'http://kept/'");
         // The state a kill -9 leaves: the file with spilled pages, and its journal.
         QVERIFY(QFile::exists(p + QStringLiteral("-journal")));
@@ -285,7 +298,8 @@ void TestCaseStore::readOnlyFileOpensForReadingOnly() {
     const QString p = folder.filePath(QStringLiteral("ro.socwb"));
     {
         auto store = CaseStore::open(p);
-        execSql(store->db(), "INSERT INTO evidence(path, sha256, size, status) VALUES ('/x/a.log', 'abc', 10, 'imported')");
+        execSql(store->db(),
+                "INSERT INTO evidence(path, sha256, size, status) VALUES ('/x/a.log', 'abc', 10, 'imported')");
     }
     QVERIFY(QFile::setPermissions(p, QFile::ReadOwner | QFile::ReadGroup | QFile::ReadOther));
     const QByteArray before = fileBytes(p);
@@ -317,9 +331,11 @@ void TestCaseStore::readOnlyFolderOpensImmutable() {
     const QString p = folder.filePath(QStringLiteral("in-ro-folder.socwb"));
     {
         auto store = CaseStore::open(p);
-        execSql(store->db(), "INSERT INTO evidence(path, sha256, size, status) VALUES ('/x/a.log', 'abc', 10, 'imported')");
+        execSql(store->db(),
+                "INSERT INTO evidence(path, sha256, size, status) VALUES ('/x/a.log', 'abc', 10, 'imported')");
     }
-    QVERIFY(QFile::setPermissions(folder.path(), QFile::ReadOwner | QFile::ExeOwner | QFile::ReadGroup | QFile::ExeGroup));
+    QVERIFY(
+        QFile::setPermissions(folder.path(), QFile::ReadOwner | QFile::ExeOwner | QFile::ReadGroup | QFile::ExeGroup));
     const QStringList entries = folderEntries(folder.path());
     QCOMPARE(CaseStore::whyReadOnly(p), QStringLiteral("its folder is not writable"));
     {
@@ -337,7 +353,8 @@ void TestCaseStore::busyIsNotUnusable() {
     const QString p = path("busy.socwb");
     auto holder = CaseStore::open(p);
     Transaction writing(holder->db());
-    execSql(holder->db(), "INSERT INTO evidence(path, sha256, size, status) VALUES ('/x/a.log', 'abc', 10, 'imported')");
+    execSql(holder->db(),
+            "INSERT INTO evidence(path, sha256, size, status) VALUES ('/x/a.log', 'abc', 10, 'imported')");
     auto reader = CaseStore::open(p, CaseStore::Access::ReadOnly);
     QCOMPARE(queryInt(reader->db(), "SELECT count(*) FROM evidence").value(), int64_t(0));
     auto writer = CaseStore::open(p);

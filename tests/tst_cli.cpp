@@ -41,7 +41,7 @@ QString sha256(const QString& path) {
 
 class TestCli : public QObject {
     Q_OBJECT
-private slots:
+  private slots:
     void freshCaseInfoJson();
     void usageErrors_data();
     void usageErrors();
@@ -63,7 +63,7 @@ private slots:
     void cancelledImportExitsNonZero();
     void controlCharactersInNamesAreEscaped();
 
-private:
+  private:
     QTemporaryDir dir_;
     QString casePath(const char* name) { return dir_.filePath(QString::fromLatin1(name)); }
 };
@@ -112,7 +112,8 @@ void TestCli::usageErrors() {
 
 void TestCli::helpOnEverySubcommand_data() {
     QTest::addColumn<QString>("command");
-    for (const char* c : {"info", "import", "score", "alerts", "explain", "evaluate", "suppress", "formats", "generate"}) {
+    for (const char* c :
+         {"info", "import", "score", "alerts", "explain", "evaluate", "suppress", "formats", "generate"}) {
         QTest::newRow(c) << QString::fromLatin1(c);
     }
 }
@@ -133,8 +134,8 @@ void TestCli::unusableCaseExits3() {
         f.write(QByteArray("meeting notes, definitely not SQLite\n").repeated(10));
     }
     const QString before = sha256(c);
-    for (const QStringList& args : {QStringList{"info", c, "--json"}, QStringList{"import", c, fixture("squid/access.log")},
-                                    QStringList{"alerts", c}}) {
+    for (const QStringList& args : {QStringList{"info", c, "--json"},
+                                    QStringList{"import", c, fixture("squid/access.log")}, QStringList{"alerts", c}}) {
         const CliRun r = runCli(args);
         QCOMPARE(r.exitCode, 3);
         QVERIFY(r.out.isEmpty());
@@ -179,8 +180,9 @@ void TestCli::importAndInfo() {
 
     // Every event keeps its provenance, and domains carry their registrable and service domains.
     auto store = CaseStore::open(c);
-    Statement st(store->db(), "SELECT p.line_no, e.path, d.name, d.reg_domain, d.service_domain FROM proxy_events p "
-                              "JOIN evidence e ON e.id = p.evidence_id JOIN domains d ON d.id = p.domain_id ORDER BY p.line_no");
+    Statement st(store->db(),
+                 "SELECT p.line_no, e.path, d.name, d.reg_domain, d.service_domain FROM proxy_events p "
+                 "JOIN evidence e ON e.id = p.evidence_id JOIN domains d ON d.id = p.domain_id ORDER BY p.line_no");
     QVERIFY(st.step());
     QCOMPARE(st.int64(0), int64_t(1));
     QCOMPARE(QString::fromStdString(st.text(1)), log);
@@ -226,7 +228,13 @@ void TestCli::duplicateIsSkipped() {
     // The same bytes under another name are the same evidence.
     const QString copy = dir_.filePath("renamed.log");
     QFile::copy(fixture("squid/access.log"), copy);
-    QCOMPARE(json(runCli({"import", c, copy, "--json"})).value("files").toArray().first().toObject().value("status").toString(),
+    QCOMPARE(json(runCli({"import", c, copy, "--json"}))
+                 .value("files")
+                 .toArray()
+                 .first()
+                 .toObject()
+                 .value("status")
+                 .toString(),
              QStringLiteral("skipped-duplicate"));
     const QJsonObject info = json(runCli({"info", c, "--json"}));
     QCOMPARE(info.value("counts").toObject().value("proxy").toInt(), 4);
@@ -242,7 +250,8 @@ void TestCli::unreadableInputIsRefused_data() {
     }
     QTest::newRow("binary") << binary << "binary data";
     QTest::newRow("empty") << QByteArray() << "empty";
-    QTest::newRow("prose") << QByteArray("Dear analyst,\nplease find attached the logs.\nRegards\n") << "no format recognised";
+    QTest::newRow("prose") << QByteArray("Dear analyst,\nplease find attached the logs.\nRegards\n")
+                           << "no format recognised";
 }
 
 void TestCli::unreadableInputIsRefused() {
@@ -294,7 +303,8 @@ void TestCli::assetsNameHostsAndGiveRoles() {
 void TestCli::mappingAloneMeansCsv() {
     // A gateway export no shipped mapping knows, with the analyst's own mapping and no --format.
     const QString c = casePath("custom-csv.socwb");
-    const CliRun r = runCli({"import", c, fixture("csv/custom.csv"), "--mapping", fixture("csv/custom-mapping.json"), "--json"});
+    const CliRun r =
+        runCli({"import", c, fixture("csv/custom.csv"), "--mapping", fixture("csv/custom-mapping.json"), "--json"});
     QCOMPARE(r.exitCode, 0);
     const QJsonArray files = json(r).value("files").toArray();
     QCOMPARE(files.size(), 1);
@@ -306,7 +316,8 @@ void TestCli::mappingAloneMeansCsv() {
     // Without the mapping the same file is refused, naming what was tried.
     const CliRun refused = runCli({"import", casePath("custom-csv2.socwb"), fixture("csv/custom.csv"), "--json"});
     QCOMPARE(refused.exitCode, 1);
-    QCOMPARE(json(refused).value("files").toArray().first().toObject().value("status").toString(), QStringLiteral("refused"));
+    QCOMPARE(json(refused).value("files").toArray().first().toObject().value("status").toString(),
+             QStringLiteral("refused"));
 }
 
 // A healthy case with mode 0444: `info` reads it (exit 0), `import` is refused as read-only
@@ -357,7 +368,8 @@ void TestCli::cancelledImportExitsNonZero() {
         QByteArray buf;
         for (int i = 0; i < 1000000; ++i) {
             buf += QByteArray::number(1700000000 + i) + ".000 1 10.0.0." + QByteArray::number(i % 200) +
-                   " TCP_MISS/200 10 GET http://h" + QByteArray::number(i % 500) + ".example.com/p - HIER_DIRECT/192.0.2.1 text/html\n";
+                   " TCP_MISS/200 10 GET http://h" + QByteArray::number(i % 500) +
+                   ".example.com/p - HIER_DIRECT/192.0.2.1 text/html\n";
             if (buf.size() > (1 << 20)) {
                 f.write(buf);
                 buf.clear();
@@ -385,7 +397,8 @@ void TestCli::cancelledImportExitsNonZero() {
     QCOMPARE(p.exitStatus(), QProcess::NormalExit);
     err += p.readAllStandardError();
     QVERIFY2(p.exitCode() == 130, err.constData());
-    const QJsonObject f = QJsonDocument::fromJson(p.readAllStandardOutput()).object().value("files").toArray().first().toObject();
+    const QJsonObject f =
+        QJsonDocument::fromJson(p.readAllStandardOutput()).object().value("files").toArray().first().toObject();
     QCOMPARE(f.value("status").toString(), QStringLiteral("cancelled"));
     QCOMPARE(f.value("accepted").toInt(), 0);
     auto store = CaseStore::open(c);
@@ -448,10 +461,16 @@ void TestCli::sampleCaseShowsItsPlantedChannelsFirst() {
     QFile truthFile(sample + QStringLiteral("/truth.json"));
     QVERIFY(truthFile.open(QIODevice::ReadOnly));
     QSet<QString> planted;
-    for (const auto& v : QJsonDocument::fromJson(truthFile.readAll()).object().value("answer_key").toObject().value("items").toArray()) {
+    for (const auto& v : QJsonDocument::fromJson(truthFile.readAll())
+                             .object()
+                             .value("answer_key")
+                             .toObject()
+                             .value("items")
+                             .toArray()) {
         const QJsonObject i = v.toObject();
         if (i.value("expected").toString() == QLatin1String("malicious")) {
-            planted << i.value("hosts").toArray().first().toString() + QLatin1Char(' ') + i.value("registrable_domain").toString();
+            planted << i.value("hosts").toArray().first().toString() + QLatin1Char(' ') +
+                           i.value("registrable_domain").toString();
         }
     }
     QCOMPARE(planted.size(), 6);
@@ -463,9 +482,9 @@ void TestCli::sampleCaseShowsItsPlantedChannelsFirst() {
     double previous = 101;
     for (const auto& v : top) {
         const QJsonObject o = v.toObject();
-        for (const char* k : {"host", "host_ips", "process_image", "destination", "registered_domain", "service", "endpoint", "score",
-                              "severity", "requests", "first_seen", "last_seen", "median_interval_s", "jitter", "bytes_out",
-                              "bytes_in", "status", "factors"}) {
+        for (const char* k : {"host", "host_ips", "process_image", "destination", "registered_domain", "service",
+                              "endpoint", "score", "severity", "requests", "first_seen", "last_seen",
+                              "median_interval_s", "jitter", "bytes_out", "bytes_in", "status", "factors"}) {
             QVERIFY2(o.contains(QLatin1String(k)), k);
         }
         found << o.value("host").toString() + QLatin1Char(' ') + o.value("registered_domain").toString();
@@ -491,7 +510,8 @@ void TestCli::sampleCaseShowsItsPlantedChannelsFirst() {
     QCOMPARE(ex.exitCode, 0);
     QVERIFY(ex.out.contains("periodicity"));
     QVERIFY(ex.out.contains("proxy_bypass"));
-    const CliRun quiet = runCli({"explain", c, "--host", "WKS-DEV-01", "--dest", "github.com", "--process", "git-remote-https.exe"});
+    const CliRun quiet =
+        runCli({"explain", c, "--host", "WKS-DEV-01", "--dest", "github.com", "--process", "git-remote-https.exe"});
     QCOMPARE(quiet.exitCode, 0);
     QVERIFY2(quiet.out.contains("not flagged"), quiet.out.constData());
     QVERIFY(quiet.out.contains("fleet_wide"));
@@ -499,11 +519,14 @@ void TestCli::sampleCaseShowsItsPlantedChannelsFirst() {
 
     // A suppression takes the channel out of the queue without re-import; expired, it comes back.
     QCOMPARE(runCli({"suppress", c, "add", "--dest", "rentry.co"}).exitCode, 2); // no reason
-    const CliRun add = runCli({"suppress", c, "add", "--host", "DB01", "--dest", "rentry.co", "--reason", "red-team exercise"});
+    const CliRun add =
+        runCli({"suppress", c, "add", "--host", "DB01", "--dest", "rentry.co", "--reason", "red-team exercise"});
     QCOMPARE(add.exitCode, 0);
     auto destinations = [&](const QStringList& extra) {
         QStringList d;
-        for (const auto& v : QJsonDocument::fromJson(runCli(QStringList{"alerts", c, "--format", "json", "--limit", "0"} + extra).out).array()) {
+        for (const auto& v :
+             QJsonDocument::fromJson(runCli(QStringList{"alerts", c, "--format", "json", "--limit", "0"} + extra).out)
+                 .array()) {
             d << v.toObject().value("destination").toString();
         }
         return d;
@@ -515,7 +538,8 @@ void TestCli::sampleCaseShowsItsPlantedChannelsFirst() {
     QVERIFY(yaml.out.contains("reason: \"red-team exercise\""));
     const QJsonArray rules = json(runCli({"suppress", c, "list", "--json"})).value("suppressions").toArray();
     QCOMPARE(rules.size(), 1);
-    QCOMPARE(runCli({"suppress", c, "expire", QString::number(rules.first().toObject().value("id").toInt())}).exitCode, 0);
+    QCOMPARE(runCli({"suppress", c, "expire", QString::number(rules.first().toObject().value("id").toInt())}).exitCode,
+             0);
     QVERIFY(destinations({}).contains(QStringLiteral("rentry.co")));
 }
 

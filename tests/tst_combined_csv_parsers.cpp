@@ -14,7 +14,9 @@ using namespace socwb;
 using namespace socwb::test;
 
 namespace {
-QString q(const std::string& s) { return QString::fromStdString(s); }
+QString q(const std::string& s) {
+    return QString::fromStdString(s);
+}
 
 CollectingSink parseWith(Parser& p, const QString& path) {
     InputReader in(path);
@@ -27,7 +29,7 @@ CollectingSink parseWith(Parser& p, const QString& path) {
 
 class TestCombinedCsvParsers : public QObject {
     Q_OBJECT
-private slots:
+  private slots:
     void combinedFields_data();
     void combinedFields();
     void combinedBadLines();
@@ -71,28 +73,69 @@ void TestCombinedCsvParsers::combinedFields_data() {
     QTest::addColumn<QString>("referrer");
     QTest::addColumn<QString>("agent");
     QTest::addColumn<QString>("action");
-    QTest::newRow("squid combined") << 0 << qint64(us("2024-10-10T13:55:36Z")) << "10.1.2.3" << "alice" << "GET"
-                                    << "http://example.com/x?y=1" << "http" << "example.com" << 80 << "/x" << "y=1" << 200
-                                    << qint64(2326) << "http://ref/" << "Mozilla/5.0 (Windows NT 10.0; Win64; x64)"
+    QTest::newRow("squid combined") << 0 << qint64(us("2024-10-10T13:55:36Z")) << "10.1.2.3"
+                                    << "alice"
+                                    << "GET"
+                                    << "http://example.com/x?y=1"
+                                    << "http"
+                                    << "example.com" << 80 << "/x"
+                                    << "y=1" << 200 << qint64(2326) << "http://ref/"
+                                    << "Mozilla/5.0 (Windows NT 10.0; Win64; x64)"
                                     << "TCP_MISS";
-    QTest::newRow("CONNECT") << 1 << qint64(us("2024-10-10T13:55:37Z")) << "10.1.2.4" << "" << "CONNECT"
-                             << "raw.githubusercontent.com:443" << "" << "raw.githubusercontent.com" << 443 << "" << ""
-                             << 200 << qint64(5120) << "" << "curl/8.4.0" << "TCP_TUNNEL";
-    QTest::newRow("apache, offset, escaped quotes")
-        << 2 << qint64(us("2024-10-10T13:55:38Z")) << "192.0.2.10" << "bob" << "POST" << "/upload?id=7" << "" << "" << -1
-        << "/upload" << "id=7" << 201 << qint64(0) << "https://portal.example.org/form"
-        << "Mozilla/5.0 \"quoted\" agent \\ backslash" << "";
-    QTest::newRow("ident user, dashes") << 3 << qint64(us("2024-10-10T13:55:39Z")) << "10.1.2.5" << "jdoe" << "GET"
-                                        << "https://pastebin.com/raw/AbC123" << "https" << "pastebin.com" << 443
-                                        << "/raw/AbC123" << "" << 200 << qint64(1024) << "" << "" << "TCP_MISS";
-    QTest::newRow("common log format") << 4 << qint64(us("2024-10-10T13:55:40Z")) << "10.1.2.6" << "" << "GET"
-                                       << "/index.html" << "" << "" << -1 << "/index.html" << "" << 304 << qint64(0) << ""
-                                       << "" << "";
-    QTest::newRow("no request") << 5 << qint64(us("2024-10-10T13:55:41Z")) << "10.1.2.7" << "" << "" << "" << "" << ""
-                                << -1 << "" << "" << 408 << qint64(0) << "" << "" << "";
-    QTest::newRow("IPv6 literal") << 6 << qint64(us("2024-10-10T13:55:42Z")) << "::1" << "" << "GET"
-                                  << "http://[2001:db8::1]:8080/a" << "http" << "2001:db8::1" << 8080 << "/a" << "" << 503
-                                  << qint64(4096) << "" << "Wget/1.21" << "NONE_NONE";
+    QTest::newRow("CONNECT") << 1 << qint64(us("2024-10-10T13:55:37Z")) << "10.1.2.4"
+                             << ""
+                             << "CONNECT"
+                             << "raw.githubusercontent.com:443"
+                             << ""
+                             << "raw.githubusercontent.com" << 443 << ""
+                             << "" << 200 << qint64(5120) << ""
+                             << "curl/8.4.0"
+                             << "TCP_TUNNEL";
+    QTest::newRow("apache, offset, escaped quotes") << 2 << qint64(us("2024-10-10T13:55:38Z")) << "192.0.2.10"
+                                                    << "bob"
+                                                    << "POST"
+                                                    << "/upload?id=7"
+                                                    << ""
+                                                    << "" << -1 << "/upload"
+                                                    << "id=7" << 201 << qint64(0) << "https://portal.example.org/form"
+                                                    << "Mozilla/5.0 \"quoted\" agent \\ backslash"
+                                                    << "";
+    QTest::newRow("ident user, dashes") << 3 << qint64(us("2024-10-10T13:55:39Z")) << "10.1.2.5"
+                                        << "jdoe"
+                                        << "GET"
+                                        << "https://pastebin.com/raw/AbC123"
+                                        << "https"
+                                        << "pastebin.com" << 443 << "/raw/AbC123"
+                                        << "" << 200 << qint64(1024) << ""
+                                        << ""
+                                        << "TCP_MISS";
+    QTest::newRow("common log format") << 4 << qint64(us("2024-10-10T13:55:40Z")) << "10.1.2.6"
+                                       << ""
+                                       << "GET"
+                                       << "/index.html"
+                                       << ""
+                                       << "" << -1 << "/index.html"
+                                       << "" << 304 << qint64(0) << ""
+                                       << ""
+                                       << "";
+    QTest::newRow("no request") << 5 << qint64(us("2024-10-10T13:55:41Z")) << "10.1.2.7"
+                                << ""
+                                << ""
+                                << ""
+                                << ""
+                                << "" << -1 << ""
+                                << "" << 408 << qint64(0) << ""
+                                << ""
+                                << "";
+    QTest::newRow("IPv6 literal") << 6 << qint64(us("2024-10-10T13:55:42Z")) << "::1"
+                                  << ""
+                                  << "GET"
+                                  << "http://[2001:db8::1]:8080/a"
+                                  << "http"
+                                  << "2001:db8::1" << 8080 << "/a"
+                                  << "" << 503 << qint64(4096) << ""
+                                  << "Wget/1.21"
+                                  << "NONE_NONE";
 }
 
 void TestCombinedCsvParsers::combinedFields() {
@@ -188,17 +231,36 @@ void TestCombinedCsvParsers::zscaler_data() {
     QTest::addColumn<QString>("contentType");
     QTest::addColumn<QString>("action");
     QTest::addColumn<QString>("referrer");
-    QTest::newRow("raw github") << 0 << qint64(us("2023-10-16T22:55:48Z")) << "10.1.2.3" << "jdoe@safemarch.com"
-                                << "raw.githubusercontent.com" << "/acme/tools/main/stage2.ps1" << "token=abc"
+    QTest::newRow("raw github") << 0 << qint64(us("2023-10-16T22:55:48Z")) << "10.1.2.3"
+                                << "jdoe@safemarch.com"
+                                << "raw.githubusercontent.com"
+                                << "/acme/tools/main/stage2.ps1"
+                                << "token=abc"
                                 << "185.199.108.133" << 200 << qint64(512) << qint64(14061)
-                                << "Mozilla/5.0 (Windows NT 10.0; Win64; x64)" << "text/plain" << "Allowed" << "";
+                                << "Mozilla/5.0 (Windows NT 10.0; Win64; x64)"
+                                << "text/plain"
+                                << "Allowed"
+                                << "";
     QTest::newRow("documented sample, one-digit day")
-        << 1 << qint64(us("2012-09-06T22:55:48Z")) << "172.17.3.49" << "new-gre" << "ebay.com" << "/" << ""
-        << "66.211.175.229" << 403 << qint64(72) << qint64(14061) << "curl/7.68.0" << "" << "Blocked" << "";
+        << 1 << qint64(us("2012-09-06T22:55:48Z")) << "172.17.3.49"
+        << "new-gre"
+        << "ebay.com"
+        << "/"
+        << ""
+        << "66.211.175.229" << 403 << qint64(72) << qint64(14061) << "curl/7.68.0"
+        << ""
+        << "Blocked"
+        << "";
     QTest::newRow("quoted comma and doubled quote")
-        << 2 << qint64(us("2023-10-16T22:56:01Z")) << "10.1.2.3" << "jdoe@safemarch.com" << "pastebin.com"
-        << "/raw/AbC123" << "" << "104.20.67.143" << 200 << qint64(300) << qint64(2048)
-        << "Mozilla/5.0 (X11; Linux x86_64) \"quoted\", ok" << "text/plain" << "Allowed" << "https://www.google.com/";
+        << 2 << qint64(us("2023-10-16T22:56:01Z")) << "10.1.2.3"
+        << "jdoe@safemarch.com"
+        << "pastebin.com"
+        << "/raw/AbC123"
+        << ""
+        << "104.20.67.143" << 200 << qint64(300) << qint64(2048) << "Mozilla/5.0 (X11; Linux x86_64) \"quoted\", ok"
+        << "text/plain"
+        << "Allowed"
+        << "https://www.google.com/";
 }
 
 void TestCombinedCsvParsers::zscaler() {
@@ -320,8 +382,9 @@ void TestCombinedCsvParsers::headerMatchingNoMapping() {
 
 void TestCombinedCsvParsers::forcedMappingFileAndTimeZone() {
     // "sep=;" overrides the mapping's comma; day-first 12-hour local times in Europe/Berlin.
-    const CollectingSink sink = parseFile("csv", fixture(QStringLiteral("csv/custom.csv")), QStringLiteral("Europe/Berlin"),
-                                          fixture(QStringLiteral("csv/custom-mapping.json")));
+    const CollectingSink sink =
+        parseFile("csv", fixture(QStringLiteral("csv/custom.csv")), QStringLiteral("Europe/Berlin"),
+                  fixture(QStringLiteral("csv/custom-mapping.json")));
     QCOMPARE(sink.rejects.size(), size_t(0));
     QCOMPARE(sink.proxies.size(), size_t(2));
     QCOMPARE(sink.proxies[0].line, int64_t(3));
@@ -336,12 +399,12 @@ void TestCombinedCsvParsers::forcedMappingFileAndTimeZone() {
 
 void TestCombinedCsvParsers::forcedMappingByName() {
     // A shipped mapping by name forces it even where detection would have found it.
-    const CollectingSink sink =
-        parseFile("csv", fixture(QStringLiteral("csv/splunk.csv")), QStringLiteral("UTC"), QStringLiteral("splunk-proxy-outputcsv"));
+    const CollectingSink sink = parseFile("csv", fixture(QStringLiteral("csv/splunk.csv")), QStringLiteral("UTC"),
+                                          QStringLiteral("splunk-proxy-outputcsv"));
     QCOMPARE(sink.proxies.size(), size_t(3));
     // The Splunk mapping read against the Zscaler export: no _time column, a clear header reject.
-    const CollectingSink wrong =
-        parseFile("csv", fixture(QStringLiteral("csv/zscaler.csv")), QStringLiteral("UTC"), QStringLiteral("splunk-proxy-outputcsv"));
+    const CollectingSink wrong = parseFile("csv", fixture(QStringLiteral("csv/zscaler.csv")), QStringLiteral("UTC"),
+                                           QStringLiteral("splunk-proxy-outputcsv"));
     QCOMPARE(wrong.proxies.size(), size_t(0));
     QVERIFY(!wrong.rejects.empty());
     QVERIFY2(q(wrong.rejects[0].reason).contains(QLatin1String("needs a timestamp column (_time)")),
@@ -353,13 +416,18 @@ void TestCombinedCsvParsers::forcedMappingByName() {
 void TestCombinedCsvParsers::badMappings_data() {
     QTest::addColumn<QString>("file");
     QTest::addColumn<QString>("message");
-    QTest::newRow("not JSON") << "csv/bad-json.json" << "not valid JSON";
-    QTest::newRow("unknown field") << "csv/bad-field.json" << "unknown field 'clientIP'";
-    QTest::newRow("unsupported directive") << "csv/bad-timeformat.json" << "%Q is not supported";
-    QTest::newRow("no ts") << "csv/no-ts.json" << "fields.ts is missing";
+    QTest::newRow("not JSON") << "csv/bad-json.json"
+                              << "not valid JSON";
+    QTest::newRow("unknown field") << "csv/bad-field.json"
+                                   << "unknown field 'clientIP'";
+    QTest::newRow("unsupported directive") << "csv/bad-timeformat.json"
+                                           << "%Q is not supported";
+    QTest::newRow("no ts") << "csv/no-ts.json"
+                           << "fields.ts is missing";
     QTest::newRow("other format's mapping") << "../../resources/mappings/sysmon-nxlog-flat.json"
-                                             << "mapping for the 'sysmon-json' format";
-    QTest::newRow("missing file") << "csv/does-not-exist.json" << "cannot be read";
+                                            << "mapping for the 'sysmon-json' format";
+    QTest::newRow("missing file") << "csv/does-not-exist.json"
+                                  << "cannot be read";
 }
 
 void TestCombinedCsvParsers::badMappings() {
@@ -384,30 +452,38 @@ void TestCombinedCsvParsers::timePatterns_data() {
     QTest::addColumn<bool>("ok");
     QTest::addColumn<qint64>("expected");
     QTest::addColumn<bool>("hasZone");
-    QTest::newRow("zscaler") << "%a %b %d %H:%M:%S %Y" << "Mon Oct 16 22:55:48 2023" << true
-                             << qint64(us("2023-10-16T22:55:48Z")) << false;
-    QTest::newRow("full names") << "%A, %d %B %Y %T" << "Monday, 16 October 2023 22:55:48" << true
-                                << qint64(us("2023-10-16T22:55:48Z")) << false;
-    QTest::newRow("fraction and offset") << "%F %T.%f %z" << "2024-03-01 14:05:11.5 +01:00" << true
+    QTest::newRow("zscaler") << "%a %b %d %H:%M:%S %Y"
+                             << "Mon Oct 16 22:55:48 2023" << true << qint64(us("2023-10-16T22:55:48Z")) << false;
+    QTest::newRow("full names") << "%A, %d %B %Y %T"
+                                << "Monday, 16 October 2023 22:55:48" << true << qint64(us("2023-10-16T22:55:48Z"))
+                                << false;
+    QTest::newRow("fraction and offset") << "%F %T.%f %z"
+                                         << "2024-03-01 14:05:11.5 +01:00" << true
                                          << qint64(us("2024-03-01T13:05:11.5Z")) << true;
-    QTest::newRow("UTC name") << "%Y-%m-%d %H:%M:%S %Z" << "2024-03-01 14:05:11 UTC" << true
-                              << qint64(us("2024-03-01T14:05:11Z")) << true;
-    QTest::newRow("12 PM") << "%m/%d/%Y %I:%M:%S %p" << "3/1/2024 12:05:11 PM" << true
-                           << qint64(us("2024-03-01T12:05:11Z")) << false;
-    QTest::newRow("two-digit year") << "%d.%m.%y %H:%M" << "01.03.24 14:05" << true << qint64(us("2024-03-01T14:05:00Z"))
-                                    << false;
-    QTest::newRow("epoch_ms") << "epoch_ms" << "1709301911123" << true << qint64(us("2024-03-01T14:05:11.123Z")) << true;
-    QTest::newRow("Feb 30") << "%Y-%m-%d %H:%M:%S" << "2024-02-30 00:00:00" << false << qint64(0) << false;
-    QTest::newRow("trailing text") << "%Y-%m-%d" << "2024-02-03x" << false << qint64(0) << false;
-    QTest::newRow("hour 13 PM") << "%I:%M %p %Y-%m-%d" << "13:00 PM 2024-01-01" << false << qint64(0) << false;
-    QTest::newRow("other zone name") << "%Y-%m-%d %H:%M:%S %Z" << "2024-03-01 14:05:11 CET" << false << qint64(0) << false;
+    QTest::newRow("UTC name") << "%Y-%m-%d %H:%M:%S %Z"
+                              << "2024-03-01 14:05:11 UTC" << true << qint64(us("2024-03-01T14:05:11Z")) << true;
+    QTest::newRow("12 PM") << "%m/%d/%Y %I:%M:%S %p"
+                           << "3/1/2024 12:05:11 PM" << true << qint64(us("2024-03-01T12:05:11Z")) << false;
+    QTest::newRow("two-digit year") << "%d.%m.%y %H:%M"
+                                    << "01.03.24 14:05" << true << qint64(us("2024-03-01T14:05:00Z")) << false;
+    QTest::newRow("epoch_ms") << "epoch_ms"
+                              << "1709301911123" << true << qint64(us("2024-03-01T14:05:11.123Z")) << true;
+    QTest::newRow("Feb 30") << "%Y-%m-%d %H:%M:%S"
+                            << "2024-02-30 00:00:00" << false << qint64(0) << false;
+    QTest::newRow("trailing text") << "%Y-%m-%d"
+                                   << "2024-02-03x" << false << qint64(0) << false;
+    QTest::newRow("hour 13 PM") << "%I:%M %p %Y-%m-%d"
+                                << "13:00 PM 2024-01-01" << false << qint64(0) << false;
+    QTest::newRow("other zone name") << "%Y-%m-%d %H:%M:%S %Z"
+                                     << "2024-03-01 14:05:11 CET" << false << qint64(0) << false;
 }
 
 void TestCombinedCsvParsers::timePatterns() {
     QFETCH(QString, format);
     QFETCH(QString, value);
     QFETCH(bool, ok);
-    const QByteArray json = QStringLiteral(R"({"format":"csv","timeFormat":"%1","fields":{"ts":"t"}})").arg(format).toUtf8();
+    const QByteArray json =
+        QStringLiteral(R"({"format":"csv","timeFormat":"%1","fields":{"ts":"t"}})").arg(format).toUtf8();
     const CsvMapping m = parseCsvMapping(json, QStringLiteral("t"), QStringLiteral("inline"));
     QCOMPARE(m.timeFormats.size(), size_t(1));
     int64_t v = 0;
@@ -437,13 +513,20 @@ void TestCombinedCsvParsers::shippedMappingsLoad() {
 void TestCombinedCsvParsers::detection_data() {
     QTest::addColumn<QString>("file");
     QTest::addColumn<QString>("format");
-    QTest::newRow("combined") << "combined/access.log" << "combined";
-    QTest::newRow("combined gz") << "combined/access.log.gz" << "combined";
-    QTest::newRow("combined utf8") << "combined/invalid_utf8.log" << "combined";
-    QTest::newRow("zscaler") << "csv/zscaler.csv" << "csv";
-    QTest::newRow("zscaler gz") << "csv/zscaler.csv.gz" << "csv";
-    QTest::newRow("splunk") << "csv/splunk.csv" << "csv";
-    QTest::newRow("squid native") << "squid/access.log" << "squid";
+    QTest::newRow("combined") << "combined/access.log"
+                              << "combined";
+    QTest::newRow("combined gz") << "combined/access.log.gz"
+                                 << "combined";
+    QTest::newRow("combined utf8") << "combined/invalid_utf8.log"
+                                   << "combined";
+    QTest::newRow("zscaler") << "csv/zscaler.csv"
+                             << "csv";
+    QTest::newRow("zscaler gz") << "csv/zscaler.csv.gz"
+                                << "csv";
+    QTest::newRow("splunk") << "csv/splunk.csv"
+                            << "csv";
+    QTest::newRow("squid native") << "squid/access.log"
+                                  << "squid";
 }
 
 void TestCombinedCsvParsers::detection() {

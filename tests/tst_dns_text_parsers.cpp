@@ -2,8 +2,8 @@
 // query/response joining, rejects with line numbers, CRLF, invalid UTF-8, gzip, time zones, the
 // syslog year rule, the real BIND lines in ../shared/data, and detection.
 #include "collecting_sink.h"
-#include "ingest/input_reader.h"
 #include "ingest/format_registry.h"
+#include "ingest/input_reader.h"
 #include "ingest/parsers/bind_parser.h"
 #include "ingest/parsers/dnsmasq_parser.h"
 #include "ingest/parsers/syslog_prefix.h"
@@ -18,7 +18,9 @@ using namespace socwb;
 using namespace socwb::test;
 
 namespace {
-QString q(const std::string& s) { return QString::fromStdString(s); }
+QString q(const std::string& s) {
+    return QString::fromStdString(s);
+}
 
 CollectingSink parseWith(Parser& p, const QString& path) {
     InputReader in(path);
@@ -53,13 +55,12 @@ CollectingSink parseThroughRegistry(const char* format, const QString& path, int
     return sink;
 }
 
-
 constexpr int64_t kRef2024 = 1717200000LL * 1000000; // 2024-06-01T00:00:00Z
 } // namespace
 
 class TestDnsTextParsers : public QObject {
     Q_OBJECT
-private slots:
+  private slots:
     void windowsDecodeName_data();
     void windowsDecodeName();
     void windowsPairsQueriesAndResponses();
@@ -96,13 +97,20 @@ private slots:
 void TestDnsTextParsers::windowsDecodeName_data() {
     QTest::addColumn<QString>("wire");
     QTest::addColumn<QString>("name");
-    QTest::newRow("plain") << "(3)raw(17)githubusercontent(3)com(0)" << "raw.githubusercontent.com";
-    QTest::newRow("pointer") << "[C03B](4)prod(9)us-east-1[C026](3)com(0)" << "prod.us-east-1.com";
-    QTest::newRow("root") << "(0)" << ".";
-    QTest::newRow("dotted") << ".ns1.offeringsmislead.com." << "ns1.offeringsmislead.com";
-    QTest::newRow("paren in label") << "(3)a(b(3)com(0)" << "a(b.com";
-    QTest::newRow("escaped byte") << "(3)b\\xFFd(3)com(0)" << "b\\xFFd.com";
-    QTest::newRow("length past end") << "(9)short" << "short";
+    QTest::newRow("plain") << "(3)raw(17)githubusercontent(3)com(0)"
+                           << "raw.githubusercontent.com";
+    QTest::newRow("pointer") << "[C03B](4)prod(9)us-east-1[C026](3)com(0)"
+                             << "prod.us-east-1.com";
+    QTest::newRow("root") << "(0)"
+                          << ".";
+    QTest::newRow("dotted") << ".ns1.offeringsmislead.com."
+                            << "ns1.offeringsmislead.com";
+    QTest::newRow("paren in label") << "(3)a(b(3)com(0)"
+                                    << "a(b.com";
+    QTest::newRow("escaped byte") << "(3)b\\xFFd(3)com(0)"
+                                  << "b\\xFFd.com";
+    QTest::newRow("length past end") << "(9)short"
+                                     << "short";
 }
 
 void TestDnsTextParsers::windowsDecodeName() {
@@ -166,8 +174,9 @@ void TestDnsTextParsers::windowsTimeZone() {
     const OwnedDns* a = byName(ny, "raw.githubusercontent.com");
     QVERIFY(a);
     QCOMPARE(a->tsUs, us("2024-03-01T19:05:11Z")); // EST, UTC-5
-    QVERIFY_THROWS_EXCEPTION(std::runtime_error,
-                             parseFile("windows-dns", fixture(QStringLiteral("windows-dns/dns.log")), QStringLiteral("Mars/Olympus")));
+    QVERIFY_THROWS_EXCEPTION(
+        std::runtime_error,
+        parseFile("windows-dns", fixture(QStringLiteral("windows-dns/dns.log")), QStringLiteral("Mars/Olympus")));
 }
 
 void TestDnsTextParsers::windowsDetailsGiveAnswers() {
@@ -217,12 +226,9 @@ void TestDnsTextParsers::windowsBadLines() {
     const struct {
         int64_t line;
         const char* reason;
-    } expected[] = {{2, "not a DNS debug log line"},
-                    {3, "invalid date"},
-                    {4, "day-first locale"},
-                    {5, "invalid date"},
-                    {6, "transaction id is not hex"},
-                    {7, "unterminated [flags rcode]"}};
+    } expected[] = {{2, "not a DNS debug log line"},  {3, "invalid date"},
+                    {4, "day-first locale"},          {5, "invalid date"},
+                    {6, "transaction id is not hex"}, {7, "unterminated [flags rcode]"}};
     for (size_t i = 0; i < 6; ++i) {
         QCOMPARE(sink.rejects[i].line, expected[i].line);
         QVERIFY2(q(sink.rejects[i].reason).contains(QLatin1String(expected[i].reason)), sink.rejects[i].reason.c_str());
@@ -247,16 +253,18 @@ void TestDnsTextParsers::windowsBoundedTable() {
     // every query comes out once. Then responses beyond the 30 s window find nothing to join.
     QByteArray text;
     for (int i = 0; i < 10000; ++i) {
-        text += QStringLiteral("3/1/2024 2:05:11 PM 0E5C PACKET  000000C8A2B4E160 UDP Rcv 10.1.%1.%2 %3   Q [0001   D   "
-                               "NOERROR] A      (1)h(4)n%4(0)\n")
-                    .arg(i / 250)
-                    .arg(i % 250)
-                    .arg(i % 65536, 4, 16, QLatin1Char('0'))
-                    .arg(i)
-                    .toUtf8();
+        text +=
+            QStringLiteral("3/1/2024 2:05:11 PM 0E5C PACKET  000000C8A2B4E160 UDP Rcv 10.1.%1.%2 %3   Q [0001   D   "
+                           "NOERROR] A      (1)h(4)n%4(0)\n")
+                .arg(i / 250)
+                .arg(i % 250)
+                .arg(i % 65536, 4, 16, QLatin1Char('0'))
+                .arg(i)
+                .toUtf8();
     }
-    text += "3/1/2024 2:06:00 PM 0E5C PACKET  000000C8A2B4E160 UDP Snd 10.1.39.249 270f R Q [8081   DR  NOERROR] A      "
-            "(1)h(5)n9999(0)\n";
+    text +=
+        "3/1/2024 2:06:00 PM 0E5C PACKET  000000C8A2B4E160 UDP Snd 10.1.39.249 270f R Q [8081   DR  NOERROR] A      "
+        "(1)h(5)n9999(0)\n";
     const CollectingSink sink = parseText("windows-dns", text);
     QCOMPARE(sink.rejects.size(), size_t(0));
     QCOMPARE(sink.dnses.size(), size_t(10001)); // the late response stands alone
@@ -278,19 +286,36 @@ void TestDnsTextParsers::bindFields_data() {
     QTest::addColumn<QString>("server");
     QTest::addColumn<QString>("protocol");
     QTest::newRow("queries category") << "raw.githubusercontent.com" << 1 << qint64(us("2024-03-01T14:05:11.123Z"))
-                                      << "10.1.2.3" << "A" << "10.0.0.53" << "udp";
-    QTest::newRow("view") << "example.com" << 2 << qint64(us("2024-03-01T14:05:12.456Z")) << "10.1.2.4" << "AAAA"
-                          << "10.0.0.53" << "udp";
-    QTest::newRow("no @0x, TCP") << "pastebin.com" << 3 << qint64(us("2024-03-01T14:05:13Z")) << "10.1.2.5" << "TXT"
-                                 << "10.0.0.53" << "tcp";
-    QTest::newRow("BIND 9.3 form") << "old.example.net" << 4 << qint64(us("2024-03-01T14:05:14Z")) << "10.1.2.6" << "MX"
-                                   << "" << "udp";
+                                      << "10.1.2.3"
+                                      << "A"
+                                      << "10.0.0.53"
+                                      << "udp";
+    QTest::newRow("view") << "example.com" << 2 << qint64(us("2024-03-01T14:05:12.456Z")) << "10.1.2.4"
+                          << "AAAA"
+                          << "10.0.0.53"
+                          << "udp";
+    QTest::newRow("no @0x, TCP") << "pastebin.com" << 3 << qint64(us("2024-03-01T14:05:13Z")) << "10.1.2.5"
+                                 << "TXT"
+                                 << "10.0.0.53"
+                                 << "tcp";
+    QTest::newRow("BIND 9.3 form") << "old.example.net" << 4 << qint64(us("2024-03-01T14:05:14Z")) << "10.1.2.6"
+                                   << "MX"
+                                   << ""
+                                   << "udp";
     QTest::newRow("syslog, IPv6") << "ipv6.example.org" << 5 << qint64(us("2024-03-01T14:05:15Z")) << "2001:db8::5"
-                                  << "A" << "2001:db8::53" << "udp";
+                                  << "A"
+                                  << "2001:db8::53"
+                                  << "udp";
     QTest::newRow("syslog + BIND stamp") << "both.example.com" << 6 << qint64(us("2024-03-01T14:05:16.789Z"))
-                                         << "10.1.2.7" << "A" << "10.0.0.53" << "udp";
-    QTest::newRow("print-time iso8601-utc") << "iso.example.com" << 7 << qint64(us("2024-03-01T14:05:17.25Z"))
-                                            << "10.1.2.8" << "CNAME" << "10.0.0.53" << "udp";
+                                         << "10.1.2.7"
+                                         << "A"
+                                         << "10.0.0.53"
+                                         << "udp";
+    QTest::newRow("print-time iso8601-utc")
+        << "iso.example.com" << 7 << qint64(us("2024-03-01T14:05:17.25Z")) << "10.1.2.8"
+        << "CNAME"
+        << "10.0.0.53"
+        << "udp";
 }
 
 void TestDnsTextParsers::bindFields() {
@@ -326,7 +351,8 @@ void TestDnsTextParsers::bindSyslogYearNow() {
     const OwnedDns* d = byName(sink, "ipv6.example.org");
     QVERIFY(d);
     QCOMPARE(d->tsUs, us("2024-03-01T14:05:15Z"));
-    const CollectingSink june = parseThroughRegistry("bind", fixture(QStringLiteral("bind/query.log")), us("2025-06-01T00:00:00Z"));
+    const CollectingSink june =
+        parseThroughRegistry("bind", fixture(QStringLiteral("bind/query.log")), us("2025-06-01T00:00:00Z"));
     QVERIFY(byName(june, "ipv6.example.org"));
     QCOMPARE(tsOf(june, "ipv6.example.org"), us("2025-03-01T14:05:15Z"));
     // BIND's own stamps carry their year whatever the date today.
@@ -350,7 +376,7 @@ void TestDnsTextParsers::bindBadLines() {
     QCOMPARE(sink.dnses[0].qname, std::string("a.example"));
     QCOMPARE(sink.dnses[1].qname, std::string("bad\\xFF.example")); // invalid UTF-8 kept as \xNN
     QCOMPARE(sink.dnses[1].line, int64_t(4));
-    QCOMPARE(sink.dnses[2].qname, std::string("d.example")); // trailing dot dropped
+    QCOMPARE(sink.dnses[2].qname, std::string("d.example"));    // trailing dot dropped
     QCOMPARE(sink.dnses[2].serverIp, std::string("10.0.0.53")); // no \r from the CRLF
     QCOMPARE(sink.rejects.size(), size_t(3));
     QCOMPARE(sink.rejects[0].line, int64_t(2));
@@ -403,25 +429,66 @@ void TestDnsTextParsers::dnsmasqJoinsAnswers_data() {
     QTest::addColumn<QString>("rcode");
     QTest::addColumn<QString>("answers");
     QTest::addColumn<QString>("server");
-    QTest::newRow("forwarded, two addresses") << "raw.githubusercontent.com" << "A" << 2 << "10.1.2.3" << "NOERROR"
-                                              << "185.199.108.133,185.199.109.133" << "1.1.1.1";
-    QTest::newRow("CNAME chain to A") << "www.example.com" << "A" << 7 << "10.1.2.4" << "NOERROR"
-                                      << "www.example.com.edgekey.net,e1234.a.akamaiedge.net,23.1.2.3" << "1.1.1.1";
-    QTest::newRow("CNAME chain to AAAA") << "www.example.com" << "AAAA" << 6 << "10.1.2.4" << "NOERROR"
+    QTest::newRow("forwarded, two addresses") << "raw.githubusercontent.com"
+                                              << "A" << 2 << "10.1.2.3"
+                                              << "NOERROR"
+                                              << "185.199.108.133,185.199.109.133"
+                                              << "1.1.1.1";
+    QTest::newRow("CNAME chain to A") << "www.example.com"
+                                      << "A" << 7 << "10.1.2.4"
+                                      << "NOERROR"
+                                      << "www.example.com.edgekey.net,e1234.a.akamaiedge.net,23.1.2.3"
+                                      << "1.1.1.1";
+    QTest::newRow("CNAME chain to AAAA") << "www.example.com"
+                                         << "AAAA" << 6 << "10.1.2.4"
+                                         << "NOERROR"
                                          << "www.example.com.edgekey.net,e1234.a.akamaiedge.net,2600:1406::1"
                                          << "1.1.1.1";
-    QTest::newRow("NXDOMAIN, server port dropped") << "nxd.example.org" << "A" << 16 << "10.1.2.5" << "NXDOMAIN" << ""
+    QTest::newRow("NXDOMAIN, server port dropped") << "nxd.example.org"
+                                                   << "A" << 16 << "10.1.2.5"
+                                                   << "NXDOMAIN"
+                                                   << ""
                                                    << "9.9.9.9";
-    QTest::newRow("cached") << "raw.githubusercontent.com" << "A" << 19 << "10.1.2.6" << "NOERROR" << "185.199.108.133"
+    QTest::newRow("cached") << "raw.githubusercontent.com"
+                            << "A" << 19 << "10.1.2.6"
+                            << "NOERROR"
+                            << "185.199.108.133"
                             << "";
-    QTest::newRow("hosts file") << "printer.lan" << "A" << 21 << "10.1.2.7" << "NOERROR" << "10.1.2.50" << "";
-    QTest::newRow("reverse answer") << "50.2.1.10.in-addr.arpa" << "PTR" << 23 << "10.1.2.7" << "NOERROR"
-                                    << "printer.lan" << "";
-    QTest::newRow("NODATA") << "ipv4only.example" << "AAAA" << 25 << "10.1.2.8" << "NOERROR" << "" << "";
-    QTest::newRow("config block") << "ads.tracker.example" << "A" << 27 << "10.1.2.9" << "NXDOMAIN" << "" << "";
-    QTest::newRow("no answer") << "slow.example.net" << "A" << 29 << "10.1.2.10" << "" << "" << "1.1.1.1";
-    QTest::newRow("numeric type") << "svc.example.com" << "TYPE65" << 36 << "10.1.2.11" << "NOERROR" << "" << "";
-    QTest::newRow("SERVFAIL with EDE") << "fail.example.com" << "A" << 39 << "10.1.2.13" << "SERVFAIL" << "" << "";
+    QTest::newRow("hosts file") << "printer.lan"
+                                << "A" << 21 << "10.1.2.7"
+                                << "NOERROR"
+                                << "10.1.2.50"
+                                << "";
+    QTest::newRow("reverse answer") << "50.2.1.10.in-addr.arpa"
+                                    << "PTR" << 23 << "10.1.2.7"
+                                    << "NOERROR"
+                                    << "printer.lan"
+                                    << "";
+    QTest::newRow("NODATA") << "ipv4only.example"
+                            << "AAAA" << 25 << "10.1.2.8"
+                            << "NOERROR"
+                            << ""
+                            << "";
+    QTest::newRow("config block") << "ads.tracker.example"
+                                  << "A" << 27 << "10.1.2.9"
+                                  << "NXDOMAIN"
+                                  << ""
+                                  << "";
+    QTest::newRow("no answer") << "slow.example.net"
+                               << "A" << 29 << "10.1.2.10"
+                               << ""
+                               << ""
+                               << "1.1.1.1";
+    QTest::newRow("numeric type") << "svc.example.com"
+                                  << "TYPE65" << 36 << "10.1.2.11"
+                                  << "NOERROR"
+                                  << ""
+                                  << "";
+    QTest::newRow("SERVFAIL with EDE") << "fail.example.com"
+                                       << "A" << 39 << "10.1.2.13"
+                                       << "SERVFAIL"
+                                       << ""
+                                       << "";
 }
 
 void TestDnsTextParsers::dnsmasqJoinsAnswers() {
@@ -460,7 +527,8 @@ void TestDnsTextParsers::dnsmasqRejectsAndConsumed() {
     // not the reply for a query the file does not hold.
     QCOMPARE(sink.rejects.size(), size_t(3));
     QCOMPARE(sink.rejects[0].line, int64_t(1));
-    QCOMPARE(sink.rejects[0].reason, std::string("dnsmasq: not a DNS query log line: started, version 2.89 cachesize 150"));
+    QCOMPARE(sink.rejects[0].reason,
+             std::string("dnsmasq: not a DNS query log line: started, version 2.89 cachesize 150"));
     QCOMPARE(sink.rejects[1].line, int64_t(34));
     QVERIFY(q(sink.rejects[1].reason).contains(QLatin1String("read /etc/hosts")));
     QCOMPARE(sink.rejects[2].line, int64_t(38));
@@ -573,16 +641,26 @@ void TestDnsTextParsers::dnsmasqGzip() {
 void TestDnsTextParsers::detection_data() {
     QTest::addColumn<QString>("file");
     QTest::addColumn<QString>("format");
-    QTest::newRow("windows dns") << "windows-dns/dns.log" << "windows-dns";
-    QTest::newRow("windows dns gz") << "windows-dns/dns.log.gz" << "windows-dns";
-    QTest::newRow("windows details") << "windows-dns/details.log" << "windows-dns";
-    QTest::newRow("windows variants") << "windows-dns/variants.log" << "windows-dns";
-    QTest::newRow("bind") << "bind/query.log" << "bind";
-    QTest::newRow("bind gz") << "bind/query.log.gz" << "bind";
-    QTest::newRow("dnsmasq") << "dnsmasq/dnsmasq.log" << "dnsmasq";
-    QTest::newRow("dnsmasq gz") << "dnsmasq/dnsmasq.log.gz" << "dnsmasq";
-    QTest::newRow("pihole") << "dnsmasq/pihole.log" << "dnsmasq";
-    QTest::newRow("year") << "dnsmasq/year.log" << "dnsmasq";
+    QTest::newRow("windows dns") << "windows-dns/dns.log"
+                                 << "windows-dns";
+    QTest::newRow("windows dns gz") << "windows-dns/dns.log.gz"
+                                    << "windows-dns";
+    QTest::newRow("windows details") << "windows-dns/details.log"
+                                     << "windows-dns";
+    QTest::newRow("windows variants") << "windows-dns/variants.log"
+                                      << "windows-dns";
+    QTest::newRow("bind") << "bind/query.log"
+                          << "bind";
+    QTest::newRow("bind gz") << "bind/query.log.gz"
+                             << "bind";
+    QTest::newRow("dnsmasq") << "dnsmasq/dnsmasq.log"
+                             << "dnsmasq";
+    QTest::newRow("dnsmasq gz") << "dnsmasq/dnsmasq.log.gz"
+                                << "dnsmasq";
+    QTest::newRow("pihole") << "dnsmasq/pihole.log"
+                            << "dnsmasq";
+    QTest::newRow("year") << "dnsmasq/year.log"
+                          << "dnsmasq";
 }
 
 void TestDnsTextParsers::detection() {
@@ -615,7 +693,8 @@ void TestDnsTextParsers::squidFixturesAreNotDns() {
         }
         const SniffSample sample = readSniffSample(f);
         for (const char* name : {"windows-dns", "bind", "dnsmasq"}) {
-            QVERIFY2(findFormat(QString::fromLatin1(name))->sniff(sample) == 0, qPrintable(f + QLatin1Char(' ') + name));
+            QVERIFY2(findFormat(QString::fromLatin1(name))->sniff(sample) == 0,
+                     qPrintable(f + QLatin1Char(' ') + name));
         }
     }
 }

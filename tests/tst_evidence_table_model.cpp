@@ -9,7 +9,7 @@ using namespace socwb;
 
 class TestEvidenceTableModel : public QObject {
     Q_OBJECT
-private slots:
+  private slots:
     void invariantsAndPlainTooltips();
 };
 
@@ -27,7 +27,10 @@ void TestEvidenceTableModel::invariantsAndPlainTooltips() {
     QVERIFY(!tip.contains(QStringLiteral("<b>")));
     QVERIFY(!tip.contains(QStringLiteral("<img")));
     // Declared rich text, with the path escaped: rendered, it reads exactly the path.
-    QCOMPARE(tip, QStringLiteral("<p style='white-space:pre'>/cases/&lt;img src=x onerror=alert(1)&gt;&lt;b&gt;bold&lt;/b&gt;.log</p>"));
+    QCOMPARE(
+        tip,
+        QStringLiteral(
+            "<p style='white-space:pre'>/cases/&lt;img src=x onerror=alert(1)&gt;&lt;b&gt;bold&lt;/b&gt;.log</p>"));
     QCOMPARE(model.index(0, EvidenceTableModel::Sha256Column).data(Qt::ToolTipRole).toString(),
              QStringLiteral("<p style='white-space:pre'>ab12</p>"));
 }

@@ -8,12 +8,12 @@
 #include "store/statement.h"
 #include "test_paths.h"
 
+#include <QElapsedTimer>
 #include <QFile>
 #include <QFileInfo>
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
-#include <QElapsedTimer>
 #include <QThread>
 
 using namespace socwb;
@@ -62,7 +62,7 @@ sqlite3* freshCaseDb() {
 
 class TestImport : public QObject {
     Q_OBJECT
-private slots:
+  private slots:
     void initTestCase();
     void workerReportsProgressAndResult();
     void cancelRollsBack();
@@ -81,7 +81,7 @@ private slots:
     void fileNamesAreNotTemplates();
     void aLinkLoopIsNotAMissingFile();
 
-private:
+  private:
     QTemporaryDir dir_;
     QString big_;
 };
@@ -157,7 +157,8 @@ void TestImport::cancelRollsBack() {
     QCOMPARE(queryInt(after->db(), "SELECT count(*) FROM domains WHERE name LIKE 'cdn%'").value(), int64_t(0));
     // The cancel itself is on record.
     QCOMPARE(queryInt(after->db(), "SELECT count(*) FROM audit_log").value(), audit0 + 1);
-    QCOMPARE(queryInt(after->db(), "SELECT count(*) FROM audit_log WHERE action = 'import.cancelled'").value(), int64_t(1));
+    QCOMPARE(queryInt(after->db(), "SELECT count(*) FROM audit_log WHERE action = 'import.cancelled'").value(),
+             int64_t(1));
     // Indexes dropped for the bulk load are back, and the case is in WAL mode again (the load ran
     // with a rollback journal because the worker held the only connection).
     QCOMPARE(indexNames(after->db()), indexNames(freshCaseDb()));
@@ -211,9 +212,10 @@ void TestImport::emitsAtMostAboutTenProgressSignalsPerSecond() {
     QCOMPARE(records.first(), int64_t(0));
     QCOMPARE(records.last(), int64_t(400000));
     for (qsizetype i = 1; i + 1 < at.size(); ++i) {
-        QVERIFY2(at[i] - at[i - 1] >= 100 * 1000000LL, qPrintable(QStringLiteral("reports %1 and %2 are %3 ms apart")
-                                                                       .arg(QString::number(i - 1), QString::number(i),
-                                                                            QString::number((at[i] - at[i - 1]) / 1e6))));
+        QVERIFY2(at[i] - at[i - 1] >= 100 * 1000000LL,
+                 qPrintable(
+                     QStringLiteral("reports %1 and %2 are %3 ms apart")
+                         .arg(QString::number(i - 1), QString::number(i), QString::number((at[i] - at[i - 1]) / 1e6))));
         QVERIFY(records[i] >= records[i - 1]); // monotonic
     }
     QCOMPARE(queryInt(store->db(), "SELECT count(*) FROM proxy_events").value(), int64_t(400000));
@@ -231,8 +233,9 @@ void TestImport::namesStayUniqueWhenTheCacheOverflows() {
         for (int i = 0; i < count; ++i) {
             const int k = i + offset;
             buf += QByteArray::number(1700000000 + i) + ".000 1 10." + QByteArray::number((k >> 16) & 255) + "." +
-                   QByteArray::number((k >> 8) & 255) + "." + QByteArray::number(k & 255) + " TCP_MISS/200 10 GET http://d" +
-                   QByteArray::number(k) + ".example.com/ - HIER_DIRECT/192.0.2.1 text/html\n";
+                   QByteArray::number((k >> 8) & 255) + "." + QByteArray::number(k & 255) +
+                   " TCP_MISS/200 10 GET http://d" + QByteArray::number(k) +
+                   ".example.com/ - HIER_DIRECT/192.0.2.1 text/html\n";
         }
         f.write(buf);
     };
@@ -253,16 +256,18 @@ void TestImport::namesStayUniqueWhenTheCacheOverflows() {
     QCOMPARE(queryInt(store->db(), "SELECT count(*) FROM hosts").value(), int64_t(n + 500));
     QCOMPARE(queryInt(store->db(), "SELECT count(*) FROM host_addresses").value(), int64_t(n + 500));
     // An address seen in both files is one host with both files' events and its full time range.
-    Statement st(store->db(), "SELECT count(*), min(p.ts_us), max(p.ts_us) FROM proxy_events p JOIN domains d ON d.id = p.domain_id "
-                              "WHERE d.name = ?");
+    Statement st(store->db(),
+                 "SELECT count(*), min(p.ts_us), max(p.ts_us) FROM proxy_events p JOIN domains d ON d.id = p.domain_id "
+                 "WHERE d.name = ?");
     st.bind(1, "d" + std::to_string(n - 1) + ".example.com");
     QVERIFY(st.step());
     QCOMPARE(st.int64(0), int64_t(2));
     Statement addr(store->db(), "SELECT first_ts, last_ts FROM host_addresses WHERE ip = ?");
     const int k = n - 1;
-    addr.bind(1, "10." + std::to_string((k >> 16) & 255) + "." + std::to_string((k >> 8) & 255) + "." + std::to_string(k & 255));
+    addr.bind(1, "10." + std::to_string((k >> 16) & 255) + "." + std::to_string((k >> 8) & 255) + "." +
+                     std::to_string(k & 255));
     QVERIFY(addr.step());
-    QCOMPARE(addr.int64(0), int64_t(1700000000 + 499) * 1000000); // line 500 of the second file
+    QCOMPARE(addr.int64(0), int64_t(1700000000 + 499) * 1000000);   // line 500 of the second file
     QCOMPARE(addr.int64(1), int64_t(1700000000 + n - 1) * 1000000); // the last line of the first
 }
 
@@ -282,9 +287,10 @@ void TestImport::everyRowLandsAsParsed() {
                 continue;
             }
             buf += QByteArray::number(1700000000 + i) + ".500 " + QByteArray::number(i % 977) + " 10.1." +
-                   QByteArray::number(i % 7) + ".9 TCP_MISS/" + QByteArray::number(200 + i % 3) + " " + QByteArray::number(i * 3) +
-                   " GET http://h" + QByteArray::number(i % 101) + ".example.org/p/" + QByteArray::number(i) +
-                   "?q=" + QByteArray::number(i) + " - HIER_DIRECT/192.0.2." + QByteArray::number(i % 250) + " text/plain\n";
+                   QByteArray::number(i % 7) + ".9 TCP_MISS/" + QByteArray::number(200 + i % 3) + " " +
+                   QByteArray::number(i * 3) + " GET http://h" + QByteArray::number(i % 101) + ".example.org/p/" +
+                   QByteArray::number(i) + "?q=" + QByteArray::number(i) + " - HIER_DIRECT/192.0.2." +
+                   QByteArray::number(i % 250) + " text/plain\n";
         }
         f.write(buf);
     }
@@ -294,8 +300,9 @@ void TestImport::everyRowLandsAsParsed() {
     const int bad = lines / 1000 + (lines % 1000 >= 7 ? 1 : 0);
     QCOMPARE(r.rejected, int64_t(bad));
     QCOMPARE(r.accepted, int64_t(lines - bad));
-    Statement st(store->db(), "SELECT p.line_no, p.ts_us, p.duration_ms, p.client_ip, p.status, p.bytes_in, d.name, p.path, "
-                              "p.query, p.dest_ip FROM proxy_events p JOIN domains d ON d.id = p.domain_id ORDER BY p.id");
+    Statement st(store->db(),
+                 "SELECT p.line_no, p.ts_us, p.duration_ms, p.client_ip, p.status, p.bytes_in, d.name, p.path, "
+                 "p.query, p.dest_ip FROM proxy_events p JOIN domains d ON d.id = p.domain_id ORDER BY p.id");
     int i = 0;
     int rows = 0;
     while (st.step()) {
@@ -315,7 +322,8 @@ void TestImport::everyRowLandsAsParsed() {
         QCOMPARE(st.text(9), "192.0.2." + std::to_string(i % 250));
     }
     QCOMPARE(rows, lines - bad);
-    QCOMPARE(queryInt(store->db(), "SELECT count(*) FROM rejected_lines WHERE line_no % 1000 = 7").value(), int64_t(bad));
+    QCOMPARE(queryInt(store->db(), "SELECT count(*) FROM rejected_lines WHERE line_no % 1000 = 7").value(),
+             int64_t(bad));
 }
 
 namespace {
@@ -350,7 +358,8 @@ void TestImport::storedRejectsAreCappedCountsExact() {
     QCOMPARE(r.accepted, int64_t(2000));
     QCOMPARE(r.rejected, int64_t(junk));
     QCOMPARE(queryInt(store->db(), "SELECT count(*) FROM rejected_lines").value(), CaseWriter::kMaxStoredRejects);
-    QCOMPARE(queryInt(store->db(), "SELECT max(line_no) FROM rejected_lines").value(), CaseWriter::kMaxStoredRejects * 2);
+    QCOMPARE(queryInt(store->db(), "SELECT max(line_no) FROM rejected_lines").value(),
+             CaseWriter::kMaxStoredRejects * 2);
     QCOMPARE(queryInt(store->db(), "SELECT rejected FROM evidence").value(), int64_t(junk));
     QCOMPARE(summarize(store->db()).rejected, int64_t(junk));
 }
@@ -362,15 +371,18 @@ void TestImport::aFileOfJunkIsRefusedEarly() {
     const QString c = dir_.filePath(QStringLiteral("junk.socwb"));
     auto store = CaseStore::open(c);
     int64_t lastRejects = 0;
-    const ImportResult r = importInto(*store, log, QStringLiteral("squid"), [&](const ImportProgress& p) { lastRejects = p.rejects; });
+    const ImportResult r =
+        importInto(*store, log, QStringLiteral("squid"), [&](const ImportProgress& p) { lastRejects = p.rejects; });
     QCOMPARE(r.status, QStringLiteral("refused"));
     QVERIFY2(r.message.contains(QStringLiteral("fewer than 1 in 100 lines read as squid")), qPrintable(r.message));
-    QVERIFY2(r.rejected >= Importer::kRefuseAfterRejects && r.rejected < 50000, qPrintable(QString::number(r.rejected)));
+    QVERIFY2(r.rejected >= Importer::kRefuseAfterRejects && r.rejected < 50000,
+             qPrintable(QString::number(r.rejected)));
     QVERIFY(lastRejects < 50000);
     QCOMPARE(queryInt(store->db(), "SELECT count(*) FROM evidence").value(), int64_t(0));
     QCOMPARE(queryInt(store->db(), "SELECT count(*) FROM rejected_lines").value(), int64_t(0));
     QCOMPARE(queryInt(store->db(), "SELECT count(*) FROM proxy_events").value(), int64_t(0));
-    QCOMPARE(queryInt(store->db(), "SELECT count(*) FROM audit_log WHERE action = 'import.refused'").value(), int64_t(1));
+    QCOMPARE(queryInt(store->db(), "SELECT count(*) FROM audit_log WHERE action = 'import.refused'").value(),
+             int64_t(1));
 }
 
 // One rule for NUL bytes: written as the text "\x00" wherever they are. A NUL in the first 64 KiB
@@ -382,8 +394,11 @@ void TestImport::nulBytesLoseNoLineAndHideNoName() {
         QVERIFY(f.open(QIODevice::WriteOnly));
         const QByteArray tail = " - HIER_DIRECT/192.0.2.1 text/html\n";
         f.write("1700000000.000 1 10.0.0.1 TCP_MISS/200 10 GET http://example.com/a" + tail);
-        f.write(QByteArray("1700000001.000 1 10.0.0.1 TCP_MISS/200 10 GET https://ex\0ample.raw.githubusercontent.com/c", 90) + tail);
-        f.write(QByteArray("1700000002.000 1 10.0.0.1 TCP_MISS/200 10 GET http://example.com/c?q=", 69) + QByteArray(1, '\0') + tail);
+        f.write(QByteArray(
+                    "1700000001.000 1 10.0.0.1 TCP_MISS/200 10 GET https://ex\0ample.raw.githubusercontent.com/c", 90) +
+                tail);
+        f.write(QByteArray("1700000002.000 1 10.0.0.1 TCP_MISS/200 10 GET http://example.com/c?q=", 69) +
+                QByteArray(1, '\0') + tail);
     }
     auto store = CaseStore::open(dir_.filePath(QStringLiteral("nul.socwb")));
     const ImportResult r = importInto(*store, log); // detected, not forced
@@ -415,15 +430,18 @@ void TestImport::cancelAfterParsingIsHonoured() {
     Importer importer(*store);
     std::atomic<bool> cancel{false};
     QList<int> phases;
-    const ImportResult r = importer.importFile(big_, ImportOptions{}, [&](const ImportProgress& p) {
-        if (phases.isEmpty() || phases.last() != int(p.phase)) {
-            phases << int(p.phase);
-        }
-        if (int(p.phase) == phase) {
-            QCOMPARE(p.records, int64_t(400000)); // every line was read already
-            cancel = true;
-        }
-    }, cancel);
+    const ImportResult r = importer.importFile(
+        big_, ImportOptions{},
+        [&](const ImportProgress& p) {
+            if (phases.isEmpty() || phases.last() != int(p.phase)) {
+                phases << int(p.phase);
+            }
+            if (int(p.phase) == phase) {
+                QCOMPARE(p.records, int64_t(400000)); // every line was read already
+                cancel = true;
+            }
+        },
+        cancel);
     QVERIFY2(r.status == QStringLiteral("cancelled"), qPrintable(r.status + QLatin1Char(' ') + r.message));
     QCOMPARE(r.accepted, int64_t(0)); // nothing of it is in the case, so none is reported imported
     QVERIFY(phases.contains(phase));
@@ -451,7 +469,8 @@ void TestImport::aSecondWriterIsToldTheCaseIsBusy() {
     QVERIFY2(r.message.contains(QStringLiteral("the case is busy")), qPrintable(r.message));
     QCOMPARE(queryInt(store->db(), "SELECT count(*) FROM evidence").value(), int64_t(0));
     // Once the other writer let go, the same file goes in.
-    const ImportResult again = importer.importFile(fixture(QStringLiteral("squid/access.log")), ImportOptions{}, {}, cancel);
+    const ImportResult again =
+        importer.importFile(fixture(QStringLiteral("squid/access.log")), ImportOptions{}, {}, cancel);
     QCOMPARE(again.status, QStringLiteral("imported"));
     QCOMPARE(again.accepted, int64_t(4));
 }
@@ -502,7 +521,8 @@ void TestImport::diskFullSaysSoAndKeepsTheCase() {
              qPrintable(r.message));
     QCOMPARE(queryInt(store->db(), "SELECT count(*) FROM evidence").value(), int64_t(1));
     QCOMPARE(queryInt(store->db(), "SELECT count(*) FROM proxy_events").value(), int64_t(4));
-    QCOMPARE(queryInt(store->db(), "SELECT count(*) FROM audit_log WHERE action = 'import.refused'").value(), int64_t(0));
+    QCOMPARE(queryInt(store->db(), "SELECT count(*) FROM audit_log WHERE action = 'import.refused'").value(),
+             int64_t(0));
     QCOMPARE(indexNames(store->db()), indexNames(freshCaseDb()));
     QCOMPARE(queryInt(store->db(), "PRAGMA foreign_keys").value(), int64_t(1));
 }

@@ -12,7 +12,7 @@ using namespace socwb::scoring;
 
 class TestIntervalStats : public QObject {
     Q_OBJECT
-private slots:
+  private slots:
     void ritaVectors_data();
     void ritaVectors();
     void bowleySkewAndMadByHand();

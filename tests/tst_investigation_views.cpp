@@ -28,7 +28,7 @@ using namespace socwb::test;
 
 class TestInvestigationViews : public QObject {
     Q_OBJECT
-private slots:
+  private slots:
     void initTestCase();
     void chartsHoldTheChannel();
     void chartsBrushAndExport();
@@ -38,7 +38,7 @@ private slots:
     void htmlInCommandLineStaysText();
     void navigationHistory();
 
-private:
+  private:
     QTemporaryDir dir_;
     QString case_;
 };

@@ -13,7 +13,7 @@
 
 class TestLogging : public QObject {
     Q_OBJECT
-private slots:
+  private slots:
     void firstUseFromManyThreads();
 };
 

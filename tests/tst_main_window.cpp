@@ -59,7 +59,7 @@ QTableView* viewOf(QWidget* w, const QAbstractItemModel* model) {
 
 class TestMainWindow : public QObject {
     Q_OBJECT
-private slots:
+  private slots:
     void opensCaseAndShowsEvidence();
     void dropFilterTriageAudit();
     void closingDuringImportDoesNotWait();
@@ -71,7 +71,7 @@ private slots:
     void docksExistForEveryView();
     void screenshotWritesPng();
 
-private:
+  private:
     QTemporaryDir dir_;
 };
 
@@ -161,12 +161,15 @@ void TestMainWindow::dropFilterTriageAudit() {
     {
         auto store = CaseStore::open(c);
         channels = queryInt(store->db(), "SELECT count(*) FROM alerts WHERE suppressed_by IS NULL").value_or(-1);
-        pastebin = queryInt(store->db(), "SELECT count(*) FROM alerts WHERE suppressed_by IS NULL AND host = '10.20.1.19' "
-                                         "AND service = 'pastebin'").value_or(-1);
+        pastebin =
+            queryInt(store->db(), "SELECT count(*) FROM alerts WHERE suppressed_by IS NULL AND host = '10.20.1.19' "
+                                  "AND service = 'pastebin'")
+                .value_or(-1);
     }
     QVERIFY(channels > 100);
     QVERIFY(pastebin >= 2); // the planted command channel and quieter ones to the same site
-    QVERIFY(QTest::qWaitFor([&] { return !model->isCounting() && model->rowCount() == channels && model->rowAt(0); }, 10000));
+    QVERIFY(QTest::qWaitFor([&] { return !model->isCounting() && model->rowCount() == channels && model->rowAt(0); },
+                            10000));
     QCOMPARE(model->index(0, AlertTableModel::HostColumn).data().toString(), QStringLiteral("10.20.1.19"));
     QCOMPARE(model->index(0, AlertTableModel::DestinationColumn).data().toString(), QStringLiteral("pastebin.com"));
     QCOMPARE(model->index(0, AlertTableModel::SeverityColumn).data().toString(), QStringLiteral("high"));
@@ -185,7 +188,8 @@ void TestMainWindow::dropFilterTriageAudit() {
     QVERIFY(view->hasFocus());
     QCOMPARE(model->index(0, AlertTableModel::HostColumn).data().toString(), QStringLiteral("10.20.1.19"));
     QCOMPARE(model->index(1, AlertTableModel::HostColumn).data().toString(), QStringLiteral("10.20.1.19"));
-    QVERIFY(model->index(0, 0).data(AlertTableModel::ScoreRole).toDouble() > model->index(1, 0).data(AlertTableModel::ScoreRole).toDouble());
+    QVERIFY(model->index(0, 0).data(AlertTableModel::ScoreRole).toDouble() >
+            model->index(1, 0).data(AlertTableModel::ScoreRole).toDouble());
     const QString first = model->index(0, 0).data(AlertTableModel::ChannelKeyRole).toString();
     const QString second = model->index(1, 0).data(AlertTableModel::ChannelKeyRole).toString();
 
@@ -199,7 +203,11 @@ void TestMainWindow::dropFilterTriageAudit() {
     QVERIFY(QTest::qWaitFor([model] { return !model->isCounting() && model->rowAt(1); }, 10000));
     view->setCurrentIndex(model->index(0, AlertTableModel::HostColumn));
     QTest::keyClick(view, Qt::Key_3);
-    QVERIFY(QTest::qWaitFor([model] { return model->index(0, AlertTableModel::StatusColumn).data().toString() == QLatin1String("Malicious"); }, 10000));
+    QVERIFY(QTest::qWaitFor(
+        [model] {
+            return model->index(0, AlertTableModel::StatusColumn).data().toString() == QLatin1String("Malicious");
+        },
+        10000));
 
     // 2 (benign) asks why; cancelling changes nothing, a justification goes through.
     view->setCurrentIndex(model->index(1, AlertTableModel::HostColumn));
@@ -218,12 +226,15 @@ void TestMainWindow::dropFilterTriageAudit() {
         }
         QPushButton* ok = d->findChild<QDialogButtonBox*>()->button(QDialogButtonBox::Ok);
         okWasDisabled = !ok->isEnabled();
-        QTest::keyClicks(d->findChild<QPlainTextEdit*>(), QStringLiteral("the owner's paste-sync script, checked with them"));
+        QTest::keyClicks(d->findChild<QPlainTextEdit*>(),
+                         QStringLiteral("the owner's paste-sync script, checked with them"));
         QTest::mouseClick(ok, Qt::LeftButton);
     });
     QTest::keyClick(view, Qt::Key_2);
     QVERIFY(okWasDisabled);
-    QVERIFY(QTest::qWaitFor([model] { return model->index(1, AlertTableModel::StatusColumn).data().toString() == QLatin1String("Benign"); }, 10000));
+    QVERIFY(QTest::qWaitFor(
+        [model] { return model->index(1, AlertTableModel::StatusColumn).data().toString() == QLatin1String("Benign"); },
+        10000));
 
     // The audit log (Ctrl+L) shows both verdicts, newest first, with the OS user.
     w.activateWindow();
@@ -268,7 +279,8 @@ void TestMainWindow::dropFilterTriageAudit() {
     queue->setFilterText(QStringLiteral("host:10.20.1.19 service:pastebin"));
     QVERIFY(QTest::qWaitFor([model] { return !model->isCounting() && model->rowCount() == 0; }, 10000));
     queue->setFilterText(QStringLiteral("host:10.20.1.19 service:pastebin suppressed:yes"));
-    QVERIFY(QTest::qWaitFor([&] { return !model->isCounting() && model->rowCount() == pastebin && model->rowAt(1); }, 10000));
+    QVERIFY(QTest::qWaitFor([&] { return !model->isCounting() && model->rowCount() == pastebin && model->rowAt(1); },
+                            10000));
     // The verdicts stay with their channels while they are suppressed.
     QCOMPARE(model->index(0, AlertTableModel::StatusColumn).data().toString(), QStringLiteral("Malicious"));
 }
@@ -283,7 +295,9 @@ void TestMainWindow::previewAsksTheZoneOfLocalTimeLogs() {
     QVERIFY(QTest::qWaitFor([preview] { return preview->isReady(); }, 10000));
     QCOMPARE(preview->table()->rowCount(), 2);
     // Sorted by path: squid/ comes before windows-dns/.
-    auto cell = [preview](int row, int column) { return qobject_cast<QComboBox*>(preview->table()->cellWidget(row, column)); };
+    auto cell = [preview](int row, int column) {
+        return qobject_cast<QComboBox*>(preview->table()->cellWidget(row, column));
+    };
     QCOMPARE(cell(0, ImportPreviewDialog::FormatColumn)->currentData().toString(), QStringLiteral("squid"));
     QVERIFY(!cell(0, ImportPreviewDialog::TimeZoneColumn)->isEnabled()); // Squid logs epoch seconds
     QCOMPARE(cell(1, ImportPreviewDialog::FormatColumn)->currentData().toString(), QStringLiteral("windows-dns"));
@@ -316,26 +330,32 @@ void TestMainWindow::bulkStatusOnASelection() {
     QVERIFY(QTest::qWaitForWindowActive(&w));
     QVERIFY(w.openCase(c));
     AlertTableModel* model = w.alertQueue()->model();
-    QVERIFY(QTest::qWaitFor([model] { return !model->isCounting() && model->rowCount() == 40 && model->rowAt(39); }, 10000));
+    QVERIFY(QTest::qWaitFor([model] { return !model->isCounting() && model->rowCount() == 40 && model->rowAt(39); },
+                            10000));
     QTableView* view = w.alertQueue()->view();
     view->setFocus();
     // Click the first row, shift-click the third: three channels selected; "1" puts all in review.
-    const auto centre = [view, model](int row) { return view->visualRect(model->index(row, AlertTableModel::HostColumn)).center(); };
+    const auto centre = [view, model](int row) {
+        return view->visualRect(model->index(row, AlertTableModel::HostColumn)).center();
+    };
     QTest::mouseClick(view->viewport(), Qt::LeftButton, Qt::NoModifier, centre(0));
     QTest::mouseClick(view->viewport(), Qt::LeftButton, Qt::ShiftModifier, centre(2));
     QCOMPARE(w.alertQueue()->selectedChannelKeys().size(), 3);
     QTest::keyClick(view, Qt::Key_1);
-    QVERIFY(QTest::qWaitFor([model] {
-        for (int row = 0; row < 3; ++row) {
-            if (model->index(row, AlertTableModel::StatusColumn).data().toString() != QLatin1String("In review")) {
-                return false;
+    QVERIFY(QTest::qWaitFor(
+        [model] {
+            for (int row = 0; row < 3; ++row) {
+                if (model->index(row, AlertTableModel::StatusColumn).data().toString() != QLatin1String("In review")) {
+                    return false;
+                }
             }
-        }
-        return true;
-    }, 10000));
+            return true;
+        },
+        10000));
     QCOMPARE(model->index(3, AlertTableModel::StatusColumn).data().toString(), QStringLiteral("New"));
     auto store = CaseStore::open(c);
-    QCOMPARE(queryInt(store->db(), "SELECT count(*) FROM audit_log WHERE action = 'triage.status' AND detail = 'new -> in-review'")
+    QCOMPARE(queryInt(store->db(),
+                      "SELECT count(*) FROM audit_log WHERE action = 'triage.status' AND detail = 'new -> in-review'")
                  .value_or(-1),
              3);
 }
@@ -394,10 +414,13 @@ void TestMainWindow::untrustedTextRendersLiterally() {
         execSql(db, "INSERT INTO evidence(id, path, sha256, size, status) VALUES (1, 'p.log', 'x', 1, 'imported')");
         execSql(db, "INSERT INTO hosts(id, name, source) VALUES (1, '<b>WS1</b>', 'asset')");
         execSql(db, "INSERT INTO domains(id, name) VALUES (1, 'pastebin.com')");
-        Statement p(db, "INSERT INTO processes(id, host_id, process_guid, image, command_line, known_from) VALUES (1, 1, '{g}', ?, ?, 'create')");
+        Statement p(db, "INSERT INTO processes(id, host_id, process_guid, image, command_line, known_from) VALUES (1, "
+                        "1, '{g}', ?, ?, 'create')");
         p.bind(1, image.toStdString()).bind(2, commandLine.toStdString()).exec();
-        Statement e(db, "INSERT INTO proxy_events(id, evidence_id, line_no, ts_us, host_id, domain_id, method, url, user_agent) "
-                        "VALUES (1, 1, 1, 1709510400000000, 1, 1, 'GET', ?, '<b>ua</b>')");
+        Statement e(
+            db,
+            "INSERT INTO proxy_events(id, evidence_id, line_no, ts_us, host_id, domain_id, method, url, user_agent) "
+            "VALUES (1, 1, 1, 1709510400000000, 1, 1, 'GET', ?, '<b>ua</b>')");
         e.bind(1, url.toStdString()).exec();
         FixtureAlert a;
         a.host = QStringLiteral("<b>WS1</b>");
@@ -489,7 +512,8 @@ void TestMainWindow::screenshotWritesPng() {
     const QString c = dir_.filePath(QStringLiteral("shot.socwb"));
     const QString png = dir_.filePath(QStringLiteral("shot.png"));
     QProcess p;
-    p.start(QStringLiteral(SOCWB_GUI_PATH), {c, QStringLiteral("--screenshot"), png, QStringLiteral("--size"), QStringLiteral("1366x768")});
+    p.start(QStringLiteral(SOCWB_GUI_PATH),
+            {c, QStringLiteral("--screenshot"), png, QStringLiteral("--size"), QStringLiteral("1366x768")});
     QVERIFY(p.waitForFinished(60000));
     QCOMPARE(p.exitCode(), 0);
     QImage img(png);
@@ -504,7 +528,8 @@ void TestMainWindow::screenshotWritesPng() {
     }
     QVERIFY(colours.size() > 10);
     QProcess bad;
-    bad.start(QStringLiteral(SOCWB_GUI_PATH), {c, QStringLiteral("--screenshot"), png, QStringLiteral("--view"), QStringLiteral("nope")});
+    bad.start(QStringLiteral(SOCWB_GUI_PATH),
+              {c, QStringLiteral("--screenshot"), png, QStringLiteral("--view"), QStringLiteral("nope")});
     QVERIFY(bad.waitForFinished(60000));
     QCOMPARE(bad.exitCode(), 2);
 }

@@ -21,14 +21,14 @@ QByteArray squidLine(const QByteArray& ts, const QByteArray& client, const QByte
 
 class TestPlausibility : public QObject {
     Q_OBJECT
-private slots:
+  private slots:
     void values_data();
     void values();
     void importRejectsImplausibleSquidLines_data();
     void importRejectsImplausibleSquidLines();
     void importRejectsMarkupQueryNames();
 
-private:
+  private:
     QTemporaryDir dir_;
 };
 
@@ -39,25 +39,46 @@ void TestPlausibility::values_data() {
     QTest::addColumn<QString>("host");
     QTest::addColumn<QString>("reason"); // empty: plausible
     const qint64 ok = 1700000000LL * 1000000;
-    QTest::newRow("fine") << ok << "10.0.0.1" << 443 << "example.com" << "";
-    QTest::newRow("ipv6 client") << ok << "2001:db8::1" << 80 << "example.com" << "";
-    QTest::newRow("ipv6 zone") << ok << "fe80::1%eth0" << 80 << "example.com" << "";
-    QTest::newRow("fqdn client") << ok << "ws-17.corp.example" << 80 << "example.com" << "";
-    QTest::newRow("escaped host") << ok << "10.0.0.1" << 80 << "ex\\x00ample.com" << "";
-    QTest::newRow("no port") << ok << "10.0.0.1" << -1 << "example.com" << "";
-    QTest::newRow("first second") << 631152000LL * 1000000 << "10.0.0.1" << 80 << "a.b" << "";
-    QTest::newRow("last second") << 4102444799LL * 1000000 << "10.0.0.1" << 80 << "a.b" << "";
-    QTest::newRow("2100") << 4102444800LL * 1000000 << "10.0.0.1" << 80 << "a.b" << "time 2100-01-01T00:00:00Z";
-    QTest::newRow("1915") << -1735689600LL * 1000000 << "10.0.0.1" << 80 << "a.b" << "time 1915-01-01T00:00:00Z";
-    QTest::newRow("1989") << 631151999LL * 1000000 << "10.0.0.1" << 80 << "a.b" << "time 1989-12-31T23:59:59Z";
-    QTest::newRow("saturated") << qint64(INT64_MAX) << "10.0.0.1" << 80 << "a.b" << "time 294247-01-10T04:00:54Z is outside";
-    QTest::newRow("bad quad") << ok << "999.999.999.999" << 80 << "a.b" << "client address is not a valid IP address";
-    QTest::newRow("markup client") << ok << "<b>x</b>" << 80 << "a.b" << "client address is neither";
-    QTest::newRow("port 0") << ok << "10.0.0.1" << 0 << "a.b" << "destination port is not a port";
-    QTest::newRow("port 65536") << ok << "10.0.0.1" << 65536 << "a.b" << "destination port is not a port";
-    QTest::newRow("script host") << ok << "10.0.0.1" << 80 << "<script>x" << "destination host is not a host name";
-    QTest::newRow("space host") << ok << "10.0.0.1" << 80 << "a b.com" << "destination host is not a host name";
-    QTest::newRow("control host") << ok << "10.0.0.1" << 80 << "a\x1b" "b.com" << "destination host is not a host name";
+    QTest::newRow("fine") << ok << "10.0.0.1" << 443 << "example.com"
+                          << "";
+    QTest::newRow("ipv6 client") << ok << "2001:db8::1" << 80 << "example.com"
+                                 << "";
+    QTest::newRow("ipv6 zone") << ok << "fe80::1%eth0" << 80 << "example.com"
+                               << "";
+    QTest::newRow("fqdn client") << ok << "ws-17.corp.example" << 80 << "example.com"
+                                 << "";
+    QTest::newRow("escaped host") << ok << "10.0.0.1" << 80 << "ex\\x00ample.com"
+                                  << "";
+    QTest::newRow("no port") << ok << "10.0.0.1" << -1 << "example.com"
+                             << "";
+    QTest::newRow("first second") << 631152000LL * 1000000 << "10.0.0.1" << 80 << "a.b"
+                                  << "";
+    QTest::newRow("last second") << 4102444799LL * 1000000 << "10.0.0.1" << 80 << "a.b"
+                                 << "";
+    QTest::newRow("2100") << 4102444800LL * 1000000 << "10.0.0.1" << 80 << "a.b"
+                          << "time 2100-01-01T00:00:00Z";
+    QTest::newRow("1915") << -1735689600LL * 1000000 << "10.0.0.1" << 80 << "a.b"
+                          << "time 1915-01-01T00:00:00Z";
+    QTest::newRow("1989") << 631151999LL * 1000000 << "10.0.0.1" << 80 << "a.b"
+                          << "time 1989-12-31T23:59:59Z";
+    QTest::newRow("saturated") << qint64(INT64_MAX) << "10.0.0.1" << 80 << "a.b"
+                               << "time 294247-01-10T04:00:54Z is outside";
+    QTest::newRow("bad quad") << ok << "999.999.999.999" << 80 << "a.b"
+                              << "client address is not a valid IP address";
+    QTest::newRow("markup client") << ok << "<b>x</b>" << 80 << "a.b"
+                                   << "client address is neither";
+    QTest::newRow("port 0") << ok << "10.0.0.1" << 0 << "a.b"
+                            << "destination port is not a port";
+    QTest::newRow("port 65536") << ok << "10.0.0.1" << 65536 << "a.b"
+                                << "destination port is not a port";
+    QTest::newRow("script host") << ok << "10.0.0.1" << 80 << "<script>x"
+                                 << "destination host is not a host name";
+    QTest::newRow("space host") << ok << "10.0.0.1" << 80 << "a b.com"
+                                << "destination host is not a host name";
+    QTest::newRow("control host") << ok << "10.0.0.1" << 80
+                                  << "a\x1b"
+                                     "b.com"
+                                  << "destination host is not a host name";
 }
 
 void TestPlausibility::values() {
@@ -111,7 +132,8 @@ void TestPlausibility::importRejectsImplausibleSquidLines() {
         QVERIFY(f.open(QIODevice::WriteOnly));
         f.write(line);
     }
-    auto store = CaseStore::open(dir_.filePath(QString::fromLatin1(QTest::currentDataTag()).replace(' ', '_') + ".socwb"));
+    auto store =
+        CaseStore::open(dir_.filePath(QString::fromLatin1(QTest::currentDataTag()).replace(' ', '_') + ".socwb"));
     const ImportResult r = test::importInto(*store, log, QStringLiteral("squid"));
     QCOMPARE(r.status, QStringLiteral("imported"));
     const int64_t proxyRows = queryInt(store->db(), "SELECT count(*) FROM proxy_events").value();
@@ -136,9 +158,13 @@ void TestPlausibility::importRejectsMarkupQueryNames() {
     {
         QFile f(log);
         QVERIFY(f.open(QIODevice::WriteOnly));
-        f.write("#separator \\x09\n#fields\tts\tuid\tid.orig_h\tid.orig_p\tid.resp_h\tid.resp_p\tproto\ttrans_id\tquery\tqtype_name\trcode_name\tanswers\tTTLs\n"
-                "1700000000.000000\tC1\t10.0.0.5\t5353\t10.0.0.53\t53\tudp\t1\twww.example.com\tA\tNOERROR\t192.0.2.7\t60.000000\n"
-                "1700000001.000000\tC2\t10.0.0.5\t5353\t10.0.0.53\t53\tudp\t2\t<img src=x>.example.com\tA\tNOERROR\t-\t-\n");
+        f.write("#separator "
+                "\\x09\n#fields\tts\tuid\tid.orig_h\tid.orig_p\tid.resp_h\tid.resp_p\tproto\ttrans_id\tquery\tqtype_"
+                "name\trcode_name\tanswers\tTTLs\n"
+                "1700000000.000000\tC1\t10.0.0.5\t5353\t10.0.0.53\t53\tudp\t1\twww.example.com\tA\tNOERROR\t192.0.2."
+                "7\t60.000000\n"
+                "1700000001.000000\tC2\t10.0.0.5\t5353\t10.0.0.53\t53\tudp\t2\t<img "
+                "src=x>.example.com\tA\tNOERROR\t-\t-\n");
     }
     auto store = CaseStore::open(dir_.filePath(QStringLiteral("dns.socwb")));
     const ImportResult r = test::importInto(*store, log, QStringLiteral("zeek-dns"));

@@ -2,6 +2,7 @@
 // the tree of a known fixture with its parent/child links and attached network/DNS events, PID
 // reuse, a 30-level tree, an IP-only host merged into its Sysmon host, and attribution of proxy
 // requests and DNS queries where the right answer — including "none" — is known.
+#include "collecting_sink.h"
 #include "ingest/case_writer.h"
 #include "ingest/host_linker.h"
 #include "ingest/importer.h"
@@ -9,7 +10,6 @@
 #include "store/case_store.h"
 #include "store/case_summary.h"
 #include "store/statement.h"
-#include "collecting_sink.h"
 #include "test_paths.h"
 
 #include <QFile>
@@ -42,7 +42,8 @@ const char* kSquid =
     // time-window: no address, the only connection to :443 within the skew is cmd.exe's
     "1709287500.000     60 10.1.2.3 TCP_TUNNEL/200 700 CONNECT gist.github.com:443 - HIER_NONE/- -\n"
     // another host without Sysmon: stays its own IP-only host, unattributed
-    "1709287203.500     10 10.9.9.9 TCP_MISS/200 100 GET http://pastebin.com/raw/abc - HIER_DIRECT/104.20.67.143 text/plain\n";
+    "1709287203.500     10 10.9.9.9 TCP_MISS/200 100 GET http://pastebin.com/raw/abc - HIER_DIRECT/104.20.67.143 "
+    "text/plain\n";
 
 struct Attribution {
     QString method;
@@ -57,7 +58,7 @@ struct Attribution {
 
 class TestProcessGraph : public QObject {
     Q_OBJECT
-private slots:
+  private slots:
     void init();
     void cleanup();
     void processTree();
@@ -73,7 +74,7 @@ private slots:
     void infoReportsProcessesAndAttribution();
     void realEvtxImports();
 
-private:
+  private:
     ImportResult import(const QString& path, const QString& format = {});
     QString writeSquid();
     int64_t processId(const char* guid);
@@ -119,7 +120,9 @@ QString TestProcessGraph::writeSquid() {
     return path;
 }
 
-int64_t TestProcessGraph::count(const std::string& sql) { return queryInt(store_->db(), sql).value_or(-1); }
+int64_t TestProcessGraph::count(const std::string& sql) {
+    return queryInt(store_->db(), sql).value_or(-1);
+}
 
 int64_t TestProcessGraph::processId(const char* guid) {
     Statement st(store_->db(), "SELECT id FROM processes WHERE process_guid = ?");
@@ -128,16 +131,19 @@ int64_t TestProcessGraph::processId(const char* guid) {
 }
 
 Attribution TestProcessGraph::attributionOfProxyLine(int line) {
-    Statement st(store_->db(),
-                 "SELECT a.method, p.image, p.process_guid, a.confidence, a.skew_ms FROM proxy_events e "
-                 "JOIN attributions a ON a.request_kind = 'proxy' AND a.request_id = e.id "
-                 "JOIN processes p ON p.id = a.process_id WHERE e.line_no = ? AND e.evidence_id = "
-                 "(SELECT id FROM evidence WHERE format = 'squid')");
+    Statement st(store_->db(), "SELECT a.method, p.image, p.process_guid, a.confidence, a.skew_ms FROM proxy_events e "
+                               "JOIN attributions a ON a.request_kind = 'proxy' AND a.request_id = e.id "
+                               "JOIN processes p ON p.id = a.process_id WHERE e.line_no = ? AND e.evidence_id = "
+                               "(SELECT id FROM evidence WHERE format = 'squid')");
     st.bind(1, line);
     Attribution a;
     if (st.step()) {
-        a = Attribution{QString::fromStdString(st.text(0)), QString::fromStdString(st.text(1)),
-                        QString::fromStdString(st.text(2)), st.real(3), st.int64(4), true};
+        a = Attribution{QString::fromStdString(st.text(0)),
+                        QString::fromStdString(st.text(1)),
+                        QString::fromStdString(st.text(2)),
+                        st.real(3),
+                        st.int64(4),
+                        true};
     }
     return a;
 }
@@ -151,7 +157,9 @@ void TestProcessGraph::processTree() {
     sqlite3* db = store_->db();
     // One host, named by Computer; its address from the outgoing EID 3s, not the DNS server's.
     QCOMPARE(count("SELECT count(*) FROM hosts"), int64_t(1));
-    Statement host(db, "SELECT h.name, h.source, a.ip, a.first_ts, a.last_ts FROM hosts h JOIN host_addresses a ON a.host_id = h.id");
+    Statement host(
+        db,
+        "SELECT h.name, h.source, a.ip, a.first_ts, a.last_ts FROM hosts h JOIN host_addresses a ON a.host_id = h.id");
     QVERIFY(host.step());
     QCOMPARE(host.text(0), std::string("WS-ALICE.corp.example"));
     QCOMPARE(host.text(1), std::string("sysmon"));
@@ -166,8 +174,9 @@ void TestProcessGraph::processTree() {
     const int64_t b = processId("{4d8c1a2b-0003-65e1-0000-001000003003}");
     const int64_t c = processId("{4d8c1a2b-0004-65e1-0000-001000004004}");
     QVERIFY(p && a && b && c);
-    Statement node(db, "SELECT parent_id, image, known_from, pid, command_line, integrity_level, user_name, start_ts, end_ts, "
-                       "parent_image FROM processes WHERE id = ?");
+    Statement node(
+        db, "SELECT parent_id, image, known_from, pid, command_line, integrity_level, user_name, start_ts, end_ts, "
+            "parent_image FROM processes WHERE id = ?");
     node.bind(1, p);
     QVERIFY(node.step());
     QVERIFY(node.isNull(0));
@@ -214,7 +223,8 @@ void TestProcessGraph::processTree() {
     QCOMPARE(dns.text(1), std::string("104.20.67.143,104.20.68.143"));
     QCOMPARE(dns.int64(2), (kT0 + 2) * 1000000 + 500000);
     QVERIFY(!dns.step());
-    Statement net(db, "SELECT src_ip, src_port, dst_ip, dst_port, protocol, initiated FROM net_connections WHERE process_id = ?");
+    Statement net(
+        db, "SELECT src_ip, src_port, dst_ip, dst_port, protocol, initiated FROM net_connections WHERE process_id = ?");
     net.bind(1, c);
     QVERIFY(net.step());
     QCOMPARE(net.text(0), std::string("10.1.2.3"));
@@ -225,19 +235,24 @@ void TestProcessGraph::processTree() {
     QCOMPARE(net.int64(5), int64_t(1));
     QVERIFY(!net.step());
     // The file-create event is attached too, with its fields.
-    Statement fc(db, "SELECT json_extract(fields, '$.TargetFilename') FROM sysmon_events WHERE event_id = 11 AND process_id = ?");
+    Statement fc(
+        db,
+        "SELECT json_extract(fields, '$.TargetFilename') FROM sysmon_events WHERE event_id = 11 AND process_id = ?");
     fc.bind(1, c);
     QVERIFY(fc.step());
     QCOMPARE(fc.text(0), std::string(R"(C:\Users\alice\AppData\Local\Temp\tg_response.txt)"));
 
     // A process seen only in a network event is a node all the same.
-    Statement svc(db, "SELECT known_from, image, pid FROM processes WHERE process_guid = '{4d8c1a2b-0006-65e1-0000-001000006006}'");
+    Statement svc(
+        db,
+        "SELECT known_from, image, pid FROM processes WHERE process_guid = '{4d8c1a2b-0006-65e1-0000-001000006006}'");
     QVERIFY(svc.step());
     QCOMPARE(svc.text(0), std::string("network"));
     QCOMPARE(svc.text(1), std::string(R"(C:\Windows\System32\svchost.exe)"));
     QCOMPARE(svc.int64(2), int64_t(1200));
     // The System-channel event is kept, but is nobody's process.
-    Statement scm(db, "SELECT channel, process_id, json_extract(fields, '$.param1') FROM sysmon_events WHERE event_id = 7036");
+    Statement scm(
+        db, "SELECT channel, process_id, json_extract(fields, '$.param1') FROM sysmon_events WHERE event_id = 7036");
     QVERIFY(scm.step());
     QCOMPARE(scm.text(0), std::string("System"));
     QVERIFY(scm.isNull(1));
@@ -267,11 +282,14 @@ void TestProcessGraph::pidReuseNeverMerges() {
 void TestProcessGraph::thirtyLevelsDeep() {
     QCOMPARE(import(fixture(QStringLiteral("sysmon/deep_tree.xml"))).accepted, int64_t(30));
     // Walk from the deepest process to the root through parent_id.
-    Statement st(store_->db(),
-                 "WITH RECURSIVE up(id, parent_id, cmd, depth) AS ("
-                 " SELECT id, parent_id, command_line, 1 FROM processes WHERE process_guid = '{d0000000-0000-0000-0000-000000000031}'"
-                 " UNION ALL SELECT p.id, p.parent_id, p.command_line, up.depth + 1 FROM processes p JOIN up ON p.id = up.parent_id)"
-                 " SELECT max(depth), (SELECT cmd FROM up WHERE depth = 1), (SELECT cmd FROM up WHERE depth = 30) FROM up");
+    Statement st(
+        store_->db(),
+        "WITH RECURSIVE up(id, parent_id, cmd, depth) AS ("
+        " SELECT id, parent_id, command_line, 1 FROM processes WHERE process_guid = "
+        "'{d0000000-0000-0000-0000-000000000031}'"
+        " UNION ALL SELECT p.id, p.parent_id, p.command_line, up.depth + 1 FROM processes p JOIN up ON p.id = "
+        "up.parent_id)"
+        " SELECT max(depth), (SELECT cmd FROM up WHERE depth = 1), (SELECT cmd FROM up WHERE depth = 30) FROM up");
     QVERIFY(st.step());
     QCOMPARE(st.int64(0), int64_t(31)); // 30 created processes and the root known only as a parent
     QCOMPARE(st.text(1), std::string("cmd.exe /c level 30"));
@@ -305,8 +323,8 @@ QByteArray connectionEvent(const char* computer, const char* utc, const char* so
            "</Data><Data Name=\"ProcessGuid\">{4d8c1a2b-0000-65e1-0000-00100000" + QByteArray::number(1000 + record) +
            "}</Data><Data Name=\"ProcessId\">" + QByteArray::number(record) +
            "</Data><Data Name=\"Image\">C:\\Windows\\System32\\svchost.exe</Data><Data Name=\"Protocol\">tcp</Data>"
-           "<Data Name=\"Initiated\">true</Data><Data Name=\"SourceIp\">" + sourceIp +
-           "</Data><Data Name=\"SourcePort\">" + QByteArray::number(50000 + record) +
+           "<Data Name=\"Initiated\">true</Data><Data Name=\"SourceIp\">" +
+           sourceIp + "</Data><Data Name=\"SourcePort\">" + QByteArray::number(50000 + record) +
            "</Data><Data Name=\"DestinationIp\">192.0.2.80</Data><Data Name=\"DestinationPort\">443</Data>"
            "</EventData></Event>\n";
 }
@@ -321,7 +339,8 @@ void TestProcessGraph::oneAddressTwoHostsOverTime() {
         QFile f(squid);
         QVERIFY(f.open(QIODevice::WriteOnly));
         for (const char* ts : {"1709280900", "1709290800", "1709302500"}) { // 08:15, 11:00, 14:15 UTC
-            f.write(QByteArray(ts) + ".000 5 10.7.7.7 TCP_MISS/200 100 GET http://example.com/ - HIER_DIRECT/192.0.2.80 text/html\n");
+            f.write(QByteArray(ts) +
+                    ".000 5 10.7.7.7 TCP_MISS/200 100 GET http://example.com/ - HIER_DIRECT/192.0.2.80 text/html\n");
         }
     }
     const QString sysmon = dir_->filePath(QStringLiteral("dhcp.xml"));
@@ -352,12 +371,18 @@ void TestProcessGraph::attributionOfProxyRequests_data() {
     QTest::addColumn<QString>("imageEnd");
     QTest::addColumn<double>("confidence");
     QTest::addColumn<int>("skewMs");
-    QTest::newRow("five-tuple") << 1 << "five-tuple" << "powershell.exe" << 0.95 << 200;
-    QTest::newRow("dns answer, confirmed") << 2 << "dns-answer" << "chrome.exe" << 0.9 << 1000;
-    QTest::newRow("two candidates: none") << 3 << "" << "" << 0.0 << 0;
-    QTest::newRow("no evidence: none") << 4 << "" << "" << 0.0 << 0;
-    QTest::newRow("time window") << 5 << "time-window" << "cmd.exe" << 0.5 << -500;
-    QTest::newRow("host without sysmon") << 6 << "" << "" << 0.0 << 0;
+    QTest::newRow("five-tuple") << 1 << "five-tuple"
+                                << "powershell.exe" << 0.95 << 200;
+    QTest::newRow("dns answer, confirmed") << 2 << "dns-answer"
+                                           << "chrome.exe" << 0.9 << 1000;
+    QTest::newRow("two candidates: none") << 3 << ""
+                                          << "" << 0.0 << 0;
+    QTest::newRow("no evidence: none") << 4 << ""
+                                       << "" << 0.0 << 0;
+    QTest::newRow("time window") << 5 << "time-window"
+                                 << "cmd.exe" << 0.5 << -500;
+    QTest::newRow("host without sysmon") << 6 << ""
+                                         << "" << 0.0 << 0;
 }
 
 void TestProcessGraph::attributionOfProxyRequests() {
@@ -385,7 +410,9 @@ void TestProcessGraph::attributionOfDnsQueries() {
     sqlite3* db = store_->db();
     // DNS server log lines, written as an import would (no DNS text format is needed for this).
     Transaction tx(db);
-    execSql(db, "INSERT INTO evidence(path, sha256, size, format, status) VALUES ('dns.log', 'x', 1, 'test-dns', 'imported')");
+    execSql(
+        db,
+        "INSERT INTO evidence(path, sha256, size, format, status) VALUES ('dns.log', 'x', 1, 'test-dns', 'imported')");
     const int64_t evidence = sqlite3_last_insert_rowid(db);
     {
         CaseWriter w(db, evidence);
@@ -415,7 +442,8 @@ void TestProcessGraph::attributionOfDnsQueries() {
     QCOMPARE(stats.dnsAnswer, int64_t(1));
     QCOMPARE(stats.unattributed, int64_t(1)); // unknown.example; 10.9.9.9 has no Sysmon
     Statement st(db, "SELECT e.line_no, a.method, p.process_guid, a.skew_ms, a.confidence FROM dns_events e "
-                     "JOIN attributions a ON a.request_kind = 'dns' AND a.request_id = e.id JOIN processes p ON p.id = a.process_id");
+                     "JOIN attributions a ON a.request_kind = 'dns' AND a.request_id = e.id JOIN processes p ON p.id = "
+                     "a.process_id");
     QVERIFY(st.step());
     QCOMPARE(st.int64(0), int64_t(1));
     QCOMPARE(st.text(1), std::string("dns-answer"));
@@ -497,7 +525,8 @@ void TestProcessGraph::realEvtxImports() {
     QVERIFY(count("SELECT count(*) FROM processes") > 0);
     QVERIFY(count("SELECT count(*) FROM net_connections WHERE process_id IS NOT NULL") > 0);
     // Re-importing the same file is a duplicate, not a second copy of its processes.
-    const ImportResult again = import(sharedData(QStringLiteral("sysmon/evtx/exec_wmic_xsl_internet_sysmon_3_1_11.evtx")));
+    const ImportResult again =
+        import(sharedData(QStringLiteral("sysmon/evtx/exec_wmic_xsl_internet_sysmon_3_1_11.evtx")));
     QCOMPARE(again.status, QStringLiteral("skipped-duplicate"));
 }
 

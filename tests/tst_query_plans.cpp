@@ -23,12 +23,12 @@ QStringList plan(sqlite3* db, const QString& sql) {
 
 class TestQueryPlans : public QObject {
     Q_OBJECT
-private slots:
+  private slots:
     void initTestCase();
     void usesAnIndex_data();
     void usesAnIndex();
 
-private:
+  private:
     QTemporaryDir dir_;
     std::unique_ptr<CaseStore> store_;
 };
@@ -59,17 +59,22 @@ void TestQueryPlans::usesAnIndex_data() {
     // RequestAttributor: per host.
     QTest::newRow("attributor: connections of a host")
         << "SELECT event_id, ts_us, process_id, src_ip, src_port, dst_ip, dst_port, initiated FROM net_connections "
-           "WHERE host_id = ? AND process_id IS NOT NULL ORDER BY ts_us" << false;
-    QTest::newRow("attributor: queries of a host")
-        << "SELECT event_id, ts_us, process_id, domain_id, answers FROM dns_queries WHERE host_id = ? AND process_id IS "
-           "NOT NULL ORDER BY ts_us" << false;
+           "WHERE host_id = ? AND process_id IS NOT NULL ORDER BY ts_us"
+        << false;
+    QTest::newRow("attributor: queries of a host") << "SELECT event_id, ts_us, process_id, domain_id, answers FROM "
+                                                      "dns_queries WHERE host_id = ? AND process_id IS "
+                                                      "NOT NULL ORDER BY ts_us"
+                                                   << false;
     QTest::newRow("attributor: proxy requests of a host")
-        << "SELECT p.id, p.ts_us, p.client_ip, p.domain_id, p.dest_ip, p.dest_port FROM proxy_events p WHERE p.host_id = ? "
+        << "SELECT p.id, p.ts_us, p.client_ip, p.domain_id, p.dest_ip, p.dest_port FROM proxy_events p WHERE p.host_id "
+           "= ? "
            "AND NOT EXISTS (SELECT 1 FROM attributions a WHERE a.request_kind = 'proxy' AND a.request_id = p.id) "
-           "ORDER BY p.ts_us" << false;
+           "ORDER BY p.ts_us"
+        << false;
     QTest::newRow("attributor: dns requests of a host")
         << "SELECT d.id, d.ts_us, d.domain_id, d.answers FROM dns_events d WHERE d.host_id = ? AND NOT EXISTS "
-           "(SELECT 1 FROM attributions a WHERE a.request_kind = 'dns' AND a.request_id = d.id) ORDER BY d.ts_us" << false;
+           "(SELECT 1 FROM attributions a WHERE a.request_kind = 'dns' AND a.request_id = d.id) ORDER BY d.ts_us"
+        << false;
 }
 
 void TestQueryPlans::usesAnIndex() {

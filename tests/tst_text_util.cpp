@@ -8,7 +8,7 @@ using namespace socwb;
 
 class TestTextUtil : public QObject {
     Q_OBJECT
-private slots:
+  private slots:
     void epochSeconds_data();
     void epochSeconds();
     void isoTimestamps_data();
@@ -105,21 +105,56 @@ void TestTextUtil::splitUrl_data() {
     QTest::addColumn<int>("port");
     QTest::addColumn<QString>("path");
     QTest::addColumn<QString>("query");
-    QTest::newRow("https full") << "https://raw.githubusercontent.com/u/r/main/c.txt?token=1" << "https"
-                                << "raw.githubusercontent.com" << 443 << "/u/r/main/c.txt" << "token=1";
-    QTest::newRow("connect") << "pastebin.com:443" << "" << "pastebin.com" << 443 << "" << "";
-    QTest::newRow("explicit port") << "http://10.0.0.5:8080/x" << "http" << "10.0.0.5" << 8080 << "/x" << "";
-    QTest::newRow("ipv6") << "http://[2001:db8::1]:8443/a?b" << "http" << "2001:db8::1" << 8443 << "/a" << "b";
-    QTest::newRow("userinfo") << "http://user:pw@evil.example/p" << "http" << "evil.example" << 80 << "/p" << "";
-    QTest::newRow("fragment") << "https://docs.google.com/d#frag" << "https" << "docs.google.com" << 443 << "/d" << "";
-    QTest::newRow("origin form") << "/api/getUpdates?offset=5" << "" << "" << -1 << "/api/getUpdates" << "offset=5";
-    QTest::newRow("no path") << "http://example.com" << "http" << "example.com" << 80 << "" << "";
+    QTest::newRow("https full") << "https://raw.githubusercontent.com/u/r/main/c.txt?token=1"
+                                << "https"
+                                << "raw.githubusercontent.com" << 443 << "/u/r/main/c.txt"
+                                << "token=1";
+    QTest::newRow("connect") << "pastebin.com:443"
+                             << ""
+                             << "pastebin.com" << 443 << ""
+                             << "";
+    QTest::newRow("explicit port") << "http://10.0.0.5:8080/x"
+                                   << "http"
+                                   << "10.0.0.5" << 8080 << "/x"
+                                   << "";
+    QTest::newRow("ipv6") << "http://[2001:db8::1]:8443/a?b"
+                          << "http"
+                          << "2001:db8::1" << 8443 << "/a"
+                          << "b";
+    QTest::newRow("userinfo") << "http://user:pw@evil.example/p"
+                              << "http"
+                              << "evil.example" << 80 << "/p"
+                              << "";
+    QTest::newRow("fragment") << "https://docs.google.com/d#frag"
+                              << "https"
+                              << "docs.google.com" << 443 << "/d"
+                              << "";
+    QTest::newRow("origin form") << "/api/getUpdates?offset=5"
+                                 << ""
+                                 << "" << -1 << "/api/getUpdates"
+                                 << "offset=5";
+    QTest::newRow("no path") << "http://example.com"
+                             << "http"
+                             << "example.com" << 80 << ""
+                             << "";
     // A port written but not a number that fits is 0 (which the plausibility check rejects), never
     // the scheme's default.
-    QTest::newRow("huge port") << "https://example.com:99999999999/x" << "https" << "example.com" << 0 << "/x" << "";
-    QTest::newRow("letters port") << "http://example.com:http/x" << "http" << "example.com" << 0 << "/x" << "";
-    QTest::newRow("empty port") << "http://example.com:/x" << "http" << "example.com" << 80 << "/x" << "";
-    QTest::newRow("ipv6 huge port") << "http://[::1]:99999999999/" << "http" << "::1" << 0 << "/" << "";
+    QTest::newRow("huge port") << "https://example.com:99999999999/x"
+                               << "https"
+                               << "example.com" << 0 << "/x"
+                               << "";
+    QTest::newRow("letters port") << "http://example.com:http/x"
+                                  << "http"
+                                  << "example.com" << 0 << "/x"
+                                  << "";
+    QTest::newRow("empty port") << "http://example.com:/x"
+                                << "http"
+                                << "example.com" << 80 << "/x"
+                                << "";
+    QTest::newRow("ipv6 huge port") << "http://[::1]:99999999999/"
+                                    << "http"
+                                    << "::1" << 0 << "/"
+                                    << "";
 }
 
 void TestTextUtil::splitUrl() {
@@ -164,7 +199,8 @@ void TestTextUtil::csv() {
 
 void TestTextUtil::quoted() {
     std::vector<std::string_view> out;
-    QVERIFY(splitQuoted("10.1.2.3 - - [10/Oct/2000:13:55:36 -0700] \"GET /a HTTP/1.1\" 200 5 \"-\" \"Mozilla \\\"x\\\" 5.0\"", out));
+    QVERIFY(splitQuoted(
+        "10.1.2.3 - - [10/Oct/2000:13:55:36 -0700] \"GET /a HTTP/1.1\" 200 5 \"-\" \"Mozilla \\\"x\\\" 5.0\"", out));
     QCOMPARE(out.size(), size_t(9));
     QCOMPARE(std::string(out[3]), std::string("10/Oct/2000:13:55:36 -0700"));
     QCOMPARE(std::string(out[4]), std::string("GET /a HTTP/1.1"));
@@ -179,7 +215,9 @@ void TestTextUtil::utf8() {
     QVERIFY(!isValidUtf8("overlong \xC0\xAF"));
     QVERIFY(!isValidUtf8("surrogate \xED\xA0\x80"));
     std::string out;
-    escapeInvalidUtf8("a\xFF" "b\xC3\xA9", out);
+    escapeInvalidUtf8("a\xFF"
+                      "b\xC3\xA9",
+                      out);
     QCOMPARE(out, std::string("a\\xFFb\xC3\xA9"));
     // NUL is never valid evidence text, in the eight-byte fast path or byte by byte.
     QVERIFY(!isValidUtf8(std::string_view("ex\0ample.raw.githubusercontent.com", 34)));

@@ -26,7 +26,7 @@ using namespace socwb::test;
 
 class TestViewData : public QObject {
     Q_OBJECT
-private slots:
+  private slots:
     void initTestCase();
     void seriesFromKnownIntervals();
     void seriesFromCase();
@@ -42,7 +42,7 @@ private slots:
     void treeFindAndLineage();
     void suspicionRules();
 
-private:
+  private:
     QTemporaryDir dir_;
     QString case_;
     std::unique_ptr<CaseStore> store_;
@@ -195,11 +195,13 @@ void TestViewData::pagesByKeyCoverEveryEventOnce() {
         QCOMPARE(paged[i].lane, all[i].lane);
         QCOMPARE(paged[i].id, all[i].id);
         if (i > 0) {
-            QVERIFY(std::tie(all[i - 1].tsUs, all[i - 1].lane, all[i - 1].id) < std::tie(all[i].tsUs, all[i].lane, all[i].id));
+            QVERIFY(std::tie(all[i - 1].tsUs, all[i - 1].lane, all[i - 1].id) <
+                    std::tie(all[i].tsUs, all[i].lane, all[i].id));
         }
     }
     // The proxy request and the connection share no key even where ids collide across tables.
-    const auto proxyFirst = q.events(TimelineQuery::ProxyLane, InvestigationFixture::kT0, InvestigationFixture::kT0 + 1, 10);
+    const auto proxyFirst =
+        q.events(TimelineQuery::ProxyLane, InvestigationFixture::kT0, InvestigationFixture::kT0 + 1, 10);
     QCOMPARE(proxyFirst.size(), 1);
     QCOMPARE(proxyFirst[0].summary, QStringLiteral("GET https://pastebin.com/raw/Ab12 200"));
 }
@@ -249,7 +251,8 @@ void TestViewData::recordShowsProvenance() {
     QVERIFY(proc.contains(QStringLiteral("record 4")));
     const QString note = TimelineQuery::record(store_->db(), TimelineQuery::NoteLane, 1);
     QVERIFY(note.contains(QStringLiteral("note: polls every minute <script>")));
-    QVERIFY(TimelineQuery::record(store_->db(), TimelineQuery::ProxyLane, 9999).startsWith(QStringLiteral("No proxy_events row")));
+    QVERIFY(TimelineQuery::record(store_->db(), TimelineQuery::ProxyLane, 9999)
+                .startsWith(QStringLiteral("No proxy_events row")));
 }
 
 void TestViewData::eventModelPages() {
@@ -258,7 +261,7 @@ void TestViewData::eventModelPages() {
     QSignalSpy asked(&m, &TimelineEventModel::pageRequested);
     const TimelineQuery q(store_->db(), InvestigationFixture::kHost);
     m.reset(7);
-    QVERIFY(!m.canFetchMore({})); // the first page is on its way
+    QVERIFY(!m.canFetchMore({}));                       // the first page is on its way
     m.appendPage(6, q.page(0, INT64_MAX, {}, 5), true); // stale: dropped
     QCOMPARE(m.rowCount(), 0);
     const auto first = q.page(0, INT64_MAX, {}, 5);
@@ -329,12 +332,15 @@ void TestViewData::treeLazyActivity() {
     QCOMPARE(asked.size(), 1);
     QCOMPARE(asked[0][0].toLongLong(), InvestigationFixture::kPowerShell);
     QVERIFY(!m.canFetchMore(ps));
-    m.setActivity(InvestigationFixture::kPowerShell, ProcessTreeData::activity(store_->db(), InvestigationFixture::kPowerShell, 100));
+    m.setActivity(InvestigationFixture::kPowerShell,
+                  ProcessTreeData::activity(store_->db(), InvestigationFixture::kPowerShell, 100));
     QCOMPARE(m.rowCount(ps), 3);
     // By time: the DNS query 50 ms before the first connection.
     QCOMPARE(m.index(0, 0, ps).data().toString(), QStringLiteral("DNS query"));
-    QCOMPARE(m.index(0, ProcessTreeModel::CommandLineColumn, ps).data().toString(), QStringLiteral("pastebin.com -> 104.20.1.1"));
-    QCOMPARE(m.index(1, ProcessTreeModel::CommandLineColumn, ps).data().toString(), QStringLiteral("tcp pastebin.com:443"));
+    QCOMPARE(m.index(0, ProcessTreeModel::CommandLineColumn, ps).data().toString(),
+             QStringLiteral("pastebin.com -> 104.20.1.1"));
+    QCOMPARE(m.index(1, ProcessTreeModel::CommandLineColumn, ps).data().toString(),
+             QStringLiteral("tcp pastebin.com:443"));
     QCOMPARE(m.index(2, 0, ps).data(ProcessTreeModel::KindRole).toInt(), int(ProcessTreeModel::ConnectionKind));
     QCOMPARE(m.processIdAt(m.index(2, 0, ps)), InvestigationFixture::kPowerShell);
     // The invariants with activity rows in place (the tester also fetches every other process).
@@ -349,12 +355,14 @@ void TestViewData::treeFindAndLineage() {
     QCOMPARE(m.find(QStringLiteral("1300")), (QVector<qint64>{6}));
     QCOMPARE(m.find(QStringLiteral("exe")).size(), 8);
     QVERIFY(m.find(QStringLiteral("nothing-like-this")).isEmpty());
-    const QStringList lines = m.lineageText(InvestigationFixture::kPowerShell).split(QLatin1Char('\n'), Qt::SkipEmptyParts);
+    const QStringList lines =
+        m.lineageText(InvestigationFixture::kPowerShell).split(QLatin1Char('\n'), Qt::SkipEmptyParts);
     QCOMPARE(lines.size(), 1 + 4 * 2); // heading, then image line and command line per process
     QCOMPARE(lines[0], QStringLiteral("Process lineage on ws01 (times UTC)"));
     QVERIFY(lines[1].startsWith(QStringLiteral("C:\\Windows\\System32\\services.exe (PID 600, user SYSTEM")));
     QVERIFY(lines[3].startsWith(QStringLiteral("  C:\\Windows\\System32\\svchost.exe (PID 800")));
-    QVERIFY(lines[7].startsWith(QStringLiteral("      C:\\Windows\\System32\\WindowsPowerShell\\v1.0\\powershell.exe (PID 1000")));
+    QVERIFY(lines[7].startsWith(
+        QStringLiteral("      C:\\Windows\\System32\\WindowsPowerShell\\v1.0\\powershell.exe (PID 1000")));
     QVERIFY(lines[7].contains(QStringLiteral("[!] taskhostw.exe")));
     QCOMPARE(lines[8].trimmed(), InvestigationFixture::powershellCommandLine());
 }
@@ -363,15 +371,21 @@ void TestViewData::suspicionRules() {
     ProcessTreeModel m;
     m.setData(ProcessTreeData::load(store_->db(), InvestigationFixture::kHost));
     auto why = [&m](qint64 id) { return m.indexForProcess(id).data(ProcessTreeModel::SuspicionRole).toString(); };
-    QVERIFY(why(4).contains(QStringLiteral("taskhostw.exe")));      // task scheduler -> PowerShell
-    QVERIFY(why(7).contains(QStringLiteral("winword.exe")));        // Office -> cmd
-    QVERIFY(why(8).contains(QStringLiteral("user-writable")));      // ...\AppData\Local\Temp
+    QVERIFY(why(4).contains(QStringLiteral("taskhostw.exe"))); // task scheduler -> PowerShell
+    QVERIFY(why(7).contains(QStringLiteral("winword.exe")));   // Office -> cmd
+    QVERIFY(why(8).contains(QStringLiteral("user-writable"))); // ...\AppData\Local\Temp
     QVERIFY(why(1).isEmpty());
     QVERIFY(why(2).isEmpty());
     QVERIFY(why(6).isEmpty());
-    QVERIFY(ProcessTreeData::suspicion(QStringLiteral("C:\\x\\EXCEL.EXE"), QStringLiteral("C:\\Windows\\System32\\mshta.exe")).contains(QStringLiteral("excel.exe")));
-    QVERIFY(ProcessTreeData::suspicion(QStringLiteral("C:\\Windows\\System32\\wbem\\WmiPrvSE.exe"), QStringLiteral("powershell.exe")).contains(QStringLiteral("wmiprvse.exe")));
-    QVERIFY(ProcessTreeData::suspicion(QStringLiteral("explorer.exe"), QStringLiteral("C:\\Program Files\\Git\\bin\\git.exe")).isEmpty());
+    QVERIFY(ProcessTreeData::suspicion(QStringLiteral("C:\\x\\EXCEL.EXE"),
+                                       QStringLiteral("C:\\Windows\\System32\\mshta.exe"))
+                .contains(QStringLiteral("excel.exe")));
+    QVERIFY(ProcessTreeData::suspicion(QStringLiteral("C:\\Windows\\System32\\wbem\\WmiPrvSE.exe"),
+                                       QStringLiteral("powershell.exe"))
+                .contains(QStringLiteral("wmiprvse.exe")));
+    QVERIFY(ProcessTreeData::suspicion(QStringLiteral("explorer.exe"),
+                                       QStringLiteral("C:\\Program Files\\Git\\bin\\git.exe"))
+                .isEmpty());
 }
 
 QTEST_GUILESS_MAIN(TestViewData)

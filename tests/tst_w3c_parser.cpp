@@ -41,53 +41,227 @@ struct Expect {
 
 // tests/fixtures/w3c/iis_two_blocks.log (CRLF): two blocks with different #Fields.
 const Expect kIis[] = {
-    {5, "2024-03-01T00:00:12Z", "198.51.100.23", "", "GET",
-     "https://10.0.2.15/owa/auth/logon.aspx?replaceCurrent=1&url=https%3a%2f%2fmail.example.com%2fowa%2f", "https",
-     "10.0.2.15", 443, "/owa/auth/logon.aspx", "replaceCurrent=1&url=https%3a%2f%2fmail.example.com%2fowa%2f",
-     "10.0.2.15", 200, -1, -1, "Mozilla/5.0+(Windows+NT+10.0;+Win64;+x64)+AppleWebKit/537.36", "", "", "", 31},
-    {6, "2024-03-01T00:00:13Z", "10.0.2.17", "EXAMPLE\\svc_erp", "POST", "http://10.0.2.15/erp/conn.aspx?proxy", "http",
-     "10.0.2.15", 80, "/erp/conn.aspx", "proxy", "10.0.2.15", 200, -1, -1, "", "http://10.0.2.15/erp/", "", "", 4},
+    {5,
+     "2024-03-01T00:00:12Z",
+     "198.51.100.23",
+     "",
+     "GET",
+     "https://10.0.2.15/owa/auth/logon.aspx?replaceCurrent=1&url=https%3a%2f%2fmail.example.com%2fowa%2f",
+     "https",
+     "10.0.2.15",
+     443,
+     "/owa/auth/logon.aspx",
+     "replaceCurrent=1&url=https%3a%2f%2fmail.example.com%2fowa%2f",
+     "10.0.2.15",
+     200,
+     -1,
+     -1,
+     "Mozilla/5.0+(Windows+NT+10.0;+Win64;+x64)+AppleWebKit/537.36",
+     "",
+     "",
+     "",
+     31},
+    {6,
+     "2024-03-01T00:00:13Z",
+     "10.0.2.17",
+     "EXAMPLE\\svc_erp",
+     "POST",
+     "http://10.0.2.15/erp/conn.aspx?proxy",
+     "http",
+     "10.0.2.15",
+     80,
+     "/erp/conn.aspx",
+     "proxy",
+     "10.0.2.15",
+     200,
+     -1,
+     -1,
+     "",
+     "http://10.0.2.15/erp/",
+     "",
+     "",
+     4},
     // After a comment and a blank line; time with a fraction.
-    {9, "2024-03-01T00:01:00.25Z", "10.0.2.18", "", "GET", "http://10.0.2.15/images/logo.png", "http", "10.0.2.15", 80,
-     "/images/logo.png", "", "10.0.2.15", 304, -1, -1, "Mozilla/5.0+(X11;+Linux+x86_64)", "", "", "", 0},
+    {9,           "2024-03-01T00:01:00.25Z",
+     "10.0.2.18", "",
+     "GET",       "http://10.0.2.15/images/logo.png",
+     "http",      "10.0.2.15",
+     80,          "/images/logo.png",
+     "",          "10.0.2.15",
+     304,         -1,
+     -1,          "Mozilla/5.0+(X11;+Linux+x86_64)",
+     "",          "",
+     "",          0},
     // Second block: cs-host (with a port), bytes, columns in another order.
-    {14, "2024-03-01T01:00:05Z", "10.0.2.19", "", "GET", "http://intranet.example.com:8443/reports/q1.pdf?id=7", "http",
-     "intranet.example.com", 8443, "/reports/q1.pdf", "id=7", "10.0.2.15", 200, 412, 5120, "Microsoft+Office/16.0", "",
-     "", "", 15},
-    {15, "2024-03-01T01:00:06Z", "10.0.2.20", "", "GET", "http://www.example.com/index.htm", "http", "www.example.com",
-     80, "/index.htm", "", "10.0.2.15", 404, 380, 1245, "curl/8.5.0", "", "", "", 2},
+    {14,          "2024-03-01T01:00:05Z",
+     "10.0.2.19", "",
+     "GET",       "http://intranet.example.com:8443/reports/q1.pdf?id=7",
+     "http",      "intranet.example.com",
+     8443,        "/reports/q1.pdf",
+     "id=7",      "10.0.2.15",
+     200,         412,
+     5120,        "Microsoft+Office/16.0",
+     "",          "",
+     "",          15},
+    {15,          "2024-03-01T01:00:06Z",
+     "10.0.2.20", "",
+     "GET",       "http://www.example.com/index.htm",
+     "http",      "www.example.com",
+     80,          "/index.htm",
+     "",          "10.0.2.15",
+     404,         380,
+     1245,        "curl/8.5.0",
+     "",          "",
+     "",          2},
 };
 
 // tests/fixtures/w3c/bluecoat.log: ProxySG main format.
 const Expect kBlueCoat[] = {
-    {7, "2024-03-01T09:00:01Z", "10.1.2.3", "alice", "GET", "http://www.example.com/index.html?q=1&lang=en", "http",
-     "www.example.com", 80, "/index.html", "q=1&lang=en", "93.184.216.34", 200, 512, 1256,
-     "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/122.0 Safari/537.36", "",
-     "text/html;%20charset=UTF-8", "TCP_NC_MISS", 45},
-    {8, "2024-03-01T09:00:02Z", "10.1.2.4", "bob", "CONNECT", "raw.githubusercontent.com:443", "",
-     "raw.githubusercontent.com", 443, "", "", "185.199.108.133", 200, 987, 6120,
-     "Mozilla/5.0 (Windows NT; Windows NT 10.0; en-US) WindowsPowerShell/5.1.19041.1", "", "", "TCP_TUNNELED", 120},
-    {9, "2024-03-01T09:00:03Z", "10.1.2.4", "bob", "GET", "https://raw.githubusercontent.com/user/repo/main/run.ps1",
-     "https", "raw.githubusercontent.com", 443, "/user/repo/main/run.ps1", "", "185.199.108.133", 200, 450, 2048,
-     "Mozilla/5.0 (Windows NT; Windows NT 10.0; en-US) WindowsPowerShell/5.1.19041.1", "", "text/plain;%20charset=utf-8",
-     "TCP_NC_MISS", 33},
-    {10, "2024-03-01T09:00:04Z", "10.1.2.5", "", "GET", "http://pastebin.com/raw/AbCdEf12", "http", "pastebin.com", 80,
-     "/raw/AbCdEf12", "", "", 403, 215, 1034, "Microsoft BITS/7.8", "", "text/html", "TCP_DENIED", 2},
+    {7,
+     "2024-03-01T09:00:01Z",
+     "10.1.2.3",
+     "alice",
+     "GET",
+     "http://www.example.com/index.html?q=1&lang=en",
+     "http",
+     "www.example.com",
+     80,
+     "/index.html",
+     "q=1&lang=en",
+     "93.184.216.34",
+     200,
+     512,
+     1256,
+     "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/122.0 Safari/537.36",
+     "",
+     "text/html;%20charset=UTF-8",
+     "TCP_NC_MISS",
+     45},
+    {8,
+     "2024-03-01T09:00:02Z",
+     "10.1.2.4",
+     "bob",
+     "CONNECT",
+     "raw.githubusercontent.com:443",
+     "",
+     "raw.githubusercontent.com",
+     443,
+     "",
+     "",
+     "185.199.108.133",
+     200,
+     987,
+     6120,
+     "Mozilla/5.0 (Windows NT; Windows NT 10.0; en-US) WindowsPowerShell/5.1.19041.1",
+     "",
+     "",
+     "TCP_TUNNELED",
+     120},
+    {9,
+     "2024-03-01T09:00:03Z",
+     "10.1.2.4",
+     "bob",
+     "GET",
+     "https://raw.githubusercontent.com/user/repo/main/run.ps1",
+     "https",
+     "raw.githubusercontent.com",
+     443,
+     "/user/repo/main/run.ps1",
+     "",
+     "185.199.108.133",
+     200,
+     450,
+     2048,
+     "Mozilla/5.0 (Windows NT; Windows NT 10.0; en-US) WindowsPowerShell/5.1.19041.1",
+     "",
+     "text/plain;%20charset=utf-8",
+     "TCP_NC_MISS",
+     33},
+    {10,           "2024-03-01T09:00:04Z",
+     "10.1.2.5",   "",
+     "GET",        "http://pastebin.com/raw/AbCdEf12",
+     "http",       "pastebin.com",
+     80,           "/raw/AbCdEf12",
+     "",           "",
+     403,          215,
+     1034,         "Microsoft BITS/7.8",
+     "",           "text/html",
+     "TCP_DENIED", 2},
     // A doubled quote inside a quoted field; a referrer; a non-default port.
-    {11, "2024-03-01T09:00:05Z", "10.1.2.6", "", "GET", "http://api.example.net:8080/v1/items", "http",
-     "api.example.net", 8080, "/v1/items", "", "198.51.100.7", 200, 300, 99, "Agent \"quoted\" 1.0",
-     "http://www.example.com/", "application/json", "TCP_HIT", 17},
+    {11,
+     "2024-03-01T09:00:05Z",
+     "10.1.2.6",
+     "",
+     "GET",
+     "http://api.example.net:8080/v1/items",
+     "http",
+     "api.example.net",
+     8080,
+     "/v1/items",
+     "",
+     "198.51.100.7",
+     200,
+     300,
+     99,
+     "Agent \"quoted\" 1.0",
+     "http://www.example.com/",
+     "application/json",
+     "TCP_HIT",
+     17},
 };
 
 // tests/fixtures/w3c/gateway_cs_uri.log: the whole URL in cs-uri, r-ip / r-port upstream.
 const Expect kGateway[] = {
-    {4, "2024-03-01T10:15:00Z", "10.2.0.9", "carol", "GET", "https://login.example.com:8443/oauth/token?grant=client&x=1",
-     "https", "login.example.com", 8443, "/oauth/token", "grant=client&x=1", "203.0.113.44", 200, 310, 4711,
-     "python-requests/2.31.0", "", "application/json", "TCP_MISS", 230},
-    {5, "2024-03-01T10:15:01Z", "10.2.0.9", "carol", "CONNECT", "cdn.example.org:443", "", "cdn.example.org", 443, "", "",
-     "203.0.113.45", 200, 0, 0, "python-requests/2.31.0", "", "", "TCP_TUNNELED", 5},
-    {6, "2024-03-01T10:15:02Z", "10.2.0.10", "", "GET", "http://example.com/redirect", "http", "example.com", 80,
-     "/redirect", "", "93.184.216.34", 302, 180, 220, "", "", "text/html", "TCP_MISS", 12},
+    {4,
+     "2024-03-01T10:15:00Z",
+     "10.2.0.9",
+     "carol",
+     "GET",
+     "https://login.example.com:8443/oauth/token?grant=client&x=1",
+     "https",
+     "login.example.com",
+     8443,
+     "/oauth/token",
+     "grant=client&x=1",
+     "203.0.113.44",
+     200,
+     310,
+     4711,
+     "python-requests/2.31.0",
+     "",
+     "application/json",
+     "TCP_MISS",
+     230},
+    {5,
+     "2024-03-01T10:15:01Z",
+     "10.2.0.9",
+     "carol",
+     "CONNECT",
+     "cdn.example.org:443",
+     "",
+     "cdn.example.org",
+     443,
+     "",
+     "",
+     "203.0.113.45",
+     200,
+     0,
+     0,
+     "python-requests/2.31.0",
+     "",
+     "",
+     "TCP_TUNNELED",
+     5},
+    {6,           "2024-03-01T10:15:02Z",
+     "10.2.0.10", "",
+     "GET",       "http://example.com/redirect",
+     "http",      "example.com",
+     80,          "/redirect",
+     "",          "93.184.216.34",
+     302,         180,
+     220,         "",
+     "",          "text/html",
+     "TCP_MISS",  12},
 };
 
 void compare(const OwnedProxy& r, const Expect& e) {
@@ -121,7 +295,7 @@ bool reasonHas(const OwnedReject& r, const char* text) {
 
 class TestW3cParser : public QObject {
     Q_OBJECT
-private slots:
+  private slots:
     void fields_data();
     void fields();
     void crlfLeavesNothingBehind();
@@ -143,7 +317,8 @@ void TestW3cParser::fields_data() {
     QTest::addColumn<int>("index");
     auto add = [](const char* file, const Expect* table, int n) {
         for (int i = 0; i < n; ++i) {
-            QTest::addRow("%s line %lld", file, static_cast<long long>(table[i].line)) << QString::fromLatin1(file) << n << i;
+            QTest::addRow("%s line %lld", file, static_cast<long long>(table[i].line))
+                << QString::fromLatin1(file) << n << i;
         }
     };
     add("w3c/iis_two_blocks.log", kIis, int(std::size(kIis)));
@@ -161,7 +336,9 @@ void TestW3cParser::fields() {
     }
     QCOMPARE(sink.rejects.size(), size_t(0));
     QCOMPARE(int(sink.proxies.size()), count);
-    const Expect* table = file.contains(QLatin1String("iis")) ? kIis : file.contains(QLatin1String("bluecoat")) ? kBlueCoat : kGateway;
+    const Expect* table = file.contains(QLatin1String("iis"))        ? kIis
+                          : file.contains(QLatin1String("bluecoat")) ? kBlueCoat
+                                                                     : kGateway;
     compare(sink.proxies[static_cast<size_t>(index)], table[index]);
 }
 
@@ -178,9 +355,9 @@ void TestW3cParser::crlfLeavesNothingBehind() {
 void TestW3cParser::localTimeWithSourceZone_data() {
     QTest::addColumn<QString>("zone");
     QTest::addColumn<QStringList>("expected");
-    QTest::newRow("UTC (the format's rule)") << "UTC"
-                                             << QStringList{"2024-01-15T10:00:00Z", "2024-07-15T10:00:00Z",
-                                                            "2024-03-31T01:59:59Z", "2024-03-31T03:00:00Z"};
+    QTest::newRow("UTC (the format's rule)")
+        << "UTC"
+        << QStringList{"2024-01-15T10:00:00Z", "2024-07-15T10:00:00Z", "2024-03-31T01:59:59Z", "2024-03-31T03:00:00Z"};
     // CET is UTC+1, CEST UTC+2; the clocks went forward at 02:00 local on 2024-03-31.
     QTest::newRow("Europe/Berlin") << "Europe/Berlin"
                                    << QStringList{"2024-01-15T09:00:00Z", "2024-07-15T08:00:00Z",
@@ -219,7 +396,8 @@ void TestW3cParser::badLinesKeepTheirLineNumbers() {
     QCOMPARE(sink.proxies[1].path, std::string("/ok2.htm"));
     QCOMPARE(sink.rejects.size(), size_t(5));
     QCOMPARE(sink.rejects[0].line, int64_t(1));
-    QCOMPARE(QString::fromStdString(sink.rejects[0].reason), QStringLiteral("w3c: data line before any #Fields directive"));
+    QCOMPARE(QString::fromStdString(sink.rejects[0].reason),
+             QStringLiteral("w3c: data line before any #Fields directive"));
     QCOMPARE(sink.rejects[1].line, int64_t(5));
     QCOMPARE(QString::fromStdString(sink.rejects[1].reason), QStringLiteral("w3c: expected 12 fields, found 7"));
     QCOMPARE(sink.rejects[2].line, int64_t(6));
@@ -249,8 +427,9 @@ void TestW3cParser::tabSeparatedExport() {
 }
 
 void TestW3cParser::timeOnlyTakesTheDateDirective() {
-    const QByteArray text = "#Version: 1.0\r\n#Date: 2024-03-05 00:00:00\r\n#Fields: time c-ip cs-method cs-uri sc-status\r\n"
-                            "13:14:15 10.4.0.1 GET http://example.org/x 200\r\n";
+    const QByteArray text =
+        "#Version: 1.0\r\n#Date: 2024-03-05 00:00:00\r\n#Fields: time c-ip cs-method cs-uri sc-status\r\n"
+        "13:14:15 10.4.0.1 GET http://example.org/x 200\r\n";
     const CollectingSink sink = parseText("w3c", text);
     QCOMPARE(sink.proxies.size(), size_t(1));
     QCOMPARE(sink.proxies[0].tsUs, us("2024-03-05T13:14:15Z"));

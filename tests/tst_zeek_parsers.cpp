@@ -59,25 +59,28 @@ const HttpExpect kHttp[] = {
      "http://www.example.org/start", "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36", 200, 0, 1256,
      "text/html", "alice"},
     // Host header with its own port: not repeated; the first of two response MIME types.
-    {10, "2024-03-01T12:00:01.5Z", "10.1.2.4", "198.51.100.7", 8080, "POST", "http://upload.example.net:8080/api/v1/upload",
-     "http", "upload.example.net", "/api/v1/upload", "", "", "curl/8.5.0", 201, 52431, 17, "application/json", ""},
+    {10, "2024-03-01T12:00:01.5Z", "10.1.2.4", "198.51.100.7", 8080, "POST",
+     "http://upload.example.net:8080/api/v1/upload", "http", "upload.example.net", "/api/v1/upload", "", "",
+     "curl/8.5.0", 201, 52431, 17, "application/json", ""},
     // No Host header: the server address and the non-default port make the URL.
     {11, "2024-03-01T12:00:02.000001Z", "10.1.2.5", "203.0.113.9", 8000, "GET", "http://203.0.113.9:8000/beacon.gif",
      "http", "203.0.113.9", "/beacon.gif", "", "", "Wget/1.21", 200, 0, 43, "image/gif", ""},
     // CONNECT through a proxy: authority form, no scheme; the port is the TCP port Zeek saw.
-    {12, "2024-03-01T12:00:03.25Z", "10.1.2.6", "10.0.0.8", 3128, "CONNECT", "api.github.com:443", "",
-     "api.github.com", "", "", "", "git/2.43.0", 200, 0, 0, "", ""},
+    {12, "2024-03-01T12:00:03.25Z", "10.1.2.6", "10.0.0.8", 3128, "CONNECT", "api.github.com:443", "", "api.github.com",
+     "", "", "", "git/2.43.0", 200, 0, 0, "", ""},
     // A request to a proxy with an absolute URI: kept whole.
     {13, "2024-03-01T12:00:04.75Z", "10.1.2.6", "10.0.0.8", 3128, "GET",
      "http://raw.githubusercontent.com/user/repo/main/run.ps1?token=abc", "http", "raw.githubusercontent.com",
      "/user/repo/main/run.ps1", "token=abc", "",
-     "Mozilla/5.0 (Windows NT; Windows NT 10.0; en-US) WindowsPowerShell/5.1.19041.1", 200, 0, 2048, "text/plain", "bob"},
+     "Mozilla/5.0 (Windows NT; Windows NT 10.0; en-US) WindowsPowerShell/5.1.19041.1", 200, 0, 2048, "text/plain",
+     "bob"},
     // A response without a request (408): no method, host or URI.
     {14, "2024-03-01T12:00:05Z", "10.1.2.7", "24.220.113.50", 80, "", "http://24.220.113.50", "http", "24.220.113.50",
      "", "", "", "", 408, 0, 218, "text/html", ""},
     // IPv6, and Zeek's \xNN escapes: UTF-8 decoded, control characters left escaped.
-    {15, "2024-03-01T12:00:06.5Z", "2001:db8::5", "2001:db8::80", 80, "GET", "http://[2001:db8::80]/caf\xC3\xA9/men\\x09u",
-     "http", "2001:db8::80", "/caf\xC3\xA9/men\\x09u", "", "", "Mozilla/5.0 (X11; Linux x86_64)", 404, 0, 5, "", ""},
+    {15, "2024-03-01T12:00:06.5Z", "2001:db8::5", "2001:db8::80", 80, "GET",
+     "http://[2001:db8::80]/caf\xC3\xA9/men\\x09u", "http", "2001:db8::80", "/caf\xC3\xA9/men\\x09u", "", "",
+     "Mozilla/5.0 (X11; Linux x86_64)", 404, 0, 5, "", ""},
 };
 
 const DnsExpect kDns[] = {
@@ -98,7 +101,9 @@ const DnsExpect kDns[] = {
     {15, "2024-03-01T12:00:06Z", "10.1.2.6", "10.0.0.53", "udp", "slow.example.com", "A", "", "", ""},
 };
 
-QString q(const std::string& s) { return QString::fromStdString(s); }
+QString q(const std::string& s) {
+    return QString::fromStdString(s);
+}
 
 void compareHttp(const OwnedProxy& r, const HttpExpect& e) {
     QCOMPARE(r.tsUs, us(e.ts));
@@ -134,7 +139,9 @@ void compareDns(const OwnedDns& r, const DnsExpect& e) {
     QCOMPARE(r.ttls, std::string(e.ttls));
 }
 
-bool reasonHas(const OwnedReject& r, const char* text) { return q(r.reason).contains(QString::fromUtf8(text)); }
+bool reasonHas(const OwnedReject& r, const char* text) {
+    return q(r.reason).contains(QString::fromUtf8(text));
+}
 
 const char* detected(const QString& path) {
     const Detection d = detectFormat(readSniffSample(path));
@@ -145,7 +152,7 @@ const char* detected(const QString& path) {
 
 class TestZeekParsers : public QObject {
     Q_OBJECT
-private slots:
+  private slots:
     void httpFields_data();
     void httpFields();
     void httpJsonOnlyForms();
@@ -387,7 +394,8 @@ void TestZeekParsers::detection_data() {
                           "zeek/data_before_fields.log", "zeek/http_wrong_columns.log", "zeek/http_truncated.log"}) {
         QTest::newRow(f) << QString::fromLatin1(f) << QStringLiteral("zeek-http");
     }
-    for (const char* f : {"zeek/dns.log", "zeek/dns.log.gz", "zeek/dns.json", "zeek/dns_bad.json", "zeek/dns_cut.log.gz"}) {
+    for (const char* f :
+         {"zeek/dns.log", "zeek/dns.log.gz", "zeek/dns.json", "zeek/dns_bad.json", "zeek/dns_cut.log.gz"}) {
         QTest::newRow(f) << QString::fromLatin1(f) << QStringLiteral("zeek-dns");
     }
 }
@@ -423,17 +431,26 @@ void TestZeekParsers::realZeekLogs_data() {
     QTest::addColumn<int>("records");
     // Counts from ../shared/data/README.md (27,204 http events, 53,615 DNS records) and, for the
     // small rita logs, from the files themselves (data rows).
-    QTest::newRow("rita valid tsv") << "zeek/rita-valid_tsv/http.log.gz" << "zeek-http" << 27204;
-    QTest::newRow("rita valid json") << "zeek/rita-valid_json/http.log.gz" << "zeek-http" << 27204;
+    QTest::newRow("rita valid tsv") << "zeek/rita-valid_tsv/http.log.gz"
+                                    << "zeek-http" << 27204;
+    QTest::newRow("rita valid json") << "zeek/rita-valid_json/http.log.gz"
+                                     << "zeek-http" << 27204;
     QTest::newRow("rita \\t separator, extra columns") << "zeek/rita-dnscat2-ja3-strobe-agent/http.log.gz"
                                                        << "zeek-http" << 27204;
-    QTest::newRow("zed dns tsv") << "zeek/zed/zeek-default/dns.log.gz" << "zeek-dns" << 53615;
-    QTest::newRow("zed dns json") << "zeek/zed/zeek-json/dns.json.gz" << "zeek-dns" << 53615;
-    QTest::newRow("open_conns closed http") << "zeek/rita-open_conns/closed/http.log" << "zeek-http" << 20;
-    QTest::newRow("open_conns open http") << "zeek/rita-open_conns/open/http.log" << "zeek-http" << 10;
-    QTest::newRow("open_conns open dns") << "zeek/rita-open_conns/open/dns.log" << "zeek-dns" << 34;
-    QTest::newRow("json_with_all_fields http") << "zeek/rita-json_with_all_fields/http.log" << "zeek-http" << 10;
-    QTest::newRow("json_with_all_fields dns") << "zeek/rita-json_with_all_fields/dns.log" << "zeek-dns" << 34;
+    QTest::newRow("zed dns tsv") << "zeek/zed/zeek-default/dns.log.gz"
+                                 << "zeek-dns" << 53615;
+    QTest::newRow("zed dns json") << "zeek/zed/zeek-json/dns.json.gz"
+                                  << "zeek-dns" << 53615;
+    QTest::newRow("open_conns closed http") << "zeek/rita-open_conns/closed/http.log"
+                                            << "zeek-http" << 20;
+    QTest::newRow("open_conns open http") << "zeek/rita-open_conns/open/http.log"
+                                          << "zeek-http" << 10;
+    QTest::newRow("open_conns open dns") << "zeek/rita-open_conns/open/dns.log"
+                                         << "zeek-dns" << 34;
+    QTest::newRow("json_with_all_fields http") << "zeek/rita-json_with_all_fields/http.log"
+                                               << "zeek-http" << 10;
+    QTest::newRow("json_with_all_fields dns") << "zeek/rita-json_with_all_fields/dns.log"
+                                              << "zeek-dns" << 34;
 }
 
 void TestZeekParsers::realZeekLogs() {
@@ -472,8 +489,10 @@ void TestZeekParsers::realZeekLogs() {
 void TestZeekParsers::realTsvAndJsonAgree_data() {
     QTest::addColumn<QString>("tsv");
     QTest::addColumn<QString>("json");
-    QTest::newRow("rita http") << "zeek/rita-valid_tsv/http.log.gz" << "zeek/rita-valid_json/http.log.gz";
-    QTest::newRow("zed dns") << "zeek/zed/zeek-default/dns.log.gz" << "zeek/zed/zeek-json/dns.json.gz";
+    QTest::newRow("rita http") << "zeek/rita-valid_tsv/http.log.gz"
+                               << "zeek/rita-valid_json/http.log.gz";
+    QTest::newRow("zed dns") << "zeek/zed/zeek-default/dns.log.gz"
+                             << "zeek/zed/zeek-json/dns.json.gz";
 }
 
 void TestZeekParsers::realTsvAndJsonAgree() {
@@ -526,7 +545,8 @@ void TestZeekParsers::realBadInput() {
         QSKIP("../shared/data is absent: real Zeek logs not checked");
     }
     // An unknown type in #types is no problem; its first row lacks that column.
-    const CollectingSink unknown = parseFile("zeek-http", sharedData(QStringLiteral("zeek/rita-has_unknown_field/http.log")));
+    const CollectingSink unknown =
+        parseFile("zeek-http", sharedData(QStringLiteral("zeek/rita-has_unknown_field/http.log")));
     QCOMPARE(unknown.proxies.size(), size_t(4));
     QCOMPARE(unknown.rejects.size(), size_t(1));
     QCOMPARE(unknown.rejects[0].line, int64_t(9));
@@ -535,7 +555,8 @@ void TestZeekParsers::realBadInput() {
     // rita-truncated holds conn logs: no format claims them, and forced through a Zeek parser
     // each gets a reason.
     for (const char* f : {"conn.log", "conn_json.log", "conn_top.log"}) {
-        const Detection d = detectFormat(readSniffSample(sharedData(QStringLiteral("zeek/rita-truncated/") + QLatin1String(f))));
+        const Detection d =
+            detectFormat(readSniffSample(sharedData(QStringLiteral("zeek/rita-truncated/") + QLatin1String(f))));
         QVERIFY2(!d.format, f);
         QVERIFY(d.reason.contains(QStringLiteral("zeek-http")));
     }

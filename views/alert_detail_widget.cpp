@@ -1,8 +1,8 @@
 #include "alert_detail_widget.h"
 
 #include "factor_bar.h"
-#include "tables/channel_request_model.h"
 #include "store/case_summary.h"
+#include "tables/channel_request_model.h"
 #include "tables/plain_text.h"
 
 #include <QFutureWatcher>
@@ -21,7 +21,9 @@
 namespace socwb {
 
 namespace {
-QString when(qint64 us) { return isoFromUs(us).left(19).replace(QLatin1Char('T'), QLatin1Char(' ')); }
+QString when(qint64 us) {
+    return isoFromUs(us).left(19).replace(QLatin1Char('T'), QLatin1Char(' '));
+}
 } // namespace
 
 QLabel* AlertDetailWidget::plainLabel(bool wrap) {
@@ -72,7 +74,8 @@ AlertDetailWidget::AlertDetailWidget(QWidget* parent)
     const struct {
         const char* label;
         const char* view;
-    } kButtons[] = {{QT_TR_NOOP("Host timeline"), "timeline"}, {QT_TR_NOOP("Process tree"), "process-tree"},
+    } kButtons[] = {{QT_TR_NOOP("Host timeline"), "timeline"},
+                    {QT_TR_NOOP("Process tree"), "process-tree"},
                     {QT_TR_NOOP("Interval charts"), "intervals"}};
     for (const auto& b : kButtons) {
         auto* button = new QPushButton(tr(b.label), this);
@@ -200,8 +203,9 @@ void AlertDetailWidget::display(const AlertDetail& d) {
     content_->show();
     const QLocale l;
     const AlertRow& r = d.row;
-    title_->setText(QStringLiteral("%1 \u00b7 %2 \u2192 %3")
-                        .arg(r.host, r.processName.isEmpty() ? tr("(process not attributed)") : r.processName, r.destination));
+    title_->setText(
+        QStringLiteral("%1 \u00b7 %2 \u2192 %3")
+            .arg(r.host, r.processName.isEmpty() ? tr("(process not attributed)") : r.processName, r.destination));
     QStringList parts;
     parts << tr("Score %1 (%2)").arg(r.score, 0, 'f', 0).arg(r.severity);
     parts << tr("status %1").arg(AlertTableModel::statusLabel(r.status));
@@ -222,9 +226,9 @@ void AlertDetailWidget::display(const AlertDetail& d) {
             text += tr(", jitter %1").arg(r.jitter, 0, 'f', 2);
         }
     }
-    text += QLatin1Char('\n') + tr("%1 to %2 UTC \u00b7 sent %3, received %4")
-                                    .arg(when(r.firstTs), when(r.lastTs), l.formattedDataSize(d.bytesOut),
-                                         l.formattedDataSize(d.bytesIn));
+    text += QLatin1Char('\n') +
+            tr("%1 to %2 UTC \u00b7 sent %3, received %4")
+                .arg(when(r.firstTs), when(r.lastTs), l.formattedDataSize(d.bytesOut), l.formattedDataSize(d.bytesIn));
     if (!d.hostIps.isEmpty()) {
         text += QLatin1Char('\n') + tr("Host addresses: %1").arg(d.hostIps);
     }
@@ -261,7 +265,8 @@ void AlertDetailWidget::display(const AlertDetail& d) {
     }
 
     if (r.processImage.isEmpty()) {
-        process_->setText(tr("No process was attributed: the requests could not be tied to Sysmon evidence on this host."));
+        process_->setText(
+            tr("No process was attributed: the requests could not be tied to Sysmon evidence on this host."));
         commandLine_->hide();
     } else {
         QString p = r.processImage;
@@ -281,13 +286,16 @@ void AlertDetailWidget::display(const AlertDetail& d) {
     }
     QStringList how;
     for (const AttributionSummary& a : d.attribution) {
-        how << tr("%1: %2 requests (mean confidence %3)").arg(a.method, l.toString(a.requests)).arg(a.meanConfidence, 0, 'f', 2);
+        how << tr("%1: %2 requests (mean confidence %3)")
+                   .arg(a.method, l.toString(a.requests))
+                   .arg(a.meanConfidence, 0, 'f', 2);
     }
     if (d.unattributed > 0) {
         how << tr("not attributed: %1").arg(l.toString(d.unattributed));
     }
-    attribution_->setText(how.isEmpty() ? tr("How the process was attributed: no request of this channel is tied to a process.")
-                                        : tr("How the process was attributed \u2014 %1").arg(how.join(QStringLiteral("; "))));
+    attribution_->setText(how.isEmpty()
+                              ? tr("How the process was attributed: no request of this channel is tied to a process.")
+                              : tr("How the process was attributed \u2014 %1").arg(how.join(QStringLiteral("; "))));
 
     QString t = tr("Status: %1").arg(AlertTableModel::statusLabel(r.status));
     if (!d.triagedBy.isEmpty()) {

@@ -19,7 +19,7 @@ class ChannelRequestModel;
 
 class AlertDetailWidget : public QWidget {
     Q_OBJECT
-public:
+  public:
     explicit AlertDetailWidget(QWidget* parent = nullptr);
 
     void setCase(const QString& casePath);
@@ -31,12 +31,12 @@ public:
     const AlertDetail& detail() const { return detail_; }
     ChannelRequestModel* requestModel() const { return requests_; }
 
-signals:
+  signals:
     void loaded();
     // "timeline", "process-tree" or "intervals", for the shown channel.
     void openViewRequested(const QString& view, qint64 alertId);
 
-private:
+  private:
     void display(const AlertDetail& d);
     QLabel* plainLabel(bool wrap = true);
 

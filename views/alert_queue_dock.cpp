@@ -43,11 +43,13 @@ AlertQueueDock::AlertQueueDock(QWidget* parent)
     layout->setContentsMargins(4, 4, 4, 4);
     auto* bar = new QHBoxLayout;
     filter_->setObjectName(QStringLiteral("alertFilter"));
-    filter_->setPlaceholderText(tr("Filter: host:WS0* service:pastebin score>=70 status:new -process:git.exe, or any text  (/)"));
+    filter_->setPlaceholderText(
+        tr("Filter: host:WS0* service:pastebin score>=70 status:new -process:git.exe, or any text  (/)"));
     filter_->setClearButtonEnabled(true);
-    filter_->setToolTip(tr("Keys: host, role, process, service, dest, endpoint, severity, status, tag, score, requests, "
-                           "interval, jitter, suppressed (yes/no/any). '-' negates a term, '*' and '?' are wildcards, "
-                           "numbers take =, >, >=, <, <=."));
+    filter_->setToolTip(
+        tr("Keys: host, role, process, service, dest, endpoint, severity, status, tag, score, requests, "
+           "interval, jitter, suppressed (yes/no/any). '-' negates a term, '*' and '?' are wildcards, "
+           "numbers take =, >, >=, <, <=."));
     saved_->setText(tr("Saved"));
     saved_->setToolTip(tr("Saved filters"));
     connect(saved_, &QToolButton::clicked, this, &AlertQueueDock::showSavedMenu);
@@ -112,8 +114,9 @@ AlertQueueDock::AlertQueueDock(QWidget* parent)
             emit alertActivated(id);
         }
     });
-    connect(view_->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
-            [this](const QModelIndex& current) { emit currentAlertChanged(current.data(AlertTableModel::AlertIdRole).toLongLong()); });
+    connect(view_->selectionModel(), &QItemSelectionModel::currentRowChanged, this, [this](const QModelIndex& current) {
+        emit currentAlertChanged(current.data(AlertTableModel::AlertIdRole).toLongLong());
+    });
     connect(view_, &QWidget::customContextMenuRequested, this, &AlertQueueDock::showContextMenu);
     // The first rows of a fresh count: select the top one so the keyboard has a place to start.
     connect(model_, &QAbstractItemModel::dataChanged, this, [this](const QModelIndex& topLeft) {
@@ -129,7 +132,9 @@ void AlertQueueDock::setCase(CaseStore* store) {
     model_->setCase(store ? store->path() : QString());
 }
 
-void AlertQueueDock::reload() { model_->reload(); }
+void AlertQueueDock::reload() {
+    model_->reload();
+}
 
 void AlertQueueDock::setFilterText(const QString& text) {
     filter_->setText(text);
@@ -178,7 +183,9 @@ QStringList AlertQueueDock::selectedChannelKeys() const {
     return keys;
 }
 
-qint64 AlertQueueDock::currentAlertId() const { return view_->currentIndex().data(AlertTableModel::AlertIdRole).toLongLong(); }
+qint64 AlertQueueDock::currentAlertId() const {
+    return view_->currentIndex().data(AlertTableModel::AlertIdRole).toLongLong();
+}
 
 bool AlertQueueDock::applyTriage(const std::function<void(TriageStore&)>& change) {
     try {
@@ -207,9 +214,10 @@ bool AlertQueueDock::setStatusOfSelection(const QString& status) {
     }
     QString why;
     if (TriageStore::needsJustification(status)) {
-        why = JustificationDialog::ask(this, tr("Mark as benign"),
-                                       tr("Why are these %n channel(s) benign? A colleague or an auditor will read this.",
-                                          nullptr, static_cast<int>(keys.size())));
+        why =
+            JustificationDialog::ask(this, tr("Mark as benign"),
+                                     tr("Why are these %n channel(s) benign? A colleague or an auditor will read this.",
+                                        nullptr, static_cast<int>(keys.size())));
         if (why.isEmpty()) {
             return false;
         }
@@ -237,8 +245,8 @@ bool AlertQueueDock::addTagsToSelection() {
         return false;
     }
     bool ok = false;
-    const QString tags = QInputDialog::getText(this, tr("Tags"), tr("Tags to add (comma-separated):"), QLineEdit::Normal,
-                                               QString(), &ok);
+    const QString tags = QInputDialog::getText(this, tr("Tags"), tr("Tags to add (comma-separated):"),
+                                               QLineEdit::Normal, QString(), &ok);
     if (!ok || tags.trimmed().isEmpty()) {
         return false;
     }
@@ -265,7 +273,8 @@ bool AlertQueueDock::eventFilter(QObject* watched, QEvent* event) {
             return QDockWidget::eventFilter(watched, event);
         }
         const int row = view_->currentIndex().row();
-        const int column = view_->currentIndex().isValid() ? view_->currentIndex().column() : int(AlertTableModel::HostColumn);
+        const int column =
+            view_->currentIndex().isValid() ? view_->currentIndex().column() : int(AlertTableModel::HostColumn);
         switch (key->key()) {
         case Qt::Key_J:
         case Qt::Key_K: {
@@ -282,17 +291,26 @@ bool AlertQueueDock::eventFilter(QObject* watched, QEvent* event) {
         case Qt::Key_4:
             setStatusOfSelection(QString::fromLatin1(kStatusKeys[key->key() - Qt::Key_0]));
             return true;
-        case Qt::Key_N: addNoteToSelection(); return true;
-        case Qt::Key_T: addTagsToSelection(); return true;
-        case Qt::Key_S: suppressSelection(); return true;
-        case Qt::Key_Slash: focusFilter(); return true;
+        case Qt::Key_N:
+            addNoteToSelection();
+            return true;
+        case Qt::Key_T:
+            addTagsToSelection();
+            return true;
+        case Qt::Key_S:
+            suppressSelection();
+            return true;
+        case Qt::Key_Slash:
+            focusFilter();
+            return true;
         case Qt::Key_Return:
         case Qt::Key_Enter:
             if (const qint64 id = currentAlertId()) {
                 emit alertActivated(id);
             }
             return true;
-        default: break;
+        default:
+            break;
         }
     }
     return QDockWidget::eventFilter(watched, event);
@@ -304,7 +322,8 @@ void AlertQueueDock::showContextMenu(const QPoint& pos) {
     }
     QMenu menu(this);
     QMenu* status = menu.addMenu(tr("Set status"));
-    const QStringList labels{tr("&0 New"), tr("&1 In review"), tr("&2 Benign\u2026"), tr("&3 Malicious"), tr("&4 Escalated")};
+    const QStringList labels{tr("&0 New"), tr("&1 In review"), tr("&2 Benign\u2026"), tr("&3 Malicious"),
+                             tr("&4 Escalated")};
     for (int i = 0; i < 5; ++i) {
         const QString s = QString::fromLatin1(kStatusKeys[i]);
         status->addAction(labels[i], this, [this, s] { setStatusOfSelection(s); });
@@ -320,7 +339,8 @@ void AlertQueueDock::showContextMenu(const QPoint& pos) {
     });
     const QModelIndex at = view_->indexAt(pos);
     menu.addAction(tr("Filter to this &host"), this, [this, at] {
-        setFilterText(QStringLiteral("host:\"%1\"").arg(at.sibling(at.row(), AlertTableModel::HostColumn).data().toString()));
+        setFilterText(
+            QStringLiteral("host:\"%1\"").arg(at.sibling(at.row(), AlertTableModel::HostColumn).data().toString()));
     });
     menu.addAction(tr("&Copy cell"), this, [at] { QApplication::clipboard()->setText(at.data().toString()); });
     menu.exec(view_->viewport()->mapToGlobal(pos));
@@ -340,7 +360,8 @@ void AlertQueueDock::showSavedMenu() {
     }
     menu.addAction(tr("Save current filter\u2026"), this, [this] {
         bool ok = false;
-        const QString name = QInputDialog::getText(this, tr("Save filter"), tr("Name:"), QLineEdit::Normal, filter_->text(), &ok);
+        const QString name =
+            QInputDialog::getText(this, tr("Save filter"), tr("Name:"), QLineEdit::Normal, filter_->text(), &ok);
         if (ok && !name.trimmed().isEmpty()) {
             QSettings s;
             QVariantMap m = s.value(QLatin1String(kSavedKey)).toMap();

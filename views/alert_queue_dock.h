@@ -24,7 +24,7 @@ class TriageStore;
 
 class AlertQueueDock : public QDockWidget {
     Q_OBJECT
-public:
+  public:
     explicit AlertQueueDock(QWidget* parent = nullptr);
 
     // The case to read and to write triage into (null: none). The store stays owned by the caller.
@@ -46,16 +46,16 @@ public:
     bool addNoteToSelection();
     bool addTagsToSelection();
 
-signals:
-    void alertActivated(qint64 alertId);       // Enter or double-click
-    void currentAlertChanged(qint64 alertId);  // 0 when none
+  signals:
+    void alertActivated(qint64 alertId);      // Enter or double-click
+    void currentAlertChanged(qint64 alertId); // 0 when none
     void triageChanged();
     void suppressRequested(const QStringList& channelKeys, const QString& justification);
 
-protected:
+  protected:
     bool eventFilter(QObject* watched, QEvent* event) override;
 
-private:
+  private:
     void applyFilter();
     void showSavedMenu();
     void showContextMenu(const QPoint& pos);

@@ -41,6 +41,8 @@ AuditLogDialog::AuditLogDialog(const QString& casePath, QWidget* parent)
     reload();
 }
 
-void AuditLogDialog::reload() { model_->load(casePath_); }
+void AuditLogDialog::reload() {
+    model_->load(casePath_);
+}
 
 } // namespace socwb

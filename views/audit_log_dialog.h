@@ -12,12 +12,12 @@ class AuditLogModel;
 
 class AuditLogDialog : public QDialog {
     Q_OBJECT
-public:
+  public:
     AuditLogDialog(const QString& casePath, QWidget* parent = nullptr);
     AuditLogModel* model() const { return model_; }
     void reload();
 
-private:
+  private:
     QString casePath_;
     AuditLogModel* model_;
     QTableView* view_;

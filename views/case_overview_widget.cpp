@@ -6,10 +6,10 @@
 #include <QApplication>
 #include <QClipboard>
 #include <QFileInfo>
-#include <QMenu>
 #include <QHeaderView>
 #include <QLabel>
 #include <QLocale>
+#include <QMenu>
 #include <QSortFilterProxyModel>
 #include <QSplitter>
 #include <QTableView>
@@ -60,8 +60,10 @@ CaseOverviewWidget::CaseOverviewWidget(QWidget* parent)
         }
         QMenu menu(this);
         const qint64 id = at.data(EvidenceTableModel::EvidenceIdRole).toLongLong();
-        const bool rejects = at.sibling(at.row(), EvidenceTableModel::RejectedColumn).data().toString() != QLatin1String("0");
-        menu.addAction(tr("Show &rejected lines\u2026"), this, [this, id] { emit rejectedLinesRequested(id); })->setEnabled(rejects);
+        const bool rejects =
+            at.sibling(at.row(), EvidenceTableModel::RejectedColumn).data().toString() != QLatin1String("0");
+        menu.addAction(tr("Show &rejected lines\u2026"), this, [this, id] { emit rejectedLinesRequested(id); })
+            ->setEnabled(rejects);
         const QString path = at.data(EvidenceTableModel::PathRole).toString();
         const QString sha = at.sibling(at.row(), EvidenceTableModel::Sha256Column).data(Qt::ToolTipRole).toString();
         menu.addAction(tr("Copy &path"), this, [path] { QApplication::clipboard()->setText(path); });

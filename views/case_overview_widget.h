@@ -17,17 +17,17 @@ class HostTableModel;
 
 class CaseOverviewWidget : public QWidget {
     Q_OBJECT
-public:
+  public:
     explicit CaseOverviewWidget(QWidget* parent = nullptr);
     void setSummary(const QString& casePath, const CaseSummary& summary);
     EvidenceTableModel* evidenceModel() const { return model_; }
     HostTableModel* hostModel() const { return hosts_; }
 
-signals:
+  signals:
     void rejectedLinesRequested(qint64 evidenceId);
     void hostAlertsRequested(const QString& hostName);
 
-private:
+  private:
     QLabel* title_;
     QLabel* counts_;
     QLabel* emptyHint_;

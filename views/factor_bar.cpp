@@ -10,13 +10,18 @@ FactorBar::FactorBar(double contribution, double scale, QWidget* parent)
     setToolTip(tr("%1 points").arg(contribution, 0, 'f', 1));
 }
 
-QSize FactorBar::sizeHint() const { return {160, fontMetrics().height() + 4}; }
+QSize FactorBar::sizeHint() const {
+    return {160, fontMetrics().height() + 4};
+}
 
-QSize FactorBar::minimumSizeHint() const { return {80, fontMetrics().height() + 4}; }
+QSize FactorBar::minimumSizeHint() const {
+    return {80, fontMetrics().height() + 4};
+}
 
 void FactorBar::paintEvent(QPaintEvent*) {
     QPainter p(this);
-    const QString value = QStringLiteral("%1%2").arg(contribution_ > 0 ? QStringLiteral("+") : QString()).arg(contribution_, 0, 'f', 1);
+    const QString value =
+        QStringLiteral("%1%2").arg(contribution_ > 0 ? QStringLiteral("+") : QString()).arg(contribution_, 0, 'f', 1);
     const int textWidth = fontMetrics().horizontalAdvance(QStringLiteral("+100.0")) + 6;
     const QRect area = rect().adjusted(0, 2, -textWidth, -2);
     const int mid = area.left() + area.width() / 3; // a third of the room for factors that lower the score

@@ -8,17 +8,17 @@ namespace socwb {
 
 class FactorBar : public QWidget {
     Q_OBJECT
-public:
+  public:
     // 'scale' is the contribution that fills the whole bar (the largest of the alert's factors).
     FactorBar(double contribution, double scale, QWidget* parent = nullptr);
     double contribution() const { return contribution_; }
     QSize sizeHint() const override;
     QSize minimumSizeHint() const override;
 
-protected:
+  protected:
     void paintEvent(QPaintEvent* event) override;
 
-private:
+  private:
     double contribution_;
     double scale_;
 };

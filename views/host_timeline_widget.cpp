@@ -34,15 +34,16 @@ namespace {
 constexpr double kUs = 1e6;
 constexpr int kLanes = TimelineQuery::LaneCount;
 
-const QColor kLaneColors[kLanes] = {QColor(44, 123, 182), QColor(0, 150, 150), QColor(90, 170, 90), QColor(140, 80, 170),
-                                    QColor(230, 140, 0),  QColor(150, 110, 60), QColor(60, 60, 60)};
+const QColor kLaneColors[kLanes] = {QColor(44, 123, 182), QColor(0, 150, 150), QColor(90, 170, 90),
+                                    QColor(140, 80, 170), QColor(230, 140, 0), QColor(150, 110, 60),
+                                    QColor(60, 60, 60)};
 const QColor kChannelColor(210, 20, 40);
 
 // A bucket width that gives a few hundred buckets across the view, from a list people read easily.
 int64_t bucketWidthUs(int64_t spanUs) {
-    static const int64_t widths[] = {1'000'000, 5'000'000, 15'000'000, 60'000'000, 300'000'000, 900'000'000,
-                                     1'800'000'000, 3'600'000'000, 10'800'000'000, 21'600'000'000, 43'200'000'000,
-                                     86'400'000'000, 604'800'000'000};
+    static const int64_t widths[] = {1'000'000,      5'000'000,      15'000'000,     60'000'000,     300'000'000,
+                                     900'000'000,    1'800'000'000,  3'600'000'000,  10'800'000'000, 21'600'000'000,
+                                     43'200'000'000, 86'400'000'000, 604'800'000'000};
     for (int64_t w : widths) {
         if (spanUs / w <= 300) {
             return w;
@@ -66,15 +67,17 @@ QString widthText(int64_t us) {
 }
 
 QString zoneName(bool local) {
-    return local ? QStringLiteral("local, %1").arg(QDateTime::currentDateTime().timeZoneAbbreviation()) : QStringLiteral("UTC");
+    return local ? QStringLiteral("local, %1").arg(QDateTime::currentDateTime().timeZoneAbbreviation())
+                 : QStringLiteral("UTC");
 }
 
 } // namespace
 
 HostTimelineWidget::HostTimelineWidget(QWidget* parent)
-    : QWidget(parent), reader_(std::make_unique<CaseReader>()), title_(new QLabel(this)), localBox_(new QCheckBox(this)),
-      clearFilter_(new QToolButton(this)), plot_(new QCustomPlot(this)), table_(new QTableView(this)),
-      model_(new TimelineEventModel(this)), record_(new QPlainTextEdit(this)), settle_(new QTimer(this)) {
+    : QWidget(parent), reader_(std::make_unique<CaseReader>()), title_(new QLabel(this)),
+      localBox_(new QCheckBox(this)), clearFilter_(new QToolButton(this)), plot_(new QCustomPlot(this)),
+      table_(new QTableView(this)), model_(new TimelineEventModel(this)), record_(new QPlainTextEdit(this)),
+      settle_(new QTimer(this)) {
     setFocusPolicy(Qt::StrongFocus);
     connect(reader_.get(), &CaseReader::openFailed, this, &HostTimelineWidget::loadFailed);
     title_->setTextFormat(Qt::PlainText);
@@ -132,8 +135,10 @@ HostTimelineWidget::HostTimelineWidget(QWidget* parent)
     channelMarks_->setScatterStyle(QCPScatterStyle(tick, QPen(kChannelColor, 2.0), Qt::NoBrush, 16));
     selectedMark_ = plot_->addGraph();
     selectedMark_->setLineStyle(QCPGraph::lsNone);
-    selectedMark_->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssDiamond, QPen(Qt::black, 1.5), QColor(255, 220, 0), 11));
-    connect(plot_->xAxis, qOverload<const QCPRange&>(&QCPAxis::rangeChanged), this, &HostTimelineWidget::onRangeChanged);
+    selectedMark_->setScatterStyle(
+        QCPScatterStyle(QCPScatterStyle::ssDiamond, QPen(Qt::black, 1.5), QColor(255, 220, 0), 11));
+    connect(plot_->xAxis, qOverload<const QCPRange&>(&QCPAxis::rangeChanged), this,
+            &HostTimelineWidget::onRangeChanged);
     connect(plot_, &QCustomPlot::plottableClick, this, [this](QCPAbstractPlottable* p, int index, QMouseEvent*) {
         for (int lane = 0; lane < kLanes; ++lane) {
             if (p == marks_[size_t(lane)] && index >= 0 && index < laneIds_[size_t(lane)].size()) {
@@ -164,12 +169,13 @@ HostTimelineWidget::HostTimelineWidget(QWidget* parent)
     table_->setWordWrap(false);
     table_->setColumnWidth(TimelineEventModel::TimeColumn, 170);
     table_->setColumnWidth(TimelineEventModel::LaneColumn, 110);
-    connect(table_->selectionModel(), &QItemSelectionModel::currentRowChanged, this, [this](const QModelIndex& current) {
-        if (current.isValid()) {
-            const TimelineEvent& e = model_->eventAt(current.row());
-            selectEvent(e.lane, e.id);
-        }
-    });
+    connect(table_->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
+            [this](const QModelIndex& current) {
+                if (current.isValid()) {
+                    const TimelineEvent& e = model_->eventAt(current.row());
+                    selectEvent(e.lane, e.id);
+                }
+            });
     connect(model_, &TimelineEventModel::pageRequested, this,
             [this](quint64 gen, const TimelineKey& after) { requestPage(gen, after.tsUs, after.lane, after.id); });
     record_->setReadOnly(true); // plain text: evidence is never interpreted
@@ -199,9 +205,13 @@ HostTimelineWidget::HostTimelineWidget(QWidget* parent)
     updateTitle();
 }
 
-HostTimelineWidget::~HostTimelineWidget() { reader_.reset(); }
+HostTimelineWidget::~HostTimelineWidget() {
+    reader_.reset();
+}
 
-double HostTimelineWidget::laneY(int lane) const { return kLanes - 1 - lane; }
+double HostTimelineWidget::laneY(int lane) const {
+    return kLanes - 1 - lane;
+}
 
 void HostTimelineWidget::setCase(const QString& casePath) {
     ++generation_;
@@ -271,27 +281,30 @@ void HostTimelineWidget::loadHost(qint64 hostId, qint64 alertId, qint64 keepFrom
             }
         }
         TimelineBuckets b = TimelineQuery(db, host, processId).minuteCounts();
-        QMetaObject::invokeMethod(this, [=, this, b = std::move(b), ids = std::move(ids), times = std::move(times)] {
-            if (gen != generation_) {
-                return;
-            }
-            hostId_ = host;
-            alertId_ = alertId;
-            hostName_ = name;
-            buckets_ = b;
-            channelLane_ = lane;
-            channelIds_ = ids;
-            channelTimes_ = times;
-            selectedMark_->data()->clear();
-            clearFilter_->setVisible(processId_ >= 0);
-            if (keepToUs > keepFromUs) {
-                setTimeRange(keepFromUs, keepToUs);
-            } else {
-                resetZoom();
-            }
-            redraw();
-            emit hostLoaded(host);
-        }, Qt::QueuedConnection);
+        QMetaObject::invokeMethod(
+            this,
+            [=, this, b = std::move(b), ids = std::move(ids), times = std::move(times)] {
+                if (gen != generation_) {
+                    return;
+                }
+                hostId_ = host;
+                alertId_ = alertId;
+                hostName_ = name;
+                buckets_ = b;
+                channelLane_ = lane;
+                channelIds_ = ids;
+                channelTimes_ = times;
+                selectedMark_->data()->clear();
+                clearFilter_->setVisible(processId_ >= 0);
+                if (keepToUs > keepFromUs) {
+                    setTimeRange(keepFromUs, keepToUs);
+                } else {
+                    resetZoom();
+                }
+                redraw();
+                emit hostLoaded(host);
+            },
+            Qt::QueuedConnection);
     });
 }
 
@@ -316,8 +329,12 @@ void HostTimelineWidget::setTimeRange(qint64 fromUs, qint64 toUs) {
     plot_->xAxis->setRange(double(fromUs) / kUs, double(toUs) / kUs);
 }
 
-qint64 HostTimelineWidget::visibleFromUs() const { return qint64(std::floor(plot_->xAxis->range().lower * kUs)); }
-qint64 HostTimelineWidget::visibleToUs() const { return qint64(std::ceil(plot_->xAxis->range().upper * kUs)); }
+qint64 HostTimelineWidget::visibleFromUs() const {
+    return qint64(std::floor(plot_->xAxis->range().lower * kUs));
+}
+qint64 HostTimelineWidget::visibleToUs() const {
+    return qint64(std::ceil(plot_->xAxis->range().upper * kUs));
+}
 
 void HostTimelineWidget::onRangeChanged(const QCPRange&) {
     updateTitle();
@@ -364,25 +381,28 @@ void HostTimelineWidget::redraw() {
             sums.push_back(s);
         }
         QVector<TimelineEvent> page = q.page(from, to, TimelineKey{}, kPageSize + 1);
-        QMetaObject::invokeMethod(this, [=, this, events = std::move(events), sums = std::move(sums), page = std::move(page)] {
-            if (rg != rangeGeneration_) {
-                return; // zoomed again meanwhile
-            }
-            for (qsizetype i = 0; i < eventLanes.size(); ++i) {
-                applyEvents(eventLanes[i], events[i]);
-            }
-            for (qsizetype i = 0; i < sqlLanes.size(); ++i) {
-                applyBuckets(sqlLanes[i], sums[i].first, sums[i].second, double(width) / kUs);
-            }
-            if (channelLane_ >= 0 && sqlLanes.contains(channelLane_)) {
-                applyChannelBuckets(double(from) / kUs, double(to) / kUs, double(width) / kUs);
-            }
-            const bool more = page.size() > kPageSize;
-            model_->appendPage(rg, more ? page.mid(0, kPageSize) : page, more);
-            updateTitle();
-            requestReplot();
-            emit rangeDrawn(from, to);
-        }, Qt::QueuedConnection);
+        QMetaObject::invokeMethod(
+            this,
+            [=, this, events = std::move(events), sums = std::move(sums), page = std::move(page)] {
+                if (rg != rangeGeneration_) {
+                    return; // zoomed again meanwhile
+                }
+                for (qsizetype i = 0; i < eventLanes.size(); ++i) {
+                    applyEvents(eventLanes[i], events[i]);
+                }
+                for (qsizetype i = 0; i < sqlLanes.size(); ++i) {
+                    applyBuckets(sqlLanes[i], sums[i].first, sums[i].second, double(width) / kUs);
+                }
+                if (channelLane_ >= 0 && sqlLanes.contains(channelLane_)) {
+                    applyChannelBuckets(double(from) / kUs, double(to) / kUs, double(width) / kUs);
+                }
+                const bool more = page.size() > kPageSize;
+                model_->appendPage(rg, more ? page.mid(0, kPageSize) : page, more);
+                updateTitle();
+                requestReplot();
+                emit rangeDrawn(from, to);
+            },
+            Qt::QueuedConnection);
     });
 }
 
@@ -467,10 +487,13 @@ void HostTimelineWidget::requestPage(quint64 generation, qint64 afterTs, int aft
     reader_->post([=, this](sqlite3* db) {
         QVector<TimelineEvent> page =
             TimelineQuery(db, host, process).page(from, to, TimelineKey{afterTs, afterLane, afterId}, kPageSize + 1);
-        QMetaObject::invokeMethod(this, [=, this, page = std::move(page)] {
-            const bool more = page.size() > kPageSize;
-            model_->appendPage(generation, more ? page.mid(0, kPageSize) : page, more);
-        }, Qt::QueuedConnection);
+        QMetaObject::invokeMethod(
+            this,
+            [=, this, page = std::move(page)] {
+                const bool more = page.size() > kPageSize;
+                model_->appendPage(generation, more ? page.mid(0, kPageSize) : page, more);
+            },
+            Qt::QueuedConnection);
     });
 }
 
@@ -494,17 +517,22 @@ void HostTimelineWidget::selectEvent(int lane, qint64 id) {
     emit eventActivated(lane, id);
     reader_->post([this, lane, id, gen = generation_](sqlite3* db) {
         const QString text = TimelineQuery::record(db, lane, id);
-        QMetaObject::invokeMethod(this, [this, lane, id, text, gen] {
-            if (gen != generation_ || lane != selectedLane_ || id != selectedId_) {
-                return;
-            }
-            record_->setPlainText(text);
-            emit recordShown(lane, id);
-        }, Qt::QueuedConnection);
+        QMetaObject::invokeMethod(
+            this,
+            [this, lane, id, text, gen] {
+                if (gen != generation_ || lane != selectedLane_ || id != selectedId_) {
+                    return;
+                }
+                record_->setPlainText(text);
+                emit recordShown(lane, id);
+            },
+            Qt::QueuedConnection);
     });
 }
 
-QString HostTimelineWidget::recordText() const { return record_->toPlainText(); }
+QString HostTimelineWidget::recordText() const {
+    return record_->toPlainText();
+}
 
 void HostTimelineWidget::setLocalTime(bool local) {
     local_ = local;
@@ -527,8 +555,9 @@ void HostTimelineWidget::updateTitle() {
         QString label = names[lane];
         const QVariant maxCount = bars_[size_t(lane)]->property("maxCount");
         if (!laneEvents_[size_t(lane)] && maxCount.isValid()) {
-            label += QStringLiteral(" (max %1 / %2)").arg(l.toString(qint64(maxCount.toDouble())),
-                                                         widthText(int64_t(bars_[size_t(lane)]->property("widthSec").toDouble() * kUs)));
+            label += QStringLiteral(" (max %1 / %2)")
+                         .arg(l.toString(qint64(maxCount.toDouble())),
+                              widthText(int64_t(bars_[size_t(lane)]->property("widthSec").toDouble() * kUs)));
         } else if (laneEvents_[size_t(lane)]) {
             label += QStringLiteral(" (%1)").arg(l.toString(qint64(laneIds_[size_t(lane)].size())));
         }

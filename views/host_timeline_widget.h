@@ -34,9 +34,9 @@ struct TimelineEvent;
 
 class HostTimelineWidget : public QWidget {
     Q_OBJECT
-public:
-    static constexpr int kEventLimit = 3000;  // a lane shows single events up to this many in view
-    static constexpr int kPageSize = 200;     // event table rows per page
+  public:
+    static constexpr int kEventLimit = 3000; // a lane shows single events up to this many in view
+    static constexpr int kPageSize = 200;    // event table rows per page
 
     explicit HostTimelineWidget(QWidget* parent = nullptr);
     ~HostTimelineWidget() override;
@@ -65,18 +65,18 @@ public:
     // Re-reads the visible range now instead of after the zoom settles (benchmarks, tests).
     void redraw();
 
-signals:
+  signals:
     void hostLoaded(qint64 hostId);
     void rangeDrawn(qint64 fromUs, qint64 toUs); // after the lanes for a range are drawn
     void eventActivated(int lane, qint64 eventId);
     void recordShown(int lane, qint64 eventId);
     void loadFailed(const QString& reason);
 
-protected:
+  protected:
     void showEvent(QShowEvent* event) override;
     void keyPressEvent(QKeyEvent* event) override; // + - Left Right 0, like the charts
 
-private:
+  private:
     void loadHost(qint64 hostId, qint64 alertId, qint64 keepFromUs = 0, qint64 keepToUs = 0);
     void onRangeChanged(const QCPRange& range);
     void applyBuckets(int lane, const QVector<double>& startsSec, const QVector<double>& counts, double widthSec);
@@ -88,7 +88,7 @@ private:
     double laneY(int lane) const;
 
     std::unique_ptr<CaseReader> reader_;
-    quint64 generation_ = 0;     // host / filter changes
+    quint64 generation_ = 0;      // host / filter changes
     quint64 rangeGeneration_ = 0; // visible-range changes
     qint64 hostId_ = -1;
     qint64 processId_ = -1;

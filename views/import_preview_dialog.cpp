@@ -115,14 +115,16 @@ void ImportPreviewDialog::populate(const QVector<ImportPlanItem>& items) {
                                                     : tr("This format logs UTC."));
         };
         connect(format, &QComboBox::currentIndexChanged, this, updateZone);
-        connect(zone, &QComboBox::currentTextChanged, this, [this, row](const QString& z) { items_[row].timeZone = z; });
+        connect(zone, &QComboBox::currentTextChanged, this,
+                [this, row](const QString& z) { items_[row].timeZone = z; });
         items_[row].timeZone = defaultTz_;
         updateZone();
         needsZone = needsZone || formatUsesLocalTime(it.detected);
         table_->setCellWidget(row, FormatColumn, format);
         table_->setCellWidget(row, TimeZoneColumn, zone);
     }
-    QString text = tr("%n file(s) to import. Nothing is written until you press Import.", nullptr, static_cast<int>(items.size()));
+    QString text =
+        tr("%n file(s) to import. Nothing is written until you press Import.", nullptr, static_cast<int>(items.size()));
     if (unknown > 0) {
         text += QLatin1Char(' ') + tr("%n file(s) matched no format: choose one or leave them out.", nullptr, unknown);
     }

@@ -16,7 +16,7 @@ namespace socwb {
 
 class ImportPreviewDialog : public QDialog {
     Q_OBJECT
-public:
+  public:
     enum Column { FileColumn, SizeColumn, FormatColumn, TimeZoneColumn, ColumnCount };
 
     // defaultTimeZone: the zone last used with this case (or the system's).
@@ -26,10 +26,10 @@ public:
     bool isReady() const { return ready_; }
     QTableWidget* table() const { return table_; }
 
-signals:
+  signals:
     void ready();
 
-private:
+  private:
     void populate(const QVector<ImportPlanItem>& items);
     void showLines(int row);
 

@@ -107,7 +107,8 @@ IntervalChartsWidget::IntervalChartsWidget(QWidget* parent)
     exportButton->setPopupMode(QToolButton::InstantPopup);
     auto* exportMenu = new QMenu(exportButton);
     for (int c = 0; c < ChartCount; ++c) {
-        exportMenu->addAction(chartName(Chart(c)) + QStringLiteral("\u2026"), this, [this, c] { chooseExport(Chart(c)); });
+        exportMenu->addAction(chartName(Chart(c)) + QStringLiteral("\u2026"), this,
+                              [this, c] { chooseExport(Chart(c)); });
     }
     exportButton->setMenu(exportMenu);
 
@@ -151,12 +152,18 @@ IntervalChartsWidget::~IntervalChartsWidget() {
 
 QString IntervalChartsWidget::chartName(Chart chart) {
     switch (chart) {
-    case RequestsChart: return tr("Request times");
-    case IntervalsChart: return tr("Intervals over time");
-    case HistogramChart: return tr("Interval histogram");
-    case BytesChart: return tr("Bytes per request");
-    case HeatMapChart: return tr("Hour-of-day heat map");
-    default: return {};
+    case RequestsChart:
+        return tr("Request times");
+    case IntervalsChart:
+        return tr("Intervals over time");
+    case HistogramChart:
+        return tr("Interval histogram");
+    case BytesChart:
+        return tr("Bytes per request");
+    case HeatMapChart:
+        return tr("Hour-of-day heat map");
+    default:
+        return {};
     }
 }
 
@@ -319,13 +326,16 @@ void IntervalChartsWidget::showChannel(qint64 alertId) {
     title_->setText(tr("Loading channel %1\u2026").arg(alertId));
     reader_->post([this, gen, alertId](sqlite3* db) {
         ChannelSeries s = ChannelSeries::load(db, alertId);
-        QMetaObject::invokeMethod(this, [this, gen, s = std::move(s)] {
-            if (gen != generation_) {
-                return; // the analyst moved on
-            }
-            setSeries(s);
-            emit channelLoaded(s.alertId);
-        }, Qt::QueuedConnection);
+        QMetaObject::invokeMethod(
+            this,
+            [this, gen, s = std::move(s)] {
+                if (gen != generation_) {
+                    return; // the analyst moved on
+                }
+                setSeries(s);
+                emit channelLoaded(s.alertId);
+            },
+            Qt::QueuedConnection);
     });
 }
 
@@ -352,8 +362,9 @@ void IntervalChartsWidget::setSeries(const ChannelSeries& s) {
     if (s.alertId < 0 && n == 0) {
         title_->setText(tr("No such channel"));
     } else {
-        title_->setText(tr("%1 \u2192 %2%3").arg(s.host.isEmpty() ? tr("(unknown host)") : s.host, s.destination,
-                                               s.process.isEmpty() ? QString() : QStringLiteral("  \u00b7  ") + s.process));
+        title_->setText(tr("%1 \u2192 %2%3")
+                            .arg(s.host.isEmpty() ? tr("(unknown host)") : s.host, s.destination,
+                                 s.process.isEmpty() ? QString() : QStringLiteral("  \u00b7  ") + s.process));
     }
     stats_->setText(tr("%1 requests (%2)  \u00b7  median interval %3  \u00b7  MAD %4 (%5 % of the median)  \u00b7  "
                        "all times UTC")

@@ -26,7 +26,7 @@ class CaseReader;
 
 class IntervalChartsWidget : public QWidget {
     Q_OBJECT
-public:
+  public:
     enum Chart { RequestsChart, IntervalsChart, HistogramChart, BytesChart, HeatMapChart, ChartCount };
     // Response-size classes of chart (1), one graph each, in this order.
     enum SizeClass { SizeUnknown, SizeUnder1K, SizeUnder10K, SizeUnder100K, SizeLarge, SizeClassCount };
@@ -58,16 +58,16 @@ public:
     // Saves one chart; the format follows the suffix: .png or .pdf (SVG needs Qt SVG, not in this build).
     bool exportChart(Chart chart, const QString& path);
 
-signals:
+  signals:
     void channelLoaded(qint64 alertId);
     void timeRangeSelected(qint64 fromUs, qint64 toUs);
     void loadFailed(const QString& reason);
 
-protected:
+  protected:
     void keyPressEvent(QKeyEvent* event) override;
     void showEvent(QShowEvent* event) override;
 
-private:
+  private:
     void buildCharts();
     void requestReplot();
     void syncTimeAxes(QCustomPlot* source, const QCPRange& range);

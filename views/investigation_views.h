@@ -32,7 +32,8 @@
 
 namespace socwb {
 
-inline void linkInvestigationViews(IntervalChartsWidget* charts, HostTimelineWidget* timeline, ProcessTreeWidget* tree) {
+inline void linkInvestigationViews(IntervalChartsWidget* charts, HostTimelineWidget* timeline,
+                                   ProcessTreeWidget* tree) {
     if (charts && timeline) {
         QObject::connect(charts, &IntervalChartsWidget::timeRangeSelected, timeline, &HostTimelineWidget::setTimeRange);
     }

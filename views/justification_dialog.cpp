@@ -30,9 +30,13 @@ JustificationDialog::JustificationDialog(const QString& title, const QString& pr
     resize(460, 220);
 }
 
-QString JustificationDialog::text() const { return edit_->toPlainText().trimmed(); }
+QString JustificationDialog::text() const {
+    return edit_->toPlainText().trimmed();
+}
 
-void JustificationDialog::setText(const QString& text) { edit_->setPlainText(text); }
+void JustificationDialog::setText(const QString& text) {
+    edit_->setPlainText(text);
+}
 
 QString JustificationDialog::ask(QWidget* parent, const QString& title, const QString& prompt) {
     JustificationDialog d(title, prompt, parent);

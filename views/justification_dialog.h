@@ -11,7 +11,7 @@ namespace socwb {
 
 class JustificationDialog : public QDialog {
     Q_OBJECT
-public:
+  public:
     JustificationDialog(const QString& title, const QString& prompt, QWidget* parent = nullptr);
     QString text() const;
     void setText(const QString& text);
@@ -19,7 +19,7 @@ public:
     // Shows the dialog; an empty string when cancelled.
     static QString ask(QWidget* parent, const QString& title, const QString& prompt);
 
-private:
+  private:
     QPlainTextEdit* edit_;
     QPushButton* ok_;
 };

@@ -7,15 +7,15 @@
 #include "core/logging.h"
 #include "core/resources.h"
 #include "import_preview_dialog.h"
-#include "investigation_views.h"
 #include "ingest/import_worker.h"
+#include "investigation_views.h"
 #include "rejected_lines_dialog.h"
 #include "scoring/score_job.h"
 #include "scoring/suppression_store.h"
-#include "suppression_dialog.h"
 #include "store/case_store.h"
 #include "store/case_summary.h"
 #include "store/statement.h"
+#include "suppression_dialog.h"
 #include "tables/alert_export.h"
 #include "tables/alert_table_model.h"
 #include "tables/read_connection.h"
@@ -63,8 +63,9 @@ QDockWidget* makeDock(QMainWindow* w, const QString& name, const QString& title,
 
 MainWindow::MainWindow(QWidget* parent)
     : QMainWindow(parent), overview_(new CaseOverviewWidget(this)), queue_(new AlertQueueDock(this)),
-      detail_(new AlertDetailWidget(this)), charts_(new IntervalChartsWidget(this)), timeline_(new HostTimelineWidget(this)),
-      tree_(new ProcessTreeWidget(this)), history_(new NavigationHistory(this)), tasks_(new TaskPanel(this)), caseLabel_(new QLabel(this)),
+      detail_(new AlertDetailWidget(this)), charts_(new IntervalChartsWidget(this)),
+      timeline_(new HostTimelineWidget(this)), tree_(new ProcessTreeWidget(this)),
+      history_(new NavigationHistory(this)), tasks_(new TaskPanel(this)), caseLabel_(new QLabel(this)),
       countsLabel_(new QLabel(this)), tasksLabel_(new QLabel(this)) {
     registerImportMetaTypes();
     setWindowTitle(tr("socwb"));
@@ -111,7 +112,7 @@ MainWindow::MainWindow(QWidget* parent)
         if (e.fromUs || e.toUs) {
             timeline_->setTimeRange(e.fromUs, e.toUs);
         }
-        showView(e.view == NavigationEntry::Intervals ? QStringLiteral("intervals")
+        showView(e.view == NavigationEntry::Intervals  ? QStringLiteral("intervals")
                  : e.view == NavigationEntry::Timeline ? QStringLiteral("timeline")
                                                        : QStringLiteral("process-tree"));
     });
@@ -148,8 +149,9 @@ MainWindow::MainWindow(QWidget* parent)
 MainWindow::~MainWindow() = default;
 
 QStringList MainWindow::viewNames() {
-    return {QStringLiteral("overview"), QStringLiteral("alerts"),   QStringLiteral("detail"),      QStringLiteral("import"),
-            QStringLiteral("intervals"), QStringLiteral("timeline"), QStringLiteral("process-tree")};
+    return {QStringLiteral("overview"),    QStringLiteral("alerts"),    QStringLiteral("detail"),
+            QStringLiteral("import"),      QStringLiteral("intervals"), QStringLiteral("timeline"),
+            QStringLiteral("process-tree")};
 }
 
 void MainWindow::showInvestigation(qint64 alertId) {
@@ -250,12 +252,14 @@ void MainWindow::emphasizeView(const QString& name) {
         left = 0.16, middle = 0.38, bottomShare = 0.16;
     } else if (name == QLatin1String("import")) {
         left = 0.17, middle = 0.5, bottomShare = 0.36;
-    } else if (name == QLatin1String("timeline") || name == QLatin1String("intervals") || name == QLatin1String("process-tree")) {
+    } else if (name == QLatin1String("timeline") || name == QLatin1String("intervals") ||
+               name == QLatin1String("process-tree")) {
         left = 0.15, middle = 0.5, bottomShare = 0.62; // the charts need the height
     } else if (name == QLatin1String("overview")) {
         left = 0.4, middle = 0.36;
     }
-    resizeDocks({overview, queue_, detail}, {int(w * left), int(w * middle), int(w * (1 - left - middle))}, Qt::Horizontal);
+    resizeDocks({overview, queue_, detail}, {int(w * left), int(w * middle), int(w * (1 - left - middle))},
+                Qt::Horizontal);
     resizeDocks({queue_, bottom}, {int(h * (1 - bottomShare)), int(h * bottomShare)}, Qt::Vertical);
     showView(name);
 }
@@ -315,7 +319,8 @@ bool MainWindow::openCase(const QString& path) {
         opened = CaseStore::open(path);
     } catch (const CaseError& e) {
         log::ui()->warn("could not open case {}: {}", path.toStdString(), e.what());
-        QMessageBox box(QMessageBox::Critical, tr("Cannot open case"), QString::fromUtf8(e.what()), QMessageBox::Ok, this);
+        QMessageBox box(QMessageBox::Critical, tr("Cannot open case"), QString::fromUtf8(e.what()), QMessageBox::Ok,
+                        this);
         box.setTextFormat(Qt::PlainText);
         box.exec();
         return false;
@@ -386,7 +391,9 @@ void MainWindow::updateTaskStatus() {
     tasksLabel_->setText(n == 0 ? tr("No background tasks") : tr("%n background task(s) running", nullptr, n));
 }
 
-bool MainWindow::isImporting() const { return (job_ && job_->isRunning()) || !pending_.isEmpty(); }
+bool MainWindow::isImporting() const {
+    return (job_ && job_->isRunning()) || !pending_.isEmpty();
+}
 
 void MainWindow::importFiles(const QStringList& paths) {
     QVector<ImportPlanItem> plan;
@@ -426,14 +433,16 @@ void MainWindow::startImport(const QVector<ImportPlanItem>& plan) {
     for (const ImportPlanItem& item : plan) {
         ImportOptions o;
         o.format = item.format;
-        o.sourceTimeZone = formatUsesLocalTime(item.format) || item.format.isEmpty() ? item.timeZone : QStringLiteral("UTC");
+        o.sourceTimeZone =
+            formatUsesLocalTime(item.format) || item.format.isEmpty() ? item.timeZone : QStringLiteral("UTC");
         if (!pending_.isEmpty() && pending_.last().options.format == o.format &&
             pending_.last().options.sourceTimeZone == o.sourceTimeZone) {
             pending_.last().paths << item.path;
         } else {
             pending_.append({{item.path}, o});
         }
-        importTasks_.insert(item.path, tasks_->addTask(tr("Import %1").arg(QFileInfo(item.path).fileName()), tr("records")));
+        importTasks_.insert(item.path,
+                            tasks_->addTask(tr("Import %1").arg(QFileInfo(item.path).fileName()), tr("records")));
     }
     updateTaskStatus();
     showView(QStringLiteral("import"));
@@ -461,7 +470,8 @@ void MainWindow::startNextBatch() {
                                           .arg(r.status, r.format, QLocale().toString(qint64(r.accepted)),
                                                QLocale().toString(qint64(r.rejected)))
                                     : r.message;
-        tasks_->finishTask(importTasks_.take(r.path), outcome, ok && r.rejected == 0, r.rejected > 0 ? r.evidenceId : 0);
+        tasks_->finishTask(importTasks_.take(r.path), outcome, ok && r.rejected == 0,
+                           r.rejected > 0 ? r.evidenceId : 0);
         updateTaskStatus();
     });
     connect(job_->worker(), &ImportWorker::finished, this, &MainWindow::onImportFinished);
@@ -510,7 +520,7 @@ void MainWindow::onImportFinished(const QList<ImportResult>& results) {
     }
     emit importsFinished();
     if (added) {
-        scoreAgain_.reset(); // a full pass covers whatever was asked for during the import
+        scoreAgain_.reset();        // a full pass covers whatever was asked for during the import
         scoreCase(ScoreMode::Full); // new evidence: channels change
     } else if (scoreAgain_) {
         const ScoreMode asked = *scoreAgain_;
@@ -519,7 +529,9 @@ void MainWindow::onImportFinished(const QList<ImportResult>& results) {
     }
 }
 
-bool MainWindow::isScoring() const { return scoreJob_ && scoreJob_->isRunning(); }
+bool MainWindow::isScoring() const {
+    return scoreJob_ && scoreJob_->isRunning();
+}
 
 void MainWindow::scoreCase(ScoreMode mode) {
     if (!store_) {
@@ -531,11 +543,10 @@ void MainWindow::scoreCase(ScoreMode mode) {
         return;
     }
     scoreJob_ = std::make_unique<ScoreJob>(store_->path());
-    scoreTask_ = tasks_->addTask(mode == ScoreMode::Full ? tr("Score the case") : tr("Re-score (weights and suppressions)"),
-                                 tr("events"));
-    connect(scoreJob_->worker(), &ScoreWorker::progress, this, [this](const ScoreProgress& p) {
-        tasks_->updateTask(scoreTask_, p.done, p.total, p.done, p.phase);
-    });
+    scoreTask_ = tasks_->addTask(
+        mode == ScoreMode::Full ? tr("Score the case") : tr("Re-score (weights and suppressions)"), tr("events"));
+    connect(scoreJob_->worker(), &ScoreWorker::progress, this,
+            [this](const ScoreProgress& p) { tasks_->updateTask(scoreTask_, p.done, p.total, p.done, p.phase); });
     connect(scoreJob_->worker(), &ScoreWorker::finished, this, &MainWindow::onScoreFinished);
     scoreJob_->start(mode);
     updateTaskStatus();
@@ -599,7 +610,8 @@ void MainWindow::suppressSimilar(const QStringList& channelKeys, const QString& 
             scoring::addSuppression(*store_, rule);
             ++added;
         } catch (const std::exception& e) {
-            QMessageBox box(QMessageBox::Warning, tr("Not suppressed"), QString::fromUtf8(e.what()), QMessageBox::Ok, this);
+            QMessageBox box(QMessageBox::Warning, tr("Not suppressed"), QString::fromUtf8(e.what()), QMessageBox::Ok,
+                            this);
             box.setTextFormat(Qt::PlainText);
             box.exec();
         }
@@ -624,8 +636,9 @@ void MainWindow::showSuppressions() {
 }
 
 void MainWindow::chooseCase(bool create) {
-    const QString path = create ? QFileDialog::getSaveFileName(this, tr("New case"), QString(), tr("socwb cases (*.socwb)"))
-                                : QFileDialog::getOpenFileName(this, tr("Open case"), QString(), tr("socwb cases (*.socwb)"));
+    const QString path =
+        create ? QFileDialog::getSaveFileName(this, tr("New case"), QString(), tr("socwb cases (*.socwb)"))
+               : QFileDialog::getOpenFileName(this, tr("Open case"), QString(), tr("socwb cases (*.socwb)"));
     if (!path.isEmpty()) {
         openCase(create && !path.endsWith(QLatin1String(".socwb")) ? path + QStringLiteral(".socwb") : path);
     }

@@ -38,7 +38,7 @@ struct CaseSummary;
 
 class MainWindow : public QMainWindow {
     Q_OBJECT
-public:
+  public:
     explicit MainWindow(QWidget* parent = nullptr);
     ~MainWindow() override;
 
@@ -84,18 +84,18 @@ public:
     QString caseTimeZone() const;
     void setCaseTimeZone(const QString& zone);
 
-signals:
+  signals:
     void caseLoaded();
     void importsFinished();
     void scoringFinished(const socwb::ScoreOutcome& outcome);
     void refreshed(); // the summary of the case was re-read
 
-protected:
+  protected:
     void dragEnterEvent(QDragEnterEvent* event) override;
     void dropEvent(QDropEvent* event) override;
     void closeEvent(QCloseEvent* event) override;
 
-private:
+  private:
     struct ImportBatch {
         QStringList paths;
         ImportOptions options;

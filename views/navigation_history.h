@@ -23,7 +23,7 @@ struct NavigationEntry {
 
 class NavigationHistory : public QObject {
     Q_OBJECT
-public:
+  public:
     static constexpr int kMaxEntries = 200;
     explicit NavigationHistory(QObject* parent = nullptr);
 
@@ -32,7 +32,7 @@ public:
     void updateCurrent(const NavigationEntry& entry);
     bool canGoBack() const { return current_ > 0; }
     bool canGoForward() const { return current_ + 1 < entries_.size(); }
-    bool back();    // emits navigated(entry) when it moved
+    bool back(); // emits navigated(entry) when it moved
     bool forward();
     bool isEmpty() const { return entries_.isEmpty(); }
     NavigationEntry current() const { return entries_.value(current_); }
@@ -42,11 +42,11 @@ public:
     QAction* createBackAction(QObject* parent);
     QAction* createForwardAction(QObject* parent);
 
-signals:
+  signals:
     void navigated(const socwb::NavigationEntry& entry);
     void changed(); // canGoBack / canGoForward may differ
 
-private:
+  private:
     QVector<NavigationEntry> entries_;
     qsizetype current_ = -1;
 };

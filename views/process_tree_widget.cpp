@@ -59,11 +59,14 @@ ProcessTreeWidget::ProcessTreeWidget(QWidget* parent)
     connect(model_, &ProcessTreeModel::activityRequested, this, [this](qint64 processId) {
         reader_->post([this, processId, gen = generation_](sqlite3* db) {
             QVector<ProcessActivity> rows = ProcessTreeData::activity(db, processId, ProcessTreeModel::kActivityLimit);
-            QMetaObject::invokeMethod(this, [this, processId, gen, rows = std::move(rows)] {
-                if (gen == generation_) {
-                    model_->setActivity(processId, rows);
-                }
-            }, Qt::QueuedConnection);
+            QMetaObject::invokeMethod(
+                this,
+                [this, processId, gen, rows = std::move(rows)] {
+                    if (gen == generation_) {
+                        model_->setActivity(processId, rows);
+                    }
+                },
+                Qt::QueuedConnection);
         });
     });
 
@@ -94,14 +97,18 @@ ProcessTreeWidget::ProcessTreeWidget(QWidget* parent)
     layout->addWidget(split, 1);
 }
 
-ProcessTreeWidget::~ProcessTreeWidget() { reader_.reset(); }
+ProcessTreeWidget::~ProcessTreeWidget() {
+    reader_.reset();
+}
 
 void ProcessTreeWidget::setCase(const QString& casePath) {
     ++generation_;
     reader_->open(casePath);
 }
 
-void ProcessTreeWidget::showHost(qint64 hostId) { loadHost(hostId, -1); }
+void ProcessTreeWidget::showHost(qint64 hostId) {
+    loadHost(hostId, -1);
+}
 
 void ProcessTreeWidget::showChannel(qint64 alertId) {
     const quint64 gen = ++generation_;
@@ -112,11 +119,14 @@ void ProcessTreeWidget::showChannel(qint64 alertId) {
             return;
         }
         const qint64 host = a.int64(0), process = a.isNull(1) ? -1 : a.int64(1);
-        QMetaObject::invokeMethod(this, [this, gen, host, process] {
-            if (gen == generation_) {
-                loadHost(host, process);
-            }
-        }, Qt::QueuedConnection);
+        QMetaObject::invokeMethod(
+            this,
+            [this, gen, host, process] {
+                if (gen == generation_) {
+                    loadHost(host, process);
+                }
+            },
+            Qt::QueuedConnection);
     });
 }
 
@@ -134,11 +144,14 @@ void ProcessTreeWidget::revealProcess(qint64 processId) {
             return;
         }
         const qint64 host = p.int64(0);
-        QMetaObject::invokeMethod(this, [this, gen, host, processId] {
-            if (gen == generation_) {
-                loadHost(host, processId);
-            }
-        }, Qt::QueuedConnection);
+        QMetaObject::invokeMethod(
+            this,
+            [this, gen, host, processId] {
+                if (gen == generation_) {
+                    loadHost(host, processId);
+                }
+            },
+            Qt::QueuedConnection);
     });
 }
 
@@ -148,13 +161,16 @@ void ProcessTreeWidget::loadHost(qint64 hostId, qint64 revealId) {
     title_->setText(tr("Loading\u2026"));
     reader_->post([this, gen, hostId](sqlite3* db) {
         ProcessTreeData d = ProcessTreeData::load(db, hostId);
-        QMetaObject::invokeMethod(this, [this, gen, d = std::move(d)] {
-            if (gen != generation_) {
-                return;
-            }
-            setData(d);
-            emit hostLoaded(d.hostId);
-        }, Qt::QueuedConnection);
+        QMetaObject::invokeMethod(
+            this,
+            [this, gen, d = std::move(d)] {
+                if (gen != generation_) {
+                    return;
+                }
+                setData(d);
+                emit hostLoaded(d.hostId);
+            },
+            Qt::QueuedConnection);
     });
 }
 
@@ -197,11 +213,17 @@ bool ProcessTreeWidget::findNext(const QString& text) {
     return true;
 }
 
-qint64 ProcessTreeWidget::hostId() const { return model_->treeData().hostId; }
+qint64 ProcessTreeWidget::hostId() const {
+    return model_->treeData().hostId;
+}
 
-qint64 ProcessTreeWidget::selectedProcess() const { return model_->processIdAt(view_->currentIndex()); }
+qint64 ProcessTreeWidget::selectedProcess() const {
+    return model_->processIdAt(view_->currentIndex());
+}
 
-QString ProcessTreeWidget::lineageText() const { return model_->lineageText(selectedProcess()); }
+QString ProcessTreeWidget::lineageText() const {
+    return model_->lineageText(selectedProcess());
+}
 
 void ProcessTreeWidget::copyLineage() const {
     const QString text = lineageText();
@@ -210,7 +232,9 @@ void ProcessTreeWidget::copyLineage() const {
     }
 }
 
-QString ProcessTreeWidget::detailsText() const { return details_->text(); }
+QString ProcessTreeWidget::detailsText() const {
+    return details_->text();
+}
 
 void ProcessTreeWidget::onCurrentChanged(const QModelIndex& current) {
     const qint64 id = model_->processIdAt(current);
@@ -226,7 +250,8 @@ void ProcessTreeWidget::onCurrentChanged(const QModelIndex& current) {
         }
     }
     if (rec) {
-        QString text = tr("%1  (PID %2, user %3)\n%4").arg(rec->image, QString::number(rec->pid), rec->user, rec->commandLine);
+        QString text =
+            tr("%1  (PID %2, user %3)\n%4").arg(rec->image, QString::number(rec->pid), rec->user, rec->commandLine);
         if (!rec->suspicion.isEmpty()) {
             text += QStringLiteral("\n\u26a0 ") + rec->suspicion;
         }

@@ -21,7 +21,7 @@ struct ProcessTreeData;
 
 class ProcessTreeWidget : public QWidget {
     Q_OBJECT
-public:
+  public:
     explicit ProcessTreeWidget(QWidget* parent = nullptr);
     ~ProcessTreeWidget() override;
 
@@ -43,12 +43,12 @@ public:
     ProcessTreeModel* model() const { return model_; }
     QString detailsText() const;
 
-signals:
+  signals:
     void hostLoaded(qint64 hostId);
     void processSelected(qint64 processId);
     void loadFailed(const QString& reason);
 
-private:
+  private:
     void loadHost(qint64 hostId, qint64 revealId);
     void onCurrentChanged(const QModelIndex& current);
     void reveal(qint64 processId);

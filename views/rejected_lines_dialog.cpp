@@ -49,7 +49,8 @@ RejectedLinesDialog::RejectedLinesDialog(const QString& casePath, qint64 evidenc
                                              : tr("Rejected lines (%1)").arg(rows.size()));
         emit loaded();
     });
-    watcher->setFuture(QtConcurrent::run([casePath, evidenceId] { return readRejectedLines(casePath, evidenceId, kLimit); }));
+    watcher->setFuture(
+        QtConcurrent::run([casePath, evidenceId] { return readRejectedLines(casePath, evidenceId, kLimit); }));
 }
 
 } // namespace socwb

@@ -9,15 +9,15 @@ namespace socwb {
 
 class RejectedLinesDialog : public QDialog {
     Q_OBJECT
-public:
+  public:
     static constexpr int kLimit = 5000;
     RejectedLinesDialog(const QString& casePath, qint64 evidenceId, QWidget* parent = nullptr);
     QTableWidget* table() const { return table_; }
 
-signals:
+  signals:
     void loaded();
 
-private:
+  private:
     QTableWidget* table_;
 };
 

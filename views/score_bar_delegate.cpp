@@ -42,7 +42,7 @@ void ScoreBarDelegate::paint(QPainter* painter, const QStyleOptionViewItem& opti
         const QRect chip(r.left(), r.top(), r.height(), r.height());
         painter->fillRect(chip, colour);
         painter->setPen((opt.state & QStyle::State_Selected) ? opt.palette.color(QPalette::HighlightedText)
-                                                              : opt.palette.color(QPalette::Text));
+                                                             : opt.palette.color(QPalette::Text));
         painter->drawText(r.adjusted(chip.width() + 6, 0, 0, 0), Qt::AlignVCenter | Qt::AlignLeft, severity);
         painter->restore();
         return;
@@ -59,9 +59,9 @@ void ScoreBarDelegate::paint(QPainter* painter, const QStyleOptionViewItem& opti
     bar.setWidth(static_cast<int>(trackRect.width() * score / 100.0));
     painter->fillRect(bar, colour);
     painter->setPen((opt.state & QStyle::State_Selected) ? opt.palette.color(QPalette::HighlightedText)
-                                                          : opt.palette.color(QPalette::Text));
-    painter->drawText(QRect(trackRect.right() + 1, r.top(), textWidth - 1, r.height()), Qt::AlignVCenter | Qt::AlignRight,
-                      QString::number(score, 'f', 0));
+                                                         : opt.palette.color(QPalette::Text));
+    painter->drawText(QRect(trackRect.right() + 1, r.top(), textWidth - 1, r.height()),
+                      Qt::AlignVCenter | Qt::AlignRight, QString::number(score, 'f', 0));
     painter->restore();
 }
 

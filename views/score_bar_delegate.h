@@ -9,7 +9,7 @@ namespace socwb {
 
 class ScoreBarDelegate : public QStyledItemDelegate {
     Q_OBJECT
-public:
+  public:
     enum class Mode { Score, Severity };
     // scoreRole holds a double 0–100, severityRole the severity's name.
     ScoreBarDelegate(Mode mode, int scoreRole, int severityRole, QObject* parent = nullptr);
@@ -18,7 +18,7 @@ public:
 
     static QColor severityColour(const QString& severity);
 
-private:
+  private:
     Mode mode_;
     int scoreRole_;
     int severityRole_;

@@ -61,7 +61,13 @@ void SuppressionDialog::reload() {
     const QDateTime now = QDateTime::currentDateTimeUtc();
     for (int row = 0; row < rules_.size(); ++row) {
         const scoring::SuppressionRule& r = rules_[row];
-        const QStringList cells{r.host, r.hostRole, r.process, r.destination, r.urlPrefix, r.reason, r.author,
+        const QStringList cells{r.host,
+                                r.hostRole,
+                                r.process,
+                                r.destination,
+                                r.urlPrefix,
+                                r.reason,
+                                r.author,
                                 r.expiresAt.isEmpty() ? tr("never") : r.expiresAt,
                                 r.isActive(now) ? tr("active") : (r.enabled ? tr("expired") : tr("disabled"))};
         for (int c = 0; c < ColumnCount; ++c) {
@@ -77,7 +83,8 @@ bool SuppressionDialog::guarded(const std::function<void()>& write) {
     try {
         write();
     } catch (const std::exception& e) {
-        QMessageBox box(QMessageBox::Warning, tr("Suppressions not changed"), QString::fromUtf8(e.what()), QMessageBox::Ok, this);
+        QMessageBox box(QMessageBox::Warning, tr("Suppressions not changed"), QString::fromUtf8(e.what()),
+                        QMessageBox::Ok, this);
         box.setTextFormat(Qt::PlainText);
         box.exec();
         return false;
@@ -114,7 +121,8 @@ void SuppressionDialog::expireRule() {
 }
 
 void SuppressionDialog::importYaml() {
-    const QString path = QFileDialog::getOpenFileName(this, tr("Import suppressions"), QString(), tr("YAML (*.yaml *.yml)"));
+    const QString path =
+        QFileDialog::getOpenFileName(this, tr("Import suppressions"), QString(), tr("YAML (*.yaml *.yml)"));
     if (path.isEmpty()) {
         return;
     }
@@ -131,7 +139,8 @@ void SuppressionDialog::importYaml() {
 }
 
 void SuppressionDialog::exportYaml() {
-    const QString path = QFileDialog::getSaveFileName(this, tr("Export suppressions"), QString(), tr("YAML (*.yaml *.yml)"));
+    const QString path =
+        QFileDialog::getSaveFileName(this, tr("Export suppressions"), QString(), tr("YAML (*.yaml *.yml)"));
     if (path.isEmpty()) {
         return;
     }

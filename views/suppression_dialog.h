@@ -15,18 +15,28 @@ class CaseStore;
 
 class SuppressionDialog : public QDialog {
     Q_OBJECT
-public:
-    enum Column { HostColumn, RoleColumn, ProcessColumn, DestinationColumn, UrlPrefixColumn, ReasonColumn, AuthorColumn,
-                  ExpiresColumn, StateColumn, ColumnCount };
+  public:
+    enum Column {
+        HostColumn,
+        RoleColumn,
+        ProcessColumn,
+        DestinationColumn,
+        UrlPrefixColumn,
+        ReasonColumn,
+        AuthorColumn,
+        ExpiresColumn,
+        StateColumn,
+        ColumnCount
+    };
     SuppressionDialog(CaseStore* store, QWidget* parent = nullptr);
     void reload();
     QTableWidget* table() const { return table_; }
     const QVector<scoring::SuppressionRule>& rules() const { return rules_; }
 
-signals:
+  signals:
     void changed();
 
-private:
+  private:
     void addRule();
     void editRule();
     void expireRule();

@@ -14,11 +14,11 @@ namespace socwb {
 
 class SuppressionRuleDialog : public QDialog {
     Q_OBJECT
-public:
+  public:
     explicit SuppressionRuleDialog(const scoring::SuppressionRule& rule, QWidget* parent = nullptr);
     scoring::SuppressionRule rule() const;
 
-private:
+  private:
     scoring::SuppressionRule rule_;
     QLineEdit* host_;
     QLineEdit* role_;

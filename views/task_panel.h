@@ -16,7 +16,7 @@ namespace socwb {
 
 class TaskPanel : public QWidget {
     Q_OBJECT
-public:
+  public:
     explicit TaskPanel(QWidget* parent = nullptr);
 
     // Starts a row; returns its id. 'unit' names what progress counts ("records", "channels").
@@ -31,11 +31,11 @@ public:
     QString taskText(int id) const;
     void clearFinished();
 
-signals:
+  signals:
     void cancelRequested(int id);
     void rejectedLinesRequested(qint64 evidenceId);
 
-private:
+  private:
     struct Row {
         QWidget* box = nullptr;
         QLabel* title = nullptr;

@@ -30,7 +30,9 @@ std::vector<Request> readMembers(sqlite3* db, const char* table, const char* col
     out.reserve(ids.size());
     const int64_t span = ids.back() - ids.front() + 1;
     const std::string cols = std::string("id, ts_us, ") + columns;
-    auto take = [&](Statement& st) { out.push_back({st.int64(1), st.isNull(2) ? -1 : st.int64(2), st.isNull(3) ? -1 : st.int64(3)}); };
+    auto take = [&](Statement& st) {
+        out.push_back({st.int64(1), st.isNull(2) ? -1 : st.int64(2), st.isNull(3) ? -1 : st.int64(3)});
+    };
     if (span <= int64_t(ids.size()) * 8) {
         Statement st(db, "SELECT " + cols + " FROM " + table + " WHERE id BETWEEN ? AND ?");
         st.bind(1, ids.front()).bind(2, ids.back());
@@ -148,7 +150,8 @@ void addHostActivity(sqlite3* db, ChannelSeries& s) {
 
 ChannelSeries ChannelSeries::loadHostDestination(sqlite3* db, qint64 hostId, qint64 domainId) {
     std::vector<int64_t> ts, out, in;
-    Statement st(db, "SELECT ts_us, bytes_out, bytes_in FROM proxy_events WHERE domain_id = ? AND host_id = ? ORDER BY ts_us");
+    Statement st(
+        db, "SELECT ts_us, bytes_out, bytes_in FROM proxy_events WHERE domain_id = ? AND host_id = ? ORDER BY ts_us");
     st.bind(1, int64_t(domainId)).bind(2, int64_t(hostId));
     while (st.step()) {
         ts.push_back(st.int64(0));

@@ -15,7 +15,7 @@
 namespace socwb {
 
 class ChannelSeries {
-public:
+  public:
     // Reads alert ALERTID; an empty series (alertId -1) when there is no such alert.
     static ChannelSeries load(sqlite3* db, qint64 alertId);
     // The same for HOSTID's proxy requests to DOMAINID (any host + destination, scored or not);

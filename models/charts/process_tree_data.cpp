@@ -19,7 +19,9 @@ bool oneOf(const QString& name, std::initializer_list<const char*> names) {
     return std::any_of(names.begin(), names.end(), [&](const char* n) { return name == QLatin1String(n); });
 }
 
-QString text(Statement& st, int col) { return st.isNull(col) ? QString() : QString::fromStdString(st.text(col)); }
+QString text(Statement& st, int col) {
+    return st.isNull(col) ? QString() : QString::fromStdString(st.text(col));
+}
 
 } // namespace
 
@@ -33,8 +35,8 @@ QString ProcessTreeData::suspicion(const QString& parentImage, const QString& im
     if (office && scriptHost) {
         return QStringLiteral("Office document program %1 started script host %2").arg(parent, child);
     }
-    const bool launcher = oneOf(parent, {"taskeng.exe", "taskhostw.exe", "wmiprvse.exe", "services.exe", "schtasks.exe",
-                                         "scrcons.exe"});
+    const bool launcher =
+        oneOf(parent, {"taskeng.exe", "taskhostw.exe", "wmiprvse.exe", "services.exe", "schtasks.exe", "scrcons.exe"});
     if (launcher && oneOf(child, {"powershell.exe", "pwsh.exe"})) {
         return QStringLiteral("%1 (task scheduler, WMI or services) started %2").arg(parent, child);
     }
@@ -64,20 +66,23 @@ ProcessTreeData ProcessTreeData::load(sqlite3* db, int64_t hostId) {
     }
     QHash<int64_t, int64_t> net, dns;
     {
-        Statement n(db, "SELECT process_id, count(*) FROM net_connections WHERE host_id = ? AND process_id IS NOT NULL GROUP BY process_id");
+        Statement n(db, "SELECT process_id, count(*) FROM net_connections WHERE host_id = ? AND process_id IS NOT NULL "
+                        "GROUP BY process_id");
         n.bind(1, hostId);
         while (n.step()) {
             net.insert(n.int64(0), n.int64(1));
         }
-        Statement q(db, "SELECT process_id, count(*) FROM dns_queries WHERE host_id = ? AND process_id IS NOT NULL GROUP BY process_id");
+        Statement q(db, "SELECT process_id, count(*) FROM dns_queries WHERE host_id = ? AND process_id IS NOT NULL "
+                        "GROUP BY process_id");
         q.bind(1, hostId);
         while (q.step()) {
             dns.insert(q.int64(0), q.int64(1));
         }
     }
-    Statement st(db, "SELECT p.id, p.parent_id, p.pid, p.image, p.command_line, p.user_name, p.start_ts, p.end_ts, "
-                     "coalesce(pp.image, p.parent_image) FROM processes p LEFT JOIN processes pp ON pp.id = p.parent_id "
-                     "WHERE p.host_id = ? ORDER BY coalesce(p.start_ts, 0), p.id");
+    Statement st(db,
+                 "SELECT p.id, p.parent_id, p.pid, p.image, p.command_line, p.user_name, p.start_ts, p.end_ts, "
+                 "coalesce(pp.image, p.parent_image) FROM processes p LEFT JOIN processes pp ON pp.id = p.parent_id "
+                 "WHERE p.host_id = ? ORDER BY coalesce(p.start_ts, 0), p.id");
     st.bind(1, hostId);
     while (st.step()) {
         ProcessRecord r;
@@ -99,18 +104,17 @@ ProcessTreeData ProcessTreeData::load(sqlite3* db, int64_t hostId) {
 
 QVector<ProcessActivity> ProcessTreeData::activity(sqlite3* db, int64_t processId, int limit) {
     QVector<ProcessActivity> out;
-    Statement st(db,
-                 "SELECT * FROM ("
-                 " SELECT 0, id, ts_us, coalesce(protocol, '') || ' ' || coalesce(dst_host, dst_ip, '') || ':' || "
-                 "  coalesce(dst_port, '') FROM net_connections WHERE process_id = ?1"
-                 " UNION ALL"
-                 " SELECT 1, q.id, q.ts_us, coalesce(d.name, '') || ' -> ' || coalesce(q.answers, '') "
-                 "  FROM dns_queries q LEFT JOIN domains d ON d.id = q.domain_id WHERE q.process_id = ?1"
-                 ") ORDER BY 3, 1, 2 LIMIT ?2");
+    Statement st(db, "SELECT * FROM ("
+                     " SELECT 0, id, ts_us, coalesce(protocol, '') || ' ' || coalesce(dst_host, dst_ip, '') || ':' || "
+                     "  coalesce(dst_port, '') FROM net_connections WHERE process_id = ?1"
+                     " UNION ALL"
+                     " SELECT 1, q.id, q.ts_us, coalesce(d.name, '') || ' -> ' || coalesce(q.answers, '') "
+                     "  FROM dns_queries q LEFT JOIN domains d ON d.id = q.domain_id WHERE q.process_id = ?1"
+                     ") ORDER BY 3, 1, 2 LIMIT ?2");
     st.bind(1, processId).bind(2, limit);
     while (st.step()) {
-        out.push_back({st.int64(0) == 0 ? ProcessActivity::Connection : ProcessActivity::DnsQuery, st.int64(1), st.int64(2),
-                       text(st, 3)});
+        out.push_back({st.int64(0) == 0 ? ProcessActivity::Connection : ProcessActivity::DnsQuery, st.int64(1),
+                       st.int64(2), text(st, 3)});
     }
     return out;
 }

@@ -36,7 +36,7 @@ struct ProcessActivity {
 };
 
 class ProcessTreeData {
-public:
+  public:
     static ProcessTreeData load(sqlite3* db, int64_t hostId);
     // A process's connections and DNS queries by time, at most LIMIT.
     static QVector<ProcessActivity> activity(sqlite3* db, int64_t processId, int limit);

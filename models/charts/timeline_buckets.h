@@ -11,7 +11,7 @@
 namespace socwb {
 
 class TimelineBuckets {
-public:
+  public:
     static constexpr int kLaneCount = 7;
     static constexpr int64_t kMinuteUs = 60'000'000;
 
@@ -30,7 +30,7 @@ public:
     void rebucket(int lane, int64_t fromUs, int64_t toUs, int64_t bucketUs, QVector<double>* startsSec,
                   QVector<double>* counts) const;
 
-private:
+  private:
     struct Lane {
         QVector<int64_t> minutes;
         QVector<int64_t> cumulative; // cumulative[i] = events in minutes[0..i]

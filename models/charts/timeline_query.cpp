@@ -13,14 +13,14 @@ constexpr const char* kNoteTs = "CAST(round((julianday(t.updated_at) - 2440587.5
 } // namespace
 
 QStringList TimelineQuery::laneNames() {
-    return {QStringLiteral("Proxy"), QStringLiteral("DNS (server)"), QStringLiteral("DNS (Sysmon)"),
-            QStringLiteral("Process starts"), QStringLiteral("Connections"), QStringLiteral("File events"),
+    return {QStringLiteral("Proxy"),          QStringLiteral("DNS (server)"), QStringLiteral("DNS (Sysmon)"),
+            QStringLiteral("Process starts"), QStringLiteral("Connections"),  QStringLiteral("File events"),
             QStringLiteral("Analyst notes")};
 }
 
 QString TimelineQuery::laneTable(int lane) {
-    static const char* tables[] = {"proxy_events", "dns_events", "dns_queries", "processes", "net_connections",
-                                   "sysmon_events", "alerts"};
+    static const char* tables[] = {"proxy_events",    "dns_events",    "dns_queries", "processes",
+                                   "net_connections", "sysmon_events", "alerts"};
     return QString::fromLatin1(tables[lane]);
 }
 
@@ -37,22 +37,26 @@ QString TimelineQuery::laneSql(int lane, bool summary) const {
                       : QStringLiteral("SELECT e.ts_us AS ts, e.id AS id FROM proxy_events e");
         sql += QStringLiteral(" WHERE e.host_id = ?1");
         if (byProcess) {
-            sql += QStringLiteral(" AND e.id IN (SELECT request_id FROM attributions WHERE request_kind = 'proxy' AND process_id = ?2)");
+            sql += QStringLiteral(
+                " AND e.id IN (SELECT request_id FROM attributions WHERE request_kind = 'proxy' AND process_id = ?2)");
         }
         break;
     case DnsLane:
-        sql = summary ? QStringLiteral("SELECT e.ts_us AS ts, e.id AS id, coalesce(e.qtype, '') || ' ' || coalesce(d.name, '') "
-                                       "|| ' ' || coalesce(e.rcode, '') || ' ' || coalesce(e.answers, '') "
-                                       "FROM dns_events e LEFT JOIN domains d ON d.id = e.domain_id")
+        sql = summary ? QStringLiteral(
+                            "SELECT e.ts_us AS ts, e.id AS id, coalesce(e.qtype, '') || ' ' || coalesce(d.name, '') "
+                            "|| ' ' || coalesce(e.rcode, '') || ' ' || coalesce(e.answers, '') "
+                            "FROM dns_events e LEFT JOIN domains d ON d.id = e.domain_id")
                       : QStringLiteral("SELECT e.ts_us AS ts, e.id AS id FROM dns_events e");
         sql += QStringLiteral(" WHERE e.host_id = ?1");
         if (byProcess) {
-            sql += QStringLiteral(" AND e.id IN (SELECT request_id FROM attributions WHERE request_kind = 'dns' AND process_id = ?2)");
+            sql += QStringLiteral(
+                " AND e.id IN (SELECT request_id FROM attributions WHERE request_kind = 'dns' AND process_id = ?2)");
         }
         break;
     case DnsQueryLane:
-        sql = summary ? QStringLiteral("SELECT e.ts_us AS ts, e.id AS id, coalesce(d.name, '') || ' ' || coalesce(e.answers, '') "
-                                       "FROM dns_queries e LEFT JOIN domains d ON d.id = e.domain_id")
+        sql = summary ? QStringLiteral(
+                            "SELECT e.ts_us AS ts, e.id AS id, coalesce(d.name, '') || ' ' || coalesce(e.answers, '') "
+                            "FROM dns_queries e LEFT JOIN domains d ON d.id = e.domain_id")
                       : QStringLiteral("SELECT e.ts_us AS ts, e.id AS id FROM dns_queries e");
         sql += QStringLiteral(" WHERE e.host_id = ?1");
         if (byProcess) {
@@ -69,19 +73,23 @@ QString TimelineQuery::laneSql(int lane, bool summary) const {
         }
         break;
     case NetworkLane:
-        sql = summary ? QStringLiteral("SELECT e.ts_us AS ts, e.id AS id, coalesce(e.protocol, '') || ' ' || "
-                                       "coalesce(e.src_ip, '') || ':' || coalesce(e.src_port, '') || ' -> ' || "
-                                       "coalesce(e.dst_host, e.dst_ip, '') || ':' || coalesce(e.dst_port, '') FROM net_connections e")
-                      : QStringLiteral("SELECT e.ts_us AS ts, e.id AS id FROM net_connections e");
+        sql = summary
+                  ? QStringLiteral(
+                        "SELECT e.ts_us AS ts, e.id AS id, coalesce(e.protocol, '') || ' ' || "
+                        "coalesce(e.src_ip, '') || ':' || coalesce(e.src_port, '') || ' -> ' || "
+                        "coalesce(e.dst_host, e.dst_ip, '') || ':' || coalesce(e.dst_port, '') FROM net_connections e")
+                  : QStringLiteral("SELECT e.ts_us AS ts, e.id AS id FROM net_connections e");
         sql += QStringLiteral(" WHERE e.host_id = ?1");
         if (byProcess) {
             sql += QStringLiteral(" AND e.process_id = ?2");
         }
         break;
     case FileLane:
-        sql = summary ? QStringLiteral("SELECT e.ts_us AS ts, e.id AS id, coalesce(json_extract(e.fields, '$.TargetFilename'), '') "
-                                       "FROM sysmon_events e")
-                      : QStringLiteral("SELECT e.ts_us AS ts, e.id AS id FROM sysmon_events e");
+        sql = summary
+                  ? QStringLiteral(
+                        "SELECT e.ts_us AS ts, e.id AS id, coalesce(json_extract(e.fields, '$.TargetFilename'), '') "
+                        "FROM sysmon_events e")
+                  : QStringLiteral("SELECT e.ts_us AS ts, e.id AS id FROM sysmon_events e");
         sql += QStringLiteral(" WHERE e.host_id = ?1 AND e.event_id = 11");
         if (byProcess) {
             sql += QStringLiteral(" AND e.process_id = ?2");
@@ -188,7 +196,8 @@ QVector<TimelineEvent> TimelineQuery::page(int64_t fromUs, int64_t toUs, const T
 }
 
 QString TimelineQuery::pageSql(const QString& laneSql) {
-    return QStringLiteral("SELECT * FROM (%1) WHERE ts >= ?3 AND ts < ?4 AND (ts, id) > (?6, ?7) ORDER BY ts, id LIMIT ?5")
+    return QStringLiteral(
+               "SELECT * FROM (%1) WHERE ts >= ?3 AND ts < ?4 AND (ts, id) > (?6, ?7) ORDER BY ts, id LIMIT ?5")
         .arg(laneSql);
 }
 
@@ -214,17 +223,19 @@ QString TimelineQuery::record(sqlite3* db, int lane, int64_t id) {
             if (sqlite3_column_type(st.handle(), c) == SQLITE_BLOB) {
                 continue; // member-id blobs: not for people
             }
-            text += QStringLiteral("%1: %2\n").arg(QString::fromUtf8(name),
-                                                    st.isNull(c) ? QStringLiteral("(none)") : QString::fromStdString(st.text(c)));
+            text += QStringLiteral("%1: %2\n")
+                        .arg(QString::fromUtf8(name),
+                             st.isNull(c) ? QStringLiteral("(none)") : QString::fromStdString(st.text(c)));
         }
         return true;
     };
     const std::string table = laneTable(lane).toStdString();
     if (lane == NoteLane) {
-        dumpRow("SELECT a.id AS alert_id, a.host, a.destination, a.process_image, t.status, t.note, t.tags, "
-                "t.justification, t.updated_at, t.updated_by FROM alerts a JOIN triage t ON t.channel_key = a.channel_key "
-                "WHERE a.id = ?",
-                id);
+        dumpRow(
+            "SELECT a.id AS alert_id, a.host, a.destination, a.process_image, t.status, t.note, t.tags, "
+            "t.justification, t.updated_at, t.updated_by FROM alerts a JOIN triage t ON t.channel_key = a.channel_key "
+            "WHERE a.id = ?",
+            id);
         return text + QStringLiteral("Provenance: analyst triage note on alert %1\n").arg(id);
     }
     if (!dumpRow("SELECT * FROM " + table + " WHERE id = ?", id)) {
@@ -235,7 +246,8 @@ QString TimelineQuery::record(sqlite3* db, int lane, int64_t id) {
     switch (lane) {
     case ProxyLane:
     case DnsLane:
-        prov = "SELECT v.path, v.format, 'line', e.line_no FROM " + table + " e JOIN evidence v ON v.id = e.evidence_id WHERE e.id = ?";
+        prov = "SELECT v.path, v.format, 'line', e.line_no FROM " + table +
+               " e JOIN evidence v ON v.id = e.evidence_id WHERE e.id = ?";
         break;
     case DnsQueryLane:
     case NetworkLane:
@@ -243,7 +255,8 @@ QString TimelineQuery::record(sqlite3* db, int lane, int64_t id) {
                " e JOIN sysmon_events s ON s.id = e.event_id JOIN evidence v ON v.id = s.evidence_id WHERE e.id = ?";
         break;
     default:
-        prov = "SELECT v.path, v.format, 'record', e.record_no FROM " + table + " e JOIN evidence v ON v.id = e.evidence_id WHERE e.id = ?";
+        prov = "SELECT v.path, v.format, 'record', e.record_no FROM " + table +
+               " e JOIN evidence v ON v.id = e.evidence_id WHERE e.id = ?";
         break;
     }
     Statement p(db, prov);

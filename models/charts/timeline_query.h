@@ -18,8 +18,8 @@ namespace socwb {
 struct TimelineEvent {
     int64_t tsUs = 0;
     int lane = 0;
-    int64_t id = 0;    // row id in the lane's table (alerts.id for notes)
-    QString summary;   // evidence text: show as plain text
+    int64_t id = 0;  // row id in the lane's table (alerts.id for notes)
+    QString summary; // evidence text: show as plain text
 };
 
 struct TimelineKey {
@@ -29,7 +29,7 @@ struct TimelineKey {
 };
 
 class TimelineQuery {
-public:
+  public:
     enum Lane { ProxyLane, DnsLane, DnsQueryLane, ProcessLane, NetworkLane, FileLane, NoteLane, LaneCount };
     static_assert(LaneCount == TimelineBuckets::kLaneCount);
 
@@ -38,7 +38,8 @@ public:
 
     // HOSTID's events; processId >= 0 keeps only what that process did (attributed requests, its
     // connections, queries and file events, its own start and its children's).
-    TimelineQuery(sqlite3* db, int64_t hostId, int64_t processId = -1) : db_(db), hostId_(hostId), processId_(processId) {}
+    TimelineQuery(sqlite3* db, int64_t hostId, int64_t processId = -1)
+        : db_(db), hostId_(hostId), processId_(processId) {}
 
     TimelineBuckets minuteCounts() const;
     // LANE's events in [fromUs, toUs), by time, at most LIMIT.
@@ -56,7 +57,7 @@ public:
     // The whole row of one event, field by field, and where it came from (evidence file, line or record).
     static QString record(sqlite3* db, int lane, int64_t id);
 
-private:
+  private:
     QString laneSql(int lane, bool summary) const;
     static QString pageSql(const QString& laneSql); // SELECT ts, id[, summary] FROM ... WHERE host and filter
     sqlite3* db_;

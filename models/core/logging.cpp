@@ -74,9 +74,17 @@ void init(bool verbose) {
     });
 }
 
-std::shared_ptr<spdlog::logger> store() { return named("store"); }
-std::shared_ptr<spdlog::logger> ingest() { return named("ingest"); }
-std::shared_ptr<spdlog::logger> score() { return named("score"); }
-std::shared_ptr<spdlog::logger> ui() { return named("ui"); }
+std::shared_ptr<spdlog::logger> store() {
+    return named("store");
+}
+std::shared_ptr<spdlog::logger> ingest() {
+    return named("ingest");
+}
+std::shared_ptr<spdlog::logger> score() {
+    return named("score");
+}
+std::shared_ptr<spdlog::logger> ui() {
+    return named("ui");
+}
 
 } // namespace socwb::log

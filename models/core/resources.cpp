@@ -10,7 +10,9 @@
 
 // The resources are compiled into the static socwb_models library; nothing else refers to their
 // object file, so without this explicit initialisation the linker may leave them out.
-static void initCompiledResources() { Q_INIT_RESOURCE(resources); }
+static void initCompiledResources() {
+    Q_INIT_RESOURCE(resources);
+}
 
 namespace socwb::resources {
 
@@ -49,9 +51,8 @@ QByteArray read(const QString& relative) {
     const QString path = locate(relative);
     QFile f(path);
     if (!f.open(QIODevice::ReadOnly)) {
-        throw std::runtime_error(QStringLiteral("resource %1 cannot be read (%2)")
-                                     .arg(relative, f.errorString())
-                                     .toStdString());
+        throw std::runtime_error(
+            QStringLiteral("resource %1 cannot be read (%2)").arg(relative, f.errorString()).toStdString());
     }
     return f.readAll();
 }

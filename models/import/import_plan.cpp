@@ -45,7 +45,8 @@ QVector<ImportPlanItem> previewImport(const QStringList& files) {
             }
             QStringList lines;
             for (size_t i = 0; i < sample.lines.size() && lines.size() < 8; ++i) {
-                lines << QString::fromUtf8(sample.lines[i].data(), qsizetype(qMin<size_t>(sample.lines[i].size(), 400)));
+                lines << QString::fromUtf8(sample.lines[i].data(),
+                                           qsizetype(qMin<size_t>(sample.lines[i].size(), 400)));
             }
             item.firstLines = sample.binary ? QStringLiteral("(binary data)") : lines.join(QLatin1Char('\n'));
         } catch (const std::exception& e) {
@@ -58,8 +59,8 @@ QVector<ImportPlanItem> previewImport(const QStringList& files) {
 }
 
 bool formatUsesLocalTime(const QString& format) {
-    return format == QLatin1String("windows-dns") || format == QLatin1String("bind") || format == QLatin1String("dnsmasq") ||
-           format == QLatin1String("w3c");
+    return format == QLatin1String("windows-dns") || format == QLatin1String("bind") ||
+           format == QLatin1String("dnsmasq") || format == QLatin1String("w3c");
 }
 
 } // namespace socwb

@@ -8,9 +8,10 @@ namespace socwb {
 
 namespace {
 
-constexpr const char* kProxyInsert = "INSERT INTO proxy_events(evidence_id, line_no, ts_us, host_id, client_ip, user_name, "
-                                     "method, url, scheme, domain_id, dest_port, path, query, dest_ip, status, bytes_out, "
-                                     "bytes_in, user_agent, content_type, action, referrer, duration_ms) VALUES ";
+constexpr const char* kProxyInsert =
+    "INSERT INTO proxy_events(evidence_id, line_no, ts_us, host_id, client_ip, user_name, "
+    "method, url, scheme, domain_id, dest_port, path, query, dest_ip, status, bytes_out, "
+    "bytes_in, user_agent, content_type, action, referrer, duration_ms) VALUES ";
 constexpr int kProxyColumns = 22;
 constexpr const char* kDnsInsert = "INSERT INTO dns_events(evidence_id, line_no, ts_us, host_id, client_ip, domain_id, "
                                    "qtype, rcode, answers, ttls, server_ip, protocol) VALUES ";
@@ -128,8 +129,12 @@ void CaseWriter::bindProxy(Statement& s, int base, const HeldProxy& p) {
     p.domain ? s.bind(base + 10, p.domain) : s.bindNull(base + 10);
     s.bindIntOrNull(base + 11, r.port).bindStaticOrNull(base + 12, r.path).bindStaticOrNull(base + 13, r.query);
     s.bindStaticOrNull(base + 14, r.destIp).bindIntOrNull(base + 15, r.status).bindIntOrNull(base + 16, r.bytesOut);
-    s.bindIntOrNull(base + 17, r.bytesIn).bindStaticOrNull(base + 18, r.userAgent).bindStaticOrNull(base + 19, r.contentType);
-    s.bindStaticOrNull(base + 20, r.action).bindStaticOrNull(base + 21, r.referrer).bindIntOrNull(base + 22, r.durationMs);
+    s.bindIntOrNull(base + 17, r.bytesIn)
+        .bindStaticOrNull(base + 18, r.userAgent)
+        .bindStaticOrNull(base + 19, r.contentType);
+    s.bindStaticOrNull(base + 20, r.action)
+        .bindStaticOrNull(base + 21, r.referrer)
+        .bindIntOrNull(base + 22, r.durationMs);
 }
 
 void CaseWriter::bindDns(Statement& s, int base, const HeldDns& d) {
@@ -139,7 +144,9 @@ void CaseWriter::bindDns(Statement& s, int base, const HeldDns& d) {
     s.bindStaticOrNull(base + 5, r.clientIp);
     d.domain ? s.bind(base + 6, d.domain) : s.bindNull(base + 6);
     s.bindStaticOrNull(base + 7, r.qtype).bindStaticOrNull(base + 8, r.rcode).bindStaticOrNull(base + 9, r.answers);
-    s.bindStaticOrNull(base + 10, r.ttls).bindStaticOrNull(base + 11, r.serverIp).bindStaticOrNull(base + 12, r.protocol);
+    s.bindStaticOrNull(base + 10, r.ttls)
+        .bindStaticOrNull(base + 11, r.serverIp)
+        .bindStaticOrNull(base + 12, r.protocol);
 }
 
 namespace {

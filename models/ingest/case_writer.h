@@ -20,7 +20,7 @@ namespace socwb {
 class SysmonWriter;
 
 class CaseWriter : public RecordSink {
-public:
+  public:
     static constexpr size_t kMaxRawReject = 4096;
     // Rejects stored per file with their raw bytes; past this, rejects are only counted (the counts
     // stay exact), so a file of junk cannot grow the case without bound.
@@ -46,7 +46,10 @@ public:
     // sixteen) while holding is on. The caller promises that the bytes of every record it passed
     // stay valid until flushRows() — true for a RecordBatch until it is recycled.
     static constexpr int kRowsPerInsert = 16;
-    void holdRows(bool on) { flushRows(); holding_ = on; }
+    void holdRows(bool on) {
+        flushRows();
+        holding_ = on;
+    }
     void flushRows();
 
     int64_t accepted() const { return accepted_; }
@@ -54,7 +57,7 @@ public:
     // The first few rejects, for the user's report: "line 17: squid: bytes is not a number".
     const std::vector<std::string>& rejectSamples() const { return rejectSamples_; }
 
-private:
+  private:
     struct HostSeen {
         int64_t hostId = 0;
         int64_t first = INT64_MAX;

@@ -14,7 +14,7 @@ struct psl_ctx_st;
 namespace socwb {
 
 class DomainNames {
-public:
+  public:
     DomainNames();
     ~DomainNames();
     DomainNames(const DomainNames&) = delete;
@@ -27,7 +27,7 @@ public:
     std::string registrable(const std::string& normalizedHost) const;
     std::string service(const std::string& normalizedHost) const;
 
-private:
+  private:
     const psl_ctx_st* psl_;
 };
 

@@ -17,19 +17,18 @@
 namespace socwb {
 
 namespace {
-template <class P>
-std::unique_ptr<Parser> make(const ParserOptions& o) {
+template <class P> std::unique_ptr<Parser> make(const ParserOptions& o) {
     return std::make_unique<P>(o);
 }
 } // namespace
 
 const std::vector<FormatInfo>& formats() {
     static const std::vector<FormatInfo> kFormats{
-        {"squid", "proxy", "Squid native access.log (also TCP_TUNNEL CONNECT and ssl-bump lines)",
-         &SquidParser::sniff, &make<SquidParser>},
-        {"assets", "assets", "Asset inventory CSV: ip,hostname,role,owner", &AssetsParser::sniff,
-         &make<AssetsParser>},
-        {"combined", "proxy", "Squid/Apache combined access log (\"request\" status bytes \"referer\" \"agent\" [Ss:Sh])",
+        {"squid", "proxy", "Squid native access.log (also TCP_TUNNEL CONNECT and ssl-bump lines)", &SquidParser::sniff,
+         &make<SquidParser>},
+        {"assets", "assets", "Asset inventory CSV: ip,hostname,role,owner", &AssetsParser::sniff, &make<AssetsParser>},
+        {"combined", "proxy",
+         "Squid/Apache combined access log (\"request\" status bytes \"referer\" \"agent\" [Ss:Sh])",
          &CombinedParser::sniff, &make<CombinedParser>},
         {"csv", "proxy", "CSV export with a header row, read through a mapping (mappings/*.json or --mapping FILE)",
          &CsvProxyParser::sniff, &make<CsvProxyParser>},
@@ -45,7 +44,8 @@ const std::vector<FormatInfo>& formats() {
          "Windows event XML: wevtutil /f:xml, Get-WinEvent ToXml, <Events>-wrapped, Sysmon for Linux syslog lines",
          &SysmonXmlParser::sniff, &make<SysmonXmlParser>},
         {"sysmon-json", "sysmon",
-         "Windows events as JSON lines: Winlogbeat/ECS, NXLog flat, Splunk export, Azure Sentinel (mappings/sysmon-*.json)",
+         "Windows events as JSON lines: Winlogbeat/ECS, NXLog flat, Splunk export, Azure Sentinel "
+         "(mappings/sysmon-*.json)",
          &SysmonJsonParser::sniff, &make<SysmonJsonParser>},
         {"zeek-http", "proxy", "Zeek http.log, TSV (#fields header) or JSON lines", &ZeekHttpParser::sniff,
          &make<ZeekHttpParser>},

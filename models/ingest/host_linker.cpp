@@ -19,16 +19,15 @@ struct Range {
 } // namespace
 
 void HostLinker::merge(int64_t from, int64_t into) {
-    for (const char* sql : {"UPDATE proxy_events SET host_id = ?1 WHERE host_id = ?2",
-                            "UPDATE dns_events SET host_id = ?1 WHERE host_id = ?2",
-                            "UPDATE alerts SET host_id = ?1 WHERE host_id = ?2",
-                            "INSERT INTO host_addresses(ip, host_id, first_ts, last_ts, source) "
-                            "SELECT ip, ?1, first_ts, last_ts, source FROM host_addresses WHERE host_id = ?2 AND true "
-                            "ON CONFLICT(ip, host_id) DO UPDATE SET "
-                            "first_ts = min(coalesce(first_ts, excluded.first_ts), coalesce(excluded.first_ts, first_ts)), "
-                            "last_ts = max(coalesce(last_ts, excluded.last_ts), coalesce(excluded.last_ts, last_ts))",
-                            "DELETE FROM host_addresses WHERE host_id = ?2",
-                            "DELETE FROM hosts WHERE id = ?2 AND source = 'ip'"}) {
+    for (const char* sql :
+         {"UPDATE proxy_events SET host_id = ?1 WHERE host_id = ?2",
+          "UPDATE dns_events SET host_id = ?1 WHERE host_id = ?2", "UPDATE alerts SET host_id = ?1 WHERE host_id = ?2",
+          "INSERT INTO host_addresses(ip, host_id, first_ts, last_ts, source) "
+          "SELECT ip, ?1, first_ts, last_ts, source FROM host_addresses WHERE host_id = ?2 AND true "
+          "ON CONFLICT(ip, host_id) DO UPDATE SET "
+          "first_ts = min(coalesce(first_ts, excluded.first_ts), coalesce(excluded.first_ts, first_ts)), "
+          "last_ts = max(coalesce(last_ts, excluded.last_ts), coalesce(excluded.last_ts, last_ts))",
+          "DELETE FROM host_addresses WHERE host_id = ?2", "DELETE FROM hosts WHERE id = ?2 AND source = 'ip'"}) {
         Statement m(db_, sql);
         m.bind(1, into).bind(2, from).exec();
     }

@@ -16,12 +16,12 @@
 namespace socwb {
 
 class HostLinker {
-public:
+  public:
     explicit HostLinker(sqlite3* db, int64_t slackUs = 3600LL * 1000000) : db_(db), slackUs_(slackUs) {}
     // Returns how many events changed host.
     int64_t link();
 
-private:
+  private:
     void merge(int64_t from, int64_t into);
 
     sqlite3* db_;

@@ -36,8 +36,9 @@ void ImportWorker::importAll(const QStringList& paths, const ImportOptions& opti
             r.message = QStringLiteral("%1: not imported, the job was cancelled").arg(paths[i]);
         } else {
             try {
-                r = importer.importFile(paths[i], options, [this](const ImportProgress& p) { emit progress(p); },
-                                        cancel_, i, static_cast<int>(paths.size()));
+                r = importer.importFile(
+                    paths[i], options, [this](const ImportProgress& p) { emit progress(p); }, cancel_, i,
+                    static_cast<int>(paths.size()));
             } catch (const std::exception& e) {
                 // A failure of the case itself: the transaction was rolled back, the input is not to blame.
                 r.path = paths[i];
@@ -51,8 +52,7 @@ void ImportWorker::importAll(const QStringList& paths, const ImportOptions& opti
     }
 }
 
-ImportJob::ImportJob(const QString& casePath, QObject* parent)
-    : QObject(parent), worker_(new ImportWorker(casePath)) {
+ImportJob::ImportJob(const QString& casePath, QObject* parent) : QObject(parent), worker_(new ImportWorker(casePath)) {
     registerImportMetaTypes();
     worker_->moveToThread(&thread_);
     connect(worker_, &ImportWorker::finished, &thread_, &QThread::quit);
@@ -68,8 +68,8 @@ ImportJob::~ImportJob() {
 void ImportJob::start(const QStringList& paths, const ImportOptions& options) {
     thread_.setObjectName(QStringLiteral("socwb-import"));
     thread_.start();
-    QMetaObject::invokeMethod(worker_, [w = worker_, paths, options] { w->run(paths, options); },
-                              Qt::QueuedConnection);
+    QMetaObject::invokeMethod(
+        worker_, [w = worker_, paths, options] { w->run(paths, options); }, Qt::QueuedConnection);
 }
 
 } // namespace socwb

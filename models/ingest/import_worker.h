@@ -15,22 +15,22 @@ namespace socwb {
 
 class ImportWorker : public QObject {
     Q_OBJECT
-public:
+  public:
     explicit ImportWorker(QString casePath) : casePath_(std::move(casePath)) {}
     void cancel() { cancel_.store(true); }
     std::atomic<bool>& cancelFlag() { return cancel_; }
 
-public slots:
+  public slots:
     void run(const QStringList& paths, const socwb::ImportOptions& options);
 
-signals:
+  signals:
     void progress(const socwb::ImportProgress& p);
     void fileFinished(const socwb::ImportResult& r);
     void finished(const QList<socwb::ImportResult>& results);
     // The case itself could not be opened: nothing was imported.
     void failed(const QString& message);
 
-private:
+  private:
     void importAll(const QStringList& paths, const ImportOptions& options, QList<ImportResult>& results);
     QString casePath_;
     std::atomic<bool> cancel_{false};
@@ -38,7 +38,7 @@ private:
 
 class ImportJob : public QObject {
     Q_OBJECT
-public:
+  public:
     explicit ImportJob(const QString& casePath, QObject* parent = nullptr);
     ~ImportJob() override; // cancels and waits for the thread
 
@@ -49,7 +49,7 @@ public:
     // Blocks the caller until the worker's thread has ended (tests, CLI).
     void wait() { thread_.wait(); }
 
-private:
+  private:
     QThread thread_;
     ImportWorker* worker_;
 };

@@ -3,9 +3,9 @@
 #include "case_writer.h"
 #include "core/logging.h"
 #include "format_registry.h"
-#include "record_batch.h"
 #include "host_linker.h"
 #include "plausibility_filter.h"
+#include "record_batch.h"
 #include "request_attributor.h"
 #include "store/case_store.h"
 #include "store/schema.h"
@@ -68,7 +68,8 @@ using Tick = std::function<bool(const InputReader&, int64_t records, int64_t rej
 bool parseAndWrite(Parser& parser, InputReader& in, CaseWriter& writer, bool pipelined, const Tick& tick) {
     if (!pipelined) {
         PlausibilityFilter checked(writer);
-        return parser.parse(in, checked, [&](const InputReader& r) { return tick(r, writer.accepted(), writer.rejected()); });
+        return parser.parse(in, checked,
+                            [&](const InputReader& r) { return tick(r, writer.accepted(), writer.rejected()); });
     }
     BatchPipe pipe;
     std::atomic<bool> writerFailed{false};
@@ -107,7 +108,6 @@ bool parseAndWrite(Parser& parser, InputReader& in, CaseWriter& writer, bool pip
     }
     return completed;
 }
-
 
 ImportResult refused(ImportResult r, const QString& message) {
     r.status = QStringLiteral("refused");
@@ -148,9 +148,10 @@ ImportResult Importer::importFile(const QString& path, const ImportOptions& opti
 
     if (!info.exists()) {
         // exists() follows links: a link that leads nowhere is not "no such file".
-        return finishRefusal(info.isSymLink()
-                                 ? QStringLiteral("%1: a symbolic link that leads nowhere (a loop, or its target is missing)").arg(path)
-                                 : QStringLiteral("%1: no such file").arg(path));
+        return finishRefusal(
+            info.isSymLink()
+                ? QStringLiteral("%1: a symbolic link that leads nowhere (a loop, or its target is missing)").arg(path)
+                : QStringLiteral("%1: no such file").arg(path));
     }
     if (!info.isFile() || !info.isReadable()) {
         return finishRefusal(QStringLiteral("%1: not a readable file").arg(path));
@@ -158,7 +159,8 @@ ImportResult Importer::importFile(const QString& path, const ImportOptions& opti
 
     const FormatInfo* format = nullptr;
     // A field mapping only means something to the mapping-driven CSV reader.
-    const QString formatName = options.format.isEmpty() && !options.mappingPath.isEmpty() ? QStringLiteral("csv") : options.format;
+    const QString formatName =
+        options.format.isEmpty() && !options.mappingPath.isEmpty() ? QStringLiteral("csv") : options.format;
     if (!formatName.isEmpty()) {
         format = findFormat(formatName);
         if (!format) {
@@ -166,8 +168,8 @@ ImportResult Importer::importFile(const QString& path, const ImportOptions& opti
             for (const auto& f : formats()) {
                 names << QString::fromLatin1(f.name);
             }
-            return finishRefusal(QStringLiteral("unknown format '%1' (known: %2)")
-                                     .arg(formatName, names.join(QStringLiteral(", "))));
+            return finishRefusal(
+                QStringLiteral("unknown format '%1' (known: %2)").arg(formatName, names.join(QStringLiteral(", "))));
         }
     } else {
         const SniffSample sample = readSniffSample(path);
@@ -275,9 +277,10 @@ ImportResult Importer::importFile(const QString& path, const ImportOptions& opti
         waitForHash();
         result.status = QStringLiteral("failed");
         const bool full = e.code() == SQLITE_FULL;
-        result.message = full ? QStringLiteral("%1: not imported: disk full; the case is as it was before").arg(shown)
-                              : QStringLiteral("%1: not imported: the case could not be written (%2); it is as it was before")
-                                    .arg(shown, QString::fromUtf8(e.what()));
+        result.message =
+            full ? QStringLiteral("%1: not imported: disk full; the case is as it was before").arg(shown)
+                 : QStringLiteral("%1: not imported: the case could not be written (%2); it is as it was before")
+                       .arg(shown, QString::fromUtf8(e.what()));
         try {
             store_.audit(QStringLiteral("import.failed"), info.absoluteFilePath(), result.message);
         } catch (const SqlError&) {
@@ -307,7 +310,8 @@ ImportResult Importer::importFile(const QString& path, const ImportOptions& opti
         waitForHash();
         result.status = QStringLiteral("busy");
         result.message = QStringLiteral("%1: not imported: the case is busy (another import is writing to it); "
-                                        "try again when it has finished").arg(shown);
+                                        "try again when it has finished")
+                             .arg(shown);
         logger->warn("{}: case busy", path.toStdString());
         result.seconds = clock.elapsed() / 1000.0;
         return result;
@@ -353,23 +357,23 @@ ImportResult Importer::importFile(const QString& path, const ImportOptions& opti
         sinceReport.restart(); // the next report at least 100 ms after this one
         const std::string_view kind = format->kind;
         const bool pipelined = kind == "proxy" || kind == "dns" || kind == "sysmon";
-        completed = parseAndWrite(*parser, in, *writer, pipelined,
-                                  [&](const InputReader& r, int64_t records, int64_t rejects) {
-                                      if (cancel.load(std::memory_order_relaxed)) {
-                                          return false;
-                                      }
-                                      p.records = records; // kept for a refusal's message
-                                      p.rejects = rejects;
-                                      if (rejects >= kRefuseAfterRejects && records * kRefuseRatio < rejects + records) {
-                                          mostlyRejected = true;
-                                          return false;
-                                      }
-                                      if (sinceReport.elapsed() >= 100) {
-                                          sinceReport.restart();
-                                          report(r, records, rejects);
-                                      }
-                                      return true;
-                                  });
+        completed =
+            parseAndWrite(*parser, in, *writer, pipelined, [&](const InputReader& r, int64_t records, int64_t rejects) {
+                if (cancel.load(std::memory_order_relaxed)) {
+                    return false;
+                }
+                p.records = records; // kept for a refusal's message
+                p.rejects = rejects;
+                if (rejects >= kRefuseAfterRejects && records * kRefuseRatio < rejects + records) {
+                    mostlyRejected = true;
+                    return false;
+                }
+                if (sinceReport.elapsed() >= 100) {
+                    sinceReport.restart();
+                    report(r, records, rejects);
+                }
+                return true;
+            });
         if (completed) {
             report(in, writer->accepted(), writer->rejected());
         }
@@ -443,8 +447,9 @@ ImportResult Importer::importFile(const QString& path, const ImportOptions& opti
         {
             Statement upd(db, "UPDATE evidence SET sha256 = ?, accepted = ?, rejected = ?, status = 'imported', "
                               "import_finished = ?, message = ? WHERE id = ?");
-            result.message = QStringLiteral("%1: %2 records imported as %3, %4 rejected")
-                                 .arg(shown, QString::number(result.accepted), result.format, QString::number(result.rejected));
+            result.message =
+                QStringLiteral("%1: %2 records imported as %3, %4 rejected")
+                    .arg(shown, QString::number(result.accepted), result.format, QString::number(result.rejected));
             upd.bind(1, result.sha256.toStdString())
                 .bind(2, result.accepted)
                 .bind(3, result.rejected)
@@ -464,10 +469,10 @@ ImportResult Importer::importFile(const QString& path, const ImportOptions& opti
         enterPhase(ImportProgress::Phase::Attributing);
         RequestAttributor(db).run();
         checkCancel();
-        store_.audit(QStringLiteral("import"), info.absoluteFilePath(),
-                     QStringLiteral("format=%1 accepted=%2 rejected=%3 sha256=%4")
-                         .arg(result.format, QString::number(result.accepted), QString::number(result.rejected),
-                              result.sha256));
+        store_.audit(
+            QStringLiteral("import"), info.absoluteFilePath(),
+            QStringLiteral("format=%1 accepted=%2 rejected=%3 sha256=%4")
+                .arg(result.format, QString::number(result.accepted), QString::number(result.rejected), result.sha256));
         interruptOnCancel.disarm();
         p.phase = ImportProgress::Phase::Committing; // "finishing, cannot cancel now"
         if (progress) {
@@ -493,8 +498,8 @@ ImportResult Importer::importFile(const QString& path, const ImportOptions& opti
     result.status = QStringLiteral("imported");
     result.evidenceId = evidenceId;
     result.seconds = clock.elapsed() / 1000.0;
-    logger->info("imported {} as {}: {} records, {} rejected in {:.2f} s", path.toStdString(),
-                 format->name, result.accepted, result.rejected, result.seconds);
+    logger->info("imported {} as {}: {} records, {} rejected in {:.2f} s", path.toStdString(), format->name,
+                 result.accepted, result.rejected, result.seconds);
     return result;
 }
 

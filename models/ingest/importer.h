@@ -16,9 +16,9 @@ namespace socwb {
 class CaseStore;
 
 struct ImportOptions {
-    QString format;                                  // empty: detect from content
-    QString sourceTimeZone = QStringLiteral("UTC");  // for formats that log local time
-    QString mappingPath;                             // CSV field mapping (file or resource)
+    QString format;                                 // empty: detect from content
+    QString sourceTimeZone = QStringLiteral("UTC"); // for formats that log local time
+    QString mappingPath;                            // CSV field mapping (file or resource)
 };
 
 struct ImportProgress {
@@ -39,8 +39,8 @@ struct ImportResult {
     QString path;
     QString sha256;
     QString format;
-    QString status;   // imported, skipped-duplicate, refused, cancelled, busy, failed
-    QString message;  // one line for the user
+    QString status;  // imported, skipped-duplicate, refused, cancelled, busy, failed
+    QString message; // one line for the user
     int64_t accepted = 0;
     int64_t rejected = 0;
     QStringList rejectSamples;
@@ -49,7 +49,7 @@ struct ImportResult {
 };
 
 class Importer {
-public:
+  public:
     using ProgressFn = std::function<void(const ImportProgress&)>;
     // A file is refused early, and nothing of it kept, once this many of its lines were rejected
     // while fewer than one in kRefuseRatio of what was read became a record: it is not in the
@@ -62,7 +62,7 @@ public:
     ImportResult importFile(const QString& path, const ImportOptions& options, const ProgressFn& progress,
                             const std::atomic<bool>& cancel, int fileIndex = 0, int fileCount = 1);
 
-private:
+  private:
     CaseStore& store_;
 };
 

@@ -13,7 +13,9 @@ namespace socwb {
 namespace {
 constexpr size_t kChunk = 1u << 20;
 constexpr size_t kRawChunk = 256u * 1024;
-z_stream* asZ(void* p) { return static_cast<z_stream*>(p); }
+z_stream* asZ(void* p) {
+    return static_cast<z_stream*>(p);
+}
 bool isGzipMagic(const char* p, size_t n) {
     return n >= 2 && static_cast<unsigned char>(p[0]) == 0x1F && static_cast<unsigned char>(p[1]) == 0x8B;
 }
@@ -111,12 +113,14 @@ size_t InputReader::inflateSome(char* out, size_t n) {
             }
             const int64_t trailing = rawSize_ - rawBytesRead();
             error_ = QStringLiteral("%1 bytes after the end of the compressed stream are not gzip data and were "
-                                    "not read").arg(QString::number(trailing));
+                                    "not read")
+                         .arg(QString::number(trailing));
             eof_ = true;
             break;
         }
         if (rc != Z_OK && rc != Z_BUF_ERROR) {
-            error_ = QStringLiteral("compressed stream is damaged (%1)").arg(QString::fromUtf8(z->msg ? z->msg : "inflate error"));
+            error_ = QStringLiteral("compressed stream is damaged (%1)")
+                         .arg(QString::fromUtf8(z->msg ? z->msg : "inflate error"));
             eof_ = true;
             break;
         }

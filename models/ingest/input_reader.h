@@ -1,7 +1,8 @@
 // Streams a file line by line with bounded memory, gzip (any number of members) or plain, keeping
 // each line's number and byte offset for provenance. Gzip is inflated here rather than through
-// gzread(), which silently drops whatever follows the last gzip member: trailing data is reported. A line longer than kMaxLine is handed over cut to
-// that bound and flagged, and the rest of it is skipped: a 10 MB line costs no more than 1 MiB.
+// gzread(), which silently drops whatever follows the last gzip member: trailing data is reported. A line longer than
+// kMaxLine is handed over cut to that bound and flagged, and the rest of it is skipped: a 10 MB line costs no more than
+// 1 MiB.
 #pragma once
 
 #include "records.h"
@@ -17,14 +18,14 @@
 namespace socwb {
 
 struct Line {
-    std::string_view text;  // without the line end (\n or \r\n)
+    std::string_view text; // without the line end (\n or \r\n)
     SourcePos pos;
     int64_t fullLength = 0; // bytes of the whole line, larger than text.size() when overlong
     bool overlong = false;
 };
 
 class InputReader {
-public:
+  public:
     static constexpr size_t kMaxLine = 1u << 20;
 
     // Throws std::runtime_error with a readable message when the file cannot be opened.
@@ -47,7 +48,7 @@ public:
     // last member, or a read failed.
     const QString& error() const { return error_; }
 
-private:
+  private:
     bool fill();
     // Decompressed bytes into out (at most n); 0 at the end or on an error (then error_ is set).
     size_t inflateSome(char* out, size_t n);

@@ -48,7 +48,7 @@ bool LineParser::parse(InputReader& in, RecordSink& sink, const ProgressCallback
 
 namespace {
 class CountingSink : public RecordSink {
-public:
+  public:
     int records = 0;
     int rejects = 0;
     void proxy(const ProxyRecord&) override { ++records; }

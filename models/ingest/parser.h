@@ -18,7 +18,7 @@ namespace socwb {
 
 struct ParserOptions {
     QString sourceTimeZone = QStringLiteral("UTC"); // for formats that log local time
-    QString mappingPath;                             // for mapping-driven formats (CSV)
+    QString mappingPath;                            // for mapping-driven formats (CSV)
     // "Now" for formats whose time stamps lack the year (syslog's "Mar  1 14:05:11"): the year
     // comes from it. UTC microseconds; -1 means the current time. Tests pin it.
     int64_t referenceUtcUs = -1;
@@ -28,7 +28,7 @@ struct ParserOptions {
 using ProgressCallback = std::function<bool(const InputReader&)>;
 
 class Parser {
-public:
+  public:
     virtual ~Parser() = default;
     // Reads the whole input. Throws std::runtime_error for a problem that makes the rest of the
     // file unreadable for this parser (a missing header, say) with a message for the user.
@@ -37,19 +37,19 @@ public:
 };
 
 class LineParser : public Parser {
-public:
+  public:
     bool parse(InputReader& in, RecordSink& sink, const ProgressCallback& progress) override;
     // Feeds one line as parse() would (for sniffing and tests).
     void feed(std::string_view line, SourcePos pos, RecordSink& sink) { parseLine(line, pos, sink); }
 
-protected:
+  protected:
     // One line, already valid UTF-8 (invalid bytes are replaced by "\xNN" text) and without its
     // line end. Blank lines never arrive here. Report problems through sink.reject(pos, ...).
     virtual void parseLine(std::string_view line, SourcePos pos, RecordSink& sink) = 0;
     // Called at the end of the input (a format with a trailer can check for it here).
     virtual void finish(RecordSink& /*sink*/) {}
 
-private:
+  private:
     std::string repaired_;
 };
 

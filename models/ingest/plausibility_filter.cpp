@@ -88,7 +88,15 @@ bool isHostName(std::string_view s) {
             return false;
         }
         switch (c) {
-        case '<': case '>': case '"': case '\'': case '`': case '{': case '}': case '|': case '^':
+        case '<':
+        case '>':
+        case '"':
+        case '\'':
+        case '`':
+        case '{':
+        case '}':
+        case '|':
+        case '^':
             return false;
         default:
             break;
@@ -164,8 +172,7 @@ std::optional<Problem> check(const SysmonRecord& r) {
 
 namespace socwb {
 
-template <class Record>
-bool PlausibilityFilter::passes(const Record& r) {
+template <class Record> bool PlausibilityFilter::passes(const Record& r) {
     const auto problem = plausible::check(r);
     if (!problem) {
         return true;

@@ -48,17 +48,18 @@ std::optional<Problem> check(const SysmonRecord& r);
 
 // Passes believable records on to `next` and turns the others into rejects there.
 class PlausibilityFilter : public RecordSink {
-public:
+  public:
     explicit PlausibilityFilter(RecordSink& next) : next_(next) {}
     void proxy(const ProxyRecord& r) override;
     void dns(const DnsRecord& r) override;
     void asset(const AssetRecord& r) override;
     void sysmon(const SysmonRecord& r) override;
-    void reject(SourcePos pos, std::string_view reason, std::string_view raw) override { next_.reject(pos, reason, raw); }
+    void reject(SourcePos pos, std::string_view reason, std::string_view raw) override {
+        next_.reject(pos, reason, raw);
+    }
 
-private:
-    template <class Record>
-    bool passes(const Record& r);
+  private:
+    template <class Record> bool passes(const Record& r);
     RecordSink& next_;
 };
 

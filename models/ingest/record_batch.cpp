@@ -12,8 +12,8 @@ RecordBatch::Span RecordBatch::keep(std::string_view v) {
 
 void RecordBatch::proxy(const ProxyRecord& r) {
     ProxyEntry e{r, {}}; // its views point into the parser's buffer: replay() replaces every one
-    const std::string_view fields[13] = {r.clientIp, r.user, r.method, r.url, r.scheme, r.host, r.path,
-                                         r.query, r.destIp, r.userAgent, r.contentType, r.action, r.referrer};
+    const std::string_view fields[13] = {r.clientIp, r.user,   r.method,    r.url,         r.scheme, r.host,    r.path,
+                                         r.query,    r.destIp, r.userAgent, r.contentType, r.action, r.referrer};
     for (int i = 0; i < 13; ++i) {
         e.s[i] = keep(fields[i]);
     }
@@ -23,7 +23,8 @@ void RecordBatch::proxy(const ProxyRecord& r) {
 
 void RecordBatch::dns(const DnsRecord& r) {
     DnsEntry e{r, {}}; // views replaced on replay, as for proxy records
-    const std::string_view fields[8] = {r.clientIp, r.qname, r.qtype, r.rcode, r.answers, r.ttls, r.serverIp, r.protocol};
+    const std::string_view fields[8] = {r.clientIp, r.qname, r.qtype,    r.rcode,
+                                        r.answers,  r.ttls,  r.serverIp, r.protocol};
     for (int i = 0; i < 8; ++i) {
         e.s[i] = keep(fields[i]);
     }
@@ -74,8 +75,9 @@ void RecordBatch::replay(RecordSink& sink) const {
         case Kind::Proxy: {
             const ProxyEntry& e = proxies_[entry.index];
             ProxyRecord r = e.numbers;
-            std::string_view* fields[13] = {&r.clientIp, &r.user, &r.method, &r.url, &r.scheme, &r.host, &r.path,
-                                            &r.query, &r.destIp, &r.userAgent, &r.contentType, &r.action, &r.referrer};
+            std::string_view* fields[13] = {&r.clientIp,    &r.user,   &r.method,  &r.url,    &r.scheme,
+                                            &r.host,        &r.path,   &r.query,   &r.destIp, &r.userAgent,
+                                            &r.contentType, &r.action, &r.referrer};
             for (int i = 0; i < 13; ++i) {
                 *fields[i] = view(e.s[i]);
             }
@@ -85,7 +87,8 @@ void RecordBatch::replay(RecordSink& sink) const {
         case Kind::Dns: {
             const DnsEntry& e = dnses_[entry.index];
             DnsRecord r = e.numbers;
-            std::string_view* fields[8] = {&r.clientIp, &r.qname, &r.qtype, &r.rcode, &r.answers, &r.ttls, &r.serverIp, &r.protocol};
+            std::string_view* fields[8] = {&r.clientIp, &r.qname, &r.qtype,    &r.rcode,
+                                           &r.answers,  &r.ttls,  &r.serverIp, &r.protocol};
             for (int i = 0; i < 8; ++i) {
                 *fields[i] = view(e.s[i]);
             }

@@ -16,7 +16,7 @@
 namespace socwb {
 
 class RecordBatch : public RecordSink {
-public:
+  public:
     static constexpr size_t kRecords = 8192;
 
     void proxy(const ProxyRecord& r) override;
@@ -30,7 +30,7 @@ public:
     bool empty() const { return entries_.empty(); }
     void clear();
 
-private:
+  private:
     struct Span {
         uint32_t offset = 0;
         uint32_t length = 0;
@@ -81,7 +81,7 @@ private:
 // A bounded hand-over of batches between one producer and one consumer; spent batches go back to
 // the producer, so memory stays at `capacity` batches whatever the file size.
 class BatchPipe {
-public:
+  public:
     explicit BatchPipe(size_t capacity = 4);
     // Producer: an empty batch to fill (blocks while all are in flight); null once closed.
     std::unique_ptr<RecordBatch> acquire();
@@ -93,7 +93,7 @@ public:
     // Either side: no more batches (the producer finished, or the consumer gave up).
     void close();
 
-private:
+  private:
     std::mutex mutex_;
     std::condition_variable changed_;
     std::deque<std::unique_ptr<RecordBatch>> filled_;
@@ -104,7 +104,7 @@ private:
 // The producer's side: a sink that fills batches and hands them over when full. Counts what it saw
 // for progress reports (read from the producer's thread only).
 class BatchingSink : public RecordSink {
-public:
+  public:
     explicit BatchingSink(BatchPipe& pipe) : pipe_(pipe) {}
     void proxy(const ProxyRecord& r) override;
     void dns(const DnsRecord& r) override;
@@ -118,7 +118,7 @@ public:
     int64_t records() const { return records_; }
     int64_t rejects() const { return rejects_; }
 
-private:
+  private:
     RecordBatch* batch();
     void handOverIfFull();
 

@@ -9,7 +9,7 @@
 namespace socwb {
 
 class RecordSink {
-public:
+  public:
     virtual ~RecordSink() = default;
     virtual void proxy(const ProxyRecord& r) = 0;
     virtual void dns(const DnsRecord& r) = 0;

@@ -19,23 +19,23 @@ struct SourcePos {
 
 struct ProxyRecord {
     SourcePos pos;
-    int64_t tsUs = 0;          // UTC, microseconds since the epoch
+    int64_t tsUs = 0; // UTC, microseconds since the epoch
     std::string_view clientIp;
     std::string_view user;
     std::string_view method;
-    std::string_view url;      // as logged: full URL, or host:port for CONNECT
-    std::string_view scheme;   // http, https, or empty when unknown (CONNECT)
-    std::string_view host;     // destination host name or address literal
+    std::string_view url;    // as logged: full URL, or host:port for CONNECT
+    std::string_view scheme; // http, https, or empty when unknown (CONNECT)
+    std::string_view host;   // destination host name or address literal
     int port = -1;
     std::string_view path;
-    std::string_view query;    // without the leading '?'
+    std::string_view query; // without the leading '?'
     std::string_view destIp;
     int status = -1;
-    int64_t bytesOut = -1;     // client to server
-    int64_t bytesIn = -1;      // server to client
+    int64_t bytesOut = -1; // client to server
+    int64_t bytesIn = -1;  // server to client
     std::string_view userAgent;
     std::string_view contentType;
-    std::string_view action;   // proxy action / result code, e.g. TCP_TUNNEL, TCP_MISS, OBSERVED
+    std::string_view action; // proxy action / result code, e.g. TCP_TUNNEL, TCP_MISS, OBSERVED
     std::string_view referrer;
     int64_t durationMs = -1;
 };
@@ -44,11 +44,11 @@ struct DnsRecord {
     SourcePos pos;
     int64_t tsUs = 0;
     std::string_view clientIp;
-    std::string_view qname;    // without the trailing dot
-    std::string_view qtype;    // A, AAAA, TXT, ... (numeric types as "TYPE65")
-    std::string_view rcode;    // NOERROR, NXDOMAIN, ... empty when the log has no response
-    std::string_view answers;  // comma-separated
-    std::string_view ttls;     // comma-separated seconds, parallel to answers
+    std::string_view qname;   // without the trailing dot
+    std::string_view qtype;   // A, AAAA, TXT, ... (numeric types as "TYPE65")
+    std::string_view rcode;   // NOERROR, NXDOMAIN, ... empty when the log has no response
+    std::string_view answers; // comma-separated
+    std::string_view ttls;    // comma-separated seconds, parallel to answers
     std::string_view serverIp;
     std::string_view protocol; // udp / tcp
 };
@@ -58,7 +58,7 @@ struct AssetRecord {
     SourcePos pos;
     std::string_view ip;
     std::string_view hostname;
-    std::string_view role;     // workstation, server, domain-controller, ...
+    std::string_view role; // workstation, server, domain-controller, ...
     std::string_view owner;
 };
 
@@ -73,11 +73,11 @@ struct SysmonField {
 struct SysmonRecord {
     SourcePos pos;
     int eventId = -1;
-    int64_t tsUs = 0;             // UTC: the event data's UtcTime when present, else TimeCreated
+    int64_t tsUs = 0; // UTC: the event data's UtcTime when present, else TimeCreated
     std::string_view computer;
-    std::string_view channel;     // Microsoft-Windows-Sysmon/Operational, Security, ...
+    std::string_view channel; // Microsoft-Windows-Sysmon/Operational, Security, ...
     std::string_view provider;
-    int64_t recordNumber = -1;    // EventRecordID, -1 when the export dropped it
+    int64_t recordNumber = -1; // EventRecordID, -1 when the export dropped it
     std::span<const SysmonField> fields;
     // The fields as the JSON object the case stores, when a batch built it already on the parse
     // thread; empty from parsers (the writer builds it then).

@@ -30,8 +30,14 @@ struct Query {
 };
 
 Conn readConn(Statement& s) {
-    return Conn{s.int64(0), s.int64(1), s.int64(2), s.isNull(4) ? -1 : s.int64(4), s.isNull(6) ? -1 : s.int64(6),
-                s.text(3), s.text(5), s.isNull(7) ? -1 : static_cast<int>(s.int64(7))};
+    return Conn{s.int64(0),
+                s.int64(1),
+                s.int64(2),
+                s.isNull(4) ? -1 : s.int64(4),
+                s.isNull(6) ? -1 : s.int64(6),
+                s.text(3),
+                s.text(5),
+                s.isNull(7) ? -1 : static_cast<int>(s.int64(7))};
 }
 
 Query readQuery(Statement& s) {
@@ -39,9 +45,8 @@ Query readQuery(Statement& s) {
 }
 
 // The rows of a time-ordered cursor that fall in a window moving forward in time.
-template <class Row>
-class Window {
-public:
+template <class Row> class Window {
+  public:
     Window(Statement st, Row (*read)(Statement&)) : st_(std::move(st)), read_(read) {}
     void slide(int64_t from, int64_t to) {
         while (!done_ && (rows_.empty() || rows_.back().ts <= to)) {
@@ -57,7 +62,7 @@ public:
     }
     const std::deque<Row>& rows() const { return rows_; }
 
-private:
+  private:
     Statement st_;
     Row (*read_)(Statement&);
     std::deque<Row> rows_;
@@ -135,7 +140,8 @@ AttributionConfig AttributionConfig::load() {
         const QJsonValue v = o.value(QLatin1String(key));
         if (!v.isUndefined()) {
             if (!v.isDouble() || v.toDouble() < 0) {
-                throw std::runtime_error(std::string("attribution.json: '") + key + "' must be a number of milliseconds >= 0");
+                throw std::runtime_error(std::string("attribution.json: '") + key +
+                                         "' must be a number of milliseconds >= 0");
             }
             out = static_cast<int64_t>(v.toDouble());
         }
@@ -172,8 +178,9 @@ AttributionStats RequestAttributor::run() {
     }
     std::vector<int64_t> hosts;
     {
-        Statement st(db_, "SELECT id FROM hosts h WHERE EXISTS (SELECT 1 FROM net_connections n WHERE n.host_id = h.id) "
-                          "OR EXISTS (SELECT 1 FROM dns_queries q WHERE q.host_id = h.id)");
+        Statement st(db_,
+                     "SELECT id FROM hosts h WHERE EXISTS (SELECT 1 FROM net_connections n WHERE n.host_id = h.id) "
+                     "OR EXISTS (SELECT 1 FROM dns_queries q WHERE q.host_id = h.id)");
         while (st.step()) {
             hosts.push_back(st.int64(0));
         }
@@ -212,9 +219,10 @@ void RequestAttributor::runHost(int64_t host, AttributionStats& stats) {
     {
         Window<Conn> net = conns();
         Window<Query> dns = queries();
-        Statement reqs(db_, "SELECT p.id, p.ts_us, p.client_ip, p.domain_id, p.dest_ip, p.dest_port FROM proxy_events p "
-                            "WHERE p.host_id = ? AND NOT EXISTS (SELECT 1 FROM attributions a "
-                            "WHERE a.request_kind = 'proxy' AND a.request_id = p.id) ORDER BY p.ts_us");
+        Statement reqs(db_,
+                       "SELECT p.id, p.ts_us, p.client_ip, p.domain_id, p.dest_ip, p.dest_port FROM proxy_events p "
+                       "WHERE p.host_id = ? AND NOT EXISTS (SELECT 1 FROM attributions a "
+                       "WHERE a.request_kind = 'proxy' AND a.request_id = p.id) ORDER BY p.ts_us");
         reqs.bind(1, host);
         while (reqs.step()) {
             const int64_t id = reqs.int64(0);
@@ -230,7 +238,8 @@ void RequestAttributor::runHost(int64_t host, AttributionStats& stats) {
             if (!destIp.empty()) {
                 for (const Conn& c : net.rows()) {
                     if (c.ts >= t - skew && c.ts <= t + skew && c.initiated != 0 && c.dst == destIp &&
-                        (destPort < 0 || c.dstPort == destPort) && (client.empty() || c.src.empty() || c.src == client)) {
+                        (destPort < 0 || c.dstPort == destPort) &&
+                        (client.empty() || c.src.empty() || c.src == client)) {
                         five.offer(c.process, c.event, t - c.ts);
                     }
                 }
@@ -265,7 +274,8 @@ void RequestAttributor::runHost(int64_t host, AttributionStats& stats) {
             for (const Conn& c : net.rows()) {
                 if (c.ts >= t - skew && c.ts <= t + skew && c.initiated == 1 &&
                     ((destPort >= 0 && c.dstPort == destPort) ||
-                     std::find(config_.proxyPorts.begin(), config_.proxyPorts.end(), c.dstPort) != config_.proxyPorts.end())) {
+                     std::find(config_.proxyPorts.begin(), config_.proxyPorts.end(), c.dstPort) !=
+                         config_.proxyPorts.end())) {
                     window.offer(c.process, c.event, t - c.ts);
                 }
             }

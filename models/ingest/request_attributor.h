@@ -37,12 +37,12 @@ struct AttributionStats {
 };
 
 class RequestAttributor {
-public:
+  public:
     explicit RequestAttributor(sqlite3* db, AttributionConfig config = AttributionConfig::load())
         : db_(db), config_(std::move(config)) {}
     AttributionStats run();
 
-private:
+  private:
     void runHost(int64_t host, AttributionStats& stats);
 
     sqlite3* db_;

@@ -14,7 +14,9 @@ std::string_view dashEmpty(std::string_view s) {
     return s == "-" ? std::string_view() : s;
 }
 
-bool contains(std::string_view hay, std::string_view needle) { return hay.find(needle) != std::string_view::npos; }
+bool contains(std::string_view hay, std::string_view needle) {
+    return hay.find(needle) != std::string_view::npos;
+}
 
 bool isSysmon(const SysmonRecord& r) {
     if (contains(r.channel, "Sysmon") || contains(r.provider, "Sysmon")) {
@@ -31,9 +33,9 @@ int64_t pidValue(std::string_view s) {
         v = 0;
         for (char c : s.substr(2)) {
             const int d = std::isdigit(static_cast<unsigned char>(c)) ? c - '0'
-                          : (c >= 'a' && c <= 'f')                   ? c - 'a' + 10
-                          : (c >= 'A' && c <= 'F')                   ? c - 'A' + 10
-                                                                     : -1;
+                          : (c >= 'a' && c <= 'f')                    ? c - 'a' + 10
+                          : (c >= 'A' && c <= 'F')                    ? c - 'A' + 10
+                                                                      : -1;
             if (d < 0 || v > (INT64_MAX >> 4)) {
                 return -1;
             }
@@ -92,25 +94,27 @@ SysmonWriter::SysmonWriter(sqlite3* db, int64_t evidenceId)
                      "src_port, dst_ip, dst_port, dst_host) VALUES (?,?,?,?,?,?,?,?,?,?,?)"),
       insertDnsQuery_(db, "INSERT INTO dns_queries(event_id, host_id, process_id, ts_us, domain_id, status, answers) "
                           "VALUES (?,?,?,?,?,?,?)"),
-      upsertCreate_(db, "INSERT INTO processes(host_id, process_guid, pid, image, command_line, user_name, "
-                        "integrity_level, hashes, parent_guid, parent_id, parent_image, parent_command_line, start_ts, "
-                        "known_from, evidence_id, record_no) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,'create',?,?) "
-                        "ON CONFLICT(host_id, process_guid) DO UPDATE SET "
-                        "pid = coalesce(excluded.pid, pid), image = coalesce(excluded.image, image), "
-                        "command_line = coalesce(excluded.command_line, command_line), "
-                        "user_name = coalesce(excluded.user_name, user_name), "
-                        "integrity_level = coalesce(excluded.integrity_level, integrity_level), "
-                        "hashes = coalesce(excluded.hashes, hashes), parent_guid = coalesce(excluded.parent_guid, parent_guid), "
-                        "parent_id = coalesce(excluded.parent_id, parent_id), "
-                        "parent_image = coalesce(excluded.parent_image, parent_image), "
-                        "parent_command_line = coalesce(excluded.parent_command_line, parent_command_line), "
-                        "start_ts = excluded.start_ts, known_from = 'create', evidence_id = excluded.evidence_id, "
-                        "record_no = excluded.record_no RETURNING id"),
-      upsertStub_(db, "INSERT INTO processes(host_id, process_guid, pid, image, command_line, user_name, known_from, "
-                      "evidence_id, record_no) VALUES (?,?,?,?,?,?,?,?,?) "
-                      "ON CONFLICT(host_id, process_guid) DO UPDATE SET pid = coalesce(pid, excluded.pid), "
-                      "image = coalesce(image, excluded.image), command_line = coalesce(command_line, excluded.command_line), "
-                      "user_name = coalesce(user_name, excluded.user_name) RETURNING id, known_from"),
+      upsertCreate_(
+          db, "INSERT INTO processes(host_id, process_guid, pid, image, command_line, user_name, "
+              "integrity_level, hashes, parent_guid, parent_id, parent_image, parent_command_line, start_ts, "
+              "known_from, evidence_id, record_no) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,'create',?,?) "
+              "ON CONFLICT(host_id, process_guid) DO UPDATE SET "
+              "pid = coalesce(excluded.pid, pid), image = coalesce(excluded.image, image), "
+              "command_line = coalesce(excluded.command_line, command_line), "
+              "user_name = coalesce(excluded.user_name, user_name), "
+              "integrity_level = coalesce(excluded.integrity_level, integrity_level), "
+              "hashes = coalesce(excluded.hashes, hashes), parent_guid = coalesce(excluded.parent_guid, parent_guid), "
+              "parent_id = coalesce(excluded.parent_id, parent_id), "
+              "parent_image = coalesce(excluded.parent_image, parent_image), "
+              "parent_command_line = coalesce(excluded.parent_command_line, parent_command_line), "
+              "start_ts = excluded.start_ts, known_from = 'create', evidence_id = excluded.evidence_id, "
+              "record_no = excluded.record_no RETURNING id"),
+      upsertStub_(
+          db, "INSERT INTO processes(host_id, process_guid, pid, image, command_line, user_name, known_from, "
+              "evidence_id, record_no) VALUES (?,?,?,?,?,?,?,?,?) "
+              "ON CONFLICT(host_id, process_guid) DO UPDATE SET pid = coalesce(pid, excluded.pid), "
+              "image = coalesce(image, excluded.image), command_line = coalesce(command_line, excluded.command_line), "
+              "user_name = coalesce(user_name, excluded.user_name) RETURNING id, known_from"),
       endProcess_(db, "UPDATE processes SET end_ts = ? WHERE id = ?"),
       findProcess_(db, "SELECT id FROM processes WHERE host_id = ? AND pid = ? AND start_ts <= ? "
                        "ORDER BY start_ts DESC LIMIT 1") {}
@@ -154,8 +158,8 @@ bool SysmonWriter::isHostAddress(std::string_view ip) {
     if (ip.starts_with("::ffff:")) {
         ip.remove_prefix(7);
     }
-    if (ip.empty() || ip == "0.0.0.0" || ip == "::" || ip == "::1" || ip == "255.255.255.255" || ip.starts_with("127.") ||
-        ip.starts_with("169.254.") || ip.starts_with("fe80:") || ip.starts_with("ff")) {
+    if (ip.empty() || ip == "0.0.0.0" || ip == "::" || ip == "::1" || ip == "255.255.255.255" ||
+        ip.starts_with("127.") || ip.starts_with("169.254.") || ip.starts_with("fe80:") || ip.starts_with("ff")) {
         return false;
     }
     int first = 0;
@@ -181,7 +185,8 @@ int64_t SysmonWriter::hostForName(std::string_view computer) {
         computer = "(no computer name)";
     }
     key_.assign(computer);
-    std::transform(key_.begin(), key_.end(), key_.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    std::transform(key_.begin(), key_.end(), key_.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
     if (auto it = hosts_.find(key_); it != hosts_.end()) {
         return it->second;
     }
@@ -199,7 +204,8 @@ int64_t SysmonWriter::hostForName(std::string_view computer) {
     }
     const size_t dot = computer.find('.');
     if (id == 0 && dot != std::string_view::npos && dot > 0) {
-        Statement byShort(db_, "SELECT id FROM hosts WHERE name = ?1 COLLATE NOCASE AND source = 'asset' ORDER BY id LIMIT 1");
+        Statement byShort(
+            db_, "SELECT id FROM hosts WHERE name = ?1 COLLATE NOCASE AND source = 'asset' ORDER BY id LIMIT 1");
         byShort.bind(1, computer.substr(0, dot));
         if (byShort.step()) {
             id = byShort.int64(0);
@@ -253,7 +259,9 @@ int64_t SysmonWriter::processStub(int64_t host, const std::string& guid, const S
     const std::string key = key_;
     Statement& st = upsertStub_;
     st.bind(1, host).bind(2, guid).bindIntOrNull(3, pidValue(s.pid));
-    st.bindTextOrNull(4, dashEmpty(s.image)).bindTextOrNull(5, dashEmpty(s.commandLine)).bindTextOrNull(6, dashEmpty(s.user));
+    st.bindTextOrNull(4, dashEmpty(s.image))
+        .bindTextOrNull(5, dashEmpty(s.commandLine))
+        .bindTextOrNull(6, dashEmpty(s.user));
     st.bind(7, knownFrom).bind(8, evidenceId_).bind(9, r.pos.record);
     ProcessSeen seen;
     if (st.step()) {
@@ -399,8 +407,8 @@ void SysmonWriter::write(const SysmonRecord& r) {
             int64_t parent = 0;
             if (!parentGuid.empty() && parentGuid != guid) {
                 parent = processStub(host, parentGuid,
-                                     Stub{r.field("ParentProcessId"), r.field("ParentImage"), r.field("ParentCommandLine"),
-                                          r.field("ParentUser")},
+                                     Stub{r.field("ParentProcessId"), r.field("ParentImage"),
+                                          r.field("ParentCommandLine"), r.field("ParentUser")},
                                      "parent", r);
             }
             process = processCreate(host, guid, r, parent, parentGuid);
@@ -408,23 +416,27 @@ void SysmonWriter::write(const SysmonRecord& r) {
         break;
     case 5:
         if (!guid.empty()) {
-            process = processStub(host, guid, Stub{r.field("ProcessId"), r.field("Image"), {}, r.field("User")}, "other", r);
+            process =
+                processStub(host, guid, Stub{r.field("ProcessId"), r.field("Image"), {}, r.field("User")}, "other", r);
             endProcess_.bind(1, r.tsUs).bind(2, process).exec();
         }
         break;
     case 3:
         if (!guid.empty()) {
-            process = processStub(host, guid, Stub{r.field("ProcessId"), r.field("Image"), {}, r.field("User")}, "network", r);
+            process = processStub(host, guid, Stub{r.field("ProcessId"), r.field("Image"), {}, r.field("User")},
+                                  "network", r);
         }
         break;
     case 22:
         if (!guid.empty()) {
-            process = processStub(host, guid, Stub{r.field("ProcessId"), r.field("Image"), {}, r.field("User")}, "dns", r);
+            process =
+                processStub(host, guid, Stub{r.field("ProcessId"), r.field("Image"), {}, r.field("User")}, "dns", r);
         }
         break;
     default:
         if (!guid.empty()) {
-            process = processStub(host, guid, Stub{r.field("ProcessId"), r.field("Image"), {}, r.field("User")}, "other", r);
+            process =
+                processStub(host, guid, Stub{r.field("ProcessId"), r.field("Image"), {}, r.field("User")}, "other", r);
         }
         break;
     }
@@ -470,10 +482,11 @@ void SysmonWriter::write(const SysmonRecord& r) {
 }
 
 void SysmonWriter::finish() {
-    Statement up(db_, "INSERT INTO host_addresses(ip, host_id, first_ts, last_ts, source) VALUES (?, ?, ?, ?, 'sysmon') "
-                      "ON CONFLICT(ip, host_id) DO UPDATE SET "
-                      "first_ts = min(coalesce(first_ts, excluded.first_ts), excluded.first_ts), "
-                      "last_ts = max(coalesce(last_ts, excluded.last_ts), excluded.last_ts)");
+    Statement up(db_,
+                 "INSERT INTO host_addresses(ip, host_id, first_ts, last_ts, source) VALUES (?, ?, ?, ?, 'sysmon') "
+                 "ON CONFLICT(ip, host_id) DO UPDATE SET "
+                 "first_ts = min(coalesce(first_ts, excluded.first_ts), excluded.first_ts), "
+                 "last_ts = max(coalesce(last_ts, excluded.last_ts), excluded.last_ts)");
     for (const auto& [key, a] : addresses_) {
         const size_t bar = key.find('|');
         int64_t host = 0;

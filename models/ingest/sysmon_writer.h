@@ -21,7 +21,7 @@
 namespace socwb {
 
 class SysmonWriter {
-public:
+  public:
     SysmonWriter(sqlite3* db, int64_t evidenceId);
 
     void write(const SysmonRecord& r);
@@ -39,7 +39,7 @@ public:
     // Whether an address says which host it is on (not loopback, unspecified, link-local, multicast).
     static bool isHostAddress(std::string_view ip);
 
-private:
+  private:
     struct ProcessSeen {
         int64_t id = 0;
         bool created = false; // a create event filled it in
@@ -56,7 +56,8 @@ private:
     int64_t hostFor(std::string_view computer);
     int64_t hostForName(std::string_view computer); // hostFor without the one-entry cache
     int64_t domainFor(std::string_view name);
-    int64_t processStub(int64_t host, const std::string& guid, const Stub& s, const char* knownFrom, const SysmonRecord& r);
+    int64_t processStub(int64_t host, const std::string& guid, const Stub& s, const char* knownFrom,
+                        const SysmonRecord& r);
     int64_t processCreate(int64_t host, const std::string& guid, const SysmonRecord& r, int64_t parentId,
                           std::string_view parentGuid);
     int64_t insertEvent(const SysmonRecord& r, int64_t host, int64_t process);

@@ -60,8 +60,8 @@ size_t utf8SeqLen(const unsigned char* p, size_t n) {
         cp = (cp << 6) | (p[i] & 0x3F);
     }
     // Overlong encodings, surrogates and values past U+10FFFF are not valid UTF-8.
-    if ((len == 2 && cp < 0x80) || (len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) ||
-        cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) {
+    if ((len == 2 && cp < 0x80) || (len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) || cp > 0x10FFFF ||
+        (cp >= 0xD800 && cp <= 0xDFFF)) {
         return 0;
     }
     return len;
@@ -431,8 +431,7 @@ bool parseIsoTimestamp(std::string_view s, int64_t& us, bool* hasZone) {
 }
 
 int monthFromAbbrev(std::string_view s) {
-    static const char* kMonths[] = {"jan", "feb", "mar", "apr", "may", "jun",
-                                    "jul", "aug", "sep", "oct", "nov", "dec"};
+    static const char* kMonths[] = {"jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"};
     if (s.size() != 3) {
         return 0;
     }

@@ -77,13 +77,13 @@ UrlParts splitUrl(std::string_view url);
 // Converts civil local times of one named zone to UTC; caches the offset per local hour so the
 // per-line cost is a hash lookup.
 class TzConverter {
-public:
+  public:
     explicit TzConverter(const QString& ianaId = QStringLiteral("UTC"));
     bool valid() const { return valid_; }
     bool isUtc() const { return utc_; }
     int64_t toUtc(int64_t localUs);
 
-private:
+  private:
     QTimeZone tz_;
     bool valid_ = true;
     bool utc_ = true;

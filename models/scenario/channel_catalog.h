@@ -11,12 +11,12 @@
 namespace socwb::scenario {
 
 enum class HostPick {
-    Workstation,      // one non-developer workstation
-    Developer,        // one developer workstation
-    WindowsServer,    // one Windows server
-    LinuxServer,      // one Linux server
-    BuildServer,      // the CI runner
-    AllDevelopers,    // fleet-wide look-alikes
+    Workstation,   // one non-developer workstation
+    Developer,     // one developer workstation
+    WindowsServer, // one Windows server
+    LinuxServer,   // one Linux server
+    BuildServer,   // the CI runner
+    AllDevelopers, // fleet-wide look-alikes
     AllWorkstations,
     AllServers,
     AllLinuxServers,
@@ -31,48 +31,48 @@ enum class Schedule {
 struct ChannelSpec {
     const char* id = "";
     bool positive = false;
-    const char* technique = "";   // "T1102.003" for positives, "" for look-alikes
-    const char* service = "";     // pastebin, github, telegram, google-docs, ...
+    const char* technique = ""; // "T1102.003" for positives, "" for look-alikes
+    const char* service = "";   // pastebin, github, telegram, google-docs, ...
     const char* description = "";
     HostPick pick = HostPick::Workstation;
-    double share = 1.0;           // SomeWorkstations: fraction of workstations
+    double share = 1.0; // SomeWorkstations: fraction of workstations
     Schedule schedule = Schedule::Always;
-    double intervalS = 60;        // mean gap between polls
-    double jitter = 0;            // ± fraction of the interval, uniform
-    double startHour = 0;         // active from this hour after the start of the logs
-    double stopHour = 0;          // until this hour (<= 0: until the end)
+    double intervalS = 60; // mean gap between polls
+    double jitter = 0;     // ± fraction of the interval, uniform
+    double startHour = 0;  // active from this hour after the start of the logs
+    double stopHour = 0;   // until this hour (<= 0: until the end)
     const char* destHost = "";
     const char* method = "GET";
-    const char* target = "/";     // path and query
-    int bytesOut = 400;           // request size, client to server
-    int bytesIn = 800;            // typical response size, server to client
-    int bytesInSpread = 0;        // ± bytes of variation in the response
+    const char* target = "/"; // path and query
+    int bytesOut = 400;       // request size, client to server
+    int bytesIn = 800;        // typical response size, server to client
+    int bytesInSpread = 0;    // ± bytes of variation in the response
     int status = 200;
     const char* contentType = "text/plain";
-    const char* userAgent = "";   // "{browser}" for the host browser's; "" when none is sent
+    const char* userAgent = ""; // "{browser}" for the host browser's; "" when none is sent
     const char* image = "";
     const char* commandLine = "";
     const char* parentImage = "C:\\Windows\\explorer.exe";
     const char* parentCommandLine = "C:\\Windows\\Explorer.EXE";
-    bool parentFresh = false;     // the parent starts just before the channel (a macro document)
+    bool parentFresh = false;       // the parent starts just before the channel (a macro document)
     const char* launcherImage = ""; // a loop process between parent and poller (cmd.exe), or ""
     const char* launcherCommandLine = "";
-    bool processPerPoll = false;  // each poll is a new process (curl, git, certutil, a scheduled task)
+    bool processPerPoll = false; // each poll is a new process (curl, git, certutil, a scheduled task)
     bool runAsSystem = false;
     int keepAliveS = 0;           // connection reuse window; 0 = a new connection per poll
     const char* fileCreated = ""; // Sysmon EID 11 per poll, or ""
     const char* setupImage = "";  // a one-shot process when the channel starts (schtasks.exe), or ""
     const char* setupCommandLine = "";
-    const char* outputHost = "";  // split channel: where command output goes, or ""
+    const char* outputHost = ""; // split channel: where command output goes, or ""
     const char* outputTarget = "";
-    int outputEvery = 0;          // every Nth poll returns a command whose output is posted
-    bool noSysmon = false;        // the host has no Sysmon
-    bool directEgress = false;    // the host bypasses the proxy
-    int points = 5;               // answer-key weight
+    int outputEvery = 0;       // every Nth poll returns a command whose output is posted
+    bool noSysmon = false;     // the host has no Sysmon
+    bool directEgress = false; // the host bypasses the proxy
+    int points = 5;            // answer-key weight
 };
 
 class ChannelCatalog {
-public:
+  public:
     static const std::vector<ChannelSpec>& all();
     static const ChannelSpec* find(const std::string& id);
     // Positive ids a --scenario name stands for: "all", an exercise name (easy, medium, hard,

@@ -129,11 +129,21 @@ OutputBuffer& OutputBuffer::putFixed(int64_t v, int decimals) {
 OutputBuffer& OutputBuffer::putJsonEscaped(std::string_view s) {
     for (char c : s) {
         switch (c) {
-        case '"': buf_.append("\\\""); break;
-        case '\\': buf_.append("\\\\"); break;
-        case '\n': buf_.append("\\n"); break;
-        case '\r': buf_.append("\\r"); break;
-        case '\t': buf_.append("\\t"); break;
+        case '"':
+            buf_.append("\\\"");
+            break;
+        case '\\':
+            buf_.append("\\\\");
+            break;
+        case '\n':
+            buf_.append("\\n");
+            break;
+        case '\r':
+            buf_.append("\\r");
+            break;
+        case '\t':
+            buf_.append("\\t");
+            break;
         default:
             if (static_cast<unsigned char>(c) < 0x20) {
                 buf_.append("\\u00");
@@ -150,12 +160,23 @@ OutputBuffer& OutputBuffer::putJsonEscaped(std::string_view s) {
 OutputBuffer& OutputBuffer::putXmlEscaped(std::string_view s) {
     for (char c : s) {
         switch (c) {
-        case '&': buf_.append("&amp;"); break;
-        case '<': buf_.append("&lt;"); break;
-        case '>': buf_.append("&gt;"); break;
-        case '"': buf_.append("&quot;"); break;
-        case '\'': buf_.append("&apos;"); break;
-        default: buf_.push_back(c);
+        case '&':
+            buf_.append("&amp;");
+            break;
+        case '<':
+            buf_.append("&lt;");
+            break;
+        case '>':
+            buf_.append("&gt;");
+            break;
+        case '"':
+            buf_.append("&quot;");
+            break;
+        case '\'':
+            buf_.append("&apos;");
+            break;
+        default:
+            buf_.push_back(c);
         }
     }
     flushIfFull();
@@ -188,8 +209,8 @@ CivilTime civilFromUs(int64_t us) {
 std::string isoMillis(int64_t us) {
     const CivilTime t = civilFromUs(us);
     char b[32];
-    std::snprintf(b, sizeof b, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", t.year, t.month, t.day, t.hour, t.minute, t.second,
-                  t.micro / 1000);
+    std::snprintf(b, sizeof b, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", t.year, t.month, t.day, t.hour, t.minute,
+                  t.second, t.micro / 1000);
     return b;
 }
 

@@ -11,7 +11,7 @@
 namespace socwb::scenario {
 
 class OutputBuffer {
-public:
+  public:
     // Throws std::runtime_error when the file cannot be created.
     explicit OutputBuffer(const std::string& path);
     ~OutputBuffer();
@@ -32,7 +32,7 @@ public:
     void close();
     int64_t bytesWritten() const { return written_ + static_cast<int64_t>(buf_.size()); }
 
-private:
+  private:
     void flushIfFull();
     std::FILE* file_ = nullptr;
     std::string path_;

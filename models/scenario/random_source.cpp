@@ -20,7 +20,9 @@ double RandomSource::uniform01() {
     return static_cast<double>(engine_() >> 11) * 0x1.0p-53;
 }
 
-double RandomSource::uniform(double lo, double hi) { return lo + (hi - lo) * uniform01(); }
+double RandomSource::uniform(double lo, double hi) {
+    return lo + (hi - lo) * uniform01();
+}
 
 int64_t RandomSource::uniformInt(int64_t lo, int64_t hi) {
     if (hi <= lo) {
@@ -36,7 +38,9 @@ int64_t RandomSource::uniformInt(int64_t lo, int64_t hi) {
     return lo + static_cast<int64_t>(range == 0 ? x : x % range);
 }
 
-double RandomSource::exponential(double mean) { return -mean * std::log(1.0 - uniform01()); }
+double RandomSource::exponential(double mean) {
+    return -mean * std::log(1.0 - uniform01());
+}
 
 double RandomSource::normal(double mean, double sigma) {
     const double u1 = 1.0 - uniform01(); // (0, 1], keeps log finite
@@ -44,6 +48,8 @@ double RandomSource::normal(double mean, double sigma) {
     return mean + sigma * std::sqrt(-2.0 * std::log(u1)) * std::cos(6.283185307179586 * u2);
 }
 
-double RandomSource::jittered(double base, double fraction) { return base * (1.0 + uniform(-fraction, fraction)); }
+double RandomSource::jittered(double base, double fraction) {
+    return base * (1.0 + uniform(-fraction, fraction));
+}
 
 } // namespace socwb::scenario

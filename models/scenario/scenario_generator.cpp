@@ -20,7 +20,7 @@ constexpr int64_t kSecond = 1000000;
 constexpr int64_t kMinute = 60 * kSecond;
 constexpr int64_t kHour = 60 * kMinute;
 constexpr int64_t kDay = 24 * kHour;
-constexpr int64_t kMaxConnectionLife = 10 * kMinute; // proxies and load balancers cut long tunnels
+constexpr int64_t kMaxConnectionLife = 10 * kMinute;      // proxies and load balancers cut long tunnels
 constexpr int64_t kDefaultStart = 1709510400LL * kSecond; // 2024-03-04 00:00:00 UTC, a Monday
 
 struct KnownDest {
@@ -34,7 +34,10 @@ struct KnownDest {
 const std::vector<KnownDest>& knownDestinations() {
     static const std::vector<KnownDest> k{
         {"pastebin.com", {"104.20.67.143", "172.67.34.170"}, 300, "Technology/Internet"},
-        {"raw.githubusercontent.com", {"185.199.108.133", "185.199.109.133", "185.199.110.133", "185.199.111.133"}, 3600, "Technology/Internet"},
+        {"raw.githubusercontent.com",
+         {"185.199.108.133", "185.199.109.133", "185.199.110.133", "185.199.111.133"},
+         3600,
+         "Technology/Internet"},
         {"gist.githubusercontent.com", {"185.199.108.133", "185.199.110.133"}, 3600, "Technology/Internet"},
         {"avatars.githubusercontent.com", {"185.199.109.133", "185.199.111.133"}, 3600, "Content Servers"},
         {"github.githubassets.com", {"185.199.108.154", "185.199.109.154"}, 3600, "Content Servers"},
@@ -74,8 +77,9 @@ bool bypassesInspection(const std::string& host) {
     if (!host.empty() && host.find_first_not_of("0123456789.") == std::string::npos) {
         return true;
     }
-    return endsWith("microsoft.com") || endsWith("office.com") || endsWith("office.net") || endsWith("sharepoint.com") ||
-           endsWith("onedrive.com") || endsWith("live.com") || endsWith("windowsupdate.com");
+    return endsWith("microsoft.com") || endsWith("office.com") || endsWith("office.net") ||
+           endsWith("sharepoint.com") || endsWith("onedrive.com") || endsWith("live.com") ||
+           endsWith("windowsupdate.com");
 }
 
 uint64_t fnv1a(const std::string& s) {
@@ -86,7 +90,9 @@ uint64_t fnv1a(const std::string& s) {
     return h;
 }
 
-bool isIpLiteral(const std::string& host) { return host.find_first_not_of("0123456789.") == std::string::npos; }
+bool isIpLiteral(const std::string& host) {
+    return host.find_first_not_of("0123456789.") == std::string::npos;
+}
 
 struct Site {
     const char* host;
@@ -98,44 +104,94 @@ struct Site {
 
 const std::vector<Site>& sites() {
     static const std::vector<Site> k{
-        {"www.google.com", 16, 14, {"/search?q={w}+{w}&sourceid=chrome&ie=UTF-8", "/search?q={w}&hl=en", "/"},
+        {"www.google.com",
+         16,
+         14,
+         {"/search?q={w}+{w}&sourceid=chrome&ie=UTF-8", "/search?q={w}&hl=en", "/"},
          {"www.gstatic.com", "apis.google.com", "ssl.gstatic.com", "www.google.com"}},
-        {"outlook.office.com", 12, 8, {"/mail/", "/mail/inbox/id/AAQk{n}", "/calendar/view/week"}, {"res.cdn.office.net", "outlook.office.com"}},
-        {"corpexample.sharepoint.com", 8, 5, {"/sites/{w}/Shared%20Documents/Forms/AllItems.aspx", "/_layouts/15/Doc.aspx?sourcedoc={n}"},
+        {"outlook.office.com",
+         12,
+         8,
+         {"/mail/", "/mail/inbox/id/AAQk{n}", "/calendar/view/week"},
+         {"res.cdn.office.net", "outlook.office.com"}},
+        {"corpexample.sharepoint.com",
+         8,
+         5,
+         {"/sites/{w}/Shared%20Documents/Forms/AllItems.aspx", "/_layouts/15/Doc.aspx?sourcedoc={n}"},
          {"res-1.cdn.office.net", "corpexample.sharepoint.com"}},
-        {"corp-example.atlassian.net", 3, 10, {"/browse/OPS-{n}", "/jira/software/projects/PAY/boards/{n}", "/wiki/spaces/ENG/pages/{n}"},
+        {"corp-example.atlassian.net",
+         3,
+         10,
+         {"/browse/OPS-{n}", "/jira/software/projects/PAY/boards/{n}", "/wiki/spaces/ENG/pages/{n}"},
          {"jira-frontend-static.prod.public.atl-paas.net", "api.atlassian.com"}},
-        {"www.bbc.co.uk", 5, 3, {"/news", "/news/articles/c{n}o", "/sport/football/{n}"},
+        {"www.bbc.co.uk",
+         5,
+         3,
+         {"/news", "/news/articles/c{n}o", "/sport/football/{n}"},
          {"static.files.bbci.co.uk", "ichef.bbci.co.uk", "www.googletagmanager.com"}},
         {"en.wikipedia.org", 4, 3, {"/wiki/{W}", "/wiki/{W}_{W}"}, {"upload.wikimedia.org", "en.wikipedia.org"}},
-        {"www.linkedin.com", 4, 2, {"/feed/", "/in/{w}-{n}/", "/jobs/view/{n}/"}, {"static.licdn.com", "media.licdn.com"}},
-        {"www.youtube.com", 2, 2, {"/watch?v={n}", "/"}, {"i.ytimg.com", "www.youtube.com", "rr3---sn-4g5e6nze.googlevideo.com"}},
-        {"stackoverflow.com", 0.4, 12, {"/questions/{n}/{w}-{w}-{w}", "/search?q={w}+{w}"}, {"cdn.sstatic.net", "i.sstatic.net"}},
-        {"github.com", 0.3, 14, {"/corp-example/{w}/pull/{n}", "/corp-example/{w}", "/{w}/{w}/issues/{n}", "/notifications"},
+        {"www.linkedin.com",
+         4,
+         2,
+         {"/feed/", "/in/{w}-{n}/", "/jobs/view/{n}/"},
+         {"static.licdn.com", "media.licdn.com"}},
+        {"www.youtube.com",
+         2,
+         2,
+         {"/watch?v={n}", "/"},
+         {"i.ytimg.com", "www.youtube.com", "rr3---sn-4g5e6nze.googlevideo.com"}},
+        {"stackoverflow.com",
+         0.4,
+         12,
+         {"/questions/{n}/{w}-{w}-{w}", "/search?q={w}+{w}"},
+         {"cdn.sstatic.net", "i.sstatic.net"}},
+        {"github.com",
+         0.3,
+         14,
+         {"/corp-example/{w}/pull/{n}", "/corp-example/{w}", "/{w}/{w}/issues/{n}", "/notifications"},
          {"github.githubassets.com", "avatars.githubusercontent.com", "api.github.com", "collector.github.com"}},
         {"raw.githubusercontent.com", 0.05, 1.5, {"/{w}/{w}/main/README.md", "/{w}/{w}/master/install.sh"}, {}},
-        {"gitlab.com", 0.05, 2, {"/{w}/{w}/-/merge_requests/{n}", "/{w}/{w}"}, {"assets.gitlab-static.net", "gitlab.com"}},
-        {"learn.microsoft.com", 2, 4, {"/en-us/dotnet/api/system.{w}", "/en-us/windows/{w}/{w}"}, {"learn.microsoft.com", "js.monitor.azure.com"}},
-        {"www.reddit.com", 1.2, 2.5, {"/r/{w}/comments/{n}/{w}_{w}/", "/r/{w}/", "/"}, {"www.redditstatic.com", "preview.redd.it", "gql.reddit.com"}},
+        {"gitlab.com",
+         0.05,
+         2,
+         {"/{w}/{w}/-/merge_requests/{n}", "/{w}/{w}"},
+         {"assets.gitlab-static.net", "gitlab.com"}},
+        {"learn.microsoft.com",
+         2,
+         4,
+         {"/en-us/dotnet/api/system.{w}", "/en-us/windows/{w}/{w}"},
+         {"learn.microsoft.com", "js.monitor.azure.com"}},
+        {"www.reddit.com",
+         1.2,
+         2.5,
+         {"/r/{w}/comments/{n}/{w}_{w}/", "/r/{w}/", "/"},
+         {"www.redditstatic.com", "preview.redd.it", "gql.reddit.com"}},
         {"pastebin.com", 0.15, 1.0, {"/{p}", "/raw/{p}", "/archive"}, {"pastebin.com", "www.google-analytics.com"}},
-        {"docs.google.com", 1.0, 1.0, {"/document/d/{p}{p}/edit", "/spreadsheets/d/{p}{p}/edit#gid=0"},
+        {"docs.google.com",
+         1.0,
+         1.0,
+         {"/document/d/{p}{p}/edit", "/spreadsheets/d/{p}{p}/edit#gid=0"},
          {"ssl.gstatic.com", "docs.google.com", "apis.google.com"}},
-        {"corp-example.my.salesforce.com", 3, 0.1, {"/lightning/r/Opportunity/{p}/view", "/lightning/page/home"},
+        {"corp-example.my.salesforce.com",
+         3,
+         0.1,
+         {"/lightning/r/Opportunity/{p}/view", "/lightning/page/home"},
          {"static.lightning.force.com", "corp-example.my.salesforce.com"}},
     };
     return k;
 }
 
-const char* const kWords[] = {"invoice", "budget", "python", "docker", "kubernetes", "report", "quarterly", "release",
-                              "meeting", "vpn", "excel", "pivot", "regex", "timeout", "login", "payroll", "travel",
-                              "policy", "golang", "typescript", "react", "sql", "index", "backup", "azure", "build",
-                              "error", "deploy", "cache", "weather", "football", "holiday", "pension", "laptop"};
-const char* const kFirst[] = {"anna", "ben", "carla", "david", "emma", "felix", "grace", "hugo", "iris", "jonas",
-                              "kate", "liam", "maria", "noah", "olga", "paul", "quinn", "rosa", "sam", "tara",
-                              "umar", "vera", "will", "xenia", "yusuf", "zoe", "alex", "bruno", "chloe", "dan"};
-const char* const kLast[] = {"meyer", "schmidt", "novak", "rossi", "kowalski", "dubois", "smith", "jensen",
-                             "garcia", "fischer", "weber", "costa", "horvat", "nielsen", "brown", "keller",
-                             "lindqvist", "moreau", "olsen", "petrov", "quist", "richter", "silva", "taylor"};
+const char* const kWords[] = {"invoice", "budget",  "python",   "docker",  "kubernetes", "report",     "quarterly",
+                              "release", "meeting", "vpn",      "excel",   "pivot",      "regex",      "timeout",
+                              "login",   "payroll", "travel",   "policy",  "golang",     "typescript", "react",
+                              "sql",     "index",   "backup",   "azure",   "build",      "error",      "deploy",
+                              "cache",   "weather", "football", "holiday", "pension",    "laptop"};
+const char* const kFirst[] = {"anna", "ben",  "carla", "david", "emma",  "felix", "grace", "hugo",  "iris",  "jonas",
+                              "kate", "liam", "maria", "noah",  "olga",  "paul",  "quinn", "rosa",  "sam",   "tara",
+                              "umar", "vera", "will",  "xenia", "yusuf", "zoe",   "alex",  "bruno", "chloe", "dan"};
+const char* const kLast[] = {"meyer",     "schmidt", "novak", "rossi",  "kowalski", "dubois",  "smith", "jensen",
+                             "garcia",    "fischer", "weber", "costa",  "horvat",   "nielsen", "brown", "keller",
+                             "lindqvist", "moreau",  "olsen", "petrov", "quist",    "richter", "silva", "taylor"};
 
 constexpr const char* kChromeUa = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "
                                   "Chrome/122.0.6261.95 Safari/537.36";
@@ -215,10 +271,14 @@ std::string basenameOf(const std::string& path) {
 
 const char* methodName(Method m) {
     switch (m) {
-    case Method::Get: return "GET";
-    case Method::Post: return "POST";
-    case Method::Connect: return "CONNECT";
-    case Method::Head: return "HEAD";
+    case Method::Get:
+        return "GET";
+    case Method::Post:
+        return "POST";
+    case Method::Connect:
+        return "CONNECT";
+    case Method::Head:
+        return "HEAD";
     }
     return "GET";
 }
@@ -232,9 +292,13 @@ ScenarioGenerator::ScenarioGenerator(GeneratorOptions options) : options_(std::m
     }
 }
 
-std::vector<std::string> ScenarioGenerator::formatNames() { return ScenarioWriters::formatNames(); }
+std::vector<std::string> ScenarioGenerator::formatNames() {
+    return ScenarioWriters::formatNames();
+}
 
-std::vector<std::string> ScenarioGenerator::defaultFormats() { return {"squid", "windows-dns", "sysmon-xml", "assets"}; }
+std::vector<std::string> ScenarioGenerator::defaultFormats() {
+    return {"squid", "windows-dns", "sysmon-xml", "assets"};
+}
 
 std::string ScenarioGenerator::validate() const {
     if (options_.workstations < 1 || options_.workstations > 5000) {
@@ -302,7 +366,7 @@ void ScenarioGenerator::buildHosts() {
         const char* name;
         double weight;
     };
-    static const Dept depts[] = {{"DEV", "engineering", 0.3},  {"FIN", "finance", 0.15}, {"SAL", "sales", 0.2},
+    static const Dept depts[] = {{"DEV", "engineering", 0.3},    {"FIN", "finance", 0.15},       {"SAL", "sales", 0.2},
                                  {"HR", "human-resources", 0.1}, {"OPS", "it-operations", 0.15}, {"LEG", "legal", 0.1}};
     std::map<std::string, int> perDept;
     std::map<std::string, int> userNames;
@@ -347,12 +411,10 @@ void ScenarioGenerator::buildHosts() {
         const char* owner;
         bool linuxOs;
     };
-    static const ServerRole roles[] = {{"DC01", "domain-controller", "it-operations", false},
-                                       {"FS01", "file-server", "it-operations", false},
-                                       {"BUILD01", "build-server", "engineering", true},
-                                       {"DB01", "database-server", "engineering", true},
-                                       {"APP01", "application-server", "engineering", false},
-                                       {"WEB01", "web-server", "engineering", true}};
+    static const ServerRole roles[] = {
+        {"DC01", "domain-controller", "it-operations", false}, {"FS01", "file-server", "it-operations", false},
+        {"BUILD01", "build-server", "engineering", true},      {"DB01", "database-server", "engineering", true},
+        {"APP01", "application-server", "engineering", false}, {"WEB01", "web-server", "engineering", true}};
     for (int j = 0; j < options_.servers; ++j) {
         const ServerRole& sr = roles[j % std::size(roles)];
         SimHost h;
@@ -486,7 +548,8 @@ int ScenarioGenerator::destination(const std::string& host) {
             }
             static const char* prefixes[] = {"151.101", "104.16", "13.107", "52.84", "23.185", "172.217", "99.86"};
             const std::string prefix = prefixes[hash % std::size(prefixes)];
-            d.ips.push_back(prefix + "." + std::to_string((hash >> 8) % 250 + 1) + "." + std::to_string((hash >> 16) % 250 + 2));
+            d.ips.push_back(prefix + "." + std::to_string((hash >> 8) % 250 + 1) + "." +
+                            std::to_string((hash >> 16) % 250 + 2));
             d.ttl = static_cast<int>(60 + (hash >> 24) % 4 * 100);
         }
         d.category = d.inspected ? "Content Servers" : "Office/Business Applications";
@@ -513,32 +576,46 @@ struct PeInfo {
 
 const PeInfo* peInfo(const std::string& imageLower) {
     static const PeInfo k[] = {
-        {"powershell.exe", "10.0.19041.3803 (WinBuild.160101.0800)", "Windows PowerShell", "Microsoft® Windows® Operating System", "Microsoft Corporation", "PowerShell.EXE"},
-        {"cmd.exe", "10.0.19041.3636 (WinBuild.160101.0800)", "Windows Command Processor", "Microsoft® Windows® Operating System", "Microsoft Corporation", "Cmd.Exe"},
+        {"powershell.exe", "10.0.19041.3803 (WinBuild.160101.0800)", "Windows PowerShell",
+         "Microsoft® Windows® Operating System", "Microsoft Corporation", "PowerShell.EXE"},
+        {"cmd.exe", "10.0.19041.3636 (WinBuild.160101.0800)", "Windows Command Processor",
+         "Microsoft® Windows® Operating System", "Microsoft Corporation", "Cmd.Exe"},
         {"curl.exe", "8.4.0", "The curl executable", "The curl executable", "curl, https://curl.se/", "curl.exe"},
-        {"certutil.exe", "10.0.19041.3636 (WinBuild.160101.0800)", "CertUtil.exe", "Microsoft® Windows® Operating System", "Microsoft Corporation", "CertUtil.exe"},
-        {"wscript.exe", "5.812.10240.16384", "Microsoft ® Windows Based Script Host", "Microsoft ® Windows Script Host", "Microsoft Corporation", "wscript.exe"},
-        {"schtasks.exe", "10.0.19041.3636 (WinBuild.160101.0800)", "Task Scheduler Configuration Tool", "Microsoft® Windows® Operating System", "Microsoft Corporation", "schtasks.exe"},
-        {"svchost.exe", "10.0.19041.3636 (WinBuild.160101.0800)", "Host Process for Windows Services", "Microsoft® Windows® Operating System", "Microsoft Corporation", "svchost.exe"},
-        {"wmiprvse.exe", "10.0.19041.3636 (WinBuild.160101.0800)", "WMI Provider Host", "Microsoft® Windows® Operating System", "Microsoft Corporation", "Wmiprvse.exe"},
-        {"explorer.exe", "10.0.19041.3803 (WinBuild.160101.0800)", "Windows Explorer", "Microsoft® Windows® Operating System", "Microsoft Corporation", "EXPLORER.EXE"},
-        {"services.exe", "10.0.19041.3636 (WinBuild.160101.0800)", "Services and Controller app", "Microsoft® Windows® Operating System", "Microsoft Corporation", "services.exe"},
+        {"certutil.exe", "10.0.19041.3636 (WinBuild.160101.0800)", "CertUtil.exe",
+         "Microsoft® Windows® Operating System", "Microsoft Corporation", "CertUtil.exe"},
+        {"wscript.exe", "5.812.10240.16384", "Microsoft ® Windows Based Script Host", "Microsoft ® Windows Script Host",
+         "Microsoft Corporation", "wscript.exe"},
+        {"schtasks.exe", "10.0.19041.3636 (WinBuild.160101.0800)", "Task Scheduler Configuration Tool",
+         "Microsoft® Windows® Operating System", "Microsoft Corporation", "schtasks.exe"},
+        {"svchost.exe", "10.0.19041.3636 (WinBuild.160101.0800)", "Host Process for Windows Services",
+         "Microsoft® Windows® Operating System", "Microsoft Corporation", "svchost.exe"},
+        {"wmiprvse.exe", "10.0.19041.3636 (WinBuild.160101.0800)", "WMI Provider Host",
+         "Microsoft® Windows® Operating System", "Microsoft Corporation", "Wmiprvse.exe"},
+        {"explorer.exe", "10.0.19041.3803 (WinBuild.160101.0800)", "Windows Explorer",
+         "Microsoft® Windows® Operating System", "Microsoft Corporation", "EXPLORER.EXE"},
+        {"services.exe", "10.0.19041.3636 (WinBuild.160101.0800)", "Services and Controller app",
+         "Microsoft® Windows® Operating System", "Microsoft Corporation", "services.exe"},
         {"chrome.exe", "122.0.6261.95", "Google Chrome", "Google Chrome", "Google LLC", "chrome.exe"},
         {"msedge.exe", "122.0.2365.66", "Microsoft Edge", "Microsoft Edge", "Microsoft Corporation", "msedge.exe"},
-        {"winword.exe", "16.0.17328.20162", "Microsoft Word", "Microsoft Office", "Microsoft Corporation", "WinWord.exe"},
+        {"winword.exe", "16.0.17328.20162", "Microsoft Word", "Microsoft Office", "Microsoft Corporation",
+         "WinWord.exe"},
         {"python.exe", "3.11.8", "Python", "Python", "Python Software Foundation", "python.exe"},
         {"pythonw.exe", "3.12.2", "Python", "Python", "Python Software Foundation", "pythonw.exe"},
-        {"git-remote-https.exe", "2.43.0.windows.1", "Git for Windows", "Git", "The Git Development Community", "git-remote-https.exe"},
+        {"git-remote-https.exe", "2.43.0.windows.1", "Git for Windows", "Git", "The Git Development Community",
+         "git-remote-https.exe"},
         {"code.exe", "1.87.0", "Visual Studio Code", "Visual Studio Code", "Microsoft Corporation", "electron.exe"},
         {"teams.exe", "1.7.00.3653", "Microsoft Teams", "Microsoft Teams", "Microsoft Corporation", "Teams.exe"},
-        {"onedrive.exe", "23.038.0219.0001", "Microsoft OneDrive", "Microsoft OneDrive", "Microsoft Corporation", "OneDrive.exe"},
-        {"mssense.exe", "10.8560.25364.1036", "Windows Defender Advanced Threat Protection Service Executable", "Microsoft® Windows® Operating System", "Microsoft Corporation", "MsSense.exe"},
+        {"onedrive.exe", "23.038.0219.0001", "Microsoft OneDrive", "Microsoft OneDrive", "Microsoft Corporation",
+         "OneDrive.exe"},
+        {"mssense.exe", "10.8560.25364.1036", "Windows Defender Advanced Threat Protection Service Executable",
+         "Microsoft® Windows® Operating System", "Microsoft Corporation", "MsSense.exe"},
         {"googleupdate.exe", "1.3.36.372", "Google Installer", "Google Update", "Google LLC", "GoogleUpdate.exe"},
         {"sharex.exe", "16.0.1", "ShareX", "ShareX", "ShareX Team", "ShareX.exe"},
         {"slack.exe", "4.36.140", "Slack", "Slack", "Slack Technologies Inc.", "slack.exe"},
         {"discord.exe", "1.0.9032", "Discord", "Discord", "Discord Inc.", "Discord.exe"},
         {"telegram.exe", "4.15.0", "Telegram Desktop", "Telegram Desktop", "Telegram FZ-LLC", "Telegram.exe"},
-        {"ruby.exe", "3.1.2p20", "Ruby interpreter 3.1.2p20 [x64-mingw32]", "Ruby interpreter 3.1.2p20 [x64-mingw32]", "http://www.ruby-lang.org/", "ruby.exe"},
+        {"ruby.exe", "3.1.2p20", "Ruby interpreter 3.1.2p20 [x64-mingw32]", "Ruby interpreter 3.1.2p20 [x64-mingw32]",
+         "http://www.ruby-lang.org/", "ruby.exe"},
     };
     for (const PeInfo& p : k) {
         if (imageLower == p.name) {
@@ -618,15 +695,15 @@ int ScenarioGenerator::newProcess(int host, const std::string& image, const std:
     p.channel = channel;
     if (parent < 0) {
         p.parentImageHint = base == "explorer.exe" ? "C:\\Windows\\System32\\userinit.exe"
-                            : h.linuxOs             ? "/usr/lib/systemd/systemd"
-                                                    : "C:\\Windows\\System32\\wininit.exe";
+                            : h.linuxOs            ? "/usr/lib/systemd/systemd"
+                                                   : "C:\\Windows\\System32\\wininit.exe";
     }
     world_.processes.push_back(std::move(p));
     return static_cast<int>(world_.processes.size()) - 1;
 }
 
-int ScenarioGenerator::longLivedProcess(int host, const std::string& image, const std::string& commandLine, int64_t atUs,
-                                        bool system) {
+int ScenarioGenerator::longLivedProcess(int host, const std::string& image, const std::string& commandLine,
+                                        int64_t atUs, bool system) {
     const SimHost& h = world_.hosts[size_t(host)];
     int64_t next = 0, end = 0;
     int64_t sessionStart = world_.startUs - 3 * kDay;
@@ -652,9 +729,11 @@ int ScenarioGenerator::longLivedProcess(int host, const std::string& image, cons
         start = beforeWindow ? world_.startUs - kHour * (5 + int64_t(h.machineTag % 40)) : sessionStart + 25 * kSecond;
     } else {
         const bool underServices = sys && base != "svchost.exe";
-        parent = longLivedProcess(host, sys ? (underServices ? "C:\\Windows\\System32\\services.exe" : "C:\\Windows\\System32\\services.exe")
-                                            : "C:\\Windows\\explorer.exe",
-                                  sys ? "C:\\Windows\\system32\\services.exe" : "C:\\Windows\\Explorer.EXE", atUs, sys);
+        parent = longLivedProcess(
+            host,
+            sys ? (underServices ? "C:\\Windows\\System32\\services.exe" : "C:\\Windows\\System32\\services.exe")
+                : "C:\\Windows\\explorer.exe",
+            sys ? "C:\\Windows\\system32\\services.exe" : "C:\\Windows\\Explorer.EXE", atUs, sys);
         const int64_t offset = int64_t(splitMix64(uint64_t(host) * 7919 + fnv1a(image)) % 90) * kSecond;
         start = world_.processes[size_t(parent)].startUs + 20 * kSecond + offset;
     }
@@ -674,7 +753,8 @@ int ScenarioGenerator::browserProcess(int host, int64_t atUs) {
         if (auto it = longLived_.find(key); it != longLived_.end()) {
             return it->second;
         }
-        const int parent = longLivedProcess(host, "C:\\Windows\\explorer.exe", "C:\\Windows\\Explorer.EXE", atUs, false);
+        const int parent =
+            longLivedProcess(host, "C:\\Windows\\explorer.exe", "C:\\Windows\\Explorer.EXE", atUs, false);
         const int64_t start = day.front().first - 40 * kSecond;
         const int64_t stop = day.back().second + 90 * kSecond;
         const int idx = newProcess(host, h.browserImage, "\"" + h.browserImage + "\"", parent, start,
@@ -686,8 +766,9 @@ int ScenarioGenerator::browserProcess(int host, int64_t atUs) {
     return longLivedProcess(host, h.browserImage, "\"" + h.browserImage + "\"", atUs, false);
 }
 
-std::string ScenarioGenerator::expand(const std::string& text, int host, const std::string& token, const std::string& token2,
-                                      const std::string& repo, const std::string& hex, const std::string& num) const {
+std::string ScenarioGenerator::expand(const std::string& text, int host, const std::string& token,
+                                      const std::string& token2, const std::string& repo, const std::string& hex,
+                                      const std::string& num) const {
     const SimHost& h = world_.hosts[size_t(host)];
     std::string s = text;
     if (s.find('{') == std::string::npos) {
@@ -713,7 +794,8 @@ std::vector<int> ScenarioGenerator::pickHosts(const ChannelSpec& spec, int specI
     auto collect = [&](auto pred, bool excludeUsed) {
         pool.clear();
         for (int i = 0; i < static_cast<int>(world_.hosts.size()); ++i) {
-            if (pred(world_.hosts[size_t(i)]) && (!excludeUsed || std::find(used.begin(), used.end(), i) == used.end())) {
+            if (pred(world_.hosts[size_t(i)]) &&
+                (!excludeUsed || std::find(used.begin(), used.end(), i) == used.end())) {
                 pool.push_back(i);
             }
         }
@@ -729,7 +811,8 @@ std::vector<int> ScenarioGenerator::pickHosts(const ChannelSpec& spec, int specI
     auto quietLinuxServer = [](const SimHost& h) { return h.server && h.linuxOs && h.role != "build-server"; };
     auto build = [](const SimHost& h) { return h.role == "build-server"; };
     auto one = [&]() -> std::vector<int> {
-        return pool.empty() ? std::vector<int>{} : std::vector<int>{pool[size_t(r.uniformInt(0, int64_t(pool.size()) - 1))]};
+        return pool.empty() ? std::vector<int>{}
+                            : std::vector<int>{pool[size_t(r.uniformInt(0, int64_t(pool.size()) - 1))]};
     };
     switch (spec.pick) {
     case HostPick::Workstation:
@@ -748,17 +831,26 @@ std::vector<int> ScenarioGenerator::pickHosts(const ChannelSpec& spec, int specI
         }
         return {};
     case HostPick::LinuxServer:
-        if (collect(quietLinuxServer, true) || collect(linuxServer, true) || collect(office, true) || collect(ws, false)) {
+        if (collect(quietLinuxServer, true) || collect(linuxServer, true) || collect(office, true) ||
+            collect(ws, false)) {
             return one();
         }
         return {};
     case HostPick::BuildServer:
         collect(build, false);
         return pool.empty() ? pool : std::vector<int>{pool.front()};
-    case HostPick::AllDevelopers: collect(dev, false); return pool;
-    case HostPick::AllWorkstations: collect(ws, false); return pool;
-    case HostPick::AllServers: collect(anyWinServer, false); return pool;
-    case HostPick::AllLinuxServers: collect(linuxServer, false); return pool;
+    case HostPick::AllDevelopers:
+        collect(dev, false);
+        return pool;
+    case HostPick::AllWorkstations:
+        collect(ws, false);
+        return pool;
+    case HostPick::AllServers:
+        collect(anyWinServer, false);
+        return pool;
+    case HostPick::AllLinuxServers:
+        collect(linuxServer, false);
+        return pool;
     case HostPick::SomeWorkstations: {
         collect(ws, false);
         std::vector<int> some;
@@ -822,7 +914,8 @@ void ScenarioGenerator::plantChannel(const ChannelSpec& spec, int specIndex, con
             startHour = double(windowHours) * 0.25;
         }
     }
-    static const char* repos[] = {"payments-api", "web-frontend", "infra-terraform", "mobile-app", "data-pipeline", "auth-service"};
+    static const char* repos[] = {"payments-api", "web-frontend",  "infra-terraform",
+                                  "mobile-app",   "data-pipeline", "auth-service"};
 
     for (int host : hosts) {
         const SimHost& h = world_.hosts[size_t(host)];
@@ -862,10 +955,11 @@ void ScenarioGenerator::plantChannel(const ChannelSpec& spec, int specIndex, con
         const Method method = std::string(spec.method) == "POST" ? Method::Post : Method::Get;
         const bool system = spec.runAsSystem;
 
-        const int64_t start = std::max(world_.startUs, world_.startUs + static_cast<int64_t>(startHour * double(kHour)) +
-                                                           (spec.positive ? r.uniformInt(0, 20 * kMinute) : 0));
-        const int64_t stop = spec.stopHour > 0 ? world_.startUs + static_cast<int64_t>(spec.stopHour * double(kHour))
-                                               : world_.endUs;
+        const int64_t start =
+            std::max(world_.startUs, world_.startUs + static_cast<int64_t>(startHour * double(kHour)) +
+                                         (spec.positive ? r.uniformInt(0, 20 * kMinute) : 0));
+        const int64_t stop =
+            spec.stopHour > 0 ? world_.startUs + static_cast<int64_t>(spec.stopHour * double(kHour)) : world_.endUs;
         ChannelTruth& t = truth_[size_t(truthIndex)];
         if (t.url.empty()) {
             t.dest = dest;
@@ -884,46 +978,52 @@ void ScenarioGenerator::plantChannel(const ChannelSpec& spec, int specIndex, con
         int parent = -1;
         if (spec.positive || spec.parentFresh) {
             if (spec.parentFresh) {
-                const int explorer = longLivedProcess(host, "C:\\Windows\\explorer.exe", "C:\\Windows\\Explorer.EXE", start, false);
-                parent = newProcess(host, ex(spec.parentImage), ex(spec.parentCommandLine), explorer, start - 47 * kSecond, 0,
-                                    false, truthIndex);
+                const int explorer =
+                    longLivedProcess(host, "C:\\Windows\\explorer.exe", "C:\\Windows\\Explorer.EXE", start, false);
+                parent = newProcess(host, ex(spec.parentImage), ex(spec.parentCommandLine), explorer,
+                                    start - 47 * kSecond, 0, false, truthIndex);
             } else if (!h.linuxOs) {
                 parent = longLivedProcess(host, ex(spec.parentImage), ex(spec.parentCommandLine), start,
                                           systemImage(lower(basenameOf(spec.parentImage))));
             } else {
-                parent = newProcess(host, ex(spec.parentImage), ex(spec.parentCommandLine), -1, start - 2 * kSecond, 0, true,
-                                    truthIndex);
+                parent = newProcess(host, ex(spec.parentImage), ex(spec.parentCommandLine), -1, start - 2 * kSecond, 0,
+                                    true, truthIndex);
             }
         }
         if (*spec.setupImage) {
-            const int explorer = longLivedProcess(host, "C:\\Windows\\explorer.exe", "C:\\Windows\\Explorer.EXE", start, false);
+            const int explorer =
+                longLivedProcess(host, "C:\\Windows\\explorer.exe", "C:\\Windows\\Explorer.EXE", start, false);
             const int64_t at = start - 3 * kMinute - r.uniformInt(0, 60 * kSecond);
-            newProcess(host, spec.setupImage, ex(spec.setupCommandLine), explorer, at, at + 380 * 1000, false, truthIndex);
+            newProcess(host, spec.setupImage, ex(spec.setupCommandLine), explorer, at, at + 380 * 1000, false,
+                       truthIndex);
         }
         int launcher = -1;
         if (*spec.launcherImage) {
-            launcher = newProcess(host, spec.launcherImage, ex(spec.launcherCommandLine), parent, start - 2 * kSecond, 0, false,
-                                  truthIndex);
+            launcher = newProcess(host, spec.launcherImage, ex(spec.launcherCommandLine), parent, start - 2 * kSecond,
+                                  0, false, truthIndex);
         }
         int mainProcess = -1;
         if (spec.positive && !spec.processPerPoll) {
-            mainProcess = newProcess(host, image, commandLine, launcher >= 0 ? launcher : parent, start - kSecond, 0, system,
-                                     truthIndex);
+            mainProcess = newProcess(host, image, commandLine, launcher >= 0 ? launcher : parent, start - kSecond, 0,
+                                     system, truthIndex);
             t.processes.push_back(mainProcess);
         }
 
         const double meanDurationMs = 70.0 + spec.bytesIn / 150.0;
-        int64_t at = start + static_cast<int64_t>(r.uniform(0.05, 1.0) * std::min(spec.intervalS, 90.0) * double(kSecond));
+        int64_t at =
+            start + static_cast<int64_t>(r.uniform(0.05, 1.0) * std::min(spec.intervalS, 90.0) * double(kSecond));
         int64_t lastDay = -1;
         while (at < stop) {
             int64_t next = 0, end = 0;
-            const bool active = spec.schedule == Schedule::WorkingHours ? deskAt(h, at, &next, &end) : poweredAt(h, at, &next, &end);
+            const bool active =
+                spec.schedule == Schedule::WorkingHours ? deskAt(h, at, &next, &end) : poweredAt(h, at, &next, &end);
             if (!active) {
                 if (next == INT64_MAX) {
                     break;
                 }
                 // Apps come back a little after the user or the machine does.
-                at = next + static_cast<int64_t>(r.uniform(20, 40 + std::min(spec.intervalS, 600.0) * 0.5) * double(kSecond));
+                at = next +
+                     static_cast<int64_t>(r.uniform(20, 40 + std::min(spec.intervalS, 600.0) * 0.5) * double(kSecond));
                 continue;
             }
             SimRequest q;
@@ -947,8 +1047,8 @@ void ScenarioGenerator::plantChannel(const ChannelSpec& spec, int specIndex, con
             if (spec.processPerPoll) {
                 const int p = launcher >= 0 ? launcher
                               : parent >= 0 ? parent
-                                            : longLivedProcess(host, ex(spec.parentImage), ex(spec.parentCommandLine), at,
-                                                               systemImage(lower(basenameOf(spec.parentImage))));
+                                            : longLivedProcess(host, ex(spec.parentImage), ex(spec.parentCommandLine),
+                                                               at, systemImage(lower(basenameOf(spec.parentImage))));
                 q.process = newProcess(host, image, commandLine, p, at - 180 * 1000 - r.uniformInt(0, 90 * 1000),
                                        q.endUs() + 120 * 1000 + r.uniformInt(0, 80 * 1000), system, truthIndex);
                 if (t.processes.size() < 3) {
@@ -1019,8 +1119,9 @@ void ScenarioGenerator::simulateBrowsing() {
             fanoutDest[s].push_back(destination(f));
         }
     }
-    static const char* staticTypes[] = {"application/javascript", "text/css", "image/png", "image/webp", "font/woff2",
-                                        "application/json", "image/svg+xml"};
+    static const char* staticTypes[] = {
+        "application/javascript", "text/css",     "image/png", "image/webp", "font/woff2",
+        "application/json",       "image/svg+xml"};
     for (int hi = 0; hi < static_cast<int>(world_.hosts.size()); ++hi) {
         const SimHost& h = world_.hosts[size_t(hi)];
         if (h.server) {
@@ -1094,12 +1195,16 @@ void ScenarioGenerator::simulateBrowsing() {
                         const bool revalidated = r.chance(0.25);
                         sub.status = revalidated ? 304 : 200;
                         sub.bytesOut = 450 + r.uniformInt(0, 600);
-                        sub.bytesIn = revalidated ? 310 + r.uniformInt(0, 200) : 600 + static_cast<int64_t>(r.exponential(25000));
+                        sub.bytesIn =
+                            revalidated ? 310 + r.uniformInt(0, 200) : 600 + static_cast<int64_t>(r.exponential(25000));
                         sub.target = "/" + randomToken(r, 6, kLowerAlnum) + "/" + word() + "." +
-                                     std::string(r.chance(0.5) ? "js" : r.chance(0.5) ? "css" : "png");
+                                     std::string(r.chance(0.5)   ? "js"
+                                                 : r.chance(0.5) ? "css"
+                                                                 : "png");
                         sub.referrer = referrer;
                         sub.userAgent = ua;
-                        sub.contentType = revalidated ? "-" : staticTypes[r.uniformInt(0, int64_t(std::size(staticTypes)) - 1)];
+                        sub.contentType =
+                            revalidated ? "-" : staticTypes[r.uniformInt(0, int64_t(std::size(staticTypes)) - 1)];
                         sub.keepAliveS = 60;
                         sub.uidSeed = r.next();
                         world_.requests.push_back(std::move(sub));
@@ -1195,8 +1300,8 @@ void ScenarioGenerator::resolveConnections() {
             t.clientPort = c.port;
             t.method = Method::Connect;
             t.status = 200;
-            t.bytesOut = c.bytesOut + 620;  // TLS handshake on top of the requests
-            t.bytesIn = c.bytesIn + 4700;   // certificate chain
+            t.bytesOut = c.bytesOut + 620; // TLS handshake on top of the requests
+            t.bytesIn = c.bytesIn + 4700;  // certificate chain
             t.userAgent = c.ua;
             t.contentType = "-";
             t.uidSeed = c.uidSeed;
@@ -1208,7 +1313,8 @@ void ScenarioGenerator::resolveConnections() {
             const SimDestination& d = world_.dests[size_t(q.dest)];
             const uint64_t key = (uint64_t(uint32_t(q.process)) << 24) | uint32_t(q.dest);
             auto it = conns.find(key);
-            const bool reuse = it != conns.end() && q.keepAliveS > 0 && q.startUs <= it->second.last + int64_t(q.keepAliveS) * kSecond &&
+            const bool reuse = it != conns.end() && q.keepAliveS > 0 &&
+                               q.startUs <= it->second.last + int64_t(q.keepAliveS) * kSecond &&
                                q.startUs <= it->second.opened + kMaxConnectionLife;
             if (!reuse) {
                 if (it != conns.end()) {
@@ -1223,7 +1329,8 @@ void ScenarioGenerator::resolveConnections() {
                 c.ua = q.userAgent;
                 c.uidSeed = q.uidSeed;
                 c.tunnel = !d.inspected && !h.directEgress;
-                port = static_cast<uint16_t>(port >= 65500 ? 49700 + r.uniformInt(0, 300) : port + 1 + r.uniformInt(0, 2));
+                port =
+                    static_cast<uint16_t>(port >= 65500 ? 49700 + r.uniformInt(0, 300) : port + 1 + r.uniformInt(0, 2));
                 c.port = port;
                 // Windows caches answers for their TTL; glibc does not cache, so Linux asks every time.
                 const bool literal = isIpLiteral(d.host);
@@ -1304,7 +1411,8 @@ void ScenarioGenerator::resolveConnections() {
         }
     }
     // The proxy writes a line when a transaction ends.
-    std::stable_sort(out.begin(), out.end(), [](const SimRequest& a, const SimRequest& b) { return a.endUs() < b.endUs(); });
+    std::stable_sort(out.begin(), out.end(),
+                     [](const SimRequest& a, const SimRequest& b) { return a.endUs() < b.endUs(); });
     world_.requests = std::move(out);
     std::stable_sort(world_.dns.begin(), world_.dns.end(),
                      [](const SimDnsQuery& a, const SimDnsQuery& b) { return a.tsUs < b.tsUs; });
@@ -1335,9 +1443,10 @@ void ScenarioGenerator::emitProcessEvents() {
         }
     }
     // Events outside the window (a poll's file write just after the end) are not in the export.
-    world_.sysmon.erase(std::remove_if(world_.sysmon.begin(), world_.sysmon.end(),
-                                       [this](const SimSysmonEvent& e) { return e.tsUs < world_.startUs || e.tsUs >= world_.endUs; }),
-                        world_.sysmon.end());
+    world_.sysmon.erase(
+        std::remove_if(world_.sysmon.begin(), world_.sysmon.end(),
+                       [this](const SimSysmonEvent& e) { return e.tsUs < world_.startUs || e.tsUs >= world_.endUs; }),
+        world_.sysmon.end());
     std::stable_sort(world_.sysmon.begin(), world_.sysmon.end(),
                      [](const SimSysmonEvent& a, const SimSysmonEvent& b) { return a.tsUs < b.tsUs; });
     std::vector<int64_t> recordIds(world_.hosts.size());
@@ -1355,15 +1464,16 @@ void ScenarioGenerator::emitProcessEvents() {
 
 void ScenarioGenerator::collectBrowsingLookalikes() {
     // People reading the very sites channels hide on: one look-alike per site and browser.
-    static const char* watched[] = {"pastebin.com", "github.com", "api.github.com", "raw.githubusercontent.com",
-                                    "gitlab.com", "www.reddit.com", "docs.google.com"};
+    static const char* watched[] = {"pastebin.com", "github.com",     "api.github.com", "raw.githubusercontent.com",
+                                    "gitlab.com",   "www.reddit.com", "docs.google.com"};
     std::map<std::pair<std::string, std::string>, int> entries;
     for (const SimRequest& q : world_.requests) {
         if (q.channel >= 0 || q.process < 0) {
             continue;
         }
         const SimDestination& d = world_.dests[size_t(q.dest)];
-        if (std::find_if(std::begin(watched), std::end(watched), [&d](const char* w) { return d.host == w; }) == std::end(watched)) {
+        if (std::find_if(std::begin(watched), std::end(watched), [&d](const char* w) { return d.host == w; }) ==
+            std::end(watched)) {
             continue;
         }
         const SimHost& h = world_.hosts[size_t(q.host)];
@@ -1374,7 +1484,8 @@ void ScenarioGenerator::collectBrowsingLookalikes() {
         auto it = entries.find(key);
         if (it == entries.end()) {
             ChannelTruth t;
-            t.id = "browser-" + d.host + "-" + lower(basenameOf(h.browserImage)).substr(0, lower(basenameOf(h.browserImage)).size() - 4);
+            t.id = "browser-" + d.host + "-" +
+                   lower(basenameOf(h.browserImage)).substr(0, lower(basenameOf(h.browserImage)).size() - 4);
             t.browsing = true;
             t.dest = q.dest;
             t.url = "https://" + d.host + "/";

@@ -48,7 +48,7 @@ struct ChannelTruth {
     int outputDest = -1;
     std::string url;
     std::string outputUrl;
-    std::string image;       // as the process table shows it ({browser} resolved per host when shared)
+    std::string image; // as the process table shows it ({browser} resolved per host when shared)
     std::string commandLine;
     std::string parentImage;
     std::string launcherImage;
@@ -75,7 +75,7 @@ struct GenerationSummary {
 };
 
 class ScenarioGenerator {
-public:
+  public:
     explicit ScenarioGenerator(GeneratorOptions options);
 
     // Every format name --formats takes, and the ones written when none is named.
@@ -94,7 +94,7 @@ public:
     const std::vector<ChannelTruth>& truth() const { return truth_; }
     const GeneratorOptions& options() const { return options_; }
 
-private:
+  private:
     void buildHosts();
     void buildDestinations();
     int destination(const std::string& host);

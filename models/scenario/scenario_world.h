@@ -22,10 +22,10 @@ struct SimHost {
     bool developer = false;
     bool server = false;
     bool linuxOs = false;
-    bool sysmon = true;       // Sysmon installed and collected
+    bool sysmon = true;        // Sysmon installed and collected
     bool directEgress = false; // reaches the internet without passing the proxy
-    bool alwaysOn = true;     // powered on at night
-    uint32_t machineTag = 0;  // first part of Sysmon process GUIDs
+    bool alwaysOn = true;      // powered on at night
+    uint32_t machineTag = 0;   // first part of Sysmon process GUIDs
     // Per simulated day: when the user is at the desk (absolute µs), and when the host is on.
     std::vector<std::vector<std::pair<int64_t, int64_t>>> desk;
     std::vector<std::pair<int64_t, int64_t>> powered;
@@ -33,7 +33,7 @@ struct SimHost {
 
 struct SimProcess {
     int host = -1;
-    int parent = -1; // index, or -1 when the parent is not modelled
+    int parent = -1;             // index, or -1 when the parent is not modelled
     std::string parentImageHint; // shown as ParentImage when parent is -1 (userinit.exe, wininit.exe)
     uint32_t pid = 0;
     std::string guid;
@@ -70,18 +70,18 @@ struct SimRequest {
     int32_t process = -1;
     int32_t dest = -1;
     int32_t channel = -1;
-    int32_t ipIndex = 0;      // which of the destination's addresses
+    int32_t ipIndex = 0; // which of the destination's addresses
     uint16_t clientPort = 0;
     Method method = Method::Get;
     int16_t status = 200;
-    int16_t keepAliveS = 0;   // the client's connection reuse window
-    int64_t bytesOut = 0;     // client to server
-    int64_t bytesIn = 0;      // server to client
-    std::string target;       // path and query, "/raw/abc" ("" for CONNECT)
+    int16_t keepAliveS = 0; // the client's connection reuse window
+    int64_t bytesOut = 0;   // client to server
+    int64_t bytesIn = 0;    // server to client
+    std::string target;     // path and query, "/raw/abc" ("" for CONNECT)
     std::string referrer;
     const std::string* userAgent = nullptr; // owned by the world's string pool
     const char* contentType = "-";
-    uint64_t uidSeed = 0;     // Zeek uid material
+    uint64_t uidSeed = 0; // Zeek uid material
     int64_t endUs() const { return startUs + int64_t(durationMs) * 1000; }
 };
 
@@ -101,7 +101,7 @@ struct SimSysmonEvent {
     int32_t host = -1;
     int16_t eventId = 0; // 1, 3, 5, 11, 22
     int32_t process = -1;
-    int32_t dest = -1;   // EID 3 and 22
+    int32_t dest = -1; // EID 3 and 22
     int32_t ipIndex = 0;
     uint16_t sourcePort = 0;
     std::string targetFilename; // EID 11

@@ -40,7 +40,14 @@ int64_t writeAssets(const SimWorld& world, const std::string& path) {
     out.put("ip,hostname,role,owner\n");
     int64_t n = 0;
     for (const SimHost& h : world.hosts) {
-        out.put(h.ip).put(',').put(h.name).put(',').put(h.role).put(',').put(h.user.empty() ? h.owner : h.owner + "/" + h.user).put('\n');
+        out.put(h.ip)
+            .put(',')
+            .put(h.name)
+            .put(',')
+            .put(h.role)
+            .put(',')
+            .put(h.user.empty() ? h.owner : h.owner + "/" + h.user)
+            .put('\n');
         ++n;
     }
     out.put(world.proxyIp).put(',').put(world.proxyName).put(",proxy,it-operations\n");

@@ -10,7 +10,7 @@
 namespace socwb::scenario {
 
 class ScenarioWriters {
-public:
+  public:
     static std::vector<std::string> formatNames();
     // Writes one format into outDir. Throws std::runtime_error on an unknown format or a write error.
     static GeneratedFile write(const std::string& format, const SimWorld& world, const std::string& outDir);

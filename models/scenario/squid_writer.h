@@ -9,7 +9,7 @@
 namespace socwb::scenario {
 
 class SquidWriter {
-public:
+  public:
     // Returns the number of lines (records) written.
     static int64_t write(const SimWorld& world, const std::string& path);
 };

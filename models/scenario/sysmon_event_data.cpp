@@ -16,27 +16,41 @@ std::string SysmonEventData::utcTime(int64_t us) {
 
 int SysmonEventData::version(int eventId) {
     switch (eventId) {
-    case 1: return 5;
-    case 3: return 5;
-    case 5: return 3;
-    case 11: return 2;
-    case 22: return 5;
-    default: return 1;
+    case 1:
+        return 5;
+    case 3:
+        return 5;
+    case 5:
+        return 3;
+    case 11:
+        return 2;
+    case 22:
+        return 5;
+    default:
+        return 1;
     }
 }
 
 const char* SysmonEventData::action(int eventId) {
     switch (eventId) {
-    case 1: return "Process Create (rule: ProcessCreate)";
-    case 3: return "Network connection detected (rule: NetworkConnect)";
-    case 5: return "Process terminated (rule: ProcessTerminate)";
-    case 11: return "File created (rule: FileCreate)";
-    case 22: return "Dns query (rule: DnsQuery)";
-    default: return "";
+    case 1:
+        return "Process Create (rule: ProcessCreate)";
+    case 3:
+        return "Network connection detected (rule: NetworkConnect)";
+    case 5:
+        return "Process terminated (rule: ProcessTerminate)";
+    case 11:
+        return "File created (rule: FileCreate)";
+    case 22:
+        return "Dns query (rule: DnsQuery)";
+    default:
+        return "";
     }
 }
 
-uint32_t SysmonEventData::sysmonPid(const SimHost& h) { return 1800 + (h.machineTag % 1500) * 4; }
+uint32_t SysmonEventData::sysmonPid(const SimHost& h) {
+    return 1800 + (h.machineTag % 1500) * 4;
+}
 
 void SysmonEventData::fields(const SimWorld& world, const SimSysmonEvent& e, Fields& f) {
     f.clear();
@@ -112,7 +126,8 @@ void SysmonEventData::fields(const SimWorld& world, const SimSysmonEvent& e, Fie
         f.emplace_back("User", p.user);
         break;
     }
-    default: break;
+    default:
+        break;
     }
 }
 

@@ -12,7 +12,7 @@
 namespace socwb::scenario {
 
 class SysmonEventData {
-public:
+  public:
     using Fields = std::vector<std::pair<const char*, std::string>>;
     // Fills `fields` (cleared first) in Sysmon's order.
     static void fields(const SimWorld& world, const SimSysmonEvent& e, Fields& fields);

@@ -26,8 +26,10 @@ int64_t SysmonXmlWriter::write(const SimWorld& world, const std::string& path) {
         out.put("<Event xmlns='http://schemas.microsoft.com/win/2004/08/events/event'><System>"
                 "<Provider Name='Microsoft-Windows-Sysmon' Guid='{5770385f-c22a-43e0-bf4c-06f5698ffbd9}'/><EventID>");
         out.putInt(e.eventId).put("</EventID><Version>").putInt(SysmonEventData::version(e.eventId));
-        out.put("</Version><Level>4</Level><Task>").putInt(e.eventId).put("</Task><Opcode>0</Opcode>"
-                                                                         "<Keywords>0x8000000000000000</Keywords><TimeCreated SystemTime='");
+        out.put("</Version><Level>4</Level><Task>")
+            .putInt(e.eventId)
+            .put("</Task><Opcode>0</Opcode>"
+                 "<Keywords>0x8000000000000000</Keywords><TimeCreated SystemTime='");
         // Sysmon writes the record a moment after the UtcTime it reports.
         putSystemTime(out, e.tsUs + 700 + (e.recordId % 7) * 311, int(e.recordId));
         out.put("'/><EventRecordID>").putInt(e.recordId).put("</EventRecordID><Correlation/><Execution ProcessID='");

@@ -12,7 +12,7 @@
 namespace socwb::scenario {
 
 class SysmonXmlWriter {
-public:
+  public:
     static int64_t write(const SimWorld& world, const std::string& path);
 };
 

@@ -15,11 +15,17 @@ namespace socwb::scenario {
 
 namespace {
 
-QString q(const std::string& s) { return QString::fromStdString(s); }
+QString q(const std::string& s) {
+    return QString::fromStdString(s);
+}
 
-QString day(int64_t us) { return q(isoMillis(us).substr(0, 10)); }
+QString day(int64_t us) {
+    return q(isoMillis(us).substr(0, 10));
+}
 
-QString iso(int64_t us) { return q(isoMillis(us)); }
+QString iso(int64_t us) {
+    return q(isoMillis(us));
+}
 
 std::string lowerBase(const std::string& path) {
     const size_t p = path.find_last_of("\\/");
@@ -62,13 +68,14 @@ QJsonObject TruthWriter::toJson(const ScenarioGenerator& g, const std::vector<Ge
     for (const auto& f : o.formats) {
         formats << q(f);
     }
-    QString command = QStringLiteral("socwb-cli generate OUTDIR --seed %1 --hosts %2 --servers %3 --days %4 --scenario %5 "
-                                     "--formats %6 --start %7")
-                          .arg(QString::number(o.seed))
-                          .arg(o.workstations)
-                          .arg(o.servers)
-                          .arg(o.days)
-                          .arg(q(o.scenario), formats.join(QLatin1Char(',')), day(w.startUs));
+    QString command =
+        QStringLiteral("socwb-cli generate OUTDIR --seed %1 --hosts %2 --servers %3 --days %4 --scenario %5 "
+                       "--formats %6 --start %7")
+            .arg(QString::number(o.seed))
+            .arg(o.workstations)
+            .arg(o.servers)
+            .arg(o.days)
+            .arg(q(o.scenario), formats.join(QLatin1Char(',')), day(w.startUs));
     const QJsonObject generator{{"command", command},
                                 {"seed", QString::number(o.seed)},
                                 {"workstations", o.workstations},
@@ -154,7 +161,7 @@ QJsonObject TruthWriter::toJson(const ScenarioGenerator& g, const std::vector<Ge
         for (const auto& ip : d.ips) {
             ips.append(q(ip));
         }
-        const QString proxyVisibility = direct ? QStringLiteral("none")
+        const QString proxyVisibility = direct        ? QStringLiteral("none")
                                         : d.inspected ? QStringLiteral("full-url")
                                                       : QStringLiteral("connect-only");
         const int points = t.browsing ? 2 : (s ? s->points : 5);
@@ -164,8 +171,9 @@ QJsonObject TruthWriter::toJson(const ScenarioGenerator& g, const std::vector<Ge
             {"kind", positive ? "positive" : "look-alike"},
             {"technique", positive ? QJsonValue(q(s->technique)) : QJsonValue()},
             {"service", s ? q(s->service) : serviceOf(d.host)},
-            {"description", s ? q(s->description)
-                              : QStringLiteral("People reading %1 in %2 during working hours.").arg(q(d.host), imageName)},
+            {"description",
+             s ? q(s->description)
+               : QStringLiteral("People reading %1 in %2 during working hours.").arg(q(d.host), imageName)},
             {"hosts", hostList},
             {"process",
              QJsonObject{{"image", q(t.image)},
@@ -174,38 +182,35 @@ QJsonObject TruthWriter::toJson(const ScenarioGenerator& g, const std::vector<Ge
                          {"parent_image", t.parentImage.empty() ? QJsonValue() : QJsonValue(q(t.parentImage))},
                          {"launcher_image", t.launcherImage.empty() ? QJsonValue() : QJsonValue(q(t.launcherImage))},
                          {"process_guids", guids}}},
-            {"destination",
-             QJsonObject{{"host", q(d.host)},
-                         {"registrable_domain", q(registrable(d.host))},
-                         {"url", q(t.url)},
-                         {"port", d.port},
-                         {"ips", ips},
-                         {"tls", d.inspected ? "inspected" : "tunnelled"}}},
-            {"output",
-             t.outputDest >= 0
-                 ? QJsonValue(QJsonObject{{"host", q(w.dests[size_t(t.outputDest)].host)},
-                                          {"registrable_domain", q(registrable(w.dests[size_t(t.outputDest)].host))},
-                                          {"url", q(t.outputUrl)}})
-                 : QJsonValue()},
-            {"schedule", s && s->schedule == Schedule::WorkingHours ? "working-hours" : t.browsing ? "user-driven" : "always"},
+            {"destination", QJsonObject{{"host", q(d.host)},
+                                        {"registrable_domain", q(registrable(d.host))},
+                                        {"url", q(t.url)},
+                                        {"port", d.port},
+                                        {"ips", ips},
+                                        {"tls", d.inspected ? "inspected" : "tunnelled"}}},
+            {"output", t.outputDest >= 0 ? QJsonValue(QJsonObject{{"host", q(w.dests[size_t(t.outputDest)].host)},
+                                                                  {"registrable_domain",
+                                                                   q(registrable(w.dests[size_t(t.outputDest)].host))},
+                                                                  {"url", q(t.outputUrl)}})
+                                         : QJsonValue()},
+            {"schedule", s && s->schedule == Schedule::WorkingHours ? "working-hours"
+                         : t.browsing                               ? "user-driven"
+                                                                    : "always"},
             {"interval_seconds", s ? QJsonValue(s->intervalS) : QJsonValue()},
             {"jitter", s ? QJsonValue(s->jitter) : QJsonValue()},
-            {"active",
-             QJsonObject{{"from", iso(t.activeFromUs)},
-                         {"to", iso(t.activeToUs)},
-                         {"first_request", iso(t.firstPollUs)},
-                         {"last_request", iso(t.lastPollUs)},
-                         {"days", days},
-                         {"hours_utc", hours}}},
-            {"visibility",
-             QJsonObject{{"proxy", proxyVisibility},
-                         {"dns", !d.ips.empty() && d.ips.front() != d.host},
-                         {"sysmon_hosts", withSysmon}}},
-            {"counts",
-             QJsonObject{{"requests", qint64(t.polls)},
-                         {"proxy_lines", qint64(t.proxyLines)},
-                         {"dns_queries", qint64(t.dnsQueries)},
-                         {"sysmon_events", qint64(t.sysmonEvents)}}},
+            {"active", QJsonObject{{"from", iso(t.activeFromUs)},
+                                   {"to", iso(t.activeToUs)},
+                                   {"first_request", iso(t.firstPollUs)},
+                                   {"last_request", iso(t.lastPollUs)},
+                                   {"days", days},
+                                   {"hours_utc", hours}}},
+            {"visibility", QJsonObject{{"proxy", proxyVisibility},
+                                       {"dns", !d.ips.empty() && d.ips.front() != d.host},
+                                       {"sysmon_hosts", withSysmon}}},
+            {"counts", QJsonObject{{"requests", qint64(t.polls)},
+                                   {"proxy_lines", qint64(t.proxyLines)},
+                                   {"dns_queries", qint64(t.dnsQueries)},
+                                   {"sysmon_events", qint64(t.sysmonEvents)}}},
             {"expected_verdict", positive ? "malicious" : "benign"},
             {"points", points}};
         channels.append(c);
@@ -238,14 +243,9 @@ QJsonObject TruthWriter::toJson(const ScenarioGenerator& g, const std::vector<Ge
         {"total_points", totalPoints},
         {"items", answers}};
 
-    return QJsonObject{{"format", "socwb-truth"},
-                       {"version", kVersion},
-                       {"title", q(o.title)},
-                       {"generator", generator},
-                       {"organisation", organisation},
-                       {"files", fileList},
-                       {"channels", channels},
-                       {"answer_key", answerKey}};
+    return QJsonObject{{"format", "socwb-truth"}, {"version", kVersion},          {"title", q(o.title)},
+                       {"generator", generator},  {"organisation", organisation}, {"files", fileList},
+                       {"channels", channels},    {"answer_key", answerKey}};
 }
 
 GeneratedFile TruthWriter::write(const ScenarioGenerator& generator, const std::vector<GeneratedFile>& files,

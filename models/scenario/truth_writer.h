@@ -14,7 +14,7 @@
 namespace socwb::scenario {
 
 class TruthWriter {
-public:
+  public:
     static constexpr int kVersion = 1;
     static QJsonObject toJson(const ScenarioGenerator& generator, const std::vector<GeneratedFile>& files);
     static GeneratedFile write(const ScenarioGenerator& generator, const std::vector<GeneratedFile>& files,

@@ -68,7 +68,10 @@ int64_t WindowsDnsWriter::write(const SimWorld& world, const std::string& path) 
         const SimHost& h = world.hosts[size_t(q.host)];
         const SimDestination& d = world.dests[size_t(q.dest)];
         putWindowsTime(out, q.tsUs);
-        out.put(' ').putHex(threads[q.xid % 4], 4, true).put(" PACKET  ").putHex(splitMix64(q.uidSeed) & 0x0000FFFFFFFFFFF0ULL, 16, true);
+        out.put(' ')
+            .putHex(threads[q.xid % 4], 4, true)
+            .put(" PACKET  ")
+            .putHex(splitMix64(q.uidSeed) & 0x0000FFFFFFFFFFF0ULL, 16, true);
         out.put(" UDP Rcv ").put(h.ip);
         for (size_t pad = h.ip.size(); pad < 15; ++pad) {
             out.put(' ');

@@ -10,7 +10,7 @@
 namespace socwb::scenario {
 
 class WindowsDnsWriter {
-public:
+  public:
     static int64_t write(const SimWorld& world, const std::string& path);
 };
 

@@ -11,7 +11,7 @@
 namespace socwb::scenario {
 
 class WinlogbeatWriter {
-public:
+  public:
     static int64_t write(const SimWorld& world, const std::string& path);
 };
 

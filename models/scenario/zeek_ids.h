@@ -8,7 +8,7 @@
 namespace socwb::scenario {
 
 class ZeekIds {
-public:
+  public:
     static std::string uid(char prefix, uint64_t seed);
 };
 

@@ -7,7 +7,9 @@ namespace socwb::scenario {
 
 namespace {
 
-void putZeekTime(OutputBuffer& out, int64_t us) { out.putFixed(us, 6); }
+void putZeekTime(OutputBuffer& out, int64_t us) {
+    out.putFixed(us, 6);
+}
 
 void putOpenClose(OutputBuffer& out, const char* what, int64_t us) {
     const CivilTime t = civilFromUs(us);
@@ -23,30 +25,37 @@ void putHeader(OutputBuffer& out, const char* path, const char* fields, const ch
 
 const char* statusMessage(int status) {
     switch (status) {
-    case 200: return "OK";
-    case 204: return "No Content";
-    case 304: return "Not Modified";
-    default: return "OK";
+    case 200:
+        return "OK";
+    case 204:
+        return "No Content";
+    case 304:
+        return "Not Modified";
+    default:
+        return "OK";
     }
 }
 
 // Headers are not body: Zeek's *_body_len count payload only.
-int64_t bodyOf(int64_t bytes, int64_t headers) { return bytes > headers ? bytes - headers : 0; }
+int64_t bodyOf(int64_t bytes, int64_t headers) {
+    return bytes > headers ? bytes - headers : 0;
+}
 
 } // namespace
 
 int64_t ZeekWriter::writeHttp(const SimWorld& world, const std::string& path, bool json) {
     OutputBuffer out(path);
     if (!json) {
-        putHeader(out, "http",
-                  "ts\tuid\tid.orig_h\tid.orig_p\tid.resp_h\tid.resp_p\ttrans_depth\tmethod\thost\turi\treferrer\tversion\t"
-                  "user_agent\torigin\trequest_body_len\tresponse_body_len\tstatus_code\tstatus_msg\tinfo_code\tinfo_msg\t"
-                  "tags\tusername\tpassword\tproxied\torig_fuids\torig_filenames\torig_mime_types\tresp_fuids\t"
-                  "resp_filenames\tresp_mime_types",
-                  "time\tstring\taddr\tport\taddr\tport\tcount\tstring\tstring\tstring\tstring\tstring\tstring\tstring\t"
-                  "count\tcount\tcount\tstring\tcount\tstring\tset[enum]\tstring\tstring\tset[string]\tvector[string]\t"
-                  "vector[string]\tvector[string]\tvector[string]\tvector[string]\tvector[string]",
-                  world.startUs);
+        putHeader(
+            out, "http",
+            "ts\tuid\tid.orig_h\tid.orig_p\tid.resp_h\tid.resp_p\ttrans_depth\tmethod\thost\turi\treferrer\tversion\t"
+            "user_agent\torigin\trequest_body_len\tresponse_body_len\tstatus_code\tstatus_msg\tinfo_code\tinfo_msg\t"
+            "tags\tusername\tpassword\tproxied\torig_fuids\torig_filenames\torig_mime_types\tresp_fuids\t"
+            "resp_filenames\tresp_mime_types",
+            "time\tstring\taddr\tport\taddr\tport\tcount\tstring\tstring\tstring\tstring\tstring\tstring\tstring\t"
+            "count\tcount\tcount\tstring\tcount\tstring\tset[enum]\tstring\tstring\tset[string]\tvector[string]\t"
+            "vector[string]\tvector[string]\tvector[string]\tvector[string]\tvector[string]",
+            world.startUs);
     }
     int64_t n = 0;
     for (const SimRequest& q : world.requests) {
@@ -66,7 +75,12 @@ int64_t ZeekWriter::writeHttp(const SimWorld& world, const std::string& path, bo
         if (json) {
             out.put("{\"ts\":");
             putZeekTime(out, q.startUs);
-            out.put(",\"uid\":\"").put(uid).put("\",\"id.orig_h\":\"").put(h.ip).put("\",\"id.orig_p\":").putInt(q.clientPort);
+            out.put(",\"uid\":\"")
+                .put(uid)
+                .put("\",\"id.orig_h\":\"")
+                .put(h.ip)
+                .put("\",\"id.orig_p\":")
+                .putInt(q.clientPort);
             out.put(",\"id.resp_h\":\"").put(ip).put("\",\"id.resp_p\":").putInt(d.port);
             out.put(",\"trans_depth\":1,\"method\":\"").put(methodName(q.method)).put("\",\"host\":\"").put(d.host);
             out.put("\",\"uri\":\"").putJsonEscaped(uri).put('"');
@@ -89,14 +103,26 @@ int64_t ZeekWriter::writeHttp(const SimWorld& world, const std::string& path, bo
             out.put("}\n");
         } else {
             putZeekTime(out, q.startUs);
-            out.put('\t').put(uid).put('\t').put(h.ip).put('\t').putInt(q.clientPort).put('\t').put(ip).put('\t').putInt(d.port);
+            out.put('\t')
+                .put(uid)
+                .put('\t')
+                .put(h.ip)
+                .put('\t')
+                .putInt(q.clientPort)
+                .put('\t')
+                .put(ip)
+                .put('\t')
+                .putInt(d.port);
             out.put("\t1\t").put(methodName(q.method)).put('\t').put(d.host).put('\t').put(uri).put('\t');
             out.put(q.referrer.empty() ? std::string_view("-") : std::string_view(q.referrer)).put("\t1.1\t");
             out.put(q.userAgent && !q.userAgent->empty() ? std::string_view(*q.userAgent) : std::string_view("-"));
             out.put("\t-\t").putInt(reqBody).put('\t').putInt(respBody).put('\t').putInt(q.status).put('\t');
-            out.put(tunnel ? "Connection established" : statusMessage(q.status)).put("\t-\t-\t(empty)\t-\t-\t-\t-\t-\t-\t");
+            out.put(tunnel ? "Connection established" : statusMessage(q.status))
+                .put("\t-\t-\t(empty)\t-\t-\t-\t-\t-\t-\t");
             if (hasFile) {
-                out.put(ZeekIds::uid('F', q.uidSeed)).put("\t-\t").put(mime == "-" ? std::string_view("-") : std::string_view(mime));
+                out.put(ZeekIds::uid('F', q.uidSeed))
+                    .put("\t-\t")
+                    .put(mime == "-" ? std::string_view("-") : std::string_view(mime));
             } else {
                 out.put("-\t-\t-");
             }
@@ -114,12 +140,13 @@ int64_t ZeekWriter::writeHttp(const SimWorld& world, const std::string& path, bo
 int64_t ZeekWriter::writeDns(const SimWorld& world, const std::string& path, bool json) {
     OutputBuffer out(path);
     if (!json) {
-        putHeader(out, "dns",
-                  "ts\tuid\tid.orig_h\tid.orig_p\tid.resp_h\tid.resp_p\tproto\ttrans_id\trtt\tquery\tqclass\tqclass_name\t"
-                  "qtype\tqtype_name\trcode\trcode_name\tAA\tTC\tRD\tRA\tZ\tanswers\tTTLs\trejected",
-                  "time\tstring\taddr\tport\taddr\tport\tenum\tcount\tinterval\tstring\tcount\tstring\tcount\tstring\t"
-                  "count\tstring\tbool\tbool\tbool\tbool\tcount\tvector[string]\tvector[interval]\tbool",
-                  world.startUs);
+        putHeader(
+            out, "dns",
+            "ts\tuid\tid.orig_h\tid.orig_p\tid.resp_h\tid.resp_p\tproto\ttrans_id\trtt\tquery\tqclass\tqclass_name\t"
+            "qtype\tqtype_name\trcode\trcode_name\tAA\tTC\tRD\tRA\tZ\tanswers\tTTLs\trejected",
+            "time\tstring\taddr\tport\taddr\tport\tenum\tcount\tinterval\tstring\tcount\tstring\tcount\tstring\t"
+            "count\tstring\tbool\tbool\tbool\tbool\tcount\tvector[string]\tvector[interval]\tbool",
+            world.startUs);
     }
     int64_t n = 0;
     for (const SimDnsQuery& q : world.dns) {
@@ -130,17 +157,29 @@ int64_t ZeekWriter::writeDns(const SimWorld& world, const std::string& path, boo
         if (json) {
             out.put("{\"ts\":");
             putZeekTime(out, q.tsUs);
-            out.put(",\"uid\":\"").put(uid).put("\",\"id.orig_h\":\"").put(h.ip).put("\",\"id.orig_p\":").putInt(q.clientPort);
-            out.put(",\"id.resp_h\":\"").put(world.dnsServerIp).put("\",\"id.resp_p\":53,\"proto\":\"udp\",\"trans_id\":");
+            out.put(",\"uid\":\"")
+                .put(uid)
+                .put("\",\"id.orig_h\":\"")
+                .put(h.ip)
+                .put("\",\"id.orig_p\":")
+                .putInt(q.clientPort);
+            out.put(",\"id.resp_h\":\"")
+                .put(world.dnsServerIp)
+                .put("\",\"id.resp_p\":53,\"proto\":\"udp\",\"trans_id\":");
             out.putInt(q.xid).put(",\"rtt\":").putFixed(q.rttUs, 6).put(",\"query\":\"").put(d.host);
-            out.put("\",\"qclass\":1,\"qclass_name\":\"C_INTERNET\",\"qtype\":1,\"qtype_name\":\"A\",\"rcode\":0,"
-                    "\"rcode_name\":\"NOERROR\",\"AA\":false,\"TC\":false,\"RD\":true,\"RA\":true,\"Z\":0,\"answers\":[\"");
+            out.put(
+                "\",\"qclass\":1,\"qclass_name\":\"C_INTERNET\",\"qtype\":1,\"qtype_name\":\"A\",\"rcode\":0,"
+                "\"rcode_name\":\"NOERROR\",\"AA\":false,\"TC\":false,\"RD\":true,\"RA\":true,\"Z\":0,\"answers\":[\"");
             out.put(ip).put("\"],\"TTLs\":[").putInt(d.ttl).put(".0],\"rejected\":false}\n");
         } else {
             putZeekTime(out, q.tsUs);
             out.put('\t').put(uid).put('\t').put(h.ip).put('\t').putInt(q.clientPort).put('\t').put(world.dnsServerIp);
             out.put("\t53\tudp\t").putInt(q.xid).put('\t').putFixed(q.rttUs, 6).put('\t').put(d.host);
-            out.put("\t1\tC_INTERNET\t1\tA\t0\tNOERROR\tF\tF\tT\tT\t0\t").put(ip).put('\t').putInt(d.ttl).put(".000000\tF\n");
+            out.put("\t1\tC_INTERNET\t1\tA\t0\tNOERROR\tF\tF\tT\tT\t0\t")
+                .put(ip)
+                .put('\t')
+                .putInt(d.ttl)
+                .put(".000000\tF\n");
         }
         ++n;
     }

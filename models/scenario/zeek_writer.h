@@ -11,7 +11,7 @@
 namespace socwb::scenario {
 
 class ZeekWriter {
-public:
+  public:
     static int64_t writeHttp(const SimWorld& world, const std::string& path, bool json);
     static int64_t writeDns(const SimWorld& world, const std::string& path, bool json);
 };

@@ -11,8 +11,8 @@
 #include <QJsonObject>
 
 #include <algorithm>
-#include <cstdio>
 #include <cmath>
+#include <cstdio>
 #include <map>
 #include <set>
 #include <string_view>
@@ -32,8 +32,8 @@ struct Ev {
     int32_t bytesOut = -1;
     int32_t bytesIn = -1;
     uint32_t pathHash = 0;
-    int32_t ua = 0;        // interned User-Agent, 0 none
-    int32_t process = 0;   // processes.id, 0 none
+    int32_t ua = 0;      // interned User-Agent, 0 none
+    int32_t process = 0; // processes.id, 0 none
     uint8_t kind = kProxy;
     uint8_t method = kOther;
 };
@@ -51,7 +51,8 @@ struct GroupKeyHash {
     size_t operator()(const GroupKey& k) const {
         uint64_t h = static_cast<uint64_t>(k.host) * 0x9E3779B97F4A7C15ULL;
         h ^= static_cast<uint64_t>(k.domain) + 0x7F4A7C159E3779B9ULL + (h << 6) + (h >> 2);
-        h ^= (static_cast<uint64_t>(static_cast<uint32_t>(k.endpoint)) << 32 | static_cast<uint32_t>(k.image)) + (h << 6) + (h >> 2);
+        h ^= (static_cast<uint64_t>(static_cast<uint32_t>(k.endpoint)) << 32 | static_cast<uint32_t>(k.image)) +
+             (h << 6) + (h >> 2);
         return static_cast<size_t>(h);
     }
 };
@@ -114,8 +115,8 @@ bool isPrivate(const std::string& ip) {
     unsigned a = 0, b = 0, c = 0, d = 0;
     char tail = 0;
     if (std::sscanf(ip.c_str(), "%u.%u.%u.%u%c", &a, &b, &c, &d, &tail) == 4 && a < 256 && b < 256) {
-        return a == 10 || a == 127 || (a == 172 && b >= 16 && b < 32) || (a == 192 && b == 168) || (a == 169 && b == 254) ||
-               (a == 100 && b >= 64 && b < 128);
+        return a == 10 || a == 127 || (a == 172 && b >= 16 && b < 32) || (a == 192 && b == 168) ||
+               (a == 169 && b == 254) || (a == 100 && b >= 64 && b < 128);
     }
     const std::string v = QString::fromStdString(ip).toLower().toStdString();
     return v == "::1" || v.rfind("fc", 0) == 0 || v.rfind("fd", 0) == 0 || v.rfind("fe80", 0) == 0;
@@ -142,7 +143,7 @@ QString lowerFileName(const QString& image) {
 
 // The attributions of one request kind, read in request-id order beside a scan of that table.
 class AttributionCursor {
-public:
+  public:
     AttributionCursor(sqlite3* db, const char* kind, double minConfidence)
         : st_(db, "SELECT request_id, process_id FROM attributions WHERE request_kind = ? AND confidence >= ? "
                   "ORDER BY request_id") {
@@ -157,7 +158,7 @@ public:
         return !done_ && current_ == id ? process_ : 0;
     }
 
-private:
+  private:
     void advance() {
         if (st_.step()) {
             current_ = st_.int64(0);
@@ -188,9 +189,11 @@ std::vector<BuiltChannel> ChannelBuilder::build(const Progress& progress) {
     // ---- Hosts
     std::unordered_map<int64_t, HostInfo> hosts;
     {
-        Statement st(db_, "SELECT h.id, h.name, coalesce(h.role, ''), "
-                          "(SELECT group_concat(ip, ',') FROM (SELECT ip FROM host_addresses a WHERE a.host_id = h.id ORDER BY ip)) "
-                          "FROM hosts h");
+        Statement st(
+            db_,
+            "SELECT h.id, h.name, coalesce(h.role, ''), "
+            "(SELECT group_concat(ip, ',') FROM (SELECT ip FROM host_addresses a WHERE a.host_id = h.id ORDER BY ip)) "
+            "FROM hosts h");
         while (st.step()) {
             hosts[st.int64(0)] = {QString::fromStdString(st.text(1)), QString::fromStdString(st.text(2)),
                                   QString::fromStdString(st.text(3))};
@@ -280,7 +283,9 @@ std::vector<BuiltChannel> ChannelBuilder::build(const Progress& progress) {
         }
     }
     auto imageOf = [&](int64_t process) -> int32_t {
-        return process > 0 && static_cast<size_t>(process) < imageOfProcess.size() ? imageOfProcess[static_cast<size_t>(process)] : 0;
+        return process > 0 && static_cast<size_t>(process) < imageOfProcess.size()
+                   ? imageOfProcess[static_cast<size_t>(process)]
+                   : 0;
     };
 
     std::unordered_map<GroupKey, std::vector<Ev>, GroupKeyHash> groups;
@@ -323,7 +328,8 @@ std::vector<BuiltChannel> ChannelBuilder::build(const Progress& progress) {
             e.process = static_cast<int32_t>(attributed.processOf(e.id));
             e.kind = kProxy;
             note(e.ts);
-            const int32_t endpoint = static_cast<size_t>(domain) < domains.size() ? endpointOf(domain, path, pathLen) : 0;
+            const int32_t endpoint =
+                static_cast<size_t>(domain) < domains.size() ? endpointOf(domain, path, pathLen) : 0;
             groups[GroupKey{host, domain, endpoint, imageOf(e.process)}].push_back(e);
             if ((++n & 0xFFFF) == 0) {
                 tick("reading proxy requests", e.id, total);
@@ -376,9 +382,12 @@ std::vector<BuiltChannel> ChannelBuilder::build(const Progress& progress) {
             }
         }
         eventsRead_ += n;
-        Statement answers(db_, "SELECT DISTINCT domain_id, answers FROM dns_events WHERE answers IS NOT NULL AND domain_id IS NOT NULL");
+        Statement answers(
+            db_,
+            "SELECT DISTINCT domain_id, answers FROM dns_events WHERE answers IS NOT NULL AND domain_id IS NOT NULL");
         while (answers.step()) {
-            for (const QString& ip : QString::fromStdString(answers.text(1)).split(QLatin1Char(','), Qt::SkipEmptyParts)) {
+            for (const QString& ip :
+                 QString::fromStdString(answers.text(1)).split(QLatin1Char(','), Qt::SkipEmptyParts)) {
                 nameOfAddress.try_emplace(ip.trimmed().toStdString(), answers.int64(0));
             }
         }
@@ -479,7 +488,8 @@ std::vector<BuiltChannel> ChannelBuilder::build(const Progress& progress) {
         for (auto it = merged.begin(); it != merged.end();) {
             const auto [image, endpoint] = it->first;
             // A handful of proxy requests beside many lookups do not make a channel of their own.
-            const auto proxied = std::count_if(it->second.begin(), it->second.end(), [](const Ev& e) { return e.kind == kProxy; });
+            const auto proxied =
+                std::count_if(it->second.begin(), it->second.end(), [](const Ev& e) { return e.kind == kProxy; });
             const bool ownProxyChannel = proxied >= static_cast<int64_t>(config_.threshold("min_polls")) &&
                                          static_cast<double>(proxied) >= 0.1 * static_cast<double>(it->second.size());
             if (endpoint != 0 || ownProxyChannel) {
@@ -519,7 +529,8 @@ std::vector<BuiltChannel> ChannelBuilder::build(const Progress& progress) {
     int64_t measured = 0;
     for (size_t ci = 0; ci < finals.size(); ++ci) {
         Pending& p = finals[ci];
-        std::sort(p.events.begin(), p.events.end(), [](const Ev& a, const Ev& b) { return std::tie(a.ts, a.id) < std::tie(b.ts, b.id); });
+        std::sort(p.events.begin(), p.events.end(),
+                  [](const Ev& a, const Ev& b) { return std::tie(a.ts, a.id) < std::tie(b.ts, b.id); });
         BuiltChannel bc;
         ChannelFeatures& f = bc.features;
         const HostInfo& h = hosts[p.key.host];
@@ -528,7 +539,8 @@ std::vector<BuiltChannel> ChannelBuilder::build(const Progress& progress) {
         f.host = h.name.isEmpty() ? h.ips : h.name;
         f.hostIps = h.ips;
         f.hostRole = h.role;
-        f.domainId = p.key.domain <= maxTableDomain ? p.key.domain : 0; // names only connections gave are not in the table
+        f.domainId =
+            p.key.domain <= maxTableDomain ? p.key.domain : 0; // names only connections gave are not in the table
         f.destination = QString::fromStdString(d.name);
         f.registeredDomain = QString::fromStdString(d.registered);
         if (const WebService* s = serviceOf(p.key.domain)) {
@@ -678,8 +690,8 @@ std::vector<BuiltChannel> ChannelBuilder::build(const Progress& progress) {
             }
             ++hourCounts[ci].back().second;
         }
-        f.key = QStringList{f.host, f.processImage.isEmpty() ? QStringLiteral("-") : f.processImage.toLower(), f.destination,
-                            f.endpoint}
+        f.key = QStringList{f.host, f.processImage.isEmpty() ? QStringLiteral("-") : f.processImage.toLower(),
+                            f.destination, f.endpoint}
                     .join(QLatin1Char('|'));
         out.push_back(std::move(bc));
         std::vector<Ev>().swap(p.events);
@@ -757,7 +769,8 @@ std::vector<BuiltChannel> ChannelBuilder::build(const Progress& progress) {
                     ChannelFeatures& other = out[o].features;
                     if (o == c || postTimes[o].empty() || other.service.isEmpty() ||
                         other.registeredDomain == cmd.registeredDomain ||
-                        (!cmd.processImage.isEmpty() && !other.processImage.isEmpty() && cmd.processImage != other.processImage)) {
+                        (!cmd.processImage.isEmpty() && !other.processImage.isEmpty() &&
+                         cmd.processImage != other.processImage)) {
                         continue;
                     }
                     int64_t count = 0;
@@ -775,7 +788,8 @@ std::vector<BuiltChannel> ChannelBuilder::build(const Progress& progress) {
                     // posts, and their own first-to-last span would make it look busy.
                     const auto& pt = postTimes[o];
                     const double span = std::max(1.0, static_cast<double>(caseLast - caseFirst));
-                    const double chance = 1 - std::exp(-static_cast<double>(pt.size()) / span * static_cast<double>(window));
+                    const double chance =
+                        1 - std::exp(-static_cast<double>(pt.size()) / span * static_cast<double>(window));
                     const double expected = chance * static_cast<double>(changeTimes[c].size());
                     if (count < 2 || static_cast<double>(count) < 2 * expected + 1) {
                         continue;

@@ -28,12 +28,12 @@ struct BuiltChannel {
 };
 
 class ScoringCancelled : public std::runtime_error {
-public:
+  public:
     ScoringCancelled() : std::runtime_error("cancelled") {}
 };
 
 class ChannelBuilder {
-public:
+  public:
     // Called now and then with a phase name and progress; return false to cancel (build() then
     // throws ScoringCancelled).
     using Progress = std::function<bool(const QString& phase, int64_t done, int64_t total)>;
@@ -42,7 +42,7 @@ public:
     std::vector<BuiltChannel> build(const Progress& progress = {});
     int64_t eventsRead() const { return eventsRead_; }
 
-private:
+  private:
     sqlite3* db_;
     const WebServiceCatalog& catalog_;
     const ScoringConfig& config_;

@@ -6,8 +6,7 @@ namespace socwb::scoring {
 
 namespace {
 // One list of fields serves both directions, so the JSON and the struct cannot drift apart.
-template <class F, class V>
-void visit(F& f, V&& v) {
+template <class F, class V> void visit(F& f, V&& v) {
     v("key", f.key);
     v("host_id", f.hostId);
     v("host", f.host);

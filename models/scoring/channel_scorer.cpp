@@ -12,9 +12,13 @@ namespace socwb::scoring {
 
 namespace {
 
-QString pct(double share) { return QString::number(std::lround(share * 100)) + QLatin1Char('%'); }
+QString pct(double share) {
+    return QString::number(std::lround(share * 100)) + QLatin1Char('%');
+}
 
-bool listed(const std::set<std::string>& names, const QString& name) { return names.count(name.toLower().toStdString()) > 0; }
+bool listed(const std::set<std::string>& names, const QString& name) {
+    return names.count(name.toLower().toStdString()) > 0;
+}
 
 QString fileName(const QString& image) {
     const qsizetype cut = std::max(image.lastIndexOf(QLatin1Char('\\')), image.lastIndexOf(QLatin1Char('/')));
@@ -51,7 +55,8 @@ QJsonArray ScoredChannel::factorsJson() const {
     QJsonArray a;
     for (const Factor& f : factors) {
         if (f.contribution != 0) {
-            a.append(QJsonObject{{"name", f.name}, {"contribution", std::round(f.contribution * 100) / 100}, {"detail", f.detail}});
+            a.append(QJsonObject{
+                {"name", f.name}, {"contribution", std::round(f.contribution * 100) / 100}, {"detail", f.detail}});
         }
     }
     return a;
@@ -67,8 +72,8 @@ std::vector<ScoredChannel> ChannelScorer::score(const std::vector<ChannelFeature
 
     // Fleet context, over every channel of the case.
     std::set<int64_t> allHosts, servers;
-    std::map<QString, std::vector<Behaviour>> behaviours; // registered domain -> behaviours
-    std::map<std::pair<QString, QString>, std::set<int64_t>> imageService;    // (process name, service)
+    std::map<QString, std::vector<Behaviour>> behaviours;                  // registered domain -> behaviours
+    std::map<std::pair<QString, QString>, std::set<int64_t>> imageService; // (process name, service)
     for (const ChannelFeatures& f : channels) {
         allHosts.insert(f.hostId);
         if (listed(c.serverRoles, f.hostRole)) {
@@ -101,14 +106,17 @@ std::vector<ScoredChannel> ChannelScorer::score(const std::vector<ChannelFeature
                 QStringLiteral("requests come in bursts (median gap %1 s): page loads or a person, not a poll")
                     .arg(f.medianInterval, 0, 'f', 1));
         } else if (!periodic) {
-            add("periodicity", 0, QStringLiteral("%1 request(s): too few to judge a cadence (needs %2)").arg(f.polls).arg(minPolls));
+            add("periodicity", 0,
+                QStringLiteral("%1 request(s): too few to judge a cadence (needs %2)").arg(f.polls).arg(minPolls));
         } else {
-            const double confidence = std::min(1.0, static_cast<double>(f.polls - 1) / std::max(1.0, c.threshold("full_confidence_polls") - 1));
+            const double confidence = std::min(1.0, static_cast<double>(f.polls - 1) /
+                                                        std::max(1.0, c.threshold("full_confidence_polls") - 1));
             const double p = std::max(f.ritaTs, f.bandScore) * confidence;
             const double hours = static_cast<double>(f.lastTs - f.firstTs) / 3.6e9;
             add("periodicity", c.weight("periodicity") * p,
-                QStringLiteral("polls every %1 \u00b1%2 for %3 h, %4 requests (%5 of intervals within \u00b1%6 of the median, "
-                               "RITA regularity %7%8)")
+                QStringLiteral(
+                    "polls every %1 \u00b1%2 for %3 h, %4 requests (%5 of intervals within \u00b1%6 of the median, "
+                    "RITA regularity %7%8)")
                     .arg(humanInterval(f.medianInterval), pct(f.jitter), QString::number(hours, 'f', 1))
                     .arg(f.polls)
                     .arg(pct(f.bandShare), pct(c.threshold("band")), QString::number(f.ritaTs, 'f', 2),
@@ -118,12 +126,13 @@ std::vector<ScoredChannel> ChannelScorer::score(const std::vector<ChannelFeature
         // --- Web-service knowledge
         if (!f.service.isEmpty()) {
             add("web_service", c.weight("web_service") * f.serviceRisk,
-                QStringLiteral("%1 is %2 (%3%4)").arg(f.destination, f.service, f.serviceCategory,
-                                                     f.consumerService ? QStringLiteral(", a consumer service") : QString()));
+                QStringLiteral("%1 is %2 (%3%4)")
+                    .arg(f.destination, f.service, f.serviceCategory,
+                         f.consumerService ? QStringLiteral(", a consumer service") : QString()));
             if (!f.endpoint.isEmpty()) {
-                const double roleShare = f.endpointRole == QLatin1String("command") ? 1.0
+                const double roleShare = f.endpointRole == QLatin1String("command")  ? 1.0
                                          : f.endpointRole == QLatin1String("output") ? 0.6
-                                                                                      : 0.5;
+                                                                                     : 0.5;
                 add("command_endpoint", c.weight("command_endpoint") * roleShare,
                     QStringLiteral("one %1 (%2): %3").arg(f.endpointName, f.endpointRole, f.endpoint));
             } else {
@@ -143,8 +152,9 @@ std::vector<ScoredChannel> ChannelScorer::score(const std::vector<ChannelFeature
             QString how;
             if (f.connectShare > 0.5) {
                 shape = 0.5 * (f.requestConstancy + f.responseConstancy) / 2.0;
-                how = QStringLiteral("tunnels of steady size (%1 of requests, %2 of responses within 10% of the median)")
-                          .arg(pct(f.requestConstancy), pct(f.responseConstancy));
+                how =
+                    QStringLiteral("tunnels of steady size (%1 of requests, %2 of responses within 10% of the median)")
+                        .arg(pct(f.requestConstancy), pct(f.responseConstancy));
             } else {
                 // One-way polling reads: the shape counts only as far as the requests are GETs.
                 const bool sizeLogged = f.medianBytesOut > 0;
@@ -161,13 +171,15 @@ std::vector<ScoredChannel> ChannelScorer::score(const std::vector<ChannelFeature
             add("one_way", c.weight("one_way") * shape, how);
         } else {
             add("one_way", 0,
-                f.proxyRequests == 0 ? QStringLiteral("no proxy records of this channel: request shape unknown")
-                                     : QStringLiteral("%1 proxy request(s): too few to judge their shape").arg(f.proxyRequests));
+                f.proxyRequests == 0
+                    ? QStringLiteral("no proxy records of this channel: request shape unknown")
+                    : QStringLiteral("%1 proxy request(s): too few to judge their shape").arg(f.proxyRequests));
         }
         if (periodic && f.proxyRequests == 0 && f.caseHasProxyLogs && !f.service.isEmpty()) {
             add("proxy_bypass", c.weight("proxy_bypass"),
-                QStringLiteral("%1 DNS lookups and %2 connections to %3, and not one request through the proxy the case has "
-                               "logs of")
+                QStringLiteral(
+                    "%1 DNS lookups and %2 connections to %3, and not one request through the proxy the case has "
+                    "logs of")
                     .arg(f.dnsQueries)
                     .arg(f.netConnections)
                     .arg(f.destination));
@@ -179,8 +191,9 @@ std::vector<ScoredChannel> ChannelScorer::score(const std::vector<ChannelFeature
         if (periodic && f.proxyRequests >= minPolls && f.postShare >= 0.8 && f.outputReactions == 0 &&
             f.endpointRole != QLatin1String("command") && f.endpointRole != QLatin1String("output")) {
             add("post_heartbeat", c.weight("post_heartbeat"),
-                QStringLiteral("polls by POST (%1 of requests) to no command or output endpoint: a client's heartbeat or "
-                               "sync, not a one-way reader")
+                QStringLiteral(
+                    "polls by POST (%1 of requests) to no command or output endpoint: a client's heartbeat or "
+                    "sync, not a one-way reader")
                     .arg(pct(f.postShare)));
         }
 
@@ -204,7 +217,8 @@ std::vector<ScoredChannel> ChannelScorer::score(const std::vector<ChannelFeature
             const QString name = f.processName;
             const bool browser = listed(c.browsers, name);
             if (browser) {
-                add("browser", c.weight("browser"), QStringLiteral("%1 is a web browser: people read this site").arg(name));
+                add("browser", c.weight("browser"),
+                    QStringLiteral("%1 is a web browser: people read this site").arg(name));
             }
             if (listed(c.scriptingProcesses, name)) {
                 add("scripting_process", c.weight("scripting_process"),
@@ -268,10 +282,13 @@ std::vector<ScoredChannel> ChannelScorer::score(const std::vector<ChannelFeature
             const QString who = hasProcess ? f.processName : QStringLiteral("(unknown process)");
             // Peers are hosts of the same kind: two of four servers doing the same is a fleet.
             const bool server = servers.count(f.hostId) > 0;
-            const double peers = server ? static_cast<double>(servers.size()) : hostCount - static_cast<double>(servers.size());
-            if (n >= c.threshold("fleet_min_hosts") || (n >= 2 && n / std::max(1.0, peers) >= c.threshold("fleet_min_share"))) {
+            const double peers =
+                server ? static_cast<double>(servers.size()) : hostCount - static_cast<double>(servers.size());
+            if (n >= c.threshold("fleet_min_hosts") ||
+                (n >= 2 && n / std::max(1.0, peers) >= c.threshold("fleet_min_share"))) {
                 add("fleet_wide", c.weight("fleet_wide"),
-                    QStringLiteral("same cadence from %1 to %2 on %3 of %4 %5: a managed tool more often than a channel")
+                    QStringLiteral(
+                        "same cadence from %1 to %2 on %3 of %4 %5: a managed tool more often than a channel")
                         .arg(who, dest)
                         .arg(same.size())
                         .arg(peers)
@@ -285,7 +302,8 @@ std::vector<ScoredChannel> ChannelScorer::score(const std::vector<ChannelFeature
         // --- Role and time
         if (periodic && f.lateStartHours >= c.threshold("late_start_hours")) {
             add("late_start", c.weight("late_start"),
-                QStringLiteral("first seen %1 h after the evidence starts").arg(QString::number(f.lateStartHours, 'f', 1)));
+                QStringLiteral("first seen %1 h after the evidence starts")
+                    .arg(QString::number(f.lateStartHours, 'f', 1)));
         }
         if (f.consumerService && listed(c.serverRoles, f.hostRole)) {
             add("server_to_consumer", c.weight("server_to_consumer"),
@@ -305,10 +323,12 @@ std::vector<ScoredChannel> ChannelScorer::score(const std::vector<ChannelFeature
         const double clamped = std::clamp(total, 0.0, 100.0);
         if (clamped != total) {
             add("clamp", clamped - total,
-                total < 0 ? QStringLiteral("the score does not go below 0") : QStringLiteral("the score does not go above 100"));
+                total < 0 ? QStringLiteral("the score does not go below 0")
+                          : QStringLiteral("the score does not go above 100"));
         }
-        std::stable_sort(s.factors.begin(), s.factors.end(),
-                         [](const Factor& a, const Factor& b) { return std::abs(a.contribution) > std::abs(b.contribution); });
+        std::stable_sort(s.factors.begin(), s.factors.end(), [](const Factor& a, const Factor& b) {
+            return std::abs(a.contribution) > std::abs(b.contribution);
+        });
         s.score = clamped;
         s.severity = c.severityFor(s.score);
         for (const SuppressionRule& r : rules_) {

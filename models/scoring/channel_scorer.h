@@ -25,17 +25,17 @@ struct Factor {
 struct ScoredChannel {
     double score = 0;
     QString severity;
-    std::vector<Factor> factors;   // those that contributed, largest first, then those that did not (0)
-    qint64 suppressedBy = 0;       // the first active rule that matches, or 0
+    std::vector<Factor> factors;    // those that contributed, largest first, then those that did not (0)
+    qint64 suppressedBy = 0;        // the first active rule that matches, or 0
     QJsonArray factorsJson() const; // [{name, contribution, detail}] of the contributing factors
 };
 
 class ChannelScorer {
-public:
+  public:
     ChannelScorer(const ScoringConfig& config, QVector<SuppressionRule> rules, QDateTime now);
     std::vector<ScoredChannel> score(const std::vector<ChannelFeatures>& channels) const;
 
-private:
+  private:
     const ScoringConfig& config_;
     QVector<SuppressionRule> rules_;
     QDateTime now_;

@@ -176,7 +176,8 @@ Evaluation evaluate(sqlite3* db, const QByteArray& truthJson, double flagScore) 
         throw std::runtime_error("not a socwb truth file (format is not \"socwb-truth\")");
     }
     std::vector<Item> items;
-    for (const QJsonValue& v : truth.value(QStringLiteral("answer_key")).toObject().value(QStringLiteral("items")).toArray()) {
+    for (const QJsonValue& v :
+         truth.value(QStringLiteral("answer_key")).toObject().value(QStringLiteral("items")).toArray()) {
         const QJsonObject o = v.toObject();
         Item it;
         it.channel = o.value(QStringLiteral("channel")).toString();
@@ -194,9 +195,15 @@ Evaluation evaluate(sqlite3* db, const QByteArray& truthJson, double flagScore) 
                      "coalesce(p.command_line, ''), coalesce(p.parent_image, '') "
                      "FROM alerts a LEFT JOIN processes p ON p.id = a.process_id ORDER BY a.score DESC, a.id");
     while (st.step()) {
-        AlertRow a{st.int64(0), st.real(1), st.int64(2) != 0, QString::fromStdString(st.text(3)),
-                   QString::fromStdString(st.text(4)), QString::fromStdString(st.text(5)), QString::fromStdString(st.text(6)),
-                   QString::fromStdString(st.text(7)), QString::fromStdString(st.text(8))};
+        AlertRow a{st.int64(0),
+                   st.real(1),
+                   st.int64(2) != 0,
+                   QString::fromStdString(st.text(3)),
+                   QString::fromStdString(st.text(4)),
+                   QString::fromStdString(st.text(5)),
+                   QString::fromStdString(st.text(6)),
+                   QString::fromStdString(st.text(7)),
+                   QString::fromStdString(st.text(8))};
         // Planted channels first: an alert that fits a positive and a look-alike (a fleet item on
         // the same host and domain) is the positive's.
         for (int pass = 0; pass < 2 && a.match < 0; ++pass) {
@@ -235,19 +242,23 @@ Evaluation evaluate(sqlite3* db, const QByteArray& truthJson, double flagScore) 
         dests.emplace_back(QString::fromStdString(n.as<std::string>()), QRegularExpression::CaseInsensitiveOption);
     }
     auto re = [&rule](const char* k) {
-        return QRegularExpression(QString::fromStdString(rule[k].as<std::string>()), QRegularExpression::CaseInsensitiveOption);
+        return QRegularExpression(QString::fromStdString(rule[k].as<std::string>()),
+                                  QRegularExpression::CaseInsensitiveOption);
     };
-    const QRegularExpression encoded = re("encoded_command_line"), office = re("office_parents"), service = re("service_parents");
+    const QRegularExpression encoded = re("encoded_command_line"), office = re("office_parents"),
+                             service = re("service_parents");
     std::vector<std::pair<double, const AlertRow*>> flagged;
     for (const AlertRow& a : alerts) {
         if (!names.count(a.processName.toLower())) {
             continue;
         }
-        const bool listed = std::any_of(dests.begin(), dests.end(), [&](const QRegularExpression& d) { return d.match(a.destination).hasMatch(); });
+        const bool listed = std::any_of(dests.begin(), dests.end(),
+                                        [&](const QRegularExpression& d) { return d.match(a.destination).hasMatch(); });
         if (!listed) {
             continue;
         }
-        const double s = 1 + (encoded.match(a.commandLine).hasMatch() ? 1 : 0) + (office.match(a.parentImage).hasMatch() ? 1 : 0) +
+        const double s = 1 + (encoded.match(a.commandLine).hasMatch() ? 1 : 0) +
+                         (office.match(a.parentImage).hasMatch() ? 1 : 0) +
                          (service.match(a.parentImage).hasMatch() ? 1 : 0);
         flagged.push_back({s, &a});
     }

@@ -13,26 +13,26 @@
 namespace socwb::scoring {
 
 struct RankedItem {
-    QString channel;     // the answer key's channel id
-    int rank = 0;        // 1-based rank of its best alert; 0: not found (or not flagged by the baseline)
+    QString channel; // the answer key's channel id
+    int rank = 0;    // 1-based rank of its best alert; 0: not found (or not flagged by the baseline)
     double score = 0;
     QString host, destination, process;
 };
 
 struct RankingQuality {
     int positives = 0;
-    int found = 0;            // planted channels with an alert anywhere in the ranking
-    int flagged = 0;          // ... at or above the flag score (socwb: severity medium; baseline: flagged)
-    double recall = 0;        // flagged / positives
-    double precisionAtK = 0;  // k = positives: share of the top k that are planted channels
+    int found = 0;           // planted channels with an alert anywhere in the ranking
+    int flagged = 0;         // ... at or above the flag score (socwb: severity medium; baseline: flagged)
+    double recall = 0;       // flagged / positives
+    double precisionAtK = 0; // k = positives: share of the top k that are planted channels
     double averagePrecision = 0;
-    int worstRank = 0;        // rank of the worst-placed planted channel (0 when one is missing)
-    int lookalikesAbove = 0;  // look-alike alerts ranked above it
-    int othersAbove = 0;      // alerts matching no answer-key item ranked above it
+    int worstRank = 0;       // rank of the worst-placed planted channel (0 when one is missing)
+    int lookalikesAbove = 0; // look-alike alerts ranked above it
+    int othersAbove = 0;     // alerts matching no answer-key item ranked above it
     int bestLookalikeRank = 0;
     bool allAboveLookalikes = false;
-    int ranked = 0;           // alerts in the ranking
-    double margin = 0;        // lowest planted score - highest score of anything else (when all were found)
+    int ranked = 0;    // alerts in the ranking
+    double margin = 0; // lowest planted score - highest score of anything else (when all were found)
     QVector<RankedItem> items;
     QJsonObject toJson() const;
 };

@@ -42,11 +42,11 @@ struct BandTest {
 BandTest bandTest(const std::vector<double>& gapsSeconds, double band, double pauseFactor);
 
 struct HistogramScores {
-    double cvScore = 0;      // 1 - coefficient of variation of the 24 bin counts, at least 0
-    double bimodalScore = 0; // share of bins in the two most common count levels
-    double score = 0;        // the higher of the two
-    double coverage = 0;     // (last - first) / window
-    double longestRun = 0;   // longest run of consecutive non-empty bins
+    double cvScore = 0;       // 1 - coefficient of variation of the 24 bin counts, at least 0
+    double bimodalScore = 0;  // share of bins in the two most common count levels
+    double score = 0;         // the higher of the two
+    double coverage = 0;      // (last - first) / window
+    double longestRun = 0;    // longest run of consecutive non-empty bins
     double durationScore = 0; // max(coverage, longestRun / 12), at most 1
     int activeBins = 0;
 };

@@ -47,7 +47,8 @@ ScoreJob::~ScoreJob() {
 void ScoreJob::start(ScoreMode mode) {
     thread_.setObjectName(QStringLiteral("socwb-score"));
     thread_.start();
-    QMetaObject::invokeMethod(worker_, [w = worker_, mode] { w->run(mode); }, Qt::QueuedConnection);
+    QMetaObject::invokeMethod(
+        worker_, [w = worker_, mode] { w->run(mode); }, Qt::QueuedConnection);
 }
 
 } // namespace socwb

@@ -14,25 +14,25 @@ namespace socwb {
 
 class ScoreWorker : public QObject {
     Q_OBJECT
-public:
+  public:
     explicit ScoreWorker(QString casePath) : casePath_(std::move(casePath)) {}
     std::atomic<bool>& cancelFlag() { return cancel_; }
 
-public slots:
+  public slots:
     void run(socwb::ScoreMode mode);
 
-signals:
+  signals:
     void progress(const socwb::ScoreProgress& p);
     void finished(const socwb::ScoreOutcome& outcome);
 
-private:
+  private:
     QString casePath_;
     std::atomic<bool> cancel_{false};
 };
 
 class ScoreJob : public QObject {
     Q_OBJECT
-public:
+  public:
     explicit ScoreJob(const QString& casePath, QObject* parent = nullptr);
     ~ScoreJob() override; // cancels and waits for the thread
 
@@ -42,7 +42,7 @@ public:
     bool isRunning() const { return thread_.isRunning(); }
     ScoreWorker* worker() const { return worker_; }
 
-private:
+  private:
     QThread thread_;
     ScoreWorker* worker_;
 };

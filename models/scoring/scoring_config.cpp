@@ -137,21 +137,24 @@ ScoringConfig ScoringConfig::fromYaml(const QByteArray& defaultsText, const QByt
         for (const auto& s : strings(pick(d, o, "user_writable_known"), "user_writable_known")) {
             c.userWritableKnown.push_back(QString::fromStdString(s).toLower().toStdString());
         }
-        c.hiddenCommandLine = regexes(strings(pick(d, o, "hidden_command_line"), "hidden_command_line"), "hidden_command_line");
-        c.browserUserAgents = regexes(strings(pick(d, o, "browser_user_agents"), "browser_user_agents"), "browser_user_agents");
+        c.hiddenCommandLine =
+            regexes(strings(pick(d, o, "hidden_command_line"), "hidden_command_line"), "hidden_command_line");
+        c.browserUserAgents =
+            regexes(strings(pick(d, o, "browser_user_agents"), "browser_user_agents"), "browser_user_agents");
     } catch (const YAML::Exception& e) {
         throw std::runtime_error(std::string("scoring config: ") + e.what());
     }
     // Every weight and threshold the scorer reads must be there: fail at load, not mid-run.
     for (const char* w : {"periodicity", "web_service", "command_endpoint", "one_way", "output_elsewhere",
                           "scripting_process", "user_writable_image", "hidden_command_line", "suspicious_parent",
-                          "image_unique_to_host", "user_agent_mismatch", "rare_in_fleet", "fleet_wide", "browser", "post_heartbeat",
-                          "late_start", "server_to_consumer", "idle_hours", "proxy_bypass"}) {
+                          "image_unique_to_host", "user_agent_mismatch", "rare_in_fleet", "fleet_wide", "browser",
+                          "post_heartbeat", "late_start", "server_to_consumer", "idle_hours", "proxy_bypass"}) {
         c.weight(w);
     }
-    for (const char* t : {"min_polls", "min_interval_s", "full_confidence_polls", "pause_factor", "band", "min_attribution_confidence",
-                          "fleet_min_hosts", "fleet_min_share", "cadence_ratio", "late_start_hours", "output_window_s",
-                          "response_change", "idle_min_share", "small_request_bytes"}) {
+    for (const char* t :
+         {"min_polls", "min_interval_s", "full_confidence_polls", "pause_factor", "band", "min_attribution_confidence",
+          "fleet_min_hosts", "fleet_min_share", "cadence_ratio", "late_start_hours", "output_window_s",
+          "response_change", "idle_min_share", "small_request_bytes"}) {
         c.threshold(t);
     }
     QCryptographicHash h(QCryptographicHash::Sha256);

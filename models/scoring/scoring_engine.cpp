@@ -28,8 +28,12 @@ void bindBlob(Statement& st, int idx, const std::vector<int64_t>& ids) {
     }
 }
 
-QByteArray compact(const QJsonObject& o) { return QJsonDocument(o).toJson(QJsonDocument::Compact); }
-QByteArray compact(const QJsonArray& a) { return QJsonDocument(a).toJson(QJsonDocument::Compact); }
+QByteArray compact(const QJsonObject& o) {
+    return QJsonDocument(o).toJson(QJsonDocument::Compact);
+}
+QByteArray compact(const QJsonArray& a) {
+    return QJsonDocument(a).toJson(QJsonDocument::Compact);
+}
 
 void tally(ScoreOutcome& o, const ScoredChannel& s) {
     if (s.suppressedBy) {
@@ -98,7 +102,8 @@ ON CONFLICT(channel_key) DO UPDATE SET host_id = excluded.host_id, host = exclud
     proxy_ids = excluded.proxy_ids, dns_ids = excluded.dns_ids, dnsq_ids = excluded.dnsq_ids, net_ids = excluded.net_ids
 )SQL");
             for (size_t i = 0; i < built.size(); ++i) {
-                if ((i & 0x3FF) == 0 && !report(QStringLiteral("writing alerts"), static_cast<int64_t>(i), static_cast<int64_t>(built.size()))) {
+                if ((i & 0x3FF) == 0 && !report(QStringLiteral("writing alerts"), static_cast<int64_t>(i),
+                                                static_cast<int64_t>(built.size()))) {
                     throw ScoringCancelled();
                 }
                 const ChannelFeatures& f = built[i].features;
@@ -154,8 +159,9 @@ ON CONFLICT(channel_key) DO UPDATE SET host_id = excluded.host_id, host = exclud
             if (cancel && cancel->load()) {
                 throw ScoringCancelled();
             }
-            Statement run(db, "INSERT INTO score_runs(started, finished, engine_version, config_sha256, events, channels, "
-                              "seconds, status) VALUES (?, ?, ?, ?, ?, ?, ?, 'done')");
+            Statement run(db,
+                          "INSERT INTO score_runs(started, finished, engine_version, config_sha256, events, channels, "
+                          "seconds, status) VALUES (?, ?, ?, ?, ?, ?, ?, 'done')");
             run.bind(1, started.toStdString())
                 .bind(2, CaseStore::nowIso().toStdString())
                 .bind(3, kEngineVersion)
@@ -181,7 +187,8 @@ ON CONFLICT(channel_key) DO UPDATE SET host_id = excluded.host_id, host = exclud
             }
             const std::vector<ScoredChannel> scored = scorer.score(features);
             Transaction tx(db);
-            Statement up(db, "UPDATE alerts SET score = ?, severity = ?, factors = ?, suppressed_by = ?, scored_at = ? WHERE id = ?");
+            Statement up(db, "UPDATE alerts SET score = ?, severity = ?, factors = ?, suppressed_by = ?, scored_at = ? "
+                             "WHERE id = ?");
             for (size_t i = 0; i < ids.size(); ++i) {
                 const ScoredChannel& s = scored[i];
                 tally(outcome, s);
@@ -198,8 +205,9 @@ ON CONFLICT(channel_key) DO UPDATE SET host_id = excluded.host_id, host = exclud
             if (cancel && cancel->load()) {
                 throw ScoringCancelled();
             }
-            Statement run(db, "INSERT INTO score_runs(started, finished, engine_version, config_sha256, events, channels, "
-                              "seconds, status) VALUES (?, ?, ?, ?, 0, ?, ?, 'done')");
+            Statement run(db,
+                          "INSERT INTO score_runs(started, finished, engine_version, config_sha256, events, channels, "
+                          "seconds, status) VALUES (?, ?, ?, ?, 0, ?, ?, 'done')");
             run.bind(1, started.toStdString())
                 .bind(2, CaseStore::nowIso().toStdString())
                 .bind(3, kEngineVersion)
@@ -211,12 +219,13 @@ ON CONFLICT(channel_key) DO UPDATE SET host_id = excluded.host_id, host = exclud
         }
         outcome.status = QStringLiteral("done");
         outcome.seconds = static_cast<double>(clock.elapsed()) / 1000.0;
-        outcome.message = QStringLiteral("%1 channels scored from %2 events in %3 s: %4 flagged (medium or above), %5 suppressed")
-                              .arg(outcome.channels)
-                              .arg(outcome.events)
-                              .arg(outcome.seconds, 0, 'f', 2)
-                              .arg(outcome.flagged)
-                              .arg(outcome.suppressed);
+        outcome.message =
+            QStringLiteral("%1 channels scored from %2 events in %3 s: %4 flagged (medium or above), %5 suppressed")
+                .arg(outcome.channels)
+                .arg(outcome.events)
+                .arg(outcome.seconds, 0, 'f', 2)
+                .arg(outcome.flagged)
+                .arg(outcome.suppressed);
         log::score()->info("{}", outcome.message.toStdString());
     } catch (const ScoringCancelled&) {
         outcome = ScoreOutcome{};
@@ -227,7 +236,8 @@ ON CONFLICT(channel_key) DO UPDATE SET host_id = excluded.host_id, host = exclud
     } catch (const std::exception& e) {
         outcome = ScoreOutcome{};
         outcome.status = QStringLiteral("failed");
-        outcome.message = QStringLiteral("scoring failed: %1; the previous scores are kept").arg(QString::fromUtf8(e.what()));
+        outcome.message =
+            QStringLiteral("scoring failed: %1; the previous scores are kept").arg(QString::fromUtf8(e.what()));
         outcome.seconds = static_cast<double>(clock.elapsed()) / 1000.0;
         log::score()->error("{}", outcome.message.toStdString());
     }

@@ -27,17 +27,17 @@ struct ScoreProgress {
 };
 
 struct ScoreOutcome {
-    QString status;   // done, cancelled, failed
+    QString status; // done, cancelled, failed
     QString message;
-    qint64 events = 0;   // events read (0 for a rescore)
+    qint64 events = 0; // events read (0 for a rescore)
     qint64 channels = 0;
-    qint64 flagged = 0;  // channels at severity medium or above, not suppressed
+    qint64 flagged = 0; // channels at severity medium or above, not suppressed
     qint64 suppressed = 0;
     double seconds = 0;
 };
 
 class ScoringEngine {
-public:
+  public:
     explicit ScoringEngine(CaseStore& store) : store_(store) {}
     // Never throws: failures come back as status "failed" with a message.
     ScoreOutcome run(ScoreMode mode, const std::atomic<bool>* cancel = nullptr,
@@ -46,7 +46,7 @@ public:
 
     static constexpr const char* kEngineVersion = "socwb-score/1";
 
-private:
+  private:
     CaseStore& store_;
 };
 

@@ -35,7 +35,8 @@ void validate(const SuppressionRule& r) {
     }
     if (r.host.isEmpty() && r.hostRole.isEmpty() && r.process.isEmpty() && r.destination.isEmpty() &&
         r.urlPrefix.isEmpty()) {
-        throw std::invalid_argument("a suppression needs at least one of host, host role, process, destination, URL prefix");
+        throw std::invalid_argument(
+            "a suppression needs at least one of host, host role, process, destination, URL prefix");
     }
     if (!r.expiresAt.isEmpty() && !QDateTime::fromString(r.expiresAt, Qt::ISODate).isValid()) {
         throw std::invalid_argument("the expiry is not an ISO-8601 time");
@@ -106,8 +107,9 @@ bool SuppressionRule::matches(const ChannelFeatures& c) const {
 
 QString SuppressionRule::criteria() const {
     QStringList parts;
-    for (const auto& [label, value] : {std::pair{"host", &host}, std::pair{"role", &hostRole}, std::pair{"process", &process},
-                                       std::pair{"destination", &destination}, std::pair{"url", &urlPrefix}}) {
+    for (const auto& [label, value] :
+         {std::pair{"host", &host}, std::pair{"role", &hostRole}, std::pair{"process", &process},
+          std::pair{"destination", &destination}, std::pair{"url", &urlPrefix}}) {
         if (!value->isEmpty()) {
             parts << QLatin1String(label) + QLatin1Char(' ') + *value;
         }
@@ -186,11 +188,11 @@ QByteArray suppressionsToYaml(const QVector<SuppressionRule>& rules) {
     e << YAML::BeginMap << YAML::Key << "suppressions" << YAML::Value << YAML::BeginSeq;
     for (const SuppressionRule& r : rules) {
         e << YAML::BeginMap;
-        for (const auto& [key, value] : {std::pair{"host", &r.host}, std::pair{"host_role", &r.hostRole},
-                                         std::pair{"process", &r.process}, std::pair{"destination", &r.destination},
-                                         std::pair{"url_prefix", &r.urlPrefix}, std::pair{"reason", &r.reason},
-                                         std::pair{"author", &r.author}, std::pair{"created_at", &r.createdAt},
-                                         std::pair{"expires_at", &r.expiresAt}}) {
+        for (const auto& [key, value] :
+             {std::pair{"host", &r.host}, std::pair{"host_role", &r.hostRole}, std::pair{"process", &r.process},
+              std::pair{"destination", &r.destination}, std::pair{"url_prefix", &r.urlPrefix},
+              std::pair{"reason", &r.reason}, std::pair{"author", &r.author}, std::pair{"created_at", &r.createdAt},
+              std::pair{"expires_at", &r.expiresAt}}) {
             if (!value->isEmpty()) {
                 e << YAML::Key << key << YAML::Value << YAML::DoubleQuoted << value->toStdString();
             }
@@ -219,7 +221,9 @@ QVector<SuppressionRule> suppressionsFromYaml(const QByteArray& yaml) {
         ++index;
         SuppressionRule r;
         try {
-            auto get = [&n](const char* k) { return n[k] ? QString::fromStdString(n[k].as<std::string>()) : QString(); };
+            auto get = [&n](const char* k) {
+                return n[k] ? QString::fromStdString(n[k].as<std::string>()) : QString();
+            };
             r.host = get("host");
             r.hostRole = get("host_role");
             r.process = get("process");

@@ -27,8 +27,8 @@ struct SuppressionRule {
     QString urlPrefix;   // prefix of host + path ("pastebin.com/raw/"), scheme ignored
     QString reason;      // required
     QString author;
-    QString createdAt;   // ISO-8601 UTC
-    QString expiresAt;   // ISO-8601 UTC, empty: never
+    QString createdAt; // ISO-8601 UTC
+    QString expiresAt; // ISO-8601 UTC, empty: never
     bool enabled = true;
 
     bool isActive(const QDateTime& now) const;

@@ -73,7 +73,9 @@ WebServiceCatalog WebServiceCatalog::fromYaml(const QByteArray& yaml) {
     return c;
 }
 
-WebServiceCatalog WebServiceCatalog::load() { return fromYaml(resources::read(QStringLiteral("scoring/web-services.yaml"))); }
+WebServiceCatalog WebServiceCatalog::load() {
+    return fromYaml(resources::read(QStringLiteral("scoring/web-services.yaml")));
+}
 
 const WebService* WebServiceCatalog::match(const std::string& fqdn) const {
     const WebService* best = nullptr;
@@ -89,7 +91,8 @@ const WebService* WebServiceCatalog::match(const std::string& fqdn) const {
     return best;
 }
 
-EndpointMatch WebServiceCatalog::endpoint(const WebService& service, const std::string& fqdn, const std::string& path) const {
+EndpointMatch WebServiceCatalog::endpoint(const WebService& service, const std::string& fqdn,
+                                          const std::string& path) const {
     if (path.empty()) {
         return {};
     }
@@ -98,8 +101,8 @@ EndpointMatch WebServiceCatalog::endpoint(const WebService& service, const std::
         if (!e.host.isEmpty() && !hostMatches(fqdn, e.host.toStdString())) {
             continue;
         }
-        const QRegularExpressionMatch m = e.path.match(p, 0, QRegularExpression::NormalMatch,
-                                                      QRegularExpression::AnchorAtOffsetMatchOption);
+        const QRegularExpressionMatch m =
+            e.path.match(p, 0, QRegularExpression::NormalMatch, QRegularExpression::AnchorAtOffsetMatchOption);
         if (m.hasMatch()) {
             return {&e, m.captured(0)};
         }

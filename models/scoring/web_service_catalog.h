@@ -14,8 +14,8 @@ namespace socwb::scoring {
 
 struct EndpointShape {
     QString name;
-    QString role;  // command, output, payload
-    QString host;  // empty: any of the service's domains
+    QString role; // command, output, payload
+    QString host; // empty: any of the service's domains
     QRegularExpression path;
 };
 
@@ -35,7 +35,7 @@ struct EndpointMatch {
 };
 
 class WebServiceCatalog {
-public:
+  public:
     // Parses the YAML text; throws std::runtime_error naming the problem and the entry.
     static WebServiceCatalog fromYaml(const QByteArray& yaml);
     // The catalog the program ships, or its override (resources::read("scoring/web-services.yaml")).
@@ -49,7 +49,7 @@ public:
     const std::vector<WebService>& services() const { return services_; }
     const WebService* find(const QString& id) const;
 
-private:
+  private:
     std::vector<WebService> services_;
 };
 

@@ -16,47 +16,56 @@ CaseReader::CaseReader(QObject* parent) : QObject(parent), context_(new QObject)
 }
 
 CaseReader::~CaseReader() {
-    QMetaObject::invokeMethod(context_, [this] { store_.reset(); }, Qt::BlockingQueuedConnection);
+    QMetaObject::invokeMethod(
+        context_, [this] { store_.reset(); }, Qt::BlockingQueuedConnection);
     thread_.quit();
     thread_.wait();
 }
 
 void CaseReader::open(const QString& casePath) {
-    QMetaObject::invokeMethod(context_, [this, casePath] {
-        store_.reset();
-        QString reason;
-        if (!QFileInfo::exists(casePath)) {
-            reason = tr("%1: no such case").arg(casePath);
-        } else {
-            try {
-                store_ = CaseStore::open(casePath);
-            } catch (const CaseError& e) {
-                reason = QString::fromUtf8(e.what());
+    QMetaObject::invokeMethod(
+        context_,
+        [this, casePath] {
+            store_.reset();
+            QString reason;
+            if (!QFileInfo::exists(casePath)) {
+                reason = tr("%1: no such case").arg(casePath);
+            } else {
+                try {
+                    store_ = CaseStore::open(casePath);
+                } catch (const CaseError& e) {
+                    reason = QString::fromUtf8(e.what());
+                }
             }
-        }
-        if (!reason.isEmpty()) {
-            log::ui()->warn("view could not open {}: {}", casePath.toStdString(), reason.toStdString());
-            QMetaObject::invokeMethod(this, [this, reason] { emit openFailed(reason); }, Qt::QueuedConnection);
-        }
-    }, Qt::QueuedConnection);
+            if (!reason.isEmpty()) {
+                log::ui()->warn("view could not open {}: {}", casePath.toStdString(), reason.toStdString());
+                QMetaObject::invokeMethod(
+                    this, [this, reason] { emit openFailed(reason); }, Qt::QueuedConnection);
+            }
+        },
+        Qt::QueuedConnection);
 }
 
 void CaseReader::post(std::function<void(sqlite3*)> job) {
-    QMetaObject::invokeMethod(context_, [this, job = std::move(job)] {
-        if (!store_) {
-            return;
-        }
-        try {
-            job(store_->db());
-        } catch (const std::exception& e) {
-            // A view's query failing must not take the window down; the view stays as it was.
-            log::ui()->warn("view query failed: {}", e.what());
-        }
-    }, Qt::QueuedConnection);
+    QMetaObject::invokeMethod(
+        context_,
+        [this, job = std::move(job)] {
+            if (!store_) {
+                return;
+            }
+            try {
+                job(store_->db());
+            } catch (const std::exception& e) {
+                // A view's query failing must not take the window down; the view stays as it was.
+                log::ui()->warn("view query failed: {}", e.what());
+            }
+        },
+        Qt::QueuedConnection);
 }
 
 void CaseReader::drain() {
-    QMetaObject::invokeMethod(context_, [] {}, Qt::BlockingQueuedConnection);
+    QMetaObject::invokeMethod(
+        context_, [] {}, Qt::BlockingQueuedConnection);
 }
 
 } // namespace socwb

@@ -18,7 +18,7 @@ class CaseStore;
 
 class CaseReader : public QObject {
     Q_OBJECT
-public:
+  public:
     explicit CaseReader(QObject* parent = nullptr);
     ~CaseReader() override; // waits for the running job
 
@@ -29,12 +29,12 @@ public:
     // Blocks until every job posted so far has run (tests and benchmarks).
     void drain();
 
-signals:
+  signals:
     void openFailed(const QString& reason); // queued to the owner's thread
 
-private:
+  private:
     QThread thread_;
-    QObject* context_ = nullptr; // lives on thread_
+    QObject* context_ = nullptr;       // lives on thread_
     std::unique_ptr<CaseStore> store_; // touched only on thread_
 };
 

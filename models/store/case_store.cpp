@@ -39,8 +39,7 @@ void checkHeader(const QString& path, const QString& shown) {
         return; // SQLite treats an empty file as an empty database: a new case.
     }
     const QByteArray h = f.read(100);
-    static const char kMagic[16] = {'S', 'Q', 'L', 'i', 't', 'e', ' ', 'f',
-                                    'o', 'r', 'm', 'a', 't', ' ', '3', '\0'};
+    static const char kMagic[16] = {'S', 'Q', 'L', 'i', 't', 'e', ' ', 'f', 'o', 'r', 'm', 'a', 't', ' ', '3', '\0'};
     if (h.size() < 100 || memcmp(h.constData(), kMagic, 16) != 0) {
         throw CaseError(QStringLiteral("%1: not a socwb case (not an SQLite database)").arg(shown).toStdString());
     }
@@ -50,7 +49,8 @@ void checkHeader(const QString& path, const QString& shown) {
         pageSize = 65536;
     }
     if (pageSize < 512 || pageSize > 65536 || (pageSize & (pageSize - 1)) != 0) {
-        throw CaseError(QStringLiteral("%1: corrupted case file (invalid page size in the header)").arg(shown).toStdString());
+        throw CaseError(
+            QStringLiteral("%1: corrupted case file (invalid page size in the header)").arg(shown).toStdString());
     }
     // The in-header page count is valid only when the change counter matches "version valid for".
     const uint32_t pages = be32(u + 28);
@@ -58,11 +58,14 @@ void checkHeader(const QString& path, const QString& shown) {
     const bool walPending = QFileInfo(path + QStringLiteral("-wal")).size() > 0;
     if (!walPending && (size % pageSize != 0 || (countValid && qint64(pages) * pageSize > size))) {
         throw CaseError(QStringLiteral("%1: corrupted case file (truncated: %2 bytes, the header describes %3)")
-                            .arg(shown, QString::number(size), QString::number(qint64(pages) * pageSize)).toStdString());
+                            .arg(shown, QString::number(size), QString::number(qint64(pages) * pageSize))
+                            .toStdString());
     }
 }
 
-std::string sqliteMessage(sqlite3* db) { return db ? sqlite3_errmsg(db) : "out of memory"; }
+std::string sqliteMessage(sqlite3* db) {
+    return db ? sqlite3_errmsg(db) : "out of memory";
+}
 
 // A bulk import runs with a rollback journal. If it was killed, the case has a hot journal that
 // SQLite rolls back the next time a connection that may write reads it; a read-only connection
@@ -74,7 +77,9 @@ void rollBackInterruptedImport(const QString& path, const QString& shown) {
     }
     if (const QString why = CaseStore::whyReadOnly(path); !why.isEmpty()) {
         throw CaseError(QStringLiteral("%1: an interrupted import must be rolled back, which needs write access, "
-                                       "but the case is read-only (%2)").arg(shown, why).toStdString(),
+                                       "but the case is read-only (%2)")
+                            .arg(shown, why)
+                            .toStdString(),
                         CaseError::Kind::ReadOnly);
     }
     QFile f(path);
@@ -82,7 +87,8 @@ void rollBackInterruptedImport(const QString& path, const QString& shown) {
         return;
     }
     const QByteArray h = f.read(100);
-    if (h.size() < 100 || be32(reinterpret_cast<const unsigned char*>(h.constData()) + 68) != uint32_t(CaseStore::kApplicationId)) {
+    if (h.size() < 100 ||
+        be32(reinterpret_cast<const unsigned char*>(h.constData()) + 68) != uint32_t(CaseStore::kApplicationId)) {
         return; // not ours: leave its bytes alone; validation says what it is
     }
     sqlite3* db = nullptr;
@@ -90,8 +96,9 @@ void rollBackInterruptedImport(const QString& path, const QString& shown) {
     const int rc = sqlite3_open_v2(native.constData(), &db, SQLITE_OPEN_READWRITE, nullptr);
     std::unique_ptr<sqlite3, decltype(&sqlite3_close)> guard(db, &sqlite3_close);
     if (rc != SQLITE_OK) {
-        throw CaseError(shown.toStdString() + ": an interrupted import must be rolled back, which needs write access (" +
-                        sqliteMessage(db) + ")");
+        throw CaseError(shown.toStdString() +
+                        ": an interrupted import must be rolled back, which needs write access (" + sqliteMessage(db) +
+                        ")");
     }
     sqlite3_busy_timeout(db, CaseStore::kBusyTimeoutMs);
     if (sqlite3_exec(db, "SELECT count(*) FROM sqlite_schema", nullptr, nullptr, nullptr) == SQLITE_OK &&
@@ -192,9 +199,8 @@ int CaseStore::inspect(const QString& path) {
             throw CaseError(shown.toStdString() + ": not a socwb case (an SQLite database of another application)");
         }
         if (version > schema::latestVersion()) {
-            throw CaseError(shown.toStdString() + ": written by a newer socwb (case schema " +
-                            std::to_string(version) + ", this build reads up to " +
-                            std::to_string(schema::latestVersion()) + ")");
+            throw CaseError(shown.toStdString() + ": written by a newer socwb (case schema " + std::to_string(version) +
+                            ", this build reads up to " + std::to_string(schema::latestVersion()) + ")");
         }
         // A full quick_check reads every page; on very large cases the header checks above and
         // SQLite's own checks while reading have to do.
@@ -245,7 +251,9 @@ std::unique_ptr<CaseStore> CaseStore::open(const QString& path, Access access) {
     if (access == Access::ReadWrite) {
         if (const QString why = whyReadOnly(path); !why.isEmpty()) {
             throw CaseError(QStringLiteral("%1: case is read-only (%2): it can be read, or saved as a copy in a "
-                                           "writable folder, but not written").arg(shown, why).toStdString(),
+                                           "writable folder, but not written")
+                                .arg(shown, why)
+                                .toStdString(),
                             CaseError::Kind::ReadOnly);
         }
     }
@@ -255,9 +263,12 @@ std::unique_ptr<CaseStore> CaseStore::open(const QString& path, Access access) {
             throw CaseError(shown.toStdString() + ": no such case file");
         }
         if (before < schema::latestVersion()) {
-            throw CaseError(QStringLiteral("%1: written by an older socwb (case schema %2); reading it needs an upgrade, "
-                                           "which needs write access").arg(shown, QString::number(before)).toStdString(),
-                            CaseError::Kind::ReadOnly);
+            throw CaseError(
+                QStringLiteral("%1: written by an older socwb (case schema %2); reading it needs an upgrade, "
+                               "which needs write access")
+                    .arg(shown, QString::number(before))
+                    .toStdString(),
+                CaseError::Kind::ReadOnly);
         }
         auto db = openReadOnly(path, shown);
         try {
@@ -305,20 +316,24 @@ std::unique_ptr<CaseStore> CaseStore::open(const QString& path, Access access) {
             log::store()->info("created case {} (schema {})", path.toStdString(), schema::latestVersion());
         } else if (before < schema::latestVersion()) {
             store->audit(QStringLiteral("case.migrate"), path,
-                         QStringLiteral("schema %1 -> %2").arg(QString::number(before), QString::number(schema::latestVersion())));
+                         QStringLiteral("schema %1 -> %2")
+                             .arg(QString::number(before), QString::number(schema::latestVersion())));
             log::store()->info("migrated case {} from schema {} to {}", path.toStdString(), before,
                                schema::latestVersion());
         }
     } catch (const SqlError& e) {
         const CaseError::Kind kind = kindOf(e);
-        throw CaseError(shown.toStdString() + (kind == CaseError::Kind::Busy ? ": case is busy (" : ": cannot be prepared (") +
-                            e.what() + ")",
+        throw CaseError(shown.toStdString() +
+                            (kind == CaseError::Kind::Busy ? ": case is busy (" : ": cannot be prepared (") + e.what() +
+                            ")",
                         kind);
     }
     return store;
 }
 
-CaseStore::~CaseStore() { sqlite3_close_v2(db_); }
+CaseStore::~CaseStore() {
+    sqlite3_close_v2(db_);
+}
 
 int CaseStore::schemaVersion() const {
     return static_cast<int>(queryInt(db_, "PRAGMA user_version").value_or(0));

@@ -14,7 +14,7 @@ namespace socwb {
 
 // A one-line, user-facing reason why a case file cannot be used (as asked).
 class CaseError : public std::runtime_error {
-public:
+  public:
     enum class Kind {
         Unusable, // not a case, newer, damaged
         Busy,     // another connection holds the write lock longer than kBusyTimeoutMs
@@ -23,12 +23,12 @@ public:
     explicit CaseError(const std::string& what, Kind kind = Kind::Unusable) : std::runtime_error(what), kind_(kind) {}
     Kind kind() const { return kind_; }
 
-private:
+  private:
     Kind kind_;
 };
 
 class CaseStore {
-public:
+  public:
     // 'SOCW' in PRAGMA application_id marks a file as ours.
     static constexpr int kApplicationId = 0x534F4357;
     // How long a statement waits for another connection (the GUI, a second import) to let go.
@@ -63,7 +63,7 @@ public:
     static QString nowIso();
     static QString actorName();
 
-private:
+  private:
     CaseStore(sqlite3* db, QString path, bool readOnly) : db_(db), path_(std::move(path)), readOnly_(readOnly) {}
     sqlite3* db_;
     QString path_;

@@ -47,9 +47,9 @@ CaseSummary summarize(sqlite3* db) {
     s.rejected = queryInt(db, "SELECT coalesce(sum(rejected), 0) FROM evidence").value_or(0);
 
     int64_t first = INT64_MAX, last = INT64_MIN;
-    for (const char* sql : {"SELECT min(ts_us), max(ts_us) FROM proxy_events",
-                            "SELECT min(ts_us), max(ts_us) FROM dns_events",
-                            "SELECT min(ts_us), max(ts_us) FROM sysmon_events"}) {
+    for (const char* sql :
+         {"SELECT min(ts_us), max(ts_us) FROM proxy_events", "SELECT min(ts_us), max(ts_us) FROM dns_events",
+          "SELECT min(ts_us), max(ts_us) FROM sysmon_events"}) {
         Statement st(db, sql);
         if (st.step() && !st.isNull(0)) {
             first = std::min(first, st.int64(0));
@@ -105,7 +105,9 @@ CaseSummary summarize(sqlite3* db) {
             s.hosts[it->second].attributed += attr.int64(1);
         }
     }
-    Statement al(db, "SELECT host_id, count(*) FROM alerts WHERE host_id IS NOT NULL AND suppressed_by IS NULL GROUP BY host_id");
+    Statement al(
+        db,
+        "SELECT host_id, count(*) FROM alerts WHERE host_id IS NOT NULL AND suppressed_by IS NULL GROUP BY host_id");
     while (al.step()) {
         if (auto it = index.find(al.int64(0)); it != index.end()) {
             s.hosts[it->second].alerts = al.int64(1);

@@ -385,10 +385,16 @@ DROP INDEX IF EXISTS dns_queries_process;
 
 } // namespace
 
-int latestVersion() { return static_cast<int>(kMigrations.size()); }
+int latestVersion() {
+    return static_cast<int>(kMigrations.size());
+}
 
-const char* dropBulkIndexesSql() { return kDropBulkIndexes; }
-const char* createBulkIndexesSql() { return kCreateBulkIndexes; }
+const char* dropBulkIndexesSql() {
+    return kDropBulkIndexes;
+}
+const char* createBulkIndexesSql() {
+    return kCreateBulkIndexes;
+}
 
 void migrate(sqlite3* db, int target) {
     if (target < 0) {

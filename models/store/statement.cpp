@@ -14,14 +14,16 @@ namespace {
 } // namespace
 
 Statement::Statement(sqlite3* db, std::string_view sql) : db_(db) {
-    const int rc = sqlite3_prepare_v3(db, sql.data(), static_cast<int>(sql.size()),
-                                      SQLITE_PREPARE_PERSISTENT, &stmt_, nullptr);
+    const int rc =
+        sqlite3_prepare_v3(db, sql.data(), static_cast<int>(sql.size()), SQLITE_PREPARE_PERSISTENT, &stmt_, nullptr);
     if (rc != SQLITE_OK) {
         fail(db, rc, "prepare failed for \"" + std::string(sql.substr(0, 80)) + "\"");
     }
 }
 
-Statement::~Statement() { sqlite3_finalize(stmt_); }
+Statement::~Statement() {
+    sqlite3_finalize(stmt_);
+}
 
 Statement::Statement(Statement&& other) noexcept : db_(other.db_), stmt_(other.stmt_) {
     other.stmt_ = nullptr;
@@ -44,9 +46,13 @@ Statement& Statement::checked(int rc, int idx) {
     return *this;
 }
 
-Statement& Statement::bind(int idx, int64_t v) { return checked(sqlite3_bind_int64(stmt_, idx, v), idx); }
+Statement& Statement::bind(int idx, int64_t v) {
+    return checked(sqlite3_bind_int64(stmt_, idx, v), idx);
+}
 
-Statement& Statement::bind(int idx, double v) { return checked(sqlite3_bind_double(stmt_, idx, v), idx); }
+Statement& Statement::bind(int idx, double v) {
+    return checked(sqlite3_bind_double(stmt_, idx, v), idx);
+}
 
 Statement& Statement::bind(int idx, std::string_view v) {
     return checked(sqlite3_bind_text(stmt_, idx, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT), idx);
@@ -60,9 +66,13 @@ Statement& Statement::bindBlob(int idx, std::string_view v) {
     return checked(sqlite3_bind_blob(stmt_, idx, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT), idx);
 }
 
-Statement& Statement::bindNull(int idx) { return checked(sqlite3_bind_null(stmt_, idx), idx); }
+Statement& Statement::bindNull(int idx) {
+    return checked(sqlite3_bind_null(stmt_, idx), idx);
+}
 
-Statement& Statement::bindTextOrNull(int idx, std::string_view v) { return v.empty() ? bindNull(idx) : bind(idx, v); }
+Statement& Statement::bindTextOrNull(int idx, std::string_view v) {
+    return v.empty() ? bindNull(idx) : bind(idx, v);
+}
 
 Statement& Statement::bindStaticOrNull(int idx, std::string_view v) {
     return v.empty() ? bindNull(idx) : bindStatic(idx, v);
@@ -101,10 +111,18 @@ void Statement::rewind() {
     }
 }
 
-int64_t Statement::int64(int col) const { return sqlite3_column_int64(stmt_, col); }
-double Statement::real(int col) const { return sqlite3_column_double(stmt_, col); }
-bool Statement::isNull(int col) const { return sqlite3_column_type(stmt_, col) == SQLITE_NULL; }
-int Statement::columnCount() const { return sqlite3_column_count(stmt_); }
+int64_t Statement::int64(int col) const {
+    return sqlite3_column_int64(stmt_, col);
+}
+double Statement::real(int col) const {
+    return sqlite3_column_double(stmt_, col);
+}
+bool Statement::isNull(int col) const {
+    return sqlite3_column_type(stmt_, col) == SQLITE_NULL;
+}
+int Statement::columnCount() const {
+    return sqlite3_column_count(stmt_);
+}
 
 std::string Statement::text(int col) const {
     const auto* p = reinterpret_cast<const char*>(sqlite3_column_text(stmt_, col));
@@ -135,7 +153,9 @@ std::string queryText(sqlite3* db, std::string_view sql) {
     return st.step() ? st.text(0) : std::string();
 }
 
-Transaction::Transaction(sqlite3* db) : db_(db) { execSql(db_, "BEGIN IMMEDIATE"); }
+Transaction::Transaction(sqlite3* db) : db_(db) {
+    execSql(db_, "BEGIN IMMEDIATE");
+}
 
 // After some errors (SQLITE_FULL, SQLITE_IOERR, SQLITE_NOMEM) SQLite has rolled the transaction
 // back itself; a second ROLLBACK would fail with "no transaction is active" and hide the real error.

@@ -13,16 +13,16 @@
 namespace socwb {
 
 class SqlError : public std::runtime_error {
-public:
+  public:
     SqlError(const std::string& what, int code) : std::runtime_error(what), code_(code) {}
     int code() const { return code_; }
 
-private:
+  private:
     int code_;
 };
 
 class Statement {
-public:
+  public:
     Statement() = default;
     Statement(sqlite3* db, std::string_view sql);
     ~Statement();
@@ -48,9 +48,9 @@ public:
     Statement& bindStaticOrNull(int idx, std::string_view v);
     Statement& bindIntOrNull(int idx, int64_t v, int64_t nullValue = -1);
 
-    bool step();    // true while a row is available
-    void exec();    // step to completion, expecting no rows
-    void reset();   // reset and clear bindings
+    bool step();  // true while a row is available
+    void exec();  // step to completion, expecting no rows
+    void reset(); // reset and clear bindings
     // Makes a stepped statement ready for the next row, keeping its bindings; throws when the
     // last step failed.
     void rewind();
@@ -63,7 +63,7 @@ public:
 
     sqlite3_stmt* handle() const { return stmt_; }
 
-private:
+  private:
     // Every bind reports its failure (a wrong index, text too big): no row goes in half bound.
     Statement& checked(int rc, int idx);
     sqlite3* db_ = nullptr;
@@ -79,7 +79,7 @@ std::string queryText(sqlite3* db, std::string_view sql);
 
 // BEGIN IMMEDIATE on construction, ROLLBACK on destruction unless commit() was called.
 class Transaction {
-public:
+  public:
     explicit Transaction(sqlite3* db);
     ~Transaction();
     Transaction(const Transaction&) = delete;
@@ -87,7 +87,7 @@ public:
     void commit();
     void rollback();
 
-private:
+  private:
     sqlite3* db_;
     bool open_ = true;
 };

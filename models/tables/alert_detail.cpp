@@ -22,15 +22,17 @@ std::vector<int64_t> blobIds(const Statement& st, int col) {
 }
 
 // Attribution of a list of requests, in chunks so no statement holds too many parameters.
-void summarizeAttribution(sqlite3* db, const char* kind, const std::vector<int64_t>& ids, QMap<QString, AttributionSummary>& out,
-                          qint64& attributed) {
+void summarizeAttribution(sqlite3* db, const char* kind, const std::vector<int64_t>& ids,
+                          QMap<QString, AttributionSummary>& out, qint64& attributed) {
     constexpr size_t kChunk = 400;
     for (size_t i = 0; i < ids.size(); i += kChunk) {
         const size_t n = std::min(kChunk, ids.size() - i);
         QStringList marks(static_cast<int>(n), QStringLiteral("?"));
-        Statement st(db, QStringLiteral("SELECT method, count(*), sum(confidence) FROM attributions WHERE request_kind = ? "
-                                        "AND request_id IN (%1) GROUP BY method").arg(marks.join(QLatin1Char(',')))
-                             .toStdString());
+        Statement st(db,
+                     QStringLiteral("SELECT method, count(*), sum(confidence) FROM attributions WHERE request_kind = ? "
+                                    "AND request_id IN (%1) GROUP BY method")
+                         .arg(marks.join(QLatin1Char(',')))
+                         .toStdString());
         st.bind(1, kind);
         for (size_t k = 0; k < n; ++k) {
             st.bind(static_cast<int>(k) + 2, ids[i + k]);
@@ -75,11 +77,13 @@ AlertDetail loadAlertDetail(const QString& casePath, qint64 alertId) {
         const QJsonArray factors = QJsonDocument::fromJson(QByteArray::fromStdString(more.text(8))).array();
         for (const QJsonValue& v : factors) {
             const QJsonObject o = v.toObject();
-            d.factors.push_back({o.value(QLatin1String("name")).toString(), o.value(QLatin1String("contribution")).toDouble(),
+            d.factors.push_back({o.value(QLatin1String("name")).toString(),
+                                 o.value(QLatin1String("contribution")).toDouble(),
                                  o.value(QLatin1String("detail")).toString()});
         }
-        std::sort(d.factors.begin(), d.factors.end(),
-                  [](const ScoreFactor& a, const ScoreFactor& b) { return std::abs(a.contribution) > std::abs(b.contribution); });
+        std::sort(d.factors.begin(), d.factors.end(), [](const ScoreFactor& a, const ScoreFactor& b) {
+            return std::abs(a.contribution) > std::abs(b.contribution);
+        });
         const qint64 processId = more.isNull(9) ? 0 : more.int64(9);
         d.proxyIds = blobIds(more, 10);
         std::vector<int64_t> dnsIds = blobIds(more, 11);

@@ -20,7 +20,7 @@ struct ScoreFactor {
 };
 
 struct AttributionSummary {
-    QString method;      // five-tuple, dns-answer, time-window
+    QString method; // five-tuple, dns-answer, time-window
     qint64 requests = 0;
     double meanConfidence = 0;
 };

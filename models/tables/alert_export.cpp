@@ -26,7 +26,9 @@ QByteArray csvField(QString v) {
 
 qint64 exportAlertsCsv(const QString& casePath, const AlertQuery& query, const QString& outPath) {
     ReadConnection c(casePath);
-    Statement st(c.db(), (alertRowSelectSql() + QStringLiteral("WHERE %1 ORDER BY %2").arg(query.where, query.orderBy())).toStdString());
+    Statement st(
+        c.db(),
+        (alertRowSelectSql() + QStringLiteral("WHERE %1 ORDER BY %2").arg(query.where, query.orderBy())).toStdString());
     bindAll(st, query.params);
     QSaveFile f(outPath);
     if (!f.open(QIODevice::WriteOnly)) {
@@ -37,13 +39,24 @@ qint64 exportAlertsCsv(const QString& casePath, const AlertQuery& query, const Q
     qint64 n = 0;
     while (st.step()) {
         const AlertRow r = alertRowFromStatement(st);
-        const QList<QByteArray> fields{
-            QByteArray::number(r.score, 'f', 1), csvField(r.severity), csvField(r.status), csvField(r.host),
-            csvField(r.hostRole), csvField(r.processName), csvField(r.processImage), csvField(r.destination),
-            csvField(r.service), csvField(r.endpoint), QByteArray::number(r.requests),
-            r.medianInterval < 0 ? QByteArray() : QByteArray::number(r.medianInterval, 'f', 1),
-            r.jitter < 0 ? QByteArray() : QByteArray::number(r.jitter, 'f', 3), isoFromUs(r.firstTs).toUtf8(),
-            isoFromUs(r.lastTs).toUtf8(), csvField(r.tags), csvField(r.channelKey)};
+        const QList<QByteArray> fields{QByteArray::number(r.score, 'f', 1),
+                                       csvField(r.severity),
+                                       csvField(r.status),
+                                       csvField(r.host),
+                                       csvField(r.hostRole),
+                                       csvField(r.processName),
+                                       csvField(r.processImage),
+                                       csvField(r.destination),
+                                       csvField(r.service),
+                                       csvField(r.endpoint),
+                                       QByteArray::number(r.requests),
+                                       r.medianInterval < 0 ? QByteArray()
+                                                            : QByteArray::number(r.medianInterval, 'f', 1),
+                                       r.jitter < 0 ? QByteArray() : QByteArray::number(r.jitter, 'f', 3),
+                                       isoFromUs(r.firstTs).toUtf8(),
+                                       isoFromUs(r.lastTs).toUtf8(),
+                                       csvField(r.tags),
+                                       csvField(r.channelKey)};
         f.write(fields.join(',') + "\r\n");
         ++n;
     }

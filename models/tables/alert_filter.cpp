@@ -8,7 +8,9 @@ namespace socwb {
 namespace {
 
 // Messages for the filter bar, through Qt's translation like every string the analyst reads.
-QString trFilter(const char* text) { return QCoreApplication::translate("socwb::AlertFilter", text); }
+QString trFilter(const char* text) {
+    return QCoreApplication::translate("socwb::AlertFilter", text);
+}
 
 enum class Kind { Text, Number, Status, Suppressed };
 
@@ -142,7 +144,8 @@ AlertFilter parseAlertFilter(const QString& text) {
                 continue;
             }
             const QString pattern = likePattern(tok, true);
-            term = anyOf(QStringLiteral("a.host; coalesce(a.process_name,''); a.destination; coalesce(a.service,''); coalesce(a.endpoint,'')"),
+            term = anyOf(QStringLiteral("a.host; coalesce(a.process_name,''); a.destination; coalesce(a.service,''); "
+                                        "coalesce(a.endpoint,'')"),
                          pattern, f.params);
         } else {
             const QString name = tok.left(opAt);
@@ -154,7 +157,8 @@ AlertFilter parseAlertFilter(const QString& text) {
             const QString value = tok.mid(v);
             const Key* key = findKey(name);
             if (!key) {
-                f.errors << trFilter("unknown key '%1' (known: %2)").arg(name, alertFilterKeys().join(QStringLiteral(", ")));
+                f.errors
+                    << trFilter("unknown key '%1' (known: %2)").arg(name, alertFilterKeys().join(QStringLiteral(", ")));
                 continue;
             }
             if (value.isEmpty()) {
@@ -164,21 +168,16 @@ AlertFilter parseAlertFilter(const QString& text) {
             const QString cols = QString::fromLatin1(key->columns);
             switch (key->kind) {
             case Kind::Number: {
-                static const QHash<QString, QString> ops{{QStringLiteral(":"), QStringLiteral("=")},
-                                                         {QStringLiteral("="), QStringLiteral("=")},
-                                                         {QStringLiteral(":="), QStringLiteral("=")},
-                                                         {QStringLiteral(">"), QStringLiteral(">")},
-                                                         {QStringLiteral(">="), QStringLiteral(">=")},
-                                                         {QStringLiteral(":>"), QStringLiteral(">")},
-                                                         {QStringLiteral(":>="), QStringLiteral(">=")},
-                                                         {QStringLiteral("<"), QStringLiteral("<")},
-                                                         {QStringLiteral("<="), QStringLiteral("<=")},
-                                                         {QStringLiteral(":<"), QStringLiteral("<")}};
+                static const QHash<QString, QString> ops{
+                    {QStringLiteral(":"), QStringLiteral("=")},    {QStringLiteral("="), QStringLiteral("=")},
+                    {QStringLiteral(":="), QStringLiteral("=")},   {QStringLiteral(">"), QStringLiteral(">")},
+                    {QStringLiteral(">="), QStringLiteral(">=")},  {QStringLiteral(":>"), QStringLiteral(">")},
+                    {QStringLiteral(":>="), QStringLiteral(">=")}, {QStringLiteral("<"), QStringLiteral("<")},
+                    {QStringLiteral("<="), QStringLiteral("<=")},  {QStringLiteral(":<"), QStringLiteral("<")}};
                 bool ok = false;
                 const double number = value.toDouble(&ok);
                 if (!ops.contains(op) || !ok) {
-                    f.errors << trFilter("'%1': expected %2 followed by =, >, >=, < or <= and a number")
-                                    .arg(tok, name);
+                    f.errors << trFilter("'%1': expected %2 followed by =, >, >=, < or <= and a number").arg(tok, name);
                     continue;
                 }
                 term = QStringLiteral("%1 %2 ?").arg(cols, ops.value(op));
@@ -192,9 +191,11 @@ AlertFilter parseAlertFilter(const QString& text) {
                 }
                 QStringList wanted;
                 for (const QString& s : value.split(QLatin1Char(','), Qt::SkipEmptyParts)) {
-                    const QString lower = s.toLower() == QLatin1String("review") ? QStringLiteral("in-review") : s.toLower();
+                    const QString lower =
+                        s.toLower() == QLatin1String("review") ? QStringLiteral("in-review") : s.toLower();
                     if (!kStatuses.contains(lower)) {
-                        f.errors << trFilter("'%1': unknown status (known: %2)").arg(s, kStatuses.join(QStringLiteral(", ")));
+                        f.errors << trFilter("'%1': unknown status (known: %2)")
+                                        .arg(s, kStatuses.join(QStringLiteral(", ")));
                         continue;
                     }
                     wanted << lower;
@@ -202,7 +203,8 @@ AlertFilter parseAlertFilter(const QString& text) {
                 if (wanted.isEmpty()) {
                     continue;
                 }
-                term = QStringLiteral("%1 IN (%2)").arg(cols, QStringList(wanted.size(), QStringLiteral("?")).join(QLatin1Char(',')));
+                term = QStringLiteral("%1 IN (%2)")
+                           .arg(cols, QStringList(wanted.size(), QStringLiteral("?")).join(QLatin1Char(',')));
                 for (const QString& s : wanted) {
                     f.params << s;
                 }
@@ -228,7 +230,8 @@ AlertFilter parseAlertFilter(const QString& text) {
                 }
                 QString pattern;
                 if (qstrcmp(key->name, "tag") == 0) {
-                    pattern = QLatin1Char('%') + likePattern(QLatin1Char(',') + value + QLatin1Char(','), false) + QLatin1Char('%');
+                    pattern = QLatin1Char('%') + likePattern(QLatin1Char(',') + value + QLatin1Char(','), false) +
+                              QLatin1Char('%');
                 } else {
                     pattern = likePattern(value, false);
                 }

@@ -1,9 +1,9 @@
 #include "alert_table_model.h"
 
+#include "plain_text.h"
 #include "read_connection.h"
 #include "store/case_summary.h"
 #include "store/statement.h"
-#include "plain_text.h"
 
 #include <QLocale>
 #include <QMutexLocker>
@@ -25,34 +25,52 @@ void registerTypes() {
 // The sort key per column, NULL-free so that (key, id) comparisons hold for every row.
 QString sortKeyFor(int column) {
     switch (column) {
-    case AlertTableModel::ScoreColumn: return QStringLiteral("a.score");
+    case AlertTableModel::ScoreColumn:
+        return QStringLiteral("a.score");
     case AlertTableModel::SeverityColumn:
         return QStringLiteral("((CASE a.severity WHEN 'critical' THEN 4 WHEN 'high' THEN 3 WHEN 'medium' THEN 2 "
                               "WHEN 'low' THEN 1 ELSE 0 END) * 1000 + a.score)");
-    case AlertTableModel::StatusColumn: return QStringLiteral("coalesce(t.status,'new')");
-    case AlertTableModel::HostColumn: return QStringLiteral("a.host");
-    case AlertTableModel::RoleColumn: return QStringLiteral("coalesce(a.host_role,'')");
-    case AlertTableModel::ProcessColumn: return QStringLiteral("coalesce(a.process_name,'')");
-    case AlertTableModel::DestinationColumn: return QStringLiteral("a.destination");
-    case AlertTableModel::ServiceColumn: return QStringLiteral("coalesce(a.service,'')");
-    case AlertTableModel::RequestsColumn: return QStringLiteral("a.requests");
-    case AlertTableModel::IntervalColumn: return QStringLiteral("coalesce(a.median_interval_s,-1)");
-    case AlertTableModel::JitterColumn: return QStringLiteral("coalesce(a.jitter,-1)");
-    case AlertTableModel::FirstSeenColumn: return QStringLiteral("a.first_ts");
-    case AlertTableModel::LastSeenColumn: return QStringLiteral("a.last_ts");
-    default: return QStringLiteral("a.score");
+    case AlertTableModel::StatusColumn:
+        return QStringLiteral("coalesce(t.status,'new')");
+    case AlertTableModel::HostColumn:
+        return QStringLiteral("a.host");
+    case AlertTableModel::RoleColumn:
+        return QStringLiteral("coalesce(a.host_role,'')");
+    case AlertTableModel::ProcessColumn:
+        return QStringLiteral("coalesce(a.process_name,'')");
+    case AlertTableModel::DestinationColumn:
+        return QStringLiteral("a.destination");
+    case AlertTableModel::ServiceColumn:
+        return QStringLiteral("coalesce(a.service,'')");
+    case AlertTableModel::RequestsColumn:
+        return QStringLiteral("a.requests");
+    case AlertTableModel::IntervalColumn:
+        return QStringLiteral("coalesce(a.median_interval_s,-1)");
+    case AlertTableModel::JitterColumn:
+        return QStringLiteral("coalesce(a.jitter,-1)");
+    case AlertTableModel::FirstSeenColumn:
+        return QStringLiteral("a.first_ts");
+    case AlertTableModel::LastSeenColumn:
+        return QStringLiteral("a.last_ts");
+    default:
+        return QStringLiteral("a.score");
     }
 }
 
 QVariant columnValue(const Statement& st, int col) {
     switch (sqlite3_column_type(st.handle(), col)) {
-    case SQLITE_INTEGER: return QVariant(qlonglong(st.int64(col)));
-    case SQLITE_FLOAT: return QVariant(st.real(col));
-    default: return QVariant(columnText(st, col));
+    case SQLITE_INTEGER:
+        return QVariant(qlonglong(st.int64(col)));
+    case SQLITE_FLOAT:
+        return QVariant(st.real(col));
+    default:
+        return QVariant(columnText(st, col));
     }
 }
 
-QString timeText(qint64 us) { return isoFromUs(us).left(19).replace(QLatin1Char('T'), QLatin1Char(' ')); }
+QString timeText(qint64 us) {
+    return isoFromUs(us).left(19).replace(QLatin1Char('T'), QLatin1Char(' '));
+}
 
 } // namespace
 
@@ -135,7 +153,9 @@ void AlertPageWorker::count(quint64 generation, const AlertQuery& query) {
     }
     try {
         Statement st(conn_->db(), QStringLiteral("SELECT count(*) FROM alerts a LEFT JOIN triage t ON t.channel_key = "
-                                                 "a.channel_key WHERE %1").arg(query.where).toStdString());
+                                                 "a.channel_key WHERE %1")
+                                      .arg(query.where)
+                                      .toStdString());
         bindAll(st, query.params);
         const qint64 n = st.step() ? st.int64(0) : 0;
         emit counted(generation, n);
@@ -151,8 +171,11 @@ void AlertPageWorker::findAnchors(quint64 generation, const AlertQuery& query) {
     Anchors found;
     found.generation = generation;
     QList<Request> deferred;
-    Statement st(conn_->db(), QStringLiteral("SELECT %1, a.id FROM alerts a LEFT JOIN triage t ON t.channel_key = a.channel_key "
-                                             "WHERE %2 ORDER BY %3").arg(query.sortKey, query.where, query.orderBy()).toStdString());
+    Statement st(conn_->db(),
+                 QStringLiteral("SELECT %1, a.id FROM alerts a LEFT JOIN triage t ON t.channel_key = a.channel_key "
+                                "WHERE %2 ORDER BY %3")
+                     .arg(query.sortKey, query.where, query.orderBy())
+                     .toStdString());
     bindAll(st, query.params);
     for (qint64 row = 0; st.step(); ++row) {
         if (row % AlertTableModel::kPageSize == 0) {
@@ -175,7 +198,9 @@ void AlertPageWorker::findAnchors(quint64 generation, const AlertQuery& query) {
     drain();
 }
 
-void AlertPageWorker::drain() { serve(nullptr, nullptr); }
+void AlertPageWorker::drain() {
+    serve(nullptr, nullptr);
+}
 
 void AlertPageWorker::serve(const Anchors* partial, QList<Request>* deferred) {
     for (;;) {
@@ -270,7 +295,8 @@ AlertTableModel::~AlertTableModel() {
 
 void AlertTableModel::setCase(const QString& casePath) {
     casePath_ = casePath;
-    QMetaObject::invokeMethod(worker_, [w = worker_, casePath] { w->setCase(casePath); }, Qt::QueuedConnection);
+    QMetaObject::invokeMethod(
+        worker_, [w = worker_, casePath] { w->setCase(casePath); }, Qt::QueuedConnection);
     restart();
 }
 
@@ -340,7 +366,8 @@ void AlertTableModel::requestCount() {
     counting_ = true;
     const quint64 g = generation_;
     const AlertQuery q = query();
-    QMetaObject::invokeMethod(worker_, [w = worker_, g, q] { w->count(g, q); }, Qt::QueuedConnection);
+    QMetaObject::invokeMethod(
+        worker_, [w = worker_, g, q] { w->count(g, q); }, Qt::QueuedConnection);
 }
 
 void AlertTableModel::requestPage(int page) const {
@@ -415,9 +442,13 @@ const AlertRow* AlertTableModel::rowAt(int row) const {
     return &(*it)[row % kPageSize];
 }
 
-int AlertTableModel::rowCount(const QModelIndex& parent) const { return parent.isValid() ? 0 : rows_; }
+int AlertTableModel::rowCount(const QModelIndex& parent) const {
+    return parent.isValid() ? 0 : rows_;
+}
 
-int AlertTableModel::columnCount(const QModelIndex& parent) const { return parent.isValid() ? 0 : ColumnCount; }
+int AlertTableModel::columnCount(const QModelIndex& parent) const {
+    return parent.isValid() ? 0 : ColumnCount;
+}
 
 QString AlertTableModel::statusLabel(const QString& status) {
     if (status == QLatin1String("new")) {
@@ -468,45 +499,74 @@ QVariant AlertTableModel::data(const QModelIndex& index, int role) const {
     switch (role) {
     case Qt::DisplayRole:
         switch (index.column()) {
-        case ScoreColumn: return QString::number(r->score, 'f', 0);
-        case SeverityColumn: return r->severity;
-        case StatusColumn: return statusLabel(r->status);
-        case HostColumn: return r->host;
-        case RoleColumn: return r->hostRole;
-        case ProcessColumn: return r->processName.isEmpty() ? tr("(not attributed)") : r->processName;
-        case DestinationColumn: return r->destination;
-        case ServiceColumn: return r->service;
-        case RequestsColumn: return QLocale().toString(r->requests);
-        case IntervalColumn: return formatInterval(r->medianInterval);
-        case JitterColumn: return r->jitter < 0 ? QString() : QString::number(r->jitter, 'f', 2);
-        case FirstSeenColumn: return timeText(r->firstTs);
-        case LastSeenColumn: return timeText(r->lastTs);
-        default: return {};
+        case ScoreColumn:
+            return QString::number(r->score, 'f', 0);
+        case SeverityColumn:
+            return r->severity;
+        case StatusColumn:
+            return statusLabel(r->status);
+        case HostColumn:
+            return r->host;
+        case RoleColumn:
+            return r->hostRole;
+        case ProcessColumn:
+            return r->processName.isEmpty() ? tr("(not attributed)") : r->processName;
+        case DestinationColumn:
+            return r->destination;
+        case ServiceColumn:
+            return r->service;
+        case RequestsColumn:
+            return QLocale().toString(r->requests);
+        case IntervalColumn:
+            return formatInterval(r->medianInterval);
+        case JitterColumn:
+            return r->jitter < 0 ? QString() : QString::number(r->jitter, 'f', 2);
+        case FirstSeenColumn:
+            return timeText(r->firstTs);
+        case LastSeenColumn:
+            return timeText(r->lastTs);
+        default:
+            return {};
         }
     case Qt::ToolTipRole:
         switch (index.column()) {
-        case ProcessColumn: return plainToolTip(r->processImage);
-        case DestinationColumn: return plainToolTip(r->endpoint.isEmpty() ? r->destination : r->endpoint);
-        case HostColumn: return plainToolTip(r->host);
-        case StatusColumn: return r->tags.isEmpty() ? QVariant() : plainToolTip(tr("Tags: %1").arg(r->tags));
-        default: return {};
+        case ProcessColumn:
+            return plainToolTip(r->processImage);
+        case DestinationColumn:
+            return plainToolTip(r->endpoint.isEmpty() ? r->destination : r->endpoint);
+        case HostColumn:
+            return plainToolTip(r->host);
+        case StatusColumn:
+            return r->tags.isEmpty() ? QVariant() : plainToolTip(tr("Tags: %1").arg(r->tags));
+        default:
+            return {};
         }
     case Qt::TextAlignmentRole:
         switch (index.column()) {
         case ScoreColumn:
         case RequestsColumn:
         case IntervalColumn:
-        case JitterColumn: return QVariant(Qt::AlignRight | Qt::AlignVCenter);
-        default: return {};
+        case JitterColumn:
+            return QVariant(Qt::AlignRight | Qt::AlignVCenter);
+        default:
+            return {};
         }
-    case AlertIdRole: return r->id;
-    case ChannelKeyRole: return r->channelKey;
-    case ScoreRole: return r->score;
-    case SeverityRole: return r->severity;
-    case StatusRole: return r->status;
-    case LoadedRole: return true;
-    case DimmedRole: return r->suppressed || r->status == QLatin1String("benign");
-    default: return {};
+    case AlertIdRole:
+        return r->id;
+    case ChannelKeyRole:
+        return r->channelKey;
+    case ScoreRole:
+        return r->score;
+    case SeverityRole:
+        return r->severity;
+    case StatusRole:
+        return r->status;
+    case LoadedRole:
+        return true;
+    case DimmedRole:
+        return r->suppressed || r->status == QLatin1String("benign");
+    default:
+        return {};
     }
 }
 
@@ -515,20 +575,34 @@ QVariant AlertTableModel::headerData(int section, Qt::Orientation orientation, i
         return {};
     }
     switch (section) {
-    case ScoreColumn: return tr("Score");
-    case SeverityColumn: return tr("Severity");
-    case StatusColumn: return tr("Status");
-    case HostColumn: return tr("Host");
-    case RoleColumn: return tr("Role");
-    case ProcessColumn: return tr("Process");
-    case DestinationColumn: return tr("Destination");
-    case ServiceColumn: return tr("Service");
-    case RequestsColumn: return tr("Requests");
-    case IntervalColumn: return tr("Interval");
-    case JitterColumn: return tr("Jitter");
-    case FirstSeenColumn: return tr("First seen (UTC)");
-    case LastSeenColumn: return tr("Last seen (UTC)");
-    default: return {};
+    case ScoreColumn:
+        return tr("Score");
+    case SeverityColumn:
+        return tr("Severity");
+    case StatusColumn:
+        return tr("Status");
+    case HostColumn:
+        return tr("Host");
+    case RoleColumn:
+        return tr("Role");
+    case ProcessColumn:
+        return tr("Process");
+    case DestinationColumn:
+        return tr("Destination");
+    case ServiceColumn:
+        return tr("Service");
+    case RequestsColumn:
+        return tr("Requests");
+    case IntervalColumn:
+        return tr("Interval");
+    case JitterColumn:
+        return tr("Jitter");
+    case FirstSeenColumn:
+        return tr("First seen (UTC)");
+    case LastSeenColumn:
+        return tr("Last seen (UTC)");
+    default:
+        return {};
     }
 }
 

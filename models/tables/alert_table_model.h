@@ -63,7 +63,7 @@ AlertRow alertRowFromStatement(const class Statement& st);
 
 class AlertPageWorker : public QObject {
     Q_OBJECT
-public:
+  public:
     struct Request {
         quint64 generation;
         int page;
@@ -75,19 +75,19 @@ public:
     // Called by the model (GUI thread): queue a page, newest first; returns pages dropped unloaded.
     QList<int> enqueue(const Request& r, int keep);
 
-public slots:
+  public slots:
     // Later requests read CASE (empty: none).
     void setCase(const QString& casePath);
     void count(quint64 generation, const socwb::AlertQuery& query);
     void drain();
 
-signals:
+  signals:
     void counted(quint64 generation, qint64 rows);
     void pageLoaded(quint64 generation, int page, const QVector<socwb::AlertRow>& rows);
     void failed(quint64 generation, const QString& message);
     void anchored(quint64 generation);
 
-private:
+  private:
     bool ensureOpen(quint64 generation);
     // One ordered pass over the query's rows keeping every kPageSize-th row's (key, id): then any
     // page is an index seek. Pages asked for meanwhile are served between steps of the pass.
@@ -111,7 +111,7 @@ private:
 
 class AlertTableModel : public QAbstractTableModel {
     Q_OBJECT
-public:
+  public:
     enum Column {
         ScoreColumn,
         SeverityColumn,
@@ -128,7 +128,15 @@ public:
         LastSeenColumn,
         ColumnCount
     };
-    enum Role { AlertIdRole = Qt::UserRole + 1, ChannelKeyRole, ScoreRole, SeverityRole, StatusRole, LoadedRole, DimmedRole };
+    enum Role {
+        AlertIdRole = Qt::UserRole + 1,
+        ChannelKeyRole,
+        ScoreRole,
+        SeverityRole,
+        StatusRole,
+        LoadedRole,
+        DimmedRole
+    };
     static constexpr int kPageSize = 256;
     static constexpr int kMaxCachedPages = 64;
 
@@ -157,14 +165,14 @@ public:
     static QString statusLabel(const QString& status);
     static QString formatInterval(double seconds);
 
-signals:
+  signals:
     // The number of rows matching the filter is known (after a reset or a reload).
     void countChanged(qint64 rows);
     void loadFailed(const QString& message);
     // Every page of the current filter and order can now be read by an index seek.
     void pagesIndexed();
 
-private:
+  private:
     void restart();
     void requestCount();
     void requestPage(int page) const;

@@ -44,9 +44,13 @@ void AuditLogModel::setEntries(QVector<AuditEntry> entries) {
     endResetModel();
 }
 
-int AuditLogModel::rowCount(const QModelIndex& parent) const { return parent.isValid() ? 0 : static_cast<int>(rows_.size()); }
+int AuditLogModel::rowCount(const QModelIndex& parent) const {
+    return parent.isValid() ? 0 : static_cast<int>(rows_.size());
+}
 
-int AuditLogModel::columnCount(const QModelIndex& parent) const { return parent.isValid() ? 0 : ColumnCount; }
+int AuditLogModel::columnCount(const QModelIndex& parent) const {
+    return parent.isValid() ? 0 : ColumnCount;
+}
 
 QVariant AuditLogModel::data(const QModelIndex& index, int role) const {
     if (!index.isValid() || index.row() >= rows_.size()) {
@@ -55,12 +59,18 @@ QVariant AuditLogModel::data(const QModelIndex& index, int role) const {
     const AuditEntry& e = rows_[index.row()];
     const auto text = [&]() -> QString {
         switch (index.column()) {
-        case TimeColumn: return e.ts.left(19).replace(QLatin1Char('T'), QLatin1Char(' '));
-        case ActorColumn: return e.actor;
-        case ActionColumn: return e.action;
-        case TargetColumn: return e.target;
-        case DetailColumn: return e.detail;
-        default: return {};
+        case TimeColumn:
+            return e.ts.left(19).replace(QLatin1Char('T'), QLatin1Char(' '));
+        case ActorColumn:
+            return e.actor;
+        case ActionColumn:
+            return e.action;
+        case TargetColumn:
+            return e.target;
+        case DetailColumn:
+            return e.detail;
+        default:
+            return {};
         }
     };
     if (role == Qt::DisplayRole) {
@@ -77,12 +87,18 @@ QVariant AuditLogModel::headerData(int section, Qt::Orientation orientation, int
         return {};
     }
     switch (section) {
-    case TimeColumn: return tr("Time (UTC)");
-    case ActorColumn: return tr("User");
-    case ActionColumn: return tr("Action");
-    case TargetColumn: return tr("Target");
-    case DetailColumn: return tr("Detail");
-    default: return {};
+    case TimeColumn:
+        return tr("Time (UTC)");
+    case ActorColumn:
+        return tr("User");
+    case ActionColumn:
+        return tr("Action");
+    case TargetColumn:
+        return tr("Target");
+    case DetailColumn:
+        return tr("Detail");
+    default:
+        return {};
     }
 }
 

@@ -21,7 +21,7 @@ QVector<AuditEntry> readAuditLog(const QString& casePath, int limit);
 
 class AuditLogModel : public QAbstractTableModel {
     Q_OBJECT
-public:
+  public:
     enum Column { TimeColumn, ActorColumn, ActionColumn, TargetColumn, DetailColumn, ColumnCount };
     static constexpr int kMaxRows = 20000;
 
@@ -35,10 +35,10 @@ public:
     QVariant data(const QModelIndex& index, int role = Qt::DisplayRole) const override;
     QVariant headerData(int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const override;
 
-signals:
+  signals:
     void loaded();
 
-private:
+  private:
     QVector<AuditEntry> rows_;
     quint64 generation_ = 0;
 };

@@ -19,12 +19,13 @@ QVector<ChannelRequest> readChannelRequests(const QString& casePath, const std::
     try {
         ReadConnection c(casePath);
         const QStringList marks(static_cast<int>(ids.size()), QStringLiteral("?"));
-        Statement st(c.db(), QStringLiteral("SELECT p.id, p.ts_us, p.method, p.url, p.status, p.bytes_out, p.bytes_in, "
-                                            "p.user_agent, p.action, pr.image, at.method, at.confidence FROM proxy_events p "
-                                            "LEFT JOIN attributions at ON at.request_kind = 'proxy' AND at.request_id = p.id "
-                                            "LEFT JOIN processes pr ON pr.id = at.process_id WHERE p.id IN (%1) ORDER BY p.id")
-                                 .arg(marks.join(QLatin1Char(',')))
-                                 .toStdString());
+        Statement st(c.db(),
+                     QStringLiteral("SELECT p.id, p.ts_us, p.method, p.url, p.status, p.bytes_out, p.bytes_in, "
+                                    "p.user_agent, p.action, pr.image, at.method, at.confidence FROM proxy_events p "
+                                    "LEFT JOIN attributions at ON at.request_kind = 'proxy' AND at.request_id = p.id "
+                                    "LEFT JOIN processes pr ON pr.id = at.process_id WHERE p.id IN (%1) ORDER BY p.id")
+                         .arg(marks.join(QLatin1Char(',')))
+                         .toStdString());
         for (size_t i = 0; i < ids.size(); ++i) {
             st.bind(static_cast<int>(i) + 1, ids[i]);
         }
@@ -72,7 +73,8 @@ void ChannelRequestModel::fetchMore(const QModelIndex& parent) {
     loading_ = true;
     const size_t from = size_t(rows_.size());
     const size_t to = std::min(ids_.size(), from + kPageSize);
-    std::vector<int64_t> page(ids_.begin() + static_cast<std::ptrdiff_t>(from), ids_.begin() + static_cast<std::ptrdiff_t>(to));
+    std::vector<int64_t> page(ids_.begin() + static_cast<std::ptrdiff_t>(from),
+                              ids_.begin() + static_cast<std::ptrdiff_t>(to));
     const quint64 g = generation_;
     auto* watcher = new QFutureWatcher<QVector<ChannelRequest>>(this);
     connect(watcher, &QFutureWatcher<QVector<ChannelRequest>>::finished, this, [this, watcher, g] {
@@ -97,9 +99,13 @@ void ChannelRequestModel::fetchMore(const QModelIndex& parent) {
     watcher->setFuture(QtConcurrent::run([path = casePath_, page] { return readChannelRequests(path, page); }));
 }
 
-int ChannelRequestModel::rowCount(const QModelIndex& parent) const { return parent.isValid() ? 0 : static_cast<int>(rows_.size()); }
+int ChannelRequestModel::rowCount(const QModelIndex& parent) const {
+    return parent.isValid() ? 0 : static_cast<int>(rows_.size());
+}
 
-int ChannelRequestModel::columnCount(const QModelIndex& parent) const { return parent.isValid() ? 0 : ColumnCount; }
+int ChannelRequestModel::columnCount(const QModelIndex& parent) const {
+    return parent.isValid() ? 0 : ColumnCount;
+}
 
 QVariant ChannelRequestModel::data(const QModelIndex& index, int role) const {
     if (!index.isValid() || index.row() >= rows_.size()) {
@@ -108,25 +114,40 @@ QVariant ChannelRequestModel::data(const QModelIndex& index, int role) const {
     const ChannelRequest& r = rows_[index.row()];
     if (role == Qt::DisplayRole) {
         switch (index.column()) {
-        case TimeColumn: return isoFromUs(r.ts).mid(0, 23).replace(QLatin1Char('T'), QLatin1Char(' '));
-        case MethodColumn: return r.method;
-        case UrlColumn: return r.url;
-        case StatusColumn: return r.status ? QString::number(r.status) : r.action;
-        case BytesOutColumn: return QLocale().toString(r.bytesOut);
-        case BytesInColumn: return QLocale().toString(r.bytesIn);
-        case ProcessColumn: return r.process;
-        case AttributionColumn: return r.attribution;
-        case UserAgentColumn: return r.userAgent;
-        default: return {};
+        case TimeColumn:
+            return isoFromUs(r.ts).mid(0, 23).replace(QLatin1Char('T'), QLatin1Char(' '));
+        case MethodColumn:
+            return r.method;
+        case UrlColumn:
+            return r.url;
+        case StatusColumn:
+            return r.status ? QString::number(r.status) : r.action;
+        case BytesOutColumn:
+            return QLocale().toString(r.bytesOut);
+        case BytesInColumn:
+            return QLocale().toString(r.bytesIn);
+        case ProcessColumn:
+            return r.process;
+        case AttributionColumn:
+            return r.attribution;
+        case UserAgentColumn:
+            return r.userAgent;
+        default:
+            return {};
         }
     }
     if (role == Qt::ToolTipRole) {
         switch (index.column()) {
-        case UrlColumn: return plainToolTip(r.url);
-        case ProcessColumn: return plainToolTip(r.process);
-        case UserAgentColumn: return plainToolTip(r.userAgent);
-        case StatusColumn: return plainToolTip(r.action);
-        default: return {};
+        case UrlColumn:
+            return plainToolTip(r.url);
+        case ProcessColumn:
+            return plainToolTip(r.process);
+        case UserAgentColumn:
+            return plainToolTip(r.userAgent);
+        case StatusColumn:
+            return plainToolTip(r.action);
+        default:
+            return {};
         }
     }
     if (role == Qt::TextAlignmentRole && (index.column() == BytesOutColumn || index.column() == BytesInColumn)) {
@@ -143,16 +164,26 @@ QVariant ChannelRequestModel::headerData(int section, Qt::Orientation orientatio
         return {};
     }
     switch (section) {
-    case TimeColumn: return tr("Time (UTC)");
-    case MethodColumn: return tr("Method");
-    case UrlColumn: return tr("URL");
-    case StatusColumn: return tr("Status");
-    case BytesOutColumn: return tr("Sent");
-    case BytesInColumn: return tr("Received");
-    case ProcessColumn: return tr("Process");
-    case AttributionColumn: return tr("Attribution");
-    case UserAgentColumn: return tr("User agent");
-    default: return {};
+    case TimeColumn:
+        return tr("Time (UTC)");
+    case MethodColumn:
+        return tr("Method");
+    case UrlColumn:
+        return tr("URL");
+    case StatusColumn:
+        return tr("Status");
+    case BytesOutColumn:
+        return tr("Sent");
+    case BytesInColumn:
+        return tr("Received");
+    case ProcessColumn:
+        return tr("Process");
+    case AttributionColumn:
+        return tr("Attribution");
+    case UserAgentColumn:
+        return tr("User agent");
+    default:
+        return {};
     }
 }
 

@@ -30,9 +30,19 @@ QVector<ChannelRequest> readChannelRequests(const QString& casePath, const std::
 
 class ChannelRequestModel : public QAbstractTableModel {
     Q_OBJECT
-public:
-    enum Column { TimeColumn, MethodColumn, UrlColumn, StatusColumn, BytesOutColumn, BytesInColumn, ProcessColumn,
-                  AttributionColumn, UserAgentColumn, ColumnCount };
+  public:
+    enum Column {
+        TimeColumn,
+        MethodColumn,
+        UrlColumn,
+        StatusColumn,
+        BytesOutColumn,
+        BytesInColumn,
+        ProcessColumn,
+        AttributionColumn,
+        UserAgentColumn,
+        ColumnCount
+    };
     enum Role { RequestIdRole = Qt::UserRole + 1 };
     static constexpr int kPageSize = 200;
 
@@ -47,10 +57,10 @@ public:
     bool canFetchMore(const QModelIndex& parent) const override;
     void fetchMore(const QModelIndex& parent) override;
 
-signals:
+  signals:
     void pageLoaded();
 
-private:
+  private:
     QString casePath_;
     std::vector<int64_t> ids_;
     QVector<ChannelRequest> rows_;

@@ -15,7 +15,9 @@ int EvidenceTableModel::rowCount(const QModelIndex& parent) const {
     return parent.isValid() ? 0 : static_cast<int>(rows_.size());
 }
 
-int EvidenceTableModel::columnCount(const QModelIndex& parent) const { return parent.isValid() ? 0 : ColumnCount; }
+int EvidenceTableModel::columnCount(const QModelIndex& parent) const {
+    return parent.isValid() ? 0 : ColumnCount;
+}
 
 QVariant EvidenceTableModel::data(const QModelIndex& index, int role) const {
     if (!index.isValid() || index.row() >= rows_.size()) {
@@ -25,15 +27,24 @@ QVariant EvidenceTableModel::data(const QModelIndex& index, int role) const {
     const QLocale locale;
     if (role == Qt::DisplayRole) {
         switch (index.column()) {
-        case FileColumn: return QFileInfo(r.path).fileName();
-        case FormatColumn: return r.format;
-        case AcceptedColumn: return locale.toString(qint64(r.accepted));
-        case RejectedColumn: return locale.toString(qint64(r.rejected));
-        case StatusColumn: return r.status;
-        case SizeColumn: return locale.formattedDataSize(r.size);
-        case ImportedColumn: return r.importFinished.left(19).replace(QLatin1Char('T'), QLatin1Char(' '));
-        case Sha256Column: return r.sha256.left(12) + QStringLiteral("\u2026");
-        default: return {};
+        case FileColumn:
+            return QFileInfo(r.path).fileName();
+        case FormatColumn:
+            return r.format;
+        case AcceptedColumn:
+            return locale.toString(qint64(r.accepted));
+        case RejectedColumn:
+            return locale.toString(qint64(r.rejected));
+        case StatusColumn:
+            return r.status;
+        case SizeColumn:
+            return locale.formattedDataSize(r.size);
+        case ImportedColumn:
+            return r.importFinished.left(19).replace(QLatin1Char('T'), QLatin1Char(' '));
+        case Sha256Column:
+            return r.sha256.left(12) + QStringLiteral("\u2026");
+        default:
+            return {};
         }
     }
     if (role == Qt::ToolTipRole) {
@@ -42,8 +53,8 @@ QVariant EvidenceTableModel::data(const QModelIndex& index, int role) const {
         const QString text = index.column() == Sha256Column ? r.sha256 : r.path;
         return QStringLiteral("<p style='white-space:pre'>%1</p>").arg(text.toHtmlEscaped());
     }
-    if (role == Qt::TextAlignmentRole && (index.column() == AcceptedColumn || index.column() == RejectedColumn ||
-                                          index.column() == SizeColumn)) {
+    if (role == Qt::TextAlignmentRole &&
+        (index.column() == AcceptedColumn || index.column() == RejectedColumn || index.column() == SizeColumn)) {
         return QVariant(Qt::AlignRight | Qt::AlignVCenter);
     }
     if (role == PathRole) {
@@ -60,15 +71,24 @@ QVariant EvidenceTableModel::headerData(int section, Qt::Orientation orientation
         return {};
     }
     switch (section) {
-    case FileColumn: return tr("File");
-    case FormatColumn: return tr("Format");
-    case AcceptedColumn: return tr("Records");
-    case RejectedColumn: return tr("Rejected");
-    case StatusColumn: return tr("Status");
-    case SizeColumn: return tr("Size");
-    case ImportedColumn: return tr("Imported (UTC)");
-    case Sha256Column: return tr("SHA-256");
-    default: return {};
+    case FileColumn:
+        return tr("File");
+    case FormatColumn:
+        return tr("Format");
+    case AcceptedColumn:
+        return tr("Records");
+    case RejectedColumn:
+        return tr("Rejected");
+    case StatusColumn:
+        return tr("Status");
+    case SizeColumn:
+        return tr("Size");
+    case ImportedColumn:
+        return tr("Imported (UTC)");
+    case Sha256Column:
+        return tr("SHA-256");
+    default:
+        return {};
     }
 }
 

@@ -9,8 +9,18 @@ namespace socwb {
 
 class EvidenceTableModel : public QAbstractTableModel {
     Q_OBJECT
-public:
-    enum Column { FileColumn, FormatColumn, AcceptedColumn, RejectedColumn, StatusColumn, SizeColumn, ImportedColumn, Sha256Column, ColumnCount };
+  public:
+    enum Column {
+        FileColumn,
+        FormatColumn,
+        AcceptedColumn,
+        RejectedColumn,
+        StatusColumn,
+        SizeColumn,
+        ImportedColumn,
+        Sha256Column,
+        ColumnCount
+    };
     enum Role { PathRole = Qt::UserRole + 1, EvidenceIdRole };
 
     using QAbstractTableModel::QAbstractTableModel;
@@ -21,7 +31,7 @@ public:
     QVariant data(const QModelIndex& index, int role = Qt::DisplayRole) const override;
     QVariant headerData(int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const override;
 
-private:
+  private:
     QVector<EvidenceRow> rows_;
 };
 

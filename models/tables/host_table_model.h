@@ -11,8 +11,20 @@ namespace socwb {
 
 class HostTableModel : public QAbstractTableModel {
     Q_OBJECT
-public:
-    enum Column { NameColumn, RoleColumn, OwnerColumn, AddressesColumn, AlertsColumn, SysmonColumn, ProxyColumn, DnsColumn, ProcessesColumn, AttributedColumn, ColumnCount };
+  public:
+    enum Column {
+        NameColumn,
+        RoleColumn,
+        OwnerColumn,
+        AddressesColumn,
+        AlertsColumn,
+        SysmonColumn,
+        ProxyColumn,
+        DnsColumn,
+        ProcessesColumn,
+        AttributedColumn,
+        ColumnCount
+    };
     enum Role { HostIdRole = Qt::UserRole + 1, SortRole };
 
     using QAbstractTableModel::QAbstractTableModel;
@@ -23,7 +35,7 @@ public:
     QVariant data(const QModelIndex& index, int role = Qt::DisplayRole) const override;
     QVariant headerData(int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const override;
 
-private:
+  private:
     QVector<HostRow> rows_;
 };
 

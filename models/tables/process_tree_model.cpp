@@ -123,9 +123,9 @@ QString ProcessTreeModel::lineageText(qint64 processId) const {
         const ProcessRecord& r = data_.processes[nodes_[chain[depth]].record];
         out += QString(int(depth) * 2, QLatin1Char(' '));
         out += QStringLiteral("%1 (PID %2, user %3, started %4)%5\n")
-                   .arg(r.image.isEmpty() ? tr("(image unknown)") : r.image, r.pid < 0 ? QStringLiteral("?") : QString::number(r.pid),
-                        r.user.isEmpty() ? QStringLiteral("?") : r.user,
-                        r.startUs ? utc(r.startUs) : tr("unknown"),
+                   .arg(r.image.isEmpty() ? tr("(image unknown)") : r.image,
+                        r.pid < 0 ? QStringLiteral("?") : QString::number(r.pid),
+                        r.user.isEmpty() ? QStringLiteral("?") : r.user, r.startUs ? utc(r.startUs) : tr("unknown"),
                         r.suspicion.isEmpty() ? QString() : QStringLiteral("  [!] ") + r.suspicion);
         if (!r.commandLine.isEmpty()) {
             out += QString(int(depth) * 2 + 4, QLatin1Char(' ')) + r.commandLine + QLatin1Char('\n');
@@ -154,7 +154,9 @@ int ProcessTreeModel::rowCount(const QModelIndex& parent) const {
     return int(childrenOf(nodeOf(parent)).size());
 }
 
-int ProcessTreeModel::columnCount(const QModelIndex&) const { return ColumnCount; }
+int ProcessTreeModel::columnCount(const QModelIndex&) const {
+    return ColumnCount;
+}
 
 bool ProcessTreeModel::hasChildren(const QModelIndex& parent) const {
     if (parent.column() > 0) {
@@ -204,28 +206,43 @@ QVariant ProcessTreeModel::data(const QModelIndex& index, int role) const {
         switch (role) {
         case Qt::DisplayRole:
             switch (index.column()) {
-            case ImageColumn: return a.kind == ProcessActivity::Connection ? tr("connection") : tr("DNS query");
-            case StartColumn: return utc(a.tsUs);
-            case CommandLineColumn: return a.text;
-            default: return {};
+            case ImageColumn:
+                return a.kind == ProcessActivity::Connection ? tr("connection") : tr("DNS query");
+            case StartColumn:
+                return utc(a.tsUs);
+            case CommandLineColumn:
+                return a.text;
+            default:
+                return {};
             }
-        case KindRole: return a.kind == ProcessActivity::Connection ? ConnectionKind : DnsQueryKind;
-        case EventIdRole: return qint64(a.id);
-        case ProcessIdRole: return processIdAt(index);
-        default: return {};
+        case KindRole:
+            return a.kind == ProcessActivity::Connection ? ConnectionKind : DnsQueryKind;
+        case EventIdRole:
+            return qint64(a.id);
+        case ProcessIdRole:
+            return processIdAt(index);
+        default:
+            return {};
         }
     }
     const ProcessRecord& r = data_.processes[n.record];
     switch (role) {
     case Qt::DisplayRole:
         switch (index.column()) {
-        case ImageColumn: return r.image.isEmpty() ? tr("(image unknown)") : fileName(r.image);
-        case PidColumn: return r.pid < 0 ? QVariant() : QVariant(qint64(r.pid));
-        case UserColumn: return r.user;
-        case StartColumn: return utc(r.startUs);
-        case EndColumn: return utc(r.endUs);
-        case CommandLineColumn: return r.commandLine;
-        default: return {};
+        case ImageColumn:
+            return r.image.isEmpty() ? tr("(image unknown)") : fileName(r.image);
+        case PidColumn:
+            return r.pid < 0 ? QVariant() : QVariant(qint64(r.pid));
+        case UserColumn:
+            return r.user;
+        case StartColumn:
+            return utc(r.startUs);
+        case EndColumn:
+            return utc(r.endUs);
+        case CommandLineColumn:
+            return r.commandLine;
+        default:
+            return {};
         }
     case Qt::ToolTipRole: {
         // Tool tips render rich text when they look like it: evidence is escaped first.
@@ -238,10 +255,14 @@ QVariant ProcessTreeModel::data(const QModelIndex& index, int role) const {
         }
         return tip;
     }
-    case ProcessIdRole: return qint64(r.id);
-    case KindRole: return ProcessKind;
-    case SuspicionRole: return r.suspicion;
-    default: return {};
+    case ProcessIdRole:
+        return qint64(r.id);
+    case KindRole:
+        return ProcessKind;
+    case SuspicionRole:
+        return r.suspicion;
+    default:
+        return {};
     }
 }
 
@@ -250,13 +271,20 @@ QVariant ProcessTreeModel::headerData(int section, Qt::Orientation orientation, 
         return {};
     }
     switch (section) {
-    case ImageColumn: return tr("Image");
-    case PidColumn: return tr("PID");
-    case UserColumn: return tr("User");
-    case StartColumn: return tr("Start (UTC)");
-    case EndColumn: return tr("End (UTC)");
-    case CommandLineColumn: return tr("Command line / destination");
-    default: return {};
+    case ImageColumn:
+        return tr("Image");
+    case PidColumn:
+        return tr("PID");
+    case UserColumn:
+        return tr("User");
+    case StartColumn:
+        return tr("Start (UTC)");
+    case EndColumn:
+        return tr("End (UTC)");
+    case CommandLineColumn:
+        return tr("Command line / destination");
+    default:
+        return {};
     }
 }
 

@@ -14,7 +14,7 @@ namespace socwb {
 
 class ProcessTreeModel : public QAbstractItemModel {
     Q_OBJECT
-public:
+  public:
     enum Column { ImageColumn, PidColumn, UserColumn, StartColumn, EndColumn, CommandLineColumn, ColumnCount };
     enum Role { ProcessIdRole = Qt::UserRole + 1, KindRole, SuspicionRole, EventIdRole };
     enum Kind { ProcessKind, ConnectionKind, DnsQueryKind };
@@ -43,15 +43,15 @@ public:
     QVariant data(const QModelIndex& index, int role = Qt::DisplayRole) const override;
     QVariant headerData(int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const override;
 
-signals:
+  signals:
     void activityRequested(qint64 processId);
 
-private:
+  private:
     struct Node {
-        int parent = -1;        // node index; -1: a root
-        int record = -1;        // into data_.processes; -1 for an activity row
+        int parent = -1; // node index; -1: a root
+        int record = -1; // into data_.processes; -1 for an activity row
         ProcessActivity activity;
-        QVector<int> children;  // child processes first, then activity rows once fetched
+        QVector<int> children; // child processes first, then activity rows once fetched
         bool activityRequested = false;
     };
     QModelIndex indexOfNode(int node, int column = 0) const;
@@ -59,7 +59,7 @@ private:
     const QVector<int>& childrenOf(int node) const { return node < 0 ? roots_ : nodes_[node].children; }
 
     ProcessTreeData data_;
-    QVector<Node> nodes_;   // processes at the index of their record, activity rows after
+    QVector<Node> nodes_; // processes at the index of their record, activity rows after
     QVector<int> roots_;
     QVector<int> rowInParent_; // per node
     QHash<qint64, int> nodeByProcess_;

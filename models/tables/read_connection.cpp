@@ -20,15 +20,21 @@ ReadConnection::ReadConnection(const QString& casePath) {
     execSql(db_, "PRAGMA cache_size = -32768");
 }
 
-ReadConnection::~ReadConnection() { sqlite3_close_v2(db_); }
+ReadConnection::~ReadConnection() {
+    sqlite3_close_v2(db_);
+}
 
 void bindAll(Statement& st, const QVariantList& params, int first) {
     int i = first;
     for (const QVariant& v : params) {
         switch (v.typeId()) {
-        case QMetaType::Double: st.bind(i, v.toDouble()); break;
+        case QMetaType::Double:
+            st.bind(i, v.toDouble());
+            break;
         case QMetaType::Int:
-        case QMetaType::LongLong: st.bind(i, int64_t(v.toLongLong())); break;
+        case QMetaType::LongLong:
+            st.bind(i, int64_t(v.toLongLong()));
+            break;
         default:
             if (v.isNull()) {
                 st.bindNull(i);

@@ -13,7 +13,7 @@ namespace socwb {
 class Statement;
 
 class ReadConnection {
-public:
+  public:
     // Throws SqlError when the case cannot be opened.
     explicit ReadConnection(const QString& casePath);
     ~ReadConnection();
@@ -21,7 +21,7 @@ public:
     ReadConnection& operator=(const ReadConnection&) = delete;
     sqlite3* db() const { return db_; }
 
-private:
+  private:
     sqlite3* db_ = nullptr;
 };
 

@@ -55,9 +55,13 @@ int TimelineEventModel::rowOf(int lane, qint64 id) const {
     return -1;
 }
 
-int TimelineEventModel::rowCount(const QModelIndex& parent) const { return parent.isValid() ? 0 : int(rows_.size()); }
+int TimelineEventModel::rowCount(const QModelIndex& parent) const {
+    return parent.isValid() ? 0 : int(rows_.size());
+}
 
-int TimelineEventModel::columnCount(const QModelIndex& parent) const { return parent.isValid() ? 0 : ColumnCount; }
+int TimelineEventModel::columnCount(const QModelIndex& parent) const {
+    return parent.isValid() ? 0 : ColumnCount;
+}
 
 QVariant TimelineEventModel::data(const QModelIndex& index, int role) const {
     if (!index.isValid() || index.row() >= rows_.size()) {
@@ -67,15 +71,23 @@ QVariant TimelineEventModel::data(const QModelIndex& index, int role) const {
     switch (role) {
     case Qt::DisplayRole:
         switch (index.column()) {
-        case TimeColumn: return formatTime(e.tsUs, local_);
-        case LaneColumn: return TimelineQuery::laneNames().value(e.lane);
-        case EventColumn: return e.summary;
-        default: return {};
+        case TimeColumn:
+            return formatTime(e.tsUs, local_);
+        case LaneColumn:
+            return TimelineQuery::laneNames().value(e.lane);
+        case EventColumn:
+            return e.summary;
+        default:
+            return {};
         }
-    case LaneRole: return e.lane;
-    case EventIdRole: return qint64(e.id);
-    case TimeUsRole: return qint64(e.tsUs);
-    default: return {};
+    case LaneRole:
+        return e.lane;
+    case EventIdRole:
+        return qint64(e.id);
+    case TimeUsRole:
+        return qint64(e.tsUs);
+    default:
+        return {};
     }
 }
 
@@ -84,15 +96,21 @@ QVariant TimelineEventModel::headerData(int section, Qt::Orientation orientation
         return {};
     }
     switch (section) {
-    case TimeColumn: return local_ ? tr("Time (local, %1)").arg(QDateTime::currentDateTime().timeZoneAbbreviation())
-                                   : tr("Time (UTC)");
-    case LaneColumn: return tr("Source");
-    case EventColumn: return tr("Event");
-    default: return {};
+    case TimeColumn:
+        return local_ ? tr("Time (local, %1)").arg(QDateTime::currentDateTime().timeZoneAbbreviation())
+                      : tr("Time (UTC)");
+    case LaneColumn:
+        return tr("Source");
+    case EventColumn:
+        return tr("Event");
+    default:
+        return {};
     }
 }
 
-bool TimelineEventModel::canFetchMore(const QModelIndex& parent) const { return !parent.isValid() && more_ && !waiting_; }
+bool TimelineEventModel::canFetchMore(const QModelIndex& parent) const {
+    return !parent.isValid() && more_ && !waiting_;
+}
 
 void TimelineEventModel::fetchMore(const QModelIndex& parent) {
     if (!canFetchMore(parent)) {

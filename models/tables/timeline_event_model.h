@@ -11,7 +11,7 @@ namespace socwb {
 
 class TimelineEventModel : public QAbstractTableModel {
     Q_OBJECT
-public:
+  public:
     enum Column { TimeColumn, LaneColumn, EventColumn, ColumnCount };
     enum Role { LaneRole = Qt::UserRole + 1, EventIdRole, TimeUsRole };
 
@@ -36,10 +36,10 @@ public:
 
     static QString formatTime(qint64 tsUs, bool local);
 
-signals:
+  signals:
     void pageRequested(quint64 generation, const socwb::TimelineKey& after);
 
-private:
+  private:
     QVector<TimelineEvent> rows_;
     quint64 generation_ = 0;
     bool more_ = false;

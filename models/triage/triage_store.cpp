@@ -13,7 +13,9 @@ namespace {
 void ensureRow(sqlite3* db, const QString& key) {
     Statement st(db, "INSERT INTO triage(channel_key, status, updated_at, updated_by) VALUES (?, 'new', ?, ?) "
                      "ON CONFLICT(channel_key) DO NOTHING");
-    st.bind(1, key.toStdString()).bind(2, CaseStore::nowIso().toStdString()).bind(3, CaseStore::actorName().toStdString());
+    st.bind(1, key.toStdString())
+        .bind(2, CaseStore::nowIso().toStdString())
+        .bind(3, CaseStore::actorName().toStdString());
     st.exec();
 }
 
@@ -29,7 +31,9 @@ const QStringList& TriageStore::statuses() {
     return s;
 }
 
-bool TriageStore::needsJustification(const QString& status) { return status == QLatin1String("benign"); }
+bool TriageStore::needsJustification(const QString& status) {
+    return status == QLatin1String("benign");
+}
 
 void TriageStore::setStatus(const QStringList& channelKeys, const QString& status, const QString& justification) {
     if (!statuses().contains(status)) {
@@ -44,10 +48,13 @@ void TriageStore::setStatus(const QStringList& channelKeys, const QString& statu
     for (const QString& key : channelKeys) {
         const QString before = record(key).status;
         ensureRow(db, key);
-        Statement st(db, "UPDATE triage SET status = ?, justification = CASE WHEN ? = '' THEN justification ELSE ? END, "
-                         "updated_at = ?, updated_by = ? WHERE channel_key = ?");
+        Statement st(db,
+                     "UPDATE triage SET status = ?, justification = CASE WHEN ? = '' THEN justification ELSE ? END, "
+                     "updated_at = ?, updated_by = ? WHERE channel_key = ?");
         st.bind(1, status.toStdString()).bind(2, why.toStdString()).bind(3, why.toStdString());
-        st.bind(4, CaseStore::nowIso().toStdString()).bind(5, CaseStore::actorName().toStdString()).bind(6, key.toStdString());
+        st.bind(4, CaseStore::nowIso().toStdString())
+            .bind(5, CaseStore::actorName().toStdString())
+            .bind(6, key.toStdString());
         st.exec();
         store_.audit(QStringLiteral("triage.status"), key,
                      why.isEmpty() ? QStringLiteral("%1 -> %2").arg(before, status)
@@ -63,7 +70,9 @@ void TriageStore::setNote(const QStringList& channelKeys, const QString& note) {
         ensureRow(db, key);
         Statement st(db, "UPDATE triage SET note = ?, updated_at = ?, updated_by = ? WHERE channel_key = ?");
         note.isEmpty() ? st.bindNull(1) : st.bind(1, note.toStdString());
-        st.bind(2, CaseStore::nowIso().toStdString()).bind(3, CaseStore::actorName().toStdString()).bind(4, key.toStdString());
+        st.bind(2, CaseStore::nowIso().toStdString())
+            .bind(3, CaseStore::actorName().toStdString())
+            .bind(4, key.toStdString());
         st.exec();
         store_.audit(QStringLiteral("triage.note"), key, note);
     }
@@ -105,7 +114,8 @@ void TriageStore::addTags(const QStringList& channelKeys, const QString& tags) {
 TriageRecord TriageStore::record(const QString& channelKey) const {
     TriageRecord r;
     r.channelKey = channelKey;
-    Statement st(store_.db(), "SELECT status, note, tags, justification, updated_at, updated_by FROM triage WHERE channel_key = ?");
+    Statement st(store_.db(),
+                 "SELECT status, note, tags, justification, updated_at, updated_by FROM triage WHERE channel_key = ?");
     st.bind(1, channelKey.toStdString());
     if (st.step()) {
         r.status = textOrEmpty(st, 0);

@@ -22,7 +22,7 @@ struct TriageRecord {
 };
 
 class TriageStore {
-public:
+  public:
     explicit TriageStore(CaseStore& store) : store_(store) {}
 
     static const QStringList& statuses(); // new, in-review, benign, malicious, escalated
@@ -36,7 +36,7 @@ public:
     void addTags(const QStringList& channelKeys, const QString& tags);
     TriageRecord record(const QString& channelKey) const;
 
-private:
+  private:
     CaseStore& store_;
 };
 

@@ -66,11 +66,13 @@ int main(int argc, char** argv) {
     const double sortFirst = untilLoaded(m, 0);
     QTest::qWait(5000);
     const double sortDeep = untilLoaded(m, m.rowCount() * 9 / 10);
-    std::printf("sort by host (no index): count %.0f ms, first page %.0f ms, page at 90 %% 5 s later %.0f ms\n", sortCount, sortFirst,
-                sortDeep);
-    const double filterCount = untilCounted(m, [&] { m.setFilter(parseAlertFilter(QStringLiteral("service:pastebin score>=50 -process:git.exe"))); });
+    std::printf("sort by host (no index): count %.0f ms, first page %.0f ms, page at 90 %% 5 s later %.0f ms\n",
+                sortCount, sortFirst, sortDeep);
+    const double filterCount = untilCounted(
+        m, [&] { m.setFilter(parseAlertFilter(QStringLiteral("service:pastebin score>=50 -process:git.exe"))); });
     const double filterFirst = untilLoaded(m, 0);
-    std::printf("filter 'service:pastebin score>=50 -process:git.exe': %d rows counted in %.0f ms, first page %.0f ms\n",
-                m.rowCount(), filterCount, filterFirst);
+    std::printf(
+        "filter 'service:pastebin score>=50 -process:git.exe': %d rows counted in %.0f ms, first page %.0f ms\n",
+        m.rowCount(), filterCount, filterFirst);
     return 0;
 }

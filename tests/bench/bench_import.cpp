@@ -45,18 +45,19 @@ Inputs writeSquid(const std::string& dir, long lines) {
         if (tunnel) {
             std::snprintf(url, sizeof url, "api%ld.service%ld.com:443", i % 41, i % 97);
         } else {
-            std::snprintf(url, sizeof url, "https://cdn%ld.example%ld.com/assets/%ld/app.js?v=%ld", i % 500, i % 37, i % 9973, i % 100);
+            std::snprintf(url, sizeof url, "https://cdn%ld.example%ld.com/assets/%ld/app.js?v=%ld", i % 500, i % 37,
+                          i % 9973, i % 100);
         }
         const char* code = tunnel ? "TCP_TUNNEL/200" : "TCP_MISS/200";
         const char* method = tunnel ? "CONNECT" : "GET";
         const char* type = tunnel ? "-" : "application/javascript";
         char hier[48];
         std::snprintf(hier, sizeof hier, "HIER_DIRECT/192.0.2.%ld", i % 250);
-        int n = std::snprintf(buf, sizeof buf, "%.3f %6d %s %s %d %s %s - %s %s\n", ts, elapsed, client, code, bytes, method,
-                              url, hier, type);
+        int n = std::snprintf(buf, sizeof buf, "%.3f %6d %s %s %d %s %s - %s %s\n", ts, elapsed, client, code, bytes,
+                              method, url, hier, type);
         log.write(buf, n);
-        n = std::snprintf(buf, sizeof buf, "%.3f,%d,%s,%s,%d,%s,%s,-,%s,%s\n", ts, elapsed, client, code, bytes, method, url,
-                          hier, type);
+        n = std::snprintf(buf, sizeof buf, "%.3f,%d,%s,%s,%d,%s,%s,-,%s,%s\n", ts, elapsed, client, code, bytes, method,
+                          url, hier, type);
         csv.write(buf, n);
     }
     return in;
@@ -67,7 +68,8 @@ Inputs writeZeekDns(const std::string& dir, long lines) {
     std::ofstream log(in.log), csv(in.csv);
     log << "#separator \\x09\n#set_separator\t,\n#empty_field\t(empty)\n#unset_field\t-\n#path\tdns\n"
            "#open\t2023-11-14-22-13-20\n"
-           "#fields\tts\tuid\tid.orig_h\tid.orig_p\tid.resp_h\tid.resp_p\tproto\ttrans_id\trtt\tquery\tqclass\tqclass_name\t"
+           "#fields\tts\tuid\tid.orig_h\tid.orig_p\tid.resp_h\tid.resp_p\tproto\ttrans_id\trtt\tquery\tqclass\tqclass_"
+           "name\t"
            "qtype\tqtype_name\trcode\trcode_name\tAA\tTC\tRD\tRA\tZ\tanswers\tTTLs\trejected\n"
            "#types\ttime\tstring\taddr\tport\taddr\tport\tenum\tcount\tinterval\tstring\tcount\tstring\tcount\tstring\t"
            "count\tstring\tbool\tbool\tbool\tbool\tcount\tvector[string]\tvector[interval]\tbool\n";
@@ -84,13 +86,17 @@ Inputs writeZeekDns(const std::string& dir, long lines) {
         std::snprintf(q, sizeof q, "host%ld.zone%ld.example%ld.com", k, k % 17, k % 53);
         char ans[64];
         std::snprintf(ans, sizeof ans, "192.0.2.%u,198.51.100.%u", r % 250, (r >> 8) % 250);
-        const char* fmt = "%.6f\tC%08x%06lx\t10.%ld.%ld.%ld\t%u\t10.0.0.53\t53\tudp\t%u\t0.012000\t%s\t1\tC_INTERNET\t1\tA\t0\tNOERROR\t"
+        const char* fmt = "%.6f\tC%08x%06lx\t10.%ld.%ld.%ld\t%u\t10.0.0.53\t53\tudp\t%u\t0.012000\t%s\t1\tC_"
+                          "INTERNET\t1\tA\t0\tNOERROR\t"
                           "F\tF\tT\tT\t0\t%s\t300.000000,300.000000\tF\n";
-        int n = std::snprintf(buf, sizeof buf, fmt, ts, r, i, i % 5, (i / 5) % 250, i % 250, 1024 + r % 60000, r % 65536, q, ans);
+        int n = std::snprintf(buf, sizeof buf, fmt, ts, r, i, i % 5, (i / 5) % 250, i % 250, 1024 + r % 60000,
+                              r % 65536, q, ans);
         log.write(buf, n);
-        const char* cfmt = "%.6f,C%08x%06lx,10.%ld.%ld.%ld,%u,10.0.0.53,53,udp,%u,0.012000,%s,1,C_INTERNET,1,A,0,NOERROR,"
-                           "F,F,T,T,0,\"%s\",\"300.000000,300.000000\",F\n";
-        n = std::snprintf(buf, sizeof buf, cfmt, ts, r, i, i % 5, (i / 5) % 250, i % 250, 1024 + r % 60000, r % 65536, q, ans);
+        const char* cfmt =
+            "%.6f,C%08x%06lx,10.%ld.%ld.%ld,%u,10.0.0.53,53,udp,%u,0.012000,%s,1,C_INTERNET,1,A,0,NOERROR,"
+            "F,F,T,T,0,\"%s\",\"300.000000,300.000000\",F\n";
+        n = std::snprintf(buf, sizeof buf, cfmt, ts, r, i, i % 5, (i / 5) % 250, i % 250, 1024 + r % 60000, r % 65536,
+                          q, ans);
         csv.write(buf, n);
     }
     log << "#close\t2023-11-15-00-00-00\n";
@@ -100,8 +106,8 @@ Inputs writeZeekDns(const std::string& dir, long lines) {
 void report(const char* name, long lines, const Measure& ours, const Measure& ref, const Measure& floor) {
     std::printf("%-14s %9ld rows | socwb-cli import: %6.2f s  %9.0f rows/s  peak RSS %6.1f MB | "
                 "sqlite3 .import CSV (reference): %6.2f s  %9.0f rows/s | ratio %.2f (goal <= 0.50)\n",
-                name, lines, ours.seconds, lines / ours.seconds, ours.maxRssKb / 1024.0, ref.seconds, lines / ref.seconds,
-                ours.seconds / ref.seconds);
+                name, lines, ours.seconds, lines / ours.seconds, ours.maxRssKb / 1024.0, ref.seconds,
+                lines / ref.seconds, ours.seconds / ref.seconds);
     std::printf("%-14s %9s      | SQLite floor, same normalized rows + same indexes, no parsing: %6.2f s | "
                 "floor / reference %.2f\n",
                 "", "", floor.seconds, floor.seconds / ref.seconds);
@@ -125,17 +131,19 @@ int main(int argc, char** argv) {
             dirArg = args[i + 1];
         }
     }
-    QTemporaryDir tmp(dirArg.isEmpty() ? QDir::tempPath() + QStringLiteral("/socwb-bench-XXXXXX") : dirArg + QStringLiteral("/XXXXXX"));
+    QTemporaryDir tmp(dirArg.isEmpty() ? QDir::tempPath() + QStringLiteral("/socwb-bench-XXXXXX")
+                                       : dirArg + QStringLiteral("/XXXXXX"));
     tmp.setAutoRemove(!args.contains(QLatin1String("--keep")));
     const std::string dir = tmp.path().toStdString();
-    std::fprintf(stderr, "bench_import: writing %ld Squid and %ld Zeek dns.log lines to %s\n", lines, lines, dir.c_str());
+    std::fprintf(stderr, "bench_import: writing %ld Squid and %ld Zeek dns.log lines to %s\n", lines, lines,
+                 dir.c_str());
     const Inputs squid = writeSquid(dir, lines);
     const Inputs dns = writeZeekDns(dir, lines);
 
     const std::string cli = SOCWB_CLI_PATH;
     int failures = 0;
-    for (const auto& [name, in, format, table] : {std::tuple{"squid", squid, "squid", "proxy_events"},
-                                                  std::tuple{"zeek-dns", dns, "zeek-dns", "dns_events"}}) {
+    for (const auto& [name, in, format, table] :
+         {std::tuple{"squid", squid, "squid", "proxy_events"}, std::tuple{"zeek-dns", dns, "zeek-dns", "dns_events"}}) {
         std::vector<Measure> ours, ref;
         for (int r = 0; r < runs; ++r) {
             const std::string db = dir + "/ref.db";
@@ -151,7 +159,8 @@ int main(int argc, char** argv) {
         const Measure o = median(ours), rf = median(ref);
         const Measure floor = sqliteFloor(dir, dir + "/bench.socwb", {table});
         if (o.exitCode != 0 || rf.exitCode != 0) {
-            std::fprintf(stderr, "bench_import: %s: a run failed (socwb-cli exit %d, sqlite3 exit %d)\n", name, o.exitCode, rf.exitCode);
+            std::fprintf(stderr, "bench_import: %s: a run failed (socwb-cli exit %d, sqlite3 exit %d)\n", name,
+                         o.exitCode, rf.exitCode);
             ++failures;
         }
         report(name, lines, o, rf, floor);

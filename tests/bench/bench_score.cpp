@@ -15,7 +15,9 @@
 using namespace socwb::bench;
 
 namespace {
-std::string q(const std::string& s) { return "'" + s + "'"; }
+std::string q(const std::string& s) {
+    return "'" + s + "'";
+}
 } // namespace
 
 int main(int argc, char** argv) {
@@ -30,8 +32,8 @@ int main(int argc, char** argv) {
     Measure imported;
     if (!given) {
         std::fprintf(stderr, "generating %d workstations x %d days ...\n", hosts, days);
-        shell(q(cli) + " generate " + q(dir + "/gen") + " --seed 42 --hosts " + std::to_string(hosts) + " --servers 6 --days " +
-              std::to_string(days) + " --scenario all >/dev/null 2>&1");
+        shell(q(cli) + " generate " + q(dir + "/gen") + " --seed 42 --hosts " + std::to_string(hosts) +
+              " --servers 6 --days " + std::to_string(days) + " --scenario all >/dev/null 2>&1");
         std::fprintf(stderr, "importing ...\n");
         imported = runChild({cli, "import", caseFile, dir + "/gen/access.log", dir + "/gen/dns_debug.log",
                              dir + "/gen/sysmon.xml", dir + "/gen/assets.csv"});
@@ -70,19 +72,24 @@ int main(int argc, char** argv) {
     const Measure suppress = runChild({cli, "suppress", work, "add", "--dest", "github.com", "--reason", "benchmark"});
     const Measure r = median(ref), s = median(full), rs = median(rescore);
     if (r.exitCode != 0 || s.exitCode != 0 || rs.exitCode != 0 || suppress.exitCode != 0) {
-        std::fprintf(stderr, "a run failed (exit codes %d %d %d %d)\n", r.exitCode, s.exitCode, rs.exitCode, suppress.exitCode);
+        std::fprintf(stderr, "a run failed (exit codes %d %d %d %d)\n", r.exitCode, s.exitCode, rs.exitCode,
+                     suppress.exitCode);
         return 1;
     }
     if (given) {
         std::printf("bench_score: %lld events in %s, medians of 3\n", events, caseFile.c_str());
     } else {
-        std::printf("bench_score: %lld events (%d workstations + 6 servers, %d days), medians of 3\n", events, hosts, days);
+        std::printf("bench_score: %lld events (%d workstations + 6 servers, %d days), medians of 3\n", events, hosts,
+                    days);
     }
     std::printf("  reference: sqlite3 SELECT ... ORDER BY host, destination, ts  %7.2f s\n", r.seconds);
-    std::printf("  socwb-cli score (full pass)                                 %7.2f s  %9.0f events/s  ratio %.2f (goal <= 3)\n",
+    std::printf("  socwb-cli score (full pass)                                 %7.2f s  %9.0f events/s  ratio %.2f "
+                "(goal <= 3)\n",
                 s.seconds, static_cast<double>(events) / s.seconds, s.seconds / r.seconds);
-    std::printf("  peak RSS of the full pass                                   %7.1f MB (goal < 1024)\n", s.maxRssKb / 1024.0);
+    std::printf("  peak RSS of the full pass                                   %7.1f MB (goal < 1024)\n",
+                s.maxRssKb / 1024.0);
     std::printf("  socwb-cli score --rescore (weights, suppressions)           %7.2f s  (goal < 5)\n", rs.seconds);
-    std::printf("  socwb-cli suppress add (rule + re-score)                    %7.2f s  (goal < 5)\n", suppress.seconds);
+    std::printf("  socwb-cli suppress add (rule + re-score)                    %7.2f s  (goal < 5)\n",
+                suppress.seconds);
     return 0;
 }

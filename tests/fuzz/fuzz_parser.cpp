@@ -21,8 +21,8 @@ struct TouchingSink : socwb::RecordSink {
         }
     }
     void proxy(const socwb::ProxyRecord& r) override {
-        for (auto s : {r.clientIp, r.user, r.method, r.url, r.scheme, r.host, r.path, r.query, r.destIp,
-                       r.userAgent, r.contentType, r.action, r.referrer}) {
+        for (auto s : {r.clientIp, r.user, r.method, r.url, r.scheme, r.host, r.path, r.query, r.destIp, r.userAgent,
+                       r.contentType, r.action, r.referrer}) {
             touch(s);
         }
     }

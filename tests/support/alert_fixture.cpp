@@ -6,17 +6,22 @@
 namespace socwb::test {
 
 qint64 insertAlert(sqlite3* db, const FixtureAlert& a) {
-    Statement st(db, "INSERT INTO alerts(channel_key, host, host_role, process_image, process_name, destination, "
-                     "registered_domain, service, requests, proxy_requests, first_ts, last_ts, median_interval_s, jitter, "
-                     "features, score, severity, factors, suppressed_by, process_id, host_id, domain_id, proxy_ids) "
-                     "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,'{}',?,?,?,?,?,?,?,?)");
-    const QString key = a.channelKey.isEmpty() ? QStringLiteral("%1|%2|%3").arg(a.host, a.process, a.destination) : a.channelKey;
+    Statement st(db,
+                 "INSERT INTO alerts(channel_key, host, host_role, process_image, process_name, destination, "
+                 "registered_domain, service, requests, proxy_requests, first_ts, last_ts, median_interval_s, jitter, "
+                 "features, score, severity, factors, suppressed_by, process_id, host_id, domain_id, proxy_ids) "
+                 "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,'{}',?,?,?,?,?,?,?,?)");
+    const QString key =
+        a.channelKey.isEmpty() ? QStringLiteral("%1|%2|%3").arg(a.host, a.process, a.destination) : a.channelKey;
     st.bind(1, key.toStdString()).bind(2, a.host.toStdString()).bind(3, a.role.toStdString());
     a.image.isEmpty() ? st.bindNull(4) : st.bind(4, a.image.toStdString());
     a.process.isEmpty() ? st.bindNull(5) : st.bind(5, a.process.toStdString());
     st.bind(6, a.destination.toStdString()).bind(7, a.destination.toStdString());
     a.service.isEmpty() ? st.bindNull(8) : st.bind(8, a.service.toStdString());
-    st.bind(9, int64_t(a.requests)).bind(10, int64_t(a.requests)).bind(11, int64_t(a.firstTs)).bind(12, int64_t(a.lastTs));
+    st.bind(9, int64_t(a.requests))
+        .bind(10, int64_t(a.requests))
+        .bind(11, int64_t(a.firstTs))
+        .bind(12, int64_t(a.lastTs));
     st.bind(13, a.interval).bind(14, a.jitter).bind(15, a.score).bind(16, a.severity.toStdString());
     st.bind(17, a.factors.toStdString());
     st.bindIntOrNull(18, a.suppressedBy, 0).bindIntOrNull(19, a.processId, 0).bindIntOrNull(20, a.hostId, 0);

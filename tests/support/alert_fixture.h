@@ -29,7 +29,7 @@ struct FixtureAlert {
     qint64 processId = 0;
     qint64 hostId = 0;
     qint64 domainId = 0;
-    QString channelKey; // derived from host|process|destination when empty
+    QString channelKey;            // derived from host|process|destination when empty
     std::vector<int64_t> proxyIds; // member proxy_events ids, ascending
 };
 

@@ -11,13 +11,16 @@
 namespace socwb::test {
 
 namespace {
-std::string s(std::string_view v) { return std::string(v); }
+std::string s(std::string_view v) {
+    return std::string(v);
+}
 } // namespace
 
 void CollectingSink::proxy(const ProxyRecord& r) {
-    proxies.push_back(OwnedProxy{r.pos.record, r.tsUs, s(r.clientIp), s(r.user), s(r.method), s(r.url), s(r.scheme),
-                                 s(r.host), s(r.path), s(r.query), s(r.destIp), s(r.userAgent), s(r.contentType),
-                                 s(r.action), s(r.referrer), r.port, r.status, r.bytesOut, r.bytesIn, r.durationMs});
+    proxies.push_back(OwnedProxy{r.pos.record, r.tsUs,         s(r.clientIp),    s(r.user),   s(r.method),
+                                 s(r.url),     s(r.scheme),    s(r.host),        s(r.path),   s(r.query),
+                                 s(r.destIp),  s(r.userAgent), s(r.contentType), s(r.action), s(r.referrer),
+                                 r.port,       r.status,       r.bytesOut,       r.bytesIn,   r.durationMs});
 }
 
 void CollectingSink::dns(const DnsRecord& r) {
@@ -30,7 +33,8 @@ void CollectingSink::asset(const AssetRecord& r) {
 }
 
 void CollectingSink::sysmon(const SysmonRecord& r) {
-    OwnedSysmon o{r.pos.record, r.pos.offset, r.tsUs, r.recordNumber, r.eventId, s(r.computer), s(r.channel), s(r.provider), {}};
+    OwnedSysmon o{r.pos.record, r.pos.offset,  r.tsUs, r.recordNumber, r.eventId, s(r.computer),
+                  s(r.channel), s(r.provider), {}};
     for (const SysmonField& f : r.fields) {
         o.fields.emplace_back(s(f.name), s(f.value));
     }

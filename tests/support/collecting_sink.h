@@ -14,7 +14,8 @@ namespace socwb::test {
 
 struct OwnedProxy {
     int64_t line = 0, tsUs = 0;
-    std::string clientIp, user, method, url, scheme, host, path, query, destIp, userAgent, contentType, action, referrer;
+    std::string clientIp, user, method, url, scheme, host, path, query, destIp, userAgent, contentType, action,
+        referrer;
     int port = -1, status = -1;
     int64_t bytesOut = -1, bytesIn = -1, durationMs = -1;
 };
@@ -51,7 +52,7 @@ struct OwnedReject {
 };
 
 class CollectingSink : public RecordSink {
-public:
+  public:
     std::vector<OwnedProxy> proxies;
     std::vector<OwnedDns> dnses;
     std::vector<OwnedAsset> assets;

@@ -5,11 +5,17 @@
 
 namespace socwb::test {
 
-QString fixture(const QString& relative) { return QStringLiteral(SOCWB_FIXTURES_DIR "/") + relative; }
+QString fixture(const QString& relative) {
+    return QStringLiteral(SOCWB_FIXTURES_DIR "/") + relative;
+}
 
-QString sharedData(const QString& relative) { return QStringLiteral(SOCWB_SHARED_DATA_DIR "/") + relative; }
+QString sharedData(const QString& relative) {
+    return QStringLiteral(SOCWB_SHARED_DATA_DIR "/") + relative;
+}
 
-bool haveSharedData() { return QFileInfo(QStringLiteral(SOCWB_SHARED_DATA_DIR)).isDir(); }
+bool haveSharedData() {
+    return QFileInfo(QStringLiteral(SOCWB_SHARED_DATA_DIR)).isDir();
+}
 
 CliRun runCli(const QStringList& args, int timeoutMs) {
     QProcess p;
@@ -27,7 +33,8 @@ CliRun runCli(const QStringList& args, int timeoutMs) {
     return r;
 }
 
-ImportResult importInto(CaseStore& store, const QString& path, const QString& format, const Importer::ProgressFn& progress) {
+ImportResult importInto(CaseStore& store, const QString& path, const QString& format,
+                        const Importer::ProgressFn& progress) {
     Importer importer(store);
     std::atomic<bool> cancel{false};
     ImportOptions options;

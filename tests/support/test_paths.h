@@ -13,8 +13,8 @@ class CaseStore;
 
 namespace socwb::test {
 
-QString fixture(const QString& relative);      // tests/fixtures/<relative>
-QString sharedData(const QString& relative);   // ../shared/data/<relative>, may not exist
+QString fixture(const QString& relative);    // tests/fixtures/<relative>
+QString sharedData(const QString& relative); // ../shared/data/<relative>, may not exist
 bool haveSharedData();
 
 struct CliRun {

@@ -10,14 +10,14 @@
 namespace socwb {
 
 class AssetsParser : public LineParser {
-public:
+  public:
     explicit AssetsParser(const ParserOptions& options = {});
     static int sniff(const SniffSample& sample);
 
-protected:
+  protected:
     void parseLine(std::string_view line, SourcePos pos, RecordSink& sink) override;
 
-private:
+  private:
     std::vector<std::string_view> fields_;
     std::string scratch_;
     int ip_ = -1, hostname_ = -1, role_ = -1, owner_ = -1;

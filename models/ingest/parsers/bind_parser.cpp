@@ -16,17 +16,18 @@ std::string_view ltrim(std::string_view s) {
     return s;
 }
 
-std::string_view firstToken(std::string_view s) { return s.substr(0, s.find(' ')); }
+std::string_view firstToken(std::string_view s) {
+    return s.substr(0, s.find(' '));
+}
 
 } // namespace
 
 BindParser::BindParser(const ParserOptions& options, int64_t referenceUtcUs)
     : clock_(options.sourceTimeZone, referenceUtcUs >= 0 ? referenceUtcUs : options.referenceUtcUs) {
     if (!clock_.zoneValid()) {
-        throw std::runtime_error(
-            QStringLiteral("bind: unknown time zone '%1' (use an IANA name such as Europe/Berlin)")
-                .arg(options.sourceTimeZone)
-                .toStdString());
+        throw std::runtime_error(QStringLiteral("bind: unknown time zone '%1' (use an IANA name such as Europe/Berlin)")
+                                     .arg(options.sourceTimeZone)
+                                     .toStdString());
     }
     tokens_.reserve(16);
 }

@@ -1,6 +1,7 @@
 // BIND 9 query log ("queries" category, `querylog yes`), plain or through syslog:
-//   01-Mar-2024 14:05:11.123 queries: info: client @0x7f1234 10.1.2.3#53000 (raw.githubusercontent.com): query: raw.githubusercontent.com IN A +E(0)K (10.0.0.53)
-//   Mar  1 14:05:11 ns1 named[812]: client 10.1.2.3#53000 (example.com): view internal: query: example.com IN AAAA + (10.0.0.53)
+//   01-Mar-2024 14:05:11.123 queries: info: client @0x7f1234 10.1.2.3#53000 (raw.githubusercontent.com): query:
+//   raw.githubusercontent.com IN A +E(0)K (10.0.0.53) Mar  1 14:05:11 ns1 named[812]: client 10.1.2.3#53000
+//   (example.com): view internal: query: example.com IN AAAA + (10.0.0.53)
 //   ... client 10.1.2.3#53000: query: example.com IN A +          (BIND 9.3-9.8: no "(name)", no server)
 // Time: BIND's own stamp when the line has one ("dd-Mon-yyyy HH:MM:SS.mmm" local time, or ISO 8601
 // from `print-time iso8601[-utc]`), else the syslog stamp (year inferred, see syslog_prefix.h).
@@ -29,14 +30,14 @@
 namespace socwb {
 
 class BindParser : public LineParser {
-public:
+  public:
     explicit BindParser(const ParserOptions& options = {}, int64_t referenceUtcUs = -1);
     static int sniff(const SniffSample& sample);
 
-protected:
+  protected:
     void parseLine(std::string_view line, SourcePos pos, RecordSink& sink) override;
 
-private:
+  private:
     enum class Kind { Other, ClientLine, Query, BadTime };
     // Parses one line into r (for queries) or sets why; `hasTime` tells whether a stamp was found.
     Kind classify(std::string_view line, DnsRecord& r, std::string_view& rest, bool& hasTime);

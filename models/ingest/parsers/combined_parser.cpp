@@ -7,7 +7,9 @@
 namespace socwb {
 
 namespace {
-std::string_view dashEmpty(std::string_view s) { return s == "-" ? std::string_view() : s; }
+std::string_view dashEmpty(std::string_view s) {
+    return s == "-" ? std::string_view() : s;
+}
 
 bool isMethodToken(std::string_view s) {
     if (s.empty() || s.size() > 32) {
@@ -56,8 +58,9 @@ void CombinedParser::parseLine(std::string_view line, SourcePos pos, RecordSink&
         return;
     }
     if (fields_.size() < 7) {
-        sink.reject(pos, "combined: expected at least 7 fields (client ident user [time] \"request\" status bytes), found " +
-                             std::to_string(fields_.size()),
+        sink.reject(pos,
+                    "combined: expected at least 7 fields (client ident user [time] \"request\" status bytes), found " +
+                        std::to_string(fields_.size()),
                     line);
         return;
     }

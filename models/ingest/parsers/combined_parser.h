@@ -24,14 +24,14 @@
 namespace socwb {
 
 class CombinedParser : public LineParser {
-public:
+  public:
     explicit CombinedParser(const ParserOptions& options = {});
     static int sniff(const SniffSample& sample);
 
-protected:
+  protected:
     void parseLine(std::string_view line, SourcePos pos, RecordSink& sink) override;
 
-private:
+  private:
     std::string_view unescape(std::string_view s, std::string& buf);
 
     std::vector<std::string_view> fields_;

@@ -21,8 +21,8 @@ namespace socwb {
 namespace {
 
 constexpr const char* kCsvFieldNames[kCsvFieldCount] = {
-    "ts",     "clientIp", "user",    "method",    "url",         "host",   "port",     "path",    "query",
-    "destIp", "status",   "bytesIn", "bytesOut",  "userAgent",   "contentType", "action", "referrer", "durationMs"};
+    "ts",     "clientIp", "user",    "method",   "url",       "host",        "port",   "path",     "query",
+    "destIp", "status",   "bytesIn", "bytesOut", "userAgent", "contentType", "action", "referrer", "durationMs"};
 
 std::string lower(std::string_view s) {
     std::string out(s);
@@ -77,8 +77,8 @@ CsvTimeFormat compileTimeFormat(const QString& text, const QString& origin) {
     f.kind = CsvTimeFormat::Kind::Pattern;
     const std::string p = f.text;
     if (p.find('%') == std::string::npos) {
-        fail(origin, QStringLiteral("time format '%1' is none of epoch, epoch_ms, iso8601 and has no %-directive")
-                         .arg(text));
+        fail(origin,
+             QStringLiteral("time format '%1' is none of epoch, epoch_ms, iso8601 and has no %-directive").arg(text));
     }
     auto add = [&f](char directive, char literal = 0) { f.items.push_back({directive, literal}); };
     for (size_t i = 0; i < p.size(); ++i) {
@@ -97,16 +97,49 @@ CsvTimeFormat compileTimeFormat(const QString& text, const QString& origin) {
             fail(origin, QStringLiteral("time format '%1' ends with a lone %").arg(text));
         }
         switch (p[i]) {
-        case 'Y': case 'y': case 'm': case 'd': case 'e': case 'H': case 'I': case 'M': case 'S': case 'f':
-        case 'p': case 'b': case 'a': case 'z': case 'Z':
+        case 'Y':
+        case 'y':
+        case 'm':
+        case 'd':
+        case 'e':
+        case 'H':
+        case 'I':
+        case 'M':
+        case 'S':
+        case 'f':
+        case 'p':
+        case 'b':
+        case 'a':
+        case 'z':
+        case 'Z':
             add(p[i] == 'e' ? 'd' : p[i]);
             break;
-        case 'B': add('b'); break;
-        case 'A': add('a'); break;
-        case 'h': add('b'); break;
-        case 'T': add('H'); add(0, ':'); add('M'); add(0, ':'); add('S'); break;
-        case 'F': add('Y'); add(0, '-'); add('m'); add(0, '-'); add('d'); break;
-        case '%': add(0, '%'); break;
+        case 'B':
+            add('b');
+            break;
+        case 'A':
+            add('a');
+            break;
+        case 'h':
+            add('b');
+            break;
+        case 'T':
+            add('H');
+            add(0, ':');
+            add('M');
+            add(0, ':');
+            add('S');
+            break;
+        case 'F':
+            add('Y');
+            add(0, '-');
+            add('m');
+            add(0, '-');
+            add('d');
+            break;
+        case '%':
+            add(0, '%');
+            break;
         default:
             fail(origin, QStringLiteral("time format '%1': %%%2 is not supported (supported: %%Y %%y %%m %%d %%e %%H "
                                         "%%I %%M %%S %%f %%p %%b %%B %%h %%a %%A %%z %%Z %%T %%F %%%%)")
@@ -116,8 +149,9 @@ CsvTimeFormat compileTimeFormat(const QString& text, const QString& origin) {
     return f;
 }
 
-bool isAlpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
-
+bool isAlpha(char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
 
 } // namespace
 
@@ -313,8 +347,7 @@ bool CsvTimeFormat::parse(std::string_view s, int64_t& us, bool& hasZone) const 
         }
         h = h % 12 + (pm == 1 ? 12 : 0);
     }
-    if (y < 1970 || y > 2200 || mo < 1 || mo > 12 || d < 1 || d > daysInMonth(y, mo) || h > 23 || mi > 59 ||
-        sec > 60) {
+    if (y < 1970 || y > 2200 || mo < 1 || mo > 12 || d < 1 || d > daysInMonth(y, mo) || h > 23 || mi > 59 || sec > 60) {
         return false;
     }
     us = civilToUs(y, mo, d, h, mi, sec, frac) - offsetSec * 1000000LL;
@@ -325,7 +358,8 @@ CsvMapping parseCsvMapping(const QByteArray& json, const QString& name, const QS
     QJsonParseError err;
     const QJsonDocument doc = QJsonDocument::fromJson(json, &err);
     if (err.error != QJsonParseError::NoError) {
-        fail(origin, QStringLiteral("not valid JSON (%1 at byte %2)").arg(err.errorString(), QString::number(err.offset)));
+        fail(origin,
+             QStringLiteral("not valid JSON (%1 at byte %2)").arg(err.errorString(), QString::number(err.offset)));
     }
     if (!doc.isObject()) {
         fail(origin, QStringLiteral("the document must be a JSON object"));
@@ -338,14 +372,15 @@ CsvMapping parseCsvMapping(const QByteArray& json, const QString& name, const QS
     if (!format.isUndefined() && format.toString() != QLatin1String("csv")) {
         fail(origin, QStringLiteral("this is a mapping for the '%1' format, not for csv").arg(format.toString()));
     }
-    static const QStringList kKeys{QStringLiteral("format"),     QStringLiteral("name"),       QStringLiteral("description"),
-                                   QStringLiteral("separator"),  QStringLiteral("detect"),
-                                   QStringLiteral("timeFormat"), QStringLiteral("timeZone"),
-                                   QStringLiteral("empty"),      QStringLiteral("fields"),
-                                   QStringLiteral("durationUnit")};
+    static const QStringList kKeys{QStringLiteral("format"),      QStringLiteral("name"),
+                                   QStringLiteral("description"), QStringLiteral("separator"),
+                                   QStringLiteral("detect"),      QStringLiteral("timeFormat"),
+                                   QStringLiteral("timeZone"),    QStringLiteral("empty"),
+                                   QStringLiteral("fields"),      QStringLiteral("durationUnit")};
     for (auto it = o.begin(); it != o.end(); ++it) {
         if (!kKeys.contains(it.key()) && !it.key().startsWith(QLatin1Char('_'))) {
-            fail(origin, QStringLiteral("unknown key '%1' (known: %2)").arg(it.key(), kKeys.join(QStringLiteral(", "))));
+            fail(origin,
+                 QStringLiteral("unknown key '%1' (known: %2)").arg(it.key(), kKeys.join(QStringLiteral(", "))));
         }
     }
     if (o.contains(QStringLiteral("separator"))) {
@@ -427,7 +462,8 @@ CsvMapping parseCsvMapping(const QByteArray& json, const QString& name, const QS
     for (auto it = fo.begin(); it != fo.end(); ++it) {
         const qsizetype idx = known.indexOf(it.key());
         if (idx < 0) {
-            fail(origin, QStringLiteral("fields: unknown field '%1' (known: %2)").arg(it.key(), known.join(QStringLiteral(", "))));
+            fail(origin, QStringLiteral("fields: unknown field '%1' (known: %2)")
+                             .arg(it.key(), known.join(QStringLiteral(", "))));
         }
         m.columns[static_cast<size_t>(idx)] = names(it.value(), origin, QStringLiteral("fields.%1").arg(it.key()));
     }
@@ -474,8 +510,9 @@ CsvProxyParser::CsvProxyParser(const ParserOptions& options) : sourceTimeZone_(o
             try {
                 data = resources::read(rel);
             } catch (const std::exception&) {
-                throw std::runtime_error(
-                    QStringLiteral("mapping %1: no such file, and no shipped mapping of that name").arg(path).toStdString());
+                throw std::runtime_error(QStringLiteral("mapping %1: no such file, and no shipped mapping of that name")
+                                             .arg(path)
+                                             .toStdString());
             }
             candidates_.push_back(parseCsvMapping(data, path, resources::locate(rel)));
         } else {
@@ -487,8 +524,9 @@ CsvProxyParser::CsvProxyParser(const ParserOptions& options) : sourceTimeZone_(o
     }
     const TzConverter check(sourceTimeZone_);
     if (!check.valid()) {
-        throw std::runtime_error(
-            QStringLiteral("csv: unknown time zone '%1' (use an IANA name such as Europe/Berlin)").arg(sourceTimeZone_).toStdString());
+        throw std::runtime_error(QStringLiteral("csv: unknown time zone '%1' (use an IANA name such as Europe/Berlin)")
+                                     .arg(sourceTimeZone_)
+                                     .toStdString());
     }
 }
 
@@ -537,8 +575,9 @@ int CsvProxyParser::sniff(const SniffSample& sample) {
             have.push_back(lower(trim(c)));
         }
         const bool all = std::all_of(m.detect.begin(), m.detect.end(), [&](const std::vector<std::string>& alts) {
-            return std::any_of(alts.begin(), alts.end(),
-                               [&](const std::string& a) { return std::find(have.begin(), have.end(), a) != have.end(); });
+            return std::any_of(alts.begin(), alts.end(), [&](const std::string& a) {
+                return std::find(have.begin(), have.end(), a) != have.end();
+            });
         });
         if (all) {
             // Certain when several columns agree; a one-column detect list is a weaker hint.
@@ -565,8 +604,9 @@ bool CsvProxyParser::readHeader(std::string_view line, SourcePos pos, RecordSink
             have.push_back(lower(trim(c)));
         }
         auto present = [&have](const std::vector<std::string>& alts) {
-            return std::any_of(alts.begin(), alts.end(),
-                               [&](const std::string& a) { return std::find(have.begin(), have.end(), a) != have.end(); });
+            return std::any_of(alts.begin(), alts.end(), [&](const std::string& a) {
+                return std::find(have.begin(), have.end(), a) != have.end();
+            });
         };
         if (!forced_) {
             QStringList missing;
@@ -596,7 +636,8 @@ bool CsvProxyParser::readHeader(std::string_view line, SourcePos pos, RecordSink
     if (!chosen) {
         sink.reject(pos,
                     QStringLiteral("csv: the header matches no mapping; tried %1. Pass --mapping FILE for this export")
-                        .arg(tried.isEmpty() ? QStringLiteral("none (no mappings are installed)") : tried.join(QStringLiteral("; ")))
+                        .arg(tried.isEmpty() ? QStringLiteral("none (no mappings are installed)")
+                                             : tried.join(QStringLiteral("; ")))
                         .toStdString(),
                     line);
         return false;
@@ -669,7 +710,8 @@ bool CsvProxyParser::numberField(CsvField f, int64_t& out, SourcePos pos, std::s
         return true;
     }
     sink.reject(pos,
-                "csv: column '" + columnName_[idx] + "' (" + kCsvFieldNames[idx] + ") is not a number: '" + excerpt(v, 60) + "'",
+                "csv: column '" + columnName_[idx] + "' (" + kCsvFieldNames[idx] + ") is not a number: '" +
+                    excerpt(v, 60) + "'",
                 line);
     return false;
 }
@@ -688,8 +730,8 @@ void CsvProxyParser::parseLine(std::string_view line, SourcePos pos, RecordSink&
         return;
     }
     if (headerFailed_) {
-        sink.reject(pos, "csv: not read, because the header on line " + std::to_string(headerLine_) +
-                             " matched no mapping",
+        sink.reject(pos,
+                    "csv: not read, because the header on line " + std::to_string(headerLine_) + " matched no mapping",
                     line);
         return;
     }
@@ -701,8 +743,9 @@ void CsvProxyParser::parseLine(std::string_view line, SourcePos pos, RecordSink&
         return;
     }
     if (fields_.size() != headerFields_) {
-        sink.reject(pos, "csv: expected " + std::to_string(headerFields_) + " fields as in the header, found " +
-                             std::to_string(fields_.size()),
+        sink.reject(pos,
+                    "csv: expected " + std::to_string(headerFields_) + " fields as in the header, found " +
+                        std::to_string(fields_.size()),
                     line);
         return;
     }
@@ -731,8 +774,9 @@ void CsvProxyParser::parseLine(std::string_view line, SourcePos pos, RecordSink&
             formats += formats.empty() ? "" : ", ";
             formats += f.text;
         }
-        sink.reject(pos, "csv: timestamp '" + excerpt(ts, 60) + "' in column '" + tsColumn +
-                             "' matches none of the mapping's time formats (" + formats + ")",
+        sink.reject(pos,
+                    "csv: timestamp '" + excerpt(ts, 60) + "' in column '" + tsColumn +
+                        "' matches none of the mapping's time formats (" + formats + ")",
                     line);
         return;
     }

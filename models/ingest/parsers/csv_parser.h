@@ -74,11 +74,11 @@ struct CsvMapping {
     QString name;   // "zscaler-nss-web": the file's base name
     QString origin; // where it was read from, for messages
     char separator = ',';
-    std::vector<std::vector<std::string>> detect;               // lower-case; inner = alternatives
+    std::vector<std::vector<std::string>> detect;                 // lower-case; inner = alternatives
     std::array<std::vector<std::string>, kCsvFieldCount> columns; // lower-case alternatives per field
     std::vector<CsvTimeFormat> timeFormats;
     std::vector<std::string> emptyValues;
-    QString timeZone;        // empty: the import's source time zone
+    QString timeZone; // empty: the import's source time zone
     // durationMs = (the duration column read as a decimal number, times 10^6) / durationDivisor:
     // 10^6 for milliseconds (the default), 10^3 for seconds, 10^9 for microseconds.
     int64_t durationDivisor = 1000000;
@@ -91,7 +91,7 @@ CsvMapping parseCsvMapping(const QByteArray& json, const QString& name, const QS
 const std::vector<CsvMapping>& shippedCsvMappings();
 
 class CsvProxyParser : public LineParser {
-public:
+  public:
     explicit CsvProxyParser(const ParserOptions& options = {});
     // Scores a sample whose first line is a header that a shipped mapping's detect columns match.
     static int sniff(const SniffSample& sample);
@@ -99,10 +99,10 @@ public:
     // The mapping in use once the header was read (null before, or when none matched).
     const CsvMapping* mapping() const { return active_; }
 
-protected:
+  protected:
     void parseLine(std::string_view line, SourcePos pos, RecordSink& sink) override;
 
-private:
+  private:
     bool readHeader(std::string_view line, SourcePos pos, RecordSink& sink);
     std::string_view value(size_t field) const;
     bool numberField(CsvField f, int64_t& out, SourcePos pos, std::string_view line, RecordSink& sink);
@@ -119,7 +119,7 @@ private:
     bool headerDone_ = false;
     bool headerFailed_ = false;
     bool sawFirstLine_ = false;
-    char separator_ = 0; // from "sep=" (0: the mapping's)
+    char separator_ = 0;     // from "sep=" (0: the mapping's)
     std::string headerText_; // a later row equal to it (concatenated exports) is skipped
     std::vector<std::string_view> fields_;
     std::string scratch_;

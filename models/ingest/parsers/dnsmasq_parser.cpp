@@ -19,9 +19,13 @@ std::string_view ltrim(std::string_view s) {
     return s;
 }
 
-std::string_view firstToken(std::string_view s) { return s.substr(0, s.find(' ')); }
+std::string_view firstToken(std::string_view s) {
+    return s.substr(0, s.find(' '));
+}
 
-char lowerAscii(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
+char lowerAscii(char c) {
+    return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
+}
 
 bool equalsNoCase(std::string_view a, std::string_view b) {
     if (a.size() != b.size()) {
@@ -459,7 +463,8 @@ void DnsmasqParser::parseLine(std::string_view line, SourcePos pos, RecordSink& 
     SyslogLine sl;
     if (!splitSyslog(line, clock_, sl)) {
         closeRun(sink);
-        sink.reject(pos, "dnsmasq: no valid syslog time stamp and program tag (\"Mar  1 14:05:11 dnsmasq[123]: ...\")", line);
+        sink.reject(pos, "dnsmasq: no valid syslog time stamp and program tag (\"Mar  1 14:05:11 dnsmasq[123]: ...\")",
+                    line);
         return;
     }
     std::string_view source, name, verb, value;
@@ -482,8 +487,9 @@ void DnsmasqParser::parseLine(std::string_view line, SourcePos pos, RecordSink& 
         return;
     case Kind::Other:
         if (sl.program.ends_with("-dhcp") || sl.program.ends_with("-tftp")) {
-            sink.reject(pos, "dnsmasq: " + std::string(sl.program.substr(sl.program.rfind('-') + 1)) +
-                                 " message, not DNS: " + excerpt(sl.message),
+            sink.reject(pos,
+                        "dnsmasq: " + std::string(sl.program.substr(sl.program.rfind('-') + 1)) +
+                            " message, not DNS: " + excerpt(sl.message),
                         line);
         } else {
             sink.reject(pos, "dnsmasq: not a DNS query log line: " + excerpt(sl.message), line);

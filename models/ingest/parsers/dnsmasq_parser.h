@@ -42,18 +42,18 @@
 namespace socwb {
 
 class DnsmasqParser : public LineParser {
-public:
+  public:
     explicit DnsmasqParser(const ParserOptions& options = {}, int64_t referenceUtcUs = -1);
     static int sniff(const SniffSample& sample);
 
     static constexpr size_t kMaxPending = 1024;
     static constexpr int64_t kMaxWaitUs = 60LL * 1000000;
 
-protected:
+  protected:
     void parseLine(std::string_view line, SourcePos pos, RecordSink& sink) override;
     void finish(RecordSink& sink) override;
 
-private:
+  private:
     static constexpr size_t kBuckets = 4096;
     struct Slot {
         uint64_t seq = 0; // 0 = free
@@ -62,16 +62,16 @@ private:
         uint32_t serial = 0; // log-queries=extra serial, 0 when absent
         uint32_t bucket = 0;
         int32_t nextInBucket = -1;
-        bool answered = false;  // got its answer in the current run of answer lines
-        bool inChain = false;   // the current chain's names were added to its answers
+        bool answered = false; // got its answer in the current run of answer lines
+        bool inChain = false;  // the current chain's names were added to its answers
         std::string client, qname, qtype, rcode, answers, server;
     };
     enum class Kind { Query, Answer, Forward, Dnssec, Other };
 
-    static Kind classify(std::string_view msg, std::string_view& source, std::string_view& name,
-                         std::string_view& verb, std::string_view& value, uint32_t& serial);
-    void onQuery(std::string_view source, std::string_view name, std::string_view value, uint32_t serial,
-                 int64_t tsUs, SourcePos pos, RecordSink& sink, std::string_view line);
+    static Kind classify(std::string_view msg, std::string_view& source, std::string_view& name, std::string_view& verb,
+                         std::string_view& value, uint32_t& serial);
+    void onQuery(std::string_view source, std::string_view name, std::string_view value, uint32_t serial, int64_t tsUs,
+                 SourcePos pos, RecordSink& sink, std::string_view line);
     void onAnswer(std::string_view name, std::string_view value, uint32_t serial);
     void applyValue(Slot& s, std::string_view value, bool withChain);
     void keepFitting(std::vector<int32_t>& targets, std::string_view value) const;
@@ -97,7 +97,7 @@ private:
     std::string chainNames_;       // the chain's CNAME targets so far, comma-separated
     std::string chainLast_;        // the name the chain is at
     bool chainActive_ = false;
-    std::string arpa_;             // scratch: reverse name of an address
+    std::string arpa_; // scratch: reverse name of an address
 };
 
 } // namespace socwb

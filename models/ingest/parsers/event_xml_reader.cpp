@@ -10,7 +10,9 @@ namespace socwb {
 
 namespace {
 
-bool isSpace(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
+bool isSpace(char c) {
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
 
 // XML name characters (ASCII subset; every byte >= 0x80 is accepted as part of a UTF-8 name),
 // as a table: the reader asks for every byte of every tag name.
@@ -25,8 +27,12 @@ constexpr std::array<uint8_t, 256> kNameClass = [] {
     return t;
 }();
 
-inline bool isNameStart(unsigned char c) { return kNameClass[c] & kNameStart; }
-inline bool isNameChar(unsigned char c) { return kNameClass[c] & kNameChar; }
+inline bool isNameStart(unsigned char c) {
+    return kNameClass[c] & kNameStart;
+}
+inline bool isNameChar(unsigned char c) {
+    return kNameClass[c] & kNameChar;
+}
 
 std::string_view localName(std::string_view qname) {
     const size_t colon = qname.rfind(':');
@@ -88,8 +94,12 @@ bool EventXmlReader::decode(std::string_view raw, std::string_view& out) {
         }
         if (e >= raw.size() || raw[e] != ';') {
             const std::string_view bare = raw.substr(amp + 1, e - amp - 1);
-            const char c = bare == "lt" ? '<' : bare == "gt" ? '>' : bare == "amp" ? '&' : bare == "quot" ? '"'
-                         : bare == "apos" ? '\'' : '\0';
+            const char c = bare == "lt"     ? '<'
+                           : bare == "gt"   ? '>'
+                           : bare == "amp"  ? '&'
+                           : bare == "quot" ? '"'
+                           : bare == "apos" ? '\''
+                                            : '\0';
             if (c) {
                 *w++ = c;
                 i = e;
@@ -509,9 +519,10 @@ bool EventXmlReader::read(std::string_view xml, SysmonRecord& rec) {
     const std::string_view utc = trim(rec.field("UtcTime"));
     if (utc.empty() || !parseIsoTimestamp(utc, rec.tsUs)) {
         if (!parseIsoTimestamp(trim(systemTime), rec.tsUs)) {
-            return fail(systemTime.empty() && utc.empty() ? "event has no time (TimeCreated or UtcTime)"
-                                                          : "event time is not readable: '" +
-                                                                std::string((utc.empty() ? systemTime : utc).substr(0, 40)) + "'");
+            return fail(systemTime.empty() && utc.empty()
+                            ? "event has no time (TimeCreated or UtcTime)"
+                            : "event time is not readable: '" +
+                                  std::string((utc.empty() ? systemTime : utc).substr(0, 40)) + "'");
         }
     }
     return true;

@@ -19,7 +19,7 @@
 namespace socwb {
 
 class EventXmlReader {
-public:
+  public:
     static constexpr int kMaxDepth = 32;
     static constexpr size_t kMaxFields = 512;
 
@@ -29,7 +29,7 @@ public:
     bool read(std::string_view xml, SysmonRecord& rec);
     const std::string& error() const { return error_; }
 
-private:
+  private:
     bool fail(std::string message);
     bool decode(std::string_view raw, std::string_view& out);
 

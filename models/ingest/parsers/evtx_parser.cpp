@@ -42,12 +42,15 @@ struct FileCloser {
 EvtxParser::EvtxParser(const ParserOptions&) {}
 
 int EvtxParser::sniff(const SniffSample& sample) {
-    return sample.head.size() >= 8 && std::string_view(sample.head).substr(0, 8) == std::string_view("ElfFile\0", 8) ? 100 : 0;
+    return sample.head.size() >= 8 && std::string_view(sample.head).substr(0, 8) == std::string_view("ElfFile\0", 8)
+               ? 100
+               : 0;
 }
 
 bool EvtxParser::parse(InputReader& in, RecordSink& sink, const ProgressCallback& progress) {
     if (in.compressed()) {
-        throw std::runtime_error("evtx: compressed .evtx files are not read; decompress first (libevtx needs random access)");
+        throw std::runtime_error(
+            "evtx: compressed .evtx files are not read; decompress first (libevtx needs random access)");
     }
     libevtx_error_t* error = nullptr;
     libevtx_file_t* raw = nullptr;

@@ -15,12 +15,12 @@
 namespace socwb {
 
 class EvtxParser : public Parser {
-public:
+  public:
     explicit EvtxParser(const ParserOptions& options = {});
     static int sniff(const SniffSample& sample);
     bool parse(InputReader& in, RecordSink& sink, const ProgressCallback& progress) override;
 
-private:
+  private:
     EventXmlReader reader_;
     std::string xml_;
 };

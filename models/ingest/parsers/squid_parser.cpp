@@ -7,7 +7,9 @@
 namespace socwb {
 
 namespace {
-std::string_view dashEmpty(std::string_view s) { return s == "-" ? std::string_view() : s; }
+std::string_view dashEmpty(std::string_view s) {
+    return s == "-" ? std::string_view() : s;
+}
 
 bool looksLikeIp(std::string_view s) {
     if (s.empty()) {
@@ -25,7 +27,9 @@ bool looksLikeIp(std::string_view s) {
 }
 } // namespace
 
-SquidParser::SquidParser(const ParserOptions&) { fields_.reserve(16); }
+SquidParser::SquidParser(const ParserOptions&) {
+    fields_.reserve(16);
+}
 
 int SquidParser::sniff(const SniffSample& sample) {
     SquidParser p;
@@ -57,7 +61,8 @@ void SquidParser::parseLine(std::string_view line, SourcePos pos, RecordSink& si
     const std::string_view codeStatus = fields_[3];
     const size_t slash = codeStatus.find('/');
     if (slash == std::string_view::npos || !parseInt(codeStatus.substr(slash + 1), r.status)) {
-        sink.reject(pos, "squid: result code is not ACTION/STATUS: '" + std::string(codeStatus.substr(0, 40)) + "'", line);
+        sink.reject(pos, "squid: result code is not ACTION/STATUS: '" + std::string(codeStatus.substr(0, 40)) + "'",
+                    line);
         return;
     }
     r.action = codeStatus.substr(0, slash);

@@ -34,7 +34,9 @@ bool readFraction(std::string_view s, size_t& i, int64_t& fracUs) {
 }
 } // namespace
 
-bool isLeapYear(int y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
+bool isLeapYear(int y) {
+    return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+}
 
 int daysInMonth(int y, int m) {
     static const int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
@@ -88,8 +90,8 @@ bool SyslogClock::parseRfc3164(std::string_view s, size_t& consumed, int64_t& ut
     while (i < s.size() && s[i] == ' ') {
         ++i;
     }
-    if (!readDigits(s, i, 2, 2, h) || i >= s.size() || s[i++] != ':' || !readDigits(s, i, 2, 2, mi) ||
-        i >= s.size() || s[i++] != ':' || !readDigits(s, i, 2, 2, sec)) {
+    if (!readDigits(s, i, 2, 2, h) || i >= s.size() || s[i++] != ':' || !readDigits(s, i, 2, 2, mi) || i >= s.size() ||
+        s[i++] != ':' || !readDigits(s, i, 2, 2, sec)) {
         return false;
     }
     int64_t frac = 0;

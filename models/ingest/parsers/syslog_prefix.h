@@ -21,7 +21,7 @@
 namespace socwb {
 
 class SyslogClock {
-public:
+  public:
     // referenceUtcUs < 0 means the current time.
     explicit SyslogClock(const QString& timeZone, int64_t referenceUtcUs = -1);
 
@@ -37,7 +37,7 @@ public:
     // The year an RFC 3164 date belongs to (see above); 0 when month/day is no calendar date.
     int yearFor(int month, int day, int hour, int minute, int second) const;
 
-private:
+  private:
     TzConverter tz_;
     int64_t referenceUs_ = 0; // as a civil time (UTC)
     int referenceYear_ = 1970;

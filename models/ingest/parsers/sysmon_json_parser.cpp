@@ -24,7 +24,8 @@ std::vector<std::string> pointerList(const QJsonObject& o, const char* key, cons
         return out;
     }
     if (!v.isArray()) {
-        throw std::runtime_error(QStringLiteral("%1: '%2' must be a list of JSON pointers").arg(file, QLatin1String(key)).toStdString());
+        throw std::runtime_error(
+            QStringLiteral("%1: '%2' must be a list of JSON pointers").arg(file, QLatin1String(key)).toStdString());
     }
     for (const QJsonValue& e : v.toArray()) {
         const QString s = e.toString();
@@ -39,7 +40,7 @@ std::vector<std::string> pointerList(const QJsonObject& o, const char* key, cons
 }
 
 class CountingSink : public RecordSink {
-public:
+  public:
     int records = 0;
     int rejects = 0;
     void proxy(const ProxyRecord&) override {}
@@ -63,7 +64,9 @@ std::vector<SysmonJsonMapping> SysmonJsonMapping::loadAll() {
         if (!base.startsWith(QLatin1String("sysmon-")) || !base.endsWith(QLatin1String(".json"))) {
             continue;
         }
-        auto bad = [&](const QString& what) { throw std::runtime_error((rel + QStringLiteral(": ") + what).toStdString()); };
+        auto bad = [&](const QString& what) {
+            throw std::runtime_error((rel + QStringLiteral(": ") + what).toStdString());
+        };
         QJsonParseError err;
         const QJsonDocument doc = QJsonDocument::fromJson(resources::read(rel), &err);
         if (!doc.isObject()) {
@@ -89,8 +92,9 @@ std::vector<SysmonJsonMapping> SysmonJsonMapping::loadAll() {
         m.recordNumber = pointerList(o, "record_number", rel);
         const QJsonObject f = o.value(QLatin1String("fields")).toObject();
         int kinds = 0;
-        for (auto [key, kind] : {std::pair{"object", FieldsKind::Object}, std::pair{"json_string", FieldsKind::JsonString},
-                                 std::pair{"xml_string", FieldsKind::XmlString}}) {
+        for (auto [key, kind] :
+             {std::pair{"object", FieldsKind::Object}, std::pair{"json_string", FieldsKind::JsonString},
+              std::pair{"xml_string", FieldsKind::XmlString}}) {
             if (f.contains(QLatin1String(key))) {
                 ++kinds;
                 m.kind = kind;
@@ -328,7 +332,8 @@ std::string SysmonJsonParser::read(std::string_view line, SysmonRecord& rec) {
         collectObject(fieldsAt.get_object().value_unsafe(), exclude_[mi]);
     }
     for (const Pending& p : pending_) {
-        fields_.push_back(SysmonField{p.name, p.inArena ? std::string_view(arena_.data() + p.offset, p.length) : p.direct});
+        fields_.push_back(
+            SysmonField{p.name, p.inArena ? std::string_view(arena_.data() + p.offset, p.length) : p.direct});
     }
     rec.fields = std::span<const SysmonField>(fields_.data(), fields_.size());
 
@@ -351,8 +356,9 @@ std::string SysmonJsonParser::read(std::string_view line, SysmonRecord& rec) {
     if (utc.empty() || !parseIsoTimestamp(utc, rec.tsUs)) {
         const std::string_view t = trim(firstText(root, m->time));
         if (!parseIsoTimestamp(t, rec.tsUs)) {
-            return t.empty() && utc.empty() ? "no time (UtcTime or " + m->name + "'s time keys)"
-                                            : "time is not readable: '" + std::string((utc.empty() ? t : utc).substr(0, 40)) + "'";
+            return t.empty() && utc.empty()
+                       ? "no time (UtcTime or " + m->name + "'s time keys)"
+                       : "time is not readable: '" + std::string((utc.empty() ? t : utc).substr(0, 40)) + "'";
         }
     }
     return {};

@@ -22,10 +22,10 @@ struct SysmonJsonMapping {
     std::string file;
     std::string name;
     int priority = 100;
-    std::vector<std::string> match;        // JSON pointers that must all exist
+    std::vector<std::string> match; // JSON pointers that must all exist
     FieldsKind kind = FieldsKind::Object;
-    std::string fieldsPointer;             // "" is the whole object
-    std::vector<std::string> exclude;      // envelope keys that are not event data (Object only)
+    std::string fieldsPointer;        // "" is the whole object
+    std::vector<std::string> exclude; // envelope keys that are not event data (Object only)
     std::vector<std::string> eventId, time, computer, channel, provider, recordNumber; // first found wins
 
     // Every resources/mappings/sysmon-*.json, validated, sorted by priority. Throws
@@ -34,14 +34,14 @@ struct SysmonJsonMapping {
 };
 
 class SysmonJsonParser : public LineParser {
-public:
+  public:
     explicit SysmonJsonParser(const ParserOptions& options = {});
     static int sniff(const SniffSample& sample);
 
-protected:
+  protected:
     void parseLine(std::string_view line, SourcePos pos, RecordSink& sink) override;
 
-private:
+  private:
     struct Pending {
         std::string_view name;
         std::string_view direct; // when the value is a string simdjson unescaped

@@ -162,8 +162,7 @@ bool SysmonXmlParser::parse(InputReader& in, RecordSink& sink, const ProgressCal
             }
             if (e == std::string_view::npos) {
                 if (text.size() - start > kMaxEvent) {
-                    sink.reject(posAt(start),
-                                "sysmon-xml: event larger than " + std::to_string(kMaxEvent) + " bytes",
+                    sink.reject(posAt(start), "sysmon-xml: event larger than " + std::to_string(kMaxEvent) + " bytes",
                                 text.substr(start, 4096));
                     inside = false;
                     skipping = true;

@@ -15,7 +15,7 @@
 namespace socwb {
 
 class SysmonXmlParser : public Parser {
-public:
+  public:
     static constexpr size_t kMaxEvent = 1u << 20;
 
     explicit SysmonXmlParser(const ParserOptions& options = {});
@@ -25,7 +25,7 @@ public:
     // Position of the next "<Event" start tag (not "<Events") at or after from, or npos.
     static size_t findEventStart(std::string_view text, size_t from);
 
-private:
+  private:
     void emitEvent(std::string_view xml, SourcePos pos, RecordSink& sink);
 
     EventXmlReader reader_;

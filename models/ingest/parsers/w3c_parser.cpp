@@ -66,7 +66,9 @@ constexpr NamedRole kRoles[] = {
     {"r-port", W3cParser::RPort},
 };
 
-std::string_view firstOf(std::string_view a, std::string_view b) { return a.empty() ? b : a; }
+std::string_view firstOf(std::string_view a, std::string_view b) {
+    return a.empty() ? b : a;
+}
 
 int defaultPort(std::string_view scheme) {
     return scheme == "http" ? 80 : scheme == "https" ? 443 : scheme == "ftp" ? 21 : -1;
@@ -282,10 +284,9 @@ void W3cParser::parseLine(std::string_view line, SourcePos pos, RecordSink& sink
         return;
     }
     if (fields_.size() != roles_.size()) {
-        sink.reject(pos,
-                    "w3c: expected " + std::to_string(roles_.size()) + " fields, found " +
-                        std::to_string(fields_.size()),
-                    line);
+        sink.reject(
+            pos, "w3c: expected " + std::to_string(roles_.size()) + " fields, found " + std::to_string(fields_.size()),
+            line);
         return;
     }
     v_.fill({});
@@ -309,7 +310,8 @@ void W3cParser::parseLine(std::string_view line, SourcePos pos, RecordSink& sink
         return;
     }
     int64_t status = -1, uriPort = -1, rPort = -1, sPort = -1;
-    if (!number(Status, "sc-status", status, pos, line, sink) || !number(ScBytes, "sc-bytes", r.bytesIn, pos, line, sink) ||
+    if (!number(Status, "sc-status", status, pos, line, sink) ||
+        !number(ScBytes, "sc-bytes", r.bytesIn, pos, line, sink) ||
         !number(CsBytes, "cs-bytes", r.bytesOut, pos, line, sink) ||
         !number(TimeTaken, "time-taken", r.durationMs, pos, line, sink) ||
         !number(UriPort, "cs-uri-port", uriPort, pos, line, sink) || !number(RPort, "r-port", rPort, pos, line, sink) ||

@@ -39,23 +39,53 @@
 namespace socwb {
 
 class W3cParser : public LineParser {
-public:
+  public:
     // Throws std::runtime_error for an unknown source time zone.
     explicit W3cParser(const ParserOptions& options = {});
     static int sniff(const SniffSample& sample);
 
     enum Role : uint8_t {
-        None, Date, Time, GmtTime, LocalTime, UnixTime, ClientIp, User, Method, Host, UriStem, UriPath, UriQuery,
-        Uri, UriScheme, UriPort, ServerIp, ServerPort, Status, ScBytes, CsBytes, UserAgent, Referer, RsContentType,
-        ScContentType, CsContentType, SAction, FilterResult, ExceptionId, RIp, SupplierIp, TimeTaken, RPort,
+        None,
+        Date,
+        Time,
+        GmtTime,
+        LocalTime,
+        UnixTime,
+        ClientIp,
+        User,
+        Method,
+        Host,
+        UriStem,
+        UriPath,
+        UriQuery,
+        Uri,
+        UriScheme,
+        UriPort,
+        ServerIp,
+        ServerPort,
+        Status,
+        ScBytes,
+        CsBytes,
+        UserAgent,
+        Referer,
+        RsContentType,
+        ScContentType,
+        CsContentType,
+        SAction,
+        FilterResult,
+        ExceptionId,
+        RIp,
+        SupplierIp,
+        TimeTaken,
+        RPort,
         RoleCount
     };
     static Role roleOf(std::string_view fieldName);
 
-protected:
+  protected:
     void parseLine(std::string_view line, SourcePos pos, RecordSink& sink) override;
 
-private:
+  private:
     void directive(std::string_view line);
     bool split(std::string_view line);
     bool timestamp(int64_t& us);
@@ -65,7 +95,7 @@ private:
     std::vector<Role> roles_;
     bool haveFields_ = false;
     bool tabs_ = false;
-    bool webServer_ = false; // no proxy fields: s-ip/s-port are the destination
+    bool webServer_ = false;    // no proxy fields: s-ip/s-port are the destination
     std::string directiveDate_; // "YYYY-MM-DD" of the last #Date
     std::vector<std::string_view> fields_;
     std::string unquoted_;

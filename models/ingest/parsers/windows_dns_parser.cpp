@@ -226,8 +226,7 @@ std::string_view WindowsDnsParser::parsePacket(std::string_view line, Packet& p,
     ++i; // thread id
     p.context = tokens[i++];
     if (p.context != "PACKET") {
-        return p.context == "EVENT" ? "windows-dns: server EVENT line, not a packet"
-                                    : "windows-dns: not a PACKET line";
+        return p.context == "EVENT" ? "windows-dns: server EVENT line, not a packet" : "windows-dns: not a PACKET line";
     }
     p.packetId = {};
     if (i < tokens.size() && tokens[i] != "UDP" && tokens[i] != "TCP") {

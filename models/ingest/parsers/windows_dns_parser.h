@@ -1,6 +1,7 @@
 // Windows DNS Server debug log ("Log packets for debugging", dns.log), e.g.
-//   3/1/2024 2:05:11 PM 0E5C PACKET  000000C8A2B4E160 UDP Rcv 10.1.2.3        a1b2   Q [0001   D   NOERROR] A      (3)raw(17)githubusercontent(3)com(0)
-//   3/1/2024 2:05:11 PM 0E5C PACKET  000000C8A2B4E160 UDP Snd 10.1.2.3        a1b2 R Q [8081   DR  NOERROR] A      (3)raw(17)githubusercontent(3)com(0)
+//   3/1/2024 2:05:11 PM 0E5C PACKET  000000C8A2B4E160 UDP Rcv 10.1.2.3        a1b2   Q [0001   D   NOERROR] A
+//   (3)raw(17)githubusercontent(3)com(0) 3/1/2024 2:05:11 PM 0E5C PACKET  000000C8A2B4E160 UDP Snd 10.1.2.3        a1b2
+//   R Q [8081   DR  NOERROR] A      (3)raw(17)githubusercontent(3)com(0)
 // Fields: date time thread PACKET packet-id UDP|TCP Snd|Rcv remote-ip xid [R] opcode
 // [flags-hex flag-chars rcode] qtype qname, the name in wire form "(n)label...(0)".
 //
@@ -42,7 +43,7 @@
 namespace socwb {
 
 class WindowsDnsParser : public LineParser {
-public:
+  public:
     explicit WindowsDnsParser(const ParserOptions& options = {});
     static int sniff(const SniffSample& sample);
 
@@ -53,11 +54,11 @@ public:
     static constexpr size_t kMaxPending = 4096;
     static constexpr int64_t kMaxWaitUs = 30LL * 1000000;
 
-protected:
+  protected:
     void parseLine(std::string_view line, SourcePos pos, RecordSink& sink) override;
     void finish(RecordSink& sink) override;
 
-private:
+  private:
     struct Packet {
         int64_t localUs = 0;
         bool tcp = false;

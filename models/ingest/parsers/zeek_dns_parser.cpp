@@ -9,18 +9,20 @@ enum Slot { Ts, OrigH, RespH, Proto, Query, Qtype, QtypeName, RcodeName, Answers
 }
 
 ZeekDnsParser::ZeekDnsParser(const ParserOptions&)
-    : ZeekLogParser("zeek-dns", "dns",
-                    {"ts", "id.orig_h", "id.resp_h", "proto", "query", "qtype", "qtype_name", "rcode_name", "answers",
-                     "TTLs"},
-                    {Query}, {Answers, Ttls},
-                    {"query", "qtype", "qtype_name", "qclass", "rcode", "rcode_name", "trans_id", "answers", "TTLs",
-                     "rejected"}) {
+    : ZeekLogParser(
+          "zeek-dns", "dns",
+          {"ts", "id.orig_h", "id.resp_h", "proto", "query", "qtype", "qtype_name", "rcode_name", "answers", "TTLs"},
+          {Query}, {Answers, Ttls},
+          {"query", "qtype", "qtype_name", "qclass", "rcode", "rcode_name", "trans_id", "answers", "TTLs",
+           "rejected"}) {
     qtype_.reserve(32);
     answers_.reserve(1024);
     ttls_.reserve(256);
 }
 
-int ZeekDnsParser::sniff(const SniffSample& sample) { return sniffKind(sample, Kind::Dns); }
+int ZeekDnsParser::sniff(const SniffSample& sample) {
+    return sniffKind(sample, Kind::Dns);
+}
 
 void ZeekDnsParser::buildRecord(SourcePos pos, std::string_view line, RecordSink& sink) {
     DnsRecord r;

@@ -9,14 +9,14 @@
 namespace socwb {
 
 class ZeekDnsParser : public ZeekLogParser {
-public:
+  public:
     explicit ZeekDnsParser(const ParserOptions& options = {});
     static int sniff(const SniffSample& sample);
 
-protected:
+  protected:
     void buildRecord(SourcePos pos, std::string_view line, RecordSink& sink) override;
 
-private:
+  private:
     std::string qtype_;
     std::string answers_;
     std::string ttls_;

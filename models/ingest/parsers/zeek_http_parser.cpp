@@ -7,11 +7,27 @@
 namespace socwb {
 
 namespace {
-enum Slot { Ts, OrigH, RespH, RespP, Method, Host, Uri, Referrer, UserAgent, Status, ReqLen, RespLen, MimeTypes, Username };
+enum Slot {
+    Ts,
+    OrigH,
+    RespH,
+    RespP,
+    Method,
+    Host,
+    Uri,
+    Referrer,
+    UserAgent,
+    Status,
+    ReqLen,
+    RespLen,
+    MimeTypes,
+    Username
+};
 
 bool isAbsoluteUri(std::string_view uri) {
     const size_t p = uri.find("://");
-    return p != std::string_view::npos && p > 0 && p < 16 && uri.substr(0, p).find_first_of("/?") == std::string_view::npos;
+    return p != std::string_view::npos && p > 0 && p < 16 &&
+           uri.substr(0, p).find_first_of("/?") == std::string_view::npos;
 }
 
 // "example.com:8080", "[::1]:8080" -> true; "example.com", "[::1]" -> false.
@@ -46,7 +62,9 @@ ZeekHttpParser::ZeekHttpParser(const ParserOptions&)
     url_.reserve(2048);
 }
 
-int ZeekHttpParser::sniff(const SniffSample& sample) { return sniffKind(sample, Kind::Http); }
+int ZeekHttpParser::sniff(const SniffSample& sample) {
+    return sniffKind(sample, Kind::Http);
+}
 
 void ZeekHttpParser::buildRecord(SourcePos pos, std::string_view line, RecordSink& sink) {
     ProxyRecord r;

@@ -14,14 +14,14 @@
 namespace socwb {
 
 class ZeekHttpParser : public ZeekLogParser {
-public:
+  public:
     explicit ZeekHttpParser(const ParserOptions& options = {});
     static int sniff(const SniffSample& sample);
 
-protected:
+  protected:
     void buildRecord(SourcePos pos, std::string_view line, RecordSink& sink) override;
 
-private:
+  private:
     std::string url_;
 };
 

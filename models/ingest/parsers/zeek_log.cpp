@@ -511,8 +511,9 @@ void ZeekLogParser::jsonRow(std::string_view line, SourcePos pos, RecordSink& si
     const std::string_view log(logName_);
     const bool pathFits = path == log || (path.starts_with(log) && path.size() > log.size() && path[log.size()] == '_');
     if (path.empty() ? !marked : !pathFits) {
-        std::string why = path.empty() ? std::string("the JSON record has no _path and no field of a Zeek ") + logName_ + ".log"
-                                       : "_path '" + std::string(path.substr(0, 40)) + "': not a Zeek " + logName_ + ".log record";
+        std::string why =
+            path.empty() ? std::string("the JSON record has no _path and no field of a Zeek ") + logName_ + ".log"
+                         : "_path '" + std::string(path.substr(0, 40)) + "': not a Zeek " + logName_ + ".log record";
         rejectWith(pos, why, line, sink);
         return;
     }
@@ -531,7 +532,9 @@ std::string_view ZeekLogParser::value(int slot) {
     return decodeZeekEscapes(values_[s], decoded_[s]);
 }
 
-std::string_view ZeekLogParser::decodeElement(std::string_view raw) { return decodeZeekEscapes(raw, elem_); }
+std::string_view ZeekLogParser::decodeElement(std::string_view raw) {
+    return decodeZeekEscapes(raw, elem_);
+}
 
 std::string_view ZeekLogParser::firstElement(int slot) {
     const auto s = static_cast<size_t>(slot);
@@ -606,9 +609,8 @@ int ZeekLogParser::sniffKind(const SniffSample& sample, Kind kind) {
             separator = true;
         } else if (line.starts_with("#fields") && line.size() > 8 && (line[7] == '\t' || line[7] == ' ')) {
             splitWhitespace(line.substr(8), names);
-            const Seen s = classifyNames([&](std::string_view n) {
-                return std::find(names.begin(), names.end(), n) != names.end();
-            });
+            const Seen s = classifyNames(
+                [&](std::string_view n) { return std::find(names.begin(), names.end(), n) != names.end(); });
             if (fields == Seen::None) {
                 fields = s;
             }

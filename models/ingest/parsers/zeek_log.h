@@ -38,13 +38,13 @@
 namespace socwb {
 
 class ZeekLogParser : public LineParser {
-public:
+  public:
     static constexpr int kMaxSlots = 16;
     // The log a parser reads, for sniffing: which names mark it.
     enum class Kind { Http, Dns };
     static int sniffKind(const SniffSample& sample, Kind kind);
 
-protected:
+  protected:
     // format: "zeek-http"; logName: "http" (#path); wanted: the column names the parser wants, in
     // the order it numbers them; required: slots of which at least one must be a column of a
     // block (besides ts), or the block is not this log; containers: slots that are sets or vectors
@@ -65,8 +65,7 @@ protected:
     bool isContainer(int slot) const { return container_[slot]; }
     // Calls f(element) for each element of a container value (the value itself when not one),
     // escapes decoded. The view passed to f is valid only during that call.
-    template <class F>
-    void forEachElement(int slot, F&& f);
+    template <class F> void forEachElement(int slot, F&& f);
     // The first element of a container value (the value itself when not one).
     std::string_view firstElement(int slot);
 
@@ -75,13 +74,12 @@ protected:
     // An integer column: true and -1 when absent/unset, false (and a reject) when not a number.
     bool intSlot(int slot, const char* name, int64_t& out, SourcePos pos, std::string_view line,
                  RecordSink& sink) const;
-    bool intSlot(int slot, const char* name, int& out, SourcePos pos, std::string_view line,
-                 RecordSink& sink) const;
+    bool intSlot(int slot, const char* name, int& out, SourcePos pos, std::string_view line, RecordSink& sink) const;
     void rejectWith(SourcePos pos, std::string_view what, std::string_view line, RecordSink& sink) const;
 
     const char* format_;
 
-private:
+  private:
     void parseLine(std::string_view line, SourcePos pos, RecordSink& sink) final;
     void header(std::string_view line, SourcePos pos, RecordSink& sink);
     void resetBlock();
@@ -107,17 +105,17 @@ private:
     std::string unset_ = "-";
     std::string empty_ = "(empty)";
     std::string path_;
-    std::string types_;                      // the block's #types line, applied once #fields is known
-    std::vector<int8_t> colSlot_;            // column index -> slot, -1 when not wanted
+    std::string types_;           // the block's #types line, applied once #fields is known
+    std::vector<int8_t> colSlot_; // column index -> slot, -1 when not wanted
     bool haveFields_ = false;
-    bool closed_ = false;                    // a #close ended the last block
+    bool closed_ = false; // a #close ended the last block
     std::array<bool, kMaxSlots> tsvContainer_{};
 
     // Per-row values.
     std::array<std::string_view, kMaxSlots> values_{};
     std::array<bool, kMaxSlots> present_{};
     std::array<bool, kMaxSlots> container_{};
-    std::string rowSetSep_ = ",";            // the set separator of this row's form
+    std::string rowSetSep_ = ","; // the set separator of this row's form
     std::array<std::string, kMaxSlots> decoded_;
     std::string elem_;
     std::array<std::string, kMaxSlots> jsonText_;
@@ -129,8 +127,7 @@ private:
     size_t jsonCap_ = 0;
 };
 
-template <class F>
-void ZeekLogParser::forEachElement(int slot, F&& f) {
+template <class F> void ZeekLogParser::forEachElement(int slot, F&& f) {
     const auto s = static_cast<size_t>(slot);
     if (!present_[s] || values_[s].empty()) {
         return;
