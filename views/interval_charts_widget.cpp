@@ -219,7 +219,7 @@ void IntervalChartsWidget::buildCharts() {
     req->yAxis->setRange(0, 2);
     req->yAxis->setTicks(false);
     req->yAxis->setTickLabels(false);
-    req->yAxis->setLabel(tr("Requests\n(colour: response size)"));
+    req->yAxis->setLabel(tr("Requests"));
     req->yAxis2->setVisible(true);
     req->yAxis2->setLabel(tr("Host requests / hour"));
     req->legend->setVisible(true);
@@ -275,7 +275,7 @@ void IntervalChartsWidget::buildCharts() {
     received->setLineStyle(QCPGraph::lsNone);
     received->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssCircle, inColor, 4));
     useLogAxis(bytes->yAxis);
-    bytes->yAxis->setLabel(tr("Bytes per request (log; 0 at 1)"));
+    bytes->yAxis->setLabel(tr("Bytes (log)"));
     bytes->legend->setVisible(true);
     bytes->legend->setRowSpacing(0);
     bytes->legend->setBrush(QColor(255, 255, 255, 210));
@@ -468,8 +468,8 @@ void IntervalChartsWidget::setSeries(const ChannelSeries& s) {
     bytes->graph(0)->setData(bk, out, true);
     bytes->graph(1)->setData(bk, in, true);
     bytes->yAxis->setRange(0.8, bmax * 3);
-    bytes->yAxis->setLabel(bk.isEmpty() && n > 0 ? tr("Bytes per request (this source logs no sizes)")
-                                                 : tr("Bytes per request (log; 0 at 1)"));
+    // Short: at 1366x768 the chart is about 90 px high and a longer label is cut.
+    bytes->yAxis->setLabel(bk.isEmpty() && n > 0 ? tr("Bytes (not logged)") : tr("Bytes (log)"));
 
     // (5) Heat map: one cell per day and UTC hour.
     QCustomPlot* heat = plots_[HeatMapChart];
