@@ -1,8 +1,8 @@
 #include "cli_commands.h"
 
 #include "core/logging.h"
-#include "ingest/format_registry.h"
 #include "ingest/import_worker.h"
+#include "ingest/read/format_registry.h"
 #include "scenario/channel_catalog.h"
 #include "scenario/scenario_generator.h"
 #include "store/case_store.h"

@@ -2,8 +2,8 @@
 // field values, rejects with their line numbers, CRLF, invalid UTF-8, gzip, mapping selection and
 // mapping errors, detection against each other and against Squid native.
 #include "collecting_sink.h"
-#include "ingest/format_registry.h"
 #include "ingest/parsers/csv_parser.h"
+#include "ingest/read/format_registry.h"
 #include "test_paths.h"
 
 #include <QTest>

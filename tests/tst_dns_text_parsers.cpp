@@ -2,12 +2,12 @@
 // query/response joining, rejects with line numbers, CRLF, invalid UTF-8, gzip, time zones, the
 // syslog year rule, the real BIND lines in ../shared/data, and detection.
 #include "collecting_sink.h"
-#include "ingest/format_registry.h"
-#include "ingest/input_reader.h"
 #include "ingest/parsers/bind_parser.h"
 #include "ingest/parsers/dnsmasq_parser.h"
 #include "ingest/parsers/syslog_prefix.h"
 #include "ingest/parsers/windows_dns_parser.h"
+#include "ingest/read/format_registry.h"
+#include "ingest/read/input_reader.h"
 #include "test_paths.h"
 
 #include <QDateTime>

@@ -1,8 +1,8 @@
 // The background import: ImportWorker on its own thread reports throttled progress through
 // queued signals, and a cancel rolls the case back to exactly where it was.
-#include "ingest/case_writer.h"
 #include "ingest/import_worker.h"
 #include "ingest/importer.h"
+#include "ingest/write/case_writer.h"
 #include "store/case_store.h"
 #include "store/case_summary.h"
 #include "store/statement.h"

@@ -1,7 +1,7 @@
 // The plausibility check every parsed record passes on its way into a case: times in 1990..2099,
 // real IP addresses, ports 1..65535, host names without markup — and a reject that says why.
 #include "ingest/importer.h"
-#include "ingest/plausibility_filter.h"
+#include "ingest/read/plausibility_filter.h"
 #include "store/case_store.h"
 #include "store/statement.h"
 #include "test_paths.h"

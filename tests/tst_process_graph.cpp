@@ -3,10 +3,10 @@
 // reuse, a 30-level tree, an IP-only host merged into its Sysmon host, and attribution of proxy
 // requests and DNS queries where the right answer — including "none" — is known.
 #include "collecting_sink.h"
-#include "ingest/case_writer.h"
-#include "ingest/host_linker.h"
+#include "ingest/correlate/host_linker.h"
+#include "ingest/correlate/request_attributor.h"
 #include "ingest/importer.h"
-#include "ingest/request_attributor.h"
+#include "ingest/write/case_writer.h"
 #include "store/case_store.h"
 #include "store/case_summary.h"
 #include "store/statement.h"

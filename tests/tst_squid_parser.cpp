@@ -1,7 +1,7 @@
 // Squid native access.log: field values, CONNECT and ssl-bump lines, bad lines kept as rejects
 // with their line numbers, CRLF, invalid UTF-8, gzip (whole and truncated), detection.
 #include "collecting_sink.h"
-#include "ingest/format_registry.h"
+#include "ingest/read/format_registry.h"
 #include "test_paths.h"
 
 #include <QFile>

@@ -3,11 +3,11 @@
 // tests/fixtures/sysmon/ follow Microsoft's event schema and Sysmon's documented fields; the real
 // logs in ../shared/data/sysmon/ are checked when present.
 #include "collecting_sink.h"
-#include "ingest/format_registry.h"
-#include "ingest/input_reader.h"
 #include "ingest/parsers/sysmon_xml_parser.h"
-#include "ingest/record_batch.h"
-#include "ingest/sysmon_writer.h"
+#include "ingest/read/format_registry.h"
+#include "ingest/read/input_reader.h"
+#include "ingest/write/record_batch.h"
+#include "ingest/write/sysmon_writer.h"
 #include "test_paths.h"
 
 #include <QDir>

@@ -1,6 +1,6 @@
 // The shared parsing helpers: time formats, URL splitting, CSV and quoted splitting, UTF-8.
 #include "collecting_sink.h"
-#include "ingest/text_util.h"
+#include "ingest/read/text_util.h"
 
 #include <QTest>
 

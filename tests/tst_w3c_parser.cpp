@@ -3,8 +3,8 @@
 // source time zone, bad lines kept as rejects with their line numbers, detection, and the real
 // IIS log in ../shared/data.
 #include "collecting_sink.h"
-#include "ingest/format_registry.h"
 #include "ingest/parsers/w3c_parser.h"
+#include "ingest/read/format_registry.h"
 #include "test_paths.h"
 
 #include <QTest>

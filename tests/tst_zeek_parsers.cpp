@@ -3,10 +3,10 @@
 // #types, #close, several blocks, reordered and unknown columns), bad input kept as rejects with
 // their line numbers, gzip (whole and cut), detection, and the real logs in ../shared/data.
 #include "collecting_sink.h"
-#include "ingest/format_registry.h"
 #include "ingest/parsers/w3c_parser.h"
 #include "ingest/parsers/zeek_dns_parser.h"
 #include "ingest/parsers/zeek_http_parser.h"
+#include "ingest/read/format_registry.h"
 #include "test_paths.h"
 
 #include <QTest>

@@ -1,6 +1,6 @@
 #include "import_preview_dialog.h"
 
-#include "ingest/format_registry.h"
+#include "ingest/read/format_registry.h"
 #include "tables/plain_text.h"
 
 #include <QComboBox>

@@ -1,7 +1,7 @@
 #include "import_plan.h"
 
-#include "ingest/format_registry.h"
-#include "ingest/input_reader.h"
+#include "ingest/read/format_registry.h"
+#include "ingest/read/input_reader.h"
 
 #include <QDirIterator>
 #include <QFileInfo>

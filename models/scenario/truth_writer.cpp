@@ -1,7 +1,7 @@
 #include "truth_writer.h"
 
 #include "channel_catalog.h"
-#include "ingest/domain_names.h"
+#include "ingest/write/domain_names.h"
 #include "output_buffer.h"
 
 #include <QJsonArray>

@@ -2,7 +2,7 @@
 
 #include "core/logging.h"
 #include "core/resources.h"
-#include "ingest/domain_names.h"
+#include "ingest/write/domain_names.h"
 #include "interval_stats.h"
 #include "store/statement.h"
 

@@ -4,7 +4,7 @@
 // generated here, so the largest real .evtx in ../shared/data is parsed and compared with
 // libevtx's own `evtxexport -f xml` on the same file, the reference for "as fast as libevtx allows".
 #include "bench_support.h"
-#include "ingest/format_registry.h"
+#include "ingest/read/format_registry.h"
 
 #include <QCoreApplication>
 #include <QDir>

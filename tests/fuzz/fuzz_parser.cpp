@@ -1,7 +1,7 @@
 // libFuzzer harness for one input format (SOCWB_FUZZ_FORMAT): the bytes are written to a file,
 // sniffed by every format, and parsed by this one into a sink that touches every field.
-#include "ingest/format_registry.h"
-#include "ingest/plausibility_filter.h"
+#include "ingest/read/format_registry.h"
+#include "ingest/read/plausibility_filter.h"
 
 #include <QCoreApplication>
 #include <QFile>

@@ -1,7 +1,7 @@
 #include "collecting_sink.h"
 
-#include "ingest/format_registry.h"
-#include "ingest/text_util.h"
+#include "ingest/read/format_registry.h"
+#include "ingest/read/text_util.h"
 
 #include <QTemporaryFile>
 #include <QTest>

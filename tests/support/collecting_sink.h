@@ -2,7 +2,7 @@
 // field values after the parser's buffers are gone.
 #pragma once
 
-#include "ingest/record_sink.h"
+#include "ingest/read/record_sink.h"
 
 #include <QString>
 

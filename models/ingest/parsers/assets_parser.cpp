@@ -1,6 +1,6 @@
 #include "assets_parser.h"
 
-#include "ingest/text_util.h"
+#include "ingest/read/text_util.h"
 
 #include <QString>
 

@@ -2,7 +2,7 @@
 // ignored), then one row per address. It names hosts and gives them roles; it adds no events.
 #pragma once
 
-#include "ingest/parser.h"
+#include "ingest/read/parser.h"
 
 #include <string>
 #include <vector>

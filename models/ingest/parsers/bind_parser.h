@@ -21,7 +21,7 @@
 // ("query failed (SERVFAIL) for ...") and server messages are rejected the same way.
 #pragma once
 
-#include "ingest/parser.h"
+#include "ingest/read/parser.h"
 #include "syslog_prefix.h"
 
 #include <string>

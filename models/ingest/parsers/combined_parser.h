@@ -16,7 +16,7 @@
 // escapes such as \x16 stay as written.
 #pragma once
 
-#include "ingest/parser.h"
+#include "ingest/read/parser.h"
 
 #include <string>
 #include <vector>

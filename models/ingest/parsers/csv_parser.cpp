@@ -1,6 +1,6 @@
 #include "csv_parser.h"
 
-#include "ingest/text_util.h"
+#include "ingest/read/text_util.h"
 
 #include "core/resources.h"
 #include "syslog_prefix.h"

@@ -20,8 +20,8 @@
 // parts the URL does not give. An optional first line "sep=;" (Excel's hint) sets the separator.
 #pragma once
 
-#include "ingest/parser.h"
-#include "ingest/text_util.h"
+#include "ingest/read/parser.h"
+#include "ingest/read/text_util.h"
 
 #include <QString>
 #include <QStringList>

@@ -31,7 +31,7 @@
 // rolled back for dates in the future; --tz converts).
 #pragma once
 
-#include "ingest/parser.h"
+#include "ingest/read/parser.h"
 #include "syslog_prefix.h"
 
 #include <array>

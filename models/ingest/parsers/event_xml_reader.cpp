@@ -1,6 +1,6 @@
 #include "event_xml_reader.h"
 
-#include "ingest/text_util.h"
+#include "ingest/read/text_util.h"
 
 #include <array>
 #include <cctype>

@@ -10,7 +10,7 @@
 // "&xxe;") makes the event a reject; nothing is ever fetched or expanded, so no entity bomb can grow.
 #pragma once
 
-#include "ingest/records.h"
+#include "ingest/read/records.h"
 
 #include <string>
 #include <string_view>

@@ -1,6 +1,6 @@
 #include "squid_parser.h"
 
-#include "ingest/text_util.h"
+#include "ingest/read/text_util.h"
 
 #include <string>
 

@@ -5,7 +5,7 @@
 // sent to the client, so bytes_in; the native format has no request size or user agent.
 #pragma once
 
-#include "ingest/parser.h"
+#include "ingest/read/parser.h"
 
 #include <vector>
 

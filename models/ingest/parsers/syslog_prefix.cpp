@@ -1,6 +1,6 @@
 #include "syslog_prefix.h"
 
-#include "ingest/text_util.h"
+#include "ingest/read/text_util.h"
 
 #include <QDateTime>
 

@@ -11,7 +11,7 @@
 // local time of the logging host; they are converted with the source time zone (--tz).
 #pragma once
 
-#include "ingest/text_util.h"
+#include "ingest/read/text_util.h"
 
 #include <QString>
 

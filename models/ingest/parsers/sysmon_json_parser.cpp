@@ -1,7 +1,7 @@
 #include "sysmon_json_parser.h"
 
 #include "core/resources.h"
-#include "ingest/text_util.h"
+#include "ingest/read/text_util.h"
 
 #include <QFileInfo>
 #include <QJsonArray>

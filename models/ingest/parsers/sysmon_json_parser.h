@@ -7,7 +7,7 @@
 #pragma once
 
 #include "event_xml_reader.h"
-#include "ingest/parser.h"
+#include "ingest/read/parser.h"
 
 #include <simdjson.h>
 

@@ -1,6 +1,6 @@
 #include "sysmon_xml_parser.h"
 
-#include "ingest/text_util.h"
+#include "ingest/read/text_util.h"
 
 #include <algorithm>
 #include <cstring>

@@ -8,7 +8,7 @@
 #pragma once
 
 #include "event_xml_reader.h"
-#include "ingest/parser.h"
+#include "ingest/read/parser.h"
 
 #include <string>
 

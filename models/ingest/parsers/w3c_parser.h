@@ -29,8 +29,8 @@
 // A CONNECT becomes "host:port" with an empty scheme, as for Squid.
 #pragma once
 
-#include "ingest/parser.h"
-#include "ingest/text_util.h"
+#include "ingest/read/parser.h"
+#include "ingest/read/text_util.h"
 
 #include <array>
 #include <string>

@@ -1,6 +1,6 @@
 #include "windows_dns_parser.h"
 
-#include "ingest/text_util.h"
+#include "ingest/read/text_util.h"
 
 #include "syslog_prefix.h"
 

@@ -32,8 +32,8 @@
 // above, with a reason.
 #pragma once
 
-#include "ingest/parser.h"
-#include "ingest/text_util.h"
+#include "ingest/read/parser.h"
+#include "ingest/read/text_util.h"
 
 #include <array>
 #include <cstdint>

@@ -25,7 +25,7 @@
 // arrays joined with ','), so the http and dns parsers build their records from one code path.
 #pragma once
 
-#include "ingest/parser.h"
+#include "ingest/read/parser.h"
 
 #include <simdjson.h>
 

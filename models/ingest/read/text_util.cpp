@@ -1,4 +1,4 @@
-#include "text_util.h"
+#include "ingest/read/text_util.h"
 
 #include <QDateTime>
 

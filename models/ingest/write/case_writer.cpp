@@ -1,6 +1,6 @@
-#include "case_writer.h"
+#include "ingest/write/case_writer.h"
 
-#include "sysmon_writer.h"
+#include "ingest/write/sysmon_writer.h"
 
 #include <algorithm>
 

@@ -5,7 +5,7 @@
 // 1 MiB.
 #pragma once
 
-#include "records.h"
+#include "ingest/read/records.h"
 
 #include <QString>
 

@@ -1,4 +1,4 @@
-#include "plausibility_filter.h"
+#include "ingest/read/plausibility_filter.h"
 
 #include <arpa/inet.h>
 

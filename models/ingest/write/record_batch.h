@@ -3,7 +3,7 @@
 // the records to a sink exactly as the parser did, in the same order, rejects included.
 #pragma once
 
-#include "record_sink.h"
+#include "ingest/read/record_sink.h"
 
 #include <condition_variable>
 #include <cstdint>

@@ -2,7 +2,7 @@
 // collecting sink. Parsers know nothing of SQLite.
 #pragma once
 
-#include "records.h"
+#include "ingest/read/records.h"
 
 #include <string_view>
 

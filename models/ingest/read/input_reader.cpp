@@ -1,4 +1,4 @@
-#include "input_reader.h"
+#include "ingest/read/input_reader.h"
 
 #include <QFile>
 #include <QFileInfo>

@@ -3,8 +3,8 @@
 // and service domains from the PSL), each looked up once per import, not once per row.
 #pragma once
 
-#include "domain_names.h"
-#include "record_sink.h"
+#include "ingest/read/record_sink.h"
+#include "ingest/write/domain_names.h"
 #include "store/statement.h"
 
 #include <sqlite3.h>

@@ -1,6 +1,6 @@
-#include "record_batch.h"
+#include "ingest/write/record_batch.h"
 
-#include "sysmon_writer.h"
+#include "ingest/write/sysmon_writer.h"
 
 namespace socwb {
 

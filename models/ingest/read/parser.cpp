@@ -1,6 +1,6 @@
-#include "parser.h"
+#include "ingest/read/parser.h"
 
-#include "text_util.h"
+#include "ingest/read/text_util.h"
 
 #include <string>
 

@@ -1,7 +1,7 @@
-#include "host_linker.h"
+#include "ingest/correlate/host_linker.h"
 
+#include "ingest/write/sysmon_writer.h"
 #include "store/statement.h"
-#include "sysmon_writer.h"
 
 #include <algorithm>
 #include <map>

@@ -8,8 +8,8 @@
 // CaseWriter delegates to this class; it runs inside the importer's transaction.
 #pragma once
 
-#include "domain_names.h"
-#include "records.h"
+#include "ingest/read/records.h"
+#include "ingest/write/domain_names.h"
 #include "store/statement.h"
 
 #include <sqlite3.h>

@@ -5,7 +5,7 @@
 // and why (the reject's raw bytes are that value; line and offset point to the original).
 #pragma once
 
-#include "record_sink.h"
+#include "ingest/read/record_sink.h"
 
 #include <cstdint>
 #include <optional>

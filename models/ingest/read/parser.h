@@ -3,8 +3,8 @@
 // cancellation and progress, and calls parseLine() for each line.
 #pragma once
 
-#include "input_reader.h"
-#include "record_sink.h"
+#include "ingest/read/input_reader.h"
+#include "ingest/read/record_sink.h"
 
 #include <QString>
 

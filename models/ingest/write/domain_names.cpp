@@ -1,4 +1,4 @@
-#include "domain_names.h"
+#include "ingest/write/domain_names.h"
 
 #include <libpsl.h>
 

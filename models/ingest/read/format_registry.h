@@ -2,8 +2,8 @@
 // format_registry.cpp: its name, what it holds, how to recognise it, how to make its parser.
 #pragma once
 
-#include "input_reader.h"
-#include "parser.h"
+#include "ingest/read/input_reader.h"
+#include "ingest/read/parser.h"
 
 #include <QString>
 #include <QStringList>

@@ -1,6 +1,6 @@
-#include "sysmon_writer.h"
+#include "ingest/write/sysmon_writer.h"
 
-#include "text_util.h"
+#include "ingest/read/text_util.h"
 
 #include <algorithm>
 #include <cctype>

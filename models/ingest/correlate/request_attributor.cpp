@@ -1,4 +1,4 @@
-#include "request_attributor.h"
+#include "ingest/correlate/request_attributor.h"
 
 #include "core/logging.h"
 #include "core/resources.h"
