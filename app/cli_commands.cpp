@@ -93,16 +93,52 @@ int exitCodeFor(CaseError::Kind kind) {
         return CaseBusy;
     case CaseError::Kind::ReadOnly:
         return CaseReadOnly;
+    case CaseError::Kind::Cancelled:
+        return Cancelled;
     case CaseError::Kind::Unusable:
         break;
     }
     return CaseUnusable;
 }
 
-// Opens the case or reports why not; `failure` gets the exit code (3, 4 or 5).
+namespace {
+std::atomic<bool> gUpgradeCancel{false};
+void onUpgradeInterrupt(int) {
+    gUpgradeCancel.store(true); // async-signal-safe; the upgrade rolls back
+}
+} // namespace
+
+// Opens the case or reports why not; `failure` gets the exit code (3, 4, 5, or 130 for a
+// cancelled upgrade). An older case is upgraded with its progress on stderr; Ctrl-C cancels it.
 std::unique_ptr<CaseStore> openCase(const QString& path, int& failure, CaseStore::Access access) {
     try {
-        return CaseStore::open(path, access);
+        schema::MigrationHooks hooks;
+        int shownTenth = -1;
+        hooks.progress = [&](double fraction, const char* phase) {
+            const int tenth = static_cast<int>(fraction * 10);
+            if (tenth != shownTenth) {
+                shownTenth = tenth;
+                err(QStringLiteral("socwb-cli: upgrading %1: %2 %3%")
+                        .arg(QFileInfo(path).fileName(), QString::fromUtf8(phase), QString::number(tenth * 10)));
+            }
+        };
+        gUpgradeCancel.store(false);
+        hooks.cancel = &gUpgradeCancel;
+        std::signal(SIGINT, onUpgradeInterrupt);
+        std::signal(SIGTERM, onUpgradeInterrupt);
+        struct Restore {
+            ~Restore() {
+                std::signal(SIGINT, SIG_DFL);
+                std::signal(SIGTERM, SIG_DFL);
+            }
+        } restore;
+        auto store = CaseStore::open(path, access, &hooks);
+        if (store->upgradedFrom() > 0) {
+            err(QStringLiteral("socwb-cli: %1 upgraded from case schema %2 to %3; the original is kept as %4")
+                    .arg(QFileInfo(path).fileName(), QString::number(store->upgradedFrom()),
+                         QString::number(schema::latestVersion()), store->backupPath()));
+        }
+        return store;
     } catch (const CaseError& e) {
         err(QStringLiteral("socwb-cli: %1").arg(QString::fromUtf8(e.what())));
         failure = exitCodeFor(e.kind());

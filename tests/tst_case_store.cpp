@@ -120,7 +120,8 @@ void TestCaseStore::migratesVersion1Case() {
     QCOMPARE(queryInt(store->db(), "SELECT line_no FROM proxy_events").value(), int64_t(7));
     Statement st(store->db(), "SELECT detail FROM audit_log WHERE action = 'case.migrate'");
     QVERIFY(st.step());
-    QCOMPARE(QString::fromStdString(st.text(0)), QStringLiteral("schema 1 -> %1").arg(schema::latestVersion()));
+    QCOMPARE(QString::fromStdString(st.text(0)),
+             QStringLiteral("schema 1 -> %1; original kept as v1.v1.socwb").arg(schema::latestVersion()));
 }
 
 void TestCaseStore::expectRefusedUntouched(const QString& file, const char* expectedWords) {
@@ -266,7 +267,7 @@ void TestCaseStore::interruptedBulkImportIsRolledBack() {
         execSql(raw.db, "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 5000) "
                         "INSERT INTO proxy_events(evidence_id, line_no, ts_us, url) SELECT 1, i, i, "
                         "printf('http://lost/%0400d', i) FROM n");
-        execSql(raw.db, "UPDATE proxy_events SET url = 'http://changed/' WHERE line_no = 1 AND url = 'http://kept/'");
+        execSql(raw.db, "UPDATE proxy_rows SET url = 'http://changed/' WHERE line_no = 1 AND url = 'http://kept/'");
         // The state a kill -9 leaves: the file with spilled pages, and its journal.
         QVERIFY(QFile::exists(p + QStringLiteral("-journal")));
         QVERIFY(QFile::copy(p, crashed));

@@ -53,9 +53,12 @@ void TestQueryPlans::usesAnIndex_data() {
     QTest::newRow("linker: inventoried address")
         << "SELECT 1 FROM host_addresses WHERE ip = ? AND source = 'asset' LIMIT 1" << false;
     QTest::newRow("linker: proxy events of an address on a host")
-        << "SELECT id, ts_us FROM proxy_events WHERE host_id = ? AND client_ip = ?" << false;
+        << "SELECT id, ts_us FROM proxy_rows WHERE host_id = ? AND client_ip_s = (SELECT id FROM strings WHERE value = "
+           "?)"
+        << false;
     QTest::newRow("linker: dns events of an address on a host")
-        << "SELECT id, ts_us FROM dns_events WHERE host_id = ? AND client_ip = ?" << false;
+        << "SELECT id, ts_us FROM dns_rows WHERE host_id = ? AND client_ip_s = (SELECT id FROM strings WHERE value = ?)"
+        << false;
     // RequestAttributor: per host.
     QTest::newRow("attributor: connections of a host")
         << "SELECT event_id, ts_us, process_id, src_ip, src_port, dst_ip, dst_port, initiated FROM net_connections "

@@ -226,8 +226,8 @@ void TestViewData::pageQueriesUseIndexes() {
     const struct {
         int lane;
         const char* index;
-    } expected[] = {{TimelineQuery::ProxyLane, "proxy_events_host_ts"},
-                    {TimelineQuery::DnsLane, "dns_events_host_ts"},
+    } expected[] = {{TimelineQuery::ProxyLane, "proxy_rows_host_ts"},
+                    {TimelineQuery::DnsLane, "dns_rows_host_ts"},
                     {TimelineQuery::DnsQueryLane, "dns_queries_host_ts"},
                     {TimelineQuery::NetworkLane, "net_connections_host_ts"},
                     {TimelineQuery::FileLane, "sysmon_events_host_ts"}};

@@ -26,6 +26,7 @@
 #include <QCloseEvent>
 #include <QDockWidget>
 #include <QDragEnterEvent>
+#include <QEventLoop>
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QFutureWatcher>
@@ -35,6 +36,7 @@
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QMimeData>
+#include <QProgressDialog>
 #include <QSettings>
 #include <QStatusBar>
 #include <QTableView>
@@ -316,6 +318,15 @@ bool MainWindow::openCase(const QString& path) {
     }
     std::unique_ptr<CaseStore> opened;
     try {
+        int version = 0;
+        try {
+            version = CaseStore::inspect(path);
+        } catch (const CaseError&) {
+            version = 0; // open() below says why the case cannot be used
+        }
+        if (version > 0 && version < schema::latestVersion() && !upgradeCase(path, version)) {
+            return false;
+        }
         opened = CaseStore::open(path);
     } catch (const CaseError& e) {
         log::ui()->warn("could not open case {}: {}", path.toStdString(), e.what());
@@ -348,6 +359,59 @@ bool MainWindow::openCase(const QString& path) {
     addRecent(QFileInfo(path).absoluteFilePath());
     refresh();
     emit caseLoaded();
+    return true;
+}
+
+// An older case is upgraded in a worker (its own connection) while a progress dialog shows how far
+// it got and offers Cancel; the window stays responsive. The store copies the original beside the
+// case first, and a cancelled or failed upgrade leaves the case as it was.
+bool MainWindow::upgradeCase(const QString& path, int version) {
+    const QString name = QFileInfo(path).fileName();
+    const QString backup = QFileInfo(CaseStore::backupPathFor(path, version)).fileName();
+    QProgressDialog dialog(tr("Upgrading %1 from case format %2 to %3.\nThe original is kept beside it as %4.")
+                               .arg(name, QString::number(version), QString::number(schema::latestVersion()), backup),
+                           tr("Cancel"), 0, 1000, this);
+    dialog.setWindowTitle(tr("Upgrading case"));
+    dialog.setWindowModality(Qt::WindowModal);
+    dialog.setMinimumDuration(0);
+    dialog.setAutoReset(false);
+    dialog.setValue(0);
+    auto cancel = std::make_shared<std::atomic<bool>>(false);
+    connect(&dialog, &QProgressDialog::canceled, this, [cancel] { cancel->store(true); });
+    QProgressDialog* shown = &dialog;
+    QFutureWatcher<QString> watcher;
+    QEventLoop loop;
+    connect(&watcher, &QFutureWatcher<QString>::finished, &loop, &QEventLoop::quit);
+    watcher.setFuture(QtConcurrent::run([path, cancel, shown]() -> QString {
+        schema::MigrationHooks hooks;
+        hooks.cancel = cancel.get();
+        hooks.progress = [shown](double fraction, const char*) {
+            QMetaObject::invokeMethod(
+                shown, [shown, fraction] { shown->setValue(static_cast<int>(fraction * 1000)); }, Qt::QueuedConnection);
+        };
+        try {
+            CaseStore::open(path, CaseStore::Access::ReadWrite, &hooks);
+            return {};
+        } catch (const CaseError& e) {
+            return QString::fromUtf8(e.what());
+        } catch (const std::exception& e) {
+            return QStringLiteral("%1: upgrade failed (%2); the case is as it was")
+                .arg(QFileInfo(path).fileName(), QString::fromUtf8(e.what()));
+        }
+    }));
+    loop.exec();
+    const QString error = watcher.result();
+    if (!error.isEmpty()) {
+        log::ui()->warn("upgrade of {} did not finish: {}", path.toStdString(), error.toStdString());
+        QMessageBox box(cancel->load() ? QMessageBox::Information : QMessageBox::Critical, tr("Case not upgraded"),
+                        error, QMessageBox::Ok, this);
+        box.setTextFormat(Qt::PlainText);
+        box.exec();
+        return false;
+    }
+    statusBar()->showMessage(tr("%1 upgraded to case format %2; the original is kept as %3")
+                                 .arg(name, QString::number(schema::latestVersion()), backup),
+                             15000);
     return true;
 }
 

@@ -103,6 +103,9 @@ class MainWindow : public QMainWindow {
     void buildMenus();
     void buildDocks();
     void refresh();
+    // Upgrades an older case in a worker with a progress dialog; false (after saying why) when the
+    // upgrade failed or was cancelled.
+    bool upgradeCase(const QString& path, int version);
     void showSummary(const CaseSummary& s);
     void startNextBatch();
     void onImportFinished(const QList<ImportResult>& results);

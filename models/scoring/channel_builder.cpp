@@ -301,8 +301,19 @@ std::vector<BuiltChannel> ChannelBuilder::build(const Progress& progress) {
     {
         const int64_t total = queryInt(db_, "SELECT coalesce(max(id), 0) FROM proxy_events").value_or(0);
         AttributionCursor attributed(db_, "proxy", minConfidence);
-        Statement st(db_, "SELECT id, ts_us, host_id, domain_id, method, path, bytes_out, bytes_in, user_agent "
-                          "FROM proxy_events WHERE host_id IS NOT NULL AND domain_id IS NOT NULL ORDER BY id");
+        // The slim rows (schema v4) carry method and user agent as interned ids: each distinct
+        // value is read and classified once, not once a request.
+        Statement st(db_, "SELECT id, ts_us, host_id, domain_id, method_s, path, bytes_out, bytes_in, user_agent_s "
+                          "FROM proxy_rows WHERE host_id IS NOT NULL AND domain_id IS NOT NULL ORDER BY id");
+        Statement text(db_, "SELECT value FROM strings WHERE id = ?");
+        std::unordered_map<int64_t, uint8_t> methods;
+        std::unordered_map<int64_t, int32_t> uaOfString;
+        auto lookup = [&](int64_t sid) {
+            text.bind(1, sid);
+            std::string v = text.step() ? text.text(0) : std::string();
+            text.reset();
+            return v;
+        };
         sqlite3_stmt* s = st.handle();
         int64_t n = 0;
         while (st.step()) {
@@ -311,19 +322,31 @@ std::vector<BuiltChannel> ChannelBuilder::build(const Progress& progress) {
             e.ts = sqlite3_column_int64(s, 1);
             const int64_t host = sqlite3_column_int64(s, 2);
             const int64_t domain = sqlite3_column_int64(s, 3);
-            e.method = methodCode(sqlite3_column_text(s, 4));
+            const int64_t methodSid = sqlite3_column_int64(s, 4);
+            auto m = methods.find(methodSid);
+            if (m == methods.end()) {
+                const std::string v = methodSid ? lookup(methodSid) : std::string();
+                m = methods
+                        .emplace(methodSid,
+                                 methodCode(methodSid ? reinterpret_cast<const unsigned char*>(v.c_str()) : nullptr))
+                        .first;
+            }
+            e.method = m->second;
             const auto* path = reinterpret_cast<const char*>(sqlite3_column_text(s, 5));
             const int pathLen = sqlite3_column_bytes(s, 5);
             e.pathHash = path ? hashPath(path, pathLen) : 0;
             e.bytesOut = clampInt(s, 6);
             e.bytesIn = clampInt(s, 7);
-            if (const auto* ua = sqlite3_column_text(s, 8)) {
-                std::string u(reinterpret_cast<const char*>(ua), static_cast<size_t>(sqlite3_column_bytes(s, 8)));
-                auto [it, inserted] = uaIds.try_emplace(std::move(u), static_cast<int32_t>(userAgents.size()));
-                if (inserted) {
-                    userAgents.push_back(it->first);
+            if (const int64_t uaSid = sqlite3_column_int64(s, 8)) {
+                auto u = uaOfString.find(uaSid);
+                if (u == uaOfString.end()) {
+                    auto [it, inserted] = uaIds.try_emplace(lookup(uaSid), static_cast<int32_t>(userAgents.size()));
+                    if (inserted) {
+                        userAgents.push_back(it->first);
+                    }
+                    u = uaOfString.emplace(uaSid, it->second).first;
                 }
-                e.ua = it->second;
+                e.ua = u->second;
             }
             e.process = static_cast<int32_t>(attributed.processOf(e.id));
             e.kind = kProxy;

@@ -246,7 +246,48 @@ void enableDefensive(sqlite3* db) {
 }
 } // namespace
 
-std::unique_ptr<CaseStore> CaseStore::open(const QString& path, Access access) {
+QString CaseStore::backupPathFor(const QString& path, int version) {
+    QString base = path;
+    if (base.endsWith(QLatin1String(".socwb"))) {
+        base.chop(6);
+    }
+    const QString v = QStringLiteral(".v") + QString::number(version);
+    QString candidate = base + v + QStringLiteral(".socwb");
+    for (int n = 2; QFileInfo::exists(candidate); ++n) {
+        candidate = base + v + QLatin1Char('-') + QString::number(n) + QStringLiteral(".socwb");
+    }
+    return candidate;
+}
+
+namespace {
+// Copies the case, page for page, through SQLite's online backup (a consistent snapshot even
+// while another connection writes) to a new file.
+void copyCase(sqlite3* from, const QString& to, const QString& shown) {
+    sqlite3* dest = nullptr;
+    const QByteArray native = QFile::encodeName(to);
+    int rc = sqlite3_open_v2(native.constData(), &dest, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr);
+    std::unique_ptr<sqlite3, decltype(&sqlite3_close)> guard(dest, &sqlite3_close);
+    if (rc == SQLITE_OK) {
+        sqlite3_backup* b = sqlite3_backup_init(dest, "main", from, "main");
+        if (!b) {
+            rc = sqlite3_errcode(dest);
+        } else {
+            rc = sqlite3_backup_step(b, -1);
+            const int finish = sqlite3_backup_finish(b);
+            rc = rc == SQLITE_DONE ? finish : rc;
+        }
+    }
+    if (rc != SQLITE_OK) {
+        const std::string msg = sqlite3_errstr(rc);
+        guard.reset();
+        QFile::remove(to);
+        throw SqlError(shown.toStdString() + ": the copy kept before an upgrade could not be written (" + msg + ")",
+                       rc);
+    }
+}
+} // namespace
+
+std::unique_ptr<CaseStore> CaseStore::open(const QString& path, Access access, const schema::MigrationHooks* upgrade) {
     const QString shown = QFileInfo(path).fileName();
     if (access == Access::ReadWrite) {
         if (const QString why = whyReadOnly(path); !why.isEmpty()) {
@@ -307,7 +348,19 @@ std::unique_ptr<CaseStore> CaseStore::open(const QString& path, Access access) {
         if (before == 0) {
             execSql(db, "PRAGMA application_id = " + std::to_string(kApplicationId));
         }
-        schema::migrate(db);
+        if (before > 0 && before < schema::latestVersion()) {
+            store->backupPath_ = backupPathFor(path, before);
+            copyCase(db, store->backupPath_, shown);
+            try {
+                schema::migrate(db, -1, upgrade);
+            } catch (...) {
+                QFile::remove(store->backupPath_); // the case is as it was: the copy is not needed
+                throw;
+            }
+            store->upgradedFrom_ = before;
+        } else {
+            schema::migrate(db);
+        }
         if (before == 0) {
             Statement meta(db, "INSERT OR REPLACE INTO case_meta(key, value) VALUES (?, ?)");
             meta.bind(1, "created_at").bind(2, nowIso().toStdString()).exec();
@@ -316,12 +369,18 @@ std::unique_ptr<CaseStore> CaseStore::open(const QString& path, Access access) {
             log::store()->info("created case {} (schema {})", path.toStdString(), schema::latestVersion());
         } else if (before < schema::latestVersion()) {
             store->audit(QStringLiteral("case.migrate"), path,
-                         QStringLiteral("schema %1 -> %2")
-                             .arg(QString::number(before), QString::number(schema::latestVersion())));
+                         QStringLiteral("schema %1 -> %2; original kept as %3")
+                             .arg(QString::number(before), QString::number(schema::latestVersion()),
+                                  QFileInfo(store->backupPath_).fileName()));
             log::store()->info("migrated case {} from schema {} to {}", path.toStdString(), before,
                                schema::latestVersion());
         }
     } catch (const SqlError& e) {
+        if ((e.code() & 0xFF) == SQLITE_INTERRUPT) {
+            throw CaseError(shown.toStdString() + ": upgrade cancelled; the case is as it was (schema " +
+                                std::to_string(before) + ")",
+                            CaseError::Kind::Cancelled);
+        }
         const CaseError::Kind kind = kindOf(e);
         throw CaseError(shown.toStdString() +
                             (kind == CaseError::Kind::Busy ? ": case is busy (" : ": cannot be prepared (") + e.what() +

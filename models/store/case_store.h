@@ -3,6 +3,8 @@
 // migrates the schema, and owns one connection — used only by the thread that opened it.
 #pragma once
 
+#include "schema.h"
+
 #include <sqlite3.h>
 
 #include <QString>
@@ -16,9 +18,10 @@ namespace socwb {
 class CaseError : public std::runtime_error {
   public:
     enum class Kind {
-        Unusable, // not a case, newer, damaged
-        Busy,     // another connection holds the write lock longer than kBusyTimeoutMs
-        ReadOnly, // a write was asked of a case on read-only media, in a read-only folder, or mode 0444
+        Unusable,  // not a case, newer, damaged
+        Busy,      // another connection holds the write lock longer than kBusyTimeoutMs
+        ReadOnly,  // a write was asked of a case on read-only media, in a read-only folder, or mode 0444
+        Cancelled, // the user cancelled the upgrade of an older case; it is as it was
     };
     explicit CaseError(const std::string& what, Kind kind = Kind::Unusable) : std::runtime_error(what), kind_(kind) {}
     Kind kind() const { return kind_; }
@@ -39,7 +42,15 @@ class CaseStore {
     // ReadWrite, a read-only case is refused (Kind::ReadOnly) before anything is written. With
     // ReadOnly, nothing is ever written: the case must exist and be of this build's schema, and on
     // read-only media it is opened immutable (no -wal/-shm files are made beside it).
-    static std::unique_ptr<CaseStore> open(const QString& path, Access access = Access::ReadWrite);
+    //
+    // An existing case of an older schema is first copied beside itself (NAME.v<old>.socwb, see
+    // backupPath()), then upgraded in one transaction; `upgrade` receives its progress and may
+    // cancel it. A failed or cancelled upgrade leaves the case as it was and removes the copy.
+    static std::unique_ptr<CaseStore> open(const QString& path, Access access = Access::ReadWrite,
+                                           const schema::MigrationHooks* upgrade = nullptr);
+    // Where the copy of an older case goes before its upgrade: NAME.v3.socwb beside NAME.socwb
+    // (NAME.v3-2.socwb when that exists already).
+    static QString backupPathFor(const QString& path, int version);
     // Why a write to this existing case cannot work ("the file is not writable", "on a read-only
     // file system"), or empty when it can. Mode bits count even for root: a case marked 0444 was
     // marked read-only on purpose.
@@ -56,6 +67,9 @@ class CaseStore {
     bool readOnly() const { return readOnly_; }
     const QString& path() const { return path_; }
     int schemaVersion() const;
+    // When open() upgraded the case: the schema it had, and where its original was copied.
+    int upgradedFrom() const { return upgradedFrom_; }
+    const QString& backupPath() const { return backupPath_; }
 
     // Appends to the audit log (the table refuses updates and deletes).
     void audit(const QString& action, const QString& target, const QString& detail = {});
@@ -68,6 +82,8 @@ class CaseStore {
     sqlite3* db_;
     QString path_;
     bool readOnly_ = false;
+    int upgradedFrom_ = 0;
+    QString backupPath_;
 };
 
 } // namespace socwb

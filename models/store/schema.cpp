@@ -1,9 +1,12 @@
 #include "schema.h"
 
+#include "slim_rows.h"
 #include "statement.h"
 
+#include <algorithm>
 #include <array>
 #include <string>
+#include <tuple>
 
 namespace socwb::schema {
 
@@ -346,7 +349,185 @@ CREATE TABLE score_runs (
 );
 )SQL";
 
-constexpr std::array kMigrations{kV1, kV2, kV3};
+// Version 4 (issue 10, "storage v3"): slim proxy and DNS rows. Repeated text is interned into
+// `strings`; a proxy row keeps the URL's parts and stores the URL only when they do not rebuild
+// it (see slim_rows.h). The views proxy_events and dns_events give every reader the v3 shape,
+// full URL included, in the v3 column order. The rows are copied by migrateEventRowsV4().
+constexpr const char* kV4Tables = R"SQL(
+CREATE TABLE strings (
+    id    INTEGER PRIMARY KEY,
+    value TEXT NOT NULL UNIQUE
+);
+
+-- Columns ending _s hold a strings.id (NULL: the log had no such field).
+CREATE TABLE proxy_rows (
+    id             INTEGER PRIMARY KEY,
+    evidence_id    INTEGER NOT NULL REFERENCES evidence(id) ON DELETE CASCADE,
+    line_no        INTEGER NOT NULL,
+    ts_us          INTEGER NOT NULL,
+    host_id        INTEGER REFERENCES hosts(id),
+    domain_id      INTEGER REFERENCES domains(id),
+    client_ip_s    INTEGER,
+    user_s         INTEGER,
+    method_s       INTEGER,
+    scheme_s       INTEGER,
+    dest_port      INTEGER,
+    path           TEXT,
+    query          TEXT,      -- without the leading '?'
+    dest_ip_s      INTEGER,
+    status         INTEGER,
+    bytes_out      INTEGER,   -- client to server
+    bytes_in       INTEGER,   -- server to client
+    user_agent_s   INTEGER,
+    content_type_s INTEGER,
+    action_s       INTEGER,
+    referrer_s     INTEGER,
+    duration_ms    INTEGER,
+    url            TEXT       -- only when the parts above do not rebuild the logged URL exactly
+);
+
+CREATE TABLE dns_rows (
+    id           INTEGER PRIMARY KEY,
+    evidence_id  INTEGER NOT NULL REFERENCES evidence(id) ON DELETE CASCADE,
+    line_no      INTEGER NOT NULL,
+    ts_us        INTEGER NOT NULL,
+    host_id      INTEGER REFERENCES hosts(id),
+    domain_id    INTEGER REFERENCES domains(id),
+    client_ip_s  INTEGER,
+    qtype_s      INTEGER,
+    rcode_s      INTEGER,
+    answers_s    INTEGER,
+    ttls_s       INTEGER,
+    server_ip_s  INTEGER,
+    protocol_s   INTEGER
+);
+)SQL";
+
+std::string str(const char* column, const char* as) {
+    return std::string("(SELECT value FROM strings WHERE id = ") + column + ") AS " + as;
+}
+
+// Rows written in the v3 shape (by hand, by other tools, by older test fixtures) go in through
+// the views too: the triggers intern their text and keep the URL only when it does not rebuild,
+// by the same SQL rule the view reads with. The importer writes slim rows directly.
+std::string eventTriggersSql() {
+    auto interned = [](std::initializer_list<const char*> columns) {
+        std::string union_;
+        for (const char* c : columns) {
+            union_ +=
+                union_.empty() ? std::string("SELECT NEW.") + c + " AS v" : std::string(" UNION ALL SELECT NEW.") + c;
+        }
+        return "INSERT OR IGNORE INTO strings(value) SELECT v FROM (" + union_ + ") WHERE v IS NOT NULL AND v <> '';\n";
+    };
+    auto sid = [](const char* column) {
+        return std::string("(SELECT id FROM strings WHERE value = NEW.") + column + ")";
+    };
+    const std::string host = "(SELECT name FROM domains WHERE id = NEW.domain_id)";
+    return "CREATE TRIGGER proxy_events_insert INSTEAD OF INSERT ON proxy_events BEGIN\n" +
+           interned({"client_ip", "user_name", "method", "scheme", "dest_ip", "user_agent", "content_type", "action",
+                     "referrer"}) +
+           "INSERT INTO proxy_rows(id, evidence_id, line_no, ts_us, host_id, domain_id, client_ip_s, user_s, method_s, "
+           "scheme_s, dest_port, path, query, dest_ip_s, status, bytes_out, bytes_in, user_agent_s, content_type_s, "
+           "action_s, referrer_s, duration_ms, url) VALUES (NEW.id, NEW.evidence_id, NEW.line_no, NEW.ts_us, "
+           "NEW.host_id, NEW.domain_id, " +
+           sid("client_ip") + ", " + sid("user_name") + ", " + sid("method") + ", " + sid("scheme") +
+           ", NEW.dest_port, NEW.path, NEW.query, " + sid("dest_ip") + ", NEW.status, NEW.bytes_out, NEW.bytes_in, " +
+           sid("user_agent") + ", " + sid("content_type") + ", " + sid("action") + ", " + sid("referrer") +
+           ", NEW.duration_ms, CASE WHEN coalesce(NEW.url, '') = coalesce(" +
+           slim::urlSql("NULL", "NEW.scheme", host, "NEW.dest_port", "NEW.path", "NEW.query") +
+           ", '') THEN NULL ELSE coalesce(NEW.url, '') END);\nEND;\n"
+           "CREATE TRIGGER dns_events_insert INSTEAD OF INSERT ON dns_events BEGIN\n" +
+           interned({"client_ip", "qtype", "rcode", "answers", "ttls", "server_ip", "protocol"}) +
+           "INSERT INTO dns_rows(id, evidence_id, line_no, ts_us, host_id, domain_id, client_ip_s, qtype_s, rcode_s, "
+           "answers_s, ttls_s, server_ip_s, protocol_s) VALUES (NEW.id, NEW.evidence_id, NEW.line_no, NEW.ts_us, "
+           "NEW.host_id, NEW.domain_id, " +
+           sid("client_ip") + ", " + sid("qtype") + ", " + sid("rcode") + ", " + sid("answers") + ", " + sid("ttls") +
+           ", " + sid("server_ip") + ", " + sid("protocol") + ");\nEND;\n";
+}
+
+// The v3 shapes, column for column, over the slim rows.
+std::string eventViewsSql() {
+    return "CREATE VIEW proxy_events AS SELECT p.id AS id, p.evidence_id AS evidence_id, p.line_no AS line_no, "
+           "p.ts_us AS ts_us, p.host_id AS host_id, " +
+           str("p.client_ip_s", "client_ip") + ", " + str("p.user_s", "user_name") + ", " +
+           str("p.method_s", "method") + ", " +
+           slim::urlSql("p.url", "sc.value", "d.name", "p.dest_port", "p.path", "p.query") +
+           " AS url, sc.value AS scheme, p.domain_id AS domain_id, p.dest_port AS dest_port, p.path AS path, "
+           "p.query AS query, " +
+           str("p.dest_ip_s", "dest_ip") + ", p.status AS status, p.bytes_out AS bytes_out, p.bytes_in AS bytes_in, " +
+           str("p.user_agent_s", "user_agent") + ", " + str("p.content_type_s", "content_type") + ", " +
+           str("p.action_s", "action") + ", " + str("p.referrer_s", "referrer") +
+           ", p.duration_ms AS duration_ms FROM proxy_rows p LEFT JOIN strings sc ON sc.id = p.scheme_s "
+           "LEFT JOIN domains d ON d.id = p.domain_id;\n"
+           "CREATE VIEW dns_events AS SELECT r.id AS id, r.evidence_id AS evidence_id, r.line_no AS line_no, "
+           "r.ts_us AS ts_us, r.host_id AS host_id, " +
+           str("r.client_ip_s", "client_ip") + ", r.domain_id AS domain_id, " + str("r.qtype_s", "qtype") + ", " +
+           str("r.rcode_s", "rcode") + ", " + str("r.answers_s", "answers") + ", " + str("r.ttls_s", "ttls") + ", " +
+           str("r.server_ip_s", "server_ip") + ", " + str("r.protocol_s", "protocol") + " FROM dns_rows r;\n" +
+           eventTriggersSql();
+}
+
+// The v4 data step: v3's proxy_events and dns_events tables become slim rows, in chunks of ids so
+// progress is real and a cancel is seen between chunks (and, through the progress handler, within
+// one). Text is interned by slim_intern(), the writer's own interner; whether a URL is stored is
+// decided by the view's own SQL, so a migrated row reads back through the view as it was.
+void migrateEventRowsV4(sqlite3* db, const MigrationHooks* hooks) {
+    execSql(db, kV4Tables);
+    slim::StringInterner interner(db);
+    auto intern = [](sqlite3_context* ctx, int, sqlite3_value** argv) {
+        auto* in = static_cast<slim::StringInterner*>(sqlite3_user_data(ctx));
+        const auto* t = reinterpret_cast<const char*>(sqlite3_value_text(argv[0]));
+        const int64_t id =
+            t ? in->id(std::string_view(t, static_cast<size_t>(sqlite3_value_bytes(argv[0])))) : int64_t(0);
+        id ? sqlite3_result_int64(ctx, id) : sqlite3_result_null(ctx);
+    };
+    sqlite3_create_function_v2(db, "slim_intern", 1, SQLITE_UTF8, &interner, intern, nullptr, nullptr, nullptr);
+    struct Unregister {
+        sqlite3* db;
+        ~Unregister() {
+            sqlite3_create_function_v2(db, "slim_intern", 1, SQLITE_UTF8, nullptr, nullptr, nullptr, nullptr, nullptr);
+        }
+    } unregister{db};
+
+    const std::string oldUrl = "CASE WHEN coalesce(e.url, '') = coalesce(" +
+                               slim::urlSql("NULL", "e.scheme", "d.name", "e.dest_port", "e.path", "e.query") +
+                               ", '') THEN NULL ELSE coalesce(e.url, '') END";
+    const std::string proxyCopy =
+        "INSERT INTO proxy_rows SELECT e.id, e.evidence_id, e.line_no, e.ts_us, e.host_id, e.domain_id, "
+        "slim_intern(e.client_ip), slim_intern(e.user_name), slim_intern(e.method), slim_intern(e.scheme), "
+        "e.dest_port, e.path, e.query, slim_intern(e.dest_ip), e.status, e.bytes_out, e.bytes_in, "
+        "slim_intern(e.user_agent), slim_intern(e.content_type), slim_intern(e.action), slim_intern(e.referrer), "
+        "e.duration_ms, " +
+        oldUrl + " FROM proxy_events e LEFT JOIN domains d ON d.id = e.domain_id WHERE e.id > ? AND e.id <= ?";
+    const std::string dnsCopy =
+        "INSERT INTO dns_rows SELECT e.id, e.evidence_id, e.line_no, e.ts_us, e.host_id, e.domain_id, "
+        "slim_intern(e.client_ip), slim_intern(e.qtype), slim_intern(e.rcode), slim_intern(e.answers), "
+        "slim_intern(e.ttls), slim_intern(e.server_ip), slim_intern(e.protocol) FROM dns_events e "
+        "WHERE e.id > ? AND e.id <= ?";
+    const int64_t proxyMax = queryInt(db, "SELECT coalesce(max(id), 0) FROM proxy_events").value_or(0);
+    const int64_t dnsMax = queryInt(db, "SELECT coalesce(max(id), 0) FROM dns_events").value_or(0);
+    const double total = static_cast<double>(proxyMax + dnsMax) + 1.0;
+    constexpr int64_t kChunk = 50000;
+    int64_t done = 0;
+    for (const auto& [sql, max, phase] :
+         {std::tuple{&proxyCopy, proxyMax, "slimming proxy rows"}, std::tuple{&dnsCopy, dnsMax, "slimming DNS rows"}}) {
+        Statement copy(db, *sql);
+        for (int64_t from = 0; from < max; from += kChunk) {
+            if (hooks && hooks->cancel && hooks->cancel->load()) {
+                throw SqlError("upgrade cancelled", SQLITE_INTERRUPT);
+            }
+            copy.bind(1, from).bind(2, from + kChunk).exec();
+            done += std::min(kChunk, max - from);
+            if (hooks && hooks->progress) {
+                hooks->progress(static_cast<double>(done) / total, phase);
+            }
+        }
+    }
+    execSql(db, "DROP TABLE proxy_events; DROP TABLE dns_events;");
+    execSql(db, eventViewsSql());
+}
+
+constexpr std::array<const char*, 4> kMigrations{kV1, kV2, kV3, kV4Tables};
 
 // Indexes chosen for the views' queries: per-host and per-domain time ranges, and the lookups of
 // events by process. They are created when a case reaches the latest version (the v1 and v2
@@ -354,10 +535,10 @@ constexpr std::array kMigrations{kV1, kV2, kV3};
 // is read from an event to its source (evidence_id, line_no on the row), never searched the other
 // way, so it needs no index of its own.
 constexpr const char* kCreateBulkIndexes = R"SQL(
-CREATE INDEX IF NOT EXISTS proxy_events_host_ts ON proxy_events(host_id, ts_us);
-CREATE INDEX IF NOT EXISTS proxy_events_domain_ts ON proxy_events(domain_id, ts_us);
-CREATE INDEX IF NOT EXISTS dns_events_host_ts ON dns_events(host_id, ts_us);
-CREATE INDEX IF NOT EXISTS dns_events_domain_ts ON dns_events(domain_id, ts_us);
+CREATE INDEX IF NOT EXISTS proxy_rows_host_ts ON proxy_rows(host_id, ts_us);
+CREATE INDEX IF NOT EXISTS proxy_rows_domain_ts ON proxy_rows(domain_id, ts_us);
+CREATE INDEX IF NOT EXISTS dns_rows_host_ts ON dns_rows(host_id, ts_us);
+CREATE INDEX IF NOT EXISTS dns_rows_domain_ts ON dns_rows(domain_id, ts_us);
 CREATE INDEX IF NOT EXISTS sysmon_events_host_ts ON sysmon_events(host_id, ts_us);
 CREATE INDEX IF NOT EXISTS sysmon_events_process ON sysmon_events(process_id);
 CREATE INDEX IF NOT EXISTS sysmon_events_evidence ON sysmon_events(evidence_id, record_no);
@@ -368,6 +549,10 @@ CREATE INDEX IF NOT EXISTS dns_queries_process ON dns_queries(process_id);
 )SQL";
 
 constexpr const char* kDropBulkIndexes = R"SQL(
+DROP INDEX IF EXISTS proxy_rows_host_ts;
+DROP INDEX IF EXISTS proxy_rows_domain_ts;
+DROP INDEX IF EXISTS dns_rows_host_ts;
+DROP INDEX IF EXISTS dns_rows_domain_ts;
 DROP INDEX IF EXISTS proxy_events_host_ts;
 DROP INDEX IF EXISTS proxy_events_domain_ts;
 DROP INDEX IF EXISTS proxy_events_evidence;
@@ -396,22 +581,43 @@ const char* createBulkIndexesSql() {
     return kCreateBulkIndexes;
 }
 
-void migrate(sqlite3* db, int target) {
+void migrate(sqlite3* db, int target, const MigrationHooks* hooks) {
     if (target < 0) {
         target = latestVersion();
     }
     int version = static_cast<int>(queryInt(db, "PRAGMA user_version").value_or(0));
+    if (version >= target) {
+        return;
+    }
+    // All steps in one transaction: a failed or cancelled upgrade leaves the case as it was.
+    // The progress handler lets a cancel interrupt a long statement too.
+    struct Handler {
+        sqlite3* db;
+        ~Handler() { sqlite3_progress_handler(db, 0, nullptr, nullptr); }
+    } handler{db};
+    if (hooks && hooks->cancel) {
+        sqlite3_progress_handler(
+            db, 100000, [](void* flag) -> int { return static_cast<const std::atomic<bool>*>(flag)->load() ? 1 : 0; },
+            const_cast<std::atomic<bool>*>(hooks->cancel));
+    }
+    Transaction tx(db);
     while (version < target) {
-        Transaction tx(db);
-        execSql(db, kMigrations[static_cast<size_t>(version)]);
+        if (version == 3) {
+            migrateEventRowsV4(db, hooks);
+        } else {
+            execSql(db, kMigrations[static_cast<size_t>(version)]);
+        }
         ++version;
         if (version == latestVersion()) {
             // The access-path indexes of the event tables; a bulk import drops and rebuilds them.
+            if (hooks && hooks->progress) {
+                hooks->progress(1.0, "building indexes");
+            }
             execSql(db, kCreateBulkIndexes);
         }
-        execSql(db, "PRAGMA user_version = " + std::to_string(version));
-        tx.commit();
     }
+    execSql(db, "PRAGMA user_version = " + std::to_string(version));
+    tx.commit();
 }
 
 } // namespace socwb::schema

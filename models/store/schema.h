@@ -1,14 +1,25 @@
 // The case file's schema and its forward migrations. PRAGMA user_version holds the version; a
-// migration is SQL applied in one transaction, never edited once released — add a new one instead.
+// migration is SQL applied in one transaction (v4 also copies rows, see schema.cpp), never edited once released — add a
+// new one instead.
 #pragma once
 
 #include <sqlite3.h>
 
+#include <atomic>
+#include <functional>
+
 namespace socwb::schema {
 
 int latestVersion();
-// Applies the migrations after the file's current version up to `target` (default: latest).
-void migrate(sqlite3* db, int target = -1);
+// What a long migration reports to, and the flag that cancels it (then migrate() throws SqlError
+// with SQLITE_INTERRUPT and the case is as it was).
+struct MigrationHooks {
+    std::function<void(double fraction, const char* phase)> progress;
+    const std::atomic<bool>* cancel = nullptr;
+};
+// Applies the migrations after the file's current version up to `target` (default: latest), all
+// in one transaction.
+void migrate(sqlite3* db, int target = -1, const MigrationHooks* hooks = nullptr);
 // SQL for indexes the importers drop before a bulk load and rebuild after it.
 const char* dropBulkIndexesSql();
 const char* createBulkIndexesSql();

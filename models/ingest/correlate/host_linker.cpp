@@ -20,8 +20,8 @@ struct Range {
 
 void HostLinker::merge(int64_t from, int64_t into) {
     for (const char* sql :
-         {"UPDATE proxy_events SET host_id = ?1 WHERE host_id = ?2",
-          "UPDATE dns_events SET host_id = ?1 WHERE host_id = ?2", "UPDATE alerts SET host_id = ?1 WHERE host_id = ?2",
+         {"UPDATE proxy_rows SET host_id = ?1 WHERE host_id = ?2",
+          "UPDATE dns_rows SET host_id = ?1 WHERE host_id = ?2", "UPDATE alerts SET host_id = ?1 WHERE host_id = ?2",
           "INSERT INTO host_addresses(ip, host_id, first_ts, last_ts, source) "
           "SELECT ip, ?1, first_ts, last_ts, source FROM host_addresses WHERE host_id = ?2 AND true "
           "ON CONFLICT(ip, host_id) DO UPDATE SET "
@@ -85,8 +85,10 @@ int64_t HostLinker::link() {
         // Events are looked up per source host (the host_ts index), not by address, which no index
         // covers: a scan of the whole event table per address would grow with the case. An event
         // some other rule placed on another host (none today) is left alone.
-        for (const std::string table : {"proxy_events", "dns_events"}) {
-            Statement events(db_, "SELECT id, ts_us FROM " + table + " WHERE host_id = ? AND client_ip = ?");
+        for (const std::string table : {"proxy_rows", "dns_rows"}) {
+            // Slim rows (schema v4) carry the address as an interned strings id.
+            Statement events(db_, "SELECT id, ts_us FROM " + table +
+                                      " WHERE host_id = ? AND client_ip_s = (SELECT id FROM strings WHERE value = ?)");
             Statement up(db_, "UPDATE " + table + " SET host_id = ? WHERE id = ?");
             for (const int64_t current : sources) {
                 std::vector<std::pair<int64_t, int64_t>> moves; // (event, host): applied after the read

@@ -9,13 +9,27 @@ namespace socwb {
 namespace {
 
 constexpr const char* kProxyInsert =
-    "INSERT INTO proxy_events(evidence_id, line_no, ts_us, host_id, client_ip, user_name, "
-    "method, url, scheme, domain_id, dest_port, path, query, dest_ip, status, bytes_out, "
-    "bytes_in, user_agent, content_type, action, referrer, duration_ms) VALUES ";
+    "INSERT INTO proxy_rows(evidence_id, line_no, ts_us, host_id, domain_id, client_ip_s, user_s, method_s, "
+    "scheme_s, dest_ip_s, user_agent_s, content_type_s, action_s, referrer_s, dest_port, path, query, status, "
+    "bytes_out, bytes_in, duration_ms, url) VALUES ";
 constexpr int kProxyColumns = 22;
-constexpr const char* kDnsInsert = "INSERT INTO dns_events(evidence_id, line_no, ts_us, host_id, client_ip, domain_id, "
-                                   "qtype, rcode, answers, ttls, server_ip, protocol) VALUES ";
+constexpr const char* kDnsInsert = "INSERT INTO dns_rows(evidence_id, line_no, ts_us, host_id, domain_id, "
+                                   "client_ip_s, qtype_s, rcode_s, answers_s, ttls_s, server_ip_s, protocol_s) VALUES ";
 constexpr int kDnsColumns = 12;
+
+// True when DomainNames::normalize() would change the name (rare: upper case, a trailing dot).
+bool needsNormalizing(std::string_view host) {
+    for (char c : host) {
+        if (c >= 'A' && c <= 'Z') {
+            return true;
+        }
+    }
+    return !host.empty() && (host.back() == '.' || host.front() == '[');
+}
+
+void bindIdOrNull(Statement& s, int idx, int64_t id) {
+    id ? s.bind(idx, id) : s.bindNull(idx);
+}
 
 // "INSERT ... VALUES (?,?,...),(?,?,...)" for `rows` rows of `columns` parameters.
 std::string multiRowInsert(const char* head, int columns, int rows) {
@@ -45,7 +59,7 @@ CaseWriter::CaseWriter(sqlite3* db, int64_t evidenceId)
       insertDomain_(db, "INSERT INTO domains(name, reg_domain, service_domain) VALUES (?,?,?)"),
       // Addresses the case already knows keep their host (the most recently seen one wins).
       findHost_(db, "SELECT host_id FROM host_addresses WHERE ip = ? ORDER BY last_ts DESC LIMIT 1"),
-      findDomain_(db, "SELECT id FROM domains WHERE name = ?") {}
+      findDomain_(db, "SELECT id FROM domains WHERE name = ?"), strings_(db) {}
 
 CaseWriter::~CaseWriter() = default;
 
@@ -120,33 +134,56 @@ int64_t CaseWriter::domainFor(std::string_view host) {
     return id;
 }
 
+CaseWriter::HeldProxy CaseWriter::held(const ProxyRecord& r) {
+    HeldProxy h{r, hostFor(r.clientIp, r.tsUs), domainFor(r.host), {}, false};
+    const std::string_view text[9] = {r.clientIp,  r.user,        r.method, r.scheme,  r.destIp,
+                                      r.userAgent, r.contentType, r.action, r.referrer};
+    for (int i = 0; i < 9; ++i) {
+        h.s[i] = strings_.id(text[i]);
+    }
+    // The URL is rebuilt from the parts as the domains table holds the host (normalized).
+    const std::string norm = needsNormalizing(r.host) ? DomainNames::normalize(r.host) : std::string();
+    h.keepUrl = slim::urlToStore(urlScratch_, r.url, r.scheme, norm.empty() ? r.host : std::string_view(norm), r.port,
+                                 r.path, r.query);
+    return h;
+}
+
+CaseWriter::HeldDns CaseWriter::held(const DnsRecord& r) {
+    HeldDns h{r, hostFor(r.clientIp, r.tsUs), domainFor(r.qname), {}};
+    const std::string_view text[7] = {r.clientIp, r.qtype, r.rcode, r.answers, r.ttls, r.serverIp, r.protocol};
+    for (int i = 0; i < 7; ++i) {
+        h.s[i] = strings_.id(text[i]);
+    }
+    return h;
+}
+
 void CaseWriter::bindProxy(Statement& s, int base, const HeldProxy& p) {
     const ProxyRecord& r = p.r;
     s.bind(base + 1, evidenceId_).bind(base + 2, r.pos.record).bind(base + 3, r.tsUs);
-    p.host ? s.bind(base + 4, p.host) : s.bindNull(base + 4);
-    s.bindStaticOrNull(base + 5, r.clientIp).bindStaticOrNull(base + 6, r.user).bindStaticOrNull(base + 7, r.method);
-    s.bindStaticOrNull(base + 8, r.url).bindStaticOrNull(base + 9, r.scheme);
-    p.domain ? s.bind(base + 10, p.domain) : s.bindNull(base + 10);
-    s.bindIntOrNull(base + 11, r.port).bindStaticOrNull(base + 12, r.path).bindStaticOrNull(base + 13, r.query);
-    s.bindStaticOrNull(base + 14, r.destIp).bindIntOrNull(base + 15, r.status).bindIntOrNull(base + 16, r.bytesOut);
-    s.bindIntOrNull(base + 17, r.bytesIn)
-        .bindStaticOrNull(base + 18, r.userAgent)
-        .bindStaticOrNull(base + 19, r.contentType);
-    s.bindStaticOrNull(base + 20, r.action)
-        .bindStaticOrNull(base + 21, r.referrer)
-        .bindIntOrNull(base + 22, r.durationMs);
+    bindIdOrNull(s, base + 4, p.host);
+    bindIdOrNull(s, base + 5, p.domain);
+    for (int i = 0; i < 9; ++i) {
+        bindIdOrNull(s, base + 6 + i, p.s[i]);
+    }
+    s.bindIntOrNull(base + 15, r.port).bindStaticOrNull(base + 16, r.path).bindStaticOrNull(base + 17, r.query);
+    s.bindIntOrNull(base + 18, r.status).bindIntOrNull(base + 19, r.bytesOut).bindIntOrNull(base + 20, r.bytesIn);
+    s.bindIntOrNull(base + 21, r.durationMs);
+    if (!p.keepUrl) {
+        s.bindNull(base + 22);
+    } else {
+        // A line that logged no URL although its parts were known keeps "" (the view shows NULL).
+        s.bindStatic(base + 22, r.url.empty() ? std::string_view("") : r.url);
+    }
 }
 
 void CaseWriter::bindDns(Statement& s, int base, const HeldDns& d) {
     const DnsRecord& r = d.r;
     s.bind(base + 1, evidenceId_).bind(base + 2, r.pos.record).bind(base + 3, r.tsUs);
-    d.host ? s.bind(base + 4, d.host) : s.bindNull(base + 4);
-    s.bindStaticOrNull(base + 5, r.clientIp);
-    d.domain ? s.bind(base + 6, d.domain) : s.bindNull(base + 6);
-    s.bindStaticOrNull(base + 7, r.qtype).bindStaticOrNull(base + 8, r.rcode).bindStaticOrNull(base + 9, r.answers);
-    s.bindStaticOrNull(base + 10, r.ttls)
-        .bindStaticOrNull(base + 11, r.serverIp)
-        .bindStaticOrNull(base + 12, r.protocol);
+    bindIdOrNull(s, base + 4, d.host);
+    bindIdOrNull(s, base + 5, d.domain);
+    for (int i = 0; i < 7; ++i) {
+        bindIdOrNull(s, base + 6 + i, d.s[i]);
+    }
 }
 
 namespace {
@@ -177,13 +214,11 @@ void CaseWriter::insertRow(const Held& row, std::vector<Held>& held, Statement& 
 }
 
 void CaseWriter::proxy(const ProxyRecord& r) {
-    insertRow(HeldProxy{r, hostFor(r.clientIp, r.tsUs), domainFor(r.host)}, heldProxy_, insertProxy_, insertProxyMany_,
-              kProxyColumns, &CaseWriter::bindProxy);
+    insertRow(held(r), heldProxy_, insertProxy_, insertProxyMany_, kProxyColumns, &CaseWriter::bindProxy);
 }
 
 void CaseWriter::dns(const DnsRecord& r) {
-    insertRow(HeldDns{r, hostFor(r.clientIp, r.tsUs), domainFor(r.qname)}, heldDns_, insertDns_, insertDnsMany_,
-              kDnsColumns, &CaseWriter::bindDns);
+    insertRow(held(r), heldDns_, insertDns_, insertDnsMany_, kDnsColumns, &CaseWriter::bindDns);
 }
 
 void CaseWriter::flushRows() {
@@ -227,8 +262,8 @@ void CaseWriter::asset(const AssetRecord& r) {
     upd.bind(1, name).bindTextOrNull(2, r.role).bindTextOrNull(3, r.owner).bind(4, hostId).exec();
     if (ipHost != 0 && ipHost != hostId) {
         // Merge: events and addresses of the address-only host move to the named one.
-        for (const char* sql : {"UPDATE proxy_events SET host_id = ?1 WHERE host_id = ?2",
-                                "UPDATE dns_events SET host_id = ?1 WHERE host_id = ?2",
+        for (const char* sql : {"UPDATE proxy_rows SET host_id = ?1 WHERE host_id = ?2",
+                                "UPDATE dns_rows SET host_id = ?1 WHERE host_id = ?2",
                                 "UPDATE OR REPLACE host_addresses SET host_id = ?1 WHERE host_id = ?2",
                                 "DELETE FROM hosts WHERE id = ?2 AND source = 'ip'"}) {
             Statement m(db_, sql);

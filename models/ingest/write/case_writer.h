@@ -5,6 +5,7 @@
 
 #include "ingest/read/record_sink.h"
 #include "ingest/write/domain_names.h"
+#include "store/slim_rows.h"
 #include "store/statement.h"
 
 #include <sqlite3.h>
@@ -68,14 +69,20 @@ class CaseWriter : public RecordSink {
     void flushHosts();
     int64_t domainFor(std::string_view host);
 
+    // A row as it is stored (schema v4): ids of interned text, and whether the URL is kept.
     struct HeldProxy {
         ProxyRecord r;
         int64_t host, domain;
+        int64_t s[9]; // client_ip, user, method, scheme, dest_ip, user_agent, content_type, action, referrer
+        bool keepUrl;
     };
     struct HeldDns {
         DnsRecord r;
         int64_t host, domain;
+        int64_t s[7]; // client_ip, qtype, rcode, answers, ttls, server_ip, protocol
     };
+    HeldProxy held(const ProxyRecord& r);
+    HeldDns held(const DnsRecord& r);
     void bindProxy(Statement& s, int base, const HeldProxy& p);
     void bindDns(Statement& s, int base, const HeldDns& d);
     // Inserts one row now, or holds it and inserts kRowsPerInsert held rows with one statement.
@@ -98,6 +105,8 @@ class CaseWriter : public RecordSink {
     Statement insertDomain_;
     Statement findHost_;
     Statement findDomain_;
+    slim::StringInterner strings_;
+    std::string urlScratch_;
     // Looked up by string_view without building a std::string per row.
     struct Hash {
         using is_transparent = void;

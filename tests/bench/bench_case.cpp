@@ -1,0 +1,117 @@
+// Whole-case import benchmark (issue 10): a generated case of proxy, DNS and Sysmon logs of the
+// same hosts and hours (≈1M proxy lines, ≈200k DNS queries, ≈250k Sysmon events at the default
+// size) imported in one `socwb-cli import` — host linking and request-to-process attribution
+// included — in both orders, beside the reference: the same three files each imported alone into
+// an empty case (which attributes nothing, having nothing to join). Medians of --runs (default 3).
+//
+//   bench_case [--hosts N] [--days N] [--runs R] [--dir DIR]
+#include "bench_support.h"
+
+#include <QCoreApplication>
+#include <QDir>
+#include <QFileInfo>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcess>
+#include <QTemporaryDir>
+
+#include <cstdio>
+#include <string>
+#include <vector>
+
+using namespace socwb::bench;
+
+int main(int argc, char** argv) {
+    QCoreApplication app(argc, argv);
+    int hosts = 120, days = 3, runs = 3;
+    QString dirArg;
+    const QStringList args = app.arguments();
+    for (int i = 1; i + 1 < args.size(); ++i) {
+        if (args[i] == QLatin1String("--hosts")) {
+            hosts = args[i + 1].toInt();
+        } else if (args[i] == QLatin1String("--days")) {
+            days = args[i + 1].toInt();
+        } else if (args[i] == QLatin1String("--runs")) {
+            runs = args[i + 1].toInt();
+        } else if (args[i] == QLatin1String("--dir")) {
+            dirArg = args[i + 1];
+        }
+    }
+    QTemporaryDir tmp(dirArg.isEmpty() ? QDir::tempPath() + QStringLiteral("/socwb-bench-XXXXXX")
+                                       : dirArg + QStringLiteral("/XXXXXX"));
+    const std::string dir = tmp.path().toStdString();
+    const std::string cli = SOCWB_CLI_PATH;
+    const std::string logs = dir + "/logs";
+    QProcess gen;
+    gen.start(QString::fromStdString(cli),
+              {QStringLiteral("generate"), QString::fromStdString(logs), QStringLiteral("--seed"), QStringLiteral("7"),
+               QStringLiteral("--hosts"), QString::number(hosts), QStringLiteral("--servers"), QStringLiteral("4"),
+               QStringLiteral("--days"), QString::number(days), QStringLiteral("--formats"),
+               QStringLiteral("squid,windows-dns,sysmon-xml"), QStringLiteral("--json")});
+    gen.waitForFinished(-1);
+    const QJsonObject summary = QJsonDocument::fromJson(gen.readAllStandardOutput()).object();
+    std::string proxy, dns, sysmon;
+    long long proxyN = 0, dnsN = 0, sysmonN = 0;
+    for (const auto& v : summary.value(QStringLiteral("files")).toArray()) {
+        const QJsonObject f = v.toObject();
+        const std::string path = logs + "/" + f.value(QStringLiteral("name")).toString().toStdString();
+        const QString kind = f.value(QStringLiteral("kind")).toString();
+        const long long n = f.value(QStringLiteral("records")).toInteger();
+        if (kind == QLatin1String("proxy")) {
+            proxy = path, proxyN = n;
+        } else if (kind == QLatin1String("dns")) {
+            dns = path, dnsN = n;
+        } else if (kind == QLatin1String("sysmon")) {
+            sysmon = path, sysmonN = n;
+        }
+    }
+    if (proxy.empty() || dns.empty() || sysmon.empty()) {
+        std::fprintf(stderr, "bench_case: the generator did not write the three logs\n");
+        return 1;
+    }
+    std::printf("bench_case: %d workstations + 4 servers x %d days: %lld proxy lines, %lld DNS queries, "
+                "%lld Sysmon events\n",
+                hosts, days, proxyN, dnsN, sysmonN);
+    std::fflush(stdout);
+
+    const std::string c = dir + "/bench.socwb";
+    auto fresh = [&] {
+        for (const char* suffix : {"", "-wal", "-shm", "-journal"}) {
+            std::remove((c + suffix).c_str());
+        }
+    };
+    auto importAll = [&](const std::vector<std::string>& files) {
+        fresh();
+        std::vector<std::string> a{cli, "import", c};
+        a.insert(a.end(), files.begin(), files.end());
+        return runChild(a);
+    };
+    std::vector<Measure> alone[3], sysmonFirst, proxyFirst;
+    int failures = 0;
+    for (int r = 0; r < runs; ++r) {
+        const std::string files[3] = {proxy, dns, sysmon};
+        for (int i = 0; i < 3; ++i) {
+            alone[i].push_back(importAll({files[i]}));
+        }
+        proxyFirst.push_back(importAll({proxy, dns, sysmon}));
+        sysmonFirst.push_back(importAll({sysmon, proxy, dns}));
+    }
+    const Measure a0 = median(alone[0]), a1 = median(alone[1]), a2 = median(alone[2]);
+    const Measure pf = median(proxyFirst), sf = median(sysmonFirst);
+    for (const Measure& m : {a0, a1, a2, pf, sf}) {
+        failures += m.exitCode != 0;
+    }
+    const double sumAlone = a0.seconds + a1.seconds + a2.seconds;
+    std::printf("alone into empty cases: proxy %.2f s + DNS %.2f s + Sysmon %.2f s = %.2f s (reference)\n", a0.seconds,
+                a1.seconds, a2.seconds, sumAlone);
+    std::printf("one case, proxy, DNS, Sysmon: %.2f s  peak RSS %.0f MB | ratio %.2f (goal <= 1.5)\n", pf.seconds,
+                pf.maxRssKb / 1024.0, pf.seconds / sumAlone);
+    std::printf("one case, Sysmon, proxy, DNS: %.2f s  peak RSS %.0f MB | ratio %.2f (goal <= 1.5)\n", sf.seconds,
+                sf.maxRssKb / 1024.0, sf.seconds / sumAlone);
+    std::printf("(medians of %d runs; 2-core machine)\n", runs);
+    if (failures) {
+        std::fprintf(stderr, "bench_case: %d imports failed\n", failures);
+    }
+    return failures ? 1 : 0;
+}
