@@ -70,6 +70,7 @@ class TestProcessGraph : public QObject {
     void attributionOfProxyRequests();
     void attributionOfDnsQueries();
     void sysmonThenProxyAttributesTheSame();
+    void everyImportOrderAttributesTheSame();
     void assetInventoryWins();
     void infoReportsProcessesAndAttribution();
     void realEvtxImports();
@@ -462,6 +463,58 @@ void TestProcessGraph::sysmonThenProxyAttributesTheSame() {
     QVERIFY(!attributionOfProxyLine(3).found);
     QCOMPARE(attributionOfProxyLine(5).method, QStringLiteral("time-window"));
     QCOMPARE(count("SELECT count(*) FROM attributions"), int64_t(3));
+}
+
+// A proxy or DNS import attributes only its own new rows (AttributionScope); a Sysmon import
+// reconsiders all. Whatever the order, a generated case ends with the same attributions.
+void TestProcessGraph::everyImportOrderAttributesTheSame() {
+    const QString gen = dir_->filePath(QStringLiteral("gen"));
+    const CliRun g = runCli({QStringLiteral("generate"), gen, QStringLiteral("--seed"), QStringLiteral("21"),
+                             QStringLiteral("--hosts"), QStringLiteral("4"), QStringLiteral("--servers"),
+                             QStringLiteral("1"), QStringLiteral("--days"), QStringLiteral("1"),
+                             QStringLiteral("--formats"), QStringLiteral("squid,windows-dns,sysmon-xml")});
+    QVERIFY2(g.exitCode == 0, g.err.constData());
+    const QString proxy = gen + QStringLiteral("/access.log"), dns = gen + QStringLiteral("/dns_debug.log"),
+                  sysmon = gen + QStringLiteral("/sysmon.xml");
+    const QList<QStringList> orders{
+        {proxy, dns, sysmon}, {sysmon, proxy, dns}, {sysmon, dns, proxy}, {dns, sysmon, proxy}};
+    QStringList first;
+    for (const QStringList& order : orders) {
+        store_.reset();
+        const QString c = dir_->filePath(QStringLiteral("order.socwb"));
+        QFile::remove(c);
+        store_ = CaseStore::open(c);
+        for (const QString& f : order) {
+            import(f);
+        }
+        QStringList got;
+        for (const char* sql : {"SELECT 'proxy', e.line_no, p.process_guid, a.method FROM attributions a JOIN "
+                                "proxy_events e ON a.request_kind = 'proxy' AND e.id = a.request_id JOIN processes p "
+                                "ON p.id = a.process_id",
+                                "SELECT 'dns', e.line_no, p.process_guid, a.method FROM attributions a JOIN "
+                                "dns_events e ON a.request_kind = 'dns' AND e.id = a.request_id JOIN processes p "
+                                "ON p.id = a.process_id"}) {
+            Statement st(store_->db(), sql);
+            while (st.step()) {
+                got << QString::fromStdString(st.text(0) + ':' + st.text(1) + ':' + st.text(2) + ':' + st.text(3));
+            }
+        }
+        got.sort();
+        QVERIFY(got.size() > 100);
+        if (first.isEmpty()) {
+            first = got;
+        } else {
+            QCOMPARE(got, first);
+        }
+    }
+    // A run scoped past the last rows considers nothing: the work is the new rows only.
+    AttributionScope nothingNew;
+    nothingNew.proxyAfter = count("SELECT max(id) FROM proxy_rows");
+    nothingNew.dnsAfter = count("SELECT max(id) FROM dns_rows");
+    const AttributionStats none = RequestAttributor(store_->db(), AttributionConfig{}).run(nothingNew);
+    QCOMPARE(none.fiveTuple + none.dnsAnswer + none.timeWindow + none.unattributed, int64_t(0));
+    const AttributionStats all = RequestAttributor(store_->db(), AttributionConfig{}).run();
+    QVERIFY(all.unattributed > 0); // the full run reconsiders every request still without a process
 }
 
 void TestProcessGraph::assetInventoryWins() {

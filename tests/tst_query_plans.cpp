@@ -74,6 +74,11 @@ void TestQueryPlans::usesAnIndex_data() {
            "AND NOT EXISTS (SELECT 1 FROM attributions a WHERE a.request_kind = 'proxy' AND a.request_id = p.id) "
            "ORDER BY p.ts_us"
         << false;
+    // ChannelSeries: a host's requests to one destination, in time order (no per-domain index since
+    // schema 4: the host's rows through host_ts, no sort).
+    QTest::newRow("charts: a host's requests to one domain")
+        << "SELECT ts_us, bytes_out, bytes_in FROM proxy_events WHERE domain_id = ? AND host_id = ? ORDER BY ts_us"
+        << false;
     QTest::newRow("attributor: dns requests of a host")
         << "SELECT d.id, d.ts_us, d.domain_id, d.answers FROM dns_events d WHERE d.host_id = ? AND NOT EXISTS "
            "(SELECT 1 FROM attributions a WHERE a.request_kind = 'dns' AND a.request_id = d.id) ORDER BY d.ts_us"

@@ -117,10 +117,8 @@ ImportResult refused(ImportResult r, const QString& message) {
 
 // Rebuilding the event indexes after the load is cheaper than maintaining them row by row once
 // the new rows are a fair share of the table.
-bool worthDroppingIndexes(sqlite3* db, int64_t fileSize) {
-    const int64_t existing = queryInt(db, "SELECT coalesce(max(id), 0) FROM proxy_events").value_or(0) +
-                             queryInt(db, "SELECT coalesce(max(id), 0) FROM dns_events").value_or(0) +
-                             queryInt(db, "SELECT coalesce(max(id), 0) FROM sysmon_events").value_or(0);
+bool worthDroppingIndexes(sqlite3* db, int64_t fileSize, std::string_view kind) {
+    const int64_t existing = queryInt(db, schema::bulkTablesSql(kind)).value_or(0);
     const int64_t expected = fileSize / 120; // rough bytes per log line
     return expected > 50000 && expected * 5 > existing;
 }
@@ -247,7 +245,7 @@ ImportResult Importer::importFile(const QString& path, const ImportOptions& opti
     // The case stays in WAL mode for the whole import: a rollback journal writes a big load's pages
     // once instead of twice, but it locks every reader out (another analyst's `info`, the GUI) for
     // as long as the import runs. Readers keep their snapshot; the import is invisible until commit.
-    const bool bulk = worthDroppingIndexes(db, size);
+    const bool bulk = worthDroppingIndexes(db, size, format->kind);
     logger->debug("bulk load: {}", bulk);
     // Cancel reaches every phase, SQLite's included: a long index build or attribution query stops
     // with SQLITE_INTERRUPT. Disarmed for the commit, which is quick and not worth tearing.
@@ -321,7 +319,16 @@ ImportResult Importer::importFile(const QString& path, const ImportOptions& opti
     ImportProgress p;
     bool completed = false;
     bool mostlyRejected = false;
+    // Rows up to these ids were attributed (or tried) before this import; see AttributionScope.
+    AttributionScope attribution;
     try {
+        if (std::string_view(format->kind) == "proxy") {
+            attribution.dns = false;
+            attribution.proxyAfter = queryInt(db, "SELECT coalesce(max(id), 0) FROM proxy_rows").value_or(0);
+        } else if (std::string_view(format->kind) == "dns") {
+            attribution.proxy = false;
+            attribution.dnsAfter = queryInt(db, "SELECT coalesce(max(id), 0) FROM dns_rows").value_or(0);
+        }
         Statement ins(db, "INSERT INTO evidence(path, sha256, size, format, source_tz, import_started, status) "
                           "VALUES (?, ?, ?, ?, ?, ?, 'importing')");
         ins.bind(1, info.absoluteFilePath().toStdString())
@@ -333,7 +340,7 @@ ImportResult Importer::importFile(const QString& path, const ImportOptions& opti
             .exec();
         evidenceId = sqlite3_last_insert_rowid(db);
         if (bulk) {
-            execSql(db, schema::dropBulkIndexesSql());
+            execSql(db, schema::dropBulkIndexesSql(format->kind));
         }
         writer.emplace(db, evidenceId);
 
@@ -466,8 +473,10 @@ ImportResult Importer::importFile(const QString& path, const ImportOptions& opti
         // Sysmon data re-homes proxy/DNS events by address and ties requests to processes.
         enterPhase(ImportProgress::Phase::Linking);
         HostLinker(db).link();
+        logger->debug("hosts linked at {:.2f} s", clock.elapsed() / 1000.0);
         enterPhase(ImportProgress::Phase::Attributing);
-        RequestAttributor(db).run();
+        RequestAttributor(db).run(attribution);
+        logger->debug("requests attributed at {:.2f} s", clock.elapsed() / 1000.0);
         checkCancel();
         store_.audit(
             QStringLiteral("import"), info.absoluteFilePath(),

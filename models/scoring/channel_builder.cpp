@@ -306,8 +306,9 @@ std::vector<BuiltChannel> ChannelBuilder::build(const Progress& progress) {
         Statement st(db_, "SELECT id, ts_us, host_id, domain_id, method_s, path, bytes_out, bytes_in, user_agent_s "
                           "FROM proxy_rows WHERE host_id IS NOT NULL AND domain_id IS NOT NULL ORDER BY id");
         Statement text(db_, "SELECT value FROM strings WHERE id = ?");
-        std::unordered_map<int64_t, uint8_t> methods;
-        std::unordered_map<int64_t, int32_t> uaOfString;
+        // Indexed by strings.id (dense, small): no hashing per request.
+        std::vector<int16_t> methods;    // method code + 1, 0: not looked up yet
+        std::vector<int32_t> uaOfString; // user agent index + 1, 0: not looked up yet
         auto lookup = [&](int64_t sid) {
             text.bind(1, sid);
             std::string v = text.step() ? text.text(0) : std::string();
@@ -322,31 +323,34 @@ std::vector<BuiltChannel> ChannelBuilder::build(const Progress& progress) {
             e.ts = sqlite3_column_int64(s, 1);
             const int64_t host = sqlite3_column_int64(s, 2);
             const int64_t domain = sqlite3_column_int64(s, 3);
-            const int64_t methodSid = sqlite3_column_int64(s, 4);
-            auto m = methods.find(methodSid);
-            if (m == methods.end()) {
-                const std::string v = methodSid ? lookup(methodSid) : std::string();
-                m = methods
-                        .emplace(methodSid,
-                                 methodCode(methodSid ? reinterpret_cast<const unsigned char*>(v.c_str()) : nullptr))
-                        .first;
+            const auto methodSid = static_cast<size_t>(sqlite3_column_int64(s, 4));
+            if (methodSid >= methods.size()) {
+                methods.resize(methodSid + 1, 0);
             }
-            e.method = m->second;
+            if (methods[methodSid] == 0) {
+                const std::string v = methodSid ? lookup(static_cast<int64_t>(methodSid)) : std::string();
+                methods[methodSid] = static_cast<int16_t>(
+                    1 + methodCode(methodSid ? reinterpret_cast<const unsigned char*>(v.c_str()) : nullptr));
+            }
+            e.method = static_cast<uint8_t>(methods[methodSid] - 1);
             const auto* path = reinterpret_cast<const char*>(sqlite3_column_text(s, 5));
             const int pathLen = sqlite3_column_bytes(s, 5);
             e.pathHash = path ? hashPath(path, pathLen) : 0;
             e.bytesOut = clampInt(s, 6);
             e.bytesIn = clampInt(s, 7);
-            if (const int64_t uaSid = sqlite3_column_int64(s, 8)) {
-                auto u = uaOfString.find(uaSid);
-                if (u == uaOfString.end()) {
-                    auto [it, inserted] = uaIds.try_emplace(lookup(uaSid), static_cast<int32_t>(userAgents.size()));
+            if (const auto uaSid = static_cast<size_t>(sqlite3_column_int64(s, 8))) {
+                if (uaSid >= uaOfString.size()) {
+                    uaOfString.resize(uaSid + 1, 0);
+                }
+                if (uaOfString[uaSid] == 0) {
+                    auto [it, inserted] =
+                        uaIds.try_emplace(lookup(static_cast<int64_t>(uaSid)), static_cast<int32_t>(userAgents.size()));
                     if (inserted) {
                         userAgents.push_back(it->first);
                     }
-                    u = uaOfString.emplace(uaSid, it->second).first;
+                    uaOfString[uaSid] = it->second + 1;
                 }
-                e.ua = u->second;
+                e.ua = uaOfString[uaSid] - 1;
             }
             e.process = static_cast<int32_t>(attributed.processOf(e.id));
             e.kind = kProxy;

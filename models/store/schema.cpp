@@ -359,47 +359,48 @@ CREATE TABLE strings (
     value TEXT NOT NULL UNIQUE
 );
 
--- Columns ending _s hold a strings.id (NULL: the log had no such field).
+-- Columns ending _s hold a strings.id (NULL: the log had no such field). The columns the scoring
+-- engine reads on every pass come first: SQLite decodes a record's columns from its start.
 CREATE TABLE proxy_rows (
     id             INTEGER PRIMARY KEY,
-    evidence_id    INTEGER NOT NULL REFERENCES evidence(id) ON DELETE CASCADE,
-    line_no        INTEGER NOT NULL,
-    ts_us          INTEGER NOT NULL,
     host_id        INTEGER REFERENCES hosts(id),
     domain_id      INTEGER REFERENCES domains(id),
-    client_ip_s    INTEGER,
-    user_s         INTEGER,
+    ts_us          INTEGER NOT NULL,
     method_s       INTEGER,
-    scheme_s       INTEGER,
-    dest_port      INTEGER,
-    path           TEXT,
-    query          TEXT,      -- without the leading '?'
-    dest_ip_s      INTEGER,
-    status         INTEGER,
+    user_agent_s   INTEGER,
     bytes_out      INTEGER,   -- client to server
     bytes_in       INTEGER,   -- server to client
-    user_agent_s   INTEGER,
+    path           TEXT,
+    query          TEXT,      -- without the leading '?'
+    scheme_s       INTEGER,
+    dest_port      INTEGER,
+    status         INTEGER,
+    client_ip_s    INTEGER,
+    dest_ip_s      INTEGER,
+    user_s         INTEGER,
     content_type_s INTEGER,
     action_s       INTEGER,
     referrer_s     INTEGER,
     duration_ms    INTEGER,
-    url            TEXT       -- only when the parts above do not rebuild the logged URL exactly
+    url            TEXT,      -- only when the parts above do not rebuild the logged URL exactly
+    evidence_id    INTEGER NOT NULL REFERENCES evidence(id) ON DELETE CASCADE,
+    line_no        INTEGER NOT NULL
 );
 
 CREATE TABLE dns_rows (
     id           INTEGER PRIMARY KEY,
-    evidence_id  INTEGER NOT NULL REFERENCES evidence(id) ON DELETE CASCADE,
-    line_no      INTEGER NOT NULL,
-    ts_us        INTEGER NOT NULL,
     host_id      INTEGER REFERENCES hosts(id),
     domain_id    INTEGER REFERENCES domains(id),
+    ts_us        INTEGER NOT NULL,
     client_ip_s  INTEGER,
     qtype_s      INTEGER,
     rcode_s      INTEGER,
     answers_s    INTEGER,
     ttls_s       INTEGER,
     server_ip_s  INTEGER,
-    protocol_s   INTEGER
+    protocol_s   INTEGER,
+    evidence_id  INTEGER NOT NULL REFERENCES evidence(id) ON DELETE CASCADE,
+    line_no      INTEGER NOT NULL
 );
 )SQL";
 
@@ -493,14 +494,19 @@ void migrateEventRowsV4(sqlite3* db, const MigrationHooks* hooks) {
                                slim::urlSql("NULL", "e.scheme", "d.name", "e.dest_port", "e.path", "e.query") +
                                ", '') THEN NULL ELSE coalesce(e.url, '') END";
     const std::string proxyCopy =
-        "INSERT INTO proxy_rows SELECT e.id, e.evidence_id, e.line_no, e.ts_us, e.host_id, e.domain_id, "
+        "INSERT INTO proxy_rows(id, evidence_id, line_no, ts_us, host_id, domain_id, client_ip_s, user_s, method_s, "
+        "scheme_s, dest_port, path, query, dest_ip_s, status, bytes_out, bytes_in, user_agent_s, content_type_s, "
+        "action_s, referrer_s, duration_ms, url) SELECT e.id, e.evidence_id, e.line_no, e.ts_us, e.host_id, "
+        "e.domain_id, "
         "slim_intern(e.client_ip), slim_intern(e.user_name), slim_intern(e.method), slim_intern(e.scheme), "
         "e.dest_port, e.path, e.query, slim_intern(e.dest_ip), e.status, e.bytes_out, e.bytes_in, "
         "slim_intern(e.user_agent), slim_intern(e.content_type), slim_intern(e.action), slim_intern(e.referrer), "
         "e.duration_ms, " +
         oldUrl + " FROM proxy_events e LEFT JOIN domains d ON d.id = e.domain_id WHERE e.id > ? AND e.id <= ?";
     const std::string dnsCopy =
-        "INSERT INTO dns_rows SELECT e.id, e.evidence_id, e.line_no, e.ts_us, e.host_id, e.domain_id, "
+        "INSERT INTO dns_rows(id, evidence_id, line_no, ts_us, host_id, domain_id, client_ip_s, qtype_s, rcode_s, "
+        "answers_s, ttls_s, server_ip_s, protocol_s) SELECT e.id, e.evidence_id, e.line_no, e.ts_us, e.host_id, "
+        "e.domain_id, "
         "slim_intern(e.client_ip), slim_intern(e.qtype), slim_intern(e.rcode), slim_intern(e.answers), "
         "slim_intern(e.ttls), slim_intern(e.server_ip), slim_intern(e.protocol) FROM dns_events e "
         "WHERE e.id > ? AND e.id <= ?";
@@ -529,16 +535,17 @@ void migrateEventRowsV4(sqlite3* db, const MigrationHooks* hooks) {
 
 constexpr std::array<const char*, 4> kMigrations{kV1, kV2, kV3, kV4Tables};
 
-// Indexes chosen for the views' queries: per-host and per-domain time ranges, and the lookups of
-// events by process. They are created when a case reaches the latest version (the v1 and v2
+// Indexes chosen for the views' queries: per-host time ranges, and the lookups of events by
+// process. Schema 4 dropped v3's per-domain indexes of proxy and DNS rows (a fifth of a proxy
+// case's bytes): the one query that filters by destination (a host's requests to one domain,
+// ChannelSeries::loadHostDestination) reads that host's rows through host_ts, and the scoring
+// engine reads every row anyway. They are created when a case reaches the latest version (the v1 and v2
 // migrations themselves leave them out), and a bulk import drops and rebuilds them. Provenance
 // is read from an event to its source (evidence_id, line_no on the row), never searched the other
 // way, so it needs no index of its own.
 constexpr const char* kCreateBulkIndexes = R"SQL(
 CREATE INDEX IF NOT EXISTS proxy_rows_host_ts ON proxy_rows(host_id, ts_us);
-CREATE INDEX IF NOT EXISTS proxy_rows_domain_ts ON proxy_rows(domain_id, ts_us);
 CREATE INDEX IF NOT EXISTS dns_rows_host_ts ON dns_rows(host_id, ts_us);
-CREATE INDEX IF NOT EXISTS dns_rows_domain_ts ON dns_rows(domain_id, ts_us);
 CREATE INDEX IF NOT EXISTS sysmon_events_host_ts ON sysmon_events(host_id, ts_us);
 CREATE INDEX IF NOT EXISTS sysmon_events_process ON sysmon_events(process_id);
 CREATE INDEX IF NOT EXISTS sysmon_events_evidence ON sysmon_events(evidence_id, record_no);
@@ -548,17 +555,12 @@ CREATE INDEX IF NOT EXISTS dns_queries_host_ts ON dns_queries(host_id, ts_us);
 CREATE INDEX IF NOT EXISTS dns_queries_process ON dns_queries(process_id);
 )SQL";
 
-constexpr const char* kDropBulkIndexes = R"SQL(
-DROP INDEX IF EXISTS proxy_rows_host_ts;
-DROP INDEX IF EXISTS proxy_rows_domain_ts;
-DROP INDEX IF EXISTS dns_rows_host_ts;
-DROP INDEX IF EXISTS dns_rows_domain_ts;
-DROP INDEX IF EXISTS proxy_events_host_ts;
-DROP INDEX IF EXISTS proxy_events_domain_ts;
-DROP INDEX IF EXISTS proxy_events_evidence;
-DROP INDEX IF EXISTS dns_events_host_ts;
-DROP INDEX IF EXISTS dns_events_domain_ts;
-DROP INDEX IF EXISTS dns_events_evidence;
+// Per kind of evidence, the indexes of the tables its import writes; a bulk import drops only
+// those (a Sysmon log does not make the proxy rows' index be rebuilt). Older names are dropped
+// too, harmlessly, for cases migrated from them.
+constexpr const char* kDropProxyIndexes = "DROP INDEX IF EXISTS proxy_rows_host_ts;";
+constexpr const char* kDropDnsIndexes = "DROP INDEX IF EXISTS dns_rows_host_ts;";
+constexpr const char* kDropSysmonIndexes = R"SQL(
 DROP INDEX IF EXISTS sysmon_events_host_ts;
 DROP INDEX IF EXISTS sysmon_events_process;
 DROP INDEX IF EXISTS sysmon_events_evidence;
@@ -574,8 +576,31 @@ int latestVersion() {
     return static_cast<int>(kMigrations.size());
 }
 
-const char* dropBulkIndexesSql() {
-    return kDropBulkIndexes;
+std::string dropBulkIndexesSql(std::string_view kind) {
+    if (kind == "proxy") {
+        return kDropProxyIndexes;
+    }
+    if (kind == "dns") {
+        return kDropDnsIndexes;
+    }
+    if (kind == "sysmon") {
+        return kDropSysmonIndexes;
+    }
+    return std::string(kDropProxyIndexes) + kDropDnsIndexes + kDropSysmonIndexes;
+}
+
+const char* bulkTablesSql(std::string_view kind) {
+    if (kind == "proxy") {
+        return "SELECT coalesce(max(id), 0) FROM proxy_rows";
+    }
+    if (kind == "dns") {
+        return "SELECT coalesce(max(id), 0) FROM dns_rows";
+    }
+    if (kind == "sysmon") {
+        return "SELECT coalesce(max(id), 0) FROM sysmon_events";
+    }
+    return "SELECT (SELECT coalesce(max(id), 0) FROM proxy_rows) + (SELECT coalesce(max(id), 0) FROM dns_rows) + "
+           "(SELECT coalesce(max(id), 0) FROM sysmon_events)";
 }
 const char* createBulkIndexesSql() {
     return kCreateBulkIndexes;

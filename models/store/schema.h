@@ -7,6 +7,8 @@
 
 #include <atomic>
 #include <functional>
+#include <string>
+#include <string_view>
 
 namespace socwb::schema {
 
@@ -20,8 +22,11 @@ struct MigrationHooks {
 // Applies the migrations after the file's current version up to `target` (default: latest), all
 // in one transaction.
 void migrate(sqlite3* db, int target = -1, const MigrationHooks* hooks = nullptr);
-// SQL for indexes the importers drop before a bulk load and rebuild after it.
-const char* dropBulkIndexesSql();
+// SQL for indexes the importers drop before a bulk load of one kind of evidence ("proxy", "dns",
+// "sysmon"; anything else: all of them) and rebuild after it (createBulkIndexesSql() makes
+// whichever are missing), and a query for how many rows the tables of that kind hold.
+std::string dropBulkIndexesSql(std::string_view kind);
 const char* createBulkIndexesSql();
+const char* bulkTablesSql(std::string_view kind);
 
 } // namespace socwb::schema

@@ -23,7 +23,9 @@
 #include <fstream>
 #include <random>
 #include <string>
+#include <string_view>
 #include <unordered_map>
+#include <vector>
 
 using namespace socwb::bench;
 
@@ -126,25 +128,31 @@ double timeScan(const std::string& file, const std::string& sql, bool textColumn
         sqlite3_prepare_v2(db, sql.c_str(), -1, &st, nullptr);
         const auto start = std::chrono::steady_clock::now();
         size_t sink = 0;
-        std::unordered_map<std::string, int> textIds;
-        std::unordered_map<int64_t, int> intIds;
+        // As ChannelBuilder reads them: v3 classified the method text and hashed the user agent
+        // text into an id per row; v4 indexes arrays by the interned ids.
+        std::unordered_map<std::string, int> agentIds;
+        std::vector<int> byId;
         while (sqlite3_step(st) == SQLITE_ROW) {
             sink += static_cast<size_t>(sqlite3_column_int64(st, 0) + sqlite3_column_int64(st, 1) +
                                         sqlite3_column_int64(st, 2) + sqlite3_column_int64(st, 3));
             sink += static_cast<size_t>(sqlite3_column_bytes(st, 5)) + static_cast<size_t>(sqlite3_column_int64(st, 6));
-            for (int c : {4, 7}) {
-                if (textColumns) {
-                    const auto* t = reinterpret_cast<const char*>(sqlite3_column_text(st, c));
-                    if (t) {
-                        sink += static_cast<size_t>(
-                            textIds
-                                .try_emplace(std::string(t, static_cast<size_t>(sqlite3_column_bytes(st, c))),
-                                             static_cast<int>(textIds.size()))
-                                .first->second);
-                    }
-                } else {
+            if (textColumns) {
+                const auto* m = reinterpret_cast<const char*>(sqlite3_column_text(st, 4));
+                sink += m && std::string_view(m) == "GET" ? 1 : m && std::string_view(m) == "POST" ? 2 : 3;
+                if (const auto* t = reinterpret_cast<const char*>(sqlite3_column_text(st, 7))) {
                     sink += static_cast<size_t>(
-                        intIds.try_emplace(sqlite3_column_int64(st, c), static_cast<int>(intIds.size())).first->second);
+                        agentIds
+                            .try_emplace(std::string(t, static_cast<size_t>(sqlite3_column_bytes(st, 7))),
+                                         static_cast<int>(agentIds.size()))
+                            .first->second);
+                }
+            } else {
+                for (int c : {4, 7}) {
+                    const auto id = static_cast<size_t>(sqlite3_column_int64(st, c));
+                    if (id >= byId.size()) {
+                        byId.resize(id + 1, static_cast<int>(id));
+                    }
+                    sink += static_cast<size_t>(byId[id]);
                 }
             }
         }

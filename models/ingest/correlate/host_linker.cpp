@@ -18,19 +18,56 @@ struct Range {
 };
 } // namespace
 
-void HostLinker::merge(int64_t from, int64_t into) {
-    for (const char* sql :
-         {"UPDATE proxy_rows SET host_id = ?1 WHERE host_id = ?2",
-          "UPDATE dns_rows SET host_id = ?1 WHERE host_id = ?2", "UPDATE alerts SET host_id = ?1 WHERE host_id = ?2",
-          "INSERT INTO host_addresses(ip, host_id, first_ts, last_ts, source) "
-          "SELECT ip, ?1, first_ts, last_ts, source FROM host_addresses WHERE host_id = ?2 AND true "
-          "ON CONFLICT(ip, host_id) DO UPDATE SET "
-          "first_ts = min(coalesce(first_ts, excluded.first_ts), coalesce(excluded.first_ts, first_ts)), "
-          "last_ts = max(coalesce(last_ts, excluded.last_ts), coalesce(excluded.last_ts, last_ts))",
-          "DELETE FROM host_addresses WHERE host_id = ?2", "DELETE FROM hosts WHERE id = ?2 AND source = 'ip'"}) {
-        Statement m(db_, sql);
-        m.bind(1, into).bind(2, from).exec();
+// Merges IP-only hosts into Sysmon hosts. The events move in one statement per table; when many
+// move, the host index is dropped first and rebuilt after, since one sorted rebuild is much
+// cheaper than updating it row by row (a proxy log imported before its Sysmon log moves all of
+// its rows here).
+int64_t HostLinker::mergeAll(const std::vector<std::pair<int64_t, int64_t>>& merges) {
+    if (merges.empty()) {
+        return 0;
     }
+    execSql(db_, "CREATE TEMP TABLE IF NOT EXISTS host_moves(from_id INTEGER PRIMARY KEY, into_id INTEGER NOT NULL);"
+                 "DELETE FROM temp.host_moves;");
+    {
+        Statement add(db_, "INSERT OR REPLACE INTO temp.host_moves(from_id, into_id) VALUES (?, ?)");
+        for (const auto& [from, into] : merges) {
+            add.bind(1, from).bind(2, into).exec();
+        }
+    }
+    int64_t moved = 0;
+    for (const std::string table : {"proxy_rows", "dns_rows"}) {
+        const int64_t rows =
+            queryInt(db_, "SELECT count(*) FROM " + table + " WHERE host_id IN (SELECT from_id FROM temp.host_moves)")
+                .value_or(0);
+        if (rows == 0) {
+            continue;
+        }
+        const bool rebuild = rows > kRebuildIndexAfter;
+        if (rebuild) {
+            execSql(db_, "DROP INDEX IF EXISTS " + table + "_host_ts");
+        }
+        execSql(db_, "UPDATE " + table + " SET host_id = (SELECT into_id FROM temp.host_moves WHERE from_id = " +
+                         table + ".host_id) WHERE host_id IN (SELECT from_id FROM temp.host_moves)");
+        moved += sqlite3_changes(db_);
+        if (rebuild) {
+            execSql(db_, "CREATE INDEX IF NOT EXISTS " + table + "_host_ts ON " + table + "(host_id, ts_us)");
+        }
+    }
+    for (const auto& [from, into] : merges) {
+        for (const char* sql :
+             {"UPDATE alerts SET host_id = ?1 WHERE host_id = ?2",
+              "INSERT INTO host_addresses(ip, host_id, first_ts, last_ts, source) "
+              "SELECT ip, ?1, first_ts, last_ts, source FROM host_addresses WHERE host_id = ?2 AND true "
+              "ON CONFLICT(ip, host_id) DO UPDATE SET "
+              "first_ts = min(coalesce(first_ts, excluded.first_ts), coalesce(excluded.first_ts, first_ts)), "
+              "last_ts = max(coalesce(last_ts, excluded.last_ts), coalesce(excluded.last_ts, last_ts))",
+              "DELETE FROM host_addresses WHERE host_id = ?2", "DELETE FROM hosts WHERE id = ?2 AND source = 'ip'"}) {
+            Statement m(db_, sql);
+            m.bind(1, into).bind(2, from).exec();
+        }
+    }
+    execSql(db_, "DELETE FROM temp.host_moves");
+    return moved;
 }
 
 int64_t HostLinker::link() {
@@ -51,6 +88,11 @@ int64_t HostLinker::link() {
         }
     }
     int64_t moved = 0;
+    // First every address one Sysmon host alone had: its IP-only hosts merge into that host, all at
+    // once. Then the shared (DHCP) addresses event by event. The two never touch the same events:
+    // the second step moves only events whose client address is its own.
+    std::vector<std::pair<int64_t, int64_t>> merges;
+    std::vector<std::pair<std::string, std::vector<int64_t>>> shared; // address, its IP-only hosts
     Statement asset(db_, "SELECT 1 FROM host_addresses WHERE ip = ? AND source = 'asset' LIMIT 1");
     Statement ipHosts(db_, "SELECT id FROM hosts WHERE source = 'ip' AND name = ?");
     for (const auto& [ip, ranges] : byIp) {
@@ -69,12 +111,16 @@ int64_t HostLinker::link() {
         if (ranges.size() == 1) {
             for (int64_t from : sources) {
                 if (from != ranges.front().host) {
-                    merge(from, ranges.front().host);
-                    moved += sqlite3_changes(db_) > 0 ? 1 : 0;
+                    merges.emplace_back(from, ranges.front().host);
                 }
             }
             continue;
         }
+        shared.emplace_back(ip, sources);
+    }
+    moved += mergeAll(merges);
+    for (auto& [ip, sources] : shared) {
+        const std::vector<Range>& ranges = byIp[ip];
         // Several hosts had this address: move each event only where one range alone covers it.
         // Events may sit on the IP-only host or on whichever Sysmon host a later import picked.
         for (const Range& r : ranges) {

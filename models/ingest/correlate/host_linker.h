@@ -12,6 +12,8 @@
 #include <sqlite3.h>
 
 #include <cstdint>
+#include <utility>
+#include <vector>
 
 namespace socwb {
 
@@ -22,7 +24,9 @@ class HostLinker {
     int64_t link();
 
   private:
-    void merge(int64_t from, int64_t into);
+    // More events than this moving in one merge: the host index is rebuilt rather than updated.
+    static constexpr int64_t kRebuildIndexAfter = 50000;
+    int64_t mergeAll(const std::vector<std::pair<int64_t, int64_t>>& merges);
 
     sqlite3* db_;
     int64_t slackUs_;

@@ -4,15 +4,18 @@
 #include "core/resources.h"
 #include "store/statement.h"
 
+#include <QElapsedTimer>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 
 #include <algorithm>
 #include <cstdlib>
+#include <cstring>
 #include <deque>
 #include <stdexcept>
 #include <string>
+#include <unordered_map>
 
 namespace socwb {
 
@@ -44,7 +47,9 @@ Query readQuery(Statement& s) {
     return Query{s.int64(0), s.int64(1), s.int64(2), s.isNull(3) ? 0 : s.int64(3), s.text(4)};
 }
 
-// The rows of a time-ordered cursor that fall in a window moving forward in time.
+// The rows of a time-ordered cursor that fall in a window moving forward in time. Rows with a
+// domain (DNS queries) are also listed per domain, so a request looks only at the queries for its
+// own name among the minutes of queries a host makes.
 template <class Row> class Window {
   public:
     Window(Statement st, Row (*read)(Statement&)) : st_(std::move(st)), read_(read) {}
@@ -55,17 +60,34 @@ template <class Row> class Window {
                 break;
             }
             rows_.push_back(read_(st_));
+            if constexpr (requires(Row r) { r.domain; }) {
+                byDomain_[rows_.back().domain].push_back(&rows_.back()); // deque ends keep addresses
+            }
         }
         while (!rows_.empty() && rows_.front().ts < from) {
+            if constexpr (requires(Row r) { r.domain; }) {
+                auto it = byDomain_.find(rows_.front().domain);
+                it->second.pop_front(); // the oldest of its domain is the oldest row
+                if (it->second.empty()) {
+                    byDomain_.erase(it);
+                }
+            }
             rows_.pop_front();
         }
     }
     const std::deque<Row>& rows() const { return rows_; }
+    // The window's rows for one domain, oldest first.
+    const std::deque<const Row*>& rowsFor(int64_t domain) const {
+        auto it = byDomain_.find(domain);
+        return it == byDomain_.end() ? none_ : it->second;
+    }
 
   private:
     Statement st_;
     Row (*read_)(Statement&);
     std::deque<Row> rows_;
+    std::unordered_map<int64_t, std::deque<const Row*>> byDomain_;
+    std::deque<const Row*> none_;
     bool done_ = false;
 };
 
@@ -171,36 +193,111 @@ AttributionConfig AttributionConfig::load() {
     return c;
 }
 
-AttributionStats RequestAttributor::run() {
+AttributionStats RequestAttributor::run(const AttributionScope& scope) {
     AttributionStats stats;
     if (!queryInt(db_, "SELECT 1 FROM processes LIMIT 1")) {
         return stats;
     }
+    QElapsedTimer clock;
+    clock.start();
     std::vector<int64_t> hosts;
+    std::unordered_map<int64_t, Requests> requests; // per Sysmon host
     {
         Statement st(db_,
                      "SELECT id FROM hosts h WHERE EXISTS (SELECT 1 FROM net_connections n WHERE n.host_id = h.id) "
                      "OR EXISTS (SELECT 1 FROM dns_queries q WHERE q.host_id = h.id)");
         while (st.step()) {
             hosts.push_back(st.int64(0));
+            requests[st.int64(0)];
         }
     }
-    for (int64_t h : hosts) {
-        runHost(h, stats);
+    // The requests to consider, read in one pass in row order (sequential pages), not host by host
+    // through the host_ts index (a random read per request, which made attribution most of a
+    // whole case's import time), then put in time order per host in memory.
+    Statement text(db_, "SELECT value FROM strings WHERE id = ?");
+    auto textOf = [&](int64_t sid) -> const std::string* {
+        if (sid == 0) {
+            return &empty_;
+        }
+        auto it = strings_.find(sid);
+        if (it == strings_.end()) {
+            text.bind(1, sid);
+            it = strings_.emplace(sid, text.step() ? text.text(0) : std::string()).first;
+            text.reset();
+        }
+        return &it->second;
+    };
+    if (scope.proxy) {
+        Statement st(db_, "SELECT p.id, p.ts_us, p.host_id, p.client_ip_s, p.domain_id, p.dest_ip_s, p.dest_port FROM "
+                          "proxy_rows p WHERE p.id > ? AND p.host_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM "
+                          "attributions a WHERE a.request_kind = 'proxy' AND a.request_id = p.id) ORDER BY p.id");
+        st.bind(1, scope.proxyAfter);
+        while (st.step()) {
+            auto it = requests.find(st.int64(2));
+            if (it != requests.end()) {
+                it->second.proxy.push_back(ProxyRequest{st.int64(0), st.int64(1), st.isNull(4) ? 0 : st.int64(4),
+                                                        st.isNull(6) ? -1 : st.int64(6), textOf(st.int64(3)),
+                                                        textOf(st.int64(5))});
+            }
+        }
     }
+    if (scope.dns) {
+        Statement st(db_, "SELECT d.id, d.ts_us, d.host_id, d.domain_id, d.answers_s FROM dns_rows d WHERE d.id > ? "
+                          "AND d.host_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM attributions a WHERE "
+                          "a.request_kind = 'dns' AND a.request_id = d.id) ORDER BY d.id");
+        st.bind(1, scope.dnsAfter);
+        while (st.step()) {
+            auto it = requests.find(st.int64(2));
+            if (it != requests.end()) {
+                it->second.dns.push_back(
+                    DnsRequest{st.int64(0), st.int64(1), st.isNull(3) ? 0 : st.int64(3), textOf(st.int64(4))});
+            }
+        }
+    }
+    log::ingest()->debug("attribution: requests read in {:.2f} s", clock.elapsed() / 1000.0);
+    for (int64_t h : hosts) {
+        Requests& r = requests[h];
+        // Time order, ties in row order: what the host_ts index gave.
+        auto byTime = [](const auto& a, const auto& b) { return a.ts != b.ts ? a.ts < b.ts : a.id < b.id; };
+        std::sort(r.proxy.begin(), r.proxy.end(), byTime);
+        std::sort(r.dns.begin(), r.dns.end(), byTime);
+        runHost(h, r, stats);
+        r = Requests{};
+    }
+    log::ingest()->debug("attribution: matched in {:.2f} s", clock.elapsed() / 1000.0);
+    // Written in key order at the end: inserting host by host lands all over the table's B-tree.
+    std::sort(found_.begin(), found_.end(), [](const Found& a, const Found& b) {
+        const int k = std::strcmp(a.kind, b.kind);
+        return k != 0 ? k < 0 : a.request < b.request;
+    });
+    // Many new rows: the by-process index is rebuilt once rather than updated in process order.
+    const bool rebuild = found_.size() > 50000;
+    if (rebuild) {
+        execSql(db_, "DROP INDEX IF EXISTS attributions_process");
+    }
+    {
+        Statement insert(db_, "INSERT INTO attributions(request_kind, request_id, process_id, method, confidence, "
+                              "skew_ms, matched_event_id) VALUES (?,?,?,?,?,?,?) ON CONFLICT DO NOTHING");
+        for (const Found& f : found_) {
+            insert.bindStatic(1, f.kind).bind(2, f.request).bind(3, f.process).bindStatic(4, f.method);
+            insert.bind(5, f.confidence).bind(6, f.skewMs).bind(7, f.event).exec();
+        }
+    }
+    if (rebuild) {
+        execSql(db_, "CREATE INDEX IF NOT EXISTS attributions_process ON attributions(process_id)");
+    }
+    found_.clear();
+    log::ingest()->debug("attribution: matched and written in {:.2f} s", clock.elapsed() / 1000.0);
     log::ingest()->info("attribution: {} five-tuple, {} dns-answer, {} time-window, {} unattributed on {} Sysmon hosts",
                         stats.fiveTuple, stats.dnsAnswer, stats.timeWindow, stats.unattributed, hosts.size());
     return stats;
 }
 
-void RequestAttributor::runHost(int64_t host, AttributionStats& stats) {
+void RequestAttributor::runHost(int64_t host, const Requests& requests, AttributionStats& stats) {
     const int64_t skew = config_.clockSkewMs * 1000;
     const int64_t lookback = config_.dnsLookbackMs * 1000;
-    Statement insert(db_, "INSERT INTO attributions(request_kind, request_id, process_id, method, confidence, skew_ms, "
-                          "matched_event_id) VALUES (?,?,?,?,?,?,?) ON CONFLICT DO NOTHING");
     auto record = [&](const char* kind, int64_t request, const Pick& p, const char* method, double confidence) {
-        insert.bind(1, kind).bind(2, request).bind(3, p.process).bind(4, method).bind(5, confidence);
-        insert.bind(6, p.skewUs / 1000).bind(7, p.event).exec();
+        found_.push_back(Found{kind, request, p.process, method, confidence, p.skewUs / 1000, p.event});
     };
     auto conns = [&] {
         Statement st(db_, "SELECT event_id, ts_us, process_id, src_ip, src_port, dst_ip, dst_port, initiated "
@@ -216,21 +313,16 @@ void RequestAttributor::runHost(int64_t host, AttributionStats& stats) {
     };
 
     // Proxy requests.
-    {
+    if (!requests.proxy.empty()) {
         Window<Conn> net = conns();
         Window<Query> dns = queries();
-        Statement reqs(db_,
-                       "SELECT p.id, p.ts_us, p.client_ip, p.domain_id, p.dest_ip, p.dest_port FROM proxy_events p "
-                       "WHERE p.host_id = ? AND NOT EXISTS (SELECT 1 FROM attributions a "
-                       "WHERE a.request_kind = 'proxy' AND a.request_id = p.id) ORDER BY p.ts_us");
-        reqs.bind(1, host);
-        while (reqs.step()) {
-            const int64_t id = reqs.int64(0);
-            const int64_t t = reqs.int64(1);
-            const std::string client = reqs.text(2);
-            const int64_t domain = reqs.isNull(3) ? 0 : reqs.int64(3);
-            const std::string destIp = reqs.text(4);
-            const int64_t destPort = reqs.isNull(5) ? -1 : reqs.int64(5);
+        for (const ProxyRequest& r : requests.proxy) {
+            const int64_t id = r.id;
+            const int64_t t = r.ts;
+            const std::string& client = *r.client;
+            const int64_t domain = r.domain;
+            const std::string& destIp = *r.destIp;
+            const int64_t destPort = r.destPort;
             net.slide(t - skew, t + skew);
             dns.slide(t - lookback, t + skew);
 
@@ -251,8 +343,9 @@ void RequestAttributor::runHost(int64_t host, AttributionStats& stats) {
             }
             Pick confirmed, named;
             if (domain != 0) {
-                for (const Query& q : dns.rows()) {
-                    if (q.domain == domain && q.ts >= t - lookback && q.ts <= t + skew) {
+                for (const Query* qp : dns.rowsFor(domain)) {
+                    const Query& q = *qp;
+                    if (q.ts >= t - lookback && q.ts <= t + skew) {
                         named.offer(q.process, q.event, t - q.ts);
                         if (listHas(q.answers, destIp)) {
                             confirmed.offer(q.process, q.event, t - q.ts);
@@ -289,23 +382,20 @@ void RequestAttributor::runHost(int64_t host, AttributionStats& stats) {
     }
 
     // Queries from DNS server logs: the EID 22 for the same name on this host within the skew.
-    {
+    if (!requests.dns.empty()) {
         Window<Query> dns = queries();
-        Statement reqs(db_, "SELECT d.id, d.ts_us, d.domain_id, d.answers FROM dns_events d WHERE d.host_id = ? "
-                            "AND NOT EXISTS (SELECT 1 FROM attributions a WHERE a.request_kind = 'dns' "
-                            "AND a.request_id = d.id) ORDER BY d.ts_us");
-        reqs.bind(1, host);
-        while (reqs.step()) {
-            const int64_t id = reqs.int64(0);
-            const int64_t t = reqs.int64(1);
-            const int64_t domain = reqs.isNull(2) ? 0 : reqs.int64(2);
-            const std::string answers = reqs.text(3);
+        for (const DnsRequest& r : requests.dns) {
+            const int64_t id = r.id;
+            const int64_t t = r.ts;
+            const int64_t domain = r.domain;
+            const std::string& answers = *r.answers;
             dns.slide(t - skew, t + skew);
             Pick named;
             bool overlap = false;
             if (domain != 0) {
-                for (const Query& q : dns.rows()) {
-                    if (q.domain == domain && q.ts >= t - skew && q.ts <= t + skew) {
+                for (const Query* qp : dns.rowsFor(domain)) {
+                    const Query& q = *qp;
+                    if (q.ts >= t - skew && q.ts <= t + skew) {
                         named.offer(q.process, q.event, t - q.ts);
                         overlap = overlap || listsOverlap(q.answers, answers);
                     }

@@ -12,6 +12,8 @@
 #include <sqlite3.h>
 
 #include <cstdint>
+#include <string>
+#include <unordered_map>
 #include <vector>
 
 namespace socwb {
@@ -36,17 +38,52 @@ struct AttributionStats {
     int64_t unattributed = 0;
 };
 
+// Which requests a run considers. Endpoint data (Sysmon) can tie any request not yet attributed,
+// so a Sysmon import looks at all of them; a proxy or DNS import brings no endpoint data, so only
+// its own new rows can gain an attribution — earlier rows were already tried against the same
+// processes (issue 10: a case's third log no longer re-reads the first two).
+struct AttributionScope {
+    bool proxy = true;
+    bool dns = true;
+    int64_t proxyAfter = 0; // only proxy rows with a larger id
+    int64_t dnsAfter = 0;   // only DNS rows with a larger id
+};
+
 class RequestAttributor {
   public:
     explicit RequestAttributor(sqlite3* db, AttributionConfig config = AttributionConfig::load())
         : db_(db), config_(std::move(config)) {}
-    AttributionStats run();
+    AttributionStats run(const AttributionScope& scope = {});
 
   private:
-    void runHost(int64_t host, AttributionStats& stats);
+    // A request to attribute; addresses and answers point into strings_.
+    struct ProxyRequest {
+        int64_t id, ts, domain, destPort;
+        const std::string *client, *destIp;
+    };
+    struct DnsRequest {
+        int64_t id, ts, domain;
+        const std::string* answers;
+    };
+    struct Requests {
+        std::vector<ProxyRequest> proxy;
+        std::vector<DnsRequest> dns;
+    };
+    void runHost(int64_t host, const Requests& requests, AttributionStats& stats);
 
     sqlite3* db_;
     AttributionConfig config_;
+    std::unordered_map<int64_t, std::string> strings_; // interned text by strings.id (node-stable)
+    std::string empty_;
+    // Attributions found, written sorted by key once every host is done.
+    struct Found {
+        const char* kind;
+        int64_t request, process;
+        const char* method;
+        double confidence;
+        int64_t skewMs, event;
+    };
+    std::vector<Found> found_;
 };
 
 } // namespace socwb
