@@ -66,6 +66,37 @@ QStringList columnOf(const QAbstractItemModel* model, int column) {
     return out;
 }
 
+// The header as drawn with one section sorted one way.
+QImage renderSorted(QHeaderView* header, int section, Qt::SortOrder order) {
+    header->setSortIndicator(section, order);
+    return header->grab().toImage().convertToFormat(QImage::Format_RGB32);
+}
+
+// Which way the sort arrow in `sorted` points, against `other`, the same header sorted the other
+// way (so the label is where it was). Both arrows are drawn in one spot, and a triangle pointing
+// down has its wide side on top: the pixels of columns [x0, x1) only the down arrow darkens lie
+// above those only the up arrow darkens. 1: down, -1: up, 0: no arrow found.
+int arrowDirection(const QImage& sorted, const QImage& other, int x0, int x1) {
+    double ySorted = 0, yOther = 0;
+    int nSorted = 0, nOther = 0;
+    for (int y = 0; y < sorted.height(); ++y) {
+        for (int x = x0; x < x1; ++x) {
+            const int a = qGray(sorted.pixel(x, y)), b = qGray(other.pixel(x, y));
+            if (a + 40 < b) {
+                ySorted += y;
+                ++nSorted;
+            } else if (b + 40 < a) {
+                yOther += y;
+                ++nOther;
+            }
+        }
+    }
+    if (nSorted == 0 || nOther == 0 || ySorted / nSorted == yOther / nOther) {
+        return 0;
+    }
+    return ySorted / nSorted < yOther / nOther ? 1 : -1;
+}
+
 } // namespace
 
 class TestMainWindow : public QObject {
@@ -81,6 +112,7 @@ class TestMainWindow : public QObject {
     void refusesNonCaseWithDialog();
     void docksExistForEveryView();
     void hostTableSortsInTheModel();
+    void sortArrowsPointTheWayRowsRun();
     void screenshotWritesPng();
 
   private:
@@ -596,6 +628,32 @@ void TestMainWindow::hostTableSortsInTheModel() {
     QTRY_COMPARE(columnOf(view->model(), HostTableModel::NameColumn),
                  (QStringList{"10.7.0.1", "10.7.0.2", "10.7.0.3", "10.7.0.4", "10.7.0.5", "10.7.0.6"}));
     QCOMPARE(columnOf(view->model(), HostTableModel::ProxyColumn), (QStringList{"3", "6", "1", "5", "2", "4"}));
+}
+
+// The arrow of a sorted column points the way the values run down the table: down while the
+// largest come first (the host table's Proxy column, the queue's score), up while the smallest do.
+// Qt's own header draws it the other way round on Linux.
+void TestMainWindow::sortArrowsPointTheWayRowsRun() {
+    CaseOverviewWidget overview;
+    overview.resize(1400, 700);
+    overview.show();
+    AlertQueueDock queue;
+    queue.resize(1400, 500);
+    queue.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&overview) && QTest::qWaitForWindowExposed(&queue));
+    for (QTableView* view : {viewOf(&overview, overview.hostModel()), queue.view()}) {
+        QVERIFY(view);
+        QHeaderView* header = view->horizontalHeader();
+        const int section = header->sortIndicatorSection();
+        QCOMPARE(header->sortIndicatorOrder(), Qt::DescendingOrder);
+        const int x0 = header->sectionViewportPosition(section);
+        const int x1 = x0 + header->sectionSize(section);
+        QVERIFY2(x0 >= 0 && x1 <= header->width(), "the sorted column must be in view");
+        const QImage descending = renderSorted(header, section, Qt::DescendingOrder);
+        const QImage ascending = renderSorted(header, section, Qt::AscendingOrder);
+        QCOMPARE(arrowDirection(descending, ascending, x0, x1), 1);
+        QCOMPARE(arrowDirection(ascending, descending, x0, x1), -1);
+    }
 }
 
 QTEST_MAIN(TestMainWindow)

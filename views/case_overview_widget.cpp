@@ -1,5 +1,6 @@
 #include "case_overview_widget.h"
 
+#include "sort_arrow_style.h"
 #include "tables/evidence_table_model.h"
 #include "tables/host_table_model.h"
 
@@ -42,6 +43,7 @@ CaseOverviewWidget::CaseOverviewWidget(QWidget* parent)
     // Hosts: the model sorts (a header click is an ORDER BY on its thread) and shows the first
     // rows of the order; the caption says when there are more.
     hostTable_->setModel(hosts_);
+    SortArrowStyle::install(hostTable_->horizontalHeader());
     hostTable_->setSortingEnabled(true);
     hostTable_->sortByColumn(HostTableModel::ProxyColumn, Qt::DescendingOrder);
     connect(hosts_, &HostTableModel::loaded, this, [this] {
