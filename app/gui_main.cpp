@@ -6,10 +6,12 @@
 //                                        10 ms timer runs; print the longest event-loop stall
 #include "alert_detail_widget.h"
 #include "alert_queue_dock.h"
+#include "case_overview_widget.h"
 #include "core/logging.h"
 #include "main_window.h"
 #include "store/case_store.h"
 #include "tables/alert_table_model.h"
+#include "tables/host_table_model.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
@@ -214,8 +216,8 @@ int main(int argc, char** argv) {
     if (p.isSet(shot)) {
         const QString png = p.value(shot);
         const QString name = p.value(view);
-        // Wait (polling, without blocking the loop) until the case and the queue have loaded and the
-        // chosen view shows its data, then grab.
+        // Wait (polling, without blocking the loop) until the case, the queue and the host table have
+        // loaded and the chosen view shows its data, then grab.
         auto* poll = new QTimer(&window);
         auto* waited = new QElapsedTimer;
         auto* stage = new int(0);
@@ -224,7 +226,8 @@ int main(int argc, char** argv) {
             socwb::AlertTableModel* model = window.alertQueue()->model();
             const bool timedOut = waited->elapsed() > 60000;
             if (!timedOut) {
-                if (window.isImporting() || window.isScoring() || (window.caseStore() && model->isCounting())) {
+                if (window.isImporting() || window.isScoring() || (window.caseStore() && model->isCounting()) ||
+                    window.overview()->hostModel()->isLoading()) {
                     return;
                 }
                 if (model->rowCount() > 0 && !model->rowAt(0)) {

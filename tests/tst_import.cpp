@@ -80,6 +80,7 @@ class TestImport : public QObject {
     void diskFullSaysSoAndKeepsTheCase();
     void fileNamesAreNotTemplates();
     void aLinkLoopIsNotAMissingFile();
+    void evtxProgressReachesTheFileSize();
 
   private:
     QTemporaryDir dir_;
@@ -549,6 +550,37 @@ void TestImport::aLinkLoopIsNotAMissingFile() {
     const ImportResult r = importInto(*store, a);
     QCOMPARE(r.status, QStringLiteral("refused"));
     QVERIFY2(r.message.contains(QStringLiteral("symbolic link that leads nowhere")), qPrintable(r.message));
+}
+
+// An EVTX file is read by libevtx, not through the InputReader: its progress still starts at
+// nothing read, never goes back, and ends at the file's size.
+void TestImport::evtxProgressReachesTheFileSize() {
+    if (!haveSharedData()) {
+        QSKIP("../shared/data is absent");
+    }
+    const QString path = sharedData(QStringLiteral("sysmon/evtx/bits_openvpn.evtx"));
+    auto store = CaseStore::open(dir_.filePath(QStringLiteral("evtx-progress.socwb")));
+    QList<qint64> bytes;
+    qint64 total = -1;
+    const ImportResult r = importInto(*store, path, {}, [&](const ImportProgress& p) {
+        if (p.phase == ImportProgress::Phase::Reading) {
+            bytes << p.bytesRead;
+            total = p.bytesTotal;
+        }
+    });
+    QVERIFY2(r.status == QStringLiteral("imported"), qPrintable(r.message));
+    QCOMPARE(r.format, QStringLiteral("evtx"));
+    QCOMPARE(r.accepted, int64_t(1537));
+    const qint64 size = QFileInfo(path).size();
+    QCOMPARE(total, size);
+    QVERIFY(bytes.size() >= 2); // the first report and the last, at least
+    QCOMPARE(bytes.first(), qint64(0));
+    for (qsizetype i = 1; i < bytes.size(); ++i) {
+        QVERIFY2(
+            bytes[i] >= bytes[i - 1],
+            qPrintable(QStringLiteral("%1 after %2").arg(QString::number(bytes[i]), QString::number(bytes[i - 1]))));
+    }
+    QCOMPARE(bytes.last(), size);
 }
 
 QTEST_GUILESS_MAIN(TestImport)

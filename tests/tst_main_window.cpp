@@ -11,6 +11,7 @@
 #include "justification_dialog.h"
 #include "main_window.h"
 #include "store/case_store.h"
+#include "store/case_summary.h"
 #include "store/statement.h"
 #include "tables/alert_table_model.h"
 #include "tables/audit_log_model.h"
@@ -26,6 +27,7 @@
 #include <QDialogButtonBox>
 #include <QDockWidget>
 #include <QFile>
+#include <QHeaderView>
 #include <QImage>
 #include <QLabel>
 #include <QLineEdit>
@@ -35,6 +37,7 @@
 #include <QProcess>
 #include <QPushButton>
 #include <QSignalSpy>
+#include <QSortFilterProxyModel>
 #include <QTableView>
 #include <QTableWidget>
 #include <QTemporaryDir>
@@ -55,6 +58,45 @@ QTableView* viewOf(QWidget* w, const QAbstractItemModel* model) {
     return nullptr;
 }
 
+QStringList columnOf(const QAbstractItemModel* model, int column) {
+    QStringList out;
+    for (int r = 0; r < model->rowCount(); ++r) {
+        out << model->index(r, column).data().toString();
+    }
+    return out;
+}
+
+// The header as drawn with one section sorted one way.
+QImage renderSorted(QHeaderView* header, int section, Qt::SortOrder order) {
+    header->setSortIndicator(section, order);
+    return header->grab().toImage().convertToFormat(QImage::Format_RGB32);
+}
+
+// Which way the sort arrow in `sorted` points, against `other`, the same header sorted the other
+// way (so the label is where it was). Both arrows are drawn in one spot, and a triangle pointing
+// down has its wide side on top: the pixels of columns [x0, x1) only the down arrow darkens lie
+// above those only the up arrow darkens. 1: down, -1: up, 0: no arrow found.
+int arrowDirection(const QImage& sorted, const QImage& other, int x0, int x1) {
+    double ySorted = 0, yOther = 0;
+    int nSorted = 0, nOther = 0;
+    for (int y = 0; y < sorted.height(); ++y) {
+        for (int x = x0; x < x1; ++x) {
+            const int a = qGray(sorted.pixel(x, y)), b = qGray(other.pixel(x, y));
+            if (a + 40 < b) {
+                ySorted += y;
+                ++nSorted;
+            } else if (b + 40 < a) {
+                yOther += y;
+                ++nOther;
+            }
+        }
+    }
+    if (nSorted == 0 || nOther == 0 || ySorted / nSorted == yOther / nOther) {
+        return 0;
+    }
+    return ySorted / nSorted < yOther / nOther ? 1 : -1;
+}
+
 } // namespace
 
 class TestMainWindow : public QObject {
@@ -69,6 +111,8 @@ class TestMainWindow : public QObject {
     void untrustedTextRendersLiterally();
     void refusesNonCaseWithDialog();
     void docksExistForEveryView();
+    void hostTableSortsInTheModel();
+    void sortArrowsPointTheWayRowsRun();
     void screenshotWritesPng();
 
   private:
@@ -88,8 +132,9 @@ void TestMainWindow::opensCaseAndShowsEvidence() {
     QTableView* table = viewOf(w.overview(), w.overview()->evidenceModel());
     QVERIFY(hosts && table);
     QAbstractItemModelTester hostTester(hosts->model(), QAbstractItemModelTester::FailureReportingMode::QtTest);
-    // Hosts, busiest first: 10.1.2.3 made two of the four requests.
-    QCOMPARE(hosts->model()->rowCount(), 3);
+    // Hosts, busiest first: 10.1.2.3 made two of the four requests. The table reads its rows on
+    // its own thread after the summary.
+    QTRY_COMPARE(hosts->model()->rowCount(), 3);
     QCOMPARE(hosts->model()->index(0, HostTableModel::NameColumn).data().toString(), QStringLiteral("10.1.2.3"));
     QCOMPARE(hosts->model()->index(0, HostTableModel::ProxyColumn).data().toString(), QStringLiteral("2"));
     QCOMPARE(hosts->model()->index(0, HostTableModel::AttributedColumn).data().toString(), QStringLiteral("0 %"));
@@ -532,6 +577,83 @@ void TestMainWindow::screenshotWritesPng() {
               {c, QStringLiteral("--screenshot"), png, QStringLiteral("--view"), QStringLiteral("nope")});
     QVERIFY(bad.waitForFinished(60000));
     QCOMPARE(bad.exitCode(), 2);
+}
+
+// A case can hold 120k hosts (one per client address): the host table is sorted by its model, in
+// SQL, not by a QSortFilterProxyModel on the GUI thread. The view shows the model itself, and the
+// rows follow the case's counts whichever header is clicked.
+void TestMainWindow::hostTableSortsInTheModel() {
+    // Six client addresses; the busiest is not the first by name.
+    const QList<QPair<QString, int>> clients{{QStringLiteral("10.7.0.1"), 3}, {QStringLiteral("10.7.0.2"), 6},
+                                             {QStringLiteral("10.7.0.3"), 1}, {QStringLiteral("10.7.0.4"), 5},
+                                             {QStringLiteral("10.7.0.5"), 2}, {QStringLiteral("10.7.0.6"), 4}};
+    const QString c = dir_.filePath(QStringLiteral("hosts.socwb"));
+    auto store = CaseStore::open(c);
+    const ImportResult r =
+        importInto(*store, writeSquidLog(dir_.filePath(QStringLiteral("hosts.log")), clients), QStringLiteral("squid"));
+    QCOMPARE(r.accepted, int64_t(21));
+    CaseOverviewWidget overview;
+    overview.resize(1400, 700);
+    overview.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&overview));
+    overview.setSummary(c, summarize(store->db()));
+    HostTableModel* model = overview.hostModel();
+    QTableView* view = viewOf(&overview, model);
+    QVERIFY(view);
+    QCOMPARE(view->model(), static_cast<QAbstractItemModel*>(model));
+    QVERIFY(overview.findChildren<QSortFilterProxyModel*>().isEmpty());
+    QAbstractItemModelTester tester(model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    QHeaderView* header = view->horizontalHeader();
+    auto click = [header](int section) {
+        const int x = header->sectionViewportPosition(section) + header->sectionSize(section) / 2;
+        QTest::mouseClick(header->viewport(), Qt::LeftButton, {}, QPoint(x, header->height() / 2));
+    };
+
+    // Busiest first.
+    QCOMPARE(header->sortIndicatorSection(), int(HostTableModel::ProxyColumn));
+    QCOMPARE(header->sortIndicatorOrder(), Qt::DescendingOrder);
+    QTRY_COMPARE(columnOf(view->model(), HostTableModel::NameColumn),
+                 (QStringList{"10.7.0.2", "10.7.0.4", "10.7.0.6", "10.7.0.1", "10.7.0.5", "10.7.0.3"}));
+    QCOMPARE(columnOf(view->model(), HostTableModel::ProxyColumn), (QStringList{"6", "5", "4", "3", "2", "1"}));
+    // The same header again: fewest first.
+    click(HostTableModel::ProxyColumn);
+    QCOMPARE(header->sortIndicatorOrder(), Qt::AscendingOrder);
+    QTRY_COMPARE(columnOf(view->model(), HostTableModel::ProxyColumn), (QStringList{"1", "2", "3", "4", "5", "6"}));
+    QCOMPARE(columnOf(view->model(), HostTableModel::NameColumn),
+             (QStringList{"10.7.0.3", "10.7.0.5", "10.7.0.1", "10.7.0.6", "10.7.0.4", "10.7.0.2"}));
+    // By name.
+    click(HostTableModel::NameColumn);
+    QCOMPARE(header->sortIndicatorSection(), int(HostTableModel::NameColumn));
+    QCOMPARE(header->sortIndicatorOrder(), Qt::AscendingOrder);
+    QTRY_COMPARE(columnOf(view->model(), HostTableModel::NameColumn),
+                 (QStringList{"10.7.0.1", "10.7.0.2", "10.7.0.3", "10.7.0.4", "10.7.0.5", "10.7.0.6"}));
+    QCOMPARE(columnOf(view->model(), HostTableModel::ProxyColumn), (QStringList{"3", "6", "1", "5", "2", "4"}));
+}
+
+// The arrow of a sorted column points the way the values run down the table: down while the
+// largest come first (the host table's Proxy column, the queue's score), up while the smallest do.
+// Qt's own header draws it the other way round on Linux.
+void TestMainWindow::sortArrowsPointTheWayRowsRun() {
+    CaseOverviewWidget overview;
+    overview.resize(1400, 700);
+    overview.show();
+    AlertQueueDock queue;
+    queue.resize(1400, 500);
+    queue.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&overview) && QTest::qWaitForWindowExposed(&queue));
+    for (QTableView* view : {viewOf(&overview, overview.hostModel()), queue.view()}) {
+        QVERIFY(view);
+        QHeaderView* header = view->horizontalHeader();
+        const int section = header->sortIndicatorSection();
+        QCOMPARE(header->sortIndicatorOrder(), Qt::DescendingOrder);
+        const int x0 = header->sectionViewportPosition(section);
+        const int x1 = x0 + header->sectionSize(section);
+        QVERIFY2(x0 >= 0 && x1 <= header->width(), "the sorted column must be in view");
+        const QImage descending = renderSorted(header, section, Qt::DescendingOrder);
+        const QImage ascending = renderSorted(header, section, Qt::AscendingOrder);
+        QCOMPARE(arrowDirection(descending, ascending, x0, x1), 1);
+        QCOMPARE(arrowDirection(ascending, descending, x0, x1), -1);
+    }
 }
 
 QTEST_MAIN(TestMainWindow)

@@ -12,6 +12,7 @@
 
 #include <QDir>
 #include <QFile>
+#include <QFileInfo>
 #include <QProcess>
 #include <QRegularExpression>
 #include <QTemporaryDir>
@@ -138,6 +139,7 @@ class TestSysmonParsers : public QObject {
     void realJson_data();
     void realJson();
     void damagedEvtxChunkIsSkipped();
+    void evtxProgressFollowsTheRecords();
     void batchedEventsReplayUnchanged_data();
     void batchedEventsReplayUnchanged();
 };
@@ -610,6 +612,36 @@ void TestSysmonParsers::damagedEvtxChunkIsSkipped() {
     QVERIFY(s.sysmons.size() < whole.sysmons.size());
     // Records after the damaged chunk still import.
     QCOMPARE(s.sysmons.back().recordNumber, whole.sysmons.back().recordNumber);
+}
+
+// libevtx reads the file itself, so the InputReader the importer takes progress from never moves
+// on its own: the parser tells it how far through the file its records are. Every report is
+// further than the one before, starting at 0 and ending at the file's size.
+void TestSysmonParsers::evtxProgressFollowsTheRecords() {
+    if (!haveSharedData()) {
+        QSKIP("../shared/data is absent");
+    }
+    // 1,537 records in 1,118,208 bytes: a report every 256 records, seven while reading.
+    const QString path = sharedData(QStringLiteral("sysmon/evtx/bits_openvpn.evtx"));
+    const qint64 size = QFileInfo(path).size();
+    auto parser = findFormat(QStringLiteral("evtx"))->create({});
+    InputReader in(path);
+    CollectingSink sink;
+    QList<qint64> seen;
+    QVERIFY(parser->parse(in, sink, [&](const InputReader& r) {
+        seen << r.rawBytesRead();
+        return true;
+    }));
+    QCOMPARE(sink.sysmons.size(), size_t(1537));
+    QVERIFY2(seen.size() >= 8, qPrintable(QString::number(seen.size())));
+    QCOMPARE(seen.first(), qint64(0));
+    for (qsizetype i = 1; i < seen.size(); ++i) {
+        QVERIFY2(seen[i] > seen[i - 1],
+                 qPrintable(QStringLiteral("report %1: %2 after %3")
+                                .arg(QString::number(i), QString::number(seen[i]), QString::number(seen[i - 1]))));
+    }
+    QVERIFY(seen[seen.size() - 2] < size);
+    QCOMPARE(seen.last(), size);
 }
 
 // The importer parses Windows events on a second thread into batches and writes them from the

@@ -2,6 +2,7 @@
 
 #include "justification_dialog.h"
 #include "score_bar_delegate.h"
+#include "sort_arrow_style.h"
 #include "store/case_store.h"
 #include "store/statement.h"
 #include "tables/alert_table_model.h"
@@ -68,6 +69,7 @@ AlertQueueDock::AlertQueueDock(QWidget* parent)
     view_->setModel(model_);
     view_->setSelectionBehavior(QAbstractItemView::SelectRows);
     view_->setSelectionMode(QAbstractItemView::ExtendedSelection);
+    SortArrowStyle::install(view_->horizontalHeader());
     view_->setSortingEnabled(true);
     view_->horizontalHeader()->setSortIndicator(AlertTableModel::ScoreColumn, Qt::DescendingOrder);
     view_->setAlternatingRowColors(true);

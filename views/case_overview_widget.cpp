@@ -1,5 +1,6 @@
 #include "case_overview_widget.h"
 
+#include "sort_arrow_style.h"
 #include "tables/evidence_table_model.h"
 #include "tables/host_table_model.h"
 
@@ -10,7 +11,6 @@
 #include <QLabel>
 #include <QLocale>
 #include <QMenu>
-#include <QSortFilterProxyModel>
 #include <QSplitter>
 #include <QTableView>
 #include <QVBoxLayout>
@@ -20,7 +20,7 @@ namespace socwb {
 CaseOverviewWidget::CaseOverviewWidget(QWidget* parent)
     : QWidget(parent), title_(new QLabel(this)), counts_(new QLabel(this)), emptyHint_(new QLabel(this)),
       table_(new QTableView(this)), model_(new EvidenceTableModel(this)), hostTable_(new QTableView(this)),
-      hosts_(new HostTableModel(this)), hostSort_(new QSortFilterProxyModel(this)) {
+      hosts_(new HostTableModel(this)), hostCaption_(new QLabel(tr("Hosts"), this)) {
     auto* layout = new QVBoxLayout(this);
     QFont big = title_->font();
     big.setPointSizeF(big.pointSizeF() * 1.4);
@@ -40,12 +40,19 @@ CaseOverviewWidget::CaseOverviewWidget(QWidget* parent)
     table_->horizontalHeader()->setStretchLastSection(true);
     table_->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
 
-    // Hosts: a few hundred rows at most, so sorting on the GUI thread is fine here.
-    hostSort_->setSourceModel(hosts_);
-    hostSort_->setSortRole(HostTableModel::SortRole);
-    hostTable_->setModel(hostSort_);
+    // Hosts: the model sorts (a header click is an ORDER BY on its thread) and shows the first
+    // rows of the order; the caption says when there are more.
+    hostTable_->setModel(hosts_);
+    SortArrowStyle::install(hostTable_->horizontalHeader());
     hostTable_->setSortingEnabled(true);
     hostTable_->sortByColumn(HostTableModel::ProxyColumn, Qt::DescendingOrder);
+    connect(hosts_, &HostTableModel::loaded, this, [this] {
+        const QLocale l;
+        hostCaption_->setText(hosts_->rowCount() < hosts_->total()
+                                  ? tr("Hosts (the first %1 of %2 in this order)")
+                                        .arg(l.toString(hosts_->rowCount()), l.toString(hosts_->total()))
+                                  : tr("Hosts"));
+    });
     hostTable_->setSelectionBehavior(QAbstractItemView::SelectRows);
     hostTable_->setAlternatingRowColors(true);
     hostTable_->verticalHeader()->hide();
@@ -83,21 +90,21 @@ CaseOverviewWidget::CaseOverviewWidget(QWidget* parent)
         menu.exec(hostTable_->viewport()->mapToGlobal(pos));
     });
 
-    auto section = [this](const QString& caption, QTableView* view) {
+    auto section = [this](QLabel* label, QTableView* view) {
         auto* box = new QWidget(this);
         auto* l = new QVBoxLayout(box);
         l->setContentsMargins(0, 4, 0, 0);
-        auto* label = new QLabel(caption, box);
         QFont f = label->font();
         f.setBold(true);
         label->setFont(f);
+        label->setTextFormat(Qt::PlainText);
         l->addWidget(label);
         l->addWidget(view, 1);
         return box;
     };
     auto* split = new QSplitter(Qt::Vertical, this);
-    split->addWidget(section(tr("Evidence files"), table_));
-    split->addWidget(section(tr("Hosts"), hostTable_));
+    split->addWidget(section(new QLabel(tr("Evidence files"), this), table_));
+    split->addWidget(section(hostCaption_, hostTable_));
     split->setStretchFactor(0, 1);
     split->setStretchFactor(1, 2);
     layout->addWidget(title_);
@@ -112,7 +119,7 @@ void CaseOverviewWidget::setSummary(const QString& casePath, const CaseSummary& 
     QString text = tr("%1 proxy requests \u00b7 %2 DNS queries \u00b7 %3 Sysmon events \u00b7 %4 processes\n"
                       "%5 hosts \u00b7 %6 alerts \u00b7 %7 rejected lines")
                        .arg(l.toString(qint64(s.proxy)), l.toString(qint64(s.dns)), l.toString(qint64(s.sysmon)),
-                            l.toString(qint64(s.processes)), l.toString(qint64(s.hosts.size())),
+                            l.toString(qint64(s.processes)), l.toString(qint64(s.hostCount)),
                             l.toString(qint64(s.alerts)), l.toString(qint64(s.rejected)));
     if (s.firstTs) {
         text += QLatin1Char('\n') + tr("Evidence spans %1 to %2 (UTC)").arg(isoFromUs(s.firstTs), isoFromUs(s.lastTs));
@@ -120,7 +127,7 @@ void CaseOverviewWidget::setSummary(const QString& casePath, const CaseSummary& 
     counts_->setText(text);
     emptyHint_->setVisible(s.evidence.isEmpty());
     model_->setRows(s.evidence);
-    hosts_->setRows(s.hosts);
+    hosts_->setCase(casePath); // read again: the import or scoring pass that led here changed the counts
 }
 
 } // namespace socwb

@@ -1,5 +1,6 @@
 // The case explorer: what evidence the case holds, how many events of each source, its hosts and
-// time span. Context menus open a file's rejected lines or a host's alerts, and copy.
+// time span. Context menus open a file's rejected lines or a host's alerts, and copy. The host
+// table is sorted by its model, in SQL on the model's thread (a case can hold 120k hosts).
 #pragma once
 
 #include "store/case_summary.h"
@@ -7,7 +8,6 @@
 #include <QWidget>
 
 class QLabel;
-class QSortFilterProxyModel;
 class QTableView;
 
 namespace socwb {
@@ -35,7 +35,7 @@ class CaseOverviewWidget : public QWidget {
     EvidenceTableModel* model_;
     QTableView* hostTable_;
     HostTableModel* hosts_;
-    QSortFilterProxyModel* hostSort_;
+    QLabel* hostCaption_;
 };
 
 } // namespace socwb

@@ -434,7 +434,7 @@ void MainWindow::refresh() {
     watcher->setFuture(QtConcurrent::run([path] {
         try {
             ReadConnection c(path);
-            return summarize(c.db());
+            return summarize(c.db(), false); // the host table reads its own rows
         } catch (const std::exception& e) {
             log::ui()->warn("could not summarize {}: {}", path.toStdString(), e.what());
             return CaseSummary{};

@@ -18,7 +18,7 @@ QString isoFromUs(int64_t us) {
         .toString(QStringLiteral("yyyy-MM-ddTHH:mm:ss.zzzZ"));
 }
 
-CaseSummary summarize(sqlite3* db) {
+CaseSummary summarize(sqlite3* db, bool withHostRows) {
     CaseSummary s;
     s.schemaVersion = static_cast<int>(queryInt(db, "PRAGMA user_version").value_or(0));
     Statement ev(db, "SELECT id, path, sha256, size, format, source_tz, import_started, import_finished, "
@@ -61,6 +61,17 @@ CaseSummary summarize(sqlite3* db) {
         s.lastTs = last;
     }
 
+    if (withHostRows) {
+        s.hosts = readHostRows(db);
+        s.hostCount = s.hosts.size();
+    } else {
+        s.hostCount = queryInt(db, "SELECT count(*) FROM hosts").value_or(0);
+    }
+    return s;
+}
+
+QVector<HostRow> readHostRows(sqlite3* db) {
+    QVector<HostRow> rows;
     std::unordered_map<int64_t, int> index;
     Statement hosts(db, "SELECT id, name, role, owner FROM hosts ORDER BY name COLLATE NOCASE, id");
     while (hosts.step()) {
@@ -69,31 +80,31 @@ CaseSummary summarize(sqlite3* db) {
         h.name = QString::fromStdString(hosts.text(1));
         h.role = QString::fromStdString(hosts.text(2));
         h.owner = QString::fromStdString(hosts.text(3));
-        index[h.id] = static_cast<int>(s.hosts.size());
-        s.hosts << h;
+        index[h.id] = static_cast<int>(rows.size());
+        rows << h;
     }
     Statement addr(db, "SELECT host_id, ip FROM host_addresses ORDER BY ip");
     while (addr.step()) {
         if (auto it = index.find(addr.int64(0)); it != index.end()) {
-            s.hosts[it->second].addresses << QString::fromStdString(addr.text(1));
+            rows[it->second].addresses << QString::fromStdString(addr.text(1));
         }
     }
     Statement pc(db, "SELECT host_id, count(*) FROM proxy_events WHERE host_id IS NOT NULL GROUP BY host_id");
     while (pc.step()) {
         if (auto it = index.find(pc.int64(0)); it != index.end()) {
-            s.hosts[it->second].proxy = pc.int64(1);
+            rows[it->second].proxy = pc.int64(1);
         }
     }
     Statement dc(db, "SELECT host_id, count(*) FROM dns_events WHERE host_id IS NOT NULL GROUP BY host_id");
     while (dc.step()) {
         if (auto it = index.find(dc.int64(0)); it != index.end()) {
-            s.hosts[it->second].dns = dc.int64(1);
+            rows[it->second].dns = dc.int64(1);
         }
     }
     Statement procs(db, "SELECT host_id, count(*) FROM processes GROUP BY host_id");
     while (procs.step()) {
         if (auto it = index.find(procs.int64(0)); it != index.end()) {
-            s.hosts[it->second].processes = procs.int64(1);
+            rows[it->second].processes = procs.int64(1);
         }
     }
     Statement attr(db, "SELECT e.host_id, count(*) FROM attributions a JOIN proxy_events e ON a.request_kind = 'proxy' "
@@ -102,7 +113,7 @@ CaseSummary summarize(sqlite3* db) {
                        "AND e.id = a.request_id GROUP BY e.host_id");
     while (attr.step()) {
         if (auto it = index.find(attr.int64(0)); it != index.end()) {
-            s.hosts[it->second].attributed += attr.int64(1);
+            rows[it->second].attributed += attr.int64(1);
         }
     }
     Statement al(
@@ -110,13 +121,13 @@ CaseSummary summarize(sqlite3* db) {
         "SELECT host_id, count(*) FROM alerts WHERE host_id IS NOT NULL AND suppressed_by IS NULL GROUP BY host_id");
     while (al.step()) {
         if (auto it = index.find(al.int64(0)); it != index.end()) {
-            s.hosts[it->second].alerts = al.int64(1);
+            rows[it->second].alerts = al.int64(1);
         }
     }
-    for (HostRow& h : s.hosts) {
+    for (HostRow& h : rows) {
         h.unattributed = h.proxy + h.dns - h.attributed;
     }
-    return s;
+    return rows;
 }
 
 QJsonObject toJson(const CaseSummary& s) {

@@ -43,7 +43,8 @@ struct HostRow {
 struct CaseSummary {
     int schemaVersion = 0;
     QVector<EvidenceRow> evidence;
-    QVector<HostRow> hosts;
+    QVector<HostRow> hosts; // by name; empty when summarize() was asked for the count only
+    int64_t hostCount = 0;
     int64_t proxy = 0;
     int64_t dns = 0;
     int64_t sysmon = 0;
@@ -54,7 +55,12 @@ struct CaseSummary {
     int64_t lastTs = 0;
 };
 
-CaseSummary summarize(sqlite3* db);
+// With withHostRows false, only hostCount is read of the hosts: the window's host table reads and
+// sorts its rows itself (HostTableModel), and a case can hold 120k of them.
+CaseSummary summarize(sqlite3* db, bool withHostRows = true);
+// Every host with its counts (events per source, processes, attributed requests, open alerts),
+// by name.
+QVector<HostRow> readHostRows(sqlite3* db);
 QJsonObject toJson(const CaseSummary& s);
 // Microseconds since the epoch -> "2024-03-01T12:34:56.789Z"; empty for 0.
 QString isoFromUs(int64_t us);

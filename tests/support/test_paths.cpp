@@ -1,6 +1,7 @@
 #include "test_paths.h"
 
 #include <QDir>
+#include <QFile>
 #include <QFileInfo>
 
 namespace socwb::test {
@@ -40,6 +41,22 @@ ImportResult importInto(CaseStore& store, const QString& path, const QString& fo
     ImportOptions options;
     options.format = format;
     return importer.importFile(path, options, progress, cancel);
+}
+
+QString writeSquidLog(const QString& path, const QList<QPair<QString, int>>& requestsPerClient) {
+    QFile f(path);
+    if (!f.open(QIODevice::WriteOnly)) {
+        return {};
+    }
+    qint64 t = 1700000000;
+    for (const auto& [client, n] : requestsPerClient) {
+        for (int i = 0; i < n; ++i) {
+            f.write(QByteArray::number(t++) + ".250     42 " + client.toLatin1() +
+                    " TCP_MISS/200 1200 GET https://www.example.com/page/" + QByteArray::number(i) +
+                    " - HIER_DIRECT/192.0.2.1 text/html\n");
+        }
+    }
+    return path;
 }
 
 } // namespace socwb::test

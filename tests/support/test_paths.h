@@ -3,6 +3,8 @@
 
 #include "ingest/importer.h"
 
+#include <QList>
+#include <QPair>
 #include <QProcess>
 #include <QString>
 #include <QStringList>
@@ -28,5 +30,9 @@ CliRun runCli(const QStringList& args, int timeoutMs = 120000);
 // Imports one file into an open case on the caller's thread, as `format` (detected when empty).
 ImportResult importInto(CaseStore& store, const QString& path, const QString& format = {},
                         const Importer::ProgressFn& progress = {});
+
+// Writes a Squid native log in which each client address makes the given number of requests (one
+// a second from 2023-11-14); returns the path.
+QString writeSquidLog(const QString& path, const QList<QPair<QString, int>>& requestsPerClient);
 
 } // namespace socwb::test

@@ -75,9 +75,15 @@ bool EvtxParser::parse(InputReader& in, RecordSink& sink, const ProgressCallback
     if (libevtx_file_get_number_of_records(raw, &count, &error) != 1) {
         throw std::runtime_error("evtx: cannot count records: " + takeError(error));
     }
+    // libevtx reads the file itself, so the reader cannot see how far it got: the records done out
+    // of the count libevtx knows up front, in bytes of the file.
+    const int64_t size = in.rawSize();
     for (int i = 0; i < count; ++i) {
-        if ((i & 255) == 0 && progress && !progress(in)) {
-            return false;
+        if ((i & 255) == 0 && progress) {
+            in.setLibraryPosition(size * i / count);
+            if (!progress(in)) {
+                return false;
+            }
         }
         SourcePos pos{i + 1, 0};
         libevtx_record_t* record = nullptr;
@@ -109,6 +115,7 @@ bool EvtxParser::parse(InputReader& in, RecordSink& sink, const ProgressCallback
         rec.pos = pos;
         sink.sysmon(rec);
     }
+    in.setLibraryPosition(size);
     if (progress) {
         progress(in);
     }

@@ -78,7 +78,10 @@ bool InputReader::readRaw() {
 }
 
 int64_t InputReader::rawBytesRead() const {
-    return rawRead_ - (zs_ ? static_cast<int64_t>(asZ(zs_)->avail_in) : 0);
+    if (libraryPosition_ >= 0) {
+        return libraryPosition_;
+    }
+    return zs_ ? rawRead_ - static_cast<int64_t>(asZ(zs_)->avail_in) : offset_;
 }
 
 size_t InputReader::inflateSome(char* out, size_t n) {

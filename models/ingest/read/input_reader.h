@@ -40,7 +40,12 @@ class InputReader {
     bool nextBlock(std::string_view& block, int64_t& offset);
     // For formats read by a library that opens the file itself (EVTX).
     const QString& path() const { return path_; }
-    // Raw (compressed) bytes consumed so far and the file's size: progress in the user's terms.
+    // Such a library reads the file behind this reader's back: the parser says how far through the
+    // file it has got, and rawBytesRead() reports that from then on.
+    void setLibraryPosition(int64_t rawBytes) { libraryPosition_ = rawBytes; }
+    // Bytes of the file consumed so far and the file's size: progress in the user's terms. Plain
+    // files count what next() and nextBlock() handed out (not what is read ahead into the buffer),
+    // gzip files the compressed bytes inflated.
     int64_t rawBytesRead() const;
     int64_t rawSize() const { return rawSize_; }
     bool compressed() const { return compressed_; }
@@ -65,7 +70,8 @@ class InputReader {
     bool eof_ = false;
     bool compressed_ = false;
     int64_t rawSize_ = 0;
-    int64_t offset_ = 0; // decompressed offset of buf_[begin_]
+    int64_t libraryPosition_ = -1; // set by a parser whose library reads the file (-1: none)
+    int64_t offset_ = 0;           // decompressed offset of buf_[begin_]
     int64_t lineNo_ = 0;
     QString path_;
     std::string overlongHead_;

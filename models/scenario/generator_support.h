@@ -1,0 +1,34 @@
+// What the parts of ScenarioGenerator share (scenario_generator.cpp and the generator_*.cpp files,
+// one for each thing it generates): time units, random tokens, and the small text helpers its
+// names, paths and command lines are made with. Internal to the generator.
+#pragma once
+
+#include "random_source.h"
+
+#include <cstdint>
+#include <string>
+
+namespace socwb::scenario {
+
+inline constexpr int64_t kSecond = 1000000;
+inline constexpr int64_t kMinute = 60 * kSecond;
+inline constexpr int64_t kHour = 60 * kMinute;
+inline constexpr int64_t kDay = 24 * kHour;
+
+inline constexpr const char* kAlnum = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+inline constexpr const char* kLowerAlnum = "abcdefghijklmnopqrstuvwxyz0123456789";
+inline constexpr const char* kHex = "0123456789abcdef";
+
+// n characters drawn from the alphabet.
+std::string randomToken(RandomSource& r, int n, const char* alphabet);
+void replaceAll(std::string& s, const std::string& from, const std::string& to);
+std::string lower(std::string s);
+// The file name of a Windows or POSIX path.
+std::string basenameOf(const std::string& path);
+bool isIpLiteral(const std::string& host);
+// FNV-1a: stable values (addresses, hashes, start offsets) from names.
+uint64_t fnv1a(const std::string& s);
+// Images that run as SYSTEM under services.exe (imageLower: a lower-case file name).
+bool systemImage(const std::string& imageLower);
+
+} // namespace socwb::scenario
