@@ -35,6 +35,7 @@
 #include <QMimeData>
 #include <QPlainTextEdit>
 #include <QProcess>
+#include <QProgressDialog>
 #include <QPushButton>
 #include <QSignalSpy>
 #include <QSortFilterProxyModel>
@@ -110,6 +111,7 @@ class TestMainWindow : public QObject {
     void importIntoACaseThatWentBadIsReported();
     void untrustedTextRendersLiterally();
     void refusesNonCaseWithDialog();
+    void upgradesAnOlderCaseWithProgress();
     void docksExistForEveryView();
     void hostTableSortsInTheModel();
     void sortArrowsPointTheWayRowsRun();
@@ -538,6 +540,44 @@ void TestMainWindow::refusesNonCaseWithDialog() {
     QFile f(bad);
     QVERIFY(f.open(QIODevice::ReadOnly));
     QCOMPARE(f.readAll(), QByteArray(8192, 'z'));
+}
+
+// Opening a case of schema 3 (written by the v3 build) upgrades it in a worker behind a progress
+// dialog that names the copy kept beside it; the window then shows the case's rows.
+void TestMainWindow::upgradesAnOlderCaseWithProgress() {
+    const QString c = dir_.filePath(QStringLiteral("older.socwb"));
+    QVERIFY(QFile::copy(fixture(QStringLiteral("cases/v3.socwb")), c));
+    QFile::setPermissions(c, QFile::ReadOwner | QFile::WriteOwner);
+    struct DialogWatch : QObject {
+        QString label;
+        QImage image;
+        bool eventFilter(QObject* o, QEvent* e) override {
+            if (e->type() == QEvent::Show) {
+                if (auto* d = qobject_cast<QProgressDialog*>(o); d && label.isEmpty()) {
+                    label = d->labelText();
+                    image = d->grab().toImage();
+                }
+            }
+            return false;
+        }
+    } watch;
+    qApp->installEventFilter(&watch);
+    MainWindow w;
+    const bool opened = w.openCase(c);
+    qApp->removeEventFilter(&watch);
+    QVERIFY(opened);
+    QVERIFY2(watch.label.contains(QStringLiteral("older.v3.socwb")), qPrintable(watch.label));
+    QVERIFY(!watch.image.isNull());
+    if (const QString out = qEnvironmentVariable("SOCWB_SCREENSHOT_DIR"); !out.isEmpty()) {
+        watch.image.save(out + QStringLiteral("/upgrade-dialog.png"));
+    }
+    QVERIFY(QFileInfo::exists(dir_.filePath(QStringLiteral("older.v3.socwb"))));
+    QVERIFY2(w.tasks()->taskText(1).contains(QStringLiteral("upgraded from case format 3 to 4; the original is kept "
+                                                            "as older.v3.socwb")),
+             qPrintable(w.tasks()->taskText(1)));
+    auto store = CaseStore::open(c);
+    QCOMPARE(store->schemaVersion(), 4);
+    QCOMPARE(queryInt(store->db(), "SELECT count(*) FROM proxy_events").value(), int64_t(44));
 }
 
 void TestMainWindow::docksExistForEveryView() {

@@ -401,17 +401,21 @@ bool MainWindow::upgradeCase(const QString& path, int version) {
     }));
     loop.exec();
     const QString error = watcher.result();
+    // The outcome stays in the task panel, with the imports and scoring passes.
+    const int task = tasks_->addTask(tr("Upgrade %1").arg(name), QString());
     if (!error.isEmpty()) {
         log::ui()->warn("upgrade of {} did not finish: {}", path.toStdString(), error.toStdString());
+        tasks_->finishTask(task, error, false);
         QMessageBox box(cancel->load() ? QMessageBox::Information : QMessageBox::Critical, tr("Case not upgraded"),
                         error, QMessageBox::Ok, this);
         box.setTextFormat(Qt::PlainText);
         box.exec();
         return false;
     }
-    statusBar()->showMessage(tr("%1 upgraded to case format %2; the original is kept as %3")
-                                 .arg(name, QString::number(schema::latestVersion()), backup),
-                             15000);
+    tasks_->finishTask(task,
+                       tr("upgraded from case format %1 to %2; the original is kept as %3")
+                           .arg(QString::number(version), QString::number(schema::latestVersion()), backup),
+                       true);
     return true;
 }
 

@@ -24,20 +24,10 @@ using namespace socwb::bench;
 
 int main(int argc, char** argv) {
     QCoreApplication app(argc, argv);
-    int hosts = 120, days = 3, runs = 3;
-    QString dirArg;
-    const QStringList args = app.arguments();
-    for (int i = 1; i + 1 < args.size(); ++i) {
-        if (args[i] == QLatin1String("--hosts")) {
-            hosts = args[i + 1].toInt();
-        } else if (args[i] == QLatin1String("--days")) {
-            days = args[i + 1].toInt();
-        } else if (args[i] == QLatin1String("--runs")) {
-            runs = args[i + 1].toInt();
-        } else if (args[i] == QLatin1String("--dir")) {
-            dirArg = args[i + 1];
-        }
-    }
+    const int hosts = std::stoi(option(argc, argv, "hosts", "120"));
+    const int days = std::stoi(option(argc, argv, "days", "3"));
+    const int runs = std::stoi(option(argc, argv, "runs", "3"));
+    const QString dirArg = QString::fromStdString(option(argc, argv, "dir", ""));
     QTemporaryDir tmp(dirArg.isEmpty() ? QDir::tempPath() + QStringLiteral("/socwb-bench-XXXXXX")
                                        : dirArg + QStringLiteral("/XXXXXX"));
     const std::string dir = tmp.path().toStdString();

@@ -209,19 +209,10 @@ void report(const char* name, long lines, const Measure& ours, const Measure& re
 
 int main(int argc, char** argv) {
     QCoreApplication app(argc, argv);
-    long lines = 1000000;
-    int runs = 3;
-    QString dirArg;
+    const long lines = std::stol(option(argc, argv, "lines", "1000000"));
+    const int runs = std::stoi(option(argc, argv, "runs", "3"));
+    const QString dirArg = QString::fromStdString(option(argc, argv, "dir", ""));
     const QStringList args = app.arguments();
-    for (int i = 1; i + 1 < args.size(); ++i) {
-        if (args[i] == QLatin1String("--lines")) {
-            lines = args[i + 1].toLong();
-        } else if (args[i] == QLatin1String("--runs")) {
-            runs = args[i + 1].toInt();
-        } else if (args[i] == QLatin1String("--dir")) {
-            dirArg = args[i + 1];
-        }
-    }
     QTemporaryDir tmp(dirArg.isEmpty() ? QDir::tempPath() + QStringLiteral("/socwb-bench-XXXXXX")
                                        : dirArg + QStringLiteral("/XXXXXX"));
     tmp.setAutoRemove(!args.contains(QLatin1String("--keep")));

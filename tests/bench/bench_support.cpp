@@ -62,6 +62,15 @@ Measure median(std::vector<Measure> runs) {
     return out;
 }
 
+std::string option(int argc, char** argv, const char* name, const std::string& fallback) {
+    for (int i = 1; i + 1 < argc; ++i) {
+        if (std::string(argv[i]) == std::string("--") + name) {
+            return argv[i + 1];
+        }
+    }
+    return fallback;
+}
+
 void shell(const std::string& command) {
     if (std::system(command.c_str()) != 0) {
         throw std::runtime_error("command failed: " + command);

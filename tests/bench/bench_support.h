@@ -16,6 +16,8 @@ struct Measure {
 Measure runChild(const std::vector<std::string>& argv, bool quiet = true);
 // The median of each field over runs (exit code: the worst).
 Measure median(std::vector<Measure> runs);
+// The value after `--name` among the arguments, or `fallback`.
+std::string option(int argc, char** argv, const char* name, const std::string& fallback);
 // Runs a shell command (for generating inputs); throws on failure.
 void shell(const std::string& command);
 // SQLite's own floor for storing what an import stored: the rows of `tables` are copied out of
