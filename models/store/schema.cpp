@@ -446,20 +446,24 @@ std::string eventTriggersSql() {
            ", " + sid("server_ip") + ", " + sid("protocol") + ");\nEND;\n";
 }
 
-// The v3 shapes, column for column, over the slim rows.
+// The v3 shapes, column for column, over the slim rows. Every looked-up column is a subquery of its
+// own (the URL's joins included), so a query pays only for the columns it reads: count(*) through
+// the view is a scan of proxy_rows alone (SQLite 3.40 does not drop a view's unused LEFT JOINs).
 std::string eventViewsSql() {
     return "CREATE VIEW proxy_events AS SELECT p.id AS id, p.evidence_id AS evidence_id, p.line_no AS line_no, "
            "p.ts_us AS ts_us, p.host_id AS host_id, " +
            str("p.client_ip_s", "client_ip") + ", " + str("p.user_s", "user_name") + ", " +
-           str("p.method_s", "method") + ", " +
+           str("p.method_s", "method") + ", " + "(SELECT " +
            slim::urlSql("p.url", "sc.value", "d.name", "p.dest_port", "p.path", "p.query") +
-           " AS url, sc.value AS scheme, p.domain_id AS domain_id, p.dest_port AS dest_port, p.path AS path, "
+           " FROM (SELECT 1) LEFT JOIN strings sc ON sc.id = p.scheme_s LEFT JOIN domains d ON d.id = p.domain_id)"
+           " AS url, " +
+           str("p.scheme_s", "scheme") +
+           ", p.domain_id AS domain_id, p.dest_port AS dest_port, p.path AS path, "
            "p.query AS query, " +
            str("p.dest_ip_s", "dest_ip") + ", p.status AS status, p.bytes_out AS bytes_out, p.bytes_in AS bytes_in, " +
            str("p.user_agent_s", "user_agent") + ", " + str("p.content_type_s", "content_type") + ", " +
            str("p.action_s", "action") + ", " + str("p.referrer_s", "referrer") +
-           ", p.duration_ms AS duration_ms FROM proxy_rows p LEFT JOIN strings sc ON sc.id = p.scheme_s "
-           "LEFT JOIN domains d ON d.id = p.domain_id;\n"
+           ", p.duration_ms AS duration_ms FROM proxy_rows p;\n"
            "CREATE VIEW dns_events AS SELECT r.id AS id, r.evidence_id AS evidence_id, r.line_no AS line_no, "
            "r.ts_us AS ts_us, r.host_id AS host_id, " +
            str("r.client_ip_s", "client_ip") + ", r.domain_id AS domain_id, " + str("r.qtype_s", "qtype") + ", " +
