@@ -17,6 +17,7 @@
 #include <QFuture>
 #include <QtConcurrent/QtConcurrentRun>
 
+#include <openssl/crypto.h>
 #include <openssl/evp.h>
 
 #include <optional>
@@ -24,6 +25,15 @@
 #include <vector>
 
 namespace socwb {
+
+namespace {
+// OpenSSL frees its global state in an atexit() handler, which races with the per-thread cleanup of
+// a pool thread that hashed a file and is being torn down at the same moment (seen once in CI:
+// "malloc_consolidate(): unaligned fastbin chunk detected" in a Qt pool thread while the main
+// thread ran OPENSSL_cleanup). No cleanup at exit: the process is ending, the OS takes it all back.
+// Runs before main(), so before the first hash, as OPENSSL_init_crypto requires.
+[[maybe_unused]] const int kOpenSslNoAtExit = OPENSSL_init_crypto(OPENSSL_INIT_NO_ATEXIT, nullptr);
+} // namespace
 
 QString sha256OfFile(const QString& path, const std::atomic<bool>* cancel) {
     // OpenSSL uses the CPU's SHA extensions where present: hashing a multi-GB log takes seconds.
