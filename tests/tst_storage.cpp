@@ -14,15 +14,12 @@
 #include "store/statement.h"
 #include "test_paths.h"
 
-#include <QCryptographicHash>
 #include <QDirIterator>
 #include <QFile>
-#include <QJsonArray>
-#include <QJsonDocument>
-#include <QJsonObject>
 #include <QTemporaryDir>
 #include <QTest>
 
+#include <cctype>
 #include <map>
 
 using namespace socwb;
@@ -63,18 +60,18 @@ int64_t userVersion(const QString& casePath) {
     return v;
 }
 
-// Proxy log files to round-trip: (path, format name or empty to detect).
-std::vector<std::pair<QString, QString>> proxyLogs(const QString& generated) {
-    std::vector<std::pair<QString, QString>> out;
+// Log files that may be proxy logs, to round-trip (the format is detected; others are skipped).
+QStringList proxyLogs(const QString& generated) {
+    QStringList out;
     // The generator's files (every format it writes); those that are not proxy logs are skipped.
     for (const QString& f : QDir(generated).entryList(QDir::Files)) {
-        out.emplace_back(generated + QLatin1Char('/') + f, QString());
+        out << generated + QLatin1Char('/') + f;
     }
     for (const char* f : {"squid/access.log", "squid/access.log.gz", "squid/invalid_utf8.log", "combined/access.log",
                           "combined/invalid_utf8.log", "zeek/http.log", "zeek/http.json", "zeek/http_rotated.log",
                           "w3c/bluecoat.log", "w3c/gateway_cs_uri.log", "w3c/iis_two_blocks.log", "w3c/local_time.log",
                           "csv/zscaler.csv", "csv/splunk.csv"}) {
-        out.emplace_back(fixture(QString::fromLatin1(f)), QString());
+        out << fixture(QString::fromLatin1(f));
     }
     if (haveSharedData()) {
         for (const QString& dir : {QStringLiteral("proxy"), QStringLiteral("zeek")}) {
@@ -84,7 +81,7 @@ std::vector<std::pair<QString, QString>> proxyLogs(const QString& generated) {
                 const QString name = QFileInfo(p).fileName();
                 if (dir == QLatin1String("proxy") ? name.endsWith(QLatin1String(".log"))
                                                   : name.startsWith(QLatin1String("http"))) {
-                    out.emplace_back(p, QString());
+                    out << p;
                 }
             }
         }
@@ -287,7 +284,7 @@ class TestStorage : public QObject {
         QVERIFY2(g.exitCode == 0, g.err.constData());
         int64_t compared = 0, kept = 0;
         QSet<QString> formats;
-        for (const auto& [path, format] : proxyLogs(gen)) {
+        for (const QString& path : proxyLogs(gen)) {
             const Detection d = detectFormat(readSniffSample(path));
             if (!d.format || std::string_view(d.format->kind) != "proxy") {
                 continue;

@@ -318,12 +318,8 @@ bool MainWindow::openCase(const QString& path) {
     }
     std::unique_ptr<CaseStore> opened;
     try {
-        int version = 0;
-        try {
-            version = CaseStore::inspect(path);
-        } catch (const CaseError&) {
-            version = 0; // open() below says why the case cannot be used
-        }
+        // Only the version: open() below checks the file, and says why when it cannot be used.
+        const int version = CaseStore::versionOf(path);
         if (version > 0 && version < schema::latestVersion() && !upgradeCase(path, version)) {
             return false;
         }
@@ -390,8 +386,10 @@ bool MainWindow::upgradeCase(const QString& path, int version) {
                 shown, [shown, fraction] { shown->setValue(static_cast<int>(fraction * 1000)); }, Qt::QueuedConnection);
         };
         try {
-            CaseStore::open(path, CaseStore::Access::ReadWrite, &hooks);
-            return {};
+            // The header may have lagged the WAL: then nothing was upgraded, and nothing is said.
+            return CaseStore::open(path, CaseStore::Access::ReadWrite, &hooks)->upgradedFrom() > 0
+                       ? QString()
+                       : QStringLiteral("-");
         } catch (const CaseError& e) {
             return QString::fromUtf8(e.what());
         } catch (const std::exception& e) {
@@ -401,6 +399,9 @@ bool MainWindow::upgradeCase(const QString& path, int version) {
     }));
     loop.exec();
     const QString error = watcher.result();
+    if (error == QLatin1String("-")) {
+        return true; // already at the latest schema
+    }
     // The outcome stays in the task panel, with the imports and scoring passes.
     const int task = tasks_->addTask(tr("Upgrade %1").arg(name), QString());
     if (!error.isEmpty()) {

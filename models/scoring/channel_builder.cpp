@@ -4,6 +4,7 @@
 #include "core/resources.h"
 #include "ingest/write/domain_names.h"
 #include "interval_stats.h"
+#include "store/slim_rows.h"
 #include "store/statement.h"
 
 #include <QJsonArray>
@@ -305,16 +306,10 @@ std::vector<BuiltChannel> ChannelBuilder::build(const Progress& progress) {
         // value is read and classified once, not once a request.
         Statement st(db_, "SELECT id, ts_us, host_id, domain_id, method_s, path, bytes_out, bytes_in, user_agent_s "
                           "FROM proxy_rows WHERE host_id IS NOT NULL AND domain_id IS NOT NULL ORDER BY id");
-        Statement text(db_, "SELECT value FROM strings WHERE id = ?");
+        slim::StringLookup strings(db_);
         // Indexed by strings.id (dense, small): no hashing per request.
         std::vector<int16_t> methods;    // method code + 1, 0: not looked up yet
         std::vector<int32_t> uaOfString; // user agent index + 1, 0: not looked up yet
-        auto lookup = [&](int64_t sid) {
-            text.bind(1, sid);
-            std::string v = text.step() ? text.text(0) : std::string();
-            text.reset();
-            return v;
-        };
         sqlite3_stmt* s = st.handle();
         int64_t n = 0;
         while (st.step()) {
@@ -328,7 +323,7 @@ std::vector<BuiltChannel> ChannelBuilder::build(const Progress& progress) {
                 methods.resize(methodSid + 1, 0);
             }
             if (methods[methodSid] == 0) {
-                const std::string v = methodSid ? lookup(static_cast<int64_t>(methodSid)) : std::string();
+                const std::string& v = strings.text(static_cast<int64_t>(methodSid));
                 methods[methodSid] = static_cast<int16_t>(
                     1 + methodCode(methodSid ? reinterpret_cast<const unsigned char*>(v.c_str()) : nullptr));
             }
@@ -343,8 +338,8 @@ std::vector<BuiltChannel> ChannelBuilder::build(const Progress& progress) {
                     uaOfString.resize(uaSid + 1, 0);
                 }
                 if (uaOfString[uaSid] == 0) {
-                    auto [it, inserted] =
-                        uaIds.try_emplace(lookup(static_cast<int64_t>(uaSid)), static_cast<int32_t>(userAgents.size()));
+                    auto [it, inserted] = uaIds.try_emplace(strings.text(static_cast<int64_t>(uaSid)),
+                                                            static_cast<int32_t>(userAgents.size()));
                     if (inserted) {
                         userAgents.push_back(it->first);
                     }

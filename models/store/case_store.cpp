@@ -224,6 +224,21 @@ int CaseStore::inspect(const QString& path) {
     }
 }
 
+int CaseStore::versionOf(const QString& path) {
+    // From the file header (https://www.sqlite.org/fileformat.html): user_version at offset 60,
+    // application_id at 68. Opening the file would make -wal/-shm files beside it.
+    QFile f(path);
+    if (!f.open(QIODevice::ReadOnly)) {
+        return 0;
+    }
+    const QByteArray h = f.read(100);
+    if (h.size() < 100 || !h.startsWith(QByteArrayLiteral("SQLite format 3"))) {
+        return 0;
+    }
+    const auto* u = reinterpret_cast<const unsigned char*>(h.constData());
+    return be32(u + 68) == uint32_t(kApplicationId) ? static_cast<int>(be32(u + 60)) : 0;
+}
+
 namespace {
 std::unique_ptr<sqlite3, decltype(&sqlite3_close_v2)> openReadOnly(const QString& path, const QString& shown) {
     sqlite3* db = nullptr;

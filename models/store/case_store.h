@@ -58,6 +58,10 @@ class CaseStore {
     // Only the checks of open(), read-only: throws CaseError, or returns the schema version found
     // (0 for a file that does not exist yet).
     static int inspect(const QString& path);
+    // The schema version a case file's header states (0: not one of our cases, or unreadable),
+    // without inspect()'s checks and without opening it. The header can lag a WAL that holds a
+    // newer one; for deciding whether open() is likely to upgrade, which then decides for real.
+    static int versionOf(const QString& path);
 
     ~CaseStore();
     CaseStore(const CaseStore&) = delete;

@@ -93,4 +93,19 @@ int64_t StringInterner::id(std::string_view value) {
     return id;
 }
 
+StringLookup::StringLookup(sqlite3* db) : find_(db, "SELECT value FROM strings WHERE id = ?") {}
+
+const std::string& StringLookup::text(int64_t id) {
+    if (id == 0) {
+        return empty_;
+    }
+    auto it = cache_.find(id);
+    if (it == cache_.end()) {
+        find_.bind(1, id);
+        it = cache_.emplace(id, find_.step() ? find_.text(0) : std::string()).first;
+        find_.reset();
+    }
+    return it->second;
+}
+
 } // namespace socwb::slim

@@ -60,4 +60,18 @@ class StringInterner {
     sqlite3* db_;
 };
 
+// Reads interned text back by id for one connection, each id once. The strings keep their
+// addresses while the lookup lives (map nodes do not move), so callers may hold pointers to them.
+class StringLookup {
+  public:
+    explicit StringLookup(sqlite3* db);
+    // The text of a strings.id; "" for 0 (NULL) or an id the table does not hold.
+    const std::string& text(int64_t id);
+
+  private:
+    Statement find_;
+    std::unordered_map<int64_t, std::string> cache_;
+    const std::string empty_;
+};
+
 } // namespace socwb::slim

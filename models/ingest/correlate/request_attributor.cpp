@@ -2,6 +2,7 @@
 
 #include "core/logging.h"
 #include "core/resources.h"
+#include "store/slim_rows.h"
 #include "store/statement.h"
 
 #include <QElapsedTimer>
@@ -214,19 +215,9 @@ AttributionStats RequestAttributor::run(const AttributionScope& scope) {
     // The requests to consider, read in one pass in row order (sequential pages), not host by host
     // through the host_ts index (a random read per request, which made attribution most of a
     // whole case's import time), then put in time order per host in memory.
-    Statement text(db_, "SELECT value FROM strings WHERE id = ?");
-    auto textOf = [&](int64_t sid) -> const std::string* {
-        if (sid == 0) {
-            return &empty_;
-        }
-        auto it = strings_.find(sid);
-        if (it == strings_.end()) {
-            text.bind(1, sid);
-            it = strings_.emplace(sid, text.step() ? text.text(0) : std::string()).first;
-            text.reset();
-        }
-        return &it->second;
-    };
+    // Addresses and answers are interned: each distinct one is read once, and requests point at it.
+    slim::StringLookup strings(db_);
+    auto textOf = [&](int64_t sid) { return &strings.text(sid); };
     if (scope.proxy) {
         Statement st(db_, "SELECT p.id, p.ts_us, p.host_id, p.client_ip_s, p.domain_id, p.dest_ip_s, p.dest_port FROM "
                           "proxy_rows p WHERE p.id > ? AND p.host_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM "

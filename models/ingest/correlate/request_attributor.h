@@ -13,7 +13,6 @@
 
 #include <cstdint>
 #include <string>
-#include <unordered_map>
 #include <vector>
 
 namespace socwb {
@@ -56,7 +55,7 @@ class RequestAttributor {
     AttributionStats run(const AttributionScope& scope = {});
 
   private:
-    // A request to attribute; addresses and answers point into strings_.
+    // A request to attribute; addresses and answers point into run()'s string lookup.
     struct ProxyRequest {
         int64_t id, ts, domain, destPort;
         const std::string *client, *destIp;
@@ -73,8 +72,6 @@ class RequestAttributor {
 
     sqlite3* db_;
     AttributionConfig config_;
-    std::unordered_map<int64_t, std::string> strings_; // interned text by strings.id (node-stable)
-    std::string empty_;
     // Attributions found, written sorted by key once every host is done.
     struct Found {
         const char* kind;

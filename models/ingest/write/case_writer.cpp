@@ -27,10 +27,6 @@ bool needsNormalizing(std::string_view host) {
     return !host.empty() && (host.back() == '.' || host.front() == '[');
 }
 
-void bindIdOrNull(Statement& s, int idx, int64_t id) {
-    id ? s.bind(idx, id) : s.bindNull(idx);
-}
-
 // "INSERT ... VALUES (?,?,...),(?,?,...)" for `rows` rows of `columns` parameters.
 std::string multiRowInsert(const char* head, int columns, int rows) {
     std::string row = "(";
@@ -160,10 +156,10 @@ CaseWriter::HeldDns CaseWriter::held(const DnsRecord& r) {
 void CaseWriter::bindProxy(Statement& s, int base, const HeldProxy& p) {
     const ProxyRecord& r = p.r;
     s.bind(base + 1, evidenceId_).bind(base + 2, r.pos.record).bind(base + 3, r.tsUs);
-    bindIdOrNull(s, base + 4, p.host);
-    bindIdOrNull(s, base + 5, p.domain);
+    s.bindIntOrNull(base + 4, p.host, 0);
+    s.bindIntOrNull(base + 5, p.domain, 0);
     for (int i = 0; i < 9; ++i) {
-        bindIdOrNull(s, base + 6 + i, p.s[i]);
+        s.bindIntOrNull(base + 6 + i, p.s[i], 0);
     }
     s.bindIntOrNull(base + 15, r.port).bindStaticOrNull(base + 16, r.path).bindStaticOrNull(base + 17, r.query);
     s.bindIntOrNull(base + 18, r.status).bindIntOrNull(base + 19, r.bytesOut).bindIntOrNull(base + 20, r.bytesIn);
@@ -179,10 +175,10 @@ void CaseWriter::bindProxy(Statement& s, int base, const HeldProxy& p) {
 void CaseWriter::bindDns(Statement& s, int base, const HeldDns& d) {
     const DnsRecord& r = d.r;
     s.bind(base + 1, evidenceId_).bind(base + 2, r.pos.record).bind(base + 3, r.tsUs);
-    bindIdOrNull(s, base + 4, d.host);
-    bindIdOrNull(s, base + 5, d.domain);
+    s.bindIntOrNull(base + 4, d.host, 0);
+    s.bindIntOrNull(base + 5, d.domain, 0);
     for (int i = 0; i < 7; ++i) {
-        bindIdOrNull(s, base + 6 + i, d.s[i]);
+        s.bindIntOrNull(base + 6 + i, d.s[i], 0);
     }
 }
 
