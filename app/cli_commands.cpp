@@ -420,8 +420,14 @@ int generate(const QStringList& args) {
                                    QStringLiteral("YYYY-MM-DD"), QStringLiteral("2024-03-04"));
     const QCommandLineOption title(QStringLiteral("title"), QStringLiteral("A title recorded in truth.json."),
                                    QStringLiteral("TEXT"));
+    const QCommandLineOption world(
+        QStringLiteral("world"),
+        QStringLiteral("Which organisation: 1 (default) or 2, another one unlike it (a transparent proxy that logs "
+                       "CONNECT to addresses, CDN answers, Citrix and guest Wi-Fi sharing addresses, other "
+                       "channels); world 2 picks one of two log families by seed when --formats names none."),
+        QStringLiteral("N"), QStringLiteral("1"));
     const QCommandLineOption json(QStringLiteral("json"), QStringLiteral("Print a JSON summary on stdout."));
-    p.addOptions({seed, hosts, servers, days, scenario, formatList, start, title, json});
+    p.addOptions({seed, hosts, servers, days, scenario, formatList, start, title, world, json});
     if (auto rc = parse(p, QStringLiteral("generate"),
                         QStringLiteral("Write a synthetic case with ground truth: evidence files in real log formats "
                                        "and truth.json."),
@@ -438,8 +444,8 @@ int generate(const QStringList& args) {
     if (!ok) {
         return usage(QStringLiteral("--seed takes a non-negative integer"));
     }
-    for (auto [opt, target] :
-         {std::pair{&hosts, &o.workstations}, std::pair{&servers, &o.servers}, std::pair{&days, &o.days}}) {
+    for (auto [opt, target] : {std::pair{&hosts, &o.workstations}, std::pair{&servers, &o.servers},
+                               std::pair{&days, &o.days}, std::pair{&world, &o.world}}) {
         *target = p.value(*opt).toInt(&ok);
         if (!ok) {
             return usage(QStringLiteral("--%1 takes a number").arg(opt->names().first()));

@@ -4,6 +4,7 @@
 #pragma once
 
 #include "random_source.h"
+#include "scenario_world.h"
 
 #include <cstdint>
 #include <string>
@@ -30,5 +31,10 @@ bool isIpLiteral(const std::string& host);
 uint64_t fnv1a(const std::string& s);
 // Images that run as SYSTEM under services.exe (imageLower: a lower-case file name).
 bool systemImage(const std::string& imageLower);
+// When a user sits at the desk (a working week with lunch, days off, rare weekend visits) and when
+// the host is on; servers are always on.
+void buildDesk(SimHost& h, RandomSource& hr, int days, int64_t startUs, int64_t endUs);
+// World 2's view of a destination: its addresses (a CDN's pool), answers, TTL, inspection.
+SimDestination world2Destination(const std::string& host);
 
 } // namespace socwb::scenario
