@@ -477,6 +477,7 @@ void ScenarioGenerator::buildHostsWorld2() {
         nextPid_[i] = static_cast<uint32_t>(r.uniformInt(2000, 9000)) & ~3u;
         guidCounter_[i] = static_cast<uint32_t>(r.uniformInt(0x00100000, 0x00f00000));
     }
+    const int firstGuest = static_cast<int>(world_.hosts.size()) - guests;
     for (size_t hi = 0; hi < world_.hosts.size(); ++hi) {
         SimHost& h = world_.hosts[hi];
         RandomSource hr = RandomSource::derived(options_.seed, 202, hi);
@@ -486,7 +487,9 @@ void ScenarioGenerator::buildHostsWorld2() {
             for (int d = 0; d < options_.days; ++d) {
                 const int64_t midnight = world_.startUs + int64_t(d) * kDay;
                 const int weekday = static_cast<int>(((midnight / kDay) % 7 + 11) % 7);
-                if (weekday == 0 || weekday == 6 || !hr.chance(0.45)) {
+                // Two contractors come every weekday; other visitors now and then.
+                const bool regular = int(hi) - firstGuest < 2;
+                if (weekday == 0 || weekday == 6 || !(hr.chance(0.45) || regular)) {
                     continue;
                 }
                 const double from = hr.uniform(9, 15);
