@@ -370,6 +370,16 @@ int formats(const QStringList& args) {
     return Ok;
 }
 
+namespace {
+QString joinedNames(const std::vector<std::string>& names, const char* sep) {
+    QStringList list;
+    for (const auto& n : names) {
+        list << QString::fromStdString(n);
+    }
+    return list.join(QLatin1String(sep));
+}
+} // namespace
+
 int generate(const QStringList& args) {
     using namespace socwb::scenario;
     QCommandLineParser p;
@@ -381,39 +391,23 @@ int generate(const QStringList& args) {
     const QCommandLineOption hosts(QStringLiteral("hosts"), QStringLiteral("Workstations (default 20)."),
                                    QStringLiteral("N"), QStringLiteral("20"));
     const QCommandLineOption servers(QStringLiteral("servers"),
-                                     QStringLiteral("Servers (default 4: DC01, FS01, BUILD01, DB01)."),
+                                     QStringLiteral("Servers (default 4: DC01, FS01, BUILD01, DB01; world 2: a domain "
+                                                    "controller, a Citrix VDA, MSSQL, a Linux monitoring server)."),
                                      QStringLiteral("N"), QStringLiteral("4"));
     const QCommandLineOption days(QStringLiteral("days"), QStringLiteral("Days of logs (default 3)."),
                                   QStringLiteral("N"), QStringLiteral("3"));
     const QCommandLineOption scenario(
         QStringLiteral("scenario"),
         QStringLiteral("Which channels to plant: all (default), none, sample, easy, medium, hard, a channel id, or a "
-                       "comma-separated list. Known: %1.")
-            .arg(QString::fromStdString([] {
-                std::string s;
-                for (const auto& n : ChannelCatalog::scenarioNames()) {
-                    s += (s.empty() ? "" : ", ") + n;
-                }
-                return s;
-            }())),
+                       "comma-separated list. Known: %1. With --world 2: %2.")
+            .arg(joinedNames(ChannelCatalog::scenarioNames(1), ", "),
+                 joinedNames(ChannelCatalog::scenarioNames(2), ", ")),
         QStringLiteral("NAME"), QStringLiteral("all"));
     const QCommandLineOption formatList(
         QStringLiteral("formats"),
         QStringLiteral("Comma-separated output formats, or 'all' (default %1). Known: %2.")
-            .arg(QString::fromStdString([] {
-                     std::string s;
-                     for (const auto& n : ScenarioGenerator::defaultFormats()) {
-                         s += (s.empty() ? "" : ",") + n;
-                     }
-                     return s;
-                 }()),
-                 QString::fromStdString([] {
-                     std::string s;
-                     for (const auto& n : ScenarioGenerator::formatNames()) {
-                         s += (s.empty() ? "" : ", ") + n;
-                     }
-                     return s;
-                 }())),
+            .arg(joinedNames(ScenarioGenerator::defaultFormats(), ","),
+                 joinedNames(ScenarioGenerator::formatNames(), ", ")),
         QStringLiteral("LIST"));
     const QCommandLineOption start(QStringLiteral("start"),
                                    QStringLiteral("First day of the logs, UTC (default 2024-03-04, a Monday)."),

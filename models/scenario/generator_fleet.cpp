@@ -165,12 +165,7 @@ void ScenarioGenerator::buildHosts() {
         h.machineTag = static_cast<uint32_t>(r.next());
         world_.hosts.push_back(std::move(h));
     }
-    nextPid_.resize(world_.hosts.size());
-    guidCounter_.resize(world_.hosts.size());
-    for (size_t i = 0; i < world_.hosts.size(); ++i) {
-        nextPid_[i] = static_cast<uint32_t>(r.uniformInt(2000, 9000)) & ~3u;
-        guidCounter_[i] = static_cast<uint32_t>(r.uniformInt(0x00100000, 0x00f00000));
-    }
+    initProcessCounters(r);
 
     // Who is at the desk when, and when each workstation is on.
     for (size_t hi = 0; hi < world_.hosts.size(); ++hi) {
@@ -216,6 +211,16 @@ void buildDesk(SimHost& h, RandomSource& hr, int days, int64_t startUs, int64_t 
                 h.powered.push_back({day.front().first - 8 * kMinute, day.back().second + 6 * kMinute});
             }
         }
+    }
+}
+
+// Where each host's process IDs and Sysmon GUID counters start.
+void ScenarioGenerator::initProcessCounters(RandomSource& r) {
+    nextPid_.resize(world_.hosts.size());
+    guidCounter_.resize(world_.hosts.size());
+    for (size_t i = 0; i < world_.hosts.size(); ++i) {
+        nextPid_[i] = static_cast<uint32_t>(r.uniformInt(2000, 9000)) & ~3u;
+        guidCounter_[i] = static_cast<uint32_t>(r.uniformInt(0x00100000, 0x00f00000));
     }
 }
 

@@ -51,15 +51,9 @@ void ScenarioGenerator::resolveConnections() {
 
     // The Sysmon configuration (in the manner of SwiftOnSecurity's) leaves out network and DNS
     // events of a few chatty signed Microsoft agents, by image path.
-    std::vector<char> quietProcess(world_.processes.size());
-    for (size_t p = 0; p < world_.processes.size(); ++p) {
-        const std::string& image = world_.processes[p].image;
-        for (const char* quiet : {"\\Windows Defender Advanced Threat Protection\\MsSense.exe",
-                                  "\\Microsoft\\OneDrive\\OneDrive.exe", "\\Microsoft\\Teams\\current\\Teams.exe"}) {
-            const size_t n = std::char_traits<char>::length(quiet);
-            quietProcess[p] = quietProcess[p] || (image.size() >= n && image.compare(image.size() - n, n, quiet) == 0);
-        }
-    }
+    const std::vector<char> quietProcess = quietProcesses(
+        world_.processes, {"\\Windows Defender Advanced Threat Protection\\MsSense.exe",
+                           "\\Microsoft\\OneDrive\\OneDrive.exe", "\\Microsoft\\Teams\\current\\Teams.exe"});
     std::vector<SimRequest> out;
     out.reserve(requests.size() / 2);
     size_t i = 0;

@@ -471,12 +471,7 @@ void ScenarioGenerator::buildHostsWorld2() {
         h.machineTag = static_cast<uint32_t>(r.next());
         world_.hosts.push_back(std::move(h));
     }
-    nextPid_.resize(world_.hosts.size());
-    guidCounter_.resize(world_.hosts.size());
-    for (size_t i = 0; i < world_.hosts.size(); ++i) {
-        nextPid_[i] = static_cast<uint32_t>(r.uniformInt(2000, 9000)) & ~3u;
-        guidCounter_[i] = static_cast<uint32_t>(r.uniformInt(0x00100000, 0x00f00000));
-    }
+    initProcessCounters(r);
     const int firstGuest = static_cast<int>(world_.hosts.size()) - guests;
     for (size_t hi = 0; hi < world_.hosts.size(); ++hi) {
         SimHost& h = world_.hosts[hi];
@@ -584,14 +579,8 @@ void ScenarioGenerator::resolveConnectionsWorld2() {
     std::unordered_map<int, ResolverEntry> resolver;
 
     // Sysmon configurations commonly leave out the network events of a few chatty signed agents.
-    std::vector<char> quietProcess(world_.processes.size());
-    for (size_t p = 0; p < world_.processes.size(); ++p) {
-        const std::string& image = world_.processes[p].image;
-        for (const char* quiet : {"\\MsMpEng.exe", "\\Microsoft OneDrive\\OneDrive.exe", "\\ms-teams.exe"}) {
-            const size_t n = std::char_traits<char>::length(quiet);
-            quietProcess[p] = quietProcess[p] || (image.size() >= n && image.compare(image.size() - n, n, quiet) == 0);
-        }
-    }
+    const std::vector<char> quietProcess =
+        quietProcesses(world_.processes, {"\\MsMpEng.exe", "\\Microsoft OneDrive\\OneDrive.exe", "\\ms-teams.exe"});
 
     // A name looked up by a client at time t: from its own cache while the TTL lasts, else from the
     // domain controllers, which answer from their cache (the TTL that is left, the addresses

@@ -5,6 +5,7 @@
 // truth.json that says what is what. Deterministic: the same options give byte-identical files.
 #pragma once
 
+#include "random_source.h"
 #include "scenario_world.h"
 
 #include <cstdint>
@@ -110,6 +111,7 @@ class ScenarioGenerator {
   private:
     void buildHosts();
     void buildHostsWorld2();
+    void initProcessCounters(RandomSource& r);
     void resolveConnectionsWorld2();
     void buildDestinations();
     int destination(const std::string& host);
