@@ -85,9 +85,11 @@ struct ChannelSpec {
     const char* followHost = ""; // every poll is answered with a redirect that the client follows here
     const char* followTarget = "";
     int followBytesIn = 0;
-    double holdS = 0;         // the server holds each request this long (long poll, websocket)
-    const char* account = ""; // the account the poller runs as, when not the user or SYSTEM
-    bool noProxy = false;     // the traffic never passes the web proxy (NTP over UDP)
+    double holdS = 0;           // the server holds each request this long (long poll, websocket)
+    const char* account = "";   // the account the poller runs as, when not the user or SYSTEM
+    bool noProxy = false;       // the traffic never passes the web proxy (NTP over UDP)
+    const char* alongside = ""; // also on the hosts of this (earlier) channel: a legitimate app in the
+                                // folder a planted binary hides in
 };
 
 class ChannelCatalog {

@@ -188,6 +188,16 @@ void ScenarioGenerator::plantChannels() {
             continue;
         }
         std::vector<int> hosts = pickHosts(spec, static_cast<int>(i), used);
+        for (const ChannelTruth& t : truth_) {
+            if (*spec.alongside && t.id == spec.alongside) {
+                for (int h : t.hosts) {
+                    if (std::find(hosts.begin(), hosts.end(), h) == hosts.end()) {
+                        hosts.push_back(h);
+                    }
+                }
+                std::sort(hosts.begin(), hosts.end());
+            }
+        }
         if (hosts.empty()) {
             continue;
         }

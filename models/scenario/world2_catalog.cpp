@@ -415,7 +415,8 @@ void addLookalikes(std::vector<ChannelSpec>& c) {
                  .commandLine = R"~("C:\Users\{user}\AppData\Roaming\Spotify\Spotify.exe" --autostart --minimized)~",
                  .parentImage = kExplorer,
                  .parentCommandLine = kExplorerCmd,
-                 .keepAliveS = 120});
+                 .keepAliveS = 120,
+                 .alongside = "w2-telegram-spotify-folder"});
     c.push_back({.id = "w2-dropbox-client",
                  .service = "dropbox",
                  .description = "The Dropbox desktop client waits for changes with a long poll (the API's "
