@@ -467,6 +467,15 @@ class TstScenarioGenerator : public QObject {
             QVERIFY2(!c.value("destination").toObject().value("addresses").toArray().isEmpty(), id.c_str());
         }
 
+        // One answer-key item per finding: the beacon posts its results to the address it polls (one
+        // item), the Google Docs export's redirect target is a second finding.
+        QMap<QString, int> items;
+        for (const auto& i : truth.value("answer_key").toObject().value("items").toArray()) {
+            ++items[i.toObject().value("channel").toString()];
+        }
+        QCOMPARE(items.value("w2-bare-address-beacon"), 1);
+        QCOMPARE(items.value("w2-gdocs-export-mshta"), 2);
+
         const QString log = QDir(dir).filePath("access.log");
         const auto lines = squidLines(log);
         // The transparent proxy: a CONNECT to an address before the decrypted requests of a session.

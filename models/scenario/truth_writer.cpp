@@ -271,8 +271,9 @@ QJsonObject TruthWriter::toJson(const ScenarioGenerator& g, const std::vector<Ge
                                    {"process_image", imageName},
                                    {"expected", positive ? "malicious" : "benign"},
                                    {"points", points}});
-        if (t.outputDest >= 0) {
-            // The output side of a split channel is its own finding.
+        if (t.outputDest >= 0 && w.dests[size_t(t.outputDest)].host != d.host) {
+            // The output side of a split channel is its own finding (when it goes elsewhere: world 2's
+            // beacon posts its results to the address it polls, one finding).
             answers.append(QJsonObject{{"channel", q(t.id)},
                                        {"hosts", QJsonArray::fromStringList(hostNames)},
                                        {"registrable_domain", q(registrable(w.dests[size_t(t.outputDest)].host))},
