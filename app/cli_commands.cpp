@@ -360,6 +360,16 @@ int formats(const QStringList& args) {
     return Ok;
 }
 
+namespace {
+QString joinedNames(const std::vector<std::string>& names, const char* sep) {
+    QStringList list;
+    for (const auto& n : names) {
+        list << QString::fromStdString(n);
+    }
+    return list.join(QLatin1String(sep));
+}
+} // namespace
+
 int generate(const QStringList& args) {
     using namespace socwb::scenario;
     QCommandLineParser p;
@@ -372,6 +382,7 @@ int generate(const QStringList& args) {
     const QCommandLineOption& formatList = opts["formats"];
     const QCommandLineOption& start = opts["start"];
     const QCommandLineOption& title = opts["title"];
+    const QCommandLineOption& world = opts["world"];
     const QCommandLineOption& json = opts["json"];
     if (auto rc = parse(p, QStringLiteral("generate"), args)) {
         return *rc;
@@ -386,8 +397,8 @@ int generate(const QStringList& args) {
     if (!ok) {
         return usage(QStringLiteral("--seed takes a non-negative integer"));
     }
-    for (auto [opt, target] :
-         {std::pair{&hosts, &o.workstations}, std::pair{&servers, &o.servers}, std::pair{&days, &o.days}}) {
+    for (auto [opt, target] : {std::pair{&hosts, &o.workstations}, std::pair{&servers, &o.servers},
+                               std::pair{&days, &o.days}, std::pair{&world, &o.world}}) {
         *target = p.value(*opt).toInt(&ok);
         if (!ok) {
             return usage(QStringLiteral("--%1 takes a number").arg(opt->names().first()));

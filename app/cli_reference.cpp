@@ -136,16 +136,24 @@ ProgramRef makeCliReference() {
          {{"OUTDIR", "OUTDIR", "Where to write the evidence files and truth.json.", Values::Directory}},
          {{"seed", "N", "Random seed; the same seed writes the same files (default 1).", Values::Text, nullptr, "1"},
           {"hosts", "N", "Workstations (default 20).", Values::Text, nullptr, "20"},
-          {"servers", "N", "Servers (default 4: DC01, FS01, BUILD01, DB01).", Values::Text, nullptr, "4"},
+          {"servers", "N",
+          "Servers (default 4: DC01, FS01, BUILD01, DB01; world 2: a domain controller, a Citrix VDA, MSSQL, a Linux "
+          "monitoring server).",
+          Values::Text, nullptr, "4"},
           {"days", "N", "Days of logs (default 3).", Values::Text, nullptr, "3"},
           {"scenario", "NAME",
            "Which channels to plant: all (default), none, sample, easy, medium, hard, a channel id, or a "
-           "comma-separated list.",
+           "comma-separated list (world 2 has its own channel ids).",
            Values::Scenario, nullptr, "all"},
           {"formats", "LIST", "Comma-separated output formats, or 'all'.", Values::GeneratorFormats},
           {"start", "YYYY-MM-DD", "First day of the logs, UTC (default 2024-03-04, a Monday).", Values::Text, nullptr,
            "2024-03-04"},
           {"title", "TEXT", "A title recorded in truth.json."},
+          {"world", "N",
+           "Which organisation: 1 (default) or 2, another one unlike it (a transparent proxy that logs CONNECT to "
+           "addresses, CDN answers, Citrix and guest Wi-Fi sharing addresses, other channels); world 2 picks one of "
+           "two log families by seed when --formats names none.",
+           Values::Text, nullptr, "1"},
           {"json", nullptr, "Print a JSON summary on stdout."}},
          1,
          1},
@@ -295,8 +303,13 @@ QStringList valuesOf(Values values, const char* choices) {
         }
         return names;
     }
-    case Values::Scenario:
-        return joined(scenario::ChannelCatalog::scenarioNames(), "\n").split(QLatin1Char('\n'));
+    case Values::Scenario: {
+        QStringList names = joined(scenario::ChannelCatalog::scenarioNames(1), "\n").split(QLatin1Char('\n'));
+        for (const QString& name : joined(scenario::ChannelCatalog::scenarioNames(2), "\n").split(QLatin1Char('\n')))
+            if (!names.contains(name))
+                names << name;
+        return names;
+    }
     case Values::GeneratorFormats:
         return joined(scenario::ScenarioGenerator::formatNames(), "\n").split(QLatin1Char('\n'));
     case Values::View:

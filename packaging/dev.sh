@@ -7,6 +7,7 @@
 #   ./packaging/dev.sh bench     build and run the benchmarks (import, Sysmon, scoring)
 #   ./packaging/dev.sh evaluate [SEED...]  score generated cases, the exercises and the sample case
 #                                against their truth, beside the published rule (seeds 1 2 3)
+#   ./packaging/dev.sh evaluate --world 2 [SEED...]  the same for world 2's generated cases only
 #   ./packaging/dev.sh fuzz [S]  build the libFuzzer targets with clang and run each for S seconds (60)
 #   ./packaging/dev.sh package   build the .deb and .tar.gz (build/socwb_*.deb, socwb-*.tar.gz)
 #   ./packaging/dev.sh package-test  install the .deb with apt in a clean Debian 12 root and run it there
@@ -130,8 +131,26 @@ case "$cmd" in
       "$cli" score "$tmp/$name.socwb" >/dev/null 2>&1
       printf '%-28s %s\n' "$name" "$("$cli" evaluate "$tmp/$name.socwb" "$truth" --brief)"
     }
+    world=1
+    if [ "${1:-}" = "--world" ]; then
+      world="${2:?--world takes 1 or 2}"
+      shift 2
+    fi
     seeds=("$@")
     ((${#seeds[@]})) || seeds=(1 2 3)
+    if [ "$world" != 1 ]; then
+      # World 2 writes one of two log families per seed: import whatever it wrote.
+      for seed in "${seeds[@]}"; do
+        "$cli" generate "$tmp/w$world-seed$seed" --world "$world" --seed "$seed" --hosts 30 --servers 4 --days 3 \
+          --scenario all >/dev/null 2>&1
+        files=()
+        for f in "$tmp/w$world-seed$seed"/*; do
+          [ "$(basename "$f")" = truth.json ] || files+=("$f")
+        done
+        evaluate_case "world $world seed $seed (30+4, 3 d)" "$tmp/w$world-seed$seed/truth.json" "${files[@]}"
+      done
+      exit 0
+    fi
     for seed in "${seeds[@]}"; do
       "$cli" generate "$tmp/seed$seed" --seed "$seed" --hosts 30 --servers 4 --days 3 --scenario all >/dev/null 2>&1
       evaluate_case "seed $seed (30+4 hosts, 3 d)" "$tmp/seed$seed/truth.json" \
