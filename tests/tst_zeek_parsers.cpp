@@ -552,13 +552,20 @@ void TestZeekParsers::realBadInput() {
     QCOMPARE(unknown.rejects[0].line, int64_t(9));
     QCOMPARE(q(unknown.rejects[0].reason), QStringLiteral("zeek-http: expected 30 fields, found 29"));
 
-    // rita-truncated holds conn logs: no format claims them, and forced through a Zeek parser
-    // each gets a reason.
-    for (const char* f : {"conn.log", "conn_json.log", "conn_top.log"}) {
+    // rita-truncated holds conn logs: zeek-conn claims the two with a header or Zeek's JSON keys
+    // (tst_sensor_parsers reads them), the headerless one nothing does; forced through the http
+    // parser each gets a reason.
+    for (const char* f : {"conn.log", "conn_json.log"}) {
         const Detection d =
             detectFormat(readSniffSample(sharedData(QStringLiteral("zeek/rita-truncated/") + QLatin1String(f))));
-        QVERIFY2(!d.format, f);
-        QVERIFY(d.reason.contains(QStringLiteral("zeek-http")));
+        QVERIFY2(d.format, f);
+        QCOMPARE(QString::fromLatin1(d.format->name), QStringLiteral("zeek-conn"));
+    }
+    {
+        const Detection d =
+            detectFormat(readSniffSample(sharedData(QStringLiteral("zeek/rita-truncated/conn_top.log"))));
+        QVERIFY(!d.format);
+        QVERIFY(d.reason.contains(QStringLiteral("zeek-conn")));
     }
     try {
         parseFile("zeek-http", sharedData(QStringLiteral("zeek/rita-truncated/conn.log")));
