@@ -181,7 +181,9 @@ class TestZeekParsers : public QObject {
 void TestZeekParsers::httpFields_data() {
     QTest::addColumn<QString>("file");
     QTest::addColumn<int>("index");
-    for (const char* file : {"zeek/http.log", "zeek/http.json"}) {
+    // http_underscore.json: the same requests as a pipeline writes them ('_' for '.', @stream,
+    // @system, @proc, ISO times, sets as comma strings).
+    for (const char* file : {"zeek/http.log", "zeek/http.json", "zeek/http_underscore.json"}) {
         for (int i = 0; i < int(std::size(kHttp)); ++i) {
             QTest::addRow("%s #%d", file, i) << QString::fromLatin1(file) << i;
         }
@@ -197,7 +199,7 @@ void TestZeekParsers::httpFields() {
     }
     QCOMPARE(sink.rejects.size(), size_t(0));
     const bool json = file.endsWith(QLatin1String(".json"));
-    QCOMPARE(sink.proxies.size(), json ? size_t(9) : size_t(7));
+    QCOMPARE(sink.proxies.size(), file == QLatin1String("zeek/http.json") ? size_t(9) : size_t(7));
     const HttpExpect& e = kHttp[index];
     const OwnedProxy& r = sink.proxies[static_cast<size_t>(index)];
     QCOMPARE(r.line, json ? int64_t(index + 1) : e.line);
@@ -224,7 +226,7 @@ void TestZeekParsers::httpJsonOnlyForms() {
 void TestZeekParsers::dnsFields_data() {
     QTest::addColumn<QString>("file");
     QTest::addColumn<int>("index");
-    for (const char* file : {"zeek/dns.log", "zeek/dns.log.gz", "zeek/dns.json"}) {
+    for (const char* file : {"zeek/dns.log", "zeek/dns.log.gz", "zeek/dns.json", "zeek/dns_underscore.json"}) {
         for (int i = 0; i < int(std::size(kDns)); ++i) {
             QTest::addRow("%s #%d", file, i) << QString::fromLatin1(file) << i;
         }

@@ -57,17 +57,10 @@ Got number(object o, std::string_view key, int64_t& out) {
     return number(e, out);
 }
 
-object child(object o, std::string_view key) {
-    object c;
-    if (o.at_key(key).get_object().get(c) != simdjson::SUCCESS) {
-        return {};
-    }
-    return c;
-}
-
-bool hasChild(object o, std::string_view key) {
-    object c;
-    return o.at_key(key).get_object().get(c) == simdjson::SUCCESS;
+// The object under key. A default-constructed dom::object is not an empty object (it points
+// nowhere), so there is no "empty" fallback: callers check.
+bool childOf(object o, std::string_view key, object& out) {
+    return o.at_key(key).get_object().get(out) == simdjson::SUCCESS;
 }
 
 std::string_view stripDot(std::string_view name) {
@@ -229,11 +222,11 @@ void SuricataEveParser::parseLine(std::string_view line, SourcePos pos, RecordSi
 }
 
 bool SuricataEveParser::flow(object o, const Common& c, RecordSink& sink) {
-    if (!hasChild(o, "flow")) {
+    object f;
+    if (!childOf(o, "flow", f)) {
         reject(c, "a flow event without a flow object", sink);
         return false;
     }
-    const object f = child(o, "flow");
     ConnRecord r;
     r.pos = c.pos;
     r.tsUs = c.tsUs;
@@ -280,11 +273,11 @@ bool SuricataEveParser::flow(object o, const Common& c, RecordSink& sink) {
 }
 
 bool SuricataEveParser::tls(object o, const Common& c, RecordSink& sink) {
-    if (!hasChild(o, "tls")) {
+    object t;
+    if (!childOf(o, "tls", t)) {
         reject(c, "a tls event without a tls object", sink);
         return false;
     }
-    const object t = child(o, "tls");
     TlsRecord r;
     r.pos = c.pos;
     r.tsUs = c.tsUs;
@@ -302,10 +295,15 @@ bool SuricataEveParser::tls(object o, const Common& c, RecordSink& sink) {
     }
     r.serverName = stripDot(r.serverName);
     // ja3 / ja3s: {"hash", "string"}; ja4: a string (or, to be safe, an object with a hash).
-    text(child(t, "ja3"), "hash", r.ja3);
-    text(child(t, "ja3s"), "hash", r.ja3s);
-    if (text(t, "ja4", r.ja4) != Got::Ok) {
-        text(child(t, "ja4"), "hash", r.ja4);
+    object print;
+    if (childOf(t, "ja3", print)) {
+        text(print, "hash", r.ja3);
+    }
+    if (childOf(t, "ja3s", print)) {
+        text(print, "hash", r.ja3s);
+    }
+    if (text(t, "ja4", r.ja4) != Got::Ok && childOf(t, "ja4", print)) {
+        text(print, "hash", r.ja4);
     }
     bool resumed = false;
     r.resumed = t.at_key("session_resumed").get_bool().get(resumed) == simdjson::SUCCESS && resumed ? 1 : 0;
@@ -314,11 +312,11 @@ bool SuricataEveParser::tls(object o, const Common& c, RecordSink& sink) {
 }
 
 bool SuricataEveParser::http(object o, const Common& c, RecordSink& sink) {
-    if (!hasChild(o, "http")) {
+    object h;
+    if (!childOf(o, "http", h)) {
         reject(c, "an http event without an http object", sink);
         return false;
     }
-    const object h = child(o, "http");
     ProxyRecord r;
     r.pos = c.pos;
     r.tsUs = c.tsUs;
@@ -366,11 +364,11 @@ bool SuricataEveParser::http(object o, const Common& c, RecordSink& sink) {
 }
 
 bool SuricataEveParser::alert(object o, const Common& c, RecordSink& sink) {
-    if (!hasChild(o, "alert")) {
+    object a;
+    if (!childOf(o, "alert", a)) {
         reject(c, "an alert event without an alert object", sink);
         return false;
     }
-    const object a = child(o, "alert");
     SensorAlertRecord r;
     r.pos = c.pos;
     r.tsUs = c.tsUs;
@@ -446,12 +444,12 @@ void SuricataEveParser::flushOpenAnswer(RecordSink& sink) {
 }
 
 bool SuricataEveParser::dns(object o, const Common& c, RecordSink& sink) {
-    if (!hasChild(o, "dns")) {
+    object d;
+    if (!childOf(o, "dns", d)) {
         flushOpenAnswer(sink);
         reject(c, "a dns event without a dns object", sink);
         return false;
     }
-    const object d = child(o, "dns");
     std::string_view type, rrname, rrtype, rcode, rdata;
     int64_t id = -1, version = 1, ttl = -1;
     const Got got[] = {text(d, "type", type),   text(d, "rrname", rrname), text(d, "rrtype", rrtype),
@@ -465,7 +463,8 @@ bool SuricataEveParser::dns(object o, const Common& c, RecordSink& sink) {
     number(d, "version", version);
     simdjson::dom::array answers;
     const bool haveAnswers = d.at_key("answers").get_array().get(answers) == simdjson::SUCCESS;
-    const bool grouped = hasChild(d, "grouped");
+    object groups;
+    const bool grouped = childOf(d, "grouped", groups);
     const bool answer = type == "answer";
     if (!answer && type != "query") {
         flushOpenAnswer(sink);
@@ -546,7 +545,7 @@ bool SuricataEveParser::dns(object o, const Common& c, RecordSink& sink) {
             }
         }
     } else if (grouped) {
-        for (auto [rtype, list] : child(d, "grouped")) {
+        for (auto [rtype, list] : groups) {
             simdjson::dom::array items;
             if (list.get_array().get(items) != simdjson::SUCCESS) {
                 continue;
