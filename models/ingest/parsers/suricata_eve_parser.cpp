@@ -77,7 +77,23 @@ void appendListItem(std::string& list, std::string_view item) {
     list += item;
 }
 
+bool anyBad(std::initializer_list<Got> got) {
+    return std::find(got.begin(), got.end(), Got::Bad) != got.end();
+}
+
 } // namespace
+
+// The parts of a flow's events that are the same on a connection and a TLS session.
+template <class Record> void SuricataEveParser::fromCommon(Record& r, const Common& c) {
+    r.pos = c.pos;
+    r.tsUs = c.tsUs;
+    r.uid = c.uid;
+    r.origIp = c.srcIp;
+    r.origPort = c.srcPort;
+    r.respIp = c.destIp;
+    r.respPort = c.destPort;
+    r.sensor = c.sensor;
+}
 
 SuricataEveParser::SuricataEveParser(const ParserOptions&) {
     uid_.reserve(32);
@@ -228,8 +244,7 @@ bool SuricataEveParser::flow(object o, const Common& c, RecordSink& sink) {
         return false;
     }
     ConnRecord r;
-    r.pos = c.pos;
-    r.tsUs = c.tsUs;
+    fromCommon(r, c);
     std::string_view start, end, state;
     int64_t startUs = 0, endUs = 0;
     if (text(f, "start", start) == Got::Ok) {
@@ -259,15 +274,9 @@ bool SuricataEveParser::flow(object o, const Common& c, RecordSink& sink) {
         reject(c, "flow.state has the wrong type", sink);
         return false;
     }
-    r.uid = c.uid;
-    r.origIp = c.srcIp;
-    r.origPort = c.srcPort;
-    r.respIp = c.destIp;
-    r.respPort = c.destPort;
     r.proto = c.proto;
     r.service = c.appProto;
     r.state = state;
-    r.sensor = c.sensor;
     sink.connection(r);
     return true;
 }
@@ -279,17 +288,9 @@ bool SuricataEveParser::tls(object o, const Common& c, RecordSink& sink) {
         return false;
     }
     TlsRecord r;
-    r.pos = c.pos;
-    r.tsUs = c.tsUs;
-    r.uid = c.uid;
-    r.origIp = c.srcIp;
-    r.origPort = c.srcPort;
-    r.respIp = c.destIp;
-    r.respPort = c.destPort;
-    r.sensor = c.sensor;
-    const Got got[] = {text(t, "sni", r.serverName), text(t, "version", r.version), text(t, "subject", r.subject),
-                       text(t, "issuerdn", r.issuer)};
-    if (std::find(std::begin(got), std::end(got), Got::Bad) != std::end(got)) {
+    fromCommon(r, c);
+    if (anyBad({text(t, "sni", r.serverName), text(t, "version", r.version), text(t, "subject", r.subject),
+                text(t, "issuerdn", r.issuer)})) {
         reject(c, "a tls field (sni, version, subject, issuerdn) has the wrong type", sink);
         return false;
     }
@@ -324,13 +325,9 @@ bool SuricataEveParser::http(object o, const Common& c, RecordSink& sink) {
     r.destIp = c.destIp;
     r.port = c.destPort;
     std::string_view hostname, url, status;
-    const Got got[] = {text(h, "hostname", hostname),
-                       text(h, "url", url),
-                       text(h, "http_method", r.method),
-                       text(h, "http_user_agent", r.userAgent),
-                       text(h, "http_content_type", r.contentType),
-                       text(h, "http_refer", r.referrer)};
-    if (std::find(std::begin(got), std::end(got), Got::Bad) != std::end(got)) {
+    if (anyBad({text(h, "hostname", hostname), text(h, "url", url), text(h, "http_method", r.method),
+                text(h, "http_user_agent", r.userAgent), text(h, "http_content_type", r.contentType),
+                text(h, "http_refer", r.referrer)})) {
         reject(c, "an http field (hostname, url, http_method, ...) has the wrong type", sink);
         return false;
     }
@@ -381,10 +378,8 @@ bool SuricataEveParser::alert(object o, const Common& c, RecordSink& sink) {
     r.appProto = c.appProto;
     r.sensor = c.sensor;
     int64_t rev = -1, severity = -1;
-    const Got got[] = {
-        text(a, "signature", r.signature),        text(a, "category", r.category), text(a, "action", r.action),
-        number(a, "signature_id", r.signatureId), number(a, "rev", rev),           number(a, "severity", severity)};
-    if (std::find(std::begin(got), std::end(got), Got::Bad) != std::end(got)) {
+    if (anyBad({text(a, "signature", r.signature), text(a, "category", r.category), text(a, "action", r.action),
+                number(a, "signature_id", r.signatureId), number(a, "rev", rev), number(a, "severity", severity)})) {
         reject(c, "an alert field (signature, signature_id, severity, ...) has the wrong type", sink);
         return false;
     }
@@ -452,10 +447,8 @@ bool SuricataEveParser::dns(object o, const Common& c, RecordSink& sink) {
     }
     std::string_view type, rrname, rrtype, rcode, rdata;
     int64_t id = -1, version = 1, ttl = -1;
-    const Got got[] = {text(d, "type", type),   text(d, "rrname", rrname), text(d, "rrtype", rrtype),
-                       text(d, "rcode", rcode), text(d, "rdata", rdata),   number(d, "id", id),
-                       number(d, "ttl", ttl)};
-    if (std::find(std::begin(got), std::end(got), Got::Bad) != std::end(got)) {
+    if (anyBad({text(d, "type", type), text(d, "rrname", rrname), text(d, "rrtype", rrtype), text(d, "rcode", rcode),
+                text(d, "rdata", rdata), number(d, "id", id), number(d, "ttl", ttl)})) {
         flushOpenAnswer(sink);
         reject(c, "a dns field (type, rrname, rrtype, rcode, rdata, id, ttl) has the wrong type", sink);
         return false;

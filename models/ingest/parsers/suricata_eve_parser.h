@@ -71,6 +71,7 @@ class SuricataEveParser : public LineParser {
         std::string client, server, proto, qname, qtype, rcode, answers, ttls;
     };
 
+    template <class Record> static void fromCommon(Record& r, const Common& c);
     bool flow(simdjson::dom::object o, const Common& c, RecordSink& sink);
     bool tls(simdjson::dom::object o, const Common& c, RecordSink& sink);
     bool http(simdjson::dom::object o, const Common& c, RecordSink& sink);

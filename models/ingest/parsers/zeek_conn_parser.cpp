@@ -40,8 +40,7 @@ int ZeekConnParser::sniff(const SniffSample& sample) {
 void ZeekConnParser::buildRecord(SourcePos pos, std::string_view line, RecordSink& sink) {
     ConnRecord r;
     r.pos = pos;
-    if (!parseTs(Ts, r.tsUs)) {
-        rejectWith(pos, "ts is not a time: '" + std::string(raw(Ts).substr(0, 40)) + "'", line, sink);
+    if (!tsSlot(Ts, r.tsUs, pos, line, sink)) {
         return;
     }
     if (!intSlot(OrigP, "id.orig_p", r.origPort, pos, line, sink) ||

@@ -41,8 +41,7 @@ int ZeekHttpParser::sniff(const SniffSample& sample) {
 void ZeekHttpParser::buildRecord(SourcePos pos, std::string_view line, RecordSink& sink) {
     ProxyRecord r;
     r.pos = pos;
-    if (!parseTs(Ts, r.tsUs)) {
-        rejectWith(pos, "ts is not a time: '" + std::string(raw(Ts).substr(0, 40)) + "'", line, sink);
+    if (!tsSlot(Ts, r.tsUs, pos, line, sink)) {
         return;
     }
     if (!intSlot(RespP, "id.resp_p", r.port, pos, line, sink) ||

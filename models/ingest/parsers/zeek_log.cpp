@@ -625,6 +625,14 @@ bool ZeekLogParser::parseTs(int slot, int64_t& us) const {
     return parseEpochSeconds(v, us) || parseIsoTimestamp(v, us);
 }
 
+bool ZeekLogParser::tsSlot(int slot, int64_t& us, SourcePos pos, std::string_view line, RecordSink& sink) const {
+    if (parseTs(slot, us)) {
+        return true;
+    }
+    rejectWith(pos, "ts is not a time: '" + std::string(raw(slot).substr(0, 40)) + "'", line, sink);
+    return false;
+}
+
 int ZeekLogParser::boolSlot(int slot) const {
     const std::string_view v = raw(slot);
     if (v == "T" || v == "true") {

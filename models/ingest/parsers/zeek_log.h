@@ -79,6 +79,8 @@ class ZeekLogParser : public LineParser {
 
     // Timestamps: epoch seconds with fraction (TSV, JSON numbers) or ISO 8601 (JSON strings).
     bool parseTs(int slot, int64_t& us) const;
+    // parseTs(), or false and a reject naming the value.
+    bool tsSlot(int slot, int64_t& us, SourcePos pos, std::string_view line, RecordSink& sink) const;
     // The sensor's name as the record carries it ("@system" of a pipeline's JSON); empty otherwise.
     std::string_view sensor() const { return sensor_; }
     // A boolean column (T/F, JSON true/false): 1, 0, or -1 when absent.

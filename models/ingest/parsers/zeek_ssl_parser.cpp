@@ -39,8 +39,7 @@ int ZeekSslParser::sniff(const SniffSample& sample) {
 void ZeekSslParser::buildRecord(SourcePos pos, std::string_view line, RecordSink& sink) {
     TlsRecord r;
     r.pos = pos;
-    if (!parseTs(Ts, r.tsUs)) {
-        rejectWith(pos, "ts is not a time: '" + std::string(raw(Ts).substr(0, 40)) + "'", line, sink);
+    if (!tsSlot(Ts, r.tsUs, pos, line, sink)) {
         return;
     }
     if (!intSlot(OrigP, "id.orig_p", r.origPort, pos, line, sink) ||
