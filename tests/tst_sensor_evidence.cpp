@@ -9,7 +9,10 @@
 #include "store/case_summary.h"
 #include "store/schema.h"
 #include "store/statement.h"
+#include "tables/host_table_model.h"
 #include "test_paths.h"
+
+#include <QSignalSpy>
 
 #include <QFile>
 #include <QJsonArray>
@@ -92,6 +95,7 @@ class TestSensorEvidence : public QObject {
     void hostLinkingAndAttribution_data();
     void hostLinkingAndAttribution();
     void inventoryNamesSensorHosts();
+    void hostTableCountsSensorConnections();
     void timelineSensorLane();
     void cliInfoCounts();
     void upgradeFromSchema3();
@@ -260,6 +264,25 @@ void TestSensorEvidence::inventoryNamesSensorHosts() {
                       "'CHhAvVGS1DHFjwGM9'"),
              QStringList{"ws-alice"});
     QCOMPARE(count(db, "SELECT count(*) FROM hosts WHERE name = '10.1.2.3'"), int64_t(0));
+}
+
+void TestSensorEvidence::hostTableCountsSensorConnections() {
+    const QString c = tmp_.filePath(QStringLiteral("hosts.socwb"));
+    {
+        auto store = freshCase(QStringLiteral("hosts.socwb"));
+        importInto(*store, fixture(QStringLiteral("zeek/conn.log")));
+    }
+    HostTableModel model;
+    QSignalSpy loaded(&model, &HostTableModel::loaded);
+    model.setCase(c);
+    QVERIFY(loaded.wait(10000));
+    model.sort(HostTableModel::SensorColumn, Qt::DescendingOrder);
+    QVERIFY(loaded.wait(10000));
+    QCOMPARE(model.headerData(HostTableModel::SensorColumn, Qt::Horizontal).toString(), QStringLiteral("Sensor"));
+    QCOMPARE(model.rowCount(), 5);
+    QCOMPARE(model.index(0, HostTableModel::NameColumn).data().toString(), QStringLiteral("10.1.2.3"));
+    QCOMPARE(model.index(0, HostTableModel::SensorColumn).data().toString(), QStringLiteral("2"));
+    QCOMPARE(model.index(4, HostTableModel::SensorColumn).data().toString(), QStringLiteral("1"));
 }
 
 void TestSensorEvidence::timelineSensorLane() {
