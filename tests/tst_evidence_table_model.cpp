@@ -41,7 +41,9 @@ void TestEvidenceTableModel::holdsSaysWhatTheFileBecame() {
     QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
     EvidenceRow eve;
     eve.format = QStringLiteral("suricata-eve");
-    eve.contents = {{QStringLiteral("proxy"), 1}, {QStringLiteral("connections"), 812}, {QStringLiteral("tls"), 40},
+    eve.contents = {{QStringLiteral("proxy"), 1},
+                    {QStringLiteral("connections"), 812},
+                    {QStringLiteral("tls"), 40},
                     {QStringLiteral("alerts"), 1}};
     EvidenceRow old; // imported before the case recorded it
     model.setRows({eve, old});
