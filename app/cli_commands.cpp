@@ -200,14 +200,20 @@ int info(const QStringList& args) {
     for (const auto& e : s.evidence) {
         ts << "  " << QFileInfo(e.path).fileName() << "  " << e.format << "  " << e.accepted << " records, "
            << e.rejected << " rejected, " << humanBytes(e.size) << "\n";
+        if (e.contents.size() > 1) {
+            ts << "    " << contentsText(e.contents) << "\n";
+        }
     }
     ts << "proxy events: " << s.proxy << "\ndns events: " << s.dns << "\nsysmon events: " << s.sysmon
-       << "\nprocesses: " << s.processes << "\nalerts: " << s.alerts << "\nrejected lines: " << s.rejected << "\n";
+       << "\nsensor connections: " << s.sensorConnections << "\ntls sessions: " << s.tlsSessions
+       << "\nsensor alerts: " << s.sensorAlerts << "\nprocesses: " << s.processes << "\nalerts: " << s.alerts
+       << "\nrejected lines: " << s.rejected << "\n";
     ts << "hosts: " << s.hosts.size() << "\n";
     for (const auto& h : s.hosts) {
         ts << "  " << h.name << (h.role.isEmpty() ? QString() : QStringLiteral(" (%1)").arg(h.role)) << "  "
-           << h.addresses.join(QLatin1Char(',')) << "  proxy " << h.proxy << ", dns " << h.dns << ", processes "
-           << h.processes << ", attributed " << h.attributed << "/" << (h.proxy + h.dns) << "\n";
+           << h.addresses.join(QLatin1Char(',')) << "  proxy " << h.proxy << ", dns " << h.dns << ", sensor "
+           << h.sensor << ", processes " << h.processes << ", attributed " << h.attributed << "/" << (h.proxy + h.dns)
+           << "\n";
     }
     if (s.firstTs) {
         ts << "time span: " << isoFromUs(s.firstTs) << " .. " << isoFromUs(s.lastTs) << "\n";

@@ -447,7 +447,8 @@ void MainWindow::showSummary(const CaseSummary& s) {
     overview_->setSummary(store_->path(), s);
     countsLabel_->setText(tr("%1 evidence files \u00b7 %2 events \u00b7 %3 channels scored")
                               .arg(s.evidence.size())
-                              .arg(QLocale().toString(qint64(s.proxy + s.dns + s.sysmon)))
+                              .arg(QLocale().toString(qint64(s.proxy + s.dns + s.sysmon + s.sensorConnections +
+                                                             s.tlsSessions + s.sensorAlerts)))
                               .arg(QLocale().toString(qint64(s.alerts))));
 }
 
