@@ -28,7 +28,7 @@ class EvtxParser : public Parser {
   private:
     EventXmlReader reader_;
     std::string xml_;
-    std::string memory_;              // the decoded file, when libevtx cannot open it by path
+    std::string memory_;                      // the decoded file, when libevtx cannot open it by path
     libbfio_handle_t* memoryRange_ = nullptr; // over memory_, freed once libevtx has closed the file
 };
 

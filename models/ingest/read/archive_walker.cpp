@@ -78,8 +78,8 @@ bool ArchiveWalker::walk(ArchiveReader& container, const QString& prefix, int de
         try {
             if (needsRandomAccess(head)) {
                 if (depth >= limits.maxDepth) {
-                    visitor_.skipped(m, QStringLiteral("an archive nested %1 levels deep (the limit): not opened")
-                                            .arg(depth + 1));
+                    visitor_.skipped(
+                        m, QStringLiteral("an archive nested %1 levels deep (the limit): not opened").arg(depth + 1));
                     continue;
                 }
                 std::string bytes;
@@ -104,8 +104,8 @@ bool ArchiveWalker::walk(ArchiveReader& container, const QString& prefix, int de
         }
         if (inner->kind() == ArchiveReader::Kind::Container) {
             if (depth >= limits.maxDepth) {
-                visitor_.skipped(m, QStringLiteral("an archive nested %1 levels deep (the limit): not opened")
-                                        .arg(depth + 1));
+                visitor_.skipped(
+                    m, QStringLiteral("an archive nested %1 levels deep (the limit): not opened").arg(depth + 1));
                 continue;
             }
             if (!walk(*inner, m.chain, depth + 1)) {
@@ -125,7 +125,8 @@ bool ArchiveWalker::walk(ArchiveReader& container, const QString& prefix, int de
         }
     }
     if (!container.error().isEmpty() && prefix.isEmpty()) {
-        visitor_.skipped(MemberInfo{}, QStringLiteral("the rest of the archive cannot be read: %1").arg(container.error()));
+        visitor_.skipped(MemberInfo{},
+                         QStringLiteral("the rest of the archive cannot be read: %1").arg(container.error()));
     }
     return true;
 }

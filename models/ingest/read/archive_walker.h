@@ -13,10 +13,10 @@
 namespace socwb {
 
 struct MemberInfo {
-    QString chain;          // its path inside the received file; nested containers joined by " › "
-    QString name;           // the last path component, as a file name for detection
+    QString chain;           // its path inside the received file; nested containers joined by " › "
+    QString name;            // the last path component, as a file name for detection
     int64_t storedSize = -1; // as its container says; -1 when it does not
-    int depth = 1;          // containers it sits in
+    int depth = 1;           // containers it sits in
 };
 
 class MemberVisitor {

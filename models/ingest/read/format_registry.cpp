@@ -88,11 +88,12 @@ Detection detectFormat(const SniffSample& sample) {
             d.reason = sample.error;
             return d;
         }
-        const QString what = !sample.archive.isEmpty()
-                                 ? QStringLiteral("an archive (%1): its members are imported one by one").arg(sample.archive)
-                             : sample.empty  ? QStringLiteral("the file is empty")
-                             : sample.binary ? QStringLiteral("the file holds binary data")
-                                             : QStringLiteral("no format recognised its first lines");
+        const QString what =
+            !sample.archive.isEmpty()
+                ? QStringLiteral("an archive (%1): its members are imported one by one").arg(sample.archive)
+            : sample.empty  ? QStringLiteral("the file is empty")
+            : sample.binary ? QStringLiteral("the file holds binary data")
+                            : QStringLiteral("no format recognised its first lines");
         d.reason = QStringLiteral("%1; formats tried: %2").arg(what, tried.join(QStringLiteral(", ")));
     }
     return d;
