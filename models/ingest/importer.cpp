@@ -271,7 +271,8 @@ ImportResult Importer::importFile(const QString& path, const ImportOptions& opti
             }
         };
         parser = format->create(popts);
-        InputReader in(path);
+        ExpansionBudget budget(shown, size, options.limits);
+        InputReader in(path, &budget);
         report(in, 0, 0);
         sinceReport.restart(); // the next report at least 100 ms after this one
         const std::string_view kind = format->kind;
@@ -302,6 +303,10 @@ ImportResult Importer::importFile(const QString& path, const ImportOptions& opti
             return finishCancelled();
         }
         return finishFailed(e);
+    } catch (const ArchiveLimitError& e) {
+        tx->rollback();
+        waitForHash();
+        return finishRefusal(QString::fromUtf8(e.what()));
     } catch (const std::exception& e) {
         tx->rollback();
         waitForHash();

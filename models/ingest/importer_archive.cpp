@@ -122,8 +122,7 @@ class ArchiveMemberImport : public MemberVisitor {
             InputReader in(stream, std::move(head), m.chain, &root_, archiveSize_);
             ImportProgress p;
             p.member = m.chain;
-            QElapsedTimer sinceReport;
-            sinceReport.start();
+            QElapsedTimer sinceReport; // invalid until the first report, which comes at once
             completed = parseAndWrite(*parser, in, *writer, isPipelinedKind(kind),
                                       [&](const InputReader& rd, int64_t records, int64_t rejects) {
                                           if (cancelled()) {
@@ -134,8 +133,8 @@ class ArchiveMemberImport : public MemberVisitor {
                                               mostlyRejected = true;
                                               return false;
                                           }
-                                          if (sinceReport.elapsed() >= 100) {
-                                              sinceReport.restart();
+                                          if (!sinceReport.isValid() || sinceReport.elapsed() >= 100) {
+                                              sinceReport.start();
                                               p.bytesRead = rd.rawBytesRead();
                                               p.records = accepted_ + records;
                                               p.rejects = rejected_ + rejects;

@@ -14,7 +14,7 @@ constexpr size_t kChunk = 1u << 20;
 constexpr size_t kSniffBytes = 64 * 1024;
 } // namespace
 
-InputReader::InputReader(const QString& path) : path_(path) {
+InputReader::InputReader(const QString& path, ExpansionBudget* budget) : path_(path) {
     rawSize_ = QFileInfo(path).size();
     if (rawSize_ == 0 && QFileInfo(path).isFile()) {
         eof_ = true; // nothing to read; libarchive would call an empty file an unknown format
@@ -22,7 +22,9 @@ InputReader::InputReader(const QString& path) : path_(path) {
         return;
     }
     try {
-        owned_ = ArchiveReader::openFile(path, nullptr);
+        owned_ = ArchiveReader::openFile(path, budget);
+    } catch (const ArchiveLimitError&) {
+        throw;
     } catch (const std::exception& e) {
         throw std::runtime_error(QStringLiteral("%1: %2").arg(path, QString::fromUtf8(e.what())).toStdString());
     }

@@ -27,6 +27,7 @@ struct Line {
 };
 
 class ArchiveReader;
+class ExpansionBudget;
 
 class InputReader {
   public:
@@ -34,7 +35,8 @@ class InputReader {
 
     // Throws std::runtime_error with a readable message when the file cannot be opened, or when it
     // is an archive (whose members are read one by one through an ArchiveWalker).
-    explicit InputReader(const QString& path);
+    // budget (may be null) bounds what a compressed file may expand to (a gzip bomb).
+    explicit InputReader(const QString& path, ExpansionBudget* budget = nullptr);
     // A member of a received file: `stream` decodes it, `head` holds the bytes already taken from it
     // for detection (handed out first), and progress is told in the received file's bytes.
     InputReader(ArchiveReader& stream, std::string head, const QString& name, const ArchiveReader* received,
