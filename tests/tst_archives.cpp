@@ -301,7 +301,8 @@ void TestArchives::bombsAndTraversalAreRefused_data() {
     QTest::addColumn<QString>("member"); // the member whose message is checked ("" : the file's message)
     QTest::addColumn<QString>("expected");
 
-    const QByteArray zeros(8 << 20, '\0');
+    // Not zeros: blocks of zeros are also an empty tar, and would be read as one.
+    const QByteArray zeros(8 << 20, 'A');
     QTest::newRow("zip bomb (ratio)") << writeArchive("zip", "none",
                                                       {{QStringLiteral("ok.log"), squid(0, 3)},
                                                        {QStringLiteral("bomb.log"), zeros}})
@@ -382,7 +383,7 @@ void TestArchives::bombsAndTraversalAreRefused() {
     }
     auto store = CaseStore::open(dir.filePath(QStringLiteral("case.socwb")));
     const ImportResult r = importWith(*store, path, o);
-    QCOMPARE(r.status, status);
+    QVERIFY2(r.status == status, qPrintable(r.message));
     if (member.isEmpty()) {
         QVERIFY2(r.message.contains(expected), qPrintable(r.message));
         // Nothing of a refused archive stays in the case.

@@ -22,7 +22,7 @@ QString human(int64_t n) {
 
 // Only filters libarchive decodes itself: none of those that hand the bytes to an external program
 // (lrzip, lzop, grzip) is registered, since evidence is untrusted.
-void supportEverything(archive* a) {
+void supportFilters(archive* a) {
     archive_read_support_filter_gzip(a);
     archive_read_support_filter_bzip2(a);
     archive_read_support_filter_xz(a);
@@ -30,6 +30,10 @@ void supportEverything(archive* a) {
     archive_read_support_filter_zstd(a);
     archive_read_support_filter_lz4(a);
     archive_read_support_filter_compress(a);
+}
+
+void supportEverything(archive* a) {
+    supportFilters(a);
     archive_read_support_format_tar(a);
     archive_read_support_format_zip(a); // streamable and, where the input can seek, seekable
     archive_read_support_format_7zip(a);
@@ -78,11 +82,16 @@ void ExpansionBudget::entry() {
     }
 }
 
-ArchiveReader::ArchiveReader(ExpansionBudget* budget) : a_(archive_read_new()), budget_(budget) {
+ArchiveReader::ArchiveReader(ExpansionBudget* budget, bool streamOnly) : a_(archive_read_new()), budget_(budget) {
     if (!a_) {
         throw std::runtime_error("cannot start libarchive");
     }
-    supportEverything(a_);
+    if (streamOnly) {
+        supportFilters(a_);
+        archive_read_support_format_raw(a_);
+    } else {
+        supportEverything(a_);
+    }
 }
 
 ArchiveReader::~ArchiveReader() {
@@ -94,11 +103,25 @@ std::unique_ptr<ArchiveReader> ArchiveReader::openFile(const QString& path, Expa
     if (info.isFile() && info.size() == 0) {
         throw std::runtime_error("the file is empty");
     }
-    std::unique_ptr<ArchiveReader> r(new ArchiveReader(budget));
-    r->knownRawSize_ = info.size();
     const QByteArray native = QFile::encodeName(path);
-    r->start(archive_read_open_filename(r->a_, native.constData(), kSourceBlock), QStringLiteral("cannot be read"));
-    return r;
+    for (const bool streamOnly : {false, true}) {
+        std::unique_ptr<ArchiveReader> r(new ArchiveReader(budget, streamOnly));
+        r->knownRawSize_ = info.size();
+        try {
+            r->start(archive_read_open_filename(r->a_, native.constData(), kSourceBlock),
+                     QStringLiteral("cannot be read"));
+            return r;
+        } catch (const ArchiveLimitError&) {
+            throw;
+        } catch (const std::exception&) {
+            // Telling containers apart reads ahead, and a short compressed file cut in the middle
+            // fails there: read it again as one stream, so the lines before the cut still come.
+            if (streamOnly) {
+                throw;
+            }
+        }
+    }
+    return nullptr;
 }
 
 std::unique_ptr<ArchiveReader> ArchiveReader::openMemory(std::string bytes, ExpansionBudget* budget) {
@@ -156,7 +179,8 @@ void ArchiveReader::start(int openResult, const QString& what) {
     }
     EntryCallback::rethrow();
     if (rc == ARCHIVE_EOF) {
-        kind_ = Kind::Container; // a container without entries (an empty tar)
+        kind_ = Kind::Container; // a container without entries (an empty tar, or blocks of zeros)
+        ended_ = true;
         return;
     }
     if (rc != ARCHIVE_OK && rc != ARCHIVE_WARN) {
@@ -208,6 +232,9 @@ bool ArchiveReader::nextEntry(EntryInfo& info) {
         info = first_;
         return true;
     }
+    if (ended_) {
+        return false;
+    }
     archive_entry* e = nullptr;
     const int rc = archive_read_next_header(a_, &e);
     EntryCallback::rethrow();
@@ -237,7 +264,9 @@ size_t ArchiveReader::read(char* out, size_t n) {
     if (ended_) {
         return 0;
     }
-    const la_ssize_t got = archive_read_data(a_, out, n);
+    // In small requests: a damaged stream fails the whole request, and what was decoded before the
+    // damage is kept only when it was handed out first.
+    const la_ssize_t got = archive_read_data(a_, out, std::min<size_t>(n, 64 * 1024));
     EntryCallback::rethrow();
     if (got > 0) {
         if (budget_) {

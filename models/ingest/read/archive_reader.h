@@ -99,7 +99,7 @@ class ArchiveReader {
     const QString& error() const { return error_; }
 
   private:
-    explicit ArchiveReader(ExpansionBudget* budget);
+    ArchiveReader(ExpansionBudget* budget, bool streamOnly = false);
     void start(int openResult, const QString& what);
 
     archive* a_ = nullptr;
