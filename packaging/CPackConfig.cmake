@@ -13,5 +13,5 @@ set(CPACK_STRIP_FILES ON) # the build keeps debug info; the packages do not need
 set(CPACK_PACKAGE_FILE_NAME "socwb-${PROJECT_VERSION}-${CMAKE_SYSTEM_PROCESSOR}")
 set(CPACK_DEBIAN_PACKAGE_SECTION utils)
 set(CPACK_DEBIAN_PACKAGE_DEPENDS
-  "libqt6core6, libqt6gui6, libqt6widgets6, libqt6printsupport6, libqt6concurrent6, libqcustomplot2.1-qt6, libspdlog1.10, libsqlite3-0, libpsl5, publicsuffix, libevtx1, zlib1g, libssl3, libsimdjson14")
+  "libqt6core6, libqt6gui6, libqt6widgets6, libqt6printsupport6, libqt6concurrent6, libqcustomplot2.1-qt6, libspdlog1.10, libsqlite3-0, libpsl5, publicsuffix, libevtx1, libbfio1, libarchive13, zlib1g, libssl3, libsimdjson14")
 include(CPack)

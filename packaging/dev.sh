@@ -18,7 +18,7 @@ JOBS="$(nproc 2>/dev/null || echo 2)"
 PACKAGES=(build-essential cmake ninja-build pkg-config git
   qt6-base-dev libgl1-mesa-dev libqcustomplot-dev libqcustomplot2.1-qt6
   libspdlog-dev libsqlite3-dev sqlite3 libpsl-dev publicsuffix libevtx-dev libbfio-dev libevtx-utils
-  zlib1g-dev libssl-dev libsimdjson-dev libyaml-cpp-dev xvfb xauth xfonts-base fonts-dejavu-core clang-format)
+  zlib1g-dev libarchive-dev libssl-dev libsimdjson-dev libyaml-cpp-dev xvfb xauth xfonts-base fonts-dejavu-core clang-format)
 FUZZ_PACKAGES=(clang libclang-rt-14-dev)
 
 log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
