@@ -7,6 +7,8 @@
 
 #include <QFileInfo>
 
+#include <algorithm>
+
 namespace socwb {
 
 QStringList expandImportPaths(const QStringList& paths) {
@@ -16,6 +18,10 @@ QStringList expandImportPaths(const QStringList& paths) {
             files << f;
         }
     }
+    // Files named one by one come in path order too, rotated sequences oldest first.
+    std::sort(files.begin(), files.end(), [](const QString& a, const QString& b) {
+        return collection_layout::importOrderKey(a) < collection_layout::importOrderKey(b);
+    });
     return files;
 }
 
