@@ -1,6 +1,7 @@
 #include "cli_commands.h"
 
 #include "core/logging.h"
+#include "import/collection_layout.h"
 #include "ingest/import_worker.h"
 #include "ingest/read/format_registry.h"
 #include "scenario/channel_catalog.h"
@@ -198,7 +199,7 @@ int info(const QStringList& args) {
     ts << "case " << store->path() << " (schema " << s.schemaVersion << ")\n";
     ts << "evidence files: " << s.evidence.size() << "\n";
     for (const auto& e : s.evidence) {
-        ts << "  " << QFileInfo(e.path).fileName() << "  " << e.format << "  " << e.accepted << " records, "
+        ts << "  " << provenanceLabel(e.path, e.memberPath) << "  " << e.format << "  " << e.accepted << " records, "
            << e.rejected << " rejected, " << humanBytes(e.size) << "\n";
         if (e.contents.size() > 1) {
             ts << "    " << contentsText(e.contents) << "\n";
@@ -229,11 +230,24 @@ int import(const QStringList& args) {
     const QCommandLineOption& tz = o["tz"];
     const QCommandLineOption& mapping = o["mapping"];
     const QCommandLineOption& json = o["json"];
+    const QCommandLineOption& include = o["include"];
+    const QCommandLineOption& exclude = o["exclude"];
     if (auto rc = parse(p, QStringLiteral("import"), args)) {
         return *rc;
     }
     QStringList pos = p.positionalArguments();
     const QString casePath = pos.takeFirst();
+    // Folders become their files, in the order the collection's layout asks for; what the layout
+    // told (an exercise's answer key left out, event log channels not imported) is said once.
+    const collection_layout::Expanded expanded = collection_layout::expand(pos, p.values(include), p.values(exclude));
+    for (const QString& note : expanded.notes) {
+        err(note);
+    }
+    if (expanded.files.isEmpty()) {
+        err(QStringLiteral("socwb-cli import: no evidence files in %1").arg(pos.join(QStringLiteral(", "))));
+        return Rejected;
+    }
+    pos = expanded.files;
     if (p.isSet(format) && !findFormat(p.value(format))) {
         err(QStringLiteral("socwb-cli import: unknown format '%1' (see 'socwb-cli formats')").arg(p.value(format)));
         return Usage;
@@ -266,8 +280,9 @@ int import(const QStringList& args) {
             return;
         }
         const int pct = pr.bytesTotal > 0 ? static_cast<int>(100 * pr.bytesRead / pr.bytesTotal) : 0;
-        std::fprintf(stderr, "\r[%d/%d] %s  %3d%%  %lld records  %lld rejected   ", pr.fileIndex + 1, pr.fileCount,
-                     qPrintable(printable(QFileInfo(pr.path).fileName())), pct, static_cast<long long>(pr.records),
+        const QString shown = provenanceLabel(pr.path, pr.member);
+        std::fprintf(stderr, "\r\033[K[%d/%d] %s  %3d%%  %lld records  %lld rejected", pr.fileIndex + 1, pr.fileCount,
+                     qPrintable(printable(shown)), pct, static_cast<long long>(pr.records),
                      static_cast<long long>(pr.rejects));
     });
     QObject::connect(job.worker(), &ImportWorker::fileFinished, qApp, [tty](const ImportResult& r) {
@@ -275,6 +290,12 @@ int import(const QStringList& args) {
             std::fputs("\r\033[K", stderr);
         }
         err(r.message);
+        for (const ImportMemberResult& m : r.members) {
+            err(QStringLiteral("  %1 %2").arg(m.status, -17).arg(m.message));
+        }
+        for (const QString& n : r.notes) {
+            err(QStringLiteral("  note: ") + n);
+        }
         for (const QString& s : r.rejectSamples) {
             err(QStringLiteral("    ") + s);
         }
@@ -318,12 +339,25 @@ int import(const QStringList& args) {
             worst(WriteFailed);
         } else if (r.status == QLatin1String("busy")) {
             worst(CaseBusy);
-        } else if (r.rejected > 0 || r.status == QLatin1String("refused")) {
+        } else if (r.rejected > 0 || r.status == QLatin1String("refused") ||
+                   std::any_of(r.members.begin(), r.members.end(),
+                               [](const ImportMemberResult& m) { return m.status == QLatin1String("refused"); })) {
             worst(Rejected);
         }
         accepted += r.accepted;
         rejected += r.rejected;
         QJsonArray samples = QJsonArray::fromStringList(r.rejectSamples);
+        QJsonArray members;
+        for (const ImportMemberResult& m : r.members) {
+            members.append(QJsonObject{{"member", m.member},
+                                       {"format", m.format.isEmpty() ? QJsonValue() : QJsonValue(m.format)},
+                                       {"status", m.status},
+                                       {"message", m.message},
+                                       {"accepted", qint64(m.accepted)},
+                                       {"rejected", qint64(m.rejected)},
+                                       {"size", m.size < 0 ? QJsonValue() : QJsonValue(qint64(m.size))},
+                                       {"sha256", m.sha256.isEmpty() ? QJsonValue() : QJsonValue(m.sha256)}});
+        }
         files.append(QJsonObject{{"path", r.path},
                                  {"sha256", r.sha256.isEmpty() ? QJsonValue() : QJsonValue(r.sha256)},
                                  {"format", r.format.isEmpty() ? QJsonValue() : QJsonValue(r.format)},
@@ -332,10 +366,13 @@ int import(const QStringList& args) {
                                  {"status", r.status},
                                  {"message", r.message},
                                  {"reject_samples", samples},
+                                 {"members", members},
+                                 {"notes", QJsonArray::fromStringList(r.notes)},
                                  {"seconds", r.seconds}});
     }
     if (p.isSet(json)) {
-        printJson(QJsonObject{{"case", casePath}, {"files", files}});
+        printJson(
+            QJsonObject{{"case", casePath}, {"files", files}, {"notes", QJsonArray::fromStringList(expanded.notes)}});
     }
     err(QStringLiteral("%1 file(s): %2 records imported, %3 rejected")
             .arg(QString::number(results.size()), QString::number(accepted), QString::number(rejected)));

@@ -48,16 +48,24 @@ ProgramRef makeCliReference() {
          1},
         {"import",
          "import evidence files into CASE (created when missing)",
-         "Import evidence files into a case. Formats are detected from content (the first 64 KiB); any text "
-         "format may be gzip-compressed. A file whose SHA-256 the case already holds is skipped. Ctrl-C or "
+         "Import evidence files into a case. Formats are detected from content (the first 64 KiB); any file may be "
+         "compressed (gzip, bzip2, xz, zstd, lz4, lzma); archives (zip, tar, 7z, cpio, nested) are imported member "
+         "by member and folders recursively. A file whose SHA-256 the case already holds is skipped. Ctrl-C or "
          "SIGTERM cancels and rolls the import back.",
          {{"CASE", "CASE", "The case file (.socwb); created when missing.", Values::CaseFile},
-          {"FILE", "FILE...", "Evidence files (plain or .gz).", Values::File}},
+          {"FILE", "FILE...",
+           "Evidence files (plain or compressed), archives (zip, tar, 7z, ...) and folders (recursively).",
+           Values::File}},
          {{"format", "F", "Read every FILE as this format (see 'socwb-cli formats').", Values::InputFormat},
           {"tz", "ZONE", "Time zone of formats that log local time (IANA name; default UTC).", Values::Text, nullptr,
            "UTC"},
           {"mapping", "FILE", "Field mapping for CSV exports (JSON file).", Values::File},
-          {"json", nullptr, kJsonHelp}},
+          {"json", nullptr, kJsonHelp},
+          {"include", "GLOB",
+           "In folders, import only files whose path (relative to the folder) or name matches GLOB; may be "
+           "repeated."},
+          {"exclude", "GLOB",
+           "In folders, leave out files whose path or name matches GLOB; may be repeated; wins over --include."}},
          2,
          -1},
         {"score",
@@ -137,9 +145,9 @@ ProgramRef makeCliReference() {
          {{"seed", "N", "Random seed; the same seed writes the same files (default 1).", Values::Text, nullptr, "1"},
           {"hosts", "N", "Workstations (default 20).", Values::Text, nullptr, "20"},
           {"servers", "N",
-          "Servers (default 4: DC01, FS01, BUILD01, DB01; world 2: a domain controller, a Citrix VDA, MSSQL, a Linux "
-          "monitoring server).",
-          Values::Text, nullptr, "4"},
+           "Servers (default 4: DC01, FS01, BUILD01, DB01; world 2: a domain controller, a Citrix VDA, MSSQL, a Linux "
+           "monitoring server).",
+           Values::Text, nullptr, "4"},
           {"days", "N", "Days of logs (default 3).", Values::Text, nullptr, "3"},
           {"scenario", "NAME",
            "Which channels to plant: all (default), none, sample, easy, medium, hard, a channel id, or a "

@@ -20,7 +20,7 @@ JOBS="$(nproc 2>/dev/null || echo 2)"
 PACKAGES=(build-essential cmake ninja-build pkg-config git
   qt6-base-dev libgl1-mesa-dev libqcustomplot-dev libqcustomplot2.1-qt6
   libspdlog-dev libsqlite3-dev sqlite3 libpsl-dev publicsuffix libevtx-dev libbfio-dev libevtx-utils
-  zlib1g-dev libssl-dev libsimdjson-dev libyaml-cpp-dev libglib2.0-dev xvfb xauth xfonts-base fonts-dejavu-core
+  zlib1g-dev libarchive-dev libssl-dev libsimdjson-dev libyaml-cpp-dev libglib2.0-dev xvfb xauth xfonts-base fonts-dejavu-core
   clang-format
   # packaging: icons, the .deb with computed dependencies, and the tests of what it gives a desktop
   librsvg2-bin dpkg-dev file lintian appstream desktop-file-utils shared-mime-info xdg-utils

@@ -278,9 +278,10 @@ void TestCliReference::completion_data() {
     QTest::newRow("import --format") << QStringList{"socwb-cli", "import", "c.socwb", "--format", ""}
                                      << sorted(formatNames);
     QTest::newRow("import --format z") << QStringList{"socwb-cli", "import", "--format", "zeek"}
-                                       << QStringList{"zeek-dns", "zeek-http"};
+                                       << QStringList{"zeek-conn", "zeek-dns", "zeek-http", "zeek-ssl"};
     QTest::newRow("import options") << QStringList{"socwb-cli", "import", "c.socwb", "--"}
-                                    << sorted({"--help", "--format", "--tz", "--mapping", "--json"});
+                                    << sorted({"--help", "--format", "--tz", "--mapping", "--json", "--include",
+                                               "--exclude"});
     QTest::newRow("alerts --format") << QStringList{"socwb-cli", "alerts", "c.socwb", "--format", ""}
                                      << QStringList{"csv", "json", "table"};
     QTest::newRow("suppress actions") << QStringList{"socwb-cli", "suppress", "c.socwb", ""}

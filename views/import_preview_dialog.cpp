@@ -1,6 +1,7 @@
 #include "import_preview_dialog.h"
 
 #include "ingest/read/format_registry.h"
+#include "store/case_summary.h"
 #include "tables/plain_text.h"
 
 #include <QComboBox>
@@ -85,21 +86,26 @@ void ImportPreviewDialog::populate(const QVector<ImportPlanItem>& items) {
     bool needsZone = false;
     for (int row = 0; row < items.size(); ++row) {
         const ImportPlanItem& it = items[row];
-        auto* file = new QTableWidgetItem(QFileInfo(it.path).fileName());
-        file->setToolTip(plainToolTip(it.path));
+        // An archive's members follow it, indented, each with its own format choice and skip.
+        auto* file = new QTableWidgetItem(it.member.isEmpty() ? QFileInfo(it.path).fileName()
+                                                              : QStringLiteral("    \u203a ") + it.member);
+        file->setToolTip(plainToolTip(provenanceLabel(it.path, it.member, true)));
         file->setFlags(file->flags() & ~Qt::ItemIsEditable);
         table_->setItem(row, FileColumn, file);
-        auto* size = new QTableWidgetItem(l.formattedDataSize(it.size));
+        auto* size = new QTableWidgetItem(it.size < 0 ? QStringLiteral("?") : l.formattedDataSize(it.size));
         size->setFlags(size->flags() & ~Qt::ItemIsEditable);
         size->setTextAlignment(Qt::AlignRight | Qt::AlignVCenter);
         table_->setItem(row, SizeColumn, size);
         auto* format = new QComboBox(table_);
-        format->addItem(tr("(skip this file)"), QString());
+        if (!it.archive.isEmpty()) {
+            format->addItem(tr("archive: %1").arg(it.archive), QStringLiteral("archive"));
+        }
+        format->addItem(it.member.isEmpty() ? tr("(skip this file)") : tr("(skip this member)"), QString());
         for (const QString& n : formatNames) {
             format->addItem(n == it.detected ? tr("%1 (detected)").arg(n) : n, n);
         }
-        format->setCurrentIndex(qMax(0, format->findData(it.detected)));
-        if (it.detected.isEmpty()) {
+        format->setCurrentIndex(qMax(0, format->findData(it.archive.isEmpty() ? it.detected : it.format)));
+        if (it.detected.isEmpty() && it.archive.isEmpty()) {
             ++unknown;
             format->setToolTip(plainToolTip(it.reason));
         }
@@ -149,13 +155,7 @@ void ImportPreviewDialog::showLines(int row) {
 }
 
 QVector<ImportPlanItem> ImportPreviewDialog::plan() const {
-    QVector<ImportPlanItem> out;
-    for (const ImportPlanItem& it : items_) {
-        if (!it.format.isEmpty()) {
-            out << it;
-        }
-    }
-    return out;
+    return foldMembers(items_); // an archive with its members' choices; skipped files left out
 }
 
 } // namespace socwb

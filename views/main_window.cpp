@@ -499,10 +499,12 @@ void MainWindow::startImport(const QVector<ImportPlanItem>& plan) {
     for (const ImportPlanItem& item : plan) {
         ImportOptions o;
         o.format = item.format;
+        o.memberFormats = item.memberFormats; // an archive's members as the preview left them
         o.sourceTimeZone =
             formatUsesLocalTime(item.format) || item.format.isEmpty() ? item.timeZone : QStringLiteral("UTC");
         if (!pending_.isEmpty() && pending_.last().options.format == o.format &&
-            pending_.last().options.sourceTimeZone == o.sourceTimeZone) {
+            pending_.last().options.sourceTimeZone == o.sourceTimeZone && o.memberFormats.isEmpty() &&
+            pending_.last().options.memberFormats.isEmpty()) {
             pending_.last().paths << item.path;
         } else {
             pending_.append({{item.path}, o});

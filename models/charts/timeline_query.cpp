@@ -1,5 +1,7 @@
 #include "timeline_query.h"
 
+#include "store/case_summary.h"
+
 #include "store/statement.h"
 
 #include <algorithm>
@@ -267,25 +269,26 @@ QString TimelineQuery::record(sqlite3* db, int lane, int64_t id) {
     case ProxyLane:
     case DnsLane:
     case SensorLane:
-        prov = "SELECT v.path, v.format, 'line', e.line_no FROM " + table +
+        prov = "SELECT v.path, v.format, 'line', e.line_no, v.member_path FROM " + table +
                " e JOIN evidence v ON v.id = e.evidence_id WHERE e.id = ?";
         break;
     case DnsQueryLane:
     case NetworkLane:
-        prov = "SELECT v.path, v.format, 'record', s.record_no FROM " + table +
+        prov = "SELECT v.path, v.format, 'record', s.record_no, v.member_path FROM " + table +
                " e JOIN sysmon_events s ON s.id = e.event_id JOIN evidence v ON v.id = s.evidence_id WHERE e.id = ?";
         break;
     default:
-        prov = "SELECT v.path, v.format, 'record', e.record_no FROM " + table +
+        prov = "SELECT v.path, v.format, 'record', e.record_no, v.member_path FROM " + table +
                " e JOIN evidence v ON v.id = e.evidence_id WHERE e.id = ?";
         break;
     }
     Statement p(db, prov);
     p.bind(1, id);
     if (p.step()) {
-        text += QStringLiteral("\nProvenance: %1 (%2), %3 %4\n")
-                    .arg(QString::fromStdString(p.text(0)), QString::fromStdString(p.text(1)),
-                         QString::fromStdString(p.text(2)), QString::number(p.int64(3)));
+        text +=
+            QStringLiteral("\nProvenance: %1 (%2), %3 %4\n")
+                .arg(provenanceLabel(QString::fromStdString(p.text(0)), QString::fromStdString(p.text(4)), true),
+                     QString::fromStdString(p.text(1)), QString::fromStdString(p.text(2)), QString::number(p.int64(3)));
     } else {
         text += QStringLiteral("\nProvenance: not recorded for this row\n");
     }

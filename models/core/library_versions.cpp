@@ -3,6 +3,9 @@
 #include <QStringList>
 #include <QtGlobal>
 
+#include <cstring>
+
+#include <archive.h>
 #include <libevtx.h>
 #include <libpsl.h>
 #include <openssl/crypto.h>
@@ -32,6 +35,8 @@ QList<LibraryVersion> libraryVersions() {
         entry("SQLite", sqlite3_libversion(), SQLITE_VERSION),
         entry("libpsl", psl_get_version(), PSL_VERSION),
         entry("libevtx", libevtx_get_version(), LIBEVTX_VERSION_STRING),
+        // "libarchive 3.6.2": the number alone, as the header gives it.
+        entry("libarchive", archive_version_string() + std::strlen("libarchive "), ARCHIVE_VERSION_ONLY_STRING),
         entry("zlib", zlibVersion(), ZLIB_VERSION),
         entry("OpenSSL", OpenSSL_version(OPENSSL_VERSION_STRING), OPENSSL_VERSION_STR),
         // spdlog is header-and-library with no run-time query: the version it was built with.

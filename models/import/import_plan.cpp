@@ -1,33 +1,82 @@
 #include "import_plan.h"
 
+#include "import/collection_layout.h"
+#include "ingest/read/archive_walker.h"
 #include "ingest/read/format_registry.h"
 #include "ingest/read/input_reader.h"
 
-#include <QDirIterator>
 #include <QFileInfo>
+
+#include <algorithm>
 
 namespace socwb {
 
 QStringList expandImportPaths(const QStringList& paths) {
     QStringList files;
-    for (const QString& p : paths) {
-        const QFileInfo fi(p);
-        if (fi.isDir()) {
-            QDirIterator it(p, QDir::Files | QDir::NoDotAndDotDot, QDirIterator::Subdirectories);
-            while (it.hasNext()) {
-                const QString f = it.next();
-                if (!it.fileInfo().isHidden()) {
-                    files << f;
-                }
-            }
-        } else if (fi.isFile()) {
-            files << fi.absoluteFilePath();
+    for (const QString& f : collection_layout::expand(paths).files) {
+        if (QFileInfo(f).isFile()) {
+            files << f;
         }
     }
-    files.sort();
-    files.removeDuplicates();
+    // Files named one by one come in path order too, rotated sequences oldest first.
+    std::sort(files.begin(), files.end(), [](const QString& a, const QString& b) {
+        return collection_layout::importOrderKey(a) < collection_layout::importOrderKey(b);
+    });
     return files;
 }
+
+namespace {
+
+void describe(ImportPlanItem& item, const SniffSample& sample) {
+    const Detection d = detectFormat(sample);
+    if (d.format) {
+        item.detected = QString::fromLatin1(d.format->name);
+    } else {
+        item.reason = d.reason;
+    }
+    QStringList lines;
+    for (size_t i = 0; i < sample.lines.size() && lines.size() < 8; ++i) {
+        lines << QString::fromUtf8(sample.lines[i].data(), qsizetype(qMin<size_t>(sample.lines[i].size(), 400)));
+    }
+    item.firstLines = sample.binary ? QStringLiteral("(binary data)") : lines.join(QLatin1Char('\n'));
+    item.format = item.detected;
+}
+
+// Lists an archive's members with their detected formats, reading 64 KiB of each.
+class MemberLister : public MemberVisitor {
+  public:
+    MemberLister(const QString& path, QVector<ImportPlanItem>& out) : path_(path), out_(out) {}
+    void member(const MemberInfo& m, ArchiveReader& stream, EntrySource&) override {
+        ImportPlanItem item = base(m);
+        if (const QString why = collection_layout::memberSkipReason(m.chain); !why.isEmpty()) {
+            item.reason = why;
+            item.firstLines = why;
+        } else {
+            describe(item, sniffBytes(m.name, readHead(stream)));
+        }
+        out_ << item;
+    }
+    void skipped(const MemberInfo& m, const QString& reason) override {
+        ImportPlanItem item = base(m);
+        item.reason = reason;
+        item.firstLines = reason;
+        out_ << item;
+    }
+    bool cancelled() const override { return false; }
+
+  private:
+    ImportPlanItem base(const MemberInfo& m) const {
+        ImportPlanItem item;
+        item.path = path_;
+        item.member = m.chain;
+        item.size = m.storedSize;
+        return item;
+    }
+    QString path_;
+    QVector<ImportPlanItem>& out_;
+};
+
+} // namespace
 
 QVector<ImportPlanItem> previewImport(const QStringList& files) {
     QVector<ImportPlanItem> out;
@@ -37,23 +86,52 @@ QVector<ImportPlanItem> previewImport(const QStringList& files) {
         item.size = QFileInfo(f).size();
         try {
             const SniffSample sample = readSniffSample(f);
-            const Detection d = detectFormat(sample);
-            if (d.format) {
-                item.detected = QString::fromLatin1(d.format->name);
-            } else {
-                item.reason = d.reason;
+            if (sample.archive.isEmpty()) {
+                describe(item, sample);
+                out << item;
+                continue;
             }
-            QStringList lines;
-            for (size_t i = 0; i < sample.lines.size() && lines.size() < 8; ++i) {
-                lines << QString::fromUtf8(sample.lines[i].data(),
-                                           qsizetype(qMin<size_t>(sample.lines[i].size(), 400)));
-            }
-            item.firstLines = sample.binary ? QStringLiteral("(binary data)") : lines.join(QLatin1Char('\n'));
+            item.archive = sample.archive;
+            item.format = QStringLiteral("archive");
+            const qsizetype at = out.size();
+            out << item;
+            ExpansionBudget budget(QFileInfo(f).fileName(), item.size, ArchiveLimits{});
+            auto root = ArchiveReader::openFile(f, &budget);
+            MemberLister lister(f, out);
+            ArchiveWalker(budget, lister, false).walk(*root);
+            out[at].firstLines =
+                QStringLiteral("%1 holding %2 member(s)").arg(sample.archive, QString::number(out.size() - at - 1));
         } catch (const std::exception& e) {
             item.reason = QString::fromUtf8(e.what());
+            out << item;
         }
-        item.format = item.detected;
-        out << item;
+    }
+    return out;
+}
+
+QVector<ImportPlanItem> foldMembers(const QVector<ImportPlanItem>& items) {
+    QVector<ImportPlanItem> out;
+    for (const ImportPlanItem& it : items) {
+        if (it.member.isEmpty()) {
+            if (!it.format.isEmpty()) {
+                out << it;
+                if (!it.archive.isEmpty()) {
+                    out.last().format.clear(); // the importer detects each member
+                }
+            }
+            continue;
+        }
+        // Only what the analyst changed: a member left as detected keeps the importer's own reason
+        // when nothing matches it.
+        if (it.format == it.detected) {
+            continue;
+        }
+        for (qsizetype i = out.size() - 1; i >= 0; --i) {
+            if (out[i].path == it.path && !out[i].archive.isEmpty()) {
+                out[i].memberFormats.insert(it.member, it.format);
+                break;
+            }
+        }
     }
     return out;
 }

@@ -1,8 +1,10 @@
 // What the import preview shows before anything is written: the files a drop or a dialog named
-// (folders expanded), each with its size, the format the registry detects (or why none does) and
-// its first lines. Reads at most 64 KiB of each file; meant to run in a worker.
+// (folders expanded as collection_layout says), each with its size, the format the registry detects
+// (or why none does) and its first lines; an archive is followed by one item per member, read as a
+// stream (64 KiB of each member, the rest skipped). Meant to run in a worker.
 #pragma once
 
+#include <QHash>
 #include <QMetaType>
 #include <QString>
 #include <QStringList>
@@ -18,11 +20,17 @@ struct ImportPlanItem {
     QString firstLines; // up to eight lines of the (decompressed) start
     QString format;     // what will be used: detected, or the analyst's choice
     QString timeZone = QStringLiteral("UTC");
+    QString archive; // an archive's container format: its members follow it in the plan
+    QString member;  // a member of the archive `path`: its path inside; size is its stored size
+    // For an archive: the members' chosen formats (empty: leave it out), as ImportOptions wants them.
+    QHash<QString, QString> memberFormats;
 };
 
-// Expands folders (recursively, hidden files skipped) and sorts the files by path.
+// Expands folders (recursively, hidden files and OS metadata skipped, collection layouts applied).
 QStringList expandImportPaths(const QStringList& paths);
 QVector<ImportPlanItem> previewImport(const QStringList& files);
+// Folds member items into their archive's memberFormats and drops them: what the importer takes.
+QVector<ImportPlanItem> foldMembers(const QVector<ImportPlanItem>& items);
 // Formats whose timestamps are the logging machine's local time: the import needs its zone.
 bool formatUsesLocalTime(const QString& format);
 

@@ -3,10 +3,9 @@
 #include "core/logging.h"
 #include "ingest/correlate/host_linker.h"
 #include "ingest/correlate/request_attributor.h"
+#include "ingest/import_support.h"
 #include "ingest/read/format_registry.h"
-#include "ingest/read/plausibility_filter.h"
 #include "ingest/write/case_writer.h"
-#include "ingest/write/record_batch.h"
 #include "store/case_store.h"
 #include "store/case_summary.h"
 #include "store/schema.h"
@@ -18,11 +17,11 @@
 #include <QFuture>
 #include <QtConcurrent/QtConcurrentRun>
 
+#include "core/sha256.h"
+
 #include <openssl/crypto.h>
-#include <openssl/evp.h>
 
 #include <optional>
-#include <thread>
 #include <vector>
 
 namespace socwb {
@@ -42,10 +41,7 @@ QString sha256OfFile(const QString& path, const std::atomic<bool>* cancel) {
     if (!f.open(QIODevice::ReadOnly)) {
         return {};
     }
-    std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> ctx(EVP_MD_CTX_new(), &EVP_MD_CTX_free);
-    if (!ctx || EVP_DigestInit_ex(ctx.get(), EVP_sha256(), nullptr) != 1) {
-        return {};
-    }
+    Sha256 sha;
     std::vector<char> buf(1 << 20);
     for (;;) {
         if (cancel && cancel->load(std::memory_order_relaxed)) {
@@ -56,94 +52,19 @@ QString sha256OfFile(const QString& path, const std::atomic<bool>* cancel) {
             break;
         }
         // A read error is not the end of the file: the hash of a prefix must never be stored.
-        if (n < 0 || EVP_DigestUpdate(ctx.get(), buf.data(), static_cast<size_t>(n)) != 1) {
+        if (n < 0 || !sha.update(std::string_view(buf.data(), static_cast<size_t>(n)))) {
             return {};
         }
     }
-    unsigned char digest[EVP_MAX_MD_SIZE];
-    unsigned int len = 0;
-    if (EVP_DigestFinal_ex(ctx.get(), digest, &len) != 1 || len != 32) {
-        return {};
-    }
-    return QString::fromLatin1(QByteArray(reinterpret_cast<const char*>(digest), static_cast<int>(len)).toHex());
+    return sha.hex();
 }
 
 namespace {
-
-using Tick = std::function<bool(const InputReader&, int64_t records, int64_t rejects)>;
-
-// Proxy, DNS and Windows event formats are parsed on a second thread into batches while this
-// thread writes the previous ones, so that on two cores parsing and SQLite overlap. Other formats (and any format
-// whose records are not batched) are parsed straight into the writer. Returns false when tick()
-// asked to stop.
-bool parseAndWrite(Parser& parser, InputReader& in, CaseWriter& writer, bool pipelined, const Tick& tick) {
-    if (!pipelined) {
-        PlausibilityFilter checked(writer);
-        return parser.parse(in, checked,
-                            [&](const InputReader& r) { return tick(r, writer.accepted(), writer.rejected()); });
-    }
-    BatchPipe pipe;
-    std::atomic<bool> writerFailed{false};
-    std::exception_ptr parseError;
-    bool completed = false;
-    std::thread producer([&] {
-        BatchingSink batches(pipe);
-        PlausibilityFilter checked(batches);
-        try {
-            completed = parser.parse(in, checked, [&](const InputReader& r) {
-                return !writerFailed.load() && !batches.stopped() && tick(r, batches.records(), batches.rejects());
-            });
-            batches.flush();
-        } catch (...) {
-            parseError = std::current_exception();
-        }
-        pipe.close();
-    });
-    try {
-        writer.holdRows(true); // a batch's bytes live until it is recycled, after flushRows()
-        while (auto batch = pipe.pop()) {
-            batch->replay(writer);
-            writer.flushRows();
-            pipe.recycle(std::move(batch));
-        }
-        writer.holdRows(false);
-    } catch (...) {
-        writerFailed = true;
-        pipe.close();
-        producer.join();
-        throw;
-    }
-    producer.join();
-    if (parseError) {
-        std::rethrow_exception(parseError);
-    }
-    return completed;
-}
-
-// " (812 connections, 40 TLS sessions, 3 alerts)" when a file held more than one kind of record.
-QString contentsNote(const std::vector<std::pair<std::string, int64_t>>& contents) {
-    if (contents.size() < 2) {
-        return {};
-    }
-    EvidenceContents c;
-    for (const auto& [kind, n] : contents) {
-        c.push_back({QString::fromStdString(kind), n});
-    }
-    return QStringLiteral(" (%1)").arg(contentsText(c));
-}
 
 ImportResult refused(ImportResult r, const QString& message) {
     r.status = QStringLiteral("refused");
     r.message = message;
     return r;
-}
-
-// Rebuilding the event indexes after the load is cheaper than maintaining them row by row once
-// the new rows are a fair share of the table.
-bool worthDroppingIndexes(sqlite3* db, int64_t fileSize, std::string_view kind) {
-    const int64_t existing = queryInt(db, schema::bulkTablesSql(kind)).value_or(0);
-    const int64_t expected = fileSize / 120; // rough bytes per log line
-    return expected > 50000 && expected * 5 > existing;
 }
 
 } // namespace
@@ -178,6 +99,12 @@ ImportResult Importer::importFile(const QString& path, const ImportOptions& opti
         return finishRefusal(QStringLiteral("%1: not a readable file").arg(path));
     }
 
+    // A received archive: its members are imported one by one, in one transaction.
+    const SniffSample sample = readSniffSample(path);
+    if (!sample.archive.isEmpty()) {
+        return importArchive(path, options, progress, cancel, fileIndex, fileCount);
+    }
+
     const FormatInfo* format = nullptr;
     // A field mapping only means something to the mapping-driven CSV reader.
     const QString formatName =
@@ -193,7 +120,6 @@ ImportResult Importer::importFile(const QString& path, const ImportOptions& opti
                 QStringLiteral("unknown format '%1' (known: %2)").arg(formatName, names.join(QStringLiteral(", "))));
         }
     } else {
-        const SniffSample sample = readSniffSample(path);
         const Detection d = detectFormat(sample);
         if (!d.format) {
             return finishRefusal(QStringLiteral("%1: %2").arg(shown, d.reason));
@@ -211,11 +137,7 @@ ImportResult Importer::importFile(const QString& path, const ImportOptions& opti
     sameSize.step();
     const bool sizeSeen = sameSize.int64(0) > 0;
     sameSize.reset(); // an unfinished read statement would block the DDL below
-    auto findDuplicate = [&](const QString& sha) -> QString {
-        Statement dup(db, "SELECT path FROM evidence WHERE sha256 = ? AND status = 'imported'");
-        dup.bind(1, sha.toStdString());
-        return dup.step() ? QString::fromStdString(dup.text(0)) : QString();
-    };
+    auto findDuplicate = [&](const QString& sha) { return findDuplicateEvidence(db, sha); };
     if (sizeSeen) {
         result.sha256 = sha256OfFile(path, &cancel);
         if (result.sha256.isEmpty()) {
@@ -243,45 +165,13 @@ ImportResult Importer::importFile(const QString& path, const ImportOptions& opti
     popts.sourceTimeZone = options.sourceTimeZone;
     popts.mappingPath = options.mappingPath;
 
-    // The writer inserts every row an event points to (evidence, host, domain) before the event,
-    // so per-row foreign-key checks during the bulk load would only cost time; back on afterwards
-    // (outside the transaction, where the pragma takes effect).
-    struct ForeignKeysOff {
-        sqlite3* db;
-        explicit ForeignKeysOff(sqlite3* d) : db(d) { execSql(db, "PRAGMA foreign_keys = OFF"); }
-        ~ForeignKeysOff() {
-            int on = 0;
-            if (sqlite3_exec(db, "PRAGMA foreign_keys = ON", nullptr, nullptr, nullptr) == SQLITE_OK) {
-                sqlite3_exec(
-                    db, "PRAGMA foreign_keys",
-                    [](void* out, int, char** v, char**) {
-                        *static_cast<int*>(out) = v[0] && v[0][0] == '1';
-                        return 0;
-                    },
-                    &on, nullptr);
-            }
-            if (!on) {
-                log::ingest()->error("foreign keys could not be switched back on: {}", sqlite3_errmsg(db));
-            }
-        }
-    } foreignKeysOff(db);
+    ForeignKeysOff foreignKeysOff(db);
     // The case stays in WAL mode for the whole import: a rollback journal writes a big load's pages
     // once instead of twice, but it locks every reader out (another analyst's `info`, the GUI) for
     // as long as the import runs. Readers keep their snapshot; the import is invisible until commit.
     const bool bulk = worthDroppingIndexes(db, size, format->kind);
     logger->debug("bulk load: {}", bulk);
-    // Cancel reaches every phase, SQLite's included: a long index build or attribution query stops
-    // with SQLITE_INTERRUPT. Disarmed for the commit, which is quick and not worth tearing.
-    struct InterruptOnCancel {
-        sqlite3* db;
-        InterruptOnCancel(sqlite3* d, const std::atomic<bool>& cancel) : db(d) {
-            sqlite3_progress_handler(
-                db, 10000, [](void* c) { return static_cast<const std::atomic<bool>*>(c)->load() ? 1 : 0; },
-                const_cast<std::atomic<bool>*>(&cancel));
-        }
-        void disarm() { sqlite3_progress_handler(db, 0, nullptr, nullptr); }
-        ~InterruptOnCancel() { disarm(); }
-    } interruptOnCancel(db, cancel);
+    InterruptOnCancel interruptOnCancel(db, cancel);
 
     // A rolled-back import reports what the case holds of the file: nothing.
     auto waitForHash = [&] {
@@ -390,11 +280,12 @@ ImportResult Importer::importFile(const QString& path, const ImportOptions& opti
             }
         };
         parser = format->create(popts);
-        InputReader in(path);
+        ExpansionBudget budget(shown, size, options.limits);
+        InputReader in(path, &budget);
         report(in, 0, 0);
         sinceReport.restart(); // the next report at least 100 ms after this one
         const std::string_view kind = format->kind;
-        const bool pipelined = kind == "proxy" || kind == "dns" || kind == "sysmon" || kind == "sensor";
+        const bool pipelined = isPipelinedKind(kind);
         completed =
             parseAndWrite(*parser, in, *writer, pipelined, [&](const InputReader& r, int64_t records, int64_t rejects) {
                 if (cancel.load(std::memory_order_relaxed)) {
@@ -421,6 +312,10 @@ ImportResult Importer::importFile(const QString& path, const ImportOptions& opti
             return finishCancelled();
         }
         return finishFailed(e);
+    } catch (const ArchiveLimitError& e) {
+        tx->rollback();
+        waitForHash();
+        return finishRefusal(QString::fromUtf8(e.what()));
     } catch (const std::exception& e) {
         tx->rollback();
         waitForHash();

@@ -3,9 +3,13 @@
 // rebuild indexes, record the evidence row and an audit entry. Cancel rolls everything back.
 #pragma once
 
+#include "ingest/read/archive_reader.h"
+
+#include <QHash>
 #include <QMetaType>
 #include <QString>
 #include <QStringList>
+#include <QVector>
 
 #include <atomic>
 #include <cstdint>
@@ -19,6 +23,10 @@ struct ImportOptions {
     QString format;                                 // empty: detect from content
     QString sourceTimeZone = QStringLiteral("UTC"); // for formats that log local time
     QString mappingPath;                            // CSV field mapping (file or resource)
+    // Per member of a received archive (its path inside, as MemberInfo::chain says it): the format
+    // the preview chose, or an empty string to leave the member out. Members not named are detected.
+    QHash<QString, QString> memberFormats;
+    ArchiveLimits limits;
 };
 
 struct ImportProgress {
@@ -29,10 +37,24 @@ struct ImportProgress {
     int64_t bytesTotal = 0;
     int64_t records = 0;
     int64_t rejects = 0;
+    QString member; // the archive member being read, empty for a file received as is
     // What the import is doing: reading the file, then the SQL phases after it (the bytes and
     // record counts stay at their final values), then the commit, where cancel is no longer honoured.
     enum class Phase { Reading, Indexing, Linking, Attributing, Committing };
     Phase phase = Phase::Reading;
+};
+
+// What became of one member of a received archive.
+struct ImportMemberResult {
+    QString member; // its path inside the archive
+    QString format;
+    QString status;  // imported, skipped, skipped-duplicate, refused
+    QString message; // one line, naming the member
+    int64_t accepted = 0;
+    int64_t rejected = 0;
+    int64_t size = -1; // stored bytes; -1 when not read to the end
+    QString sha256;
+    int64_t evidenceId = 0;
 };
 
 struct ImportResult {
@@ -46,6 +68,10 @@ struct ImportResult {
     QStringList rejectSamples;
     int64_t evidenceId = 0;
     double seconds = 0;
+    // A received archive: each member's outcome, in the order read, and what its layout told
+    // (the event log channels a collection held and were not imported, ...).
+    QVector<ImportMemberResult> members;
+    QStringList notes;
 };
 
 class Importer {
@@ -63,6 +89,8 @@ class Importer {
                             const std::atomic<bool>& cancel, int fileIndex = 0, int fileCount = 1);
 
   private:
+    ImportResult importArchive(const QString& path, const ImportOptions& options, const ProgressFn& progress,
+                               const std::atomic<bool>& cancel, int fileIndex, int fileCount);
     CaseStore& store_;
 };
 

@@ -3,6 +3,7 @@
 #include "statement.h"
 
 #include <QDateTime>
+#include <QFileInfo>
 #include <QJsonArray>
 #include <QLocale>
 #include <QStringList>
@@ -48,11 +49,16 @@ QString contentsText(const EvidenceContents& contents) {
     return parts.join(QStringLiteral(", "));
 }
 
+QString provenanceLabel(const QString& path, const QString& memberPath, bool fullPath) {
+    const QString file = fullPath ? path : QFileInfo(path).fileName();
+    return memberPath.isEmpty() ? file : file + QStringLiteral(" \u203a ") + memberPath;
+}
+
 CaseSummary summarize(sqlite3* db, bool withHostRows) {
     CaseSummary s;
     s.schemaVersion = static_cast<int>(queryInt(db, "PRAGMA user_version").value_or(0));
     Statement ev(db, "SELECT id, path, sha256, size, format, source_tz, import_started, import_finished, "
-                     "accepted, rejected, status FROM evidence ORDER BY id");
+                     "accepted, rejected, status, member_path FROM evidence ORDER BY id");
     while (ev.step()) {
         EvidenceRow r;
         r.id = ev.int64(0);
@@ -66,6 +72,7 @@ CaseSummary summarize(sqlite3* db, bool withHostRows) {
         r.accepted = ev.int64(8);
         r.rejected = ev.int64(9);
         r.status = QString::fromStdString(ev.text(10));
+        r.memberPath = QString::fromStdString(ev.text(11));
         s.evidence << r;
     }
     {
@@ -201,6 +208,7 @@ QJsonObject toJson(const CaseSummary& s) {
     for (const auto& e : s.evidence) {
         evidence.append(QJsonObject{{"id", qint64(e.id)},
                                     {"path", e.path},
+                                    {"member_path", e.memberPath.isEmpty() ? QJsonValue() : QJsonValue(e.memberPath)},
                                     {"sha256", e.sha256},
                                     {"size", qint64(e.size)},
                                     {"format", e.format},

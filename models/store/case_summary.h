@@ -23,7 +23,8 @@ QString contentsText(const EvidenceContents& contents);
 
 struct EvidenceRow {
     int64_t id = 0;
-    QString path;
+    QString path;       // the file received (for an archive member: the archive)
+    QString memberPath; // where it sits inside the received archive; empty for a file received as is
     QString sha256;
     int64_t size = 0;
     QString format;
@@ -76,6 +77,9 @@ CaseSummary summarize(sqlite3* db, bool withHostRows = true);
 // by name.
 QVector<HostRow> readHostRows(sqlite3* db);
 QJsonObject toJson(const CaseSummary& s);
+// Where evidence came from, as people read it: "access.log", or for an archive member
+// "evidence.zip › C/Windows/…/Sysmon%4Operational.evtx" (fullPath: the archive's whole path).
+QString provenanceLabel(const QString& path, const QString& memberPath, bool fullPath = false);
 // Microseconds since the epoch -> "2024-03-01T12:34:56.789Z"; empty for 0.
 QString isoFromUs(int64_t us);
 

@@ -672,7 +672,46 @@ void migrateEventRowsV4(sqlite3* db, const MigrationHooks* hooks) {
     execSql(db, eventViewsSql());
 }
 
-constexpr std::array<const char*, 5> kMigrations{kV1, kV2, kV3, kV4Tables, kV5};
+// Version 6 (issue 25): evidence as responders receive it. A received archive is one row of
+// received_files (its path, size, SHA-256 and when it was received); every member in it is one row
+// of received_members (path inside, size and SHA-256 of its stored bytes, the format, and what became
+// of it), and each member that was imported is an evidence row of its own, so events, rejects and
+// processes keep their line or record within the member. member_path joins nested containers with
+// " › " ("collection.zip › C/Windows/System32/winevt/Logs/Security.evtx").
+constexpr const char* kV6 = R"SQL(
+CREATE TABLE received_files (
+    id           INTEGER PRIMARY KEY,
+    path         TEXT NOT NULL,
+    size         INTEGER NOT NULL,
+    sha256       TEXT NOT NULL,
+    format       TEXT,              -- the container as libarchive names it ("ZIP 2.0 (deflation)", ...)
+    received_at  TEXT NOT NULL,     -- ISO-8601 UTC: when the import started
+    finished_at  TEXT,
+    members      INTEGER NOT NULL DEFAULT 0,
+    imported     INTEGER NOT NULL DEFAULT 0,
+    skipped      INTEGER NOT NULL DEFAULT 0,
+    message      TEXT
+);
+CREATE INDEX received_files_sha256 ON received_files(sha256);
+
+CREATE TABLE received_members (
+    id           INTEGER PRIMARY KEY,
+    received_id  INTEGER NOT NULL REFERENCES received_files(id) ON DELETE CASCADE,
+    member_path  TEXT NOT NULL,
+    size         INTEGER,           -- stored bytes; NULL when it was not read to its end
+    sha256       TEXT,              -- of the stored bytes (compression included); NULL when not read
+    format       TEXT,
+    status       TEXT NOT NULL CHECK (status IN ('imported', 'skipped', 'duplicate', 'refused')),
+    reason       TEXT,
+    evidence_id  INTEGER REFERENCES evidence(id) ON DELETE SET NULL
+);
+CREATE INDEX received_members_received ON received_members(received_id);
+
+ALTER TABLE evidence ADD COLUMN received_id INTEGER REFERENCES received_files(id) ON DELETE CASCADE;
+ALTER TABLE evidence ADD COLUMN member_path TEXT;
+)SQL";
+
+constexpr std::array<const char*, 6> kMigrations{kV1, kV2, kV3, kV4Tables, kV5, kV6};
 
 // Indexes chosen for the views' queries: per-host time ranges, and the lookups of events by
 // process. Schema 4 dropped v3's per-domain indexes of proxy and DNS rows (a fifth of a proxy

@@ -28,7 +28,7 @@ QVariant EvidenceTableModel::data(const QModelIndex& index, int role) const {
     if (role == Qt::DisplayRole) {
         switch (index.column()) {
         case FileColumn:
-            return QFileInfo(r.path).fileName();
+            return provenanceLabel(r.path, r.memberPath); // "evidence.zip › C/Windows/…/x.evtx"
         case FormatColumn:
             return r.format;
         case AcceptedColumn:
@@ -52,7 +52,7 @@ QVariant EvidenceTableModel::data(const QModelIndex& index, int role) const {
     if (role == Qt::ToolTipRole) {
         // Tooltips guess: text that looks like markup is rendered as rich text. A path is evidence
         // (a file may be named "<img src=...>.log"), so say it is rich text and escape it.
-        const QString text = index.column() == Sha256Column ? r.sha256 : r.path;
+        const QString text = index.column() == Sha256Column ? r.sha256 : provenanceLabel(r.path, r.memberPath, true);
         return QStringLiteral("<p style='white-space:pre'>%1</p>").arg(text.toHtmlEscaped());
     }
     if (role == Qt::TextAlignmentRole &&

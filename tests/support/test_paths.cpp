@@ -10,12 +10,21 @@ QString fixture(const QString& relative) {
     return QStringLiteral(SOCWB_FIXTURES_DIR "/") + relative;
 }
 
+namespace {
+// The environment variable wins over the path compiled in: a worktree beside the shared folder
+// (not inside it) points the tests at it this way.
+QString sharedRoot() {
+    const QString env = qEnvironmentVariable("SOCWB_SHARED_DATA_DIR");
+    return env.isEmpty() ? QStringLiteral(SOCWB_SHARED_DATA_DIR) : env;
+}
+} // namespace
+
 QString sharedData(const QString& relative) {
-    return QStringLiteral(SOCWB_SHARED_DATA_DIR "/") + relative;
+    return sharedRoot() + QLatin1Char('/') + relative;
 }
 
 bool haveSharedData() {
-    return QFileInfo(QStringLiteral(SOCWB_SHARED_DATA_DIR)).isDir();
+    return QFileInfo(sharedRoot()).isDir();
 }
 
 CliRun runCli(const QStringList& args, int timeoutMs) {

@@ -4,6 +4,7 @@
 
 #include <QFile>
 
+#include <libbfio.h>
 #include <libevtx.h>
 
 #include <memory>
@@ -41,6 +42,12 @@ struct FileCloser {
 
 EvtxParser::EvtxParser(const ParserOptions&) {}
 
+EvtxParser::~EvtxParser() {
+    if (memoryRange_) {
+        libbfio_handle_free(&memoryRange_, nullptr);
+    }
+}
+
 int EvtxParser::sniff(const SniffSample& sample) {
     return sample.head.size() >= 8 && std::string_view(sample.head).substr(0, 8) == std::string_view("ElfFile\0", 8)
                ? 100
@@ -48,17 +55,39 @@ int EvtxParser::sniff(const SniffSample& sample) {
 }
 
 bool EvtxParser::parse(InputReader& in, RecordSink& sink, const ProgressCallback& progress) {
-    if (in.compressed()) {
-        throw std::runtime_error(
-            "evtx: compressed .evtx files are not read; decompress first (libevtx needs random access)");
-    }
     libevtx_error_t* error = nullptr;
     libevtx_file_t* raw = nullptr;
     if (libevtx_file_initialize(&raw, &error) != 1) {
         throw std::runtime_error("evtx: libevtx could not start: " + takeError(error));
     }
-    const QByteArray native = QFile::encodeName(in.path());
-    if (libevtx_file_open(raw, native.constData(), libevtx_get_access_flags_read(), &error) != 1) {
+    int opened = 0;
+    // libevtx needs random access. A plain file it opens itself; compressed bytes or an archive
+    // member are decoded into memory first, within the import's bound (nothing is written to disk),
+    // and handed to it as a libbfio memory range.
+    if (in.isPlainFile()) {
+        const QByteArray native = QFile::encodeName(in.path());
+        opened = libevtx_file_open(raw, native.constData(), libevtx_get_access_flags_read(), &error);
+    } else {
+        if (!in.readRest(memory_, in.memoryLimit())) {
+            libevtx_file_free(&raw, nullptr);
+            throw std::runtime_error(
+                !in.error().isEmpty()
+                    ? "evtx: " + in.error().toStdString()
+                    : "evtx: larger than " + std::to_string(in.memoryLimit() >> 20) +
+                          " MiB once decompressed; an EVTX is read in memory when it is compressed or inside an "
+                          "archive, and that is the limit");
+        }
+        libbfio_error_t* bfioError = nullptr;
+        if (libbfio_memory_range_initialize(&memoryRange_, &bfioError) != 1 ||
+            libbfio_memory_range_set(memoryRange_, reinterpret_cast<uint8_t*>(memory_.data()), memory_.size(),
+                                     &bfioError) != 1) {
+            libbfio_error_free(&bfioError);
+            libevtx_file_free(&raw, nullptr);
+            throw std::runtime_error("evtx: libbfio could not hold the file in memory");
+        }
+        opened = libevtx_file_open_file_io_handle(raw, memoryRange_, LIBEVTX_OPEN_READ, &error);
+    }
+    if (opened != 1) {
         libevtx_file_free(&raw, nullptr);
         throw std::runtime_error("evtx: not a readable EVTX file: " + takeError(error));
     }

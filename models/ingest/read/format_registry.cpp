@@ -82,7 +82,7 @@ Detection detectFormat(const SniffSample& sample) {
     for (const auto& f : formats()) {
         tried << QString::fromLatin1(f.name);
         // EVTX is the one binary format; it recognises its own file header.
-        if (sample.empty || (sample.binary && std::string_view(f.name) != "evtx")) {
+        if (sample.empty || !sample.archive.isEmpty() || (sample.binary && std::string_view(f.name) != "evtx")) {
             continue;
         }
         const int score = f.sniff(sample);
@@ -93,9 +93,16 @@ Detection detectFormat(const SniffSample& sample) {
     }
     if (best < 50) {
         d.format = nullptr;
-        const QString what = sample.empty    ? QStringLiteral("the file is empty")
-                             : sample.binary ? QStringLiteral("the file holds binary data")
-                                             : QStringLiteral("no format recognised its first lines");
+        if (!sample.error.isEmpty()) {
+            d.reason = sample.error;
+            return d;
+        }
+        const QString what =
+            !sample.archive.isEmpty()
+                ? QStringLiteral("an archive (%1): its members are imported one by one").arg(sample.archive)
+            : sample.empty  ? QStringLiteral("the file is empty")
+            : sample.binary ? QStringLiteral("the file holds binary data")
+                            : QStringLiteral("no format recognised its first lines");
         d.reason = QStringLiteral("%1; formats tried: %2").arg(what, tried.join(QStringLiteral(", ")));
     }
     return d;

@@ -1,9 +1,8 @@
 #include "ingest/read/input_reader.h"
 
-#include <QFile>
-#include <QFileInfo>
+#include "ingest/read/archive_reader.h"
 
-#include <zlib.h>
+#include <QFileInfo>
 
 #include <cstring>
 #include <stdexcept>
@@ -12,123 +11,75 @@ namespace socwb {
 
 namespace {
 constexpr size_t kChunk = 1u << 20;
-constexpr size_t kRawChunk = 256u * 1024;
-z_stream* asZ(void* p) {
-    return static_cast<z_stream*>(p);
-}
-bool isGzipMagic(const char* p, size_t n) {
-    return n >= 2 && static_cast<unsigned char>(p[0]) == 0x1F && static_cast<unsigned char>(p[1]) == 0x8B;
-}
+constexpr size_t kSniffBytes = 64 * 1024;
 } // namespace
 
-InputReader::InputReader(const QString& path) : path_(path) {
-    const QByteArray native = QFile::encodeName(path);
+InputReader::InputReader(const QString& path, ExpansionBudget* budget) : path_(path) {
     rawSize_ = QFileInfo(path).size();
-    file_ = std::fopen(native.constData(), "rb");
-    if (!file_) {
-        throw std::runtime_error(QStringLiteral("%1: cannot be opened").arg(path).toStdString());
+    if (rawSize_ == 0 && QFileInfo(path).isFile()) {
+        eof_ = true; // nothing to read; libarchive would call an empty file an unknown format
+        plainFile_ = true;
+        return;
     }
-    raw_.resize(kRawChunk);
+    try {
+        owned_ = ArchiveReader::openFile(path, budget);
+    } catch (const ArchiveLimitError&) {
+        throw;
+    } catch (const std::exception& e) {
+        throw std::runtime_error(QStringLiteral("%1: %2").arg(path, QString::fromUtf8(e.what())).toStdString());
+    }
+    if (owned_->kind() != ArchiveReader::Kind::Stream) {
+        throw std::runtime_error(QStringLiteral("%1: an archive (%2): its members are read one by one")
+                                     .arg(path, owned_->formatName())
+                                     .toStdString());
+    }
+    stream_ = owned_.get();
+    compressed_ = stream_->compressed();
+    plainFile_ = !compressed_;
     buf_.resize(InputReader::kMaxLine + kChunk);
-    readRaw();
-    if (isGzipMagic(raw_.data(), raw_.size())) {
-        auto* z = new z_stream{};
-        // 16 + MAX_WBITS: gzip wrapper only; each member is inflated on its own (see inflateSome).
-        if (inflateInit2(z, 16 + MAX_WBITS) != Z_OK) {
-            delete z;
-            throw std::runtime_error(QStringLiteral("%1: cannot start decompression").arg(path).toStdString());
-        }
-        z->next_in = reinterpret_cast<Bytef*>(raw_.data());
-        z->avail_in = static_cast<uInt>(raw_.size());
-        zs_ = z;
-        compressed_ = true;
-    } else {
-        // Plain text: read from the start again (inputs are regular files, see Importer).
-        std::rewind(file_);
-        rawRead_ = 0;
-        raw_ = {};
-    }
     fill();
 }
 
-InputReader::~InputReader() {
-    if (zs_) {
-        inflateEnd(asZ(zs_));
-        delete asZ(zs_);
-    }
-    if (file_) {
-        std::fclose(file_);
-    }
+InputReader::InputReader(ArchiveReader& stream, std::string head, const QString& name, const ArchiveReader* received,
+                         int64_t receivedSize)
+    : stream_(&stream), received_(received), head_(std::move(head)), compressed_(stream.compressed()),
+      rawSize_(receivedSize), path_(name) {
+    buf_.resize(InputReader::kMaxLine + kChunk);
+    fill();
 }
 
-// Reads the next stretch of the file into raw_ (resized to what was read). False at the end.
-bool InputReader::readRaw() {
-    raw_.resize(kRawChunk);
-    const size_t n = std::fread(raw_.data(), 1, raw_.size(), file_);
-    raw_.resize(n);
-    rawRead_ += static_cast<int64_t>(n);
-    if (n == 0) {
-        rawEof_ = true;
-        if (std::ferror(file_)) {
-            error_ = QStringLiteral("read error after %1 bytes").arg(QString::number(rawRead_));
-        }
-        return false;
-    }
-    return true;
+InputReader::~InputReader() = default;
+
+const QString& InputReader::error() const {
+    return error_.isEmpty() && stream_ ? stream_->error() : error_;
 }
 
 int64_t InputReader::rawBytesRead() const {
     if (libraryPosition_ >= 0) {
         return libraryPosition_;
     }
-    return zs_ ? rawRead_ - static_cast<int64_t>(asZ(zs_)->avail_in) : offset_;
+    if (received_) {
+        return received_->rawConsumed();
+    }
+    return compressed_ && stream_ ? stream_->rawConsumed() : offset_;
 }
 
-size_t InputReader::inflateSome(char* out, size_t n) {
-    z_stream* z = asZ(zs_);
-    z->next_out = reinterpret_cast<Bytef*>(out);
-    z->avail_out = static_cast<uInt>(n);
-    while (z->avail_out == n) {
-        if (z->avail_in == 0) {
-            if (!readRaw()) {
-                if (error_.isEmpty()) {
-                    error_ = QStringLiteral("compressed stream ended early (the file is truncated)");
-                }
-                return 0;
-            }
-            z->next_in = reinterpret_cast<Bytef*>(raw_.data());
-            z->avail_in = static_cast<uInt>(raw_.size());
+int64_t InputReader::memoryLimit() const {
+    return stream_ ? stream_->memoryLimit() : ArchiveLimits{}.maxMemoryCopy;
+}
+
+size_t InputReader::readSome(char* out, size_t n) {
+    if (headPos_ < head_.size()) {
+        const size_t take = std::min(n, head_.size() - headPos_);
+        std::memcpy(out, head_.data() + headPos_, take);
+        headPos_ += take;
+        if (headPos_ == head_.size()) {
+            head_ = {};
+            headPos_ = 0;
         }
-        const int rc = inflate(z, Z_NO_FLUSH);
-        if (rc == Z_STREAM_END) {
-            // End of one member: another member, the end of the file, or data that is not gzip.
-            if (z->avail_in == 0 && readRaw()) {
-                z->next_in = reinterpret_cast<Bytef*>(raw_.data());
-                z->avail_in = static_cast<uInt>(raw_.size());
-            }
-            if (z->avail_in == 0) {
-                eof_ = true;
-                break;
-            }
-            if (z->avail_in >= 2 && isGzipMagic(reinterpret_cast<const char*>(z->next_in), z->avail_in)) {
-                inflateReset(z);
-                continue;
-            }
-            const int64_t trailing = rawSize_ - rawBytesRead();
-            error_ = QStringLiteral("%1 bytes after the end of the compressed stream are not gzip data and were "
-                                    "not read")
-                         .arg(QString::number(trailing));
-            eof_ = true;
-            break;
-        }
-        if (rc != Z_OK && rc != Z_BUF_ERROR) {
-            error_ = QStringLiteral("compressed stream is damaged (%1)")
-                         .arg(QString::fromUtf8(z->msg ? z->msg : "inflate error"));
-            eof_ = true;
-            break;
-        }
+        return take;
     }
-    return n - z->avail_out;
+    return stream_ ? stream_->read(out, n) : 0;
 }
 
 bool InputReader::fill() {
@@ -144,22 +95,33 @@ bool InputReader::fill() {
     if (room == 0) {
         return false;
     }
-    size_t n = 0;
-    if (zs_) {
-        n = inflateSome(buf_.data() + end_, room);
-    } else {
-        n = std::fread(buf_.data() + end_, 1, room, file_);
-        rawRead_ += static_cast<int64_t>(n);
-        if (n == 0 && std::ferror(file_)) {
-            error_ = QStringLiteral("read error after %1 bytes").arg(QString::number(rawRead_));
-        }
-    }
+    const size_t n = readSome(buf_.data() + end_, room);
     if (n == 0) {
         eof_ = true;
         return false;
     }
     end_ += n;
     return true;
+}
+
+bool InputReader::readRest(std::string& out, int64_t limit) {
+    out.assign(buf_.data() + begin_, end_ - begin_);
+    offset_ += static_cast<int64_t>(end_ - begin_);
+    begin_ = end_ = 0;
+    std::vector<char> chunk(kChunk);
+    while (!eof_) {
+        if (static_cast<int64_t>(out.size()) > limit) {
+            return false;
+        }
+        const size_t n = readSome(chunk.data(), chunk.size());
+        if (n == 0) {
+            eof_ = true;
+            break;
+        }
+        out.append(chunk.data(), n);
+        offset_ += static_cast<int64_t>(n);
+    }
+    return static_cast<int64_t>(out.size()) <= limit && error().isEmpty();
 }
 
 bool InputReader::next(Line& line) {
@@ -223,18 +185,50 @@ bool InputReader::nextBlock(std::string_view& block, int64_t& offset) {
     return true;
 }
 
+std::string readHead(ArchiveReader& stream) {
+    std::string head(kSniffBytes, '\0');
+    size_t got = 0;
+    while (got < head.size()) {
+        const size_t n = stream.read(head.data() + got, head.size() - got);
+        if (n == 0) {
+            break;
+        }
+        got += n;
+    }
+    head.resize(got);
+    return head;
+}
+
 SniffSample readSniffSample(const QString& path) {
-    SniffSample s;
-    s.fileName = QFileInfo(path).fileName();
-    const QByteArray native = QFile::encodeName(path);
-    gzFile gz = gzopen(native.constData(), "rb");
-    if (!gz) {
+    const QFileInfo info(path);
+    if (info.isFile() && info.size() == 0) {
+        SniffSample s;
+        s.fileName = info.fileName();
+        s.empty = true;
         return s;
     }
-    s.head.resize(64 * 1024);
-    const int n = gzread(gz, s.head.data(), static_cast<unsigned>(s.head.size()));
-    gzclose(gz);
-    s.head.resize(n > 0 ? static_cast<size_t>(n) : 0);
+    std::unique_ptr<ArchiveReader> r;
+    try {
+        r = ArchiveReader::openFile(path, nullptr);
+    } catch (const std::exception& e) {
+        SniffSample s;
+        s.fileName = info.fileName();
+        s.error = QString::fromUtf8(e.what());
+        return s;
+    }
+    if (r->kind() == ArchiveReader::Kind::Container) {
+        SniffSample s;
+        s.fileName = info.fileName();
+        s.archive = r->formatName() + (r->compressed() ? QStringLiteral(", %1").arg(r->compression()) : QString());
+        return s;
+    }
+    return sniffBytes(info.fileName(), readHead(*r));
+}
+
+SniffSample sniffBytes(const QString& fileName, std::string head) {
+    SniffSample s;
+    s.fileName = fileName;
+    s.head = std::move(head);
     s.empty = s.head.empty();
     size_t control = 0;
     // A few NUL bytes in a text log are text damage, kept as "\x00" (isValidUtf8()); a file is
@@ -254,7 +248,7 @@ SniffSample readSniffSample(const QString& path) {
     }
     while (!rest.empty() && s.lines.size() < 64) {
         const size_t nl = rest.find('\n');
-        if (nl == std::string_view::npos && s.head.size() == 64 * 1024) {
+        if (nl == std::string_view::npos && s.head.size() == kSniffBytes) {
             break; // the last, cut-off line of the sample says nothing reliable
         }
         std::string_view l = rest.substr(0, nl);

@@ -1,0 +1,71 @@
+// What the importers of a single file (Importer) and of a received archive (ArchiveImport) share:
+// parsing on one core while SQLite writes on the other, the pragmas and handlers that hold for the
+// length of a load, and the duplicate look-up by SHA-256.
+#pragma once
+
+#include "ingest/read/input_reader.h"
+
+#include <sqlite3.h>
+
+#include <QString>
+
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace socwb {
+
+class CaseWriter;
+class Parser;
+
+using ParseTick = std::function<bool(const InputReader&, int64_t records, int64_t rejects)>;
+
+// Proxy, DNS, Windows event and network sensor formats are parsed on a second thread into batches while this
+// thread writes the previous ones, so that on two cores parsing (and decompression, which happens in
+// the parser's reads) and SQLite overlap. Other formats are parsed straight into the writer.
+// Returns false when tick() asked to stop.
+bool parseAndWrite(Parser& parser, InputReader& in, CaseWriter& writer, bool pipelined, const ParseTick& tick);
+
+// " (812 connections, 40 TLS sessions, 3 alerts)" when a file held more than one kind of record;
+// empty otherwise.
+QString contentsNote(const std::vector<std::pair<std::string, int64_t>>& contents);
+
+bool isPipelinedKind(std::string_view kind);
+
+// Rebuilding the event indexes after the load is cheaper than maintaining them row by row once
+// the new rows are a fair share of the table.
+bool worthDroppingIndexes(sqlite3* db, int64_t inputBytes, std::string_view kind);
+
+// The imported evidence with this SHA-256, as a person reads it ("evidence.zip › logs/a.log"), or
+// empty when there is none.
+QString findDuplicateEvidence(sqlite3* db, const QString& sha256);
+
+// The writer inserts every row an event points to (evidence, host, domain) before the event, so
+// per-row foreign-key checks during the bulk load would only cost time; back on afterwards
+// (outside the transaction, where the pragma takes effect).
+class ForeignKeysOff {
+  public:
+    explicit ForeignKeysOff(sqlite3* db);
+    ~ForeignKeysOff();
+
+  private:
+    sqlite3* db_;
+};
+
+// Cancel reaches every phase, SQLite's included: a long index build or attribution query stops
+// with SQLITE_INTERRUPT. Disarmed for the commit, which is quick and not worth tearing.
+class InterruptOnCancel {
+  public:
+    InterruptOnCancel(sqlite3* db, const std::atomic<bool>& cancel);
+    ~InterruptOnCancel() { disarm(); }
+    void disarm();
+
+  private:
+    sqlite3* db_;
+};
+
+} // namespace socwb
