@@ -8,8 +8,10 @@
 // paths that open or inspect a case in this process, lets socwb-cli open and close the case in a
 // second process, and then checks that the -wal/-shm files are still there and that a verdict set
 // through the first connection is what socwb-cli reads back.
+#include "import/import_plan.h"
 #include "ingest/import_worker.h"
 #include "scoring/score_job.h"
+#include "store/case_file.h"
 #include "store/case_reader.h"
 #include "store/case_store.h"
 #include "store/statement.h"
@@ -19,11 +21,13 @@
 #include "test_paths.h"
 #include "triage/triage_store.h"
 
+#include <QDirIterator>
 #include <QFile>
 #include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QRegularExpression>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -122,6 +126,9 @@ class TestSharedCase : public QObject {
     void initTestCase();
     void openingPathsKeepTheLocks_data();
     void openingPathsKeepTheLocks();
+    void headerIsReadThroughSqlite();
+    void caseFilesAreNotEvidence();
+    void onlyCaseFileOpensCases();
 
   private:
     QTemporaryDir dir_;
@@ -186,6 +193,109 @@ void TestSharedCase::openingPathsKeepTheLocks() {
     const QJsonArray alerts = cliAlerts(c);
     QCOMPARE(statusOf(alerts, id1), QStringLiteral("malicious"));
     QCOMPARE(statusOf(alerts, id2), QStringLiteral("escalated"));
+}
+
+// The header comes through the connection's descriptor, byte for byte what is on disk, and
+// neither opening nor reading it makes -wal/-shm files; the registry counts the connection.
+void TestSharedCase::headerIsReadThroughSqlite() {
+    QTemporaryDir dir;
+    const QString c = dir.filePath(QStringLiteral("case.socwb"));
+    QVERIFY(QFile::copy(template_, c));
+    QByteArray onDisk;
+    {
+        QFile f(c); // no connection is open on this case yet
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        onDisk = f.read(100);
+    }
+    QCOMPARE(case_file::openConnections(c), 0);
+    std::string error;
+    case_file::Connection conn = case_file::connect(c, case_file::Mode::ReadOnly, error);
+    QVERIFY2(conn, error.c_str());
+    QCOMPARE(case_file::openConnections(c), 1);
+    const case_file::Header h = case_file::header(conn.get());
+    QVERIFY(h.readable);
+    QCOMPARE(h.size, QFileInfo(c).size());
+    QCOMPARE(h.bytes, onDisk);
+    QVERIFY(!QFileInfo::exists(c + QStringLiteral("-wal")));
+    QVERIFY(!QFileInfo::exists(c + QStringLiteral("-shm")));
+    QCOMPARE(CaseStore::versionOf(c), schema::latestVersion());
+    QCOMPARE(case_file::openConnections(c), 1); // versionOf's own connection is closed again
+    conn.reset();
+    QCOMPARE(case_file::openConnections(c), 0);
+
+    // A short file: the bytes there are, and its size.
+    const QString tiny = dir.filePath(QStringLiteral("tiny.socwb"));
+    {
+        QFile f(tiny);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write("SQLite");
+    }
+    conn = case_file::connect(tiny, case_file::Mode::ReadOnly, error);
+    QVERIFY(conn);
+    QCOMPARE(case_file::header(conn.get()).bytes, QByteArray("SQLite"));
+    QCOMPARE(case_file::header(conn.get()).size, 6);
+}
+
+// Evidence dropped on the window may include the case itself or its -wal/-shm (a folder that holds
+// both): reading one would drop the locks, so neither the preview nor the import reads them.
+void TestSharedCase::caseFilesAreNotEvidence() {
+    QTemporaryDir dir;
+    const QString c = dir.filePath(QStringLiteral("case.socwb"));
+    QVERIFY(QFile::copy(template_, c));
+    auto holder = CaseStore::open(c);
+    const QString wal = c + QStringLiteral("-wal");
+    const QString shm = c + QStringLiteral("-shm");
+    const QString other = writeSquidLog(dir.filePath(QStringLiteral("proxy.log")), {{QStringLiteral("10.1.1.1"), 2}});
+    QVERIFY(case_file::isHeld(c) && case_file::isHeld(wal) && case_file::isHeld(shm));
+    QVERIFY(!case_file::isHeld(other));
+    QVERIFY(!case_file::isHeld(template_)); // a case file, but not one this process has open
+
+    const QStringList files = expandImportPaths({dir.path()});
+    QVERIFY(files.contains(c) && files.contains(wal) && files.contains(shm));
+    const QVector<ImportPlanItem> plan = previewImport(files);
+    for (const ImportPlanItem& item : plan) {
+        const bool caseFile = item.path != other;
+        QCOMPARE(item.reason.contains(QLatin1String("not evidence")), caseFile);
+        QCOMPARE(item.firstLines.isEmpty(), caseFile);
+    }
+    for (const QString& f : {c, wal, shm}) {
+        const ImportResult r = importInto(*holder, f);
+        QCOMPARE(r.status, QStringLiteral("refused"));
+        QVERIFY2(r.message.contains(QLatin1String("not evidence")), qPrintable(r.message));
+    }
+    QCOMPARE(runCli({QStringLiteral("info"), c}).exitCode, 0);
+    QVERIFY(QFileInfo::exists(wal) && QFileInfo::exists(shm));
+}
+
+// The rule made checkable: outside models/store/case_file.cpp no source calls sqlite3_open*, and no
+// file of models/store opens a file by other means (QFile, streams, open(2), fopen).
+void TestSharedCase::onlyCaseFileOpensCases() {
+    const QString root = QStringLiteral(SOCWB_SOURCE_DIR);
+    const QRegularExpression sqliteOpen(QStringLiteral("\\bsqlite3_open"));
+    const QRegularExpression otherOpen(
+        QStringLiteral("\\bQFile\\s+\\w+\\s*\\(|\\bQFile\\s*\\(|QSaveFile|fstream|\\bfopen\\s*\\(|(?<!\\w)::open\\s*\\("));
+    QStringList offenders;
+    int scanned = 0;
+    for (const char* folder : {"models", "views", "app"}) {
+        QDirIterator it(root + QLatin1Char('/') + QLatin1String(folder),
+                        {QStringLiteral("*.cpp"), QStringLiteral("*.h")}, QDir::Files, QDirIterator::Subdirectories);
+        while (it.hasNext()) {
+            const QString path = it.next();
+            const QString relative = path.mid(root.size() + 1);
+            QFile f(path);
+            QVERIFY(f.open(QIODevice::ReadOnly));
+            const QString text = QString::fromUtf8(f.readAll());
+            ++scanned;
+            if (relative != QLatin1String("models/store/case_file.cpp") && text.contains(sqliteOpen)) {
+                offenders << relative + QStringLiteral(" calls sqlite3_open");
+            }
+            if (relative.startsWith(QLatin1String("models/store/")) && text.contains(otherOpen)) {
+                offenders << relative + QStringLiteral(" opens a file outside SQLite");
+            }
+        }
+    }
+    QVERIFY(scanned > 100);
+    QVERIFY2(offenders.isEmpty(), qPrintable(offenders.join(QStringLiteral("; "))));
 }
 
 QTEST_GUILESS_MAIN(TestSharedCase)

@@ -7,6 +7,7 @@
 #include "ingest/read/plausibility_filter.h"
 #include "ingest/write/case_writer.h"
 #include "ingest/write/record_batch.h"
+#include "store/case_file.h"
 #include "store/case_store.h"
 #include "store/schema.h"
 #include "store/statement.h"
@@ -163,6 +164,12 @@ ImportResult Importer::importFile(const QString& path, const ImportOptions& opti
     }
     if (!info.isFile() || !info.isReadable()) {
         return finishRefusal(QStringLiteral("%1: not a readable file").arg(path));
+    }
+    if (case_file::isHeld(path)) {
+        // Reading it would drop this program's locks on that case (see store/case_file.h).
+        return finishRefusal(QStringLiteral("%1: a case this program has open (or its -wal, -shm or -journal), "
+                                            "not evidence")
+                                 .arg(shown));
     }
 
     const FormatInfo* format = nullptr;
