@@ -8,6 +8,7 @@
 #   ./packaging/dev.sh evaluate [SEED...]  score generated cases, the exercises and the sample case
 #                                against their truth, beside the published rule (seeds 1 2 3)
 #   ./packaging/dev.sh fuzz [S]  build the libFuzzer targets with clang and run each for S seconds (60)
+#   ./packaging/dev.sh stress [M]  the window and socwb-cli processes on one case for M minutes (10)
 #   ./packaging/dev.sh package   build the .deb and .tar.gz (build/socwb-*.deb, *.tar.gz)
 set -euo pipefail
 
@@ -162,12 +163,22 @@ case "$cmd" in
     done
     exit $status
     ;;
+  stress)
+    minutes="${1:-10}"
+    [[ "$minutes" =~ ^[1-9][0-9]*$ ]] || { log "stress MINUTES: a whole number of minutes, not '$minutes'"; exit 2; }
+    configure_and_build
+    log "the window (offscreen) and socwb-cli processes on one case for $minutes minute(s)"
+    # The stress test of tests/tst_two_programs.cpp, with the environment CTest gives it.
+    mkdir -p "$BUILD/test-home" "$BUILD/test-logs"
+    SOCWB_STRESS_SECONDS=$((minutes * 60)) QT_QPA_PLATFORM=offscreen SOCWB_LOG_DIR="$BUILD/test-logs" \
+      HOME="$BUILD/test-home" LC_ALL=C.UTF-8 "$BUILD/bin/tst_two_programs" stressWindowAndCli
+    ;;
   package)
     configure_and_build
     cd "$BUILD" && cpack
     ;;
   *)
-    sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//'
+    sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'
     exit 2
     ;;
 esac

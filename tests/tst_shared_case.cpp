@@ -272,8 +272,8 @@ void TestSharedCase::caseFilesAreNotEvidence() {
 void TestSharedCase::onlyCaseFileOpensCases() {
     const QString root = QStringLiteral(SOCWB_SOURCE_DIR);
     const QRegularExpression sqliteOpen(QStringLiteral("\\bsqlite3_open"));
-    const QRegularExpression otherOpen(
-        QStringLiteral("\\bQFile\\s+\\w+\\s*\\(|\\bQFile\\s*\\(|QSaveFile|fstream|\\bfopen\\s*\\(|(?<!\\w)::open\\s*\\("));
+    const QRegularExpression otherOpen(QStringLiteral(
+        "\\bQFile\\s+\\w+\\s*\\(|\\bQFile\\s*\\(|QSaveFile|fstream|\\bfopen\\s*\\(|(?<!\\w)::open\\s*\\("));
     QStringList offenders;
     int scanned = 0;
     for (const char* folder : {"models", "views", "app"}) {

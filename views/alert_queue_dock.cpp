@@ -3,6 +3,7 @@
 #include "justification_dialog.h"
 #include "score_bar_delegate.h"
 #include "sort_arrow_style.h"
+#include "store/case_file.h"
 #include "store/case_store.h"
 #include "store/statement.h"
 #include "tables/alert_table_model.h"
@@ -132,6 +133,7 @@ AlertQueueDock::AlertQueueDock(QWidget* parent)
 void AlertQueueDock::setCase(CaseStore* store) {
     store_ = store;
     model_->setCase(store ? store->path() : QString());
+    updateCount();
 }
 
 void AlertQueueDock::reload() {
@@ -161,7 +163,9 @@ void AlertQueueDock::applyFilter() {
 }
 
 void AlertQueueDock::updateCount() {
-    if (model_->isCounting()) {
+    if (!store_) {
+        count_->setText(tr("no case open"));
+    } else if (model_->isCounting()) {
         count_->setText(tr("counting\u2026"));
     } else {
         count_->setText(tr("%n channel(s)", nullptr, static_cast<int>(model_->total())));
@@ -190,11 +194,18 @@ qint64 AlertQueueDock::currentAlertId() const {
 }
 
 bool AlertQueueDock::applyTriage(const std::function<void(TriageStore&)>& change) {
+    if (writeCheck_ && !writeCheck_()) {
+        return false;
+    }
     try {
         TriageStore t(*store_);
         change(t);
     } catch (const std::exception& e) {
         const auto* sql = dynamic_cast<const SqlError*>(&e);
+        if (sql && case_file::isStorageFailure(sql->code())) {
+            emit caseFailed(QString::fromUtf8(e.what())); // the window stops writing and says so
+            return false;
+        }
         const bool busy = sql && (sql->code() & 0xff) == SQLITE_BUSY;
         const QString why = busy ? tr("The case is busy with an import or a scoring pass; nothing was changed. "
                                       "Try again when the task panel shows it finished.")

@@ -33,6 +33,9 @@ class AlertQueueDock : public QDockWidget {
     QTableView* view() const { return view_; }
     QLineEdit* filterEdit() const { return filter_; }
     void setFilterText(const QString& text);
+    // Asked before every triage write; false (the case is no longer safe to write, and the window
+    // has said why) writes nothing.
+    void setWriteCheck(std::function<bool()> check) { writeCheck_ = std::move(check); }
     void focusFilter();
     // Re-reads the queue in place (after a re-score or a triage change elsewhere).
     void reload();
@@ -51,6 +54,8 @@ class AlertQueueDock : public QDockWidget {
     void currentAlertChanged(qint64 alertId); // 0 when none
     void triageChanged();
     void suppressRequested(const QStringList& channelKeys, const QString& justification);
+    // A triage write failed because the case's files did (I/O error, damaged or vanished file).
+    void caseFailed(const QString& message);
 
   protected:
     bool eventFilter(QObject* watched, QEvent* event) override;
@@ -65,6 +70,7 @@ class AlertQueueDock : public QDockWidget {
     bool applyTriage(const std::function<void(TriageStore&)>& change);
 
     CaseStore* store_ = nullptr;
+    std::function<bool()> writeCheck_;
     AlertTableModel* model_;
     QLineEdit* filter_;
     QToolButton* saved_;

@@ -114,6 +114,14 @@ CaseOverviewWidget::CaseOverviewWidget(QWidget* parent)
 }
 
 void CaseOverviewWidget::setSummary(const QString& casePath, const CaseSummary& s) {
+    if (casePath.isEmpty()) { // no case (closed)
+        title_->setText(tr("No case open"));
+        counts_->clear();
+        emptyHint_->hide();
+        model_->setRows({});
+        hosts_->setCase(QString());
+        return;
+    }
     const QLocale l;
     title_->setText(QFileInfo(casePath).fileName());
     QString text = tr("%1 proxy requests \u00b7 %2 DNS queries \u00b7 %3 Sysmon events \u00b7 %4 processes\n"

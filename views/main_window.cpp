@@ -12,6 +12,7 @@
 #include "rejected_lines_dialog.h"
 #include "scoring/score_job.h"
 #include "scoring/suppression_store.h"
+#include "store/case_file.h"
 #include "store/case_store.h"
 #include "store/case_summary.h"
 #include "store/statement.h"
@@ -40,7 +41,9 @@
 #include <QSettings>
 #include <QStatusBar>
 #include <QTableView>
+#include <QTime>
 #include <QTimeZone>
+#include <QTimer>
 #include <QToolBar>
 #include <QtConcurrent/QtConcurrentRun>
 
@@ -68,7 +71,7 @@ MainWindow::MainWindow(QWidget* parent)
       detail_(new AlertDetailWidget(this)), charts_(new IntervalChartsWidget(this)),
       timeline_(new HostTimelineWidget(this)), tree_(new ProcessTreeWidget(this)),
       history_(new NavigationHistory(this)), tasks_(new TaskPanel(this)), caseLabel_(new QLabel(this)),
-      countsLabel_(new QLabel(this)), tasksLabel_(new QLabel(this)) {
+      countsLabel_(new QLabel(this)), tasksLabel_(new QLabel(this)), watcher_(new CaseWatcher(this)) {
     registerImportMetaTypes();
     setWindowTitle(tr("socwb"));
     setWindowIcon(QIcon(resources::locate(QStringLiteral("socwb.svg"))));
@@ -119,12 +122,23 @@ MainWindow::MainWindow(QWidget* parent)
                                                        : QStringLiteral("process-tree"));
     });
     connect(queue_, &AlertQueueDock::triageChanged, this, [this] {
+        watcher_->rebase(); // the window's own write, through the watched connection
         detail_->refresh();
         if (audit_) {
             audit_->reload();
         }
     });
     connect(queue_, &AlertQueueDock::suppressRequested, this, &MainWindow::suppressSimilar);
+    queue_->setWriteCheck([this] { return canWrite(); });
+    connect(queue_, &AlertQueueDock::caseFailed, this,
+            [this](const QString& message) { stopWriting(tr("writing a verdict failed (%1)").arg(message)); });
+    connect(watcher_, &CaseWatcher::changedElsewhere, this, &MainWindow::onChangedElsewhere);
+    connect(watcher_, &CaseWatcher::lost, this, &MainWindow::stopWriting);
+    connect(tasks_, &TaskPanel::noteActionRequested, this, [this](int note) {
+        if (note == failureNote_) {
+            reopenCase();
+        }
+    });
     connect(detail_, &AlertDetailWidget::openViewRequested, this, [this](const QString& view) { showView(view); });
     connect(overview_, &CaseOverviewWidget::rejectedLinesRequested, this, &MainWindow::showRejectedLines);
     connect(overview_, &CaseOverviewWidget::hostAlertsRequested, this, [this](const QString& host) {
@@ -190,6 +204,9 @@ void MainWindow::buildMenus() {
     caseMenu->addAction(tr("&Score now"), QKeySequence(tr("Ctrl+R")), this, [this] { scoreCase(ScoreMode::Full); });
     caseMenu->addAction(tr("S&uppressions\u2026"), this, [this] { showSuppressions(); });
     caseMenu->addAction(tr("&Audit log\u2026"), QKeySequence(tr("Ctrl+L")), this, [this] { showAuditLog(); });
+    caseMenu->addSeparator();
+    reopenAction_ = caseMenu->addAction(tr("&Reopen case"), this, [this] { reopenCase(); });
+    reopenAction_->setEnabled(false); // only after the window closed a case because of a problem
 
     QMenu* help = menuBar()->addMenu(tr("&Help"));
     help->addAction(tr("&Keyboard shortcuts"), QKeySequence::HelpContents, this, [this] { showShortcuts(); });
@@ -333,11 +350,25 @@ bool MainWindow::openCase(const QString& path) {
         return false;
     }
     queue_->setCase(nullptr); // the queue holds a pointer to the store it writes triage into
+    watcher_->watch(nullptr);
     store_ = std::move(opened);
     // The window's own writes (triage, suppressions) are small; while an import or a scoring pass
     // holds the write lock they give up after a moment and say so, rather than freeze the window
     // for the store's default five seconds.
     sqlite3_busy_timeout(store_->db(), 250);
+    watcher_->watch(store_.get());
+    if (!lostPath_.isEmpty() && failureNote_) {
+        tasks_->showNote(failureNote_, tr("%1 reopened").arg(QFileInfo(lostPath_).fileName()),
+                         tr("Closed after a problem, reopened at %1: the views show what the file holds.")
+                             .arg(QTime::currentTime().toString(QStringLiteral("HH:mm:ss"))),
+                         false);
+        failureNote_ = 0; // a later problem gets a row of its own
+    }
+    lostPath_.clear();
+    reopenAction_->setEnabled(false);
+    outsideNote_ = 0;
+    outsideCount_ = 0;
+    caseLabel_->setStyleSheet(QString());
     queue_->setCase(store_.get());
     detail_->setCase(store_->path());
     charts_->setCase(store_->path());
@@ -458,6 +489,152 @@ void MainWindow::showSummary(const CaseSummary& s) {
 void MainWindow::updateTaskStatus() {
     const int n = tasks_->runningCount();
     tasksLabel_->setText(n == 0 ? tr("No background tasks") : tr("%n background task(s) running", nullptr, n));
+    // This window's own imports and scoring passes commit on their own connections: not news.
+    watcher_->setOwnWork((job_ && job_->isRunning()) || isScoring());
+}
+
+void MainWindow::reloadInvestigation() {
+    charts_->setCase(store_->path());
+    timeline_->setCase(store_->path());
+    tree_->setCase(store_->path());
+    if (const qint64 shown = investigatedAlert_) {
+        investigatedAlert_ = 0;
+        showInvestigation(shown);
+    }
+}
+
+void MainWindow::onChangedElsewhere(const CaseChange& change) {
+    if (!store_) {
+        return;
+    }
+    ++outsideCount_;
+    QString text = tr("%1 at %2; the views show it now")
+                       .arg(change.describe(), QTime::currentTime().toString(QStringLiteral("HH:mm:ss")));
+    if (change.unscored) {
+        text += tr(". The new evidence is not scored yet: Case \u2192 Score now (Ctrl+R)");
+    }
+    if (outsideCount_ > 1) {
+        text += tr(". %1 changes by other programs since the case was opened").arg(outsideCount_);
+    }
+    outsideNote_ = tasks_->showNote(outsideNote_, tr("Changed by another program"), text, false);
+    statusBar()->showMessage(tr("Another program changed the case: %1; the views show it now (see Imports and tasks)")
+                                 .arg(change.describe()),
+                             10000);
+    refresh();
+    queue_->reload(); // in place: the analyst keeps their row
+    detail_->refresh();
+    if (suppressions_) {
+        suppressions_->reload();
+    }
+    if (audit_) {
+        audit_->reload();
+    }
+    if (change.evidenceAdded > 0 || change.rescored) {
+        reloadInvestigation();
+    }
+    emit caseChangedElsewhere(change);
+}
+
+bool MainWindow::canWrite() {
+    return store_ && watcher_->checkFiles().isEmpty(); // a failed check has closed the case
+}
+
+void MainWindow::cancelWork() {
+    pending_.clear();
+    scoreAgain_.reset();
+    if (job_) {
+        job_->cancel();
+    }
+    if (scoreJob_) {
+        scoreJob_->cancel();
+    }
+}
+
+void MainWindow::closeCaseViews() {
+    queue_->setCase(nullptr);
+    detail_->setCase(QString());
+    charts_->setCase(QString());
+    timeline_->setCase(QString());
+    tree_->setCase(QString());
+    investigatedAlert_ = 0;
+    ++refreshGeneration_; // a summary on its way is of the closed case
+    overview_->setSummary(QString(), CaseSummary{});
+    countsLabel_->clear();
+    if (audit_) {
+        audit_->close();
+    }
+    if (suppressions_) {
+        suppressions_->close();
+    }
+    for (auto* d : findChildren<RejectedLinesDialog*>()) {
+        d->close();
+    }
+}
+
+// What SQLite wrote since the files went may be in deleted files, and every connection this
+// process still has to the case may see that, not the file. So: no more writes, every view closed,
+// and the analyst told what happened and how to go on.
+void MainWindow::stopWriting(const QString& what) {
+    if (!store_) {
+        return;
+    }
+    const QString path = store_->path();
+    const QString name = QFileInfo(path).fileName();
+    const QString since = watcher_->lastIntact().toString(QStringLiteral("HH:mm:ss"));
+    lostPath_ = path;
+    watcher_->watch(nullptr);
+    cancelWork();
+    closeCaseViews();
+    store_.reset();
+    const QString recover =
+        QFileInfo::exists(path)
+            ? tr("To go on, reopen it (Case \u2192 Reopen case): the window then shows what the file holds; check "
+                 "your last verdicts.")
+            : tr("The file is not there any more: put it back (from a copy or backup), then Case \u2192 Reopen case.");
+    const QString message =
+        tr("%1: %2.\nThe window stopped writing to the case and closed it, so that nothing it shows can differ from "
+           "what is stored. Your latest changes may be missing from the file (its files were last seen as opened at "
+           "%3). %4")
+            .arg(name, what, since, recover);
+    log::ui()->error("stopped writing to {}: {}", path.toStdString(), what.toStdString());
+    failureNote_ = tasks_->showNote(failureNote_, tr("%1 closed").arg(name), message, true, tr("Reopen case"));
+    statusBar()->clearMessage(); // the label below says it now
+    caseLabel_->setText(tr("%1 \u2014 closed after a problem (see Imports and tasks)").arg(name));
+    caseLabel_->setStyleSheet(QStringLiteral("color: #c62828;"));
+    reopenAction_->setEnabled(true);
+    showView(QStringLiteral("import"));
+    auto* box = new QMessageBox(QMessageBox::Critical, tr("Case closed"), message, QMessageBox::Ok, this);
+    box->setTextFormat(Qt::PlainText);
+    box->setAttribute(Qt::WA_DeleteOnClose);
+    box->open();
+    emit stoppedWriting(message);
+}
+
+void MainWindow::reopenCase() {
+    if (lostPath_.isEmpty()) {
+        return;
+    }
+    // A connection this process still has to the old files (a worker finishing, a view's thread
+    // letting go) would hand a new one the state of the deleted -shm: wait until all are closed.
+    if (case_file::openConnections(lostPath_) > 0) {
+        if (++reopenTries_ <= 50) {
+            QTimer::singleShot(100, this, &MainWindow::reopenCase);
+            return;
+        }
+        statusBar()->showMessage(tr("A task still holds the case's old files; try again when it has finished."), 8000);
+        reopenTries_ = 0;
+        return;
+    }
+    reopenTries_ = 0;
+    if (!QFileInfo::exists(lostPath_)) {
+        // open() would make a new, empty case in its place.
+        QMessageBox box(QMessageBox::Warning, tr("Case not reopened"),
+                        tr("%1 is not there. Put it back, then reopen it.").arg(lostPath_), QMessageBox::Ok, this);
+        box.setTextFormat(Qt::PlainText);
+        box.exec();
+        return;
+    }
+    openCase(lostPath_);
 }
 
 bool MainWindow::isImporting() const {
@@ -561,6 +738,7 @@ void MainWindow::onImportFailed(const QString& message) {
     box->setTextFormat(Qt::PlainText);
     box->setAttribute(Qt::WA_DeleteOnClose);
     box->open();
+    canWrite(); // a case file deleted or replaced: the window stops writing and says so
 }
 
 void MainWindow::onImportFinished(const QList<ImportResult>& results) {
@@ -576,6 +754,16 @@ void MainWindow::onImportFinished(const QList<ImportResult>& results) {
         return;
     }
     updateTaskStatus();
+    for (const auto& r : results_) {
+        if (r.status == QLatin1String("failed") && case_file::mentionsStorageFailure(r.message)) {
+            stopWriting(tr("an import failed (%1)").arg(r.message));
+            break;
+        }
+    }
+    if (!canWrite()) {
+        emit importsFinished();
+        return;
+    }
     refresh();
     queue_->reload();
     bool cancelled = false;
@@ -603,7 +791,7 @@ bool MainWindow::isScoring() const {
 }
 
 void MainWindow::scoreCase(ScoreMode mode) {
-    if (!store_) {
+    if (!canWrite()) {
         return;
     }
     if (isScoring() || (job_ && job_->isRunning())) {
@@ -635,6 +823,13 @@ void MainWindow::onScoreFinished(const ScoreOutcome& o) {
         close();
         return;
     }
+    if (store_ && !ok && (case_file::mentionsStorageFailure(o.message) || !canWrite())) {
+        stopWriting(tr("scoring failed (%1)").arg(o.message));
+    }
+    if (!store_) { // closed after a problem
+        emit scoringFinished(o);
+        return;
+    }
     refresh();
     queue_->reload(); // in place: the analyst keeps their row
     detail_->refresh();
@@ -642,13 +837,7 @@ void MainWindow::onScoreFinished(const ScoreOutcome& o) {
         suppressions_->reload();
     }
     // New scores may mean new channels and members: the investigation views read the case again.
-    charts_->setCase(store_->path());
-    timeline_->setCase(store_->path());
-    tree_->setCase(store_->path());
-    if (const qint64 shown = investigatedAlert_) {
-        investigatedAlert_ = 0;
-        showInvestigation(shown);
-    }
+    reloadInvestigation();
     emit scoringFinished(o);
     if (!pending_.isEmpty()) {
         results_.clear();
@@ -661,7 +850,7 @@ void MainWindow::onScoreFinished(const ScoreOutcome& o) {
 }
 
 void MainWindow::suppressSimilar(const QStringList& channelKeys, const QString& justification) {
-    if (!store_) {
+    if (!canWrite()) {
         return;
     }
     int added = 0;
@@ -678,6 +867,15 @@ void MainWindow::suppressSimilar(const QStringList& channelKeys, const QString& 
         try {
             scoring::addSuppression(*store_, rule);
             ++added;
+        } catch (const SqlError& e) {
+            if (case_file::isStorageFailure(e.code())) {
+                stopWriting(tr("writing a suppression failed (%1)").arg(QString::fromUtf8(e.what())));
+                return;
+            }
+            QMessageBox box(QMessageBox::Warning, tr("Not suppressed"), QString::fromUtf8(e.what()), QMessageBox::Ok,
+                            this);
+            box.setTextFormat(Qt::PlainText);
+            box.exec();
         } catch (const std::exception& e) {
             QMessageBox box(QMessageBox::Warning, tr("Not suppressed"), QString::fromUtf8(e.what()), QMessageBox::Ok,
                             this);
@@ -686,6 +884,7 @@ void MainWindow::suppressSimilar(const QStringList& channelKeys, const QString& 
         }
     }
     if (added > 0) {
+        watcher_->rebase(); // the window's own write
         statusBar()->showMessage(tr("%n suppression rule(s) added; re-scoring\u2026", nullptr, added), 8000);
         scoreCase(ScoreMode::Rescore);
     }
@@ -698,7 +897,12 @@ void MainWindow::showSuppressions() {
     if (!suppressions_) {
         suppressions_ = new SuppressionDialog(store_.get(), this);
         suppressions_->setAttribute(Qt::WA_DeleteOnClose);
-        connect(suppressions_, &SuppressionDialog::changed, this, [this] { scoreCase(ScoreMode::Rescore); });
+        connect(suppressions_, &SuppressionDialog::changed, this, [this] {
+            watcher_->rebase(); // the window's own write
+            scoreCase(ScoreMode::Rescore);
+        });
+        connect(suppressions_, &SuppressionDialog::caseFailed, this,
+                [this](const QString& message) { stopWriting(tr("writing a suppression failed (%1)").arg(message)); });
     }
     suppressions_->show();
     suppressions_->raise();
@@ -858,14 +1062,7 @@ void MainWindow::closeEvent(QCloseEvent* event) {
     if ((job_ && job_->isRunning()) || isScoring()) {
         // Rolling back a big import takes a moment: hide now, close when the worker has let go.
         closing_ = true;
-        pending_.clear();
-        scoreAgain_.reset();
-        if (job_) {
-            job_->cancel();
-        }
-        if (scoreJob_) {
-            scoreJob_->cancel();
-        }
+        cancelWork();
         hide();
         event->ignore();
         return;

@@ -8,6 +8,7 @@
 #include "import/import_plan.h"
 #include "ingest/importer.h"
 #include "scoring/scoring_engine.h"
+#include "store/case_watcher.h"
 
 #include <QMainWindow>
 #include <QPointer>
@@ -45,6 +46,16 @@ class MainWindow : public QMainWindow {
     // Opens (or creates) a case; on failure shows a dialog and returns false — nothing is written.
     bool openCase(const QString& path);
     const CaseStore* caseStore() const { return store_.get(); }
+    // Other programs may use the open case too (socwb-cli beside the window). Their commits are
+    // noticed (CaseWatcher polls SQLite's data_version), the affected views re-read and the task
+    // panel says so. If the case's files are deleted or replaced, or writing fails with an I/O
+    // error, the window stops writing: it closes the case (every view, so that nothing shown can
+    // differ from the file), says what happened and offers Case → Reopen case.
+    CaseWatcher* caseWatcher() const { return watcher_; }
+    bool hasStoppedWriting() const { return !lostPath_.isEmpty(); }
+    // Opens the case closed after a problem again, once nothing in this process holds its old
+    // files (until then it waits, up to a few seconds); emits caseLoaded on success.
+    void reopenCase();
     // Imports files into the open case in the background, formats detected, local times in the
     // case's remembered zone (no preview: the command line and the demo use this).
     void importFiles(const QStringList& paths);
@@ -88,7 +99,9 @@ class MainWindow : public QMainWindow {
     void caseLoaded();
     void importsFinished();
     void scoringFinished(const socwb::ScoreOutcome& outcome);
-    void refreshed(); // the summary of the case was re-read
+    void refreshed();                                           // the summary of the case was re-read
+    void caseChangedElsewhere(const socwb::CaseChange& change); // views re-read after another program's commit
+    void stoppedWriting(const QString& message);                // the case was closed after a problem
 
   protected:
     void dragEnterEvent(QDragEnterEvent* event) override;
@@ -122,6 +135,15 @@ class MainWindow : public QMainWindow {
     void rebuildRecentMenu();
     void addRecent(const QString& path);
     void updateTaskStatus();
+    // The investigation views read the case again (new channels, members) and redraw their alert.
+    void reloadInvestigation();
+    void onChangedElsewhere(const CaseChange& change);
+    // False, after stopWriting(), when the case's files are no longer the ones opened.
+    bool canWrite();
+    void stopWriting(const QString& what);
+    void closeCaseViews();
+    // Drops the imports and scoring passes waiting, cancels those running.
+    void cancelWork();
 
     std::unique_ptr<CaseStore> store_;
     std::unique_ptr<ImportJob> job_;
@@ -152,6 +174,13 @@ class MainWindow : public QMainWindow {
     QLabel* tasksLabel_;
     QPointer<AuditLogDialog> audit_;
     QPointer<SuppressionDialog> suppressions_;
+    CaseWatcher* watcher_;
+    int outsideNote_ = 0;  // task panel row: changed by another program
+    int outsideCount_ = 0; // since the case was opened
+    int failureNote_ = 0;  // task panel row: closed after a problem
+    QString lostPath_;     // the case closed after a problem
+    int reopenTries_ = 0;
+    QAction* reopenAction_ = nullptr;
 };
 
 } // namespace socwb

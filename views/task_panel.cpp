@@ -125,6 +125,29 @@ void TaskPanel::finishTask(int id, const QString& outcome, bool ok, qint64 evide
     }
 }
 
+int TaskPanel::showNote(int id, const QString& title, const QString& text, bool problem, const QString& action) {
+    auto it = tasks_.find(id);
+    if (it == tasks_.end()) {
+        id = addTask(title, QString());
+        it = tasks_.find(id);
+        it->running = false;
+        it->bar->hide();
+        it->cancel->hide();
+        it->action = new QPushButton(it->box);
+        static_cast<QGridLayout*>(it->box->layout())->addWidget(it->action, 0, 2);
+        connect(it->action, &QPushButton::clicked, this, [this, id] { emit noteActionRequested(id); });
+    } else {
+        rows_->removeWidget(it->box);
+        rows_->insertWidget(0, it->box);
+    }
+    it->title->setText(title);
+    it->status->setText(text);
+    it->status->setStyleSheet(problem ? QStringLiteral("color: #c62828;") : QString());
+    it->action->setText(action);
+    it->action->setVisible(!action.isEmpty());
+    return id;
+}
+
 int TaskPanel::runningCount() const {
     int n = 0;
     for (const Row& r : tasks_) {

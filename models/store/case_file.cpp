@@ -16,28 +16,13 @@ namespace socwb::case_file {
 
 namespace {
 
-struct FileKey {
-    dev_t dev = 0;
-    ino_t ino = 0;
-    bool valid = false;
-};
-
-FileKey keyOf(const QString& path) {
-    struct stat st {};
-    const QByteArray native = QFile::encodeName(path);
-    if (::stat(native.constData(), &st) != 0) {
-        return {};
-    }
-    return {st.st_dev, st.st_ino, true};
-}
-
-bool same(const FileKey& a, const FileKey& b) {
-    return a.valid && b.valid && a.dev == b.dev && a.ino == b.ino;
+bool same(const FileId& a, const FileId& b) {
+    return a.exists && b.exists && a == b;
 }
 
 struct Held {
     QString path; // absolute
-    FileKey key;  // of the file when it was opened
+    FileId key;   // of the file when it was opened
 };
 
 // Every connection this process has open on a case, whichever thread opened it.
@@ -62,6 +47,38 @@ QByteArray readOnlyUri(const QString& path) {
 }
 
 } // namespace
+
+FileId fileId(const QString& path) {
+    struct stat st {};
+    const QByteArray native = QFile::encodeName(path);
+    if (::stat(native.constData(), &st) != 0) {
+        return {};
+    }
+    return {quint64(st.st_dev), quint64(st.st_ino), true};
+}
+
+bool isStorageFailure(int code) {
+    switch (code & 0xFF) {
+    case SQLITE_IOERR:
+    case SQLITE_CORRUPT:
+    case SQLITE_NOTADB:
+    case SQLITE_CANTOPEN:
+        return true;
+    case SQLITE_READONLY:
+        return code == SQLITE_READONLY_DBMOVED;
+    default:
+        return false;
+    }
+}
+
+bool mentionsStorageFailure(const QString& message) {
+    for (const int code : {SQLITE_IOERR, SQLITE_CORRUPT, SQLITE_NOTADB}) {
+        if (message.contains(QLatin1String(sqlite3_errstr(code)))) {
+            return true;
+        }
+    }
+    return false;
+}
 
 Connection connect(const QString& path, Mode mode, std::string& error, int* code) {
     sqlite3* db = nullptr;
@@ -88,7 +105,7 @@ Connection connect(const QString& path, Mode mode, std::string& error, int* code
         return nullptr;
     }
     const std::lock_guard lock(registryMutex());
-    registry()[db] = Held{QFileInfo(path).absoluteFilePath(), keyOf(path)};
+    registry()[db] = Held{QFileInfo(path).absoluteFilePath(), fileId(path)};
     return Connection(db);
 }
 
@@ -130,7 +147,7 @@ Header header(sqlite3* db) {
 }
 
 int openConnections(const QString& path) {
-    const FileKey key = keyOf(path);
+    const FileId key = fileId(path);
     const QString absolute = QFileInfo(path).absoluteFilePath();
     const std::lock_guard lock(registryMutex());
     return static_cast<int>(std::count_if(registry().begin(), registry().end(), [&](const auto& entry) {
@@ -139,8 +156,8 @@ int openConnections(const QString& path) {
 }
 
 bool isHeld(const QString& path) {
-    const FileKey key = keyOf(path);
-    if (!key.valid) {
+    const FileId key = fileId(path);
+    if (!key.exists) {
         return false;
     }
     const std::lock_guard lock(registryMutex());
@@ -149,7 +166,7 @@ bool isHeld(const QString& path) {
             return true;
         }
         for (const char* suffix : {"-wal", "-shm", "-journal"}) {
-            if (same(keyOf(held.path + QLatin1String(suffix)), key)) {
+            if (same(fileId(held.path + QLatin1String(suffix)), key)) {
                 return true;
             }
         }

@@ -52,6 +52,23 @@ struct Header {
 };
 Header header(sqlite3* db);
 
+// Which file a path names now (device and inode), to tell a file from one put in its place.
+struct FileId {
+    quint64 device = 0;
+    quint64 inode = 0;
+    bool exists = false;
+    bool operator==(const FileId& o) const { return exists == o.exists && device == o.device && inode == o.inode; }
+};
+FileId fileId(const QString& path);
+
+// SQLite result codes (primary or extended) that mean the case's files failed, not the request:
+// an I/O error, a damaged or foreign file, a file that went away. After one of these nothing that
+// connection writes can be trusted to reach the case.
+bool isStorageFailure(int code);
+// The same for a message that carries SQLite's words for those codes (from a worker that reports
+// text only).
+bool mentionsStorageFailure(const QString& message);
+
 // How many connections this process has open on the case at PATH (or on the file PATH names).
 int openConnections(const QString& path);
 // True when PATH names a case this process has open, or the -wal, -shm or -journal beside one:
