@@ -170,7 +170,8 @@ case "$cmd" in
     log "the window (offscreen) and socwb-cli processes on one case for $minutes minute(s)"
     # The stress test of tests/tst_two_programs.cpp, with the environment CTest gives it.
     mkdir -p "$BUILD/test-home" "$BUILD/test-logs"
-    SOCWB_STRESS_SECONDS=$((minutes * 60)) QT_QPA_PLATFORM=offscreen SOCWB_LOG_DIR="$BUILD/test-logs" \
+    # Qt Test ends a test function after 5 minutes unless told otherwise.
+    QTEST_FUNCTION_TIMEOUT=$(((minutes * 60 + 300) * 1000)) SOCWB_STRESS_SECONDS=$((minutes * 60)) QT_QPA_PLATFORM=offscreen SOCWB_LOG_DIR="$BUILD/test-logs" \
       HOME="$BUILD/test-home" LC_ALL=C.UTF-8 "$BUILD/bin/tst_two_programs" stressWindowAndCli
     ;;
   package)

@@ -15,6 +15,7 @@
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QInputDialog>
+#include <QItemSelectionModel>
 #include <QKeyEvent>
 #include <QLabel>
 #include <QLineEdit>
@@ -118,20 +119,38 @@ AlertQueueDock::AlertQueueDock(QWidget* parent)
         }
     });
     connect(view_->selectionModel(), &QItemSelectionModel::currentRowChanged, this, [this](const QModelIndex& current) {
+        if (!restoring_) {
+            currentKey_ = current.data(AlertTableModel::ChannelKeyRole).toString();
+        }
         emit currentAlertChanged(current.data(AlertTableModel::AlertIdRole).toLongLong());
     });
-    connect(view_, &QWidget::customContextMenuRequested, this, &AlertQueueDock::showContextMenu);
-    // The first rows of a fresh count: select the top one so the keyboard has a place to start.
-    connect(model_, &QAbstractItemModel::dataChanged, this, [this](const QModelIndex& topLeft) {
-        if (topLeft.row() == 0 && !view_->currentIndex().isValid() && model_->rowCount() > 0) {
-            view_->setCurrentIndex(model_->index(0, AlertTableModel::HostColumn));
+    connect(view_->selectionModel(), &QItemSelectionModel::selectionChanged, this, [this] {
+        if (!restoring_) {
+            rememberSelection();
         }
     });
+    // Rows going with a smaller count (a reload) take no channel out of the selection.
+    connect(model_, &QAbstractItemModel::rowsAboutToBeRemoved, this, [this] { restoring_ = true; });
+    connect(model_, &QAbstractItemModel::rowsRemoved, this, [this] { restoring_ = false; });
+    connect(view_, &QWidget::customContextMenuRequested, this, &AlertQueueDock::showContextMenu);
+    // Rows (re)loaded after a reload, a sort or a filter: the selection follows its channels. The
+    // first rows of a fresh queue with nothing selected: the top one, so the keyboard has a start.
+    connect(model_, &QAbstractItemModel::dataChanged, this,
+            [this](const QModelIndex& topLeft, const QModelIndex& bottomRight) {
+                restoreSelection(topLeft.row(), bottomRight.row());
+                if (topLeft.row() == 0 && !view_->currentIndex().isValid() && selectedKeys_.isEmpty() &&
+                    model_->rowCount() > 0) {
+                    view_->setCurrentIndex(model_->index(0, AlertTableModel::HostColumn));
+                }
+            });
     updateCount();
 }
 
 void AlertQueueDock::setCase(CaseStore* store) {
     store_ = store;
+    selectedKeys_.clear();
+    selectedSet_.clear();
+    currentKey_.clear();
     model_->setCase(store ? store->path() : QString());
     updateCount();
 }
@@ -143,6 +162,10 @@ void AlertQueueDock::reload() {
 void AlertQueueDock::setFilterText(const QString& text) {
     filter_->setText(text);
     applyFilter();
+}
+
+void AlertQueueDock::addBanner(QWidget* banner) {
+    static_cast<QVBoxLayout*>(widget()->layout())->insertWidget(0, banner);
 }
 
 void AlertQueueDock::focusFilter() {
@@ -168,25 +191,62 @@ void AlertQueueDock::updateCount() {
     } else if (model_->isCounting()) {
         count_->setText(tr("counting\u2026"));
     } else {
-        count_->setText(tr("%n channel(s)", nullptr, static_cast<int>(model_->total())));
+        QString text = tr("%n channel(s)", nullptr, static_cast<int>(model_->total()));
+        if (selectedKeys_.size() > 1) { // what a key pressed now acts on
+            text += tr(" \u00b7 %n selected", nullptr, static_cast<int>(selectedKeys_.size()));
+        }
+        count_->setText(text);
     }
 }
 
 QStringList AlertQueueDock::selectedChannelKeys() const {
-    QStringList keys;
-    for (const QModelIndex& i : view_->selectionModel()->selectedRows()) {
-        const QString k = i.data(AlertTableModel::ChannelKeyRole).toString();
-        if (!k.isEmpty()) {
-            keys << k;
+    if (!selectedKeys_.isEmpty()) {
+        return selectedKeys_;
+    }
+    return currentKey_.isEmpty() ? QStringList{} : QStringList{currentKey_};
+}
+
+void AlertQueueDock::rememberSelection() {
+    selectedKeys_.clear();
+    selectedSet_.clear();
+    for (const QItemSelectionRange& range : view_->selectionModel()->selection()) {
+        for (const QString& key :
+             model_->channelKeysOfRows(store_ ? store_->db() : nullptr, range.top(), range.bottom())) {
+            if (!selectedSet_.contains(key)) {
+                selectedSet_.insert(key);
+                selectedKeys_ << key;
+            }
         }
     }
-    if (keys.isEmpty() && view_->currentIndex().isValid()) {
-        const QString k = view_->currentIndex().data(AlertTableModel::ChannelKeyRole).toString();
-        if (!k.isEmpty()) {
-            keys << k;
+    updateCount();
+}
+
+void AlertQueueDock::restoreSelection(int first, int last) {
+    if (selectedKeys_.isEmpty() && currentKey_.isEmpty()) {
+        return;
+    }
+    restoring_ = true;
+    QItemSelectionModel* sel = view_->selectionModel();
+    QItemSelection add, drop;
+    const int lastColumn = AlertTableModel::ColumnCount - 1;
+    for (int r = qMax(first, 0); r <= last && r < model_->rowCount(); ++r) {
+        const AlertRow* row = model_->rowAt(r);
+        if (!row) {
+            continue;
+        }
+        const bool want = selectedSet_.contains(row->channelKey);
+        if (want != sel->isRowSelected(r, {})) {
+            (want ? add : drop).select(model_->index(r, 0), model_->index(r, lastColumn));
+        }
+        if (row->channelKey == currentKey_ && view_->currentIndex().row() != r) {
+            const int column =
+                view_->currentIndex().isValid() ? view_->currentIndex().column() : int(AlertTableModel::HostColumn);
+            sel->setCurrentIndex(model_->index(r, column), QItemSelectionModel::NoUpdate);
         }
     }
-    return keys;
+    sel->select(drop, QItemSelectionModel::Deselect);
+    sel->select(add, QItemSelectionModel::Select);
+    restoring_ = false;
 }
 
 qint64 AlertQueueDock::currentAlertId() const {
@@ -271,12 +331,7 @@ void AlertQueueDock::suppressSelection() {
     if (keys.isEmpty()) {
         return;
     }
-    const QString why = JustificationDialog::ask(this, tr("Suppress similar"),
-                                                 tr("Channels like the selected %n will be hidden from the queue. Why?",
-                                                    nullptr, static_cast<int>(keys.size())));
-    if (!why.isEmpty()) {
-        emit suppressRequested(keys, why);
-    }
+    emit suppressRequested(keys); // the window asks where and why (SuppressSimilarDialog)
 }
 
 bool AlertQueueDock::eventFilter(QObject* watched, QEvent* event) {
@@ -352,8 +407,9 @@ void AlertQueueDock::showContextMenu(const QPoint& pos) {
     });
     const QModelIndex at = view_->indexAt(pos);
     menu.addAction(tr("Filter to this &host"), this, [this, at] {
-        setFilterText(
-            QStringLiteral("host:\"%1\"").arg(at.sibling(at.row(), AlertTableModel::HostColumn).data().toString()));
+        if (const AlertRow* row = model_->rowAt(at.row())) { // the host as stored, not as shown
+            setFilterText(QStringLiteral("host:") + quoteFilterValue(row->host));
+        }
     });
     menu.addAction(tr("&Copy cell"), this, [at] { QApplication::clipboard()->setText(at.data().toString()); });
     menu.exec(view_->viewport()->mapToGlobal(pos));

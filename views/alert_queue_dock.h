@@ -7,6 +7,8 @@
 #pragma once
 
 #include <QDockWidget>
+#include <QSet>
+#include <QStringList>
 
 #include <functional>
 
@@ -37,9 +39,12 @@ class AlertQueueDock : public QDockWidget {
     // has said why) writes nothing.
     void setWriteCheck(std::function<bool()> check) { writeCheck_ = std::move(check); }
     void focusFilter();
+    // A notice above the filter (the window's scoring-override banner); the dock takes it.
+    void addBanner(QWidget* banner);
     // Re-reads the queue in place (after a re-score or a triage change elsewhere).
     void reload();
-    // Channel keys and alert ids of the selected rows that are loaded.
+    // The channels selected (by key, not by row: a re-score or a sort that moves rows moves the
+    // selection with them; rows of pages not loaded are read from the case), or the current one.
     QStringList selectedChannelKeys() const;
     qint64 currentAlertId() const;
 
@@ -53,7 +58,7 @@ class AlertQueueDock : public QDockWidget {
     void alertActivated(qint64 alertId);      // Enter or double-click
     void currentAlertChanged(qint64 alertId); // 0 when none
     void triageChanged();
-    void suppressRequested(const QStringList& channelKeys, const QString& justification);
+    void suppressRequested(const QStringList& channelKeys);
     // A triage write failed because the case's files did (I/O error, damaged or vanished file).
     void caseFailed(const QString& message);
 
@@ -66,11 +71,19 @@ class AlertQueueDock : public QDockWidget {
     void showContextMenu(const QPoint& pos);
     void updateCount();
     void suppressSelection();
+    // The view's selection changed by the analyst: remember it as channel keys.
+    void rememberSelection();
+    // Rows FIRST..LAST were (re)loaded: select exactly those showing a remembered channel.
+    void restoreSelection(int first, int last);
     // Runs one TriageStore change; on success re-reads the queue in place, else says why.
     bool applyTriage(const std::function<void(TriageStore&)>& change);
 
     CaseStore* store_ = nullptr;
     std::function<bool()> writeCheck_;
+    QStringList selectedKeys_; // in the order selected
+    QSet<QString> selectedSet_;
+    QString currentKey_;
+    bool restoring_ = false;
     AlertTableModel* model_;
     QLineEdit* filter_;
     QToolButton* saved_;

@@ -33,6 +33,7 @@ CaseOverviewWidget::CaseOverviewWidget(QWidget* parent)
     emptyHint_->setWordWrap(true);
     emptyHint_->setText(tr("This case holds no evidence yet. Drop proxy, DNS or Sysmon logs on this window, "
                            "or use File \u2192 Import evidence\u2026"));
+    emptyHint_->hide(); // until a summary says the case holds none
     table_->setModel(model_);
     table_->setSelectionBehavior(QAbstractItemView::SelectRows);
     table_->setAlternatingRowColors(true);
@@ -111,6 +112,13 @@ CaseOverviewWidget::CaseOverviewWidget(QWidget* parent)
     layout->addWidget(counts_);
     layout->addWidget(emptyHint_);
     layout->addWidget(split, 1);
+}
+
+void CaseOverviewWidget::setLoading(const QString& casePath) {
+    title_->setText(QFileInfo(casePath).fileName());
+    counts_->setText(tr("Loading\u2026 (counting the evidence of this case)"));
+    emptyHint_->hide(); // "no evidence" only once the counts say so
+    model_->setRows({});
 }
 
 void CaseOverviewWidget::setSummary(const QString& casePath, const CaseSummary& s) {

@@ -2,6 +2,7 @@
 
 #include "axis_keys.h"
 #include "store/case_reader.h"
+#include "tables/plain_text.h"
 
 #include <qcustomplot.h>
 
@@ -362,9 +363,10 @@ void IntervalChartsWidget::setSeries(const ChannelSeries& s) {
     if (s.alertId < 0 && n == 0) {
         title_->setText(tr("No such channel"));
     } else {
-        title_->setText(tr("%1 \u2192 %2%3")
+        title_->setText(
+            visibleText(tr("%1 \u2192 %2%3")
                             .arg(s.host.isEmpty() ? tr("(unknown host)") : s.host, s.destination,
-                                 s.process.isEmpty() ? QString() : QStringLiteral("  \u00b7  ") + s.process));
+                                 s.process.isEmpty() ? QString() : QStringLiteral("  \u00b7  ") + s.process)));
     }
     stats_->setText(tr("%1 requests (%2)  \u00b7  median interval %3  \u00b7  MAD %4 (%5 % of the median)  \u00b7  "
                        "all times UTC")

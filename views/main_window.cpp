@@ -11,14 +11,17 @@
 #include "investigation_views.h"
 #include "rejected_lines_dialog.h"
 #include "scoring/score_job.h"
+#include "scoring/scoring_config.h"
 #include "scoring/suppression_store.h"
 #include "store/case_file.h"
 #include "store/case_store.h"
 #include "store/case_summary.h"
 #include "store/statement.h"
+#include "suppress_similar_dialog.h"
 #include "suppression_dialog.h"
 #include "tables/alert_export.h"
 #include "tables/alert_table_model.h"
+#include "tables/plain_text.h"
 #include "tables/read_connection.h"
 #include "task_panel.h"
 
@@ -30,7 +33,9 @@
 #include <QEventLoop>
 #include <QFileDialog>
 #include <QFileInfo>
+#include <QFrame>
 #include <QFutureWatcher>
+#include <QHBoxLayout>
 #include <QHeaderView>
 #include <QItemSelectionModel>
 #include <QLabel>
@@ -38,6 +43,7 @@
 #include <QMessageBox>
 #include <QMimeData>
 #include <QProgressDialog>
+#include <QPushButton>
 #include <QSettings>
 #include <QStatusBar>
 #include <QTableView>
@@ -45,6 +51,7 @@
 #include <QTimeZone>
 #include <QTimer>
 #include <QToolBar>
+#include <QToolButton>
 #include <QtConcurrent/QtConcurrentRun>
 
 #include <tuple>
@@ -56,7 +63,12 @@ const char* kRecentKey = "recentCases";
 const char* kZonesKey = "caseTimeZones";
 const char* kStateKey = "window/state";
 const char* kGeometryKey = "window/geometry";
-constexpr int kLayoutVersion = 2;
+constexpr int kLayoutVersion = 3; // 3: investigation views below the queue, tasks folded while idle
+
+bool isInvestigationView(const QString& name) {
+    return name == QLatin1String("intervals") || name == QLatin1String("timeline") ||
+           name == QLatin1String("process-tree");
+}
 
 QDockWidget* makeDock(QMainWindow* w, const QString& name, const QString& title, QWidget* body) {
     auto* dock = new QDockWidget(title, w);
@@ -71,13 +83,22 @@ MainWindow::MainWindow(QWidget* parent)
       detail_(new AlertDetailWidget(this)), charts_(new IntervalChartsWidget(this)),
       timeline_(new HostTimelineWidget(this)), tree_(new ProcessTreeWidget(this)),
       history_(new NavigationHistory(this)), tasks_(new TaskPanel(this)), caseLabel_(new QLabel(this)),
-      countsLabel_(new QLabel(this)), tasksLabel_(new QLabel(this)), watcher_(new CaseWatcher(this)) {
+      countsLabel_(new QLabel(this)), tasksLabel_(new QToolButton(this)), watcher_(new CaseWatcher(this)) {
     registerImportMetaTypes();
     setWindowTitle(tr("socwb"));
     setWindowIcon(QIcon(resources::locate(QStringLiteral("socwb.svg"))));
     setAcceptDrops(true);
     setDockNestingEnabled(true);
-    for (QLabel* l : {caseLabel_, countsLabel_, tasksLabel_}) {
+    tasksLabel_->setAutoRaise(true);
+    tasksLabel_->setToolTip(tr("Show or hide Imports and tasks"));
+    connect(tasksLabel_, &QToolButton::clicked, this, [this] {
+        auto* dock = findChild<QDockWidget*>(QStringLiteral("import"));
+        dock->setVisible(!dock->isVisible());
+        if (dock->isVisible()) {
+            dock->raise();
+        }
+    });
+    for (QLabel* l : {caseLabel_, countsLabel_}) {
         l->setTextFormat(Qt::PlainText);
     }
     statusBar()->addWidget(caseLabel_);
@@ -85,6 +106,7 @@ MainWindow::MainWindow(QWidget* parent)
     statusBar()->addPermanentWidget(tasksLabel_);
     buildMenus();
     buildDocks();
+    buildOverrideBanner();
     connect(queue_, &AlertQueueDock::alertActivated, this, [this](qint64 id) {
         detail_->showAlert(id);
         showInvestigation(id);
@@ -128,7 +150,7 @@ MainWindow::MainWindow(QWidget* parent)
             audit_->reload();
         }
     });
-    connect(queue_, &AlertQueueDock::suppressRequested, this, &MainWindow::suppressSimilar);
+    connect(queue_, &AlertQueueDock::suppressRequested, this, &MainWindow::askSuppressSimilar);
     queue_->setWriteCheck([this] { return canWrite(); });
     connect(queue_, &AlertQueueDock::caseFailed, this,
             [this](const QString& message) { stopWriting(tr("writing a verdict failed (%1)").arg(message)); });
@@ -142,7 +164,7 @@ MainWindow::MainWindow(QWidget* parent)
     connect(detail_, &AlertDetailWidget::openViewRequested, this, [this](const QString& view) { showView(view); });
     connect(overview_, &CaseOverviewWidget::rejectedLinesRequested, this, &MainWindow::showRejectedLines);
     connect(overview_, &CaseOverviewWidget::hostAlertsRequested, this, [this](const QString& host) {
-        queue_->setFilterText(QStringLiteral("host:\"%1\"").arg(host));
+        queue_->setFilterText(QStringLiteral("host:") + quoteFilterValue(host));
         showView(QStringLiteral("alerts"));
     });
     connect(tasks_, &TaskPanel::cancelRequested, this, [this](int task) {
@@ -221,6 +243,9 @@ void MainWindow::buildMenus() {
     });
 }
 
+// The queue and the detail are the centre; the investigation views share one tabbed area below
+// them (raised, it takes most of the height); imports and tasks are a status-bar button while
+// idle, and a dock beside the investigation views while something runs or failed (issue 18).
 void MainWindow::buildDocks() {
     auto* overviewDock = makeDock(this, QStringLiteral("overview"), tr("Case explorer"), overview_);
     auto* detailDock = makeDock(this, QStringLiteral("detail"), tr("Alert detail"), detail_);
@@ -230,27 +255,58 @@ void MainWindow::buildDocks() {
     addDockWidget(Qt::LeftDockWidgetArea, overviewDock);
     addDockWidget(Qt::RightDockWidgetArea, queue_);
     splitDockWidget(queue_, detailDock, Qt::Horizontal);
-    addDockWidget(Qt::BottomDockWidgetArea, taskDock);
-    QDockWidget* previous = taskDock;
+    QDockWidget* first = nullptr;
     for (auto [name, title, body] : {std::tuple{"intervals", tr("Polling intervals"), static_cast<QWidget*>(charts_)},
                                      std::tuple{"timeline", tr("Host timeline"), static_cast<QWidget*>(timeline_)},
                                      std::tuple{"process-tree", tr("Process tree"), static_cast<QWidget*>(tree_)}}) {
         auto* dock = makeDock(this, QString::fromLatin1(name), title, body);
-        tabifyDockWidget(previous, dock);
-        previous = dock;
+        if (!first) {
+            addDockWidget(Qt::BottomDockWidgetArea, dock);
+            first = dock;
+        } else {
+            tabifyDockWidget(first, dock);
+        }
     }
+    addDockWidget(Qt::BottomDockWidgetArea, taskDock);
+    splitDockWidget(first, taskDock, Qt::Horizontal);
+    taskDock->hide();
+    first->raise();
     QToolBar* nav = addToolBar(tr("Navigation"));
     nav->setObjectName(QStringLiteral("navigation"));
     nav->addAction(history_->createBackAction(this));
     nav->addAction(history_->createForwardAction(this));
-    taskDock->raise();
     for (QDockWidget* d : findChildren<QDockWidget*>()) {
         viewMenu_->addAction(d->toggleViewAction());
     }
     viewMenu_->addSeparator();
     viewMenu_->addAction(tr("&Reset layout"), this, [this] { resetLayout(); });
-    resizeDocks({overviewDock, queue_, detailDock}, {300, 640, 460}, Qt::Horizontal);
-    resizeDocks({queue_, taskDock}, {640, 180}, Qt::Vertical);
+    resizeDocks({overviewDock, queue_, detailDock}, {260, 640, 500}, Qt::Horizontal);
+    resizeDocks({queue_, first}, {680, 220}, Qt::Vertical);
+    resizeDocks({first, taskDock}, {900, 400}, Qt::Horizontal);
+}
+
+// A case can carry its own scoring settings (a case received from someone else can set weights to
+// zero and hide channels): a banner over the queue says what it overrides, with View and Drop.
+void MainWindow::buildOverrideBanner() {
+    overrideBanner_ = new QFrame(this);
+    overrideBanner_->setObjectName(QStringLiteral("overrideBanner"));
+    overrideBanner_->setFrameShape(QFrame::StyledPanel);
+    overrideBanner_->setStyleSheet(
+        QStringLiteral("#overrideBanner { background: #fff4e5; border: 1px solid #e6a23c; }"));
+    auto* row = new QHBoxLayout(overrideBanner_);
+    row->setContentsMargins(6, 3, 6, 3);
+    overrideText_ = new QLabel(overrideBanner_);
+    overrideText_->setTextFormat(Qt::PlainText);
+    overrideText_->setWordWrap(true);
+    auto* view = new QPushButton(tr("View\u2026"), overrideBanner_);
+    auto* drop = new QPushButton(tr("Drop override\u2026"), overrideBanner_);
+    connect(view, &QPushButton::clicked, this, &MainWindow::showOverride);
+    connect(drop, &QPushButton::clicked, this, &MainWindow::dropOverride);
+    row->addWidget(overrideText_, 1);
+    row->addWidget(view);
+    row->addWidget(drop);
+    queue_->addBanner(overrideBanner_);
+    overrideBanner_->hide();
 }
 
 bool MainWindow::restoreLayout() {
@@ -262,20 +318,19 @@ bool MainWindow::restoreLayout() {
 void MainWindow::emphasizeView(const QString& name) {
     auto* overview = findChild<QDockWidget*>(QStringLiteral("overview"));
     auto* detail = findChild<QDockWidget*>(QStringLiteral("detail"));
-    auto* bottom = findChild<QDockWidget*>(QStringLiteral("import"));
+    auto* bottom = findChild<QDockWidget*>(QStringLiteral("intervals"));
     const int w = width();
     const int h = height();
     // Shares of the width (explorer, queue, detail) and of the height given to the bottom docks.
-    double left = 0.19, middle = 0.52, bottomShare = 0.22;
+    double left = 0.17, middle = 0.46, bottomShare = 0.2;
     if (name == QLatin1String("detail")) {
-        left = 0.16, middle = 0.38, bottomShare = 0.16;
+        left = 0.14, middle = 0.4, bottomShare = 0.2;
     } else if (name == QLatin1String("import")) {
-        left = 0.17, middle = 0.5, bottomShare = 0.36;
-    } else if (name == QLatin1String("timeline") || name == QLatin1String("intervals") ||
-               name == QLatin1String("process-tree")) {
-        left = 0.15, middle = 0.5, bottomShare = 0.62; // the charts need the height
+        bottomShare = 0.36;
+    } else if (isInvestigationView(name)) {
+        left = 0.15, middle = 0.5, bottomShare = 0.7; // the charts need the height
     } else if (name == QLatin1String("overview")) {
-        left = 0.4, middle = 0.36;
+        left = 0.4, middle = 0.34;
     }
     resizeDocks({overview, queue_, detail}, {int(w * left), int(w * middle), int(w * (1 - left - middle))},
                 Qt::Horizontal);
@@ -294,6 +349,15 @@ void MainWindow::resetLayout() {
 bool MainWindow::showView(const QString& name) {
     if (!viewNames().contains(name)) {
         return false;
+    }
+    // Raised, an investigation view takes most of the height; the queue or the detail take it back.
+    auto* bottom = findChild<QDockWidget*>(QStringLiteral("intervals"));
+    const int h = queue_->height() + bottom->height();
+    if (bottom->isVisible() && isInvestigationView(name) && bottom->height() < h * 0.6) {
+        resizeDocks({queue_, bottom}, {int(h * 0.3), int(h * 0.7)}, Qt::Vertical);
+    } else if (bottom->isVisible() && (name == QLatin1String("alerts") || name == QLatin1String("detail")) &&
+               bottom->height() > h * 0.45) {
+        resizeDocks({queue_, bottom}, {int(h * 0.75), int(h * 0.25)}, Qt::Vertical);
     }
     if (name == QLatin1String("alerts")) {
         queue_->show();
@@ -333,6 +397,19 @@ bool MainWindow::openCase(const QString& path) {
         QMessageBox::information(this, tr("Import running"), tr("Wait for the import to finish or cancel it first."));
         return false;
     }
+    if (isScoring()) {
+        // Its results belong to the case it started on: asked first, then cancelled and waited for.
+        QMessageBox ask(QMessageBox::Question, tr("Scoring running"),
+                        tr("%1 is being scored. Stop that scoring pass (its previous scores are kept) and open %2?")
+                            .arg(QFileInfo(store_->path()).fileName(), QFileInfo(path).fileName()),
+                        QMessageBox::Yes | QMessageBox::No, this);
+        ask.setTextFormat(Qt::PlainText);
+        ask.setDefaultButton(QMessageBox::No);
+        if (ask.exec() != QMessageBox::Yes) {
+            return false;
+        }
+        stopScoring(tr("stopped: another case was opened; the previous scores are kept"));
+    }
     std::unique_ptr<CaseStore> opened;
     try {
         // Only the version: open() below checks the file, and says why when it cannot be used.
@@ -349,8 +426,7 @@ bool MainWindow::openCase(const QString& path) {
         box.exec();
         return false;
     }
-    queue_->setCase(nullptr); // the queue holds a pointer to the store it writes triage into
-    watcher_->watch(nullptr);
+    closeCase(); // the previous one, checkpointed: its file alone holds its work
     store_ = std::move(opened);
     // The window's own writes (triage, suppressions) are small; while an import or a scoring pass
     // holds the write lock they give up after a moment and say so, rather than freeze the window
@@ -383,7 +459,9 @@ bool MainWindow::openCase(const QString& path) {
     }
     setWindowTitle(tr("%1 \u2014 socwb").arg(QFileInfo(path).fileName()));
     caseLabel_->setText(QFileInfo(path).fileName());
+    updateOverrideBanner();
     addRecent(QFileInfo(path).absoluteFilePath());
+    overview_->setLoading(path);
     refresh();
     emit caseLoaded();
     return true;
@@ -489,6 +567,23 @@ void MainWindow::showSummary(const CaseSummary& s) {
 void MainWindow::updateTaskStatus() {
     const int n = tasks_->runningCount();
     tasksLabel_->setText(n == 0 ? tr("No background tasks") : tr("%n background task(s) running", nullptr, n));
+    // The task dock opens while something runs or failed; idle and fine, it folds back into the
+    // status bar a moment after the last task ended.
+    if (auto* dock = findChild<QDockWidget*>(QStringLiteral("import"))) {
+        if (n > 0 || tasks_->problemCount() > 0) {
+            if (!dock->isVisible()) {
+                dock->show();
+                tasksShownByWork_ = true;
+            }
+        } else if (tasksShownByWork_) {
+            QTimer::singleShot(5000, this, [this, dock] {
+                if (tasks_->runningCount() == 0 && tasks_->problemCount() == 0 && tasksShownByWork_) {
+                    dock->hide();
+                    tasksShownByWork_ = false;
+                }
+            });
+        }
+    }
     // This window's own imports and scoring passes commit on their own connections: not news.
     watcher_->setOwnWork((job_ && job_->isRunning()) || isScoring());
 }
@@ -532,7 +627,64 @@ void MainWindow::onChangedElsewhere(const CaseChange& change) {
     if (change.evidenceAdded > 0 || change.rescored) {
         reloadInvestigation();
     }
+    updateOverrideBanner(); // socwb-cli score --config may have set or dropped one
     emit caseChangedElsewhere(change);
+}
+
+void MainWindow::updateOverrideBanner() {
+    QString line;
+    if (store_) {
+        try {
+            line = scoring::caseOverrideLine(store_->db());
+        } catch (const std::exception& e) {
+            log::ui()->warn("could not read the scoring override: {}", e.what());
+        }
+    }
+    overrideText_->setText(line);
+    overrideBanner_->setVisible(!line.isEmpty());
+}
+
+void MainWindow::showOverride() {
+    if (!store_) {
+        return;
+    }
+    QMessageBox box(
+        QMessageBox::Information, tr("Scoring override"),
+        tr("%1\n\nThe override as stored in the case (it replaces these keys of the shipped "
+           "resources/scoring/scoring.yaml):\n\n%2")
+            .arg(overrideText_->text(), visibleText(QString::fromUtf8(scoring::caseOverride(store_->db())))),
+        QMessageBox::Ok, this);
+    box.setTextFormat(Qt::PlainText);
+    box.exec();
+}
+
+void MainWindow::dropOverride() {
+    if (!canWrite()) {
+        return;
+    }
+    QMessageBox ask(QMessageBox::Question, tr("Drop the scoring override"),
+                    tr("Remove this case's own scoring settings and re-score with the shipped ones? The removal is "
+                       "recorded in the audit log."),
+                    QMessageBox::Yes | QMessageBox::No, this);
+    ask.setTextFormat(Qt::PlainText);
+    if (ask.exec() != QMessageBox::Yes) {
+        return;
+    }
+    try {
+        scoring::dropCaseOverride(*store_);
+    } catch (const SqlError& e) {
+        if (case_file::isStorageFailure(e.code())) {
+            stopWriting(tr("dropping the scoring override failed (%1)").arg(QString::fromUtf8(e.what())));
+            return;
+        }
+        QMessageBox box(QMessageBox::Warning, tr("Override kept"), QString::fromUtf8(e.what()), QMessageBox::Ok, this);
+        box.setTextFormat(Qt::PlainText);
+        box.exec();
+        return;
+    }
+    watcher_->rebase(); // the window's own write
+    updateOverrideBanner();
+    scoreCase(ScoreMode::Rescore);
 }
 
 bool MainWindow::canWrite() {
@@ -560,6 +712,7 @@ void MainWindow::closeCaseViews() {
     ++refreshGeneration_; // a summary on its way is of the closed case
     overview_->setSummary(QString(), CaseSummary{});
     countsLabel_->clear();
+    overrideBanner_->hide();
     if (audit_) {
         audit_->close();
     }
@@ -672,7 +825,9 @@ void MainWindow::previewImport(const QStringList& paths) {
 }
 
 void MainWindow::startImport(const QVector<ImportPlanItem>& plan) {
-    if (!store_ || plan.isEmpty()) {
+    // A case file deleted or replaced since it was opened is found here, before anything runs, not
+    // by whichever of the watcher's timer and the import's own connection comes first (issue 28).
+    if (plan.isEmpty() || !canWrite()) {
         return;
     }
     // One job per run of files that share a format and zone (ImportOptions are per job).
@@ -701,6 +856,10 @@ void MainWindow::startImport(const QVector<ImportPlanItem>& plan) {
 
 void MainWindow::startNextBatch() {
     if (pending_.isEmpty()) {
+        return;
+    }
+    if (!canWrite()) { // stopWriting() has said why and dropped what waited
+        pending_.clear();
         return;
     }
     const ImportBatch batch = pending_.takeFirst();
@@ -809,6 +968,17 @@ void MainWindow::scoreCase(ScoreMode mode) {
     updateTaskStatus();
 }
 
+void MainWindow::stopScoring(const QString& outcome) {
+    if (!scoreJob_) {
+        return;
+    }
+    scoreJob_->worker()->disconnect(this); // nothing of it reaches the next case
+    scoreJob_.reset();                     // cancels, ends its thread and waits for it
+    tasks_->finishTask(scoreTask_, outcome, false);
+    scoreAgain_.reset();
+    updateTaskStatus();
+}
+
 void MainWindow::onScoreFinished(const ScoreOutcome& o) {
     scoreJob_->wait();
     const bool ok = o.status == QLatin1String("done");
@@ -838,6 +1008,7 @@ void MainWindow::onScoreFinished(const ScoreOutcome& o) {
     }
     // New scores may mean new channels and members: the investigation views read the case again.
     reloadInvestigation();
+    updateOverrideBanner();
     emit scoringFinished(o);
     if (!pending_.isEmpty()) {
         results_.clear();
@@ -849,20 +1020,23 @@ void MainWindow::onScoreFinished(const ScoreOutcome& o) {
     }
 }
 
-void MainWindow::suppressSimilar(const QStringList& channelKeys, const QString& justification) {
+void MainWindow::askSuppressSimilar(const QStringList& channelKeys) {
+    if (!canWrite() || channelKeys.isEmpty()) {
+        return;
+    }
+    SuppressSimilarDialog d(store_->db(), channelKeys, this);
+    if (d.exec() == QDialog::Accepted) {
+        suppressSimilar(channelKeys, d.reason(), d.scope());
+    }
+}
+
+void MainWindow::suppressSimilar(const QStringList& channelKeys, const QString& justification,
+                                 scoring::SuppressScope scope) {
     if (!canWrite()) {
         return;
     }
     int added = 0;
-    for (const QString& key : channelKeys) {
-        Statement st(store_->db(), "SELECT process_name, destination FROM alerts WHERE channel_key = ?");
-        st.bind(1, key.toStdString());
-        if (!st.step()) {
-            continue;
-        }
-        scoring::SuppressionRule rule;
-        rule.process = columnText(st, 0); // empty for an unattributed channel: then the destination alone
-        rule.destination = columnText(st, 1);
+    for (scoring::SuppressionRule rule : scoring::similarRules(store_->db(), channelKeys, scope)) {
         rule.reason = justification;
         try {
             scoring::addSuppression(*store_, rule);
@@ -1068,6 +1242,26 @@ void MainWindow::closeEvent(QCloseEvent* event) {
         return;
     }
     event->accept();
+    closeCase();
+    // A window hidden while its worker let go does not count as the last window closed for Qt:
+    // whoever runs the application quits on this instead (issue 28: Quit during an import).
+    emit closed();
+}
+
+void MainWindow::closeCase() {
+    if (!store_) {
+        return;
+    }
+    watcher_->watch(nullptr);
+    closeCaseViews(); // their own connections go with them
+    // Everything in the WAL into the case file, the WAL emptied: a copy of the .socwb alone (what an
+    // analyst mails to a colleague) holds every verdict, note and suppression.
+    try {
+        execSql(store_->db(), "PRAGMA wal_checkpoint(TRUNCATE)");
+    } catch (const std::exception& e) {
+        log::ui()->warn("could not checkpoint {}: {}", store_->path().toStdString(), e.what());
+    }
+    store_.reset();
 }
 
 } // namespace socwb

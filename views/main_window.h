@@ -8,6 +8,7 @@
 #include "import/import_plan.h"
 #include "ingest/importer.h"
 #include "scoring/scoring_engine.h"
+#include "scoring/suppress_similar.h"
 #include "store/case_watcher.h"
 
 #include <QMainWindow>
@@ -16,6 +17,8 @@
 #include <memory>
 #include <optional>
 
+class QFrame;
+class QToolButton;
 class QLabel;
 class QMenu;
 
@@ -68,7 +71,11 @@ class MainWindow : public QMainWindow {
     void scoreCase(ScoreMode mode);
     bool isScoring() const;
     // Suppresses channels like these (same process and destination, any host), then re-scores.
-    void suppressSimilar(const QStringList& channelKeys, const QString& justification);
+    // Suppresses channels like CHANNELKEYS within SCOPE (one rule per channel, audited) and
+    // re-scores. askSuppressSimilar asks for the scope (with what each would hide) and the reason.
+    void suppressSimilar(const QStringList& channelKeys, const QString& justification,
+                         scoring::SuppressScope scope = scoring::SuppressScope::Host);
+    void askSuppressSimilar(const QStringList& channelKeys);
     // Raises one view (see viewNames()); returns false for an unknown name.
     bool showView(const QString& name);
     static QStringList viewNames();
@@ -102,6 +109,7 @@ class MainWindow : public QMainWindow {
     void refreshed();                                           // the summary of the case was re-read
     void caseChangedElsewhere(const socwb::CaseChange& change); // views re-read after another program's commit
     void stoppedWriting(const QString& message);                // the case was closed after a problem
+    void closed(); // the window closed for good (after any worker let go): the application may quit
 
   protected:
     void dragEnterEvent(QDragEnterEvent* event) override;
@@ -142,8 +150,16 @@ class MainWindow : public QMainWindow {
     bool canWrite();
     void stopWriting(const QString& what);
     void closeCaseViews();
+    // Closes the case: views emptied, WAL checkpointed into the file (TRUNCATE), connection closed.
+    void closeCase();
     // Drops the imports and scoring passes waiting, cancels those running.
     void cancelWork();
+    // Cancels the scoring pass and waits for it; its result reaches nothing, its task row says OUTCOME.
+    void stopScoring(const QString& outcome);
+    void buildOverrideBanner();
+    void updateOverrideBanner();
+    void showOverride();
+    void dropOverride();
 
     std::unique_ptr<CaseStore> store_;
     std::unique_ptr<ImportJob> job_;
@@ -171,7 +187,8 @@ class MainWindow : public QMainWindow {
     QMenu* recentMenu_ = nullptr;
     QLabel* caseLabel_;
     QLabel* countsLabel_;
-    QLabel* tasksLabel_;
+    QToolButton* tasksLabel_;       // the task dock's switch, "No background tasks" while idle
+    bool tasksShownByWork_ = false; // opened because something ran: folds back when all is well
     QPointer<AuditLogDialog> audit_;
     QPointer<SuppressionDialog> suppressions_;
     CaseWatcher* watcher_;
@@ -181,6 +198,8 @@ class MainWindow : public QMainWindow {
     QString lostPath_;     // the case closed after a problem
     int reopenTries_ = 0;
     QAction* reopenAction_ = nullptr;
+    QFrame* overrideBanner_ = nullptr;
+    QLabel* overrideText_ = nullptr;
 };
 
 } // namespace socwb

@@ -117,6 +117,7 @@ void TaskPanel::finishTask(int id, const QString& outcome, bool ok, qint64 evide
     it->status->setText(tr("%1 (%2)").arg(outcome, duration(it->clock.elapsed() / 1000.0)));
     if (!ok) {
         it->status->setStyleSheet(QStringLiteral("color: #c62828;"));
+        it->problem = true;
     }
     if (evidenceIdWithRejects > 0) {
         it->rejects->show();
@@ -143,9 +144,18 @@ int TaskPanel::showNote(int id, const QString& title, const QString& text, bool 
     it->title->setText(title);
     it->status->setText(text);
     it->status->setStyleSheet(problem ? QStringLiteral("color: #c62828;") : QString());
+    it->problem = problem;
     it->action->setText(action);
     it->action->setVisible(!action.isEmpty());
     return id;
+}
+
+int TaskPanel::problemCount() const {
+    int n = 0;
+    for (const Row& r : tasks_) {
+        n += r.problem ? 1 : 0;
+    }
+    return n;
 }
 
 int TaskPanel::runningCount() const {

@@ -31,6 +31,8 @@ class TaskPanel : public QWidget {
     // and moved to the top. A non-empty 'action' adds a button that emits noteActionRequested.
     int showNote(int id, const QString& title, const QString& text, bool problem, const QString& action = {});
     int runningCount() const;
+    // Rows that end in a problem (a failed task, a problem note): the window keeps the panel open.
+    int problemCount() const;
     // The rows' texts, for tests and the status bar.
     QString taskText(int id) const;
     void clearFinished();
@@ -52,6 +54,7 @@ class TaskPanel : public QWidget {
         QElapsedTimer clock;
         QString unit;
         bool running = true;
+        bool problem = false;
     };
     QVBoxLayout* rows_;
     QLabel* empty_;
