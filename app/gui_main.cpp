@@ -285,5 +285,7 @@ int main(int argc, char** argv) {
     if (!toImport.isEmpty()) {
         window.importFiles(toImport);
     }
+    // Quit always exits, also when the window hid itself while an import rolled back.
+    QObject::connect(&window, &socwb::MainWindow::closed, qApp, &QCoreApplication::quit, Qt::QueuedConnection);
     return QApplication::exec();
 }
