@@ -24,6 +24,7 @@
 #include "test_paths.h"
 
 #include <QAbstractItemModelTester>
+#include <QAction>
 #include <QApplication>
 #include <QComboBox>
 #include <QDialogButtonBox>
@@ -150,6 +151,8 @@ class TestMainWindow : public QObject {
     void openingAnotherCaseWhileScoringAsks();
     void quitLeavesEverythingInTheCaseFile();
     void suppressSimilarAsksWhereWithCounts();
+    void enterInTheFilterKeepsTheFocus();
+    void backAndForwardFollowTheSelection();
     void importIntoACaseThatWentBadIsReported();
     void untrustedTextRendersLiterally();
     void refusesNonCaseWithDialog();
@@ -271,6 +274,8 @@ void TestMainWindow::dropFilterTriageAudit() {
     QTest::keyClick(queue->filterEdit(), Qt::Key_Return);
     QVERIFY(QTest::qWaitFor([&] { return !model->isCounting() && model->rowAt(model->rowCount() - 1); }, 10000));
     QCOMPARE(model->rowCount(), pastebin);
+    QVERIFY(queue->filterEdit()->hasFocus()); // Enter applied it; Down goes on to the queue
+    QTest::keyClick(queue->filterEdit(), Qt::Key_Down);
     QVERIFY(view->hasFocus());
     QCOMPARE(model->index(0, AlertTableModel::HostColumn).data().toString(), QStringLiteral("10.20.1.19"));
     QCOMPARE(model->index(1, AlertTableModel::HostColumn).data().toString(), QStringLiteral("10.20.1.19"));
@@ -516,7 +521,18 @@ void TestMainWindow::bulkStatusOverPagesNotLoaded() {
     view->setFocus();
     QTest::keyClick(view, Qt::Key_A, Qt::ControlModifier);
     QCOMPARE(w.alertQueue()->selectedChannelKeys().size(), n);
+    {
+        // More than 20 channels: asked first (issue 28); "No" changes nothing.
+        BoxAnswerer no(QMessageBox::No);
+        QTest::keyClick(view, Qt::Key_1);
+        QCOMPARE(no.said.size(), 1);
+        QVERIFY2(no.said.first().contains(QStringLiteral("%1 selected channels").arg(n)), qPrintable(no.said.first()));
+        auto store = CaseStore::open(c);
+        QCOMPARE(queryInt(store->db(), "SELECT count(*) FROM triage").value_or(-1), 0);
+    }
+    BoxAnswerer yes(QMessageBox::Yes);
     QTest::keyClick(view, Qt::Key_1);
+    QCOMPARE(yes.said.size(), 1);
     auto store = CaseStore::open(c);
     QCOMPARE(queryInt(store->db(), "SELECT count(*) FROM triage WHERE status = 'in-review'").value_or(-1), qint64(n));
 }
@@ -788,6 +804,75 @@ void TestMainWindow::suppressSimilarAsksWhereWithCounts() {
 // was flaky (once "imported as squid: 4 records"): whichever of the import's connection and the
 // file watcher's timer came first decided. Now the window checks the files before it imports:
 // nothing runs, the window stops writing and says the file was replaced — every time.
+// Issue 28, item 6: Enter in the filter applies it and keeps the focus there, so letters typed next
+// are filter text, not commands on the queue ("t" tagged channels, "s" opened Suppress similar).
+void TestMainWindow::enterInTheFilterKeepsTheFocus() {
+    const QString c = dir_.filePath(QStringLiteral("focus.socwb"));
+    {
+        auto store = CaseStore::open(c);
+        insertSyntheticAlerts(store->db(), 10);
+    }
+    MainWindow w;
+    QVERIFY(showCase(w, c));
+    AlertTableModel* model = w.alertQueue()->model();
+    QVERIFY(QTest::qWaitFor([model] { return !model->isCounting() && model->rowAt(0); }, 10000));
+    w.activateWindow();
+    QLineEdit* filter = w.alertQueue()->filterEdit();
+    w.alertQueue()->focusFilter();
+    QVERIFY(QTest::qWaitFor([filter] { return filter->hasFocus(); }, 2000));
+    QStringList dialogs; // anything modal that opens is a command that ran
+    QTimer closer;
+    connect(&closer, &QTimer::timeout, this, [&] {
+        if (auto* d = qobject_cast<QDialog*>(QApplication::activeModalWidget())) {
+            dialogs << d->windowTitle();
+            d->reject();
+        }
+    });
+    closer.start(50);
+    QTest::keyClicks(filter, QStringLiteral("score>=0"));
+    QTest::keyClick(filter, Qt::Key_Return);
+    QVERIFY(filter->hasFocus());
+    QTest::keyClicks(filter, QStringLiteral(" ts3"));
+    QCOMPARE(filter->text(), QStringLiteral("score>=0 ts3"));
+    QVERIFY2(dialogs.isEmpty(), qPrintable(dialogs.join(QLatin1String(", "))));
+    auto store = CaseStore::open(c);
+    QCOMPARE(queryInt(store->db(), "SELECT count(*) FROM triage").value_or(-1), 0);
+    QCOMPARE(queryInt(store->db(), "SELECT count(*) FROM suppressions").value_or(-1), 0);
+}
+
+// Issue 28, item 5: Back and Forward enable once the analyst has been somewhere (here: two alerts
+// selected in the queue), and Back shows the previous alert.
+void TestMainWindow::backAndForwardFollowTheSelection() {
+    const QString c = dir_.filePath(QStringLiteral("history.socwb"));
+    {
+        auto store = CaseStore::open(c);
+        insertSyntheticAlerts(store->db(), 10);
+    }
+    MainWindow w;
+    QVERIFY(showCase(w, c));
+    AlertTableModel* model = w.alertQueue()->model();
+    QVERIFY(QTest::qWaitFor([model] { return !model->isCounting() && model->rowAt(2); }, 10000));
+    QAction* back = nullptr;
+    QAction* forward = nullptr;
+    for (auto* a : w.findChildren<QAction*>()) {
+        back = a->text() == QLatin1String("Back") ? a : back;
+        forward = a->text() == QLatin1String("Forward") ? a : forward;
+    }
+    QVERIFY(back && forward);
+    QTableView* view = w.alertQueue()->view();
+    view->setCurrentIndex(model->index(1, AlertTableModel::HostColumn));
+    const qint64 first = model->rowAt(1)->id;
+    view->setCurrentIndex(model->index(2, AlertTableModel::HostColumn));
+    const qint64 second = model->rowAt(2)->id;
+    QVERIFY(back->isEnabled());
+    QVERIFY(!forward->isEnabled());
+    back->trigger();
+    QVERIFY(QTest::qWaitFor([&] { return w.alertDetail()->detail().row.id == first; }, 10000));
+    QVERIFY(forward->isEnabled());
+    forward->trigger();
+    QVERIFY(QTest::qWaitFor([&] { return w.alertDetail()->detail().row.id == second; }, 10000));
+}
+
 void TestMainWindow::importIntoACaseThatWentBadIsReported() {
     const QString c = dir_.filePath(QStringLiteral("gone-bad.socwb"));
     MainWindow w;

@@ -97,6 +97,7 @@ AlertQueueDock::AlertQueueDock(QWidget* parent)
         view_->setColumnWidth(c, qMax(widths[c] * em, view_->horizontalHeader()->sectionSizeHint(c)));
     }
     view_->installEventFilter(this);
+    filter_->installEventFilter(this);
     layout->addWidget(view_, 1);
     setWidget(body);
 
@@ -104,10 +105,9 @@ AlertQueueDock::AlertQueueDock(QWidget* parent)
     debounce_->setInterval(250);
     connect(debounce_, &QTimer::timeout, this, &AlertQueueDock::applyFilter);
     connect(filter_, &QLineEdit::textChanged, debounce_, qOverload<>(&QTimer::start));
-    connect(filter_, &QLineEdit::returnPressed, this, [this] {
-        applyFilter();
-        view_->setFocus();
-    });
+    // Enter applies the filter and leaves the focus in it: the next letters typed are more filter,
+    // never commands on the queue (issue 28: "t…" tagged five channels). Tab or Down goes on.
+    connect(filter_, &QLineEdit::returnPressed, this, [this] { applyFilter(); });
     connect(model_, &AlertTableModel::countChanged, this, &AlertQueueDock::updateCount);
     connect(model_, &AlertTableModel::loadFailed, this, [this](const QString& message) {
         error_->setText(message);
@@ -280,9 +280,24 @@ bool AlertQueueDock::applyTriage(const std::function<void(TriageStore&)>& change
     return true;
 }
 
+bool AlertQueueDock::confirmBulk(const QStringList& keys, const QString& what) {
+    if (keys.size() <= kBulkConfirmAbove) {
+        return true;
+    }
+    QMessageBox ask(QMessageBox::Question, tr("Change %n channels", nullptr, static_cast<int>(keys.size())),
+                    tr("%1 on %n selected channels?", nullptr, static_cast<int>(keys.size())).arg(what),
+                    QMessageBox::Yes | QMessageBox::No, this);
+    ask.setTextFormat(Qt::PlainText);
+    ask.setDefaultButton(QMessageBox::No);
+    return ask.exec() == QMessageBox::Yes;
+}
+
 bool AlertQueueDock::setStatusOfSelection(const QString& status) {
     const QStringList keys = selectedChannelKeys();
     if (!store_ || keys.isEmpty()) {
+        return false;
+    }
+    if (!confirmBulk(keys, tr("Set the status %1").arg(AlertTableModel::statusLabel(status)))) {
         return false;
     }
     QString why;
@@ -335,6 +350,11 @@ void AlertQueueDock::suppressSelection() {
 }
 
 bool AlertQueueDock::eventFilter(QObject* watched, QEvent* event) {
+    if (watched == filter_ && event->type() == QEvent::KeyPress &&
+        static_cast<QKeyEvent*>(event)->key() == Qt::Key_Down) {
+        view_->setFocus(Qt::TabFocusReason); // from the filter down into the queue
+        return true;
+    }
     if (watched == view_ && event->type() == QEvent::KeyPress) {
         auto* key = static_cast<QKeyEvent*>(event);
         if (key->modifiers() & (Qt::ControlModifier | Qt::AltModifier | Qt::MetaModifier)) {

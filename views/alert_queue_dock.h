@@ -53,6 +53,8 @@ class AlertQueueDock : public QDockWidget {
     bool setStatusOfSelection(const QString& status);
     bool addNoteToSelection();
     bool addTagsToSelection();
+    // A change to more channels than this asks first (issue 28).
+    static constexpr int kBulkConfirmAbove = 20;
 
   signals:
     void alertActivated(qint64 alertId);      // Enter or double-click
@@ -71,6 +73,8 @@ class AlertQueueDock : public QDockWidget {
     void showContextMenu(const QPoint& pos);
     void updateCount();
     void suppressSelection();
+    // True when KEYS are few, or the analyst confirmed WHAT on all of them.
+    bool confirmBulk(const QStringList& keys, const QString& what);
     // The view's selection changed by the analyst: remember it as channel keys.
     void rememberSelection();
     // Rows FIRST..LAST were (re)loaded: select exactly those showing a remembered channel.

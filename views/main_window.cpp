@@ -44,6 +44,8 @@
 #include <QMimeData>
 #include <QProgressDialog>
 #include <QPushButton>
+#include <QScopedValueRollback>
+#include <QScrollArea>
 #include <QSettings>
 #include <QStatusBar>
 #include <QTableView>
@@ -110,13 +112,24 @@ MainWindow::MainWindow(QWidget* parent)
     connect(queue_, &AlertQueueDock::alertActivated, this, [this](qint64 id) {
         detail_->showAlert(id);
         showInvestigation(id);
-        history_->visit(NavigationEntry{NavigationEntry::Intervals, id, -1, -1, 0, 0});
+        visit(NavigationEntry{NavigationEntry::Intervals, id, -1, -1, 0, 0});
         showView(QStringLiteral("detail"));
     });
     connect(queue_, &AlertQueueDock::currentAlertChanged, this, [this](qint64 id) {
         if (id) {
             detail_->showAlert(id);
             showInvestigation(id);
+            visit(NavigationEntry{NavigationEntry::Intervals, id, -1, -1, 0, 0});
+        }
+    });
+    // Where the analyst goes in the investigation views is history too (issue 28: Back and Forward
+    // never enabled): a brushed range, a process selected in the tree.
+    connect(charts_, &IntervalChartsWidget::timeRangeSelected, this, [this](qint64 fromUs, qint64 toUs) {
+        visit(NavigationEntry{NavigationEntry::Timeline, investigatedAlert_, -1, -1, fromUs, toUs});
+    });
+    connect(tree_, &ProcessTreeWidget::processSelected, this, [this](qint64 processId) {
+        if (processId > 0) {
+            visit(NavigationEntry{NavigationEntry::ProcessTree, investigatedAlert_, -1, processId, 0, 0});
         }
     });
     // The investigation views: linked to each other (a brushed range sets the timeline, a process
@@ -129,6 +142,7 @@ MainWindow::MainWindow(QWidget* parent)
     connect(timeline_, &HostTimelineWidget::loadFailed, this, [this] { investigationPending_ &= ~2; });
     connect(tree_, &ProcessTreeWidget::loadFailed, this, [this] { investigationPending_ &= ~4; });
     connect(history_, &NavigationHistory::navigated, this, [this](const NavigationEntry& e) {
+        const QScopedValueRollback<bool> going(navigating_, true); // what follows is not a new visit
         if (e.alertId > 0) {
             detail_->showAlert(e.alertId);
             showInvestigation(e.alertId);
@@ -259,7 +273,13 @@ void MainWindow::buildDocks() {
     for (auto [name, title, body] : {std::tuple{"intervals", tr("Polling intervals"), static_cast<QWidget*>(charts_)},
                                      std::tuple{"timeline", tr("Host timeline"), static_cast<QWidget*>(timeline_)},
                                      std::tuple{"process-tree", tr("Process tree"), static_cast<QWidget*>(tree_)}}) {
-        auto* dock = makeDock(this, QString::fromLatin1(name), title, body);
+        // In a scroll area: the charts' minimum height must not take the queue's rows when the
+        // tabbed area is small; raised, it is tall enough to need no scrolling.
+        auto* scroll = new QScrollArea(this);
+        scroll->setWidget(body);
+        scroll->setWidgetResizable(true);
+        scroll->setFrameShape(QFrame::NoFrame);
+        auto* dock = makeDock(this, QString::fromLatin1(name), title, scroll);
         if (!first) {
             addDockWidget(Qt::BottomDockWidgetArea, dock);
             first = dock;
@@ -281,7 +301,7 @@ void MainWindow::buildDocks() {
     viewMenu_->addSeparator();
     viewMenu_->addAction(tr("&Reset layout"), this, [this] { resetLayout(); });
     resizeDocks({overviewDock, queue_, detailDock}, {260, 640, 500}, Qt::Horizontal);
-    resizeDocks({queue_, first}, {680, 220}, Qt::Vertical);
+    resizeDocks({queue_, first}, {700, 200}, Qt::Vertical);
     resizeDocks({first, taskDock}, {900, 400}, Qt::Horizontal);
 }
 
@@ -322,9 +342,9 @@ void MainWindow::emphasizeView(const QString& name) {
     const int w = width();
     const int h = height();
     // Shares of the width (explorer, queue, detail) and of the height given to the bottom docks.
-    double left = 0.17, middle = 0.46, bottomShare = 0.2;
+    double left = 0.15, middle = 0.5, bottomShare = 0.22;
     if (name == QLatin1String("detail")) {
-        left = 0.14, middle = 0.4, bottomShare = 0.2;
+        left = 0.13, middle = 0.4, bottomShare = 0.22;
     } else if (name == QLatin1String("import")) {
         bottomShare = 0.36;
     } else if (isInvestigationView(name)) {
@@ -966,6 +986,12 @@ void MainWindow::scoreCase(ScoreMode mode) {
     connect(scoreJob_->worker(), &ScoreWorker::finished, this, &MainWindow::onScoreFinished);
     scoreJob_->start(mode);
     updateTaskStatus();
+}
+
+void MainWindow::visit(const NavigationEntry& entry) {
+    if (!navigating_) {
+        history_->visit(entry);
+    }
 }
 
 void MainWindow::stopScoring(const QString& outcome) {

@@ -156,6 +156,8 @@ class MainWindow : public QMainWindow {
     void cancelWork();
     // Cancels the scoring pass and waits for it; its result reaches nothing, its task row says OUTCOME.
     void stopScoring(const QString& outcome);
+    // Records where the analyst went, unless Back/Forward is taking them there.
+    void visit(const NavigationEntry& entry);
     void buildOverrideBanner();
     void updateOverrideBanner();
     void showOverride();
@@ -187,7 +189,8 @@ class MainWindow : public QMainWindow {
     QMenu* recentMenu_ = nullptr;
     QLabel* caseLabel_;
     QLabel* countsLabel_;
-    QToolButton* tasksLabel_;       // the task dock's switch, "No background tasks" while idle
+    QToolButton* tasksLabel_; // the task dock's switch, "No background tasks" while idle
+    bool navigating_ = false;
     bool tasksShownByWork_ = false; // opened because something ran: folds back when all is well
     QPointer<AuditLogDialog> audit_;
     QPointer<SuppressionDialog> suppressions_;
