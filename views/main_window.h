@@ -32,6 +32,7 @@ class HostTimelineWidget;
 class IntervalChartsWidget;
 class NavigationHistory;
 class ProcessTreeWidget;
+class RecentCasesMenu;
 struct NavigationEntry;
 class CaseStore;
 class ImportJob;
@@ -140,8 +141,6 @@ class MainWindow : public QMainWindow {
     void showRejectedLines(qint64 evidenceId);
     void showSuppressions();
     void onScoreFinished(const ScoreOutcome& outcome);
-    void rebuildRecentMenu();
-    void addRecent(const QString& path);
     void updateTaskStatus();
     // The investigation views read the case again (new channels, members) and redraw their alert.
     void reloadInvestigation();
@@ -186,7 +185,7 @@ class MainWindow : public QMainWindow {
     qint64 investigatedAlert_ = 0;
     TaskPanel* tasks_;
     QMenu* viewMenu_ = nullptr;
-    QMenu* recentMenu_ = nullptr;
+    RecentCasesMenu* recentMenu_ = nullptr;
     QLabel* caseLabel_;
     QLabel* countsLabel_;
     QToolButton* tasksLabel_; // the task dock's switch, "No background tasks" while idle
