@@ -27,6 +27,18 @@ QList<MainWindow*> windows() {
 }
 } // namespace
 
+void quitWithLastWindow(MainWindow* window) {
+    // Queued: by then the window that closed is hidden, and only the others count.
+    QObject::connect(
+        window, &MainWindow::closed, qApp,
+        [] {
+            if (windows().isEmpty()) {
+                QCoreApplication::quit();
+            }
+        },
+        Qt::QueuedConnection);
+}
+
 MainWindow* windowWith(const QString& casePath) {
     const QString wanted = sameFile(casePath);
     for (MainWindow* w : windows()) {
@@ -69,6 +81,7 @@ SingleInstance::Reply show(const QString& casePath) {
     if (!target) {
         target = new MainWindow;
         target->setAttribute(Qt::WA_DeleteOnClose);
+        quitWithLastWindow(target);
         target->show();
         if (!target->restoreLayout()) {
             target->emphasizeView(QStringLiteral("alerts"));

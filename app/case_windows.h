@@ -13,6 +13,10 @@ class MainWindow;
 
 namespace caseWindows {
 
+// Quit always exits (issue 28): when WINDOW has really closed (MainWindow::closed, also after it
+// hid itself while an import rolled back, which Qt does not count as a window closing) and no
+// other window is open, the application quits.
+void quitWithLastWindow(MainWindow* window);
 // The window that has this case open, or nullptr.
 MainWindow* windowWith(const QString& casePath);
 // Brings a window to the front, un-minimized.

@@ -9,6 +9,7 @@
 #include "store/case_store.h"
 #include "store/case_summary.h"
 #include "store/statement.h"
+#include "tables/plain_text.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
@@ -219,7 +220,7 @@ int info(const QStringList& args) {
     if (s.firstTs) {
         ts << "time span: " << isoFromUs(s.firstTs) << " .. " << isoFromUs(s.lastTs) << "\n";
     }
-    std::fputs(out.toUtf8().constData(), stdout);
+    std::fputs(visibleText(out).toUtf8().constData(), stdout); // host names are evidence
     return Ok;
 }
 

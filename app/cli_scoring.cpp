@@ -12,6 +12,7 @@
 #include "store/case_store.h"
 #include "store/case_summary.h"
 #include "store/statement.h"
+#include "tables/plain_text.h"
 
 #include <QCommandLineParser>
 #include <QFile>
@@ -40,8 +41,10 @@ void printJsonArray(const QJsonArray& a) {
     std::fflush(stdout);
 }
 
+// Evidence on a terminal: invisible and control characters (an ESC starting a terminal sequence)
+// as marks such as ⟨U+001B⟩; only tabs and the line feeds that lay out the output stay.
 void out(const QString& s) {
-    std::fputs(s.toUtf8().constData(), stdout);
+    std::fputs(visibleText(s).toUtf8().constData(), stdout);
 }
 
 // Runs the engine with a progress line on a terminal; Ctrl-C cancels and keeps the previous scores.
@@ -84,13 +87,6 @@ QJsonValue orNull(const std::string& s) {
     return s.empty() ? QJsonValue() : QJsonValue(QString::fromStdString(s));
 }
 
-QString csvCell(QString c) {
-    if (c.contains(QLatin1Char(',')) || c.contains(QLatin1Char('"')) || c.contains(QLatin1Char('\n'))) {
-        c = QLatin1Char('"') + c.replace(QLatin1String("\""), QLatin1String("\"\"")) + QLatin1Char('"');
-    }
-    return c;
-}
-
 } // namespace
 
 int score(const QStringList& args) {
@@ -110,9 +106,7 @@ int score(const QStringList& args) {
     if (p.isSet(config)) {
         const QString path = p.value(config);
         if (path == QLatin1String("-")) {
-            Statement del(store->db(), "DELETE FROM case_meta WHERE key = ?");
-            del.bind(1, scoring::ScoringConfig::kCaseMetaKey).exec();
-            store->audit(QStringLiteral("scoring.config"), store->path(), QStringLiteral("case override removed"));
+            scoring::dropCaseOverride(*store);
         } else {
             QFile f(path);
             if (!f.open(QIODevice::ReadOnly)) {
@@ -132,6 +126,9 @@ int score(const QStringList& args) {
             store->audit(QStringLiteral("scoring.config"), store->path(),
                          QStringLiteral("case override from %1").arg(path));
         }
+    }
+    if (const QString line = scoring::caseOverrideLine(store->db()); !line.isEmpty()) {
+        err(line);
     }
     return finish(runEngine(*store, p.isSet(rescore) ? ScoreMode::Rescore : ScoreMode::Full), p.isSet(json));
 }
@@ -159,6 +156,9 @@ int alerts(const QStringList& args) {
     auto store = openCaseToRead(p.positionalArguments().first(), failure);
     if (!store) {
         return failure;
+    }
+    if (const QString line = scoring::caseOverrideLine(store->db()); !line.isEmpty()) {
+        err(line); // on stderr: scripts reading the alerts are not disturbed
     }
     Statement st(
         store->db(),

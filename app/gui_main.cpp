@@ -300,5 +300,7 @@ int main(int argc, char** argv) {
     if (!toImport.isEmpty()) {
         window.importFiles(toImport);
     }
+    // Quit always exits, also when the window hid itself while an import rolled back.
+    socwb::caseWindows::quitWithLastWindow(&window);
     return QApplication::exec();
 }

@@ -9,6 +9,7 @@
 #                                against their truth, beside the published rule (seeds 1 2 3)
 #   ./packaging/dev.sh evaluate --world 2 [SEED...]  the same for world 2's generated cases only
 #   ./packaging/dev.sh fuzz [S]  build the libFuzzer targets with clang and run each for S seconds (60)
+#   ./packaging/dev.sh stress [M]  the window and socwb-cli processes on one case for M minutes (10)
 #   ./packaging/dev.sh package   build the .deb and .tar.gz (build/socwb_*.deb, socwb-*.tar.gz)
 #   ./packaging/dev.sh package-test  install the .deb with apt in a clean Debian 12 root and run it there
 set -euo pipefail
@@ -187,6 +188,18 @@ case "$cmd" in
     done
     exit $status
     ;;
+  stress)
+    minutes="${1:-10}"
+    [[ "$minutes" =~ ^[1-9][0-9]*$ ]] || { log "stress MINUTES: a whole number of minutes, not '$minutes'"; exit 2; }
+    configure_and_build
+    log "the window (offscreen) and socwb-cli processes on one case for $minutes minute(s)"
+    # The stress test of tests/tst_two_programs.cpp, with the environment CTest gives it.
+    mkdir -p "$BUILD/test-home" "$BUILD/test-logs"
+    # Qt Test ends a test function after 5 minutes unless told otherwise.
+    QTEST_FUNCTION_TIMEOUT=$(((minutes * 60 + 300) * 1000)) SOCWB_STRESS_SECONDS=$((minutes * 60)) QT_QPA_PLATFORM=offscreen SOCWB_LOG_DIR="$BUILD/test-logs" \
+      HOME="$BUILD/test-home" LC_ALL=C.UTF-8 "$BUILD/bin/tst_two_programs" -maxwarnings 0 stressWindowAndCli \
+      | grep -v "does not support propagateSizeHints"
+    ;;
   package)
     configure_and_build
     cd "$BUILD" && cpack
@@ -199,7 +212,7 @@ case "$cmd" in
     exec "$ROOT/packaging/package-test.sh" "$BUILD"/package-test/socwb_*.deb "$@"
     ;;
   *)
-    sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//'
+    sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'
     exit 2
     ;;
 esac

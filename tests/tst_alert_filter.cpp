@@ -22,6 +22,8 @@ class TestAlertFilter : public QObject {
     void selects();
     void injectionStaysAValue();
     void errorsAreReported();
+    void comparisonAfterColon();
+    void quotedHostMatchesExactlyIt();
 
   private:
     QStringList matching(const QString& filter);
@@ -55,6 +57,11 @@ void TestAlertFilter::initTestCase() {
     add(QStringLiteral("WS_5"), QStringLiteral("teams.exe"), QStringLiteral("teams.microsoft.com"), QString(), 10);
     add(QStringLiteral("WS09"), QStringLiteral("git.exe"), QStringLiteral("pastebin.com"), QStringLiteral("pastebin"),
         99, 1);
+    // Host names as evidence may spell them: a quote, a wildcard, a backslash (suppressed by rule 1,
+    // so only the tests that ask for suppressed:any see them).
+    add(QStringLiteral("W\"S*9"), QStringLiteral("a.exe"), QStringLiteral("x.example"), QString(), 5, 1);
+    add(QStringLiteral("W\"SX9"), QStringLiteral("a.exe"), QStringLiteral("x.example"), QString(), 5, 1);
+    add(QStringLiteral("W\\S9"), QStringLiteral("a.exe"), QStringLiteral("x.example"), QString(), 5, 1);
     execSql(db, "INSERT INTO triage(channel_key, status, tags, updated_at, updated_by) VALUES "
                 "('WS03|curl.exe|pastebin.com', 'malicious', 'c2,apt', 'now', 'me')");
 }
@@ -127,7 +134,8 @@ void TestAlertFilter::selects_data() {
     QTest::newRow("quoted free text") << QStringLiteral("\"github.com\"") << QStringList{"WS02"};
     QTest::newRow("tag") << QStringLiteral("tag:apt") << QStringList{"WS03"};
     QTest::newRow("score range") << QStringLiteral("score>40 score<=70") << QStringList{"SRV1", "WS03"};
-    QTest::newRow("only suppressed") << QStringLiteral("suppressed:yes") << QStringList{"WS09"};
+    QTest::newRow("only suppressed") << QStringLiteral("suppressed:yes")
+                                     << QStringList{"W\"S*9", "W\"SX9", "WS09", "W\\S9"};
     QTest::newRow("dest suffix glob") << QStringLiteral("dest:*.com service:pastebin suppressed:any")
                                       << QStringList{"WS01", "WS03", "WS09"};
 }
@@ -144,7 +152,7 @@ void TestAlertFilter::injectionStaysAValue() {
     QVERIFY(!f.where.contains(QLatin1String("DROP")));
     QVERIFY(!f.where.contains(QLatin1String("1=1")));
     QVERIFY(matching(evil).isEmpty());
-    QCOMPARE(queryInt(store_->db(), "SELECT count(*) FROM alerts").value_or(0), 6);
+    QCOMPARE(queryInt(store_->db(), "SELECT count(*) FROM alerts").value_or(0), 9);
 }
 
 void TestAlertFilter::errorsAreReported() {
@@ -153,6 +161,28 @@ void TestAlertFilter::errorsAreReported() {
     QVERIFY(f.errors[0].contains(QLatin1String("colour")));
     // What was understood still applies.
     QCOMPARE(matching(QStringLiteral("colour:red host:WS01")), QStringList{"WS01"});
+}
+
+// "score:>=70" (issue 18): the operator was cut at two signs (":>"), leaving "=70" as the value.
+void TestAlertFilter::comparisonAfterColon() {
+    const AlertFilter f = parseAlertFilter(QStringLiteral("score:>=70"));
+    QVERIFY2(f.errors.isEmpty(), qPrintable(f.errors.join(QLatin1Char(';'))));
+    QCOMPARE(matching(QStringLiteral("score:>=70")), (QStringList{"WS01", "WS03"}));
+    QCOMPARE(matching(QStringLiteral("score:<=40")), (QStringList{"WS02", "WS_5"}));
+    QCOMPARE(parseAlertFilter(QStringLiteral("score:>==70")).errors.size(), 1);
+}
+
+// "Filter to this host" on a host whose name holds a quote, a wildcard or a backslash (issue 18):
+// the term it writes matches that host and no other.
+void TestAlertFilter::quotedHostMatchesExactlyIt() {
+    for (const QString& host : {QStringLiteral("W\"S*9"), QStringLiteral("W\\S9"), QStringLiteral("WS01")}) {
+        const QString text = QStringLiteral("host:") + quoteFilterValue(host) + QStringLiteral(" suppressed:any");
+        const AlertFilter f = parseAlertFilter(text);
+        QVERIFY2(f.errors.isEmpty(), qPrintable(text + QLatin1String(": ") + f.errors.join(QLatin1Char(';'))));
+        QCOMPARE(matching(text), QStringList{host});
+    }
+    // Outside quotes a backslash is only itself (Windows paths), and a glob still globs.
+    QCOMPARE(matching(QStringLiteral("process:C:\\x\\curl.exe")), QStringList{"WS03"});
 }
 
 QTEST_GUILESS_MAIN(TestAlertFilter)

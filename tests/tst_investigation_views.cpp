@@ -2,8 +2,10 @@
 // channel's points, histogram and median; the timeline draws lanes, pages its table and shows a
 // record with provenance; the tree reveals the alert's process; selections propagate between the
 // views; navigation history walks back and forward; evidence that looks like HTML stays text.
+#include "alert_fixture.h"
 #include "investigation_fixture.h"
 #include "investigation_views.h"
+#include "store/case_store.h"
 #include "tables/process_tree_model.h"
 #include "tables/timeline_event_model.h"
 
@@ -33,6 +35,7 @@ class TestInvestigationViews : public QObject {
     void chartsHoldTheChannel();
     void chartsBrushAndExport();
     void timelineDrawsLanesAndRecord();
+    void timelineFollowsTheSecondAlertsHost();
     void treeRevealsAlertProcess();
     void linkedSelectionPropagates();
     void htmlInCommandLineStaysText();
@@ -179,6 +182,42 @@ void TestInvestigationViews::chartsBrushAndExport() {
     QVERIFY(!w.exportChart(IntervalChartsWidget::RequestsChart, dir_.filePath(QStringLiteral("x.svg"))));
     QImage png(dir_.filePath(QStringLiteral("chart2.png")));
     QVERIFY(png.width() >= 800);
+}
+
+// Issue 28, item 1: the second alert is on another host; the process tree, quicker than the
+// timeline, sets its process filter while the timeline still loads that alert. The timeline shows
+// the second alert's host (it showed the first's, with the second's process: every lane empty).
+void TestInvestigationViews::timelineFollowsTheSecondAlertsHost() {
+    const QString c = dir_.filePath(QStringLiteral("two-hosts.socwb"));
+    InvestigationFixture::write(c);
+    qint64 second = 0;
+    {
+        auto store = CaseStore::open(c);
+        FixtureAlert a;
+        a.host = QStringLiteral("ws02");
+        a.hostId = InvestigationFixture::kOtherHost;
+        a.processId = 9;
+        a.process = QStringLiteral("certutil.exe");
+        a.destination = QStringLiteral("docs.google.com");
+        second = insertAlert(store->db(), a);
+    }
+    HostTimelineWidget w;
+    w.resize(1366, 768);
+    w.show();
+    QSignalSpy drawn(&w, &HostTimelineWidget::rangeDrawn);
+    w.setCase(c);
+    w.showChannel(InvestigationFixture::kAlertId);
+    QVERIFY(drawn.wait(10000));
+    QCOMPARE(w.hostId(), InvestigationFixture::kHost);
+    w.showChannel(second);
+    w.setProcessFilter(9); // what the process tree's processSelected does when it is first
+    QVERIFY(QTest::qWaitFor([&] { return w.hostId() == InvestigationFixture::kOtherHost; }, 10000));
+    QString title;
+    for (auto* l : w.findChildren<QLabel*>()) {
+        title += l->text() + QLatin1Char('\n');
+    }
+    QVERIFY2(title.contains(QLatin1String("ws02")) && title.contains(QLatin1String("only process 9")),
+             qPrintable(title));
 }
 
 void TestInvestigationViews::timelineDrawsLanesAndRecord() {

@@ -10,10 +10,12 @@
 #include "import_preview_dialog.h"
 #include "justification_dialog.h"
 #include "main_window.h"
+#include "scoring/suppression_store.h"
 #include "store/case_store.h"
 #include "store/case_summary.h"
 #include "store/schema.h"
 #include "store/statement.h"
+#include "suppress_similar_dialog.h"
 #include "tables/alert_table_model.h"
 #include "tables/audit_log_model.h"
 #include "tables/channel_request_model.h"
@@ -23,11 +25,14 @@
 #include "test_paths.h"
 
 #include <QAbstractItemModelTester>
+#include <QAction>
 #include <QApplication>
 #include <QComboBox>
 #include <QDialogButtonBox>
+#include <QDir>
 #include <QDockWidget>
 #include <QFile>
+#include <QFrame>
 #include <QHeaderView>
 #include <QImage>
 #include <QLabel>
@@ -99,6 +104,37 @@ int arrowDirection(const QImage& sorted, const QImage& other, int x0, int x1) {
     return ySorted / nSorted < yOther / nOther ? 1 : -1;
 }
 
+// The window at 1366x768 on case C.
+bool showCase(MainWindow& w, const QString& c) {
+    w.resize(1366, 768);
+    w.show();
+    return QTest::qWaitForWindowExposed(&w) && w.openCase(c);
+}
+
+// Answers every modal message box with BUTTON and keeps what each said.
+class BoxAnswerer : public QObject {
+  public:
+    explicit BoxAnswerer(QMessageBox::StandardButton button) : button_(button) {
+        timer_.setInterval(50);
+        QObject::connect(&timer_, &QTimer::timeout, this, [this] {
+            if (auto* box = qobject_cast<QMessageBox*>(QApplication::activeModalWidget())) {
+                said << box->text();
+                if (QAbstractButton* b = box->button(button_)) {
+                    b->click();
+                } else {
+                    box->reject();
+                }
+            }
+        });
+        timer_.start();
+    }
+    QStringList said;
+
+  private:
+    QMessageBox::StandardButton button_;
+    QTimer timer_;
+};
+
 } // namespace
 
 class TestMainWindow : public QObject {
@@ -109,6 +145,15 @@ class TestMainWindow : public QObject {
     void closingDuringImportDoesNotWait();
     void previewAsksTheZoneOfLocalTimeLogs();
     void bulkStatusOnASelection();
+    void verdictFollowsTheChannelThroughARescore();
+    void bulkStatusOverPagesNotLoaded();
+    void invisibleCharactersAreShown();
+    void overrideBannerSaysWhatTheCaseOverrides();
+    void openingAnotherCaseWhileScoringAsks();
+    void quitLeavesEverythingInTheCaseFile();
+    void suppressSimilarAsksWhereWithCounts();
+    void enterInTheFilterKeepsTheFocus();
+    void backAndForwardFollowTheSelection();
     void importIntoACaseThatWentBadIsReported();
     void untrustedTextRendersLiterally();
     void refusesNonCaseWithDialog();
@@ -165,10 +210,7 @@ void TestMainWindow::dropFilterTriageAudit() {
     // The "easy" exercise's proxy log: a planted pastebin channel among some 600 channels.
     const QString log = QStringLiteral(SOCWB_SOURCE_DIR "/sample-data/exercises/1-easy/evidence/access.log.gz");
     MainWindow w;
-    w.resize(1366, 768);
-    w.show();
-    QVERIFY(QTest::qWaitForWindowExposed(&w));
-    QVERIFY(w.openCase(c));
+    QVERIFY(showCase(w, c));
     AlertQueueDock* queue = w.alertQueue();
     AlertTableModel* model = queue->model();
     QAbstractItemModelTester tester(model, QAbstractItemModelTester::FailureReportingMode::QtTest);
@@ -233,6 +275,8 @@ void TestMainWindow::dropFilterTriageAudit() {
     QTest::keyClick(queue->filterEdit(), Qt::Key_Return);
     QVERIFY(QTest::qWaitFor([&] { return !model->isCounting() && model->rowAt(model->rowCount() - 1); }, 10000));
     QCOMPARE(model->rowCount(), pastebin);
+    QVERIFY(queue->filterEdit()->hasFocus()); // Enter applied it; Down goes on to the queue
+    QTest::keyClick(queue->filterEdit(), Qt::Key_Down);
     QVERIFY(view->hasFocus());
     QCOMPARE(model->index(0, AlertTableModel::HostColumn).data().toString(), QStringLiteral("10.20.1.19"));
     QCOMPARE(model->index(1, AlertTableModel::HostColumn).data().toString(), QStringLiteral("10.20.1.19"));
@@ -408,11 +452,434 @@ void TestMainWindow::bulkStatusOnASelection() {
              3);
 }
 
+// Issue 18: select a channel, a re-score moves the rows (a channel above it suppressed), press 3:
+// the verdict lands on the channel selected, not on whatever moved into its row.
+void TestMainWindow::verdictFollowsTheChannelThroughARescore() {
+    const QString c = scoredSampleCase(dir_.filePath(QStringLiteral("follow.socwb")));
+    QVERIFY(!c.isEmpty());
+    MainWindow w;
+    QVERIFY(showCase(w, c));
+    AlertTableModel* model = w.alertQueue()->model();
+    QVERIFY(
+        QTest::qWaitFor([model] { return !model->isCounting() && model->rowCount() > 8 && model->rowAt(8); }, 20000));
+    QTableView* view = w.alertQueue()->view();
+    w.activateWindow();
+    view->setFocus();
+    view->setCurrentIndex(model->index(5, AlertTableModel::HostColumn));
+    const QString chosen = model->rowAt(5)->channelKey;
+    const AlertRow top = *model->rowAt(0);
+    QCOMPARE(w.alertQueue()->selectedChannelKeys(), QStringList{chosen});
+
+    // The top channel suppressed (this host, process and destination only) and a re-score.
+    {
+        auto store = CaseStore::open(c);
+        scoring::SuppressionRule rule;
+        rule.host = top.host;
+        rule.process = top.processImage.isEmpty() ? top.processName : top.processImage;
+        rule.destination = top.destination;
+        rule.reason = QStringLiteral("test: move the rows");
+        scoring::addSuppression(*store, rule);
+    }
+    QSignalSpy scored(&w, &MainWindow::scoringFinished);
+    w.scoreCase(ScoreMode::Rescore);
+    QVERIFY(scored.wait(30000));
+    QVERIFY(QTest::qWaitFor(
+        [&] { return !model->isCounting() && model->rowAt(5) && model->rowAt(5)->channelKey != chosen; }, 10000));
+    const QString movedIn = model->rowAt(5)->channelKey;
+    QVERIFY(movedIn != chosen);
+
+    QTest::keyClick(view, Qt::Key_3);
+    auto store = CaseStore::open(c);
+    auto statusOf = [&](const QString& key) {
+        Statement st(store->db(), "SELECT status FROM triage WHERE channel_key = ?");
+        st.bind(1, key.toStdString());
+        return st.step() ? QString::fromStdString(st.text(0)) : QStringLiteral("new");
+    };
+    QCOMPARE(statusOf(chosen), QStringLiteral("malicious"));
+    QCOMPARE(statusOf(movedIn), QStringLiteral("new"));
+    // The selection moved with its channel: its row shows the verdict.
+    const int row = model->loadedRowOf(chosen);
+    QVERIFY(row >= 0);
+    QVERIFY(view->selectionModel()->isRowSelected(row, {}));
+    QVERIFY(!view->selectionModel()->isRowSelected(5, {}) || row == 5);
+}
+
+// Issue 18: Ctrl+A over a queue of which only the first page is loaded; "1" puts every channel in
+// review, not only the rows that happened to be loaded.
+void TestMainWindow::bulkStatusOverPagesNotLoaded() {
+    const QString c = dir_.filePath(QStringLiteral("bulk-pages.socwb"));
+    const int n = 3 * AlertTableModel::kPageSize + 17;
+    {
+        auto store = CaseStore::open(c);
+        insertSyntheticAlerts(store->db(), n);
+    }
+    MainWindow w;
+    QVERIFY(showCase(w, c));
+    AlertTableModel* model = w.alertQueue()->model();
+    QVERIFY(QTest::qWaitFor([&] { return !model->isCounting() && model->rowCount() == n && model->rowAt(0); }, 10000));
+    QTableView* view = w.alertQueue()->view();
+    w.activateWindow();
+    view->setFocus();
+    QTest::keyClick(view, Qt::Key_A, Qt::ControlModifier);
+    QCOMPARE(w.alertQueue()->selectedChannelKeys().size(), n);
+    {
+        // More than 20 channels: asked first (issue 28); "No" changes nothing.
+        BoxAnswerer no(QMessageBox::No);
+        QTest::keyClick(view, Qt::Key_1);
+        QCOMPARE(no.said.size(), 1);
+        QVERIFY2(no.said.first().contains(QStringLiteral("%1 selected channels").arg(n)), qPrintable(no.said.first()));
+        auto store = CaseStore::open(c);
+        QCOMPARE(queryInt(store->db(), "SELECT count(*) FROM triage").value_or(-1), 0);
+    }
+    BoxAnswerer yes(QMessageBox::Yes);
+    QTest::keyClick(view, Qt::Key_1);
+    QCOMPARE(yes.said.size(), 1);
+    auto store = CaseStore::open(c);
+    QCOMPARE(queryInt(store->db(), "SELECT count(*) FROM triage WHERE status = 'in-review'").value_or(-1), qint64(n));
+}
+
+// Issue 18: a bidi override (U+202E) makes "gpj.exe" read as "exe.jpg"; a zero-width space hides in a
+// host name; an ESC would reach the terminal; "=cmd" would run in a spreadsheet. The queue, the
+// detail, the CLI's table and its CSV show marks instead, and the CSV defuses the formula.
+void TestMainWindow::invisibleCharactersAreShown() {
+    const QString c = dir_.filePath(QStringLiteral("invisible.socwb"));
+    const QString rlo = QString(QChar(0x202E));
+    {
+        auto store = CaseStore::open(c);
+        FixtureAlert a;
+        a.host = QStringLiteral("WS") + QChar(0x200B) + QStringLiteral("01");
+        a.process = QStringLiteral("invoice") + rlo + QStringLiteral("gpj.exe");
+        a.image = QStringLiteral("C:\\Users\\x\\") + a.process;
+        a.destination = QStringLiteral("=cmd|' /C calc'!A0.example");
+        a.service = QStringLiteral("x") + QChar(0x1B) + QStringLiteral("]0;owned") + QChar(0x07);
+        a.score = 90;
+        insertAlert(store->db(), a);
+    }
+    MainWindow w;
+    QVERIFY(showCase(w, c));
+    AlertTableModel* model = w.alertQueue()->model();
+    QVERIFY(QTest::qWaitFor([model] { return !model->isCounting() && model->rowAt(0); }, 10000));
+    const QString host = model->index(0, AlertTableModel::HostColumn).data().toString();
+    const QString process = model->index(0, AlertTableModel::ProcessColumn).data().toString();
+    QCOMPARE(host, QStringLiteral("WS\u27e8U+200B\u27e901"));
+    QCOMPARE(process, QStringLiteral("invoice\u27e8U+202E\u27e9gpj.exe"));
+    QVERIFY(!model->index(0, AlertTableModel::ServiceColumn).data().toString().contains(QChar(0x1B)));
+    // The key the triage is written under stays the evidence's own.
+    QVERIFY(model->rowAt(0)->channelKey.contains(rlo));
+
+    const qint64 id = model->rowAt(0)->id;
+    w.alertQueue()->view()->setCurrentIndex(model->index(0, AlertTableModel::HostColumn));
+    emit w.alertQueue()->alertActivated(id);
+    QVERIFY(QTest::qWaitFor([&] { return w.alertDetail()->detail().row.id == id; }, 10000));
+    QStringList shown;
+    for (auto* l : w.alertDetail()->findChildren<QLabel*>()) {
+        shown << l->text();
+    }
+    QVERIFY2(shown.join(QLatin1Char('\n')).contains(QStringLiteral("invoice\u27e8U+202E\u27e9gpj.exe")),
+             qPrintable(shown.join(QLatin1Char('\n'))));
+    for (auto* l : w.alertDetail()->findChildren<QLabel*>()) {
+        QVERIFY2(!l->text().contains(rlo) && !l->text().contains(QChar(0x200B)), qPrintable(l->text()));
+    }
+
+    for (const QString& format : {QStringLiteral("table"), QStringLiteral("csv")}) {
+        const CliRun r = runCli({QStringLiteral("alerts"), c, QStringLiteral("--format"), format});
+        QCOMPARE(r.exitCode, 0);
+        const QString out = QString::fromUtf8(r.out);
+        QVERIFY2(out.contains(QStringLiteral("invoice\u27e8U+202E\u27e9gpj.exe")), qPrintable(out));
+        QVERIFY2(!out.contains(rlo) && !out.contains(QChar(0x200B)) && !out.contains(QChar(0x1B)), qPrintable(out));
+        if (format == QLatin1String("csv")) {
+            QVERIFY2(out.contains(QLatin1String("'=cmd")), qPrintable(out));
+        }
+    }
+}
+
+// Issue 18: a case that carries its own scoring settings says so — a banner over the queue naming
+// what it overrides, with View and Drop; socwb-cli says the same line on alerts and score.
+void TestMainWindow::overrideBannerSaysWhatTheCaseOverrides() {
+    const QString c = dir_.filePath(QStringLiteral("override.socwb"));
+    {
+        auto store = CaseStore::open(c);
+        insertSyntheticAlerts(store->db(), 5);
+        execSql(store->db(), "INSERT INTO case_meta(key, value) VALUES ('scoring.yaml', "
+                             "'weights:\n  regularity: 0\n  volume: 0\nbrowsers: [chrome.exe, curl.exe]\n')");
+    }
+    MainWindow w;
+    QVERIFY(showCase(w, c));
+    auto* banner = w.findChild<QFrame*>(QStringLiteral("overrideBanner"));
+    QVERIFY(banner);
+    QVERIFY(banner->isVisible());
+    QString text;
+    for (auto* l : banner->findChildren<QLabel*>()) {
+        text += l->text();
+    }
+    QVERIFY2(text.contains(QLatin1String("weights.regularity = 0")) &&
+                 text.contains(QLatin1String("weights.volume = 0")) &&
+                 text.contains(QLatin1String("browsers (a list of 2)")),
+             qPrintable(text));
+    const CliRun r = runCli({QStringLiteral("alerts"), c});
+    QCOMPARE(r.exitCode, 0);
+    QVERIFY2(QString::fromUtf8(r.err).contains(text), r.err.constData());
+
+    // Drop: asked, removed, audited, the banner goes.
+    BoxAnswerer yes(QMessageBox::Yes);
+    QPushButton* drop = nullptr;
+    for (auto* b : banner->findChildren<QPushButton*>()) {
+        if (b->text().startsWith(QLatin1String("Drop"))) {
+            drop = b;
+        }
+    }
+    QVERIFY(drop);
+    drop->click();
+    QVERIFY(!yes.said.isEmpty());
+    QVERIFY(!banner->isVisible());
+    auto store = CaseStore::open(c);
+    QCOMPARE(queryInt(store->db(), "SELECT count(*) FROM case_meta WHERE key = 'scoring.yaml'").value_or(-1), 0);
+    QCOMPARE(queryInt(store->db(), "SELECT count(*) FROM audit_log WHERE action = 'scoring.config'").value_or(-1), 1);
+}
+
+// Issue 18: opening another case while a scoring pass runs asks first; "No" keeps the case, "Yes"
+// stops the pass, and nothing of it reaches the new case.
+void TestMainWindow::openingAnotherCaseWhileScoringAsks() {
+    const QString first = scoredSampleCase(dir_.filePath(QStringLiteral("scoring-first.socwb")));
+    QVERIFY(!first.isEmpty());
+    const QString second = dir_.filePath(QStringLiteral("scoring-second.socwb"));
+    MainWindow w;
+    QVERIFY(w.openCase(first));
+    QSignalSpy scored(&w, &MainWindow::scoringFinished);
+    {
+        w.scoreCase(ScoreMode::Full);
+        QVERIFY(w.isScoring());
+        BoxAnswerer no(QMessageBox::No);
+        QVERIFY(!w.openCase(second));
+        QCOMPARE(no.said.size(), 1);
+        QVERIFY2(no.said.first().contains(QLatin1String("scoring-first.socwb is being scored")),
+                 qPrintable(no.said.first()));
+        QCOMPARE(w.caseStore()->path(), first);
+    }
+    QVERIFY(scored.count() == 1 || scored.wait(60000)); // the pass it kept ends in its own case
+    scored.clear();
+    w.scoreCase(ScoreMode::Full);
+    QVERIFY(w.isScoring());
+    {
+        BoxAnswerer yes(QMessageBox::Yes);
+        QVERIFY(w.openCase(second));
+        QCOMPARE(yes.said.size(), 1);
+    }
+    QCOMPARE(w.caseStore()->path(), second);
+    QVERIFY(!w.isScoring());
+    QTest::qWait(300);
+    QCOMPARE(scored.count(), 0); // nothing of the old pass arrives in the new case
+    QCOMPARE(w.tasks()->runningCount(), 0);
+}
+
+// Issue 28, item 4: after Quit the .socwb file alone — what an analyst mails to a colleague — holds
+// every verdict, note and suppression (the window checkpoints the WAL into it when it closes).
+void TestMainWindow::quitLeavesEverythingInTheCaseFile() {
+    const QString c = dir_.filePath(QStringLiteral("quit.socwb"));
+    {
+        auto store = CaseStore::open(c);
+        insertSyntheticAlerts(store->db(), 10);
+    }
+    MainWindow w;
+    QVERIFY(showCase(w, c));
+    AlertTableModel* model = w.alertQueue()->model();
+    QVERIFY(QTest::qWaitFor([model] { return !model->isCounting() && model->rowAt(9); }, 10000));
+    QTableView* view = w.alertQueue()->view();
+    w.activateWindow();
+    view->setFocus();
+    view->setCurrentIndex(model->index(0, AlertTableModel::HostColumn));
+    const QString first = model->rowAt(0)->channelKey;
+    QTest::keyClick(view, Qt::Key_3);
+    view->setCurrentIndex(model->index(1, AlertTableModel::HostColumn));
+    const QString second = model->rowAt(1)->channelKey;
+    QTimer::singleShot(200, [] {
+        if (auto* d = qobject_cast<JustificationDialog*>(QApplication::activeModalWidget())) {
+            d->setText(QStringLiteral("seen on the proxy too"));
+            d->accept();
+        }
+    });
+    QVERIFY(w.alertQueue()->addNoteToSelection());
+    {
+        auto store = CaseStore::open(c);
+        scoring::SuppressionRule rule;
+        rule.destination = QStringLiteral("quit-test.example");
+        rule.reason = QStringLiteral("lab traffic");
+        scoring::addSuppression(*store, rule);
+    }
+    QSignalSpy closed(&w, &MainWindow::closed);
+    QVERIFY(w.close());
+    QCOMPARE(closed.count(), 1);
+    // The case file alone, copied while the window object still exists (the process has not ended).
+    const QString copy = dir_.filePath(QStringLiteral("mailed/quit.socwb"));
+    QVERIFY(QDir().mkpath(QFileInfo(copy).path()));
+    QVERIFY(QFile::copy(c, copy));
+    auto store = CaseStore::open(copy);
+    Statement st(store->db(), "SELECT channel_key, status, coalesce(note, '') FROM triage ORDER BY channel_key");
+    QMap<QString, QPair<QString, QString>> triage;
+    while (st.step()) {
+        triage.insert(QString::fromStdString(st.text(0)),
+                      {QString::fromStdString(st.text(1)), QString::fromStdString(st.text(2))});
+    }
+    QCOMPARE(triage.value(first).first, QStringLiteral("malicious"));
+    QCOMPARE(triage.value(second).second, QStringLiteral("seen on the proxy too"));
+    QCOMPARE(queryInt(store->db(), "SELECT count(*) FROM suppressions WHERE reason = 'lab traffic'").value_or(-1), 1);
+}
+
+// Issue 18: "s" asks where — this host, this role, every host — with how many channels each would
+// hide and how many are above medium; the rule written is the one chosen (here: this host only, so
+// an implant's PowerShell on another workstation polling the same site stays in the queue).
+void TestMainWindow::suppressSimilarAsksWhereWithCounts() {
+    const QString c = dir_.filePath(QStringLiteral("scope.socwb"));
+    {
+        auto store = CaseStore::open(c);
+        auto add = [&](const char* host, const char* role, const char* process, double score, const char* severity) {
+            FixtureAlert a;
+            a.host = QString::fromLatin1(host);
+            a.role = QString::fromLatin1(role);
+            a.process = QString::fromLatin1(process);
+            a.image = QStringLiteral("C:\\x\\") + a.process;
+            a.destination = QStringLiteral("raw.githubusercontent.com");
+            a.score = score;
+            a.severity = QString::fromLatin1(severity);
+            insertAlert(store->db(), a);
+        };
+        add("IT-WS01", "workstation", "powershell.exe", 95, "critical"); // IT's sync, the top row
+        add("WS02", "workstation", "powershell.exe", 80, "high");        // an implant, same site
+        add("SRV1", "server", "powershell.exe", 70, "high");
+        add("WS03", "workstation", "git.exe", 40, "medium"); // another process: never matched
+    }
+    MainWindow w;
+    QVERIFY(showCase(w, c));
+    AlertTableModel* model = w.alertQueue()->model();
+    QVERIFY(QTest::qWaitFor([model] { return !model->isCounting() && model->rowAt(3); }, 10000));
+    QTableView* view = w.alertQueue()->view();
+    w.activateWindow();
+    view->setFocus();
+    view->setCurrentIndex(model->index(0, AlertTableModel::HostColumn));
+    QCOMPARE(model->rowAt(0)->host, QStringLiteral("IT-WS01"));
+    QStringList texts;
+    bool asked = false;
+    QTimer::singleShot(300, [&] {
+        auto* d = qobject_cast<SuppressSimilarDialog*>(QApplication::activeModalWidget());
+        if (!d) {
+            if (auto* other = qobject_cast<QDialog*>(QApplication::activeModalWidget())) {
+                other->reject();
+            }
+            return;
+        }
+        asked = true;
+        for (auto scope :
+             {scoring::SuppressScope::Host, scoring::SuppressScope::Role, scoring::SuppressScope::Everywhere}) {
+            texts << d->scopeText(scope);
+        }
+        auto* ok = d->findChild<QDialogButtonBox*>()->button(QDialogButtonBox::Ok);
+        const bool enabledWithoutReason = ok->isEnabled();
+        d->setReason(QStringLiteral("IT's script sync"));
+        if (!enabledWithoutReason && ok->isEnabled()) {
+            ok->click();
+        } else {
+            d->reject();
+        }
+    });
+    QTest::keyClick(view, Qt::Key_S);
+    QVERIFY(asked);
+    QCOMPARE(texts.size(), 3);
+    QVERIFY2(texts[0].contains(QLatin1String("IT-WS01")) && texts[0].contains(QLatin1String("hides 1 channel")) &&
+                 texts[0].contains(QLatin1String("1 above medium")),
+             qPrintable(texts[0]));
+    QVERIFY2(texts[1].contains(QLatin1String("workstation")) && texts[1].contains(QLatin1String("hides 2 channel")) &&
+                 texts[1].contains(QLatin1String("2 above medium")),
+             qPrintable(texts[1]));
+    QVERIFY2(texts[2].contains(QLatin1String("hides 3 channel")) && texts[2].contains(QLatin1String("3 above medium")),
+             qPrintable(texts[2]));
+    auto store = CaseStore::open(c);
+    const auto rules = scoring::listSuppressions(store->db());
+    QCOMPARE(rules.size(), 1);
+    QCOMPARE(rules.first().host, QStringLiteral("IT-WS01"));
+    QCOMPARE(rules.first().process, QStringLiteral("powershell.exe"));
+    QCOMPARE(rules.first().destination, QStringLiteral("raw.githubusercontent.com"));
+    QCOMPARE(rules.first().reason, QStringLiteral("IT's script sync"));
+}
+
+// Issue 28, item 10: the case file replaced with garbage under the window, then an import. It
+// was flaky (once "imported as squid: 4 records"): whichever of the import's connection and the
+// file watcher's timer came first decided. Now the window checks the files before it imports:
+// nothing runs, the window stops writing and says the file was replaced — every time.
+// Issue 28, item 6: Enter in the filter applies it and keeps the focus there, so letters typed next
+// are filter text, not commands on the queue ("t" tagged channels, "s" opened Suppress similar).
+void TestMainWindow::enterInTheFilterKeepsTheFocus() {
+    const QString c = dir_.filePath(QStringLiteral("focus.socwb"));
+    {
+        auto store = CaseStore::open(c);
+        insertSyntheticAlerts(store->db(), 10);
+    }
+    MainWindow w;
+    QVERIFY(showCase(w, c));
+    AlertTableModel* model = w.alertQueue()->model();
+    QVERIFY(QTest::qWaitFor([model] { return !model->isCounting() && model->rowAt(0); }, 10000));
+    w.activateWindow();
+    QLineEdit* filter = w.alertQueue()->filterEdit();
+    w.alertQueue()->focusFilter();
+    QVERIFY(QTest::qWaitFor([filter] { return filter->hasFocus(); }, 2000));
+    QStringList dialogs; // anything modal that opens is a command that ran
+    QTimer closer;
+    connect(&closer, &QTimer::timeout, this, [&] {
+        if (auto* d = qobject_cast<QDialog*>(QApplication::activeModalWidget())) {
+            dialogs << d->windowTitle();
+            d->reject();
+        }
+    });
+    closer.start(50);
+    QTest::keyClicks(filter, QStringLiteral("score>=0"));
+    QTest::keyClick(filter, Qt::Key_Return);
+    QVERIFY(filter->hasFocus());
+    QTest::keyClicks(filter, QStringLiteral(" ts3"));
+    QCOMPARE(filter->text(), QStringLiteral("score>=0 ts3"));
+    QVERIFY2(dialogs.isEmpty(), qPrintable(dialogs.join(QLatin1String(", "))));
+    auto store = CaseStore::open(c);
+    QCOMPARE(queryInt(store->db(), "SELECT count(*) FROM triage").value_or(-1), 0);
+    QCOMPARE(queryInt(store->db(), "SELECT count(*) FROM suppressions").value_or(-1), 0);
+}
+
+// Issue 28, item 5: Back and Forward enable once the analyst has been somewhere (here: two alerts
+// selected in the queue), and Back shows the previous alert.
+void TestMainWindow::backAndForwardFollowTheSelection() {
+    const QString c = dir_.filePath(QStringLiteral("history.socwb"));
+    {
+        auto store = CaseStore::open(c);
+        insertSyntheticAlerts(store->db(), 10);
+    }
+    MainWindow w;
+    QVERIFY(showCase(w, c));
+    AlertTableModel* model = w.alertQueue()->model();
+    QVERIFY(QTest::qWaitFor([model] { return !model->isCounting() && model->rowAt(2); }, 10000));
+    QAction* back = nullptr;
+    QAction* forward = nullptr;
+    for (auto* a : w.findChildren<QAction*>()) {
+        back = a->text() == QLatin1String("Back") ? a : back;
+        forward = a->text() == QLatin1String("Forward") ? a : forward;
+    }
+    QVERIFY(back && forward);
+    QTableView* view = w.alertQueue()->view();
+    view->setCurrentIndex(model->index(1, AlertTableModel::HostColumn));
+    const qint64 first = model->rowAt(1)->id;
+    view->setCurrentIndex(model->index(2, AlertTableModel::HostColumn));
+    const qint64 second = model->rowAt(2)->id;
+    QVERIFY(back->isEnabled());
+    QVERIFY(!forward->isEnabled());
+    back->trigger();
+    QVERIFY(QTest::qWaitFor([&] { return w.alertDetail()->detail().row.id == first; }, 10000));
+    QVERIFY(forward->isEnabled());
+    forward->trigger();
+    QVERIFY(QTest::qWaitFor([&] { return w.alertDetail()->detail().row.id == second; }, 10000));
+}
+
 void TestMainWindow::importIntoACaseThatWentBadIsReported() {
     const QString c = dir_.filePath(QStringLiteral("gone-bad.socwb"));
     MainWindow w;
     QVERIFY(w.openCase(c));
-    // Another program replaces the case file: the import's own connection cannot open it.
+    w.caseWatcher()->setInterval(3600 * 1000); // the check before the import decides, not the timer
+    // Another program replaces the case file.
     const QString garbage = dir_.filePath(QStringLiteral("garbage.bin"));
     {
         QFile f(garbage);
@@ -421,15 +888,22 @@ void TestMainWindow::importIntoACaseThatWentBadIsReported() {
     }
     QVERIFY(QFile::remove(c));
     QVERIFY(QFile::rename(garbage, c));
+    QSignalSpy stopped(&w, &MainWindow::stoppedWriting);
     w.importFiles({fixture(QStringLiteral("squid/access.log"))});
-    QVERIFY(QTest::qWaitFor([&w] { return !w.isImporting(); }, 30000));
-    QVERIFY2(w.tasks()->taskText(1).contains(QStringLiteral("not imported")), qPrintable(w.tasks()->taskText(1)));
-    QVERIFY(w.tasks()->taskText(1).contains(QStringLiteral("not an SQLite database")));
+    QCOMPARE(stopped.count(), 1);
+    QVERIFY2(stopped.first().first().toString().contains(QLatin1String("replaced by another file")),
+             qPrintable(stopped.first().first().toString()));
+    QVERIFY(!w.isImporting());
     QCOMPARE(w.tasks()->runningCount(), 0);
+    QVERIFY(w.caseStore() == nullptr);
     auto* box = w.findChild<QMessageBox*>();
     QVERIFY(box);
     QCOMPARE(box->textFormat(), Qt::PlainText);
     box->close();
+    // The garbage is as it was: nothing was written into it.
+    QFile f(c);
+    QVERIFY(f.open(QIODevice::ReadOnly));
+    QCOMPARE(f.readAll(), QByteArray(8192, 'z'));
 }
 
 void TestMainWindow::closingDuringImportDoesNotWait() {

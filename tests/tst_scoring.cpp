@@ -6,6 +6,7 @@
 #include "scoring/channel_builder.h"
 #include "scoring/channel_members.h"
 #include "scoring/channel_scorer.h"
+#include "scoring/score_job.h"
 #include "scoring/scoring_config.h"
 #include "scoring/scoring_engine.h"
 #include "scoring/suppression_store.h"
@@ -19,6 +20,7 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QUrl>
@@ -111,6 +113,7 @@ class TestScoring : public QObject {
     void rescoreWithoutReimport();
     void sameCaseSameScores();
     void cancelKeepsThePreviousScores();
+    void cancelRightAfterStartIsKept();
 
   private:
     QTemporaryDir dir_;
@@ -753,6 +756,24 @@ void TestScoring::cancelKeepsThePreviousScores() {
     QCOMPARE(o.status, QStringLiteral("cancelled"));
     QVERIFY(reports >= 1);
     QCOMPARE(queryInt(store->db(), "SELECT count(*) FROM alerts").value(), before);
+    QCOMPARE(queryInt(store->db(), "SELECT count(*) FROM score_runs").value(), runs);
+}
+
+// A cancel right after start() (a window closed as a run begins), before the worker's thread has
+// run a line: the run ends cancelled, the scores untouched (issue 18: the worker reset the flag).
+void TestScoring::cancelRightAfterStartIsKept() {
+    const int64_t runs = [&] {
+        auto store = CaseStore::open(casePath_);
+        return queryInt(store->db(), "SELECT count(*) FROM score_runs").value();
+    }();
+    ScoreJob job(casePath_);
+    QSignalSpy finished(job.worker(), &ScoreWorker::finished);
+    job.start(ScoreMode::Full);
+    job.cancel();
+    QVERIFY(finished.count() == 1 || finished.wait(60000));
+    job.wait();
+    QCOMPARE(finished.first().first().value<ScoreOutcome>().status, QStringLiteral("cancelled"));
+    auto store = CaseStore::open(casePath_);
     QCOMPARE(queryInt(store->db(), "SELECT count(*) FROM score_runs").value(), runs);
 }
 

@@ -203,9 +203,9 @@ void AlertDetailWidget::display(const AlertDetail& d) {
     content_->show();
     const QLocale l;
     const AlertRow& r = d.row;
-    title_->setText(
+    title_->setText(visibleText(
         QStringLiteral("%1 \u00b7 %2 \u2192 %3")
-            .arg(r.host, r.processName.isEmpty() ? tr("(process not attributed)") : r.processName, r.destination));
+            .arg(r.host, r.processName.isEmpty() ? tr("(process not attributed)") : r.processName, r.destination)));
     QStringList parts;
     parts << tr("Score %1 (%2)").arg(r.score, 0, 'f', 0).arg(r.severity);
     parts << tr("status %1").arg(AlertTableModel::statusLabel(r.status));
@@ -232,8 +232,8 @@ void AlertDetailWidget::display(const AlertDetail& d) {
     if (!d.hostIps.isEmpty()) {
         text += QLatin1Char('\n') + tr("Host addresses: %1").arg(d.hostIps);
     }
-    summary_->setText(text);
-    endpoint_->setText(r.endpoint.isEmpty() ? QString() : tr("Endpoint: %1").arg(r.endpoint));
+    summary_->setText(visibleText(text));
+    endpoint_->setText(r.endpoint.isEmpty() ? QString() : tr("Endpoint: %1").arg(visibleText(r.endpoint)));
     endpoint_->setVisible(!r.endpoint.isEmpty());
     endpoint_->setToolTip(plainToolTip(r.endpoint));
 
@@ -251,7 +251,7 @@ void AlertDetailWidget::display(const AlertDetail& d) {
         QLabel* name = plainLabel(false);
         name->setText(f.name);
         QLabel* sentence = plainLabel();
-        sentence->setText(f.detail);
+        sentence->setText(visibleText(f.detail));
         sentence->setToolTip(plainToolTip(f.detail));
         factors_->addWidget(name, row, 0, Qt::AlignTop);
         factors_->addWidget(new FactorBar(f.contribution, scale, factorsBox_), row, 1, Qt::AlignTop);
@@ -279,8 +279,8 @@ void AlertDetailWidget::display(const AlertDetail& d) {
         if (!d.parentImage.isEmpty()) {
             p += QLatin1Char('\n') + tr("parent %1").arg(d.parentImage);
         }
-        process_->setText(p);
-        commandLine_->setText(d.commandLine);
+        process_->setText(visibleText(p));
+        commandLine_->setText(visibleText(d.commandLine));
         commandLine_->setToolTip(plainToolTip(d.commandLine));
         commandLine_->setVisible(!d.commandLine.isEmpty());
     }
@@ -310,7 +310,7 @@ void AlertDetailWidget::display(const AlertDetail& d) {
     if (!r.tags.isEmpty()) {
         t += QLatin1Char('\n') + tr("Tags: %1").arg(r.tags);
     }
-    triage_->setText(t);
+    triage_->setText(visibleText(t));
     requestsCaption_->setText(tr("Requests (%1)").arg(l.toString(qint64(d.proxyIds.size()))));
 }
 

@@ -3,6 +3,7 @@
 #include "justification_dialog.h"
 #include "score_bar_delegate.h"
 #include "sort_arrow_style.h"
+#include "store/case_file.h"
 #include "store/case_store.h"
 #include "store/statement.h"
 #include "tables/alert_table_model.h"
@@ -14,6 +15,7 @@
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QInputDialog>
+#include <QItemSelectionModel>
 #include <QKeyEvent>
 #include <QLabel>
 #include <QLineEdit>
@@ -95,6 +97,7 @@ AlertQueueDock::AlertQueueDock(QWidget* parent)
         view_->setColumnWidth(c, qMax(widths[c] * em, view_->horizontalHeader()->sectionSizeHint(c)));
     }
     view_->installEventFilter(this);
+    filter_->installEventFilter(this);
     layout->addWidget(view_, 1);
     setWidget(body);
 
@@ -102,10 +105,9 @@ AlertQueueDock::AlertQueueDock(QWidget* parent)
     debounce_->setInterval(250);
     connect(debounce_, &QTimer::timeout, this, &AlertQueueDock::applyFilter);
     connect(filter_, &QLineEdit::textChanged, debounce_, qOverload<>(&QTimer::start));
-    connect(filter_, &QLineEdit::returnPressed, this, [this] {
-        applyFilter();
-        view_->setFocus();
-    });
+    // Enter applies the filter and leaves the focus in it: the next letters typed are more filter,
+    // never commands on the queue (issue 28: "t…" tagged five channels). Tab or Down goes on.
+    connect(filter_, &QLineEdit::returnPressed, this, [this] { applyFilter(); });
     connect(model_, &AlertTableModel::countChanged, this, &AlertQueueDock::updateCount);
     connect(model_, &AlertTableModel::loadFailed, this, [this](const QString& message) {
         error_->setText(message);
@@ -117,21 +119,40 @@ AlertQueueDock::AlertQueueDock(QWidget* parent)
         }
     });
     connect(view_->selectionModel(), &QItemSelectionModel::currentRowChanged, this, [this](const QModelIndex& current) {
+        if (!restoring_) {
+            currentKey_ = current.data(AlertTableModel::ChannelKeyRole).toString();
+        }
         emit currentAlertChanged(current.data(AlertTableModel::AlertIdRole).toLongLong());
     });
-    connect(view_, &QWidget::customContextMenuRequested, this, &AlertQueueDock::showContextMenu);
-    // The first rows of a fresh count: select the top one so the keyboard has a place to start.
-    connect(model_, &QAbstractItemModel::dataChanged, this, [this](const QModelIndex& topLeft) {
-        if (topLeft.row() == 0 && !view_->currentIndex().isValid() && model_->rowCount() > 0) {
-            view_->setCurrentIndex(model_->index(0, AlertTableModel::HostColumn));
+    connect(view_->selectionModel(), &QItemSelectionModel::selectionChanged, this, [this] {
+        if (!restoring_) {
+            rememberSelection();
         }
     });
+    // Rows going with a smaller count (a reload) take no channel out of the selection.
+    connect(model_, &QAbstractItemModel::rowsAboutToBeRemoved, this, [this] { restoring_ = true; });
+    connect(model_, &QAbstractItemModel::rowsRemoved, this, [this] { restoring_ = false; });
+    connect(view_, &QWidget::customContextMenuRequested, this, &AlertQueueDock::showContextMenu);
+    // Rows (re)loaded after a reload, a sort or a filter: the selection follows its channels. The
+    // first rows of a fresh queue with nothing selected: the top one, so the keyboard has a start.
+    connect(model_, &QAbstractItemModel::dataChanged, this,
+            [this](const QModelIndex& topLeft, const QModelIndex& bottomRight) {
+                restoreSelection(topLeft.row(), bottomRight.row());
+                if (topLeft.row() == 0 && !view_->currentIndex().isValid() && selectedKeys_.isEmpty() &&
+                    model_->rowCount() > 0) {
+                    view_->setCurrentIndex(model_->index(0, AlertTableModel::HostColumn));
+                }
+            });
     updateCount();
 }
 
 void AlertQueueDock::setCase(CaseStore* store) {
     store_ = store;
+    selectedKeys_.clear();
+    selectedSet_.clear();
+    currentKey_.clear();
     model_->setCase(store ? store->path() : QString());
+    updateCount();
 }
 
 void AlertQueueDock::reload() {
@@ -141,6 +162,10 @@ void AlertQueueDock::reload() {
 void AlertQueueDock::setFilterText(const QString& text) {
     filter_->setText(text);
     applyFilter();
+}
+
+void AlertQueueDock::addBanner(QWidget* banner) {
+    static_cast<QVBoxLayout*>(widget()->layout())->insertWidget(0, banner);
 }
 
 void AlertQueueDock::focusFilter() {
@@ -161,28 +186,67 @@ void AlertQueueDock::applyFilter() {
 }
 
 void AlertQueueDock::updateCount() {
-    if (model_->isCounting()) {
+    if (!store_) {
+        count_->setText(tr("no case open"));
+    } else if (model_->isCounting()) {
         count_->setText(tr("counting\u2026"));
     } else {
-        count_->setText(tr("%n channel(s)", nullptr, static_cast<int>(model_->total())));
+        QString text = tr("%n channel(s)", nullptr, static_cast<int>(model_->total()));
+        if (selectedKeys_.size() > 1) { // what a key pressed now acts on
+            text += tr(" \u00b7 %n selected", nullptr, static_cast<int>(selectedKeys_.size()));
+        }
+        count_->setText(text);
     }
 }
 
 QStringList AlertQueueDock::selectedChannelKeys() const {
-    QStringList keys;
-    for (const QModelIndex& i : view_->selectionModel()->selectedRows()) {
-        const QString k = i.data(AlertTableModel::ChannelKeyRole).toString();
-        if (!k.isEmpty()) {
-            keys << k;
+    if (!selectedKeys_.isEmpty()) {
+        return selectedKeys_;
+    }
+    return currentKey_.isEmpty() ? QStringList{} : QStringList{currentKey_};
+}
+
+void AlertQueueDock::rememberSelection() {
+    selectedKeys_.clear();
+    selectedSet_.clear();
+    for (const QItemSelectionRange& range : view_->selectionModel()->selection()) {
+        for (const QString& key :
+             model_->channelKeysOfRows(store_ ? store_->db() : nullptr, range.top(), range.bottom())) {
+            if (!selectedSet_.contains(key)) {
+                selectedSet_.insert(key);
+                selectedKeys_ << key;
+            }
         }
     }
-    if (keys.isEmpty() && view_->currentIndex().isValid()) {
-        const QString k = view_->currentIndex().data(AlertTableModel::ChannelKeyRole).toString();
-        if (!k.isEmpty()) {
-            keys << k;
+    updateCount();
+}
+
+void AlertQueueDock::restoreSelection(int first, int last) {
+    if (selectedKeys_.isEmpty() && currentKey_.isEmpty()) {
+        return;
+    }
+    restoring_ = true;
+    QItemSelectionModel* sel = view_->selectionModel();
+    QItemSelection add, drop;
+    const int lastColumn = AlertTableModel::ColumnCount - 1;
+    for (int r = qMax(first, 0); r <= last && r < model_->rowCount(); ++r) {
+        const AlertRow* row = model_->rowAt(r);
+        if (!row) {
+            continue;
+        }
+        const bool want = selectedSet_.contains(row->channelKey);
+        if (want != sel->isRowSelected(r, {})) {
+            (want ? add : drop).select(model_->index(r, 0), model_->index(r, lastColumn));
+        }
+        if (row->channelKey == currentKey_ && view_->currentIndex().row() != r) {
+            const int column =
+                view_->currentIndex().isValid() ? view_->currentIndex().column() : int(AlertTableModel::HostColumn);
+            sel->setCurrentIndex(model_->index(r, column), QItemSelectionModel::NoUpdate);
         }
     }
-    return keys;
+    sel->select(drop, QItemSelectionModel::Deselect);
+    sel->select(add, QItemSelectionModel::Select);
+    restoring_ = false;
 }
 
 qint64 AlertQueueDock::currentAlertId() const {
@@ -190,11 +254,18 @@ qint64 AlertQueueDock::currentAlertId() const {
 }
 
 bool AlertQueueDock::applyTriage(const std::function<void(TriageStore&)>& change) {
+    if (writeCheck_ && !writeCheck_()) {
+        return false;
+    }
     try {
         TriageStore t(*store_);
         change(t);
     } catch (const std::exception& e) {
         const auto* sql = dynamic_cast<const SqlError*>(&e);
+        if (sql && case_file::isStorageFailure(sql->code())) {
+            emit caseFailed(QString::fromUtf8(e.what())); // the window stops writing and says so
+            return false;
+        }
         const bool busy = sql && (sql->code() & 0xff) == SQLITE_BUSY;
         const QString why = busy ? tr("The case is busy with an import or a scoring pass; nothing was changed. "
                                       "Try again when the task panel shows it finished.")
@@ -209,9 +280,24 @@ bool AlertQueueDock::applyTriage(const std::function<void(TriageStore&)>& change
     return true;
 }
 
+bool AlertQueueDock::confirmBulk(const QStringList& keys, const QString& what) {
+    if (keys.size() <= kBulkConfirmAbove) {
+        return true;
+    }
+    QMessageBox ask(QMessageBox::Question, tr("Change %n channels", nullptr, static_cast<int>(keys.size())),
+                    tr("%1 on %n selected channels?", nullptr, static_cast<int>(keys.size())).arg(what),
+                    QMessageBox::Yes | QMessageBox::No, this);
+    ask.setTextFormat(Qt::PlainText);
+    ask.setDefaultButton(QMessageBox::No);
+    return ask.exec() == QMessageBox::Yes;
+}
+
 bool AlertQueueDock::setStatusOfSelection(const QString& status) {
     const QStringList keys = selectedChannelKeys();
     if (!store_ || keys.isEmpty()) {
+        return false;
+    }
+    if (!confirmBulk(keys, tr("Set the status %1").arg(AlertTableModel::statusLabel(status)))) {
         return false;
     }
     QString why;
@@ -260,15 +346,15 @@ void AlertQueueDock::suppressSelection() {
     if (keys.isEmpty()) {
         return;
     }
-    const QString why = JustificationDialog::ask(this, tr("Suppress similar"),
-                                                 tr("Channels like the selected %n will be hidden from the queue. Why?",
-                                                    nullptr, static_cast<int>(keys.size())));
-    if (!why.isEmpty()) {
-        emit suppressRequested(keys, why);
-    }
+    emit suppressRequested(keys); // the window asks where and why (SuppressSimilarDialog)
 }
 
 bool AlertQueueDock::eventFilter(QObject* watched, QEvent* event) {
+    if (watched == filter_ && event->type() == QEvent::KeyPress &&
+        static_cast<QKeyEvent*>(event)->key() == Qt::Key_Down) {
+        view_->setFocus(Qt::TabFocusReason); // from the filter down into the queue
+        return true;
+    }
     if (watched == view_ && event->type() == QEvent::KeyPress) {
         auto* key = static_cast<QKeyEvent*>(event);
         if (key->modifiers() & (Qt::ControlModifier | Qt::AltModifier | Qt::MetaModifier)) {
@@ -341,8 +427,9 @@ void AlertQueueDock::showContextMenu(const QPoint& pos) {
     });
     const QModelIndex at = view_->indexAt(pos);
     menu.addAction(tr("Filter to this &host"), this, [this, at] {
-        setFilterText(
-            QStringLiteral("host:\"%1\"").arg(at.sibling(at.row(), AlertTableModel::HostColumn).data().toString()));
+        if (const AlertRow* row = model_->rowAt(at.row())) { // the host as stored, not as shown
+            setFilterText(QStringLiteral("host:") + quoteFilterValue(row->host));
+        }
     });
     menu.addAction(tr("&Copy cell"), this, [at] { QApplication::clipboard()->setText(at.data().toString()); });
     menu.exec(view_->viewport()->mapToGlobal(pos));

@@ -7,6 +7,8 @@
 #pragma once
 
 #include <QDockWidget>
+#include <QSet>
+#include <QStringList>
 
 #include <functional>
 
@@ -33,10 +35,16 @@ class AlertQueueDock : public QDockWidget {
     QTableView* view() const { return view_; }
     QLineEdit* filterEdit() const { return filter_; }
     void setFilterText(const QString& text);
+    // Asked before every triage write; false (the case is no longer safe to write, and the window
+    // has said why) writes nothing.
+    void setWriteCheck(std::function<bool()> check) { writeCheck_ = std::move(check); }
     void focusFilter();
+    // A notice above the filter (the window's scoring-override banner); the dock takes it.
+    void addBanner(QWidget* banner);
     // Re-reads the queue in place (after a re-score or a triage change elsewhere).
     void reload();
-    // Channel keys and alert ids of the selected rows that are loaded.
+    // The channels selected (by key, not by row: a re-score or a sort that moves rows moves the
+    // selection with them; rows of pages not loaded are read from the case), or the current one.
     QStringList selectedChannelKeys() const;
     qint64 currentAlertId() const;
 
@@ -45,12 +53,16 @@ class AlertQueueDock : public QDockWidget {
     bool setStatusOfSelection(const QString& status);
     bool addNoteToSelection();
     bool addTagsToSelection();
+    // A change to more channels than this asks first (issue 28).
+    static constexpr int kBulkConfirmAbove = 20;
 
   signals:
     void alertActivated(qint64 alertId);      // Enter or double-click
     void currentAlertChanged(qint64 alertId); // 0 when none
     void triageChanged();
-    void suppressRequested(const QStringList& channelKeys, const QString& justification);
+    void suppressRequested(const QStringList& channelKeys);
+    // A triage write failed because the case's files did (I/O error, damaged or vanished file).
+    void caseFailed(const QString& message);
 
   protected:
     bool eventFilter(QObject* watched, QEvent* event) override;
@@ -61,10 +73,21 @@ class AlertQueueDock : public QDockWidget {
     void showContextMenu(const QPoint& pos);
     void updateCount();
     void suppressSelection();
+    // True when KEYS are few, or the analyst confirmed WHAT on all of them.
+    bool confirmBulk(const QStringList& keys, const QString& what);
+    // The view's selection changed by the analyst: remember it as channel keys.
+    void rememberSelection();
+    // Rows FIRST..LAST were (re)loaded: select exactly those showing a remembered channel.
+    void restoreSelection(int first, int last);
     // Runs one TriageStore change; on success re-reads the queue in place, else says why.
     bool applyTriage(const std::function<void(TriageStore&)>& change);
 
     CaseStore* store_ = nullptr;
+    std::function<bool()> writeCheck_;
+    QStringList selectedKeys_; // in the order selected
+    QSet<QString> selectedSet_;
+    QString currentKey_;
+    bool restoring_ = false;
     AlertTableModel* model_;
     QLineEdit* filter_;
     QToolButton* saved_;

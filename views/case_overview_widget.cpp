@@ -34,6 +34,7 @@ CaseOverviewWidget::CaseOverviewWidget(QWidget* parent)
     emptyHint_->setText(tr("This case holds no evidence yet. Drop proxy, DNS, Sysmon or network sensor (Zeek, "
                            "Suricata) logs on this window, "
                            "or use File \u2192 Import evidence\u2026"));
+    emptyHint_->hide(); // until a summary says the case holds none
     table_->setModel(model_);
     table_->setSelectionBehavior(QAbstractItemView::SelectRows);
     table_->setAlternatingRowColors(true);
@@ -114,7 +115,22 @@ CaseOverviewWidget::CaseOverviewWidget(QWidget* parent)
     layout->addWidget(split, 1);
 }
 
+void CaseOverviewWidget::setLoading(const QString& casePath) {
+    title_->setText(QFileInfo(casePath).fileName());
+    counts_->setText(tr("Loading\u2026 (counting the evidence of this case)"));
+    emptyHint_->hide(); // "no evidence" only once the counts say so
+    model_->setRows({});
+}
+
 void CaseOverviewWidget::setSummary(const QString& casePath, const CaseSummary& s) {
+    if (casePath.isEmpty()) { // no case (closed)
+        title_->setText(tr("No case open"));
+        counts_->clear();
+        emptyHint_->hide();
+        model_->setRows({});
+        hosts_->setCase(QString());
+        return;
+    }
     const QLocale l;
     title_->setText(QFileInfo(casePath).fileName());
     QString text = tr("%1 proxy requests \u00b7 %2 DNS queries \u00b7 %3 Sysmon events \u00b7 %4 processes\n"

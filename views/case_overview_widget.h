@@ -19,6 +19,8 @@ class CaseOverviewWidget : public QWidget {
     Q_OBJECT
   public:
     explicit CaseOverviewWidget(QWidget* parent = nullptr);
+    // A case is opening: its counts are on their way (nothing says "no evidence" before they are).
+    void setLoading(const QString& casePath);
     void setSummary(const QString& casePath, const CaseSummary& summary);
     EvidenceTableModel* evidenceModel() const { return model_; }
     HostTableModel* hostModel() const { return hosts_; }

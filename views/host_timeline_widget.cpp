@@ -6,6 +6,7 @@
 #include "scoring/channel_members.h"
 #include "store/case_reader.h"
 #include "store/statement.h"
+#include "tables/plain_text.h"
 #include "tables/timeline_event_model.h"
 
 #include <qcustomplot.h>
@@ -216,6 +217,7 @@ double HostTimelineWidget::laneY(int lane) const {
 void HostTimelineWidget::setCase(const QString& casePath) {
     ++generation_;
     hostId_ = -1;
+    pendingAlert_ = -1;
     reader_->open(casePath);
 }
 
@@ -226,6 +228,7 @@ void HostTimelineWidget::showHost(qint64 hostId) {
 
 void HostTimelineWidget::showChannel(qint64 alertId) {
     processId_ = -1;
+    pendingAlert_ = alertId;
     loadHost(-1, alertId);
 }
 
@@ -234,6 +237,12 @@ void HostTimelineWidget::setProcessFilter(qint64 processId) {
         return;
     }
     processId_ = processId;
+    if (pendingAlert_ >= 0) {
+        // A channel is still loading (the process tree was quicker): its host, not the one shown
+        // now, with this process (issue 28: the first alert's host with the second's process).
+        loadHost(-1, pendingAlert_);
+        return;
+    }
     if (hostId_ < 0) {
         return; // applied when a host is shown
     }
@@ -287,6 +296,7 @@ void HostTimelineWidget::loadHost(qint64 hostId, qint64 alertId, qint64 keepFrom
                 if (gen != generation_) {
                     return;
                 }
+                pendingAlert_ = -1;
                 hostId_ = host;
                 alertId_ = alertId;
                 hostName_ = name;
@@ -580,7 +590,7 @@ void HostTimelineWidget::updateTitle() {
     if (processId_ >= 0) {
         text += tr("  \u00b7  only process %1").arg(processId_);
     }
-    title_->setText(text);
+    title_->setText(visibleText(text));
 }
 
 void HostTimelineWidget::keyPressEvent(QKeyEvent* event) {

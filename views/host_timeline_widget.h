@@ -112,6 +112,7 @@ class HostTimelineWidget : public QWidget {
     int selectedLane_ = -1;
     qint64 selectedId_ = -1;
 
+    qint64 pendingAlert_ = -1; // the channel asked for while it loads
     QLabel* title_;
     QCheckBox* localBox_;
     QToolButton* clearFilter_;

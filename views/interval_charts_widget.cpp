@@ -2,6 +2,7 @@
 
 #include "axis_keys.h"
 #include "store/case_reader.h"
+#include "tables/plain_text.h"
 
 #include <qcustomplot.h>
 
@@ -21,6 +22,20 @@
 namespace socwb {
 
 namespace {
+
+// A legend in a row of its own under the plotted area, one line, never over the data (issue 18:
+// the legends sat on the requests and the bytes at both window sizes).
+void legendBelow(QCustomPlot* p) {
+    const int row = p->plotLayout()->rowCount();
+    p->plotLayout()->addElement(row, 0, p->legend); // taken out of the axis rect's inset layout
+    p->plotLayout()->setRowStretchFactor(row, 0.001);
+    p->legend->setFillOrder(QCPLegend::foColumnsFirst);
+    p->legend->setWrap(4);
+    p->legend->setRowSpacing(0);
+    p->legend->setColumnSpacing(12);
+    p->legend->setBorderPen(Qt::NoPen);
+    p->legend->setMargins(QMargins(4, 0, 4, 2));
+}
 
 constexpr double kUs = 1e6;
 
@@ -223,12 +238,8 @@ void IntervalChartsWidget::buildCharts() {
     req->yAxis2->setVisible(true);
     req->yAxis2->setLabel(tr("Host requests / hour"));
     req->legend->setVisible(true);
-    req->legend->setRowSpacing(0);
     req->legend->setIconSize(10, 8);
-    req->legend->setFillOrder(QCPLegend::foColumnsFirst);
-    req->legend->setWrap(3);
-    req->axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignTop | Qt::AlignLeft);
-    req->legend->setBrush(QColor(255, 255, 255, 210));
+    legendBelow(req);
 
     // (2) Interval against time, log scale, with the median and the jitter band.
     QCustomPlot* gaps = plots_[IntervalsChart];
@@ -277,9 +288,7 @@ void IntervalChartsWidget::buildCharts() {
     useLogAxis(bytes->yAxis);
     bytes->yAxis->setLabel(tr("Bytes (log)"));
     bytes->legend->setVisible(true);
-    bytes->legend->setRowSpacing(0);
-    bytes->legend->setBrush(QColor(255, 255, 255, 210));
-    bytes->axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignTop | Qt::AlignLeft);
+    legendBelow(bytes);
 
     // (5) Hour of day x day.
     QCustomPlot* heat = plots_[HeatMapChart];
@@ -362,9 +371,10 @@ void IntervalChartsWidget::setSeries(const ChannelSeries& s) {
     if (s.alertId < 0 && n == 0) {
         title_->setText(tr("No such channel"));
     } else {
-        title_->setText(tr("%1 \u2192 %2%3")
+        title_->setText(
+            visibleText(tr("%1 \u2192 %2%3")
                             .arg(s.host.isEmpty() ? tr("(unknown host)") : s.host, s.destination,
-                                 s.process.isEmpty() ? QString() : QStringLiteral("  \u00b7  ") + s.process));
+                                 s.process.isEmpty() ? QString() : QStringLiteral("  \u00b7  ") + s.process)));
     }
     stats_->setText(tr("%1 requests (%2)  \u00b7  median interval %3  \u00b7  MAD %4 (%5 % of the median)  \u00b7  "
                        "all times UTC")

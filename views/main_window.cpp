@@ -14,13 +14,17 @@
 #include "recent_cases_menu.h"
 #include "rejected_lines_dialog.h"
 #include "scoring/score_job.h"
+#include "scoring/scoring_config.h"
 #include "scoring/suppression_store.h"
+#include "store/case_file.h"
 #include "store/case_store.h"
 #include "store/case_summary.h"
 #include "store/statement.h"
+#include "suppress_similar_dialog.h"
 #include "suppression_dialog.h"
 #include "tables/alert_export.h"
 #include "tables/alert_table_model.h"
+#include "tables/plain_text.h"
 #include "tables/read_connection.h"
 #include "task_panel.h"
 #include "user_guide_dialog.h"
@@ -33,7 +37,9 @@
 #include <QEventLoop>
 #include <QFileDialog>
 #include <QFileInfo>
+#include <QFrame>
 #include <QFutureWatcher>
+#include <QHBoxLayout>
 #include <QHeaderView>
 #include <QItemSelectionModel>
 #include <QLabel>
@@ -41,11 +47,17 @@
 #include <QMessageBox>
 #include <QMimeData>
 #include <QProgressDialog>
+#include <QPushButton>
+#include <QScopedValueRollback>
+#include <QScrollArea>
 #include <QSettings>
 #include <QStatusBar>
 #include <QTableView>
+#include <QTime>
 #include <QTimeZone>
+#include <QTimer>
 #include <QToolBar>
+#include <QToolButton>
 #include <QtConcurrent/QtConcurrentRun>
 
 #include <tuple>
@@ -56,7 +68,12 @@ namespace {
 const char* kZonesKey = "caseTimeZones";
 const char* kStateKey = "window/state";
 const char* kGeometryKey = "window/geometry";
-constexpr int kLayoutVersion = 2;
+constexpr int kLayoutVersion = 3; // 3: investigation views below the queue, tasks folded while idle
+
+bool isInvestigationView(const QString& name) {
+    return name == QLatin1String("intervals") || name == QLatin1String("timeline") ||
+           name == QLatin1String("process-tree");
+}
 
 QDockWidget* makeDock(QMainWindow* w, const QString& name, const QString& title, QWidget* body) {
     auto* dock = new QDockWidget(title, w);
@@ -71,12 +88,21 @@ MainWindow::MainWindow(QWidget* parent)
       detail_(new AlertDetailWidget(this)), charts_(new IntervalChartsWidget(this)),
       timeline_(new HostTimelineWidget(this)), tree_(new ProcessTreeWidget(this)),
       history_(new NavigationHistory(this)), tasks_(new TaskPanel(this)), caseLabel_(new QLabel(this)),
-      countsLabel_(new QLabel(this)), tasksLabel_(new QLabel(this)) {
+      countsLabel_(new QLabel(this)), tasksLabel_(new QToolButton(this)), watcher_(new CaseWatcher(this)) {
     registerImportMetaTypes();
     setWindowTitle(tr("socwb"));
     setAcceptDrops(true);
     setDockNestingEnabled(true);
-    for (QLabel* l : {caseLabel_, countsLabel_, tasksLabel_}) {
+    tasksLabel_->setAutoRaise(true);
+    tasksLabel_->setToolTip(tr("Show or hide Imports and tasks"));
+    connect(tasksLabel_, &QToolButton::clicked, this, [this] {
+        auto* dock = findChild<QDockWidget*>(QStringLiteral("import"));
+        dock->setVisible(!dock->isVisible());
+        if (dock->isVisible()) {
+            dock->raise();
+        }
+    });
+    for (QLabel* l : {caseLabel_, countsLabel_}) {
         l->setTextFormat(Qt::PlainText);
     }
     statusBar()->addWidget(caseLabel_);
@@ -84,16 +110,28 @@ MainWindow::MainWindow(QWidget* parent)
     statusBar()->addPermanentWidget(tasksLabel_);
     buildMenus();
     buildDocks();
+    buildOverrideBanner();
     connect(queue_, &AlertQueueDock::alertActivated, this, [this](qint64 id) {
         detail_->showAlert(id);
         showInvestigation(id);
-        history_->visit(NavigationEntry{NavigationEntry::Intervals, id, -1, -1, 0, 0});
+        visit(NavigationEntry{NavigationEntry::Intervals, id, -1, -1, 0, 0});
         showView(QStringLiteral("detail"));
     });
     connect(queue_, &AlertQueueDock::currentAlertChanged, this, [this](qint64 id) {
         if (id) {
             detail_->showAlert(id);
             showInvestigation(id);
+            visit(NavigationEntry{NavigationEntry::Intervals, id, -1, -1, 0, 0});
+        }
+    });
+    // Where the analyst goes in the investigation views is history too (issue 28: Back and Forward
+    // never enabled): a brushed range, a process selected in the tree.
+    connect(charts_, &IntervalChartsWidget::timeRangeSelected, this, [this](qint64 fromUs, qint64 toUs) {
+        visit(NavigationEntry{NavigationEntry::Timeline, investigatedAlert_, -1, -1, fromUs, toUs});
+    });
+    connect(tree_, &ProcessTreeWidget::processSelected, this, [this](qint64 processId) {
+        if (processId > 0) {
+            visit(NavigationEntry{NavigationEntry::ProcessTree, investigatedAlert_, -1, processId, 0, 0});
         }
     });
     // The investigation views: linked to each other (a brushed range sets the timeline, a process
@@ -106,6 +144,7 @@ MainWindow::MainWindow(QWidget* parent)
     connect(timeline_, &HostTimelineWidget::loadFailed, this, [this] { investigationPending_ &= ~2; });
     connect(tree_, &ProcessTreeWidget::loadFailed, this, [this] { investigationPending_ &= ~4; });
     connect(history_, &NavigationHistory::navigated, this, [this](const NavigationEntry& e) {
+        const QScopedValueRollback<bool> going(navigating_, true); // what follows is not a new visit
         if (e.alertId > 0) {
             detail_->showAlert(e.alertId);
             showInvestigation(e.alertId);
@@ -121,16 +160,27 @@ MainWindow::MainWindow(QWidget* parent)
                                                        : QStringLiteral("process-tree"));
     });
     connect(queue_, &AlertQueueDock::triageChanged, this, [this] {
+        watcher_->rebase(); // the window's own write, through the watched connection
         detail_->refresh();
         if (audit_) {
             audit_->reload();
         }
     });
-    connect(queue_, &AlertQueueDock::suppressRequested, this, &MainWindow::suppressSimilar);
+    connect(queue_, &AlertQueueDock::suppressRequested, this, &MainWindow::askSuppressSimilar);
+    queue_->setWriteCheck([this] { return canWrite(); });
+    connect(queue_, &AlertQueueDock::caseFailed, this,
+            [this](const QString& message) { stopWriting(tr("writing a verdict failed (%1)").arg(message)); });
+    connect(watcher_, &CaseWatcher::changedElsewhere, this, &MainWindow::onChangedElsewhere);
+    connect(watcher_, &CaseWatcher::lost, this, &MainWindow::stopWriting);
+    connect(tasks_, &TaskPanel::noteActionRequested, this, [this](int note) {
+        if (note == failureNote_) {
+            reopenCase();
+        }
+    });
     connect(detail_, &AlertDetailWidget::openViewRequested, this, [this](const QString& view) { showView(view); });
     connect(overview_, &CaseOverviewWidget::rejectedLinesRequested, this, &MainWindow::showRejectedLines);
     connect(overview_, &CaseOverviewWidget::hostAlertsRequested, this, [this](const QString& host) {
-        queue_->setFilterText(QStringLiteral("host:\"%1\"").arg(host));
+        queue_->setFilterText(QStringLiteral("host:") + quoteFilterValue(host));
         showView(QStringLiteral("alerts"));
     });
     connect(tasks_, &TaskPanel::cancelRequested, this, [this](int task) {
@@ -193,6 +243,9 @@ void MainWindow::buildMenus() {
     caseMenu->addAction(tr("&Score now"), QKeySequence(tr("Ctrl+R")), this, [this] { scoreCase(ScoreMode::Full); });
     caseMenu->addAction(tr("S&uppressions\u2026"), this, [this] { showSuppressions(); });
     caseMenu->addAction(tr("&Audit log\u2026"), QKeySequence(tr("Ctrl+L")), this, [this] { showAuditLog(); });
+    caseMenu->addSeparator();
+    reopenAction_ = caseMenu->addAction(tr("&Reopen case"), this, [this] { reopenCase(); });
+    reopenAction_->setEnabled(false); // only after the window closed a case because of a problem
 
     QMenu* help = menuBar()->addMenu(tr("&Help"));
     help->addAction(tr("&Keyboard shortcuts"), QKeySequence::HelpContents, this, [this] { showShortcuts(); });
@@ -200,6 +253,9 @@ void MainWindow::buildMenus() {
     help->addAction(tr("&About socwb"), this, [this] { AboutDialog(this).exec(); });
 }
 
+// The queue and the detail are the centre; the investigation views share one tabbed area below
+// them (raised, it takes most of the height); imports and tasks are a status-bar button while
+// idle, and a dock beside the investigation views while something runs or failed (issue 18).
 void MainWindow::buildDocks() {
     auto* overviewDock = makeDock(this, QStringLiteral("overview"), tr("Case explorer"), overview_);
     auto* detailDock = makeDock(this, QStringLiteral("detail"), tr("Alert detail"), detail_);
@@ -209,27 +265,64 @@ void MainWindow::buildDocks() {
     addDockWidget(Qt::LeftDockWidgetArea, overviewDock);
     addDockWidget(Qt::RightDockWidgetArea, queue_);
     splitDockWidget(queue_, detailDock, Qt::Horizontal);
-    addDockWidget(Qt::BottomDockWidgetArea, taskDock);
-    QDockWidget* previous = taskDock;
+    QDockWidget* first = nullptr;
     for (auto [name, title, body] : {std::tuple{"intervals", tr("Polling intervals"), static_cast<QWidget*>(charts_)},
                                      std::tuple{"timeline", tr("Host timeline"), static_cast<QWidget*>(timeline_)},
                                      std::tuple{"process-tree", tr("Process tree"), static_cast<QWidget*>(tree_)}}) {
-        auto* dock = makeDock(this, QString::fromLatin1(name), title, body);
-        tabifyDockWidget(previous, dock);
-        previous = dock;
+        // In a scroll area: the charts' minimum height must not take the queue's rows when the
+        // tabbed area is small; raised, it is tall enough to need no scrolling.
+        auto* scroll = new QScrollArea(this);
+        scroll->setWidget(body);
+        scroll->setWidgetResizable(true);
+        scroll->setFrameShape(QFrame::NoFrame);
+        auto* dock = makeDock(this, QString::fromLatin1(name), title, scroll);
+        if (!first) {
+            addDockWidget(Qt::BottomDockWidgetArea, dock);
+            first = dock;
+        } else {
+            tabifyDockWidget(first, dock);
+        }
     }
+    addDockWidget(Qt::BottomDockWidgetArea, taskDock);
+    splitDockWidget(first, taskDock, Qt::Horizontal);
+    taskDock->hide();
+    first->raise();
     QToolBar* nav = addToolBar(tr("Navigation"));
     nav->setObjectName(QStringLiteral("navigation"));
     nav->addAction(history_->createBackAction(this));
     nav->addAction(history_->createForwardAction(this));
-    taskDock->raise();
     for (QDockWidget* d : findChildren<QDockWidget*>()) {
         viewMenu_->addAction(d->toggleViewAction());
     }
     viewMenu_->addSeparator();
     viewMenu_->addAction(tr("&Reset layout"), this, [this] { resetLayout(); });
-    resizeDocks({overviewDock, queue_, detailDock}, {300, 640, 460}, Qt::Horizontal);
-    resizeDocks({queue_, taskDock}, {640, 180}, Qt::Vertical);
+    resizeDocks({overviewDock, queue_, detailDock}, {260, 640, 500}, Qt::Horizontal);
+    resizeDocks({queue_, first}, {700, 200}, Qt::Vertical);
+    resizeDocks({first, taskDock}, {900, 400}, Qt::Horizontal);
+}
+
+// A case can carry its own scoring settings (a case received from someone else can set weights to
+// zero and hide channels): a banner over the queue says what it overrides, with View and Drop.
+void MainWindow::buildOverrideBanner() {
+    overrideBanner_ = new QFrame(this);
+    overrideBanner_->setObjectName(QStringLiteral("overrideBanner"));
+    overrideBanner_->setFrameShape(QFrame::StyledPanel);
+    overrideBanner_->setStyleSheet(
+        QStringLiteral("#overrideBanner { background: #fff4e5; border: 1px solid #e6a23c; }"));
+    auto* row = new QHBoxLayout(overrideBanner_);
+    row->setContentsMargins(6, 3, 6, 3);
+    overrideText_ = new QLabel(overrideBanner_);
+    overrideText_->setTextFormat(Qt::PlainText);
+    overrideText_->setWordWrap(true);
+    auto* view = new QPushButton(tr("View\u2026"), overrideBanner_);
+    auto* drop = new QPushButton(tr("Drop override\u2026"), overrideBanner_);
+    connect(view, &QPushButton::clicked, this, &MainWindow::showOverride);
+    connect(drop, &QPushButton::clicked, this, &MainWindow::dropOverride);
+    row->addWidget(overrideText_, 1);
+    row->addWidget(view);
+    row->addWidget(drop);
+    queue_->addBanner(overrideBanner_);
+    overrideBanner_->hide();
 }
 
 bool MainWindow::restoreLayout() {
@@ -241,20 +334,19 @@ bool MainWindow::restoreLayout() {
 void MainWindow::emphasizeView(const QString& name) {
     auto* overview = findChild<QDockWidget*>(QStringLiteral("overview"));
     auto* detail = findChild<QDockWidget*>(QStringLiteral("detail"));
-    auto* bottom = findChild<QDockWidget*>(QStringLiteral("import"));
+    auto* bottom = findChild<QDockWidget*>(QStringLiteral("intervals"));
     const int w = width();
     const int h = height();
     // Shares of the width (explorer, queue, detail) and of the height given to the bottom docks.
-    double left = 0.19, middle = 0.52, bottomShare = 0.22;
+    double left = 0.15, middle = 0.5, bottomShare = 0.22;
     if (name == QLatin1String("detail")) {
-        left = 0.16, middle = 0.38, bottomShare = 0.16;
+        left = 0.13, middle = 0.4, bottomShare = 0.22;
     } else if (name == QLatin1String("import")) {
-        left = 0.17, middle = 0.5, bottomShare = 0.36;
-    } else if (name == QLatin1String("timeline") || name == QLatin1String("intervals") ||
-               name == QLatin1String("process-tree")) {
-        left = 0.15, middle = 0.5, bottomShare = 0.62; // the charts need the height
+        bottomShare = 0.36;
+    } else if (isInvestigationView(name)) {
+        left = 0.15, middle = 0.5, bottomShare = 0.7; // the charts need the height
     } else if (name == QLatin1String("overview")) {
-        left = 0.4, middle = 0.36;
+        left = 0.4, middle = 0.34;
     }
     resizeDocks({overview, queue_, detail}, {int(w * left), int(w * middle), int(w * (1 - left - middle))},
                 Qt::Horizontal);
@@ -273,6 +365,15 @@ void MainWindow::resetLayout() {
 bool MainWindow::showView(const QString& name) {
     if (!viewNames().contains(name)) {
         return false;
+    }
+    // Raised, an investigation view takes most of the height; the queue or the detail take it back.
+    auto* bottom = findChild<QDockWidget*>(QStringLiteral("intervals"));
+    const int h = queue_->height() + bottom->height();
+    if (bottom->isVisible() && isInvestigationView(name) && bottom->height() < h * 0.6) {
+        resizeDocks({queue_, bottom}, {int(h * 0.3), int(h * 0.7)}, Qt::Vertical);
+    } else if (bottom->isVisible() && (name == QLatin1String("alerts") || name == QLatin1String("detail")) &&
+               bottom->height() > h * 0.45) {
+        resizeDocks({queue_, bottom}, {int(h * 0.75), int(h * 0.25)}, Qt::Vertical);
     }
     if (name == QLatin1String("alerts")) {
         queue_->show();
@@ -312,6 +413,19 @@ bool MainWindow::openCase(const QString& path) {
         QMessageBox::information(this, tr("Import running"), tr("Wait for the import to finish or cancel it first."));
         return false;
     }
+    if (isScoring()) {
+        // Its results belong to the case it started on: asked first, then cancelled and waited for.
+        QMessageBox ask(QMessageBox::Question, tr("Scoring running"),
+                        tr("%1 is being scored. Stop that scoring pass (its previous scores are kept) and open %2?")
+                            .arg(QFileInfo(store_->path()).fileName(), QFileInfo(path).fileName()),
+                        QMessageBox::Yes | QMessageBox::No, this);
+        ask.setTextFormat(Qt::PlainText);
+        ask.setDefaultButton(QMessageBox::No);
+        if (ask.exec() != QMessageBox::Yes) {
+            return false;
+        }
+        stopScoring(tr("stopped: another case was opened; the previous scores are kept"));
+    }
     std::unique_ptr<CaseStore> opened;
     try {
         // Only the version: open() below checks the file, and says why when it cannot be used.
@@ -328,12 +442,25 @@ bool MainWindow::openCase(const QString& path) {
         box.exec();
         return false;
     }
-    queue_->setCase(nullptr); // the queue holds a pointer to the store it writes triage into
+    closeCase(); // the previous one, checkpointed: its file alone holds its work
     store_ = std::move(opened);
     // The window's own writes (triage, suppressions) are small; while an import or a scoring pass
     // holds the write lock they give up after a moment and say so, rather than freeze the window
     // for the store's default five seconds.
     sqlite3_busy_timeout(store_->db(), 250);
+    watcher_->watch(store_.get());
+    if (!lostPath_.isEmpty() && failureNote_) {
+        tasks_->showNote(failureNote_, tr("%1 reopened").arg(QFileInfo(lostPath_).fileName()),
+                         tr("Closed after a problem, reopened at %1: the views show what the file holds.")
+                             .arg(QTime::currentTime().toString(QStringLiteral("HH:mm:ss"))),
+                         false);
+        failureNote_ = 0; // a later problem gets a row of its own
+    }
+    lostPath_.clear();
+    reopenAction_->setEnabled(false);
+    outsideNote_ = 0;
+    outsideCount_ = 0;
+    caseLabel_->setStyleSheet(QString());
     queue_->setCase(store_.get());
     detail_->setCase(store_->path());
     charts_->setCase(store_->path());
@@ -348,7 +475,9 @@ bool MainWindow::openCase(const QString& path) {
     }
     setWindowTitle(tr("%1 \u2014 socwb").arg(QFileInfo(path).fileName()));
     caseLabel_->setText(QFileInfo(path).fileName());
+    updateOverrideBanner();
     RecentCases().add(QFileInfo(path).absoluteFilePath());
+    overview_->setLoading(path);
     refresh();
     emit caseLoaded();
     return true;
@@ -455,6 +584,227 @@ void MainWindow::showSummary(const CaseSummary& s) {
 void MainWindow::updateTaskStatus() {
     const int n = tasks_->runningCount();
     tasksLabel_->setText(n == 0 ? tr("No background tasks") : tr("%n background task(s) running", nullptr, n));
+    // The task dock opens while something runs or failed; idle and fine, it folds back into the
+    // status bar a moment after the last task ended.
+    if (auto* dock = findChild<QDockWidget*>(QStringLiteral("import"))) {
+        if (n > 0 || tasks_->problemCount() > 0) {
+            if (!dock->isVisible()) {
+                dock->show();
+                tasksShownByWork_ = true;
+            }
+        } else if (tasksShownByWork_) {
+            QTimer::singleShot(5000, this, [this, dock] {
+                if (tasks_->runningCount() == 0 && tasks_->problemCount() == 0 && tasksShownByWork_) {
+                    dock->hide();
+                    tasksShownByWork_ = false;
+                }
+            });
+        }
+    }
+    // This window's own imports and scoring passes commit on their own connections: not news.
+    watcher_->setOwnWork((job_ && job_->isRunning()) || isScoring());
+}
+
+void MainWindow::reloadInvestigation() {
+    charts_->setCase(store_->path());
+    timeline_->setCase(store_->path());
+    tree_->setCase(store_->path());
+    if (const qint64 shown = investigatedAlert_) {
+        investigatedAlert_ = 0;
+        showInvestigation(shown);
+    }
+}
+
+void MainWindow::onChangedElsewhere(const CaseChange& change) {
+    if (!store_) {
+        return;
+    }
+    ++outsideCount_;
+    QString text = tr("%1 at %2; the views show it now")
+                       .arg(change.describe(), QTime::currentTime().toString(QStringLiteral("HH:mm:ss")));
+    if (change.unscored) {
+        text += tr(". The new evidence is not scored yet: Case \u2192 Score now (Ctrl+R)");
+    }
+    if (outsideCount_ > 1) {
+        text += tr(". %1 changes by other programs since the case was opened").arg(outsideCount_);
+    }
+    outsideNote_ = tasks_->showNote(outsideNote_, tr("Changed by another program"), text, false);
+    statusBar()->showMessage(tr("Another program changed the case: %1; the views show it now (see Imports and tasks)")
+                                 .arg(change.describe()),
+                             10000);
+    refresh();
+    queue_->reload(); // in place: the analyst keeps their row
+    detail_->refresh();
+    if (suppressions_) {
+        suppressions_->reload();
+    }
+    if (audit_) {
+        audit_->reload();
+    }
+    if (change.evidenceAdded > 0 || change.rescored) {
+        reloadInvestigation();
+    }
+    updateOverrideBanner(); // socwb-cli score --config may have set or dropped one
+    emit caseChangedElsewhere(change);
+}
+
+void MainWindow::updateOverrideBanner() {
+    QString line;
+    if (store_) {
+        try {
+            line = scoring::caseOverrideLine(store_->db());
+        } catch (const std::exception& e) {
+            log::ui()->warn("could not read the scoring override: {}", e.what());
+        }
+    }
+    overrideText_->setText(line);
+    overrideBanner_->setVisible(!line.isEmpty());
+}
+
+void MainWindow::showOverride() {
+    if (!store_) {
+        return;
+    }
+    QMessageBox box(
+        QMessageBox::Information, tr("Scoring override"),
+        tr("%1\n\nThe override as stored in the case (it replaces these keys of the shipped "
+           "resources/scoring/scoring.yaml):\n\n%2")
+            .arg(overrideText_->text(), visibleText(QString::fromUtf8(scoring::caseOverride(store_->db())))),
+        QMessageBox::Ok, this);
+    box.setTextFormat(Qt::PlainText);
+    box.exec();
+}
+
+void MainWindow::dropOverride() {
+    if (!canWrite()) {
+        return;
+    }
+    QMessageBox ask(QMessageBox::Question, tr("Drop the scoring override"),
+                    tr("Remove this case's own scoring settings and re-score with the shipped ones? The removal is "
+                       "recorded in the audit log."),
+                    QMessageBox::Yes | QMessageBox::No, this);
+    ask.setTextFormat(Qt::PlainText);
+    if (ask.exec() != QMessageBox::Yes) {
+        return;
+    }
+    try {
+        scoring::dropCaseOverride(*store_);
+    } catch (const SqlError& e) {
+        if (case_file::isStorageFailure(e.code())) {
+            stopWriting(tr("dropping the scoring override failed (%1)").arg(QString::fromUtf8(e.what())));
+            return;
+        }
+        QMessageBox box(QMessageBox::Warning, tr("Override kept"), QString::fromUtf8(e.what()), QMessageBox::Ok, this);
+        box.setTextFormat(Qt::PlainText);
+        box.exec();
+        return;
+    }
+    watcher_->rebase(); // the window's own write
+    updateOverrideBanner();
+    scoreCase(ScoreMode::Rescore);
+}
+
+bool MainWindow::canWrite() {
+    return store_ && watcher_->checkFiles().isEmpty(); // a failed check has closed the case
+}
+
+void MainWindow::cancelWork() {
+    pending_.clear();
+    scoreAgain_.reset();
+    if (job_) {
+        job_->cancel();
+    }
+    if (scoreJob_) {
+        scoreJob_->cancel();
+    }
+}
+
+void MainWindow::closeCaseViews() {
+    queue_->setCase(nullptr);
+    detail_->setCase(QString());
+    charts_->setCase(QString());
+    timeline_->setCase(QString());
+    tree_->setCase(QString());
+    investigatedAlert_ = 0;
+    ++refreshGeneration_; // a summary on its way is of the closed case
+    overview_->setSummary(QString(), CaseSummary{});
+    countsLabel_->clear();
+    overrideBanner_->hide();
+    if (audit_) {
+        audit_->close();
+    }
+    if (suppressions_) {
+        suppressions_->close();
+    }
+    for (auto* d : findChildren<RejectedLinesDialog*>()) {
+        d->close();
+    }
+}
+
+// What SQLite wrote since the files went may be in deleted files, and every connection this
+// process still has to the case may see that, not the file. So: no more writes, every view closed,
+// and the analyst told what happened and how to go on.
+void MainWindow::stopWriting(const QString& what) {
+    if (!store_) {
+        return;
+    }
+    const QString path = store_->path();
+    const QString name = QFileInfo(path).fileName();
+    const QString since = watcher_->lastIntact().toString(QStringLiteral("HH:mm:ss"));
+    lostPath_ = path;
+    watcher_->watch(nullptr);
+    cancelWork();
+    closeCaseViews();
+    store_.reset();
+    const QString recover =
+        QFileInfo::exists(path)
+            ? tr("To go on, reopen it (Case \u2192 Reopen case): the window then shows what the file holds; check "
+                 "your last verdicts.")
+            : tr("The file is not there any more: put it back (from a copy or backup), then Case \u2192 Reopen case.");
+    const QString message =
+        tr("%1: %2.\nThe window stopped writing to the case and closed it, so that nothing it shows can differ from "
+           "what is stored. Your latest changes may be missing from the file (its files were last seen as opened at "
+           "%3). %4")
+            .arg(name, what, since, recover);
+    log::ui()->error("stopped writing to {}: {}", path.toStdString(), what.toStdString());
+    failureNote_ = tasks_->showNote(failureNote_, tr("%1 closed").arg(name), message, true, tr("Reopen case"));
+    statusBar()->clearMessage(); // the label below says it now
+    caseLabel_->setText(tr("%1 \u2014 closed after a problem (see Imports and tasks)").arg(name));
+    caseLabel_->setStyleSheet(QStringLiteral("color: #c62828;"));
+    reopenAction_->setEnabled(true);
+    showView(QStringLiteral("import"));
+    auto* box = new QMessageBox(QMessageBox::Critical, tr("Case closed"), message, QMessageBox::Ok, this);
+    box->setTextFormat(Qt::PlainText);
+    box->setAttribute(Qt::WA_DeleteOnClose);
+    box->open();
+    emit stoppedWriting(message);
+}
+
+void MainWindow::reopenCase() {
+    if (lostPath_.isEmpty()) {
+        return;
+    }
+    // A connection this process still has to the old files (a worker finishing, a view's thread
+    // letting go) would hand a new one the state of the deleted -shm: wait until all are closed.
+    if (case_file::openConnections(lostPath_) > 0) {
+        if (++reopenTries_ <= 50) {
+            QTimer::singleShot(100, this, &MainWindow::reopenCase);
+            return;
+        }
+        statusBar()->showMessage(tr("A task still holds the case's old files; try again when it has finished."), 8000);
+        reopenTries_ = 0;
+        return;
+    }
+    reopenTries_ = 0;
+    if (!QFileInfo::exists(lostPath_)) {
+        // open() would make a new, empty case in its place.
+        QMessageBox box(QMessageBox::Warning, tr("Case not reopened"),
+                        tr("%1 is not there. Put it back, then reopen it.").arg(lostPath_), QMessageBox::Ok, this);
+        box.setTextFormat(Qt::PlainText);
+        box.exec();
+        return;
+    }
+    openCase(lostPath_);
 }
 
 bool MainWindow::isImporting() const {
@@ -492,7 +842,9 @@ void MainWindow::previewImport(const QStringList& paths) {
 }
 
 void MainWindow::startImport(const QVector<ImportPlanItem>& plan) {
-    if (!store_ || plan.isEmpty()) {
+    // A case file deleted or replaced since it was opened is found here, before anything runs, not
+    // by whichever of the watcher's timer and the import's own connection comes first (issue 28).
+    if (plan.isEmpty() || !canWrite()) {
         return;
     }
     // One job per run of files that share a format and zone (ImportOptions are per job).
@@ -523,6 +875,10 @@ void MainWindow::startImport(const QVector<ImportPlanItem>& plan) {
 
 void MainWindow::startNextBatch() {
     if (pending_.isEmpty()) {
+        return;
+    }
+    if (!canWrite()) { // stopWriting() has said why and dropped what waited
+        pending_.clear();
         return;
     }
     const ImportBatch batch = pending_.takeFirst();
@@ -560,6 +916,7 @@ void MainWindow::onImportFailed(const QString& message) {
     box->setTextFormat(Qt::PlainText);
     box->setAttribute(Qt::WA_DeleteOnClose);
     box->open();
+    canWrite(); // a case file deleted or replaced: the window stops writing and says so
 }
 
 void MainWindow::onImportFinished(const QList<ImportResult>& results) {
@@ -575,6 +932,16 @@ void MainWindow::onImportFinished(const QList<ImportResult>& results) {
         return;
     }
     updateTaskStatus();
+    for (const auto& r : results_) {
+        if (r.status == QLatin1String("failed") && case_file::mentionsStorageFailure(r.message)) {
+            stopWriting(tr("an import failed (%1)").arg(r.message));
+            break;
+        }
+    }
+    if (!canWrite()) {
+        emit importsFinished();
+        return;
+    }
     refresh();
     queue_->reload();
     bool cancelled = false;
@@ -602,7 +969,7 @@ bool MainWindow::isScoring() const {
 }
 
 void MainWindow::scoreCase(ScoreMode mode) {
-    if (!store_) {
+    if (!canWrite()) {
         return;
     }
     if (isScoring() || (job_ && job_->isRunning())) {
@@ -620,6 +987,23 @@ void MainWindow::scoreCase(ScoreMode mode) {
     updateTaskStatus();
 }
 
+void MainWindow::visit(const NavigationEntry& entry) {
+    if (!navigating_) {
+        history_->visit(entry);
+    }
+}
+
+void MainWindow::stopScoring(const QString& outcome) {
+    if (!scoreJob_) {
+        return;
+    }
+    scoreJob_->worker()->disconnect(this); // nothing of it reaches the next case
+    scoreJob_.reset();                     // cancels, ends its thread and waits for it
+    tasks_->finishTask(scoreTask_, outcome, false);
+    scoreAgain_.reset();
+    updateTaskStatus();
+}
+
 void MainWindow::onScoreFinished(const ScoreOutcome& o) {
     scoreJob_->wait();
     const bool ok = o.status == QLatin1String("done");
@@ -634,6 +1018,13 @@ void MainWindow::onScoreFinished(const ScoreOutcome& o) {
         close();
         return;
     }
+    if (store_ && !ok && (case_file::mentionsStorageFailure(o.message) || !canWrite())) {
+        stopWriting(tr("scoring failed (%1)").arg(o.message));
+    }
+    if (!store_) { // closed after a problem
+        emit scoringFinished(o);
+        return;
+    }
     refresh();
     queue_->reload(); // in place: the analyst keeps their row
     detail_->refresh();
@@ -641,13 +1032,8 @@ void MainWindow::onScoreFinished(const ScoreOutcome& o) {
         suppressions_->reload();
     }
     // New scores may mean new channels and members: the investigation views read the case again.
-    charts_->setCase(store_->path());
-    timeline_->setCase(store_->path());
-    tree_->setCase(store_->path());
-    if (const qint64 shown = investigatedAlert_) {
-        investigatedAlert_ = 0;
-        showInvestigation(shown);
-    }
+    reloadInvestigation();
+    updateOverrideBanner();
     emit scoringFinished(o);
     if (!pending_.isEmpty()) {
         results_.clear();
@@ -659,24 +1045,36 @@ void MainWindow::onScoreFinished(const ScoreOutcome& o) {
     }
 }
 
-void MainWindow::suppressSimilar(const QStringList& channelKeys, const QString& justification) {
-    if (!store_) {
+void MainWindow::askSuppressSimilar(const QStringList& channelKeys) {
+    if (!canWrite() || channelKeys.isEmpty()) {
+        return;
+    }
+    SuppressSimilarDialog d(store_->db(), channelKeys, this);
+    if (d.exec() == QDialog::Accepted) {
+        suppressSimilar(channelKeys, d.reason(), d.scope());
+    }
+}
+
+void MainWindow::suppressSimilar(const QStringList& channelKeys, const QString& justification,
+                                 scoring::SuppressScope scope) {
+    if (!canWrite()) {
         return;
     }
     int added = 0;
-    for (const QString& key : channelKeys) {
-        Statement st(store_->db(), "SELECT process_name, destination FROM alerts WHERE channel_key = ?");
-        st.bind(1, key.toStdString());
-        if (!st.step()) {
-            continue;
-        }
-        scoring::SuppressionRule rule;
-        rule.process = columnText(st, 0); // empty for an unattributed channel: then the destination alone
-        rule.destination = columnText(st, 1);
+    for (scoring::SuppressionRule rule : scoring::similarRules(store_->db(), channelKeys, scope)) {
         rule.reason = justification;
         try {
             scoring::addSuppression(*store_, rule);
             ++added;
+        } catch (const SqlError& e) {
+            if (case_file::isStorageFailure(e.code())) {
+                stopWriting(tr("writing a suppression failed (%1)").arg(QString::fromUtf8(e.what())));
+                return;
+            }
+            QMessageBox box(QMessageBox::Warning, tr("Not suppressed"), QString::fromUtf8(e.what()), QMessageBox::Ok,
+                            this);
+            box.setTextFormat(Qt::PlainText);
+            box.exec();
         } catch (const std::exception& e) {
             QMessageBox box(QMessageBox::Warning, tr("Not suppressed"), QString::fromUtf8(e.what()), QMessageBox::Ok,
                             this);
@@ -685,6 +1083,7 @@ void MainWindow::suppressSimilar(const QStringList& channelKeys, const QString& 
         }
     }
     if (added > 0) {
+        watcher_->rebase(); // the window's own write
         statusBar()->showMessage(tr("%n suppression rule(s) added; re-scoring\u2026", nullptr, added), 8000);
         scoreCase(ScoreMode::Rescore);
     }
@@ -697,7 +1096,12 @@ void MainWindow::showSuppressions() {
     if (!suppressions_) {
         suppressions_ = new SuppressionDialog(store_.get(), this);
         suppressions_->setAttribute(Qt::WA_DeleteOnClose);
-        connect(suppressions_, &SuppressionDialog::changed, this, [this] { scoreCase(ScoreMode::Rescore); });
+        connect(suppressions_, &SuppressionDialog::changed, this, [this] {
+            watcher_->rebase(); // the window's own write
+            scoreCase(ScoreMode::Rescore);
+        });
+        connect(suppressions_, &SuppressionDialog::caseFailed, this,
+                [this](const QString& message) { stopWriting(tr("writing a suppression failed (%1)").arg(message)); });
     }
     suppressions_->show();
     suppressions_->raise();
@@ -840,19 +1244,32 @@ void MainWindow::closeEvent(QCloseEvent* event) {
     if ((job_ && job_->isRunning()) || isScoring()) {
         // Rolling back a big import takes a moment: hide now, close when the worker has let go.
         closing_ = true;
-        pending_.clear();
-        scoreAgain_.reset();
-        if (job_) {
-            job_->cancel();
-        }
-        if (scoreJob_) {
-            scoreJob_->cancel();
-        }
+        cancelWork();
         hide();
         event->ignore();
         return;
     }
     event->accept();
+    closeCase();
+    // A window hidden while its worker let go does not count as the last window closed for Qt:
+    // whoever runs the application quits on this instead (issue 28: Quit during an import).
+    emit closed();
+}
+
+void MainWindow::closeCase() {
+    if (!store_) {
+        return;
+    }
+    watcher_->watch(nullptr);
+    closeCaseViews(); // their own connections go with them
+    // Everything in the WAL into the case file, the WAL emptied: a copy of the .socwb alone (what an
+    // analyst mails to a colleague) holds every verdict, note and suppression.
+    try {
+        execSql(store_->db(), "PRAGMA wal_checkpoint(TRUNCATE)");
+    } catch (const std::exception& e) {
+        log::ui()->warn("could not checkpoint {}: {}", store_->path().toStdString(), e.what());
+    }
+    store_.reset();
 }
 
 } // namespace socwb

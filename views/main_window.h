@@ -8,6 +8,8 @@
 #include "import/import_plan.h"
 #include "ingest/importer.h"
 #include "scoring/scoring_engine.h"
+#include "scoring/suppress_similar.h"
+#include "store/case_watcher.h"
 
 #include <QMainWindow>
 #include <QPointer>
@@ -15,6 +17,8 @@
 #include <memory>
 #include <optional>
 
+class QFrame;
+class QToolButton;
 class QLabel;
 class QMenu;
 
@@ -46,6 +50,16 @@ class MainWindow : public QMainWindow {
     // Opens (or creates) a case; on failure shows a dialog and returns false — nothing is written.
     bool openCase(const QString& path);
     const CaseStore* caseStore() const { return store_.get(); }
+    // Other programs may use the open case too (socwb-cli beside the window). Their commits are
+    // noticed (CaseWatcher polls SQLite's data_version), the affected views re-read and the task
+    // panel says so. If the case's files are deleted or replaced, or writing fails with an I/O
+    // error, the window stops writing: it closes the case (every view, so that nothing shown can
+    // differ from the file), says what happened and offers Case → Reopen case.
+    CaseWatcher* caseWatcher() const { return watcher_; }
+    bool hasStoppedWriting() const { return !lostPath_.isEmpty(); }
+    // Opens the case closed after a problem again, once nothing in this process holds its old
+    // files (until then it waits, up to a few seconds); emits caseLoaded on success.
+    void reopenCase();
     // Imports files into the open case in the background, formats detected, local times in the
     // case's remembered zone (no preview: the command line and the demo use this).
     void importFiles(const QStringList& paths);
@@ -58,7 +72,11 @@ class MainWindow : public QMainWindow {
     void scoreCase(ScoreMode mode);
     bool isScoring() const;
     // Suppresses channels like these (same process and destination, any host), then re-scores.
-    void suppressSimilar(const QStringList& channelKeys, const QString& justification);
+    // Suppresses channels like CHANNELKEYS within SCOPE (one rule per channel, audited) and
+    // re-scores. askSuppressSimilar asks for the scope (with what each would hide) and the reason.
+    void suppressSimilar(const QStringList& channelKeys, const QString& justification,
+                         scoring::SuppressScope scope = scoring::SuppressScope::Host);
+    void askSuppressSimilar(const QStringList& channelKeys);
     // Raises one view (see viewNames()); returns false for an unknown name.
     bool showView(const QString& name);
     static QStringList viewNames();
@@ -89,7 +107,10 @@ class MainWindow : public QMainWindow {
     void caseLoaded();
     void importsFinished();
     void scoringFinished(const socwb::ScoreOutcome& outcome);
-    void refreshed(); // the summary of the case was re-read
+    void refreshed();                                           // the summary of the case was re-read
+    void caseChangedElsewhere(const socwb::CaseChange& change); // views re-read after another program's commit
+    void stoppedWriting(const QString& message);                // the case was closed after a problem
+    void closed(); // the window closed for good (after any worker let go): the application may quit
 
   protected:
     void dragEnterEvent(QDragEnterEvent* event) override;
@@ -121,6 +142,25 @@ class MainWindow : public QMainWindow {
     void showSuppressions();
     void onScoreFinished(const ScoreOutcome& outcome);
     void updateTaskStatus();
+    // The investigation views read the case again (new channels, members) and redraw their alert.
+    void reloadInvestigation();
+    void onChangedElsewhere(const CaseChange& change);
+    // False, after stopWriting(), when the case's files are no longer the ones opened.
+    bool canWrite();
+    void stopWriting(const QString& what);
+    void closeCaseViews();
+    // Closes the case: views emptied, WAL checkpointed into the file (TRUNCATE), connection closed.
+    void closeCase();
+    // Drops the imports and scoring passes waiting, cancels those running.
+    void cancelWork();
+    // Cancels the scoring pass and waits for it; its result reaches nothing, its task row says OUTCOME.
+    void stopScoring(const QString& outcome);
+    // Records where the analyst went, unless Back/Forward is taking them there.
+    void visit(const NavigationEntry& entry);
+    void buildOverrideBanner();
+    void updateOverrideBanner();
+    void showOverride();
+    void dropOverride();
 
     std::unique_ptr<CaseStore> store_;
     std::unique_ptr<ImportJob> job_;
@@ -148,9 +188,20 @@ class MainWindow : public QMainWindow {
     RecentCasesMenu* recentMenu_ = nullptr;
     QLabel* caseLabel_;
     QLabel* countsLabel_;
-    QLabel* tasksLabel_;
+    QToolButton* tasksLabel_; // the task dock's switch, "No background tasks" while idle
+    bool navigating_ = false;
+    bool tasksShownByWork_ = false; // opened because something ran: folds back when all is well
     QPointer<AuditLogDialog> audit_;
     QPointer<SuppressionDialog> suppressions_;
+    CaseWatcher* watcher_;
+    int outsideNote_ = 0;  // task panel row: changed by another program
+    int outsideCount_ = 0; // since the case was opened
+    int failureNote_ = 0;  // task panel row: closed after a problem
+    QString lostPath_;     // the case closed after a problem
+    int reopenTries_ = 0;
+    QAction* reopenAction_ = nullptr;
+    QFrame* overrideBanner_ = nullptr;
+    QLabel* overrideText_ = nullptr;
 };
 
 } // namespace socwb

@@ -4,6 +4,7 @@
 #include "store/case_reader.h"
 #include "store/statement.h"
 #include "suspicion_delegate.h"
+#include "tables/plain_text.h"
 #include "tables/process_tree_model.h"
 
 #include <QApplication>
@@ -181,7 +182,7 @@ void ProcessTreeWidget::setData(const ProcessTreeData& data) {
         flagged += r.suspicion.isEmpty() ? 0 : 1;
     }
     title_->setText(tr("%1  \u00b7  %2 processes, %3 with suspicious lineage  \u00b7  times UTC")
-                        .arg(data.hostName.isEmpty() ? tr("host %1").arg(data.hostId) : data.hostName)
+                        .arg(data.hostName.isEmpty() ? tr("host %1").arg(data.hostId) : visibleText(data.hostName))
                         .arg(data.processes.size())
                         .arg(flagged));
     details_->clear();
@@ -255,7 +256,7 @@ void ProcessTreeWidget::onCurrentChanged(const QModelIndex& current) {
         if (!rec->suspicion.isEmpty()) {
             text += QStringLiteral("\n\u26a0 ") + rec->suspicion;
         }
-        details_->setText(text);
+        details_->setText(visibleText(text));
     }
     emit processSelected(id);
 }

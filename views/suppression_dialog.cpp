@@ -1,12 +1,15 @@
 #include "suppression_dialog.h"
 
+#include "store/case_file.h"
 #include "store/case_store.h"
+#include "store/statement.h"
 #include "suppression_rule_dialog.h"
 #include "tables/plain_text.h"
 
 #include <QDateTime>
 #include <QFile>
 #include <QFileDialog>
+#include <QFileInfo>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QMessageBox>
@@ -83,6 +86,10 @@ bool SuppressionDialog::guarded(const std::function<void()>& write) {
     try {
         write();
     } catch (const std::exception& e) {
+        if (const auto* sql = dynamic_cast<const SqlError*>(&e); sql && case_file::isStorageFailure(sql->code())) {
+            emit caseFailed(QString::fromUtf8(e.what())); // the window stops writing and says so
+            return false;
+        }
         QMessageBox box(QMessageBox::Warning, tr("Suppressions not changed"), QString::fromUtf8(e.what()),
                         QMessageBox::Ok, this);
         box.setTextFormat(Qt::PlainText);
@@ -127,6 +134,9 @@ void SuppressionDialog::importYaml() {
         return;
     }
     guarded([&] {
+        if (case_file::isHeld(path)) { // reading it would drop this program's locks on the case
+            throw std::runtime_error(QFileInfo(path).fileName().toStdString() + " is the open case, not suppressions");
+        }
         QFile f(path);
         if (!f.open(QIODevice::ReadOnly)) {
             throw std::runtime_error(f.errorString().toStdString());

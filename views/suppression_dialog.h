@@ -35,6 +35,8 @@ class SuppressionDialog : public QDialog {
 
   signals:
     void changed();
+    // A write failed because the case's files did (I/O error, damaged or vanished file).
+    void caseFailed(const QString& message);
 
   private:
     void addRule();

@@ -117,12 +117,45 @@ void TaskPanel::finishTask(int id, const QString& outcome, bool ok, qint64 evide
     it->status->setText(tr("%1 (%2)").arg(outcome, duration(it->clock.elapsed() / 1000.0)));
     if (!ok) {
         it->status->setStyleSheet(QStringLiteral("color: #c62828;"));
+        it->problem = true;
     }
     if (evidenceIdWithRejects > 0) {
         it->rejects->show();
         connect(it->rejects, &QPushButton::clicked, this,
                 [this, evidenceIdWithRejects] { emit rejectedLinesRequested(evidenceIdWithRejects); });
     }
+}
+
+int TaskPanel::showNote(int id, const QString& title, const QString& text, bool problem, const QString& action) {
+    auto it = tasks_.find(id);
+    if (it == tasks_.end()) {
+        id = addTask(title, QString());
+        it = tasks_.find(id);
+        it->running = false;
+        it->bar->hide();
+        it->cancel->hide();
+        it->action = new QPushButton(it->box);
+        static_cast<QGridLayout*>(it->box->layout())->addWidget(it->action, 0, 2);
+        connect(it->action, &QPushButton::clicked, this, [this, id] { emit noteActionRequested(id); });
+    } else {
+        rows_->removeWidget(it->box);
+        rows_->insertWidget(0, it->box);
+    }
+    it->title->setText(title);
+    it->status->setText(text);
+    it->status->setStyleSheet(problem ? QStringLiteral("color: #c62828;") : QString());
+    it->problem = problem;
+    it->action->setText(action);
+    it->action->setVisible(!action.isEmpty());
+    return id;
+}
+
+int TaskPanel::problemCount() const {
+    int n = 0;
+    for (const Row& r : tasks_) {
+        n += r.problem ? 1 : 0;
+    }
+    return n;
 }
 
 int TaskPanel::runningCount() const {

@@ -26,7 +26,13 @@ class TaskPanel : public QWidget {
     // Ends a row with a one-line outcome; 'ok' false shows it as a problem. A non-zero evidence id
     // with rejects offers "Rejected lines…".
     void finishTask(int id, const QString& outcome, bool ok, qint64 evidenceIdWithRejects = 0);
+    // A row that is not a task but news about the case (changed by another program, closed after
+    // a problem): no bar, newest on top. With the id of a note shown already, that row is updated
+    // and moved to the top. A non-empty 'action' adds a button that emits noteActionRequested.
+    int showNote(int id, const QString& title, const QString& text, bool problem, const QString& action = {});
     int runningCount() const;
+    // Rows that end in a problem (a failed task, a problem note): the window keeps the panel open.
+    int problemCount() const;
     // The rows' texts, for tests and the status bar.
     QString taskText(int id) const;
     void clearFinished();
@@ -34,6 +40,7 @@ class TaskPanel : public QWidget {
   signals:
     void cancelRequested(int id);
     void rejectedLinesRequested(qint64 evidenceId);
+    void noteActionRequested(int id);
 
   private:
     struct Row {
@@ -43,9 +50,11 @@ class TaskPanel : public QWidget {
         QProgressBar* bar = nullptr;
         QPushButton* cancel = nullptr;
         QPushButton* rejects = nullptr;
+        QPushButton* action = nullptr;
         QElapsedTimer clock;
         QString unit;
         bool running = true;
+        bool problem = false;
     };
     QVBoxLayout* rows_;
     QLabel* empty_;

@@ -4,6 +4,7 @@
 #include "ingest/read/archive_walker.h"
 #include "ingest/read/format_registry.h"
 #include "ingest/read/input_reader.h"
+#include "store/case_file.h"
 
 #include <QFileInfo>
 
@@ -84,6 +85,12 @@ QVector<ImportPlanItem> previewImport(const QStringList& files) {
         ImportPlanItem item;
         item.path = f;
         item.size = QFileInfo(f).size();
+        if (case_file::isHeld(f)) {
+            // Not even its first lines: reading it would drop this program's locks on the case.
+            item.reason = QStringLiteral("a case this program has open (or its -wal, -shm or -journal), not evidence");
+            out << item;
+            continue;
+        }
         try {
             const SniffSample sample = readSniffSample(f);
             if (sample.archive.isEmpty()) {

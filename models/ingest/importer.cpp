@@ -6,6 +6,7 @@
 #include "ingest/import_support.h"
 #include "ingest/read/format_registry.h"
 #include "ingest/write/case_writer.h"
+#include "store/case_file.h"
 #include "store/case_store.h"
 #include "store/case_summary.h"
 #include "store/schema.h"
@@ -97,6 +98,12 @@ ImportResult Importer::importFile(const QString& path, const ImportOptions& opti
     }
     if (!info.isFile() || !info.isReadable()) {
         return finishRefusal(QStringLiteral("%1: not a readable file").arg(path));
+    }
+    if (case_file::isHeld(path)) {
+        // Reading it would drop this program's locks on that case (see store/case_file.h).
+        return finishRefusal(QStringLiteral("%1: a case this program has open (or its -wal, -shm or -journal), "
+                                            "not evidence")
+                                 .arg(shown));
     }
 
     // A received archive: its members are imported one by one, in one transaction.

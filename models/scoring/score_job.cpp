@@ -8,7 +8,8 @@
 namespace socwb {
 
 void ScoreWorker::run(ScoreMode mode) {
-    cancel_.store(false);
+    // The cancel flag is not reset here: a cancel between start() and this slot running (a window
+    // closed right after a run started) must stop the run (issue 18).
     ScoreOutcome outcome;
     try {
         auto store = CaseStore::open(casePath_);
@@ -45,6 +46,7 @@ ScoreJob::~ScoreJob() {
 }
 
 void ScoreJob::start(ScoreMode mode) {
+    worker_->cancelFlag().store(false); // a fresh run; cancel() from now on counts
     thread_.setObjectName(QStringLiteral("socwb-score"));
     thread_.start();
     QMetaObject::invokeMethod(

@@ -1,9 +1,11 @@
 #include "scoring_config.h"
 
 #include "core/resources.h"
+#include "store/case_store.h"
 #include "store/statement.h"
 
 #include <QCryptographicHash>
+#include <QStringList>
 
 #include <yaml-cpp/yaml.h>
 
@@ -166,13 +168,59 @@ ScoringConfig ScoringConfig::fromYaml(const QByteArray& defaultsText, const QByt
 }
 
 ScoringConfig ScoringConfig::forCase(sqlite3* db) {
-    QByteArray override;
+    return fromYaml(resources::read(QStringLiteral("scoring/scoring.yaml")), caseOverride(db));
+}
+
+QByteArray caseOverride(sqlite3* db) {
     Statement st(db, "SELECT value FROM case_meta WHERE key = ?");
-    st.bind(1, kCaseMetaKey);
+    st.bind(1, ScoringConfig::kCaseMetaKey);
     if (st.step() && !st.isNull(0)) {
-        override = QByteArray::fromStdString(st.text(0));
+        return QByteArray::fromStdString(st.text(0));
     }
-    return fromYaml(resources::read(QStringLiteral("scoring/scoring.yaml")), override);
+    return {};
+}
+
+QString caseOverrideLine(sqlite3* db) {
+    const QByteArray text = caseOverride(db);
+    if (text.trimmed().isEmpty()) {
+        return {};
+    }
+    QStringList parts;
+    try {
+        const YAML::Node o = parse(text, "case override");
+        for (const auto& entry : o) {
+            const QString key = QString::fromStdString(entry.first.as<std::string>());
+            const YAML::Node& v = entry.second;
+            if (v.IsMap()) {
+                for (const auto& sub : v) {
+                    parts << QStringLiteral("%1.%2 = %3")
+                                 .arg(key, QString::fromStdString(sub.first.as<std::string>()),
+                                      sub.second.IsScalar() ? QString::fromStdString(sub.second.as<std::string>())
+                                                            : QStringLiteral("(…)"));
+                }
+            } else if (v.IsSequence()) {
+                parts << QStringLiteral("%1 (a list of %2)").arg(key).arg(v.size());
+            } else {
+                parts << QStringLiteral("%1 = %2").arg(key, QString::fromStdString(v.Scalar()));
+            }
+        }
+    } catch (const std::exception& e) {
+        return QStringLiteral("This case carries its own scoring settings, which are not valid: %1")
+            .arg(QString::fromUtf8(e.what()));
+    }
+    constexpr int kShown = 6;
+    QString list = QStringList(parts.mid(0, kShown)).join(QStringLiteral(", "));
+    if (parts.size() > kShown) {
+        list += QStringLiteral(" and %1 more").arg(parts.size() - kShown);
+    }
+    return QStringLiteral("This case overrides the shipped scoring: %1")
+        .arg(list.isEmpty() ? QStringLiteral("(empty)") : list);
+}
+
+void dropCaseOverride(CaseStore& store) {
+    Statement del(store.db(), "DELETE FROM case_meta WHERE key = ?");
+    del.bind(1, ScoringConfig::kCaseMetaKey).exec();
+    store.audit(QStringLiteral("scoring.config"), store.path(), QStringLiteral("case override removed"));
 }
 
 } // namespace socwb::scoring

@@ -14,6 +14,10 @@
 
 struct sqlite3;
 
+namespace socwb {
+class CaseStore;
+}
+
 namespace socwb::scoring {
 
 struct ScoringConfig {
@@ -36,5 +40,14 @@ struct ScoringConfig {
     static ScoringConfig forCase(sqlite3* db);
     static constexpr const char* kCaseMetaKey = "scoring.yaml";
 };
+
+// A case can carry its own scoring settings (issue 18: a case from someone else can set weights to
+// zero and hide channels). The stored override text (empty: none) and one line that says what it
+// changes, "This case overrides the shipped scoring: weights.beacon_regularity = 0, browsers (a list
+// of 2)" (empty: no override), for the window's banner and the CLI.
+QByteArray caseOverride(sqlite3* db);
+QString caseOverrideLine(sqlite3* db);
+// Removes the case's override (audited); the next scoring pass uses the shipped settings.
+void dropCaseOverride(socwb::CaseStore& store);
 
 } // namespace socwb::scoring

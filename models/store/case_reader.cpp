@@ -27,6 +27,9 @@ void CaseReader::open(const QString& casePath) {
         context_,
         [this, casePath] {
             store_.reset();
+            if (casePath.isEmpty()) {
+                return; // closed: no case
+            }
             QString reason;
             if (!QFileInfo::exists(casePath)) {
                 reason = tr("%1: no such case").arg(casePath);

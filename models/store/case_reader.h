@@ -22,7 +22,8 @@ class CaseReader : public QObject {
     explicit CaseReader(QObject* parent = nullptr);
     ~CaseReader() override; // waits for the running job
 
-    // Opens CASE on the reader thread (closing any previous one). A missing file is not created.
+    // Opens CASE on the reader thread (closing any previous one; an empty path only closes). A missing
+    // file is not created.
     void open(const QString& casePath);
     // Runs job(db) on the reader thread once the case is open; skipped when no case could be opened.
     void post(std::function<void(sqlite3*)> job);

@@ -1,5 +1,6 @@
 #include "case_store.h"
 
+#include "case_file.h"
 #include "core/logging.h"
 #include "schema.h"
 #include "statement.h"
@@ -7,7 +8,6 @@
 #include <QDateTime>
 #include <QFile>
 #include <QFileInfo>
-#include <QUrl>
 
 #include <sys/stat.h>
 #include <sys/statvfs.h>
@@ -27,18 +27,19 @@ uint32_t be32(const unsigned char* p) {
     return (uint32_t(p[0]) << 24) | (uint32_t(p[1]) << 16) | (uint32_t(p[2]) << 8) | uint32_t(p[3]);
 }
 
-// The SQLite file header (https://www.sqlite.org/fileformat.html) tells us, without opening the
-// database, whether this is SQLite at all and whether the file is shorter than it claims.
-void checkHeader(const QString& path, const QString& shown) {
-    QFile f(path);
-    if (!f.open(QIODevice::ReadOnly)) {
-        throw CaseError(QStringLiteral("%1: cannot be read (%2)").arg(shown, f.errorString()).toStdString());
+// The SQLite file header (https://www.sqlite.org/fileformat.html) tells us, before SQLite reads a
+// page, whether this is SQLite at all and whether the file is shorter than it claims. Read through
+// the connection's own descriptor (see case_file.h for why never through another).
+void checkHeader(sqlite3* db, const QString& path, const QString& shown) {
+    const case_file::Header head = case_file::header(db);
+    if (!head.readable) {
+        throw CaseError(QStringLiteral("%1: cannot be read").arg(shown).toStdString());
     }
-    const qint64 size = f.size();
+    const qint64 size = head.size;
     if (size == 0) {
         return; // SQLite treats an empty file as an empty database: a new case.
     }
-    const QByteArray h = f.read(100);
+    const QByteArray& h = head.bytes;
     static const char kMagic[16] = {'S', 'Q', 'L', 'i', 't', 'e', ' ', 'f', 'o', 'r', 'm', 'a', 't', ' ', '3', '\0'};
     if (h.size() < 100 || memcmp(h.constData(), kMagic, 16) != 0) {
         throw CaseError(QStringLiteral("%1: not a socwb case (not an SQLite database)").arg(shown).toStdString());
@@ -63,10 +64,6 @@ void checkHeader(const QString& path, const QString& shown) {
     }
 }
 
-std::string sqliteMessage(sqlite3* db) {
-    return db ? sqlite3_errmsg(db) : "out of memory";
-}
-
 // A bulk import runs with a rollback journal. If it was killed, the case has a hot journal that
 // SQLite rolls back the next time a connection that may write reads it; a read-only connection
 // cannot, and would see the case as damaged. So for a file that carries our application id, let
@@ -82,40 +79,24 @@ void rollBackInterruptedImport(const QString& path, const QString& shown) {
                             .toStdString(),
                         CaseError::Kind::ReadOnly);
     }
-    QFile f(path);
-    if (!f.open(QIODevice::ReadOnly)) {
-        return;
+    // Opening reads nothing yet: the header is checked before SQLite looks at the journal.
+    std::string error;
+    const case_file::Connection conn = case_file::connect(path, case_file::Mode::ReadWrite, error);
+    if (!conn) {
+        throw CaseError(shown.toStdString() +
+                        ": an interrupted import must be rolled back, which needs write access (" + error + ")");
     }
-    const QByteArray h = f.read(100);
+    sqlite3* db = conn.get();
+    const QByteArray h = case_file::header(db).bytes;
     if (h.size() < 100 ||
         be32(reinterpret_cast<const unsigned char*>(h.constData()) + 68) != uint32_t(CaseStore::kApplicationId)) {
         return; // not ours: leave its bytes alone; validation says what it is
-    }
-    sqlite3* db = nullptr;
-    const QByteArray native = QFile::encodeName(path);
-    const int rc = sqlite3_open_v2(native.constData(), &db, SQLITE_OPEN_READWRITE, nullptr);
-    std::unique_ptr<sqlite3, decltype(&sqlite3_close)> guard(db, &sqlite3_close);
-    if (rc != SQLITE_OK) {
-        throw CaseError(shown.toStdString() +
-                        ": an interrupted import must be rolled back, which needs write access (" + sqliteMessage(db) +
-                        ")");
     }
     sqlite3_busy_timeout(db, CaseStore::kBusyTimeoutMs);
     if (sqlite3_exec(db, "SELECT count(*) FROM sqlite_schema", nullptr, nullptr, nullptr) == SQLITE_OK &&
         QFileInfo(path + QStringLiteral("-journal")).size() <= 0) {
         log::store()->warn("{}: rolled back an import that was interrupted", path.toStdString());
     }
-}
-
-// How a connection that never writes opens a case: mode=ro, and immutable when nobody can write
-// the file (read-only media or folder, mode 0444) and no WAL content waits to be read — SQLite then
-// needs no -shm file beside the case, which it could not create there (and would leave behind).
-QByteArray readOnlyUri(const QString& path) {
-    QByteArray uri = QUrl::fromLocalFile(QFileInfo(path).absoluteFilePath()).toEncoded() + "?mode=ro";
-    if (!CaseStore::whyReadOnly(path).isEmpty() && QFileInfo(path + QStringLiteral("-wal")).size() <= 0) {
-        uri += "&immutable=1";
-    }
-    return uri;
 }
 
 CaseError::Kind kindOf(const SqlError& e) {
@@ -163,7 +144,6 @@ int CaseStore::inspect(const QString& path) {
         throw CaseError(QStringLiteral("%1: is a directory, not a case file").arg(shown).toStdString());
     }
     rollBackInterruptedImport(path, shown);
-    checkHeader(path, shown);
 
     // Reading a WAL-mode database makes SQLite create empty -wal and -shm files beside it. When
     // the file is then refused (another application's, newer), remove the ones this look made, so
@@ -183,12 +163,13 @@ int CaseStore::inspect(const QString& path) {
             }
         }
     } leaveNoTrace(path);
-    sqlite3* db = nullptr;
-    int rc = sqlite3_open_v2(readOnlyUri(path).constData(), &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, nullptr);
-    std::unique_ptr<sqlite3, decltype(&sqlite3_close)> guard(db, &sqlite3_close);
-    if (rc != SQLITE_OK) {
-        throw CaseError(shown.toStdString() + ": cannot be opened (" + sqliteMessage(db) + ")");
+    std::string error;
+    const case_file::Connection conn = case_file::connect(path, case_file::Mode::ReadOnly, error);
+    if (!conn) {
+        throw CaseError(shown.toStdString() + ": cannot be opened (" + error + ")");
     }
+    sqlite3* db = conn.get();
+    checkHeader(db, path, shown);
     // Another connection (an import finishing) may hold a lock for a moment.
     sqlite3_busy_timeout(db, kBusyTimeoutMs);
     try {
@@ -226,12 +207,14 @@ int CaseStore::inspect(const QString& path) {
 
 int CaseStore::versionOf(const QString& path) {
     // From the file header (https://www.sqlite.org/fileformat.html): user_version at offset 60,
-    // application_id at 68. Opening the file would make -wal/-shm files beside it.
-    QFile f(path);
-    if (!f.open(QIODevice::ReadOnly)) {
+    // application_id at 68. Read through SQLite's descriptor before any page is: reading the
+    // database would make -wal/-shm files beside it.
+    std::string error;
+    const case_file::Connection conn = case_file::connect(path, case_file::Mode::ReadOnly, error);
+    if (!conn) {
         return 0;
     }
-    const QByteArray h = f.read(100);
+    const QByteArray h = case_file::header(conn.get()).bytes;
     if (h.size() < 100 || !h.startsWith(QByteArrayLiteral("SQLite format 3"))) {
         return 0;
     }
@@ -240,16 +223,14 @@ int CaseStore::versionOf(const QString& path) {
 }
 
 namespace {
-std::unique_ptr<sqlite3, decltype(&sqlite3_close_v2)> openReadOnly(const QString& path, const QString& shown) {
-    sqlite3* db = nullptr;
-    const int rc = sqlite3_open_v2(readOnlyUri(path).constData(), &db,
-                                   SQLITE_OPEN_READONLY | SQLITE_OPEN_URI | SQLITE_OPEN_NOMUTEX, nullptr);
-    std::unique_ptr<sqlite3, decltype(&sqlite3_close_v2)> guard(db, &sqlite3_close_v2);
-    if (rc != SQLITE_OK) {
-        throw CaseError(shown.toStdString() + ": cannot be opened for reading (" + sqliteMessage(db) + ")");
+case_file::Connection openReadOnly(const QString& path, const QString& shown) {
+    std::string error;
+    case_file::Connection conn = case_file::connect(path, case_file::Mode::ReadOnly, error);
+    if (!conn) {
+        throw CaseError(shown.toStdString() + ": cannot be opened for reading (" + error + ")");
     }
-    sqlite3_busy_timeout(db, CaseStore::kBusyTimeoutMs);
-    return guard;
+    sqlite3_busy_timeout(conn.get(), CaseStore::kBusyTimeoutMs);
+    return conn;
 }
 
 void enableDefensive(sqlite3* db) {
@@ -278,10 +259,10 @@ namespace {
 // Copies the case, page for page, through SQLite's online backup (a consistent snapshot even
 // while another connection writes) to a new file.
 void copyCase(sqlite3* from, const QString& to, const QString& shown) {
-    sqlite3* dest = nullptr;
-    const QByteArray native = QFile::encodeName(to);
-    int rc = sqlite3_open_v2(native.constData(), &dest, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr);
-    std::unique_ptr<sqlite3, decltype(&sqlite3_close)> guard(dest, &sqlite3_close);
+    std::string ignored;
+    int rc = SQLITE_OK;
+    case_file::Connection guard = case_file::connect(to, case_file::Mode::Create, ignored, &rc);
+    sqlite3* dest = guard.get();
     if (rc == SQLITE_OK) {
         sqlite3_backup* b = sqlite3_backup_init(dest, "main", from, "main");
         if (!b) {
@@ -335,14 +316,10 @@ std::unique_ptr<CaseStore> CaseStore::open(const QString& path, Access access, c
         return std::unique_ptr<CaseStore>(new CaseStore(db.release(), path, true));
     }
 
-    sqlite3* db = nullptr;
-    const QByteArray native = QFile::encodeName(path);
-    const int rc = sqlite3_open_v2(native.constData(), &db,
-                                   SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
-    if (rc != SQLITE_OK) {
-        const std::string msg = sqliteMessage(db);
-        sqlite3_close(db);
-        throw CaseError(shown.toStdString() + ": cannot be opened for writing (" + msg + ")");
+    std::string error;
+    sqlite3* db = case_file::connect(path, case_file::Mode::Create, error).release();
+    if (!db) {
+        throw CaseError(shown.toStdString() + ": cannot be opened for writing (" + error + ")");
     }
     std::unique_ptr<CaseStore> store(new CaseStore(db, path, false));
     try {
@@ -406,7 +383,7 @@ std::unique_ptr<CaseStore> CaseStore::open(const QString& path, Access access, c
 }
 
 CaseStore::~CaseStore() {
-    sqlite3_close_v2(db_);
+    case_file::close(db_);
 }
 
 int CaseStore::schemaVersion() const {

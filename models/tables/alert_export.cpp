@@ -1,5 +1,6 @@
 #include "alert_export.h"
 
+#include "plain_text.h"
 #include "read_connection.h"
 #include "store/case_summary.h"
 #include "store/statement.h"
@@ -11,16 +12,8 @@
 namespace socwb {
 
 namespace {
-// RFC 4180 quoting; a leading = + - @ is prefixed with ' so spreadsheets do not run evidence text.
-QByteArray csvField(QString v) {
-    if (!v.isEmpty() && QStringLiteral("=+-@").contains(v.front())) {
-        v.prepend(QLatin1Char('\''));
-    }
-    if (v.contains(QLatin1Char(',')) || v.contains(QLatin1Char('"')) || v.contains(QLatin1Char('\n')) ||
-        v.contains(QLatin1Char('\r'))) {
-        v = QLatin1Char('"') + v.replace(QLatin1Char('"'), QStringLiteral("\"\"")) + QLatin1Char('"');
-    }
-    return v.toUtf8();
+QByteArray csvField(const QString& v) {
+    return csvCell(v).toUtf8();
 }
 } // namespace
 

@@ -48,24 +48,39 @@ const Key* findKey(const QString& name) {
     return nullptr;
 }
 
+// A term as typed, quotes removed; 'literal' marks the characters that came escaped from inside a
+// quoted run (\" \\ \* \?), which are themselves and never syntax or wildcards.
+struct Token {
+    QString text;
+    QList<bool> literal;
+    void append(QChar c, bool lit) {
+        text += c;
+        literal << lit;
+    }
+    Token mid(int from) const { return {text.mid(from), literal.mid(from)}; }
+};
+
 // Splits on whitespace, keeping "quoted runs" (quotes removed) inside a token.
-QStringList tokenize(const QString& text) {
-    QStringList out;
-    QString cur;
+QList<Token> tokenize(const QString& text) {
+    QList<Token> out;
+    Token cur;
     bool quoted = false;
     bool any = false;
-    for (const QChar c : text) {
-        if (c == QLatin1Char('"')) {
+    for (int i = 0; i < text.size(); ++i) {
+        const QChar c = text[i];
+        if (quoted && c == QLatin1Char('\\') && i + 1 < text.size() && QStringLiteral("\"\\*?").contains(text[i + 1])) {
+            cur.append(text[++i], true);
+        } else if (c == QLatin1Char('"')) {
             quoted = !quoted;
             any = true;
         } else if (c.isSpace() && !quoted) {
             if (any) {
                 out << cur;
             }
-            cur.clear();
+            cur = Token{};
             any = false;
         } else {
-            cur += c;
+            cur.append(c, false);
             any = true;
         }
     }
@@ -75,16 +90,18 @@ QStringList tokenize(const QString& text) {
     return out;
 }
 
-// A glob to a LIKE pattern with '\' as the escape character.
-QString likePattern(const QString& glob, bool substring) {
+// A glob to a LIKE pattern with '\\' as the escape character; escaped characters are literal.
+QString likePattern(const Token& glob, bool substring) {
     QString p;
-    for (const QChar c : glob) {
+    for (int i = 0; i < glob.text.size(); ++i) {
+        const QChar c = glob.text[i];
+        const bool literal = glob.literal.value(i);
         if (c == QLatin1Char('%') || c == QLatin1Char('_') || c == QLatin1Char('\\')) {
             p += QLatin1Char('\\');
             p += c;
-        } else if (c == QLatin1Char('*')) {
+        } else if (c == QLatin1Char('*') && !literal) {
             p += QLatin1Char('%');
-        } else if (c == QLatin1Char('?')) {
+        } else if (c == QLatin1Char('?') && !literal) {
             p += QLatin1Char('_');
         } else {
             p += c;
@@ -108,6 +125,17 @@ const QStringList kStatuses{QStringLiteral("new"), QStringLiteral("in-review"), 
 
 } // namespace
 
+QString quoteFilterValue(const QString& value) {
+    QString out = QStringLiteral("\"");
+    for (const QChar c : value) {
+        if (QStringLiteral("\"\\*?").contains(c)) {
+            out += QLatin1Char('\\');
+        }
+        out += c;
+    }
+    return out + QLatin1Char('"');
+}
+
 QStringList alertFilterKeys() {
     QStringList keys;
     for (const Key& k : kKeys) {
@@ -120,16 +148,20 @@ AlertFilter parseAlertFilter(const QString& text) {
     AlertFilter f;
     QStringList terms;
     QString suppressed = QStringLiteral("no");
-    for (QString tok : tokenize(text)) {
+    for (Token token : tokenize(text)) {
         bool negate = false;
-        if (tok.size() > 1 && tok.startsWith(QLatin1Char('-'))) {
+        if (token.text.size() > 1 && token.text.startsWith(QLatin1Char('-')) && !token.literal.value(0)) {
             negate = true;
-            tok.remove(0, 1);
+            token = token.mid(1);
         }
+        const QString& tok = token.text;
         // key, operator, value: the first ':' or comparison sign after a word of letters.
         int opAt = -1;
         for (int i = 0; i < tok.size(); ++i) {
             const QChar c = tok[i];
+            if (token.literal.value(i)) {
+                break;
+            }
             if (c == QLatin1Char(':') || c == QLatin1Char('<') || c == QLatin1Char('>') || c == QLatin1Char('=')) {
                 opAt = i;
                 break;
@@ -143,7 +175,7 @@ AlertFilter parseAlertFilter(const QString& text) {
             if (tok.isEmpty()) {
                 continue;
             }
-            const QString pattern = likePattern(tok, true);
+            const QString pattern = likePattern(token, true);
             term = anyOf(QStringLiteral("a.host; coalesce(a.process_name,''); a.destination; coalesce(a.service,''); "
                                         "coalesce(a.endpoint,'')"),
                          pattern, f.params);
@@ -151,10 +183,13 @@ AlertFilter parseAlertFilter(const QString& text) {
             const QString name = tok.left(opAt);
             QString op;
             int v = opAt;
-            while (v < tok.size() && QStringLiteral(":<>=").contains(tok[v]) && op.size() < 2) {
+            // Up to three signs: "score:>=70" is ':' then '>='.
+            while (v < tok.size() && QStringLiteral(":<>=").contains(tok[v]) && !token.literal.value(v) &&
+                   op.size() < 3) {
                 op += tok[v++];
             }
-            const QString value = tok.mid(v);
+            const Token valueToken = token.mid(v);
+            const QString& value = valueToken.text;
             const Key* key = findKey(name);
             if (!key) {
                 f.errors
@@ -173,7 +208,8 @@ AlertFilter parseAlertFilter(const QString& text) {
                     {QStringLiteral(":="), QStringLiteral("=")},   {QStringLiteral(">"), QStringLiteral(">")},
                     {QStringLiteral(">="), QStringLiteral(">=")},  {QStringLiteral(":>"), QStringLiteral(">")},
                     {QStringLiteral(":>="), QStringLiteral(">=")}, {QStringLiteral("<"), QStringLiteral("<")},
-                    {QStringLiteral("<="), QStringLiteral("<=")},  {QStringLiteral(":<"), QStringLiteral("<")}};
+                    {QStringLiteral("<="), QStringLiteral("<=")},  {QStringLiteral(":<"), QStringLiteral("<")},
+                    {QStringLiteral(":<="), QStringLiteral("<=")}};
                 bool ok = false;
                 const double number = value.toDouble(&ok);
                 if (!ops.contains(op) || !ok) {
@@ -230,10 +266,12 @@ AlertFilter parseAlertFilter(const QString& text) {
                 }
                 QString pattern;
                 if (qstrcmp(key->name, "tag") == 0) {
-                    pattern = QLatin1Char('%') + likePattern(QLatin1Char(',') + value + QLatin1Char(','), false) +
-                              QLatin1Char('%');
+                    Token wrapped{QStringLiteral(","), {false}};
+                    wrapped.text += value + QLatin1Char(',');
+                    wrapped.literal << valueToken.literal << false;
+                    pattern = QLatin1Char('%') + likePattern(wrapped, false) + QLatin1Char('%');
                 } else {
-                    pattern = likePattern(value, false);
+                    pattern = likePattern(valueToken, false);
                 }
                 term = anyOf(cols, pattern, f.params);
                 break;

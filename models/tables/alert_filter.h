@@ -6,7 +6,8 @@
 //   -process:git.exe          a leading '-' negates a term
 //   suppressed:yes|no|any     suppressed channels are hidden unless asked for
 //   "free text" or word       matched as a substring of host, process, destination, service, endpoint
-// '*' and '?' are wildcards; a value without them matches whole (case-insensitively).
+// '*' and '?' are wildcards; a value without them matches whole (case-insensitively). Inside quotes,
+// \" \\ \* \? stand for the character itself (quoteFilterValue writes a value so).
 #pragma once
 
 #include <QString>
@@ -23,6 +24,10 @@ struct AlertFilter {
 };
 
 AlertFilter parseAlertFilter(const QString& text);
+
+// VALUE as one quoted term that matches exactly it: quotes, backslashes and wildcards escaped
+// (host:"<value>" from "Filter to this host", whatever the evidence called the host).
+QString quoteFilterValue(const QString& value);
 
 // The keys the language knows, for completion and the help text.
 QStringList alertFilterKeys();

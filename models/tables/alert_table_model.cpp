@@ -442,6 +442,57 @@ const AlertRow* AlertTableModel::rowAt(int row) const {
     return &(*it)[row % kPageSize];
 }
 
+QStringList AlertTableModel::channelKeysOfRows(sqlite3* db, int first, int last) const {
+    QStringList keys;
+    first = qMax(first, 0);
+    last = qMin(last, rows_ - 1);
+    int gapFrom = -1; // a run of rows not loaded, read in one query
+    auto readGap = [&](int to) {
+        if (gapFrom < 0 || !db) {
+            gapFrom = -1;
+            return;
+        }
+        const AlertQuery q = query();
+        const int n = static_cast<int>(q.params.size());
+        Statement st(db, QStringLiteral("SELECT a.channel_key FROM alerts a LEFT JOIN triage t ON t.channel_key = "
+                                        "a.channel_key WHERE (%1) ORDER BY %2 LIMIT ?%3 OFFSET ?%4")
+                             .arg(q.where, q.orderBy())
+                             .arg(n + 1)
+                             .arg(n + 2)
+                             .toStdString());
+        bindAll(st, q.params);
+        st.bind(n + 1, int64_t(to - gapFrom + 1));
+        st.bind(n + 2, int64_t(gapFrom));
+        while (st.step()) {
+            keys << columnText(st, 0);
+        }
+        gapFrom = -1;
+    };
+    for (int r = first; r <= last; ++r) {
+        const int page = r / kPageSize;
+        auto it = pages_.constFind(page);
+        if (it != pages_.constEnd() && r % kPageSize < it->size()) {
+            readGap(r - 1);
+            keys << (*it)[r % kPageSize].channelKey;
+        } else if (gapFrom < 0) {
+            gapFrom = r;
+        }
+    }
+    readGap(last);
+    return keys;
+}
+
+int AlertTableModel::loadedRowOf(const QString& key) const {
+    for (auto it = pages_.constBegin(); it != pages_.constEnd(); ++it) {
+        for (int i = 0; i < it->size(); ++i) {
+            if ((*it)[i].channelKey == key) {
+                return it.key() * kPageSize + i;
+            }
+        }
+    }
+    return -1;
+}
+
 int AlertTableModel::rowCount(const QModelIndex& parent) const {
     return parent.isValid() ? 0 : rows_;
 }
@@ -482,7 +533,12 @@ QString AlertTableModel::formatInterval(double seconds) {
     return tr("%1 h").arg(seconds / 3600, 0, 'f', 1);
 }
 
+// Evidence text as the analyst must see it: invisible characters as marks (plain_text.h).
 QVariant AlertTableModel::data(const QModelIndex& index, int role) const {
+    return visibleData(cellData(index, role), role);
+}
+
+QVariant AlertTableModel::cellData(const QModelIndex& index, int role) const {
     if (!index.isValid() || index.row() >= rows_ || index.column() >= ColumnCount) {
         return {};
     }

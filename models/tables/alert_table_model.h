@@ -23,6 +23,8 @@
 #include <atomic>
 #include <memory>
 
+struct sqlite3;
+
 namespace socwb {
 
 struct AlertRow {
@@ -154,6 +156,11 @@ class AlertTableModel : public QAbstractTableModel {
     bool isCounting() const { return counting_; }
     // The SQL the queue reads with: its filter and order.
     AlertQuery query() const;
+    // The channel keys of rows FIRST..LAST as the queue orders them now: loaded rows from the cache,
+    // the others read through DB (a selection over pages not loaded or evicted).
+    QStringList channelKeysOfRows(sqlite3* db, int first, int last) const;
+    // The row that shows channel KEY among the loaded pages, or -1.
+    int loadedRowOf(const QString& key) const;
     qint64 total() const { return rows_; }
 
     int rowCount(const QModelIndex& parent = {}) const override;
@@ -173,6 +180,7 @@ class AlertTableModel : public QAbstractTableModel {
     void pagesIndexed();
 
   private:
+    QVariant cellData(const QModelIndex& index, int role) const;
     void restart();
     void requestCount();
     void requestPage(int page) const;

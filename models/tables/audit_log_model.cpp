@@ -52,7 +52,12 @@ int AuditLogModel::columnCount(const QModelIndex& parent) const {
     return parent.isValid() ? 0 : ColumnCount;
 }
 
+// Evidence text as the analyst must see it: invisible characters as marks (plain_text.h).
 QVariant AuditLogModel::data(const QModelIndex& index, int role) const {
+    return visibleData(cellData(index, role), role);
+}
+
+QVariant AuditLogModel::cellData(const QModelIndex& index, int role) const {
     if (!index.isValid() || index.row() >= rows_.size()) {
         return {};
     }

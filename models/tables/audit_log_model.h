@@ -39,6 +39,7 @@ class AuditLogModel : public QAbstractTableModel {
     void loaded();
 
   private:
+    QVariant cellData(const QModelIndex& index, int role) const;
     QVector<AuditEntry> rows_;
     quint64 generation_ = 0;
 };

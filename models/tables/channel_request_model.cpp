@@ -107,7 +107,12 @@ int ChannelRequestModel::columnCount(const QModelIndex& parent) const {
     return parent.isValid() ? 0 : ColumnCount;
 }
 
+// Evidence text as the analyst must see it: invisible characters as marks (plain_text.h).
 QVariant ChannelRequestModel::data(const QModelIndex& index, int role) const {
+    return visibleData(cellData(index, role), role);
+}
+
+QVariant ChannelRequestModel::cellData(const QModelIndex& index, int role) const {
     if (!index.isValid() || index.row() >= rows_.size()) {
         return {};
     }

@@ -61,6 +61,7 @@ class ChannelRequestModel : public QAbstractTableModel {
     void pageLoaded();
 
   private:
+    QVariant cellData(const QModelIndex& index, int role) const;
     QString casePath_;
     std::vector<int64_t> ids_;
     QVector<ChannelRequest> rows_;

@@ -1,5 +1,7 @@
 #include "evidence_table_model.h"
 
+#include "plain_text.h"
+
 #include <QFileInfo>
 #include <QLocale>
 
@@ -19,7 +21,12 @@ int EvidenceTableModel::columnCount(const QModelIndex& parent) const {
     return parent.isValid() ? 0 : ColumnCount;
 }
 
+// Evidence text as the analyst must see it: invisible characters as marks (plain_text.h).
 QVariant EvidenceTableModel::data(const QModelIndex& index, int role) const {
+    return visibleData(cellData(index, role), role);
+}
+
+QVariant EvidenceTableModel::cellData(const QModelIndex& index, int role) const {
     if (!index.isValid() || index.row() >= rows_.size()) {
         return {};
     }

@@ -33,6 +33,7 @@ class EvidenceTableModel : public QAbstractTableModel {
     QVariant headerData(int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const override;
 
   private:
+    QVariant cellData(const QModelIndex& index, int role) const;
     QVector<EvidenceRow> rows_;
 };
 

@@ -1,5 +1,7 @@
 #include "host_table_model.h"
 
+#include "plain_text.h"
+
 #include "core/logging.h"
 #include "read_connection.h"
 #include "store/statement.h"
@@ -225,7 +227,12 @@ int HostTableModel::columnCount(const QModelIndex& parent) const {
     return parent.isValid() ? 0 : ColumnCount;
 }
 
+// Evidence text as the analyst must see it: invisible characters as marks (plain_text.h).
 QVariant HostTableModel::data(const QModelIndex& index, int role) const {
+    return visibleData(cellData(index, role), role);
+}
+
+QVariant HostTableModel::cellData(const QModelIndex& index, int role) const {
     if (!index.isValid() || index.row() >= rows_.size()) {
         return {};
     }

@@ -68,6 +68,7 @@ class HostTableModel : public QAbstractTableModel {
     void loaded();
 
   private:
+    QVariant cellData(const QModelIndex& index, int role) const;
     void request();
     void onLoaded(quint64 generation, const QVector<HostRow>& rows, qint64 total);
 

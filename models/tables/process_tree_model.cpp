@@ -1,5 +1,7 @@
 #include "process_tree_model.h"
 
+#include "plain_text.h"
+
 #include <QDateTime>
 
 #include <algorithm>
@@ -195,7 +197,12 @@ void ProcessTreeModel::fetchMore(const QModelIndex& parent) {
     emit activityRequested(data_.processes[nodes_[node].record].id);
 }
 
+// Evidence text as the analyst must see it: invisible characters as marks (plain_text.h).
 QVariant ProcessTreeModel::data(const QModelIndex& index, int role) const {
+    return visibleData(cellData(index, role), role);
+}
+
+QVariant ProcessTreeModel::cellData(const QModelIndex& index, int role) const {
     const int node = nodeOf(index);
     if (node < 0 || node >= nodes_.size()) {
         return {};

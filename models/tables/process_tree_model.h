@@ -47,6 +47,7 @@ class ProcessTreeModel : public QAbstractItemModel {
     void activityRequested(qint64 processId);
 
   private:
+    QVariant cellData(const QModelIndex& index, int role) const;
     struct Node {
         int parent = -1; // node index; -1: a root
         int record = -1; // into data_.processes; -1 for an activity row

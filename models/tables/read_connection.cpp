@@ -1,27 +1,24 @@
 #include "read_connection.h"
 
+#include "store/case_file.h"
 #include "store/case_store.h"
 #include "store/statement.h"
-
-#include <QFile>
 
 namespace socwb {
 
 ReadConnection::ReadConnection(const QString& casePath) {
-    const QByteArray native = QFile::encodeName(casePath);
-    const int rc = sqlite3_open_v2(native.constData(), &db_, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, nullptr);
-    if (rc != SQLITE_OK) {
-        const std::string msg = db_ ? sqlite3_errmsg(db_) : "out of memory";
-        sqlite3_close(db_);
-        db_ = nullptr;
-        throw SqlError(casePath.toStdString() + ": " + msg, rc);
+    std::string error;
+    int rc = SQLITE_OK;
+    db_ = case_file::connect(casePath, case_file::Mode::ReadOnly, error, &rc).release();
+    if (!db_) {
+        throw SqlError(casePath.toStdString() + ": " + error, rc);
     }
     sqlite3_busy_timeout(db_, CaseStore::kBusyTimeoutMs);
     execSql(db_, "PRAGMA cache_size = -32768");
 }
 
 ReadConnection::~ReadConnection() {
-    sqlite3_close_v2(db_);
+    case_file::close(db_);
 }
 
 void bindAll(Statement& st, const QVariantList& params, int first) {

@@ -1,5 +1,7 @@
 #include "timeline_event_model.h"
 
+#include "plain_text.h"
+
 #include <QDateTime>
 
 namespace socwb {
@@ -63,7 +65,12 @@ int TimelineEventModel::columnCount(const QModelIndex& parent) const {
     return parent.isValid() ? 0 : ColumnCount;
 }
 
+// Evidence text as the analyst must see it: invisible characters as marks (plain_text.h).
 QVariant TimelineEventModel::data(const QModelIndex& index, int role) const {
+    return visibleData(cellData(index, role), role);
+}
+
+QVariant TimelineEventModel::cellData(const QModelIndex& index, int role) const {
     if (!index.isValid() || index.row() >= rows_.size()) {
         return {};
     }

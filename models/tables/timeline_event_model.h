@@ -40,6 +40,7 @@ class TimelineEventModel : public QAbstractTableModel {
     void pageRequested(quint64 generation, const socwb::TimelineKey& after);
 
   private:
+    QVariant cellData(const QModelIndex& index, int role) const;
     QVector<TimelineEvent> rows_;
     quint64 generation_ = 0;
     bool more_ = false;

@@ -68,4 +68,15 @@ QString writeSquidLog(const QString& path, const QList<QPair<QString, int>>& req
     return path;
 }
 
+QString scoredSampleCase(const QString& path) {
+    QStringList import{QStringLiteral("import"), path};
+    for (const char* f : {"access.log.gz", "assets.csv", "dns_debug.log.gz", "sysmon.xml.gz"}) {
+        import << QStringLiteral(SOCWB_SOURCE_DIR "/sample-data/case/") + QLatin1String(f);
+    }
+    if (runCli(import).exitCode != 0 || runCli({QStringLiteral("score"), path}).exitCode != 0) {
+        return {};
+    }
+    return path;
+}
+
 } // namespace socwb::test

@@ -35,4 +35,8 @@ ImportResult importInto(CaseStore& store, const QString& path, const QString& fo
 // a second from 2023-11-14); returns the path.
 QString writeSquidLog(const QString& path, const QList<QPair<QString, int>>& requestsPerClient);
 
+// The sample evidence (sample-data/case), imported and scored by socwb-cli into a case at PATH;
+// returns PATH, or empty when socwb-cli failed.
+QString scoredSampleCase(const QString& path);
+
 } // namespace socwb::test
