@@ -36,6 +36,8 @@ int explain(const QStringList& args);
 int evaluate(const QStringList& args);
 int suppress(const QStringList& args);
 
+// The exit code for a case that cannot be used (3 unusable, 4 busy, 5 read-only, 130 cancelled).
+int exitCodeFor(CaseError::Kind kind);
 // Shared by the commands: a line on stderr, one JSON document on stdout.
 void err(const QString& s);
 void printJson(const QJsonObject& o);

@@ -2,6 +2,7 @@
 // JSON goes to stdout as one document; human text and progress go to stderr.
 #include "cli_commands.h"
 #include "core/logging.h"
+#include "store/statement.h"
 
 #include <QCoreApplication>
 #include <QTextStream>
@@ -72,5 +73,19 @@ int main(int argc, char** argv) {
         std::fprintf(stderr, "socwb-cli: unknown command '%s'\n\n%s", qPrintable(name), kUsage);
         return socwb::cli::Usage;
     }
-    return it->second(args);
+    // A bad row found while a command reads (a case too big for the check on open, or changed
+    // since) ends the command with the row named, never with an abort.
+    try {
+        return it->second(args);
+    } catch (const socwb::CaseError& e) {
+        socwb::cli::err(QStringLiteral("socwb-cli %1: %2").arg(name, QString::fromUtf8(e.what())));
+        return socwb::cli::exitCodeFor(e.kind());
+    } catch (const socwb::SqlError& e) {
+        const int code = e.code() & 0xFF;
+        const bool busy = code == SQLITE_BUSY || code == SQLITE_LOCKED;
+        socwb::cli::err(QStringLiteral("socwb-cli %1: %2%3")
+                            .arg(name, busy ? QStringLiteral("the case is busy, try again: ") : QString(),
+                                 QString::fromUtf8(e.what())));
+        return busy ? socwb::cli::CaseBusy : socwb::cli::CaseUnusable;
+    }
 }

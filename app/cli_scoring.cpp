@@ -11,6 +11,7 @@
 #include "scoring/suppression_store.h"
 #include "store/case_store.h"
 #include "store/case_summary.h"
+#include "store/case_validation.h"
 #include "store/statement.h"
 
 #include <QCommandLineParser>
@@ -77,7 +78,16 @@ int finish(const ScoreOutcome& o, bool json) {
                               {"seconds", o.seconds}});
     }
     err(QStringLiteral("socwb-cli score: ") + o.message);
-    return o.status == QLatin1String("done") ? Ok : o.status == QLatin1String("cancelled") ? Cancelled : Rejected;
+    if (o.status == QLatin1String("done")) {
+        return Ok;
+    }
+    if (o.status == QLatin1String("cancelled")) {
+        return Cancelled;
+    }
+    if (o.status == QLatin1String("busy")) {
+        return CaseBusy;
+    }
+    return o.status == QLatin1String("unusable") ? CaseUnusable : Rejected;
 }
 
 QJsonValue orNull(const std::string& s) {
@@ -89,6 +99,26 @@ QString csvCell(QString c) {
         c = QLatin1Char('"') + c.replace(QLatin1String("\""), QLatin1String("\"\"")) + QLatin1Char('"');
     }
     return c;
+}
+
+// Why `alerts` printed nothing, in words that tell the cases apart: never scored, scored but no
+// channel, every channel suppressed, or the filter left nothing.
+QString whyNoAlerts(sqlite3* db, bool suppressedToo, double minScore) {
+    const int64_t runs = queryInt(db, "SELECT count(*) FROM score_runs WHERE status = 'done'").value_or(0);
+    const int64_t total = queryInt(db, "SELECT count(*) FROM alerts").value_or(0);
+    if (total == 0) {
+        return runs == 0 ? QStringLiteral("the case has not been scored: run 'socwb-cli score CASE'")
+                         : QStringLiteral("the case was scored, and its evidence holds no channel to list");
+    }
+    const int64_t open = queryInt(db, "SELECT count(*) FROM alerts WHERE suppressed_by IS NULL").value_or(0);
+    if (open == 0 && !suppressedToo) {
+        return QStringLiteral("every channel is suppressed: %1 channel(s) by %2 rule(s); --suppressed lists them")
+            .arg(total)
+            .arg(queryInt(db, "SELECT count(DISTINCT suppressed_by) FROM alerts").value_or(0));
+    }
+    return QStringLiteral("no channel matched your filter (--min-score %1): %2 channel(s) score below it")
+        .arg(minScore)
+        .arg(suppressedToo ? total : open);
 }
 
 } // namespace
@@ -178,20 +208,30 @@ int alerts(const QStringList& args) {
     if (!store) {
         return failure;
     }
-    Statement st(
-        store->db(),
-        "SELECT a.id, a.host, coalesce(a.host_ips, ''), coalesce(a.process_image, ''), a.destination, "
-        "coalesce(a.registered_domain, ''), coalesce(a.service, ''), coalesce(a.endpoint, ''), a.score, a.severity, "
-        "a.requests, a.first_ts, a.last_ts, a.median_interval_s, a.jitter, a.bytes_out, a.bytes_in, "
-        "coalesce(t.status, 'new'), a.factors, a.suppressed_by, coalesce(a.host_role, ''), a.proxy_requests, "
-        "a.dns_queries, a.net_connections "
-        "FROM alerts a LEFT JOIN triage t ON t.channel_key = a.channel_key "
-        "WHERE (?1 OR a.suppressed_by IS NULL) AND a.score >= ?2 ORDER BY a.score DESC, a.id LIMIT ?3");
+    // Every row is checked as it is read (validation::problemSql): a tampered score, time or JSON is
+    // named with its row, never printed as a fact.
+    Statement st(store->db(),
+                 "SELECT alerts.id, alerts.host, coalesce(alerts.host_ips, ''), coalesce(alerts.process_image, ''), "
+                 "alerts.destination, coalesce(alerts.registered_domain, ''), coalesce(alerts.service, ''), "
+                 "coalesce(alerts.endpoint, ''), alerts.score, alerts.severity, alerts.requests, alerts.first_ts, "
+                 "alerts.last_ts, alerts.median_interval_s, alerts.jitter, alerts.bytes_out, alerts.bytes_in, "
+                 "coalesce(t.status, 'new'), alerts.factors, alerts.suppressed_by, coalesce(alerts.host_role, ''), "
+                 "alerts.proxy_requests, alerts.dns_queries, alerts.net_connections, " +
+                     validation::problemSql("alerts") +
+                     " FROM alerts LEFT JOIN triage t ON t.channel_key = alerts.channel_key "
+                     "WHERE (?1 OR alerts.suppressed_by IS NULL) AND alerts.score >= ?2 "
+                     "ORDER BY alerts.score DESC, alerts.id LIMIT ?3");
     st.bind(1, p.isSet(all) ? 1 : 0).bind(2, min).bind(3, n == 0 ? int64_t(-1) : int64_t(n));
     QJsonArray rows;
     auto num = [&st](int col) { return st.isNull(col) ? QJsonValue() : QJsonValue(st.real(col)); };
     auto whole = [&st](int col) { return st.isNull(col) ? QJsonValue() : QJsonValue(qint64(st.int64(col))); };
     while (st.step()) {
+        if (!st.isNull(24)) {
+            err(QStringLiteral("socwb-cli alerts: %1: alerts row %2: %3 (the case was changed outside socwb, or is "
+                               "damaged)")
+                    .arg(store->path(), QString::number(st.int64(0)), QString::fromStdString(st.text(24))));
+            return CaseUnusable;
+        }
         QJsonArray ips;
         for (const QString& ip : QString::fromStdString(st.text(2)).split(QLatin1Char(','), Qt::SkipEmptyParts)) {
             ips.append(ip);
@@ -226,7 +266,7 @@ int alerts(const QStringList& args) {
         return Ok;
     }
     if (rows.isEmpty()) {
-        err(QStringLiteral("no alerts in this case (run 'socwb-cli score CASE' first)"));
+        err(whyNoAlerts(store->db(), p.isSet(all), min));
     }
     QString text;
     if (fmt == QLatin1String("csv")) {
@@ -299,12 +339,14 @@ int explain(const QStringList& args) {
     // Every channel's features, because the fleet factors compare a channel with the others.
     std::vector<scoring::ChannelFeatures> all;
     std::vector<qint64> suppressedBy;
-    {
-        Statement st(store->db(), "SELECT features FROM alerts ORDER BY id");
+    try {
+        Statement st(store->db(), "SELECT id, features FROM alerts ORDER BY id");
         while (st.step()) {
-            all.push_back(scoring::ChannelFeatures::fromJson(
-                QJsonDocument::fromJson(QByteArray::fromStdString(st.text(0))).object()));
+            all.push_back(scoring::ChannelFeatures::fromStored(st.int64(0), st.text(1)));
         }
+    } catch (const CaseError& e) {
+        err(QStringLiteral("socwb-cli explain: %1: %2").arg(store->path(), QString::fromUtf8(e.what())));
+        return CaseUnusable;
     }
     if (all.empty()) {
         err(QStringLiteral("socwb-cli explain: the case has not been scored (run 'socwb-cli score CASE')"));

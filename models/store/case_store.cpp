@@ -1,5 +1,6 @@
 #include "case_store.h"
 
+#include "case_validation.h"
 #include "core/logging.h"
 #include "schema.h"
 #include "statement.h"
@@ -198,18 +199,22 @@ int CaseStore::inspect(const QString& path) {
         if (appId != kApplicationId && tables > 0) {
             throw CaseError(shown.toStdString() + ": not a socwb case (an SQLite database of another application)");
         }
+        validation::checkSchemaVersion(version, tables, shown);
         if (version > schema::latestVersion()) {
             throw CaseError(shown.toStdString() + ": written by a newer socwb (case schema " + std::to_string(version) +
                             ", this build reads up to " + std::to_string(schema::latestVersion()) + ")");
         }
         // A full quick_check reads every page; on very large cases the header checks above and
         // SQLite's own checks while reading have to do.
-        if (QFileInfo(path).size() <= 256LL * 1024 * 1024) {
+        if (QFileInfo(path).size() <= validation::kFullCheckMaxBytes) {
             Statement check(db, "PRAGMA quick_check(1)");
             if (check.step() && check.text(0) != "ok") {
                 std::string detail = check.text(0);
                 std::replace(detail.begin(), detail.end(), '\n', ' ');
                 throw CaseError(shown.toStdString() + ": corrupted case file (" + detail + ")");
+            }
+            if (version == schema::latestVersion()) {
+                validation::checkStructure(db, path, shown);
             }
         }
         leaveNoTrace.refused = false;
@@ -373,6 +378,9 @@ std::unique_ptr<CaseStore> CaseStore::open(const QString& path, Access access, c
                 throw;
             }
             store->upgradedFrom_ = before;
+            if (QFileInfo(path).size() <= validation::kFullCheckMaxBytes) {
+                validation::checkStructure(db, path, shown); // rows an older case carried over
+            }
         } else {
             schema::migrate(db);
         }
