@@ -156,12 +156,14 @@ int score(const QStringList& args) {
             del.bind(1, scoring::ScoringConfig::kCaseMetaKey).exec();
             store->audit(QStringLiteral("scoring.config"), store->path(), QStringLiteral("case override removed"));
         } else {
-            QFile f(path);
-            if (!f.open(QIODevice::ReadOnly)) {
-                err(QStringLiteral("socwb-cli score: cannot read %1 (%2)").arg(path, f.errorString()));
+            QByteArray text;
+            try {
+                // Read with a limit (never all of /dev/zero), checked whole before it is stored.
+                text = resources::readFile(path, scoring::ScoringConfig::kMaxBytes);
+            } catch (const std::exception& e) {
+                err(QStringLiteral("socwb-cli score: %1").arg(QString::fromUtf8(e.what())));
                 return Usage;
             }
-            const QByteArray text = f.readAll();
             try {
                 scoring::ScoringConfig::fromYaml(resources::read(QStringLiteral("scoring/scoring.yaml")), text);
             } catch (const std::exception& e) {
@@ -523,10 +525,14 @@ int suppress(const QStringList& args) {
                                  QStringLiteral("PREFIX"));
     const QCommandLineOption reason(QStringLiteral("reason"), QStringLiteral("Why (required for add)."),
                                     QStringLiteral("TEXT"));
-    const QCommandLineOption author(QStringLiteral("author"), QStringLiteral("Who (default: the OS user)."),
-                                    QStringLiteral("NAME"));
-    const QCommandLineOption expires(QStringLiteral("expires"), QStringLiteral("Until when (ISO-8601 UTC)."),
-                                     QStringLiteral("TIME"));
+    const QCommandLineOption author(
+        QStringLiteral("author"),
+        QStringLiteral("On whose behalf (stored as \"NAME (entered by USER)\"; the author is the OS user)."),
+        QStringLiteral("NAME"));
+    const QCommandLineOption expires(
+        QStringLiteral("expires"),
+        QStringLiteral("Until when: an ISO-8601 time with its zone, in the future (2026-12-31T00:00:00Z)."),
+        QStringLiteral("TIME"));
     const QCommandLineOption json(QStringLiteral("json"), QStringLiteral("list: print JSON."));
     const QCommandLineOption noRescore(QStringLiteral("no-rescore"), QStringLiteral("Do not re-score after a change."));
     p.addOptions({host, role, process, dest, url, reason, author, expires, json, noRescore});
@@ -622,18 +628,13 @@ int suppress(const QStringList& args) {
             return Ok;
         }
         if (action == QLatin1String("import") && pos.size() == 3) {
-            QFile f(pos.at(2));
-            if (!f.open(QIODevice::ReadOnly)) {
-                err(QStringLiteral("socwb-cli suppress: cannot read %1 (%2)").arg(f.fileName(), f.errorString()));
-                return Usage;
-            }
-            const QVector<scoring::SuppressionRule> rules = scoring::suppressionsFromYaml(f.readAll());
-            Transaction tx(store->db());
-            for (const auto& r : rules) {
-                scoring::addSuppression(*store, r);
-            }
-            tx.commit();
-            err(QStringLiteral("socwb-cli suppress: imported %1 rule(s)").arg(rules.size()));
+            const scoring::SuppressionImport done =
+                scoring::importSuppressions(*store, resources::readFile(pos.at(2), scoring::kMaxSuppressionFileBytes));
+            err(QStringLiteral("socwb-cli suppress: imported %1 rule(s)%2")
+                    .arg(done.added)
+                    .arg(done.expired
+                             ? QStringLiteral("; %1 rule(s) had already expired and were left out").arg(done.expired)
+                             : QString()));
             return rescore();
         }
     } catch (const std::invalid_argument& e) {

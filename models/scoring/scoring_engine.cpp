@@ -14,6 +14,7 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 
+#include <memory>
 #include <optional>
 
 namespace socwb {
@@ -147,7 +148,8 @@ ScoreOutcome ScoringEngine::run(ScoreMode mode, const std::atomic<bool>* cancel,
                     static_cast<int64_t>(features.size()))) {
             throw ScoringCancelled();
         }
-        std::vector<ScoredChannel> scored = ChannelScorer(*config, rules, now).score(features);
+        auto scorer = std::make_unique<ChannelScorer>(*config, rules, now);
+        std::vector<ScoredChannel> scored = scorer->score(features);
 
         Transaction tx(db);
         // No lost update: a rule added or a weight changed by another program since the read is
@@ -165,7 +167,8 @@ ScoreOutcome ScoringEngine::run(ScoreMode mode, const std::atomic<bool>* cancel,
                                                         "were applied");
                 rules = std::move(nowRules);
                 config.emplace(std::move(nowConfig));
-                scored = ChannelScorer(*config, rules, now).score(features);
+                scorer = std::make_unique<ChannelScorer>(*config, rules, now);
+                scored = scorer->score(features);
             }
         }
         if (mode == ScoreMode::Full) {
@@ -273,6 +276,10 @@ ON CONFLICT(channel_key) DO UPDATE SET host_id = excluded.host_id, host = exclud
             .bind(7, static_cast<double>(clock.elapsed()) / 1000.0)
             .exec();
         tx.commit();
+        for (const QString& problem : scorer->problems()) {
+            log::score()->warn("{}", problem.toStdString());
+            applied += QStringLiteral("; ") + problem;
+        }
         outcome.status = QStringLiteral("done");
         outcome.seconds = static_cast<double>(clock.elapsed()) / 1000.0;
         outcome.message =
