@@ -7,6 +7,7 @@
 #include <QJsonObject>
 #include <QStringList>
 
+#include <atomic>
 #include <memory>
 #include <optional>
 
@@ -35,6 +36,13 @@ int alerts(const QStringList& args);
 int explain(const QStringList& args);
 int evaluate(const QStringList& args);
 int suppress(const QStringList& args);
+
+// Ctrl-C and SIGTERM for the commands that write (import, score, suppress): main calls this first,
+// before any case is opened, so an interrupt at any instant cancels (exit 130) and nothing is
+// written; interrupted() is the flag the handler sets, read by the upgrade, the scoring pass and
+// the import worker.
+void catchInterrupts();
+std::atomic<bool>& interrupted();
 
 // The exit code for a case that cannot be used (3 unusable, 4 busy, 5 read-only, 130 cancelled).
 int exitCodeFor(CaseError::Kind kind);

@@ -10,6 +10,7 @@
 #include <cstdio>
 #include <functional>
 #include <map>
+#include <string_view>
 
 namespace {
 
@@ -43,6 +44,18 @@ Run 'socwb-cli COMMAND --help' for a command's options.
 } // namespace
 
 int main(int argc, char** argv) {
+    // The commands that write catch Ctrl-C before anything else runs (even before Qt starts), so an
+    // interrupt at any instant cancels them and nothing is written.
+    for (int i = 1; i < argc; ++i) {
+        const std::string_view a = argv[i];
+        if (a == "--verbose") {
+            continue;
+        }
+        if (a == "import" || a == "score" || a == "suppress") {
+            socwb::cli::catchInterrupts();
+        }
+        break;
+    }
     QCoreApplication app(argc, argv);
     QCoreApplication::setApplicationName(QStringLiteral("socwb"));
     QCoreApplication::setApplicationVersion(QStringLiteral(SOCWB_VERSION));

@@ -30,11 +30,6 @@ namespace socwb::cli {
 
 namespace {
 
-std::atomic<bool> gCancelScore{false};
-void onScoreInterrupt(int) {
-    gCancelScore.store(true);
-}
-
 void printJsonArray(const QJsonArray& a) {
     const QByteArray b = QJsonDocument(a).toJson(QJsonDocument::Indented);
     std::fwrite(b.constData(), 1, static_cast<size_t>(b.size()), stdout);
@@ -45,22 +40,18 @@ void out(const QString& s) {
     std::fputs(s.toUtf8().constData(), stdout);
 }
 
-// Runs the engine with a progress line on a terminal; Ctrl-C cancels and keeps the previous scores.
+// Runs the engine with a progress line on a terminal; Ctrl-C (caught from the start of main, see
+// catchInterrupts) cancels and keeps the previous scores.
 ScoreOutcome runEngine(CaseStore& store, ScoreMode mode) {
     const bool tty = isatty(STDERR_FILENO) == 1;
-    gCancelScore.store(false);
-    std::signal(SIGINT, onScoreInterrupt);
-    std::signal(SIGTERM, onScoreInterrupt);
     ScoringEngine engine(store);
-    const ScoreOutcome o = engine.run(mode, &gCancelScore, [tty](const ScoreProgress& p) {
+    const ScoreOutcome o = engine.run(mode, &interrupted(), [tty](const ScoreProgress& p) {
         if (tty) {
             const QString pct =
                 p.total > 0 ? QStringLiteral("%1%").arg(100 * p.done / p.total) : QString::number(p.done);
             std::fprintf(stderr, "\r\033[K%s  %s", qPrintable(p.phase), qPrintable(pct));
         }
     });
-    std::signal(SIGINT, SIG_DFL);
-    std::signal(SIGTERM, SIG_DFL);
     if (tty) {
         std::fputs("\r\033[K", stderr);
     }
@@ -292,10 +283,13 @@ int alerts(const QStringList& args) {
                 o.value("process_image").isNull()
                     ? QStringLiteral("(process unknown)")
                     : o.value("process_image").toString().section(QRegularExpression(QStringLiteral("[\\\\/]")), -1);
-            const QString every = o.value("median_interval_s").isNull()
-                                      ? QStringLiteral("-")
-                                      : scoring::humanInterval(o.value("median_interval_s").toDouble());
-            text += QStringLiteral("%1  %2 %3  %4  %5 -> %6  %7 requests, every %8  %9\n")
+            // No interval (null): one request, or all logged at the same instant; never "every -".
+            const QString every =
+                o.value("median_interval_s").isNull()
+                    ? (o.value("requests").toInteger() > 1 ? QStringLiteral("all at one instant")
+                                                           : QStringLiteral("once"))
+                    : QStringLiteral("every ") + scoring::humanInterval(o.value("median_interval_s").toDouble());
+            text += QStringLiteral("%1  %2 %3  %4  %5 -> %6  %7 requests, %8  %9\n")
                         .arg(o.value("score").toDouble(), 6, 'f', 2)
                         .arg(o.value("severity").toString(), -8)
                         .arg(o.value("status").toString(), -9)

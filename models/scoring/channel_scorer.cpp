@@ -125,7 +125,13 @@ std::vector<ScoredChannel> ChannelScorer::score(const std::vector<ChannelFeature
         const QString dest = f.registeredDomain.isEmpty() ? f.destination : f.registeredDomain;
 
         // --- Periodicity
-        if (bursty) {
+        if (bursty && f.intervals == 0) {
+            // No gap at all: a median of 0 s would be a figure nobody measured.
+            add("periodicity", 0,
+                QStringLiteral("all %1 requests logged at the same instant: no gap between them to measure, a burst, "
+                               "not a poll")
+                    .arg(f.polls));
+        } else if (bursty) {
             add("periodicity", 0,
                 QStringLiteral("requests come in bursts (median gap %1 s): page loads or a person, not a poll")
                     .arg(f.medianInterval, 0, 'f', 1));

@@ -280,11 +280,52 @@ QString CaseStore::backupPathFor(const QString& path, int version) {
 }
 
 namespace {
+const QLatin1String kPartial(".partial");
+
+void removeWithJournal(const QString& file) {
+    for (const char* suffix : {"", "-journal", "-wal", "-shm"}) {
+        QFile::remove(file + QLatin1String(suffix));
+    }
+}
+
+// What an upgrade killed during its copy left beside PATH for VERSION: the temporary copy, and a
+// copy with a hot journal beside it (a complete copy is closed cleanly, so it has none). Removed;
+// returns their names.
+QStringList removeStaleCopies(const QString& path, int version) {
+    QStringList removed;
+    QString base = path;
+    if (base.endsWith(QLatin1String(".socwb"))) {
+        base.chop(6);
+    }
+    const QString v = QStringLiteral(".v") + QString::number(version);
+    for (int n = 1; n < 1000; ++n) {
+        const QString copy =
+            base + v + (n == 1 ? QString() : QLatin1Char('-') + QString::number(n)) + QStringLiteral(".socwb");
+        const bool partial = QFileInfo::exists(copy + kPartial) || QFileInfo::exists(copy + kPartial + "-journal");
+        const bool hot = QFileInfo::exists(copy) && QFileInfo::exists(copy + QLatin1String("-journal"));
+        if (partial) {
+            removeWithJournal(copy + kPartial);
+            removed << QFileInfo(copy + kPartial).fileName();
+        }
+        if (hot) {
+            removeWithJournal(copy);
+            removed << QFileInfo(copy).fileName();
+        }
+        if (!partial && !QFileInfo::exists(copy)) {
+            break;
+        }
+    }
+    return removed;
+}
+
 // Copies the case, page for page, through SQLite's online backup (a consistent snapshot even
-// while another connection writes) to a new file.
+// while another connection writes) to a new file: written as TO.partial and renamed to TO when
+// complete, so a copy killed half-way never has the name of a kept original.
 void copyCase(sqlite3* from, const QString& to, const QString& shown) {
+    const QString temp = to + kPartial;
+    removeWithJournal(temp);
     sqlite3* dest = nullptr;
-    const QByteArray native = QFile::encodeName(to);
+    const QByteArray native = QFile::encodeName(temp);
     int rc = sqlite3_open_v2(native.constData(), &dest, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr);
     std::unique_ptr<sqlite3, decltype(&sqlite3_close)> guard(dest, &sqlite3_close);
     if (rc == SQLITE_OK) {
@@ -297,10 +338,16 @@ void copyCase(sqlite3* from, const QString& to, const QString& shown) {
             rc = rc == SQLITE_DONE ? finish : rc;
         }
     }
+    if (rc == SQLITE_OK) {
+        rc = sqlite3_close(guard.release());
+    }
+    if (rc == SQLITE_OK && !QFile::rename(temp, to)) {
+        rc = SQLITE_CANTOPEN;
+    }
     if (rc != SQLITE_OK) {
         const std::string msg = sqlite3_errstr(rc);
         guard.reset();
-        QFile::remove(to);
+        removeWithJournal(temp);
         throw SqlError(shown.toStdString() + ": the copy kept before an upgrade could not be written (" + msg + ")",
                        rc);
     }
@@ -369,6 +416,11 @@ std::unique_ptr<CaseStore> CaseStore::open(const QString& path, Access access, c
             execSql(db, "PRAGMA application_id = " + std::to_string(kApplicationId));
         }
         if (before > 0 && before < schema::latestVersion()) {
+            store->staleCopies_ = removeStaleCopies(path, before);
+            for (const QString& stale : store->staleCopies_) {
+                log::store()->warn("{}: removed {}, a partial copy an interrupted upgrade left", path.toStdString(),
+                                   stale.toStdString());
+            }
             store->backupPath_ = backupPathFor(path, before);
             copyCase(db, store->backupPath_, shown);
             try {
