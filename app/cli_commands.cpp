@@ -106,15 +106,42 @@ int exitCodeFor(CaseError::Kind kind) {
 }
 
 namespace {
-std::atomic<bool> gUpgradeCancel{false};
-void onUpgradeInterrupt(int) {
-    gUpgradeCancel.store(true); // async-signal-safe; the upgrade rolls back
+// One flag for every Ctrl-C / SIGTERM of the process: set by the handler, read by the upgrade, the
+// scoring pass and the import worker (to which the handler also forwards it).
+std::atomic<bool> gInterrupted{false};
+std::atomic<bool> gCatching{false};
+std::atomic<ImportWorker*> gInterruptTarget{nullptr};
+void onInterrupt(int) {
+    // Async-signal-safe: only atomic loads and stores.
+    gInterrupted.store(true);
+    if (ImportWorker* w = gInterruptTarget.load()) {
+        w->cancelFlag().store(true);
+    }
 }
 } // namespace
 
+void catchInterrupts() {
+    gCatching.store(true);
+    std::signal(SIGINT, onInterrupt);
+    std::signal(SIGTERM, onInterrupt);
+}
+
+std::atomic<bool>& interrupted() {
+    return gInterrupted;
+}
+
 // Opens the case or reports why not; `failure` gets the exit code (3, 4, 5, or 130 for a
-// cancelled upgrade). An older case is upgraded with its progress on stderr; Ctrl-C cancels it.
+// cancelled upgrade or a Ctrl-C before or while the case was opened). An older case is upgraded
+// with its progress on stderr; Ctrl-C cancels it.
 std::unique_ptr<CaseStore> openCase(const QString& path, int& failure, CaseStore::Access access) {
+    const auto cancelled = [&failure]() {
+        err(QStringLiteral("socwb-cli: cancelled before anything was written"));
+        failure = Cancelled;
+        return nullptr;
+    };
+    if (gInterrupted.load()) {
+        return cancelled();
+    }
     try {
         schema::MigrationHooks hooks;
         int shownTenth = -1;
@@ -126,17 +153,40 @@ std::unique_ptr<CaseStore> openCase(const QString& path, int& failure, CaseStore
                         .arg(QFileInfo(path).fileName(), QString::fromUtf8(phase), QString::number(tenth * 10)));
             }
         };
-        gUpgradeCancel.store(false);
-        hooks.cancel = &gUpgradeCancel;
-        std::signal(SIGINT, onUpgradeInterrupt);
-        std::signal(SIGTERM, onUpgradeInterrupt);
+        hooks.cancel = &gInterrupted;
+        // A command that only reads catches Ctrl-C for the upgrade alone; one that writes caught it
+        // from the start of main (catchInterrupts) and keeps it.
+        const bool catching = gCatching.load();
+        if (!catching) {
+            std::signal(SIGINT, onInterrupt);
+            std::signal(SIGTERM, onInterrupt);
+        }
         struct Restore {
+            bool catching;
             ~Restore() {
-                std::signal(SIGINT, SIG_DFL);
-                std::signal(SIGTERM, SIG_DFL);
+                if (!catching) {
+                    std::signal(SIGINT, SIG_DFL);
+                    std::signal(SIGTERM, SIG_DFL);
+                }
             }
-        } restore;
+        } restore{catching};
+        const bool existed = QFileInfo::exists(path);
         auto store = CaseStore::open(path, access, &hooks);
+        if (catching && gInterrupted.load()) {
+            // Ctrl-C while the case was opened and checked: stop before the command writes.
+            store.reset();
+            if (!existed) {
+                for (const char* suffix : {"", "-wal", "-shm", "-journal"}) {
+                    QFile::remove(path + QLatin1String(suffix));
+                }
+            }
+            return cancelled();
+        }
+        for (const QString& stale : store->staleCopiesRemoved()) {
+            err(QStringLiteral("socwb-cli: removed %1, a partial copy an interrupted upgrade had left (not the "
+                               "original: that is copied again now)")
+                    .arg(stale));
+        }
         if (store->upgradedFrom() > 0) {
             err(QStringLiteral("socwb-cli: %1 upgraded from case schema %2 to %3; the original is kept as %4")
                     .arg(QFileInfo(path).fileName(), QString::number(store->upgradedFrom()),
@@ -158,19 +208,17 @@ std::unique_ptr<CaseStore> openCase(const QString& path) {
 // Commands that only read open an existing case read-only when it cannot be written (read-only
 // media, folder, or mode), and as usual otherwise (created when missing, migrated when older).
 std::unique_ptr<CaseStore> openCaseToRead(const QString& path, int& failure) {
-    const bool readOnly = QFileInfo::exists(path) && !CaseStore::whyReadOnly(path).isEmpty();
+    if (!QFileInfo::exists(path)) {
+        // A command that reads never creates a case (a typo would otherwise leave an empty one).
+        err(QStringLiteral("socwb-cli: no case at %1").arg(path));
+        failure = CaseUnusable;
+        return nullptr;
+    }
+    const bool readOnly = !CaseStore::whyReadOnly(path).isEmpty();
     return openCase(path, failure, readOnly ? CaseStore::Access::ReadOnly : CaseStore::Access::ReadWrite);
 }
 
 namespace {
-
-std::atomic<ImportWorker*> gInterruptTarget{nullptr};
-void onInterrupt(int) {
-    // Async-signal-safe: only an atomic store. The worker rolls back and reports "cancelled".
-    if (ImportWorker* w = gInterruptTarget.load()) {
-        w->cancelFlag().store(true);
-    }
-}
 
 QString humanBytes(int64_t n) {
     return QLocale::c().formattedDataSize(n, 1, QLocale::DataSizeTraditionalFormat);
@@ -306,15 +354,16 @@ int import(const QStringList& args) {
         results = r;
         QCoreApplication::quit();
     });
+    // Ctrl-C is caught from the start of main (catchInterrupts): one pressed before this line
+    // reaches the worker through its flag, which it reads before it writes anything.
     gInterruptTarget.store(job.worker());
-    std::signal(SIGINT, onInterrupt);
-    std::signal(SIGTERM, onInterrupt);
+    if (gInterrupted.load()) {
+        job.worker()->cancelFlag().store(true);
+    }
     job.start(pos, options);
     QCoreApplication::exec();
     job.wait();
     gInterruptTarget.store(nullptr);
-    std::signal(SIGINT, SIG_DFL);
-    std::signal(SIGTERM, SIG_DFL);
 
     if (!caseFailure.isEmpty()) {
         err(QStringLiteral("socwb-cli: %1").arg(caseFailure));

@@ -8,6 +8,7 @@
 #include <QJsonObject>
 #include <QStringList>
 
+#include <atomic>
 #include <memory>
 #include <optional>
 
@@ -37,6 +38,15 @@ int explain(const QStringList& args);
 int evaluate(const QStringList& args);
 int suppress(const QStringList& args);
 
+// Ctrl-C and SIGTERM for the commands that write (import, score, suppress): main calls this first,
+// before any case is opened, so an interrupt at any instant cancels (exit 130) and nothing is
+// written; interrupted() is the flag the handler sets, read by the upgrade, the scoring pass and
+// the import worker.
+void catchInterrupts();
+std::atomic<bool>& interrupted();
+
+// The exit code for a case that cannot be used (3 unusable, 4 busy, 5 read-only, 130 cancelled).
+int exitCodeFor(CaseError::Kind kind);
 // Shared by the commands: a line on stderr, one JSON document on stdout.
 void err(const QString& s);
 void printJson(const QJsonObject& o);

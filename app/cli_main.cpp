@@ -4,6 +4,7 @@
 #include "cli_reference.h"
 #include "core/library_versions.h"
 #include "core/logging.h"
+#include "store/statement.h"
 
 #include <QCoreApplication>
 #include <QTextStream>
@@ -11,8 +12,21 @@
 #include <cstdio>
 #include <functional>
 #include <map>
+#include <string_view>
 
 int main(int argc, char** argv) {
+    // The commands that write catch Ctrl-C before anything else runs (even before Qt starts), so an
+    // interrupt at any instant cancels them and nothing is written.
+    for (int i = 1; i < argc; ++i) {
+        const std::string_view a = argv[i];
+        if (a == "--verbose") {
+            continue;
+        }
+        if (a == "import" || a == "score" || a == "suppress") {
+            socwb::cli::catchInterrupts();
+        }
+        break;
+    }
     QCoreApplication app(argc, argv);
     QCoreApplication::setApplicationName(QStringLiteral("socwb"));
     QCoreApplication::setApplicationVersion(QStringLiteral(SOCWB_VERSION));
@@ -45,5 +59,19 @@ int main(int argc, char** argv) {
                      qPrintable(socwb::cli::usageText()));
         return socwb::cli::Usage;
     }
-    return it->second(args);
+    // A bad row found while a command reads (a case too big for the check on open, or changed
+    // since) ends the command with the row named, never with an abort.
+    try {
+        return it->second(args);
+    } catch (const socwb::CaseError& e) {
+        socwb::cli::err(QStringLiteral("socwb-cli %1: %2").arg(name, QString::fromUtf8(e.what())));
+        return socwb::cli::exitCodeFor(e.kind());
+    } catch (const socwb::SqlError& e) {
+        const int code = e.code() & 0xFF;
+        const bool busy = code == SQLITE_BUSY || code == SQLITE_LOCKED;
+        socwb::cli::err(QStringLiteral("socwb-cli %1: %2%3")
+                            .arg(name, busy ? QStringLiteral("the case is busy, try again: ") : QString(),
+                                 QString::fromUtf8(e.what())));
+        return busy ? socwb::cli::CaseBusy : socwb::cli::CaseUnusable;
+    }
 }

@@ -11,6 +11,7 @@
 #include "scoring/suppression_store.h"
 #include "store/case_store.h"
 #include "store/case_summary.h"
+#include "store/case_validation.h"
 #include "store/statement.h"
 #include "tables/plain_text.h"
 
@@ -30,11 +31,6 @@ namespace socwb::cli {
 
 namespace {
 
-std::atomic<bool> gCancelScore{false};
-void onScoreInterrupt(int) {
-    gCancelScore.store(true);
-}
-
 void printJsonArray(const QJsonArray& a) {
     const QByteArray b = QJsonDocument(a).toJson(QJsonDocument::Indented);
     std::fwrite(b.constData(), 1, static_cast<size_t>(b.size()), stdout);
@@ -47,22 +43,18 @@ void out(const QString& s) {
     std::fputs(visibleText(s).toUtf8().constData(), stdout);
 }
 
-// Runs the engine with a progress line on a terminal; Ctrl-C cancels and keeps the previous scores.
+// Runs the engine with a progress line on a terminal; Ctrl-C (caught from the start of main, see
+// catchInterrupts) cancels and keeps the previous scores.
 ScoreOutcome runEngine(CaseStore& store, ScoreMode mode) {
     const bool tty = isatty(STDERR_FILENO) == 1;
-    gCancelScore.store(false);
-    std::signal(SIGINT, onScoreInterrupt);
-    std::signal(SIGTERM, onScoreInterrupt);
     ScoringEngine engine(store);
-    const ScoreOutcome o = engine.run(mode, &gCancelScore, [tty](const ScoreProgress& p) {
+    const ScoreOutcome o = engine.run(mode, &interrupted(), [tty](const ScoreProgress& p) {
         if (tty) {
             const QString pct =
                 p.total > 0 ? QStringLiteral("%1%").arg(100 * p.done / p.total) : QString::number(p.done);
             std::fprintf(stderr, "\r\033[K%s  %s", qPrintable(p.phase), qPrintable(pct));
         }
     });
-    std::signal(SIGINT, SIG_DFL);
-    std::signal(SIGTERM, SIG_DFL);
     if (tty) {
         std::fputs("\r\033[K", stderr);
     }
@@ -80,11 +72,40 @@ int finish(const ScoreOutcome& o, bool json) {
                               {"seconds", o.seconds}});
     }
     err(QStringLiteral("socwb-cli score: ") + o.message);
-    return o.status == QLatin1String("done") ? Ok : o.status == QLatin1String("cancelled") ? Cancelled : Rejected;
+    if (o.status == QLatin1String("done")) {
+        return Ok;
+    }
+    if (o.status == QLatin1String("cancelled")) {
+        return Cancelled;
+    }
+    if (o.status == QLatin1String("busy")) {
+        return CaseBusy;
+    }
+    return o.status == QLatin1String("unusable") ? CaseUnusable : Rejected;
 }
 
 QJsonValue orNull(const std::string& s) {
     return s.empty() ? QJsonValue() : QJsonValue(QString::fromStdString(s));
+}
+
+// Why `alerts` printed nothing, in words that tell the cases apart: never scored, scored but no
+// channel, every channel suppressed, or the filter left nothing.
+QString whyNoAlerts(sqlite3* db, bool suppressedToo, double minScore) {
+    const int64_t runs = queryInt(db, "SELECT count(*) FROM score_runs WHERE status = 'done'").value_or(0);
+    const int64_t total = queryInt(db, "SELECT count(*) FROM alerts").value_or(0);
+    if (total == 0) {
+        return runs == 0 ? QStringLiteral("the case has not been scored: run 'socwb-cli score CASE'")
+                         : QStringLiteral("the case was scored, and its evidence holds no channel to list");
+    }
+    const int64_t open = queryInt(db, "SELECT count(*) FROM alerts WHERE suppressed_by IS NULL").value_or(0);
+    if (open == 0 && !suppressedToo) {
+        return QStringLiteral("every channel is suppressed: %1 channel(s) by %2 rule(s); --suppressed lists them")
+            .arg(total)
+            .arg(queryInt(db, "SELECT count(DISTINCT suppressed_by) FROM alerts").value_or(0));
+    }
+    return QStringLiteral("no channel matched your filter (--min-score %1): %2 channel(s) score below it")
+        .arg(minScore)
+        .arg(suppressedToo ? total : open);
 }
 
 } // namespace
@@ -108,12 +129,14 @@ int score(const QStringList& args) {
         if (path == QLatin1String("-")) {
             scoring::dropCaseOverride(*store);
         } else {
-            QFile f(path);
-            if (!f.open(QIODevice::ReadOnly)) {
-                err(QStringLiteral("socwb-cli score: cannot read %1 (%2)").arg(path, f.errorString()));
+            QByteArray text;
+            try {
+                // Read with a limit (never all of /dev/zero), checked whole before it is stored.
+                text = resources::readFile(path, scoring::ScoringConfig::kMaxBytes);
+            } catch (const std::exception& e) {
+                err(QStringLiteral("socwb-cli score: %1").arg(QString::fromUtf8(e.what())));
                 return Usage;
             }
-            const QByteArray text = f.readAll();
             try {
                 scoring::ScoringConfig::fromYaml(resources::read(QStringLiteral("scoring/scoring.yaml")), text);
             } catch (const std::exception& e) {
@@ -160,20 +183,30 @@ int alerts(const QStringList& args) {
     if (const QString line = scoring::caseOverrideLine(store->db()); !line.isEmpty()) {
         err(line); // on stderr: scripts reading the alerts are not disturbed
     }
-    Statement st(
-        store->db(),
-        "SELECT a.id, a.host, coalesce(a.host_ips, ''), coalesce(a.process_image, ''), a.destination, "
-        "coalesce(a.registered_domain, ''), coalesce(a.service, ''), coalesce(a.endpoint, ''), a.score, a.severity, "
-        "a.requests, a.first_ts, a.last_ts, a.median_interval_s, a.jitter, a.bytes_out, a.bytes_in, "
-        "coalesce(t.status, 'new'), a.factors, a.suppressed_by, coalesce(a.host_role, ''), a.proxy_requests, "
-        "a.dns_queries, a.net_connections "
-        "FROM alerts a LEFT JOIN triage t ON t.channel_key = a.channel_key "
-        "WHERE (?1 OR a.suppressed_by IS NULL) AND a.score >= ?2 ORDER BY a.score DESC, a.id LIMIT ?3");
+    // Every row is checked as it is read (validation::problemSql): a tampered score, time or JSON is
+    // named with its row, never printed as a fact.
+    Statement st(store->db(),
+                 "SELECT alerts.id, alerts.host, coalesce(alerts.host_ips, ''), coalesce(alerts.process_image, ''), "
+                 "alerts.destination, coalesce(alerts.registered_domain, ''), coalesce(alerts.service, ''), "
+                 "coalesce(alerts.endpoint, ''), alerts.score, alerts.severity, alerts.requests, alerts.first_ts, "
+                 "alerts.last_ts, alerts.median_interval_s, alerts.jitter, alerts.bytes_out, alerts.bytes_in, "
+                 "coalesce(t.status, 'new'), alerts.factors, alerts.suppressed_by, coalesce(alerts.host_role, ''), "
+                 "alerts.proxy_requests, alerts.dns_queries, alerts.net_connections, " +
+                     validation::problemSql("alerts") +
+                     " FROM alerts LEFT JOIN triage t ON t.channel_key = alerts.channel_key "
+                     "WHERE (?1 OR alerts.suppressed_by IS NULL) AND alerts.score >= ?2 "
+                     "ORDER BY alerts.score DESC, alerts.id LIMIT ?3");
     st.bind(1, p.isSet(all) ? 1 : 0).bind(2, min).bind(3, n == 0 ? int64_t(-1) : int64_t(n));
     QJsonArray rows;
     auto num = [&st](int col) { return st.isNull(col) ? QJsonValue() : QJsonValue(st.real(col)); };
     auto whole = [&st](int col) { return st.isNull(col) ? QJsonValue() : QJsonValue(qint64(st.int64(col))); };
     while (st.step()) {
+        if (!st.isNull(24)) {
+            err(QStringLiteral("socwb-cli alerts: %1: alerts row %2: %3 (the case was changed outside socwb, or is "
+                               "damaged)")
+                    .arg(store->path(), QString::number(st.int64(0)), QString::fromStdString(st.text(24))));
+            return CaseUnusable;
+        }
         QJsonArray ips;
         for (const QString& ip : QString::fromStdString(st.text(2)).split(QLatin1Char(','), Qt::SkipEmptyParts)) {
             ips.append(ip);
@@ -208,7 +241,7 @@ int alerts(const QStringList& args) {
         return Ok;
     }
     if (rows.isEmpty()) {
-        err(QStringLiteral("no alerts in this case (run 'socwb-cli score CASE' first)"));
+        err(whyNoAlerts(store->db(), p.isSet(all), min));
     }
     QString text;
     if (fmt == QLatin1String("csv")) {
@@ -232,10 +265,13 @@ int alerts(const QStringList& args) {
                 o.value("process_image").isNull()
                     ? QStringLiteral("(process unknown)")
                     : o.value("process_image").toString().section(QRegularExpression(QStringLiteral("[\\\\/]")), -1);
-            const QString every = o.value("median_interval_s").isNull()
-                                      ? QStringLiteral("-")
-                                      : scoring::humanInterval(o.value("median_interval_s").toDouble());
-            text += QStringLiteral("%1  %2 %3  %4  %5 -> %6  %7 requests, every %8  %9\n")
+            // No interval (null): one request, or all logged at the same instant; never "every -".
+            const QString every =
+                o.value("median_interval_s").isNull()
+                    ? (o.value("requests").toInteger() > 1 ? QStringLiteral("all at one instant")
+                                                           : QStringLiteral("once"))
+                    : QStringLiteral("every ") + scoring::humanInterval(o.value("median_interval_s").toDouble());
+            text += QStringLiteral("%1  %2 %3  %4  %5 -> %6  %7 requests, %8  %9\n")
                         .arg(o.value("score").toDouble(), 6, 'f', 2)
                         .arg(o.value("severity").toString(), -8)
                         .arg(o.value("status").toString(), -9)
@@ -274,12 +310,14 @@ int explain(const QStringList& args) {
     // Every channel's features, because the fleet factors compare a channel with the others.
     std::vector<scoring::ChannelFeatures> all;
     std::vector<qint64> suppressedBy;
-    {
-        Statement st(store->db(), "SELECT features FROM alerts ORDER BY id");
+    try {
+        Statement st(store->db(), "SELECT id, features FROM alerts ORDER BY id");
         while (st.step()) {
-            all.push_back(scoring::ChannelFeatures::fromJson(
-                QJsonDocument::fromJson(QByteArray::fromStdString(st.text(0))).object()));
+            all.push_back(scoring::ChannelFeatures::fromStored(st.int64(0), st.text(1)));
         }
+    } catch (const CaseError& e) {
+        err(QStringLiteral("socwb-cli explain: %1: %2").arg(store->path(), QString::fromUtf8(e.what())));
+        return CaseUnusable;
     }
     if (all.empty()) {
         err(QStringLiteral("socwb-cli explain: the case has not been scored (run 'socwb-cli score CASE')"));
@@ -532,18 +570,13 @@ int suppress(const QStringList& args) {
             return Ok;
         }
         if (action == QLatin1String("import") && pos.size() == 3) {
-            QFile f(pos.at(2));
-            if (!f.open(QIODevice::ReadOnly)) {
-                err(QStringLiteral("socwb-cli suppress: cannot read %1 (%2)").arg(f.fileName(), f.errorString()));
-                return Usage;
-            }
-            const QVector<scoring::SuppressionRule> rules = scoring::suppressionsFromYaml(f.readAll());
-            Transaction tx(store->db());
-            for (const auto& r : rules) {
-                scoring::addSuppression(*store, r);
-            }
-            tx.commit();
-            err(QStringLiteral("socwb-cli suppress: imported %1 rule(s)").arg(rules.size()));
+            const scoring::SuppressionImport done =
+                scoring::importSuppressions(*store, resources::readFile(pos.at(2), scoring::kMaxSuppressionFileBytes));
+            err(QStringLiteral("socwb-cli suppress: imported %1 rule(s)%2")
+                    .arg(done.added)
+                    .arg(done.expired
+                             ? QStringLiteral("; %1 rule(s) had already expired and were left out").arg(done.expired)
+                             : QString()));
             return rescore();
         }
     } catch (const std::invalid_argument& e) {

@@ -25,6 +25,8 @@
 #include <QFile>
 #include <QFileInfo>
 #include <QIcon>
+#include <QMessageBox>
+#include <QPainter>
 #include <QStandardPaths>
 #include <QTableView>
 #include <QTemporaryDir>
@@ -130,6 +132,32 @@ int measureUiLatency(socwb::MainWindow& window, qint64 lines) {
     return -1; // keep running
 }
 
+// With --screenshot, a case the window cannot open must not leave a modal message waiting for a
+// click nobody makes: the message is drawn over the window into the PNG, printed on stderr, and
+// closed, so the run ends (exit 3) and the picture says what is wrong.
+void captureRefusal(QWidget& window, const QString& png) {
+    auto* watch = new QTimer(&window);
+    QObject::connect(watch, &QTimer::timeout, &window, [&window, watch, png] {
+        auto* box = qobject_cast<QMessageBox*>(QApplication::activeModalWidget());
+        if (!box) {
+            return;
+        }
+        watch->stop();
+        QPixmap shot = window.grab();
+        const QPixmap message = box->grab();
+        QPainter painter(&shot);
+        painter.drawPixmap((shot.width() - message.width()) / 2, (shot.height() - message.height()) / 3, message);
+        painter.end();
+        std::fprintf(stderr, "socwb: %s\n", qPrintable(box->text()));
+        if (shot.save(png, "PNG")) {
+            std::fprintf(stderr, "socwb: saved %s\n", qPrintable(png));
+        }
+        box->done(QMessageBox::Ok);
+        watch->deleteLater();
+    });
+    watch->start(50);
+}
+
 } // namespace
 
 int main(int argc, char** argv) {
@@ -183,6 +211,11 @@ int main(int argc, char** argv) {
         return rc >= 0 ? rc : QApplication::exec();
     }
 
+    if (p.isSet(shot)) {
+        window.resize(width, height);
+        window.show();
+        captureRefusal(window, p.value(shot));
+    }
     QStringList toImport;
     const QStringList args = p.positionalArguments();
     // `socwb` and `socwb CASE` hand the case to a running socwb of this user if there is one.

@@ -531,8 +531,9 @@ void TestArchives::upgradeFromSchema4() {
         schema::migrate(db, 4);
         execSql(db, "INSERT INTO evidence(path, sha256, size, format, status, accepted) VALUES "
                     "('/x/access.log', 'abc', 10, 'squid', 'imported', 2)");
-        execSql(db, "INSERT INTO proxy_events(evidence_id, line_no, ts_us, url, method) VALUES (1, 7, 1, "
-                    "'http://a.example/', 'GET')");
+        execSql(db,
+                "INSERT INTO proxy_events(evidence_id, line_no, ts_us, url, method) VALUES (1, 7, 1700000000000000, "
+                "'http://a.example/', 'GET')");
         QCOMPARE(queryInt(db, "PRAGMA user_version").value_or(0), int64_t(4));
         sqlite3_close(db);
     }

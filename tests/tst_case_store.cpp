@@ -251,8 +251,8 @@ void TestCaseStore::interruptedBulkImportIsRolledBack() {
     {
         auto store = CaseStore::open(p);
         execSql(store->db(), "INSERT INTO evidence(path, sha256, size, status) VALUES ('a.log', 'x', 1, 'imported')");
-        execSql(store->db(),
-                "INSERT INTO proxy_events(evidence_id, line_no, ts_us, url) VALUES (1, 1, 0, 'http://kept/')");
+        execSql(store->db(), "INSERT INTO proxy_events(evidence_id, line_no, ts_us, url) VALUES (1, 1, "
+                             "1700000000000000, 'http://kept/')");
     }
     {
         RawDb raw(p);
@@ -265,7 +265,7 @@ void TestCaseStore::interruptedBulkImportIsRolledBack() {
         execSql(raw.db, "PRAGMA cache_size = 8"); // tiny cache: changed pages spill into the file mid-transaction
         execSql(raw.db, "BEGIN IMMEDIATE");
         execSql(raw.db, "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 5000) "
-                        "INSERT INTO proxy_events(evidence_id, line_no, ts_us, url) SELECT 1, i, i, "
+                        "INSERT INTO proxy_events(evidence_id, line_no, ts_us, url) SELECT 1, i, 1700000000000000 + i, "
                         "printf('http://lost/%0400d', i) FROM n");
         execSql(raw.db, "UPDATE proxy_rows SET url = 'http://changed/' WHERE line_no = 1 AND url = 'http://kept/'");
         // The state a kill -9 leaves: the file with spilled pages, and its journal.

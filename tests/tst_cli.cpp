@@ -70,6 +70,7 @@ class TestCli : public QObject {
 
 void TestCli::freshCaseInfoJson() {
     const QString c = casePath("fresh.socwb");
+    CaseStore::open(c); // a read command never creates a case (issue 19): a command that writes does
     const CliRun r = runCli({"info", c, "--json"});
     QCOMPARE(r.exitCode, 0);
     const QJsonObject o = json(r);
@@ -434,6 +435,7 @@ void TestCli::formatsAreListed() {
 
 void TestCli::alertsOfAnUnscoredCase() {
     const QString c = casePath("alerts.socwb");
+    CaseStore::open(c);
     const CliRun a = runCli({"alerts", c, "--format", "json"});
     QCOMPARE(a.exitCode, 0);
     const QJsonDocument d = QJsonDocument::fromJson(a.out);

@@ -601,7 +601,7 @@ void TestMainWindow::overrideBannerSaysWhatTheCaseOverrides() {
         auto store = CaseStore::open(c);
         insertSyntheticAlerts(store->db(), 5);
         execSql(store->db(), "INSERT INTO case_meta(key, value) VALUES ('scoring.yaml', "
-                             "'weights:\n  regularity: 0\n  volume: 0\nbrowsers: [chrome.exe, curl.exe]\n')");
+                             "'weights:\n  periodicity: 0\n  one_way: 0\nbrowsers: [chrome.exe, curl.exe]\n')");
     }
     MainWindow w;
     QVERIFY(showCase(w, c));
@@ -612,8 +612,8 @@ void TestMainWindow::overrideBannerSaysWhatTheCaseOverrides() {
     for (auto* l : banner->findChildren<QLabel*>()) {
         text += l->text();
     }
-    QVERIFY2(text.contains(QLatin1String("weights.regularity = 0")) &&
-                 text.contains(QLatin1String("weights.volume = 0")) &&
+    QVERIFY2(text.contains(QLatin1String("weights.periodicity = 0")) &&
+                 text.contains(QLatin1String("weights.one_way = 0")) &&
                  text.contains(QLatin1String("browsers (a list of 2)")),
              qPrintable(text));
     const CliRun r = runCli({QStringLiteral("alerts"), c});

@@ -1,5 +1,6 @@
 #include "suppression_dialog.h"
 
+#include "core/resources.h"
 #include "store/case_file.h"
 #include "store/case_store.h"
 #include "store/statement.h"
@@ -137,13 +138,15 @@ void SuppressionDialog::importYaml() {
         if (case_file::isHeld(path)) { // reading it would drop this program's locks on the case
             throw std::runtime_error(QFileInfo(path).fileName().toStdString() + " is the open case, not suppressions");
         }
-        QFile f(path);
-        if (!f.open(QIODevice::ReadOnly)) {
-            throw std::runtime_error(f.errorString().toStdString());
-        }
-        for (scoring::SuppressionRule r : scoring::suppressionsFromYaml(f.readAll())) {
-            r.id = 0; // a new rule in this case
-            scoring::addSuppression(*store_, r);
+        const scoring::SuppressionImport done =
+            scoring::importSuppressions(*store_, resources::readFile(path, scoring::kMaxSuppressionFileBytes));
+        if (done.expired > 0) {
+            QMessageBox box(
+                QMessageBox::Information, tr("Suppressions imported"),
+                tr("%1 rule(s) imported; %2 had already expired and were left out.").arg(done.added).arg(done.expired),
+                QMessageBox::Ok, this);
+            box.setTextFormat(Qt::PlainText);
+            box.exec();
         }
     });
 }

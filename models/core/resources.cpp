@@ -47,14 +47,30 @@ QString locate(const QString& relative) {
     return QStringLiteral(":/socwb/") + relative;
 }
 
-QByteArray read(const QString& relative) {
-    const QString path = locate(relative);
+QByteArray readFile(const QString& path, qint64 maxBytes) {
     QFile f(path);
     if (!f.open(QIODevice::ReadOnly)) {
-        throw std::runtime_error(
-            QStringLiteral("resource %1 cannot be read (%2)").arg(relative, f.errorString()).toStdString());
+        throw std::runtime_error(QStringLiteral("%1 cannot be read (%2)").arg(path, f.errorString()).toStdString());
     }
-    return f.readAll();
+    // One byte past the limit tells a file at the limit from a larger one (or an endless one:
+    // /dev/zero, a FIFO) without reading more than that.
+    const QByteArray data = f.read(maxBytes + 1);
+    if (data.size() > maxBytes) {
+        throw std::runtime_error(QStringLiteral("%1 is larger than %2 KiB, more than such a file holds")
+                                     .arg(path)
+                                     .arg(maxBytes / 1024)
+                                     .toStdString());
+    }
+    return data;
+}
+
+QByteArray read(const QString& relative, qint64 maxBytes) {
+    return readFile(locate(relative), maxBytes);
+}
+
+QByteArray readBuiltIn(const QString& relative) {
+    ensureLoaded();
+    return readFile(QStringLiteral(":/socwb/") + relative, kMaxResourceBytes);
 }
 
 QStringList list(const QString& folder) {

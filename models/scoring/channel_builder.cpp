@@ -4,6 +4,7 @@
 #include "core/resources.h"
 #include "ingest/write/domain_names.h"
 #include "interval_stats.h"
+#include "store/case_validation.h"
 #include "store/slim_rows.h"
 #include "store/statement.h"
 
@@ -103,11 +104,10 @@ uint8_t methodCode(const unsigned char* m) {
     return kOther;
 }
 
-int32_t clampInt(sqlite3_stmt* s, int col) {
-    if (sqlite3_column_type(s, col) == SQLITE_NULL) {
-        return -1;
-    }
-    return static_cast<int32_t>(std::clamp<int64_t>(sqlite3_column_int64(s, col), 0, INT32_MAX));
+// A byte count as an event keeps it (-1: not logged); a tampered value names its row.
+int32_t bytesOf(sqlite3_stmt* s, int col, int64_t row, const char* column) {
+    const int64_t v = validation::countOrAbsent(s, col, "proxy_rows", row, column);
+    return v < 0 ? -1 : static_cast<int32_t>(std::min<int64_t>(v, INT32_MAX));
 }
 
 // Internal addresses (RFC 1918, loopback, link-local, CGNAT, IPv6 ULA and link-local): traffic to
@@ -145,8 +145,9 @@ QString lowerFileName(const QString& image) {
 // The attributions of one request kind, read in request-id order beside a scan of that table.
 class AttributionCursor {
   public:
-    AttributionCursor(sqlite3* db, const char* kind, double minConfidence)
-        : st_(db, "SELECT request_id, process_id FROM attributions WHERE request_kind = ? AND confidence >= ? "
+    AttributionCursor(sqlite3* db, const char* kind, double minConfidence, const validation::TableIds& processes)
+        : processes_(processes),
+          st_(db, "SELECT request_id, process_id FROM attributions WHERE request_kind = ? AND confidence >= ? "
                   "ORDER BY request_id") {
         st_.bind(1, kind).bind(2, minConfidence);
         advance();
@@ -164,10 +165,12 @@ class AttributionCursor {
         if (st_.step()) {
             current_ = st_.int64(0);
             process_ = st_.int64(1);
+            processes_.index(process_, "attributions", current_, "process_id");
         } else {
             done_ = true;
         }
     }
+    const validation::TableIds& processes_;
     Statement st_;
     int64_t current_ = 0, process_ = 0;
     bool done_ = false;
@@ -200,10 +203,19 @@ std::vector<BuiltChannel> ChannelBuilder::build(const Progress& progress) {
                                   QString::fromStdString(st.text(3))};
         }
     }
+    // A case is untrusted: every host, domain, process and string id read from a row is checked
+    // against the table it indexes before it becomes an index, and a bad one names its row.
+    auto checkHost = [&hosts](int64_t id, const char* table, int64_t row) {
+        if (!hosts.count(id)) {
+            validation::rowError(table, row, "host_id " + std::to_string(id) + " is not a row of hosts");
+        }
+        return id;
+    };
+    const validation::TableIds domainIds(db_, "domains"), processIds(db_, "processes"), stringIds(db_, "strings");
     // ---- Domains (names in URLs and DNS); connections' names may add more below.
     std::vector<DomainInfo> domains;
     std::unordered_map<std::string, int64_t> domainByName;
-    const int64_t maxTableDomain = queryInt(db_, "SELECT coalesce(max(id), 0) FROM domains").value_or(0);
+    const int64_t maxTableDomain = domainIds.maxId();
     {
         domains.resize(static_cast<size_t>(maxTableDomain + 1));
         Statement st(db_, "SELECT id, name, coalesce(reg_domain, '') FROM domains");
@@ -270,8 +282,7 @@ std::vector<BuiltChannel> ChannelBuilder::build(const Progress& progress) {
     std::vector<int32_t> imageOfProcess;
     std::vector<QString> imageNames(1); // index 0: none
     {
-        const int64_t maxId = queryInt(db_, "SELECT coalesce(max(id), 0) FROM processes").value_or(0);
-        imageOfProcess.assign(static_cast<size_t>(maxId + 1), 0);
+        imageOfProcess.assign(static_cast<size_t>(processIds.maxId() + 1), 0);
         std::unordered_map<std::string, int32_t> interned;
         Statement st(db_, "SELECT id, image FROM processes WHERE image IS NOT NULL AND image != ''");
         while (st.step()) {
@@ -301,7 +312,7 @@ std::vector<BuiltChannel> ChannelBuilder::build(const Progress& progress) {
     // ---- Proxy requests
     {
         const int64_t total = queryInt(db_, "SELECT coalesce(max(id), 0) FROM proxy_events").value_or(0);
-        AttributionCursor attributed(db_, "proxy", minConfidence);
+        AttributionCursor attributed(db_, "proxy", minConfidence, processIds);
         // The slim rows (schema v4) carry method and user agent as interned ids: each distinct
         // value is read and classified once, not once a request.
         Statement st(db_, "SELECT id, ts_us, host_id, domain_id, method_s, path, bytes_out, bytes_in, user_agent_s "
@@ -316,9 +327,11 @@ std::vector<BuiltChannel> ChannelBuilder::build(const Progress& progress) {
             Ev e;
             e.id = sqlite3_column_int64(s, 0);
             e.ts = sqlite3_column_int64(s, 1);
-            const int64_t host = sqlite3_column_int64(s, 2);
-            const int64_t domain = sqlite3_column_int64(s, 3);
-            const auto methodSid = static_cast<size_t>(sqlite3_column_int64(s, 4));
+            validation::checkTime(e.ts, "proxy_rows", e.id, "ts_us");
+            const int64_t host = checkHost(sqlite3_column_int64(s, 2), "proxy_rows", e.id);
+            const int64_t domain =
+                static_cast<int64_t>(domainIds.index(sqlite3_column_int64(s, 3), "proxy_rows", e.id, "domain_id"));
+            const size_t methodSid = stringIds.indexOrNone(sqlite3_column_int64(s, 4), "proxy_rows", e.id, "method_s");
             if (methodSid >= methods.size()) {
                 methods.resize(methodSid + 1, 0);
             }
@@ -331,9 +344,10 @@ std::vector<BuiltChannel> ChannelBuilder::build(const Progress& progress) {
             const auto* path = reinterpret_cast<const char*>(sqlite3_column_text(s, 5));
             const int pathLen = sqlite3_column_bytes(s, 5);
             e.pathHash = path ? hashPath(path, pathLen) : 0;
-            e.bytesOut = clampInt(s, 6);
-            e.bytesIn = clampInt(s, 7);
-            if (const auto uaSid = static_cast<size_t>(sqlite3_column_int64(s, 8))) {
+            e.bytesOut = bytesOf(s, 6, e.id, "bytes_out");
+            e.bytesIn = bytesOf(s, 7, e.id, "bytes_in");
+            if (const size_t uaSid =
+                    stringIds.indexOrNone(sqlite3_column_int64(s, 8), "proxy_rows", e.id, "user_agent_s")) {
                 if (uaSid >= uaOfString.size()) {
                     uaOfString.resize(uaSid + 1, 0);
                 }
@@ -350,8 +364,7 @@ std::vector<BuiltChannel> ChannelBuilder::build(const Progress& progress) {
             e.process = static_cast<int32_t>(attributed.processOf(e.id));
             e.kind = kProxy;
             note(e.ts);
-            const int32_t endpoint =
-                static_cast<size_t>(domain) < domains.size() ? endpointOf(domain, path, pathLen) : 0;
+            const int32_t endpoint = endpointOf(domain, path, pathLen);
             groups[GroupKey{host, domain, endpoint, imageOf(e.process)}].push_back(e);
             if ((++n & 0xFFFF) == 0) {
                 tick("reading proxy requests", e.id, total);
@@ -363,7 +376,7 @@ std::vector<BuiltChannel> ChannelBuilder::build(const Progress& progress) {
     // ---- DNS server logs
     {
         const int64_t total = queryInt(db_, "SELECT coalesce(max(id), 0) FROM dns_events").value_or(0);
-        AttributionCursor attributed(db_, "dns", minConfidence);
+        AttributionCursor attributed(db_, "dns", minConfidence, processIds);
         Statement st(db_, "SELECT id, ts_us, host_id, domain_id FROM dns_events "
                           "WHERE host_id IS NOT NULL AND domain_id IS NOT NULL ORDER BY id");
         int64_t n = 0;
@@ -371,10 +384,12 @@ std::vector<BuiltChannel> ChannelBuilder::build(const Progress& progress) {
             Ev e;
             e.id = st.int64(0);
             e.ts = st.int64(1);
+            validation::checkTime(e.ts, "dns_rows", e.id, "ts_us");
             e.kind = kDns;
             e.process = static_cast<int32_t>(attributed.processOf(e.id));
             note(e.ts);
-            groups[GroupKey{st.int64(2), st.int64(3), 0, imageOf(e.process)}].push_back(e);
+            const auto domain = static_cast<int64_t>(domainIds.index(st.int64(3), "dns_rows", e.id, "domain_id"));
+            groups[GroupKey{checkHost(st.int64(2), "dns_rows", e.id), domain, 0, imageOf(e.process)}].push_back(e);
             if ((++n & 0xFFFF) == 0) {
                 tick("reading DNS queries", e.id, total);
             }
@@ -391,11 +406,12 @@ std::vector<BuiltChannel> ChannelBuilder::build(const Progress& progress) {
             Ev e;
             e.id = st.int64(0);
             e.ts = st.int64(1);
+            validation::checkTime(e.ts, "dns_queries", e.id, "ts_us");
             e.kind = kDnsQuery;
-            e.process = static_cast<int32_t>(st.int64(4));
+            e.process = static_cast<int32_t>(processIds.indexOrNone(st.int64(4), "dns_queries", e.id, "process_id"));
             note(e.ts);
-            const int64_t domain = st.int64(3);
-            groups[GroupKey{st.int64(2), domain, 0, imageOf(e.process)}].push_back(e);
+            const auto domain = static_cast<int64_t>(domainIds.index(st.int64(3), "dns_queries", e.id, "domain_id"));
+            groups[GroupKey{checkHost(st.int64(2), "dns_queries", e.id), domain, 0, imageOf(e.process)}].push_back(e);
             for (const QString& ip : QString::fromStdString(st.text(5)).split(QLatin1Char(','), Qt::SkipEmptyParts)) {
                 nameOfAddress.try_emplace(ip.trimmed().toStdString(), domain);
             }
@@ -464,10 +480,13 @@ std::vector<BuiltChannel> ChannelBuilder::build(const Progress& progress) {
             Ev e;
             e.id = st.int64(0);
             e.ts = st.int64(2);
+            validation::checkTime(e.ts, "net_connections", e.id, "ts_us");
             e.kind = kNet;
-            e.process = static_cast<int32_t>(st.int64(4));
+            e.process =
+                static_cast<int32_t>(processIds.indexOrNone(st.int64(4), "net_connections", e.id, "process_id"));
             note(e.ts);
-            groups[GroupKey{st.int64(3), domain, 0, imageOf(e.process)}].push_back(e);
+            groups[GroupKey{checkHost(st.int64(3), "net_connections", e.id), domain, 0, imageOf(e.process)}].push_back(
+                e);
         }
         eventsRead_ += n;
     }

@@ -1,6 +1,11 @@
 #include "channel_features.h"
 
+#include "store/case_validation.h"
+
+#include <QJsonDocument>
 #include <QJsonValue>
+
+#include <cmath>
 
 namespace socwb::scoring {
 
@@ -95,6 +100,46 @@ QJsonObject ChannelFeatures::toJson() const {
 ChannelFeatures ChannelFeatures::fromJson(const QJsonObject& o) {
     ChannelFeatures f;
     visit(f, Reader{o});
+    return f;
+}
+
+ChannelFeatures ChannelFeatures::fromStored(int64_t alertId, const std::string& json) {
+    QJsonParseError error{};
+    const QJsonDocument doc = QJsonDocument::fromJson(QByteArray::fromStdString(json), &error);
+    if (error.error != QJsonParseError::NoError || !doc.isObject()) {
+        validation::rowError(
+            "alerts", alertId,
+            "features is not a JSON object" +
+                (error.error != QJsonParseError::NoError
+                     ? " (" + error.errorString().toStdString() + " at offset " + std::to_string(error.offset) + ")"
+                     : std::string()));
+    }
+    const QJsonObject o = doc.object();
+    for (auto it = o.begin(); it != o.end(); ++it) {
+        if (it->isDouble() && (!std::isfinite(it->toDouble()) || std::abs(it->toDouble()) > 1e18)) {
+            validation::rowError("alerts", alertId, "features." + it.key().toStdString() + " is not a finite number");
+        }
+    }
+    ChannelFeatures f = fromJson(o);
+    for (const auto& [name, value] :
+         {std::pair{"key", &f.key}, std::pair{"host", &f.host}, std::pair{"destination", &f.destination}}) {
+        if (value->isEmpty()) {
+            validation::rowError("alerts", alertId, std::string("features.") + name + " is missing");
+        }
+    }
+    validation::checkTime(f.firstTs, "alerts", alertId, "features.first_ts");
+    validation::checkTime(f.lastTs, "alerts", alertId, "features.last_ts");
+    for (const auto& [name, value] :
+         {std::pair{"polls", f.polls}, std::pair{"intervals", f.intervals},
+          std::pair{"proxy_requests", f.proxyRequests}, std::pair{"dns_queries", f.dnsQueries},
+          std::pair{"net_connections", f.netConnections}}) {
+        if (value < 0) {
+            validation::rowError("alerts", alertId, std::string("features.") + name + " is negative");
+        }
+    }
+    if (f.medianInterval < 0 || f.lastTs < f.firstTs) {
+        validation::rowError("alerts", alertId, "features: a negative interval or a last time before the first");
+    }
     return f;
 }
 

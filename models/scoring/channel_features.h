@@ -54,6 +54,10 @@ struct ChannelFeatures {
 
     QJsonObject toJson() const;
     static ChannelFeatures fromJson(const QJsonObject& o);
+    // The features stored with alert ALERTID, checked: the text must be a JSON object whose numbers
+    // are finite, with the channel's key, host and destination, and times in the plausible years.
+    // Throws CaseError naming the alert row otherwise (a reader never shows or re-scores a guess).
+    static ChannelFeatures fromStored(int64_t alertId, const std::string& json);
 };
 
 } // namespace socwb::scoring

@@ -1,5 +1,7 @@
 #include "channel_scorer.h"
 
+#include "config_checks.h"
+
 #include <QJsonObject>
 #include <QLocale>
 
@@ -62,8 +64,30 @@ QJsonArray ScoredChannel::factorsJson() const {
     return a;
 }
 
-ChannelScorer::ChannelScorer(const ScoringConfig& config, QVector<SuppressionRule> rules, QDateTime now)
-    : config_(config), rules_(std::move(rules)), now_(std::move(now)) {}
+ChannelScorer::ChannelScorer(const ScoringConfig& config, const QVector<SuppressionRule>& rules, QDateTime now)
+    : config_(config), now_(std::move(now)) {
+    for (const SuppressionRule& r : rules) {
+        if (!r.isActive(now_)) {
+            continue;
+        }
+        SuppressionMatcher m(r);
+        if (m.valid()) {
+            rules_.push_back(std::move(m));
+        } else {
+            ruleProblems_ << m.problem();
+        }
+    }
+}
+
+QStringList ChannelScorer::problems() const {
+    QStringList out = ruleProblems_;
+    if (matchLimitHits_ > 0) {
+        out << QStringLiteral("%1 pattern test(s) hit the regex engine's match limit and could not be decided; "
+                              "'explain' shows which")
+                   .arg(matchLimitHits_);
+    }
+    return out;
+}
 
 std::vector<ScoredChannel> ChannelScorer::score(const std::vector<ChannelFeatures>& channels) const {
     const ScoringConfig& c = config_;
@@ -101,7 +125,13 @@ std::vector<ScoredChannel> ChannelScorer::score(const std::vector<ChannelFeature
         const QString dest = f.registeredDomain.isEmpty() ? f.destination : f.registeredDomain;
 
         // --- Periodicity
-        if (bursty) {
+        if (bursty && f.intervals == 0) {
+            // No gap at all: a median of 0 s would be a figure nobody measured.
+            add("periodicity", 0,
+                QStringLiteral("all %1 requests logged at the same instant: no gap between them to measure, a burst, "
+                               "not a poll")
+                    .arg(f.polls));
+        } else if (bursty) {
             add("periodicity", 0,
                 QStringLiteral("requests come in bursts (median gap %1 s): page loads or a person, not a poll")
                     .arg(f.medianInterval, 0, 'f', 1));
@@ -237,7 +267,17 @@ std::vector<ScoredChannel> ChannelScorer::score(const std::vector<ChannelFeature
                     QStringLiteral("runs from a folder users can write to: %1").arg(f.processImage));
             }
             for (const QRegularExpression& re : c.hiddenCommandLine) {
-                if (const auto m = re.match(f.commandLine); m.hasMatch()) {
+                const auto m = re.match(f.commandLine);
+                if (checks::hitMatchLimit(re, m)) {
+                    ++matchLimitHits_;
+                    add("hidden_command_line", 0,
+                        QStringLiteral("not decided: the pattern \u201c%1\u201d hit the regex engine's match limit on "
+                                       "this %2-character command line")
+                            .arg(re.pattern().left(60))
+                            .arg(f.commandLine.size()));
+                    break;
+                }
+                if (m.hasMatch()) {
                     add("hidden_command_line", c.weight("hidden_command_line"),
                         QStringLiteral("command line has \u201c%1\u201d").arg(m.captured(0).left(60)));
                     break;
@@ -258,7 +298,17 @@ std::vector<ScoredChannel> ChannelScorer::score(const std::vector<ChannelFeature
             }
             if (!browser && !f.userAgent.isEmpty()) {
                 for (const QRegularExpression& re : c.browserUserAgents) {
-                    if (re.match(f.userAgent).hasMatch()) {
+                    const auto m = re.match(f.userAgent);
+                    if (checks::hitMatchLimit(re, m)) {
+                        ++matchLimitHits_;
+                        add("user_agent_mismatch", 0,
+                            QStringLiteral("not decided: the pattern \u201c%1\u201d hit the regex engine's match "
+                                           "limit on this %2-character User-Agent")
+                                .arg(re.pattern().left(60))
+                                .arg(f.userAgent.size()));
+                        break;
+                    }
+                    if (m.hasMatch()) {
                         add("user_agent_mismatch", c.weight("user_agent_mismatch"),
                             QStringLiteral("sends a browser User-Agent but is %1").arg(name));
                         break;
@@ -331,9 +381,9 @@ std::vector<ScoredChannel> ChannelScorer::score(const std::vector<ChannelFeature
         });
         s.score = clamped;
         s.severity = c.severityFor(s.score);
-        for (const SuppressionRule& r : rules_) {
-            if (r.isActive(now_) && r.matches(f)) {
-                s.suppressedBy = r.id;
+        for (const SuppressionMatcher& r : rules_) {
+            if (r.matches(f)) {
+                s.suppressedBy = r.id();
                 break;
             }
         }

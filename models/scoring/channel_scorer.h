@@ -32,12 +32,18 @@ struct ScoredChannel {
 
 class ChannelScorer {
   public:
-    ChannelScorer(const ScoringConfig& config, QVector<SuppressionRule> rules, QDateTime now);
+    // The rules active at `now` are compiled here, once for the pass.
+    ChannelScorer(const ScoringConfig& config, const QVector<SuppressionRule>& rules, QDateTime now);
     std::vector<ScoredChannel> score(const std::vector<ChannelFeatures>& channels) const;
+    // What the pass could not do as configured, once each: a stored rule that does not compile, a
+    // pattern that hit the regex engine's match limit (its factor then says so on the channel).
+    QStringList problems() const;
 
   private:
     const ScoringConfig& config_;
-    QVector<SuppressionRule> rules_;
+    std::vector<SuppressionMatcher> rules_;
+    QStringList ruleProblems_;
+    mutable int matchLimitHits_ = 0;
     QDateTime now_;
 };
 

@@ -35,10 +35,16 @@ struct ScoringConfig {
     QString severityFor(double score) const;
 
     // Defaults merged with an override text (keys present in the override replace the defaults').
+    // Both are checked against the compiled-in scoring.yaml, which is the schema: one document of
+    // at most kMaxBytes, known keys only (an unknown key names the nearest known one), no key twice,
+    // finite numbers in the ranges of scoring_config.cpp's key table, patterns that compile,
+    // severity bands falling from critical to low. Throws std::runtime_error naming the key.
     static ScoringConfig fromYaml(const QByteArray& defaults, const QByteArray& override = {});
     // The shipped defaults (or their file override) merged with the case's stored override.
     static ScoringConfig forCase(sqlite3* db);
     static constexpr const char* kCaseMetaKey = "scoring.yaml";
+    // A scoring YAML larger than this is refused (the shipped one is 6 KB).
+    static constexpr qsizetype kMaxBytes = 1024 * 1024;
 };
 
 // A case can carry its own scoring settings (issue 18: a case from someone else can set weights to

@@ -11,7 +11,11 @@
 #include "web_service_catalog.h"
 
 #include <QElapsedTimer>
+#include <QJsonArray>
 #include <QJsonDocument>
+
+#include <memory>
+#include <optional>
 
 namespace socwb {
 
@@ -44,6 +48,48 @@ void tally(ScoreOutcome& o, const ScoredChannel& s) {
     }
 }
 
+// A read transaction: every row of the pass comes from one snapshot, so an import committing in
+// between cannot hand the builder domains from before and events from after it.
+class ReadSnapshot {
+  public:
+    explicit ReadSnapshot(sqlite3* db) : db_(db) { execSql(db_, "BEGIN DEFERRED"); }
+    ~ReadSnapshot() { end(); }
+    void end() {
+        if (open_) {
+            open_ = false;
+            sqlite3_exec(db_, "COMMIT", nullptr, nullptr, nullptr);
+        }
+    }
+
+  private:
+    sqlite3* db_;
+    bool open_ = true;
+};
+
+// What decides the scores besides the features: the rules (all of their fields) and the config.
+QString decisionKey(const QVector<SuppressionRule>& rules, const ScoringConfig& config) {
+    QString key = QString::fromLatin1(config.sha256);
+    for (const SuppressionRule& r : rules) {
+        key += QStringLiteral("\n%1|%2|%3|%4").arg(r.id).arg(r.criteria(), r.expiresAt).arg(r.enabled);
+    }
+    return key;
+}
+
+// The latest pass that committed, so a re-score sees when another one wrote new features meanwhile.
+int64_t lastRun(sqlite3* db) {
+    return queryInt(db, "SELECT coalesce(max(id), 0) FROM score_runs").value_or(0);
+}
+
+void readStoredFeatures(sqlite3* db, std::vector<ChannelFeatures>& features, std::vector<int64_t>& ids) {
+    features.clear();
+    ids.clear();
+    Statement st(db, "SELECT id, features FROM alerts ORDER BY id");
+    while (st.step()) {
+        ids.push_back(st.int64(0));
+        features.push_back(ChannelFeatures::fromStored(st.int64(0), st.text(1)));
+    }
+}
+
 } // namespace
 
 ScoreOutcome ScoringEngine::run(ScoreMode mode, const std::atomic<bool>* cancel,
@@ -60,28 +106,72 @@ ScoreOutcome ScoringEngine::run(ScoreMode mode, const std::atomic<bool>* cancel,
         }
         return !(cancel && cancel->load());
     };
+    auto stopped = [&](const QString& status, const QString& message) {
+        outcome = ScoreOutcome{};
+        outcome.status = status;
+        outcome.message = message;
+        outcome.seconds = static_cast<double>(clock.elapsed()) / 1000.0;
+    };
+    QString applied; // what changed under the pass and was applied before it committed
     try {
-        const ScoringConfig config = ScoringConfig::forCase(db);
-        const WebServiceCatalog catalog = WebServiceCatalog::load();
-        const QVector<SuppressionRule> rules = listSuppressions(db);
-        if (mode == ScoreMode::Rescore && !queryInt(db, "SELECT 1 FROM alerts LIMIT 1")) {
-            mode = ScoreMode::Full; // nothing measured yet: a re-score is a first score
+        if (cancel && cancel->load()) {
+            throw ScoringCancelled(); // Ctrl-C before anything was read
         }
-        ChannelScorer scorer(config, rules, now);
+        std::vector<BuiltChannel> built;
+        std::vector<ChannelFeatures> features;
+        std::vector<int64_t> ids; // rescore: the alert rows the features came from
+        std::optional<ScoringConfig> config;
+        QVector<SuppressionRule> rules;
+        int64_t runSeen = 0;
+        {
+            ReadSnapshot snapshot(db);
+            config.emplace(ScoringConfig::forCase(db));
+            rules = listSuppressions(db);
+            runSeen = lastRun(db);
+            if (mode == ScoreMode::Rescore && !queryInt(db, "SELECT 1 FROM alerts LIMIT 1")) {
+                mode = ScoreMode::Full; // nothing measured yet: a re-score is a first score
+            }
+            if (mode == ScoreMode::Full) {
+                const WebServiceCatalog catalog = WebServiceCatalog::load();
+                ChannelBuilder builder(db, catalog, *config);
+                built = builder.build(report);
+                outcome.events = builder.eventsRead();
+                features.reserve(built.size());
+                for (const BuiltChannel& b : built) {
+                    features.push_back(b.features);
+                }
+            } else {
+                readStoredFeatures(db, features, ids);
+            }
+        }
+        if (!report(mode == ScoreMode::Full ? QStringLiteral("scoring") : QStringLiteral("re-scoring"), 0,
+                    static_cast<int64_t>(features.size()))) {
+            throw ScoringCancelled();
+        }
+        auto scorer = std::make_unique<ChannelScorer>(*config, rules, now);
+        std::vector<ScoredChannel> scored = scorer->score(features);
+
+        Transaction tx(db);
+        // No lost update: a rule added or a weight changed by another program since the read is
+        // applied now, under the write lock, so what this pass commits reflects it.
+        {
+            QVector<SuppressionRule> nowRules = listSuppressions(db);
+            ScoringConfig nowConfig = ScoringConfig::forCase(db);
+            const bool rescoreStale = mode == ScoreMode::Rescore && lastRun(db) != runSeen;
+            if (rescoreStale) {
+                readStoredFeatures(db, features, ids); // another pass wrote new features meanwhile
+            }
+            if (rescoreStale || decisionKey(nowRules, nowConfig) != decisionKey(rules, *config)) {
+                applied = rescoreStale ? QStringLiteral("; the features another pass stored meanwhile were re-scored")
+                                       : QStringLiteral("; suppression rules or weights changed during the pass "
+                                                        "were applied");
+                rules = std::move(nowRules);
+                config.emplace(std::move(nowConfig));
+                scorer = std::make_unique<ChannelScorer>(*config, rules, now);
+                scored = scorer->score(features);
+            }
+        }
         if (mode == ScoreMode::Full) {
-            ChannelBuilder builder(db, catalog, config);
-            std::vector<BuiltChannel> built = builder.build(report);
-            outcome.events = builder.eventsRead();
-            std::vector<ChannelFeatures> features;
-            features.reserve(built.size());
-            for (const BuiltChannel& b : built) {
-                features.push_back(b.features);
-            }
-            if (!report(QStringLiteral("scoring"), 0, static_cast<int64_t>(features.size()))) {
-                throw ScoringCancelled();
-            }
-            const std::vector<ScoredChannel> scored = scorer.score(features);
-            Transaction tx(db);
             Statement up(db, R"SQL(
 INSERT INTO alerts(channel_key, host_id, host, host_ips, host_role, process_image, process_name, process_id,
     destination, domain_id, registered_domain, service, service_category, endpoint, path_prefix, requests,
@@ -155,38 +245,7 @@ ON CONFLICT(channel_key) DO UPDATE SET host_id = excluded.host_id, host = exclud
             }
             Statement stale(db, "DELETE FROM alerts WHERE scored_at IS NOT ?");
             stale.bind(1, stamp.toStdString()).exec();
-            outcome.channels = static_cast<qint64>(built.size());
-            if (cancel && cancel->load()) {
-                throw ScoringCancelled();
-            }
-            Statement run(db,
-                          "INSERT INTO score_runs(started, finished, engine_version, config_sha256, events, channels, "
-                          "seconds, status) VALUES (?, ?, ?, ?, ?, ?, ?, 'done')");
-            run.bind(1, started.toStdString())
-                .bind(2, CaseStore::nowIso().toStdString())
-                .bind(3, kEngineVersion)
-                .bind(4, config.sha256.toStdString())
-                .bind(5, static_cast<int64_t>(outcome.events))
-                .bind(6, static_cast<int64_t>(outcome.channels))
-                .bind(7, static_cast<double>(clock.elapsed()) / 1000.0)
-                .exec();
-            tx.commit();
         } else {
-            std::vector<ChannelFeatures> features;
-            std::vector<int64_t> ids;
-            {
-                Statement st(db, "SELECT id, features FROM alerts ORDER BY id");
-                while (st.step()) {
-                    ids.push_back(st.int64(0));
-                    features.push_back(ChannelFeatures::fromJson(
-                        QJsonDocument::fromJson(QByteArray::fromStdString(st.text(1))).object()));
-                }
-            }
-            if (!report(QStringLiteral("re-scoring"), 0, static_cast<int64_t>(features.size()))) {
-                throw ScoringCancelled();
-            }
-            const std::vector<ScoredChannel> scored = scorer.score(features);
-            Transaction tx(db);
             Statement up(db, "UPDATE alerts SET score = ?, severity = ?, factors = ?, suppressed_by = ?, scored_at = ? "
                              "WHERE id = ?");
             for (size_t i = 0; i < ids.size(); ++i) {
@@ -201,44 +260,60 @@ ON CONFLICT(channel_key) DO UPDATE SET host_id = excluded.host_id, host = exclud
                     .bind(6, ids[i])
                     .exec();
             }
-            outcome.channels = static_cast<qint64>(ids.size());
-            if (cancel && cancel->load()) {
-                throw ScoringCancelled();
-            }
-            Statement run(db,
-                          "INSERT INTO score_runs(started, finished, engine_version, config_sha256, events, channels, "
-                          "seconds, status) VALUES (?, ?, ?, ?, 0, ?, ?, 'done')");
-            run.bind(1, started.toStdString())
-                .bind(2, CaseStore::nowIso().toStdString())
-                .bind(3, kEngineVersion)
-                .bind(4, config.sha256.toStdString())
-                .bind(5, static_cast<int64_t>(outcome.channels))
-                .bind(6, static_cast<double>(clock.elapsed()) / 1000.0)
-                .exec();
-            tx.commit();
+        }
+        outcome.channels = static_cast<qint64>(features.size());
+        if (cancel && cancel->load()) {
+            throw ScoringCancelled();
+        }
+        Statement run(db, "INSERT INTO score_runs(started, finished, engine_version, config_sha256, events, channels, "
+                          "seconds, status) VALUES (?, ?, ?, ?, ?, ?, ?, 'done')");
+        run.bind(1, started.toStdString())
+            .bind(2, CaseStore::nowIso().toStdString())
+            .bind(3, kEngineVersion)
+            .bind(4, config->sha256.toStdString())
+            .bind(5, static_cast<int64_t>(outcome.events))
+            .bind(6, static_cast<int64_t>(outcome.channels))
+            .bind(7, static_cast<double>(clock.elapsed()) / 1000.0)
+            .exec();
+        tx.commit();
+        for (const QString& problem : scorer->problems()) {
+            log::score()->warn("{}", problem.toStdString());
+            applied += QStringLiteral("; ") + problem;
         }
         outcome.status = QStringLiteral("done");
         outcome.seconds = static_cast<double>(clock.elapsed()) / 1000.0;
         outcome.message =
-            QStringLiteral("%1 channels scored from %2 events in %3 s: %4 flagged (medium or above), %5 suppressed")
+            QStringLiteral("%1 channels scored from %2 events in %3 s: %4 flagged (medium or above), %5 suppressed%6")
                 .arg(outcome.channels)
                 .arg(outcome.events)
                 .arg(outcome.seconds, 0, 'f', 2)
                 .arg(outcome.flagged)
-                .arg(outcome.suppressed);
+                .arg(outcome.suppressed)
+                .arg(applied);
         log::score()->info("{}", outcome.message.toStdString());
     } catch (const ScoringCancelled&) {
-        outcome = ScoreOutcome{};
-        outcome.status = QStringLiteral("cancelled");
-        outcome.message = QStringLiteral("scoring cancelled; the previous scores are kept");
-        outcome.seconds = static_cast<double>(clock.elapsed()) / 1000.0;
+        stopped(QStringLiteral("cancelled"), QStringLiteral("scoring cancelled; the previous scores are kept"));
         log::score()->info("{}", outcome.message.toStdString());
+    } catch (const CaseError& e) {
+        stopped(QStringLiteral("unusable"),
+                QStringLiteral("scoring stopped: %1; the previous scores are kept").arg(QString::fromUtf8(e.what())));
+        log::score()->error("{}", outcome.message.toStdString());
+    } catch (const SqlError& e) {
+        const int code = e.code() & 0xFF;
+        if (code == SQLITE_BUSY || code == SQLITE_LOCKED) {
+            stopped(QStringLiteral("busy"),
+                    QStringLiteral("the case is busy: another program held its write lock for longer than %1 s; "
+                                   "nothing was written, the previous scores are kept — try again")
+                        .arg(CaseStore::kBusyTimeoutMs / 1000));
+        } else {
+            stopped(
+                QStringLiteral("failed"),
+                QStringLiteral("scoring failed: %1; the previous scores are kept").arg(QString::fromUtf8(e.what())));
+        }
+        log::score()->error("{}", outcome.message.toStdString());
     } catch (const std::exception& e) {
-        outcome = ScoreOutcome{};
-        outcome.status = QStringLiteral("failed");
-        outcome.message =
-            QStringLiteral("scoring failed: %1; the previous scores are kept").arg(QString::fromUtf8(e.what()));
-        outcome.seconds = static_cast<double>(clock.elapsed()) / 1000.0;
+        stopped(QStringLiteral("failed"),
+                QStringLiteral("scoring failed: %1; the previous scores are kept").arg(QString::fromUtf8(e.what())));
         log::score()->error("{}", outcome.message.toStdString());
     }
     return outcome;

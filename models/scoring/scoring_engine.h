@@ -27,7 +27,7 @@ struct ScoreProgress {
 };
 
 struct ScoreOutcome {
-    QString status; // done, cancelled, failed
+    QString status; // done, cancelled, failed, busy (the write lock was held too long), unusable (a bad row)
     QString message;
     qint64 events = 0; // events read (0 for a rescore)
     qint64 channels = 0;
@@ -39,7 +39,9 @@ struct ScoreOutcome {
 class ScoringEngine {
   public:
     explicit ScoringEngine(CaseStore& store) : store_(store) {}
-    // Never throws: failures come back as status "failed" with a message.
+    // Never throws: failures come back as a status other than "done" with a message. The pass reads
+    // in one read transaction; a suppression rule or a weight changed by another program while it
+    // ran is applied before it commits (the rules and weights are read again under the write lock).
     ScoreOutcome run(ScoreMode mode, const std::atomic<bool>* cancel = nullptr,
                      const std::function<void(const ScoreProgress&)>& progress = {},
                      const QDateTime& now = QDateTime::currentDateTimeUtc());

@@ -1,72 +1,93 @@
 #include "web_service_catalog.h"
 
+#include "config_checks.h"
 #include "core/resources.h"
 
 #include <yaml-cpp/yaml.h>
 
+#include <set>
 #include <stdexcept>
 
 namespace socwb::scoring {
 
 namespace {
-QString str(const YAML::Node& n, const char* key, const QString& fallback = {}) {
-    return n[key] ? QString::fromStdString(n[key].as<std::string>()) : fallback;
-}
 
 bool hostMatches(const std::string& fqdn, const std::string& domain) {
     return fqdn == domain ||
            (fqdn.size() > domain.size() && fqdn.compare(fqdn.size() - domain.size(), domain.size(), domain) == 0 &&
             fqdn[fqdn.size() - domain.size() - 1] == '.');
 }
+
+// The catalog's shape, as its header comment documents it.
+const std::vector<std::string> kServiceKeys{"id", "name", "category", "consumer", "risk", "domains", "endpoints"};
+const std::vector<std::string> kEndpointKeys{"name", "role", "host", "path"};
+constexpr qsizetype kMaxCatalogBytes = 4 * 1024 * 1024;
+
+QString optionalText(const YAML::Node& n, const char* key, const std::string& where, const QString& fallback = {}) {
+    return n[key] ? checks::text(n[key], where + "." + key, 256) : fallback;
+}
+
 } // namespace
 
 WebServiceCatalog WebServiceCatalog::fromYaml(const QByteArray& yaml) {
+    const std::string what = "web-service catalog";
+    const YAML::Node root = checks::loadOne(yaml, what, kMaxCatalogBytes);
+    checks::requireKeys(root, {"services"}, what);
+    if (!root["services"].IsSequence() || root["services"].size() > 10000) {
+        throw std::runtime_error(what + ": 'services' is not a list of at most 10000 services");
+    }
     WebServiceCatalog c;
-    YAML::Node root;
-    try {
-        root = YAML::Load(yaml.toStdString());
-    } catch (const YAML::Exception& e) {
-        throw std::runtime_error(std::string("web-service catalog: ") + e.what());
-    }
-    if (!root["services"] || !root["services"].IsSequence()) {
-        throw std::runtime_error("web-service catalog: no 'services' list");
-    }
+    std::set<QString> ids;
+    int index = 0;
     for (const YAML::Node& n : root["services"]) {
+        const std::string where = what + ", service " + std::to_string(++index);
+        checks::requireKeys(n, kServiceKeys, where);
         WebService s;
-        try {
-            s.id = str(n, "id");
-            if (s.id.isEmpty()) {
-                throw std::runtime_error("a service without an id");
+        s.id = optionalText(n, "id", where);
+        if (s.id.isEmpty() || !ids.insert(s.id).second) {
+            throw std::runtime_error(
+                where + ": " + (s.id.isEmpty() ? std::string("has no id") : "id '" + s.id.toStdString() + "' twice"));
+        }
+        const std::string named = what + ", service '" + s.id.toStdString() + "'";
+        s.name = optionalText(n, "name", named, s.id);
+        s.category = optionalText(n, "category", named, QStringLiteral("other"));
+        s.consumer = n["consumer"] && checks::boolean(n["consumer"], named + ".consumer");
+        s.risk = n["risk"] ? checks::number(n["risk"], named + ".risk", 0, 1) : 0.5;
+        if (!n["domains"]) {
+            throw std::runtime_error(named + ": no domains");
+        }
+        for (const QString& d : checks::textList(n["domains"], named + ".domains", 1000, 253)) {
+            if (d.trimmed().isEmpty() || d.contains(QLatin1Char(' '))) {
+                throw std::runtime_error(named + ".domains: '" + d.toStdString() + "' is not a host name");
             }
-            s.name = str(n, "name", s.id);
-            s.category = str(n, "category", QStringLiteral("other"));
-            s.consumer = n["consumer"] && n["consumer"].as<bool>();
-            s.risk = n["risk"] ? n["risk"].as<double>() : 0.5;
-            for (const YAML::Node& d : n["domains"]) {
-                s.domains.push_back(QString::fromStdString(d.as<std::string>()).toLower().toStdString());
+            s.domains.push_back(d.toLower().toStdString());
+        }
+        if (s.domains.empty()) {
+            throw std::runtime_error(named + ": no domains");
+        }
+        if (n["endpoints"]) {
+            if (!n["endpoints"].IsSequence()) {
+                throw std::runtime_error(named + ".endpoints: is not a list");
             }
-            if (s.domains.empty()) {
-                throw std::runtime_error("no domains");
-            }
-            if (n["endpoints"]) {
-                for (const YAML::Node& e : n["endpoints"]) {
-                    EndpointShape shape;
-                    shape.name = str(e, "name");
-                    shape.role = str(e, "role", QStringLiteral("command"));
-                    shape.host = str(e, "host").toLower();
-                    shape.path = QRegularExpression(str(e, "path"));
-                    if (!shape.path.isValid()) {
-                        throw std::runtime_error("endpoint '" + shape.name.toStdString() +
-                                                 "': bad path pattern: " + shape.path.errorString().toStdString());
-                    }
-                    shape.path.optimize();
-                    s.endpoints.push_back(std::move(shape));
+            int e = 0;
+            for (const YAML::Node& en : n["endpoints"]) {
+                std::string ew = named + ", endpoint " + std::to_string(++e);
+                checks::requireKeys(en, kEndpointKeys, ew);
+                EndpointShape shape;
+                shape.name = optionalText(en, "name", ew);
+                if (!shape.name.isEmpty()) {
+                    ew = named + ", endpoint '" + shape.name.toStdString() + "'";
                 }
+                shape.role = optionalText(en, "role", ew, QStringLiteral("command"));
+                if (shape.role != QLatin1String("command") && shape.role != QLatin1String("output") &&
+                    shape.role != QLatin1String("payload")) {
+                    throw std::runtime_error(ew + ".role: '" + shape.role.toStdString() +
+                                             "' is not command, output or payload");
+                }
+                shape.host = optionalText(en, "host", ew).toLower();
+                shape.path = checks::pattern(optionalText(en, "path", ew), ew + ".path");
+                s.endpoints.push_back(std::move(shape));
             }
-        } catch (const YAML::Exception& e) {
-            throw std::runtime_error("web-service catalog, service '" + s.id.toStdString() + "': " + e.what());
-        } catch (const std::runtime_error& e) {
-            throw std::runtime_error("web-service catalog, service '" + s.id.toStdString() + "': " + e.what());
         }
         c.services_.push_back(std::move(s));
     }

@@ -1,6 +1,7 @@
 #include "case_store.h"
 
 #include "case_file.h"
+#include "case_validation.h"
 #include "core/logging.h"
 #include "schema.h"
 #include "statement.h"
@@ -179,18 +180,22 @@ int CaseStore::inspect(const QString& path) {
         if (appId != kApplicationId && tables > 0) {
             throw CaseError(shown.toStdString() + ": not a socwb case (an SQLite database of another application)");
         }
+        validation::checkSchemaVersion(version, tables, shown);
         if (version > schema::latestVersion()) {
             throw CaseError(shown.toStdString() + ": written by a newer socwb (case schema " + std::to_string(version) +
                             ", this build reads up to " + std::to_string(schema::latestVersion()) + ")");
         }
         // A full quick_check reads every page; on very large cases the header checks above and
         // SQLite's own checks while reading have to do.
-        if (QFileInfo(path).size() <= 256LL * 1024 * 1024) {
+        if (QFileInfo(path).size() <= validation::kFullCheckMaxBytes) {
             Statement check(db, "PRAGMA quick_check(1)");
             if (check.step() && check.text(0) != "ok") {
                 std::string detail = check.text(0);
                 std::replace(detail.begin(), detail.end(), '\n', ' ');
                 throw CaseError(shown.toStdString() + ": corrupted case file (" + detail + ")");
+            }
+            if (version == schema::latestVersion()) {
+                validation::checkStructure(db, path, shown);
             }
         }
         leaveNoTrace.refused = false;
@@ -256,12 +261,53 @@ QString CaseStore::backupPathFor(const QString& path, int version) {
 }
 
 namespace {
+const QLatin1String kPartial(".partial");
+
+void removeWithJournal(const QString& file) {
+    for (const char* suffix : {"", "-journal", "-wal", "-shm"}) {
+        QFile::remove(file + QLatin1String(suffix));
+    }
+}
+
+// What an upgrade killed during its copy left beside PATH for VERSION: the temporary copy, and a
+// copy with a hot journal beside it (a complete copy is closed cleanly, so it has none). Removed;
+// returns their names.
+QStringList removeStaleCopies(const QString& path, int version) {
+    QStringList removed;
+    QString base = path;
+    if (base.endsWith(QLatin1String(".socwb"))) {
+        base.chop(6);
+    }
+    const QString v = QStringLiteral(".v") + QString::number(version);
+    for (int n = 1; n < 1000; ++n) {
+        const QString copy =
+            base + v + (n == 1 ? QString() : QLatin1Char('-') + QString::number(n)) + QStringLiteral(".socwb");
+        const bool partial = QFileInfo::exists(copy + kPartial) || QFileInfo::exists(copy + kPartial + "-journal");
+        const bool hot = QFileInfo::exists(copy) && QFileInfo::exists(copy + QLatin1String("-journal"));
+        if (partial) {
+            removeWithJournal(copy + kPartial);
+            removed << QFileInfo(copy + kPartial).fileName();
+        }
+        if (hot) {
+            removeWithJournal(copy);
+            removed << QFileInfo(copy).fileName();
+        }
+        if (!partial && !QFileInfo::exists(copy)) {
+            break;
+        }
+    }
+    return removed;
+}
+
 // Copies the case, page for page, through SQLite's online backup (a consistent snapshot even
-// while another connection writes) to a new file.
+// while another connection writes) to a new file: written as TO.partial and renamed to TO when
+// complete, so a copy killed half-way never has the name of a kept original.
 void copyCase(sqlite3* from, const QString& to, const QString& shown) {
+    const QString temp = to + kPartial;
+    removeWithJournal(temp);
     std::string ignored;
     int rc = SQLITE_OK;
-    case_file::Connection guard = case_file::connect(to, case_file::Mode::Create, ignored, &rc);
+    case_file::Connection guard = case_file::connect(temp, case_file::Mode::Create, ignored, &rc);
     sqlite3* dest = guard.get();
     if (rc == SQLITE_OK) {
         sqlite3_backup* b = sqlite3_backup_init(dest, "main", from, "main");
@@ -273,10 +319,13 @@ void copyCase(sqlite3* from, const QString& to, const QString& shown) {
             rc = rc == SQLITE_DONE ? finish : rc;
         }
     }
+    guard.reset(); // closed (and out of this process's list of open cases) before it is renamed
+    if (rc == SQLITE_OK && !QFile::rename(temp, to)) {
+        rc = SQLITE_CANTOPEN;
+    }
     if (rc != SQLITE_OK) {
         const std::string msg = sqlite3_errstr(rc);
-        guard.reset();
-        QFile::remove(to);
+        removeWithJournal(temp);
         throw SqlError(shown.toStdString() + ": the copy kept before an upgrade could not be written (" + msg + ")",
                        rc);
     }
@@ -341,6 +390,11 @@ std::unique_ptr<CaseStore> CaseStore::open(const QString& path, Access access, c
             execSql(db, "PRAGMA application_id = " + std::to_string(kApplicationId));
         }
         if (before > 0 && before < schema::latestVersion()) {
+            store->staleCopies_ = removeStaleCopies(path, before);
+            for (const QString& stale : store->staleCopies_) {
+                log::store()->warn("{}: removed {}, a partial copy an interrupted upgrade left", path.toStdString(),
+                                   stale.toStdString());
+            }
             store->backupPath_ = backupPathFor(path, before);
             copyCase(db, store->backupPath_, shown);
             try {
@@ -350,6 +404,9 @@ std::unique_ptr<CaseStore> CaseStore::open(const QString& path, Access access, c
                 throw;
             }
             store->upgradedFrom_ = before;
+            if (QFileInfo(path).size() <= validation::kFullCheckMaxBytes) {
+                validation::checkStructure(db, path, shown); // rows an older case carried over
+            }
         } else {
             schema::migrate(db);
         }

@@ -8,6 +8,7 @@
 #include <sqlite3.h>
 
 #include <QString>
+#include <QStringList>
 
 #include <memory>
 #include <stdexcept>
@@ -45,7 +46,10 @@ class CaseStore {
     //
     // An existing case of an older schema is first copied beside itself (NAME.v<old>.socwb, see
     // backupPath()), then upgraded in one transaction; `upgrade` receives its progress and may
-    // cancel it. A failed or cancelled upgrade leaves the case as it was and removes the copy.
+    // cancel it. A failed or cancelled upgrade leaves the case as it was and removes the copy. The
+    // copy is written under a temporary name (NAME.v3.socwb.partial) and renamed when complete; what
+    // a killed copy left (that temporary file, or a NAME.v3.socwb with a hot journal beside it, as
+    // builds before issue 19 left) is removed first and named by staleCopiesRemoved().
     static std::unique_ptr<CaseStore> open(const QString& path, Access access = Access::ReadWrite,
                                            const schema::MigrationHooks* upgrade = nullptr);
     // Where the copy of an older case goes before its upgrade: NAME.v3.socwb beside NAME.socwb
@@ -74,6 +78,8 @@ class CaseStore {
     // When open() upgraded the case: the schema it had, and where its original was copied.
     int upgradedFrom() const { return upgradedFrom_; }
     const QString& backupPath() const { return backupPath_; }
+    // Partial copies an earlier, killed upgrade left beside the case, removed by this open().
+    const QStringList& staleCopiesRemoved() const { return staleCopies_; }
 
     // Appends to the audit log (the table refuses updates and deletes).
     void audit(const QString& action, const QString& target, const QString& detail = {});
@@ -88,6 +94,7 @@ class CaseStore {
     bool readOnly_ = false;
     int upgradedFrom_ = 0;
     QString backupPath_;
+    QStringList staleCopies_;
 };
 
 } // namespace socwb

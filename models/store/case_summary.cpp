@@ -1,5 +1,7 @@
 #include "case_summary.h"
 
+#include "case_validation.h"
+#include "ingest/read/plausibility_filter.h"
 #include "statement.h"
 
 #include <QDateTime>
@@ -103,12 +105,18 @@ CaseSummary summarize(sqlite3* db, bool withHostRows) {
     s.rejected = queryInt(db, "SELECT coalesce(sum(rejected), 0) FROM evidence").value_or(0);
 
     int64_t first = INT64_MAX, last = INT64_MIN;
-    for (const char* sql :
-         {"SELECT min(ts_us), max(ts_us) FROM proxy_events", "SELECT min(ts_us), max(ts_us) FROM dns_events",
-          "SELECT min(ts_us), max(ts_us) FROM sysmon_events", "SELECT min(ts_us), max(ts_us) FROM sensor_conn_rows",
-          "SELECT min(ts_us), max(ts_us) FROM tls_rows", "SELECT min(ts_us), max(ts_us) FROM sensor_alerts"}) {
-        Statement st(db, sql);
+    for (const char* table :
+         {"proxy_rows", "dns_rows", "sysmon_events", "sensor_conn_rows", "tls_rows", "sensor_alerts"}) {
+        Statement st(db, std::string("SELECT min(ts_us), max(ts_us) FROM ") + table);
         if (st.step() && !st.isNull(0)) {
+            // A case too big for the check on open still never shows a time span from year -290309.
+            for (int col : {0, 1}) {
+                if (st.int64(col) < plausible::kMinTsUs || st.int64(col) >= plausible::kMaxTsUs) {
+                    Statement row(db, std::string("SELECT id FROM ") + table + " WHERE ts_us = ? LIMIT 1");
+                    row.bind(1, st.int64(col)).step();
+                    validation::checkTime(st.int64(col), table, row.int64(0), "ts_us");
+                }
+            }
             first = std::min(first, st.int64(0));
             last = std::max(last, st.int64(1));
         }

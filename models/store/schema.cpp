@@ -804,6 +804,12 @@ void migrate(sqlite3* db, int target, const MigrationHooks* hooks) {
         target = latestVersion();
     }
     int version = static_cast<int>(queryInt(db, "PRAGMA user_version").value_or(0));
+    if (version < 0 || version > latestVersion() || target > latestVersion()) {
+        // The header field is anyone's to set; never index the migrations with it unchecked.
+        throw SqlError("case schema " + std::to_string(version) + " is not one this build can upgrade (1 to " +
+                           std::to_string(latestVersion()) + ")",
+                       SQLITE_MISMATCH);
+    }
     if (version >= target) {
         return;
     }

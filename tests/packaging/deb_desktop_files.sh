@@ -52,7 +52,9 @@ cp "$share/applications/$app_id.desktop" "$work/xdg/applications/"
 export XDG_DATA_DIRS="$work/xdg:/usr/share" XDG_DATA_HOME="$work/data-home"
 update-mime-database "$work/xdg/mime"
 update-desktop-database "$work/xdg/applications"
-"$root/usr/bin/socwb-cli" info "$work/case.socwb" >/dev/null
+# A real case, made as a user makes one (read commands such as `info` never create a case).
+printf '1700000000.000 10 10.0.0.5 TCP_MISS/200 512 GET http://example.com/ - DIRECT/1.2.3.4 text/html\n' >"$work/one.log"
+"$root/usr/bin/socwb-cli" import "$work/case.socwb" "$work/one.log" >/dev/null
 cp "$work/case.socwb" "$work/renamed-case"
 sqlite3 "$work/other.db" "CREATE TABLE t(x)"
 cp "$work/other.db" "$work/other-no-extension"

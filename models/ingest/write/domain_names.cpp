@@ -57,6 +57,11 @@ std::string DomainNames::registrable(const std::string& host) const {
     return r ? std::string(r) : std::string();
 }
 
+bool DomainNames::isPublicSuffix(const std::string& host) const {
+    return psl_ && !host.empty() && !isIpLiteral(host) &&
+           psl_is_public_suffix2(psl_, host.c_str(), PSL_TYPE_ANY | PSL_TYPE_NO_STAR_RULE) != 0;
+}
+
 std::string DomainNames::service(const std::string& host) const {
     if (!psl_ || host.empty() || isIpLiteral(host)) {
         return {};

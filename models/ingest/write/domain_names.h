@@ -26,6 +26,9 @@ class DomainNames {
     // Empty for IP literals and names that are themselves public suffixes.
     std::string registrable(const std::string& normalizedHost) const;
     std::string service(const std::string& normalizedHost) const;
+    // A name on the list itself ("com", "co.uk", "github.io"), not through the implicit "*" rule,
+    // so a single-label internal name ("fileserver") is not one.
+    bool isPublicSuffix(const std::string& normalizedHost) const;
 
   private:
     const psl_ctx_st* psl_;

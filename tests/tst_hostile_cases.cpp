@@ -1,0 +1,344 @@
+// Case files handed in are untrusted (issue 19): the crash inputs of tests/fixtures/cases/hostile/,
+// the readers' own bounds checks (for cases too big for the check on open), and the tampered-case
+// sweep — one change at a time to a small case's tables, each run through info, score, alerts,
+// explain and the window's screenshot: no crash, no figure printed from a bad row, and every run
+// names the table, the row and the column.
+#include "core/resources.h"
+#include "hostile_case.h"
+#include "scoring/channel_builder.h"
+#include "scoring/channel_features.h"
+#include "scoring/scoring_config.h"
+#include "scoring/web_service_catalog.h"
+#include "store/case_store.h"
+#include "store/case_validation.h"
+#include "store/schema.h"
+#include "store/statement.h"
+#include "test_paths.h"
+
+#include <QFile>
+#include <QProcess>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <climits>
+#include <memory>
+
+using namespace socwb;
+using namespace socwb::test;
+
+namespace {
+
+struct RawDb {
+    sqlite3* db = nullptr;
+    explicit RawDb(const QString& path) { sqlite3_open(QFile::encodeName(path).constData(), &db); }
+    ~RawDb() { sqlite3_close(db); }
+};
+
+// The four commands a script runs on a case, as the sweep and the crash inputs run them.
+QList<QStringList> commandsOn(const QString& c) {
+    return {{"info", c},
+            {"score", c},
+            {"alerts", c, "--format", "json"},
+            {"explain", c, "--host", "10.0.0.5", "--dest", "pastebin.com"}};
+}
+
+int64_t scoreRuns(const QString& path) {
+    RawDb raw(path);
+    return queryInt(raw.db, "SELECT count(*) FROM score_runs").value_or(-1);
+}
+
+// info, score, alerts and explain each exit 3, name the problem, print nothing, write nothing.
+void expectRefusedByEveryCommand(const QString& c, const QString& names) {
+    const int64_t runsBefore = scoreRuns(c);
+    for (const QStringList& args : commandsOn(c)) {
+        const CliRun r = runCli(args);
+        QVERIFY2(r.exitCode == 3, qPrintable(args.first() + QStringLiteral(": exit %1, ").arg(r.exitCode) + r.err));
+        QVERIFY2(r.err.contains(names.toUtf8()), qPrintable(args.first() + QStringLiteral(": ") + r.err));
+        QVERIFY2(r.out.isEmpty(), qPrintable(args.first() + QStringLiteral(" printed: ") + r.out));
+    }
+    QCOMPARE(scoreRuns(c), runsBefore);
+}
+
+QString goodFeatures() {
+    return QStringLiteral(R"({"key":"k","host":"h","destination":"d","first_ts":1700000000000000,)"
+                          R"("last_ts":1700000060000000,"polls":2,"median_interval_s":60})");
+}
+
+} // namespace
+
+class TestHostileCases : public QObject {
+    Q_OBJECT
+  private slots:
+    void initTestCase();
+    void crashInputsExit3NamingTheRow_data();
+    void crashInputsExit3NamingTheRow();
+    void schemaVersionsOutOfRangeAreRefused_data();
+    void schemaVersionsOutOfRangeAreRefused();
+    void builderNamesTheRowItCannotUse_data();
+    void builderNamesTheRowItCannotUse();
+    void storedFeaturesAreCheckedWhenRead_data();
+    void storedFeaturesAreCheckedWhenRead();
+    void alertRowsAreCheckedWhenRead();
+    void soundCasePassesEveryCheck();
+    void tamperedCaseSweep_data();
+    void tamperedCaseSweep();
+
+  private:
+    QTemporaryDir dir_;
+};
+
+void TestHostileCases::initTestCase() {
+    QVERIFY(dir_.isValid());
+    QVERIFY(!hostileBase(dir_.path()).isEmpty());
+}
+
+void TestHostileCases::crashInputsExit3NamingTheRow_data() {
+    QTest::addColumn<QString>("name");
+    QTest::addColumn<QString>("names");
+    QTest::newRow("negative schema version") << "negative-version"
+                                             << "not a case this version can open (case schema -1";
+    QTest::newRow("dangling proxy domain") << "dangling-domain"
+                                           << "proxy_rows row 1: domain_id 9999 is not a row of domains";
+    QTest::newRow("negative proxy domain") << "negative-domain"
+                                           << "domain_id -7 is not a row of domains";
+    QTest::newRow("dangling Sysmon DNS domain") << "dangling-dns-domain"
+                                                << "dns_queries row 1: domain_id 9999";
+}
+
+// Before issue 19 these segfaulted (or failed with std::bad_alloc); now every command refuses the
+// case with exit 3, names what is wrong, and writes nothing.
+void TestHostileCases::crashInputsExit3NamingTheRow() {
+    QFETCH(QString, name);
+    QFETCH(QString, names);
+    const QString c = hostileCase(dir_.path(), name);
+    QVERIFY(!c.isEmpty());
+    expectRefusedByEveryCommand(c, names);
+    if (QTest::currentTestFailed()) {
+        return;
+    }
+}
+
+void TestHostileCases::schemaVersionsOutOfRangeAreRefused_data() {
+    QTest::addColumn<int>("version");
+    for (int v : {-1, -2, -3, -4, -5, -8, -100, INT_MIN}) {
+        QTest::newRow(qPrintable(QString::number(v))) << v;
+    }
+    QTest::newRow("newer") << schema::latestVersion() + 1;
+}
+
+// kMigrations[version] was read out of bounds (−1..−3 crashed, −4, −5, −8 ran random bytes as SQL).
+void TestHostileCases::schemaVersionsOutOfRangeAreRefused() {
+    QFETCH(int, version);
+    const QString c = tamperedCase(dir_.path(), QStringLiteral("version%1").arg(version),
+                                   QStringLiteral("PRAGMA user_version = %1;").arg(version));
+    QVERIFY(!c.isEmpty());
+    for (auto access : {CaseStore::Access::ReadWrite, CaseStore::Access::ReadOnly}) {
+        try {
+            CaseStore::open(c, access);
+            QFAIL("opened");
+        } catch (const CaseError& e) {
+            QCOMPARE(e.kind(), CaseError::Kind::Unusable);
+            QVERIFY2(QByteArray(e.what()).contains(QByteArray::number(version)), e.what());
+        }
+    }
+    // migrate() itself never indexes its list with a version it was not written for.
+    RawDb raw(c);
+    QVERIFY_THROWS_EXCEPTION(SqlError, schema::migrate(raw.db));
+}
+
+void TestHostileCases::builderNamesTheRowItCannotUse_data() {
+    QTest::addColumn<QString>("sql");
+    QTest::addColumn<QString>("names");
+    QTest::newRow("dangling proxy domain") << "UPDATE proxy_rows SET domain_id = 9999 WHERE id = 3"
+                                           << "proxy_rows row 3: domain_id 9999 is not a row of domains";
+    QTest::newRow("negative proxy domain") << "UPDATE proxy_rows SET domain_id = -7 WHERE id = 3"
+                                           << "proxy_rows row 3: domain_id -7";
+    QTest::newRow("dangling proxy host") << "UPDATE proxy_rows SET host_id = 777 WHERE id = 4"
+                                         << "proxy_rows row 4: host_id 777 is not a row of hosts";
+    QTest::newRow("deleted method string")
+        << "DELETE FROM strings WHERE id = (SELECT method_s FROM proxy_rows WHERE id = 5)"
+        << "proxy_rows row 1: method_s";
+    QTest::newRow("time past INT64") << "UPDATE proxy_rows SET ts_us = 9223372036854775807 WHERE id = 6"
+                                     << "proxy_rows row 6: ts_us 9223372036854775807 is not a time";
+    QTest::newRow("negative bytes") << "UPDATE proxy_rows SET bytes_in = -5 WHERE id = 7"
+                                    << "proxy_rows row 7: bytes_in -5";
+    QTest::newRow("infinite bytes") << "UPDATE proxy_rows SET bytes_out = 9e999 WHERE id = 7"
+                                    << "proxy_rows row 7: bytes_out Inf";
+    QTest::newRow("dangling Sysmon DNS domain") << "UPDATE dns_queries SET domain_id = 9999 WHERE id = 1"
+                                                << "dns_queries row 1: domain_id 9999";
+    QTest::newRow("dangling connection process") << "UPDATE net_connections SET process_id = 9999"
+                                                 << "process_id 9999 is not a row of processes";
+    QTest::newRow("dangling attributed process")
+        << "INSERT INTO attributions VALUES ('proxy', 2, 9999, 'five-tuple', 0.9, 0, NULL)"
+        << "attributions row 2: process_id 9999 is not a row of processes";
+    QTest::newRow("domain ids far past their count")
+        << "INSERT INTO domains(id, name) VALUES (4294967296, 'far.example')"
+        << "domains: ids reach 4294967296";
+}
+
+// The engine's own checks, for a case the check on open did not scan (too big, or changed since):
+// the builder indexes arrays with these ids, and before issue 19 it crashed or read past them.
+void TestHostileCases::builderNamesTheRowItCannotUse() {
+    QFETCH(QString, sql);
+    QFETCH(QString, names);
+    const QString c = tamperedCase(dir_.path(), QStringLiteral("builder"), sql);
+    QVERIFY(!c.isEmpty());
+    RawDb raw(c);
+    const auto config = scoring::ScoringConfig::fromYaml(resources::read(QStringLiteral("scoring/scoring.yaml")));
+    const auto catalog = scoring::WebServiceCatalog::load();
+    scoring::ChannelBuilder builder(raw.db, catalog, config);
+    try {
+        builder.build();
+        QFAIL("built channels from a tampered case");
+    } catch (const CaseError& e) {
+        QVERIFY2(QByteArray(e.what()).contains(names.toUtf8()), e.what());
+    }
+}
+
+void TestHostileCases::storedFeaturesAreCheckedWhenRead_data() {
+    QTest::addColumn<QString>("json");
+    QTest::addColumn<QString>("names");
+    const QString good = goodFeatures();
+    QTest::newRow("not JSON") << "{\"key\":"
+                              << "alerts row 7: features is not a JSON object";
+    QTest::newRow("an array") << "[1,2]"
+                              << "alerts row 7: features is not a JSON object";
+    QTest::newRow("no key") << QString(good).replace(QStringLiteral("\"key\":\"k\","), QString())
+                            << "alerts row 7: features.key is missing";
+    QTest::newRow("time past INT64") << QString(good).replace(QStringLiteral("1700000060000000"),
+                                                              QStringLiteral("9223372036854775807"))
+                                     << "alerts row 7: features.last_ts";
+    QTest::newRow("huge number") << QString(good).replace(QStringLiteral("\"polls\":2"),
+                                                          QStringLiteral("\"polls\":1e300"))
+                                 << "alerts row 7: features.polls is not a finite number";
+    QTest::newRow("negative polls") << QString(good).replace(QStringLiteral("\"polls\":2"),
+                                                             QStringLiteral("\"polls\":-2"))
+                                    << "alerts row 7: features.polls is negative";
+}
+
+// Unreadable features made `explain` say a listed channel was never seen, and `--rescore` drop it.
+void TestHostileCases::storedFeaturesAreCheckedWhenRead() {
+    QFETCH(QString, json);
+    QFETCH(QString, names);
+    try {
+        scoring::ChannelFeatures::fromStored(7, json.toStdString());
+        QFAIL("read as features");
+    } catch (const CaseError& e) {
+        QVERIFY2(QByteArray(e.what()).contains(names.toUtf8()), e.what());
+    }
+    QCOMPARE(scoring::ChannelFeatures::fromStored(7, goodFeatures().toStdString()).polls, int64_t(2));
+}
+
+// The check `alerts` runs on every row it prints (problemSql), for cases the open check skipped.
+void TestHostileCases::alertRowsAreCheckedWhenRead() {
+    const QString c = tamperedCase(dir_.path(), QStringLiteral("alert-rows"),
+                                   QStringLiteral("UPDATE alerts SET score = 'NaN' WHERE id = 2; "
+                                                  "UPDATE alerts SET first_ts = 9223372036854775807 WHERE id = 3; "
+                                                  "UPDATE alerts SET factors = '[{' WHERE id = 4;"));
+    QVERIFY(!c.isEmpty());
+    RawDb raw(c);
+    Statement st(raw.db, "SELECT id, " + validation::problemSql("alerts") + " FROM alerts ORDER BY id");
+    QStringList problems;
+    while (st.step()) {
+        if (!st.isNull(1)) {
+            problems << QStringLiteral("%1: %2").arg(st.int64(0)).arg(QString::fromStdString(st.text(1)));
+        }
+    }
+    QCOMPARE(problems,
+             (QStringList{"2: score 'NaN' is not a number from 0 to 100",
+                          "3: first_ts 9223372036854775807 is not a time from 1990 to 2099 (UTC microseconds)",
+                          "4: factors '[{' is not a JSON array"}));
+}
+
+// The checks must not refuse what socwb itself writes.
+void TestHostileCases::soundCasePassesEveryCheck() {
+    const QString base = hostileBase(dir_.path());
+    for (const QStringList& args : commandsOn(base)) {
+        const CliRun r = runCli(args);
+        QVERIFY2(r.exitCode == 0, qPrintable(args.first() + QStringLiteral(": ") + r.err));
+    }
+    auto store = CaseStore::open(base, CaseStore::Access::ReadOnly);
+    QVERIFY(queryInt(store->db(), "SELECT count(*) FROM alerts").value_or(0) > 0);
+}
+
+void TestHostileCases::tamperedCaseSweep_data() {
+    QTest::addColumn<QString>("sql");
+    QTest::addColumn<QString>("names"); // what every run must say: "TABLE row ...: COLUMN"
+    auto add = [](const char* tag, const char* sql, const char* names) {
+        QTest::newRow(tag) << QString::fromUtf8(sql) << QString::fromUtf8(names);
+    };
+    // Dangling ids
+    add("proxy domain", "UPDATE proxy_rows SET domain_id = 9999 WHERE id = 2", "proxy_rows row 2: domain_id 9999");
+    add("proxy host", "UPDATE proxy_rows SET host_id = 9999 WHERE id = 2", "proxy_rows row 2: host_id 9999");
+    add("Sysmon DNS domain", "UPDATE dns_queries SET domain_id = 9999 WHERE id = 2",
+        "dns_queries row 2: domain_id 9999");
+    add("connection process", "UPDATE net_connections SET process_id = 9999 WHERE id = 1",
+        "net_connections row 1: process_id 9999");
+    add("process host", "UPDATE processes SET host_id = 9999 WHERE id = 1", "processes row 1: host_id 9999");
+    add("address host", "UPDATE host_addresses SET host_id = 9999 WHERE ip = (SELECT min(ip) FROM host_addresses)",
+        "host_id 9999 is not a row of hosts");
+    add("alert host", "UPDATE alerts SET host_id = 9999 WHERE id = 1", "alerts row 1: host_id 9999");
+    add("alert rule", "UPDATE alerts SET suppressed_by = 9999 WHERE id = 1", "alerts row 1: suppressed_by 9999");
+    add("attributed process", "INSERT INTO attributions VALUES ('proxy', 2, 9999, 'five-tuple', 0.9, 0, NULL)",
+        "attributions row proxy 2: process_id 9999");
+    // Negative ids
+    add("negative domain", "UPDATE proxy_rows SET domain_id = -7 WHERE id = 2", "proxy_rows row 2: domain_id -7");
+    add("negative host id", "UPDATE hosts SET id = -3 WHERE id = (SELECT max(id) FROM hosts)", "hosts row -3: id -3");
+    add("negative event id", "UPDATE proxy_rows SET id = -5 WHERE id = 1", "proxy_rows row -5: id -5");
+    // NaN, infinite and huge numbers
+    add("score NaN", "UPDATE alerts SET score = 'NaN' WHERE id = 1", "alerts row 1: score 'NaN'");
+    add("score infinite", "UPDATE alerts SET score = 9e999 WHERE id = 1", "alerts row 1: score Inf");
+    add("score 1e300", "UPDATE alerts SET score = 1e300 WHERE id = 1", "alerts row 1: score 1.0e+300");
+    add("interval infinite", "UPDATE alerts SET median_interval_s = -9e999 WHERE id = 1",
+        "alerts row 1: median_interval_s -Inf");
+    add("alert time INT64", "UPDATE alerts SET first_ts = 9223372036854775807 WHERE id = 1",
+        "alerts row 1: first_ts 9223372036854775807");
+    add("event time INT64", "UPDATE proxy_rows SET ts_us = -9223372036854775808 WHERE id = 2",
+        "proxy_rows row 2: ts_us -9223372036854775808");
+    add("bytes negative", "UPDATE proxy_rows SET bytes_out = -5 WHERE id = 2", "proxy_rows row 2: bytes_out -5");
+    add("confidence NaN", "INSERT INTO attributions VALUES ('proxy', 2, 1, 'five-tuple', 'NaN', 0, NULL)",
+        "attributions row proxy 2: confidence 'NaN'");
+    // Invalid JSON
+    add("features not JSON", "UPDATE alerts SET features = '{\"key\":' WHERE id = 1", "alerts row 1: features");
+    add("factors not an array", "UPDATE alerts SET factors = '{}' WHERE id = 1", "alerts row 1: factors '{}'");
+    // Missing strings and text
+    add("method string deleted", "DELETE FROM strings WHERE id = (SELECT method_s FROM proxy_rows WHERE id = 1)",
+        "proxy_rows row 1: method_s");
+    add("host name empty", "UPDATE hosts SET name = '' WHERE id = 1", "hosts row 1: name ''");
+    add("severity unknown", "UPDATE alerts SET severity = 'bogus' WHERE id = 1", "alerts row 1: severity 'bogus'");
+    add("rule time not a date",
+        "INSERT INTO suppressions(host, reason, author, created_at) VALUES "
+        "('x', 'r', 'a', 'not a date')",
+        "suppressions row 1: created_at 'not a date'");
+}
+
+void TestHostileCases::tamperedCaseSweep() {
+    QFETCH(QString, sql);
+    QFETCH(QString, names);
+    const QString c = tamperedCase(dir_.path(), QStringLiteral("sweep"), sql);
+    QVERIFY(!c.isEmpty());
+    expectRefusedByEveryCommand(c, names);
+    if (QTest::currentTestFailed()) {
+        return;
+    }
+    const QString gui = QStringLiteral(SOCWB_GUI_PATH);
+    if (gui.isEmpty()) {
+        return; // a build without the window
+    }
+    QProcess window;
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    env.insert(QStringLiteral("QT_QPA_PLATFORM"), QStringLiteral("offscreen"));
+    window.setProcessEnvironment(env);
+    const QString png = c + QStringLiteral(".png");
+    QFile::remove(png);
+    window.start(gui, {c, QStringLiteral("--screenshot"), png, QStringLiteral("--size"), QStringLiteral("1366x768")});
+    QVERIFY(window.waitForFinished(60000));
+    const QByteArray err = window.readAllStandardError();
+    QCOMPARE(window.exitStatus(), QProcess::NormalExit);
+    QVERIFY2(window.exitCode() == 3, err.constData());
+    QVERIFY2(err.contains(names.toUtf8()), err.constData());
+    QVERIFY(QFile::exists(png));
+}
+
+QTEST_GUILESS_MAIN(TestHostileCases)
+#include "tst_hostile_cases.moc"
