@@ -31,7 +31,8 @@ ProgramRef makeCliReference() {
         "holds the evidence, its provenance, the scores and the triage; socwb-cli and the socwb window read and "
         "write the same case files.\n\n"
         "JSON goes to stdout as one document; human text and progress go to stderr. A case given to a command "
-        "that writes is created when missing; commands that only read never create one (exit 3, 'no case at PATH') and open a read-only case read-only. An older "
+        "that writes is created when missing; commands that only read never create one (exit 3, 'no case at PATH') and "
+        "open a read-only case read-only. An older "
         "case is upgraded when opened, after a copy of it is kept beside it.";
     p.globalOptions = {
         {"verbose", nullptr, "Mirror the log to stderr (before the command)."},
@@ -117,8 +118,7 @@ ProgramRef makeCliReference() {
           {"dest", "DOMAIN", "Destination domain suffix."},
           {"url", "PREFIX", "URL prefix (host and path)."},
           {"reason", "TEXT", "Why (required for add)."},
-          {"author", "NAME",
-           "On whose behalf (stored as \"NAME (entered by USER)\"; the author is the OS user)."},
+          {"author", "NAME", "On whose behalf (stored as \"NAME (entered by USER)\"; the author is the OS user)."},
           {"expires", "TIME", "Until when: an ISO-8601 time with its zone, in the future (2026-12-31T00:00:00Z)."},
           {"json", nullptr, "list: print JSON."},
           {"no-rescore", nullptr, "Do not re-score after a change."}},
