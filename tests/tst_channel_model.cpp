@@ -195,6 +195,7 @@ class TestChannelModel : public QObject {
     void powershellAbbreviations();
     void launcherParentsByCommandLine();
     void rolePatterns();
+    void unusualClientOfAFleetService();
     void rescoreRefusesOlderFeatures();
 };
 
@@ -637,6 +638,45 @@ void TestChannelModel::rolePatterns() {
     for (const char* role : {"workstation", "database-server", "signature pad"}) {
         QVERIFY2(!c.isSharedRole(QString::fromLatin1(role)), role);
     }
+}
+
+void TestChannelModel::unusualClientOfAFleetService() {
+    // Four workstations' sync client polls the service every 4 min; on one of them a program no
+    // other host runs polls it every 25 min.
+    auto channel = [](int64_t host, const char* image, double median) {
+        ChannelFeatures f;
+        f.hostId = host;
+        f.host = QStringLiteral("WS-%1").arg(host);
+        f.hostRole = QStringLiteral("workstation");
+        f.processImage = QString::fromLatin1(image);
+        f.processName = f.processImage.section(QLatin1Char('\\'), -1).toLower();
+        f.destination = QStringLiteral("api.onedrive.com");
+        f.registeredDomain = QStringLiteral("onedrive.com");
+        f.service = QStringLiteral("onedrive");
+        f.serviceRisk = 0.5;
+        f.timingClass = QStringLiteral("session");
+        f.intervals = f.bandIntervals = 60;
+        f.polls = 61;
+        f.medianInterval = median;
+        f.bandShare = f.bandScore = f.ritaTs = 1;
+        f.lastTs = 24 * 3600 * kS;
+        return f;
+    };
+    std::vector<ChannelFeatures> fleet;
+    for (int h = 1; h <= 4; ++h) {
+        fleet.push_back(channel(h, R"(C:\Users\u\AppData\Local\Microsoft\OneDrive\OneDrive.exe)", 240));
+    }
+    fleet.push_back(channel(2, R"(C:\Users\u\AppData\Local\Microsoft\OneDrive\Updater2.exe)", 1500));
+    const ScoringConfig config = ScoringConfig::fromYaml(defaults());
+    const std::vector<ScoredChannel> s = ChannelScorer(config, {}, QDateTime::currentDateTimeUtc()).score(fleet);
+    const Factor* unusual = factor(s[4], "unusual_client");
+    QVERIFY(unusual);
+    QCOMPARE(unusual->contribution, 6.0);
+    QCOMPARE(unusual->detail,
+             QStringLiteral("the fleet polls onedrive with onedrive.exe; only this host polls it with updater2.exe"));
+    QVERIFY(!factor(s[0], "unusual_client")); // the fleet's own client
+    QVERIFY(factor(s[0], "fleet_wide"));
+    QVERIFY(!factor(s[4], "user_writable_image")); // OneDrive's documented per-user folder
 }
 
 void TestChannelModel::rescoreRefusesOlderFeatures() {

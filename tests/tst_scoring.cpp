@@ -783,13 +783,16 @@ void TestScoring::rescoreWithoutReimport() {
                       "process_name = 'powershell.exe'");
     QVERIFY(key.step());
     const std::string pasteKey = key.text(0);
-    double webService = 0;
+    double webService = 0, unclamped = 0; // the factors' sum before the score is held to 0..100
     for (const auto& f : QJsonDocument::fromJson(QByteArray::fromStdString(key.text(2))).array()) {
-        if (f.toObject().value("name").toString() == QLatin1String("web_service")) {
+        const QString name = f.toObject().value("name").toString();
+        if (name == QLatin1String("web_service")) {
             webService = f.toObject().value("contribution").toDouble();
         }
+        unclamped += name == QLatin1String("clamp") ? 0 : f.toObject().value("contribution").toDouble();
     }
     const double before = key.real(1);
+    QCOMPARE(before, std::clamp(unclamped, 0.0, 100.0));
     QVERIFY(webService > 0);
     Statement triage(db, "INSERT INTO triage(channel_key, status, note, updated_at, updated_by) VALUES (?, "
                          "'malicious', 'seen', 'now', 'test')");
@@ -823,8 +826,12 @@ void TestScoring::rescoreWithoutReimport() {
     Statement after(db, "SELECT score FROM alerts WHERE channel_key = ?");
     after.bind(1, pasteKey);
     QVERIFY(after.step());
-    QVERIFY2(std::abs(after.real(0) - (before - webService)) < 1e-9,
-             qPrintable(QStringLiteral("%1 -> %2, web_service was %3").arg(before).arg(after.real(0)).arg(webService)));
+    QVERIFY2(std::abs(after.real(0) - std::clamp(unclamped - webService, 0.0, 100.0)) < 1e-9,
+             qPrintable(QStringLiteral("%1 (unclamped %4) -> %2, web_service was %3")
+                            .arg(before)
+                            .arg(after.real(0))
+                            .arg(webService)
+                            .arg(unclamped)));
 
     // Expired, the rule stops applying.
     execSql(db, "DELETE FROM case_meta WHERE key = 'scoring.yaml'");

@@ -104,6 +104,23 @@ std::vector<ScoredChannel> ChannelScorer::score(const std::vector<ChannelFeature
     }
     const double hostCount = static_cast<double>(allHosts.size());
     const bool fleetContext = hostCount >= c.threshold("fleet_context_min_hosts");
+    // The fleet's own clients of each service: programs that poll it on many hosts.
+    std::map<QString, std::set<QString>> fleetClients;
+    {
+        std::map<std::pair<QString, QString>, std::set<int64_t>> pollers; // (service, program) -> hosts
+        for (const auto& [key, list] : behaviours) {
+            for (const Behaviour& b : list) {
+                if (b.median > 0) { // an unknown program counts: it is not one that runs on a single host
+                    pollers[{key, b.process}].insert(b.host);
+                }
+            }
+        }
+        for (const auto& [k, hosts] : pollers) {
+            if (static_cast<double>(hosts.size()) >= c.threshold("fleet_min_hosts")) {
+                fleetClients[k.first].insert(k.second);
+            }
+        }
+    }
 
     std::vector<ScoredChannel> out;
     out.reserve(channels.size());
@@ -314,6 +331,17 @@ std::vector<ScoredChannel> ChannelScorer::score(const std::vector<ChannelFeature
             if (!browser && !f.hostShared && hostsForImage.size() == 1 && fleetContext && !f.service.isEmpty()) {
                 add("image_unique_to_host", c.weight("image_unique_to_host"),
                     QStringLiteral("no other host runs %1 against %2").arg(name, f.service));
+                // The fleet polls this service with a program of its own; this host adds another.
+                const std::set<QString>& clients = fleetClients[fleetKey(f)];
+                if (isPeriodic(f) && !clients.empty() && !clients.count(name)) {
+                    QStringList names;
+                    for (const QString& n : clients) {
+                        names << (n.isEmpty() ? QStringLiteral("a program the evidence does not name") : n);
+                    }
+                    add("unusual_client", c.weight("unusual_client"),
+                        QStringLiteral("the fleet polls %1 with %2; only this host polls it with %3")
+                            .arg(f.service, names.join(QStringLiteral(", ")), name));
+                }
             }
             if (!browser && !f.userAgent.isEmpty()) {
                 for (const QRegularExpression& re : c.browserUserAgents) {
