@@ -215,11 +215,12 @@ Evaluation evaluate(sqlite3* db, const QByteArray& truthJson, double flagScore) 
         const QJsonObject ch = v.toObject();
         QSet<QString>& set = addressesOf[ch.value(QStringLiteral("id")).toString()];
         const QJsonObject dest = ch.value(QStringLiteral("destination")).toObject();
-        for (const QJsonValue& ip : dest.value(QStringLiteral("ips")).toArray()) {
-            set.insert(ip.toString().toLower());
-        }
-        for (const QJsonValue& ip : ch.value(QStringLiteral("addresses")).toArray()) {
-            set.insert(ip.toString().toLower());
+        // World 1 lists the name's addresses (ips); world 2 every address the channel's lookups
+        // returned and its connections used (addresses).
+        for (const char* key : {"ips", "addresses"}) {
+            for (const QJsonValue& ip : dest.value(QLatin1String(key)).toArray()) {
+                set.insert(ip.toString().toLower());
+            }
         }
         QStringList& urls = urlsOf[ch.value(QStringLiteral("id")).toString()];
         for (const QJsonValue& u : {dest.value(QStringLiteral("url")),
