@@ -637,16 +637,21 @@ std::vector<BuiltChannel> ChannelBuilder::build(const Progress& progress) {
         }
         for (const GroupKey& k : keys) {
             std::vector<Ev>& src = groups[k];
-            auto& dst = merged[{k.image, k.endpoint}];
+            const bool mayOrphan = k.image == 0 || strong.count(k.image);
+            if (!mayOrphan) {
+                merged[{k.image, k.endpoint}] = std::move(src); // keys are distinct: nothing to join
+                continue;
+            }
+            std::vector<Ev> kept;
             for (const Ev& e : src) {
-                if (k.image == 0 || (e.weak && strong.count(k.image))) {
+                if (k.image == 0 || e.weak) {
                     orphans.push_back({k.endpoint, e});
                 } else {
-                    dst.push_back(e);
+                    kept.push_back(e);
                 }
             }
-            if (dst.empty()) {
-                merged.erase({k.image, k.endpoint});
+            if (!kept.empty()) {
+                merged[{k.image, k.endpoint}] = std::move(kept);
             }
             std::vector<Ev>().swap(src);
         }
