@@ -625,7 +625,7 @@ void TestChannelModel::launcherParentsByCommandLine() {
 void TestChannelModel::rolePatterns() {
     const ScoringConfig c = ScoringConfig::fromYaml(defaults());
     for (const char* role : {"file-server", "SQL01 database", "DC", "Domain Controller", "web-server", "build-server",
-                             "application-server", "Exchange mailbox", "srv-app-02"}) {
+                             "application-server", "Exchange mailbox", "srv-app-02", "MSSQL", "Jump host (RDP)"}) {
         QVERIFY2(c.isServerRole(QString::fromLatin1(role)), role);
     }
     for (const char* role : {"workstation", "laptop", "developer workstation", ""}) {
