@@ -78,7 +78,8 @@ class Fixture {
     }
     // A proxy line; process > 0 ties it to that process with a five-tuple attribution.
     int64_t proxy(int64_t host, int64_t domain, int64_t ts, const char* method, const char* path, int64_t process = 0,
-                  const char* user = nullptr, int64_t bytesIn = 690, int64_t durationMs = 200) {
+                  const char* user = nullptr, int64_t bytesIn = 690, int64_t durationMs = 200,
+                  double confidence = 0.95) {
         const int64_t id = ++proxyId_;
         Statement st(db(),
                      "INSERT INTO proxy_events(id, evidence_id, line_no, ts_us, host_id, domain_id, method, path, "
@@ -91,8 +92,12 @@ class Fixture {
         st.exec();
         if (process > 0) {
             Statement a(db(), "INSERT INTO attributions(request_kind, request_id, process_id, method, confidence) "
-                              "VALUES ('proxy', ?, ?, 'five-tuple', 0.95)");
-            a.bind(1, id).bind(2, process).exec();
+                              "VALUES ('proxy', ?, ?, ?, ?)");
+            a.bind(1, id)
+                .bind(2, process)
+                .bind(3, confidence >= 0.95 ? "five-tuple" : "dns-answer")
+                .bind(4, confidence);
+            a.exec();
         }
         return id;
     }
@@ -196,6 +201,7 @@ class TestChannelModel : public QObject {
     void launcherParentsByCommandLine();
     void rolePatterns();
     void unusualClientOfAFleetService();
+    void weakTiesYieldToConnections();
     void rescoreRefusesOlderFeatures();
 };
 
@@ -677,6 +683,35 @@ void TestChannelModel::unusualClientOfAFleetService() {
     QVERIFY(!factor(s[0], "unusual_client")); // the fleet's own client
     QVERIFY(factor(s[0], "fleet_wide"));
     QVERIFY(!factor(s[4], "user_writable_image")); // OneDrive's documented per-user folder
+}
+
+void TestChannelModel::weakTiesYieldToConnections() {
+    // A sync client's tunnels: its own five-tuple lines every 4 min, and lines the importer tied
+    // to it by a DNS answer alone that are really another client's (60 s tunnels, logged at their
+    // close, whose opening is 60 s earlier). The browser's one weakly tied page stays the browser's.
+    Fixture f;
+    f.host(1, "WS-1", "workstation", "10.0.0.1");
+    f.domain(1, "api.onedrive.com", "onedrive.com");
+    f.process(1, 1, R"(C:\Users\u\AppData\Local\Microsoft\OneDrive\OneDriveStandaloneUpdate.exe)");
+    f.process(2, 1, R"(C:\Program Files\Google\Chrome\Application\chrome.exe)");
+    for (int k = 0; k < 20; ++k) {
+        f.proxy(1, 1, kT0 + 1500 * k * kS, "CONNECT", nullptr, 1, nullptr, 5200, 1100);
+        for (int j = 1; j <= 6; ++j) { // six tunnels of the other client between two polls
+            f.proxy(1, 1, kT0 + (1500 * k + 240 * j) * kS, "CONNECT", nullptr, j % 2 ? 1 : 0, nullptr, 3100, 60000,
+                    0.9);
+        }
+        f.proxy(1, 1, kT0 + (1500 * k + 700) * kS, "GET", "/", 2); // the browser, tied by its connection
+    }
+    f.proxy(1, 1, kT0 + 40000 * kS, "GET", "/page", 2, nullptr, 5000, 200, 0.9);
+    const std::vector<BuiltChannel> built = f.build(ScoringConfig::fromYaml(defaults()));
+    const ChannelFeatures* poller = find(built, "WS-1", "api.onedrive.com", "onedrivestandaloneupdate.exe");
+    const ChannelFeatures* other = find(built, "WS-1", "api.onedrive.com", "");
+    const ChannelFeatures* browser = find(built, "WS-1", "api.onedrive.com", "chrome.exe");
+    QVERIFY(poller && other && browser);
+    QCOMPARE(poller->members, members({{"connect", "record", 20}}));
+    QCOMPARE(poller->medianInterval, 1500.0);
+    QCOMPARE(other->members, members({{"connect", "record", 120}}));
+    QCOMPARE(browser->members, members({{"http", "record", 21}}));
 }
 
 void TestChannelModel::rescoreRefusesOlderFeatures() {

@@ -300,7 +300,7 @@ void AlertDetailWidget::display(const AlertDetail& d) {
     if (members.isEmpty()) {
         members << tr("This channel's features predate member sources: score the case again to see them.");
     } else if (!d.timingSource.isEmpty()) {
-        members << tr("Cadence timed on the %1: %2").arg(sourceWords(d.timingSource), d.timingNote);
+        members << tr("Cadence: %1").arg(d.timingNote);
     }
     members_->setText(members.join(QLatin1Char('\n')));
 

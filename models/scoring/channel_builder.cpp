@@ -623,7 +623,12 @@ std::vector<BuiltChannel> ChannelBuilder::build(const Progress& progress) {
             return std::tie(a.image, a.endpoint) < std::tie(b.image, b.endpoint);
         });
         std::map<std::pair<int32_t, int32_t>, std::vector<Ev>> merged; // (image, endpoint) -> events
-        std::vector<std::pair<int32_t, Ev>> orphans;                   // (endpoint, event) without a process
+        struct Orphan {
+            int32_t endpoint;
+            int32_t attributed; // the process a DNS answer alone tied it to, or 0
+            Ev e;
+        };
+        std::vector<Orphan> orphans; // events without a process, or with a weak tie only
         // A process whose own connections tie some proxy lines to it (five-tuple) does not also
         // own the lines only a DNS answer tied to it: those go with the events without a process.
         std::set<int32_t> strong;
@@ -645,7 +650,7 @@ std::vector<BuiltChannel> ChannelBuilder::build(const Progress& progress) {
             std::vector<Ev> kept;
             for (const Ev& e : src) {
                 if (k.image == 0 || e.weak) {
-                    orphans.push_back({k.endpoint, e});
+                    orphans.push_back({k.endpoint, k.image, e});
                 } else {
                     kept.push_back(e);
                 }
@@ -685,8 +690,8 @@ std::vector<BuiltChannel> ChannelBuilder::build(const Progress& progress) {
                 }
                 return d;
             };
-            std::vector<std::pair<int32_t, Ev>> left;
-            for (const auto& [endpoint, e] : orphans) {
+            std::vector<Orphan> left;
+            for (const auto& [endpoint, attributed, e] : orphans) {
                 const auto at = endpoint != 0 ? imagesAtEndpoint.find(endpoint) : imagesAtEndpoint.end();
                 int32_t image = 0;
                 if (at != imagesAtEndpoint.end() && at->second.size() == 1) {
@@ -710,14 +715,38 @@ std::vector<BuiltChannel> ChannelBuilder::build(const Progress& progress) {
                 if (image != 0) {
                     merged[{image, endpoint}].push_back(e);
                 } else {
-                    left.push_back({endpoint, e});
+                    left.push_back({endpoint, attributed, e});
                 }
             }
-            // The rest: a channel of the unknown process only when it holds enough polls.
-            if (!left.empty()) {
+            // Weak ties left over: a few go back to the process a DNS answer named (a page of the
+            // browser's); many keep a rhythm of their own, another program's, and stay with the rest.
+            std::map<int32_t, std::vector<int64_t>> weakTimes;
+            for (const Orphan& o : left) {
+                if (o.attributed) {
+                    weakTimes[o.attributed].push_back(o.e.ts);
+                }
+            }
+            std::set<int32_t> giveBack;
+            for (auto& [image, ts] : weakTimes) {
+                std::sort(ts.begin(), ts.end());
+                if (static_cast<double>(pollCount(ts, mergeUs)) < minPolls) {
+                    giveBack.insert(image);
+                }
+            }
+            std::vector<Orphan> rest;
+            for (const Orphan& o : left) {
+                if (o.attributed && giveBack.count(o.attributed)) {
+                    merged[{o.attributed, o.endpoint}].push_back(o.e);
+                } else {
+                    rest.push_back(o);
+                }
+            }
+            // The rest: a channel of the unknown process only when it holds enough polls, else
+            // the family's busiest channel.
+            if (!rest.empty()) {
                 std::vector<int64_t> ts;
-                for (const auto& [endpoint, e] : left) {
-                    ts.push_back(e.ts);
+                for (const Orphan& o : rest) {
+                    ts.push_back(o.e.ts);
                 }
                 std::sort(ts.begin(), ts.end());
                 std::vector<Ev>* busiest = nullptr;
@@ -727,11 +756,11 @@ std::vector<BuiltChannel> ChannelBuilder::build(const Progress& progress) {
                     }
                 }
                 const bool own = busiest == nullptr || static_cast<double>(pollCount(ts, mergeUs)) >= minPolls;
-                for (const auto& [endpoint, e] : left) {
-                    (own ? merged[{0, endpoint}] : *busiest).push_back(e);
+                for (const Orphan& o : rest) {
+                    (own ? merged[{0, o.endpoint}] : *busiest).push_back(o.e);
                 }
             }
-            std::vector<std::pair<int32_t, Ev>>().swap(orphans);
+            std::vector<Orphan>().swap(orphans);
         }
         // Endpoint-less events (lookups, tunnels, connections, requests without a command shape) of
         // an image join that image's busiest endpoint channel: one poller, one channel.

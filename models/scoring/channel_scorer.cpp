@@ -110,7 +110,9 @@ std::vector<ScoredChannel> ChannelScorer::score(const std::vector<ChannelFeature
         std::map<std::pair<QString, QString>, std::set<int64_t>> pollers; // (service, program) -> hosts
         for (const auto& [key, list] : behaviours) {
             for (const Behaviour& b : list) {
-                if (b.median > 0) { // an unknown program counts: it is not one that runs on a single host
+                // An unknown program counts (it is not one that runs on a single host); browsers
+                // are people reading the site, not the fleet's client of a service.
+                if (b.median > 0 && !listed(c.browsers, b.process)) {
                     pollers[{key, b.process}].insert(b.host);
                 }
             }
