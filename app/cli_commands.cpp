@@ -60,9 +60,9 @@ void printJson(const QJsonObject& o) {
     std::fflush(stdout);
 }
 
-std::optional<int> parse(QCommandLineParser& p, const QString& command, const QString& summary, const QStringList& args,
-                         int minPositional, int maxPositional) {
-    p.setApplicationDescription(summary);
+std::optional<int> parse(QCommandLineParser& p, const QString& command, const QStringList& args) {
+    const CommandRef& ref = cli::command(command);
+    p.setApplicationDescription(QString::fromUtf8(ref.description));
     p.setSingleDashWordOptionMode(QCommandLineParser::ParseAsLongOptions);
     const QCommandLineOption help({QStringLiteral("h"), QStringLiteral("help")}, QStringLiteral("Show this help."));
     p.addOption(help);
@@ -79,6 +79,8 @@ std::optional<int> parse(QCommandLineParser& p, const QString& command, const QS
         std::fputs(text.toUtf8().constData(), stdout);
         return Ok;
     }
+    const int minPositional = ref.minArguments;
+    const int maxPositional = ref.maxArguments;
     const int n = static_cast<int>(p.positionalArguments().size());
     if (n < minPositional || (maxPositional >= 0 && n > maxPositional)) {
         err(QStringLiteral("socwb-cli %1: wrong number of arguments (see --help)").arg(command));
@@ -176,11 +178,9 @@ QString humanBytes(int64_t n) {
 
 int info(const QStringList& args) {
     QCommandLineParser p;
-    p.addPositionalArgument(QStringLiteral("CASE"), QStringLiteral("The case file (.socwb); created when missing."));
-    const QCommandLineOption json(QStringLiteral("json"), QStringLiteral("Print one JSON document on stdout."));
-    p.addOption(json);
-    if (auto rc = parse(p, QStringLiteral("info"),
-                        QStringLiteral("What a case holds: evidence, counts, hosts, time span."), args, 1, 1)) {
+    const ParserOptions o = addToParser(p, command(QStringLiteral("info")));
+    const QCommandLineOption& json = o["json"];
+    if (auto rc = parse(p, QStringLiteral("info"), args)) {
         return *rc;
     }
     int failure = CaseUnusable;
@@ -200,14 +200,20 @@ int info(const QStringList& args) {
     for (const auto& e : s.evidence) {
         ts << "  " << QFileInfo(e.path).fileName() << "  " << e.format << "  " << e.accepted << " records, "
            << e.rejected << " rejected, " << humanBytes(e.size) << "\n";
+        if (e.contents.size() > 1) {
+            ts << "    " << contentsText(e.contents) << "\n";
+        }
     }
     ts << "proxy events: " << s.proxy << "\ndns events: " << s.dns << "\nsysmon events: " << s.sysmon
-       << "\nprocesses: " << s.processes << "\nalerts: " << s.alerts << "\nrejected lines: " << s.rejected << "\n";
+       << "\nsensor connections: " << s.sensorConnections << "\ntls sessions: " << s.tlsSessions
+       << "\nsensor alerts: " << s.sensorAlerts << "\nprocesses: " << s.processes << "\nalerts: " << s.alerts
+       << "\nrejected lines: " << s.rejected << "\n";
     ts << "hosts: " << s.hosts.size() << "\n";
     for (const auto& h : s.hosts) {
         ts << "  " << h.name << (h.role.isEmpty() ? QString() : QStringLiteral(" (%1)").arg(h.role)) << "  "
-           << h.addresses.join(QLatin1Char(',')) << "  proxy " << h.proxy << ", dns " << h.dns << ", processes "
-           << h.processes << ", attributed " << h.attributed << "/" << (h.proxy + h.dns) << "\n";
+           << h.addresses.join(QLatin1Char(',')) << "  proxy " << h.proxy << ", dns " << h.dns << ", sensor "
+           << h.sensor << ", processes " << h.processes << ", attributed " << h.attributed << "/" << (h.proxy + h.dns)
+           << "\n";
     }
     if (s.firstTs) {
         ts << "time span: " << isoFromUs(s.firstTs) << " .. " << isoFromUs(s.lastTs) << "\n";
@@ -218,22 +224,12 @@ int info(const QStringList& args) {
 
 int import(const QStringList& args) {
     QCommandLineParser p;
-    p.addPositionalArgument(QStringLiteral("CASE"), QStringLiteral("The case file (.socwb); created when missing."));
-    p.addPositionalArgument(QStringLiteral("FILE"), QStringLiteral("Evidence files (plain or .gz)."),
-                            QStringLiteral("FILE..."));
-    const QCommandLineOption format(QStringLiteral("format"),
-                                    QStringLiteral("Read every FILE as this format (see 'socwb-cli formats')."),
-                                    QStringLiteral("F"));
-    const QCommandLineOption tz(QStringLiteral("tz"),
-                                QStringLiteral("Time zone of formats that log local time (IANA name; default UTC)."),
-                                QStringLiteral("ZONE"), QStringLiteral("UTC"));
-    const QCommandLineOption mapping(QStringLiteral("mapping"),
-                                     QStringLiteral("Field mapping for CSV exports (JSON file)."),
-                                     QStringLiteral("FILE"));
-    const QCommandLineOption json(QStringLiteral("json"), QStringLiteral("Print one JSON document on stdout."));
-    p.addOptions({format, tz, mapping, json});
-    if (auto rc =
-            parse(p, QStringLiteral("import"), QStringLiteral("Import evidence files into a case."), args, 2, -1)) {
+    const ParserOptions o = addToParser(p, command(QStringLiteral("import")));
+    const QCommandLineOption& format = o["format"];
+    const QCommandLineOption& tz = o["tz"];
+    const QCommandLineOption& mapping = o["mapping"];
+    const QCommandLineOption& json = o["json"];
+    if (auto rc = parse(p, QStringLiteral("import"), args)) {
         return *rc;
     }
     QStringList pos = p.positionalArguments();
@@ -348,9 +344,9 @@ int import(const QStringList& args) {
 
 int formats(const QStringList& args) {
     QCommandLineParser p;
-    const QCommandLineOption json(QStringLiteral("json"), QStringLiteral("Print one JSON document on stdout."));
-    p.addOption(json);
-    if (auto rc = parse(p, QStringLiteral("formats"), QStringLiteral("The input formats socwb reads."), args, 0, 0)) {
+    const ParserOptions o = addToParser(p, command(QStringLiteral("formats")));
+    const QCommandLineOption& json = o["json"];
+    if (auto rc = parse(p, QStringLiteral("formats"), args)) {
         return *rc;
     }
     QJsonArray list;
@@ -370,62 +366,31 @@ int formats(const QStringList& args) {
     return Ok;
 }
 
+namespace {
+QString joinedNames(const std::vector<std::string>& names, const char* sep) {
+    QStringList list;
+    for (const auto& n : names) {
+        list << QString::fromStdString(n);
+    }
+    return list.join(QLatin1String(sep));
+}
+} // namespace
+
 int generate(const QStringList& args) {
     using namespace socwb::scenario;
     QCommandLineParser p;
-    p.addPositionalArgument(QStringLiteral("OUTDIR"),
-                            QStringLiteral("Where to write the evidence files and truth.json."));
-    const QCommandLineOption seed(QStringLiteral("seed"),
-                                  QStringLiteral("Random seed; the same seed writes the same files (default 1)."),
-                                  QStringLiteral("N"), QStringLiteral("1"));
-    const QCommandLineOption hosts(QStringLiteral("hosts"), QStringLiteral("Workstations (default 20)."),
-                                   QStringLiteral("N"), QStringLiteral("20"));
-    const QCommandLineOption servers(QStringLiteral("servers"),
-                                     QStringLiteral("Servers (default 4: DC01, FS01, BUILD01, DB01)."),
-                                     QStringLiteral("N"), QStringLiteral("4"));
-    const QCommandLineOption days(QStringLiteral("days"), QStringLiteral("Days of logs (default 3)."),
-                                  QStringLiteral("N"), QStringLiteral("3"));
-    const QCommandLineOption scenario(
-        QStringLiteral("scenario"),
-        QStringLiteral("Which channels to plant: all (default), none, sample, easy, medium, hard, a channel id, or a "
-                       "comma-separated list. Known: %1.")
-            .arg(QString::fromStdString([] {
-                std::string s;
-                for (const auto& n : ChannelCatalog::scenarioNames()) {
-                    s += (s.empty() ? "" : ", ") + n;
-                }
-                return s;
-            }())),
-        QStringLiteral("NAME"), QStringLiteral("all"));
-    const QCommandLineOption formatList(
-        QStringLiteral("formats"),
-        QStringLiteral("Comma-separated output formats, or 'all' (default %1). Known: %2.")
-            .arg(QString::fromStdString([] {
-                     std::string s;
-                     for (const auto& n : ScenarioGenerator::defaultFormats()) {
-                         s += (s.empty() ? "" : ",") + n;
-                     }
-                     return s;
-                 }()),
-                 QString::fromStdString([] {
-                     std::string s;
-                     for (const auto& n : ScenarioGenerator::formatNames()) {
-                         s += (s.empty() ? "" : ", ") + n;
-                     }
-                     return s;
-                 }())),
-        QStringLiteral("LIST"));
-    const QCommandLineOption start(QStringLiteral("start"),
-                                   QStringLiteral("First day of the logs, UTC (default 2024-03-04, a Monday)."),
-                                   QStringLiteral("YYYY-MM-DD"), QStringLiteral("2024-03-04"));
-    const QCommandLineOption title(QStringLiteral("title"), QStringLiteral("A title recorded in truth.json."),
-                                   QStringLiteral("TEXT"));
-    const QCommandLineOption json(QStringLiteral("json"), QStringLiteral("Print a JSON summary on stdout."));
-    p.addOptions({seed, hosts, servers, days, scenario, formatList, start, title, json});
-    if (auto rc = parse(p, QStringLiteral("generate"),
-                        QStringLiteral("Write a synthetic case with ground truth: evidence files in real log formats "
-                                       "and truth.json."),
-                        args, 1, 1)) {
+    const ParserOptions opts = addToParser(p, command(QStringLiteral("generate")));
+    const QCommandLineOption& seed = opts["seed"];
+    const QCommandLineOption& hosts = opts["hosts"];
+    const QCommandLineOption& servers = opts["servers"];
+    const QCommandLineOption& days = opts["days"];
+    const QCommandLineOption& scenario = opts["scenario"];
+    const QCommandLineOption& formatList = opts["formats"];
+    const QCommandLineOption& start = opts["start"];
+    const QCommandLineOption& title = opts["title"];
+    const QCommandLineOption& world = opts["world"];
+    const QCommandLineOption& json = opts["json"];
+    if (auto rc = parse(p, QStringLiteral("generate"), args)) {
         return *rc;
     }
     auto usage = [](const QString& m) {
@@ -438,8 +403,8 @@ int generate(const QStringList& args) {
     if (!ok) {
         return usage(QStringLiteral("--seed takes a non-negative integer"));
     }
-    for (auto [opt, target] :
-         {std::pair{&hosts, &o.workstations}, std::pair{&servers, &o.servers}, std::pair{&days, &o.days}}) {
+    for (auto [opt, target] : {std::pair{&hosts, &o.workstations}, std::pair{&servers, &o.servers},
+                               std::pair{&days, &o.days}, std::pair{&world, &o.world}}) {
         *target = p.value(*opt).toInt(&ok);
         if (!ok) {
             return usage(QStringLiteral("--%1 takes a number").arg(opt->names().first()));

@@ -2,6 +2,7 @@
 // process exit code (ExitCode; the README's socwb-cli section is the contract).
 #pragma once
 
+#include "cli_reference.h"
 #include "store/case_store.h"
 
 #include <QJsonObject>
@@ -39,10 +40,10 @@ int suppress(const QStringList& args);
 // Shared by the commands: a line on stderr, one JSON document on stdout.
 void err(const QString& s);
 void printJson(const QJsonObject& o);
-// Parses a subcommand's arguments. Returns an exit code when the command should stop here
+// Parses a subcommand's arguments (options added with addToParser from the command reference, whose
+// description and argument counts it uses). Returns an exit code when the command should stop here
 // (--help printed, or a usage error reported), nullopt to go on.
-std::optional<int> parse(QCommandLineParser& p, const QString& command, const QString& summary, const QStringList& args,
-                         int minPositional, int maxPositional);
+std::optional<int> parse(QCommandLineParser& p, const QString& command, const QStringList& args);
 // Open the case or report why not on stderr and return nullptr; `failure` gets the exit code
 // (3 unusable, 4 busy, 5 read-only). openCaseToRead opens a case that cannot be written read-only.
 std::unique_ptr<CaseStore> openCase(const QString& path, int& failure,

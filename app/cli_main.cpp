@@ -1,6 +1,8 @@
 // socwb-cli: the command-line front end that tests, scripts and automation drive.
 // JSON goes to stdout as one document; human text and progress go to stderr.
 #include "cli_commands.h"
+#include "cli_reference.h"
+#include "core/library_versions.h"
 #include "core/logging.h"
 
 #include <QCoreApplication>
@@ -9,37 +11,6 @@
 #include <cstdio>
 #include <functional>
 #include <map>
-
-namespace {
-
-const char* kUsage = R"(usage: socwb-cli [--verbose] COMMAND [ARGS]
-
-Investigation workbench for command channels over legitimate web services (ATT&CK T1102.003).
-
-commands:
-  info CASE [--json]                        what the case holds
-  import CASE FILE... [--format F] [--tz ZONE] [--mapping FILE] [--json]
-                                            import evidence files into CASE (created when missing)
-  score CASE [--json] [--rescore] [--config FILE]
-                                            score the case's channels (Ctrl-C keeps the old scores)
-  alerts CASE [--format table|csv|json] [--limit N] [--suppressed]
-                                            list scored channels, highest score first
-  explain CASE --host H --dest D [--process P] [--json]
-                                            every factor of one channel, and why it was (not) flagged
-  suppress CASE list|add|expire ID|export [FILE]|import FILE [--host G] [--process G] [--dest D] ...
-                                            suppression rules; a change re-scores without re-import
-  evaluate CASE TRUTH [--json]              ranking quality against a generated truth.json,
-                                            beside the published rule's baseline
-  formats [--json]                          the input formats socwb reads
-  generate OUTDIR [--seed N] ...            write a synthetic case with ground truth
-
-exit codes: 0 ok, 1 some input was rejected, 2 usage error, 3 the case file is unusable,
-            4 the case is busy, 5 the case is read-only, 6 the case could not be written
-            (disk full), 130 the import was cancelled.
-Run 'socwb-cli COMMAND --help' for a command's options.
-)";
-
-} // namespace
 
 int main(int argc, char** argv) {
     QCoreApplication app(argc, argv);
@@ -52,11 +23,12 @@ int main(int argc, char** argv) {
 
     if (args.isEmpty() || args.first() == QLatin1String("--help") || args.first() == QLatin1String("-h") ||
         args.first() == QLatin1String("help")) {
-        std::fputs(kUsage, args.isEmpty() ? stderr : stdout);
+        std::fputs(socwb::cli::usageText().toUtf8().constData(), args.isEmpty() ? stderr : stdout);
         return args.isEmpty() ? socwb::cli::Usage : socwb::cli::Ok;
     }
     if (args.first() == QLatin1String("--version")) {
-        std::printf("socwb-cli %s\n", SOCWB_VERSION);
+        std::printf("socwb-cli %s\n%s\n", qPrintable(socwb::applicationVersion()),
+                    qPrintable(socwb::libraryVersionLine(socwb::libraryVersions())));
         return 0;
     }
     const std::map<QString, std::function<int(const QStringList&)>> commands{
@@ -69,7 +41,8 @@ int main(int argc, char** argv) {
     const QString name = args.takeFirst();
     const auto it = commands.find(name);
     if (it == commands.end()) {
-        std::fprintf(stderr, "socwb-cli: unknown command '%s'\n\n%s", qPrintable(name), kUsage);
+        std::fprintf(stderr, "socwb-cli: unknown command '%s'\n\n%s", qPrintable(name),
+                     qPrintable(socwb::cli::usageText()));
         return socwb::cli::Usage;
     }
     return it->second(args);

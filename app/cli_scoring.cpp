@@ -95,23 +95,11 @@ QString csvCell(QString c) {
 
 int score(const QStringList& args) {
     QCommandLineParser p;
-    p.addPositionalArgument(QStringLiteral("CASE"), QStringLiteral("The case file (.socwb)."));
-    const QCommandLineOption json(QStringLiteral("json"), QStringLiteral("Print one JSON document on stdout."));
-    const QCommandLineOption rescore(
-        QStringLiteral("rescore"),
-        QStringLiteral("Apply the current weights and suppressions to the stored features only "
-                       "(no event is read)."));
-    const QCommandLineOption config(
-        QStringLiteral("config"),
-        QStringLiteral("Store this scoring YAML in the case (keys it sets override "
-                       "resources/scoring/scoring.yaml), then score. '-' removes the case's own."),
-        QStringLiteral("FILE"));
-    p.addOptions({json, rescore, config});
-    if (auto rc =
-            parse(p, QStringLiteral("score"),
-                  QStringLiteral("Score the case's channels for one-way command channels over web services (Ctrl-C "
-                                 "cancels and keeps the previous scores)."),
-                  args, 1, 1)) {
+    const ParserOptions o = addToParser(p, command(QStringLiteral("score")));
+    const QCommandLineOption& json = o["json"];
+    const QCommandLineOption& rescore = o["rescore"];
+    const QCommandLineOption& config = o["config"];
+    if (auto rc = parse(p, QStringLiteral("score"), args)) {
         return *rc;
     }
     int failure = CaseUnusable;
@@ -150,18 +138,12 @@ int score(const QStringList& args) {
 
 int alerts(const QStringList& args) {
     QCommandLineParser p;
-    p.addPositionalArgument(QStringLiteral("CASE"), QStringLiteral("The case file (.socwb)."));
-    const QCommandLineOption format(QStringLiteral("format"), QStringLiteral("table (default), csv or json."),
-                                    QStringLiteral("F"), QStringLiteral("table"));
-    const QCommandLineOption limit(QStringLiteral("limit"),
-                                   QStringLiteral("At most N alerts, highest score first (default 50; 0: all)."),
-                                   QStringLiteral("N"), QStringLiteral("50"));
-    const QCommandLineOption all(QStringLiteral("suppressed"), QStringLiteral("Include suppressed channels."));
-    const QCommandLineOption minScore(QStringLiteral("min-score"), QStringLiteral("Only channels scoring at least S."),
-                                      QStringLiteral("S"), QStringLiteral("0"));
-    p.addOptions({format, limit, all, minScore});
-    if (auto rc = parse(p, QStringLiteral("alerts"), QStringLiteral("List scored channels, highest score first."), args,
-                        1, 1)) {
+    const ParserOptions o = addToParser(p, command(QStringLiteral("alerts")));
+    const QCommandLineOption& format = o["format"];
+    const QCommandLineOption& limit = o["limit"];
+    const QCommandLineOption& all = o["suppressed"];
+    const QCommandLineOption& minScore = o["min-score"];
+    if (auto rc = parse(p, QStringLiteral("alerts"), args)) {
         return *rc;
     }
     const QString fmt = p.value(format);
@@ -272,19 +254,12 @@ int alerts(const QStringList& args) {
 
 int explain(const QStringList& args) {
     QCommandLineParser p;
-    p.addPositionalArgument(QStringLiteral("CASE"), QStringLiteral("The case file (.socwb)."));
-    const QCommandLineOption host(QStringLiteral("host"), QStringLiteral("Host name or address."), QStringLiteral("H"));
-    const QCommandLineOption dest(QStringLiteral("dest"), QStringLiteral("Destination FQDN, or its registered domain."),
-                                  QStringLiteral("D"));
-    const QCommandLineOption process(QStringLiteral("process"),
-                                     QStringLiteral("Process image (file name, path or glob)."), QStringLiteral("P"));
-    const QCommandLineOption json(QStringLiteral("json"), QStringLiteral("Print one JSON document on stdout."));
-    p.addOptions({host, dest, process, json});
-    if (auto rc =
-            parse(p, QStringLiteral("explain"),
-                  QStringLiteral("The full evidence behind one channel's score, every factor included — also why a "
-                                 "channel was not flagged."),
-                  args, 1, 1)) {
+    const ParserOptions o = addToParser(p, command(QStringLiteral("explain")));
+    const QCommandLineOption& host = o["host"];
+    const QCommandLineOption& dest = o["dest"];
+    const QCommandLineOption& process = o["process"];
+    const QCommandLineOption& json = o["json"];
+    if (auto rc = parse(p, QStringLiteral("explain"), args)) {
         return *rc;
     }
     if (!p.isSet(host) || !p.isSet(dest)) {
@@ -382,16 +357,10 @@ int explain(const QStringList& args) {
 
 int evaluate(const QStringList& args) {
     QCommandLineParser p;
-    p.addPositionalArgument(QStringLiteral("CASE"), QStringLiteral("A scored case (.socwb)."));
-    p.addPositionalArgument(QStringLiteral("TRUTH"), QStringLiteral("The generator's truth.json for its evidence."));
-    const QCommandLineOption json(QStringLiteral("json"), QStringLiteral("Print one JSON document on stdout."));
-    const QCommandLineOption brief(QStringLiteral("brief"),
-                                   QStringLiteral("One line: socwb's figures, then the rule's."));
-    p.addOptions({json, brief});
-    if (auto rc = parse(
-            p, QStringLiteral("evaluate"),
-            QStringLiteral("Rank quality against the generator's ground truth, beside the published rule's baseline."),
-            args, 2, 2)) {
+    const ParserOptions o = addToParser(p, command(QStringLiteral("evaluate")));
+    const QCommandLineOption& json = o["json"];
+    const QCommandLineOption& brief = o["brief"];
+    if (auto rc = parse(p, QStringLiteral("evaluate"), args)) {
         return *rc;
     }
     int failure = CaseUnusable;
@@ -476,35 +445,18 @@ int evaluate(const QStringList& args) {
 
 int suppress(const QStringList& args) {
     QCommandLineParser p;
-    p.addPositionalArgument(QStringLiteral("CASE"), QStringLiteral("The case file (.socwb)."));
-    p.addPositionalArgument(QStringLiteral("ACTION"),
-                            QStringLiteral("list, add, expire ID, export [FILE] or import FILE."));
-    p.addPositionalArgument(QStringLiteral("ARG"), QStringLiteral("The rule id (expire) or file (export, import)."),
-                            QStringLiteral("[ARG]"));
-    const QCommandLineOption host(QStringLiteral("host"), QStringLiteral("Host name or address glob."),
-                                  QStringLiteral("GLOB"));
-    const QCommandLineOption role(QStringLiteral("role"), QStringLiteral("Host role (assets.csv)."),
-                                  QStringLiteral("ROLE"));
-    const QCommandLineOption process(QStringLiteral("process"),
-                                     QStringLiteral("Process image glob (path or file name)."), QStringLiteral("GLOB"));
-    const QCommandLineOption dest(QStringLiteral("dest"), QStringLiteral("Destination domain suffix."),
-                                  QStringLiteral("DOMAIN"));
-    const QCommandLineOption url(QStringLiteral("url"), QStringLiteral("URL prefix (host and path)."),
-                                 QStringLiteral("PREFIX"));
-    const QCommandLineOption reason(QStringLiteral("reason"), QStringLiteral("Why (required for add)."),
-                                    QStringLiteral("TEXT"));
-    const QCommandLineOption author(QStringLiteral("author"), QStringLiteral("Who (default: the OS user)."),
-                                    QStringLiteral("NAME"));
-    const QCommandLineOption expires(QStringLiteral("expires"), QStringLiteral("Until when (ISO-8601 UTC)."),
-                                     QStringLiteral("TIME"));
-    const QCommandLineOption json(QStringLiteral("json"), QStringLiteral("list: print JSON."));
-    const QCommandLineOption noRescore(QStringLiteral("no-rescore"), QStringLiteral("Do not re-score after a change."));
-    p.addOptions({host, role, process, dest, url, reason, author, expires, json, noRescore});
-    if (auto rc =
-            parse(p, QStringLiteral("suppress"),
-                  QStringLiteral("Suppression rules: list, add, expire, export and import; a change re-scores the case "
-                                 "from its stored features."),
-                  args, 2, 3)) {
+    const ParserOptions o = addToParser(p, command(QStringLiteral("suppress")));
+    const QCommandLineOption& host = o["host"];
+    const QCommandLineOption& role = o["role"];
+    const QCommandLineOption& process = o["process"];
+    const QCommandLineOption& dest = o["dest"];
+    const QCommandLineOption& url = o["url"];
+    const QCommandLineOption& reason = o["reason"];
+    const QCommandLineOption& author = o["author"];
+    const QCommandLineOption& expires = o["expires"];
+    const QCommandLineOption& json = o["json"];
+    const QCommandLineOption& noRescore = o["no-rescore"];
+    if (auto rc = parse(p, QStringLiteral("suppress"), args)) {
         return *rc;
     }
     const QStringList pos = p.positionalArguments();

@@ -4,11 +4,15 @@
 //   socwb --screenshot PNG [--view NAME] [--size WxH]   render the window once loaded, save, exit
 //   socwb --measure-ui-latency [LINES]   import generated lines through the GUI's path while a
 //                                        10 ms timer runs; print the longest event-loop stall
+#include "about_dialog.h"
 #include "alert_detail_widget.h"
 #include "alert_queue_dock.h"
 #include "case_overview_widget.h"
+#include "case_windows.h"
+#include "cli_reference.h"
 #include "core/logging.h"
 #include "main_window.h"
+#include "single_instance.h"
 #include "store/case_store.h"
 #include "tables/alert_table_model.h"
 #include "tables/host_table_model.h"
@@ -20,6 +24,7 @@
 #include <QElapsedTimer>
 #include <QFile>
 #include <QFileInfo>
+#include <QIcon>
 #include <QStandardPaths>
 #include <QTableView>
 #include <QTemporaryDir>
@@ -133,33 +138,29 @@ int main(int argc, char** argv) {
     QApplication::setOrganizationName(QStringLiteral("socwb"));
     QApplication::setApplicationVersion(QStringLiteral(SOCWB_VERSION));
 
+    QGuiApplication::setDesktopFileName(QStringLiteral(SOCWB_APP_ID));
+    QIcon icon;
+    for (const int px : {16, 22, 24, 32, 48, 64, 128, 256}) {
+        icon.addFile(QStringLiteral(":/socwb/icons/socwb-%1.png").arg(px), QSize(px, px));
+    }
+    QApplication::setWindowIcon(QIcon::fromTheme(QStringLiteral("socwb"), icon));
+
+    // Options, their help and the man page come from one table (app/cli_reference.cpp).
+    const socwb::cli::ProgramRef& ref = socwb::cli::guiReference();
     QCommandLineParser p;
-    p.setApplicationDescription(QStringLiteral("Investigation workbench for command channels over web services."));
+    p.setApplicationDescription(QString::fromUtf8(ref.self.description));
     p.addHelpOption();
-    p.addVersionOption();
-    p.addPositionalArgument(QStringLiteral("CASE|LOGFILE"),
-                            QStringLiteral("A case file (.socwb), or logs to import into a new case."),
-                            QStringLiteral("[CASE | LOGFILE...]"));
-    const QCommandLineOption demo(QStringLiteral("demo"), QStringLiteral("Open the bundled sample case."));
-    const QCommandLineOption shot(QStringLiteral("screenshot"),
-                                  QStringLiteral("Render the window once loaded, save it as PNG, exit."),
-                                  QStringLiteral("PNG"));
-    const QCommandLineOption view(
-        QStringLiteral("view"),
-        QStringLiteral("The view to show first (%1).").arg(socwb::MainWindow::viewNames().join(QStringLiteral(", "))),
-        QStringLiteral("NAME"), QStringLiteral("alerts"));
-    const QCommandLineOption size(QStringLiteral("size"),
-                                  QStringLiteral("Window size for --screenshot (default 1600x1000)."),
-                                  QStringLiteral("WxH"), QStringLiteral("1600x1000"));
-    const QCommandLineOption latency(
-        QStringLiteral("measure-ui-latency"),
-        QStringLiteral("Import generated Squid lines through the GUI while a 10 ms timer runs; "
-                       "print the longest event-loop stall."));
-    const QCommandLineOption lines(QStringLiteral("lines"), QStringLiteral("Lines for --measure-ui-latency (1000000)."),
-                                   QStringLiteral("N"), QStringLiteral("1000000"));
-    const QCommandLineOption verbose(QStringLiteral("verbose"), QStringLiteral("Mirror the log to stderr."));
-    p.addOptions({demo, shot, view, size, latency, lines, verbose});
+    const QCommandLineOption version({QStringLiteral("v"), QStringLiteral("version")},
+                                     socwb::cli::helpFor(socwb::cli::globalOption(ref, "version")));
+    p.addOption(version);
+    const socwb::cli::ParserOptions o = socwb::cli::addToParser(p, ref.self);
+    const QCommandLineOption &demo = o["demo"], &shot = o["screenshot"], &view = o["view"], &size = o["size"],
+                             &latency = o["measure-ui-latency"], &lines = o["lines"], &verbose = o["verbose"];
     p.process(app);
+    if (p.isSet(version)) {
+        std::fputs(qPrintable(socwb::AboutDialog::versionText()), stdout);
+        return 0;
+    }
     socwb::log::init(p.isSet(verbose));
 
     if (!socwb::MainWindow::viewNames().contains(p.value(view))) {
@@ -184,6 +185,20 @@ int main(int argc, char** argv) {
 
     QStringList toImport;
     const QStringList args = p.positionalArguments();
+    // `socwb` and `socwb CASE` hand the case to a running socwb of this user if there is one.
+    socwb::SingleInstance instance;
+    if (!p.isSet(demo) && !p.isSet(shot) && !p.isSet(o["new-instance"]) &&
+        (args.isEmpty() || (args.size() == 1 && args.first().endsWith(QLatin1String(".socwb"))))) {
+        const socwb::SingleInstance::Reply r = instance.handOver(args.value(0));
+        if (!r.result.isEmpty()) {
+            std::fprintf(stderr, "socwb: %s\n", qPrintable(r.message));
+            return r.result == QLatin1String("error") ? 1 : 0;
+        }
+        if (!instance.listen(&socwb::caseWindows::show)) {
+            std::fprintf(stderr, "socwb: %s; this window does not take cases from others\n",
+                         qPrintable(instance.errorString()));
+        }
+    }
     bool opened = true;
     if (p.isSet(demo)) {
         const QString demoCase = dataDir() + QStringLiteral("/demo.socwb");

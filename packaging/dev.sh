@@ -7,8 +7,10 @@
 #   ./packaging/dev.sh bench     build and run the benchmarks (import, Sysmon, scoring)
 #   ./packaging/dev.sh evaluate [SEED...]  score generated cases, the exercises and the sample case
 #                                against their truth, beside the published rule (seeds 1 2 3)
+#   ./packaging/dev.sh evaluate --world 2 [SEED...]  the same for world 2's generated cases only
 #   ./packaging/dev.sh fuzz [S]  build the libFuzzer targets with clang and run each for S seconds (60)
-#   ./packaging/dev.sh package   build the .deb and .tar.gz (build/socwb-*.deb, *.tar.gz)
+#   ./packaging/dev.sh package   build the .deb and .tar.gz (build/socwb_*.deb, socwb-*.tar.gz)
+#   ./packaging/dev.sh package-test  install the .deb with apt in a clean Debian 12 root and run it there
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -18,7 +20,12 @@ JOBS="$(nproc 2>/dev/null || echo 2)"
 PACKAGES=(build-essential cmake ninja-build pkg-config git
   qt6-base-dev libgl1-mesa-dev libqcustomplot-dev libqcustomplot2.1-qt6
   libspdlog-dev libsqlite3-dev sqlite3 libpsl-dev publicsuffix libevtx-dev libbfio-dev libevtx-utils
-  zlib1g-dev libssl-dev libsimdjson-dev libyaml-cpp-dev xvfb xauth xfonts-base fonts-dejavu-core clang-format)
+  zlib1g-dev libssl-dev libsimdjson-dev libyaml-cpp-dev libglib2.0-dev xvfb xauth xfonts-base fonts-dejavu-core
+  clang-format
+  # packaging: icons, the .deb with computed dependencies, and the tests of what it gives a desktop
+  librsvg2-bin dpkg-dev file lintian appstream desktop-file-utils shared-mime-info xdg-utils
+  libfile-mimeinfo-perl man-db groff-base)
+PACKAGE_TEST_PACKAGES=(debootstrap)
 FUZZ_PACKAGES=(clang libclang-rt-14-dev)
 
 log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
@@ -124,8 +131,26 @@ case "$cmd" in
       "$cli" score "$tmp/$name.socwb" >/dev/null 2>&1
       printf '%-28s %s\n' "$name" "$("$cli" evaluate "$tmp/$name.socwb" "$truth" --brief)"
     }
+    world=1
+    if [ "${1:-}" = "--world" ]; then
+      world="${2:?--world takes 1 or 2}"
+      shift 2
+    fi
     seeds=("$@")
     ((${#seeds[@]})) || seeds=(1 2 3)
+    if [ "$world" != 1 ]; then
+      # World 2 writes one of two log families per seed: import whatever it wrote.
+      for seed in "${seeds[@]}"; do
+        "$cli" generate "$tmp/w$world-seed$seed" --world "$world" --seed "$seed" --hosts 30 --servers 4 --days 3 \
+          --scenario all >/dev/null 2>&1
+        files=()
+        for f in "$tmp/w$world-seed$seed"/*; do
+          [ "$(basename "$f")" = truth.json ] || files+=("$f")
+        done
+        evaluate_case "world $world seed $seed (30+4, 3 d)" "$tmp/w$world-seed$seed/truth.json" "${files[@]}"
+      done
+      exit 0
+    fi
     for seed in "${seeds[@]}"; do
       "$cli" generate "$tmp/seed$seed" --seed "$seed" --hosts 30 --servers 4 --days 3 --scenario all >/dev/null 2>&1
       evaluate_case "seed $seed (30+4 hosts, 3 d)" "$tmp/seed$seed/truth.json" \
@@ -166,8 +191,15 @@ case "$cmd" in
     configure_and_build
     cd "$BUILD" && cpack
     ;;
+  package-test)
+    configure_and_build
+    ensure_packages "${PACKAGE_TEST_PACKAGES[@]}"
+    log "building the .deb"
+    (cd "$BUILD" && cpack -G DEB -B "$BUILD/package-test" >/dev/null)
+    exec "$ROOT/packaging/package-test.sh" "$BUILD"/package-test/socwb_*.deb "$@"
+    ;;
   *)
-    sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//'
+    sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//'
     exit 2
     ;;
 esac

@@ -427,8 +427,9 @@ void TestCli::formatsAreListed() {
         QVERIFY(!v.toObject().value("description").toString().isEmpty());
     }
     names.sort();
-    QCOMPARE(names, (QStringList{"assets", "bind", "combined", "csv", "dnsmasq", "evtx", "squid", "sysmon-json",
-                                 "sysmon-xml", "w3c", "windows-dns", "zeek-dns", "zeek-http"}));
+    QCOMPARE(names, (QStringList{"assets", "bind", "combined", "csv", "dnsmasq", "evtx", "squid", "suricata-eve",
+                                 "sysmon-json", "sysmon-xml", "w3c", "windows-dns", "zeek-conn", "zeek-dns",
+                                 "zeek-http", "zeek-ssl"}));
 }
 
 void TestCli::alertsOfAnUnscoredCase() {

@@ -11,6 +11,7 @@ class TestEvidenceTableModel : public QObject {
     Q_OBJECT
   private slots:
     void invariantsAndPlainTooltips();
+    void holdsSaysWhatTheFileBecame();
 };
 
 void TestEvidenceTableModel::invariantsAndPlainTooltips() {
@@ -33,6 +34,23 @@ void TestEvidenceTableModel::invariantsAndPlainTooltips() {
             "<p style='white-space:pre'>/cases/&lt;img src=x onerror=alert(1)&gt;&lt;b&gt;bold&lt;/b&gt;.log</p>"));
     QCOMPARE(model.index(0, EvidenceTableModel::Sha256Column).data(Qt::ToolTipRole).toString(),
              QStringLiteral("<p style='white-space:pre'>ab12</p>"));
+}
+
+void TestEvidenceTableModel::holdsSaysWhatTheFileBecame() {
+    EvidenceTableModel model;
+    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    EvidenceRow eve;
+    eve.format = QStringLiteral("suricata-eve");
+    eve.contents = {{QStringLiteral("proxy"), 1},
+                    {QStringLiteral("connections"), 812},
+                    {QStringLiteral("tls"), 40},
+                    {QStringLiteral("alerts"), 1}};
+    EvidenceRow old; // imported before the case recorded it
+    model.setRows({eve, old});
+    QCOMPARE(model.headerData(EvidenceTableModel::ContentsColumn, Qt::Horizontal).toString(), QStringLiteral("Holds"));
+    QCOMPARE(model.index(0, EvidenceTableModel::ContentsColumn).data().toString(),
+             QStringLiteral("1 proxy request, 812 connections, 40 TLS sessions, 1 alert"));
+    QCOMPARE(model.index(1, EvidenceTableModel::ContentsColumn).data().toString(), QString());
 }
 
 QTEST_GUILESS_MAIN(TestEvidenceTableModel)

@@ -12,6 +12,7 @@
 #include "main_window.h"
 #include "store/case_store.h"
 #include "store/case_summary.h"
+#include "store/schema.h"
 #include "store/statement.h"
 #include "tables/alert_table_model.h"
 #include "tables/audit_log_model.h"
@@ -572,11 +573,12 @@ void TestMainWindow::upgradesAnOlderCaseWithProgress() {
         watch.image.save(out + QStringLiteral("/upgrade-dialog.png"));
     }
     QVERIFY(QFileInfo::exists(dir_.filePath(QStringLiteral("older.v3.socwb"))));
-    QVERIFY2(w.tasks()->taskText(1).contains(QStringLiteral("upgraded from case format 3 to 4; the original is kept "
-                                                            "as older.v3.socwb")),
+    QVERIFY2(w.tasks()->taskText(1).contains(QStringLiteral("upgraded from case format 3 to %1; the original is kept "
+                                                            "as older.v3.socwb")
+                                                 .arg(schema::latestVersion())),
              qPrintable(w.tasks()->taskText(1)));
     auto store = CaseStore::open(c);
-    QCOMPARE(store->schemaVersion(), 4);
+    QCOMPARE(store->schemaVersion(), schema::latestVersion());
     QCOMPARE(queryInt(store->db(), "SELECT count(*) FROM proxy_events").value(), int64_t(44));
 }
 

@@ -62,6 +62,24 @@ void TestQueryPlans::usesAnIndex_data() {
     QTest::newRow("linker: dns events of an address on a host")
         << "SELECT id, ts_us FROM dns_rows WHERE host_id = ? AND client_ip_s = (SELECT id FROM strings WHERE value = ?)"
         << false;
+    QTest::newRow("linker: sensor connections of an address on a host")
+        << "SELECT id, ts_us FROM sensor_conn_rows WHERE host_id = ? AND orig_ip_s = (SELECT id FROM strings WHERE "
+           "value = ?)"
+        << false;
+    QTest::newRow("linker: TLS sessions of an address on a host")
+        << "SELECT id, ts_us FROM tls_rows WHERE host_id = ? AND orig_ip_s = (SELECT id FROM strings WHERE value = ?)"
+        << false;
+    QTest::newRow("inventory: a host's sensor connections move")
+        << "SELECT id FROM sensor_conn_rows WHERE host_id = ?" << false;
+    // Sensor connections named by their TLS session; a flow's alerts (timeline record).
+    QTest::newRow("timeline: a connection's TLS server name")
+        << "SELECT d.name FROM tls_rows t JOIN domains d ON d.id = t.domain_id WHERE t.uid = ? LIMIT 1" << false;
+    QTest::newRow("timeline: the alerts of a flow") << "SELECT signature FROM sensor_alerts WHERE uid = ?" << false;
+    QTest::newRow("attributor: sensor connections not yet attributed")
+        << "SELECT c.id, c.ts_us, c.host_id, c.orig_ip_s, c.orig_port, c.resp_ip_s, c.resp_port FROM sensor_conn_rows "
+           "c WHERE c.id > ? AND c.host_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM sensor_attributions a WHERE "
+           "a.conn_id = c.id) ORDER BY c.id"
+        << false;
     // RequestAttributor: per host.
     QTest::newRow("attributor: connections of a host")
         << "SELECT event_id, ts_us, process_id, src_ip, src_port, dst_ip, dst_port, initiated FROM net_connections "

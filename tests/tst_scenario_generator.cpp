@@ -79,71 +79,55 @@ class TstScenarioGenerator : public QObject {
         return gaps;
     }
 
-  private slots:
-    void initTestCase() { QVERIFY(tmp_.isValid()); }
-
-    void sameSeedSameBytes() {
-        const QStringList opts{"--seed", "7", "--hosts", "5", "--servers", "3", "--days", "1", "--formats", "all"};
-        const QString a = tmp_.filePath("det-a"), b = tmp_.filePath("det-b"), c = tmp_.filePath("det-c");
-        const QJsonObject sa = generate(a, opts);
-        const QJsonObject sb = generate(b, opts);
-        QStringList otherSeed = opts;
-        otherSeed[1] = QStringLiteral("8");
-        generate(c, otherSeed);
-        const QJsonArray files = sa.value("files").toArray();
-        QCOMPARE(files.size(), 11); // ten evidence formats and truth.json
-        QCOMPARE(sb.value("files").toArray().size(), files.size());
-        for (const auto& v : files) {
-            const QString name = v.toObject().value("name").toString();
-            QFile fa(QDir(a).filePath(name)), fb(QDir(b).filePath(name));
-            QVERIFY2(fa.open(QIODevice::ReadOnly) && fb.open(QIODevice::ReadOnly), qPrintable(name));
-            const QByteArray da = fa.readAll();
-            QVERIFY2(!da.isEmpty(), qPrintable(name));
-            QVERIFY2(da == fb.readAll(), qPrintable(name + " differs between two runs with the same seed"));
+    // truth.json as it was before issue 17 added keys to it.
+    static QJsonObject withoutIssue17Keys(QJsonObject truth) {
+        auto strip = [](QJsonObject o, std::initializer_list<const char*> keys) {
+            for (const char* k : keys) {
+                o.remove(QLatin1String(k));
+            }
+            return o;
+        };
+        auto stripEach = [&strip](const QJsonArray& a, std::initializer_list<const char*> keys) {
+            QJsonArray out;
+            for (const auto& v : a) {
+                out.append(strip(v.toObject(), keys));
+            }
+            return out;
+        };
+        truth["generator"] = strip(truth.value("generator").toObject(), {"world"});
+        QJsonObject org = strip(truth.value("organisation").toObject(), {"dns_caching", "retention"});
+        org["hosts"] = stripEach(org.value("hosts").toArray(), {"sharing", "device", "proxy_path"});
+        truth["organisation"] = org;
+        truth["files"] = stripEach(truth.value("files").toArray(), {"from"});
+        QJsonArray channels;
+        for (const auto& v : truth.value("channels").toArray()) {
+            QJsonObject c = strip(v.toObject(), {"redirect"});
+            c["destination"] = strip(c.value("destination").toObject(), {"addresses", "connect_targets"});
+            c["counts"] = strip(c.value("counts").toObject(), {"connect_lines"});
+            channels.append(c);
         }
-        QFile fa(QDir(a).filePath("access.log")), fc(QDir(c).filePath("access.log"));
-        QVERIFY(fa.open(QIODevice::ReadOnly) && fc.open(QIODevice::ReadOnly));
-        QVERIFY2(fa.readAll() != fc.readAll(), "another seed should give other traffic");
+        truth["channels"] = channels;
+        QJsonObject key = truth.value("answer_key").toObject();
+        key["items"] = stripEach(key.value("items").toArray(), {"addresses"});
+        truth["answer_key"] = key;
+        return truth;
     }
 
-    // Every file a fixed seed writes, hashed together (names, sizes and bytes, by name). The value
-    // was computed by the generator before it was split into files by what it generates; it
-    // changes only when the generated output does, and then this test must be updated on purpose.
-    // (Debian 12's libm: the generator's draws go through exp/log, whose last bits are the
-    // platform's.)
-    void fixedSeedWritesKnownBytes() {
-        socwb::scenario::GeneratorOptions o;
-        o.seed = 7;
-        o.workstations = 8;
-        o.servers = 6;
-        o.days = 3;
-        o.scenario = "all";
-        o.formats = socwb::scenario::ScenarioGenerator::formatNames();
-        socwb::scenario::ScenarioGenerator g(o);
-        QVERIFY(g.validate().empty());
-        g.simulate();
-        const QString dir = tmp_.filePath("golden");
-        const socwb::scenario::GenerationSummary summary = g.write(dir.toStdString());
-        QCOMPARE(summary.files.size(), o.formats.size() + 1); // and truth.json
-        QStringList names = QDir(dir).entryList(QDir::Files, QDir::Name);
-        QCOMPARE(names.size(), int(summary.files.size()));
-        QCryptographicHash all(QCryptographicHash::Sha256);
-        for (const QString& name : names) {
-            QFile f(QDir(dir).filePath(name));
-            QVERIFY2(f.open(QIODevice::ReadOnly), qPrintable(name));
-            const QByteArray bytes = f.readAll();
-            QVERIFY2(!bytes.isEmpty(), qPrintable(name));
-            all.addData(name.toUtf8() + '\0' + QByteArray::number(bytes.size()) + '\0');
-            all.addData(bytes);
+    // Lines of a text file split on single spaces (Squid native).
+    static QList<QList<QByteArray>> squidLines(const QString& path) {
+        QList<QList<QByteArray>> lines;
+        QFile f(path);
+        if (f.open(QIODevice::ReadOnly)) {
+            while (!f.atEnd()) {
+                lines << f.readLine().simplified().split(' ');
+            }
         }
-        QCOMPARE(QString::fromLatin1(all.result().toHex()),
-                 QStringLiteral("90e314b035f4c5b200c8d193530763778f2243432ff8e65c2c9bda7ab355ca44"));
+        return lines;
     }
 
-    void importsWithoutRejects() {
-        const QString dir = tmp_.filePath("imp");
-        const QJsonObject summary =
-            generate(dir, {"--seed", "11", "--hosts", "6", "--servers", "3", "--days", "1", "--formats", "all"});
+    // Every file of a generated case imports without a reject and with the record count the
+    // generator reported (proxy, DNS and assets into one case, each Sysmon file into its own).
+    void checkImports(const QJsonObject& summary, const QString& tag) {
         const QJsonArray files = summary.value("files").toArray();
         QVERIFY(!files.isEmpty());
 
@@ -210,7 +194,7 @@ class TstScenarioGenerator : public QObject {
         for (const auto& v : files) {
             all << v.toObject();
         }
-        const QString casePath = tmp_.filePath("imp.socwb");
+        const QString casePath = tmp_.filePath(tag + ".socwb");
         importAll(casePath, shared, all);
         if (QTest::currentTestFailed()) {
             return;
@@ -225,7 +209,7 @@ class TstScenarioGenerator : public QObject {
         QCOMPARE(dnsExpected, summary.value("records").toObject().value("dns").toInteger() * 3); // three DNS renderings
 
         for (const QJsonObject& f : sysmonFiles) {
-            const QString sysCase = tmp_.filePath("imp-" + f.value("format").toString() + ".socwb");
+            const QString sysCase = tmp_.filePath(tag + "-" + f.value("format").toString() + ".socwb");
             importAll(sysCase, {f.value("path").toString()}, all);
             if (QTest::currentTestFailed()) {
                 return;
@@ -234,6 +218,81 @@ class TstScenarioGenerator : public QObject {
             QCOMPARE(QJsonDocument::fromJson(si.out).object().value("counts").toObject().value("sysmon").toInteger(),
                      f.value("records").toInteger());
         }
+    }
+
+  private slots:
+    void initTestCase() { QVERIFY(tmp_.isValid()); }
+
+    void sameSeedSameBytes() {
+        const QStringList opts{"--seed", "7", "--hosts", "5", "--servers", "3", "--days", "1", "--formats", "all"};
+        const QString a = tmp_.filePath("det-a"), b = tmp_.filePath("det-b"), c = tmp_.filePath("det-c");
+        const QJsonObject sa = generate(a, opts);
+        const QJsonObject sb = generate(b, opts);
+        QStringList otherSeed = opts;
+        otherSeed[1] = QStringLiteral("8");
+        generate(c, otherSeed);
+        const QJsonArray files = sa.value("files").toArray();
+        QCOMPARE(files.size(), 11); // ten evidence formats and truth.json
+        QCOMPARE(sb.value("files").toArray().size(), files.size());
+        for (const auto& v : files) {
+            const QString name = v.toObject().value("name").toString();
+            QFile fa(QDir(a).filePath(name)), fb(QDir(b).filePath(name));
+            QVERIFY2(fa.open(QIODevice::ReadOnly) && fb.open(QIODevice::ReadOnly), qPrintable(name));
+            const QByteArray da = fa.readAll();
+            QVERIFY2(!da.isEmpty(), qPrintable(name));
+            QVERIFY2(da == fb.readAll(), qPrintable(name + " differs between two runs with the same seed"));
+        }
+        QFile fa(QDir(a).filePath("access.log")), fc(QDir(c).filePath("access.log"));
+        QVERIFY(fa.open(QIODevice::ReadOnly) && fc.open(QIODevice::ReadOnly));
+        QVERIFY2(fa.readAll() != fc.readAll(), "another seed should give other traffic");
+    }
+
+    // Every file a fixed seed writes, hashed together (names, sizes and bytes, by name). The value
+    // was computed by the generator before it was split into files by what it generates; it
+    // changes only when the generated output does, and then this test must be updated on purpose.
+    // (Debian 12's libm: the generator's draws go through exp/log, whose last bits are the
+    // platform's.)
+    void fixedSeedWritesKnownBytes() {
+        socwb::scenario::GeneratorOptions o;
+        o.seed = 7;
+        o.workstations = 8;
+        o.servers = 6;
+        o.days = 3;
+        o.scenario = "all";
+        o.formats = socwb::scenario::ScenarioGenerator::formatNames();
+        socwb::scenario::ScenarioGenerator g(o);
+        QVERIFY(g.validate().empty());
+        g.simulate();
+        const QString dir = tmp_.filePath("golden");
+        const socwb::scenario::GenerationSummary summary = g.write(dir.toStdString());
+        QCOMPARE(summary.files.size(), o.formats.size() + 1); // and truth.json
+        QStringList names = QDir(dir).entryList(QDir::Files, QDir::Name);
+        QCOMPARE(names.size(), int(summary.files.size()));
+        QCryptographicHash all(QCryptographicHash::Sha256);
+        for (const QString& name : names) {
+            QFile f(QDir(dir).filePath(name));
+            QVERIFY2(f.open(QIODevice::ReadOnly), qPrintable(name));
+            QByteArray bytes = f.readAll();
+            QVERIFY2(!bytes.isEmpty(), qPrintable(name));
+            if (name == QLatin1String("truth.json")) {
+                // truth.json gained keys for issue 17 (none renamed, no value changed): without them
+                // it must be the very bytes it was.
+                const QJsonObject truth = QJsonDocument::fromJson(bytes).object();
+                QCOMPARE(truth.value("generator").toObject().value("world").toInt(), 1);
+                bytes = QJsonDocument(withoutIssue17Keys(truth)).toJson(QJsonDocument::Indented);
+            }
+            all.addData(name.toUtf8() + '\0' + QByteArray::number(bytes.size()) + '\0');
+            all.addData(bytes);
+        }
+        QCOMPARE(QString::fromLatin1(all.result().toHex()),
+                 QStringLiteral("90e314b035f4c5b200c8d193530763778f2243432ff8e65c2c9bda7ab355ca44"));
+    }
+
+    void importsWithoutRejects() {
+        const QString dir = tmp_.filePath("imp");
+        checkImports(
+            generate(dir, {"--seed", "11", "--hosts", "6", "--servers", "3", "--days", "1", "--formats", "all"}),
+            "imp");
     }
 
     void truthListsEveryScenario() {
@@ -332,12 +391,203 @@ class TstScenarioGenerator : public QObject {
         QVERIFY2(jmedian > 260 && jmedian < 340, qPrintable(QString::number(jmedian)));
     }
 
+    void worldTwoPicksALogFamilyPerSeed() {
+        using socwb::scenario::ScenarioGenerator;
+        QSet<QString> proxies, dns;
+        for (uint64_t seed = 1; seed <= 20; ++seed) {
+            const auto f = ScenarioGenerator::defaultFormats(2, seed);
+            QCOMPARE(f.size(), size_t(4));
+            proxies << QString::fromStdString(f[0]);
+            dns << QString::fromStdString(f[1]);
+            // A family is whole: Squid goes with Zeek and Sysmon XML, Blue Coat with Windows DNS and Winlogbeat.
+            QCOMPARE(QString::fromStdString(f[2]),
+                     f[0] == "squid" ? QStringLiteral("sysmon-xml") : QStringLiteral("winlogbeat"));
+        }
+        QCOMPARE(proxies, (QSet<QString>{"squid", "w3c"}));
+        QCOMPARE(dns, (QSet<QString>{"zeek-dns", "zeek-dns-json", "windows-dns"}));
+        QVERIFY(ScenarioGenerator::defaultFormats(1, 7) == ScenarioGenerator::defaultFormats());
+    }
+
+    // World 2 end to end on a small case: the same options write the same bytes, every file imports
+    // without a reject, and what was planted is in the files as truth.json says.
+    void worldTwoPlantsWhatTruthSays() {
+        const QStringList opts{"--world",   "2", "--seed", "4", "--hosts",   "8",
+                               "--servers", "6", "--days", "1", "--formats", "all"};
+        const QString dir = tmp_.filePath("w2"), again = tmp_.filePath("w2-again");
+        const QJsonObject summary = generate(dir, opts);
+        generate(again, opts);
+        const QJsonArray files = summary.value("files").toArray();
+        QCOMPARE(files.size(), 11);
+        for (const auto& v : files) {
+            const QString name = v.toObject().value("name").toString();
+            QFile fa(QDir(dir).filePath(name)), fb(QDir(again).filePath(name));
+            QVERIFY2(fa.open(QIODevice::ReadOnly) && fb.open(QIODevice::ReadOnly), qPrintable(name));
+            QVERIFY2(fa.readAll() == fb.readAll(), qPrintable(name + " differs between two runs with the same seed"));
+        }
+        checkImports(summary, "w2");
+        if (QTest::currentTestFailed()) {
+            return;
+        }
+
+        const QJsonObject truth = readJson(QDir(dir).filePath("truth.json"));
+        QCOMPARE(truth.value("generator").toObject().value("world").toInt(), 2);
+        QVERIFY(truth.value("generator").toObject().value("command").toString().endsWith("--world 2"));
+        // Hosts: 8 workstations, 6 servers, the proxy, 3 sessions on the one VDA, 4 guest devices.
+        const QJsonArray hosts = truth.value("organisation").toObject().value("hosts").toArray();
+        QCOMPARE(hosts.size(), 22);
+        int sessions = 0, devices = 0;
+        QSet<QString> roles;
+        for (const auto& h : hosts) {
+            sessions += h.toObject().value("sharing").toString() == QLatin1String("vda-session") ? 1 : 0;
+            devices += h.toObject().value("sharing").toString() == QLatin1String("nat-device") ? 1 : 0;
+            roles << h.toObject().value("role").toString();
+        }
+        QCOMPARE(sessions, 3);
+        QCOMPARE(devices, 4);
+        for (const char* role : {"workstation", "domain-controller", "build-server", "file-server"}) {
+            QVERIFY2(!roles.contains(role), role); // not world 1's role names
+        }
+        QVERIFY(roles.contains("Citrix VDA (multi-session)") && roles.contains("MSSQL"));
+        QFile assets(QDir(dir).filePath("assets.csv"));
+        QVERIFY(assets.open(QIODevice::ReadOnly));
+        QCOMPARE(assets.readAll().count('\n'), 1 + 8 + 6 + 1 + 1); // header, machines, proxy, the NAT
+
+        std::string unknown;
+        const auto positives = socwb::scenario::ChannelCatalog::positivesFor("all", &unknown, 2);
+        QCOMPARE(positives.size(), size_t(10));
+        int planted = 0;
+        for (const auto& c : truth.value("channels").toArray()) {
+            planted += c.toObject().value("kind").toString() == QLatin1String("positive") ? 1 : 0;
+        }
+        QCOMPARE(planted, 10);
+        for (const auto& id : positives) {
+            const QJsonObject c = findChannel(truth, QString::fromStdString(id));
+            QVERIFY2(!c.isEmpty(), id.c_str());
+            QVERIFY2(c.value("counts").toObject().value("requests").toInteger() > 0, id.c_str());
+            QVERIFY2(!c.value("destination").toObject().value("addresses").toArray().isEmpty(), id.c_str());
+        }
+
+        // One answer-key item per finding: the beacon posts its results to the address it polls (one
+        // item), the Google Docs export's redirect target is a second finding.
+        QMap<QString, int> items;
+        for (const auto& i : truth.value("answer_key").toObject().value("items").toArray()) {
+            ++items[i.toObject().value("channel").toString()];
+        }
+        QCOMPARE(items.value("w2-bare-address-beacon"), 1);
+        QCOMPARE(items.value("w2-gdocs-export-mshta"), 2);
+
+        const QString log = QDir(dir).filePath("access.log");
+        const auto lines = squidLines(log);
+        // The transparent proxy: a CONNECT to an address before the decrypted requests of a session.
+        const QJsonObject pastebin = findChannel(truth, "w2-pastebin-runkey");
+        const QString pip = pastebin.value("hosts").toArray().first().toObject().value("ip").toString();
+        QSet<QString> pastebinAddresses;
+        for (const auto& a : pastebin.value("destination").toObject().value("addresses").toArray()) {
+            pastebinAddresses << a.toString();
+        }
+        QByteArray sessionAddress;
+        int connects = 0, decrypted = 0;
+        for (const auto& f : lines) {
+            if (f.size() < 9 || f[2] != pip.toLatin1()) {
+                continue;
+            }
+            if (f[5] == "CONNECT" && f[3] == "NONE_NONE/200") {
+                const QByteArray address = f[6].left(f[6].indexOf(':'));
+                if (pastebinAddresses.contains(QString::fromLatin1(address))) {
+                    QCOMPARE(f[6], address + ":443");
+                    sessionAddress = address;
+                    ++connects;
+                }
+            } else if (f[6].startsWith("https://pastebin.com/raw/")) {
+                QCOMPARE(f[8], "ORIGINAL_DST/" + sessionAddress); // the session its CONNECT opened
+                ++decrypted;
+            }
+        }
+        const QJsonObject pc = pastebin.value("counts").toObject();
+        QCOMPARE(connects, pc.value("connect_lines").toInt());
+        QCOMPARE(connects + decrypted, pc.value("proxy_lines").toInt());
+        QVERIFY2(decrypted > 2 * connects, "kept-alive sessions carry several polls");
+        QVERIFY(pastebin.value("destination").toObject().value("connect_targets").toArray().size() >= 2);
+
+        // The forward proxy without inspection: one CONNECT host:443 line per kept-alive connection.
+        const QJsonObject sql = findChannel(truth, "w2-sql-agent-gitlab");
+        const QString sip = sql.value("hosts").toArray().first().toObject().value("ip").toString();
+        int gitlab = 0;
+        for (const auto& f : lines) {
+            gitlab += f.size() >= 7 && f[2] == sip.toLatin1() && f[5] == "CONNECT" && f[6] == "gitlab.com:443";
+        }
+        QCOMPARE(gitlab, sql.value("counts").toObject().value("proxy_lines").toInt());
+        QCOMPARE(gitlab, sql.value("counts").toObject().value("connect_lines").toInt());
+        QVERIFY(sql.value("counts").toObject().value("requests").toInt() > 5 * gitlab);
+
+        // Shared addresses: many User-Agents behind the guest NAT.
+        QSet<QByteArray> guestAgents;
+        QFile http(QDir(dir).filePath("http.log"));
+        QVERIFY(http.open(QIODevice::ReadOnly));
+        while (!http.atEnd()) {
+            const QList<QByteArray> f = http.readLine().split('\t');
+            if (f.size() > 12 && f[2] == "172.31.254.1") {
+                guestAgents << f[12];
+            }
+        }
+        QVERIFY2(guestAgents.size() >= 3, qPrintable(QString::number(guestAgents.size())));
+
+        // DNS: retention, TTLs left by the server's cache, one address for several names, and the
+        // DNS-only host's lookups paced by the TTL, not by its polls.
+        const QJsonObject retention = truth.value("organisation").toObject().value("retention").toObject();
+        const qint64 dnsFrom =
+            QDateTime::fromString(retention.value("dns_from").toString(), Qt::ISODateWithMs).toMSecsSinceEpoch();
+        const QJsonObject dnsOnly = findChannel(truth, "w2-dns-only-linux-cron");
+        const QString dip = dnsOnly.value("hosts").toArray().first().toObject().value("ip").toString();
+        QCOMPARE(dnsOnly.value("counts").toObject().value("proxy_lines").toInt(), 0);
+        QFile dns(QDir(dir).filePath("dns.log"));
+        QVERIFY(dns.open(QIODevice::ReadOnly));
+        QMap<QByteArray, QSet<QByteArray>> namesOfAddress;
+        QList<qint64> dnsOnlyTimes;
+        qint64 first = -1;
+        int partialTtl = 0;
+        while (!dns.atEnd()) {
+            const QByteArray line = dns.readLine().trimmed();
+            if (line.startsWith('#')) {
+                continue;
+            }
+            const QList<QByteArray> f = line.split('\t');
+            QCOMPARE(f.size(), 24);
+            const qint64 ms = qint64(f[0].toDouble() * 1000.0);
+            first = first < 0 ? ms : first;
+            for (const QByteArray& a : f[21].split(',')) {
+                if (!a.isEmpty() && a.front() >= '0' && a.front() <= '9') {
+                    namesOfAddress[a] << f[9];
+                }
+            }
+            partialTtl += f[22].split(',').first().toDouble() < 300 && f[9] == "pastebin.com";
+            if (f[2] == dip.toLatin1() && f[9] == "dpaste.org") {
+                dnsOnlyTimes << ms;
+            }
+        }
+        QVERIFY2(first >= dnsFrom, "no lookup before the DNS log's retention starts");
+        QVERIFY(partialTtl > 0); // answers from the server's cache carry the TTL that is left
+        int shared = 0;
+        for (const auto& names : namesOfAddress) {
+            shared += names.size() >= 2 ? 1 : 0;
+        }
+        QVERIFY2(shared > 0, "a CDN address answers for more than one name");
+        QCOMPARE(dnsOnlyTimes.size(), dnsOnly.value("counts").toObject().value("dns_queries").toInt());
+        QVERIFY(dnsOnlyTimes.size() > 10);
+        QVERIFY(dnsOnlyTimes.size() * 2 < dnsOnly.value("counts").toObject().value("requests").toInt());
+        const QList<double> gaps = gapsSeconds(dnsOnlyTimes);
+        QVERIFY2(gaps.first() >= 299.0, qPrintable(QString::number(gaps.first()))); // polls every 120 s, TTL 300 s
+    }
+
     void usageErrors() {
         QCOMPARE(runCli({"generate"}).exitCode, 2);
         QCOMPARE(runCli({"generate", tmp_.filePath("x"), "--scenario", "no-such-thing"}).exitCode, 2);
         QCOMPARE(runCli({"generate", tmp_.filePath("x"), "--formats", "squid,nope"}).exitCode, 2);
         QCOMPARE(runCli({"generate", tmp_.filePath("x"), "--days", "zero"}).exitCode, 2);
         QCOMPARE(runCli({"generate", tmp_.filePath("x"), "--start", "2024-13-40"}).exitCode, 2);
+        QCOMPARE(runCli({"generate", tmp_.filePath("x"), "--world", "3"}).exitCode, 2);
+        // World 1's exercise names are not world 2's scenarios.
+        QCOMPARE(runCli({"generate", tmp_.filePath("x"), "--world", "2", "--scenario", "easy"}).exitCode, 2);
         const auto help = runCli({"generate", "--help"});
         QCOMPARE(help.exitCode, 0);
         QVERIFY(help.out.contains("--scenario"));

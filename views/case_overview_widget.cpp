@@ -31,7 +31,8 @@ CaseOverviewWidget::CaseOverviewWidget(QWidget* parent)
     counts_->setWordWrap(true);
     emptyHint_->setTextFormat(Qt::PlainText);
     emptyHint_->setWordWrap(true);
-    emptyHint_->setText(tr("This case holds no evidence yet. Drop proxy, DNS or Sysmon logs on this window, "
+    emptyHint_->setText(tr("This case holds no evidence yet. Drop proxy, DNS, Sysmon or network sensor (Zeek, "
+                           "Suricata) logs on this window, "
                            "or use File \u2192 Import evidence\u2026"));
     table_->setModel(model_);
     table_->setSelectionBehavior(QAbstractItemView::SelectRows);
@@ -121,6 +122,11 @@ void CaseOverviewWidget::setSummary(const QString& casePath, const CaseSummary& 
                        .arg(l.toString(qint64(s.proxy)), l.toString(qint64(s.dns)), l.toString(qint64(s.sysmon)),
                             l.toString(qint64(s.processes)), l.toString(qint64(s.hostCount)),
                             l.toString(qint64(s.alerts)), l.toString(qint64(s.rejected)));
+    if (s.sensorConnections + s.tlsSessions + s.sensorAlerts > 0) {
+        text += QLatin1Char('\n') + tr("Network sensors: %1 connections \u00b7 %2 TLS sessions \u00b7 %3 alerts")
+                                        .arg(l.toString(qint64(s.sensorConnections)), l.toString(qint64(s.tlsSessions)),
+                                             l.toString(qint64(s.sensorAlerts)));
+    }
     if (s.firstTs) {
         text += QLatin1Char('\n') + tr("Evidence spans %1 to %2 (UTC)").arg(isoFromUs(s.firstTs), isoFromUs(s.lastTs));
     }

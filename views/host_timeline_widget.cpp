@@ -34,8 +34,8 @@ constexpr double kUs = 1e6;
 constexpr int kLanes = TimelineQuery::LaneCount;
 
 const QColor kLaneColors[kLanes] = {QColor(44, 123, 182), QColor(0, 150, 150), QColor(90, 170, 90),
-                                    QColor(140, 80, 170), QColor(230, 140, 0), QColor(150, 110, 60),
-                                    QColor(60, 60, 60)};
+                                    QColor(140, 80, 170), QColor(230, 140, 0), QColor(200, 90, 120),
+                                    QColor(150, 110, 60), QColor(60, 60, 60)};
 const QColor kChannelColor(210, 20, 40);
 
 // A bucket width that gives a few hundred buckets across the view, from a list people read easily.
@@ -196,7 +196,7 @@ HostTimelineWidget::HostTimelineWidget(QWidget* parent)
     split->addWidget(bottom);
     split->setStretchFactor(0, 3);
     split->setStretchFactor(1, 2);
-    split->setSizes({440, 300}); // seven lanes need the height to stay readable
+    split->setSizes({460, 280}); // eight lanes need the height to stay readable
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(4, 4, 4, 4);
     layout->addLayout(bar);

@@ -1,14 +1,17 @@
 #include "main_window.h"
 
+#include "about_dialog.h"
 #include "alert_detail_widget.h"
 #include "alert_queue_dock.h"
 #include "audit_log_dialog.h"
 #include "case_overview_widget.h"
 #include "core/logging.h"
+#include "core/recent_cases.h"
 #include "core/resources.h"
 #include "import_preview_dialog.h"
 #include "ingest/import_worker.h"
 #include "investigation_views.h"
+#include "recent_cases_menu.h"
 #include "rejected_lines_dialog.h"
 #include "scoring/score_job.h"
 #include "scoring/suppression_store.h"
@@ -20,6 +23,7 @@
 #include "tables/alert_table_model.h"
 #include "tables/read_connection.h"
 #include "task_panel.h"
+#include "user_guide_dialog.h"
 
 #include <QApplication>
 #include <QClipboard>
@@ -49,7 +53,6 @@
 namespace socwb {
 
 namespace {
-const char* kRecentKey = "recentCases";
 const char* kZonesKey = "caseTimeZones";
 const char* kStateKey = "window/state";
 const char* kGeometryKey = "window/geometry";
@@ -71,7 +74,6 @@ MainWindow::MainWindow(QWidget* parent)
       countsLabel_(new QLabel(this)), tasksLabel_(new QLabel(this)) {
     registerImportMetaTypes();
     setWindowTitle(tr("socwb"));
-    setWindowIcon(QIcon(resources::locate(QStringLiteral("socwb.svg"))));
     setAcceptDrops(true);
     setDockNestingEnabled(true);
     for (QLabel* l : {caseLabel_, countsLabel_, tasksLabel_}) {
@@ -171,8 +173,9 @@ void MainWindow::buildMenus() {
     QMenu* file = menuBar()->addMenu(tr("&File"));
     file->addAction(tr("&New case\u2026"), QKeySequence::New, this, [this] { chooseCase(true); });
     file->addAction(tr("&Open case\u2026"), QKeySequence::Open, this, [this] { chooseCase(false); });
-    recentMenu_ = file->addMenu(tr("Open &recent"));
-    connect(recentMenu_, &QMenu::aboutToShow, this, &MainWindow::rebuildRecentMenu);
+    recentMenu_ = new RecentCasesMenu(this);
+    file->addMenu(recentMenu_);
+    connect(recentMenu_, &RecentCasesMenu::caseChosen, this, &MainWindow::openCase);
     file->addSeparator();
     file->addAction(tr("&Import evidence\u2026"), QKeySequence(tr("Ctrl+I")), this, [this] { chooseEvidence(); });
     file->addAction(tr("&Export alerts as CSV\u2026"), QKeySequence(tr("Ctrl+E")), this, [this] { exportAlerts(); });
@@ -193,15 +196,8 @@ void MainWindow::buildMenus() {
 
     QMenu* help = menuBar()->addMenu(tr("&Help"));
     help->addAction(tr("&Keyboard shortcuts"), QKeySequence::HelpContents, this, [this] { showShortcuts(); });
-    help->addAction(tr("&About socwb"), this, [this] {
-        QMessageBox box(QMessageBox::Information, tr("About socwb"),
-                        tr("socwb %1\nInvestigation workbench for one-way command channels over legitimate web "
-                           "services (MITRE ATT&CK T1102.003).\nLogs: %2")
-                            .arg(QStringLiteral(SOCWB_VERSION), log::directory()),
-                        QMessageBox::Ok, this);
-        box.setTextFormat(Qt::PlainText);
-        box.exec();
-    });
+    help->addAction(tr("&User guide"), this, [this] { UserGuideDialog(this).exec(); });
+    help->addAction(tr("&About socwb"), this, [this] { AboutDialog(this).exec(); });
 }
 
 void MainWindow::buildDocks() {
@@ -352,7 +348,7 @@ bool MainWindow::openCase(const QString& path) {
     }
     setWindowTitle(tr("%1 \u2014 socwb").arg(QFileInfo(path).fileName()));
     caseLabel_->setText(QFileInfo(path).fileName());
-    addRecent(QFileInfo(path).absoluteFilePath());
+    RecentCases().add(QFileInfo(path).absoluteFilePath());
     refresh();
     emit caseLoaded();
     return true;
@@ -451,7 +447,8 @@ void MainWindow::showSummary(const CaseSummary& s) {
     overview_->setSummary(store_->path(), s);
     countsLabel_->setText(tr("%1 evidence files \u00b7 %2 events \u00b7 %3 channels scored")
                               .arg(s.evidence.size())
-                              .arg(QLocale().toString(qint64(s.proxy + s.dns + s.sysmon)))
+                              .arg(QLocale().toString(qint64(s.proxy + s.dns + s.sysmon + s.sensorConnections +
+                                                             s.tlsSessions + s.sensorAlerts)))
                               .arg(QLocale().toString(qint64(s.alerts))));
 }
 
@@ -809,23 +806,6 @@ void MainWindow::showRejectedLines(qint64 evidenceId) {
     auto* d = new RejectedLinesDialog(store_->path(), evidenceId, this);
     d->setAttribute(Qt::WA_DeleteOnClose);
     d->show();
-}
-
-void MainWindow::rebuildRecentMenu() {
-    recentMenu_->clear();
-    const QStringList recent = QSettings().value(QLatin1String(kRecentKey)).toStringList();
-    for (const QString& p : recent) {
-        recentMenu_->addAction(QFileInfo(p).fileName(), this, [this, p] { openCase(p); })->setToolTip(p);
-    }
-    recentMenu_->setEnabled(!recent.isEmpty());
-}
-
-void MainWindow::addRecent(const QString& path) {
-    QSettings s;
-    QStringList recent = s.value(QLatin1String(kRecentKey)).toStringList();
-    recent.removeAll(path);
-    recent.prepend(path);
-    s.setValue(QLatin1String(kRecentKey), recent.mid(0, 8));
 }
 
 void MainWindow::dragEnterEvent(QDragEnterEvent* event) {

@@ -28,6 +28,7 @@ class HostTimelineWidget;
 class IntervalChartsWidget;
 class NavigationHistory;
 class ProcessTreeWidget;
+class RecentCasesMenu;
 struct NavigationEntry;
 class CaseStore;
 class ImportJob;
@@ -119,8 +120,6 @@ class MainWindow : public QMainWindow {
     void showRejectedLines(qint64 evidenceId);
     void showSuppressions();
     void onScoreFinished(const ScoreOutcome& outcome);
-    void rebuildRecentMenu();
-    void addRecent(const QString& path);
     void updateTaskStatus();
 
     std::unique_ptr<CaseStore> store_;
@@ -146,7 +145,7 @@ class MainWindow : public QMainWindow {
     qint64 investigatedAlert_ = 0;
     TaskPanel* tasks_;
     QMenu* viewMenu_ = nullptr;
-    QMenu* recentMenu_ = nullptr;
+    RecentCasesMenu* recentMenu_ = nullptr;
     QLabel* caseLabel_;
     QLabel* countsLabel_;
     QLabel* tasksLabel_;

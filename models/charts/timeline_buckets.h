@@ -12,7 +12,7 @@ namespace socwb {
 
 class TimelineBuckets {
   public:
-    static constexpr int kLaneCount = 7;
+    static constexpr int kLaneCount = 8;
     static constexpr int64_t kMinuteUs = 60'000'000;
 
     // Adds COUNT events in the minute starting at MINUTE (minutes since the epoch); calls for a lane

@@ -14,13 +14,13 @@ constexpr const char* kNoteTs = "CAST(round((julianday(t.updated_at) - 2440587.5
 
 QStringList TimelineQuery::laneNames() {
     return {QStringLiteral("Proxy"),          QStringLiteral("DNS (server)"), QStringLiteral("DNS (Sysmon)"),
-            QStringLiteral("Process starts"), QStringLiteral("Connections"),  QStringLiteral("File events"),
-            QStringLiteral("Analyst notes")};
+            QStringLiteral("Process starts"), QStringLiteral("Connections"),  QStringLiteral("Sensor connections"),
+            QStringLiteral("File events"),    QStringLiteral("Analyst notes")};
 }
 
 QString TimelineQuery::laneTable(int lane) {
-    static const char* tables[] = {"proxy_events",    "dns_events",    "dns_queries", "processes",
-                                   "net_connections", "sysmon_events", "alerts"};
+    static const char* tables[] = {"proxy_events",    "dns_events",         "dns_queries",   "processes",
+                                   "net_connections", "sensor_connections", "sysmon_events", "alerts"};
     return QString::fromLatin1(tables[lane]);
 }
 
@@ -82,6 +82,26 @@ QString TimelineQuery::laneSql(int lane, bool summary) const {
         sql += QStringLiteral(" WHERE e.host_id = ?1");
         if (byProcess) {
             sql += QStringLiteral(" AND e.process_id = ?2");
+        }
+        break;
+    case SensorLane:
+        // Named by the TLS server name of the same uid where the sensor logged one; bytes are the
+        // payload where logged (Zeek), else IP-level (Suricata).
+        sql = summary ? QStringLiteral(
+                            "SELECT e.ts_us AS ts, e.id AS id, "
+                            "coalesce((SELECT value FROM strings WHERE id = e.proto_s), '') || ' ' || "
+                            "coalesce((SELECT value FROM strings WHERE id = e.orig_ip_s), '') || ':' || "
+                            "coalesce(e.orig_port, '') || ' -> ' || coalesce((SELECT d.name FROM tls_rows t JOIN "
+                            "domains d ON d.id = t.domain_id WHERE t.uid = e.uid LIMIT 1), (SELECT value FROM "
+                            "strings WHERE id = e.resp_ip_s), '') || ':' || coalesce(e.resp_port, '') || ' ' || "
+                            "coalesce((SELECT value FROM strings WHERE id = e.service_s), '-') || ' ' || "
+                            "coalesce(e.orig_bytes, e.orig_ip_bytes, '?') || '/' || coalesce(e.resp_bytes, "
+                            "e.resp_ip_bytes, '?') || ' B ' || coalesce((SELECT value FROM strings WHERE id = "
+                            "e.state_s), '') FROM sensor_conn_rows e")
+                      : QStringLiteral("SELECT e.ts_us AS ts, e.id AS id FROM sensor_conn_rows e");
+        sql += QStringLiteral(" WHERE e.host_id = ?1");
+        if (byProcess) {
+            sql += QStringLiteral(" AND e.id IN (SELECT conn_id FROM sensor_attributions WHERE process_id = ?2)");
         }
         break;
     case FileLane:
@@ -246,6 +266,7 @@ QString TimelineQuery::record(sqlite3* db, int lane, int64_t id) {
     switch (lane) {
     case ProxyLane:
     case DnsLane:
+    case SensorLane:
         prov = "SELECT v.path, v.format, 'line', e.line_no FROM " + table +
                " e JOIN evidence v ON v.id = e.evidence_id WHERE e.id = ?";
         break;
@@ -267,6 +288,66 @@ QString TimelineQuery::record(sqlite3* db, int lane, int64_t id) {
                          QString::fromStdString(p.text(2)), QString::number(p.int64(3)));
     } else {
         text += QStringLiteral("\nProvenance: not recorded for this row\n");
+    }
+    if (lane == SensorLane) {
+        text += sensorContext(db, id);
+    }
+    return text;
+}
+
+QString TimelineQuery::sensorContext(sqlite3* db, int64_t connId) {
+    QString text;
+    auto line = [](const Statement& st, int from) {
+        return QStringLiteral("%1 (%2), line %3")
+            .arg(QString::fromStdString(st.text(from)), QString::fromStdString(st.text(from + 1)))
+            .arg(st.int64(from + 2));
+    };
+    {
+        Statement sensor(db, "SELECT c.sensor, v.format FROM sensor_connections c JOIN evidence v ON v.id = "
+                             "c.evidence_id WHERE c.id = ?");
+        sensor.bind(1, connId);
+        if (sensor.step()) {
+            const QString format = QString::fromStdString(sensor.text(1));
+            const QString what = format == QLatin1String("suricata-eve") ? QStringLiteral("Suricata eve.json")
+                                                                         : QStringLiteral("Zeek conn.log");
+            text += sensor.isNull(0)
+                        ? QStringLiteral("Seen by: %1 (the log does not name its sensor)\n").arg(what)
+                        : QStringLiteral("Seen by: sensor %1, %2\n").arg(QString::fromStdString(sensor.text(0)), what);
+        }
+    }
+    // The uid joins a connection to its TLS sessions and to the sensor's alerts on the same flow.
+    Statement tls(db, "SELECT t.server_name, t.version, t.established, t.ja3, t.ja3s, t.ja4, t.subject, v.path, "
+                      "v.format, t.line_no FROM sensor_conn_rows c JOIN tls_sessions t ON t.uid = c.uid JOIN "
+                      "evidence v ON v.id = t.evidence_id WHERE c.id = ? ORDER BY t.ts_us, t.id LIMIT 20");
+    tls.bind(1, connId);
+    while (tls.step()) {
+        text += QStringLiteral("\nTLS session: server name %1, %2, established %3")
+                    .arg(tls.isNull(0) ? QStringLiteral("(none)") : QString::fromStdString(tls.text(0)),
+                         tls.isNull(1) ? QStringLiteral("version unknown") : QString::fromStdString(tls.text(1)),
+                         tls.isNull(2)  ? QStringLiteral("unknown")
+                         : tls.int64(2) ? QStringLiteral("yes")
+                                        : QStringLiteral("no"));
+        const char* prints[] = {"JA3", "JA3S", "JA4"};
+        for (int i = 0; i < 3; ++i) {
+            if (!tls.isNull(3 + i)) {
+                text +=
+                    QStringLiteral(", %1 %2").arg(QLatin1String(prints[i]), QString::fromStdString(tls.text(3 + i)));
+            }
+        }
+        if (!tls.isNull(6)) {
+            text += QStringLiteral(", certificate subject %1").arg(QString::fromStdString(tls.text(6)));
+        }
+        text += QStringLiteral("\n  from %1\n").arg(line(tls, 7));
+    }
+    Statement alerts(db, "SELECT a.severity, a.signature, a.signature_id, a.category, v.path, v.format, a.line_no FROM "
+                         "sensor_conn_rows c JOIN sensor_alerts a ON a.uid = c.uid JOIN evidence v ON v.id = "
+                         "a.evidence_id WHERE c.id = ? ORDER BY a.ts_us, a.id LIMIT 20");
+    alerts.bind(1, connId);
+    while (alerts.step()) {
+        text += QStringLiteral("\nSensor alert (severity %1): %2 [sid %3] %4\n  from %5\n")
+                    .arg(alerts.isNull(0) ? QStringLiteral("?") : QString::number(alerts.int64(0)),
+                         QString::fromStdString(alerts.text(1)), QString::number(alerts.int64(2)),
+                         QString::fromStdString(alerts.text(3)), line(alerts, 4));
     }
     return text;
 }

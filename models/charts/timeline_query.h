@@ -30,14 +30,24 @@ struct TimelineKey {
 
 class TimelineQuery {
   public:
-    enum Lane { ProxyLane, DnsLane, DnsQueryLane, ProcessLane, NetworkLane, FileLane, NoteLane, LaneCount };
+    enum Lane {
+        ProxyLane,
+        DnsLane,
+        DnsQueryLane,
+        ProcessLane,
+        NetworkLane, // Sysmon EID 3
+        SensorLane,  // connections a network sensor saw (Zeek conn.log, Suricata flow)
+        FileLane,
+        NoteLane,
+        LaneCount
+    };
     static_assert(LaneCount == TimelineBuckets::kLaneCount);
 
     static QStringList laneNames();
     static QString laneTable(int lane); // the table a lane's ids are rows of
 
-    // HOSTID's events; processId >= 0 keeps only what that process did (attributed requests, its
-    // connections, queries and file events, its own start and its children's).
+    // HOSTID's events; processId >= 0 keeps only what that process did (attributed requests and
+    // sensor connections, its connections, queries and file events, its own start and its children's).
     TimelineQuery(sqlite3* db, int64_t hostId, int64_t processId = -1)
         : db_(db), hostId_(hostId), processId_(processId) {}
 
@@ -54,10 +64,14 @@ class TimelineQuery {
     // SQLite's EXPLAIN QUERY PLAN of the page query for LANE, one step a line (for the index test).
     QString pagePlan(int lane) const;
 
-    // The whole row of one event, field by field, and where it came from (evidence file, line or record).
+    // The whole row of one event, field by field, and where it came from (evidence file, line or
+    // record). A sensor connection also lists its TLS sessions and the sensor's alerts on its flow,
+    // each with its own provenance.
     static QString record(sqlite3* db, int lane, int64_t id);
 
   private:
+    // Who saw a sensor connection, its TLS sessions and the alerts on its flow.
+    static QString sensorContext(sqlite3* db, int64_t connId);
     QString laneSql(int lane, bool summary) const;
     static QString pageSql(const QString& laneSql); // SELECT ts, id[, summary] FROM ... WHERE host and filter
     sqlite3* db_;

@@ -605,8 +605,13 @@ const std::vector<ChannelSpec>& ChannelCatalog::all() {
     return kAll;
 }
 
-const ChannelSpec* ChannelCatalog::find(const std::string& id) {
-    for (const auto& s : all()) {
+const std::vector<ChannelSpec>& ChannelCatalog::forWorld(int world) {
+    static const std::vector<ChannelSpec> kWorld2 = buildWorld2Catalog();
+    return world == 2 ? kWorld2 : all();
+}
+
+const ChannelSpec* ChannelCatalog::find(const std::string& id, int world) {
+    for (const auto& s : forWorld(world)) {
         if (id == s.id) {
             return &s;
         }
@@ -614,9 +619,12 @@ const ChannelSpec* ChannelCatalog::find(const std::string& id) {
     return nullptr;
 }
 
-std::vector<std::string> ChannelCatalog::scenarioNames() {
+std::vector<std::string> ChannelCatalog::scenarioNames(int world) {
     std::vector<std::string> names{"all", "sample", "easy", "medium", "hard", "none"};
-    for (const auto& s : all()) {
+    if (world == 2) {
+        names = {"all", "none"};
+    }
+    for (const auto& s : forWorld(world)) {
         if (s.positive) {
             names.emplace_back(s.id);
         }
@@ -624,7 +632,7 @@ std::vector<std::string> ChannelCatalog::scenarioNames() {
     return names;
 }
 
-std::vector<std::string> ChannelCatalog::positivesFor(const std::string& scenario, std::string* unknown) {
+std::vector<std::string> ChannelCatalog::positivesFor(const std::string& scenario, std::string* unknown, int world) {
     std::vector<std::string> out;
     auto add = [&out](const std::string& id) {
         if (std::find(out.begin(), out.end(), id) == out.end()) {
@@ -635,13 +643,22 @@ std::vector<std::string> ChannelCatalog::positivesFor(const std::string& scenari
     std::string name;
     while (std::getline(ss, name, ',')) {
         if (name == "all") {
-            for (const auto& s : all()) {
+            for (const auto& s : forWorld(world)) {
                 if (s.positive) {
                     add(s.id);
                 }
             }
         } else if (name == "none") {
             // look-alikes only: a baseline with no planted channel
+        } else if (world == 2) {
+            if (const ChannelSpec* s = find(name, world); s && s->positive) {
+                add(s->id);
+            } else {
+                if (unknown) {
+                    *unknown = name;
+                }
+                return {};
+            }
         } else if (name == "easy") {
             add("pastebin-powershell");
         } else if (name == "medium") {

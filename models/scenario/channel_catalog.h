@@ -21,6 +21,16 @@ enum class HostPick {
     AllServers,
     AllLinuxServers,
     SomeWorkstations, // a share of the workstations
+    // World 2
+    VdaSession,     // one user's session on a Citrix VDA
+    SqlServer,      // the MSSQL server
+    JumpHost,       // the RDP jump host
+    DirectLinux,    // one Linux server with direct egress (no proxy) and no Sysmon
+    AllDirectLinux, // every such Linux server
+    DomainController,
+    AllUsers,     // every workstation user and every VDA session
+    SomeUsers,    // a share of them
+    GuestDevices, // a share of the devices on the guest Wi-Fi (behind one NAT address)
 };
 
 enum class Schedule {
@@ -69,17 +79,34 @@ struct ChannelSpec {
     bool noSysmon = false;     // the host has no Sysmon
     bool directEgress = false; // the host bypasses the proxy
     int points = 5;            // answer-key weight
+    // World 2 (world 1 leaves these at their defaults)
+    const char* script = "";     // when set, {encoded} in the command line is this script, with {url}, as
+                                 // PowerShell's -EncodedCommand (UTF-16LE, base64)
+    const char* followHost = ""; // every poll is answered with a redirect that the client follows here
+    const char* followTarget = "";
+    int followBytesIn = 0;
+    double holdS = 0;           // the server holds each request this long (long poll, websocket)
+    const char* account = "";   // the account the poller runs as, when not the user or SYSTEM
+    bool noProxy = false;       // the traffic never passes the web proxy (NTP over UDP)
+    const char* alongside = ""; // also on the hosts of this (earlier) channel: a legitimate app in the
+                                // folder a planted binary hides in
 };
 
 class ChannelCatalog {
   public:
+    static constexpr int kWorlds = 2;
+    // World 1's catalog (all()) or world 2's (world2_catalog.cpp): each world its own channels.
     static const std::vector<ChannelSpec>& all();
-    static const ChannelSpec* find(const std::string& id);
+    static const std::vector<ChannelSpec>& forWorld(int world);
+    static const ChannelSpec* find(const std::string& id, int world = 1);
     // Positive ids a --scenario name stands for: "all", an exercise name (easy, medium, hard,
-    // sample), a positive's id, or a comma-separated list of those. Empty when a name is unknown
-    // (unknown names are reported in `unknown`).
-    static std::vector<std::string> positivesFor(const std::string& scenario, std::string* unknown);
-    static std::vector<std::string> scenarioNames();
+    // sample; world 1 only), a positive's id, or a comma-separated list of those. Empty when a name
+    // is unknown (unknown names are reported in `unknown`).
+    static std::vector<std::string> positivesFor(const std::string& scenario, std::string* unknown, int world = 1);
+    static std::vector<std::string> scenarioNames(int world = 1);
 };
+
+// World 2's channels (world2_catalog.cpp).
+std::vector<ChannelSpec> buildWorld2Catalog();
 
 } // namespace socwb::scenario

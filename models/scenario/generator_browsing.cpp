@@ -97,6 +97,84 @@ const std::vector<Site>& sites() {
     return k;
 }
 
+// World 2's sites: a UK insurer's staff (and its visitors) at work.
+const std::vector<Site>& sitesWorld2() {
+    static const std::vector<Site> k{
+        {"www.google.co.uk",
+         12,
+         12,
+         {"/search?q={w}+{w}&ie=UTF-8&oe=UTF-8", "/search?q={w}&hl=en-GB", "/"},
+         {"www.gstatic.com", "apis.google.com", "fonts.gstatic.com"}},
+        {"fabrikam.service-now.com",
+         6,
+         4,
+         {"/now/nav/ui/classic/params/target/incident.do%3Fsys_id%3D{p}", "/sp?id=sc_cat_item&sys_id={p}"},
+         {"fabrikam.service-now.com"}},
+        {"fabrikam.sharepoint.com",
+         8,
+         5,
+         {"/sites/{w}/SitePages/Home.aspx", "/:x:/r/sites/{w}/_layouts/15/Doc.aspx?sourcedoc={p}"},
+         {"res-1.cdn.office.net", "fabrikam.sharepoint.com"}},
+        {"www.bbc.co.uk",
+         5,
+         3,
+         {"/news", "/news/uk-{n}", "/sport/football/{n}", "/weather/2643743"},
+         {"static.files.bbci.co.uk", "ichef.bbci.co.uk", "emp.bbc.co.uk"}},
+        {"www.theguardian.com",
+         3,
+         2,
+         {"/uk", "/business/{n}/{w}-{w}", "/money/{w}"},
+         {"assets.guim.co.uk", "i.guim.co.uk", "contributions.guardianapis.com"}},
+        {"www.gov.uk",
+         2,
+         1,
+         {"/government/publications/{w}-{w}", "/guidance/{w}-{w}", "/bank-holidays"},
+         {"assets.publishing.service.gov.uk", "www.gov.uk"}},
+        {"www.linkedin.com",
+         3,
+         2,
+         {"/feed/", "/in/{w}-{w}-{n}/", "/jobs/view/{n}/"},
+         {"static.licdn.com", "media.licdn.com"}},
+        {"en.wikipedia.org", 2, 3, {"/wiki/{W}", "/wiki/{W}_{W}"}, {"upload.wikimedia.org", "en.wikipedia.org"}},
+        {"www.youtube.com", 1.5, 2, {"/watch?v={p}", "/"}, {"i.ytimg.com", "www.youtube.com"}},
+        {"stackoverflow.com",
+         0.3,
+         9,
+         {"/questions/{n}/{w}-{w}-{w}", "/search?q={w}+{w}"},
+         {"cdn.sstatic.net", "i.sstatic.net"}},
+        {"github.com",
+         0.2,
+         10,
+         {"/fabrikam-ds/{w}/pull/{n}", "/{w}/{w}", "/{w}/{w}/issues/{n}", "/notifications"},
+         {"github.githubassets.com", "avatars.githubusercontent.com", "api.github.com"}},
+        {"raw.githubusercontent.com", 0.05, 1.2, {"/{w}/{w}/main/README.md", "/{w}/{w}/master/requirements.txt"}, {}},
+        {"learn.microsoft.com",
+         1.5,
+         3,
+         {"/en-gb/sql/t-sql/functions/{w}-transact-sql", "/en-gb/powershell/module/{w}/{w}"},
+         {"learn.microsoft.com", "js.monitor.azure.com"}},
+        {"chatgpt.com", 1.2, 3, {"/", "/c/{p}-{p}"}, {"cdn.oaistatic.com", "chatgpt.com"}},
+        {"www.canva.com", 1.0, 0.2, {"/design/{p}/edit", "/templates/"}, {"static.canva.com"}},
+        {"www.amazon.co.uk",
+         1.0,
+         0.8,
+         {"/s?k={w}+{w}", "/dp/B0{p}"},
+         {"m.media-amazon.com", "images-eu.ssl-images-amazon.com"}},
+        {"www.hsbc.co.uk", 0.4, 0.3, {"/", "/online/dashboard/"}, {"www.hsbc.co.uk"}},
+        {"www.reddit.com", 0.8, 1.5, {"/r/{w}/comments/{p}/{w}_{w}/", "/r/{w}/"}, {"www.redditstatic.com"}},
+        {"pastebin.com", 0.1, 0.8, {"/{p}", "/raw/{p}"}, {"pastebin.com"}},
+        {"docs.google.com",
+         0.8,
+         0.8,
+         {"/document/d/{p}{p}/edit", "/spreadsheets/d/{p}{p}/edit#gid=0", "/forms/d/e/{p}{p}/viewform"},
+         {"ssl.gstatic.com", "docs.google.com"}},
+        {"www.dropbox.com", 0.4, 0.4, {"/scl/fi/{p}/{w}.pdf", "/home"}, {"cfl.dropboxstatic.com"}},
+        {"discord.com", 0.2, 0.6, {"/channels/@me", "/invite/{p}"}, {"discord.com"}},
+        {"fabrikam.my.workday.com", 0.8, 0.6, {"/fabrikam/d/home.htmld", "/fabrikam/d/task/{n}.htmld"}, {}},
+    };
+    return k;
+}
+
 const char* const kWords[] = {"invoice", "budget",  "python",   "docker",  "kubernetes", "report",     "quarterly",
                               "release", "meeting", "vpn",      "excel",   "pivot",      "regex",      "timeout",
                               "login",   "payroll", "travel",   "policy",  "golang",     "typescript", "react",
@@ -106,7 +184,7 @@ const char* const kWords[] = {"invoice", "budget",  "python",   "docker",  "kube
 } // namespace
 
 void ScenarioGenerator::simulateBrowsing() {
-    const auto& siteList = sites();
+    const auto& siteList = options_.world == 2 ? sitesWorld2() : sites();
     std::vector<int> siteDest(siteList.size());
     std::vector<std::vector<int>> fanoutDest(siteList.size());
     for (size_t s = 0; s < siteList.size(); ++s) {
@@ -219,16 +297,21 @@ void ScenarioGenerator::simulateBrowsing() {
 
 void ScenarioGenerator::collectBrowsingLookalikes() {
     // People reading the very sites channels hide on: one look-alike per site and browser.
-    static const char* watched[] = {"pastebin.com", "github.com",     "api.github.com", "raw.githubusercontent.com",
-                                    "gitlab.com",   "www.reddit.com", "docs.google.com"};
+    static const std::vector<const char*> watched1 = {
+        "pastebin.com", "github.com",     "api.github.com", "raw.githubusercontent.com",
+        "gitlab.com",   "www.reddit.com", "docs.google.com"};
+    static const std::vector<const char*> watched2 = {
+        "pastebin.com",    "github.com",      "api.github.com", "raw.githubusercontent.com",
+        "docs.google.com", "www.dropbox.com", "discord.com"};
+    const std::vector<const char*>& watched = options_.world == 2 ? watched2 : watched1;
     std::map<std::pair<std::string, std::string>, int> entries;
     for (const SimRequest& q : world_.requests) {
         if (q.channel >= 0 || q.process < 0) {
             continue;
         }
         const SimDestination& d = world_.dests[size_t(q.dest)];
-        if (std::find_if(std::begin(watched), std::end(watched), [&d](const char* w) { return d.host == w; }) ==
-            std::end(watched)) {
+        if (std::find_if(watched.begin(), watched.end(), [&d](const char* w) { return d.host == w; }) ==
+            watched.end()) {
             continue;
         }
         const SimHost& h = world_.hosts[size_t(q.host)];
@@ -239,8 +322,9 @@ void ScenarioGenerator::collectBrowsingLookalikes() {
         auto it = entries.find(key);
         if (it == entries.end()) {
             ChannelTruth t;
-            t.id = "browser-" + d.host + "-" +
-                   lower(basenameOf(h.browserImage)).substr(0, lower(basenameOf(h.browserImage)).size() - 4);
+            const std::string browser = lower(basenameOf(h.browserImage));
+            // A guest's device runs no agent: its browser has no image to name.
+            t.id = "browser-" + d.host + "-" + (browser.size() > 4 ? browser.substr(0, browser.size() - 4) : "device");
             t.browsing = true;
             t.dest = q.dest;
             t.url = "https://" + d.host + "/";

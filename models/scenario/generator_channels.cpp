@@ -63,8 +63,9 @@ std::vector<int> ScenarioGenerator::pickHosts(const ChannelSpec& spec, int specI
         }
         return !pool.empty();
     };
-    auto ws = [](const SimHost& h) { return !h.server; };
-    auto office = [](const SimHost& h) { return !h.server && !h.developer; };
+    // Workstations: a host of its own with a user (world 2's Citrix sessions and guest devices are not).
+    auto ws = [](const SimHost& h) { return !h.server && h.sharing.empty(); };
+    auto office = [](const SimHost& h) { return !h.server && h.sharing.empty() && !h.developer; };
     auto dev = [](const SimHost& h) { return h.developer; };
     auto winServer = [](const SimHost& h) { return h.server && !h.linuxOs && h.role != "domain-controller"; };
     auto anyWinServer = [](const SimHost& h) { return h.server && !h.linuxOs; };
@@ -72,6 +73,25 @@ std::vector<int> ScenarioGenerator::pickHosts(const ChannelSpec& spec, int specI
     // The build server keeps its proxy: the CI look-alike needs it in the proxy log.
     auto quietLinuxServer = [](const SimHost& h) { return h.server && h.linuxOs && h.role != "build-server"; };
     auto build = [](const SimHost& h) { return h.role == "build-server"; };
+    auto session = [](const SimHost& h) { return h.sharing == "vda-session"; };
+    auto user = [](const SimHost& h) { return (!h.server && h.sharing.empty()) || h.sharing == "vda-session"; };
+    auto guest = [](const SimHost& h) { return h.sharing == "nat-device"; };
+    auto directLinux = [](const SimHost& h) {
+        return h.server && h.linuxOs && h.directEgress && h.role != "Secure Web Gateway";
+    };
+    auto roleIs = [](const char* role) { return [role](const SimHost& h) { return h.server && h.role == role; }; };
+    auto someOf = [&](double share) {
+        std::vector<int> some;
+        for (int i : pool) {
+            if (r.chance(share)) {
+                some.push_back(i);
+            }
+        }
+        if (some.empty() && !pool.empty()) {
+            some.push_back(pool[size_t(r.uniformInt(0, int64_t(pool.size()) - 1))]);
+        }
+        return some;
+    };
     auto one = [&]() -> std::vector<int> {
         return pool.empty() ? std::vector<int>{}
                             : std::vector<int>{pool[size_t(r.uniformInt(0, int64_t(pool.size()) - 1))]};
@@ -113,34 +133,71 @@ std::vector<int> ScenarioGenerator::pickHosts(const ChannelSpec& spec, int specI
     case HostPick::AllLinuxServers:
         collect(linuxServer, false);
         return pool;
-    case HostPick::SomeWorkstations: {
+    case HostPick::SomeWorkstations:
         collect(ws, false);
-        std::vector<int> some;
-        for (int i : pool) {
-            if (r.chance(spec.share)) {
-                some.push_back(i);
-            }
+        return someOf(spec.share);
+    case HostPick::VdaSession:
+        if (collect(session, true) || collect(office, true) || collect(ws, false)) {
+            return one();
         }
-        if (some.empty() && !pool.empty()) {
-            some.push_back(pool[size_t(r.uniformInt(0, int64_t(pool.size()) - 1))]);
+        return {};
+    case HostPick::SqlServer:
+        if (collect(roleIs("MSSQL"), true) || collect(anyWinServer, true) || collect(office, true)) {
+            return one();
         }
-        return some;
-    }
+        return {};
+    case HostPick::JumpHost:
+        if (collect(roleIs("Jump host (RDP)"), true) ||
+            collect([](const SimHost& h) { return h.server && h.explicitProxy; }, true) ||
+            collect(anyWinServer, true) || collect(office, true)) {
+            return one();
+        }
+        return {};
+    case HostPick::DirectLinux:
+        if (collect(directLinux, true) || collect(office, true) || collect(ws, false)) {
+            return one();
+        }
+        return {};
+    case HostPick::AllDirectLinux:
+        collect(directLinux, false);
+        return pool;
+    case HostPick::DomainController:
+        collect(roleIs("Domain Controller"), false);
+        return pool.empty() ? pool : std::vector<int>{pool.front()};
+    case HostPick::AllUsers:
+        collect(user, false);
+        return pool;
+    case HostPick::SomeUsers:
+        collect(user, false);
+        return someOf(spec.share);
+    case HostPick::GuestDevices:
+        collect(guest, false);
+        return someOf(spec.share);
     }
     return {};
 }
 
 void ScenarioGenerator::plantChannels() {
     std::string unknown;
-    const std::vector<std::string> wanted = ChannelCatalog::positivesFor(options_.scenario, &unknown);
+    const std::vector<std::string> wanted = ChannelCatalog::positivesFor(options_.scenario, &unknown, options_.world);
     std::vector<int> used;
-    const auto& all = ChannelCatalog::all();
+    const auto& all = ChannelCatalog::forWorld(options_.world);
     for (size_t i = 0; i < all.size(); ++i) {
         const ChannelSpec& spec = all[i];
         if (spec.positive && std::find(wanted.begin(), wanted.end(), spec.id) == wanted.end()) {
             continue;
         }
         std::vector<int> hosts = pickHosts(spec, static_cast<int>(i), used);
+        for (const ChannelTruth& t : truth_) {
+            if (*spec.alongside && t.id == spec.alongside) {
+                for (int h : t.hosts) {
+                    if (std::find(hosts.begin(), hosts.end(), h) == hosts.end()) {
+                        hosts.push_back(h);
+                    }
+                }
+                std::sort(hosts.begin(), hosts.end());
+            }
+        }
         if (hosts.empty()) {
             continue;
         }
@@ -150,6 +207,9 @@ void ScenarioGenerator::plantChannels() {
             for (int h : hosts) {
                 used.push_back(h);
                 SimHost& host = world_.hosts[size_t(h)];
+                if (!host.sharing.empty()) {
+                    continue; // a user session lasts as long as the user does
+                }
                 host.alwaysOn = true;
                 host.powered = {{world_.startUs - kDay, world_.endUs + kDay}};
                 host.sysmon = host.sysmon && !spec.noSysmon;
@@ -205,10 +265,20 @@ void ScenarioGenerator::plantChannel(const ChannelSpec& spec, int specIndex, con
 
         const int dest = destination(destHost);
         const std::string target = ex(spec.target);
-        const std::string url = std::string(isIpLiteral(destHost) ? "tcp://" : "https://") + destHost + target;
+        // World 1 names every address literal tcp://; world 2 only those the proxy cannot read.
+        const bool tcpUrl = isIpLiteral(destHost) && (options_.world == 1 || !world_.dests[size_t(dest)].inspected);
+        const std::string url = std::string(tcpUrl ? "tcp://" : "https://") + destHost + target;
         std::string commandLine = ex(spec.commandLine);
-        replaceAll(commandLine, "{encoded}",
-                   powershellEncoded("IEX (Invoke-WebRequest -UseBasicParsing -Uri '" + url + "').Content"));
+        if (*spec.script) {
+            std::string script = ex(spec.script);
+            replaceAll(script, "{url}", url);
+            replaceAll(commandLine, "{encoded}", powershellEncoded(script));
+        } else {
+            replaceAll(commandLine, "{encoded}",
+                       powershellEncoded("IEX (Invoke-WebRequest -UseBasicParsing -Uri '" + url + "').Content"));
+        }
+        const int followDest = *spec.followHost ? destination(spec.followHost) : -1;
+        const std::string followTarget = ex(spec.followTarget);
         const std::string image = ex(spec.image);
         const std::string ua = std::string(spec.userAgent) == "{browser}" ? h.browserUa : ex(spec.userAgent);
         const std::string* uaPtr = internString(ua);
@@ -234,7 +304,17 @@ void ScenarioGenerator::plantChannel(const ChannelSpec& spec, int specIndex, con
             t.launcherImage = spec.launcherImage;
             t.activeFromUs = start;
             t.activeToUs = stop;
+            t.followDest = followDest;
+            t.followUrl = followDest >= 0 ? "https://" + std::string(spec.followHost) + followTarget : std::string();
         }
+        // A service account of its own (SQL Server Agent's), not the user or SYSTEM.
+        auto runAs = [&](int process) {
+            if (*spec.account && process >= 0) {
+                world_.processes[size_t(process)].user = spec.account;
+                world_.processes[size_t(process)].integrity = "High";
+                world_.processes[size_t(process)].currentDirectory = "C:\\Windows\\system32\\";
+            }
+        };
 
         // The process tree. Positives start inside the window so their creation is in the logs.
         int parent = -1;
@@ -268,6 +348,7 @@ void ScenarioGenerator::plantChannel(const ChannelSpec& spec, int specIndex, con
         if (spec.positive && !spec.processPerPoll) {
             mainProcess = newProcess(host, image, commandLine, launcher >= 0 ? launcher : parent, start - kSecond, 0,
                                      system, truthIndex);
+            runAs(mainProcess);
             t.processes.push_back(mainProcess);
         }
 
@@ -291,6 +372,10 @@ void ScenarioGenerator::plantChannel(const ChannelSpec& spec, int specIndex, con
             SimRequest q;
             q.startUs = at;
             q.durationMs = static_cast<int32_t>(std::max(12.0, r.normal(meanDurationMs, meanDurationMs * 0.25)));
+            if (spec.holdS > 0) {
+                // A long poll or a websocket: the server holds the request open.
+                q.durationMs += static_cast<int32_t>(r.uniform(spec.holdS * 0.9, spec.holdS) * 1000.0);
+            }
             q.host = host;
             q.dest = dest;
             q.channel = truthIndex;
@@ -342,6 +427,24 @@ void ScenarioGenerator::plantChannel(const ChannelSpec& spec, int specIndex, con
                 lastDay = day;
             }
             const int process = q.process;
+            if (followDest >= 0) {
+                // The redirect's target, fetched in the same second.
+                SimRequest f;
+                f.startUs = q.endUs() + r.uniformInt(20, 140) * 1000;
+                f.durationMs = static_cast<int32_t>(r.uniform(90, 260));
+                f.host = host;
+                f.dest = followDest;
+                f.channel = truthIndex;
+                f.process = process;
+                f.status = 200;
+                f.bytesOut = spec.bytesOut - 40 + r.uniformInt(-3, 3);
+                f.bytesIn = spec.followBytesIn + r.uniformInt(-spec.bytesInSpread, spec.bytesInSpread);
+                f.target = followTarget;
+                f.userAgent = uaPtr;
+                f.contentType = "text/plain; charset=utf-8";
+                f.uidSeed = r.next();
+                world_.requests.push_back(std::move(f));
+            }
             world_.requests.push_back(std::move(q));
 
             if (outputDest >= 0 && spec.outputEvery > 0 && r.chance(1.0 / spec.outputEvery)) {

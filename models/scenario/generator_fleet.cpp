@@ -165,54 +165,62 @@ void ScenarioGenerator::buildHosts() {
         h.machineTag = static_cast<uint32_t>(r.next());
         world_.hosts.push_back(std::move(h));
     }
+    initProcessCounters(r);
+
+    // Who is at the desk when, and when each workstation is on.
+    for (size_t hi = 0; hi < world_.hosts.size(); ++hi) {
+        RandomSource hr = RandomSource::derived(options_.seed, 2, hi);
+        buildDesk(world_.hosts[hi], hr, options_.days, world_.startUs, world_.endUs);
+    }
+}
+
+void buildDesk(SimHost& h, RandomSource& hr, int days, int64_t startUs, int64_t endUs) {
+    h.desk.resize(static_cast<size_t>(days));
+    if (h.server) {
+        h.powered.push_back({startUs - kDay, endUs + kDay});
+        return;
+    }
+    const double habitStart = hr.normal(8.4, 0.5);
+    for (int d = 0; d < days; ++d) {
+        const int64_t midnight = startUs + int64_t(d) * kDay;
+        const int weekday = static_cast<int>(((midnight / kDay) % 7 + 11) % 7); // 0 = Sunday
+        const bool weekend = weekday == 0 || weekday == 6;
+        auto at = [midnight](double hours) { return midnight + static_cast<int64_t>(hours * double(kHour)); };
+        if (weekend) {
+            if (hr.chance(0.08)) {
+                const double s = hr.uniform(10, 15);
+                h.desk[size_t(d)].push_back({at(s), at(s + hr.uniform(0.7, 2.5))});
+            }
+            continue;
+        }
+        if (hr.chance(0.05)) {
+            continue; // a day off
+        }
+        const double start = std::clamp(hr.normal(habitStart, 0.3), 6.5, 10.5);
+        const double end = std::clamp(start + hr.normal(8.6, 0.5), start + 5.0, 20.0);
+        const double lunch = std::clamp(hr.normal(12.4, 0.3), start + 2.0, end - 2.0);
+        const double lunchEnd = lunch + hr.uniform(0.5, 1.0);
+        h.desk[size_t(d)].push_back({at(start), at(lunch)});
+        h.desk[size_t(d)].push_back({at(lunchEnd), at(end)});
+    }
+    if (h.alwaysOn) {
+        h.powered.push_back({startUs - kDay, endUs + kDay});
+    } else {
+        for (const auto& day : h.desk) {
+            if (!day.empty()) {
+                h.powered.push_back({day.front().first - 8 * kMinute, day.back().second + 6 * kMinute});
+            }
+        }
+    }
+}
+
+// Where each host's process IDs and Sysmon GUID counters start.
+void ScenarioGenerator::initProcessCounters(RandomSource& r) {
     nextPid_.resize(world_.hosts.size());
     guidCounter_.resize(world_.hosts.size());
     for (size_t i = 0; i < world_.hosts.size(); ++i) {
         nextPid_[i] = static_cast<uint32_t>(r.uniformInt(2000, 9000)) & ~3u;
         guidCounter_[i] = static_cast<uint32_t>(r.uniformInt(0x00100000, 0x00f00000));
-    }
-
-    // Who is at the desk when, and when each workstation is on.
-    for (size_t hi = 0; hi < world_.hosts.size(); ++hi) {
-        SimHost& h = world_.hosts[hi];
-        RandomSource hr = RandomSource::derived(options_.seed, 2, hi);
-        h.desk.resize(static_cast<size_t>(options_.days));
-        if (h.server) {
-            h.powered.push_back({world_.startUs - kDay, world_.endUs + kDay});
-            continue;
-        }
-        const double habitStart = hr.normal(8.4, 0.5);
-        for (int d = 0; d < options_.days; ++d) {
-            const int64_t midnight = world_.startUs + int64_t(d) * kDay;
-            const int weekday = static_cast<int>(((midnight / kDay) % 7 + 11) % 7); // 0 = Sunday
-            const bool weekend = weekday == 0 || weekday == 6;
-            auto at = [midnight](double hours) { return midnight + static_cast<int64_t>(hours * double(kHour)); };
-            if (weekend) {
-                if (hr.chance(0.08)) {
-                    const double s = hr.uniform(10, 15);
-                    h.desk[size_t(d)].push_back({at(s), at(s + hr.uniform(0.7, 2.5))});
-                }
-                continue;
-            }
-            if (hr.chance(0.05)) {
-                continue; // a day off
-            }
-            const double start = std::clamp(hr.normal(habitStart, 0.3), 6.5, 10.5);
-            const double end = std::clamp(start + hr.normal(8.6, 0.5), start + 5.0, 20.0);
-            const double lunch = std::clamp(hr.normal(12.4, 0.3), start + 2.0, end - 2.0);
-            const double lunchEnd = lunch + hr.uniform(0.5, 1.0);
-            h.desk[size_t(d)].push_back({at(start), at(lunch)});
-            h.desk[size_t(d)].push_back({at(lunchEnd), at(end)});
-        }
-        if (h.alwaysOn) {
-            h.powered.push_back({world_.startUs - kDay, world_.endUs + kDay});
-        } else {
-            for (const auto& day : h.desk) {
-                if (!day.empty()) {
-                    h.powered.push_back({day.front().first - 8 * kMinute, day.back().second + 6 * kMinute});
-                }
-            }
-        }
     }
 }
 
@@ -254,8 +262,12 @@ int ScenarioGenerator::destination(const std::string& host) {
     d.host = host;
     d.inspected = !bypassesInspection(host);
     bool known = false;
+    if (world_.world == 2) {
+        d = world2Destination(host);
+        known = true;
+    }
     for (const KnownDest& k : knownDestinations()) {
-        if (host == k.host) {
+        if (!known && host == k.host) {
             for (const char* ip : k.ips) {
                 d.ips.emplace_back(ip);
             }

@@ -59,6 +59,28 @@ const PeInfo* peInfo(const std::string& imageLower) {
         {"slack.exe", "4.36.140", "Slack", "Slack", "Slack Technologies Inc.", "slack.exe"},
         {"discord.exe", "1.0.9032", "Discord", "Discord", "Discord Inc.", "Discord.exe"},
         {"telegram.exe", "4.15.0", "Telegram Desktop", "Telegram Desktop", "Telegram FZ-LLC", "Telegram.exe"},
+        {"mshta.exe", "11.00.22621.1 (WinBuild.160101.0800)", "Microsoft (R) HTML Application host",
+         "Internet Explorer", "Microsoft Corporation", "MSHTA.EXE"},
+        {"rundll32.exe", "10.0.22621.1 (WinBuild.160101.0800)", "Windows host process (Rundll32)",
+         "Microsoft® Windows® Operating System", "Microsoft Corporation", "RUNDLL32.EXE"},
+        {"msmpeng.exe", "4.18.24020.7", "Antimalware Service Executable", "Microsoft® Windows® Operating System",
+         "Microsoft Corporation", "MsMpEng.exe"},
+        {"officeclicktorun.exe", "16.0.17328.20162", "Microsoft Office Click-to-Run (SxS)", "Microsoft Office",
+         "Microsoft Corporation", "OfficeClickToRun.exe"},
+        {"microsoftedgeupdate.exe", "1.3.185.17", "Microsoft Edge Update", "Microsoft Edge Update",
+         "Microsoft Corporation", "MicrosoftEdgeUpdate.exe"},
+        {"updater.exe", "122.0.6228.0", "GoogleUpdater (x86)", "GoogleUpdater", "Google LLC", "updater.exe"},
+        {"spotify.exe", "1.2.31.1205", "Spotify", "Spotify", "Spotify Ltd", "Spotify.exe"},
+        {"zoom.exe", "5.17.11.34827", "Zoom Meetings", "Zoom Meetings", "Zoom Video Communications, Inc.", "Zoom.exe"},
+        {"dropbox.exe", "194.4.6267", "Dropbox", "Dropbox", "Dropbox, Inc.", "Dropbox.exe"},
+        {"outlook.exe", "16.0.17328.20162", "Microsoft Outlook", "Microsoft Outlook", "Microsoft Corporation",
+         "Outlook.exe"},
+        {"ms-teams.exe", "24004.1403.2634.2418", "Microsoft Teams", "Microsoft Teams", "Microsoft Corporation",
+         "ms-teams.exe"},
+        {"agent.exe", "7.51.0", "Datadog Agent", "Datadog Agent", "Datadog, Inc.", "agent.exe"},
+        {"choco.exe", "2.2.2.0", "Chocolatey", "Chocolatey", "Chocolatey Software, Inc.", "choco.exe"},
+        {"sqlagent.exe", "2022.160.4105.2", "SQL Server Agent", "Microsoft SQL Server", "Microsoft Corporation",
+         "SQLAGENT.EXE"},
         {"ruby.exe", "3.1.2p20", "Ruby interpreter 3.1.2p20 [x64-mingw32]", "Ruby interpreter 3.1.2p20 [x64-mingw32]",
          "http://www.ruby-lang.org/", "ruby.exe"},
     };
@@ -91,15 +113,17 @@ int ScenarioGenerator::newProcess(int host, const std::string& image, const std:
     SimProcess p;
     p.host = host;
     p.parent = parent;
-    nextPid_[size_t(host)] += 4 * static_cast<uint32_t>(1 + (splitMix64(uint64_t(startUs) ^ h.machineTag) % 37));
-    if (nextPid_[size_t(host)] > 60000) {
-        nextPid_[size_t(host)] = 1000 + nextPid_[size_t(host)] % 4000;
+    // A user session on a shared host takes its process IDs and GUIDs from the machine's counters.
+    const size_t m = size_t(h.machine >= 0 ? h.machine : host);
+    nextPid_[m] += 4 * static_cast<uint32_t>(1 + (splitMix64(uint64_t(startUs) ^ h.machineTag) % 37));
+    if (nextPid_[m] > 60000) {
+        nextPid_[m] = 1000 + nextPid_[m] % 4000;
     }
-    p.pid = nextPid_[size_t(host)];
+    p.pid = nextPid_[m];
     const uint32_t secs = static_cast<uint32_t>(startUs / kSecond);
     char guid[64];
     std::snprintf(guid, sizeof guid, "{%08x-%04x-%04x-0000-0010%08x}", h.machineTag, secs & 0xffff, secs >> 16,
-                  ++guidCounter_[size_t(host)]);
+                  ++guidCounter_[m]);
     p.guid = guid;
     p.image = image;
     p.commandLine = commandLine;
@@ -141,6 +165,9 @@ int ScenarioGenerator::newProcess(int host, const std::string& image, const std:
 
 int ScenarioGenerator::longLivedProcess(int host, const std::string& image, const std::string& commandLine,
                                         int64_t atUs, bool system) {
+    if (const int m = world_.hosts[size_t(host)].machine; m >= 0 && (system || systemImage(lower(basenameOf(image))))) {
+        host = m; // a service runs once per machine, not once per user session
+    }
     const SimHost& h = world_.hosts[size_t(host)];
     int64_t next = 0, end = 0;
     int64_t sessionStart = world_.startUs - 3 * kDay;

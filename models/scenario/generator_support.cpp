@@ -48,4 +48,17 @@ bool systemImage(const std::string& imageLower) {
            imageLower == "mssense.exe";
 }
 
+std::vector<char> quietProcesses(const std::vector<SimProcess>& processes,
+                                 std::initializer_list<const char*> imageSuffixes) {
+    std::vector<char> quiet(processes.size());
+    for (size_t p = 0; p < processes.size(); ++p) {
+        const std::string& image = processes[p].image;
+        for (const char* suffix : imageSuffixes) {
+            const size_t n = std::char_traits<char>::length(suffix);
+            quiet[p] = quiet[p] || (image.size() >= n && image.compare(image.size() - n, n, suffix) == 0);
+        }
+    }
+    return quiet;
+}
+
 } // namespace socwb::scenario

@@ -4,9 +4,12 @@
 #pragma once
 
 #include "random_source.h"
+#include "scenario_world.h"
 
 #include <cstdint>
+#include <initializer_list>
 #include <string>
+#include <vector>
 
 namespace socwb::scenario {
 
@@ -30,5 +33,14 @@ bool isIpLiteral(const std::string& host);
 uint64_t fnv1a(const std::string& s);
 // Images that run as SYSTEM under services.exe (imageLower: a lower-case file name).
 bool systemImage(const std::string& imageLower);
+// When a user sits at the desk (a working week with lunch, days off, rare weekend visits) and when
+// the host is on; servers are always on.
+void buildDesk(SimHost& h, RandomSource& hr, int days, int64_t startUs, int64_t endUs);
+// For each process, whether its image path ends with one of the suffixes: the agents a Sysmon
+// configuration leaves out of network and DNS events.
+std::vector<char> quietProcesses(const std::vector<SimProcess>& processes,
+                                 std::initializer_list<const char*> imageSuffixes);
+// World 2's view of a destination: its addresses (a CDN's pool), answers, TTL, inspection.
+SimDestination world2Destination(const std::string& host);
 
 } // namespace socwb::scenario

@@ -51,15 +51,9 @@ void ScenarioGenerator::resolveConnections() {
 
     // The Sysmon configuration (in the manner of SwiftOnSecurity's) leaves out network and DNS
     // events of a few chatty signed Microsoft agents, by image path.
-    std::vector<char> quietProcess(world_.processes.size());
-    for (size_t p = 0; p < world_.processes.size(); ++p) {
-        const std::string& image = world_.processes[p].image;
-        for (const char* quiet : {"\\Windows Defender Advanced Threat Protection\\MsSense.exe",
-                                  "\\Microsoft\\OneDrive\\OneDrive.exe", "\\Microsoft\\Teams\\current\\Teams.exe"}) {
-            const size_t n = std::char_traits<char>::length(quiet);
-            quietProcess[p] = quietProcess[p] || (image.size() >= n && image.compare(image.size() - n, n, quiet) == 0);
-        }
-    }
+    const std::vector<char> quietProcess = quietProcesses(
+        world_.processes, {"\\Windows Defender Advanced Threat Protection\\MsSense.exe",
+                           "\\Microsoft\\OneDrive\\OneDrive.exe", "\\Microsoft\\Teams\\current\\Teams.exe"});
     std::vector<SimRequest> out;
     out.reserve(requests.size() / 2);
     size_t i = 0;
@@ -141,6 +135,7 @@ void ScenarioGenerator::resolveConnections() {
                     dq.clientPort = static_cast<uint16_t>(r.uniformInt(50000, 65000));
                     dq.xid = static_cast<uint16_t>(r.next());
                     dq.uidSeed = r.next();
+                    dq.channel = q.channel;
                     c.ipIndex = dq.ipIndex;
                     cache[q.dest] = CacheEntry{q.startUs + int64_t(d.ttl) * kSecond, dq.ipIndex};
                     if (dq.tsUs >= world_.startUs) {
@@ -216,7 +211,7 @@ void ScenarioGenerator::emitProcessEvents() {
         if (!h.sysmon) {
             continue;
         }
-        if (p.startUs >= world_.startUs && p.startUs < world_.endUs) {
+        if (p.startUs >= world_.sysmonFromUs && p.startUs < world_.endUs) {
             SimSysmonEvent e;
             e.tsUs = p.startUs;
             e.host = p.host;
@@ -224,7 +219,7 @@ void ScenarioGenerator::emitProcessEvents() {
             e.process = pi;
             world_.sysmon.push_back(std::move(e));
         }
-        if (p.endUs > 0 && p.endUs >= world_.startUs && p.endUs < world_.endUs) {
+        if (p.endUs > 0 && p.endUs >= world_.sysmonFromUs && p.endUs < world_.endUs) {
             SimSysmonEvent e;
             e.tsUs = p.endUs;
             e.host = p.host;
@@ -234,10 +229,12 @@ void ScenarioGenerator::emitProcessEvents() {
         }
     }
     // Events outside the window (a poll's file write just after the end) are not in the export.
-    world_.sysmon.erase(
-        std::remove_if(world_.sysmon.begin(), world_.sysmon.end(),
-                       [this](const SimSysmonEvent& e) { return e.tsUs < world_.startUs || e.tsUs >= world_.endUs; }),
-        world_.sysmon.end());
+    // Sysmon's export may keep less than the window (world 2's retention).
+    world_.sysmon.erase(std::remove_if(world_.sysmon.begin(), world_.sysmon.end(),
+                                       [this](const SimSysmonEvent& e) {
+                                           return e.tsUs < world_.sysmonFromUs || e.tsUs >= world_.endUs;
+                                       }),
+                        world_.sysmon.end());
     std::stable_sort(world_.sysmon.begin(), world_.sysmon.end(),
                      [](const SimSysmonEvent& a, const SimSysmonEvent& b) { return a.tsUs < b.tsUs; });
     std::vector<int64_t> recordIds(world_.hosts.size());
@@ -245,7 +242,9 @@ void ScenarioGenerator::emitProcessEvents() {
         recordIds[i] = 10000 + int64_t(world_.hosts[i].machineTag % 900000);
     }
     for (SimSysmonEvent& e : world_.sysmon) {
-        e.recordId = ++recordIds[size_t(e.host)];
+        // One event log per machine: a user session on a shared host numbers with its machine.
+        const int machine = world_.hosts[size_t(e.host)].machine;
+        e.recordId = ++recordIds[size_t(machine >= 0 ? machine : e.host)];
         const int ch = world_.processes[size_t(e.process)].channel;
         if (ch >= 0) {
             ++truth_[size_t(ch)].sysmonEvents;

@@ -6,6 +6,7 @@
 
 #include "channel_catalog.h"
 #include "generator_support.h"
+#include "random_source.h"
 #include "scenario_writers.h"
 #include "truth_writer.h"
 
@@ -37,7 +38,7 @@ const char* methodName(Method m) {
 
 ScenarioGenerator::ScenarioGenerator(GeneratorOptions options) : options_(std::move(options)) {
     if (options_.formats.empty()) {
-        options_.formats = defaultFormats();
+        options_.formats = defaultFormats(options_.world, options_.seed);
     }
     if (options_.startUs == 0) {
         options_.startUs = kDefaultStart;
@@ -52,7 +53,22 @@ std::vector<std::string> ScenarioGenerator::defaultFormats() {
     return {"squid", "windows-dns", "sysmon-xml", "assets"};
 }
 
+std::vector<std::string> ScenarioGenerator::defaultFormats(int world, uint64_t seed) {
+    if (world != 2) {
+        return defaultFormats();
+    }
+    // A seed's family and its Zeek flavour come from the seed, so a corpus of seeds holds both.
+    const uint64_t pick = splitMix64(seed ^ 0x77326661ULL);
+    if (pick % 2 == 0) {
+        return {"squid", pick % 4 == 0 ? "zeek-dns" : "zeek-dns-json", "sysmon-xml", "assets"};
+    }
+    return {"w3c", "windows-dns", "winlogbeat", "assets"};
+}
+
 std::string ScenarioGenerator::validate() const {
+    if (options_.world < 1 || options_.world > ChannelCatalog::kWorlds) {
+        return "--world takes 1 or 2";
+    }
     if (options_.workstations < 1 || options_.workstations > 5000) {
         return "--hosts takes 1 to 5000 workstations";
     }
@@ -63,10 +79,10 @@ std::string ScenarioGenerator::validate() const {
         return "--days takes 1 to 60";
     }
     std::string unknown;
-    ChannelCatalog::positivesFor(options_.scenario, &unknown);
+    ChannelCatalog::positivesFor(options_.scenario, &unknown, options_.world);
     if (!unknown.empty() || options_.scenario.empty()) {
         std::string names;
-        for (const auto& n : ChannelCatalog::scenarioNames()) {
+        for (const auto& n : ChannelCatalog::scenarioNames(options_.world)) {
             names += (names.empty() ? "" : ", ") + n;
         }
         return "unknown scenario '" + unknown + "' (known: " + names + ")";
@@ -99,13 +115,75 @@ void ScenarioGenerator::simulate() {
     world_ = SimWorld{};
     world_.startUs = options_.startUs;
     world_.endUs = options_.startUs + int64_t(options_.days) * kDay;
-    buildHosts();
+    world_.world = options_.world;
+    world_.proxyFromUs = world_.dnsFromUs = world_.sysmonFromUs = world_.startUs;
+    if (options_.world == 2) {
+        buildHostsWorld2();
+    } else {
+        buildHosts();
+    }
     plantChannels();
     simulateBrowsing();
-    resolveConnections();
+    if (options_.world == 2) {
+        resolveConnectionsWorld2();
+    } else {
+        resolveConnections();
+    }
     emitProcessEvents();
     collectBrowsingLookalikes();
+    collectAddresses();
     finishTruth();
+}
+
+void ScenarioGenerator::collectAddresses() {
+    for (const SimRequest& q : world_.requests) {
+        if (q.channel < 0) {
+            continue;
+        }
+        ChannelTruth& t = truth_[size_t(q.channel)];
+        const SimDestination& d = world_.dests[size_t(q.dest)];
+        const std::string& ip = d.ips[size_t(q.ipIndex)];
+        t.addresses.insert(ip);
+        if (q.method == Method::Connect) {
+            const bool byAddress = q.line == ProxyLine::BumpConnect || q.line == ProxyLine::Spliced;
+            t.connectTargets.insert((byAddress ? ip : d.host) + ":" + std::to_string(d.port));
+            ++t.connectLines;
+        }
+    }
+    for (const SimDnsQuery& q : world_.dns) {
+        if (q.channel < 0) {
+            continue;
+        }
+        const SimDestination& d = world_.dests[size_t(q.dest)];
+        ChannelTruth& t = truth_[size_t(q.channel)];
+        if (q.answerCount == 0) {
+            t.addresses.insert(d.ips[size_t(q.ipIndex)]);
+        }
+        for (int k = 0; k < q.answerCount; ++k) {
+            t.addresses.insert(d.ips[q.answers[k]]);
+        }
+    }
+    for (const SimSysmonEvent& e : world_.sysmon) {
+        const int ch = world_.processes[size_t(e.process)].channel;
+        if (ch < 0 || (e.eventId != 3 && e.eventId != 22)) {
+            continue;
+        }
+        if (e.viaDest >= 0) {
+            continue; // a connection to the forward proxy names no server
+        }
+        ChannelTruth& t = truth_[size_t(ch)];
+        const SimDestination& d = world_.dests[size_t(e.dest)];
+        if (e.eventId == 3 || e.answerCount == 0) {
+            t.addresses.insert(d.ips[size_t(e.ipIndex)]);
+        }
+        for (int k = 0; k < e.answerCount; ++k) {
+            t.addresses.insert(d.ips[e.answers[k]]);
+        }
+    }
+}
+
+const ChannelSpec* ScenarioGenerator::specOf(int channel) const {
+    return channel >= 0 ? truth_[size_t(channel)].spec : nullptr;
 }
 
 void ScenarioGenerator::finishTruth() {

@@ -5,12 +5,14 @@
 // truth.json that says what is what. Deterministic: the same options give byte-identical files.
 #pragma once
 
+#include "random_source.h"
 #include "scenario_world.h"
 
 #include <cstdint>
 #include <deque>
 #include <map>
 #include <memory>
+#include <set>
 #include <string>
 #include <tuple>
 #include <vector>
@@ -28,6 +30,7 @@ struct GeneratorOptions {
     std::vector<std::string> formats; // empty: defaultFormats()
     int64_t startUs = 0;              // midnight UTC of the first day; 0: 2024-03-04 (a Monday)
     std::string title;                // a line for truth.json (which exercise this is)
+    int world = 1;                    // 1: the first organisation; 2: another one, unlike it (see README)
 };
 
 struct GeneratedFile {
@@ -64,6 +67,14 @@ struct ChannelTruth {
     std::vector<int> activeDays; // day indexes with at least one poll
     uint32_t hourMask = 0;       // bit h: a poll during hour h (UTC) of some day
     bool browsing = false;       // a look-alike discovered from browsing (people reading a site)
+    int followDest = -1;         // where each poll's redirect led (world 2), or -1
+    std::string followUrl;
+    // What an evaluator needs to give address-named rows to this channel: every server address its
+    // logged lookups returned and its logged connections used, and the CONNECT targets as the proxy
+    // logged them ("104.18.9.44:443", "gitlab.com:443").
+    std::set<std::string> addresses;
+    std::set<std::string> connectTargets;
+    int64_t connectLines = 0;
 };
 
 struct GenerationSummary {
@@ -81,6 +92,9 @@ class ScenarioGenerator {
     // Every format name --formats takes, and the ones written when none is named.
     static std::vector<std::string> formatNames();
     static std::vector<std::string> defaultFormats();
+    // World 2 picks one of two log families by seed when --formats names none: Squid + Zeek dns.log
+    // (TSV or JSON) + Sysmon XML, or Blue Coat W3C + Windows DNS debug + Winlogbeat JSON.
+    static std::vector<std::string> defaultFormats(int world, uint64_t seed);
     // Empty when the options are usable, else what is wrong (for a usage error).
     std::string validate() const;
 
@@ -96,14 +110,19 @@ class ScenarioGenerator {
 
   private:
     void buildHosts();
+    void buildHostsWorld2();
+    void initProcessCounters(RandomSource& r);
+    void resolveConnectionsWorld2();
     void buildDestinations();
     int destination(const std::string& host);
     void plantChannels();
     void plantChannel(const ChannelSpec& spec, int specIndex, const std::vector<int>& hosts);
     void simulateBrowsing();
+    const ChannelSpec* specOf(int channel) const;
     void resolveConnections();
     void emitProcessEvents();
     void collectBrowsingLookalikes();
+    void collectAddresses();
     void finishTruth();
     std::vector<int> pickHosts(const ChannelSpec& spec, int specIndex, std::vector<int>& usedByPositives);
 

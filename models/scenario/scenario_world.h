@@ -26,6 +26,14 @@ struct SimHost {
     bool directEgress = false; // reaches the internet without passing the proxy
     bool alwaysOn = true;      // powered on at night
     uint32_t machineTag = 0;   // first part of Sysmon process GUIDs
+    // World 2. A user session on a multi-user host (Citrix VDA) or a device behind a NAT shares
+    // its address (and, for a session, its machine) with others: machine is the index of the entry
+    // whose DNS cache, process IDs and Sysmon record numbers it uses (-1: its own).
+    int machine = -1;
+    std::string sharing;        // "", "vda-session", "nat-device"
+    std::string device;         // a NAT'd device's own label (truth only: the logs show the NAT's name)
+    bool explicitProxy = false; // CONNECT through the forward proxy by name, no inspection, no own lookups
+    bool dnsCache = true;       // a stub resolver that caches answers for their TTL
     // Per simulated day: when the user is at the desk (absolute µs), and when the host is on.
     std::vector<std::vector<std::pair<int64_t, int64_t>>> desk;
     std::vector<std::pair<int64_t, int64_t>> powered;
@@ -57,9 +65,20 @@ struct SimDestination {
     bool inspected = true; // TLS bumped by the proxy (full URLs logged) or tunnelled (CONNECT only)
     int ttl = 300;
     std::string category; // for the W3C cs-categories column
+    // World 2: ips is the pool the name's authoritative servers answer from (a CDN's shared
+    // addresses), answerCount addresses per answer, rotating; cname a name the answer goes through.
+    int answerCount = 1;
+    std::string cname;
 };
 
 enum class Method : uint8_t { Get, Post, Connect, Head };
+// How a proxy line names its destination (world 1 writes only Named).
+enum class ProxyLine : uint8_t {
+    Named,       // a request with its URL, or CONNECT host:port from a client that knows the proxy
+    BumpConnect, // a transparent proxy's CONNECT address:443 before the decrypted requests of a session
+    Spliced,     // a transparent proxy's CONNECT address:443 of a session it did not decrypt
+    Decrypted,   // a request read inside a bumped session (the hierarchy is the original destination)
+};
 const char* methodName(Method m);
 
 // One HTTP exchange (or, for tunnelled TLS, one tunnel) as the proxy saw it.
@@ -73,6 +92,7 @@ struct SimRequest {
     int32_t ipIndex = 0; // which of the destination's addresses
     uint16_t clientPort = 0;
     Method method = Method::Get;
+    ProxyLine line = ProxyLine::Named;
     int16_t status = 200;
     int16_t keepAliveS = 0; // the client's connection reuse window
     int64_t bytesOut = 0;   // client to server
@@ -94,6 +114,14 @@ struct SimDnsQuery {
     uint16_t xid = 0;
     int32_t rttUs = 0;
     uint64_t uidSeed = 0;
+    // World 2: every address of the answer (indexes into the destination's ips, rotated as the
+    // resolver hands them out) and the TTL left on them; answerCount 0 means the world-1 answer
+    // (ipIndex with the destination's TTL).
+    uint8_t answerCount = 0;
+    uint8_t answers[4] = {0, 0, 0, 0};
+    int32_t ttl = 0;
+    bool upstream = false; // the resolver had to ask upstream (its cache had no live answer)
+    int32_t channel = -1;  // the truth entry whose request made the lookup
 };
 
 struct SimSysmonEvent {
@@ -101,7 +129,10 @@ struct SimSysmonEvent {
     int32_t host = -1;
     int16_t eventId = 0; // 1, 3, 5, 11, 22
     int32_t process = -1;
-    int32_t dest = -1; // EID 3 and 22
+    int32_t dest = -1;       // EID 3 and 22
+    int32_t viaDest = -1;    // EID 3 through a forward proxy: the proxy's address and port
+    uint8_t answerCount = 0; // EID 22 in world 2: the whole answer (as SimDnsQuery)
+    uint8_t answers[4] = {0, 0, 0, 0};
     int32_t ipIndex = 0;
     uint16_t sourcePort = 0;
     std::string targetFilename; // EID 11
@@ -115,8 +146,16 @@ struct SimWorld {
     std::string proxyIp = "10.10.0.5";
     std::string proxyName = "proxy01";
     std::string dnsServerIp = "10.10.0.10";
+    int world = 1;
     int64_t startUs = 0;
     int64_t endUs = 0;
+    // Where each source's export begins (sources keep different retention); startUs in world 1.
+    int64_t proxyFromUs = 0;
+    int64_t dnsFromUs = 0;
+    int64_t sysmonFromUs = 0;
+    std::string dnsServerName = "DC01";
+    std::string proxyMode = "intercepting";
+    int proxyHost = -1; // world 2: the forward proxy as a host (it resolves names for CONNECT clients)
     std::vector<SimHost> hosts;
     std::vector<SimProcess> processes;
     std::vector<SimDestination> dests;

@@ -39,7 +39,19 @@ int64_t writeAssets(const SimWorld& world, const std::string& path) {
     OutputBuffer out(path);
     out.put("ip,hostname,role,owner\n");
     int64_t n = 0;
+    bool natListed = false;
     for (const SimHost& h : world.hosts) {
+        // An inventory lists machines: a Citrix session is its VDA's row, the guest devices are
+        // one row for their NAT address.
+        if (h.machine >= 0 || (h.sharing == "nat-device" && natListed)) {
+            continue;
+        }
+        if (h.sharing == "nat-device") {
+            natListed = true;
+            out.put(h.ip).put(',').put(h.name).put(',').put(h.role).put(',').put(h.owner).put('\n');
+            ++n;
+            continue;
+        }
         out.put(h.ip)
             .put(',')
             .put(h.name)
@@ -49,6 +61,10 @@ int64_t writeAssets(const SimWorld& world, const std::string& path) {
             .put(h.user.empty() ? h.owner : h.owner + "/" + h.user)
             .put('\n');
         ++n;
+    }
+    if (world.proxyHost >= 0) {
+        out.close(); // world 2: the proxy is one of the hosts
+        return n;
     }
     out.put(world.proxyIp).put(',').put(world.proxyName).put(",proxy,it-operations\n");
     out.close();

@@ -90,10 +90,12 @@ void SysmonEventData::fields(const SimWorld& world, const SimSysmonEvent& e, Fie
         break;
     }
     case 3: {
-        const SimDestination& d = world.dests[size_t(e.dest)];
+        // Through a forward proxy the connection goes to the proxy, not to the server.
+        const SimDestination& d = world.dests[size_t(e.viaDest >= 0 ? e.viaDest : e.dest)];
+        const int ipIndex = e.viaDest >= 0 ? 0 : e.ipIndex;
         f.emplace_back("Image", p.image);
         f.emplace_back("User", p.user);
-        f.emplace_back("Protocol", "tcp");
+        f.emplace_back("Protocol", d.port == 123 ? "udp" : "tcp");
         f.emplace_back("Initiated", "true");
         f.emplace_back("SourceIsIpv6", "false");
         f.emplace_back("SourceIp", h.ip);
@@ -101,10 +103,13 @@ void SysmonEventData::fields(const SimWorld& world, const SimSysmonEvent& e, Fie
         f.emplace_back("SourcePort", std::to_string(e.sourcePort));
         f.emplace_back("SourcePortName", "-");
         f.emplace_back("DestinationIsIpv6", "false");
-        f.emplace_back("DestinationIp", d.ips[size_t(e.ipIndex)]);
+        f.emplace_back("DestinationIp", d.ips[size_t(ipIndex)]);
         f.emplace_back("DestinationHostname", "-");
         f.emplace_back("DestinationPort", std::to_string(d.port));
-        f.emplace_back("DestinationPortName", d.port == 443 ? "https" : "-");
+        f.emplace_back("DestinationPortName", d.port == 443    ? "https"
+                                              : d.port == 123  ? "ntp"
+                                              : d.port == 8080 ? "http-alt"
+                                                               : "-");
         break;
     }
     case 5:
@@ -121,7 +126,15 @@ void SysmonEventData::fields(const SimWorld& world, const SimSysmonEvent& e, Fie
         const SimDestination& d = world.dests[size_t(e.dest)];
         f.emplace_back("QueryName", d.host);
         f.emplace_back("QueryStatus", "0");
-        f.emplace_back("QueryResults", "::ffff:" + d.ips[size_t(e.ipIndex)] + ";");
+        if (e.answerCount == 0) {
+            f.emplace_back("QueryResults", "::ffff:" + d.ips[size_t(e.ipIndex)] + ";");
+        } else {
+            std::string results = d.cname.empty() ? std::string() : "type:  5 " + d.cname + ";";
+            for (int k = 0; k < e.answerCount; ++k) {
+                results += "::ffff:" + d.ips[e.answers[k]] + ";";
+            }
+            f.emplace_back("QueryResults", results);
+        }
         f.emplace_back("Image", p.image);
         f.emplace_back("User", p.user);
         break;

@@ -76,6 +76,9 @@ QJsonObject TruthWriter::toJson(const ScenarioGenerator& g, const std::vector<Ge
             .arg(o.servers)
             .arg(o.days)
             .arg(q(o.scenario), formats.join(QLatin1Char(',')), day(w.startUs));
+    if (o.world != 1) {
+        command += QStringLiteral(" --world %1").arg(o.world);
+    }
     const QJsonObject generator{{"command", command},
                                 {"seed", QString::number(o.seed)},
                                 {"workstations", o.workstations},
@@ -84,6 +87,7 @@ QJsonObject TruthWriter::toJson(const ScenarioGenerator& g, const std::vector<Ge
                                 {"start", iso(w.startUs)},
                                 {"end", iso(w.endUs)},
                                 {"scenario", q(o.scenario)},
+                                {"world", o.world},
                                 {"formats", QJsonArray::fromStringList(formats)}};
 
     QJsonArray hosts;
@@ -98,23 +102,43 @@ QJsonObject TruthWriter::toJson(const ScenarioGenerator& g, const std::vector<Ge
                                  {"developer", h.developer},
                                  {"sysmon", h.sysmon},
                                  {"egress", h.directEgress ? "direct" : "proxy"},
-                                 {"always_on", h.alwaysOn}});
+                                 {"always_on", h.alwaysOn},
+                                 {"sharing", h.sharing.empty() ? QJsonValue() : QJsonValue(q(h.sharing))},
+                                 {"device", h.device.empty() ? QJsonValue() : QJsonValue(q(h.device))},
+                                 {"proxy_path", h.directEgress    ? QJsonValue()
+                                                : h.explicitProxy ? QJsonValue("forward")
+                                                                  : QJsonValue(q(w.proxyMode))}});
     }
+    const bool world2 = w.world == 2;
+    const QString tls =
+        world2
+            ? QStringLiteral("transparent: each session is logged first as CONNECT address:443; bumped sessions then "
+                             "log their decrypted requests (full https:// URLs), spliced ones (Microsoft 365, "
+                             "Windows Update, Defender, Zoom, Dropbox, banking, address literals the proxy cannot "
+                             "read) only that CONNECT line, at their end; Windows servers use the same proxy as a "
+                             "forward proxy on port 8080 without inspection (one CONNECT host:443 line per "
+                             "connection); Linux servers reach the internet directly")
+            : QStringLiteral("bumped (full https:// URLs) except Microsoft 365 and address literals, which are "
+                             "tunnelled and logged as one CONNECT line per connection");
     const QJsonObject organisation{
         {"domain", q(w.domain)},
         {"time_zone", "UTC"},
-        {"proxy",
-         QJsonObject{{"name", q(w.proxyName)},
-                     {"ip", q(w.proxyIp)},
-                     {"mode", "intercepting"},
-                     {"tls", "bumped (full https:// URLs) except Microsoft 365 and address literals, which are "
-                             "tunnelled and logged as one CONNECT line per connection"}}},
-        {"dns_server", QJsonObject{{"name", "DC01"}, {"ip", q(w.dnsServerIp)}}},
+        {"proxy", QJsonObject{{"name", q(w.proxyName)}, {"ip", q(w.proxyIp)}, {"mode", q(w.proxyMode)}, {"tls", tls}}},
+        {"dns_server", QJsonObject{{"name", q(w.dnsServerName)}, {"ip", q(w.dnsServerIp)}}},
+        {"dns_caching", world2 ? QStringLiteral("the DNS server caches answers for their TTL and rotates their "
+                                                "addresses; answers from its cache carry the TTL that is left; every "
+                                                "client (Windows, systemd-resolved, phones) caches for that TTL")
+                               : QStringLiteral("Windows clients cache answers for their TTL; Linux asks every time")},
+        {"retention", QJsonObject{{"proxy_from", iso(w.proxyFromUs)},
+                                  {"dns_from", iso(w.dnsFromUs)},
+                                  {"sysmon_from", iso(w.sysmonFromUs)}}},
         {"hosts", hosts}};
 
     QJsonArray fileList;
     for (const GeneratedFile& f : files) {
+        const int64_t from = f.kind == "dns" ? w.dnsFromUs : f.kind == "sysmon" ? w.sysmonFromUs : w.proxyFromUs;
         fileList.append(QJsonObject{{"name", q(f.name)},
+                                    {"from", f.kind == "assets" ? QJsonValue() : QJsonValue(iso(from))},
                                     {"format", q(f.format)},
                                     {"parser", q(f.parser)},
                                     {"kind", q(f.kind)},
@@ -138,6 +162,9 @@ QJsonObject TruthWriter::toJson(const ScenarioGenerator& g, const std::vector<Ge
         bool direct = false;
         for (int hi : t.hosts) {
             const SimHost& h = w.hosts[size_t(hi)];
+            if (hostNames.contains(q(h.name))) {
+                continue; // world 2: sessions of one VDA, devices behind one NAT are one host in the logs
+            }
             hostList.append(QJsonObject{{"name", q(h.name)}, {"ip", q(h.ip)}});
             hostNames << q(h.name);
             withSysmon += h.sysmon ? 1 : 0;
@@ -161,9 +188,22 @@ QJsonObject TruthWriter::toJson(const ScenarioGenerator& g, const std::vector<Ge
         for (const auto& ip : d.ips) {
             ips.append(q(ip));
         }
-        const QString proxyVisibility = direct        ? QStringLiteral("none")
-                                        : d.inspected ? QStringLiteral("full-url")
-                                                      : QStringLiteral("connect-only");
+        bool forward = false;
+        for (int hi : t.hosts) {
+            forward = forward || w.hosts[size_t(hi)].explicitProxy;
+        }
+        const bool noProxy = s && s->noProxy;
+        const QString proxyVisibility = direct || noProxy         ? QStringLiteral("none")
+                                        : d.inspected && !forward ? QStringLiteral("full-url")
+                                                                  : QStringLiteral("connect-only");
+        QJsonArray addresses;
+        for (const std::string& a : t.addresses) {
+            addresses.append(q(a));
+        }
+        QJsonArray connectTargets;
+        for (const std::string& c : t.connectTargets) {
+            connectTargets.append(q(c));
+        }
         const int points = t.browsing ? 2 : (s ? s->points : 5);
         const QString imageName = q(lowerBase(t.image));
         QJsonObject c{
@@ -187,7 +227,15 @@ QJsonObject TruthWriter::toJson(const ScenarioGenerator& g, const std::vector<Ge
                                         {"url", q(t.url)},
                                         {"port", d.port},
                                         {"ips", ips},
-                                        {"tls", d.inspected ? "inspected" : "tunnelled"}}},
+                                        {"addresses", addresses},
+                                        {"connect_targets", connectTargets},
+                                        {"tls", d.inspected && !forward ? "inspected" : "tunnelled"}}},
+            {"redirect",
+             t.followDest >= 0
+                 ? QJsonValue(QJsonObject{{"host", q(w.dests[size_t(t.followDest)].host)},
+                                          {"registrable_domain", q(registrable(w.dests[size_t(t.followDest)].host))},
+                                          {"url", q(t.followUrl)}})
+                 : QJsonValue()},
             {"output", t.outputDest >= 0 ? QJsonValue(QJsonObject{{"host", q(w.dests[size_t(t.outputDest)].host)},
                                                                   {"registrable_domain",
                                                                    q(registrable(w.dests[size_t(t.outputDest)].host))},
@@ -209,6 +257,7 @@ QJsonObject TruthWriter::toJson(const ScenarioGenerator& g, const std::vector<Ge
                                        {"sysmon_hosts", withSysmon}}},
             {"counts", QJsonObject{{"requests", qint64(t.polls)},
                                    {"proxy_lines", qint64(t.proxyLines)},
+                                   {"connect_lines", qint64(t.connectLines)},
                                    {"dns_queries", qint64(t.dnsQueries)},
                                    {"sysmon_events", qint64(t.sysmonEvents)}}},
             {"expected_verdict", positive ? "malicious" : "benign"},
@@ -216,19 +265,33 @@ QJsonObject TruthWriter::toJson(const ScenarioGenerator& g, const std::vector<Ge
         channels.append(c);
         answers.append(QJsonObject{{"channel", q(t.id)},
                                    {"hosts", QJsonArray::fromStringList(hostNames)},
+                                   {"addresses", addresses},
                                    {"registrable_domain", q(registrable(d.host))},
                                    {"destination_host", q(d.host)},
                                    {"process_image", imageName},
                                    {"expected", positive ? "malicious" : "benign"},
                                    {"points", points}});
-        if (t.outputDest >= 0) {
-            // The output side of a split channel is its own finding.
+        if (t.outputDest >= 0 && w.dests[size_t(t.outputDest)].host != d.host) {
+            // The output side of a split channel is its own finding (when it goes elsewhere: world 2's
+            // beacon posts its results to the address it polls, one finding).
             answers.append(QJsonObject{{"channel", q(t.id)},
                                        {"hosts", QJsonArray::fromStringList(hostNames)},
                                        {"registrable_domain", q(registrable(w.dests[size_t(t.outputDest)].host))},
                                        {"destination_host", q(w.dests[size_t(t.outputDest)].host)},
                                        {"process_image", imageName},
                                        {"expected", "malicious"},
+                                       {"points", points / 2}});
+            totalPoints += points / 2;
+        }
+        if (t.followDest >= 0) {
+            // Where each poll's redirect leads (world 2's Google Docs export) is its own finding too.
+            answers.append(QJsonObject{{"channel", q(t.id)},
+                                       {"hosts", QJsonArray::fromStringList(hostNames)},
+                                       {"addresses", addresses},
+                                       {"registrable_domain", q(registrable(w.dests[size_t(t.followDest)].host))},
+                                       {"destination_host", q(w.dests[size_t(t.followDest)].host)},
+                                       {"process_image", imageName},
+                                       {"expected", positive ? "malicious" : "benign"},
                                        {"points", points / 2}});
             totalPoints += points / 2;
         }

@@ -46,7 +46,8 @@ int64_t W3cWriter::write(const SimWorld& world, const std::string& path) {
         const std::string_view type(q.contentType);
         out.put(methodName(q.method)).put(' ').put(type.substr(0, type.find(';'))).put(' ');
         if (tunnel) {
-            out.put("tcp ").put(d.host).put(' ').putInt(d.port).put(" / - - ");
+            const bool byAddress = q.line == ProxyLine::BumpConnect || q.line == ProxyLine::Spliced;
+            out.put("tcp ").put(byAddress ? d.ips[size_t(q.ipIndex)] : d.host).put(' ').putInt(d.port).put(" / - - ");
         } else {
             const size_t qm = q.target.find('?');
             out.put(d.https ? "https " : "http ").put(d.host).put(' ').putInt(d.port).put(' ');

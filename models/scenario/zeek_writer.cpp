@@ -70,8 +70,10 @@ int64_t ZeekWriter::writeHttp(const SimWorld& world, const std::string& path, bo
         if (const size_t semi = mime.find(';'); semi != std::string::npos) {
             mime.resize(semi);
         }
-        const std::string uri = tunnel ? d.host + ":" + std::to_string(d.port) : q.target;
         const std::string& ip = d.ips[size_t(q.ipIndex)];
+        const bool byAddress = q.line == ProxyLine::BumpConnect || q.line == ProxyLine::Spliced;
+        const std::string& name = byAddress ? ip : d.host;
+        const std::string uri = tunnel ? name + ":" + std::to_string(d.port) : q.target;
         if (json) {
             out.put("{\"ts\":");
             putZeekTime(out, q.startUs);
@@ -82,7 +84,7 @@ int64_t ZeekWriter::writeHttp(const SimWorld& world, const std::string& path, bo
                 .put("\",\"id.orig_p\":")
                 .putInt(q.clientPort);
             out.put(",\"id.resp_h\":\"").put(ip).put("\",\"id.resp_p\":").putInt(d.port);
-            out.put(",\"trans_depth\":1,\"method\":\"").put(methodName(q.method)).put("\",\"host\":\"").put(d.host);
+            out.put(",\"trans_depth\":1,\"method\":\"").put(methodName(q.method)).put("\",\"host\":\"").put(name);
             out.put("\",\"uri\":\"").putJsonEscaped(uri).put('"');
             if (!q.referrer.empty()) {
                 out.put(",\"referrer\":\"").putJsonEscaped(q.referrer).put('"');
@@ -113,7 +115,7 @@ int64_t ZeekWriter::writeHttp(const SimWorld& world, const std::string& path, bo
                 .put(ip)
                 .put('\t')
                 .putInt(d.port);
-            out.put("\t1\t").put(methodName(q.method)).put('\t').put(d.host).put('\t').put(uri).put('\t');
+            out.put("\t1\t").put(methodName(q.method)).put('\t').put(name).put('\t').put(uri).put('\t');
             out.put(q.referrer.empty() ? std::string_view("-") : std::string_view(q.referrer)).put("\t1.1\t");
             out.put(q.userAgent && !q.userAgent->empty() ? std::string_view(*q.userAgent) : std::string_view("-"));
             out.put("\t-\t").putInt(reqBody).put('\t').putInt(respBody).put('\t').putInt(q.status).put('\t');
@@ -170,16 +172,49 @@ int64_t ZeekWriter::writeDns(const SimWorld& world, const std::string& path, boo
             out.put(
                 "\",\"qclass\":1,\"qclass_name\":\"C_INTERNET\",\"qtype\":1,\"qtype_name\":\"A\",\"rcode\":0,"
                 "\"rcode_name\":\"NOERROR\",\"AA\":false,\"TC\":false,\"RD\":true,\"RA\":true,\"Z\":0,\"answers\":[\"");
-            out.put(ip).put("\"],\"TTLs\":[").putInt(d.ttl).put(".0],\"rejected\":false}\n");
+            if (q.answerCount == 0) {
+                out.put(ip).put("\"],\"TTLs\":[").putInt(d.ttl).put(".0],\"rejected\":false}\n");
+            } else {
+                // World 2: the CNAME, then every address, each with the TTL the resolver had left.
+                bool first = true;
+                auto answer = [&](std::string_view a) {
+                    out.put(first ? "" : "\",\"").put(a);
+                    first = false;
+                };
+                if (!d.cname.empty()) {
+                    answer(d.cname);
+                }
+                for (int k = 0; k < q.answerCount; ++k) {
+                    answer(d.ips[q.answers[k]]);
+                }
+                out.put("\"],\"TTLs\":[");
+                const int n = q.answerCount + (d.cname.empty() ? 0 : 1);
+                for (int k = 0; k < n; ++k) {
+                    out.put(k ? "," : "").putInt(q.ttl).put(".0");
+                }
+                out.put("],\"rejected\":false}\n");
+            }
         } else {
             putZeekTime(out, q.tsUs);
             out.put('\t').put(uid).put('\t').put(h.ip).put('\t').putInt(q.clientPort).put('\t').put(world.dnsServerIp);
             out.put("\t53\tudp\t").putInt(q.xid).put('\t').putFixed(q.rttUs, 6).put('\t').put(d.host);
-            out.put("\t1\tC_INTERNET\t1\tA\t0\tNOERROR\tF\tF\tT\tT\t0\t")
-                .put(ip)
-                .put('\t')
-                .putInt(d.ttl)
-                .put(".000000\tF\n");
+            out.put("\t1\tC_INTERNET\t1\tA\t0\tNOERROR\tF\tF\tT\tT\t0\t");
+            if (q.answerCount == 0) {
+                out.put(ip).put('\t').putInt(d.ttl).put(".000000\tF\n");
+            } else {
+                const int n = q.answerCount + (d.cname.empty() ? 0 : 1);
+                if (!d.cname.empty()) {
+                    out.put(d.cname).put(',');
+                }
+                for (int k = 0; k < q.answerCount; ++k) {
+                    out.put(k ? "," : "").put(d.ips[q.answers[k]]);
+                }
+                out.put('\t');
+                for (int k = 0; k < n; ++k) {
+                    out.put(k ? "," : "").putInt(q.ttl).put(".000000");
+                }
+                out.put("\tF\n");
+            }
         }
         ++n;
     }

@@ -4,6 +4,8 @@
 
 #include <QDateTime>
 #include <QJsonArray>
+#include <QLocale>
+#include <QStringList>
 #include <QTimeZone>
 
 #include <unordered_map>
@@ -16,6 +18,34 @@ QString isoFromUs(int64_t us) {
     }
     return QDateTime::fromMSecsSinceEpoch(us / 1000, QTimeZone::utc())
         .toString(QStringLiteral("yyyy-MM-ddTHH:mm:ss.zzzZ"));
+}
+
+QString evidenceKindName(const QString& kind, int64_t n) {
+    static const struct {
+        const char* kind;
+        const char* one;
+        const char* many;
+    } names[] = {{"proxy", "proxy request", "proxy requests"},
+                 {"dns", "DNS query", "DNS queries"},
+                 {"windows-events", "Windows event", "Windows events"},
+                 {"assets", "asset", "assets"},
+                 {"connections", "connection", "connections"},
+                 {"tls", "TLS session", "TLS sessions"},
+                 {"alerts", "alert", "alerts"}};
+    for (const auto& k : names) {
+        if (kind == QLatin1String(k.kind)) {
+            return QString::fromLatin1(n == 1 ? k.one : k.many);
+        }
+    }
+    return kind;
+}
+
+QString contentsText(const EvidenceContents& contents) {
+    QStringList parts;
+    for (const auto& [kind, n] : contents) {
+        parts << QStringLiteral("%1 %2").arg(QLocale().toString(qint64(n)), evidenceKindName(kind, n));
+    }
+    return parts.join(QStringLiteral(", "));
 }
 
 CaseSummary summarize(sqlite3* db, bool withHostRows) {
@@ -38,9 +68,28 @@ CaseSummary summarize(sqlite3* db, bool withHostRows) {
         r.status = QString::fromStdString(ev.text(10));
         s.evidence << r;
     }
+    {
+        // In the order the kinds are listed (evidenceKindName), not alphabetically.
+        Statement c(db, "SELECT evidence_id, kind, records FROM evidence_contents ORDER BY evidence_id, CASE kind "
+                        "WHEN 'proxy' THEN 0 WHEN 'dns' THEN 1 WHEN 'windows-events' THEN 2 WHEN 'assets' THEN 3 "
+                        "WHEN 'connections' THEN 4 WHEN 'tls' THEN 5 WHEN 'alerts' THEN 6 ELSE 7 END");
+        qsizetype at = 0;
+        while (c.step()) {
+            const int64_t id = c.int64(0);
+            while (at < s.evidence.size() && s.evidence[at].id < id) {
+                ++at;
+            }
+            if (at < s.evidence.size() && s.evidence[at].id == id) {
+                s.evidence[at].contents.push_back({QString::fromStdString(c.text(1)), c.int64(2)});
+            }
+        }
+    }
     s.proxy = queryInt(db, "SELECT count(*) FROM proxy_events").value_or(0);
     s.dns = queryInt(db, "SELECT count(*) FROM dns_events").value_or(0);
     s.sysmon = queryInt(db, "SELECT count(*) FROM sysmon_events").value_or(0);
+    s.sensorConnections = queryInt(db, "SELECT count(*) FROM sensor_conn_rows").value_or(0);
+    s.tlsSessions = queryInt(db, "SELECT count(*) FROM tls_rows").value_or(0);
+    s.sensorAlerts = queryInt(db, "SELECT count(*) FROM sensor_alerts").value_or(0);
     s.processes = queryInt(db, "SELECT count(*) FROM processes").value_or(0);
     s.alerts = queryInt(db, "SELECT count(*) FROM alerts").value_or(0);
     // rejected_lines keeps only the first rejects of each file; the evidence rows count them all.
@@ -49,7 +98,8 @@ CaseSummary summarize(sqlite3* db, bool withHostRows) {
     int64_t first = INT64_MAX, last = INT64_MIN;
     for (const char* sql :
          {"SELECT min(ts_us), max(ts_us) FROM proxy_events", "SELECT min(ts_us), max(ts_us) FROM dns_events",
-          "SELECT min(ts_us), max(ts_us) FROM sysmon_events"}) {
+          "SELECT min(ts_us), max(ts_us) FROM sysmon_events", "SELECT min(ts_us), max(ts_us) FROM sensor_conn_rows",
+          "SELECT min(ts_us), max(ts_us) FROM tls_rows", "SELECT min(ts_us), max(ts_us) FROM sensor_alerts"}) {
         Statement st(db, sql);
         if (st.step() && !st.isNull(0)) {
             first = std::min(first, st.int64(0));
@@ -101,6 +151,12 @@ QVector<HostRow> readHostRows(sqlite3* db) {
             rows[it->second].dns = dc.int64(1);
         }
     }
+    Statement sc(db, "SELECT host_id, count(*) FROM sensor_conn_rows WHERE host_id IS NOT NULL GROUP BY host_id");
+    while (sc.step()) {
+        if (auto it = index.find(sc.int64(0)); it != index.end()) {
+            rows[it->second].sensor = sc.int64(1);
+        }
+    }
     Statement procs(db, "SELECT host_id, count(*) FROM processes GROUP BY host_id");
     while (procs.step()) {
         if (auto it = index.find(procs.int64(0)); it != index.end()) {
@@ -130,6 +186,16 @@ QVector<HostRow> readHostRows(sqlite3* db) {
     return rows;
 }
 
+namespace {
+QJsonObject contentsJson(const EvidenceContents& contents) {
+    QJsonObject o;
+    for (const auto& [kind, n] : contents) {
+        o.insert(kind, qint64(n));
+    }
+    return o;
+}
+} // namespace
+
 QJsonObject toJson(const CaseSummary& s) {
     QJsonArray evidence;
     for (const auto& e : s.evidence) {
@@ -143,7 +209,8 @@ QJsonObject toJson(const CaseSummary& s) {
                                     {"import_finished", e.importFinished},
                                     {"accepted", qint64(e.accepted)},
                                     {"rejected", qint64(e.rejected)},
-                                    {"status", e.status}});
+                                    {"status", e.status},
+                                    {"contents", contentsJson(e.contents)}});
     }
     QJsonArray hosts;
     for (const auto& h : s.hosts) {
@@ -154,6 +221,7 @@ QJsonObject toJson(const CaseSummary& s) {
                                  {"addresses", QJsonArray::fromStringList(h.addresses)},
                                  {"proxy", qint64(h.proxy)},
                                  {"dns", qint64(h.dns)},
+                                 {"sensor_connections", qint64(h.sensor)},
                                  {"processes", qint64(h.processes)},
                                  {"attributed", qint64(h.attributed)},
                                  {"unattributed", qint64(h.unattributed)}});
@@ -164,6 +232,9 @@ QJsonObject toJson(const CaseSummary& s) {
         {"counts", QJsonObject{{"proxy", qint64(s.proxy)},
                                {"dns", qint64(s.dns)},
                                {"sysmon", qint64(s.sysmon)},
+                               {"sensor_connections", qint64(s.sensorConnections)},
+                               {"tls_sessions", qint64(s.tlsSessions)},
+                               {"sensor_alerts", qint64(s.sensorAlerts)},
                                {"processes", qint64(s.processes)},
                                {"alerts", qint64(s.alerts)},
                                {"rejected", qint64(s.rejected)}}},

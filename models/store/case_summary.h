@@ -5,12 +5,21 @@
 #include <sqlite3.h>
 
 #include <QJsonObject>
+#include <QPair>
 #include <QString>
 #include <QVector>
 
 #include <cstdint>
 
 namespace socwb {
+
+// What an evidence file became, by kind (evidence_contents.kind: proxy, dns, windows-events,
+// assets, connections, tls, alerts) with the number of records, in that order.
+using EvidenceContents = QVector<QPair<QString, int64_t>>;
+// "proxy" -> "proxy requests", "tls" -> "TLS sessions" (singular when n is 1).
+QString evidenceKindName(const QString& kind, int64_t n);
+// "812 connections, 40 TLS sessions, 1 alert"; empty when nothing is known.
+QString contentsText(const EvidenceContents& contents);
 
 struct EvidenceRow {
     int64_t id = 0;
@@ -24,6 +33,7 @@ struct EvidenceRow {
     int64_t accepted = 0;
     int64_t rejected = 0;
     QString status;
+    EvidenceContents contents;
 };
 
 struct HostRow {
@@ -34,6 +44,7 @@ struct HostRow {
     QStringList addresses;
     int64_t proxy = 0;
     int64_t dns = 0;
+    int64_t sensor = 0; // network sensor connections
     int64_t processes = 0;
     int64_t attributed = 0;   // proxy requests and DNS queries tied to a process
     int64_t unattributed = 0; // the rest of proxy + dns
@@ -48,6 +59,9 @@ struct CaseSummary {
     int64_t proxy = 0;
     int64_t dns = 0;
     int64_t sysmon = 0;
+    int64_t sensorConnections = 0;
+    int64_t tlsSessions = 0;
+    int64_t sensorAlerts = 0;
     int64_t processes = 0;
     int64_t alerts = 0;
     int64_t rejected = 0;

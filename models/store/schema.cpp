@@ -404,6 +404,141 @@ CREATE TABLE dns_rows (
 );
 )SQL";
 
+// Version 5 (issue 26): network sensor evidence. Connections a sensor saw (Zeek conn.log,
+// Suricata flow events) and TLS handshakes (Zeek ssl.log, Suricata tls events), slim like the proxy
+// rows, each with its provenance, joined by uid (Zeek's uid, Suricata's flow_id) so a connection
+// is named by its TLS server name. host_id is the originator's host, found from its address as a
+// proxy client's is. Suricata's http and dns events go to proxy_rows and dns_rows; its alerts to
+// sensor_alerts (few: plain text). sensor_attributions ties a connection to the Sysmon process
+// that made it (a table of its own rather than `attributions`, whose matched Sysmon events the
+// scoring pass leaves out of channels). evidence_contents says what each file became, by kind
+// (filled by the importer; here from the rows earlier versions wrote).
+constexpr const char* kV5 = R"SQL(
+CREATE TABLE sensor_conn_rows (
+    id            INTEGER PRIMARY KEY,
+    host_id       INTEGER REFERENCES hosts(id),  -- the originator's host
+    ts_us         INTEGER NOT NULL,              -- first packet
+    duration_us   INTEGER,
+    resp_ip_s     INTEGER,
+    resp_port     INTEGER,
+    orig_bytes    INTEGER,   -- payload bytes from the originator (Zeek)
+    resp_bytes    INTEGER,
+    orig_ip_bytes INTEGER,   -- IP-level bytes from the originator (Zeek orig_ip_bytes, Suricata bytes_toserver)
+    resp_ip_bytes INTEGER,
+    orig_pkts     INTEGER,
+    resp_pkts     INTEGER,
+    proto_s       INTEGER,   -- tcp, udp, icmp
+    service_s     INTEGER,   -- Zeek service ("ssl", "http,ssl"), Suricata app_proto
+    state_s       INTEGER,   -- Zeek conn_state, Suricata flow state
+    history_s     INTEGER,
+    orig_ip_s     INTEGER,
+    orig_port     INTEGER,
+    uid           TEXT,      -- Zeek uid, Suricata flow_id
+    sensor_s      INTEGER,   -- the sensor's name where the log carries it (@system, Suricata host)
+    evidence_id   INTEGER NOT NULL REFERENCES evidence(id) ON DELETE CASCADE,
+    line_no       INTEGER NOT NULL
+);
+
+CREATE TABLE tls_rows (
+    id           INTEGER PRIMARY KEY,
+    host_id      INTEGER REFERENCES hosts(id),
+    ts_us        INTEGER NOT NULL,
+    uid          TEXT,
+    domain_id    INTEGER REFERENCES domains(id),  -- the server name (SNI)
+    version_s    INTEGER,
+    cipher_s     INTEGER,
+    established  INTEGER,   -- 1, 0, NULL when the log does not say
+    resumed      INTEGER,
+    ja3_s        INTEGER,
+    ja3s_s       INTEGER,
+    ja4_s        INTEGER,
+    ja4s_s       INTEGER,
+    subject_s    INTEGER,
+    issuer_s     INTEGER,
+    orig_ip_s    INTEGER,
+    orig_port    INTEGER,
+    resp_ip_s    INTEGER,
+    resp_port    INTEGER,
+    sensor_s     INTEGER,
+    evidence_id  INTEGER NOT NULL REFERENCES evidence(id) ON DELETE CASCADE,
+    line_no      INTEGER NOT NULL
+);
+
+CREATE TABLE sensor_alerts (
+    id           INTEGER PRIMARY KEY,
+    ts_us        INTEGER NOT NULL,
+    uid          TEXT,      -- the flow's id, as sensor_conn_rows.uid
+    src_ip       TEXT,
+    src_port     INTEGER,
+    dest_ip      TEXT,
+    dest_port    INTEGER,
+    proto        TEXT,
+    app_proto    TEXT,
+    signature    TEXT,
+    signature_id INTEGER,
+    rev          INTEGER,
+    category     TEXT,
+    severity     INTEGER,   -- 1 (high) .. 4
+    action       TEXT,      -- allowed, blocked
+    sensor       TEXT,
+    evidence_id  INTEGER NOT NULL REFERENCES evidence(id) ON DELETE CASCADE,
+    line_no      INTEGER NOT NULL
+);
+CREATE INDEX sensor_alerts_uid ON sensor_alerts(uid);
+
+-- method is 'five-tuple'; skew_ms = connection time - time of the Sysmon EID 3 that tied them.
+CREATE TABLE sensor_attributions (
+    conn_id          INTEGER PRIMARY KEY REFERENCES sensor_conn_rows(id) ON DELETE CASCADE,
+    process_id       INTEGER NOT NULL REFERENCES processes(id) ON DELETE CASCADE,
+    method           TEXT NOT NULL CHECK (method IN ('five-tuple')),
+    confidence       REAL NOT NULL,
+    skew_ms          INTEGER,
+    matched_event_id INTEGER REFERENCES sysmon_events(id) ON DELETE CASCADE
+);
+CREATE INDEX sensor_attributions_process ON sensor_attributions(process_id);
+
+-- kind: proxy, dns, windows-events, assets, connections, tls, alerts.
+CREATE TABLE evidence_contents (
+    evidence_id INTEGER NOT NULL REFERENCES evidence(id) ON DELETE CASCADE,
+    kind        TEXT NOT NULL,
+    records     INTEGER NOT NULL,
+    PRIMARY KEY (evidence_id, kind)
+) WITHOUT ROWID;
+INSERT INTO evidence_contents SELECT evidence_id, 'proxy', count(*) FROM proxy_rows GROUP BY evidence_id;
+INSERT INTO evidence_contents SELECT evidence_id, 'dns', count(*) FROM dns_rows GROUP BY evidence_id;
+INSERT INTO evidence_contents SELECT evidence_id, 'windows-events', count(*) FROM sysmon_events GROUP BY evidence_id;
+INSERT INTO evidence_contents SELECT id, 'assets', accepted FROM evidence WHERE format = 'assets' AND accepted > 0;
+
+CREATE VIEW sensor_connections AS SELECT c.id AS id, c.evidence_id AS evidence_id, c.line_no AS line_no,
+    c.ts_us AS ts_us, c.duration_us AS duration_us, c.host_id AS host_id, c.uid AS uid,
+    (SELECT value FROM strings WHERE id = c.orig_ip_s) AS orig_ip, c.orig_port AS orig_port,
+    (SELECT value FROM strings WHERE id = c.resp_ip_s) AS resp_ip, c.resp_port AS resp_port,
+    (SELECT value FROM strings WHERE id = c.proto_s) AS proto,
+    (SELECT value FROM strings WHERE id = c.service_s) AS service,
+    c.orig_bytes AS orig_bytes, c.resp_bytes AS resp_bytes, c.orig_ip_bytes AS orig_ip_bytes,
+    c.resp_ip_bytes AS resp_ip_bytes, c.orig_pkts AS orig_pkts, c.resp_pkts AS resp_pkts,
+    (SELECT value FROM strings WHERE id = c.state_s) AS state,
+    (SELECT value FROM strings WHERE id = c.history_s) AS history,
+    (SELECT value FROM strings WHERE id = c.sensor_s) AS sensor
+    FROM sensor_conn_rows c;
+CREATE VIEW tls_sessions AS SELECT t.id AS id, t.evidence_id AS evidence_id, t.line_no AS line_no,
+    t.ts_us AS ts_us, t.host_id AS host_id, t.uid AS uid,
+    (SELECT value FROM strings WHERE id = t.orig_ip_s) AS orig_ip, t.orig_port AS orig_port,
+    (SELECT value FROM strings WHERE id = t.resp_ip_s) AS resp_ip, t.resp_port AS resp_port,
+    (SELECT name FROM domains WHERE id = t.domain_id) AS server_name, t.domain_id AS domain_id,
+    (SELECT value FROM strings WHERE id = t.version_s) AS version,
+    (SELECT value FROM strings WHERE id = t.cipher_s) AS cipher,
+    t.established AS established, t.resumed AS resumed,
+    (SELECT value FROM strings WHERE id = t.ja3_s) AS ja3,
+    (SELECT value FROM strings WHERE id = t.ja3s_s) AS ja3s,
+    (SELECT value FROM strings WHERE id = t.ja4_s) AS ja4,
+    (SELECT value FROM strings WHERE id = t.ja4s_s) AS ja4s,
+    (SELECT value FROM strings WHERE id = t.subject_s) AS subject,
+    (SELECT value FROM strings WHERE id = t.issuer_s) AS issuer,
+    (SELECT value FROM strings WHERE id = t.sensor_s) AS sensor
+    FROM tls_rows t;
+)SQL";
+
 std::string str(const char* column, const char* as) {
     return std::string("(SELECT value FROM strings WHERE id = ") + column + ") AS " + as;
 }
@@ -537,7 +672,7 @@ void migrateEventRowsV4(sqlite3* db, const MigrationHooks* hooks) {
     execSql(db, eventViewsSql());
 }
 
-constexpr std::array<const char*, 4> kMigrations{kV1, kV2, kV3, kV4Tables};
+constexpr std::array<const char*, 5> kMigrations{kV1, kV2, kV3, kV4Tables, kV5};
 
 // Indexes chosen for the views' queries: per-host time ranges, and the lookups of events by
 // process. Schema 4 dropped v3's per-domain indexes of proxy and DNS rows (a fifth of a proxy
@@ -557,6 +692,9 @@ CREATE INDEX IF NOT EXISTS net_connections_host_ts ON net_connections(host_id, t
 CREATE INDEX IF NOT EXISTS net_connections_process ON net_connections(process_id);
 CREATE INDEX IF NOT EXISTS dns_queries_host_ts ON dns_queries(host_id, ts_us);
 CREATE INDEX IF NOT EXISTS dns_queries_process ON dns_queries(process_id);
+CREATE INDEX IF NOT EXISTS sensor_conn_rows_host_ts ON sensor_conn_rows(host_id, ts_us);
+CREATE INDEX IF NOT EXISTS tls_rows_host_ts ON tls_rows(host_id, ts_us);
+CREATE INDEX IF NOT EXISTS tls_rows_uid ON tls_rows(uid);
 )SQL";
 
 // Per kind of evidence, the indexes of the tables its import writes; a bulk import drops only
@@ -564,6 +702,11 @@ CREATE INDEX IF NOT EXISTS dns_queries_process ON dns_queries(process_id);
 // too, harmlessly, for cases migrated from them.
 constexpr const char* kDropProxyIndexes = "DROP INDEX IF EXISTS proxy_rows_host_ts;";
 constexpr const char* kDropDnsIndexes = "DROP INDEX IF EXISTS dns_rows_host_ts;";
+constexpr const char* kDropSensorIndexes = R"SQL(
+DROP INDEX IF EXISTS sensor_conn_rows_host_ts;
+DROP INDEX IF EXISTS tls_rows_host_ts;
+DROP INDEX IF EXISTS tls_rows_uid;
+)SQL";
 constexpr const char* kDropSysmonIndexes = R"SQL(
 DROP INDEX IF EXISTS sysmon_events_host_ts;
 DROP INDEX IF EXISTS sysmon_events_process;
@@ -590,7 +733,10 @@ std::string dropBulkIndexesSql(std::string_view kind) {
     if (kind == "sysmon") {
         return kDropSysmonIndexes;
     }
-    return std::string(kDropProxyIndexes) + kDropDnsIndexes + kDropSysmonIndexes;
+    if (kind == "sensor") {
+        return kDropSensorIndexes;
+    }
+    return std::string(kDropProxyIndexes) + kDropDnsIndexes + kDropSysmonIndexes + kDropSensorIndexes;
 }
 
 const char* bulkTablesSql(std::string_view kind) {
@@ -603,8 +749,12 @@ const char* bulkTablesSql(std::string_view kind) {
     if (kind == "sysmon") {
         return "SELECT coalesce(max(id), 0) FROM sysmon_events";
     }
+    if (kind == "sensor") {
+        return "SELECT (SELECT coalesce(max(id), 0) FROM sensor_conn_rows) + (SELECT coalesce(max(id), 0) FROM "
+               "tls_rows)";
+    }
     return "SELECT (SELECT coalesce(max(id), 0) FROM proxy_rows) + (SELECT coalesce(max(id), 0) FROM dns_rows) + "
-           "(SELECT coalesce(max(id), 0) FROM sysmon_events)";
+           "(SELECT coalesce(max(id), 0) FROM sysmon_events) + (SELECT coalesce(max(id), 0) FROM sensor_conn_rows)";
 }
 const char* createBulkIndexesSql() {
     return kCreateBulkIndexes;

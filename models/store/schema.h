@@ -23,7 +23,7 @@ struct MigrationHooks {
 // in one transaction.
 void migrate(sqlite3* db, int target = -1, const MigrationHooks* hooks = nullptr);
 // SQL for indexes the importers drop before a bulk load of one kind of evidence ("proxy", "dns",
-// "sysmon"; anything else: all of them) and rebuild after it (createBulkIndexesSql() makes
+// "sysmon", "sensor"; anything else: all of them) and rebuild after it (createBulkIndexesSql() makes
 // whichever are missing), and a query for how many rows the tables of that kind hold.
 std::string dropBulkIndexesSql(std::string_view kind);
 const char* createBulkIndexesSql();

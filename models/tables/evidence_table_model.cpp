@@ -33,6 +33,8 @@ QVariant EvidenceTableModel::data(const QModelIndex& index, int role) const {
             return r.format;
         case AcceptedColumn:
             return locale.toString(qint64(r.accepted));
+        case ContentsColumn:
+            return contentsText(r.contents);
         case RejectedColumn:
             return locale.toString(qint64(r.rejected));
         case StatusColumn:
@@ -77,6 +79,8 @@ QVariant EvidenceTableModel::headerData(int section, Qt::Orientation orientation
         return tr("Format");
     case AcceptedColumn:
         return tr("Records");
+    case ContentsColumn:
+        return tr("Holds");
     case RejectedColumn:
         return tr("Rejected");
     case StatusColumn:

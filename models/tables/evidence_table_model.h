@@ -14,6 +14,7 @@ class EvidenceTableModel : public QAbstractTableModel {
         FileColumn,
         FormatColumn,
         AcceptedColumn,
+        ContentsColumn, // what the records became: "812 connections, 40 TLS sessions"
         RejectedColumn,
         StatusColumn,
         SizeColumn,

@@ -40,6 +40,8 @@ const char* sortKey(int column) {
         return "proxy";
     case HostTableModel::DnsColumn:
         return "dns";
+    case HostTableModel::SensorColumn:
+        return "sensor";
     case HostTableModel::ProcessesColumn:
         return "processes";
     case HostTableModel::AttributedColumn:
@@ -73,11 +75,11 @@ void HostSorter::reread(const QString& path, quint64 readSerial) {
     execSql(db, "DROP TABLE IF EXISTS temp.host_rows");
     execSql(db, "CREATE TEMP TABLE host_rows (id INTEGER PRIMARY KEY, name TEXT, role TEXT, owner TEXT, "
                 "addresses TEXT, alerts INTEGER, proxy INTEGER, dns INTEGER, processes INTEGER, "
-                "attributed INTEGER, unattributed INTEGER)");
+                "attributed INTEGER, unattributed INTEGER, sensor INTEGER)");
     // Only the TEMP database is written: a read-only connection may, and nothing of the case is locked.
     execSql(db, "BEGIN");
     try {
-        Statement ins(db, "INSERT INTO temp.host_rows VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+        Statement ins(db, "INSERT INTO temp.host_rows VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
         for (const HostRow& h : rows) {
             ins.bind(1, h.id)
                 .bind(2, h.name.toStdString())
@@ -90,6 +92,7 @@ void HostSorter::reread(const QString& path, quint64 readSerial) {
                 .bind(9, h.processes)
                 .bind(10, h.attributed)
                 .bind(11, h.unattributed)
+                .bind(12, h.sensor)
                 .exec();
             ins.reset();
         }
@@ -108,7 +111,7 @@ QVector<HostRow> HostSorter::sorted(int column, Qt::SortOrder order, int limit) 
     }
     // Ties (hosts with the same count) keep the order by name, as the table shows them unsorted.
     const std::string sql = std::string("SELECT id, name, role, owner, addresses, alerts, proxy, dns, processes, "
-                                        "attributed, unattributed FROM temp.host_rows ORDER BY ") +
+                                        "attributed, unattributed, sensor FROM temp.host_rows ORDER BY ") +
                             sortKey(column) + (order == Qt::DescendingOrder ? " DESC" : " ASC") +
                             ", name COLLATE NOCASE, id LIMIT ?";
     Statement st(conn->db(), sql);
@@ -126,6 +129,7 @@ QVector<HostRow> HostSorter::sorted(int column, Qt::SortOrder order, int limit) 
         h.processes = st.int64(8);
         h.attributed = st.int64(9);
         h.unattributed = st.int64(10);
+        h.sensor = st.int64(11);
         rows << h;
     }
     return rows;
@@ -246,6 +250,8 @@ QVariant HostTableModel::data(const QModelIndex& index, int role) const {
             return l.toString(qint64(h.proxy));
         case DnsColumn:
             return l.toString(qint64(h.dns));
+        case SensorColumn:
+            return l.toString(qint64(h.sensor));
         case ProcessesColumn:
             return l.toString(qint64(h.processes));
         case AttributedColumn:
@@ -299,6 +305,8 @@ QVariant HostTableModel::headerData(int section, Qt::Orientation orientation, in
         return tr("Proxy");
     case DnsColumn:
         return tr("DNS");
+    case SensorColumn:
+        return tr("Sensor");
     case ProcessesColumn:
         return tr("Processes");
     case AttributedColumn:

@@ -31,6 +31,7 @@ class HostTableModel : public QAbstractTableModel {
         SysmonColumn,
         ProxyColumn,
         DnsColumn,
+        SensorColumn, // connections a network sensor saw this host open
         ProcessesColumn,
         AttributedColumn,
         ColumnCount

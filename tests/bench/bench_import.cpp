@@ -1,12 +1,13 @@
-// Import benchmark (issues 3 and 10): 1,000,000 Squid native lines and 1,000,000 Zeek dns.log lines
-// into a fresh case through `socwb-cli import`, indexes included, against the reference: `sqlite3`'s
-// own `.import` of the same rows as CSV into a fresh database, measured in the same run on the same
-// machine. Prints medians of --runs runs (default 3), records/s and peak RSS of each, SQLite's own
-// floor for storing the rows the case stores (slim rows and interned strings, with their indexes;
-// see sqliteFloor()), the case's bytes per log byte, and the scan the scoring engine makes of every
-// proxy row, on the slim rows (schema v4) beside the same rows in v3's shape.
+// Import benchmark (issues 3, 10 and 26): 1,000,000 Squid native lines, 1,000,000 Zeek dns.log lines
+// and 1,000,000 Zeek conn.log lines into a fresh case through `socwb-cli import`, indexes included, against the
+// reference: `sqlite3`'s own `.import` of the same rows as CSV into a fresh database, measured in the same run on the
+// same machine. Prints medians of --runs runs (default 3), records/s and peak RSS of each, SQLite's own floor for
+// storing the rows the case stores (slim rows and interned strings, with their indexes; see sqliteFloor()), the case's
+// bytes per log byte, and the scan the scoring engine makes of every proxy row, on the slim rows (schema v4) beside the
+// same rows in v3's shape.
 //
-//   bench_import [--lines N] [--runs R] [--dir DIR] [--keep]   (--keep leaves the inputs for profiling)
+//   bench_import [--lines N] [--runs R] [--dir DIR] [--formats squid,zeek-dns,zeek-conn] [--keep]
+//   (--keep leaves the inputs for profiling; --formats picks which of the three to measure)
 #include "bench_support.h"
 
 #include <sqlite3.h>
@@ -108,6 +109,62 @@ Inputs writeZeekDns(const std::string& dir, long lines) {
             "F,F,T,T,0,\"%s\",\"300.000000,300.000000\",F\n";
         n = std::snprintf(buf, sizeof buf, cfmt, ts, r, i, i % 5, (i / 5) % 250, i % 250, 1024 + r % 60000, r % 65536,
                           q, ans);
+        csv.write(buf, n);
+    }
+    log << "#close\t2023-11-15-00-00-00\n";
+    return in;
+}
+
+// A sensor's day of connections: 2,000 clients, 20,000 servers, TLS, DNS and HTTP with Zeek's
+// usual states, and the same 21 columns as CSV for the reference.
+Inputs writeZeekConn(const std::string& dir, long lines) {
+    Inputs in{dir + "/conn.log", dir + "/conn.csv"};
+    std::ofstream log(in.log), csv(in.csv);
+    log << "#separator \\x09\n#set_separator\t,\n#empty_field\t(empty)\n#unset_field\t-\n#path\tconn\n"
+           "#open\t2023-11-14-22-13-20\n"
+           "#fields\tts\tuid\tid.orig_h\tid.orig_p\tid.resp_h\tid.resp_p\tproto\tservice\tduration\torig_bytes\t"
+           "resp_bytes\tconn_state\tlocal_orig\tlocal_resp\tmissed_bytes\thistory\torig_pkts\torig_ip_bytes\t"
+           "resp_pkts\tresp_ip_bytes\ttunnel_parents\n"
+           "#types\ttime\tstring\taddr\tport\taddr\tport\tenum\tstring\tinterval\tcount\tcount\tstring\tbool\t"
+           "bool\tcount\tstring\tcount\tcount\tcount\tcount\tset[string]\n";
+    csv << "ts,uid,orig_h,orig_p,resp_h,resp_p,proto,service,duration,orig_bytes,resp_bytes,conn_state,local_orig,"
+           "local_resp,missed_bytes,history,orig_pkts,orig_ip_bytes,resp_pkts,resp_ip_bytes,tunnel_parents\n";
+    std::mt19937_64 rng(26);
+    char buf[600];
+    static const char* const kinds[][5] = {// proto, service, state, history, resp port
+                                           {"tcp", "ssl", "SF", "ShADadFf", "443"},
+                                           {"udp", "dns", "SF", "Dd", "53"},
+                                           {"tcp", "http", "SF", "ShADadfF", "80"},
+                                           {"tcp", "-", "S0", "S", "443"},
+                                           {"tcp", "ssl", "RSTO", "ShADadR", "443"}};
+    for (long i = 0; i < lines; ++i) {
+        const uint64_t r = rng();
+        const double ts = 1700000000.0 + i * 0.1;
+        const auto& k = kinds[(r >> 3) % 10 < 5 ? 0 : (r >> 3) % 10 < 8 ? 1 : (r >> 3) % 10 < 9 ? 2 : 3 + (r & 1)];
+        const bool s0 = k[2][1] == '0';
+        const unsigned ob = s0 ? 0 : 200 + static_cast<unsigned>(r >> 16) % 4000;
+        const unsigned rb = s0 ? 0 : 300 + static_cast<unsigned>(r >> 28) % 60000;
+        const unsigned op = 1 + ob / 500, rp = s0 ? 0 : 1 + rb / 1400;
+        char dur[24];
+        std::snprintf(dur, sizeof dur, s0 ? "3.%06u" : "%u.%06u",
+                      s0 ? static_cast<unsigned>(r % 1000000) : static_cast<unsigned>((r >> 40) % 90),
+                      static_cast<unsigned>(r % 1000000));
+        // 2,000 clients, 20,000 servers: an enterprise network's day, not a scan.
+        const long client = (i * 7919) % 2000;
+        const unsigned server = static_cast<unsigned>(r >> 40) % 20000;
+        char orig[32], resp[32];
+        std::snprintf(orig, sizeof orig, "10.%ld.%ld.%ld", client / 1000, client / 250 % 4, client % 250);
+        std::snprintf(resp, sizeof resp, "%u.%u.%u.%u", 13 + server % 180, server / 180 % 250, (server * 7) % 250,
+                      server % 97);
+        const unsigned sport = 1024 + static_cast<unsigned>(r >> 8) % 60000;
+        const char* fmt =
+            "%.6f\tC%08x%09lx\t%s\t%u\t%s\t%s\t%s\t%s\t%s\t%u\t%u\t%s\tT\tF\t0\t%s\t%u\t%u\t%u\t%u\t(empty)\n";
+        int n = std::snprintf(buf, sizeof buf, fmt, ts, static_cast<unsigned>(r), i, orig, sport, resp, k[4], k[0],
+                              k[1], dur, ob, rb, k[2], k[3], op, ob + 40 * op, rp, rb + 40 * rp);
+        log.write(buf, n);
+        const char* cfmt = "%.6f,C%08x%09lx,%s,%u,%s,%s,%s,%s,%s,%u,%u,%s,T,F,0,%s,%u,%u,%u,%u,(empty)\n";
+        n = std::snprintf(buf, sizeof buf, cfmt, ts, static_cast<unsigned>(r), i, orig, sport, resp, k[4], k[0], k[1],
+                          dur, ob, rb, k[2], k[3], op, ob + 40 * op, rp, rb + 40 * rp);
         csv.write(buf, n);
     }
     log << "#close\t2023-11-15-00-00-00\n";
@@ -217,15 +274,23 @@ int main(int argc, char** argv) {
                                        : dirArg + QStringLiteral("/XXXXXX"));
     tmp.setAutoRemove(!args.contains(QLatin1String("--keep")));
     const std::string dir = tmp.path().toStdString();
-    std::fprintf(stderr, "bench_import: writing %ld Squid and %ld Zeek dns.log lines to %s\n", lines, lines,
-                 dir.c_str());
-    const Inputs squid = writeSquid(dir, lines);
-    const Inputs dns = writeZeekDns(dir, lines);
+    const std::string only = option(argc, argv, "formats", "squid,zeek-dns,zeek-conn");
+    auto wanted = [&](const char* f) {
+        return ("," + only + ",").find(std::string(",") + f + ",") != std::string::npos;
+    };
+    std::fprintf(stderr, "bench_import: writing %ld lines of each of %s to %s\n", lines, only.c_str(), dir.c_str());
+    const Inputs squid = wanted("squid") ? writeSquid(dir, lines) : Inputs{};
+    const Inputs dns = wanted("zeek-dns") ? writeZeekDns(dir, lines) : Inputs{};
+    const Inputs conn = wanted("zeek-conn") ? writeZeekConn(dir, lines) : Inputs{};
 
     const std::string cli = SOCWB_CLI_PATH;
     int failures = 0;
     for (const auto& [name, in, format, table] :
-         {std::tuple{"squid", squid, "squid", "proxy_rows"}, std::tuple{"zeek-dns", dns, "zeek-dns", "dns_rows"}}) {
+         {std::tuple{"squid", squid, "squid", "proxy_rows"}, std::tuple{"zeek-dns", dns, "zeek-dns", "dns_rows"},
+          std::tuple{"zeek-conn", conn, "zeek-conn", "sensor_conn_rows"}}) {
+        if (!wanted(format)) {
+            continue;
+        }
         std::vector<Measure> ours, ref;
         for (int r = 0; r < runs; ++r) {
             const std::string db = dir + "/ref.db";

@@ -45,6 +45,22 @@ struct TouchingSink : socwb::RecordSink {
             touch(f.value);
         }
     }
+    void connection(const socwb::ConnRecord& r) override {
+        for (auto s : {r.uid, r.origIp, r.respIp, r.proto, r.service, r.state, r.history, r.sensor}) {
+            touch(s);
+        }
+    }
+    void tls(const socwb::TlsRecord& r) override {
+        for (auto s : {r.uid, r.origIp, r.respIp, r.serverName, r.version, r.cipher, r.ja3, r.ja3s, r.ja4, r.ja4s,
+                       r.subject, r.issuer, r.sensor}) {
+            touch(s);
+        }
+    }
+    void sensorAlert(const socwb::SensorAlertRecord& r) override {
+        for (auto s : {r.uid, r.srcIp, r.destIp, r.proto, r.appProto, r.signature, r.category, r.action, r.sensor}) {
+            touch(s);
+        }
+    }
     void reject(socwb::SourcePos, std::string_view reason, std::string_view raw) override {
         touch(reason);
         touch(raw);

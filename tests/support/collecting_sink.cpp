@@ -41,6 +41,24 @@ void CollectingSink::sysmon(const SysmonRecord& r) {
     sysmons.push_back(std::move(o));
 }
 
+void CollectingSink::connection(const ConnRecord& r) {
+    conns.push_back(OwnedConn{r.pos.record, r.tsUs, r.durationUs, s(r.uid), s(r.origIp), s(r.respIp), s(r.proto),
+                              s(r.service), s(r.state), s(r.history), s(r.sensor), r.origPort, r.respPort, r.origBytes,
+                              r.respBytes, r.origIpBytes, r.respIpBytes, r.origPkts, r.respPkts});
+}
+
+void CollectingSink::tls(const TlsRecord& r) {
+    tlses.push_back(OwnedTls{r.pos.record, r.tsUs, s(r.uid), s(r.origIp), s(r.respIp), s(r.serverName), s(r.version),
+                             s(r.cipher), s(r.ja3), s(r.ja3s), s(r.ja4), s(r.ja4s), s(r.subject), s(r.issuer),
+                             s(r.sensor), r.origPort, r.respPort, r.established, r.resumed});
+}
+
+void CollectingSink::sensorAlert(const SensorAlertRecord& r) {
+    alerts.push_back(OwnedAlert{r.pos.record, r.tsUs, r.signatureId, s(r.uid), s(r.srcIp), s(r.destIp), s(r.proto),
+                                s(r.appProto), s(r.signature), s(r.category), s(r.action), s(r.sensor), r.srcPort,
+                                r.destPort, r.rev, r.severity});
+}
+
 void CollectingSink::reject(SourcePos pos, std::string_view reason, std::string_view raw) {
     rejects.push_back(OwnedReject{pos.record, pos.offset, s(reason), s(raw)});
 }

@@ -46,6 +46,25 @@ struct OwnedSysmon {
     std::string field(const std::string& name) const { return find(name) ? *find(name) : std::string(); }
 };
 
+struct OwnedConn {
+    int64_t line = 0, tsUs = 0, durationUs = -1;
+    std::string uid, origIp, respIp, proto, service, state, history, sensor;
+    int origPort = -1, respPort = -1;
+    int64_t origBytes = -1, respBytes = -1, origIpBytes = -1, respIpBytes = -1, origPkts = -1, respPkts = -1;
+};
+
+struct OwnedTls {
+    int64_t line = 0, tsUs = 0;
+    std::string uid, origIp, respIp, serverName, version, cipher, ja3, ja3s, ja4, ja4s, subject, issuer, sensor;
+    int origPort = -1, respPort = -1, established = -1, resumed = -1;
+};
+
+struct OwnedAlert {
+    int64_t line = 0, tsUs = 0, signatureId = -1;
+    std::string uid, srcIp, destIp, proto, appProto, signature, category, action, sensor;
+    int srcPort = -1, destPort = -1, rev = -1, severity = -1;
+};
+
 struct OwnedReject {
     int64_t line = 0, offset = 0;
     std::string reason, raw;
@@ -57,12 +76,18 @@ class CollectingSink : public RecordSink {
     std::vector<OwnedDns> dnses;
     std::vector<OwnedAsset> assets;
     std::vector<OwnedSysmon> sysmons;
+    std::vector<OwnedConn> conns;
+    std::vector<OwnedTls> tlses;
+    std::vector<OwnedAlert> alerts;
     std::vector<OwnedReject> rejects;
 
     void proxy(const ProxyRecord& r) override;
     void dns(const DnsRecord& r) override;
     void asset(const AssetRecord& r) override;
     void sysmon(const SysmonRecord& r) override;
+    void connection(const ConnRecord& r) override;
+    void tls(const TlsRecord& r) override;
+    void sensorAlert(const SensorAlertRecord& r) override;
     void reject(SourcePos pos, std::string_view reason, std::string_view raw) override;
 };
 

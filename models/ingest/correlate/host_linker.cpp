@@ -16,6 +16,17 @@ struct Range {
     int64_t first = 0;
     int64_t last = 0;
 };
+
+// The event tables whose rows are placed by a client address, and that address's column: proxy
+// and DNS clients, and the originators of network-sensor connections and TLS sessions.
+struct ByAddress {
+    const char* table;
+    const char* address;
+};
+constexpr ByAddress kByAddress[] = {{"proxy_rows", "client_ip_s"},
+                                    {"dns_rows", "client_ip_s"},
+                                    {"sensor_conn_rows", "orig_ip_s"},
+                                    {"tls_rows", "orig_ip_s"}};
 } // namespace
 
 // Merges IP-only hosts into Sysmon hosts. The events move in one statement per table; when many
@@ -35,7 +46,8 @@ int64_t HostLinker::mergeAll(const std::vector<std::pair<int64_t, int64_t>>& mer
         }
     }
     int64_t moved = 0;
-    for (const std::string table : {"proxy_rows", "dns_rows"}) {
+    for (const ByAddress& by : kByAddress) {
+        const std::string table = by.table;
         const int64_t rows =
             queryInt(db_, "SELECT count(*) FROM " + table + " WHERE host_id IN (SELECT from_id FROM temp.host_moves)")
                 .value_or(0);
@@ -131,10 +143,11 @@ int64_t HostLinker::link() {
         // Events are looked up per source host (the host_ts index), not by address, which no index
         // covers: a scan of the whole event table per address would grow with the case. An event
         // some other rule placed on another host (none today) is left alone.
-        for (const std::string table : {"proxy_rows", "dns_rows"}) {
+        for (const auto& [t, column] : kByAddress) {
+            const std::string table = t;
             // Slim rows (schema v4) carry the address as an interned strings id.
-            Statement events(db_, "SELECT id, ts_us FROM " + table +
-                                      " WHERE host_id = ? AND client_ip_s = (SELECT id FROM strings WHERE value = ?)");
+            Statement events(db_, "SELECT id, ts_us FROM " + table + " WHERE host_id = ? AND " + column +
+                                      " = (SELECT id FROM strings WHERE value = ?)");
             Statement up(db_, "UPDATE " + table + " SET host_id = ? WHERE id = ?");
             for (const int64_t current : sources) {
                 std::vector<std::pair<int64_t, int64_t>> moves; // (event, host): applied after the read

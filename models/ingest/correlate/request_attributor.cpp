@@ -245,6 +245,20 @@ AttributionStats RequestAttributor::run(const AttributionScope& scope) {
             }
         }
     }
+    if (scope.sensor) {
+        Statement st(db_, "SELECT c.id, c.ts_us, c.host_id, c.orig_ip_s, c.orig_port, c.resp_ip_s, c.resp_port FROM "
+                          "sensor_conn_rows c WHERE c.id > ? AND c.host_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM "
+                          "sensor_attributions a WHERE a.conn_id = c.id) ORDER BY c.id");
+        st.bind(1, scope.sensorAfter);
+        while (st.step()) {
+            auto it = requests.find(st.int64(2));
+            if (it != requests.end()) {
+                it->second.sensor.push_back(SensorConnection{st.int64(0), st.int64(1), st.isNull(4) ? -1 : st.int64(4),
+                                                             st.isNull(6) ? -1 : st.int64(6), textOf(st.int64(3)),
+                                                             textOf(st.int64(5))});
+            }
+        }
+    }
     log::ingest()->debug("attribution: requests read in {:.2f} s", clock.elapsed() / 1000.0);
     for (int64_t h : hosts) {
         Requests& r = requests[h];
@@ -252,6 +266,7 @@ AttributionStats RequestAttributor::run(const AttributionScope& scope) {
         auto byTime = [](const auto& a, const auto& b) { return a.ts != b.ts ? a.ts < b.ts : a.id < b.id; };
         std::sort(r.proxy.begin(), r.proxy.end(), byTime);
         std::sort(r.dns.begin(), r.dns.end(), byTime);
+        std::sort(r.sensor.begin(), r.sensor.end(), byTime);
         runHost(h, r, stats);
         r = Requests{};
     }
@@ -269,7 +284,14 @@ AttributionStats RequestAttributor::run(const AttributionScope& scope) {
     {
         Statement insert(db_, "INSERT INTO attributions(request_kind, request_id, process_id, method, confidence, "
                               "skew_ms, matched_event_id) VALUES (?,?,?,?,?,?,?) ON CONFLICT DO NOTHING");
+        Statement sensor(db_, "INSERT INTO sensor_attributions(conn_id, process_id, method, confidence, skew_ms, "
+                              "matched_event_id) VALUES (?,?,?,?,?,?) ON CONFLICT DO NOTHING");
         for (const Found& f : found_) {
+            if (std::strcmp(f.kind, "sensor") == 0) {
+                sensor.bind(1, f.request).bind(2, f.process).bindStatic(3, f.method);
+                sensor.bind(4, f.confidence).bind(5, f.skewMs).bind(6, f.event).exec();
+                continue;
+            }
             insert.bindStatic(1, f.kind).bind(2, f.request).bind(3, f.process).bindStatic(4, f.method);
             insert.bind(5, f.confidence).bind(6, f.skewMs).bind(7, f.event).exec();
         }
@@ -279,8 +301,11 @@ AttributionStats RequestAttributor::run(const AttributionScope& scope) {
     }
     found_.clear();
     log::ingest()->debug("attribution: matched and written in {:.2f} s", clock.elapsed() / 1000.0);
-    log::ingest()->info("attribution: {} five-tuple, {} dns-answer, {} time-window, {} unattributed on {} Sysmon hosts",
-                        stats.fiveTuple, stats.dnsAnswer, stats.timeWindow, stats.unattributed, hosts.size());
+    log::ingest()->info(
+        "attribution: {} five-tuple, {} dns-answer, {} time-window, {} unattributed on {} Sysmon hosts; "
+        "sensor connections: {} five-tuple, {} unattributed",
+        stats.fiveTuple, stats.dnsAnswer, stats.timeWindow, stats.unattributed, hosts.size(), stats.sensorFiveTuple,
+        stats.sensorUnattributed);
     return stats;
 }
 
@@ -369,6 +394,31 @@ void RequestAttributor::runHost(int64_t host, const Requests& requests, Attribut
                 continue;
             }
             ++stats.unattributed;
+        }
+    }
+
+    // Connections a network sensor saw: the EID 3 of the same five-tuple within the skew.
+    if (!requests.sensor.empty()) {
+        Window<Conn> net = conns();
+        for (const SensorConnection& r : requests.sensor) {
+            const int64_t t = r.ts;
+            net.slide(t - skew, t + skew);
+            Pick five;
+            if (!r.resp->empty() && r.respPort >= 0) {
+                for (const Conn& c : net.rows()) {
+                    if (c.ts >= t - skew && c.ts <= t + skew && c.initiated != 0 && c.dst == *r.resp &&
+                        c.dstPort == r.respPort && (c.src.empty() || r.orig->empty() || c.src == *r.orig) &&
+                        (c.srcPort < 0 || r.origPort < 0 || c.srcPort == r.origPort)) {
+                        five.offer(c.process, c.event, t - c.ts);
+                    }
+                }
+            }
+            if (five.found()) {
+                record("sensor", r.id, five, "five-tuple", config_.fiveTuple);
+                ++stats.sensorFiveTuple;
+            } else {
+                ++stats.sensorUnattributed;
+            }
         }
     }
 

@@ -1,10 +1,13 @@
-// Ties each proxy request and DNS-server query to the process that most likely made it, on hosts
-// that have Sysmon data, and says how: `five-tuple` (an EID 3 connection from that host to the
+// Ties each proxy request, DNS-server query and network-sensor connection to the process that most
+// likely made it, on hosts that have Sysmon data, and says how: `five-tuple` (an EID 3 connection from that host to the
 // request's destination address and port), `dns-answer` (an EID 22 query for the request's host
 // name shortly before it, confirmed when its answers hold the request's destination address),
 // `time-window` (the only process on that host with a connection to the destination or proxy port
 // within the clock-skew tolerance). Several processes that fit equally well mean no attribution:
-// nothing is guessed. Runs after each import inside its transaction, on requests not yet
+// nothing is guessed. A sensor connection (Zeek conn.log, Suricata flow) is tied by five-tuple
+// only: the EID 3 from its originator's host to the same responder address and port, from the same
+// source port where both logged one, within the clock-skew tolerance; those links go to
+// sensor_attributions. Runs after each import inside its transaction, on requests not yet
 // attributed, streaming each host's events in time order with small sliding windows.
 // Tolerances and confidences are data: resources/attribution.json.
 #pragma once
@@ -31,7 +34,9 @@ struct AttributionConfig {
 };
 
 struct AttributionStats {
-    int64_t fiveTuple = 0;
+    int64_t fiveTuple = 0; // proxy requests
+    int64_t sensorFiveTuple = 0;
+    int64_t sensorUnattributed = 0;
     int64_t dnsAnswer = 0;
     int64_t timeWindow = 0;
     int64_t unattributed = 0;
@@ -44,8 +49,10 @@ struct AttributionStats {
 struct AttributionScope {
     bool proxy = true;
     bool dns = true;
-    int64_t proxyAfter = 0; // only proxy rows with a larger id
-    int64_t dnsAfter = 0;   // only DNS rows with a larger id
+    bool sensor = true;
+    int64_t proxyAfter = 0;  // only proxy rows with a larger id
+    int64_t dnsAfter = 0;    // only DNS rows with a larger id
+    int64_t sensorAfter = 0; // only sensor connections with a larger id
 };
 
 class RequestAttributor {
@@ -64,9 +71,14 @@ class RequestAttributor {
         int64_t id, ts, domain;
         const std::string* answers;
     };
+    struct SensorConnection {
+        int64_t id, ts, origPort, respPort;
+        const std::string *orig, *resp;
+    };
     struct Requests {
         std::vector<ProxyRequest> proxy;
         std::vector<DnsRequest> dns;
+        std::vector<SensorConnection> sensor;
     };
     void runHost(int64_t host, const Requests& requests, AttributionStats& stats);
 

@@ -27,8 +27,7 @@ int ZeekDnsParser::sniff(const SniffSample& sample) {
 void ZeekDnsParser::buildRecord(SourcePos pos, std::string_view line, RecordSink& sink) {
     DnsRecord r;
     r.pos = pos;
-    if (!parseTs(Ts, r.tsUs)) {
-        rejectWith(pos, "ts is not a time: '" + std::string(raw(Ts).substr(0, 40)) + "'", line, sink);
+    if (!tsSlot(Ts, r.tsUs, pos, line, sink)) {
         return;
     }
     r.clientIp = value(OrigH);

@@ -1,8 +1,6 @@
 #include "zeek_http_parser.h"
 
-#include "ingest/read/text_util.h"
-
-#include <charconv>
+#include "observed_http.h"
 
 namespace socwb {
 
@@ -24,32 +22,6 @@ enum Slot {
     Username
 };
 
-bool isAbsoluteUri(std::string_view uri) {
-    const size_t p = uri.find("://");
-    return p != std::string_view::npos && p > 0 && p < 16 &&
-           uri.substr(0, p).find_first_of("/?") == std::string_view::npos;
-}
-
-// "example.com:8080", "[::1]:8080" -> true; "example.com", "[::1]" -> false.
-bool authorityHasPort(std::string_view a) {
-    const size_t colon = a.rfind(':');
-    if (colon == std::string_view::npos || colon + 1 == a.size()) {
-        return false;
-    }
-    const size_t bracket = a.rfind(']');
-    if (bracket != std::string_view::npos && bracket > colon) {
-        return false;
-    }
-    if (bracket == std::string_view::npos && a.find(':') != colon) {
-        return false; // a bare IPv6 address
-    }
-    for (char c : a.substr(colon + 1)) {
-        if (c < '0' || c > '9') {
-            return false;
-        }
-    }
-    return true;
-}
 } // namespace
 
 ZeekHttpParser::ZeekHttpParser(const ParserOptions&)
@@ -69,8 +41,7 @@ int ZeekHttpParser::sniff(const SniffSample& sample) {
 void ZeekHttpParser::buildRecord(SourcePos pos, std::string_view line, RecordSink& sink) {
     ProxyRecord r;
     r.pos = pos;
-    if (!parseTs(Ts, r.tsUs)) {
-        rejectWith(pos, "ts is not a time: '" + std::string(raw(Ts).substr(0, 40)) + "'", line, sink);
+    if (!tsSlot(Ts, r.tsUs, pos, line, sink)) {
         return;
     }
     if (!intSlot(RespP, "id.resp_p", r.port, pos, line, sink) ||
@@ -86,70 +57,7 @@ void ZeekHttpParser::buildRecord(SourcePos pos, std::string_view line, RecordSin
     r.userAgent = value(UserAgent);
     r.user = value(Username);
     r.contentType = firstElement(MimeTypes);
-    const std::string_view hostHeader = value(Host);
-    const std::string_view uri = value(Uri);
-
-    if (isAbsoluteUri(uri)) {
-        // A request to a proxy: the URI is the whole URL.
-        r.url = uri;
-        const UrlParts u = splitUrl(uri);
-        r.scheme = u.scheme;
-        r.host = u.host.empty() ? hostHeader : u.host;
-        r.path = u.path;
-        r.query = u.query;
-        if (r.port < 0) {
-            r.port = u.port;
-        }
-    } else if (r.method == "CONNECT") {
-        const std::string_view target = uri.empty() ? hostHeader : uri;
-        r.url = target;
-        const UrlParts u = splitUrl(target);
-        r.host = u.host;
-        if (r.port < 0) {
-            r.port = u.port;
-        }
-    } else {
-        url_.clear();
-        bool authority = true;
-        if (!hostHeader.empty()) {
-            url_ += "http://";
-            url_ += hostHeader;
-        } else if (!r.destIp.empty()) {
-            url_ += "http://";
-            const bool v6 = r.destIp.find(':') != std::string_view::npos;
-            url_ += v6 ? "[" : "";
-            url_ += r.destIp;
-            url_ += v6 ? "]" : "";
-        } else {
-            authority = false;
-        }
-        if (authority) {
-            if (r.port > 0 && r.port != 80 && !authorityHasPort(std::string_view(url_).substr(7))) {
-                char buf[16];
-                const auto res = std::to_chars(buf, buf + sizeof buf, r.port);
-                url_ += ':';
-                url_.append(buf, res.ptr);
-            }
-            if (!uri.empty() && uri.front() != '/') {
-                url_ += '/';
-            }
-        }
-        url_ += uri;
-        r.url = url_;
-        r.scheme = "http";
-        if (authority) {
-            const UrlParts u = splitUrl(r.url);
-            r.host = u.host;
-            if (r.port < 0) {
-                r.port = u.port;
-            }
-        }
-        const size_t q = uri.find('?');
-        r.path = uri.substr(0, q);
-        if (q != std::string_view::npos) {
-            r.query = uri.substr(q + 1);
-        }
-    }
+    fillObservedUrl(r, value(Host), value(Uri), url_);
     sink.proxy(r);
 }
 

@@ -1,8 +1,5 @@
 // Zeek http.log, TSV or JSON lines (see zeek_log.h for both forms), into proxy events.
-// Zeek sees cleartext HTTP on the wire, so the URL is rebuilt as http://<Host header>[:port]<uri>
-// (the Host header missing: the server address; the port written when it is not 80 and the Host
-// header names none). A proxy-style absolute URI ("GET http://host/...") is kept as it is, and a
-// CONNECT's "host:port" too (scheme then empty, as for Squid). Zeek's fields map as:
+// The URL is rebuilt from the Host header and the URI as observed_http.h says. Zeek's fields map as:
 //   id.orig_h -> client IP      id.resp_h -> destination IP     id.resp_p -> port
 //   request_body_len -> bytes out    response_body_len -> bytes in
 //   resp_mime_types (first) -> content type     username -> user

@@ -3,6 +3,7 @@
 #include "ingest/read/text_util.h"
 
 #include <algorithm>
+#include <cctype>
 #include <charconv>
 #include <cstring>
 #include <stdexcept>
@@ -104,7 +105,27 @@ bool hasJsonKey(std::string_view line, std::string_view key) {
     }
 }
 
-enum class Seen { None, Http, Dns, Other };
+// A key naming the connection's originator address under any scope separator: "id.orig_h",
+// "id_orig_h", "id::orig_h" (Zeek's Log::default_scope_sep).
+bool hasScopedIdKey(std::string_view line) {
+    size_t from = 0;
+    for (;;) {
+        const size_t p = line.find("orig_h\"", from);
+        if (p == std::string_view::npos) {
+            return false;
+        }
+        size_t b = p;
+        while (b > 0 && p - b < 8 && !std::isalnum(static_cast<unsigned char>(line[b - 1])) && line[b - 1] != '"') {
+            --b;
+        }
+        if (b < p && b >= 3 && line.substr(b - 3, 3) == "\"id") {
+            return true;
+        }
+        from = p + 1;
+    }
+}
+
+enum class Seen { None, Http, Dns, Conn, Ssl, Other };
 
 Seen classifyNames(auto has) {
     if (has("uri") && (has("method") || has("host"))) {
@@ -113,7 +134,22 @@ Seen classifyNames(auto has) {
     if (has("query") && (has("qtype") || has("qtype_name") || has("rcode_name"))) {
         return Seen::Dns;
     }
+    if (has("cipher") || has("server_name") || has("ssl_history") || (has("established") && has("resumed")) ||
+        has("ja3")) {
+        return Seen::Ssl;
+    }
+    if (has("conn_state") || has("missed_bytes") || has("orig_ip_bytes") || (has("orig_bytes") && has("resp_bytes"))) {
+        return Seen::Conn;
+    }
     return Seen::Other;
+}
+
+Seen seenOfPath(std::string_view v) {
+    return v == "http"   ? Seen::Http
+           : v == "dns"  ? Seen::Dns
+           : v == "conn" ? Seen::Conn
+           : v == "ssl"  ? Seen::Ssl
+                         : Seen::Other;
 }
 
 } // namespace
@@ -125,6 +161,12 @@ ZeekLogParser::ZeekLogParser(const char* format, const char* logName, std::vecto
       defaultContainers_(std::move(containers)), markers_(std::move(markers)) {
     if (slotNames_.size() > kMaxSlots) {
         throw std::logic_error("ZeekLogParser: too many slots");
+    }
+    for (size_t i = 0; i < slotNames_.size(); ++i) {
+        const std::string_view n = slotNames_[i];
+        if (const size_t dot = n.find('.'); dot != std::string_view::npos) {
+            scoped_.push_back(Scoped{static_cast<int>(i), n.substr(0, dot), n.substr(dot + 1)});
+        }
     }
     tsSlot_ = slotOf("ts");
     if (tsSlot_ < 0) {
@@ -162,6 +204,25 @@ int ZeekLogParser::slotOf(std::string_view name) const {
     for (size_t i = 0; i < slotNames_.size(); ++i) {
         if (slotNames_[i] == name) {
             return static_cast<int>(i);
+        }
+    }
+    return -1;
+}
+
+int ZeekLogParser::lookup(std::string_view name) const {
+    const int exact = slotOf(name);
+    if (exact >= 0 || scoped_.empty()) {
+        return exact;
+    }
+    for (const Scoped& sc : scoped_) {
+        const size_t fixed = sc.prefix.size() + sc.suffix.size();
+        if (name.size() <= fixed || name.size() > fixed + 8 || !name.starts_with(sc.prefix) ||
+            !name.ends_with(sc.suffix)) {
+            continue;
+        }
+        const std::string_view sep = name.substr(sc.prefix.size(), name.size() - fixed);
+        if (std::none_of(sep.begin(), sep.end(), [](char c) { return std::isalnum(static_cast<unsigned char>(c)); })) {
+            return sc.slot;
         }
     }
     return -1;
@@ -246,7 +307,7 @@ void ZeekLogParser::mapFields(std::string_view list) {
     bool haveRequired = false;
     std::array<bool, kMaxSlots> taken{};
     for (size_t c = 0; c < scratchList_.size(); ++c) {
-        const int s = slotOf(trim(scratchList_[c]));
+        const int s = lookup(trim(scratchList_[c]));
         if (s < 0 || taken[static_cast<size_t>(s)]) {
             continue; // not wanted, or a repeated column name (the first one counts)
         }
@@ -306,6 +367,7 @@ void ZeekLogParser::tsvRow(std::string_view line, SourcePos pos, RecordSink& sin
         return;
     }
     clearSlots();
+    sensor_ = {};
     rowSetSep_ = setSep_;
     const size_t ncols = colSlot_.size();
     size_t col = 0;
@@ -414,7 +476,9 @@ void ZeekLogParser::jsonValue(int slot, simdjson::dom::element v) {
     case simdjson::dom::element_type::STRING:
         if (v.get_string().get(values_[s]) == simdjson::SUCCESS) {
             present_[s] = true;
-            container_[s] = false;
+            // A pipeline may write a set as one comma-separated string.
+            container_[s] =
+                std::find(defaultContainers_.begin(), defaultContainers_.end(), slot) != defaultContainers_.end();
         }
         return;
     case simdjson::dom::element_type::ARRAY: {
@@ -470,6 +534,7 @@ void ZeekLogParser::jsonRow(std::string_view line, SourcePos pos, RecordSink& si
         return;
     }
     clearSlots();
+    sensor_ = {};
     rowSetSep_ = ",";
     std::string_view path;
     bool marked = false;
@@ -484,12 +549,16 @@ void ZeekLogParser::jsonRow(std::string_view line, SourcePos pos, RecordSink& si
                 }
             }
         }
-        const int s = slotOf(key);
+        const int s = lookup(key);
         if (s >= 0) {
             jsonValue(s, kv.value);
-        } else if (key == "_path") {
+        } else if (key == "_path" || key == "@stream") {
             if (kv.value.get_string().get(path) != simdjson::SUCCESS) {
                 path = {};
+            }
+        } else if (key == "@system") {
+            if (kv.value.get_string().get(sensor_) != simdjson::SUCCESS) {
+                sensor_ = {};
             }
         } else if (simdjson::dom::object id; key == "id" && kv.value.get_object().get(id) == simdjson::SUCCESS) {
             // Some pipelines nest the connection id: {"id": {"orig_h": ..., "resp_p": ...}}.
@@ -499,7 +568,7 @@ void ZeekLogParser::jsonRow(std::string_view line, SourcePos pos, RecordSink& si
                 }
                 std::memcpy(nested, "id.", 3);
                 std::memcpy(nested + 3, sub.key.data(), sub.key.size());
-                const int ns = slotOf(std::string_view(nested, sub.key.size() + 3));
+                const int ns = lookup(std::string_view(nested, sub.key.size() + 3));
                 if (ns >= 0) {
                     jsonValue(ns, sub.value);
                 }
@@ -556,6 +625,40 @@ bool ZeekLogParser::parseTs(int slot, int64_t& us) const {
     return parseEpochSeconds(v, us) || parseIsoTimestamp(v, us);
 }
 
+bool ZeekLogParser::tsSlot(int slot, int64_t& us, SourcePos pos, std::string_view line, RecordSink& sink) const {
+    if (parseTs(slot, us)) {
+        return true;
+    }
+    rejectWith(pos, "ts is not a time: '" + std::string(raw(slot).substr(0, 40)) + "'", line, sink);
+    return false;
+}
+
+int ZeekLogParser::boolSlot(int slot) const {
+    const std::string_view v = raw(slot);
+    if (v == "T" || v == "true") {
+        return 1;
+    }
+    if (v == "F" || v == "false") {
+        return 0;
+    }
+    return -1;
+}
+
+bool ZeekLogParser::durationSlot(int slot, const char* name, int64_t& us, SourcePos pos, std::string_view line,
+                                 RecordSink& sink) const {
+    const std::string_view v = trim(raw(slot));
+    if (v.empty()) {
+        us = -1;
+        return true;
+    }
+    if (parseEpochSeconds(v, us)) {
+        return true;
+    }
+    rejectWith(pos, std::string(name) + " is not a number of seconds: '" + std::string(v.substr(0, 40)) + "'", line,
+               sink);
+    return false;
+}
+
 bool ZeekLogParser::intSlot(int slot, const char* name, int64_t& out, SourcePos pos, std::string_view line,
                             RecordSink& sink) const {
     const std::string_view v = raw(slot);
@@ -599,7 +702,10 @@ int ZeekLogParser::sniffKind(const SniffSample& sample, Kind kind) {
     int jsonMatch = 0;
     int jsonOther = 0; // records of the other log (http vs dns)
     int otherData = 0;
-    const Seen want = kind == Kind::Http ? Seen::Http : Seen::Dns;
+    const Seen want = kind == Kind::Http   ? Seen::Http
+                      : kind == Kind::Dns  ? Seen::Dns
+                      : kind == Kind::Conn ? Seen::Conn
+                                           : Seen::Ssl;
     std::vector<std::string_view> names;
     for (std::string_view line : sample.lines) {
         if (isBlank(line)) {
@@ -616,15 +722,16 @@ int ZeekLogParser::sniffKind(const SniffSample& sample, Kind kind) {
             }
         } else if (line.starts_with("#path") && line.size() > 6 && (line[5] == '\t' || line[5] == ' ')) {
             const std::string_view v = trim(line.substr(6));
-            path = v == "http" ? Seen::Http : v == "dns" ? Seen::Dns : Seen::Other;
+            path = seenOfPath(v);
         } else if (line.front() == '{') {
             ++jsonLines;
-            // Zeek's own keys: a connection id (flat or nested) or a _path, and a ts.
-            if (hasJsonKey(line, "ts") &&
-                (hasJsonKey(line, "id.orig_h") || hasJsonKey(line, "id") || hasJsonKey(line, "_path"))) {
+            // Zeek's own keys: a connection id (flat, nested or under another scope separator) or a
+            // _path / @stream, and a ts.
+            if (hasJsonKey(line, "ts") && (hasScopedIdKey(line) || hasJsonKey(line, "id") ||
+                                           hasJsonKey(line, "_path") || hasJsonKey(line, "@stream"))) {
                 const Seen s = classifyNames([&](std::string_view n) { return hasJsonKey(line, n); });
                 jsonMatch += s == want;
-                jsonOther += s == Seen::Http || s == Seen::Dns ? s != want : 0;
+                jsonOther += s != Seen::Other && s != want;
             }
         } else if (line.front() != '#') {
             ++otherData;

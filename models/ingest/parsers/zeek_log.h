@@ -1,5 +1,5 @@
-// What Zeek's http.log and dns.log parsers share: reading a Zeek log in either of its two forms,
-// decided line by line so that both may appear in one file.
+// What Zeek's http, dns, conn and ssl log parsers share: reading a Zeek log in either of its two
+// forms, decided line by line so that both may appear in one file.
 //
 // TSV form (Zeek's ASCII writer): header lines drive everything.
 //   #separator \x09            the field separator, written with \xNN escapes (also "\t")
@@ -21,6 +21,14 @@
 // seconds or an ISO 8601 string. Each line is validated in full by simdjson's DOM parser, which
 // is reused across lines; an invalid or cut-off line is rejected with simdjson's reason.
 //
+// As shipping pipelines write it (Elastic, Splunk, the OTRF datasets):
+//  - Zeek's Log::default_scope_sep need not be '.': "id_orig_h", "id::orig_h" name id.orig_h, in
+//    JSON keys and in a TSV #fields line alike (any run of up to 8 non-alphanumeric characters
+//    between the record's name and the field's);
+//  - "@stream" says which log a record belongs to, as "_path" does; "@system" names the sensor
+//    (sensor()); "@proc" and any other extra field are ignored;
+//  - a set or vector field may be a JSON string of comma-separated elements instead of an array.
+//
 // Both forms are reduced to the same per-column text (JSON numbers printed as Zeek prints them,
 // arrays joined with ','), so the http and dns parsers build their records from one code path.
 #pragma once
@@ -39,9 +47,9 @@ namespace socwb {
 
 class ZeekLogParser : public LineParser {
   public:
-    static constexpr int kMaxSlots = 16;
+    static constexpr int kMaxSlots = 24;
     // The log a parser reads, for sniffing: which names mark it.
-    enum class Kind { Http, Dns };
+    enum class Kind { Http, Dns, Conn, Ssl };
     static int sniffKind(const SniffSample& sample, Kind kind);
 
   protected:
@@ -71,6 +79,15 @@ class ZeekLogParser : public LineParser {
 
     // Timestamps: epoch seconds with fraction (TSV, JSON numbers) or ISO 8601 (JSON strings).
     bool parseTs(int slot, int64_t& us) const;
+    // parseTs(), or false and a reject naming the value.
+    bool tsSlot(int slot, int64_t& us, SourcePos pos, std::string_view line, RecordSink& sink) const;
+    // The sensor's name as the record carries it ("@system" of a pipeline's JSON); empty otherwise.
+    std::string_view sensor() const { return sensor_; }
+    // A boolean column (T/F, JSON true/false): 1, 0, or -1 when absent.
+    int boolSlot(int slot) const;
+    // A duration column (seconds with fraction) in microseconds: true and -1 when absent/unset.
+    bool durationSlot(int slot, const char* name, int64_t& us, SourcePos pos, std::string_view line,
+                      RecordSink& sink) const;
     // An integer column: true and -1 when absent/unset, false (and a reject) when not a number.
     bool intSlot(int slot, const char* name, int64_t& out, SourcePos pos, std::string_view line,
                  RecordSink& sink) const;
@@ -90,6 +107,9 @@ class ZeekLogParser : public LineParser {
     void jsonRow(std::string_view line, SourcePos pos, RecordSink& sink);
     void jsonValue(int slot, simdjson::dom::element v);
     int slotOf(std::string_view name) const;
+    // slotOf(), and for a dotted slot name ("id.orig_h") the same name under another scope
+    // separator ("id_orig_h").
+    int lookup(std::string_view name) const;
     void clearSlots();
 
     const char* logName_;
@@ -97,7 +117,13 @@ class ZeekLogParser : public LineParser {
     std::vector<int> required_;
     std::vector<int> defaultContainers_;
     std::vector<std::string_view> markers_;
+    struct Scoped {
+        int slot;
+        std::string_view prefix, suffix; // "id", "orig_h" of "id.orig_h"
+    };
+    std::vector<Scoped> scoped_;
     int tsSlot_ = 0;
+    std::string_view sensor_;
 
     // TSV block state.
     std::string sep_ = "\t";

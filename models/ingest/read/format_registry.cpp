@@ -7,12 +7,15 @@
 #include "ingest/parsers/dnsmasq_parser.h"
 #include "ingest/parsers/evtx_parser.h"
 #include "ingest/parsers/squid_parser.h"
+#include "ingest/parsers/suricata_eve_parser.h"
 #include "ingest/parsers/sysmon_json_parser.h"
 #include "ingest/parsers/sysmon_xml_parser.h"
 #include "ingest/parsers/w3c_parser.h"
 #include "ingest/parsers/windows_dns_parser.h"
+#include "ingest/parsers/zeek_conn_parser.h"
 #include "ingest/parsers/zeek_dns_parser.h"
 #include "ingest/parsers/zeek_http_parser.h"
+#include "ingest/parsers/zeek_ssl_parser.h"
 
 namespace socwb {
 
@@ -51,6 +54,12 @@ const std::vector<FormatInfo>& formats() {
          &make<ZeekHttpParser>},
         {"zeek-dns", "dns", "Zeek dns.log, TSV (#fields header) or JSON lines", &ZeekDnsParser::sniff,
          &make<ZeekDnsParser>},
+        {"zeek-conn", "sensor", "Zeek conn.log, TSV (#fields header) or JSON lines (also '_' field names, @stream)",
+         &ZeekConnParser::sniff, &make<ZeekConnParser>},
+        {"zeek-ssl", "sensor", "Zeek ssl.log (TLS server name, version, JA3/JA4), TSV or JSON lines",
+         &ZeekSslParser::sniff, &make<ZeekSslParser>},
+        {"suricata-eve", "sensor", "Suricata eve.json: flow, tls, http, dns (answer versions 1 and 2) and alert events",
+         &SuricataEveParser::sniff, &make<SuricataEveParser>},
         {"w3c", "proxy", "W3C extended log (#Fields: header): Blue Coat / ProxySG, IIS, other gateways",
          &W3cParser::sniff, &make<W3cParser>},
     };

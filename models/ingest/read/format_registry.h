@@ -15,7 +15,7 @@ namespace socwb {
 
 struct FormatInfo {
     const char* name;        // what --format takes: "squid", "zeek-dns", ...
-    const char* kind;        // "proxy", "dns", "assets", "sysmon"
+    const char* kind;        // "proxy", "dns", "assets", "sysmon", "sensor" (network sensors)
     const char* description; // one line for `socwb-cli formats`
     // 0 = not this format, 100 = certainly this format. Looks only at the sample.
     int (*sniff)(const SniffSample& sample);

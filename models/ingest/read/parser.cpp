@@ -54,6 +54,9 @@ class CountingSink : public RecordSink {
     void proxy(const ProxyRecord&) override { ++records; }
     void dns(const DnsRecord&) override { ++records; }
     void asset(const AssetRecord&) override { ++records; }
+    void connection(const ConnRecord&) override { ++records; }
+    void tls(const TlsRecord&) override { ++records; }
+    void sensorAlert(const SensorAlertRecord&) override { ++records; }
     void reject(SourcePos, std::string_view, std::string_view) override { ++rejects; }
 };
 } // namespace

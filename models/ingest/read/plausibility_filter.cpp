@@ -65,6 +65,20 @@ std::optional<Problem> checkPort(std::string_view field, int port) {
     return Problem{std::string(field) + " is not a port (1..65535)", std::to_string(port)};
 }
 
+std::optional<Problem> checkSensorPort(std::string_view field, int port) {
+    if (port >= -1 && port <= kMaxPort) {
+        return std::nullopt;
+    }
+    return Problem{std::string(field) + " is not a port (0..65535)", std::to_string(port)};
+}
+
+std::optional<Problem> checkCount(std::string_view field, int64_t n) {
+    if (n >= -1) {
+        return std::nullopt;
+    }
+    return Problem{std::string(field) + " is negative", std::to_string(n)};
+}
+
 bool isIpLiteral(std::string_view s) {
     if (s.empty() || s.size() > 63) {
         return false;
@@ -168,6 +182,58 @@ std::optional<Problem> check(const SysmonRecord& r) {
     return checkHostName("computer", r.computer);
 }
 
+namespace {
+// The five-tuple's addresses and ports as every sensor record carries them.
+std::optional<Problem> checkEnds(std::string_view a, int aPort, std::string_view b, int bPort) {
+    if (auto p = checkAddress("originator address", a)) {
+        return p;
+    }
+    if (auto p = checkAddress("responder address", b)) {
+        return p;
+    }
+    if (auto p = checkSensorPort("originator port", aPort)) {
+        return p;
+    }
+    return checkSensorPort("responder port", bPort);
+}
+} // namespace
+
+std::optional<Problem> check(const ConnRecord& r) {
+    if (auto p = checkTime(r.tsUs)) {
+        return p;
+    }
+    if (auto p = checkEnds(r.origIp, r.origPort, r.respIp, r.respPort)) {
+        return p;
+    }
+    const std::pair<const char*, int64_t> counts[] = {{"duration", r.durationUs},      {"orig_bytes", r.origBytes},
+                                                      {"resp_bytes", r.respBytes},     {"orig_pkts", r.origPkts},
+                                                      {"resp_pkts", r.respPkts},       {"orig_ip_bytes", r.origIpBytes},
+                                                      {"resp_ip_bytes", r.respIpBytes}};
+    for (const auto& [field, n] : counts) {
+        if (auto p = checkCount(field, n)) {
+            return p;
+        }
+    }
+    return std::nullopt;
+}
+
+std::optional<Problem> check(const TlsRecord& r) {
+    if (auto p = checkTime(r.tsUs)) {
+        return p;
+    }
+    if (auto p = checkEnds(r.origIp, r.origPort, r.respIp, r.respPort)) {
+        return p;
+    }
+    return checkHostName("server name", r.serverName);
+}
+
+std::optional<Problem> check(const SensorAlertRecord& r) {
+    if (auto p = checkTime(r.tsUs)) {
+        return p;
+    }
+    return checkEnds(r.srcIp, r.srcPort, r.destIp, r.destPort);
+}
+
 } // namespace socwb::plausible
 
 namespace socwb {
@@ -202,6 +268,24 @@ void PlausibilityFilter::asset(const AssetRecord& r) {
 void PlausibilityFilter::sysmon(const SysmonRecord& r) {
     if (passes(r)) {
         next_.sysmon(r);
+    }
+}
+
+void PlausibilityFilter::connection(const ConnRecord& r) {
+    if (passes(r)) {
+        next_.connection(r);
+    }
+}
+
+void PlausibilityFilter::tls(const TlsRecord& r) {
+    if (passes(r)) {
+        next_.tls(r);
+    }
+}
+
+void PlausibilityFilter::sensorAlert(const SensorAlertRecord& r) {
+    if (passes(r)) {
+        next_.sensorAlert(r);
     }
 }
 

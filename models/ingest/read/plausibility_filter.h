@@ -30,6 +30,10 @@ struct Problem {
 };
 std::optional<Problem> checkTime(int64_t tsUs);
 std::optional<Problem> checkPort(std::string_view field, int port);
+// A port as a network sensor logs it: 0 too (Zeek writes ICMP codes in the port fields).
+std::optional<Problem> checkSensorPort(std::string_view field, int port);
+// A count or a duration: absent (-1) or not negative.
+std::optional<Problem> checkCount(std::string_view field, int64_t n);
 // An IPv4 or IPv6 literal (an IPv6 zone "%eth0" allowed).
 bool isIpLiteral(std::string_view s);
 // A name as a resolver or a log would write it: no spaces, control bytes or markup characters.
@@ -43,6 +47,9 @@ std::optional<Problem> check(const ProxyRecord& r);
 std::optional<Problem> check(const DnsRecord& r);
 std::optional<Problem> check(const AssetRecord& r);
 std::optional<Problem> check(const SysmonRecord& r);
+std::optional<Problem> check(const ConnRecord& r);
+std::optional<Problem> check(const TlsRecord& r);
+std::optional<Problem> check(const SensorAlertRecord& r);
 
 } // namespace plausible
 
@@ -54,6 +61,9 @@ class PlausibilityFilter : public RecordSink {
     void dns(const DnsRecord& r) override;
     void asset(const AssetRecord& r) override;
     void sysmon(const SysmonRecord& r) override;
+    void connection(const ConnRecord& r) override;
+    void tls(const TlsRecord& r) override;
+    void sensorAlert(const SensorAlertRecord& r) override;
     void reject(SourcePos pos, std::string_view reason, std::string_view raw) override {
         next_.reject(pos, reason, raw);
     }

@@ -16,6 +16,10 @@ class RecordSink {
     virtual void asset(const AssetRecord& r) = 0;
     // Endpoint events; sinks that do not care about them keep the empty default.
     virtual void sysmon(const SysmonRecord& /*r*/) {}
+    // Network sensor evidence; sinks that do not care about it keep the empty defaults.
+    virtual void connection(const ConnRecord& /*r*/) {}
+    virtual void tls(const TlsRecord& /*r*/) {}
+    virtual void sensorAlert(const SensorAlertRecord& /*r*/) {}
     // A line or record that could not be read: kept with its position, a reason a person
     // understands ("status is not a number: 'abc'"), and the raw bytes (cut by the sink).
     virtual void reject(SourcePos pos, std::string_view reason, std::string_view raw) = 0;

@@ -53,6 +53,71 @@ struct DnsRecord {
     std::string_view protocol; // udp / tcp
 };
 
+// A connection a network sensor saw: Zeek conn.log, a Suricata flow event. orig is the side that
+// opened it (Zeek's id.orig_*, Suricata's src_* of a flow), resp the side it reached. Ports are as
+// logged: for ICMP, Zeek writes the message type and code there (0 included).
+struct ConnRecord {
+    SourcePos pos;
+    int64_t tsUs = 0;        // the connection's first packet
+    int64_t durationUs = -1; // first to last packet
+    std::string_view uid;    // Zeek's uid; Suricata's flow_id in decimal: what its other events carry
+    std::string_view origIp;
+    int origPort = -1;
+    std::string_view respIp;
+    int respPort = -1;
+    std::string_view proto;   // tcp, udp, icmp (lower case)
+    std::string_view service; // Zeek's service ("ssl", "http,ssl"), Suricata's app_proto ("tls")
+    int64_t origBytes = -1;   // payload bytes from orig (Zeek orig_bytes)
+    int64_t respBytes = -1;
+    int64_t origIpBytes = -1; // IP-level bytes from orig (Zeek orig_ip_bytes, Suricata bytes_toserver)
+    int64_t respIpBytes = -1;
+    int64_t origPkts = -1;
+    int64_t respPkts = -1;
+    std::string_view state;   // Zeek conn_state (SF, S0, REJ, ...); Suricata flow.state (new, established, closed)
+    std::string_view history; // Zeek history (ShADadFf)
+    std::string_view sensor;  // the sensor's name where the log carries it (@system, Suricata's host)
+};
+
+// A TLS handshake a network sensor saw: Zeek ssl.log, a Suricata tls event. Same uid as its
+// connection.
+struct TlsRecord {
+    SourcePos pos;
+    int64_t tsUs = 0;
+    std::string_view uid;
+    std::string_view origIp;
+    int origPort = -1;
+    std::string_view respIp;
+    int respPort = -1;
+    std::string_view serverName; // SNI, without a trailing dot
+    std::string_view version;    // as logged: TLSv12, "TLS 1.3"
+    std::string_view cipher;
+    std::string_view ja3, ja3s, ja4, ja4s; // fingerprints where the sensor computes them
+    std::string_view subject, issuer;      // of the server's certificate, where logged
+    int established = -1;                  // 1, 0, or -1 when the log does not say
+    int resumed = -1;
+    std::string_view sensor;
+};
+
+// A signature alert of a network sensor (Suricata): evidence about a flow, not a channel.
+struct SensorAlertRecord {
+    SourcePos pos;
+    int64_t tsUs = 0;
+    std::string_view uid; // the flow's id, as ConnRecord::uid
+    std::string_view srcIp;
+    int srcPort = -1;
+    std::string_view destIp;
+    int destPort = -1;
+    std::string_view proto;
+    std::string_view appProto;
+    std::string_view signature;
+    int64_t signatureId = -1;
+    int rev = -1;
+    std::string_view category;
+    int severity = -1;       // 1 (high) .. 4
+    std::string_view action; // allowed, blocked
+    std::string_view sensor;
+};
+
 // A row of an asset inventory: names a host and gives it a role.
 struct AssetRecord {
     SourcePos pos;

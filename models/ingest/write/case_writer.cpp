@@ -16,6 +16,12 @@ constexpr int kProxyColumns = 22;
 constexpr const char* kDnsInsert = "INSERT INTO dns_rows(evidence_id, line_no, ts_us, host_id, domain_id, "
                                    "client_ip_s, qtype_s, rcode_s, answers_s, ttls_s, server_ip_s, protocol_s) VALUES ";
 constexpr int kDnsColumns = 12;
+constexpr const char* kConnInsert =
+    "INSERT INTO sensor_conn_rows(evidence_id, line_no, ts_us, host_id, orig_ip_s, resp_ip_s, proto_s, service_s, "
+    "state_s, history_s, sensor_s, duration_us, orig_port, resp_port, orig_bytes, resp_bytes, orig_ip_bytes, "
+    "resp_ip_bytes, orig_pkts, resp_pkts, uid) VALUES ";
+constexpr int kConnColumns = 21;
+constexpr const char* kContentKinds[] = {"proxy", "dns", "windows-events", "assets", "connections", "tls", "alerts"};
 
 // True when DomainNames::normalize() would change the name (rare: upper case, a trailing dot).
 bool needsNormalizing(std::string_view host) {
@@ -47,8 +53,16 @@ CaseWriter::CaseWriter(sqlite3* db, int64_t evidenceId)
     : db_(db), evidenceId_(evidenceId),
       insertProxyMany_(db, multiRowInsert(kProxyInsert, kProxyColumns, kRowsPerInsert)),
       insertDnsMany_(db, multiRowInsert(kDnsInsert, kDnsColumns, kRowsPerInsert)),
+      insertConnMany_(db, multiRowInsert(kConnInsert, kConnColumns, kRowsPerInsert)),
       insertProxy_(db, multiRowInsert(kProxyInsert, kProxyColumns, 1)),
       insertDns_(db, multiRowInsert(kDnsInsert, kDnsColumns, 1)),
+      insertConn_(db, multiRowInsert(kConnInsert, kConnColumns, 1)),
+      insertTls_(db, "INSERT INTO tls_rows(evidence_id, line_no, ts_us, host_id, uid, domain_id, version_s, cipher_s, "
+                     "established, resumed, ja3_s, ja3s_s, ja4_s, ja4s_s, subject_s, issuer_s, orig_ip_s, orig_port, "
+                     "resp_ip_s, resp_port, sensor_s) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"),
+      insertAlert_(db, "INSERT INTO sensor_alerts(evidence_id, line_no, ts_us, uid, src_ip, src_port, dest_ip, "
+                       "dest_port, proto, app_proto, signature, signature_id, rev, category, severity, action, sensor) "
+                       "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"),
       insertReject_(db, "INSERT INTO rejected_lines(evidence_id, line_no, byte_offset, reason, raw) "
                         "VALUES (?,?,?,?,?)"),
       insertHost_(db, "INSERT INTO hosts(name, source) VALUES (?, 'ip')"),
@@ -65,6 +79,7 @@ void CaseWriter::sysmon(const SysmonRecord& r) {
     }
     sysmon_->write(r);
     ++accepted_;
+    ++counts_[SysmonKind];
 }
 
 int64_t CaseWriter::hostFor(std::string_view ip, int64_t ts) {
@@ -153,6 +168,29 @@ CaseWriter::HeldDns CaseWriter::held(const DnsRecord& r) {
     return h;
 }
 
+CaseWriter::HeldConn CaseWriter::held(const ConnRecord& r) {
+    HeldConn h{r, hostFor(r.origIp, r.tsUs), {}};
+    const std::string_view text[7] = {r.origIp, r.respIp, r.proto, r.service, r.state, r.history, r.sensor};
+    for (int i = 0; i < 7; ++i) {
+        h.s[i] = strings_.id(text[i]);
+    }
+    return h;
+}
+
+void CaseWriter::bindConn(Statement& s, int base, const HeldConn& c) {
+    const ConnRecord& r = c.r;
+    s.bind(base + 1, evidenceId_).bind(base + 2, r.pos.record).bind(base + 3, r.tsUs);
+    s.bindIntOrNull(base + 4, c.host, 0);
+    for (int i = 0; i < 7; ++i) {
+        s.bindIntOrNull(base + 5 + i, c.s[i], 0);
+    }
+    s.bindIntOrNull(base + 12, r.durationUs).bindIntOrNull(base + 13, r.origPort).bindIntOrNull(base + 14, r.respPort);
+    s.bindIntOrNull(base + 15, r.origBytes).bindIntOrNull(base + 16, r.respBytes);
+    s.bindIntOrNull(base + 17, r.origIpBytes).bindIntOrNull(base + 18, r.respIpBytes);
+    s.bindIntOrNull(base + 19, r.origPkts).bindIntOrNull(base + 20, r.respPkts);
+    s.bindStaticOrNull(base + 21, r.uid);
+}
+
 void CaseWriter::bindProxy(Statement& s, int base, const HeldProxy& p) {
     const ProxyRecord& r = p.r;
     s.bind(base + 1, evidenceId_).bind(base + 2, r.pos.record).bind(base + 3, r.tsUs);
@@ -211,10 +249,60 @@ void CaseWriter::insertRow(const Held& row, std::vector<Held>& held, Statement& 
 
 void CaseWriter::proxy(const ProxyRecord& r) {
     insertRow(held(r), heldProxy_, insertProxy_, insertProxyMany_, kProxyColumns, &CaseWriter::bindProxy);
+    ++counts_[ProxyKind];
 }
 
 void CaseWriter::dns(const DnsRecord& r) {
     insertRow(held(r), heldDns_, insertDns_, insertDnsMany_, kDnsColumns, &CaseWriter::bindDns);
+    ++counts_[DnsKind];
+}
+
+void CaseWriter::connection(const ConnRecord& r) {
+    insertRow(held(r), heldConn_, insertConn_, insertConnMany_, kConnColumns, &CaseWriter::bindConn);
+    ++counts_[ConnKind];
+}
+
+void CaseWriter::tls(const TlsRecord& r) {
+    Statement& s = insertTls_;
+    s.bind(1, evidenceId_).bind(2, r.pos.record).bind(3, r.tsUs);
+    s.bindIntOrNull(4, hostFor(r.origIp, r.tsUs), 0);
+    s.bindTextOrNull(5, r.uid);
+    s.bindIntOrNull(6, domainFor(r.serverName), 0);
+    const std::string_view text[] = {r.version, r.cipher};
+    s.bindIntOrNull(7, strings_.id(text[0]), 0).bindIntOrNull(8, strings_.id(text[1]), 0);
+    s.bindIntOrNull(9, r.established).bindIntOrNull(10, r.resumed);
+    const std::string_view more[] = {r.ja3, r.ja3s, r.ja4, r.ja4s, r.subject, r.issuer, r.origIp};
+    for (int i = 0; i < 7; ++i) {
+        s.bindIntOrNull(11 + i, strings_.id(more[i]), 0);
+    }
+    s.bindIntOrNull(18, r.origPort);
+    s.bindIntOrNull(19, strings_.id(r.respIp), 0).bindIntOrNull(20, r.respPort);
+    s.bindIntOrNull(21, strings_.id(r.sensor), 0);
+    s.exec();
+    ++accepted_;
+    ++counts_[TlsKind];
+}
+
+void CaseWriter::sensorAlert(const SensorAlertRecord& r) {
+    Statement& s = insertAlert_;
+    s.bind(1, evidenceId_).bind(2, r.pos.record).bind(3, r.tsUs).bindTextOrNull(4, r.uid);
+    s.bindTextOrNull(5, r.srcIp).bindIntOrNull(6, r.srcPort).bindTextOrNull(7, r.destIp).bindIntOrNull(8, r.destPort);
+    s.bindTextOrNull(9, r.proto).bindTextOrNull(10, r.appProto).bindTextOrNull(11, r.signature);
+    s.bindIntOrNull(12, r.signatureId).bindIntOrNull(13, r.rev).bindTextOrNull(14, r.category);
+    s.bindIntOrNull(15, r.severity).bindTextOrNull(16, r.action).bindTextOrNull(17, r.sensor);
+    s.exec();
+    ++accepted_;
+    ++counts_[AlertKind];
+}
+
+std::vector<std::pair<std::string, int64_t>> CaseWriter::contents() const {
+    std::vector<std::pair<std::string, int64_t>> out;
+    for (int k = 0; k < KindCount; ++k) {
+        if (counts_[k] > 0) {
+            out.emplace_back(kContentKinds[k], counts_[k]);
+        }
+    }
+    return out;
 }
 
 void CaseWriter::flushRows() {
@@ -228,6 +316,11 @@ void CaseWriter::flushRows() {
         stepBound(insertDns_);
     }
     heldDns_.clear();
+    for (const HeldConn& c : heldConn_) {
+        bindConn(insertConn_, 0, c);
+        stepBound(insertConn_);
+    }
+    heldConn_.clear();
 }
 
 void CaseWriter::asset(const AssetRecord& r) {
@@ -260,6 +353,8 @@ void CaseWriter::asset(const AssetRecord& r) {
         // Merge: events and addresses of the address-only host move to the named one.
         for (const char* sql : {"UPDATE proxy_rows SET host_id = ?1 WHERE host_id = ?2",
                                 "UPDATE dns_rows SET host_id = ?1 WHERE host_id = ?2",
+                                "UPDATE sensor_conn_rows SET host_id = ?1 WHERE host_id = ?2",
+                                "UPDATE tls_rows SET host_id = ?1 WHERE host_id = ?2",
                                 "UPDATE OR REPLACE host_addresses SET host_id = ?1 WHERE host_id = ?2",
                                 "DELETE FROM hosts WHERE id = ?2 AND source = 'ip'"}) {
             Statement m(db_, sql);
@@ -271,6 +366,7 @@ void CaseWriter::asset(const AssetRecord& r) {
     addr.bind(1, ip).bind(2, hostId).exec();
     hosts_[ip].hostId = hostId;
     ++accepted_;
+    ++counts_[AssetKind];
 }
 
 void CaseWriter::reject(SourcePos pos, std::string_view reason, std::string_view raw) {
@@ -291,6 +387,10 @@ void CaseWriter::finish() {
         sysmon_->finish();
     }
     flushHosts();
+    Statement contents(db_, "INSERT OR REPLACE INTO evidence_contents(evidence_id, kind, records) VALUES (?, ?, ?)");
+    for (const auto& [kind, n] : this->contents()) {
+        contents.bind(1, evidenceId_).bind(2, kind).bind(3, n).exec();
+    }
 }
 
 int64_t CaseWriter::knownHost(std::string_view ip) {

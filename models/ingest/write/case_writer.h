@@ -1,6 +1,8 @@
 // Writes parsed records into a case with prepared statements, inside the importer's transaction.
-// Client addresses become hosts and host names become interned domains (with their registrable
-// and service domains from the PSL), each looked up once per import, not once per row.
+// Client addresses (a sensor connection's originator too) become hosts and host names (a TLS
+// server name too) become interned domains (with their registrable and service domains from the
+// PSL), each looked up once per import, not once per row. finish() records what the file became,
+// by kind, in evidence_contents.
 #pragma once
 
 #include "ingest/read/record_sink.h"
@@ -38,6 +40,10 @@ class CaseWriter : public RecordSink {
     void asset(const AssetRecord& r) override;
     // Windows events go to a SysmonWriter, made on the first one (proxy imports never pay for it).
     void sysmon(const SysmonRecord& r) override;
+    // Network sensor evidence: sensor_conn_rows, tls_rows, sensor_alerts.
+    void connection(const ConnRecord& r) override;
+    void tls(const TlsRecord& r) override;
+    void sensorAlert(const SensorAlertRecord& r) override;
     void reject(SourcePos pos, std::string_view reason, std::string_view raw) override;
 
     // Writes what was kept in memory (held rows, address first/last times). Call before commit.
@@ -54,6 +60,9 @@ class CaseWriter : public RecordSink {
     void flushRows();
 
     int64_t accepted() const { return accepted_; }
+    // What the file became so far, by evidence_contents kind ("proxy", "connections", ...), in the
+    // order the kinds are listed there; kinds with no record are left out.
+    std::vector<std::pair<std::string, int64_t>> contents() const;
     int64_t rejected() const { return rejected_; }
     // The first few rejects, for the user's report: "line 17: squid: bytes is not a number".
     const std::vector<std::string>& rejectSamples() const { return rejectSamples_; }
@@ -81,10 +90,17 @@ class CaseWriter : public RecordSink {
         int64_t host, domain;
         int64_t s[7]; // client_ip, qtype, rcode, answers, ttls, server_ip, protocol
     };
+    struct HeldConn {
+        ConnRecord r;
+        int64_t host;
+        int64_t s[7]; // orig_ip, resp_ip, proto, service, state, history, sensor
+    };
     HeldProxy held(const ProxyRecord& r);
     HeldDns held(const DnsRecord& r);
+    HeldConn held(const ConnRecord& r);
     void bindProxy(Statement& s, int base, const HeldProxy& p);
     void bindDns(Statement& s, int base, const HeldDns& d);
+    void bindConn(Statement& s, int base, const HeldConn& c);
     // Inserts one row now, or holds it and inserts kRowsPerInsert held rows with one statement.
     template <class Held>
     void insertRow(const Held& row, std::vector<Held>& held, Statement& one, Statement& many, int columns,
@@ -95,11 +111,16 @@ class CaseWriter : public RecordSink {
     bool holding_ = false;
     std::vector<HeldProxy> heldProxy_;
     std::vector<HeldDns> heldDns_;
+    std::vector<HeldConn> heldConn_;
     Statement insertProxyMany_;
     Statement insertDnsMany_;
+    Statement insertConnMany_;
     DomainNames names_;
     Statement insertProxy_;
     Statement insertDns_;
+    Statement insertConn_;
+    Statement insertTls_;
+    Statement insertAlert_;
     Statement insertReject_;
     Statement insertHost_;
     Statement insertDomain_;
@@ -116,6 +137,9 @@ class CaseWriter : public RecordSink {
     std::unordered_map<std::string, int64_t, Hash, std::equal_to<>> domains_;
     int64_t accepted_ = 0;
     int64_t rejected_ = 0;
+    // Records per kind, in evidence_contents' order (see contents()).
+    enum Kind { ProxyKind, DnsKind, SysmonKind, AssetKind, ConnKind, TlsKind, AlertKind, KindCount };
+    int64_t counts_[KindCount] = {};
     std::vector<std::string> rejectSamples_;
     std::unique_ptr<SysmonWriter> sysmon_;
 };

@@ -4,6 +4,58 @@
 
 namespace socwb {
 
+namespace {
+// The text fields of the network sensor records, in one list per record so that keeping and
+// restoring them cannot drift apart.
+template <class Record> struct TextFields;
+template <> struct TextFields<ConnRecord> {
+    static constexpr std::string_view ConnRecord::*kText[] = {
+        &ConnRecord::uid,     &ConnRecord::origIp, &ConnRecord::respIp,  &ConnRecord::proto,
+        &ConnRecord::service, &ConnRecord::state,  &ConnRecord::history, &ConnRecord::sensor};
+};
+template <> struct TextFields<TlsRecord> {
+    static constexpr std::string_view TlsRecord::*kText[] = {
+        &TlsRecord::uid,     &TlsRecord::origIp, &TlsRecord::respIp, &TlsRecord::serverName, &TlsRecord::version,
+        &TlsRecord::cipher,  &TlsRecord::ja3,    &TlsRecord::ja3s,   &TlsRecord::ja4,        &TlsRecord::ja4s,
+        &TlsRecord::subject, &TlsRecord::issuer, &TlsRecord::sensor};
+};
+template <> struct TextFields<SensorAlertRecord> {
+    static constexpr std::string_view SensorAlertRecord::*kText[] = {
+        &SensorAlertRecord::uid,      &SensorAlertRecord::srcIp,    &SensorAlertRecord::destIp,
+        &SensorAlertRecord::proto,    &SensorAlertRecord::appProto, &SensorAlertRecord::signature,
+        &SensorAlertRecord::category, &SensorAlertRecord::action,   &SensorAlertRecord::sensor};
+};
+} // namespace
+
+template <class Record> void RecordBatch::keepText(const Record& r, Kind kind, std::vector<TextEntry<Record>>& into) {
+    into.push_back(TextEntry<Record>{r, static_cast<uint32_t>(textSpans_.size())});
+    for (auto member : TextFields<Record>::kText) {
+        textSpans_.push_back(keep(r.*member));
+    }
+    entries_.push_back({kind, static_cast<uint32_t>(into.size() - 1)});
+}
+
+template <class Record> Record RecordBatch::restore(const TextEntry<Record>& e) const {
+    Record r = e.numbers;
+    size_t i = e.first;
+    for (auto member : TextFields<Record>::kText) {
+        r.*member = view(textSpans_[i++]);
+    }
+    return r;
+}
+
+void RecordBatch::connection(const ConnRecord& r) {
+    keepText(r, Kind::Conn, conns_);
+}
+
+void RecordBatch::tls(const TlsRecord& r) {
+    keepText(r, Kind::Tls, tlses_);
+}
+
+void RecordBatch::sensorAlert(const SensorAlertRecord& r) {
+    keepText(r, Kind::Alert, alerts_);
+}
+
 RecordBatch::Span RecordBatch::keep(std::string_view v) {
     Span s{static_cast<uint32_t>(arena_.size()), static_cast<uint32_t>(v.size())};
     arena_.append(v.data(), v.size());
@@ -122,6 +174,15 @@ void RecordBatch::replay(RecordSink& sink) const {
             sink.sysmon(r);
             break;
         }
+        case Kind::Conn:
+            sink.connection(restore(conns_[entry.index]));
+            break;
+        case Kind::Tls:
+            sink.tls(restore(tlses_[entry.index]));
+            break;
+        case Kind::Alert:
+            sink.sensorAlert(restore(alerts_[entry.index]));
+            break;
         case Kind::Reject: {
             const RejectEntry& e = rejects_[entry.index];
             sink.reject(e.pos, view(e.reason), view(e.raw));
@@ -138,6 +199,10 @@ void RecordBatch::clear() {
     dnses_.clear();
     assets_.clear();
     sysmons_.clear();
+    conns_.clear();
+    tlses_.clear();
+    alerts_.clear();
+    textSpans_.clear();
     fieldSpans_.clear();
     rejects_.clear();
 }
@@ -243,6 +308,24 @@ void BatchingSink::asset(const AssetRecord& r) {
 
 void BatchingSink::sysmon(const SysmonRecord& r) {
     batch()->sysmon(r);
+    ++records_;
+    handOverIfFull();
+}
+
+void BatchingSink::connection(const ConnRecord& r) {
+    batch()->connection(r);
+    ++records_;
+    handOverIfFull();
+}
+
+void BatchingSink::tls(const TlsRecord& r) {
+    batch()->tls(r);
+    ++records_;
+    handOverIfFull();
+}
+
+void BatchingSink::sensorAlert(const SensorAlertRecord& r) {
+    batch()->sensorAlert(r);
     ++records_;
     handOverIfFull();
 }

@@ -10,6 +10,7 @@
 #include <deque>
 #include <memory>
 #include <mutex>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -23,6 +24,9 @@ class RecordBatch : public RecordSink {
     void dns(const DnsRecord& r) override;
     void asset(const AssetRecord& r) override;
     void sysmon(const SysmonRecord& r) override;
+    void connection(const ConnRecord& r) override;
+    void tls(const TlsRecord& r) override;
+    void sensorAlert(const SensorAlertRecord& r) override;
     void reject(SourcePos pos, std::string_view reason, std::string_view raw) override;
 
     void replay(RecordSink& sink) const;
@@ -35,7 +39,7 @@ class RecordBatch : public RecordSink {
         uint32_t offset = 0;
         uint32_t length = 0;
     };
-    enum class Kind : uint8_t { Proxy, Dns, Asset, Sysmon, Reject };
+    enum class Kind : uint8_t { Proxy, Dns, Asset, Sysmon, Conn, Tls, Alert, Reject };
     struct Entry {
         Kind kind;
         uint32_t index; // into the vector of that kind
@@ -58,6 +62,14 @@ class RecordBatch : public RecordSink {
         uint32_t firstField = 0; // into fieldSpans_, two spans (name, value) per field
         uint32_t fieldCount = 0;
     };
+    // A record whose text fields are the string_view members listed in Record's kText (below).
+    template <class Record> struct TextEntry {
+        Record numbers;     // its views are stale; the spans hold the bytes
+        uint32_t first = 0; // into textSpans_, one span per text field
+    };
+    template <class Record> void keepText(const Record& r, Kind kind, std::vector<TextEntry<Record>>& into);
+    template <class Record> Record restore(const TextEntry<Record>& e) const;
+
     struct RejectEntry {
         SourcePos pos;
         Span reason;
@@ -73,7 +85,11 @@ class RecordBatch : public RecordSink {
     std::vector<DnsEntry> dnses_;
     std::vector<AssetEntry> assets_;
     std::vector<SysmonEntry> sysmons_;
+    std::vector<TextEntry<ConnRecord>> conns_;
+    std::vector<TextEntry<TlsRecord>> tlses_;
+    std::vector<TextEntry<SensorAlertRecord>> alerts_;
     std::vector<Span> fieldSpans_;
+    std::vector<Span> textSpans_;
     std::vector<RejectEntry> rejects_;
     mutable std::vector<SysmonField> fields_; // replay's scratch for one event's fields
 };
@@ -110,6 +126,9 @@ class BatchingSink : public RecordSink {
     void dns(const DnsRecord& r) override;
     void asset(const AssetRecord& r) override;
     void sysmon(const SysmonRecord& r) override;
+    void connection(const ConnRecord& r) override;
+    void tls(const TlsRecord& r) override;
+    void sensorAlert(const SensorAlertRecord& r) override;
     void reject(SourcePos pos, std::string_view reason, std::string_view raw) override;
     // Hands over the last, partly filled batch.
     void flush();

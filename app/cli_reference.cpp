@@ -1,0 +1,406 @@
+#include "cli_reference.h"
+
+#include "ingest/read/format_registry.h"
+#include "scenario/channel_catalog.h"
+#include "scenario/scenario_generator.h"
+
+#include <QCommandLineOption>
+#include <QCommandLineParser>
+
+#include <cstdio>
+#include <cstdlib>
+
+namespace socwb::cli {
+
+namespace {
+
+const char* kJsonHelp = "Print one JSON document on stdout.";
+// What both programs share.
+const EntryRef kLogFile{"~/.local/share/socwb/logs/socwb.log", "The log (rotated at 5 MB, three files kept)."};
+const EntryRef kLogDirVariable{"SOCWB_LOG_DIR", "The folder of socwb.log instead of ~/.local/share/socwb/logs."};
+const EntryRef kResourcesVariable{
+    "SOCWB_RESOURCES", "A folder whose files override the bundled resources (searched before ~/.config/socwb)."};
+
+ProgramRef makeCliReference() {
+    ProgramRef p;
+    p.name = "socwb-cli";
+    p.oneLine = "import, score and triage evidence of command channels over web services from the command line";
+    p.description =
+        "socwb-cli is the command-line front end of socwb, an investigation workbench for one-way command "
+        "channels over legitimate web services (MITRE ATT&CK T1102.003). A case is one SQLite file (.socwb) that "
+        "holds the evidence, its provenance, the scores and the triage; socwb-cli and the socwb window read and "
+        "write the same case files.\n\n"
+        "JSON goes to stdout as one document; human text and progress go to stderr. A case given to a command "
+        "that writes is created when missing; commands that only read open a read-only case read-only. An older "
+        "case is upgraded when opened, after a copy of it is kept beside it.";
+    p.globalOptions = {
+        {"verbose", nullptr, "Mirror the log to stderr (before the command)."},
+        {"version", nullptr, "Print the version of socwb-cli and of the libraries it runs with."},
+        {"help", nullptr, "Print the command list and the exit codes."},
+    };
+    p.commands = {
+        {"info",
+         "what the case holds",
+         "What a case holds: evidence, counts, hosts, time span.",
+         {{"CASE", "CASE", "The case file (.socwb); created when missing.", Values::CaseFile}},
+         {{"json", nullptr, kJsonHelp}},
+         1,
+         1},
+        {"import",
+         "import evidence files into CASE (created when missing)",
+         "Import evidence files into a case. Formats are detected from content (the first 64 KiB); any text "
+         "format may be gzip-compressed. A file whose SHA-256 the case already holds is skipped. Ctrl-C or "
+         "SIGTERM cancels and rolls the import back.",
+         {{"CASE", "CASE", "The case file (.socwb); created when missing.", Values::CaseFile},
+          {"FILE", "FILE...", "Evidence files (plain or .gz).", Values::File}},
+         {{"format", "F", "Read every FILE as this format (see 'socwb-cli formats').", Values::InputFormat},
+          {"tz", "ZONE", "Time zone of formats that log local time (IANA name; default UTC).", Values::Text, nullptr,
+           "UTC"},
+          {"mapping", "FILE", "Field mapping for CSV exports (JSON file).", Values::File},
+          {"json", nullptr, kJsonHelp}},
+         2,
+         -1},
+        {"score",
+         "score the case's channels (Ctrl-C keeps the old scores)",
+         "Score the case's channels for one-way command channels over web services (Ctrl-C cancels and keeps the "
+         "previous scores).",
+         {{"CASE", "CASE", "The case file (.socwb).", Values::CaseFile}},
+         {{"json", nullptr, kJsonHelp},
+          {"rescore", nullptr,
+           "Apply the current weights and suppressions to the stored features only (no event is read)."},
+          {"config", "FILE",
+           "Store this scoring YAML in the case (keys it sets override resources/scoring/scoring.yaml), then "
+           "score. '-' removes the case's own.",
+           Values::File}},
+         1,
+         1},
+        {"alerts",
+         "list scored channels, highest score first",
+         "List scored channels, highest score first.",
+         {{"CASE", "CASE", "The case file (.socwb).", Values::CaseFile}},
+         {{"format", "F", "table (default), csv or json.", Values::Choice, "table csv json", "table"},
+          {"limit", "N", "At most N alerts, highest score first (default 50; 0: all).", Values::Text, nullptr, "50"},
+          {"suppressed", nullptr, "Include suppressed channels."},
+          {"min-score", "S", "Only channels scoring at least S.", Values::Text, nullptr, "0"}},
+         1,
+         1},
+        {"explain",
+         "every factor of one channel, and why it was (not) flagged",
+         "The full evidence behind one channel's score, every factor included \u2014 also why a channel was not "
+         "flagged.",
+         {{"CASE", "CASE", "The case file (.socwb).", Values::CaseFile}},
+         {{"host", "H", "Host name or address (required).", Values::Text, nullptr, nullptr, true},
+          {"dest", "D", "Destination FQDN, or its registered domain (required).", Values::Text, nullptr, nullptr, true},
+          {"process", "P", "Process image (file name, path or glob)."},
+          {"json", nullptr, kJsonHelp}},
+         1,
+         1},
+        {"suppress",
+         "suppression rules; a change re-scores without re-import",
+         "Suppression rules: list, add, expire, export and import; a change re-scores the case from its stored "
+         "features.",
+         {{"CASE", "CASE", "The case file (.socwb).", Values::CaseFile},
+          {"ACTION", "ACTION", "list, add, expire ID, export [FILE] or import FILE.", Values::Choice,
+           "list add expire export import"},
+          {"ARG", "[ARG]", "The rule id (expire) or file (export, import).", Values::File}},
+         {{"host", "GLOB", "Host name or address glob."},
+          {"role", "ROLE", "Host role (assets.csv)."},
+          {"process", "GLOB", "Process image glob (path or file name)."},
+          {"dest", "DOMAIN", "Destination domain suffix."},
+          {"url", "PREFIX", "URL prefix (host and path)."},
+          {"reason", "TEXT", "Why (required for add)."},
+          {"author", "NAME", "Who (default: the OS user)."},
+          {"expires", "TIME", "Until when (ISO-8601 UTC)."},
+          {"json", nullptr, "list: print JSON."},
+          {"no-rescore", nullptr, "Do not re-score after a change."}},
+         2,
+         3},
+        {"evaluate",
+         "ranking quality against a generated truth.json, beside the published rule's baseline",
+         "Rank quality against the generator's ground truth, beside the published rule's baseline.",
+         {{"CASE", "CASE", "A scored case (.socwb).", Values::CaseFile},
+          {"TRUTH", "TRUTH", "The generator's truth.json for its evidence.", Values::File}},
+         {{"json", nullptr, kJsonHelp}, {"brief", nullptr, "One line: socwb's figures, then the rule's."}},
+         2,
+         2},
+        {"formats",
+         "the input formats socwb reads",
+         "The input formats socwb reads.",
+         {},
+         {{"json", nullptr, kJsonHelp}},
+         0,
+         0},
+        {"generate",
+         "write a synthetic case with ground truth",
+         "Write a synthetic case with ground truth: evidence files in real log formats and truth.json.",
+         {{"OUTDIR", "OUTDIR", "Where to write the evidence files and truth.json.", Values::Directory}},
+         {{"seed", "N", "Random seed; the same seed writes the same files (default 1).", Values::Text, nullptr, "1"},
+          {"hosts", "N", "Workstations (default 20).", Values::Text, nullptr, "20"},
+          {"servers", "N",
+          "Servers (default 4: DC01, FS01, BUILD01, DB01; world 2: a domain controller, a Citrix VDA, MSSQL, a Linux "
+          "monitoring server).",
+          Values::Text, nullptr, "4"},
+          {"days", "N", "Days of logs (default 3).", Values::Text, nullptr, "3"},
+          {"scenario", "NAME",
+           "Which channels to plant: all (default), none, sample, easy, medium, hard, a channel id, or a "
+           "comma-separated list (world 2 has its own channel ids).",
+           Values::Scenario, nullptr, "all"},
+          {"formats", "LIST", "Comma-separated output formats, or 'all'.", Values::GeneratorFormats},
+          {"start", "YYYY-MM-DD", "First day of the logs, UTC (default 2024-03-04, a Monday).", Values::Text, nullptr,
+           "2024-03-04"},
+          {"title", "TEXT", "A title recorded in truth.json."},
+          {"world", "N",
+           "Which organisation: 1 (default) or 2, another one unlike it (a transparent proxy that logs CONNECT to "
+           "addresses, CDN answers, Citrix and guest Wi-Fi sharing addresses, other channels); world 2 picks one of "
+           "two log families by seed when --formats names none.",
+           Values::Text, nullptr, "1"},
+          {"json", nullptr, "Print a JSON summary on stdout."}},
+         1,
+         1},
+    };
+    p.exitCodes = {
+        {0, "ok"},
+        {1, "some input was rejected, or a file was refused; explain: no such channel; score: the pass failed"},
+        {2, "usage error"},
+        {3, "the case file is unusable (newer schema, not SQLite, another application's database, truncated or "
+            "corrupted); nothing was written"},
+        {4, "the case is busy: another import held its write lock for longer than 5 s; nothing was written"},
+        {5, "the case is read-only (read-only media or folder, or no write permission); nothing was written"},
+        {6, "the case could not take the import (disk full, I/O error); it is as it was before"},
+        {130, "cancelled (Ctrl-C or SIGTERM): the import was rolled back, or the previous scores were kept"},
+    };
+    p.files = {
+        {"CASE.socwb", "The case: one SQLite file in WAL mode (CASE.socwb-wal and CASE.socwb-shm beside it while "
+                       "it is open)."},
+        {"CASE.vN.socwb", "The copy of a case of schema N kept when it was upgraded."},
+        kLogFile,
+        {"~/.config/socwb/", "Overrides of the bundled resources, by the same relative path: "
+                             "scoring/scoring.yaml, scoring/web-services.yaml, attribution.json, mappings/*.json."},
+        {"/usr/share/publicsuffix/", "The Public Suffix List that names registrable domains."},
+        {"/usr/share/socwb/sample-data/", "The sample case's evidence and its truth.json."},
+    };
+    p.environment = {
+        kLogDirVariable,
+        kResourcesVariable,
+        {"XDG_DATA_HOME, XDG_CONFIG_HOME", "Where ~/.local/share and ~/.config are."},
+        {"USER", "The analyst named in the case's audit log and as a suppression's author."},
+    };
+    p.seeAlso = "socwb(1)";
+    return p;
+}
+
+ProgramRef makeGuiReference() {
+    ProgramRef p;
+    p.name = "socwb";
+    p.oneLine = "investigation workbench for command channels over legitimate web services";
+    p.description =
+        "socwb is a desktop workbench for SOC analysts and incident responders who suspect that a host takes "
+        "orders from pastebin, GitHub, Telegram, Google Docs or another popular web service (MITRE ATT&CK "
+        "T1102.003). Open a case \u2014 one portable SQLite file \u2014 drop proxy, DNS and Sysmon logs on the "
+        "window, and socwb imports them in the background, joins hosts and processes to requests, scores every "
+        "channel and lays the evidence out for triage.\n\n"
+        "One window per case: socwb CASE with a case that a running socwb of the same user has open raises "
+        "that window; another case opens in a new window of the running socwb. Help \u2192 User guide opens the "
+        "bundled guide.";
+    p.self = {
+        "socwb",
+        "the workbench window",
+        "Open a case, or import logs into a new case under the application's data folder.",
+        {{"CASE|LOGFILE", "[CASE | LOGFILE...]", "A case file (.socwb), or logs to import into a new case.",
+          Values::File}},
+        {{"demo", nullptr, "Open the bundled sample case (imported and scored on first use)."},
+         {"screenshot", "PNG",
+          "Render the window once the case, imports and scoring have loaded; save it as PNG; exit.", Values::File},
+         {"view", "NAME", "The view to show first.", Values::View, nullptr, "alerts"},
+         {"size", "WxH", "Window size for --screenshot (default 1600x1000).", Values::Text, nullptr, "1600x1000"},
+         {"measure-ui-latency", nullptr,
+          "Import generated Squid lines through the GUI while a 10 ms timer runs; print the longest event-loop "
+          "stall."},
+         {"lines", "N", "Lines for --measure-ui-latency (1000000).", Values::Text, nullptr, "1000000"},
+         {"new-instance", nullptr, "Do not hand the case to a running socwb; open a window of this process."},
+         {"verbose", nullptr, "Mirror the log to stderr."}},
+        0,
+        -1,
+    };
+    p.globalOptions = {
+        {"version", nullptr, "Print the version of socwb and of the libraries it runs with."},
+        {"help", nullptr, "Print the options."},
+        {"help-all", nullptr, "Print the options, Qt's own included."},
+    };
+    p.exitCodes = {
+        {0, "the window was closed, or the case was handed to a running socwb"},
+        {1, "--screenshot could not save the picture"},
+        {2, "usage error"},
+        {3, "--screenshot: the case could not be opened"},
+    };
+    p.files = {
+        {"~/.config/socwb/socwb.conf", "Settings: window layout, recent cases, saved filters, time zones per case."},
+        {"~/.local/share/socwb/socwb/", "Cases made from logs given on the command line (cases/) and the demo case."},
+        {"~/.local/share/recently-used.xbel", "The desktop's list of recent files, which File \u2192 Open recent "
+                                              "reads and adds the cases it opens to."},
+        kLogFile,
+        {"$XDG_RUNTIME_DIR/socwb-UID.socket", "Where the running socwb listens for cases to open."},
+        {"/usr/share/socwb/guide/index.html", "The user guide (Help \u2192 User guide)."},
+        {"/usr/share/socwb/sample-data/", "The sample case's evidence (--demo)."},
+    };
+    p.environment = {
+        kLogDirVariable,
+        kResourcesVariable,
+        {"SOCWB_SAMPLE_DATA", "The sample evidence for --demo instead of /usr/share/socwb/sample-data."},
+        {"QT_QPA_PLATFORM", "offscreen renders without a display (with --screenshot)."},
+        {"XDG_DATA_HOME, XDG_CONFIG_HOME, XDG_RUNTIME_DIR", "Where ~/.local/share, ~/.config and the socket are."},
+    };
+    p.seeAlso = "socwb-cli(1)";
+    return p;
+}
+
+QString joined(const std::vector<std::string>& names, const char* sep) {
+    QStringList list;
+    for (const auto& n : names) {
+        list << QString::fromStdString(n);
+    }
+    return list.join(QLatin1String(sep));
+}
+
+} // namespace
+
+const ProgramRef& cliReference() {
+    static const ProgramRef ref = makeCliReference();
+    return ref;
+}
+
+const ProgramRef& guiReference() {
+    static const ProgramRef ref = makeGuiReference();
+    return ref;
+}
+
+const OptionRef& globalOption(const ProgramRef& program, const char* name) {
+    for (const OptionRef& o : program.globalOptions) {
+        if (qstrcmp(o.name, name) == 0) {
+            return o;
+        }
+    }
+    std::fprintf(stderr, "socwb: internal error: --%s is not in the reference of %s\n", name, program.name);
+    std::abort();
+}
+
+const CommandRef& command(const QString& name) {
+    for (const CommandRef& c : cliReference().commands) {
+        if (name == QLatin1String(c.name)) {
+            return c;
+        }
+    }
+    std::fprintf(stderr, "socwb-cli: internal error: '%s' is not in the command reference\n", qPrintable(name));
+    std::abort();
+}
+
+QStringList valuesOf(Values values, const char* choices) {
+    switch (values) {
+    case Values::InputFormat: {
+        QStringList names;
+        for (const FormatInfo& f : formats()) {
+            names << QString::fromLatin1(f.name);
+        }
+        return names;
+    }
+    case Values::Scenario: {
+        QStringList names = joined(scenario::ChannelCatalog::scenarioNames(1), "\n").split(QLatin1Char('\n'));
+        for (const QString& name : joined(scenario::ChannelCatalog::scenarioNames(2), "\n").split(QLatin1Char('\n')))
+            if (!names.contains(name))
+                names << name;
+        return names;
+    }
+    case Values::GeneratorFormats:
+        return joined(scenario::ScenarioGenerator::formatNames(), "\n").split(QLatin1Char('\n'));
+    case Values::View:
+        // MainWindow::viewNames() says the same (tst_main_window checks), but socwb-cli does not link widgets.
+        return {QStringLiteral("overview"),    QStringLiteral("alerts"),    QStringLiteral("detail"),
+                QStringLiteral("import"),      QStringLiteral("intervals"), QStringLiteral("timeline"),
+                QStringLiteral("process-tree")};
+    case Values::Choice:
+        return QString::fromLatin1(choices ? choices : "").split(QLatin1Char(' '), Qt::SkipEmptyParts);
+    case Values::Text:
+    case Values::CaseFile:
+    case Values::File:
+    case Values::Directory:
+        break;
+    }
+    return {};
+}
+
+QString helpFor(const OptionRef& option) {
+    QString text = QString::fromUtf8(option.help);
+    switch (option.values) {
+    case Values::GeneratorFormats:
+        text += QStringLiteral(" Default: %1.").arg(joined(scenario::ScenarioGenerator::defaultFormats(), ","));
+        [[fallthrough]];
+    case Values::Scenario:
+    case Values::View:
+        text += QStringLiteral(" Known: %1.").arg(valuesOf(option.values).join(QStringLiteral(", ")));
+        break;
+    default:
+        break;
+    }
+    return text;
+}
+
+QString synopsis(const CommandRef& command) {
+    QString s = QString::fromLatin1(command.name);
+    for (const ArgumentRef& a : command.arguments) {
+        s += QLatin1Char(' ') + QString::fromLatin1(a.syntax);
+    }
+    for (const OptionRef& o : command.options) {
+        const QString option = QStringLiteral("--%1%2").arg(
+            QString::fromLatin1(o.name), o.valueName ? QLatin1Char(' ') + QString::fromLatin1(o.valueName) : QString());
+        s += o.required ? QLatin1Char(' ') + option : QStringLiteral(" [%1]").arg(option);
+    }
+    return s;
+}
+
+QString usageText() {
+    const ProgramRef& p = cliReference();
+    QString out = QStringLiteral("usage: socwb-cli [--verbose] COMMAND [ARGS]\n\n"
+                                 "Investigation workbench for command channels over legitimate web services "
+                                 "(ATT&CK T1102.003).\n\ncommands:\n");
+    for (const CommandRef& c : p.commands) {
+        out += QStringLiteral("  %1\n      %2\n").arg(synopsis(c), QString::fromUtf8(c.summary));
+    }
+    out += QStringLiteral("\nexit codes:\n");
+    for (const ExitCodeRef& e : p.exitCodes) {
+        out += QStringLiteral("  %1  %2\n").arg(e.code, 3).arg(QString::fromUtf8(e.meaning));
+    }
+    out += QStringLiteral("\nRun 'socwb-cli COMMAND --help' for a command's options; 'man socwb-cli' for the whole "
+                          "reference.\n");
+    return out;
+}
+
+const QCommandLineOption& ParserOptions::operator[](const char* name) const {
+    const auto it = options_.find(QString::fromLatin1(name));
+    if (it == options_.end()) {
+        std::fprintf(stderr, "socwb: internal error: option --%s is not in the command reference\n", name);
+        std::abort();
+    }
+    return it->second;
+}
+
+ParserOptions addToParser(QCommandLineParser& parser, const CommandRef& command) {
+    ParserOptions result;
+    for (const ArgumentRef& a : command.arguments) {
+        parser.addPositionalArgument(QString::fromLatin1(a.name), QString::fromUtf8(a.help),
+                                     QString::fromLatin1(a.syntax));
+    }
+    for (const OptionRef& o : command.options) {
+        QCommandLineOption option(QString::fromLatin1(o.name), helpFor(o));
+        if (o.valueName) {
+            option.setValueName(QString::fromLatin1(o.valueName));
+        }
+        if (o.defaultValue) {
+            option.setDefaultValue(QString::fromLatin1(o.defaultValue));
+        }
+        parser.addOption(option);
+        result.options_.emplace(QString::fromLatin1(o.name), option);
+    }
+    return result;
+}
+
+} // namespace socwb::cli
