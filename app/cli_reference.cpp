@@ -137,9 +137,9 @@ ProgramRef makeCliReference() {
          {{"seed", "N", "Random seed; the same seed writes the same files (default 1).", Values::Text, nullptr, "1"},
           {"hosts", "N", "Workstations (default 20).", Values::Text, nullptr, "20"},
           {"servers", "N",
-          "Servers (default 4: DC01, FS01, BUILD01, DB01; world 2: a domain controller, a Citrix VDA, MSSQL, a Linux "
-          "monitoring server).",
-          Values::Text, nullptr, "4"},
+           "Servers (default 4: DC01, FS01, BUILD01, DB01; world 2: a domain controller, a Citrix VDA, MSSQL, a Linux "
+           "monitoring server).",
+           Values::Text, nullptr, "4"},
           {"days", "N", "Days of logs (default 3).", Values::Text, nullptr, "3"},
           {"scenario", "NAME",
            "Which channels to plant: all (default), none, sample, easy, medium, hard, a channel id, or a "

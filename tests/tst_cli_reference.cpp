@@ -278,7 +278,7 @@ void TestCliReference::completion_data() {
     QTest::newRow("import --format") << QStringList{"socwb-cli", "import", "c.socwb", "--format", ""}
                                      << sorted(formatNames);
     QTest::newRow("import --format z") << QStringList{"socwb-cli", "import", "--format", "zeek"}
-                                       << QStringList{"zeek-dns", "zeek-http"};
+                                       << QStringList{"zeek-conn", "zeek-dns", "zeek-http", "zeek-ssl"};
     QTest::newRow("import options") << QStringList{"socwb-cli", "import", "c.socwb", "--"}
                                     << sorted({"--help", "--format", "--tz", "--mapping", "--json"});
     QTest::newRow("alerts --format") << QStringList{"socwb-cli", "alerts", "c.socwb", "--format", ""}
