@@ -195,6 +195,7 @@ class TestChannelModel : public QObject {
     void twoBurstsAnHourApartAreNotPeriodic();
     void dnsOnlyPollUnderTtlPacedResolver();
     void natAddressIsShared();
+    void proxyLookupsAreNoPeer();
     void everyListCitesItsSource();
     void powershellAbbreviations_data();
     void powershellAbbreviations();
@@ -567,6 +568,46 @@ void TestChannelModel::natAddressIsShared() {
         listed = listed || v.toObject().value("name").toString() == QLatin1String("shared_host");
     }
     QVERIFY(listed); // shown with the alert although it adds nothing
+}
+
+void TestChannelModel::proxyLookupsAreNoPeer() {
+    // SQL01 reaches the web through a forward proxy without inspection: a CONNECT gitlab.com line
+    // every 10 min. The proxy (SWG01) resolves that name for it each time, so the resolver log holds
+    // SWG01's lookups at the same cadence. DC01 and EX01 poll something else. The proxy is no peer:
+    // the channel is the only one of its kind on the servers, not "the same on 2 of 4".
+    Fixture f;
+    f.host(1, "SQL01", "MSSQL", "10.0.1.1");
+    f.host(2, "SWG01", "Secure Web Gateway", "10.0.1.2");
+    f.host(3, "DC01", "Domain Controller", "10.0.1.3");
+    f.host(4, "EX01", "Exchange (hybrid)", "10.0.1.4");
+    f.domain(1, "gitlab.com", "gitlab.com");
+    f.domain(2, "update.example.com", "example.com");
+    for (int i = 0; i < 40; ++i) {
+        const int64_t t = kT0 + 600 * i * kS;
+        f.proxy(1, 1, t, "CONNECT", nullptr);
+        f.dns(2, 1, t + 20000, "172.65.251.78", "30");
+        f.proxy(3, 2, kT0 + 3600 * i * kS, "GET", "/check");
+        f.proxy(4, 2, kT0 + (100 + 3600 * i) * kS, "GET", "/check");
+    }
+    const ScoringConfig config = ScoringConfig::fromYaml(defaults());
+    QVERIFY(config.isRelayRole(QStringLiteral("Secure Web Gateway")));
+    QVERIFY(config.isRelayRole(QStringLiteral("squid proxy")));
+    QVERIFY(!config.isRelayRole(QStringLiteral("NAT gateway (guest Wi-Fi)")));
+    const std::vector<ChannelFeatures> all = featuresOf(f.build(config));
+    const size_t i = indexOf(all, "SQL01", "gitlab.com");
+    QVERIFY(i < all.size());
+    QCOMPARE(all[i].timingSource, QStringLiteral("connect"));
+    QCOMPARE(all[i].medianInterval, 600.0);
+    const std::vector<ScoredChannel> s = ChannelScorer(config, {}, QDateTime::currentDateTimeUtc()).score(all);
+    QVERIFY(!factor(s[i], "fleet_wide"));
+    QVERIFY(factor(s[i], "rare_in_fleet"));
+    QCOMPARE(factor(s[i], "rare_in_fleet")->detail, QStringLiteral("same cadence to gitlab on 1 of 4 hosts"));
+    // DC01 and EX01 poll the same site hourly: two of the three servers that are peers.
+    const size_t dc = indexOf(all, "DC01", "update.example.com");
+    QVERIFY(dc < all.size());
+    QVERIFY2(factor(s[dc], "fleet_wide") &&
+                 factor(s[dc], "fleet_wide")->detail.contains(QLatin1String("on 2 of 3 servers")),
+             qPrintable(factor(s[dc], "fleet_wide") ? factor(s[dc], "fleet_wide")->detail : QString()));
 }
 
 void TestChannelModel::everyListCitesItsSource() {

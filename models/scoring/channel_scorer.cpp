@@ -91,6 +91,9 @@ std::vector<ScoredChannel> ChannelScorer::score(const std::vector<ChannelFeature
     };
     for (const ChannelFeatures& f : channels) {
         allHosts.insert(f.hostId);
+        if (c.isRelayRole(f.hostRole)) {
+            continue; // a proxy's lookups are its clients' channels again, not a peer's behaviour
+        }
         if (c.isServerRole(f.hostRole)) {
             servers.insert(f.hostId);
         }

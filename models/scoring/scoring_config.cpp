@@ -187,6 +187,7 @@ const std::vector<std::string>& ScoringConfig::listKeys() {
                                                 "not_browser_user_agents",
                                                 "server_role_patterns",
                                                 "shared_host_roles",
+                                                "relay_roles",
                                                 "service_accounts"};
     return kKeys;
 }
@@ -221,14 +222,23 @@ std::vector<std::string> ScoringConfig::uncitedLists(const QByteArray& text) {
     return uncited;
 }
 
-bool ScoringConfig::isServerRole(const QString& role) const {
-    return !role.isEmpty() && std::any_of(serverRolePatterns.begin(), serverRolePatterns.end(),
+namespace {
+bool anyMatches(const std::vector<QRegularExpression>& patterns, const QString& role) {
+    return !role.isEmpty() && std::any_of(patterns.begin(), patterns.end(),
                                           [&](const QRegularExpression& re) { return re.match(role).hasMatch(); });
+}
+} // namespace
+
+bool ScoringConfig::isServerRole(const QString& role) const {
+    return anyMatches(serverRolePatterns, role);
 }
 
 bool ScoringConfig::isSharedRole(const QString& role) const {
-    return !role.isEmpty() && std::any_of(sharedHostRoles.begin(), sharedHostRoles.end(),
-                                          [&](const QRegularExpression& re) { return re.match(role).hasMatch(); });
+    return anyMatches(sharedHostRoles, role);
+}
+
+bool ScoringConfig::isRelayRole(const QString& role) const {
+    return anyMatches(relayRoles, role);
 }
 
 const LauncherParent* ScoringConfig::launcher(const QString& parentImage, const QString& parentCommandLine) const {
@@ -291,6 +301,7 @@ ScoringConfig ScoringConfig::fromYaml(const QByteArray& defaultsText, const QByt
         c.notBrowserUserAgents = patterns("not_browser_user_agents");
         c.serverRolePatterns = patterns("server_role_patterns");
         c.sharedHostRoles = patterns("shared_host_roles");
+        c.relayRoles = patterns("relay_roles");
         c.serviceAccounts = patterns("service_accounts");
     } catch (const YAML::Exception& e) {
         throw std::runtime_error(std::string("scoring config: ") + e.what());

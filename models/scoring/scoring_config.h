@@ -32,11 +32,13 @@ struct ScoringConfig {
     std::vector<LauncherParent> launcherParents;
     std::vector<std::string> userWritablePaths, userWritableKnown; // lower case substrings
     std::vector<QRegularExpression> hiddenCommandLine, browserUserAgents, browserFamilies, notBrowserUserAgents,
-        serverRolePatterns, sharedHostRoles, serviceAccounts;
+        serverRolePatterns, sharedHostRoles, relayRoles, serviceAccounts;
     QByteArray sha256; // of the effective text (defaults + override), hex
 
     bool isServerRole(const QString& role) const;
     bool isSharedRole(const QString& role) const;
+    // A proxy or web gateway: what it looks up and connects to, it does for its clients.
+    bool isRelayRole(const QString& role) const;
     // The launcher a parent (image path, command line) is, or nullptr.
     const LauncherParent* launcher(const QString& parentImage, const QString& parentCommandLine) const;
 
