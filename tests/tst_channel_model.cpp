@@ -681,7 +681,10 @@ void TestChannelModel::rolePatterns() {
     for (const char* role : {"NAT gateway", "VDI pool", "Citrix VDA", "terminal server", "RDS session host",
                              "guest Wi-Fi", "AVD multi-session"}) {
         QVERIFY2(c.isSharedRole(QString::fromLatin1(role)), role);
+        // Many users behind one address are no server peer ("gateway", "server" match a server).
+        QVERIFY2(!c.isServerRole(QString::fromLatin1(role)), role);
     }
+    QVERIFY(!c.isServerRole(QStringLiteral("NAT gateway (guest Wi-Fi)")));
     for (const char* role : {"workstation", "database-server", "signature pad"}) {
         QVERIFY2(!c.isSharedRole(QString::fromLatin1(role)), role);
     }

@@ -230,7 +230,8 @@ bool anyMatches(const std::vector<QRegularExpression>& patterns, const QString& 
 } // namespace
 
 bool ScoringConfig::isServerRole(const QString& role) const {
-    return anyMatches(serverRolePatterns, role);
+    // A NAT gateway or a session host stands for its users, not for a server of the fleet.
+    return anyMatches(serverRolePatterns, role) && !anyMatches(sharedHostRoles, role);
 }
 
 bool ScoringConfig::isSharedRole(const QString& role) const {
