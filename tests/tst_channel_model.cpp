@@ -602,6 +602,13 @@ void TestChannelModel::proxyLookupsAreNoPeer() {
     QVERIFY(!factor(s[i], "fleet_wide"));
     QVERIFY(factor(s[i], "rare_in_fleet"));
     QCOMPARE(factor(s[i], "rare_in_fleet")->detail, QStringLiteral("same cadence to gitlab on 1 of 4 hosts"));
+    // The proxy's own lookups of the name are SQL01's channel again: discounted, with the reason.
+    const size_t swg = indexOf(all, "SWG01", "gitlab.com");
+    QVERIFY(swg < all.size());
+    QVERIFY(!factor(s[swg], "proxy_bypass") && !factor(s[swg], "server_to_consumer"));
+    QCOMPARE(factor(s[swg], "fleet_wide")->detail,
+             QStringLiteral("SWG01 is a Secure Web Gateway: it looks names up and connects for its clients, whose own "
+                            "channels carry this behaviour"));
     // DC01 and EX01 poll the same site hourly: two of the three servers that are peers.
     const size_t dc = indexOf(all, "DC01", "update.example.com");
     QVERIFY(dc < all.size());

@@ -140,6 +140,8 @@ std::vector<ScoredChannel> ChannelScorer::score(const std::vector<ChannelFeature
             static_cast<double>(considered) >= minIntervals && f.medianInterval < c.threshold("min_interval_s");
         const bool periodic = isPeriodic(f);
         const bool hasProcess = !f.processImage.isEmpty();
+        // A proxy's lookups and connections are made for its clients: their channels are scored.
+        const bool relay = c.isRelayRole(f.hostRole);
         const QString dest = f.registeredDomain.isEmpty() ? f.destination : f.registeredDomain;
         const double hours = spanHours(f);
 
@@ -252,7 +254,7 @@ std::vector<ScoredChannel> ChannelScorer::score(const std::vector<ChannelFeature
                     ? QStringLiteral("no proxy records of this channel: request shape unknown")
                     : QStringLiteral("%1 proxy request(s): too few to judge their shape").arg(f.proxyRequests));
         }
-        if (periodic && f.proxyRequests == 0 && f.caseHasProxyLogs && !f.service.isEmpty()) {
+        if (periodic && f.proxyRequests == 0 && f.caseHasProxyLogs && !f.service.isEmpty() && !relay) {
             add("proxy_bypass", c.weight("proxy_bypass"),
                 QStringLiteral(
                     "%1 DNS lookups and %2 connections to %3, and not one request through the proxy the case has "
@@ -361,7 +363,13 @@ std::vector<ScoredChannel> ChannelScorer::score(const std::vector<ChannelFeature
 
         // --- Rarity: the same behaviour elsewhere (process, service, endpoint, evidence, cadence)
         bool fleetWide = false, rare = false;
-        if (periodic && fleetContext) {
+        if (periodic && relay) {
+            fleetWide = true;
+            add("fleet_wide", c.weight("fleet_wide"),
+                QStringLiteral("%1 is a %2: it looks names up and connects for its clients, whose own channels "
+                               "carry this behaviour")
+                    .arg(f.host, f.hostRole));
+        } else if (periodic && fleetContext) {
             std::set<int64_t> same;
             for (const Behaviour& b : behaviours[fleetKey(f)]) {
                 // A named program is compared with the same program elsewhere: the discount needs
@@ -435,7 +443,7 @@ std::vector<ScoredChannel> ChannelScorer::score(const std::vector<ChannelFeature
                 QStringLiteral("first seen %1 h after its evidence (and the host there) starts")
                     .arg(QString::number(f.lateStartHours, 'f', 1)));
         }
-        if (f.consumerService && c.isServerRole(f.hostRole)) {
+        if (f.consumerService && c.isServerRole(f.hostRole) && !relay) {
             add("server_to_consumer", c.weight("server_to_consumer"),
                 QStringLiteral("a %1 polls a consumer service").arg(f.hostRole));
         }
