@@ -22,6 +22,7 @@
 #include <QRegularExpression>
 #include <QTextStream>
 
+#include <algorithm>
 #include <atomic>
 #include <csignal>
 #include <cstdio>
@@ -265,11 +266,15 @@ int alerts(const QStringList& args) {
                 o.value("process_image").isNull()
                     ? QStringLiteral("(process unknown)")
                     : o.value("process_image").toString().section(QRegularExpression(QStringLiteral("[\\\\/]")), -1);
+            // The events behind the channel (proxy requests, lookups, connections); "requests" holds
+            // its polls, where a burst of events is one.
+            const qint64 events = o.value("proxy_requests").toInteger() + o.value("dns_queries").toInteger() +
+                                  o.value("net_connections").toInteger();
+            const qint64 shown = std::max(events, o.value("requests").toInteger());
             // No interval (null): one request, or all logged at the same instant; never "every -".
             const QString every =
                 o.value("median_interval_s").isNull()
-                    ? (o.value("requests").toInteger() > 1 ? QStringLiteral("all at one instant")
-                                                           : QStringLiteral("once"))
+                    ? (shown > 1 ? QStringLiteral("all at one instant") : QStringLiteral("once"))
                     : QStringLiteral("every ") + scoring::humanInterval(o.value("median_interval_s").toDouble());
             text += QStringLiteral("%1  %2 %3  %4  %5 -> %6  %7 requests, %8  %9\n")
                         .arg(o.value("score").toDouble(), 6, 'f', 2)
@@ -278,7 +283,7 @@ int alerts(const QStringList& args) {
                         .arg(o.value("host").toString(), proc,
                              o.value("endpoint").isNull() ? o.value("destination").toString()
                                                           : o.value("endpoint").toString())
-                        .arg(o.value("requests").toInteger())
+                        .arg(shown)
                         .arg(every, o.value("service").isNull()
                                         ? QString()
                                         : QStringLiteral("[%1]").arg(o.value("service").toString()));
@@ -325,8 +330,13 @@ int explain(const QStringList& args) {
     }
     const scoring::ScoringConfig config = scoring::ScoringConfig::forCase(store->db());
     const QVector<scoring::SuppressionRule> rules = scoring::listSuppressions(store->db());
-    const std::vector<scoring::ScoredChannel> scored =
-        scoring::ChannelScorer(config, rules, QDateTime::currentDateTimeUtc()).score(all);
+    std::vector<scoring::ScoredChannel> scored;
+    try {
+        scored = scoring::ChannelScorer(config, rules, QDateTime::currentDateTimeUtc()).score(all);
+    } catch (const scoring::StaleFeatures& e) {
+        err(QStringLiteral("socwb-cli explain: %1").arg(QString::fromUtf8(e.what())));
+        return Rejected;
+    }
     const QString h = p.value(host), d = p.value(dest).toLower();
     const QRegularExpression proc = QRegularExpression::fromWildcard(p.value(process), Qt::CaseInsensitive);
     QJsonArray matches;
@@ -349,11 +359,11 @@ int explain(const QStringList& args) {
                     .arg(s.score, 0, 'f', 2)
                     .arg(s.severity,
                          s.suppressedBy ? QStringLiteral(", suppressed by rule %1").arg(s.suppressedBy) : QString());
-        text += QStringLiteral("  evidence: %1 proxy requests, %2 DNS queries, %3 Sysmon connections; timing from %4\n")
-                    .arg(f.proxyRequests)
-                    .arg(f.dnsQueries)
-                    .arg(f.netConnections)
-                    .arg(f.timingSource);
+        text += QStringLiteral("  members (source/how named): %1\n  timing: %2 (%3 class), %4\n")
+                    .arg(f.membersText(), f.timingSource, f.timingClass, f.timingNote);
+        if (f.hostShared) {
+            text += QStringLiteral("  host shared: %1\n").arg(f.hostSharedReason);
+        }
         for (const scoring::Factor& fa : s.factors) {
             factors.append(QJsonObject{{"name", fa.name}, {"contribution", fa.contribution}, {"detail", fa.detail}});
             text += QStringLiteral("  %1  %2  %3\n").arg(fa.contribution, 7, 'f', 2).arg(fa.name, -20).arg(fa.detail);
@@ -418,13 +428,15 @@ int evaluate(const QStringList& args) {
         return Ok;
     }
     auto line = [](const scoring::RankingQuality& q) {
-        return QStringLiteral("AP %1  P@k %2  recall %3  worst rank %4  look-alikes above %5  margin %6")
+        return QStringLiteral(
+                   "AP %1  P@k %2  recall %3  worst rank %4  look-alikes above %5  margin %6  rows/planted max %7")
             .arg(q.averagePrecision, 0, 'f', 3)
             .arg(q.precisionAtK, 0, 'f', 3)
             .arg(q.recall, 0, 'f', 3)
             .arg(q.worstRank == 0 ? QStringLiteral("missed") : QString::number(q.worstRank))
             .arg(q.lookalikesAbove)
-            .arg(q.worstRank == 0 ? QStringLiteral("-") : QString::number(q.margin, 'f', 1));
+            .arg(q.worstRank == 0 ? QStringLiteral("-") : QString::number(q.margin, 'f', 1))
+            .arg(q.maxRows);
     };
     if (p.isSet(brief)) {
         out(QStringLiteral("%1 planted | socwb: %2 | published rule: %3\n")
@@ -449,6 +461,10 @@ int evaluate(const QStringList& args) {
         QString::number(e.baseline.lookalikesAbove));
     row(QStringLiteral("other channels above it"), QString::number(e.socwb.othersAbove),
         QString::number(e.baseline.othersAbove));
+    row(QStringLiteral("extra rows of planted channels above it"), QString::number(e.socwb.extraRowsAbove),
+        QString::number(e.baseline.extraRowsAbove));
+    row(QStringLiteral("extra rows of planted channels (all)"), QString::number(e.socwb.extraRows),
+        QString::number(e.baseline.extraRows));
     row(QStringLiteral("every planted channel above every look-alike"),
         e.socwb.allAboveLookalikes ? QStringLiteral("yes") : QStringLiteral("no"),
         e.baseline.allAboveLookalikes ? QStringLiteral("yes") : QStringLiteral("no"));
@@ -456,13 +472,14 @@ int evaluate(const QStringList& args) {
     row(QStringLiteral("margin: lowest planted - highest other score"),
         e.socwb.worstRank ? QString::number(e.socwb.margin, 'f', 1) : QStringLiteral("-"),
         e.baseline.worstRank ? QString::number(e.baseline.margin, 'f', 1) : QStringLiteral("-"));
-    t += QStringLiteral("\nplanted channel                rank  score  (published rule's rank)\n");
+    t += QStringLiteral("\nplanted channel                rank  score  rows  (published rule's rank)\n");
     for (int i = 0; i < e.socwb.items.size(); ++i) {
         const scoring::RankedItem& a = e.socwb.items[i];
-        t += QStringLiteral("%1 %2 %3  (%4)\n")
+        t += QStringLiteral("%1 %2 %3 %4  (%5)\n")
                  .arg(a.channel, -28)
                  .arg(rank(a.rank), 6)
                  .arg(a.score, 6, 'f', 1)
+                 .arg(a.rows, 5)
                  .arg(rank(e.baseline.items[i].rank));
     }
     out(t);

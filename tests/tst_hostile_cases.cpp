@@ -61,7 +61,8 @@ void expectRefusedByEveryCommand(const QString& c, const QString& names) {
 
 QString goodFeatures() {
     return QStringLiteral(R"({"key":"k","host":"h","destination":"d","first_ts":1700000000000000,)"
-                          R"("last_ts":1700000060000000,"polls":2,"median_interval_s":60})");
+                          R"("last_ts":1700000060000000,"polls":2,"median_interval_s":60,"feature_version":%1})")
+        .arg(scoring::kFeatureVersion);
 }
 
 } // namespace

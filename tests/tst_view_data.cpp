@@ -93,7 +93,10 @@ void TestViewData::seriesFromCase() {
     QCOMPARE(s.alertId, InvestigationFixture::kAlertId);
     QCOMPARE(s.hostId, InvestigationFixture::kHost);
     QCOMPARE(s.processId, InvestigationFixture::kPowerShell);
-    QCOMPARE(s.source, QStringLiteral("proxy"));
+    // The series chooseTiming() picks, as the score was timed on.
+    QCOMPARE(s.source, QStringLiteral("http"));
+    QCOMPARE(s.timingNote, QStringLiteral("timed on 11 HTTP requests"));
+    QCOMPARE(s.sourceIds.size(), size_t(11));
     QCOMPARE(s.destination, QStringLiteral("pastebin.com"));
     QCOMPARE(s.times.size(), 11); // the member ids only, not ws01's other requests or ws02's
     QCOMPARE(s.medianGap, 60.0);

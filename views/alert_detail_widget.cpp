@@ -8,6 +8,7 @@
 #include <QFutureWatcher>
 #include <QGridLayout>
 #include <QHBoxLayout>
+#include <QHash>
 #include <QHeaderView>
 #include <QLabel>
 #include <QLocale>
@@ -23,6 +24,27 @@ namespace socwb {
 namespace {
 QString when(qint64 us) {
     return isoFromUs(us).left(19).replace(QLatin1Char('T'), QLatin1Char(' '));
+}
+
+// A member source and naming as the features store them (scoring/member_source.h,
+// scoring/address_namer.h), in words.
+QString sourceWords(const QString& source) {
+    static const QHash<QString, QString> words{{QStringLiteral("http"), QObject::tr("proxy requests")},
+                                               {QStringLiteral("connect"), QObject::tr("CONNECT tunnels")},
+                                               {QStringLiteral("sysmon_net"), QObject::tr("Sysmon connections")},
+                                               {QStringLiteral("sensor_conn"), QObject::tr("sensor connections")},
+                                               {QStringLiteral("dns_log"), QObject::tr("resolver-log lookups")},
+                                               {QStringLiteral("sysmon_dns"), QObject::tr("Sysmon DNS queries")}};
+    return words.value(source, source);
+}
+QString namingWords(const QString& naming) {
+    static const QHash<QString, QString> words{
+        {QStringLiteral("-"), QObject::tr("lookups of the name")},
+        {QStringLiteral("record"), QObject::tr("named in the record")},
+        {QStringLiteral("host_dns"), QObject::tr("address named by this host's own DNS answers")},
+        {QStringLiteral("fleet_dns"), QObject::tr("address named by another host's DNS answer nearest in time")},
+        {QStringLiteral("address"), QObject::tr("an address no DNS answer names")}};
+    return words.value(naming, naming);
 }
 } // namespace
 
@@ -62,6 +84,8 @@ AlertDetailWidget::AlertDetailWidget(QWidget* parent)
     mono.setStyleHint(QFont::Monospace);
     commandLine_->setFont(mono);
     attribution_ = plainLabel();
+    members_ = plainLabel();
+    members_->setObjectName(QStringLiteral("memberSources"));
     triage_ = plainLabel();
 
     auto* info = new QWidget(this);
@@ -101,6 +125,8 @@ AlertDetailWidget::AlertDetailWidget(QWidget* parent)
     factors_->setColumnStretch(1, 1);
     factors_->setColumnStretch(2, 3);
     v->addWidget(factorsBox_);
+    v->addWidget(heading(tr("Evidence and how it was named")));
+    v->addWidget(members_);
     v->addWidget(heading(tr("Process and attribution")));
     v->addWidget(process_);
     v->addWidget(commandLine_);
@@ -217,7 +243,7 @@ void AlertDetailWidget::display(const AlertDetail& d) {
         parts << tr("role %1").arg(r.hostRole);
     }
     QString text = parts.join(QStringLiteral(" \u00b7 "));
-    text += QLatin1Char('\n') + tr("%1 requests (%2 proxy, %3 DNS, %4 connections)")
+    text += QLatin1Char('\n') + tr("%1 polls (of %2 proxy lines, %3 DNS lookups, %4 connections)")
                                     .arg(l.toString(r.requests), l.toString(d.proxyRequests), l.toString(d.dnsQueries),
                                          l.toString(d.netConnections));
     if (r.medianInterval >= 0) {
@@ -231,6 +257,9 @@ void AlertDetailWidget::display(const AlertDetail& d) {
                 .arg(when(r.firstTs), when(r.lastTs), l.formattedDataSize(d.bytesOut), l.formattedDataSize(d.bytesIn));
     if (!d.hostIps.isEmpty()) {
         text += QLatin1Char('\n') + tr("Host addresses: %1").arg(d.hostIps);
+    }
+    if (d.hostShared) {
+        text += QLatin1Char('\n') + tr("Shared host: %1").arg(d.hostSharedReason);
     }
     summary_->setText(visibleText(text));
     endpoint_->setText(r.endpoint.isEmpty() ? QString() : tr("Endpoint: %1").arg(visibleText(r.endpoint)));
@@ -263,6 +292,17 @@ void AlertDetailWidget::display(const AlertDetail& d) {
         none->setText(tr("The scoring engine recorded no factors for this channel."));
         factors_->addWidget(none, 0, 0, 1, 3);
     }
+
+    QStringList members;
+    for (const AlertDetail::Member& m : d.members) {
+        members << tr("%1 %2 (%3)").arg(l.toString(m.count), sourceWords(m.source), namingWords(m.naming));
+    }
+    if (members.isEmpty()) {
+        members << tr("This channel's features predate member sources: score the case again to see them.");
+    } else if (!d.timingSource.isEmpty()) {
+        members << tr("Cadence: %1").arg(d.timingNote);
+    }
+    members_->setText(members.join(QLatin1Char('\n')));
 
     if (r.processImage.isEmpty()) {
         process_->setText(

@@ -52,6 +52,7 @@ class AlertDetailWidget : public QWidget {
     QLabel* process_;
     QLabel* commandLine_;
     QLabel* attribution_;
+    QLabel* members_; // member sources with counts, how each was named, and the timing source
     QLabel* triage_;
     QWidget* factorsBox_;
     QGridLayout* factors_;

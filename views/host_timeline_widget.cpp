@@ -3,7 +3,6 @@
 #include "axis_keys.h"
 #include "charts/channel_series.h"
 #include "charts/timeline_query.h"
-#include "scoring/channel_members.h"
 #include "store/case_reader.h"
 #include "store/statement.h"
 #include "tables/plain_text.h"
@@ -260,25 +259,21 @@ void HostTimelineWidget::loadHost(qint64 hostId, qint64 alertId, qint64 keepFrom
         QSet<qint64> ids;
         QVector<double> times;
         if (alertId >= 0) {
-            Statement a(db, "SELECT host_id, proxy_ids, net_ids, dnsq_ids, dns_ids FROM alerts WHERE id = ?");
-            a.bind(1, int64_t(alertId));
-            if (a.step()) {
-                host = a.isNull(0) ? -1 : a.int64(0);
-                // The same source order as ChannelSeries: proxy, connections, Sysmon DNS, server DNS.
-                const int lanes[] = {TimelineQuery::ProxyLane, TimelineQuery::NetworkLane, TimelineQuery::DnsQueryLane,
-                                     TimelineQuery::DnsLane};
-                for (int col = 1; col <= 4 && lane < 0; ++col) {
-                    const void* blob = sqlite3_column_blob(a.handle(), col);
-                    const auto decoded = blob ? scoring::decodeMemberIds(blob, sqlite3_column_bytes(a.handle(), col))
-                                              : std::vector<int64_t>{};
-                    if (!decoded.empty()) {
-                        lane = lanes[col - 1];
-                        for (int64_t id : decoded) {
-                            ids.insert(id);
-                        }
-                    }
+            // The lane and the times the score's sentences were computed on: chooseTiming()'s
+            // source, through the same series the interval charts draw.
+            const ChannelSeries series = ChannelSeries::load(db, alertId);
+            if (series.alertId >= 0) {
+                host = series.hostId;
+                const QString& src = series.source;
+                lane = src == QLatin1String("http") || src == QLatin1String("connect") ? TimelineQuery::ProxyLane
+                       : src == QLatin1String("sysmon_net")                            ? TimelineQuery::NetworkLane
+                       : src == QLatin1String("sysmon_dns")                            ? TimelineQuery::DnsQueryLane
+                       : src == QLatin1String("dns_log")                               ? TimelineQuery::DnsLane
+                                                                                       : -1;
+                for (int64_t id : series.sourceIds) {
+                    ids.insert(id);
                 }
-                times = ChannelSeries::load(db, alertId).times;
+                times = series.times;
             }
         }
         QString name;

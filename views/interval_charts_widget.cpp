@@ -271,7 +271,7 @@ void IntervalChartsWidget::buildCharts() {
     histMedian_ = new QCPItemStraightLine(hist);
     histMedian_->setPen(QPen(QColor(200, 30, 45), 1.5, Qt::DashLine));
     histMedian_->setObjectName(QStringLiteral("median"));
-    hist->xAxis->setLabel(tr("Interval between requests (s); dashed: median, band: \u00b1 MAD"));
+    hist->xAxis->setLabel(tr("Interval between polls (s); dashed: median, band: \u00b1 MAD"));
     hist->yAxis->setLabel(tr("Intervals (count)"));
 
     // (4) Bytes per request.
@@ -376,12 +376,15 @@ void IntervalChartsWidget::setSeries(const ChannelSeries& s) {
                             .arg(s.host.isEmpty() ? tr("(unknown host)") : s.host, s.destination,
                                  s.process.isEmpty() ? QString() : QStringLiteral("  \u00b7  ") + s.process)));
     }
-    stats_->setText(tr("%1 requests (%2)  \u00b7  median interval %3  \u00b7  MAD %4 (%5 % of the median)  \u00b7  "
+    // The polls are the source the score was timed on (scoring::chooseTiming()); its sentence says
+    // which and why, so the chart and the factor beside it cannot disagree.
+    stats_->setText(tr("%1 polls (%2)  \u00b7  median interval %3  \u00b7  MAD %4 (%5 % of the median)  \u00b7  "
                        "all times UTC")
                         .arg(n)
                         .arg(s.source.isEmpty() ? tr("no events") : s.source)
                         .arg(seconds(s.medianGap), seconds(s.madGap))
                         .arg(s.medianGap > 0 ? 100.0 * s.madGap / s.medianGap : 0.0, 0, 'f', 0));
+    stats_->setToolTip(plainToolTip(s.timingNote));
 
     // (1) Marks by size class; the host's activity behind.
     QCustomPlot* req = plots_[RequestsChart];

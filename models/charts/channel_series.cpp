@@ -1,10 +1,14 @@
 #include "channel_series.h"
 
+#include "core/resources.h"
 #include "scoring/channel_members.h"
 #include "scoring/interval_stats.h"
+#include "scoring/scoring_config.h"
+#include "scoring/timing_source.h"
 #include "store/statement.h"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <numeric>
 
@@ -12,27 +16,27 @@ namespace socwb {
 
 namespace {
 
-struct Request {
-    int64_t ts;
-    int64_t out;
-    int64_t in;
+// One member event as the charts need it.
+struct Member {
+    int64_t id = 0;
+    int64_t ts = 0;
+    int64_t out = -1, in = -1;
+    int32_t ttl = 0;
+    int32_t durationMs = -1;
 };
 
 constexpr double kUs = 1e6;
 
-// Member rows by id. When the ids are dense in their table (polls interleaved with a host's other
-// traffic), one range scan beats a lookup per id; otherwise look each up by rowid.
-std::vector<Request> readMembers(sqlite3* db, const char* table, const char* columns, const std::vector<int64_t>& ids) {
-    std::vector<Request> out;
+// Member rows by id, with `columns` (four expressions: bytes out, bytes in, a text, an integer).
+// When the ids are dense in their table (polls interleaved with a host's other traffic), one range
+// scan beats a lookup per id; otherwise look each up by rowid. `take` gets each row.
+template <class Take>
+void readMembers(sqlite3* db, const char* table, const char* columns, const std::vector<int64_t>& ids, Take take) {
     if (ids.empty()) {
-        return out;
+        return;
     }
-    out.reserve(ids.size());
     const int64_t span = ids.back() - ids.front() + 1;
     const std::string cols = std::string("id, ts_us, ") + columns;
-    auto take = [&](Statement& st) {
-        out.push_back({st.int64(1), st.isNull(2) ? -1 : st.int64(2), st.isNull(3) ? -1 : st.int64(3)});
-    };
     if (span <= int64_t(ids.size()) * 8) {
         Statement st(db, "SELECT " + cols + " FROM " + table + " WHERE id BETWEEN ? AND ?");
         st.bind(1, ids.front()).bind(2, ids.back());
@@ -51,13 +55,85 @@ std::vector<Request> readMembers(sqlite3* db, const char* table, const char* col
             st.reset();
         }
     }
-    return out;
+}
+
+Member memberOf(const Statement& st) {
+    Member m;
+    m.id = st.int64(0);
+    m.ts = st.int64(1);
+    m.out = st.isNull(2) ? -1 : st.int64(2);
+    m.in = st.isNull(3) ? -1 : st.int64(3);
+    return m;
 }
 
 std::vector<int64_t> blobIds(Statement& st, int col) {
     const void* p = sqlite3_column_blob(st.handle(), col);
     const int n = sqlite3_column_bytes(st.handle(), col);
     return p ? scoring::decodeMemberIds(p, n) : std::vector<int64_t>{};
+}
+
+// The case's timing constants (its own scoring override included); the shipped ones when the
+// override does not load.
+scoring::TimingConfig timingConfigFor(sqlite3* db) {
+    try {
+        return scoring::TimingConfig::from(scoring::ScoringConfig::forCase(db));
+    } catch (const std::exception&) {
+        return scoring::TimingConfig::from(
+            scoring::ScoringConfig::fromYaml(resources::read(QStringLiteral("scoring/scoring.yaml"))));
+    }
+}
+
+// The polls of the members chooseTiming() picks, as a series; members by source, any order.
+ChannelSeries seriesOf(sqlite3* db, std::array<std::vector<Member>, scoring::kMemberSourceCount>& bySource) {
+    std::vector<scoring::SourceSeries> series;
+    for (const scoring::MemberSourceInfo& info : scoring::kMemberSources) {
+        auto& members = bySource[size_t(info.source)];
+        std::stable_sort(members.begin(), members.end(),
+                         [](const Member& a, const Member& b) { return std::tie(a.ts, a.id) < std::tie(b.ts, b.id); });
+        scoring::SourceSeries s;
+        s.source = info.source;
+        for (const Member& m : members) {
+            s.tsUs.push_back(m.ts);
+            s.ttlS.push_back(m.ttl);
+            s.durationMs.push_back(m.durationMs);
+        }
+        series.push_back(std::move(s));
+    }
+    const scoring::Timing t = scoring::chooseTiming(series, timingConfigFor(db));
+    const std::vector<Member>& chosen = bySource[size_t(t.source)];
+    std::vector<int64_t> ts, out, in;
+    for (size_t i = 0; i < t.polls.size(); ++i) {
+        const size_t end = i + 1 < t.pollStart.size() ? t.pollStart[i + 1] : chosen.size();
+        int64_t o = -1, n = -1;
+        for (size_t k = t.pollStart[i]; k < end; ++k) {
+            o = chosen[k].out >= 0 ? std::max<int64_t>(o, 0) + chosen[k].out : o;
+            n = chosen[k].in >= 0 ? std::max<int64_t>(n, 0) + chosen[k].in : n;
+        }
+        ts.push_back(t.polls[i]);
+        out.push_back(o);
+        in.push_back(n);
+    }
+    ChannelSeries s = ChannelSeries::fromRequests(std::move(ts), std::move(out), std::move(in));
+    if (!t.empty()) {
+        s.source =
+            QString::fromLatin1(scoring::sourceName(t.source).data(), qsizetype(scoring::sourceName(t.source).size()));
+        for (const Member& m : chosen) {
+            s.sourceIds.push_back(m.id);
+        }
+        std::sort(s.sourceIds.begin(), s.sourceIds.end());
+    }
+    s.timingNote = t.note;
+    s.events = t.events;
+    s.ttlPaced = t.ttlPaced;
+    return s;
+}
+
+// Proxy lines: requests and CONNECT tunnels are two sources.
+void takeProxy(const Statement& st, std::array<std::vector<Member>, scoring::kMemberSourceCount>& bySource) {
+    Member m = memberOf(st);
+    m.durationMs = st.isNull(5) ? -1 : int32_t(std::clamp<int64_t>(st.int64(5), 0, INT32_MAX));
+    const bool connect = st.text(4) == "CONNECT";
+    bySource[size_t(connect ? scoring::MemberSource::Connect : scoring::MemberSource::Http)].push_back(m);
 }
 
 } // namespace
@@ -149,18 +225,15 @@ void addHostActivity(sqlite3* db, ChannelSeries& s) {
 } // namespace
 
 ChannelSeries ChannelSeries::loadHostDestination(sqlite3* db, qint64 hostId, qint64 domainId) {
-    std::vector<int64_t> ts, out, in;
-    Statement st(
-        db, "SELECT ts_us, bytes_out, bytes_in FROM proxy_events WHERE domain_id = ? AND host_id = ? ORDER BY ts_us");
+    std::array<std::vector<Member>, scoring::kMemberSourceCount> bySource;
+    Statement st(db, "SELECT id, ts_us, bytes_out, bytes_in, method, duration_ms FROM proxy_events "
+                     "WHERE domain_id = ? AND host_id = ? ORDER BY ts_us");
     st.bind(1, int64_t(domainId)).bind(2, int64_t(hostId));
     while (st.step()) {
-        ts.push_back(st.int64(0));
-        out.push_back(st.isNull(1) ? -1 : st.int64(1));
-        in.push_back(st.isNull(2) ? -1 : st.int64(2));
+        takeProxy(st, bySource);
     }
-    ChannelSeries s = fromRequests(std::move(ts), std::move(out), std::move(in));
+    ChannelSeries s = seriesOf(db, bySource);
     s.hostId = hostId;
-    s.source = QStringLiteral("proxy");
     Statement names(db, "SELECT (SELECT name FROM hosts WHERE id = ?), (SELECT name FROM domains WHERE id = ?)");
     names.bind(1, int64_t(hostId)).bind(2, int64_t(domainId));
     if (names.step()) {
@@ -178,43 +251,28 @@ ChannelSeries ChannelSeries::load(sqlite3* db, qint64 alertId) {
     if (!a.step()) {
         return {};
     }
-    struct Source {
-        const char* name;
-        const char* table;
-        const char* columns;
-        int col;
-    };
-    // The channel's requests are its proxy requests where it has any, else its connections, else
-    // its DNS queries — the same order the scorer counts "requests" in.
-    const Source sources[] = {{"proxy", "proxy_events", "bytes_out, bytes_in", 5},
-                              {"net", "net_connections", "NULL, NULL", 6},
-                              {"dnsq", "dns_queries", "NULL, NULL", 7},
-                              {"dns", "dns_events", "NULL, NULL", 8}};
-    std::vector<Request> reqs;
-    const char* used = "";
-    for (const Source& src : sources) {
-        const std::vector<int64_t> ids = blobIds(a, src.col);
-        if (!ids.empty()) {
-            reqs = readMembers(db, src.table, src.columns, ids);
-            used = src.name;
-            break;
-        }
-    }
-    std::vector<int64_t> ts, out, in;
-    for (const Request& r : reqs) {
-        ts.push_back(r.ts);
-        out.push_back(r.out);
-        in.push_back(r.in);
-    }
-    ChannelSeries s = fromRequests(std::move(ts), std::move(out), std::move(in));
+    // Every member, by source; chooseTiming() decides whose times the charts show, as it did for
+    // the score.
+    using scoring::MemberSource;
+    std::array<std::vector<Member>, scoring::kMemberSourceCount> bySource;
+    readMembers(db, "proxy_events", "bytes_out, bytes_in, method, duration_ms", blobIds(a, 5),
+                [&](const Statement& st) { takeProxy(st, bySource); });
+    readMembers(db, "net_connections", "NULL, NULL", blobIds(a, 6),
+                [&](const Statement& st) { bySource[size_t(MemberSource::SysmonNet)].push_back(memberOf(st)); });
+    readMembers(db, "dns_queries", "NULL, NULL", blobIds(a, 7),
+                [&](const Statement& st) { bySource[size_t(MemberSource::SysmonDns)].push_back(memberOf(st)); });
+    readMembers(db, "dns_events", "NULL, NULL, ttls", blobIds(a, 8), [&](const Statement& st) {
+        Member m = memberOf(st);
+        m.ttl = st.isNull(4) ? 0 : scoring::minTtl(st.text(4));
+        bySource[size_t(MemberSource::DnsLog)].push_back(m);
+    });
+    ChannelSeries s = seriesOf(db, bySource);
     s.alertId = alertId;
     s.hostId = a.isNull(0) ? -1 : a.int64(0);
     s.processId = a.isNull(1) ? -1 : a.int64(1);
     s.host = QString::fromStdString(a.text(2));
     s.destination = QString::fromStdString(a.text(3));
     s.process = QString::fromStdString(a.text(4));
-    s.source = QString::fromLatin1(used);
-
     addHostActivity(db, s);
     return s;
 }

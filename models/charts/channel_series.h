@@ -1,7 +1,9 @@
 // What the polling-interval charts draw for one channel (an alerts row), prepared off the GUI
-// thread: the channel's request times and sizes from its member ids, the gaps between them with
-// their median and MAD, a histogram of the gaps, an hour-of-day x day grid, and the host's overall
-// web activity per hour to draw behind it. Every vector is sorted by its key already.
+// thread: the channel's polls — its member events of the source scoring::chooseTiming() picks, the
+// one choice the score's sentences were computed on, bursts merged as there — with their sizes,
+// the gaps between them with their median and MAD, a histogram of the gaps, an hour-of-day x day
+// grid, and the host's overall web activity per hour to draw behind it. Every vector is sorted by
+// its key already.
 #pragma once
 
 #include <sqlite3.h>
@@ -31,10 +33,14 @@ class ChannelSeries {
     QString host;
     QString destination;
     QString process;
-    QString source; // which member events the requests are: "proxy", "net", "dnsq" or "dns"
+    QString source;     // the member source the polls are (scoring/member_source.h): http, connect, sysmon_net, ...
+    QString timingNote; // chooseTiming()'s sentence
+    qint64 events = 0;  // that source's events before bursts were merged
+    bool ttlPaced = false;
+    std::vector<int64_t> sourceIds; // the row ids of that source's member events (ascending), for highlighting
 
-    // Per request, by time: seconds since the epoch (UTC), bytes client->server and server->client
-    // (-1 when the source has no sizes).
+    // Per poll, by time: seconds since the epoch (UTC), bytes client->server and server->client
+    // summed over the poll's events (-1 when the source has no sizes).
     QVector<double> times;
     QVector<double> bytesOut;
     QVector<double> bytesIn;

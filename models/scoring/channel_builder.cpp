@@ -1,31 +1,55 @@
 #include "channel_builder.h"
 
+#include "address_namer.h"
 #include "core/logging.h"
 #include "core/resources.h"
 #include "ingest/write/domain_names.h"
 #include "interval_stats.h"
+#include "member_source.h"
 #include "store/case_validation.h"
 #include "store/slim_rows.h"
 #include "store/statement.h"
+#include "timing_source.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QStringList>
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <cstdio>
 #include <map>
 #include <set>
 #include <string_view>
 #include <unordered_map>
+#include <unordered_set>
 
 namespace socwb::scoring {
 
 namespace {
 
-enum Kind : uint8_t { kProxy = 0, kDns = 1, kDnsQuery = 2, kNet = 3 };
 enum Method : uint8_t { kOther = 0, kGet = 1, kPost = 2, kConnect = 3, kPut = 4 };
+
+// The tables events come from: the evidence kinds whose bounds late start and the histogram use.
+enum Table : uint8_t { kProxyTable = 0, kDnsTable = 1, kDnsQueryTable = 2, kNetTable = 3, kTableCount = 4 };
+
+Table tableOf(MemberSource s) {
+    switch (s) {
+    case MemberSource::Http:
+    case MemberSource::Connect:
+        return kProxyTable;
+    case MemberSource::DnsLog:
+        return kDnsTable;
+    case MemberSource::SysmonDns:
+        return kDnsQueryTable;
+    case MemberSource::SysmonNet:
+    case MemberSource::SensorConn:
+        return kNetTable;
+    }
+    return kProxyTable;
+}
 
 // One event as a channel keeps it: 48 bytes, so five million fit well under a gigabyte.
 struct Ev {
@@ -36,9 +60,14 @@ struct Ev {
     uint32_t pathHash = 0;
     int32_t ua = 0;      // interned User-Agent, 0 none
     int32_t process = 0; // processes.id, 0 none
-    uint8_t kind = kProxy;
+    int32_t ttl = 0;     // lookups: the answer's TTL in seconds, 0 unknown
+    int32_t durationMs = -1;
+    MemberSource source = MemberSource::Http;
     uint8_t method = kOther;
+    Naming naming = Naming::Record;
+    bool weak = false; // a proxy line tied to its process by a DNS answer only, not by its connection
 };
+static_assert(sizeof(Ev) <= 48, "an event must stay small: millions are held at once");
 
 struct GroupKey {
     int64_t host;
@@ -62,6 +91,7 @@ struct GroupKeyHash {
 struct DomainInfo {
     std::string name;
     std::string registered;
+    bool isAddress = false;
     const WebService* service = nullptr;
     bool serviceLooked = false;
     std::unordered_map<std::string, int32_t> endpointCache; // path -> endpoint id (0 none)
@@ -72,8 +102,17 @@ struct EndpointInfo {
     QString prefix;
 };
 
+// What the builder knows of a host before and while it reads the host's events.
 struct HostInfo {
     QString name, role, ips;
+    std::array<int64_t, kTableCount> first{INT64_MAX, INT64_MAX, INT64_MAX, INT64_MAX}; // first event per table
+    // Evidence of many users behind the address.
+    std::set<int64_t> proxyUsers;
+    std::map<int64_t, std::set<int32_t>> browsersByHour;
+    int64_t interactiveUsers = 0;
+    int64_t hostNames = 1; // host names bound to its address at overlapping times, itself included
+    bool shared = false;
+    QString sharedReason;
 };
 
 uint32_t hashPath(const char* s, int n) {
@@ -84,11 +123,7 @@ uint32_t hashPath(const char* s, int n) {
     return h;
 }
 
-uint8_t methodCode(const unsigned char* m) {
-    if (!m) {
-        return kOther;
-    }
-    const std::string_view v(reinterpret_cast<const char*>(m));
+uint8_t methodCode(std::string_view v) {
     if (v == "GET" || v == "HEAD") {
         return kGet;
     }
@@ -104,8 +139,8 @@ uint8_t methodCode(const unsigned char* m) {
     return kOther;
 }
 
-// A byte count as an event keeps it (-1: not logged); a tampered value names its row.
-int32_t bytesOf(sqlite3_stmt* s, int col, int64_t row, const char* column) {
+// A count (bytes, milliseconds) as an event keeps it (-1: not logged); a tampered value names its row.
+int32_t countOf(sqlite3_stmt* s, int col, int64_t row, const char* column) {
     const int64_t v = validation::countOrAbsent(s, col, "proxy_rows", row, column);
     return v < 0 ? -1 : static_cast<int32_t>(std::min<int64_t>(v, INT32_MAX));
 }
@@ -142,22 +177,31 @@ QString lowerFileName(const QString& image) {
     return image.mid(cut + 1).toLower();
 }
 
+bool anyMatch(const std::vector<QRegularExpression>& res, const QString& text) {
+    return std::any_of(res.begin(), res.end(), [&](const QRegularExpression& re) { return re.match(text).hasMatch(); });
+}
+
 // The attributions of one request kind, read in request-id order beside a scan of that table.
 class AttributionCursor {
   public:
     AttributionCursor(sqlite3* db, const char* kind, double minConfidence, const validation::TableIds& processes)
         : processes_(processes),
-          st_(db, "SELECT request_id, process_id FROM attributions WHERE request_kind = ? AND confidence >= ? "
-                  "ORDER BY request_id") {
+          st_(db, "SELECT request_id, process_id, confidence FROM attributions WHERE request_kind = ? AND "
+                  "confidence >= ? ORDER BY request_id") {
         st_.bind(1, kind).bind(2, minConfidence);
         advance();
     }
-    // The process of request `id` (ids asked in ascending order), or 0.
-    int64_t processOf(int64_t id) {
+    // The process of request `id` (ids asked in ascending order), or 0; `confidence` gets the
+    // attribution's confidence (0 without one).
+    int64_t processOf(int64_t id, double* confidence = nullptr) {
         while (!done_ && current_ < id) {
             advance();
         }
-        return !done_ && current_ == id ? process_ : 0;
+        const bool hit = !done_ && current_ == id;
+        if (confidence) {
+            *confidence = hit ? confidence_ : 0;
+        }
+        return hit ? process_ : 0;
     }
 
   private:
@@ -166,6 +210,7 @@ class AttributionCursor {
             current_ = st_.int64(0);
             process_ = st_.int64(1);
             processes_.index(process_, "attributions", current_, "process_id");
+            confidence_ = st_.real(2);
         } else {
             done_ = true;
         }
@@ -173,8 +218,14 @@ class AttributionCursor {
     const validation::TableIds& processes_;
     Statement st_;
     int64_t current_ = 0, process_ = 0;
+    double confidence_ = 0;
     bool done_ = false;
 };
+
+// Polls of an event list's times (sorted by the caller), as chooseTiming merges them.
+size_t pollCount(const std::vector<int64_t>& sortedTs, int64_t mergeUs) {
+    return mergeBursts(sortedTs, mergeUs).size();
+}
 
 } // namespace
 
@@ -183,14 +234,21 @@ ChannelBuilder::ChannelBuilder(sqlite3* db, const WebServiceCatalog& catalog, co
 
 std::vector<BuiltChannel> ChannelBuilder::build(const Progress& progress) {
     eventsRead_ = 0;
-    const double minConfidence = config_.threshold("min_attribution_confidence");
+    const ScoringConfig& c = config_;
+    const double minConfidence = c.threshold("min_attribution_confidence");
+    const double strongConfidence = c.threshold("strong_attribution_confidence");
+    const TimingConfig timingConfig = TimingConfig::from(c);
+    const IntervalConfig intervalConfig = IntervalConfig::from(c);
+    const auto mergeUs = static_cast<int64_t>(timingConfig.burstMergeS * 1e6);
+    const double minPolls = c.threshold("min_polls");
     auto tick = [&](const char* phase, int64_t done, int64_t total) {
         if (progress && !progress(QString::fromLatin1(phase), done, total)) {
             throw ScoringCancelled();
         }
     };
 
-    // ---- Hosts
+    // ==== Case-wide, read-only context ====
+    // ---- Hosts, with what the inventory and the process table say about who uses them
     std::unordered_map<int64_t, HostInfo> hosts;
     {
         Statement st(
@@ -199,8 +257,25 @@ std::vector<BuiltChannel> ChannelBuilder::build(const Progress& progress) {
             "(SELECT group_concat(ip, ',') FROM (SELECT ip FROM host_addresses a WHERE a.host_id = h.id ORDER BY ip)) "
             "FROM hosts h");
         while (st.step()) {
-            hosts[st.int64(0)] = {QString::fromStdString(st.text(1)), QString::fromStdString(st.text(2)),
-                                  QString::fromStdString(st.text(3))};
+            HostInfo& h = hosts[st.int64(0)];
+            h.name = QString::fromStdString(st.text(1));
+            h.role = QString::fromStdString(st.text(2));
+            h.ips = QString::fromStdString(st.text(3));
+        }
+        // People with processes on the host (service accounts are not people).
+        Statement users(db_, "SELECT DISTINCT host_id, user_name FROM processes WHERE user_name IS NOT NULL AND "
+                             "user_name != ''");
+        while (users.step()) {
+            if (!anyMatch(c.serviceAccounts, QString::fromStdString(users.text(1)).toLower())) {
+                ++hosts[users.int64(0)].interactiveUsers;
+            }
+        }
+        // Other hosts bound to one of its addresses at overlapping times.
+        Statement names(db_, "SELECT a.host_id, count(DISTINCT b.host_id) FROM host_addresses a JOIN host_addresses b "
+                             "ON b.ip = a.ip AND b.host_id != a.host_id AND b.first_ts <= a.last_ts AND "
+                             "a.first_ts <= b.last_ts GROUP BY a.host_id");
+        while (names.step()) {
+            hosts[names.int64(0)].hostNames = 1 + names.int64(1);
         }
     }
     // A case is untrusted: every host, domain, process and string id read from a row is checked
@@ -212,7 +287,7 @@ std::vector<BuiltChannel> ChannelBuilder::build(const Progress& progress) {
         return id;
     };
     const validation::TableIds domainIds(db_, "domains"), processIds(db_, "processes"), stringIds(db_, "strings");
-    // ---- Domains (names in URLs and DNS); connections' names may add more below.
+    // ---- Domains (names in URLs and DNS); connections' addresses may add more below.
     std::vector<DomainInfo> domains;
     std::unordered_map<std::string, int64_t> domainByName;
     const int64_t maxTableDomain = domainIds.maxId();
@@ -223,6 +298,7 @@ std::vector<BuiltChannel> ChannelBuilder::build(const Progress& progress) {
             DomainInfo& d = domains[static_cast<size_t>(st.int64(0))];
             d.name = st.text(1);
             d.registered = st.text(2);
+            d.isAddress = DomainNames::isIpLiteral(d.name);
             domainByName[d.name] = st.int64(0);
         }
     }
@@ -238,6 +314,7 @@ std::vector<BuiltChannel> ChannelBuilder::build(const Progress& progress) {
         DomainInfo d;
         d.name = name;
         d.registered = psl.registrable(name);
+        d.isAddress = DomainNames::isIpLiteral(name);
         domains.push_back(std::move(d));
         const auto id = static_cast<int64_t>(domains.size() - 1);
         domainByName[name] = id;
@@ -246,7 +323,7 @@ std::vector<BuiltChannel> ChannelBuilder::build(const Progress& progress) {
     auto serviceOf = [&](int64_t domainId) -> const WebService* {
         DomainInfo& d = domains[static_cast<size_t>(domainId)];
         if (!d.serviceLooked) {
-            d.service = catalog_.match(d.name);
+            d.service = d.isAddress ? nullptr : catalog_.match(d.name);
             d.serviceLooked = true;
         }
         return d.service;
@@ -303,20 +380,100 @@ std::vector<BuiltChannel> ChannelBuilder::build(const Progress& progress) {
     std::unordered_map<GroupKey, std::vector<Ev>, GroupKeyHash> groups;
     std::vector<std::string> userAgents(1);
     std::unordered_map<std::string, int32_t> uaIds;
-    int64_t caseFirst = INT64_MAX, caseLast = INT64_MIN;
-    auto note = [&](int64_t ts) {
-        caseFirst = std::min(caseFirst, ts);
-        caseLast = std::max(caseLast, ts);
+    std::vector<int32_t> browserOfUa(1, 0); // by interned User-Agent: browser family id + 0, 0 none
+    std::unordered_map<std::string, int32_t> browserFamilies;
+    std::array<int64_t, kTableCount> tableFirst{INT64_MAX, INT64_MAX, INT64_MAX, INT64_MAX};
+    std::array<int64_t, kTableCount> tableLast{INT64_MIN, INT64_MIN, INT64_MIN, INT64_MIN};
+    auto note = [&](HostInfo& h, Table t, int64_t ts) {
+        tableFirst[t] = std::min(tableFirst[t], ts);
+        tableLast[t] = std::max(tableLast[t], ts);
+        h.first[t] = std::min(h.first[t], ts);
+    };
+    AddressNamer namer({static_cast<int64_t>(c.threshold("naming_window_s") * 1e6),
+                        static_cast<int64_t>(c.threshold("naming_lead_s") * 1e6)});
+
+    // ==== Events ====
+    // DNS first: its answers name the addresses proxy lines and connections carry.
+    // ---- DNS server logs
+    {
+        const int64_t total = queryInt(db_, "SELECT coalesce(max(id), 0) FROM dns_rows").value_or(0);
+        AttributionCursor attributed(db_, "dns", minConfidence, processIds);
+        slim::StringLookup strings(db_);
+        std::unordered_map<int64_t, int32_t> ttlOfString;
+        Statement st(db_, "SELECT id, ts_us, host_id, domain_id, coalesce(answers_s, 0), coalesce(ttls_s, 0) "
+                          "FROM dns_rows WHERE host_id IS NOT NULL AND domain_id IS NOT NULL ORDER BY id");
+        int64_t n = 0;
+        while (st.step()) {
+            Ev e;
+            e.id = st.int64(0);
+            e.ts = st.int64(1);
+            validation::checkTime(e.ts, "dns_rows", e.id, "ts_us");
+            const int64_t host = checkHost(st.int64(2), "dns_rows", e.id);
+            const auto domain = static_cast<int64_t>(domainIds.index(st.int64(3), "dns_rows", e.id, "domain_id"));
+            e.source = MemberSource::DnsLog;
+            e.naming = Naming::Query;
+            e.process = static_cast<int32_t>(attributed.processOf(e.id));
+            if (const int64_t answers = st.int64(4)) {
+                namer.addList(strings.text(answers), host, e.ts, domain);
+            }
+            if (const int64_t ttls = st.int64(5)) {
+                auto [it, inserted] = ttlOfString.try_emplace(ttls, 0);
+                if (inserted) {
+                    it->second = minTtl(strings.text(ttls));
+                }
+                e.ttl = it->second;
+            }
+            note(hosts[host], kDnsTable, e.ts);
+            groups[GroupKey{host, domain, 0, imageOf(e.process)}].push_back(e);
+            if ((++n & 0xFFFF) == 0) {
+                tick("reading DNS queries", e.id, total);
+            }
+        }
+        eventsRead_ += n;
+    }
+    // ---- Sysmon DNS queries (EID 22)
+    {
+        Statement st(db_, "SELECT id, ts_us, host_id, domain_id, coalesce(process_id, 0), answers "
+                          "FROM dns_queries WHERE host_id IS NOT NULL AND domain_id IS NOT NULL ORDER BY id");
+        int64_t n = 0;
+        while (st.step()) {
+            Ev e;
+            e.id = st.int64(0);
+            e.ts = st.int64(1);
+            validation::checkTime(e.ts, "dns_queries", e.id, "ts_us");
+            e.source = MemberSource::SysmonDns;
+            e.naming = Naming::Query;
+            e.process = static_cast<int32_t>(processIds.indexOrNone(st.int64(4), "dns_queries", e.id, "process_id"));
+            const int64_t host = checkHost(st.int64(2), "dns_queries", e.id);
+            const auto domain = static_cast<int64_t>(domainIds.index(st.int64(3), "dns_queries", e.id, "domain_id"));
+            if (const auto* answers = reinterpret_cast<const char*>(sqlite3_column_text(st.handle(), 5))) {
+                namer.addList(answers, host, e.ts, domain);
+            }
+            note(hosts[host], kDnsQueryTable, e.ts);
+            groups[GroupKey{host, domain, 0, imageOf(e.process)}].push_back(e);
+            if ((++n & 0xFFFF) == 0) {
+                tick("reading Sysmon DNS queries", n, 0);
+            }
+        }
+        eventsRead_ += n;
+    }
+    namer.finish();
+    // An address literal as a destination, named the way its host knew it at that time.
+    auto nameAddress = [&](int64_t host, int64_t addressDomain, int64_t ts, Naming& how) -> int64_t {
+        const AddressNamer::Result r = namer.name(host, domains[static_cast<size_t>(addressDomain)].name, ts);
+        how = r.how;
+        return r.how == Naming::Address ? addressDomain : r.domainId;
     };
 
-    // ---- Proxy requests
+    // ---- Proxy lines: requests and CONNECT tunnels
     {
         const int64_t total = queryInt(db_, "SELECT coalesce(max(id), 0) FROM proxy_events").value_or(0);
         AttributionCursor attributed(db_, "proxy", minConfidence, processIds);
-        // The slim rows (schema v4) carry method and user agent as interned ids: each distinct
+        // The slim rows (schema v4) carry method, user agent and user as interned ids: each distinct
         // value is read and classified once, not once a request.
-        Statement st(db_, "SELECT id, ts_us, host_id, domain_id, method_s, path, bytes_out, bytes_in, user_agent_s "
-                          "FROM proxy_rows WHERE host_id IS NOT NULL AND domain_id IS NOT NULL ORDER BY id");
+        Statement st(db_, "SELECT id, ts_us, host_id, domain_id, method_s, path, bytes_out, bytes_in, user_agent_s, "
+                          "duration_ms, user_s FROM proxy_rows WHERE host_id IS NOT NULL AND domain_id IS NOT NULL "
+                          "ORDER BY id");
         slim::StringLookup strings(db_);
         // Indexed by strings.id (dense, small): no hashing per request.
         std::vector<int16_t> methods;    // method code + 1, 0: not looked up yet
@@ -329,42 +486,71 @@ std::vector<BuiltChannel> ChannelBuilder::build(const Progress& progress) {
             e.ts = sqlite3_column_int64(s, 1);
             validation::checkTime(e.ts, "proxy_rows", e.id, "ts_us");
             const int64_t host = checkHost(sqlite3_column_int64(s, 2), "proxy_rows", e.id);
-            const int64_t domain =
+            auto domain =
                 static_cast<int64_t>(domainIds.index(sqlite3_column_int64(s, 3), "proxy_rows", e.id, "domain_id"));
             const size_t methodSid = stringIds.indexOrNone(sqlite3_column_int64(s, 4), "proxy_rows", e.id, "method_s");
             if (methodSid >= methods.size()) {
                 methods.resize(methodSid + 1, 0);
             }
             if (methods[methodSid] == 0) {
-                const std::string& v = strings.text(static_cast<int64_t>(methodSid));
                 methods[methodSid] = static_cast<int16_t>(
-                    1 + methodCode(methodSid ? reinterpret_cast<const unsigned char*>(v.c_str()) : nullptr));
+                    1 + (methodSid ? methodCode(strings.text(static_cast<int64_t>(methodSid))) : uint8_t(kOther)));
             }
             e.method = static_cast<uint8_t>(methods[methodSid] - 1);
+            e.source = e.method == kConnect ? MemberSource::Connect : MemberSource::Http;
             const auto* path = reinterpret_cast<const char*>(sqlite3_column_text(s, 5));
             const int pathLen = sqlite3_column_bytes(s, 5);
             e.pathHash = path ? hashPath(path, pathLen) : 0;
-            e.bytesOut = bytesOf(s, 6, e.id, "bytes_out");
-            e.bytesIn = bytesOf(s, 7, e.id, "bytes_in");
+            e.bytesOut = countOf(s, 6, e.id, "bytes_out");
+            e.bytesIn = countOf(s, 7, e.id, "bytes_in");
+            e.durationMs = countOf(s, 9, e.id, "duration_ms");
+            HostInfo& h = hosts[host];
             if (const size_t uaSid =
                     stringIds.indexOrNone(sqlite3_column_int64(s, 8), "proxy_rows", e.id, "user_agent_s")) {
                 if (uaSid >= uaOfString.size()) {
                     uaOfString.resize(uaSid + 1, 0);
                 }
                 if (uaOfString[uaSid] == 0) {
-                    auto [it, inserted] = uaIds.try_emplace(strings.text(static_cast<int64_t>(uaSid)),
-                                                            static_cast<int32_t>(userAgents.size()));
+                    const std::string& text = strings.text(static_cast<int64_t>(uaSid));
+                    auto [it, inserted] = uaIds.try_emplace(text, static_cast<int32_t>(userAgents.size()));
                     if (inserted) {
                         userAgents.push_back(it->first);
+                        // Which browser (family and major version) this User-Agent is, if any.
+                        int32_t family = 0;
+                        const QString ua = QString::fromStdString(text);
+                        if (!anyMatch(c.notBrowserUserAgents, ua)) {
+                            for (const QRegularExpression& re : c.browserFamilies) {
+                                if (const auto m = re.match(ua); m.hasMatch()) {
+                                    const std::string key =
+                                        (m.captured(1) + QLatin1Char('/') + m.captured(2)).toStdString();
+                                    family = browserFamilies.try_emplace(key, int32_t(browserFamilies.size() + 1))
+                                                 .first->second;
+                                    break;
+                                }
+                            }
+                        }
+                        browserOfUa.push_back(family);
                     }
                     uaOfString[uaSid] = it->second + 1;
                 }
                 e.ua = uaOfString[uaSid] - 1;
+                if (const int32_t family = browserOfUa[static_cast<size_t>(e.ua)]) {
+                    h.browsersByHour[e.ts / 3600000000LL].insert(family);
+                }
             }
-            e.process = static_cast<int32_t>(attributed.processOf(e.id));
-            e.kind = kProxy;
-            note(e.ts);
-            const int32_t endpoint = endpointOf(domain, path, pathLen);
+            if (const int64_t user = sqlite3_column_int64(s, 10)) {
+                h.proxyUsers.insert(user);
+            }
+            double confidence = 0;
+            e.process = static_cast<int32_t>(attributed.processOf(e.id, &confidence));
+            e.weak = e.process != 0 && confidence < strongConfidence;
+            note(h, kProxyTable, e.ts);
+            int32_t endpoint = 0;
+            if (static_cast<size_t>(domain) < domains.size() && domains[static_cast<size_t>(domain)].isAddress) {
+                domain = nameAddress(host, domain, e.ts, e.naming);
+            } else if (e.source == MemberSource::Http && static_cast<size_t>(domain) < domains.size()) {
+                endpoint = endpointOf(domain, path, pathLen);
+            }
             groups[GroupKey{host, domain, endpoint, imageOf(e.process)}].push_back(e);
             if ((++n & 0xFFFF) == 0) {
                 tick("reading proxy requests", e.id, total);
@@ -372,64 +558,7 @@ std::vector<BuiltChannel> ChannelBuilder::build(const Progress& progress) {
         }
         eventsRead_ += n;
     }
-    const bool caseHasProxyLogs = eventsRead_ > 0;
-    // ---- DNS server logs
-    {
-        const int64_t total = queryInt(db_, "SELECT coalesce(max(id), 0) FROM dns_events").value_or(0);
-        AttributionCursor attributed(db_, "dns", minConfidence, processIds);
-        Statement st(db_, "SELECT id, ts_us, host_id, domain_id FROM dns_events "
-                          "WHERE host_id IS NOT NULL AND domain_id IS NOT NULL ORDER BY id");
-        int64_t n = 0;
-        while (st.step()) {
-            Ev e;
-            e.id = st.int64(0);
-            e.ts = st.int64(1);
-            validation::checkTime(e.ts, "dns_rows", e.id, "ts_us");
-            e.kind = kDns;
-            e.process = static_cast<int32_t>(attributed.processOf(e.id));
-            note(e.ts);
-            const auto domain = static_cast<int64_t>(domainIds.index(st.int64(3), "dns_rows", e.id, "domain_id"));
-            groups[GroupKey{checkHost(st.int64(2), "dns_rows", e.id), domain, 0, imageOf(e.process)}].push_back(e);
-            if ((++n & 0xFFFF) == 0) {
-                tick("reading DNS queries", e.id, total);
-            }
-        }
-        eventsRead_ += n;
-    }
-    // ---- Sysmon DNS queries (EID 22), and the answers that name connection addresses
-    std::unordered_map<std::string, int64_t> nameOfAddress;
-    {
-        Statement st(db_, "SELECT id, ts_us, host_id, domain_id, coalesce(process_id, 0), coalesce(answers, '') "
-                          "FROM dns_queries WHERE host_id IS NOT NULL AND domain_id IS NOT NULL ORDER BY id");
-        int64_t n = 0;
-        while (st.step()) {
-            Ev e;
-            e.id = st.int64(0);
-            e.ts = st.int64(1);
-            validation::checkTime(e.ts, "dns_queries", e.id, "ts_us");
-            e.kind = kDnsQuery;
-            e.process = static_cast<int32_t>(processIds.indexOrNone(st.int64(4), "dns_queries", e.id, "process_id"));
-            note(e.ts);
-            const auto domain = static_cast<int64_t>(domainIds.index(st.int64(3), "dns_queries", e.id, "domain_id"));
-            groups[GroupKey{checkHost(st.int64(2), "dns_queries", e.id), domain, 0, imageOf(e.process)}].push_back(e);
-            for (const QString& ip : QString::fromStdString(st.text(5)).split(QLatin1Char(','), Qt::SkipEmptyParts)) {
-                nameOfAddress.try_emplace(ip.trimmed().toStdString(), domain);
-            }
-            if ((++n & 0xFFFF) == 0) {
-                tick("reading Sysmon DNS queries", n, 0);
-            }
-        }
-        eventsRead_ += n;
-        Statement answers(
-            db_,
-            "SELECT DISTINCT domain_id, answers FROM dns_events WHERE answers IS NOT NULL AND domain_id IS NOT NULL");
-        while (answers.step()) {
-            for (const QString& ip :
-                 QString::fromStdString(answers.text(1)).split(QLatin1Char(','), Qt::SkipEmptyParts)) {
-                nameOfAddress.try_emplace(ip.trimmed().toStdString(), answers.int64(0));
-            }
-        }
-    }
+    const bool caseHasProxyLogs = tableFirst[kProxyTable] != INT64_MAX;
     // ---- Sysmon network connections that no proxy request already stands for
     {
         std::set<int> proxyPorts;
@@ -460,41 +589,44 @@ std::vector<BuiltChannel> ChannelBuilder::build(const Progress& progress) {
             if (st.int64(8) == 0 || std::binary_search(matched.begin(), matched.end(), st.int64(1))) {
                 continue; // inbound, or the proxy request it carried is in the case already
             }
-            const std::string ip = st.text(5);
+            const std::string ip = DomainNames::normalize(st.text(5));
             const bool internal = isPrivate(ip);
             if (internal && proxyPorts.count(static_cast<int>(st.int64(6)))) {
                 continue; // a connection to the proxy: the request is in the proxy log, if anywhere
-            }
-            int64_t domain = 0;
-            const std::string named = st.text(7);
-            if (!named.empty() && !DomainNames::isIpLiteral(named)) {
-                domain = domainIdFor(named);
-            } else if (auto it = nameOfAddress.find(ip); it != nameOfAddress.end()) {
-                domain = it->second;
-            } else if (!internal && !ip.empty()) {
-                domain = domainIdFor(ip); // no name known: the address is all there is
-            }
-            if (domain == 0) {
-                continue;
             }
             Ev e;
             e.id = st.int64(0);
             e.ts = st.int64(2);
             validation::checkTime(e.ts, "net_connections", e.id, "ts_us");
-            e.kind = kNet;
+            e.source = MemberSource::SysmonNet;
             e.process =
                 static_cast<int32_t>(processIds.indexOrNone(st.int64(4), "net_connections", e.id, "process_id"));
-            note(e.ts);
-            groups[GroupKey{checkHost(st.int64(3), "net_connections", e.id), domain, 0, imageOf(e.process)}].push_back(
-                e);
+            const int64_t host = checkHost(st.int64(3), "net_connections", e.id);
+            int64_t domain = 0;
+            const std::string named = st.text(7);
+            if (!named.empty() && !DomainNames::isIpLiteral(named)) {
+                domain = domainIdFor(named);
+                e.naming = Naming::Record;
+            } else if (!ip.empty()) {
+                const AddressNamer::Result r = namer.name(host, ip, e.ts);
+                e.naming = r.how;
+                // An internal address no answer named is not a web service.
+                domain = r.how != Naming::Address ? r.domainId : internal ? 0 : domainIdFor(ip);
+            }
+            if (domain == 0) {
+                continue;
+            }
+            note(hosts[host], kNetTable, e.ts);
+            groups[GroupKey{host, domain, 0, imageOf(e.process)}].push_back(e);
         }
         eventsRead_ += n;
     }
     tick("gathering channels", 0, 0);
 
-    // ---- Resolve families (host, destination): requests no process could be tied to join the
-    // process when only one process of the host talks there; DNS queries and connections (no URL
-    // path, so no endpoint) join the busiest channel of their process.
+    // ==== Channels: one per thing a process did, whatever recorded it ====
+    // Per (host, destination) family: events without a process join the only process there, or the
+    // channel with events nearest in time; endpoint-less events of an image join its busiest
+    // endpoint channel unless they are a channel of their own.
     std::map<std::pair<int64_t, int64_t>, std::vector<GroupKey>> families;
     for (const auto& [key, evs] : groups) {
         families[{key.host, key.domain}].push_back(key);
@@ -504,45 +636,175 @@ std::vector<BuiltChannel> ChannelBuilder::build(const Progress& progress) {
         std::vector<Ev> events;
     };
     std::vector<Pending> finals;
+    const auto joinUs = static_cast<int64_t>(c.threshold("join_window_s") * 1e6);
+    const double ownShare = c.threshold("own_channel_min_share");
     for (auto& [family, keys] : families) {
         std::sort(keys.begin(), keys.end(), [](const GroupKey& a, const GroupKey& b) {
             return std::tie(a.image, a.endpoint) < std::tie(b.image, b.endpoint);
         });
-        std::set<int32_t> images;
+        std::map<std::pair<int32_t, int32_t>, std::vector<Ev>> merged; // (image, endpoint) -> events
+        struct Orphan {
+            int32_t endpoint;
+            int32_t attributed; // the process a DNS answer alone tied it to, or 0
+            Ev e;
+        };
+        std::vector<Orphan> orphans; // events without a process, or with a weak tie only
+        // A process whose own connections tie some proxy lines to it (five-tuple) does not also
+        // own the lines only a DNS answer tied to it: those go with the events without a process.
+        std::set<int32_t> strong;
         for (const GroupKey& k : keys) {
-            if (k.image != 0) {
-                images.insert(k.image);
+            for (const Ev& e : groups[k]) {
+                if (k.image != 0 && !e.weak && (e.source == MemberSource::Http || e.source == MemberSource::Connect)) {
+                    strong.insert(k.image);
+                    break;
+                }
             }
         }
-        const int32_t onlyImage = images.size() == 1 ? *images.begin() : 0;
-        std::map<std::pair<int32_t, int32_t>, std::vector<Ev>> merged; // (image, endpoint) -> events
         for (const GroupKey& k : keys) {
             std::vector<Ev>& src = groups[k];
-            const int32_t image = k.image != 0 ? k.image : onlyImage;
-            auto& dst = merged[{image, k.endpoint}];
-            dst.insert(dst.end(), src.begin(), src.end());
+            const bool mayOrphan = k.image == 0 || strong.count(k.image);
+            if (!mayOrphan) {
+                merged[{k.image, k.endpoint}] = std::move(src); // keys are distinct: nothing to join
+                continue;
+            }
+            std::vector<Ev> kept;
+            for (const Ev& e : src) {
+                if (k.image == 0 || e.weak) {
+                    orphans.push_back({k.endpoint, k.image, e});
+                } else {
+                    kept.push_back(e);
+                }
+            }
+            if (!kept.empty()) {
+                merged[{k.image, k.endpoint}] = std::move(kept);
+            }
             std::vector<Ev>().swap(src);
         }
-        // Endpoint-less events (DNS, connections, proxy requests without a command shape) of an
-        // image join that image's busiest endpoint channel when the image has endpoint channels only
-        // through them: one poller, one channel.
+        if (!orphans.empty()) {
+            // Each joins the process that polls the same endpoint, else the process whose own
+            // events are nearest in time within the join window (a lookup just before a connection,
+            // a request the attributor missed). Events near no process's are another program's.
+            std::map<int32_t, std::vector<int64_t>> timesOf;       // image -> its event times
+            std::map<int32_t, std::set<int32_t>> imagesAtEndpoint; // endpoint -> images polling it
+            for (const auto& [k, evs] : merged) {
+                auto& t = timesOf[k.first];
+                for (const Ev& e : evs) {
+                    t.push_back(e.ts);
+                }
+                if (k.second != 0) {
+                    imagesAtEndpoint[k.second].insert(k.first);
+                }
+            }
+            for (auto& [image, t] : timesOf) {
+                std::sort(t.begin(), t.end());
+            }
+            auto distance = [&](int32_t image, int64_t ts) {
+                const auto& t = timesOf[image];
+                const auto it = std::lower_bound(t.begin(), t.end(), ts);
+                int64_t d = INT64_MAX;
+                if (it != t.end()) {
+                    d = *it - ts;
+                }
+                if (it != t.begin()) {
+                    d = std::min(d, ts - *std::prev(it));
+                }
+                return d;
+            };
+            std::vector<Orphan> left;
+            for (const auto& [endpoint, attributed, e] : orphans) {
+                const auto at = endpoint != 0 ? imagesAtEndpoint.find(endpoint) : imagesAtEndpoint.end();
+                int32_t image = 0;
+                if (at != imagesAtEndpoint.end() && at->second.size() == 1) {
+                    image = *at->second.begin();
+                } else {
+                    // A tunnel is logged when it closes (Squid, W3C): its connection opened a
+                    // duration earlier, so both ends are tried.
+                    const int64_t opened = e.durationMs > 0 ? e.ts - int64_t(e.durationMs) * 1000 : e.ts;
+                    int64_t best = joinUs + 1;
+                    for (const auto& [candidate, t] : timesOf) {
+                        if (at != imagesAtEndpoint.end() && !at->second.count(candidate)) {
+                            continue;
+                        }
+                        if (const int64_t d = std::min(distance(candidate, e.ts), distance(candidate, opened));
+                            d < best) {
+                            best = d;
+                            image = candidate;
+                        }
+                    }
+                }
+                if (image != 0) {
+                    merged[{image, endpoint}].push_back(e);
+                } else {
+                    left.push_back({endpoint, attributed, e});
+                }
+            }
+            // Weak ties left over: a few go back to the process a DNS answer named (a page of the
+            // browser's); many keep a rhythm of their own, another program's, and stay with the rest.
+            std::map<int32_t, std::vector<int64_t>> weakTimes;
+            for (const Orphan& o : left) {
+                if (o.attributed) {
+                    weakTimes[o.attributed].push_back(o.e.ts);
+                }
+            }
+            std::set<int32_t> giveBack;
+            for (auto& [image, ts] : weakTimes) {
+                std::sort(ts.begin(), ts.end());
+                if (static_cast<double>(pollCount(ts, mergeUs)) < minPolls) {
+                    giveBack.insert(image);
+                }
+            }
+            std::vector<Orphan> rest;
+            for (const Orphan& o : left) {
+                if (o.attributed && giveBack.count(o.attributed)) {
+                    merged[{o.attributed, o.endpoint}].push_back(o.e);
+                } else {
+                    rest.push_back(o);
+                }
+            }
+            // The rest: a channel of the unknown process only when it holds enough polls, else
+            // the family's busiest channel.
+            if (!rest.empty()) {
+                std::vector<int64_t> ts;
+                for (const Orphan& o : rest) {
+                    ts.push_back(o.e.ts);
+                }
+                std::sort(ts.begin(), ts.end());
+                std::vector<Ev>* busiest = nullptr;
+                for (auto& [k, evs] : merged) {
+                    if (!busiest || evs.size() > busiest->size()) {
+                        busiest = &evs;
+                    }
+                }
+                const bool own = busiest == nullptr || static_cast<double>(pollCount(ts, mergeUs)) >= minPolls;
+                for (const Orphan& o : rest) {
+                    (own ? merged[{0, o.endpoint}] : *busiest).push_back(o.e);
+                }
+            }
+            std::vector<Orphan>().swap(orphans);
+        }
+        // Endpoint-less events (lookups, tunnels, connections, requests without a command shape) of
+        // an image join that image's busiest endpoint channel: one poller, one channel.
         for (auto it = merged.begin(); it != merged.end();) {
             const auto [image, endpoint] = it->first;
-            // A handful of proxy requests beside many lookups do not make a channel of their own.
-            const auto proxied =
-                std::count_if(it->second.begin(), it->second.end(), [](const Ev& e) { return e.kind == kProxy; });
-            const bool ownProxyChannel = proxied >= static_cast<int64_t>(config_.threshold("min_polls")) &&
-                                         static_cast<double>(proxied) >= 0.1 * static_cast<double>(it->second.size());
-            if (endpoint != 0 || ownProxyChannel) {
+            std::vector<int64_t> httpTs;
+            for (const Ev& e : it->second) {
+                if (e.source == MemberSource::Http) {
+                    httpTs.push_back(e.ts);
+                }
+            }
+            std::sort(httpTs.begin(), httpTs.end());
+            // A handful of requests beside many lookups do not make a channel of their own.
+            const bool ownHttpChannel =
+                static_cast<double>(pollCount(httpTs, mergeUs)) >= minPolls &&
+                static_cast<double>(httpTs.size()) >= ownShare * static_cast<double>(it->second.size());
+            if (endpoint != 0 || ownHttpChannel) {
                 ++it;
                 continue;
             }
             std::vector<Ev>* best = nullptr;
-            size_t bestSize = 0;
             for (auto& [k2, evs2] : merged) {
-                if (k2.first == image && k2.second != 0 && evs2.size() > bestSize) {
+                if (k2.first == image && k2.second != 0 && (!best || evs2.size() > best->size())) {
                     best = &evs2;
-                    bestSize = evs2.size();
                 }
             }
             if (best) {
@@ -553,20 +815,59 @@ std::vector<BuiltChannel> ChannelBuilder::build(const Progress& progress) {
             }
         }
         for (auto& [k, evs] : merged) {
-            finals.push_back({GroupKey{family.first, family.second, k.second, k.first}, std::move(evs)});
+            if (!evs.empty()) {
+                finals.push_back({GroupKey{family.first, family.second, k.second, k.first}, std::move(evs)});
+            }
         }
     }
     groups.clear();
 
-    // ---- Measure each channel
-    const double band = config_.threshold("band");
-    const double pauseFactor = config_.threshold("pause_factor");
-    const double change = config_.threshold("response_change");
+    // ---- Shared client addresses: many people behind one host's address
+    {
+        const double minUsers = c.threshold("shared_min_users");
+        const double minInteractive = c.threshold("shared_min_interactive_users");
+        const double minBrowsers = c.threshold("shared_min_browsers");
+        const double minNames = c.threshold("shared_min_host_names");
+        for (auto& [id, h] : hosts) {
+            size_t browsers = 0;
+            for (const auto& [hour, set] : h.browsersByHour) {
+                browsers = std::max(browsers, set.size());
+            }
+            QStringList why;
+            if (c.isSharedRole(h.role)) {
+                why << QStringLiteral("its inventory role is \u201c%1\u201d").arg(h.role);
+            }
+            if (static_cast<double>(h.proxyUsers.size()) >= minUsers) {
+                why << QStringLiteral("%1 users authenticated at the proxy from it").arg(h.proxyUsers.size());
+            }
+            if (static_cast<double>(h.interactiveUsers) >= minInteractive) {
+                why << QStringLiteral("%1 people run processes on it").arg(h.interactiveUsers);
+            }
+            if (static_cast<double>(browsers) >= minBrowsers) {
+                why << QStringLiteral("%1 different browsers used it within one hour").arg(browsers);
+            }
+            if (static_cast<double>(h.hostNames) >= minNames) {
+                why << QStringLiteral("%1 host names held its address at the same time").arg(h.hostNames);
+            }
+            h.shared = !why.isEmpty();
+            h.sharedReason = why.join(QStringLiteral("; "));
+            std::set<int64_t>().swap(h.proxyUsers);
+            std::map<int64_t, std::set<int32_t>>().swap(h.browsersByHour);
+        }
+    }
+
+    // ==== Measure each channel ====
+    const double band = c.threshold("band");
+    const double pauseFactor = c.threshold("pause_factor");
+    const double change = c.threshold("response_change");
+    const double changeMinBytes = c.threshold("response_change_min_bytes");
+    const double changesMinConstancy = c.threshold("changes_min_constancy");
+    const double minIntervals = c.threshold("min_intervals");
     std::vector<BuiltChannel> out;
     out.reserve(finals.size());
     // For the output-elsewhere pass: each channel's changed-response times and post times.
     std::vector<std::vector<int64_t>> changeTimes(finals.size()), postTimes(finals.size());
-    std::vector<std::vector<std::pair<int64_t, int64_t>>> hourCounts(finals.size()); // (hour, requests)
+    std::vector<std::vector<std::pair<int64_t, int64_t>>> hourCounts(finals.size()); // (hour, polls)
     int64_t measured = 0;
     for (size_t ci = 0; ci < finals.size(); ++ci) {
         Pending& p = finals[ci];
@@ -580,10 +881,13 @@ std::vector<BuiltChannel> ChannelBuilder::build(const Progress& progress) {
         f.host = h.name.isEmpty() ? h.ips : h.name;
         f.hostIps = h.ips;
         f.hostRole = h.role;
+        f.hostShared = h.shared;
+        f.hostSharedReason = h.sharedReason;
         f.domainId =
             p.key.domain <= maxTableDomain ? p.key.domain : 0; // names only connections gave are not in the table
         f.destination = QString::fromStdString(d.name);
         f.registeredDomain = QString::fromStdString(d.registered);
+        f.destinationIsAddress = d.isAddress;
         if (const WebService* s = serviceOf(p.key.domain)) {
             f.service = s->id;
             f.serviceCategory = s->category;
@@ -601,16 +905,24 @@ std::vector<BuiltChannel> ChannelBuilder::build(const Progress& progress) {
             f.processImage = imageNames[static_cast<size_t>(p.key.image)];
             f.processName = lowerFileName(f.processImage);
         }
-        std::vector<int64_t> tsProxy, tsNet, tsDns, tsDnsQ;
+        std::vector<SourceSeries> series(kMemberSourceCount);
+        std::array<std::array<int64_t, kNamingCount>, kMemberSourceCount> namings{};
+        for (const MemberSourceInfo& info : kMemberSources) {
+            series[static_cast<size_t>(info.source)].source = info.source;
+        }
         std::vector<double> out_, in_;
         std::map<int32_t, int64_t> uaCount, processCount;
         std::vector<uint32_t> paths;
         int64_t gets = 0, posts = 0, connects = 0;
         for (const Ev& e : p.events) {
-            switch (e.kind) {
-            case kProxy:
+            SourceSeries& s = series[static_cast<size_t>(e.source)];
+            s.tsUs.push_back(e.ts);
+            ++namings[static_cast<size_t>(e.source)][static_cast<size_t>(e.naming)];
+            switch (e.source) {
+            case MemberSource::Http:
+            case MemberSource::Connect:
                 bc.proxyIds.push_back(e.id);
-                tsProxy.push_back(e.ts);
+                s.durationMs.push_back(e.durationMs);
                 if (e.bytesOut >= 0) {
                     out_.push_back(e.bytesOut);
                     f.bytesOut += e.bytesOut;
@@ -630,17 +942,17 @@ std::vector<BuiltChannel> ChannelBuilder::build(const Progress& progress) {
                 }
                 paths.push_back(e.pathHash);
                 break;
-            case kDns:
+            case MemberSource::DnsLog:
                 bc.dnsIds.push_back(e.id);
-                tsDns.push_back(e.ts);
+                s.ttlS.push_back(e.ttl);
                 break;
-            case kDnsQuery:
+            case MemberSource::SysmonDns:
                 bc.dnsQueryIds.push_back(e.id);
-                tsDnsQ.push_back(e.ts);
+                s.ttlS.push_back(e.ttl);
                 break;
-            case kNet:
+            case MemberSource::SysmonNet:
+            case MemberSource::SensorConn:
                 bc.netIds.push_back(e.id);
-                tsNet.push_back(e.ts);
                 break;
             }
             if (e.process) {
@@ -650,47 +962,60 @@ std::vector<BuiltChannel> ChannelBuilder::build(const Progress& progress) {
         for (auto* ids : {&bc.proxyIds, &bc.dnsIds, &bc.dnsQueryIds, &bc.netIds}) {
             std::sort(ids->begin(), ids->end());
         }
-        f.proxyRequests = static_cast<int64_t>(tsProxy.size());
+        for (const MemberSourceInfo& info : kMemberSources) {
+            for (int n = 0; n < kNamingCount; ++n) {
+                if (const int64_t count = namings[static_cast<size_t>(info.source)][static_cast<size_t>(n)]) {
+                    f.members.push_back({QString::fromLatin1(info.name.data(), qsizetype(info.name.size())),
+                                         QString::fromLatin1(namingName(static_cast<Naming>(n)).data()), count});
+                }
+            }
+        }
+        std::stable_sort(f.members.begin(), f.members.end(),
+                         [](const MemberCount& a, const MemberCount& b) { return a.count > b.count; });
+        f.proxyRequests = static_cast<int64_t>(bc.proxyIds.size());
         f.caseHasProxyLogs = caseHasProxyLogs;
-        f.dnsQueries = static_cast<int64_t>(tsDns.size() + tsDnsQ.size());
-        f.netConnections = static_cast<int64_t>(tsNet.size());
+        f.dnsQueries = static_cast<int64_t>(bc.dnsIds.size() + bc.dnsQueryIds.size());
+        f.netConnections = static_cast<int64_t>(bc.netIds.size());
         f.firstTs = p.events.front().ts;
         f.lastTs = p.events.back().ts;
-        f.lateStartHours = static_cast<double>(f.firstTs - caseFirst) / 3.6e9;
-        // The timing series: the richest source, proxy first. Server-side and Sysmon DNS are two
-        // views of the same lookups, so only the larger one is used.
-        const std::vector<int64_t>& dnsSeries = tsDns.size() >= tsDnsQ.size() ? tsDns : tsDnsQ;
-        const std::vector<int64_t>* series = &tsProxy;
-        f.timingSource = QStringLiteral("proxy");
-        if (tsProxy.size() < tsNet.size() / 2 || tsProxy.size() < dnsSeries.size() / 4) {
-            series = tsNet.size() >= dnsSeries.size() / 2 ? &tsNet : &dnsSeries;
-            f.timingSource = series == &tsNet ? QStringLiteral("sysmon") : QStringLiteral("dns");
-        }
-        if (series->empty()) {
-            series = !tsNet.empty() ? &tsNet : &dnsSeries;
-            f.timingSource = series == &tsNet ? QStringLiteral("sysmon") : QStringLiteral("dns");
-        }
-        f.polls = static_cast<int64_t>(series->size());
-        const std::vector<double> gaps = nonZeroGapsSeconds(*series);
+
+        // ---- Timing: the one choice (timing_source.h)
+        const Timing t = chooseTiming(series, timingConfig);
+        const Table table = tableOf(t.source);
+        f.timingSource = QString::fromLatin1(sourceName(t.source).data(), qsizetype(sourceName(t.source).size()));
+        f.timingClass = QString::fromLatin1(timingClassName(t.cls).data());
+        f.timingNote = t.note;
+        f.polls = static_cast<int64_t>(t.polls.size());
+        f.events = t.events;
+        f.ttlS = t.ttlS;
+        f.ttlPaced = t.ttlPaced;
+        f.unmeasurable = t.unmeasurable;
+        // Late from the later of its own evidence's start and the host's first event there: a log
+        // that starts later, or a host that came on later, makes nothing late.
+        const int64_t evidenceStart = std::max(tableFirst[table], h.first[table]);
+        f.lateStartHours =
+            t.polls.empty() ? 0 : std::max(0.0, static_cast<double>(t.polls.front() - evidenceStart) / 3.6e9);
+        const std::vector<double> gaps = nonZeroGapsSeconds(t.polls);
         f.intervals = static_cast<int64_t>(gaps.size());
         if (!gaps.empty()) {
-            const Regularity r = regularity(gaps);
+            const Regularity r = regularity(gaps, intervalConfig);
             f.medianInterval = r.median;
             f.jitter = r.madOverMedian;
             f.skew = r.skew;
             f.ritaTs = r.score;
-            const BandTest b = bandTest(gaps, band, pauseFactor);
+            const BandTest b = bandTest(gaps, band, pauseFactor, intervalConfig);
             f.bandShare = b.share;
             f.bandScore = b.score;
             f.pauses = b.pauses;
+            f.bandIntervals = b.inBand;
         }
-        const HistogramScores hs = histogramScores(*series, caseFirst, caseLast + 1);
+        const HistogramScores hs = histogramScores(t.polls, tableFirst[table], tableLast[table] + 1, intervalConfig);
         f.histogramScore = hs.score;
         f.durationScore = hs.durationScore;
         f.coverage = hs.coverage;
-        // Shape of the proxy requests
-        if (!tsProxy.empty()) {
-            const double n = static_cast<double>(tsProxy.size());
+        // ---- Shape of the proxy lines
+        if (!bc.proxyIds.empty()) {
+            const double n = static_cast<double>(bc.proxyIds.size());
             f.getShare = static_cast<double>(gets) / n;
             f.postShare = static_cast<double>(posts) / n;
             f.connectShare = static_cast<double>(connects) / n;
@@ -698,13 +1023,14 @@ std::vector<BuiltChannel> ChannelBuilder::build(const Progress& progress) {
             f.distinctPaths = std::unique(paths.begin(), paths.end()) - paths.begin();
             f.medianBytesOut = medianOf(out_);
             f.medianBytesIn = medianOf(in_);
-            f.requestConstancy = shareNear(out_, f.medianBytesOut, change, 16);
-            f.responseConstancy = shareNear(in_, f.medianBytesIn, change, 16);
-            f.ritaData = regularity(in_).score;
-            if (f.responseConstancy >= 0.6) {
-                const double tol = std::max(change * f.medianBytesIn, 16.0);
+            f.requestConstancy = shareNear(out_, f.medianBytesOut, change, changeMinBytes);
+            f.responseConstancy = shareNear(in_, f.medianBytesIn, change, changeMinBytes);
+            f.ritaData = regularity(in_, intervalConfig).score;
+            if (f.responseConstancy >= changesMinConstancy) {
+                const double tol = std::max(change * f.medianBytesIn, changeMinBytes);
                 for (const Ev& e : p.events) {
-                    if (e.kind == kProxy && e.bytesIn >= 0 && std::abs(e.bytesIn - f.medianBytesIn) > tol) {
+                    if ((e.source == MemberSource::Http || e.source == MemberSource::Connect) && e.bytesIn >= 0 &&
+                        std::abs(e.bytesIn - f.medianBytesIn) > tol) {
                         changeTimes[ci].push_back(e.ts);
                     }
                 }
@@ -723,8 +1049,8 @@ std::vector<BuiltChannel> ChannelBuilder::build(const Progress& progress) {
                 break;
             }
         }
-        // Requests per hour of the timing series, for the idle-hours pass.
-        for (int64_t ts : *series) {
+        // Polls per hour of the timing series, for the idle-hours pass.
+        for (int64_t ts : t.polls) {
             const int64_t hour = ts / 3600000000LL;
             if (hourCounts[ci].empty() || hourCounts[ci].back().first != hour) {
                 hourCounts[ci].push_back({hour, 0});
@@ -743,8 +1069,8 @@ std::vector<BuiltChannel> ChannelBuilder::build(const Progress& progress) {
 
     // ---- Process details of each channel's representative process
     {
-        Statement st(db_, "SELECT coalesce(command_line, ''), coalesce(parent_image, ''), coalesce(user_name, '') "
-                          "FROM processes WHERE id = ?");
+        Statement st(db_, "SELECT coalesce(command_line, ''), coalesce(parent_image, ''), coalesce(user_name, ''), "
+                          "coalesce(parent_command_line, '') FROM processes WHERE id = ?");
         for (BuiltChannel& bc : out) {
             if (bc.features.processId == 0) {
                 continue;
@@ -755,19 +1081,22 @@ std::vector<BuiltChannel> ChannelBuilder::build(const Progress& progress) {
                 bc.features.commandLine = QString::fromStdString(st.text(0));
                 bc.features.parentImage = QString::fromStdString(st.text(1));
                 bc.features.userName = QString::fromStdString(st.text(2));
+                bc.features.parentCommandLine = QString::fromStdString(st.text(3));
             }
         }
     }
 
     // ---- Idle hours: the hours in which a host shows interactive use (a browser, or irregular
-    // traffic); a periodic channel's requests outside them happen while nobody uses the host.
-    const double minPolls = config_.threshold("min_polls");
+    // traffic); a periodic channel's polls outside them happen while nobody uses the host.
     {
+        const double irregularBand = c.threshold("irregular_band_score");
+        const double irregularRita = c.threshold("irregular_rita_score");
         std::unordered_map<int64_t, std::set<int64_t>> activeHours;
         for (size_t ci = 0; ci < out.size(); ++ci) {
             const ChannelFeatures& f = out[ci].features;
-            const bool browser = config_.browsers.count(f.processName.toStdString()) > 0;
-            const bool irregular = f.polls >= minPolls && f.bandScore < 0.2 && f.ritaTs < 0.6;
+            const bool browser = c.browsers.count(f.processName.toStdString()) > 0;
+            const bool irregular = static_cast<double>(f.consideredIntervals()) >= minIntervals &&
+                                   f.bandScore < irregularBand && f.ritaTs < irregularRita;
             if (browser || irregular) {
                 auto& hours = activeHours[f.hostId];
                 for (const auto& [hour, n] : hourCounts[ci]) {
@@ -778,7 +1107,7 @@ std::vector<BuiltChannel> ChannelBuilder::build(const Progress& progress) {
         for (size_t ci = 0; ci < out.size(); ++ci) {
             ChannelFeatures& f = out[ci].features;
             const auto it = activeHours.find(f.hostId);
-            if (f.polls < minPolls || it == activeHours.end()) {
+            if (static_cast<double>(f.consideredIntervals()) < minIntervals || it == activeHours.end()) {
                 continue; // idle_share stays -1: the host shows no interactive use at all (a server)
             }
             int64_t idle = 0;
@@ -790,33 +1119,41 @@ std::vector<BuiltChannel> ChannelBuilder::build(const Progress& progress) {
     }
 
     // ---- Output elsewhere: after a command channel's response changes (a command waited), does
-    // the same host (and process, where both are known) post to another service soon after?
+    // the same process of the host post to another service soon after?
     {
-        const auto window = static_cast<int64_t>(config_.threshold("output_window_s") * 1e6);
+        const auto window = static_cast<int64_t>(c.threshold("output_window_s") * 1e6);
+        const double minReactions = c.threshold("output_min_reactions");
+        const double chanceFactor = c.threshold("output_chance_factor");
+        // The posters' rate over the whole proxy log: a poster that only posts after commands has
+        // few posts, and their own first-to-last span would make it look busy.
+        const double span = caseHasProxyLogs
+                                ? std::max(1.0, static_cast<double>(tableLast[kProxyTable] - tableFirst[kProxyTable]))
+                                : 1.0;
         std::unordered_map<int64_t, std::vector<size_t>> byHost;
         for (size_t ci = 0; ci < out.size(); ++ci) {
             byHost[out[ci].features.hostId].push_back(ci);
         }
         for (auto& [host, list] : byHost) {
-            for (size_t c : list) {
-                if (changeTimes[c].empty()) {
+            for (size_t cmdIndex : list) {
+                if (changeTimes[cmdIndex].empty()) {
                     continue;
                 }
-                ChannelFeatures& cmd = out[c].features;
+                ChannelFeatures& cmd = out[cmdIndex].features;
                 size_t best = SIZE_MAX;
                 int64_t bestCount = 0;
                 std::vector<double> bestDelays;
                 for (size_t o : list) {
                     ChannelFeatures& other = out[o].features;
-                    if (o == c || postTimes[o].empty() || other.service.isEmpty() ||
-                        other.registeredDomain == cmd.registeredDomain ||
-                        (!cmd.processImage.isEmpty() && !other.processImage.isEmpty() &&
-                         cmd.processImage != other.processImage)) {
+                    // The same process on both sides (or, on a host without process evidence, no
+                    // process on either): an unknown side could be any program, and pairing it with
+                    // a known one only finds two busy clients of the host.
+                    if (o == cmdIndex || postTimes[o].empty() || other.service.isEmpty() ||
+                        other.registeredDomain == cmd.registeredDomain || cmd.processImage != other.processImage) {
                         continue;
                     }
                     int64_t count = 0;
                     std::vector<double> delays;
-                    for (int64_t t : changeTimes[c]) {
+                    for (int64_t t : changeTimes[cmdIndex]) {
                         const auto it = std::upper_bound(postTimes[o].begin(), postTimes[o].end(), t);
                         if (it != postTimes[o].end() && *it - t <= window) {
                             ++count;
@@ -825,14 +1162,11 @@ std::vector<BuiltChannel> ChannelBuilder::build(const Progress& progress) {
                     }
                     // A busy poster (a chat client every minute) follows any moment by chance:
                     // count only what beats chance, from the poster's own rate.
-                    // Its rate over the whole case: a poster that only posts after commands has few
-                    // posts, and their own first-to-last span would make it look busy.
-                    const auto& pt = postTimes[o];
-                    const double span = std::max(1.0, static_cast<double>(caseLast - caseFirst));
                     const double chance =
-                        1 - std::exp(-static_cast<double>(pt.size()) / span * static_cast<double>(window));
-                    const double expected = chance * static_cast<double>(changeTimes[c].size());
-                    if (count < 2 || static_cast<double>(count) < 2 * expected + 1) {
+                        1 - std::exp(-static_cast<double>(postTimes[o].size()) / span * static_cast<double>(window));
+                    const double expected = chance * static_cast<double>(changeTimes[cmdIndex].size());
+                    if (static_cast<double>(count) < minReactions ||
+                        static_cast<double>(count) < chanceFactor * expected + 1) {
                         continue;
                     }
                     if (count > bestCount) {
@@ -857,7 +1191,8 @@ std::vector<BuiltChannel> ChannelBuilder::build(const Progress& progress) {
             }
         }
     }
-    log::score()->info("{} events in {} channels", eventsRead_, out.size());
+    log::score()->info("{} events in {} channels; {} DNS answers name addresses", eventsRead_, out.size(),
+                       namer.answers());
     return out;
 }
 

@@ -1,10 +1,15 @@
 // Reads a case's requests and endpoint events once and gathers them into channels — (host,
-// process where attributed, destination FQDN, web-service endpoint where the catalog knows its
-// shape) — then measures each channel's features. Proxy requests, DNS queries (server logs and
-// Sysmon EID 22) and Sysmon network connections of one channel are gathered together, so a host
-// without Sysmon, or one that bypasses the proxy, is still measured with what is known. A
-// destination is keyed by name whenever one is known (a connection's address is named through the
-// DNS answers the case holds): CDNs put many services on one address.
+// process where attributed, destination, web-service endpoint where the catalog knows its shape) —
+// then measures each channel's features. A channel is what the process did, whatever recorded it:
+// proxy lines (requests and CONNECT tunnels), Sysmon connections and DNS lookups of the same host
+// and process are one channel. Events that carry an address instead of a name are named through
+// the host's own DNS answers at that time (AddressNamer); the timing source is chosen by
+// chooseTiming(), the one function the charts and the timeline call too (docs/scoring.md,
+// "Channel model II").
+//
+// Per host, so it can stream (#20): everything a channel's features depend on is that host's
+// events plus read-only, case-wide context built first (hosts, domains, processes, the catalog,
+// the AddressNamer, per-source evidence bounds). Fleet-level factors are the scorer's.
 #pragma once
 
 #include "channel_features.h"

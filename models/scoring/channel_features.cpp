@@ -2,8 +2,12 @@
 
 #include "store/case_validation.h"
 
+#include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonValue>
+#include <QStringList>
+
+#include <string>
 
 #include <cmath>
 
@@ -12,15 +16,19 @@ namespace socwb::scoring {
 namespace {
 // One list of fields serves both directions, so the JSON and the struct cannot drift apart.
 template <class F, class V> void visit(F& f, V&& v) {
+    v("feature_version", f.featureVersion);
     v("key", f.key);
     v("host_id", f.hostId);
     v("host", f.host);
     v("host_ips", f.hostIps);
     v("host_role", f.hostRole);
+    v("host_shared", f.hostShared);
+    v("host_shared_reason", f.hostSharedReason);
     v("process_image", f.processImage);
     v("process_name", f.processName);
     v("command_line", f.commandLine);
     v("parent_image", f.parentImage);
+    v("parent_command_line", f.parentCommandLine);
     v("user_name", f.userName);
     v("process_id", f.processId);
     v("process_count", f.processCount);
@@ -34,17 +42,25 @@ template <class F, class V> void visit(F& f, V&& v) {
     v("endpoint_role", f.endpointRole);
     v("path_prefix", f.pathPrefix);
     v("consumer_service", f.consumerService);
+    v("destination_is_address", f.destinationIsAddress);
     v("service_risk", f.serviceRisk);
     v("proxy_requests", f.proxyRequests);
     v("dns_queries", f.dnsQueries);
     v("net_connections", f.netConnections);
-    v("polls", f.polls);
     v("case_has_proxy_logs", f.caseHasProxyLogs);
     v("timing_source", f.timingSource);
+    v("timing_class", f.timingClass);
+    v("timing_note", f.timingNote);
+    v("polls", f.polls);
+    v("events", f.events);
+    v("ttl_s", f.ttlS);
+    v("ttl_paced", f.ttlPaced);
+    v("unmeasurable", f.unmeasurable);
     v("first_ts", f.firstTs);
     v("last_ts", f.lastTs);
     v("late_start_hours", f.lateStartHours);
     v("intervals", f.intervals);
+    v("band_intervals", f.bandIntervals);
     v("median_interval_s", f.medianInterval);
     v("jitter", f.jitter);
     v("bowley_skew", f.skew);
@@ -91,15 +107,35 @@ struct Reader {
 };
 } // namespace
 
+QString ChannelFeatures::membersText() const {
+    QStringList parts;
+    for (const MemberCount& m : members) {
+        parts << QStringLiteral("%1/%2 %3").arg(m.source, m.naming).arg(m.count);
+    }
+    return parts.join(QStringLiteral(", "));
+}
+
 QJsonObject ChannelFeatures::toJson() const {
     QJsonObject o;
     visit(*this, Writer{o});
+    QJsonArray list;
+    for (const MemberCount& m : members) {
+        list.append(QJsonObject{{"source", m.source}, {"naming", m.naming}, {"count", qint64(m.count)}});
+    }
+    o.insert(QLatin1String("members"), list);
     return o;
 }
 
 ChannelFeatures ChannelFeatures::fromJson(const QJsonObject& o) {
     ChannelFeatures f;
     visit(f, Reader{o});
+    // Features written before the key existed are version 1: never read as current.
+    f.featureVersion = o.contains(QLatin1String("feature_version")) ? f.featureVersion : 1;
+    for (const QJsonValue& v : o.value(QLatin1String("members")).toArray()) {
+        const QJsonObject m = v.toObject();
+        f.members.push_back({m.value(QLatin1String("source")).toString(), m.value(QLatin1String("naming")).toString(),
+                             m.value(QLatin1String("count")).toInteger()});
+    }
     return f;
 }
 
@@ -121,6 +157,9 @@ ChannelFeatures ChannelFeatures::fromStored(int64_t alertId, const std::string& 
         }
     }
     ChannelFeatures f = fromJson(o);
+    if (f.featureVersion != kFeatureVersion) {
+        throw StaleFeatures(f.featureVersion); // measured by another engine: recomputed, not judged as damage
+    }
     for (const auto& [name, value] :
          {std::pair{"key", &f.key}, std::pair{"host", &f.host}, std::pair{"destination", &f.destination}}) {
         if (value->isEmpty()) {
@@ -141,6 +180,20 @@ ChannelFeatures ChannelFeatures::fromStored(int64_t alertId, const std::string& 
         validation::rowError("alerts", alertId, "features: a negative interval or a last time before the first");
     }
     return f;
+}
+
+StaleFeatures::StaleFeatures(int64_t v)
+    : std::runtime_error("the stored features were measured by feature version " + std::to_string(v) +
+                         ", this build measures version " + std::to_string(kFeatureVersion) +
+                         ": run a full score ('socwb-cli score CASE', without --rescore) to recompute them"),
+      version(v) {}
+
+void requireCurrentFeatures(const std::vector<ChannelFeatures>& channels) {
+    for (const ChannelFeatures& f : channels) {
+        if (f.featureVersion != kFeatureVersion) {
+            throw StaleFeatures(f.featureVersion);
+        }
+    }
 }
 
 } // namespace socwb::scoring

@@ -8,32 +8,58 @@
 #include <QString>
 
 #include <cstdint>
+#include <stdexcept>
 #include <vector>
 
 namespace socwb::scoring {
 
+// The version of what the builder measures. A re-score reads stored features; features of another
+// version are refused (a full score must recompute them), never read with defaults for what is
+// missing. Version 1 had no feature_version key.
+inline constexpr int64_t kFeatureVersion = 2;
+
+// One kind of member of a channel: its source (member_source.h), how it was named
+// (address_namer.h) and how many events.
+struct MemberCount {
+    QString source, naming;
+    int64_t count = 0;
+    bool operator==(const MemberCount& o) const { return source == o.source && naming == o.naming && count == o.count; }
+};
+
 struct ChannelFeatures {
+    int64_t featureVersion = kFeatureVersion;
     // Identity
     QString key; // host|process|destination|endpoint (stable across re-scores)
     int64_t hostId = 0;
     QString host, hostIps, hostRole;
-    QString processImage, processName, commandLine, parentImage, userName;
+    bool hostShared = false;  // many users behind one client address (NAT, VDI, terminal server)
+    QString hostSharedReason; // why, as evidence says it
+    QString processImage, processName, commandLine, parentImage, parentCommandLine, userName;
     int64_t processId = 0;
     int64_t processCount = 0; // distinct processes (GUIDs) behind the channel
     QString destination, registeredDomain;
     int64_t domainId = 0;
     QString service, serviceCategory, endpoint, endpointName, endpointRole, pathPrefix;
     bool consumerService = false;
+    bool destinationIsAddress = false; // no DNS answer ever named it
     double serviceRisk = 0;
     // Evidence
     int64_t proxyRequests = 0, dnsQueries = 0, netConnections = 0;
-    int64_t polls = 0;             // the timing series' length
-    bool caseHasProxyLogs = false; // so a channel with no proxy record at all bypassed the proxy
-    QString timingSource;          // proxy, sysmon, dns
+    std::vector<MemberCount> members; // by source and naming, largest first
+    bool caseHasProxyLogs = false;    // so a channel with no proxy record at all bypassed the proxy
     int64_t firstTs = 0, lastTs = 0;
-    double lateStartHours = 0; // after the first event of the case
-    // Timing
-    int64_t intervals = 0;
+    double lateStartHours = 0; // after the later of its timing source's evidence start and the host's first event there
+    // Timing (timing_source.h: one function chose the source)
+    QString timingSource; // a member source name (http, connect, sysmon_net, dns_log, ...)
+    QString timingClass;  // request, session, lookup
+    QString timingNote;   // the sentence chooseTiming() wrote
+    int64_t polls = 0;    // the timing series' polls, after burst merging
+    int64_t events = 0;   // that source's events before merging
+    double ttlS = 0;      // lookups: the answers' median TTL, 0 unknown
+    bool ttlPaced = false;
+    bool unmeasurable = false; // a few long-lived sessions
+    int64_t intervals = 0;     // gaps between polls
+    int64_t bandIntervals = 0; // ... that are not pauses and sit within the band around the median
     double medianInterval = 0, jitter = 0, skew = 0, ritaTs = 0;
     double bandShare = 0, bandScore = 0;
     int64_t pauses = 0;
@@ -52,6 +78,10 @@ struct ChannelFeatures {
     QString outputPeer; // the other channel's destination
     double outputDelayS = 0;
 
+    // Many gaps between polls, long ones set aside: what "periodic" needs (never event counts).
+    int64_t consideredIntervals() const { return intervals - pauses; }
+    QString membersText() const; // "http/record 412, connect/host_dns 37"
+
     QJsonObject toJson() const;
     static ChannelFeatures fromJson(const QJsonObject& o);
     // The features stored with alert ALERTID, checked: the text must be a JSON object whose numbers
@@ -59,5 +89,14 @@ struct ChannelFeatures {
     // Throws CaseError naming the alert row otherwise (a reader never shows or re-scores a guess).
     static ChannelFeatures fromStored(int64_t alertId, const std::string& json);
 };
+
+// Thrown when stored features are of another version than this build measures.
+class StaleFeatures : public std::runtime_error {
+  public:
+    explicit StaleFeatures(int64_t version);
+    int64_t version;
+};
+// Throws StaleFeatures unless every channel's features are of kFeatureVersion.
+void requireCurrentFeatures(const std::vector<ChannelFeatures>& channels);
 
 } // namespace socwb::scoring

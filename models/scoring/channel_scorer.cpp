@@ -27,16 +27,20 @@ QString fileName(const QString& image) {
     return image.mid(cut + 1);
 }
 
-// Fleet context: for each registered domain, who polls it, with which process, how often.
+// What the fleet comparison knows of one channel: who polls what, seen how, how often.
 struct Behaviour {
     int64_t host;
-    QString process; // empty: unknown
-    double median;
+    QString process;  // empty: unknown
+    QString endpoint; // empty: none known
+    QString timingClass;
+    double median; // 0: not periodic
+    bool present;  // a TTL-paced lookup series long enough to count as continuous presence
+    bool ttlPaced;
 };
 
 bool sameCadence(double a, double b, double ratio) {
     if (a <= 0 || b <= 0) {
-        return a <= 0 && b <= 0;
+        return false;
     }
     return std::max(a, b) / std::min(a, b) <= ratio;
 }
@@ -56,7 +60,7 @@ QString humanInterval(double s) {
 QJsonArray ScoredChannel::factorsJson() const {
     QJsonArray a;
     for (const Factor& f : factors) {
-        if (f.contribution != 0) {
+        if (f.contribution != 0 || f.name == QLatin1String("shared_host")) {
             a.append(QJsonObject{
                 {"name", f.name}, {"contribution", std::round(f.contribution * 100) / 100}, {"detail", f.detail}});
         }
@@ -90,26 +94,62 @@ QStringList ChannelScorer::problems() const {
 }
 
 std::vector<ScoredChannel> ChannelScorer::score(const std::vector<ChannelFeatures>& channels) const {
+    requireCurrentFeatures(channels);
     const ScoringConfig& c = config_;
     const double minPolls = c.threshold("min_polls");
+    const double minIntervals = c.threshold("min_intervals");
     const double cadenceRatio = c.threshold("cadence_ratio");
+    const double continuousHours = c.threshold("continuous_min_hours");
+    auto spanHours = [](const ChannelFeatures& f) { return static_cast<double>(f.lastTs - f.firstTs) / 3.6e9; };
+    auto isPeriodic = [&](const ChannelFeatures& f) {
+        return !f.unmeasurable && static_cast<double>(f.consideredIntervals()) >= minIntervals &&
+               f.medianInterval >= c.threshold("min_interval_s");
+    };
 
     // Fleet context, over every channel of the case.
     std::set<int64_t> allHosts, servers;
-    std::map<QString, std::vector<Behaviour>> behaviours;                  // registered domain -> behaviours
+    std::map<QString, std::vector<Behaviour>> behaviours;                  // service or registered domain
     std::map<std::pair<QString, QString>, std::set<int64_t>> imageService; // (process name, service)
+    auto fleetKey = [](const ChannelFeatures& f) {
+        return !f.service.isEmpty() ? f.service : !f.registeredDomain.isEmpty() ? f.registeredDomain : f.destination;
+    };
     for (const ChannelFeatures& f : channels) {
         allHosts.insert(f.hostId);
-        if (listed(c.serverRoles, f.hostRole)) {
+        if (c.isRelayRole(f.hostRole)) {
+            continue; // a proxy's lookups are its clients' channels again, not a peer's behaviour
+        }
+        if (c.isServerRole(f.hostRole)) {
             servers.insert(f.hostId);
         }
-        const QString dest = f.registeredDomain.isEmpty() ? f.destination : f.registeredDomain;
-        behaviours[dest].push_back({f.hostId, f.processName, f.polls >= minPolls ? f.medianInterval : 0});
+        const bool periodic = isPeriodic(f);
+        behaviours[fleetKey(f)].push_back({f.hostId, f.processName, f.endpoint, f.timingClass,
+                                           periodic ? f.medianInterval : 0,
+                                           periodic && f.ttlPaced && spanHours(f) >= continuousHours, f.ttlPaced});
         if (!f.processName.isEmpty()) {
-            imageService[{f.processName, f.service.isEmpty() ? dest : f.service}].insert(f.hostId);
+            imageService[{f.processName, fleetKey(f)}].insert(f.hostId);
         }
     }
     const double hostCount = static_cast<double>(allHosts.size());
+    const bool fleetContext = hostCount >= c.threshold("fleet_context_min_hosts");
+    // The fleet's own clients of each service: programs that poll it on many hosts.
+    std::map<QString, std::set<QString>> fleetClients;
+    {
+        std::map<std::pair<QString, QString>, std::set<int64_t>> pollers; // (service, program) -> hosts
+        for (const auto& [key, list] : behaviours) {
+            for (const Behaviour& b : list) {
+                // An unknown program counts (it is not one that runs on a single host); browsers
+                // are people reading the site, not the fleet's client of a service.
+                if (b.median > 0 && !listed(c.browsers, b.process)) {
+                    pollers[{key, b.process}].insert(b.host);
+                }
+            }
+        }
+        for (const auto& [k, hosts] : pollers) {
+            if (static_cast<double>(hosts.size()) >= c.threshold("fleet_min_hosts")) {
+                fleetClients[k.first].insert(k.second);
+            }
+        }
+    }
 
     std::vector<ScoredChannel> out;
     out.reserve(channels.size());
@@ -119,38 +159,63 @@ std::vector<ScoredChannel> ChannelScorer::score(const std::vector<ChannelFeature
             // Rounded here, so the score is exactly the sum of the contributions shown.
             s.factors.push_back({QString::fromLatin1(name), std::round(contribution * 100) / 100, std::move(detail)});
         };
-        const bool bursty = f.polls >= minPolls && f.medianInterval < c.threshold("min_interval_s");
-        const bool periodic = f.polls >= minPolls && !bursty;
+        const int64_t considered = f.consideredIntervals();
+        const bool bursty =
+            static_cast<double>(considered) >= minIntervals && f.medianInterval < c.threshold("min_interval_s");
+        const bool periodic = isPeriodic(f);
         const bool hasProcess = !f.processImage.isEmpty();
+        // A proxy's lookups and connections are made for its clients: their channels are scored.
+        const bool relay = c.isRelayRole(f.hostRole);
         const QString dest = f.registeredDomain.isEmpty() ? f.destination : f.registeredDomain;
+        const double hours = spanHours(f);
 
-        // --- Periodicity
-        if (bursty && f.intervals == 0) {
+        // --- Shared client address: per-host measures say nothing there
+        if (f.hostShared) {
+            add("shared_host", 0,
+                QStringLiteral("%1 is shared by many users (%2): rarity, uniqueness and idle hours are not scored")
+                    .arg(f.host, f.hostSharedReason));
+        }
+
+        // --- Periodicity: from the gaps between polls, never from event counts
+        double periodicity = 0;
+        if (f.unmeasurable) {
+            add("periodicity", 0, QStringLiteral("cadence unmeasurable: %1").arg(f.timingNote));
+        } else if (f.events > 1 && f.lastTs == f.firstTs) {
             // No gap at all: a median of 0 s would be a figure nobody measured.
             add("periodicity", 0,
                 QStringLiteral("all %1 requests logged at the same instant: no gap between them to measure, a burst, "
                                "not a poll")
-                    .arg(f.polls));
+                    .arg(f.events));
         } else if (bursty) {
             add("periodicity", 0,
-                QStringLiteral("requests come in bursts (median gap %1 s): page loads or a person, not a poll")
-                    .arg(f.medianInterval, 0, 'f', 1));
+                QStringLiteral("polls come in bursts (median gap %1 s): page loads or a person, not a poll; %2")
+                    .arg(f.medianInterval, 0, 'f', 1)
+                    .arg(f.timingNote));
         } else if (!periodic) {
             add("periodicity", 0,
-                QStringLiteral("%1 request(s): too few to judge a cadence (needs %2)").arg(f.polls).arg(minPolls));
-        } else {
-            const double confidence = std::min(1.0, static_cast<double>(f.polls - 1) /
-                                                        std::max(1.0, c.threshold("full_confidence_polls") - 1));
-            const double p = std::max(f.ritaTs, f.bandScore) * confidence;
-            const double hours = static_cast<double>(f.lastTs - f.firstTs) / 3.6e9;
-            add("periodicity", c.weight("periodicity") * p,
-                QStringLiteral(
-                    "polls every %1 \u00b1%2 for %3 h, %4 requests (%5 of intervals within \u00b1%6 of the median, "
-                    "RITA regularity %7%8)")
-                    .arg(humanInterval(f.medianInterval), pct(f.jitter), QString::number(hours, 'f', 1))
+                QStringLiteral("%1 gap(s) between %2 poll(s): too few to judge a cadence (needs %3); %4")
+                    .arg(considered)
                     .arg(f.polls)
-                    .arg(pct(f.bandShare), pct(c.threshold("band")), QString::number(f.ritaTs, 'f', 2),
-                         f.pauses > 0 ? QStringLiteral("; %1 pause(s)").arg(f.pauses) : QString()));
+                    .arg(minIntervals)
+                    .arg(f.timingNote));
+        } else {
+            const double confidence =
+                std::min(1.0, static_cast<double>(f.bandIntervals) / c.threshold("full_confidence_intervals"));
+            periodicity = std::max(f.ritaTs, f.bandScore) * confidence;
+            const QString pauses = f.pauses > 0 ? QStringLiteral("; %1 pause(s)").arg(f.pauses) : QString();
+            add("periodicity", c.weight("periodicity") * periodicity,
+                f.ttlPaced
+                    ? QStringLiteral("looked up at least every %1 for %2 h, %3 lookups (%4 of gaps within \u00b1%5 "
+                                     "of the median%6): %7")
+                          .arg(humanInterval(f.medianInterval), QString::number(hours, 'f', 1))
+                          .arg(f.polls)
+                          .arg(pct(f.bandShare), pct(c.threshold("band")), pauses, f.timingNote)
+                    : QStringLiteral("polls every %1 \u00b1%2 for %3 h: %4 polls, %5 of the gaps within \u00b1%6 of "
+                                     "the median, RITA regularity %7%8; %9")
+                          .arg(humanInterval(f.medianInterval), pct(f.jitter), QString::number(hours, 'f', 1))
+                          .arg(f.polls)
+                          .arg(pct(f.bandShare), pct(c.threshold("band")), QString::number(f.ritaTs, 'f', 2), pauses,
+                               f.timingNote));
         }
 
         // --- Web-service knowledge
@@ -160,31 +225,45 @@ std::vector<ScoredChannel> ChannelScorer::score(const std::vector<ChannelFeature
                     .arg(f.destination, f.service, f.serviceCategory,
                          f.consumerService ? QStringLiteral(", a consumer service") : QString()));
             if (!f.endpoint.isEmpty()) {
-                const double roleShare = f.endpointRole == QLatin1String("command")  ? 1.0
-                                         : f.endpointRole == QLatin1String("output") ? 0.6
-                                                                                     : 0.5;
+                const double roleShare = f.endpointRole == QLatin1String("command") ? 1.0
+                                         : f.endpointRole == QLatin1String("output")
+                                             ? c.threshold("output_endpoint_share")
+                                             : c.threshold("payload_endpoint_share");
                 add("command_endpoint", c.weight("command_endpoint") * roleShare,
                     QStringLiteral("one %1 (%2): %3").arg(f.endpointName, f.endpointRole, f.endpoint));
             } else {
                 add("command_endpoint", 0,
-                    f.connectShare > 0.5 ? QStringLiteral("TLS not inspected: only CONNECT tunnels, no URL path")
-                                         : QStringLiteral("no URL shape that carries commands"));
+                    f.connectShare > c.threshold("tunnel_share")
+                        ? QStringLiteral("TLS not inspected: only CONNECT tunnels, no URL path")
+                        : QStringLiteral("no URL shape that carries commands"));
             }
         } else {
-            add("web_service", 0, QStringLiteral("%1 is not a service in the web-service catalog").arg(f.destination));
+            add("web_service", 0,
+                f.destinationIsAddress
+                    ? QStringLiteral("%1 is a bare address no DNS answer in the case names").arg(f.destination)
+                    : QStringLiteral("%1 is not a service in the web-service catalog").arg(f.destination));
         }
 
         // --- One-way shape
+        double shape = -1; // -1: not judged
         if (f.proxyRequests >= minPolls) {
-            const double single = f.distinctPaths <= 2 ? 1.0 : f.distinctPaths <= 5 ? 0.5 : 0.0;
+            const double single = f.distinctPaths <= c.threshold("single_path_max") ? 1.0
+                                  : f.distinctPaths <= c.threshold("few_paths_max") ? 0.5
+                                                                                    : 0.0;
             const double small = f.medianBytesOut <= c.threshold("small_request_bytes") ? 1.0 : 0.0;
-            double shape = 0;
             QString how;
-            if (f.connectShare > 0.5) {
-                shape = 0.5 * (f.requestConstancy + f.responseConstancy) / 2.0;
-                how =
-                    QStringLiteral("tunnels of steady size (%1 of requests, %2 of responses within 10% of the median)")
-                        .arg(pct(f.requestConstancy), pct(f.responseConstancy));
+            if (f.connectShare > c.threshold("tunnel_share")) {
+                // Tunnels hide the requests: steady sizes are half the evidence a readable request
+                // gives. A size the log does not record is left out, not counted as unsteady.
+                const bool outLogged = f.medianBytesOut > 0;
+                shape = 0.5 * (outLogged ? (f.requestConstancy + f.responseConstancy) / 2.0 : f.responseConstancy);
+                how = outLogged
+                          ? QStringLiteral(
+                                "tunnels of steady size (%1 of requests, %2 of responses within 10% of the median)")
+                                .arg(pct(f.requestConstancy), pct(f.responseConstancy))
+                          : QStringLiteral("tunnels of steady size (%1 within 10% of the median; request size "
+                                           "not logged)")
+                                .arg(pct(f.responseConstancy));
             } else {
                 // One-way polling reads: the shape counts only as far as the requests are GETs.
                 const bool sizeLogged = f.medianBytesOut > 0;
@@ -205,7 +284,7 @@ std::vector<ScoredChannel> ChannelScorer::score(const std::vector<ChannelFeature
                     ? QStringLiteral("no proxy records of this channel: request shape unknown")
                     : QStringLiteral("%1 proxy request(s): too few to judge their shape").arg(f.proxyRequests));
         }
-        if (periodic && f.proxyRequests == 0 && f.caseHasProxyLogs && !f.service.isEmpty()) {
+        if (periodic && f.proxyRequests == 0 && f.caseHasProxyLogs && !f.service.isEmpty() && !relay) {
             add("proxy_bypass", c.weight("proxy_bypass"),
                 QStringLiteral(
                     "%1 DNS lookups and %2 connections to %3, and not one request through the proxy the case has "
@@ -218,8 +297,10 @@ std::vector<ScoredChannel> ChannelScorer::score(const std::vector<ChannelFeature
         // A client that polls by POSTing (chat telemetry, a CI agent asking for jobs, a document's
         // sync channel) writes as much as it reads; a one-way reader GETs. Command and output
         // endpoints keep their points: bot APIs take POST too, and webhooks are output.
-        if (periodic && f.proxyRequests >= minPolls && f.postShare >= 0.8 && f.outputReactions == 0 &&
-            f.endpointRole != QLatin1String("command") && f.endpointRole != QLatin1String("output")) {
+        const bool heartbeat = periodic && f.proxyRequests >= minPolls &&
+                               f.postShare >= c.threshold("post_heartbeat_share") && f.outputReactions == 0 &&
+                               f.endpointRole != QLatin1String("command") && f.endpointRole != QLatin1String("output");
+        if (heartbeat) {
             add("post_heartbeat", c.weight("post_heartbeat"),
                 QStringLiteral(
                     "polls by POST (%1 of requests) to no command or output endpoint: a client's heartbeat or "
@@ -229,7 +310,7 @@ std::vector<ScoredChannel> ChannelScorer::score(const std::vector<ChannelFeature
 
         // --- Output elsewhere (channel separation)
         if (f.outputReactions > 0) {
-            const double share = f.outputReactions >= 2 ? 1.0 : 0.5;
+            const double share = f.outputReactions >= c.threshold("output_min_reactions") ? 1.0 : 0.5;
             add("output_elsewhere", c.weight("output_elsewhere") * share,
                 f.endpointRole == QLatin1String("output") || f.postShare > 0.5
                     ? QStringLiteral("posts %1 s after changed responses of %2, %3 time(s)")
@@ -243,9 +324,10 @@ std::vector<ScoredChannel> ChannelScorer::score(const std::vector<ChannelFeature
         }
 
         // --- Process context
+        bool browser = false;
         if (hasProcess) {
             const QString name = f.processName;
-            const bool browser = listed(c.browsers, name);
+            browser = listed(c.browsers, name);
             if (browser) {
                 add("browser", c.weight("browser"),
                     QStringLiteral("%1 is a web browser: people read this site").arg(name));
@@ -279,7 +361,7 @@ std::vector<ScoredChannel> ChannelScorer::score(const std::vector<ChannelFeature
                 }
                 if (m.hasMatch()) {
                     add("hidden_command_line", c.weight("hidden_command_line"),
-                        QStringLiteral("command line has \u201c%1\u201d").arg(m.captured(0).left(60)));
+                        QStringLiteral("command line has \u201c%1\u201d").arg(m.captured(0).trimmed().left(60)));
                     break;
                 }
             }
@@ -287,14 +369,26 @@ std::vector<ScoredChannel> ChannelScorer::score(const std::vector<ChannelFeature
             if (listed(c.officeParents, parent)) {
                 add("suspicious_parent", c.weight("suspicious_parent"),
                     QStringLiteral("started by %1, an Office or PDF application").arg(parent));
-            } else if (listed(c.serviceParents, parent)) {
-                add("suspicious_parent", c.weight("suspicious_parent") * 0.75,
-                    QStringLiteral("started by %1 (a service, task scheduler or WMI)").arg(parent));
+            } else if (c.launcher(f.parentImage, f.parentCommandLine)) {
+                add("suspicious_parent", c.weight("suspicious_parent") * c.threshold("service_parent_share"),
+                    QStringLiteral("started by %1 (a task scheduler or WMI launcher)")
+                        .arg(f.parentCommandLine.isEmpty() ? parent : f.parentCommandLine.left(80)));
             }
-            const auto& hostsForImage = imageService[{name, f.service.isEmpty() ? dest : f.service}];
-            if (!browser && hostsForImage.size() == 1 && hostCount >= 3 && !f.service.isEmpty()) {
+            const auto& hostsForImage = imageService[{name, fleetKey(f)}];
+            if (!browser && !f.hostShared && hostsForImage.size() == 1 && fleetContext && !f.service.isEmpty()) {
                 add("image_unique_to_host", c.weight("image_unique_to_host"),
                     QStringLiteral("no other host runs %1 against %2").arg(name, f.service));
+                // The fleet polls this service with a program of its own; this host adds another.
+                const std::set<QString>& clients = fleetClients[fleetKey(f)];
+                if (isPeriodic(f) && !clients.empty() && !clients.count(name)) {
+                    QStringList names;
+                    for (const QString& n : clients) {
+                        names << (n.isEmpty() ? QStringLiteral("a program the evidence does not name") : n);
+                    }
+                    add("unusual_client", c.weight("unusual_client"),
+                        QStringLiteral("the fleet polls %1 with %2; only this host polls it with %3")
+                            .arg(f.service, names.join(QStringLiteral(", ")), name));
+                }
             }
             if (!browser && !f.userAgent.isEmpty()) {
                 for (const QRegularExpression& re : c.browserUserAgents) {
@@ -317,52 +411,98 @@ std::vector<ScoredChannel> ChannelScorer::score(const std::vector<ChannelFeature
             }
         }
 
-        // --- Rarity
-        if (periodic && hostCount >= 3) {
+        // --- Rarity: the same behaviour elsewhere (process, service, endpoint, evidence, cadence)
+        bool fleetWide = false, rare = false;
+        if (periodic && relay) {
+            fleetWide = true;
+            add("fleet_wide", c.weight("fleet_wide"),
+                QStringLiteral("%1 is a %2: it looks names up and connects for its clients, whose own channels "
+                               "carry this behaviour")
+                    .arg(f.host, f.hostRole));
+        } else if (periodic && fleetContext) {
             std::set<int64_t> same;
-            // A named program is compared with the same program elsewhere: the discount needs
-            // evidence that it is the same tool. A channel whose program is unknown could be any of them.
-            for (const Behaviour& b : behaviours[dest]) {
+            for (const Behaviour& b : behaviours[fleetKey(f)]) {
+                // A named program is compared with the same program elsewhere: the discount needs
+                // evidence that it is the same tool. A channel whose program is unknown could be any.
                 const bool sameProcess = f.processName.isEmpty() || b.process == f.processName;
-                if (sameProcess && b.median > 0 && sameCadence(b.median, f.medianInterval, cadenceRatio)) {
+                // An implant polling another raw file of the site IT polls is not IT's behaviour.
+                const bool sameEndpoint = f.endpoint.isEmpty() || b.endpoint.isEmpty() || b.endpoint == f.endpoint;
+                // Like evidence only. A TTL-paced lookup series keeps the cache's rhythm, not the
+                // poller's: it is compared with TTL-paced ones, by presence. Any other series is
+                // compared by cadence with series of its own timing class — and a lookup series
+                // that is not TTL-paced (each poll outlives the cache) carries the poller's own
+                // cadence, so it is compared with every class.
+                const bool lookupCadence = [](const QString& cls, bool paced) {
+                    return cls == QLatin1String("lookup") && !paced;
+                }(f.timingClass, f.ttlPaced);
+                const bool sameEvidence = f.ttlPaced ? b.ttlPaced
+                                                     : b.timingClass == f.timingClass || lookupCadence ||
+                                                           (b.timingClass == QLatin1String("lookup") && !b.ttlPaced);
+                const bool sameRhythm =
+                    f.ttlPaced ? b.present : !b.ttlPaced && sameCadence(b.median, f.medianInterval, cadenceRatio);
+                if (sameProcess && sameEndpoint && sameEvidence && sameRhythm) {
                     same.insert(b.host);
                 }
             }
+            same.insert(f.hostId);
             const double n = static_cast<double>(same.size());
             const QString who = hasProcess ? f.processName : QStringLiteral("(unknown process)");
             // Peers are hosts of the same kind: two of four servers doing the same is a fleet.
             const bool server = servers.count(f.hostId) > 0;
             const double peers =
                 server ? static_cast<double>(servers.size()) : hostCount - static_cast<double>(servers.size());
+            const QString what = f.ttlPaced ? QStringLiteral("continuous lookups") : QStringLiteral("same cadence");
             if (n >= c.threshold("fleet_min_hosts") ||
                 (n >= 2 && n / std::max(1.0, peers) >= c.threshold("fleet_min_share"))) {
+                fleetWide = true;
                 add("fleet_wide", c.weight("fleet_wide"),
-                    QStringLiteral(
-                        "same cadence from %1 to %2 on %3 of %4 %5: a managed tool more often than a channel")
-                        .arg(who, dest)
+                    QStringLiteral("%1 from %2 to %3%4 on %5 of %6 %7 (%8 evidence): a managed tool more often than "
+                                   "a channel")
+                        .arg(what, who, fleetKey(f),
+                             f.endpoint.isEmpty() ? QString() : QStringLiteral(" (%1)").arg(f.endpoint))
                         .arg(same.size())
                         .arg(peers)
-                        .arg(server ? QStringLiteral("servers") : QStringLiteral("workstations")));
-            } else if (n <= 1) {
+                        .arg(server ? QStringLiteral("servers") : QStringLiteral("workstations"), f.timingClass));
+            } else if (n <= 1 && !f.hostShared) {
+                rare = true;
                 add("rare_in_fleet", c.weight("rare_in_fleet"),
-                    QStringLiteral("same cadence to %1 on 1 of %2 hosts").arg(dest).arg(allHosts.size()));
+                    QStringLiteral("%1 to %2 on 1 of %3 hosts").arg(what, fleetKey(f)).arg(allHosts.size()));
             }
+        }
+
+        // --- A beacon whatever it talks to: strongly periodic, one-way, long-lived, to a name the
+        // catalog does not know or to a bare address, from a rare or unknown process.
+        if (periodic && f.service.isEmpty() && !browser && !fleetWide && !heartbeat &&
+            periodicity >= c.threshold("beacon_min_periodicity") && hours >= c.threshold("beacon_min_hours") &&
+            (shape < 0 || shape >= c.threshold("beacon_min_one_way")) && (!hasProcess || rare)) {
+            add("generic_beacon", c.weight("generic_beacon"),
+                QStringLiteral("a beacon to %1%2: polls every %3 for %4 h, %5, from %6")
+                    .arg(f.destination,
+                         f.destinationIsAddress ? QStringLiteral(" (a bare address)")
+                                                : QStringLiteral(" (not in the catalog)"),
+                         humanInterval(f.medianInterval), QString::number(hours, 'f', 1),
+                         shape < 0 ? QStringLiteral("no request shape visible")
+                                   : QStringLiteral("one-way (shape %1)").arg(shape, 0, 'f', 2),
+                         hasProcess ? QStringLiteral("%1, on no other host").arg(f.processName)
+                                    : QStringLiteral("an unknown process")));
         }
 
         // --- Role and time
         if (periodic && f.lateStartHours >= c.threshold("late_start_hours")) {
             add("late_start", c.weight("late_start"),
-                QStringLiteral("first seen %1 h after the evidence starts")
+                QStringLiteral("first seen %1 h after its evidence (and the host there) starts")
                     .arg(QString::number(f.lateStartHours, 'f', 1)));
         }
-        if (f.consumerService && listed(c.serverRoles, f.hostRole)) {
+        if (f.consumerService && c.isServerRole(f.hostRole) && !relay) {
             add("server_to_consumer", c.weight("server_to_consumer"),
                 QStringLiteral("a %1 polls a consumer service").arg(f.hostRole));
         }
         const double idleMin = c.threshold("idle_min_share");
-        if (periodic && f.idleShare >= idleMin) {
-            add("idle_hours", c.weight("idle_hours") * std::min(1.0, (f.idleShare - idleMin) / (1 - idleMin) + 0.25),
-                QStringLiteral("%1 of requests in hours with no interactive use of the host").arg(pct(f.idleShare)));
+        if (periodic && !f.hostShared && f.idleShare >= idleMin) {
+            add("idle_hours",
+                c.weight("idle_hours") *
+                    std::min(1.0, (f.idleShare - idleMin) / (1 - idleMin) + c.threshold("idle_base_share")),
+                QStringLiteral("%1 of polls in hours with no interactive use of the host").arg(pct(f.idleShare)));
         }
 
         double total = 0;

@@ -3,9 +3,11 @@
 #include "core/resources.h"
 #include "store/statement.h"
 
+#include <QHash>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QRegularExpression>
+#include <QSet>
 
 #include <yaml-cpp/yaml.h>
 
@@ -22,13 +24,16 @@ struct Item {
     bool positive = false;
     QSet<QString> hosts; // lower case
     QString domain, process;
+    QSet<QString> addresses; // the channel's destination addresses (truth.json channels[].destination.ips)
+    QStringList urls;        // its URLs without the scheme, lower case (destination and output)
+    QString destinationHost; // the FQDN it talks to (answer_key destination_host), lower case; may be empty
 };
 
 struct AlertRow {
     int64_t id = 0;
     double score = 0;
     bool suppressed = false;
-    QString host, destination, registered, processName, commandLine, parentImage;
+    QString host, destination, registered, processName, commandLine, parentImage, endpoint;
     int match = -1; // index into items
 };
 
@@ -36,8 +41,20 @@ bool matches(const Item& item, const AlertRow& a) {
     if (!item.hosts.contains(a.host.toLower())) {
         return false;
     }
+    // By name — the host name where the answer key gives it, else the registrable domain — or,
+    // where the evidence kept only an address, by the channel's own addresses.
     const QString reg = a.registered.isEmpty() ? a.destination : a.registered;
-    if (reg.compare(item.domain, Qt::CaseInsensitive) != 0) {
+    const bool named = item.destinationHost.isEmpty()
+                           ? reg.compare(item.domain, Qt::CaseInsensitive) == 0
+                           : a.destination.compare(item.destinationHost, Qt::CaseInsensitive) == 0;
+    if (!named && !item.addresses.contains(a.destination.toLower())) {
+        return false;
+    }
+    // A row with a URL shape (one raw file, one gist) is the channel only when the channel's URL
+    // has that shape: IT's baseline script and an implant on the same host and site are two.
+    if (!a.endpoint.isEmpty() && !item.urls.isEmpty() &&
+        std::none_of(item.urls.begin(), item.urls.end(),
+                     [&](const QString& u) { return u.startsWith(a.endpoint.toLower()); })) {
         return false;
     }
     // When the evidence cannot name the process, host and registrable domain decide.
@@ -61,17 +78,20 @@ RankingQuality rank(const std::vector<const AlertRow*>& order, const std::vector
     double apSum = 0;
     int seen = 0;
     std::set<int> counted;
+    std::vector<int> rows(items.size(), 0);
     for (size_t r = 0; r < order.size(); ++r) {
         const int m = order[r]->match;
         const bool positive = m >= 0 && items[size_t(m)].positive;
-        if (positive && counted.count(m)) {
-            continue; // a second alert of a planted channel is neither a hit nor a false alarm
-        }
         ++seen;
-        if (positive) {
-            counted.insert(m);
+        if (m >= 0) {
+            ++rows[size_t(m)];
+        }
+        // A second row of a planted channel is one more row an analyst triages: a false positive.
+        if (positive && counted.insert(m).second) {
             ++hits;
             apSum += static_cast<double>(hits) / seen;
+        } else if (positive) {
+            ++q.extraRows;
         }
         if (m >= 0 && !items[size_t(m)].positive && q.bestLookalikeRank == 0) {
             q.bestLookalikeRank = static_cast<int>(r + 1);
@@ -87,6 +107,8 @@ RankingQuality rank(const std::vector<const AlertRow*>& order, const std::vector
         RankedItem ri;
         ri.channel = items[i].channel;
         ri.rank = itemRank[i];
+        ri.rows = rows[i];
+        q.maxRows = std::max(q.maxRows, rows[i]);
         if (const AlertRow* a = itemAlert[i]) {
             ri.score = rankScore[size_t(ri.rank - 1)];
             ri.host = a->host;
@@ -103,7 +125,7 @@ RankingQuality rank(const std::vector<const AlertRow*>& order, const std::vector
     q.recall = q.positives ? static_cast<double>(q.flagged) / q.positives : 0;
     q.averagePrecision = q.positives ? apSum / q.positives : 0;
     int topHits = 0;
-    std::set<int> topItems;
+    std::set<int> topItems; // a planted channel's second row in the top k is not a hit
     for (size_t r = 0; r < order.size() && r < size_t(q.positives); ++r) {
         const int m = order[r]->match;
         if (m >= 0 && items[size_t(m)].positive && topItems.insert(m).second) {
@@ -113,12 +135,15 @@ RankingQuality rank(const std::vector<const AlertRow*>& order, const std::vector
     q.precisionAtK = q.positives ? static_cast<double>(topHits) / q.positives : 0;
     q.worstRank = missing ? 0 : worst;
     if (!missing) {
+        std::set<int> firstSeen;
         for (int r = 0; r < worst - 1; ++r) {
             const int m = order[size_t(r)]->match;
             if (m < 0) {
                 ++q.othersAbove;
             } else if (!items[size_t(m)].positive) {
                 ++q.lookalikesAbove;
+            } else if (!firstSeen.insert(m).second) {
+                ++q.extraRowsAbove;
             }
         }
     }
@@ -127,10 +152,10 @@ RankingQuality rank(const std::vector<const AlertRow*>& order, const std::vector
         double lowest = 1e300, highestOther = -1e300;
         for (size_t r = 0; r < order.size(); ++r) {
             const int m = order[r]->match;
-            if (m >= 0 && items[size_t(m)].positive) {
-                lowest = std::min(lowest, itemRank[size_t(m)] == static_cast<int>(r + 1) ? rankScore[r] : lowest);
+            if (m >= 0 && items[size_t(m)].positive && itemRank[size_t(m)] == static_cast<int>(r + 1)) {
+                lowest = std::min(lowest, rankScore[r]);
             } else {
-                highestOther = std::max(highestOther, rankScore[r]);
+                highestOther = std::max(highestOther, rankScore[r]); // extra rows of planted channels included
             }
         }
         q.margin = highestOther > -1e300 ? lowest - highestOther : lowest;
@@ -145,6 +170,7 @@ QJsonObject RankingQuality::toJson() const {
     for (const RankedItem& i : items) {
         list.append(QJsonObject{{"channel", i.channel},
                                 {"rank", i.rank == 0 ? QJsonValue() : QJsonValue(i.rank)},
+                                {"rows", i.rows},
                                 {"score", i.score},
                                 {"host", i.host},
                                 {"destination", i.destination},
@@ -159,6 +185,9 @@ QJsonObject RankingQuality::toJson() const {
                        {"worst_positive_rank", worstRank == 0 ? QJsonValue() : QJsonValue(worstRank)},
                        {"lookalikes_above_worst", lookalikesAbove},
                        {"others_above_worst", othersAbove},
+                       {"extra_rows_above_worst", extraRowsAbove},
+                       {"extra_rows", extraRows},
+                       {"max_rows_per_planted", maxRows},
                        {"best_lookalike_rank", bestLookalikeRank == 0 ? QJsonValue() : QJsonValue(bestLookalikeRank)},
                        {"all_positives_above_lookalikes", allAboveLookalikes},
                        {"ranked", ranked},
@@ -175,6 +204,32 @@ Evaluation evaluate(sqlite3* db, const QByteArray& truthJson, double flagScore) 
     if (truth.value(QStringLiteral("format")).toString() != QLatin1String("socwb-truth")) {
         throw std::runtime_error("not a socwb truth file (format is not \"socwb-truth\")");
     }
+    // Each channel's destination addresses, for rows the evidence keyed by address alone.
+    QHash<QString, QSet<QString>> addressesOf;
+    QHash<QString, QStringList> urlsOf;
+    auto withoutScheme = [](QString u) {
+        const qsizetype cut = u.indexOf(QLatin1String("://"));
+        return (cut >= 0 ? u.mid(cut + 3) : u).toLower();
+    };
+    for (const QJsonValue& v : truth.value(QStringLiteral("channels")).toArray()) {
+        const QJsonObject ch = v.toObject();
+        QSet<QString>& set = addressesOf[ch.value(QStringLiteral("id")).toString()];
+        const QJsonObject dest = ch.value(QStringLiteral("destination")).toObject();
+        // World 1 lists the name's addresses (ips); world 2 every address the channel's lookups
+        // returned and its connections used (addresses).
+        for (const char* key : {"ips", "addresses"}) {
+            for (const QJsonValue& ip : dest.value(QLatin1String(key)).toArray()) {
+                set.insert(ip.toString().toLower());
+            }
+        }
+        QStringList& urls = urlsOf[ch.value(QStringLiteral("id")).toString()];
+        for (const QJsonValue& u : {dest.value(QStringLiteral("url")),
+                                    ch.value(QStringLiteral("output")).toObject().value(QStringLiteral("url"))}) {
+            if (!u.toString().isEmpty()) {
+                urls << withoutScheme(u.toString());
+            }
+        }
+    }
     std::vector<Item> items;
     for (const QJsonValue& v :
          truth.value(QStringLiteral("answer_key")).toObject().value(QStringLiteral("items")).toArray()) {
@@ -187,12 +242,18 @@ Evaluation evaluate(sqlite3* db, const QByteArray& truthJson, double flagScore) 
         }
         it.domain = o.value(QStringLiteral("registrable_domain")).toString();
         it.process = o.value(QStringLiteral("process_image")).toString();
+        it.addresses = addressesOf.value(it.channel);
+        it.urls = urlsOf.value(it.channel);
+        it.destinationHost = o.value(QStringLiteral("destination_host")).toString().toLower();
+        for (const QJsonValue& ip : o.value(QStringLiteral("addresses")).toArray()) {
+            it.addresses.insert(ip.toString().toLower());
+        }
         items.push_back(it);
     }
     std::vector<AlertRow> alerts;
     Statement st(db, "SELECT a.id, a.score, a.suppressed_by IS NOT NULL, a.host, a.destination, "
                      "coalesce(a.registered_domain, ''), coalesce(a.process_name, ''), "
-                     "coalesce(p.command_line, ''), coalesce(p.parent_image, '') "
+                     "coalesce(p.command_line, ''), coalesce(p.parent_image, ''), coalesce(a.endpoint, '') "
                      "FROM alerts a LEFT JOIN processes p ON p.id = a.process_id ORDER BY a.score DESC, a.id");
     while (st.step()) {
         AlertRow a{st.int64(0),
@@ -203,17 +264,21 @@ Evaluation evaluate(sqlite3* db, const QByteArray& truthJson, double flagScore) 
                    QString::fromStdString(st.text(5)),
                    QString::fromStdString(st.text(6)),
                    QString::fromStdString(st.text(7)),
-                   QString::fromStdString(st.text(8))};
-        // Planted channels first: an alert that fits a positive and a look-alike (a fleet item on
-        // the same host and domain) is the positive's.
-        for (int pass = 0; pass < 2 && a.match < 0; ++pass) {
-            for (size_t i = 0; i < items.size(); ++i) {
-                if (items[i].positive == (pass == 0) && matches(items[i], a)) {
-                    a.match = static_cast<int>(i);
-                    break;
-                }
+                   QString::fromStdString(st.text(8)),
+                   QString::fromStdString(st.text(9))};
+        // An alert that fits a positive and a look-alike (a fleet item on the same host and
+        // destination) is the positive's when its evidence names the process or the URL; without
+        // either it cannot tell them apart, and it is the look-alike's (so a planted channel is
+        // not charged with rows the look-alike's own traffic makes).
+        int positive = -1, lookalike = -1;
+        for (size_t i = 0; i < items.size(); ++i) {
+            int& first = items[i].positive ? positive : lookalike;
+            if (first < 0 && matches(items[i], a)) {
+                first = static_cast<int>(i);
             }
         }
+        const bool evidenced = !a.processName.isEmpty() || !a.endpoint.isEmpty();
+        a.match = positive >= 0 && (lookalike < 0 || evidenced) ? positive : lookalike;
         alerts.push_back(a);
     }
     Evaluation e;

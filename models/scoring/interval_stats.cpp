@@ -1,11 +1,22 @@
 #include "interval_stats.h"
 
+#include "scoring_config.h"
+
 #include <algorithm>
-#include <array>
 #include <cmath>
 #include <map>
 
 namespace socwb::scoring {
+
+IntervalConfig IntervalConfig::from(const ScoringConfig& c) {
+    IntervalConfig i;
+    i.skewMinIqr = c.threshold("rita_skew_min_iqr");
+    i.pauseMaxShare = c.threshold("pause_max_share");
+    i.histogramBins = static_cast<int>(c.threshold("histogram_bins"));
+    i.histogramLevelShare = c.threshold("histogram_level_share");
+    i.durationRunBins = c.threshold("duration_run_bins");
+    return i;
+}
 
 double medianSorted(const std::vector<double>& s) {
     if (s.empty()) {
@@ -25,7 +36,7 @@ double quantileSorted(const std::vector<double>& s, double q) {
     return s[lo] + (pos - static_cast<double>(lo)) * (s[hi] - s[lo]);
 }
 
-Regularity regularity(std::vector<double> v) {
+Regularity regularity(std::vector<double> v, const IntervalConfig& config) {
     Regularity r;
     if (v.empty()) {
         return r;
@@ -36,7 +47,7 @@ Regularity regularity(std::vector<double> v) {
     const double q3 = quantileSorted(v, 0.75);
     r.median = q2;
     // RITA's guards: a spread under 10 units, or a median equal to a quartile, says nothing about skew.
-    if (q3 - q1 >= 10 && q2 != q1 && q2 != q3) {
+    if (q3 - q1 >= config.skewMinIqr && q2 != q1 && q2 != q3) {
         r.skew = (q1 + q3 - 2 * q2) / (q3 - q1);
     }
     r.skewScore = 1.0 - std::abs(r.skew);
@@ -67,7 +78,7 @@ std::vector<double> nonZeroGapsSeconds(const std::vector<int64_t>& t) {
     return gaps;
 }
 
-BandTest bandTest(const std::vector<double>& gaps, double band, double pauseFactor) {
+BandTest bandTest(const std::vector<double>& gaps, double band, double pauseFactor, const IntervalConfig& config) {
     BandTest b;
     if (gaps.empty()) {
         return b;
@@ -81,11 +92,11 @@ BandTest bandTest(const std::vector<double>& gaps, double band, double pauseFact
     // A poller that stops now and then (the host sleeps, the user leaves) has a few long gaps;
     // set them aside. When long gaps are common (a person browsing in bursts), they are the rhythm
     // itself and all gaps count.
-    const bool setAside = static_cast<double>(b.pauses) <= 0.1 * static_cast<double>(gaps.size());
+    const bool setAside = static_cast<double>(b.pauses) <= config.pauseMaxShare * static_cast<double>(gaps.size());
     if (!setAside) {
         b.pauses = 0;
     }
-    int64_t in = 0;
+    int64_t& in = b.inBand;
     for (double g : gaps) {
         if (setAside && g > pauseFactor * median) {
             continue;
@@ -106,33 +117,34 @@ BandTest bandTest(const std::vector<double>& gaps, double band, double pauseFact
     return b;
 }
 
-HistogramScores histogramScores(const std::vector<int64_t>& t, int64_t windowStart, int64_t windowEnd) {
+HistogramScores histogramScores(const std::vector<int64_t>& t, int64_t windowStart, int64_t windowEnd,
+                                const IntervalConfig& config) {
     HistogramScores h;
+    const int bins = std::clamp(config.histogramBins, 1, 10000);
     if (t.empty() || windowEnd <= windowStart) {
         return h;
     }
-    constexpr int kBins = 24;
-    std::array<double, kBins> counts{};
-    const double width = static_cast<double>(windowEnd - windowStart) / kBins;
+    std::vector<double> counts(static_cast<size_t>(bins), 0.0);
+    const double width = static_cast<double>(windowEnd - windowStart) / bins;
     for (int64_t ts : t) {
         int bin = static_cast<int>(static_cast<double>(ts - windowStart) / width);
-        counts[static_cast<size_t>(std::clamp(bin, 0, kBins - 1))] += 1;
+        counts[static_cast<size_t>(std::clamp(bin, 0, bins - 1))] += 1;
     }
     double sum = 0;
     for (double c : counts) {
         sum += c;
     }
-    const double mean = sum / kBins;
+    const double mean = sum / bins;
     double var = 0;
     for (double c : counts) {
         var += (c - mean) * (c - mean);
     }
-    const double cv = mean > 0 ? std::sqrt(var / kBins) / mean : 0;
+    const double cv = mean > 0 ? std::sqrt(var / bins) / mean : 0;
     h.cvScore = std::max(0.0, 1.0 - cv);
     // Bimodal: count levels bucketed to 5 % of the largest bin (at least 1); a channel that is on
     // or off (working hours, a host that sleeps) fills two levels.
     const double maxCount = *std::max_element(counts.begin(), counts.end());
-    const double bucket = std::max(1.0, std::round(0.05 * maxCount));
+    const double bucket = std::max(1.0, std::round(config.histogramLevelShare * maxCount));
     std::map<int64_t, int> levels;
     for (double c : counts) {
         levels[static_cast<int64_t>(std::floor(c / bucket))] += 1;
@@ -143,7 +155,7 @@ HistogramScores histogramScores(const std::vector<int64_t>& t, int64_t windowSta
     }
     std::sort(sizes.rbegin(), sizes.rend());
     const int top2 = sizes[0] + (sizes.size() > 1 ? sizes[1] : 0);
-    h.bimodalScore = static_cast<double>(top2) / kBins;
+    h.bimodalScore = static_cast<double>(top2) / bins;
     h.score = std::max(h.cvScore, h.bimodalScore);
     int run = 0;
     int best = 0;
@@ -157,7 +169,7 @@ HistogramScores histogramScores(const std::vector<int64_t>& t, int64_t windowSta
     }
     h.longestRun = best;
     h.coverage = static_cast<double>(t.back() - t.front()) / static_cast<double>(windowEnd - windowStart);
-    h.durationScore = std::min(1.0, std::max(h.coverage, best / 12.0));
+    h.durationScore = std::min(1.0, std::max(h.coverage, best / std::max(1.0, config.durationRunBins)));
     return h;
 }
 

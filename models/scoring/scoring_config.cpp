@@ -10,6 +10,7 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include <algorithm>
 #include <stdexcept>
 
 namespace socwb::scoring {
@@ -30,23 +31,67 @@ struct KeyRule {
 };
 const KeyRule kKeyRules[] = {
     {"weights.*", -100, 100},
+    {"thresholds.burst_merge_s", 0, 3600},
     {"thresholds.min_polls", 2, 1e6, Shape::Whole},
+    {"thresholds.ttl_pacing_band", 0, 10},
+    {"thresholds.ttl_paced_min_share", 0, 1},
+    {"thresholds.long_session_share", 0, 1},
+    {"thresholds.min_intervals", 1, 1e6, Shape::Whole},
+    {"thresholds.full_confidence_intervals", 1, 1e6, Shape::Whole},
     {"thresholds.min_interval_s", 0, 86400},
-    {"thresholds.full_confidence_polls", 2, 1e6, Shape::Whole},
     {"thresholds.pause_factor", 1.01, 1000},
     {"thresholds.band", 0.01, 1},
+    {"thresholds.rita_skew_min_iqr", 0, 1e6},
+    {"thresholds.pause_max_share", 0, 1},
+    {"thresholds.histogram_bins", 1, 10000, Shape::Whole},
+    {"thresholds.histogram_level_share", 0.001, 1},
+    {"thresholds.duration_run_bins", 1, 10000, Shape::Whole},
     {"thresholds.min_attribution_confidence", 0, 1},
+    {"thresholds.strong_attribution_confidence", 0, 1},
+    {"thresholds.naming_window_s", 0, 7 * 86400},
+    {"thresholds.naming_lead_s", 0, 86400},
+    {"thresholds.join_window_s", 0, 3600},
+    {"thresholds.own_channel_min_share", 0, 1},
+    {"thresholds.response_change", 0, 10},
+    {"thresholds.response_change_min_bytes", 0, 1e9, Shape::Whole},
+    {"thresholds.changes_min_constancy", 0, 1},
+    {"thresholds.small_request_bytes", 0, 1e9, Shape::Whole},
+    {"thresholds.single_path_max", 1, 1e6, Shape::Whole},
+    {"thresholds.few_paths_max", 1, 1e6, Shape::Whole},
+    {"thresholds.tunnel_share", 0, 1},
+    {"thresholds.post_heartbeat_share", 0, 1},
+    {"thresholds.output_endpoint_share", 0, 1},
+    {"thresholds.payload_endpoint_share", 0, 1},
+    {"thresholds.output_window_s", 1, 7 * 86400},
+    {"thresholds.output_min_reactions", 1, 1e6, Shape::Whole},
+    {"thresholds.output_chance_factor", 1, 1000},
+    {"thresholds.fleet_context_min_hosts", 2, 1e6, Shape::Whole},
     {"thresholds.fleet_min_hosts", 2, 1e6, Shape::Whole},
     {"thresholds.fleet_min_share", 0.01, 1},
     {"thresholds.cadence_ratio", 1, 100},
+    {"thresholds.continuous_min_hours", 0, 1e5},
     {"thresholds.late_start_hours", 0, 1e5},
-    {"thresholds.output_window_s", 1, 7 * 86400},
-    {"thresholds.response_change", 0, 10},
     {"thresholds.idle_min_share", 0, 0.99},
-    {"thresholds.small_request_bytes", 0, 1e9, Shape::Whole},
+    {"thresholds.idle_base_share", 0, 1},
+    {"thresholds.irregular_band_score", 0, 1},
+    {"thresholds.irregular_rita_score", 0, 1},
+    {"thresholds.service_parent_share", 0, 1},
+    {"thresholds.beacon_min_periodicity", 0, 1},
+    {"thresholds.beacon_min_one_way", 0, 1},
+    {"thresholds.beacon_min_hours", 0, 1e5},
+    {"thresholds.shared_min_users", 1, 1e6, Shape::Whole},
+    {"thresholds.shared_min_interactive_users", 1, 1e6, Shape::Whole},
+    {"thresholds.shared_min_browsers", 1, 1e6, Shape::Whole},
+    {"thresholds.shared_min_host_names", 1, 1e6, Shape::Whole},
     {"severity.*", 1, 100},
     {"hidden_command_line", 0, 0, Shape::Patterns},
     {"browser_user_agents", 0, 0, Shape::Patterns},
+    {"browser_families", 0, 0, Shape::Patterns},
+    {"not_browser_user_agents", 0, 0, Shape::Patterns},
+    {"server_role_patterns", 0, 0, Shape::Patterns},
+    {"shared_host_roles", 0, 0, Shape::Patterns},
+    {"relay_roles", 0, 0, Shape::Patterns},
+    {"service_accounts", 0, 0, Shape::Patterns},
 };
 
 const KeyRule* ruleFor(const std::string& path) {
@@ -89,6 +134,14 @@ void conform(const YAML::Node& schema, const YAML::Node& node, const std::string
         for (const auto& kv : node) {
             const std::string key = kv.first.Scalar();
             conform(schema[key], kv.second, path.empty() ? key : path + "." + key, what);
+        }
+    } else if (schema.IsSequence() && schema.size() > 0 && schema[0].IsMap()) {
+        // A list of records (launcher_parents): each entry a mapping with the first entry's keys.
+        if (!node.IsSequence() || node.size() > 10000) {
+            throw std::runtime_error(where + ": not a list of at most 10000 entries");
+        }
+        for (std::size_t i = 0; i < node.size(); ++i) {
+            conform(schema[0], node[i], path + "[" + std::to_string(i + 1) + "]", what);
         }
     } else if (schema.IsSequence()) {
         int i = 0;
@@ -170,6 +223,60 @@ std::vector<QRegularExpression> regexes(const std::vector<std::string>& v, const
     return out;
 }
 
+// Every threshold some part of the engine reads.
+constexpr const char* kThresholdKeys[] = {"burst_merge_s",
+                                          "min_polls",
+                                          "ttl_pacing_band",
+                                          "ttl_paced_min_share",
+                                          "long_session_share",
+                                          "min_intervals",
+                                          "full_confidence_intervals",
+                                          "min_interval_s",
+                                          "pause_factor",
+                                          "band",
+                                          "rita_skew_min_iqr",
+                                          "pause_max_share",
+                                          "histogram_bins",
+                                          "histogram_level_share",
+                                          "duration_run_bins",
+                                          "min_attribution_confidence",
+                                          "strong_attribution_confidence",
+                                          "naming_window_s",
+                                          "naming_lead_s",
+                                          "join_window_s",
+                                          "own_channel_min_share",
+                                          "response_change",
+                                          "response_change_min_bytes",
+                                          "changes_min_constancy",
+                                          "small_request_bytes",
+                                          "single_path_max",
+                                          "few_paths_max",
+                                          "tunnel_share",
+                                          "post_heartbeat_share",
+                                          "output_endpoint_share",
+                                          "payload_endpoint_share",
+                                          "output_window_s",
+                                          "output_min_reactions",
+                                          "output_chance_factor",
+                                          "fleet_context_min_hosts",
+                                          "fleet_min_hosts",
+                                          "fleet_min_share",
+                                          "cadence_ratio",
+                                          "continuous_min_hours",
+                                          "late_start_hours",
+                                          "idle_min_share",
+                                          "idle_base_share",
+                                          "irregular_band_score",
+                                          "irregular_rita_score",
+                                          "service_parent_share",
+                                          "beacon_min_periodicity",
+                                          "beacon_min_one_way",
+                                          "beacon_min_hours",
+                                          "shared_min_users",
+                                          "shared_min_interactive_users",
+                                          "shared_min_browsers",
+                                          "shared_min_host_names"};
+
 } // namespace
 
 double ScoringConfig::weight(const std::string& name) const {
@@ -198,6 +305,92 @@ QString ScoringConfig::severityFor(double score) const {
     return QStringLiteral("info");
 }
 
+const std::vector<std::string>& ScoringConfig::listKeys() {
+    static const std::vector<std::string> kKeys{"scripting_engines",
+                                                "lolbins",
+                                                "browsers",
+                                                "office_parents",
+                                                "launcher_parents",
+                                                "user_writable_paths",
+                                                "user_writable_known",
+                                                "hidden_command_line",
+                                                "browser_user_agents",
+                                                "browser_families",
+                                                "not_browser_user_agents",
+                                                "server_role_patterns",
+                                                "shared_host_roles",
+                                                "relay_roles",
+                                                "service_accounts"};
+    return kKeys;
+}
+
+std::vector<std::string> ScoringConfig::uncitedLists(const QByteArray& text) {
+    const YAML::Node root = checks::loadOne(text, "scoring config (citations)", kMaxBytes);
+    const QStringList lines = QString::fromUtf8(text).split(QLatin1Char('\n'));
+    static const QRegularExpression cite(QStringLiteral("^\\s*#.*Source:\\s*https?://\\S+"));
+    std::vector<std::string> uncited;
+    for (qsizetype i = 0; i < lines.size(); ++i) {
+        const QString& line = lines[i];
+        if (line.isEmpty() || line.front().isSpace() || line.front() == QLatin1Char('#') ||
+            !line.contains(QLatin1Char(':'))) {
+            continue;
+        }
+        const std::string key = line.left(line.indexOf(QLatin1Char(':'))).trimmed().toStdString();
+        if (!root.IsMap() || !root[key] || !root[key].IsSequence()) {
+            continue;
+        }
+        bool cited = false;
+        for (qsizetype k = i - 1; k >= 0 && lines[k].trimmed().startsWith(QLatin1Char('#')); --k) {
+            cited = cited || cite.match(lines[k]).hasMatch();
+        }
+        // A block list may carry its sources between the key and its entries.
+        for (qsizetype k = i + 1; k < lines.size() && lines[k].trimmed().startsWith(QLatin1Char('#')); ++k) {
+            cited = cited || cite.match(lines[k]).hasMatch();
+        }
+        if (!cited) {
+            uncited.push_back(key);
+        }
+    }
+    return uncited;
+}
+
+namespace {
+bool anyMatches(const std::vector<QRegularExpression>& patterns, const QString& role) {
+    return !role.isEmpty() && std::any_of(patterns.begin(), patterns.end(),
+                                          [&](const QRegularExpression& re) { return re.match(role).hasMatch(); });
+}
+} // namespace
+
+bool ScoringConfig::isServerRole(const QString& role) const {
+    // A NAT gateway or a session host stands for its users, not for a server of the fleet.
+    return anyMatches(serverRolePatterns, role) && !anyMatches(sharedHostRoles, role);
+}
+
+bool ScoringConfig::isSharedRole(const QString& role) const {
+    return anyMatches(sharedHostRoles, role);
+}
+
+bool ScoringConfig::isRelayRole(const QString& role) const {
+    return anyMatches(relayRoles, role);
+}
+
+const LauncherParent* ScoringConfig::launcher(const QString& parentImage, const QString& parentCommandLine) const {
+    const qsizetype cut =
+        std::max(parentImage.lastIndexOf(QLatin1Char('\\')), parentImage.lastIndexOf(QLatin1Char('/')));
+    const std::string name = parentImage.mid(cut + 1).toLower().toStdString();
+    for (const LauncherParent& l : launcherParents) {
+        if (l.image != name) {
+            continue;
+        }
+        // A pattern needs the parent's command line: without it the image cannot say which
+        // service host (or which task) it was.
+        if (l.commandLine.pattern().isEmpty() || l.commandLine.match(parentCommandLine).hasMatch()) {
+            return &l;
+        }
+    }
+    return nullptr;
+}
+
 ScoringConfig ScoringConfig::fromYaml(const QByteArray& defaultsText, const QByteArray& overrideText) {
     const YAML::Node d = parse(defaultsText, "defaults");
     const YAML::Node o = overrideText.trimmed().isEmpty() ? YAML::Node() : parse(overrideText, "case override");
@@ -205,30 +398,61 @@ ScoringConfig ScoringConfig::fromYaml(const QByteArray& defaultsText, const QByt
     c.weights = numbers(d, o, "weights");
     c.thresholds = numbers(d, o, "thresholds");
     c.severity = numbers(d, o, "severity");
-    c.scriptingProcesses = lowerSet(strings(pick(d, o, "scripting_processes")));
-    c.browsers = lowerSet(strings(pick(d, o, "browsers")));
-    c.officeParents = lowerSet(strings(pick(d, o, "office_parents")));
-    c.serviceParents = lowerSet(strings(pick(d, o, "service_parents")));
-    c.serverRoles = lowerSet(strings(pick(d, o, "server_roles")));
-    for (const auto& s : strings(pick(d, o, "user_writable_paths"))) {
-        c.userWritablePaths.push_back(QString::fromStdString(s).toLower().toStdString());
+    auto list = [&](const char* key) { return strings(pick(d, o, key)); };
+    auto patterns = [&](const char* key) { return regexes(list(key), key); };
+    try {
+        for (const char* key : {"scripting_engines", "lolbins"}) {
+            const std::set<std::string> names = lowerSet(list(key));
+            c.scriptingProcesses.insert(names.begin(), names.end());
+        }
+        c.browsers = lowerSet(list("browsers"));
+        c.officeParents = lowerSet(list("office_parents"));
+        if (const YAML::Node l = pick(d, o, "launcher_parents")) {
+            if (!l.IsSequence()) {
+                throw std::runtime_error("scoring config: 'launcher_parents' is not a list");
+            }
+            for (const YAML::Node& e : l) {
+                if (!e.IsMap() || !e["image"]) {
+                    throw std::runtime_error("scoring config: launcher_parents: an entry without 'image'");
+                }
+                LauncherParent p;
+                p.image = QString::fromStdString(e["image"].as<std::string>()).toLower().toStdString();
+                const std::string cl = e["command_line"] ? e["command_line"].as<std::string>() : std::string();
+                p.commandLine = regexes({cl}, "launcher_parents").front();
+                c.launcherParents.push_back(std::move(p));
+            }
+        }
+        for (const auto& s : list("user_writable_paths")) {
+            c.userWritablePaths.push_back(QString::fromStdString(s).toLower().toStdString());
+        }
+        for (const auto& s : list("user_writable_known")) {
+            c.userWritableKnown.push_back(QString::fromStdString(s).toLower().toStdString());
+        }
+        c.hiddenCommandLine = patterns("hidden_command_line");
+        c.browserUserAgents = patterns("browser_user_agents");
+        c.browserFamilies = patterns("browser_families");
+        c.notBrowserUserAgents = patterns("not_browser_user_agents");
+        c.serverRolePatterns = patterns("server_role_patterns");
+        c.sharedHostRoles = patterns("shared_host_roles");
+        c.relayRoles = patterns("relay_roles");
+        c.serviceAccounts = patterns("service_accounts");
+    } catch (const YAML::Exception& e) {
+        throw std::runtime_error(std::string("scoring config: ") + e.what());
     }
-    for (const auto& s : strings(pick(d, o, "user_writable_known"))) {
-        c.userWritableKnown.push_back(QString::fromStdString(s).toLower().toStdString());
-    }
-    c.hiddenCommandLine = regexes(strings(pick(d, o, "hidden_command_line")), "hidden_command_line");
-    c.browserUserAgents = regexes(strings(pick(d, o, "browser_user_agents")), "browser_user_agents");
-    // Every weight and threshold the scorer reads must be there: fail at load, not mid-run.
-    for (const char* w : {"periodicity", "web_service", "command_endpoint", "one_way", "output_elsewhere",
-                          "scripting_process", "user_writable_image", "hidden_command_line", "suspicious_parent",
-                          "image_unique_to_host", "user_agent_mismatch", "rare_in_fleet", "fleet_wide", "browser",
-                          "post_heartbeat", "late_start", "server_to_consumer", "idle_hours", "proxy_bypass"}) {
+    // Every weight and threshold the engine reads must be there: fail at load, not mid-run.
+    for (const char* w : {"periodicity",         "web_service",
+                          "command_endpoint",    "one_way",
+                          "output_elsewhere",    "scripting_process",
+                          "user_writable_image", "hidden_command_line",
+                          "suspicious_parent",   "image_unique_to_host",
+                          "user_agent_mismatch", "rare_in_fleet",
+                          "fleet_wide",          "browser",
+                          "post_heartbeat",      "late_start",
+                          "server_to_consumer",  "idle_hours",
+                          "proxy_bypass",        "generic_beacon"}) {
         c.weight(w);
     }
-    for (const char* t :
-         {"min_polls", "min_interval_s", "full_confidence_polls", "pause_factor", "band", "min_attribution_confidence",
-          "fleet_min_hosts", "fleet_min_share", "cadence_ratio", "late_start_hours", "output_window_s",
-          "response_change", "idle_min_share", "small_request_bytes"}) {
+    for (const char* t : kThresholdKeys) {
         c.threshold(t);
     }
     // The bands must fall from critical to low, or a band would never be reached.

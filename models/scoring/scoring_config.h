@@ -20,20 +20,43 @@ class CaseStore;
 
 namespace socwb::scoring {
 
+// A launcher of scheduled or event-triggered code: its image file name and, where the evidence
+// has the parent's command line, a pattern it must match (invalid: the image alone decides).
+struct LauncherParent {
+    std::string image; // lower case
+    QRegularExpression commandLine;
+};
+
 struct ScoringConfig {
     std::map<std::string, double> weights;
     std::map<std::string, double> thresholds;
     std::map<std::string, double> severity; // band name -> lowest score
-    std::set<std::string> scriptingProcesses, browsers, officeParents, serviceParents, serverRoles;
-    std::vector<std::string> userWritablePaths, userWritableKnown;
-    std::vector<QRegularExpression> hiddenCommandLine, browserUserAgents;
+    // Lower-case file names. scriptingProcesses is scripting_engines and lolbins together.
+    std::set<std::string> scriptingProcesses, browsers, officeParents;
+    std::vector<LauncherParent> launcherParents;
+    std::vector<std::string> userWritablePaths, userWritableKnown; // lower case substrings
+    std::vector<QRegularExpression> hiddenCommandLine, browserUserAgents, browserFamilies, notBrowserUserAgents,
+        serverRolePatterns, sharedHostRoles, relayRoles, serviceAccounts;
     QByteArray sha256; // of the effective text (defaults + override), hex
+
+    bool isServerRole(const QString& role) const;
+    bool isSharedRole(const QString& role) const;
+    // A proxy or web gateway: what it looks up and connects to, it does for its clients.
+    bool isRelayRole(const QString& role) const;
+    // The launcher a parent (image path, command line) is, or nullptr.
+    const LauncherParent* launcher(const QString& parentImage, const QString& parentCommandLine) const;
 
     // Throws std::runtime_error naming a missing or malformed key.
     double weight(const std::string& name) const;
     double threshold(const std::string& name) const;
     QString severityFor(double score) const;
 
+    // The list keys (sequences) a config may hold.
+    static const std::vector<std::string>& listKeys();
+    // The top-level lists in a scoring YAML text whose comment block (the comment lines right above
+    // the key, or between the key and its first entry) names no public source: a line with
+    // "Source:" and an http(s) address. The shipped file must give none (tst_channel_model).
+    static std::vector<std::string> uncitedLists(const QByteArray& yamlText);
     // Defaults merged with an override text (keys present in the override replace the defaults').
     // Both are checked against the compiled-in scoring.yaml, which is the schema: one document of
     // at most kMaxBytes, known keys only (an unknown key names the nearest known one), no key twice,

@@ -46,7 +46,7 @@ class ScoringEngine {
                      const std::function<void(const ScoreProgress&)>& progress = {},
                      const QDateTime& now = QDateTime::currentDateTimeUtc());
 
-    static constexpr const char* kEngineVersion = "socwb-score/1";
+    static constexpr const char* kEngineVersion = "socwb-score/2";
 
   private:
     CaseStore& store_;

@@ -61,9 +61,10 @@ AlertDetail loadAlertDetail(const QString& casePath, qint64 alertId) {
         }
         d.row = alertRowFromStatement(row);
         d.found = true;
-        Statement more(c.db(), "SELECT service_category, registered_domain, host_ips, proxy_requests, dns_queries, "
-                               "net_connections, bytes_out, bytes_in, factors, process_id, proxy_ids, dns_ids "
-                               "FROM alerts WHERE id = ?");
+        Statement more(c.db(),
+                       "SELECT service_category, registered_domain, host_ips, proxy_requests, dns_queries, "
+                       "net_connections, bytes_out, bytes_in, factors, process_id, proxy_ids, dns_ids, features "
+                       "FROM alerts WHERE id = ?");
         more.bind(1, int64_t(alertId));
         more.step();
         d.serviceCategory = columnText(more, 0);
@@ -84,6 +85,17 @@ AlertDetail loadAlertDetail(const QString& casePath, qint64 alertId) {
         std::sort(d.factors.begin(), d.factors.end(), [](const ScoreFactor& a, const ScoreFactor& b) {
             return std::abs(a.contribution) > std::abs(b.contribution);
         });
+        const QJsonObject features = QJsonDocument::fromJson(QByteArray::fromStdString(more.text(12))).object();
+        for (const QJsonValue& v : features.value(QLatin1String("members")).toArray()) {
+            const QJsonObject m = v.toObject();
+            d.members.push_back({m.value(QLatin1String("source")).toString(),
+                                 m.value(QLatin1String("naming")).toString(),
+                                 m.value(QLatin1String("count")).toInteger()});
+        }
+        d.timingSource = features.value(QLatin1String("timing_source")).toString();
+        d.timingNote = features.value(QLatin1String("timing_note")).toString();
+        d.hostShared = features.value(QLatin1String("host_shared")).toBool();
+        d.hostSharedReason = features.value(QLatin1String("host_shared_reason")).toString();
         const qint64 processId = more.isNull(9) ? 0 : more.int64(9);
         d.proxyIds = blobIds(more, 10);
         std::vector<int64_t> dnsIds = blobIds(more, 11);

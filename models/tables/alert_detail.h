@@ -38,6 +38,16 @@ struct AlertDetail {
     qint64 bytesOut = 0;
     qint64 bytesIn = 0;
     QVector<ScoreFactor> factors;
+    // What recorded the channel's events and how each was named (features' members), and which
+    // of them its cadence was timed on.
+    struct Member {
+        QString source, naming;
+        qint64 count = 0;
+    };
+    QVector<Member> members;
+    QString timingSource, timingNote;
+    bool hostShared = false;
+    QString hostSharedReason;
     // The first process of the channel.
     QString commandLine;
     QString processUser;

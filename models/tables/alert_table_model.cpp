@@ -82,7 +82,8 @@ QString alertRowSelectSql() {
     return QStringLiteral(
         "SELECT a.id, a.channel_key, a.score, a.severity, coalesce(t.status,'new'), a.host, a.host_role, "
         "a.process_name, a.process_image, a.destination, a.service, a.endpoint, t.tags, a.requests, a.first_ts, "
-        "a.last_ts, a.median_interval_s, a.jitter, a.suppressed_by IS NOT NULL "
+        "a.last_ts, a.median_interval_s, a.jitter, a.suppressed_by IS NOT NULL, "
+        "coalesce(json_extract(a.features, '$.host_shared'), 0) "
         "FROM alerts a LEFT JOIN triage t ON t.channel_key = a.channel_key ");
 }
 
@@ -107,6 +108,7 @@ AlertRow alertRowFromStatement(const Statement& st) {
     r.medianInterval = st.isNull(16) ? -1 : st.real(16);
     r.jitter = st.isNull(17) ? -1 : st.real(17);
     r.suppressed = st.int64(18) != 0;
+    r.hostShared = st.int64(19) != 0;
     return r;
 }
 
@@ -562,7 +564,8 @@ QVariant AlertTableModel::cellData(const QModelIndex& index, int role) const {
         case StatusColumn:
             return statusLabel(r->status);
         case HostColumn:
-            return r->host;
+            // Many users behind one address: the scorer left per-host measures out for it.
+            return r->hostShared ? tr("%1 (shared)").arg(r->host) : r->host;
         case RoleColumn:
             return r->hostRole;
         case ProcessColumn:

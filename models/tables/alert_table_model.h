@@ -47,6 +47,7 @@ struct AlertRow {
     double medianInterval = -1; // -1: not measured
     double jitter = -1;
     bool suppressed = false;
+    bool hostShared = false; // many users behind the host's address (features' host_shared)
 };
 
 // Rows are ordered by one NULL-free key expression, then by id (ascending), so that any row's
