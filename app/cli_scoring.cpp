@@ -276,7 +276,7 @@ int alerts(const QStringList& args) {
                 o.value("median_interval_s").isNull()
                     ? (shown > 1 ? QStringLiteral("all at one instant") : QStringLiteral("once"))
                     : QStringLiteral("every ") + scoring::humanInterval(o.value("median_interval_s").toDouble());
-            text += QStringLiteral("%1  %2 %3  %4  %5 -> %6  %7 requests, %8  %9\n")
+            text += QStringLiteral("%1  %2 %3  %4  %5 -> %6  %7 events, %8  %9\n")
                         .arg(o.value("score").toDouble(), 6, 'f', 2)
                         .arg(o.value("severity").toString(), -8)
                         .arg(o.value("status").toString(), -9)

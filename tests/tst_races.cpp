@@ -271,7 +271,7 @@ void TestRaces::requestsAtOneInstantAreNotGivenAnInterval() {
     QCOMPARE(runCli({QStringLiteral("score"), c}).exitCode, 0);
     const CliRun table = runCli({QStringLiteral("alerts"), c});
     QCOMPARE(table.exitCode, 0);
-    QVERIFY2(table.out.contains("100 requests, all at one instant"), table.out.constData());
+    QVERIFY2(table.out.contains("100 events, all at one instant"), table.out.constData());
     QVERIFY2(!table.out.contains("every -"), table.out.constData());
     const CliRun explain = runCli({QStringLiteral("explain"), c, QStringLiteral("--host"), QStringLiteral("10.0.0.9"),
                                    QStringLiteral("--dest"), QStringLiteral("burst.example.com")});
