@@ -287,6 +287,17 @@ std::vector<BuiltChannel> ChannelBuilder::build(const Progress& progress) {
         return id;
     };
     const validation::TableIds domainIds(db_, "domains"), processIds(db_, "processes"), stringIds(db_, "strings");
+    // The first four columns every event scan reads — id, ts_us, host_id, domain_id — checked.
+    struct RowBasics {
+        int64_t id, ts, host, domain;
+    };
+    auto basics = [&](sqlite3_stmt* s, const char* table) {
+        RowBasics r{sqlite3_column_int64(s, 0), sqlite3_column_int64(s, 1), 0, 0};
+        validation::checkTime(r.ts, table, r.id, "ts_us");
+        r.host = checkHost(sqlite3_column_int64(s, 2), table, r.id);
+        r.domain = static_cast<int64_t>(domainIds.index(sqlite3_column_int64(s, 3), table, r.id, "domain_id"));
+        return r;
+    };
     // ---- Domains (names in URLs and DNS); connections' addresses may add more below.
     std::vector<DomainInfo> domains;
     std::unordered_map<std::string, int64_t> domainByName;
@@ -404,12 +415,10 @@ std::vector<BuiltChannel> ChannelBuilder::build(const Progress& progress) {
                           "FROM dns_rows WHERE host_id IS NOT NULL AND domain_id IS NOT NULL ORDER BY id");
         int64_t n = 0;
         while (st.step()) {
+            const auto [id, ts, host, domain] = basics(st.handle(), "dns_rows");
             Ev e;
-            e.id = st.int64(0);
-            e.ts = st.int64(1);
-            validation::checkTime(e.ts, "dns_rows", e.id, "ts_us");
-            const int64_t host = checkHost(st.int64(2), "dns_rows", e.id);
-            const auto domain = static_cast<int64_t>(domainIds.index(st.int64(3), "dns_rows", e.id, "domain_id"));
+            e.id = id;
+            e.ts = ts;
             e.source = MemberSource::DnsLog;
             e.naming = Naming::Query;
             e.process = static_cast<int32_t>(attributed.processOf(e.id));
@@ -437,15 +446,13 @@ std::vector<BuiltChannel> ChannelBuilder::build(const Progress& progress) {
                           "FROM dns_queries WHERE host_id IS NOT NULL AND domain_id IS NOT NULL ORDER BY id");
         int64_t n = 0;
         while (st.step()) {
+            const auto [id, ts, host, domain] = basics(st.handle(), "dns_queries");
             Ev e;
-            e.id = st.int64(0);
-            e.ts = st.int64(1);
-            validation::checkTime(e.ts, "dns_queries", e.id, "ts_us");
+            e.id = id;
+            e.ts = ts;
             e.source = MemberSource::SysmonDns;
             e.naming = Naming::Query;
             e.process = static_cast<int32_t>(processIds.indexOrNone(st.int64(4), "dns_queries", e.id, "process_id"));
-            const int64_t host = checkHost(st.int64(2), "dns_queries", e.id);
-            const auto domain = static_cast<int64_t>(domainIds.index(st.int64(3), "dns_queries", e.id, "domain_id"));
             if (const auto* answers = reinterpret_cast<const char*>(sqlite3_column_text(st.handle(), 5))) {
                 namer.addList(answers, host, e.ts, domain);
             }
@@ -481,13 +488,12 @@ std::vector<BuiltChannel> ChannelBuilder::build(const Progress& progress) {
         sqlite3_stmt* s = st.handle();
         int64_t n = 0;
         while (st.step()) {
+            const RowBasics row = basics(s, "proxy_rows");
+            const int64_t host = row.host;
+            int64_t domain = row.domain; // an address literal is renamed below
             Ev e;
-            e.id = sqlite3_column_int64(s, 0);
-            e.ts = sqlite3_column_int64(s, 1);
-            validation::checkTime(e.ts, "proxy_rows", e.id, "ts_us");
-            const int64_t host = checkHost(sqlite3_column_int64(s, 2), "proxy_rows", e.id);
-            auto domain =
-                static_cast<int64_t>(domainIds.index(sqlite3_column_int64(s, 3), "proxy_rows", e.id, "domain_id"));
+            e.id = row.id;
+            e.ts = row.ts;
             const size_t methodSid = stringIds.indexOrNone(sqlite3_column_int64(s, 4), "proxy_rows", e.id, "method_s");
             if (methodSid >= methods.size()) {
                 methods.resize(methodSid + 1, 0);
