@@ -9,6 +9,7 @@
 #include "recent_cases_menu.h"
 #include "single_instance.h"
 #include "store/case_store.h"
+#include "store/statement.h"
 #include "test_paths.h"
 #include "user_guide_dialog.h"
 
@@ -26,6 +27,7 @@
 #include <QTemporaryDir>
 #include <QTest>
 #include <QTextBrowser>
+#include <QTimer>
 #include <QtConcurrent/QtConcurrentRun>
 
 #include <qcustomplot.h>
@@ -52,6 +54,7 @@ class TestDesktopIntegration : public QObject {
     void singleInstanceHandsOverAndSurvivesGarbage();
     void staleSocketIsTakenOver();
     void secondSocwbRaisesTheWindowThatHasTheCase();
+    void quitDuringAnImportEndsTheEventLoop();
 
   private:
     QTemporaryDir dir_;
@@ -282,6 +285,39 @@ void TestDesktopIntegration::secondSocwbRaisesTheWindowThatHasTheCase() {
     QCOMPARE(running.state(), QProcess::Running);
     running.terminate();
     QVERIFY(running.waitForFinished(30000));
+}
+
+// Issue 28, item 3: Ctrl+Q a moment into an import hides the window, rolls the import back and
+// then ends the application's event loop — it used to idle in it for ever. The window is wired as
+// gui_main wires it (caseWindows::quitWithLastWindow) and the key goes to the real window.
+void TestDesktopIntegration::quitDuringAnImportEndsTheEventLoop() {
+    const QString c = makeCase(path(QStringLiteral("quit-import.socwb")));
+    auto* w = new MainWindow;
+    w->setAttribute(Qt::WA_DeleteOnClose);
+    caseWindows::quitWithLastWindow(w);
+    w->show();
+    QVERIFY(QTest::qWaitForWindowExposed(w));
+    QVERIFY(w->openCase(c));
+    w->importFiles({QStringLiteral(SOCWB_SOURCE_DIR "/sample-data/exercises/3-hard/evidence/access.log.gz")});
+    QVERIFY(w->isImporting());
+    bool hidden = false;
+    QTimer::singleShot(300, w, [w, &hidden] {
+        w->activateWindow();
+        QTest::keyClick(w, Qt::Key_Q, Qt::ControlModifier); // File → Quit
+        hidden = !w->isVisible();
+    });
+    // A guard: without the fix the loop never ends; exit code 7 then says so.
+    QTimer guard;
+    guard.setSingleShot(true);
+    connect(&guard, &QTimer::timeout, qApp, [] { QCoreApplication::exit(7); });
+    guard.start(90000);
+    const int code = QCoreApplication::exec();
+    QCOMPARE(code, 0);
+    QVERIFY(hidden);
+    auto store = CaseStore::open(c);
+    Statement st(store->db(), "SELECT count(*) FROM evidence");
+    QVERIFY(st.step());
+    QCOMPARE(st.int64(0), int64_t(0)); // rolled back
 }
 
 QTEST_MAIN(TestDesktopIntegration)

@@ -7,9 +7,13 @@
 #include "alert_queue_dock.h"
 #include "audit_log_dialog.h"
 #include "case_overview_widget.h"
+#include "current_case.h"
+#include "host_timeline_widget.h"
 #include "import_preview_dialog.h"
+#include "interval_charts_widget.h"
 #include "justification_dialog.h"
 #include "main_window.h"
+#include "process_tree_widget.h"
 #include "scoring/suppression_store.h"
 #include "store/case_store.h"
 #include "store/case_summary.h"
@@ -21,6 +25,8 @@
 #include "tables/channel_request_model.h"
 #include "tables/evidence_table_model.h"
 #include "tables/host_table_model.h"
+#include "tables/process_tree_model.h"
+#include "tables/timeline_event_model.h"
 #include "task_panel.h"
 #include "test_paths.h"
 
@@ -35,6 +41,7 @@
 #include <QFrame>
 #include <QHeaderView>
 #include <QImage>
+#include <QInputDialog>
 #include <QLabel>
 #include <QLineEdit>
 #include <QMessageBox>
@@ -154,6 +161,8 @@ class TestMainWindow : public QObject {
     void suppressSimilarAsksWhereWithCounts();
     void enterInTheFilterKeepsTheFocus();
     void backAndForwardFollowTheSelection();
+    void anotherCaseResetsEveryView();
+    void ctrlZUndoesTriageAndSuppressions();
     void importIntoACaseThatWentBadIsReported();
     void untrustedTextRendersLiterally();
     void refusesNonCaseWithDialog();
@@ -872,6 +881,147 @@ void TestMainWindow::backAndForwardFollowTheSelection() {
     QVERIFY(forward->isEnabled());
     forward->trigger();
     QVERIFY(QTest::qWaitFor([&] { return w.alertDetail()->detail().row.id == second; }, 10000));
+}
+
+// Issue 28, item 2: after looking at an alert of one case, another case opens while the first is
+// being scored. Nothing of the first stays: not its processes, its channel's charts, its timeline,
+// its detail, its task rows (a "Rejected lines…" button would open its rejects against the new
+// case), nor Back into it; the scoring pass was asked about and stopped.
+void TestMainWindow::anotherCaseResetsEveryView() {
+    const QString first = scoredSampleCase(dir_.filePath(QStringLiteral("first.socwb")));
+    QVERIFY(!first.isEmpty());
+    const QString second = dir_.filePath(QStringLiteral("second.socwb"));
+    {
+        auto store = CaseStore::open(second);
+        insertSyntheticAlerts(store->db(), 5);
+    }
+    MainWindow w;
+    QVERIFY(showCase(w, first));
+    AlertTableModel* model = w.alertQueue()->model();
+    QVERIFY(QTest::qWaitFor([model] { return !model->isCounting() && model->rowAt(1); }, 20000));
+    QTableView* view = w.alertQueue()->view();
+    view->setFocus();
+    view->setCurrentIndex(model->index(0, AlertTableModel::HostColumn));
+    view->setCurrentIndex(model->index(1, AlertTableModel::HostColumn));
+    const qint64 shown = model->rowAt(1)->id;
+    QCOMPARE(w.current()->alertId(), shown);
+    QVERIFY(
+        QTest::qWaitFor([&] { return w.investigationReady() && w.alertDetail()->detail().row.id == shown; }, 20000));
+    QVERIFY(w.processTree()->model()->rowCount() > 0);
+    QVERIFY(!w.intervalCharts()->series().times.isEmpty());
+    QVERIFY(w.hostTimeline()->hostId() > 0);
+    // A finished import of this case with rejected lines: its row offers them.
+    const int rejected = w.tasks()->addTask(QStringLiteral("Import access.log"), QStringLiteral("records"));
+    w.tasks()->finishTask(rejected, QStringLiteral("imported as squid: 10 records, 2 rejected"), false, 1);
+    auto rejectButtons = [&] {
+        int n = 0;
+        for (auto* b : w.tasks()->findChildren<QPushButton*>()) {
+            n += b->text().startsWith(QStringLiteral("Rejected lines")) && b->isVisibleTo(w.tasks()) ? 1 : 0;
+        }
+        return n;
+    };
+    QCOMPARE(rejectButtons(), 1);
+    w.scoreCase(ScoreMode::Full);
+    QVERIFY(w.isScoring());
+
+    BoxAnswerer yes(QMessageBox::Yes);
+    QVERIFY(w.openCase(second));
+    QCOMPARE(yes.said.size(), 1); // asked before the scoring pass of the first case was stopped
+    QVERIFY(!w.isScoring());
+    QCOMPARE(w.current()->path(), second);
+    QCOMPARE(w.current()->alertId(), qint64(0));
+    QCOMPARE(w.processTree()->model()->rowCount(), 0);
+    QVERIFY(w.intervalCharts()->series().times.isEmpty());
+    QCOMPARE(w.hostTimeline()->hostId(), qint64(-1));
+    QCOMPARE(w.hostTimeline()->eventModel()->rowCount(), 0);
+    QCOMPARE(w.alertDetail()->detail().row.id, qint64(0));
+    QCOMPARE(rejectButtons(), 0);
+    QCOMPARE(w.tasks()->runningCount(), 0);
+    QVERIFY(w.tasks()->taskText(rejected).isEmpty()); // the row went with its case
+    for (auto* a : w.findChildren<QAction*>()) {
+        if (a->text() == QLatin1String("Back")) {
+            QVERIFY(!a->isEnabled()); // Back does not lead into the first case
+        }
+    }
+    // The views follow the new case's alerts.
+    AlertTableModel* model2 = w.alertQueue()->model();
+    QVERIFY(QTest::qWaitFor([model2] { return !model2->isCounting() && model2->rowAt(0); }, 10000));
+    view->setCurrentIndex(model2->index(0, AlertTableModel::HostColumn));
+    const qint64 next = model2->rowAt(0)->id;
+    QCOMPARE(w.current()->alertId(), next);
+    QVERIFY(QTest::qWaitFor([&] { return w.alertDetail()->detail().row.id == next; }, 10000));
+}
+
+// Issue 28: Ctrl+Z undoes a verdict, a note, tags and a suppression, newest first, and the audit
+// log records each undo.
+void TestMainWindow::ctrlZUndoesTriageAndSuppressions() {
+    const QString c = dir_.filePath(QStringLiteral("undo.socwb"));
+    {
+        auto store = CaseStore::open(c);
+        insertSyntheticAlerts(store->db(), 10);
+    }
+    MainWindow w;
+    QVERIFY(showCase(w, c));
+    AlertTableModel* model = w.alertQueue()->model();
+    QVERIFY(QTest::qWaitFor([model] { return !model->isCounting() && model->rowAt(2); }, 10000));
+    QTableView* view = w.alertQueue()->view();
+    w.activateWindow();
+    view->setFocus();
+    view->setCurrentIndex(model->index(0, AlertTableModel::HostColumn));
+    const QString key = model->rowAt(0)->channelKey;
+    auto store = CaseStore::open(c);
+    auto triage = [&](const char* column) {
+        Statement st(store->db(), std::string("SELECT coalesce(") + column + ", '') FROM triage WHERE channel_key = ?");
+        st.bind(1, key.toStdString());
+        return st.step() ? QString::fromStdString(st.text(0)) : QString();
+    };
+    auto undoCount = [&](const char* action) {
+        Statement st(store->db(), "SELECT count(*) FROM audit_log WHERE action = ?");
+        st.bind(1, std::string(action));
+        return st.step() ? st.int64(0) : -1;
+    };
+    auto ctrlZ = [&] { QTest::keyClick(view, Qt::Key_Z, Qt::ControlModifier); };
+
+    QTest::keyClick(view, Qt::Key_3);
+    QCOMPARE(triage("status"), QStringLiteral("malicious"));
+    QTimer::singleShot(200, [] {
+        if (auto* d = qobject_cast<JustificationDialog*>(QApplication::activeModalWidget())) {
+            d->setText(QStringLiteral("beacon seen on the proxy"));
+            d->accept();
+        }
+    });
+    QVERIFY(w.alertQueue()->addNoteToSelection());
+    QTimer::singleShot(200, [] {
+        if (auto* d = qobject_cast<QInputDialog*>(QApplication::activeModalWidget())) {
+            d->setTextValue(QStringLiteral("c2, apt"));
+            d->accept();
+        }
+    });
+    QVERIFY(w.alertQueue()->addTagsToSelection());
+    QCOMPARE(triage("tags"), QStringLiteral("c2,apt"));
+    QVERIFY(w.undoText().startsWith(QStringLiteral("tags")));
+
+    ctrlZ(); // the tags
+    QCOMPARE(triage("tags"), QString());
+    QCOMPARE(triage("note"), QStringLiteral("beacon seen on the proxy"));
+    ctrlZ(); // the note
+    QCOMPARE(triage("note"), QString());
+    QCOMPARE(triage("status"), QStringLiteral("malicious"));
+    ctrlZ(); // the verdict
+    QCOMPARE(triage("status"), QStringLiteral("new"));
+    QCOMPARE(undoCount("triage.undo"), 3);
+    QVERIFY(w.undoText().isEmpty());
+    QTRY_COMPARE(model->rowAt(0) ? model->rowAt(0)->status : QString(), QStringLiteral("new"));
+
+    // A suppression, undone once the re-score it started has finished.
+    QSignalSpy scored(&w, &MainWindow::scoringFinished);
+    w.suppressSimilar({key}, QStringLiteral("IT's sync job"), scoring::SuppressScope::Host);
+    QCOMPARE(queryInt(store->db(), "SELECT count(*) FROM suppressions WHERE enabled = 1").value_or(-1), 1);
+    QVERIFY(scored.wait(30000));
+    ctrlZ();
+    QCOMPARE(queryInt(store->db(), "SELECT count(*) FROM suppressions WHERE enabled = 1").value_or(-1), 0);
+    QCOMPARE(undoCount("suppression.undo"), 1);
+    QVERIFY(scored.wait(30000)); // re-scored without it
 }
 
 void TestMainWindow::importIntoACaseThatWentBadIsReported() {

@@ -327,6 +327,10 @@ void IntervalChartsWidget::buildCharts() {
 
 void IntervalChartsWidget::setCase(const QString& casePath) {
     ++generation_;
+    // The previous case's channel is not drawn over the next case (issue 28).
+    setSeries(ChannelSeries{});
+    title_->setText(tr("No alert selected"));
+    stats_->clear();
     reader_->open(casePath);
 }
 

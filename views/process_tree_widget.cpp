@@ -104,6 +104,11 @@ ProcessTreeWidget::~ProcessTreeWidget() {
 
 void ProcessTreeWidget::setCase(const QString& casePath) {
     ++generation_;
+    pendingReveal_ = -1;
+    // The previous case's processes (command lines included) go with it (issue 28).
+    model_->setData(ProcessTreeData{});
+    details_->clear();
+    title_->setText(tr("No host selected"));
     reader_->open(casePath);
 }
 
