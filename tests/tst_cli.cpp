@@ -489,7 +489,8 @@ void TestCli::sampleCaseShowsItsPlantedChannelsFirst() {
     for (const QString& name : QDir(sample + QStringLiteral("/case")).entryList(QDir::Files, QDir::Name)) {
         import << sample + QStringLiteral("/case/") + name;
     }
-    import << "--tz" << "UTC"; // the sample's DNS debug log was written in UTC
+    import << "--tz"
+           << "UTC"; // the sample's DNS debug log was written in UTC
     QCOMPARE(runCli(import).exitCode, 0);
     const CliRun s = runCli({"score", c, "--json"});
     QCOMPARE(s.exitCode, 0);
