@@ -104,8 +104,8 @@ case "$cmd" in
     fi
     log "no display: showing the sample case headless (the GUI would be: $BUILD/bin/socwb --demo)"
     tmp="$(mktemp -d /tmp/socwb-demo.XXXXXX)"
-    echo "\$ socwb-cli import $tmp/demo.socwb $ROOT/sample-data/case/*" >&2
-    "$BUILD/bin/socwb-cli" import "$tmp/demo.socwb" "$ROOT"/sample-data/case/* || true
+    echo "\$ socwb-cli import $tmp/demo.socwb $ROOT/sample-data/case/* --tz UTC" >&2
+    "$BUILD/bin/socwb-cli" import "$tmp/demo.socwb" "$ROOT"/sample-data/case/* --tz UTC || true
     echo "\$ socwb-cli info $tmp/demo.socwb" >&2
     "$BUILD/bin/socwb-cli" info "$tmp/demo.socwb"
     echo "\$ socwb-cli score $tmp/demo.socwb && socwb-cli alerts $tmp/demo.socwb --limit 10" >&2
@@ -128,7 +128,7 @@ case "$cmd" in
     evaluate_case() { # NAME TRUTH FILE...
       local name="$1" truth="$2"
       shift 2
-      "$cli" import "$tmp/$name.socwb" "$@" >/dev/null 2>&1 || true
+      "$cli" import "$tmp/$name.socwb" "$@" --tz UTC >/dev/null 2>&1 || true # generated logs are UTC
       "$cli" score "$tmp/$name.socwb" >/dev/null 2>&1
       printf '%-28s %s\n' "$name" "$("$cli" evaluate "$tmp/$name.socwb" "$truth" --brief)"
     }

@@ -15,6 +15,7 @@
 
 #include <QApplication>
 #include <QDir>
+#include <QDirIterator>
 #include <QFile>
 #include <QLabel>
 #include <QLocalSocket>
@@ -55,6 +56,7 @@ class TestDesktopIntegration : public QObject {
     void staleSocketIsTakenOver();
     void secondSocwbRaisesTheWindowThatHasTheCase();
     void quitDuringAnImportEndsTheEventLoop();
+    void commandLineLogsWaitInThePreview();
 
   private:
     QTemporaryDir dir_;
@@ -318,6 +320,38 @@ void TestDesktopIntegration::quitDuringAnImportEndsTheEventLoop() {
     Statement st(store->db(), "SELECT count(*) FROM evidence");
     QVERIFY(st.step());
     QCOMPARE(st.int64(0), int64_t(0)); // rolled back
+}
+
+// Issue 28 item 7: `socwb FILES...` goes through the import preview (and its time-zone question)
+// like a drop: nothing is imported before the analyst confirms. Before, the files were imported at
+// once, a Windows DNS debug log in whatever zone the case had last used (or the machine's).
+void TestDesktopIntegration::commandLineLogsWaitInThePreview() {
+    const QString home = path(QStringLiteral("cli-home"));
+    QVERIFY(QDir().mkpath(home + QStringLiteral("/rt")));
+    QFile::setPermissions(home + QStringLiteral("/rt"), QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner);
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    env.insert(QStringLiteral("HOME"), home);
+    env.insert(QStringLiteral("XDG_DATA_HOME"), home + QStringLiteral("/data"));
+    env.insert(QStringLiteral("XDG_CONFIG_HOME"), home + QStringLiteral("/config"));
+    env.insert(QStringLiteral("XDG_RUNTIME_DIR"), home + QStringLiteral("/rt"));
+    env.insert(QStringLiteral("QT_QPA_PLATFORM"), QStringLiteral("offscreen"));
+    QProcess gui;
+    gui.setProcessEnvironment(env);
+    gui.start(QStringLiteral(SOCWB_GUI_PATH),
+              {QStringLiteral("--screenshot"), path(QStringLiteral("cli.png")), QStringLiteral("--size"),
+               QStringLiteral("1366x768"), socwb::test::fixture(QStringLiteral("windows-dns/dns.log")),
+               socwb::test::fixture(QStringLiteral("squid/access.log"))});
+    QVERIFY(gui.waitForFinished(120000));
+    QCOMPARE(gui.exitCode(), 0);
+    QStringList cases;
+    QDirIterator it(home + QStringLiteral("/data"), {QStringLiteral("untitled-*.socwb")}, QDir::Files,
+                    QDirIterator::Subdirectories);
+    while (it.hasNext()) {
+        cases << it.next();
+    }
+    QCOMPARE(cases.size(), 1); // the fresh case the files were given to
+    auto store = CaseStore::open(cases.first());
+    QCOMPARE(queryInt(store->db(), "SELECT count(*) FROM evidence").value_or(-1), 0);
 }
 
 QTEST_MAIN(TestDesktopIntegration)

@@ -44,6 +44,7 @@
 #include <QInputDialog>
 #include <QLabel>
 #include <QLineEdit>
+#include <QMap>
 #include <QMessageBox>
 #include <QMimeData>
 #include <QPlainTextEdit>
@@ -57,6 +58,7 @@
 #include <QTemporaryDir>
 #include <QTest>
 #include <QTextDocument>
+#include <QTimeZone>
 #include <QTimer>
 
 using namespace socwb;
@@ -386,37 +388,115 @@ void TestMainWindow::dropFilterTriageAudit() {
     QCOMPARE(model->index(0, AlertTableModel::StatusColumn).data().toString(), QStringLiteral("Malicious"));
 }
 
+// Issue 28 item 7: the zone of a local-time log is asked, never preset. Dropped on the window, a
+// Windows DNS debug log gets a zone column with nothing selected (the machine's zone offered
+// first) and Import stays disabled until one is chosen; the choice is stored with the evidence
+// row, converts its times and shows in the evidence table; the next preview of the case offers it
+// again without selecting it. Before: the drop-down was preset (UTC or the last zone) and Import
+// was enabled at once.
 void TestMainWindow::previewAsksTheZoneOfLocalTimeLogs() {
     const QString c = dir_.filePath(QStringLiteral("zones.socwb"));
     MainWindow w;
-    QVERIFY(w.openCase(c));
-    w.previewImport({fixture(QStringLiteral("windows-dns/dns.log")), fixture(QStringLiteral("squid/access.log"))});
+    QVERIFY(showCase(w, c));
+    auto drop = [&w](const QStringList& files) {
+        QMimeData mime;
+        QList<QUrl> urls;
+        for (const QString& f : files) {
+            urls << QUrl::fromLocalFile(f);
+        }
+        mime.setUrls(urls);
+        QDropEvent event(QPointF(200, 200), Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
+        QApplication::sendEvent(&w, &event);
+    };
+    drop({fixture(QStringLiteral("windows-dns/dns.log")), fixture(QStringLiteral("squid/access.log"))});
     auto* preview = w.findChild<ImportPreviewDialog*>();
     QVERIFY(preview);
     QVERIFY(QTest::qWaitFor([preview] { return preview->isReady(); }, 10000));
     QCOMPARE(preview->table()->rowCount(), 2);
     // Sorted by path: squid/ comes before windows-dns/.
-    auto cell = [preview](int row, int column) {
-        return qobject_cast<QComboBox*>(preview->table()->cellWidget(row, column));
+    auto cell = [](ImportPreviewDialog* d, int row, int column) {
+        return qobject_cast<QComboBox*>(d->table()->cellWidget(row, column));
     };
-    QCOMPARE(cell(0, ImportPreviewDialog::FormatColumn)->currentData().toString(), QStringLiteral("squid"));
-    QVERIFY(!cell(0, ImportPreviewDialog::TimeZoneColumn)->isEnabled()); // Squid logs epoch seconds
-    QCOMPARE(cell(1, ImportPreviewDialog::FormatColumn)->currentData().toString(), QStringLiteral("windows-dns"));
-    QComboBox* zone = cell(1, ImportPreviewDialog::TimeZoneColumn);
-    QVERIFY(zone->isEnabled()); // the server's local time: the analyst says which
-    zone->setCurrentText(QStringLiteral("Europe/Berlin"));
+    QCOMPARE(cell(preview, 0, ImportPreviewDialog::FormatColumn)->currentData().toString(), QStringLiteral("squid"));
+    QVERIFY(!cell(preview, 0, ImportPreviewDialog::TimeZoneColumn)->isEnabled()); // Squid logs epoch seconds
+    QCOMPARE(cell(preview, 1, ImportPreviewDialog::FormatColumn)->currentData().toString(),
+             QStringLiteral("windows-dns"));
+    QComboBox* zone = cell(preview, 1, ImportPreviewDialog::TimeZoneColumn);
+    QVERIFY(zone->isEnabled());         // the server's local time: the analyst says which
+    QCOMPARE(zone->currentIndex(), -1); // ... and nothing is chosen for them
+    QCOMPARE(zone->currentText(), QString());
+    QCOMPARE(zone->placeholderText(), QStringLiteral("Choose the zone\u2026"));
+    const QString machine = QString::fromLatin1(QTimeZone::systemTimeZoneId());
+    QCOMPARE(zone->itemData(0).toString(), machine); // offered first
+    QCOMPARE(zone->itemText(0), QStringLiteral("%1 (this computer)").arg(machine));
+    QCOMPARE(preview->rowsWithoutZone(), 1);
+    QVERIFY(!preview->importButton()->isEnabled());
+    QVERIFY(!preview->importButton()->isDefault());
+    QLabel* summary = nullptr;
+    for (auto* l : preview->findChildren<QLabel*>()) {
+        summary = l->text().contains(QStringLiteral("local time")) ? l : summary;
+    }
+    QVERIFY(summary);
+    QVERIFY2(
+        summary->text().endsWith(QStringLiteral(
+            "1 file(s) log the server's local time: choose the zone of each (Time zone column) before importing.")),
+        qPrintable(summary->text()));
+    // Enter does not import either.
+    QTest::keyClick(preview, Qt::Key_Return);
+    QVERIFY(preview->isVisible());
+    {
+        auto store = CaseStore::open(c);
+        QCOMPARE(queryInt(store->db(), "SELECT count(*) FROM evidence").value_or(-1), 0);
+    }
+    // The analyst picks the server's zone: Import is enabled.
+    const QString kolkata = QStringLiteral("Asia/Kolkata"); // UTC+05:30 all year: no DST ambiguity
+    QVERIFY(machine != kolkata);
+    zone->setCurrentIndex(zone->findData(kolkata));
+    QCOMPARE(preview->rowsWithoutZone(), 0);
+    QVERIFY(preview->importButton()->isEnabled());
     QSignalSpy imported(&w, &MainWindow::importsFinished);
-    preview->accept();
+    QTest::mouseClick(preview->importButton(), Qt::LeftButton);
     QVERIFY(imported.wait(60000));
-    QCOMPARE(w.caseTimeZone(), QStringLiteral("Europe/Berlin")); // remembered for this case
-    auto store = CaseStore::open(c);
-    Statement st(store->db(), "SELECT format, source_tz FROM evidence ORDER BY format");
-    QVERIFY(st.step());
-    QCOMPARE(QString::fromStdString(st.text(0)), QStringLiteral("squid"));
-    QCOMPARE(QString::fromStdString(st.text(1)), QStringLiteral("UTC"));
-    QVERIFY(st.step());
-    QCOMPARE(QString::fromStdString(st.text(0)), QStringLiteral("windows-dns"));
-    QCOMPARE(QString::fromStdString(st.text(1)), QStringLiteral("Europe/Berlin"));
+    QCOMPARE(w.caseTimeZone(), kolkata); // remembered for this case
+    {
+        auto store = CaseStore::open(c);
+        Statement st(store->db(), "SELECT format, source_tz FROM evidence ORDER BY format");
+        QVERIFY(st.step());
+        QCOMPARE(QString::fromStdString(st.text(0)), QStringLiteral("squid"));
+        QCOMPARE(QString::fromStdString(st.text(1)), QStringLiteral("UTC"));
+        QVERIFY(st.step());
+        QCOMPARE(QString::fromStdString(st.text(0)), QStringLiteral("windows-dns"));
+        QCOMPARE(QString::fromStdString(st.text(1)), kolkata);
+        // The first query, "3/1/2024 2:05:11 PM" in Kolkata, is 08:35:11 UTC.
+        QCOMPARE(queryInt(store->db(), "SELECT min(ts_us) FROM dns_queries").value_or(-1), 1709282111000000LL);
+    }
+    // The evidence table says which zone each file was read in.
+    QTableView* table = viewOf(w.overview(), w.overview()->evidenceModel());
+    QVERIFY(table);
+    QTRY_COMPARE(table->model()->rowCount(), 2);
+    QMap<QString, QString> zones;
+    for (int r = 0; r < 2; ++r) {
+        zones.insert(table->model()->index(r, EvidenceTableModel::FormatColumn).data().toString(),
+                     table->model()->index(r, EvidenceTableModel::TimeZoneColumn).data().toString());
+    }
+    QCOMPARE(zones.value(QStringLiteral("windows-dns")), kolkata);
+    QCOMPARE(zones.value(QStringLiteral("squid")), QStringLiteral("UTC"));
+    QCOMPARE(table->model()->headerData(EvidenceTableModel::TimeZoneColumn, Qt::Horizontal).toString(),
+             QStringLiteral("Time zone"));
+    QVERIFY(!table->isColumnHidden(EvidenceTableModel::TimeZoneColumn));
+
+    // The next preview of this case offers the zone chosen before, second, and selects nothing.
+    QTRY_VERIFY(w.findChild<ImportPreviewDialog*>() == nullptr); // closed and deleted by Import
+    w.previewImport({fixture(QStringLiteral("windows-dns/dns.log"))});
+    auto* again = w.findChild<ImportPreviewDialog*>();
+    QVERIFY(again);
+    QVERIFY(QTest::qWaitFor([again] { return again->isReady(); }, 10000));
+    QComboBox* zone2 = cell(again, 0, ImportPreviewDialog::TimeZoneColumn);
+    QCOMPARE(zone2->currentIndex(), -1);
+    QCOMPARE(zone2->itemData(1).toString(), kolkata);
+    QCOMPARE(zone2->itemText(1), QStringLiteral("Asia/Kolkata (chosen before in this case)"));
+    QVERIFY(!again->importButton()->isEnabled());
+    again->reject();
 }
 
 void TestMainWindow::bulkStatusOnASelection() {

@@ -57,7 +57,6 @@
 #include <QStatusBar>
 #include <QTableView>
 #include <QTime>
-#include <QTimeZone>
 #include <QTimer>
 #include <QToolBar>
 #include <QToolButton>
@@ -418,12 +417,8 @@ bool MainWindow::showView(const QString& name) {
 }
 
 QString MainWindow::caseTimeZone() const {
-    const QString system = QString::fromLatin1(QTimeZone::systemTimeZoneId());
-    if (!store_) {
-        return system;
-    }
-    const QVariantMap zones = QSettings().value(QLatin1String(kZonesKey)).toMap();
-    return zones.value(store_->path(), system.isEmpty() ? QStringLiteral("UTC") : system).toString();
+    // The zone the analyst chose before in this case; none assumed (issue 28: asked, never preset).
+    return store_ ? QSettings().value(QLatin1String(kZonesKey)).toMap().value(store_->path()).toString() : QString();
 }
 
 void MainWindow::setCaseTimeZone(const QString& zone) {
@@ -843,13 +838,13 @@ bool MainWindow::isImporting() const {
     return (job_ && job_->isRunning()) || !pending_.isEmpty();
 }
 
-void MainWindow::importFiles(const QStringList& paths) {
+void MainWindow::importFiles(const QStringList& paths, const QString& timeZone) {
     QVector<ImportPlanItem> plan;
     for (const QString& p : expandImportPaths(paths)) {
         ImportPlanItem item;
         item.path = p;
-        item.timeZone = caseTimeZone();
-        plan << item; // format empty: the importer detects it
+        item.timeZone = timeZone; // empty: a local-time log is refused, naming the preview
+        plan << item;             // format empty: the importer detects it
     }
     startImport(plan);
 }

@@ -62,9 +62,9 @@ class MainWindow : public QMainWindow {
     // Opens the case closed after a problem again, once nothing in this process holds its old
     // files (until then it waits, up to a few seconds); emits caseLoaded on success.
     void reopenCase();
-    // Imports files into the open case in the background, formats detected, local times in the
-    // case's remembered zone (no preview: the command line and the demo use this).
-    void importFiles(const QStringList& paths);
+    // Imports files into the open case in the background, formats detected, local times in
+    // TIMEZONE (no preview: the demo uses this); with none given, a local-time log is refused.
+    void importFiles(const QStringList& paths, const QString& timeZone = {});
     // What a drop and File → Import evidence do: preview first, import what the analyst confirms.
     void previewImport(const QStringList& paths);
     void startImport(const QVector<ImportPlanItem>& plan);

@@ -8,6 +8,7 @@
 
 #include "core/logging.h"
 #include "import/collection_layout.h"
+#include "import/import_plan.h"
 #include "ingest/correlate/host_linker.h"
 #include "ingest/correlate/request_attributor.h"
 #include "ingest/import_support.h"
@@ -88,6 +89,12 @@ class ArchiveMemberImport : public MemberVisitor {
             }
             format = d.format;
         }
+        if (const QString why = missingTimeZoneReason(QString::fromLatin1(format->name), options_.sourceTimeZone);
+            !why.isEmpty()) {
+            return skip(why, QStringLiteral("refused"));
+        }
+        const QString zone =
+            options_.sourceTimeZone.trimmed().isEmpty() ? QStringLiteral("UTC") : options_.sourceTimeZone;
         r.format = QString::fromLatin1(format->name);
         const std::string_view kind = format->kind;
         if (!dropped_.count(std::string(kind)) &&
@@ -108,7 +115,7 @@ class ArchiveMemberImport : public MemberVisitor {
                 .bind(2, "pending:" + std::to_string(receivedId_) + ":" + m.chain.toStdString())
                 .bind(3, std::max<int64_t>(m.storedSize, 0))
                 .bind(4, format->name)
-                .bind(5, options_.sourceTimeZone.toStdString())
+                .bind(5, zone.toStdString())
                 .bind(6, CaseStore::nowIso().toStdString())
                 .bind(7, receivedId_)
                 .bind(8, m.chain.toStdString())
@@ -116,7 +123,7 @@ class ArchiveMemberImport : public MemberVisitor {
             evidenceId = sqlite3_last_insert_rowid(db_);
             writer.emplace(db_, evidenceId);
             ParserOptions popts;
-            popts.sourceTimeZone = options_.sourceTimeZone;
+            popts.sourceTimeZone = zone;
             popts.mappingPath = options_.mappingPath;
             std::unique_ptr<Parser> parser = format->create(popts);
             InputReader in(stream, std::move(head), m.chain, &root_, archiveSize_);
