@@ -5,6 +5,8 @@
 #   ./packaging/dev.sh test      build and run the whole test suite through CTest
 #   ./packaging/dev.sh build     build only (build/, executables in build/bin/)
 #   ./packaging/dev.sh bench     build and run the benchmarks (import, Sysmon, scoring)
+#   ./packaging/dev.sh bench-archive [MB] [RUNS]  proxy logs imported as files, tar and tar.zst: the
+#                                issue-25 figure (1024 MB, 1 run: several minutes on both cores)
 #   ./packaging/dev.sh evaluate [SEED...]  score generated cases, the exercises and the sample case
 #                                against their truth, beside the published rule (seeds 1 2 3)
 #   ./packaging/dev.sh evaluate --world 2 [SEED...]  the same for world 2's generated cases only
@@ -119,6 +121,11 @@ case "$cmd" in
     for b in "$BUILD"/bin/bench_*; do
       [ -x "$b" ] && "$b" "$@"
     done
+    ;;
+  bench-archive)
+    configure_and_build
+    log "archive import benchmark: ${1:-1024} MB of proxy logs as files, plain tar and tar.zst"
+    "$BUILD/bin/bench_archive" --mb "${1:-1024}" --runs "${2:-1}"
     ;;
   evaluate)
     configure_and_build

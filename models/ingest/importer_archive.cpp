@@ -211,7 +211,13 @@ class ArchiveMemberImport : public MemberVisitor {
         record(r);
     }
 
+    void outOfOrder(const MemberInfo& m, const QString& before, const QString& reason) override {
+        orderNotes_ << QStringLiteral("%1 was imported before %2, older in its rotated sequence: %3")
+                           .arg(m.chain, before, reason);
+    }
+
     const QVector<ImportMemberResult>& results() const { return results_; }
+    const QStringList& orderNotes() const { return orderNotes_; }
     const QStringList& channelsLeftOut() const { return channelsLeftOut_; }
     const std::set<std::string>& droppedIndexes() const { return dropped_; }
     int64_t accepted() const { return accepted_; }
@@ -245,6 +251,7 @@ class ArchiveMemberImport : public MemberVisitor {
     std::function<void(const ImportProgress&)> report_;
     QVector<ImportMemberResult> results_;
     QStringList channelsLeftOut_;
+    QStringList orderNotes_;
     QStringList rejectSamples_;
     std::set<std::string> dropped_;
     int64_t accepted_ = 0;
@@ -376,6 +383,13 @@ ImportResult Importer::importArchive(const QString& path, const ImportOptions& o
         const int64_t receivedId = sqlite3_last_insert_rowid(db);
         members.emplace(db, absolute, receivedId, options, cancel, *root, size, report);
         ArchiveWalker walker(budget, *members);
+        if (root->kind() == ArchiveReader::Kind::Container) {
+            // Rotated logs oldest first, whatever order the archive holds them in: its top level is
+            // listed first (for a compressed tar, one more decoding pass) to know what waits for what.
+            ExpansionBudget listing(shown, size, options.limits);
+            walker.setPredecessors(
+                collection_layout::rotationPredecessors(ArchiveWalker::listTopLevel(path, listing, &cancel)));
+        }
         if (!walker.walk(*root) || cancel.load()) {
             throw Cancelled{};
         }
@@ -384,6 +398,7 @@ ImportResult Importer::importArchive(const QString& path, const ImportOptions& o
         result.rejected = members->rejected();
         result.rejectSamples = members->rejectSamples().mid(0, 5);
         result.notes = collection_layout::archiveNotes(result.members, members->channelsLeftOut());
+        result.notes << members->orderNotes();
         int imported = 0, duplicates = 0;
         for (const ImportMemberResult& m : result.members) {
             imported += m.status == QLatin1String("imported");
