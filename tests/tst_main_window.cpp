@@ -405,6 +405,8 @@ void TestMainWindow::previewAsksTheZoneOfLocalTimeLogs() {
             urls << QUrl::fromLocalFile(f);
         }
         mime.setUrls(urls);
+        QDragEnterEvent enter(QPoint(200, 200), Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
+        QApplication::sendEvent(&w, &enter);
         QDropEvent event(QPointF(200, 200), Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
         QApplication::sendEvent(&w, &event);
     };
