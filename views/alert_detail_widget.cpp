@@ -52,6 +52,12 @@ QLabel* AlertDetailWidget::plainLabel(bool wrap) {
     auto* l = new QLabel(this);
     l->setTextFormat(Qt::PlainText); // evidence text: never markup
     l->setWordWrap(wrap);
+    if (wrap) {
+        // A path or URL with no space would set the whole pane's minimum width and push every
+        // sentence past its right edge: such a word is cut in its own line (whole in the tooltip
+        // and when selected and copied) and the rest wraps to the dock's width.
+        l->setMinimumWidth(1);
+    }
     l->setTextInteractionFlags(Qt::TextSelectableByMouse);
     return l;
 }
@@ -166,9 +172,11 @@ AlertDetailWidget::AlertDetailWidget(QWidget* parent)
     auto* split = new QSplitter(Qt::Vertical, this);
     split->addWidget(scroll);
     split->addWidget(lower);
-    split->setStretchFactor(0, 3);
-    split->setStretchFactor(1, 2);
-    split->setSizes({600, 400});
+    // Why it scored first: at 1366x768 the reasons get seven tenths and the requests still show
+    // five rows (the splitter hands the requests more when dragged).
+    split->setStretchFactor(0, 7);
+    split->setStretchFactor(1, 3);
+    split->setSizes({700, 300});
     auto* cl = new QVBoxLayout(content_);
     cl->setContentsMargins(0, 0, 0, 0);
     cl->addWidget(split);
