@@ -233,7 +233,7 @@ class TstScenarioGenerator : public QObject {
         otherSeed[1] = QStringLiteral("8");
         generate(c, otherSeed);
         const QJsonArray files = sa.value("files").toArray();
-        QCOMPARE(files.size(), 11); // ten evidence formats and truth.json
+        QCOMPARE(files.size(), 14); // thirteen evidence formats (three of them the edge sensor's) and truth.json
         QCOMPARE(sb.value("files").toArray().size(), files.size());
         for (const auto& v : files) {
             const QString name = v.toObject().value("name").toString();

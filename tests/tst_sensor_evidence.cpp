@@ -14,6 +14,8 @@
 #include "store/case_summary.h"
 #include "store/schema.h"
 #include "store/statement.h"
+#include "tables/alert_detail.h"
+#include "tables/channel_sensor_model.h"
 #include "tables/host_table_model.h"
 #include "test_paths.h"
 
@@ -110,6 +112,7 @@ class TestSensorEvidence : public QObject {
     void sensorConnectionsAreChannelMembers();
     void generatedSensorOnlyCase_data();
     void generatedSensorOnlyCase();
+    void sensorDurationWords();
 };
 
 void TestSensorEvidence::zeekConnAndSsl() {
@@ -602,6 +605,7 @@ void TestSensorEvidence::generatedSensorOnlyCase() {
     QCOMPARE(f.value("polls").toInteger(), sessions);
     int lookalikes = 0;
     bool sawWebSocket = false;
+    int64_t webSocketId = 0;
     while (st.step()) {
         ++lookalikes;
         QVERIFY2(st.real(3) < topScore, qPrintable(QString::fromStdString(st.text(2))));
@@ -612,6 +616,7 @@ void TestSensorEvidence::generatedSensorOnlyCase() {
             QVERIFY2(w.value("timing_note").toString().contains(QStringLiteral("long-lived session")),
                      qPrintable(w.value("timing_note").toString()));
             sawWebSocket = true;
+            webSocketId = st.int64(0);
         }
     }
     QVERIFY(sawWebSocket);
@@ -622,6 +627,54 @@ void TestSensorEvidence::generatedSensorOnlyCase() {
     QCOMPARE(int64_t(series.times.size()), sessions);
     QCOMPARE(int64_t(series.gaps.size()), sessions - 1);
     QVERIFY2(series.medianGap > 240 && series.medianGap < 360, qPrintable(QString::number(series.medianGap)));
+
+    // The detail lists the channel's sensor connections (it has no requests), each named by the
+    // SNI of its TLS session, in time order; before, it showed "Requests (0)" and nothing else.
+    const AlertDetail d = loadAlertDetail(casePath, topId);
+    QVERIFY2(d.found, qPrintable(d.error));
+    QVERIFY(d.proxyIds.empty());
+    QCOMPARE(int64_t(d.sensorIds.size()), sessions);
+    QCOMPARE(int64_t(d.sensorConnections.size()), std::min<int64_t>(sessions, AlertDetail::kSensorRowsShown));
+    qint64 lastTs = 0;
+    for (const SensorConnectionRow& c : d.sensorConnections) {
+        QCOMPARE(c.serverName, QStringLiteral("api.telegram.org"));
+        QVERIFY(!c.uid.isEmpty());
+        QVERIFY2(c.ts >= lastTs, qPrintable(c.uid));
+        lastTs = c.ts;
+        QVERIFY2(c.bytesOut > 0 && c.bytesIn > 0, qPrintable(c.uid));
+        QVERIFY2(c.durationUs >= 0 && c.durationUs < 600 * 1000000LL, qPrintable(c.uid));
+    }
+    // The channel's bytes are its connections' (they read "sent 0 bytes" before: only proxy lines
+    // were summed).
+    int64_t sent = 0, received = 0;
+    for (const SensorConnectionRow& c : d.sensorConnections) {
+        sent += c.bytesOut;
+        received += c.bytesIn;
+    }
+    QCOMPARE(d.bytesOut, sent);
+    QCOMPARE(d.bytesIn, received);
+    ChannelSensorModel model;
+    model.setConnections(d.sensorConnections, qint64(d.sensorIds.size()));
+    QCOMPARE(model.total(), sessions);
+    QCOMPARE(model.rowCount(), int(d.sensorConnections.size()));
+    QCOMPARE(model.index(0, ChannelSensorModel::ServerNameColumn).data().toString(),
+             QStringLiteral("api.telegram.org"));
+    QCOMPARE(model.index(0, ChannelSensorModel::UidColumn).data().toString(), d.sensorConnections.first().uid);
+    QCOMPARE(model.index(0, 0).data(ChannelSensorModel::ConnectionIdRole).toLongLong(), d.sensorConnections.first().id);
+    // Slack's WebSocket: one connection held for hours.
+    const AlertDetail w = loadAlertDetail(casePath, webSocketId);
+    QCOMPARE(int(w.sensorConnections.size()), 1);
+    QCOMPARE(w.sensorConnections.first().serverName, QStringLiteral("wss-primary.slack.com"));
+    QVERIFY2(w.sensorConnections.first().durationUs > 3600 * 1000000LL,
+             qPrintable(QString::number(w.sensorConnections.first().durationUs)));
+}
+
+void TestSensorEvidence::sensorDurationWords() {
+    QCOMPARE(ChannelSensorModel::formatDuration(-1), QStringLiteral("open"));
+    QCOMPARE(ChannelSensorModel::formatDuration(1500000), QStringLiteral("1.50 s"));
+    QCOMPARE(ChannelSensorModel::formatDuration(12345678), QStringLiteral("12.3 s"));
+    QCOMPARE(ChannelSensorModel::formatDuration(200 * 1000000LL), QStringLiteral("3 min 20 s"));
+    QCOMPARE(ChannelSensorModel::formatDuration((30 * 3600 + 5 * 60 + 9) * 1000000LL), QStringLiteral("30 h 5 min"));
 }
 
 #include "tst_sensor_evidence.moc"

@@ -1005,6 +1005,7 @@ std::vector<BuiltChannel> ChannelBuilder::build(const Progress& progress) {
         std::map<int32_t, int64_t> uaCount, processCount;
         std::vector<uint32_t> paths;
         int64_t gets = 0, posts = 0, connects = 0;
+        int64_t sensorOut = 0, sensorIn = 0; // the channel's bytes where only a sensor saw it
         for (const Ev& e : p.events) {
             SourceSeries& s = series[static_cast<size_t>(e.source)];
             s.tsUs.push_back(e.ts);
@@ -1047,11 +1048,19 @@ std::vector<BuiltChannel> ChannelBuilder::build(const Progress& progress) {
             case MemberSource::SensorConn:
                 bc.sensorIds.push_back(e.id);
                 s.durationMs.push_back(e.durationMs); // a long-lived session is unmeasurable, not one poll
+                sensorOut += std::max(e.bytesOut, int32_t(0));
+                sensorIn += std::max(e.bytesIn, int32_t(0));
                 break;
             }
             if (e.process) {
                 ++processCount[e.process];
             }
+        }
+        if (bc.proxyIds.empty()) {
+            // Totals only (no factor reads them): a proxy's lines, where there are any, count the
+            // same traffic the sensor would, so the sensor's bytes stand only where no proxy saw it.
+            f.bytesOut = sensorOut;
+            f.bytesIn = sensorIn;
         }
         for (auto* ids : {&bc.proxyIds, &bc.dnsIds, &bc.dnsQueryIds, &bc.netIds, &bc.sensorIds}) {
             std::sort(ids->begin(), ids->end());

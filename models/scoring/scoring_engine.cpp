@@ -227,7 +227,9 @@ ON CONFLICT(channel_key) DO UPDATE SET host_id = excluded.host_id, host = exclud
                 } else {
                     up.bindNull(22).bindNull(23);
                 }
-                if (f.proxyRequests > 0) {
+                // Bytes are known from proxy lines and from a network sensor's connections; Sysmon
+                // and DNS evidence carry none, and NULL says so.
+                if (f.proxyRequests > 0 || !built[i].sensorIds.empty()) {
                     up.bind(24, f.bytesOut).bind(25, f.bytesIn);
                 } else {
                     up.bindNull(24).bindNull(25);
