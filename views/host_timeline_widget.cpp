@@ -286,6 +286,7 @@ void HostTimelineWidget::loadHost(qint64 hostId, qint64 alertId, qint64 keepFrom
                 const QString& src = series.source;
                 lane = src == QLatin1String("http") || src == QLatin1String("connect") ? TimelineQuery::ProxyLane
                        : src == QLatin1String("sysmon_net")                            ? TimelineQuery::NetworkLane
+                       : src == QLatin1String("sensor_conn")                           ? TimelineQuery::SensorLane
                        : src == QLatin1String("sysmon_dns")                            ? TimelineQuery::DnsQueryLane
                        : src == QLatin1String("dns_log")                               ? TimelineQuery::DnsLane
                                                                                        : -1;
