@@ -86,6 +86,8 @@ class TestHostileConfigs : public QObject {
     void suppressionsThatMeanTooMuchAreRefused();
     void suppressionFilesAreChecked_data();
     void suppressionFilesAreChecked();
+    void fileOnWhichTheYamlParserStallsIsRefused();
+    void aliasesCannotExpandARuleFileBeyondItsLimit();
     void importKeepsClaimsAsClaims();
     void alertsSayWhyTheyListNothing();
 
@@ -342,6 +344,61 @@ void TestHostileConfigs::suppressionFilesAreChecked() {
     } catch (const std::runtime_error& e) {
         QVERIFY2(QString::fromUtf8(e.what()).contains(says), e.what());
     }
+}
+
+// fuzz_suppressions found a 60-byte file on which yaml-cpp's LoadAll never returned: it yields an
+// empty document at the same place forever, and the list of documents ate 2 GB in seconds. Refused
+// now, naming where the parser stops, for a suppression file and a scoring override alike (both read
+// through checks::loadOne).
+void TestHostileConfigs::fileOnWhichTheYamlParserStallsIsRefused() {
+    QFile f(fixture(QStringLiteral("configs/endless-documents.yaml")));
+    QVERIFY(f.open(QIODevice::ReadOnly));
+    const QByteArray yaml = f.readAll();
+    try {
+        suppressionsFromYaml(yaml);
+        QFAIL("accepted");
+    } catch (const std::runtime_error& e) {
+        QCOMPARE(QString::fromUtf8(e.what()),
+                 QStringLiteral("suppressions: is not YAML that can be read: the parser stops advancing at line 1, "
+                                "column 1 (a ',' or bracket outside a list?)"));
+    }
+    const QByteArray defaults = resources::read(QStringLiteral("scoring/scoring.yaml"));
+    try {
+        ScoringConfig::fromYaml(defaults, yaml);
+        QFAIL("accepted");
+    } catch (const std::runtime_error& e) {
+        QVERIFY2(QString::fromUtf8(e.what()).contains(QStringLiteral("the parser stops advancing at line 1")),
+                 e.what());
+    }
+}
+
+// One anchored entry repeated by aliases: 2,833 copies of 5,924 characters pass 16 M characters
+// of rules from a 26 KB file (100,000 copies, the most entries a file may have, would be 1.2 GB). Refused at the entry
+// that passes the limit, with its line.
+void TestHostileConfigs::aliasesCannotExpandARuleFileBeyondItsLimit() {
+    const QByteArray reason(1900, 'r');
+    const QByteArray url = "updates.example.com/" + QByteArray(2000, 'p');
+    QByteArray yaml = "suppressions:\n  - &a {host: 'WS0*', url_prefix: '" + url + "', reason: '" + reason +
+                      "', author: '" + QByteArray(2000, 'a') + "'}\n";
+    const qsizetype perRule = 4 + url.size() + reason.size() + 2000;
+    const qsizetype copies = kMaxSuppressionTextChars / perRule + 1; // the first entry past the limit
+    for (qsizetype i = 1; i < copies + 10; ++i) {
+        yaml += "  - *a\n";
+    }
+    QVERIFY(yaml.size() < 64 * 1024);
+    try {
+        const QVector<SuppressionRule> rules = suppressionsFromYaml(yaml);
+        QFAIL(qPrintable(QStringLiteral("accepted %1 rules").arg(rules.size())));
+    } catch (const std::runtime_error& e) {
+        QCOMPARE(QString::fromUtf8(e.what()),
+                 QStringLiteral("suppressions: entry %1 (line 2): the rules up to here hold more than %2 characters "
+                                "of text, more than a suppression file can spell out (YAML aliases repeat an "
+                                "entry): refused")
+                     .arg(copies)
+                     .arg(kMaxSuppressionTextChars));
+    }
+    // The same rules spelled out one by one are within the limit while they are few.
+    QCOMPARE(suppressionsFromYaml(yaml.left(yaml.indexOf("  - *a")) + "  - *a\n").size(), 2);
 }
 
 // A file's author and creation time are claims: kept, but shown as "NAME (imported by USER)"; a

@@ -362,6 +362,11 @@ void IntervalChartsWidget::showEmptyState(const QString& reason, bool charts) {
     emptyState_->setText(reason);
     emptyState_->setVisible(!reason.isEmpty());
     chartArea_->setVisible(reason.isEmpty() || charts);
+    // Without the charts the sentence takes the room they leave, so the title and stats line stay at
+    // the top instead of floating to the middle with the space shared out among the three.
+    if (auto* box = qobject_cast<QBoxLayout*>(layout())) {
+        box->setStretchFactor(emptyState_, chartArea_->isVisibleTo(this) ? 0 : 1);
+    }
 }
 
 void IntervalChartsWidget::showChannel(qint64 alertId) {

@@ -1,10 +1,13 @@
 #include "config_checks.h"
 
 #include <yaml-cpp/depthguard.h>
+#include <yaml-cpp/eventhandler.h>
+#include <yaml-cpp/parser.h>
 
 #include <algorithm>
 #include <cmath>
 #include <set>
+#include <sstream>
 #include <stdexcept>
 
 namespace socwb::scoring::checks {
@@ -41,26 +44,59 @@ size_t editDistance(const std::string& a, const std::string& b) {
     return d[a.size()][b.size()];
 }
 
+// Records where each document starts and builds nothing.
+class DocumentStarts final : public YAML::EventHandler {
+  public:
+    std::vector<YAML::Mark> marks;
+    void OnDocumentStart(const YAML::Mark& mark) override { marks.push_back(mark); }
+    void OnDocumentEnd() override {}
+    void OnNull(const YAML::Mark&, YAML::anchor_t) override {}
+    void OnAlias(const YAML::Mark&, YAML::anchor_t) override {}
+    void OnScalar(const YAML::Mark&, const std::string&, YAML::anchor_t, const std::string&) override {}
+    void OnSequenceStart(const YAML::Mark&, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {}
+    void OnSequenceEnd() override {}
+    void OnMapStart(const YAML::Mark&, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {}
+    void OnMapEnd() override {}
+};
+
 } // namespace
 
 YAML::Node loadOne(const QByteArray& text, const std::string& what, qsizetype maxBytes) {
     if (text.size() > maxBytes) {
         fail(what, "larger than " + std::to_string(maxBytes / 1024) + " KiB, more than such a file holds");
     }
-    std::vector<YAML::Node> docs;
+    const std::string source = text.toStdString();
     try {
-        docs = YAML::LoadAll(text.toStdString());
+        // Where the documents start, read with yaml-cpp's event parser and at most kMaxYamlDocuments + 1
+        // of them: YAML::LoadAll of yaml-cpp 0.7 never returns on some malformed input (a ',' before
+        // anything else: tests/fixtures/configs/endless-documents.yaml, found by fuzz_suppressions) —
+        // it yields an empty document at the same place again and again, a list that grows until
+        // memory runs out.
+        std::istringstream in(source);
+        YAML::Parser parser(in);
+        DocumentStarts starts;
+        while (starts.marks.size() <= kMaxYamlDocuments && parser.HandleNextDocument(starts)) {
+            const size_t n = starts.marks.size();
+            if (n >= 2 && starts.marks[n - 1].pos <= starts.marks[n - 2].pos) {
+                const YAML::Mark& m = starts.marks[n - 1];
+                fail(what, "is not YAML that can be read: the parser stops advancing at line " +
+                               std::to_string(m.line + 1) + ", column " + std::to_string(m.column + 1) +
+                               " (a ',' or bracket outside a list?)");
+            }
+        }
+        if (starts.marks.size() > kMaxYamlDocuments) {
+            fail(what, "holds " + std::to_string(starts.marks.size()) +
+                           " YAML documents or more (the second starts at line " +
+                           std::to_string(starts.marks[1].line + 1) +
+                           ", after ---); one is read, so the others would be ignored");
+        }
+        return YAML::Load(source);
     } catch (const YAML::DeepRecursion& e) {
         fail(what, "nested deeper than " + std::to_string(e.depth()) + " levels (line " +
                        std::to_string(e.mark.line + 1) + "): not a file of this kind");
     } catch (const YAML::Exception& e) {
         fail(what, e.what());
     }
-    if (docs.size() > 1) {
-        fail(what, "holds " + std::to_string(docs.size()) +
-                       " YAML documents (separated by ---); one is read, so the others would be ignored");
-    }
-    return docs.empty() ? YAML::Node() : docs.front();
 }
 
 std::string nearest(const std::string& key, const std::vector<std::string>& known) {

@@ -16,8 +16,11 @@
 
 namespace socwb::scoring::checks {
 
+// A configuration file is one YAML document (kMaxYamlDocuments); a second one is refused.
+inline constexpr size_t kMaxYamlDocuments = 1;
 // Parses TEXT, which must hold exactly one YAML document of at most maxBytes. Errors are
-// std::runtime_error "WHAT: …" (a nesting bomb, a second document, a syntax error with its line).
+// std::runtime_error "WHAT: …" (a nesting bomb, a second document, a syntax error with its line,
+// input on which the YAML parser stops advancing).
 YAML::Node loadOne(const QByteArray& text, const std::string& what, qsizetype maxBytes);
 
 // The known key closest to KEY by edit distance, or "" when none is close.

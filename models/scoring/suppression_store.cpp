@@ -350,13 +350,15 @@ QVector<SuppressionRule> suppressionsFromYaml(const QByteArray& yaml) {
     if (!list || !list.IsSequence()) {
         throw std::runtime_error("suppressions: expected a list under 'suppressions'");
     }
-    if (list.size() > 100000) {
-        throw std::runtime_error("suppressions: more than 100000 rules in one file");
+    if (list.size() > kMaxSuppressionRules) {
+        throw std::runtime_error("suppressions: more than " + std::to_string(kMaxSuppressionRules) +
+                                 " rules in one file");
     }
     static const std::vector<std::string> kKeys{"host",   "host_role", "process",    "destination", "url_prefix",
                                                 "reason", "author",    "created_at", "expires_at",  "enabled"};
     QVector<SuppressionRule> out;
     int index = 0;
+    qsizetype chars = 0; // of all rules so far, aliases expanded
     for (const YAML::Node& n : list) {
         const std::string where = "suppressions: entry " + std::to_string(++index);
         checks::requireKeys(n, kKeys, where);
@@ -372,6 +374,18 @@ QVector<SuppressionRule> suppressionsFromYaml(const QByteArray& yaml) {
         r.createdAt = get("created_at");
         r.expiresAt = get("expires_at");
         r.enabled = !n["enabled"] || checks::boolean(n["enabled"], where + ".enabled");
+        for (const QString* field : {&r.host, &r.hostRole, &r.process, &r.destination, &r.urlPrefix, &r.reason,
+                                     &r.author, &r.createdAt, &r.expiresAt}) {
+            chars += field->size();
+        }
+        if (chars > kMaxSuppressionTextChars) {
+            const YAML::Mark m = n.Mark();
+            throw std::runtime_error(
+                where + (m.is_null() ? std::string() : " (line " + std::to_string(m.line + 1) + ")") +
+                ": the rules up to here hold more than " + std::to_string(kMaxSuppressionTextChars) +
+                " characters of text, more than a suppression file can spell out "
+                "(YAML aliases repeat an entry): refused");
+        }
         try {
             validateSuppression(r);
         } catch (const std::invalid_argument& e) {

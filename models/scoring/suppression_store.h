@@ -85,9 +85,16 @@ void undoSuppression(CaseStore& store, qint64 id, const QString& what);
 
 QByteArray suppressionsToYaml(const QVector<SuppressionRule>& rules);
 // A suppression file: one YAML document of at most kMaxSuppressionFileBytes, a list under
-// 'suppressions' (or a bare list) of entries with known keys only. Throws std::runtime_error naming
+// 'suppressions' (or a bare list) of at most kMaxSuppressionRules entries with known keys only, and
+// at most kMaxSuppressionTextChars of text once aliases are expanded. Throws std::runtime_error naming
 // the entry that is not a valid rule (an unknown key names the nearest known one).
 inline constexpr qsizetype kMaxSuppressionFileBytes = 16 * 1024 * 1024;
+inline constexpr size_t kMaxSuppressionRules = 100000;
+// What the rules of one file may hold together, in characters: no more than a file of
+// kMaxSuppressionFileBytes could spell out. A YAML alias (*a) repeats an anchored entry (&a) for a
+// few bytes, so without this bound 100,000 aliases of one entry of ~12,000 characters would expand
+// to more than 2 GB of rules.
+inline constexpr qsizetype kMaxSuppressionTextChars = kMaxSuppressionFileBytes;
 QVector<SuppressionRule> suppressionsFromYaml(const QByteArray& yaml);
 
 // Imports a suppression file into the case in one transaction. Rules keep the file's creation time
