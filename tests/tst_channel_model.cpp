@@ -196,6 +196,7 @@ class TestChannelModel : public QObject {
     void dnsOnlyPollUnderTtlPacedResolver();
     void natAddressIsShared();
     void proxyLookupsAreNoPeer();
+    void fleetComparesLikeHosts();
     void everyListCitesItsSource();
     void powershellAbbreviations_data();
     void powershellAbbreviations();
@@ -615,6 +616,45 @@ void TestChannelModel::proxyLookupsAreNoPeer() {
     QVERIFY2(factor(s[dc], "fleet_wide") &&
                  factor(s[dc], "fleet_wide")->detail.contains(QLatin1String("on 2 of 3 servers")),
              qPrintable(factor(s[dc], "fleet_wide") ? factor(s[dc], "fleet_wide")->detail : QString()));
+}
+
+void TestChannelModel::fleetComparesLikeHosts() {
+    // World 2's jump host: certutil pulls a gist every 3 h through the forward proxy (CONNECT
+    // lines, no process). The guest Wi-Fi's NAT address shows people reading gists about as often.
+    // DC01 and EX01 are the other servers. The NAT's browsing is no server's tool: before the fix
+    // the jump host's poll was "same cadence on 2 of 3 servers" and lost 35 points.
+    Fixture f;
+    f.host(1, "JUMP01", "Jump host (RDP)", "10.0.1.1");
+    f.host(2, "GUEST-NAT", "NAT gateway (guest Wi-Fi)", "10.0.9.1");
+    f.host(3, "DC01", "Domain Controller", "10.0.1.3");
+    f.host(4, "EX01", "Exchange (hybrid)", "10.0.1.4");
+    f.domain(1, "gist.githubusercontent.com", "githubusercontent.com");
+    f.domain(2, "update.example.com", "example.com");
+    for (int i = 0; i < 24; ++i) {
+        f.proxy(1, 1, kT0 + 10800 * i * kS, "CONNECT", nullptr);
+        f.proxy(2, 1, kT0 + (500 + 9000 * i) * kS, "CONNECT", nullptr);
+        f.proxy(3, 2, kT0 + 3600 * i * kS, "GET", "/check");
+        f.proxy(4, 2, kT0 + (100 + 3600 * i) * kS, "GET", "/check");
+    }
+    const ScoringConfig config = ScoringConfig::fromYaml(defaults());
+    const std::vector<ChannelFeatures> all = featuresOf(f.build(config));
+    const size_t jump = indexOf(all, "JUMP01", "gist.githubusercontent.com");
+    const size_t nat = indexOf(all, "GUEST-NAT", "gist.githubusercontent.com");
+    QVERIFY(jump < all.size() && nat < all.size());
+    QCOMPARE(all[jump].medianInterval, 10800.0);
+    QCOMPARE(all[nat].medianInterval, 9000.0);
+    QVERIFY(all[nat].hostShared);
+    const std::vector<ScoredChannel> s = ChannelScorer(config, {}, QDateTime::currentDateTimeUtc()).score(all);
+    QVERIFY2(!factor(s[jump], "fleet_wide"),
+             qPrintable(factor(s[jump], "fleet_wide") ? factor(s[jump], "fleet_wide")->detail : QString()));
+    QVERIFY(factor(s[jump], "rare_in_fleet"));
+    QCOMPARE(factor(s[jump], "rare_in_fleet")->detail, QStringLiteral("same cadence to github on 1 of 4 hosts"));
+    // The servers' own fleet is still one: DC01 and EX01 poll the same site hourly, 2 of 3 servers.
+    const size_t dc = indexOf(all, "DC01", "update.example.com");
+    QVERIFY(dc < all.size() && factor(s[dc], "fleet_wide"));
+    QCOMPARE(factor(s[dc], "fleet_wide")->detail,
+             QStringLiteral("same cadence from (unknown process) to example.com on 2 of 3 servers (request evidence): "
+                            "a managed tool more often than a channel"));
 }
 
 void TestChannelModel::everyListCitesItsSource() {
