@@ -310,7 +310,8 @@ int import(const QStringList& args) {
     }
     ImportOptions options;
     options.format = p.value(format);
-    options.sourceTimeZone = p.value(tz);
+    // No default: a local-time log without --tz is refused with a reason naming the option.
+    options.sourceTimeZone = p.isSet(tz) ? p.value(tz) : QString();
     options.mappingPath = p.value(mapping);
 
     const bool tty = isatty(STDERR_FILENO) == 1;

@@ -58,8 +58,10 @@ ProgramRef makeCliReference() {
            "Evidence files (plain or compressed), archives (zip, tar, 7z, ...) and folders (recursively).",
            Values::File}},
          {{"format", "F", "Read every FILE as this format (see 'socwb-cli formats').", Values::InputFormat},
-          {"tz", "ZONE", "Time zone of formats that log local time (IANA name; default UTC).", Values::Text, nullptr,
-           "UTC"},
+          {"tz", "ZONE",
+           "Time zone of formats that log local time (windows-dns, bind, dnsmasq, w3c): an IANA name or UTC. "
+           "Required for them: such a file is refused without it.",
+           Values::Text},
           {"mapping", "FILE", "Field mapping for CSV exports (JSON file).", Values::File},
           {"json", nullptr, kJsonHelp},
           {"include", "GLOB",

@@ -330,8 +330,11 @@ int main(int argc, char** argv) {
             });
         });
     }
-    if (!toImport.isEmpty()) {
-        window.importFiles(toImport);
+    if (!toImport.isEmpty() && p.isSet(demo)) {
+        // The sample data's DNS debug log was written in UTC (sample-data/README.md: one day, UTC).
+        window.importFiles(toImport, QStringLiteral("UTC"));
+    } else if (!toImport.isEmpty()) {
+        window.previewImport(toImport); // the same preview (and zone question) as a drop or File → Import
     }
     // Quit always exits, also when the window hid itself while an import rolled back.
     socwb::caseWindows::quitWithLastWindow(&window);

@@ -70,7 +70,7 @@ chmod 700 "$XDG_RUNTIME_DIR"
 samples="$root/usr/share/socwb/sample-data/case"
 if [ -x "$root/usr/bin/socwb-cli" ]; then
   if [ -d "$samples" ]; then
-    run_traced socwb-cli-import "$root/usr/bin/socwb-cli" import "$work/case.socwb" "$samples"/*
+    run_traced socwb-cli-import "$root/usr/bin/socwb-cli" import "$work/case.socwb" "$samples"/* --tz UTC
     run_traced socwb-cli-score "$root/usr/bin/socwb-cli" score "$work/case.socwb"
   else
     run_traced socwb-cli-version "$root/usr/bin/socwb-cli" --version

@@ -5,6 +5,8 @@
 #   ./packaging/dev.sh test      build and run the whole test suite through CTest
 #   ./packaging/dev.sh build     build only (build/, executables in build/bin/)
 #   ./packaging/dev.sh bench     build and run the benchmarks (import, Sysmon, scoring)
+#   ./packaging/dev.sh bench-archive [MB] [RUNS]  proxy logs imported as files, tar and tar.zst: the
+#                                issue-25 figure (1024 MB, 1 run: several minutes on both cores)
 #   ./packaging/dev.sh evaluate [SEED...]  score generated cases, the exercises and the sample case
 #                                against their truth, beside the published rule (seeds 1 2 3)
 #   ./packaging/dev.sh evaluate --world 2 [SEED...]  the same for world 2's generated cases only
@@ -104,8 +106,8 @@ case "$cmd" in
     fi
     log "no display: showing the sample case headless (the GUI would be: $BUILD/bin/socwb --demo)"
     tmp="$(mktemp -d /tmp/socwb-demo.XXXXXX)"
-    echo "\$ socwb-cli import $tmp/demo.socwb $ROOT/sample-data/case/*" >&2
-    "$BUILD/bin/socwb-cli" import "$tmp/demo.socwb" "$ROOT"/sample-data/case/* || true
+    echo "\$ socwb-cli import $tmp/demo.socwb $ROOT/sample-data/case/* --tz UTC" >&2
+    "$BUILD/bin/socwb-cli" import "$tmp/demo.socwb" "$ROOT"/sample-data/case/* --tz UTC || true
     echo "\$ socwb-cli info $tmp/demo.socwb" >&2
     "$BUILD/bin/socwb-cli" info "$tmp/demo.socwb"
     echo "\$ socwb-cli score $tmp/demo.socwb && socwb-cli alerts $tmp/demo.socwb --limit 10" >&2
@@ -120,6 +122,11 @@ case "$cmd" in
       [ -x "$b" ] && "$b" "$@"
     done
     ;;
+  bench-archive)
+    configure_and_build
+    log "archive import benchmark: ${1:-1024} MB of proxy logs as files, plain tar and tar.zst"
+    "$BUILD/bin/bench_archive" --mb "${1:-1024}" --runs "${2:-1}"
+    ;;
   evaluate)
     configure_and_build
     cli="$BUILD/bin/socwb-cli"
@@ -128,7 +135,7 @@ case "$cmd" in
     evaluate_case() { # NAME TRUTH FILE...
       local name="$1" truth="$2"
       shift 2
-      "$cli" import "$tmp/$name.socwb" "$@" >/dev/null 2>&1 || true
+      "$cli" import "$tmp/$name.socwb" "$@" --tz UTC >/dev/null 2>&1 || true # generated logs are UTC
       "$cli" score "$tmp/$name.socwb" >/dev/null 2>&1
       printf '%-28s %s\n' "$name" "$("$cli" evaluate "$tmp/$name.socwb" "$truth" --brief)"
     }

@@ -115,7 +115,7 @@ step "dpkg says it is installed" dpkg-query -W -f='${Package} ${Version} ${Statu
 step "an analyst account" sh -c 'useradd -m -s /bin/bash analyst && install -d -m 700 -o analyst -g analyst /tmp/analyst-rt'
 
 step "socwb-cli --version" $(as_user 'socwb-cli --version')
-step "socwb-cli import the sample case" $(as_user 'socwb-cli import case.socwb /usr/share/socwb/sample-data/case/*')
+step "socwb-cli import the sample case" $(as_user 'socwb-cli import case.socwb /usr/share/socwb/sample-data/case/* --tz UTC')
 step "socwb-cli score" $(as_user 'socwb-cli score case.socwb')
 step "socwb-cli alerts (the queue is not empty)" \
   $(as_user 'socwb-cli alerts case.socwb --limit 8 && n=$(socwb-cli alerts case.socwb --format csv --limit 0 | tail -n +2 | wc -l) && echo "$n channels" && test "$n" -gt 0')

@@ -53,7 +53,7 @@ int main(int argc, char** argv) {
     QDir().mkpath(out);
     QTemporaryDir tmp;
     const QString casePath = tmp.filePath(QStringLiteral("sample.socwb"));
-    QStringList importArgs{QStringLiteral("import"), casePath};
+    QStringList importArgs{QStringLiteral("import"), casePath, QStringLiteral("--tz"), QStringLiteral("UTC")};
     for (const QFileInfo& f :
          QDir(QStringLiteral(SOCWB_SOURCE_DIR "/sample-data/case")).entryInfoList(QDir::Files, QDir::Name)) {
         importArgs << f.absoluteFilePath();

@@ -144,6 +144,9 @@ class TestArchives : public QObject {
     void upgradeFromSchema4();
     void sampleCaseFromOneZip();
     void cliImportsAKapeLikeFolder();
+    void rotatedSequenceOldestFirst_data();
+    void rotatedSequenceOldestFirst();
+    void rotatedMemberPastTheMemoryBoundIsNamed();
     void exerciseFolderGivesOnlyEvidence();
 
   private:
@@ -628,6 +631,123 @@ void TestArchives::cliImportsAKapeLikeFolder() {
     QVERIFY(!run.err.contains("notes.txt"));
     const CliRun info = runCli({QStringLiteral("info"), casePath});
     QVERIFY(info.out.contains("proxy events: 14"));
+}
+
+// A proxy's rotated logs inside an archive, in the order `tar cf logs.tar access.log*` (or a zip
+// tool) puts them, newest first: imported oldest first, each sequence in the places its members
+// hold, the rest in the archive's order; the rows' ids follow the time of their lines.
+void TestArchives::rotatedSequenceOldestFirst_data() {
+    QTest::addColumn<QString>("format");
+    QTest::addColumn<QString>("filter");
+    QTest::addColumn<QStringList>("stream");
+    QTest::addColumn<QStringList>("expected");
+    const QStringList glob{QStringLiteral("proxy/access.log"), QStringLiteral("proxy/access.log.1"),
+                           QStringLiteral("proxy/access.log.2.gz"), QStringLiteral("proxy/access.log.10.bz2"),
+                           QStringLiteral("other/proxy.log")};
+    const QStringList oldestFirst{QStringLiteral("proxy/access.log.10.bz2"), QStringLiteral("proxy/access.log.2.gz"),
+                                  QStringLiteral("proxy/access.log.1"), QStringLiteral("proxy/access.log"),
+                                  QStringLiteral("other/proxy.log")};
+    QTest::newRow("tar, newest first") << "gnutar"
+                                       << "none" << glob << oldestFirst;
+    QTest::newRow("tar.zst, newest first") << "gnutar"
+                                           << "zstd" << glob << oldestFirst;
+    QTest::newRow("zip, newest first") << "zip"
+                                       << "none" << glob << oldestFirst;
+    QTest::newRow("tar.gz, already oldest first") << "gnutar"
+                                                  << "gzip" << oldestFirst << oldestFirst;
+    // Another log between them keeps its place: the sequence comes once its oldest has been read.
+    QTest::newRow("tar, interleaved")
+        << "gnutar"
+        << "none"
+        << QStringList{QStringLiteral("proxy/access.log"), QStringLiteral("other/proxy.log"),
+                       QStringLiteral("proxy/access.log.2.gz"), QStringLiteral("proxy/access.log.10.bz2"),
+                       QStringLiteral("proxy/access.log.1")}
+        << QStringList{QStringLiteral("other/proxy.log"), QStringLiteral("proxy/access.log.10.bz2"),
+                       QStringLiteral("proxy/access.log.2.gz"), QStringLiteral("proxy/access.log.1"),
+                       QStringLiteral("proxy/access.log")};
+}
+
+namespace {
+// The rotated sequence's members: the higher the number, the older the lines.
+QHash<QString, QByteArray> rotatedMembers() {
+    return {{QStringLiteral("proxy/access.log.10.bz2"), compressed("bzip2", squid(0, 5))},
+            {QStringLiteral("proxy/access.log.2.gz"), compressed("gzip", squid(100, 4))},
+            {QStringLiteral("proxy/access.log.1"), squid(200, 3)},
+            {QStringLiteral("proxy/access.log"), squid(300, 2)},
+            {QStringLiteral("other/proxy.log"), squid(1000, 1)}};
+}
+
+QStringList importedOrder(CaseStore& store) {
+    QStringList order;
+    Statement st(store.db(), "SELECT member_path FROM evidence ORDER BY id");
+    while (st.step()) {
+        order << QString::fromStdString(st.text(0));
+    }
+    return order;
+}
+} // namespace
+
+void TestArchives::rotatedSequenceOldestFirst() {
+    QFETCH(QString, format);
+    QFETCH(QString, filter);
+    QFETCH(QStringList, stream);
+    QFETCH(QStringList, expected);
+    const QHash<QString, QByteArray> data = rotatedMembers();
+    QVector<Entry> entries;
+    for (const QString& m : stream) {
+        entries << Entry{m, data.value(m)};
+    }
+    const QString path =
+        write(tmp_.filePath(QStringLiteral("rot-%1.%2").arg(QString::number(qHash(QTest::currentDataTag())), format)),
+              writeArchive(format.toLatin1().constData(), filter.toLatin1().constData(), entries));
+    auto store = CaseStore::open(tmp_.filePath(QStringLiteral("rot-%1.socwb").arg(qHash(QTest::currentDataTag()))));
+    const ImportResult r = importWith(*store, path, {});
+    QCOMPARE(r.status, QStringLiteral("imported"));
+    QCOMPARE(r.accepted, 5 + 4 + 3 + 2 + 1);
+    QCOMPARE(importedOrder(*store), expected);
+    QStringList reported;
+    for (const ImportMemberResult& m : r.members) {
+        reported << m.member;
+    }
+    QCOMPARE(reported, expected);
+    QVERIFY2(r.notes.isEmpty(), qPrintable(r.notes.join(QLatin1Char('\n'))));
+    // Each member held back is hashed as the archive stores it.
+    for (const QString& m : stream) {
+        QCOMPARE(memberNamed(r, m)->sha256,
+                 QString::fromLatin1(QCryptographicHash::hash(data.value(m), QCryptographicHash::Sha256).toHex()));
+    }
+    // The rotated sequence's rows' ids follow their time: no row is older than the one before it.
+    QCOMPARE(count(*store, "SELECT count(*) FROM proxy_rows a JOIN proxy_rows b ON b.id = a.id + 1 "
+                           "WHERE b.ts_us < a.ts_us AND a.ts_us < 1700001000000000"),
+             0);
+    QCOMPARE(count(*store, "SELECT count(*) FROM proxy_rows"), 15);
+}
+
+// Holding a member back costs memory: past ArchiveLimits::maxMemoryCopy it is imported where it
+// stands, and the result says so.
+void TestArchives::rotatedMemberPastTheMemoryBoundIsNamed() {
+    const QHash<QString, QByteArray> data = rotatedMembers();
+    const QString path =
+        write(tmp_.filePath(QStringLiteral("rot-bound.tar")),
+              writeArchive("gnutar", "none",
+                           {{QStringLiteral("proxy/access.log.1"), data.value("proxy/access.log.1")},
+                            {QStringLiteral("proxy/access.log.2.gz"), data.value("proxy/access.log.2.gz")},
+                            {QStringLiteral("proxy/access.log.10.bz2"), data.value("proxy/access.log.10.bz2")}}));
+    ImportOptions options;
+    // access.log.1 (3 lines) does not fit; access.log.2.gz does.
+    options.limits.maxMemoryCopy = data.value("proxy/access.log.2.gz").size() + 10;
+    QVERIFY(data.value("proxy/access.log.1").size() > options.limits.maxMemoryCopy);
+    auto store = CaseStore::open(tmp_.filePath(QStringLiteral("rot-bound.socwb")));
+    const ImportResult r = importWith(*store, path, options);
+    QCOMPARE(r.status, QStringLiteral("imported"));
+    QCOMPARE(importedOrder(*store),
+             (QStringList{QStringLiteral("proxy/access.log.1"), QStringLiteral("proxy/access.log.10.bz2"),
+                          QStringLiteral("proxy/access.log.2.gz")}));
+    QCOMPARE(r.notes, QStringList{QStringLiteral("proxy/access.log.1 was imported before proxy/access.log.2.gz, older "
+                                                 "in its rotated sequence: holding it until then would take more "
+                                                 "than %1 of memory (the limit)")
+                                      .arg(QLocale::c().formattedDataSize(options.limits.maxMemoryCopy, 0,
+                                                                          QLocale::DataSizeTraditionalFormat))});
 }
 
 void TestArchives::exerciseFolderGivesOnlyEvidence() {

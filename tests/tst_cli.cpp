@@ -51,6 +51,7 @@ class TestCli : public QObject {
     void importAndInfo();
     void rejectedLinesAreStoredAndExit1();
     void duplicateIsSkipped();
+    void localTimeLogNeedsTz();
     void unreadableInputIsRefused_data();
     void unreadableInputIsRefused();
     void assetsNameHostsAndGiveRoles();
@@ -216,6 +217,37 @@ void TestCli::rejectedLinesAreStoredAndExit1() {
         }
     }
     QCOMPARE(lines, (QList<int64_t>{2, 3, 4, 5}));
+}
+
+// Issue 28 item 7: a log that records local time is not read as UTC behind the analyst's back.
+// Without --tz it is refused, naming the option (before: imported as UTC); with it, the zone is
+// stored with the evidence row and converts the times.
+void TestCli::localTimeLogNeedsTz() {
+    const QString c = casePath("tz.socwb");
+    const QString dns = fixture("windows-dns/dns.log");
+    const CliRun refused = runCli({"import", c, dns, "--json"});
+    QCOMPARE(refused.exitCode, 1);
+    const QJsonObject f = json(refused).value("files").toArray().first().toObject();
+    QCOMPARE(f.value("status").toString(), QStringLiteral("refused"));
+    QCOMPARE(f.value("message").toString(),
+             QStringLiteral("dns.log: read as windows-dns, a format that logs the server's local time, and no time "
+                            "zone was given: name the zone its times are in (socwb-cli import --tz ZONE, an IANA "
+                            "name such as Europe/Berlin, or UTC; the window's import preview asks for it)"));
+    {
+        auto store = CaseStore::open(c);
+        QCOMPARE(queryInt(store->db(), "SELECT count(*) FROM evidence").value_or(-1), 0);
+    }
+    // A format that logs UTC needs no zone.
+    QCOMPARE(runCli({"import", c, fixture("squid/access.log")}).exitCode, 0);
+    QCOMPARE(runCli({"import", c, dns, "--tz", "Asia/Kolkata"}).exitCode, 0);
+    auto store = CaseStore::open(c);
+    Statement st(store->db(), "SELECT format, source_tz FROM evidence ORDER BY id");
+    QVERIFY(st.step());
+    QCOMPARE(st.text(0) + " " + st.text(1), std::string("squid UTC"));
+    QVERIFY(st.step());
+    QCOMPARE(st.text(0) + " " + st.text(1), std::string("windows-dns Asia/Kolkata"));
+    // "3/1/2024 2:05:11 PM" in Kolkata (UTC+05:30) is 08:35:11 UTC.
+    QCOMPARE(queryInt(store->db(), "SELECT min(ts_us) FROM dns_queries").value_or(-1), 1709282111000000LL);
 }
 
 void TestCli::duplicateIsSkipped() {
@@ -457,6 +489,8 @@ void TestCli::sampleCaseShowsItsPlantedChannelsFirst() {
     for (const QString& name : QDir(sample + QStringLiteral("/case")).entryList(QDir::Files, QDir::Name)) {
         import << sample + QStringLiteral("/case/") + name;
     }
+    import << "--tz"
+           << "UTC"; // the sample's DNS debug log was written in UTC
     QCOMPARE(runCli(import).exitCode, 0);
     const CliRun s = runCli({"score", c, "--json"});
     QCOMPARE(s.exitCode, 0);

@@ -9,11 +9,13 @@
 #include "recent_cases_menu.h"
 #include "single_instance.h"
 #include "store/case_store.h"
+#include "store/statement.h"
 #include "test_paths.h"
 #include "user_guide_dialog.h"
 
 #include <QApplication>
 #include <QDir>
+#include <QDirIterator>
 #include <QFile>
 #include <QLabel>
 #include <QLocalSocket>
@@ -26,6 +28,7 @@
 #include <QTemporaryDir>
 #include <QTest>
 #include <QTextBrowser>
+#include <QTimer>
 #include <QtConcurrent/QtConcurrentRun>
 
 #include <qcustomplot.h>
@@ -52,6 +55,8 @@ class TestDesktopIntegration : public QObject {
     void singleInstanceHandsOverAndSurvivesGarbage();
     void staleSocketIsTakenOver();
     void secondSocwbRaisesTheWindowThatHasTheCase();
+    void quitDuringAnImportEndsTheEventLoop();
+    void commandLineLogsWaitInThePreview();
 
   private:
     QTemporaryDir dir_;
@@ -282,6 +287,71 @@ void TestDesktopIntegration::secondSocwbRaisesTheWindowThatHasTheCase() {
     QCOMPARE(running.state(), QProcess::Running);
     running.terminate();
     QVERIFY(running.waitForFinished(30000));
+}
+
+// Issue 28, item 3: Ctrl+Q a moment into an import hides the window, rolls the import back and
+// then ends the application's event loop — it used to idle in it for ever. The window is wired as
+// gui_main wires it (caseWindows::quitWithLastWindow) and the key goes to the real window.
+void TestDesktopIntegration::quitDuringAnImportEndsTheEventLoop() {
+    const QString c = makeCase(path(QStringLiteral("quit-import.socwb")));
+    auto* w = new MainWindow;
+    w->setAttribute(Qt::WA_DeleteOnClose);
+    caseWindows::quitWithLastWindow(w);
+    w->show();
+    QVERIFY(QTest::qWaitForWindowExposed(w));
+    QVERIFY(w->openCase(c));
+    w->importFiles({QStringLiteral(SOCWB_SOURCE_DIR "/sample-data/exercises/3-hard/evidence/access.log.gz")});
+    QVERIFY(w->isImporting());
+    bool hidden = false;
+    QTimer::singleShot(300, w, [w, &hidden] {
+        w->activateWindow();
+        QTest::keyClick(w, Qt::Key_Q, Qt::ControlModifier); // File → Quit
+        hidden = !w->isVisible();
+    });
+    // A guard: without the fix the loop never ends; exit code 7 then says so.
+    QTimer guard;
+    guard.setSingleShot(true);
+    connect(&guard, &QTimer::timeout, qApp, [] { QCoreApplication::exit(7); });
+    guard.start(90000);
+    const int code = QCoreApplication::exec();
+    QCOMPARE(code, 0);
+    QVERIFY(hidden);
+    auto store = CaseStore::open(c);
+    Statement st(store->db(), "SELECT count(*) FROM evidence");
+    QVERIFY(st.step());
+    QCOMPARE(st.int64(0), int64_t(0)); // rolled back
+}
+
+// Issue 28 item 7: `socwb FILES...` goes through the import preview (and its time-zone question)
+// like a drop: nothing is imported before the analyst confirms. Before, the files were imported at
+// once, a Windows DNS debug log in whatever zone the case had last used (or the machine's).
+void TestDesktopIntegration::commandLineLogsWaitInThePreview() {
+    const QString home = path(QStringLiteral("cli-home"));
+    QVERIFY(QDir().mkpath(home + QStringLiteral("/rt")));
+    QFile::setPermissions(home + QStringLiteral("/rt"), QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner);
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    env.insert(QStringLiteral("HOME"), home);
+    env.insert(QStringLiteral("XDG_DATA_HOME"), home + QStringLiteral("/data"));
+    env.insert(QStringLiteral("XDG_CONFIG_HOME"), home + QStringLiteral("/config"));
+    env.insert(QStringLiteral("XDG_RUNTIME_DIR"), home + QStringLiteral("/rt"));
+    env.insert(QStringLiteral("QT_QPA_PLATFORM"), QStringLiteral("offscreen"));
+    QProcess gui;
+    gui.setProcessEnvironment(env);
+    gui.start(QStringLiteral(SOCWB_GUI_PATH),
+              {QStringLiteral("--screenshot"), path(QStringLiteral("cli.png")), QStringLiteral("--size"),
+               QStringLiteral("1366x768"), socwb::test::fixture(QStringLiteral("windows-dns/dns.log")),
+               socwb::test::fixture(QStringLiteral("squid/access.log"))});
+    QVERIFY(gui.waitForFinished(120000));
+    QCOMPARE(gui.exitCode(), 0);
+    QStringList cases;
+    QDirIterator it(home + QStringLiteral("/data"), {QStringLiteral("untitled-*.socwb")}, QDir::Files,
+                    QDirIterator::Subdirectories);
+    while (it.hasNext()) {
+        cases << it.next();
+    }
+    QCOMPARE(cases.size(), 1); // the fresh case the files were given to
+    auto store = CaseStore::open(cases.first());
+    QCOMPARE(queryInt(store->db(), "SELECT count(*) FROM evidence").value_or(-1), 0);
 }
 
 QTEST_MAIN(TestDesktopIntegration)

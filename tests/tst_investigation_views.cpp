@@ -34,6 +34,7 @@ class TestInvestigationViews : public QObject {
     void initTestCase();
     void chartsHoldTheChannel();
     void chartsBrushAndExport();
+    void chartsNameWhyTheyAreEmpty();
     void timelineDrawsLanesAndRecord();
     void timelineFollowsTheSecondAlertsHost();
     void treeRevealsAlertProcess();
@@ -148,6 +149,68 @@ void TestInvestigationViews::chartsHoldTheChannel() {
     QCOMPARE(loaded.last()[0].toLongLong(), qint64(-1));
     QCOMPARE(w.series().times.size(), 1);
     QCOMPARE(gaps->graph(0)->dataCount(), 0);
+}
+
+// Issue 19: with no channel, or a channel without usable timing, the charts drew empty axes at
+// 1970 and stray dashed diagonals (the median lines at their default coordinates). Now a label
+// says why, and the charts are hidden unless they still show something true.
+void TestInvestigationViews::chartsNameWhyTheyAreEmpty() {
+    IntervalChartsWidget w;
+    w.resize(1366, 768);
+    w.show();
+    auto* empty = w.findChild<QLabel*>(QStringLiteral("emptyState"));
+    QVERIFY(empty);
+    const auto reason = [empty] { return empty->isVisible() ? empty->text() : QString(); };
+    QCustomPlot* req = w.plot(IntervalChartsWidget::RequestsChart);
+    QCustomPlot* gaps = w.plot(IntervalChartsWidget::IntervalsChart);
+    QCustomPlot* hist = w.plot(IntervalChartsWidget::HistogramChart);
+    // Nothing selected (a case with no alerts stays so).
+    QVERIFY(empty->isVisible());
+    QVERIFY2(reason().contains(QStringLiteral("No channel selected")), qPrintable(reason()));
+    QVERIFY(!req->isVisible());
+    QVERIFY(!gaps->findChild<QCPItemStraightLine*>(QStringLiteral("median"))->visible());
+    QVERIFY(!hist->findChild<QCPItemStraightLine*>(QStringLiteral("median"))->visible());
+
+    // A channel whose polls have no usable time.
+    ChannelSeries none;
+    none.alertId = 7;
+    w.setSeries(none);
+    QVERIFY2(reason().contains(QStringLiteral("no events with a usable time")), qPrintable(reason()));
+    QVERIFY(!req->isVisible());
+
+    // 100 polls in one microsecond: one instant, no interval, no "median interval 0.0 s".
+    const int64_t t0 = 1'700'000'000'000'000;
+    ChannelSeries instant = ChannelSeries::fromRequests(std::vector<int64_t>(100, t0), {}, {});
+    instant.alertId = 7;
+    w.setSeries(instant);
+    QVERIFY2(reason().contains(QStringLiteral("All 100 polls fall on one instant, 2023-11-14 22:13:20 UTC")),
+             qPrintable(reason()));
+    QVERIFY(!req->isVisible());
+    for (QLabel* l : w.findChildren<QLabel*>()) {
+        QVERIFY2(!l->text().contains(QStringLiteral("median interval 0.0 s")), qPrintable(l->text()));
+    }
+
+    // Most gaps zero: the polls are real and charted, the median is named unmeasurable.
+    ChannelSeries burst = ChannelSeries::fromRequests({t0, t0, t0, t0 + 60'000'000}, {}, {});
+    burst.alertId = 7;
+    w.setSeries(burst);
+    QVERIFY2(reason().contains(QStringLiteral("Median interval unmeasurable: 2 of the 3 gaps")), qPrintable(reason()));
+    QVERIFY(req->isVisible());
+    QVERIFY(!gaps->findChild<QCPItemStraightLine*>(QStringLiteral("median"))->visible());
+
+    // A measurable channel: no empty state, the time axis around its polls, not at the epoch.
+    ChannelSeries good = ChannelSeries::fromRequests({t0, t0 + 60'000'000, t0 + 120'000'000}, {}, {});
+    good.alertId = 7;
+    w.setSeries(good);
+    QVERIFY(reason().isEmpty());
+    QVERIFY(!empty->isVisible());
+    QVERIFY(req->isVisible());
+    QVERIFY(req->xAxis->range().lower > 1.6e9);
+
+    // Another case: the last channel is not shown over it.
+    w.setCase(case_);
+    QVERIFY(reason().contains(QStringLiteral("No channel selected")));
+    QVERIFY(!req->isVisible());
 }
 
 void TestInvestigationViews::chartsBrushAndExport() {

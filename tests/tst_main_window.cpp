@@ -7,9 +7,13 @@
 #include "alert_queue_dock.h"
 #include "audit_log_dialog.h"
 #include "case_overview_widget.h"
+#include "current_case.h"
+#include "host_timeline_widget.h"
 #include "import_preview_dialog.h"
+#include "interval_charts_widget.h"
 #include "justification_dialog.h"
 #include "main_window.h"
+#include "process_tree_widget.h"
 #include "scoring/suppression_store.h"
 #include "store/case_store.h"
 #include "store/case_summary.h"
@@ -21,6 +25,8 @@
 #include "tables/channel_request_model.h"
 #include "tables/evidence_table_model.h"
 #include "tables/host_table_model.h"
+#include "tables/process_tree_model.h"
+#include "tables/timeline_event_model.h"
 #include "task_panel.h"
 #include "test_paths.h"
 
@@ -35,8 +41,10 @@
 #include <QFrame>
 #include <QHeaderView>
 #include <QImage>
+#include <QInputDialog>
 #include <QLabel>
 #include <QLineEdit>
+#include <QMap>
 #include <QMessageBox>
 #include <QMimeData>
 #include <QPlainTextEdit>
@@ -50,6 +58,7 @@
 #include <QTemporaryDir>
 #include <QTest>
 #include <QTextDocument>
+#include <QTimeZone>
 #include <QTimer>
 
 using namespace socwb;
@@ -154,6 +163,8 @@ class TestMainWindow : public QObject {
     void suppressSimilarAsksWhereWithCounts();
     void enterInTheFilterKeepsTheFocus();
     void backAndForwardFollowTheSelection();
+    void anotherCaseResetsEveryView();
+    void ctrlZUndoesTriageAndSuppressions();
     void importIntoACaseThatWentBadIsReported();
     void untrustedTextRendersLiterally();
     void refusesNonCaseWithDialog();
@@ -377,37 +388,115 @@ void TestMainWindow::dropFilterTriageAudit() {
     QCOMPARE(model->index(0, AlertTableModel::StatusColumn).data().toString(), QStringLiteral("Malicious"));
 }
 
+// Issue 28 item 7: the zone of a local-time log is asked, never preset. Dropped on the window, a
+// Windows DNS debug log gets a zone column with nothing selected (the machine's zone offered
+// first) and Import stays disabled until one is chosen; the choice is stored with the evidence
+// row, converts its times and shows in the evidence table; the next preview of the case offers it
+// again without selecting it. Before: the drop-down was preset (UTC or the last zone) and Import
+// was enabled at once.
 void TestMainWindow::previewAsksTheZoneOfLocalTimeLogs() {
     const QString c = dir_.filePath(QStringLiteral("zones.socwb"));
     MainWindow w;
-    QVERIFY(w.openCase(c));
-    w.previewImport({fixture(QStringLiteral("windows-dns/dns.log")), fixture(QStringLiteral("squid/access.log"))});
+    QVERIFY(showCase(w, c));
+    auto drop = [&w](const QStringList& files) {
+        QMimeData mime;
+        QList<QUrl> urls;
+        for (const QString& f : files) {
+            urls << QUrl::fromLocalFile(f);
+        }
+        mime.setUrls(urls);
+        QDropEvent event(QPointF(200, 200), Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
+        QApplication::sendEvent(&w, &event);
+    };
+    drop({fixture(QStringLiteral("windows-dns/dns.log")), fixture(QStringLiteral("squid/access.log"))});
     auto* preview = w.findChild<ImportPreviewDialog*>();
     QVERIFY(preview);
     QVERIFY(QTest::qWaitFor([preview] { return preview->isReady(); }, 10000));
     QCOMPARE(preview->table()->rowCount(), 2);
     // Sorted by path: squid/ comes before windows-dns/.
-    auto cell = [preview](int row, int column) {
-        return qobject_cast<QComboBox*>(preview->table()->cellWidget(row, column));
+    auto cell = [](ImportPreviewDialog* d, int row, int column) {
+        return qobject_cast<QComboBox*>(d->table()->cellWidget(row, column));
     };
-    QCOMPARE(cell(0, ImportPreviewDialog::FormatColumn)->currentData().toString(), QStringLiteral("squid"));
-    QVERIFY(!cell(0, ImportPreviewDialog::TimeZoneColumn)->isEnabled()); // Squid logs epoch seconds
-    QCOMPARE(cell(1, ImportPreviewDialog::FormatColumn)->currentData().toString(), QStringLiteral("windows-dns"));
-    QComboBox* zone = cell(1, ImportPreviewDialog::TimeZoneColumn);
-    QVERIFY(zone->isEnabled()); // the server's local time: the analyst says which
-    zone->setCurrentText(QStringLiteral("Europe/Berlin"));
+    QCOMPARE(cell(preview, 0, ImportPreviewDialog::FormatColumn)->currentData().toString(), QStringLiteral("squid"));
+    QVERIFY(!cell(preview, 0, ImportPreviewDialog::TimeZoneColumn)->isEnabled()); // Squid logs epoch seconds
+    QCOMPARE(cell(preview, 1, ImportPreviewDialog::FormatColumn)->currentData().toString(),
+             QStringLiteral("windows-dns"));
+    QComboBox* zone = cell(preview, 1, ImportPreviewDialog::TimeZoneColumn);
+    QVERIFY(zone->isEnabled());         // the server's local time: the analyst says which
+    QCOMPARE(zone->currentIndex(), -1); // ... and nothing is chosen for them
+    QCOMPARE(zone->currentText(), QString());
+    QCOMPARE(zone->placeholderText(), QStringLiteral("Choose the zone\u2026"));
+    const QString machine = QString::fromLatin1(QTimeZone::systemTimeZoneId());
+    QCOMPARE(zone->itemData(0).toString(), machine); // offered first
+    QCOMPARE(zone->itemText(0), QStringLiteral("%1 (this computer)").arg(machine));
+    QCOMPARE(preview->rowsWithoutZone(), 1);
+    QVERIFY(!preview->importButton()->isEnabled());
+    QVERIFY(!preview->importButton()->isDefault());
+    QLabel* summary = nullptr;
+    for (auto* l : preview->findChildren<QLabel*>()) {
+        summary = l->text().contains(QStringLiteral("local time")) ? l : summary;
+    }
+    QVERIFY(summary);
+    QVERIFY2(
+        summary->text().endsWith(QStringLiteral(
+            "1 file(s) log the server's local time: choose the zone of each (Time zone column) before importing.")),
+        qPrintable(summary->text()));
+    // Enter does not import either.
+    QTest::keyClick(preview, Qt::Key_Return);
+    QVERIFY(preview->isVisible());
+    {
+        auto store = CaseStore::open(c);
+        QCOMPARE(queryInt(store->db(), "SELECT count(*) FROM evidence").value_or(-1), 0);
+    }
+    // The analyst picks the server's zone: Import is enabled.
+    const QString kolkata = QStringLiteral("Asia/Kolkata"); // UTC+05:30 all year: no DST ambiguity
+    QVERIFY(machine != kolkata);
+    zone->setCurrentIndex(zone->findData(kolkata));
+    QCOMPARE(preview->rowsWithoutZone(), 0);
+    QVERIFY(preview->importButton()->isEnabled());
     QSignalSpy imported(&w, &MainWindow::importsFinished);
-    preview->accept();
+    QTest::mouseClick(preview->importButton(), Qt::LeftButton);
     QVERIFY(imported.wait(60000));
-    QCOMPARE(w.caseTimeZone(), QStringLiteral("Europe/Berlin")); // remembered for this case
-    auto store = CaseStore::open(c);
-    Statement st(store->db(), "SELECT format, source_tz FROM evidence ORDER BY format");
-    QVERIFY(st.step());
-    QCOMPARE(QString::fromStdString(st.text(0)), QStringLiteral("squid"));
-    QCOMPARE(QString::fromStdString(st.text(1)), QStringLiteral("UTC"));
-    QVERIFY(st.step());
-    QCOMPARE(QString::fromStdString(st.text(0)), QStringLiteral("windows-dns"));
-    QCOMPARE(QString::fromStdString(st.text(1)), QStringLiteral("Europe/Berlin"));
+    QCOMPARE(w.caseTimeZone(), kolkata); // remembered for this case
+    {
+        auto store = CaseStore::open(c);
+        Statement st(store->db(), "SELECT format, source_tz FROM evidence ORDER BY format");
+        QVERIFY(st.step());
+        QCOMPARE(QString::fromStdString(st.text(0)), QStringLiteral("squid"));
+        QCOMPARE(QString::fromStdString(st.text(1)), QStringLiteral("UTC"));
+        QVERIFY(st.step());
+        QCOMPARE(QString::fromStdString(st.text(0)), QStringLiteral("windows-dns"));
+        QCOMPARE(QString::fromStdString(st.text(1)), kolkata);
+        // The first query, "3/1/2024 2:05:11 PM" in Kolkata, is 08:35:11 UTC.
+        QCOMPARE(queryInt(store->db(), "SELECT min(ts_us) FROM dns_queries").value_or(-1), 1709282111000000LL);
+    }
+    // The evidence table says which zone each file was read in.
+    QTableView* table = viewOf(w.overview(), w.overview()->evidenceModel());
+    QVERIFY(table);
+    QTRY_COMPARE(table->model()->rowCount(), 2);
+    QMap<QString, QString> zones;
+    for (int r = 0; r < 2; ++r) {
+        zones.insert(table->model()->index(r, EvidenceTableModel::FormatColumn).data().toString(),
+                     table->model()->index(r, EvidenceTableModel::TimeZoneColumn).data().toString());
+    }
+    QCOMPARE(zones.value(QStringLiteral("windows-dns")), kolkata);
+    QCOMPARE(zones.value(QStringLiteral("squid")), QStringLiteral("UTC"));
+    QCOMPARE(table->model()->headerData(EvidenceTableModel::TimeZoneColumn, Qt::Horizontal).toString(),
+             QStringLiteral("Time zone"));
+    QVERIFY(!table->isColumnHidden(EvidenceTableModel::TimeZoneColumn));
+
+    // The next preview of this case offers the zone chosen before, second, and selects nothing.
+    QTRY_VERIFY(w.findChild<ImportPreviewDialog*>() == nullptr); // closed and deleted by Import
+    w.previewImport({fixture(QStringLiteral("windows-dns/dns.log"))});
+    auto* again = w.findChild<ImportPreviewDialog*>();
+    QVERIFY(again);
+    QVERIFY(QTest::qWaitFor([again] { return again->isReady(); }, 10000));
+    QComboBox* zone2 = cell(again, 0, ImportPreviewDialog::TimeZoneColumn);
+    QCOMPARE(zone2->currentIndex(), -1);
+    QCOMPARE(zone2->itemData(1).toString(), kolkata);
+    QCOMPARE(zone2->itemText(1), QStringLiteral("Asia/Kolkata (chosen before in this case)"));
+    QVERIFY(!again->importButton()->isEnabled());
+    again->reject();
 }
 
 void TestMainWindow::bulkStatusOnASelection() {
@@ -872,6 +961,147 @@ void TestMainWindow::backAndForwardFollowTheSelection() {
     QVERIFY(forward->isEnabled());
     forward->trigger();
     QVERIFY(QTest::qWaitFor([&] { return w.alertDetail()->detail().row.id == second; }, 10000));
+}
+
+// Issue 28, item 2: after looking at an alert of one case, another case opens while the first is
+// being scored. Nothing of the first stays: not its processes, its channel's charts, its timeline,
+// its detail, its task rows (a "Rejected lines…" button would open its rejects against the new
+// case), nor Back into it; the scoring pass was asked about and stopped.
+void TestMainWindow::anotherCaseResetsEveryView() {
+    const QString first = scoredSampleCase(dir_.filePath(QStringLiteral("first.socwb")));
+    QVERIFY(!first.isEmpty());
+    const QString second = dir_.filePath(QStringLiteral("second.socwb"));
+    {
+        auto store = CaseStore::open(second);
+        insertSyntheticAlerts(store->db(), 5);
+    }
+    MainWindow w;
+    QVERIFY(showCase(w, first));
+    AlertTableModel* model = w.alertQueue()->model();
+    QVERIFY(QTest::qWaitFor([model] { return !model->isCounting() && model->rowAt(1); }, 20000));
+    QTableView* view = w.alertQueue()->view();
+    view->setFocus();
+    view->setCurrentIndex(model->index(0, AlertTableModel::HostColumn));
+    view->setCurrentIndex(model->index(1, AlertTableModel::HostColumn));
+    const qint64 shown = model->rowAt(1)->id;
+    QCOMPARE(w.current()->alertId(), shown);
+    QVERIFY(
+        QTest::qWaitFor([&] { return w.investigationReady() && w.alertDetail()->detail().row.id == shown; }, 20000));
+    QVERIFY(w.processTree()->model()->rowCount() > 0);
+    QVERIFY(!w.intervalCharts()->series().times.isEmpty());
+    QVERIFY(w.hostTimeline()->hostId() > 0);
+    // A finished import of this case with rejected lines: its row offers them.
+    const int rejected = w.tasks()->addTask(QStringLiteral("Import access.log"), QStringLiteral("records"));
+    w.tasks()->finishTask(rejected, QStringLiteral("imported as squid: 10 records, 2 rejected"), false, 1);
+    auto rejectButtons = [&] {
+        int n = 0;
+        for (auto* b : w.tasks()->findChildren<QPushButton*>()) {
+            n += b->text().startsWith(QStringLiteral("Rejected lines")) && b->isVisibleTo(w.tasks()) ? 1 : 0;
+        }
+        return n;
+    };
+    QCOMPARE(rejectButtons(), 1);
+    w.scoreCase(ScoreMode::Full);
+    QVERIFY(w.isScoring());
+
+    BoxAnswerer yes(QMessageBox::Yes);
+    QVERIFY(w.openCase(second));
+    QCOMPARE(yes.said.size(), 1); // asked before the scoring pass of the first case was stopped
+    QVERIFY(!w.isScoring());
+    QCOMPARE(w.current()->path(), second);
+    QCOMPARE(w.current()->alertId(), qint64(0));
+    QCOMPARE(w.processTree()->model()->rowCount(), 0);
+    QVERIFY(w.intervalCharts()->series().times.isEmpty());
+    QCOMPARE(w.hostTimeline()->hostId(), qint64(-1));
+    QCOMPARE(w.hostTimeline()->eventModel()->rowCount(), 0);
+    QCOMPARE(w.alertDetail()->detail().row.id, qint64(0));
+    QCOMPARE(rejectButtons(), 0);
+    QCOMPARE(w.tasks()->runningCount(), 0);
+    QVERIFY(w.tasks()->taskText(rejected).isEmpty()); // the row went with its case
+    for (auto* a : w.findChildren<QAction*>()) {
+        if (a->text() == QLatin1String("Back")) {
+            QVERIFY(!a->isEnabled()); // Back does not lead into the first case
+        }
+    }
+    // The views follow the new case's alerts.
+    AlertTableModel* model2 = w.alertQueue()->model();
+    QVERIFY(QTest::qWaitFor([model2] { return !model2->isCounting() && model2->rowAt(0); }, 10000));
+    view->setCurrentIndex(model2->index(0, AlertTableModel::HostColumn));
+    const qint64 next = model2->rowAt(0)->id;
+    QCOMPARE(w.current()->alertId(), next);
+    QVERIFY(QTest::qWaitFor([&] { return w.alertDetail()->detail().row.id == next; }, 10000));
+}
+
+// Issue 28: Ctrl+Z undoes a verdict, a note, tags and a suppression, newest first, and the audit
+// log records each undo.
+void TestMainWindow::ctrlZUndoesTriageAndSuppressions() {
+    const QString c = dir_.filePath(QStringLiteral("undo.socwb"));
+    {
+        auto store = CaseStore::open(c);
+        insertSyntheticAlerts(store->db(), 10);
+    }
+    MainWindow w;
+    QVERIFY(showCase(w, c));
+    AlertTableModel* model = w.alertQueue()->model();
+    QVERIFY(QTest::qWaitFor([model] { return !model->isCounting() && model->rowAt(2); }, 10000));
+    QTableView* view = w.alertQueue()->view();
+    w.activateWindow();
+    view->setFocus();
+    view->setCurrentIndex(model->index(0, AlertTableModel::HostColumn));
+    const QString key = model->rowAt(0)->channelKey;
+    auto store = CaseStore::open(c);
+    auto triage = [&](const char* column) {
+        Statement st(store->db(), std::string("SELECT coalesce(") + column + ", '') FROM triage WHERE channel_key = ?");
+        st.bind(1, key.toStdString());
+        return st.step() ? QString::fromStdString(st.text(0)) : QString();
+    };
+    auto undoCount = [&](const char* action) {
+        Statement st(store->db(), "SELECT count(*) FROM audit_log WHERE action = ?");
+        st.bind(1, std::string(action));
+        return st.step() ? st.int64(0) : -1;
+    };
+    auto ctrlZ = [&] { QTest::keyClick(view, Qt::Key_Z, Qt::ControlModifier); };
+
+    QTest::keyClick(view, Qt::Key_3);
+    QCOMPARE(triage("status"), QStringLiteral("malicious"));
+    QTimer::singleShot(200, [] {
+        if (auto* d = qobject_cast<JustificationDialog*>(QApplication::activeModalWidget())) {
+            d->setText(QStringLiteral("beacon seen on the proxy"));
+            d->accept();
+        }
+    });
+    QVERIFY(w.alertQueue()->addNoteToSelection());
+    QTimer::singleShot(200, [] {
+        if (auto* d = qobject_cast<QInputDialog*>(QApplication::activeModalWidget())) {
+            d->setTextValue(QStringLiteral("c2, apt"));
+            d->accept();
+        }
+    });
+    QVERIFY(w.alertQueue()->addTagsToSelection());
+    QCOMPARE(triage("tags"), QStringLiteral("c2,apt"));
+    QVERIFY(w.undoText().startsWith(QStringLiteral("tags")));
+
+    ctrlZ(); // the tags
+    QCOMPARE(triage("tags"), QString());
+    QCOMPARE(triage("note"), QStringLiteral("beacon seen on the proxy"));
+    ctrlZ(); // the note
+    QCOMPARE(triage("note"), QString());
+    QCOMPARE(triage("status"), QStringLiteral("malicious"));
+    ctrlZ(); // the verdict
+    QCOMPARE(triage("status"), QStringLiteral("new"));
+    QCOMPARE(undoCount("triage.undo"), 3);
+    QVERIFY(w.undoText().isEmpty());
+    QTRY_COMPARE(model->rowAt(0) ? model->rowAt(0)->status : QString(), QStringLiteral("new"));
+
+    // A suppression, undone once the re-score it started has finished.
+    QSignalSpy scored(&w, &MainWindow::scoringFinished);
+    w.suppressSimilar({key}, QStringLiteral("IT's sync job"), scoring::SuppressScope::Host);
+    QCOMPARE(queryInt(store->db(), "SELECT count(*) FROM suppressions WHERE enabled = 1").value_or(-1), 1);
+    QVERIFY(scored.wait(30000));
+    ctrlZ();
+    QCOMPARE(queryInt(store->db(), "SELECT count(*) FROM suppressions WHERE enabled = 1").value_or(-1), 0);
+    QCOMPARE(undoCount("suppression.undo"), 1);
+    QVERIFY(scored.wait(30000)); // re-scored without it
 }
 
 void TestMainWindow::importIntoACaseThatWentBadIsReported() {

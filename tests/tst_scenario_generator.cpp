@@ -171,7 +171,8 @@ class TstScenarioGenerator : public QObject {
         QVERIFY(!shared.isEmpty());
 
         auto importAll = [&](const QString& casePath, const QStringList& paths, const QList<QJsonObject>& expected) {
-            const auto r = runCli(QStringList{"import", casePath} + paths + QStringList{"--json"}, 600000);
+            const auto r =
+                runCli(QStringList{"import", casePath} + paths + QStringList{"--json", "--tz", "UTC"}, 600000);
             QVERIFY2(r.exitCode == 0, r.err.constData());
             const QJsonArray results = QJsonDocument::fromJson(r.out).object().value("files").toArray();
             QCOMPARE(results.size(), paths.size());

@@ -145,11 +145,11 @@ void TestScoring::initTestCase() {
     QVERIFY2(g.exitCode == 0, g.err.constData());
     truth_ = readJson(out + QStringLiteral("/truth.json"));
     casePath_ = dir_.filePath(QStringLiteral("case.socwb"));
-    QStringList files{"import", casePath_};
+    QStringList files{"import", casePath_, "--tz", "UTC"}; // the generator writes UTC
     for (const QString& name : QDir(out).entryList({"*.log", "*.xml", "*.csv"}, QDir::Files)) {
         files << out + QLatin1Char('/') + name;
     }
-    QCOMPARE(files.size(), 6); // access.log, dns_debug.log, sysmon.xml, assets.csv
+    QCOMPARE(files.size(), 8); // access.log, dns_debug.log, sysmon.xml, assets.csv
     const CliRun i = runCli(files);
     QVERIFY2(i.exitCode == 0, i.err.constData());
 }

@@ -253,12 +253,17 @@ qint64 AlertQueueDock::currentAlertId() const {
     return view_->currentIndex().data(AlertTableModel::AlertIdRole).toLongLong();
 }
 
-bool AlertQueueDock::applyTriage(const std::function<void(TriageStore&)>& change) {
+bool AlertQueueDock::applyTriage(const QStringList& keys, const QString& what,
+                                 const std::function<void(TriageStore&)>& change) {
     if (writeCheck_ && !writeCheck_()) {
         return false;
     }
+    QVector<TriageRecord> before;
     try {
         TriageStore t(*store_);
+        for (const QString& key : keys) {
+            before << t.record(key); // what Ctrl+Z puts back
+        }
         change(t);
     } catch (const std::exception& e) {
         const auto* sql = dynamic_cast<const SqlError*>(&e);
@@ -276,6 +281,7 @@ bool AlertQueueDock::applyTriage(const std::function<void(TriageStore&)>& change
         return false;
     }
     model_->reload();
+    emit triageApplied(what, before);
     emit triageChanged();
     return true;
 }
@@ -310,7 +316,10 @@ bool AlertQueueDock::setStatusOfSelection(const QString& status) {
             return false;
         }
     }
-    return applyTriage([&](TriageStore& t) { t.setStatus(keys, status, why); });
+    return applyTriage(keys,
+                       tr("status %1 on %n channel(s)", nullptr, static_cast<int>(keys.size()))
+                           .arg(AlertTableModel::statusLabel(status)),
+                       [&](TriageStore& t) { t.setStatus(keys, status, why); });
 }
 
 bool AlertQueueDock::addNoteToSelection() {
@@ -324,7 +333,8 @@ bool AlertQueueDock::addNoteToSelection() {
     if (d.exec() != QDialog::Accepted) {
         return false;
     }
-    return applyTriage([&](TriageStore& t) { t.setNote(keys, d.text()); });
+    return applyTriage(keys, tr("note on %n channel(s)", nullptr, static_cast<int>(keys.size())),
+                       [&](TriageStore& t) { t.setNote(keys, d.text()); });
 }
 
 bool AlertQueueDock::addTagsToSelection() {
@@ -338,7 +348,8 @@ bool AlertQueueDock::addTagsToSelection() {
     if (!ok || tags.trimmed().isEmpty()) {
         return false;
     }
-    return applyTriage([&](TriageStore& t) { t.addTags(keys, tags); });
+    return applyTriage(keys, tr("tags on %n channel(s)", nullptr, static_cast<int>(keys.size())),
+                       [&](TriageStore& t) { t.addTags(keys, tags); });
 }
 
 void AlertQueueDock::suppressSelection() {

@@ -6,9 +6,12 @@
 // Status changes apply to every selected channel and go through TriageStore (audit log included).
 #pragma once
 
+#include "triage/triage_store.h"
+
 #include <QDockWidget>
 #include <QSet>
 #include <QStringList>
+#include <QVector>
 
 #include <functional>
 
@@ -60,6 +63,8 @@ class AlertQueueDock : public QDockWidget {
     void alertActivated(qint64 alertId);      // Enter or double-click
     void currentAlertChanged(qint64 alertId); // 0 when none
     void triageChanged();
+    // A triage change was stored: WHAT it was, and the channels' records before it (for Ctrl+Z).
+    void triageApplied(const QString& what, const QVector<socwb::TriageRecord>& before);
     void suppressRequested(const QStringList& channelKeys);
     // A triage write failed because the case's files did (I/O error, damaged or vanished file).
     void caseFailed(const QString& message);
@@ -80,7 +85,8 @@ class AlertQueueDock : public QDockWidget {
     // Rows FIRST..LAST were (re)loaded: select exactly those showing a remembered channel.
     void restoreSelection(int first, int last);
     // Runs one TriageStore change; on success re-reads the queue in place, else says why.
-    bool applyTriage(const std::function<void(TriageStore&)>& change);
+    // Applies CHANGE to KEYS; on success emits triageApplied(WHAT, the records before) for undo.
+    bool applyTriage(const QStringList& keys, const QString& what, const std::function<void(TriageStore&)>& change);
 
     CaseStore* store_ = nullptr;
     std::function<bool()> writeCheck_;

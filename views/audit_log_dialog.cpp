@@ -22,10 +22,14 @@ AuditLogDialog::AuditLogDialog(const QString& casePath, QWidget* parent)
     view_->verticalHeader()->hide();
     view_->horizontalHeader()->setStretchLastSection(true);
     const int em = view_->fontMetrics().horizontalAdvance(QLatin1Char('M'));
-    view_->setColumnWidth(AuditLogModel::TimeColumn, 12 * em);
-    view_->setColumnWidth(AuditLogModel::ActorColumn, 6 * em);
-    view_->setColumnWidth(AuditLogModel::ActionColumn, 8 * em);
     view_->setColumnWidth(AuditLogModel::TargetColumn, 18 * em);
+    // Time, actor and action are short and must be read whole (issue 28: the time was cut before
+    // the minutes, "triage.sta…"): sized to what they hold each time the log is read.
+    connect(model_, &AuditLogModel::loaded, this, [this] {
+        for (int c : {AuditLogModel::TimeColumn, AuditLogModel::ActorColumn, AuditLogModel::ActionColumn}) {
+            view_->resizeColumnToContents(c);
+        }
+    });
     layout->addWidget(view_);
     auto* buttons = new QDialogButtonBox(QDialogButtonBox::Close, this);
     buttons->addButton(tr("Refresh"), QDialogButtonBox::ActionRole)->setObjectName(QStringLiteral("refresh"));

@@ -215,8 +215,27 @@ double HostTimelineWidget::laneY(int lane) const {
 
 void HostTimelineWidget::setCase(const QString& casePath) {
     ++generation_;
+    ++rangeGeneration_; // an event page on its way is of the previous case
     hostId_ = -1;
+    alertId_ = -1;
+    processId_ = -1;
     pendingAlert_ = -1;
+    // Nothing of the previous case stays on screen (issue 28: views carried over to the next case).
+    buckets_ = TimelineBuckets{};
+    channelLane_ = -1;
+    channelIds_.clear();
+    channelTimes_.clear();
+    for (int lane = 0; lane < kLanes; ++lane) {
+        bars_[size_t(lane)]->data()->clear();
+        marks_[size_t(lane)]->data()->clear();
+        laneIds_[size_t(lane)].clear();
+    }
+    selectedMark_->data()->clear();
+    record_->clear();
+    clearFilter_->hide();
+    model_->reset(rangeGeneration_);
+    title_->setText(tr("No host selected"));
+    plot_->replot();
     reader_->open(casePath);
 }
 

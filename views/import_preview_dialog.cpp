@@ -21,9 +21,9 @@
 
 namespace socwb {
 
-ImportPreviewDialog::ImportPreviewDialog(const QStringList& paths, const QString& defaultTimeZone, QWidget* parent)
-    : QDialog(parent), defaultTz_(defaultTimeZone), table_(new QTableWidget(this)), lines_(new QPlainTextEdit(this)),
-      summary_(new QLabel(this)) {
+ImportPreviewDialog::ImportPreviewDialog(const QStringList& paths, const QString& rememberedTimeZone, QWidget* parent)
+    : QDialog(parent), rememberedTz_(rememberedTimeZone), table_(new QTableWidget(this)),
+      lines_(new QPlainTextEdit(this)), summary_(new QLabel(this)) {
     setObjectName(QStringLiteral("importPreview"));
     setWindowTitle(tr("Import evidence"));
     auto* layout = new QVBoxLayout(this);
@@ -55,6 +55,7 @@ ImportPreviewDialog::ImportPreviewDialog(const QStringList& paths, const QString
     auto* buttons = new QDialogButtonBox(QDialogButtonBox::Cancel, this);
     import_ = buttons->addButton(tr("Import"), QDialogButtonBox::AcceptRole);
     import_->setEnabled(false);
+    import_->setAutoDefault(false); // until every local-time log has its zone (updateSummary)
     layout->addWidget(buttons);
     connect(buttons, &QDialogButtonBox::accepted, this, &QDialog::accept);
     connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
@@ -77,13 +78,15 @@ void ImportPreviewDialog::populate(const QVector<ImportPlanItem>& items) {
     for (const FormatInfo& f : formats()) {
         formatNames << QString::fromLatin1(f.name);
     }
-    QStringList zones{QStringLiteral("UTC")};
+    // The machine's zone first, then the one chosen before in this case, then UTC, then the rest.
+    const QString machine = QString::fromLatin1(QTimeZone::systemTimeZoneId());
+    QStringList zones{machine, rememberedTz_, QStringLiteral("UTC")};
     for (const QByteArray& id : QTimeZone::availableTimeZoneIds()) {
         zones << QString::fromLatin1(id);
     }
+    zones.removeAll(QString());
     zones.removeDuplicates();
     int unknown = 0;
-    bool needsZone = false;
     for (int row = 0; row < items.size(); ++row) {
         const ImportPlanItem& it = items[row];
         // An archive's members follow it, indented, each with its own format choice and skip.
@@ -110,41 +113,81 @@ void ImportPreviewDialog::populate(const QVector<ImportPlanItem>& items) {
             format->setToolTip(plainToolTip(it.reason));
         }
         auto* zone = new QComboBox(table_);
-        zone->addItems(zones);
+        for (const QString& z : zones) {
+            QString label = z;
+            if (z == machine) {
+                label = tr("%1 (this computer)").arg(z);
+            } else if (z == rememberedTz_) {
+                label = tr("%1 (chosen before in this case)").arg(z);
+            }
+            zone->addItem(label, z);
+        }
         zone->setEditable(false);
-        zone->setCurrentText(defaultTz_);
+        zone->setCurrentIndex(-1); // nothing chosen: the placeholder asks
         const auto updateZone = [this, row, format, zone] {
             const QString f = format->currentData().toString();
             items_[row].format = f;
-            zone->setEnabled(formatUsesLocalTime(f));
-            zone->setToolTip(formatUsesLocalTime(f) ? tr("This format logs the server's local time: choose its zone.")
-                                                    : tr("This format logs UTC."));
+            const bool local = formatUsesLocalTime(f);
+            zone->setEnabled(local);
+            if (!local) {
+                zone->setCurrentIndex(-1);
+            }
+            zone->setPlaceholderText(local ? tr("Choose the zone\u2026") : tr("UTC (in the log)"));
+            zone->setToolTip(
+                local ? tr("This format logs the server's local time: choose the zone of the server that wrote it. "
+                           "(W3C date and time fields are UTC by the format's rule: choose UTC for those.)")
+                      : tr("This format logs UTC (or writes its offset): no zone is needed."));
+            // An archive row takes the zone chosen for its local-time members (foldMembers).
+            items_[row].timeZone = local                           ? zone->currentData().toString()
+                                   : f == QLatin1String("archive") ? QString()
+                                                                   : QStringLiteral("UTC");
+            updateSummary();
         };
         connect(format, &QComboBox::currentIndexChanged, this, updateZone);
-        connect(zone, &QComboBox::currentTextChanged, this,
-                [this, row](const QString& z) { items_[row].timeZone = z; });
-        items_[row].timeZone = defaultTz_;
+        connect(zone, &QComboBox::currentIndexChanged, this, updateZone);
         updateZone();
-        needsZone = needsZone || formatUsesLocalTime(it.detected);
         table_->setCellWidget(row, FormatColumn, format);
         table_->setCellWidget(row, TimeZoneColumn, zone);
     }
-    QString text =
+    baseSummary_ =
         tr("%n file(s) to import. Nothing is written until you press Import.", nullptr, static_cast<int>(items.size()));
     if (unknown > 0) {
-        text += QLatin1Char(' ') + tr("%n file(s) matched no format: choose one or leave them out.", nullptr, unknown);
+        baseSummary_ +=
+            QLatin1Char(' ') + tr("%n file(s) matched no format: choose one or leave them out.", nullptr, unknown);
     }
-    if (needsZone) {
-        text += QLatin1Char(' ') + tr("Some formats log local time: check the time zone.");
-    }
-    summary_->setText(text);
     if (!items.isEmpty()) {
         table_->setCurrentCell(0, FileColumn);
         showLines(0);
     }
     ready_ = true;
-    import_->setEnabled(!items.isEmpty());
+    updateSummary();
     emit ready();
+}
+
+int ImportPreviewDialog::rowsWithoutZone() const {
+    int n = 0;
+    for (const ImportPlanItem& it : items_) {
+        n += formatUsesLocalTime(it.format) && it.timeZone.isEmpty() ? 1 : 0;
+    }
+    return n;
+}
+
+void ImportPreviewDialog::updateSummary() {
+    if (!ready_) {
+        return; // populate() is still building the rows
+    }
+    const int missing = rowsWithoutZone();
+    QString text = baseSummary_;
+    if (missing > 0) {
+        text += QLatin1Char(' ') + tr("%n file(s) log the server's local time: choose the zone of each (Time zone "
+                                      "column) before importing.",
+                                      nullptr, missing);
+    }
+    summary_->setText(text);
+    import_->setEnabled(!items_.isEmpty() && missing == 0);
+    import_->setAutoDefault(missing == 0); // Enter never imports a log whose zone is not chosen
+    import_->setDefault(missing == 0 && !items_.isEmpty());
+    import_->setToolTip(missing > 0 ? tr("Choose the time zone of every local-time log first.") : QString());
 }
 
 void ImportPreviewDialog::showLines(int row) {

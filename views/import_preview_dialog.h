@@ -1,6 +1,8 @@
 // Before anything is written: each file to import with its size, the detected format (the
-// analyst may override it), the time zone for formats that log local time (remembered per case),
-// and its first lines. Detection runs in a worker; Import is enabled once it is done.
+// analyst may override it), the time zone for formats that log local time, and its first lines.
+// Detection runs in a worker. The zone of a local-time log is asked, never assumed: no zone is
+// selected, the machine's is offered first (then the one chosen before in this case, then UTC), and
+// Import stays disabled until every such file has one.
 #pragma once
 
 #include "import/import_plan.h"
@@ -19,12 +21,16 @@ class ImportPreviewDialog : public QDialog {
   public:
     enum Column { FileColumn, SizeColumn, FormatColumn, TimeZoneColumn, ColumnCount };
 
-    // defaultTimeZone: the zone last used with this case (or the system's).
-    ImportPreviewDialog(const QStringList& paths, const QString& defaultTimeZone, QWidget* parent = nullptr);
+    // rememberedTimeZone: the zone the analyst chose before in this case (empty: none); offered, not
+    // selected.
+    ImportPreviewDialog(const QStringList& paths, const QString& rememberedTimeZone, QWidget* parent = nullptr);
     // The files to import with the chosen format and zone; files left without a format are skipped.
     QVector<ImportPlanItem> plan() const;
     bool isReady() const { return ready_; }
     QTableWidget* table() const { return table_; }
+    QPushButton* importButton() const { return import_; }
+    // Rows whose format logs local time and that have no zone yet.
+    int rowsWithoutZone() const;
 
   signals:
     void ready();
@@ -32,9 +38,11 @@ class ImportPreviewDialog : public QDialog {
   private:
     void populate(const QVector<ImportPlanItem>& items);
     void showLines(int row);
+    void updateSummary();
 
     QVector<ImportPlanItem> items_;
-    QString defaultTz_;
+    QString rememberedTz_;
+    QString baseSummary_;
     QTableWidget* table_;
     QPlainTextEdit* lines_;
     QLabel* summary_;

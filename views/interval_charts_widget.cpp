@@ -6,6 +6,7 @@
 
 #include <qcustomplot.h>
 
+#include <QDateTime>
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QGridLayout>
@@ -100,10 +101,15 @@ QCPItemRect* verticalBand(QCustomPlot* plot, const QColor& fill) {
 
 IntervalChartsWidget::IntervalChartsWidget(QWidget* parent)
     : QWidget(parent), reader_(std::make_unique<CaseReader>()), title_(new QLabel(this)), stats_(new QLabel(this)),
-      brushButton_(new QToolButton(this)) {
+      emptyState_(new QLabel(this)), chartArea_(new QWidget(this)), brushButton_(new QToolButton(this)) {
     setFocusPolicy(Qt::StrongFocus);
     title_->setTextFormat(Qt::PlainText); // host, destination and image come from evidence
     stats_->setTextFormat(Qt::PlainText);
+    emptyState_->setObjectName(QStringLiteral("emptyState"));
+    emptyState_->setTextFormat(Qt::PlainText); // the timing note quotes evidence
+    emptyState_->setWordWrap(true);
+    emptyState_->setAlignment(Qt::AlignCenter);
+    emptyState_->setMargin(12);
     QFont bold = title_->font();
     bold.setBold(true);
     title_->setFont(bold);
@@ -137,10 +143,12 @@ IntervalChartsWidget::IntervalChartsWidget(QWidget* parent)
     layout->setSpacing(2);
     layout->addLayout(bar);
     layout->addWidget(stats_);
-    auto* grid = new QGridLayout;
+    layout->addWidget(emptyState_);
+    auto* grid = new QGridLayout(chartArea_);
+    grid->setContentsMargins(0, 0, 0, 0);
     grid->setSpacing(2);
     for (auto& p : plots_) {
-        p = new QCustomPlot(this);
+        p = new QCustomPlot(chartArea_);
         p->setMinimumSize(200, 120);
         p->setNoAntialiasingOnDrag(true);
     }
@@ -152,13 +160,14 @@ IntervalChartsWidget::IntervalChartsWidget(QWidget* parent)
     grid->setRowStretch(0, 3);
     grid->setRowStretch(1, 3);
     grid->setRowStretch(2, 2);
-    layout->addLayout(grid, 1);
+    layout->addWidget(chartArea_, 1);
     connect(brushButton_, &QToolButton::toggled, this, [this](bool on) {
         for (Chart c : {RequestsChart, IntervalsChart, BytesChart}) {
             plots_[c]->setSelectionRectMode(on ? QCP::srmCustom : QCP::srmNone);
         }
     });
     buildCharts();
+    showEmptyState(tr("No channel selected: choose an alert in the Alerts table to chart its polls."), false);
 }
 
 IntervalChartsWidget::~IntervalChartsWidget() {
@@ -256,6 +265,10 @@ void IntervalChartsWidget::buildCharts() {
     gapMedian_ = new QCPItemStraightLine(gaps);
     gapMedian_->setPen(QPen(QColor(200, 30, 45), 1.2, Qt::DashLine));
     gapMedian_->setObjectName(QStringLiteral("median"));
+    // Hidden until a channel places them: at their default coordinates they were drawn as stray
+    // diagonals on an empty chart (issue 19).
+    gapMedian_->setVisible(false);
+    gapBand_->setVisible(false);
     useLogAxis(gaps->yAxis);
     gaps->yAxis->setLabel(tr("Interval (s, log)"));
 
@@ -271,6 +284,7 @@ void IntervalChartsWidget::buildCharts() {
     histMedian_ = new QCPItemStraightLine(hist);
     histMedian_->setPen(QPen(QColor(200, 30, 45), 1.5, Qt::DashLine));
     histMedian_->setObjectName(QStringLiteral("median"));
+    histMedian_->setVisible(false);
     hist->xAxis->setLabel(tr("Interval between polls (s); dashed: median, band: \u00b1 MAD"));
     hist->yAxis->setLabel(tr("Intervals (count)"));
 
@@ -327,7 +341,23 @@ void IntervalChartsWidget::buildCharts() {
 
 void IntervalChartsWidget::setCase(const QString& casePath) {
     ++generation_;
+    // The previous case's channel is not drawn over the next case (issue 28).
+    setSeries(ChannelSeries{});
+    title_->setText(tr("No alert selected"));
+    stats_->clear();
     reader_->open(casePath);
+    // Another case (or none): the last case's channel is not this one's.
+    series_ = ChannelSeries();
+    title_->setText(tr("No channel selected"));
+    stats_->clear();
+    stats_->setToolTip(QString());
+    showEmptyState(tr("No channel selected: choose an alert in the Alerts table to chart its polls."), false);
+}
+
+void IntervalChartsWidget::showEmptyState(const QString& reason, bool charts) {
+    emptyState_->setText(reason);
+    emptyState_->setVisible(!reason.isEmpty());
+    chartArea_->setVisible(reason.isEmpty() || charts);
 }
 
 void IntervalChartsWidget::showChannel(qint64 alertId) {
@@ -378,13 +408,47 @@ void IntervalChartsWidget::setSeries(const ChannelSeries& s) {
     }
     // The polls are the source the score was timed on (scoring::chooseTiming()); its sentence says
     // which and why, so the chart and the factor beside it cannot disagree.
-    stats_->setText(tr("%1 polls (%2)  \u00b7  median interval %3  \u00b7  MAD %4 (%5 % of the median)  \u00b7  "
-                       "all times UTC")
-                        .arg(n)
-                        .arg(s.source.isEmpty() ? tr("no events") : s.source)
-                        .arg(seconds(s.medianGap), seconds(s.madGap))
-                        .arg(s.medianGap > 0 ? 100.0 * s.madGap / s.medianGap : 0.0, 0, 'f', 0));
+    const bool measured = std::isfinite(s.medianGap) && s.medianGap > 0;
+    const QString source = s.source.isEmpty() ? tr("no events") : s.source;
+    if (measured) {
+        stats_->setText(tr("%1 polls (%2)  \u00b7  median interval %3  \u00b7  MAD %4 (%5 % of the median)  \u00b7  "
+                           "all times UTC")
+                            .arg(n)
+                            .arg(source)
+                            .arg(seconds(s.medianGap), seconds(s.madGap))
+                            .arg(100.0 * s.madGap / s.medianGap, 0, 'f', 0));
+    } else { // "median interval 0.0 s" would be a figure nobody measured
+        stats_->setText(tr("%1 polls (%2)  \u00b7  no measurable interval  \u00b7  all times UTC").arg(n).arg(source));
+    }
     stats_->setToolTip(plainToolTip(s.timingNote));
+    // An honest empty state instead of empty axes at 1970: why there is nothing (or no interval) to chart.
+    const auto utc = [](double t) {
+        return QDateTime::fromMSecsSinceEpoch(qint64(std::llround(t * 1000)), Qt::UTC)
+            .toString(QStringLiteral("yyyy-MM-dd HH:mm:ss"));
+    };
+    const QString note = s.timingNote.isEmpty() ? QString() : QStringLiteral("\n") + visibleText(s.timingNote);
+    if (n == 0) {
+        showEmptyState((s.alertId < 0 ? tr("No such channel: nothing to chart.")
+                                      : tr("No polls to chart: this channel has no events with a usable time.")) +
+                           note,
+                       false);
+    } else if (s.firstTime() == s.lastTime()) {
+        showEmptyState((n == 1 ? tr("One poll, at %1 UTC: no interval between polls to chart.").arg(utc(s.firstTime()))
+                               : tr("All %1 polls fall on one instant, %2 UTC: no interval between them to chart.")
+                                     .arg(n)
+                                     .arg(utc(s.firstTime()))) +
+                           note,
+                       false);
+    } else if (!measured) {
+        const auto zero = std::count(s.gaps.begin(), s.gaps.end(), 0.0);
+        showEmptyState(tr("Median interval unmeasurable: %1 of the %2 gaps between polls are zero (polls sharing a "
+                          "timestamp); the charts show the polls as logged.")
+                           .arg(zero)
+                           .arg(s.gaps.size()),
+                       true);
+    } else {
+        showEmptyState(QString(), true);
+    }
 
     // (1) Marks by size class; the host's activity behind.
     QCustomPlot* req = plots_[RequestsChart];

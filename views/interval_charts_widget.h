@@ -73,6 +73,9 @@ class IntervalChartsWidget : public QWidget {
     void syncTimeAxes(QCustomPlot* source, const QCPRange& range);
     void onBrushRect(QCustomPlot* source, const QRect& rect);
     void chooseExport(Chart chart);
+    // Shows REASON in place of the charts (hidden) or, with CHARTS, above them; an empty REASON
+    // shows the charts alone.
+    void showEmptyState(const QString& reason, bool charts);
 
     std::unique_ptr<CaseReader> reader_;
     quint64 generation_ = 0;
@@ -85,6 +88,10 @@ class IntervalChartsWidget : public QWidget {
     QCPItemRect* histBand_ = nullptr;
     QLabel* title_;
     QLabel* stats_;
+    // Why nothing (or no interval) is charted: no channel, no polls, all polls at one instant, or
+    // most polls sharing a timestamp. objectName "emptyState".
+    QLabel* emptyState_;
+    QWidget* chartArea_; // the five charts
     QToolButton* brushButton_;
     bool syncing_ = false;
     bool dirty_ = false;

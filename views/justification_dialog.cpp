@@ -4,6 +4,7 @@
 #include <QLabel>
 #include <QPlainTextEdit>
 #include <QPushButton>
+#include <QShortcut>
 #include <QVBoxLayout>
 
 namespace socwb {
@@ -27,6 +28,17 @@ JustificationDialog::JustificationDialog(const QString& title, const QString& pr
     connect(edit_, &QPlainTextEdit::textChanged, this, [this] { ok_->setEnabled(!text().isEmpty()); });
     connect(buttons, &QDialogButtonBox::accepted, this, &QDialog::accept);
     connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
+    // Enter makes a new line in the text; Ctrl+Enter submits it (issue 28, item 9).
+    for (const QKeySequence& keys : {QKeySequence(Qt::CTRL | Qt::Key_Return), QKeySequence(Qt::CTRL | Qt::Key_Enter)}) {
+        auto* submit = new QShortcut(keys, this);
+        submit->setContext(Qt::WidgetWithChildrenShortcut);
+        connect(submit, &QShortcut::activated, this, [this] {
+            if (ok_->isEnabled()) {
+                accept();
+            }
+        });
+    }
+    ok_->setToolTip(tr("Ctrl+Enter"));
     resize(460, 220);
 }
 

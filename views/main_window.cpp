@@ -8,6 +8,8 @@
 #include "core/logging.h"
 #include "core/recent_cases.h"
 #include "core/resources.h"
+#include "current_case.h"
+#include "fold_area.h"
 #include "import_preview_dialog.h"
 #include "ingest/import_worker.h"
 #include "investigation_views.h"
@@ -27,6 +29,7 @@
 #include "tables/plain_text.h"
 #include "tables/read_connection.h"
 #include "task_panel.h"
+#include "triage/triage_store.h"
 #include "user_guide_dialog.h"
 
 #include <QApplication>
@@ -54,7 +57,6 @@
 #include <QStatusBar>
 #include <QTableView>
 #include <QTime>
-#include <QTimeZone>
 #include <QTimer>
 #include <QToolBar>
 #include <QToolButton>
@@ -68,7 +70,15 @@ namespace {
 const char* kZonesKey = "caseTimeZones";
 const char* kStateKey = "window/state";
 const char* kGeometryKey = "window/geometry";
-constexpr int kLayoutVersion = 3; // 3: investigation views below the queue, tasks folded while idle
+constexpr int kLayoutVersion = 4; // 4: investigation views fold to a line while the queue has the height
+// Below these heights an investigation view folds (FoldArea): the charts' five plots need about
+// 300 px to keep their axis labels, the timeline's lanes and table about 220, the tree about 160.
+constexpr int kChartsReadable = 300;
+constexpr int kTimelineReadable = 220;
+constexpr int kTreeReadable = 160;
+// The folded bottom area while the queue or the detail is raised: the dock's title, one line
+// saying what is folded with its button, and the tabs.
+constexpr int kFoldedBottom = 104;
 
 bool isInvestigationView(const QString& name) {
     return name == QLatin1String("intervals") || name == QLatin1String("timeline") ||
@@ -88,7 +98,8 @@ MainWindow::MainWindow(QWidget* parent)
       detail_(new AlertDetailWidget(this)), charts_(new IntervalChartsWidget(this)),
       timeline_(new HostTimelineWidget(this)), tree_(new ProcessTreeWidget(this)),
       history_(new NavigationHistory(this)), tasks_(new TaskPanel(this)), caseLabel_(new QLabel(this)),
-      countsLabel_(new QLabel(this)), tasksLabel_(new QToolButton(this)), watcher_(new CaseWatcher(this)) {
+      countsLabel_(new QLabel(this)), tasksLabel_(new QToolButton(this)), watcher_(new CaseWatcher(this)),
+      current_(new CurrentCase(this)) {
     registerImportMetaTypes();
     setWindowTitle(tr("socwb"));
     setAcceptDrops(true);
@@ -111,16 +122,20 @@ MainWindow::MainWindow(QWidget* parent)
     buildMenus();
     buildDocks();
     buildOverrideBanner();
-    connect(queue_, &AlertQueueDock::alertActivated, this, [this](qint64 id) {
+    // The case and the alert have one owner; the views follow it (issue 28).
+    connect(current_, &CurrentCase::caseChanged, this, &MainWindow::followCase);
+    connect(current_, &CurrentCase::alertChanged, this, [this](qint64 id) {
         detail_->showAlert(id);
         showInvestigation(id);
+    });
+    connect(queue_, &AlertQueueDock::alertActivated, this, [this](qint64 id) {
+        current_->setAlert(id);
         visit(NavigationEntry{NavigationEntry::Intervals, id, -1, -1, 0, 0});
         showView(QStringLiteral("detail"));
     });
     connect(queue_, &AlertQueueDock::currentAlertChanged, this, [this](qint64 id) {
         if (id) {
-            detail_->showAlert(id);
-            showInvestigation(id);
+            current_->setAlert(id);
             visit(NavigationEntry{NavigationEntry::Intervals, id, -1, -1, 0, 0});
         }
     });
@@ -146,8 +161,7 @@ MainWindow::MainWindow(QWidget* parent)
     connect(history_, &NavigationHistory::navigated, this, [this](const NavigationEntry& e) {
         const QScopedValueRollback<bool> going(navigating_, true); // what follows is not a new visit
         if (e.alertId > 0) {
-            detail_->showAlert(e.alertId);
-            showInvestigation(e.alertId);
+            current_->setAlert(e.alertId);
         }
         if (e.processId > 0) {
             tree_->revealProcess(e.processId);
@@ -166,6 +180,14 @@ MainWindow::MainWindow(QWidget* parent)
             audit_->reload();
         }
     });
+    connect(queue_, &AlertQueueDock::triageApplied, this,
+            [this](const QString& what, const QVector<TriageRecord>& before) {
+                pushUndo(what, [this, what, before] {
+                    TriageStore(*store_).restore(before, what);
+                    queue_->reload();
+                    detail_->refresh();
+                });
+            });
     connect(queue_, &AlertQueueDock::suppressRequested, this, &MainWindow::askSuppressSimilar);
     queue_->setWriteCheck([this] { return canWrite(); });
     connect(queue_, &AlertQueueDock::caseFailed, this,
@@ -233,6 +255,9 @@ void MainWindow::buildMenus() {
     file->addAction(tr("&Quit"), QKeySequence::Quit, this, &QWidget::close);
 
     QMenu* edit = menuBar()->addMenu(tr("&Edit"));
+    undoAction_ = edit->addAction(tr("&Undo"), QKeySequence::Undo, this, [this] { undo(); });
+    undoAction_->setEnabled(false);
+    edit->addSeparator();
     edit->addAction(tr("&Copy"), QKeySequence::Copy, this, [this] { copySelection(); });
     edit->addAction(tr("&Find\u2026"), QKeySequence::Find, this, [this] { queue_->focusFilter(); });
 
@@ -266,16 +291,16 @@ void MainWindow::buildDocks() {
     addDockWidget(Qt::RightDockWidgetArea, queue_);
     splitDockWidget(queue_, detailDock, Qt::Horizontal);
     QDockWidget* first = nullptr;
-    for (auto [name, title, body] : {std::tuple{"intervals", tr("Polling intervals"), static_cast<QWidget*>(charts_)},
-                                     std::tuple{"timeline", tr("Host timeline"), static_cast<QWidget*>(timeline_)},
-                                     std::tuple{"process-tree", tr("Process tree"), static_cast<QWidget*>(tree_)}}) {
-        // In a scroll area: the charts' minimum height must not take the queue's rows when the
-        // tabbed area is small; raised, it is tall enough to need no scrolling.
-        auto* scroll = new QScrollArea(this);
-        scroll->setWidget(body);
-        scroll->setWidgetResizable(true);
-        scroll->setFrameShape(QFrame::NoFrame);
-        auto* dock = makeDock(this, QString::fromLatin1(name), title, scroll);
+    for (auto [name, title, body, readable] :
+         {std::tuple{"intervals", tr("Polling intervals"), static_cast<QWidget*>(charts_), kChartsReadable},
+          std::tuple{"timeline", tr("Host timeline"), static_cast<QWidget*>(timeline_), kTimelineReadable},
+          std::tuple{"process-tree", tr("Process tree"), static_cast<QWidget*>(tree_), kTreeReadable}}) {
+        // Lower than it needs, the view folds to a line with a button that raises it, rather than
+        // squeezing the charts to a strip above the queue's rows (issue 18).
+        auto* area = new FoldArea(body, title, readable, this);
+        const QString view = QString::fromLatin1(name);
+        connect(area, &FoldArea::showRequested, this, [this, view] { showView(view); });
+        auto* dock = makeDock(this, view, title, area);
         if (!first) {
             addDockWidget(Qt::BottomDockWidgetArea, dock);
             first = dock;
@@ -297,7 +322,7 @@ void MainWindow::buildDocks() {
     viewMenu_->addSeparator();
     viewMenu_->addAction(tr("&Reset layout"), this, [this] { resetLayout(); });
     resizeDocks({overviewDock, queue_, detailDock}, {260, 640, 500}, Qt::Horizontal);
-    resizeDocks({queue_, first}, {700, 200}, Qt::Vertical);
+    resizeDocks({queue_, first}, {900 - kFoldedBottom, kFoldedBottom}, Qt::Vertical);
     resizeDocks({first, taskDock}, {900, 400}, Qt::Horizontal);
 }
 
@@ -337,20 +362,22 @@ void MainWindow::emphasizeView(const QString& name) {
     auto* bottom = findChild<QDockWidget*>(QStringLiteral("intervals"));
     const int w = width();
     const int h = height();
-    // Shares of the width (explorer, queue, detail) and of the height given to the bottom docks.
-    double left = 0.15, middle = 0.5, bottomShare = 0.22;
+    // Shares of the width (explorer, queue, detail), and the height given to the bottom docks: the
+    // folded line while the queue or the detail is the work, most of it for an investigation view.
+    double left = 0.15, middle = 0.5;
+    int bottomHeight = kFoldedBottom;
     if (name == QLatin1String("detail")) {
-        left = 0.13, middle = 0.4, bottomShare = 0.22;
+        left = 0.13, middle = 0.4;
     } else if (name == QLatin1String("import")) {
-        bottomShare = 0.36;
+        bottomHeight = int(h * 0.36);
     } else if (isInvestigationView(name)) {
-        left = 0.15, middle = 0.5, bottomShare = 0.7; // the charts need the height
+        bottomHeight = int(h * 0.7); // the charts need the height
     } else if (name == QLatin1String("overview")) {
         left = 0.4, middle = 0.34;
     }
     resizeDocks({overview, queue_, detail}, {int(w * left), int(w * middle), int(w * (1 - left - middle))},
                 Qt::Horizontal);
-    resizeDocks({queue_, bottom}, {int(h * (1 - bottomShare)), int(h * bottomShare)}, Qt::Vertical);
+    resizeDocks({queue_, bottom}, {h - bottomHeight, bottomHeight}, Qt::Vertical);
     showView(name);
 }
 
@@ -373,7 +400,7 @@ bool MainWindow::showView(const QString& name) {
         resizeDocks({queue_, bottom}, {int(h * 0.3), int(h * 0.7)}, Qt::Vertical);
     } else if (bottom->isVisible() && (name == QLatin1String("alerts") || name == QLatin1String("detail")) &&
                bottom->height() > h * 0.45) {
-        resizeDocks({queue_, bottom}, {int(h * 0.75), int(h * 0.25)}, Qt::Vertical);
+        resizeDocks({queue_, bottom}, {h - kFoldedBottom, kFoldedBottom}, Qt::Vertical); // folds it
     }
     if (name == QLatin1String("alerts")) {
         queue_->show();
@@ -390,12 +417,8 @@ bool MainWindow::showView(const QString& name) {
 }
 
 QString MainWindow::caseTimeZone() const {
-    const QString system = QString::fromLatin1(QTimeZone::systemTimeZoneId());
-    if (!store_) {
-        return system;
-    }
-    const QVariantMap zones = QSettings().value(QLatin1String(kZonesKey)).toMap();
-    return zones.value(store_->path(), system.isEmpty() ? QStringLiteral("UTC") : system).toString();
+    // The zone the analyst chose before in this case; none assumed (issue 28: asked, never preset).
+    return store_ ? QSettings().value(QLatin1String(kZonesKey)).toMap().value(store_->path()).toString() : QString();
 }
 
 void MainWindow::setCaseTimeZone(const QString& zone) {
@@ -426,6 +449,7 @@ bool MainWindow::openCase(const QString& path) {
         }
         stopScoring(tr("stopped: another case was opened; the previous scores are kept"));
     }
+    const int firstTask = tasks_->nextId();
     std::unique_ptr<CaseStore> opened;
     try {
         // Only the version: open() below checks the file, and says why when it cannot be used.
@@ -442,8 +466,12 @@ bool MainWindow::openCase(const QString& path) {
         box.exec();
         return false;
     }
+    const QString previous = store_ ? QFileInfo(store_->path()).fileName() : QString();
     closeCase(); // the previous one, checkpointed: its file alone holds its work
     store_ = std::move(opened);
+    // The previous case's finished task rows go (a "Rejected lines…" button would open its rejects
+    // against this case); the rows of this opening (an upgrade) stay.
+    tasks_->forgetCase(firstTask, previous);
     // The window's own writes (triage, suppressions) are small; while an import or a scoring pass
     // holds the write lock they give up after a moment and say so, rather than freeze the window
     // for the store's default five seconds.
@@ -461,18 +489,7 @@ bool MainWindow::openCase(const QString& path) {
     outsideNote_ = 0;
     outsideCount_ = 0;
     caseLabel_->setStyleSheet(QString());
-    queue_->setCase(store_.get());
-    detail_->setCase(store_->path());
-    charts_->setCase(store_->path());
-    timeline_->setCase(store_->path());
-    tree_->setCase(store_->path());
-    investigatedAlert_ = 0;
-    if (audit_) {
-        audit_->close();
-    }
-    if (suppressions_) {
-        suppressions_->close();
-    }
+    current_->setCase(store_->path());
     setWindowTitle(tr("%1 \u2014 socwb").arg(QFileInfo(path).fileName()));
     caseLabel_->setText(QFileInfo(path).fileName());
     updateOverrideBanner();
@@ -720,16 +737,26 @@ void MainWindow::cancelWork() {
 }
 
 void MainWindow::closeCaseViews() {
-    queue_->setCase(nullptr);
-    detail_->setCase(QString());
-    charts_->setCase(QString());
-    timeline_->setCase(QString());
-    tree_->setCase(QString());
-    investigatedAlert_ = 0;
+    current_->setCase(QString());
     ++refreshGeneration_; // a summary on its way is of the closed case
     overview_->setSummary(QString(), CaseSummary{});
     countsLabel_->clear();
     overrideBanner_->hide();
+}
+
+// Every view, dock and dialog of the case follows the one owner: emptied when the case closes,
+// pointed at the new one when another opens. Nothing of the previous case stays on screen.
+void MainWindow::followCase(const QString& path) {
+    queue_->setCase(path.isEmpty() ? nullptr : store_.get());
+    detail_->setCase(path);
+    charts_->setCase(path);
+    timeline_->setCase(path);
+    tree_->setCase(path);
+    investigatedAlert_ = 0;
+    investigationPending_ = 0;
+    history_->clear(); // Back must not lead into the previous case
+    undo_.clear();
+    updateUndoAction();
     if (audit_) {
         audit_->close();
     }
@@ -811,13 +838,13 @@ bool MainWindow::isImporting() const {
     return (job_ && job_->isRunning()) || !pending_.isEmpty();
 }
 
-void MainWindow::importFiles(const QStringList& paths) {
+void MainWindow::importFiles(const QStringList& paths, const QString& timeZone) {
     QVector<ImportPlanItem> plan;
     for (const QString& p : expandImportPaths(paths)) {
         ImportPlanItem item;
         item.path = p;
-        item.timeZone = caseTimeZone();
-        plan << item; // format empty: the importer detects it
+        item.timeZone = timeZone; // empty: a local-time log is refused, naming the preview
+        plan << item;             // format empty: the importer detects it
     }
     startImport(plan);
 }
@@ -1061,10 +1088,11 @@ void MainWindow::suppressSimilar(const QStringList& channelKeys, const QString& 
         return;
     }
     int added = 0;
+    QVector<qint64> ids;
     for (scoring::SuppressionRule rule : scoring::similarRules(store_->db(), channelKeys, scope)) {
         rule.reason = justification;
         try {
-            scoring::addSuppression(*store_, rule);
+            ids << scoring::addSuppression(*store_, rule);
             ++added;
         } catch (const SqlError& e) {
             if (case_file::isStorageFailure(e.code())) {
@@ -1085,8 +1113,69 @@ void MainWindow::suppressSimilar(const QStringList& channelKeys, const QString& 
     if (added > 0) {
         watcher_->rebase(); // the window's own write
         statusBar()->showMessage(tr("%n suppression rule(s) added; re-scoring\u2026", nullptr, added), 8000);
+        const QString what = tr("suppress similar (%n rule(s))", nullptr, added);
+        pushUndo(what, [this, ids, what] {
+            Transaction tx(store_->db());
+            for (const qint64 id : ids) {
+                scoring::undoSuppression(*store_, id, what);
+            }
+            tx.commit();
+            if (suppressions_) {
+                suppressions_->reload();
+            }
+            scoreCase(ScoreMode::Rescore);
+        });
         scoreCase(ScoreMode::Rescore);
     }
+}
+
+void MainWindow::pushUndo(const QString& what, std::function<void()> undo) {
+    undo_.append({what, std::move(undo)});
+    if (undo_.size() > 100) {
+        undo_.removeFirst();
+    }
+    updateUndoAction();
+}
+
+QString MainWindow::undoText() const {
+    return undo_.isEmpty() ? QString() : undo_.last().what;
+}
+
+void MainWindow::updateUndoAction() {
+    if (!undoAction_) {
+        return;
+    }
+    undoAction_->setEnabled(!undo_.isEmpty());
+    undoAction_->setText(undo_.isEmpty() ? tr("&Undo") : tr("&Undo %1").arg(undoText()));
+}
+
+bool MainWindow::undo() {
+    if (undo_.isEmpty() || !canWrite()) {
+        return false;
+    }
+    const UndoStep step = undo_.takeLast();
+    updateUndoAction();
+    try {
+        step.undo();
+    } catch (const std::exception& e) {
+        const auto* sql = dynamic_cast<const SqlError*>(&e);
+        if (sql && case_file::isStorageFailure(sql->code())) {
+            stopWriting(tr("undoing failed (%1)").arg(QString::fromUtf8(e.what())));
+            return false;
+        }
+        undo_.append(step); // nothing was written: it can be tried again
+        updateUndoAction();
+        QMessageBox box(QMessageBox::Warning, tr("Not undone"), QString::fromUtf8(e.what()), QMessageBox::Ok, this);
+        box.setTextFormat(Qt::PlainText);
+        box.exec();
+        return false;
+    }
+    watcher_->rebase(); // the window's own write
+    if (audit_) {
+        audit_->reload();
+    }
+    statusBar()->showMessage(tr("Undone: %1 (recorded in the audit log)").arg(step.what), 8000);
+    return true;
 }
 
 void MainWindow::showSuppressions() {
@@ -1177,17 +1266,23 @@ void MainWindow::copySelection() {
 
 void MainWindow::showShortcuts() {
     QMessageBox box(QMessageBox::Information, tr("Keyboard shortcuts"),
-                    tr("Alert queue\n"
+                    tr("Alert queue (when it has the focus)\n"
                        "  j / k, \u2193 / \u2191   next / previous channel\n"
                        "  Enter   open the detail\n"
                        "  1   in review      2   benign (asks why)\n"
                        "  3   malicious      4   escalated      0   back to new\n"
                        "  n   note      t   tags      s   suppress similar (asks why)\n"
-                       "  /  or  Ctrl+F   focus the filter; Enter applies it\n"
-                       "Shift/Ctrl+click selects several channels: status, note and tags apply to all.\n\n"
+                       "  /  or  Ctrl+F   focus the filter; Enter applies it and keeps the focus there\n"
+                       "Shift/Ctrl+click selects several channels: status, note and tags apply to all.\n"
+                       "In a note or a justification, Ctrl+Enter submits it.\n\n"
+                       "Charts and host timeline\n"
+                       "  + / =   zoom in      -   zoom out      \u2190 / \u2192   pan\n"
+                       "  0  or  Home   whole range      Esc   clear the selected range\n\n"
                        "Window\n"
                        "  Ctrl+O open case   Ctrl+N new case   Ctrl+I import evidence\n"
-                       "  Ctrl+E export alerts   Ctrl+L audit log   Ctrl+C copy rows"),
+                       "  Ctrl+E export alerts   Ctrl+L audit log   Ctrl+C copy rows\n"
+                       "  Ctrl+R score now   Ctrl+Z undo the last verdict, note, tags or suppression\n"
+                       "  Alt+\u2190 / Alt+\u2192   back / forward   F1   this list   Ctrl+Q quit"),
                     QMessageBox::Ok, this);
     box.setTextFormat(Qt::PlainText);
     box.exec();

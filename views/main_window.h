@@ -14,6 +14,7 @@
 #include <QMainWindow>
 #include <QPointer>
 
+#include <functional>
 #include <memory>
 #include <optional>
 
@@ -35,6 +36,7 @@ class ProcessTreeWidget;
 class RecentCasesMenu;
 struct NavigationEntry;
 class CaseStore;
+class CurrentCase;
 class ImportJob;
 class ScoreJob;
 class SuppressionDialog;
@@ -60,9 +62,9 @@ class MainWindow : public QMainWindow {
     // Opens the case closed after a problem again, once nothing in this process holds its old
     // files (until then it waits, up to a few seconds); emits caseLoaded on success.
     void reopenCase();
-    // Imports files into the open case in the background, formats detected, local times in the
-    // case's remembered zone (no preview: the command line and the demo use this).
-    void importFiles(const QStringList& paths);
+    // Imports files into the open case in the background, formats detected, local times in
+    // TIMEZONE (no preview: the demo uses this); with none given, a local-time log is refused.
+    void importFiles(const QStringList& paths, const QString& timeZone = {});
     // What a drop and File → Import evidence do: preview first, import what the analyst confirms.
     void previewImport(const QStringList& paths);
     void startImport(const QVector<ImportPlanItem>& plan);
@@ -97,6 +99,12 @@ class MainWindow : public QMainWindow {
     // True once all three have drawn the channel last asked for (what --screenshot waits on).
     bool investigationReady() const { return investigationPending_ == 0; }
     TaskPanel* tasks() const { return tasks_; }
+    // The one owner of the current case and the current alert; every view follows it.
+    CurrentCase* current() const { return current_; }
+    // Ctrl+Z: undoes the last verdict, note, tags or suppression of this case (audited as an
+    // undo); false when there is nothing to undo. undoText() names what Ctrl+Z would undo.
+    bool undo();
+    QString undoText() const;
     CaseOverviewWidget* overview() const { return overview_; }
 
     // The zone for local-time formats, remembered per case (the system's until one is chosen).
@@ -149,6 +157,11 @@ class MainWindow : public QMainWindow {
     bool canWrite();
     void stopWriting(const QString& what);
     void closeCaseViews();
+    // Points every view, dock and dialog at PATH (empty: none) — CurrentCase::caseChanged.
+    void followCase(const QString& path);
+    // Records what Ctrl+Z undoes: WHAT names it; UNDO writes the undo (throws when it cannot).
+    void pushUndo(const QString& what, std::function<void()> undo);
+    void updateUndoAction();
     // Closes the case: views emptied, WAL checkpointed into the file (TRUNCATE), connection closed.
     void closeCase();
     // Drops the imports and scoring passes waiting, cancels those running.
@@ -200,6 +213,13 @@ class MainWindow : public QMainWindow {
     QString lostPath_;     // the case closed after a problem
     int reopenTries_ = 0;
     QAction* reopenAction_ = nullptr;
+    CurrentCase* current_;
+    struct UndoStep {
+        QString what;
+        std::function<void()> undo;
+    };
+    QVector<UndoStep> undo_; // this case's, newest last
+    QAction* undoAction_ = nullptr;
     QFrame* overrideBanner_ = nullptr;
     QLabel* overrideText_ = nullptr;
 };

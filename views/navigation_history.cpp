@@ -20,6 +20,12 @@ void NavigationHistory::visit(const NavigationEntry& entry) {
     emit changed();
 }
 
+void NavigationHistory::clear() {
+    entries_.clear();
+    current_ = -1;
+    emit changed();
+}
+
 void NavigationHistory::updateCurrent(const NavigationEntry& entry) {
     if (current_ < 0) {
         visit(entry);

@@ -35,6 +35,8 @@ class NavigationHistory : public QObject {
     bool back(); // emits navigated(entry) when it moved
     bool forward();
     bool isEmpty() const { return entries_.isEmpty(); }
+    // Forgets every entry (another case opened: its alert ids mean nothing there).
+    void clear();
     NavigationEntry current() const { return entries_.value(current_); }
     int size() const { return int(entries_.size()); }
     // Back and Forward actions (Alt+Left, Alt+Right) for a tool bar or menu, enabled only when

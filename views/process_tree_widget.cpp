@@ -104,6 +104,11 @@ ProcessTreeWidget::~ProcessTreeWidget() {
 
 void ProcessTreeWidget::setCase(const QString& casePath) {
     ++generation_;
+    pendingReveal_ = -1;
+    // The previous case's processes (command lines included) go with it (issue 28).
+    model_->setData(ProcessTreeData{});
+    details_->clear();
+    title_->setText(tr("No host selected"));
     reader_->open(casePath);
 }
 
@@ -185,6 +190,9 @@ void ProcessTreeWidget::setData(const ProcessTreeData& data) {
                         .arg(data.hostName.isEmpty() ? tr("host %1").arg(data.hostId) : visibleText(data.hostName))
                         .arg(data.processes.size())
                         .arg(flagged));
+    title_->setToolTip(data.rulesNote.isEmpty()
+                           ? QString()
+                           : tr("Lineage marked by the shipped rules: %1").arg(visibleText(data.rulesNote)));
     details_->clear();
     if (pendingReveal_ >= 0) {
         reveal(pendingReveal_);

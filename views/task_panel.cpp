@@ -172,11 +172,20 @@ QString TaskPanel::taskText(int id) const {
 }
 
 void TaskPanel::clearFinished() {
+    forgetCase(nextId_, QString());
+}
+
+void TaskPanel::forgetCase(int beforeId, const QString& caseName) {
     for (auto it = tasks_.begin(); it != tasks_.end();) {
-        if (!it->running) {
-            delete it->box;
+        if (it.key() >= beforeId) {
+            ++it;
+        } else if (!it->running) {
+            delete it->box; // its buttons (Rejected lines…) would act on the case open now
             it = tasks_.erase(it);
         } else {
+            if (!caseName.isEmpty() && !it->title->text().startsWith(caseName)) {
+                it->title->setText(tr("%1: %2").arg(caseName, it->title->text()));
+            }
             ++it;
         }
     }

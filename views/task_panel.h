@@ -36,6 +36,10 @@ class TaskPanel : public QWidget {
     // The rows' texts, for tests and the status bar.
     QString taskText(int id) const;
     void clearFinished();
+    // Another case opened: the finished rows started before BEFOREID go (with their buttons, which
+    // would act on the new case); one still running is labelled with CASENAME, the case it works on.
+    void forgetCase(int beforeId, const QString& caseName);
+    int nextId() const { return nextId_; }
 
   signals:
     void cancelRequested(int id);

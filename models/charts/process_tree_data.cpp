@@ -1,5 +1,7 @@
 #include "process_tree_data.h"
 
+#include "core/resources.h"
+#include "scoring/scoring_config.h"
 #include "store/statement.h"
 
 #include <QHash>
@@ -15,41 +17,30 @@ QString baseName(const QString& path) {
     return path.mid(cut + 1).toLower();
 }
 
-bool oneOf(const QString& name, std::initializer_list<const char*> names) {
-    return std::any_of(names.begin(), names.end(), [&](const char* n) { return name == QLatin1String(n); });
-}
-
 QString text(Statement& st, int col) {
     return st.isNull(col) ? QString() : QString::fromStdString(st.text(col));
 }
 
 } // namespace
 
-QString ProcessTreeData::suspicion(const QString& parentImage, const QString& image) {
+QString ProcessTreeData::suspicion(const scoring::ScoringConfig& c, const QString& parentImage,
+                                   const QString& parentCommandLine, const QString& image) {
     const QString parent = baseName(parentImage);
     const QString child = baseName(image);
-    const bool office = oneOf(parent, {"winword.exe", "excel.exe", "powerpnt.exe", "outlook.exe", "msaccess.exe",
-                                       "mspub.exe", "onenote.exe", "acrord32.exe", "acrobat.exe"});
-    const bool scriptHost = oneOf(child, {"wscript.exe", "cscript.exe", "mshta.exe", "powershell.exe", "pwsh.exe",
-                                          "cmd.exe", "rundll32.exe", "regsvr32.exe", "certutil.exe", "bitsadmin.exe"});
-    if (office && scriptHost) {
-        return QStringLiteral("Office document program %1 started script host %2").arg(parent, child);
-    }
-    const bool launcher =
-        oneOf(parent, {"taskeng.exe", "taskhostw.exe", "wmiprvse.exe", "services.exe", "schtasks.exe", "scrcons.exe"});
-    if (launcher && oneOf(child, {"powershell.exe", "pwsh.exe"})) {
-        return QStringLiteral("%1 (task scheduler, WMI or services) started %2").arg(parent, child);
-    }
-    QString path = image.toLower();
-    path.replace(QLatin1Char('/'), QLatin1Char('\\'));
-    for (const char* folder : {"\\appdata\\", "\\temp\\", "\\downloads\\", "\\users\\public\\", "\\programdata\\",
-                               "\\windows\\tasks\\", "\\perflogs\\"}) {
-        if (path.contains(QLatin1String(folder))) {
-            return QStringLiteral("runs from a user-writable folder (%1)").arg(QLatin1String(folder));
+    if (c.scriptingProcesses.count(child.toStdString()) > 0) {
+        if (c.officeParents.count(parent.toStdString()) > 0) {
+            return QStringLiteral("Office or PDF program %1 started %2, a scripting engine or LOLBin")
+                .arg(parent, child);
+        }
+        if (c.launcher(parentImage, parentCommandLine) != nullptr) {
+            const QString who =
+                parentCommandLine.trimmed().isEmpty() ? parent : parentCommandLine.simplified().left(80);
+            return QStringLiteral("%1 (a task scheduler or WMI launcher) started %2").arg(who, child);
         }
     }
-    if (path.startsWith(QLatin1String("\\tmp\\")) || path.startsWith(QLatin1String("\\dev\\shm\\"))) {
-        return QStringLiteral("runs from a world-writable folder");
+    const std::string folder = c.userWritableFolder(image);
+    if (!folder.empty()) {
+        return QStringLiteral("runs from a folder users can write to (%1)").arg(QString::fromStdString(folder));
     }
     return {};
 }
@@ -57,6 +48,19 @@ QString ProcessTreeData::suspicion(const QString& parentImage, const QString& im
 ProcessTreeData ProcessTreeData::load(sqlite3* db, int64_t hostId) {
     ProcessTreeData d;
     d.hostId = hostId;
+    scoring::ScoringConfig rules;
+    try {
+        rules = scoring::ScoringConfig::forCase(db);
+    } catch (const std::exception& e) {
+        // An invalid override in the case (or lists file): the tree still shows, by the shipped
+        // lists (or, when those cannot be read either, with nothing marked), and says so.
+        d.rulesNote = QString::fromUtf8(e.what());
+        try {
+            rules = scoring::ScoringConfig::fromYaml(resources::readBuiltIn(QStringLiteral("scoring/scoring.yaml")));
+        } catch (const std::exception&) {
+            rules = {};
+        }
+    }
     {
         Statement h(db, "SELECT name FROM hosts WHERE id = ?");
         h.bind(1, hostId);
@@ -79,10 +83,10 @@ ProcessTreeData ProcessTreeData::load(sqlite3* db, int64_t hostId) {
             dns.insert(q.int64(0), q.int64(1));
         }
     }
-    Statement st(db,
-                 "SELECT p.id, p.parent_id, p.pid, p.image, p.command_line, p.user_name, p.start_ts, p.end_ts, "
-                 "coalesce(pp.image, p.parent_image) FROM processes p LEFT JOIN processes pp ON pp.id = p.parent_id "
-                 "WHERE p.host_id = ? ORDER BY coalesce(p.start_ts, 0), p.id");
+    Statement st(db, "SELECT p.id, p.parent_id, p.pid, p.image, p.command_line, p.user_name, p.start_ts, p.end_ts, "
+                     "coalesce(pp.image, p.parent_image), coalesce(pp.command_line, p.parent_command_line) FROM "
+                     "processes p LEFT JOIN processes pp ON pp.id = p.parent_id "
+                     "WHERE p.host_id = ? ORDER BY coalesce(p.start_ts, 0), p.id");
     st.bind(1, hostId);
     while (st.step()) {
         ProcessRecord r;
@@ -96,7 +100,7 @@ ProcessTreeData ProcessTreeData::load(sqlite3* db, int64_t hostId) {
         r.endUs = st.isNull(7) ? 0 : st.int64(7);
         r.netCount = net.value(r.id);
         r.dnsCount = dns.value(r.id);
-        r.suspicion = suspicion(text(st, 8), r.image);
+        r.suspicion = suspicion(rules, text(st, 8), text(st, 9), r.image);
         d.processes.push_back(std::move(r));
     }
     return d;

@@ -1,7 +1,8 @@
 // A host's process graph for the process tree, read off the GUI thread: every process of the host
 // (a few thousand at most in real logs) with its parent link, how many connections and DNS queries
 // it made (their rows are read only when a process is expanded), and why its lineage looks
-// suspicious, if it does.
+// suspicious, if it does, by the lineage rules of resources/scoring/scoring.yaml (the lists the
+// scorer uses, with the case's override): docs/scoring.md, "Process tree".
 #pragma once
 
 #include <sqlite3.h>
@@ -12,6 +13,10 @@
 #include <cstdint>
 
 namespace socwb {
+
+namespace scoring {
+struct ScoringConfig;
+}
 
 struct ProcessRecord {
     int64_t id = 0;
@@ -40,13 +45,18 @@ class ProcessTreeData {
     static ProcessTreeData load(sqlite3* db, int64_t hostId);
     // A process's connections and DNS queries by time, at most LIMIT.
     static QVector<ProcessActivity> activity(sqlite3* db, int64_t processId, int limit);
-    // Why a process under PARENTIMAGE running IMAGE is worth a look ("" when it is not): Office
-    // starting a script host, the task scheduler, WMI or services starting PowerShell, an image in
-    // a folder any user can write.
-    static QString suspicion(const QString& parentImage, const QString& image);
+    // Why a process running IMAGE under a parent (image path, command line: empty when the
+    // evidence lacks it) is worth a look ("" when it is not), by CONFIG's lists: an Office or PDF
+    // parent (office_parents) or a launcher (launcher_parents: the Task Scheduler's own svchost.exe
+    // by its command line, taskeng.exe, WMI, cron, at) starting a scripting engine or LOLBin
+    // (scripting_engines, lolbins); an image in a user-writable folder (user_writable_paths) that is
+    // no vendor's documented per-user install (user_writable_known). services.exe is no launcher.
+    static QString suspicion(const scoring::ScoringConfig& config, const QString& parentImage,
+                             const QString& parentCommandLine, const QString& image);
 
     int64_t hostId = -1;
     QString hostName;
+    QString rulesNote;                // set when the case's scoring override is invalid and the shipped lists were used
     QVector<ProcessRecord> processes; // by start time
 };
 

@@ -69,15 +69,40 @@ QString memberSkipReason(const QString& path) {
         .arg(channel);
 }
 
-QString importOrderKey(const QString& path) {
-    // logrotate: NAME.N or NAME.N.gz (.bz2, .xz, .zst, .lz4); NAME alone is the newest.
+namespace {
+// logrotate: NAME.N or NAME.N.gz (.bz2, .xz, .zst, .lz4); NAME alone is the newest (0).
+std::pair<QString, int> rotation(const QString& path) {
     static const QRegularExpression rotated(QStringLiteral("^(.*)\\.(\\d{1,6})(\\.(gz|bz2|xz|zst|lz4))?$"));
     const QRegularExpressionMatch m = rotated.match(path);
-    if (m.hasMatch()) {
-        return m.captured(1) + QStringLiteral("\x01") +
-               QStringLiteral("%1").arg(999999 - m.captured(2).toInt(), 6, 10, QLatin1Char('0'));
+    return m.hasMatch() ? std::pair{m.captured(1), m.captured(2).toInt()} : std::pair{path, 0};
+}
+} // namespace
+
+QString importOrderKey(const QString& path) {
+    const auto [name, n] = rotation(path);
+    return name + QStringLiteral("\x01") + QStringLiteral("%1").arg(999999 - n, 6, 10, QLatin1Char('0'));
+}
+
+QHash<QString, QString> rotationPredecessors(const QStringList& paths) {
+    QHash<QString, QStringList> sequences;
+    for (const QString& p : paths) {
+        sequences[rotation(p).first] << p;
     }
-    return path + QStringLiteral("\x01") + QStringLiteral("999999");
+    QHash<QString, QString> before;
+    for (QStringList& s : sequences) {
+        if (s.size() < 2) {
+            continue;
+        }
+        std::sort(s.begin(), s.end(), [](const QString& a, const QString& b) {
+            return importOrderKey(a) < importOrderKey(b); // the highest number, the oldest, first
+        });
+        for (qsizetype i = 1; i < s.size(); ++i) {
+            if (s[i] != s[i - 1]) {
+                before.insert(s[i], s[i - 1]);
+            }
+        }
+    }
+    return before;
 }
 
 Expanded expand(const QStringList& paths, const QStringList& include, const QStringList& exclude) {

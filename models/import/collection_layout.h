@@ -13,6 +13,7 @@
 
 #include "ingest/importer.h"
 
+#include <QHash>
 #include <QString>
 #include <QStringList>
 
@@ -35,6 +36,10 @@ QString memberSkipReason(const QString& path);
 QString eventLogChannel(const QString& path);
 // Sort key that puts a rotated sequence oldest first (access.log.3.gz, access.log.2, ..., access.log).
 QString importOrderKey(const QString& path);
+// For the members of one container (paths in it): each member of a rotated sequence that has an
+// older one beside it, mapped to that older one (access.log -> access.log.1 -> access.log.2.gz), so
+// that each sequence is imported oldest first; members of no sequence are not in the map.
+QHash<QString, QString> rotationPredecessors(const QStringList& paths);
 // What a received archive's layout told: the event log channels present and not imported.
 QStringList archiveNotes(const QVector<ImportMemberResult>& members, const QStringList& channelsLeftOut);
 

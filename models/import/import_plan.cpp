@@ -128,14 +128,17 @@ QVector<ImportPlanItem> foldMembers(const QVector<ImportPlanItem>& items) {
             }
             continue;
         }
-        // Only what the analyst changed: a member left as detected keeps the importer's own reason
-        // when nothing matches it.
-        if (it.format == it.detected) {
-            continue;
-        }
         for (qsizetype i = out.size() - 1; i >= 0; --i) {
             if (out[i].path == it.path && !out[i].archive.isEmpty()) {
-                out[i].memberFormats.insert(it.member, it.format);
+                // One zone per archive (ImportOptions): the one chosen for its local-time members.
+                if (formatUsesLocalTime(it.format) && out[i].timeZone.isEmpty()) {
+                    out[i].timeZone = it.timeZone;
+                }
+                // Only what the analyst changed: a member left as detected keeps the importer's own
+                // reason when nothing matches it.
+                if (it.format != it.detected) {
+                    out[i].memberFormats.insert(it.member, it.format);
+                }
                 break;
             }
         }
@@ -146,6 +149,16 @@ QVector<ImportPlanItem> foldMembers(const QVector<ImportPlanItem>& items) {
 bool formatUsesLocalTime(const QString& format) {
     return format == QLatin1String("windows-dns") || format == QLatin1String("bind") ||
            format == QLatin1String("dnsmasq") || format == QLatin1String("w3c");
+}
+
+QString missingTimeZoneReason(const QString& format, const QString& zone) {
+    if (!formatUsesLocalTime(format) || !zone.trimmed().isEmpty()) {
+        return {};
+    }
+    return QStringLiteral("read as %1, a format that logs the server's local time, and no time zone was given: "
+                          "name the zone its times are in (socwb-cli import --tz ZONE, an IANA name such as "
+                          "Europe/Berlin, or UTC; the window's import preview asks for it)")
+        .arg(format);
 }
 
 } // namespace socwb

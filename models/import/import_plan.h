@@ -19,9 +19,9 @@ struct ImportPlanItem {
     QString reason;     // why nothing matched
     QString firstLines; // up to eight lines of the (decompressed) start
     QString format;     // what will be used: detected, or the analyst's choice
-    QString timeZone = QStringLiteral("UTC");
-    QString archive; // an archive's container format: its members follow it in the plan
-    QString member;  // a member of the archive `path`: its path inside; size is its stored size
+    QString timeZone;   // for a format that logs local time: the analyst's choice, empty until made
+    QString archive;    // an archive's container format: its members follow it in the plan
+    QString member;     // a member of the archive `path`: its path inside; size is its stored size
     // For an archive: the members' chosen formats (empty: leave it out), as ImportOptions wants them.
     QHash<QString, QString> memberFormats;
 };
@@ -33,6 +33,9 @@ QVector<ImportPlanItem> previewImport(const QStringList& files);
 QVector<ImportPlanItem> foldMembers(const QVector<ImportPlanItem>& items);
 // Formats whose timestamps are the logging machine's local time: the import needs its zone.
 bool formatUsesLocalTime(const QString& format);
+// Why a file read as FORMAT cannot be imported with ZONE: its format logs local time and no zone
+// was given (empty when the format logs UTC or a zone is given). Names the option and the preview.
+QString missingTimeZoneReason(const QString& format, const QString& zone);
 
 } // namespace socwb
 

@@ -1,6 +1,7 @@
 #include "importer.h"
 
 #include "core/logging.h"
+#include "import/import_plan.h"
 #include "ingest/correlate/host_linker.h"
 #include "ingest/correlate/request_attributor.h"
 #include "ingest/import_support.h"
@@ -134,6 +135,10 @@ ImportResult Importer::importFile(const QString& path, const ImportOptions& opti
         format = d.format;
     }
     result.format = QString::fromLatin1(format->name);
+    if (const QString why = missingTimeZoneReason(result.format, options.sourceTimeZone); !why.isEmpty()) {
+        return finishRefusal(QStringLiteral("%1: %2").arg(shown, why));
+    }
+    const QString zone = options.sourceTimeZone.trimmed().isEmpty() ? QStringLiteral("UTC") : options.sourceTimeZone;
 
     // Hash while parsing (on the other core) unless a file of the same size is already in the
     // case; then hash first, so that a duplicate costs one read and no parse.
@@ -169,7 +174,7 @@ ImportResult Importer::importFile(const QString& path, const ImportOptions& opti
 
     std::unique_ptr<Parser> parser;
     ParserOptions popts;
-    popts.sourceTimeZone = options.sourceTimeZone;
+    popts.sourceTimeZone = zone;
     popts.mappingPath = options.mappingPath;
 
     ForeignKeysOff foreignKeysOff(db);
@@ -263,7 +268,7 @@ ImportResult Importer::importFile(const QString& path, const ImportOptions& opti
             .bind(2, "pending:" + std::to_string(clock.nsecsElapsed()) + info.absoluteFilePath().toStdString())
             .bind(3, size)
             .bind(4, format->name)
-            .bind(5, options.sourceTimeZone.toStdString())
+            .bind(5, zone.toStdString())
             .bind(6, CaseStore::nowIso().toStdString())
             .exec();
         evidenceId = sqlite3_last_insert_rowid(db);

@@ -20,9 +20,11 @@ namespace socwb {
 class CaseStore;
 
 struct ImportOptions {
-    QString format;                                 // empty: detect from content
-    QString sourceTimeZone = QStringLiteral("UTC"); // for formats that log local time
-    QString mappingPath;                            // CSV field mapping (file or resource)
+    QString format; // empty: detect from content
+    // For formats that log local time (formatUsesLocalTime): empty means the caller has not said,
+    // and such a file is refused with a reason naming --tz. Other formats read UTC when empty.
+    QString sourceTimeZone = QStringLiteral("UTC");
+    QString mappingPath; // CSV field mapping (file or resource)
     // Per member of a received archive (its path inside, as MemberInfo::chain says it): the format
     // the preview chose, or an empty string to leave the member out. Members not named are detected.
     QHash<QString, QString> memberFormats;

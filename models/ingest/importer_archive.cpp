@@ -8,6 +8,7 @@
 
 #include "core/logging.h"
 #include "import/collection_layout.h"
+#include "import/import_plan.h"
 #include "ingest/correlate/host_linker.h"
 #include "ingest/correlate/request_attributor.h"
 #include "ingest/import_support.h"
@@ -88,6 +89,12 @@ class ArchiveMemberImport : public MemberVisitor {
             }
             format = d.format;
         }
+        if (const QString why = missingTimeZoneReason(QString::fromLatin1(format->name), options_.sourceTimeZone);
+            !why.isEmpty()) {
+            return skip(why, QStringLiteral("refused"));
+        }
+        const QString zone =
+            options_.sourceTimeZone.trimmed().isEmpty() ? QStringLiteral("UTC") : options_.sourceTimeZone;
         r.format = QString::fromLatin1(format->name);
         const std::string_view kind = format->kind;
         if (!dropped_.count(std::string(kind)) &&
@@ -108,7 +115,7 @@ class ArchiveMemberImport : public MemberVisitor {
                 .bind(2, "pending:" + std::to_string(receivedId_) + ":" + m.chain.toStdString())
                 .bind(3, std::max<int64_t>(m.storedSize, 0))
                 .bind(4, format->name)
-                .bind(5, options_.sourceTimeZone.toStdString())
+                .bind(5, zone.toStdString())
                 .bind(6, CaseStore::nowIso().toStdString())
                 .bind(7, receivedId_)
                 .bind(8, m.chain.toStdString())
@@ -116,7 +123,7 @@ class ArchiveMemberImport : public MemberVisitor {
             evidenceId = sqlite3_last_insert_rowid(db_);
             writer.emplace(db_, evidenceId);
             ParserOptions popts;
-            popts.sourceTimeZone = options_.sourceTimeZone;
+            popts.sourceTimeZone = zone;
             popts.mappingPath = options_.mappingPath;
             std::unique_ptr<Parser> parser = format->create(popts);
             InputReader in(stream, std::move(head), m.chain, &root_, archiveSize_);
@@ -204,7 +211,13 @@ class ArchiveMemberImport : public MemberVisitor {
         record(r);
     }
 
+    void outOfOrder(const MemberInfo& m, const QString& before, const QString& reason) override {
+        orderNotes_ << QStringLiteral("%1 was imported before %2, older in its rotated sequence: %3")
+                           .arg(m.chain, before, reason);
+    }
+
     const QVector<ImportMemberResult>& results() const { return results_; }
+    const QStringList& orderNotes() const { return orderNotes_; }
     const QStringList& channelsLeftOut() const { return channelsLeftOut_; }
     const std::set<std::string>& droppedIndexes() const { return dropped_; }
     int64_t accepted() const { return accepted_; }
@@ -238,6 +251,7 @@ class ArchiveMemberImport : public MemberVisitor {
     std::function<void(const ImportProgress&)> report_;
     QVector<ImportMemberResult> results_;
     QStringList channelsLeftOut_;
+    QStringList orderNotes_;
     QStringList rejectSamples_;
     std::set<std::string> dropped_;
     int64_t accepted_ = 0;
@@ -369,6 +383,13 @@ ImportResult Importer::importArchive(const QString& path, const ImportOptions& o
         const int64_t receivedId = sqlite3_last_insert_rowid(db);
         members.emplace(db, absolute, receivedId, options, cancel, *root, size, report);
         ArchiveWalker walker(budget, *members);
+        if (root->kind() == ArchiveReader::Kind::Container) {
+            // Rotated logs oldest first, whatever order the archive holds them in: its top level is
+            // listed first (for a compressed tar, one more decoding pass) to know what waits for what.
+            ExpansionBudget listing(shown, size, options.limits);
+            walker.setPredecessors(
+                collection_layout::rotationPredecessors(ArchiveWalker::listTopLevel(path, listing, &cancel)));
+        }
         if (!walker.walk(*root) || cancel.load()) {
             throw Cancelled{};
         }
@@ -377,6 +398,7 @@ ImportResult Importer::importArchive(const QString& path, const ImportOptions& o
         result.rejected = members->rejected();
         result.rejectSamples = members->rejectSamples().mid(0, 5);
         result.notes = collection_layout::archiveNotes(result.members, members->channelsLeftOut());
+        result.notes << members->orderNotes();
         int imported = 0, duplicates = 0;
         for (const ImportMemberResult& m : result.members) {
             imported += m.status == QLatin1String("imported");

@@ -341,15 +341,7 @@ std::vector<ScoredChannel> ChannelScorer::score(const std::vector<ChannelFeature
                 add("scripting_process", c.weight("scripting_process"),
                     QStringLiteral("%1 is a scripting engine or LOLBin").arg(name));
             }
-            const std::string image = f.processImage.toLower().toStdString();
-            bool writable = false;
-            for (const auto& p : c.userWritablePaths) {
-                writable = writable || image.find(p) != std::string::npos;
-            }
-            for (const auto& p : c.userWritableKnown) {
-                writable = writable && image.find(p) == std::string::npos;
-            }
-            if (writable) {
+            if (!c.userWritableFolder(f.processImage).empty()) {
                 add("user_writable_image", c.weight("user_writable_image"),
                     QStringLiteral("runs from a folder users can write to: %1").arg(f.processImage));
             }

@@ -391,6 +391,21 @@ const LauncherParent* ScoringConfig::launcher(const QString& parentImage, const 
     return nullptr;
 }
 
+std::string ScoringConfig::userWritableFolder(const QString& image) const {
+    const std::string path = image.toLower().toStdString();
+    for (const auto& known : userWritableKnown) {
+        if (path.find(known) != std::string::npos) {
+            return {};
+        }
+    }
+    for (const auto& folder : userWritablePaths) {
+        if (path.find(folder) != std::string::npos) {
+            return folder;
+        }
+    }
+    return {};
+}
+
 ScoringConfig ScoringConfig::fromYaml(const QByteArray& defaultsText, const QByteArray& overrideText) {
     const YAML::Node d = parse(defaultsText, "defaults");
     const YAML::Node o = overrideText.trimmed().isEmpty() ? YAML::Node() : parse(overrideText, "case override");

@@ -45,6 +45,9 @@ struct ScoringConfig {
     bool isRelayRole(const QString& role) const;
     // The launcher a parent (image path, command line) is, or nullptr.
     const LauncherParent* launcher(const QString& parentImage, const QString& parentCommandLine) const;
+    // The user_writable_paths entry an image path lies under, unless a user_writable_known folder
+    // (a vendor's documented per-user install) excepts it; empty when neither applies.
+    std::string userWritableFolder(const QString& image) const;
 
     // Throws std::runtime_error naming a missing or malformed key.
     double weight(const std::string& name) const;

@@ -309,6 +309,17 @@ void expireSuppression(CaseStore& store, qint64 id) {
     store.audit(QStringLiteral("suppression.expire"), QStringLiteral("suppression %1").arg(id));
 }
 
+void undoSuppression(CaseStore& store, qint64 id, const QString& what) {
+    Statement st(store.db(), "UPDATE suppressions SET enabled = 0 WHERE id = ?");
+    st.bind(1, static_cast<int64_t>(id));
+    st.exec();
+    if (sqlite3_changes(store.db()) == 0) {
+        throw std::invalid_argument("no suppression " + std::to_string(id));
+    }
+    store.audit(QStringLiteral("suppression.undo"), QStringLiteral("suppression %1").arg(id),
+                QStringLiteral("undid %1; the rule is disabled").arg(what));
+}
+
 QByteArray suppressionsToYaml(const QVector<SuppressionRule>& rules) {
     YAML::Emitter e;
     e << YAML::BeginMap << YAML::Key << "suppressions" << YAML::Value << YAML::BeginSeq;

@@ -79,6 +79,9 @@ qint64 addSuppression(CaseStore& store, SuppressionRule rule);
 void updateSuppression(CaseStore& store, const SuppressionRule& rule);
 // Sets the expiry to now (the rule stops applying; it stays listed). Audited.
 void expireSuppression(CaseStore& store, qint64 id);
+// Undo of a rule just added: disabled (it stays listed, with who made it), audited as
+// suppression.undo with WHAT. The caller holds the transaction.
+void undoSuppression(CaseStore& store, qint64 id, const QString& what);
 
 QByteArray suppressionsToYaml(const QVector<SuppressionRule>& rules);
 // A suppression file: one YAML document of at most kMaxSuppressionFileBytes, a list under

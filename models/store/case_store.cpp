@@ -10,11 +10,13 @@
 #include <QFile>
 #include <QFileInfo>
 
+#include <pwd.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <array>
 
 namespace socwb {
 
@@ -462,7 +464,19 @@ QString CaseStore::nowIso() {
 QString CaseStore::actorName() {
     QString user = qEnvironmentVariable("USER");
     if (user.isEmpty()) {
-        user = qEnvironmentVariable("USERNAME", QStringLiteral("analyst"));
+        user = qEnvironmentVariable("USERNAME");
+    }
+    if (user.isEmpty()) {
+        // $USER is unset under systemd services, cron and some sandboxes: the account itself, not
+        // a made-up "analyst" (issue 28, item 9).
+        std::array<char, 4096> buf{};
+        passwd pw{};
+        passwd* found = nullptr;
+        if (getpwuid_r(geteuid(), &pw, buf.data(), buf.size(), &found) == 0 && found && found->pw_name) {
+            user = QString::fromLocal8Bit(found->pw_name);
+        } else {
+            user = QStringLiteral("uid %1").arg(geteuid());
+        }
     }
     return user;
 }

@@ -1,5 +1,6 @@
 #include "evidence_table_model.h"
 
+#include "import/import_plan.h"
 #include "plain_text.h"
 
 #include <QFileInfo>
@@ -38,6 +39,8 @@ QVariant EvidenceTableModel::cellData(const QModelIndex& index, int role) const 
             return provenanceLabel(r.path, r.memberPath); // "evidence.zip › C/Windows/…/x.evtx"
         case FormatColumn:
             return r.format;
+        case TimeZoneColumn:
+            return formatUsesLocalTime(r.format) ? r.sourceTz : QStringLiteral("UTC");
         case AcceptedColumn:
             return locale.toString(qint64(r.accepted));
         case ContentsColumn:
@@ -59,7 +62,13 @@ QVariant EvidenceTableModel::cellData(const QModelIndex& index, int role) const 
     if (role == Qt::ToolTipRole) {
         // Tooltips guess: text that looks like markup is rendered as rich text. A path is evidence
         // (a file may be named "<img src=...>.log"), so say it is rich text and escape it.
-        const QString text = index.column() == Sha256Column ? r.sha256 : provenanceLabel(r.path, r.memberPath, true);
+        QString text = index.column() == Sha256Column ? r.sha256 : provenanceLabel(r.path, r.memberPath, true);
+        if (index.column() == TimeZoneColumn) {
+            text = formatUsesLocalTime(r.format)
+                       ? tr("%1 logs the server's local time: its times were read as %2 and stored in UTC")
+                             .arg(r.format, r.sourceTz)
+                       : tr("%1 logs UTC (or writes its offset): no zone was needed").arg(r.format);
+        }
         return QStringLiteral("<p style='white-space:pre'>%1</p>").arg(text.toHtmlEscaped());
     }
     if (role == Qt::TextAlignmentRole &&
@@ -84,6 +93,8 @@ QVariant EvidenceTableModel::headerData(int section, Qt::Orientation orientation
         return tr("File");
     case FormatColumn:
         return tr("Format");
+    case TimeZoneColumn:
+        return tr("Time zone");
     case AcceptedColumn:
         return tr("Records");
     case ContentsColumn:

@@ -13,6 +13,7 @@ class EvidenceTableModel : public QAbstractTableModel {
     enum Column {
         FileColumn,
         FormatColumn,
+        TimeZoneColumn, // the zone a local-time log was read in; "UTC" for formats that log UTC
         AcceptedColumn,
         ContentsColumn, // what the records became: "812 connections, 40 TLS sessions"
         RejectedColumn,

@@ -111,6 +111,32 @@ void TriageStore::addTags(const QStringList& channelKeys, const QString& tags) {
     tx.commit();
 }
 
+void TriageStore::restore(const QVector<TriageRecord>& before, const QString& what) {
+    sqlite3* db = store_.db();
+    Transaction tx(db);
+    for (const TriageRecord& r : before) {
+        if (!statuses().contains(r.status)) {
+            throw std::invalid_argument("unknown triage status: " + r.status.toStdString());
+        }
+        ensureRow(db, r.channelKey);
+        Statement st(db, "UPDATE triage SET status = ?, note = ?, tags = ?, justification = ?, updated_at = ?, "
+                         "updated_by = ? WHERE channel_key = ?");
+        st.bind(1, r.status.toStdString());
+        for (const auto& [col, value] :
+             {std::pair{2, &r.note}, std::pair{3, &r.tags}, std::pair{4, &r.justification}}) {
+            value->isEmpty() ? st.bindNull(col) : st.bind(col, value->toStdString());
+        }
+        st.bind(5, CaseStore::nowIso().toStdString())
+            .bind(6, CaseStore::actorName().toStdString())
+            .bind(7, r.channelKey.toStdString());
+        st.exec();
+        store_.audit(QStringLiteral("triage.undo"), r.channelKey,
+                     QStringLiteral("undid %1; back to status %2, note \"%3\", tags \"%4\"")
+                         .arg(what, r.status, r.note, r.tags));
+    }
+    tx.commit();
+}
+
 TriageRecord TriageStore::record(const QString& channelKey) const {
     TriageRecord r;
     r.channelKey = channelKey;

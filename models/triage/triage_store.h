@@ -6,6 +6,7 @@
 
 #include <QString>
 #include <QStringList>
+#include <QVector>
 
 namespace socwb {
 
@@ -35,6 +36,10 @@ class TriageStore {
     // Adds tags (comma-separated) to each channel's tags, keeping the ones it has.
     void addTags(const QStringList& channelKeys, const QString& tags);
     TriageRecord record(const QString& channelKey) const;
+    // Undo: puts each channel's status, note, tags and justification back as BEFORE holds them
+    // (records read before the change), in one transaction; the audit log records it as
+    // triage.undo with WHAT (the change undone) and the values restored.
+    void restore(const QVector<TriageRecord>& before, const QString& what);
 
   private:
     CaseStore& store_;

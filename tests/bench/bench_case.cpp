@@ -73,7 +73,7 @@ int main(int argc, char** argv) {
     };
     auto importAll = [&](const std::vector<std::string>& files) {
         fresh();
-        std::vector<std::string> a{cli, "import", c};
+        std::vector<std::string> a{cli, "import", c, "--tz", "UTC"}; // generated logs are UTC
         a.insert(a.end(), files.begin(), files.end());
         return runChild(a);
     };

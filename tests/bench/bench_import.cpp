@@ -37,8 +37,8 @@ struct Inputs {
     std::string csv;
 };
 
-// Realistic enough: a few thousand clients, CDN fan-out, CONNECT and ssl-bump lines, and the same
-// ten fields written as CSV for the reference.
+// The Squid lines every import bench reads (bench_support.cpp), and the same ten fields as CSV for
+// the reference.
 Inputs writeSquid(const std::string& dir, long lines) {
     Inputs in{dir + "/access.log", dir + "/access.csv"};
     std::ofstream log(in.log), csv(in.csv);
@@ -46,31 +46,9 @@ Inputs writeSquid(const std::string& dir, long lines) {
     std::mt19937_64 rng(42);
     char buf[512];
     for (long i = 0; i < lines; ++i) {
-        const double ts = 1700000000.0 + i * 0.25;
         const unsigned r = static_cast<unsigned>(rng());
-        const int elapsed = 1 + r % 2000;
-        const int bytes = 200 + static_cast<int>((r >> 11) % 90000);
-        char client[32];
-        std::snprintf(client, sizeof client, "10.%ld.%ld.%ld", i % 7, (i / 7) % 250, i % 250);
-        char url[200];
-        const bool tunnel = (r >> 20) % 4 == 0;
-        if (tunnel) {
-            std::snprintf(url, sizeof url, "api%ld.service%ld.com:443", i % 41, i % 97);
-        } else {
-            std::snprintf(url, sizeof url, "https://cdn%ld.example%ld.com/assets/%ld/app.js?v=%ld", i % 500, i % 37,
-                          i % 9973, i % 100);
-        }
-        const char* code = tunnel ? "TCP_TUNNEL/200" : "TCP_MISS/200";
-        const char* method = tunnel ? "CONNECT" : "GET";
-        const char* type = tunnel ? "-" : "application/javascript";
-        char hier[48];
-        std::snprintf(hier, sizeof hier, "HIER_DIRECT/192.0.2.%ld", i % 250);
-        int n = std::snprintf(buf, sizeof buf, "%.3f %6d %s %s %d %s %s - %s %s\n", ts, elapsed, client, code, bytes,
-                              method, url, hier, type);
-        log.write(buf, n);
-        n = std::snprintf(buf, sizeof buf, "%.3f,%d,%s,%s,%d,%s,%s,-,%s,%s\n", ts, elapsed, client, code, bytes, method,
-                          url, hier, type);
-        csv.write(buf, n);
+        log.write(buf, squidLine(buf, sizeof buf, i, r, false));
+        csv.write(buf, squidLine(buf, sizeof buf, i, r, true));
     }
     return in;
 }

@@ -36,7 +36,7 @@ int main(int argc, char** argv) {
               " --servers 6 --days " + std::to_string(days) + " --scenario all >/dev/null 2>&1");
         std::fprintf(stderr, "importing ...\n");
         imported = runChild({cli, "import", caseFile, dir + "/gen/access.log", dir + "/gen/dns_debug.log",
-                             dir + "/gen/sysmon.xml", dir + "/gen/assets.csv"});
+                             dir + "/gen/sysmon.xml", dir + "/gen/assets.csv", "--tz", "UTC"});
     }
     const std::string count = "sqlite3 " + q(caseFile) +
                               " 'SELECT (SELECT count(*) FROM proxy_events) + (SELECT count(*) FROM dns_events) + "

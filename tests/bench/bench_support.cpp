@@ -40,6 +40,8 @@ Measure runChild(const std::vector<std::string>& argv, bool quiet) {
     wait4(pid, &status, 0, &usage);
     m.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     m.maxRssKb = usage.ru_maxrss;
+    m.cpuSeconds = static_cast<double>(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) +
+                   static_cast<double>(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6;
     m.exitCode = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
     posix_spawn_file_actions_destroy(&actions);
     return m;
@@ -53,6 +55,7 @@ Measure median(std::vector<Measure> runs) {
     const size_t mid = runs.size() / 2;
     std::sort(runs.begin(), runs.end(), [](const Measure& a, const Measure& b) { return a.seconds < b.seconds; });
     out.seconds = runs[mid].seconds;
+    out.cpuSeconds = runs[mid].cpuSeconds; // of the run whose time is the median
     std::sort(runs.begin(), runs.end(), [](const Measure& a, const Measure& b) { return a.maxRssKb < b.maxRssKb; });
     out.maxRssKb = runs[mid].maxRssKb;
     out.exitCode = 0;
@@ -110,6 +113,36 @@ Measure sqliteFloor(const std::string& dir, const std::string& caseFile, const s
         std::remove(f.c_str());
     }
     return median(runs);
+}
+
+int squidLine(char* buf, size_t cap, long i, unsigned r, bool csv) {
+    const double ts = 1700000000.0 + i * 0.25;
+    const int elapsed = 1 + r % 2000;
+    const int bytes = 200 + static_cast<int>((r >> 11) % 90000);
+    char client[32];
+    std::snprintf(client, sizeof client, "10.%ld.%ld.%ld", i % 7, (i / 7) % 250, i % 250);
+    char url[200];
+    const bool tunnel = (r >> 20) % 4 == 0;
+    if (tunnel) {
+        std::snprintf(url, sizeof url, "api%ld.service%ld.com:443", i % 41, i % 97);
+    } else {
+        std::snprintf(url, sizeof url, "https://cdn%ld.example%ld.com/assets/%ld/app.js?v=%ld", i % 500, i % 37,
+                      i % 9973, i % 100);
+    }
+    const char* code = tunnel ? "TCP_TUNNEL/200" : "TCP_MISS/200";
+    const char* method = tunnel ? "CONNECT" : "GET";
+    const char* type = tunnel ? "-" : "application/javascript";
+    char hier[48];
+    std::snprintf(hier, sizeof hier, "HIER_DIRECT/192.0.2.%ld", i % 250);
+    return csv ? std::snprintf(buf, cap, "%.3f,%d,%s,%s,%d,%s,%s,-,%s,%s\n", ts, elapsed, client, code, bytes, method,
+                               url, hier, type)
+               : std::snprintf(buf, cap, "%.3f %6d %s %s %d %s %s - %s %s\n", ts, elapsed, client, code, bytes, method,
+                               url, hier, type);
+}
+
+double loadAverage() {
+    double load[1] = {0};
+    return getloadavg(load, 1) == 1 ? load[0] : -1;
 }
 
 } // namespace socwb::bench

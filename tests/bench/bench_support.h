@@ -8,6 +8,7 @@ namespace socwb::bench {
 
 struct Measure {
     double seconds = 0;
+    double cpuSeconds = 0; // user + system time of the child: above `seconds` when it used both cores
     long maxRssKb = 0;
     int exitCode = -1;
 };
@@ -26,5 +27,12 @@ void shell(const std::string& command);
 // interning), builds the case's indexes of those tables and commits, with the importer's journal
 // settings. Median of 3. No importer that keeps these rows and indexes in SQLite can beat it.
 Measure sqliteFloor(const std::string& dir, const std::string& caseFile, const std::vector<std::string>& tables);
+
+// Line `i` of a generated Squid native access.log (newline included) into buf, or, with csv, the
+// same ten fields as CSV; `r` is a random draw for the line. Returns the bytes written. A few
+// thousand clients, CDN fan-out, CONNECT and ssl-bump lines: the proxy log every import bench reads.
+int squidLine(char* buf, size_t cap, long i, unsigned r, bool csv);
+// The 1-minute load average, for the line every benchmark prints beside its figures.
+double loadAverage();
 
 } // namespace socwb::bench

@@ -21,7 +21,7 @@ int main(int argc, char** argv) {
     const std::string sample = SOCWB_SOURCE_DIR "/sample-data/case";
     const std::string c = dir + "/sample.socwb";
     runChild({cli, "import", c, sample + "/access.log.gz", sample + "/dns_debug.log.gz", sample + "/sysmon.xml.gz",
-              sample + "/assets.csv"});
+              sample + "/assets.csv", "--tz", "UTC"});
     runChild({cli, "score", c});
     auto rescore = [&] {
         std::vector<Measure> runs;

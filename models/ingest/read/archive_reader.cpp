@@ -82,15 +82,21 @@ void ExpansionBudget::entry() {
     }
 }
 
-ArchiveReader::ArchiveReader(ExpansionBudget* budget, bool streamOnly) : a_(archive_read_new()), budget_(budget) {
+ArchiveReader::ArchiveReader(ExpansionBudget* budget, Accept accept) : a_(archive_read_new()), budget_(budget) {
     if (!a_) {
         throw std::runtime_error("cannot start libarchive");
     }
-    if (streamOnly) {
+    switch (accept) {
+    case Accept::Everything:
+        supportEverything(a_);
+        break;
+    case Accept::Streams:
         supportFilters(a_);
         archive_read_support_format_raw(a_);
-    } else {
-        supportEverything(a_);
+        break;
+    case Accept::StoredBytes:
+        archive_read_support_format_raw(a_);
+        break;
     }
 }
 
@@ -105,7 +111,7 @@ std::unique_ptr<ArchiveReader> ArchiveReader::openFile(const QString& path, Expa
     }
     const QByteArray native = QFile::encodeName(path);
     for (const bool streamOnly : {false, true}) {
-        std::unique_ptr<ArchiveReader> r(new ArchiveReader(budget, streamOnly));
+        std::unique_ptr<ArchiveReader> r(new ArchiveReader(budget, streamOnly ? Accept::Streams : Accept::Everything));
         r->knownRawSize_ = info.size();
         try {
             r->start(archive_read_open_filename(r->a_, native.constData(), kSourceBlock),
@@ -126,6 +132,14 @@ std::unique_ptr<ArchiveReader> ArchiveReader::openFile(const QString& path, Expa
 
 std::unique_ptr<ArchiveReader> ArchiveReader::openMemory(std::string bytes, ExpansionBudget* budget) {
     std::unique_ptr<ArchiveReader> r(new ArchiveReader(budget));
+    r->memory_ = std::move(bytes);
+    r->knownRawSize_ = static_cast<int64_t>(r->memory_.size());
+    r->start(archive_read_open_memory(r->a_, r->memory_.data(), r->memory_.size()), QStringLiteral("cannot be read"));
+    return r;
+}
+
+std::unique_ptr<ArchiveReader> ArchiveReader::openStored(std::string bytes) {
+    std::unique_ptr<ArchiveReader> r(new ArchiveReader(nullptr, Accept::StoredBytes));
     r->memory_ = std::move(bytes);
     r->knownRawSize_ = static_cast<int64_t>(r->memory_.size());
     r->start(archive_read_open_memory(r->a_, r->memory_.data(), r->memory_.size()), QStringLiteral("cannot be read"));
@@ -290,6 +304,10 @@ size_t ArchiveReader::read(char* out, size_t n) {
 
 int64_t ArchiveReader::rawConsumed() const {
     return archive_filter_bytes(a_, -1);
+}
+
+int64_t ArchiveReader::decodedConsumed() const {
+    return archive_filter_bytes(a_, 0);
 }
 
 int64_t ArchiveReader::memoryLimit() const {

@@ -78,6 +78,9 @@ class ArchiveReader {
     static std::unique_ptr<ArchiveReader> openMemory(std::string bytes, ExpansionBudget* budget);
     // Reads the current entry of source's container; source must outlive the reader.
     static std::unique_ptr<ArchiveReader> openEntry(EntrySource& source, ExpansionBudget* budget);
+    // A member's stored bytes, held in memory, handed out as they are (nothing decoded, no budget:
+    // they were counted when they were taken from their container). Not empty.
+    static std::unique_ptr<ArchiveReader> openStored(std::string bytes);
     ~ArchiveReader();
     ArchiveReader(const ArchiveReader&) = delete;
     ArchiveReader& operator=(const ArchiveReader&) = delete;
@@ -95,11 +98,14 @@ class ArchiveReader {
     size_t read(char* out, size_t n);
     // Bytes taken from below (the file, the memory copy, the parent entry) so far.
     int64_t rawConsumed() const;
+    // Bytes decoded so far by the compression around a container (what skipping entries costs).
+    int64_t decodedConsumed() const;
     int64_t memoryLimit() const;
     const QString& error() const { return error_; }
 
   private:
-    ArchiveReader(ExpansionBudget* budget, bool streamOnly = false);
+    enum class Accept { Everything, Streams, StoredBytes };
+    ArchiveReader(ExpansionBudget* budget, Accept accept = Accept::Everything);
     void start(int openResult, const QString& what);
 
     archive* a_ = nullptr;

@@ -4,11 +4,20 @@
 // (never followed), paths that leave the archive (../, absolute), encrypted members, empty ones,
 // containers nested deeper than the limit. Containers that libarchive reads only with random
 // access (zip, 7z) are held in memory, within the budget's bound, when they sit inside another.
+// A member of the received file's own level can be made to wait for another (a rotated log for
+// the older one before it in its sequence): it is then held in memory, as stored, until that one has
+// been visited; past the memory bound it is visited where it stands, and the visitor is told.
 #pragma once
 
 #include "ingest/read/archive_reader.h"
 
+#include <QHash>
 #include <QString>
+#include <QStringList>
+
+#include <atomic>
+#include <string>
+#include <vector>
 
 namespace socwb {
 
@@ -25,6 +34,12 @@ class MemberVisitor {
     // A member to read: stream decodes it; source holds its stored bytes (drain() it, then sha256()).
     virtual void member(const MemberInfo& m, ArchiveReader& stream, EntrySource& source) = 0;
     virtual void skipped(const MemberInfo& m, const QString& reason) = 0;
+    // A member that was to wait for `before` is visited before it all the same (why: the reason).
+    virtual void outOfOrder(const MemberInfo& m, const QString& before, const QString& reason) {
+        Q_UNUSED(m);
+        Q_UNUSED(before);
+        Q_UNUSED(reason);
+    }
     // The walk stops between members (and the visitor stops within one) when this turns true.
     virtual bool cancelled() const = 0;
 };
@@ -37,14 +52,37 @@ class ArchiveWalker {
     // Every entry of a Container reader. Throws ArchiveLimitError; false when cancelled.
     bool walk(ArchiveReader& container, const QString& prefix = {}, int depth = 1);
 
+    // Members of the top level (by path) and the member each must follow; see the file comment.
+    void setPredecessors(QHash<QString, QString> predecessorOf) { predecessorOf_ = std::move(predecessorOf); }
+    // The paths of the top level's regular entries, in the container's order, without reading them
+    // (skipping a compressed tar's entries still decodes them: bounded by budget). Throws
+    // ArchiveLimitError and std::runtime_error; empty when cancelled.
+    static QStringList listTopLevel(const QString& path, ExpansionBudget& budget, const std::atomic<bool>* cancel);
+
     // Whether a member path stays inside the archive: no "..", not absolute, no drive letter.
     static bool isSafePath(const QString& path);
     static constexpr const char* kSeparator = " \u203a ";
 
   private:
+    struct Held {
+        MemberInfo member;
+        std::string bytes;
+    };
+    // The stored bytes of one entry: sniffed, opened and walked or handed to the visitor.
+    bool visitEntry(const MemberInfo& m, EntrySource& source, int depth);
+    // A top-level entry, or held until its predecessor has been visited.
+    bool visitInOrder(const MemberInfo& m, const EntryInfo& e, ArchiveReader& container);
+    bool visitHeld(Held& h);
+    // Marks a top-level path visited and visits what waited for it; false when cancelled.
+    bool passed(const QString& path);
+
     ExpansionBudget& budget_;
     MemberVisitor& visitor_;
     bool hashMembers_;
+    QHash<QString, QString> predecessorOf_;
+    QHash<QString, int> visited_; // top-level paths visited (or passed over), with how many times
+    std::vector<Held> held_;
+    int64_t heldBytes_ = 0;
 };
 
 } // namespace socwb

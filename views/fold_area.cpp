@@ -1,0 +1,51 @@
+#include "fold_area.h"
+
+#include <QFrame>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QPushButton>
+#include <QResizeEvent>
+#include <QScrollArea>
+#include <QStackedLayout>
+
+namespace socwb {
+
+FoldArea::FoldArea(QWidget* body, const QString& what, int readableHeight, QWidget* parent)
+    : QWidget(parent), readableHeight_(readableHeight), stack_(new QStackedLayout(this)),
+      scroll_(new QScrollArea(this)), folded_(new QWidget(this)), text_(new QLabel(folded_)),
+      show_(new QPushButton(tr("Show %1").arg(what.toLower()), folded_)) {
+    scroll_->setWidget(body);
+    scroll_->setWidgetResizable(true);
+    scroll_->setFrameShape(QFrame::NoFrame);
+    text_->setTextFormat(Qt::PlainText);
+    text_->setWordWrap(true);
+    text_->setText(
+        tr("%1 folded: the queue and the detail have the height. They follow the selected alert.").arg(what));
+    text_->setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Preferred);
+    show_->setObjectName(QStringLiteral("foldShow"));
+    auto* row = new QHBoxLayout(folded_);
+    row->setContentsMargins(6, 2, 6, 2);
+    row->addWidget(text_, 1);
+    row->addWidget(show_, 0, Qt::AlignVCenter);
+    connect(show_, &QPushButton::clicked, this, &FoldArea::showRequested);
+    stack_->addWidget(scroll_);
+    stack_->addWidget(folded_);
+    // Folded, the area asks for no more than its line: the dock can shrink to it.
+    setMinimumHeight(0);
+    updateFold();
+}
+
+bool FoldArea::isFolded() const {
+    return stack_->currentWidget() == folded_;
+}
+
+void FoldArea::resizeEvent(QResizeEvent* event) {
+    QWidget::resizeEvent(event);
+    updateFold();
+}
+
+void FoldArea::updateFold() {
+    stack_->setCurrentWidget(height() < readableHeight_ ? folded_ : scroll_);
+}
+
+} // namespace socwb
