@@ -239,7 +239,8 @@ void TestCli::localTimeLogNeedsTz() {
     }
     // A format that logs UTC needs no zone.
     QCOMPARE(runCli({"import", c, fixture("squid/access.log")}).exitCode, 0);
-    QCOMPARE(runCli({"import", c, dns, "--tz", "Asia/Kolkata"}).exitCode, 0);
+    // Exit 1 here is the fixture's one rejected line (an EVENT line), not a refusal.
+    QCOMPARE(runCli({"import", c, dns, "--tz", "Asia/Kolkata"}).exitCode, 1);
     auto store = CaseStore::open(c);
     Statement st(store->db(), "SELECT format, source_tz FROM evidence ORDER BY id");
     QVERIFY(st.step());
@@ -247,7 +248,9 @@ void TestCli::localTimeLogNeedsTz() {
     QVERIFY(st.step());
     QCOMPARE(st.text(0) + " " + st.text(1), std::string("windows-dns Asia/Kolkata"));
     // "3/1/2024 2:05:11 PM" in Kolkata (UTC+05:30) is 08:35:11 UTC.
-    QCOMPARE(queryInt(store->db(), "SELECT min(ts_us) FROM dns_queries").value_or(-1), 1709282111000000LL);
+    QCOMPARE(queryInt(store->db(), "SELECT ts_us FROM dns_events WHERE line_no = 32").value_or(-1), 1709282111000000LL);
+    // Line 41, "3/1/2024 12:30:00 AM" in Kolkata, is 19:00 UTC the day before.
+    QCOMPARE(queryInt(store->db(), "SELECT ts_us FROM dns_events WHERE line_no = 41").value_or(-1), 1709233200000000LL);
 }
 
 void TestCli::duplicateIsSkipped() {

@@ -13,6 +13,7 @@
 #include <QLocale>
 #include <QPlainTextEdit>
 #include <QPushButton>
+#include <QSignalBlocker>
 #include <QSplitter>
 #include <QTableWidget>
 #include <QTimeZone>
@@ -129,7 +130,8 @@ void ImportPreviewDialog::populate(const QVector<ImportPlanItem>& items) {
             items_[row].format = f;
             const bool local = formatUsesLocalTime(f);
             zone->setEnabled(local);
-            if (!local) {
+            if (!local && zone->currentIndex() != -1) {
+                const QSignalBlocker quiet(zone); // this lambda is the slot: no re-entry
                 zone->setCurrentIndex(-1);
             }
             zone->setPlaceholderText(local ? tr("Choose the zone\u2026") : tr("UTC (in the log)"));

@@ -252,7 +252,11 @@ void MainWindow::buildMenus() {
     file->addAction(tr("&Import evidence\u2026"), QKeySequence(tr("Ctrl+I")), this, [this] { chooseEvidence(); });
     file->addAction(tr("&Export alerts as CSV\u2026"), QKeySequence(tr("Ctrl+E")), this, [this] { exportAlerts(); });
     file->addSeparator();
-    file->addAction(tr("&Quit"), QKeySequence::Quit, this, &QWidget::close);
+    // The platform's Quit keys; a platform theme with none (the Windows scheme, Qt's offscreen and
+    // minimal platforms) still gets Ctrl+Q, the key the keyboard help (F1) names.
+    QAction* quit = file->addAction(tr("&Quit"), this, &QWidget::close);
+    const QList<QKeySequence> quitKeys = QKeySequence::keyBindings(QKeySequence::Quit);
+    quit->setShortcuts(quitKeys.isEmpty() ? QList<QKeySequence>{QKeySequence(tr("Ctrl+Q"))} : quitKeys);
 
     QMenu* edit = menuBar()->addMenu(tr("&Edit"));
     undoAction_ = edit->addAction(tr("&Undo"), QKeySequence::Undo, this, [this] { undo(); });

@@ -69,7 +69,8 @@ QString writeSquidLog(const QString& path, const QList<QPair<QString, int>>& req
 }
 
 QString scoredSampleCase(const QString& path) {
-    QStringList import{QStringLiteral("import"), path};
+    // The generated sample logs are written in UTC; the Windows DNS log needs its zone named.
+    QStringList import{QStringLiteral("import"), path, QStringLiteral("--tz"), QStringLiteral("UTC")};
     for (const char* f : {"access.log.gz", "assets.csv", "dns_debug.log.gz", "sysmon.xml.gz"}) {
         import << QStringLiteral(SOCWB_SOURCE_DIR "/sample-data/case/") + QLatin1String(f);
     }
