@@ -65,7 +65,9 @@ QString humanInterval(double s) {
 QJsonArray ScoredChannel::factorsJson() const {
     QJsonArray a;
     for (const Factor& f : factors) {
-        if (f.contribution != 0 || f.name == QLatin1String("shared_host")) {
+        // Zero-point factors that say how the channel was built are reasons too.
+        if (f.contribution != 0 || f.name == QLatin1String("shared_host") ||
+            f.name == QLatin1String("joined_before_process_evidence")) {
             a.append(QJsonObject{
                 {"name", f.name}, {"contribution", std::round(f.contribution * 100) / 100}, {"detail", f.detail}});
         }
@@ -179,6 +181,17 @@ std::vector<ScoredChannel> ChannelScorer::score(const std::vector<ChannelFeature
             add("shared_host", 0,
                 QStringLiteral("%1 is shared by many users (%2): rarity, uniqueness and idle hours are not scored")
                     .arg(f.host, f.hostSharedReason));
+        }
+
+        // --- Lines from before the host's process evidence, joined to the only process polling there
+        if (f.joinedBeforeProcessEvidence > 0) {
+            add("joined_before_process_evidence", 0,
+                QStringLiteral("%1 untied events from before %2's process evidence starts (%3) joined %4, the only "
+                               "process polling %5 there")
+                    .arg(f.joinedBeforeProcessEvidence)
+                    .arg(f.host,
+                         QDateTime::fromMSecsSinceEpoch(f.processEvidenceFrom / 1000, Qt::UTC).toString(Qt::ISODate),
+                         f.processName, f.endpoint.isEmpty() ? f.destination : f.endpoint));
         }
 
         // --- Periodicity: from the gaps between polls, never from event counts
