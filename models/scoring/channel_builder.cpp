@@ -735,54 +735,36 @@ std::vector<BuiltChannel> ChannelBuilder::build(const Progress& progress) {
                     imagesHere.insert(k.first);
                 }
             }
-            // First the lines a process is known to poll the endpoint of (or, before the evidence,
-            // the destination of); then the rest by time, against the process's events and the lines
-            // that just joined it: a tunnel goes with the requests it carried.
-            std::vector<Orphan> byTime, left;
-            std::map<int32_t, std::vector<int64_t>> joinedTimes;
-            auto join = [&](int32_t image, const Orphan& o) {
-                merged[{image, o.endpoint}].push_back(o.e);
-                if (processFrom != INT64_MAX && o.e.ts < processFrom) {
-                    ++joinedBefore[{image, o.endpoint}];
-                }
-            };
-            for (const Orphan& o : orphans) {
-                const auto at = o.endpoint != 0 ? imagesAtEndpoint.find(o.endpoint) : imagesAtEndpoint.end();
-                const std::set<int32_t>& pollers = at != imagesAtEndpoint.end() ? at->second : imagesHere;
-                if ((at != imagesAtEndpoint.end() || (processFrom != INT64_MAX && o.e.ts < processFrom)) &&
-                    pollers.size() == 1) {
-                    join(*pollers.begin(), o);
-                    joinedTimes[*pollers.begin()].push_back(o.e.ts);
-                } else {
-                    byTime.push_back(o);
-                }
-            }
-            for (auto& [image, t] : joinedTimes) {
-                auto& all = timesOf[image];
-                all.insert(all.end(), t.begin(), t.end());
-                std::sort(all.begin(), all.end());
-            }
-            for (const Orphan& o : byTime) {
-                const auto at = o.endpoint != 0 ? imagesAtEndpoint.find(o.endpoint) : imagesAtEndpoint.end();
-                // A tunnel is logged when it closes (Squid, W3C): its connection opened a duration
-                // earlier, so both ends are tried.
-                const Ev& e = o.e;
-                const int64_t opened = e.durationMs > 0 ? e.ts - int64_t(e.durationMs) * 1000 : e.ts;
-                int64_t best = joinUs + 1;
+            std::vector<Orphan> left;
+            for (const auto& [endpoint, attributed, e] : orphans) {
+                const auto at = endpoint != 0 ? imagesAtEndpoint.find(endpoint) : imagesAtEndpoint.end();
                 int32_t image = 0;
-                for (const auto& [candidate, t] : timesOf) {
-                    if (at != imagesAtEndpoint.end() && !at->second.count(candidate)) {
-                        continue;
-                    }
-                    if (const int64_t d = std::min(distance(candidate, e.ts), distance(candidate, opened)); d < best) {
-                        best = d;
-                        image = candidate;
+                const std::set<int32_t>& pollers = at != imagesAtEndpoint.end() ? at->second : imagesHere;
+                if (at != imagesAtEndpoint.end() && at->second.size() == 1) {
+                    image = *at->second.begin();
+                } else if (processFrom != INT64_MAX && e.ts < processFrom && pollers.size() == 1) {
+                    image = *pollers.begin();
+                    ++joinedBefore[{image, endpoint}];
+                } else {
+                    // A tunnel is logged when it closes (Squid, W3C): its connection opened a
+                    // duration earlier, so both ends are tried.
+                    const int64_t opened = e.durationMs > 0 ? e.ts - int64_t(e.durationMs) * 1000 : e.ts;
+                    int64_t best = joinUs + 1;
+                    for (const auto& [candidate, t] : timesOf) {
+                        if (at != imagesAtEndpoint.end() && !at->second.count(candidate)) {
+                            continue;
+                        }
+                        if (const int64_t d = std::min(distance(candidate, e.ts), distance(candidate, opened));
+                            d < best) {
+                            best = d;
+                            image = candidate;
+                        }
                     }
                 }
                 if (image != 0) {
-                    join(image, o);
+                    merged[{image, endpoint}].push_back(e);
                 } else {
-                    left.push_back(o);
+                    left.push_back({endpoint, attributed, e});
                 }
             }
             // Weak ties left over: a few go back to the process a DNS answer named (a page of the

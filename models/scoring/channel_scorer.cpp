@@ -186,8 +186,8 @@ std::vector<ScoredChannel> ChannelScorer::score(const std::vector<ChannelFeature
         // --- Lines from before the host's process evidence, joined to the only process polling there
         if (f.joinedBeforeProcessEvidence > 0) {
             add("joined_before_process_evidence", 0,
-                QStringLiteral("%1 untied events from before %2's process evidence starts (%3) joined %4: the only "
-                               "process polling %5 there, or the one whose requests they are seconds from")
+                QStringLiteral("%1 untied events from before %2's process evidence starts (%3) joined %4, the only "
+                               "process polling %5 there")
                     .arg(f.joinedBeforeProcessEvidence)
                     .arg(f.host,
                          QDateTime::fromMSecsSinceEpoch(f.processEvidenceFrom / 1000, Qt::UTC).toString(Qt::ISODate),
