@@ -502,7 +502,7 @@ int generate(const QStringList& args) {
     if (p.isSet(formatList)) {
         const QString list = p.value(formatList);
         if (list == QLatin1String("all")) {
-            o.formats = ScenarioGenerator::formatNames();
+            o.formats = ScenarioGenerator::formatNames(o.world);
         } else {
             for (const QString& f : list.split(QLatin1Char(','), Qt::SkipEmptyParts)) {
                 o.formats.push_back(f.trimmed().toStdString());

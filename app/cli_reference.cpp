@@ -154,7 +154,8 @@ ProgramRef makeCliReference() {
           {"days", "N", "Days of logs (default 3).", Values::Text, nullptr, "3"},
           {"scenario", "NAME",
            "Which channels to plant: all (default), none, sample, easy, medium, hard, a channel id, or a "
-           "comma-separated list (world 2 has its own channel ids).",
+           "comma-separated list (world 2 has its own channel ids). sensor (world 1): an organisation without a "
+           "web proxy, seen by a network sensor (write it with --formats zeek-conn,zeek-ssl or suricata-eve).",
            Values::Scenario, nullptr, "all"},
           {"formats", "LIST", "Comma-separated output formats, or 'all'.", Values::GeneratorFormats},
           {"start", "YYYY-MM-DD", "First day of the logs, UTC (default 2024-03-04, a Monday).", Values::Text, nullptr,

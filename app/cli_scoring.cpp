@@ -589,11 +589,14 @@ int suppress(const QStringList& args) {
         if (action == QLatin1String("import") && pos.size() == 3) {
             const scoring::SuppressionImport done =
                 scoring::importSuppressions(*store, resources::readFile(pos.at(2), scoring::kMaxSuppressionFileBytes));
-            err(QStringLiteral("socwb-cli suppress: imported %1 rule(s)%2")
+            err(QStringLiteral("socwb-cli suppress: imported %1 rule(s)%2%3")
                     .arg(done.added)
                     .arg(done.expired
                              ? QStringLiteral("; %1 rule(s) had already expired and were left out").arg(done.expired)
-                             : QString()));
+                             : QString(),
+                         done.duplicates ? QStringLiteral("; %1 rule(s) the case already has in force were left out")
+                                               .arg(done.duplicates)
+                                         : QString()));
             return rescore();
         }
     } catch (const std::invalid_argument& e) {

@@ -576,6 +576,17 @@ void TestCli::sampleCaseShowsItsPlantedChannelsFirst() {
     const CliRun yaml = runCli({"suppress", c, "export"});
     QVERIFY(yaml.out.contains("destination: \"rentry.co\""));
     QVERIFY(yaml.out.contains("reason: \"red-team exercise\""));
+    // The same file imported back adds nothing and says so (it duplicated every rule, silently).
+    const QString exported = casePath("rules.yaml");
+    {
+        QFile f(exported);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write(yaml.out);
+    }
+    const CliRun again = runCli({"suppress", c, "import", exported});
+    QCOMPARE(again.exitCode, 0);
+    QVERIFY2(again.err.contains("imported 0 rule(s); 1 rule(s) the case already has in force were left out"),
+             again.err.constData());
     const QJsonArray rules = json(runCli({"suppress", c, "list", "--json"})).value("suppressions").toArray();
     QCOMPARE(rules.size(), 1);
     QCOMPARE(runCli({"suppress", c, "expire", QString::number(rules.first().toObject().value("id").toInt())}).exitCode,

@@ -279,7 +279,8 @@ void TestInvestigationViews::timelineFollowsTheSecondAlertsHost() {
     for (auto* l : w.findChildren<QLabel*>()) {
         title += l->text() + QLatin1Char('\n');
     }
-    QVERIFY2(title.contains(QLatin1String("ws02")) && title.contains(QLatin1String("only process 9")),
+    // Named as the analyst knows them, not by the case file's ids ("alert 108", "process 9").
+    QVERIFY2(title.contains(QLatin1String("ws02")) && title.contains(QLatin1String("only explorer.exe (PID 700)")),
              qPrintable(title));
 }
 
@@ -298,6 +299,12 @@ void TestInvestigationViews::timelineDrawsLanesAndRecord() {
     QCustomPlot* p = w.plot();
     QCOMPARE(p->graph(TimelineQuery::ProxyLane)->dataCount(), 16);
     QCOMPARE(p->graph(TimelineQuery::LaneCount)->dataCount(), 11); // the channel's marks
+    // The header names the channel by its destination, not by the case file's alert id.
+    QString header;
+    for (auto* l : w.findChildren<QLabel*>()) {
+        header += l->text() + QLatin1Char('\n');
+    }
+    QVERIFY2(header.contains(QLatin1String("red: the channel to pastebin.com")), qPrintable(header));
     QCOMPARE(p->graph(TimelineQuery::NetworkLane)->dataCount(), 2);
     QCOMPARE(p->graph(TimelineQuery::NoteLane)->dataCount(), 1);
     QCOMPARE(p->xAxis->label(), QStringLiteral("Time (UTC)"));

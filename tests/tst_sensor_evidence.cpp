@@ -3,17 +3,25 @@
 // line; connections named by their TLS server name through the uid; the originator's address
 // linked to a host as a proxy client's is, and to a Sysmon process by five-tuple; what each file
 // became (evidence_contents); the host timeline's sensor lane; the upgrade of an older case.
+#include "charts/channel_series.h"
 #include "charts/timeline_query.h"
 #include "collecting_sink.h"
+#include "core/resources.h"
+#include "scoring/channel_builder.h"
+#include "scoring/scoring_config.h"
+#include "scoring/web_service_catalog.h"
 #include "store/case_store.h"
 #include "store/case_summary.h"
 #include "store/schema.h"
 #include "store/statement.h"
+#include "tables/alert_detail.h"
+#include "tables/channel_sensor_model.h"
 #include "tables/host_table_model.h"
 #include "test_paths.h"
 
 #include <QSignalSpy>
 
+#include <QDir>
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -101,6 +109,10 @@ class TestSensorEvidence : public QObject {
     void upgradeFromSchema3();
     void realApt29IsNoLongerRefused();
     void realLsassWithItsSysmon();
+    void sensorConnectionsAreChannelMembers();
+    void generatedSensorOnlyCase_data();
+    void generatedSensorOnlyCase();
+    void sensorDurationWords();
 };
 
 void TestSensorEvidence::zeekConnAndSsl() {
@@ -444,4 +456,225 @@ void TestSensorEvidence::realLsassWithItsSysmon() {
 }
 
 QTEST_GUILESS_MAIN(TestSensorEvidence)
+
+// Channel model II with sensor connections (#26): a host with neither Sysmon nor a proxy polls the
+// Telegram Bot API every 300 s; Zeek saw each poll as a connection and named it by the TLS server
+// name of the session with the same uid. Another host holds one WebSocket-like session for 30 h.
+// Before the builder read sensor_conn_rows, neither was a channel at all.
+void TestSensorEvidence::sensorConnectionsAreChannelMembers() {
+    const QString connPath = tmp_.filePath(QStringLiteral("members-conn.log"));
+    const QString sslPath = tmp_.filePath(QStringLiteral("members-ssl.log"));
+    {
+        QFile conn(connPath), ssl(sslPath);
+        QVERIFY(conn.open(QIODevice::WriteOnly) && ssl.open(QIODevice::WriteOnly));
+        conn.write("#separator \\x09\n#path\tconn\n#fields\tts\tuid\tid.orig_h\tid.orig_p\tid.resp_h\tid.resp_p\t"
+                   "proto\tservice\tduration\torig_bytes\tresp_bytes\tconn_state\n#types\ttime\tstring\taddr\tport\t"
+                   "addr\tport\tenum\tstring\tinterval\tcount\tcount\tstring\n");
+        ssl.write("#separator \\x09\n#path\tssl\n#fields\tts\tuid\tid.orig_h\tid.orig_p\tid.resp_h\tid.resp_p\t"
+                  "version\tserver_name\testablished\n#types\ttime\tstring\taddr\tport\taddr\tport\tstring\tstring\t"
+                  "bool\n");
+        const qint64 t0 = 1709539200; // 2024-03-04T08:00:00Z
+        for (int i = 0; i < 10; ++i) {
+            const QByteArray uid = "CPoll" + QByteArray::number(i);
+            const QByteArray ts = QByteArray::number(t0 + 300 * i) + ".250000";
+            conn.write(ts + "\t" + uid + "\t10.1.2.3\t" + QByteArray::number(50000 + i) +
+                       "\t149.154.167.220\t443\ttcp\tssl\t0.400000\t930\t4930\tSF\n");
+            ssl.write(ts + "\t" + uid + "\t10.1.2.3\t" + QByteArray::number(50000 + i) +
+                      "\t149.154.167.220\t443\tTLSv13\tapi.telegram.org\tT\n");
+        }
+        // The same address once without a TLS session: nothing names it, it keeps its address.
+        conn.write(QByteArray::number(t0 + 4000) +
+                   ".0\tCBare\t10.1.2.3\t50100\t149.154.167.220\t443\ttcp\t-\t1.0\t10\t10\tSF\n");
+        // One session held for 30 hours.
+        conn.write(QByteArray::number(t0) + ".0\tCLong\t10.1.2.4\t50200\t34.1.2.3\t443\ttcp\tssl\t108000.0\t" +
+                   "120000\t880000\tSF\n");
+        ssl.write(QByteArray::number(t0) + ".050000\tCLong\t10.1.2.4\t50200\t34.1.2.3\t443\tTLSv13\t" +
+                  "wss-primary.slack.com\tT\n");
+    }
+    auto store = freshCase(QStringLiteral("members.socwb"));
+    QCOMPARE(importInto(*store, connPath).accepted, int64_t(12));
+    QCOMPARE(importInto(*store, sslPath).accepted, int64_t(11));
+    const scoring::ScoringConfig config =
+        scoring::ScoringConfig::fromYaml(resources::read(QStringLiteral("scoring/scoring.yaml")));
+    const scoring::WebServiceCatalog catalog = scoring::WebServiceCatalog::load();
+    std::vector<scoring::BuiltChannel> built = scoring::ChannelBuilder(store->db(), catalog, config).build();
+    std::sort(built.begin(), built.end(), [](const auto& a, const auto& b) { return a.features.key < b.features.key; });
+    QStringList keys;
+    for (const auto& b : built) {
+        keys << b.features.key;
+    }
+    QCOMPARE(keys, (QStringList{"10.1.2.3|-|149.154.167.220|", "10.1.2.3|-|api.telegram.org|",
+                                "10.1.2.4|-|wss-primary.slack.com|"}));
+    const scoring::ChannelFeatures& poll = built[1].features;
+    QCOMPARE(poll.service, QStringLiteral("telegram"));
+    QCOMPARE(poll.timingSource, QStringLiteral("sensor_conn"));
+    QCOMPARE(poll.timingClass, QStringLiteral("session"));
+    QCOMPARE(poll.members.size(), size_t(1));
+    QCOMPARE(poll.members.front().source, QStringLiteral("sensor_conn"));
+    QCOMPARE(poll.members.front().naming, QStringLiteral("record")); // the SNI
+    QCOMPARE(poll.members.front().count, int64_t(10));
+    QCOMPARE(poll.polls, int64_t(10));
+    QCOMPARE(poll.intervals, int64_t(9));
+    QCOMPARE(poll.medianInterval, 300.0);
+    QCOMPARE(poll.netConnections, int64_t(10));
+    QVERIFY(!poll.unmeasurable);
+    QCOMPARE(built[1].sensorIds.size(), size_t(10));
+    QCOMPARE(built[0].features.members.front().naming, QStringLiteral("address"));
+    QCOMPARE(built[0].features.polls, int64_t(1));
+    // The held session: one connection, unmeasurable, never "1 request".
+    const scoring::ChannelFeatures& held = built[2].features;
+    QCOMPARE(held.service, QStringLiteral("slack"));
+    QCOMPARE(held.polls, int64_t(1));
+    QVERIFY(held.unmeasurable);
+    QVERIFY2(held.timingNote.contains(QStringLiteral("held open for 30.0 h of its 30.0 h")),
+             qPrintable(held.timingNote));
+}
+
+void TestSensorEvidence::generatedSensorOnlyCase_data() {
+    QTest::addColumn<QString>("formats");
+    QTest::newRow("zeek conn + ssl") << QStringLiteral("zeek-conn,zeek-ssl,assets");
+    QTest::newRow("suricata eve") << QStringLiteral("suricata-eve,assets");
+}
+
+// `socwb-cli generate --scenario sensor`: an organisation without a proxy, seen only by a network
+// sensor; a workstation without Sysmon polls the Telegram Bot API over TLS. The channel is named by
+// its SNI, scores above every look-alike, and its intervals chart has one poll per TLS session the
+// log holds for it; Slack's one WebSocket session is unmeasurable, not "1 request".
+void TestSensorEvidence::generatedSensorOnlyCase() {
+    QFETCH(QString, formats);
+    const QString tag = QString::fromLatin1(QTest::currentDataTag()).left(5);
+    const QString dir = tmp_.filePath(QStringLiteral("gen-") + tag);
+    const CliRun gen = runCli({"generate", dir, "--seed", "5", "--hosts", "10", "--servers", "2", "--days", "3",
+                               "--scenario", "sensor", "--formats", formats},
+                              300000);
+    QVERIFY2(gen.exitCode == 0, gen.err.constData());
+    QFile truthFile(QDir(dir).filePath(QStringLiteral("truth.json")));
+    QVERIFY(truthFile.open(QIODevice::ReadOnly));
+    const QJsonObject truth = QJsonDocument::fromJson(truthFile.readAll()).object();
+    QJsonObject planted;
+    for (const auto& c : truth.value("channels").toArray()) {
+        if (c.toObject().value("id").toString() == QLatin1String("sensor-telegram-tls")) {
+            planted = c.toObject();
+        }
+    }
+    QVERIFY(!planted.isEmpty());
+    const QJsonObject plantedHost = planted.value("hosts").toArray().first().toObject();
+    const QString hostName = plantedHost.value("name").toString();
+    const QString hostIp = plantedHost.value("ip").toString();
+    // The TLS sessions the sensor logged from that host to the service: the polls the chart must show.
+    int64_t sessions = 0;
+    QStringList files;
+    for (const QString& name : QDir(dir).entryList({"*.log", "*.json", "*.csv"}, QDir::Files)) {
+        if (name == QLatin1String("truth.json")) {
+            continue;
+        }
+        files << QDir(dir).filePath(name);
+        for (const QString& line : linesOf(QDir(dir).filePath(name))) {
+            const QStringList f = line.split(QLatin1Char('\t'));
+            if (name == QLatin1String("ssl.log") && f.size() > 9 && f[2] == hostIp && f[9] == "api.telegram.org") {
+                ++sessions;
+            } else if (name == QLatin1String("eve.json") && line.contains(QStringLiteral("\"event_type\":\"tls\"")) &&
+                       line.contains("\"src_ip\":\"" + hostIp + "\"") &&
+                       line.contains(QStringLiteral("\"sni\":\"api.telegram.org\""))) {
+                ++sessions;
+            }
+        }
+    }
+    // About every 5 minutes from hour 9 of three days, less the last if still open.
+    const int64_t truthPolls = planted.value("counts").toObject().value("requests").toInteger();
+    QVERIFY2(sessions >= truthPolls - 1 && sessions <= truthPolls && sessions > 600,
+             qPrintable(QStringLiteral("%1 sessions, %2 polls").arg(sessions).arg(truthPolls)));
+
+    const QString casePath = tmp_.filePath(QStringLiteral("gen-%1.socwb").arg(tag));
+    QFile::remove(casePath);
+    const CliRun imp = runCli(QStringList{"import", casePath} + files, 300000);
+    QVERIFY2(imp.exitCode == 0, imp.err.constData());
+    const CliRun score = runCli({"score", casePath}, 300000);
+    QVERIFY2(score.exitCode == 0, score.err.constData());
+
+    auto store = CaseStore::open(casePath);
+    sqlite3* db = store->db();
+    Statement st(db, "SELECT id, host, destination, score, features FROM alerts ORDER BY score DESC, id");
+    QVERIFY(st.step());
+    const int64_t topId = st.int64(0);
+    QCOMPARE(QString::fromStdString(st.text(1)), hostName);
+    QCOMPARE(QString::fromStdString(st.text(2)), QStringLiteral("api.telegram.org"));
+    const double topScore = st.real(3);
+    const QJsonObject f = QJsonDocument::fromJson(QByteArray::fromStdString(st.text(4))).object();
+    QCOMPARE(f.value("timing_source").toString(), QStringLiteral("sensor_conn"));
+    QCOMPARE(f.value("polls").toInteger(), sessions);
+    int lookalikes = 0;
+    bool sawWebSocket = false;
+    int64_t webSocketId = 0;
+    while (st.step()) {
+        ++lookalikes;
+        QVERIFY2(st.real(3) < topScore, qPrintable(QString::fromStdString(st.text(2))));
+        if (st.text(2) == "wss-primary.slack.com") {
+            const QJsonObject w = QJsonDocument::fromJson(QByteArray::fromStdString(st.text(4))).object();
+            QCOMPARE(w.value("polls").toInteger(), 1);
+            QCOMPARE(w.value("unmeasurable").toBool(), true);
+            QVERIFY2(w.value("timing_note").toString().contains(QStringLiteral("long-lived session")),
+                     qPrintable(w.value("timing_note").toString()));
+            sawWebSocket = true;
+            webSocketId = st.int64(0);
+        }
+    }
+    QVERIFY(sawWebSocket);
+    QVERIFY2(lookalikes > 20, qPrintable(QString::number(lookalikes)));
+    // The intervals chart: one mark per TLS session, from the sensor's connections.
+    const ChannelSeries series = ChannelSeries::load(db, topId);
+    QCOMPARE(series.source, QStringLiteral("sensor_conn"));
+    QCOMPARE(int64_t(series.times.size()), sessions);
+    QCOMPARE(int64_t(series.gaps.size()), sessions - 1);
+    QVERIFY2(series.medianGap > 240 && series.medianGap < 360, qPrintable(QString::number(series.medianGap)));
+
+    // The detail lists the channel's sensor connections (it has no requests), each named by the
+    // SNI of its TLS session, in time order; before, it showed "Requests (0)" and nothing else.
+    const AlertDetail d = loadAlertDetail(casePath, topId);
+    QVERIFY2(d.found, qPrintable(d.error));
+    QVERIFY(d.proxyIds.empty());
+    QCOMPARE(int64_t(d.sensorIds.size()), sessions);
+    QCOMPARE(int64_t(d.sensorConnections.size()), std::min<int64_t>(sessions, AlertDetail::kSensorRowsShown));
+    qint64 lastTs = 0;
+    for (const SensorConnectionRow& c : d.sensorConnections) {
+        QCOMPARE(c.serverName, QStringLiteral("api.telegram.org"));
+        QVERIFY(!c.uid.isEmpty());
+        QVERIFY2(c.ts >= lastTs, qPrintable(c.uid));
+        lastTs = c.ts;
+        QVERIFY2(c.bytesOut > 0 && c.bytesIn > 0, qPrintable(c.uid));
+        QVERIFY2(c.durationUs >= 0 && c.durationUs < 600 * 1000000LL, qPrintable(c.uid));
+    }
+    // The channel's bytes are its connections' (they read "sent 0 bytes" before: only proxy lines
+    // were summed).
+    int64_t sent = 0, received = 0;
+    for (const SensorConnectionRow& c : d.sensorConnections) {
+        sent += c.bytesOut;
+        received += c.bytesIn;
+    }
+    QCOMPARE(d.bytesOut, sent);
+    QCOMPARE(d.bytesIn, received);
+    ChannelSensorModel model;
+    model.setConnections(d.sensorConnections, qint64(d.sensorIds.size()));
+    QCOMPARE(model.total(), sessions);
+    QCOMPARE(model.rowCount(), int(d.sensorConnections.size()));
+    QCOMPARE(model.index(0, ChannelSensorModel::ServerNameColumn).data().toString(),
+             QStringLiteral("api.telegram.org"));
+    QCOMPARE(model.index(0, ChannelSensorModel::UidColumn).data().toString(), d.sensorConnections.first().uid);
+    QCOMPARE(model.index(0, 0).data(ChannelSensorModel::ConnectionIdRole).toLongLong(), d.sensorConnections.first().id);
+    // Slack's WebSocket: one connection held for hours.
+    const AlertDetail w = loadAlertDetail(casePath, webSocketId);
+    QCOMPARE(int(w.sensorConnections.size()), 1);
+    QCOMPARE(w.sensorConnections.first().serverName, QStringLiteral("wss-primary.slack.com"));
+    QVERIFY2(w.sensorConnections.first().durationUs > 3600 * 1000000LL,
+             qPrintable(QString::number(w.sensorConnections.first().durationUs)));
+}
+
+void TestSensorEvidence::sensorDurationWords() {
+    QCOMPARE(ChannelSensorModel::formatDuration(-1), QStringLiteral("open"));
+    QCOMPARE(ChannelSensorModel::formatDuration(1500000), QStringLiteral("1.50 s"));
+    QCOMPARE(ChannelSensorModel::formatDuration(12345678), QStringLiteral("12.3 s"));
+    QCOMPARE(ChannelSensorModel::formatDuration(200 * 1000000LL), QStringLiteral("3 min 20 s"));
+    QCOMPARE(ChannelSensorModel::formatDuration((30 * 3600 + 5 * 60 + 9) * 1000000LL), QStringLiteral("30 h 5 min"));
+}
+
 #include "tst_sensor_evidence.moc"

@@ -1,7 +1,7 @@
 // One channel in full: why it scored what it did (each factor's contribution as a bar with the
 // engine's sentence), the process and how its requests were tied to it, the analysts' triage,
-// and its requests, paged. Buttons open the host timeline, process tree and interval charts.
-// Everything is read in a worker; a newer selection drops an older load. All text is plain.
+// and its requests, paged, and its network-sensor connections. Buttons open the host timeline, process tree and
+// interval charts. Everything is read in a worker; a newer selection drops an older load. All text is plain.
 #pragma once
 
 #include "tables/alert_detail.h"
@@ -16,6 +16,7 @@ class QTableView;
 namespace socwb {
 
 class ChannelRequestModel;
+class ChannelSensorModel;
 
 class AlertDetailWidget : public QWidget {
     Q_OBJECT
@@ -30,6 +31,7 @@ class AlertDetailWidget : public QWidget {
     qint64 alertId() const { return alertId_; }
     const AlertDetail& detail() const { return detail_; }
     ChannelRequestModel* requestModel() const { return requests_; }
+    ChannelSensorModel* sensorModel() const { return sensors_; }
 
   signals:
     void loaded();
@@ -59,6 +61,11 @@ class AlertDetailWidget : public QWidget {
     QTableView* requestView_;
     ChannelRequestModel* requests_;
     QLabel* requestsCaption_;
+    // A channel's network-sensor connections, where it has any (a sensor-only channel has no
+    // requests to list).
+    QTableView* sensorView_;
+    ChannelSensorModel* sensors_;
+    QLabel* sensorCaption_;
 };
 
 } // namespace socwb

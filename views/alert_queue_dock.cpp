@@ -138,12 +138,35 @@ AlertQueueDock::AlertQueueDock(QWidget* parent)
     connect(model_, &QAbstractItemModel::dataChanged, this,
             [this](const QModelIndex& topLeft, const QModelIndex& bottomRight) {
                 restoreSelection(topLeft.row(), bottomRight.row());
+                fitNameColumns();
                 if (topLeft.row() == 0 && !view_->currentIndex().isValid() && selectedKeys_.isEmpty() &&
                     model_->rowCount() > 0) {
                     view_->setCurrentIndex(model_->index(0, AlertTableModel::HostColumn));
                 }
             });
+    // A column the analyst dragged keeps the width they gave it.
+    connect(view_->horizontalHeader(), &QHeaderView::sectionResized, this, [this](int column) {
+        if (!fitting_) {
+            sizedByHand_.insert(column);
+        }
+    });
     updateCount();
+}
+
+void AlertQueueDock::fitNameColumns() {
+    // Host names like WKS-DEV-04 and WKS-DEV-07 differ in their last characters: an elided host
+    // or process is a queue that cannot be read. The loaded rows' names widen their columns (never
+    // narrower than before, never wider than 24 em; a page loaded later can widen them again).
+    const int em = view_->fontMetrics().horizontalAdvance(QLatin1Char('M'));
+    fitting_ = true;
+    for (const int c : {int(AlertTableModel::HostColumn), int(AlertTableModel::ProcessColumn)}) {
+        if (!sizedByHand_.contains(c) && !view_->isColumnHidden(c)) {
+            const int before = view_->columnWidth(c);
+            view_->resizeColumnToContents(c); // the rows in view
+            view_->setColumnWidth(c, qMax(before, qMin(view_->columnWidth(c), 24 * em)));
+        }
+    }
+    fitting_ = false;
 }
 
 void AlertQueueDock::setCase(CaseStore* store) {

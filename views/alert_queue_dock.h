@@ -77,6 +77,8 @@ class AlertQueueDock : public QDockWidget {
     void showSavedMenu();
     void showContextMenu(const QPoint& pos);
     void updateCount();
+    // Widens the host and process columns to the loaded rows' names (not the ones sized by hand).
+    void fitNameColumns();
     void suppressSelection();
     // True when KEYS are few, or the analyst confirmed WHAT on all of them.
     bool confirmBulk(const QStringList& keys, const QString& what);
@@ -94,6 +96,8 @@ class AlertQueueDock : public QDockWidget {
     QSet<QString> selectedSet_;
     QString currentKey_;
     bool restoring_ = false;
+    bool fitting_ = false;
+    QSet<int> sizedByHand_;
     AlertTableModel* model_;
     QLineEdit* filter_;
     QToolButton* saved_;

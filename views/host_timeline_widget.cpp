@@ -286,6 +286,7 @@ void HostTimelineWidget::loadHost(qint64 hostId, qint64 alertId, qint64 keepFrom
                 const QString& src = series.source;
                 lane = src == QLatin1String("http") || src == QLatin1String("connect") ? TimelineQuery::ProxyLane
                        : src == QLatin1String("sysmon_net")                            ? TimelineQuery::NetworkLane
+                       : src == QLatin1String("sensor_conn")                           ? TimelineQuery::SensorLane
                        : src == QLatin1String("sysmon_dns")                            ? TimelineQuery::DnsQueryLane
                        : src == QLatin1String("dns_log")                               ? TimelineQuery::DnsLane
                                                                                        : -1;
@@ -303,6 +304,26 @@ void HostTimelineWidget::loadHost(qint64 hostId, qint64 alertId, qint64 keepFrom
                 name = QString::fromStdString(h.text(0));
             }
         }
+        // What the header names: the channel by its destination, the process by image and PID
+        // (issue 28 item 9: "alert 108", "process 191" are the case file's ids, not the analyst's).
+        QString channel, process;
+        if (lane >= 0 || alertId >= 0) {
+            Statement a(db, "SELECT destination FROM alerts WHERE id = ?");
+            a.bind(1, int64_t(alertId));
+            if (a.step()) {
+                channel = QString::fromStdString(a.text(0));
+            }
+        }
+        if (processId >= 0) {
+            Statement pr(db, "SELECT coalesce(image, ''), pid FROM processes WHERE id = ?");
+            pr.bind(1, int64_t(processId));
+            if (pr.step()) {
+                const QString image = QString::fromStdString(pr.text(0));
+                const QString base = image.mid(
+                    int(std::max(image.lastIndexOf(QLatin1Char('\\')), image.lastIndexOf(QLatin1Char('/')))) + 1);
+                process = pr.isNull(1) ? base : tr("%1 (PID %2)").arg(base).arg(pr.int64(1));
+            }
+        }
         TimelineBuckets b = TimelineQuery(db, host, processId).minuteCounts();
         QMetaObject::invokeMethod(
             this,
@@ -314,6 +335,8 @@ void HostTimelineWidget::loadHost(qint64 hostId, qint64 alertId, qint64 keepFrom
                 hostId_ = host;
                 alertId_ = alertId;
                 hostName_ = name;
+                channelName_ = channel;
+                processName_ = process;
                 buckets_ = b;
                 channelLane_ = lane;
                 channelIds_ = ids;
@@ -599,10 +622,11 @@ void HostTimelineWidget::updateTitle() {
                             QDateTime::fromMSecsSinceEpoch(visibleFromUs() / 1000, spec).toString(fmt),
                             QDateTime::fromMSecsSinceEpoch(visibleToUs() / 1000, spec).toString(fmt), zoneName(local_));
     if (channelLane_ >= 0) {
-        text += tr("  \u00b7  red: alert %1's channel").arg(alertId_);
+        text += channelName_.isEmpty() ? tr("  \u00b7  red: the alert's channel")
+                                       : tr("  \u00b7  red: the channel to %1").arg(channelName_);
     }
     if (processId_ >= 0) {
-        text += tr("  \u00b7  only process %1").arg(processId_);
+        text += processName_.isEmpty() ? tr("  \u00b7  one process only") : tr("  \u00b7  only %1").arg(processName_);
     }
     title_->setText(visibleText(text));
 }

@@ -109,6 +109,8 @@ class HostTimelineWidget : public QWidget {
     bool local_ = false;
     bool dirty_ = false;
     qint64 alertId_ = -1;
+    QString channelName_; // the alert's destination, for the header
+    QString processName_; // "image.exe (PID n)", for the header
     int selectedLane_ = -1;
     qint64 selectedId_ = -1;
 

@@ -104,6 +104,10 @@ IntervalChartsWidget::IntervalChartsWidget(QWidget* parent)
       emptyState_(new QLabel(this)), chartArea_(new QWidget(this)), brushButton_(new QToolButton(this)) {
     setFocusPolicy(Qt::StrongFocus);
     title_->setTextFormat(Qt::PlainText); // host, destination and image come from evidence
+    // A long image path wraps (and, with no space in it, is cut) rather than pushing the chart
+    // buttons out of the window at 1366x768.
+    title_->setWordWrap(true);
+    title_->setMinimumWidth(1);
     stats_->setTextFormat(Qt::PlainText);
     emptyState_->setObjectName(QStringLiteral("emptyState"));
     emptyState_->setTextFormat(Qt::PlainText); // the timing note quotes evidence

@@ -140,11 +140,17 @@ void SuppressionDialog::importYaml() {
         }
         const scoring::SuppressionImport done =
             scoring::importSuppressions(*store_, resources::readFile(path, scoring::kMaxSuppressionFileBytes));
-        if (done.expired > 0) {
-            QMessageBox box(
-                QMessageBox::Information, tr("Suppressions imported"),
-                tr("%1 rule(s) imported; %2 had already expired and were left out.").arg(done.added).arg(done.expired),
-                QMessageBox::Ok, this);
+        if (done.expired > 0 || done.duplicates > 0) {
+            QStringList left;
+            if (done.expired > 0) {
+                left << tr("%1 had already expired").arg(done.expired);
+            }
+            if (done.duplicates > 0) {
+                left << tr("%1 the case already has in force").arg(done.duplicates);
+            }
+            QMessageBox box(QMessageBox::Information, tr("Suppressions imported"),
+                            tr("%1 rule(s) imported; left out: %2.").arg(done.added).arg(left.join(tr("; "))),
+                            QMessageBox::Ok, this);
             box.setTextFormat(Qt::PlainText);
             box.exec();
         }

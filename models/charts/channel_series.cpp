@@ -214,8 +214,10 @@ void addHostActivity(sqlite3* db, ChannelSeries& s) {
     }
     const int64_t from = int64_t(s.firstDayStart - 86400.0) * 1000000;
     const int64_t to = int64_t(s.firstDayStart + 86400.0 * (s.dayCount + 1)) * 1000000;
-    Statement h(db, "SELECT ts_us / 3600000000 AS hour, count(*) FROM proxy_events "
-                    "WHERE host_id = ? AND ts_us >= ? AND ts_us < ? GROUP BY hour ORDER BY hour");
+    // Proxy requests and, where a network sensor watched the host, its connections.
+    Statement h(db, "SELECT ts / 3600000000 AS hour, count(*) FROM (SELECT ts_us AS ts FROM proxy_rows WHERE "
+                    "host_id = ?1 AND ts_us >= ?2 AND ts_us < ?3 UNION ALL SELECT ts_us FROM sensor_conn_rows WHERE "
+                    "host_id = ?1 AND ts_us >= ?2 AND ts_us < ?3) GROUP BY hour ORDER BY hour");
     h.bind(1, int64_t(s.hostId)).bind(2, from).bind(3, to);
     while (h.step()) {
         s.hostHourStarts.push_back(double(h.int64(0)) * 3600.0);
@@ -246,7 +248,7 @@ ChannelSeries ChannelSeries::loadHostDestination(sqlite3* db, qint64 hostId, qin
 
 ChannelSeries ChannelSeries::load(sqlite3* db, qint64 alertId) {
     Statement a(db, "SELECT host_id, process_id, host, destination, coalesce(process_image, ''), "
-                    "proxy_ids, net_ids, dnsq_ids, dns_ids FROM alerts WHERE id = ?");
+                    "proxy_ids, net_ids, dnsq_ids, dns_ids, sensor_ids FROM alerts WHERE id = ?");
     a.bind(1, int64_t(alertId));
     if (!a.step()) {
         return {};
@@ -266,6 +268,16 @@ ChannelSeries ChannelSeries::load(sqlite3* db, qint64 alertId) {
         m.ttl = st.isNull(4) ? 0 : scoring::minTtl(st.text(4));
         bySource[size_t(MemberSource::DnsLog)].push_back(m);
     });
+    // Sensor connections with their bytes each way (payload where logged, else IP-level) and how
+    // long each lasted: a long-lived session is unmeasurable, as the score said.
+    readMembers(db, "sensor_conn_rows",
+                "coalesce(orig_bytes, orig_ip_bytes), coalesce(resp_bytes, resp_ip_bytes), "
+                "NULL, duration_us",
+                blobIds(a, 9), [&](const Statement& st) {
+                    Member m = memberOf(st);
+                    m.durationMs = st.isNull(5) ? -1 : int32_t(std::clamp<int64_t>(st.int64(5) / 1000, 0, INT32_MAX));
+                    bySource[size_t(MemberSource::SensorConn)].push_back(m);
+                });
     ChannelSeries s = seriesOf(db, bySource);
     s.alertId = alertId;
     s.hostId = a.isNull(0) ? -1 : a.int64(0);

@@ -65,7 +65,8 @@ class ChannelSeries {
     int dayCount = 0;
     QVector<double> heat;
 
-    // The host's proxy requests (all destinations) per UTC hour: bucket start seconds and counts.
+    // The host's proxy requests and sensor connections (all destinations) per UTC hour: bucket start
+    // seconds and counts.
     QVector<double> hostHourStarts;
     QVector<double> hostHourCounts;
 

@@ -595,6 +595,48 @@ std::vector<ChannelSpec> buildCatalog() {
          .image = "{browser}",
          .commandLine = R"~("{browser}" --restore-last-session)~",
          .keepAliveS = 300});
+    // The "sensor" scenario (#26): no proxy, a network sensor at the edge. Appended last so the
+    // channels above keep their index (each channel's random draws derive from it).
+    c.push_back({.id = "sensor-telegram-tls",
+                 .positive = true,
+                 .technique = "T1102.003",
+                 .service = "telegram",
+                 .description = "An unsigned binary in the user's profile on a workstation without Sysmon polls the "
+                                "Telegram Bot API over TLS about every 5 minutes; no proxy: only the network sensor's "
+                                "connections and TLS server names see it.",
+                 .pick = HostPick::Workstation,
+                 .intervalS = 300,
+                 .jitter = 0.3,
+                 .startHour = 9,
+                 .destHost = "api.telegram.org",
+                 .target = "/bot{token}/getUpdates?offset=0&timeout=0",
+                 .bytesOut = 310,
+                 .bytesIn = 230,
+                 .bytesInSpread = 4,
+                 .contentType = "application/json",
+                 .userAgent = "",
+                 .image = R"~(C:\Users\{user}\AppData\Local\Temp\tgsvc.exe)~",
+                 .commandLine = R"~("C:\Users\{user}\AppData\Local\Temp\tgsvc.exe" -k)~",
+                 .noSysmon = true,
+                 .directEgress = true,
+                 .points = 20,
+                 .scenario = "sensor"});
+    c.push_back({.id = "sensor-slack-websocket",
+                 .service = "slack",
+                 .description = "Slack's desktop client holds one WebSocket to its message server for more than a "
+                                "day: one long TLS session whose messages inside no sensor can count.",
+                 .pick = HostPick::Workstation,
+                 .intervalS = 1e9,
+                 .startHour = 6,
+                 .destHost = "wss-primary.slack.com",
+                 .target = "/websocket/{token}",
+                 .bytesOut = 900,
+                 .bytesIn = 2400,
+                 .contentType = "-",
+                 .image = R"~(C:\Users\{user}\AppData\Local\slack\app-4.36.140\slack.exe)~",
+                 .commandLine = R"~("C:\Users\{user}\AppData\Local\slack\app-4.36.140\slack.exe" --startup)~",
+                 .holdS = 30 * 3600,
+                 .scenario = "sensor"});
     return c;
 }
 
@@ -619,8 +661,28 @@ const ChannelSpec* ChannelCatalog::find(const std::string& id, int world) {
     return nullptr;
 }
 
+bool ChannelCatalog::isOptInScenario(const std::string& name, int world) {
+    const auto& specs = forWorld(world);
+    return !name.empty() &&
+           std::any_of(specs.begin(), specs.end(), [&](const ChannelSpec& s) { return name == s.scenario; });
+}
+
+bool ChannelCatalog::scenarioNamed(const std::string& scenarios, const char* name) {
+    std::stringstream ss(scenarios);
+    std::string item;
+    while (std::getline(ss, item, ',')) {
+        if (item == name) {
+            return true;
+        }
+    }
+    return false;
+}
+
 std::vector<std::string> ChannelCatalog::scenarioNames(int world) {
     std::vector<std::string> names{"all", "sample", "easy", "medium", "hard", "none"};
+    if (world == 1) {
+        names.emplace_back("sensor");
+    }
     if (world == 2) {
         names = {"all", "none"};
     }
@@ -644,7 +706,13 @@ std::vector<std::string> ChannelCatalog::positivesFor(const std::string& scenari
     while (std::getline(ss, name, ',')) {
         if (name == "all") {
             for (const auto& s : forWorld(world)) {
-                if (s.positive) {
+                if (s.positive && !*s.scenario) {
+                    add(s.id);
+                }
+            }
+        } else if (isOptInScenario(name, world)) {
+            for (const auto& s : forWorld(world)) {
+                if (s.positive && name == s.scenario) {
                     add(s.id);
                 }
             }

@@ -90,6 +90,9 @@ struct ChannelSpec {
     bool noProxy = false;       // the traffic never passes the web proxy (NTP over UDP)
     const char* alongside = ""; // also on the hosts of this (earlier) channel: a legitimate app in the
                                 // folder a planted binary hides in
+    // Planted only when --scenario names this scenario (never by "all", so other cases stay as they
+    // were): "sensor" is an organisation without a web proxy, watched by a network sensor (#26).
+    const char* scenario = "";
 };
 
 class ChannelCatalog {
@@ -104,6 +107,10 @@ class ChannelCatalog {
     // is unknown (unknown names are reported in `unknown`).
     static std::vector<std::string> positivesFor(const std::string& scenario, std::string* unknown, int world = 1);
     static std::vector<std::string> scenarioNames(int world = 1);
+    // Whether NAME is a scenario some channels are planted only for (ChannelSpec::scenario), and
+    // whether a comma-separated --scenario value names it.
+    static bool isOptInScenario(const std::string& name, int world = 1);
+    static bool scenarioNamed(const std::string& scenarios, const char* name);
 };
 
 // World 2's channels (world2_catalog.cpp).

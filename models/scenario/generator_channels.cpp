@@ -187,6 +187,9 @@ void ScenarioGenerator::plantChannels() {
         if (spec.positive && std::find(wanted.begin(), wanted.end(), spec.id) == wanted.end()) {
             continue;
         }
+        if (!spec.positive && *spec.scenario && !ChannelCatalog::scenarioNamed(options_.scenario, spec.scenario)) {
+            continue; // a look-alike of a scenario not asked for
+        }
         std::vector<int> hosts = pickHosts(spec, static_cast<int>(i), used);
         for (const ChannelTruth& t : truth_) {
             if (*spec.alongside && t.id == spec.alongside) {

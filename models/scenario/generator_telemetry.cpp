@@ -43,6 +43,7 @@ void ScenarioGenerator::resolveConnections() {
         const std::string* ua = nullptr;
         uint64_t uidSeed = 0;
         bool tunnel = false;
+        bool direct = false; // a direct-egress host's own connection: the edge sensor sees it
     };
     struct CacheEntry {
         int64_t expires = 0;
@@ -67,6 +68,11 @@ void ScenarioGenerator::resolveConnections() {
         std::vector<uint64_t> closeOrder; // deterministic closing at the end
 
         auto closeConnection = [&](const Connection& c) {
+            if (c.direct) {
+                sensorConnection(hostIndex, c.opened, c.last, c.process, c.dest, c.channel, c.ipIndex, c.port,
+                                 c.bytesOut, c.bytesIn, c.uidSeed);
+                return;
+            }
             if (!c.tunnel) {
                 return;
             }
@@ -114,6 +120,7 @@ void ScenarioGenerator::resolveConnections() {
                 c.ua = q.userAgent;
                 c.uidSeed = q.uidSeed;
                 c.tunnel = !d.inspected && !h.directEgress;
+                c.direct = h.directEgress;
                 port =
                     static_cast<uint16_t>(port >= 65500 ? 49700 + r.uniformInt(0, 300) : port + 1 + r.uniformInt(0, 2));
                 c.port = port;
@@ -176,7 +183,9 @@ void ScenarioGenerator::resolveConnections() {
             q.clientPort = c.port;
             q.ipIndex = c.ipIndex;
             if (h.directEgress) {
-                continue; // no proxy in the path: nothing in the proxy log
+                c.bytesOut += q.bytesOut; // no proxy in the path: nothing in the proxy log, the edge
+                c.bytesIn += q.bytesIn;   // sensor sees the connection
+                continue;
             }
             if (c.tunnel) {
                 c.bytesOut += q.bytesOut;
@@ -202,6 +211,31 @@ void ScenarioGenerator::resolveConnections() {
     world_.requests = std::move(out);
     std::stable_sort(world_.dns.begin(), world_.dns.end(),
                      [](const SimDnsQuery& a, const SimDnsQuery& b) { return a.tsUs < b.tsUs; });
+    // A sensor logs a connection when it ends.
+    std::stable_sort(world_.sensorConns.begin(), world_.sensorConns.end(),
+                     [](const SimRequest& a, const SimRequest& b) { return a.endUs() < b.endUs(); });
+}
+
+void ScenarioGenerator::sensorConnection(int host, int64_t opened, int64_t last, int process, int dest, int channel,
+                                         int ipIndex, uint16_t port, int64_t bytesOut, int64_t bytesIn,
+                                         uint64_t uidSeed) {
+    if (opened < world_.startUs || last >= world_.endUs) {
+        return; // opened before the sensor's log begins, or still open when it was collected
+    }
+    SimRequest t;
+    t.startUs = opened;
+    t.durationMs = static_cast<int32_t>(std::min<int64_t>((last - opened) / 1000, INT32_MAX));
+    t.host = host;
+    t.process = process;
+    t.dest = dest;
+    t.channel = channel;
+    t.ipIndex = ipIndex;
+    t.clientPort = port;
+    t.method = Method::Connect;
+    t.bytesOut = bytesOut + 620; // the TLS handshake on top of the requests
+    t.bytesIn = bytesIn + 4700;  // the certificate chain
+    t.uidSeed = uidSeed;
+    world_.sensorConns.push_back(t);
 }
 
 void ScenarioGenerator::emitProcessEvents() {

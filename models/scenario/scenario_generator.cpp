@@ -49,6 +49,18 @@ std::vector<std::string> ScenarioGenerator::formatNames() {
     return ScenarioWriters::formatNames();
 }
 
+std::vector<std::string> ScenarioGenerator::formatNames(int world) {
+    std::vector<std::string> names = formatNames();
+    if (world == 2) {
+        names.erase(std::remove_if(names.begin(), names.end(), isSensorFormat), names.end());
+    }
+    return names;
+}
+
+bool ScenarioGenerator::isSensorFormat(const std::string& format) {
+    return format == "zeek-conn" || format == "zeek-ssl" || format == "suricata-eve";
+}
+
 std::vector<std::string> ScenarioGenerator::defaultFormats() {
     return {"squid", "windows-dns", "sysmon-xml", "assets"};
 }
@@ -89,6 +101,9 @@ std::string ScenarioGenerator::validate() const {
     }
     const auto known = formatNames();
     for (const auto& f : options_.formats) {
+        if (options_.world == 2 && isSensorFormat(f)) {
+            return "format '" + f + "' is world 1's: world 2 has no network sensor";
+        }
         if (std::find(known.begin(), known.end(), f) == known.end()) {
             std::string names;
             for (const auto& n : known) {
@@ -121,6 +136,13 @@ void ScenarioGenerator::simulate() {
         buildHostsWorld2();
     } else {
         buildHosts();
+        if (ChannelCatalog::scenarioNamed(options_.scenario, "sensor")) {
+            // An organisation without a web proxy: every host reaches the internet directly, and a
+            // network sensor at the edge (zeek-conn, zeek-ssl, suricata-eve) sees its connections.
+            for (SimHost& h : world_.hosts) {
+                h.directEgress = true;
+            }
+        }
     }
     plantChannels();
     simulateBrowsing();

@@ -91,6 +91,10 @@ class ScenarioGenerator {
 
     // Every format name --formats takes, and the ones written when none is named.
     static std::vector<std::string> formatNames();
+    // What --formats all writes in WORLD: world 2 has no edge sensor (its connections are not
+    // simulated as a sensor sees them), so the sensor formats are world 1's only.
+    static std::vector<std::string> formatNames(int world);
+    static bool isSensorFormat(const std::string& format);
     static std::vector<std::string> defaultFormats();
     // World 2 picks one of two log families by seed when --formats names none: Squid + Zeek dns.log
     // (TSV or JSON) + Sysmon XML, or Blue Coat W3C + Windows DNS debug + Winlogbeat JSON.
@@ -120,6 +124,9 @@ class ScenarioGenerator {
     void simulateBrowsing();
     const ChannelSpec* specOf(int channel) const;
     void resolveConnections();
+    // Records one connection of a direct-egress host as the edge sensor logs it.
+    void sensorConnection(int host, int64_t opened, int64_t last, int process, int dest, int channel, int ipIndex,
+                          uint16_t port, int64_t bytesOut, int64_t bytesIn, uint64_t uidSeed);
     void emitProcessEvents();
     void collectBrowsingLookalikes();
     void collectAddresses();

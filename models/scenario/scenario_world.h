@@ -162,6 +162,10 @@ struct SimWorld {
     std::vector<SimRequest> requests;   // sorted by end time (when the proxy logs them)
     std::vector<SimDnsQuery> dns;       // sorted by time
     std::vector<SimSysmonEvent> sysmon; // sorted by time; only hosts with Sysmon
+    // What a network sensor at the internet edge saw (#26): one entry per TCP connection of a host
+    // with direct egress (startUs: its first packet, durationMs: until its last, bytes summed over
+    // the requests it carried plus the TLS handshake), sorted by end time (when Zeek logs it).
+    std::vector<SimRequest> sensorConns;
 };
 
 } // namespace socwb::scenario

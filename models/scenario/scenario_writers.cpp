@@ -2,6 +2,7 @@
 
 #include "output_buffer.h"
 #include "squid_writer.h"
+#include "suricata_writer.h"
 #include "sysmon_xml_writer.h"
 #include "w3c_writer.h"
 #include "windows_dns_writer.h"
@@ -33,6 +34,10 @@ const FormatEntry kFormats[] = {
     {"sysmon-xml", "sysmon.xml", "sysmon-xml", "sysmon"},
     {"winlogbeat", "winlogbeat.ndjson", "sysmon-json", "sysmon"},
     {"assets", "assets.csv", "assets", "assets"},
+    // An edge sensor's view of the hosts with direct egress (--scenario sensor: every host).
+    {"zeek-conn", "conn.log", "zeek-conn", "sensor"},
+    {"zeek-ssl", "ssl.log", "zeek-ssl", "sensor"},
+    {"suricata-eve", "eve.json", "suricata-eve", "sensor"},
 };
 
 int64_t writeAssets(const SimWorld& world, const std::string& path) {
@@ -109,6 +114,12 @@ GeneratedFile ScenarioWriters::write(const std::string& format, const SimWorld& 
         file.records = WindowsDnsWriter::write(world, path);
     } else if (format == "sysmon-xml") {
         file.records = SysmonXmlWriter::write(world, path);
+    } else if (format == "zeek-conn") {
+        file.records = ZeekWriter::writeConn(world, path);
+    } else if (format == "zeek-ssl") {
+        file.records = ZeekWriter::writeSsl(world, path);
+    } else if (format == "suricata-eve") {
+        file.records = SuricataWriter::writeEve(world, path);
     } else if (format == "winlogbeat") {
         file.records = WinlogbeatWriter::write(world, path);
     } else {

@@ -33,7 +33,14 @@ namespace {
 enum Method : uint8_t { kOther = 0, kGet = 1, kPost = 2, kConnect = 3, kPut = 4 };
 
 // The tables events come from: the evidence kinds whose bounds late start and the histogram use.
-enum Table : uint8_t { kProxyTable = 0, kDnsTable = 1, kDnsQueryTable = 2, kNetTable = 3, kTableCount = 4 };
+enum Table : uint8_t {
+    kProxyTable = 0,
+    kDnsTable = 1,
+    kDnsQueryTable = 2,
+    kNetTable = 3,
+    kSensorTable = 4, // a sensor's log starts and ends on its own (#26)
+    kTableCount = 5
+};
 
 Table tableOf(MemberSource s) {
     switch (s) {
@@ -45,10 +52,17 @@ Table tableOf(MemberSource s) {
     case MemberSource::SysmonDns:
         return kDnsQueryTable;
     case MemberSource::SysmonNet:
-    case MemberSource::SensorConn:
         return kNetTable;
+    case MemberSource::SensorConn:
+        return kSensorTable;
     }
     return kProxyTable;
+}
+
+std::array<int64_t, kTableCount> filled(int64_t v) {
+    std::array<int64_t, kTableCount> a;
+    a.fill(v);
+    return a;
 }
 
 // One event as a channel keeps it: 48 bytes, so five million fit well under a gigabyte.
@@ -105,7 +119,7 @@ struct EndpointInfo {
 // What the builder knows of a host before and while it reads the host's events.
 struct HostInfo {
     QString name, role, ips;
-    std::array<int64_t, kTableCount> first{INT64_MAX, INT64_MAX, INT64_MAX, INT64_MAX}; // first event per table
+    std::array<int64_t, kTableCount> first = filled(INT64_MAX); // first event per table
     // Evidence of many users behind the address.
     std::set<int64_t> proxyUsers;
     std::map<int64_t, std::set<int32_t>> browsersByHour;
@@ -222,6 +236,31 @@ class AttributionCursor {
     double confidence_ = 0;
     bool done_ = false;
 };
+
+// The ports a forward proxy listens on (attribution.json): a connection to an internal address
+// there is a connection to the proxy, whose request is in the proxy log if anywhere.
+std::set<int> readProxyPorts() {
+    std::set<int> ports;
+    try {
+        const QJsonObject a = QJsonDocument::fromJson(resources::read(QStringLiteral("attribution.json"))).object();
+        for (const auto& v : a.value(QStringLiteral("proxy_ports")).toArray()) {
+            ports.insert(v.toInt());
+        }
+    } catch (const std::exception&) {
+        ports = {3128, 8080};
+    }
+    return ports;
+}
+
+// A sensor's count (bytes) as an event keeps it: the payload where logged (Zeek), else the
+// IP-level count (Suricata's bytes_toserver); -1 when neither is.
+int32_t sensorBytes(sqlite3_stmt* s, int payloadCol, int ipCol, int64_t row) {
+    int64_t v = validation::countOrAbsent(s, payloadCol, "sensor_conn_rows", row, "orig_bytes/resp_bytes");
+    if (v < 0) {
+        v = validation::countOrAbsent(s, ipCol, "sensor_conn_rows", row, "orig_ip_bytes/resp_ip_bytes");
+    }
+    return v < 0 ? -1 : static_cast<int32_t>(std::min<int64_t>(v, INT32_MAX));
+}
 
 // Polls of an event list's times (sorted by the caller), as chooseTiming merges them.
 size_t pollCount(const std::vector<int64_t>& sortedTs, int64_t mergeUs) {
@@ -400,8 +439,8 @@ std::vector<BuiltChannel> ChannelBuilder::build(const Progress& progress) {
     std::unordered_map<std::string, int32_t> uaIds;
     std::vector<int32_t> browserOfUa(1, 0); // by interned User-Agent: browser family id + 0, 0 none
     std::unordered_map<std::string, int32_t> browserFamilies;
-    std::array<int64_t, kTableCount> tableFirst{INT64_MAX, INT64_MAX, INT64_MAX, INT64_MAX};
-    std::array<int64_t, kTableCount> tableLast{INT64_MIN, INT64_MIN, INT64_MIN, INT64_MIN};
+    std::array<int64_t, kTableCount> tableFirst = filled(INT64_MAX);
+    std::array<int64_t, kTableCount> tableLast = filled(INT64_MIN);
     auto note = [&](HostInfo& h, Table t, int64_t ts) {
         tableFirst[t] = std::min(tableFirst[t], ts);
         tableLast[t] = std::max(tableLast[t], ts);
@@ -574,15 +613,7 @@ std::vector<BuiltChannel> ChannelBuilder::build(const Progress& progress) {
     const bool caseHasProxyLogs = tableFirst[kProxyTable] != INT64_MAX;
     // ---- Sysmon network connections that no proxy request already stands for
     {
-        std::set<int> proxyPorts;
-        try {
-            const QJsonObject a = QJsonDocument::fromJson(resources::read(QStringLiteral("attribution.json"))).object();
-            for (const auto& v : a.value(QStringLiteral("proxy_ports")).toArray()) {
-                proxyPorts.insert(v.toInt());
-            }
-        } catch (const std::exception&) {
-            proxyPorts = {3128, 8080};
-        }
+        const std::set<int> proxyPorts = readProxyPorts();
         std::vector<int64_t> matched;
         {
             Statement st(db_, "SELECT DISTINCT matched_event_id FROM attributions WHERE matched_event_id IS NOT NULL "
@@ -630,6 +661,60 @@ std::vector<BuiltChannel> ChannelBuilder::build(const Progress& progress) {
                 continue;
             }
             note(hosts[host], kNetTable, e.ts);
+            groups[GroupKey{host, domain, 0, imageOf(e.process)}].push_back(e);
+        }
+        eventsRead_ += n;
+    }
+    // ---- Network-sensor connections (Zeek conn.log, Suricata flow; #26): named by the TLS server
+    // name of the session with the same uid (SNI, `record`), else through the host's DNS answers
+    // for the responder's address; the process where a Sysmon EID 3 of the same five-tuple tied it.
+    {
+        const std::set<int> proxyPorts = readProxyPorts();
+        Statement st(db_,
+                     "SELECT c.id, c.ts_us, c.host_id, coalesce((SELECT t.domain_id FROM tls_rows t WHERE "
+                     "t.uid = c.uid AND t.domain_id IS NOT NULL ORDER BY t.id LIMIT 1), 0), "
+                     "coalesce(a.process_id, 0), coalesce((SELECT value FROM strings WHERE id = c.resp_ip_s), ''), "
+                     "coalesce(c.resp_port, 0), c.duration_us, c.orig_bytes, c.orig_ip_bytes, c.resp_bytes, "
+                     "c.resp_ip_bytes FROM sensor_conn_rows c LEFT JOIN sensor_attributions a ON a.conn_id = "
+                     "c.id AND a.confidence >= ? WHERE c.host_id IS NOT NULL ORDER BY c.id");
+        st.bind(1, minConfidence);
+        sqlite3_stmt* s = st.handle();
+        int64_t n = 0;
+        while (st.step()) {
+            if ((++n & 0xFFFF) == 0) {
+                tick("reading sensor connections", n, 0);
+            }
+            Ev e;
+            e.id = st.int64(0);
+            e.ts = st.int64(1);
+            validation::checkTime(e.ts, "sensor_conn_rows", e.id, "ts_us");
+            const int64_t host = checkHost(st.int64(2), "sensor_conn_rows", e.id);
+            e.source = MemberSource::SensorConn;
+            e.process =
+                static_cast<int32_t>(processIds.indexOrNone(st.int64(4), "sensor_attributions", e.id, "process_id"));
+            const int64_t durationUs = validation::countOrAbsent(s, 7, "sensor_conn_rows", e.id, "duration_us");
+            e.durationMs = durationUs < 0 ? -1 : static_cast<int32_t>(std::min<int64_t>(durationUs / 1000, INT32_MAX));
+            e.bytesOut = sensorBytes(s, 8, 9, e.id);
+            e.bytesIn = sensorBytes(s, 10, 11, e.id);
+            int64_t domain = static_cast<int64_t>(
+                domainIds.indexOrNone(st.int64(3), "tls_rows", e.id, "domain_id")); // the SNI, 0 without one
+            if (domain != 0 && !domains[static_cast<size_t>(domain)].isAddress) {
+                e.naming = Naming::Record;
+            } else {
+                const std::string ip = DomainNames::normalize(st.text(5));
+                const bool internal = isPrivate(ip);
+                if (ip.empty() || (internal && proxyPorts.count(static_cast<int>(st.int64(6))))) {
+                    continue; // nothing to name it by, or a connection to the proxy
+                }
+                const AddressNamer::Result r = namer.name(host, ip, e.ts);
+                e.naming = r.how;
+                // An internal address no answer named is not a web service.
+                domain = r.how != Naming::Address ? r.domainId : internal ? 0 : domainIdFor(ip);
+            }
+            if (domain == 0) {
+                continue;
+            }
+            note(hosts[host], kSensorTable, e.ts);
             groups[GroupKey{host, domain, 0, imageOf(e.process)}].push_back(e);
         }
         eventsRead_ += n;
@@ -955,6 +1040,7 @@ std::vector<BuiltChannel> ChannelBuilder::build(const Progress& progress) {
         std::map<int32_t, int64_t> uaCount, processCount;
         std::vector<uint32_t> paths;
         int64_t gets = 0, posts = 0, connects = 0;
+        int64_t sensorOut = 0, sensorIn = 0; // the channel's bytes where only a sensor saw it
         for (const Ev& e : p.events) {
             SourceSeries& s = series[static_cast<size_t>(e.source)];
             s.tsUs.push_back(e.ts);
@@ -992,15 +1078,26 @@ std::vector<BuiltChannel> ChannelBuilder::build(const Progress& progress) {
                 s.ttlS.push_back(e.ttl);
                 break;
             case MemberSource::SysmonNet:
-            case MemberSource::SensorConn:
                 bc.netIds.push_back(e.id);
+                break;
+            case MemberSource::SensorConn:
+                bc.sensorIds.push_back(e.id);
+                s.durationMs.push_back(e.durationMs); // a long-lived session is unmeasurable, not one poll
+                sensorOut += std::max(e.bytesOut, int32_t(0));
+                sensorIn += std::max(e.bytesIn, int32_t(0));
                 break;
             }
             if (e.process) {
                 ++processCount[e.process];
             }
         }
-        for (auto* ids : {&bc.proxyIds, &bc.dnsIds, &bc.dnsQueryIds, &bc.netIds}) {
+        if (bc.proxyIds.empty()) {
+            // Totals only (no factor reads them): a proxy's lines, where there are any, count the
+            // same traffic the sensor would, so the sensor's bytes stand only where no proxy saw it.
+            f.bytesOut = sensorOut;
+            f.bytesIn = sensorIn;
+        }
+        for (auto* ids : {&bc.proxyIds, &bc.dnsIds, &bc.dnsQueryIds, &bc.netIds, &bc.sensorIds}) {
             std::sort(ids->begin(), ids->end());
         }
         for (const MemberSourceInfo& info : kMemberSources) {
@@ -1016,7 +1113,7 @@ std::vector<BuiltChannel> ChannelBuilder::build(const Progress& progress) {
         f.proxyRequests = static_cast<int64_t>(bc.proxyIds.size());
         f.caseHasProxyLogs = caseHasProxyLogs;
         f.dnsQueries = static_cast<int64_t>(bc.dnsIds.size() + bc.dnsQueryIds.size());
-        f.netConnections = static_cast<int64_t>(bc.netIds.size());
+        f.netConnections = static_cast<int64_t>(bc.netIds.size() + bc.sensorIds.size());
         f.firstTs = p.events.front().ts;
         f.lastTs = p.events.back().ts;
 

@@ -30,6 +30,7 @@ namespace socwb::scoring {
 struct BuiltChannel {
     ChannelFeatures features;
     std::vector<int64_t> proxyIds, dnsIds, dnsQueryIds, netIds; // ascending row ids
+    std::vector<int64_t> sensorIds;                             // sensor_conn_rows (#26), ascending
 };
 
 class ScoringCancelled : public std::runtime_error {

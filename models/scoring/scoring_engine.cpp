@@ -176,9 +176,9 @@ ScoreOutcome ScoringEngine::run(ScoreMode mode, const std::atomic<bool>* cancel,
 INSERT INTO alerts(channel_key, host_id, host, host_ips, host_role, process_image, process_name, process_id,
     destination, domain_id, registered_domain, service, service_category, endpoint, path_prefix, requests,
     proxy_requests, dns_queries, net_connections, first_ts, last_ts, median_interval_s, jitter, bytes_out, bytes_in,
-    features, score, severity, factors, suppressed_by, scored_at, proxy_ids, dns_ids, dnsq_ids, net_ids)
+    features, score, severity, factors, suppressed_by, scored_at, proxy_ids, dns_ids, dnsq_ids, net_ids, sensor_ids)
 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23,
-    ?24, ?25, ?26, ?27, ?28, ?29, ?30, ?31, ?32, ?33, ?34, ?35)
+    ?24, ?25, ?26, ?27, ?28, ?29, ?30, ?31, ?32, ?33, ?34, ?35, ?36)
 ON CONFLICT(channel_key) DO UPDATE SET host_id = excluded.host_id, host = excluded.host, host_ips = excluded.host_ips,
     host_role = excluded.host_role, process_image = excluded.process_image, process_name = excluded.process_name,
     process_id = excluded.process_id, destination = excluded.destination, domain_id = excluded.domain_id,
@@ -189,7 +189,8 @@ ON CONFLICT(channel_key) DO UPDATE SET host_id = excluded.host_id, host = exclud
     median_interval_s = excluded.median_interval_s, jitter = excluded.jitter, bytes_out = excluded.bytes_out,
     bytes_in = excluded.bytes_in, features = excluded.features, score = excluded.score, severity = excluded.severity,
     factors = excluded.factors, suppressed_by = excluded.suppressed_by, scored_at = excluded.scored_at,
-    proxy_ids = excluded.proxy_ids, dns_ids = excluded.dns_ids, dnsq_ids = excluded.dnsq_ids, net_ids = excluded.net_ids
+    proxy_ids = excluded.proxy_ids, dns_ids = excluded.dns_ids, dnsq_ids = excluded.dnsq_ids, net_ids = excluded.net_ids,
+    sensor_ids = excluded.sensor_ids
 )SQL");
             for (size_t i = 0; i < built.size(); ++i) {
                 if ((i & 0x3FF) == 0 && !report(QStringLiteral("writing alerts"), static_cast<int64_t>(i),
@@ -226,7 +227,9 @@ ON CONFLICT(channel_key) DO UPDATE SET host_id = excluded.host_id, host = exclud
                 } else {
                     up.bindNull(22).bindNull(23);
                 }
-                if (f.proxyRequests > 0) {
+                // Bytes are known from proxy lines and from a network sensor's connections; Sysmon
+                // and DNS evidence carry none, and NULL says so.
+                if (f.proxyRequests > 0 || !built[i].sensorIds.empty()) {
                     up.bind(24, f.bytesOut).bind(25, f.bytesIn);
                 } else {
                     up.bindNull(24).bindNull(25);
@@ -241,6 +244,7 @@ ON CONFLICT(channel_key) DO UPDATE SET host_id = excluded.host_id, host = exclud
                 bindBlob(up, 33, built[i].dnsIds);
                 bindBlob(up, 34, built[i].dnsQueryIds);
                 bindBlob(up, 35, built[i].netIds);
+                bindBlob(up, 36, built[i].sensorIds);
                 up.exec();
             }
             Statement stale(db, "DELETE FROM alerts WHERE scored_at IS NOT ?");

@@ -386,12 +386,32 @@ SuppressionImport importSuppressions(CaseStore& store, const QByteArray& yaml, c
     SuppressionImport result;
     const QVector<SuppressionRule> rules = suppressionsFromYaml(yaml);
     Transaction tx(store.db());
+    // A rule the case already has in force (same criteria, active) is not added again: importing
+    // the same file twice left every rule twice, silently (issue 28 item 9).
+    auto sameCriteria = [](const SuppressionRule& a, const SuppressionRule& b) {
+        return a.host.compare(b.host, Qt::CaseInsensitive) == 0 &&
+               a.hostRole.compare(b.hostRole, Qt::CaseInsensitive) == 0 &&
+               a.process.compare(b.process, Qt::CaseInsensitive) == 0 &&
+               a.destination.compare(b.destination, Qt::CaseInsensitive) == 0 &&
+               a.urlPrefix.compare(b.urlPrefix, Qt::CaseInsensitive) == 0;
+    };
+    QVector<SuppressionRule> inForce;
+    for (const SuppressionRule& r : listSuppressions(store.db())) {
+        if (r.isActive(now)) {
+            inForce << r;
+        }
+    }
     int index = 0;
     for (SuppressionRule r : rules) {
         ++index;
         const QDateTime until = QDateTime::fromString(r.expiresAt, Qt::ISODateWithMs);
         if (until.isValid() && until <= now) {
             ++result.expired; // history of another case: nothing it would do here
+            continue;
+        }
+        if (std::any_of(inForce.cbegin(), inForce.cend(),
+                        [&](const SuppressionRule& have) { return sameCriteria(have, r); })) {
+            ++result.duplicates;
             continue;
         }
         try {
@@ -405,6 +425,7 @@ SuppressionImport importSuppressions(CaseStore& store, const QByteArray& yaml, c
             r.createdAt = CaseStore::nowIso();
         }
         insertRule(store, r);
+        inForce << r; // a file that repeats a rule adds it once
         ++result.added;
     }
     tx.commit();

@@ -92,11 +92,12 @@ QVector<SuppressionRule> suppressionsFromYaml(const QByteArray& yaml);
 
 // Imports a suppression file into the case in one transaction. Rules keep the file's creation time
 // and author (shown as "NAME (imported by USER)"); rules whose expiry has passed are not imported,
-// and counted. Throws like suppressionsFromYaml(), or std::invalid_argument for a rule not fit to
-// store; nothing is imported then.
+// and counted, and so are rules with the same criteria as one in force. Throws like suppressionsFromYaml(), or
+// std::invalid_argument for a rule not fit to store; nothing is imported then.
 struct SuppressionImport {
     int added = 0;
-    int expired = 0; // already expired in the file: left out
+    int expired = 0;    // already expired in the file: left out
+    int duplicates = 0; // the same criteria as a rule in force in the case (or earlier in the file): left out
 };
 SuppressionImport importSuppressions(CaseStore& store, const QByteArray& yaml,
                                      const QDateTime& now = QDateTime::currentDateTimeUtc());

@@ -17,6 +17,7 @@ TimingConfig TimingConfig::from(const ScoringConfig& c) {
     t.ttlPacingBand = c.threshold("ttl_pacing_band");
     t.ttlPacedMinShare = c.threshold("ttl_paced_min_share");
     t.longSessionShare = c.threshold("long_session_share");
+    t.longSessionMinS = c.threshold("long_session_min_s");
     return t;
 }
 
@@ -174,7 +175,8 @@ Timing chooseTiming(const std::vector<SourceSeries>& members, const TimingConfig
             }
         }
         const int64_t span = end - s.tsUs.front();
-        if (span > 0 && static_cast<double>(covered) >= config.longSessionShare * static_cast<double>(span)) {
+        if (span > 0 && static_cast<double>(covered) >= config.longSessionShare * static_cast<double>(span) &&
+            static_cast<double>(covered) >= config.longSessionMinS * 1e6) {
             t.unmeasurable = true;
             t.note += QStringLiteral("; held open for %1 h of its %2 h: a long-lived session (WebSocket, HTTP/2, a "
                                      "held tunnel) whose polls inside cannot be seen")

@@ -32,6 +32,7 @@ struct TimingConfig {
     double ttlPacingBand = 0.5;    // a gap in [TTL - burst, TTL x (1 + band)] is the cache expiring
     double ttlPacedMinShare = 0.5; // ... and this share of such gaps makes a series TTL-paced
     double longSessionShare = 0.5; // sessions covering this share of the span: unmeasurable
+    double longSessionMinS = 600;  // ... and held this long in all (one short connection is not held)
     static TimingConfig from(const ScoringConfig& config);
 };
 

@@ -711,7 +711,14 @@ ALTER TABLE evidence ADD COLUMN received_id INTEGER REFERENCES received_files(id
 ALTER TABLE evidence ADD COLUMN member_path TEXT;
 )SQL";
 
-constexpr std::array<const char*, 6> kMigrations{kV1, kV2, kV3, kV4Tables, kV5, kV6};
+// Version 7 (issue 26): a channel's network-sensor connections (sensor_conn_rows ids, delta-coded
+// as the other member lists), so the charts and the alert's requests page exactly them. A case
+// scored before has none: its alerts are as they were until the next full score.
+constexpr const char* kV7 = R"SQL(
+ALTER TABLE alerts ADD COLUMN sensor_ids BLOB;
+)SQL";
+
+constexpr std::array<const char*, 7> kMigrations{kV1, kV2, kV3, kV4Tables, kV5, kV6, kV7};
 
 // Indexes chosen for the views' queries: per-host time ranges, and the lookups of events by
 // process. Schema 4 dropped v3's per-domain indexes of proxy and DNS rows (a fifth of a proxy

@@ -47,6 +47,50 @@ void summarizeAttribution(sqlite3* db, const char* kind, const std::vector<int64
     }
 }
 
+// The first AlertDetail::kSensorRowsShown of these connections, in time order.
+QVector<SensorConnectionRow> readSensorConnections(sqlite3* db, std::vector<int64_t> ids) {
+    QVector<SensorConnectionRow> out;
+    constexpr size_t kChunk = 400;
+    for (size_t i = 0; i < ids.size(); i += kChunk) {
+        const size_t n = std::min(kChunk, ids.size() - i);
+        QStringList marks(static_cast<int>(n), QStringLiteral("?"));
+        Statement st(db, QStringLiteral("SELECT c.id, c.ts_us, c.uid, (SELECT t.server_name FROM tls_sessions t WHERE "
+                                        "t.uid = c.uid AND t.server_name IS NOT NULL LIMIT 1), c.resp_ip, c.resp_port, "
+                                        "coalesce(c.orig_bytes, c.orig_ip_bytes), coalesce(c.resp_bytes, "
+                                        "c.resp_ip_bytes), c.duration_us, c.state, c.sensor FROM sensor_connections c "
+                                        "WHERE c.id IN (%1)")
+                             .arg(marks.join(QLatin1Char(',')))
+                             .toStdString());
+        for (size_t k = 0; k < n; ++k) {
+            st.bind(static_cast<int>(k) + 1, ids[i + k]);
+        }
+        while (st.step()) {
+            SensorConnectionRow r;
+            r.id = st.int64(0);
+            r.ts = st.int64(1);
+            r.uid = columnText(st, 2);
+            r.serverName = columnText(st, 3);
+            r.responder = columnText(st, 4);
+            if (!st.isNull(5)) {
+                r.responder += QLatin1Char(':') + QString::number(st.int64(5));
+            }
+            r.bytesOut = st.isNull(6) ? -1 : st.int64(6);
+            r.bytesIn = st.isNull(7) ? -1 : st.int64(7);
+            r.durationUs = st.isNull(8) ? -1 : st.int64(8);
+            r.state = columnText(st, 9);
+            r.sensor = columnText(st, 10);
+            out.push_back(std::move(r));
+        }
+    }
+    std::sort(out.begin(), out.end(), [](const SensorConnectionRow& a, const SensorConnectionRow& b) {
+        return a.ts != b.ts ? a.ts < b.ts : a.id < b.id;
+    });
+    if (out.size() > AlertDetail::kSensorRowsShown) {
+        out.resize(AlertDetail::kSensorRowsShown);
+    }
+    return out;
+}
+
 } // namespace
 
 AlertDetail loadAlertDetail(const QString& casePath, qint64 alertId) {
@@ -63,7 +107,8 @@ AlertDetail loadAlertDetail(const QString& casePath, qint64 alertId) {
         d.found = true;
         Statement more(c.db(),
                        "SELECT service_category, registered_domain, host_ips, proxy_requests, dns_queries, "
-                       "net_connections, bytes_out, bytes_in, factors, process_id, proxy_ids, dns_ids, features "
+                       "net_connections, bytes_out, bytes_in, factors, process_id, proxy_ids, dns_ids, features, "
+                       "sensor_ids "
                        "FROM alerts WHERE id = ?");
         more.bind(1, int64_t(alertId));
         more.step();
@@ -99,6 +144,8 @@ AlertDetail loadAlertDetail(const QString& casePath, qint64 alertId) {
         const qint64 processId = more.isNull(9) ? 0 : more.int64(9);
         d.proxyIds = blobIds(more, 10);
         std::vector<int64_t> dnsIds = blobIds(more, 11);
+        d.sensorIds = blobIds(more, 13);
+        d.sensorConnections = readSensorConnections(c.db(), d.sensorIds);
         if (processId > 0) {
             Statement p(c.db(), "SELECT command_line, user_name, pid, parent_image FROM processes WHERE id = ?");
             p.bind(1, int64_t(processId));

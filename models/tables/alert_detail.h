@@ -25,6 +25,21 @@ struct AttributionSummary {
     double meanConfidence = 0;
 };
 
+// One network-sensor connection of a channel (sensor_conn_rows), named by the server name of the
+// TLS session with its uid where the sensor logged one.
+struct SensorConnectionRow {
+    qint64 id = 0;
+    qint64 ts = 0; // us
+    QString uid;
+    QString serverName;   // empty: no TLS session with this uid
+    QString responder;    // address:port
+    qint64 bytesOut = -1; // payload bytes where logged, else IP-level; -1 not logged
+    qint64 bytesIn = -1;
+    qint64 durationUs = -1; // -1 not logged (a connection still open)
+    QString state;
+    QString sensor;
+};
+
 struct AlertDetail {
     bool found = false;
     QString error;
@@ -56,6 +71,11 @@ struct AlertDetail {
     QVector<AttributionSummary> attribution; // over the channel's proxy requests and DNS queries
     qint64 unattributed = 0;
     std::vector<int64_t> proxyIds; // ascending
+    // The channel's network-sensor connections (alerts.sensor_ids) and the first kSensorRowsShown
+    // of them in time order.
+    static constexpr int kSensorRowsShown = 1000;
+    std::vector<int64_t> sensorIds;
+    QVector<SensorConnectionRow> sensorConnections;
     // The analysts' triage of the channel.
     QString note;
     QString justification;
