@@ -196,6 +196,8 @@ class TestChannelModel : public QObject {
     void dnsOnlyPollUnderTtlPacedResolver();
     void natAddressIsShared();
     void proxyLookupsAreNoPeer();
+    void fleetComparesLikeHosts();
+    void linesBeforeProcessEvidenceJoinTheOnlyPoller();
     void everyListCitesItsSource();
     void powershellAbbreviations_data();
     void powershellAbbreviations();
@@ -615,6 +617,103 @@ void TestChannelModel::proxyLookupsAreNoPeer() {
     QVERIFY2(factor(s[dc], "fleet_wide") &&
                  factor(s[dc], "fleet_wide")->detail.contains(QLatin1String("on 2 of 3 servers")),
              qPrintable(factor(s[dc], "fleet_wide") ? factor(s[dc], "fleet_wide")->detail : QString()));
+}
+
+void TestChannelModel::fleetComparesLikeHosts() {
+    // World 2's jump host: certutil pulls a gist every 3 h through the forward proxy (CONNECT
+    // lines, no process). The guest Wi-Fi's NAT address shows people reading gists about as often.
+    // DC01 and EX01 are the other servers. The NAT's browsing is no server's tool: before the fix
+    // the jump host's poll was "same cadence on 2 of 3 servers" and lost 35 points.
+    Fixture f;
+    f.host(1, "JUMP01", "Jump host (RDP)", "10.0.1.1");
+    f.host(2, "GUEST-NAT", "NAT gateway (guest Wi-Fi)", "10.0.9.1");
+    f.host(3, "DC01", "Domain Controller", "10.0.1.3");
+    f.host(4, "EX01", "Exchange (hybrid)", "10.0.1.4");
+    f.domain(1, "gist.githubusercontent.com", "githubusercontent.com");
+    f.domain(2, "update.example.com", "example.com");
+    for (int i = 0; i < 24; ++i) {
+        f.proxy(1, 1, kT0 + 10800 * i * kS, "CONNECT", nullptr);
+        f.proxy(2, 1, kT0 + (500 + 9000 * i) * kS, "CONNECT", nullptr);
+        f.proxy(3, 2, kT0 + 3600 * i * kS, "GET", "/check");
+        f.proxy(4, 2, kT0 + (100 + 3600 * i) * kS, "GET", "/check");
+    }
+    const ScoringConfig config = ScoringConfig::fromYaml(defaults());
+    const std::vector<ChannelFeatures> all = featuresOf(f.build(config));
+    const size_t jump = indexOf(all, "JUMP01", "gist.githubusercontent.com");
+    const size_t nat = indexOf(all, "GUEST-NAT", "gist.githubusercontent.com");
+    QVERIFY(jump < all.size() && nat < all.size());
+    QCOMPARE(all[jump].medianInterval, 10800.0);
+    QCOMPARE(all[nat].medianInterval, 9000.0);
+    QVERIFY(all[nat].hostShared);
+    const std::vector<ScoredChannel> s = ChannelScorer(config, {}, QDateTime::currentDateTimeUtc()).score(all);
+    QVERIFY2(!factor(s[jump], "fleet_wide"),
+             qPrintable(factor(s[jump], "fleet_wide") ? factor(s[jump], "fleet_wide")->detail : QString()));
+    QVERIFY(factor(s[jump], "rare_in_fleet"));
+    QCOMPARE(factor(s[jump], "rare_in_fleet")->detail, QStringLiteral("same cadence to github on 1 of 4 hosts"));
+    // The servers' own fleet is still one: DC01 and EX01 poll the same site hourly, 2 of 3 servers.
+    const size_t dc = indexOf(all, "DC01", "update.example.com");
+    QVERIFY(dc < all.size() && factor(s[dc], "fleet_wide"));
+    QCOMPARE(factor(s[dc], "fleet_wide")->detail,
+             QStringLiteral("same cadence from (unknown process) to example.com on 2 of 3 servers (request evidence): "
+                            "a managed tool more often than a channel"));
+}
+
+void TestChannelModel::linesBeforeProcessEvidenceJoinTheOnlyPoller() {
+    // World 2 keeps Sysmon for the last two thirds of the window only. WS01's rundll32 sends
+    // CONNECT 203.0.113.7:443 every 10 min for two days; Sysmon starts after the first day, so only
+    // the second day's lines are tied to it (five-tuple). WS02's address is polled the same way,
+    // but two programs poll it once Sysmon starts: which one the first day's lines were is unknown.
+    // Before the fix the first day's lines were an "(unknown process)" channel beside rundll32's.
+    Fixture f;
+    f.host(1, "WS01", "Workstation", "10.0.0.11");
+    f.host(2, "WS02", "Workstation", "10.0.0.12");
+    f.domain(1, "203.0.113.7", nullptr);
+    f.process(7, 1, R"(C:\Windows\System32\rundll32.exe)", R"(rundll32.exe C:\Users\ann\AppData\Local\x.dll,Start)");
+    f.process(8, 2, R"(C:\Windows\System32\WindowsPowerShell\v1.0\powershell.exe)");
+    f.process(9, 2, R"(C:\Tools\agent.exe)");
+    const int64_t sysmonFrom = kT0 + 86400 * kS; // each host's first Sysmon event: its process creations
+    f.exec("INSERT INTO sysmon_events(id, evidence_id, record_no, ts_us, host_id, event_id, process_id) VALUES "
+           "(9001, 1, 9001, " +
+           std::to_string(sysmonFrom) + ", 1, 1, 7), (9002, 1, 9002, " + std::to_string(sysmonFrom) +
+           ", 2, 1, 8), (9003, 1, 9003, " + std::to_string(sysmonFrom) + ", 2, 1, 9)");
+    for (int i = 0; i < 288; ++i) {
+        const int64_t ts = kT0 + 600 * i * kS;
+        const bool tied = ts >= sysmonFrom;
+        f.proxy(1, 1, ts, "CONNECT", nullptr, tied ? 7 : 0);
+        f.proxy(2, 1, ts + 7 * kS, "CONNECT", nullptr, tied ? (i % 2 ? 8 : 9) : 0);
+    }
+    const ScoringConfig config = ScoringConfig::fromYaml(defaults());
+    const std::vector<BuiltChannel> built = f.build(config);
+    std::vector<const ChannelFeatures*> ws01, ws02;
+    for (const BuiltChannel& b : built) {
+        (b.features.host == QLatin1String("WS01") ? ws01 : ws02).push_back(&b.features);
+    }
+    // WS01: one row, all 288 lines, 144 of them joined from before Sysmon's start.
+    QCOMPARE(ws01.size(), size_t(1));
+    QCOMPARE(ws01[0]->processName, QStringLiteral("rundll32.exe"));
+    QCOMPARE(ws01[0]->proxyRequests, int64_t(288));
+    QCOMPARE(ws01[0]->joinedBeforeProcessEvidence, int64_t(144));
+    QCOMPARE(ws01[0]->processEvidenceFrom, sysmonFrom);
+    QCOMPARE(ws01[0]->medianInterval, 600.0);
+    // WS02: two processes poll the address, so the first day's lines stay the unknown process's.
+    QCOMPARE(ws02.size(), size_t(3));
+    for (const ChannelFeatures* c : ws02) {
+        QCOMPARE(c->joinedBeforeProcessEvidence, int64_t(0));
+        QCOMPARE(c->proxyRequests, int64_t(c->processName.isEmpty() ? 144 : 72));
+    }
+    // The reason is shown with the channel.
+    const std::vector<ChannelFeatures> all = featuresOf(built);
+    const std::vector<ScoredChannel> s = ChannelScorer(config, {}, QDateTime::currentDateTimeUtc()).score(all);
+    const size_t i = indexOf(all, "WS01", "203.0.113.7");
+    QVERIFY(i < all.size() && factor(s[i], "joined_before_process_evidence"));
+    QCOMPARE(factor(s[i], "joined_before_process_evidence")->detail,
+             QStringLiteral("144 untied events from before WS01's process evidence starts (2024-03-05T00:00:00Z) "
+                            "joined rundll32.exe, the only process polling 203.0.113.7 there"));
+    bool listed = false;
+    for (const QJsonValue& v : s[i].factorsJson()) {
+        listed = listed || v.toObject().value("name").toString() == QLatin1String("joined_before_process_evidence");
+    }
+    QVERIFY(listed);
 }
 
 void TestChannelModel::everyListCitesItsSource() {

@@ -124,7 +124,8 @@ struct HostInfo {
     std::set<int64_t> proxyUsers;
     std::map<int64_t, std::set<int32_t>> browsersByHour;
     int64_t interactiveUsers = 0;
-    int64_t hostNames = 1; // host names bound to its address at overlapping times, itself included
+    int64_t hostNames = 1;           // host names bound to its address at overlapping times, itself included
+    int64_t processFrom = INT64_MAX; // its first Sysmon event: no line before it can be tied to a process
     bool shared = false;
     QString sharedReason;
 };
@@ -315,6 +316,12 @@ std::vector<BuiltChannel> ChannelBuilder::build(const Progress& progress) {
                              "a.first_ts <= b.last_ts GROUP BY a.host_id");
         while (names.step()) {
             hosts[names.int64(0)].hostNames = 1 + names.int64(1);
+        }
+        // Where the host's process evidence starts (Sysmon logs are often kept for less time than
+        // the proxy's): a line before it has no connection that could tie it to its process.
+        Statement from(db_, "SELECT host_id, min(ts_us) FROM sysmon_events WHERE host_id IS NOT NULL GROUP BY host_id");
+        while (from.step()) {
+            hosts[from.int64(0)].processFrom = from.int64(1);
         }
     }
     // A case is untrusted: every host, domain, process and string id read from a row is checked
@@ -725,6 +732,7 @@ std::vector<BuiltChannel> ChannelBuilder::build(const Progress& progress) {
     struct Pending {
         GroupKey key;
         std::vector<Ev> events;
+        int64_t joinedBefore = 0; // untied events from before the host's process evidence that joined it
     };
     std::vector<Pending> finals;
     const auto joinUs = static_cast<int64_t>(c.threshold("join_window_s") * 1e6);
@@ -734,6 +742,8 @@ std::vector<BuiltChannel> ChannelBuilder::build(const Progress& progress) {
             return std::tie(a.image, a.endpoint) < std::tie(b.image, b.endpoint);
         });
         std::map<std::pair<int32_t, int32_t>, std::vector<Ev>> merged; // (image, endpoint) -> events
+        std::map<std::pair<int32_t, int32_t>, int64_t> joinedBefore;   // ... of them from before the evidence
+        const int64_t processFrom = hosts[family.first].processFrom;
         struct Orphan {
             int32_t endpoint;
             int32_t attributed; // the process a DNS answer alone tied it to, or 0
@@ -801,12 +811,25 @@ std::vector<BuiltChannel> ChannelBuilder::build(const Progress& progress) {
                 }
                 return d;
             };
+            // Before the host's process evidence starts nothing can tie a line to its process: such
+            // a line joins the one process that polls this destination (this endpoint where one
+            // polls it) on the host, when exactly one does.
+            std::set<int32_t> imagesHere;
+            for (const auto& [k, evs] : merged) {
+                if (k.first != 0) {
+                    imagesHere.insert(k.first);
+                }
+            }
             std::vector<Orphan> left;
             for (const auto& [endpoint, attributed, e] : orphans) {
                 const auto at = endpoint != 0 ? imagesAtEndpoint.find(endpoint) : imagesAtEndpoint.end();
                 int32_t image = 0;
+                const std::set<int32_t>& pollers = at != imagesAtEndpoint.end() ? at->second : imagesHere;
                 if (at != imagesAtEndpoint.end() && at->second.size() == 1) {
                     image = *at->second.begin();
+                } else if (processFrom != INT64_MAX && e.ts < processFrom && pollers.size() == 1) {
+                    image = *pollers.begin();
+                    ++joinedBefore[{image, endpoint}];
                 } else {
                     // A tunnel is logged when it closes (Squid, W3C): its connection opened a
                     // duration earlier, so both ends are tried.
@@ -900,6 +923,15 @@ std::vector<BuiltChannel> ChannelBuilder::build(const Progress& progress) {
             }
             if (best) {
                 best->insert(best->end(), it->second.begin(), it->second.end());
+                if (const auto j = joinedBefore.find(it->first); j != joinedBefore.end()) {
+                    const int64_t n = j->second;
+                    joinedBefore.erase(j);
+                    for (auto& [k2, evs2] : merged) {
+                        if (&evs2 == best) {
+                            joinedBefore[k2] += n;
+                        }
+                    }
+                }
                 it = merged.erase(it);
             } else {
                 ++it;
@@ -907,7 +939,8 @@ std::vector<BuiltChannel> ChannelBuilder::build(const Progress& progress) {
         }
         for (auto& [k, evs] : merged) {
             if (!evs.empty()) {
-                finals.push_back({GroupKey{family.first, family.second, k.second, k.first}, std::move(evs)});
+                finals.push_back({GroupKey{family.first, family.second, k.second, k.first}, std::move(evs),
+                                  joinedBefore.count(k) ? joinedBefore[k] : 0});
             }
         }
     }
@@ -974,6 +1007,8 @@ std::vector<BuiltChannel> ChannelBuilder::build(const Progress& progress) {
         f.hostRole = h.role;
         f.hostShared = h.shared;
         f.hostSharedReason = h.sharedReason;
+        f.joinedBeforeProcessEvidence = p.joinedBefore;
+        f.processEvidenceFrom = p.joinedBefore > 0 ? h.processFrom : 0;
         f.domainId =
             p.key.domain <= maxTableDomain ? p.key.domain : 0; // names only connections gave are not in the table
         f.destination = QString::fromStdString(d.name);

@@ -36,7 +36,12 @@ struct Behaviour {
     double median; // 0: not periodic
     bool present;  // a TTL-paced lookup series long enough to count as continuous presence
     bool ttlPaced;
+    int kind; // HostKind: hosts are compared only with hosts of their kind
 };
+
+// The kinds of host the fleet comparison keeps apart: a server's tool, a workstation's and what
+// the people behind a shared address (NAT, VDI) do are different fleets.
+enum HostKind : int { kWorkstation = 0, kServer = 1, kShared = 2 };
 
 bool sameCadence(double a, double b, double ratio) {
     if (a <= 0 || b <= 0) {
@@ -60,7 +65,9 @@ QString humanInterval(double s) {
 QJsonArray ScoredChannel::factorsJson() const {
     QJsonArray a;
     for (const Factor& f : factors) {
-        if (f.contribution != 0 || f.name == QLatin1String("shared_host")) {
+        // Zero-point factors that say how the channel was built are reasons too.
+        if (f.contribution != 0 || f.name == QLatin1String("shared_host") ||
+            f.name == QLatin1String("joined_before_process_evidence")) {
             a.append(QJsonObject{
                 {"name", f.name}, {"contribution", std::round(f.contribution * 100) / 100}, {"detail", f.detail}});
         }
@@ -107,7 +114,8 @@ std::vector<ScoredChannel> ChannelScorer::score(const std::vector<ChannelFeature
     };
 
     // Fleet context, over every channel of the case.
-    std::set<int64_t> allHosts, servers;
+    std::set<int64_t> allHosts;
+    std::map<int64_t, int> kindOfHost;
     std::map<QString, std::vector<Behaviour>> behaviours;                  // service or registered domain
     std::map<std::pair<QString, QString>, std::set<int64_t>> imageService; // (process name, service)
     auto fleetKey = [](const ChannelFeatures& f) {
@@ -118,13 +126,12 @@ std::vector<ScoredChannel> ChannelScorer::score(const std::vector<ChannelFeature
         if (c.isRelayRole(f.hostRole)) {
             continue; // a proxy's lookups are its clients' channels again, not a peer's behaviour
         }
-        if (c.isServerRole(f.hostRole)) {
-            servers.insert(f.hostId);
-        }
+        const int kind = f.hostShared ? kShared : c.isServerRole(f.hostRole) ? kServer : kWorkstation;
+        kindOfHost[f.hostId] = kind;
         const bool periodic = isPeriodic(f);
-        behaviours[fleetKey(f)].push_back({f.hostId, f.processName, f.endpoint, f.timingClass,
-                                           periodic ? f.medianInterval : 0,
-                                           periodic && f.ttlPaced && spanHours(f) >= continuousHours, f.ttlPaced});
+        behaviours[fleetKey(f)].push_back(
+            {f.hostId, f.processName, f.endpoint, f.timingClass, periodic ? f.medianInterval : 0,
+             periodic && f.ttlPaced && spanHours(f) >= continuousHours, f.ttlPaced, kind});
         if (!f.processName.isEmpty()) {
             imageService[{f.processName, fleetKey(f)}].insert(f.hostId);
         }
@@ -174,6 +181,17 @@ std::vector<ScoredChannel> ChannelScorer::score(const std::vector<ChannelFeature
             add("shared_host", 0,
                 QStringLiteral("%1 is shared by many users (%2): rarity, uniqueness and idle hours are not scored")
                     .arg(f.host, f.hostSharedReason));
+        }
+
+        // --- Lines from before the host's process evidence, joined to the only process polling there
+        if (f.joinedBeforeProcessEvidence > 0) {
+            add("joined_before_process_evidence", 0,
+                QStringLiteral("%1 untied events from before %2's process evidence starts (%3) joined %4, the only "
+                               "process polling %5 there")
+                    .arg(f.joinedBeforeProcessEvidence)
+                    .arg(f.host,
+                         QDateTime::fromMSecsSinceEpoch(f.processEvidenceFrom / 1000, Qt::UTC).toString(Qt::ISODate),
+                         f.processName, f.endpoint.isEmpty() ? f.destination : f.endpoint));
         }
 
         // --- Periodicity: from the gaps between polls, never from event counts
@@ -413,7 +431,11 @@ std::vector<ScoredChannel> ChannelScorer::score(const std::vector<ChannelFeature
                     .arg(f.host, f.hostRole));
         } else if (periodic && fleetContext) {
             std::set<int64_t> same;
+            const int kind = kindOfHost[f.hostId];
             for (const Behaviour& b : behaviours[fleetKey(f)]) {
+                if (b.kind != kind) {
+                    continue; // a server's tool is not the guest network's browsing, nor a workstation's
+                }
                 // A named program is compared with the same program elsewhere: the discount needs
                 // evidence that it is the same tool. A channel whose program is unknown could be any.
                 const bool sameProcess = f.processName.isEmpty() || b.process == f.processName;
@@ -440,9 +462,8 @@ std::vector<ScoredChannel> ChannelScorer::score(const std::vector<ChannelFeature
             const double n = static_cast<double>(same.size());
             const QString who = hasProcess ? f.processName : QStringLiteral("(unknown process)");
             // Peers are hosts of the same kind: two of four servers doing the same is a fleet.
-            const bool server = servers.count(f.hostId) > 0;
-            const double peers =
-                server ? static_cast<double>(servers.size()) : hostCount - static_cast<double>(servers.size());
+            const double peers = static_cast<double>(std::count_if(kindOfHost.begin(), kindOfHost.end(),
+                                                                   [kind](const auto& h) { return h.second == kind; }));
             const QString what = f.ttlPaced ? QStringLiteral("continuous lookups") : QStringLiteral("same cadence");
             if (n >= c.threshold("fleet_min_hosts") ||
                 (n >= 2 && n / std::max(1.0, peers) >= c.threshold("fleet_min_share"))) {
@@ -454,7 +475,10 @@ std::vector<ScoredChannel> ChannelScorer::score(const std::vector<ChannelFeature
                              f.endpoint.isEmpty() ? QString() : QStringLiteral(" (%1)").arg(f.endpoint))
                         .arg(same.size())
                         .arg(peers)
-                        .arg(server ? QStringLiteral("servers") : QStringLiteral("workstations"), f.timingClass));
+                        .arg(kind == kServer   ? QStringLiteral("servers")
+                             : kind == kShared ? QStringLiteral("shared hosts")
+                                               : QStringLiteral("workstations"),
+                             f.timingClass));
             } else if (n <= 1 && !f.hostShared) {
                 rare = true;
                 add("rare_in_fleet", c.weight("rare_in_fleet"),
