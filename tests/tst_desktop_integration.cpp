@@ -22,6 +22,7 @@
 #include <QMenuBar>
 #include <QProcess>
 #include <QRegularExpression>
+#include <QScreen>
 #include <QSettings>
 #include <QSignalSpy>
 #include <QStandardPaths>
@@ -57,6 +58,7 @@ class TestDesktopIntegration : public QObject {
     void secondSocwbRaisesTheWindowThatHasTheCase();
     void quitDuringAnImportEndsTheEventLoop();
     void commandLineLogsWaitInThePreview();
+    void firstStartFitsTheScreen();
 
   private:
     QTemporaryDir dir_;
@@ -352,6 +354,24 @@ void TestDesktopIntegration::commandLineLogsWaitInThePreview() {
     QCOMPARE(cases.size(), 1); // the fresh case the files were given to
     auto store = CaseStore::open(cases.first());
     QCOMPARE(queryInt(store->db(), "SELECT count(*) FROM evidence").value_or(-1), 0);
+}
+
+// Issue 18: on a first start (no saved geometry) the window fits the screen's free area; it was
+// 1400x900 everywhere, wider and taller than a 1366x768 laptop's screen. (Qt's offscreen screen is
+// 800x600, smaller than 1400x900, so this fails without the fit.)
+void TestDesktopIntegration::firstStartFitsTheScreen() {
+    QSettings().remove(QStringLiteral("window/geometry"));
+    MainWindow w;
+    QVERIFY(w.screen());
+    const QSize avail = w.screen()->availableGeometry().size();
+    const QSize least = w.minimumSizeHint().expandedTo(w.minimumSize());
+    QVERIFY2(w.width() <= qMax(avail.width(), least.width()) && w.height() <= qMax(avail.height(), least.height()),
+             qPrintable(QStringLiteral("%1x%2 on a %3x%4 screen")
+                            .arg(w.width())
+                            .arg(w.height())
+                            .arg(avail.width())
+                            .arg(avail.height())));
+    QVERIFY(w.width() < 1400 || avail.width() >= 1400);
 }
 
 QTEST_MAIN(TestDesktopIntegration)

@@ -52,6 +52,7 @@
 #include <QProgressDialog>
 #include <QPushButton>
 #include <QScopedValueRollback>
+#include <QScreen>
 #include <QScrollArea>
 #include <QSettings>
 #include <QStatusBar>
@@ -218,7 +219,10 @@ MainWindow::MainWindow(QWidget* parent)
     connect(tasks_, &TaskPanel::rejectedLinesRequested, this, &MainWindow::showRejectedLines);
     caseLabel_->setText(tr("No case open. File \u2192 New case or Open case."));
     updateTaskStatus();
-    resize(1400, 900);
+    // First start (no saved geometry): 1400x900, or the screen's free area when that is smaller
+    // (a 1366x768 laptop got a window wider and taller than its screen).
+    const QSize first(1400, 900);
+    resize(screen() ? first.boundedTo(screen()->availableGeometry().size()) : first);
     defaultState_ = saveState(kLayoutVersion);
 }
 
