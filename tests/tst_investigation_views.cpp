@@ -6,6 +6,7 @@
 #include "investigation_fixture.h"
 #include "investigation_views.h"
 #include "store/case_store.h"
+#include "store/statement.h"
 #include "tables/process_tree_model.h"
 #include "tables/timeline_event_model.h"
 
@@ -37,6 +38,7 @@ class TestInvestigationViews : public QObject {
     void chartsNameWhyTheyAreEmpty();
     void timelineDrawsLanesAndRecord();
     void timelineFollowsTheSecondAlertsHost();
+    void timelineOpensOnTheChannelWithOneProcess();
     void treeRevealsAlertProcess();
     void linkedSelectionPropagates();
     void htmlInCommandLineStaysText();
@@ -282,6 +284,39 @@ void TestInvestigationViews::timelineFollowsTheSecondAlertsHost() {
     // Named as the analyst knows them, not by the case file's ids ("alert 108", "process 9").
     QVERIFY2(title.contains(QLatin1String("ws02")) && title.contains(QLatin1String("only explorer.exe (PID 700)")),
              qPrintable(title));
+}
+
+// A channel whose process shows only a minute of the host's evidence (a poller that runs a new
+// curl.exe each time: the alert names the first) opens on the channel, not on that minute: the
+// view was cut to the filtered evidence and opened on one minute of a 15-hour channel.
+void TestInvestigationViews::timelineOpensOnTheChannelWithOneProcess() {
+    const QString c = dir_.filePath(QStringLiteral("one-process.socwb"));
+    InvestigationFixture::write(c);
+    {
+        auto store = CaseStore::open(c);
+        Statement st(store->db(),
+                     "INSERT INTO processes(id, host_id, process_guid, pid, image, command_line, user_name, start_ts, "
+                     "known_from, evidence_id, record_no) VALUES (10, 1, '{10}', 5668, 'C:\\Windows\\System32\\"
+                     "curl.exe', 'curl -s', 'bob', ?, 'create', 2, 10)");
+        st.bind(1, InvestigationFixture::kT0 + 30'000'000).exec();
+    }
+    HostTimelineWidget w;
+    w.resize(1366, 768);
+    w.show();
+    QSignalSpy drawn(&w, &HostTimelineWidget::rangeDrawn);
+    w.setCase(c);
+    w.showChannel(InvestigationFixture::kAlertId);
+    w.setProcessFilter(10); // the process tree's processSelected, before the channel has loaded
+    QVERIFY(
+        QTest::qWaitFor([&] { return w.hostId() == InvestigationFixture::kHost && w.processFilter() == 10; }, 10000));
+    QVERIFY(QTest::qWaitFor([&] { return !drawn.isEmpty(); }, 10000));
+    const auto times = InvestigationFixture::channelTimes();
+    QVERIFY2(w.visibleFromUs() <= times.front() && w.visibleToUs() >= times.back(),
+             qPrintable(QStringLiteral("%1..%2 for a channel %3..%4")
+                            .arg(w.visibleFromUs())
+                            .arg(w.visibleToUs())
+                            .arg(times.front())
+                            .arg(times.back())));
 }
 
 void TestInvestigationViews::timelineDrawsLanesAndRecord() {

@@ -359,9 +359,13 @@ void HostTimelineWidget::resetZoom() {
     int64_t from = buckets_.firstUs(), to = buckets_.lastUs();
     if (!channelTimes_.isEmpty()) {
         // Open on the channel with some context either side.
+        // The context is cut to the host's evidence, never the channel: with one process shown
+        // (a channel polled by a new curl.exe each time) that evidence can be the first poll's
+        // minute alone, and the view opened on one minute of a 15-hour channel.
         const double span = std::max(3600.0, channelTimes_.last() - channelTimes_.first());
-        from = std::max<int64_t>(from, int64_t((channelTimes_.first() - span * 0.1) * kUs));
-        to = std::min<int64_t>(to, int64_t((channelTimes_.last() + span * 0.1) * kUs));
+        const auto first = int64_t(channelTimes_.first() * kUs), last = int64_t(channelTimes_.last() * kUs);
+        from = std::max<int64_t>(std::min<int64_t>(from, first), int64_t((channelTimes_.first() - span * 0.1) * kUs));
+        to = std::min<int64_t>(std::max<int64_t>(to, last), int64_t((channelTimes_.last() + span * 0.1) * kUs));
     }
     if (to <= from) {
         to = from + 3'600'000'000;
