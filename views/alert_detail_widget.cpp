@@ -273,9 +273,9 @@ void AlertDetailWidget::display(const AlertDetail& d) {
         parts << tr("role %1").arg(r.hostRole);
     }
     QString text = parts.join(QStringLiteral(" \u00b7 "));
-    text += QLatin1Char('\n') + tr("%1 polls (of %2 proxy lines, %3 DNS lookups, %4 connections)")
-                                    .arg(l.toString(r.requests), l.toString(d.proxyRequests), l.toString(d.dnsQueries),
-                                         l.toString(d.netConnections));
+    text += QLatin1Char('\n') + (r.requests == 1 ? tr("1 poll") : tr("%1 polls").arg(l.toString(r.requests))) +
+            tr(" (of %1 proxy lines, %2 DNS lookups, %3 connections)")
+                .arg(l.toString(d.proxyRequests), l.toString(d.dnsQueries), l.toString(d.netConnections));
     if (r.medianInterval >= 0) {
         text += tr(", every %1").arg(AlertTableModel::formatInterval(r.medianInterval));
         if (r.jitter >= 0) {

@@ -427,7 +427,8 @@ void IntervalChartsWidget::setSeries(const ChannelSeries& s) {
                             .arg(seconds(s.medianGap), seconds(s.madGap))
                             .arg(100.0 * s.madGap / s.medianGap, 0, 'f', 0));
     } else { // "median interval 0.0 s" would be a figure nobody measured
-        stats_->setText(tr("%1 polls (%2)  \u00b7  no measurable interval  \u00b7  all times UTC").arg(n).arg(source));
+        stats_->setText((n == 1 ? tr("1 poll") : tr("%1 polls").arg(n)) +
+                        tr(" (%1)  \u00b7  no measurable interval  \u00b7  all times UTC").arg(source));
     }
     stats_->setToolTip(plainToolTip(s.timingNote));
     // An honest empty state instead of empty axes at 1970: why there is nothing (or no interval) to chart.
