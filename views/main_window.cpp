@@ -56,6 +56,7 @@
 #include <QScrollArea>
 #include <QSettings>
 #include <QStatusBar>
+#include <QTabBar>
 #include <QTableView>
 #include <QTime>
 #include <QTimer>
@@ -358,6 +359,54 @@ void MainWindow::buildOverrideBanner() {
     overrideBanner_->hide();
 }
 
+// The bottom views are tabs of QMainWindow's own tab bars (made as docks are tabified or a layout
+// is restored). Clicking a folded view's tab is asking for that view: it gets the height, as its
+// "Show ..." button gives it, rather than raising a folded line that needs a second click.
+void MainWindow::childEvent(QChildEvent* event) {
+    QMainWindow::childEvent(event);
+    if (event->type() != QEvent::ChildPolished) {
+        return;
+    }
+    auto* bar = qobject_cast<QTabBar*>(event->child());
+    if (!bar || bar->property("socwbFoldClicks").toBool()) {
+        return;
+    }
+    bar->setProperty("socwbFoldClicks", true);
+    connect(bar, &QTabBar::tabBarClicked, this, [this, bar](int index) {
+        const QString title = bar->tabText(index);
+        for (auto* dock : findChildren<QDockWidget*>()) {
+            auto* area = qobject_cast<FoldArea*>(dock->widget());
+            if (area && dock->windowTitle() == title && area->isFolded()) {
+                // After the press: the bar makes the tab current first, then the view takes the height.
+                QTimer::singleShot(0, this, [this, name = dock->objectName()] { showView(name); });
+                return;
+            }
+        }
+    });
+}
+
+QDockWidget* MainWindow::currentBottomDock() const {
+    const QList<QDockWidget*> tabs = {findChild<QDockWidget*>(QStringLiteral("intervals")),
+                                      findChild<QDockWidget*>(QStringLiteral("timeline")),
+                                      findChild<QDockWidget*>(QStringLiteral("process-tree"))};
+    for (auto* bar : findChildren<QTabBar*>(Qt::FindDirectChildrenOnly)) {
+        if (!bar->isVisible() || bar->currentIndex() < 0) {
+            continue;
+        }
+        for (auto* dock : tabs) {
+            if (dock && bar->tabText(bar->currentIndex()) == dock->windowTitle()) {
+                return dock;
+            }
+        }
+    }
+    for (auto* dock : tabs) { // not tabbed (a restored layout may split them): the first that shows
+        if (dock && dock->isVisible()) {
+            return dock;
+        }
+    }
+    return tabs.first();
+}
+
 bool MainWindow::restoreLayout() {
     QSettings s;
     restoreGeometry(s.value(QLatin1String(kGeometryKey)).toByteArray());
@@ -402,7 +451,14 @@ bool MainWindow::showView(const QString& name) {
         return false;
     }
     // Raised, an investigation view takes most of the height; the queue or the detail take it back.
-    auto* bottom = findChild<QDockWidget*>(QStringLiteral("intervals"));
+    // The bottom area is the tab that shows, as its tab bar says (the other tabs' docks keep stale
+    // geometry, and resizing one of them did nothing: the timeline's "Show" left it folded). Asked
+    // for, an investigation view becomes the current tab first, then takes the height.
+    QDockWidget* bottom = isInvestigationView(name) ? findChild<QDockWidget*>(name) : currentBottomDock();
+    if (isInvestigationView(name)) {
+        bottom->show();
+        bottom->raise();
+    }
     const int h = queue_->height() + bottom->height();
     if (bottom->isVisible() && isInvestigationView(name) && bottom->height() < h * 0.6) {
         resizeDocks({queue_, bottom}, {int(h * 0.3), int(h * 0.7)}, Qt::Vertical);

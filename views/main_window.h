@@ -18,6 +18,7 @@
 #include <memory>
 #include <optional>
 
+class QDockWidget;
 class QFrame;
 class QToolButton;
 class QLabel;
@@ -124,8 +125,10 @@ class MainWindow : public QMainWindow {
     void dragEnterEvent(QDragEnterEvent* event) override;
     void dropEvent(QDropEvent* event) override;
     void closeEvent(QCloseEvent* event) override;
+    void childEvent(QChildEvent* event) override;
 
   private:
+    QDockWidget* currentBottomDock() const; // the investigation tab that shows
     struct ImportBatch {
         QStringList paths;
         ImportOptions options;
