@@ -454,16 +454,6 @@ int formats(const QStringList& args) {
     return Ok;
 }
 
-namespace {
-QString joinedNames(const std::vector<std::string>& names, const char* sep) {
-    QStringList list;
-    for (const auto& n : names) {
-        list << QString::fromStdString(n);
-    }
-    return list.join(QLatin1String(sep));
-}
-} // namespace
-
 int generate(const QStringList& args) {
     using namespace socwb::scenario;
     QCommandLineParser p;

@@ -50,7 +50,7 @@ int main(int argc, char** argv) {
         {QStringLiteral("score"), socwb::cli::score},       {QStringLiteral("alerts"), socwb::cli::alerts},
         {QStringLiteral("formats"), socwb::cli::formats},   {QStringLiteral("generate"), socwb::cli::generate},
         {QStringLiteral("explain"), socwb::cli::explain},   {QStringLiteral("evaluate"), socwb::cli::evaluate},
-        {QStringLiteral("suppress"), socwb::cli::suppress},
+        {QStringLiteral("suppress"), socwb::cli::suppress}, {QStringLiteral("export"), socwb::cli::exportChannels},
     };
     const QString name = args.takeFirst();
     const auto it = commands.find(name);

@@ -95,6 +95,20 @@ ProgramRef makeCliReference() {
           {"min-score", "S", "Only channels scoring at least S.", Values::Text, nullptr, "0"}},
          1,
          1},
+        {"export",
+         "the channels called malicious or escalated, for other tools (STIX 2.1)",
+         "Write the channels whose verdict is malicious or escalated (or the statuses --status names) for other "
+         "tools: a STIX 2.1 bundle with, per channel, an indicator for its endpoint's URLs (and for its "
+         "destination where that is no catalogued web service), observed-data, a sighting on the host with first "
+         "and last seen and the poll count, the analyst's justification as a note, and ATT&CK T1102.003. Ids are "
+         "name-based: the same case exported twice gives the same objects.",
+         {{"CASE", "CASE", "The case file (.socwb).", Values::CaseFile},
+          {"OUT", "OUT", "The file to write ('-': standard output).", Values::File}},
+         {{"format", "F", "stix (default): a STIX 2.1 bundle (JSON).", Values::Choice, "stix", "stix"},
+          {"status", "LIST", "Comma-separated verdicts to export (default malicious,escalated).", Values::Text, nullptr,
+           "malicious,escalated"}},
+         2,
+         2},
         {"explain",
          "every factor of one channel, and why it was (not) flagged",
          "The full evidence behind one channel's score, every factor included \u2014 also why a channel was not "

@@ -27,7 +27,9 @@ PACKAGES=(build-essential cmake ninja-build pkg-config git
   clang-format
   # packaging: icons, the .deb with computed dependencies, and the tests of what it gives a desktop
   librsvg2-bin dpkg-dev file lintian appstream desktop-file-utils shared-mime-info xdg-utils
-  libfile-mimeinfo-perl man-db groff-base)
+  libfile-mimeinfo-perl man-db groff-base
+  # exports: the STIX bundle checked against the OASIS schemas (tests/stix_check.py)
+  python3 python3-jsonschema)
 PACKAGE_TEST_PACKAGES=(debootstrap)
 FUZZ_PACKAGES=(clang libclang-rt-14-dev)
 
