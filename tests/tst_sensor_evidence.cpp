@@ -8,6 +8,7 @@
 #include "collecting_sink.h"
 #include "core/resources.h"
 #include "scoring/channel_builder.h"
+#include "scoring/channel_scorer.h"
 #include "scoring/scoring_config.h"
 #include "scoring/web_service_catalog.h"
 #include "store/case_store.h"
@@ -84,6 +85,50 @@ int checkProvenance(sqlite3* db, const std::string& sql) {
     return checked;
 }
 
+// Zeek TSV conn.log and ssl.log headers with the columns the channel tests write, and one TLS
+// poll: its connection (duration in s, payload bytes each way) and its session with the same uid.
+constexpr const char* kConnHeader =
+    "#separator \\x09\n#path\tconn\n#fields\tts\tuid\tid.orig_h\tid.orig_p\tid.resp_h\tid.resp_p\tproto\tservice\t"
+    "duration\torig_bytes\tresp_bytes\tconn_state\n#types\ttime\tstring\taddr\tport\taddr\tport\tenum\tstring\t"
+    "interval\tcount\tcount\tstring\n";
+constexpr const char* kSslHeader =
+    "#separator \\x09\n#path\tssl\n#fields\tts\tuid\tid.orig_h\tid.orig_p\tid.resp_h\tid.resp_p\tversion\t"
+    "server_name\testablished\n#types\ttime\tstring\taddr\tport\taddr\tport\tstring\tstring\tbool\n";
+
+struct TlsPoll {
+    QByteArray ts, uid, origIp;
+    int origPort;
+    QByteArray respIp, duration;
+    qint64 out, in;
+    QByteArray sni;
+    QByteArray connLine() const {
+        return ts + "\t" + uid + "\t" + origIp + "\t" + QByteArray::number(origPort) + "\t" + respIp +
+               "\t443\ttcp\tssl\t" + duration + "\t" + QByteArray::number(out) + "\t" + QByteArray::number(in) +
+               "\tSF\n";
+    }
+    QByteArray sslLine() const {
+        return ts + "\t" + uid + "\t" + origIp + "\t" + QByteArray::number(origPort) + "\t" + respIp +
+               "\t443\tTLSv13\t" + sni + "\tT\n";
+    }
+};
+
+// Writes the polls as a Zeek conn.log and ssl.log pair, and then more conn.log lines.
+bool writeZeekPair(const QString& connPath, const QString& sslPath, const std::vector<TlsPoll>& polls,
+                   const QByteArray& moreConn = {}) {
+    QFile conn(connPath), ssl(sslPath);
+    if (!conn.open(QIODevice::WriteOnly) || !ssl.open(QIODevice::WriteOnly)) {
+        return false;
+    }
+    conn.write(kConnHeader);
+    ssl.write(kSslHeader);
+    for (const TlsPoll& poll : polls) {
+        conn.write(poll.connLine());
+        ssl.write(poll.sslLine());
+    }
+    conn.write(moreConn);
+    return true;
+}
+
 } // namespace
 
 class TestSensorEvidence : public QObject {
@@ -113,6 +158,7 @@ class TestSensorEvidence : public QObject {
     void generatedSensorOnlyCase_data();
     void generatedSensorOnlyCase();
     void sensorDurationWords();
+    void oneWayFromBytesEachWay();
 };
 
 void TestSensorEvidence::zeekConnAndSsl() {
@@ -455,6 +501,91 @@ void TestSensorEvidence::realLsassWithItsSysmon() {
             int64_t(3600) * 1000000);
 }
 
+// one_way from the bytes each way where no HTTP is visible (#26). Four hosts poll the Telegram Bot
+// API over TLS every 300 s, seen only by Zeek (conn + ssl):
+//  - 10.1.2.3 uploads a steady 930 B (its handshake and a getUpdates) and gets 4,930 B back, 9,000
+//    B the 3 times there were updates: a one-way reader;
+//  - 10.1.2.4 uploads 60 kB every time (a client sending files);
+//  - 10.1.2.5 uploads 900 B and gets 400 B back: small uploads, but larger than the answers;
+//  - 10.1.2.6 uploads 930 B 7 times and 5,200 B 3 times: small in only 70 % of its connections.
+// Before, no connection's bytes were read: each got "no proxy records of this channel", 0 points.
+void TestSensorEvidence::oneWayFromBytesEachWay() {
+    const QString connPath = tmp_.filePath(QStringLiteral("oneway-conn.log"));
+    const QString sslPath = tmp_.filePath(QStringLiteral("oneway-ssl.log"));
+    const qint64 t0 = 1709539200; // 2024-03-04T08:00:00Z
+    std::vector<TlsPoll> polls;
+    for (int i = 0; i < 10; ++i) {
+        const QByteArray ts = QByteArray::number(t0 + 300 * i) + ".250000";
+        const QByteArray n = QByteArray::number(i);
+        const QByteArray telegram = "149.154.167.220", sni = "api.telegram.org";
+        polls.push_back({ts, "CA" + n, "10.1.2.3", 50000 + i, telegram, "0.4", 930, i < 7 ? 4930 : 9000, sni});
+        polls.push_back({ts, "CB" + n, "10.1.2.4", 50000 + i, telegram, "3.1", 60000, 5000, sni});
+        polls.push_back({ts, "CC" + n, "10.1.2.5", 50000 + i, telegram, "0.3", 900, 400, sni});
+        polls.push_back({ts, "CD" + n, "10.1.2.6", 50000 + i, telegram, "0.4", i < 7 ? 930 : 5200, 4930, sni});
+    }
+    QVERIFY(writeZeekPair(connPath, sslPath, polls));
+    auto store = freshCase(QStringLiteral("oneway.socwb"));
+    QCOMPARE(importInto(*store, connPath).accepted, int64_t(40));
+    QCOMPARE(importInto(*store, sslPath).accepted, int64_t(40));
+    const scoring::WebServiceCatalog catalog = scoring::WebServiceCatalog::load();
+    const QByteArray defaults = resources::read(QStringLiteral("scoring/scoring.yaml"));
+    // The one_way points of each host's channel (in host order), and its features.
+    std::vector<scoring::ChannelFeatures> features;
+    auto oneWay = [&](const QByteArray& override) {
+        const scoring::ScoringConfig config = scoring::ScoringConfig::fromYaml(defaults, override);
+        std::vector<scoring::BuiltChannel> built = scoring::ChannelBuilder(store->db(), catalog, config).build();
+        std::sort(built.begin(), built.end(),
+                  [](const auto& a, const auto& b) { return a.features.key < b.features.key; });
+        features.clear();
+        for (const auto& b : built) {
+            features.push_back(b.features);
+        }
+        QList<double> points;
+        QStringList details;
+        for (const scoring::ScoredChannel& s :
+             scoring::ChannelScorer(config, {}, QDateTime::currentDateTimeUtc()).score(features)) {
+            for (const scoring::Factor& f : s.factors) {
+                if (f.name == QLatin1String("one_way")) {
+                    points << f.contribution;
+                    details << f.detail;
+                }
+            }
+        }
+        return std::pair{points, details};
+    };
+    const auto [points, details] = oneWay({});
+    QStringList keys;
+    for (const auto& f : features) {
+        keys << f.key;
+    }
+    QCOMPARE(keys, (QStringList{"10.1.2.3|-|api.telegram.org|", "10.1.2.4|-|api.telegram.org|",
+                                "10.1.2.5|-|api.telegram.org|", "10.1.2.6|-|api.telegram.org|"}));
+    // 10 x (1 small upload + 1.0 steady uploads + 0.7 steady responses) / 4: no path is visible, so
+    // "one resource" is never credited.
+    QCOMPARE(points, (QList<double>{6.75, 0, 0, 0}));
+    const scoring::ChannelFeatures& reader = features[0];
+    QCOMPARE(reader.sensorSized, int64_t(10));
+    QCOMPARE(reader.smallUploadShare, 1.0);
+    QCOMPARE(reader.medianBytesOut, 930.0);
+    QCOMPARE(reader.medianBytesIn, 4930.0);
+    QCOMPARE(reader.requestConstancy, 1.0);
+    QCOMPARE(reader.responseConstancy, 0.7);
+    QVERIFY2(details[0] ==
+                 (QStringLiteral("10 connections' bytes each way (no HTTP visible): 100% upload at "
+                                 "most 4608 B, uploads ~930 B (100% within 10% of it), responses ~4930 B (70% "
+                                 "within 10% of it)")),
+             qPrintable(details[0]));
+    QCOMPARE(features[1].smallUploadShare, 0.0);
+    QVERIFY2(details[1].endsWith(QStringLiteral("uploads are not small (needs 75%)")), qPrintable(details[1]));
+    QCOMPARE(features[2].smallUploadShare, 1.0);
+    QVERIFY2(details[2].contains(QStringLiteral("not smaller than the responses")), qPrintable(details[2]));
+    QCOMPARE(features[3].smallUploadShare, 0.7);
+    // Both numbers are scoring.yaml's: a share of 70 % lets the fourth host's uploads count as small
+    // ((1 + 0.7 + 1) / 4); a 900-byte limit makes the 930-byte uploads large.
+    QCOMPARE(oneWay("thresholds:\n  sensor_shape_share: 0.7\n").first, (QList<double>{6.75, 0, 0, 6.75}));
+    QCOMPARE(oneWay("thresholds:\n  sensor_small_upload_bytes: 900\n").first, (QList<double>{0, 0, 0, 0}));
+}
+
 QTEST_GUILESS_MAIN(TestSensorEvidence)
 
 // Channel model II with sensor connections (#26): a host with neither Sysmon nor a proxy polls the
@@ -464,33 +595,19 @@ QTEST_GUILESS_MAIN(TestSensorEvidence)
 void TestSensorEvidence::sensorConnectionsAreChannelMembers() {
     const QString connPath = tmp_.filePath(QStringLiteral("members-conn.log"));
     const QString sslPath = tmp_.filePath(QStringLiteral("members-ssl.log"));
-    {
-        QFile conn(connPath), ssl(sslPath);
-        QVERIFY(conn.open(QIODevice::WriteOnly) && ssl.open(QIODevice::WriteOnly));
-        conn.write("#separator \\x09\n#path\tconn\n#fields\tts\tuid\tid.orig_h\tid.orig_p\tid.resp_h\tid.resp_p\t"
-                   "proto\tservice\tduration\torig_bytes\tresp_bytes\tconn_state\n#types\ttime\tstring\taddr\tport\t"
-                   "addr\tport\tenum\tstring\tinterval\tcount\tcount\tstring\n");
-        ssl.write("#separator \\x09\n#path\tssl\n#fields\tts\tuid\tid.orig_h\tid.orig_p\tid.resp_h\tid.resp_p\t"
-                  "version\tserver_name\testablished\n#types\ttime\tstring\taddr\tport\taddr\tport\tstring\tstring\t"
-                  "bool\n");
-        const qint64 t0 = 1709539200; // 2024-03-04T08:00:00Z
-        for (int i = 0; i < 10; ++i) {
-            const QByteArray uid = "CPoll" + QByteArray::number(i);
-            const QByteArray ts = QByteArray::number(t0 + 300 * i) + ".250000";
-            conn.write(ts + "\t" + uid + "\t10.1.2.3\t" + QByteArray::number(50000 + i) +
-                       "\t149.154.167.220\t443\ttcp\tssl\t0.400000\t930\t4930\tSF\n");
-            ssl.write(ts + "\t" + uid + "\t10.1.2.3\t" + QByteArray::number(50000 + i) +
-                      "\t149.154.167.220\t443\tTLSv13\tapi.telegram.org\tT\n");
-        }
-        // The same address once without a TLS session: nothing names it, it keeps its address.
-        conn.write(QByteArray::number(t0 + 4000) +
-                   ".0\tCBare\t10.1.2.3\t50100\t149.154.167.220\t443\ttcp\t-\t1.0\t10\t10\tSF\n");
-        // One session held for 30 hours.
-        conn.write(QByteArray::number(t0) + ".0\tCLong\t10.1.2.4\t50200\t34.1.2.3\t443\ttcp\tssl\t108000.0\t" +
-                   "120000\t880000\tSF\n");
-        ssl.write(QByteArray::number(t0) + ".050000\tCLong\t10.1.2.4\t50200\t34.1.2.3\t443\tTLSv13\t" +
-                  "wss-primary.slack.com\tT\n");
+    const qint64 t0 = 1709539200; // 2024-03-04T08:00:00Z
+    std::vector<TlsPoll> polls;
+    for (int i = 0; i < 10; ++i) {
+        polls.push_back({QByteArray::number(t0 + 300 * i) + ".250000", "CPoll" + QByteArray::number(i), "10.1.2.3",
+                         50000 + i, "149.154.167.220", "0.400000", 930, 4930, "api.telegram.org"});
     }
+    // One session held for 30 hours.
+    polls.push_back({QByteArray::number(t0) + ".0", "CLong", "10.1.2.4", 50200, "34.1.2.3", "108000.0", 120000, 880000,
+                     "wss-primary.slack.com"});
+    // The same address once without a TLS session: nothing names it, it keeps its address.
+    QVERIFY(writeZeekPair(connPath, sslPath, polls,
+                          QByteArray::number(t0 + 4000) +
+                              ".0\tCBare\t10.1.2.3\t50100\t149.154.167.220\t443\ttcp\t-\t1.0\t10\t10\tSF\n"));
     auto store = freshCase(QStringLiteral("members.socwb"));
     QCOMPARE(importInto(*store, connPath).accepted, int64_t(12));
     QCOMPARE(importInto(*store, sslPath).accepted, int64_t(11));
