@@ -10,6 +10,7 @@
 #include "scoring/channel_builder.h"
 #include "scoring/channel_scorer.h"
 #include "scoring/scoring_config.h"
+#include "scoring/scoring_engine.h"
 #include "scoring/web_service_catalog.h"
 #include "store/case_store.h"
 #include "store/case_summary.h"
@@ -129,6 +130,16 @@ bool writeZeekPair(const QString& connPath, const QString& sslPath, const std::v
     return true;
 }
 
+// The alert ids of a scored case by host name.
+QMap<QString, qint64> alertsByHost(sqlite3* db) {
+    QMap<QString, qint64> out;
+    Statement st(db, "SELECT host, id FROM alerts ORDER BY id");
+    while (st.step()) {
+        out.insert(QString::fromStdString(st.text(0)), st.int64(1));
+    }
+    return out;
+}
+
 } // namespace
 
 class TestSensorEvidence : public QObject {
@@ -159,6 +170,8 @@ class TestSensorEvidence : public QObject {
     void generatedSensorOnlyCase();
     void sensorDurationWords();
     void oneWayFromBytesEachWay();
+    void detailNamesTheSensor();
+    void sensorAlertShownOnItsChannel();
 };
 
 void TestSensorEvidence::zeekConnAndSsl() {
@@ -584,6 +597,130 @@ void TestSensorEvidence::oneWayFromBytesEachWay() {
     // ((1 + 0.7 + 1) / 4); a 900-byte limit makes the 930-byte uploads large.
     QCOMPARE(oneWay("thresholds:\n  sensor_shape_share: 0.7\n").first, (QList<double>{6.75, 0, 0, 6.75}));
     QCOMPARE(oneWay("thresholds:\n  sensor_small_upload_bytes: 900\n").first, (QList<double>{0, 0, 0, 0}));
+}
+
+// The detail names the sensor that saw the channel (#26): Zeek JSON from a pipeline (@system) and
+// from Corelight (_system_name), Zeek TSV (no name: the file it wrote), each host seen by one.
+void TestSensorEvidence::detailNamesTheSensor() {
+    const qint64 t0 = 1709539200; // 2024-03-04T08:00:00Z
+    const QString pipeline = tmp_.filePath(QStringLiteral("pipeline-conn.json"));
+    const QString corelight = tmp_.filePath(QStringLiteral("corelight-conn.json"));
+    const QString tsv = tmp_.filePath(QStringLiteral("edge-conn.log"));
+    {
+        QFile a(pipeline), b(corelight), c(tsv);
+        QVERIFY(a.open(QIODevice::WriteOnly) && b.open(QIODevice::WriteOnly) && c.open(QIODevice::WriteOnly));
+        c.write(kConnHeader);
+        for (int i = 0; i < 8; ++i) {
+            const QByteArray ts = QByteArray::number(t0 + 300 * i);
+            const QByteArray port = QByteArray::number(50000 + i);
+            a.write(R"({"@stream":"conn","@system":"zeek-dmz01","@proc":"zeek","ts":)" + ts + R"(,"uid":"CP)" + port +
+                    R"(","id_orig_h":"10.1.2.3","id_orig_p":)" + port +
+                    R"(,"id_resp_h":"198.51.100.7","id_resp_p":443,"proto":"tcp","duration":0.4,"orig_bytes":900,)"
+                    R"("resp_bytes":4000,"conn_state":"SF"})"
+                    "\n");
+            b.write(R"({"_path":"conn","_system_name":"cl-sensor-7","_write_ts":")" +
+                    QDateTime::fromSecsSinceEpoch(t0 + 300 * i + 1, Qt::UTC).toString(Qt::ISODate).toLatin1() +
+                    R"(","ts":)" + ts + R"(,"uid":"CC)" + port + R"(","id.orig_h":"10.1.2.4","id.orig_p":)" + port +
+                    R"(,"id.resp_h":"198.51.100.8","id.resp_p":443,"proto":"tcp","duration":0.4,"orig_bytes":900,)"
+                    R"("resp_bytes":4000,"conn_state":"SF"})"
+                    "\n");
+            c.write(ts + ".0\tCT" + port + "\t10.1.2.5\t" + port + "\t198.51.100.9\t443\ttcp\t-\t0.4\t900\t4000\tSF\n");
+        }
+    }
+    auto store = freshCase(QStringLiteral("named.socwb"));
+    for (const QString& f : {pipeline, corelight, tsv}) {
+        const ImportResult r = importInto(*store, f);
+        QCOMPARE(r.format, QStringLiteral("zeek-conn"));
+        QCOMPARE(r.accepted, int64_t(8));
+    }
+    // Stored with each connection where the log names the sensor.
+    QCOMPARE(rows(store->db(), "SELECT orig_ip, coalesce(sensor, '-'), count(*) FROM sensor_connections GROUP BY 1, 2 "
+                               "ORDER BY 1"),
+             (QStringList{"10.1.2.3|zeek-dmz01|8", "10.1.2.4|cl-sensor-7|8", "10.1.2.5|-|8"}));
+    QCOMPARE(ScoringEngine(*store).run(ScoreMode::Full).status, QStringLiteral("done"));
+    const QMap<QString, qint64> alerts = alertsByHost(store->db());
+    QCOMPARE(alerts.keys(), (QStringList{"10.1.2.3", "10.1.2.4", "10.1.2.5"}));
+    const QStringList expected{
+        "Seen by sensor zeek-dmz01 (Zeek conn.log, file pipeline-conn.json, 8 connections)",
+        "Seen by sensor cl-sensor-7 (Zeek conn.log, file corelight-conn.json, 8 connections)",
+        "Seen by the sensor that wrote edge-conn.log (the log names no sensor; Zeek conn.log, file edge-conn.log, 8 "
+        "connections)"};
+    int i = 0;
+    for (const qint64 id : alerts) {
+        const AlertDetail d = loadAlertDetail(store->path(), id);
+        QVERIFY2(d.found, qPrintable(d.error));
+        QCOMPARE(d.sensorSources.size(), 1);
+        QCOMPARE(seenBySentence(d.sensorSources.first()), expected[i++]);
+    }
+}
+
+// A Suricata alert is evidence on the channel it concerns, not a channel of its own (#26): two hosts
+// poll the Telegram Bot API over TLS, seen by one Suricata; its alert on one of the first host's
+// flows shows on that host's channel with its signature, severity and time, and not on the other's.
+void TestSensorEvidence::sensorAlertShownOnItsChannel() {
+    const QString eve = tmp_.filePath(QStringLiteral("edge-eve.json"));
+    {
+        QFile f(eve);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        const qint64 t0 = 1709539200; // 2024-03-04T08:00:00Z
+        for (int i = 0; i < 8; ++i) {
+            for (const int host : {3, 4}) {
+                const QDateTime start = QDateTime::fromSecsSinceEpoch(t0 + 300 * i + host, Qt::UTC);
+                auto iso = [](const QDateTime& t) { return t.toString(Qt::ISODateWithMs).toLatin1(); };
+                const QByteArray flowId = QByteArray::number(1000000 + 10 * i + host);
+                const QByteArray common = R"("flow_id":)" + flowId + R"(,"src_ip":"10.1.2.)" +
+                                          QByteArray::number(host) + R"(","src_port":)" +
+                                          QByteArray::number(50000 + i) +
+                                          R"(,"dest_ip":"149.154.167.220","dest_port":443,"proto":"TCP",)"
+                                          R"("app_proto":"tls","host":"ids-edge01")";
+                f.write(R"({"timestamp":")" + iso(start) + R"(","event_type":"tls",)" + common +
+                        R"(,"tls":{"sni":"api.telegram.org","version":"TLS 1.3"}})"
+                        "\n");
+                if (host == 3 && i == 2) {
+                    f.write(R"({"timestamp":")" + iso(start.addMSecs(250)) + R"(","event_type":"alert",)" + common +
+                            R"(,"alert":{"action":"allowed","gid":1,"signature_id":2033966,"rev":2,"signature":)"
+                            R"~("ET POLICY Observed Telegram API Domain (api .telegram .org in TLS SNI)",)~"
+                            R"("category":"Potentially Bad Traffic","severity":2}})"
+                            "\n");
+                }
+                f.write(R"({"timestamp":")" + iso(start.addSecs(31)) + R"(","event_type":"flow",)" + common +
+                        R"(,"flow":{"pkts_toserver":9,"pkts_toclient":8,"bytes_toserver":1400,"bytes_toclient":5200,)"
+                        R"("start":")" +
+                        iso(start) + R"(","end":")" + iso(start.addMSecs(400)) +
+                        R"(","age":0,"state":"closed","reason":"timeout","alerted":)" +
+                        (host == 3 && i == 2 ? "true" : "false") + "}}\n");
+            }
+        }
+    }
+    auto store = freshCase(QStringLiteral("alerted.socwb"));
+    const ImportResult r = importInto(*store, eve);
+    QCOMPARE(r.format, QStringLiteral("suricata-eve"));
+    QCOMPARE(r.rejected, int64_t(0));
+    QCOMPARE(count(store->db(), "SELECT count(*) FROM sensor_alerts"), int64_t(1));
+    QCOMPARE(ScoringEngine(*store).run(ScoreMode::Full).status, QStringLiteral("done"));
+    const QMap<QString, qint64> alerts = alertsByHost(store->db());
+    QCOMPARE(alerts.keys(), (QStringList{"10.1.2.3", "10.1.2.4"}));
+    // Not a channel of its own: one channel per host, the alert on the first.
+    const AlertDetail a = loadAlertDetail(store->path(), alerts.value("10.1.2.3"));
+    QVERIFY2(a.found, qPrintable(a.error));
+    QCOMPARE(a.row.destination, QStringLiteral("api.telegram.org"));
+    QCOMPARE(a.sensorIds.size(), size_t(8));
+    QCOMPARE(a.sensorAlertTotal, qint64(1));
+    QCOMPARE(a.sensorAlerts.size(), 1);
+    const SensorAlertRow& alert = a.sensorAlerts.first();
+    QCOMPARE(alert.signature, QStringLiteral("ET POLICY Observed Telegram API Domain (api .telegram .org in TLS SNI)"));
+    QCOMPARE(alert.severity, 2);
+    QCOMPARE(alert.ts, (1709539200LL + 600 + 3) * 1000000 + 250000);
+    QCOMPARE(alert.uid, QStringLiteral("1000023"));
+    QCOMPARE(sensorAlertSentence(alert),
+             QStringLiteral("2024-03-04 08:10:03 UTC \u00b7 severity 2 \u00b7 ET POLICY Observed Telegram API Domain "
+                            "(api .telegram .org in TLS SNI) (sid 2033966, Potentially Bad Traffic, allowed)"));
+    QCOMPARE(seenBySentence(a.sensorSources.value(0)),
+             QStringLiteral("Seen by sensor ids-edge01 (Suricata eve.json, file edge-eve.json, 8 connections)"));
+    const AlertDetail b = loadAlertDetail(store->path(), alerts.value("10.1.2.4"));
+    QCOMPARE(b.sensorIds.size(), size_t(8));
+    QCOMPARE(b.sensorAlertTotal, qint64(0));
+    QVERIFY(b.sensorAlerts.isEmpty());
 }
 
 QTEST_GUILESS_MAIN(TestSensorEvidence)

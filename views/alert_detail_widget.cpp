@@ -94,6 +94,8 @@ AlertDetailWidget::AlertDetailWidget(QWidget* parent)
     attribution_ = plainLabel();
     members_ = plainLabel();
     members_->setObjectName(QStringLiteral("memberSources"));
+    sensorAlerts_ = plainLabel();
+    sensorAlerts_->setObjectName(QStringLiteral("sensorAlerts"));
     triage_ = plainLabel();
 
     auto* info = new QWidget(this);
@@ -135,6 +137,9 @@ AlertDetailWidget::AlertDetailWidget(QWidget* parent)
     v->addWidget(factorsBox_);
     v->addWidget(heading(tr("Evidence and how it was named")));
     v->addWidget(members_);
+    sensorAlertsCaption_ = heading(tr("Sensor alerts"));
+    v->addWidget(sensorAlertsCaption_);
+    v->addWidget(sensorAlerts_);
     v->addWidget(heading(tr("Process and attribution")));
     v->addWidget(process_);
     v->addWidget(commandLine_);
@@ -332,7 +337,22 @@ void AlertDetailWidget::display(const AlertDetail& d) {
     } else if (!d.timingSource.isEmpty()) {
         members << tr("Cadence: %1").arg(d.timingNote);
     }
-    members_->setText(members.join(QLatin1Char('\n')));
+    for (const SensorSource& source : d.sensorSources) {
+        members << seenBySentence(source);
+    }
+    members_->setText(visibleText(members.join(QLatin1Char('\n'))));
+    QStringList alerts;
+    for (const SensorAlertRow& a : d.sensorAlerts) {
+        alerts << sensorAlertSentence(a);
+    }
+    sensorAlertsCaption_->setText(
+        d.sensorAlertTotal > d.sensorAlerts.size()
+            ? tr("Sensor alerts (%1, the first %2 by time shown)")
+                  .arg(l.toString(d.sensorAlertTotal), l.toString(qint64(d.sensorAlerts.size())))
+            : tr("Sensor alerts (%1)").arg(l.toString(d.sensorAlertTotal)));
+    sensorAlerts_->setText(visibleText(alerts.join(QLatin1Char('\n'))));
+    sensorAlertsCaption_->setVisible(!alerts.isEmpty());
+    sensorAlerts_->setVisible(!alerts.isEmpty());
 
     if (r.processImage.isEmpty()) {
         process_->setText(
