@@ -17,6 +17,7 @@
 #include "store/schema.h"
 #include "store/statement.h"
 #include "tables/alert_detail.h"
+#include "tables/alert_table_model.h"
 #include "tables/channel_sensor_model.h"
 #include "tables/host_table_model.h"
 #include "test_paths.h"
@@ -857,6 +858,10 @@ void TestSensorEvidence::generatedSensorOnlyCase() {
     const QJsonObject f = QJsonDocument::fromJson(QByteArray::fromStdString(st.text(4))).object();
     QCOMPARE(f.value("timing_source").toString(), QStringLiteral("sensor_conn"));
     QCOMPARE(f.value("polls").toInteger(), sessions);
+    // Its shape from the bytes each way (no HTTP visible): every poll a small upload below its answer.
+    QCOMPARE(f.value("sensor_sized_connections").toInteger(), sessions);
+    QCOMPARE(f.value("small_upload_share").toDouble(), 1.0);
+    QVERIFY(f.value("median_bytes_out").toDouble() < f.value("median_bytes_in").toDouble());
     int lookalikes = 0;
     bool sawWebSocket = false;
     int64_t webSocketId = 0;
@@ -921,6 +926,25 @@ void TestSensorEvidence::generatedSensorOnlyCase() {
     QCOMPARE(w.sensorConnections.first().serverName, QStringLiteral("wss-primary.slack.com"));
     QVERIFY2(w.sensorConnections.first().durationUs > 3600 * 1000000LL,
              qPrintable(QString::number(w.sensorConnections.first().durationUs)));
+    // Reported as unmeasurable, not as "1 request": the queue's row counts a session and says the
+    // cadence is unmeasurable (it read "1" under Requests and an empty interval before).
+    QVERIFY(w.row.unmeasurable);
+    QVERIFY(!d.row.unmeasurable);
+    AlertTableModel queue;
+    QSignalSpy counted(&queue, &AlertTableModel::countChanged);
+    queue.setCase(casePath);
+    QVERIFY(counted.wait(10000));
+    int webSocketRow = -1;
+    for (int row = 0; row < queue.rowCount() && webSocketRow < 0; ++row) {
+        queue.rowAt(row);
+        QVERIFY(QTest::qWaitFor([&] { return queue.rowAt(row) != nullptr; }, 10000));
+        webSocketRow = queue.rowAt(row)->id == webSocketId ? row : -1;
+    }
+    QVERIFY(webSocketRow >= 0);
+    QCOMPARE(queue.index(webSocketRow, AlertTableModel::RequestsColumn).data().toString(), QStringLiteral("1 session"));
+    QCOMPARE(queue.index(webSocketRow, AlertTableModel::IntervalColumn).data().toString(),
+             QStringLiteral("unmeasurable"));
+    QCOMPARE(queue.index(0, AlertTableModel::RequestsColumn).data().toString(), QLocale().toString(sessions));
 }
 
 void TestSensorEvidence::sensorDurationWords() {

@@ -278,10 +278,13 @@ void AlertDetailWidget::display(const AlertDetail& d) {
         parts << tr("role %1").arg(r.hostRole);
     }
     QString text = parts.join(QStringLiteral(" \u00b7 "));
-    text += QLatin1Char('\n') + tr("%1 polls (of %2 proxy lines, %3 DNS lookups, %4 connections)")
-                                    .arg(l.toString(r.requests), l.toString(d.proxyRequests), l.toString(d.dnsQueries),
-                                         l.toString(d.netConnections));
-    if (r.medianInterval >= 0) {
+    text += QLatin1Char('\n') +
+            (r.unmeasurable ? tr("%1 long-lived session(s), cadence unmeasurable (of %2 proxy lines, %3 DNS lookups, "
+                                 "%4 connections)")
+                            : tr("%1 polls (of %2 proxy lines, %3 DNS lookups, %4 connections)"))
+                .arg(l.toString(r.requests), l.toString(d.proxyRequests), l.toString(d.dnsQueries),
+                     l.toString(d.netConnections));
+    if (r.medianInterval >= 0 && !r.unmeasurable) {
         text += tr(", every %1").arg(AlertTableModel::formatInterval(r.medianInterval));
         if (r.jitter >= 0) {
             text += tr(", jitter %1").arg(r.jitter, 0, 'f', 2);

@@ -322,9 +322,12 @@ std::vector<ScoredChannel> ChannelScorer::score(const std::vector<ChannelFeature
                                   : sizes);
         } else {
             add("one_way", 0,
-                f.proxyRequests == 0
-                    ? QStringLiteral("no proxy records of this channel: request shape unknown")
-                    : QStringLiteral("%1 proxy request(s): too few to judge their shape").arg(f.proxyRequests));
+                f.proxyRequests > 0
+                    ? QStringLiteral("%1 proxy request(s): too few to judge their shape").arg(f.proxyRequests)
+                : f.sensorSized > 0
+                    ? QStringLiteral("%1 sensor connection(s) with bytes each way: too few to judge their shape")
+                          .arg(f.sensorSized)
+                    : QStringLiteral("no proxy records of this channel: request shape unknown"));
         }
         if (periodic && f.proxyRequests == 0 && f.caseHasProxyLogs && !f.service.isEmpty() && !relay) {
             add("proxy_bypass", c.weight("proxy_bypass"),
