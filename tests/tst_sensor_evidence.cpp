@@ -644,8 +644,8 @@ void TestSensorEvidence::detailNamesTheSensor() {
     const QStringList expected{
         "Seen by sensor zeek-dmz01 (Zeek conn.log, file pipeline-conn.json, 8 connections)",
         "Seen by sensor cl-sensor-7 (Zeek conn.log, file corelight-conn.json, 8 connections)",
-        "Seen by the sensor that wrote edge-conn.log (the log names no sensor; Zeek conn.log, file edge-conn.log, 8 "
-        "connections)"};
+        "Seen by the sensor that wrote edge-conn.log (Zeek conn.log, 8 connections; the log does not name its "
+        "sensor)"};
     int i = 0;
     for (const qint64 id : alerts) {
         const AlertDetail d = loadAlertDetail(store->path(), id);

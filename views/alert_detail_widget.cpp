@@ -16,6 +16,7 @@
 #include <QPushButton>
 #include <QScrollArea>
 #include <QSplitter>
+#include <QStyle>
 #include <QTableView>
 #include <QVBoxLayout>
 #include <QtConcurrent/QtConcurrentRun>
@@ -23,6 +24,14 @@
 namespace socwb {
 
 namespace {
+// A column as wide as SAMPLE in the view's font, with the item delegate's margins on both sides
+// (QStyle's focus-frame margin plus one pixel each, as Qt's delegate lays text out) and a little
+// air: a time column sized in ems clipped "2024-03-04 09:15:56.123" in the default font at 1366x768.
+int textColumnWidth(const QTableView* view, const QString& sample) {
+    const int margin = view->style()->pixelMetric(QStyle::PM_FocusFrameHMargin, nullptr, view) + 1;
+    return view->fontMetrics().horizontalAdvance(sample) + 2 * margin + view->fontMetrics().averageCharWidth();
+}
+
 QString when(qint64 us) {
     return isoFromUs(us).left(19).replace(QLatin1Char('T'), QLatin1Char(' '));
 }
@@ -174,6 +183,9 @@ AlertDetailWidget::AlertDetailWidget(QWidget* parent)
     for (int c = 0; c < ChannelRequestModel::ColumnCount; ++c) {
         requestView_->setColumnWidth(c, widths[c] * em);
     }
+    // Times in full, whatever the font: the same text the models show, with milliseconds.
+    const QString timeSample = QStringLiteral("2024-03-04 09:15:56.123");
+    requestView_->setColumnWidth(ChannelRequestModel::TimeColumn, textColumnWidth(requestView_, timeSample));
     lv->addWidget(requestView_, 1);
     sensorCaption_ = heading(tr("Sensor connections"));
     lv->addWidget(sensorCaption_);
@@ -191,6 +203,10 @@ AlertDetailWidget::AlertDetailWidget(QWidget* parent)
     for (int c = 0; c < ChannelSensorModel::ColumnCount; ++c) {
         sensorView_->setColumnWidth(c, sensorWidths[c] * em);
     }
+    sensorView_->setColumnWidth(ChannelSensorModel::TimeColumn, textColumnWidth(sensorView_, timeSample));
+    // A Zeek uid is 18 letters and digits (Suricata's flow id up to 16 digits).
+    sensorView_->setColumnWidth(ChannelSensorModel::UidColumn,
+                                textColumnWidth(sensorView_, QStringLiteral("CHhAvVGS1DHFjwGM9W")));
     lv->addWidget(sensorView_, 1);
     sensorCaption_->hide();
     sensorView_->hide();

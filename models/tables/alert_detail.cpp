@@ -173,16 +173,14 @@ QString formatWords(const QString& format) {
 } // namespace
 
 QString seenBySentence(const SensorSource& s) {
-    const QString what =
-        QObject::tr("%1, file %2, %3")
-            .arg(formatWords(s.format), s.file,
-                 s.connections == 1 ? QObject::tr("1 connection")
-                                    : QObject::tr("%1 connections").arg(QLocale().toString(s.connections)));
+    const QString count = s.connections == 1 ? QObject::tr("1 connection")
+                                             : QObject::tr("%1 connections").arg(QLocale().toString(s.connections));
     if (s.sensor.isEmpty()) {
         // Zeek's TSV names no sensor: the file it wrote does.
-        return QObject::tr("Seen by the sensor that wrote %1 (the log names no sensor; %2)").arg(s.file, what);
+        return QObject::tr("Seen by the sensor that wrote %1 (%2, %3; the log does not name its sensor)")
+            .arg(s.file, formatWords(s.format), count);
     }
-    return QObject::tr("Seen by sensor %1 (%2)").arg(s.sensor, what);
+    return QObject::tr("Seen by sensor %1 (%2, file %3, %4)").arg(s.sensor, formatWords(s.format), s.file, count);
 }
 
 QString sensorAlertSentence(const SensorAlertRow& a) {

@@ -49,7 +49,9 @@ struct SensorSource {
     QString file;   // the evidence file's name
     qint64 connections = 0;
 };
-// "Seen by sensor ids-edge01 (Suricata eve.json, file eve.json, 812 connections)".
+// "Seen by sensor ids-edge01 (Suricata eve.json, file eve.json, 812 connections)"; without a name,
+// "Seen by the sensor that wrote conn.log (Zeek conn.log, 763 connections; the log does not name its
+// sensor)".
 QString seenBySentence(const SensorSource& s);
 
 // A network sensor's alert (Suricata's alert events) on one of a channel's connections, by flow id.
