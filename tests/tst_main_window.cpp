@@ -173,6 +173,7 @@ class TestMainWindow : public QObject {
     void hostTableSortsInTheModel();
     void sortArrowsPointTheWayRowsRun();
     void screenshotWritesPng();
+    void detailTimeColumnsFitTheirText();
 
   private:
     QTemporaryDir dir_;
@@ -1408,6 +1409,22 @@ void TestMainWindow::sortArrowsPointTheWayRowsRun() {
         const QImage ascending = renderSorted(header, section, Qt::AscendingOrder);
         QCOMPARE(arrowDirection(descending, ascending, x0, x1), 1);
         QCOMPARE(arrowDirection(ascending, descending, x0, x1), -1);
+    }
+}
+
+// The detail's request and sensor-connection tables size their time column from the font: in
+// ems ('M' widths) it cut "2024-03-04 09:15:56.123" to "2024-03-04 09:15..." at 1366x768 (#26).
+void TestMainWindow::detailTimeColumnsFitTheirText() {
+    AlertDetailWidget w;
+    const QString time = QStringLiteral("2024-03-04 09:15:56.123");
+    for (const char* name : {"channelRequests", "channelSensorConnections"}) {
+        auto* view = w.findChild<QTableView*>(QString::fromLatin1(name));
+        QVERIFY2(view, name);
+        QVERIFY2(view->columnWidth(0) >= view->fontMetrics().horizontalAdvance(time) + 4,
+                 qPrintable(QStringLiteral("%1: %2 px for %3 px of text")
+                                .arg(QString::fromLatin1(name))
+                                .arg(view->columnWidth(0))
+                                .arg(view->fontMetrics().horizontalAdvance(time))));
     }
 }
 

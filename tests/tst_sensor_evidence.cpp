@@ -8,13 +8,16 @@
 #include "collecting_sink.h"
 #include "core/resources.h"
 #include "scoring/channel_builder.h"
+#include "scoring/channel_scorer.h"
 #include "scoring/scoring_config.h"
+#include "scoring/scoring_engine.h"
 #include "scoring/web_service_catalog.h"
 #include "store/case_store.h"
 #include "store/case_summary.h"
 #include "store/schema.h"
 #include "store/statement.h"
 #include "tables/alert_detail.h"
+#include "tables/alert_table_model.h"
 #include "tables/channel_sensor_model.h"
 #include "tables/host_table_model.h"
 #include "test_paths.h"
@@ -84,6 +87,60 @@ int checkProvenance(sqlite3* db, const std::string& sql) {
     return checked;
 }
 
+// Zeek TSV conn.log and ssl.log headers with the columns the channel tests write, and one TLS
+// poll: its connection (duration in s, payload bytes each way) and its session with the same uid.
+constexpr const char* kConnHeader =
+    "#separator \\x09\n#path\tconn\n#fields\tts\tuid\tid.orig_h\tid.orig_p\tid.resp_h\tid.resp_p\tproto\tservice\t"
+    "duration\torig_bytes\tresp_bytes\tconn_state\n#types\ttime\tstring\taddr\tport\taddr\tport\tenum\tstring\t"
+    "interval\tcount\tcount\tstring\n";
+constexpr const char* kSslHeader =
+    "#separator \\x09\n#path\tssl\n#fields\tts\tuid\tid.orig_h\tid.orig_p\tid.resp_h\tid.resp_p\tversion\t"
+    "server_name\testablished\n#types\ttime\tstring\taddr\tport\taddr\tport\tstring\tstring\tbool\n";
+
+struct TlsPoll {
+    QByteArray ts, uid, origIp;
+    int origPort;
+    QByteArray respIp, duration;
+    qint64 out, in;
+    QByteArray sni;
+    QByteArray connLine() const {
+        return ts + "\t" + uid + "\t" + origIp + "\t" + QByteArray::number(origPort) + "\t" + respIp +
+               "\t443\ttcp\tssl\t" + duration + "\t" + QByteArray::number(out) + "\t" + QByteArray::number(in) +
+               "\tSF\n";
+    }
+    QByteArray sslLine() const {
+        return ts + "\t" + uid + "\t" + origIp + "\t" + QByteArray::number(origPort) + "\t" + respIp +
+               "\t443\tTLSv13\t" + sni + "\tT\n";
+    }
+};
+
+// Writes the polls as a Zeek conn.log and ssl.log pair, and then more conn.log lines.
+bool writeZeekPair(const QString& connPath, const QString& sslPath, const std::vector<TlsPoll>& polls,
+                   const QByteArray& moreConn = {}) {
+    QFile conn(connPath), ssl(sslPath);
+    if (!conn.open(QIODevice::WriteOnly) || !ssl.open(QIODevice::WriteOnly)) {
+        return false;
+    }
+    conn.write(kConnHeader);
+    ssl.write(kSslHeader);
+    for (const TlsPoll& poll : polls) {
+        conn.write(poll.connLine());
+        ssl.write(poll.sslLine());
+    }
+    conn.write(moreConn);
+    return true;
+}
+
+// The alert ids of a scored case by host name.
+QMap<QString, qint64> alertsByHost(sqlite3* db) {
+    QMap<QString, qint64> out;
+    Statement st(db, "SELECT host, id FROM alerts ORDER BY id");
+    while (st.step()) {
+        out.insert(QString::fromStdString(st.text(0)), st.int64(1));
+    }
+    return out;
+}
+
 } // namespace
 
 class TestSensorEvidence : public QObject {
@@ -113,6 +170,9 @@ class TestSensorEvidence : public QObject {
     void generatedSensorOnlyCase_data();
     void generatedSensorOnlyCase();
     void sensorDurationWords();
+    void oneWayFromBytesEachWay();
+    void detailNamesTheSensor();
+    void sensorAlertShownOnItsChannel();
 };
 
 void TestSensorEvidence::zeekConnAndSsl() {
@@ -455,6 +515,215 @@ void TestSensorEvidence::realLsassWithItsSysmon() {
             int64_t(3600) * 1000000);
 }
 
+// one_way from the bytes each way where no HTTP is visible (#26). Four hosts poll the Telegram Bot
+// API over TLS every 300 s, seen only by Zeek (conn + ssl):
+//  - 10.1.2.3 uploads a steady 930 B (its handshake and a getUpdates) and gets 4,930 B back, 9,000
+//    B the 3 times there were updates: a one-way reader;
+//  - 10.1.2.4 uploads 60 kB every time (a client sending files);
+//  - 10.1.2.5 uploads 900 B and gets 400 B back: small uploads, but larger than the answers;
+//  - 10.1.2.6 uploads 930 B 7 times and 5,200 B 3 times: small in only 70 % of its connections.
+// Before, no connection's bytes were read: each got "no proxy records of this channel", 0 points.
+void TestSensorEvidence::oneWayFromBytesEachWay() {
+    const QString connPath = tmp_.filePath(QStringLiteral("oneway-conn.log"));
+    const QString sslPath = tmp_.filePath(QStringLiteral("oneway-ssl.log"));
+    const qint64 t0 = 1709539200; // 2024-03-04T08:00:00Z
+    std::vector<TlsPoll> polls;
+    for (int i = 0; i < 10; ++i) {
+        const QByteArray ts = QByteArray::number(t0 + 300 * i) + ".250000";
+        const QByteArray n = QByteArray::number(i);
+        const QByteArray telegram = "149.154.167.220", sni = "api.telegram.org";
+        polls.push_back({ts, "CA" + n, "10.1.2.3", 50000 + i, telegram, "0.4", 930, i < 7 ? 4930 : 9000, sni});
+        polls.push_back({ts, "CB" + n, "10.1.2.4", 50000 + i, telegram, "3.1", 60000, 5000, sni});
+        polls.push_back({ts, "CC" + n, "10.1.2.5", 50000 + i, telegram, "0.3", 900, 400, sni});
+        polls.push_back({ts, "CD" + n, "10.1.2.6", 50000 + i, telegram, "0.4", i < 7 ? 930 : 5200, 4930, sni});
+    }
+    QVERIFY(writeZeekPair(connPath, sslPath, polls));
+    auto store = freshCase(QStringLiteral("oneway.socwb"));
+    QCOMPARE(importInto(*store, connPath).accepted, int64_t(40));
+    QCOMPARE(importInto(*store, sslPath).accepted, int64_t(40));
+    const scoring::WebServiceCatalog catalog = scoring::WebServiceCatalog::load();
+    const QByteArray defaults = resources::read(QStringLiteral("scoring/scoring.yaml"));
+    // The one_way points of each host's channel (in host order), and its features.
+    std::vector<scoring::ChannelFeatures> features;
+    auto oneWay = [&](const QByteArray& override) {
+        const scoring::ScoringConfig config = scoring::ScoringConfig::fromYaml(defaults, override);
+        std::vector<scoring::BuiltChannel> built = scoring::ChannelBuilder(store->db(), catalog, config).build();
+        std::sort(built.begin(), built.end(),
+                  [](const auto& a, const auto& b) { return a.features.key < b.features.key; });
+        features.clear();
+        for (const auto& b : built) {
+            features.push_back(b.features);
+        }
+        QList<double> points;
+        QStringList details;
+        for (const scoring::ScoredChannel& s :
+             scoring::ChannelScorer(config, {}, QDateTime::currentDateTimeUtc()).score(features)) {
+            for (const scoring::Factor& f : s.factors) {
+                if (f.name == QLatin1String("one_way")) {
+                    points << f.contribution;
+                    details << f.detail;
+                }
+            }
+        }
+        return std::pair{points, details};
+    };
+    const auto [points, details] = oneWay({});
+    QStringList keys;
+    for (const auto& f : features) {
+        keys << f.key;
+    }
+    QCOMPARE(keys, (QStringList{"10.1.2.3|-|api.telegram.org|", "10.1.2.4|-|api.telegram.org|",
+                                "10.1.2.5|-|api.telegram.org|", "10.1.2.6|-|api.telegram.org|"}));
+    // 10 x (1 small upload + 1.0 steady uploads + 0.7 steady responses) / 4: no path is visible, so
+    // "one resource" is never credited.
+    QCOMPARE(points, (QList<double>{6.75, 0, 0, 0}));
+    const scoring::ChannelFeatures& reader = features[0];
+    QCOMPARE(reader.sensorSized, int64_t(10));
+    QCOMPARE(reader.smallUploadShare, 1.0);
+    QCOMPARE(reader.medianBytesOut, 930.0);
+    QCOMPARE(reader.medianBytesIn, 4930.0);
+    QCOMPARE(reader.requestConstancy, 1.0);
+    QCOMPARE(reader.responseConstancy, 0.7);
+    QVERIFY2(details[0] ==
+                 (QStringLiteral("10 connections' bytes each way (no HTTP visible): 100% upload at "
+                                 "most 4608 B, uploads ~930 B (100% within 10% of it), responses ~4930 B (70% "
+                                 "within 10% of it)")),
+             qPrintable(details[0]));
+    QCOMPARE(features[1].smallUploadShare, 0.0);
+    QVERIFY2(details[1].endsWith(QStringLiteral("uploads are not small (needs 75%)")), qPrintable(details[1]));
+    QCOMPARE(features[2].smallUploadShare, 1.0);
+    QVERIFY2(details[2].contains(QStringLiteral("not smaller than the responses")), qPrintable(details[2]));
+    QCOMPARE(features[3].smallUploadShare, 0.7);
+    // Both numbers are scoring.yaml's: a share of 70 % lets the fourth host's uploads count as small
+    // ((1 + 0.7 + 1) / 4); a 900-byte limit makes the 930-byte uploads large.
+    QCOMPARE(oneWay("thresholds:\n  sensor_shape_share: 0.7\n").first, (QList<double>{6.75, 0, 0, 6.75}));
+    QCOMPARE(oneWay("thresholds:\n  sensor_small_upload_bytes: 900\n").first, (QList<double>{0, 0, 0, 0}));
+}
+
+// The detail names the sensor that saw the channel (#26): Zeek JSON from a pipeline (@system) and
+// from Corelight (_system_name), Zeek TSV (no name: the file it wrote), each host seen by one.
+void TestSensorEvidence::detailNamesTheSensor() {
+    const qint64 t0 = 1709539200; // 2024-03-04T08:00:00Z
+    const QString pipeline = tmp_.filePath(QStringLiteral("pipeline-conn.json"));
+    const QString corelight = tmp_.filePath(QStringLiteral("corelight-conn.json"));
+    const QString tsv = tmp_.filePath(QStringLiteral("edge-conn.log"));
+    {
+        QFile a(pipeline), b(corelight), c(tsv);
+        QVERIFY(a.open(QIODevice::WriteOnly) && b.open(QIODevice::WriteOnly) && c.open(QIODevice::WriteOnly));
+        c.write(kConnHeader);
+        for (int i = 0; i < 8; ++i) {
+            const QByteArray ts = QByteArray::number(t0 + 300 * i);
+            const QByteArray port = QByteArray::number(50000 + i);
+            a.write(R"({"@stream":"conn","@system":"zeek-dmz01","@proc":"zeek","ts":)" + ts + R"(,"uid":"CP)" + port +
+                    R"(","id_orig_h":"10.1.2.3","id_orig_p":)" + port +
+                    R"(,"id_resp_h":"198.51.100.7","id_resp_p":443,"proto":"tcp","duration":0.4,"orig_bytes":900,)"
+                    R"("resp_bytes":4000,"conn_state":"SF"})"
+                    "\n");
+            b.write(R"({"_path":"conn","_system_name":"cl-sensor-7","_write_ts":")" +
+                    QDateTime::fromSecsSinceEpoch(t0 + 300 * i + 1, Qt::UTC).toString(Qt::ISODate).toLatin1() +
+                    R"(","ts":)" + ts + R"(,"uid":"CC)" + port + R"(","id.orig_h":"10.1.2.4","id.orig_p":)" + port +
+                    R"(,"id.resp_h":"198.51.100.8","id.resp_p":443,"proto":"tcp","duration":0.4,"orig_bytes":900,)"
+                    R"("resp_bytes":4000,"conn_state":"SF"})"
+                    "\n");
+            c.write(ts + ".0\tCT" + port + "\t10.1.2.5\t" + port + "\t198.51.100.9\t443\ttcp\t-\t0.4\t900\t4000\tSF\n");
+        }
+    }
+    auto store = freshCase(QStringLiteral("named.socwb"));
+    for (const QString& f : {pipeline, corelight, tsv}) {
+        const ImportResult r = importInto(*store, f);
+        QCOMPARE(r.format, QStringLiteral("zeek-conn"));
+        QCOMPARE(r.accepted, int64_t(8));
+    }
+    // Stored with each connection where the log names the sensor.
+    QCOMPARE(rows(store->db(), "SELECT orig_ip, coalesce(sensor, '-'), count(*) FROM sensor_connections GROUP BY 1, 2 "
+                               "ORDER BY 1"),
+             (QStringList{"10.1.2.3|zeek-dmz01|8", "10.1.2.4|cl-sensor-7|8", "10.1.2.5|-|8"}));
+    QCOMPARE(ScoringEngine(*store).run(ScoreMode::Full).status, QStringLiteral("done"));
+    const QMap<QString, qint64> alerts = alertsByHost(store->db());
+    QCOMPARE(alerts.keys(), (QStringList{"10.1.2.3", "10.1.2.4", "10.1.2.5"}));
+    const QStringList expected{
+        "Seen by sensor zeek-dmz01 (Zeek conn.log, file pipeline-conn.json, 8 connections)",
+        "Seen by sensor cl-sensor-7 (Zeek conn.log, file corelight-conn.json, 8 connections)",
+        "Seen by the sensor that wrote edge-conn.log (Zeek conn.log, 8 connections; the log does not name its "
+        "sensor)"};
+    int i = 0;
+    for (const qint64 id : alerts) {
+        const AlertDetail d = loadAlertDetail(store->path(), id);
+        QVERIFY2(d.found, qPrintable(d.error));
+        QCOMPARE(d.sensorSources.size(), 1);
+        QCOMPARE(seenBySentence(d.sensorSources.first()), expected[i++]);
+    }
+}
+
+// A Suricata alert is evidence on the channel it concerns, not a channel of its own (#26): two hosts
+// poll the Telegram Bot API over TLS, seen by one Suricata; its alert on one of the first host's
+// flows shows on that host's channel with its signature, severity and time, and not on the other's.
+void TestSensorEvidence::sensorAlertShownOnItsChannel() {
+    const QString eve = tmp_.filePath(QStringLiteral("edge-eve.json"));
+    {
+        QFile f(eve);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        const qint64 t0 = 1709539200; // 2024-03-04T08:00:00Z
+        for (int i = 0; i < 8; ++i) {
+            for (const int host : {3, 4}) {
+                const QDateTime start = QDateTime::fromSecsSinceEpoch(t0 + 300 * i + host, Qt::UTC);
+                auto iso = [](const QDateTime& t) { return t.toString(Qt::ISODateWithMs).toLatin1(); };
+                const QByteArray flowId = QByteArray::number(1000000 + 10 * i + host);
+                const QByteArray common = R"("flow_id":)" + flowId + R"(,"src_ip":"10.1.2.)" +
+                                          QByteArray::number(host) + R"(","src_port":)" +
+                                          QByteArray::number(50000 + i) +
+                                          R"(,"dest_ip":"149.154.167.220","dest_port":443,"proto":"TCP",)"
+                                          R"("app_proto":"tls","host":"ids-edge01")";
+                f.write(R"({"timestamp":")" + iso(start) + R"(","event_type":"tls",)" + common +
+                        R"(,"tls":{"sni":"api.telegram.org","version":"TLS 1.3"}})"
+                        "\n");
+                if (host == 3 && i == 2) {
+                    f.write(R"({"timestamp":")" + iso(start.addMSecs(250)) + R"(","event_type":"alert",)" + common +
+                            R"(,"alert":{"action":"allowed","gid":1,"signature_id":2033966,"rev":2,"signature":)"
+                            R"~("ET POLICY Observed Telegram API Domain (api .telegram .org in TLS SNI)",)~"
+                            R"("category":"Potentially Bad Traffic","severity":2}})"
+                            "\n");
+                }
+                f.write(R"({"timestamp":")" + iso(start.addSecs(31)) + R"(","event_type":"flow",)" + common +
+                        R"(,"flow":{"pkts_toserver":9,"pkts_toclient":8,"bytes_toserver":1400,"bytes_toclient":5200,)"
+                        R"("start":")" +
+                        iso(start) + R"(","end":")" + iso(start.addMSecs(400)) +
+                        R"(","age":0,"state":"closed","reason":"timeout","alerted":)" +
+                        (host == 3 && i == 2 ? "true" : "false") + "}}\n");
+            }
+        }
+    }
+    auto store = freshCase(QStringLiteral("alerted.socwb"));
+    const ImportResult r = importInto(*store, eve);
+    QCOMPARE(r.format, QStringLiteral("suricata-eve"));
+    QCOMPARE(r.rejected, int64_t(0));
+    QCOMPARE(count(store->db(), "SELECT count(*) FROM sensor_alerts"), int64_t(1));
+    QCOMPARE(ScoringEngine(*store).run(ScoreMode::Full).status, QStringLiteral("done"));
+    const QMap<QString, qint64> alerts = alertsByHost(store->db());
+    QCOMPARE(alerts.keys(), (QStringList{"10.1.2.3", "10.1.2.4"}));
+    // Not a channel of its own: one channel per host, the alert on the first.
+    const AlertDetail a = loadAlertDetail(store->path(), alerts.value("10.1.2.3"));
+    QVERIFY2(a.found, qPrintable(a.error));
+    QCOMPARE(a.row.destination, QStringLiteral("api.telegram.org"));
+    QCOMPARE(a.sensorIds.size(), size_t(8));
+    QCOMPARE(a.sensorAlertTotal, qint64(1));
+    QCOMPARE(a.sensorAlerts.size(), 1);
+    const SensorAlertRow& alert = a.sensorAlerts.first();
+    QCOMPARE(alert.signature, QStringLiteral("ET POLICY Observed Telegram API Domain (api .telegram .org in TLS SNI)"));
+    QCOMPARE(alert.severity, 2);
+    QCOMPARE(alert.ts, (1709539200LL + 600 + 3) * 1000000 + 250000);
+    QCOMPARE(alert.uid, QStringLiteral("1000023"));
+    QCOMPARE(sensorAlertSentence(alert),
+             QStringLiteral("2024-03-04 08:10:03 UTC \u00b7 severity 2 \u00b7 ET POLICY Observed Telegram API Domain "
+                            "(api .telegram .org in TLS SNI) (sid 2033966, Potentially Bad Traffic, allowed)"));
+    QCOMPARE(seenBySentence(a.sensorSources.value(0)),
+             QStringLiteral("Seen by sensor ids-edge01 (Suricata eve.json, file edge-eve.json, 8 connections)"));
+    const AlertDetail b = loadAlertDetail(store->path(), alerts.value("10.1.2.4"));
+    QCOMPARE(b.sensorIds.size(), size_t(8));
+    QCOMPARE(b.sensorAlertTotal, qint64(0));
+    QVERIFY(b.sensorAlerts.isEmpty());
+}
+
 QTEST_GUILESS_MAIN(TestSensorEvidence)
 
 // Channel model II with sensor connections (#26): a host with neither Sysmon nor a proxy polls the
@@ -464,33 +733,19 @@ QTEST_GUILESS_MAIN(TestSensorEvidence)
 void TestSensorEvidence::sensorConnectionsAreChannelMembers() {
     const QString connPath = tmp_.filePath(QStringLiteral("members-conn.log"));
     const QString sslPath = tmp_.filePath(QStringLiteral("members-ssl.log"));
-    {
-        QFile conn(connPath), ssl(sslPath);
-        QVERIFY(conn.open(QIODevice::WriteOnly) && ssl.open(QIODevice::WriteOnly));
-        conn.write("#separator \\x09\n#path\tconn\n#fields\tts\tuid\tid.orig_h\tid.orig_p\tid.resp_h\tid.resp_p\t"
-                   "proto\tservice\tduration\torig_bytes\tresp_bytes\tconn_state\n#types\ttime\tstring\taddr\tport\t"
-                   "addr\tport\tenum\tstring\tinterval\tcount\tcount\tstring\n");
-        ssl.write("#separator \\x09\n#path\tssl\n#fields\tts\tuid\tid.orig_h\tid.orig_p\tid.resp_h\tid.resp_p\t"
-                  "version\tserver_name\testablished\n#types\ttime\tstring\taddr\tport\taddr\tport\tstring\tstring\t"
-                  "bool\n");
-        const qint64 t0 = 1709539200; // 2024-03-04T08:00:00Z
-        for (int i = 0; i < 10; ++i) {
-            const QByteArray uid = "CPoll" + QByteArray::number(i);
-            const QByteArray ts = QByteArray::number(t0 + 300 * i) + ".250000";
-            conn.write(ts + "\t" + uid + "\t10.1.2.3\t" + QByteArray::number(50000 + i) +
-                       "\t149.154.167.220\t443\ttcp\tssl\t0.400000\t930\t4930\tSF\n");
-            ssl.write(ts + "\t" + uid + "\t10.1.2.3\t" + QByteArray::number(50000 + i) +
-                      "\t149.154.167.220\t443\tTLSv13\tapi.telegram.org\tT\n");
-        }
-        // The same address once without a TLS session: nothing names it, it keeps its address.
-        conn.write(QByteArray::number(t0 + 4000) +
-                   ".0\tCBare\t10.1.2.3\t50100\t149.154.167.220\t443\ttcp\t-\t1.0\t10\t10\tSF\n");
-        // One session held for 30 hours.
-        conn.write(QByteArray::number(t0) + ".0\tCLong\t10.1.2.4\t50200\t34.1.2.3\t443\ttcp\tssl\t108000.0\t" +
-                   "120000\t880000\tSF\n");
-        ssl.write(QByteArray::number(t0) + ".050000\tCLong\t10.1.2.4\t50200\t34.1.2.3\t443\tTLSv13\t" +
-                  "wss-primary.slack.com\tT\n");
+    const qint64 t0 = 1709539200; // 2024-03-04T08:00:00Z
+    std::vector<TlsPoll> polls;
+    for (int i = 0; i < 10; ++i) {
+        polls.push_back({QByteArray::number(t0 + 300 * i) + ".250000", "CPoll" + QByteArray::number(i), "10.1.2.3",
+                         50000 + i, "149.154.167.220", "0.400000", 930, 4930, "api.telegram.org"});
     }
+    // One session held for 30 hours.
+    polls.push_back({QByteArray::number(t0) + ".0", "CLong", "10.1.2.4", 50200, "34.1.2.3", "108000.0", 120000, 880000,
+                     "wss-primary.slack.com"});
+    // The same address once without a TLS session: nothing names it, it keeps its address.
+    QVERIFY(writeZeekPair(connPath, sslPath, polls,
+                          QByteArray::number(t0 + 4000) +
+                              ".0\tCBare\t10.1.2.3\t50100\t149.154.167.220\t443\ttcp\t-\t1.0\t10\t10\tSF\n"));
     auto store = freshCase(QStringLiteral("members.socwb"));
     QCOMPARE(importInto(*store, connPath).accepted, int64_t(12));
     QCOMPARE(importInto(*store, sslPath).accepted, int64_t(11));
@@ -603,6 +858,10 @@ void TestSensorEvidence::generatedSensorOnlyCase() {
     const QJsonObject f = QJsonDocument::fromJson(QByteArray::fromStdString(st.text(4))).object();
     QCOMPARE(f.value("timing_source").toString(), QStringLiteral("sensor_conn"));
     QCOMPARE(f.value("polls").toInteger(), sessions);
+    // Its shape from the bytes each way (no HTTP visible): every poll a small upload below its answer.
+    QCOMPARE(f.value("sensor_sized_connections").toInteger(), sessions);
+    QCOMPARE(f.value("small_upload_share").toDouble(), 1.0);
+    QVERIFY(f.value("median_bytes_out").toDouble() < f.value("median_bytes_in").toDouble());
     int lookalikes = 0;
     bool sawWebSocket = false;
     int64_t webSocketId = 0;
@@ -667,6 +926,25 @@ void TestSensorEvidence::generatedSensorOnlyCase() {
     QCOMPARE(w.sensorConnections.first().serverName, QStringLiteral("wss-primary.slack.com"));
     QVERIFY2(w.sensorConnections.first().durationUs > 3600 * 1000000LL,
              qPrintable(QString::number(w.sensorConnections.first().durationUs)));
+    // Reported as unmeasurable, not as "1 request": the queue's row counts a session and says the
+    // cadence is unmeasurable (it read "1" under Requests and an empty interval before).
+    QVERIFY(w.row.unmeasurable);
+    QVERIFY(!d.row.unmeasurable);
+    AlertTableModel queue;
+    QSignalSpy counted(&queue, &AlertTableModel::countChanged);
+    queue.setCase(casePath);
+    QVERIFY(counted.wait(10000));
+    int webSocketRow = -1;
+    for (int row = 0; row < queue.rowCount() && webSocketRow < 0; ++row) {
+        queue.rowAt(row);
+        QVERIFY(QTest::qWaitFor([&] { return queue.rowAt(row) != nullptr; }, 10000));
+        webSocketRow = queue.rowAt(row)->id == webSocketId ? row : -1;
+    }
+    QVERIFY(webSocketRow >= 0);
+    QCOMPARE(queue.index(webSocketRow, AlertTableModel::RequestsColumn).data().toString(), QStringLiteral("1 session"));
+    QCOMPARE(queue.index(webSocketRow, AlertTableModel::IntervalColumn).data().toString(),
+             QStringLiteral("unmeasurable"));
+    QCOMPARE(queue.index(0, AlertTableModel::RequestsColumn).data().toString(), QLocale().toString(sessions));
 }
 
 void TestSensorEvidence::sensorDurationWords() {

@@ -593,6 +593,12 @@ void TestSensorParsers::realLogs_data() {
                                 << "zeek-conn" << 566 << 0;
     QTest::newRow("lsass ssl") << "zeek/otrf-lsass07/ssl.log"
                                << "zeek-ssl" << 2 << 0;
+    // The campaign's other two logs (Zeek TSV, the same capture): every lookup, and the three
+    // responses of its port-80 stager (Zeek logged no method or host: it saw the answers only).
+    QTest::newRow("lsass dns") << "zeek/otrf-lsass07/dns.log"
+                               << "zeek-dns" << 1523 << 0;
+    QTest::newRow("lsass http") << "zeek/otrf-lsass07/http.log"
+                                << "zeek-http" << 3 << 0;
     QTest::newRow("apt29 NASHUA conn") << "zeek/otrf-apt29-day1/day1_NASHUA_conn.log"
                                        << "zeek-conn" << 479 << 0;
     QTest::newRow("apt29 SCRANTON conn") << "zeek/otrf-apt29-day1/day1_SCRANTON_conn.log"

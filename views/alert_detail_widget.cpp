@@ -16,6 +16,7 @@
 #include <QPushButton>
 #include <QScrollArea>
 #include <QSplitter>
+#include <QStyle>
 #include <QTableView>
 #include <QVBoxLayout>
 #include <QtConcurrent/QtConcurrentRun>
@@ -23,6 +24,14 @@
 namespace socwb {
 
 namespace {
+// A column as wide as SAMPLE in the view's font, with the item delegate's margins on both sides
+// (QStyle's focus-frame margin plus one pixel each, as Qt's delegate lays text out) and a little
+// air: a time column sized in ems clipped "2024-03-04 09:15:56.123" in the default font at 1366x768.
+int textColumnWidth(const QTableView* view, const QString& sample) {
+    const int margin = view->style()->pixelMetric(QStyle::PM_FocusFrameHMargin, nullptr, view) + 1;
+    return view->fontMetrics().horizontalAdvance(sample) + 2 * margin + view->fontMetrics().averageCharWidth();
+}
+
 QString when(qint64 us) {
     return isoFromUs(us).left(19).replace(QLatin1Char('T'), QLatin1Char(' '));
 }
@@ -94,6 +103,8 @@ AlertDetailWidget::AlertDetailWidget(QWidget* parent)
     attribution_ = plainLabel();
     members_ = plainLabel();
     members_->setObjectName(QStringLiteral("memberSources"));
+    sensorAlerts_ = plainLabel();
+    sensorAlerts_->setObjectName(QStringLiteral("sensorAlerts"));
     triage_ = plainLabel();
 
     auto* info = new QWidget(this);
@@ -135,6 +146,9 @@ AlertDetailWidget::AlertDetailWidget(QWidget* parent)
     v->addWidget(factorsBox_);
     v->addWidget(heading(tr("Evidence and how it was named")));
     v->addWidget(members_);
+    sensorAlertsCaption_ = heading(tr("Sensor alerts"));
+    v->addWidget(sensorAlertsCaption_);
+    v->addWidget(sensorAlerts_);
     v->addWidget(heading(tr("Process and attribution")));
     v->addWidget(process_);
     v->addWidget(commandLine_);
@@ -169,6 +183,9 @@ AlertDetailWidget::AlertDetailWidget(QWidget* parent)
     for (int c = 0; c < ChannelRequestModel::ColumnCount; ++c) {
         requestView_->setColumnWidth(c, widths[c] * em);
     }
+    // Times in full, whatever the font: the same text the models show, with milliseconds.
+    const QString timeSample = QStringLiteral("2024-03-04 09:15:56.123");
+    requestView_->setColumnWidth(ChannelRequestModel::TimeColumn, textColumnWidth(requestView_, timeSample));
     lv->addWidget(requestView_, 1);
     sensorCaption_ = heading(tr("Sensor connections"));
     lv->addWidget(sensorCaption_);
@@ -186,6 +203,10 @@ AlertDetailWidget::AlertDetailWidget(QWidget* parent)
     for (int c = 0; c < ChannelSensorModel::ColumnCount; ++c) {
         sensorView_->setColumnWidth(c, sensorWidths[c] * em);
     }
+    sensorView_->setColumnWidth(ChannelSensorModel::TimeColumn, textColumnWidth(sensorView_, timeSample));
+    // A Zeek uid is 18 letters and digits (Suricata's flow id up to 16 digits).
+    sensorView_->setColumnWidth(ChannelSensorModel::UidColumn,
+                                textColumnWidth(sensorView_, QStringLiteral("CHhAvVGS1DHFjwGM9W")));
     lv->addWidget(sensorView_, 1);
     sensorCaption_->hide();
     sensorView_->hide();
@@ -273,10 +294,14 @@ void AlertDetailWidget::display(const AlertDetail& d) {
         parts << tr("role %1").arg(r.hostRole);
     }
     QString text = parts.join(QStringLiteral(" \u00b7 "));
-    text += QLatin1Char('\n') + (r.requests == 1 ? tr("1 poll") : tr("%1 polls").arg(l.toString(r.requests))) +
+    const QString count = r.unmeasurable
+                              ? tr("%1 long-lived session(s), cadence unmeasurable").arg(l.toString(r.requests))
+                          : r.requests == 1 ? tr("1 poll")
+                                            : tr("%1 polls").arg(l.toString(r.requests));
+    text += QLatin1Char('\n') + count +
             tr(" (of %1 proxy lines, %2 DNS lookups, %3 connections)")
                 .arg(l.toString(d.proxyRequests), l.toString(d.dnsQueries), l.toString(d.netConnections));
-    if (r.medianInterval >= 0) {
+    if (r.medianInterval >= 0 && !r.unmeasurable) {
         text += tr(", every %1").arg(AlertTableModel::formatInterval(r.medianInterval));
         if (r.jitter >= 0) {
             text += tr(", jitter %1").arg(r.jitter, 0, 'f', 2);
@@ -332,7 +357,22 @@ void AlertDetailWidget::display(const AlertDetail& d) {
     } else if (!d.timingSource.isEmpty()) {
         members << tr("Cadence: %1").arg(d.timingNote);
     }
-    members_->setText(members.join(QLatin1Char('\n')));
+    for (const SensorSource& source : d.sensorSources) {
+        members << seenBySentence(source);
+    }
+    members_->setText(visibleText(members.join(QLatin1Char('\n'))));
+    QStringList alerts;
+    for (const SensorAlertRow& a : d.sensorAlerts) {
+        alerts << sensorAlertSentence(a);
+    }
+    sensorAlertsCaption_->setText(
+        d.sensorAlertTotal > d.sensorAlerts.size()
+            ? tr("Sensor alerts (%1, the first %2 by time shown)")
+                  .arg(l.toString(d.sensorAlertTotal), l.toString(qint64(d.sensorAlerts.size())))
+            : tr("Sensor alerts (%1)").arg(l.toString(d.sensorAlertTotal)));
+    sensorAlerts_->setText(visibleText(alerts.join(QLatin1Char('\n'))));
+    sensorAlertsCaption_->setVisible(!alerts.isEmpty());
+    sensorAlerts_->setVisible(!alerts.isEmpty());
 
     if (r.processImage.isEmpty()) {
         process_->setText(

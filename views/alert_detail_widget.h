@@ -54,7 +54,10 @@ class AlertDetailWidget : public QWidget {
     QLabel* process_;
     QLabel* commandLine_;
     QLabel* attribution_;
-    QLabel* members_; // member sources with counts, how each was named, and the timing source
+    QLabel* members_; // member sources with counts, how each was named, the timing source, the sensors
+    // A network sensor's alerts on the channel's flows (Suricata), under their own heading.
+    QLabel* sensorAlertsCaption_;
+    QLabel* sensorAlerts_;
     QLabel* triage_;
     QWidget* factorsBox_;
     QGridLayout* factors_;

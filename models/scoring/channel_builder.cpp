@@ -986,6 +986,7 @@ std::vector<BuiltChannel> ChannelBuilder::build(const Progress& progress) {
     const double change = c.threshold("response_change");
     const double changeMinBytes = c.threshold("response_change_min_bytes");
     const double changesMinConstancy = c.threshold("changes_min_constancy");
+    const double smallUpload = c.threshold("sensor_small_upload_bytes");
     const double minIntervals = c.threshold("min_intervals");
     std::vector<BuiltChannel> out;
     out.reserve(finals.size());
@@ -1040,7 +1041,8 @@ std::vector<BuiltChannel> ChannelBuilder::build(const Progress& progress) {
         std::map<int32_t, int64_t> uaCount, processCount;
         std::vector<uint32_t> paths;
         int64_t gets = 0, posts = 0, connects = 0;
-        int64_t sensorOut = 0, sensorIn = 0; // the channel's bytes where only a sensor saw it
+        int64_t sensorOut = 0, sensorIn = 0;       // the channel's bytes where only a sensor saw it
+        std::vector<double> sensorOut_, sensorIn_; // per connection, where it logged both ways
         for (const Ev& e : p.events) {
             SourceSeries& s = series[static_cast<size_t>(e.source)];
             s.tsUs.push_back(e.ts);
@@ -1085,6 +1087,10 @@ std::vector<BuiltChannel> ChannelBuilder::build(const Progress& progress) {
                 s.durationMs.push_back(e.durationMs); // a long-lived session is unmeasurable, not one poll
                 sensorOut += std::max(e.bytesOut, int32_t(0));
                 sensorIn += std::max(e.bytesIn, int32_t(0));
+                if (e.bytesOut >= 0 && e.bytesIn >= 0) {
+                    sensorOut_.push_back(e.bytesOut);
+                    sensorIn_.push_back(e.bytesIn);
+                }
                 break;
             }
             if (e.process) {
@@ -1174,6 +1180,17 @@ std::vector<BuiltChannel> ChannelBuilder::build(const Progress& progress) {
                 }
                 f.responseChanges = static_cast<int64_t>(changeTimes[ci].size());
             }
+        } else if (!sensorOut_.empty()) {
+            // No HTTP visible: a sensor's connections give the sizes each way, per connection. A
+            // one-way poller uploads a handshake and one small request each time and gets more back.
+            f.sensorSized = static_cast<int64_t>(sensorOut_.size());
+            f.medianBytesOut = medianOf(sensorOut_);
+            f.medianBytesIn = medianOf(sensorIn_);
+            f.requestConstancy = shareNear(sensorOut_, f.medianBytesOut, change, changeMinBytes);
+            f.responseConstancy = shareNear(sensorIn_, f.medianBytesIn, change, changeMinBytes);
+            const auto small = std::count_if(sensorOut_.begin(), sensorOut_.end(),
+                                             [smallUpload](double b) { return b <= smallUpload; });
+            f.smallUploadShare = static_cast<double>(small) / static_cast<double>(sensorOut_.size());
         }
         if (!uaCount.empty()) {
             const auto top = std::max_element(uaCount.begin(), uaCount.end(),

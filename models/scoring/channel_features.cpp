@@ -86,6 +86,8 @@ template <class F, class V> void visit(F& f, V&& v) {
     v("bytes_out", f.bytesOut);
     v("bytes_in", f.bytesIn);
     v("response_changes", f.responseChanges);
+    v("sensor_sized_connections", f.sensorSized);
+    v("small_upload_share", f.smallUploadShare);
     v("user_agent", f.userAgent);
     v("output_reactions", f.outputReactions);
     v("output_peer", f.outputPeer);

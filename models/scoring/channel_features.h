@@ -15,8 +15,10 @@ namespace socwb::scoring {
 
 // The version of what the builder measures. A re-score reads stored features; features of another
 // version are refused (a full score must recompute them), never read with defaults for what is
-// missing. Version 1 had no feature_version key; version 3 added joined_before_process_evidence.
-inline constexpr int64_t kFeatureVersion = 3;
+// missing. Version 1 had no feature_version key; version 3 added joined_before_process_evidence;
+// version 4 measures a sensor-only channel's sizes from its connections' bytes each way
+// (sensor_sized_connections, small_upload_share; #26).
+inline constexpr int64_t kFeatureVersion = 4;
 
 // One kind of member of a channel: its source (member_source.h), how it was named
 // (address_namer.h) and how many events.
@@ -73,6 +75,11 @@ struct ChannelFeatures {
     int64_t distinctPaths = 0;
     double medianBytesOut = 0, medianBytesIn = 0, requestConstancy = 0, responseConstancy = 0, ritaData = 0;
     int64_t bytesOut = 0, bytesIn = 0, responseChanges = 0;
+    // Shape from a network sensor's connections, when no HTTP is visible (no proxy line): the
+    // sizes above are then per connection (upload, response), over the connections that logged
+    // bytes both ways (sensorSized); smallUploadShare of them sent at most sensor_small_upload_bytes.
+    int64_t sensorSized = 0;
+    double smallUploadShare = 0;
     // Process context
     QString userAgent; // the most frequent User-Agent of the proxy requests
     // Channel separation: output posted elsewhere after changed responses (command side), or

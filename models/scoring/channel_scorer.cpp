@@ -296,11 +296,38 @@ std::vector<ScoredChannel> ChannelScorer::score(const std::vector<ChannelFeature
                           .arg(pct(f.responseConstancy));
             }
             add("one_way", c.weight("one_way") * shape, how);
+        } else if (f.proxyRequests == 0 && f.sensorSized >= minPolls) {
+            // No HTTP visible: a network sensor's connections, by their bytes each way. A one-way
+            // poller sends a handshake and one small request each time and gets more back. Neither
+            // method nor path is visible, so "one resource" is never credited: at most three parts
+            // in four (a small upload, steady uploads, steady responses).
+            const double needed = c.threshold("sensor_shape_share");
+            const bool smallUploads = f.smallUploadShare >= needed;
+            const bool belowResponses = f.medianBytesOut < f.medianBytesIn;
+            shape = smallUploads && belowResponses ? (1.0 + f.requestConstancy + f.responseConstancy) / 4.0 : 0.0;
+            const QString sizes =
+                QStringLiteral("%1 connections' bytes each way (no HTTP visible): %2 upload at most %3 B, uploads ~%4 "
+                               "B (%5 within 10% of it), responses ~%6 B (%7 within 10% of it)")
+                    .arg(f.sensorSized)
+                    .arg(pct(f.smallUploadShare))
+                    .arg(std::lround(c.threshold("sensor_small_upload_bytes")))
+                    .arg(std::lround(f.medianBytesOut))
+                    .arg(pct(f.requestConstancy))
+                    .arg(std::lround(f.medianBytesIn))
+                    .arg(pct(f.responseConstancy));
+            add("one_way", c.weight("one_way") * shape,
+                !smallUploads     ? sizes + QStringLiteral(": uploads are not small (needs %1)").arg(pct(needed))
+                : !belowResponses ? sizes + QStringLiteral(": the uploads are not smaller than the responses, not a "
+                                                           "one-way reader")
+                                  : sizes);
         } else {
             add("one_way", 0,
-                f.proxyRequests == 0
-                    ? QStringLiteral("no proxy records of this channel: request shape unknown")
-                    : QStringLiteral("%1 proxy request(s): too few to judge their shape").arg(f.proxyRequests));
+                f.proxyRequests > 0
+                    ? QStringLiteral("%1 proxy request(s): too few to judge their shape").arg(f.proxyRequests)
+                : f.sensorSized > 0
+                    ? QStringLiteral("%1 sensor connection(s) with bytes each way: too few to judge their shape")
+                          .arg(f.sensorSized)
+                    : QStringLiteral("no proxy records of this channel: request shape unknown"));
         }
         if (periodic && f.proxyRequests == 0 && f.caseHasProxyLogs && !f.service.isEmpty() && !relay) {
             add("proxy_bypass", c.weight("proxy_bypass"),

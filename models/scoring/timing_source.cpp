@@ -182,6 +182,10 @@ Timing chooseTiming(const std::vector<SourceSeries>& members, const TimingConfig
                                      "held tunnel) whose polls inside cannot be seen")
                           .arg(static_cast<double>(covered) / 3.6e9, 0, 'f', 1)
                           .arg(static_cast<double>(span) / 3.6e9, 0, 'f', 1);
+            if (s.source == MemberSource::SensorConn) {
+                // Zeek's conn.log and Suricata's flow events total a connection when it ends.
+                t.note += QStringLiteral(" (the sensor logs one line per connection, nothing of its messages)");
+            }
         }
     }
     return t;

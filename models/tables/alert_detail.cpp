@@ -1,6 +1,7 @@
 #include "alert_detail.h"
 
 #include "read_connection.h"
+#include "store/case_summary.h"
 #include "store/statement.h"
 
 #include "scoring/channel_members.h"
@@ -8,7 +9,11 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QLocale>
 #include <QMap>
+
+#include <functional>
+#include <map>
 
 namespace socwb {
 
@@ -21,67 +26,70 @@ std::vector<int64_t> blobIds(const Statement& st, int col) {
     return scoring::decodeMemberIds(sqlite3_column_blob(st.handle(), col), sqlite3_column_bytes(st.handle(), col));
 }
 
-// Attribution of a list of requests, in chunks so no statement holds too many parameters.
-void summarizeAttribution(sqlite3* db, const char* kind, const std::vector<int64_t>& ids,
-                          QMap<QString, AttributionSummary>& out, qint64& attributed) {
+// Runs SQL over ids in chunks, so no statement holds too many parameters: "%1" in the SQL is the
+// chunk's list of marks, bound after `before` binds the parameters ahead of it (their count).
+// Each result row goes to row(st).
+void inChunks(sqlite3* db, const QString& sql, const std::vector<int64_t>& ids, int before,
+              const std::function<void(Statement&)>& bindBefore, const std::function<void(const Statement&)>& row) {
     constexpr size_t kChunk = 400;
     for (size_t i = 0; i < ids.size(); i += kChunk) {
         const size_t n = std::min(kChunk, ids.size() - i);
         QStringList marks(static_cast<int>(n), QStringLiteral("?"));
-        Statement st(db,
-                     QStringLiteral("SELECT method, count(*), sum(confidence) FROM attributions WHERE request_kind = ? "
-                                    "AND request_id IN (%1) GROUP BY method")
-                         .arg(marks.join(QLatin1Char(',')))
-                         .toStdString());
-        st.bind(1, kind);
+        Statement st(db, sql.arg(marks.join(QLatin1Char(','))).toStdString());
+        if (bindBefore) {
+            bindBefore(st);
+        }
         for (size_t k = 0; k < n; ++k) {
-            st.bind(static_cast<int>(k) + 2, ids[i + k]);
+            st.bind(static_cast<int>(k) + before + 1, ids[i + k]);
         }
         while (st.step()) {
+            row(st);
+        }
+    }
+}
+
+// Attribution of a list of requests.
+void summarizeAttribution(sqlite3* db, const char* kind, const std::vector<int64_t>& ids,
+                          QMap<QString, AttributionSummary>& out, qint64& attributed) {
+    inChunks(
+        db,
+        QStringLiteral("SELECT method, count(*), sum(confidence) FROM attributions WHERE request_kind = ? AND "
+                       "request_id IN (%1) GROUP BY method"),
+        ids, 1, [kind](Statement& st) { st.bind(1, kind); },
+        [&](const Statement& st) {
             AttributionSummary& s = out[columnText(st, 0)];
             s.method = columnText(st, 0);
             s.requests += st.int64(1);
             s.meanConfidence += st.real(2); // a sum until the end
             attributed += st.int64(1);
-        }
-    }
+        });
 }
 
 // The first AlertDetail::kSensorRowsShown of these connections, in time order.
-QVector<SensorConnectionRow> readSensorConnections(sqlite3* db, std::vector<int64_t> ids) {
+QVector<SensorConnectionRow> readSensorConnections(sqlite3* db, const std::vector<int64_t>& ids) {
     QVector<SensorConnectionRow> out;
-    constexpr size_t kChunk = 400;
-    for (size_t i = 0; i < ids.size(); i += kChunk) {
-        const size_t n = std::min(kChunk, ids.size() - i);
-        QStringList marks(static_cast<int>(n), QStringLiteral("?"));
-        Statement st(db, QStringLiteral("SELECT c.id, c.ts_us, c.uid, (SELECT t.server_name FROM tls_sessions t WHERE "
-                                        "t.uid = c.uid AND t.server_name IS NOT NULL LIMIT 1), c.resp_ip, c.resp_port, "
-                                        "coalesce(c.orig_bytes, c.orig_ip_bytes), coalesce(c.resp_bytes, "
-                                        "c.resp_ip_bytes), c.duration_us, c.state, c.sensor FROM sensor_connections c "
-                                        "WHERE c.id IN (%1)")
-                             .arg(marks.join(QLatin1Char(',')))
-                             .toStdString());
-        for (size_t k = 0; k < n; ++k) {
-            st.bind(static_cast<int>(k) + 1, ids[i + k]);
-        }
-        while (st.step()) {
-            SensorConnectionRow r;
-            r.id = st.int64(0);
-            r.ts = st.int64(1);
-            r.uid = columnText(st, 2);
-            r.serverName = columnText(st, 3);
-            r.responder = columnText(st, 4);
-            if (!st.isNull(5)) {
-                r.responder += QLatin1Char(':') + QString::number(st.int64(5));
-            }
-            r.bytesOut = st.isNull(6) ? -1 : st.int64(6);
-            r.bytesIn = st.isNull(7) ? -1 : st.int64(7);
-            r.durationUs = st.isNull(8) ? -1 : st.int64(8);
-            r.state = columnText(st, 9);
-            r.sensor = columnText(st, 10);
-            out.push_back(std::move(r));
-        }
-    }
+    inChunks(db,
+             QStringLiteral("SELECT c.id, c.ts_us, c.uid, (SELECT t.server_name FROM tls_sessions t WHERE t.uid = "
+                            "c.uid AND t.server_name IS NOT NULL LIMIT 1), c.resp_ip, c.resp_port, "
+                            "coalesce(c.orig_bytes, c.orig_ip_bytes), coalesce(c.resp_bytes, c.resp_ip_bytes), "
+                            "c.duration_us, c.state, c.sensor FROM sensor_connections c WHERE c.id IN (%1)"),
+             ids, 0, {}, [&out](const Statement& st) {
+                 SensorConnectionRow r;
+                 r.id = st.int64(0);
+                 r.ts = st.int64(1);
+                 r.uid = columnText(st, 2);
+                 r.serverName = columnText(st, 3);
+                 r.responder = columnText(st, 4);
+                 if (!st.isNull(5)) {
+                     r.responder += QLatin1Char(':') + QString::number(st.int64(5));
+                 }
+                 r.bytesOut = st.isNull(6) ? -1 : st.int64(6);
+                 r.bytesIn = st.isNull(7) ? -1 : st.int64(7);
+                 r.durationUs = st.isNull(8) ? -1 : st.int64(8);
+                 r.state = columnText(st, 9);
+                 r.sensor = columnText(st, 10);
+                 out.push_back(std::move(r));
+             });
     std::sort(out.begin(), out.end(), [](const SensorConnectionRow& a, const SensorConnectionRow& b) {
         return a.ts != b.ts ? a.ts < b.ts : a.id < b.id;
     });
@@ -91,7 +99,110 @@ QVector<SensorConnectionRow> readSensorConnections(sqlite3* db, std::vector<int6
     return out;
 }
 
+// The sensors (and files) that saw these connections, most connections first.
+QVector<SensorSource> readSensorSources(sqlite3* db, const std::vector<int64_t>& ids) {
+    std::map<std::pair<int64_t, int64_t>, qint64> counts; // (sensor string id or 0, evidence id)
+    inChunks(db,
+             QStringLiteral("SELECT coalesce(sensor_s, 0), evidence_id, count(*) FROM sensor_conn_rows WHERE id IN "
+                            "(%1) GROUP BY 1, 2"),
+             ids, 0, {}, [&counts](const Statement& st) {
+                 counts[{st.int64(0), st.int64(1)}] += st.int64(2);
+             });
+    QVector<SensorSource> out;
+    Statement names(db, "SELECT (SELECT value FROM strings WHERE id = ?), path, format FROM evidence WHERE id = ?");
+    for (const auto& [key, n] : counts) {
+        names.reset();
+        names.bind(1, key.first).bind(2, key.second);
+        SensorSource s;
+        s.connections = n;
+        if (names.step()) {
+            s.sensor = columnText(names, 0);
+            const QString path = columnText(names, 1);
+            s.file = path.mid(path.lastIndexOf(QLatin1Char('/')) + 1);
+            s.format = columnText(names, 2);
+        }
+        out.push_back(std::move(s));
+    }
+    std::stable_sort(out.begin(), out.end(),
+                     [](const SensorSource& a, const SensorSource& b) { return a.connections > b.connections; });
+    return out;
+}
+
+// The sensor's alerts on the flows of these connections (by uid: Suricata's flow_id), in time
+// order; the first AlertDetail::kSensorAlertsShown kept, `total` all of them.
+QVector<SensorAlertRow> readSensorAlerts(sqlite3* db, const std::vector<int64_t>& ids, qint64& total) {
+    std::map<int64_t, SensorAlertRow> byId; // an alert once, whichever chunk holds its flow
+    inChunks(db,
+             QStringLiteral("SELECT a.id, a.ts_us, a.signature, a.signature_id, a.severity, a.category, a.action, "
+                            "a.sensor, a.uid FROM sensor_alerts a WHERE a.uid IN (SELECT uid FROM sensor_conn_rows "
+                            "WHERE id IN (%1) AND uid IS NOT NULL)"),
+             ids, 0, {}, [&byId](const Statement& st) {
+                 SensorAlertRow& a = byId[st.int64(0)];
+                 a.ts = st.int64(1);
+                 a.signature = columnText(st, 2);
+                 a.signatureId = st.isNull(3) ? 0 : st.int64(3);
+                 a.severity = st.isNull(4) ? 0 : static_cast<int>(st.int64(4));
+                 a.category = columnText(st, 5);
+                 a.action = columnText(st, 6);
+                 a.sensor = columnText(st, 7);
+                 a.uid = columnText(st, 8);
+             });
+    QVector<SensorAlertRow> out;
+    for (auto& [id, a] : byId) {
+        out.push_back(std::move(a));
+    }
+    std::stable_sort(out.begin(), out.end(),
+                     [](const SensorAlertRow& a, const SensorAlertRow& b) { return a.ts < b.ts; });
+    total = out.size();
+    if (out.size() > AlertDetail::kSensorAlertsShown) {
+        out.resize(AlertDetail::kSensorAlertsShown);
+    }
+    return out;
+}
+
+QString formatWords(const QString& format) {
+    if (format == QLatin1String("suricata-eve")) {
+        return QStringLiteral("Suricata eve.json");
+    }
+    if (format.startsWith(QLatin1String("zeek-"))) {
+        return QStringLiteral("Zeek %1.log").arg(format.mid(5));
+    }
+    return format;
+}
+
 } // namespace
+
+QString seenBySentence(const SensorSource& s) {
+    const QString count = s.connections == 1 ? QObject::tr("1 connection")
+                                             : QObject::tr("%1 connections").arg(QLocale().toString(s.connections));
+    if (s.sensor.isEmpty()) {
+        // Zeek's TSV names no sensor: the file it wrote does.
+        return QObject::tr("Seen by the sensor that wrote %1 (%2, %3; the log does not name its sensor)")
+            .arg(s.file, formatWords(s.format), count);
+    }
+    return QObject::tr("Seen by sensor %1 (%2, file %3, %4)").arg(s.sensor, formatWords(s.format), s.file, count);
+}
+
+QString sensorAlertSentence(const SensorAlertRow& a) {
+    QStringList about;
+    if (a.signatureId > 0) {
+        about << QObject::tr("sid %1").arg(a.signatureId);
+    }
+    for (const QString& s : {a.category, a.action}) {
+        if (!s.isEmpty()) {
+            about << s;
+        }
+    }
+    QString t = isoFromUs(a.ts).left(19).replace(QLatin1Char('T'), QLatin1Char(' ')) + QObject::tr(" UTC");
+    if (a.severity > 0) {
+        t += QObject::tr(" \u00b7 severity %1").arg(a.severity);
+    }
+    t += QStringLiteral(" \u00b7 ") + (a.signature.isEmpty() ? QObject::tr("(no signature logged)") : a.signature);
+    if (!about.isEmpty()) {
+        t += QStringLiteral(" (") + about.join(QStringLiteral(", ")) + QLatin1Char(')');
+    }
+    return t;
+}
 
 AlertDetail loadAlertDetail(const QString& casePath, qint64 alertId) {
     AlertDetail d;
@@ -146,6 +257,8 @@ AlertDetail loadAlertDetail(const QString& casePath, qint64 alertId) {
         std::vector<int64_t> dnsIds = blobIds(more, 11);
         d.sensorIds = blobIds(more, 13);
         d.sensorConnections = readSensorConnections(c.db(), d.sensorIds);
+        d.sensorSources = readSensorSources(c.db(), d.sensorIds);
+        d.sensorAlerts = readSensorAlerts(c.db(), d.sensorIds, d.sensorAlertTotal);
         if (processId > 0) {
             Statement p(c.db(), "SELECT command_line, user_name, pid, parent_image FROM processes WHERE id = ?");
             p.bind(1, int64_t(processId));

@@ -40,6 +40,32 @@ struct SensorConnectionRow {
     QString sensor;
 };
 
+// Which sensor saw a channel's connections, one per sensor and file: the name the log gives it
+// (Zeek JSON's @system or _system_name, Suricata's host) or none (Zeek TSV names no sensor: its
+// file does), the format and file it came from, and how many of the channel's connections.
+struct SensorSource {
+    QString sensor; // empty: the log names no sensor
+    QString format; // zeek-conn, suricata-eve
+    QString file;   // the evidence file's name
+    qint64 connections = 0;
+};
+// "Seen by sensor ids-edge01 (Suricata eve.json, file eve.json, 812 connections)"; without a name,
+// "Seen by the sensor that wrote conn.log (Zeek conn.log, 763 connections; the log does not name its
+// sensor)".
+QString seenBySentence(const SensorSource& s);
+
+// A network sensor's alert (Suricata's alert events) on one of a channel's connections, by flow id.
+struct SensorAlertRow {
+    qint64 ts = 0; // us
+    QString signature;
+    qint64 signatureId = 0;
+    int severity = 0; // 1 (high) .. 4; 0 not logged
+    QString category, action, sensor, uid;
+};
+// "2024-03-04 08:05:00 UTC · severity 1 · ET POLICY Telegram API Domain in TLS SNI (sid 2025131,
+// Potential Corporate Privacy Violation, allowed)".
+QString sensorAlertSentence(const SensorAlertRow& a);
+
 struct AlertDetail {
     bool found = false;
     QString error;
@@ -76,6 +102,12 @@ struct AlertDetail {
     static constexpr int kSensorRowsShown = 1000;
     std::vector<int64_t> sensorIds;
     QVector<SensorConnectionRow> sensorConnections;
+    // Over all of them: the sensors that saw them (most connections first) and the sensor's alerts
+    // on their flows (the first kSensorAlertsShown by time; sensorAlertTotal all of them).
+    QVector<SensorSource> sensorSources;
+    static constexpr int kSensorAlertsShown = 200;
+    QVector<SensorAlertRow> sensorAlerts;
+    qint64 sensorAlertTotal = 0;
     // The analysts' triage of the channel.
     QString note;
     QString justification;

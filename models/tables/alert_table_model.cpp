@@ -83,7 +83,8 @@ QString alertRowSelectSql() {
         "SELECT a.id, a.channel_key, a.score, a.severity, coalesce(t.status,'new'), a.host, a.host_role, "
         "a.process_name, a.process_image, a.destination, a.service, a.endpoint, t.tags, a.requests, a.first_ts, "
         "a.last_ts, a.median_interval_s, a.jitter, a.suppressed_by IS NOT NULL, "
-        "coalesce(json_extract(a.features, '$.host_shared'), 0) "
+        "coalesce(json_extract(a.features, '$.host_shared'), 0), coalesce(json_extract(a.features, "
+        "'$.unmeasurable'), 0) "
         "FROM alerts a LEFT JOIN triage t ON t.channel_key = a.channel_key ");
 }
 
@@ -109,6 +110,7 @@ AlertRow alertRowFromStatement(const Statement& st) {
     r.jitter = st.isNull(17) ? -1 : st.real(17);
     r.suppressed = st.int64(18) != 0;
     r.hostShared = st.int64(19) != 0;
+    r.unmeasurable = st.int64(20) != 0;
     return r;
 }
 
@@ -575,9 +577,12 @@ QVariant AlertTableModel::cellData(const QModelIndex& index, int role) const {
         case ServiceColumn:
             return r->service;
         case RequestsColumn:
-            return QLocale().toString(r->requests);
+            // A held session is not a request: say what the number counts.
+            return r->unmeasurable
+                       ? (r->requests == 1 ? tr("1 session") : tr("%1 sessions").arg(QLocale().toString(r->requests)))
+                       : QLocale().toString(r->requests);
         case IntervalColumn:
-            return formatInterval(r->medianInterval);
+            return r->unmeasurable ? tr("unmeasurable") : formatInterval(r->medianInterval);
         case JitterColumn:
             return r->jitter < 0 ? QString() : QString::number(r->jitter, 'f', 2);
         case FirstSeenColumn:
@@ -595,6 +600,11 @@ QVariant AlertTableModel::cellData(const QModelIndex& index, int role) const {
             return plainToolTip(r->endpoint.isEmpty() ? r->destination : r->endpoint);
         case HostColumn:
             return plainToolTip(r->host);
+        case RequestsColumn:
+        case IntervalColumn:
+            return r->unmeasurable ? tr("A long-lived session (WebSocket, HTTP/2, a held tunnel): the polls inside "
+                                        "it cannot be seen, so its cadence is unmeasurable")
+                                   : QVariant();
         case StatusColumn:
             return r->tags.isEmpty() ? QVariant() : plainToolTip(tr("Tags: %1").arg(r->tags));
         default:

@@ -48,6 +48,9 @@ struct AlertRow {
     double jitter = -1;
     bool suppressed = false;
     bool hostShared = false; // many users behind the host's address (features' host_shared)
+    // A few long-lived sessions (a WebSocket): no cadence to measure, and its "requests" are
+    // sessions, not polls (features' unmeasurable).
+    bool unmeasurable = false;
 };
 
 // Rows are ordered by one NULL-free key expression, then by id (ascending), so that any row's

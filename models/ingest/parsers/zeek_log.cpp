@@ -556,7 +556,7 @@ void ZeekLogParser::jsonRow(std::string_view line, SourcePos pos, RecordSink& si
             if (kv.value.get_string().get(path) != simdjson::SUCCESS) {
                 path = {};
             }
-        } else if (key == "@system") {
+        } else if (key == "@system" || key == "_system_name") { // a pipeline's, Corelight's
             if (kv.value.get_string().get(sensor_) != simdjson::SUCCESS) {
                 sensor_ = {};
             }

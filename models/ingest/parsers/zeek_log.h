@@ -25,8 +25,8 @@
 //  - Zeek's Log::default_scope_sep need not be '.': "id_orig_h", "id::orig_h" name id.orig_h, in
 //    JSON keys and in a TSV #fields line alike (any run of up to 8 non-alphanumeric characters
 //    between the record's name and the field's);
-//  - "@stream" says which log a record belongs to, as "_path" does; "@system" names the sensor
-//    (sensor()); "@proc" and any other extra field are ignored;
+//  - "@stream" says which log a record belongs to, as "_path" does; "@system" (or Corelight's
+//    "_system_name") names the sensor (sensor()); "@proc" and any other extra field are ignored;
 //  - a set or vector field may be a JSON string of comma-separated elements instead of an array.
 //
 // Both forms are reduced to the same per-column text (JSON numbers printed as Zeek prints them,
@@ -81,7 +81,8 @@ class ZeekLogParser : public LineParser {
     bool parseTs(int slot, int64_t& us) const;
     // parseTs(), or false and a reject naming the value.
     bool tsSlot(int slot, int64_t& us, SourcePos pos, std::string_view line, RecordSink& sink) const;
-    // The sensor's name as the record carries it ("@system" of a pipeline's JSON); empty otherwise.
+    // The sensor's name as the record carries it ("@system" of a pipeline's JSON, "_system_name");
+    // empty otherwise (Zeek's TSV names no sensor).
     std::string_view sensor() const { return sensor_; }
     // A boolean column (T/F, JSON true/false): 1, 0, or -1 when absent.
     int boolSlot(int slot) const;
