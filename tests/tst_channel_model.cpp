@@ -21,6 +21,7 @@
 #include <QTest>
 
 #include <map>
+#include <tuple>
 
 using namespace socwb;
 using namespace socwb::scoring;
@@ -78,17 +79,18 @@ class Fixture {
     }
     // A proxy line; process > 0 ties it to that process with a five-tuple attribution.
     int64_t proxy(int64_t host, int64_t domain, int64_t ts, const char* method, const char* path, int64_t process = 0,
-                  const char* user = nullptr, int64_t bytesIn = 690, int64_t durationMs = 200,
-                  double confidence = 0.95) {
+                  const char* user = nullptr, int64_t bytesIn = 690, int64_t durationMs = 200, double confidence = 0.95,
+                  const char* userAgent = nullptr) {
         const int64_t id = ++proxyId_;
         Statement st(db(),
                      "INSERT INTO proxy_events(id, evidence_id, line_no, ts_us, host_id, domain_id, method, path, "
-                     "bytes_in, user_name, duration_ms) VALUES (?, 1, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+                     "bytes_in, user_name, duration_ms, user_agent) VALUES (?, 1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
         st.bind(1, id).bind(2, id).bind(3, ts).bind(4, host).bind(5, domain).bind(6, method);
         st.bindTextOrNull(7, path ? path : "")
             .bind(8, bytesIn)
             .bindTextOrNull(9, user ? user : "")
-            .bind(10, durationMs);
+            .bind(10, durationMs)
+            .bindTextOrNull(11, userAgent ? userAgent : "");
         st.exec();
         if (process > 0) {
             Statement a(db(), "INSERT INTO attributions(request_kind, request_id, process_id, method, confidence) "
@@ -159,6 +161,16 @@ const Factor* factor(const ScoredChannel& s, const char* name) {
     return nullptr;
 }
 
+// Whether a factor is among the reasons shown (factorsJson: zero-point ones only when they explain).
+bool inReasons(const ScoredChannel& s, const char* name) {
+    for (const QJsonValue& v : s.factorsJson()) {
+        if (v.toObject().value("name").toString() == QLatin1String(name)) {
+            return true;
+        }
+    }
+    return false;
+}
+
 std::vector<ChannelFeatures> featuresOf(const std::vector<BuiltChannel>& built) {
     std::vector<ChannelFeatures> out;
     for (const BuiltChannel& b : built) {
@@ -198,6 +210,11 @@ class TestChannelModel : public QObject {
     void proxyLookupsAreNoPeer();
     void fleetComparesLikeHosts();
     void linesBeforeProcessEvidenceJoinTheOnlyPoller();
+    void aVisitorIsNoPollerOfTheEndpoint();
+    void answerTiedLinesOfAnotherUserAgent();
+    void untiedLinesJoinTheProcessAtTheirCadence();
+    void requestSharesLeaveOutTunnels();
+    void electronUserAgentIsNoMismatch();
     void everyListCitesItsSource();
     void powershellAbbreviations_data();
     void powershellAbbreviations();
@@ -709,11 +726,191 @@ void TestChannelModel::linesBeforeProcessEvidenceJoinTheOnlyPoller() {
     QCOMPARE(factor(s[i], "joined_before_process_evidence")->detail,
              QStringLiteral("144 untied events from before WS01's process evidence starts (2024-03-05T00:00:00Z) "
                             "joined rundll32.exe, the only process polling 203.0.113.7 there"));
-    bool listed = false;
-    for (const QJsonValue& v : s[i].factorsJson()) {
-        listed = listed || v.toObject().value("name").toString() == QLatin1String("joined_before_process_evidence");
+    QVERIFY(inReasons(s[i], "joined_before_process_evidence"));
+}
+
+void TestChannelModel::aVisitorIsNoPollerOfTheEndpoint() {
+    // WS01's PowerShell reads a raw paste every 180 s for a day; every other request is tied to it,
+    // the rest are untied (a kept-alive session's later requests). Edge opened the same raw URL seven
+    // times in 18 minutes, 3 minutes apart (a link someone followed). Before the fix Edge counted as
+    // a second poller of the endpoint, at the same cadence: the untied half stayed an
+    // "(unknown process)" row beside PowerShell's.
+    Fixture f;
+    f.host(1, "WS01", "Workstation", "10.0.0.11");
+    f.domain(1, "pastebin.com", "pastebin.com");
+    f.process(7, 1, R"(C:\Windows\System32\WindowsPowerShell\v1.0\powershell.exe)");
+    f.process(8, 1, R"(C:\Program Files (x86)\Microsoft\Edge\Application\msedge.exe)");
+    for (int i = 0; i < 480; ++i) {
+        f.proxy(1, 1, kT0 + 180 * i * kS, "GET", "/raw/Ab12Cd34", 7);
+        f.proxy(1, 1, kT0 + (90 + 180 * i) * kS, "GET", "/raw/Ab12Cd34");
     }
-    QVERIFY(listed);
+    for (int j = 0; j < 7; ++j) {
+        f.proxy(1, 1, kT0 + (5 * 3600 + 10 + 180 * j) * kS, "GET", "/raw/Ab12Cd34", 8);
+    }
+    const ScoringConfig config = ScoringConfig::fromYaml(defaults());
+    const std::vector<BuiltChannel> built = f.build(config);
+    std::map<QString, int64_t> requests;
+    for (const BuiltChannel& b : built) {
+        requests[b.features.processName.isEmpty() ? QStringLiteral("-") : b.features.processName] +=
+            b.features.proxyRequests;
+    }
+    QCOMPARE(requests,
+             (std::map<QString, int64_t>{{QStringLiteral("msedge.exe"), 7}, {QStringLiteral("powershell.exe"), 960}}));
+    QCOMPARE(built.size(), size_t(2));
+}
+
+void TestChannelModel::answerTiedLinesOfAnotherUserAgent() {
+    // WS01's HTA (mshta.exe) reads a Google Doc as text every 240 s; a Google Sheets tab in Chrome
+    // posts to its bind channel every 40 s. Both resolved docs.google.com, and the last process to
+    // resolve it was mshta: the attributor tied every line to it by the DNS answer (0.8). The
+    // sheet's lines speak Chrome's User-Agent, not the HTA's: before the fix they were a second
+    // mshta.exe row (no endpoint) beside its document poll.
+    Fixture f;
+    f.host(1, "WS01", "Workstation", "10.0.0.11");
+    f.domain(1, "docs.google.com", "google.com");
+    f.process(7, 1, R"(C:\Windows\System32\mshta.exe)");
+    const char* msie = "Mozilla/4.0 (compatible; MSIE 7.0; Windows NT 10.0; Win64; x64; Trident/7.0)";
+    const char* chrome = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "
+                         "Chrome/122.0.0.0 Safari/537.36";
+    for (int i = 0; i < 360; ++i) { // a day
+        f.proxy(1, 1, kT0 + 240 * i * kS, "GET", "/document/d/1AbCdEfGhIjKlMnOpQrStUvWxYz0123456789abcde/export", 7,
+                nullptr, 640, 200, 0.8, msie);
+    }
+    for (int i = 0; i < 2160; ++i) {
+        f.proxy(1, 1, kT0 + (20 + 40 * i) * kS, "POST", "/spreadsheets/d/17keINuzgZAUnzQ/bind", 7, nullptr, 330, 200,
+                0.8, chrome);
+    }
+    const ScoringConfig config = ScoringConfig::fromYaml(defaults());
+    const std::vector<BuiltChannel> built = f.build(config);
+    QCOMPARE(built.size(), size_t(2));
+    for (const BuiltChannel& b : built) {
+        if (b.features.processName == QLatin1String("mshta.exe")) {
+            QVERIFY2(!b.features.endpoint.isEmpty(), "the HTA has one row: its document poll");
+            QCOMPARE(b.features.proxyRequests, int64_t(360));
+            QCOMPARE(b.features.userAgent, QString::fromLatin1(msie));
+        } else {
+            QCOMPARE(b.features.processName, QString());
+            QCOMPARE(b.features.proxyRequests, int64_t(2160));
+            QCOMPARE(b.features.medianInterval, 40.0);
+        }
+    }
+}
+
+void TestChannelModel::untiedLinesJoinTheProcessAtTheirCadence() {
+    // World 2 keeps Sysmon for the last two thirds of the window. WS01's PowerShell polls a raw
+    // paste through a TLS-inspecting proxy; each kept-alive session opens with a CONNECT, every
+    // 600 s. On the first day nothing ties the CONNECTs to it. Outlook also polls pastebin.com
+    // (CONNECT every 3 h, tied), so "the only poller there" does not apply. The first day's
+    // CONNECTs keep PowerShell's session cadence, not Outlook's: before the fix they were an
+    // "(unknown process)" row.
+    Fixture f;
+    f.host(1, "WS01", "Workstation", "10.0.0.11");
+    f.domain(1, "pastebin.com", "pastebin.com");
+    f.process(7, 1, R"(C:\Windows\System32\WindowsPowerShell\v1.0\powershell.exe)");
+    f.process(9, 1, R"(C:\Program Files\Microsoft Office\root\Office16\OUTLOOK.EXE)");
+    const int64_t sysmonFrom = kT0 + 86400 * kS;
+    f.exec("INSERT INTO sysmon_events(id, evidence_id, record_no, ts_us, host_id, event_id, process_id) VALUES "
+           "(9001, 1, 9001, " +
+           std::to_string(sysmonFrom) + ", 1, 1, 7)");
+    for (int i = 0; i < 288; ++i) { // two days of sessions
+        const int64_t ts = kT0 + 600 * i * kS;
+        f.proxy(1, 1, ts, "CONNECT", nullptr, ts >= sysmonFrom ? 7 : 0);
+        if (ts >= sysmonFrom) {
+            f.proxy(1, 1, ts + kS, "GET", "/raw/Ab12Cd34", 7);
+        }
+    }
+    for (int i = 0; i < 8; ++i) {
+        f.proxy(1, 1, sysmonFrom + (300 + 10800 * i) * kS, "CONNECT", nullptr, 9);
+    }
+    const ScoringConfig config = ScoringConfig::fromYaml(defaults());
+    const std::vector<BuiltChannel> built = f.build(config);
+    QCOMPARE(built.size(), size_t(2));
+    const ChannelFeatures* ps =
+        find(built, QStringLiteral("WS01"), QStringLiteral("pastebin.com"), QStringLiteral("powershell.exe"));
+    QVERIFY(ps);
+    QCOMPARE(ps->endpoint, QStringLiteral("pastebin.com/raw/Ab12Cd34"));
+    QCOMPARE(ps->proxyRequests, int64_t(144 + 144 + 144));
+    QCOMPARE(ps->joinedByCadence, int64_t(144));
+    QCOMPARE(ps->joinedBeforeProcessEvidence, int64_t(0));
+    const std::vector<ChannelFeatures> all = featuresOf(built);
+    const std::vector<ScoredChannel> s = ChannelScorer(config, {}, QDateTime::currentDateTimeUtc()).score(all);
+    size_t i = 0;
+    while (i < all.size() && all[i].processName != QLatin1String("powershell.exe")) {
+        ++i;
+    }
+    QVERIFY(i < all.size() && factor(s[i], "joined_by_cadence"));
+    QCOMPARE(factor(s[i], "joined_by_cadence")->detail,
+             QStringLiteral("144 untied events polling at this channel's cadence joined powershell.exe, the one "
+                            "process polling pastebin.com/raw/Ab12Cd34 at it on WS01"));
+    QVERIFY(inReasons(s[i], "joined_by_cadence"));
+    QCOMPARE(all[i].toJson().value("joined_by_cadence").toInteger(), qint64(144));
+}
+
+void TestChannelModel::requestSharesLeaveOutTunnels() {
+    // A chat client posts its telemetry every 100 s through a TLS-inspecting proxy that logs a
+    // CONNECT before each two-minute session's decrypted requests: 864 POSTs and 432 CONNECTs
+    // in a day. Its requests are all POSTs; before the fix the tunnels counted as requests (67 %
+    // POST), under the 80 % a heartbeat needs.
+    Fixture f;
+    f.host(1, "WS01", "Workstation", "10.0.0.11");
+    f.host(2, "WS02", "Workstation", "10.0.0.12");
+    f.host(3, "WS03", "Workstation", "10.0.0.13");
+    f.domain(1, "discord.com", "discord.com");
+    f.process(7, 1, R"(C:\Users\ann\AppData\Local\Discord\app-1.0.9035\Discord.exe)");
+    for (int i = 0; i < 864; ++i) {
+        if (i % 2 == 0) {
+            f.proxy(1, 1, kT0 + (100 * i - 1) * kS, "CONNECT", nullptr, 7);
+        }
+        f.proxy(1, 1, kT0 + 100 * i * kS, "POST", "/api/v9/science", 7);
+    }
+    const ScoringConfig config = ScoringConfig::fromYaml(defaults());
+    const std::vector<ChannelFeatures> all = featuresOf(f.build(config));
+    QCOMPARE(all.size(), size_t(1));
+    QCOMPARE(all[0].proxyRequests, int64_t(864 + 432));
+    QCOMPARE(all[0].postShare, 1.0);
+    QCOMPARE(all[0].getShare, 0.0);
+    QCOMPARE(all[0].connectShare, 432.0 / 1296.0);
+    const std::vector<ScoredChannel> s = ChannelScorer(config, {}, QDateTime::currentDateTimeUtc()).score(all);
+    QVERIFY(factor(s[0], "post_heartbeat"));
+    QCOMPARE(factor(s[0], "post_heartbeat")->contribution, -10.0);
+}
+
+void TestChannelModel::electronUserAgentIsNoMismatch() {
+    // Electron apps send Chrome's tokens and their own: Discord, Slack, VS Code. From their own
+    // program that is no browser User-Agent from a non-browser; from another program it still is.
+    const ScoringConfig config = ScoringConfig::fromYaml(defaults());
+    const QString discordUa =
+        QStringLiteral("Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like "
+                       "Gecko) discord/1.0.9035 Chrome/120.0.6099.291 Electron/28.2.10 "
+                       "Safari/537.36");
+    const QString slackUa = QStringLiteral("Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like "
+                                           "Gecko) Slack/4.36.140 Chrome/120.0.6099.291 Electron/28.2.6 "
+                                           "Safari/537.36 AppName/desktop SonicDesktop/");
+    const QString chromeUa = QStringLiteral("Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like "
+                                            "Gecko) Chrome/122.0.0.0 Safari/537.36");
+    const std::vector<std::tuple<QString, QString, bool>> cases{
+        {QStringLiteral(R"(C:\Users\ann\AppData\Local\Discord\app-1.0.9035\Discord.exe)"), discordUa, false},
+        {QStringLiteral(R"(C:\Users\ann\AppData\Local\slack\app-4.36.140\slack.exe)"), slackUa, false},
+        {QStringLiteral(R"(C:\Windows\System32\rundll32.exe)"), discordUa, true}, // not its own
+        {QStringLiteral(R"(C:\Users\ann\AppData\Local\slack\app-4.36.140\slack.exe)"), chromeUa, true},
+    };
+    std::vector<ChannelFeatures> all;
+    for (const auto& [image, ua, mismatch] : cases) {
+        ChannelFeatures c;
+        c.host = QStringLiteral("WS%1").arg(all.size());
+        c.hostId = static_cast<int64_t>(all.size() + 1);
+        c.destination = QStringLiteral("discord.com");
+        c.processImage = image;
+        const qsizetype cut = image.lastIndexOf(QLatin1Char('\\'));
+        c.processName = image.mid(cut + 1).toLower();
+        c.userAgent = ua;
+        all.push_back(c);
+    }
+    const std::vector<ScoredChannel> s = ChannelScorer(config, {}, QDateTime::currentDateTimeUtc()).score(all);
+    for (size_t i = 0; i < cases.size(); ++i) {
+        QVERIFY2((factor(s[i], "user_agent_mismatch") != nullptr) == std::get<2>(cases[i]),
+                 qPrintable(all[i].processName + QLatin1Char(' ') + all[i].userAgent));
+    }
 }
 
 void TestChannelModel::everyListCitesItsSource() {

@@ -518,6 +518,15 @@ std::vector<BuiltChannel> ChannelBuilder::build(const Progress& progress) {
         return r.how == Naming::Address ? addressDomain : r.domainId;
     };
 
+    // A connection's destination address, named the way its host knew it then (e.naming says how):
+    // the domain, the address itself where no answer named it, or 0 for an internal address no
+    // answer named (not a web service).
+    auto nameConnection = [&](int64_t host, const std::string& ip, bool internal, Ev& e) -> int64_t {
+        const AddressNamer::Result r = namer.name(host, ip, e.ts);
+        e.naming = r.how;
+        return r.how != Naming::Address ? r.domainId : internal ? 0 : domainIdFor(ip);
+    };
+
     // ---- Proxy lines: requests and CONNECT tunnels
     {
         const int64_t total = queryInt(db_, "SELECT coalesce(max(id), 0) FROM proxy_events").value_or(0);
@@ -652,10 +661,7 @@ std::vector<BuiltChannel> ChannelBuilder::build(const Progress& progress) {
                 domain = domainIdFor(named);
                 e.naming = Naming::Record;
             } else if (!ip.empty()) {
-                const AddressNamer::Result r = namer.name(host, ip, e.ts);
-                e.naming = r.how;
-                // An internal address no answer named is not a web service.
-                domain = r.how != Naming::Address ? r.domainId : internal ? 0 : domainIdFor(ip);
+                domain = nameConnection(host, ip, internal, e);
             }
             if (domain == 0) {
                 continue;
@@ -706,10 +712,7 @@ std::vector<BuiltChannel> ChannelBuilder::build(const Progress& progress) {
                 if (ip.empty() || (internal && proxyPorts.count(static_cast<int>(st.int64(6))))) {
                     continue; // nothing to name it by, or a connection to the proxy
                 }
-                const AddressNamer::Result r = namer.name(host, ip, e.ts);
-                e.naming = r.how;
-                // An internal address no answer named is not a web service.
-                domain = r.how != Naming::Address ? r.domainId : internal ? 0 : domainIdFor(ip);
+                domain = nameConnection(host, ip, internal, e);
             }
             if (domain == 0) {
                 continue;
@@ -729,20 +732,98 @@ std::vector<BuiltChannel> ChannelBuilder::build(const Progress& progress) {
     for (const auto& [key, evs] : groups) {
         families[{key.host, key.domain}].push_back(key);
     }
+    // Untied events that joined a channel's process, by the rule that joined them.
+    struct Joined {
+        int64_t before = 0;  // from before the host's process evidence, to the only poller there
+        int64_t cadence = 0; // to the one poller there at their cadence
+        Joined& operator+=(const Joined& o) {
+            before += o.before;
+            cadence += o.cadence;
+            return *this;
+        }
+    };
     struct Pending {
         GroupKey key;
         std::vector<Ev> events;
-        int64_t joinedBefore = 0; // untied events from before the host's process evidence that joined it
+        Joined joined;
     };
     std::vector<Pending> finals;
     const auto joinUs = static_cast<int64_t>(c.threshold("join_window_s") * 1e6);
     const double ownShare = c.threshold("own_channel_min_share");
+    const auto pollerMinHours = static_cast<size_t>(std::max(1.0, c.threshold("poller_min_hours")));
+    const double cadenceRatio = c.threshold("cadence_ratio");
+    const double minGaps = c.threshold("min_intervals");
+    // A poller of a destination comes back: its events there fall in at least poller_min_hours
+    // clock hours. A program that visited once or twice (a browser opening the paste a link
+    // pointed to) is no poller, and does not make the real poller one of two.
+    using Merged = std::map<std::pair<int32_t, int32_t>, std::vector<Ev>>; // (image, endpoint) -> events
+    auto addHours = [&](std::set<int64_t>& hours, const std::vector<Ev>& evs) {
+        for (const Ev& e : evs) {
+            if (hours.insert(e.ts / 3600000000LL).second && hours.size() >= pollerMinHours) {
+                return;
+            }
+        }
+    };
+    auto isPoller = [&](const std::vector<Ev>& evs) {
+        std::set<int64_t> hours;
+        addHours(hours, evs);
+        return hours.size() >= pollerMinHours;
+    };
+    // The images that poll the family's destination (any endpoint).
+    auto pollersIn = [&](const Merged& merged) {
+        std::map<int32_t, std::set<int64_t>> hours;
+        for (const auto& [k, evs] : merged) {
+            if (k.first != 0) {
+                addHours(hours[k.first], evs);
+            }
+        }
+        std::set<int32_t> out;
+        for (const auto& [image, h] : hours) {
+            if (h.size() >= pollerMinHours) {
+                out.insert(image);
+            }
+        }
+        return out;
+    };
+    // The median gap (s) between the polls of sorted times, 0 when there are too few gaps to call
+    // it a cadence or, where `regular` is asked, they are as irregular as a person's use (a browser
+    // that came back now and then polls nothing). Untied lines may mix a poller's with a visit or
+    // two: their median is asked for, not their regularity.
+    const double cadenceBand = c.threshold("band"), cadencePause = c.threshold("pause_factor");
+    const double irregularBandScore = c.threshold("irregular_band_score");
+    const double irregularRitaScore = c.threshold("irregular_rita_score");
+    auto cadenceOfTimes = [&](const std::vector<int64_t>& sorted, bool regular) {
+        const std::vector<double> gaps = nonZeroGapsSeconds(mergeBursts(sorted, mergeUs));
+        if (static_cast<double>(gaps.size()) < minGaps) {
+            return 0.0;
+        }
+        const Regularity r = regularity(gaps, intervalConfig);
+        const bool irregular = regular &&
+                               bandTest(gaps, cadenceBand, cadencePause, intervalConfig).score < irregularBandScore &&
+                               r.score < irregularRitaScore;
+        return irregular ? 0.0 : r.median;
+    };
+    // ... of one source among an image's events in the family.
+    auto cadenceOf = [&](const Merged& merged, int32_t image, MemberSource source) {
+        std::vector<int64_t> ts;
+        for (const auto& [k, evs] : merged) {
+            if (k.first == image) {
+                for (const Ev& e : evs) {
+                    if (e.source == source) {
+                        ts.push_back(e.ts);
+                    }
+                }
+            }
+        }
+        std::sort(ts.begin(), ts.end());
+        return cadenceOfTimes(ts, true);
+    };
     for (auto& [family, keys] : families) {
         std::sort(keys.begin(), keys.end(), [](const GroupKey& a, const GroupKey& b) {
             return std::tie(a.image, a.endpoint) < std::tie(b.image, b.endpoint);
         });
-        std::map<std::pair<int32_t, int32_t>, std::vector<Ev>> merged; // (image, endpoint) -> events
-        std::map<std::pair<int32_t, int32_t>, int64_t> joinedBefore;   // ... of them from before the evidence
+        Merged merged;                                        // (image, endpoint) -> events
+        std::map<std::pair<int32_t, int32_t>, Joined> joined; // ... of them joined untied
         const int64_t processFrom = hosts[family.first].processFrom;
         struct Orphan {
             int32_t endpoint;
@@ -761,16 +842,48 @@ std::vector<BuiltChannel> ChannelBuilder::build(const Progress& progress) {
                 }
             }
         }
+        // The User-Agent a process speaks with here: that of the lines its own connections tie to
+        // it, else of its lines to a command endpoint. A line only a DNS answer tied to it that
+        // speaks another is another program's (a browser tab's requests, tied to the HTA that
+        // resolved the same name): it goes with the events without a process, and not back.
+        std::map<int32_t, int32_t> agentOf;
+        {
+            std::map<int32_t, std::map<int32_t, int64_t>> tied, atEndpoint;
+            for (const GroupKey& k : keys) {
+                for (const Ev& e : groups[k]) {
+                    if (k.image == 0 || e.ua == 0 || e.source != MemberSource::Http) {
+                        continue;
+                    }
+                    if (!e.weak) {
+                        ++tied[k.image][e.ua];
+                    } else if (k.endpoint != 0) {
+                        ++atEndpoint[k.image][e.ua];
+                    }
+                }
+            }
+            for (auto* counts : {&atEndpoint, &tied}) { // tied lines, where any, decide
+                for (const auto& [image, byUa] : *counts) {
+                    agentOf[image] = std::max_element(byUa.begin(), byUa.end(), [](const auto& a, const auto& b) {
+                                         return a.second < b.second;
+                                     })->first;
+                }
+            }
+        }
         for (const GroupKey& k : keys) {
             std::vector<Ev>& src = groups[k];
-            const bool mayOrphan = k.image == 0 || strong.count(k.image);
+            const bool strongHere = strong.count(k.image) > 0;
+            const auto agent = agentOf.find(k.image);
+            const bool mayOrphan = k.image == 0 || strongHere || agent != agentOf.end();
             if (!mayOrphan) {
                 merged[{k.image, k.endpoint}] = std::move(src); // keys are distinct: nothing to join
                 continue;
             }
             std::vector<Ev> kept;
             for (const Ev& e : src) {
-                if (k.image == 0 || e.weak) {
+                const bool otherAgent = e.weak && e.ua != 0 && agent != agentOf.end() && agent->second != e.ua;
+                if (k.image == 0 || otherAgent) {
+                    orphans.push_back({k.endpoint, 0, e});
+                } else if (e.weak && strongHere) {
                     orphans.push_back({k.endpoint, k.image, e});
                 } else {
                     kept.push_back(e);
@@ -792,7 +905,7 @@ std::vector<BuiltChannel> ChannelBuilder::build(const Progress& progress) {
                 for (const Ev& e : evs) {
                     t.push_back(e.ts);
                 }
-                if (k.second != 0) {
+                if (k.second != 0 && isPoller(evs)) {
                     imagesAtEndpoint[k.second].insert(k.first);
                 }
             }
@@ -814,12 +927,7 @@ std::vector<BuiltChannel> ChannelBuilder::build(const Progress& progress) {
             // Before the host's process evidence starts nothing can tie a line to its process: such
             // a line joins the one process that polls this destination (this endpoint where one
             // polls it) on the host, when exactly one does.
-            std::set<int32_t> imagesHere;
-            for (const auto& [k, evs] : merged) {
-                if (k.first != 0) {
-                    imagesHere.insert(k.first);
-                }
-            }
+            const std::set<int32_t> imagesHere = pollersIn(merged);
             std::vector<Orphan> left;
             for (const auto& [endpoint, attributed, e] : orphans) {
                 const auto at = endpoint != 0 ? imagesAtEndpoint.find(endpoint) : imagesAtEndpoint.end();
@@ -829,7 +937,7 @@ std::vector<BuiltChannel> ChannelBuilder::build(const Progress& progress) {
                     image = *at->second.begin();
                 } else if (processFrom != INT64_MAX && e.ts < processFrom && pollers.size() == 1) {
                     image = *pollers.begin();
-                    ++joinedBefore[{image, endpoint}];
+                    ++joined[{image, endpoint}].before;
                 } else {
                     // A tunnel is logged when it closes (Squid, W3C): its connection opened a
                     // duration earlier, so both ends are tried.
@@ -873,6 +981,43 @@ std::vector<BuiltChannel> ChannelBuilder::build(const Progress& progress) {
                     merged[{o.attributed, o.endpoint}].push_back(o.e);
                 } else {
                     rest.push_back(o);
+                }
+            }
+            // The rest, when they poll at a cadence of their own: they are the one program that
+            // polls this destination there at that cadence (compared on the same kind of evidence:
+            // tunnels with its tunnels, requests with its requests). A rest with no cadence, or
+            // two programs at it, stays unknown.
+            if (!rest.empty()) {
+                std::vector<SourceSeries> series(kMemberSourceCount);
+                for (const MemberSourceInfo& info : kMemberSources) {
+                    series[static_cast<size_t>(info.source)].source = info.source;
+                }
+                for (const Orphan& o : rest) {
+                    series[static_cast<size_t>(o.e.source)].tsUs.push_back(o.e.ts);
+                }
+                for (SourceSeries& ss : series) {
+                    std::sort(ss.tsUs.begin(), ss.tsUs.end());
+                }
+                const Timing t = chooseTiming(series, timingConfig);
+                const double restCadence =
+                    t.empty() ? 0.0 : cadenceOfTimes(series[static_cast<size_t>(t.source)].tsUs, false);
+                int32_t match = 0;
+                int matches = 0;
+                for (const int32_t image : restCadence > 0 ? pollersIn(merged) : std::set<int32_t>{}) {
+                    const double cadence = cadenceOf(merged, image, t.source);
+                    if (cadence > 0 &&
+                        std::max(cadence, restCadence) / std::min(cadence, restCadence) <= cadenceRatio) {
+                        match = image;
+                        ++matches;
+                    }
+                }
+                if (matches == 1) {
+                    // Into the channel of the poller's busiest endpoint; endpoint-less events find it below.
+                    for (const Orphan& o : rest) {
+                        merged[{match, o.endpoint}].push_back(o.e);
+                        ++joined[{match, o.endpoint}].cadence;
+                    }
+                    rest.clear();
                 }
             }
             // The rest: a channel of the unknown process only when it holds enough polls, else
@@ -923,12 +1068,12 @@ std::vector<BuiltChannel> ChannelBuilder::build(const Progress& progress) {
             }
             if (best) {
                 best->insert(best->end(), it->second.begin(), it->second.end());
-                if (const auto j = joinedBefore.find(it->first); j != joinedBefore.end()) {
-                    const int64_t n = j->second;
-                    joinedBefore.erase(j);
+                if (const auto j = joined.find(it->first); j != joined.end()) {
+                    const Joined n = j->second;
+                    joined.erase(j);
                     for (auto& [k2, evs2] : merged) {
                         if (&evs2 == best) {
-                            joinedBefore[k2] += n;
+                            joined[k2] += n;
                         }
                     }
                 }
@@ -940,7 +1085,7 @@ std::vector<BuiltChannel> ChannelBuilder::build(const Progress& progress) {
         for (auto& [k, evs] : merged) {
             if (!evs.empty()) {
                 finals.push_back({GroupKey{family.first, family.second, k.second, k.first}, std::move(evs),
-                                  joinedBefore.count(k) ? joinedBefore[k] : 0});
+                                  joined.count(k) ? joined[k] : Joined{}});
             }
         }
     }
@@ -1008,8 +1153,9 @@ std::vector<BuiltChannel> ChannelBuilder::build(const Progress& progress) {
         f.hostRole = h.role;
         f.hostShared = h.shared;
         f.hostSharedReason = h.sharedReason;
-        f.joinedBeforeProcessEvidence = p.joinedBefore;
-        f.processEvidenceFrom = p.joinedBefore > 0 ? h.processFrom : 0;
+        f.joinedBeforeProcessEvidence = p.joined.before;
+        f.processEvidenceFrom = p.joined.before > 0 ? h.processFrom : 0;
+        f.joinedByCadence = p.joined.cadence;
         f.domainId =
             p.key.domain <= maxTableDomain ? p.key.domain : 0; // names only connections gave are not in the table
         f.destination = QString::fromStdString(d.name);
@@ -1160,8 +1306,11 @@ std::vector<BuiltChannel> ChannelBuilder::build(const Progress& progress) {
         // ---- Shape of the proxy lines
         if (!bc.proxyIds.empty()) {
             const double n = static_cast<double>(bc.proxyIds.size());
-            f.getShare = static_cast<double>(gets) / n;
-            f.postShare = static_cast<double>(posts) / n;
+            // A tunnel is no request: GET and POST shares are of the requests (a TLS-inspecting
+            // proxy logs a CONNECT before each session's decrypted requests).
+            const double requests = std::max(1.0, n - static_cast<double>(connects));
+            f.getShare = static_cast<double>(gets) / requests;
+            f.postShare = static_cast<double>(posts) / requests;
             f.connectShare = static_cast<double>(connects) / n;
             std::sort(paths.begin(), paths.end());
             f.distinctPaths = std::unique(paths.begin(), paths.end()) - paths.begin();

@@ -50,6 +50,7 @@ template <class F, class V> void visit(F& f, V&& v) {
     v("case_has_proxy_logs", f.caseHasProxyLogs);
     v("joined_before_process_evidence", f.joinedBeforeProcessEvidence);
     v("process_evidence_from", f.processEvidenceFrom);
+    v("joined_by_cadence", f.joinedByCadence);
     v("timing_source", f.timingSource);
     v("timing_class", f.timingClass);
     v("timing_note", f.timingNote);

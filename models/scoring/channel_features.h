@@ -17,8 +17,8 @@ namespace socwb::scoring {
 // version are refused (a full score must recompute them), never read with defaults for what is
 // missing. Version 1 had no feature_version key; version 3 added joined_before_process_evidence;
 // version 4 measures a sensor-only channel's sizes from its connections' bytes each way
-// (sensor_sized_connections, small_upload_share; #26).
-inline constexpr int64_t kFeatureVersion = 4;
+// (sensor_sized_connections, small_upload_share; #26); version 5 added joined_by_cadence (#17).
+inline constexpr int64_t kFeatureVersion = 5;
 
 // One kind of member of a channel: its source (member_source.h), how it was named
 // (address_namer.h) and how many events.
@@ -51,6 +51,9 @@ struct ChannelFeatures {
     // Untied events from before the host's process evidence (its first Sysmon event, at
     // processEvidenceFrom) that joined this channel's process, the only one polling the destination.
     int64_t joinedBeforeProcessEvidence = 0, processEvidenceFrom = 0;
+    // Untied events that no rule above tied to a process and that joined this channel's process,
+    // the one program polling the destination there at their cadence.
+    int64_t joinedByCadence = 0;
     bool caseHasProxyLogs = false; // so a channel with no proxy record at all bypassed the proxy
     int64_t firstTs = 0, lastTs = 0;
     double lateStartHours = 0; // after the later of its timing source's evidence start and the host's first event there

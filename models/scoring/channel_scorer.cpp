@@ -43,6 +43,23 @@ struct Behaviour {
 // the people behind a shared address (NAT, VDI) do are different fleets.
 enum HostKind : int { kWorkstation = 0, kServer = 1, kShared = 2 };
 
+// An application's own User-Agent: it matches not_browser_user_agents (Electron embeds Chrome's
+// token) and names the program as a product ("discord/1.0.9035" from Discord.exe, "Slack/4.36"
+// from slack.exe). Such an app speaks as itself, not as a browser.
+bool ownAppAgent(const ScoringConfig& c, const QString& userAgent, const QString& processName) {
+    QString stem = processName;
+    if (const qsizetype dot = stem.lastIndexOf(QLatin1Char('.')); dot > 0) {
+        stem.truncate(dot);
+    }
+    if (stem.isEmpty() || std::none_of(c.notBrowserUserAgents.begin(), c.notBrowserUserAgents.end(),
+                                       [&](const QRegularExpression& re) { return re.match(userAgent).hasMatch(); })) {
+        return false;
+    }
+    const QRegularExpression token(QStringLiteral("(^|[ (;])%1/[0-9]").arg(QRegularExpression::escape(stem)),
+                                   QRegularExpression::CaseInsensitiveOption);
+    return token.match(userAgent).hasMatch();
+}
+
 bool sameCadence(double a, double b, double ratio) {
     if (a <= 0 || b <= 0) {
         return false;
@@ -67,7 +84,7 @@ QJsonArray ScoredChannel::factorsJson() const {
     for (const Factor& f : factors) {
         // Zero-point factors that say how the channel was built are reasons too.
         if (f.contribution != 0 || f.name == QLatin1String("shared_host") ||
-            f.name == QLatin1String("joined_before_process_evidence")) {
+            f.name == QLatin1String("joined_before_process_evidence") || f.name == QLatin1String("joined_by_cadence")) {
             a.append(QJsonObject{
                 {"name", f.name}, {"contribution", std::round(f.contribution * 100) / 100}, {"detail", f.detail}});
         }
@@ -192,6 +209,16 @@ std::vector<ScoredChannel> ChannelScorer::score(const std::vector<ChannelFeature
                     .arg(f.host,
                          QDateTime::fromMSecsSinceEpoch(f.processEvidenceFrom / 1000, Qt::UTC).toString(Qt::ISODate),
                          f.processName, f.endpoint.isEmpty() ? f.destination : f.endpoint));
+        }
+
+        // --- Untied lines joined to the one process polling there at their cadence
+        if (f.joinedByCadence > 0) {
+            add("joined_by_cadence", 0,
+                QStringLiteral("%1 untied events polling at this channel's cadence joined %2, the one process "
+                               "polling %3 at it on %4")
+                    .arg(f.joinedByCadence)
+                    .arg(hasProcess ? f.processName : QStringLiteral("(unknown process)"),
+                         f.endpoint.isEmpty() ? f.destination : f.endpoint, f.host));
         }
 
         // --- Periodicity: from the gaps between polls, never from event counts
@@ -427,7 +454,7 @@ std::vector<ScoredChannel> ChannelScorer::score(const std::vector<ChannelFeature
                             .arg(f.service, names.join(QStringLiteral(", ")), name));
                 }
             }
-            if (!browser && !f.userAgent.isEmpty()) {
+            if (!browser && !f.userAgent.isEmpty() && !ownAppAgent(c, f.userAgent, name)) {
                 for (const QRegularExpression& re : c.browserUserAgents) {
                     const auto m = re.match(f.userAgent);
                     if (checks::hitMatchLimit(re, m)) {
