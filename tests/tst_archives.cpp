@@ -395,6 +395,7 @@ void TestArchives::bombsAndTraversalAreRefused() {
         QCOMPARE(count(*store, "SELECT count(*) FROM evidence"), 0);
         QCOMPARE(count(*store, "SELECT count(*) FROM received_files"), 0);
         QCOMPARE(count(*store, "SELECT count(*) FROM proxy_events"), 0);
+        QCOMPARE(count(*store, "PRAGMA temp_store"), 2); // set back after the refusal too
         return;
     }
     const ImportMemberResult* m = memberNamed(r, member);
@@ -464,6 +465,30 @@ void TestArchives::cancelRollsTheWholeArchiveBack() {
     QCOMPARE(count(*store, "SELECT count(*) FROM received_files"), 0);
     QCOMPARE(count(*store, "SELECT count(*) FROM received_members"), 0);
     QCOMPARE(count(*store, "SELECT count(*) FROM proxy_events"), 0);
+    // The archive import keeps SQLite's statement journal on disk (TempStoreOnDisk: in memory it is
+    // truncated per row, quadratic in a member's size) and sets the case's MEMORY back on the way out.
+    QCOMPARE(count(*store, "PRAGMA temp_store"), 2);
+
+    // Cancelled later, once every member is in: during the import temp_store is FILE (read on the
+    // importing thread, where the phases are reported), after the rollback MEMORY again.
+    cancel = false;
+    int64_t during = -1;
+    const ImportResult linking = importWith(
+        *store, path, {},
+        [&](const ImportProgress& p) {
+            if (p.phase == ImportProgress::Phase::Linking) {
+                during = count(*store, "PRAGMA temp_store");
+                cancel = true;
+            }
+        },
+        &cancel);
+    QCOMPARE(linking.status, QStringLiteral("cancelled"));
+    QCOMPARE(during, int64_t(1));
+    QCOMPARE(count(*store, "PRAGMA temp_store"), 2);
+    QCOMPARE(count(*store, "SELECT count(*) FROM proxy_events"), 0);
+    // And after an import that succeeds.
+    QCOMPARE(importWith(*store, path, {}).status, QStringLiteral("imported"));
+    QCOMPARE(count(*store, "PRAGMA temp_store"), 2);
 }
 
 // A plain file in any compression reads as the file itself (no archive around it).
