@@ -4,7 +4,9 @@
 // refusals (bombs, nesting, member count, ../ and absolute paths, links, encryption), duplicates by
 // SHA-256, cancel, the upgrade from schema 4, the sample case from one zip, and the CLI on a KAPE-like
 // folder.
+#include "archive_writer.h"
 #include "import/collection_layout.h"
+#include "import/import_plan.h"
 #include "ingest/importer.h"
 #include "store/case_store.h"
 #include "store/case_summary.h"
@@ -22,66 +24,12 @@
 #include <QTemporaryDir>
 #include <QTest>
 
-#include <archive.h>
-#include <archive_entry.h>
-
 using namespace socwb;
 using namespace socwb::test;
 
 namespace {
 
-struct Entry {
-    QString path;
-    QByteArray data;
-    unsigned type = AE_IFREG;
-    QString link = {};
-};
-
-la_ssize_t appendTo(archive*, void* out, const void* buf, size_t n) {
-    static_cast<QByteArray*>(out)->append(static_cast<const char*>(buf), static_cast<qsizetype>(n));
-    return static_cast<la_ssize_t>(n);
-}
-
-// An archive in `format` (libarchive's names: "gnutar", "zip", "7zip", "cpio", "raw") through
-// `filter` ("none", "gzip", ...), written in memory.
-QByteArray writeArchive(const char* format, const char* filter, const QVector<Entry>& entries,
-                        const char* options = nullptr, const char* passphrase = nullptr) {
-    QByteArray out;
-    archive* a = archive_write_new();
-    if (archive_write_set_format_by_name(a, format) != ARCHIVE_OK ||
-        (std::string_view(filter) != "none" && archive_write_add_filter_by_name(a, filter) != ARCHIVE_OK) ||
-        (options && archive_write_set_options(a, options) != ARCHIVE_OK) ||
-        (passphrase && archive_write_set_passphrase(a, passphrase) != ARCHIVE_OK)) {
-        qFatal("libarchive cannot write %s/%s: %s", format, filter, archive_error_string(a));
-    }
-    archive_write_set_bytes_in_last_block(a, 1);
-    archive_write_open(a, &out, nullptr, &appendTo, nullptr);
-    for (const Entry& e : entries) {
-        archive_entry* ae = archive_entry_new();
-        archive_entry_set_pathname(ae, e.path.toUtf8().constData());
-        archive_entry_set_filetype(ae, e.type);
-        archive_entry_set_perm(ae, 0644);
-        archive_entry_set_mtime(ae, 1700000000, 0);
-        if (e.type == AE_IFLNK) {
-            archive_entry_set_symlink(ae, e.link.toUtf8().constData());
-        }
-        archive_entry_set_size(ae, e.type == AE_IFREG ? e.data.size() : 0);
-        if (archive_write_header(a, ae) != ARCHIVE_OK) {
-            qFatal("header %s: %s", qPrintable(e.path), archive_error_string(a));
-        }
-        if (!e.data.isEmpty()) {
-            archive_write_data(a, e.data.constData(), static_cast<size_t>(e.data.size()));
-        }
-        archive_entry_free(ae);
-    }
-    archive_write_close(a);
-    archive_write_free(a);
-    return out;
-}
-
-QByteArray compressed(const char* filter, const QByteArray& data) {
-    return writeArchive("raw", filter, {{QStringLiteral("data"), data}});
-}
+using Entry = ArchiveEntry;
 
 // `n` Squid lines, the i-th one second after 1700000000 + start; line `bad` (1-based, 0: none) is junk.
 QByteArray squid(int start, int n, int bad = 0) {
@@ -148,6 +96,8 @@ class TestArchives : public QObject {
     void rotatedSequenceOldestFirst();
     void rotatedMemberPastTheMemoryBoundIsNamed();
     void exerciseFolderGivesOnlyEvidence();
+    void planCountsMembersAsFiles();
+    void previewSkipOfAMemberReachesTheImporter();
 
   private:
     QTemporaryDir tmp_;
@@ -783,6 +733,65 @@ void TestArchives::exerciseFolderGivesOnlyEvidence() {
         QVERIFY2(f.contains(QStringLiteral("/evidence/")), qPrintable(f));
     }
     QVERIFY(e.notes.join(QLatin1Char(' ')).contains(QStringLiteral("only evidence/")));
+}
+
+// The preview's plan: an archive's members are the files to import, the archive row is not one.
+void TestArchives::planCountsMembersAsFiles() {
+    QTemporaryDir dir;
+    const QString zip = write(dir.filePath(QStringLiteral("collection.zip")),
+                              writeArchive("zip", "none",
+                                           {{QStringLiteral("proxy/access.log"), squid(0, 5)},
+                                            {QStringLiteral("proxy/access.log.1.gz"), compressed("gzip", squid(10, 5))},
+                                            {QStringLiteral("core.bin"), QByteArray(4096, '\x01')}}));
+    const QString log = write(dir.filePath(QStringLiteral("access.log")), squid(100, 3));
+    const QVector<ImportPlanItem> plan = previewImport({zip, log});
+    QCOMPARE(plan.size(), 5); // the archive, its three members, the log
+    const PlanCounts c = countPlan(plan);
+    QCOMPARE(c.files, 4);
+    QCOMPARE(c.members, 3);
+    QCOMPARE(c.archives, 1);
+    QCOMPARE(c.unmatched, 1); // core.bin
+    // Plain files only: no archive, nothing counted twice.
+    const PlanCounts plain = countPlan(previewImport({log}));
+    QCOMPARE(plain.files, 1);
+    QCOMPARE(plain.members, 0);
+    QCOMPARE(plain.archives, 0);
+    QCOMPARE(plain.unmatched, 0);
+}
+
+// A member the analyst leaves out in the preview is folded into its archive's options and skipped by
+// the importer with that reason; the other members are imported as the preview detected them.
+void TestArchives::previewSkipOfAMemberReachesTheImporter() {
+    QTemporaryDir dir;
+    const QString zip =
+        write(dir.filePath(QStringLiteral("collection.zip")),
+              writeArchive("zip", "none",
+                           {{QStringLiteral("proxy/access.log"), squid(0, 5)},
+                            {QStringLiteral("proxy/access.log.1.gz"), compressed("gzip", squid(10, 4))}}));
+    QVector<ImportPlanItem> plan = previewImport({zip});
+    QCOMPARE(plan.size(), 3);
+    QVERIFY(!plan[0].archive.isEmpty()); // the archive row first, then its members
+    for (ImportPlanItem& it : plan) {
+        if (!it.member.isEmpty()) {
+            QCOMPARE(it.detected, QStringLiteral("squid"));
+        }
+        if (it.member == QLatin1String("proxy/access.log.1.gz")) {
+            it.format.clear(); // "(skip this member)"
+        }
+    }
+    const QVector<ImportPlanItem> folded = foldMembers(plan);
+    QCOMPARE(folded.size(), 1);
+    QCOMPARE(folded[0].memberFormats, (QHash<QString, QString>{{QStringLiteral("proxy/access.log.1.gz"), QString()}}));
+    ImportOptions o;
+    o.memberFormats = folded[0].memberFormats;
+    auto store = CaseStore::open(dir.filePath(QStringLiteral("case.socwb")));
+    const ImportResult r = importWith(*store, zip, o);
+    QCOMPARE(r.status, QStringLiteral("imported"));
+    QCOMPARE(r.accepted, 5);
+    const ImportMemberResult* left = memberNamed(r, QStringLiteral("proxy/access.log.1.gz"));
+    QVERIFY(left);
+    QCOMPARE(left->status, QStringLiteral("skipped"));
+    QVERIFY2(left->message.contains(QStringLiteral("left out in the import preview")), qPrintable(left->message));
 }
 
 QTEST_GUILESS_MAIN(TestArchives)

@@ -116,6 +116,20 @@ QVector<ImportPlanItem> previewImport(const QStringList& files) {
     return out;
 }
 
+PlanCounts countPlan(const QVector<ImportPlanItem>& items) {
+    PlanCounts c;
+    for (const ImportPlanItem& it : items) {
+        if (!it.archive.isEmpty()) {
+            ++c.archives;
+            continue;
+        }
+        ++c.files;
+        c.members += it.member.isEmpty() ? 0 : 1;
+        c.unmatched += it.detected.isEmpty() ? 1 : 0;
+    }
+    return c;
+}
+
 QVector<ImportPlanItem> foldMembers(const QVector<ImportPlanItem>& items) {
     QVector<ImportPlanItem> out;
     for (const ImportPlanItem& it : items) {
