@@ -98,6 +98,7 @@ class TestArchives : public QObject {
     void exerciseFolderGivesOnlyEvidence();
     void planCountsMembersAsFiles();
     void previewSkipOfAMemberReachesTheImporter();
+    void previewOfAnArchivePastALimitKeepsOneRow();
 
   private:
     QTemporaryDir tmp_;
@@ -792,6 +793,26 @@ void TestArchives::previewSkipOfAMemberReachesTheImporter() {
     QVERIFY(left);
     QCOMPARE(left->status, QStringLiteral("skipped"));
     QVERIFY2(left->message.contains(QStringLiteral("left out in the import preview")), qPrintable(left->message));
+}
+
+// An archive refused while its members are listed (here: more members than ArchiveLimits allows)
+// keeps one row, with the refusal as its reason; before, a second row of the same archive was added.
+void TestArchives::previewOfAnArchivePastALimitKeepsOneRow() {
+    QTemporaryDir dir;
+    QVector<Entry> many;
+    const int64_t n = ArchiveLimits{}.maxMembers + 1;
+    for (int64_t i = 0; i < n; ++i) {
+        many << Entry{QStringLiteral("m%1.log").arg(i), QByteArrayLiteral("x\n")};
+    }
+    const QString tar = write(dir.filePath(QStringLiteral("many.tar")), writeArchive("gnutar", "none", many));
+    const QVector<ImportPlanItem> plan = previewImport({tar});
+    int archiveRows = 0;
+    for (const ImportPlanItem& it : plan) {
+        archiveRows += it.archive.isEmpty() ? 0 : 1;
+    }
+    QCOMPARE(archiveRows, 1);
+    QVERIFY2(plan[0].reason.contains(QStringLiteral("holds more than 20000 members")), qPrintable(plan[0].reason));
+    QCOMPARE(plan[0].firstLines, plan[0].reason);
 }
 
 QTEST_GUILESS_MAIN(TestArchives)
