@@ -5,6 +5,7 @@
 // SHA-256, cancel, the upgrade from schema 4, the sample case from one zip, and the CLI on a KAPE-like
 // folder.
 #include "archive_writer.h"
+#include "charts/timeline_query.h"
 #include "import/collection_layout.h"
 #include "import/import_plan.h"
 #include "ingest/importer.h"
@@ -247,6 +248,12 @@ void TestArchives::nestedProvenanceToTheLine() {
     rej.bind(1, deep.toStdString());
     QVERIFY(rej.step());
     QCOMPARE(rej.int64(0), int64_t(2));
+    // A timeline event's provenance: the received file, the members inside it, the line.
+    const int64_t id = count(*store, "SELECT id FROM proxy_events WHERE path = '/p303'");
+    const QString record = TimelineQuery::record(store->db(), TimelineQuery::ProxyLane, id);
+    QVERIFY2(record.contains(QStringLiteral("Provenance: ") + QFileInfo(path).absoluteFilePath() +
+                             QStringLiteral(" \u203a ") + deep + QStringLiteral(" (squid), line 3\n")),
+             qPrintable(record));
 }
 
 void TestArchives::bombsAndTraversalAreRefused_data() {
