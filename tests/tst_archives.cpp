@@ -4,7 +4,10 @@
 // refusals (bombs, nesting, member count, ../ and absolute paths, links, encryption), duplicates by
 // SHA-256, cancel, the upgrade from schema 4, the sample case from one zip, and the CLI on a KAPE-like
 // folder.
+#include "archive_writer.h"
+#include "charts/timeline_query.h"
 #include "import/collection_layout.h"
+#include "import/import_plan.h"
 #include "ingest/importer.h"
 #include "store/case_store.h"
 #include "store/case_summary.h"
@@ -22,66 +25,12 @@
 #include <QTemporaryDir>
 #include <QTest>
 
-#include <archive.h>
-#include <archive_entry.h>
-
 using namespace socwb;
 using namespace socwb::test;
 
 namespace {
 
-struct Entry {
-    QString path;
-    QByteArray data;
-    unsigned type = AE_IFREG;
-    QString link = {};
-};
-
-la_ssize_t appendTo(archive*, void* out, const void* buf, size_t n) {
-    static_cast<QByteArray*>(out)->append(static_cast<const char*>(buf), static_cast<qsizetype>(n));
-    return static_cast<la_ssize_t>(n);
-}
-
-// An archive in `format` (libarchive's names: "gnutar", "zip", "7zip", "cpio", "raw") through
-// `filter` ("none", "gzip", ...), written in memory.
-QByteArray writeArchive(const char* format, const char* filter, const QVector<Entry>& entries,
-                        const char* options = nullptr, const char* passphrase = nullptr) {
-    QByteArray out;
-    archive* a = archive_write_new();
-    if (archive_write_set_format_by_name(a, format) != ARCHIVE_OK ||
-        (std::string_view(filter) != "none" && archive_write_add_filter_by_name(a, filter) != ARCHIVE_OK) ||
-        (options && archive_write_set_options(a, options) != ARCHIVE_OK) ||
-        (passphrase && archive_write_set_passphrase(a, passphrase) != ARCHIVE_OK)) {
-        qFatal("libarchive cannot write %s/%s: %s", format, filter, archive_error_string(a));
-    }
-    archive_write_set_bytes_in_last_block(a, 1);
-    archive_write_open(a, &out, nullptr, &appendTo, nullptr);
-    for (const Entry& e : entries) {
-        archive_entry* ae = archive_entry_new();
-        archive_entry_set_pathname(ae, e.path.toUtf8().constData());
-        archive_entry_set_filetype(ae, e.type);
-        archive_entry_set_perm(ae, 0644);
-        archive_entry_set_mtime(ae, 1700000000, 0);
-        if (e.type == AE_IFLNK) {
-            archive_entry_set_symlink(ae, e.link.toUtf8().constData());
-        }
-        archive_entry_set_size(ae, e.type == AE_IFREG ? e.data.size() : 0);
-        if (archive_write_header(a, ae) != ARCHIVE_OK) {
-            qFatal("header %s: %s", qPrintable(e.path), archive_error_string(a));
-        }
-        if (!e.data.isEmpty()) {
-            archive_write_data(a, e.data.constData(), static_cast<size_t>(e.data.size()));
-        }
-        archive_entry_free(ae);
-    }
-    archive_write_close(a);
-    archive_write_free(a);
-    return out;
-}
-
-QByteArray compressed(const char* filter, const QByteArray& data) {
-    return writeArchive("raw", filter, {{QStringLiteral("data"), data}});
-}
+using Entry = ArchiveEntry;
 
 // `n` Squid lines, the i-th one second after 1700000000 + start; line `bad` (1-based, 0: none) is junk.
 QByteArray squid(int start, int n, int bad = 0) {
@@ -148,6 +97,9 @@ class TestArchives : public QObject {
     void rotatedSequenceOldestFirst();
     void rotatedMemberPastTheMemoryBoundIsNamed();
     void exerciseFolderGivesOnlyEvidence();
+    void planCountsMembersAsFiles();
+    void previewSkipOfAMemberReachesTheImporter();
+    void previewOfAnArchivePastALimitKeepsOneRow();
 
   private:
     QTemporaryDir tmp_;
@@ -296,6 +248,12 @@ void TestArchives::nestedProvenanceToTheLine() {
     rej.bind(1, deep.toStdString());
     QVERIFY(rej.step());
     QCOMPARE(rej.int64(0), int64_t(2));
+    // A timeline event's provenance: the received file, the members inside it, the line.
+    const int64_t id = count(*store, "SELECT id FROM proxy_events WHERE path = '/p303'");
+    const QString record = TimelineQuery::record(store->db(), TimelineQuery::ProxyLane, id);
+    QVERIFY2(record.contains(QStringLiteral("Provenance: ") + QFileInfo(path).absoluteFilePath() +
+                             QStringLiteral(" \u203a ") + deep + QStringLiteral(" (squid), line 3\n")),
+             qPrintable(record));
 }
 
 void TestArchives::bombsAndTraversalAreRefused_data() {
@@ -395,6 +353,7 @@ void TestArchives::bombsAndTraversalAreRefused() {
         QCOMPARE(count(*store, "SELECT count(*) FROM evidence"), 0);
         QCOMPARE(count(*store, "SELECT count(*) FROM received_files"), 0);
         QCOMPARE(count(*store, "SELECT count(*) FROM proxy_events"), 0);
+        QCOMPARE(count(*store, "PRAGMA temp_store"), 2); // set back after the refusal too
         return;
     }
     const ImportMemberResult* m = memberNamed(r, member);
@@ -464,6 +423,30 @@ void TestArchives::cancelRollsTheWholeArchiveBack() {
     QCOMPARE(count(*store, "SELECT count(*) FROM received_files"), 0);
     QCOMPARE(count(*store, "SELECT count(*) FROM received_members"), 0);
     QCOMPARE(count(*store, "SELECT count(*) FROM proxy_events"), 0);
+    // The archive import keeps SQLite's statement journal on disk (TempStoreOnDisk: in memory it is
+    // truncated per row, quadratic in a member's size) and sets the case's MEMORY back on the way out.
+    QCOMPARE(count(*store, "PRAGMA temp_store"), 2);
+
+    // Cancelled later, once every member is in: during the import temp_store is FILE (read on the
+    // importing thread, where the phases are reported), after the rollback MEMORY again.
+    cancel = false;
+    int64_t during = -1;
+    const ImportResult linking = importWith(
+        *store, path, {},
+        [&](const ImportProgress& p) {
+            if (p.phase == ImportProgress::Phase::Linking) {
+                during = count(*store, "PRAGMA temp_store");
+                cancel = true;
+            }
+        },
+        &cancel);
+    QCOMPARE(linking.status, QStringLiteral("cancelled"));
+    QCOMPARE(during, int64_t(1));
+    QCOMPARE(count(*store, "PRAGMA temp_store"), 2);
+    QCOMPARE(count(*store, "SELECT count(*) FROM proxy_events"), 0);
+    // And after an import that succeeds.
+    QCOMPARE(importWith(*store, path, {}).status, QStringLiteral("imported"));
+    QCOMPARE(count(*store, "PRAGMA temp_store"), 2);
 }
 
 // A plain file in any compression reads as the file itself (no archive around it).
@@ -758,6 +741,85 @@ void TestArchives::exerciseFolderGivesOnlyEvidence() {
         QVERIFY2(f.contains(QStringLiteral("/evidence/")), qPrintable(f));
     }
     QVERIFY(e.notes.join(QLatin1Char(' ')).contains(QStringLiteral("only evidence/")));
+}
+
+// The preview's plan: an archive's members are the files to import, the archive row is not one.
+void TestArchives::planCountsMembersAsFiles() {
+    QTemporaryDir dir;
+    const QString zip = write(dir.filePath(QStringLiteral("collection.zip")),
+                              writeArchive("zip", "none",
+                                           {{QStringLiteral("proxy/access.log"), squid(0, 5)},
+                                            {QStringLiteral("proxy/access.log.1.gz"), compressed("gzip", squid(10, 5))},
+                                            {QStringLiteral("core.bin"), QByteArray(4096, '\x01')}}));
+    const QString log = write(dir.filePath(QStringLiteral("access.log")), squid(100, 3));
+    const QVector<ImportPlanItem> plan = previewImport({zip, log});
+    QCOMPARE(plan.size(), 5); // the archive, its three members, the log
+    const PlanCounts c = countPlan(plan);
+    QCOMPARE(c.files, 4);
+    QCOMPARE(c.members, 3);
+    QCOMPARE(c.archives, 1);
+    QCOMPARE(c.unmatched, 1); // core.bin
+    // Plain files only: no archive, nothing counted twice.
+    const PlanCounts plain = countPlan(previewImport({log}));
+    QCOMPARE(plain.files, 1);
+    QCOMPARE(plain.members, 0);
+    QCOMPARE(plain.archives, 0);
+    QCOMPARE(plain.unmatched, 0);
+}
+
+// A member the analyst leaves out in the preview is folded into its archive's options and skipped by
+// the importer with that reason; the other members are imported as the preview detected them.
+void TestArchives::previewSkipOfAMemberReachesTheImporter() {
+    QTemporaryDir dir;
+    const QString zip =
+        write(dir.filePath(QStringLiteral("collection.zip")),
+              writeArchive("zip", "none",
+                           {{QStringLiteral("proxy/access.log"), squid(0, 5)},
+                            {QStringLiteral("proxy/access.log.1.gz"), compressed("gzip", squid(10, 4))}}));
+    QVector<ImportPlanItem> plan = previewImport({zip});
+    QCOMPARE(plan.size(), 3);
+    QVERIFY(!plan[0].archive.isEmpty()); // the archive row first, then its members
+    for (ImportPlanItem& it : plan) {
+        if (!it.member.isEmpty()) {
+            QCOMPARE(it.detected, QStringLiteral("squid"));
+        }
+        if (it.member == QLatin1String("proxy/access.log.1.gz")) {
+            it.format.clear(); // "(skip this member)"
+        }
+    }
+    const QVector<ImportPlanItem> folded = foldMembers(plan);
+    QCOMPARE(folded.size(), 1);
+    QCOMPARE(folded[0].memberFormats, (QHash<QString, QString>{{QStringLiteral("proxy/access.log.1.gz"), QString()}}));
+    ImportOptions o;
+    o.memberFormats = folded[0].memberFormats;
+    auto store = CaseStore::open(dir.filePath(QStringLiteral("case.socwb")));
+    const ImportResult r = importWith(*store, zip, o);
+    QCOMPARE(r.status, QStringLiteral("imported"));
+    QCOMPARE(r.accepted, 5);
+    const ImportMemberResult* left = memberNamed(r, QStringLiteral("proxy/access.log.1.gz"));
+    QVERIFY(left);
+    QCOMPARE(left->status, QStringLiteral("skipped"));
+    QVERIFY2(left->message.contains(QStringLiteral("left out in the import preview")), qPrintable(left->message));
+}
+
+// An archive refused while its members are listed (here: more members than ArchiveLimits allows)
+// keeps one row, with the refusal as its reason; before, a second row of the same archive was added.
+void TestArchives::previewOfAnArchivePastALimitKeepsOneRow() {
+    QTemporaryDir dir;
+    QVector<Entry> many;
+    const int64_t n = ArchiveLimits{}.maxMembers + 1;
+    for (int64_t i = 0; i < n; ++i) {
+        many << Entry{QStringLiteral("m%1.log").arg(i), QByteArrayLiteral("x\n")};
+    }
+    const QString tar = write(dir.filePath(QStringLiteral("many.tar")), writeArchive("gnutar", "none", many));
+    const QVector<ImportPlanItem> plan = previewImport({tar});
+    int archiveRows = 0;
+    for (const ImportPlanItem& it : plan) {
+        archiveRows += it.archive.isEmpty() ? 0 : 1;
+    }
+    QCOMPARE(archiveRows, 1);
+    QVERIFY2(plan[0].reason.contains(QStringLiteral("holds more than 20000 members")), qPrintable(plan[0].reason));
+    QCOMPARE(plan[0].firstLines, plan[0].reason);
 }
 
 QTEST_GUILESS_MAIN(TestArchives)

@@ -5,6 +5,7 @@
 #include "alert_detail_widget.h"
 #include "alert_fixture.h"
 #include "alert_queue_dock.h"
+#include "archive_writer.h"
 #include "audit_log_dialog.h"
 #include "case_overview_widget.h"
 #include "current_case.h"
@@ -153,6 +154,7 @@ class TestMainWindow : public QObject {
     void dropFilterTriageAudit();
     void closingDuringImportDoesNotWait();
     void previewAsksTheZoneOfLocalTimeLogs();
+    void previewCountsArchiveMembersAsFiles();
     void bulkStatusOnASelection();
     void verdictFollowsTheChannelThroughARescore();
     void bulkStatusOverPagesNotLoaded();
@@ -387,6 +389,31 @@ void TestMainWindow::dropFilterTriageAudit() {
                             10000));
     // The verdicts stay with their channels while they are suppressed.
     QCOMPARE(model->index(0, AlertTableModel::StatusColumn).data().toString(), QStringLiteral("Malicious"));
+}
+
+// An archive's members are the files it brings: the summary counts them, not the archive row
+// (before: "5 file(s) to import" for one log and an archive of three members).
+void TestMainWindow::previewCountsArchiveMembersAsFiles() {
+    QFile in(fixture(QStringLiteral("squid/access.log")));
+    QVERIFY(in.open(QIODevice::ReadOnly));
+    const QByteArray squid = in.readAll();
+    const QString zip = dir_.filePath(QStringLiteral("collection.zip"));
+    QFile out(zip);
+    QVERIFY(out.open(QIODevice::WriteOnly));
+    out.write(writeArchive("zip", "none",
+                           {{QStringLiteral("proxy/access.log"), squid},
+                            {QStringLiteral("proxy/access.log.1.gz"), compressed("gzip", squid)},
+                            {QStringLiteral("core.bin"), QByteArray(4096, '\x01')}}));
+    out.close();
+    ImportPreviewDialog preview({zip, fixture(QStringLiteral("squid/access.log"))}, QString());
+    QVERIFY(QTest::qWaitFor([&preview] { return preview.isReady(); }, 10000));
+    QCOMPARE(preview.table()->rowCount(), 5); // the log, the archive and its three members
+    QString summary;
+    for (auto* l : preview.findChildren<QLabel*>()) {
+        summary = l->text().contains(QStringLiteral("to import")) ? l->text() : summary;
+    }
+    QCOMPARE(summary, QStringLiteral("4 file(s) to import (3 member(s) in 1 archive(s)). Nothing is written until "
+                                     "you press Import. 1 file(s) matched no format: choose one or leave them out."));
 }
 
 // Issue 28 item 7: the zone of a local-time log is asked, never preset. Dropped on the window, a

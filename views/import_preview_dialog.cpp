@@ -87,7 +87,6 @@ void ImportPreviewDialog::populate(const QVector<ImportPlanItem>& items) {
     }
     zones.removeAll(QString());
     zones.removeDuplicates();
-    int unknown = 0;
     for (int row = 0; row < items.size(); ++row) {
         const ImportPlanItem& it = items[row];
         // An archive's members follow it, indented, each with its own format choice and skip.
@@ -110,7 +109,6 @@ void ImportPreviewDialog::populate(const QVector<ImportPlanItem>& items) {
         }
         format->setCurrentIndex(qMax(0, format->findData(it.archive.isEmpty() ? it.detected : it.format)));
         if (it.detected.isEmpty() && it.archive.isEmpty()) {
-            ++unknown;
             format->setToolTip(plainToolTip(it.reason));
         }
         auto* zone = new QComboBox(table_);
@@ -151,11 +149,17 @@ void ImportPreviewDialog::populate(const QVector<ImportPlanItem>& items) {
         table_->setCellWidget(row, FormatColumn, format);
         table_->setCellWidget(row, TimeZoneColumn, zone);
     }
-    baseSummary_ =
-        tr("%n file(s) to import. Nothing is written until you press Import.", nullptr, static_cast<int>(items.size()));
-    if (unknown > 0) {
-        baseSummary_ +=
-            QLatin1Char(' ') + tr("%n file(s) matched no format: choose one or leave them out.", nullptr, unknown);
+    // An archive's members are the files it brings: "4 file(s) to import (3 member(s) in 1 archive(s))".
+    const PlanCounts counts = countPlan(items);
+    baseSummary_ = counts.archives > 0
+                       ? tr("%n file(s) to import (%1 member(s) in %2 archive(s)).", nullptr, counts.files)
+                             .arg(counts.members)
+                             .arg(counts.archives)
+                       : tr("%n file(s) to import.", nullptr, counts.files);
+    baseSummary_ += QLatin1Char(' ') + tr("Nothing is written until you press Import.");
+    if (counts.unmatched > 0) {
+        baseSummary_ += QLatin1Char(' ') +
+                        tr("%n file(s) matched no format: choose one or leave them out.", nullptr, counts.unmatched);
     }
     if (!items.isEmpty()) {
         table_->setCurrentCell(0, FileColumn);

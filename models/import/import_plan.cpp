@@ -91,6 +91,7 @@ QVector<ImportPlanItem> previewImport(const QStringList& files) {
             out << item;
             continue;
         }
+        qsizetype at = -1; // the archive's row, once listed
         try {
             const SniffSample sample = readSniffSample(f);
             if (sample.archive.isEmpty()) {
@@ -100,7 +101,7 @@ QVector<ImportPlanItem> previewImport(const QStringList& files) {
             }
             item.archive = sample.archive;
             item.format = QStringLiteral("archive");
-            const qsizetype at = out.size();
+            at = out.size();
             out << item;
             ExpansionBudget budget(QFileInfo(f).fileName(), item.size, ArchiveLimits{});
             auto root = ArchiveReader::openFile(f, &budget);
@@ -109,11 +110,32 @@ QVector<ImportPlanItem> previewImport(const QStringList& files) {
             out[at].firstLines =
                 QStringLiteral("%1 holding %2 member(s)").arg(sample.archive, QString::number(out.size() - at - 1));
         } catch (const std::exception& e) {
-            item.reason = QString::fromUtf8(e.what());
-            out << item;
+            // A limit crossed while its members are listed (a bomb, too many members) is said on the
+            // archive's row, which the import will refuse with the same reason: not a second row.
+            if (at >= 0) {
+                out[at].reason = QString::fromUtf8(e.what());
+                out[at].firstLines = out[at].reason;
+            } else {
+                item.reason = QString::fromUtf8(e.what());
+                out << item;
+            }
         }
     }
     return out;
+}
+
+PlanCounts countPlan(const QVector<ImportPlanItem>& items) {
+    PlanCounts c;
+    for (const ImportPlanItem& it : items) {
+        if (!it.archive.isEmpty()) {
+            ++c.archives;
+            continue;
+        }
+        ++c.files;
+        c.members += it.member.isEmpty() ? 0 : 1;
+        c.unmatched += it.detected.isEmpty() ? 1 : 0;
+    }
+    return c;
 }
 
 QVector<ImportPlanItem> foldMembers(const QVector<ImportPlanItem>& items) {

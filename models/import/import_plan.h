@@ -26,6 +26,16 @@ struct ImportPlanItem {
     QHash<QString, QString> memberFormats;
 };
 
+// What the preview's summary counts. An archive member is a file to import like any other; the
+// archive itself is not (what is imported is its members).
+struct PlanCounts {
+    int files = 0;     // plain files and archive members
+    int members = 0;   // of the files, those inside an archive
+    int archives = 0;  // received archives whose members are listed
+    int unmatched = 0; // files (members included) that no format matched
+};
+PlanCounts countPlan(const QVector<ImportPlanItem>& items);
+
 // Expands folders (recursively, hidden files and OS metadata skipped, collection layouts applied).
 QStringList expandImportPaths(const QStringList& paths);
 QVector<ImportPlanItem> previewImport(const QStringList& files);

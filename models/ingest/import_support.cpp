@@ -109,6 +109,25 @@ ForeignKeysOff::~ForeignKeysOff() {
     }
 }
 
+TempStoreOnDisk::TempStoreOnDisk(sqlite3* db) : db_(db) {
+    before_ = queryInt(db_, "PRAGMA temp_store").value_or(-1);
+    if (before_ >= 0 && before_ != 1 &&
+        sqlite3_exec(db_, "PRAGMA temp_store = FILE", nullptr, nullptr, nullptr) != SQLITE_OK) {
+        log::ingest()->warn("temp_store stays {} for this archive import: {}", before_, sqlite3_errmsg(db_));
+        before_ = -1; // unchanged: nothing to set back
+    }
+}
+
+TempStoreOnDisk::~TempStoreOnDisk() {
+    if (before_ < 0 || before_ == 1) {
+        return;
+    }
+    const std::string restore = "PRAGMA temp_store = " + std::to_string(before_);
+    if (sqlite3_exec(db_, restore.c_str(), nullptr, nullptr, nullptr) != SQLITE_OK) {
+        log::ingest()->error("temp_store could not be set back to {}: {}", before_, sqlite3_errmsg(db_));
+    }
+}
+
 InterruptOnCancel::InterruptOnCancel(sqlite3* db, const std::atomic<bool>& cancel) : db_(db) {
     sqlite3_progress_handler(
         db_, 10000, [](void* c) { return static_cast<const std::atomic<bool>*>(c)->load() ? 1 : 0; },

@@ -58,6 +58,26 @@ class ForeignKeysOff {
 
 // Cancel reaches every phase, SQLite's included: a long index build or attribution query stops
 // with SQLITE_INTERRUPT. Disarmed for the commit, which is quick and not worth tearing.
+// An archive's members are each written inside a SAVEPOINT, so every INSERT's statement journal
+// nests in the member's sub-journal. With temp_store=MEMORY SQLite keeps that sub-journal in
+// memory, and releasing each statement truncates it by walking its chunks from the start: time per
+// row grows with the member, and a large member imports quadratically. With FILE the sub-journal
+// spills to a temporary file past 64 KiB and is not truncated per statement. Set for the length of
+// an archive import, outside its transaction (SQLite refuses the change inside one, and the pager
+// reads it when the transaction begins); the previous value comes back on every way out. Changing
+// it drops the connection's TEMP tables, which the importer recreates when it needs them.
+class TempStoreOnDisk {
+  public:
+    explicit TempStoreOnDisk(sqlite3* db);
+    ~TempStoreOnDisk();
+    TempStoreOnDisk(const TempStoreOnDisk&) = delete;
+    TempStoreOnDisk& operator=(const TempStoreOnDisk&) = delete;
+
+  private:
+    sqlite3* db_;
+    int64_t before_ = -1;
+};
+
 class InterruptOnCancel {
   public:
     InterruptOnCancel(sqlite3* db, const std::atomic<bool>& cancel);

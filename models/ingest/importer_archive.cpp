@@ -329,6 +329,7 @@ ImportResult Importer::importArchive(const QString& path, const ImportOptions& o
         }
     };
 
+    TempStoreOnDisk tempStoreOnDisk(db); // first in, last out: set back once the transaction has ended
     ForeignKeysOff foreignKeysOff(db);
     InterruptOnCancel interruptOnCancel(db, cancel);
     std::optional<Transaction> tx;
