@@ -24,6 +24,7 @@ class TestAlertTableModel : public QObject {
     Q_OBJECT
   private slots:
     void initTestCase();
+    void pollsSentenceNamesOnlyItsSources();
     void countsThenLoadsPagesSortedByScore();
     void filterAndSortAreSql();
     void deepPagesSeekFromAnchors_data();
@@ -306,6 +307,32 @@ void TestAlertTableModel::exportKeepsFilterOrderAndDefusesFormulas() {
     QVERIFY2(lines[1].startsWith("99.5,medium,new,\"'=HYPERLINK(\"\"http://x\"\",\"\"y\"\")\",workstation,"
                                  "\"evil,\"\"quoted\"\".exe\","),
              lines[1].constData());
+}
+
+// The detail's count line names the sources the channel has, with their singular: the sample case's
+// pastebin poll read "869 polls (of 869 proxy lines, 316 DNS lookups, 0 connections)" beside a
+// timeline lane of 869 Sysmon connections (those carried the requests, counted once, as requests).
+void TestAlertTableModel::pollsSentenceNamesOnlyItsSources() {
+    QLocale::setDefault(QLocale::c());
+    AlertDetail d;
+    d.row.requests = 869;
+    d.proxyRequests = 869;
+    d.dnsQueries = 316;
+    QCOMPARE(pollsSentence(d), QStringLiteral("869 polls (of 869 proxy lines and 316 DNS lookups)"));
+    d.row.requests = 1;
+    d.proxyRequests = 0;
+    d.dnsQueries = 1;
+    d.netConnections = 1;
+    QCOMPARE(pollsSentence(d), QStringLiteral("1 poll (of 1 DNS lookup and 1 connection)"));
+    d.proxyRequests = 1;
+    QCOMPARE(pollsSentence(d), QStringLiteral("1 poll (of 1 proxy line, 1 DNS lookup and 1 connection)"));
+    d.row.unmeasurable = true;
+    d.proxyRequests = d.dnsQueries = 0;
+    QCOMPARE(pollsSentence(d), QStringLiteral("1 long-lived session(s), cadence unmeasurable (of 1 connection)"));
+    d.netConnections = 0;
+    d.row.unmeasurable = false;
+    d.row.requests = 0;
+    QCOMPARE(pollsSentence(d), QStringLiteral("0 polls"));
 }
 
 QTEST_GUILESS_MAIN(TestAlertTableModel)

@@ -294,13 +294,7 @@ void AlertDetailWidget::display(const AlertDetail& d) {
         parts << tr("role %1").arg(r.hostRole);
     }
     QString text = parts.join(QStringLiteral(" \u00b7 "));
-    const QString count = r.unmeasurable
-                              ? tr("%1 long-lived session(s), cadence unmeasurable").arg(l.toString(r.requests))
-                          : r.requests == 1 ? tr("1 poll")
-                                            : tr("%1 polls").arg(l.toString(r.requests));
-    text += QLatin1Char('\n') + count +
-            tr(" (of %1 proxy lines, %2 DNS lookups, %3 connections)")
-                .arg(l.toString(d.proxyRequests), l.toString(d.dnsQueries), l.toString(d.netConnections));
+    text += QLatin1Char('\n') + pollsSentence(d);
     if (r.medianInterval >= 0 && !r.unmeasurable) {
         text += tr(", every %1").arg(AlertTableModel::formatInterval(r.medianInterval));
         if (r.jitter >= 0) {

@@ -172,6 +172,33 @@ QString formatWords(const QString& format) {
 
 } // namespace
 
+QString pollsSentence(const AlertDetail& d) {
+    const QLocale l;
+    auto counted = [&l](qint64 n, const QString& one, const QString& many) {
+        return n == 1 ? one : many.arg(l.toString(n));
+    };
+    const AlertRow& r = d.row;
+    QString text = r.unmeasurable
+                       ? QObject::tr("%1 long-lived session(s), cadence unmeasurable").arg(l.toString(r.requests))
+                       : counted(r.requests, QObject::tr("1 poll"), QObject::tr("%1 polls"));
+    QStringList of;
+    if (d.proxyRequests > 0) {
+        of << counted(d.proxyRequests, QObject::tr("1 proxy line"), QObject::tr("%1 proxy lines"));
+    }
+    if (d.dnsQueries > 0) {
+        of << counted(d.dnsQueries, QObject::tr("1 DNS lookup"), QObject::tr("%1 DNS lookups"));
+    }
+    if (d.netConnections > 0) {
+        of << counted(d.netConnections, QObject::tr("1 connection"), QObject::tr("%1 connections"));
+    }
+    if (!of.isEmpty()) {
+        const QString last = of.takeLast();
+        text += QObject::tr(" (of %1)")
+                    .arg(of.isEmpty() ? last : of.join(QStringLiteral(", ")) + QObject::tr(" and ") + last);
+    }
+    return text;
+}
+
 QString seenBySentence(const SensorSource& s) {
     const QString count = s.connections == 1 ? QObject::tr("1 connection")
                                              : QObject::tr("%1 connections").arg(QLocale().toString(s.connections));

@@ -115,6 +115,12 @@ struct AlertDetail {
     QString triagedAt;
 };
 
+// The detail's count line: "869 polls (of 869 proxy lines and 316 DNS lookups)". Sources with no
+// events are left out: a "0 connections" beside a timeline lane of 869 Sysmon connections (the
+// connections that carried the proxy requests, which the channel counts once, as requests) read
+// as a contradiction.
+QString pollsSentence(const AlertDetail& d);
+
 // Blocking; call it in a worker. Never throws: a failure is in .error.
 AlertDetail loadAlertDetail(const QString& casePath, qint64 alertId);
 
