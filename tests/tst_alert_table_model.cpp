@@ -270,6 +270,10 @@ void TestAlertTableModel::detailAndRequests() {
     QCOMPARE(requests.index(0, ChannelRequestModel::AttributionColumn).data().toString(),
              QStringLiteral("five-tuple 0.90"));
     QCOMPARE(requests.index(0, ChannelRequestModel::ProcessColumn).data().toString(), QStringLiteral("C:\\p.exe"));
+    // The fixture's lines log no sizes: blank, not a measured "0".
+    QCOMPARE(requests.index(0, ChannelRequestModel::BytesOutColumn).data().toString(), QString());
+    QCOMPARE(requests.index(0, ChannelRequestModel::BytesInColumn).data().toString(), QString());
+    QCOMPARE(d.bytesOut, qint64(-1)); // the fixture alert's bytes_out is NULL
     // Scrolling on: each ask loads the next page until the channel's 450 requests are all there.
     QVERIFY(QTest::qWaitFor(
         [&] {

@@ -671,6 +671,7 @@ INSERT INTO processes(id, host_id, process_guid, image, command_line, parent_ima
     QCOMPARE(a.requestConstancy, 1.0);
     QCOMPARE(a.responseChanges, int64_t(2));
     QCOMPARE(a.bytesIn, int64_t(18 * 690 + 2 * 2000));
+    QCOMPARE(a.bytesOut, int64_t(20 * 300));
     // Late from the later of the proxy log's start and the host's first line there (both 01:00).
     QCOMPARE(a.lateStartHours, 0.0);
     QCOMPARE(a.idleShare, 0.5); // polls 10..19 fall in hour 2, when chrome was not used
@@ -701,6 +702,8 @@ INSERT INTO processes(id, host_id, process_guid, image, command_line, parent_ima
     QCOMPARE(dnsOnly.medianInterval, 600.0);
     QCOMPARE(dnsOnly.hostRole, QStringLiteral("database-server"));
     QCOMPARE(dnsOnly.lateStartHours, 0.0);
+    QCOMPARE(dnsOnly.bytesOut, int64_t(-1)); // lookups log no sizes: "not logged", never "sent 0 bytes"
+    QCOMPARE(dnsOnly.bytesIn, int64_t(-1));
 
     // Named through its DNS answer; the matched connection and the one to the proxy are left out.
     const ChannelFeatures& named = *byDest.at(QStringLiteral("WS-B pastebin.com"));
@@ -711,6 +714,7 @@ INSERT INTO processes(id, host_id, process_guid, image, command_line, parent_ima
     QCOMPARE(named.members, (std::vector<MemberCount>{{"sysmon_net", "host_dns", 6}, {"sysmon_dns", "-", 1}}));
     QCOMPARE(named.medianInterval, 300.0);
     QCOMPARE(named.endpoint, QString());
+    QCOMPARE(named.bytesOut, int64_t(-1)); // Sysmon connections log no sizes
 }
 
 void TestScoring::engineScoresEveryKindOfEvidence() {

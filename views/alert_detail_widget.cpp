@@ -32,6 +32,11 @@ int textColumnWidth(const QTableView* view, const QString& sample) {
     return view->fontMetrics().horizontalAdvance(sample) + 2 * margin + view->fontMetrics().averageCharWidth();
 }
 
+// "0 bytes" only where the log said so: a Squid line has no request size, a DNS lookup no sizes at all.
+QString sizeOrNotLogged(qint64 bytes) {
+    return bytes < 0 ? QObject::tr("not logged") : QLocale().formattedDataSize(bytes);
+}
+
 QString when(qint64 us) {
     return isoFromUs(us).left(19).replace(QLatin1Char('T'), QLatin1Char(' '));
 }
@@ -303,7 +308,7 @@ void AlertDetailWidget::display(const AlertDetail& d) {
     }
     text += QLatin1Char('\n') +
             tr("%1 to %2 UTC \u00b7 sent %3, received %4")
-                .arg(when(r.firstTs), when(r.lastTs), l.formattedDataSize(d.bytesOut), l.formattedDataSize(d.bytesIn));
+                .arg(when(r.firstTs), when(r.lastTs), sizeOrNotLogged(d.bytesOut), sizeOrNotLogged(d.bytesIn));
     if (!d.hostIps.isEmpty()) {
         text += QLatin1Char('\n') + tr("Host addresses: %1").arg(d.hostIps);
     }

@@ -1187,7 +1187,8 @@ std::vector<BuiltChannel> ChannelBuilder::build(const Progress& progress) {
         std::map<int32_t, int64_t> uaCount, processCount;
         std::vector<uint32_t> paths;
         int64_t gets = 0, posts = 0, connects = 0;
-        int64_t sensorOut = 0, sensorIn = 0;       // the channel's bytes where only a sensor saw it
+        int64_t sensorOut = 0, sensorIn = 0; // the channel's bytes where only a sensor saw it
+        bool sensorOutLogged = false, sensorInLogged = false;
         std::vector<double> sensorOut_, sensorIn_; // per connection, where it logged both ways
         for (const Ev& e : p.events) {
             SourceSeries& s = series[static_cast<size_t>(e.source)];
@@ -1233,6 +1234,8 @@ std::vector<BuiltChannel> ChannelBuilder::build(const Progress& progress) {
                 s.durationMs.push_back(e.durationMs); // a long-lived session is unmeasurable, not one poll
                 sensorOut += std::max(e.bytesOut, int32_t(0));
                 sensorIn += std::max(e.bytesIn, int32_t(0));
+                sensorOutLogged = sensorOutLogged || e.bytesOut >= 0;
+                sensorInLogged = sensorInLogged || e.bytesIn >= 0;
                 if (e.bytesOut >= 0 && e.bytesIn >= 0) {
                     sensorOut_.push_back(e.bytesOut);
                     sensorIn_.push_back(e.bytesIn);
@@ -1248,6 +1251,15 @@ std::vector<BuiltChannel> ChannelBuilder::build(const Progress& progress) {
             // same traffic the sensor would, so the sensor's bytes stand only where no proxy saw it.
             f.bytesOut = sensorOut;
             f.bytesIn = sensorIn;
+        }
+        // -1 where no member logged a size (Squid's native line has no request size, a lookup has
+        // none): stored as NULL, shown as "not logged", never as "sent 0 bytes".
+        const bool bySensor = bc.proxyIds.empty();
+        if (bySensor ? !sensorOutLogged : out_.empty()) {
+            f.bytesOut = -1;
+        }
+        if (bySensor ? !sensorInLogged : in_.empty()) {
+            f.bytesIn = -1;
         }
         for (auto* ids : {&bc.proxyIds, &bc.dnsIds, &bc.dnsQueryIds, &bc.netIds, &bc.sensorIds}) {
             std::sort(ids->begin(), ids->end());

@@ -77,7 +77,7 @@ struct ChannelFeatures {
     double getShare = 0, postShare = 0, connectShare = 0;
     int64_t distinctPaths = 0;
     double medianBytesOut = 0, medianBytesIn = 0, requestConstancy = 0, responseConstancy = 0, ritaData = 0;
-    int64_t bytesOut = 0, bytesIn = 0, responseChanges = 0;
+    int64_t bytesOut = 0, bytesIn = 0, responseChanges = 0; // bytes: -1 where no member logged them
     // Shape from a network sensor's connections, when no HTTP is visible (no proxy line): the
     // sizes above are then per connection (upload, response), over the connections that logged
     // bytes both ways (sensorSized); smallUploadShare of them sent at most sensor_small_upload_bytes.

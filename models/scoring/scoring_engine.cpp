@@ -230,7 +230,7 @@ ON CONFLICT(channel_key) DO UPDATE SET host_id = excluded.host_id, host = exclud
                 // Bytes are known from proxy lines and from a network sensor's connections; Sysmon
                 // and DNS evidence carry none, and NULL says so.
                 if (f.proxyRequests > 0 || !built[i].sensorIds.empty()) {
-                    up.bind(24, f.bytesOut).bind(25, f.bytesIn);
+                    up.bindIntOrNull(24, f.bytesOut).bindIntOrNull(25, f.bytesIn); // -1: not logged
                 } else {
                     up.bindNull(24).bindNull(25);
                 }

@@ -256,8 +256,8 @@ AlertDetail loadAlertDetail(const QString& casePath, qint64 alertId) {
         d.proxyRequests = more.int64(3);
         d.dnsQueries = more.int64(4);
         d.netConnections = more.int64(5);
-        d.bytesOut = more.isNull(6) ? 0 : more.int64(6);
-        d.bytesIn = more.isNull(7) ? 0 : more.int64(7);
+        d.bytesOut = more.isNull(6) ? -1 : more.int64(6); // -1: no member logged it
+        d.bytesIn = more.isNull(7) ? -1 : more.int64(7);
         const QJsonArray factors = QJsonDocument::fromJson(QByteArray::fromStdString(more.text(8))).array();
         for (const QJsonValue& v : factors) {
             const QJsonObject o = v.toObject();

@@ -76,8 +76,8 @@ struct AlertDetail {
     qint64 proxyRequests = 0;
     qint64 dnsQueries = 0;
     qint64 netConnections = 0;
-    qint64 bytesOut = 0;
-    qint64 bytesIn = 0;
+    qint64 bytesOut = -1; // summed over the members that logged it; -1: none did
+    qint64 bytesIn = -1;
     QVector<ScoreFactor> factors;
     // What recorded the channel's events and how each was named (features' members), and which
     // of them its cadence was timed on.

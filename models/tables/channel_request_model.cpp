@@ -36,8 +36,8 @@ QVector<ChannelRequest> readChannelRequests(const QString& casePath, const std::
             r.method = columnText(st, 2);
             r.url = columnText(st, 3);
             r.status = st.isNull(4) ? 0 : st.int64(4);
-            r.bytesOut = st.isNull(5) ? 0 : st.int64(5);
-            r.bytesIn = st.isNull(6) ? 0 : st.int64(6);
+            r.bytesOut = st.isNull(5) ? -1 : st.int64(5); // -1: the log has no such field
+            r.bytesIn = st.isNull(6) ? -1 : st.int64(6);
             r.userAgent = columnText(st, 7);
             r.action = columnText(st, 8);
             r.process = columnText(st, 9);
@@ -127,10 +127,10 @@ QVariant ChannelRequestModel::cellData(const QModelIndex& index, int role) const
             return r.url;
         case StatusColumn:
             return r.status ? QString::number(r.status) : r.action;
-        case BytesOutColumn:
-            return QLocale().toString(r.bytesOut);
+        case BytesOutColumn: // empty where the log has no size: "0" would be a measurement
+            return r.bytesOut < 0 ? QString() : QLocale().toString(r.bytesOut);
         case BytesInColumn:
-            return QLocale().toString(r.bytesIn);
+            return r.bytesIn < 0 ? QString() : QLocale().toString(r.bytesIn);
         case ProcessColumn:
             return r.process;
         case AttributionColumn:

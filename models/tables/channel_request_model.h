@@ -17,8 +17,8 @@ struct ChannelRequest {
     QString method;
     QString url;
     qint64 status = 0;
-    qint64 bytesOut = 0;
-    qint64 bytesIn = 0;
+    qint64 bytesOut = -1; // -1: not logged
+    qint64 bytesIn = -1;
     QString userAgent;
     QString action;
     QString process;     // image of the attributed process
