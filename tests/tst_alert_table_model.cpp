@@ -337,6 +337,10 @@ void TestAlertTableModel::pollsSentenceNamesOnlyItsSources() {
     d.row.unmeasurable = false;
     d.row.requests = 0;
     QCOMPARE(pollsSentence(d), QStringLiteral("0 polls"));
+    // The charts' stats line said "763 polls (sensor_conn)": the stored id, not words.
+    QCOMPARE(memberSourceWords(QStringLiteral("sensor_conn")), QStringLiteral("sensor connections"));
+    QCOMPARE(memberSourceWords(QStringLiteral("dns_log")), QStringLiteral("resolver-log lookups"));
+    QCOMPARE(memberSourceWords(QStringLiteral("future_source")), QStringLiteral("future_source")); // shown as stored
 }
 
 QTEST_GUILESS_MAIN(TestAlertTableModel)

@@ -41,17 +41,7 @@ QString when(qint64 us) {
     return isoFromUs(us).left(19).replace(QLatin1Char('T'), QLatin1Char(' '));
 }
 
-// A member source and naming as the features store them (scoring/member_source.h,
-// scoring/address_namer.h), in words.
-QString sourceWords(const QString& source) {
-    static const QHash<QString, QString> words{{QStringLiteral("http"), QObject::tr("proxy requests")},
-                                               {QStringLiteral("connect"), QObject::tr("CONNECT tunnels")},
-                                               {QStringLiteral("sysmon_net"), QObject::tr("Sysmon connections")},
-                                               {QStringLiteral("sensor_conn"), QObject::tr("sensor connections")},
-                                               {QStringLiteral("dns_log"), QObject::tr("resolver-log lookups")},
-                                               {QStringLiteral("sysmon_dns"), QObject::tr("Sysmon DNS queries")}};
-    return words.value(source, source);
-}
+// A member naming as the features store it (scoring/address_namer.h), in words.
 QString namingWords(const QString& naming) {
     static const QHash<QString, QString> words{
         {QStringLiteral("-"), QObject::tr("lookups of the name")},
@@ -349,7 +339,7 @@ void AlertDetailWidget::display(const AlertDetail& d) {
 
     QStringList members;
     for (const AlertDetail::Member& m : d.members) {
-        members << tr("%1 %2 (%3)").arg(l.toString(m.count), sourceWords(m.source), namingWords(m.naming));
+        members << tr("%1 %2 (%3)").arg(l.toString(m.count), memberSourceWords(m.source), namingWords(m.naming));
     }
     if (members.isEmpty()) {
         members << tr("This channel's features predate member sources: score the case again to see them.");

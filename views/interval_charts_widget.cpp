@@ -2,6 +2,7 @@
 
 #include "axis_keys.h"
 #include "store/case_reader.h"
+#include "tables/alert_detail.h"
 #include "tables/plain_text.h"
 
 #include <qcustomplot.h>
@@ -418,7 +419,8 @@ void IntervalChartsWidget::setSeries(const ChannelSeries& s) {
     // The polls are the source the score was timed on (scoring::chooseTiming()); its sentence says
     // which and why, so the chart and the factor beside it cannot disagree.
     const bool measured = std::isfinite(s.medianGap) && s.medianGap > 0;
-    const QString source = s.source.isEmpty() ? tr("no events") : s.source;
+    // In words ("sensor connections"), as the detail's member list says it, not the stored id.
+    const QString source = s.source.isEmpty() ? tr("no events") : memberSourceWords(s.source);
     if (measured) {
         stats_->setText(tr("%1 polls (%2)  \u00b7  median interval %3  \u00b7  MAD %4 (%5 % of the median)  \u00b7  "
                            "all times UTC")

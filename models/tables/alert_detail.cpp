@@ -6,6 +6,7 @@
 
 #include "scoring/channel_members.h"
 
+#include <QHash>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -197,6 +198,16 @@ QString pollsSentence(const AlertDetail& d) {
                     .arg(of.isEmpty() ? last : of.join(QStringLiteral(", ")) + QObject::tr(" and ") + last);
     }
     return text;
+}
+
+QString memberSourceWords(const QString& source) {
+    static const QHash<QString, QString> words{{QStringLiteral("http"), QObject::tr("proxy requests")},
+                                               {QStringLiteral("connect"), QObject::tr("CONNECT tunnels")},
+                                               {QStringLiteral("sysmon_net"), QObject::tr("Sysmon connections")},
+                                               {QStringLiteral("sensor_conn"), QObject::tr("sensor connections")},
+                                               {QStringLiteral("dns_log"), QObject::tr("resolver-log lookups")},
+                                               {QStringLiteral("sysmon_dns"), QObject::tr("Sysmon DNS queries")}};
+    return words.value(source, source);
 }
 
 QString seenBySentence(const SensorSource& s) {

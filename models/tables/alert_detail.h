@@ -120,6 +120,9 @@ struct AlertDetail {
 // connections that carried the proxy requests, which the channel counts once, as requests) read
 // as a contradiction.
 QString pollsSentence(const AlertDetail& d);
+// A member source as the features store it (scoring/member_source.h: "sensor_conn"), in words
+// ("sensor connections"); the detail's member list and the charts' stats line say it alike.
+QString memberSourceWords(const QString& source);
 
 // Blocking; call it in a worker. Never throws: a failure is in .error.
 AlertDetail loadAlertDetail(const QString& casePath, qint64 alertId);
