@@ -35,7 +35,13 @@ void CaseReader::open(const QString& casePath) {
                 reason = tr("%1: no such case").arg(casePath);
             } else {
                 try {
-                    store_ = CaseStore::open(casePath);
+                    // Read-only: a view never writes. Opened read-write, a reader that came up after
+                    // another program replaced the file (its queued open runs whenever the thread
+                    // gets to it) read the old case through the window's -wal and, closing last,
+                    // checkpointed that -wal into the replacement: the other program's file was
+                    // overwritten with a case (found by CI: importIntoACaseThatWentBadIsReported
+                    // failed 7 runs in 20). A read-only connection cannot write the file.
+                    store_ = CaseStore::open(casePath, CaseStore::Access::ReadOnly);
                 } catch (const CaseError& e) {
                     reason = QString::fromUtf8(e.what());
                 }
