@@ -5,7 +5,6 @@
 #include "store/statement.h"
 #include "triage/triage_store.h"
 
-#include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QSet>
@@ -306,7 +305,7 @@ StixExport exportStixBundle(sqlite3* db, const StixOptions& options) {
         const QString description =
             QStringLiteral("socwb score %1 (%2); %3.\nWhy it scored:\n%4")
                 .arg(QString::number(st.real(13), 'f', 1), qs(st.text(14)), verdict, factorSentences(st.text(15)));
-        QStringList indicators;
+        const int indicatorsBefore = out.indicators;
         auto indicator = [&](const QString& what, const QString& pattern) {
             const QString id = sdoId(QStringLiteral("indicator"), key + QLatin1Char('|') + pattern);
             b.add(b.sdo(QStringLiteral("indicator"), id)
@@ -332,7 +331,6 @@ StixExport exportStixBundle(sqlite3* db, const StixOptions& options) {
                       .insert2(QStringLiteral("description"), verdict)
                       .insert2(QStringLiteral("observed_data_refs"), QJsonArray{observed})
                       .insert2(QStringLiteral("where_sighted_refs"), QJsonArray{hostId}));
-            indicators << id;
             ++out.indicators;
         };
         if (!endpoint.isEmpty() && !seen.url.isEmpty()) {
@@ -343,7 +341,7 @@ StixExport exportStixBundle(sqlite3* db, const StixOptions& options) {
                           .arg(stixQuoted((seen.url.startsWith(prefix) ? prefix : QStringLiteral("%//") + endpoint) +
                                           QLatin1Char('%'))));
         }
-        if (service.isEmpty() || indicators.isEmpty()) {
+        if (service.isEmpty() || out.indicators == indicatorsBefore) {
             indicator(destination, QStringLiteral("[%1:value = %2]").arg(destType, stixQuoted(destination)));
         }
     }
