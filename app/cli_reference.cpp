@@ -96,17 +96,24 @@ ProgramRef makeCliReference() {
          1,
          1},
         {"export",
-         "the channels called malicious or escalated, for other tools (STIX 2.1)",
-         "Write the channels whose verdict is malicious or escalated (or the statuses --status names) for other "
-         "tools: a STIX 2.1 bundle with, per channel, an indicator for its endpoint's URLs (and for its "
-         "destination where that is no catalogued web service), observed-data, a sighting on the host with first "
-         "and last seen and the poll count, the analyst's justification as a note, and ATT&CK T1102.003. Ids are "
-         "name-based: the same case exported twice gives the same objects.",
+         "the case's findings for other tools: STIX 2.1, MISP, CSV, JSON",
+         "Write what the case found for other tools. --format stix: the channels whose verdict is malicious or "
+         "escalated (or the statuses --status names) as a STIX 2.1 bundle with, per channel, an indicator for its "
+         "endpoint's URLs (and for its destination where that is no catalogued web service), observed-data, a "
+         "sighting on the host with first and last seen and the poll count, the analyst's verdict and "
+         "justification, and ATT&CK T1102.003. --format misp: the same channels as one MISP event (url, "
+         "network-connection and process objects, sightings, TLP:AMBER and the ATT&CK galaxy tag; not published). "
+         "--format csv or json: those channels as the queue lists them; with --channel, that channel's proxy "
+         "requests with the process each was tied to. Ids are name-based: the same case exported twice gives the "
+         "same objects. CSV cells that a spreadsheet would run as a formula are prefixed with '.",
          {{"CASE", "CASE", "The case file (.socwb).", Values::CaseFile},
           {"OUT", "OUT", "The file to write ('-': standard output).", Values::File}},
-         {{"format", "F", "stix (default): a STIX 2.1 bundle (JSON).", Values::Choice, "stix", "stix"},
+         {{"format", "F", "stix (default), misp, csv or json.", Values::Choice, "stix misp csv json", "stix"},
           {"status", "LIST", "Comma-separated verdicts to export (default malicious,escalated).", Values::Text, nullptr,
-           "malicious,escalated"}},
+           "malicious,escalated"},
+          {"channel", "ID",
+           "With --format csv or json: the requests of this channel (its id or channel_key, as `alerts --format "
+           "json` lists them)."}},
          2,
          2},
         {"explain",

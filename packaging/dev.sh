@@ -28,8 +28,9 @@ PACKAGES=(build-essential cmake ninja-build pkg-config git
   # packaging: icons, the .deb with computed dependencies, and the tests of what it gives a desktop
   librsvg2-bin dpkg-dev file lintian appstream desktop-file-utils shared-mime-info xdg-utils
   libfile-mimeinfo-perl man-db groff-base
-  # exports: the STIX bundle checked against the OASIS schemas (tests/stix_check.py)
-  python3 python3-jsonschema)
+  # exports: the STIX bundle checked against the OASIS schemas (tests/stix_check.py); rfc3987 makes
+  # jsonschema check the schemas' "uri" format (without it a URL no URI can be passes unchecked)
+  python3 python3-jsonschema python3-rfc3987)
 PACKAGE_TEST_PACKAGES=(debootstrap)
 FUZZ_PACKAGES=(clang libclang-rt-14-dev)
 

@@ -13,6 +13,9 @@
 #include <QAbstractItemModelTester>
 #include <QDir>
 #include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
@@ -34,6 +37,7 @@ class TestAlertTableModel : public QObject {
     void triageNeedsJustificationAndAudits();
     void detailAndRequests();
     void exportKeepsFilterOrderAndDefusesFormulas();
+    void exportAsJsonAndChannelRequests();
 
   private:
     // Waits until row's page is loaded; returns false on timeout.
@@ -302,7 +306,7 @@ void TestAlertTableModel::exportKeepsFilterOrderAndDefusesFormulas() {
     q.where = f.where;
     q.params = f.params;
     const QString out = QDir(dir_.path()).filePath(QStringLiteral("alerts.csv"));
-    QCOMPARE(exportAlertsCsv(path_, q, out), 1);
+    QCOMPARE(exportAlerts(path_, q, out, ExportFormat::Csv), 1);
     QFile file(out);
     QVERIFY(file.open(QIODevice::ReadOnly));
     const QList<QByteArray> lines = file.readAll().split('\n');
@@ -341,6 +345,110 @@ void TestAlertTableModel::pollsSentenceNamesOnlyItsSources() {
     QCOMPARE(memberSourceWords(QStringLiteral("sensor_conn")), QStringLiteral("sensor connections"));
     QCOMPARE(memberSourceWords(QStringLiteral("dns_log")), QStringLiteral("resolver-log lookups"));
     QCOMPARE(memberSourceWords(QStringLiteral("future_source")), QStringLiteral("future_source")); // shown as stored
+}
+
+namespace {
+QByteArray fileBytes(const QString& path) {
+    QFile f(path);
+    return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
+}
+} // namespace
+
+// The queue as JSON (typed values, null where nothing was measured) and one channel's requests in
+// both formats: paged reads joined in order, the process each was tied to, evidence text literal.
+void TestAlertTableModel::exportAsJsonAndChannelRequests() {
+    sqlite3* db = store_->db();
+    execSql(db, "INSERT INTO evidence(id, path, sha256, size, status) VALUES (8, 'q.log', 'y', 1, 'imported')");
+    execSql(db, "INSERT INTO hosts(id, name, source) VALUES (5, 'WSJ', 'asset')");
+    execSql(db, "INSERT INTO domains(id, name) VALUES (6, 'json.example')");
+    execSql(db, "INSERT INTO processes(id, host_id, process_guid, image, known_from) VALUES "
+                "(12, 5, '{j}', 'C:\\j.exe', 'create')");
+    const QString hostileUrl = QStringLiteral("=cmd|' /C calc'!A0");
+    const QString hostileAgent = QStringLiteral("Mozilla \"x\",\n<b>\u202Eevil");
+    FixtureAlert a;
+    a.host = QStringLiteral("WSJ");
+    a.destination = QStringLiteral("json.example");
+    a.score = 98.25;
+    a.jitter = -1; // not measured
+    a.hostId = 5;
+    a.domainId = 6;
+    a.channelKey = QStringLiteral("json|key");
+    for (int i = 0; i < 450; ++i) { // more than two pages of reads
+        Statement st(db, "INSERT INTO proxy_events(id, evidence_id, line_no, ts_us, host_id, domain_id, method, url, "
+                         "user_agent, bytes_out) VALUES (?, 8, ?, ?, 5, 6, 'POST', ?, ?, ?)");
+        st.bind(1, int64_t(20000 + i)).bind(2, i + 1).bind(3, int64_t(1709510400000000) + int64_t(i) * 1000000);
+        st.bind(4, (i == 7 ? hostileUrl : QStringLiteral("https://json.example/c/%1").arg(i)).toStdString());
+        st.bind(5, hostileAgent.toStdString());
+        if (i % 2 == 0) {
+            st.bind(6, int64_t(100 + i));
+        }
+        st.exec();
+        a.proxyIds.push_back(20000 + i);
+    }
+    execSql(db, "INSERT INTO attributions(request_kind, request_id, process_id, method, confidence) VALUES "
+                "('proxy', 20001, 12, 'five-tuple', 0.95)");
+    const qint64 id = insertAlert(db, a);
+    execSql(db, "UPDATE alerts SET median_interval_s = NULL, jitter = NULL WHERE channel_key = 'json|key'");
+
+    AlertQuery q;
+    const AlertFilter f = parseAlertFilter(QStringLiteral("dest:json.example"));
+    q.where = f.where;
+    q.params = f.params;
+    const QString alertsOut = QDir(dir_.path()).filePath(QStringLiteral("alerts.json"));
+    QCOMPARE(exportFormatForPath(alertsOut), ExportFormat::Json);
+    QCOMPARE(exportAlerts(path_, q, alertsOut, ExportFormat::Json), 1);
+    QJsonParseError error;
+    const QJsonArray rows = QJsonDocument::fromJson(fileBytes(alertsOut), &error).array();
+    QCOMPARE(error.error, QJsonParseError::NoError);
+    QCOMPARE(rows.size(), 1);
+    const QJsonObject row = rows[0].toObject();
+    QCOMPARE(row.value(QStringLiteral("score")).toDouble(), 98.3); // one decimal, as the queue shows it
+    QCOMPARE(row.value(QStringLiteral("requests")).toInt(), 10);
+    QVERIFY(row.value(QStringLiteral("median_interval_s")).isNull());
+    QVERIFY(row.value(QStringLiteral("jitter")).isNull());
+    QCOMPARE(row.value(QStringLiteral("channel_key")).toString(), QStringLiteral("json|key"));
+    QCOMPARE(row.value(QStringLiteral("id")).toInteger(), id);
+    QCOMPARE(row.value(QStringLiteral("first_seen_utc")).toString(), QStringLiteral("2024-03-04T00:00:00.000Z"));
+    // An empty result is still a JSON document.
+    AlertQuery none;
+    none.where = QStringLiteral("0");
+    QCOMPARE(exportAlerts(path_, none, alertsOut, ExportFormat::Json), 0);
+    QVERIFY(QJsonDocument::fromJson(fileBytes(alertsOut), &error).isArray());
+    QCOMPARE(error.error, QJsonParseError::NoError);
+
+    // The channel's requests, found by its id or its key.
+    const std::vector<int64_t> ids = channelProxyIds(db, QString::number(id));
+    QCOMPARE(int(ids.size()), 450);
+    QVERIFY(channelProxyIds(db, QStringLiteral("json|key")) == ids);
+    QVERIFY_THROWS_EXCEPTION(std::invalid_argument, channelProxyIds(db, QStringLiteral("no-such-channel")));
+
+    const QString json = QDir(dir_.path()).filePath(QStringLiteral("requests.json"));
+    QCOMPARE(exportChannelRequests(path_, ids, json, ExportFormat::Json), 450);
+    const QJsonArray requests = QJsonDocument::fromJson(fileBytes(json), &error).array();
+    QCOMPARE(error.error, QJsonParseError::NoError);
+    QCOMPARE(requests.size(), 450);
+    QCOMPARE(requests[0].toObject().value(QStringLiteral("bytes_out")).toInt(), 100);
+    QVERIFY(requests[1].toObject().value(QStringLiteral("bytes_out")).isNull()); // not logged, not 0
+    QCOMPARE(requests[1].toObject().value(QStringLiteral("process")).toString(), QStringLiteral("C:\\j.exe"));
+    QCOMPARE(requests[1].toObject().value(QStringLiteral("attribution")).toString(), QStringLiteral("five-tuple 0.95"));
+    QCOMPARE(requests[7].toObject().value(QStringLiteral("url")).toString(), hostileUrl); // JSON: the text as logged
+    QCOMPARE(requests[7].toObject().value(QStringLiteral("user_agent")).toString(), hostileAgent);
+    QCOMPARE(requests[449].toObject().value(QStringLiteral("request_id")).toInteger(), 20449);
+    QCOMPARE(requests[449].toObject().value(QStringLiteral("time_utc")).toString(),
+             QStringLiteral("2024-03-04T00:07:29.000Z"));
+
+    const QString csv = QDir(dir_.path()).filePath(QStringLiteral("requests.csv"));
+    QCOMPARE(exportChannelRequests(path_, ids, csv, ExportFormat::Csv), 450);
+    const QByteArray text = fileBytes(csv);
+    QVERIFY(text.startsWith("time_utc,method,url,status,bytes_out,bytes_in,process,attribution,user_agent,action,"
+                            "request_id\r\n"));
+    // The formula is defused, the agent's quotes doubled and its line break kept inside the quoted
+    // field; the bidi control is shown as its code point, not obeyed.
+    const QByteArray line = text.mid(text.indexOf("2024-03-04T00:00:07.000Z"), 100);
+    QVERIFY2(line.startsWith("2024-03-04T00:00:07.000Z,POST,'=cmd|' /C calc'!A0,,,,,,\"Mozilla \"\"x\"\",\n<b>"),
+             line.constData());
+    QVERIFY(!text.contains("\u202E"));
+    QCOMPARE(text.count("\r\n"), 451);
 }
 
 QTEST_GUILESS_MAIN(TestAlertTableModel)

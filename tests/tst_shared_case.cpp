@@ -92,9 +92,9 @@ const QList<QPair<const char*, Path>>& openingPaths() {
              QCOMPARE(results.size(), 1);
              QCOMPARE(results.first().status, QStringLiteral("imported"));
          }},
-        {"exportAlertsCsv",
+        {"exportAlerts",
          [](const QString& c, const QTemporaryDir& dir) {
-             QVERIFY(exportAlertsCsv(c, AlertQuery{}, dir.filePath(QStringLiteral("out.csv"))) > 0);
+             QVERIFY(exportAlerts(c, AlertQuery{}, dir.filePath(QStringLiteral("out.csv")), ExportFormat::Csv) > 0);
          }},
     };
     return paths;

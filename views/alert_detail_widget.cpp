@@ -18,6 +18,7 @@
 #include <QSplitter>
 #include <QStyle>
 #include <QTableView>
+#include <QToolButton>
 #include <QVBoxLayout>
 #include <QtConcurrent/QtConcurrentRun>
 
@@ -162,7 +163,16 @@ AlertDetailWidget::AlertDetailWidget(QWidget* parent)
     auto* lv = new QVBoxLayout(lower);
     lv->setContentsMargins(6, 0, 6, 0);
     requestsCaption_ = heading(tr("Requests"));
-    lv->addWidget(requestsCaption_);
+    exportRequests_ = new QToolButton(this);
+    exportRequests_->setObjectName(QStringLiteral("exportRequests"));
+    exportRequests_->setText(tr("Export\u2026"));
+    exportRequests_->setToolTip(tr("Write this channel's requests as CSV or JSON"));
+    exportRequests_->setAutoRaise(true);
+    connect(exportRequests_, &QToolButton::clicked, this, [this] { emit exportRequestsRequested(alertId_); });
+    auto* requestsRow = new QHBoxLayout;
+    requestsRow->addWidget(requestsCaption_, 1);
+    requestsRow->addWidget(exportRequests_);
+    lv->addLayout(requestsRow);
     requestView_ = new QTableView(this);
     requestView_->setObjectName(QStringLiteral("channelRequests"));
     requestView_->setModel(requests_);
@@ -418,6 +428,7 @@ void AlertDetailWidget::display(const AlertDetail& d) {
     const bool hasSensor = sensorTotal > 0;
     const bool showRequests = !d.proxyIds.empty() || !hasSensor;
     requestsCaption_->setVisible(showRequests);
+    exportRequests_->setVisible(showRequests && !d.proxyIds.empty());
     requestView_->setVisible(showRequests);
     sensorCaption_->setVisible(hasSensor);
     sensorView_->setVisible(hasSensor);

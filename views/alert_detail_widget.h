@@ -1,7 +1,8 @@
 // One channel in full: why it scored what it did (each factor's contribution as a bar with the
 // engine's sentence), the process and how its requests were tied to it, the analysts' triage,
-// and its requests, paged, and its network-sensor connections. Buttons open the host timeline, process tree and
-// interval charts. Everything is read in a worker; a newer selection drops an older load. All text is plain.
+// and its requests, paged (Export… writes them as CSV or JSON), and its network-sensor connections. Buttons open the
+// host timeline, process tree and interval charts. Everything is read in a worker; a newer selection drops an older
+// load. All text is plain.
 #pragma once
 
 #include "tables/alert_detail.h"
@@ -12,6 +13,7 @@ class QGridLayout;
 class QLabel;
 class QPushButton;
 class QTableView;
+class QToolButton;
 
 namespace socwb {
 
@@ -37,6 +39,8 @@ class AlertDetailWidget : public QWidget {
     void loaded();
     // "timeline", "process-tree" or "intervals", for the shown channel.
     void openViewRequested(const QString& view, qint64 alertId);
+    // The requests' Export… button.
+    void exportRequestsRequested(qint64 alertId);
 
   private:
     void display(const AlertDetail& d);
@@ -64,6 +68,7 @@ class AlertDetailWidget : public QWidget {
     QTableView* requestView_;
     ChannelRequestModel* requests_;
     QLabel* requestsCaption_;
+    QToolButton* exportRequests_;
     // A channel's network-sensor connections, where it has any (a sensor-only channel has no
     // requests to list).
     QTableView* sensorView_;

@@ -35,6 +35,7 @@
 #include <QApplication>
 #include <QClipboard>
 #include <QCloseEvent>
+#include <QDir>
 #include <QDockWidget>
 #include <QDragEnterEvent>
 #include <QEventLoop>
@@ -51,6 +52,7 @@
 #include <QMimeData>
 #include <QProgressDialog>
 #include <QPushButton>
+#include <QRegularExpression>
 #include <QScopedValueRollback>
 #include <QScreen>
 #include <QScrollArea>
@@ -202,6 +204,7 @@ MainWindow::MainWindow(QWidget* parent)
         }
     });
     connect(detail_, &AlertDetailWidget::openViewRequested, this, [this](const QString& view) { showView(view); });
+    connect(detail_, &AlertDetailWidget::exportRequestsRequested, this, [this](qint64 id) { exportRequests(id); });
     connect(overview_, &CaseOverviewWidget::rejectedLinesRequested, this, &MainWindow::showRejectedLines);
     connect(overview_, &CaseOverviewWidget::hostAlertsRequested, this, [this](const QString& host) {
         queue_->setFilterText(QStringLiteral("host:") + quoteFilterValue(host));
@@ -255,7 +258,8 @@ void MainWindow::buildMenus() {
     connect(recentMenu_, &RecentCasesMenu::caseChosen, this, &MainWindow::openCase);
     file->addSeparator();
     file->addAction(tr("&Import evidence\u2026"), QKeySequence(tr("Ctrl+I")), this, [this] { chooseEvidence(); });
-    file->addAction(tr("&Export alerts as CSV\u2026"), QKeySequence(tr("Ctrl+E")), this, [this] { exportAlerts(); });
+    file->addAction(tr("&Export alerts (CSV, JSON)\u2026"), QKeySequence(tr("Ctrl+E")), this,
+                    [this] { exportAlerts(); });
     file->addSeparator();
     // The platform's Quit keys; a platform theme with none (the Windows scheme, Qt's offscreen and
     // minimal platforms) still gets Ctrl+Q, the key the keyboard help (F1) names.
@@ -1282,10 +1286,59 @@ void MainWindow::exportAlerts() {
     if (!store_) {
         return;
     }
-    const QString out = QFileDialog::getSaveFileName(this, tr("Export alerts"), QString(), tr("CSV files (*.csv)"));
+    const QString out =
+        exportTarget(tr("Export alerts"), QFileInfo(store_->path()).completeBaseName() + QStringLiteral("-alerts"));
     if (out.isEmpty()) {
         return;
     }
+    const AlertQuery q = queue_->model()->query();
+    const QString path = store_->path();
+    runExport(out, [path, q, out] {
+        return tr("%n channel(s) written", nullptr, int(socwb::exportAlerts(path, q, out, exportFormatForPath(out))));
+    });
+}
+
+void MainWindow::exportRequests(qint64 alertId) {
+    if (!store_) {
+        return;
+    }
+    QString name = QFileInfo(store_->path()).completeBaseName() + QStringLiteral("-requests");
+    if (detail_->alertId() == alertId) {
+        const AlertRow& r = detail_->detail().row;
+        name = QStringLiteral("%1-%2-%3-requests").arg(r.host, r.processName, r.destination);
+    }
+    const QString out = exportTarget(tr("Export the channel's requests"), name);
+    if (out.isEmpty()) {
+        return;
+    }
+    const QString path = store_->path();
+    runExport(out, [path, alertId, out] {
+        ReadConnection c(path);
+        const std::vector<int64_t> ids = channelProxyIds(c.db(), QString::number(alertId));
+        return tr("%n request(s) written", nullptr,
+                  int(exportChannelRequests(path, ids, out, exportFormatForPath(out))));
+    });
+}
+
+// CSV or JSON, by the filter chosen (the dialog swaps the suggested name's .csv for .json; a name typed
+// without a suffix gets the filter's). The dialog
+// starts in the case's folder with a suggested name; the name comes from evidence (a host, a
+// destination), so only letters, digits, '.', '-' and '_' of it are kept.
+QString MainWindow::exportTarget(const QString& title, QString suggestedName) {
+    suggestedName.replace(QRegularExpression(QStringLiteral("[^A-Za-z0-9._-]+")), QStringLiteral("_"));
+    const QString csv = tr("CSV files (*.csv)"), json = tr("JSON files (*.json)");
+    QString chosen = csv;
+    const QString start =
+        QFileInfo(store_->path()).absoluteDir().filePath(suggestedName.left(120) + QStringLiteral(".csv"));
+    QString out = QFileDialog::getSaveFileName(this, title, start, csv + QStringLiteral(";;") + json, &chosen);
+    if (!out.isEmpty() && QFileInfo(out).suffix().isEmpty()) {
+        out += chosen == json ? QStringLiteral(".json") : QStringLiteral(".csv");
+    }
+    return out;
+}
+
+// An export in the background, as a task with its outcome ("! ..." when it failed).
+void MainWindow::runExport(const QString& out, std::function<QString()> work) {
     const int task = tasks_->addTask(tr("Export %1").arg(QFileInfo(out).fileName()), tr("rows"));
     updateTaskStatus();
     auto* watcher = new QFutureWatcher<QString>(this);
@@ -1295,11 +1348,9 @@ void MainWindow::exportAlerts() {
         tasks_->finishTask(task, outcome, !outcome.startsWith(QLatin1Char('!')));
         updateTaskStatus();
     });
-    const AlertQuery q = queue_->model()->query();
-    const QString path = store_->path();
-    watcher->setFuture(QtConcurrent::run([path, q, out] {
+    watcher->setFuture(QtConcurrent::run([work = std::move(work)] {
         try {
-            return tr("%n channel(s) written", nullptr, int(exportAlertsCsv(path, q, out)));
+            return work();
         } catch (const std::exception& e) {
             return QStringLiteral("! ") + QString::fromUtf8(e.what());
         }

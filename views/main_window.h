@@ -146,6 +146,9 @@ class MainWindow : public QMainWindow {
     void chooseCase(bool create);
     void chooseEvidence();
     void exportAlerts();
+    void exportRequests(qint64 alertId);
+    QString exportTarget(const QString& title, QString suggestedName);
+    void runExport(const QString& out, std::function<QString()> work);
     void copySelection();
     void showShortcuts();
     void showAuditLog();

@@ -1,9 +1,6 @@
 #include "report/stix_bundle.h"
 
-#include "ingest/write/domain_names.h"
-#include "scoring/channel_members.h"
-#include "store/statement.h"
-#include "triage/triage_store.h"
+#include "report/exported_channels.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -28,10 +25,6 @@ QString stamp(const QDateTime& t) {
 
 QString stampUs(int64_t us) {
     return stamp(QDateTime::fromMSecsSinceEpoch(us / 1000, Qt::UTC));
-}
-
-QString qs(const std::string& s) {
-    return QString::fromStdString(s);
 }
 
 // An observable's id from its ID-contributing properties, as STIX 2.1 says (UUIDv5 over their JSON).
@@ -136,41 +129,6 @@ class Bundle {
     QJsonArray objects_;
 };
 
-struct SeenUrl {
-    QString url, scheme;
-};
-
-// The first HTTP request of the channel with a full URL (CONNECT lines name only host:port).
-SeenUrl firstUrl(sqlite3* db, const std::vector<int64_t>& proxyIds) {
-    Statement st(db, "SELECT coalesce(url, ''), coalesce(method, '') FROM proxy_events WHERE id = ?1");
-    const size_t n = std::min<size_t>(proxyIds.size(), 64);
-    for (size_t i = 0; i < n; ++i) {
-        st.reset();
-        st.bind(1, proxyIds[i]);
-        if (!st.step() || st.text(1) == "CONNECT") {
-            continue;
-        }
-        const QString url = qs(st.text(0));
-        if (const qsizetype colon = url.indexOf(QStringLiteral("://")); colon > 0) {
-            return {url, url.left(colon).toLower()};
-        }
-    }
-    return {};
-}
-
-QString factorSentences(const std::string& factorsJson) {
-    QStringList lines;
-    for (const QJsonValue& v : QJsonDocument::fromJson(QByteArray::fromStdString(factorsJson)).array()) {
-        const QJsonObject f = v.toObject();
-        lines << QStringLiteral("%1 %2%3: %4")
-                     .arg(f.value(QStringLiteral("name")).toString(),
-                          f.value(QStringLiteral("contribution")).toDouble() >= 0 ? QStringLiteral("+") : QString(),
-                          QString::number(f.value(QStringLiteral("contribution")).toDouble(), 'f', 1),
-                          f.value(QStringLiteral("detail")).toString());
-    }
-    return lines.join(QLatin1Char('\n'));
-}
-
 } // namespace
 
 QString stixQuoted(const QString& s) {
@@ -179,69 +137,62 @@ QString stixQuoted(const QString& s) {
     return QLatin1Char('\'') + out + QLatin1Char('\'');
 }
 
-StixExport exportStixBundle(sqlite3* db, const StixOptions& options) {
-    if (options.statuses.isEmpty()) {
-        throw std::invalid_argument("no triage status to export");
-    }
-    for (const QString& s : options.statuses) {
-        if (!TriageStore::statuses().contains(s)) {
-            throw std::invalid_argument("unknown triage status: " + s.toStdString());
+QString stixUri(const QString& logged) {
+    // RFC 3986's unreserved and reserved characters stay, as does a '%' that starts an escape; every
+    // other byte of the UTF-8 (a backslash, a space, a quote mark, non-ASCII) is percent-encoded.
+    const QByteArray in = logged.toUtf8();
+    static const QByteArray kept("-._~:/?#[]@!$&'()*+,;=");
+    QByteArray out;
+    out.reserve(in.size());
+    for (qsizetype i = 0; i < in.size(); ++i) {
+        const char ch = in[i];
+        auto hex = [](char h) { return (h >= '0' && h <= '9') || (h >= 'a' && h <= 'f') || (h >= 'A' && h <= 'F'); };
+        const bool alnum = (ch >= '0' && ch <= '9') || (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z');
+        const bool escape = ch == '%' && i + 2 < in.size() && hex(in[i + 1]) && hex(in[i + 2]);
+        if (alnum || kept.contains(ch) || escape) {
+            out += ch;
+        } else {
+            out += '%' + QByteArray::number(uchar(ch), 16).toUpper().rightJustified(2, '0');
         }
     }
+    return QString::fromLatin1(out);
+}
+
+StixExport exportStixBundle(sqlite3* db, const StixOptions& options) {
+    const std::vector<ExportedChannel> channels = readExportedChannels(db, options.statuses);
     Bundle b(options);
     StixExport out;
-    QStringList marks;
-    for (int i = 0; i < options.statuses.size(); ++i) {
-        marks << QStringLiteral("?%1").arg(i + 1);
-    }
-    Statement st(db, ("SELECT a.channel_key, a.host, coalesce(a.host_ips, ''), coalesce(a.host_role, ''), "
-                      "coalesce(a.process_image, ''), coalesce(a.process_name, ''), coalesce(a.process_id, 0), "
-                      "a.destination, coalesce(a.service, ''), coalesce(a.endpoint, ''), a.requests, a.first_ts, "
-                      "a.last_ts, a.score, a.severity, a.factors, t.status, coalesce(t.justification, ''), "
-                      "coalesce(t.note, ''), t.updated_by, a.proxy_ids, a.proxy_requests, a.dns_queries "
-                      "FROM alerts a JOIN triage t ON t.channel_key = a.channel_key WHERE t.status IN (" +
-                      marks.join(QLatin1Char(',')) + ") ORDER BY a.score DESC, a.id")
-                         .toStdString());
-    for (int i = 0; i < options.statuses.size(); ++i) {
-        st.bind(i + 1, options.statuses[i].toStdString());
-    }
-    Statement proc(db, "SELECT pid, coalesce(command_line, '') FROM processes WHERE id = ?1");
-    while (st.step()) {
-        const QString key = qs(st.text(0)), host = qs(st.text(1)), destination = qs(st.text(7));
-        const QString service = qs(st.text(8)), endpoint = qs(st.text(9)), status = qs(st.text(16));
-        const int64_t requests = st.int64(10), firstTs = st.int64(11), lastTs = st.int64(12);
+    for (const ExportedChannel& c : channels) {
         ++out.channels;
 
         // ---- what was observed: the host's addresses, the destination, the URL, the process
         QJsonArray refs;
         QString hostAddress;
-        for (const QString& ip : qs(st.text(2)).split(QLatin1Char(','), Qt::SkipEmptyParts)) {
+        for (const QString& ip : c.hostIps) {
             const QString id = b.sco(addressType(ip), {{QStringLiteral("value"), ip}});
             hostAddress = hostAddress.isEmpty() ? id : hostAddress;
             refs.append(id);
         }
-        const bool literal = DomainNames::isIpLiteral(destination.toStdString());
-        const QString destType = literal ? addressType(destination) : QStringLiteral("domain-name");
-        const QString destId = b.sco(destType, {{QStringLiteral("value"), destination}});
+        const QString destType = c.destinationIsAddress() ? addressType(c.destination) : QStringLiteral("domain-name");
+        const QString destId = b.sco(destType, {{QStringLiteral("value"), c.destination}});
         refs.append(destId);
-        const SeenUrl seen = firstUrl(
-            db, scoring::decodeMemberIds(sqlite3_column_blob(st.handle(), 20), sqlite3_column_bytes(st.handle(), 20)));
-        if (!seen.url.isEmpty()) {
-            refs.append(b.sco(QStringLiteral("url"), {{QStringLiteral("value"), seen.url}}));
+        const QString firstUrl = stixUri(c.firstUrl);
+        if (!firstUrl.isEmpty()) {
+            refs.append(b.sco(QStringLiteral("url"), {{QStringLiteral("value"), firstUrl}}));
         }
         QJsonObject traffic{
             {QStringLiteral("dst_ref"), destId},
-            {QStringLiteral("protocols"), st.int64(21) > 0 || st.int64(22) == 0
+            {QStringLiteral("protocols"), c.proxyRequests > 0 || c.dnsQueries == 0
                                               ? QJsonArray{QStringLiteral("tcp")}
                                               : QJsonArray{QStringLiteral("udp"), QStringLiteral("dns")}}};
         if (!hostAddress.isEmpty()) {
             traffic.insert(QStringLiteral("src_ref"), hostAddress);
         }
         refs.append(b.sco(QStringLiteral("network-traffic"), traffic));
-        const QString image = qs(st.text(4));
-        if (!image.isEmpty()) {
-            const int cut = std::max(image.lastIndexOf(QLatin1Char('\\')), image.lastIndexOf(QLatin1Char('/')));
-            QJsonObject file{{QStringLiteral("name"), cut >= 0 ? image.mid(cut + 1) : image}};
+        if (!c.processImage.isEmpty()) {
+            const QString image = c.processImage;
+            const qsizetype cut = image.size() - c.imageName().size() - 1;
+            QJsonObject file{{QStringLiteral("name"), c.imageName()}};
             if (cut > 0) {
                 const QString dir = b.sco(QStringLiteral("directory"), {{QStringLiteral("path"), image.left(cut)}});
                 refs.append(dir);
@@ -250,74 +201,61 @@ StixExport exportStixBundle(sqlite3* db, const StixOptions& options) {
             const QString fileId = b.sco(QStringLiteral("file"), file);
             refs.append(fileId);
             QJsonObject process{{QStringLiteral("image_ref"), fileId}};
-            proc.reset();
-            proc.bind(1, st.int64(6));
-            if (st.int64(6) != 0 && proc.step()) {
-                if (!proc.isNull(0)) {
-                    process.insert(QStringLiteral("pid"), qint64(proc.int64(0)));
-                }
-                if (!proc.text(1).empty()) {
-                    process.insert(QStringLiteral("command_line"), qs(proc.text(1)));
-                }
+            if (c.pid >= 0) {
+                process.insert(QStringLiteral("pid"), qint64(c.pid));
+            }
+            if (!c.commandLine.isEmpty()) {
+                process.insert(QStringLiteral("command_line"), c.commandLine);
             }
             // A process has no contributing properties in STIX: its id is named by the channel.
-            const QString pid = sdoId(QStringLiteral("process"), key);
+            const QString pid = sdoId(QStringLiteral("process"), c.key);
             process.insert(QStringLiteral("type"), QStringLiteral("process"));
             process.insert(QStringLiteral("spec_version"), QStringLiteral("2.1"));
             process.insert(QStringLiteral("id"), pid);
             b.add(process);
             refs.append(pid);
         }
-        const QString observed = sdoId(QStringLiteral("observed-data"), key);
+        const QString observed = sdoId(QStringLiteral("observed-data"), c.key);
         b.add(b.sdo(QStringLiteral("observed-data"), observed)
-                  .insert2(QStringLiteral("first_observed"), stampUs(firstTs))
-                  .insert2(QStringLiteral("last_observed"), stampUs(lastTs))
-                  .insert2(QStringLiteral("number_observed"), qint64(std::max<int64_t>(requests, 1)))
+                  .insert2(QStringLiteral("first_observed"), stampUs(c.firstTs))
+                  .insert2(QStringLiteral("last_observed"), stampUs(c.lastTs))
+                  .insert2(QStringLiteral("number_observed"), qint64(std::max<int64_t>(c.requests, 1)))
                   .insert2(QStringLiteral("object_refs"), refs));
 
         // ---- the host where it was seen
-        const QString hostId = sdoId(QStringLiteral("identity"), QStringLiteral("host|") + host);
-        QString hostDescription = QStringLiteral("host %1").arg(host);
-        if (!qs(st.text(3)).isEmpty()) {
-            hostDescription += QStringLiteral(", role %1").arg(qs(st.text(3)));
+        const QString hostId = sdoId(QStringLiteral("identity"), QStringLiteral("host|") + c.host);
+        QString hostDescription = QStringLiteral("host %1").arg(c.host);
+        if (!c.hostRole.isEmpty()) {
+            hostDescription += QStringLiteral(", role %1").arg(c.hostRole);
         }
-        if (!qs(st.text(2)).isEmpty()) {
-            hostDescription += QStringLiteral(", addresses %1").arg(qs(st.text(2)));
+        if (!c.hostIps.isEmpty()) {
+            hostDescription += QStringLiteral(", addresses %1").arg(c.hostIps.join(QLatin1Char(',')));
         }
         b.add(b.sdo(QStringLiteral("identity"), hostId)
-                  .insert2(QStringLiteral("name"), host)
+                  .insert2(QStringLiteral("name"), c.host)
                   .insert2(QStringLiteral("identity_class"), QStringLiteral("system"))
                   .insert2(QStringLiteral("description"), hostDescription));
 
         // ---- indicators: the endpoint's URLs; the destination where it is no catalogued service (or all there is)
-        const QString who = (image.isEmpty() ? QStringLiteral("an unattributed process") : qs(st.text(5))) +
-                            QStringLiteral(" on ") + host;
         // The analyst's reasons go with the verdict (the schemas' bundle has no place for a note object).
-        QString verdict = QStringLiteral("analyst verdict: %1").arg(status);
-        for (const QString& s : {qs(st.text(17)), qs(st.text(18))}) {
-            if (!s.isEmpty()) {
-                verdict += QStringLiteral(" \u2014 ") + s;
-            }
-        }
-        if (!st.isNull(19)) {
-            verdict += QStringLiteral(" (%1)").arg(qs(st.text(19)));
-        }
+        const QString verdict = c.verdictText();
         const QString description =
             QStringLiteral("socwb score %1 (%2); %3.\nWhy it scored:\n%4")
-                .arg(QString::number(st.real(13), 'f', 1), qs(st.text(14)), verdict, factorSentences(st.text(15)));
+                .arg(QString::number(c.score, 'f', 1), c.severity, verdict, c.factorSentences());
         const int indicatorsBefore = out.indicators;
         auto indicator = [&](const QString& what, const QString& pattern) {
-            const QString id = sdoId(QStringLiteral("indicator"), key + QLatin1Char('|') + pattern);
-            b.add(b.sdo(QStringLiteral("indicator"), id)
-                      .insert2(QStringLiteral("name"), QStringLiteral("%1 polled by %2").arg(what, who))
-                      .insert2(QStringLiteral("description"), description)
-                      .insert2(QStringLiteral("indicator_types"),
-                               QJsonArray{status == QLatin1String("malicious") ? QStringLiteral("malicious-activity")
+            const QString id = sdoId(QStringLiteral("indicator"), c.key + QLatin1Char('|') + pattern);
+            b.add(
+                b.sdo(QStringLiteral("indicator"), id)
+                    .insert2(QStringLiteral("name"), QStringLiteral("%1 polled by %2").arg(what, c.who()))
+                    .insert2(QStringLiteral("description"), description)
+                    .insert2(QStringLiteral("indicator_types"),
+                             QJsonArray{c.status == QLatin1String("malicious") ? QStringLiteral("malicious-activity")
                                                                                : QStringLiteral("anomalous-activity")})
-                      .insert2(QStringLiteral("pattern"), pattern)
-                      .insert2(QStringLiteral("pattern_type"), QStringLiteral("stix"))
-                      .insert2(QStringLiteral("valid_from"), stampUs(firstTs))
-                      .insert2(QStringLiteral("kill_chain_phases"), Bundle::killChain()));
+                    .insert2(QStringLiteral("pattern"), pattern)
+                    .insert2(QStringLiteral("pattern_type"), QStringLiteral("stix"))
+                    .insert2(QStringLiteral("valid_from"), stampUs(c.firstTs))
+                    .insert2(QStringLiteral("kill_chain_phases"), Bundle::killChain()));
             b.add(b.sdo(QStringLiteral("relationship"),
                         sdoId(QStringLiteral("relationship"), id + QStringLiteral("|indicates")))
                       .insert2(QStringLiteral("relationship_type"), QStringLiteral("indicates"))
@@ -325,24 +263,25 @@ StixExport exportStixBundle(sqlite3* db, const StixOptions& options) {
                       .insert2(QStringLiteral("target_ref"), b.technique()));
             b.add(b.sdo(QStringLiteral("sighting"), sdoId(QStringLiteral("sighting"), id))
                       .insert2(QStringLiteral("sighting_of_ref"), id)
-                      .insert2(QStringLiteral("first_seen"), stampUs(firstTs))
-                      .insert2(QStringLiteral("last_seen"), stampUs(lastTs))
-                      .insert2(QStringLiteral("count"), qint64(std::clamp<int64_t>(requests, 0, 999999999)))
+                      .insert2(QStringLiteral("first_seen"), stampUs(c.firstTs))
+                      .insert2(QStringLiteral("last_seen"), stampUs(c.lastTs))
+                      .insert2(QStringLiteral("count"), qint64(std::clamp<int64_t>(c.requests, 0, 999999999)))
                       .insert2(QStringLiteral("description"), verdict)
                       .insert2(QStringLiteral("observed_data_refs"), QJsonArray{observed})
                       .insert2(QStringLiteral("where_sighted_refs"), QJsonArray{hostId}));
             ++out.indicators;
         };
-        if (!endpoint.isEmpty() && !seen.url.isEmpty()) {
+        if (!c.endpoint.isEmpty() && !firstUrl.isEmpty()) {
             // The endpoint is a URL shape (host and path prefix): every URL under it, with any query.
-            const QString prefix = seen.scheme + QStringLiteral("://") + endpoint;
-            indicator(endpoint,
+            const QString prefix = stixUri(c.scheme + QStringLiteral("://") + c.endpoint);
+            indicator(c.endpoint,
                       QStringLiteral("[url:value LIKE %1]")
-                          .arg(stixQuoted((seen.url.startsWith(prefix) ? prefix : QStringLiteral("%//") + endpoint) +
-                                          QLatin1Char('%'))));
+                          .arg(stixQuoted(
+                              (firstUrl.startsWith(prefix) ? prefix : QStringLiteral("%//") + stixUri(c.endpoint)) +
+                              QLatin1Char('%'))));
         }
-        if (service.isEmpty() || out.indicators == indicatorsBefore) {
-            indicator(destination, QStringLiteral("[%1:value = %2]").arg(destType, stixQuoted(destination)));
+        if (c.service.isEmpty() || out.indicators == indicatorsBefore) {
+            indicator(c.destination, QStringLiteral("[%1:value = %2]").arg(destType, stixQuoted(c.destination)));
         }
     }
     out.bundle = b.finish();

@@ -37,4 +37,8 @@ StixExport exportStixBundle(sqlite3* db, const StixOptions& options = {});
 // A string as a STIX pattern string literal: quoted, with ' and \ escaped (STIXPattern.g4's StringLiteral).
 QString stixQuoted(const QString& s);
 
+// A URL as logged made a valid URI (RFC 3986), as STIX's url:value must be: characters a URI cannot
+// hold (a backslash, a space, non-ASCII) percent-encoded, existing escapes kept.
+QString stixUri(const QString& logged);
+
 } // namespace socwb

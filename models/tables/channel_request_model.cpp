@@ -11,45 +11,52 @@
 
 namespace socwb {
 
-QVector<ChannelRequest> readChannelRequests(const QString& casePath, const std::vector<int64_t>& ids) {
+QVector<ChannelRequest> readChannelRequestRows(sqlite3* db, const std::vector<int64_t>& ids) {
     QVector<ChannelRequest> out;
     if (ids.empty()) {
         return out;
     }
-    try {
-        ReadConnection c(casePath);
-        const QStringList marks(static_cast<int>(ids.size()), QStringLiteral("?"));
-        Statement st(c.db(),
-                     QStringLiteral("SELECT p.id, p.ts_us, p.method, p.url, p.status, p.bytes_out, p.bytes_in, "
+    const QStringList marks(static_cast<int>(ids.size()), QStringLiteral("?"));
+    Statement st(db, QStringLiteral("SELECT p.id, p.ts_us, p.method, p.url, p.status, p.bytes_out, p.bytes_in, "
                                     "p.user_agent, p.action, pr.image, at.method, at.confidence FROM proxy_events p "
                                     "LEFT JOIN attributions at ON at.request_kind = 'proxy' AND at.request_id = p.id "
                                     "LEFT JOIN processes pr ON pr.id = at.process_id WHERE p.id IN (%1) ORDER BY p.id")
                          .arg(marks.join(QLatin1Char(',')))
                          .toStdString());
-        for (size_t i = 0; i < ids.size(); ++i) {
-            st.bind(static_cast<int>(i) + 1, ids[i]);
+    for (size_t i = 0; i < ids.size(); ++i) {
+        st.bind(static_cast<int>(i) + 1, ids[i]);
+    }
+    while (st.step()) {
+        ChannelRequest r;
+        r.id = st.int64(0);
+        r.ts = st.int64(1);
+        r.method = columnText(st, 2);
+        r.url = columnText(st, 3);
+        r.status = st.isNull(4) ? 0 : st.int64(4);
+        r.bytesOut = st.isNull(5) ? -1 : st.int64(5); // -1: the log has no such field
+        r.bytesIn = st.isNull(6) ? -1 : st.int64(6);
+        r.userAgent = columnText(st, 7);
+        r.action = columnText(st, 8);
+        r.process = columnText(st, 9);
+        if (!st.isNull(10)) {
+            r.attribution = QStringLiteral("%1 %2").arg(columnText(st, 10)).arg(st.real(11), 0, 'f', 2);
         }
-        while (st.step()) {
-            ChannelRequest r;
-            r.id = st.int64(0);
-            r.ts = st.int64(1);
-            r.method = columnText(st, 2);
-            r.url = columnText(st, 3);
-            r.status = st.isNull(4) ? 0 : st.int64(4);
-            r.bytesOut = st.isNull(5) ? -1 : st.int64(5); // -1: the log has no such field
-            r.bytesIn = st.isNull(6) ? -1 : st.int64(6);
-            r.userAgent = columnText(st, 7);
-            r.action = columnText(st, 8);
-            r.process = columnText(st, 9);
-            if (!st.isNull(10)) {
-                r.attribution = QStringLiteral("%1 %2").arg(columnText(st, 10)).arg(st.real(11), 0, 'f', 2);
-            }
-            out << r;
-        }
-    } catch (const std::exception&) {
-        // The rows stay empty; the detail view reports the case's state separately.
+        out << r;
     }
     return out;
+}
+
+QVector<ChannelRequest> readChannelRequests(const QString& casePath, const std::vector<int64_t>& ids) {
+    if (ids.empty()) {
+        return {};
+    }
+    try {
+        ReadConnection c(casePath);
+        return readChannelRequestRows(c.db(), ids);
+    } catch (const std::exception&) {
+        // The rows stay empty; the detail view reports the case's state separately.
+        return {};
+    }
 }
 
 void ChannelRequestModel::setRequests(const QString& casePath, std::vector<int64_t> ids) {

@@ -9,6 +9,8 @@
 #include <cstdint>
 #include <vector>
 
+struct sqlite3;
+
 namespace socwb {
 
 struct ChannelRequest {
@@ -25,8 +27,10 @@ struct ChannelRequest {
     QString attribution; // method and confidence, e.g. "five-tuple 0.95"
 };
 
-// Blocking read of the rows with these ids, in id order (call it in a worker).
+// Blocking read of the rows with these ids, in id order (call it in a worker); an unreadable case gives none.
 QVector<ChannelRequest> readChannelRequests(const QString& casePath, const std::vector<int64_t>& ids);
+// The same on an open connection; throws SqlError. At most a few hundred ids a call (one bound parameter each).
+QVector<ChannelRequest> readChannelRequestRows(sqlite3* db, const std::vector<int64_t>& ids);
 
 class ChannelRequestModel : public QAbstractTableModel {
     Q_OBJECT
