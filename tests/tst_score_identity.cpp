@@ -3,13 +3,16 @@
 // severity, factors, suppression, features and member ids, and every request's (and sensor
 // connection's) attribution to a process — digested and compared with the digests the engine
 // produced before a speed change (tests/fixtures/score-identity/digests.txt). A change that is
-// only meant to make scoring faster must leave them as they are.
+// only meant to make scoring faster must leave them as they are; a re-score over unchanged
+// features must give them again and write no row.
 //
 // A scoring change that is MEANT to change scores regenerates the file (and says so in its commit):
 //   SOCWB_WRITE_IDENTITY=1 build/bin/tst_score_identity
 // writes the digests this build computes into tests/fixtures/score-identity/digests.txt (the test
 // still fails on the cases that differed, so the run says which ones moved); run it again to see
 // it pass, and review `git diff` of the file: only the cases the change should move may differ.
+#include "scoring/scoring_engine.h"
+#include "scoring/suppression_store.h"
 #include "store/case_store.h"
 #include "store/statement.h"
 #include "test_paths.h"
@@ -22,6 +25,7 @@
 #include <QTest>
 
 using namespace socwb;
+using namespace socwb::scoring;
 using namespace socwb::test;
 
 namespace {
@@ -180,6 +184,40 @@ void TestScoreIdentity::scoresAreAsCommitted() {
              qPrintable(QStringLiteral("%1: committed\n  %2\nthis build computes\n  %3\n(see the top of "
                                        "tst_score_identity.cpp for when and how to regenerate)")
                             .arg(name, QString::fromUtf8(expected_.value(name)), QString::fromUtf8(d.line(name)))));
+
+    // A re-score over the features the pass just stored: the same results, and not one row written
+    // but the run's own record (score_runs). A temporary trigger counts every write to alerts.
+    execSql(db, "CREATE TEMP TABLE alert_writes(n INTEGER); INSERT INTO alert_writes VALUES (0);"
+                "CREATE TEMP TRIGGER aw_u AFTER UPDATE ON main.alerts BEGIN UPDATE alert_writes SET n = n + 1; END;"
+                "CREATE TEMP TRIGGER aw_i AFTER INSERT ON main.alerts BEGIN UPDATE alert_writes SET n = n + 1; END;"
+                "CREATE TEMP TRIGGER aw_d AFTER DELETE ON main.alerts BEGIN UPDATE alert_writes SET n = n + 1; END;");
+    const int64_t changesBefore = sqlite3_total_changes64(db);
+    const ScoreOutcome r = ScoringEngine(*store).run(ScoreMode::Rescore);
+    QCOMPARE(r.status, QStringLiteral("done"));
+    QCOMPARE(r.events, qint64(0));
+    QCOMPARE(queryInt(db, "SELECT n FROM temp.alert_writes").value(), int64_t(0));
+    QCOMPARE(sqlite3_total_changes64(db) - changesBefore, int64_t(1)); // the score_runs row
+    const Digest again = digestCase(db);
+    QCOMPARE(again.line(name), d.line(name));
+
+    // A suppression then writes exactly the rows it suppresses.
+    if (name == QLatin1String("sample")) {
+        const QString dest = QString::fromStdString(
+            queryText(db, "SELECT destination FROM alerts GROUP BY destination HAVING count(*) BETWEEN 2 AND 20 "
+                          "ORDER BY destination LIMIT 1"));
+        QVERIFY(!dest.isEmpty());
+        Statement n(db, "SELECT count(*) FROM alerts WHERE destination = ?1 OR destination LIKE '%.' || ?1");
+        n.bind(1, dest.toStdString());
+        QVERIFY(n.step());
+        const int64_t matching = n.int64(0);
+        SuppressionRule rule;
+        rule.destination = dest;
+        rule.reason = QStringLiteral("identity test");
+        addSuppression(*store, rule);
+        QCOMPARE(ScoringEngine(*store).run(ScoreMode::Rescore).status, QStringLiteral("done")); // as `suppress add`
+        QCOMPARE(queryInt(db, "SELECT n FROM temp.alert_writes").value(), matching);
+        QCOMPARE(queryInt(db, "SELECT count(*) FROM alerts WHERE suppressed_by IS NOT NULL").value(), matching);
+    }
 }
 
 void TestScoreIdentity::cleanupTestCase() {
