@@ -14,8 +14,10 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 
+#include <exception>
 #include <memory>
 #include <optional>
+#include <thread>
 
 namespace socwb {
 
@@ -91,15 +93,53 @@ struct StoredResult {
     int64_t suppressedBy = 0;
 };
 
+// Decoding the stored JSON is most of a re-score's work (issue 20): rows are read in batches and
+// each batch is decoded on both cores. The first bad row in id order is the one reported, as
+// when they were decoded one by one.
 void readStoredFeatures(sqlite3* db, std::vector<ChannelFeatures>& features, std::vector<StoredResult>& stored) {
     features.clear();
     stored.clear();
+    constexpr size_t kBatch = 2048;
+    std::vector<std::string> texts;
+    texts.reserve(kBatch);
+    auto decode = [&] {
+        const size_t base = features.size();
+        const size_t n = texts.size();
+        features.resize(base + n);
+        std::vector<std::exception_ptr> errors(n);
+        auto part = [&](size_t from, size_t to) {
+            for (size_t i = from; i < to; ++i) {
+                try {
+                    features[base + i] = ChannelFeatures::fromStored(stored[base + i].id, texts[i]);
+                } catch (...) {
+                    errors[i] = std::current_exception();
+                }
+            }
+        };
+        if (n >= 256) {
+            std::thread other(part, 0, n / 2);
+            part(n / 2, n);
+            other.join();
+        } else {
+            part(0, n);
+        }
+        for (const std::exception_ptr& e : errors) {
+            if (e) {
+                std::rethrow_exception(e);
+            }
+        }
+        texts.clear();
+    };
     Statement st(db,
                  "SELECT id, features, score, severity, factors, coalesce(suppressed_by, 0) FROM alerts ORDER BY id");
     while (st.step()) {
         stored.push_back({st.int64(0), st.real(2), st.text(3), st.text(4), st.int64(5)});
-        features.push_back(ChannelFeatures::fromStored(st.int64(0), st.text(1)));
+        texts.push_back(st.text(1));
+        if (texts.size() == kBatch) {
+            decode();
+        }
     }
+    decode();
 }
 
 } // namespace
