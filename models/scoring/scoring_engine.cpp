@@ -14,8 +14,10 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 
+#include <exception>
 #include <memory>
 #include <optional>
+#include <thread>
 
 namespace socwb {
 
@@ -80,14 +82,64 @@ int64_t lastRun(sqlite3* db) {
     return queryInt(db, "SELECT coalesce(max(id), 0) FROM score_runs").value_or(0);
 }
 
-void readStoredFeatures(sqlite3* db, std::vector<ChannelFeatures>& features, std::vector<int64_t>& ids) {
+// What a re-score may leave as it is: a row whose score, severity, factors and suppression the
+// new pass computes exactly as stored is not written (issue 20: a suppression change rewrote every
+// row of the case).
+struct StoredResult {
+    int64_t id = 0;
+    double score = 0;
+    std::string severity;
+    std::string factors;
+    int64_t suppressedBy = 0;
+};
+
+// Decoding the stored JSON is most of a re-score's work (issue 20): rows are read in batches and
+// each batch is decoded on both cores. The first bad row in id order is the one reported, as
+// when they were decoded one by one.
+void readStoredFeatures(sqlite3* db, std::vector<ChannelFeatures>& features, std::vector<StoredResult>& stored) {
     features.clear();
-    ids.clear();
-    Statement st(db, "SELECT id, features FROM alerts ORDER BY id");
+    stored.clear();
+    constexpr size_t kBatch = 2048;
+    std::vector<std::string> texts;
+    texts.reserve(kBatch);
+    auto decode = [&] {
+        const size_t base = features.size();
+        const size_t n = texts.size();
+        features.resize(base + n);
+        std::vector<std::exception_ptr> errors(n);
+        auto part = [&](size_t from, size_t to) {
+            for (size_t i = from; i < to; ++i) {
+                try {
+                    features[base + i] = ChannelFeatures::fromStored(stored[base + i].id, texts[i]);
+                } catch (...) {
+                    errors[i] = std::current_exception();
+                }
+            }
+        };
+        if (n >= 256) {
+            std::thread other(part, 0, n / 2);
+            part(n / 2, n);
+            other.join();
+        } else {
+            part(0, n);
+        }
+        for (const std::exception_ptr& e : errors) {
+            if (e) {
+                std::rethrow_exception(e);
+            }
+        }
+        texts.clear();
+    };
+    Statement st(db,
+                 "SELECT id, features, score, severity, factors, coalesce(suppressed_by, 0) FROM alerts ORDER BY id");
     while (st.step()) {
-        ids.push_back(st.int64(0));
-        features.push_back(ChannelFeatures::fromStored(st.int64(0), st.text(1)));
+        stored.push_back({st.int64(0), st.real(2), st.text(3), st.text(4), st.int64(5)});
+        texts.push_back(st.text(1));
+        if (texts.size() == kBatch) {
+            decode();
+        }
     }
+    decode();
 }
 
 } // namespace
@@ -119,7 +171,7 @@ ScoreOutcome ScoringEngine::run(ScoreMode mode, const std::atomic<bool>* cancel,
         }
         std::vector<BuiltChannel> built;
         std::vector<ChannelFeatures> features;
-        std::vector<int64_t> ids; // rescore: the alert rows the features came from
+        std::vector<StoredResult> stored; // rescore: the alert rows the features came from
         std::optional<ScoringConfig> config;
         QVector<SuppressionRule> rules;
         int64_t runSeen = 0;
@@ -141,7 +193,7 @@ ScoreOutcome ScoringEngine::run(ScoreMode mode, const std::atomic<bool>* cancel,
                     features.push_back(b.features);
                 }
             } else {
-                readStoredFeatures(db, features, ids);
+                readStoredFeatures(db, features, stored);
             }
         }
         if (!report(mode == ScoreMode::Full ? QStringLiteral("scoring") : QStringLiteral("re-scoring"), 0,
@@ -159,7 +211,7 @@ ScoreOutcome ScoringEngine::run(ScoreMode mode, const std::atomic<bool>* cancel,
             ScoringConfig nowConfig = ScoringConfig::forCase(db);
             const bool rescoreStale = mode == ScoreMode::Rescore && lastRun(db) != runSeen;
             if (rescoreStale) {
-                readStoredFeatures(db, features, ids); // another pass wrote new features meanwhile
+                readStoredFeatures(db, features, stored); // another pass wrote new features meanwhile
             }
             if (rescoreStale || decisionKey(nowRules, nowConfig) != decisionKey(rules, *config)) {
                 applied = rescoreStale ? QStringLiteral("; the features another pass stored meanwhile were re-scored")
@@ -252,16 +304,23 @@ ON CONFLICT(channel_key) DO UPDATE SET host_id = excluded.host_id, host = exclud
         } else {
             Statement up(db, "UPDATE alerts SET score = ?, severity = ?, factors = ?, suppressed_by = ?, scored_at = ? "
                              "WHERE id = ?");
-            for (size_t i = 0; i < ids.size(); ++i) {
+            for (size_t i = 0; i < stored.size(); ++i) {
                 const ScoredChannel& s = scored[i];
+                const StoredResult& was = stored[i];
                 tally(outcome, s);
+                const std::string severity = s.severity.toStdString();
+                const std::string factors = compact(s.factorsJson()).toStdString();
+                if (s.score == was.score && s.suppressedBy == was.suppressedBy && severity == was.severity &&
+                    factors == was.factors) {
+                    continue; // as stored: nothing to write
+                }
                 up.reset();
                 up.bind(1, s.score)
-                    .bind(2, s.severity.toStdString())
-                    .bind(3, compact(s.factorsJson()).toStdString())
+                    .bind(2, severity)
+                    .bind(3, factors)
                     .bindIntOrNull(4, s.suppressedBy, 0)
                     .bind(5, stamp.toStdString())
-                    .bind(6, ids[i])
+                    .bind(6, was.id)
                     .exec();
             }
         }
