@@ -116,6 +116,22 @@ ProgramRef makeCliReference() {
            "json` lists them)."}},
          2,
          2},
+        {"hunt",
+         "the SIEM query that finds a channel's behaviour fleet-wide (SPL, KQL, ES|QL)",
+         "Write the hunt that finds the same behaviour fleet-wide on a SIEM: Splunk SPL (CIM Web data model, Sysmon "
+         "for the process), Microsoft KQL (Defender DeviceNetworkEvents and DeviceProcessEvents, Sentinel "
+         "CommonSecurityLog) or Elastic ES|QL (ECS fields). It groups by host, process and destination with the poll "
+         "count, the median gap and its spread, bytes and the web-service catalog's endpoint shapes, and keeps the "
+         "series the case's scoring config calls pollers (min_polls, min_intervals, min_interval_s, band). With "
+         "--channel, --host or --dest it hunts those channels' destinations (one channel: at its cadence); with "
+         "none, every catalogued service. The query goes to stdout.",
+         {{"CASE", "CASE", "The case file (.socwb); its scoring config gives the thresholds.", Values::CaseFile}},
+         {{"lang", "L", "spl, kql or esql (required).", Values::Choice, "spl kql esql", nullptr, true},
+          {"channel", "ID", "A channel's alert id (as 'socwb-cli alerts' lists it)."},
+          {"host", "H", "Host name or address: its channels (alone: those scoring at least the low band)."},
+          {"dest", "D", "Destination FQDN, or its registered domain."}},
+         1,
+         1},
         {"explain",
          "every factor of one channel, and why it was (not) flagged",
          "The full evidence behind one channel's score, every factor included \u2014 also why a channel was not "
@@ -346,10 +362,11 @@ QStringList valuesOf(Values values, const char* choices) {
     case Values::GeneratorFormats:
         return joined(scenario::ScenarioGenerator::formatNames(), "\n").split(QLatin1Char('\n'));
     case Values::View:
-        // MainWindow::viewNames() says the same (tst_main_window checks), but socwb-cli does not link widgets.
-        return {QStringLiteral("overview"),    QStringLiteral("alerts"),    QStringLiteral("detail"),
-                QStringLiteral("import"),      QStringLiteral("intervals"), QStringLiteral("timeline"),
-                QStringLiteral("process-tree")};
+        // MainWindow::viewNames() and "hunt" (the detail with the hunt dialog over it, app/gui_main.cpp) say
+        // the same (tst_cli_reference checks), but socwb-cli does not link widgets.
+        return {QStringLiteral("overview"),     QStringLiteral("alerts"),    QStringLiteral("detail"),
+                QStringLiteral("import"),       QStringLiteral("intervals"), QStringLiteral("timeline"),
+                QStringLiteral("process-tree"), QStringLiteral("hunt")};
     case Values::Choice:
         return QString::fromLatin1(choices ? choices : "").split(QLatin1Char(' '), Qt::SkipEmptyParts);
     case Values::Text:

@@ -11,6 +11,7 @@
 #include "case_windows.h"
 #include "cli_reference.h"
 #include "core/logging.h"
+#include "hunt_dialog.h"
 #include "main_window.h"
 #include "single_instance.h"
 #include "store/case_store.h"
@@ -191,11 +192,15 @@ int main(int argc, char** argv) {
     }
     socwb::log::init(p.isSet(verbose));
 
-    if (!socwb::MainWindow::viewNames().contains(p.value(view))) {
+    // The docks, and "hunt": the detail with Export → Hunt… open over it (KQL).
+    const QStringList knownViews = socwb::MainWindow::viewNames() << QStringLiteral("hunt");
+    if (!knownViews.contains(p.value(view))) {
         std::fprintf(stderr, "socwb: unknown view '%s' (known: %s)\n", qPrintable(p.value(view)),
-                     qPrintable(socwb::MainWindow::viewNames().join(QStringLiteral(", "))));
+                     qPrintable(knownViews.join(QStringLiteral(", "))));
         return 2;
     }
+    const bool huntView = p.value(view) == QLatin1String("hunt");
+    const QString dockView = huntView ? QStringLiteral("detail") : p.value(view);
     const QStringList wh = p.value(size).split(QLatin1Char('x'));
     const int width = wh.size() == 2 ? wh[0].toInt() : 0;
     const int height = wh.size() == 2 ? wh[1].toInt() : 0;
@@ -258,19 +263,19 @@ int main(int argc, char** argv) {
     }
     window.show();
     if (p.isSet(shot) || p.isSet(view) || !window.restoreLayout()) {
-        window.emphasizeView(p.value(view));
+        window.emphasizeView(dockView);
     }
 
     if (p.isSet(shot)) {
         const QString png = p.value(shot);
-        const QString name = p.value(view);
+        const QString name = dockView;
         // Wait (polling, without blocking the loop) until the case, the queue and the host table have
         // loaded and the chosen view shows its data, then grab.
         auto* poll = new QTimer(&window);
         auto* waited = new QElapsedTimer;
         auto* stage = new int(0);
         waited->start();
-        QObject::connect(poll, &QTimer::timeout, &window, [&window, poll, waited, stage, png, name] {
+        QObject::connect(poll, &QTimer::timeout, &window, [&window, poll, waited, stage, png, name, huntView] {
             socwb::AlertTableModel* model = window.alertQueue()->model();
             const bool timedOut = waited->elapsed() > 60000;
             if (!timedOut) {
@@ -312,8 +317,22 @@ int main(int argc, char** argv) {
             if (waited->elapsed() < 500) {
                 return; // let the pages and the requests table paint
             }
+            if (huntView && *stage == 2 && window.caseStore()) {
+                *stage = 3;
+                socwb::HuntDialog* d =
+                    socwb::HuntDialog::showFor(&window, window.caseStore()->db(), window.alertDetail()->alertId());
+                d->setLanguage(socwb::hunt::HuntLanguage::Kql);
+                waited->restart();
+                return;
+            }
             poll->stop();
-            const bool ok = window.grab().save(png, "PNG");
+            QPixmap shot = window.grab();
+            if (auto* d = window.findChild<socwb::HuntDialog*>()) {
+                // A dialog is a window of its own: painted over the main window where it sits.
+                QPainter painter(&shot);
+                painter.drawPixmap(d->frameGeometry().topLeft() - window.frameGeometry().topLeft(), d->grab());
+            }
+            const bool ok = shot.save(png, "PNG");
             std::fprintf(stderr, ok ? "socwb: saved %s\n" : "socwb: could not save %s\n", qPrintable(png));
             QApplication::exit(ok ? 0 : 1);
         });

@@ -30,7 +30,9 @@ PACKAGES=(build-essential cmake ninja-build pkg-config git
   libfile-mimeinfo-perl man-db groff-base
   # exports: the STIX bundle checked against the OASIS schemas (tests/stix_check.py); rfc3987 makes
   # jsonschema check the schemas' "uri" format (without it a URL no URI can be passes unchecked)
-  python3 python3-jsonschema python3-rfc3987)
+  python3 python3-jsonschema python3-rfc3987
+  # hunts: KQL checked by Microsoft's parser (tst_hunt npm-installs @kusto/language-service-next, pinned)
+  nodejs npm)
 PACKAGE_TEST_PACKAGES=(debootstrap)
 FUZZ_PACKAGES=(clang libclang-rt-14-dev)
 

@@ -10,6 +10,7 @@
 #include "core/resources.h"
 #include "current_case.h"
 #include "fold_area.h"
+#include "hunt_dialog.h"
 #include "import_preview_dialog.h"
 #include "ingest/import_worker.h"
 #include "investigation_views.h"
@@ -260,6 +261,11 @@ void MainWindow::buildMenus() {
     file->addAction(tr("&Import evidence\u2026"), QKeySequence(tr("Ctrl+I")), this, [this] { chooseEvidence(); });
     file->addAction(tr("&Export alerts (CSV, JSON)\u2026"), QKeySequence(tr("Ctrl+E")), this,
                     [this] { exportAlerts(); });
+    file->addAction(tr("Export &hunt for the SIEM\u2026"), this, [this] {
+        if (store_) {
+            HuntDialog::showFor(this, store_->db(), detail_->alertId());
+        }
+    });
     file->addSeparator();
     // The platform's Quit keys; a platform theme with none (the Windows scheme, Qt's offscreen and
     // minimal platforms) still gets Ctrl+Q, the key the keyboard help (F1) names.
