@@ -41,6 +41,8 @@ int suppress(const QStringList& args);
 int exportChannels(const QStringList& args);
 // The SIEM hunt for a channel, a host, a destination or the whole catalog (cli_hunt.cpp).
 int hunt(const QStringList& args);
+// Sigma rules over the case (cli_sigma.cpp).
+int sigma(const QStringList& args);
 
 // Ctrl-C and SIGTERM for the commands that write (import, score, suppress): main calls this first,
 // before any case is opened, so an interrupt at any instant cancels (exit 130) and nothing is

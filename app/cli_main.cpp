@@ -52,6 +52,7 @@ int main(int argc, char** argv) {
         {QStringLiteral("explain"), socwb::cli::explain},   {QStringLiteral("evaluate"), socwb::cli::evaluate},
         {QStringLiteral("suppress"), socwb::cli::suppress}, {QStringLiteral("export"), socwb::cli::exportChannels},
         {QStringLiteral("hunt"), socwb::cli::hunt},
+        {QStringLiteral("sigma"), socwb::cli::sigma},
     };
     const QString name = args.takeFirst();
     const auto it = commands.find(name);

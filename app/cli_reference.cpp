@@ -132,6 +132,19 @@ ProgramRef makeCliReference() {
           {"dest", "D", "Destination FQDN, or its registered domain."}},
          1,
          1},
+        {"sigma",
+         "run Sigma rules over the case: compiled, unsupported (why), hits",
+         "Run Sigma rules over the case's proxy requests, DNS log rows and Sysmon process, network and DNS "
+         "events, and store their hits in the case (each with the rule's title, level, tags and references and "
+         "the row it matched). Prints, per rule, whether it compiled, and if not why (a field the case does not "
+         "store, a modifier not supported), and its hits. Field mappings from Sigma's taxonomy are "
+         "resources/sigma/mappings.yaml. Without RULES the rules bundled in resources/sigma run.",
+         {{"CASE", "CASE", "The case file (.socwb).", Values::CaseFile},
+          {"RULES", "[RULES...]", "Sigma rule files, or folders searched recursively for *.yml and *.yaml.",
+           Values::File}},
+         {{"json", nullptr, kJsonHelp}, {"no-store", nullptr, "Do not store the hits in the case."}},
+         1,
+         -1},
         {"explain",
          "every factor of one channel, and why it was (not) flagged",
          "The full evidence behind one channel's score, every factor included \u2014 also why a channel was not "

@@ -718,7 +718,33 @@ constexpr const char* kV7 = R"SQL(
 ALTER TABLE alerts ADD COLUMN sensor_ids BLOB;
 )SQL";
 
-constexpr std::array<const char*, 7> kMigrations{kV1, kV2, kV3, kV4Tables, kV5, kV6, kV7};
+// Version 8 (issue 21): Sigma rule hits. One row per (rule, matching row): the rule's title, level,
+// tags and references (JSON arrays) as the rule said them when it ran, and the row it matched by
+// table and rowid (proxy_rows, dns_rows, sysmon_events), whose evidence_id and line or record give
+// its provenance. rule_key is the rule's id (or file and title): running a rule again replaces
+// its rows.
+constexpr const char* kV8 = R"SQL(
+CREATE TABLE sigma_hits (
+    id         INTEGER PRIMARY KEY,
+    rule_key   TEXT NOT NULL,
+    rule_id    TEXT,
+    title      TEXT NOT NULL,
+    level      TEXT,
+    tags       TEXT,
+    refs       TEXT,
+    author     TEXT,
+    rule_path  TEXT,
+    row_table  TEXT NOT NULL CHECK (row_table IN ('proxy_rows', 'dns_rows', 'sysmon_events')),
+    row_id     INTEGER NOT NULL,
+    ts_us      INTEGER,
+    host_id    INTEGER REFERENCES hosts(id),
+    found_at   TEXT NOT NULL
+);
+CREATE INDEX sigma_hits_rule ON sigma_hits(rule_key);
+CREATE INDEX sigma_hits_row ON sigma_hits(row_table, row_id);
+)SQL";
+
+constexpr std::array<const char*, 8> kMigrations{kV1, kV2, kV3, kV4Tables, kV5, kV6, kV7, kV8};
 
 // Indexes chosen for the views' queries: per-host time ranges, and the lookups of events by
 // process. Schema 4 dropped v3's per-domain indexes of proxy and DNS rows (a fifth of a proxy

@@ -1,0 +1,312 @@
+#include "sigma_runner.h"
+
+#include "store/statement.h"
+
+#include <QDateTime>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QRegularExpression>
+
+#include <arpa/inet.h>
+#include <simdjson.h>
+
+#include <algorithm>
+#include <cstring>
+#include <map>
+#include <string>
+
+namespace socwb::sigma {
+
+namespace {
+
+void regexpFn(sqlite3_context* ctx, int, sqlite3_value** argv) {
+    if (sqlite3_value_type(argv[0]) == SQLITE_NULL || sqlite3_value_type(argv[1]) == SQLITE_NULL) {
+        sqlite3_result_null(ctx);
+        return;
+    }
+    auto* re = static_cast<QRegularExpression*>(sqlite3_get_auxdata(ctx, 0));
+    if (!re) {
+        const auto* p = reinterpret_cast<const char*>(sqlite3_value_text(argv[0]));
+        re = new QRegularExpression(QString::fromUtf8(p, sqlite3_value_bytes(argv[0])));
+        if (!re->isValid()) {
+            delete re;
+            sqlite3_result_error(ctx, "invalid regular expression", -1);
+            return;
+        }
+        sqlite3_set_auxdata(ctx, 0, re, [](void* r) { delete static_cast<QRegularExpression*>(r); });
+        re = static_cast<QRegularExpression*>(sqlite3_get_auxdata(ctx, 0));
+        if (!re) { // SQLite dropped it at once (a pattern that is not constant): use it this once
+            re = new QRegularExpression(QString::fromUtf8(p, sqlite3_value_bytes(argv[0])));
+            const auto* v = reinterpret_cast<const char*>(sqlite3_value_text(argv[1]));
+            sqlite3_result_int(ctx, re->match(QString::fromUtf8(v, sqlite3_value_bytes(argv[1]))).hasMatch());
+            delete re;
+            return;
+        }
+    }
+    const auto* v = reinterpret_cast<const char*>(sqlite3_value_text(argv[1]));
+    sqlite3_result_int(ctx, re->match(QString::fromUtf8(v, sqlite3_value_bytes(argv[1]))).hasMatch() ? 1 : 0);
+}
+
+bool parseIp(const char* text, unsigned char out[16], int& bits) {
+    if (inet_pton(AF_INET, text, out) == 1) {
+        bits = 32;
+        return true;
+    }
+    if (inet_pton(AF_INET6, text, out) == 1) {
+        bits = 128;
+        return true;
+    }
+    return false;
+}
+
+void cidrFn(sqlite3_context* ctx, int, sqlite3_value** argv) {
+    if (sqlite3_value_type(argv[0]) == SQLITE_NULL || sqlite3_value_type(argv[1]) == SQLITE_NULL) {
+        sqlite3_result_null(ctx);
+        return;
+    }
+    std::string ip(reinterpret_cast<const char*>(sqlite3_value_text(argv[0])));
+    std::string net(reinterpret_cast<const char*>(sqlite3_value_text(argv[1])));
+    if (ip.size() > 2 && ip.front() == '[' && ip.back() == ']') {
+        ip = ip.substr(1, ip.size() - 2);
+    }
+    const size_t slash = net.find('/');
+    unsigned char a[16], n[16];
+    int abits = 0, nbits = 0;
+    if (slash == std::string::npos || !parseIp(ip.c_str(), a, abits) ||
+        !parseIp(net.substr(0, slash).c_str(), n, nbits) || abits != nbits) {
+        sqlite3_result_int(ctx, 0);
+        return;
+    }
+    const int prefix = std::atoi(net.c_str() + slash + 1);
+    bool match = prefix >= 0 && prefix <= nbits;
+    for (int i = 0; match && i < prefix; ++i) {
+        const unsigned char mask = static_cast<unsigned char>(0x80 >> (i % 8));
+        match = (a[i / 8] & mask) == (n[i / 8] & mask);
+    }
+    sqlite3_result_int(ctx, match ? 1 : 0);
+}
+
+// The JSON of the last row, parsed once for all the keys a row set reads.
+struct DataCache {
+    std::string json;
+    simdjson::dom::parser parser;
+    simdjson::dom::element doc;
+    bool valid = false;
+};
+
+void dataFn(sqlite3_context* ctx, int, sqlite3_value** argv) {
+    if (sqlite3_value_type(argv[0]) == SQLITE_NULL || sqlite3_value_type(argv[1]) == SQLITE_NULL) {
+        sqlite3_result_null(ctx);
+        return;
+    }
+    auto* cache = static_cast<DataCache*>(sqlite3_user_data(ctx));
+    const auto* text = reinterpret_cast<const char*>(sqlite3_value_text(argv[0]));
+    const auto size = static_cast<size_t>(sqlite3_value_bytes(argv[0]));
+    if (!cache->valid || cache->json.size() != size || std::memcmp(cache->json.data(), text, size) != 0) {
+        cache->json.assign(text, size);
+        cache->valid = cache->parser.parse(cache->json).get(cache->doc) == simdjson::SUCCESS && cache->doc.is_object();
+        if (!cache->valid) {
+            cache->json.clear();
+        }
+    }
+    if (!cache->valid) {
+        sqlite3_result_null(ctx);
+        return;
+    }
+    const std::string_view key(reinterpret_cast<const char*>(sqlite3_value_text(argv[1])),
+                               static_cast<size_t>(sqlite3_value_bytes(argv[1])));
+    simdjson::dom::element v;
+    if (cache->doc.get_object().at_key(key).get(v) != simdjson::SUCCESS || v.is_null()) {
+        sqlite3_result_null(ctx);
+        return;
+    }
+    std::string_view s;
+    if (v.get_string().get(s) == simdjson::SUCCESS) {
+        sqlite3_result_text(ctx, s.data(), static_cast<int>(s.size()), SQLITE_TRANSIENT);
+        return;
+    }
+    const std::string other = simdjson::to_string(v);
+    sqlite3_result_text(ctx, other.data(), static_cast<int>(other.size()), SQLITE_TRANSIENT);
+}
+
+struct Pass {
+    const RowSet* set = nullptr;
+    QList<int> rules; // indexes into the run
+};
+
+// The statement of one pass: the inner query reads each input once per row (a co-routine: OFFSET
+// keeps SQLite from flattening it into the outer expressions), the middle one evaluates each rule
+// once into a bit of a mask, the outer one keeps rows with a bit set.
+QString passSql(const Pass& pass, const SigmaRun& run, QList<QVariant>& params) {
+    QMap<QString, FieldSource> inputs;
+    for (int r : pass.rules) {
+        for (auto it = run.compiled[r].inputs.constBegin(); it != run.compiled[r].inputs.constEnd(); ++it) {
+            inputs.insert(it.key(), it.value());
+        }
+    }
+    QStringList cols{QStringLiteral("x.id AS rid")};
+    for (auto it = inputs.constBegin(); it != inputs.constEnd(); ++it) {
+        if (it->column.isEmpty()) {
+            cols << QStringLiteral("socwb_data(x.fields, '%1') AS %2").arg(it->data, it.key());
+        } else {
+            cols << pass.set->columns.value(it->column) + QStringLiteral(" AS ") + it.key();
+        }
+    }
+    QStringList masks;
+    QStringList maskNames;
+    QString mask;
+    for (qsizetype i = 0; i < pass.rules.size(); ++i) {
+        const CompiledRule& c = run.compiled[pass.rules[i]];
+        const int bit = static_cast<int>(i % 63);
+        mask += (bit == 0 ? QString() : QStringLiteral(" | ")) +
+                QStringLiteral("iif(%1, %2, 0)")
+                    .arg(c.withBase(static_cast<int>(params.size())), QString::number(int64_t(1) << bit));
+        params << c.params;
+        if (bit == 62 || i + 1 == pass.rules.size()) {
+            maskNames << QStringLiteral("m%1").arg(masks.size());
+            masks << QStringLiteral("(%1) AS %2").arg(mask, maskNames.last());
+            mask.clear();
+        }
+    }
+    return QStringLiteral("SELECT rid, %1 FROM (SELECT rid, %2 FROM (SELECT %3 %4 %5 LIMIT -1 OFFSET 0) LIMIT -1 "
+                          "OFFSET 0) WHERE %6")
+        .arg(maskNames.join(QStringLiteral(", ")), masks.join(QStringLiteral(", ")), cols.join(QStringLiteral(", ")),
+             pass.set->fromSql, pass.set->whereSql,
+             maskNames.join(QStringLiteral(" <> 0 OR ")) + QStringLiteral(" <> 0"));
+}
+
+} // namespace
+
+int SigmaRun::compiledCount() const {
+    return static_cast<int>(std::count_if(compiled.begin(), compiled.end(), [](const auto& c) { return c.ok(); }));
+}
+
+void registerSigmaFunctions(sqlite3* db) {
+    const int flags = SQLITE_UTF8 | SQLITE_DETERMINISTIC;
+    sqlite3_create_function_v2(db, "regexp", 2, flags, nullptr, regexpFn, nullptr, nullptr, nullptr);
+    sqlite3_create_function_v2(db, "socwb_cidr", 2, flags, nullptr, cidrFn, nullptr, nullptr, nullptr);
+    sqlite3_create_function_v2(db, "socwb_data", 2, SQLITE_UTF8, new DataCache, dataFn, nullptr, nullptr,
+                               [](void* p) { delete static_cast<DataCache*>(p); });
+}
+
+QString ruleKey(const SigmaRule& rule) {
+    return rule.id.isEmpty() ? rule.path + QLatin1Char('#') + rule.title : rule.id;
+}
+
+SigmaRun runRules(sqlite3* db, const QList<SigmaRule>& rules, const SigmaMappings& mappings,
+                  const std::atomic<bool>* cancel) {
+    registerSigmaFunctions(db);
+    SigmaRun run;
+    std::map<QString, QList<int>> bySource;
+    for (qsizetype i = 0; i < rules.size(); ++i) {
+        run.compiled << compileRule(rules[i], mappings);
+        run.hits << QList<int64_t>{};
+        const CompiledRule& c = run.compiled.last();
+        run.tables << (c.ok() ? rowSet(c.logsource->source)->table : QString());
+        if (c.ok()) {
+            bySource[c.logsource->source] << static_cast<int>(i);
+        }
+    }
+    const int maxParams = std::min(30000, sqlite3_limit(db, SQLITE_LIMIT_VARIABLE_NUMBER, -1) - 1);
+    constexpr int kMaxRulesPerPass = 63 * 16;
+    QList<Pass> passes;
+    for (const auto& [source, indexes] : bySource) {
+        Pass p;
+        p.set = rowSet(source);
+        int params = 0;
+        for (int r : indexes) {
+            const int n = static_cast<int>(run.compiled[r].params.size());
+            if (!p.rules.isEmpty() && (params + n > maxParams || p.rules.size() >= kMaxRulesPerPass)) {
+                passes << p;
+                p.rules.clear();
+                params = 0;
+            }
+            p.rules << r;
+            params += n;
+        }
+        passes << p;
+    }
+    for (const Pass& pass : passes) {
+        if (cancel && cancel->load()) {
+            break;
+        }
+        QList<QVariant> params;
+        const QString sql = passSql(pass, run, params);
+        Statement st(db, sql.toStdString());
+        for (qsizetype i = 0; i < params.size(); ++i) {
+            if (params[i].typeId() == QMetaType::Double) {
+                st.bind(static_cast<int>(i + 1), params[i].toDouble());
+            } else {
+                st.bind(static_cast<int>(i + 1), params[i].toString().toStdString());
+            }
+        }
+        const int maskCount = st.columnCount() - 1;
+        while (st.step()) {
+            const int64_t rid = st.int64(0);
+            for (int m = 0; m < maskCount; ++m) {
+                const uint64_t bits = static_cast<uint64_t>(st.int64(m + 1));
+                for (int b = 0; b < 63; ++b) {
+                    if (bits & (uint64_t(1) << b)) {
+                        run.hits[pass.rules[m * 63 + b]] << rid;
+                    }
+                }
+            }
+        }
+        ++run.passes;
+    }
+    return run;
+}
+
+int64_t storeHits(sqlite3* db, const QList<SigmaRule>& rules, const SigmaRun& run) {
+    const std::string now = QDateTime::currentDateTimeUtc().toString(Qt::ISODate).toStdString();
+    Transaction tx(db);
+    Statement del(db, "DELETE FROM sigma_hits WHERE rule_key = ?");
+    int64_t written = 0;
+    std::map<QString, Statement> inserts;
+    for (qsizetype i = 0; i < rules.size(); ++i) {
+        if (!run.compiled[i].ok()) {
+            continue;
+        }
+        const SigmaRule& r = rules[i];
+        const std::string key = ruleKey(r).toStdString();
+        del.bind(1, key).exec();
+        del.reset();
+        const QString& table = run.tables[i];
+        auto it = inserts.find(table);
+        if (it == inserts.end()) {
+            // The table name is one of the row sets' own (code), never the rule's.
+            it =
+                inserts
+                    .emplace(table, Statement(db, "INSERT INTO sigma_hits(rule_key, rule_id, title, level, tags, refs, "
+                                                  "author, rule_path, row_table, row_id, ts_us, host_id, found_at) "
+                                                  "SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, id, ts_us, host_id, ? FROM " +
+                                                      table.toStdString() + " WHERE id = ?"))
+                    .first;
+        }
+        Statement& ins = it->second;
+        const std::string tags =
+            QJsonDocument(QJsonArray::fromStringList(r.tags)).toJson(QJsonDocument::Compact).toStdString();
+        const std::string refs =
+            QJsonDocument(QJsonArray::fromStringList(r.references)).toJson(QJsonDocument::Compact).toStdString();
+        for (int64_t rid : run.hits[i]) {
+            ins.bind(1, key)
+                .bindTextOrNull(2, r.id.toStdString())
+                .bind(3, r.title.toStdString())
+                .bindTextOrNull(4, r.level.toStdString())
+                .bind(5, tags)
+                .bind(6, refs)
+                .bindTextOrNull(7, r.author.toStdString())
+                .bindTextOrNull(8, r.path.toStdString())
+                .bind(9, table.toStdString())
+                .bind(10, now)
+                .bind(11, rid)
+                .exec();
+            ins.reset();
+            ++written;
+        }
+    }
+    tx.commit();
+    return written;
+}
+
+} // namespace socwb::sigma

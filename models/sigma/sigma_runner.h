@@ -1,0 +1,42 @@
+// Runs compiled Sigma rules over a case: the rules of one log source are evaluated together, in
+// one pass over its rows (a few hundred rules a statement, each a bit of the row's result), and
+// stores their hits with the row they matched (table and rowid: its provenance).
+#pragma once
+
+#include "sigma_compiler.h"
+#include "sigma_rule.h"
+
+#include <sqlite3.h>
+
+#include <QList>
+
+#include <atomic>
+#include <cstdint>
+
+namespace socwb::sigma {
+
+struct SigmaRun {
+    QList<CompiledRule> compiled; // parallel to the rules
+    QList<QList<int64_t>> hits;   // rowids of the rule's row set, ascending
+    QList<QString> tables;        // the table those rowids are of ("" when not compiled)
+    int passes = 0;               // statements run (each one scan of a row set)
+    int compiledCount() const;
+};
+
+// REGEXP (QRegularExpression; Sigma's re is case-sensitive unless (?i)), socwb_cidr(ip, network)
+// and socwb_data(json, key) (a Windows event's data field; the last row's JSON is parsed once for
+// all its keys). Idempotent per connection.
+void registerSigmaFunctions(sqlite3* db);
+
+// Compiles and runs the rules; throws SqlError when the case cannot be read.
+SigmaRun runRules(sqlite3* db, const QList<SigmaRule>& rules, const SigmaMappings& mappings,
+                  const std::atomic<bool>* cancel = nullptr);
+
+// Replaces the stored hits of every compiled rule of the run with its hits now (one transaction).
+// Returns how many were written.
+int64_t storeHits(sqlite3* db, const QList<SigmaRule>& rules, const SigmaRun& run);
+
+// The key a rule's hits are stored under: its id, or its file and title when it has none.
+QString ruleKey(const SigmaRule& rule);
+
+} // namespace socwb::sigma
