@@ -39,6 +39,8 @@ int evaluate(const QStringList& args);
 int suppress(const QStringList& args);
 // The channels analysts called malicious, for other tools (cli_export.cpp).
 int exportChannels(const QStringList& args);
+// Training mode: exercise new | grade (cli_exercise.cpp).
+int exercise(const QStringList& args);
 
 // Ctrl-C and SIGTERM for the commands that write (import, score, suppress): main calls this first,
 // before any case is opened, so an interrupt at any instant cancels (exit 130) and nothing is

@@ -51,6 +51,7 @@ int main(int argc, char** argv) {
         {QStringLiteral("formats"), socwb::cli::formats},   {QStringLiteral("generate"), socwb::cli::generate},
         {QStringLiteral("explain"), socwb::cli::explain},   {QStringLiteral("evaluate"), socwb::cli::evaluate},
         {QStringLiteral("suppress"), socwb::cli::suppress}, {QStringLiteral("export"), socwb::cli::exportChannels},
+        {QStringLiteral("exercise"), socwb::cli::exercise},
     };
     const QString name = args.takeFirst();
     const auto it = commands.find(name);
