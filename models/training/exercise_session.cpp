@@ -5,7 +5,13 @@
 #include "store/case_store.h"
 #include "store/statement.h"
 
+#include "exercise_grader.h"
+
+#include <QDateTime>
+#include <QDir>
 #include <QFile>
+#include <QFileInfo>
+#include <QRegularExpression>
 
 #include <stdexcept>
 
@@ -13,6 +19,21 @@ namespace socwb::training {
 
 namespace {
 constexpr qsizetype kMaxAnswer = 4096;
+}
+
+QString newAttemptPath(const QString& exerciseName, const QString& trainee, const QString& dir) {
+    static const QRegularExpression unsafe(QStringLiteral("[^A-Za-z0-9._-]"));
+    QString who = QString(trainee).replace(unsafe, QStringLiteral("_"));
+    who = who.isEmpty() || who.startsWith(QLatin1Char('.')) ? QStringLiteral("_") + who : who;
+    QString name = QString(exerciseName).replace(unsafe, QStringLiteral("_"));
+    const QString folder = QDir(dir.isEmpty() ? resultsDir() : dir).filePath(who + QStringLiteral("/cases"));
+    QDir().mkpath(folder);
+    const QString stamp = QDateTime::currentDateTimeUtc().toString(QStringLiteral("yyyyMMdd'T'HHmmss"));
+    QString path = QDir(folder).filePath(QStringLiteral("%1-%2.socwb").arg(name, stamp));
+    for (int n = 2; QFileInfo::exists(path); ++n) {
+        path = QDir(folder).filePath(QStringLiteral("%1-%2-%3.socwb").arg(name, stamp).arg(n));
+    }
+    return path;
 }
 
 QString traineeName() {

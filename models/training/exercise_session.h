@@ -40,6 +40,11 @@ class ExerciseSession {
     CaseStore& store_;
 };
 
+// Where a fresh case for TRAINEE's attempt at EXERCISE goes: DIR/<trainee>/cases/<name>-<time>.socwb
+// (DIR: resultsDir() by default; the folders are created). Every attempt is a new file: a retry
+// starts from a clean case and the bundled files are never written.
+QString newAttemptPath(const QString& exerciseName, const QString& trainee, const QString& dir = {});
+
 // The OS user, as the audit log names the analyst.
 QString traineeName();
 
