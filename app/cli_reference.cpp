@@ -255,6 +255,10 @@ ProgramRef makeGuiReference() {
         {{"CASE|LOGFILE", "[CASE | LOGFILE...]", "A case file (.socwb), or logs to import into a new case.",
           Values::File}},
         {{"demo", nullptr, "Open the bundled sample case (imported and scored on first use)."},
+         {"exercise", "NAME",
+          "Start a fresh attempt at a training exercise: a bundled one (1-easy, or by difficulty: easy, medium, hard), "
+          "one in the user's exercises folder, or a folder path. Its evidence is imported into a new case of the "
+          "trainee's own and the brief and questions show in the Exercise panel."},
          {"screenshot", "PNG",
           "Render the window once the case, imports and scoring have loaded; save it as PNG; exit.", Values::File},
          {"view", "NAME", "The view to show first.", Values::View, nullptr, "alerts"},
