@@ -234,10 +234,8 @@ void ExercisePanel::buildQuestions() {
         auto* box = new QFrame(questionsBox_);
         auto* l = new QVBoxLayout(box);
         l->setContentsMargins(0, 2, 0, 2);
-        l->addWidget(plainLabel(
-            (q.points == 1 ? tr("%1 (1 point)") : tr("%1 (%2 points)").arg(QStringLiteral("%1")).arg(q.points))
-                .arg(q.text),
-            box));
+        const QString points = q.points == 1 ? tr("1 point") : tr("%1 points").arg(q.points);
+        l->addWidget(plainLabel(QStringLiteral("%1 (%2)").arg(q.text, points), box));
         auto* row = new QHBoxLayout;
         auto* edit = new QLineEdit(given.value(q.id), box);
         edit->setObjectName(QStringLiteral("answer:") + q.id);
