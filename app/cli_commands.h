@@ -43,6 +43,8 @@ int exportChannels(const QStringList& args);
 int hunt(const QStringList& args);
 // Sigma rules over the case (cli_sigma.cpp).
 int sigma(const QStringList& args);
+// Training mode: exercise new | grade (cli_exercise.cpp).
+int exercise(const QStringList& args);
 
 // Ctrl-C and SIGTERM for the commands that write (import, score, suppress): main calls this first,
 // before any case is opened, so an interrupt at any instant cancels (exit 130) and nothing is

@@ -53,6 +53,7 @@ int main(int argc, char** argv) {
         {QStringLiteral("suppress"), socwb::cli::suppress}, {QStringLiteral("export"), socwb::cli::exportChannels},
         {QStringLiteral("hunt"), socwb::cli::hunt},
         {QStringLiteral("sigma"), socwb::cli::sigma},
+        {QStringLiteral("exercise"), socwb::cli::exercise},
     };
     const QString name = args.takeFirst();
     const auto it = commands.find(name);

@@ -219,6 +219,26 @@ ProgramRef makeCliReference() {
           {"json", nullptr, "Print a JSON summary on stdout."}},
          1,
          1},
+        {"exercise",
+         "training: write a new exercise, or grade a trainee's case",
+         "Training mode. 'exercise new OUTDIR --seed N --difficulty easy|medium|hard' writes an exercise from the "
+         "generator (evidence/, BRIEF.md, questions.json, exercise.json with the measured difficulty, and truth.json, "
+         "the answer key) after importing and scoring it once to measure it. 'exercise grade CASE' grades a "
+         "trainee's case (made by socwb --exercise or File > Exercises): its verdicts against the answer key read "
+         "from the exercise's folder, and the answers to the questions kept in the case or given with --answers. "
+         "Exit 1 when the answer key cannot be read.",
+         {{"ACTION", "ACTION", "new or grade.", Values::Choice, "new grade"},
+          {"PATH", "OUTDIR|CASE", "new: the folder to write (missing or empty); grade: the trainee's case.",
+           Values::File}},
+         {{"seed", "N", "new: the generator's seed (default 1).", Values::Text, nullptr, "1"},
+          {"difficulty", "LEVEL", "new: easy, medium or hard (default easy).", Values::Choice, "easy medium hard",
+           "easy"},
+          {"answers", "FILE",
+           "grade: a JSON file {\"answers\": {\"c1.host\": \"WKS-01\", ...}} whose answers replace the case's.",
+           Values::File},
+          {"json", nullptr, kJsonHelp}},
+         2,
+         2},
     };
     p.exitCodes = {
         {0, "ok"},
@@ -271,6 +291,10 @@ ProgramRef makeGuiReference() {
         {{"CASE|LOGFILE", "[CASE | LOGFILE...]", "A case file (.socwb), or logs to import into a new case.",
           Values::File}},
         {{"demo", nullptr, "Open the bundled sample case (imported and scored on first use)."},
+         {"exercise", "NAME",
+          "Start a fresh attempt at a training exercise: a bundled one (1-easy, or by difficulty: easy, medium, hard), "
+          "one in the user's exercises folder, or a folder path. Its evidence is imported into a new case of the "
+          "trainee's own and the brief and questions show in the Exercise panel."},
          {"screenshot", "PNG",
           "Render the window once the case, imports and scoring have loaded; save it as PNG; exit.", Values::File},
          {"view", "NAME", "The view to show first.", Values::View, nullptr, "alerts"},

@@ -12,6 +12,7 @@
 #include "cli_reference.h"
 #include "core/logging.h"
 #include "hunt_dialog.h"
+#include "exercise_panel.h"
 #include "main_window.h"
 #include "single_instance.h"
 #include "store/case_store.h"
@@ -26,15 +27,19 @@
 #include <QFile>
 #include <QFileInfo>
 #include <QIcon>
+#include <QLineEdit>
 #include <QMessageBox>
 #include <QPainter>
+#include <QPushButton>
 #include <QStandardPaths>
 #include <QTableView>
 #include <QTemporaryDir>
+#include <QTimeZone>
 #include <QTimer>
 
 #include <cstdio>
 #include <memory>
+#include <optional>
 
 namespace {
 
@@ -133,6 +138,37 @@ int measureUiLatency(socwb::MainWindow& window, qint64 lines) {
     return -1; // keep running
 }
 
+// For --screenshot --view grade: a trainee who trusts the top of the queue. The top alert is called
+// malicious, the questions are answered from its row, one hint is taken, and the exercise is
+// submitted, so the grade page shows real feedback (right and wrong answers alike).
+void submitAsATrainee(socwb::MainWindow& window) {
+    socwb::ExercisePanel* panel = window.exercisePanel();
+    socwb::AlertTableModel* model = window.alertQueue()->model();
+    if (!panel->hasExercise() || model->rowCount() == 0 || !model->rowAt(0)) {
+        return;
+    }
+    const socwb::AlertRow& top = *model->rowAt(0);
+    window.alertQueue()->view()->setCurrentIndex(model->index(0, socwb::AlertTableModel::HostColumn));
+    window.alertQueue()->setStatusOfSelection(QStringLiteral("malicious"));
+    const std::pair<const char*, QString> answers[] = {
+        {"c1.host", top.host},
+        {"c1.process", top.processName},
+        {"c1.interval", QString::number(qRound(top.medianInterval))},
+        {"c1.began", QDateTime::fromMSecsSinceEpoch(top.firstTs / 1000, QTimeZone::utc())
+                         .toString(QStringLiteral("yyyy-MM-dd HH:mm"))},
+        {"c1.endpoint", top.destination},
+        {"c1.sysmon", QStringLiteral("yes")}};
+    for (const auto& [id, text] : answers) {
+        if (QLineEdit* edit = panel->answerField(QLatin1String(id))) {
+            edit->setText(text);
+        }
+    }
+    if (QPushButton* hint = panel->hintButton(QStringLiteral("c1.parent"))) {
+        hint->click();
+    }
+    panel->submitButton()->click();
+}
+
 // With --screenshot, a case the window cannot open must not leave a modal message waiting for a
 // click nobody makes: the message is drawn over the window into the PNG, printed on stderr, and
 // closed, so the run ends (exit 3) and the picture says what is wrong.
@@ -184,7 +220,8 @@ int main(int argc, char** argv) {
     p.addOption(version);
     const socwb::cli::ParserOptions o = socwb::cli::addToParser(p, ref.self);
     const QCommandLineOption &demo = o["demo"], &shot = o["screenshot"], &view = o["view"], &size = o["size"],
-                             &latency = o["measure-ui-latency"], &lines = o["lines"], &verbose = o["verbose"];
+                             &latency = o["measure-ui-latency"], &lines = o["lines"], &verbose = o["verbose"],
+                             &exercise = o["exercise"];
     p.process(app);
     if (p.isSet(version)) {
         std::fputs(qPrintable(socwb::AboutDialog::versionText()), stdout);
@@ -225,7 +262,7 @@ int main(int argc, char** argv) {
     const QStringList args = p.positionalArguments();
     // `socwb` and `socwb CASE` hand the case to a running socwb of this user if there is one.
     socwb::SingleInstance instance;
-    if (!p.isSet(demo) && !p.isSet(shot) && !p.isSet(o["new-instance"]) &&
+    if (!p.isSet(demo) && !p.isSet(shot) && !p.isSet(exercise) && !p.isSet(o["new-instance"]) &&
         (args.isEmpty() || (args.size() == 1 && args.first().endsWith(QLatin1String(".socwb"))))) {
         const socwb::SingleInstance::Reply r = instance.handOver(args.value(0));
         if (!r.result.isEmpty()) {
@@ -238,7 +275,19 @@ int main(int argc, char** argv) {
         }
     }
     bool opened = true;
-    if (p.isSet(demo)) {
+    std::optional<socwb::training::ExerciseInfo> chosenExercise;
+    if (p.isSet(exercise)) {
+        chosenExercise = socwb::training::ExerciseLibrary::find(p.value(exercise));
+        if (!chosenExercise) {
+            std::fprintf(stderr, "socwb: no exercise '%s' in %s or %s\n", qPrintable(p.value(exercise)),
+                         qPrintable(socwb::training::ExerciseLibrary::bundledDir()),
+                         qPrintable(socwb::training::ExerciseLibrary::userDir()));
+            return 2;
+        }
+    }
+    if (chosenExercise) {
+        opened = window.exercisePanel()->start(*chosenExercise);
+    } else if (p.isSet(demo)) {
         const QString demoCase = dataDir() + QStringLiteral("/demo.socwb");
         opened = window.openCase(demoCase);
         const QDir samples(sampleDataDir() + QStringLiteral("/case"));
@@ -291,6 +340,9 @@ int main(int argc, char** argv) {
                                        name == QLatin1String("process-tree");
             if (*stage == 0) {
                 *stage = 1;
+                if (name == QLatin1String("grade")) {
+                    submitAsATrainee(window);
+                }
                 window.emphasizeView(name);
                 if ((name == QLatin1String("detail") || investigation) && model->rowCount() > 0) {
                     // The top alert: selecting it shows its detail and its investigation views.

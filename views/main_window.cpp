@@ -9,6 +9,8 @@
 #include "core/recent_cases.h"
 #include "core/resources.h"
 #include "current_case.h"
+#include "exercise_list_dialog.h"
+#include "exercise_panel.h"
 #include "fold_area.h"
 #include "hunt_dialog.h"
 #include "import_preview_dialog.h"
@@ -60,6 +62,7 @@
 #include <QSettings>
 #include <QStatusBar>
 #include <QTabBar>
+#include <QTabWidget>
 #include <QTableView>
 #include <QTime>
 #include <QTimer>
@@ -234,9 +237,9 @@ MainWindow::MainWindow(QWidget* parent)
 MainWindow::~MainWindow() = default;
 
 QStringList MainWindow::viewNames() {
-    return {QStringLiteral("overview"),    QStringLiteral("alerts"),    QStringLiteral("detail"),
-            QStringLiteral("import"),      QStringLiteral("intervals"), QStringLiteral("timeline"),
-            QStringLiteral("process-tree")};
+    return {QStringLiteral("overview"),     QStringLiteral("alerts"),    QStringLiteral("detail"),
+            QStringLiteral("import"),       QStringLiteral("intervals"), QStringLiteral("timeline"),
+            QStringLiteral("process-tree"), QStringLiteral("exercise"),  QStringLiteral("grade")};
 }
 
 void MainWindow::showInvestigation(qint64 alertId) {
@@ -264,6 +267,12 @@ void MainWindow::buildMenus() {
     file->addAction(tr("Export &hunt for the SIEM\u2026"), this, [this] {
         if (store_) {
             HuntDialog::showFor(this, store_->db(), detail_->alertId());
+        }
+    });
+    file->addAction(tr("E&xercises\u2026"), this, [this] {
+        ExerciseListDialog d(this);
+        if (d.exec() == QDialog::Accepted && d.chosen()) {
+            exercise_->start(*d.chosen());
         }
     });
     file->addSeparator();
@@ -304,9 +313,22 @@ void MainWindow::buildDocks() {
     auto* overviewDock = makeDock(this, QStringLiteral("overview"), tr("Case explorer"), overview_);
     auto* detailDock = makeDock(this, QStringLiteral("detail"), tr("Alert detail"), detail_);
     auto* taskDock = makeDock(this, QStringLiteral("import"), tr("Imports and tasks"), tasks_);
+    // Training mode: a tab beside the case explorer, shown once a trainee's case is open.
+    exercise_ = new ExercisePanel(this);
+    auto* exerciseDock = makeDock(this, QStringLiteral("exercise"), tr("Exercise"), exercise_);
+    connect(this, &MainWindow::caseLoaded, exercise_, [this, exerciseDock] {
+        exercise_->followCase();
+        exerciseDock->setVisible(exercise_->hasExercise());
+        if (exercise_->hasExercise()) {
+            exerciseDock->raise();
+        }
+    });
     setCorner(Qt::BottomLeftCorner, Qt::LeftDockWidgetArea);
     setCorner(Qt::TopLeftCorner, Qt::LeftDockWidgetArea);
     addDockWidget(Qt::LeftDockWidgetArea, overviewDock);
+    tabifyDockWidget(overviewDock, exerciseDock);
+    exerciseDock->hide();
+    overviewDock->raise();
     addDockWidget(Qt::RightDockWidgetArea, queue_);
     splitDockWidget(queue_, detailDock, Qt::Horizontal);
     QDockWidget* first = nullptr;
@@ -441,6 +463,8 @@ void MainWindow::emphasizeView(const QString& name) {
         bottomHeight = int(h * 0.7); // the charts need the height
     } else if (name == QLatin1String("overview")) {
         left = 0.4, middle = 0.34;
+    } else if (name == QLatin1String("exercise") || name == QLatin1String("grade")) {
+        left = 0.36, middle = 0.36;
     }
     resizeDocks({overview, queue_, detail}, {int(w * left), int(w * middle), int(w * (1 - left - middle))},
                 Qt::Horizontal);
@@ -459,6 +483,13 @@ void MainWindow::resetLayout() {
 bool MainWindow::showView(const QString& name) {
     if (!viewNames().contains(name)) {
         return false;
+    }
+    if (name == QLatin1String("exercise") || name == QLatin1String("grade")) {
+        auto* dock = findChild<QDockWidget*>(QStringLiteral("exercise"));
+        dock->show();
+        dock->raise();
+        exercise_->tabs()->setCurrentIndex(name == QLatin1String("grade") && exercise_->result() ? 1 : 0);
+        return true;
     }
     // Raised, an investigation view takes most of the height; the queue or the detail take it back.
     // The bottom area is the tab that shows, as its tab bar says (the other tabs' docks keep stale

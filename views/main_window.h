@@ -30,6 +30,7 @@ class AlertDetailWidget;
 class AlertQueueDock;
 class AuditLogDialog;
 class CaseOverviewWidget;
+class ExercisePanel;
 class HostTimelineWidget;
 class IntervalChartsWidget;
 class NavigationHistory;
@@ -107,6 +108,11 @@ class MainWindow : public QMainWindow {
     bool undo();
     QString undoText() const;
     CaseOverviewWidget* overview() const { return overview_; }
+    // Training mode's dock (File → Exercises…, socwb --exercise).
+    ExercisePanel* exercisePanel() const { return exercise_; }
+    // The open case for a panel's own writes (an exercise's answers and hints); nullptr when the
+    // case cannot be written. The writer rebases caseWatcher() after it.
+    CaseStore* writableCase() { return canWrite() ? store_.get() : nullptr; }
 
     // The zone for local-time formats, remembered per case (the system's until one is chosen).
     QString caseTimeZone() const;
@@ -203,6 +209,7 @@ class MainWindow : public QMainWindow {
     int investigationPending_ = 0;
     qint64 investigatedAlert_ = 0;
     TaskPanel* tasks_;
+    ExercisePanel* exercise_ = nullptr;
     QMenu* viewMenu_ = nullptr;
     RecentCasesMenu* recentMenu_ = nullptr;
     QLabel* caseLabel_;

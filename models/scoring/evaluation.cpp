@@ -1,9 +1,10 @@
 #include "evaluation.h"
 
+#include "answer_key.h"
+
 #include "core/resources.h"
 #include "store/statement.h"
 
-#include <QHash>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QRegularExpression>
@@ -19,47 +20,16 @@ namespace socwb::scoring {
 
 namespace {
 
-struct Item {
-    QString channel;
-    bool positive = false;
-    QSet<QString> hosts; // lower case
-    QString domain, process;
-    QSet<QString> addresses; // the channel's destination addresses (truth.json channels[].destination.ips)
-    QStringList urls;        // its URLs without the scheme, lower case (destination and output)
-    QString destinationHost; // the FQDN it talks to (answer_key destination_host), lower case; may be empty
-};
+using Item = AnswerKeyItem;
 
 struct AlertRow {
     int64_t id = 0;
     double score = 0;
     bool suppressed = false;
-    QString host, destination, registered, processName, commandLine, parentImage, endpoint;
+    ChannelFacts facts;
+    QString commandLine, parentImage;
     int match = -1; // index into items
 };
-
-bool matches(const Item& item, const AlertRow& a) {
-    if (!item.hosts.contains(a.host.toLower())) {
-        return false;
-    }
-    // By name — the host name where the answer key gives it, else the registrable domain — or,
-    // where the evidence kept only an address, by the channel's own addresses.
-    const QString reg = a.registered.isEmpty() ? a.destination : a.registered;
-    const bool named = item.destinationHost.isEmpty()
-                           ? reg.compare(item.domain, Qt::CaseInsensitive) == 0
-                           : a.destination.compare(item.destinationHost, Qt::CaseInsensitive) == 0;
-    if (!named && !item.addresses.contains(a.destination.toLower())) {
-        return false;
-    }
-    // A row with a URL shape (one raw file, one gist) is the channel only when the channel's URL
-    // has that shape: IT's baseline script and an implant on the same host and site are two.
-    if (!a.endpoint.isEmpty() && !item.urls.isEmpty() &&
-        std::none_of(item.urls.begin(), item.urls.end(),
-                     [&](const QString& u) { return u.startsWith(a.endpoint.toLower()); })) {
-        return false;
-    }
-    // When the evidence cannot name the process, host and registrable domain decide.
-    return a.processName.isEmpty() || a.processName.compare(item.process, Qt::CaseInsensitive) == 0;
-}
 
 RankingQuality rank(const std::vector<const AlertRow*>& order, const std::vector<Item>& items, double flagCut,
                     const std::vector<double>& rankScore) {
@@ -111,9 +81,9 @@ RankingQuality rank(const std::vector<const AlertRow*>& order, const std::vector
         q.maxRows = std::max(q.maxRows, rows[i]);
         if (const AlertRow* a = itemAlert[i]) {
             ri.score = rankScore[size_t(ri.rank - 1)];
-            ri.host = a->host;
-            ri.destination = a->destination;
-            ri.process = a->processName;
+            ri.host = a->facts.host;
+            ri.destination = a->facts.destination;
+            ri.process = a->facts.processName;
             ++q.found;
             q.flagged += ri.score >= flagCut ? 1 : 0;
             worst = std::max(worst, ri.rank);
@@ -200,85 +170,23 @@ QJsonObject Evaluation::toJson() const {
 }
 
 Evaluation evaluate(sqlite3* db, const QByteArray& truthJson, double flagScore) {
-    const QJsonObject truth = QJsonDocument::fromJson(truthJson).object();
-    if (truth.value(QStringLiteral("format")).toString() != QLatin1String("socwb-truth")) {
-        throw std::runtime_error("not a socwb truth file (format is not \"socwb-truth\")");
-    }
-    // Each channel's destination addresses, for rows the evidence keyed by address alone.
-    QHash<QString, QSet<QString>> addressesOf;
-    QHash<QString, QStringList> urlsOf;
-    auto withoutScheme = [](QString u) {
-        const qsizetype cut = u.indexOf(QLatin1String("://"));
-        return (cut >= 0 ? u.mid(cut + 3) : u).toLower();
-    };
-    for (const QJsonValue& v : truth.value(QStringLiteral("channels")).toArray()) {
-        const QJsonObject ch = v.toObject();
-        QSet<QString>& set = addressesOf[ch.value(QStringLiteral("id")).toString()];
-        const QJsonObject dest = ch.value(QStringLiteral("destination")).toObject();
-        // World 1 lists the name's addresses (ips); world 2 every address the channel's lookups
-        // returned and its connections used (addresses).
-        for (const char* key : {"ips", "addresses"}) {
-            for (const QJsonValue& ip : dest.value(QLatin1String(key)).toArray()) {
-                set.insert(ip.toString().toLower());
-            }
-        }
-        QStringList& urls = urlsOf[ch.value(QStringLiteral("id")).toString()];
-        for (const QJsonValue& u : {dest.value(QStringLiteral("url")),
-                                    ch.value(QStringLiteral("output")).toObject().value(QStringLiteral("url"))}) {
-            if (!u.toString().isEmpty()) {
-                urls << withoutScheme(u.toString());
-            }
-        }
-    }
-    std::vector<Item> items;
-    for (const QJsonValue& v :
-         truth.value(QStringLiteral("answer_key")).toObject().value(QStringLiteral("items")).toArray()) {
-        const QJsonObject o = v.toObject();
-        Item it;
-        it.channel = o.value(QStringLiteral("channel")).toString();
-        it.positive = o.value(QStringLiteral("expected")).toString() == QLatin1String("malicious");
-        for (const QJsonValue& h : o.value(QStringLiteral("hosts")).toArray()) {
-            it.hosts.insert(h.toString().toLower());
-        }
-        it.domain = o.value(QStringLiteral("registrable_domain")).toString();
-        it.process = o.value(QStringLiteral("process_image")).toString();
-        it.addresses = addressesOf.value(it.channel);
-        it.urls = urlsOf.value(it.channel);
-        it.destinationHost = o.value(QStringLiteral("destination_host")).toString().toLower();
-        for (const QJsonValue& ip : o.value(QStringLiteral("addresses")).toArray()) {
-            it.addresses.insert(ip.toString().toLower());
-        }
-        items.push_back(it);
-    }
+    const std::vector<Item> items = loadAnswerKey(QJsonDocument::fromJson(truthJson).object());
     std::vector<AlertRow> alerts;
     Statement st(db, "SELECT a.id, a.score, a.suppressed_by IS NOT NULL, a.host, a.destination, "
                      "coalesce(a.registered_domain, ''), coalesce(a.process_name, ''), "
                      "coalesce(p.command_line, ''), coalesce(p.parent_image, ''), coalesce(a.endpoint, '') "
                      "FROM alerts a LEFT JOIN processes p ON p.id = a.process_id ORDER BY a.score DESC, a.id");
     while (st.step()) {
-        AlertRow a{st.int64(0),
-                   st.real(1),
-                   st.int64(2) != 0,
-                   QString::fromStdString(st.text(3)),
-                   QString::fromStdString(st.text(4)),
-                   QString::fromStdString(st.text(5)),
-                   QString::fromStdString(st.text(6)),
-                   QString::fromStdString(st.text(7)),
-                   QString::fromStdString(st.text(8)),
-                   QString::fromStdString(st.text(9))};
-        // An alert that fits a positive and a look-alike (a fleet item on the same host and
-        // destination) is the positive's when its evidence names the process or the URL; without
-        // either it cannot tell them apart, and it is the look-alike's (so a planted channel is
-        // not charged with rows the look-alike's own traffic makes).
-        int positive = -1, lookalike = -1;
-        for (size_t i = 0; i < items.size(); ++i) {
-            int& first = items[i].positive ? positive : lookalike;
-            if (first < 0 && matches(items[i], a)) {
-                first = static_cast<int>(i);
-            }
-        }
-        const bool evidenced = !a.processName.isEmpty() || !a.endpoint.isEmpty();
-        a.match = positive >= 0 && (lookalike < 0 || evidenced) ? positive : lookalike;
+        AlertRow a;
+        a.id = st.int64(0);
+        a.score = st.real(1);
+        a.suppressed = st.int64(2) != 0;
+        a.facts = ChannelFacts{QString::fromStdString(st.text(3)), QString::fromStdString(st.text(4)),
+                               QString::fromStdString(st.text(5)), QString::fromStdString(st.text(6)),
+                               QString::fromStdString(st.text(9))};
+        a.commandLine = QString::fromStdString(st.text(7));
+        a.parentImage = QString::fromStdString(st.text(8));
+        a.match = matchItem(items, a.facts);
         alerts.push_back(a);
     }
     Evaluation e;
@@ -314,11 +222,12 @@ Evaluation evaluate(sqlite3* db, const QByteArray& truthJson, double flagScore) 
                              service = re("service_parents");
     std::vector<std::pair<double, const AlertRow*>> flagged;
     for (const AlertRow& a : alerts) {
-        if (!names.count(a.processName.toLower())) {
+        if (!names.count(a.facts.processName.toLower())) {
             continue;
         }
-        const bool listed = std::any_of(dests.begin(), dests.end(),
-                                        [&](const QRegularExpression& d) { return d.match(a.destination).hasMatch(); });
+        const bool listed = std::any_of(dests.begin(), dests.end(), [&](const QRegularExpression& d) {
+            return d.match(a.facts.destination).hasMatch();
+        });
         if (!listed) {
             continue;
         }

@@ -744,7 +744,32 @@ CREATE INDEX sigma_hits_rule ON sigma_hits(rule_key);
 CREATE INDEX sigma_hits_row ON sigma_hits(row_table, row_id);
 )SQL";
 
-constexpr std::array<const char*, 8> kMigrations{kV1, kV2, kV3, kV4Tables, kV5, kV6, kV7, kV8};
+// Version 9 (issue 23): a trainee's case records the exercise it came from (one row), the answers
+// typed into its questions and the hints taken. The answer key is never stored: the grader reads it
+// from the exercise's folder when the trainee submits.
+constexpr const char* kV9 = R"SQL(
+CREATE TABLE exercise (
+    id           INTEGER PRIMARY KEY CHECK (id = 1),
+    name         TEXT NOT NULL,     -- the exercise's folder name ("1-easy")
+    dir          TEXT NOT NULL,     -- the exercise's folder, where its truth.json is read at grading
+    truth_sha256 TEXT NOT NULL,     -- of that truth.json when the case was made (a changed key is reported)
+    trainee      TEXT NOT NULL,
+    started_at   TEXT NOT NULL,     -- ISO-8601 UTC
+    submitted_at TEXT
+);
+CREATE TABLE exercise_answers (
+    question_id TEXT PRIMARY KEY,
+    answer      TEXT NOT NULL,
+    updated_at  TEXT NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE exercise_hints (
+    question_id TEXT PRIMARY KEY,
+    cost        INTEGER NOT NULL,
+    used_at     TEXT NOT NULL
+) WITHOUT ROWID;
+)SQL";
+
+constexpr std::array<const char*, 9> kMigrations{kV1, kV2, kV3, kV4Tables, kV5, kV6, kV7, kV8, kV9};
 
 // Indexes chosen for the views' queries: per-host time ranges, and the lookups of events by
 // process. Schema 4 dropped v3's per-domain indexes of proxy and DNS rows (a fifth of a proxy
