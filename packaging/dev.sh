@@ -29,7 +29,9 @@ PACKAGES=(build-essential cmake ninja-build pkg-config git
   librsvg2-bin dpkg-dev file lintian appstream desktop-file-utils shared-mime-info xdg-utils
   libfile-mimeinfo-perl man-db groff-base
   # exports: the STIX bundle checked against the OASIS schemas (tests/stix_check.py)
-  python3 python3-jsonschema)
+  python3 python3-jsonschema
+  # the case report: its PDF's text read back (tests/tst_case_report.cpp)
+  poppler-utils)
 PACKAGE_TEST_PACKAGES=(debootstrap)
 FUZZ_PACKAGES=(clang libclang-rt-14-dev)
 
