@@ -69,6 +69,7 @@ class TestCaseReport : public QObject {
     void pageSizes();
     void userTemplate();
     void commandLine();
+    void inTheBackground();
 
   private:
     QTemporaryDir dir_;
@@ -270,6 +271,22 @@ void TestCaseReport::commandLine() {
                 dir_.filePath(QStringLiteral("missing.html"))});
     QCOMPARE(r.exitCode, 2);
     QVERIFY(!QFile::exists(dir_.filePath(QStringLiteral("x.html"))));
+}
+
+void TestCaseReport::inTheBackground() {
+    // The window's File > Report: the outcome arrives on this thread, the file is whole.
+    const QString out = dir_.filePath(QStringLiteral("window.html"));
+    QString outcome;
+    writeCaseReportInBackground(this, case_, out, [&outcome](const QString& o) { outcome = o; });
+    QVERIFY(outcome.isEmpty()); // not done in the call: the GUI thread stays free
+    QTRY_VERIFY_WITH_TIMEOUT(!outcome.isEmpty(), 60000);
+    QCOMPARE(outcome, QStringLiteral("2 channel(s) reported"));
+    QVERIFY(QString::fromUtf8(readAll(out)).contains(QStringLiteral("7. Audit trail")));
+    outcome.clear();
+    writeCaseReportInBackground(this, dir_.filePath(QStringLiteral("none.socwb")), out,
+                                [&outcome](const QString& o) { outcome = o; });
+    QTRY_VERIFY_WITH_TIMEOUT(!outcome.isEmpty(), 60000);
+    QVERIFY2(outcome.startsWith(QStringLiteral("! ")), qPrintable(outcome));
 }
 
 QTEST_MAIN(TestCaseReport)

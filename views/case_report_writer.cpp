@@ -10,14 +10,18 @@
 #include <QAbstractTextDocumentLayout>
 #include <QBuffer>
 #include <QFileInfo>
+#include <QFutureWatcher>
 #include <QHeaderView>
+#include <QLocale>
 #include <QPainter>
 #include <QPdfWriter>
 #include <QSaveFile>
 #include <QScrollBar>
 #include <QTextDocument>
 #include <QTreeView>
+#include <QtConcurrent/QtConcurrentRun>
 
+#include <memory>
 #include <stdexcept>
 
 namespace socwb {
@@ -123,6 +127,51 @@ ReportImageSet renderReportImages(const CaseReportData& data) {
             t == data.trees.cend() || c.lineage.isEmpty() ? QImage() : lineageImage(tree, *t, c.series.processId));
     }
     return set;
+}
+
+void writeCaseReportInBackground(QObject* context, const QString& casePath, const QString& out,
+                                 std::function<void(const QString& outcome)> done) {
+    struct Gathered {
+        CaseReportData data;
+        QString error;
+    };
+    auto* gather = new QFutureWatcher<Gathered>(context);
+    QObject::connect(gather, &QFutureWatcher<Gathered>::finished, context, [context, gather, out, done] {
+        gather->deleteLater();
+        Gathered g = gather->result();
+        if (!g.error.isEmpty()) {
+            done(QStringLiteral("! ") + g.error);
+            return;
+        }
+        auto images = std::make_shared<ReportImageSet>(renderReportImages(g.data));
+        auto data = std::make_shared<CaseReportData>(std::move(g.data));
+        auto* write = new QFutureWatcher<QString>(context);
+        QObject::connect(write, &QFutureWatcher<QString>::finished, context, [write, done] {
+            write->deleteLater();
+            done(write->result());
+        });
+        write->setFuture(QtConcurrent::run([data, images, out]() -> QString {
+            try {
+                if (QFileInfo(out).suffix().toLower() == QLatin1String("pdf")) {
+                    const bool us = QLocale().measurementSystem() == QLocale::ImperialUSSystem;
+                    writeReportPdf(*data, defaultReportTemplate(), *images, us ? QPageSize::Letter : QPageSize::A4,
+                                   out);
+                } else {
+                    writeReportHtml(*data, defaultReportTemplate(), *images, out);
+                }
+                return QObject::tr("%n channel(s) reported", nullptr, int(data->channels.size()));
+            } catch (const std::exception& e) {
+                return QStringLiteral("! ") + QString::fromUtf8(e.what());
+            }
+        }));
+    });
+    gather->setFuture(QtConcurrent::run([casePath]() -> Gathered {
+        try {
+            return {gatherCaseReport(casePath), {}};
+        } catch (const std::exception& e) {
+            return {{}, QString::fromUtf8(e.what())};
+        }
+    }));
 }
 
 bool isReportPath(const QString& out) {

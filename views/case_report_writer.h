@@ -12,6 +12,10 @@
 #include <QPageSize>
 #include <QVector>
 
+#include <functional>
+
+class QObject;
+
 namespace socwb {
 
 struct ReportImageSet {
@@ -28,6 +32,13 @@ void writeReportHtml(const CaseReportData& data, const QString& templateText, co
                      const QString& out);
 void writeReportPdf(const CaseReportData& data, const QString& templateText, const ReportImageSet& images,
                     QPageSize::PageSizeId pageSize, const QString& out);
+
+// The window's File > Report: reads the case in a worker, draws the images on the GUI thread (a
+// fraction of a second a channel), writes in a worker, then calls DONE on CONTEXT's thread with the
+// outcome ("2 channel(s) reported"; "! reason" on failure). The PDF's paper follows the locale
+// (Letter where US measures are used, else A4).
+void writeCaseReportInBackground(QObject* context, const QString& casePath, const QString& out,
+                                 std::function<void(const QString& outcome)> done);
 
 // A report by OUT's suffix (.html / .htm or .pdf); false for any other suffix.
 bool isReportPath(const QString& out);

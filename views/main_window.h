@@ -146,6 +146,7 @@ class MainWindow : public QMainWindow {
     void chooseCase(bool create);
     void chooseEvidence();
     void exportAlerts();
+    void exportReport();
     void copySelection();
     void showShortcuts();
     void showAuditLog();
