@@ -13,6 +13,7 @@
 #include <optional>
 
 class QCommandLineParser;
+class QCoreApplication;
 
 namespace socwb::cli {
 
@@ -45,6 +46,11 @@ int hunt(const QStringList& args);
 int sigma(const QStringList& args);
 // Training mode: exercise new | grade (cli_exercise.cpp).
 int exercise(const QStringList& args);
+// The case as a document (cli_report.cpp, built with the GUI: it draws with the window's widgets).
+int report(const QStringList& args);
+// The report runs under a QApplication on the offscreen platform (unless QT_QPA_PLATFORM names
+// another); the other commands under a QCoreApplication.
+std::unique_ptr<QCoreApplication> makeReportApplication(int& argc, char** argv);
 
 // Ctrl-C and SIGTERM for the commands that write (import, score, suppress): main calls this first,
 // before any case is opened, so an interrupt at any instant cancels (exit 130) and nothing is

@@ -12,11 +12,13 @@
 #include <cstdio>
 #include <functional>
 #include <map>
+#include <memory>
 #include <string_view>
 
 int main(int argc, char** argv) {
     // The commands that write catch Ctrl-C before anything else runs (even before Qt starts), so an
     // interrupt at any instant cancels them and nothing is written.
+    [[maybe_unused]] std::string_view commandName;
     for (int i = 1; i < argc; ++i) {
         const std::string_view a = argv[i];
         if (a == "--verbose") {
@@ -25,9 +27,19 @@ int main(int argc, char** argv) {
         if (a == "import" || a == "score" || a == "suppress") {
             socwb::cli::catchInterrupts();
         }
+        commandName = a;
         break;
     }
-    QCoreApplication app(argc, argv);
+    std::unique_ptr<QCoreApplication> application;
+#ifdef SOCWB_CLI_REPORT
+    if (commandName == "report") {
+        application = socwb::cli::makeReportApplication(argc, argv);
+    }
+#endif
+    if (!application) {
+        application = std::make_unique<QCoreApplication>(argc, argv);
+    }
+    QCoreApplication& app = *application;
     QCoreApplication::setApplicationName(QStringLiteral("socwb"));
     QCoreApplication::setApplicationVersion(QStringLiteral(SOCWB_VERSION));
 
@@ -54,6 +66,16 @@ int main(int argc, char** argv) {
         {QStringLiteral("hunt"), socwb::cli::hunt},
         {QStringLiteral("sigma"), socwb::cli::sigma},
         {QStringLiteral("exercise"), socwb::cli::exercise},
+#ifdef SOCWB_CLI_REPORT
+        {QStringLiteral("report"), socwb::cli::report},
+#else
+        {QStringLiteral("report"),
+         [](const QStringList&) {
+             socwb::cli::err(QStringLiteral("socwb-cli report: this socwb-cli was built without the GUI "
+                                            "(SOCWB_BUILD_GUI=OFF), which draws the report"));
+             return int(socwb::cli::Usage);
+         }},
+#endif
     };
     const QString name = args.takeFirst();
     const auto it = commands.find(name);

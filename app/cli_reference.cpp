@@ -145,6 +145,26 @@ ProgramRef makeCliReference() {
          {{"json", nullptr, kJsonHelp}, {"no-store", nullptr, "Do not store the hits in the case."}},
          1,
          -1},
+        {"report",
+         "the case as a document: HTML or PDF",
+         "Write the case report: a summary (scope, time span, hosts, what was found); the evidence with its chain "
+         "of custody (each file's name, size, SHA-256, format, records, rejects, import time and user) and the "
+         "case's audit trail; every channel whose verdict is malicious or escalated (or the statuses --status "
+         "names) with its factors, its interval charts and process lineage as the window draws them, its requests "
+         "summarised and its first and last requests; the benign dispositions with their justifications; the "
+         "suppressions in force; and the method (engine version, configuration, the case's override). OUT's suffix "
+         "chooses the format: .html (one self-contained file, images inline) or .pdf (with a header naming the "
+         "case and page numbers). The charts are drawn offscreen: no display is needed.",
+         {{"CASE", "CASE", "The case file (.socwb).", Values::CaseFile},
+          {"OUT", "OUT", "The report to write: OUT.html or OUT.pdf.", Values::File}},
+         {{"status", "LIST", "Comma-separated verdicts to report in full (default malicious,escalated).", Values::Text,
+           nullptr, "malicious,escalated"},
+          {"page-size", "SIZE", "The PDF's paper: a4 (default) or letter.", Values::Choice, "a4 letter", "a4"},
+          {"template", "FILE",
+           "An HTML template to use instead of the bundled one (a copy of resources/report/report.html, edited).",
+           Values::File}},
+         2,
+         2},
         {"explain",
          "every factor of one channel, and why it was (not) flagged",
          "The full evidence behind one channel's score, every factor included \u2014 also why a channel was not "

@@ -32,7 +32,9 @@ PACKAGES=(build-essential cmake ninja-build pkg-config git
   # jsonschema check the schemas' "uri" format (without it a URL no URI can be passes unchecked)
   python3 python3-jsonschema python3-rfc3987
   # hunts: KQL checked by Microsoft's parser (tst_hunt npm-installs @kusto/language-service-next, pinned)
-  nodejs npm)
+  nodejs npm
+  # the case report: its PDF's text read back (tests/tst_case_report.cpp)
+  poppler-utils)
 PACKAGE_TEST_PACKAGES=(debootstrap)
 FUZZ_PACKAGES=(clang libclang-rt-14-dev)
 

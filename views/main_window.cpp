@@ -5,6 +5,7 @@
 #include "alert_queue_dock.h"
 #include "audit_log_dialog.h"
 #include "case_overview_widget.h"
+#include "case_report_writer.h"
 #include "core/logging.h"
 #include "core/recent_cases.h"
 #include "core/resources.h"
@@ -275,6 +276,7 @@ void MainWindow::buildMenus() {
             exercise_->start(*d.chosen());
         }
     });
+    file->addAction(tr("&Report\u2026"), this, [this] { exportReport(); });
     file->addSeparator();
     // The platform's Quit keys; a platform theme with none (the Windows scheme, Qt's offscreen and
     // minimal platforms) still gets Ctrl+Q, the key the keyboard help (F1) names.
@@ -1392,6 +1394,25 @@ void MainWindow::runExport(const QString& out, std::function<QString()> work) {
             return QStringLiteral("! ") + QString::fromUtf8(e.what());
         }
     }));
+}
+
+void MainWindow::exportReport() {
+    if (!store_) {
+        return;
+    }
+    QString out = QFileDialog::getSaveFileName(this, tr("Case report"), QString(), tr("PDF (*.pdf);;HTML (*.html)"));
+    if (out.isEmpty()) {
+        return;
+    }
+    if (!isReportPath(out)) {
+        out += QStringLiteral(".pdf");
+    }
+    const int task = tasks_->addTask(tr("Report %1").arg(QFileInfo(out).fileName()), tr("channels"));
+    updateTaskStatus();
+    writeCaseReportInBackground(this, store_->path(), out, [this, task](const QString& outcome) {
+        tasks_->finishTask(task, outcome, !outcome.startsWith(QLatin1Char('!')));
+        updateTaskStatus();
+    });
 }
 
 void MainWindow::copySelection() {

@@ -155,6 +155,7 @@ class MainWindow : public QMainWindow {
     void exportRequests(qint64 alertId);
     QString exportTarget(const QString& title, QString suggestedName);
     void runExport(const QString& out, std::function<QString()> work);
+    void exportReport();
     void copySelection();
     void showShortcuts();
     void showAuditLog();
