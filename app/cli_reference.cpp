@@ -423,7 +423,8 @@ QStringList valuesOf(Values values, const char* choices) {
         // the same (tst_cli_reference checks), but socwb-cli does not link widgets.
         return {QStringLiteral("overview"),     QStringLiteral("alerts"),    QStringLiteral("detail"),
                 QStringLiteral("import"),       QStringLiteral("intervals"), QStringLiteral("timeline"),
-                QStringLiteral("process-tree"), QStringLiteral("hunt")};
+                QStringLiteral("process-tree"), QStringLiteral("exercise"),  QStringLiteral("grade"),
+                QStringLiteral("hunt")};
     case Values::Choice:
         return QString::fromLatin1(choices ? choices : "").split(QLatin1Char(' '), Qt::SkipEmptyParts);
     case Values::Text:
