@@ -320,6 +320,9 @@ void IntervalChartsWidget::buildCharts() {
     scale->axis()->setLabelFont(small);
     scale->axis()->setTickLabelFont(small);
     scale->setBarWidth(10);
+    // The scale's auto margin leaves its rotated label a pixel or two short at some widths (the
+    // report's figure clipped "Requests / hour"): room for the tick labels and the label, always.
+    scale->setMinimumMargins(QMargins(0, 0, QFontMetrics(small).height() * 2 + 4, 0));
     map->setColorScale(scale);
     QCPColorGradient gradient;
     gradient.clearColorStops();
