@@ -63,8 +63,7 @@ int main(int argc, char** argv) {
         {QStringLiteral("formats"), socwb::cli::formats},   {QStringLiteral("generate"), socwb::cli::generate},
         {QStringLiteral("explain"), socwb::cli::explain},   {QStringLiteral("evaluate"), socwb::cli::evaluate},
         {QStringLiteral("suppress"), socwb::cli::suppress}, {QStringLiteral("export"), socwb::cli::exportChannels},
-        {QStringLiteral("hunt"), socwb::cli::hunt},
-        {QStringLiteral("sigma"), socwb::cli::sigma},
+        {QStringLiteral("hunt"), socwb::cli::hunt},         {QStringLiteral("sigma"), socwb::cli::sigma},
         {QStringLiteral("exercise"), socwb::cli::exercise},
 #ifdef SOCWB_CLI_REPORT
         {QStringLiteral("report"), socwb::cli::report},
