@@ -61,8 +61,9 @@ QImage chartsImage(IntervalChartsWidget& w, const ChannelSeries& series) {
 }
 
 // The tree as the window draws it, with the path to the process expanded; the widget is wider than
-// the figure (drawn at 75 %) so that the command-line column shows.
-constexpr int kTreeWidth = 900;
+// the figure so that the last column (command line / destination) is elided inside the picture, not cut at
+// its edge with its header (at 900 it was).
+constexpr int kTreeWidth = 1150;
 
 QImage lineageImage(ProcessTreeWidget& w, const ProcessTreeData& tree, qint64 processId) {
     if (tree.hostId != w.hostId()) {
