@@ -51,7 +51,13 @@ void TestExercisePanel::initTestCase() {
     QStandardPaths::setTestModeEnabled(true); // results and cases under the test's own data folder
 }
 
+// Shows the window at a laptop's size and opens the easy exercise from File → Exercises….
 bool TestExercisePanel::openEasy(MainWindow& w) {
+    w.resize(1366, 768);
+    w.show();
+    if (!QTest::qWaitForWindowExposed(&w)) {
+        return false;
+    }
     QAction* action = nullptr;
     for (QAction* a : w.menuBar()->actions().first()->menu()->actions()) {
         action = a->text() == QStringLiteral("E&xercises\u2026") ? a : action;
@@ -125,9 +131,6 @@ void TestExercisePanel::answer(ExercisePanel* panel, const QString& id, const QS
 
 void TestExercisePanel::wholeLoopOnTheEasyExercise() {
     MainWindow w;
-    w.resize(1366, 768);
-    w.show();
-    QVERIFY(QTest::qWaitForWindowExposed(&w));
     QVERIFY(openEasy(w));
     ExercisePanel* panel = w.exercisePanel();
     // A fresh case of the trainee's own, under the user data folder; the bundled files untouched.
@@ -178,9 +181,6 @@ void TestExercisePanel::wholeLoopOnTheEasyExercise() {
 
 void TestExercisePanel::wrongVerdictsAreNamed() {
     MainWindow w;
-    w.resize(1366, 768);
-    w.show();
-    QVERIFY(QTest::qWaitForWindowExposed(&w));
     QVERIFY(openEasy(w));
     ExercisePanel* panel = w.exercisePanel();
     w.activateWindow();
