@@ -9,6 +9,7 @@
 #include "exercise_panel.h"
 #include "justification_dialog.h"
 #include "main_window.h"
+#include "markdown_view.h"
 #include "store/case_store.h"
 #include "tables/alert_table_model.h"
 #include "training/exercise_grader.h"
@@ -18,6 +19,7 @@
 #include <QDialogButtonBox>
 #include <QDockWidget>
 #include <QFileInfo>
+#include <QImage>
 #include <QLineEdit>
 #include <QListWidget>
 #include <QMenuBar>
@@ -26,7 +28,10 @@
 #include <QStandardPaths>
 #include <QTabWidget>
 #include <QTableView>
+#include <QTemporaryDir>
 #include <QTest>
+#include <QTextBlock>
+#include <QTextDocument>
 #include <QTimer>
 
 using namespace socwb;
@@ -37,6 +42,7 @@ class TestExercisePanel : public QObject {
     void initTestCase();
     void wholeLoopOnTheEasyExercise();
     void wrongVerdictsAreNamed();
+    void anInstructorsBriefReachesNothingOutsideIt();
 
   private:
     // Opens the easy exercise through File → Exercises… and waits for its import and score.
@@ -137,8 +143,12 @@ void TestExercisePanel::wholeLoopOnTheEasyExercise() {
     QVERIFY(w.caseStore()->path().startsWith(training::resultsDir()));
     QVERIFY(!w.caseStore()->path().contains(QStringLiteral("sample-data")));
     QVERIFY(panel->isVisible());
-    QVERIFY(panel->briefView()->toPlainText().startsWith(QStringLiteral("# Exercise 1 (easy)")));
-    QVERIFY(panel->briefView()->toPlainText().contains(QStringLiteral("What to find")));
+    // The brief is rendered: its heading is a heading, not a line starting "# ", and no "**" is left.
+    const QString brief = panel->briefView()->shownText();
+    QVERIFY2(brief.startsWith(QStringLiteral("Exercise 1 (easy)")), qPrintable(brief.left(80)));
+    QVERIFY(brief.contains(QStringLiteral("What to find.")));
+    QVERIFY(!brief.contains(QStringLiteral("**")));
+    QCOMPARE(panel->briefView()->document()->begin().blockFormat().headingLevel(), 1);
     QCOMPARE(panel->tabs()->isTabEnabled(1), false);
 
     w.activateWindow();
@@ -198,6 +208,31 @@ void TestExercisePanel::wrongVerdictsAreNamed() {
     QVERIFY(text.contains(QStringLiteral("telegram-desktop \u2014 FALSE ACCUSATION")));
     QVERIFY(text.contains(QStringLiteral("WKS-DEV-02 \u2192 149.154.167.51 telegram.exe")));
     QVERIFY(panel->openButton("telegram-desktop", "process-tree"));
+}
+
+// A brief is an instructor's file: its HTML stays text, and an image or link it names is neither
+// loaded nor followed (a QTextBrowser would read a local file it names).
+void TestExercisePanel::anInstructorsBriefReachesNothingOutsideIt() {
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    const QString png = dir.filePath(QStringLiteral("secret.png"));
+    QImage image(4, 4, QImage::Format_RGB32);
+    image.fill(Qt::red);
+    QVERIFY(image.save(png));
+    const QUrl url = QUrl::fromLocalFile(png);
+    MarkdownView view;
+    view.setMarkdownText(QStringLiteral("# Brief\n\n<b>bold?</b> <script>alert(1)</script>\n\n![x](%1) [a link](%1)\n")
+                             .arg(url.toString()));
+    view.resize(400, 300);
+    view.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&view));
+    QCoreApplication::processEvents();
+    const QString shown = view.shownText();
+    QVERIFY2(shown.contains(QStringLiteral("<b>bold?</b>")), qPrintable(shown));
+    QVERIFY(shown.contains(QStringLiteral("<script>alert(1)</script>")));
+    QVERIFY(!view.document()->resource(QTextDocument::ImageResource, url).isValid());
+    QVERIFY(!view.openLinks());
+    QVERIFY(!view.openExternalLinks());
 }
 
 QTEST_MAIN(TestExercisePanel)

@@ -1,9 +1,10 @@
 #include "exercise_list_dialog.h"
 
+#include "markdown_view.h"
+
 #include <QDialogButtonBox>
 #include <QLabel>
 #include <QListWidget>
-#include <QPlainTextEdit>
 #include <QPushButton>
 #include <QVBoxLayout>
 
@@ -11,7 +12,7 @@ namespace socwb {
 
 ExerciseListDialog::ExerciseListDialog(QWidget* parent)
     : QDialog(parent), exercises_(training::ExerciseLibrary::list()), list_(new QListWidget(this)),
-      brief_(new QPlainTextEdit(this)) {
+      brief_(new MarkdownView(this)) {
     setWindowTitle(tr("Exercises"));
     auto* layout = new QVBoxLayout(this);
     auto* where = new QLabel(tr("Bundled exercises, and those in %1").arg(training::ExerciseLibrary::userDir()), this);
@@ -25,7 +26,6 @@ ExerciseListDialog::ExerciseListDialog(QWidget* parent)
                            .arg(e.expectedMinutes)
                            .arg(e.bundled ? QString() : tr(" (instructor's)")));
     }
-    brief_->setReadOnly(true);
     brief_->setObjectName(QStringLiteral("exerciseBrief"));
     layout->addWidget(list_, 1);
     layout->addWidget(brief_, 2);
@@ -34,7 +34,7 @@ ExerciseListDialog::ExerciseListDialog(QWidget* parent)
     connect(buttons, &QDialogButtonBox::accepted, this, &QDialog::accept);
     connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
     connect(list_, &QListWidget::currentRowChanged, this, [this, buttons](int row) {
-        brief_->setPlainText(row >= 0 ? exercises_[row].brief : QString());
+        brief_->setMarkdownText(row >= 0 ? exercises_[row].brief : QString());
         buttons->button(QDialogButtonBox::Open)->setEnabled(row >= 0);
     });
     connect(list_, &QListWidget::itemActivated, this, &QDialog::accept);

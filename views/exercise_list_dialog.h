@@ -10,9 +10,10 @@
 #include <optional>
 
 class QListWidget;
-class QPlainTextEdit;
 
 namespace socwb {
+
+class MarkdownView;
 
 class ExerciseListDialog : public QDialog {
     Q_OBJECT
@@ -25,7 +26,7 @@ class ExerciseListDialog : public QDialog {
   private:
     QVector<training::ExerciseInfo> exercises_;
     QListWidget* list_;
-    QPlainTextEdit* brief_;
+    MarkdownView* brief_;
 };
 
 } // namespace socwb

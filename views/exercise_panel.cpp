@@ -3,6 +3,7 @@
 #include "alert_detail_widget.h"
 #include "current_case.h"
 #include "main_window.h"
+#include "markdown_view.h"
 #include "store/case_store.h"
 #include "store/case_watcher.h"
 #include "training/exercise_questions.h"
@@ -19,7 +20,6 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QMessageBox>
-#include <QPlainTextEdit>
 #include <QPushButton>
 #include <QScrollArea>
 #include <QTabWidget>
@@ -62,27 +62,6 @@ void clearLayout(QLayout* layout) {
     }
 }
 
-// A brief's Markdown is hard-wrapped at 100 columns; shown as plain text in a narrow panel, its
-// paragraphs are joined so that the panel wraps them. Lists, headings and code blocks keep their lines.
-QString reflow(const QString& markdown) {
-    QStringList out;
-    bool code = false;
-    for (const QString& line : markdown.split(QLatin1Char('\n'))) {
-        const QString t = line.trimmed();
-        const bool fence = t.startsWith(QLatin1String("```"));
-        const bool starts = t.isEmpty() || fence || t.startsWith(QLatin1String("- ")) ||
-                            t.startsWith(QLatin1Char('#')) || code || out.isEmpty() || out.last().trimmed().isEmpty() ||
-                            out.last().trimmed().startsWith(QLatin1String("```"));
-        if (starts) {
-            out << line;
-        } else {
-            out.last() += QLatin1Char(' ') + t;
-        }
-        code = fence ? !code : code;
-    }
-    return out.join(QLatin1Char('\n'));
-}
-
 QString outcomeWords(const QString& outcome) {
     if (outcome == QLatin1String("correct")) {
         return QObject::tr("correct");
@@ -100,7 +79,7 @@ QString outcomeWords(const QString& outcome) {
 
 ExercisePanel::ExercisePanel(MainWindow* window)
     : QWidget(window), window_(window), tabs_(new QTabWidget(this)), title_(plainLabel({}, this, true)),
-      meta_(plainLabel({}, this)), brief_(new QPlainTextEdit(this)), questionsBox_(new QWidget(this)),
+      meta_(plainLabel({}, this)), brief_(new MarkdownView(this)), questionsBox_(new QWidget(this)),
       questionsLayout_(new QVBoxLayout(questionsBox_)), hintsLine_(plainLabel({}, this)),
       submit_(new QPushButton(tr("&Submit for grading"), this)), gradeBox_(new QWidget(this)),
       gradeLayout_(new QVBoxLayout(gradeBox_)) {
@@ -114,7 +93,6 @@ ExercisePanel::ExercisePanel(MainWindow* window)
     auto* task = new QWidget(this);
     auto* taskLayout = new QVBoxLayout(task);
     taskLayout->setContentsMargins(0, 0, 0, 0);
-    brief_->setReadOnly(true);
     brief_->setObjectName(QStringLiteral("exerciseBrief"));
     brief_->setMinimumHeight(80);
     taskLayout->addWidget(brief_, 2);
@@ -204,7 +182,7 @@ void ExercisePanel::followCase() {
                        .arg(exercise_->difficulty.isEmpty() ? tr("difficulty not stated") : exercise_->difficulty)
                        .arg(exercise_->expectedMinutes)
                        .arg(origin->trainee, origin->startedAt));
-    brief_->setPlainText(reflow(exercise_->brief));
+    brief_->setMarkdownText(exercise_->brief);
     QFile truth(exercise_->truthPath());
     truth.open(QIODevice::ReadOnly);
     try {

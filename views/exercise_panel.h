@@ -14,7 +14,6 @@
 
 class QLabel;
 class QLineEdit;
-class QPlainTextEdit;
 class QPushButton;
 class QTabWidget;
 class QVBoxLayout;
@@ -22,6 +21,7 @@ class QVBoxLayout;
 namespace socwb {
 
 class MainWindow;
+class MarkdownView;
 
 class ExercisePanel : public QWidget {
     Q_OBJECT
@@ -41,7 +41,7 @@ class ExercisePanel : public QWidget {
     QPushButton* hintButton(const QString& questionId) const { return hintButtons_.value(questionId); }
     QPushButton* submitButton() const { return submit_; }
     QTabWidget* tabs() const { return tabs_; }
-    QPlainTextEdit* briefView() const { return brief_; }
+    MarkdownView* briefView() const { return brief_; }
     const std::optional<training::GradeResult>& result() const { return result_; }
     QString savedResultPath() const { return savedPath_; }
     // The feedback's "open" buttons, by channel id and view (detail, intervals, process-tree).
@@ -66,7 +66,7 @@ class ExercisePanel : public QWidget {
     QTabWidget* tabs_;
     QLabel* title_;
     QLabel* meta_;
-    QPlainTextEdit* brief_;
+    MarkdownView* brief_;
     QWidget* questionsBox_;
     QVBoxLayout* questionsLayout_;
     QLabel* hintsLine_;

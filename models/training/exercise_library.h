@@ -18,7 +18,7 @@ struct ExerciseInfo {
     QString dir;        // absolute path of the folder
     QString title;      // BRIEF.md's first heading, or exercise.json's title
     QString difficulty; // easy, medium, hard; empty when unknown
-    QString brief;      // BRIEF.md as written (shown as plain text)
+    QString brief;      // BRIEF.md as written (rendered as Markdown without HTML, links or images)
     int expectedMinutes = 0;
     bool bundled = false;
 
