@@ -169,12 +169,17 @@ void TestCaseReport::channelImages() {
     for (auto it = uri.globalMatch(html); it.hasNext();) {
         images << QImage::fromData(QByteArray::fromBase64(it.next().captured(1).toLatin1()), "PNG");
     }
-    QCOMPARE(images.size(), 4); // charts and lineage of each malicious channel, inline
+    // Four charts (each its own figure, so that each moves to the next page alone) and the lineage of
+    // each of the two malicious channels, inline.
+    QCOMPARE(images.size(), 10);
     for (const QImage& i : images) {
         QVERIFY(!i.isNull());
         QVERIFY(i.width() >= 680);
     }
-    QCOMPARE(images[0].width(), 1360); // the charts, drawn at twice the figure's width
+    for (int i : {0, 1, 2, 3, 5, 6, 7, 8}) {
+        QCOMPARE(images[i].width(), 1360); // the charts, drawn at twice the figure's width
+        QVERIFY(images[i].height() >= 320 && images[i].height() <= 420);
+    }
     QVERIFY(!html.contains(QStringLiteral("src=\"http")) && !html.contains(QStringLiteral("src=\"file:")));
 }
 

@@ -33,7 +33,7 @@ namespace {
 constexpr int kFigureWidth = 680;
 constexpr double kScale = 2.0;
 
-QImage chartsImage(IntervalChartsWidget& w, const ChannelSeries& series) {
+QVector<QImage> chartImages(IntervalChartsWidget& w, const ChannelSeries& series) {
     if (series.times.isEmpty()) {
         return {};
     }
@@ -44,18 +44,9 @@ QImage chartsImage(IntervalChartsWidget& w, const ChannelSeries& series) {
         {IntervalChartsWidget::HistogramChart, 160},
         {IntervalChartsWidget::HeatMapChart, 190}, // room for its colour scale's label
     };
-    int height = 0;
-    for (const auto& c : charts) {
-        height += c.second;
-    }
-    QImage out(QSize(kFigureWidth, height) * kScale, QImage::Format_RGB32);
-    out.fill(Qt::white);
-    QPainter p(&out);
-    int y = 0;
+    QVector<QImage> out;
     for (const auto& [chart, h] : charts) {
-        const QPixmap pixmap = w.plot(chart)->toPixmap(kFigureWidth, h, kScale);
-        p.drawPixmap(QRectF(0, y * kScale, kFigureWidth * kScale, h * kScale), pixmap, pixmap.rect());
-        y += h;
+        out << w.plot(chart)->toPixmap(kFigureWidth, h, kScale).toImage();
     }
     return out;
 }
@@ -96,16 +87,29 @@ QString dataUri(const QImage& image) {
     return QStringLiteral("data:image/png;base64,") + QString::fromLatin1(png.toBase64());
 }
 
+QString chartResource(int channel, int chart) {
+    return QStringLiteral("socwb-report:charts-%1-%2.png").arg(channel).arg(chart);
+}
+
+QString lineageResource(int channel) {
+    return QStringLiteral("socwb-report:lineage-%1.png").arg(channel);
+}
+
 ReportImages imageLinks(const ReportImageSet& images, bool inline_) {
-    const auto link = [inline_](const QVector<QImage>& v, const QString& kind) {
-        return [&v, kind, inline_](int i) -> QString {
-            if (i < 0 || i >= v.size() || v[i].isNull()) {
-                return {};
-            }
-            return inline_ ? dataUri(v[i]) : QStringLiteral("socwb-report:%1-%2.png").arg(kind).arg(i);
-        };
+    const auto charts = [&images, inline_](int i) -> QStringList {
+        QStringList out;
+        for (int j = 0; i >= 0 && i < images.charts.size() && j < images.charts[i].size(); ++j) {
+            out << (inline_ ? dataUri(images.charts[i][j]) : chartResource(i, j));
+        }
+        return out;
     };
-    return {link(images.charts, QStringLiteral("charts")), link(images.lineage, QStringLiteral("lineage"))};
+    const auto lineage = [&images, inline_](int i) -> QString {
+        if (i < 0 || i >= images.lineage.size() || images.lineage[i].isNull()) {
+            return {};
+        }
+        return inline_ ? dataUri(images.lineage[i]) : lineageResource(i);
+    };
+    return {charts, lineage};
 }
 
 } // namespace
@@ -122,7 +126,7 @@ ReportImageSet renderReportImages(const CaseReportData& data) {
     // Shown (never on screen) so that its layout and splitter give the tree its size.
     tree.show();
     for (const ReportChannel& c : data.channels) {
-        set.charts.push_back(chartsImage(charts, c.series));
+        set.charts.push_back(chartImages(charts, c.series));
         const auto t = data.trees.constFind(c.series.hostId);
         set.lineage.push_back(
             t == data.trees.cend() || c.lineage.isEmpty() ? QImage() : lineageImage(tree, *t, c.series.processId));
@@ -217,12 +221,12 @@ void writeReportPdf(const CaseReportData& data, const QString& templateText, con
         wrap.setWrapMode(QTextOption::WrapAtWordBoundaryOrAnywhere);
         doc.setDefaultTextOption(wrap);
         for (int i = 0; i < images.charts.size(); ++i) {
-            doc.addResource(QTextDocument::ImageResource, QUrl(QStringLiteral("socwb-report:charts-%1.png").arg(i)),
-                            images.charts[i]);
+            for (int j = 0; j < images.charts[i].size(); ++j) {
+                doc.addResource(QTextDocument::ImageResource, QUrl(chartResource(i, j)), images.charts[i][j]);
+            }
         }
         for (int i = 0; i < images.lineage.size(); ++i) {
-            doc.addResource(QTextDocument::ImageResource, QUrl(QStringLiteral("socwb-report:lineage-%1.png").arg(i)),
-                            images.lineage[i]);
+            doc.addResource(QTextDocument::ImageResource, QUrl(lineageResource(i)), images.lineage[i]);
         }
         doc.setHtml(html);
         const QSizeF page(body.width(), body.height() - kHeader - kFooter);

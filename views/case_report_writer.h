@@ -19,8 +19,8 @@ class QObject;
 namespace socwb {
 
 struct ReportImageSet {
-    QVector<QImage> charts;  // per reported channel; null: nothing to chart
-    QVector<QImage> lineage; // per reported channel; null: no process known
+    QVector<QVector<QImage>> charts; // per reported channel, one image per chart; empty: nothing to chart
+    QVector<QImage> lineage;         // per reported channel; null: no process known
 };
 
 // GUI thread only (QApplication, any platform: offscreen does).

@@ -93,12 +93,13 @@ QString cell(const QString& untrusted) {
     return QStringLiteral("<td>%1</td>").arg(reportText(untrusted));
 }
 
+// A table's header row in <thead>: the PDF repeats it at the top of every page the table runs onto.
 QString headerRow(const QStringList& names) {
-    QString s = QStringLiteral("<tr>");
+    QString s = QStringLiteral("<thead><tr>");
     for (const QString& n : names) {
         s += QStringLiteral("<th>%1</th>").arg(n);
     }
-    return s + QStringLiteral("</tr>");
+    return s + QStringLiteral("</tr></thead>");
 }
 
 const QString kTable = QStringLiteral("<table class=\"grid\" border=\"1\" cellspacing=\"0\" cellpadding=\"3\" "
@@ -268,11 +269,12 @@ QString channelSection(const ReportChannel& c, int index, const ReportImages& im
                     .arg(cell(f.detail));
     }
     html += QStringLiteral("</table>");
-    const QString charts = images.charts ? images.charts(index) : QString();
-    if (!charts.isEmpty()) {
-        // The heading in the image's paragraph: the two move to the next page together.
-        html += QStringLiteral("<p class=\"figure\"><b>Polling intervals</b><br/><img src=\"%1\" width=\"680\"/></p>")
-                    .arg(charts.toHtmlEscaped());
+    const QStringList charts = images.charts ? images.charts(index) : QStringList();
+    for (qsizetype i = 0; i < charts.size(); ++i) {
+        // The heading in the first image's paragraph: the two move to the next page together.
+        html +=
+            QStringLiteral("<p class=\"figure\">%1<img src=\"%2\" width=\"680\"/></p>")
+                .arg(i == 0 ? QStringLiteral("<b>Polling intervals</b><br/>") : QString(), charts[i].toHtmlEscaped());
     }
     if (!c.lineage.isEmpty()) {
         html += QStringLiteral("<h4>Process lineage</h4><pre>%1</pre>").arg(reportText(c.lineage));

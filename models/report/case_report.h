@@ -72,7 +72,9 @@ QString reportText(const QString& untrusted);
 // Images of one channel, as the writer supplies them: an <img> src (a data: URI or a resource name),
 // or "" when there is none.
 struct ReportImages {
-    std::function<QString(int channelIndex)> charts;
+    // The interval charts, one image each (requests, intervals, histogram, heat map): each moves to
+    // the next page alone, so a page is never left mostly empty by a figure that does not fit.
+    std::function<QStringList(int channelIndex)> charts;
     std::function<QString(int channelIndex)> lineage;
 };
 
