@@ -20,6 +20,8 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include <cstring>
+
 #include <climits>
 #include <memory>
 
@@ -79,6 +81,7 @@ class TestHostileCases : public QObject {
     void builderNamesTheRowItCannotUse();
     void storedFeaturesAreCheckedWhenRead_data();
     void storedFeaturesAreCheckedWhenRead();
+    void compactFeaturesAreCheckedWhenRead();
     void alertRowsAreCheckedWhenRead();
     void soundCasePassesEveryCheck();
     void tamperedCaseSweep_data();
@@ -228,6 +231,54 @@ void TestHostileCases::storedFeaturesAreCheckedWhenRead() {
         QVERIFY2(QByteArray(e.what()).contains(names.toUtf8()), e.what());
     }
     QCOMPARE(scoring::ChannelFeatures::fromStored(7, goodFeatures().toStdString()).polls, int64_t(2));
+}
+
+// The compact form a re-score reads (alert_features) is as untrusted as the JSON: every length is
+// checked against what is left, a cut or padded blob is refused naming the row, the JSON's own
+// checks hold, and features of another version are recomputed, not read.
+void TestHostileCases::compactFeaturesAreCheckedWhenRead() {
+    const scoring::ChannelFeatures good = scoring::ChannelFeatures::fromStored(7, goodFeatures().toStdString());
+    const QByteArray blob = good.toBinary();
+    const std::string whole = blob.toStdString();
+    const scoring::ChannelFeatures back = scoring::ChannelFeatures::fromBinary(7, whole);
+    QCOMPARE(back.toJson(), good.toJson());
+    auto refused = [](const std::string& b, const char* names) {
+        try {
+            scoring::ChannelFeatures::fromBinary(7, b);
+            return QStringLiteral("read as features");
+        } catch (const CaseError& e) {
+            return QByteArray(e.what()).contains(names) ? QString() : QString::fromUtf8(e.what());
+        }
+    };
+    for (size_t cut : {size_t(0), size_t(1), size_t(5), whole.size() / 2, whole.size() - 1}) {
+        const QString r = refused(whole.substr(0, cut), "alert_features row 7: features");
+        QVERIFY2(r.isEmpty(), qPrintable(QStringLiteral("cut at %1: %2").arg(cut).arg(r)));
+    }
+    QVERIFY2(refused(whole + "x", "alert_features row 7: features is truncated or malformed").isEmpty(), "padded");
+    std::string layout = whole;
+    layout[0] = 9;
+    QVERIFY2(refused(layout, "alert_features row 7: features is not of this build's compact layout").isEmpty(),
+             "layout");
+    // The key's length (after the layout byte and the version) made to promise more than the blob holds.
+    std::string longKey = whole;
+    const uint32_t huge = 0x7fffffff;
+    std::memcpy(longKey.data() + 9, &huge, sizeof huge);
+    QVERIFY2(refused(longKey, "alert_features row 7: features is truncated or malformed").isEmpty(), "key length");
+    // The JSON's checks: a key that is empty, a negative count.
+    scoring::ChannelFeatures bad = good;
+    bad.key.clear();
+    QVERIFY2(refused(bad.toBinary().toStdString(), "alerts row 7: features.key is missing").isEmpty(), "no key");
+    bad = good;
+    bad.polls = -2;
+    QVERIFY2(refused(bad.toBinary().toStdString(), "alerts row 7: features.polls is negative").isEmpty(), "polls");
+    bad = good;
+    bad.serviceRisk = 1e300;
+    QVERIFY2(refused(bad.toBinary().toStdString(), "features.service_risk is not a finite number").isEmpty(),
+             "huge number");
+    bad = good;
+    bad.featureVersion = scoring::kFeatureVersion - 1;
+    QVERIFY_THROWS_EXCEPTION(scoring::StaleFeatures,
+                             scoring::ChannelFeatures::fromBinary(7, bad.toBinary().toStdString()));
 }
 
 // The check `alerts` runs on every row it prints (problemSql), for cases the open check skipped.

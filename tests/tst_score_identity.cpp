@@ -11,6 +11,7 @@
 // writes the digests this build computes into tests/fixtures/score-identity/digests.txt (the test
 // still fails on the cases that differed, so the run says which ones moved); run it again to see
 // it pass, and review `git diff` of the file: only the cases the change should move may differ.
+#include "scoring/channel_features.h"
 #include "scoring/scoring_engine.h"
 #include "scoring/suppression_store.h"
 #include "store/case_store.h"
@@ -199,6 +200,30 @@ void TestScoreIdentity::scoresAreAsCommitted() {
     QCOMPARE(sqlite3_total_changes64(db) - changesBefore, int64_t(1)); // the score_runs row
     const Digest again = digestCase(db);
     QCOMPARE(again.line(name), d.line(name));
+
+    // The compact form the re-score read (alert_features, schema 10) holds what the JSON holds,
+    // field for field, for every alert.
+    {
+        Statement st(db,
+                     "SELECT a.id, a.features, f.features FROM alerts a JOIN alert_features f ON f.alert_id = a.id");
+        int64_t rows = 0;
+        while (st.step()) {
+            const std::string blob = st.text(2);
+            QVERIFY(!blob.empty());
+            QVERIFY2(ChannelFeatures::fromBinary(st.int64(0), blob).toJson() ==
+                         ChannelFeatures::fromStored(st.int64(0), st.text(1)).toJson(),
+                     qPrintable(QStringLiteral("alert %1").arg(st.int64(0))));
+            ++rows;
+        }
+        QCOMPARE(rows, d.channels);
+    }
+    // A case scored before schema 10 has no compact form: its re-score decodes the JSON, gives the
+    // same results, writes no alert row, and stores the compact form for the next one.
+    execSql(db, "DELETE FROM alert_features");
+    QCOMPARE(ScoringEngine(*store).run(ScoreMode::Rescore).status, QStringLiteral("done"));
+    QCOMPARE(queryInt(db, "SELECT n FROM temp.alert_writes").value(), int64_t(0));
+    QCOMPARE(queryInt(db, "SELECT count(*) FROM alert_features").value(), d.channels);
+    QCOMPARE(digestCase(db).line(name), d.line(name));
 
     // A suppression then writes exactly the rows it suppresses.
     if (name == QLatin1String("sample")) {

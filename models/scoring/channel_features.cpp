@@ -10,6 +10,7 @@
 #include <string>
 
 #include <cmath>
+#include <cstring>
 
 namespace socwb::scoring {
 
@@ -110,6 +111,100 @@ struct Reader {
     void operator()(const char* k, double& v) const { v = o.value(QLatin1String(k)).toDouble(); }
     void operator()(const char* k, bool& v) const { v = o.value(QLatin1String(k)).toBool(); }
 };
+// The compact form's layout; a change of it (or of visit()'s fields) bumps kFeatureVersion.
+constexpr unsigned char kBinaryLayout = 1;
+
+struct BinaryWriter {
+    QByteArray& out;
+    void raw(const void* p, size_t n) const { out.append(static_cast<const char*>(p), static_cast<qsizetype>(n)); }
+    void operator()(const char*, const QString& v) const {
+        const QByteArray u = v.toUtf8();
+        const auto n = static_cast<uint32_t>(u.size());
+        raw(&n, sizeof n);
+        out.append(u);
+    }
+    void operator()(const char*, int64_t v) const { raw(&v, sizeof v); }
+    void operator()(const char*, double v) const { raw(&v, sizeof v); }
+    void operator()(const char*, bool v) const { out.append(char(v ? 1 : 0)); }
+};
+
+// Reads what BinaryWriter wrote, never past the end: a short blob leaves ok false. Numbers are
+// held to what the JSON reader accepts: non-finite reads as 0 (the JSON's null), beyond 1e18 is
+// refused (named in huge).
+struct BinaryReader {
+    const char* at;
+    const char* end;
+    bool ok = true;
+    std::string huge;
+    bool take(void* p, size_t n) {
+        if (!ok || static_cast<size_t>(end - at) < n) {
+            ok = false;
+            return false;
+        }
+        std::memcpy(p, at, n);
+        at += n;
+        return true;
+    }
+    void tooBig(const char* k, double v) {
+        if (std::abs(v) > 1e18 && huge.empty()) {
+            huge = k ? k : "members";
+        }
+    }
+    void operator()(const char*, QString& v) {
+        uint32_t n = 0;
+        if (take(&n, sizeof n)) {
+            if (static_cast<size_t>(end - at) < n) {
+                ok = false;
+                return;
+            }
+            v = QString::fromUtf8(at, static_cast<qsizetype>(n));
+            at += n;
+        }
+    }
+    void operator()(const char* k, int64_t& v) {
+        if (take(&v, sizeof v)) {
+            tooBig(k, static_cast<double>(v));
+        }
+    }
+    void operator()(const char* k, double& v) {
+        if (take(&v, sizeof v)) {
+            v = std::isfinite(v) ? v : 0;
+            tooBig(k, v);
+        }
+    }
+    void operator()(const char*, bool& v) {
+        char b = 0;
+        if (take(&b, 1)) {
+            v = b != 0;
+        }
+    }
+};
+
+// What every decoded form must hold, whichever form it came from.
+void checkDecoded(int64_t alertId, const ChannelFeatures& f) {
+    if (f.featureVersion != kFeatureVersion) {
+        throw StaleFeatures(f.featureVersion); // measured by another engine: recomputed, not judged as damage
+    }
+    for (const auto& [name, value] :
+         {std::pair{"key", &f.key}, std::pair{"host", &f.host}, std::pair{"destination", &f.destination}}) {
+        if (value->isEmpty()) {
+            validation::rowError("alerts", alertId, std::string("features.") + name + " is missing");
+        }
+    }
+    validation::checkTime(f.firstTs, "alerts", alertId, "features.first_ts");
+    validation::checkTime(f.lastTs, "alerts", alertId, "features.last_ts");
+    for (const auto& [name, value] :
+         {std::pair{"polls", f.polls}, std::pair{"intervals", f.intervals},
+          std::pair{"proxy_requests", f.proxyRequests}, std::pair{"dns_queries", f.dnsQueries},
+          std::pair{"net_connections", f.netConnections}}) {
+        if (value < 0) {
+            validation::rowError("alerts", alertId, std::string("features.") + name + " is negative");
+        }
+    }
+    if (f.medianInterval < 0 || f.lastTs < f.firstTs) {
+        validation::rowError("alerts", alertId, "features: a negative interval or a last time before the first");
+    }
+}
 } // namespace
 
 QString ChannelFeatures::membersText() const {
@@ -162,28 +257,59 @@ ChannelFeatures ChannelFeatures::fromStored(int64_t alertId, const std::string& 
         }
     }
     ChannelFeatures f = fromJson(o);
-    if (f.featureVersion != kFeatureVersion) {
-        throw StaleFeatures(f.featureVersion); // measured by another engine: recomputed, not judged as damage
+    checkDecoded(alertId, f);
+    return f;
+}
+
+QByteArray ChannelFeatures::toBinary() const {
+    QByteArray out;
+    out.reserve(1024);
+    out.append(char(kBinaryLayout));
+    visit(*this, BinaryWriter{out});
+    BinaryWriter w{out};
+    w(nullptr, static_cast<int64_t>(members.size()));
+    for (const MemberCount& m : members) {
+        w(nullptr, m.source);
+        w(nullptr, m.naming);
+        w(nullptr, m.count);
     }
-    for (const auto& [name, value] :
-         {std::pair{"key", &f.key}, std::pair{"host", &f.host}, std::pair{"destination", &f.destination}}) {
-        if (value->isEmpty()) {
-            validation::rowError("alerts", alertId, std::string("features.") + name + " is missing");
+    return out;
+}
+
+ChannelFeatures ChannelFeatures::fromBinary(int64_t alertId, std::string_view blob) {
+    ChannelFeatures f;
+    BinaryReader r{blob.data(), blob.data() + blob.size()};
+    if (blob.empty() || static_cast<unsigned char>(blob[0]) != kBinaryLayout) {
+        validation::rowError("alert_features", alertId, "features is not of this build's compact layout");
+    }
+    ++r.at;
+    // The version first: features of another version have another layout, recomputed, not damaged.
+    int64_t version = 0;
+    if (r.take(&version, sizeof version) && version != kFeatureVersion) {
+        throw StaleFeatures(version);
+    }
+    r.at = blob.data() + 1;
+    visit(f, r);
+    int64_t n = 0;
+    r(nullptr, n);
+    // A member takes at least 16 bytes: a count that promises more than the rest holds is damage.
+    if (r.ok && n >= 0 && n <= (r.end - r.at) / 16) {
+        f.members.resize(static_cast<size_t>(n));
+        for (MemberCount& m : f.members) {
+            r(nullptr, m.source);
+            r(nullptr, m.naming);
+            r(nullptr, m.count);
         }
+    } else {
+        r.ok = false;
     }
-    validation::checkTime(f.firstTs, "alerts", alertId, "features.first_ts");
-    validation::checkTime(f.lastTs, "alerts", alertId, "features.last_ts");
-    for (const auto& [name, value] :
-         {std::pair{"polls", f.polls}, std::pair{"intervals", f.intervals},
-          std::pair{"proxy_requests", f.proxyRequests}, std::pair{"dns_queries", f.dnsQueries},
-          std::pair{"net_connections", f.netConnections}}) {
-        if (value < 0) {
-            validation::rowError("alerts", alertId, std::string("features.") + name + " is negative");
-        }
+    if (!r.ok || r.at != r.end) {
+        validation::rowError("alert_features", alertId, "features is truncated or malformed");
     }
-    if (f.medianInterval < 0 || f.lastTs < f.firstTs) {
-        validation::rowError("alerts", alertId, "features: a negative interval or a last time before the first");
+    if (!r.huge.empty()) {
+        validation::rowError("alert_features", alertId, "features." + r.huge + " is not a finite number");
     }
+    checkDecoded(alertId, f);
     return f;
 }
 

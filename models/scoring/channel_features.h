@@ -9,6 +9,7 @@
 
 #include <cstdint>
 #include <stdexcept>
+#include <string_view>
 #include <vector>
 
 namespace socwb::scoring {
@@ -101,6 +102,14 @@ struct ChannelFeatures {
     // are finite, with the channel's key, host and destination, and times in the plausible years.
     // Throws CaseError naming the alert row otherwise (a reader never shows or re-scores a guess).
     static ChannelFeatures fromStored(int64_t alertId, const std::string& json);
+    // The same features in the compact form a re-score reads (alert_features, schema 10): every
+    // field in visit order, numbers as their 8 bytes (doubles bit for bit), text as UTF-8 with its
+    // length. Decoding it is a few copies where the JSON takes a parse and a map per channel.
+    QByteArray toBinary() const;
+    // The compact form stored for ALERTID, checked as fromStored() checks the JSON (non-finite
+    // numbers read as 0, as the JSON stores them: null); throws CaseError on a truncated or
+    // malformed blob, StaleFeatures on another feature version.
+    static ChannelFeatures fromBinary(int64_t alertId, std::string_view blob);
 };
 
 // Thrown when stored features are of another version than this build measures.

@@ -1,11 +1,13 @@
 #include "channel_scorer.h"
 
+#include "both_cores.h"
 #include "config_checks.h"
 
 #include <QJsonObject>
 #include <QLocale>
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <map>
 #include <set>
@@ -112,7 +114,7 @@ QStringList ChannelScorer::problems() const {
     if (matchLimitHits_ > 0) {
         out << QStringLiteral("%1 pattern test(s) hit the regex engine's match limit and could not be decided; "
                               "'explain' shows which")
-                   .arg(matchLimitHits_);
+                   .arg(matchLimitHits_.load());
     }
     return out;
 }
@@ -135,6 +137,10 @@ std::vector<ScoredChannel> ChannelScorer::score(const std::vector<ChannelFeature
     std::map<int64_t, int> kindOfHost;
     std::map<QString, std::vector<Behaviour>> behaviours;                  // service or registered domain
     std::map<std::pair<QString, QString>, std::set<int64_t>> imageService; // (process name, service)
+    // The same behaviours by (service, process): a named program is compared only with its own
+    // program elsewhere, so it reads only those, not every client of a popular service (issue 20:
+    // that made the comparison quadratic in the channels of a service).
+    std::map<std::pair<QString, QString>, std::vector<Behaviour>> behavioursOf;
     auto fleetKey = [](const ChannelFeatures& f) {
         return !f.service.isEmpty() ? f.service : !f.registeredDomain.isEmpty() ? f.registeredDomain : f.destination;
     };
@@ -146,9 +152,16 @@ std::vector<ScoredChannel> ChannelScorer::score(const std::vector<ChannelFeature
         const int kind = f.hostShared ? kShared : c.isServerRole(f.hostRole) ? kServer : kWorkstation;
         kindOfHost[f.hostId] = kind;
         const bool periodic = isPeriodic(f);
-        behaviours[fleetKey(f)].push_back(
-            {f.hostId, f.processName, f.endpoint, f.timingClass, periodic ? f.medianInterval : 0,
-             periodic && f.ttlPaced && spanHours(f) >= continuousHours, f.ttlPaced, kind});
+        const Behaviour b{f.hostId,
+                          f.processName,
+                          f.endpoint,
+                          f.timingClass,
+                          periodic ? f.medianInterval : 0,
+                          periodic && f.ttlPaced && spanHours(f) >= continuousHours,
+                          f.ttlPaced,
+                          kind};
+        behaviours[fleetKey(f)].push_back(b);
+        behavioursOf[{fleetKey(f), f.processName}].push_back(b);
         if (!f.processName.isEmpty()) {
             imageService[{f.processName, fleetKey(f)}].insert(f.hostId);
         }
@@ -175,9 +188,15 @@ std::vector<ScoredChannel> ChannelScorer::score(const std::vector<ChannelFeature
         }
     }
 
-    std::vector<ScoredChannel> out;
-    out.reserve(channels.size());
-    for (const ChannelFeatures& f : channels) {
+    // From here on the fleet context is only read: the channels are scored on both cores.
+    std::array<double, 3> peersOfKind{};
+    for (const auto& [host, kind] : kindOfHost) {
+        peersOfKind[static_cast<size_t>(kind)] += 1;
+    }
+    const std::set<int64_t> noHosts;
+    const std::set<QString> noClients;
+    const std::vector<Behaviour> noBehaviours;
+    auto scoreOne = [&](const ChannelFeatures& f) {
         ScoredChannel s;
         auto add = [&s](const char* name, double contribution, QString detail) {
             // Rounded here, so the score is exactly the sum of the contributions shown.
@@ -438,12 +457,14 @@ std::vector<ScoredChannel> ChannelScorer::score(const std::vector<ChannelFeature
                     QStringLiteral("started by %1 (a task scheduler or WMI launcher)")
                         .arg(f.parentCommandLine.isEmpty() ? parent : f.parentCommandLine.left(80)));
             }
-            const auto& hostsForImage = imageService[{name, fleetKey(f)}];
+            const auto image = imageService.find({name, fleetKey(f)});
+            const std::set<int64_t>& hostsForImage = image == imageService.end() ? noHosts : image->second;
             if (!browser && !f.hostShared && hostsForImage.size() == 1 && fleetContext && !f.service.isEmpty()) {
                 add("image_unique_to_host", c.weight("image_unique_to_host"),
                     QStringLiteral("no other host runs %1 against %2").arg(name, f.service));
                 // The fleet polls this service with a program of its own; this host adds another.
-                const std::set<QString>& clients = fleetClients[fleetKey(f)];
+                const auto known = fleetClients.find(fleetKey(f));
+                const std::set<QString>& clients = known == fleetClients.end() ? noClients : known->second;
                 if (isPeriodic(f) && !clients.empty() && !clients.count(name)) {
                     QStringList names;
                     for (const QString& n : clients) {
@@ -485,8 +506,17 @@ std::vector<ScoredChannel> ChannelScorer::score(const std::vector<ChannelFeature
                     .arg(f.host, f.hostRole));
         } else if (periodic && fleetContext) {
             std::set<int64_t> same;
-            const int kind = kindOfHost[f.hostId];
-            for (const Behaviour& b : behaviours[fleetKey(f)]) {
+            const auto hostKind = kindOfHost.find(f.hostId);
+            const int kind = hostKind == kindOfHost.end() ? kWorkstation : hostKind->second;
+            const std::vector<Behaviour>* alike = &noBehaviours;
+            if (f.processName.isEmpty()) {
+                const auto all = behaviours.find(fleetKey(f));
+                alike = all == behaviours.end() ? alike : &all->second;
+            } else {
+                const auto own = behavioursOf.find({fleetKey(f), f.processName});
+                alike = own == behavioursOf.end() ? alike : &own->second;
+            }
+            for (const Behaviour& b : *alike) {
                 if (b.kind != kind) {
                     continue; // a server's tool is not the guest network's browsing, nor a workstation's
                 }
@@ -516,8 +546,7 @@ std::vector<ScoredChannel> ChannelScorer::score(const std::vector<ChannelFeature
             const double n = static_cast<double>(same.size());
             const QString who = hasProcess ? f.processName : QStringLiteral("(unknown process)");
             // Peers are hosts of the same kind: two of four servers doing the same is a fleet.
-            const double peers = static_cast<double>(std::count_if(kindOfHost.begin(), kindOfHost.end(),
-                                                                   [kind](const auto& h) { return h.second == kind; }));
+            const double peers = peersOfKind[static_cast<size_t>(kind)];
             const QString what = f.ttlPaced ? QStringLiteral("continuous lookups") : QStringLiteral("same cadence");
             if (n >= c.threshold("fleet_min_hosts") ||
                 (n >= 2 && n / std::max(1.0, peers) >= c.threshold("fleet_min_share"))) {
@@ -597,8 +626,14 @@ std::vector<ScoredChannel> ChannelScorer::score(const std::vector<ChannelFeature
                 break;
             }
         }
-        out.push_back(std::move(s));
-    }
+        return s;
+    };
+    std::vector<ScoredChannel> out(channels.size());
+    onBothCores(channels.size(), 512, [&](size_t from, size_t to) {
+        for (size_t i = from; i < to; ++i) {
+            out[i] = scoreOne(channels[i]);
+        }
+    });
     return out;
 }
 

@@ -12,6 +12,7 @@
 #include <QJsonArray>
 #include <QString>
 
+#include <atomic>
 #include <vector>
 
 namespace socwb::scoring {
@@ -43,7 +44,7 @@ class ChannelScorer {
     const ScoringConfig& config_;
     std::vector<SuppressionMatcher> rules_;
     QStringList ruleProblems_;
-    mutable int matchLimitHits_ = 0;
+    mutable std::atomic<int> matchLimitHits_ = 0; // the channels are scored on both cores
     QDateTime now_;
 };
 

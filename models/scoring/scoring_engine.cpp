@@ -1,5 +1,6 @@
 #include "scoring_engine.h"
 
+#include "both_cores.h"
 #include "channel_builder.h"
 #include "channel_members.h"
 #include "channel_scorer.h"
@@ -17,7 +18,7 @@
 #include <exception>
 #include <memory>
 #include <optional>
-#include <thread>
+#include <stdexcept>
 
 namespace socwb {
 
@@ -91,11 +92,13 @@ struct StoredResult {
     std::string severity;
     std::string factors;
     int64_t suppressedBy = 0;
+    bool compact = false; // its features came from alert_features, not from the JSON
 };
 
-// Decoding the stored JSON is most of a re-score's work (issue 20): rows are read in batches and
-// each batch is decoded on both cores. The first bad row in id order is the one reported, as
-// when they were decoded one by one.
+// The features of every alert in one statement, in the compact form where a pass stored it
+// (alert_features, schema 10) and from the JSON where none is stored (a case scored before).
+// Rows are read in batches and each batch is decoded on both cores. The first bad row in id order
+// is the one reported, as when they were decoded one by one.
 void readStoredFeatures(sqlite3* db, std::vector<ChannelFeatures>& features, std::vector<StoredResult>& stored) {
     features.clear();
     stored.clear();
@@ -104,43 +107,39 @@ void readStoredFeatures(sqlite3* db, std::vector<ChannelFeatures>& features, std
     texts.reserve(kBatch);
     auto decode = [&] {
         const size_t base = features.size();
-        const size_t n = texts.size();
-        features.resize(base + n);
-        std::vector<std::exception_ptr> errors(n);
-        auto part = [&](size_t from, size_t to) {
+        features.resize(base + texts.size());
+        onBothCores(texts.size(), 256, [&](size_t from, size_t to) {
             for (size_t i = from; i < to; ++i) {
-                try {
-                    features[base + i] = ChannelFeatures::fromStored(stored[base + i].id, texts[i]);
-                } catch (...) {
-                    errors[i] = std::current_exception();
-                }
+                const StoredResult& row = stored[base + i];
+                features[base + i] = row.compact ? ChannelFeatures::fromBinary(row.id, texts[i])
+                                                 : ChannelFeatures::fromStored(row.id, texts[i]);
             }
-        };
-        if (n >= 256) {
-            std::thread other(part, 0, n / 2);
-            part(n / 2, n);
-            other.join();
-        } else {
-            part(0, n);
-        }
-        for (const std::exception_ptr& e : errors) {
-            if (e) {
-                std::rethrow_exception(e);
-            }
-        }
+        });
         texts.clear();
     };
-    Statement st(db,
-                 "SELECT id, features, score, severity, factors, coalesce(suppressed_by, 0) FROM alerts ORDER BY id");
+    // The JSON is read only where no compact form is stored (coalesce() stops at its first value).
+    Statement st(db, "SELECT a.id, coalesce(f.features, a.features), f.features IS NOT NULL, a.score, a.severity, "
+                     "a.factors, coalesce(a.suppressed_by, 0) FROM alerts a LEFT JOIN alert_features f ON "
+                     "f.alert_id = a.id ORDER BY a.id");
+    sqlite3_stmt* h = st.handle();
     while (st.step()) {
-        stored.push_back({st.int64(0), st.real(2), st.text(3), st.text(4), st.int64(5)});
-        texts.push_back(st.text(1));
+        const auto* bytes = static_cast<const char*>(sqlite3_column_blob(h, 1));
+        texts.emplace_back(bytes ? bytes : "", static_cast<size_t>(sqlite3_column_bytes(h, 1)));
+        stored.push_back({st.int64(0), st.real(3), st.text(4), st.text(5), st.int64(6), st.int64(2) != 0});
         if (texts.size() == kBatch) {
             decode();
         }
     }
     decode();
 }
+
+// Stores a channel's features in the compact form a re-score reads.
+void storeCompact(Statement& st, int64_t alertId, const ChannelFeatures& f) {
+    const QByteArray b = f.toBinary();
+    st.bind(1, alertId).bindBlob(2, std::string_view(b.constData(), static_cast<size_t>(b.size()))).exec();
+}
+constexpr const char* kStoreCompactSql = "INSERT INTO alert_features(alert_id, features) VALUES (?1, ?2) "
+                                         "ON CONFLICT(alert_id) DO UPDATE SET features = excluded.features";
 
 } // namespace
 
@@ -243,7 +242,9 @@ ON CONFLICT(channel_key) DO UPDATE SET host_id = excluded.host_id, host = exclud
     factors = excluded.factors, suppressed_by = excluded.suppressed_by, scored_at = excluded.scored_at,
     proxy_ids = excluded.proxy_ids, dns_ids = excluded.dns_ids, dnsq_ids = excluded.dnsq_ids, net_ids = excluded.net_ids,
     sensor_ids = excluded.sensor_ids
+RETURNING id
 )SQL");
+            Statement compactUp(db, kStoreCompactSql);
             for (size_t i = 0; i < built.size(); ++i) {
                 if ((i & 0x3FF) == 0 && !report(QStringLiteral("writing alerts"), static_cast<int64_t>(i),
                                                 static_cast<int64_t>(built.size()))) {
@@ -297,30 +298,48 @@ ON CONFLICT(channel_key) DO UPDATE SET host_id = excluded.host_id, host = exclud
                 bindBlob(up, 34, built[i].dnsQueryIds);
                 bindBlob(up, 35, built[i].netIds);
                 bindBlob(up, 36, built[i].sensorIds);
+                if (!up.step()) {
+                    throw std::runtime_error("the alert row was not written");
+                }
+                const int64_t alertId = up.int64(0);
                 up.exec();
+                storeCompact(compactUp, alertId, f);
             }
             Statement stale(db, "DELETE FROM alerts WHERE scored_at IS NOT ?");
             stale.bind(1, stamp.toStdString()).exec();
         } else {
+            // Which rows changed, and their factors, on both cores; then only those are written.
+            std::vector<std::string> factors(stored.size());
+            std::vector<char> changed(stored.size(), 0);
+            onBothCores(stored.size(), 512, [&](size_t from, size_t to) {
+                for (size_t i = from; i < to; ++i) {
+                    const ScoredChannel& s = scored[i];
+                    const StoredResult& was = stored[i];
+                    factors[i] = compact(s.factorsJson()).toStdString();
+                    changed[i] = !(s.score == was.score && s.suppressedBy == was.suppressedBy &&
+                                   s.severity.toStdString() == was.severity && factors[i] == was.factors);
+                }
+            });
             Statement up(db, "UPDATE alerts SET score = ?, severity = ?, factors = ?, suppressed_by = ?, scored_at = ? "
                              "WHERE id = ?");
+            Statement compactUp(db, kStoreCompactSql);
+            const std::string at = stamp.toStdString();
             for (size_t i = 0; i < stored.size(); ++i) {
                 const ScoredChannel& s = scored[i];
-                const StoredResult& was = stored[i];
                 tally(outcome, s);
-                const std::string severity = s.severity.toStdString();
-                const std::string factors = compact(s.factorsJson()).toStdString();
-                if (s.score == was.score && s.suppressedBy == was.suppressedBy && severity == was.severity &&
-                    factors == was.factors) {
+                if (!stored[i].compact) {
+                    storeCompact(compactUp, stored[i].id, features[i]); // a case scored before schema 10
+                }
+                if (!changed[i]) {
                     continue; // as stored: nothing to write
                 }
                 up.reset();
                 up.bind(1, s.score)
-                    .bind(2, severity)
-                    .bind(3, factors)
+                    .bind(2, s.severity.toStdString())
+                    .bind(3, factors[i])
                     .bindIntOrNull(4, s.suppressedBy, 0)
-                    .bind(5, stamp.toStdString())
-                    .bind(6, was.id)
+                    .bind(5, at)
+                    .bind(6, stored[i].id)
                     .exec();
             }
         }

@@ -769,7 +769,22 @@ CREATE TABLE exercise_hints (
 ) WITHOUT ROWID;
 )SQL";
 
-constexpr std::array<const char*, 9> kMigrations{kV1, kV2, kV3, kV4Tables, kV5, kV6, kV7, kV8, kV9};
+// Version 10 (issue 20): each alert's features in the compact form a re-score reads
+// (ChannelFeatures::toBinary), beside the JSON in alerts.features, which stays what explain, the
+// views and exports read. A table of its own, narrow, so a re-score reads these rows without
+// passing the alert's JSON and member lists. A case scored before has none: its re-score decodes
+// the JSON and fills them. And the alert queue's default view (unsuppressed, highest score first)
+// gets an index of exactly those rows in that order, so its first page reads a page of index
+// entries instead of sorting every unsuppressed alert (tst_query_plans).
+constexpr const char* kV10 = R"SQL(
+CREATE TABLE alert_features (
+    alert_id INTEGER PRIMARY KEY REFERENCES alerts(id) ON DELETE CASCADE,
+    features BLOB NOT NULL
+);
+CREATE INDEX alerts_queue ON alerts(score DESC, id) WHERE suppressed_by IS NULL;
+)SQL";
+
+constexpr std::array<const char*, 10> kMigrations{kV1, kV2, kV3, kV4Tables, kV5, kV6, kV7, kV8, kV9, kV10};
 
 // Indexes chosen for the views' queries: per-host time ranges, and the lookups of events by
 // process. Schema 4 dropped v3's per-domain indexes of proxy and DNS rows (a fifth of a proxy

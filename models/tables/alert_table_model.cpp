@@ -88,6 +88,24 @@ QString alertRowSelectSql() {
         "FROM alerts a LEFT JOIN triage t ON t.channel_key = a.channel_key ");
 }
 
+QString alertPageSql(const AlertQuery& query, bool anchored) {
+    const int n = static_cast<int>(query.params.size());
+    QString sql = alertRowSelectSql() + QStringLiteral("WHERE (%1) ").arg(query.where);
+    if (anchored) {
+        // Rows from the anchor on: key on the anchor's side (a range the key's index can seek),
+        // and on the anchor's key only ids from the anchor's up.
+        sql += QStringLiteral("AND %1 %2 ?%3 AND (%1 %4 ?%3 OR a.id >= ?%5) ")
+                   .arg(query.sortKey, query.descending ? QStringLiteral("<=") : QStringLiteral(">="))
+                   .arg(n + 1)
+                   .arg(query.descending ? QStringLiteral("<") : QStringLiteral(">"))
+                   .arg(n + 2);
+        sql += QStringLiteral("ORDER BY %1 LIMIT ?%2").arg(query.orderBy()).arg(n + 3);
+    } else {
+        sql += QStringLiteral("ORDER BY %1 LIMIT ?%2 OFFSET ?%3").arg(query.orderBy()).arg(n + 1).arg(n + 2);
+    }
+    return sql;
+}
+
 AlertRow alertRowFromStatement(const Statement& st) {
     AlertRow r;
     r.id = st.int64(0);
@@ -235,20 +253,7 @@ void AlertPageWorker::serve(const Anchors* partial, QList<Request>* deferred) {
 void AlertPageWorker::loadPage(const Request& r, const Anchors* anchors) {
     const int n = static_cast<int>(r.query.params.size());
     const bool anchored = anchors && anchors->generation == r.generation && r.page < anchors->keys.size();
-    QString sql = alertRowSelectSql() + QStringLiteral("WHERE (%1) ").arg(r.query.where);
-    if (anchored) {
-        // Rows from the anchor on: key on the anchor's side (a range the key's index can seek),
-        // and on the anchor's key only ids from the anchor's up.
-        sql += QStringLiteral("AND %1 %2 ?%3 AND (%1 %4 ?%3 OR a.id >= ?%5) ")
-                   .arg(r.query.sortKey, r.query.descending ? QStringLiteral("<=") : QStringLiteral(">="))
-                   .arg(n + 1)
-                   .arg(r.query.descending ? QStringLiteral("<") : QStringLiteral(">"))
-                   .arg(n + 2);
-        sql += QStringLiteral("ORDER BY %1 LIMIT ?%2").arg(r.query.orderBy()).arg(n + 3);
-    } else {
-        sql += QStringLiteral("ORDER BY %1 LIMIT ?%2 OFFSET ?%3").arg(r.query.orderBy()).arg(n + 1).arg(n + 2);
-    }
-    Statement st(conn_->db(), sql.toStdString());
+    Statement st(conn_->db(), alertPageSql(r.query, anchored).toStdString());
     bindAll(st, r.query.params);
     if (anchored) {
         bindAll(st, {anchors->keys[r.page], anchors->ids[r.page]}, n + 1);

@@ -65,6 +65,10 @@ struct AlertQuery {
 
 // The SELECT list and FROM clause of a queue row, shared with whoever reads single rows.
 QString alertRowSelectSql();
+// The SQL of one page of the queue in the query's filter and order: the rows from an anchor on
+// (bound after the filter's parameters: key, id, then the page size) or at an OFFSET (page size,
+// offset).
+QString alertPageSql(const AlertQuery& query, bool anchored);
 AlertRow alertRowFromStatement(const class Statement& st);
 
 class AlertPageWorker : public QObject {
