@@ -282,8 +282,8 @@ AttributionStats RequestAttributor::run(const AttributionScope& scope) {
         execSql(db_, "DROP INDEX IF EXISTS attributions_process");
     }
     {
-        // Requests' attributions go in rows of kInsertRows per statement: one step binds and inserts
-        // many, which halves what writing them costs (a whole case writes hundreds of thousands).
+        // Requests' attributions go kInsertRows to a statement: one step inserts many rather than one
+        // (a whole case writes hundreds of thousands; bench_case, issue 20).
         const std::string columns = "INSERT INTO attributions(request_kind, request_id, process_id, method, "
                                     "confidence, skew_ms, matched_event_id) VALUES ";
         std::string values;
