@@ -282,18 +282,43 @@ AttributionStats RequestAttributor::run(const AttributionScope& scope) {
         execSql(db_, "DROP INDEX IF EXISTS attributions_process");
     }
     {
-        Statement insert(db_, "INSERT INTO attributions(request_kind, request_id, process_id, method, confidence, "
-                              "skew_ms, matched_event_id) VALUES (?,?,?,?,?,?,?) ON CONFLICT DO NOTHING");
+        // Requests' attributions go kInsertRows to a statement: one step inserts many rather than one
+        // (a whole case writes hundreds of thousands; bench_case, issue 20).
+        const std::string columns = "INSERT INTO attributions(request_kind, request_id, process_id, method, "
+                                    "confidence, skew_ms, matched_event_id) VALUES ";
+        std::string values;
+        for (int i = 0; i < kInsertRows; ++i) {
+            values += i ? ",(?,?,?,?,?,?,?)" : "(?,?,?,?,?,?,?)";
+        }
+        Statement many(db_, columns + values + " ON CONFLICT DO NOTHING");
+        Statement one(db_, columns + "(?,?,?,?,?,?,?) ON CONFLICT DO NOTHING");
         Statement sensor(db_, "INSERT INTO sensor_attributions(conn_id, process_id, method, confidence, skew_ms, "
                               "matched_event_id) VALUES (?,?,?,?,?,?) ON CONFLICT DO NOTHING");
+        auto bindRequest = [](Statement& st, int base, const Found& f) {
+            st.bindStatic(base + 1, f.kind).bind(base + 2, f.request).bind(base + 3, f.process);
+            st.bindStatic(base + 4, f.method).bind(base + 5, f.confidence).bind(base + 6, f.skewMs);
+            st.bind(base + 7, f.event);
+        };
+        std::vector<const Found*> requests;
+        requests.reserve(found_.size());
         for (const Found& f : found_) {
             if (std::strcmp(f.kind, "sensor") == 0) {
                 sensor.bind(1, f.request).bind(2, f.process).bindStatic(3, f.method);
                 sensor.bind(4, f.confidence).bind(5, f.skewMs).bind(6, f.event).exec();
-                continue;
+            } else {
+                requests.push_back(&f);
             }
-            insert.bindStatic(1, f.kind).bind(2, f.request).bind(3, f.process).bindStatic(4, f.method);
-            insert.bind(5, f.confidence).bind(6, f.skewMs).bind(7, f.event).exec();
+        }
+        size_t i = 0;
+        for (; i + kInsertRows <= requests.size(); i += kInsertRows) {
+            for (int r = 0; r < kInsertRows; ++r) {
+                bindRequest(many, r * 7, *requests[i + r]);
+            }
+            many.exec();
+        }
+        for (; i < requests.size(); ++i) {
+            bindRequest(one, 0, *requests[i]);
+            one.exec();
         }
     }
     if (rebuild) {

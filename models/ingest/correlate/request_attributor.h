@@ -93,6 +93,7 @@ class RequestAttributor {
         int64_t skewMs, event;
     };
     std::vector<Found> found_;
+    static constexpr int kInsertRows = 64; // attributions per INSERT statement (7 values each)
 };
 
 } // namespace socwb
