@@ -20,6 +20,8 @@ struct SigmaRun {
     QList<QList<int64_t>> hits;   // rowids of the rule's row set, ascending
     QList<QString> tables;        // the table those rowids are of ("" when not compiled)
     int passes = 0;               // statements run (each one scan of a row set)
+    int64_t candidates = 0;       // rows a rule's literals were found in (the prefilter's yield)
+    int checks = 0;               // statements checking a rule on its candidate rows
     int compiledCount() const;
 };
 
@@ -28,9 +30,12 @@ struct SigmaRun {
 // all its keys). Idempotent per connection.
 void registerSigmaFunctions(sqlite3* db);
 
-// Compiles and runs the rules; throws SqlError when the case cannot be read.
+// Compiles and runs the rules; throws SqlError when the case cannot be read. With prefilter, a
+// rule with literals (CompiledRule::need) is checked only on the rows holding one of them, found
+// for all rules in the one scan of the row set; without, every rule is evaluated on every row. The
+// hits are the same.
 SigmaRun runRules(sqlite3* db, const QList<SigmaRule>& rules, const SigmaMappings& mappings,
-                  const std::atomic<bool>* cancel = nullptr);
+                  const std::atomic<bool>* cancel = nullptr, bool prefilter = true);
 
 // Replaces the stored hits of every compiled rule of the run with its hits now (one transaction).
 // Returns how many were written.
