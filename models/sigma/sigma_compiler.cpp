@@ -200,7 +200,7 @@ class Compiler {
     qsizetype pos_ = 0;
     QMap<QString, QString> compiled_;
     // The requirements of the expressions that have one (none: nothing is known, e.g. a negation).
-    QHash<QString, QList<Need>> needs_;
+    QHash<QString, QList<Clause>> needs_;
     void need(const QString& sql, const Requirement& r) {
         if (r) {
             needs_.insert(sql, *r);

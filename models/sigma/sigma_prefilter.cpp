@@ -7,12 +7,17 @@ namespace socwb::sigma {
 
 namespace {
 
-int minLength(const QList<Need>& needs) {
+int minLength(const Clause& c) {
     int m = INT32_MAX;
-    for (const Need& n : needs) {
+    for (const Need& n : c) {
         m = std::min(m, static_cast<int>(n.literal.size()));
     }
     return m;
+}
+
+// The clause least likely to be met by chance: its shortest literal longest, then the fewest needs.
+bool better(const Clause& a, const Clause& b) {
+    return minLength(a) > minLength(b) || (minLength(a) == minLength(b) && a.size() < b.size());
 }
 
 } // namespace
@@ -27,34 +32,35 @@ QByteArray asciiLower(QByteArray s) {
 }
 
 Requirement anyOf(const QList<Requirement>& parts) {
-    QList<Need> all;
+    // Each part implies each of its clauses, so the or of the parts implies the or of one clause of
+    // each: the best one.
+    Clause all;
     for (const Requirement& r : parts) {
-        if (!r) {
+        if (!r || r->isEmpty()) {
             return std::nullopt;
         }
-        for (const Need& n : *r) {
+        const Clause best = *std::min_element(r->begin(), r->end(), better);
+        for (const Need& n : best) {
             if (!all.contains(n)) {
                 all << n;
             }
         }
     }
-    return all;
+    return QList<Clause>{all};
 }
 
 Requirement allOf(const QList<Requirement>& parts) {
-    // Any one part's needs are necessary: keep the one least likely to be met by chance (its
-    // shortest literal longest, then the fewest needs).
-    Requirement best;
+    Requirement out;
     for (const Requirement& r : parts) {
-        if (!r) {
-            continue;
-        }
-        if (!best || minLength(*r) > minLength(*best) ||
-            (minLength(*r) == minLength(*best) && r->size() < best->size())) {
-            best = r;
+        if (r) {
+            out = out ? *out + *r : *r;
         }
     }
-    return best;
+    if (out && out->size() > 64) {
+        std::sort(out->begin(), out->end(), better);
+        out->resize(64);
+    }
+    return out;
 }
 
 Requirement likeNeed(const QString& alias, const QString& pattern, bool glob, int minLen) {
@@ -94,7 +100,7 @@ Requirement likeNeed(const QString& alias, const QString& pattern, bool glob, in
     if (literal.size() < minLen) {
         return std::nullopt;
     }
-    return QList<Need>{Need{alias, literal}};
+    return QList<Clause>{Clause{Need{alias, literal}}};
 }
 
 void LiteralSet::add(const QByteArray& literal, int value) {

@@ -23,9 +23,11 @@ struct Need {
     bool operator==(const Need&) const = default;
 };
 
-// A rule's requirement: the row holds at least one of the needs; nullopt when nothing is known (a
+// A row meets a clause when it holds one of its needs (an empty clause: never).
+using Clause = QList<Need>;
+// A rule's requirement: the row meets every clause (at most 64); nullopt when nothing is known (a
 // negation, a regular expression, a comparison): the rule is evaluated on every row.
-using Requirement = std::optional<QList<Need>>;
+using Requirement = std::optional<QList<Clause>>;
 
 Requirement anyOf(const QList<Requirement>& parts);
 Requirement allOf(const QList<Requirement>& parts);

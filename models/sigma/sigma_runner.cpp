@@ -263,6 +263,14 @@ SigmaRun runRules(sqlite3* db, const QList<SigmaRule>& rules, const SigmaMapping
     constexpr int kMaxRulesPerPass = 63 * 16;
     // Per source: the literals of the rules that have them, per input (the prefilter).
     std::map<QString, std::map<QString, LiteralSet>> literals;
+    // A literal's value: the rule and the bit of the clause it meets; a row is a rule's candidate
+    // once every clause's bit is set.
+    struct Target {
+        int rule;
+        uint64_t bit;
+    };
+    std::vector<Target> targets;
+    std::vector<uint64_t> full(static_cast<size_t>(rules.size()), 0), met(static_cast<size_t>(rules.size()), 0);
     QList<Pass> passes;
     for (const auto& [source, indexes] : bySource) {
         Pass p;
@@ -272,11 +280,16 @@ SigmaRun runRules(sqlite3* db, const QList<SigmaRule>& rules, const SigmaMapping
         int params = 0;
         for (int r : indexes) {
             const CompiledRule& c = run.compiled[r];
-            if (prefilter && c.need) {
-                for (const Need& n : *c.need) {
-                    bySet[n.alias].add(n.literal, r);
-                    scanned.insert(n.alias, c.inputs.value(n.alias));
+            if (prefilter && c.need && !c.need->isEmpty()) {
+                for (qsizetype k = 0; k < c.need->size(); ++k) {
+                    for (const Need& n : c.need->at(k)) {
+                        bySet[n.alias].add(n.literal, static_cast<int>(targets.size()));
+                        scanned.insert(n.alias, c.inputs.value(n.alias));
+                    }
+                    targets.push_back({r, uint64_t(1) << k});
                 }
+                full[static_cast<size_t>(r)] =
+                    c.need->size() == 64 ? ~uint64_t(0) : (uint64_t(1) << c.need->size()) - 1;
                 continue;
             }
             const int n = static_cast<int>(c.params.size());
@@ -330,10 +343,17 @@ SigmaRun runRules(sqlite3* db, const QList<SigmaRule>& rules, const SigmaMapping
                     continue;
                 }
                 const std::string_view value(text, static_cast<size_t>(sqlite3_column_bytes(h, col)));
-                sets[k]->find(value, [&](int r) {
-                    if (lastRow[static_cast<size_t>(r)] != rid) {
-                        lastRow[static_cast<size_t>(r)] = rid;
-                        candidates[r] << rid;
+                sets[k]->find(value, [&](int t) {
+                    const auto r = static_cast<size_t>(targets[static_cast<size_t>(t)].rule);
+                    if (lastRow[r] != rid) {
+                        lastRow[r] = rid;
+                        met[r] = 0;
+                    }
+                    if (met[r] != full[r]) {
+                        met[r] |= targets[static_cast<size_t>(t)].bit;
+                        if (met[r] == full[r]) {
+                            candidates[static_cast<qsizetype>(r)] << rid;
+                        }
                     }
                 });
             }
