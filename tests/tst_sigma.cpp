@@ -79,32 +79,6 @@ QByteArray quoted(const QString& v) {
     return "'" + s.toUtf8() + "'";
 }
 
-// Every rule evaluated on its own, one statement each (Zircolite's way), its rows ascending.
-QList<int64_t> hitsOneByOne(sqlite3* db, const CompiledRule& c) {
-    const RowSet* set = rowSet(c.logsource->source);
-    QStringList cols{QStringLiteral("x.id AS rid")};
-    for (auto it = c.inputs.constBegin(); it != c.inputs.constEnd(); ++it) {
-        cols << (it->column.isEmpty() ? QStringLiteral("socwb_data(x.fields, '%1')").arg(it->data)
-                                      : set->columns.value(it->column)) +
-                    QStringLiteral(" AS ") + it.key();
-    }
-    Statement st(db, QStringLiteral("SELECT rid FROM (SELECT %1 %2 %3) WHERE %4 ORDER BY rid")
-                         .arg(cols.join(QStringLiteral(", ")), set->fromSql, set->whereSql, c.withBase(0))
-                         .toStdString());
-    for (qsizetype i = 0; i < c.params.size(); ++i) {
-        if (c.params[i].typeId() == QMetaType::Double) {
-            st.bind(static_cast<int>(i + 1), c.params[i].toDouble());
-        } else {
-            st.bind(static_cast<int>(i + 1), c.params[i].toString().toStdString());
-        }
-    }
-    QList<int64_t> out;
-    while (st.step()) {
-        out << st.int64(0);
-    }
-    return out;
-}
-
 } // namespace
 
 void TestSigma::initTestCase() {

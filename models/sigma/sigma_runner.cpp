@@ -184,31 +184,12 @@ QString passSql(const Pass& pass, const SigmaRun& run, QList<QVariant>& params) 
              pass.set->fromSql, pass.set->whereSql, where);
 }
 
-void bindParams(Statement& st, const QList<QVariant>& params, int first) {
-    for (qsizetype i = 0; i < params.size(); ++i) {
-        if (params[i].typeId() == QMetaType::Double) {
-            st.bind(static_cast<int>(i + first), params[i].toDouble());
-        } else {
-            st.bind(static_cast<int>(i + first), params[i].toString().toStdString());
-        }
-    }
-}
-
 // The rows of one rule among its candidates (rowids, ascending), by the rule's own SQL.
 QList<int64_t> checkCandidates(sqlite3* db, const CompiledRule& c, const QList<int64_t>& candidates) {
-    const RowSet* set = rowSet(c.logsource->source);
-    QStringList cols{QStringLiteral("x.id AS rid")};
-    for (auto it = c.inputs.constBegin(); it != c.inputs.constEnd(); ++it) {
-        cols << (it->column.isEmpty() ? QStringLiteral("socwb_data(x.fields, '%1')").arg(it->data)
-                                      : set->columns.value(it->column)) +
-                    QStringLiteral(" AS ") + it.key();
-    }
-    const QString filter = QStringLiteral("x.id IN (SELECT value FROM json_each(?1))");
-    const QString where =
-        set->whereSql.isEmpty() ? QStringLiteral("WHERE ") + filter : set->whereSql + QStringLiteral(" AND ") + filter;
-    Statement st(db, QStringLiteral("SELECT rid FROM (SELECT %1 %2 %3) WHERE %4")
-                         .arg(cols.join(QStringLiteral(", ")), set->fromSql, where, c.withBase(1))
-                         .toStdString());
+    Statement st(db,
+                 QStringLiteral("SELECT rid FROM (%1) WHERE %2")
+                     .arg(ruleRowsSql(c, QStringLiteral("x.id IN (SELECT value FROM json_each(?1))")), c.withBase(1))
+                     .toStdString());
     std::string ids = "[";
     for (int64_t id : candidates) {
         if (ids.size() > 1) {
@@ -218,7 +199,7 @@ QList<int64_t> checkCandidates(sqlite3* db, const CompiledRule& c, const QList<i
     }
     ids += ']';
     st.bind(1, ids);
-    bindParams(st, c.params, 2);
+    bindRuleParams(st, c.params, 2);
     QList<int64_t> out;
     while (st.step()) {
         out << st.int64(0);
@@ -228,6 +209,43 @@ QList<int64_t> checkCandidates(sqlite3* db, const CompiledRule& c, const QList<i
 }
 
 } // namespace
+
+QString ruleRowsSql(const CompiledRule& c, const QString& also) {
+    const RowSet* set = rowSet(c.logsource->source);
+    QStringList cols{QStringLiteral("x.id AS rid")};
+    for (auto it = c.inputs.constBegin(); it != c.inputs.constEnd(); ++it) {
+        cols << (it->column.isEmpty() ? QStringLiteral("socwb_data(x.fields, '%1')").arg(it->data)
+                                      : set->columns.value(it->column)) +
+                    QStringLiteral(" AS ") + it.key();
+    }
+    QString where = set->whereSql;
+    if (!also.isEmpty()) {
+        where += (where.isEmpty() ? QStringLiteral("WHERE ") : QStringLiteral(" AND ")) + also;
+    }
+    return QStringLiteral("SELECT %1 %2 %3").arg(cols.join(QStringLiteral(", ")), set->fromSql, where);
+}
+
+void bindRuleParams(Statement& st, const QList<QVariant>& params, int first) {
+    for (qsizetype i = 0; i < params.size(); ++i) {
+        if (params[i].typeId() == QMetaType::Double) {
+            st.bind(static_cast<int>(i + first), params[i].toDouble());
+        } else {
+            st.bind(static_cast<int>(i + first), params[i].toString().toStdString());
+        }
+    }
+}
+
+QList<int64_t> hitsOneByOne(sqlite3* db, const CompiledRule& c) {
+    Statement st(
+        db,
+        QStringLiteral("SELECT rid FROM (%1) WHERE %2 ORDER BY rid").arg(ruleRowsSql(c), c.withBase(0)).toStdString());
+    bindRuleParams(st, c.params, 1);
+    QList<int64_t> out;
+    while (st.step()) {
+        out << st.int64(0);
+    }
+    return out;
+}
 
 int SigmaRun::compiledCount() const {
     return static_cast<int>(std::count_if(compiled.begin(), compiled.end(), [](const auto& c) { return c.ok(); }));
@@ -319,7 +337,7 @@ SigmaRun runRules(sqlite3* db, const QList<SigmaRule>& rules, const SigmaMapping
         QList<QVariant> params;
         const QString sql = passSql(pass, run, params);
         Statement st(db, sql.toStdString());
-        bindParams(st, params, 1);
+        bindRuleParams(st, params, 1);
         const int maskCount = static_cast<int>((pass.rules.size() + 62) / 63);
         std::vector<const LiteralSet*> sets;
         for (const QString& alias : pass.scanned.keys()) {

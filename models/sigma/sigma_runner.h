@@ -5,6 +5,7 @@
 
 #include "sigma_compiler.h"
 #include "sigma_rule.h"
+#include "store/statement.h"
 
 #include <sqlite3.h>
 
@@ -36,6 +37,15 @@ void registerSigmaFunctions(sqlite3* db);
 // hits are the same.
 SigmaRun runRules(sqlite3* db, const QList<SigmaRule>& rules, const SigmaMappings& mappings,
                   const std::atomic<bool>* cancel = nullptr, bool prefilter = true);
+
+// SELECT x.id AS rid and each input of the rule AS its alias, from the rule's row set (its filter,
+// and `also` when given).
+QString ruleRowsSql(const CompiledRule& c, const QString& also = {});
+// Binds a rule's parameters (QString or double) from ?first on.
+void bindRuleParams(Statement& st, const QList<QVariant>& params, int first);
+// One rule's hits by a statement of its own over every row (Zircolite's way; what the runner's
+// results are checked against), rowids ascending.
+QList<int64_t> hitsOneByOne(sqlite3* db, const CompiledRule& c);
 
 // Replaces the stored hits of every compiled rule of the run with its hits now (one transaction).
 // Returns how many were written.

@@ -60,16 +60,6 @@ double timed(int runs, const std::function<void()>& f) {
     return medianOf(t);
 }
 
-void bindAll(Statement& st, const QList<QVariant>& params) {
-    for (qsizetype i = 0; i < params.size(); ++i) {
-        if (params[i].typeId() == QMetaType::Double) {
-            st.bind(static_cast<int>(i + 1), params[i].toDouble());
-        } else {
-            st.bind(static_cast<int>(i + 1), params[i].toString().toStdString());
-        }
-    }
-}
-
 // The column expressions every compiled rule reads, per table, for the reference scan.
 std::map<QString, std::set<QString>> scannedColumns(const SigmaRun& run) {
     std::map<QString, std::set<QString>> out;
@@ -141,7 +131,7 @@ std::pair<double, double> perRule(sqlite3* db, const SigmaRun& run, QList<QList<
             const CompiledRule& c = run.compiled[r];
             Statement st(db,
                          QStringLiteral("SELECT rid FROM %1 WHERE %2").arg(flat[source], c.withBase(0)).toStdString());
-            bindAll(st, c.params);
+            bindRuleParams(st, c.params, 1);
             while (st.step()) {
                 hits[r] << st.int64(0);
             }
