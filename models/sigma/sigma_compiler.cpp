@@ -1,5 +1,6 @@
 #include "sigma_compiler.h"
 
+#include <QHash>
 #include <QRegularExpression>
 
 #include <arpa/inet.h>
@@ -168,6 +169,13 @@ class Compiler {
     Compiler(const SigmaRule& rule, const LogSourceMapping& ls, CompiledRule& out) : rule_(rule), ls_(ls), out_(out) {}
 
     QString condition(const QString& text);
+    // What a row must hold for the expression `sql` (one this compiler returned) to be true.
+    Requirement requirement(const QString& sql) const {
+        const auto it = needs_.constFind(sql);
+        return it == needs_.constEnd() ? std::nullopt : Requirement(*it);
+    }
+    // joinAll(), its requirement derived from the parts'.
+    QString joined(const QStringList& parts, const QString& op);
 
   private:
     // The condition's grammar: or := and ('or' and)*; and := not ('and' not)*;
@@ -191,7 +199,24 @@ class Compiler {
     QStringList tokens_;
     qsizetype pos_ = 0;
     QMap<QString, QString> compiled_;
+    // The requirements of the expressions that have one (none: nothing is known, e.g. a negation).
+    QHash<QString, QList<Clause>> needs_;
+    void need(const QString& sql, const Requirement& r) {
+        if (r) {
+            needs_.insert(sql, *r);
+        }
+    }
 };
+
+QString Compiler::joined(const QStringList& parts, const QString& op) {
+    const QString sql = joinAll(parts, op);
+    QList<Requirement> reqs;
+    for (const QString& p : parts) {
+        reqs << requirement(p);
+    }
+    need(sql, op == QLatin1String("AND") ? allOf(reqs) : anyOf(reqs));
+    return sql;
+}
 
 QString Compiler::input(const QString& field, FieldSource* source) {
     auto it = ls_.fields.constFind(field);
@@ -239,7 +264,7 @@ QString Compiler::parseOr() {
         ++pos_;
         parts << parseAnd();
     }
-    return parts.size() == 1 ? parts.first() : joinAll(parts, QStringLiteral("OR"));
+    return joined(parts, QStringLiteral("OR"));
 }
 
 QString Compiler::parseAnd() {
@@ -248,7 +273,7 @@ QString Compiler::parseAnd() {
         ++pos_;
         parts << parseNot();
     }
-    return parts.size() == 1 ? parts.first() : joinAll(parts, QStringLiteral("AND"));
+    return joined(parts, QStringLiteral("AND"));
 }
 
 QString Compiler::parseNot() {
@@ -305,7 +330,7 @@ QString Compiler::parsePrimary() {
         for (const QString& n : names) {
             parts << detection(n);
         }
-        return joinAll(parts, lower == QLatin1String("all") ? QStringLiteral("AND") : QStringLiteral("OR"));
+        return joined(parts, lower == QLatin1String("all") ? QStringLiteral("AND") : QStringLiteral("OR"));
     }
     if (lower == QLatin1String("and") || lower == QLatin1String("or") || lower == QLatin1String("of")) {
         throw Failure{QStringLiteral("condition: unexpected '%1'").arg(t)};
@@ -331,9 +356,11 @@ QString Compiler::detection(const QString& name) {
         for (const FieldMatch& m : alt) {
             all << matchSql(m);
         }
-        alternatives << joinAll(all, QStringLiteral("AND"));
+        alternatives << joined(all, QStringLiteral("AND"));
     }
-    const QString sql = QLatin1Char('(') + joinAll(alternatives, QStringLiteral("OR")) + QLatin1Char(')');
+    const QString inner = joined(alternatives, QStringLiteral("OR"));
+    const QString sql = QLatin1Char('(') + inner + QLatin1Char(')');
+    need(sql, requirement(inner));
     compiled_.insert(name, sql);
     return sql;
 }
@@ -360,9 +387,9 @@ QString Compiler::matchSql(const FieldMatch& m) {
         if (m.values.isEmpty()) {
             throw Failure{QStringLiteral("field %1 has an empty list of values").arg(field)};
         }
-        perField << joinAll(perValue, all ? QStringLiteral("AND") : QStringLiteral("OR"));
+        perField << joined(perValue, all ? QStringLiteral("AND") : QStringLiteral("OR"));
     }
-    return joinAll(perField, QStringLiteral("OR"));
+    return joined(perField, QStringLiteral("OR"));
 }
 
 QString Compiler::valueSql(const FieldMatch& m, const FieldSource& f, const QString& alias, const SigmaValue& v) {
@@ -448,9 +475,13 @@ QString Compiler::valueSql(const FieldMatch& m, const FieldSource& f, const QStr
         const Pattern value = Pattern::parse(v.text);
         p.chars += value.chars;
         p.kinds += value.kinds;
+        // The row's field holds the algorithm and the value (the commas may be the added ones).
+        const Requirement r = likeNeed(alias, p.like().mid(1), false);
         p.addLiteral(QStringLiteral(","));
-        return QStringLiteral("((',' || %1 || ',') LIKE %2 ESCAPE '\\')")
-            .arg(alias, param(p.wrapped(true, true).like()));
+        const QString sql =
+            QStringLiteral("((',' || %1 || ',') LIKE %2 ESCAPE '\\')").arg(alias, param(p.wrapped(true, true).like()));
+        need(sql, r);
+        return sql;
     }
     if (kind == QLatin1String("exists")) {
         const bool want = v.text.compare(QLatin1String("false"), Qt::CaseInsensitive) != 0;
@@ -538,13 +569,12 @@ QString Compiler::valueSql(const FieldMatch& m, const FieldSource& f, const QStr
     QStringList variants;
     for (const Pattern& p : patterns) {
         const Pattern w = p.wrapped(before, after);
-        if (cased) {
-            variants << QStringLiteral("(%1 GLOB %2)").arg(alias, param(w.glob()));
-        } else {
-            variants << QStringLiteral("(%1 LIKE %2 ESCAPE '\\')").arg(alias, param(w.like()));
-        }
+        const QString pattern = cased ? w.glob() : w.like();
+        variants << (cased ? QStringLiteral("(%1 GLOB %2)") : QStringLiteral("(%1 LIKE %2 ESCAPE '\\')"))
+                        .arg(alias, param(pattern));
+        need(variants.last(), likeNeed(alias, pattern, cased));
     }
-    return joinAll(variants, QStringLiteral("OR"));
+    return joined(variants, QStringLiteral("OR"));
 }
 
 } // namespace
@@ -606,12 +636,14 @@ CompiledRule compileRule(const SigmaRule& rule, const SigmaMappings& mappings) {
         for (const QString& cond : rule.conditions) {
             parts << c.condition(cond);
         }
-        out.where = joinAll(parts, QStringLiteral("OR"));
+        out.where = c.joined(parts, QStringLiteral("OR"));
+        out.need = c.requirement(out.where);
     } catch (const Failure& f) {
         out.reason = f.reason;
         out.where.clear();
         out.params.clear();
         out.inputs.clear();
+        out.need.reset();
     }
     return out;
 }

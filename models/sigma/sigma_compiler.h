@@ -4,6 +4,7 @@
 #pragma once
 
 #include "sigma_mapping.h"
+#include "sigma_prefilter.h"
 #include "sigma_rule.h"
 
 #include <QList>
@@ -21,6 +22,9 @@ struct CompiledRule {
     QString where;
     QList<QVariant> params;            // QString or double
     QMap<QString, FieldSource> inputs; // alias -> where it is read
+    // A literal of one of these must be in a row the rule matches (the runner's prefilter);
+    // nullopt: none is known, the rule is evaluated on every row.
+    Requirement need;
     bool ok() const { return reason.isEmpty(); }
     // The expression with its parameters numbered ?base+1 ... ?base+params.size().
     QString withBase(int base) const;

@@ -14,6 +14,8 @@
 #include <cstring>
 #include <map>
 #include <string>
+#include <string_view>
+#include <vector>
 
 namespace socwb::sigma {
 
@@ -131,14 +133,17 @@ void dataFn(sqlite3_context* ctx, int, sqlite3_value** argv) {
 
 struct Pass {
     const RowSet* set = nullptr;
-    QList<int> rules; // indexes into the run
+    QList<int> rules; // indexes into the run, evaluated on every row, a bit of a mask each
+    // Inputs the pass also returns (the prefilter's): every row is returned then, not only hits.
+    QMap<QString, FieldSource> scanned;
 };
 
 // The statement of one pass: the inner query reads each input once per row (a co-routine: OFFSET
 // keeps SQLite from flattening it into the outer expressions), the middle one evaluates each rule
-// once into a bit of a mask, the outer one keeps rows with a bit set.
+// once into a bit of a mask, the outer one keeps rows with a bit set (or every row, with the
+// scanned inputs after the masks).
 QString passSql(const Pass& pass, const SigmaRun& run, QList<QVariant>& params) {
-    QMap<QString, FieldSource> inputs;
+    QMap<QString, FieldSource> inputs = pass.scanned;
     for (int r : pass.rules) {
         for (auto it = run.compiled[r].inputs.constBegin(); it != run.compiled[r].inputs.constEnd(); ++it) {
             inputs.insert(it.key(), it.value());
@@ -168,14 +173,79 @@ QString passSql(const Pass& pass, const SigmaRun& run, QList<QVariant>& params) 
             mask.clear();
         }
     }
-    return QStringLiteral("SELECT rid, %1 FROM (SELECT rid, %2 FROM (SELECT %3 %4 %5 LIMIT -1 OFFSET 0) LIMIT -1 "
-                          "OFFSET 0) WHERE %6")
-        .arg(maskNames.join(QStringLiteral(", ")), masks.join(QStringLiteral(", ")), cols.join(QStringLiteral(", ")),
-             pass.set->fromSql, pass.set->whereSql,
-             maskNames.join(QStringLiteral(" <> 0 OR ")) + QStringLiteral(" <> 0"));
+    const QStringList scanned = pass.scanned.keys();
+    const QStringList outer = QStringList{QStringLiteral("rid")} + maskNames + scanned;
+    const QStringList middle = QStringList{QStringLiteral("rid")} + masks + scanned;
+    const QString where = scanned.isEmpty() ? QStringLiteral(" WHERE ") + maskNames.join(QStringLiteral(" <> 0 OR ")) +
+                                                  QStringLiteral(" <> 0")
+                                            : QString();
+    return QStringLiteral("SELECT %1 FROM (SELECT %2 FROM (SELECT %3 %4 %5 LIMIT -1 OFFSET 0) LIMIT -1 OFFSET 0)%6")
+        .arg(outer.join(QStringLiteral(", ")), middle.join(QStringLiteral(", ")), cols.join(QStringLiteral(", ")),
+             pass.set->fromSql, pass.set->whereSql, where);
+}
+
+// The rows of one rule among its candidates (rowids, ascending), by the rule's own SQL.
+QList<int64_t> checkCandidates(sqlite3* db, const CompiledRule& c, const QList<int64_t>& candidates) {
+    Statement st(db,
+                 QStringLiteral("SELECT rid FROM (%1) WHERE %2")
+                     .arg(ruleRowsSql(c, QStringLiteral("x.id IN (SELECT value FROM json_each(?1))")), c.withBase(1))
+                     .toStdString());
+    std::string ids = "[";
+    for (int64_t id : candidates) {
+        if (ids.size() > 1) {
+            ids += ',';
+        }
+        ids += std::to_string(id);
+    }
+    ids += ']';
+    st.bind(1, ids);
+    bindRuleParams(st, c.params, 2);
+    QList<int64_t> out;
+    while (st.step()) {
+        out << st.int64(0);
+    }
+    std::sort(out.begin(), out.end());
+    return out;
 }
 
 } // namespace
+
+QString ruleRowsSql(const CompiledRule& c, const QString& also) {
+    const RowSet* set = rowSet(c.logsource->source);
+    QStringList cols{QStringLiteral("x.id AS rid")};
+    for (auto it = c.inputs.constBegin(); it != c.inputs.constEnd(); ++it) {
+        cols << (it->column.isEmpty() ? QStringLiteral("socwb_data(x.fields, '%1')").arg(it->data)
+                                      : set->columns.value(it->column)) +
+                    QStringLiteral(" AS ") + it.key();
+    }
+    QString where = set->whereSql;
+    if (!also.isEmpty()) {
+        where += (where.isEmpty() ? QStringLiteral("WHERE ") : QStringLiteral(" AND ")) + also;
+    }
+    return QStringLiteral("SELECT %1 %2 %3").arg(cols.join(QStringLiteral(", ")), set->fromSql, where);
+}
+
+void bindRuleParams(Statement& st, const QList<QVariant>& params, int first) {
+    for (qsizetype i = 0; i < params.size(); ++i) {
+        if (params[i].typeId() == QMetaType::Double) {
+            st.bind(static_cast<int>(i + first), params[i].toDouble());
+        } else {
+            st.bind(static_cast<int>(i + first), params[i].toString().toStdString());
+        }
+    }
+}
+
+QList<int64_t> hitsOneByOne(sqlite3* db, const CompiledRule& c) {
+    Statement st(
+        db,
+        QStringLiteral("SELECT rid FROM (%1) WHERE %2 ORDER BY rid").arg(ruleRowsSql(c), c.withBase(0)).toStdString());
+    bindRuleParams(st, c.params, 1);
+    QList<int64_t> out;
+    while (st.step()) {
+        out << st.int64(0);
+    }
+    return out;
+}
 
 int SigmaRun::compiledCount() const {
     return static_cast<int>(std::count_if(compiled.begin(), compiled.end(), [](const auto& c) { return c.ok(); }));
@@ -194,7 +264,7 @@ QString ruleKey(const SigmaRule& rule) {
 }
 
 SigmaRun runRules(sqlite3* db, const QList<SigmaRule>& rules, const SigmaMappings& mappings,
-                  const std::atomic<bool>* cancel) {
+                  const std::atomic<bool>* cancel, bool prefilter) {
     registerSigmaFunctions(db);
     SigmaRun run;
     std::map<QString, QList<int>> bySource;
@@ -209,13 +279,38 @@ SigmaRun runRules(sqlite3* db, const QList<SigmaRule>& rules, const SigmaMapping
     }
     const int maxParams = std::min(30000, sqlite3_limit(db, SQLITE_LIMIT_VARIABLE_NUMBER, -1) - 1);
     constexpr int kMaxRulesPerPass = 63 * 16;
+    // Per source: the literals of the rules that have them, per input (the prefilter).
+    std::map<QString, std::map<QString, LiteralSet>> literals;
+    // A literal's value: the rule and the bit of the clause it meets; a row is a rule's candidate
+    // once every clause's bit is set.
+    struct Target {
+        int rule;
+        uint64_t bit;
+    };
+    std::vector<Target> targets;
+    std::vector<uint64_t> full(static_cast<size_t>(rules.size()), 0), met(static_cast<size_t>(rules.size()), 0);
     QList<Pass> passes;
     for (const auto& [source, indexes] : bySource) {
         Pass p;
         p.set = rowSet(source);
+        auto& bySet = literals[source];
+        QMap<QString, FieldSource> scanned;
         int params = 0;
         for (int r : indexes) {
-            const int n = static_cast<int>(run.compiled[r].params.size());
+            const CompiledRule& c = run.compiled[r];
+            if (prefilter && c.need && !c.need->isEmpty()) {
+                for (qsizetype k = 0; k < c.need->size(); ++k) {
+                    for (const Need& n : c.need->at(k)) {
+                        bySet[n.alias].add(n.literal, static_cast<int>(targets.size()));
+                        scanned.insert(n.alias, c.inputs.value(n.alias));
+                    }
+                    targets.push_back({r, uint64_t(1) << k});
+                }
+                full[static_cast<size_t>(r)] =
+                    c.need->size() == 64 ? ~uint64_t(0) : (uint64_t(1) << c.need->size()) - 1;
+                continue;
+            }
+            const int n = static_cast<int>(c.params.size());
             if (!p.rules.isEmpty() && (params + n > maxParams || p.rules.size() >= kMaxRulesPerPass)) {
                 passes << p;
                 p.rules.clear();
@@ -224,8 +319,17 @@ SigmaRun runRules(sqlite3* db, const QList<SigmaRule>& rules, const SigmaMapping
             p.rules << r;
             params += n;
         }
-        passes << p;
+        // The last pass of the source also returns what the prefilter reads, from every row.
+        p.scanned = scanned;
+        if (!p.rules.isEmpty() || !p.scanned.isEmpty()) {
+            passes << p;
+        }
+        for (auto& [alias, set] : bySet) {
+            set.build();
+        }
     }
+    QList<QList<int64_t>> candidates(rules.size());
+    std::vector<int64_t> lastRow(static_cast<size_t>(rules.size()), -1);
     for (const Pass& pass : passes) {
         if (cancel && cancel->load()) {
             break;
@@ -233,26 +337,54 @@ SigmaRun runRules(sqlite3* db, const QList<SigmaRule>& rules, const SigmaMapping
         QList<QVariant> params;
         const QString sql = passSql(pass, run, params);
         Statement st(db, sql.toStdString());
-        for (qsizetype i = 0; i < params.size(); ++i) {
-            if (params[i].typeId() == QMetaType::Double) {
-                st.bind(static_cast<int>(i + 1), params[i].toDouble());
-            } else {
-                st.bind(static_cast<int>(i + 1), params[i].toString().toStdString());
-            }
+        bindRuleParams(st, params, 1);
+        const int maskCount = static_cast<int>((pass.rules.size() + 62) / 63);
+        std::vector<const LiteralSet*> sets;
+        for (const QString& alias : pass.scanned.keys()) {
+            sets.push_back(&literals[pass.set->source][alias]);
         }
-        const int maskCount = st.columnCount() - 1;
+        sqlite3_stmt* h = st.handle();
         while (st.step()) {
             const int64_t rid = st.int64(0);
             for (int m = 0; m < maskCount; ++m) {
                 const uint64_t bits = static_cast<uint64_t>(st.int64(m + 1));
-                for (int b = 0; b < 63; ++b) {
+                for (int b = 0; bits && b < 63; ++b) {
                     if (bits & (uint64_t(1) << b)) {
                         run.hits[pass.rules[m * 63 + b]] << rid;
                     }
                 }
             }
+            for (size_t k = 0; k < sets.size(); ++k) {
+                const int col = 1 + maskCount + static_cast<int>(k);
+                const auto* text = reinterpret_cast<const char*>(sqlite3_column_text(h, col));
+                if (!text) {
+                    continue;
+                }
+                const std::string_view value(text, static_cast<size_t>(sqlite3_column_bytes(h, col)));
+                sets[k]->find(value, [&](int t) {
+                    const auto r = static_cast<size_t>(targets[static_cast<size_t>(t)].rule);
+                    if (lastRow[r] != rid) {
+                        lastRow[r] = rid;
+                        met[r] = 0;
+                    }
+                    if (met[r] != full[r]) {
+                        met[r] |= targets[static_cast<size_t>(t)].bit;
+                        if (met[r] == full[r]) {
+                            candidates[static_cast<qsizetype>(r)] << rid;
+                        }
+                    }
+                });
+            }
         }
         ++run.passes;
+    }
+    for (qsizetype r = 0; r < candidates.size(); ++r) {
+        if (candidates[r].isEmpty() || (cancel && cancel->load())) {
+            continue;
+        }
+        run.candidates += candidates[r].size();
+        run.hits[r] = checkCandidates(db, run.compiled[r], candidates[r]);
+        ++run.checks;
     }
     return run;
 }
