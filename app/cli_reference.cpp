@@ -419,12 +419,13 @@ QStringList valuesOf(Values values, const char* choices) {
     case Values::GeneratorFormats:
         return joined(scenario::ScenarioGenerator::formatNames(), "\n").split(QLatin1Char('\n'));
     case Values::View:
-        // MainWindow::viewNames() and "hunt" (the detail with the hunt dialog over it, app/gui_main.cpp) say
+        // MainWindow::viewNames(), "hunt" (the detail with the hunt dialog over it) and "sigma" (the detail of the
+        // first Sigma item, app/gui_main.cpp) say
         // the same (tst_cli_reference checks), but socwb-cli does not link widgets.
         return {QStringLiteral("overview"),     QStringLiteral("alerts"),    QStringLiteral("detail"),
                 QStringLiteral("import"),       QStringLiteral("intervals"), QStringLiteral("timeline"),
                 QStringLiteral("process-tree"), QStringLiteral("exercise"),  QStringLiteral("grade"),
-                QStringLiteral("hunt")};
+                QStringLiteral("hunt"),         QStringLiteral("sigma")};
     case Values::Choice:
         return QString::fromLatin1(choices ? choices : "").split(QLatin1Char(' '), Qt::SkipEmptyParts);
     case Values::Text:

@@ -229,15 +229,17 @@ int main(int argc, char** argv) {
     }
     socwb::log::init(p.isSet(verbose));
 
-    // The docks, and "hunt": the detail with Export → Hunt… open over it (KQL).
-    const QStringList knownViews = socwb::MainWindow::viewNames() << QStringLiteral("hunt");
+    // The docks, "hunt": the detail with Export → Hunt… open over it (KQL), and "sigma": the detail
+    // of the queue's first Sigma item (a rule's hits on a host).
+    const QStringList knownViews = socwb::MainWindow::viewNames() << QStringLiteral("hunt") << QStringLiteral("sigma");
     if (!knownViews.contains(p.value(view))) {
         std::fprintf(stderr, "socwb: unknown view '%s' (known: %s)\n", qPrintable(p.value(view)),
                      qPrintable(knownViews.join(QStringLiteral(", "))));
         return 2;
     }
     const bool huntView = p.value(view) == QLatin1String("hunt");
-    const QString dockView = huntView ? QStringLiteral("detail") : p.value(view);
+    const bool sigmaView = p.value(view) == QLatin1String("sigma");
+    const QString dockView = huntView || sigmaView ? QStringLiteral("detail") : p.value(view);
     const QStringList wh = p.value(size).split(QLatin1Char('x'));
     const int width = wh.size() == 2 ? wh[0].toInt() : 0;
     const int height = wh.size() == 2 ? wh[1].toInt() : 0;
@@ -324,70 +326,76 @@ int main(int argc, char** argv) {
         auto* waited = new QElapsedTimer;
         auto* stage = new int(0);
         waited->start();
-        QObject::connect(poll, &QTimer::timeout, &window, [&window, poll, waited, stage, png, name, huntView] {
-            socwb::AlertTableModel* model = window.alertQueue()->model();
-            const bool timedOut = waited->elapsed() > 60000;
-            if (!timedOut) {
-                if (window.isImporting() || window.isScoring() || (window.caseStore() && model->isCounting()) ||
-                    window.overview()->hostModel()->isLoading()) {
+        QObject::connect(
+            poll, &QTimer::timeout, &window, [&window, poll, waited, stage, png, name, huntView, sigmaView] {
+                socwb::AlertTableModel* model = window.alertQueue()->model();
+                const bool timedOut = waited->elapsed() > 60000;
+                if (!timedOut) {
+                    if (window.isImporting() || window.isScoring() || (window.caseStore() && model->isCounting()) ||
+                        window.overview()->hostModel()->isLoading()) {
+                        return;
+                    }
+                    if (model->rowCount() > 0 && !model->rowAt(0)) {
+                        return;
+                    }
+                }
+                const bool investigation = name == QLatin1String("intervals") || name == QLatin1String("timeline") ||
+                                           name == QLatin1String("process-tree");
+                if (*stage == 0) {
+                    *stage = 1;
+                    if (name == QLatin1String("grade")) {
+                        submitAsATrainee(window);
+                    }
+                    window.emphasizeView(name);
+                    if ((name == QLatin1String("detail") || investigation) && model->rowCount() > 0) {
+                        // The top channel (or with --view sigma the first Sigma item, listed above the
+                        // channels): selecting it shows its detail and its investigation views.
+                        const int row = sigmaView ? 0 : qMin(model->sigmaCount(), model->rowCount() - 1);
+                        window.alertQueue()->view()->setCurrentIndex(
+                            model->index(row, socwb::AlertTableModel::HostColumn));
+                        const qint64 top = model->index(row, 0).data(socwb::AlertTableModel::AlertIdRole).toLongLong();
+                        window.alertDetail()->showAlert(top);
+                        window.showInvestigation(top);
+                    }
+                    waited->restart();
                     return;
                 }
-                if (model->rowCount() > 0 && !model->rowAt(0)) {
+                if (*stage == 1) {
+                    const socwb::AlertDetailWidget* detail = window.alertDetail();
+                    const qint64 shown = detail->alertId() < 0 ? detail->sigmaDetail().row.id : detail->detail().row.id;
+                    if (name == QLatin1String("detail") && detail->alertId() && shown != detail->alertId() &&
+                        !timedOut) {
+                        return;
+                    }
+                    if (investigation && !window.investigationReady() && !timedOut) {
+                        return;
+                    }
+                    *stage = 2;
+                    waited->restart();
                     return;
                 }
-            }
-            const bool investigation = name == QLatin1String("intervals") || name == QLatin1String("timeline") ||
-                                       name == QLatin1String("process-tree");
-            if (*stage == 0) {
-                *stage = 1;
-                if (name == QLatin1String("grade")) {
-                    submitAsATrainee(window);
+                if (waited->elapsed() < 500) {
+                    return; // let the pages and the requests table paint
                 }
-                window.emphasizeView(name);
-                if ((name == QLatin1String("detail") || investigation) && model->rowCount() > 0) {
-                    // The top alert: selecting it shows its detail and its investigation views.
-                    window.alertQueue()->view()->setCurrentIndex(model->index(0, socwb::AlertTableModel::HostColumn));
-                    const qint64 top = model->index(0, 0).data(socwb::AlertTableModel::AlertIdRole).toLongLong();
-                    window.alertDetail()->showAlert(top);
-                    window.showInvestigation(top);
-                }
-                waited->restart();
-                return;
-            }
-            if (*stage == 1) {
-                if (name == QLatin1String("detail") && window.alertDetail()->alertId() &&
-                    window.alertDetail()->detail().row.id != window.alertDetail()->alertId() && !timedOut) {
+                if (huntView && *stage == 2 && window.caseStore()) {
+                    *stage = 3;
+                    socwb::HuntDialog* d =
+                        socwb::HuntDialog::showFor(&window, window.caseStore()->db(), window.alertDetail()->alertId());
+                    d->setLanguage(socwb::hunt::HuntLanguage::Kql);
+                    waited->restart();
                     return;
                 }
-                if (investigation && !window.investigationReady() && !timedOut) {
-                    return;
+                poll->stop();
+                QPixmap shot = window.grab();
+                if (auto* d = window.findChild<socwb::HuntDialog*>()) {
+                    // A dialog is a window of its own: painted over the main window where it sits.
+                    QPainter painter(&shot);
+                    painter.drawPixmap(d->frameGeometry().topLeft() - window.frameGeometry().topLeft(), d->grab());
                 }
-                *stage = 2;
-                waited->restart();
-                return;
-            }
-            if (waited->elapsed() < 500) {
-                return; // let the pages and the requests table paint
-            }
-            if (huntView && *stage == 2 && window.caseStore()) {
-                *stage = 3;
-                socwb::HuntDialog* d =
-                    socwb::HuntDialog::showFor(&window, window.caseStore()->db(), window.alertDetail()->alertId());
-                d->setLanguage(socwb::hunt::HuntLanguage::Kql);
-                waited->restart();
-                return;
-            }
-            poll->stop();
-            QPixmap shot = window.grab();
-            if (auto* d = window.findChild<socwb::HuntDialog*>()) {
-                // A dialog is a window of its own: painted over the main window where it sits.
-                QPainter painter(&shot);
-                painter.drawPixmap(d->frameGeometry().topLeft() - window.frameGeometry().topLeft(), d->grab());
-            }
-            const bool ok = shot.save(png, "PNG");
-            std::fprintf(stderr, ok ? "socwb: saved %s\n" : "socwb: could not save %s\n", qPrintable(png));
-            QApplication::exit(ok ? 0 : 1);
-        });
+                const bool ok = shot.save(png, "PNG");
+                std::fprintf(stderr, ok ? "socwb: saved %s\n" : "socwb: could not save %s\n", qPrintable(png));
+                QApplication::exit(ok ? 0 : 1);
+            });
         poll->start(50);
     }
     if (p.isSet(demo)) {

@@ -223,7 +223,8 @@ void TestCliReference::guiOptionsAgree() {
 }
 
 void TestCliReference::viewNamesAreTheWindows() {
-    QCOMPARE(cli::valuesOf(cli::Values::View), MainWindow::viewNames() << QStringLiteral("hunt"));
+    QCOMPARE(cli::valuesOf(cli::Values::View), MainWindow::viewNames()
+                                                   << QStringLiteral("hunt") << QStringLiteral("sigma"));
 }
 
 void TestCliReference::manPagesRender_data() {

@@ -1,6 +1,7 @@
 #include "alert_detail_widget.h"
 
 #include "factor_bar.h"
+#include "sigma_detail_widget.h"
 #include "store/case_summary.h"
 #include "tables/channel_request_model.h"
 #include "tables/channel_sensor_model.h"
@@ -25,14 +26,6 @@
 namespace socwb {
 
 namespace {
-// A column as wide as SAMPLE in the view's font, with the item delegate's margins on both sides
-// (QStyle's focus-frame margin plus one pixel each, as Qt's delegate lays text out) and a little
-// air: a time column sized in ems clipped "2024-03-04 09:15:56.123" in the default font at 1366x768.
-int textColumnWidth(const QTableView* view, const QString& sample) {
-    const int margin = view->style()->pixelMetric(QStyle::PM_FocusFrameHMargin, nullptr, view) + 1;
-    return view->fontMetrics().horizontalAdvance(sample) + 2 * margin + view->fontMetrics().averageCharWidth();
-}
-
 // "0 bytes" only where the log said so: a Squid line has no request size, a DNS lookup no sizes at all.
 QString sizeOrNotLogged(qint64 bytes) {
     return bytes < 0 ? QObject::tr("not logged") : QLocale().formattedDataSize(bytes);
@@ -54,8 +47,8 @@ QString namingWords(const QString& naming) {
 }
 } // namespace
 
-QLabel* AlertDetailWidget::plainLabel(bool wrap) {
-    auto* l = new QLabel(this);
+QLabel* AlertDetailWidget::makePlainLabel(QWidget* parent, bool wrap) {
+    auto* l = new QLabel(parent);
     l->setTextFormat(Qt::PlainText); // evidence text: never markup
     l->setWordWrap(wrap);
     if (wrap) {
@@ -66,6 +59,64 @@ QLabel* AlertDetailWidget::plainLabel(bool wrap) {
     }
     l->setTextInteractionFlags(Qt::TextSelectableByMouse);
     return l;
+}
+
+QLabel* AlertDetailWidget::plainLabel(bool wrap) {
+    return makePlainLabel(this, wrap);
+}
+
+QLabel* AlertDetailWidget::makeHeading(QWidget* parent, const QString& text) {
+    auto* l = new QLabel(text, parent);
+    l->setTextFormat(Qt::PlainText);
+    QFont f = l->font();
+    f.setBold(true);
+    l->setFont(f);
+    return l;
+}
+
+QScrollArea* AlertDetailWidget::makeInfoScroll(QWidget* parent, QWidget* info) {
+    auto* scroll = new QScrollArea(parent);
+    scroll->setWidget(info);
+    scroll->setWidgetResizable(true);
+    scroll->setFrameShape(QFrame::NoFrame);
+    // Text wraps to the dock's width instead of running off to the side.
+    scroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    return scroll;
+}
+
+void AlertDetailWidget::setUpRowTable(QTableView* view) {
+    view->setSelectionBehavior(QAbstractItemView::SelectRows);
+    view->setAlternatingRowColors(true);
+    view->setWordWrap(false);
+    view->verticalHeader()->hide();
+    view->verticalHeader()->setSectionResizeMode(QHeaderView::Fixed);
+    view->verticalHeader()->setDefaultSectionSize(view->fontMetrics().height() + 6);
+    view->horizontalHeader()->setStretchLastSection(true);
+}
+
+// A column as wide as SAMPLE in the view's font, with the item delegate's margins on both sides
+// (QStyle's focus-frame margin plus one pixel each, as Qt's delegate lays text out) and a little
+// air: a time column sized in ems clipped "2024-03-04 09:15:56.123" in the default font at 1366x768.
+int AlertDetailWidget::textColumnWidth(const QTableView* view, const QString& sample) {
+    const int margin = view->style()->pixelMetric(QStyle::PM_FocusFrameHMargin, nullptr, view) + 1;
+    return view->fontMetrics().horizontalAdvance(sample) + 2 * margin + view->fontMetrics().averageCharWidth();
+}
+
+QString AlertDetailWidget::triageText(const QString& status, const TriageNote& triage, const QString& tags) {
+    QString t = tr("Status: %1").arg(AlertTableModel::statusLabel(status));
+    if (!triage.by.isEmpty()) {
+        t += tr(" (by %1, %2)").arg(triage.by, QString(triage.at.left(19)).replace(QLatin1Char('T'), QLatin1Char(' ')));
+    }
+    if (!triage.justification.isEmpty()) {
+        t += QLatin1Char('\n') + tr("Justification: %1").arg(triage.justification);
+    }
+    if (!triage.note.isEmpty()) {
+        t += QLatin1Char('\n') + tr("Note: %1").arg(triage.note);
+    }
+    if (!tags.isEmpty()) {
+        t += QLatin1Char('\n') + tr("Tags: %1").arg(tags);
+    }
+    return visibleText(t);
 }
 
 AlertDetailWidget::AlertDetailWidget(QWidget* parent)
@@ -82,6 +133,9 @@ AlertDetailWidget::AlertDetailWidget(QWidget* parent)
     empty_->setMargin(16);
     outer->addWidget(empty_);
     outer->addWidget(content_, 1);
+    sigma_ = new SigmaDetailWidget(this);
+    outer->addWidget(sigma_, 1);
+    sigma_->hide();
 
     title_ = plainLabel();
     QFont big = title_->font();
@@ -109,6 +163,15 @@ AlertDetailWidget::AlertDetailWidget(QWidget* parent)
     v->addWidget(title_);
     v->addWidget(summary_);
     v->addWidget(endpoint_);
+    sigmaLine_ = plainLabel();
+    sigmaLine_->setObjectName(QStringLiteral("channelSigma"));
+    v->addWidget(sigmaLine_);
+    sigmaLinks_ = new QWidget(this);
+    auto* links = new QHBoxLayout(sigmaLinks_);
+    links->setContentsMargins(0, 0, 0, 0);
+    v->addWidget(sigmaLinks_);
+    sigmaLine_->hide();
+    sigmaLinks_->hide();
     auto* buttons = new QHBoxLayout;
     const struct {
         const char* label;
@@ -125,14 +188,7 @@ AlertDetailWidget::AlertDetailWidget(QWidget* parent)
     }
     buttons->addStretch(1);
     v->addLayout(buttons);
-    auto heading = [this](const QString& text) {
-        auto* l = new QLabel(text, this);
-        l->setTextFormat(Qt::PlainText);
-        QFont f = l->font();
-        f.setBold(true);
-        l->setFont(f);
-        return l;
-    };
+    auto heading = [this](const QString& text) { return makeHeading(this, text); };
     v->addWidget(heading(tr("Why this score")));
     factorsBox_ = new QWidget(this);
     factors_ = new QGridLayout(factorsBox_);
@@ -152,12 +208,7 @@ AlertDetailWidget::AlertDetailWidget(QWidget* parent)
     v->addWidget(heading(tr("Triage")));
     v->addWidget(triage_);
     v->addStretch(1);
-    auto* scroll = new QScrollArea(this);
-    scroll->setWidget(info);
-    scroll->setWidgetResizable(true);
-    scroll->setFrameShape(QFrame::NoFrame);
-    // Text wraps to the dock's width instead of running off to the side.
-    scroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    QScrollArea* scroll = makeInfoScroll(this, info);
 
     auto* lower = new QWidget(this);
     auto* lv = new QVBoxLayout(lower);
@@ -176,13 +227,7 @@ AlertDetailWidget::AlertDetailWidget(QWidget* parent)
     requestView_ = new QTableView(this);
     requestView_->setObjectName(QStringLiteral("channelRequests"));
     requestView_->setModel(requests_);
-    requestView_->setSelectionBehavior(QAbstractItemView::SelectRows);
-    requestView_->setAlternatingRowColors(true);
-    requestView_->setWordWrap(false);
-    requestView_->verticalHeader()->hide();
-    requestView_->verticalHeader()->setSectionResizeMode(QHeaderView::Fixed);
-    requestView_->verticalHeader()->setDefaultSectionSize(requestView_->fontMetrics().height() + 6);
-    requestView_->horizontalHeader()->setStretchLastSection(true);
+    setUpRowTable(requestView_);
     const int em = requestView_->fontMetrics().horizontalAdvance(QLatin1Char('M'));
     const int widths[ChannelRequestModel::ColumnCount] = {13, 5, 26, 5, 5, 6, 14, 8, 20};
     for (int c = 0; c < ChannelRequestModel::ColumnCount; ++c) {
@@ -197,13 +242,7 @@ AlertDetailWidget::AlertDetailWidget(QWidget* parent)
     sensorView_ = new QTableView(this);
     sensorView_->setObjectName(QStringLiteral("channelSensorConnections"));
     sensorView_->setModel(sensors_);
-    sensorView_->setSelectionBehavior(QAbstractItemView::SelectRows);
-    sensorView_->setAlternatingRowColors(true);
-    sensorView_->setWordWrap(false);
-    sensorView_->verticalHeader()->hide();
-    sensorView_->verticalHeader()->setSectionResizeMode(QHeaderView::Fixed);
-    sensorView_->verticalHeader()->setDefaultSectionSize(sensorView_->fontMetrics().height() + 6);
-    sensorView_->horizontalHeader()->setStretchLastSection(true);
+    setUpRowTable(sensorView_);
     const int sensorWidths[ChannelSensorModel::ColumnCount] = {13, 12, 6, 6, 7, 11, 11, 5, 8};
     for (int c = 0; c < ChannelSensorModel::ColumnCount; ++c) {
         sensorView_->setColumnWidth(c, sensorWidths[c] * em);
@@ -245,12 +284,16 @@ void AlertDetailWidget::showAlert(qint64 alertId) {
     const quint64 g = ++generation_;
     const bool same = alertId == alertId_;
     alertId_ = alertId;
-    if (!alertId || casePath_.isEmpty()) {
+    if (!alertId || casePath_.isEmpty() || alertId < 0) {
         detail_ = AlertDetail{};
         requests_->setRequests(casePath_, {});
         sensors_->setConnections({}, 0);
         content_->hide();
+        sigma_->hide();
         empty_->show();
+        if (alertId < 0 && !casePath_.isEmpty()) {
+            showSigma(alertId, g);
+        }
         return;
     }
     auto* watcher = new QFutureWatcher<AlertDetail>(this);
@@ -274,13 +317,63 @@ void AlertDetailWidget::showAlert(qint64 alertId) {
     watcher->setFuture(QtConcurrent::run([path = casePath_, alertId] { return loadAlertDetail(path, alertId); }));
 }
 
+void AlertDetailWidget::showSigma(qint64 itemId, quint64 generation) {
+    auto* watcher = new QFutureWatcher<SigmaDetail>(this);
+    connect(watcher, &QFutureWatcher<SigmaDetail>::finished, this, [this, watcher, generation] {
+        watcher->deleteLater();
+        if (generation != generation_) {
+            return;
+        }
+        sigmaDetail_ = watcher->result();
+        if (!sigmaDetail_.found) {
+            empty_->setText(sigmaDetail_.error);
+            empty_->show();
+            sigma_->hide();
+        } else {
+            empty_->hide();
+            sigma_->display(sigmaDetail_);
+            sigma_->show();
+        }
+        emit loaded();
+    });
+    watcher->setFuture(QtConcurrent::run([path = casePath_, itemId] { return loadSigmaDetail(path, itemId); }));
+}
+
+void AlertDetailWidget::displaySigmaMatches(const SigmaChannelMatches& m) {
+    sigmaLine_->setText(visibleText(sigmaMatchesSentence(m)));
+    sigmaLine_->setVisible(!m.items.isEmpty());
+    auto* links = static_cast<QHBoxLayout*>(sigmaLinks_->layout());
+    while (QLayoutItem* item = links->takeAt(0)) {
+        delete item->widget();
+        delete item;
+    }
+    constexpr int kLinks = 4; // the rest are in the sentence and the queue
+    for (int i = 0; i < m.items.size() && i < kLinks; ++i) {
+        const SigmaChannelMatch item = m.items[i];
+        auto* button = new QToolButton(sigmaLinks_);
+        button->setObjectName(QStringLiteral("sigmaLink%1").arg(i));
+        // The title is a rule author's text: elided, plain (a tool button has no markup).
+        QString title = item.title.size() > 48 ? item.title.left(47) + QChar(0x2026) : item.title;
+        title.replace(QLatin1Char('&'), QStringLiteral("&&")); // not a mnemonic
+        button->setText(tr("Open Sigma: %1").arg(visibleText(title)));
+        button->setToolTip(plainToolTip(item.title));
+        connect(button, &QToolButton::clicked, this,
+                [this, item] { emit sigmaItemRequested(item.itemId, item.itemKey); });
+        links->addWidget(button);
+    }
+    links->addStretch(1);
+    sigmaLinks_->setVisible(!m.items.isEmpty());
+}
+
 void AlertDetailWidget::display(const AlertDetail& d) {
+    sigma_->hide();
     if (!d.found) {
         empty_->setText(d.error);
         empty_->show();
         content_->hide();
         return;
     }
+    displaySigmaMatches(d.sigma);
     empty_->hide();
     content_->show();
     const QLocale l;
@@ -406,20 +499,7 @@ void AlertDetailWidget::display(const AlertDetail& d) {
                               ? tr("How the process was attributed: no request of this channel is tied to a process.")
                               : tr("How the process was attributed \u2014 %1").arg(how.join(QStringLiteral("; "))));
 
-    QString t = tr("Status: %1").arg(AlertTableModel::statusLabel(r.status));
-    if (!d.triagedBy.isEmpty()) {
-        t += tr(" (by %1, %2)").arg(d.triagedBy, d.triagedAt.left(19).replace(QLatin1Char('T'), QLatin1Char(' ')));
-    }
-    if (!d.justification.isEmpty()) {
-        t += QLatin1Char('\n') + tr("Justification: %1").arg(d.justification);
-    }
-    if (!d.note.isEmpty()) {
-        t += QLatin1Char('\n') + tr("Note: %1").arg(d.note);
-    }
-    if (!r.tags.isEmpty()) {
-        t += QLatin1Char('\n') + tr("Tags: %1").arg(r.tags);
-    }
-    triage_->setText(visibleText(t));
+    triage_->setText(triageText(r.status, d.triage, r.tags));
     requestsCaption_->setText(tr("Requests (%1)").arg(l.toString(qint64(d.proxyIds.size()))));
     // A channel only a network sensor saw has connections, not requests: list those instead of an
     // empty "Requests (0)".

@@ -12,6 +12,7 @@
 class QGridLayout;
 class QLabel;
 class QPushButton;
+class QScrollArea;
 class QTableView;
 class QToolButton;
 
@@ -19,6 +20,7 @@ namespace socwb {
 
 class ChannelRequestModel;
 class ChannelSensorModel;
+class SigmaDetailWidget;
 
 class AlertDetailWidget : public QWidget {
     Q_OBJECT
@@ -26,7 +28,7 @@ class AlertDetailWidget : public QWidget {
     explicit AlertDetailWidget(QWidget* parent = nullptr);
 
     void setCase(const QString& casePath);
-    // Loads and shows the alert (0 clears); loaded() follows.
+    // Loads and shows the alert (0 clears; a negative id is a Sigma item); loaded() follows.
     void showAlert(qint64 alertId);
     // Re-reads the shown alert (after triage).
     void refresh();
@@ -34,6 +36,20 @@ class AlertDetailWidget : public QWidget {
     const AlertDetail& detail() const { return detail_; }
     ChannelRequestModel* requestModel() const { return requests_; }
     ChannelSensorModel* sensorModel() const { return sensors_; }
+    // The Sigma item shown (alertId() < 0).
+    const SigmaDetail& sigmaDetail() const { return sigmaDetail_; }
+    SigmaDetailWidget* sigmaWidget() const { return sigma_; }
+
+    // Building blocks the Sigma item's detail shares: a plain-text label (wrapping lines cut long
+    // words instead of widening the pane), a bold heading, the scrolling area of the facts, a
+    // table of rows (fixed row heights, no grid of row numbers), a column as wide as SAMPLE, and
+    // the triage's text.
+    static QLabel* makePlainLabel(QWidget* parent, bool wrap = true);
+    static QLabel* makeHeading(QWidget* parent, const QString& text);
+    static QScrollArea* makeInfoScroll(QWidget* parent, QWidget* info);
+    static void setUpRowTable(QTableView* view);
+    static int textColumnWidth(const QTableView* view, const QString& sample);
+    static QString triageText(const QString& status, const TriageNote& triage, const QString& tags);
 
   signals:
     void loaded();
@@ -41,9 +57,13 @@ class AlertDetailWidget : public QWidget {
     void openViewRequested(const QString& view, qint64 alertId);
     // The requests' Export… button.
     void exportRequestsRequested(qint64 alertId);
+    // A Sigma item named on a channel's detail was clicked.
+    void sigmaItemRequested(qint64 itemId, const QString& itemKey);
 
   private:
     void display(const AlertDetail& d);
+    void showSigma(qint64 itemId, quint64 generation);
+    void displaySigmaMatches(const SigmaChannelMatches& m);
     QLabel* plainLabel(bool wrap = true);
 
     QString casePath_;
@@ -51,6 +71,11 @@ class AlertDetailWidget : public QWidget {
     quint64 generation_ = 0;
     AlertDetail detail_;
     QLabel* empty_;
+    SigmaDetail sigmaDetail_;
+    SigmaDetailWidget* sigma_;
+    // On a channel: the Sigma rules that matched its rows, and a button to each item.
+    QLabel* sigmaLine_;
+    QWidget* sigmaLinks_;
     QWidget* content_;
     QLabel* title_;
     QLabel* summary_;

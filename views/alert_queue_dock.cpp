@@ -12,6 +12,7 @@
 #include <QAction>
 #include <QApplication>
 #include <QClipboard>
+#include <QComboBox>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QInputDialog>
@@ -38,8 +39,8 @@ const char* kStatusKeys[] = {"new", "in-review", "benign", "malicious", "escalat
 
 AlertQueueDock::AlertQueueDock(QWidget* parent)
     : QDockWidget(tr("Alert queue"), parent), model_(new AlertTableModel(this)), filter_(new QLineEdit(this)),
-      saved_(new QToolButton(this)), count_(new QLabel(this)), error_(new QLabel(this)), view_(new QTableView(this)),
-      debounce_(new QTimer(this)) {
+      kinds_(new QComboBox(this)), saved_(new QToolButton(this)), count_(new QLabel(this)), error_(new QLabel(this)),
+      view_(new QTableView(this)), debounce_(new QTimer(this)) {
     setObjectName(QStringLiteral("alerts"));
     auto* body = new QWidget(this);
     auto* layout = new QVBoxLayout(body);
@@ -51,13 +52,21 @@ AlertQueueDock::AlertQueueDock(QWidget* parent)
     filter_->setClearButtonEnabled(true);
     filter_->setToolTip(
         tr("Keys: host, role, process, service, dest, endpoint, severity, status, tag, score, requests, "
-           "interval, jitter, suppressed (yes/no/any). '-' negates a term, '*' and '?' are wildcards, "
-           "numbers take =, >, >=, <, <=."));
+           "interval, jitter, suppressed (yes/no/any), kind (channel/sigma/any). '-' negates a term, '*' and '?' "
+           "are wildcards, numbers take =, >, >=, <, <=."));
+    kinds_->setObjectName(QStringLiteral("alertKinds"));
+    kinds_->addItem(tr("Channels and Sigma"), int(AlertKinds::Both));
+    kinds_->addItem(tr("Channels"), int(AlertKinds::Channels));
+    kinds_->addItem(tr("Sigma hits"), int(AlertKinds::Sigma));
+    kinds_->setToolTip(tr("Which queue items to show: scored channels, Sigma rule hits (one per rule and host, "
+                          "listed above the channels), or both"));
+    connect(kinds_, &QComboBox::currentIndexChanged, this, [this] { applyFilter(); });
     saved_->setText(tr("Saved"));
     saved_->setToolTip(tr("Saved filters"));
     connect(saved_, &QToolButton::clicked, this, &AlertQueueDock::showSavedMenu);
     count_->setTextFormat(Qt::PlainText);
     bar->addWidget(filter_, 1);
+    bar->addWidget(kinds_);
     bar->addWidget(saved_);
     bar->addWidget(count_);
     layout->addLayout(bar);
@@ -199,7 +208,10 @@ void AlertQueueDock::focusFilter() {
 
 void AlertQueueDock::applyFilter() {
     debounce_->stop();
-    const AlertFilter f = parseAlertFilter(filter_->text());
+    AlertFilter f = parseAlertFilter(filter_->text());
+    if (f.kinds == AlertKinds::Both) {
+        f.kinds = static_cast<AlertKinds>(kinds_->currentData().toInt());
+    }
     error_->setVisible(!f.errors.isEmpty());
     error_->setText(f.errors.join(QStringLiteral("; ")));
     if (!(f == model_->filter())) {
@@ -215,6 +227,9 @@ void AlertQueueDock::updateCount() {
         count_->setText(tr("counting\u2026"));
     } else {
         QString text = tr("%n channel(s)", nullptr, static_cast<int>(model_->total()));
+        if (model_->sigmaCount() > 0) {
+            text += tr(" \u00b7 %n Sigma item(s)", nullptr, model_->sigmaCount());
+        }
         if (selectedKeys_.size() > 1) { // what a key pressed now acts on
             text += tr(" \u00b7 %n selected", nullptr, static_cast<int>(selectedKeys_.size()));
         }
@@ -270,6 +285,16 @@ void AlertQueueDock::restoreSelection(int first, int last) {
     sel->select(drop, QItemSelectionModel::Deselect);
     sel->select(add, QItemSelectionModel::Select);
     restoring_ = false;
+}
+
+bool AlertQueueDock::selectItem(const QString& key) {
+    const int row = model_->loadedRowOf(key);
+    if (row < 0) {
+        return false;
+    }
+    view_->setCurrentIndex(model_->index(row, AlertTableModel::HostColumn));
+    view_->scrollTo(view_->currentIndex());
+    return true;
 }
 
 qint64 AlertQueueDock::currentAlertId() const {

@@ -15,6 +15,7 @@
 
 #include <functional>
 
+class QComboBox;
 class QLabel;
 class QLineEdit;
 class QTableView;
@@ -37,6 +38,9 @@ class AlertQueueDock : public QDockWidget {
     AlertTableModel* model() const { return model_; }
     QTableView* view() const { return view_; }
     QLineEdit* filterEdit() const { return filter_; }
+    // Channels and Sigma items / channels only / Sigma items only (a kind: term in the filter
+    // text overrides "both").
+    QComboBox* kindBox() const { return kinds_; }
     void setFilterText(const QString& text);
     // Asked before every triage write; false (the case is no longer safe to write, and the window
     // has said why) writes nothing.
@@ -50,6 +54,9 @@ class AlertQueueDock : public QDockWidget {
     // selection with them; rows of pages not loaded are read from the case), or the current one.
     QStringList selectedChannelKeys() const;
     qint64 currentAlertId() const;
+    // Makes the queue item with KEY current (a Sigma item or a loaded channel row); false when
+    // the queue does not show it (filtered out, or a channel not loaded).
+    bool selectItem(const QString& key);
 
     // Triage on the selection; prompts for a justification where one is needed. Returns false
     // when nothing was changed (cancelled, nothing selected, or the case refused the write).
@@ -100,6 +107,7 @@ class AlertQueueDock : public QDockWidget {
     QSet<int> sizedByHand_;
     AlertTableModel* model_;
     QLineEdit* filter_;
+    QComboBox* kinds_;
     QToolButton* saved_;
     QLabel* count_;
     QLabel* error_;

@@ -210,6 +210,12 @@ MainWindow::MainWindow(QWidget* parent)
     });
     connect(detail_, &AlertDetailWidget::openViewRequested, this, [this](const QString& view) { showView(view); });
     connect(detail_, &AlertDetailWidget::exportRequestsRequested, this, [this](qint64 id) { exportRequests(id); });
+    // "Open Sigma: …" on a channel's detail: the Sigma item in the queue and the detail.
+    connect(detail_, &AlertDetailWidget::sigmaItemRequested, this, [this](qint64 id, const QString& key) {
+        queue_->selectItem(key);
+        current_->setAlert(id);
+        visit(NavigationEntry{NavigationEntry::Intervals, id, -1, -1, 0, 0});
+    });
     connect(overview_, &CaseOverviewWidget::rejectedLinesRequested, this, &MainWindow::showRejectedLines);
     connect(overview_, &CaseOverviewWidget::hostAlertsRequested, this, [this](const QString& host) {
         queue_->setFilterText(QStringLiteral("host:") + quoteFilterValue(host));
@@ -218,6 +224,10 @@ MainWindow::MainWindow(QWidget* parent)
     connect(tasks_, &TaskPanel::cancelRequested, this, [this](int task) {
         if (task == scoreTask_ && scoreJob_) {
             scoreJob_->cancel();
+            return;
+        }
+        if (task == sigmaTask_ && sigmaCancel_) {
+            sigmaCancel_->store(true);
             return;
         }
         if (job_) {
@@ -296,6 +306,7 @@ void MainWindow::buildMenus() {
 
     QMenu* caseMenu = menuBar()->addMenu(tr("&Case"));
     caseMenu->addAction(tr("&Score now"), QKeySequence(tr("Ctrl+R")), this, [this] { scoreCase(ScoreMode::Full); });
+    caseMenu->addAction(tr("Run S&igma rules\u2026"), this, [this] { askSigmaRules(); });
     caseMenu->addAction(tr("S&uppressions\u2026"), this, [this] { showSuppressions(); });
     caseMenu->addAction(tr("&Audit log\u2026"), QKeySequence(tr("Ctrl+L")), this, [this] { showAuditLog(); });
     caseMenu->addSeparator();
@@ -1121,6 +1132,88 @@ void MainWindow::scoreCase(ScoreMode mode) {
     updateTaskStatus();
 }
 
+bool MainWindow::isRunningSigma() const {
+    return sigmaWatcher_ && sigmaWatcher_->isRunning();
+}
+
+void MainWindow::askSigmaRules() {
+    if (!canWrite()) {
+        return;
+    }
+    QMessageBox ask(QMessageBox::Question, tr("Run Sigma rules"),
+                    tr("Run the bundled Sigma rules over the case, or those and a folder of your own rules "
+                       "(its subfolders included)? Hits already stored for the same rules are replaced."),
+                    QMessageBox::Cancel, this);
+    ask.setTextFormat(Qt::PlainText);
+    QPushButton* bundled = ask.addButton(tr("Bundled rules"), QMessageBox::AcceptRole);
+    QPushButton* folder = ask.addButton(tr("Bundled and a folder\u2026"), QMessageBox::AcceptRole);
+    ask.setDefaultButton(bundled);
+    ask.exec();
+    if (ask.clickedButton() == bundled) {
+        runSigmaRules({});
+    } else if (ask.clickedButton() == folder) {
+        const QString dir = QFileDialog::getExistingDirectory(this, tr("A folder of Sigma rules"));
+        if (!dir.isEmpty()) {
+            runSigmaRules({dir});
+        }
+    }
+}
+
+void MainWindow::runSigmaRules(const QStringList& folders) {
+    if (!canWrite() || isRunningSigma()) {
+        return;
+    }
+    sigmaCancel_ = std::make_shared<std::atomic<bool>>(false);
+    sigmaTask_ =
+        tasks_->addTask(folders.isEmpty() ? tr("Sigma rules (bundled)")
+                                          : tr("Sigma rules (bundled and %1)").arg(folders.join(QStringLiteral(", "))),
+                        tr("rules"));
+    tasks_->updateTask(sigmaTask_, 0, 0, 0, tr("compiling and running"));
+    auto* watcher = new QFutureWatcher<sigma::SigmaCaseRun>(this);
+    sigmaWatcher_ = watcher;
+    connect(watcher, &QFutureWatcher<sigma::SigmaCaseRun>::finished, this, [this, watcher] {
+        watcher->deleteLater();
+        onSigmaFinished(watcher->result());
+    });
+    watcher->setFuture(QtConcurrent::run([path = store_->path(), folders, cancel = sigmaCancel_] {
+        return sigma::runSigmaOnCase(path, folders, cancel.get());
+    }));
+    updateTaskStatus();
+}
+
+void MainWindow::onSigmaFinished(const sigma::SigmaCaseRun& run) {
+    const QLocale l;
+    const QString outcome = run.ok ? tr("%1 rules: %2 compiled, %3 unsupported; %4 hits in %5 s")
+                                         .arg(l.toString(run.rules), l.toString(run.compiled),
+                                              l.toString(run.rules - run.compiled), l.toString(qint64(run.hits)))
+                                         .arg(run.seconds, 0, 'f', 1)
+                                   : run.error;
+    tasks_->finishTask(sigmaTask_, outcome, run.ok);
+    sigmaTask_ = -1;
+    updateTaskStatus();
+    if (closing_) {
+        return;
+    }
+    if (run.ok && store_) {
+        queue_->reload();
+        detail_->refresh();
+    }
+    if (run.ok && !run.unsupported.isEmpty()) {
+        // Not run is not "no hits": say which rules and why, as plain text, without blocking.
+        auto* box = new QMessageBox(QMessageBox::Information, tr("Sigma rules not run"),
+                                    tr("%n rule(s) could not be compiled for this case and were not run. "
+                                       "Show Details for each rule's reason.",
+                                       nullptr, static_cast<int>(run.unsupported.size())),
+                                    QMessageBox::Ok, this);
+        box->setObjectName(QStringLiteral("sigmaUnsupported"));
+        box->setTextFormat(Qt::PlainText);
+        box->setDetailedText(run.unsupported.join(QLatin1Char('\n')));
+        box->setAttribute(Qt::WA_DeleteOnClose);
+        box->open();
+    }
+    emit sigmaFinished(run);
+}
+
 void MainWindow::visit(const NavigationEntry& entry) {
     if (!navigating_) {
         history_->visit(entry);
@@ -1333,7 +1426,8 @@ void MainWindow::exportAlerts() {
     const AlertQuery q = queue_->model()->query();
     const QString path = store_->path();
     runExport(out, [path, q, out] {
-        return tr("%n channel(s) written", nullptr, int(socwb::exportAlerts(path, q, out, exportFormatForPath(out))));
+        return tr("%n queue item(s) written", nullptr,
+                  int(socwb::exportAlerts(path, q, out, exportFormatForPath(out))));
     });
 }
 
@@ -1509,6 +1603,10 @@ void MainWindow::closeEvent(QCloseEvent* event) {
     QSettings s;
     s.setValue(QLatin1String(kGeometryKey), saveGeometry());
     s.setValue(QLatin1String(kStateKey), saveState(kLayoutVersion));
+    if (isRunningSigma()) {
+        sigmaCancel_->store(true); // the runner stops between passes; nothing is stored then
+        sigmaWatcher_->waitForFinished();
+    }
     if ((job_ && job_->isRunning()) || isScoring()) {
         // Rolling back a big import takes a moment: hide now, close when the worker has let go.
         closing_ = true;

@@ -9,11 +9,14 @@
 #include "ingest/importer.h"
 #include "scoring/scoring_engine.h"
 #include "scoring/suppress_similar.h"
+#include "sigma/sigma_case_job.h"
 #include "store/case_watcher.h"
 
+#include <QFutureWatcher>
 #include <QMainWindow>
 #include <QPointer>
 
+#include <atomic>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -75,6 +78,11 @@ class MainWindow : public QMainWindow {
     // suppression changed); a request while a pass runs is done after it.
     void scoreCase(ScoreMode mode);
     bool isScoring() const;
+    // Case → Run Sigma rules…: the bundled rules plus FOLDERS over the case in a worker (a task in
+    // the task panel, cancellable), then the queue reads the hits again; rules that did not compile
+    // are listed with their reasons. sigmaFinished follows.
+    void runSigmaRules(const QStringList& folders);
+    bool isRunningSigma() const;
     // Suppresses channels like these (same process and destination, any host), then re-scores.
     // Suppresses channels like CHANNELKEYS within SCOPE (one rule per channel, audited) and
     // re-scores. askSuppressSimilar asks for the scope (with what each would hide) and the reason.
@@ -122,6 +130,7 @@ class MainWindow : public QMainWindow {
     void caseLoaded();
     void importsFinished();
     void scoringFinished(const socwb::ScoreOutcome& outcome);
+    void sigmaFinished(const socwb::sigma::SigmaCaseRun& run);
     void refreshed();                                           // the summary of the case was re-read
     void caseChangedElsewhere(const socwb::CaseChange& change); // views re-read after another program's commit
     void stoppedWriting(const QString& message);                // the case was closed after a problem
@@ -192,6 +201,11 @@ class MainWindow : public QMainWindow {
     std::unique_ptr<ImportJob> job_;
     std::unique_ptr<ScoreJob> scoreJob_;
     int scoreTask_ = 0;
+    QPointer<QFutureWatcher<sigma::SigmaCaseRun>> sigmaWatcher_;
+    std::shared_ptr<std::atomic<bool>> sigmaCancel_;
+    int sigmaTask_ = -1;
+    void askSigmaRules();
+    void onSigmaFinished(const sigma::SigmaCaseRun& run);
     std::optional<ScoreMode> scoreAgain_;
     QList<ImportBatch> pending_;
     QHash<QString, int> importTasks_; // file path -> task row

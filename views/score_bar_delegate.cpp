@@ -28,13 +28,17 @@ void ScoreBarDelegate::paint(QPainter* painter, const QStyleOptionViewItem& opti
     QStyleOptionViewItem opt = option;
     initStyleOption(&opt, index);
     const QVariant v = index.data(scoreRole_);
-    opt.text.clear(); // the background, selection and focus come from the style; the rest is ours
+    const QString severity = index.data(severityRole_).toString();
+    // A row with a severity but no score (a Sigma rule's hits) shows the Score column's own text.
+    const bool textOnly = !v.isValid() && mode_ == Mode::Score && !severity.isEmpty();
+    if (!textOnly) {
+        opt.text.clear(); // the background, selection and focus come from the style; the rest is ours
+    }
     QStyle* style = opt.widget ? opt.widget->style() : QApplication::style();
     style->drawControl(QStyle::CE_ItemViewItem, &opt, painter, opt.widget);
-    if (!v.isValid()) {
+    if (textOnly || (!v.isValid() && (mode_ == Mode::Score || severity.isEmpty()))) {
         return;
     }
-    const QString severity = index.data(severityRole_).toString();
     const QColor colour = severityColour(severity);
     const QRect r = opt.rect.adjusted(3, 4, -3, -4);
     painter->save();

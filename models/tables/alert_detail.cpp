@@ -1,6 +1,7 @@
 #include "alert_detail.h"
 
 #include "read_connection.h"
+#include "sigma_detail.h"
 #include "store/case_summary.h"
 #include "store/statement.h"
 
@@ -257,7 +258,7 @@ AlertDetail loadAlertDetail(const QString& casePath, qint64 alertId) {
         Statement more(c.db(),
                        "SELECT service_category, registered_domain, host_ips, proxy_requests, dns_queries, "
                        "net_connections, bytes_out, bytes_in, factors, process_id, proxy_ids, dns_ids, features, "
-                       "sensor_ids "
+                       "sensor_ids, dnsq_ids, net_ids "
                        "FROM alerts WHERE id = ?");
         more.bind(1, int64_t(alertId));
         more.step();
@@ -294,6 +295,16 @@ AlertDetail loadAlertDetail(const QString& casePath, qint64 alertId) {
         d.proxyIds = blobIds(more, 10);
         std::vector<int64_t> dnsIds = blobIds(more, 11);
         d.sensorIds = blobIds(more, 13);
+        // The Sysmon events of its lookups and connections, and whatever Sigma matched among its rows.
+        std::vector<int64_t> sysmonIds;
+        for (const auto& [table, col] : {std::pair{"dns_queries", 14}, std::pair{"net_connections", 15}}) {
+            inChunks(c.db(), QStringLiteral("SELECT event_id FROM %1 WHERE id IN (%2)").arg(QLatin1String(table)),
+                     blobIds(more, col), 0, {},
+                     [&sysmonIds](const Statement& st) { sysmonIds.push_back(st.int64(0)); });
+        }
+        std::sort(sysmonIds.begin(), sysmonIds.end());
+        sysmonIds.erase(std::unique(sysmonIds.begin(), sysmonIds.end()), sysmonIds.end());
+        d.sigma = sigmaMatchesOfRows(c.db(), d.proxyIds, dnsIds, sysmonIds);
         d.sensorConnections = readSensorConnections(c.db(), d.sensorIds);
         d.sensorSources = readSensorSources(c.db(), d.sensorIds);
         d.sensorAlerts = readSensorAlerts(c.db(), d.sensorIds, d.sensorAlertTotal);
@@ -307,14 +318,7 @@ AlertDetail loadAlertDetail(const QString& casePath, qint64 alertId) {
                 d.parentImage = columnText(p, 3);
             }
         }
-        Statement tr(c.db(), "SELECT note, justification, updated_by, updated_at FROM triage WHERE channel_key = ?");
-        tr.bind(1, d.row.channelKey.toStdString());
-        if (tr.step()) {
-            d.note = columnText(tr, 0);
-            d.justification = columnText(tr, 1);
-            d.triagedBy = columnText(tr, 2);
-            d.triagedAt = columnText(tr, 3);
-        }
+        d.triage = readTriageNote(c.db(), d.row.channelKey);
         QMap<QString, AttributionSummary> byMethod;
         qint64 attributed = 0;
         summarizeAttribution(c.db(), "proxy", d.proxyIds, byMethod, attributed);

@@ -4,6 +4,7 @@
 #pragma once
 
 #include "alert_table_model.h"
+#include "sigma_detail.h"
 
 #include <QMetaType>
 #include <QVector>
@@ -108,11 +109,11 @@ struct AlertDetail {
     static constexpr int kSensorAlertsShown = 200;
     QVector<SensorAlertRow> sensorAlerts;
     qint64 sensorAlertTotal = 0;
+    // Sigma items that matched the channel's rows (proxy, DNS, Sysmon events of its lookups and
+    // connections).
+    SigmaChannelMatches sigma;
     // The analysts' triage of the channel.
-    QString note;
-    QString justification;
-    QString triagedBy;
-    QString triagedAt;
+    TriageNote triage;
 };
 
 // The detail's count line: "869 polls (of 869 proxy lines and 316 DNS lookups)". Sources with no

@@ -98,22 +98,34 @@ ExportFormat exportFormatForPath(const QString& path) {
 }
 
 qint64 writeAlerts(sqlite3* db, const AlertQuery& query, QIODevice& out, ExportFormat format) {
-    Statement st(
-        db,
-        (alertRowSelectSql() + QStringLiteral("WHERE %1 ORDER BY %2").arg(query.where, query.orderBy())).toStdString());
-    bindAll(st, query.params);
     TableWriter w(out, format,
                   {QStringLiteral("score"), QStringLiteral("severity"), QStringLiteral("status"),
                    QStringLiteral("host"), QStringLiteral("role"), QStringLiteral("process"),
                    QStringLiteral("process_image"), QStringLiteral("destination"), QStringLiteral("service"),
                    QStringLiteral("endpoint"), QStringLiteral("requests"), QStringLiteral("median_interval_s"),
                    QStringLiteral("jitter"), QStringLiteral("first_seen_utc"), QStringLiteral("last_seen_utc"),
-                   QStringLiteral("tags"), QStringLiteral("channel_key"), QStringLiteral("id")});
+                   QStringLiteral("tags"), QStringLiteral("channel_key"), QStringLiteral("id"),
+                   QStringLiteral("kind")});
+    // As the queue lists them: the Sigma items (no score; the rule's title as the destination, the
+    // rows it matched as the requests, its level as the severity) above the channels.
+    for (const AlertRow& r : readSigmaItems(db, query)) {
+        w.row({QVariant(), r.severity, r.status, r.host, r.hostRole, QVariant(), QVariant(), r.destination, r.service,
+               QVariant(), r.requests, QVariant(), QVariant(), isoFromUs(r.firstTs), isoFromUs(r.lastTs), r.tags,
+               r.channelKey, r.id, QStringLiteral("sigma")});
+    }
+    if (!query.channels) {
+        return w.finish();
+    }
+    Statement st(
+        db,
+        (alertRowSelectSql() + QStringLiteral("WHERE %1 ORDER BY %2").arg(query.where, query.orderBy())).toStdString());
+    bindAll(st, query.params);
     while (st.step()) {
         const AlertRow r = alertRowFromStatement(st);
         w.row({QString::number(r.score, 'f', 1).toDouble(), r.severity, r.status, r.host, r.hostRole, r.processName,
                r.processImage, r.destination, r.service, r.endpoint, r.requests, orNull(r.medianInterval, 1),
-               orNull(r.jitter, 3), isoFromUs(r.firstTs), isoFromUs(r.lastTs), r.tags, r.channelKey, r.id});
+               orNull(r.jitter, 3), isoFromUs(r.firstTs), isoFromUs(r.lastTs), r.tags, r.channelKey, r.id,
+               QStringLiteral("channel")});
     }
     return w.finish();
 }

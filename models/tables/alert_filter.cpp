@@ -12,7 +12,7 @@ QString trFilter(const char* text) {
     return QCoreApplication::translate("socwb::AlertFilter", text);
 }
 
-enum class Kind { Text, Number, Status, Suppressed };
+enum class Kind { Text, Number, Status, Suppressed, ItemKind };
 
 struct Key {
     const char* name;
@@ -37,6 +37,7 @@ const Key kKeys[] = {
     {"interval", Kind::Number, "a.median_interval_s"},
     {"jitter", Kind::Number, "a.jitter"},
     {"suppressed", Kind::Suppressed, ""},
+    {"kind", Kind::ItemKind, ""},
 };
 
 const Key* findKey(const QString& name) {
@@ -256,6 +257,20 @@ AlertFilter parseAlertFilter(const QString& text) {
                     suppressed = QStringLiteral("no");
                 } else {
                     f.errors << trFilter("'%1': suppressed takes yes, no or any").arg(tok);
+                }
+                continue;
+            }
+            case Kind::ItemKind: {
+                const QString lower = value.toLower();
+                if (lower.startsWith(QLatin1String("channel"))) {
+                    f.kinds = negate ? AlertKinds::Sigma : AlertKinds::Channels;
+                } else if (lower == QLatin1String("sigma")) {
+                    f.kinds = negate ? AlertKinds::Channels : AlertKinds::Sigma;
+                } else if (lower == QLatin1String("any") || lower == QLatin1String("all") ||
+                           lower == QLatin1String("both")) {
+                    f.kinds = AlertKinds::Both;
+                } else {
+                    f.errors << trFilter("'%1': kind takes channel, sigma or any").arg(tok);
                 }
                 continue;
             }

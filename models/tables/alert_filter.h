@@ -5,6 +5,7 @@
 //   severity:high  tag:c2  score>=70  requests>100  interval<=60  jitter<0.1
 //   -process:git.exe          a leading '-' negates a term
 //   suppressed:yes|no|any     suppressed channels are hidden unless asked for
+//   kind:channel|sigma|any    channels only, Sigma rule hits only, or both (the default)
 //   "free text" or word       matched as a substring of host, process, destination, service, endpoint
 // '*' and '?' are wildcards; a value without them matches whole (case-insensitively). Inside quotes,
 // \" \\ \* \? stand for the character itself (quoteFilterValue writes a value so).
@@ -16,11 +17,16 @@
 
 namespace socwb {
 
+// Which kinds of queue item a filter shows: scored channels, Sigma rule hits (one per rule and
+// host, alert_table_model.h), or both.
+enum class AlertKinds { Both, Channels, Sigma };
+
 struct AlertFilter {
+    AlertKinds kinds = AlertKinds::Both;
     QString where = QStringLiteral("a.suppressed_by IS NULL"); // over alerts a LEFT JOIN triage t
     QVariantList params;                                       // bound to the '?' in order
     QStringList errors;                                        // terms that were not understood (ignored)
-    bool operator==(const AlertFilter& o) const { return where == o.where && params == o.params; }
+    bool operator==(const AlertFilter& o) const { return kinds == o.kinds && where == o.where && params == o.params; }
 };
 
 AlertFilter parseAlertFilter(const QString& text);

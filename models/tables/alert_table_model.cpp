@@ -72,20 +72,83 @@ QString timeText(qint64 us) {
     return isoFromUs(us).left(19).replace(QLatin1Char('T'), QLatin1Char(' '));
 }
 
+// A Sigma item has no score: sorted "by score" it goes by its level, then by the rows it matched.
+const QString kSigmaRankKey =
+    QStringLiteral("((CASE a.severity WHEN 'critical' THEN 4 WHEN 'high' THEN 3 WHEN 'medium' THEN 2 "
+                   "WHEN 'low' THEN 1 ELSE 0 END) * 1000000000 + a.requests)");
+
 } // namespace
+
+TriageNote readTriageNote(sqlite3* db, const QString& key) {
+    TriageNote t;
+    Statement st(db, "SELECT note, justification, updated_by, updated_at FROM triage WHERE channel_key = ?");
+    st.bind(1, key.toStdString());
+    if (st.step()) {
+        t.note = columnText(st, 0);
+        t.justification = columnText(st, 1);
+        t.by = columnText(st, 2);
+        t.at = columnText(st, 3);
+    }
+    return t;
+}
+
+QString sigmaItemKey(const QString& ruleKey, const QString& host) {
+    return QStringLiteral("sigma:") + ruleKey + QLatin1Char(':') + host;
+}
+
+QString sigmaItemsSql() {
+    return QStringLiteral(
+        "(SELECT -min(h.id) AS id, 'sigma:' || h.rule_key || ':' || coalesce(ho.name, '') AS channel_key, "
+        "h.host_id AS host_id, coalesce(ho.name, '') AS host, NULL AS host_ips, ho.role AS host_role, "
+        "NULL AS process_image, NULL AS process_name, h.title AS destination, NULL AS registered_domain, "
+        "'sigma' AS service, NULL AS service_category, NULL AS endpoint, count(*) AS requests, "
+        "coalesce(min(h.ts_us), 0) AS first_ts, coalesce(max(h.ts_us), 0) AS last_ts, NULL AS median_interval_s, "
+        "NULL AS jitter, 0.0 AS score, coalesce(h.level, 'informational') AS severity, NULL AS suppressed_by, "
+        "'{}' AS features FROM sigma_hits h LEFT JOIN hosts ho ON ho.id = h.host_id GROUP BY h.rule_key, h.host_id)");
+}
+
+bool caseHasSigmaHits(sqlite3* db) {
+    Statement t(db, "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'sigma_hits'");
+    if (!t.step()) {
+        return false; // a case from before schema 8
+    }
+    Statement st(db, "SELECT EXISTS (SELECT 1 FROM sigma_hits)");
+    return st.step() && st.int64(0) != 0;
+}
+
+QVector<AlertRow> readSigmaItems(sqlite3* db, const AlertQuery& query) {
+    QVector<AlertRow> rows;
+    if (!query.sigma || !caseHasSigmaHits(db)) {
+        return rows;
+    }
+    const QString key = query.sortKey == QLatin1String("a.score") ? kSigmaRankKey : query.sortKey;
+    const int n = static_cast<int>(query.params.size());
+    Statement st(db, (alertRowSelectSql(sigmaItemsSql()) +
+                      QStringLiteral("WHERE (%1) ORDER BY %2 %3, a.id LIMIT ?%4")
+                          .arg(query.where, key, query.descending ? QStringLiteral("DESC") : QStringLiteral("ASC"))
+                          .arg(n + 1))
+                         .toStdString());
+    bindAll(st, query.params);
+    st.bind(n + 1, int64_t(kMaxSigmaItems));
+    while (st.step()) {
+        rows << alertRowFromStatement(st);
+    }
+    return rows;
+}
 
 QString AlertQuery::orderBy() const {
     return QStringLiteral("%1 %2, a.id").arg(sortKey, descending ? QStringLiteral("DESC") : QStringLiteral("ASC"));
 }
 
-QString alertRowSelectSql() {
+QString alertRowSelectSql(const QString& source) {
     return QStringLiteral(
-        "SELECT a.id, a.channel_key, a.score, a.severity, coalesce(t.status,'new'), a.host, a.host_role, "
-        "a.process_name, a.process_image, a.destination, a.service, a.endpoint, t.tags, a.requests, a.first_ts, "
-        "a.last_ts, a.median_interval_s, a.jitter, a.suppressed_by IS NOT NULL, "
-        "coalesce(json_extract(a.features, '$.host_shared'), 0), coalesce(json_extract(a.features, "
-        "'$.unmeasurable'), 0) "
-        "FROM alerts a LEFT JOIN triage t ON t.channel_key = a.channel_key ");
+               "SELECT a.id, a.channel_key, a.score, a.severity, coalesce(t.status,'new'), a.host, a.host_role, "
+               "a.process_name, a.process_image, a.destination, a.service, a.endpoint, t.tags, a.requests, a.first_ts, "
+               "a.last_ts, a.median_interval_s, a.jitter, a.suppressed_by IS NOT NULL, "
+               "coalesce(json_extract(a.features, '$.host_shared'), 0), coalesce(json_extract(a.features, "
+               "'$.unmeasurable'), 0) "
+               "FROM %1 a LEFT JOIN triage t ON t.channel_key = a.channel_key ")
+        .arg(source);
 }
 
 QString alertPageSql(const AlertQuery& query, bool anchored) {
@@ -174,6 +237,11 @@ void AlertPageWorker::count(quint64 generation, const AlertQuery& query) {
         return;
     }
     try {
+        emit sigmaLoaded(generation, readSigmaItems(conn_->db(), query));
+        if (!query.channels) {
+            emit counted(generation, 0);
+            return;
+        }
         Statement st(conn_->db(), QStringLiteral("SELECT count(*) FROM alerts a LEFT JOIN triage t ON t.channel_key = "
                                                  "a.channel_key WHERE %1")
                                       .arg(query.where)
@@ -251,6 +319,10 @@ void AlertPageWorker::serve(const Anchors* partial, QList<Request>* deferred) {
 }
 
 void AlertPageWorker::loadPage(const Request& r, const Anchors* anchors) {
+    if (!r.query.channels) {
+        emit pageLoaded(r.generation, r.page, {});
+        return;
+    }
     const int n = static_cast<int>(r.query.params.size());
     const bool anchored = anchors && anchors->generation == r.generation && r.page < anchors->keys.size();
     Statement st(conn_->db(), alertPageSql(r.query, anchored).toStdString());
@@ -280,6 +352,7 @@ AlertTableModel::AlertTableModel(QObject* parent)
     thread_.setObjectName(QStringLiteral("socwb-alert-pages"));
     connect(worker_, &AlertPageWorker::counted, this, &AlertTableModel::onCounted);
     connect(worker_, &AlertPageWorker::pageLoaded, this, &AlertTableModel::onPage);
+    connect(worker_, &AlertPageWorker::sigmaLoaded, this, &AlertTableModel::onSigma);
     connect(worker_, &AlertPageWorker::anchored, this, [this](quint64 generation) {
         if (generation == generation_) {
             emit pagesIndexed();
@@ -329,6 +402,8 @@ AlertQuery AlertTableModel::query() const {
     q.params = filter_.params;
     q.sortKey = sortKeyFor(sortColumn_);
     q.descending = sortOrder_ == Qt::DescendingOrder;
+    q.channels = filter_.kinds != AlertKinds::Sigma;
+    q.sigma = filter_.kinds != AlertKinds::Channels;
     return q;
 }
 
@@ -337,6 +412,7 @@ void AlertTableModel::restart() {
     ++generation_;
     current_->store(generation_);
     rows_ = 0;
+    sigma_.clear();
     pages_.clear();
     inFlight_.clear();
     recent_.clear();
@@ -397,13 +473,14 @@ void AlertTableModel::onCounted(quint64 generation, qint64 rows) {
         return;
     }
     counting_ = false;
-    const int n = static_cast<int>(qMin<qint64>(rows, std::numeric_limits<int>::max()));
+    const int n = static_cast<int>(qMin<qint64>(rows, std::numeric_limits<int>::max() - kMaxSigmaItems));
+    const int ns = sigmaCount();
     if (n > rows_) {
-        beginInsertRows({}, rows_, n - 1);
+        beginInsertRows({}, ns + rows_, ns + n - 1);
         rows_ = n;
         endInsertRows();
     } else if (n < rows_) {
-        beginRemoveRows({}, n, rows_ - 1);
+        beginRemoveRows({}, ns + n, ns + rows_ - 1);
         rows_ = n;
         endRemoveRows();
     }
@@ -418,7 +495,7 @@ void AlertTableModel::onPage(quint64 generation, int page, const QVector<AlertRo
     if (page == 0 && counting_ && rows_ < rows.size()) {
         // The top of the queue before the count: a COUNT over a million rows takes a while, the
         // first page does not. The rest of the rows follow the count.
-        beginInsertRows({}, rows_, static_cast<int>(rows.size()) - 1);
+        beginInsertRows({}, sigmaCount() + rows_, sigmaCount() + static_cast<int>(rows.size()) - 1);
         rows_ = static_cast<int>(rows.size());
         pages_.insert(page, rows);
         endInsertRows();
@@ -432,11 +509,37 @@ void AlertTableModel::onPage(quint64 generation, int page, const QVector<AlertRo
     const int first = page * kPageSize;
     const int last = qMin(rows_ - 1, first + kPageSize - 1);
     if (first <= last) {
-        emit dataChanged(index(first, 0), index(last, ColumnCount - 1));
+        emit dataChanged(index(sigmaCount() + first, 0), index(sigmaCount() + last, ColumnCount - 1));
+    }
+}
+
+void AlertTableModel::onSigma(quint64 generation, const QVector<AlertRow>& rows) {
+    if (generation != generation_) {
+        return;
+    }
+    const int before = sigmaCount();
+    const int after = static_cast<int>(rows.size());
+    if (after > before) {
+        beginInsertRows({}, before, after - 1);
+        sigma_ = rows;
+        endInsertRows();
+    } else if (after < before) {
+        beginRemoveRows({}, after, before - 1);
+        sigma_ = rows;
+        endRemoveRows();
+    } else {
+        sigma_ = rows;
+    }
+    if (after > 0) {
+        emit dataChanged(index(0, 0), index(after - 1, ColumnCount - 1));
     }
 }
 
 const AlertRow* AlertTableModel::rowAt(int row) const {
+    if (row >= 0 && row < sigmaCount()) {
+        return &sigma_[row];
+    }
+    row -= sigmaCount();
     if (row < 0 || row >= rows_) {
         return nullptr;
     }
@@ -453,8 +556,12 @@ const AlertRow* AlertTableModel::rowAt(int row) const {
 
 QStringList AlertTableModel::channelKeysOfRows(sqlite3* db, int first, int last) const {
     QStringList keys;
-    first = qMax(first, 0);
-    last = qMin(last, rows_ - 1);
+    const int ns = sigmaCount();
+    for (int r = qMax(first, 0); r <= last && r < ns; ++r) {
+        keys << sigma_[r].channelKey;
+    }
+    first = qMax(first - ns, 0); // channel rows from here on
+    last = qMin(last - ns, rows_ - 1);
     int gapFrom = -1; // a run of rows not loaded, read in one query
     auto readGap = [&](int to) {
         if (gapFrom < 0 || !db) {
@@ -492,10 +599,15 @@ QStringList AlertTableModel::channelKeysOfRows(sqlite3* db, int first, int last)
 }
 
 int AlertTableModel::loadedRowOf(const QString& key) const {
+    for (int i = 0; i < sigmaCount(); ++i) {
+        if (sigma_[i].channelKey == key) {
+            return i;
+        }
+    }
     for (auto it = pages_.constBegin(); it != pages_.constEnd(); ++it) {
         for (int i = 0; i < it->size(); ++i) {
             if ((*it)[i].channelKey == key) {
-                return it.key() * kPageSize + i;
+                return sigmaCount() + it.key() * kPageSize + i;
             }
         }
     }
@@ -503,7 +615,7 @@ int AlertTableModel::loadedRowOf(const QString& key) const {
 }
 
 int AlertTableModel::rowCount(const QModelIndex& parent) const {
-    return parent.isValid() ? 0 : rows_;
+    return parent.isValid() ? 0 : sigmaCount() + rows_;
 }
 
 int AlertTableModel::columnCount(const QModelIndex& parent) const {
@@ -547,8 +659,49 @@ QVariant AlertTableModel::data(const QModelIndex& index, int role) const {
     return visibleData(cellData(index, role), role);
 }
 
+// A Sigma item's cells where they differ from a channel's: no score, the rule's title where a
+// channel has its destination, the rows it matched where a channel counts its requests.
+QVariant AlertTableModel::sigmaCellData(const AlertRow& r, int column, int role, bool* handled) const {
+    if (role == ScoreRole) {
+        return {}; // the score bar's delegate shows the Score column's text instead
+    }
+    if (role == Qt::DisplayRole) {
+        switch (column) {
+        case ScoreColumn:
+            return tr("Sigma");
+        case ProcessColumn:
+        case IntervalColumn:
+        case JitterColumn:
+            return QString();
+        case ServiceColumn:
+            return tr("Sigma rule");
+        case RequestsColumn:
+            return tr("%n row(s)", nullptr, static_cast<int>(r.requests));
+        default:
+            break; // as a channel's
+        }
+    }
+    if (role == Qt::ToolTipRole) {
+        switch (column) {
+        case ScoreColumn:
+        case SeverityColumn:
+            return tr("A Sigma rule's hits on this host; the rule's level is %1 (Sigma items have no score and are "
+                      "listed above the channels)")
+                .arg(r.severity);
+        case DestinationColumn:
+            return plainToolTip(r.destination);
+        case RequestsColumn:
+            return tr("Rows the rule matched on this host");
+        default:
+            return {};
+        }
+    }
+    *handled = false;
+    return {};
+}
+
 QVariant AlertTableModel::cellData(const QModelIndex& index, int role) const {
-    if (!index.isValid() || index.row() >= rows_ || index.column() >= ColumnCount) {
+    if (!index.isValid() || index.row() >= rowCount() || index.column() >= ColumnCount) {
         return {};
     }
     const AlertRow* r = rowAt(index.row());
@@ -560,6 +713,13 @@ QVariant AlertTableModel::cellData(const QModelIndex& index, int role) const {
             return false;
         }
         return {};
+    }
+    if (r->isSigma()) {
+        bool handled = true;
+        const QVariant v = sigmaCellData(*r, index.column(), role, &handled);
+        if (handled) {
+            return v;
+        }
     }
     switch (role) {
     case Qt::DisplayRole:

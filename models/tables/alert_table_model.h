@@ -7,6 +7,15 @@
 // answer "loading…". Sorting and filtering are SQL (ORDER BY / a WHERE from AlertFilter), and every
 // request carries a generation number, so results of an old filter, sort or case are dropped.
 // reload() refreshes in place (after triage or a re-score): rows keep their place and selection.
+//
+// Sigma rule hits are queue items of their own kind: one per (rule, host), read from sigma_hits
+// (models/sigma) with the same columns as a channel (the rule's title where a channel has its
+// destination, the rows matched where it has requests, the level as its severity; no score: the
+// Score column says "Sigma"). They are few (rules x hosts), so they are read whole, and listed
+// above the channels: a rule hit is a detection someone wrote for this behaviour, and sorting
+// orders them among themselves by the same column (the Score column by level, critical first).
+// The filter's kind (alert_filter.h) shows channels, Sigma items or both. Their triage key is
+// sigmaItemKey(): "sigma:<rule key>:<host>".
 #pragma once
 
 #include "alert_filter.h"
@@ -51,7 +60,19 @@ struct AlertRow {
     // A few long-lived sessions (a WebSocket): no cadence to measure, and its "requests" are
     // sessions, not polls (features' unmeasurable).
     bool unmeasurable = false;
+    // A Sigma item (id < 0: minus the lowest sigma_hits id of its rule and host).
+    bool isSigma() const { return id < 0; }
 };
+
+// The analysts' words on a queue item (its triage row), for the details.
+struct TriageNote {
+    QString note, justification, by, at;
+};
+// The triage row of the item with this key (empty when it has none); throws SqlError.
+TriageNote readTriageNote(sqlite3* db, const QString& key);
+
+// The triage key of a Sigma item: "sigma:" + the rule's key (sigma::ruleKey) + ":" + the host.
+QString sigmaItemKey(const QString& ruleKey, const QString& host);
 
 // Rows are ordered by one NULL-free key expression, then by id (ascending), so that any row's
 // (key, id) pins its place: a page can start at a remembered row instead of a deep OFFSET.
@@ -60,11 +81,22 @@ struct AlertQuery {
     QVariantList params;
     QString sortKey = QStringLiteral("a.score");
     bool descending = true;
+    bool channels = true; // read channels (alerts)
+    bool sigma = true;    // read Sigma items (sigma_hits)
     QString orderBy() const;
 };
 
-// The SELECT list and FROM clause of a queue row, shared with whoever reads single rows.
-QString alertRowSelectSql();
+// The SELECT list and FROM clause of a queue row, shared with whoever reads single rows; SOURCE is
+// the table (or a parenthesised subquery with alerts' columns) aliased a.
+QString alertRowSelectSql(const QString& source = QStringLiteral("alerts"));
+// The Sigma items as a subquery with the alerts columns the queue and its filter read.
+QString sigmaItemsSql();
+// True when the case has a sigma_hits table with rows.
+bool caseHasSigmaHits(sqlite3* db);
+// The Sigma items matching QUERY (its filter and order; a score sort orders by level), at most
+// kMaxSigmaItems.
+QVector<AlertRow> readSigmaItems(sqlite3* db, const AlertQuery& query);
+constexpr int kMaxSigmaItems = 5000;
 // The SQL of one page of the queue in the query's filter and order: the rows from an anchor on
 // (bound after the filter's parameters: key, id, then the page size) or at an OFFSET (page size,
 // offset).
@@ -93,6 +125,7 @@ class AlertPageWorker : public QObject {
 
   signals:
     void counted(quint64 generation, qint64 rows);
+    void sigmaLoaded(quint64 generation, const QVector<socwb::AlertRow>& rows);
     void pageLoaded(quint64 generation, int page, const QVector<socwb::AlertRow>& rows);
     void failed(quint64 generation, const QString& message);
     void anchored(quint64 generation);
@@ -169,7 +202,9 @@ class AlertTableModel : public QAbstractTableModel {
     QStringList channelKeysOfRows(sqlite3* db, int first, int last) const;
     // The row that shows channel KEY among the loaded pages, or -1.
     int loadedRowOf(const QString& key) const;
+    // Channels matching the filter (Sigma items not counted).
     qint64 total() const { return rows_; }
+    int sigmaCount() const { return static_cast<int>(sigma_.size()); }
 
     int rowCount(const QModelIndex& parent = {}) const override;
     int columnCount(const QModelIndex& parent = {}) const override;
@@ -189,17 +224,21 @@ class AlertTableModel : public QAbstractTableModel {
 
   private:
     QVariant cellData(const QModelIndex& index, int role) const;
+    // *HANDLED false: the cell is as a channel's.
+    QVariant sigmaCellData(const AlertRow& r, int column, int role, bool* handled) const;
     void restart();
     void requestCount();
     void requestPage(int page) const;
     void onCounted(quint64 generation, qint64 rows);
     void onPage(quint64 generation, int page, const QVector<AlertRow>& rows);
+    void onSigma(quint64 generation, const QVector<AlertRow>& rows);
 
     QString casePath_;
     AlertFilter filter_;
     int sortColumn_ = ScoreColumn;
     Qt::SortOrder sortOrder_ = Qt::DescendingOrder;
-    int rows_ = 0;
+    int rows_ = 0;            // channels; they follow the Sigma items
+    QVector<AlertRow> sigma_; // rows 0 .. sigma_.size()-1
     bool counting_ = false;
     quint64 generation_ = 0;
     std::shared_ptr<std::atomic<quint64>> current_;
