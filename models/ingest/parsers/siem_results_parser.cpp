@@ -445,8 +445,9 @@ bool plausibleDestination(std::string_view d) {
     return true;
 }
 
-// Multivalue text ("a\nb", "a; b", or a JSON array's text; with COMMAS also "a, b" as Kibana's CSV
-// writes a multivalue field) -> "a; b".
+// Multivalue text ("a\nb" or a JSON array's text; with COMMAS — the shapes, whose labels hold
+// neither — also "a; b" and "a, b" as Kibana's CSV writes a multivalue field) -> "a; b". A host or
+// process is split at line ends only: its text is the evidence's, semicolons included.
 std::string joinValues(std::string_view s, bool commas = false) {
     s = trim(s);
     std::vector<std::string> parts;
@@ -461,7 +462,7 @@ std::string joinValues(std::string_view s, bool commas = false) {
     if (parts.empty()) {
         size_t i = 0;
         while (i <= s.size()) {
-            size_t end = s.find_first_of(commas ? "\n;," : "\n;", i);
+            size_t end = s.find_first_of(commas ? "\n;," : "\n", i);
             if (end == std::string_view::npos) {
                 end = s.size();
             }
