@@ -51,8 +51,10 @@ ProgramRef makeCliReference() {
          "import evidence files into CASE (created when missing)",
          "Import evidence files into a case. Formats are detected from content (the first 64 KiB); any file may be "
          "compressed (gzip, bzip2, xz, zstd, lz4, lzma); archives (zip, tar, 7z, cpio, nested) are imported member "
-         "by member and folders recursively. A file whose SHA-256 the case already holds is skipped. Ctrl-C or "
-         "SIGTERM cancels and rolls the import back.",
+         "by member and folders recursively. A file whose SHA-256 the case already holds is skipped. A SIEM's "
+         "export of the rows a 'socwb-cli hunt' query returned (Splunk, Defender / Sentinel or ES|QL, CSV or JSON; "
+         "format siem-results) becomes pre-aggregated channels, scored with the case and merged into the channels "
+         "of raw logs imported later. Ctrl-C or SIGTERM cancels and rolls the import back.",
          {{"CASE", "CASE", "The case file (.socwb); created when missing.", Values::CaseFile},
           {"FILE", "FILE...",
            "Evidence files (plain or compressed), archives (zip, tar, 7z, ...) and folders (recursively).",

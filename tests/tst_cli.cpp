@@ -463,9 +463,9 @@ void TestCli::formatsAreListed() {
         QVERIFY(!v.toObject().value("description").toString().isEmpty());
     }
     names.sort();
-    QCOMPARE(names, (QStringList{"assets", "bind", "combined", "csv", "dnsmasq", "evtx", "squid", "suricata-eve",
-                                 "sysmon-json", "sysmon-xml", "w3c", "windows-dns", "zeek-conn", "zeek-dns",
-                                 "zeek-http", "zeek-ssl"}));
+    QCOMPARE(names, (QStringList{"assets", "bind", "combined", "csv", "dnsmasq", "evtx", "siem-results", "squid",
+                                 "suricata-eve", "sysmon-json", "sysmon-xml", "w3c", "windows-dns", "zeek-conn",
+                                 "zeek-dns", "zeek-http", "zeek-ssl"}));
 }
 
 void TestCli::alertsOfAnUnscoredCase() {

@@ -258,6 +258,13 @@ void TestCliReference::manPagesRender() {
         }
         // An option rendered as it is typed (a hyphen, not a Unicode minus or dash).
         QVERIFY(out.contains(QStringLiteral("--min-score")));
+        // import names the SIEM's hunt results it takes back (issue 21), and the page says so.
+        for (const cli::CommandRef& c : cli::cliReference().commands) {
+            if (QLatin1String(c.name) == QLatin1String("import")) {
+                QVERIFY(QString::fromUtf8(c.description).contains(QStringLiteral("format siem-results")));
+            }
+        }
+        QVERIFY(out.simplified().contains(QStringLiteral("ES|QL, CSV or JSON")));
     }
 }
 

@@ -42,7 +42,10 @@ QString namingWords(const QString& naming) {
         {QStringLiteral("record"), QObject::tr("named in the record")},
         {QStringLiteral("host_dns"), QObject::tr("address named by this host's own DNS answers")},
         {QStringLiteral("fleet_dns"), QObject::tr("address named by another host's DNS answer nearest in time")},
-        {QStringLiteral("address"), QObject::tr("an address no DNS answer names")}};
+        {QStringLiteral("address"), QObject::tr("an address no DNS answer names")},
+        {QStringLiteral("splunk"), QObject::tr("Splunk's hunt result")},
+        {QStringLiteral("sentinel"), QObject::tr("Defender / Sentinel's hunt result")},
+        {QStringLiteral("elastic"), QObject::tr("Elastic ES|QL's hunt result")}};
     return words.value(naming, naming);
 }
 } // namespace

@@ -223,6 +223,12 @@ QJsonObject ChannelFeatures::toJson() const {
         list.append(QJsonObject{{"source", m.source}, {"naming", m.naming}, {"count", qint64(m.count)}});
     }
     o.insert(QLatin1String("members"), list);
+    if (!siemOrigin.isEmpty()) {
+        o.insert(QLatin1String("siem_origin"), siemOrigin);
+    }
+    if (!alsoInSiem.isEmpty()) {
+        o.insert(QLatin1String("also_in_siem"), alsoInSiem);
+    }
     return o;
 }
 
@@ -231,6 +237,8 @@ ChannelFeatures ChannelFeatures::fromJson(const QJsonObject& o) {
     visit(f, Reader{o});
     // Features written before the key existed are version 1: never read as current.
     f.featureVersion = o.contains(QLatin1String("feature_version")) ? f.featureVersion : 1;
+    f.siemOrigin = o.value(QLatin1String("siem_origin")).toString();
+    f.alsoInSiem = o.value(QLatin1String("also_in_siem")).toString();
     for (const QJsonValue& v : o.value(QLatin1String("members")).toArray()) {
         const QJsonObject m = v.toObject();
         f.members.push_back({m.value(QLatin1String("source")).toString(), m.value(QLatin1String("naming")).toString(),

@@ -91,6 +91,12 @@ struct ChannelFeatures {
     int64_t outputReactions = 0;
     QString outputPeer; // the other channel's destination
     double outputDelayS = 0;
+    // SIEM rows (docs/scoring.md, "SIEM rows"): where a channel came from a SIEM's grouped hunt
+    // result rather than events, what it says ("Splunk export FILE, row N: ..."); where a channel of
+    // events absorbed such a row, the row's origin. Stored only when set, so the features of a case
+    // without SIEM rows are as they were.
+    QString siemOrigin, alsoInSiem;
+    bool fromSiem() const { return !siemOrigin.isEmpty(); }
 
     // Many gaps between polls, long ones set aside: what "periodic" needs (never event counts).
     int64_t consideredIntervals() const { return intervals - pauses; }

@@ -2,6 +2,7 @@
 
 #include "both_cores.h"
 #include "config_checks.h"
+#include "siem_channels.h"
 
 #include <QJsonObject>
 #include <QLocale>
@@ -86,7 +87,8 @@ QJsonArray ScoredChannel::factorsJson() const {
     for (const Factor& f : factors) {
         // Zero-point factors that say how the channel was built are reasons too.
         if (f.contribution != 0 || f.name == QLatin1String("shared_host") ||
-            f.name == QLatin1String("joined_before_process_evidence") || f.name == QLatin1String("joined_by_cadence")) {
+            f.name == QLatin1String("joined_before_process_evidence") || f.name == QLatin1String("joined_by_cadence") ||
+            f.name == QLatin1String("siem_summary") || f.name == QLatin1String("also_in_siem")) {
             a.append(QJsonObject{
                 {"name", f.name}, {"contribution", std::round(f.contribution * 100) / 100}, {"detail", f.detail}});
         }
@@ -240,6 +242,13 @@ std::vector<ScoredChannel> ChannelScorer::score(const std::vector<ChannelFeature
                          f.endpoint.isEmpty() ? f.destination : f.endpoint, f.host));
         }
 
+        // --- A SIEM's grouped row: what it said, and what its summary cannot tell
+        if (f.fromSiem()) {
+            add("siem_summary", 0, QStringLiteral("%1; %2").arg(f.siemOrigin, siemUnavailable()));
+        } else if (!f.alsoInSiem.isEmpty()) {
+            add("also_in_siem", 0, QStringLiteral("also in SIEM export: %1").arg(f.alsoInSiem));
+        }
+
         // --- Periodicity: from the gaps between polls, never from event counts
         double periodicity = 0;
         if (f.unmeasurable) {
@@ -342,6 +351,21 @@ std::vector<ScoredChannel> ChannelScorer::score(const std::vector<ChannelFeature
                           .arg(pct(f.responseConstancy));
             }
             add("one_way", c.weight("one_way") * shape, how);
+        } else if (f.fromSiem() && f.polls >= minPolls && f.distinctPaths > 0) {
+            // A SIEM's row: one resource and a small request are visible in its paths and bytes
+            // out; the GET share and the steadiness of the sizes are not, so at most half.
+            const double single = f.distinctPaths <= c.threshold("single_path_max") ? 1.0
+                                  : f.distinctPaths <= c.threshold("few_paths_max") ? 0.5
+                                                                                    : 0.0;
+            const bool sizeLogged = f.medianBytesOut > 0;
+            const double small = sizeLogged && f.medianBytesOut <= c.threshold("small_request_bytes") ? 1.0 : 0.0;
+            shape = (single + small) / 4.0;
+            add("one_way", c.weight("one_way") * shape,
+                QStringLiteral("%1 path(s), %2 (from the SIEM's row; request methods and response sizes not "
+                               "available from its summary)")
+                    .arg(f.distinctPaths)
+                    .arg(sizeLogged ? QStringLiteral("requests ~%1 B on average").arg(std::lround(f.medianBytesOut))
+                                    : QStringLiteral("request size not in the export")));
         } else if (f.proxyRequests == 0 && f.sensorSized >= minPolls) {
             // No HTTP visible: a network sensor's connections, by their bytes each way. A one-way
             // poller sends a handshake and one small request each time and gets more back. Neither

@@ -6,6 +6,7 @@
 #include "channel_scorer.h"
 #include "core/logging.h"
 #include "scoring_config.h"
+#include "siem_channels.h"
 #include "store/case_store.h"
 #include "store/statement.h"
 #include "suppression_store.h"
@@ -187,6 +188,7 @@ ScoreOutcome ScoringEngine::run(ScoreMode mode, const std::atomic<bool>* cancel,
                 ChannelBuilder builder(db, catalog, *config);
                 built = builder.build(report);
                 outcome.events = builder.eventsRead();
+                mergeSiemRows(db, catalog, *config, built); // nothing when the case has no SIEM rows
                 features.reserve(built.size());
                 for (const BuiltChannel& b : built) {
                     features.push_back(b.features);
@@ -254,9 +256,8 @@ RETURNING id
                 const ScoredChannel& s = scored[i];
                 tally(outcome, s);
                 up.reset();
-                up.bind(1, f.key.toStdString())
-                    .bind(2, f.hostId)
-                    .bind(3, f.host.toStdString())
+                up.bind(1, f.key.toStdString()).bindIntOrNull(2, std::max<int64_t>(f.hostId, 0), 0); // SIEM: < 0
+                up.bind(3, f.host.toStdString())
                     .bindTextOrNull(4, f.hostIps.toStdString())
                     .bindTextOrNull(5, f.hostRole.toStdString())
                     .bindTextOrNull(6, f.processImage.toStdString())
@@ -282,7 +283,7 @@ RETURNING id
                 }
                 // Bytes are known from proxy lines and from a network sensor's connections; Sysmon
                 // and DNS evidence carry none, and NULL says so.
-                if (f.proxyRequests > 0 || !built[i].sensorIds.empty()) {
+                if (f.proxyRequests > 0 || !built[i].sensorIds.empty() || f.fromSiem()) {
                     up.bindIntOrNull(24, f.bytesOut).bindIntOrNull(25, f.bytesIn); // -1: not logged
                 } else {
                     up.bindNull(24).bindNull(25);

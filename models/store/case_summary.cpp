@@ -34,7 +34,8 @@ QString evidenceKindName(const QString& kind, int64_t n) {
                  {"assets", "asset", "assets"},
                  {"connections", "connection", "connections"},
                  {"tls", "TLS session", "TLS sessions"},
-                 {"alerts", "alert", "alerts"}};
+                 {"alerts", "alert", "alerts"},
+                 {"siem-rows", "SIEM result row", "SIEM result rows"}};
     for (const auto& k : names) {
         if (kind == QLatin1String(k.kind)) {
             return QString::fromLatin1(n == 1 ? k.one : k.many);

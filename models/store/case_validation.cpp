@@ -119,6 +119,23 @@ const std::vector<Rule>& rules() {
         {"alerts", "bytes_in", Kind::Count},
         {"alerts", "features", Kind::JsonObject, true},
         {"alerts", "factors", Kind::JsonArray, true},
+        // A SIEM's grouped rows (schema 11): the scoring engine turns them into channels.
+        {"siem_rows", "id", Kind::RowId},
+        {"siem_rows", "evidence_id", Kind::Ref, true, "evidence"},
+        {"siem_rows", "host", Kind::Text, true},
+        {"siem_rows", "dest", Kind::Text, true},
+        {"siem_rows", "polls", Kind::Count, true},
+        {"siem_rows", "requests", Kind::Count},
+        {"siem_rows", "intervals", Kind::Count},
+        {"siem_rows", "median_interval_s", Kind::Measure, true},
+        {"siem_rows", "spread", Kind::Measure, true},
+        {"siem_rows", "gap_p25", Kind::Measure},
+        {"siem_rows", "gap_p75", Kind::Measure},
+        {"siem_rows", "bytes_out", Kind::Count},
+        {"siem_rows", "bytes_in", Kind::Count},
+        {"siem_rows", "paths", Kind::Count},
+        {"siem_rows", "first_us", Kind::Time, true},
+        {"siem_rows", "last_us", Kind::Time, true},
     };
     return kRules;
 }

@@ -784,7 +784,40 @@ CREATE TABLE alert_features (
 CREATE INDEX alerts_queue ON alerts(score DESC, id) WHERE suppressed_by IS NULL;
 )SQL";
 
-constexpr std::array<const char*, 10> kMigrations{kV1, kV2, kV3, kV4Tables, kV5, kV6, kV7, kV8, kV9, kV10};
+// Version 11 (issue 21, "results back in"): the grouped rows a SIEM returned for socwb's hunt
+// queries, one per host, process and destination, as pre-aggregated channels. line_no is the row's
+// line in the export (JSON documents: its row number); the numbers are the SIEM's, NULL where the
+// export has no such column. The scoring engine scores each row the raw evidence of the case does
+// not already hold as a channel (docs/scoring.md, "SIEM rows").
+constexpr const char* kV11 = R"SQL(
+CREATE TABLE siem_rows (
+    id                INTEGER PRIMARY KEY,
+    evidence_id       INTEGER NOT NULL REFERENCES evidence(id) ON DELETE CASCADE,
+    line_no           INTEGER NOT NULL,
+    product           TEXT NOT NULL CHECK (product IN ('splunk', 'sentinel', 'elastic')),
+    layout            TEXT NOT NULL CHECK (layout IN ('csv', 'json')),
+    host              TEXT NOT NULL,
+    process           TEXT,              -- as the SIEM named it ("unattributed" when it could not)
+    dest              TEXT NOT NULL,     -- lower case
+    shapes            TEXT,              -- the catalog's endpoint shapes seen, "; "-joined
+    polls             INTEGER NOT NULL,
+    requests          INTEGER,
+    intervals         INTEGER,
+    median_interval_s REAL NOT NULL,
+    spread            REAL NOT NULL,     -- (75th - 25th percentile gap) / median (ES|QL: MAD / median per bucket)
+    gap_p25           REAL,
+    gap_p75           REAL,
+    bytes_out         INTEGER,
+    bytes_in          INTEGER,
+    paths             INTEGER,
+    hosts_alike       INTEGER,
+    first_us          INTEGER,
+    last_us           INTEGER
+);
+CREATE INDEX siem_rows_evidence ON siem_rows(evidence_id, line_no);
+)SQL";
+
+constexpr std::array<const char*, 11> kMigrations{kV1, kV2, kV3, kV4Tables, kV5, kV6, kV7, kV8, kV9, kV10, kV11};
 
 // Indexes chosen for the views' queries: per-host time ranges, and the lookups of events by
 // process. Schema 4 dropped v3's per-domain indexes of proxy and DNS rows (a fifth of a proxy
@@ -836,6 +869,9 @@ int latestVersion() {
 }
 
 std::string dropBulkIndexesSql(std::string_view kind) {
+    if (kind == "siem") {
+        return {}; // a few hundred grouped rows: no event table is loaded
+    }
     if (kind == "proxy") {
         return kDropProxyIndexes;
     }
@@ -852,6 +888,9 @@ std::string dropBulkIndexesSql(std::string_view kind) {
 }
 
 const char* bulkTablesSql(std::string_view kind) {
+    if (kind == "siem") {
+        return "SELECT coalesce(max(id), 0) FROM siem_rows";
+    }
     if (kind == "proxy") {
         return "SELECT coalesce(max(id), 0) FROM proxy_rows";
     }

@@ -207,7 +207,8 @@ QString memberSourceWords(const QString& source) {
                                                {QStringLiteral("sysmon_net"), QObject::tr("Sysmon connections")},
                                                {QStringLiteral("sensor_conn"), QObject::tr("sensor connections")},
                                                {QStringLiteral("dns_log"), QObject::tr("resolver-log lookups")},
-                                               {QStringLiteral("sysmon_dns"), QObject::tr("Sysmon DNS queries")}};
+                                               {QStringLiteral("sysmon_dns"), QObject::tr("Sysmon DNS queries")},
+                                               {QStringLiteral("siem"), QObject::tr("polls counted by the SIEM")}};
     return words.value(source, source);
 }
 

@@ -63,6 +63,13 @@ void CollectingSink::reject(SourcePos pos, std::string_view reason, std::string_
     rejects.push_back(OwnedReject{pos.record, pos.offset, s(reason), s(raw)});
 }
 
+void CollectingSink::siemRow(const SiemRowRecord& r) {
+    siemRows.push_back(OwnedSiemRow{r.pos.record, r.pos.offset, s(r.product), s(r.layout), s(r.host),   s(r.process),
+                                    s(r.dest),    s(r.shapes),  r.polls,      r.requests,  r.intervals, r.bytesOut,
+                                    r.bytesIn,    r.paths,      r.hostsAlike, r.medianS,   r.spread,    r.p25,
+                                    r.p75,        r.firstUs,    r.lastUs});
+}
+
 CollectingSink parseFile(const char* format, const QString& path, const QString& timeZone, const QString& mapping) {
     const FormatInfo* f = findFormat(QString::fromLatin1(format));
     if (!f) {

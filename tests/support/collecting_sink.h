@@ -65,6 +65,14 @@ struct OwnedAlert {
     int srcPort = -1, destPort = -1, rev = -1, severity = -1;
 };
 
+struct OwnedSiemRow {
+    int64_t line = 0, offset = 0;
+    std::string product, layout, host, process, dest, shapes;
+    int64_t polls = -1, requests = -1, intervals = -1, bytesOut = -1, bytesIn = -1, paths = -1, hostsAlike = -1;
+    double medianS = -1, spread = -1, p25 = -1, p75 = -1;
+    int64_t firstUs = 0, lastUs = 0;
+};
+
 struct OwnedReject {
     int64_t line = 0, offset = 0;
     std::string reason, raw;
@@ -79,6 +87,7 @@ class CollectingSink : public RecordSink {
     std::vector<OwnedConn> conns;
     std::vector<OwnedTls> tlses;
     std::vector<OwnedAlert> alerts;
+    std::vector<OwnedSiemRow> siemRows;
     std::vector<OwnedReject> rejects;
 
     void proxy(const ProxyRecord& r) override;
@@ -88,6 +97,7 @@ class CollectingSink : public RecordSink {
     void connection(const ConnRecord& r) override;
     void tls(const TlsRecord& r) override;
     void sensorAlert(const SensorAlertRecord& r) override;
+    void siemRow(const SiemRowRecord& r) override;
     void reject(SourcePos pos, std::string_view reason, std::string_view raw) override;
 };
 

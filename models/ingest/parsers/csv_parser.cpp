@@ -25,13 +25,7 @@ constexpr const char* kCsvFieldNames[kCsvFieldCount] = {
     "destIp", "status",   "bytesIn", "bytesOut", "userAgent", "contentType", "action", "referrer", "durationMs"};
 
 std::string lower(std::string_view s) {
-    std::string out(s);
-    for (char& c : out) {
-        if (c >= 'A' && c <= 'Z') {
-            c = static_cast<char>(c - 'A' + 'a');
-        }
-    }
-    return out;
+    return toLowerAscii(s);
 }
 
 [[noreturn]] void fail(const QString& origin, const QString& problem) {

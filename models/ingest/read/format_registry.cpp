@@ -6,6 +6,7 @@
 #include "ingest/parsers/csv_parser.h"
 #include "ingest/parsers/dnsmasq_parser.h"
 #include "ingest/parsers/evtx_parser.h"
+#include "ingest/parsers/siem_results_parser.h"
 #include "ingest/parsers/squid_parser.h"
 #include "ingest/parsers/suricata_eve_parser.h"
 #include "ingest/parsers/sysmon_json_parser.h"
@@ -62,6 +63,9 @@ const std::vector<FormatInfo>& formats() {
          &SuricataEveParser::sniff, &make<SuricataEveParser>},
         {"w3c", "proxy", "W3C extended log (#Fields: header): Blue Coat / ProxySG, IIS, other gateways",
          &W3cParser::sniff, &make<W3cParser>},
+        {"siem-results", "siem",
+         "socwb hunt results from the SIEM: Splunk CSV/JSON, Defender/Sentinel CSV/JSON, Elastic ES|QL CSV/JSON",
+         &SiemResultsParser::sniff, &make<SiemResultsParser>},
     };
     return kFormats;
 }

@@ -182,6 +182,19 @@ std::optional<Problem> check(const SysmonRecord& r) {
     return checkHostName("computer", r.computer);
 }
 
+// A SIEM's grouped row: its first and last times, and a destination that is a name or an address.
+std::optional<Problem> check(const SiemRowRecord& r) {
+    for (const int64_t ts : {r.firstUs, r.lastUs}) {
+        if (auto p = checkTime(ts)) {
+            return p;
+        }
+    }
+    if (r.medianS > 10.0 * 365 * 86400) {
+        return Problem{"median_interval_s over ten years", std::to_string(r.medianS)};
+    }
+    return checkAddress("dest", r.dest);
+}
+
 namespace {
 // The five-tuple's addresses and ports as every sensor record carries them.
 std::optional<Problem> checkEnds(std::string_view a, int aPort, std::string_view b, int bPort) {
@@ -256,6 +269,12 @@ void PlausibilityFilter::proxy(const ProxyRecord& r) {
 void PlausibilityFilter::dns(const DnsRecord& r) {
     if (passes(r)) {
         next_.dns(r);
+    }
+}
+
+void PlausibilityFilter::siemRow(const SiemRowRecord& r) {
+    if (passes(r)) {
+        next_.siemRow(r);
     }
 }
 

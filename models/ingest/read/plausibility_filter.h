@@ -50,6 +50,7 @@ std::optional<Problem> check(const SysmonRecord& r);
 std::optional<Problem> check(const ConnRecord& r);
 std::optional<Problem> check(const TlsRecord& r);
 std::optional<Problem> check(const SensorAlertRecord& r);
+std::optional<Problem> check(const SiemRowRecord& r);
 
 } // namespace plausible
 
@@ -64,6 +65,7 @@ class PlausibilityFilter : public RecordSink {
     void connection(const ConnRecord& r) override;
     void tls(const TlsRecord& r) override;
     void sensorAlert(const SensorAlertRecord& r) override;
+    void siemRow(const SiemRowRecord& r) override;
     void reject(SourcePos pos, std::string_view reason, std::string_view raw) override {
         next_.reject(pos, reason, raw);
     }

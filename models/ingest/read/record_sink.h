@@ -20,6 +20,8 @@ class RecordSink {
     virtual void connection(const ConnRecord& /*r*/) {}
     virtual void tls(const TlsRecord& /*r*/) {}
     virtual void sensorAlert(const SensorAlertRecord& /*r*/) {}
+    // A SIEM's grouped hunt result row (pre-aggregated channel); sinks that do not care keep the default.
+    virtual void siemRow(const SiemRowRecord& /*r*/) {}
     // A line or record that could not be read: kept with its position, a reason a person
     // understands ("status is not a number: 'abc'"), and the raw bytes (cut by the sink).
     virtual void reject(SourcePos pos, std::string_view reason, std::string_view raw) = 0;

@@ -118,6 +118,20 @@ struct SensorAlertRecord {
     std::string_view sensor;
 };
 
+// One grouped row of a SIEM's hunt results (socwb's own hunt queries, models/hunt/): a host,
+// process and destination with the poll statistics the SIEM computed over its events. Counts are
+// -1 and reals -1 where the export has no such column; times 0 where it gives none.
+struct SiemRowRecord {
+    SourcePos pos;
+    std::string_view product; // splunk, sentinel, elastic
+    std::string_view layout;  // csv, json
+    std::string_view host, process, dest;
+    std::string_view shapes; // the catalog's endpoint shapes seen, "; "-joined
+    int64_t polls = -1, requests = -1, intervals = -1, bytesOut = -1, bytesIn = -1, paths = -1, hostsAlike = -1;
+    double medianS = -1, spread = -1, p25 = -1, p75 = -1;
+    int64_t firstUs = 0, lastUs = 0;
+};
+
 // A row of an asset inventory: names a host and gives it a role.
 struct AssetRecord {
     SourcePos pos;

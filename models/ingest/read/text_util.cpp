@@ -7,6 +7,16 @@
 
 namespace socwb {
 
+std::string toLowerAscii(std::string_view s) {
+    std::string out(s);
+    for (char& c : out) {
+        if (c >= 'A' && c <= 'Z') {
+            c = static_cast<char>(c - 'A' + 'a');
+        }
+    }
+    return out;
+}
+
 bool isBlank(std::string_view s) {
     for (char c : s) {
         if (c != ' ' && c != '\t' && c != '\r') {

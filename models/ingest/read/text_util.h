@@ -14,6 +14,8 @@
 namespace socwb {
 
 bool isBlank(std::string_view s);
+// A copy of s with ASCII letters in lower case (other bytes as they are).
+std::string toLowerAscii(std::string_view s);
 std::string_view trim(std::string_view s);
 // The one rule for NUL bytes in evidence text: a NUL is never valid here, so it is written as the
 // text "\x00" like any byte that is not UTF-8 — the line is kept, and a name with a NUL in it

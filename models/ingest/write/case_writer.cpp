@@ -21,7 +21,8 @@ constexpr const char* kConnInsert =
     "state_s, history_s, sensor_s, duration_us, orig_port, resp_port, orig_bytes, resp_bytes, orig_ip_bytes, "
     "resp_ip_bytes, orig_pkts, resp_pkts, uid) VALUES ";
 constexpr int kConnColumns = 21;
-constexpr const char* kContentKinds[] = {"proxy", "dns", "windows-events", "assets", "connections", "tls", "alerts"};
+constexpr const char* kContentKinds[] = {"proxy",       "dns", "windows-events", "assets",
+                                         "connections", "tls", "alerts",         "siem-rows"};
 
 // True when DomainNames::normalize() would change the name (rare: upper case, a trailing dot).
 bool needsNormalizing(std::string_view host) {
@@ -293,6 +294,32 @@ void CaseWriter::sensorAlert(const SensorAlertRecord& r) {
     s.exec();
     ++accepted_;
     ++counts_[AlertKind];
+}
+
+void CaseWriter::siemRow(const SiemRowRecord& r) {
+    Statement s(db_, R"SQL(
+INSERT INTO siem_rows(evidence_id, line_no, product, layout, host, process, dest, shapes, polls, requests, intervals,
+    median_interval_s, spread, gap_p25, gap_p75, bytes_out, bytes_in, paths, hosts_alike, first_us, last_us)
+VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21)
+)SQL");
+    auto real = [&](int i, double v) {
+        if (v < 0) {
+            s.bindNull(i);
+        } else {
+            s.bind(i, v);
+        }
+    };
+    s.bind(1, evidenceId_).bind(2, r.pos.record).bind(3, r.product).bind(4, r.layout).bind(5, r.host);
+    s.bindTextOrNull(6, r.process).bind(7, r.dest).bindTextOrNull(8, r.shapes).bind(9, r.polls);
+    s.bindIntOrNull(10, r.requests).bindIntOrNull(11, r.intervals);
+    s.bind(12, r.medianS).bind(13, r.spread);
+    real(14, r.p25);
+    real(15, r.p75);
+    s.bindIntOrNull(16, r.bytesOut).bindIntOrNull(17, r.bytesIn).bindIntOrNull(18, r.paths);
+    s.bindIntOrNull(19, r.hostsAlike).bindIntOrNull(20, r.firstUs, 0).bindIntOrNull(21, r.lastUs, 0);
+    s.exec();
+    ++accepted_;
+    ++counts_[SiemKind];
 }
 
 std::vector<std::pair<std::string, int64_t>> CaseWriter::contents() const {

@@ -44,6 +44,8 @@ class CaseWriter : public RecordSink {
     void connection(const ConnRecord& r) override;
     void tls(const TlsRecord& r) override;
     void sensorAlert(const SensorAlertRecord& r) override;
+    // A SIEM's grouped hunt result row: siem_rows (pre-aggregated channels, scored with the case).
+    void siemRow(const SiemRowRecord& r) override;
     void reject(SourcePos pos, std::string_view reason, std::string_view raw) override;
 
     // Writes what was kept in memory (held rows, address first/last times). Call before commit.
@@ -138,7 +140,7 @@ class CaseWriter : public RecordSink {
     int64_t accepted_ = 0;
     int64_t rejected_ = 0;
     // Records per kind, in evidence_contents' order (see contents()).
-    enum Kind { ProxyKind, DnsKind, SysmonKind, AssetKind, ConnKind, TlsKind, AlertKind, KindCount };
+    enum Kind { ProxyKind, DnsKind, SysmonKind, AssetKind, ConnKind, TlsKind, AlertKind, SiemKind, KindCount };
     int64_t counts_[KindCount] = {};
     std::vector<std::string> rejectSamples_;
     std::unique_ptr<SysmonWriter> sysmon_;
