@@ -281,6 +281,9 @@ QByteArray ChannelFeatures::toBinary() const {
         w(nullptr, m.naming);
         w(nullptr, m.count);
     }
+    // The SIEM marks last (empty for a channel of events alone), as the JSON keeps them.
+    w(nullptr, siemOrigin);
+    w(nullptr, alsoInSiem);
     return out;
 }
 
@@ -308,6 +311,8 @@ ChannelFeatures ChannelFeatures::fromBinary(int64_t alertId, std::string_view bl
             r(nullptr, m.naming);
             r(nullptr, m.count);
         }
+        r(nullptr, f.siemOrigin);
+        r(nullptr, f.alsoInSiem);
     } else {
         r.ok = false;
     }
