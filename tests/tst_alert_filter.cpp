@@ -64,6 +64,11 @@ void TestAlertFilter::initTestCase() {
     add(QStringLiteral("W\\S9"), QStringLiteral("a.exe"), QStringLiteral("x.example"), QString(), 5, 1);
     execSql(db, "INSERT INTO triage(channel_key, status, tags, updated_at, updated_by) VALUES "
                 "('WS03|curl.exe|pastebin.com', 'malicious', 'c2,apt', 'now', 'me')");
+    // SRV1's channel is a SIEM export's row; WS02's is of events and absorbed one (issue 21).
+    execSql(db, "UPDATE alerts SET features = json_object('siem_origin', 'From Splunk export s.csv, row 2: 10 "
+                "requests, median 60 s, spread 0.1') WHERE host = 'SRV1'");
+    execSql(db, "UPDATE alerts SET features = json_object('also_in_siem', 'From Splunk export s.csv, row 3: 10 "
+                "requests, median 60 s, spread 0.1') WHERE host = 'WS02'");
 }
 
 void TestAlertFilter::sql_data() {
@@ -87,6 +92,14 @@ void TestAlertFilter::sql_data() {
                                  << QStringLiteral("a.suppressed_by IS NULL AND coalesce(t.status,'new') IN (?,?)")
                                  << QVariantList{QStringLiteral("new"), QStringLiteral("in-review")};
     QTest::newRow("suppressed any") << QStringLiteral("suppressed:any") << QStringLiteral("1") << QVariantList{};
+    QTest::newRow("source siem")
+        << QStringLiteral("source:SIEM")
+        << QStringLiteral("a.suppressed_by IS NULL AND json_extract(a.features, '$.siem_origin') IS NOT NULL")
+        << QVariantList{};
+    QTest::newRow("source events")
+        << QStringLiteral("source:events")
+        << QStringLiteral("a.suppressed_by IS NULL AND json_extract(a.features, '$.siem_origin') IS NULL")
+        << QVariantList{};
     QTest::newRow("LIKE metacharacters are literal")
         << QStringLiteral("role:a_b%")
         << QStringLiteral("a.suppressed_by IS NULL AND coalesce(a.host_role,'') LIKE ? ESCAPE '\\'")
@@ -136,6 +149,10 @@ void TestAlertFilter::selects_data() {
     QTest::newRow("score range") << QStringLiteral("score>40 score<=70") << QStringList{"SRV1", "WS03"};
     QTest::newRow("only suppressed") << QStringLiteral("suppressed:yes")
                                      << QStringList{"W\"S*9", "W\"SX9", "WS09", "W\\S9"};
+    QTest::newRow("source siem") << QStringLiteral("source:siem") << QStringList{"SRV1"};
+    // WS02 absorbed a SIEM row into its events: it is of events.
+    QTest::newRow("source events") << QStringLiteral("source:events") << QStringList{"WS01", "WS02", "WS03", "WS_5"};
+    QTest::newRow("not from siem") << QStringLiteral("-source:siem") << QStringList{"WS01", "WS02", "WS03", "WS_5"};
     QTest::newRow("dest suffix glob") << QStringLiteral("dest:*.com service:pastebin suppressed:any")
                                       << QStringList{"WS01", "WS03", "WS09"};
 }
@@ -156,8 +173,10 @@ void TestAlertFilter::injectionStaysAValue() {
 }
 
 void TestAlertFilter::errorsAreReported() {
-    const AlertFilter f = parseAlertFilter(QStringLiteral("colour:red score>=lots status:done host:WS01"));
-    QCOMPARE(f.errors.size(), 3);
+    const AlertFilter f =
+        parseAlertFilter(QStringLiteral("colour:red score>=lots status:done host:WS01 source:splunk"));
+    QCOMPARE(f.errors.size(), 4);
+    QCOMPARE(f.errors[3], QStringLiteral("'source:splunk': source takes siem or events"));
     QVERIFY(f.errors[0].contains(QLatin1String("colour")));
     // What was understood still applies.
     QCOMPARE(matching(QStringLiteral("colour:red host:WS01")), QStringList{"WS01"});

@@ -10,6 +10,8 @@
 #include "scoring/scoring_engine.h"
 #include "store/case_store.h"
 #include "store/statement.h"
+#include "tables/alert_detail.h"
+#include "tables/alert_table_model.h"
 #include "test_paths.h"
 
 #include <QDir>
@@ -18,6 +20,7 @@
 #include <QJsonObject>
 #include <QMap>
 #include <QSet>
+#include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -117,6 +120,7 @@ class TestSiemResults : public QObject {
     void refusedNamesWhatWasTried();
     void detectedByTheRegistry();
     void importKeepsRejectedRows();
+    void queueAndDetailMarkTheRow();
     void sampleRowsRankLikeRawEvents_data();
     void sampleRowsRankLikeRawEvents();
     void rawImportAbsorbsTheRows();
@@ -430,6 +434,60 @@ void TestSiemResults::importKeepsRejectedRows() {
     QCOMPARE(ranked(db).at(0).score, before);
 }
 
+// The queue marks a SIEM row's requests and finds it by source:siem; its detail says why it lists
+// no requests.
+void TestSiemResults::queueAndDetailMarkTheRow() {
+    const QString csv = dir_.filePath(QStringLiteral("mark.csv"));
+    {
+        QFile f(csv);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write(splunkCsv());
+    }
+    const QString path = dir_.filePath(QStringLiteral("mark.socwb"));
+    {
+        auto store = CaseStore::open(path);
+        QCOMPARE(importInto(*store, csv).accepted, int64_t(1));
+        QCOMPARE(ScoringEngine(*store).run(ScoreMode::Full).status, QStringLiteral("done"));
+    }
+    const QString origin =
+        QStringLiteral("From Splunk export mark.csv, row 2: 290 requests, median 300 s, spread 0.04");
+    AlertTableModel m;
+    QSignalSpy counted(&m, &AlertTableModel::countChanged);
+    m.setCase(path);
+    QVERIFY(counted.wait(10000));
+    QCOMPARE(m.rowCount(), 1);
+    m.rowAt(0);
+    QVERIFY(QTest::qWaitFor([&] { return m.rowAt(0) != nullptr; }, 10000));
+    const QModelIndex requests = m.index(0, AlertTableModel::RequestsColumn);
+    QCOMPARE(requests.data().toString(), QStringLiteral("288 (SIEM)")); // the polls (alerts.requests)
+    QCOMPARE(requests.data(Qt::ToolTipRole).toString(),
+             QStringLiteral("<p style=\"white-space:pre-wrap\">%1</p>").arg(origin));
+    QCOMPARE(m.rowAt(0)->siemOrigin, origin);
+    QCOMPARE(m.rowAt(0)->alsoInSiem, QString());
+    const qint64 id = m.rowAt(0)->id;
+
+    const struct {
+        const char* filter;
+        int rows;
+    } kFilters[] = {{"source:siem", 1}, {"source:events", 0}, {"-source:siem", 0}, {"source:siem host:WKS-LEG-01", 1}};
+    for (const auto& c : kFilters) {
+        const AlertFilter f = parseAlertFilter(QString::fromLatin1(c.filter));
+        QVERIFY(f.errors.isEmpty());
+        m.setFilter(f);
+        QVERIFY(counted.wait(10000));
+        QVERIFY2(m.rowCount() == c.rows, c.filter);
+    }
+
+    const AlertDetail d = loadAlertDetail(path, id);
+    QVERIFY2(d.found, qPrintable(d.error));
+    QVERIFY(d.proxyIds.empty());
+    QCOMPARE(siemRequestsNote(d.row),
+             QStringLiteral("No events: this channel is a row of a SIEM export (%1). Import the host's raw logs for "
+                            "its requests; they merge with it on the next score.")
+                 .arg(origin));
+    QCOMPARE(alsoInSiemLine(d.row), QString());
+}
+
 void TestSiemResults::sampleRowsRankLikeRawEvents_data() {
     QTest::addColumn<QString>("file");
     QTest::addColumn<QString>("product");
@@ -554,6 +612,22 @@ void TestSiemResults::rawImportAbsorbsTheRows() {
                           "'%also in SIEM export: From Splunk export splunk-results.csv, row %'")
                  .value_or(-1),
              marked);
+    // None is the SIEM's in the queue's filter; the detail of one that absorbed a row says so, and
+    // it has requests of its own.
+    Statement siem(
+        db, (alertRowSelectSql() + QStringLiteral("WHERE ") + parseAlertFilter(QStringLiteral("source:siem")).where)
+                .toStdString());
+    QVERIFY(!siem.step());
+    Statement absorbed(db, (alertRowSelectSql() + QStringLiteral("WHERE json_extract(a.features, '$.also_in_siem') "
+                                                                 "IS NOT NULL ORDER BY a.id LIMIT 1"))
+                               .toStdString());
+    QVERIFY(absorbed.step());
+    const AlertRow row = alertRowFromStatement(absorbed);
+    QCOMPARE(siemRequestsNote(row), QString());
+    QVERIFY2(alsoInSiemLine(row).startsWith(
+                 QStringLiteral("Also in the SIEM export: From Splunk export splunk-results.csv, row ")),
+             qPrintable(alsoInSiemLine(row)));
+    QVERIFY2(alsoInSiemLine(row).contains(QStringLiteral(" requests, median ")), qPrintable(alsoInSiemLine(row)));
     // The channels' scores are the raw scoring's: the mark is a zero-point factor.
     QCOMPARE(queryText(db, "SELECT group_concat(channel_key || '=' || score, ';') FROM (SELECT channel_key, score "
                            "FROM alerts ORDER BY channel_key)"),

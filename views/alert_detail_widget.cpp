@@ -240,6 +240,11 @@ AlertDetailWidget::AlertDetailWidget(QWidget* parent)
     const QString timeSample = QStringLiteral("2024-03-04 09:15:56.123");
     requestView_->setColumnWidth(ChannelRequestModel::TimeColumn, textColumnWidth(requestView_, timeSample));
     lv->addWidget(requestView_, 1);
+    requestsNote_ = plainLabel();
+    requestsNote_->setObjectName(QStringLiteral("requestsNote"));
+    requestsNote_->setAlignment(Qt::AlignTop | Qt::AlignLeft);
+    lv->addWidget(requestsNote_, 1);
+    requestsNote_->hide();
     sensorCaption_ = heading(tr("Sensor connections"));
     lv->addWidget(sensorCaption_);
     sensorView_ = new QTableView(this);
@@ -411,6 +416,9 @@ void AlertDetailWidget::display(const AlertDetail& d) {
     if (d.hostShared) {
         text += QLatin1Char('\n') + tr("Shared host: %1").arg(d.hostSharedReason);
     }
+    if (!r.alsoInSiem.isEmpty()) {
+        text += QLatin1Char('\n') + alsoInSiemLine(r);
+    }
     summary_->setText(visibleText(text));
     endpoint_->setText(r.endpoint.isEmpty() ? QString() : tr("Endpoint: %1").arg(visibleText(r.endpoint)));
     endpoint_->setVisible(!r.endpoint.isEmpty());
@@ -512,7 +520,11 @@ void AlertDetailWidget::display(const AlertDetail& d) {
     const bool showRequests = !d.proxyIds.empty() || !hasSensor;
     requestsCaption_->setVisible(showRequests);
     exportRequests_->setVisible(showRequests && !d.proxyIds.empty());
-    requestView_->setVisible(showRequests);
+    // A SIEM export's row: the case holds none of its requests; say why instead of an empty table.
+    const QString siemNote = d.proxyIds.empty() ? siemRequestsNote(r) : QString();
+    requestsNote_->setText(visibleText(siemNote));
+    requestsNote_->setVisible(showRequests && !siemNote.isEmpty());
+    requestView_->setVisible(showRequests && siemNote.isEmpty());
     sensorCaption_->setVisible(hasSensor);
     sensorView_->setVisible(hasSensor);
     sensorCaption_->setText(sensorTotal > d.sensorConnections.size()

@@ -93,6 +93,8 @@ class AlertDetailWidget : public QWidget {
     QTableView* requestView_;
     ChannelRequestModel* requests_;
     QLabel* requestsCaption_;
+    // Why a SIEM export's row has no requests to list, in place of an empty table.
+    QLabel* requestsNote_;
     QToolButton* exportRequests_;
     // A channel's network-sensor connections, where it has any (a sensor-only channel has no
     // requests to list).

@@ -52,7 +52,8 @@ AlertQueueDock::AlertQueueDock(QWidget* parent)
     filter_->setClearButtonEnabled(true);
     filter_->setToolTip(
         tr("Keys: host, role, process, service, dest, endpoint, severity, status, tag, score, requests, "
-           "interval, jitter, suppressed (yes/no/any), kind (channel/sigma/any). '-' negates a term, '*' and '?' "
+           "interval, jitter, suppressed (yes/no/any), kind (channel/sigma/any), "
+           "source (siem: a SIEM export's rows; events). '-' negates a term, '*' and '?' "
            "are wildcards, numbers take =, >, >=, <, <=."));
     kinds_->setObjectName(QStringLiteral("alertKinds"));
     kinds_->addItem(tr("Channels and Sigma"), int(AlertKinds::Both));

@@ -201,6 +201,19 @@ QString pollsSentence(const AlertDetail& d) {
     return text;
 }
 
+QString siemRequestsNote(const AlertRow& row) {
+    if (!row.fromSiem()) {
+        return {};
+    }
+    return QObject::tr("No events: this channel is a row of a SIEM export (%1). Import the host's raw logs for its "
+                       "requests; they merge with it on the next score.")
+        .arg(row.siemOrigin);
+}
+
+QString alsoInSiemLine(const AlertRow& row) {
+    return row.alsoInSiem.isEmpty() ? QString() : QObject::tr("Also in the SIEM export: %1").arg(row.alsoInSiem);
+}
+
 QString memberSourceWords(const QString& source) {
     static const QHash<QString, QString> words{{QStringLiteral("http"), QObject::tr("proxy requests")},
                                                {QStringLiteral("connect"), QObject::tr("CONNECT tunnels")},

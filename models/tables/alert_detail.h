@@ -121,6 +121,13 @@ struct AlertDetail {
 // connections that carried the proxy requests, which the channel counts once, as requests) read
 // as a contradiction.
 QString pollsSentence(const AlertDetail& d);
+// Why a SIEM export's row lists no requests (empty for a channel of events): "No events: this channel
+// is a row of a SIEM export (From Splunk export FILE, row N: …). Import the host's raw logs for its
+// requests; they merge with it on the next score."
+QString siemRequestsNote(const AlertRow& row);
+// For a channel of events that absorbed a SIEM export's row: "Also in the SIEM export: From Splunk
+// export FILE, row N: …" (empty otherwise).
+QString alsoInSiemLine(const AlertRow& row);
 // A member source as the features store it (scoring/member_source.h: "sensor_conn"), in words
 // ("sensor connections"); the detail's member list and the charts' stats line say it alike.
 QString memberSourceWords(const QString& source);

@@ -12,7 +12,7 @@ QString trFilter(const char* text) {
     return QCoreApplication::translate("socwb::AlertFilter", text);
 }
 
-enum class Kind { Text, Number, Status, Suppressed, ItemKind };
+enum class Kind { Text, Number, Status, Suppressed, ItemKind, Source };
 
 struct Key {
     const char* name;
@@ -38,6 +38,7 @@ const Key kKeys[] = {
     {"jitter", Kind::Number, "a.jitter"},
     {"suppressed", Kind::Suppressed, ""},
     {"kind", Kind::ItemKind, ""},
+    {"source", Kind::Source, "json_extract(a.features, '$.siem_origin')"},
 };
 
 const Key* findKey(const QString& name) {
@@ -273,6 +274,18 @@ AlertFilter parseAlertFilter(const QString& text) {
                     f.errors << trFilter("'%1': kind takes channel, sigma or any").arg(tok);
                 }
                 continue;
+            }
+            case Kind::Source: {
+                // Where the channel came from: a SIEM export's row, or events in the case (a channel
+                // of events that absorbed a SIEM row is of events).
+                const QString lower = value.toLower();
+                if (op != QLatin1String(":") || (lower != QLatin1String("siem") && lower != QLatin1String("events"))) {
+                    f.errors << trFilter("'%1': source takes siem or events").arg(tok);
+                    continue;
+                }
+                term = QStringLiteral("%1 IS %2NULL")
+                           .arg(cols, lower == QLatin1String("siem") ? QStringLiteral("NOT ") : QString());
+                break;
             }
             case Kind::Text: {
                 if (op != QLatin1String(":")) {

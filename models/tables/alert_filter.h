@@ -6,6 +6,7 @@
 //   -process:git.exe          a leading '-' negates a term
 //   suppressed:yes|no|any     suppressed channels are hidden unless asked for
 //   kind:channel|sigma|any    channels only, Sigma rule hits only, or both (the default)
+//   source:siem|events        channels that are a SIEM export's row (issue 21), or of events
 //   "free text" or word       matched as a substring of host, process, destination, service, endpoint
 // '*' and '?' are wildcards; a value without them matches whole (case-insensitively). Inside quotes,
 // \" \\ \* \? stand for the character itself (quoteFilterValue writes a value so).

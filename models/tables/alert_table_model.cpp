@@ -146,7 +146,8 @@ QString alertRowSelectSql(const QString& source) {
                "a.process_name, a.process_image, a.destination, a.service, a.endpoint, t.tags, a.requests, a.first_ts, "
                "a.last_ts, a.median_interval_s, a.jitter, a.suppressed_by IS NOT NULL, "
                "coalesce(json_extract(a.features, '$.host_shared'), 0), coalesce(json_extract(a.features, "
-               "'$.unmeasurable'), 0) "
+               "'$.unmeasurable'), 0), json_extract(a.features, '$.siem_origin'), json_extract(a.features, "
+               "'$.also_in_siem') "
                "FROM %1 a LEFT JOIN triage t ON t.channel_key = a.channel_key ")
         .arg(source);
 }
@@ -192,6 +193,8 @@ AlertRow alertRowFromStatement(const Statement& st) {
     r.suppressed = st.int64(18) != 0;
     r.hostShared = st.int64(19) != 0;
     r.unmeasurable = st.int64(20) != 0;
+    r.siemOrigin = columnText(st, 21);
+    r.alsoInSiem = columnText(st, 22);
     return r;
 }
 
@@ -742,10 +745,13 @@ QVariant AlertTableModel::cellData(const QModelIndex& index, int role) const {
         case ServiceColumn:
             return r->service;
         case RequestsColumn:
-            // A held session is not a request: say what the number counts.
-            return r->unmeasurable
-                       ? (r->requests == 1 ? tr("1 session") : tr("%1 sessions").arg(QLocale().toString(r->requests)))
-                       : QLocale().toString(r->requests);
+            // A held session is not a request: say what the number counts; a SIEM's row counted its
+            // requests itself (the case holds none of them).
+            if (r->unmeasurable) {
+                return r->requests == 1 ? tr("1 session") : tr("%1 sessions").arg(QLocale().toString(r->requests));
+            }
+            return r->fromSiem() ? tr("%1 (SIEM)").arg(QLocale().toString(r->requests))
+                                 : QLocale().toString(r->requests);
         case IntervalColumn:
             return r->unmeasurable ? tr("unmeasurable") : formatInterval(r->medianInterval);
         case JitterColumn:
@@ -767,9 +773,15 @@ QVariant AlertTableModel::cellData(const QModelIndex& index, int role) const {
             return plainToolTip(r->host);
         case RequestsColumn:
         case IntervalColumn:
-            return r->unmeasurable ? tr("A long-lived session (WebSocket, HTTP/2, a held tunnel): the polls inside "
-                                        "it cannot be seen, so its cadence is unmeasurable")
-                                   : QVariant();
+            if (r->unmeasurable) {
+                return tr("A long-lived session (WebSocket, HTTP/2, a held tunnel): the polls inside it cannot be "
+                          "seen, so its cadence is unmeasurable");
+            }
+            if (r->fromSiem()) {
+                return plainToolTip(r->siemOrigin);
+            }
+            return r->alsoInSiem.isEmpty() ? QVariant()
+                                           : plainToolTip(tr("Also in SIEM export: %1").arg(r->alsoInSiem));
         case StatusColumn:
             return r->tags.isEmpty() ? QVariant() : plainToolTip(tr("Tags: %1").arg(r->tags));
         default:

@@ -60,6 +60,11 @@ struct AlertRow {
     // A few long-lived sessions (a WebSocket): no cadence to measure, and its "requests" are
     // sessions, not polls (features' unmeasurable).
     bool unmeasurable = false;
+    // A SIEM export's row (features' siem_origin: "From Splunk export FILE, row N: …"), or a channel
+    // of events that absorbed one (features' also_in_siem); empty otherwise.
+    QString siemOrigin;
+    QString alsoInSiem;
+    bool fromSiem() const { return !siemOrigin.isEmpty(); }
     // A Sigma item (id < 0: minus the lowest sigma_hits id of its rule and host).
     bool isSigma() const { return id < 0; }
 };
