@@ -460,6 +460,10 @@ void TestSiemResults::queueAndDetailMarkTheRow() {
     QVERIFY(QTest::qWaitFor([&] { return m.rowAt(0) != nullptr; }, 10000));
     const QModelIndex requests = m.index(0, AlertTableModel::RequestsColumn);
     QCOMPARE(requests.data().toString(), QStringLiteral("288 (SIEM)")); // the polls (alerts.requests)
+    const QModelIndex process = m.index(0, AlertTableModel::ProcessColumn);
+    QCOMPARE(process.data().toString(), QStringLiteral("powershell.exe (SIEM)"));
+    QCOMPARE(process.data(Qt::ToolTipRole).toString(),
+             QStringLiteral("<p style=\"white-space:pre-wrap\">%1</p>").arg(origin));
     QCOMPARE(requests.data(Qt::ToolTipRole).toString(),
              QStringLiteral("<p style=\"white-space:pre-wrap\">%1</p>").arg(origin));
     QCOMPARE(m.rowAt(0)->siemOrigin, origin);

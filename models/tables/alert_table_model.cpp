@@ -739,6 +739,10 @@ QVariant AlertTableModel::cellData(const QModelIndex& index, int role) const {
         case RoleColumn:
             return r->hostRole;
         case ProcessColumn:
+            // A SIEM's row says so where a narrow window still shows it (Requests is off screen at 1366).
+            if (r->fromSiem()) {
+                return r->processName.isEmpty() ? tr("(SIEM row)") : tr("%1 (SIEM)").arg(r->processName);
+            }
             return r->processName.isEmpty() ? tr("(not attributed)") : r->processName;
         case DestinationColumn:
             return r->destination;
@@ -766,7 +770,7 @@ QVariant AlertTableModel::cellData(const QModelIndex& index, int role) const {
     case Qt::ToolTipRole:
         switch (index.column()) {
         case ProcessColumn:
-            return plainToolTip(r->processImage);
+            return plainToolTip(r->fromSiem() ? r->siemOrigin : r->processImage);
         case DestinationColumn:
             return plainToolTip(r->endpoint.isEmpty() ? r->destination : r->endpoint);
         case HostColumn:
