@@ -142,7 +142,8 @@ struct Pass {
 // keeps SQLite from flattening it into the outer expressions), the middle one evaluates each rule
 // once into a bit of a mask, the outer one keeps rows with a bit set (or every row, with the
 // scanned inputs after the masks).
-QString passSql(const Pass& pass, const SigmaRun& run, QList<QVariant>& params) {
+// `also`: a condition on x the rows must also meet (none when empty).
+QString passSql(const Pass& pass, const SigmaRun& run, QList<QVariant>& params, const QString& also = QString()) {
     QMap<QString, FieldSource> inputs = pass.scanned;
     for (int r : pass.rules) {
         for (auto it = run.compiled[r].inputs.constBegin(); it != run.compiled[r].inputs.constEnd(); ++it) {
@@ -173,6 +174,10 @@ QString passSql(const Pass& pass, const SigmaRun& run, QList<QVariant>& params) 
             mask.clear();
         }
     }
+    QString whereSql = pass.set->whereSql;
+    if (!also.isEmpty()) {
+        whereSql += (whereSql.isEmpty() ? QStringLiteral("WHERE ") : QStringLiteral(" AND ")) + also;
+    }
     const QStringList scanned = pass.scanned.keys();
     const QStringList outer = QStringList{QStringLiteral("rid")} + maskNames + scanned;
     const QStringList middle = QStringList{QStringLiteral("rid")} + masks + scanned;
@@ -181,7 +186,20 @@ QString passSql(const Pass& pass, const SigmaRun& run, QList<QVariant>& params) 
                                             : QString();
     return QStringLiteral("SELECT %1 FROM (SELECT %2 FROM (SELECT %3 %4 %5 LIMIT -1 OFFSET 0) LIMIT -1 OFFSET 0)%6")
         .arg(outer.join(QStringLiteral(", ")), middle.join(QStringLiteral(", ")), cols.join(QStringLiteral(", ")),
-             pass.set->fromSql, pass.set->whereSql, where);
+             pass.set->fromSql, whereSql, where);
+}
+
+// Rowids as a JSON array, for json_each.
+std::string jsonIds(const QList<int64_t>& ids) {
+    std::string out = "[";
+    for (int64_t id : ids) {
+        if (out.size() > 1) {
+            out += ',';
+        }
+        out += std::to_string(id);
+    }
+    out += ']';
+    return out;
 }
 
 // The rows of one rule among its candidates (rowids, ascending), by the rule's own SQL.
@@ -190,15 +208,7 @@ QList<int64_t> checkCandidates(sqlite3* db, const CompiledRule& c, const QList<i
                  QStringLiteral("SELECT rid FROM (%1) WHERE %2")
                      .arg(ruleRowsSql(c, QStringLiteral("x.id IN (SELECT value FROM json_each(?1))")), c.withBase(1))
                      .toStdString());
-    std::string ids = "[";
-    for (int64_t id : candidates) {
-        if (ids.size() > 1) {
-            ids += ',';
-        }
-        ids += std::to_string(id);
-    }
-    ids += ']';
-    st.bind(1, ids);
+    st.bind(1, jsonIds(candidates));
     bindRuleParams(st, c.params, 2);
     QList<int64_t> out;
     while (st.step()) {
@@ -206,6 +216,18 @@ QList<int64_t> checkCandidates(sqlite3* db, const CompiledRule& c, const QList<i
     }
     std::sort(out.begin(), out.end());
     return out;
+}
+
+// The rules of a pass whose bit is set in the masks of the statement's row rid.
+void addMaskHits(Statement& st, const Pass& pass, int maskCount, int64_t rid, SigmaRun& run) {
+    for (int m = 0; m < maskCount; ++m) {
+        const uint64_t bits = static_cast<uint64_t>(st.int64(m + 1));
+        for (int b = 0; bits && b < 63; ++b) {
+            if (bits & (uint64_t(1) << b)) {
+                run.hits[pass.rules[m * 63 + b]] << rid;
+            }
+        }
+    }
 }
 
 } // namespace
@@ -279,6 +301,8 @@ SigmaRun runRules(sqlite3* db, const QList<SigmaRule>& rules, const SigmaMapping
     }
     const int maxParams = std::min(30000, sqlite3_limit(db, SQLITE_LIMIT_VARIABLE_NUMBER, -1) - 1);
     constexpr int kMaxRulesPerPass = 63 * 16;
+    // A rule is crowded when its candidates are at least 1/kCrowded of its source's rows.
+    constexpr int kCrowded = 8;
     // Per source: the literals of the rules that have them, per input (the prefilter).
     std::map<QString, std::map<QString, LiteralSet>> literals;
     // A literal's value: the rule and the bit of the clause it meets; a row is a rule's candidate
@@ -329,6 +353,7 @@ SigmaRun runRules(sqlite3* db, const QList<SigmaRule>& rules, const SigmaMapping
         }
     }
     QList<QList<int64_t>> candidates(rules.size());
+    std::map<QString, int64_t> rows; // per source, the rows its prefilter read
     std::vector<int64_t> lastRow(static_cast<size_t>(rules.size()), -1);
     for (const Pass& pass : passes) {
         if (cancel && cancel->load()) {
@@ -346,14 +371,8 @@ SigmaRun runRules(sqlite3* db, const QList<SigmaRule>& rules, const SigmaMapping
         sqlite3_stmt* h = st.handle();
         while (st.step()) {
             const int64_t rid = st.int64(0);
-            for (int m = 0; m < maskCount; ++m) {
-                const uint64_t bits = static_cast<uint64_t>(st.int64(m + 1));
-                for (int b = 0; bits && b < 63; ++b) {
-                    if (bits & (uint64_t(1) << b)) {
-                        run.hits[pass.rules[m * 63 + b]] << rid;
-                    }
-                }
-            }
+            addMaskHits(st, pass, maskCount, rid, run);
+            rows[pass.set->source] += sets.empty() ? 0 : 1;
             for (size_t k = 0; k < sets.size(); ++k) {
                 const int col = 1 + maskCount + static_cast<int>(k);
                 const auto* text = reinterpret_cast<const char*>(sqlite3_column_text(h, col));
@@ -377,6 +396,60 @@ SigmaRun runRules(sqlite3* db, const QList<SigmaRule>& rules, const SigmaMapping
             }
         }
         ++run.passes;
+    }
+    // A rule whose literals are in many of its source's rows is checked with the others of the
+    // source alike in one statement, over the union of their candidates, a bit of a mask each: each
+    // row is read (its JSON parsed) once for all of them rather than once per rule.
+    std::map<QString, Pass> crowded;
+    for (qsizetype r = 0; r < candidates.size(); ++r) {
+        const QString& source = run.compiled[r].logsource->source;
+        if (!candidates[r].isEmpty() && candidates[r].size() * kCrowded >= rows[source]) {
+            Pass& p = crowded[source];
+            p.set = rowSet(source);
+            p.rules << static_cast<int>(r);
+        }
+    }
+    for (auto& [source, pass] : crowded) {
+        if (cancel && cancel->load()) {
+            break;
+        }
+        QList<int64_t> ids;
+        for (int r : pass.rules) {
+            run.candidates += candidates[r].size();
+            ids += candidates[r];
+            candidates[r].clear();
+        }
+        std::sort(ids.begin(), ids.end());
+        ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+        // Most rows: all of them, read in order, rather than looked up one by one.
+        const bool most = ids.size() * 2 >= rows[source];
+        for (qsizetype first = 0; first < pass.rules.size();) {
+            Pass part = pass;
+            part.rules.clear();
+            int n = 0;
+            while (first < pass.rules.size() && part.rules.size() < kMaxRulesPerPass &&
+                   (part.rules.isEmpty() || n + run.compiled[pass.rules[first]].params.size() <= maxParams)) {
+                n += static_cast<int>(run.compiled[pass.rules[first]].params.size());
+                part.rules << pass.rules[first++];
+            }
+            QList<QVariant> params;
+            const QString sql =
+                passSql(part, run, params,
+                        most ? QString() : QStringLiteral("x.id IN (SELECT value FROM json_each(?%1))").arg(n + 1));
+            Statement st(db, sql.toStdString());
+            bindRuleParams(st, params, 1);
+            if (!most) {
+                st.bind(n + 1, jsonIds(ids));
+            }
+            const int maskCount = static_cast<int>((part.rules.size() + 62) / 63);
+            while (st.step()) {
+                addMaskHits(st, part, maskCount, st.int64(0), run);
+            }
+            for (int r : part.rules) {
+                std::sort(run.hits[r].begin(), run.hits[r].end());
+            }
+            ++run.checks;
+        }
     }
     for (qsizetype r = 0; r < candidates.size(); ++r) {
         if (candidates[r].isEmpty() || (cancel && cancel->load())) {
