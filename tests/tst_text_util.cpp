@@ -18,6 +18,7 @@ class TestTextUtil : public QObject {
     void splitUrl();
     void csv_data();
     void csv();
+    void csvRecords();
     void quoted();
     void utf8();
     void excerptKeepsCharactersWhole();
@@ -178,6 +179,9 @@ void TestTextUtil::csv_data() {
     QTest::newRow("doubled quote") << "\"say \"\"hi\"\"\",2" << true << QStringList{"say \"hi\"", "2"};
     QTest::newRow("two quoted") << "\"a\",\"b\"" << true << QStringList{"a", "b"};
     QTest::newRow("unterminated") << "\"abc,d" << false << QStringList{};
+    QTest::newRow("crlf") << "a,b\r" << true << QStringList{"a", "b"};
+    QTest::newRow("stray after quote") << "\"a\"x,b" << true << QStringList{"a", "b"};
+    QTest::newRow("line end ends it") << "a,b\nc" << true << QStringList{"a", "b"};
 }
 
 void TestTextUtil::csv() {
@@ -195,6 +199,45 @@ void TestTextUtil::csv() {
         }
         QCOMPARE(got, fields);
     }
+}
+
+// Records read one after another from a whole text, as the SIEM results reader does: a quoted field
+// keeps its line ends (Splunk's multivalue cells), CRLF and LF both end a record, and the line
+// count follows every line end consumed.
+void TestTextUtil::csvRecords() {
+    const std::string text = "host,paths\r\n"
+                             "wks1,\"/raw/a\n/raw/b\",\r\n"
+                             "\n"
+                             "wks2,\"say \"\"x\"\"\"\n"
+                             "wks3,\"open\nstill open";
+    size_t pos = 0;
+    int64_t lines = 0;
+    std::vector<std::string_view> f;
+    std::string scratch;
+    auto fields = [&] {
+        QStringList l;
+        for (auto v : f) {
+            l << QString::fromStdString(std::string(v));
+        }
+        return l;
+    };
+    QVERIFY(readCsvRecord(text, pos, ',', f, scratch, lines));
+    QCOMPARE(fields(), (QStringList{"host", "paths"}));
+    QCOMPARE(lines, int64_t(1));
+    QVERIFY(readCsvRecord(text, pos, ',', f, scratch, lines));
+    QCOMPARE(fields(), (QStringList{"wks1", "/raw/a\n/raw/b", ""}));
+    QCOMPARE(lines, int64_t(3));
+    QVERIFY(readCsvRecord(text, pos, ',', f, scratch, lines)); // the blank line
+    QCOMPARE(fields(), (QStringList{""}));
+    QCOMPARE(lines, int64_t(4));
+    QVERIFY(readCsvRecord(text, pos, ',', f, scratch, lines));
+    QCOMPARE(fields(), (QStringList{"wks2", "say \"x\""}));
+    QCOMPARE(lines, int64_t(5));
+    QVERIFY(!readCsvRecord(text, pos, ',', f, scratch, lines));
+    QCOMPARE(f.size(), size_t(2));
+    QCOMPARE(std::string(f[0]), std::string("wks3"));
+    QCOMPARE(pos, text.size());
+    QCOMPARE(lines, int64_t(6));
 }
 
 void TestTextUtil::quoted() {

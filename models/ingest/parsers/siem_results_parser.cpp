@@ -101,62 +101,23 @@ void readCsv(std::string_view text, Table& t) {
     size_t i = 0;
     int64_t line = 1;
     bool header = true;
+    std::vector<std::string_view> fields;
+    std::string scratch;
     while (i < text.size()) {
         Row row;
         row.pos = {line, static_cast<int64_t>(i)};
         const size_t start = i;
-        std::string cell;
-        bool quoted = false, any = false;
-        bool done = false;
-        while (!done) {
-            if (i >= text.size()) {
-                if (quoted) {
-                    row.problem = "unterminated quote";
-                }
-                break;
-            }
-            const char c = text[i];
-            if (quoted) {
-                if (c == '"') {
-                    if (i + 1 < text.size() && text[i + 1] == '"') {
-                        cell += '"';
-                        i += 2;
-                        continue;
-                    }
-                    quoted = false;
-                } else {
-                    if (c == '\n') {
-                        ++line;
-                    }
-                    cell += c;
-                }
-                ++i;
-                continue;
-            }
-            if (c == '"') {
-                quoted = true;
-                any = true;
-            } else if (c == ',') {
-                row.cells.push_back(std::move(cell));
-                cell.clear();
-                any = true;
-            } else if (c == '\n') {
-                ++line;
-                done = true;
-            } else if (c != '\r') {
-                cell += c;
-                any = any || c != ' ';
-            }
-            ++i;
+        if (!readCsvRecord(text, i, ',', fields, scratch, line)) {
+            row.problem = "unterminated quote";
         }
-        row.cells.push_back(std::move(cell));
         row.raw = std::string(text.substr(start, i - start));
         while (!row.raw.empty() && (row.raw.back() == '\n' || row.raw.back() == '\r')) {
             row.raw.pop_back();
         }
-        if (!any && row.cells.size() == 1 && isBlank(row.cells[0])) {
+        if (fields.size() == 1 && isBlank(row.raw)) {
             continue; // a blank line
         }
+        row.cells.assign(fields.begin(), fields.end());
         if (header) {
             header = false;
             for (const std::string& c : row.cells) {

@@ -242,21 +242,30 @@ bool readDigits(std::string_view s, size_t& i, size_t minDigits, size_t maxDigit
     return n >= minDigits;
 }
 
-bool splitCsv(std::string_view s, char sep, std::vector<std::string_view>& out, std::string& scratch) {
+bool readCsvRecord(std::string_view text, size_t& pos, char sep, std::vector<std::string_view>& out,
+                   std::string& scratch, int64_t& newlines) {
     out.clear();
     scratch.clear();
-    // Unescaped quoted fields are appended to scratch; reserve so views into it stay valid.
-    scratch.reserve(s.size());
-    size_t i = 0;
-    const size_t n = s.size();
+    // Where each field is: in `text`, or (unescaped) in `scratch`; views are made at the end, once
+    // `scratch` has stopped growing.
+    struct Span {
+        bool inScratch;
+        size_t begin, size;
+    };
+    thread_local std::vector<Span> spans;
+    spans.clear();
+    const size_t n = text.size();
+    size_t i = pos;
+    bool ok = true;
     for (;;) {
-        if (i < n && s[i] == '"') {
+        if (i < n && text[i] == '"') {
             const size_t begin = scratch.size();
             size_t j = i + 1;
             bool closed = false;
             while (j < n) {
-                if (s[j] == '"') {
-                    if (j + 1 < n && s[j + 1] == '"') {
+                const char c = text[j];
+                if (c == '"') {
+                    if (j + 1 < n && text[j + 1] == '"') {
                         scratch += '"';
                         j += 2;
                         continue;
@@ -264,30 +273,61 @@ bool splitCsv(std::string_view s, char sep, std::vector<std::string_view>& out, 
                     closed = true;
                     break;
                 }
-                scratch += s[j++];
+                newlines += c == '\n';
+                scratch += c;
+                ++j;
             }
+            spans.push_back({true, begin, scratch.size() - begin});
             if (!closed) {
-                return false;
+                i = n;
+                ok = false;
+                break;
             }
-            out.push_back(std::string_view(scratch).substr(begin));
             i = j + 1;
-            while (i < n && s[i] != sep) {
+            while (i < n && text[i] != sep && text[i] != '\n') {
                 ++i; // tolerate stray characters after the closing quote
             }
         } else {
-            const size_t p = s.find(sep, i);
-            out.push_back(s.substr(i, p == std::string_view::npos ? std::string_view::npos : p - i));
-            i = p == std::string_view::npos ? n : p;
+            size_t p = i;
+            while (p < n && text[p] != sep && text[p] != '\n') {
+                ++p;
+            }
+            size_t end = p;
+            if (end > i && text[end - 1] == '\r' && (p == n || text[p] == '\n')) {
+                --end; // the record ends in "\r\n"
+            }
+            spans.push_back({false, i, end - i});
+            i = p;
         }
         if (i >= n) {
-            return true;
+            break;
+        }
+        if (text[i] == '\n') {
+            ++newlines;
+            ++i;
+            break;
         }
         ++i; // skip the separator
-        if (i == n) {
-            out.push_back({});
-            return true;
+        if (i == n || text[i] == '\n' || (text[i] == '\r' && i + 1 < n && text[i + 1] == '\n')) {
+            spans.push_back({false, i, 0}); // a trailing separator: one more, empty field
+            if (i < n) {
+                i += text[i] == '\r' ? 2 : 1;
+                ++newlines;
+            }
+            break;
         }
     }
+    pos = i;
+    for (const Span& s : spans) {
+        out.push_back(s.inScratch ? std::string_view(scratch).substr(s.begin, s.size) : text.substr(s.begin, s.size));
+    }
+    return ok;
+}
+
+bool splitCsv(std::string_view s, char sep, std::vector<std::string_view>& out, std::string& scratch) {
+    size_t pos = 0;
+    int64_t newlines = 0;
+    return readCsvRecord(s, pos, sep, out, scratch, newlines);
 }
 
 bool parseInt(std::string_view s, int64_t& out) {

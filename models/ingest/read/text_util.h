@@ -32,9 +32,17 @@ void splitWhitespace(std::string_view s, std::vector<std::string_view>& out);
 // contain spaces (Apache/Squid combined). Quotes and brackets are stripped from the field.
 bool splitQuoted(std::string_view s, std::vector<std::string_view>& out);
 
-// One CSV record on one line (RFC 4180 quoting; a quoted field may not span lines here).
-// Quoted fields with doubled quotes are unescaped into `scratch`, so the views stay valid until
-// the next call. Returns false for an unterminated quote.
+// One CSV record (RFC 4180 quoting) read from `text` at `pos`: fields go to `out`, `pos` moves past
+// the record's line end ("\n" or "\r\n"), and `newlines` counts the line ends consumed, those
+// inside quoted fields included (a quoted field may span lines, as Splunk writes a multivalue
+// cell). Quoted fields are unescaped into `scratch`, so the views stay valid until the next call
+// with the same `scratch`. Characters after a closing quote up to the separator are dropped.
+// Returns false for a quote left open at the end of `text` (`pos` is then at the end).
+bool readCsvRecord(std::string_view text, size_t& pos, char sep, std::vector<std::string_view>& out,
+                   std::string& scratch, int64_t& newlines);
+
+// One CSV record that is one line: readCsvRecord over `s` (a line end in `s` ends the record).
+// Returns false for an unterminated quote.
 bool splitCsv(std::string_view s, char sep, std::vector<std::string_view>& out, std::string& scratch);
 
 // The start of s for a reject reason: at most n bytes, never cut inside a UTF-8 character, "..."
