@@ -34,56 +34,76 @@ int levelRank(const QString& level) {
     return static_cast<int>(order.indexOf(level.toLower()));
 }
 
+// What a Sysmon event says: its command line, query, destination or image, the first it has.
+QString sysmonText(const QString& fieldsJson) {
+    const QJsonObject f = QJsonDocument::fromJson(fieldsJson.toUtf8()).object();
+    QString dest = f.value(QLatin1String("DestinationHostname")).toString();
+    if (dest.isEmpty()) {
+        dest = f.value(QLatin1String("DestinationIp")).toString();
+    }
+    if (!dest.isEmpty() && f.contains(QLatin1String("DestinationPort"))) {
+        dest += QLatin1Char(':') + f.value(QLatin1String("DestinationPort")).toVariant().toString();
+    }
+    for (const QString& v :
+         {f.value(QLatin1String("CommandLine")).toString(), f.value(QLatin1String("QueryName")).toString(), dest,
+          f.value(QLatin1String("Image")).toString()}) {
+        if (!v.isEmpty()) {
+            return v;
+        }
+    }
+    return {};
+}
+
+// Where each table's rows come from. Every statement selects (what, detail, evidence path,
+// line or record number) of one row.
+struct RowSource {
+    const char* table;
+    const char* sql;
+    bool isRecord;
+    QString (*kind)(Statement&);
+    QString (*text)(Statement&);
+};
+
+QString joined(const QString& a, const QString& b) {
+    return b.isEmpty() ? a : a + QLatin1Char(' ') + b;
+}
+
+const RowSource kRowSources[] = {
+    {"proxy_rows",
+     "SELECT p.url, p.method, e.path, p.line_no FROM proxy_events p JOIN evidence e ON e.id = p.evidence_id "
+     "WHERE p.id = ?",
+     false, [](Statement&) { return QObject::tr("proxy request"); },
+     [](Statement& st) {
+         return columnText(st, 1).isEmpty() ? columnText(st, 0) : joined(columnText(st, 1), columnText(st, 0));
+     }},
+    {"dns_rows",
+     "SELECT d.name, r.qtype, e.path, r.line_no FROM dns_events r LEFT JOIN domains d ON d.id = r.domain_id "
+     "JOIN evidence e ON e.id = r.evidence_id WHERE r.id = ?",
+     false, [](Statement&) { return QObject::tr("DNS query"); },
+     [](Statement& st) { return joined(columnText(st, 0), columnText(st, 1)); }},
+    {"sysmon_events",
+     "SELECT s.event_id, s.fields, e.path, s.record_no FROM sysmon_events s JOIN evidence e ON "
+     "e.id = s.evidence_id WHERE s.id = ?",
+     true, [](Statement& st) { return QObject::tr("Sysmon event %1").arg(st.int64(0)); },
+     [](Statement& st) { return sysmonText(columnText(st, 1)); }},
+};
+
 // The row's provenance and what it says, by its table.
 void readProvenance(sqlite3* db, SigmaHitRow& h) {
-    if (h.table == QLatin1String("proxy_rows")) {
-        Statement st(db, "SELECT p.url, e.path, p.line_no, p.method FROM proxy_events p JOIN evidence e ON e.id = "
-                         "p.evidence_id WHERE p.id = ?");
-        st.bind(1, int64_t(h.rowId));
-        if (st.step()) {
-            h.kind = QObject::tr("proxy request");
-            const QString method = columnText(st, 3);
-            h.text = method.isEmpty() ? columnText(st, 0) : method + QLatin1Char(' ') + columnText(st, 0);
-            h.evidence = QFileInfo(columnText(st, 1)).fileName();
-            h.location = st.int64(2);
+    for (const RowSource& src : kRowSources) {
+        if (h.table != QLatin1String(src.table)) {
+            continue;
         }
-    } else if (h.table == QLatin1String("dns_rows")) {
-        Statement st(db, "SELECT d.name, r.qtype, e.path, r.line_no FROM dns_events r LEFT JOIN domains d ON d.id = "
-                         "r.domain_id JOIN evidence e ON e.id = r.evidence_id WHERE r.id = ?");
+        Statement st(db, src.sql);
         st.bind(1, int64_t(h.rowId));
         if (st.step()) {
-            h.kind = QObject::tr("DNS query");
-            const QString type = columnText(st, 1);
-            h.text = type.isEmpty() ? columnText(st, 0) : columnText(st, 0) + QLatin1Char(' ') + type;
+            h.kind = src.kind(st);
+            h.text = src.text(st);
             h.evidence = QFileInfo(columnText(st, 2)).fileName();
             h.location = st.int64(3);
+            h.isRecord = src.isRecord;
         }
-    } else if (h.table == QLatin1String("sysmon_events")) {
-        Statement st(db, "SELECT s.event_id, s.fields, e.path, s.record_no FROM sysmon_events s JOIN evidence e ON "
-                         "e.id = s.evidence_id WHERE s.id = ?");
-        st.bind(1, int64_t(h.rowId));
-        if (st.step()) {
-            h.kind = QObject::tr("Sysmon event %1").arg(st.int64(0));
-            const QJsonObject f = QJsonDocument::fromJson(columnText(st, 1).toUtf8()).object();
-            QString dest = f.value(QLatin1String("DestinationHostname")).toString();
-            if (dest.isEmpty()) {
-                dest = f.value(QLatin1String("DestinationIp")).toString();
-            }
-            if (!dest.isEmpty() && f.contains(QLatin1String("DestinationPort"))) {
-                dest += QLatin1Char(':') + f.value(QLatin1String("DestinationPort")).toVariant().toString();
-            }
-            for (const QString& v :
-                 {f.value(QLatin1String("CommandLine")).toString(), f.value(QLatin1String("QueryName")).toString(),
-                  dest, f.value(QLatin1String("Image")).toString()}) {
-                if (!v.isEmpty()) {
-                    h.text = v;
-                    break;
-                }
-            }
-            h.evidence = QFileInfo(columnText(st, 2)).fileName();
-            h.location = st.int64(3);
-            h.isRecord = true;
-        }
+        return;
     }
 }
 
