@@ -360,6 +360,7 @@ void TestTwoPrograms::windowNoticesOtherPrograms() {
         seen.rescored = seen.rescored || ch.rescored;
         seen.suppressions = seen.suppressions || ch.suppressions;
         seen.triage = seen.triage || ch.triage;
+        seen.sigma = seen.sigma || ch.sigma;
     });
 
     // A runbook suppresses a destination; socwb-cli re-scores. The queue loses those channels.
@@ -396,7 +397,16 @@ void TestTwoPrograms::windowNoticesOtherPrograms() {
     QCOMPARE(afterScore, afterRule + 1); // 10.66.0.1 -> www.example.com
     QVERIFY(QTest::qWaitFor([&] { return !model->isCounting() && model->total() == afterScore; }, 10000));
 
-    // The window's own writes are not news: a verdict, and a scoring pass of its own.
+    // socwb-cli runs the bundled Sigma rules: the queue shows their items, and the panel says so.
+    seen = CaseChange{};
+    r = runCli({QStringLiteral("sigma"), c});
+    QVERIFY2(r.exitCode == 0, r.err.constData());
+    QVERIFY(QTest::qWaitFor([&] { return seen.sigma; }, 10000));
+    QVERIFY(!seen.rescored && !seen.triage && seen.evidenceAdded == 0);
+    QVERIFY2(labelsOf(w.tasks()).contains(QLatin1String("Sigma rules run")), qPrintable(labelsOf(w.tasks())));
+    QVERIFY(QTest::qWaitFor([&] { return !model->isCounting() && model->sigmaCount() > 0; }, 10000));
+
+    // The window's own writes are not news: a verdict, a scoring pass and a Sigma run of its own.
     QVERIFY(QTest::qWaitFor([model] { return queueLoaded(model, 2); }, 10000));
     const int noticed = changes;
     QTableView* view = w.alertQueue()->view();
@@ -407,6 +417,9 @@ void TestTwoPrograms::windowNoticesOtherPrograms() {
     QSignalSpy scored(&w, &MainWindow::scoringFinished);
     w.scoreCase(ScoreMode::Rescore);
     QVERIFY(scored.wait(30000));
+    QSignalSpy sigmaRan(&w, &MainWindow::sigmaFinished);
+    w.runSigmaRules({});
+    QVERIFY(sigmaRan.wait(30000));
     QTest::qWait(600); // four polls
     QCOMPARE(changes, noticed);
     QVERIFY2(boxes.said.isEmpty(), qPrintable(boxes.said.join(QLatin1Char('\n'))));

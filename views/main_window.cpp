@@ -736,8 +736,9 @@ void MainWindow::updateTaskStatus() {
             });
         }
     }
-    // This window's own imports and scoring passes commit on their own connections: not news.
-    watcher_->setOwnWork((job_ && job_->isRunning()) || isScoring());
+    // This window's own imports, scoring passes and Sigma runs commit on their own connections: not
+    // news.
+    watcher_->setOwnWork((job_ && job_->isRunning()) || isScoring() || isRunningSigma());
 }
 
 void MainWindow::reloadInvestigation() {

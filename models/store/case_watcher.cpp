@@ -26,6 +26,9 @@ QString CaseChange::describe() const {
     if (triage) {
         parts << QObject::tr("verdicts or notes changed");
     }
+    if (sigma) {
+        parts << QObject::tr("Sigma rules run");
+    }
     return parts.isEmpty() ? QObject::tr("changed") : parts.join(QStringLiteral(", "));
 }
 
@@ -84,6 +87,10 @@ CaseWatcher::State CaseWatcher::read() const {
                       "coalesce(expires_at, ''), ','), '') FROM suppressions"));
     s.triage =
         QString::fromStdString(queryText(db, "SELECT count(*) || '/' || coalesce(max(updated_at), '') FROM triage"));
+    // Running rules replaces their hits: new row ids.
+    s.sigma = QString::fromStdString(
+        queryText(db, "SELECT count(*) || '/' || coalesce(max(id), 0) || '/' || coalesce(max(found_at), '') "
+                      "FROM sigma_hits"));
     // A re-score reads no events (events = 0): only a full pass takes in new evidence.
     s.unscored =
         queryInt(db, "SELECT EXISTS (SELECT 1 FROM evidence WHERE status = 'imported' AND import_finished > "
@@ -120,6 +127,7 @@ void CaseWatcher::poll() {
         c.rescored = now.scoreRun != seen_.scoreRun;
         c.suppressions = now.suppressions != seen_.suppressions;
         c.triage = now.triage != seen_.triage;
+        c.sigma = now.sigma != seen_.sigma;
         c.unscored = now.unscored;
         seen_ = now;
         log::store()->info("{}: changed by another program: {}", store_->path().toStdString(),

@@ -25,6 +25,7 @@ struct CaseChange {
     bool rescored = false;     // a scoring pass finished
     bool suppressions = false; // rules added, edited or expired
     bool triage = false;       // verdicts, notes or tags
+    bool sigma = false;        // Sigma rules run (their hits stored again)
     bool unscored = false;     // evidence imported after the last full scoring pass
     // "1 evidence file imported, re-scored, suppressions changed"; "changed" when none of these.
     QString describe() const;
@@ -39,7 +40,7 @@ class CaseWatcher : public QObject {
     // Watches STORE's case through its connection (used on this thread only); null stops.
     void watch(CaseStore* store);
     void setInterval(int ms);
-    // While this process's own workers write (an import, a scoring pass) their commits are not
+    // While this process's own workers write (an import, a scoring pass, Sigma rules) their commits are not
     // another program's: nothing is announced, and when they end the case as it is then counts as
     // seen (the window re-reads it anyway).
     void setOwnWork(bool running);
@@ -64,6 +65,7 @@ class CaseWatcher : public QObject {
         qint64 scoreRun = 0;
         QString suppressions;
         QString triage;
+        QString sigma;
         bool unscored = false;
     };
     void poll();
