@@ -32,6 +32,7 @@
 #include <QRandomGenerator>
 #include <QRegularExpression>
 #include <QSignalSpy>
+#include <QStatusBar>
 #include <QTableView>
 #include <QTemporaryDir>
 #include <QTest>
@@ -420,6 +421,8 @@ void TestTwoPrograms::windowNoticesOtherPrograms() {
     QSignalSpy sigmaRan(&w, &MainWindow::sigmaFinished);
     w.runSigmaRules({});
     QVERIFY(sigmaRan.wait(30000));
+    QVERIFY2(w.statusBar()->currentMessage().contains(QLatin1String(" compiled, ")),
+             qPrintable(w.statusBar()->currentMessage()));
     QTest::qWait(600); // four polls
     QCOMPARE(changes, noticed);
     QVERIFY2(boxes.said.isEmpty(), qPrintable(boxes.said.join(QLatin1Char('\n'))));

@@ -1191,6 +1191,9 @@ void MainWindow::onSigmaFinished(const sigma::SigmaCaseRun& run) {
                                    : run.error;
     tasks_->finishTask(sigmaTask_, outcome, run.ok);
     sigmaTask_ = -1;
+    // The task panel folds away a moment after the last task: the outcome stays in the status bar
+    // a while longer.
+    statusBar()->showMessage(tr("Sigma rules: %1").arg(outcome), 30000);
     updateTaskStatus();
     if (closing_) {
         return;
