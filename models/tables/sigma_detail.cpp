@@ -46,7 +46,7 @@ QString sysmonText(const QString& fieldsJson) {
     }
     for (const QString& v :
          {f.value(QLatin1String("CommandLine")).toString(), f.value(QLatin1String("QueryName")).toString(), dest,
-          f.value(QLatin1String("Image")).toString()}) {
+          f.value(QLatin1String("Image")).toString(), f.value(QLatin1String("NewProcessName")).toString()}) {
         if (!v.isEmpty()) {
             return v;
         }
@@ -84,7 +84,11 @@ const RowSource kRowSources[] = {
     {"sysmon_events",
      "SELECT s.event_id, s.fields, e.path, s.record_no FROM sysmon_events s JOIN evidence e ON "
      "e.id = s.evidence_id WHERE s.id = ?",
-     true, [](Statement& st) { return QObject::tr("Sysmon event %1").arg(st.int64(0)); },
+     true,
+     [](Statement& st) {
+         return st.int64(0) == 4688 ? QObject::tr("Security event 4688")
+                                    : QObject::tr("Sysmon event %1").arg(st.int64(0));
+     },
      [](Statement& st) { return sysmonText(columnText(st, 1)); }},
 };
 

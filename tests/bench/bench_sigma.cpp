@@ -76,6 +76,9 @@ std::map<QString, std::set<QString>> scannedColumns(const SigmaRun& run) {
             cols.insert(QStringLiteral("x.event_id"));
             cols.insert(QStringLiteral("x.provider"));
         }
+        if (set->security4688) {
+            cols.insert(QStringLiteral("x.channel"));
+        }
     }
     return out;
 }
@@ -114,9 +117,7 @@ std::pair<double, double> perRule(sqlite3* db, const SigmaRun& run, QList<QList<
         }
         QStringList cols{QStringLiteral("x.id AS rid")};
         for (auto it = inputs.constBegin(); it != inputs.constEnd(); ++it) {
-            cols << (it->column.isEmpty() ? QStringLiteral("socwb_data(x.fields, '%1')").arg(it->data)
-                                          : set->columns.value(it->column)) +
-                        QStringLiteral(" AS ") + it.key();
+            cols << fieldSql(*set, *it) + QStringLiteral(" AS ") + it.key();
         }
         const QString name = QStringLiteral("flat%1").arg(n++);
         execSql(db, QStringLiteral("DROP TABLE IF EXISTS temp.%1; CREATE TEMP TABLE %1 AS SELECT %2 %3 %4")
