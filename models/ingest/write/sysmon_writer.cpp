@@ -595,9 +595,11 @@ void SysmonWriter::bindDnsQuery(Statement& s, int base, const HeldDnsQuery& d) {
     s.bindStaticOrNull(base + 7, std::string_view(text_).substr(d.answers.offset, d.answers.length));
 }
 
-// Inserts the row now, or holds it and inserts kRowsPerInsert held rows with one statement. A
-// connection or DNS query row goes in only after the event row it points to, as the foreign key
-// would have it.
+// Inserts the row now, or holds it and inserts kRowsPerInsert held rows with one statement. A row
+// goes in only after the rows it points to, as the foreign keys would have it: a connection or
+// DNS query waits for its event's group; an event waits for its process's group, but not for
+// long: past kMaxWaiting rows the held processes go in as they are (a log of few processes would
+// otherwise hold its events until the batch ends, then insert them one by one).
 template <class Held>
 void SysmonWriter::hold(const Held& row, std::vector<Held>& held, Statement& one, Statement& many, int columns,
                         void (SysmonWriter::*bind)(Statement&, int, const Held&)) {
@@ -607,19 +609,28 @@ void SysmonWriter::hold(const Held& row, std::vector<Held>& held, Statement& one
         return;
     }
     held.push_back(row);
-    if (held.size() < kRowsPerInsert) {
-        return;
-    }
-    for (int i = 0; i < kRowsPerInsert; ++i) {
-        if (!pointsToWritten(held[size_t(i)])) {
+    constexpr size_t kMaxWaiting = 4 * kRowsPerInsert;
+    while (held.size() >= kRowsPerInsert) {
+        bool ready = true;
+        for (int i = 0; i < kRowsPerInsert && ready; ++i) {
+            ready = pointsToWritten(held[size_t(i)]);
+        }
+        if (!ready && held.size() >= kMaxWaiting) {
+            flushProcesses();
+            ready = true;
+            for (int i = 0; i < kRowsPerInsert && ready; ++i) {
+                ready = pointsToWritten(held[size_t(i)]);
+            }
+        }
+        if (!ready) {
             return; // after the next group of the rows it points to
         }
+        for (int i = 0; i < kRowsPerInsert; ++i) {
+            (this->*bind)(many, i * columns, held[static_cast<size_t>(i)]);
+        }
+        stepBound(many);
+        held.erase(held.begin(), held.begin() + kRowsPerInsert);
     }
-    for (int i = 0; i < kRowsPerInsert; ++i) {
-        (this->*bind)(many, i * columns, held[static_cast<size_t>(i)]);
-    }
-    stepBound(many);
-    held.erase(held.begin(), held.begin() + kRowsPerInsert);
 }
 
 template <class Held>
