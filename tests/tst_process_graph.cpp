@@ -5,7 +5,9 @@
 #include "collecting_sink.h"
 #include "ingest/correlate/host_linker.h"
 #include "ingest/correlate/request_attributor.h"
+#include "ingest/import_support.h"
 #include "ingest/importer.h"
+#include "ingest/read/format_registry.h"
 #include "ingest/write/case_writer.h"
 #include "store/case_store.h"
 #include "store/case_summary.h"
@@ -13,6 +15,7 @@
 #include "test_paths.h"
 
 #include <QFile>
+#include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -74,6 +77,8 @@ class TestProcessGraph : public QObject {
     void assetInventoryWins();
     void infoReportsProcessesAndAttribution();
     void realEvtxImports();
+    void heldRowsMatchRowByRow_data();
+    void heldRowsMatchRowByRow();
 
   private:
     ImportResult import(const QString& path, const QString& format = {});
@@ -581,6 +586,66 @@ void TestProcessGraph::realEvtxImports() {
     const ImportResult again =
         import(sharedData(QStringLiteral("sysmon/evtx/exec_wmic_xsl_internet_sysmon_3_1_11.evtx")));
     QCOMPARE(again.status, QStringLiteral("skipped-duplicate"));
+}
+
+// The Sysmon writer holds event, connection and DNS query rows and inserts them in groups (with
+// the event ids it gave them) when parsing runs on the other thread, and row by row otherwise:
+// both ways must store the same rows with the same ids.
+void TestProcessGraph::heldRowsMatchRowByRow_data() {
+    QTest::addColumn<QString>("path");
+    QTest::addColumn<QString>("format");
+    QTest::newRow("process tree") << fixture(QStringLiteral("sysmon/process_tree.xml")) << "sysmon-xml";
+    QTest::newRow("deep tree") << fixture(QStringLiteral("sysmon/deep_tree.xml")) << "sysmon-xml";
+    QTest::newRow("nxlog json") << fixture(QStringLiteral("sysmon/nxlog_flat.json")) << "sysmon-json";
+    if (haveSharedData()) {
+        QTest::newRow("real evtx, EID 1/3/22")
+            << sharedData(QStringLiteral("sysmon/evtx/PanacheSysmon_vs_AtomicRedTeam01.evtx")) << "evtx";
+        QTest::newRow("real json, EID 1/3/22")
+            << sharedData(QStringLiteral("sysmon/json/DERIVED_nanodump_sysmon_1_3_22_only.json")) << "sysmon-json";
+    }
+}
+
+void TestProcessGraph::heldRowsMatchRowByRow() {
+    QFETCH(QString, path);
+    QFETCH(QString, format);
+    QVERIFY(QFileInfo::exists(path));
+    const char* tables[] = {"sysmon_events",  "net_connections", "dns_queries", "processes",
+                            "host_addresses", "hosts",           "domains"};
+    QStringList dumps[2];
+    for (int pipelined = 0; pipelined < 2; ++pipelined) {
+        auto store = CaseStore::open(dir_->filePath(QStringLiteral("held%1.socwb").arg(pipelined)));
+        sqlite3* db = store->db();
+        // A row before the import: the writer's event ids continue from it.
+        execSql(db, "INSERT INTO evidence(id, path, sha256, size, status) VALUES (1, 'a', 'x', 1, 'imported'); "
+                    "INSERT INTO sysmon_events(id, evidence_id, record_no, ts_us, event_id) VALUES (41, 1, 1, 0, 4)");
+        Transaction tx(db);
+        execSql(db, "INSERT INTO evidence(id, path, sha256, size, status) VALUES (2, 'b', 'y', 1, 'importing')");
+        CaseWriter writer(db, 2);
+        auto parser = findFormat(format)->create({});
+        InputReader in(path);
+        QVERIFY(parseAndWrite(*parser, in, writer, pipelined == 1,
+                              [](const InputReader&, int64_t, int64_t) { return true; }));
+        writer.finish();
+        tx.commit();
+        QVERIFY(writer.accepted() > 0);
+        for (const char* table : tables) {
+            Statement st(db, std::string("SELECT * FROM ") + table + " ORDER BY 1, 2");
+            QString dump = QString::fromLatin1(table);
+            while (st.step()) {
+                dump += QLatin1Char('\n');
+                for (int c = 0; c < st.columnCount(); ++c) {
+                    dump +=
+                        (st.isNull(c) ? QStringLiteral("NULL") : QString::fromStdString(st.text(c))) + QLatin1Char('|');
+                }
+            }
+            dumps[pipelined] << dump;
+        }
+    }
+    for (int t = 0; t < dumps[0].size(); ++t) {
+        QCOMPARE(dumps[1][t], dumps[0][t]);
+    }
+    // The events continue after the row that was there, with no gap.
+    QVERIFY(dumps[1][0].contains(QLatin1String("\n42|2|")));
 }
 
 QTEST_GUILESS_MAIN(TestProcessGraph)

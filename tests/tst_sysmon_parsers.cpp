@@ -3,6 +3,7 @@
 // tests/fixtures/sysmon/ follow Microsoft's event schema and Sysmon's documented fields; the real
 // logs in ../shared/data/sysmon/ are checked when present.
 #include "collecting_sink.h"
+#include "ingest/parsers/evtx_parser.h"
 #include "ingest/parsers/sysmon_xml_parser.h"
 #include "ingest/read/format_registry.h"
 #include "ingest/read/input_reader.h"
@@ -140,6 +141,9 @@ class TestSysmonParsers : public QObject {
     void realJson();
     void damagedEvtxChunkIsSkipped();
     void evtxProgressFollowsTheRecords();
+    void evtxOnTwoThreadsAsOnOne_data();
+    void evtxOnTwoThreadsAsOnOne();
+    void evtxCancelStopsBothThreads();
     void batchedEventsReplayUnchanged_data();
     void batchedEventsReplayUnchanged();
 };
@@ -617,6 +621,101 @@ void TestSysmonParsers::damagedEvtxChunkIsSkipped() {
 // libevtx reads the file itself, so the InputReader the importer takes progress from never moves
 // on its own: the parser tells it how far through the file its records are. Every report is
 // further than the one before, starting at 0 and ending at the file's size.
+namespace {
+// Every record and reject of an EVTX file, read on one thread or on two.
+CollectingSink parseEvtx(const QString& path, bool parallel) {
+    EvtxParser parser;
+    parser.setParallel(parallel);
+    InputReader in(path);
+    CollectingSink sink;
+    parser.parse(in, sink, {});
+    return sink;
+}
+
+QString describe(const OwnedSysmon& r) {
+    QString s = QStringLiteral("%1@%2 #%3 id %4 %5 %6 %7 %8")
+                    .arg(r.line)
+                    .arg(r.offset)
+                    .arg(r.recordNumber)
+                    .arg(r.eventId)
+                    .arg(r.tsUs)
+                    .arg(QString::fromStdString(r.computer), QString::fromStdString(r.channel),
+                         QString::fromStdString(r.provider));
+    for (const auto& [n, v] : r.fields) {
+        s += QStringLiteral(" %1=%2").arg(QString::fromStdString(n), QString::fromStdString(v));
+    }
+    return s;
+}
+} // namespace
+
+// Blocks of records read on a second thread come back in order: the records, their positions and
+// the rejects are those of one thread, for every real file and for one with a wrecked chunk.
+void TestSysmonParsers::evtxOnTwoThreadsAsOnOne_data() {
+    QTest::addColumn<QString>("path");
+    if (!haveSharedData()) {
+        QTest::newRow("absent") << QString();
+        return;
+    }
+    for (const QString& f : {QStringLiteral("bits_openvpn.evtx"), QStringLiteral("Sysmon_UACME_64.evtx"),
+                             QStringLiteral("PanacheSysmon_vs_AtomicRedTeam01.evtx")}) {
+        QTest::newRow(qPrintable(f)) << sharedData(QStringLiteral("sysmon/evtx/") + f);
+    }
+    QByteArray bytes = readAll(sharedData(QStringLiteral("sysmon/evtx/bits_openvpn.evtx")));
+    const int chunk3 = 4096 + 2 * 65536;
+    for (int i = chunk3 + 700; i < chunk3 + 30000; i += 97) {
+        bytes[i] = char(0xA5); // scattered damage: some records unreadable, some mangled
+    }
+    static QTemporaryDir dir;
+    const QString damaged = dir.filePath(QStringLiteral("damaged.evtx"));
+    QFile out(damaged);
+    QVERIFY(out.open(QIODevice::WriteOnly));
+    out.write(bytes);
+    out.close();
+    QTest::newRow("damaged bits_openvpn") << damaged;
+}
+
+void TestSysmonParsers::evtxOnTwoThreadsAsOnOne() {
+    QFETCH(QString, path);
+    if (!haveSharedData()) {
+        QSKIP("../shared/data is absent");
+    }
+    const CollectingSink one = parseEvtx(path, false);
+    const CollectingSink two = parseEvtx(path, true);
+    // More than two blocks of records, so that the second thread reads some of them.
+    QVERIFY2(one.sysmons.size() + one.rejects.size() > 2 * EvtxParser::kBlock,
+             qPrintable(QString::number(one.sysmons.size())));
+    QCOMPARE(two.sysmons.size(), one.sysmons.size());
+    for (size_t i = 0; i < one.sysmons.size(); ++i) {
+        QCOMPARE(describe(two.sysmons[i]), describe(one.sysmons[i]));
+    }
+    QCOMPARE(two.rejects.size(), one.rejects.size());
+    for (size_t i = 0; i < one.rejects.size(); ++i) {
+        QCOMPARE(two.rejects[i].line, one.rejects[i].line);
+        QCOMPARE(two.rejects[i].offset, one.rejects[i].offset);
+        QCOMPARE(two.rejects[i].reason, one.rejects[i].reason);
+        QCOMPARE(two.rejects[i].raw, one.rejects[i].raw);
+    }
+    if (path.endsWith(QLatin1String("damaged.evtx"))) {
+        QVERIFY2(!one.rejects.empty(), "the damage must be reported");
+    }
+}
+
+// Cancel between blocks: parse() returns false with both threads stopped, and no record after
+// the block where it was asked.
+void TestSysmonParsers::evtxCancelStopsBothThreads() {
+    if (!haveSharedData()) {
+        QSKIP("../shared/data is absent");
+    }
+    EvtxParser parser;
+    InputReader in(sharedData(QStringLiteral("sysmon/evtx/bits_openvpn.evtx")));
+    CollectingSink sink;
+    int ticks = 0;
+    QVERIFY(!parser.parse(in, sink, [&](const InputReader&) { return ++ticks < 4; }));
+    QCOMPARE(ticks, 4);
+    QCOMPARE(sink.sysmons.size(), size_t(3 * EvtxParser::kBlock));
+    QCOMPARE(sink.sysmons.back().line, int64_t(3 * EvtxParser::kBlock));
+}
+
 void TestSysmonParsers::evtxProgressFollowsTheRecords() {
     if (!haveSharedData()) {
         QSKIP("../shared/data is absent");

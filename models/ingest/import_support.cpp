@@ -74,6 +74,17 @@ QString contentsNote(const std::vector<std::pair<std::string, int64_t>>& content
     return QStringLiteral(" (%1)").arg(contentsText(c));
 }
 
+void rebuildBulkIndexes(sqlite3* db) {
+    execSql(db, "PRAGMA threads = 2");
+    try {
+        execSql(db, schema::createBulkIndexesSql());
+    } catch (...) {
+        sqlite3_exec(db, "PRAGMA threads = 0", nullptr, nullptr, nullptr);
+        throw;
+    }
+    execSql(db, "PRAGMA threads = 0");
+}
+
 bool worthDroppingIndexes(sqlite3* db, int64_t inputBytes, std::string_view kind) {
     const int64_t existing = queryInt(db, schema::bulkTablesSql(kind)).value_or(0);
     const int64_t expected = inputBytes / 120; // rough bytes per log line

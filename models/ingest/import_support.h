@@ -40,6 +40,10 @@ bool isPipelinedKind(std::string_view kind);
 // the new rows are a fair share of the table.
 bool worthDroppingIndexes(sqlite3* db, int64_t inputBytes, std::string_view kind);
 
+// Rebuilds the indexes a bulk load dropped. SQLite sorts each index's keys on two threads
+// (PRAGMA threads) for the length of it: the rest of the import's tail runs on one core.
+void rebuildBulkIndexes(sqlite3* db);
+
 // The imported evidence with this SHA-256, as a person reads it ("evidence.zip › logs/a.log"), or
 // empty when there is none.
 QString findDuplicateEvidence(sqlite3* db, const QString& sha256);

@@ -140,8 +140,9 @@ ImportResult Importer::importFile(const QString& path, const ImportOptions& opti
     }
     const QString zone = options.sourceTimeZone.trimmed().isEmpty() ? QStringLiteral("UTC") : options.sourceTimeZone;
 
-    // Hash while parsing (on the other core) unless a file of the same size is already in the
-    // case; then hash first, so that a duplicate costs one read and no parse.
+    // Hash on the other core while this one rebuilds indexes, links and attributes (the parse
+    // keeps both cores busy already: parser and writer) unless a file of the same size is already
+    // in the case; then hash first, so that a duplicate costs one read and no parse.
     QFuture<QString> hashFuture;
     const int64_t size = info.size();
     Statement sameSize(db, "SELECT count(*) FROM evidence WHERE size = ?");
@@ -168,8 +169,6 @@ ImportResult Importer::importFile(const QString& path, const ImportOptions& opti
             result.seconds = clock.elapsed() / 1000.0;
             return result;
         }
-    } else {
-        hashFuture = QtConcurrent::run([path, &cancel] { return sha256OfFile(path, &cancel); });
     }
 
     std::unique_ptr<Parser> parser;
@@ -349,6 +348,9 @@ ImportResult Importer::importFile(const QString& path, const ImportOptions& opti
         return finishCancelled();
     }
     logger->debug("parsed and inserted in {:.2f} s", clock.elapsed() / 1000.0);
+    if (!sizeSeen) {
+        hashFuture = QtConcurrent::run([path, &cancel] { return sha256OfFile(path, &cancel); });
+    }
     // After the parse: every phase checks cancel before it starts, and SQLite's progress handler
     // interrupts the long statements inside them.
     struct Cancelled {};
@@ -366,6 +368,19 @@ ImportResult Importer::importFile(const QString& path, const ImportOptions& opti
     };
     try {
         writer->finish();
+        checkCancel();
+        if (bulk) {
+            enterPhase(ImportProgress::Phase::Indexing);
+            rebuildBulkIndexes(db);
+            logger->debug("indexes rebuilt at {:.2f} s", clock.elapsed() / 1000.0);
+        }
+        // Sysmon data re-homes proxy/DNS events by address and ties requests to processes.
+        enterPhase(ImportProgress::Phase::Linking);
+        HostLinker(db).link();
+        logger->debug("hosts linked at {:.2f} s", clock.elapsed() / 1000.0);
+        enterPhase(ImportProgress::Phase::Attributing);
+        RequestAttributor(db).run(attribution);
+        logger->debug("requests attributed at {:.2f} s", clock.elapsed() / 1000.0);
         checkCancel();
         if (hashFuture.isValid()) {
             result.sha256 = hashFuture.result();
@@ -403,19 +418,6 @@ ImportResult Importer::importFile(const QString& path, const ImportOptions& opti
                 .bind(6, evidenceId)
                 .exec();
         }
-        if (bulk) {
-            enterPhase(ImportProgress::Phase::Indexing);
-            execSql(db, schema::createBulkIndexesSql());
-            logger->debug("indexes rebuilt at {:.2f} s", clock.elapsed() / 1000.0);
-        }
-        // Sysmon data re-homes proxy/DNS events by address and ties requests to processes.
-        enterPhase(ImportProgress::Phase::Linking);
-        HostLinker(db).link();
-        logger->debug("hosts linked at {:.2f} s", clock.elapsed() / 1000.0);
-        enterPhase(ImportProgress::Phase::Attributing);
-        RequestAttributor(db).run(attribution);
-        logger->debug("requests attributed at {:.2f} s", clock.elapsed() / 1000.0);
-        checkCancel();
         store_.audit(
             QStringLiteral("import"), info.absoluteFilePath(),
             QStringLiteral("format=%1 accepted=%2 rejected=%3 sha256=%4")

@@ -450,7 +450,7 @@ ImportResult Importer::importArchive(const QString& path, const ImportOptions& o
         };
         if (!members->droppedIndexes().empty()) {
             enterPhase(ImportProgress::Phase::Indexing);
-            execSql(db, schema::createBulkIndexesSql());
+            rebuildBulkIndexes(db);
         }
         enterPhase(ImportProgress::Phase::Linking);
         HostLinker(db).link();

@@ -129,6 +129,24 @@ std::string Statement::text(int col) const {
     return p ? std::string(p, static_cast<size_t>(sqlite3_column_bytes(stmt_, col))) : std::string();
 }
 
+void stepBound(Statement& s) {
+    s.step();
+    s.rewind();
+}
+
+std::string multiRowInsert(std::string_view head, int columns, int rows) {
+    std::string row = "(";
+    for (int c = 0; c < columns; ++c) {
+        row += c ? ",?" : "?";
+    }
+    row += ")";
+    std::string sql(head);
+    for (int r = 0; r < rows; ++r) {
+        sql += r ? "," + row : row;
+    }
+    return sql;
+}
+
 void execSql(sqlite3* db, std::string_view sql) {
     char* err = nullptr;
     const std::string owned(sql);

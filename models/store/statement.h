@@ -76,6 +76,11 @@ void execSql(sqlite3* db, std::string_view sql);
 std::optional<int64_t> queryInt(sqlite3* db, std::string_view sql);
 // First column of the first row as text; empty when there is no row.
 std::string queryText(sqlite3* db, std::string_view sql);
+// Steps a statement whose parameters are all bound, and makes it ready for the next rows (bound
+// again before the next step).
+void stepBound(Statement& s);
+// "HEAD(?,?,...),(?,?,...)" for `rows` rows of `columns` parameters; head ends in "VALUES ".
+std::string multiRowInsert(std::string_view head, int columns, int rows);
 
 // BEGIN IMMEDIATE on construction, ROLLBACK on destruction unless commit() was called.
 class Transaction {

@@ -80,7 +80,8 @@ void shell(const std::string& command) {
     }
 }
 
-Measure sqliteFloor(const std::string& dir, const std::string& caseFile, const std::vector<std::string>& tables) {
+Measure sqliteFloor(const std::string& dir, const std::string& caseFile, const std::vector<std::string>& tables,
+                    bool wal) {
     const std::string stage = dir + "/stage.db", floorDb = dir + "/floor.db", ddlFile = dir + "/floor.sql";
     std::remove(stage.c_str());
     std::string copy = "ATTACH '" + caseFile + "' AS c;", names, inserts;
@@ -101,15 +102,17 @@ Measure sqliteFloor(const std::string& dir, const std::string& caseFile, const s
     std::ifstream ddlIn(ddlFile), idxIn(ddlFile + ".idx");
     const std::string ddl((std::istreambuf_iterator<char>(ddlIn)), {});
     const std::string indexes((std::istreambuf_iterator<char>(idxIn)), {});
-    const std::string script = "PRAGMA journal_mode = DELETE; PRAGMA synchronous = NORMAL; PRAGMA cache_size = -65536; "
+    const std::string script = std::string(wal ? "PRAGMA journal_mode = WAL; " : "PRAGMA journal_mode = DELETE; ") +
+                               "PRAGMA synchronous = NORMAL; PRAGMA cache_size = -65536; "
                                "PRAGMA temp_store = MEMORY; " +
                                ddl + " ATTACH '" + stage + "' AS s; BEGIN;" + inserts + " " + indexes + " COMMIT;";
     std::vector<Measure> runs;
     for (int r = 0; r < 3; ++r) {
         std::remove(floorDb.c_str());
+        std::remove((floorDb + "-wal").c_str());
         runs.push_back(runChild({"/usr/bin/sqlite3", floorDb, script}));
     }
-    for (const std::string& f : {floorDb, stage, ddlFile, ddlFile + ".idx"}) {
+    for (const std::string& f : {floorDb, floorDb + "-wal", floorDb + "-shm", stage, ddlFile, ddlFile + ".idx"}) {
         std::remove(f.c_str());
     }
     return median(runs);

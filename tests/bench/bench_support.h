@@ -24,9 +24,12 @@ void shell(const std::string& command);
 // SQLite's own floor for storing what an import stored: the rows of `tables` are copied out of
 // caseFile into a staging database (not timed); then one sqlite3 process creates the tables with
 // the case's own definitions, inserts the rows with INSERT ... SELECT (no parsing, binding or
-// interning), builds the case's indexes of those tables and commits, with the importer's journal
-// settings. Median of 3. No importer that keeps these rows and indexes in SQLite can beat it.
-Measure sqliteFloor(const std::string& dir, const std::string& caseFile, const std::vector<std::string>& tables);
+// interning), builds the case's indexes of those tables and commits: in a rollback journal (each
+// page written once), or with `wal` in the case's WAL mode (each page written to the WAL, then
+// checkpointed into the database when sqlite3 closes, as an import into a case pays). Median of 3.
+// No importer that keeps these rows and indexes in SQLite can beat it.
+Measure sqliteFloor(const std::string& dir, const std::string& caseFile, const std::vector<std::string>& tables,
+                    bool wal = false);
 
 // Line `i` of a generated Squid native access.log (newline included) into buf, or, with csv, the
 // same ten fields as CSV; `r` is a random draw for the line. Returns the bytes written. A few

@@ -34,20 +34,6 @@ bool needsNormalizing(std::string_view host) {
     return !host.empty() && (host.back() == '.' || host.front() == '[');
 }
 
-// "INSERT ... VALUES (?,?,...),(?,?,...)" for `rows` rows of `columns` parameters.
-std::string multiRowInsert(const char* head, int columns, int rows) {
-    std::string row = "(";
-    for (int c = 0; c < columns; ++c) {
-        row += c ? ",?" : "?";
-    }
-    row += ")";
-    std::string sql = head;
-    for (int r = 0; r < rows; ++r) {
-        sql += r ? "," + row : row;
-    }
-    return sql;
-}
-
 } // namespace
 
 CaseWriter::CaseWriter(sqlite3* db, int64_t evidenceId)
@@ -77,6 +63,7 @@ CaseWriter::~CaseWriter() = default;
 void CaseWriter::sysmon(const SysmonRecord& r) {
     if (!sysmon_) {
         sysmon_ = std::make_unique<SysmonWriter>(db_, evidenceId_);
+        sysmon_->holdRows(holding_);
     }
     sysmon_->write(r);
     ++accepted_;
@@ -221,14 +208,6 @@ void CaseWriter::bindDns(Statement& s, int base, const HeldDns& d) {
     }
 }
 
-namespace {
-// Steps a statement whose parameters are all bound, and makes it ready for the next rows.
-void stepBound(Statement& s) {
-    s.step();
-    s.rewind();
-}
-} // namespace
-
 template <class Held>
 void CaseWriter::insertRow(const Held& row, std::vector<Held>& held, Statement& one, Statement& many, int columns,
                            void (CaseWriter::*bind)(Statement&, int, const Held&)) {
@@ -332,7 +311,18 @@ std::vector<std::pair<std::string, int64_t>> CaseWriter::contents() const {
     return out;
 }
 
+void CaseWriter::holdRows(bool on) {
+    flushRows();
+    holding_ = on;
+    if (sysmon_) {
+        sysmon_->holdRows(on);
+    }
+}
+
 void CaseWriter::flushRows() {
+    if (sysmon_) {
+        sysmon_->flushRows();
+    }
     for (const HeldProxy& p : heldProxy_) {
         bindProxy(insertProxy_, 0, p);
         stepBound(insertProxy_);

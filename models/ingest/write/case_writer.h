@@ -51,14 +51,12 @@ class CaseWriter : public RecordSink {
     // Writes what was kept in memory (held rows, address first/last times). Call before commit.
     void finish();
 
-    // Proxy and DNS rows are inserted kRowsPerInsert at a time (one statement step instead of
-    // sixteen) while holding is on. The caller promises that the bytes of every record it passed
-    // stay valid until flushRows() — true for a RecordBatch until it is recycled.
+    // Proxy and DNS rows (and Windows events, see SysmonWriter) are inserted kRowsPerInsert at a
+    // time (one statement step instead of sixteen) while holding is on. The caller promises that
+    // the bytes of every record it passed stay valid until flushRows() — true for a RecordBatch
+    // until it is recycled.
     static constexpr int kRowsPerInsert = 16;
-    void holdRows(bool on) {
-        flushRows();
-        holding_ = on;
-    }
+    void holdRows(bool on);
     void flushRows();
 
     int64_t accepted() const { return accepted_; }

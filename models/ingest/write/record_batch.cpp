@@ -107,10 +107,15 @@ void RecordBatch::sysmon(const SysmonRecord& r) {
         fieldSpans_.push_back(keep(f.name));
         fieldSpans_.push_back(keep(f.value));
     }
-    // The stored JSON is built here, on the parse thread, so the writer's thread only writes.
-    const size_t jsonStart = arena_.size();
-    SysmonWriter::appendFieldsJson(r.fields, arena_);
-    e.json = Span{static_cast<uint32_t>(jsonStart), static_cast<uint32_t>(arena_.size() - jsonStart)};
+    // The stored JSON is built here, on the parse thread, so the writer's thread only writes; a
+    // record replayed from another batch brings it built already.
+    if (!r.fieldsJson.empty()) {
+        e.json = keep(r.fieldsJson);
+    } else {
+        const size_t jsonStart = arena_.size();
+        SysmonWriter::appendFieldsJson(r.fields, arena_);
+        e.json = Span{static_cast<uint32_t>(jsonStart), static_cast<uint32_t>(arena_.size() - jsonStart)};
+    }
     entries_.push_back({Kind::Sysmon, static_cast<uint32_t>(sysmons_.size())});
     sysmons_.push_back(e);
 }

@@ -4,6 +4,8 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstring>
+#include <type_traits>
 
 namespace socwb {
 
@@ -18,13 +20,71 @@ bool contains(std::string_view hay, std::string_view needle) {
     return hay.find(needle) != std::string_view::npos;
 }
 
-bool isSysmon(const SysmonRecord& r) {
+bool isSysmon(const SysmonRecord& r, const SysmonWriter::Slots& f) {
     if (contains(r.channel, "Sysmon") || contains(r.provider, "Sysmon")) {
         return true;
     }
     // Flat exports sometimes drop channel and provider; Sysmon's data still names a ProcessGuid.
-    return r.channel.empty() && r.provider.empty() && !r.field("ProcessGuid").empty();
+    return r.channel.empty() && r.provider.empty() && !f[SysmonWriter::ProcessGuid].empty();
 }
+
+constexpr const char* kEventInsert = "INSERT INTO sysmon_events(id, evidence_id, record_no, event_record_id, ts_us, "
+                                     "host_id, channel, provider, event_id, process_id, fields) VALUES ";
+constexpr int kEventColumns = 11;
+constexpr const char* kProcessInsert =
+    "INSERT INTO processes(id, host_id, process_guid, pid, image, command_line, user_name, integrity_level, hashes, "
+    "parent_guid, parent_id, parent_image, parent_command_line, start_ts, end_ts, known_from, evidence_id, "
+    "record_no) VALUES ";
+constexpr int kProcessColumns = 18;
+constexpr int64_t kNoTime = INT64_MIN;
+constexpr const char* kNetInsert = "INSERT INTO net_connections(event_id, host_id, process_id, ts_us, protocol, "
+                                   "initiated, src_ip, src_port, dst_ip, dst_port, dst_host) VALUES ";
+constexpr int kNetColumns = 11;
+constexpr const char* kDnsQueryInsert =
+    "INSERT INTO dns_queries(event_id, host_id, process_id, ts_us, domain_id, status, answers) VALUES ";
+constexpr int kDnsQueryColumns = 7;
+
+// The names of SysmonWriter::Slot, in its order.
+constexpr std::string_view kSlotNames[SysmonWriter::SlotCount] = {"ProcessGuid",
+                                                                  "ProcessId",
+                                                                  "Image",
+                                                                  "User",
+                                                                  "CommandLine",
+                                                                  "IntegrityLevel",
+                                                                  "Hashes",
+                                                                  "ParentProcessGuid",
+                                                                  "ParentProcessId",
+                                                                  "ParentImage",
+                                                                  "ParentCommandLine",
+                                                                  "ParentUser",
+                                                                  "Initiated",
+                                                                  "SourcePort",
+                                                                  "DestinationPort",
+                                                                  "SourceIp",
+                                                                  "DestinationIp",
+                                                                  "Protocol",
+                                                                  "DestinationHostname",
+                                                                  "QueryName",
+                                                                  "QueryResults",
+                                                                  "QueryStatus",
+                                                                  "NewProcessId",
+                                                                  "NewProcessName",
+                                                                  "TargetDomainName",
+                                                                  "TargetUserName",
+                                                                  "SubjectUserName",
+                                                                  "MandatoryLabel",
+                                                                  "ParentProcessName"};
+
+// The slots whose name has a given length, for the one-pass lookup.
+struct SlotsByLength {
+    static constexpr size_t kMaxLength = 24;
+    std::vector<int> of[kMaxLength + 1];
+    SlotsByLength() {
+        for (int i = 0; i < SysmonWriter::SlotCount; ++i) {
+            of[kSlotNames[i].size()].push_back(i);
+        }
+    }
+};
 
 int64_t pidValue(std::string_view s) {
     s = trim(s);
@@ -88,12 +148,16 @@ void appendJsonString(std::string& out, std::string_view s) {
 
 SysmonWriter::SysmonWriter(sqlite3* db, int64_t evidenceId)
     : db_(db), evidenceId_(evidenceId),
-      insertEvent_(db, "INSERT INTO sysmon_events(evidence_id, record_no, event_record_id, ts_us, host_id, channel, "
-                       "provider, event_id, process_id, fields) VALUES (?,?,?,?,?,?,?,?,?,?)"),
-      insertNet_(db, "INSERT INTO net_connections(event_id, host_id, process_id, ts_us, protocol, initiated, src_ip, "
-                     "src_port, dst_ip, dst_port, dst_host) VALUES (?,?,?,?,?,?,?,?,?,?,?)"),
-      insertDnsQuery_(db, "INSERT INTO dns_queries(event_id, host_id, process_id, ts_us, domain_id, status, answers) "
-                          "VALUES (?,?,?,?,?,?,?)"),
+      nextEventId_(queryInt(db, "SELECT coalesce(max(id), 0) + 1 FROM sysmon_events").value_or(1)),
+      insertEvent_(db, multiRowInsert(kEventInsert, kEventColumns, 1)),
+      insertEventMany_(db, multiRowInsert(kEventInsert, kEventColumns, kRowsPerInsert)),
+      insertNet_(db, multiRowInsert(kNetInsert, kNetColumns, 1)),
+      insertNetMany_(db, multiRowInsert(kNetInsert, kNetColumns, kRowsPerInsert)),
+      insertDnsQuery_(db, multiRowInsert(kDnsQueryInsert, kDnsQueryColumns, 1)),
+      insertDnsQueryMany_(db, multiRowInsert(kDnsQueryInsert, kDnsQueryColumns, kRowsPerInsert)),
+      nextProcessId_(queryInt(db, "SELECT coalesce(max(id), 0) + 1 FROM processes").value_or(1)),
+      insertProcess_(db, multiRowInsert(kProcessInsert, kProcessColumns, 1)),
+      insertProcessMany_(db, multiRowInsert(kProcessInsert, kProcessColumns, kRowsPerInsert)),
       upsertCreate_(
           db, "INSERT INTO processes(host_id, process_guid, pid, image, command_line, user_name, "
               "integrity_level, hashes, parent_guid, parent_id, parent_image, parent_command_line, start_ts, "
@@ -119,14 +183,48 @@ SysmonWriter::SysmonWriter(sqlite3* db, int64_t evidenceId)
       findProcess_(db, "SELECT id FROM processes WHERE host_id = ? AND pid = ? AND start_ts <= ? "
                        "ORDER BY start_ts DESC LIMIT 1") {}
 
-std::string SysmonWriter::normalizeGuid(std::string_view guid) {
+bool SysmonWriter::normalizeGuidInto(std::string_view guid, std::string& out) {
     guid = dashEmpty(guid);
-    std::string g(guid);
-    std::transform(g.begin(), g.end(), g.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    if (g.find_first_not_of("{}-0") == std::string::npos) {
-        return {};
+    out.assign(guid);
+    std::transform(out.begin(), out.end(), out.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    if (out.find_first_not_of("{}-0") == std::string::npos) {
+        out.clear();
+        return false;
     }
+    return true;
+}
+
+std::string SysmonWriter::normalizeGuid(std::string_view guid) {
+    std::string g;
+    normalizeGuidInto(guid, g);
     return g;
+}
+
+void SysmonWriter::fillSlots(std::span<const SysmonField> fields, Slots& out) {
+    static const SlotsByLength byLength;
+    uint32_t seen = 0;
+    out = Slots{};
+    for (const SysmonField& f : fields) {
+        if (f.name.size() > SlotsByLength::kMaxLength) {
+            continue;
+        }
+        for (const int slot : byLength.of[f.name.size()]) {
+            if (f.name == kSlotNames[slot]) {
+                if (!(seen & (1u << slot))) {
+                    seen |= 1u << slot;
+                    out.v[slot] = f.value;
+                }
+                break;
+            }
+        }
+    }
+}
+
+std::string_view SysmonWriter::keyFor(int64_t host, std::string_view text) {
+    key_.assign(reinterpret_cast<const char*>(&host), sizeof host);
+    key_.append(text);
+    return key_;
 }
 
 std::string SysmonWriter::answerAddresses(std::string_view queryResults) {
@@ -175,7 +273,12 @@ int64_t SysmonWriter::hostFor(std::string_view computer) {
         return lastHost_;
     }
     lastComputer_.assign(computer);
-    lastHost_ = hostForName(computer);
+    if (auto it = hostsAsWritten_.find(computer); it != hostsAsWritten_.end()) {
+        lastHost_ = it->second;
+    } else {
+        lastHost_ = hostForName(computer);
+        hostsAsWritten_.emplace(computer, lastHost_);
+    }
     return lastHost_;
 }
 
@@ -225,11 +328,10 @@ int64_t SysmonWriter::domainFor(std::string_view name) {
     if (name.empty()) {
         return 0;
     }
-    key_.assign(name);
-    if (auto it = domains_.find(key_); it != domains_.end()) {
+    if (auto it = domains_.find(name); it != domains_.end()) {
         return it->second;
     }
-    const std::string raw = key_;
+    const std::string raw(name);
     const std::string norm = DomainNames::normalize(name);
     int64_t id = 0;
     {
@@ -248,75 +350,189 @@ int64_t SysmonWriter::domainFor(std::string_view name) {
     return id;
 }
 
-int64_t SysmonWriter::processStub(int64_t host, const std::string& guid, const Stub& s, const char* knownFrom,
+bool SysmonWriter::freshHost(int64_t host) {
+    auto it = freshHosts_.find(host);
+    if (it == freshHosts_.end()) {
+        Statement any(db_, "SELECT EXISTS (SELECT 1 FROM processes WHERE host_id = ?)");
+        any.bind(1, host);
+        it = freshHosts_.emplace(host, any.step() && any.int64(0) == 0).first;
+    }
+    return it->second;
+}
+
+SysmonWriter::TextAt SysmonWriter::keepText(std::string_view v) {
+    const TextAt t{uint32_t(text_.size()), uint32_t(v.size())};
+    text_.append(v);
+    return t;
+}
+
+SysmonWriter::HeldProcess* SysmonWriter::heldProcess(int64_t id) {
+    if (heldProcesses_.empty() || id < heldProcesses_.front().id) {
+        return nullptr;
+    }
+    const size_t at = size_t(id - heldProcesses_.front().id);
+    return at < heldProcesses_.size() ? &heldProcesses_[at] : nullptr;
+}
+
+int64_t SysmonWriter::processStub(int64_t host, std::string_view guid, const Stub& s, const char* knownFrom,
                                   const SysmonRecord& r) {
-    key_ = std::to_string(host);
-    key_.push_back('|');
-    key_.append(guid);
-    if (auto it = processes_.find(key_); it != processes_.end()) {
+    if (auto it = processes_.find(keyFor(host, guid)); it != processes_.end()) {
         return it->second.id;
     }
-    const std::string key = key_;
-    Statement& st = upsertStub_;
-    st.bind(1, host).bind(2, guid).bindIntOrNull(3, pidValue(s.pid));
-    st.bindTextOrNull(4, dashEmpty(s.image))
-        .bindTextOrNull(5, dashEmpty(s.commandLine))
-        .bindTextOrNull(6, dashEmpty(s.user));
-    st.bind(7, knownFrom).bind(8, evidenceId_).bind(9, r.pos.record);
     ProcessSeen seen;
-    if (st.step()) {
-        seen.id = st.int64(0);
-        seen.created = st.text(1) == "create";
+    if (holding_ && freshHost(host)) {
+        // New to the case: the row the upsert below would insert, held.
+        const std::string_view noText;
+        seen.id = nextProcessId_++;
+        const HeldProcess p{seen.id,
+                            host,
+                            pidValue(s.pid),
+                            0,
+                            kNoTime,
+                            kNoTime,
+                            r.pos.record,
+                            knownFrom,
+                            keepText(guid),
+                            keepText(dashEmpty(s.image)),
+                            keepText(dashEmpty(s.commandLine)),
+                            keepText(dashEmpty(s.user)),
+                            keepText(noText),
+                            keepText(noText),
+                            keepText(noText),
+                            keepText(noText),
+                            keepText(noText)};
+        hold(p, heldProcesses_, insertProcess_, insertProcessMany_, kProcessColumns, &SysmonWriter::bindProcess);
+    } else {
+        flushProcesses(); // the upsert may insert: with the rowid the held rows were promised
+        Statement& st = upsertStub_;
+        st.bind(1, host).bind(2, guid).bindIntOrNull(3, pidValue(s.pid));
+        st.bindTextOrNull(4, dashEmpty(s.image))
+            .bindTextOrNull(5, dashEmpty(s.commandLine))
+            .bindTextOrNull(6, dashEmpty(s.user));
+        st.bind(7, knownFrom).bind(8, evidenceId_).bind(9, r.pos.record);
+        if (st.step()) {
+            seen.id = st.int64(0);
+        }
+        st.reset();
+        nextProcessId_ = std::max(nextProcessId_, seen.id + 1);
     }
-    st.reset();
-    processes_.emplace(key, seen);
+    processes_.emplace(keyFor(host, guid), seen);
     return seen.id;
 }
 
-int64_t SysmonWriter::processCreate(int64_t host, const std::string& guid, const SysmonRecord& r, int64_t parentId,
-                                    std::string_view parentGuid) {
+int64_t SysmonWriter::processCreate(int64_t host, std::string_view guid, const SysmonRecord& r, const Slots& f,
+                                    int64_t parentId, std::string_view parentGuid) {
     const bool security = r.eventId == 4688;
-    Statement& st = upsertCreate_;
-    const int64_t pid = pidValue(security ? r.field("NewProcessId") : r.field("ProcessId"));
-    st.bind(1, host).bind(2, guid).bindIntOrNull(3, pid);
-    st.bindTextOrNull(4, dashEmpty(r.field(security ? "NewProcessName" : "Image")));
-    st.bindTextOrNull(5, dashEmpty(r.field("CommandLine")));
+    const int64_t pid = pidValue(security ? f[NewProcessId] : f[ProcessId]);
+    std::string_view user, integrity, hashes;
+    std::string who;
     if (security) {
-        const std::string_view domain = dashEmpty(r.field("TargetDomainName"));
-        std::string_view user = dashEmpty(r.field("TargetUserName"));
-        std::string who;
+        const std::string_view domain = dashEmpty(f[TargetDomainName]);
+        user = dashEmpty(f[TargetUserName]);
         if (user.empty()) {
-            user = dashEmpty(r.field("SubjectUserName"));
+            user = dashEmpty(f[SubjectUserName]);
         }
         if (!domain.empty() && !user.empty()) {
             who = std::string(domain) + "\\" + std::string(user);
-        } else {
-            who = std::string(user);
+            user = who;
         }
-        st.bindTextOrNull(6, who).bindTextOrNull(7, dashEmpty(r.field("MandatoryLabel"))).bindNull(8);
+        integrity = dashEmpty(f[MandatoryLabel]);
     } else {
-        st.bindTextOrNull(6, dashEmpty(r.field("User")));
-        st.bindTextOrNull(7, dashEmpty(r.field("IntegrityLevel")));
-        st.bindTextOrNull(8, dashEmpty(r.field("Hashes")));
+        user = dashEmpty(f[User]);
+        integrity = dashEmpty(f[IntegrityLevel]);
+        hashes = dashEmpty(f[Hashes]);
     }
-    st.bindTextOrNull(9, parentGuid);
-    parentId ? st.bind(10, parentId) : st.bindNull(10);
-    st.bindTextOrNull(11, dashEmpty(r.field(security ? "ParentProcessName" : "ParentImage")));
-    st.bindTextOrNull(12, dashEmpty(r.field("ParentCommandLine")));
-    st.bind(13, r.tsUs).bind(14, evidenceId_).bind(15, r.pos.record);
+    const std::string_view image = dashEmpty(f[security ? NewProcessName : Image]);
+    const std::string_view commandLine = dashEmpty(f[CommandLine]);
+    const std::string_view parentImage = dashEmpty(f[security ? ParentProcessName : ParentImage]);
+    const std::string_view parentCommandLine = dashEmpty(f[ParentCommandLine]);
+
     int64_t id = 0;
-    if (st.step()) {
-        id = st.int64(0);
+    const auto cached = processes_.find(keyFor(host, guid));
+    HeldProcess* held = cached != processes_.end() ? heldProcess(cached->second.id) : nullptr;
+    if (held) {
+        // Seen earlier in this import and still held: what the upsert's DO UPDATE would do to it.
+        auto take = [&](TextAt& into, std::string_view v) {
+            if (!v.empty()) {
+                into = keepText(v);
+            }
+        };
+        if (pid >= 0) {
+            held->pid = pid;
+        }
+        take(held->image, image);
+        take(held->commandLine, commandLine);
+        take(held->user, user);
+        take(held->integrity, integrity);
+        take(held->hashes, hashes);
+        take(held->parentGuid, parentGuid);
+        if (parentId) {
+            held->parentId = parentId;
+        }
+        take(held->parentImage, parentImage);
+        take(held->parentCommandLine, parentCommandLine);
+        held->startTs = r.tsUs;
+        held->knownFrom = "create";
+        held->record = r.pos.record;
+        id = held->id;
+    } else if (cached == processes_.end() && holding_ && freshHost(host)) {
+        id = nextProcessId_++;
+        const HeldProcess p{id,
+                            host,
+                            pid,
+                            parentId,
+                            r.tsUs,
+                            kNoTime,
+                            r.pos.record,
+                            "create",
+                            keepText(guid),
+                            keepText(image),
+                            keepText(commandLine),
+                            keepText(user),
+                            keepText(integrity),
+                            keepText(hashes),
+                            keepText(parentGuid),
+                            keepText(parentImage),
+                            keepText(parentCommandLine)};
+        hold(p, heldProcesses_, insertProcess_, insertProcessMany_, kProcessColumns, &SysmonWriter::bindProcess);
+    } else {
+        if (cached == processes_.end()) {
+            flushProcesses(); // the upsert may insert: with the rowid the held rows were promised
+        }
+        Statement& st = upsertCreate_;
+        st.bind(1, host).bind(2, guid).bindIntOrNull(3, pid);
+        st.bindTextOrNull(4, image).bindTextOrNull(5, commandLine).bindTextOrNull(6, user);
+        st.bindTextOrNull(7, integrity);
+        security ? st.bindNull(8) : st.bindTextOrNull(8, hashes);
+        st.bindTextOrNull(9, parentGuid);
+        parentId ? st.bind(10, parentId) : st.bindNull(10);
+        st.bindTextOrNull(11, parentImage).bindTextOrNull(12, parentCommandLine);
+        st.bind(13, r.tsUs).bind(14, evidenceId_).bind(15, r.pos.record);
+        if (st.step()) {
+            id = st.int64(0);
+        }
+        st.reset();
+        nextProcessId_ = std::max(nextProcessId_, id + 1);
     }
-    st.reset();
-    key_ = std::to_string(host);
-    key_.push_back('|');
-    key_.append(guid);
-    processes_[key_] = ProcessSeen{id, true};
+    processes_.insert_or_assign(std::string(keyFor(host, guid)), ProcessSeen{id});
     if (pid >= 0) {
-        lastByPid_[std::to_string(host) + "|" + std::to_string(pid)] = id;
+        lastByPid_[{host, pid}] = id;
     }
     return id;
+}
+
+void SysmonWriter::bindProcess(Statement& s, int base, const HeldProcess& p) {
+    auto time = [&](int i, int64_t v) { v == kNoTime ? s.bindNull(base + i) : s.bind(base + i, v); };
+    s.bind(base + 1, p.id).bind(base + 2, p.host).bindStatic(base + 3, textAt(p.guid));
+    s.bindIntOrNull(base + 4, p.pid);
+    s.bindStaticOrNull(base + 5, textAt(p.image)).bindStaticOrNull(base + 6, textAt(p.commandLine));
+    s.bindStaticOrNull(base + 7, textAt(p.user)).bindStaticOrNull(base + 8, textAt(p.integrity));
+    s.bindStaticOrNull(base + 9, textAt(p.hashes)).bindStaticOrNull(base + 10, textAt(p.parentGuid));
+    p.parentId ? s.bind(base + 11, p.parentId) : s.bindNull(base + 11);
+    s.bindStaticOrNull(base + 12, textAt(p.parentImage)).bindStaticOrNull(base + 13, textAt(p.parentCommandLine));
+    time(14, p.startTs);
+    time(15, p.endTs);
+    s.bindStatic(base + 16, p.knownFrom).bind(base + 17, evidenceId_).bind(base + 18, p.record);
 }
 
 void SysmonWriter::noteAddress(std::string_view ip, int64_t host, int64_t ts) {
@@ -327,10 +543,11 @@ void SysmonWriter::noteAddress(std::string_view ip, int64_t host, int64_t ts) {
     if (ip.starts_with("::ffff:")) {
         ip.remove_prefix(7);
     }
-    key_ = std::to_string(host);
-    key_.push_back('|');
-    key_.append(ip);
-    AddressSeen& a = addresses_[key_];
+    auto it = addresses_.find(keyFor(host, ip));
+    if (it == addresses_.end()) {
+        it = addresses_.emplace(std::string(key_), AddressSeen{}).first;
+    }
+    AddressSeen& a = it->second;
     a.first = std::min(a.first, ts);
     a.last = std::max(a.last, ts);
 }
@@ -349,149 +566,264 @@ void SysmonWriter::appendFieldsJson(std::span<const SysmonField> fields, std::st
     out.push_back('}');
 }
 
-int64_t SysmonWriter::insertEvent(const SysmonRecord& r, int64_t host, int64_t process) {
-    std::string_view json = r.fieldsJson;
-    if (json.empty()) {
-        json_.clear();
-        appendFieldsJson(r.fields, json_);
-        json = json_;
-    }
-    Statement& s = insertEvent_;
-    s.bind(1, evidenceId_).bind(2, r.pos.record).bindIntOrNull(3, r.recordNumber).bind(4, r.tsUs);
-    host ? s.bind(5, host) : s.bindNull(5);
-    s.bindStaticOrNull(6, r.channel).bindStaticOrNull(7, r.provider).bind(8, r.eventId);
-    process ? s.bind(9, process) : s.bindNull(9);
-    s.bindStatic(10, json);
-    s.exec();
-    return sqlite3_last_insert_rowid(db_);
+void SysmonWriter::bindEvent(Statement& s, int base, const HeldEvent& e) {
+    s.bind(base + 1, e.id).bind(base + 2, evidenceId_).bind(base + 3, e.record);
+    s.bindIntOrNull(base + 4, e.recordNumber).bind(base + 5, e.ts);
+    e.host ? s.bind(base + 6, e.host) : s.bindNull(base + 6);
+    s.bindStaticOrNull(base + 7, e.channel).bindStaticOrNull(base + 8, e.provider).bind(base + 9, e.eventId);
+    e.process ? s.bind(base + 10, e.process) : s.bindNull(base + 10);
+    s.bindStatic(base + 11,
+                 e.ownJson >= 0 ? std::string_view(text_).substr(size_t(e.ownJson), e.ownJsonLength) : e.json);
 }
 
-void SysmonWriter::securityProcessCreate(const SysmonRecord& r, int64_t host) {
-    // 4688 has no GUIDs. The key carries the start time so that a reused PID is a new process.
-    const int64_t pid = pidValue(r.field("NewProcessId"));
-    const std::string guid = "4688:" + std::to_string(pid) + "@" + std::to_string(r.tsUs);
-    int64_t parent = 0;
-    const int64_t ppid = pidValue(r.field("ProcessId"));
-    if (ppid >= 0) {
-        if (auto it = lastByPid_.find(std::to_string(host) + "|" + std::to_string(ppid)); it != lastByPid_.end()) {
-            parent = it->second;
-        } else {
-            Statement& f = findProcess_;
-            f.bind(1, host).bind(2, ppid).bind(3, r.tsUs);
-            if (f.step()) {
-                parent = f.int64(0);
+void SysmonWriter::bindNet(Statement& s, int base, const HeldNet& n) {
+    s.bind(base + 1, n.event).bind(base + 2, n.host);
+    n.process ? s.bind(base + 3, n.process) : s.bindNull(base + 3);
+    s.bind(base + 4, n.ts).bindStaticOrNull(base + 5, n.protocol);
+    n.initiated >= 0 ? s.bind(base + 6, n.initiated) : s.bindNull(base + 6);
+    s.bindStaticOrNull(base + 7, n.src).bindIntOrNull(base + 8, n.srcPort);
+    s.bindStaticOrNull(base + 9, n.dst).bindIntOrNull(base + 10, n.dstPort);
+    s.bindStaticOrNull(base + 11, n.dstHost);
+}
+
+void SysmonWriter::bindDnsQuery(Statement& s, int base, const HeldDnsQuery& d) {
+    s.bind(base + 1, d.event).bind(base + 2, d.host);
+    d.process ? s.bind(base + 3, d.process) : s.bindNull(base + 3);
+    s.bind(base + 4, d.ts);
+    d.domain ? s.bind(base + 5, d.domain) : s.bindNull(base + 5);
+    s.bindStaticOrNull(base + 6, d.status);
+    s.bindStaticOrNull(base + 7, std::string_view(text_).substr(d.answers.offset, d.answers.length));
+}
+
+// Inserts the row now, or holds it and inserts kRowsPerInsert held rows with one statement. A row
+// goes in only after the rows it points to, as the foreign keys would have it: a connection or
+// DNS query waits for its event's group; an event waits for its process's group, but not for
+// long: past kMaxWaiting rows the held processes go in as they are (a log of few processes would
+// otherwise hold its events until the batch ends, then insert them one by one).
+template <class Held>
+void SysmonWriter::hold(const Held& row, std::vector<Held>& held, Statement& one, Statement& many, int columns,
+                        void (SysmonWriter::*bind)(Statement&, int, const Held&)) {
+    if (!holding_) {
+        (this->*bind)(one, 0, row);
+        stepBound(one);
+        return;
+    }
+    held.push_back(row);
+    constexpr size_t kMaxWaiting = 4 * kRowsPerInsert;
+    while (held.size() >= kRowsPerInsert) {
+        bool ready = true;
+        for (int i = 0; i < kRowsPerInsert && ready; ++i) {
+            ready = pointsToWritten(held[size_t(i)]);
+        }
+        if (!ready && held.size() >= kMaxWaiting) {
+            flushProcesses();
+            ready = true;
+            for (int i = 0; i < kRowsPerInsert && ready; ++i) {
+                ready = pointsToWritten(held[size_t(i)]);
             }
-            f.reset();
+        }
+        if (!ready) {
+            return; // after the next group of the rows it points to
+        }
+        for (int i = 0; i < kRowsPerInsert; ++i) {
+            (this->*bind)(many, i * columns, held[static_cast<size_t>(i)]);
+        }
+        stepBound(many);
+        held.erase(held.begin(), held.begin() + kRowsPerInsert);
+    }
+}
+
+template <class Held>
+void SysmonWriter::flushHeld(std::vector<Held>& held, Statement& one,
+                             void (SysmonWriter::*bind)(Statement&, int, const Held&)) {
+    for (const Held& row : held) {
+        (this->*bind)(one, 0, row);
+        stepBound(one);
+    }
+    held.clear();
+}
+
+bool SysmonWriter::pointsToWritten(const HeldEvent& e) const {
+    return heldProcesses_.empty() || e.process < heldProcesses_.front().id;
+}
+
+bool SysmonWriter::pointsToWritten(const HeldNet& n) const {
+    return (heldEvents_.empty() || n.event < heldEvents_.front().id) &&
+           (heldProcesses_.empty() || n.process < heldProcesses_.front().id);
+}
+
+bool SysmonWriter::pointsToWritten(const HeldDnsQuery& d) const {
+    return (heldEvents_.empty() || d.event < heldEvents_.front().id) &&
+           (heldProcesses_.empty() || d.process < heldProcesses_.front().id);
+}
+
+void SysmonWriter::flushProcesses() {
+    flushHeld(heldProcesses_, insertProcess_, &SysmonWriter::bindProcess);
+}
+
+void SysmonWriter::flushRows() {
+    flushProcesses();
+    flushHeld(heldEvents_, insertEvent_, &SysmonWriter::bindEvent);
+    flushHeld(heldNets_, insertNet_, &SysmonWriter::bindNet);
+    flushHeld(heldDnsQueries_, insertDnsQuery_, &SysmonWriter::bindDnsQuery);
+    text_.clear();
+}
+
+int64_t SysmonWriter::insertEvent(const SysmonRecord& r, int64_t host, int64_t process) {
+    HeldEvent e{nextEventId_++, r.pos.record, r.recordNumber, r.tsUs,       host, process,
+                r.eventId,      r.channel,    r.provider,     r.fieldsJson, -1,   0};
+    if (e.json.empty()) {
+        if (holding_) { // the record's bytes outlive this call, the writer's own buffer does not
+            e.ownJson = int64_t(text_.size());
+            appendFieldsJson(r.fields, text_);
+            e.ownJsonLength = uint32_t(text_.size() - size_t(e.ownJson));
+        } else {
+            json_.clear();
+            appendFieldsJson(r.fields, json_);
+            e.json = json_;
         }
     }
-    const int64_t id = processCreate(host, guid, r, parent, {});
+    hold(e, heldEvents_, insertEvent_, insertEventMany_, kEventColumns, &SysmonWriter::bindEvent);
+    return e.id;
+}
+
+void SysmonWriter::securityProcessCreate(const SysmonRecord& r, const Slots& f, int64_t host) {
+    // 4688 has no GUIDs. The key carries the start time so that a reused PID is a new process.
+    const int64_t pid = pidValue(f[NewProcessId]);
+    const std::string guid = "4688:" + std::to_string(pid) + "@" + std::to_string(r.tsUs);
+    int64_t parent = 0;
+    const int64_t ppid = pidValue(f[ProcessId]);
+    if (ppid >= 0) {
+        if (auto it = lastByPid_.find({host, ppid}); it != lastByPid_.end()) {
+            parent = it->second;
+        } else {
+            Statement& q = findProcess_;
+            q.bind(1, host).bind(2, ppid).bind(3, r.tsUs);
+            if (q.step()) {
+                parent = q.int64(0);
+            }
+            q.reset();
+        }
+    }
+    const int64_t id = processCreate(host, guid, r, f, parent, {});
     insertEvent(r, host, id);
 }
 
 void SysmonWriter::write(const SysmonRecord& r) {
     const int64_t host = hostFor(r.computer);
+    Slots& f = slots_;
+    fillSlots(r.fields, f);
     if (r.eventId == 4688 && r.channel == "Security") {
-        securityProcessCreate(r, host);
+        securityProcessCreate(r, f, host);
         return;
     }
-    if (!isSysmon(r)) {
+    if (!isSysmon(r, f)) {
         insertEvent(r, host, 0); // other channels are kept as they are
         return;
     }
-    const std::string guid = normalizeGuid(r.field("ProcessGuid"));
+    const bool hasGuid = normalizeGuidInto(f[ProcessGuid], guid_);
+    const std::string_view guid = guid_;
     int64_t process = 0;
     switch (r.eventId) {
     case 1:
-        if (!guid.empty()) {
-            const std::string parentGuid = normalizeGuid(r.field("ParentProcessGuid"));
+        if (hasGuid) {
+            normalizeGuidInto(f[ParentProcessGuid], parentGuid_);
             int64_t parent = 0;
-            if (!parentGuid.empty() && parentGuid != guid) {
-                parent = processStub(host, parentGuid,
-                                     Stub{r.field("ParentProcessId"), r.field("ParentImage"),
-                                          r.field("ParentCommandLine"), r.field("ParentUser")},
+            if (!parentGuid_.empty() && parentGuid_ != guid) {
+                parent = processStub(host, parentGuid_,
+                                     Stub{f[ParentProcessId], f[ParentImage], f[ParentCommandLine], f[ParentUser]},
                                      "parent", r);
             }
-            process = processCreate(host, guid, r, parent, parentGuid);
+            process = processCreate(host, guid, r, f, parent, parentGuid_);
         }
         break;
     case 5:
-        if (!guid.empty()) {
-            process =
-                processStub(host, guid, Stub{r.field("ProcessId"), r.field("Image"), {}, r.field("User")}, "other", r);
-            endProcess_.bind(1, r.tsUs).bind(2, process).exec();
+        if (hasGuid) {
+            process = processStub(host, guid, Stub{f[ProcessId], f[Image], {}, f[User]}, "other", r);
+            if (HeldProcess* held = heldProcess(process)) {
+                held->endTs = r.tsUs;
+            } else {
+                endProcess_.bind(1, r.tsUs).bind(2, process).exec();
+            }
         }
         break;
     case 3:
-        if (!guid.empty()) {
-            process = processStub(host, guid, Stub{r.field("ProcessId"), r.field("Image"), {}, r.field("User")},
-                                  "network", r);
+        if (hasGuid) {
+            process = processStub(host, guid, Stub{f[ProcessId], f[Image], {}, f[User]}, "network", r);
         }
         break;
     case 22:
-        if (!guid.empty()) {
-            process =
-                processStub(host, guid, Stub{r.field("ProcessId"), r.field("Image"), {}, r.field("User")}, "dns", r);
+        if (hasGuid) {
+            process = processStub(host, guid, Stub{f[ProcessId], f[Image], {}, f[User]}, "dns", r);
         }
         break;
     default:
-        if (!guid.empty()) {
-            process =
-                processStub(host, guid, Stub{r.field("ProcessId"), r.field("Image"), {}, r.field("User")}, "other", r);
+        if (hasGuid) {
+            process = processStub(host, guid, Stub{f[ProcessId], f[Image], {}, f[User]}, "other", r);
         }
         break;
     }
     const int64_t event = insertEvent(r, host, process);
     if (r.eventId == 3) {
-        const std::string_view initiated = trim(r.field("Initiated"));
+        const std::string_view initiated = trim(f[Initiated]);
         const bool out = initiated == "true" || initiated == "True" || initiated == "1";
         const bool known = out || initiated == "false" || initiated == "False" || initiated == "0";
         int64_t srcPort = -1, dstPort = -1;
-        parseInt(trim(r.field("SourcePort")), srcPort);
-        parseInt(trim(r.field("DestinationPort")), dstPort);
-        std::string_view src = dashEmpty(r.field("SourceIp"));
-        std::string_view dst = dashEmpty(r.field("DestinationIp"));
+        parseInt(trim(f[SourcePort]), srcPort);
+        parseInt(trim(f[DestinationPort]), dstPort);
+        std::string_view src = dashEmpty(f[SourceIp]);
+        std::string_view dst = dashEmpty(f[DestinationIp]);
         for (std::string_view* ip : {&src, &dst}) {
             if (ip->starts_with("::ffff:")) {
                 ip->remove_prefix(7);
             }
         }
-        Statement& s = insertNet_;
-        s.bind(1, event).bind(2, host);
-        process ? s.bind(3, process) : s.bindNull(3);
-        s.bind(4, r.tsUs).bindTextOrNull(5, dashEmpty(r.field("Protocol")));
-        known ? s.bind(6, out ? 1 : 0) : s.bindNull(6);
-        s.bindTextOrNull(7, src).bindIntOrNull(8, srcPort).bindTextOrNull(9, dst).bindIntOrNull(10, dstPort);
-        s.bindTextOrNull(11, dashEmpty(r.field("DestinationHostname")));
-        s.exec();
+        const HeldNet n{event,
+                        host,
+                        process,
+                        r.tsUs,
+                        srcPort,
+                        dstPort,
+                        known ? (out ? 1 : 0) : -1,
+                        dashEmpty(f[Protocol]),
+                        src,
+                        dst,
+                        dashEmpty(f[DestinationHostname])};
+        hold(n, heldNets_, insertNet_, insertNetMany_, kNetColumns, &SysmonWriter::bindNet);
         // The local end names this host's address: the source when the process connected out,
         // the destination when it accepted.
         if (known) {
             noteAddress(out ? src : dst, host, r.tsUs);
         }
     } else if (r.eventId == 22) {
-        const int64_t domain = domainFor(r.field("QueryName"));
-        const std::string answers = answerAddresses(r.field("QueryResults"));
-        Statement& s = insertDnsQuery_;
-        s.bind(1, event).bind(2, host);
-        process ? s.bind(3, process) : s.bindNull(3);
-        s.bind(4, r.tsUs);
-        domain ? s.bind(5, domain) : s.bindNull(5);
-        s.bindTextOrNull(6, dashEmpty(r.field("QueryStatus"))).bindTextOrNull(7, answers);
-        s.exec();
+        const int64_t domain = domainFor(f[QueryName]);
+        if (!holding_) {
+            text_.clear();
+        }
+        const size_t at = text_.size();
+        text_ += answerAddresses(f[QueryResults]);
+        const HeldDnsQuery d{event,
+                             host,
+                             process,
+                             r.tsUs,
+                             domain,
+                             dashEmpty(f[QueryStatus]),
+                             TextAt{uint32_t(at), uint32_t(text_.size() - at)}};
+        hold(d, heldDnsQueries_, insertDnsQuery_, insertDnsQueryMany_, kDnsQueryColumns, &SysmonWriter::bindDnsQuery);
     }
 }
 
 void SysmonWriter::finish() {
+    flushRows();
     Statement up(db_,
                  "INSERT INTO host_addresses(ip, host_id, first_ts, last_ts, source) VALUES (?, ?, ?, ?, 'sysmon') "
                  "ON CONFLICT(ip, host_id) DO UPDATE SET "
                  "first_ts = min(coalesce(first_ts, excluded.first_ts), excluded.first_ts), "
                  "last_ts = max(coalesce(last_ts, excluded.last_ts), excluded.last_ts)");
     for (const auto& [key, a] : addresses_) {
-        const size_t bar = key.find('|');
         int64_t host = 0;
-        parseInt(std::string_view(key).substr(0, bar), host);
-        up.bind(1, std::string_view(key).substr(bar + 1)).bind(2, host).bind(3, a.first).bind(4, a.last).exec();
+        std::memcpy(&host, key.data(), sizeof host);
+        up.bind(1, std::string_view(key).substr(sizeof host)).bind(2, host).bind(3, a.first).bind(4, a.last).exec();
     }
     addresses_.clear();
 }
