@@ -434,9 +434,21 @@ void TestHunt::sampleCaseHuntsNameThePlantedDestinations() {
         QVERIFY2(spl.contains(QStringLiteral("dest=%1").arg(splString(dest))), qPrintable(dest));
         QVERIFY2(kql.contains(QStringLiteral("dest in (%1)").arg(kqlString(dest))), qPrintable(dest));
         QVERIFY2(esql.contains(QStringLiteral("dest IN (%1)").arg(esqlString(dest))), qPrintable(dest));
-        QVERIFY(
-            spl.contains(QLatin1String("where polls>=6 AND intervals>=5 AND median_interval_s>=2 AND spread<=0.5")));
+        // The engine's band test on a row (siem_channels.cpp): both gap quartiles within +-band.
+        QVERIFY(spl.contains(QLatin1String("where polls>=6 AND intervals>=5 AND median_interval_s>=2 AND "
+                                           "gap_p25>=0.5 * median_interval_s AND gap_p75<=1.5 * median_interval_s "
+                                           "AND (web=1 OR has_web=0)")));
         QVERIFY(kql.contains(QLatin1String("let min_polls = 6;")) && kql.contains(QLatin1String("let band = 0.5;")));
+        QVERIFY(kql.contains(QLatin1String("gap_p25 >= (1 - band) * median_interval_s and gap_p75 <= (1 + band) * "
+                                           "median_interval_s")));
+        // The DNS part: the resolver's lookups of the same names, a series only without web requests
+        // (SPL, KQL); ES|QL reads dns.question.name.
+        QVERIFY(spl.contains(QStringLiteral("datamodel=Network_Resolution.DNS where earliest=-7d (DNS.query=%1 OR "
+                                            "DNS.query=%2")
+                                 .arg(splSearchValue(dest), splSearchValue(QStringLiteral("*.") + dest))));
+        QVERIFY(kql.contains(QLatin1String("let lookups = DnsEvents")) &&
+                kql.contains(QLatin1String("join kind=leftanti web_pairs on src, dest")));
+        QVERIFY(esql.contains(QLatin1String("COALESCE(url.domain, destination.domain, dns.question.name)")));
         QVERIFY(esql.contains(
             QLatin1String("WHERE polls >= 6 AND intervals >= 5 AND median_interval_s >= 2 AND spread <= 0.5")));
     }
@@ -498,7 +510,8 @@ void TestHunt::thresholdsComeFromTheCasesConfig() {
     QCOMPARE(spec.thresholds.band, 0.35);
     QVERIFY(writeHunt(spec, HuntLanguage::Kql).contains(QLatin1String("let min_polls = 9;")));
     QVERIFY(writeHunt(spec, HuntLanguage::Spl)
-                .contains(QLatin1String("where polls>=9 AND intervals>=5 AND median_interval_s>=4 AND spread<=0.35")));
+                .contains(QLatin1String("where polls>=9 AND intervals>=5 AND median_interval_s>=4 AND gap_p25>=0.65 * "
+                                        "median_interval_s AND gap_p75<=1.35 * median_interval_s")));
     QVERIFY(writeHunt(spec, HuntLanguage::Esql)
                 .contains(QLatin1String(
                     "WHERE polls >= 9 AND intervals >= 5 AND median_interval_s >= 4 AND spread <= 0.35")));

@@ -15,6 +15,7 @@
 #include "justification_dialog.h"
 #include "main_window.h"
 #include "process_tree_widget.h"
+#include "scoring/scoring_engine.h"
 #include "scoring/suppression_store.h"
 #include "store/case_store.h"
 #include "store/case_summary.h"
@@ -176,6 +177,7 @@ class TestMainWindow : public QObject {
     void sortArrowsPointTheWayRowsRun();
     void screenshotWritesPng();
     void detailTimeColumnsFitTheirText();
+    void siemRowHasNoViewsToOpen();
 
   private:
     QTemporaryDir dir_;
@@ -1252,6 +1254,11 @@ void TestMainWindow::untrustedTextRendersLiterally() {
     }
     QVERIFY(sawCommandLine);
     QVERIFY(sawFactor);
+    // A channel with events opens its views.
+    for (const char* name : {"timelineButton", "process-treeButton", "intervalsButton"}) {
+        auto* button = w.alertDetail()->findChild<QPushButton*>(QString::fromLatin1(name));
+        QVERIFY2(button && button->isEnabled() && button->toolTip().isEmpty(), name);
+    }
     QCOMPARE(requests->index(0, ChannelRequestModel::UrlColumn).data().toString(), url);
     doc.setHtml(requests->index(0, ChannelRequestModel::UrlColumn).data(Qt::ToolTipRole).toString());
     QCOMPARE(doc.toPlainText(), url);
@@ -1454,6 +1461,34 @@ void TestMainWindow::detailTimeColumnsFitTheirText() {
                                 .arg(QString::fromLatin1(name))
                                 .arg(view->columnWidth(0))
                                 .arg(view->fontMetrics().horizontalAdvance(time))));
+    }
+}
+
+// A SIEM export's row has no events in the case: its Host timeline, Process tree and Interval
+// charts buttons are off, and their tooltip says why.
+void TestMainWindow::siemRowHasNoViewsToOpen() {
+    const QString c = dir_.filePath(QStringLiteral("siem-only.socwb"));
+    {
+        auto store = CaseStore::open(c);
+        QVERIFY(importInto(*store, fixture(QStringLiteral("siem/splunk-results.csv"))).accepted > 10);
+        QCOMPARE(ScoringEngine(*store).run(ScoreMode::Full).status, QStringLiteral("done"));
+    }
+    MainWindow w;
+    w.resize(1366, 768);
+    w.show();
+    QVERIFY(w.openCase(c));
+    AlertTableModel* model = w.alertQueue()->model();
+    QVERIFY(QTest::qWaitFor([model] { return model->rowCount() > 10 && model->rowAt(0); }, 10000));
+    QVERIFY(model->rowAt(0)->fromSiem());
+    w.alertDetail()->showAlert(model->rowAt(0)->id);
+    QVERIFY(QTest::qWaitFor([&w] { return w.alertDetail()->detail().found; }, 10000));
+    for (const char* name : {"timelineButton", "process-treeButton", "intervalsButton"}) {
+        auto* button = w.alertDetail()->findChild<QPushButton*>(QString::fromLatin1(name));
+        QVERIFY2(button, name);
+        QVERIFY2(!button->isEnabled(), name);
+        QVERIFY2(button->toolTip().startsWith(QStringLiteral("Nothing to show: this channel is a row of a SIEM "
+                                                             "export, with no events in the case.")),
+                 qPrintable(button->toolTip()));
     }
 }
 

@@ -188,6 +188,7 @@ AlertDetailWidget::AlertDetailWidget(QWidget* parent)
         const QString view = QString::fromLatin1(b.view);
         connect(button, &QPushButton::clicked, this, [this, view] { emit openViewRequested(view, alertId_); });
         buttons->addWidget(button);
+        viewButtons_ << button;
     }
     buttons->addStretch(1);
     v->addLayout(buttons);
@@ -522,6 +523,14 @@ void AlertDetailWidget::display(const AlertDetail& d) {
     exportRequests_->setVisible(showRequests && !d.proxyIds.empty());
     // A SIEM export's row: the case holds none of its requests; say why instead of an empty table.
     const QString siemNote = d.proxyIds.empty() ? siemRequestsNote(r) : QString();
+    // A SIEM export's row has no events in the case: no timeline, process tree or intervals to open.
+    for (QPushButton* b : viewButtons_) {
+        b->setEnabled(siemNote.isEmpty());
+        b->setToolTip(siemNote.isEmpty()
+                          ? QString()
+                          : tr("Nothing to show: this channel is a row of a SIEM export, with no events in the "
+                               "case. Import the host's raw logs and score again."));
+    }
     requestsNote_->setText(visibleText(siemNote));
     requestsNote_->setVisible(showRequests && !siemNote.isEmpty());
     requestView_->setVisible(showRequests && siemNote.isEmpty());

@@ -96,6 +96,7 @@ class AlertDetailWidget : public QWidget {
     // Why a SIEM export's row has no requests to list, in place of an empty table.
     QLabel* requestsNote_;
     QToolButton* exportRequests_;
+    QList<QPushButton*> viewButtons_; // Host timeline, Process tree, Interval charts
     // A channel's network-sensor connections, where it has any (a sensor-only channel has no
     // requests to list).
     QTableView* sensorView_;

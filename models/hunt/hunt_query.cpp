@@ -39,9 +39,21 @@ QStringList headerLines(const HuntSpec& spec, HuntLanguage lang) {
         l << QStringLiteral("Same cadence: median gap within x%1 of the channel's %2 s (cadence_ratio).")
                  .arg(num(t.cadenceRatio), num(std::round(spec.cadenceS * 10) / 10));
     }
-    l << QStringLiteral("spread = (75th - 25th percentile of the gaps) / median gap; a row is a series of polls "
-                        "with at least min_polls polls, min_intervals gaps, a median gap of min_interval_s or more "
-                        "and a spread of at most band.");
+    l << QStringLiteral("A series: one host, process, destination and endpoint shape (the engine keys a channel by "
+                        "its endpoint), from web requests or from DNS lookups.");
+    l << (lang == HuntLanguage::Esql
+              ? QStringLiteral("ES|QL has no join: a series of lookups stands beside the web series of the same "
+                               "address; the via column tells them apart.")
+              : QStringLiteral("A series of lookups only where that address made no web request to the name (a "
+                               "channel that bypasses the proxy)."));
+    if (lang == HuntLanguage::Esql) {
+        l << QStringLiteral("A row: a series with at least min_polls polls, min_intervals gaps, a median gap of "
+                            "min_interval_s or more and a spread (MAD / median of polls per bucket) of at most band.");
+    } else {
+        l << QStringLiteral("A row: a series with at least min_polls polls, min_intervals gaps, a median gap of "
+                            "min_interval_s or more and both gap quartiles within +-band of the median (the engine's "
+                            "band test); spread = (75th - 25th percentile of the gaps) / median gap.");
+    }
     l << QStringLiteral("%1 destination(s) with their subdomains; %2 endpoint shape(s) of the web-service catalog.")
              .arg(spec.domains.size())
              .arg(spec.shapes.size());
@@ -69,19 +81,29 @@ QString writeSpl(const HuntSpec& spec) {
     QStringList q;
     q << QStringLiteral("```") + headerLines(spec, HuntLanguage::Spl).join(QStringLiteral("\n")) +
              QStringLiteral("\nData: the CIM Web data model (proxy), Sysmon EventCode 3 (network connection) "
-                            "for the process.```");
-    QStringList prefilter;
+                            "for the process, the CIM Network_Resolution data model (DNS lookups).```");
+    QStringList prefilter, dnsPrefilter;
     for (const QString& d : spec.domains) {
         prefilter << QStringLiteral("Web.dest=%1 OR Web.dest=%2")
                          .arg(splSearchValue(d), splSearchValue(QStringLiteral("*.") + d));
+        dnsPrefilter << QStringLiteral("DNS.query=%1 OR DNS.query=%2")
+                            .arg(splSearchValue(d), splSearchValue(QStringLiteral("*.") + d));
     }
-    q << QStringLiteral("| tstats summariesonly=false count sum(Web.bytes_out) as bytes_out sum(Web.bytes_in) as "
-                        "bytes_in from datamodel=Web.Web where earliest=-%1d (%2) by _time span=%3s Web.src "
-                        "Web.dest Web.uri_path")
+    // A CONNECT tunnel has no path: fillnull_value keeps it a poll (tstats drops null by-fields).
+    q << QStringLiteral("| tstats summariesonly=false fillnull_value=\"-\" count sum(Web.bytes_out) as bytes_out "
+                        "sum(Web.bytes_in) as bytes_in from datamodel=Web.Web where earliest=-%1d (%2) by _time "
+                        "span=%3s Web.src Web.dest Web.uri_path")
              .arg(spec.lookbackDays)
              .arg(prefilter.isEmpty() ? QStringLiteral("Web.dest=\"\"") : prefilter.join(QStringLiteral(" OR ")))
              .arg(pollSeconds(spec));
     q << QStringLiteral("| rename Web.src as src, Web.dest as dest, Web.uri_path as uri_path");
+    q << QStringLiteral("| eval via=\"web\"");
+    q << QStringLiteral("| append [| tstats summariesonly=false count from datamodel=Network_Resolution.DNS where "
+                        "earliest=-%1d (%2) by _time span=%3s DNS.src DNS.query | rename DNS.src as src, DNS.query "
+                        "as dest | eval via=\"dns\"]")
+             .arg(spec.lookbackDays)
+             .arg(dnsPrefilter.isEmpty() ? QStringLiteral("DNS.query=\"\"") : dnsPrefilter.join(QStringLiteral(" OR ")))
+             .arg(pollSeconds(spec));
     q << QStringLiteral("| eval dest=lower(dest)");
     q << QStringLiteral("| where %1").arg(splDomainTest(spec.domains, QStringLiteral("dest")));
     q << QStringLiteral("| join type=left max=1 src dest [search sourcetype=\"XmlWinEventLog:Microsoft-Windows-"
@@ -101,21 +123,29 @@ QString writeSpl(const HuntSpec& spec) {
     } else {
         q << QStringLiteral("| eval shape=null()");
     }
-    q << QStringLiteral("| sort 0 host process dest _time");
-    q << QStringLiteral("| streamstats current=f window=1 last(_time) as prev_time by host process dest");
+    // A series is one host, process, destination and endpoint shape (the engine keys a channel by
+    // its endpoint), from the proxy or from the resolver.
+    q << QStringLiteral("| eval series_shape=coalesce(shape, \"none\")");
+    const QString series = QStringLiteral("host process dest series_shape via src");
+    q << QStringLiteral("| sort 0 %1 _time").arg(series);
+    q << QStringLiteral("| streamstats current=f window=1 last(_time) as prev_time by %1").arg(series);
     q << QStringLiteral("| eval gap=_time-prev_time");
-    q << QStringLiteral("| eventstats median(gap) as series_median by host process dest");
+    q << QStringLiteral("| eventstats median(gap) as series_median by %1").arg(series);
     q << QStringLiteral("| eval gap=if(gap > %1 * series_median, null(), gap)").arg(num(t.pauseFactor));
     q << QStringLiteral(
-        "| stats count as polls sum(count) as requests min(_time) as first_seen max(_time) as last_seen "
-        "count(gap) as intervals median(gap) as median_interval_s perc25(gap) as gap_p25 perc75(gap) "
-        "as gap_p75 sum(bytes_out) as bytes_out sum(bytes_in) as bytes_in dc(uri_path) as paths "
-        "values(shape) as shapes by host process dest");
+             "| stats count as polls sum(count) as requests min(_time) as first_seen max(_time) as last_seen "
+             "count(gap) as intervals median(gap) as median_interval_s perc25(gap) as gap_p25 perc75(gap) "
+             "as gap_p75 sum(bytes_out) as bytes_out sum(bytes_in) as bytes_in dc(uri_path) as paths "
+             "values(shape) as shapes by %1")
+             .arg(series);
     q << QStringLiteral("| eval spread=round((gap_p75 - gap_p25) / median_interval_s, 3)");
-    QString where = QStringLiteral("| where polls>=%1 AND intervals>=%2 AND median_interval_s>=%3 AND spread<=%4")
+    q << QStringLiteral("| eval web=if(via=\"web\", 1, 0)");
+    q << QStringLiteral("| eventstats max(web) as has_web by src dest");
+    QString where = QStringLiteral("| where polls>=%1 AND intervals>=%2 AND median_interval_s>=%3 AND gap_p25>=%4 * "
+                                   "median_interval_s AND gap_p75<=%5 * median_interval_s AND (web=1 OR has_web=0)")
                         .arg(t.minPolls)
                         .arg(t.minIntervals)
-                        .arg(num(t.minIntervalS), num(t.band));
+                        .arg(num(t.minIntervalS), num(1 - t.band), num(1 + t.band));
     if (spec.cadenceS > 0) {
         where += QStringLiteral(" AND median_interval_s>=%1 AND median_interval_s<=%2")
                      .arg(num(spec.cadenceS / t.cadenceRatio), num(spec.cadenceS * t.cadenceRatio));
@@ -125,7 +155,8 @@ QString writeSpl(const HuntSpec& spec) {
     q << QStringLiteral("| eval fleet_wide=if(hosts_alike>=%1, \"yes\", \"no\")").arg(t.fleetMinHosts);
     q << QStringLiteral("| convert ctime(first_seen) ctime(last_seen)");
     q << QStringLiteral("| sort 0 fleet_wide, -polls");
-    q << QStringLiteral("| table host process dest shapes polls requests intervals median_interval_s spread gap_p25 "
+    q << QStringLiteral("| table host process dest via shapes polls requests intervals median_interval_s spread "
+                        "gap_p25 "
                         "gap_p75 bytes_out bytes_in paths hosts_alike fleet_wide first_seen last_seen");
     return q.join(QLatin1Char('\n')) + QLatin1Char('\n');
 }
@@ -172,7 +203,7 @@ QString writeKql(const HuntSpec& spec) {
         q << QStringLiteral("// ") + line;
     }
     q << QStringLiteral("// Data: Sentinel CommonSecurityLog (proxy), Defender DeviceNetworkEvents (process) and "
-                        "DeviceProcessEvents (how many devices run the image).");
+                        "DeviceProcessEvents (how many devices run the image), DnsEvents (the DNS server's lookups).");
     q << QStringLiteral("let lookback = %1d;").arg(spec.lookbackDays);
     q << QStringLiteral("let min_polls = %1;").arg(t.minPolls);
     q << QStringLiteral("let min_intervals = %1;").arg(t.minIntervals);
@@ -184,20 +215,26 @@ QString writeKql(const HuntSpec& spec) {
     q << QStringLiteral("    | where TimeGenerated > ago(lookback) and isnotempty(RequestURL)");
     q << QStringLiteral("    | extend u = parse_url(iff(RequestURL contains \"://\", RequestURL, strcat(\"http://\", "
                         "RequestURL)))");
-    q << QStringLiteral("    | project t = TimeGenerated, host = coalesce(SourceHostName, SourceIP), process = "
-                        "\"unattributed\", dest = tolower(tostring(u.Host)), path = tostring(u.Path), bytes_out = "
-                        "tolong(SentBytes), bytes_in = tolong(ReceivedBytes);");
+    q << QStringLiteral("    | project t = TimeGenerated, src = SourceIP, host = coalesce(SourceHostName, SourceIP), "
+                        "process = \"unattributed\", dest = tolower(tostring(u.Host)), path = tostring(u.Path), "
+                        "bytes_out = tolong(SentBytes), bytes_in = tolong(ReceivedBytes), via = \"web\";");
     q << QStringLiteral("let endpoint = DeviceNetworkEvents");
     q << QStringLiteral("    | where Timestamp > ago(lookback) and isnotempty(RemoteUrl)");
     q << QStringLiteral("    | extend u = parse_url(iff(RemoteUrl contains \"://\", RemoteUrl, strcat(\"https://\", "
                         "RemoteUrl)))");
-    q << QStringLiteral("    | project t = Timestamp, host = DeviceName, process = tolower(InitiatingProcessFileName), "
-                        "dest = tolower(tostring(u.Host)), path = tostring(u.Path), bytes_out = long(null), "
-                        "bytes_in = long(null);");
+    q << QStringLiteral("    | project t = Timestamp, src = LocalIP, host = DeviceName, process = "
+                        "tolower(InitiatingProcessFileName), dest = tolower(tostring(u.Host)), path = "
+                        "tostring(u.Path), bytes_out = long(null), bytes_in = long(null), via = \"web\";");
+    q << QStringLiteral("let lookups = DnsEvents");
+    q << QStringLiteral(
+        "    | where TimeGenerated > ago(lookback) and SubType == \"LookupQuery\" and isnotempty(Name)");
+    q << QStringLiteral("    | project t = TimeGenerated, src = ClientIP, host = ClientIP, process = \"unattributed\", "
+                        "dest = tolower(trim_end(@\"\\.\", Name)), path = \"\", bytes_out = long(null), bytes_in = "
+                        "long(null), via = \"dns\";");
     q << QStringLiteral("let images = DeviceProcessEvents");
     q << QStringLiteral("    | where Timestamp > ago(lookback)");
     q << QStringLiteral("    | summarize image_devices = dcount(DeviceId) by process = tolower(FileName);");
-    q << QStringLiteral("let polls = materialize(union proxy, endpoint");
+    q << QStringLiteral("let polls = materialize(union proxy, endpoint, lookups");
     q << QStringLiteral("    | where %1").arg(kqlDomainTest(spec.domains, QStringLiteral("dest")));
     if (!spec.shapes.empty()) {
         QStringList cases;
@@ -211,37 +248,43 @@ QString writeKql(const HuntSpec& spec) {
     } else {
         q << QStringLiteral("    | extend shape = \"\"");
     }
-    q << QStringLiteral("    | summarize t = min(t), bytes_out = sum(bytes_out), bytes_in = sum(bytes_in), shape = "
-                        "take_any(shape), path = take_any(path) by host, process, dest, poll = bin(t, %1s)")
+    q << QStringLiteral("    | summarize t = min(t), bytes_out = sum(bytes_out), bytes_in = sum(bytes_in), path = "
+                        "take_any(path) by host, process, dest, shape, via, src, poll = bin(t, %1s)")
              .arg(pollSeconds(spec));
-    q << QStringLiteral("    | sort by host asc, process asc, dest asc, t asc");
+    q << QStringLiteral("    | sort by host asc, process asc, dest asc, shape asc, via asc, src asc, t asc");
     q << QStringLiteral("    | extend gap = iff(host == prev(host) and process == prev(process) and dest == "
-                        "prev(dest), (t - prev(t)) / 1s, real(null)));");
-    q << QStringLiteral("let series = polls");
+                        "prev(dest) and shape == prev(shape) and via == prev(via) and src == prev(src), (t - "
+                        "prev(t)) / 1s, real(null)));");
+    q << QStringLiteral("let web_pairs = polls | where via == \"web\" | distinct src, dest;");
+    q << QStringLiteral("let cadence = polls");
     q << QStringLiteral("    | join kind=inner (polls | summarize series_median = percentile(gap, 50) by host, "
-                        "process, dest) on host, process, dest");
+                        "process, dest, shape, via, src) on host, process, dest, shape, via, src");
     q << QStringLiteral("    | extend gap = iff(gap > pause_factor * series_median, real(null), gap)");
     q << QStringLiteral("    | summarize polls = count(), first_seen = min(t), last_seen = max(t), intervals = "
                         "countif(isnotnull(gap)), gap_p25 = percentile(gap, 25), median_interval_s = "
                         "percentile(gap, 50), gap_p75 = percentile(gap, 75), bytes_out = sum(bytes_out), bytes_in = "
                         "sum(bytes_in), paths = dcount(path), shapes = make_set_if(shape, isnotempty(shape)) by "
-                        "host, process, dest");
+                        "host, process, dest, shape, via, src");
     q << QStringLiteral("    | extend spread = round((gap_p75 - gap_p25) / median_interval_s, 3)");
     QString where = QStringLiteral("    | where polls >= min_polls and intervals >= min_intervals and "
-                                   "median_interval_s >= min_interval_s and spread <= band");
+                                   "median_interval_s >= min_interval_s and gap_p25 >= (1 - band) * "
+                                   "median_interval_s and gap_p75 <= (1 + band) * median_interval_s");
     if (spec.cadenceS > 0) {
         where += QStringLiteral(" and median_interval_s between (%1 .. %2)")
                      .arg(num(spec.cadenceS / t.cadenceRatio), num(spec.cadenceS * t.cadenceRatio));
     }
     q << where + QLatin1Char(';');
+    q << QStringLiteral("let series = union (cadence | where via == \"web\"), (cadence | where via == \"dns\" "
+                        "| join kind=leftanti web_pairs on src, dest);");
     q << QStringLiteral("series");
     q << QStringLiteral("| join kind=leftouter (series | summarize hosts_alike = dcount(host) by process, dest) on "
                         "process, dest");
     q << QStringLiteral("| join kind=leftouter images on process");
     q << QStringLiteral("| extend fleet_wide = hosts_alike >= fleet_min_hosts");
-    q << QStringLiteral("| project host, process, dest, shapes, polls, intervals, median_interval_s, spread, gap_p25, "
-                        "gap_p75, bytes_out, bytes_in, paths, hosts_alike, image_devices, fleet_wide, first_seen, "
-                        "last_seen");
+    q << QStringLiteral(
+        "| project host, process, dest, via, shapes, polls, intervals, median_interval_s, spread, gap_p25, "
+        "gap_p75, bytes_out, bytes_in, paths, hosts_alike, image_devices, fleet_wide, first_seen, "
+        "last_seen");
     q << QStringLiteral("| sort by fleet_wide asc, polls desc");
     return q.join(QLatin1Char('\n')) + QLatin1Char('\n');
 }
@@ -257,8 +300,10 @@ QString writeEsql(const HuntSpec& spec) {
     for (const QString& line : headerLines(spec, HuntLanguage::Esql)) {
         q << QStringLiteral("// ") + line;
     }
-    q << QStringLiteral("// Data: ECS proxy events (url.domain, url.path, source.ip) and endpoint network events "
-                        "(host.name, process.name, destination.domain) under logs-*.");
+    q << QStringLiteral(
+        "// Data: ECS proxy events (url.domain, url.path, source.ip) and endpoint network events "
+        "(host.name, process.name, destination.domain), DNS lookups (dns.question.name: a resolver's log by source.ip, "
+        "Elastic Defend's with host.name and process.name) under logs-*.");
     q << QStringLiteral("// ES|QL has no row-to-row function: the median gap is the bucket (%1 h) over the median "
                         "polls per active bucket, the spread their median absolute deviation over that median.")
              .arg(bucketHours);
@@ -278,7 +323,8 @@ QString writeEsql(const HuntSpec& spec) {
     }
     q << QStringLiteral("FROM logs-*");
     q << QStringLiteral("| WHERE @timestamp >= NOW() - %1 days").arg(spec.lookbackDays);
-    q << QStringLiteral("| EVAL dest = TO_LOWER(COALESCE(url.domain, destination.domain))");
+    q << QStringLiteral("| EVAL dest = TO_LOWER(COALESCE(url.domain, destination.domain, dns.question.name)), via = "
+                        "CASE(url.domain IS NULL AND destination.domain IS NULL, \"dns\", \"web\")");
     q << QStringLiteral("| WHERE %1").arg(esqlDomainTest(spec.domains, QStringLiteral("dest")));
     q << QStringLiteral("| EVAL host_name = CASE(process.name IS NULL, TO_STRING(source.ip), host.name), "
                         "process_name = COALESCE(TO_LOWER(process.name), \"unattributed\"), path = "
@@ -289,15 +335,17 @@ QString writeEsql(const HuntSpec& spec) {
     q << QStringLiteral("| EVAL poll = DATE_TRUNC(%1 seconds, @timestamp), bucket = DATE_TRUNC(%2 hours, @timestamp)")
              .arg(pollSeconds(spec))
              .arg(bucketHours);
-    q << QStringLiteral("| STATS bytes_out = SUM(bytes_out), bytes_in = SUM(bytes_in), shapes = VALUES(shape), paths "
-                        "= VALUES(path) BY host_name, process_name, dest, bucket, poll");
+    q << QStringLiteral(
+        "| STATS bytes_out = SUM(bytes_out), bytes_in = SUM(bytes_in), paths = VALUES(path) BY host_name, "
+        "process_name, dest, via, shape, bucket, poll");
     q << QStringLiteral("| STATS n = COUNT(*), first_seen = MIN(poll), last_seen = MAX(poll), bytes_out = "
-                        "SUM(bytes_out), bytes_in = SUM(bytes_in), shapes = VALUES(shapes), paths = VALUES(paths) BY "
-                        "host_name, process_name, dest, bucket");
-    q << QStringLiteral("| STATS polls = SUM(n), buckets = COUNT(*), per_bucket = MEDIAN(n), per_bucket_mad = "
-                        "MEDIAN_ABSOLUTE_DEVIATION(n), first_seen = MIN(first_seen), last_seen = MAX(last_seen), "
-                        "bytes_out = SUM(bytes_out), bytes_in = SUM(bytes_in), shapes = VALUES(shapes), paths = "
-                        "COUNT_DISTINCT(paths) BY host_name, process_name, dest");
+                        "SUM(bytes_out), bytes_in = SUM(bytes_in), paths = VALUES(paths) BY host_name, process_name, "
+                        "dest, via, shape, bucket");
+    q << QStringLiteral(
+        "| STATS polls = SUM(n), buckets = COUNT(*), per_bucket = MEDIAN(n), per_bucket_mad = "
+        "MEDIAN_ABSOLUTE_DEVIATION(n), first_seen = MIN(first_seen), last_seen = MAX(last_seen), "
+        "bytes_out = SUM(bytes_out), bytes_in = SUM(bytes_in), paths = COUNT_DISTINCT(paths) BY host_name, "
+        "process_name, dest, via, shape");
     q << QStringLiteral("| EVAL intervals = polls - 1, median_interval_s = %1.0 / per_bucket, spread = "
                         "ROUND(per_bucket_mad / per_bucket, 3), mean_interval_s = DATE_DIFF(\"seconds\", first_seen, "
                         "last_seen) / (polls - 1.0)")
@@ -313,8 +361,10 @@ QString writeEsql(const HuntSpec& spec) {
     }
     q << where;
     q << QStringLiteral("| SORT polls DESC");
-    q << QStringLiteral("| KEEP host_name, process_name, dest, shapes, polls, intervals, median_interval_s, spread, "
-                        "mean_interval_s, buckets, bytes_out, bytes_in, paths, first_seen, last_seen");
+    q << QStringLiteral("| EVAL shapes = shape");
+    q << QStringLiteral(
+        "| KEEP host_name, process_name, dest, via, shapes, polls, intervals, median_interval_s, spread, "
+        "mean_interval_s, buckets, bytes_out, bytes_in, paths, first_seen, last_seen");
     q << QStringLiteral("| LIMIT 1000");
     return q.join(QLatin1Char('\n')) + QLatin1Char('\n');
 }
