@@ -4,6 +4,7 @@
 #include "config_checks.h"
 #include "siem_channels.h"
 
+#include <QHash>
 #include <QJsonObject>
 #include <QLocale>
 
@@ -30,16 +31,61 @@ QString fileName(const QString& image) {
     return image.mid(cut + 1);
 }
 
-// What the fleet comparison knows of one channel: who polls what, seen how, how often.
+// What the fleet comparison knows of one channel: who polls what, seen how, how often. The
+// comparison runs over pairs of a service's channels, so what it compares are small numbers: a
+// host's place in the case's list of hosts, and ids of the strings (StringIds; issue 20: comparing
+// the strings themselves was most of a re-score's time).
 struct Behaviour {
     int64_t host;
-    QString process;  // empty: unknown
-    QString endpoint; // empty: none known
-    QString timingClass;
-    double median; // 0: not periodic
-    bool present;  // a TTL-paced lookup series long enough to count as continuous presence
+    uint32_t hostIndex;
+    QString process; // empty: unknown
+    int processId;
+    int endpointId; // 0: none known
+    int timingClassId;
+    bool lookupUnpaced; // a lookup series that is not TTL-paced: it carries the poller's own cadence
+    double median;      // 0: not periodic
+    bool present;       // a TTL-paced lookup series long enough to count as continuous presence
     bool ttlPaced;
     int kind; // HostKind: hosts are compared only with hosts of their kind
+};
+
+// Ids of strings, equal where the strings are: 0 for the empty string, -1 for one never added.
+class StringIds {
+  public:
+    int add(const QString& s) {
+        if (s.isEmpty()) {
+            return 0;
+        }
+        const auto it = ids_.constFind(s);
+        return it != ids_.constEnd() ? *it : *ids_.insert(s, static_cast<int>(ids_.size()) + 1);
+    }
+    int find(const QString& s) const { return s.isEmpty() ? 0 : ids_.value(s, -1); }
+
+  private:
+    QHash<QString, int> ids_;
+};
+
+// The distinct hosts among those marked since begin(), by their place in the case's list of hosts:
+// one array per thread, cleared by a new stamp rather than by writing it again.
+class HostTally {
+  public:
+    explicit HostTally(size_t hosts) : seen_(hosts, 0) {}
+    void begin() {
+        ++stamp_;
+        count_ = 0;
+    }
+    void mark(uint32_t host) {
+        if (seen_[host] != stamp_) {
+            seen_[host] = stamp_;
+            ++count_;
+        }
+    }
+    size_t count() const { return count_; }
+
+  private:
+    std::vector<uint32_t> seen_;
+    uint32_t stamp_ = 0;
+    size_t count_ = 0;
 };
 
 // The kinds of host the fleet comparison keeps apart: a server's tool, a workstation's and what
@@ -146,8 +192,15 @@ std::vector<ScoredChannel> ChannelScorer::score(const std::vector<ChannelFeature
     auto fleetKey = [](const ChannelFeatures& f) {
         return !f.service.isEmpty() ? f.service : !f.registeredDomain.isEmpty() ? f.registeredDomain : f.destination;
     };
+    std::map<int64_t, uint32_t> hostIndex; // a host's place in allHosts
+    StringIds processIds, endpointIds, timingClassIds;
     for (const ChannelFeatures& f : channels) {
         allHosts.insert(f.hostId);
+    }
+    for (const int64_t host : allHosts) {
+        hostIndex.emplace(host, static_cast<uint32_t>(hostIndex.size()));
+    }
+    for (const ChannelFeatures& f : channels) {
         if (c.isRelayRole(f.hostRole)) {
             continue; // a proxy's lookups are its clients' channels again, not a peer's behaviour
         }
@@ -155,9 +208,12 @@ std::vector<ScoredChannel> ChannelScorer::score(const std::vector<ChannelFeature
         kindOfHost[f.hostId] = kind;
         const bool periodic = isPeriodic(f);
         const Behaviour b{f.hostId,
+                          hostIndex.at(f.hostId),
                           f.processName,
-                          f.endpoint,
-                          f.timingClass,
+                          processIds.add(f.processName),
+                          endpointIds.add(f.endpoint),
+                          timingClassIds.add(f.timingClass),
+                          f.timingClass == QLatin1String("lookup") && !f.ttlPaced,
                           periodic ? f.medianInterval : 0,
                           periodic && f.ttlPaced && spanHours(f) >= continuousHours,
                           f.ttlPaced,
@@ -198,7 +254,7 @@ std::vector<ScoredChannel> ChannelScorer::score(const std::vector<ChannelFeature
     const std::set<int64_t> noHosts;
     const std::set<QString> noClients;
     const std::vector<Behaviour> noBehaviours;
-    auto scoreOne = [&](const ChannelFeatures& f) {
+    auto scoreOne = [&](const ChannelFeatures& f, HostTally& tally) {
         ScoredChannel s;
         auto add = [&s](const char* name, double contribution, QString detail) {
             // Rounded here, so the score is exactly the sum of the contributions shown.
@@ -529,7 +585,6 @@ std::vector<ScoredChannel> ChannelScorer::score(const std::vector<ChannelFeature
                                "carry this behaviour")
                     .arg(f.host, f.hostRole));
         } else if (periodic && fleetContext) {
-            std::set<int64_t> same;
             const auto hostKind = kindOfHost.find(f.hostId);
             const int kind = hostKind == kindOfHost.end() ? kWorkstation : hostKind->second;
             const std::vector<Behaviour>* alike = &noBehaviours;
@@ -540,34 +595,37 @@ std::vector<ScoredChannel> ChannelScorer::score(const std::vector<ChannelFeature
                 const auto own = behavioursOf.find({fleetKey(f), f.processName});
                 alike = own == behavioursOf.end() ? alike : &own->second;
             }
+            // The channel's own strings as ids (-1: no channel of the fleet has it).
+            const int processId = processIds.find(f.processName);
+            const int endpointId = endpointIds.find(f.endpoint);
+            const int timingClassId = timingClassIds.find(f.timingClass);
+            // Like evidence only. A TTL-paced lookup series keeps the cache's rhythm, not the
+            // poller's: it is compared with TTL-paced ones, by presence. Any other series is
+            // compared by cadence with series of its own timing class — and a lookup series
+            // that is not TTL-paced (each poll outlives the cache) carries the poller's own
+            // cadence, so it is compared with every class.
+            const bool lookupCadence = f.timingClass == QLatin1String("lookup") && !f.ttlPaced;
+            HostTally& same = tally;
+            same.begin();
             for (const Behaviour& b : *alike) {
                 if (b.kind != kind) {
                     continue; // a server's tool is not the guest network's browsing, nor a workstation's
                 }
                 // A named program is compared with the same program elsewhere: the discount needs
                 // evidence that it is the same tool. A channel whose program is unknown could be any.
-                const bool sameProcess = f.processName.isEmpty() || b.process == f.processName;
+                const bool sameProcess = processId == 0 || b.processId == processId;
                 // An implant polling another raw file of the site IT polls is not IT's behaviour.
-                const bool sameEndpoint = f.endpoint.isEmpty() || b.endpoint.isEmpty() || b.endpoint == f.endpoint;
-                // Like evidence only. A TTL-paced lookup series keeps the cache's rhythm, not the
-                // poller's: it is compared with TTL-paced ones, by presence. Any other series is
-                // compared by cadence with series of its own timing class — and a lookup series
-                // that is not TTL-paced (each poll outlives the cache) carries the poller's own
-                // cadence, so it is compared with every class.
-                const bool lookupCadence = [](const QString& cls, bool paced) {
-                    return cls == QLatin1String("lookup") && !paced;
-                }(f.timingClass, f.ttlPaced);
-                const bool sameEvidence = f.ttlPaced ? b.ttlPaced
-                                                     : b.timingClass == f.timingClass || lookupCadence ||
-                                                           (b.timingClass == QLatin1String("lookup") && !b.ttlPaced);
+                const bool sameEndpoint = endpointId == 0 || b.endpointId == 0 || b.endpointId == endpointId;
+                const bool sameEvidence =
+                    f.ttlPaced ? b.ttlPaced : b.timingClassId == timingClassId || lookupCadence || b.lookupUnpaced;
                 const bool sameRhythm =
                     f.ttlPaced ? b.present : !b.ttlPaced && sameCadence(b.median, f.medianInterval, cadenceRatio);
                 if (sameProcess && sameEndpoint && sameEvidence && sameRhythm) {
-                    same.insert(b.host);
+                    same.mark(b.hostIndex);
                 }
             }
-            same.insert(f.hostId);
-            const double n = static_cast<double>(same.size());
+            same.mark(hostIndex.at(f.hostId));
+            const double n = static_cast<double>(same.count());
             const QString who = hasProcess ? f.processName : QStringLiteral("(unknown process)");
             // Peers are hosts of the same kind: two of four servers doing the same is a fleet.
             const double peers = peersOfKind[static_cast<size_t>(kind)];
@@ -580,7 +638,7 @@ std::vector<ScoredChannel> ChannelScorer::score(const std::vector<ChannelFeature
                                    "a channel")
                         .arg(what, who, fleetKey(f),
                              f.endpoint.isEmpty() ? QString() : QStringLiteral(" (%1)").arg(f.endpoint))
-                        .arg(same.size())
+                        .arg(same.count())
                         .arg(peers)
                         .arg(kind == kServer   ? QStringLiteral("servers")
                              : kind == kShared ? QStringLiteral("shared hosts")
@@ -654,8 +712,9 @@ std::vector<ScoredChannel> ChannelScorer::score(const std::vector<ChannelFeature
     };
     std::vector<ScoredChannel> out(channels.size());
     onBothCores(channels.size(), 512, [&](size_t from, size_t to) {
+        HostTally tally(allHosts.size());
         for (size_t i = from; i < to; ++i) {
-            out[i] = scoreOne(channels[i]);
+            out[i] = scoreOne(channels[i], tally);
         }
     });
     return out;
