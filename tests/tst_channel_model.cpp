@@ -7,6 +7,7 @@
 #include "core/resources.h"
 #include "scoring/address_namer.h"
 #include "scoring/channel_builder.h"
+#include "scoring/channel_members.h"
 #include "scoring/channel_scorer.h"
 #include "scoring/scoring_config.h"
 #include "scoring/scoring_engine.h"
@@ -170,6 +171,11 @@ bool inReasons(const ScoredChannel& s, const char* name) {
         }
     }
     return false;
+}
+
+// A channel's member ids as BuiltChannel holds them (encoded as the alert stores them).
+std::vector<int64_t> ids(const QByteArray& blob) {
+    return decodeMemberIds(blob.constData(), static_cast<int>(blob.size()));
 }
 
 std::vector<ChannelFeatures> featuresOf(const std::vector<BuiltChannel>& built) {
@@ -391,8 +397,8 @@ void TestChannelModel::oneChannelAcrossConnectConnectionsAndLookups() {
     QCOMPARE(c.medianInterval, 60.0);
     QCOMPARE(c.intervals, int64_t(29));
     QCOMPARE(c.bandIntervals, int64_t(29));
-    QCOMPARE(built.front().proxyIds.size(), size_t(60));
-    QCOMPARE(built.front().netIds.size(), size_t(30));
+    QCOMPARE(ids(built.front().proxyBlob).size(), size_t(60));
+    QCOMPARE(ids(built.front().netBlob).size(), size_t(30));
     QCOMPARE(c.featureVersion, kFeatureVersion);
 }
 
@@ -1134,10 +1140,10 @@ void TestChannelModel::parkedEventsGiveTheSameChannels() {
     for (size_t i = 0; i < whole.size(); ++i) {
         QCOMPARE(QJsonDocument(runs[i].features.toJson()).toJson(QJsonDocument::Compact),
                  QJsonDocument(whole[i].features.toJson()).toJson(QJsonDocument::Compact));
-        QCOMPARE(runs[i].proxyIds, whole[i].proxyIds);
-        QCOMPARE(runs[i].dnsIds, whole[i].dnsIds);
-        QCOMPARE(runs[i].dnsQueryIds, whole[i].dnsQueryIds);
-        QCOMPARE(runs[i].netIds, whole[i].netIds);
+        QCOMPARE(runs[i].proxyBlob, whole[i].proxyBlob);
+        QCOMPARE(runs[i].dnsBlob, whole[i].dnsBlob);
+        QCOMPARE(runs[i].dnsQueryBlob, whole[i].dnsQueryBlob);
+        QCOMPARE(runs[i].netBlob, whole[i].netBlob);
     }
 }
 

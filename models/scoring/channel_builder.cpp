@@ -1,6 +1,7 @@
 #include "channel_builder.h"
 
 #include "address_namer.h"
+#include "channel_members.h"
 #include "core/logging.h"
 #include "core/resources.h"
 #include "ingest/write/domain_names.h"
@@ -346,6 +347,11 @@ class EventSpill {
     }
     std::vector<int64_t> hostIds_;
     std::vector<Bucket> buckets_;
+};
+
+// A channel's member row ids by table while it is measured.
+struct MemberIds {
+    std::vector<int64_t> proxyIds, dnsIds, dnsQueryIds, netIds, sensorIds;
 };
 
 // Polls of an event list's times (sorted by the caller), as chooseTiming merges them.
@@ -1275,6 +1281,7 @@ std::vector<BuiltChannel> ChannelBuilder::build(const Progress& progress) {
             std::sort(p.events.begin(), p.events.end(),
                       [](const Ev& a, const Ev& b) { return std::tie(a.ts, a.id) < std::tie(b.ts, b.id); });
             BuiltChannel bc;
+            MemberIds ids; // encoded into bc once sorted
             ChannelFeatures& f = bc.features;
             const HostInfo& h = hosts[p.key.host];
             const DomainInfo& d = domains[static_cast<size_t>(p.key.domain)];
@@ -1328,7 +1335,7 @@ std::vector<BuiltChannel> ChannelBuilder::build(const Progress& progress) {
                 switch (e.source) {
                 case MemberSource::Http:
                 case MemberSource::Connect:
-                    bc.proxyIds.push_back(e.id);
+                    ids.proxyIds.push_back(e.id);
                     s.durationMs.push_back(e.durationMs);
                     if (e.bytesOut >= 0) {
                         out_.push_back(e.bytesOut);
@@ -1350,18 +1357,18 @@ std::vector<BuiltChannel> ChannelBuilder::build(const Progress& progress) {
                     paths.push_back(e.pathHash);
                     break;
                 case MemberSource::DnsLog:
-                    bc.dnsIds.push_back(e.id);
+                    ids.dnsIds.push_back(e.id);
                     s.ttlS.push_back(e.ttl);
                     break;
                 case MemberSource::SysmonDns:
-                    bc.dnsQueryIds.push_back(e.id);
+                    ids.dnsQueryIds.push_back(e.id);
                     s.ttlS.push_back(e.ttl);
                     break;
                 case MemberSource::SysmonNet:
-                    bc.netIds.push_back(e.id);
+                    ids.netIds.push_back(e.id);
                     break;
                 case MemberSource::SensorConn:
-                    bc.sensorIds.push_back(e.id);
+                    ids.sensorIds.push_back(e.id);
                     s.durationMs.push_back(e.durationMs); // a long-lived session is unmeasurable, not one poll
                     sensorOut += std::max(e.bytesOut, int32_t(0));
                     sensorIn += std::max(e.bytesIn, int32_t(0));
@@ -1377,7 +1384,7 @@ std::vector<BuiltChannel> ChannelBuilder::build(const Progress& progress) {
                     ++processCount[e.process];
                 }
             }
-            if (bc.proxyIds.empty()) {
+            if (ids.proxyIds.empty()) {
                 // Totals only (no factor reads them): a proxy's lines, where there are any, count the
                 // same traffic the sensor would, so the sensor's bytes stand only where no proxy saw it.
                 f.bytesOut = sensorOut;
@@ -1385,17 +1392,23 @@ std::vector<BuiltChannel> ChannelBuilder::build(const Progress& progress) {
             }
             // -1 where no member logged a size (Squid's native line has no request size, a lookup has
             // none): stored as NULL, shown as "not logged", never as "sent 0 bytes".
-            const bool bySensor = bc.proxyIds.empty();
+            const bool bySensor = ids.proxyIds.empty();
             if (bySensor ? !sensorOutLogged : out_.empty()) {
                 f.bytesOut = -1;
             }
             if (bySensor ? !sensorInLogged : in_.empty()) {
                 f.bytesIn = -1;
             }
-            for (auto* ids : {&bc.proxyIds, &bc.dnsIds, &bc.dnsQueryIds, &bc.netIds, &bc.sensorIds}) {
-                std::sort(ids->begin(), ids->end());
-                ids->shrink_to_fit(); // every channel's ids are held until the alerts are written
+            for (auto* list : {&ids.proxyIds, &ids.dnsIds, &ids.dnsQueryIds, &ids.netIds, &ids.sensorIds}) {
+                std::sort(list->begin(), list->end());
             }
+            // Every channel's members are held until the alerts are written: encoded, as they
+            // are stored (1-3 bytes an id rather than 8).
+            bc.proxyBlob = encodeMemberIds(ids.proxyIds);
+            bc.dnsBlob = encodeMemberIds(ids.dnsIds);
+            bc.dnsQueryBlob = encodeMemberIds(ids.dnsQueryIds);
+            bc.netBlob = encodeMemberIds(ids.netIds);
+            bc.sensorBlob = encodeMemberIds(ids.sensorIds);
             for (const MemberSourceInfo& info : kMemberSources) {
                 for (int n = 0; n < kNamingCount; ++n) {
                     if (const int64_t count = namings[static_cast<size_t>(info.source)][static_cast<size_t>(n)]) {
@@ -1406,10 +1419,10 @@ std::vector<BuiltChannel> ChannelBuilder::build(const Progress& progress) {
             }
             std::stable_sort(f.members.begin(), f.members.end(),
                              [](const MemberCount& a, const MemberCount& b) { return a.count > b.count; });
-            f.proxyRequests = static_cast<int64_t>(bc.proxyIds.size());
+            f.proxyRequests = static_cast<int64_t>(ids.proxyIds.size());
             f.caseHasProxyLogs = caseHasProxyLogs;
-            f.dnsQueries = static_cast<int64_t>(bc.dnsIds.size() + bc.dnsQueryIds.size());
-            f.netConnections = static_cast<int64_t>(bc.netIds.size() + bc.sensorIds.size());
+            f.dnsQueries = static_cast<int64_t>(ids.dnsIds.size() + ids.dnsQueryIds.size());
+            f.netConnections = static_cast<int64_t>(ids.netIds.size() + ids.sensorIds.size());
             f.firstTs = p.events.front().ts;
             f.lastTs = p.events.back().ts;
 
@@ -1449,8 +1462,8 @@ std::vector<BuiltChannel> ChannelBuilder::build(const Progress& progress) {
             f.durationScore = hs.durationScore;
             f.coverage = hs.coverage;
             // ---- Shape of the proxy lines
-            if (!bc.proxyIds.empty()) {
-                const double n = static_cast<double>(bc.proxyIds.size());
+            if (!ids.proxyIds.empty()) {
+                const double n = static_cast<double>(ids.proxyIds.size());
                 // A tunnel is no request: GET and POST shares are of the requests (a TLS-inspecting
                 // proxy logs a CONNECT before each session's decrypted requests).
                 const double requests = std::max(1.0, n - static_cast<double>(connects));

@@ -18,6 +18,7 @@
 
 #include <sqlite3.h>
 
+#include <QByteArray>
 #include <QString>
 
 #include <algorithm>
@@ -30,8 +31,10 @@ namespace socwb::scoring {
 
 struct BuiltChannel {
     ChannelFeatures features;
-    std::vector<int64_t> proxyIds, dnsIds, dnsQueryIds, netIds; // ascending row ids
-    std::vector<int64_t> sensorIds;                             // sensor_conn_rows (#26), ascending
+    // Member row ids (sensorBlob: sensor_conn_rows, #26), ascending, each list encoded as the
+    // alert stores it (encodeMemberIds; decodeMemberIds reads it): a case's channels hold every
+    // event's id until the alerts are written.
+    QByteArray proxyBlob, dnsBlob, dnsQueryBlob, netBlob, sensorBlob;
 };
 
 class ScoringCancelled : public std::runtime_error {
