@@ -4,7 +4,7 @@
 #   ./packaging/dev.sh demo      build and open the GUI on the bundled sample case (headless: print it)
 #   ./packaging/dev.sh test      build and run the whole test suite through CTest
 #   ./packaging/dev.sh build     build only (build/, executables in build/bin/)
-#   ./packaging/dev.sh bench     build and run the benchmarks (import, Sysmon, scoring)
+#   ./packaging/dev.sh bench     build and run the benchmarks (import, Sysmon, scoring, the 20 M-event scale run)
 #   ./packaging/dev.sh bench-archive [MB] [RUNS]  proxy logs imported as files, tar and tar.zst: the
 #                                issue-25 figure (1024 MB, 1 run: several minutes on both cores)
 #   ./packaging/dev.sh evaluate [SEED...]  score generated cases, the exercises and the sample case

@@ -7,6 +7,7 @@
 #include "core/resources.h"
 #include "scoring/address_namer.h"
 #include "scoring/channel_builder.h"
+#include "scoring/channel_members.h"
 #include "scoring/channel_scorer.h"
 #include "scoring/scoring_config.h"
 #include "scoring/scoring_engine.h"
@@ -16,6 +17,7 @@
 #include "store/statement.h"
 
 #include <QJsonArray>
+#include <QJsonDocument>
 #include <QJsonObject>
 #include <QTemporaryDir>
 #include <QTest>
@@ -171,6 +173,11 @@ bool inReasons(const ScoredChannel& s, const char* name) {
     return false;
 }
 
+// A channel's member ids as BuiltChannel holds them (encoded as the alert stores them).
+std::vector<int64_t> ids(const QByteArray& blob) {
+    return decodeMemberIds(blob.constData(), static_cast<int>(blob.size()));
+}
+
 std::vector<ChannelFeatures> featuresOf(const std::vector<BuiltChannel>& built) {
     std::vector<ChannelFeatures> out;
     for (const BuiltChannel& b : built) {
@@ -223,6 +230,7 @@ class TestChannelModel : public QObject {
     void unusualClientOfAFleetService();
     void weakTiesYieldToConnections();
     void rescoreRefusesOlderFeatures();
+    void parkedEventsGiveTheSameChannels();
 };
 
 void TestChannelModel::namerByHostAndTime() {
@@ -389,8 +397,8 @@ void TestChannelModel::oneChannelAcrossConnectConnectionsAndLookups() {
     QCOMPARE(c.medianInterval, 60.0);
     QCOMPARE(c.intervals, int64_t(29));
     QCOMPARE(c.bandIntervals, int64_t(29));
-    QCOMPARE(built.front().proxyIds.size(), size_t(60));
-    QCOMPARE(built.front().netIds.size(), size_t(30));
+    QCOMPARE(ids(built.front().proxyBlob).size(), size_t(60));
+    QCOMPARE(ids(built.front().netBlob).size(), size_t(30));
     QCOMPARE(c.featureVersion, kFeatureVersion);
 }
 
@@ -1084,6 +1092,59 @@ void TestChannelModel::rescoreRefusesOlderFeatures() {
     QCOMPARE(ScoringEngine(f.store()).run(ScoreMode::Full).status, QStringLiteral("done"));
     QCOMPARE(queryText(f.db(), "SELECT json_extract(features, '$.feature_version') FROM alerts LIMIT 1"),
              std::to_string(kFeatureVersion));
+}
+
+void TestChannelModel::parkedEventsGiveTheSameChannels() {
+    // Issue 20: a case of more events than the builder holds at once is parked on disk by host and
+    // made into channels a run of hosts at a time. Every channel must come out as from one pass in
+    // memory, in the same order: features (cross-host ones included: late start against the whole
+    // log, idle hours, output elsewhere) and member ids.
+    Fixture f;
+    f.domain(1, "api.dropbox.com", "dropbox.com");
+    f.domain(2, "updates.example.org", "example.org");
+    f.domain(3, "pastebin.com", "pastebin.com");
+    f.domain(4, "104.16.0.9", nullptr);
+    for (int h = 1; h <= 8; ++h) {
+        const std::string name = "WS-" + std::to_string(h);
+        const std::string ip = "10.0.0." + std::to_string(h);
+        f.host(h, name.c_str(), "workstation", ip.c_str());
+        f.process(10 * h + 1, h, R"(C:\Windows\System32\WindowsPowerShell\v1.0\powershell.exe)");
+        f.process(10 * h + 2, h, R"(C:\Program Files\Google\Chrome\Application\chrome.exe)");
+        for (int k = 0; k < 30 + 5 * h; ++k) {
+            const int64_t t = kT0 + (h * 37 + k * (60 + h)) * kS;
+            f.proxy(h, 1, t, k % 3 ? "GET" : "POST", "/2/files/list", 10 * h + 1, nullptr, k % 7 ? 690 : 4000);
+            f.proxy(h, 2, t + 13 * kS, "GET", "/check", k % 2 ? 0 : 10 * h + 2);
+            if (k % 4 == 0) {
+                f.proxy(h, 3, t + 21 * kS, "POST", "/api/api_post.php", 10 * h + 1);
+                f.dns(h, 1, t - 2 * kS, "162.125.1.18", "60");
+            }
+            if (k % 5 == 0) {
+                f.connection(h, 10 * h + 1, t + 5 * kS, "104.16.0.9");
+                f.proxy(h, 4, t + 30 * kS, "CONNECT", nullptr, 0);
+            }
+        }
+    }
+    const ScoringConfig config = ScoringConfig::fromYaml(defaults());
+    const WebServiceCatalog catalog = WebServiceCatalog::load();
+    ChannelBuilder inMemory(f.db(), catalog, config);
+    inMemory.setPartitionEvents(int64_t(1) << 40);
+    const std::vector<BuiltChannel> whole = inMemory.build();
+    QCOMPARE(inMemory.partitions(), 1);
+    ChannelBuilder parked(f.db(), catalog, config);
+    parked.setPartitionEvents(150); // about two hosts' events at a time
+    const std::vector<BuiltChannel> runs = parked.build();
+    QVERIFY2(parked.partitions() >= 4, qPrintable(QString::number(parked.partitions())));
+    QCOMPARE(parked.eventsRead(), inMemory.eventsRead());
+    QVERIFY(whole.size() >= 8 * 3);
+    QCOMPARE(runs.size(), whole.size());
+    for (size_t i = 0; i < whole.size(); ++i) {
+        QCOMPARE(QJsonDocument(runs[i].features.toJson()).toJson(QJsonDocument::Compact),
+                 QJsonDocument(whole[i].features.toJson()).toJson(QJsonDocument::Compact));
+        QCOMPARE(runs[i].proxyBlob, whole[i].proxyBlob);
+        QCOMPARE(runs[i].dnsBlob, whole[i].dnsBlob);
+        QCOMPARE(runs[i].dnsQueryBlob, whole[i].dnsQueryBlob);
+        QCOMPARE(runs[i].netBlob, whole[i].netBlob);
+    }
 }
 
 QTEST_GUILESS_MAIN(TestChannelModel)

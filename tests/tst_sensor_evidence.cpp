@@ -8,6 +8,7 @@
 #include "collecting_sink.h"
 #include "core/resources.h"
 #include "scoring/channel_builder.h"
+#include "scoring/channel_members.h"
 #include "scoring/channel_scorer.h"
 #include "scoring/scoring_config.h"
 #include "scoring/scoring_engine.h"
@@ -773,7 +774,8 @@ void TestSensorEvidence::sensorConnectionsAreChannelMembers() {
     QCOMPARE(poll.medianInterval, 300.0);
     QCOMPARE(poll.netConnections, int64_t(10));
     QVERIFY(!poll.unmeasurable);
-    QCOMPARE(built[1].sensorIds.size(), size_t(10));
+    QCOMPARE(scoring::decodeMemberIds(built[1].sensorBlob.constData(), int(built[1].sensorBlob.size())).size(),
+             size_t(10));
     QCOMPARE(built[0].features.members.front().naming, QStringLiteral("address"));
     QCOMPARE(built[0].features.polls, int64_t(1));
     // The held session: one connection, unmeasurable, never "1 request".

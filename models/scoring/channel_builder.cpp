@@ -1,6 +1,7 @@
 #include "channel_builder.h"
 
 #include "address_namer.h"
+#include "channel_members.h"
 #include "core/logging.h"
 #include "core/resources.h"
 #include "ingest/write/domain_names.h"
@@ -11,6 +12,7 @@
 #include "store/statement.h"
 #include "timing_source.h"
 
+#include <QByteArray>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -21,6 +23,7 @@
 #include <cmath>
 #include <cstdio>
 #include <map>
+#include <memory>
 #include <set>
 #include <string_view>
 #include <unordered_map>
@@ -262,6 +265,95 @@ int32_t sensorBytes(sqlite3_stmt* s, int payloadCol, int ipCol, int64_t row) {
     return v < 0 ? -1 : static_cast<int32_t>(std::min<int64_t>(v, INT32_MAX));
 }
 
+// Events parked on disk by host (issue 20: the score's memory bounded by channels, not events).
+// The hosts, in id order, fall into up to kBuckets runs of consecutive ids; each run's events go
+// to a temporary file of its own in the order they were read. After the read, consecutive runs
+// are loaded back up to a budget of events at a time and made into channels: a channel is one
+// host's, so a group of runs holds all of its channels' events, in the order one read in memory
+// would have gathered them.
+class EventSpill {
+  public:
+    struct Record {
+        GroupKey key;
+        Ev e;
+    };
+    static constexpr size_t kBuckets = 64; // open files at once
+    static constexpr size_t kBufferRecords = 512;
+
+    // Host ids ascending; false when no temporary file could be made (everything stays in memory).
+    bool open(const std::vector<int64_t>& hostIds) {
+        hostIds_ = hostIds;
+        const size_t n = std::min(kBuckets, std::max<size_t>(1, hostIds_.size()));
+        buckets_.resize(n);
+        for (Bucket& b : buckets_) {
+            b.file.reset(std::tmpfile());
+            if (!b.file) {
+                buckets_.clear();
+                return false;
+            }
+            b.buffer.reserve(kBufferRecords);
+        }
+        return true;
+    }
+    void add(const GroupKey& key, const Ev& e) {
+        Bucket& b = buckets_[bucketOf(key.host)];
+        b.buffer.push_back({key, e});
+        ++b.records;
+        if (b.buffer.size() == kBufferRecords) {
+            flush(b);
+        }
+    }
+    size_t buckets() const { return buckets_.size(); }
+    int64_t records(size_t bucket) const { return buckets_[bucket].records; }
+    // Appends bucket's events to their groups, in the order they were added; the file is closed.
+    template <typename Groups> void load(size_t bucket, Groups& groups) {
+        Bucket& b = buckets_[bucket];
+        flush(b);
+        std::rewind(b.file.get());
+        std::vector<Record> chunk(kBufferRecords * 8);
+        size_t got = 0;
+        while ((got = std::fread(chunk.data(), sizeof(Record), chunk.size(), b.file.get())) > 0) {
+            for (size_t i = 0; i < got; ++i) {
+                groups[chunk[i].key].push_back(chunk[i].e);
+            }
+        }
+        if (std::ferror(b.file.get())) {
+            throw std::runtime_error("the scoring pass could not read back its temporary file");
+        }
+        b.file.reset();
+        std::vector<Record>().swap(b.buffer);
+    }
+
+  private:
+    struct Closer {
+        void operator()(FILE* f) const { std::fclose(f); }
+    };
+    struct Bucket {
+        std::unique_ptr<FILE, Closer> file;
+        std::vector<Record> buffer;
+        int64_t records = 0;
+    };
+    size_t bucketOf(int64_t host) const {
+        const auto rank =
+            static_cast<size_t>(std::lower_bound(hostIds_.begin(), hostIds_.end(), host) - hostIds_.begin());
+        return rank * buckets_.size() / std::max<size_t>(1, hostIds_.size());
+    }
+    void flush(Bucket& b) {
+        if (!b.buffer.empty() &&
+            std::fwrite(b.buffer.data(), sizeof(Record), b.buffer.size(), b.file.get()) != b.buffer.size()) {
+            throw std::runtime_error("the scoring pass could not write its temporary file (disk full?)");
+        }
+        b.buffer.clear();
+    }
+    std::vector<int64_t> hostIds_;
+    std::vector<Bucket> buckets_;
+};
+
+// A channel's member row ids by table while it is measured.
+struct MemberIds {
+    std::vector<int64_t> proxyIds, dnsIds, dnsQueryIds, netIds, sensorIds;
+};
+
 // Polls of an event list's times (sorted by the caller), as chooseTiming merges them.
 size_t pollCount(const std::vector<int64_t>& sortedTs, int64_t mergeUs) {
     return mergeBursts(sortedTs, mergeUs).size();
@@ -270,7 +362,16 @@ size_t pollCount(const std::vector<int64_t>& sortedTs, int64_t mergeUs) {
 } // namespace
 
 ChannelBuilder::ChannelBuilder(sqlite3* db, const WebServiceCatalog& catalog, const ScoringConfig& config)
-    : db_(db), catalog_(catalog), config_(config) {}
+    : db_(db), catalog_(catalog), config_(config) {
+    // For the tests that run the parked path on small cases (tst_score_identity, again).
+    if (const QByteArray v = qgetenv("SOCWB_SCORE_PARTITION_EVENTS"); !v.isEmpty()) {
+        bool ok = false;
+        const qlonglong n = v.toLongLong(&ok);
+        if (ok && n > 0) {
+            partitionEvents_ = n;
+        }
+    }
+}
 
 std::vector<BuiltChannel> ChannelBuilder::build(const Progress& progress) {
     eventsRead_ = 0;
@@ -435,6 +536,35 @@ std::vector<BuiltChannel> ChannelBuilder::build(const Progress& progress) {
     };
 
     std::unordered_map<GroupKey, std::vector<Ev>, GroupKeyHash> groups;
+    // A case of more events than partitionEvents_ parks them on disk by host as they are read and
+    // makes channels of a run of hosts at a time (EventSpill): the pass then holds at most about
+    // that many events (48 bytes each) at once, whatever the size of the case.
+    EventSpill spill;
+    bool spilling = false;
+    {
+        int64_t estimate = 0;
+        for (const char* table : {"dns_rows", "dns_queries", "proxy_rows", "net_connections", "sensor_conn_rows"}) {
+            estimate += queryInt(db_, "SELECT coalesce(max(id), 0) FROM " + std::string(table)).value_or(0);
+        }
+        if (estimate > partitionEvents_) {
+            std::vector<int64_t> hostIds;
+            hostIds.reserve(hosts.size());
+            for (const auto& [id, h] : hosts) {
+                hostIds.push_back(id);
+            }
+            std::sort(hostIds.begin(), hostIds.end());
+            spilling = spill.open(hostIds);
+            log::score()->info("about {} events: made into channels {} or fewer at a time{}", estimate,
+                               partitionEvents_, spilling ? "" : " (no temporary file: all in memory)");
+        }
+    }
+    auto gather = [&](const GroupKey& key, const Ev& e) {
+        if (spilling) {
+            spill.add(key, e);
+        } else {
+            groups[key].push_back(e);
+        }
+    };
     std::vector<std::string> userAgents(1);
     std::unordered_map<std::string, int32_t> uaIds;
     std::vector<int32_t> browserOfUa(1, 0); // by interned User-Agent: browser family id + 0, 0 none
@@ -479,7 +609,7 @@ std::vector<BuiltChannel> ChannelBuilder::build(const Progress& progress) {
                 e.ttl = it->second;
             }
             note(hosts[host], kDnsTable, e.ts);
-            groups[GroupKey{host, domain, 0, imageOf(e.process)}].push_back(e);
+            gather(GroupKey{host, domain, 0, imageOf(e.process)}, e);
             if ((++n & 0xFFFF) == 0) {
                 tick("reading DNS queries", e.id, total);
             }
@@ -503,7 +633,7 @@ std::vector<BuiltChannel> ChannelBuilder::build(const Progress& progress) {
                 namer.addList(answers, host, e.ts, domain);
             }
             note(hosts[host], kDnsQueryTable, e.ts);
-            groups[GroupKey{host, domain, 0, imageOf(e.process)}].push_back(e);
+            gather(GroupKey{host, domain, 0, imageOf(e.process)}, e);
             if ((++n & 0xFFFF) == 0) {
                 tick("reading Sysmon DNS queries", n, 0);
             }
@@ -612,7 +742,7 @@ std::vector<BuiltChannel> ChannelBuilder::build(const Progress& progress) {
             } else if (e.source == MemberSource::Http && static_cast<size_t>(domain) < domains.size()) {
                 endpoint = endpointOf(domain, path, pathLen);
             }
-            groups[GroupKey{host, domain, endpoint, imageOf(e.process)}].push_back(e);
+            gather(GroupKey{host, domain, endpoint, imageOf(e.process)}, e);
             if ((++n & 0xFFFF) == 0) {
                 tick("reading proxy requests", e.id, total);
             }
@@ -667,7 +797,7 @@ std::vector<BuiltChannel> ChannelBuilder::build(const Progress& progress) {
                 continue;
             }
             note(hosts[host], kNetTable, e.ts);
-            groups[GroupKey{host, domain, 0, imageOf(e.process)}].push_back(e);
+            gather(GroupKey{host, domain, 0, imageOf(e.process)}, e);
         }
         eventsRead_ += n;
     }
@@ -718,378 +848,11 @@ std::vector<BuiltChannel> ChannelBuilder::build(const Progress& progress) {
                 continue;
             }
             note(hosts[host], kSensorTable, e.ts);
-            groups[GroupKey{host, domain, 0, imageOf(e.process)}].push_back(e);
+            gather(GroupKey{host, domain, 0, imageOf(e.process)}, e);
         }
         eventsRead_ += n;
     }
     tick("gathering channels", 0, 0);
-
-    // ==== Channels: one per thing a process did, whatever recorded it ====
-    // Per (host, destination) family: events without a process join the only process there, or the
-    // channel with events nearest in time; endpoint-less events of an image join its busiest
-    // endpoint channel unless they are a channel of their own.
-    std::map<std::pair<int64_t, int64_t>, std::vector<GroupKey>> families;
-    for (const auto& [key, evs] : groups) {
-        families[{key.host, key.domain}].push_back(key);
-    }
-    // Untied events that joined a channel's process, by the rule that joined them.
-    struct Joined {
-        int64_t before = 0;  // from before the host's process evidence, to the only poller there
-        int64_t cadence = 0; // to the one poller there at their cadence
-        Joined& operator+=(const Joined& o) {
-            before += o.before;
-            cadence += o.cadence;
-            return *this;
-        }
-    };
-    struct Pending {
-        GroupKey key;
-        std::vector<Ev> events;
-        Joined joined;
-    };
-    std::vector<Pending> finals;
-    const auto joinUs = static_cast<int64_t>(c.threshold("join_window_s") * 1e6);
-    const double ownShare = c.threshold("own_channel_min_share");
-    const auto pollerMinHours = static_cast<size_t>(std::max(1.0, c.threshold("poller_min_hours")));
-    const double cadenceRatio = c.threshold("cadence_ratio");
-    const double minGaps = c.threshold("min_intervals");
-    // A poller of a destination comes back: its events there fall in at least poller_min_hours
-    // clock hours. A program that visited once or twice (a browser opening the paste a link
-    // pointed to) is no poller, and does not make the real poller one of two.
-    using Merged = std::map<std::pair<int32_t, int32_t>, std::vector<Ev>>; // (image, endpoint) -> events
-    auto addHours = [&](std::set<int64_t>& hours, const std::vector<Ev>& evs) {
-        for (const Ev& e : evs) {
-            if (hours.insert(e.ts / 3600000000LL).second && hours.size() >= pollerMinHours) {
-                return;
-            }
-        }
-    };
-    auto isPoller = [&](const std::vector<Ev>& evs) {
-        std::set<int64_t> hours;
-        addHours(hours, evs);
-        return hours.size() >= pollerMinHours;
-    };
-    // The images that poll the family's destination (any endpoint).
-    auto pollersIn = [&](const Merged& merged) {
-        std::map<int32_t, std::set<int64_t>> hours;
-        for (const auto& [k, evs] : merged) {
-            if (k.first != 0) {
-                addHours(hours[k.first], evs);
-            }
-        }
-        std::set<int32_t> out;
-        for (const auto& [image, h] : hours) {
-            if (h.size() >= pollerMinHours) {
-                out.insert(image);
-            }
-        }
-        return out;
-    };
-    // The median gap (s) between the polls of sorted times, 0 when there are too few gaps to call
-    // it a cadence or, where `regular` is asked, they are as irregular as a person's use (a browser
-    // that came back now and then polls nothing). Untied lines may mix a poller's with a visit or
-    // two: their median is asked for, not their regularity.
-    const double cadenceBand = c.threshold("band"), cadencePause = c.threshold("pause_factor");
-    const double irregularBandScore = c.threshold("irregular_band_score");
-    const double irregularRitaScore = c.threshold("irregular_rita_score");
-    auto cadenceOfTimes = [&](const std::vector<int64_t>& sorted, bool regular) {
-        const std::vector<double> gaps = nonZeroGapsSeconds(mergeBursts(sorted, mergeUs));
-        if (static_cast<double>(gaps.size()) < minGaps) {
-            return 0.0;
-        }
-        const Regularity r = regularity(gaps, intervalConfig);
-        const bool irregular = regular &&
-                               bandTest(gaps, cadenceBand, cadencePause, intervalConfig).score < irregularBandScore &&
-                               r.score < irregularRitaScore;
-        return irregular ? 0.0 : r.median;
-    };
-    // ... of one source among an image's events in the family.
-    auto cadenceOf = [&](const Merged& merged, int32_t image, MemberSource source) {
-        std::vector<int64_t> ts;
-        for (const auto& [k, evs] : merged) {
-            if (k.first == image) {
-                for (const Ev& e : evs) {
-                    if (e.source == source) {
-                        ts.push_back(e.ts);
-                    }
-                }
-            }
-        }
-        std::sort(ts.begin(), ts.end());
-        return cadenceOfTimes(ts, true);
-    };
-    for (auto& [family, keys] : families) {
-        std::sort(keys.begin(), keys.end(), [](const GroupKey& a, const GroupKey& b) {
-            return std::tie(a.image, a.endpoint) < std::tie(b.image, b.endpoint);
-        });
-        Merged merged;                                        // (image, endpoint) -> events
-        std::map<std::pair<int32_t, int32_t>, Joined> joined; // ... of them joined untied
-        const int64_t processFrom = hosts[family.first].processFrom;
-        struct Orphan {
-            int32_t endpoint;
-            int32_t attributed; // the process a DNS answer alone tied it to, or 0
-            Ev e;
-        };
-        std::vector<Orphan> orphans; // events without a process, or with a weak tie only
-        // A process whose own connections tie some proxy lines to it (five-tuple) does not also
-        // own the lines only a DNS answer tied to it: those go with the events without a process.
-        std::set<int32_t> strong;
-        for (const GroupKey& k : keys) {
-            for (const Ev& e : groups[k]) {
-                if (k.image != 0 && !e.weak && (e.source == MemberSource::Http || e.source == MemberSource::Connect)) {
-                    strong.insert(k.image);
-                    break;
-                }
-            }
-        }
-        // The User-Agent a process speaks with here: that of the lines its own connections tie to
-        // it, else of its lines to a command endpoint. A line only a DNS answer tied to it that
-        // speaks another is another program's (a browser tab's requests, tied to the HTA that
-        // resolved the same name): it goes with the events without a process, and not back.
-        std::map<int32_t, int32_t> agentOf;
-        {
-            std::map<int32_t, std::map<int32_t, int64_t>> tied, atEndpoint;
-            for (const GroupKey& k : keys) {
-                for (const Ev& e : groups[k]) {
-                    if (k.image == 0 || e.ua == 0 || e.source != MemberSource::Http) {
-                        continue;
-                    }
-                    if (!e.weak) {
-                        ++tied[k.image][e.ua];
-                    } else if (k.endpoint != 0) {
-                        ++atEndpoint[k.image][e.ua];
-                    }
-                }
-            }
-            for (auto* counts : {&atEndpoint, &tied}) { // tied lines, where any, decide
-                for (const auto& [image, byUa] : *counts) {
-                    agentOf[image] = std::max_element(byUa.begin(), byUa.end(), [](const auto& a, const auto& b) {
-                                         return a.second < b.second;
-                                     })->first;
-                }
-            }
-        }
-        for (const GroupKey& k : keys) {
-            std::vector<Ev>& src = groups[k];
-            const bool strongHere = strong.count(k.image) > 0;
-            const auto agent = agentOf.find(k.image);
-            const bool mayOrphan = k.image == 0 || strongHere || agent != agentOf.end();
-            if (!mayOrphan) {
-                merged[{k.image, k.endpoint}] = std::move(src); // keys are distinct: nothing to join
-                continue;
-            }
-            std::vector<Ev> kept;
-            for (const Ev& e : src) {
-                const bool otherAgent = e.weak && e.ua != 0 && agent != agentOf.end() && agent->second != e.ua;
-                if (k.image == 0 || otherAgent) {
-                    orphans.push_back({k.endpoint, 0, e});
-                } else if (e.weak && strongHere) {
-                    orphans.push_back({k.endpoint, k.image, e});
-                } else {
-                    kept.push_back(e);
-                }
-            }
-            if (!kept.empty()) {
-                merged[{k.image, k.endpoint}] = std::move(kept);
-            }
-            std::vector<Ev>().swap(src);
-        }
-        if (!orphans.empty()) {
-            // Each joins the process that polls the same endpoint, else the process whose own
-            // events are nearest in time within the join window (a lookup just before a connection,
-            // a request the attributor missed). Events near no process's are another program's.
-            std::map<int32_t, std::vector<int64_t>> timesOf;       // image -> its event times
-            std::map<int32_t, std::set<int32_t>> imagesAtEndpoint; // endpoint -> images polling it
-            for (const auto& [k, evs] : merged) {
-                auto& t = timesOf[k.first];
-                for (const Ev& e : evs) {
-                    t.push_back(e.ts);
-                }
-                if (k.second != 0 && isPoller(evs)) {
-                    imagesAtEndpoint[k.second].insert(k.first);
-                }
-            }
-            for (auto& [image, t] : timesOf) {
-                std::sort(t.begin(), t.end());
-            }
-            auto distance = [&](int32_t image, int64_t ts) {
-                const auto& t = timesOf[image];
-                const auto it = std::lower_bound(t.begin(), t.end(), ts);
-                int64_t d = INT64_MAX;
-                if (it != t.end()) {
-                    d = *it - ts;
-                }
-                if (it != t.begin()) {
-                    d = std::min(d, ts - *std::prev(it));
-                }
-                return d;
-            };
-            // Before the host's process evidence starts nothing can tie a line to its process: such
-            // a line joins the one process that polls this destination (this endpoint where one
-            // polls it) on the host, when exactly one does.
-            const std::set<int32_t> imagesHere = pollersIn(merged);
-            std::vector<Orphan> left;
-            for (const auto& [endpoint, attributed, e] : orphans) {
-                const auto at = endpoint != 0 ? imagesAtEndpoint.find(endpoint) : imagesAtEndpoint.end();
-                int32_t image = 0;
-                const std::set<int32_t>& pollers = at != imagesAtEndpoint.end() ? at->second : imagesHere;
-                if (at != imagesAtEndpoint.end() && at->second.size() == 1) {
-                    image = *at->second.begin();
-                } else if (processFrom != INT64_MAX && e.ts < processFrom && pollers.size() == 1) {
-                    image = *pollers.begin();
-                    ++joined[{image, endpoint}].before;
-                } else {
-                    // A tunnel is logged when it closes (Squid, W3C): its connection opened a
-                    // duration earlier, so both ends are tried.
-                    const int64_t opened = e.durationMs > 0 ? e.ts - int64_t(e.durationMs) * 1000 : e.ts;
-                    int64_t best = joinUs + 1;
-                    for (const auto& [candidate, t] : timesOf) {
-                        if (at != imagesAtEndpoint.end() && !at->second.count(candidate)) {
-                            continue;
-                        }
-                        if (const int64_t d = std::min(distance(candidate, e.ts), distance(candidate, opened));
-                            d < best) {
-                            best = d;
-                            image = candidate;
-                        }
-                    }
-                }
-                if (image != 0) {
-                    merged[{image, endpoint}].push_back(e);
-                } else {
-                    left.push_back({endpoint, attributed, e});
-                }
-            }
-            // Weak ties left over: a few go back to the process a DNS answer named (a page of the
-            // browser's); many keep a rhythm of their own, another program's, and stay with the rest.
-            std::map<int32_t, std::vector<int64_t>> weakTimes;
-            for (const Orphan& o : left) {
-                if (o.attributed) {
-                    weakTimes[o.attributed].push_back(o.e.ts);
-                }
-            }
-            std::set<int32_t> giveBack;
-            for (auto& [image, ts] : weakTimes) {
-                std::sort(ts.begin(), ts.end());
-                if (static_cast<double>(pollCount(ts, mergeUs)) < minPolls) {
-                    giveBack.insert(image);
-                }
-            }
-            std::vector<Orphan> rest;
-            for (const Orphan& o : left) {
-                if (o.attributed && giveBack.count(o.attributed)) {
-                    merged[{o.attributed, o.endpoint}].push_back(o.e);
-                } else {
-                    rest.push_back(o);
-                }
-            }
-            // The rest, when they poll at a cadence of their own: they are the one program that
-            // polls this destination there at that cadence (compared on the same kind of evidence:
-            // tunnels with its tunnels, requests with its requests). A rest with no cadence, or
-            // two programs at it, stays unknown.
-            if (!rest.empty()) {
-                std::vector<SourceSeries> series(kMemberSourceCount);
-                for (const MemberSourceInfo& info : kMemberSources) {
-                    series[static_cast<size_t>(info.source)].source = info.source;
-                }
-                for (const Orphan& o : rest) {
-                    series[static_cast<size_t>(o.e.source)].tsUs.push_back(o.e.ts);
-                }
-                for (SourceSeries& ss : series) {
-                    std::sort(ss.tsUs.begin(), ss.tsUs.end());
-                }
-                const Timing t = chooseTiming(series, timingConfig);
-                const double restCadence =
-                    t.empty() ? 0.0 : cadenceOfTimes(series[static_cast<size_t>(t.source)].tsUs, false);
-                int32_t match = 0;
-                int matches = 0;
-                for (const int32_t image : restCadence > 0 ? pollersIn(merged) : std::set<int32_t>{}) {
-                    const double cadence = cadenceOf(merged, image, t.source);
-                    if (cadence > 0 &&
-                        std::max(cadence, restCadence) / std::min(cadence, restCadence) <= cadenceRatio) {
-                        match = image;
-                        ++matches;
-                    }
-                }
-                if (matches == 1) {
-                    // Into the channel of the poller's busiest endpoint; endpoint-less events find it below.
-                    for (const Orphan& o : rest) {
-                        merged[{match, o.endpoint}].push_back(o.e);
-                        ++joined[{match, o.endpoint}].cadence;
-                    }
-                    rest.clear();
-                }
-            }
-            // The rest: a channel of the unknown process only when it holds enough polls, else
-            // the family's busiest channel.
-            if (!rest.empty()) {
-                std::vector<int64_t> ts;
-                for (const Orphan& o : rest) {
-                    ts.push_back(o.e.ts);
-                }
-                std::sort(ts.begin(), ts.end());
-                std::vector<Ev>* busiest = nullptr;
-                for (auto& [k, evs] : merged) {
-                    if (!busiest || evs.size() > busiest->size()) {
-                        busiest = &evs;
-                    }
-                }
-                const bool own = busiest == nullptr || static_cast<double>(pollCount(ts, mergeUs)) >= minPolls;
-                for (const Orphan& o : rest) {
-                    (own ? merged[{0, o.endpoint}] : *busiest).push_back(o.e);
-                }
-            }
-            std::vector<Orphan>().swap(orphans);
-        }
-        // Endpoint-less events (lookups, tunnels, connections, requests without a command shape) of
-        // an image join that image's busiest endpoint channel: one poller, one channel.
-        for (auto it = merged.begin(); it != merged.end();) {
-            const auto [image, endpoint] = it->first;
-            std::vector<int64_t> httpTs;
-            for (const Ev& e : it->second) {
-                if (e.source == MemberSource::Http) {
-                    httpTs.push_back(e.ts);
-                }
-            }
-            std::sort(httpTs.begin(), httpTs.end());
-            // A handful of requests beside many lookups do not make a channel of their own.
-            const bool ownHttpChannel =
-                static_cast<double>(pollCount(httpTs, mergeUs)) >= minPolls &&
-                static_cast<double>(httpTs.size()) >= ownShare * static_cast<double>(it->second.size());
-            if (endpoint != 0 || ownHttpChannel) {
-                ++it;
-                continue;
-            }
-            std::vector<Ev>* best = nullptr;
-            for (auto& [k2, evs2] : merged) {
-                if (k2.first == image && k2.second != 0 && (!best || evs2.size() > best->size())) {
-                    best = &evs2;
-                }
-            }
-            if (best) {
-                best->insert(best->end(), it->second.begin(), it->second.end());
-                if (const auto j = joined.find(it->first); j != joined.end()) {
-                    const Joined n = j->second;
-                    joined.erase(j);
-                    for (auto& [k2, evs2] : merged) {
-                        if (&evs2 == best) {
-                            joined[k2] += n;
-                        }
-                    }
-                }
-                it = merged.erase(it);
-            } else {
-                ++it;
-            }
-        }
-        for (auto& [k, evs] : merged) {
-            if (!evs.empty()) {
-                finals.push_back({GroupKey{family.first, family.second, k.second, k.first}, std::move(evs),
-                                  joined.count(k) ? joined[k] : Joined{}});
-            }
-        }
-    }
-    groups.clear();
 
     // ---- Shared client addresses: many people behind one host's address
     {
@@ -1134,252 +897,756 @@ std::vector<BuiltChannel> ChannelBuilder::build(const Progress& progress) {
     const double smallUpload = c.threshold("sensor_small_upload_bytes");
     const double minIntervals = c.threshold("min_intervals");
     std::vector<BuiltChannel> out;
-    out.reserve(finals.size());
-    // For the output-elsewhere pass: each channel's changed-response times and post times.
-    std::vector<std::vector<int64_t>> changeTimes(finals.size()), postTimes(finals.size());
-    std::vector<std::vector<std::pair<int64_t, int64_t>>> hourCounts(finals.size()); // (hour, polls)
     int64_t measured = 0;
-    for (size_t ci = 0; ci < finals.size(); ++ci) {
-        Pending& p = finals[ci];
-        std::sort(p.events.begin(), p.events.end(),
-                  [](const Ev& a, const Ev& b) { return std::tie(a.ts, a.id) < std::tie(b.ts, b.id); });
-        BuiltChannel bc;
-        ChannelFeatures& f = bc.features;
-        const HostInfo& h = hosts[p.key.host];
-        const DomainInfo& d = domains[static_cast<size_t>(p.key.domain)];
-        f.hostId = p.key.host;
-        f.host = h.name.isEmpty() ? h.ips : h.name;
-        f.hostIps = h.ips;
-        f.hostRole = h.role;
-        f.hostShared = h.shared;
-        f.hostSharedReason = h.sharedReason;
-        f.joinedBeforeProcessEvidence = p.joined.before;
-        f.processEvidenceFrom = p.joined.before > 0 ? h.processFrom : 0;
-        f.joinedByCadence = p.joined.cadence;
-        f.domainId =
-            p.key.domain <= maxTableDomain ? p.key.domain : 0; // names only connections gave are not in the table
-        f.destination = QString::fromStdString(d.name);
-        f.registeredDomain = QString::fromStdString(d.registered);
-        f.destinationIsAddress = d.isAddress;
-        if (const WebService* s = serviceOf(p.key.domain)) {
-            f.service = s->id;
-            f.serviceCategory = s->category;
-            f.consumerService = s->consumer;
-            f.serviceRisk = s->risk;
+    // The channels of the events in `groups` (all of them, or a run of hosts read back from the
+    // spill), measured and appended to `out`; `groups` is left empty.
+    partitions_ = 0;
+    auto channelsOfGroups = [&] {
+        ++partitions_;
+        const size_t base = out.size();
+        // ==== Channels: one per thing a process did, whatever recorded it ====
+        // Per (host, destination) family: events without a process join the only process there, or the
+        // channel with events nearest in time; endpoint-less events of an image join its busiest
+        // endpoint channel unless they are a channel of their own.
+        std::map<std::pair<int64_t, int64_t>, std::vector<GroupKey>> families;
+        for (const auto& [key, evs] : groups) {
+            families[{key.host, key.domain}].push_back(key);
         }
-        if (p.key.endpoint != 0) {
-            const EndpointInfo& e = endpoints[static_cast<size_t>(p.key.endpoint)];
-            f.endpoint = f.destination + e.prefix;
-            f.endpointName = e.shape->name;
-            f.endpointRole = e.shape->role;
-            f.pathPrefix = e.prefix;
-        }
-        if (p.key.image != 0) {
-            f.processImage = imageNames[static_cast<size_t>(p.key.image)];
-            f.processName = lowerFileName(f.processImage);
-        }
-        std::vector<SourceSeries> series(kMemberSourceCount);
-        std::array<std::array<int64_t, kNamingCount>, kMemberSourceCount> namings{};
-        for (const MemberSourceInfo& info : kMemberSources) {
-            series[static_cast<size_t>(info.source)].source = info.source;
-        }
-        std::vector<double> out_, in_;
-        std::map<int32_t, int64_t> uaCount, processCount;
-        std::vector<uint32_t> paths;
-        int64_t gets = 0, posts = 0, connects = 0;
-        int64_t sensorOut = 0, sensorIn = 0; // the channel's bytes where only a sensor saw it
-        bool sensorOutLogged = false, sensorInLogged = false;
-        std::vector<double> sensorOut_, sensorIn_; // per connection, where it logged both ways
-        for (const Ev& e : p.events) {
-            SourceSeries& s = series[static_cast<size_t>(e.source)];
-            s.tsUs.push_back(e.ts);
-            ++namings[static_cast<size_t>(e.source)][static_cast<size_t>(e.naming)];
-            switch (e.source) {
-            case MemberSource::Http:
-            case MemberSource::Connect:
-                bc.proxyIds.push_back(e.id);
-                s.durationMs.push_back(e.durationMs);
-                if (e.bytesOut >= 0) {
-                    out_.push_back(e.bytesOut);
-                    f.bytesOut += e.bytesOut;
-                }
-                if (e.bytesIn >= 0) {
-                    in_.push_back(e.bytesIn);
-                    f.bytesIn += e.bytesIn;
-                }
-                gets += e.method == kGet;
-                posts += e.method == kPost || e.method == kPut;
-                connects += e.method == kConnect;
-                if (e.method == kPost || e.method == kPut) {
-                    postTimes[ci].push_back(e.ts);
-                }
-                if (e.ua) {
-                    ++uaCount[e.ua];
-                }
-                paths.push_back(e.pathHash);
-                break;
-            case MemberSource::DnsLog:
-                bc.dnsIds.push_back(e.id);
-                s.ttlS.push_back(e.ttl);
-                break;
-            case MemberSource::SysmonDns:
-                bc.dnsQueryIds.push_back(e.id);
-                s.ttlS.push_back(e.ttl);
-                break;
-            case MemberSource::SysmonNet:
-                bc.netIds.push_back(e.id);
-                break;
-            case MemberSource::SensorConn:
-                bc.sensorIds.push_back(e.id);
-                s.durationMs.push_back(e.durationMs); // a long-lived session is unmeasurable, not one poll
-                sensorOut += std::max(e.bytesOut, int32_t(0));
-                sensorIn += std::max(e.bytesIn, int32_t(0));
-                sensorOutLogged = sensorOutLogged || e.bytesOut >= 0;
-                sensorInLogged = sensorInLogged || e.bytesIn >= 0;
-                if (e.bytesOut >= 0 && e.bytesIn >= 0) {
-                    sensorOut_.push_back(e.bytesOut);
-                    sensorIn_.push_back(e.bytesIn);
-                }
-                break;
+        // Untied events that joined a channel's process, by the rule that joined them.
+        struct Joined {
+            int64_t before = 0;  // from before the host's process evidence, to the only poller there
+            int64_t cadence = 0; // to the one poller there at their cadence
+            Joined& operator+=(const Joined& o) {
+                before += o.before;
+                cadence += o.cadence;
+                return *this;
             }
-            if (e.process) {
-                ++processCount[e.process];
-            }
-        }
-        if (bc.proxyIds.empty()) {
-            // Totals only (no factor reads them): a proxy's lines, where there are any, count the
-            // same traffic the sensor would, so the sensor's bytes stand only where no proxy saw it.
-            f.bytesOut = sensorOut;
-            f.bytesIn = sensorIn;
-        }
-        // -1 where no member logged a size (Squid's native line has no request size, a lookup has
-        // none): stored as NULL, shown as "not logged", never as "sent 0 bytes".
-        const bool bySensor = bc.proxyIds.empty();
-        if (bySensor ? !sensorOutLogged : out_.empty()) {
-            f.bytesOut = -1;
-        }
-        if (bySensor ? !sensorInLogged : in_.empty()) {
-            f.bytesIn = -1;
-        }
-        for (auto* ids : {&bc.proxyIds, &bc.dnsIds, &bc.dnsQueryIds, &bc.netIds, &bc.sensorIds}) {
-            std::sort(ids->begin(), ids->end());
-        }
-        for (const MemberSourceInfo& info : kMemberSources) {
-            for (int n = 0; n < kNamingCount; ++n) {
-                if (const int64_t count = namings[static_cast<size_t>(info.source)][static_cast<size_t>(n)]) {
-                    f.members.push_back({QString::fromLatin1(info.name.data(), qsizetype(info.name.size())),
-                                         QString::fromLatin1(namingName(static_cast<Naming>(n)).data()), count});
+        };
+        struct Pending {
+            GroupKey key;
+            std::vector<Ev> events;
+            Joined joined;
+        };
+        std::vector<Pending> finals;
+        const auto joinUs = static_cast<int64_t>(c.threshold("join_window_s") * 1e6);
+        const double ownShare = c.threshold("own_channel_min_share");
+        const auto pollerMinHours = static_cast<size_t>(std::max(1.0, c.threshold("poller_min_hours")));
+        const double cadenceRatio = c.threshold("cadence_ratio");
+        const double minGaps = c.threshold("min_intervals");
+        // A poller of a destination comes back: its events there fall in at least poller_min_hours
+        // clock hours. A program that visited once or twice (a browser opening the paste a link
+        // pointed to) is no poller, and does not make the real poller one of two.
+        using Merged = std::map<std::pair<int32_t, int32_t>, std::vector<Ev>>; // (image, endpoint) -> events
+        auto addHours = [&](std::set<int64_t>& hours, const std::vector<Ev>& evs) {
+            for (const Ev& e : evs) {
+                if (hours.insert(e.ts / 3600000000LL).second && hours.size() >= pollerMinHours) {
+                    return;
                 }
             }
-        }
-        std::stable_sort(f.members.begin(), f.members.end(),
-                         [](const MemberCount& a, const MemberCount& b) { return a.count > b.count; });
-        f.proxyRequests = static_cast<int64_t>(bc.proxyIds.size());
-        f.caseHasProxyLogs = caseHasProxyLogs;
-        f.dnsQueries = static_cast<int64_t>(bc.dnsIds.size() + bc.dnsQueryIds.size());
-        f.netConnections = static_cast<int64_t>(bc.netIds.size() + bc.sensorIds.size());
-        f.firstTs = p.events.front().ts;
-        f.lastTs = p.events.back().ts;
-
-        // ---- Timing: the one choice (timing_source.h)
-        const Timing t = chooseTiming(series, timingConfig);
-        const Table table = tableOf(t.source);
-        f.timingSource = QString::fromLatin1(sourceName(t.source).data(), qsizetype(sourceName(t.source).size()));
-        f.timingClass = QString::fromLatin1(timingClassName(t.cls).data());
-        f.timingNote = t.note;
-        f.polls = static_cast<int64_t>(t.polls.size());
-        f.events = t.events;
-        f.ttlS = t.ttlS;
-        f.ttlPaced = t.ttlPaced;
-        f.unmeasurable = t.unmeasurable;
-        // Late from the later of its own evidence's start and the host's first event there: a log
-        // that starts later, or a host that came on later, makes nothing late.
-        const int64_t evidenceStart = std::max(tableFirst[table], h.first[table]);
-        f.lateStartHours =
-            t.polls.empty() ? 0 : std::max(0.0, static_cast<double>(t.polls.front() - evidenceStart) / 3.6e9);
-        const std::vector<double> gaps = nonZeroGapsSeconds(t.polls);
-        f.intervals = static_cast<int64_t>(gaps.size());
-        if (!gaps.empty()) {
+        };
+        auto isPoller = [&](const std::vector<Ev>& evs) {
+            std::set<int64_t> hours;
+            addHours(hours, evs);
+            return hours.size() >= pollerMinHours;
+        };
+        // The images that poll the family's destination (any endpoint).
+        auto pollersIn = [&](const Merged& merged) {
+            std::map<int32_t, std::set<int64_t>> hours;
+            for (const auto& [k, evs] : merged) {
+                if (k.first != 0) {
+                    addHours(hours[k.first], evs);
+                }
+            }
+            std::set<int32_t> out;
+            for (const auto& [image, h] : hours) {
+                if (h.size() >= pollerMinHours) {
+                    out.insert(image);
+                }
+            }
+            return out;
+        };
+        // The median gap (s) between the polls of sorted times, 0 when there are too few gaps to call
+        // it a cadence or, where `regular` is asked, they are as irregular as a person's use (a browser
+        // that came back now and then polls nothing). Untied lines may mix a poller's with a visit or
+        // two: their median is asked for, not their regularity.
+        const double cadenceBand = c.threshold("band"), cadencePause = c.threshold("pause_factor");
+        const double irregularBandScore = c.threshold("irregular_band_score");
+        const double irregularRitaScore = c.threshold("irregular_rita_score");
+        auto cadenceOfTimes = [&](const std::vector<int64_t>& sorted, bool regular) {
+            const std::vector<double> gaps = nonZeroGapsSeconds(mergeBursts(sorted, mergeUs));
+            if (static_cast<double>(gaps.size()) < minGaps) {
+                return 0.0;
+            }
             const Regularity r = regularity(gaps, intervalConfig);
-            f.medianInterval = r.median;
-            f.jitter = r.madOverMedian;
-            f.skew = r.skew;
-            f.ritaTs = r.score;
-            const BandTest b = bandTest(gaps, band, pauseFactor, intervalConfig);
-            f.bandShare = b.share;
-            f.bandScore = b.score;
-            f.pauses = b.pauses;
-            f.bandIntervals = b.inBand;
-        }
-        const HistogramScores hs = histogramScores(t.polls, tableFirst[table], tableLast[table] + 1, intervalConfig);
-        f.histogramScore = hs.score;
-        f.durationScore = hs.durationScore;
-        f.coverage = hs.coverage;
-        // ---- Shape of the proxy lines
-        if (!bc.proxyIds.empty()) {
-            const double n = static_cast<double>(bc.proxyIds.size());
-            // A tunnel is no request: GET and POST shares are of the requests (a TLS-inspecting
-            // proxy logs a CONNECT before each session's decrypted requests).
-            const double requests = std::max(1.0, n - static_cast<double>(connects));
-            f.getShare = static_cast<double>(gets) / requests;
-            f.postShare = static_cast<double>(posts) / requests;
-            f.connectShare = static_cast<double>(connects) / n;
-            std::sort(paths.begin(), paths.end());
-            f.distinctPaths = std::unique(paths.begin(), paths.end()) - paths.begin();
-            f.medianBytesOut = medianOf(out_);
-            f.medianBytesIn = medianOf(in_);
-            f.requestConstancy = shareNear(out_, f.medianBytesOut, change, changeMinBytes);
-            f.responseConstancy = shareNear(in_, f.medianBytesIn, change, changeMinBytes);
-            f.ritaData = regularity(in_, intervalConfig).score;
-            if (f.responseConstancy >= changesMinConstancy) {
-                const double tol = std::max(change * f.medianBytesIn, changeMinBytes);
-                for (const Ev& e : p.events) {
-                    if ((e.source == MemberSource::Http || e.source == MemberSource::Connect) && e.bytesIn >= 0 &&
-                        std::abs(e.bytesIn - f.medianBytesIn) > tol) {
-                        changeTimes[ci].push_back(e.ts);
+            const bool irregular =
+                regular && bandTest(gaps, cadenceBand, cadencePause, intervalConfig).score < irregularBandScore &&
+                r.score < irregularRitaScore;
+            return irregular ? 0.0 : r.median;
+        };
+        // ... of one source among an image's events in the family.
+        auto cadenceOf = [&](const Merged& merged, int32_t image, MemberSource source) {
+            std::vector<int64_t> ts;
+            for (const auto& [k, evs] : merged) {
+                if (k.first == image) {
+                    for (const Ev& e : evs) {
+                        if (e.source == source) {
+                            ts.push_back(e.ts);
+                        }
                     }
                 }
-                f.responseChanges = static_cast<int64_t>(changeTimes[ci].size());
             }
-        } else if (!sensorOut_.empty()) {
-            // No HTTP visible: a sensor's connections give the sizes each way, per connection. A
-            // one-way poller uploads a handshake and one small request each time and gets more back.
-            f.sensorSized = static_cast<int64_t>(sensorOut_.size());
-            f.medianBytesOut = medianOf(sensorOut_);
-            f.medianBytesIn = medianOf(sensorIn_);
-            f.requestConstancy = shareNear(sensorOut_, f.medianBytesOut, change, changeMinBytes);
-            f.responseConstancy = shareNear(sensorIn_, f.medianBytesIn, change, changeMinBytes);
-            const auto small = std::count_if(sensorOut_.begin(), sensorOut_.end(),
-                                             [smallUpload](double b) { return b <= smallUpload; });
-            f.smallUploadShare = static_cast<double>(small) / static_cast<double>(sensorOut_.size());
-        }
-        if (!uaCount.empty()) {
-            const auto top = std::max_element(uaCount.begin(), uaCount.end(),
-                                              [](const auto& a, const auto& b) { return a.second < b.second; });
-            f.userAgent = QString::fromStdString(userAgents[static_cast<size_t>(top->first)]);
-        }
-        f.processCount = static_cast<int64_t>(processCount.size());
-        for (const Ev& e : p.events) {
-            if (e.process != 0) {
-                f.processId = e.process; // the first process of the channel stands for it
-                break;
+            std::sort(ts.begin(), ts.end());
+            return cadenceOfTimes(ts, true);
+        };
+        for (auto& [family, keys] : families) {
+            std::sort(keys.begin(), keys.end(), [](const GroupKey& a, const GroupKey& b) {
+                return std::tie(a.image, a.endpoint) < std::tie(b.image, b.endpoint);
+            });
+            Merged merged;                                        // (image, endpoint) -> events
+            std::map<std::pair<int32_t, int32_t>, Joined> joined; // ... of them joined untied
+            const int64_t processFrom = hosts[family.first].processFrom;
+            struct Orphan {
+                int32_t endpoint;
+                int32_t attributed; // the process a DNS answer alone tied it to, or 0
+                Ev e;
+            };
+            std::vector<Orphan> orphans; // events without a process, or with a weak tie only
+            // A process whose own connections tie some proxy lines to it (five-tuple) does not also
+            // own the lines only a DNS answer tied to it: those go with the events without a process.
+            std::set<int32_t> strong;
+            for (const GroupKey& k : keys) {
+                for (const Ev& e : groups[k]) {
+                    if (k.image != 0 && !e.weak &&
+                        (e.source == MemberSource::Http || e.source == MemberSource::Connect)) {
+                        strong.insert(k.image);
+                        break;
+                    }
+                }
+            }
+            // The User-Agent a process speaks with here: that of the lines its own connections tie to
+            // it, else of its lines to a command endpoint. A line only a DNS answer tied to it that
+            // speaks another is another program's (a browser tab's requests, tied to the HTA that
+            // resolved the same name): it goes with the events without a process, and not back.
+            std::map<int32_t, int32_t> agentOf;
+            {
+                std::map<int32_t, std::map<int32_t, int64_t>> tied, atEndpoint;
+                for (const GroupKey& k : keys) {
+                    for (const Ev& e : groups[k]) {
+                        if (k.image == 0 || e.ua == 0 || e.source != MemberSource::Http) {
+                            continue;
+                        }
+                        if (!e.weak) {
+                            ++tied[k.image][e.ua];
+                        } else if (k.endpoint != 0) {
+                            ++atEndpoint[k.image][e.ua];
+                        }
+                    }
+                }
+                for (auto* counts : {&atEndpoint, &tied}) { // tied lines, where any, decide
+                    for (const auto& [image, byUa] : *counts) {
+                        agentOf[image] = std::max_element(byUa.begin(), byUa.end(), [](const auto& a, const auto& b) {
+                                             return a.second < b.second;
+                                         })->first;
+                    }
+                }
+            }
+            for (const GroupKey& k : keys) {
+                std::vector<Ev>& src = groups[k];
+                const bool strongHere = strong.count(k.image) > 0;
+                const auto agent = agentOf.find(k.image);
+                const bool mayOrphan = k.image == 0 || strongHere || agent != agentOf.end();
+                if (!mayOrphan) {
+                    merged[{k.image, k.endpoint}] = std::move(src); // keys are distinct: nothing to join
+                    continue;
+                }
+                std::vector<Ev> kept;
+                for (const Ev& e : src) {
+                    const bool otherAgent = e.weak && e.ua != 0 && agent != agentOf.end() && agent->second != e.ua;
+                    if (k.image == 0 || otherAgent) {
+                        orphans.push_back({k.endpoint, 0, e});
+                    } else if (e.weak && strongHere) {
+                        orphans.push_back({k.endpoint, k.image, e});
+                    } else {
+                        kept.push_back(e);
+                    }
+                }
+                if (!kept.empty()) {
+                    merged[{k.image, k.endpoint}] = std::move(kept);
+                }
+                std::vector<Ev>().swap(src);
+            }
+            if (!orphans.empty()) {
+                // Each joins the process that polls the same endpoint, else the process whose own
+                // events are nearest in time within the join window (a lookup just before a connection,
+                // a request the attributor missed). Events near no process's are another program's.
+                std::map<int32_t, std::vector<int64_t>> timesOf;       // image -> its event times
+                std::map<int32_t, std::set<int32_t>> imagesAtEndpoint; // endpoint -> images polling it
+                for (const auto& [k, evs] : merged) {
+                    auto& t = timesOf[k.first];
+                    for (const Ev& e : evs) {
+                        t.push_back(e.ts);
+                    }
+                    if (k.second != 0 && isPoller(evs)) {
+                        imagesAtEndpoint[k.second].insert(k.first);
+                    }
+                }
+                for (auto& [image, t] : timesOf) {
+                    std::sort(t.begin(), t.end());
+                }
+                auto distance = [&](int32_t image, int64_t ts) {
+                    const auto& t = timesOf[image];
+                    const auto it = std::lower_bound(t.begin(), t.end(), ts);
+                    int64_t d = INT64_MAX;
+                    if (it != t.end()) {
+                        d = *it - ts;
+                    }
+                    if (it != t.begin()) {
+                        d = std::min(d, ts - *std::prev(it));
+                    }
+                    return d;
+                };
+                // Before the host's process evidence starts nothing can tie a line to its process: such
+                // a line joins the one process that polls this destination (this endpoint where one
+                // polls it) on the host, when exactly one does.
+                const std::set<int32_t> imagesHere = pollersIn(merged);
+                std::vector<Orphan> left;
+                for (const auto& [endpoint, attributed, e] : orphans) {
+                    const auto at = endpoint != 0 ? imagesAtEndpoint.find(endpoint) : imagesAtEndpoint.end();
+                    int32_t image = 0;
+                    const std::set<int32_t>& pollers = at != imagesAtEndpoint.end() ? at->second : imagesHere;
+                    if (at != imagesAtEndpoint.end() && at->second.size() == 1) {
+                        image = *at->second.begin();
+                    } else if (processFrom != INT64_MAX && e.ts < processFrom && pollers.size() == 1) {
+                        image = *pollers.begin();
+                        ++joined[{image, endpoint}].before;
+                    } else {
+                        // A tunnel is logged when it closes (Squid, W3C): its connection opened a
+                        // duration earlier, so both ends are tried.
+                        const int64_t opened = e.durationMs > 0 ? e.ts - int64_t(e.durationMs) * 1000 : e.ts;
+                        int64_t best = joinUs + 1;
+                        for (const auto& [candidate, t] : timesOf) {
+                            if (at != imagesAtEndpoint.end() && !at->second.count(candidate)) {
+                                continue;
+                            }
+                            if (const int64_t d = std::min(distance(candidate, e.ts), distance(candidate, opened));
+                                d < best) {
+                                best = d;
+                                image = candidate;
+                            }
+                        }
+                    }
+                    if (image != 0) {
+                        merged[{image, endpoint}].push_back(e);
+                    } else {
+                        left.push_back({endpoint, attributed, e});
+                    }
+                }
+                // Weak ties left over: a few go back to the process a DNS answer named (a page of the
+                // browser's); many keep a rhythm of their own, another program's, and stay with the rest.
+                std::map<int32_t, std::vector<int64_t>> weakTimes;
+                for (const Orphan& o : left) {
+                    if (o.attributed) {
+                        weakTimes[o.attributed].push_back(o.e.ts);
+                    }
+                }
+                std::set<int32_t> giveBack;
+                for (auto& [image, ts] : weakTimes) {
+                    std::sort(ts.begin(), ts.end());
+                    if (static_cast<double>(pollCount(ts, mergeUs)) < minPolls) {
+                        giveBack.insert(image);
+                    }
+                }
+                std::vector<Orphan> rest;
+                for (const Orphan& o : left) {
+                    if (o.attributed && giveBack.count(o.attributed)) {
+                        merged[{o.attributed, o.endpoint}].push_back(o.e);
+                    } else {
+                        rest.push_back(o);
+                    }
+                }
+                // The rest, when they poll at a cadence of their own: they are the one program that
+                // polls this destination there at that cadence (compared on the same kind of evidence:
+                // tunnels with its tunnels, requests with its requests). A rest with no cadence, or
+                // two programs at it, stays unknown.
+                if (!rest.empty()) {
+                    std::vector<SourceSeries> series(kMemberSourceCount);
+                    for (const MemberSourceInfo& info : kMemberSources) {
+                        series[static_cast<size_t>(info.source)].source = info.source;
+                    }
+                    for (const Orphan& o : rest) {
+                        series[static_cast<size_t>(o.e.source)].tsUs.push_back(o.e.ts);
+                    }
+                    for (SourceSeries& ss : series) {
+                        std::sort(ss.tsUs.begin(), ss.tsUs.end());
+                    }
+                    const Timing t = chooseTiming(series, timingConfig);
+                    const double restCadence =
+                        t.empty() ? 0.0 : cadenceOfTimes(series[static_cast<size_t>(t.source)].tsUs, false);
+                    int32_t match = 0;
+                    int matches = 0;
+                    for (const int32_t image : restCadence > 0 ? pollersIn(merged) : std::set<int32_t>{}) {
+                        const double cadence = cadenceOf(merged, image, t.source);
+                        if (cadence > 0 &&
+                            std::max(cadence, restCadence) / std::min(cadence, restCadence) <= cadenceRatio) {
+                            match = image;
+                            ++matches;
+                        }
+                    }
+                    if (matches == 1) {
+                        // Into the channel of the poller's busiest endpoint; endpoint-less events find it below.
+                        for (const Orphan& o : rest) {
+                            merged[{match, o.endpoint}].push_back(o.e);
+                            ++joined[{match, o.endpoint}].cadence;
+                        }
+                        rest.clear();
+                    }
+                }
+                // The rest: a channel of the unknown process only when it holds enough polls, else
+                // the family's busiest channel.
+                if (!rest.empty()) {
+                    std::vector<int64_t> ts;
+                    for (const Orphan& o : rest) {
+                        ts.push_back(o.e.ts);
+                    }
+                    std::sort(ts.begin(), ts.end());
+                    std::vector<Ev>* busiest = nullptr;
+                    for (auto& [k, evs] : merged) {
+                        if (!busiest || evs.size() > busiest->size()) {
+                            busiest = &evs;
+                        }
+                    }
+                    const bool own = busiest == nullptr || static_cast<double>(pollCount(ts, mergeUs)) >= minPolls;
+                    for (const Orphan& o : rest) {
+                        (own ? merged[{0, o.endpoint}] : *busiest).push_back(o.e);
+                    }
+                }
+                std::vector<Orphan>().swap(orphans);
+            }
+            // Endpoint-less events (lookups, tunnels, connections, requests without a command shape) of
+            // an image join that image's busiest endpoint channel: one poller, one channel.
+            for (auto it = merged.begin(); it != merged.end();) {
+                const auto [image, endpoint] = it->first;
+                std::vector<int64_t> httpTs;
+                for (const Ev& e : it->second) {
+                    if (e.source == MemberSource::Http) {
+                        httpTs.push_back(e.ts);
+                    }
+                }
+                std::sort(httpTs.begin(), httpTs.end());
+                // A handful of requests beside many lookups do not make a channel of their own.
+                const bool ownHttpChannel =
+                    static_cast<double>(pollCount(httpTs, mergeUs)) >= minPolls &&
+                    static_cast<double>(httpTs.size()) >= ownShare * static_cast<double>(it->second.size());
+                if (endpoint != 0 || ownHttpChannel) {
+                    ++it;
+                    continue;
+                }
+                std::vector<Ev>* best = nullptr;
+                for (auto& [k2, evs2] : merged) {
+                    if (k2.first == image && k2.second != 0 && (!best || evs2.size() > best->size())) {
+                        best = &evs2;
+                    }
+                }
+                if (best) {
+                    best->insert(best->end(), it->second.begin(), it->second.end());
+                    if (const auto j = joined.find(it->first); j != joined.end()) {
+                        const Joined n = j->second;
+                        joined.erase(j);
+                        for (auto& [k2, evs2] : merged) {
+                            if (&evs2 == best) {
+                                joined[k2] += n;
+                            }
+                        }
+                    }
+                    it = merged.erase(it);
+                } else {
+                    ++it;
+                }
+            }
+            for (auto& [k, evs] : merged) {
+                if (!evs.empty()) {
+                    finals.push_back({GroupKey{family.first, family.second, k.second, k.first}, std::move(evs),
+                                      joined.count(k) ? joined[k] : Joined{}});
+                }
             }
         }
-        // Polls per hour of the timing series, for the idle-hours pass.
-        for (int64_t ts : t.polls) {
-            const int64_t hour = ts / 3600000000LL;
-            if (hourCounts[ci].empty() || hourCounts[ci].back().first != hour) {
-                hourCounts[ci].push_back({hour, 0});
+        groups.clear();
+
+        out.reserve(base + finals.size());
+        // For the output-elsewhere pass: each channel's changed-response times and post times.
+        std::vector<std::vector<int64_t>> changeTimes(finals.size()), postTimes(finals.size());
+        std::vector<std::vector<std::pair<int64_t, int64_t>>> hourCounts(finals.size()); // (hour, polls)
+        for (size_t ci = 0; ci < finals.size(); ++ci) {
+            Pending& p = finals[ci];
+            std::sort(p.events.begin(), p.events.end(),
+                      [](const Ev& a, const Ev& b) { return std::tie(a.ts, a.id) < std::tie(b.ts, b.id); });
+            BuiltChannel bc;
+            MemberIds ids; // encoded into bc once sorted
+            ChannelFeatures& f = bc.features;
+            const HostInfo& h = hosts[p.key.host];
+            const DomainInfo& d = domains[static_cast<size_t>(p.key.domain)];
+            f.hostId = p.key.host;
+            f.host = h.name.isEmpty() ? h.ips : h.name;
+            f.hostIps = h.ips;
+            f.hostRole = h.role;
+            f.hostShared = h.shared;
+            f.hostSharedReason = h.sharedReason;
+            f.joinedBeforeProcessEvidence = p.joined.before;
+            f.processEvidenceFrom = p.joined.before > 0 ? h.processFrom : 0;
+            f.joinedByCadence = p.joined.cadence;
+            f.domainId =
+                p.key.domain <= maxTableDomain ? p.key.domain : 0; // names only connections gave are not in the table
+            f.destination = QString::fromStdString(d.name);
+            f.registeredDomain = QString::fromStdString(d.registered);
+            f.destinationIsAddress = d.isAddress;
+            if (const WebService* s = serviceOf(p.key.domain)) {
+                f.service = s->id;
+                f.serviceCategory = s->category;
+                f.consumerService = s->consumer;
+                f.serviceRisk = s->risk;
             }
-            ++hourCounts[ci].back().second;
+            if (p.key.endpoint != 0) {
+                const EndpointInfo& e = endpoints[static_cast<size_t>(p.key.endpoint)];
+                f.endpoint = f.destination + e.prefix;
+                f.endpointName = e.shape->name;
+                f.endpointRole = e.shape->role;
+                f.pathPrefix = e.prefix;
+            }
+            if (p.key.image != 0) {
+                f.processImage = imageNames[static_cast<size_t>(p.key.image)];
+                f.processName = lowerFileName(f.processImage);
+            }
+            std::vector<SourceSeries> series(kMemberSourceCount);
+            std::array<std::array<int64_t, kNamingCount>, kMemberSourceCount> namings{};
+            for (const MemberSourceInfo& info : kMemberSources) {
+                series[static_cast<size_t>(info.source)].source = info.source;
+            }
+            std::vector<double> out_, in_;
+            std::map<int32_t, int64_t> uaCount, processCount;
+            std::vector<uint32_t> paths;
+            int64_t gets = 0, posts = 0, connects = 0;
+            int64_t sensorOut = 0, sensorIn = 0; // the channel's bytes where only a sensor saw it
+            bool sensorOutLogged = false, sensorInLogged = false;
+            std::vector<double> sensorOut_, sensorIn_; // per connection, where it logged both ways
+            for (const Ev& e : p.events) {
+                SourceSeries& s = series[static_cast<size_t>(e.source)];
+                s.tsUs.push_back(e.ts);
+                ++namings[static_cast<size_t>(e.source)][static_cast<size_t>(e.naming)];
+                switch (e.source) {
+                case MemberSource::Http:
+                case MemberSource::Connect:
+                    ids.proxyIds.push_back(e.id);
+                    s.durationMs.push_back(e.durationMs);
+                    if (e.bytesOut >= 0) {
+                        out_.push_back(e.bytesOut);
+                        f.bytesOut += e.bytesOut;
+                    }
+                    if (e.bytesIn >= 0) {
+                        in_.push_back(e.bytesIn);
+                        f.bytesIn += e.bytesIn;
+                    }
+                    gets += e.method == kGet;
+                    posts += e.method == kPost || e.method == kPut;
+                    connects += e.method == kConnect;
+                    if (e.method == kPost || e.method == kPut) {
+                        postTimes[ci].push_back(e.ts);
+                    }
+                    if (e.ua) {
+                        ++uaCount[e.ua];
+                    }
+                    paths.push_back(e.pathHash);
+                    break;
+                case MemberSource::DnsLog:
+                    ids.dnsIds.push_back(e.id);
+                    s.ttlS.push_back(e.ttl);
+                    break;
+                case MemberSource::SysmonDns:
+                    ids.dnsQueryIds.push_back(e.id);
+                    s.ttlS.push_back(e.ttl);
+                    break;
+                case MemberSource::SysmonNet:
+                    ids.netIds.push_back(e.id);
+                    break;
+                case MemberSource::SensorConn:
+                    ids.sensorIds.push_back(e.id);
+                    s.durationMs.push_back(e.durationMs); // a long-lived session is unmeasurable, not one poll
+                    sensorOut += std::max(e.bytesOut, int32_t(0));
+                    sensorIn += std::max(e.bytesIn, int32_t(0));
+                    sensorOutLogged = sensorOutLogged || e.bytesOut >= 0;
+                    sensorInLogged = sensorInLogged || e.bytesIn >= 0;
+                    if (e.bytesOut >= 0 && e.bytesIn >= 0) {
+                        sensorOut_.push_back(e.bytesOut);
+                        sensorIn_.push_back(e.bytesIn);
+                    }
+                    break;
+                }
+                if (e.process) {
+                    ++processCount[e.process];
+                }
+            }
+            if (ids.proxyIds.empty()) {
+                // Totals only (no factor reads them): a proxy's lines, where there are any, count the
+                // same traffic the sensor would, so the sensor's bytes stand only where no proxy saw it.
+                f.bytesOut = sensorOut;
+                f.bytesIn = sensorIn;
+            }
+            // -1 where no member logged a size (Squid's native line has no request size, a lookup has
+            // none): stored as NULL, shown as "not logged", never as "sent 0 bytes".
+            const bool bySensor = ids.proxyIds.empty();
+            if (bySensor ? !sensorOutLogged : out_.empty()) {
+                f.bytesOut = -1;
+            }
+            if (bySensor ? !sensorInLogged : in_.empty()) {
+                f.bytesIn = -1;
+            }
+            for (auto* list : {&ids.proxyIds, &ids.dnsIds, &ids.dnsQueryIds, &ids.netIds, &ids.sensorIds}) {
+                std::sort(list->begin(), list->end());
+            }
+            // Every channel's members are held until the alerts are written: encoded, as they
+            // are stored (1-3 bytes an id rather than 8).
+            bc.proxyBlob = encodeMemberIds(ids.proxyIds);
+            bc.dnsBlob = encodeMemberIds(ids.dnsIds);
+            bc.dnsQueryBlob = encodeMemberIds(ids.dnsQueryIds);
+            bc.netBlob = encodeMemberIds(ids.netIds);
+            bc.sensorBlob = encodeMemberIds(ids.sensorIds);
+            for (const MemberSourceInfo& info : kMemberSources) {
+                for (int n = 0; n < kNamingCount; ++n) {
+                    if (const int64_t count = namings[static_cast<size_t>(info.source)][static_cast<size_t>(n)]) {
+                        f.members.push_back({QString::fromLatin1(info.name.data(), qsizetype(info.name.size())),
+                                             QString::fromLatin1(namingName(static_cast<Naming>(n)).data()), count});
+                    }
+                }
+            }
+            std::stable_sort(f.members.begin(), f.members.end(),
+                             [](const MemberCount& a, const MemberCount& b) { return a.count > b.count; });
+            f.proxyRequests = static_cast<int64_t>(ids.proxyIds.size());
+            f.caseHasProxyLogs = caseHasProxyLogs;
+            f.dnsQueries = static_cast<int64_t>(ids.dnsIds.size() + ids.dnsQueryIds.size());
+            f.netConnections = static_cast<int64_t>(ids.netIds.size() + ids.sensorIds.size());
+            f.firstTs = p.events.front().ts;
+            f.lastTs = p.events.back().ts;
+
+            // ---- Timing: the one choice (timing_source.h)
+            const Timing t = chooseTiming(series, timingConfig);
+            const Table table = tableOf(t.source);
+            f.timingSource = QString::fromLatin1(sourceName(t.source).data(), qsizetype(sourceName(t.source).size()));
+            f.timingClass = QString::fromLatin1(timingClassName(t.cls).data());
+            f.timingNote = t.note;
+            f.polls = static_cast<int64_t>(t.polls.size());
+            f.events = t.events;
+            f.ttlS = t.ttlS;
+            f.ttlPaced = t.ttlPaced;
+            f.unmeasurable = t.unmeasurable;
+            // Late from the later of its own evidence's start and the host's first event there: a log
+            // that starts later, or a host that came on later, makes nothing late.
+            const int64_t evidenceStart = std::max(tableFirst[table], h.first[table]);
+            f.lateStartHours =
+                t.polls.empty() ? 0 : std::max(0.0, static_cast<double>(t.polls.front() - evidenceStart) / 3.6e9);
+            const std::vector<double> gaps = nonZeroGapsSeconds(t.polls);
+            f.intervals = static_cast<int64_t>(gaps.size());
+            if (!gaps.empty()) {
+                const Regularity r = regularity(gaps, intervalConfig);
+                f.medianInterval = r.median;
+                f.jitter = r.madOverMedian;
+                f.skew = r.skew;
+                f.ritaTs = r.score;
+                const BandTest b = bandTest(gaps, band, pauseFactor, intervalConfig);
+                f.bandShare = b.share;
+                f.bandScore = b.score;
+                f.pauses = b.pauses;
+                f.bandIntervals = b.inBand;
+            }
+            const HistogramScores hs =
+                histogramScores(t.polls, tableFirst[table], tableLast[table] + 1, intervalConfig);
+            f.histogramScore = hs.score;
+            f.durationScore = hs.durationScore;
+            f.coverage = hs.coverage;
+            // ---- Shape of the proxy lines
+            if (!ids.proxyIds.empty()) {
+                const double n = static_cast<double>(ids.proxyIds.size());
+                // A tunnel is no request: GET and POST shares are of the requests (a TLS-inspecting
+                // proxy logs a CONNECT before each session's decrypted requests).
+                const double requests = std::max(1.0, n - static_cast<double>(connects));
+                f.getShare = static_cast<double>(gets) / requests;
+                f.postShare = static_cast<double>(posts) / requests;
+                f.connectShare = static_cast<double>(connects) / n;
+                std::sort(paths.begin(), paths.end());
+                f.distinctPaths = std::unique(paths.begin(), paths.end()) - paths.begin();
+                f.medianBytesOut = medianOf(out_);
+                f.medianBytesIn = medianOf(in_);
+                f.requestConstancy = shareNear(out_, f.medianBytesOut, change, changeMinBytes);
+                f.responseConstancy = shareNear(in_, f.medianBytesIn, change, changeMinBytes);
+                f.ritaData = regularity(in_, intervalConfig).score;
+                if (f.responseConstancy >= changesMinConstancy) {
+                    const double tol = std::max(change * f.medianBytesIn, changeMinBytes);
+                    for (const Ev& e : p.events) {
+                        if ((e.source == MemberSource::Http || e.source == MemberSource::Connect) && e.bytesIn >= 0 &&
+                            std::abs(e.bytesIn - f.medianBytesIn) > tol) {
+                            changeTimes[ci].push_back(e.ts);
+                        }
+                    }
+                    f.responseChanges = static_cast<int64_t>(changeTimes[ci].size());
+                }
+            } else if (!sensorOut_.empty()) {
+                // No HTTP visible: a sensor's connections give the sizes each way, per connection. A
+                // one-way poller uploads a handshake and one small request each time and gets more back.
+                f.sensorSized = static_cast<int64_t>(sensorOut_.size());
+                f.medianBytesOut = medianOf(sensorOut_);
+                f.medianBytesIn = medianOf(sensorIn_);
+                f.requestConstancy = shareNear(sensorOut_, f.medianBytesOut, change, changeMinBytes);
+                f.responseConstancy = shareNear(sensorIn_, f.medianBytesIn, change, changeMinBytes);
+                const auto small = std::count_if(sensorOut_.begin(), sensorOut_.end(),
+                                                 [smallUpload](double b) { return b <= smallUpload; });
+                f.smallUploadShare = static_cast<double>(small) / static_cast<double>(sensorOut_.size());
+            }
+            if (!uaCount.empty()) {
+                const auto top = std::max_element(uaCount.begin(), uaCount.end(),
+                                                  [](const auto& a, const auto& b) { return a.second < b.second; });
+                f.userAgent = QString::fromStdString(userAgents[static_cast<size_t>(top->first)]);
+            }
+            f.processCount = static_cast<int64_t>(processCount.size());
+            for (const Ev& e : p.events) {
+                if (e.process != 0) {
+                    f.processId = e.process; // the first process of the channel stands for it
+                    break;
+                }
+            }
+            // Polls per hour of the timing series, for the idle-hours pass.
+            for (int64_t ts : t.polls) {
+                const int64_t hour = ts / 3600000000LL;
+                if (hourCounts[ci].empty() || hourCounts[ci].back().first != hour) {
+                    hourCounts[ci].push_back({hour, 0});
+                }
+                ++hourCounts[ci].back().second;
+            }
+            f.key = QStringList{f.host, f.processImage.isEmpty() ? QStringLiteral("-") : f.processImage.toLower(),
+                                f.destination, f.endpoint}
+                        .join(QLatin1Char('|'));
+            out.push_back(std::move(bc));
+            std::vector<Ev>().swap(p.events);
+            if ((++measured & 0x3FF) == 0) {
+                tick("measuring channels", measured, static_cast<int64_t>(finals.size()));
+            }
         }
-        f.key = QStringList{f.host, f.processImage.isEmpty() ? QStringLiteral("-") : f.processImage.toLower(),
-                            f.destination, f.endpoint}
-                    .join(QLatin1Char('|'));
-        out.push_back(std::move(bc));
-        std::vector<Ev>().swap(p.events);
-        if ((++measured & 0x3FF) == 0) {
-            tick("measuring channels", measured, static_cast<int64_t>(finals.size()));
+
+        // ---- Idle hours: the hours in which a host shows interactive use (a browser, or irregular
+        // traffic); a periodic channel's polls outside them happen while nobody uses the host.
+        {
+            const double irregularBand = c.threshold("irregular_band_score");
+            const double irregularRita = c.threshold("irregular_rita_score");
+            std::unordered_map<int64_t, std::set<int64_t>> activeHours;
+            for (size_t ci = 0; ci < finals.size(); ++ci) {
+                const ChannelFeatures& f = out[base + ci].features;
+                const bool browser = c.browsers.count(f.processName.toStdString()) > 0;
+                const bool irregular = static_cast<double>(f.consideredIntervals()) >= minIntervals &&
+                                       f.bandScore < irregularBand && f.ritaTs < irregularRita;
+                if (browser || irregular) {
+                    auto& hours = activeHours[f.hostId];
+                    for (const auto& [hour, n] : hourCounts[ci]) {
+                        hours.insert(hour);
+                    }
+                }
+            }
+            for (size_t ci = 0; ci < finals.size(); ++ci) {
+                ChannelFeatures& f = out[base + ci].features;
+                const auto it = activeHours.find(f.hostId);
+                if (static_cast<double>(f.consideredIntervals()) < minIntervals || it == activeHours.end()) {
+                    continue; // idle_share stays -1: the host shows no interactive use at all (a server)
+                }
+                int64_t idle = 0;
+                for (const auto& [hour, n] : hourCounts[ci]) {
+                    idle += it->second.count(hour) ? 0 : n;
+                }
+                f.idleShare = static_cast<double>(idle) / static_cast<double>(std::max<int64_t>(1, f.polls));
+            }
+        }
+
+        // ---- Output elsewhere: after a command channel's response changes (a command waited), does
+        // the same process of the host post to another service soon after?
+        {
+            const auto window = static_cast<int64_t>(c.threshold("output_window_s") * 1e6);
+            const double minReactions = c.threshold("output_min_reactions");
+            const double chanceFactor = c.threshold("output_chance_factor");
+            // The posters' rate over the whole proxy log: a poster that only posts after commands has
+            // few posts, and their own first-to-last span would make it look busy.
+            const double span =
+                caseHasProxyLogs ? std::max(1.0, static_cast<double>(tableLast[kProxyTable] - tableFirst[kProxyTable]))
+                                 : 1.0;
+            std::unordered_map<int64_t, std::vector<size_t>> byHost;
+            for (size_t ci = 0; ci < finals.size(); ++ci) {
+                byHost[out[base + ci].features.hostId].push_back(ci);
+            }
+            for (auto& [host, list] : byHost) {
+                for (size_t cmdIndex : list) {
+                    if (changeTimes[cmdIndex].empty()) {
+                        continue;
+                    }
+                    ChannelFeatures& cmd = out[base + cmdIndex].features;
+                    size_t best = SIZE_MAX;
+                    int64_t bestCount = 0;
+                    std::vector<double> bestDelays;
+                    for (size_t o : list) {
+                        ChannelFeatures& other = out[base + o].features;
+                        // The same process on both sides (or, on a host without process evidence, no
+                        // process on either): an unknown side could be any program, and pairing it with
+                        // a known one only finds two busy clients of the host.
+                        if (o == cmdIndex || postTimes[o].empty() || other.service.isEmpty() ||
+                            other.registeredDomain == cmd.registeredDomain || cmd.processImage != other.processImage) {
+                            continue;
+                        }
+                        int64_t count = 0;
+                        std::vector<double> delays;
+                        for (int64_t t : changeTimes[cmdIndex]) {
+                            const auto it = std::upper_bound(postTimes[o].begin(), postTimes[o].end(), t);
+                            if (it != postTimes[o].end() && *it - t <= window) {
+                                ++count;
+                                delays.push_back(static_cast<double>(*it - t) / 1e6);
+                            }
+                        }
+                        // A busy poster (a chat client every minute) follows any moment by chance:
+                        // count only what beats chance, from the poster's own rate.
+                        const double chance = 1 - std::exp(-static_cast<double>(postTimes[o].size()) / span *
+                                                           static_cast<double>(window));
+                        const double expected = chance * static_cast<double>(changeTimes[cmdIndex].size());
+                        if (static_cast<double>(count) < minReactions ||
+                            static_cast<double>(count) < chanceFactor * expected + 1) {
+                            continue;
+                        }
+                        if (count > bestCount) {
+                            best = o;
+                            bestCount = count;
+                            bestDelays = std::move(delays);
+                        }
+                    }
+                    if (best == SIZE_MAX) {
+                        continue;
+                    }
+                    const double delay = medianOf(bestDelays);
+                    ChannelFeatures& output = out[base + best].features;
+                    cmd.outputReactions = bestCount;
+                    cmd.outputPeer = output.destination;
+                    cmd.outputDelayS = delay;
+                    if (bestCount > output.outputReactions) {
+                        output.outputReactions = bestCount;
+                        output.outputPeer = cmd.destination;
+                        output.outputDelayS = delay;
+                    }
+                }
+            }
+        }
+    };
+    if (!spilling) {
+        channelsOfGroups();
+    } else {
+        // Consecutive runs of hosts, read back up to the budget of events at a time.
+        size_t bucket = 0;
+        while (bucket < spill.buckets()) {
+            int64_t loaded = 0;
+            do {
+                loaded += spill.records(bucket);
+                spill.load(bucket++, groups);
+            } while (bucket < spill.buckets() && loaded + spill.records(bucket) <= partitionEvents_);
+            channelsOfGroups();
         }
     }
 
@@ -1402,111 +1669,6 @@ std::vector<BuiltChannel> ChannelBuilder::build(const Progress& progress) {
         }
     }
 
-    // ---- Idle hours: the hours in which a host shows interactive use (a browser, or irregular
-    // traffic); a periodic channel's polls outside them happen while nobody uses the host.
-    {
-        const double irregularBand = c.threshold("irregular_band_score");
-        const double irregularRita = c.threshold("irregular_rita_score");
-        std::unordered_map<int64_t, std::set<int64_t>> activeHours;
-        for (size_t ci = 0; ci < out.size(); ++ci) {
-            const ChannelFeatures& f = out[ci].features;
-            const bool browser = c.browsers.count(f.processName.toStdString()) > 0;
-            const bool irregular = static_cast<double>(f.consideredIntervals()) >= minIntervals &&
-                                   f.bandScore < irregularBand && f.ritaTs < irregularRita;
-            if (browser || irregular) {
-                auto& hours = activeHours[f.hostId];
-                for (const auto& [hour, n] : hourCounts[ci]) {
-                    hours.insert(hour);
-                }
-            }
-        }
-        for (size_t ci = 0; ci < out.size(); ++ci) {
-            ChannelFeatures& f = out[ci].features;
-            const auto it = activeHours.find(f.hostId);
-            if (static_cast<double>(f.consideredIntervals()) < minIntervals || it == activeHours.end()) {
-                continue; // idle_share stays -1: the host shows no interactive use at all (a server)
-            }
-            int64_t idle = 0;
-            for (const auto& [hour, n] : hourCounts[ci]) {
-                idle += it->second.count(hour) ? 0 : n;
-            }
-            f.idleShare = static_cast<double>(idle) / static_cast<double>(std::max<int64_t>(1, f.polls));
-        }
-    }
-
-    // ---- Output elsewhere: after a command channel's response changes (a command waited), does
-    // the same process of the host post to another service soon after?
-    {
-        const auto window = static_cast<int64_t>(c.threshold("output_window_s") * 1e6);
-        const double minReactions = c.threshold("output_min_reactions");
-        const double chanceFactor = c.threshold("output_chance_factor");
-        // The posters' rate over the whole proxy log: a poster that only posts after commands has
-        // few posts, and their own first-to-last span would make it look busy.
-        const double span = caseHasProxyLogs
-                                ? std::max(1.0, static_cast<double>(tableLast[kProxyTable] - tableFirst[kProxyTable]))
-                                : 1.0;
-        std::unordered_map<int64_t, std::vector<size_t>> byHost;
-        for (size_t ci = 0; ci < out.size(); ++ci) {
-            byHost[out[ci].features.hostId].push_back(ci);
-        }
-        for (auto& [host, list] : byHost) {
-            for (size_t cmdIndex : list) {
-                if (changeTimes[cmdIndex].empty()) {
-                    continue;
-                }
-                ChannelFeatures& cmd = out[cmdIndex].features;
-                size_t best = SIZE_MAX;
-                int64_t bestCount = 0;
-                std::vector<double> bestDelays;
-                for (size_t o : list) {
-                    ChannelFeatures& other = out[o].features;
-                    // The same process on both sides (or, on a host without process evidence, no
-                    // process on either): an unknown side could be any program, and pairing it with
-                    // a known one only finds two busy clients of the host.
-                    if (o == cmdIndex || postTimes[o].empty() || other.service.isEmpty() ||
-                        other.registeredDomain == cmd.registeredDomain || cmd.processImage != other.processImage) {
-                        continue;
-                    }
-                    int64_t count = 0;
-                    std::vector<double> delays;
-                    for (int64_t t : changeTimes[cmdIndex]) {
-                        const auto it = std::upper_bound(postTimes[o].begin(), postTimes[o].end(), t);
-                        if (it != postTimes[o].end() && *it - t <= window) {
-                            ++count;
-                            delays.push_back(static_cast<double>(*it - t) / 1e6);
-                        }
-                    }
-                    // A busy poster (a chat client every minute) follows any moment by chance:
-                    // count only what beats chance, from the poster's own rate.
-                    const double chance =
-                        1 - std::exp(-static_cast<double>(postTimes[o].size()) / span * static_cast<double>(window));
-                    const double expected = chance * static_cast<double>(changeTimes[cmdIndex].size());
-                    if (static_cast<double>(count) < minReactions ||
-                        static_cast<double>(count) < chanceFactor * expected + 1) {
-                        continue;
-                    }
-                    if (count > bestCount) {
-                        best = o;
-                        bestCount = count;
-                        bestDelays = std::move(delays);
-                    }
-                }
-                if (best == SIZE_MAX) {
-                    continue;
-                }
-                const double delay = medianOf(bestDelays);
-                ChannelFeatures& output = out[best].features;
-                cmd.outputReactions = bestCount;
-                cmd.outputPeer = output.destination;
-                cmd.outputDelayS = delay;
-                if (bestCount > output.outputReactions) {
-                    output.outputReactions = bestCount;
-                    output.outputPeer = cmd.destination;
-                    output.outputDelayS = delay;
-                }
-            }
-        }
-    }
     log::score()->info("{} events in {} channels; {} DNS answers name addresses", eventsRead_, out.size(),
                        namer.answers());
     return out;

@@ -18,8 +18,10 @@
 
 #include <sqlite3.h>
 
+#include <QByteArray>
 #include <QString>
 
+#include <algorithm>
 #include <cstdint>
 #include <functional>
 #include <stdexcept>
@@ -29,8 +31,10 @@ namespace socwb::scoring {
 
 struct BuiltChannel {
     ChannelFeatures features;
-    std::vector<int64_t> proxyIds, dnsIds, dnsQueryIds, netIds; // ascending row ids
-    std::vector<int64_t> sensorIds;                             // sensor_conn_rows (#26), ascending
+    // Member row ids (sensorBlob: sensor_conn_rows, #26), ascending, each list encoded as the
+    // alert stores it (encodeMemberIds; decodeMemberIds reads it): a case's channels hold every
+    // event's id until the alerts are written.
+    QByteArray proxyBlob, dnsBlob, dnsQueryBlob, netBlob, sensorBlob;
 };
 
 class ScoringCancelled : public std::runtime_error {
@@ -47,12 +51,21 @@ class ChannelBuilder {
     ChannelBuilder(sqlite3* db, const WebServiceCatalog& catalog, const ScoringConfig& config);
     std::vector<BuiltChannel> build(const Progress& progress = {});
     int64_t eventsRead() const { return eventsRead_; }
+    // The most events made into channels at once (default kPartitionEvents; the environment's
+    // SOCWB_SCORE_PARTITION_EVENTS, for tests): a larger case parks its events on disk by host
+    // while it is read, and a run of hosts' events is read back and measured at a time.
+    static constexpr int64_t kPartitionEvents = 1500000;
+    void setPartitionEvents(int64_t n) { partitionEvents_ = std::max<int64_t>(1, n); }
+    // How many runs of hosts the last build() made channels of (1: all in memory at once).
+    int partitions() const { return partitions_; }
 
   private:
     sqlite3* db_;
     const WebServiceCatalog& catalog_;
     const ScoringConfig& config_;
     int64_t eventsRead_ = 0;
+    int64_t partitionEvents_ = kPartitionEvents;
+    int partitions_ = 0;
 };
 
 } // namespace socwb::scoring

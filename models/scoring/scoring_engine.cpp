@@ -27,9 +27,8 @@ using namespace socwb::scoring;
 
 namespace {
 
-void bindBlob(Statement& st, int idx, const std::vector<int64_t>& ids) {
-    const QByteArray b = encodeMemberIds(ids);
-    if (ids.empty()) {
+void bindBlob(Statement& st, int idx, const QByteArray& b) {
+    if (b.isEmpty()) {
         st.bindNull(idx);
     } else {
         st.bindBlob(idx, std::string_view(b.constData(), static_cast<size_t>(b.size())));
@@ -190,8 +189,8 @@ ScoreOutcome ScoringEngine::run(ScoreMode mode, const std::atomic<bool>* cancel,
                 outcome.events = builder.eventsRead();
                 mergeSiemRows(db, catalog, *config, built); // nothing when the case has no SIEM rows
                 features.reserve(built.size());
-                for (const BuiltChannel& b : built) {
-                    features.push_back(b.features);
+                for (BuiltChannel& b : built) {
+                    features.push_back(std::move(b.features)); // held once: the rows are written from these
                 }
             } else {
                 readStoredFeatures(db, features, stored);
@@ -252,7 +251,7 @@ RETURNING id
                                                 static_cast<int64_t>(built.size()))) {
                     throw ScoringCancelled();
                 }
-                const ChannelFeatures& f = built[i].features;
+                const ChannelFeatures& f = features[i];
                 const ScoredChannel& s = scored[i];
                 tally(outcome, s);
                 up.reset();
@@ -283,7 +282,7 @@ RETURNING id
                 }
                 // Bytes are known from proxy lines and from a network sensor's connections; Sysmon
                 // and DNS evidence carry none, and NULL says so.
-                if (f.proxyRequests > 0 || !built[i].sensorIds.empty() || f.fromSiem()) {
+                if (f.proxyRequests > 0 || !built[i].sensorBlob.isEmpty() || f.fromSiem()) {
                     up.bindIntOrNull(24, f.bytesOut).bindIntOrNull(25, f.bytesIn); // -1: not logged
                 } else {
                     up.bindNull(24).bindNull(25);
@@ -294,11 +293,11 @@ RETURNING id
                     .bind(29, compact(s.factorsJson()).toStdString())
                     .bindIntOrNull(30, s.suppressedBy, 0)
                     .bind(31, stamp.toStdString());
-                bindBlob(up, 32, built[i].proxyIds);
-                bindBlob(up, 33, built[i].dnsIds);
-                bindBlob(up, 34, built[i].dnsQueryIds);
-                bindBlob(up, 35, built[i].netIds);
-                bindBlob(up, 36, built[i].sensorIds);
+                bindBlob(up, 32, built[i].proxyBlob);
+                bindBlob(up, 33, built[i].dnsBlob);
+                bindBlob(up, 34, built[i].dnsQueryBlob);
+                bindBlob(up, 35, built[i].netBlob);
+                bindBlob(up, 36, built[i].sensorBlob);
                 if (!up.step()) {
                     throw std::runtime_error("the alert row was not written");
                 }

@@ -117,13 +117,7 @@ int main(int argc, char** argv) {
     // Issue 20's reference: the same proxy requests and DNS queries as (client, destination, ts,
     // bytes) in a plain table of their own (copied out first, not timed), read once in that order.
     const std::string plain = dir + "/plain.db";
-    shell("rm -f " + q(plain) + " && sqlite3 " + q(plain) + " \"ATTACH " + q(work) +
-          " AS c; CREATE TABLE t(client INTEGER, destination INTEGER, ts INTEGER, bytes INTEGER); "
-          "INSERT INTO t SELECT host_id, domain_id, ts_us, coalesce(bytes_in, 0) FROM c.proxy_events; "
-          "INSERT INTO t SELECT host_id, domain_id, ts_us, 0 FROM c.dns_events; "
-          "INSERT INTO t SELECT host_id, domain_id, ts_us, 0 FROM c.dns_queries;\"");
-    const std::string ordered = "SELECT count(*), sum(bytes) FROM (SELECT client, destination, ts, bytes FROM t "
-                                "ORDER BY client, destination, ts)";
+    const std::string ordered = plainOrderedScan(work, plain);
     std::vector<Measure> ref, scanRef, full;
     for (int i = 0; i < 3; ++i) {
         ref.push_back(runChild({"/usr/bin/sqlite3", work, scan}));

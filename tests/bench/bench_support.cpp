@@ -118,6 +118,17 @@ Measure sqliteFloor(const std::string& dir, const std::string& caseFile, const s
     return median(runs);
 }
 
+std::string plainOrderedScan(const std::string& caseFile, const std::string& plainDb) {
+    std::remove(plainDb.c_str());
+    shell("sqlite3 '" + plainDb + "' \"ATTACH '" + caseFile +
+          "' AS c; CREATE TABLE t(client INTEGER, destination INTEGER, ts INTEGER, bytes INTEGER); "
+          "INSERT INTO t SELECT host_id, domain_id, ts_us, coalesce(bytes_in, 0) FROM c.proxy_events; "
+          "INSERT INTO t SELECT host_id, domain_id, ts_us, 0 FROM c.dns_events; "
+          "INSERT INTO t SELECT host_id, domain_id, ts_us, 0 FROM c.dns_queries;\"");
+    return "SELECT count(*), sum(bytes) FROM (SELECT client, destination, ts, bytes FROM t "
+           "ORDER BY client, destination, ts)";
+}
+
 int squidLine(char* buf, size_t cap, long i, unsigned r, bool csv) {
     const double ts = 1700000000.0 + i * 0.25;
     const int elapsed = 1 + r % 2000;

@@ -31,6 +31,11 @@ void shell(const std::string& command);
 Measure sqliteFloor(const std::string& dir, const std::string& caseFile, const std::vector<std::string>& tables,
                     bool wal = false);
 
+// Issue 20's reference for the scoring pass: the case's proxy requests and DNS queries copied
+// (not timed) into a plain table t(client, destination, ts, bytes) of a database of their own at
+// `plainDb`. Returns the query that reads it once in that order, to time with sqlite3.
+std::string plainOrderedScan(const std::string& caseFile, const std::string& plainDb);
+
 // Line `i` of a generated Squid native access.log (newline included) into buf, or, with csv, the
 // same ten fields as CSV; `r` is a random draw for the line. Returns the bytes written. A few
 // thousand clients, CDN fan-out, CONNECT and ssl-bump lines: the proxy log every import bench reads.
