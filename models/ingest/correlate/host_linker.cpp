@@ -87,15 +87,31 @@ int64_t HostLinker::link() {
         return 0;
     }
     // Address -> the Sysmon hosts that had it and when, from the connections themselves.
+    // Grouped here rather than by SQL: a case has a few hundred (address, host) pairs among hundreds
+    // of thousands of connections, and a GROUP BY sorts them all (0.27 s of every import of a
+    // 124-host case after its Sysmon log; the plain scan is 0.05 s).
     std::map<std::string, std::vector<Range>> byIp;
     {
-        Statement st(db_, "SELECT CASE WHEN initiated = 1 THEN src_ip ELSE dst_ip END AS ip, host_id, "
-                          "min(ts_us), max(ts_us) FROM net_connections "
-                          "WHERE initiated IS NOT NULL AND host_id IS NOT NULL GROUP BY 1, 2");
+        std::map<std::pair<std::string, int64_t>, Range> seen;
+        Statement st(db_, "SELECT CASE WHEN initiated = 1 THEN src_ip ELSE dst_ip END AS ip, host_id, ts_us "
+                          "FROM net_connections WHERE initiated IS NOT NULL AND host_id IS NOT NULL");
+        std::pair<std::string, int64_t> key;
         while (st.step()) {
-            const std::string ip = st.text(0);
-            if (SysmonWriter::isHostAddress(ip)) {
-                byIp[ip].push_back(Range{st.int64(1), st.int64(2), st.int64(3)});
+            if (st.isNull(0)) {
+                continue;
+            }
+            key.first = st.text(0);
+            key.second = st.int64(1);
+            const int64_t ts = st.int64(2);
+            auto [it, added] = seen.try_emplace(key, Range{key.second, ts, ts});
+            if (!added) {
+                it->second.first = std::min(it->second.first, ts);
+                it->second.last = std::max(it->second.last, ts);
+            }
+        }
+        for (const auto& [k, range] : seen) {
+            if (SysmonWriter::isHostAddress(k.first)) {
+                byIp[k.first].push_back(range);
             }
         }
     }

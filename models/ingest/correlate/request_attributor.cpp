@@ -276,8 +276,11 @@ AttributionStats RequestAttributor::run(const AttributionScope& scope) {
         const int k = std::strcmp(a.kind, b.kind);
         return k != 0 ? k < 0 : a.request < b.request;
     });
-    // Many new rows: the by-process index is rebuilt once rather than updated in process order.
-    const bool rebuild = found_.size() > 50000;
+    // Many new rows: the by-process index is rebuilt once rather than updated in process order. Not
+    // when the table already holds more than this run adds: the rebuild sorts the old rows too
+    // (a DNS log after its proxy log: 0.71 s to rebuild, 0.41 s to update, 124-host bench_case).
+    const bool rebuild = found_.size() > 50000 && static_cast<int64_t>(found_.size()) >
+                                                      queryInt(db_, "SELECT count(*) FROM attributions").value_or(0);
     if (rebuild) {
         execSql(db_, "DROP INDEX IF EXISTS attributions_process");
     }
