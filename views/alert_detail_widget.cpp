@@ -105,10 +105,11 @@ int AlertDetailWidget::textColumnWidth(const QTableView* view, const QString& sa
     return view->fontMetrics().horizontalAdvance(sample) + 2 * margin + view->fontMetrics().averageCharWidth();
 }
 
-QString AlertDetailWidget::triageText(const QString& status, const TriageNote& triage, const QString& tags) {
+QString AlertDetailWidget::triageText(const QString& status, const TriageRecord& triage, const QString& tags) {
     QString t = tr("Status: %1").arg(AlertTableModel::statusLabel(status));
-    if (!triage.by.isEmpty()) {
-        t += tr(" (by %1, %2)").arg(triage.by, QString(triage.at.left(19)).replace(QLatin1Char('T'), QLatin1Char(' ')));
+    if (!triage.updatedBy.isEmpty()) {
+        t += tr(" (by %1, %2)")
+                 .arg(triage.updatedBy, QString(triage.updatedAt.left(19)).replace(QLatin1Char('T'), QLatin1Char(' ')));
     }
     if (!triage.justification.isEmpty()) {
         t += QLatin1Char('\n') + tr("Justification: %1").arg(triage.justification);

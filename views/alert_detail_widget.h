@@ -49,7 +49,7 @@ class AlertDetailWidget : public QWidget {
     static QScrollArea* makeInfoScroll(QWidget* parent, QWidget* info);
     static void setUpRowTable(QTableView* view);
     static int textColumnWidth(const QTableView* view, const QString& sample);
-    static QString triageText(const QString& status, const TriageNote& triage, const QString& tags);
+    static QString triageText(const QString& status, const TriageRecord& triage, const QString& tags);
 
   signals:
     void loaded();

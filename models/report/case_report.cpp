@@ -238,8 +238,9 @@ QString channelSection(const ReportChannel& c, int index, const ReportImages& im
         {QStringLiteral("Verdict"), c.status},
         {QStringLiteral("Justification"), d.triage.justification},
         {QStringLiteral("Note"), d.triage.note},
-        {QStringLiteral("Decided by"),
-         d.triage.by.isEmpty() ? QString() : d.triage.by + QStringLiteral(", ") + isoText(d.triage.at)},
+        {QStringLiteral("Decided by"), d.triage.updatedBy.isEmpty()
+                                           ? QString()
+                                           : d.triage.updatedBy + QStringLiteral(", ") + isoText(d.triage.updatedAt)},
         {QStringLiteral("Score"), QStringLiteral("%1 (%2)").arg(r.score, 0, 'f', 1).arg(r.severity)},
         {QStringLiteral("Host"), r.host + (d.hostIps.isEmpty() ? QString() : QStringLiteral(" (%1)").arg(d.hostIps))},
         {QStringLiteral("Process"), r.processImage.isEmpty() ? QStringLiteral("not known") : r.processImage},

@@ -332,7 +332,7 @@ AlertDetail loadAlertDetail(const QString& casePath, qint64 alertId) {
                 d.parentImage = columnText(p, 3);
             }
         }
-        d.triage = readTriageNote(c.db(), d.row.channelKey);
+        d.triage = readTriageRecord(c.db(), d.row.channelKey);
         QMap<QString, AttributionSummary> byMethod;
         qint64 attributed = 0;
         summarizeAttribution(c.db(), "proxy", d.proxyIds, byMethod, attributed);

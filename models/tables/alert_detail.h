@@ -5,6 +5,7 @@
 
 #include "alert_table_model.h"
 #include "sigma_detail.h"
+#include "triage/triage_store.h"
 
 #include <QMetaType>
 #include <QVector>
@@ -113,7 +114,7 @@ struct AlertDetail {
     // connections).
     SigmaChannelMatches sigma;
     // The analysts' triage of the channel.
-    TriageNote triage;
+    TriageRecord triage;
 };
 
 // The detail's count line: "869 polls (of 869 proxy lines and 316 DNS lookups)". Sources with no

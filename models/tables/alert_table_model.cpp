@@ -79,19 +79,6 @@ const QString kSigmaRankKey =
 
 } // namespace
 
-TriageNote readTriageNote(sqlite3* db, const QString& key) {
-    TriageNote t;
-    Statement st(db, "SELECT note, justification, updated_by, updated_at FROM triage WHERE channel_key = ?");
-    st.bind(1, key.toStdString());
-    if (st.step()) {
-        t.note = columnText(st, 0);
-        t.justification = columnText(st, 1);
-        t.by = columnText(st, 2);
-        t.at = columnText(st, 3);
-    }
-    return t;
-}
-
 QString sigmaItemKey(const QString& ruleKey, const QString& host) {
     return QStringLiteral("sigma:") + ruleKey + QLatin1Char(':') + host;
 }

@@ -69,13 +69,6 @@ struct AlertRow {
     bool isSigma() const { return id < 0; }
 };
 
-// The analysts' words on a queue item (its triage row), for the details.
-struct TriageNote {
-    QString note, justification, by, at;
-};
-// The triage row of the item with this key (empty when it has none); throws SqlError.
-TriageNote readTriageNote(sqlite3* db, const QString& key);
-
 // The triage key of a Sigma item: "sigma:" + the rule's key (sigma::ruleKey) + ":" + the host.
 QString sigmaItemKey(const QString& ruleKey, const QString& host);
 

@@ -195,7 +195,7 @@ SigmaDetail readSigmaDetail(sqlite3* db, qint64 itemId) {
         for (SigmaHitRow& h : d.hits) {
             readProvenance(db, h);
         }
-        d.triage = readTriageNote(db, d.row.channelKey);
+        d.triage = readTriageRecord(db, d.row.channelKey);
     } catch (const std::exception& e) {
         d.found = false;
         d.error = QString::fromUtf8(e.what());

@@ -7,6 +7,7 @@
 #pragma once
 
 #include "alert_table_model.h"
+#include "triage/triage_store.h"
 
 #include <QString>
 
@@ -43,7 +44,7 @@ struct SigmaDetail {
     static constexpr int kHitsShown = 1000;
     QVector<SigmaHitRow> hits; // the first kHitsShown by time
     qint64 hitTotal = 0;
-    TriageNote triage;
+    TriageRecord triage;
 };
 
 // "attack.t1102.003" -> "ATT&CK T1102.003", "attack.command_and_control" -> "ATT&CK tactic: command

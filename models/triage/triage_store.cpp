@@ -137,10 +137,10 @@ void TriageStore::restore(const QVector<TriageRecord>& before, const QString& wh
     tx.commit();
 }
 
-TriageRecord TriageStore::record(const QString& channelKey) const {
+TriageRecord readTriageRecord(sqlite3* db, const QString& channelKey) {
     TriageRecord r;
     r.channelKey = channelKey;
-    Statement st(store_.db(),
+    Statement st(db,
                  "SELECT status, note, tags, justification, updated_at, updated_by FROM triage WHERE channel_key = ?");
     st.bind(1, channelKey.toStdString());
     if (st.step()) {
@@ -152,6 +152,10 @@ TriageRecord TriageStore::record(const QString& channelKey) const {
         r.updatedBy = textOrEmpty(st, 5);
     }
     return r;
+}
+
+TriageRecord TriageStore::record(const QString& channelKey) const {
+    return readTriageRecord(store_.db(), channelKey);
 }
 
 } // namespace socwb

@@ -8,6 +8,8 @@
 #include <QStringList>
 #include <QVector>
 
+struct sqlite3;
+
 namespace socwb {
 
 class CaseStore;
@@ -21,6 +23,10 @@ struct TriageRecord {
     QString updatedAt;
     QString updatedBy;
 };
+
+// The triage row of a queue item by its key (status "new" and the rest empty when it has none),
+// read through DB; throws SqlError.
+TriageRecord readTriageRecord(sqlite3* db, const QString& channelKey);
 
 class TriageStore {
   public:
