@@ -31,6 +31,7 @@
 #include "tables/timeline_event_model.h"
 #include "task_panel.h"
 #include "test_paths.h"
+#include "triage/triage_store.h"
 
 #include <QAbstractItemModelTester>
 #include <QAction>
@@ -178,6 +179,7 @@ class TestMainWindow : public QObject {
     void screenshotWritesPng();
     void detailTimeColumnsFitTheirText();
     void siemRowHasNoViewsToOpen();
+    void detailSaysWhoTriagedAndWhy();
 
   private:
     QTemporaryDir dir_;
@@ -1490,6 +1492,36 @@ void TestMainWindow::siemRowHasNoViewsToOpen() {
                                                              "export, with no events in the case.")),
                  qPrintable(button->toolTip()));
     }
+}
+
+// The detail's triage lines come from the item's triage row as the store wrote it: status, who
+// and when, the justification and the note, as plain text.
+void TestMainWindow::detailSaysWhoTriagedAndWhy() {
+    const QString path = dir_.filePath(QStringLiteral("triaged.socwb"));
+    qint64 id = 0;
+    QString key;
+    {
+        auto store = CaseStore::open(path);
+        FixtureAlert a;
+        a.channelKey = QStringLiteral("WS001|powershell.exe|pastebin.com");
+        key = a.channelKey;
+        id = insertAlert(store->db(), a);
+        TriageStore t(*store);
+        t.setStatus({key}, QStringLiteral("benign"), QStringLiteral("<b>admin</b> script & \"test\""));
+        t.setNote({key}, QStringLiteral("asked the owner"));
+    }
+    const AlertDetail d = loadAlertDetail(path, id);
+    QVERIFY2(d.found, qPrintable(d.error));
+    QCOMPARE(d.triage.status, QStringLiteral("benign"));
+    QCOMPARE(d.triage.updatedBy, CaseStore::actorName());
+    const QString text = AlertDetailWidget::triageText(d.triage.status, d.triage, QString());
+    const QStringList lines = text.split(QLatin1Char('\n'));
+    QCOMPARE(lines.size(), 3);
+    QVERIFY2(lines[0].startsWith(
+                 QStringLiteral("Status: Benign (by %1, %2").arg(CaseStore::actorName(), d.triage.updatedAt.left(10))),
+             qPrintable(lines[0]));
+    QCOMPARE(lines[1], QStringLiteral("Justification: <b>admin</b> script & \"test\""));
+    QCOMPARE(lines[2], QStringLiteral("Note: asked the owner"));
 }
 
 QTEST_MAIN(TestMainWindow)
