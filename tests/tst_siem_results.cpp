@@ -117,6 +117,8 @@ class TestSiemResults : public QObject {
     void esqlResponseJson();
     void esqlKibanaCsv();
     void hostileText();
+    void viaSrcAndPostShare();
+    void lookupSeriesBesideAWebSeries();
     void refusedNamesWhatWasTried();
     void detectedByTheRegistry();
     void importKeepsRejectedRows();
@@ -342,6 +344,69 @@ void TestSiemResults::hostileText() {
     QCOMPARE(s.rejects[2].reason, std::string("sentinel csv: host, process or shapes longer than 4096 bytes"));
     QCOMPARE(s.rejects[3].line, int64_t(7));
     QCOMPARE(s.rejects[3].reason, std::string("sentinel csv: unterminated quote"));
+}
+
+void TestSiemResults::viaSrcAndPostShare() {
+    // The series' kind, its client addresses (a multivalue cell) and its POST share are read; a
+    // via that is neither, a share above 1 and a src that is no address are refused with the line.
+    const QByteArray text = "host_name,process_name,dest,via,src,polls,median_interval_s,spread,post_share,first_seen,"
+                            "last_seen\n"
+                            "WKS-1,a.exe,pastebin.com,dns,\"10.0.0.5, FE80::1\",10,60,0.1,,2024-03-04T00:00:00Z,"
+                            "2024-03-04T01:00:00Z\n"
+                            "10.0.0.5,unattributed,pastebin.com,WEB,10.0.0.5,10,60,0.1,0.25,2024-03-04T00:00:00Z,"
+                            "2024-03-04T01:00:00Z\n"
+                            "h,x,pastebin.com,tcp,10.0.0.5,10,60,0.1,,2024-03-04T00:00:00Z,2024-03-04T01:00:00Z\n"
+                            "h,x,pastebin.com,web,10.0.0.5,10,60,0.1,1.5,2024-03-04T00:00:00Z,2024-03-04T01:00:00Z\n"
+                            "h,x,pastebin.com,web,<img src=x>,10,60,0.1,,2024-03-04T00:00:00Z,2024-03-04T01:00:00Z\n";
+    const CollectingSink s = parseText("siem-results", text);
+    QCOMPARE(s.siemRows.size(), size_t(2));
+    QCOMPARE(s.siemRows[0].via, std::string("dns"));
+    QCOMPARE(s.siemRows[0].src, std::string("10.0.0.5; fe80::1"));
+    QCOMPARE(s.siemRows[0].postShare, -1.0);
+    QCOMPARE(s.siemRows[1].via, std::string("web"));
+    QCOMPARE(s.siemRows[1].src, std::string("10.0.0.5"));
+    QCOMPARE(s.siemRows[1].postShare, 0.25);
+    QCOMPARE(s.rejects.size(), size_t(3));
+    QCOMPARE(s.rejects[0].reason, std::string("elastic csv: via is neither web nor dns: 'tcp'"));
+    QCOMPARE(s.rejects[1].reason, std::string("elastic csv: post_share is above 1"));
+    QCOMPARE(s.rejects[2].reason, std::string("elastic csv: src is not a list of addresses: '<img src=x>'"));
+}
+
+void TestSiemResults::lookupSeriesBesideAWebSeries() {
+    // ES|QL's rows of one host: the proxy's web series by address, the endpoint's lookups of the
+    // same name by host name (its addresses as src) with the process; a second web series to an
+    // unknown shape; and another host's lookups alone.
+    const QString csv = dir_.filePath(QStringLiteral("aside.csv"));
+    {
+        QFile f(csv);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write("host_name,process_name,dest,via,src,shapes,polls,intervals,median_interval_s,spread,post_share,"
+                "first_seen,last_seen\n"
+                "10.0.0.5,unattributed,pastebin.com,web,10.0.0.5,,40,39,300,0.05,0,2024-03-04T00:00:00Z,"
+                "2024-03-04T04:00:00Z\n"
+                "10.0.0.5,unattributed,pastebin.com,web,10.0.0.5,x: unknown (command),30,29,300,0.05,0,"
+                "2024-03-04T00:00:00Z,2024-03-04T03:00:00Z\n"
+                "WKS-1,chrome.exe,pastebin.com,dns,10.0.0.5,,12,11,1200,0.05,,2024-03-04T00:00:00Z,"
+                "2024-03-04T04:00:00Z\n"
+                "WKS-1,evil.exe,pastebin.com,dns,10.0.0.5,,40,39,300,0.05,,2024-03-04T00:00:00Z,"
+                "2024-03-04T04:00:00Z\n"
+                "10.0.0.9,unattributed,pastebin.com,dns,10.0.0.9,,40,39,300,0.05,,2024-03-04T00:00:00Z,"
+                "2024-03-04T04:00:00Z\n");
+    }
+    auto store = CaseStore::open(dir_.filePath(QStringLiteral("aside.socwb")));
+    QCOMPARE(importInto(*store, csv).accepted, int64_t(5));
+    QCOMPARE(ScoringEngine(*store).run(ScoreMode::Full).status, QStringLiteral("done"));
+    // Both web series stay apart (the unknown shape keeps them so), named by the host the lookups
+    // give the address, with the busiest lookup series' process; WKS-1's lookups are set aside;
+    // 10.0.0.9's lookups, with no web series, are a channel.
+    QCOMPARE(queryText(store->db(), "SELECT group_concat(host || '|' || coalesce(process_name, '-') || '|' || "
+                                    "json_extract(features, '$.polls'), ';') FROM (SELECT * FROM alerts ORDER BY "
+                                    "host, json_extract(features, '$.polls'))"),
+             std::string("10.0.0.9|-|40;WKS-1|evil.exe|30;WKS-1|evil.exe|40"));
+    QCOMPARE(queryText(store->db(), "SELECT host_ips FROM alerts WHERE host = 'WKS-1' LIMIT 1"),
+             std::string("10.0.0.5"));
+    QVERIFY(queryText(store->db(), "SELECT factors FROM alerts WHERE host = 'WKS-1' LIMIT 1")
+                .find("the process from the host's lookups of the name, row 5") != std::string::npos);
 }
 
 void TestSiemResults::refusedNamesWhatWasTried() {
