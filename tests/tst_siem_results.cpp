@@ -9,6 +9,7 @@
 #include "scoring/channel_features.h"
 #include "scoring/scoring_engine.h"
 #include "store/case_store.h"
+#include "store/case_summary.h"
 #include "store/statement.h"
 #include "tables/alert_detail.h"
 #include "tables/alert_table_model.h"
@@ -407,6 +408,17 @@ void TestSiemResults::lookupSeriesBesideAWebSeries() {
              std::string("10.0.0.5"));
     QVERIFY(queryText(store->db(), "SELECT factors FROM alerts WHERE host = 'WKS-1' LIMIT 1")
                 .find("the process from the host's lookups of the name, row 5") != std::string::npos);
+    // The Hosts pane of a case of SIEM rows alone lists their hosts, with the rows' addresses.
+    const QVector<HostRow> hosts = readHostRows(store->db());
+    QCOMPARE(hosts.size(), 2);
+    QCOMPARE(hosts[0].name, QStringLiteral("10.0.0.9"));
+    QCOMPARE(hosts[0].addresses, QStringList{QStringLiteral("10.0.0.9")});
+    QCOMPARE(hosts[0].alerts, int64_t(1));
+    QCOMPARE(hosts[1].name, QStringLiteral("WKS-1"));
+    QCOMPARE(hosts[1].addresses, QStringList{QStringLiteral("10.0.0.5")});
+    QCOMPARE(hosts[1].alerts, int64_t(2));
+    QCOMPARE(hosts[1].role, QStringLiteral("SIEM rows only"));
+    QVERIFY(hosts[1].id < 0);
 }
 
 void TestSiemResults::refusedNamesWhatWasTried() {
@@ -479,8 +491,9 @@ void TestSiemResults::importKeepsRejectedRows() {
     QCOMPARE(rows.size(), size_t(1));
     const ChannelFeatures& f = rows[0].features;
     QVERIFY(f.fromSiem());
-    QCOMPARE(f.siemOrigin, QStringLiteral("From Splunk export hostile.csv, row 2: 290 requests, median 300 s, "
-                                          "spread 0.04"));
+    QCOMPARE(f.siemOrigin,
+             QStringLiteral("From Splunk export hostile.csv, row 2: 288 polls of 290 requests, median 300 s, "
+                            "spread 0.04"));
     QCOMPARE(f.host, QStringLiteral("WKS-LEG-01"));
     QCOMPARE(f.processName, QStringLiteral("powershell.exe"));
     QCOMPARE(f.service, QStringLiteral("pastebin"));
@@ -515,7 +528,7 @@ void TestSiemResults::queueAndDetailMarkTheRow() {
         QCOMPARE(ScoringEngine(*store).run(ScoreMode::Full).status, QStringLiteral("done"));
     }
     const QString origin =
-        QStringLiteral("From Splunk export mark.csv, row 2: 290 requests, median 300 s, spread 0.04");
+        QStringLiteral("From Splunk export mark.csv, row 2: 288 polls of 290 requests, median 300 s, spread 0.04");
     AlertTableModel m;
     QSignalSpy counted(&m, &AlertTableModel::countChanged);
     m.setCase(path);

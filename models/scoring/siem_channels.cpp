@@ -281,11 +281,15 @@ FROM siem_rows s JOIN evidence e ON e.id = s.evidence_id WHERE e.status = 'impor
 }
 
 QString siemOrigin(const SiemRow& r) {
-    const int64_t requests = r.requests > 0 ? r.requests : r.polls;
-    QString origin = QStringLiteral("From %1 export %2, row %3: %4 requests, median %5 s, spread %6")
+    // The queue's Requests count polls (requests within burst_merge_s merged), for every channel;
+    // where the SIEM counted more requests than polls, both are said.
+    const QString counted = r.requests > r.polls
+                                ? QStringLiteral("%1 polls of %2 requests").arg(r.polls).arg(r.requests)
+                                : QStringLiteral("%1 requests").arg(r.polls);
+    QString origin = QStringLiteral("From %1 export %2, row %3: %4, median %5 s, spread %6")
                          .arg(productTitle(r.product), r.file)
                          .arg(r.line)
-                         .arg(requests)
+                         .arg(counted)
                          .arg(QString::number(r.median, 'f', r.median < 10 ? 1 : 0), QString::number(r.spread, 'g', 3));
     if (r.processFromLine > 0) {
         origin += QStringLiteral("; the process from the host's lookups of the name, row %1").arg(r.processFromLine);
