@@ -299,8 +299,8 @@ QString siemOrigin(const SiemRow& r) {
 
 QString siemUnavailable() {
     return QStringLiteral("not available from the SIEM's summary: the gaps themselves (band test, pauses), idle "
-                          "hours, late start, request methods and response sizes, User-Agent, command line, "
-                          "parent process, output elsewhere");
+                          "hours, late start, the GET share (a POST share only where the hunt counted it) and "
+                          "response sizes, User-Agent, command line, parent process, output elsewhere");
 }
 
 void mergeSiemRows(sqlite3* db, const WebServiceCatalog& catalog, const ScoringConfig& config,
