@@ -43,7 +43,8 @@ QStringList headerLines(const HuntSpec& spec, HuntLanguage lang) {
                         "its endpoint), from web requests or from DNS lookups.");
     l << (lang == HuntLanguage::Esql
               ? QStringLiteral("ES|QL has no join: a series of lookups stands beside the web series of the same "
-                               "address; the via column tells them apart.")
+                               "host; the via column tells them apart, src gives each row's addresses, and socwb's "
+                               "import sets such a lookup series aside.")
               : QStringLiteral("A series of lookups only where that address made no web request to the name (a "
                                "channel that bypasses the proxy)."));
     if (lang == HuntLanguage::Esql) {
@@ -80,8 +81,10 @@ QString writeSpl(const HuntSpec& spec) {
     const HuntThresholds& t = spec.thresholds;
     QStringList q;
     q << QStringLiteral("```") + headerLines(spec, HuntLanguage::Spl).join(QStringLiteral("\n")) +
-             QStringLiteral("\nData: the CIM Web data model (proxy), Sysmon EventCode 3 (network connection) "
-                            "for the process, the CIM Network_Resolution data model (DNS lookups).```");
+             QStringLiteral("\nData: the CIM Web data model (proxy), the CIM Network_Resolution data model (DNS "
+                            "lookups), Sysmon EventCode 3 (network connection: the host behind an address) and "
+                            "EventCode 22 (DNS query: the process, the image that looked the name up most often on "
+                            "that host).```");
     QStringList prefilter, dnsPrefilter;
     for (const QString& d : spec.domains) {
         prefilter << QStringLiteral("Web.dest=%1 OR Web.dest=%2")
@@ -92,11 +95,16 @@ QString writeSpl(const HuntSpec& spec) {
     // A CONNECT tunnel has no path: fillnull_value keeps it a poll (tstats drops null by-fields).
     q << QStringLiteral("| tstats summariesonly=false fillnull_value=\"-\" count sum(Web.bytes_out) as bytes_out "
                         "sum(Web.bytes_in) as bytes_in from datamodel=Web.Web where earliest=-%1d (%2) by _time "
-                        "span=%3s Web.src Web.dest Web.uri_path")
+                        "span=%3s Web.src Web.dest Web.uri_path Web.http_method")
              .arg(spec.lookbackDays)
              .arg(prefilter.isEmpty() ? QStringLiteral("Web.dest=\"\"") : prefilter.join(QStringLiteral(" OR ")))
              .arg(pollSeconds(spec));
-    q << QStringLiteral("| rename Web.src as src, Web.dest as dest, Web.uri_path as uri_path");
+    q << QStringLiteral("| rename Web.src as src, Web.dest as dest, Web.uri_path as uri_path, Web.http_method as "
+                        "http_method");
+    // The methods only to count the POSTs: one row a poll again.
+    q << QStringLiteral("| eval posts=if(upper(http_method)=\"POST\", count, 0)");
+    q << QStringLiteral("| stats sum(count) as count sum(posts) as posts sum(bytes_out) as bytes_out sum(bytes_in) as "
+                        "bytes_in by _time src dest uri_path");
     q << QStringLiteral("| eval via=\"web\"");
     q << QStringLiteral("| append [| tstats summariesonly=false count from datamodel=Network_Resolution.DNS where "
                         "earliest=-%1d (%2) by _time span=%3s DNS.src DNS.query | rename DNS.src as src, DNS.query "
@@ -111,7 +119,21 @@ QString writeSpl(const HuntSpec& spec) {
                         "dest=lower(DestinationHostname) | stats values(Image) as process values(Computer) as host "
                         "by src dest | eval process=mvjoin(process, \"; \"), host=mvjoin(host, \"; \")]")
              .arg(spec.lookbackDays);
-    q << QStringLiteral("| eval host=coalesce(host, src), process=coalesce(process, \"unattributed\")");
+    // The host behind the address from any EID 3 of it; the process from EID 22 by host and name
+    // (EID 3 seldom names the destination: its join above is the fallback).
+    const QString sysmon = QStringLiteral("search sourcetype=\"XmlWinEventLog:Microsoft-Windows-Sysmon/Operational\"");
+    q << QStringLiteral("| join type=left max=1 src [%1 EventCode=3 earliest=-%2d | stats values(Computer) as "
+                        "src_host by SourceIp | rename SourceIp as src | eval src_host=mvjoin(src_host, \"; \")]")
+             .arg(sysmon)
+             .arg(spec.lookbackDays);
+    q << QStringLiteral("| eval host=coalesce(host, src_host, src)");
+    q << QStringLiteral("| join type=left max=1 host dest [%1 EventCode=22 earliest=-%2d | eval host=Computer, "
+                        "dest=lower(QueryName) | where %3 | stats count as lookups by host dest Image | sort 0 "
+                        "-lookups Image | dedup host dest | rename Image as resolver | fields host dest resolver]")
+             .arg(sysmon)
+             .arg(spec.lookbackDays)
+             .arg(splDomainTest(spec.domains, QStringLiteral("dest")));
+    q << QStringLiteral("| eval process=coalesce(resolver, process, \"unattributed\")");
     if (!spec.shapes.empty()) {
         QStringList cases;
         for (const HuntShape& s : spec.shapes) {
@@ -135,10 +157,11 @@ QString writeSpl(const HuntSpec& spec) {
     q << QStringLiteral(
              "| stats count as polls sum(count) as requests min(_time) as first_seen max(_time) as last_seen "
              "count(gap) as intervals median(gap) as median_interval_s perc25(gap) as gap_p25 perc75(gap) "
-             "as gap_p75 sum(bytes_out) as bytes_out sum(bytes_in) as bytes_in dc(uri_path) as paths "
-             "values(shape) as shapes by %1")
+             "as gap_p75 sum(bytes_out) as bytes_out sum(bytes_in) as bytes_in sum(posts) as posts dc(uri_path) as "
+             "paths values(shape) as shapes by %1")
              .arg(series);
-    q << QStringLiteral("| eval spread=round((gap_p75 - gap_p25) / median_interval_s, 3)");
+    q << QStringLiteral("| eval spread=round((gap_p75 - gap_p25) / median_interval_s, 3), post_share=round(posts / "
+                        "requests, 3)");
     q << QStringLiteral("| eval web=if(via=\"web\", 1, 0)");
     q << QStringLiteral("| eventstats max(web) as has_web by src dest");
     QString where = QStringLiteral("| where polls>=%1 AND intervals>=%2 AND median_interval_s>=%3 AND gap_p25>=%4 * "
@@ -155,9 +178,9 @@ QString writeSpl(const HuntSpec& spec) {
     q << QStringLiteral("| eval fleet_wide=if(hosts_alike>=%1, \"yes\", \"no\")").arg(t.fleetMinHosts);
     q << QStringLiteral("| convert ctime(first_seen) ctime(last_seen)");
     q << QStringLiteral("| sort 0 fleet_wide, -polls");
-    q << QStringLiteral("| table host process dest via shapes polls requests intervals median_interval_s spread "
-                        "gap_p25 "
-                        "gap_p75 bytes_out bytes_in paths hosts_alike fleet_wide first_seen last_seen");
+    q << QStringLiteral("| table host process dest via src shapes polls requests intervals median_interval_s spread "
+                        "gap_p25 gap_p75 bytes_out bytes_in post_share paths hosts_alike fleet_wide first_seen "
+                        "last_seen");
     return q.join(QLatin1Char('\n')) + QLatin1Char('\n');
 }
 
@@ -202,8 +225,10 @@ QString writeKql(const HuntSpec& spec) {
     for (const QString& line : headerLines(spec, HuntLanguage::Kql)) {
         q << QStringLiteral("// ") + line;
     }
-    q << QStringLiteral("// Data: Sentinel CommonSecurityLog (proxy), Defender DeviceNetworkEvents (process) and "
-                        "DeviceProcessEvents (how many devices run the image), DnsEvents (the DNS server's lookups).");
+    q << QStringLiteral("// Data: Sentinel CommonSecurityLog (proxy), DnsEvents (the DNS server's lookups), Defender "
+                        "DeviceNetworkEvents (process; the device behind an address), DeviceEvents DnsQueryResponse "
+                        "(the process behind a proxy's request: the one that looked the name up most often on that "
+                        "device) and DeviceProcessEvents (how many devices run the image).");
     q << QStringLiteral("let lookback = %1d;").arg(spec.lookbackDays);
     q << QStringLiteral("let min_polls = %1;").arg(t.minPolls);
     q << QStringLiteral("let min_intervals = %1;").arg(t.minIntervals);
@@ -217,25 +242,45 @@ QString writeKql(const HuntSpec& spec) {
                         "RequestURL)))");
     q << QStringLiteral("    | project t = TimeGenerated, src = SourceIP, host = coalesce(SourceHostName, SourceIP), "
                         "process = \"unattributed\", dest = tolower(tostring(u.Host)), path = tostring(u.Path), "
-                        "bytes_out = tolong(SentBytes), bytes_in = tolong(ReceivedBytes), via = \"web\";");
+                        "bytes_out = tolong(SentBytes), bytes_in = tolong(ReceivedBytes), posts = iff(RequestMethod =~ "
+                        "\"POST\", 1, 0), proxied = 1, via = \"web\";");
     q << QStringLiteral("let endpoint = DeviceNetworkEvents");
     q << QStringLiteral("    | where Timestamp > ago(lookback) and isnotempty(RemoteUrl)");
     q << QStringLiteral("    | extend u = parse_url(iff(RemoteUrl contains \"://\", RemoteUrl, strcat(\"https://\", "
                         "RemoteUrl)))");
-    q << QStringLiteral("    | project t = Timestamp, src = LocalIP, host = DeviceName, process = "
-                        "tolower(InitiatingProcessFileName), dest = tolower(tostring(u.Host)), path = "
-                        "tostring(u.Path), bytes_out = long(null), bytes_in = long(null), via = \"web\";");
+    q << QStringLiteral(
+        "    | project t = Timestamp, src = LocalIP, host = DeviceName, process = "
+        "tolower(InitiatingProcessFileName), dest = tolower(tostring(u.Host)), path = "
+        "tostring(u.Path), bytes_out = long(null), bytes_in = long(null), posts = 0, proxied = 0, via = "
+        "\"web\";");
     q << QStringLiteral("let lookups = DnsEvents");
     q << QStringLiteral(
         "    | where TimeGenerated > ago(lookback) and SubType == \"LookupQuery\" and isnotempty(Name)");
     q << QStringLiteral("    | project t = TimeGenerated, src = ClientIP, host = ClientIP, process = \"unattributed\", "
                         "dest = tolower(trim_end(@\"\\.\", Name)), path = \"\", bytes_out = long(null), bytes_in = "
-                        "long(null), via = \"dns\";");
+                        "long(null), posts = 0, proxied = 0, via = \"dns\";");
+    q << QStringLiteral("let devices = DeviceNetworkEvents");
+    q << QStringLiteral("    | where Timestamp > ago(lookback) and isnotempty(LocalIP)");
+    q << QStringLiteral("    | summarize device = take_any(DeviceName) by src = LocalIP;");
+    q << QStringLiteral("let resolvers = DeviceEvents");
+    q << QStringLiteral("    | where Timestamp > ago(lookback) and ActionType == \"DnsQueryResponse\"");
+    q << QStringLiteral("    | extend dest = tolower(trim_end(@\"\\.\", tostring(parse_json(AdditionalFields)."
+                        "DnsQueryString)))");
+    q << QStringLiteral("    | where %1").arg(kqlDomainTest(spec.domains, QStringLiteral("dest")));
+    q << QStringLiteral("    | summarize lookups = count() by host = DeviceName, dest, resolver = "
+                        "tolower(InitiatingProcessFileName)");
+    q << QStringLiteral("    | summarize arg_max(lookups, resolver) by host, dest;");
     q << QStringLiteral("let images = DeviceProcessEvents");
     q << QStringLiteral("    | where Timestamp > ago(lookback)");
     q << QStringLiteral("    | summarize image_devices = dcount(DeviceId) by process = tolower(FileName);");
     q << QStringLiteral("let polls = materialize(union proxy, endpoint, lookups");
     q << QStringLiteral("    | where %1").arg(kqlDomainTest(spec.domains, QStringLiteral("dest")));
+    // A proxy's or resolver's client address -> its device; then the device's process for the name.
+    q << QStringLiteral("    | join kind=leftouter devices on src");
+    q << QStringLiteral("    | extend host = iff(host == src and isnotempty(device), device, host)");
+    q << QStringLiteral("    | join kind=leftouter resolvers on host, dest");
+    q << QStringLiteral("    | extend process = iff(process == \"unattributed\" and isnotempty(resolver), resolver, "
+                        "process)");
     if (!spec.shapes.empty()) {
         QStringList cases;
         for (const HuntShape& s : spec.shapes) {
@@ -248,8 +293,9 @@ QString writeKql(const HuntSpec& spec) {
     } else {
         q << QStringLiteral("    | extend shape = \"\"");
     }
-    q << QStringLiteral("    | summarize t = min(t), bytes_out = sum(bytes_out), bytes_in = sum(bytes_in), path = "
-                        "take_any(path) by host, process, dest, shape, via, src, poll = bin(t, %1s)")
+    q << QStringLiteral("    | summarize t = min(t), bytes_out = sum(bytes_out), bytes_in = sum(bytes_in), posts = "
+                        "sum(posts), proxied = sum(proxied), path = take_any(path) by host, process, dest, shape, via, "
+                        "src, poll = bin(t, %1s)")
              .arg(pollSeconds(spec));
     q << QStringLiteral("    | sort by host asc, process asc, dest asc, shape asc, via asc, src asc, t asc");
     q << QStringLiteral("    | extend gap = iff(host == prev(host) and process == prev(process) and dest == "
@@ -263,9 +309,10 @@ QString writeKql(const HuntSpec& spec) {
     q << QStringLiteral("    | summarize polls = count(), first_seen = min(t), last_seen = max(t), intervals = "
                         "countif(isnotnull(gap)), gap_p25 = percentile(gap, 25), median_interval_s = "
                         "percentile(gap, 50), gap_p75 = percentile(gap, 75), bytes_out = sum(bytes_out), bytes_in = "
-                        "sum(bytes_in), paths = dcount(path), shapes = make_set_if(shape, isnotempty(shape)) by "
-                        "host, process, dest, shape, via, src");
-    q << QStringLiteral("    | extend spread = round((gap_p75 - gap_p25) / median_interval_s, 3)");
+                        "sum(bytes_in), posts = sum(posts), proxied = sum(proxied), paths = dcount(path), shapes = "
+                        "make_set_if(shape, isnotempty(shape)) by host, process, dest, shape, via, src");
+    q << QStringLiteral("    | extend spread = round((gap_p75 - gap_p25) / median_interval_s, 3), post_share = "
+                        "iff(proxied > 0, round(todouble(posts) / proxied, 3), real(null))");
     QString where = QStringLiteral("    | where polls >= min_polls and intervals >= min_intervals and "
                                    "median_interval_s >= min_interval_s and gap_p25 >= (1 - band) * "
                                    "median_interval_s and gap_p75 <= (1 + band) * median_interval_s");
@@ -282,8 +329,8 @@ QString writeKql(const HuntSpec& spec) {
     q << QStringLiteral("| join kind=leftouter images on process");
     q << QStringLiteral("| extend fleet_wide = hosts_alike >= fleet_min_hosts");
     q << QStringLiteral(
-        "| project host, process, dest, via, shapes, polls, intervals, median_interval_s, spread, gap_p25, "
-        "gap_p75, bytes_out, bytes_in, paths, hosts_alike, image_devices, fleet_wide, first_seen, "
+        "| project host, process, dest, via, src, shapes, polls, intervals, median_interval_s, spread, gap_p25, "
+        "gap_p75, bytes_out, bytes_in, post_share, paths, hosts_alike, image_devices, fleet_wide, first_seen, "
         "last_seen");
     q << QStringLiteral("| sort by fleet_wide asc, polls desc");
     return q.join(QLatin1Char('\n')) + QLatin1Char('\n');
@@ -326,29 +373,35 @@ QString writeEsql(const HuntSpec& spec) {
     q << QStringLiteral("| EVAL dest = TO_LOWER(COALESCE(url.domain, destination.domain, dns.question.name)), via = "
                         "CASE(url.domain IS NULL AND destination.domain IS NULL, \"dns\", \"web\")");
     q << QStringLiteral("| WHERE %1").arg(esqlDomainTest(spec.domains, QStringLiteral("dest")));
+    // src: the client address, or the endpoint's own addresses (host.ip) where the row is named by
+    // the host: what lets the import set a host's lookup series beside its web series.
     q << QStringLiteral("| EVAL host_name = CASE(process.name IS NULL, TO_STRING(source.ip), host.name), "
                         "process_name = COALESCE(TO_LOWER(process.name), \"unattributed\"), path = "
                         "COALESCE(url.path, \"\"), bytes_out = COALESCE(http.request.bytes, source.bytes), bytes_in "
-                        "= COALESCE(http.response.bytes, destination.bytes)");
+                        "= COALESCE(http.response.bytes, destination.bytes), src = CASE(process.name IS NULL, "
+                        "TO_STRING(source.ip), TO_STRING(host.ip)), posts = CASE(TO_UPPER(http.request.method) == "
+                        "\"POST\", 1, 0), proxied = CASE(url.domain IS NULL, 0, 1)");
     q << (cases.isEmpty() ? QStringLiteral("| EVAL shape = \"\"")
                           : QStringLiteral("| EVAL shape = CASE(%1, \"\")").arg(cases.join(QStringLiteral(", "))));
     q << QStringLiteral("| EVAL poll = DATE_TRUNC(%1 seconds, @timestamp), bucket = DATE_TRUNC(%2 hours, @timestamp)")
              .arg(pollSeconds(spec))
              .arg(bucketHours);
     q << QStringLiteral(
-        "| STATS bytes_out = SUM(bytes_out), bytes_in = SUM(bytes_in), paths = VALUES(path) BY host_name, "
-        "process_name, dest, via, shape, bucket, poll");
+        "| STATS bytes_out = SUM(bytes_out), bytes_in = SUM(bytes_in), posts = SUM(posts), proxied = "
+        "SUM(proxied), paths = VALUES(path), src = VALUES(src) BY host_name, process_name, dest, via, shape, bucket, "
+        "poll");
     q << QStringLiteral("| STATS n = COUNT(*), first_seen = MIN(poll), last_seen = MAX(poll), bytes_out = "
-                        "SUM(bytes_out), bytes_in = SUM(bytes_in), paths = VALUES(paths) BY host_name, process_name, "
-                        "dest, via, shape, bucket");
+                        "SUM(bytes_out), bytes_in = SUM(bytes_in), posts = SUM(posts), proxied = SUM(proxied), paths "
+                        "= VALUES(paths), src = VALUES(src) BY host_name, process_name, dest, via, shape, bucket");
     q << QStringLiteral(
         "| STATS polls = SUM(n), buckets = COUNT(*), per_bucket = MEDIAN(n), per_bucket_mad = "
         "MEDIAN_ABSOLUTE_DEVIATION(n), first_seen = MIN(first_seen), last_seen = MAX(last_seen), "
-        "bytes_out = SUM(bytes_out), bytes_in = SUM(bytes_in), paths = COUNT_DISTINCT(paths) BY host_name, "
-        "process_name, dest, via, shape");
+        "bytes_out = SUM(bytes_out), bytes_in = SUM(bytes_in), posts = SUM(posts), proxied = SUM(proxied), paths = "
+        "COUNT_DISTINCT(paths), src = VALUES(src) BY host_name, process_name, dest, via, shape");
     q << QStringLiteral("| EVAL intervals = polls - 1, median_interval_s = %1.0 / per_bucket, spread = "
                         "ROUND(per_bucket_mad / per_bucket, 3), mean_interval_s = DATE_DIFF(\"seconds\", first_seen, "
-                        "last_seen) / (polls - 1.0)")
+                        "last_seen) / (polls - 1.0), post_share = CASE(proxied > 0, ROUND(TO_DOUBLE(posts) / "
+                        "proxied, 3), NULL)")
              .arg(bucketHours * 3600);
     QString where =
         QStringLiteral("| WHERE polls >= %1 AND intervals >= %2 AND median_interval_s >= %3 AND spread <= %4")
@@ -363,8 +416,8 @@ QString writeEsql(const HuntSpec& spec) {
     q << QStringLiteral("| SORT polls DESC");
     q << QStringLiteral("| EVAL shapes = shape");
     q << QStringLiteral(
-        "| KEEP host_name, process_name, dest, via, shapes, polls, intervals, median_interval_s, spread, "
-        "mean_interval_s, buckets, bytes_out, bytes_in, paths, first_seen, last_seen");
+        "| KEEP host_name, process_name, dest, via, src, shapes, polls, intervals, median_interval_s, spread, "
+        "mean_interval_s, buckets, bytes_out, bytes_in, post_share, paths, first_seen, last_seen");
     q << QStringLiteral("| LIMIT 1000");
     return q.join(QLatin1Char('\n')) + QLatin1Char('\n');
 }

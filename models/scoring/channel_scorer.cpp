@@ -457,18 +457,23 @@ std::vector<ScoredChannel> ChannelScorer::score(const std::vector<ChannelFeature
         }
         if (periodic && f.proxyRequests == 0 && f.caseHasProxyLogs && !f.service.isEmpty() && !relay) {
             add("proxy_bypass", c.weight("proxy_bypass"),
-                QStringLiteral(
-                    "%1 DNS lookups and %2 connections to %3, and not one request through the proxy the case has "
-                    "logs of")
-                    .arg(f.dnsQueries)
-                    .arg(f.netConnections)
-                    .arg(f.destination));
+                f.fromSiem()
+                    ? QStringLiteral("%1 DNS lookups of %2, and not one request of that address to it in the proxy "
+                                     "data the SIEM's hunt read")
+                          .arg(f.dnsQueries)
+                          .arg(f.destination)
+                    : QStringLiteral("%1 DNS lookups and %2 connections to %3, and not one request through the proxy "
+                                     "the case has logs of")
+                          .arg(f.dnsQueries)
+                          .arg(f.netConnections)
+                          .arg(f.destination));
         }
 
         // A client that polls by POSTing (chat telemetry, a CI agent asking for jobs, a document's
         // sync channel) writes as much as it reads; a one-way reader GETs. Command and output
         // endpoints keep their points: bot APIs take POST too, and webhooks are output.
-        const bool heartbeat = periodic && f.proxyRequests >= minPolls &&
+        // A SIEM's row gives the POST share where its hunt counted the methods (0 where not).
+        const bool heartbeat = periodic && (f.proxyRequests >= minPolls || (f.fromSiem() && f.polls >= minPolls)) &&
                                f.postShare >= c.threshold("post_heartbeat_share") && f.outputReactions == 0 &&
                                f.endpointRole != QLatin1String("command") && f.endpointRole != QLatin1String("output");
         if (heartbeat) {

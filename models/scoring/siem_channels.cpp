@@ -144,7 +144,8 @@ ChannelFeatures featuresOf(const SiemRow& r, const HostIndex& hosts, const WebSe
     const CaseHost* h = hosts.find(r.host);
     f.hostId = h ? h->id : syntheticHost;
     f.host = h && !h->name.isEmpty() ? h->name : r.host;
-    f.hostIps = h ? h->ips : QString();
+    // The case's addresses of the host; without the host in the case, the row's own (its src).
+    f.hostIps = h ? h->ips : r.src.split(QStringLiteral("; "), Qt::SkipEmptyParts).join(QLatin1Char(','));
     f.hostRole = h ? h->role : QString();
     const QStringList processes = processesOf(r);
     if (!processes.isEmpty()) {
@@ -215,10 +216,23 @@ ChannelFeatures featuresOf(const SiemRow& r, const HostIndex& hosts, const WebSe
     f.medianBytesOut = r.bytesOut > 0 ? static_cast<double>(r.bytesOut) / perRequest : 0;
     f.medianBytesIn = r.bytesIn > 0 ? static_cast<double>(r.bytesIn) / perRequest : 0;
     f.distinctPaths = std::max<int64_t>(0, r.paths);
+    // POSTs / proxy requests, where the hunt counted them (0 otherwise: no heartbeat is judged).
+    f.postShare = std::max(0.0, r.postShare);
+    // SPL's and KQL's lookup series are those of an address that made no web request to the name
+    // in the data the hunt read (their anti-join): the proxy was bypassed, as far as its log tells.
+    if (r.via == QLatin1String("dns") && r.product != QLatin1String("elastic")) {
+        f.caseHasProxyLogs = true;
+        f.dnsQueries = f.events;
+    }
     f.siemOrigin = siemOrigin(r);
-    f.key = QStringList{f.host, f.processImage.isEmpty() ? QStringLiteral("-") : f.processImage.toLower(),
-                        f.destination, f.endpoint}
-                .join(QLatin1Char('|'));
+    // A channel's key: host, process, destination and endpoint; a shape the catalog does not know
+    // and the lookup series keep their rows apart from the others of that host and destination.
+    QStringList key{f.host, f.processImage.isEmpty() ? QStringLiteral("-") : f.processImage.toLower(), f.destination,
+                    f.endpoint.isEmpty() ? r.shapes : f.endpoint};
+    if (r.via == QLatin1String("dns")) {
+        key << QStringLiteral("dns");
+    }
+    f.key = key.join(QLatin1Char('|'));
     return f;
 }
 
@@ -229,7 +243,8 @@ std::vector<SiemRow> loadSiemRows(sqlite3* db) {
     Statement st(db, R"SQL(
 SELECT s.id, s.evidence_id, s.line_no, s.product, s.layout, e.path, s.host, coalesce(s.process, ''), s.dest,
     coalesce(s.shapes, ''), s.polls, s.requests, s.intervals, s.bytes_out, s.bytes_in, s.paths, s.hosts_alike,
-    s.median_interval_s, s.spread, s.gap_p25, s.gap_p75, s.first_us, s.last_us
+    s.median_interval_s, s.spread, s.gap_p25, s.gap_p75, s.first_us, s.last_us, coalesce(s.via, ''),
+    coalesce(s.src, ''), s.post_share
 FROM siem_rows s JOIN evidence e ON e.id = s.evidence_id WHERE e.status = 'imported' ORDER BY s.id
 )SQL");
     while (st.step()) {
@@ -257,29 +272,40 @@ FROM siem_rows s JOIN evidence e ON e.id = s.evidence_id WHERE e.status = 'impor
         r.p75 = realOr(st, 20, -1);
         r.firstUs = intOr(st, 21, 0);
         r.lastUs = intOr(st, 22, 0);
+        r.via = text(st, 23);
+        r.src = text(st, 24);
+        r.postShare = realOr(st, 25, -1);
         out.push_back(std::move(r));
     }
     return out;
 }
 
 QString siemOrigin(const SiemRow& r) {
-    const int64_t requests = r.requests > 0 ? r.requests : r.polls;
-    return QStringLiteral("From %1 export %2, row %3: %4 requests, median %5 s, spread %6")
-        .arg(productTitle(r.product), r.file)
-        .arg(r.line)
-        .arg(requests)
-        .arg(QString::number(r.median, 'f', r.median < 10 ? 1 : 0), QString::number(r.spread, 'g', 3));
+    // The queue's Requests count polls (requests within burst_merge_s merged), for every channel;
+    // where the SIEM counted more requests than polls, both are said.
+    const QString counted = r.requests > r.polls
+                                ? QStringLiteral("%1 polls of %2 requests").arg(r.polls).arg(r.requests)
+                                : QStringLiteral("%1 requests").arg(r.polls);
+    QString origin = QStringLiteral("From %1 export %2, row %3: %4, median %5 s, spread %6")
+                         .arg(productTitle(r.product), r.file)
+                         .arg(r.line)
+                         .arg(counted)
+                         .arg(QString::number(r.median, 'f', r.median < 10 ? 1 : 0), QString::number(r.spread, 'g', 3));
+    if (r.processFromLine > 0) {
+        origin += QStringLiteral("; the process from the host's lookups of the name, row %1").arg(r.processFromLine);
+    }
+    return origin;
 }
 
 QString siemUnavailable() {
     return QStringLiteral("not available from the SIEM's summary: the gaps themselves (band test, pauses), idle "
-                          "hours, late start, request methods and response sizes, User-Agent, command line, "
-                          "parent process, output elsewhere");
+                          "hours, late start, the GET share (a POST share only where the hunt counted it) and "
+                          "response sizes, User-Agent, command line, parent process, output elsewhere");
 }
 
 void mergeSiemRows(sqlite3* db, const WebServiceCatalog& catalog, const ScoringConfig& config,
                    std::vector<BuiltChannel>& built) {
-    const std::vector<SiemRow> rows = loadSiemRows(db);
+    std::vector<SiemRow> rows = loadSiemRows(db);
     if (rows.empty()) {
         return;
     }
@@ -292,7 +318,86 @@ void mergeSiemRows(sqlite3* db, const WebServiceCatalog& catalog, const ScoringC
     }
     std::map<QString, size_t> siemByKey;  // key -> index in built (the later row replaces)
     std::map<QString, int64_t> synthetic; // SIEM host text -> a host id below 0
+    // Which host a row names, by every key it gives: its host text and its addresses, and the
+    // case's host when the case knows it.
+    auto hostKeys = [&](const SiemRow& r) {
+        std::set<QString> keys;
+        for (const QString& h : r.host.split(QStringLiteral("; "), Qt::SkipEmptyParts)) {
+            keys.insert(h.toLower());
+        }
+        for (const QString& ip : r.src.split(QStringLiteral("; "), Qt::SkipEmptyParts)) {
+            keys.insert(ip.toLower());
+        }
+        for (const QString& name : QStringList{r.host} + r.src.split(QStringLiteral("; "), Qt::SkipEmptyParts)) {
+            if (const CaseHost* h = hosts.find(name)) {
+                keys.insert(QStringLiteral("#%1").arg(h->id));
+            }
+        }
+        return keys;
+    };
+    // A lookup series (via dns) of a host and destination that has a web series too is set aside,
+    // and a web series without a process takes the process of the busiest lookup series of its
+    // host and destination: SPL's and KQL's hunts do both in the query (anti-join, EID 22 join),
+    // ES|QL's cannot.
+    // A row named by address, of a host the case does not know, takes the name another row of the
+    // export gives that address (ES|QL names an endpoint's series by host.name with its host.ip as
+    // src, a proxy's by source.ip); an address two names claim keeps its address.
+    std::map<QString, QString> nameOf;
     for (const SiemRow& r : rows) {
+        const QStringList ips = r.src.split(QStringLiteral("; "), Qt::SkipEmptyParts);
+        if (ips.isEmpty() || ips.contains(r.host.toLower()) || r.host.contains(QLatin1Char(';'))) {
+            continue;
+        }
+        for (const QString& ip : ips) {
+            const auto [it, added] = nameOf.emplace(ip, r.host);
+            if (!added && it->second.compare(r.host, Qt::CaseInsensitive) != 0) {
+                it->second.clear();
+            }
+        }
+    }
+    for (SiemRow& r : rows) {
+        const auto it = nameOf.find(r.host.toLower());
+        if (it != nameOf.end() && !it->second.isEmpty() && !hosts.find(r.host)) {
+            r.host = it->second;
+        }
+    }
+    std::vector<std::set<QString>> keys;
+    keys.reserve(rows.size());
+    for (const SiemRow& r : rows) {
+        keys.push_back(hostKeys(r));
+    }
+    auto sameHostKeys = [](const std::set<QString>& a, const std::set<QString>& b) {
+        return std::any_of(a.begin(), a.end(), [&](const QString& k) { return b.count(k) > 0; });
+    };
+    std::vector<bool> aside(rows.size(), false);
+    std::vector<size_t> lookupsOf(rows.size(), rows.size()); // web row -> the lookup row giving its process
+    for (size_t i = 0; i < rows.size(); ++i) {
+        if (rows[i].via != QLatin1String("dns")) {
+            continue;
+        }
+        for (size_t j = 0; j < rows.size(); ++j) {
+            if (rows[j].via == QLatin1String("dns") || rows[j].dest != rows[i].dest ||
+                !sameHostKeys(keys[i], keys[j])) {
+                continue;
+            }
+            aside[i] = true;
+            if (processesOf(rows[j]).isEmpty() && !processesOf(rows[i]).isEmpty() &&
+                (lookupsOf[j] == rows.size() || rows[i].polls > rows[lookupsOf[j]].polls)) {
+                lookupsOf[j] = i;
+            }
+        }
+    }
+    for (size_t j = 0; j < rows.size(); ++j) {
+        if (lookupsOf[j] < rows.size()) {
+            rows[j].process = rows[lookupsOf[j]].process;
+            rows[j].processFromLine = rows[lookupsOf[j]].line;
+        }
+    }
+    for (size_t i = 0; i < rows.size(); ++i) {
+        if (aside[i]) {
+            continue;
+        }
+        const SiemRow& r = rows[i];
         const QStringList processes = processesOf(r);
         bool absorbed = false;
         for (size_t i : byDest[r.dest]) {

@@ -8,12 +8,20 @@
 #include <QFileInfo>
 #include <QJsonArray>
 #include <QLocale>
+#include <QObject>
 #include <QStringList>
 #include <QTimeZone>
 
 #include <unordered_map>
 
 namespace socwb {
+
+// The hosts only a SIEM's rows name: name or address, the rows' addresses, channels not suppressed.
+namespace {
+constexpr const char* kSiemOnlyHostsSql =
+    "SELECT host, max(coalesce(host_ips, '')), sum(suppressed_by IS NULL) FROM alerts WHERE host_id IS NULL AND "
+    "features LIKE '%\"siem_origin\"%' GROUP BY host ORDER BY host COLLATE NOCASE";
+} // namespace
 
 QString isoFromUs(int64_t us) {
     if (us == 0) {
@@ -131,7 +139,9 @@ CaseSummary summarize(sqlite3* db, bool withHostRows) {
         s.hosts = readHostRows(db);
         s.hostCount = s.hosts.size();
     } else {
-        s.hostCount = queryInt(db, "SELECT count(*) FROM hosts").value_or(0);
+        s.hostCount = queryInt(db, "SELECT (SELECT count(*) FROM hosts) + (SELECT count(*) FROM (" +
+                                       std::string(kSiemOnlyHostsSql) + "))")
+                          .value_or(0);
     }
     return s;
 }
@@ -198,6 +208,19 @@ QVector<HostRow> readHostRows(sqlite3* db) {
     }
     for (HostRow& h : rows) {
         h.unattributed = h.proxy + h.dns - h.attributed;
+    }
+    // Hosts only a SIEM's rows name (results imported without the raw logs of those hosts): their
+    // channels have no host of the case (host_id NULL), a name or address and the addresses the
+    // rows gave. No events of theirs are in the case; each is listed with an id below 0.
+    Statement siem(db, kSiemOnlyHostsSql);
+    while (siem.step()) {
+        HostRow h;
+        h.id = -static_cast<int64_t>(rows.size()) - 1;
+        h.name = QString::fromStdString(siem.text(0));
+        h.role = QObject::tr("SIEM rows only");
+        h.addresses = QString::fromStdString(siem.text(1)).split(QLatin1Char(','), Qt::SkipEmptyParts);
+        h.alerts = siem.int64(2);
+        rows << h;
     }
     return rows;
 }

@@ -817,7 +817,17 @@ CREATE TABLE siem_rows (
 CREATE INDEX siem_rows_evidence ON siem_rows(evidence_id, line_no);
 )SQL";
 
-constexpr std::array<const char*, 11> kMigrations{kV1, kV2, kV3, kV4Tables, kV5, kV6, kV7, kV8, kV9, kV10, kV11};
+// Version 12 (issue 21): what tells a SIEM's series apart and links its host keys. via: "web" (requests)
+// or "dns" (lookups), NULL from an export without the column; src: the series' client addresses,
+// "; "-joined (a row named by host name carries its addresses, one named by address its own);
+// post_share: POSTs / proxy requests, NULL without a proxy request.
+constexpr const char* kV12 = R"SQL(
+ALTER TABLE siem_rows ADD COLUMN via TEXT CHECK (via IN ('web', 'dns'));
+ALTER TABLE siem_rows ADD COLUMN src TEXT;
+ALTER TABLE siem_rows ADD COLUMN post_share REAL;
+)SQL";
+
+constexpr std::array<const char*, 12> kMigrations{kV1, kV2, kV3, kV4Tables, kV5, kV6, kV7, kV8, kV9, kV10, kV11, kV12};
 
 // Indexes chosen for the views' queries: per-host time ranges, and the lookups of events by
 // process. Schema 4 dropped v3's per-domain indexes of proxy and DNS rows (a fifth of a proxy

@@ -67,7 +67,7 @@ void CollectingSink::siemRow(const SiemRowRecord& r) {
     siemRows.push_back(OwnedSiemRow{r.pos.record, r.pos.offset, s(r.product), s(r.layout), s(r.host),   s(r.process),
                                     s(r.dest),    s(r.shapes),  r.polls,      r.requests,  r.intervals, r.bytesOut,
                                     r.bytesIn,    r.paths,      r.hostsAlike, r.medianS,   r.spread,    r.p25,
-                                    r.p75,        r.firstUs,    r.lastUs});
+                                    r.p75,        r.firstUs,    r.lastUs,     s(r.via),    s(r.src),    r.postShare});
 }
 
 CollectingSink parseFile(const char* format, const QString& path, const QString& timeZone, const QString& mapping) {

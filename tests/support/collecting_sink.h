@@ -71,6 +71,8 @@ struct OwnedSiemRow {
     int64_t polls = -1, requests = -1, intervals = -1, bytesOut = -1, bytesIn = -1, paths = -1, hostsAlike = -1;
     double medianS = -1, spread = -1, p25 = -1, p75 = -1;
     int64_t firstUs = 0, lastUs = 0;
+    std::string via, src;
+    double postShare = -1;
 };
 
 struct OwnedReject {

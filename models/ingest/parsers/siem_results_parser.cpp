@@ -406,6 +406,20 @@ bool plausibleDestination(std::string_view d) {
     return true;
 }
 
+// The series' client addresses, "; "-joined: IPv4 or IPv6 text (hex digits, dots, colons), a
+// bounded few.
+bool plausibleAddresses(std::string_view s) {
+    if (s.size() > 1024) {
+        return false;
+    }
+    for (unsigned char c : s) {
+        if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || c == '.' || c == ':' || c == ';' || c == ' ')) {
+            return false;
+        }
+    }
+    return true;
+}
+
 // Multivalue text ("a\nb" or a JSON array's text; with COMMAS — the shapes, whose labels hold
 // neither — also "a; b" and "a, b" as Kibana's CSV writes a multivalue field) -> "a; b". A host or
 // process is split at line ends only: its text is the evidence's, semicolons included.
@@ -445,6 +459,9 @@ void emitRows(const Table& t, TzConverter& tz, RecordSink& sink) {
     const int cProcess = columnIndex(t.columns, {"process", "process_name"});
     const int cDest = columnIndex(t.columns, {"dest"});
     const int cShapes = columnIndex(t.columns, {"shapes"});
+    const int cVia = columnIndex(t.columns, {"via"});
+    const int cSrc = columnIndex(t.columns, {"src"});
+    const int cPost = columnIndex(t.columns, {"post_share"});
     const int cPolls = columnIndex(t.columns, {"polls"});
     const int cRequests = columnIndex(t.columns, {"requests"});
     const int cIntervals = columnIndex(t.columns, {"intervals"});
@@ -523,6 +540,8 @@ void emitRows(const Table& t, TzConverter& tz, RecordSink& sink) {
         const std::string process = joinValues(cell(cProcess));
         const std::string dest = lower(cell(cDest));
         const std::string shapes = joinValues(cell(cShapes), true);
+        const std::string via = lower(cell(cVia));
+        const std::string src = lower(joinValues(cell(cSrc), true)); // addresses hold no comma
         SiemRowRecord r;
         r.pos = row.pos;
         r.product = t.product;
@@ -538,6 +557,7 @@ void emitRows(const Table& t, TzConverter& tz, RecordSink& sink) {
         r.bytesIn = count(cIn, "bytes_in", false);
         r.paths = count(cPaths, "paths", false);
         r.hostsAlike = count(cAlike, "hosts_alike", false);
+        r.postShare = real(cPost, "post_share", false);
         r.firstUs = time(cFirst, "first_seen");
         r.lastUs = time(cLast, "last_seen");
         if (why.empty() && host.empty()) {
@@ -557,6 +577,12 @@ void emitRows(const Table& t, TzConverter& tz, RecordSink& sink) {
             why = "last_seen is before first_seen";
         } else if (why.empty() && r.polls == 0) {
             why = "polls is 0";
+        } else if (why.empty() && !via.empty() && via != "web" && via != "dns") {
+            why = "via is neither web nor dns: '" + excerpt(cell(cVia), 20) + "'";
+        } else if (why.empty() && r.postShare > 1) {
+            why = "post_share is above 1";
+        } else if (why.empty() && !plausibleAddresses(src)) {
+            why = "src is not a list of addresses: '" + excerpt(cell(cSrc), 60) + "'";
         }
         if (!why.empty()) {
             reject(why);
@@ -566,6 +592,8 @@ void emitRows(const Table& t, TzConverter& tz, RecordSink& sink) {
         r.process = process;
         r.dest = dest;
         r.shapes = shapes;
+        r.via = via;
+        r.src = src;
         sink.siemRow(r);
     }
 }

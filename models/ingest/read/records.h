@@ -127,6 +127,9 @@ struct SiemRowRecord {
     std::string_view layout;  // csv, json
     std::string_view host, process, dest;
     std::string_view shapes; // the catalog's endpoint shapes seen, "; "-joined
+    std::string_view via;    // "web" (requests), "dns" (lookups) or empty (an export without the column)
+    std::string_view src;    // the client addresses of the series, "; "-joined (empty: not exported)
+    double postShare = -1;   // POSTs / proxy requests; -1: no proxy request or not exported
     int64_t polls = -1, requests = -1, intervals = -1, bytesOut = -1, bytesIn = -1, paths = -1, hostsAlike = -1;
     double medianS = -1, spread = -1, p25 = -1, p75 = -1;
     int64_t firstUs = 0, lastUs = 0;

@@ -278,8 +278,9 @@ void CaseWriter::sensorAlert(const SensorAlertRecord& r) {
 void CaseWriter::siemRow(const SiemRowRecord& r) {
     Statement s(db_, R"SQL(
 INSERT INTO siem_rows(evidence_id, line_no, product, layout, host, process, dest, shapes, polls, requests, intervals,
-    median_interval_s, spread, gap_p25, gap_p75, bytes_out, bytes_in, paths, hosts_alike, first_us, last_us)
-VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21)
+    median_interval_s, spread, gap_p25, gap_p75, bytes_out, bytes_in, paths, hosts_alike, first_us, last_us, via, src,
+    post_share)
+VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24)
 )SQL");
     auto real = [&](int i, double v) {
         if (v < 0) {
@@ -296,6 +297,8 @@ VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?
     real(15, r.p75);
     s.bindIntOrNull(16, r.bytesOut).bindIntOrNull(17, r.bytesIn).bindIntOrNull(18, r.paths);
     s.bindIntOrNull(19, r.hostsAlike).bindIntOrNull(20, r.firstUs, 0).bindIntOrNull(21, r.lastUs, 0);
+    s.bindTextOrNull(22, r.via).bindTextOrNull(23, r.src);
+    real(24, r.postShare);
     s.exec();
     ++accepted_;
     ++counts_[SiemKind];
