@@ -412,6 +412,13 @@ void TestInvestigationViews::treeRevealsAlertProcess() {
     QCOMPARE(w.selectedProcess(), 6);
     QVERIFY(w.view()->isExpanded(m->indexForProcess(5)));
     QVERIFY(!w.findNext(QStringLiteral("no-such-image")));
+    // Next suspicious walks the flagged processes by start time, wrapping: cmd.exe, upd.exe.
+    QVERIFY(w.nextSuspicious());
+    QCOMPARE(w.selectedProcess(), 7);
+    QVERIFY(w.nextSuspicious());
+    QCOMPARE(w.selectedProcess(), 8);
+    QVERIFY(w.nextSuspicious());
+    QCOMPARE(w.selectedProcess(), 7);
     // Another host's process: the tree switches host, then reveals it.
     w.revealProcess(9);
     QVERIFY(loaded.wait(10000));

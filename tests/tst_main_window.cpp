@@ -54,6 +54,7 @@
 #include <QProcess>
 #include <QProgressDialog>
 #include <QPushButton>
+#include <QScrollArea>
 #include <QSignalSpy>
 #include <QSortFilterProxyModel>
 #include <QTableView>
@@ -180,6 +181,7 @@ class TestMainWindow : public QObject {
     void detailTimeColumnsFitTheirText();
     void siemRowHasNoViewsToOpen();
     void detailSaysWhoTriagedAndWhy();
+    void taskDockWaitsWhileInUse();
 
   private:
     QTemporaryDir dir_;
@@ -1522,6 +1524,33 @@ void TestMainWindow::detailSaysWhoTriagedAndWhy() {
              qPrintable(lines[0]));
     QCOMPARE(lines[1], QStringLiteral("Justification: <b>admin</b> script & \"test\""));
     QCOMPARE(lines[2], QStringLiteral("Note: asked the owner"));
+}
+
+// The task dock opens for an import and folds a moment after the last task, but not while the
+// analyst is in it: focus inside keeps it; focus elsewhere lets it fold.
+void TestMainWindow::taskDockWaitsWhileInUse() {
+    const QString c = dir_.filePath(QStringLiteral("taskdock.socwb"));
+    MainWindow w;
+    QVERIFY(showCase(w, c));
+    w.activateWindow();
+    QVERIFY(QTest::qWaitForWindowActive(&w));
+    auto* dock = w.findChild<QDockWidget*>(QStringLiteral("import"));
+    QVERIFY(dock && !dock->isVisible());
+    QSignalSpy done(&w, &MainWindow::importsFinished);
+    w.importFiles({fixture(QStringLiteral("squid/access.log"))});
+    QVERIFY(dock->isVisible());
+    QVERIFY(done.wait(60000));
+    QTRY_COMPARE_WITH_TIMEOUT(w.tasks()->runningCount(), 0, 30000); // the scoring pass after it
+    auto* area = w.tasks()->findChild<QScrollArea*>();              // the outcome's labels scroll in it
+    QVERIFY(area);
+    area->setFocus();
+    QWidget* inside = QApplication::focusWidget();
+    QVERIFY(inside && dock->isAncestorOf(inside));
+    QTest::qWait(6500); // past the fold delay (5 s)
+    QVERIFY(dock->isVisible());
+    w.alertQueue()->view()->setFocus();
+    QVERIFY(!dock->isAncestorOf(QApplication::focusWidget()));
+    QTRY_VERIFY_WITH_TIMEOUT(!dock->isVisible(), 12000);
 }
 
 QTEST_MAIN(TestMainWindow)

@@ -386,6 +386,16 @@ void TestViewData::suspicionRules() {
     QCOMPARE(why(1), QString());
     QCOMPARE(why(2), QString());
     QCOMPARE(why(6), QString());
+    // explorer.exe holds both flagged processes (cmd.exe under WINWORD.EXE, upd.exe directly);
+    // WINWORD.EXE one; the flagged processes themselves and the Task Scheduler's branch none.
+    auto below = [&m](qint64 id) { return m.indexForProcess(id).data(ProcessTreeModel::FlaggedBelowRole).toInt(); };
+    QCOMPARE(below(5), 2);
+    QCOMPARE(below(6), 1);
+    QCOMPARE(below(7), 0);
+    QCOMPARE(below(1), 0);
+    QCOMPARE(below(2), 0);
+    QVERIFY(m.indexForProcess(5).data(Qt::ToolTipRole).toString().contains(QStringLiteral("2 processes below")));
+    QCOMPARE(m.suspicious(), (QVector<qint64>{7, 8})); // by start time
 }
 
 namespace {

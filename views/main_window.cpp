@@ -79,7 +79,8 @@ namespace {
 const char* kZonesKey = "caseTimeZones";
 const char* kStateKey = "window/state";
 const char* kGeometryKey = "window/geometry";
-constexpr int kLayoutVersion = 4; // 4: investigation views fold to a line while the queue has the height
+constexpr int kTaskDockFoldMs = 5000; // an idle task dock folds this long after the last task
+constexpr int kLayoutVersion = 4;     // 4: investigation views fold to a line while the queue has the height
 // Below these heights an investigation view folds (FoldArea): the charts' five plots need about
 // 300 px to keep their axis labels, the timeline's lanes and table about 220, the tree about 160.
 constexpr int kChartsReadable = 300;
@@ -728,17 +729,27 @@ void MainWindow::updateTaskStatus() {
                 tasksShownByWork_ = true;
             }
         } else if (tasksShownByWork_) {
-            QTimer::singleShot(5000, this, [this, dock] {
-                if (tasks_->runningCount() == 0 && tasks_->problemCount() == 0 && tasksShownByWork_) {
-                    dock->hide();
-                    tasksShownByWork_ = false;
-                }
-            });
+            QTimer::singleShot(kTaskDockFoldMs, this, [this, dock] { foldTaskDock(dock); });
         }
     }
     // This window's own imports, scoring passes and Sigma runs commit on their own connections: not
     // news.
     watcher_->setOwnWork((job_ && job_->isRunning()) || isScoring() || isRunningSigma());
+}
+
+// Folds the idle task dock, but not from under the analyst: while the pointer is over it or
+// focus is in it (reading an outcome, selecting its text), it waits for another moment.
+void MainWindow::foldTaskDock(QDockWidget* dock) {
+    if (tasks_->runningCount() != 0 || tasks_->problemCount() != 0 || !tasksShownByWork_) {
+        return;
+    }
+    const QWidget* focus = QApplication::focusWidget();
+    if (dock->underMouse() || (focus && dock->isAncestorOf(focus))) {
+        QTimer::singleShot(kTaskDockFoldMs, this, [this, dock] { foldTaskDock(dock); });
+        return;
+    }
+    dock->hide();
+    tasksShownByWork_ = false;
 }
 
 void MainWindow::reloadInvestigation() {

@@ -172,6 +172,7 @@ class MainWindow : public QMainWindow {
     void showSuppressions();
     void onScoreFinished(const ScoreOutcome& outcome);
     void updateTaskStatus();
+    void foldTaskDock(QDockWidget* dock);
     // The investigation views read the case again (new channels, members) and redraw their alert.
     void reloadInvestigation();
     void onChangedElsewhere(const CaseChange& change);

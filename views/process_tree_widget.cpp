@@ -24,7 +24,8 @@ namespace socwb {
 
 ProcessTreeWidget::ProcessTreeWidget(QWidget* parent)
     : QWidget(parent), reader_(std::make_unique<CaseReader>()), title_(new QLabel(this)), search_(new QLineEdit(this)),
-      view_(new QTreeView(this)), model_(new ProcessTreeModel(this)), details_(new QLabel(this)) {
+      nextFlagged_(new QToolButton(this)), view_(new QTreeView(this)), model_(new ProcessTreeModel(this)),
+      details_(new QLabel(this)) {
     connect(reader_.get(), &CaseReader::openFailed, this, &ProcessTreeWidget::loadFailed);
     title_->setTextFormat(Qt::PlainText);
     title_->setText(tr("No host selected"));
@@ -35,6 +36,12 @@ ProcessTreeWidget::ProcessTreeWidget(QWidget* parent)
     copy->setText(tr("Copy lineage"));
     copy->setToolTip(tr("Copy the selected process and its ancestors as text, for a ticket"));
     connect(copy, &QToolButton::clicked, this, &ProcessTreeWidget::copyLineage);
+    // Flagged processes often sit in a collapsed subtree (a scheduled task's children under the
+    // Task Scheduler): this walks them one by one.
+    nextFlagged_->setText(tr("Next suspicious"));
+    nextFlagged_->setToolTip(tr("Select the next process with a suspicious lineage, opening its ancestors"));
+    nextFlagged_->setEnabled(false);
+    connect(nextFlagged_, &QToolButton::clicked, this, [this] { nextSuspicious(); });
 
     view_->setModel(model_);
     view_->setItemDelegate(new SuspicionDelegate(view_));
@@ -85,6 +92,7 @@ ProcessTreeWidget::ProcessTreeWidget(QWidget* parent)
     auto* bar = new QHBoxLayout;
     bar->addWidget(title_, 1);
     bar->addWidget(legend);
+    bar->addWidget(nextFlagged_);
     bar->addWidget(copy);
     auto* split = new QSplitter(Qt::Vertical, this);
     split->addWidget(view_);
@@ -107,6 +115,7 @@ void ProcessTreeWidget::setCase(const QString& casePath) {
     pendingReveal_ = -1;
     // The previous case's processes (command lines included) go with it (issue 28).
     model_->setData(ProcessTreeData{});
+    nextFlagged_->setEnabled(false);
     details_->clear();
     title_->setText(tr("No host selected"));
     reader_->open(casePath);
@@ -190,6 +199,7 @@ void ProcessTreeWidget::setData(const ProcessTreeData& data) {
                         .arg(data.hostName.isEmpty() ? tr("host %1").arg(data.hostId) : visibleText(data.hostName))
                         .arg(data.processes.size())
                         .arg(flagged));
+    nextFlagged_->setEnabled(flagged > 0);
     title_->setToolTip(data.rulesNote.isEmpty()
                            ? QString()
                            : tr("Lineage marked by the shipped rules: %1").arg(visibleText(data.rulesNote)));
@@ -213,7 +223,14 @@ void ProcessTreeWidget::reveal(qint64 processId) {
 }
 
 bool ProcessTreeWidget::findNext(const QString& text) {
-    const QVector<qint64> hits = model_->find(text);
+    return revealNextOf(model_->find(text));
+}
+
+bool ProcessTreeWidget::nextSuspicious() {
+    return revealNextOf(model_->suspicious());
+}
+
+bool ProcessTreeWidget::revealNextOf(const QVector<qint64>& hits) {
     if (hits.isEmpty()) {
         return false;
     }

@@ -11,6 +11,7 @@
 
 class QLabel;
 class QLineEdit;
+class QToolButton;
 class QTreeView;
 
 namespace socwb {
@@ -33,6 +34,9 @@ class ProcessTreeWidget : public QWidget {
     void revealProcess(qint64 processId);
     // Selects the next process matching TEXT after the current one; false when none matches.
     bool findNext(const QString& text);
+    // Selects the next process with a suspicious lineage after the current one (by start time),
+    // expanding its ancestors; false when the host has none.
+    bool nextSuspicious();
     void setData(const ProcessTreeData& data); // what showHost does once the reader has the host
 
     qint64 hostId() const;
@@ -52,12 +56,14 @@ class ProcessTreeWidget : public QWidget {
     void loadHost(qint64 hostId, qint64 revealId);
     void onCurrentChanged(const QModelIndex& current);
     void reveal(qint64 processId);
+    bool revealNextOf(const QVector<qint64>& hits); // the one after the selected process, wrapping
 
     std::unique_ptr<CaseReader> reader_;
     quint64 generation_ = 0;
     qint64 pendingReveal_ = -1;
     QLabel* title_;
     QLineEdit* search_;
+    QToolButton* nextFlagged_;
     QTreeView* view_;
     ProcessTreeModel* model_;
     QLabel* details_;

@@ -1,5 +1,6 @@
 // Paints the process tree's suspicious lineage in red (bold image name), read from the model's
-// SuspicionRole, so the model itself needs no GUI types.
+// SuspicionRole, so the model itself needs no GUI types; a collapsed row with flagged processes
+// under it (FlaggedBelowRole) says how many.
 #pragma once
 
 #include <QStyledItemDelegate>

@@ -57,6 +57,14 @@ void ProcessTreeModel::setData(ProcessTreeData data) {
             nodes_[*parentIt].children.push_back(int(i));
         }
     }
+    // A flagged process counts in every ancestor's row: collapsed, the row still says it hides one.
+    for (qsizetype i = 0; i < n; ++i) {
+        if (!data_.processes[i].suspicion.isEmpty()) {
+            for (int p = nodes_[i].parent; p >= 0; p = nodes_[p].parent) {
+                ++nodes_[p].flaggedBelow;
+            }
+        }
+    }
     endResetModel();
 }
 
@@ -105,6 +113,16 @@ QVector<qint64> ProcessTreeModel::find(const QString& text) const {
     for (const ProcessRecord& r : data_.processes) {
         if (r.image.contains(text, Qt::CaseInsensitive) || r.commandLine.contains(text, Qt::CaseInsensitive) ||
             r.user.contains(text, Qt::CaseInsensitive) || QString::number(r.pid) == text) {
+            out.push_back(r.id);
+        }
+    }
+    return out;
+}
+
+QVector<qint64> ProcessTreeModel::suspicious() const {
+    QVector<qint64> out;
+    for (const ProcessRecord& r : data_.processes) {
+        if (!r.suspicion.isEmpty()) {
             out.push_back(r.id);
         }
     }
@@ -260,6 +278,12 @@ QVariant ProcessTreeModel::cellData(const QModelIndex& index, int role) const {
         if (!r.suspicion.isEmpty()) {
             tip += QStringLiteral("<p><b>%1</b></p>").arg(r.suspicion.toHtmlEscaped());
         }
+        if (n.flaggedBelow > 0) {
+            tip +=
+                QStringLiteral("<p>%1</p>")
+                    .arg(n.flaggedBelow == 1 ? tr("1 process below with a suspicious lineage")
+                                             : tr("%1 processes below with a suspicious lineage").arg(n.flaggedBelow));
+        }
         return tip;
     }
     case ProcessIdRole:
@@ -268,6 +292,8 @@ QVariant ProcessTreeModel::cellData(const QModelIndex& index, int role) const {
         return ProcessKind;
     case SuspicionRole:
         return r.suspicion;
+    case FlaggedBelowRole:
+        return n.flaggedBelow;
     default:
         return {};
     }

@@ -16,7 +16,9 @@ class ProcessTreeModel : public QAbstractItemModel {
     Q_OBJECT
   public:
     enum Column { ImageColumn, PidColumn, UserColumn, StartColumn, EndColumn, CommandLineColumn, ColumnCount };
-    enum Role { ProcessIdRole = Qt::UserRole + 1, KindRole, SuspicionRole, EventIdRole };
+    // FlaggedBelowRole: how many processes under a process's row have a suspicious lineage (0 on
+    // activity rows), so a collapsed row can say what it hides.
+    enum Role { ProcessIdRole = Qt::UserRole + 1, KindRole, SuspicionRole, EventIdRole, FlaggedBelowRole };
     enum Kind { ProcessKind, ConnectionKind, DnsQueryKind };
     static constexpr int kActivityLimit = 1000; // rows per process; the timeline has the rest
 
@@ -30,6 +32,8 @@ class ProcessTreeModel : public QAbstractItemModel {
     qint64 processIdAt(const QModelIndex& index) const;  // the process a row is or belongs to; -1
     // Processes whose image, command line, user or PID contains TEXT (case-insensitive), by start time.
     QVector<qint64> find(const QString& text) const;
+    // Processes with a suspicious lineage, by start time.
+    QVector<qint64> suspicious() const;
     // The process and its ancestors, root first, one line each, for a ticket.
     QString lineageText(qint64 processId) const;
 
@@ -54,6 +58,7 @@ class ProcessTreeModel : public QAbstractItemModel {
         ProcessActivity activity;
         QVector<int> children; // child processes first, then activity rows once fetched
         bool activityRequested = false;
+        int flaggedBelow = 0; // descendant processes with a suspicious lineage
     };
     QModelIndex indexOfNode(int node, int column = 0) const;
     int nodeOf(const QModelIndex& index) const { return index.isValid() ? int(index.internalId()) : -1; }
