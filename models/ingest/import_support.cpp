@@ -124,7 +124,7 @@ TempStoreOnDisk::TempStoreOnDisk(sqlite3* db) : db_(db) {
     before_ = queryInt(db_, "PRAGMA temp_store").value_or(-1);
     if (before_ >= 0 && before_ != 1 &&
         sqlite3_exec(db_, "PRAGMA temp_store = FILE", nullptr, nullptr, nullptr) != SQLITE_OK) {
-        log::ingest()->warn("temp_store stays {} for this archive import: {}", before_, sqlite3_errmsg(db_));
+        log::ingest()->warn("temp_store stays {} for this import: {}", before_, sqlite3_errmsg(db_));
         before_ = -1; // unchanged: nothing to set back
     }
 }

@@ -176,6 +176,10 @@ ImportResult Importer::importFile(const QString& path, const ImportOptions& opti
     popts.sourceTimeZone = zone;
     popts.mappingPath = options.mappingPath;
 
+    // SQLite's sorter (the bulk index rebuilds, the linker's and attributor's ORDER BY) keeps every
+    // key in memory with temp_store=MEMORY; on disk it sorts in runs of the cache's size (issue 20:
+    // the import's peak grew with events).
+    TempStoreOnDisk tempStoreOnDisk(db); // first in, last out: set back once the transaction has ended
     ForeignKeysOff foreignKeysOff(db);
     // The case stays in WAL mode for the whole import: a rollback journal writes a big load's pages
     // once instead of twice, but it locks every reader out (another analyst's `info`, the GUI) for

@@ -4,6 +4,7 @@
 #include "channel_members.h"
 #include "core/logging.h"
 #include "core/resources.h"
+#include "core/spill_buckets.h"
 #include "ingest/write/domain_names.h"
 #include "interval_stats.h"
 #include "member_source.h"
@@ -278,75 +279,28 @@ class EventSpill {
         Ev e;
     };
     static constexpr size_t kBuckets = 64; // open files at once
-    static constexpr size_t kBufferRecords = 512;
 
     // Host ids ascending; false when no temporary file could be made (everything stays in memory).
     bool open(const std::vector<int64_t>& hostIds) {
         hostIds_ = hostIds;
-        const size_t n = std::min(kBuckets, std::max<size_t>(1, hostIds_.size()));
-        buckets_.resize(n);
-        for (Bucket& b : buckets_) {
-            b.file.reset(std::tmpfile());
-            if (!b.file) {
-                buckets_.clear();
-                return false;
-            }
-            b.buffer.reserve(kBufferRecords);
-        }
-        return true;
+        return files_.open(std::min(kBuckets, std::max<size_t>(1, hostIds_.size())), "the scoring pass");
     }
-    void add(const GroupKey& key, const Ev& e) {
-        Bucket& b = buckets_[bucketOf(key.host)];
-        b.buffer.push_back({key, e});
-        ++b.records;
-        if (b.buffer.size() == kBufferRecords) {
-            flush(b);
-        }
-    }
-    size_t buckets() const { return buckets_.size(); }
-    int64_t records(size_t bucket) const { return buckets_[bucket].records; }
+    void add(const GroupKey& key, const Ev& e) { files_.add(bucketOf(key.host), Record{key, e}); }
+    size_t buckets() const { return files_.buckets(); }
+    int64_t records(size_t bucket) const { return files_.records(bucket); }
     // Appends bucket's events to their groups, in the order they were added; the file is closed.
     template <typename Groups> void load(size_t bucket, Groups& groups) {
-        Bucket& b = buckets_[bucket];
-        flush(b);
-        std::rewind(b.file.get());
-        std::vector<Record> chunk(kBufferRecords * 8);
-        size_t got = 0;
-        while ((got = std::fread(chunk.data(), sizeof(Record), chunk.size(), b.file.get())) > 0) {
-            for (size_t i = 0; i < got; ++i) {
-                groups[chunk[i].key].push_back(chunk[i].e);
-            }
-        }
-        if (std::ferror(b.file.get())) {
-            throw std::runtime_error("the scoring pass could not read back its temporary file");
-        }
-        b.file.reset();
-        std::vector<Record>().swap(b.buffer);
+        files_.load(bucket, [&](const Record& r) { groups[r.key].push_back(r.e); });
     }
 
   private:
-    struct Closer {
-        void operator()(FILE* f) const { std::fclose(f); }
-    };
-    struct Bucket {
-        std::unique_ptr<FILE, Closer> file;
-        std::vector<Record> buffer;
-        int64_t records = 0;
-    };
     size_t bucketOf(int64_t host) const {
         const auto rank =
             static_cast<size_t>(std::lower_bound(hostIds_.begin(), hostIds_.end(), host) - hostIds_.begin());
-        return rank * buckets_.size() / std::max<size_t>(1, hostIds_.size());
-    }
-    void flush(Bucket& b) {
-        if (!b.buffer.empty() &&
-            std::fwrite(b.buffer.data(), sizeof(Record), b.buffer.size(), b.file.get()) != b.buffer.size()) {
-            throw std::runtime_error("the scoring pass could not write its temporary file (disk full?)");
-        }
-        b.buffer.clear();
+        return rank * files_.buckets() / std::max<size_t>(1, hostIds_.size());
     }
     std::vector<int64_t> hostIds_;
-    std::vector<Bucket> buckets_;
+    SpillBuckets<Record> files_;
 };
 
 // A channel's member row ids by table while it is measured.

@@ -2,9 +2,11 @@
 
 #include "core/logging.h"
 #include "core/resources.h"
+#include "core/spill_buckets.h"
 #include "store/slim_rows.h"
 #include "store/statement.h"
 
+#include <QByteArray>
 #include <QElapsedTimer>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -12,8 +14,8 @@
 
 #include <algorithm>
 #include <cstdlib>
-#include <cstring>
 #include <deque>
+#include <memory>
 #include <stdexcept>
 #include <string>
 #include <unordered_map>
@@ -194,42 +196,213 @@ AttributionConfig AttributionConfig::load() {
     return c;
 }
 
+RequestAttributor::RequestAttributor(sqlite3* db, AttributionConfig config) : db_(db), config_(std::move(config)) {
+    if (const QByteArray v = qgetenv("SOCWB_ATTRIBUTION_BATCH_REQUESTS"); !v.isEmpty()) {
+        bool ok = false;
+        const qlonglong n = v.toLongLong(&ok);
+        if (ok && n > 0) {
+            batchRequests_ = n;
+        }
+    }
+}
+
+// What a run parks on disk when it may consider more requests than a batch: the requests by host
+// (as read, in row order; hosts in id order fall into runs of consecutive ids, one file each), and
+// the attributions found by (kind, request id) range, so that each range can be sorted and
+// written alone and the ranges in turn still write the table in key order.
+struct RequestAttributor::Parked {
+    static constexpr size_t kBuckets = 64;
+    // A request as read: the three kinds in one record. Text is the strings id, looked up on load.
+    struct Request {
+        int64_t id, ts, host;
+        int64_t a, b;   // proxy: domain, destination port; DNS: domain; sensor: originator and responder ports
+        int64_t s1, s2; // proxy: client, destination address; DNS: answers; sensor: originator, responder
+        Kind kind;
+    };
+    std::vector<int64_t> hosts; // ascending
+    SpillBuckets<Request> requests;
+    SpillBuckets<Found> found;
+    // Ids a kind's requests may have: (after, last]; a kind the run does not consider has none.
+    int64_t after[3] = {0, 0, 0};
+    int64_t last[3] = {0, 0, 0};
+
+    // The host's bucket, or -1 when it is not one of the run's hosts.
+    int64_t bucketOfHost(int64_t host) const {
+        const auto it = std::lower_bound(hosts.begin(), hosts.end(), host);
+        if (it == hosts.end() || *it != host) {
+            return -1;
+        }
+        return static_cast<int64_t>(it - hosts.begin()) * static_cast<int64_t>(requests.buckets()) /
+               static_cast<int64_t>(hosts.size());
+    }
+    size_t bucketOfFound(const Found& f) const {
+        int64_t position = 0, total = 0;
+        for (int k = 0; k < 3; ++k) {
+            if (k < static_cast<int>(f.kind)) {
+                position += last[k] - after[k];
+            }
+            total += last[k] - after[k];
+        }
+        position += f.request - after[static_cast<int>(f.kind)] - 1;
+        const auto b = position * static_cast<int64_t>(found.buckets()) / std::max<int64_t>(1, total);
+        return static_cast<size_t>(std::clamp<int64_t>(b, 0, static_cast<int64_t>(found.buckets()) - 1));
+    }
+};
+
+// Attributions go in kInsertRows to a statement: one step inserts many rather than one (a whole
+// case writes hundreds of thousands; bench_case, issue 20). Given runs of attributions in key
+// order, it writes them in that order; the last few go one to a statement in finish().
+struct RequestAttributor::Writer {
+    explicit Writer(sqlite3* db)
+        : many(db, columns() + values(kInsertRows) + " ON CONFLICT DO NOTHING"),
+          one(db, columns() + values(1) + " ON CONFLICT DO NOTHING"),
+          sensor(db, "INSERT INTO sensor_attributions(conn_id, process_id, method, confidence, skew_ms, "
+                     "matched_event_id) VALUES (?,?,?,?,?,?) ON CONFLICT DO NOTHING") {
+        pending.reserve(kInsertRows);
+    }
+    void add(const Found& f) {
+        if (f.kind == Kind::Sensor) {
+            sensor.bind(1, f.request).bind(2, f.process).bindStatic(3, methodName(f.method));
+            sensor.bind(4, f.confidence).bind(5, f.skewMs).bind(6, f.event).exec();
+            return;
+        }
+        pending.push_back(f);
+        if (pending.size() == kInsertRows) {
+            for (int r = 0; r < kInsertRows; ++r) {
+                bindRequest(many, r * 7, pending[r]);
+            }
+            many.exec();
+            pending.clear();
+        }
+    }
+    void finish() {
+        for (const Found& f : pending) {
+            bindRequest(one, 0, f);
+            one.exec();
+        }
+        pending.clear();
+    }
+
+  private:
+    static std::string columns() {
+        return "INSERT INTO attributions(request_kind, request_id, process_id, method, confidence, skew_ms, "
+               "matched_event_id) VALUES ";
+    }
+    static std::string values(int rows) {
+        std::string v;
+        for (int i = 0; i < rows; ++i) {
+            v += i ? ",(?,?,?,?,?,?,?)" : "(?,?,?,?,?,?,?)";
+        }
+        return v;
+    }
+    static const char* methodName(Method m) {
+        return m == Method::FiveTuple ? "five-tuple" : m == Method::DnsAnswer ? "dns-answer" : "time-window";
+    }
+    static void bindRequest(Statement& st, int base, const Found& f) {
+        st.bindStatic(base + 1, f.kind == Kind::Proxy ? "proxy" : "dns").bind(base + 2, f.request);
+        st.bind(base + 3, f.process).bindStatic(base + 4, methodName(f.method));
+        st.bind(base + 5, f.confidence).bind(base + 6, f.skewMs).bind(base + 7, f.event);
+    }
+    Statement many, one, sensor;
+    std::vector<Found> pending;
+};
+
+void RequestAttributor::keep(const Found& f) {
+    if (parked_) {
+        parked_->found.add(parked_->bucketOfFound(f), f);
+    } else {
+        found_.push_back(f);
+    }
+}
+
 AttributionStats RequestAttributor::run(const AttributionScope& scope) {
     AttributionStats stats;
+    batches_ = 0;
     if (!queryInt(db_, "SELECT 1 FROM processes LIMIT 1")) {
         return stats;
     }
     QElapsedTimer clock;
     clock.start();
     std::vector<int64_t> hosts;
-    std::unordered_map<int64_t, Requests> requests; // per Sysmon host
     {
         Statement st(db_,
                      "SELECT id FROM hosts h WHERE EXISTS (SELECT 1 FROM net_connections n WHERE n.host_id = h.id) "
-                     "OR EXISTS (SELECT 1 FROM dns_queries q WHERE q.host_id = h.id)");
+                     "OR EXISTS (SELECT 1 FROM dns_queries q WHERE q.host_id = h.id) ORDER BY id");
         while (st.step()) {
             hosts.push_back(st.int64(0));
-            requests[st.int64(0)];
         }
     }
+    // At most as many requests as the scope's ids span (rows already attributed and rows of hosts
+    // without Sysmon data are skipped as they are read).
+    const bool kinds[3] = {scope.dns, scope.proxy, scope.sensor};
+    const char* const tables[3] = {"dns_rows", "proxy_rows", "sensor_conn_rows"};
+    const int64_t afters[3] = {scope.dnsAfter, scope.proxyAfter, scope.sensorAfter};
+    int64_t lasts[3] = {0, 0, 0};
+    int64_t span = 0;
+    for (int k = 0; k < 3; ++k) {
+        if (kinds[k]) {
+            lasts[k] = std::max(
+                afters[k], queryInt(db_, std::string("SELECT coalesce(max(id), 0) FROM ") + tables[k]).value_or(0));
+            span += lasts[k] - afters[k];
+        }
+    }
+    std::unique_ptr<Parked> parked;
+    if (span > batchRequests_) {
+        parked = std::make_unique<Parked>();
+        parked->hosts = hosts;
+        const size_t buckets = std::min(Parked::kBuckets, std::max<size_t>(1, hosts.size()));
+        if (parked->requests.open(buckets, "attribution") && parked->found.open(Parked::kBuckets, "attribution")) {
+            for (int k = 0; k < 3; ++k) {
+                parked->after[k] = kinds[k] ? afters[k] : 0;
+                parked->last[k] = kinds[k] ? lasts[k] : 0;
+            }
+            log::ingest()->debug("attribution: up to {} requests, more than {}: parked on disk by host", span,
+                                 batchRequests_);
+        } else {
+            log::ingest()->warn("attribution: no temporary file; {} requests are held in memory", span);
+            parked.reset();
+        }
+    }
+    std::unordered_map<int64_t, Requests> requests; // per Sysmon host, of the hosts in memory
     // The requests to consider, read in one pass in row order (sequential pages), not host by host
     // through the host_ts index (a random read per request, which made attribution most of a
     // whole case's import time), then put in time order per host in memory.
     // Addresses and answers are interned: each distinct one is read once, and requests point at it.
     slim::StringLookup strings(db_);
     auto textOf = [&](int64_t sid) { return &strings.text(sid); };
+    // A request into its host's time-ordered lists (the host is one of the run's).
+    auto hold = [&](const Parked::Request& r) {
+        Requests& to = requests[r.host];
+        switch (r.kind) {
+        case Kind::Proxy:
+            to.proxy.push_back(ProxyRequest{r.id, r.ts, r.a, r.b, textOf(r.s1), textOf(r.s2)});
+            break;
+        case Kind::Dns:
+            to.dns.push_back(DnsRequest{r.id, r.ts, r.a, textOf(r.s1)});
+            break;
+        case Kind::Sensor:
+            to.sensor.push_back(SensorConnection{r.id, r.ts, r.a, r.b, textOf(r.s1), textOf(r.s2)});
+            break;
+        }
+    };
+    // A request as read: parked, or held; skipped when its host has no Sysmon data.
+    auto place = [&](const Parked::Request& r) {
+        if (parked) {
+            if (const int64_t bucket = parked->bucketOfHost(r.host); bucket >= 0) {
+                parked->requests.add(static_cast<size_t>(bucket), r);
+            }
+        } else if (std::binary_search(hosts.begin(), hosts.end(), r.host)) {
+            hold(r);
+        }
+    };
     if (scope.proxy) {
         Statement st(db_, "SELECT p.id, p.ts_us, p.host_id, p.client_ip_s, p.domain_id, p.dest_ip_s, p.dest_port FROM "
                           "proxy_rows p WHERE p.id > ? AND p.host_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM "
                           "attributions a WHERE a.request_kind = 'proxy' AND a.request_id = p.id) ORDER BY p.id");
         st.bind(1, scope.proxyAfter);
         while (st.step()) {
-            auto it = requests.find(st.int64(2));
-            if (it != requests.end()) {
-                it->second.proxy.push_back(ProxyRequest{st.int64(0), st.int64(1), st.isNull(4) ? 0 : st.int64(4),
-                                                        st.isNull(6) ? -1 : st.int64(6), textOf(st.int64(3)),
-                                                        textOf(st.int64(5))});
-            }
+            place(Parked::Request{st.int64(0), st.int64(1), st.int64(2), st.isNull(4) ? 0 : st.int64(4),
+                                  st.isNull(6) ? -1 : st.int64(6), st.int64(3), st.int64(5), Kind::Proxy});
         }
     }
     if (scope.dns) {
@@ -238,11 +411,8 @@ AttributionStats RequestAttributor::run(const AttributionScope& scope) {
                           "a.request_kind = 'dns' AND a.request_id = d.id) ORDER BY d.id");
         st.bind(1, scope.dnsAfter);
         while (st.step()) {
-            auto it = requests.find(st.int64(2));
-            if (it != requests.end()) {
-                it->second.dns.push_back(
-                    DnsRequest{st.int64(0), st.int64(1), st.isNull(3) ? 0 : st.int64(3), textOf(st.int64(4))});
-            }
+            place(Parked::Request{st.int64(0), st.int64(1), st.int64(2), st.isNull(3) ? 0 : st.int64(3), 0, st.int64(4),
+                                  0, Kind::Dns});
         }
     }
     if (scope.sensor) {
@@ -251,83 +421,94 @@ AttributionStats RequestAttributor::run(const AttributionScope& scope) {
                           "sensor_attributions a WHERE a.conn_id = c.id) ORDER BY c.id");
         st.bind(1, scope.sensorAfter);
         while (st.step()) {
-            auto it = requests.find(st.int64(2));
-            if (it != requests.end()) {
-                it->second.sensor.push_back(SensorConnection{st.int64(0), st.int64(1), st.isNull(4) ? -1 : st.int64(4),
-                                                             st.isNull(6) ? -1 : st.int64(6), textOf(st.int64(3)),
-                                                             textOf(st.int64(5))});
-            }
+            place(Parked::Request{st.int64(0), st.int64(1), st.int64(2), st.isNull(4) ? -1 : st.int64(4),
+                                  st.isNull(6) ? -1 : st.int64(6), st.int64(3), st.int64(5), Kind::Sensor});
         }
     }
     log::ingest()->debug("attribution: requests read in {:.2f} s", clock.elapsed() / 1000.0);
-    for (int64_t h : hosts) {
-        Requests& r = requests[h];
-        // Time order, ties in row order: what the host_ts index gave.
-        auto byTime = [](const auto& a, const auto& b) { return a.ts != b.ts ? a.ts < b.ts : a.id < b.id; };
-        std::sort(r.proxy.begin(), r.proxy.end(), byTime);
-        std::sort(r.dns.begin(), r.dns.end(), byTime);
-        std::sort(r.sensor.begin(), r.sensor.end(), byTime);
-        runHost(h, r, stats);
-        r = Requests{};
+    auto matchHosts = [&](const std::vector<int64_t>& which) {
+        ++batches_;
+        for (int64_t h : which) {
+            Requests& r = requests[h];
+            // Time order, ties in row order: what the host_ts index gave.
+            auto byTime = [](const auto& a, const auto& b) { return a.ts != b.ts ? a.ts < b.ts : a.id < b.id; };
+            std::sort(r.proxy.begin(), r.proxy.end(), byTime);
+            std::sort(r.dns.begin(), r.dns.end(), byTime);
+            std::sort(r.sensor.begin(), r.sensor.end(), byTime);
+            runHost(h, r, stats);
+            r = Requests{};
+        }
+        requests.clear();
+    };
+    found_.clear();
+    if (!parked) {
+        matchHosts(hosts);
+    } else {
+        // Consecutive runs of hosts, read back up to a batch of requests at a time; the hosts of a
+        // run are matched in id order, as they are in memory. What they find is parked (keep()).
+        parked_ = parked.get();
+        size_t bucket = 0;
+        while (bucket < parked->requests.buckets()) {
+            int64_t loaded = 0;
+            do {
+                loaded += parked->requests.records(bucket);
+                parked->requests.load(bucket++, hold);
+            } while (bucket < parked->requests.buckets() &&
+                     loaded + parked->requests.records(bucket) <= batchRequests_);
+            std::vector<int64_t> which;
+            which.reserve(requests.size());
+            for (const auto& [h, r] : requests) {
+                which.push_back(h);
+            }
+            std::sort(which.begin(), which.end());
+            matchHosts(which);
+        }
+        parked_ = nullptr;
     }
-    log::ingest()->debug("attribution: matched in {:.2f} s", clock.elapsed() / 1000.0);
-    // Written in key order at the end: inserting host by host lands all over the table's B-tree.
-    std::sort(found_.begin(), found_.end(), [](const Found& a, const Found& b) {
-        const int k = std::strcmp(a.kind, b.kind);
-        return k != 0 ? k < 0 : a.request < b.request;
-    });
+    log::ingest()->debug("attribution: matched in {:.2f} s ({} run(s) of hosts)", clock.elapsed() / 1000.0, batches_);
+    int64_t foundCount = static_cast<int64_t>(found_.size());
+    if (parked) {
+        foundCount = 0;
+        for (size_t b = 0; b < parked->found.buckets(); ++b) {
+            foundCount += parked->found.records(b);
+        }
+    }
     // Many new rows: the by-process index is rebuilt once rather than updated in process order. Not
     // when the table already holds more than this run adds: the rebuild sorts the old rows too
     // (a DNS log after its proxy log: 0.71 s to rebuild, 0.41 s to update, 124-host bench_case).
-    const bool rebuild = found_.size() > 50000 && static_cast<int64_t>(found_.size()) >
-                                                      queryInt(db_, "SELECT count(*) FROM attributions").value_or(0);
+    const bool rebuild =
+        foundCount > 50000 && foundCount > queryInt(db_, "SELECT count(*) FROM attributions").value_or(0);
     if (rebuild) {
         execSql(db_, "DROP INDEX IF EXISTS attributions_process");
     }
+    // Written in key order: inserting host by host lands all over the table's B-tree.
+    auto byKey = [](const Found& a, const Found& b) {
+        return a.kind != b.kind ? a.kind < b.kind : a.request < b.request;
+    };
     {
-        // Requests' attributions go kInsertRows to a statement: one step inserts many rather than one
-        // (a whole case writes hundreds of thousands; bench_case, issue 20).
-        const std::string columns = "INSERT INTO attributions(request_kind, request_id, process_id, method, "
-                                    "confidence, skew_ms, matched_event_id) VALUES ";
-        std::string values;
-        for (int i = 0; i < kInsertRows; ++i) {
-            values += i ? ",(?,?,?,?,?,?,?)" : "(?,?,?,?,?,?,?)";
-        }
-        Statement many(db_, columns + values + " ON CONFLICT DO NOTHING");
-        Statement one(db_, columns + "(?,?,?,?,?,?,?) ON CONFLICT DO NOTHING");
-        Statement sensor(db_, "INSERT INTO sensor_attributions(conn_id, process_id, method, confidence, skew_ms, "
-                              "matched_event_id) VALUES (?,?,?,?,?,?) ON CONFLICT DO NOTHING");
-        auto bindRequest = [](Statement& st, int base, const Found& f) {
-            st.bindStatic(base + 1, f.kind).bind(base + 2, f.request).bind(base + 3, f.process);
-            st.bindStatic(base + 4, f.method).bind(base + 5, f.confidence).bind(base + 6, f.skewMs);
-            st.bind(base + 7, f.event);
+        Writer writer(db_);
+        auto writeSorted = [&](std::vector<Found>& found) {
+            std::sort(found.begin(), found.end(), byKey);
+            for (const Found& f : found) {
+                writer.add(f);
+            }
+            std::vector<Found>().swap(found);
         };
-        std::vector<const Found*> requests;
-        requests.reserve(found_.size());
-        for (const Found& f : found_) {
-            if (std::strcmp(f.kind, "sensor") == 0) {
-                sensor.bind(1, f.request).bind(2, f.process).bindStatic(3, f.method);
-                sensor.bind(4, f.confidence).bind(5, f.skewMs).bind(6, f.event).exec();
-            } else {
-                requests.push_back(&f);
+        if (!parked) {
+            writeSorted(found_);
+        } else {
+            for (size_t b = 0; b < parked->found.buckets(); ++b) {
+                std::vector<Found> range;
+                range.reserve(static_cast<size_t>(parked->found.records(b)));
+                parked->found.load(b, [&](const Found& f) { range.push_back(f); });
+                writeSorted(range);
             }
         }
-        size_t i = 0;
-        for (; i + kInsertRows <= requests.size(); i += kInsertRows) {
-            for (int r = 0; r < kInsertRows; ++r) {
-                bindRequest(many, r * 7, *requests[i + r]);
-            }
-            many.exec();
-        }
-        for (; i < requests.size(); ++i) {
-            bindRequest(one, 0, *requests[i]);
-            one.exec();
-        }
+        writer.finish();
     }
     if (rebuild) {
         execSql(db_, "CREATE INDEX IF NOT EXISTS attributions_process ON attributions(process_id)");
     }
-    found_.clear();
     log::ingest()->debug("attribution: matched and written in {:.2f} s", clock.elapsed() / 1000.0);
     log::ingest()->info(
         "attribution: {} five-tuple, {} dns-answer, {} time-window, {} unattributed on {} Sysmon hosts; "
@@ -340,8 +521,8 @@ AttributionStats RequestAttributor::run(const AttributionScope& scope) {
 void RequestAttributor::runHost(int64_t host, const Requests& requests, AttributionStats& stats) {
     const int64_t skew = config_.clockSkewMs * 1000;
     const int64_t lookback = config_.dnsLookbackMs * 1000;
-    auto record = [&](const char* kind, int64_t request, const Pick& p, const char* method, double confidence) {
-        found_.push_back(Found{kind, request, p.process, method, confidence, p.skewUs / 1000, p.event});
+    auto record = [&](Kind kind, int64_t request, const Pick& p, Method method, double confidence) {
+        keep(Found{request, p.process, p.event, p.skewUs / 1000, confidence, kind, method});
     };
     auto conns = [&] {
         Statement st(db_, "SELECT event_id, ts_us, process_id, src_ip, src_port, dst_ip, dst_port, initiated "
@@ -381,7 +562,7 @@ void RequestAttributor::runHost(int64_t host, const Requests& requests, Attribut
                 }
             }
             if (five.found()) {
-                record("proxy", id, five, "five-tuple", config_.fiveTuple);
+                record(Kind::Proxy, id, five, Method::FiveTuple, config_.fiveTuple);
                 ++stats.fiveTuple;
                 continue;
             }
@@ -398,12 +579,12 @@ void RequestAttributor::runHost(int64_t host, const Requests& requests, Attribut
                 }
             }
             if (confirmed.found()) {
-                record("proxy", id, confirmed, "dns-answer", config_.dnsAnswerConfirmed);
+                record(Kind::Proxy, id, confirmed, Method::DnsAnswer, config_.dnsAnswerConfirmed);
                 ++stats.dnsAnswer;
                 continue;
             }
             if (confirmed.process == 0 && named.found()) {
-                record("proxy", id, named, "dns-answer", config_.dnsAnswer);
+                record(Kind::Proxy, id, named, Method::DnsAnswer, config_.dnsAnswer);
                 ++stats.dnsAnswer;
                 continue;
             }
@@ -417,7 +598,7 @@ void RequestAttributor::runHost(int64_t host, const Requests& requests, Attribut
                 }
             }
             if (window.found()) {
-                record("proxy", id, window, "time-window", config_.timeWindow);
+                record(Kind::Proxy, id, window, Method::TimeWindow, config_.timeWindow);
                 ++stats.timeWindow;
                 continue;
             }
@@ -442,7 +623,7 @@ void RequestAttributor::runHost(int64_t host, const Requests& requests, Attribut
                 }
             }
             if (five.found()) {
-                record("sensor", r.id, five, "five-tuple", config_.fiveTuple);
+                record(Kind::Sensor, r.id, five, Method::FiveTuple, config_.fiveTuple);
                 ++stats.sensorFiveTuple;
             } else {
                 ++stats.sensorUnattributed;
@@ -471,7 +652,8 @@ void RequestAttributor::runHost(int64_t host, const Requests& requests, Attribut
                 }
             }
             if (named.found()) {
-                record("dns", id, named, "dns-answer", overlap ? config_.dnsAnswerConfirmed : config_.dnsAnswer);
+                record(Kind::Dns, id, named, Method::DnsAnswer,
+                       overlap ? config_.dnsAnswerConfirmed : config_.dnsAnswer);
                 ++stats.dnsAnswer;
             } else {
                 ++stats.unattributed;

@@ -57,9 +57,18 @@ struct AttributionScope {
 
 class RequestAttributor {
   public:
-    explicit RequestAttributor(sqlite3* db, AttributionConfig config = AttributionConfig::load())
-        : db_(db), config_(std::move(config)) {}
+    explicit RequestAttributor(sqlite3* db, AttributionConfig config = AttributionConfig::load());
     AttributionStats run(const AttributionScope& scope = {});
+
+    // The most requests held in memory at once (issue 20: the import's memory bounded by hosts,
+    // not events). A run that may consider more parks the requests on disk by host as they are
+    // read and matches a run of hosts at a time; the attributions found are parked by request id
+    // and written one id range at a time, in key order. The environment's
+    // SOCWB_ATTRIBUTION_BATCH_REQUESTS sets it (tests run the parked path on small cases).
+    static constexpr int64_t kBatchRequests = 1000000;
+    void setBatchRequests(int64_t n) { batchRequests_ = n < 1 ? 1 : n; }
+    // Runs of hosts the last run() matched in turn: 1 when everything fitted in memory.
+    int batches() const { return batches_; }
 
   private:
     // A request to attribute; addresses and answers point into run()'s string lookup.
@@ -82,17 +91,26 @@ class RequestAttributor {
     };
     void runHost(int64_t host, const Requests& requests, AttributionStats& stats);
 
+    // Attributions found, written sorted by (kind, request) once every host is done. Kinds in the
+    // order their names sort; the sensor's go to a table of their own.
+    enum class Kind : uint8_t { Dns, Proxy, Sensor };
+    enum class Method : uint8_t { FiveTuple, DnsAnswer, TimeWindow };
+    struct Found {
+        int64_t request, process, event, skewMs;
+        double confidence;
+        Kind kind;
+        Method method;
+    };
+    struct Parked; // the temporary files of a run that does not fit in memory
+    struct Writer; // the INSERTs of attributions, kInsertRows to a statement
+    void keep(const Found& f);
+
     sqlite3* db_;
     AttributionConfig config_;
-    // Attributions found, written sorted by key once every host is done.
-    struct Found {
-        const char* kind;
-        int64_t request, process;
-        const char* method;
-        double confidence;
-        int64_t skewMs, event;
-    };
+    int64_t batchRequests_ = kBatchRequests;
+    int batches_ = 0;
     std::vector<Found> found_;
+    Parked* parked_ = nullptr;             // set while run() parks what it finds
     static constexpr int kInsertRows = 64; // attributions per INSERT statement (7 values each)
 };
 
