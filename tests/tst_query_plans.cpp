@@ -82,15 +82,8 @@ void TestQueryPlans::usesAnIndex_data() {
            "c WHERE c.id > ? AND c.host_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM sensor_attributions a WHERE "
            "a.conn_id = c.id) ORDER BY c.id"
         << false;
-    // RequestAttributor: per host.
-    QTest::newRow("attributor: connections of a host")
-        << "SELECT event_id, ts_us, process_id, src_ip, src_port, dst_ip, dst_port, initiated FROM net_connections "
-           "WHERE host_id = ? AND process_id IS NOT NULL ORDER BY ts_us"
-        << false;
-    QTest::newRow("attributor: queries of a host") << "SELECT event_id, ts_us, process_id, domain_id, answers FROM "
-                                                      "dns_queries WHERE host_id = ? AND process_id IS "
-                                                      "NOT NULL ORDER BY ts_us"
-                                                   << false;
+    // RequestAttributor: per host. (A host's connections and EID 22 queries are no longer read here:
+    // the attributor reads them in one pass in row order, as it reads the requests.)
     QTest::newRow("attributor: proxy requests of a host")
         << "SELECT p.id, p.ts_us, p.client_ip, p.domain_id, p.dest_ip, p.dest_port FROM proxy_events p WHERE p.host_id "
            "= ? "

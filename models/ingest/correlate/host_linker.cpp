@@ -1,7 +1,10 @@
 #include "ingest/correlate/host_linker.h"
 
+#include "core/logging.h"
 #include "ingest/write/sysmon_writer.h"
 #include "store/statement.h"
+
+#include <QElapsedTimer>
 
 #include <algorithm>
 #include <map>
@@ -46,6 +49,8 @@ int64_t HostLinker::mergeAll(const std::vector<std::pair<int64_t, int64_t>>& mer
         }
     }
     int64_t moved = 0;
+    QElapsedTimer clock;
+    clock.start();
     for (const ByAddress& by : kByAddress) {
         const std::string table = by.table;
         const int64_t rows =
@@ -60,10 +65,14 @@ int64_t HostLinker::mergeAll(const std::vector<std::pair<int64_t, int64_t>>& mer
         }
         execSql(db_, "UPDATE " + table + " SET host_id = (SELECT into_id FROM temp.host_moves WHERE from_id = " +
                          table + ".host_id) WHERE host_id IN (SELECT from_id FROM temp.host_moves)");
-        moved += sqlite3_changes(db_);
+        const int64_t changed = sqlite3_changes64(db_);
+        moved += changed;
+        const double updated = clock.elapsed() / 1000.0;
         if (rebuild) {
             execSql(db_, "CREATE INDEX IF NOT EXISTS " + table + "_host_ts ON " + table + "(host_id, ts_us)");
         }
+        log::ingest()->debug("link: {} {} rows moved at {:.2f} s, host index at {:.2f} s", changed, table, updated,
+                             clock.elapsed() / 1000.0);
     }
     for (const auto& [from, into] : merges) {
         for (const char* sql :

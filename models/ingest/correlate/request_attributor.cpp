@@ -16,69 +16,54 @@
 #include <cstdlib>
 #include <deque>
 #include <memory>
+#include <span>
 #include <stdexcept>
 #include <string>
 #include <unordered_map>
 
 namespace socwb {
 
-namespace {
+namespace {} // namespace
 
-struct Conn {
-    int64_t event = 0, ts = 0, process = 0, srcPort = -1, dstPort = -1;
+struct RequestAttributor::Conn {
+    int64_t id = 0, event = 0, ts = 0, process = 0, srcPort = -1, dstPort = -1;
     std::string src, dst;
     int initiated = -1;
 };
 
-struct Query {
-    int64_t event = 0, ts = 0, process = 0, domain = 0;
+struct RequestAttributor::Query {
+    int64_t id = 0, event = 0, ts = 0, process = 0, domain = 0;
     std::string answers;
 };
 
-Conn readConn(Statement& s) {
-    return Conn{s.int64(0),
-                s.int64(1),
-                s.int64(2),
-                s.isNull(4) ? -1 : s.int64(4),
-                s.isNull(6) ? -1 : s.int64(6),
-                s.text(3),
-                s.text(5),
-                s.isNull(7) ? -1 : static_cast<int>(s.int64(7))};
-}
+namespace {
 
-Query readQuery(Statement& s) {
-    return Query{s.int64(0), s.int64(1), s.int64(2), s.isNull(3) ? 0 : s.int64(3), s.text(4)};
-}
-
-// The rows of a time-ordered cursor that fall in a window moving forward in time. Rows with a
-// domain (DNS queries) are also listed per domain, so a request looks only at the queries for its
-// own name among the minutes of queries a host makes.
+// The rows of one host's time-ordered list that fall in a window moving forward in time. Rows with
+// a domain (DNS queries) are also listed per domain, so a request looks only at the queries for its
+// own name among the minutes of queries a host makes. Like the cursor it replaced, the window also
+// holds the first row past its end; every reader checks the times itself.
 template <class Row> class Window {
   public:
-    Window(Statement st, Row (*read)(Statement&)) : st_(std::move(st)), read_(read) {}
+    explicit Window(const std::vector<Row>& rows) : all_(rows) {}
     void slide(int64_t from, int64_t to) {
-        while (!done_ && (rows_.empty() || rows_.back().ts <= to)) {
-            if (!st_.step()) {
-                done_ = true;
-                break;
-            }
-            rows_.push_back(read_(st_));
-            if constexpr (requires(Row r) { r.domain; }) {
-                byDomain_[rows_.back().domain].push_back(&rows_.back()); // deque ends keep addresses
+        while (end_ < all_.size() && (begin_ == end_ || all_[end_ - 1].ts <= to)) {
+            const Row& r = all_[end_++];
+            if constexpr (requires(Row row) { row.domain; }) {
+                byDomain_[r.domain].push_back(&r);
             }
         }
-        while (!rows_.empty() && rows_.front().ts < from) {
-            if constexpr (requires(Row r) { r.domain; }) {
-                auto it = byDomain_.find(rows_.front().domain);
+        while (begin_ < end_ && all_[begin_].ts < from) {
+            if constexpr (requires(Row row) { row.domain; }) {
+                auto it = byDomain_.find(all_[begin_].domain);
                 it->second.pop_front(); // the oldest of its domain is the oldest row
                 if (it->second.empty()) {
                     byDomain_.erase(it);
                 }
             }
-            rows_.pop_front();
+            ++begin_;
         }
     }
-    const std::deque<Row>& rows() const { return rows_; }
+    std::span<const Row> rows() const { return std::span<const Row>(all_).subspan(begin_, end_ - begin_); }
     // The window's rows for one domain, oldest first.
     const std::deque<const Row*>& rowsFor(int64_t domain) const {
         auto it = byDomain_.find(domain);
@@ -86,12 +71,10 @@ template <class Row> class Window {
     }
 
   private:
-    Statement st_;
-    Row (*read_)(Statement&);
-    std::deque<Row> rows_;
+    const std::vector<Row>& all_;
+    size_t begin_ = 0, end_ = 0;
     std::unordered_map<int64_t, std::deque<const Row*>> byDomain_;
     std::deque<const Row*> none_;
-    bool done_ = false;
 };
 
 bool listHas(const std::string& commaList, const std::string& item) {
@@ -426,8 +409,47 @@ AttributionStats RequestAttributor::run(const AttributionScope& scope) {
         }
     }
     log::ingest()->debug("attribution: requests read in {:.2f} s", clock.elapsed() / 1000.0);
+    // A run of hosts matched: their endpoint events read the way the requests were (one pass in row
+    // order, not an index walk per host: a random read per event), then time order per host (ties in
+    // row order, as the host_ts index gave them). Only the hosts of the run that have requests.
     auto matchHosts = [&](const std::vector<int64_t>& which) {
         ++batches_;
+        std::unordered_map<int64_t, std::vector<Conn>> conns;
+        std::unordered_map<int64_t, std::vector<Query>> queries;
+        for (int64_t h : which) {
+            const Requests& r = requests[h];
+            if (!r.proxy.empty() || !r.sensor.empty()) {
+                conns[h];
+            }
+            if (!r.proxy.empty() || !r.dns.empty()) {
+                queries[h];
+            }
+        }
+        if (!conns.empty()) {
+            Statement st(db_, "SELECT id, event_id, ts_us, process_id, src_ip, src_port, dst_ip, dst_port, initiated, "
+                              "host_id FROM net_connections WHERE host_id IS NOT NULL AND process_id IS NOT NULL "
+                              "ORDER BY id");
+            while (st.step()) {
+                auto it = conns.find(st.int64(9));
+                if (it != conns.end()) {
+                    it->second.push_back(Conn{st.int64(0), st.int64(1), st.int64(2), st.int64(3),
+                                              st.isNull(5) ? -1 : st.int64(5), st.isNull(7) ? -1 : st.int64(7),
+                                              st.text(4), st.text(6),
+                                              st.isNull(8) ? -1 : static_cast<int>(st.int64(8))});
+                }
+            }
+        }
+        if (!queries.empty()) {
+            Statement st(db_, "SELECT id, event_id, ts_us, process_id, domain_id, answers, host_id FROM dns_queries "
+                              "WHERE host_id IS NOT NULL AND process_id IS NOT NULL ORDER BY id");
+            while (st.step()) {
+                auto it = queries.find(st.int64(6));
+                if (it != queries.end()) {
+                    it->second.push_back(Query{st.int64(0), st.int64(1), st.int64(2), st.int64(3),
+                                               st.isNull(4) ? 0 : st.int64(4), st.text(5)});
+                }
+            }
+        }
         for (int64_t h : which) {
             Requests& r = requests[h];
             // Time order, ties in row order: what the host_ts index gave.
@@ -435,7 +457,19 @@ AttributionStats RequestAttributor::run(const AttributionScope& scope) {
             std::sort(r.proxy.begin(), r.proxy.end(), byTime);
             std::sort(r.dns.begin(), r.dns.end(), byTime);
             std::sort(r.sensor.begin(), r.sensor.end(), byTime);
-            runHost(h, r, stats);
+            std::vector<Conn> hostConns;
+            std::vector<Query> hostQueries;
+            if (auto it = conns.find(h); it != conns.end()) {
+                hostConns = std::move(it->second);
+                conns.erase(it);
+                std::sort(hostConns.begin(), hostConns.end(), byTime);
+            }
+            if (auto it = queries.find(h); it != queries.end()) {
+                hostQueries = std::move(it->second);
+                queries.erase(it);
+                std::sort(hostQueries.begin(), hostQueries.end(), byTime);
+            }
+            runHost(r, hostConns, hostQueries, stats);
             r = Requests{};
         }
         requests.clear();
@@ -518,24 +552,15 @@ AttributionStats RequestAttributor::run(const AttributionScope& scope) {
     return stats;
 }
 
-void RequestAttributor::runHost(int64_t host, const Requests& requests, AttributionStats& stats) {
+void RequestAttributor::runHost(const Requests& requests, const std::vector<Conn>& hostConns,
+                                const std::vector<Query>& hostQueries, AttributionStats& stats) {
     const int64_t skew = config_.clockSkewMs * 1000;
     const int64_t lookback = config_.dnsLookbackMs * 1000;
     auto record = [&](Kind kind, int64_t request, const Pick& p, Method method, double confidence) {
         keep(Found{request, p.process, p.event, p.skewUs / 1000, confidence, kind, method});
     };
-    auto conns = [&] {
-        Statement st(db_, "SELECT event_id, ts_us, process_id, src_ip, src_port, dst_ip, dst_port, initiated "
-                          "FROM net_connections WHERE host_id = ? AND process_id IS NOT NULL ORDER BY ts_us");
-        st.bind(1, host);
-        return Window<Conn>(std::move(st), &readConn);
-    };
-    auto queries = [&] {
-        Statement st(db_, "SELECT event_id, ts_us, process_id, domain_id, answers FROM dns_queries "
-                          "WHERE host_id = ? AND process_id IS NOT NULL ORDER BY ts_us");
-        st.bind(1, host);
-        return Window<Query>(std::move(st), &readQuery);
-    };
+    auto conns = [&] { return Window<Conn>(hostConns); };
+    auto queries = [&] { return Window<Query>(hostQueries); };
 
     // Proxy requests.
     if (!requests.proxy.empty()) {

@@ -8,7 +8,8 @@
 // only: the EID 3 from its originator's host to the same responder address and port, from the same
 // source port where both logged one, within the clock-skew tolerance; those links go to
 // sensor_attributions. Runs after each import inside its transaction, on requests not yet
-// attributed, streaming each host's events in time order with small sliding windows.
+// attributed: requests and endpoint events are each read in one pass in row order, then each host's are
+// walked in time order with small sliding windows.
 // Tolerances and confidences are data: resources/attribution.json.
 #pragma once
 
@@ -89,7 +90,11 @@ class RequestAttributor {
         std::vector<DnsRequest> dns;
         std::vector<SensorConnection> sensor;
     };
-    void runHost(int64_t host, const Requests& requests, AttributionStats& stats);
+    // One host's endpoint events, in time order (defined in the .cpp).
+    struct Conn;
+    struct Query;
+    void runHost(const Requests& requests, const std::vector<Conn>& hostConns, const std::vector<Query>& hostQueries,
+                 AttributionStats& stats);
 
     // Attributions found, written sorted by (kind, request) once every host is done. Kinds in the
     // order their names sort; the sensor's go to a table of their own.
