@@ -111,7 +111,7 @@ void readStoredFeatures(sqlite3* db, std::vector<ChannelFeatures>& features, std
     // The alerts' ids from an index (a few pages), sorted: the narrow read must meet exactly these.
     std::vector<int64_t> ids;
     {
-        Statement st(db, "SELECT id FROM alerts");
+        Statement st(db, ScoringEngine::kRescoreIdsSql);
         while (st.step()) {
             ids.push_back(st.int64(0));
         }
@@ -138,7 +138,7 @@ void readStoredFeatures(sqlite3* db, std::vector<ChannelFeatures>& features, std
             });
             texts.clear();
         };
-        Statement st(db, narrow ? "SELECT alert_id, features, result FROM alert_features ORDER BY alert_id"
+        Statement st(db, narrow ? ScoringEngine::kRescoreNarrowSql
                                 : "SELECT a.id, f.features, f.result FROM alerts a LEFT JOIN alert_features f ON "
                                   "f.alert_id = a.id ORDER BY a.id");
         Statement row(db,
