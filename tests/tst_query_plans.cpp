@@ -1,6 +1,7 @@
 // EXPLAIN QUERY PLAN for the queries an import runs per row, per address or per host (STYLE.md
 // 5): each must reach its rows through an index, never by scanning a table that grows with the
 // evidence. A schema change that drops the index a query relies on fails here, not in production.
+#include "scoring/scoring_engine.h"
 #include "store/case_store.h"
 #include "store/statement.h"
 #include "tables/alert_table_model.h"
@@ -32,6 +33,7 @@ class TestQueryPlans : public QObject {
     void viewsReadOnlyWhatIsAsked_data();
     void viewsReadOnlyWhatIsAsked();
     void queueDefaultOrderReadsItsIndex();
+    void rescoreReadsNarrowRows();
 
   private:
     QTemporaryDir dir_;
@@ -171,6 +173,24 @@ void TestQueryPlans::queueDefaultOrderReadsItsIndex() {
         QVERIFY2(alerts.size() == 1, qPrintable(steps.join(QStringLiteral(" | "))));
         QVERIFY2(!anchored || alerts.front().startsWith(QStringLiteral("SEARCH")), qPrintable(alerts.front()));
     }
+}
+
+// A re-score (issue 20, schema 13) reads the alerts' ids from an index, not from the alert rows
+// (each several KB, with its features JSON), and the compact rows in id order without a sort.
+void TestQueryPlans::rescoreReadsNarrowRows() {
+    auto store = CaseStore::open(dir_.filePath(QStringLiteral("rescore.socwb")));
+    sqlite3* db = store->db();
+    execSql(db, "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 2000) "
+                "INSERT INTO alerts(channel_key, host, destination, requests, first_ts, last_ts, features, score) "
+                "SELECT 'k' || i, 'h' || (i % 50), 'd' || (i % 300), 10, 0, 1, '{}', i % 100 FROM n;"
+                "INSERT INTO alert_features(alert_id, features, result) SELECT id, x'01', id FROM alerts;"
+                "ANALYZE");
+    const QStringList ids = plan(db, QString::fromLatin1(ScoringEngine::kRescoreIdsSql));
+    QVERIFY2(ids.size() == 1 && ids.front().contains(QRegularExpression(QStringLiteral("USING COVERING INDEX"))),
+             qPrintable(ids.join(QStringLiteral(" | "))));
+    const QStringList narrow = plan(db, QString::fromLatin1(ScoringEngine::kRescoreNarrowSql));
+    QVERIFY2(narrow.size() == 1 && narrow.front() == QStringLiteral("SCAN alert_features"),
+             qPrintable(narrow.join(QStringLiteral(" | "))));
 }
 
 QTEST_GUILESS_MAIN(TestQueryPlans)

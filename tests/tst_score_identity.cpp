@@ -225,6 +225,36 @@ void TestScoreIdentity::scoresAreAsCommitted() {
     QCOMPARE(queryInt(db, "SELECT count(*) FROM alert_features").value(), d.channels);
     QCOMPARE(digestCase(db).line(name), d.line(name));
 
+    // Every compact row carries the digest of its alert's stored result (schema 13), the one the
+    // scorer computes for it now.
+    QCOMPARE(queryInt(db, "SELECT count(*) FROM alert_features WHERE result IS NULL").value(), int64_t(0));
+    // A case scored before schema 13 has no digests: its re-score compares with the alert rows,
+    // writes none of them, and stores the digests.
+    execSql(db, "UPDATE alert_features SET result = NULL");
+    QCOMPARE(ScoringEngine(*store).run(ScoreMode::Rescore).status, QStringLiteral("done"));
+    QCOMPARE(queryInt(db, "SELECT n FROM temp.alert_writes").value(), int64_t(0));
+    QCOMPARE(queryInt(db, "SELECT count(*) FROM alert_features WHERE result IS NULL").value(), int64_t(0));
+    QCOMPARE(digestCase(db).line(name), d.line(name));
+    // A result changed by another program (here by hand) clears its digest through the trigger;
+    // the next re-score compares that row with what it computes and writes it back, and only it.
+    {
+        const int64_t edited = queryInt(db, "SELECT max(id) FROM alerts").value();
+        const int64_t other = queryInt(db, "SELECT min(id) FROM alerts").value();
+        execSql(db, "UPDATE alerts SET score = score + 7, factors = '[]' WHERE id = " + std::to_string(edited));
+        execSql(db, "UPDATE alerts SET host_ips = host_ips WHERE id = " + std::to_string(other)); // not a result
+        Statement cleared(db, "SELECT alert_id FROM alert_features WHERE result IS NULL");
+        QVERIFY(cleared.step());
+        QCOMPARE(cleared.int64(0), edited);
+        QVERIFY(!cleared.step());
+        QVERIFY(digestCase(db).line(name) != d.line(name));
+        execSql(db, "UPDATE temp.alert_writes SET n = 0");
+        QCOMPARE(ScoringEngine(*store).run(ScoreMode::Rescore).status, QStringLiteral("done"));
+        QCOMPARE(queryInt(db, "SELECT n FROM temp.alert_writes").value(), int64_t(1));
+        QCOMPARE(queryInt(db, "SELECT count(*) FROM alert_features WHERE result IS NULL").value(), int64_t(0));
+        QCOMPARE(digestCase(db).line(name), d.line(name));
+        execSql(db, "UPDATE temp.alert_writes SET n = 0");
+    }
+
     // A suppression then writes exactly the rows it suppresses.
     if (name == QLatin1String("sample")) {
         const QString dest = QString::fromStdString(
@@ -242,6 +272,31 @@ void TestScoreIdentity::scoresAreAsCommitted() {
         QCOMPARE(ScoringEngine(*store).run(ScoreMode::Rescore).status, QStringLiteral("done")); // as `suppress add`
         QCOMPARE(queryInt(db, "SELECT n FROM temp.alert_writes").value(), matching);
         QCOMPARE(queryInt(db, "SELECT count(*) FROM alerts WHERE suppressed_by IS NOT NULL").value(), matching);
+
+        // The same case as a schema-12 build left it (no digest column, no trigger), upgraded by
+        // open(): the re-score after the migration gives the same results, writes no alert row
+        // and fills every digest.
+        const QByteArray suppressed = digestCase(db).line(name);
+        store.reset();
+        {
+            sqlite3* raw = nullptr;
+            QCOMPARE(sqlite3_open(QFile::encodeName(casePath).constData(), &raw), SQLITE_OK);
+            execSql(raw, "DROP TRIGGER alert_result_edited; ALTER TABLE alert_features DROP COLUMN result; "
+                         "PRAGMA user_version = 12");
+            sqlite3_close(raw);
+        }
+        store = CaseStore::open(casePath);
+        db = store->db();
+        QCOMPARE(store->upgradedFrom(), 12);
+        QCOMPARE(store->schemaVersion(), schema::latestVersion());
+        QCOMPARE(queryInt(db, "SELECT count(*) FROM alert_features WHERE result IS NULL").value(), d.channels);
+        execSql(db, "CREATE TEMP TABLE alert_writes(n INTEGER); INSERT INTO alert_writes VALUES (0);"
+                    "CREATE TEMP TRIGGER aw_u AFTER UPDATE ON main.alerts BEGIN UPDATE alert_writes SET n = n + 1; "
+                    "END;");
+        QCOMPARE(ScoringEngine(*store).run(ScoreMode::Rescore).status, QStringLiteral("done"));
+        QCOMPARE(queryInt(db, "SELECT n FROM temp.alert_writes").value(), int64_t(0));
+        QCOMPARE(queryInt(db, "SELECT count(*) FROM alert_features WHERE result IS NULL").value(), int64_t(0));
+        QCOMPARE(digestCase(db).line(name), suppressed);
     }
 }
 

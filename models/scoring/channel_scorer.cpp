@@ -11,8 +11,10 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <cstring>
 #include <map>
 #include <set>
+#include <string>
 
 namespace socwb::scoring {
 
@@ -109,6 +111,41 @@ bool ownAppAgent(const ScoringConfig& c, const QString& userAgent, const QString
     return token.match(userAgent).hasMatch();
 }
 
+// A yes or no decided once per key and thread for the pass: ownAppAgent() per (User-Agent,
+// program) pair — a fleet has a few hundred across tens of thousands of channels, and each call
+// compiles a pattern — and the user-writable folder per process image.
+template <class Key> class Decided {
+  public:
+    template <class Decide> bool operator()(const Key& key, Decide&& decide) {
+        const auto it = known_.constFind(key);
+        return it != known_.constEnd() ? *it : *known_.insert(key, decide());
+    }
+
+  private:
+    QHash<Key, bool> known_;
+};
+
+// What the config's role patterns say of each host role, matched once per distinct role before
+// the channels are scored (a case has a few dozen roles and tens of thousands of channels), then
+// only read, from both cores.
+class Roles {
+  public:
+    struct Kind {
+        bool relay = false, server = false;
+    };
+    Roles(const ScoringConfig& c, const std::vector<ChannelFeatures>& channels) {
+        for (const ChannelFeatures& f : channels) {
+            if (!kinds_.contains(f.hostRole)) {
+                kinds_.insert(f.hostRole, {c.isRelayRole(f.hostRole), c.isServerRole(f.hostRole)});
+            }
+        }
+    }
+    Kind of(const QString& role) const { return kinds_.value(role); }
+
+  private:
+    QHash<QString, Kind> kinds_;
+};
+
 bool sameCadence(double a, double b, double ratio) {
     if (a <= 0 || b <= 0) {
         return false;
@@ -128,18 +165,79 @@ QString humanInterval(double s) {
     return QString::number(s / 3600, 'f', s < 36000 ? 1 : 0) + QStringLiteral(" h");
 }
 
+namespace {
+// The factors a result shows: those that contributed, and the zero-point factors that say how the
+// channel was built (they are reasons too).
+bool shown(const Factor& f) {
+    return f.contribution != 0 || f.name == QLatin1String("shared_host") ||
+           f.name == QLatin1String("joined_before_process_evidence") || f.name == QLatin1String("joined_by_cadence") ||
+           f.name == QLatin1String("siem_summary") || f.name == QLatin1String("also_in_siem");
+}
+double shownContribution(const Factor& f) {
+    return std::round(f.contribution * 100) / 100;
+}
+
+// MurmurHash64A (Austin Appleby, public domain) over a byte string: fixed constants, little-endian
+// words, so a digest stored by one build is the digest every build computes.
+uint64_t murmur64(const char* data, size_t len) {
+    constexpr uint64_t m = 0xc6a4a7935bd1e995ULL;
+    constexpr int r = 47;
+    uint64_t h = 0x736f637762ULL /* "socwb" */ ^ (len * m);
+    const size_t words = len / 8;
+    for (size_t i = 0; i < words; ++i) {
+        uint64_t k = 0;
+        std::memcpy(&k, data + i * 8, 8);
+        k *= m;
+        k ^= k >> r;
+        k *= m;
+        h ^= k;
+        h *= m;
+    }
+    const auto* tail = reinterpret_cast<const unsigned char*>(data + words * 8);
+    const size_t rest = len & 7; // the last bytes, as the reference's fall-through switch takes them
+    for (size_t b = rest; b > 0; --b) {
+        h ^= uint64_t(tail[b - 1]) << (8 * (b - 1));
+    }
+    if (rest > 0) {
+        h *= m;
+    }
+    h ^= h >> r;
+    h *= m;
+    h ^= h >> r;
+    return h;
+}
+} // namespace
+
 QJsonArray ScoredChannel::factorsJson() const {
     QJsonArray a;
     for (const Factor& f : factors) {
-        // Zero-point factors that say how the channel was built are reasons too.
-        if (f.contribution != 0 || f.name == QLatin1String("shared_host") ||
-            f.name == QLatin1String("joined_before_process_evidence") || f.name == QLatin1String("joined_by_cadence") ||
-            f.name == QLatin1String("siem_summary") || f.name == QLatin1String("also_in_siem")) {
-            a.append(QJsonObject{
-                {"name", f.name}, {"contribution", std::round(f.contribution * 100) / 100}, {"detail", f.detail}});
+        if (shown(f)) {
+            a.append(QJsonObject{{"name", f.name}, {"contribution", shownContribution(f)}, {"detail", f.detail}});
         }
     }
     return a;
+}
+
+uint64_t ScoredChannel::digest() const {
+    // Every part with its length, so no two results run together into the same bytes.
+    thread_local std::string bytes;
+    bytes.clear();
+    auto number = [](std::string& out, auto v) { out.append(reinterpret_cast<const char*>(&v), sizeof v); };
+    auto text = [&number](std::string& out, const QString& s) {
+        number(out, static_cast<int64_t>(s.size()));
+        out.append(reinterpret_cast<const char*>(s.utf16()), static_cast<size_t>(s.size()) * 2);
+    };
+    number(bytes, score);
+    text(bytes, severity);
+    number(bytes, static_cast<int64_t>(suppressedBy));
+    for (const Factor& f : factors) {
+        if (shown(f)) {
+            text(bytes, f.name);
+            number(bytes, shownContribution(f));
+            text(bytes, f.detail);
+        }
+    }
+    return murmur64(bytes.data(), bytes.size());
 }
 
 ChannelScorer::ChannelScorer(const ScoringConfig& config, const QVector<SuppressionRule>& rules, QDateTime now)
@@ -194,6 +292,7 @@ std::vector<ScoredChannel> ChannelScorer::score(const std::vector<ChannelFeature
     };
     std::map<int64_t, uint32_t> hostIndex; // a host's place in allHosts
     StringIds processIds, endpointIds, timingClassIds;
+    const Roles roles(c, channels);
     for (const ChannelFeatures& f : channels) {
         allHosts.insert(f.hostId);
     }
@@ -201,10 +300,11 @@ std::vector<ScoredChannel> ChannelScorer::score(const std::vector<ChannelFeature
         hostIndex.emplace(host, static_cast<uint32_t>(hostIndex.size()));
     }
     for (const ChannelFeatures& f : channels) {
-        if (c.isRelayRole(f.hostRole)) {
+        const Roles::Kind role = roles.of(f.hostRole);
+        if (role.relay) {
             continue; // a proxy's lookups are its clients' channels again, not a peer's behaviour
         }
-        const int kind = f.hostShared ? kShared : c.isServerRole(f.hostRole) ? kServer : kWorkstation;
+        const int kind = f.hostShared ? kShared : role.server ? kServer : kWorkstation;
         kindOfHost[f.hostId] = kind;
         const bool periodic = isPeriodic(f);
         const Behaviour b{f.hostId,
@@ -254,7 +354,8 @@ std::vector<ScoredChannel> ChannelScorer::score(const std::vector<ChannelFeature
     const std::set<int64_t> noHosts;
     const std::set<QString> noClients;
     const std::vector<Behaviour> noBehaviours;
-    auto scoreOne = [&](const ChannelFeatures& f, HostTally& tally) {
+    auto scoreOne = [&](const ChannelFeatures& f, HostTally& tally, Decided<std::pair<QString, QString>>& ownApp,
+                        Decided<QString>& writable) {
         ScoredChannel s;
         auto add = [&s](const char* name, double contribution, QString detail) {
             // Rounded here, so the score is exactly the sum of the contributions shown.
@@ -266,7 +367,8 @@ std::vector<ScoredChannel> ChannelScorer::score(const std::vector<ChannelFeature
         const bool periodic = isPeriodic(f);
         const bool hasProcess = !f.processImage.isEmpty();
         // A proxy's lookups and connections are made for its clients: their channels are scored.
-        const bool relay = c.isRelayRole(f.hostRole);
+        const Roles::Kind role = roles.of(f.hostRole);
+        const bool relay = role.relay;
         const QString dest = f.registeredDomain.isEmpty() ? f.destination : f.registeredDomain;
         const double hours = spanHours(f);
 
@@ -512,7 +614,7 @@ std::vector<ScoredChannel> ChannelScorer::score(const std::vector<ChannelFeature
                 add("scripting_process", c.weight("scripting_process"),
                     QStringLiteral("%1 is a scripting engine or LOLBin").arg(name));
             }
-            if (!c.userWritableFolder(f.processImage).empty()) {
+            if (writable(f.processImage, [&] { return !c.userWritableFolder(f.processImage).empty(); })) {
                 add("user_writable_image", c.weight("user_writable_image"),
                     QStringLiteral("runs from a folder users can write to: %1").arg(f.processImage));
             }
@@ -560,7 +662,8 @@ std::vector<ScoredChannel> ChannelScorer::score(const std::vector<ChannelFeature
                             .arg(f.service, names.join(QStringLiteral(", ")), name));
                 }
             }
-            if (!browser && !f.userAgent.isEmpty() && !ownAppAgent(c, f.userAgent, name)) {
+            if (!browser && !f.userAgent.isEmpty() &&
+                !ownApp({f.userAgent, name}, [&] { return ownAppAgent(c, f.userAgent, name); })) {
                 for (const QRegularExpression& re : c.browserUserAgents) {
                     const auto m = re.match(f.userAgent);
                     if (checks::hitMatchLimit(re, m)) {
@@ -679,7 +782,7 @@ std::vector<ScoredChannel> ChannelScorer::score(const std::vector<ChannelFeature
                 QStringLiteral("first seen %1 h after its evidence (and the host there) starts")
                     .arg(QString::number(f.lateStartHours, 'f', 1)));
         }
-        if (f.consumerService && c.isServerRole(f.hostRole) && !relay) {
+        if (f.consumerService && role.server && !relay) {
             add("server_to_consumer", c.weight("server_to_consumer"),
                 QStringLiteral("a %1 polls a consumer service").arg(f.hostRole));
         }
@@ -718,8 +821,10 @@ std::vector<ScoredChannel> ChannelScorer::score(const std::vector<ChannelFeature
     std::vector<ScoredChannel> out(channels.size());
     onBothCores(channels.size(), 512, [&](size_t from, size_t to) {
         HostTally tally(allHosts.size());
+        Decided<std::pair<QString, QString>> ownApp;
+        Decided<QString> writable;
         for (size_t i = from; i < to; ++i) {
-            out[i] = scoreOne(channels[i], tally);
+            out[i] = scoreOne(channels[i], tally, ownApp, writable);
         }
     });
     return out;

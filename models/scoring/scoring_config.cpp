@@ -187,8 +187,9 @@ YAML::Node pick(const YAML::Node& defaults, const YAML::Node& override, const ch
     return defaults[key];
 }
 
-std::map<std::string, double> numbers(const YAML::Node& defaults, const YAML::Node& override, const char* key) {
-    std::map<std::string, double> out;
+std::map<std::string, double, std::less<>> numbers(const YAML::Node& defaults, const YAML::Node& override,
+                                                   const char* key) {
+    std::map<std::string, double, std::less<>> out;
     for (const YAML::Node* src : {&defaults, &override}) {
         if (!src->IsMap() || !(*src)[key]) {
             continue;
@@ -287,18 +288,18 @@ constexpr const char* kThresholdKeys[] = {"burst_merge_s",
 
 } // namespace
 
-double ScoringConfig::weight(const std::string& name) const {
+double ScoringConfig::weight(std::string_view name) const {
     const auto it = weights.find(name);
     if (it == weights.end()) {
-        throw std::runtime_error("scoring config: no weight '" + name + "'");
+        throw std::runtime_error("scoring config: no weight '" + std::string(name) + "'");
     }
     return it->second;
 }
 
-double ScoringConfig::threshold(const std::string& name) const {
+double ScoringConfig::threshold(std::string_view name) const {
     const auto it = thresholds.find(name);
     if (it == thresholds.end()) {
-        throw std::runtime_error("scoring config: no threshold '" + name + "'");
+        throw std::runtime_error("scoring config: no threshold '" + std::string(name) + "'");
     }
     return it->second;
 }

@@ -10,6 +10,7 @@
 #include <map>
 #include <set>
 #include <string>
+#include <string_view>
 #include <vector>
 
 struct sqlite3;
@@ -28,9 +29,10 @@ struct LauncherParent {
 };
 
 struct ScoringConfig {
-    std::map<std::string, double> weights;
-    std::map<std::string, double> thresholds;
-    std::map<std::string, double> severity; // band name -> lowest score
+    // Looked up by name without building a std::string (std::less<>): the scorer asks for dozens a channel.
+    std::map<std::string, double, std::less<>> weights;
+    std::map<std::string, double, std::less<>> thresholds;
+    std::map<std::string, double, std::less<>> severity; // band name -> lowest score
     // Lower-case file names. scriptingProcesses is scripting_engines and lolbins together.
     std::set<std::string> scriptingProcesses, browsers, officeParents;
     std::vector<LauncherParent> launcherParents;
@@ -50,8 +52,8 @@ struct ScoringConfig {
     std::string userWritableFolder(const QString& image) const;
 
     // Throws std::runtime_error naming a missing or malformed key.
-    double weight(const std::string& name) const;
-    double threshold(const std::string& name) const;
+    double weight(std::string_view name) const;
+    double threshold(std::string_view name) const;
     QString severityFor(double score) const;
 
     // The list keys (sequences) a config may hold.

@@ -16,6 +16,7 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 
+#include <algorithm>
 #include <exception>
 #include <memory>
 #include <optional>
@@ -85,61 +86,116 @@ int64_t lastRun(sqlite3* db) {
 
 // What a re-score may leave as it is: a row whose score, severity, factors and suppression the
 // new pass computes exactly as stored is not written (issue 20: a suppression change rewrote every
-// row of the case).
+// row of the case). Where the pass stored a digest of that result (alert_features.result, schema
+// 12) the digests are compared; elsewhere (a case scored before, a row changed since) the result
+// is read from the alert row and compared as it is stored.
 struct StoredResult {
     int64_t id = 0;
-    double score = 0;
+    bool compact = false;   // its features came from alert_features, not from the JSON
+    bool hasDigest = false; // ... and the digest of its result with them
+    uint64_t digest = 0;
+    double score = 0; // the alert row's result, read where no digest is stored
     std::string severity;
     std::string factors;
     int64_t suppressedBy = 0;
-    bool compact = false; // its features came from alert_features, not from the JSON
 };
 
 // The features of every alert in one statement, in the compact form where a pass stored it
 // (alert_features, schema 10) and from the JSON where none is stored (a case scored before).
-// Rows are read in batches and each batch is decoded on both cores. The first bad row in id order
-// is the one reported, as when they were decoded one by one.
+// Where every alert has its compact row (the usual case) only alert_features' narrow rows are
+// read, never a page of the alerts' own rows; elsewhere the alerts' ids drive the read. An alert
+// row itself is read only where no compact form or no digest is stored. Rows are read in batches
+// and each batch is decoded on both cores. The first bad row in id order is the one reported, as
+// when they were decoded one by one.
 void readStoredFeatures(sqlite3* db, std::vector<ChannelFeatures>& features, std::vector<StoredResult>& stored) {
-    features.clear();
-    stored.clear();
-    constexpr size_t kBatch = 2048;
-    std::vector<std::string> texts;
-    texts.reserve(kBatch);
-    auto decode = [&] {
-        const size_t base = features.size();
-        features.resize(base + texts.size());
-        onBothCores(texts.size(), 256, [&](size_t from, size_t to) {
-            for (size_t i = from; i < to; ++i) {
-                const StoredResult& row = stored[base + i];
-                features[base + i] = row.compact ? ChannelFeatures::fromBinary(row.id, texts[i])
-                                                 : ChannelFeatures::fromStored(row.id, texts[i]);
+    // The alerts' ids from an index (a few pages), sorted: the narrow read must meet exactly these.
+    std::vector<int64_t> ids;
+    {
+        Statement st(db, ScoringEngine::kRescoreIdsSql);
+        while (st.step()) {
+            ids.push_back(st.int64(0));
+        }
+        std::sort(ids.begin(), ids.end());
+    }
+    for (const bool narrow : {true, false}) {
+        features.clear();
+        stored.clear();
+        features.reserve(ids.size());
+        stored.reserve(ids.size());
+        bool same = true; // the narrow read met the alerts' ids, in order
+        constexpr size_t kBatch = 2048;
+        std::vector<std::string> texts;
+        texts.reserve(kBatch);
+        auto decode = [&] {
+            const size_t base = features.size();
+            features.resize(base + texts.size());
+            onBothCores(texts.size(), 256, [&](size_t from, size_t to) {
+                for (size_t i = from; i < to; ++i) {
+                    const StoredResult& row = stored[base + i];
+                    features[base + i] = row.compact ? ChannelFeatures::fromBinary(row.id, texts[i])
+                                                     : ChannelFeatures::fromStored(row.id, texts[i]);
+                }
+            });
+            texts.clear();
+        };
+        Statement st(db, narrow ? ScoringEngine::kRescoreNarrowSql
+                                : "SELECT a.id, f.features, f.result FROM alerts a LEFT JOIN alert_features f ON "
+                                  "f.alert_id = a.id ORDER BY a.id");
+        Statement row(db,
+                      "SELECT features, score, severity, factors, coalesce(suppressed_by, 0) FROM alerts WHERE id = ?");
+        sqlite3_stmt* h = st.handle();
+        while (st.step()) {
+            StoredResult r;
+            r.id = st.int64(0);
+            if (narrow && (stored.size() >= ids.size() || ids[stored.size()] != r.id)) {
+                same = false; // an alert without its compact row, or one without its alert
+                break;
             }
-        });
-        texts.clear();
-    };
-    // The JSON is read only where no compact form is stored (coalesce() stops at its first value).
-    Statement st(db, "SELECT a.id, coalesce(f.features, a.features), f.features IS NOT NULL, a.score, a.severity, "
-                     "a.factors, coalesce(a.suppressed_by, 0) FROM alerts a LEFT JOIN alert_features f ON "
-                     "f.alert_id = a.id ORDER BY a.id");
-    sqlite3_stmt* h = st.handle();
-    while (st.step()) {
-        const auto* bytes = static_cast<const char*>(sqlite3_column_blob(h, 1));
-        texts.emplace_back(bytes ? bytes : "", static_cast<size_t>(sqlite3_column_bytes(h, 1)));
-        stored.push_back({st.int64(0), st.real(3), st.text(4), st.text(5), st.int64(6), st.int64(2) != 0});
-        if (texts.size() == kBatch) {
+            r.compact = sqlite3_column_type(h, 1) != SQLITE_NULL;
+            r.hasDigest = r.compact && sqlite3_column_type(h, 2) == SQLITE_INTEGER;
+            r.digest = static_cast<uint64_t>(sqlite3_column_int64(h, 2));
+            if (r.compact) {
+                const auto* bytes = static_cast<const char*>(sqlite3_column_blob(h, 1));
+                texts.emplace_back(bytes ? bytes : "", static_cast<size_t>(sqlite3_column_bytes(h, 1)));
+            }
+            if (!r.hasDigest) {
+                row.reset();
+                row.bind(1, r.id);
+                if (!row.step()) {
+                    throw std::runtime_error("alert " + std::to_string(r.id) + " was not found");
+                }
+                if (!r.compact) {
+                    texts.push_back(row.text(0));
+                }
+                r.score = row.real(1);
+                r.severity = row.text(2);
+                r.factors = row.text(3);
+                r.suppressedBy = row.int64(4);
+            }
+            stored.push_back(std::move(r));
+            if (texts.size() == kBatch) {
+                decode();
+            }
+        }
+        if (!narrow || (same && stored.size() == ids.size())) {
             decode();
+            return;
         }
     }
-    decode();
 }
 
-// Stores a channel's features in the compact form a re-score reads.
-void storeCompact(Statement& st, int64_t alertId, const ChannelFeatures& f) {
+// Stores a channel's features in the compact form a re-score reads, with its result's digest.
+void storeCompact(Statement& st, int64_t alertId, const ChannelFeatures& f, uint64_t result) {
     const QByteArray b = f.toBinary();
-    st.bind(1, alertId).bindBlob(2, std::string_view(b.constData(), static_cast<size_t>(b.size()))).exec();
+    st.reset();
+    st.bind(1, alertId)
+        .bindBlob(2, std::string_view(b.constData(), static_cast<size_t>(b.size())))
+        .bind(3, static_cast<int64_t>(result))
+        .exec();
 }
-constexpr const char* kStoreCompactSql = "INSERT INTO alert_features(alert_id, features) VALUES (?1, ?2) "
-                                         "ON CONFLICT(alert_id) DO UPDATE SET features = excluded.features";
+constexpr const char* kStoreCompactSql =
+    "INSERT INTO alert_features(alert_id, features, result) VALUES (?1, ?2, ?3) "
+    "ON CONFLICT(alert_id) DO UPDATE SET features = excluded.features, result = excluded.result";
 
 } // namespace
 
@@ -303,44 +359,58 @@ RETURNING id
                 }
                 const int64_t alertId = up.int64(0);
                 up.exec();
-                storeCompact(compactUp, alertId, f);
+                storeCompact(compactUp, alertId, f, s.digest());
             }
             Statement stale(db, "DELETE FROM alerts WHERE scored_at IS NOT ?");
             stale.bind(1, stamp.toStdString()).exec();
         } else {
-            // Which rows changed, and their factors, on both cores; then only those are written.
+            // Which rows changed, on both cores: by the stored digest where there is one, else by
+            // the stored row. The factors' JSON is built only for the rows that are written.
             std::vector<std::string> factors(stored.size());
+            std::vector<uint64_t> digests(stored.size());
             std::vector<char> changed(stored.size(), 0);
             onBothCores(stored.size(), 512, [&](size_t from, size_t to) {
                 for (size_t i = from; i < to; ++i) {
                     const ScoredChannel& s = scored[i];
                     const StoredResult& was = stored[i];
-                    factors[i] = compact(s.factorsJson()).toStdString();
-                    changed[i] = !(s.score == was.score && s.suppressedBy == was.suppressedBy &&
-                                   s.severity.toStdString() == was.severity && factors[i] == was.factors);
+                    digests[i] = s.digest();
+                    if (was.hasDigest) {
+                        changed[i] = digests[i] != was.digest;
+                    } else {
+                        factors[i] = compact(s.factorsJson()).toStdString();
+                        changed[i] = !(s.score == was.score && s.suppressedBy == was.suppressedBy &&
+                                       s.severity.toStdString() == was.severity && factors[i] == was.factors);
+                    }
+                    if (changed[i] && was.hasDigest) {
+                        factors[i] = compact(s.factorsJson()).toStdString();
+                    }
                 }
             });
             Statement up(db, "UPDATE alerts SET score = ?, severity = ?, factors = ?, suppressed_by = ?, scored_at = ? "
                              "WHERE id = ?");
             Statement compactUp(db, kStoreCompactSql);
+            Statement digestUp(db, "UPDATE alert_features SET result = ?2 WHERE alert_id = ?1");
             const std::string at = stamp.toStdString();
             for (size_t i = 0; i < stored.size(); ++i) {
                 const ScoredChannel& s = scored[i];
                 tally(outcome, s);
+                if (changed[i]) {
+                    up.reset();
+                    up.bind(1, s.score)
+                        .bind(2, s.severity.toStdString())
+                        .bind(3, factors[i])
+                        .bindIntOrNull(4, s.suppressedBy, 0)
+                        .bind(5, at)
+                        .bind(6, stored[i].id)
+                        .exec();
+                }
+                // After the alert row: its trigger clears the digest a changed result had.
                 if (!stored[i].compact) {
-                    storeCompact(compactUp, stored[i].id, features[i]); // a case scored before schema 10
+                    storeCompact(compactUp, stored[i].id, features[i], digests[i]); // scored before schema 10
+                } else if (changed[i] || !stored[i].hasDigest) {
+                    digestUp.reset();
+                    digestUp.bind(1, stored[i].id).bind(2, static_cast<int64_t>(digests[i])).exec();
                 }
-                if (!changed[i]) {
-                    continue; // as stored: nothing to write
-                }
-                up.reset();
-                up.bind(1, s.score)
-                    .bind(2, s.severity.toStdString())
-                    .bind(3, factors[i])
-                    .bindIntOrNull(4, s.suppressedBy, 0)
-                    .bind(5, at)
-                    .bind(6, stored[i].id)
-                    .exec();
             }
         }
         outcome.channels = static_cast<qint64>(features.size());

@@ -47,6 +47,11 @@ class ScoringEngine {
                      const QDateTime& now = QDateTime::currentDateTimeUtc());
 
     static constexpr const char* kEngineVersion = "socwb-score/2";
+    // A re-score's reads where every alert has its compact row (tst_query_plans): the alerts' ids,
+    // through an index, and the narrow rows in id order, without a sort and without the alert rows.
+    static constexpr const char* kRescoreIdsSql = "SELECT id FROM alerts";
+    static constexpr const char* kRescoreNarrowSql =
+        "SELECT alert_id, features, result FROM alert_features ORDER BY alert_id";
 
   private:
     CaseStore& store_;

@@ -827,7 +827,25 @@ ALTER TABLE siem_rows ADD COLUMN src TEXT;
 ALTER TABLE siem_rows ADD COLUMN post_share REAL;
 )SQL";
 
-constexpr std::array<const char*, 12> kMigrations{kV1, kV2, kV3, kV4Tables, kV5, kV6, kV7, kV8, kV9, kV10, kV11, kV12};
+// Version 13 (issue 20, re-score): a digest of each alert's stored result (score, severity,
+// suppression and factors: ScoredChannel::digest) beside its compact features, so a re-score
+// reads its narrow rows alone, never the alert's row (whose factors sit past the features JSON
+// and its overflow pages), and compares 8 bytes instead of building every row's factors JSON. A
+// change of those columns that does not come with a new digest (another program, a hand edit)
+// clears it through the trigger, and the next re-score then compares with the row itself and
+// rewrites what differs. Cases scored before have no digests: their next re-score fills them.
+constexpr const char* kV13 = R"SQL(
+ALTER TABLE alert_features ADD COLUMN result INTEGER;
+CREATE TRIGGER alert_result_edited AFTER UPDATE OF score, severity, factors, suppressed_by ON alerts
+WHEN OLD.score IS NOT NEW.score OR OLD.severity IS NOT NEW.severity OR OLD.factors IS NOT NEW.factors
+    OR OLD.suppressed_by IS NOT NEW.suppressed_by
+BEGIN
+    UPDATE alert_features SET result = NULL WHERE alert_id = NEW.id;
+END;
+)SQL";
+
+constexpr std::array<const char*, 13> kMigrations{kV1, kV2, kV3,  kV4Tables, kV5,  kV6, kV7,
+                                                  kV8, kV9, kV10, kV11,      kV12, kV13};
 
 // Indexes chosen for the views' queries: per-host time ranges, and the lookups of events by
 // process. Schema 4 dropped v3's per-domain indexes of proxy and DNS rows (a fifth of a proxy
