@@ -1,6 +1,7 @@
 #include "channel_builder.h"
 
 #include "address_namer.h"
+#include "both_cores.h"
 #include "channel_members.h"
 #include "core/logging.h"
 #include "core/resources.h"
@@ -8,6 +9,7 @@
 #include "ingest/write/domain_names.h"
 #include "interval_stats.h"
 #include "member_source.h"
+#include "phase_clock.h"
 #include "store/case_validation.h"
 #include "store/slim_rows.h"
 #include "store/statement.h"
@@ -29,6 +31,10 @@
 #include <string_view>
 #include <unordered_map>
 #include <unordered_set>
+
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 
 namespace socwb::scoring {
 
@@ -329,6 +335,7 @@ ChannelBuilder::ChannelBuilder(sqlite3* db, const WebServiceCatalog& catalog, co
 
 std::vector<BuiltChannel> ChannelBuilder::build(const Progress& progress) {
     eventsRead_ = 0;
+    PhaseClock phases;
     const ScoringConfig& c = config_;
     const double minConfidence = c.threshold("min_attribution_confidence");
     const double strongConfidence = c.threshold("strong_attribution_confidence");
@@ -533,6 +540,8 @@ std::vector<BuiltChannel> ChannelBuilder::build(const Progress& progress) {
     AddressNamer namer({static_cast<int64_t>(c.threshold("naming_window_s") * 1e6),
                         static_cast<int64_t>(c.threshold("naming_lead_s") * 1e6)});
 
+    phases.lap("context");
+
     // ==== Events ====
     // DNS first: its answers name the addresses proxy lines and connections carry.
     // ---- DNS server logs
@@ -570,6 +579,7 @@ std::vector<BuiltChannel> ChannelBuilder::build(const Progress& progress) {
         }
         eventsRead_ += n;
     }
+    phases.lap("DNS log");
     // ---- Sysmon DNS queries (EID 22)
     {
         Statement st(db_, "SELECT id, ts_us, host_id, domain_id, coalesce(process_id, 0), answers "
@@ -594,7 +604,9 @@ std::vector<BuiltChannel> ChannelBuilder::build(const Progress& progress) {
         }
         eventsRead_ += n;
     }
+    phases.lap("Sysmon DNS");
     namer.finish();
+    phases.lap("naming index");
     // An address literal as a destination, named the way its host knew it at that time.
     auto nameAddress = [&](int64_t host, int64_t addressDomain, int64_t ts, Naming& how) -> int64_t {
         const AddressNamer::Result r = namer.name(host, domains[static_cast<size_t>(addressDomain)].name, ts);
@@ -703,6 +715,7 @@ std::vector<BuiltChannel> ChannelBuilder::build(const Progress& progress) {
         }
         eventsRead_ += n;
     }
+    phases.lap("proxy");
     const bool caseHasProxyLogs = tableFirst[kProxyTable] != INT64_MAX;
     // ---- Sysmon network connections that no proxy request already stands for
     {
@@ -755,6 +768,7 @@ std::vector<BuiltChannel> ChannelBuilder::build(const Progress& progress) {
         }
         eventsRead_ += n;
     }
+    phases.lap("Sysmon connections");
     // ---- Network-sensor connections (Zeek conn.log, Suricata flow; #26): named by the TLS server
     // name of the session with the same uid (SNI, `record`), else through the host's DNS answers
     // for the responder's address; the process where a Sysmon EID 3 of the same five-tuple tied it.
@@ -806,6 +820,7 @@ std::vector<BuiltChannel> ChannelBuilder::build(const Progress& progress) {
         }
         eventsRead_ += n;
     }
+    phases.lap("sensor connections");
     tick("gathering channels", 0, 0);
 
     // ---- Shared client addresses: many people behind one host's address
@@ -1225,264 +1240,274 @@ std::vector<BuiltChannel> ChannelBuilder::build(const Progress& progress) {
             }
         }
         groups.clear();
+        phases.lap("channels");
 
-        out.reserve(base + finals.size());
+        out.resize(base + finals.size());
         // For the output-elsewhere pass: each channel's changed-response times and post times.
         std::vector<std::vector<int64_t>> changeTimes(finals.size()), postTimes(finals.size());
         std::vector<std::vector<std::pair<int64_t, int64_t>>> hourCounts(finals.size()); // (hour, polls)
-        for (size_t ci = 0; ci < finals.size(); ++ci) {
-            Pending& p = finals[ci];
-            std::sort(p.events.begin(), p.events.end(),
-                      [](const Ev& a, const Ev& b) { return std::tie(a.ts, a.id) < std::tie(b.ts, b.id); });
-            BuiltChannel bc;
-            MemberIds ids; // encoded into bc once sorted
-            ChannelFeatures& f = bc.features;
-            const HostInfo& h = hosts[p.key.host];
-            const DomainInfo& d = domains[static_cast<size_t>(p.key.domain)];
-            f.hostId = p.key.host;
-            f.host = h.name.isEmpty() ? h.ips : h.name;
-            f.hostIps = h.ips;
-            f.hostRole = h.role;
-            f.hostShared = h.shared;
-            f.hostSharedReason = h.sharedReason;
-            f.joinedBeforeProcessEvidence = p.joined.before;
-            f.processEvidenceFrom = p.joined.before > 0 ? h.processFrom : 0;
-            f.joinedByCadence = p.joined.cadence;
-            f.domainId =
-                p.key.domain <= maxTableDomain ? p.key.domain : 0; // names only connections gave are not in the table
-            f.destination = QString::fromStdString(d.name);
-            f.registeredDomain = QString::fromStdString(d.registered);
-            f.destinationIsAddress = d.isAddress;
-            if (const WebService* s = serviceOf(p.key.domain)) {
-                f.service = s->id;
-                f.serviceCategory = s->category;
-                f.consumerService = s->consumer;
-                f.serviceRisk = s->risk;
-            }
-            if (p.key.endpoint != 0) {
-                const EndpointInfo& e = endpoints[static_cast<size_t>(p.key.endpoint)];
-                f.endpoint = f.destination + e.prefix;
-                f.endpointName = e.shape->name;
-                f.endpointRole = e.shape->role;
-                f.pathPrefix = e.prefix;
-            }
-            if (p.key.image != 0) {
-                f.processImage = imageNames[static_cast<size_t>(p.key.image)];
-                f.processName = lowerFileName(f.processImage);
-            }
-            std::vector<SourceSeries> series(kMemberSourceCount);
-            std::array<std::array<int64_t, kNamingCount>, kMemberSourceCount> namings{};
-            for (const MemberSourceInfo& info : kMemberSources) {
-                series[static_cast<size_t>(info.source)].source = info.source;
-            }
-            std::vector<double> out_, in_;
-            std::map<int32_t, int64_t> uaCount, processCount;
-            std::vector<uint32_t> paths;
-            int64_t gets = 0, posts = 0, connects = 0;
-            int64_t sensorOut = 0, sensorIn = 0; // the channel's bytes where only a sensor saw it
-            bool sensorOutLogged = false, sensorInLogged = false;
-            std::vector<double> sensorOut_, sensorIn_; // per connection, where it logged both ways
-            for (const Ev& e : p.events) {
-                SourceSeries& s = series[static_cast<size_t>(e.source)];
-                s.tsUs.push_back(e.ts);
-                ++namings[static_cast<size_t>(e.source)][static_cast<size_t>(e.naming)];
-                switch (e.source) {
-                case MemberSource::Http:
-                case MemberSource::Connect:
-                    ids.proxyIds.push_back(e.id);
-                    s.durationMs.push_back(e.durationMs);
-                    if (e.bytesOut >= 0) {
-                        out_.push_back(e.bytesOut);
-                        f.bytesOut += e.bytesOut;
-                    }
-                    if (e.bytesIn >= 0) {
-                        in_.push_back(e.bytesIn);
-                        f.bytesIn += e.bytesIn;
-                    }
-                    gets += e.method == kGet;
-                    posts += e.method == kPost || e.method == kPut;
-                    connects += e.method == kConnect;
-                    if (e.method == kPost || e.method == kPut) {
-                        postTimes[ci].push_back(e.ts);
-                    }
-                    if (e.ua) {
-                        ++uaCount[e.ua];
-                    }
-                    paths.push_back(e.pathHash);
-                    break;
-                case MemberSource::DnsLog:
-                    ids.dnsIds.push_back(e.id);
-                    s.ttlS.push_back(e.ttl);
-                    break;
-                case MemberSource::SysmonDns:
-                    ids.dnsQueryIds.push_back(e.id);
-                    s.ttlS.push_back(e.ttl);
-                    break;
-                case MemberSource::SysmonNet:
-                    ids.netIds.push_back(e.id);
-                    break;
-                case MemberSource::SensorConn:
-                    ids.sensorIds.push_back(e.id);
-                    s.durationMs.push_back(e.durationMs); // a long-lived session is unmeasurable, not one poll
-                    sensorOut += std::max(e.bytesOut, int32_t(0));
-                    sensorIn += std::max(e.bytesIn, int32_t(0));
-                    sensorOutLogged = sensorOutLogged || e.bytesOut >= 0;
-                    sensorInLogged = sensorInLogged || e.bytesIn >= 0;
-                    if (e.bytesOut >= 0 && e.bytesIn >= 0) {
-                        sensorOut_.push_back(e.bytesOut);
-                        sensorIn_.push_back(e.bytesIn);
-                    }
-                    break;
+        // Channels are measured on both cores: each reads only its own events and the read-only
+        // context, so the one lazy cache it would fill (the catalog's service) is filled first.
+        for (const Pending& p : finals) {
+            serviceOf(p.key.domain);
+        }
+        onBothCores(finals.size(), 64, [&](size_t from, size_t to) {
+            for (size_t ci = from; ci < to; ++ci) {
+                Pending& p = finals[ci];
+                std::sort(p.events.begin(), p.events.end(),
+                          [](const Ev& a, const Ev& b) { return std::tie(a.ts, a.id) < std::tie(b.ts, b.id); });
+                BuiltChannel bc;
+                MemberIds ids; // encoded into bc once sorted
+                ChannelFeatures& f = bc.features;
+                const HostInfo& h = hosts.at(p.key.host);
+                const DomainInfo& d = domains[static_cast<size_t>(p.key.domain)];
+                f.hostId = p.key.host;
+                f.host = h.name.isEmpty() ? h.ips : h.name;
+                f.hostIps = h.ips;
+                f.hostRole = h.role;
+                f.hostShared = h.shared;
+                f.hostSharedReason = h.sharedReason;
+                f.joinedBeforeProcessEvidence = p.joined.before;
+                f.processEvidenceFrom = p.joined.before > 0 ? h.processFrom : 0;
+                f.joinedByCadence = p.joined.cadence;
+                f.domainId = p.key.domain <= maxTableDomain ? p.key.domain
+                                                            : 0; // names only connections gave are not in the table
+                f.destination = QString::fromStdString(d.name);
+                f.registeredDomain = QString::fromStdString(d.registered);
+                f.destinationIsAddress = d.isAddress;
+                if (const WebService* s = serviceOf(p.key.domain)) {
+                    f.service = s->id;
+                    f.serviceCategory = s->category;
+                    f.consumerService = s->consumer;
+                    f.serviceRisk = s->risk;
                 }
-                if (e.process) {
-                    ++processCount[e.process];
+                if (p.key.endpoint != 0) {
+                    const EndpointInfo& e = endpoints[static_cast<size_t>(p.key.endpoint)];
+                    f.endpoint = f.destination + e.prefix;
+                    f.endpointName = e.shape->name;
+                    f.endpointRole = e.shape->role;
+                    f.pathPrefix = e.prefix;
                 }
-            }
-            if (ids.proxyIds.empty()) {
-                // Totals only (no factor reads them): a proxy's lines, where there are any, count the
-                // same traffic the sensor would, so the sensor's bytes stand only where no proxy saw it.
-                f.bytesOut = sensorOut;
-                f.bytesIn = sensorIn;
-            }
-            // -1 where no member logged a size (Squid's native line has no request size, a lookup has
-            // none): stored as NULL, shown as "not logged", never as "sent 0 bytes".
-            const bool bySensor = ids.proxyIds.empty();
-            if (bySensor ? !sensorOutLogged : out_.empty()) {
-                f.bytesOut = -1;
-            }
-            if (bySensor ? !sensorInLogged : in_.empty()) {
-                f.bytesIn = -1;
-            }
-            for (auto* list : {&ids.proxyIds, &ids.dnsIds, &ids.dnsQueryIds, &ids.netIds, &ids.sensorIds}) {
-                std::sort(list->begin(), list->end());
-            }
-            // Every channel's members are held until the alerts are written: encoded, as they
-            // are stored (1-3 bytes an id rather than 8).
-            bc.proxyBlob = encodeMemberIds(ids.proxyIds);
-            bc.dnsBlob = encodeMemberIds(ids.dnsIds);
-            bc.dnsQueryBlob = encodeMemberIds(ids.dnsQueryIds);
-            bc.netBlob = encodeMemberIds(ids.netIds);
-            bc.sensorBlob = encodeMemberIds(ids.sensorIds);
-            for (const MemberSourceInfo& info : kMemberSources) {
-                for (int n = 0; n < kNamingCount; ++n) {
-                    if (const int64_t count = namings[static_cast<size_t>(info.source)][static_cast<size_t>(n)]) {
-                        f.members.push_back({QString::fromLatin1(info.name.data(), qsizetype(info.name.size())),
-                                             QString::fromLatin1(namingName(static_cast<Naming>(n)).data()), count});
+                if (p.key.image != 0) {
+                    f.processImage = imageNames[static_cast<size_t>(p.key.image)];
+                    f.processName = lowerFileName(f.processImage);
+                }
+                std::vector<SourceSeries> series(kMemberSourceCount);
+                std::array<std::array<int64_t, kNamingCount>, kMemberSourceCount> namings{};
+                for (const MemberSourceInfo& info : kMemberSources) {
+                    series[static_cast<size_t>(info.source)].source = info.source;
+                }
+                std::vector<double> out_, in_;
+                std::map<int32_t, int64_t> uaCount, processCount;
+                std::vector<uint32_t> paths;
+                int64_t gets = 0, posts = 0, connects = 0;
+                int64_t sensorOut = 0, sensorIn = 0; // the channel's bytes where only a sensor saw it
+                bool sensorOutLogged = false, sensorInLogged = false;
+                std::vector<double> sensorOut_, sensorIn_; // per connection, where it logged both ways
+                for (const Ev& e : p.events) {
+                    SourceSeries& s = series[static_cast<size_t>(e.source)];
+                    s.tsUs.push_back(e.ts);
+                    ++namings[static_cast<size_t>(e.source)][static_cast<size_t>(e.naming)];
+                    switch (e.source) {
+                    case MemberSource::Http:
+                    case MemberSource::Connect:
+                        ids.proxyIds.push_back(e.id);
+                        s.durationMs.push_back(e.durationMs);
+                        if (e.bytesOut >= 0) {
+                            out_.push_back(e.bytesOut);
+                            f.bytesOut += e.bytesOut;
+                        }
+                        if (e.bytesIn >= 0) {
+                            in_.push_back(e.bytesIn);
+                            f.bytesIn += e.bytesIn;
+                        }
+                        gets += e.method == kGet;
+                        posts += e.method == kPost || e.method == kPut;
+                        connects += e.method == kConnect;
+                        if (e.method == kPost || e.method == kPut) {
+                            postTimes[ci].push_back(e.ts);
+                        }
+                        if (e.ua) {
+                            ++uaCount[e.ua];
+                        }
+                        paths.push_back(e.pathHash);
+                        break;
+                    case MemberSource::DnsLog:
+                        ids.dnsIds.push_back(e.id);
+                        s.ttlS.push_back(e.ttl);
+                        break;
+                    case MemberSource::SysmonDns:
+                        ids.dnsQueryIds.push_back(e.id);
+                        s.ttlS.push_back(e.ttl);
+                        break;
+                    case MemberSource::SysmonNet:
+                        ids.netIds.push_back(e.id);
+                        break;
+                    case MemberSource::SensorConn:
+                        ids.sensorIds.push_back(e.id);
+                        s.durationMs.push_back(e.durationMs); // a long-lived session is unmeasurable, not one poll
+                        sensorOut += std::max(e.bytesOut, int32_t(0));
+                        sensorIn += std::max(e.bytesIn, int32_t(0));
+                        sensorOutLogged = sensorOutLogged || e.bytesOut >= 0;
+                        sensorInLogged = sensorInLogged || e.bytesIn >= 0;
+                        if (e.bytesOut >= 0 && e.bytesIn >= 0) {
+                            sensorOut_.push_back(e.bytesOut);
+                            sensorIn_.push_back(e.bytesIn);
+                        }
+                        break;
+                    }
+                    if (e.process) {
+                        ++processCount[e.process];
                     }
                 }
-            }
-            std::stable_sort(f.members.begin(), f.members.end(),
-                             [](const MemberCount& a, const MemberCount& b) { return a.count > b.count; });
-            f.proxyRequests = static_cast<int64_t>(ids.proxyIds.size());
-            f.caseHasProxyLogs = caseHasProxyLogs;
-            f.dnsQueries = static_cast<int64_t>(ids.dnsIds.size() + ids.dnsQueryIds.size());
-            f.netConnections = static_cast<int64_t>(ids.netIds.size() + ids.sensorIds.size());
-            f.firstTs = p.events.front().ts;
-            f.lastTs = p.events.back().ts;
-
-            // ---- Timing: the one choice (timing_source.h)
-            const Timing t = chooseTiming(series, timingConfig);
-            const Table table = tableOf(t.source);
-            f.timingSource = QString::fromLatin1(sourceName(t.source).data(), qsizetype(sourceName(t.source).size()));
-            f.timingClass = QString::fromLatin1(timingClassName(t.cls).data());
-            f.timingNote = t.note;
-            f.polls = static_cast<int64_t>(t.polls.size());
-            f.events = t.events;
-            f.ttlS = t.ttlS;
-            f.ttlPaced = t.ttlPaced;
-            f.unmeasurable = t.unmeasurable;
-            // Late from the later of its own evidence's start and the host's first event there: a log
-            // that starts later, or a host that came on later, makes nothing late.
-            const int64_t evidenceStart = std::max(tableFirst[table], h.first[table]);
-            f.lateStartHours =
-                t.polls.empty() ? 0 : std::max(0.0, static_cast<double>(t.polls.front() - evidenceStart) / 3.6e9);
-            const std::vector<double> gaps = nonZeroGapsSeconds(t.polls);
-            f.intervals = static_cast<int64_t>(gaps.size());
-            if (!gaps.empty()) {
-                const Regularity r = regularity(gaps, intervalConfig);
-                f.medianInterval = r.median;
-                f.jitter = r.madOverMedian;
-                f.skew = r.skew;
-                f.ritaTs = r.score;
-                const BandTest b = bandTest(gaps, band, pauseFactor, intervalConfig);
-                f.bandShare = b.share;
-                f.bandScore = b.score;
-                f.pauses = b.pauses;
-                f.bandIntervals = b.inBand;
-            }
-            const HistogramScores hs =
-                histogramScores(t.polls, tableFirst[table], tableLast[table] + 1, intervalConfig);
-            f.histogramScore = hs.score;
-            f.durationScore = hs.durationScore;
-            f.coverage = hs.coverage;
-            // ---- Shape of the proxy lines
-            if (!ids.proxyIds.empty()) {
-                const double n = static_cast<double>(ids.proxyIds.size());
-                // A tunnel is no request: GET and POST shares are of the requests (a TLS-inspecting
-                // proxy logs a CONNECT before each session's decrypted requests).
-                const double requests = std::max(1.0, n - static_cast<double>(connects));
-                f.getShare = static_cast<double>(gets) / requests;
-                f.postShare = static_cast<double>(posts) / requests;
-                f.connectShare = static_cast<double>(connects) / n;
-                std::sort(paths.begin(), paths.end());
-                f.distinctPaths = std::unique(paths.begin(), paths.end()) - paths.begin();
-                f.medianBytesOut = medianOf(out_);
-                f.medianBytesIn = medianOf(in_);
-                f.requestConstancy = shareNear(out_, f.medianBytesOut, change, changeMinBytes);
-                f.responseConstancy = shareNear(in_, f.medianBytesIn, change, changeMinBytes);
-                f.ritaData = regularity(in_, intervalConfig).score;
-                if (f.responseConstancy >= changesMinConstancy) {
-                    const double tol = std::max(change * f.medianBytesIn, changeMinBytes);
-                    for (const Ev& e : p.events) {
-                        if ((e.source == MemberSource::Http || e.source == MemberSource::Connect) && e.bytesIn >= 0 &&
-                            std::abs(e.bytesIn - f.medianBytesIn) > tol) {
-                            changeTimes[ci].push_back(e.ts);
+                if (ids.proxyIds.empty()) {
+                    // Totals only (no factor reads them): a proxy's lines, where there are any, count the
+                    // same traffic the sensor would, so the sensor's bytes stand only where no proxy saw it.
+                    f.bytesOut = sensorOut;
+                    f.bytesIn = sensorIn;
+                }
+                // -1 where no member logged a size (Squid's native line has no request size, a lookup has
+                // none): stored as NULL, shown as "not logged", never as "sent 0 bytes".
+                const bool bySensor = ids.proxyIds.empty();
+                if (bySensor ? !sensorOutLogged : out_.empty()) {
+                    f.bytesOut = -1;
+                }
+                if (bySensor ? !sensorInLogged : in_.empty()) {
+                    f.bytesIn = -1;
+                }
+                for (auto* list : {&ids.proxyIds, &ids.dnsIds, &ids.dnsQueryIds, &ids.netIds, &ids.sensorIds}) {
+                    std::sort(list->begin(), list->end());
+                }
+                // Every channel's members are held until the alerts are written: encoded, as they
+                // are stored (1-3 bytes an id rather than 8).
+                bc.proxyBlob = encodeMemberIds(ids.proxyIds);
+                bc.dnsBlob = encodeMemberIds(ids.dnsIds);
+                bc.dnsQueryBlob = encodeMemberIds(ids.dnsQueryIds);
+                bc.netBlob = encodeMemberIds(ids.netIds);
+                bc.sensorBlob = encodeMemberIds(ids.sensorIds);
+                for (const MemberSourceInfo& info : kMemberSources) {
+                    for (int n = 0; n < kNamingCount; ++n) {
+                        if (const int64_t count = namings[static_cast<size_t>(info.source)][static_cast<size_t>(n)]) {
+                            f.members.push_back({QString::fromLatin1(info.name.data(), qsizetype(info.name.size())),
+                                                 QString::fromLatin1(namingName(static_cast<Naming>(n)).data()),
+                                                 count});
                         }
                     }
-                    f.responseChanges = static_cast<int64_t>(changeTimes[ci].size());
                 }
-            } else if (!sensorOut_.empty()) {
-                // No HTTP visible: a sensor's connections give the sizes each way, per connection. A
-                // one-way poller uploads a handshake and one small request each time and gets more back.
-                f.sensorSized = static_cast<int64_t>(sensorOut_.size());
-                f.medianBytesOut = medianOf(sensorOut_);
-                f.medianBytesIn = medianOf(sensorIn_);
-                f.requestConstancy = shareNear(sensorOut_, f.medianBytesOut, change, changeMinBytes);
-                f.responseConstancy = shareNear(sensorIn_, f.medianBytesIn, change, changeMinBytes);
-                const auto small = std::count_if(sensorOut_.begin(), sensorOut_.end(),
-                                                 [smallUpload](double b) { return b <= smallUpload; });
-                f.smallUploadShare = static_cast<double>(small) / static_cast<double>(sensorOut_.size());
-            }
-            if (!uaCount.empty()) {
-                const auto top = std::max_element(uaCount.begin(), uaCount.end(),
-                                                  [](const auto& a, const auto& b) { return a.second < b.second; });
-                f.userAgent = QString::fromStdString(userAgents[static_cast<size_t>(top->first)]);
-            }
-            f.processCount = static_cast<int64_t>(processCount.size());
-            for (const Ev& e : p.events) {
-                if (e.process != 0) {
-                    f.processId = e.process; // the first process of the channel stands for it
-                    break;
-                }
-            }
-            // Polls per hour of the timing series, for the idle-hours pass.
-            for (int64_t ts : t.polls) {
-                const int64_t hour = ts / 3600000000LL;
-                if (hourCounts[ci].empty() || hourCounts[ci].back().first != hour) {
-                    hourCounts[ci].push_back({hour, 0});
-                }
-                ++hourCounts[ci].back().second;
-            }
-            f.key = QStringList{f.host, f.processImage.isEmpty() ? QStringLiteral("-") : f.processImage.toLower(),
-                                f.destination, f.endpoint}
-                        .join(QLatin1Char('|'));
-            out.push_back(std::move(bc));
-            std::vector<Ev>().swap(p.events);
-            if ((++measured & 0x3FF) == 0) {
-                tick("measuring channels", measured, static_cast<int64_t>(finals.size()));
-            }
-        }
+                std::stable_sort(f.members.begin(), f.members.end(),
+                                 [](const MemberCount& a, const MemberCount& b) { return a.count > b.count; });
+                f.proxyRequests = static_cast<int64_t>(ids.proxyIds.size());
+                f.caseHasProxyLogs = caseHasProxyLogs;
+                f.dnsQueries = static_cast<int64_t>(ids.dnsIds.size() + ids.dnsQueryIds.size());
+                f.netConnections = static_cast<int64_t>(ids.netIds.size() + ids.sensorIds.size());
+                f.firstTs = p.events.front().ts;
+                f.lastTs = p.events.back().ts;
 
+                // ---- Timing: the one choice (timing_source.h)
+                const Timing t = chooseTiming(series, timingConfig);
+                const Table table = tableOf(t.source);
+                f.timingSource =
+                    QString::fromLatin1(sourceName(t.source).data(), qsizetype(sourceName(t.source).size()));
+                f.timingClass = QString::fromLatin1(timingClassName(t.cls).data());
+                f.timingNote = t.note;
+                f.polls = static_cast<int64_t>(t.polls.size());
+                f.events = t.events;
+                f.ttlS = t.ttlS;
+                f.ttlPaced = t.ttlPaced;
+                f.unmeasurable = t.unmeasurable;
+                // Late from the later of its own evidence's start and the host's first event there: a log
+                // that starts later, or a host that came on later, makes nothing late.
+                const int64_t evidenceStart = std::max(tableFirst[table], h.first[table]);
+                f.lateStartHours =
+                    t.polls.empty() ? 0 : std::max(0.0, static_cast<double>(t.polls.front() - evidenceStart) / 3.6e9);
+                const std::vector<double> gaps = nonZeroGapsSeconds(t.polls);
+                f.intervals = static_cast<int64_t>(gaps.size());
+                if (!gaps.empty()) {
+                    const Regularity r = regularity(gaps, intervalConfig);
+                    f.medianInterval = r.median;
+                    f.jitter = r.madOverMedian;
+                    f.skew = r.skew;
+                    f.ritaTs = r.score;
+                    const BandTest b = bandTest(gaps, band, pauseFactor, intervalConfig);
+                    f.bandShare = b.share;
+                    f.bandScore = b.score;
+                    f.pauses = b.pauses;
+                    f.bandIntervals = b.inBand;
+                }
+                const HistogramScores hs =
+                    histogramScores(t.polls, tableFirst[table], tableLast[table] + 1, intervalConfig);
+                f.histogramScore = hs.score;
+                f.durationScore = hs.durationScore;
+                f.coverage = hs.coverage;
+                // ---- Shape of the proxy lines
+                if (!ids.proxyIds.empty()) {
+                    const double n = static_cast<double>(ids.proxyIds.size());
+                    // A tunnel is no request: GET and POST shares are of the requests (a TLS-inspecting
+                    // proxy logs a CONNECT before each session's decrypted requests).
+                    const double requests = std::max(1.0, n - static_cast<double>(connects));
+                    f.getShare = static_cast<double>(gets) / requests;
+                    f.postShare = static_cast<double>(posts) / requests;
+                    f.connectShare = static_cast<double>(connects) / n;
+                    std::sort(paths.begin(), paths.end());
+                    f.distinctPaths = std::unique(paths.begin(), paths.end()) - paths.begin();
+                    f.medianBytesOut = medianOf(out_);
+                    f.medianBytesIn = medianOf(in_);
+                    f.requestConstancy = shareNear(out_, f.medianBytesOut, change, changeMinBytes);
+                    f.responseConstancy = shareNear(in_, f.medianBytesIn, change, changeMinBytes);
+                    f.ritaData = regularity(in_, intervalConfig).score;
+                    if (f.responseConstancy >= changesMinConstancy) {
+                        const double tol = std::max(change * f.medianBytesIn, changeMinBytes);
+                        for (const Ev& e : p.events) {
+                            if ((e.source == MemberSource::Http || e.source == MemberSource::Connect) &&
+                                e.bytesIn >= 0 && std::abs(e.bytesIn - f.medianBytesIn) > tol) {
+                                changeTimes[ci].push_back(e.ts);
+                            }
+                        }
+                        f.responseChanges = static_cast<int64_t>(changeTimes[ci].size());
+                    }
+                } else if (!sensorOut_.empty()) {
+                    // No HTTP visible: a sensor's connections give the sizes each way, per connection. A
+                    // one-way poller uploads a handshake and one small request each time and gets more back.
+                    f.sensorSized = static_cast<int64_t>(sensorOut_.size());
+                    f.medianBytesOut = medianOf(sensorOut_);
+                    f.medianBytesIn = medianOf(sensorIn_);
+                    f.requestConstancy = shareNear(sensorOut_, f.medianBytesOut, change, changeMinBytes);
+                    f.responseConstancy = shareNear(sensorIn_, f.medianBytesIn, change, changeMinBytes);
+                    const auto small = std::count_if(sensorOut_.begin(), sensorOut_.end(),
+                                                     [smallUpload](double b) { return b <= smallUpload; });
+                    f.smallUploadShare = static_cast<double>(small) / static_cast<double>(sensorOut_.size());
+                }
+                if (!uaCount.empty()) {
+                    const auto top = std::max_element(uaCount.begin(), uaCount.end(),
+                                                      [](const auto& a, const auto& b) { return a.second < b.second; });
+                    f.userAgent = QString::fromStdString(userAgents[static_cast<size_t>(top->first)]);
+                }
+                f.processCount = static_cast<int64_t>(processCount.size());
+                for (const Ev& e : p.events) {
+                    if (e.process != 0) {
+                        f.processId = e.process; // the first process of the channel stands for it
+                        break;
+                    }
+                }
+                // Polls per hour of the timing series, for the idle-hours pass.
+                for (int64_t ts : t.polls) {
+                    const int64_t hour = ts / 3600000000LL;
+                    if (hourCounts[ci].empty() || hourCounts[ci].back().first != hour) {
+                        hourCounts[ci].push_back({hour, 0});
+                    }
+                    ++hourCounts[ci].back().second;
+                }
+                f.key = QStringList{f.host, f.processImage.isEmpty() ? QStringLiteral("-") : f.processImage.toLower(),
+                                    f.destination, f.endpoint}
+                            .join(QLatin1Char('|'));
+                out[base + ci] = std::move(bc);
+                std::vector<Ev>().swap(p.events);
+            }
+        });
+        measured += static_cast<int64_t>(finals.size());
+        tick("measuring channels", measured, measured);
+
+        phases.lap("measure");
         // ---- Idle hours: the hours in which a host shows interactive use (a browser, or irregular
         // traffic); a periodic channel's polls outside them happen while nobody uses the host.
         {
@@ -1588,7 +1613,14 @@ std::vector<BuiltChannel> ChannelBuilder::build(const Progress& progress) {
                 }
             }
         }
+        phases.lap("idle hours, output elsewhere");
+#ifdef __GLIBC__
+        // The second core's allocations live in an arena of their own, interleaved with the
+        // partition's freed events: hand the free pages back so the peak stays that of one core.
+        malloc_trim(0);
+#endif
     };
+    phases.lap("shared hosts");
     if (!spilling) {
         channelsOfGroups();
     } else {
@@ -1599,6 +1631,7 @@ std::vector<BuiltChannel> ChannelBuilder::build(const Progress& progress) {
             do {
                 loaded += spill.records(bucket);
                 spill.load(bucket++, groups);
+                phases.lap("read back");
             } while (bucket < spill.buckets() && loaded + spill.records(bucket) <= partitionEvents_);
             channelsOfGroups();
         }
@@ -1623,8 +1656,10 @@ std::vector<BuiltChannel> ChannelBuilder::build(const Progress& progress) {
         }
     }
 
+    phases.lap("process details");
     log::score()->info("{} events in {} channels; {} DNS answers name addresses", eventsRead_, out.size(),
                        namer.answers());
+    log::score()->info("channels built: {}", phases.summary());
     return out;
 }
 

@@ -5,9 +5,12 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonValue>
+#include <QLocale>
 #include <QStringList>
 
+#include <algorithm>
 #include <string>
+#include <vector>
 
 #include <cmath>
 #include <cstring>
@@ -230,6 +233,164 @@ QJsonObject ChannelFeatures::toJson() const {
         o.insert(QLatin1String("also_in_siem"), alsoInSiem);
     }
     return o;
+}
+
+namespace {
+
+// A string as Qt's JSON writer escapes it (qjsonwriter.cpp): ", \ and control characters
+// escaped, everything else as UTF-8, an unpaired surrogate as \uXXXX.
+void appendJsonString(std::string& out, const QString& s) {
+    static constexpr char kHex[] = "0123456789abcdef";
+    out += '"';
+    const char16_t* p = reinterpret_cast<const char16_t*>(s.constData());
+    const char16_t* const end = p + s.size();
+    while (p != end) {
+        const char16_t u = *p++;
+        if (u < 0x80) {
+            if (u >= 0x20 && u != '"' && u != '\\') {
+                out += static_cast<char>(u);
+                continue;
+            }
+            out += '\\';
+            switch (u) {
+            case '"':
+                out += '"';
+                break;
+            case '\\':
+                out += '\\';
+                break;
+            case 0x8:
+                out += 'b';
+                break;
+            case 0xc:
+                out += 'f';
+                break;
+            case 0xa:
+                out += 'n';
+                break;
+            case 0xd:
+                out += 'r';
+                break;
+            case 0x9:
+                out += 't';
+                break;
+            default:
+                out += "u00";
+                out += kHex[u >> 4];
+                out += kHex[u & 0xf];
+            }
+        } else if (u < 0x800) {
+            out += static_cast<char>(0xc0 | (u >> 6));
+            out += static_cast<char>(0x80 | (u & 0x3f));
+        } else if (u < 0xd800 || u > 0xdfff) {
+            out += static_cast<char>(0xe0 | (u >> 12));
+            out += static_cast<char>(0x80 | ((u >> 6) & 0x3f));
+            out += static_cast<char>(0x80 | (u & 0x3f));
+        } else if (u < 0xdc00 && p != end && *p >= 0xdc00 && *p <= 0xdfff) {
+            const char32_t c = 0x10000 + ((char32_t(u) - 0xd800) << 10) + (char32_t(*p++) - 0xdc00);
+            out += static_cast<char>(0xf0 | (c >> 18));
+            out += static_cast<char>(0x80 | ((c >> 12) & 0x3f));
+            out += static_cast<char>(0x80 | ((c >> 6) & 0x3f));
+            out += static_cast<char>(0x80 | (c & 0x3f));
+        } else {
+            out += "\\u";
+            for (int shift = 12; shift >= 0; shift -= 4) {
+                out += kHex[(u >> shift) & 0xf];
+            }
+        }
+    }
+    out += '"';
+}
+
+// A double as QJsonValue(double) holds it and the writer prints it: whole numbers up to 2^53 as
+// integers (so -0 prints 0), others shortest round-trip, non-finite as null.
+void appendJsonNumber(std::string& out, double v) {
+    if (!std::isfinite(v)) {
+        out += "null";
+    } else if (v == std::trunc(v) && std::abs(v) <= 9007199254740992.0) {
+        out += std::to_string(static_cast<int64_t>(v));
+    } else {
+        out += QByteArray::number(v, 'g', QLocale::FloatingPointShortest).toStdString();
+    }
+}
+
+// The object's members as the writer orders them (QJsonObject keeps its keys sorted), each
+// value written once into `values`.
+struct TextWriter {
+    struct Entry {
+        const char* key;
+        size_t from, to;
+    };
+    std::vector<Entry> entries;
+    std::string values;
+    void add(const char* k, size_t from) { entries.push_back({k, from, values.size()}); }
+    void operator()(const char* k, const QString& v) {
+        const size_t from = values.size();
+        appendJsonString(values, v);
+        add(k, from);
+    }
+    void operator()(const char* k, int64_t v) {
+        const size_t from = values.size();
+        values += std::to_string(v);
+        add(k, from);
+    }
+    void operator()(const char* k, double v) {
+        const size_t from = values.size();
+        appendJsonNumber(values, v);
+        add(k, from);
+    }
+    void operator()(const char* k, bool v) {
+        const size_t from = values.size();
+        values += v ? "true" : "false";
+        add(k, from);
+    }
+    std::string object() {
+        std::stable_sort(entries.begin(), entries.end(),
+                         [](const Entry& a, const Entry& b) { return std::strcmp(a.key, b.key) < 0; });
+        std::string out;
+        out.reserve(values.size() + entries.size() * 24 + 2);
+        out += '{';
+        for (const Entry& e : entries) {
+            if (out.size() > 1) {
+                out += ',';
+            }
+            out += '"';
+            out += e.key;
+            out += "\":";
+            out.append(values, e.from, e.to - e.from);
+        }
+        out += '}';
+        return out;
+    }
+};
+
+} // namespace
+
+std::string ChannelFeatures::toJsonText() const {
+    TextWriter w;
+    w.values.reserve(2048);
+    visit(*this, w);
+    const size_t from = w.values.size();
+    w.values += '[';
+    for (const MemberCount& m : members) {
+        if (w.values.size() > from + 1) {
+            w.values += ',';
+        }
+        w.values += "{\"count\":" + std::to_string(m.count) + ",\"naming\":";
+        appendJsonString(w.values, m.naming);
+        w.values += ",\"source\":";
+        appendJsonString(w.values, m.source);
+        w.values += '}';
+    }
+    w.values += ']';
+    w.add("members", from);
+    if (!siemOrigin.isEmpty()) {
+        w("siem_origin", siemOrigin);
+    }
+    if (!alsoInSiem.isEmpty()) {
+        w("also_in_siem", alsoInSiem);
+    }
+    return w.object();
 }
 
 ChannelFeatures ChannelFeatures::fromJson(const QJsonObject& o) {

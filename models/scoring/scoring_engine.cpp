@@ -5,6 +5,7 @@
 #include "channel_members.h"
 #include "channel_scorer.h"
 #include "core/logging.h"
+#include "phase_clock.h"
 #include "scoring_config.h"
 #include "siem_channels.h"
 #include "store/case_store.h"
@@ -197,6 +198,25 @@ constexpr const char* kStoreCompactSql =
     "INSERT INTO alert_features(alert_id, features, result) VALUES (?1, ?2, ?3) "
     "ON CONFLICT(alert_id) DO UPDATE SET features = excluded.features, result = excluded.result";
 
+// One alert row's text, made off the writing thread (both cores) from its features and score.
+struct PreparedRow {
+    PreparedRow() = default;
+    PreparedRow(const ChannelFeatures& f, const ScoredChannel& s)
+        : key(f.key.toStdString()), host(f.host.toStdString()), hostIps(f.hostIps.toStdString()),
+          hostRole(f.hostRole.toStdString()), processImage(f.processImage.toStdString()),
+          processName(f.processName.toStdString()), destination(f.destination.toStdString()),
+          registeredDomain(f.registeredDomain.toStdString()), service(f.service.toStdString()),
+          serviceCategory(f.serviceCategory.toStdString()), endpoint(f.endpoint.toStdString()),
+          pathPrefix(f.pathPrefix.toStdString()), features(f.toJsonText()), severity(s.severity.toStdString()),
+          factors(compact(s.factorsJson()).toStdString()), digest(s.digest()) {
+        const QByteArray b = f.toBinary();
+        binary.assign(b.constData(), static_cast<size_t>(b.size()));
+    }
+    std::string key, host, hostIps, hostRole, processImage, processName, destination, registeredDomain, service,
+        serviceCategory, endpoint, pathPrefix, features, severity, factors, binary;
+    uint64_t digest = 0; // of the stored result (alert_features.result)
+};
+
 } // namespace
 
 ScoreOutcome ScoringEngine::run(ScoreMode mode, const std::atomic<bool>* cancel,
@@ -220,6 +240,7 @@ ScoreOutcome ScoringEngine::run(ScoreMode mode, const std::atomic<bool>* cancel,
         outcome.seconds = static_cast<double>(clock.elapsed()) / 1000.0;
     };
     QString applied; // what changed under the pass and was applied before it committed
+    PhaseClock phases;
     try {
         if (cancel && cancel->load()) {
             throw ScoringCancelled(); // Ctrl-C before anything was read
@@ -256,8 +277,10 @@ ScoreOutcome ScoringEngine::run(ScoreMode mode, const std::atomic<bool>* cancel,
                     static_cast<int64_t>(features.size()))) {
             throw ScoringCancelled();
         }
+        phases.lap(mode == ScoreMode::Full ? "read and build" : "read features");
         auto scorer = std::make_unique<ChannelScorer>(*config, rules, now);
         std::vector<ScoredChannel> scored = scorer->score(features);
+        phases.lap("score");
 
         Transaction tx(db);
         // No lost update: a rule added or a weight changed by another program since the read is
@@ -302,65 +325,88 @@ ON CONFLICT(channel_key) DO UPDATE SET host_id = excluded.host_id, host = exclud
 RETURNING id
 )SQL");
             Statement compactUp(db, kStoreCompactSql);
-            for (size_t i = 0; i < built.size(); ++i) {
-                if ((i & 0x3FF) == 0 && !report(QStringLiteral("writing alerts"), static_cast<int64_t>(i),
-                                                static_cast<int64_t>(built.size()))) {
-                    throw ScoringCancelled();
-                }
-                const ChannelFeatures& f = features[i];
-                const ScoredChannel& s = scored[i];
-                tally(outcome, s);
-                up.reset();
-                up.bind(1, f.key.toStdString()).bindIntOrNull(2, std::max<int64_t>(f.hostId, 0), 0); // SIEM: < 0
-                up.bind(3, f.host.toStdString())
-                    .bindTextOrNull(4, f.hostIps.toStdString())
-                    .bindTextOrNull(5, f.hostRole.toStdString())
-                    .bindTextOrNull(6, f.processImage.toStdString())
-                    .bindTextOrNull(7, f.processName.toStdString())
-                    .bindIntOrNull(8, f.processId, 0)
-                    .bind(9, f.destination.toStdString())
-                    .bindIntOrNull(10, f.domainId, 0)
-                    .bindTextOrNull(11, f.registeredDomain.toStdString())
-                    .bindTextOrNull(12, f.service.toStdString())
-                    .bindTextOrNull(13, f.serviceCategory.toStdString())
-                    .bindTextOrNull(14, f.endpoint.toStdString())
-                    .bindTextOrNull(15, f.pathPrefix.toStdString())
-                    .bind(16, f.polls)
-                    .bind(17, f.proxyRequests)
-                    .bind(18, f.dnsQueries)
-                    .bind(19, f.netConnections)
-                    .bind(20, f.firstTs)
-                    .bind(21, f.lastTs);
-                if (f.intervals > 0) {
-                    up.bind(22, f.medianInterval).bind(23, f.jitter);
-                } else {
-                    up.bindNull(22).bindNull(23);
-                }
-                // Bytes are known from proxy lines and from a network sensor's connections; Sysmon
-                // and DNS evidence carry none, and NULL says so.
-                if (f.proxyRequests > 0 || !built[i].sensorBlob.isEmpty() || f.fromSiem()) {
-                    up.bindIntOrNull(24, f.bytesOut).bindIntOrNull(25, f.bytesIn); // -1: not logged
-                } else {
-                    up.bindNull(24).bindNull(25);
-                }
-                up.bind(26, compact(f.toJson()).toStdString())
-                    .bind(27, s.score)
-                    .bind(28, s.severity.toStdString())
-                    .bind(29, compact(s.factorsJson()).toStdString())
-                    .bindIntOrNull(30, s.suppressedBy, 0)
-                    .bind(31, stamp.toStdString());
-                bindBlob(up, 32, built[i].proxyBlob);
-                bindBlob(up, 33, built[i].dnsBlob);
-                bindBlob(up, 34, built[i].dnsQueryBlob);
-                bindBlob(up, 35, built[i].netBlob);
-                bindBlob(up, 36, built[i].sensorBlob);
-                if (!up.step()) {
-                    throw std::runtime_error("the alert row was not written");
-                }
-                const int64_t alertId = up.int64(0);
-                up.exec();
-                storeCompact(compactUp, alertId, f, s.digest());
-            }
+            // The rows' text (the features' JSON and compact form, the factors, every name as
+            // UTF-8) is made on both cores, batches ahead of the SQLite writes that use it.
+            constexpr size_t kRowsPerBatch = 256, kBatchesAhead = 6;
+            std::vector<std::vector<PreparedRow>> prepared(kBatchesAhead);
+            const size_t batches = (built.size() + kRowsPerBatch - 1) / kRowsPerBatch;
+            const std::string at = stamp.toStdString();
+            preparedInOrder(
+                batches, kBatchesAhead,
+                [&](size_t b) {
+                    std::vector<PreparedRow>& rows = prepared[b % kBatchesAhead];
+                    const size_t from = b * kRowsPerBatch, to = std::min(built.size(), from + kRowsPerBatch);
+                    rows.resize(to - from);
+                    for (size_t i = from; i < to; ++i) {
+                        rows[i - from] = PreparedRow(features[i], scored[i]);
+                    }
+                },
+                [&](size_t b) {
+                    const std::vector<PreparedRow>& rows = prepared[b % kBatchesAhead];
+                    const size_t from = b * kRowsPerBatch;
+                    if (!report(QStringLiteral("writing alerts"), static_cast<int64_t>(from),
+                                static_cast<int64_t>(built.size()))) {
+                        throw ScoringCancelled();
+                    }
+                    for (size_t i = from; i < from + rows.size(); ++i) {
+                        const ChannelFeatures& f = features[i];
+                        const ScoredChannel& s = scored[i];
+                        const PreparedRow& r = rows[i - from];
+                        tally(outcome, s);
+                        up.reset();
+                        up.bindStatic(1, r.key).bindIntOrNull(2, std::max<int64_t>(f.hostId, 0), 0); // SIEM: < 0
+                        up.bindStatic(3, r.host)
+                            .bindStaticOrNull(4, r.hostIps)
+                            .bindStaticOrNull(5, r.hostRole)
+                            .bindStaticOrNull(6, r.processImage)
+                            .bindStaticOrNull(7, r.processName)
+                            .bindIntOrNull(8, f.processId, 0)
+                            .bindStatic(9, r.destination)
+                            .bindIntOrNull(10, f.domainId, 0)
+                            .bindStaticOrNull(11, r.registeredDomain)
+                            .bindStaticOrNull(12, r.service)
+                            .bindStaticOrNull(13, r.serviceCategory)
+                            .bindStaticOrNull(14, r.endpoint)
+                            .bindStaticOrNull(15, r.pathPrefix)
+                            .bind(16, f.polls)
+                            .bind(17, f.proxyRequests)
+                            .bind(18, f.dnsQueries)
+                            .bind(19, f.netConnections)
+                            .bind(20, f.firstTs)
+                            .bind(21, f.lastTs);
+                        if (f.intervals > 0) {
+                            up.bind(22, f.medianInterval).bind(23, f.jitter);
+                        } else {
+                            up.bindNull(22).bindNull(23);
+                        }
+                        // Bytes are known from proxy lines and from a network sensor's connections;
+                        // Sysmon and DNS evidence carry none, and NULL says so.
+                        if (f.proxyRequests > 0 || !built[i].sensorBlob.isEmpty() || f.fromSiem()) {
+                            up.bindIntOrNull(24, f.bytesOut).bindIntOrNull(25, f.bytesIn); // -1: not logged
+                        } else {
+                            up.bindNull(24).bindNull(25);
+                        }
+                        up.bindStatic(26, r.features)
+                            .bind(27, s.score)
+                            .bindStatic(28, r.severity)
+                            .bindStatic(29, r.factors)
+                            .bindIntOrNull(30, s.suppressedBy, 0)
+                            .bindStatic(31, at);
+                        bindBlob(up, 32, built[i].proxyBlob);
+                        bindBlob(up, 33, built[i].dnsBlob);
+                        bindBlob(up, 34, built[i].dnsQueryBlob);
+                        bindBlob(up, 35, built[i].netBlob);
+                        bindBlob(up, 36, built[i].sensorBlob);
+                        if (!up.step()) {
+                            throw std::runtime_error("the alert row was not written");
+                        }
+                        const int64_t alertId = up.int64(0);
+                        up.exec();
+                        compactUp.reset();
+                        compactUp.bind(1, alertId).bindBlob(2, r.binary).bind(3, static_cast<int64_t>(r.digest)).exec();
+                    }
+                    up.reset(); // no binding outlives the slot's strings
+                });
             Statement stale(db, "DELETE FROM alerts WHERE scored_at IS NOT ?");
             stale.bind(1, stamp.toStdString()).exec();
         } else {
@@ -413,6 +459,7 @@ RETURNING id
                 }
             }
         }
+        phases.lap("write");
         outcome.channels = static_cast<qint64>(features.size());
         if (cancel && cancel->load()) {
             throw ScoringCancelled();
@@ -428,6 +475,8 @@ RETURNING id
             .bind(7, static_cast<double>(clock.elapsed()) / 1000.0)
             .exec();
         tx.commit();
+        phases.lap("commit");
+        log::score()->info("pass: {}", phases.summary());
         for (const QString& problem : scorer->problems()) {
             log::score()->warn("{}", problem.toStdString());
             applied += QStringLiteral("; ") + problem;
