@@ -9,7 +9,6 @@
 
 #include <cstdint>
 #include <stdexcept>
-#include <string>
 #include <string_view>
 #include <vector>
 
@@ -104,9 +103,6 @@ struct ChannelFeatures {
     QString membersText() const; // "http/record 412, connect/host_dns 37"
 
     QJsonObject toJson() const;
-    // QJsonDocument(toJson()).toJson(Compact), byte for byte, written directly: the alerts' JSON
-    // for tens of thousands of channels without a map and a tree of values per channel (issue 20).
-    std::string toJsonText() const;
     static ChannelFeatures fromJson(const QJsonObject& o);
     // The features stored with alert ALERTID, checked: the text must be a JSON object whose numbers
     // are finite, with the channel's key, host and destination, and times in the plausible years.

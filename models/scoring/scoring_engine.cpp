@@ -207,8 +207,8 @@ struct PreparedRow {
           processName(f.processName.toStdString()), destination(f.destination.toStdString()),
           registeredDomain(f.registeredDomain.toStdString()), service(f.service.toStdString()),
           serviceCategory(f.serviceCategory.toStdString()), endpoint(f.endpoint.toStdString()),
-          pathPrefix(f.pathPrefix.toStdString()), features(f.toJsonText()), severity(s.severity.toStdString()),
-          factors(compact(s.factorsJson()).toStdString()), digest(s.digest()) {
+          pathPrefix(f.pathPrefix.toStdString()), features(compact(f.toJson()).toStdString()),
+          severity(s.severity.toStdString()), factors(compact(s.factorsJson()).toStdString()), digest(s.digest()) {
         const QByteArray b = f.toBinary();
         binary.assign(b.constData(), static_cast<size_t>(b.size()));
     }
