@@ -11,10 +11,11 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
-#include <cstring>
 #include <map>
 #include <set>
 #include <string>
+
+#include <xxhash.h>
 
 namespace socwb::scoring {
 
@@ -177,35 +178,6 @@ double shownContribution(const Factor& f) {
     return std::round(f.contribution * 100) / 100;
 }
 
-// MurmurHash64A (Austin Appleby, public domain) over a byte string: fixed constants, little-endian
-// words, so a digest stored by one build is the digest every build computes.
-uint64_t murmur64(const char* data, size_t len) {
-    constexpr uint64_t m = 0xc6a4a7935bd1e995ULL;
-    constexpr int r = 47;
-    uint64_t h = 0x736f637762ULL /* "socwb" */ ^ (len * m);
-    const size_t words = len / 8;
-    for (size_t i = 0; i < words; ++i) {
-        uint64_t k = 0;
-        std::memcpy(&k, data + i * 8, 8);
-        k *= m;
-        k ^= k >> r;
-        k *= m;
-        h ^= k;
-        h *= m;
-    }
-    const auto* tail = reinterpret_cast<const unsigned char*>(data + words * 8);
-    const size_t rest = len & 7; // the last bytes, as the reference's fall-through switch takes them
-    for (size_t b = rest; b > 0; --b) {
-        h ^= uint64_t(tail[b - 1]) << (8 * (b - 1));
-    }
-    if (rest > 0) {
-        h *= m;
-    }
-    h ^= h >> r;
-    h *= m;
-    h ^= h >> r;
-    return h;
-}
 } // namespace
 
 QJsonArray ScoredChannel::factorsJson() const {
@@ -237,7 +209,7 @@ uint64_t ScoredChannel::digest() const {
             text(bytes, f.detail);
         }
     }
-    return murmur64(bytes.data(), bytes.size());
+    return XXH3_64bits(bytes.data(), bytes.size());
 }
 
 ChannelScorer::ChannelScorer(const ScoringConfig& config, const QVector<SuppressionRule>& rules, QDateTime now)
