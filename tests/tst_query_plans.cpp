@@ -84,8 +84,17 @@ void TestQueryPlans::usesAnIndex_data() {
            "c WHERE c.id > ? AND c.host_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM sensor_attributions a WHERE "
            "a.conn_id = c.id) ORDER BY c.id"
         << false;
-    // RequestAttributor: per host. (A host's connections and EID 22 queries are no longer read here:
-    // the attributor reads them in one pass in row order, as it reads the requests.)
+    // RequestAttributor: a host's connections and EID 22 queries are read in one pass in row order
+    // when every request is in memory; parked (past a batch of requests), a run of consecutive hosts
+    // reads its range through host_ts, not the whole table once per run.
+    QTest::newRow("attributor: a parked run's connections")
+        << "SELECT id, event_id, ts_us, process_id, src_ip, src_port, dst_ip, dst_port, initiated, host_id FROM "
+           "net_connections WHERE host_id BETWEEN ?1 AND ?2 AND process_id IS NOT NULL"
+        << false;
+    QTest::newRow("attributor: a parked run's DNS queries")
+        << "SELECT id, event_id, ts_us, process_id, domain_id, answers, host_id FROM dns_queries WHERE host_id BETWEEN "
+           "?1 AND ?2 AND process_id IS NOT NULL"
+        << false;
     QTest::newRow("attributor: proxy requests of a host")
         << "SELECT p.id, p.ts_us, p.client_ip, p.domain_id, p.dest_ip, p.dest_port FROM proxy_events p WHERE p.host_id "
            "= ? "

@@ -425,10 +425,24 @@ AttributionStats RequestAttributor::run(const AttributionScope& scope) {
                 queries[h];
             }
         }
+        // Parked, a run is a range of consecutive hosts (buckets are ranges of the sorted hosts): its
+        // events come through the host_ts index, not a pass over the whole table per run.
+        const bool ranged = parked_ != nullptr && !which.empty();
+        auto endpointSql = [ranged](const char* columns, const char* table) {
+            return std::string("SELECT ") + columns + " FROM " + table +
+                   (ranged ? " WHERE host_id BETWEEN ?1 AND ?2 AND process_id IS NOT NULL"
+                           : " WHERE host_id IS NOT NULL AND process_id IS NOT NULL ORDER BY id");
+        };
+        auto bindRange = [&](Statement& st) {
+            if (ranged) {
+                st.bind(1, which.front()).bind(2, which.back());
+            }
+        };
         if (!conns.empty()) {
-            Statement st(db_, "SELECT id, event_id, ts_us, process_id, src_ip, src_port, dst_ip, dst_port, initiated, "
-                              "host_id FROM net_connections WHERE host_id IS NOT NULL AND process_id IS NOT NULL "
-                              "ORDER BY id");
+            Statement st(db_, endpointSql("id, event_id, ts_us, process_id, src_ip, src_port, dst_ip, dst_port, "
+                                          "initiated, host_id",
+                                          "net_connections"));
+            bindRange(st);
             while (st.step()) {
                 auto it = conns.find(st.int64(9));
                 if (it != conns.end()) {
@@ -440,8 +454,9 @@ AttributionStats RequestAttributor::run(const AttributionScope& scope) {
             }
         }
         if (!queries.empty()) {
-            Statement st(db_, "SELECT id, event_id, ts_us, process_id, domain_id, answers, host_id FROM dns_queries "
-                              "WHERE host_id IS NOT NULL AND process_id IS NOT NULL ORDER BY id");
+            Statement st(db_,
+                         endpointSql("id, event_id, ts_us, process_id, domain_id, answers, host_id", "dns_queries"));
+            bindRange(st);
             while (st.step()) {
                 auto it = queries.find(st.int64(6));
                 if (it != queries.end()) {
