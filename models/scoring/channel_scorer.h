@@ -29,10 +29,10 @@ struct ScoredChannel {
     std::vector<Factor> factors;    // those that contributed, largest first, then those that did not (0)
     qint64 suppressedBy = 0;        // the first active rule that matches, or 0
     QJsonArray factorsJson() const; // [{name, contribution, detail}] of the contributing factors
-    // A 64-bit digest (xxHash's XXH3, libxxhash: stable across builds and versions) of what a pass stores of this result: the score, severity,
-    // suppression and the factors factorsJson() holds. Equal results give equal digests in every
-    // build; a re-score compares it with the stored one (alert_features.result, schema 13) instead
-    // of building every row's factors JSON, and builds the JSON only for the rows it writes.
+    // A 64-bit digest (xxHash's XXH3, libxxhash: stable across builds and versions) of what a pass stores of this
+    // result: the score, severity, suppression and the factors factorsJson() holds. Equal results give equal digests in
+    // every build; a re-score compares it with the stored one (alert_features.result, schema 13) instead of building
+    // every row's factors JSON, and builds the JSON only for the rows it writes.
     uint64_t digest() const;
 };
 
