@@ -336,7 +336,7 @@ void TestAlertTableModel::pollsSentenceNamesOnlyItsSources() {
     QCOMPARE(pollsSentence(d), QStringLiteral("1 poll (of 1 proxy line, 1 DNS lookup and 1 connection)"));
     d.row.unmeasurable = true;
     d.proxyRequests = d.dnsQueries = 0;
-    QCOMPARE(pollsSentence(d), QStringLiteral("1 long-lived session(s), cadence unmeasurable (of 1 connection)"));
+    QCOMPARE(pollsSentence(d), QStringLiteral("1 long-lived session, cadence unmeasurable (of 1 connection)"));
     d.netConnections = 0;
     d.row.unmeasurable = false;
     d.row.requests = 0;

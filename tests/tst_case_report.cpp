@@ -285,7 +285,7 @@ void TestCaseReport::inTheBackground() {
     writeCaseReportInBackground(this, case_, out, [&outcome](const QString& o) { outcome = o; });
     QVERIFY(outcome.isEmpty()); // not done in the call: the GUI thread stays free
     QTRY_VERIFY_WITH_TIMEOUT(!outcome.isEmpty(), 60000);
-    QCOMPARE(outcome, QStringLiteral("2 channel(s) reported"));
+    QCOMPARE(outcome, QStringLiteral("2 channels reported"));
     QVERIFY(QString::fromUtf8(readAll(out)).contains(QStringLiteral("7. Audit trail")));
     outcome.clear();
     writeCaseReportInBackground(this, dir_.filePath(QStringLiteral("none.socwb")), out,

@@ -418,8 +418,8 @@ void TestMainWindow::previewCountsArchiveMembersAsFiles() {
     for (auto* l : preview.findChildren<QLabel*>()) {
         summary = l->text().contains(QStringLiteral("to import")) ? l->text() : summary;
     }
-    QCOMPARE(summary, QStringLiteral("4 file(s) to import (3 member(s) in 1 archive(s)). Nothing is written until "
-                                     "you press Import. 1 file(s) matched no format: choose one or leave them out."));
+    QCOMPARE(summary, QStringLiteral("4 files to import (3 members in 1 archive). Nothing is written until "
+                                     "you press Import. 1 file matched no format: choose one or leave it out."));
 }
 
 // Issue 28 item 7: the zone of a local-time log is asked, never preset. Dropped on the window, a
@@ -473,10 +473,9 @@ void TestMainWindow::previewAsksTheZoneOfLocalTimeLogs() {
         summary = l->text().contains(QStringLiteral("local time")) ? l : summary;
     }
     QVERIFY(summary);
-    QVERIFY2(
-        summary->text().endsWith(QStringLiteral(
-            "1 file(s) log the server's local time: choose the zone of each (Time zone column) before importing.")),
-        qPrintable(summary->text()));
+    QVERIFY2(summary->text().endsWith(QStringLiteral(
+                 "1 file logs the server's local time: choose its zone (Time zone column) before importing.")),
+             qPrintable(summary->text()));
     // Enter does not import either.
     QTest::keyClick(preview, Qt::Key_Return);
     QVERIFY(preview->isVisible());

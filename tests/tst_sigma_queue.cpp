@@ -144,13 +144,13 @@ void TestSigmaQueue::queueListsSigmaItemsAboveChannels() {
     QCOMPARE(cell(0, AlertTableModel::DestinationColumn), QStringLiteral("Pwndrop"));
     QCOMPARE(cell(0, AlertTableModel::ScoreColumn), QStringLiteral("Sigma"));
     QCOMPARE(cell(0, AlertTableModel::SeverityColumn), QStringLiteral("critical"));
-    QCOMPARE(cell(0, AlertTableModel::RequestsColumn), QStringLiteral("1 row(s)"));
+    QCOMPARE(cell(0, AlertTableModel::RequestsColumn), QStringLiteral("1 row"));
     QCOMPARE(cell(0, AlertTableModel::ServiceColumn), QStringLiteral("Sigma rule"));
     QVERIFY(!m.index(0, 0).data(AlertTableModel::ScoreRole).isValid()); // no invented score
     QCOMPARE(cell(1, AlertTableModel::SeverityColumn), QStringLiteral("high"));
     QCOMPARE(cell(1, AlertTableModel::HostColumn), QStringLiteral("WS-A"));
     QCOMPARE(cell(1, AlertTableModel::RoleColumn), QStringLiteral("workstation"));
-    QCOMPARE(cell(1, AlertTableModel::RequestsColumn), QStringLiteral("3 row(s)"));
+    QCOMPARE(cell(1, AlertTableModel::RequestsColumn), QStringLiteral("3 rows"));
     QCOMPARE(cell(1, AlertTableModel::FirstSeenColumn), QStringLiteral("2024-03-04 00:00:00"));
     QCOMPARE(cell(1, AlertTableModel::LastSeenColumn), QStringLiteral("2024-03-04 00:03:00"));
     // The hostile title is the text it is: the bidi override shown as a mark, nothing interpreted.
@@ -318,7 +318,7 @@ void TestSigmaQueue::channelDetailNamesTheRulesOnItsRows() {
     QCOMPARE(d.sigma.items[0].itemId, m.rowAt(0)->id);
     QCOMPARE(d.sigma.items[1].itemId, m.rowAt(1)->id);
     QCOMPARE(sigmaMatchesSentence(d.sigma),
-             QStringLiteral("Sigma: 2 rule(s) matched 2 of this channel's rows: Pwndrop (critical), ") + kHostileTitle +
+             QStringLiteral("Sigma: 2 rules matched 2 of this channel's rows: Pwndrop (critical), ") + kHostileTitle +
                  QStringLiteral(" (high)"));
     // The other channel: none.
     const AlertDetail other = loadAlertDetail(path_, m.rowAt(4)->id);

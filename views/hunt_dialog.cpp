@@ -94,10 +94,9 @@ void HuntDialog::refresh() {
         return;
     }
     const auto language = static_cast<hunt::HuntLanguage>(language_->currentData().toInt());
-    origin_->setText(tr("From %1. %2 destination(s), %3 endpoint shape(s); thresholds from the case's scoring config.")
-                         .arg(spec->origin)
-                         .arg(spec->domains.size())
-                         .arg(spec->shapes.size()));
+    origin_->setText(tr("From %1. %2, %3; thresholds from the case's scoring config.")
+                         .arg(spec->origin, tr("%n destination(s)", nullptr, static_cast<int>(spec->domains.size())),
+                              tr("%n endpoint shape(s)", nullptr, static_cast<int>(spec->shapes.size()))));
     text_->setPlainText(hunt::writeHunt(*spec, language));
 }
 

@@ -149,13 +149,12 @@ void ImportPreviewDialog::populate(const QVector<ImportPlanItem>& items) {
         table_->setCellWidget(row, FormatColumn, format);
         table_->setCellWidget(row, TimeZoneColumn, zone);
     }
-    // An archive's members are the files it brings: "4 file(s) to import (3 member(s) in 1 archive(s))".
+    // An archive's members are the files it brings: "4 files to import (3 members in 1 archive)".
     const PlanCounts counts = countPlan(items);
-    baseSummary_ = counts.archives > 0
-                       ? tr("%n file(s) to import (%1 member(s) in %2 archive(s)).", nullptr, counts.files)
-                             .arg(counts.members)
-                             .arg(counts.archives)
-                       : tr("%n file(s) to import.", nullptr, counts.files);
+    baseSummary_ = counts.archives > 0 ? tr("%n file(s) to import (%1 in %2).", nullptr, counts.files)
+                                             .arg(tr("%n member(s)", nullptr, counts.members),
+                                                  tr("%n archive(s)", nullptr, counts.archives))
+                                       : tr("%n file(s) to import.", nullptr, counts.files);
     baseSummary_ += QLatin1Char(' ') + tr("Nothing is written until you press Import.");
     if (counts.unmatched > 0) {
         baseSummary_ += QLatin1Char(' ') +

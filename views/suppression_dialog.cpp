@@ -149,7 +149,7 @@ void SuppressionDialog::importYaml() {
                 left << tr("%1 the case already has in force").arg(done.duplicates);
             }
             QMessageBox box(QMessageBox::Information, tr("Suppressions imported"),
-                            tr("%1 rule(s) imported; left out: %2.").arg(done.added).arg(left.join(tr("; "))),
+                            tr("%n rule(s) imported; left out: %1.", nullptr, done.added).arg(left.join(tr("; "))),
                             QMessageBox::Ok, this);
             box.setTextFormat(Qt::PlainText);
             box.exec();

@@ -1,9 +1,11 @@
 #include "resources.h"
 
+#include <QCoreApplication>
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
 #include <QStandardPaths>
+#include <QTranslator>
 
 #include <mutex>
 #include <stdexcept>
@@ -13,6 +15,21 @@
 static void initCompiledResources() {
     Q_INIT_RESOURCE(resources);
 }
+
+// English plural forms: Qt shows tr("%n channel(s)", nullptr, n) as "1 channel" / "2 channels" only
+// through a translation, compiled from resources/translations/socwb_en.ts. Installed as every
+// program's QCoreApplication starts (GUI, CLI and tests alike); the source text is the fallback.
+// A program links this file through any resource it reads; pluralFormsLoaded() says it did.
+static bool pluralForms = false;
+static void installPluralForms() {
+    auto* forms = new QTranslator(QCoreApplication::instance());
+    if (forms->load(QStringLiteral(":/socwb/i18n/socwb_en.qm"))) {
+        pluralForms = QCoreApplication::installTranslator(forms);
+    } else {
+        delete forms;
+    }
+}
+Q_COREAPP_STARTUP_FUNCTION(installPluralForms)
 
 namespace socwb::resources {
 
@@ -35,6 +52,10 @@ QStringList overrideRoots() {
     return roots;
 }
 } // namespace
+
+bool pluralFormsLoaded() {
+    return pluralForms;
+}
 
 QString locate(const QString& relative) {
     ensureLoaded();

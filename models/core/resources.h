@@ -21,6 +21,8 @@ QByteArray readBuiltIn(const QString& relative);
 // Reads any file handed in (a --config, a suppression file) up to maxBytes; throws
 // std::runtime_error naming the file and the limit when it is larger or cannot be read.
 QByteArray readFile(const QString& path, qint64 maxBytes);
+// Whether the English plural forms of tr("%n ...") were installed as the QCoreApplication started.
+bool pluralFormsLoaded();
 // Relative paths of the resources under a folder ("mappings"), overrides included, sorted.
 QStringList list(const QString& folder);
 

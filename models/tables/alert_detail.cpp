@@ -180,9 +180,9 @@ QString pollsSentence(const AlertDetail& d) {
         return n == 1 ? one : many.arg(l.toString(n));
     };
     const AlertRow& r = d.row;
-    QString text = r.unmeasurable
-                       ? QObject::tr("%1 long-lived session(s), cadence unmeasurable").arg(l.toString(r.requests))
-                       : counted(r.requests, QObject::tr("1 poll"), QObject::tr("%1 polls"));
+    QString text = r.unmeasurable ? QObject::tr("%Ln long-lived session(s), cadence unmeasurable", nullptr,
+                                                static_cast<int>(r.requests))
+                                  : counted(r.requests, QObject::tr("1 poll"), QObject::tr("%1 polls"));
     QStringList of;
     if (d.proxyRequests > 0) {
         of << counted(d.proxyRequests, QObject::tr("1 proxy line"), QObject::tr("%1 proxy lines"));

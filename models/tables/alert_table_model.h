@@ -36,6 +36,10 @@ struct sqlite3;
 
 namespace socwb {
 
+// Declared here, not inline as `class X` in a signature: Qt's lupdate loses the class that follows those.
+class ReadConnection;
+class Statement;
+
 struct AlertRow {
     qint64 id = 0;
     QString channelKey;
@@ -99,7 +103,7 @@ constexpr int kMaxSigmaItems = 5000;
 // (bound after the filter's parameters: key, id, then the page size) or at an OFFSET (page size,
 // offset).
 QString alertPageSql(const AlertQuery& query, bool anchored);
-AlertRow alertRowFromStatement(const class Statement& st);
+AlertRow alertRowFromStatement(const Statement& st);
 
 class AlertPageWorker : public QObject {
     Q_OBJECT
@@ -145,7 +149,7 @@ class AlertPageWorker : public QObject {
     Anchors anchors_;
     QString casePath_;
     std::shared_ptr<std::atomic<quint64>> current_;
-    std::unique_ptr<class ReadConnection> conn_;
+    std::unique_ptr<ReadConnection> conn_;
     QMutex mutex_;
     QList<Request> queue_; // newest last
 };
