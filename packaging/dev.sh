@@ -22,7 +22,7 @@ JOBS="$(nproc 2>/dev/null || echo 2)"
 
 PACKAGES=(build-essential cmake ninja-build pkg-config git
   qt6-base-dev qt6-l10n-tools libgl1-mesa-dev libqcustomplot-dev libqcustomplot2.1-qt6
-  libspdlog-dev libsqlite3-dev sqlite3 libpsl-dev publicsuffix libevtx-dev libbfio-dev libevtx-utils libxxhash-dev
+  libspdlog-dev libsqlite3-dev sqlite3 libpsl-dev publicsuffix libevtx-dev libbfio-dev libevtx-utils libxxhash-dev libmimalloc-dev
   zlib1g-dev libarchive-dev libssl-dev libsimdjson-dev libyaml-cpp-dev libglib2.0-dev xvfb xauth xfonts-base fonts-dejavu-core
   clang-format
   # packaging: icons, the .deb with computed dependencies, and the tests of what it gives a desktop

@@ -6,8 +6,9 @@
 // bytes per log byte, and the scan the scoring engine makes of every proxy row, on the slim rows (schema v4) beside the
 // same rows in v3's shape.
 //
-//   bench_import [--lines N] [--runs R] [--dir DIR] [--formats squid,zeek-dns,zeek-conn] [--keep]
-//   (--keep leaves the inputs for profiling; --formats picks which of the three to measure)
+//   bench_import [--lines N] [--runs R] [--dir DIR] [--formats squid,zeek-dns,zeek-conn] [--keep] [--cli PATH]
+//   (--keep leaves the inputs for profiling; --formats picks which of the three to measure; --cli measures
+//   another build's socwb-cli, an earlier one for "before" figures on the same inputs)
 #include "bench_support.h"
 
 #include <sqlite3.h>
@@ -261,7 +262,7 @@ int main(int argc, char** argv) {
     const Inputs dns = wanted("zeek-dns") ? writeZeekDns(dir, lines) : Inputs{};
     const Inputs conn = wanted("zeek-conn") ? writeZeekConn(dir, lines) : Inputs{};
 
-    const std::string cli = SOCWB_CLI_PATH;
+    const std::string cli = option(argc, argv, "cli", SOCWB_CLI_PATH); // another build's, for "before"
     int failures = 0;
     for (const auto& [name, in, format, table] :
          {std::tuple{"squid", squid, "squid", "proxy_rows"}, std::tuple{"zeek-dns", dns, "zeek-dns", "dns_rows"},
