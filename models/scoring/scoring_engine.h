@@ -52,6 +52,11 @@ class ScoringEngine {
     static constexpr const char* kRescoreIdsSql = "SELECT id FROM alerts";
     static constexpr const char* kRescoreNarrowSql =
         "SELECT alert_id, features, result FROM alert_features ORDER BY alert_id";
+    // A full score's reads of what is stored (tst_query_plans): the channel keys with their ids
+    // from the keys' own index, and the digests from alert_features, neither from the alert rows.
+    static constexpr const char* kStoredKeysSql = "SELECT channel_key, id FROM alerts";
+    static constexpr const char* kStoredDigestsSql =
+        "SELECT alert_id, content, result FROM alert_features WHERE content IS NOT NULL AND result IS NOT NULL";
 
   private:
     CaseStore& store_;
