@@ -300,6 +300,10 @@ StoredRows storedRows(sqlite3* db) {
 
 } // namespace
 
+void ScoringEngine::useTempFiles(sqlite3* db) {
+    execSql(db, "PRAGMA temp_store = FILE");
+}
+
 ScoreOutcome ScoringEngine::run(ScoreMode mode, const std::atomic<bool>* cancel,
                                 const std::function<void(const ScoreProgress&)>& progress, const QDateTime& now) {
     ScoreOutcome outcome;
