@@ -48,6 +48,7 @@ void out(const QString& s) {
 // catchInterrupts) cancels and keeps the previous scores.
 ScoreOutcome runEngine(CaseStore& store, ScoreMode mode) {
     const bool tty = isatty(STDERR_FILENO) == 1;
+    ScoringEngine::useTempFiles(store.db()); // this command's own connection
     ScoringEngine engine(store);
     const ScoreOutcome o = engine.run(mode, &interrupted(), [tty](const ScoreProgress& p) {
         if (tty) {

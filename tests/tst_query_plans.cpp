@@ -200,6 +200,15 @@ void TestQueryPlans::rescoreReadsNarrowRows() {
     const QStringList narrow = plan(db, QString::fromLatin1(ScoringEngine::kRescoreNarrowSql));
     QVERIFY2(narrow.size() == 1 && narrow.front() == QStringLiteral("SCAN alert_features"),
              qPrintable(narrow.join(QStringLiteral(" | "))));
+    // A full score (schema 14) finds each channel's row and digests the same way: the keys from
+    // their own index, the digests from the narrow rows.
+    const QStringList keys = plan(db, QString::fromLatin1(ScoringEngine::kStoredKeysSql));
+    QVERIFY2(keys.size() == 1 && keys.front() == QStringLiteral("SCAN alerts USING COVERING INDEX "
+                                                                "sqlite_autoindex_alerts_1"),
+             qPrintable(keys.join(QStringLiteral(" | "))));
+    const QStringList digests = plan(db, QString::fromLatin1(ScoringEngine::kStoredDigestsSql));
+    QVERIFY2(digests.size() == 1 && digests.front() == QStringLiteral("SCAN alert_features"),
+             qPrintable(digests.join(QStringLiteral(" | "))));
 }
 
 QTEST_GUILESS_MAIN(TestQueryPlans)

@@ -200,6 +200,17 @@ void TestScoreIdentity::scoresAreAsCommitted() {
     QCOMPARE(sqlite3_total_changes64(db) - changesBefore, int64_t(1)); // the score_runs row
     const Digest again = digestCase(db);
     QCOMPARE(again.line(name), d.line(name));
+    // A full score of the unchanged case (schema 14): every row's content and result digests equal
+    // the stored ones, so it reads the events again and writes nothing but its run's record.
+    {
+        const int64_t before = sqlite3_total_changes64(db);
+        const ScoreOutcome full = ScoringEngine(*store).run(ScoreMode::Full);
+        QCOMPARE(full.status, QStringLiteral("done"));
+        QVERIFY(full.events > 0);
+        QCOMPARE(queryInt(db, "SELECT n FROM temp.alert_writes").value(), int64_t(0));
+        QCOMPARE(sqlite3_total_changes64(db) - before, int64_t(1)); // the score_runs row
+        QCOMPARE(digestCase(db).line(name), d.line(name));
+    }
 
     // The compact form the re-score read (alert_features, schema 10) holds what the JSON holds,
     // field for field, for every alert.
@@ -281,7 +292,9 @@ void TestScoreIdentity::scoresAreAsCommitted() {
         {
             sqlite3* raw = nullptr;
             QCOMPARE(sqlite3_open(QFile::encodeName(casePath).constData(), &raw), SQLITE_OK);
-            execSql(raw, "DROP TRIGGER alert_result_edited; ALTER TABLE alert_features DROP COLUMN result; "
+            execSql(raw, "DROP TRIGGER alert_content_edited; DROP TRIGGER alert_content_inserted; "
+                         "ALTER TABLE alert_features DROP COLUMN content; " // schema 14's
+                         "DROP TRIGGER alert_result_edited; ALTER TABLE alert_features DROP COLUMN result; "
                          "PRAGMA user_version = 12");
             sqlite3_close(raw);
         }

@@ -23,7 +23,10 @@
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QThread>
 #include <QUrl>
+
+#include <sqlite3.h>
 
 #include <cmath>
 
@@ -117,6 +120,7 @@ class TestScoring : public QObject {
     void membersAreTheChannelsRequests();
     void rescoreWithoutReimport();
     void sameCaseSameScores();
+    void fullScoreLeavesUnchangedRows();
     void cancelKeepsThePreviousScores();
     void cancelRightAfterStartIsKept();
 
@@ -866,6 +870,89 @@ void TestScoring::sameCaseSameScores() {
     QCOMPARE(engine.run(ScoreMode::Full).status, QStringLiteral("done"));
     QCOMPARE(snapshot(), first); // ids included: a re-score keeps each channel's row
     QVERIFY(first.size() > 50);
+}
+
+// A full score of an unchanged case (issue 20, schema 14) writes no alert row: each row's content
+// and result digests equal the stored ones, so it keeps its page and its scored_at. A row edited
+// by hand (a column of its content, its score, or its compact row lost) is written again, as the
+// pass computes it.
+void TestScoring::fullScoreLeavesUnchangedRows() {
+    auto store = CaseStore::open(casePath_);
+    sqlite3* db = store->db();
+    QStringList columns;
+    {
+        Statement st(db, "SELECT name FROM pragma_table_info('alerts') ORDER BY cid");
+        while (st.step()) {
+            columns << QStringLiteral("quote(%1)").arg(QString::fromStdString(st.text(0)));
+        }
+    }
+    QVERIFY(columns.size() > 30);
+    const std::string rowsSql = "SELECT id, scored_at, " + columns.join(QStringLiteral(" || '|' || ")).toStdString() +
+                                " FROM alerts ORDER BY id";
+    struct Row {
+        int64_t id;
+        std::string scoredAt, all;
+    };
+    auto snapshot = [&] {
+        std::vector<Row> rows;
+        Statement st(db, rowsSql);
+        while (st.step()) {
+            rows.push_back({st.int64(0), st.text(1), st.text(2)});
+        }
+        return rows;
+    };
+    ScoringEngine engine(*store);
+    QCOMPARE(engine.run(ScoreMode::Full).status, QStringLiteral("done"));
+    const std::vector<Row> first = snapshot();
+    QVERIFY(first.size() > 50);
+    QCOMPARE(queryInt(db, "SELECT count(*) FROM alert_features WHERE content IS NULL OR result IS NULL").value(),
+             int64_t(0));
+
+    // Nothing changed: nothing but the run's own row is written.
+    const int64_t changes = sqlite3_total_changes64(db);
+    QThread::msleep(5); // a later pass has a later stamp, which a rewritten row would carry
+    QCOMPARE(engine.run(ScoreMode::Full).status, QStringLiteral("done"));
+    QCOMPARE(sqlite3_total_changes64(db) - changes, int64_t(1)); // the score_runs row
+    std::vector<Row> second = snapshot();
+    QCOMPARE(second.size(), first.size());
+    for (size_t i = 0; i < first.size(); ++i) {
+        QCOMPARE(second[i].all, first[i].all);
+    }
+
+    // Three rows edited by hand: a content column, the score, the compact row.
+    const int64_t a = first[1].id, b = first[first.size() / 2].id, c = first.back().id;
+    Statement edit(db, "UPDATE alerts SET host_role = 'tampered' WHERE id = ?");
+    edit.bind(1, a).exec();
+    Statement rescore(db, "UPDATE alerts SET score = score + 1 WHERE id = ?");
+    rescore.bind(1, b).exec();
+    Statement lose(db, "DELETE FROM alert_features WHERE alert_id = ?");
+    lose.bind(1, c).exec();
+    QCOMPARE(queryInt(db, "SELECT count(*) FROM alert_features WHERE content IS NULL").value(), int64_t(1));
+    QCOMPARE(queryInt(db, "SELECT count(*) FROM alert_features WHERE result IS NULL").value(), int64_t(1));
+    QThread::msleep(5);
+    QCOMPARE(engine.run(ScoreMode::Full).status, QStringLiteral("done"));
+    const std::vector<Row> third = snapshot();
+    QCOMPARE(third.size(), first.size());
+    int rewritten = 0;
+    for (size_t i = 0; i < first.size(); ++i) {
+        QCOMPARE(third[i].id, first[i].id);
+        const bool edited = first[i].id == a || first[i].id == b || first[i].id == c;
+        if (!edited) {
+            QCOMPARE(third[i].all, first[i].all);
+            continue;
+        }
+        ++rewritten;
+        QVERIFY2(third[i].scoredAt > first[i].scoredAt, third[i].scoredAt.c_str()); // written by this pass
+        // As computed: the row as first written, but for its stamp.
+        std::string was = first[i].all, now = third[i].all;
+        was.replace(was.find(first[i].scoredAt), first[i].scoredAt.size(), "");
+        now.replace(now.find(third[i].scoredAt), third[i].scoredAt.size(), "");
+        QCOMPARE(now, was);
+    }
+    QCOMPARE(rewritten, 3);
+    QCOMPARE(queryInt(db, "SELECT count(*) FROM alert_features WHERE content IS NULL OR result IS NULL").value(),
+             int64_t(0));
+    QCOMPARE(queryInt(db, "SELECT count(*) FROM alert_features").value(), int64_t(first.size()));
 }
 
 void TestScoring::cancelKeepsThePreviousScores() {

@@ -13,6 +13,7 @@ void ScoreWorker::run(ScoreMode mode) {
     ScoreOutcome outcome;
     try {
         auto store = CaseStore::open(casePath_);
+        ScoringEngine::useTempFiles(store->db()); // the job's own connection
         ScoringEngine engine(*store);
         QElapsedTimer throttle;
         throttle.start();

@@ -17,11 +17,15 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 
+#include <xxhash.h>
+
 #include <algorithm>
 #include <exception>
 #include <memory>
 #include <optional>
 #include <stdexcept>
+#include <unordered_map>
+#include <unordered_set>
 
 namespace socwb {
 
@@ -198,26 +202,107 @@ constexpr const char* kStoreCompactSql =
     "INSERT INTO alert_features(alert_id, features, result) VALUES (?1, ?2, ?3) "
     "ON CONFLICT(alert_id) DO UPDATE SET features = excluded.features, result = excluded.result";
 
-// One alert row's text, made off the writing thread (both cores) from its features and score.
+// What a full score finds stored for a channel: its alert's id and, where alert_features holds
+// them, the digests of its content and result.
+struct StoredRow {
+    int64_t id = 0;
+    bool digests = false; // both digests are stored (none is after an edit, or before schema 14)
+    uint64_t content = 0, result = 0;
+};
+using StoredRows = std::unordered_map<std::string, StoredRow>;
+
+// The digest of everything an alert row stores but its result and scored_at (alert_features.content,
+// schema 14): the compact features, which hold every field of the features JSON and every column
+// taken from them (ChannelFeatures::toBinary and toJson visit the same fields), and the member
+// lists, each with its length so no two rows run together into the same bytes.
+uint64_t contentDigest(const std::string& binary, const BuiltChannel& b) {
+    thread_local std::string bytes;
+    bytes.assign(binary);
+    for (const QByteArray* blob : {&b.proxyBlob, &b.dnsBlob, &b.dnsQueryBlob, &b.netBlob, &b.sensorBlob}) {
+        const auto n = static_cast<int64_t>(blob->size());
+        bytes.append(reinterpret_cast<const char*>(&n), sizeof n);
+        bytes.append(blob->constData(), static_cast<size_t>(blob->size()));
+    }
+    return XXH3_64bits(bytes.data(), bytes.size());
+}
+
+// One alert row, made off the writing thread (both cores) from its features and score: first the
+// digests of its content and result; where both equal the stored ones the row is left as it is
+// (issue 20: a score of an unchanged case rewrote every alert row, 180 MB at 44k channels, and
+// built every row's JSON to do it), else its text (the features' JSON, the factors, every name
+// as UTF-8) is made for the write.
 struct PreparedRow {
     PreparedRow() = default;
-    PreparedRow(const ChannelFeatures& f, const ScoredChannel& s)
-        : key(f.key.toStdString()), host(f.host.toStdString()), hostIps(f.hostIps.toStdString()),
-          hostRole(f.hostRole.toStdString()), processImage(f.processImage.toStdString()),
-          processName(f.processName.toStdString()), destination(f.destination.toStdString()),
-          registeredDomain(f.registeredDomain.toStdString()), service(f.service.toStdString()),
-          serviceCategory(f.serviceCategory.toStdString()), endpoint(f.endpoint.toStdString()),
-          pathPrefix(f.pathPrefix.toStdString()), features(compact(f.toJson()).toStdString()),
-          severity(s.severity.toStdString()), factors(compact(s.factorsJson()).toStdString()), digest(s.digest()) {
-        const QByteArray b = f.toBinary();
-        binary.assign(b.constData(), static_cast<size_t>(b.size()));
+    PreparedRow(const ChannelFeatures& f, const ScoredChannel& s, const BuiltChannel& b, const StoredRows& was)
+        : key(f.key.toStdString()), digest(s.digest()) {
+        const QByteArray c = f.toBinary();
+        binary.assign(c.constData(), static_cast<size_t>(c.size()));
+        content = contentDigest(binary, b);
+        if (const auto it = was.find(key); it != was.end()) {
+            storedId = it->second.id;
+            unchanged = it->second.digests && it->second.content == content && it->second.result == digest;
+        }
+        if (!unchanged) {
+            makeText(f, s);
+        }
+    }
+    void makeText(const ChannelFeatures& f, const ScoredChannel& s) {
+        host = f.host.toStdString();
+        hostIps = f.hostIps.toStdString();
+        hostRole = f.hostRole.toStdString();
+        processImage = f.processImage.toStdString();
+        processName = f.processName.toStdString();
+        destination = f.destination.toStdString();
+        registeredDomain = f.registeredDomain.toStdString();
+        service = f.service.toStdString();
+        serviceCategory = f.serviceCategory.toStdString();
+        endpoint = f.endpoint.toStdString();
+        pathPrefix = f.pathPrefix.toStdString();
+        features = compact(f.toJson()).toStdString();
+        severity = s.severity.toStdString();
+        factors = compact(s.factorsJson()).toStdString();
     }
     std::string key, host, hostIps, hostRole, processImage, processName, destination, registeredDomain, service,
         serviceCategory, endpoint, pathPrefix, features, severity, factors, binary;
-    uint64_t digest = 0; // of the stored result (alert_features.result)
+    uint64_t digest = 0;  // of the stored result (alert_features.result)
+    uint64_t content = 0; // of the rest of the row (alert_features.content)
+    int64_t storedId = 0; // the channel's alert, where it has one
+    bool unchanged = false;
 };
 
+// The stored rows by channel key, from two narrow reads: the channel keys' index (not one page
+// of the alert rows) and alert_features. Empty on a first score.
+StoredRows storedRows(sqlite3* db) {
+    std::vector<std::pair<int64_t, std::pair<uint64_t, uint64_t>>> digests;
+    {
+        Statement st(db, ScoringEngine::kStoredDigestsSql);
+        while (st.step()) {
+            digests.push_back({st.int64(0), {static_cast<uint64_t>(st.int64(1)), static_cast<uint64_t>(st.int64(2))}});
+        }
+        std::sort(digests.begin(), digests.end());
+    }
+    StoredRows rows;
+    Statement st(db, ScoringEngine::kStoredKeysSql);
+    while (st.step()) {
+        StoredRow r;
+        r.id = st.int64(1);
+        const auto it = std::lower_bound(digests.begin(), digests.end(), r.id,
+                                         [](const auto& d, int64_t id) { return d.first < id; });
+        if (it != digests.end() && it->first == r.id) {
+            r.digests = true;
+            r.content = it->second.first;
+            r.result = it->second.second;
+        }
+        rows.emplace(st.text(0), r);
+    }
+    return rows;
+}
+
 } // namespace
+
+void ScoringEngine::useTempFiles(sqlite3* db) {
+    execSql(db, "PRAGMA temp_store = FILE");
+}
 
 ScoreOutcome ScoringEngine::run(ScoreMode mode, const std::atomic<bool>* cancel,
                                 const std::function<void(const ScoreProgress&)>& progress, const QDateTime& now) {
@@ -324,9 +409,15 @@ ON CONFLICT(channel_key) DO UPDATE SET host_id = excluded.host_id, host = exclud
     sensor_ids = excluded.sensor_ids
 RETURNING id
 )SQL");
-            Statement compactUp(db, kStoreCompactSql);
+            Statement compactUp(db, "INSERT INTO alert_features(alert_id, features, result, content) VALUES (?1, ?2, "
+                                    "?3, ?4) ON CONFLICT(alert_id) DO UPDATE SET features = excluded.features, "
+                                    "result = excluded.result, content = excluded.content");
+            const StoredRows was = storedRows(db);
+            std::vector<int64_t> kept; // the alerts this pass wrote or found unchanged
+            kept.reserve(built.size());
+            std::unordered_set<int64_t> written; // ... and those it wrote
             // The rows' text (the features' JSON and compact form, the factors, every name as
-            // UTF-8) is made on both cores, batches ahead of the SQLite writes that use it.
+            // UTF-8) and their digests are made on both cores, batches ahead of the SQLite writes.
             constexpr size_t kRowsPerBatch = 256, kBatchesAhead = 6;
             std::vector<std::vector<PreparedRow>> prepared(kBatchesAhead);
             const size_t batches = (built.size() + kRowsPerBatch - 1) / kRowsPerBatch;
@@ -338,11 +429,11 @@ RETURNING id
                     const size_t from = b * kRowsPerBatch, to = std::min(built.size(), from + kRowsPerBatch);
                     rows.resize(to - from);
                     for (size_t i = from; i < to; ++i) {
-                        rows[i - from] = PreparedRow(features[i], scored[i]);
+                        rows[i - from] = PreparedRow(features[i], scored[i], built[i], was);
                     }
                 },
                 [&](size_t b) {
-                    const std::vector<PreparedRow>& rows = prepared[b % kBatchesAhead];
+                    std::vector<PreparedRow>& rows = prepared[b % kBatchesAhead];
                     const size_t from = b * kRowsPerBatch;
                     if (!report(QStringLiteral("writing alerts"), static_cast<int64_t>(from),
                                 static_cast<int64_t>(built.size()))) {
@@ -351,8 +442,15 @@ RETURNING id
                     for (size_t i = from; i < from + rows.size(); ++i) {
                         const ChannelFeatures& f = features[i];
                         const ScoredChannel& s = scored[i];
-                        const PreparedRow& r = rows[i - from];
+                        PreparedRow& r = rows[i - from];
                         tally(outcome, s);
+                        if (r.unchanged) {
+                            if (!written.count(r.storedId)) {
+                                kept.push_back(r.storedId); // as stored, scored_at included
+                                continue;
+                            }
+                            r.makeText(f, s); // a second channel of a key this pass wrote: written too
+                        }
                         up.reset();
                         up.bindStatic(1, r.key).bindIntOrNull(2, std::max<int64_t>(f.hostId, 0), 0); // SIEM: < 0
                         up.bindStatic(3, r.host)
@@ -402,13 +500,35 @@ RETURNING id
                         }
                         const int64_t alertId = up.int64(0);
                         up.exec();
+                        kept.push_back(alertId);
+                        written.insert(alertId);
+                        // After the alert row: its triggers clear the digests an edit leaves stale.
                         compactUp.reset();
-                        compactUp.bind(1, alertId).bindBlob(2, r.binary).bind(3, static_cast<int64_t>(r.digest)).exec();
+                        compactUp.bind(1, alertId)
+                            .bindBlob(2, r.binary)
+                            .bind(3, static_cast<int64_t>(r.digest))
+                            .bind(4, static_cast<int64_t>(r.content))
+                            .exec();
                     }
                     up.reset(); // no binding outlives the slot's strings
                 });
-            Statement stale(db, "DELETE FROM alerts WHERE scored_at IS NOT ?");
-            stale.bind(1, stamp.toStdString()).exec();
+            // The alerts of channels the pass no longer finds, by id from an index: a filter on a
+            // column of the rows (scored_at) read every alert row, 180 MB at 44k channels.
+            std::sort(kept.begin(), kept.end());
+            std::vector<int64_t> gone;
+            {
+                Statement ids(db, kRescoreIdsSql);
+                while (ids.step()) {
+                    if (!std::binary_search(kept.begin(), kept.end(), ids.int64(0))) {
+                        gone.push_back(ids.int64(0));
+                    }
+                }
+            }
+            Statement stale(db, "DELETE FROM alerts WHERE id = ?");
+            for (const int64_t id : gone) {
+                stale.reset();
+                stale.bind(1, id).exec();
+            }
         } else {
             // Which rows changed, on both cores: by the stored digest where there is one, else by
             // the stored row. The factors' JSON is built only for the rows that are written.

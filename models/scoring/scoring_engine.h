@@ -12,6 +12,8 @@
 #include <atomic>
 #include <functional>
 
+struct sqlite3;
+
 namespace socwb {
 class CaseStore;
 }
@@ -46,12 +48,24 @@ class ScoringEngine {
                      const std::function<void(const ScoreProgress&)>& progress = {},
                      const QDateTime& now = QDateTime::currentDateTimeUtc());
 
+    // For a connection opened for a pass (socwb-cli score, the window's score job): SQLite's
+    // temporary b-trees in files, as imports have them. The pass's one sort (the distinct matched
+    // events of the attributions, 0.9 M at 3.7 M events) then pages through the cache instead of
+    // growing in memory: 0.5 s and 110 MB against 0.8 s and 148 MB in sqlite3 with this
+    // connection's cache. It drops the connection's TEMP objects, so it is not for a shared one.
+    static void useTempFiles(sqlite3* db);
+
     static constexpr const char* kEngineVersion = "socwb-score/2";
     // A re-score's reads where every alert has its compact row (tst_query_plans): the alerts' ids,
     // through an index, and the narrow rows in id order, without a sort and without the alert rows.
     static constexpr const char* kRescoreIdsSql = "SELECT id FROM alerts";
     static constexpr const char* kRescoreNarrowSql =
         "SELECT alert_id, features, result FROM alert_features ORDER BY alert_id";
+    // A full score's reads of what is stored (tst_query_plans): the channel keys with their ids
+    // from the keys' own index, and the digests from alert_features, neither from the alert rows.
+    static constexpr const char* kStoredKeysSql = "SELECT channel_key, id FROM alerts";
+    static constexpr const char* kStoredDigestsSql =
+        "SELECT alert_id, content, result FROM alert_features WHERE content IS NOT NULL AND result IS NOT NULL";
 
   private:
     CaseStore& store_;

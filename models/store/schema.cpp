@@ -844,8 +844,31 @@ BEGIN
 END;
 )SQL";
 
-constexpr std::array<const char*, 13> kMigrations{kV1, kV2, kV3,  kV4Tables, kV5,  kV6, kV7,
-                                                  kV8, kV9, kV10, kV11,      kV12, kV13};
+// Version 14 (issue 20, write side of a full score): a digest of everything else an alert row
+// stores (alert_features.content: the values the pass binds but its result and scored_at, and the
+// compact features; see PreparedRow in scoring_engine.cpp), so a full score leaves a row whose
+// content and result are as stored as it is instead of rewriting its page (scoring an unchanged
+// case wrote every alert row again). A change of those columns that does not come with a new
+// digest (another program, a hand edit), and a row inserted without one, clear it through the
+// triggers; the next full score then rewrites that row. Cases scored before have none: their next
+// full score writes every row once, as before, and stores them.
+constexpr const char* kV14 = R"SQL(
+ALTER TABLE alert_features ADD COLUMN content INTEGER;
+CREATE TRIGGER alert_content_edited AFTER UPDATE OF channel_key, host_id, host, host_ips, host_role, process_image,
+    process_name, process_id, destination, domain_id, registered_domain, service, service_category, endpoint,
+    path_prefix, requests, proxy_requests, dns_queries, net_connections, first_ts, last_ts, median_interval_s, jitter,
+    bytes_out, bytes_in, features, proxy_ids, dns_ids, dnsq_ids, net_ids, sensor_ids ON alerts
+BEGIN
+    UPDATE alert_features SET content = NULL WHERE alert_id = NEW.id;
+END;
+CREATE TRIGGER alert_content_inserted AFTER INSERT ON alerts
+BEGIN
+    UPDATE alert_features SET content = NULL WHERE alert_id = NEW.id;
+END;
+)SQL";
+
+constexpr std::array<const char*, 14> kMigrations{kV1, kV2, kV3,  kV4Tables, kV5,  kV6,  kV7,
+                                                  kV8, kV9, kV10, kV11,      kV12, kV13, kV14};
 
 // Indexes chosen for the views' queries: per-host time ranges, and the lookups of events by
 // process. Schema 4 dropped v3's per-domain indexes of proxy and DNS rows (a fifth of a proxy

@@ -6,6 +6,12 @@
 // same proxy requests and DNS queries as (client, destination, ts, bytes) in a plain SQLite table
 // of their own (copied out first, not timed), read once ORDER BY client, destination, ts.
 //
+// The score's own phases (its --verbose log) are printed with the write side (write + commit) beside
+// SQLite's floor for writing the same rows, measured in the same run: in a copy of the case (not
+// timed), sqlite3 copies every alert row and compact-features row into tables of the same
+// definition with the same indexes (alerts2, alert_features2) in one transaction, commit and the
+// checkpoint at close included. --first also times a first score: the copy with its alerts cleared.
+//
 // Goals (issue 20): import + score of the 20 M-event case under 10 minutes, each peak under 2 GB;
 // the score's peak under 1 GB and flat in events; the score within 2x the ordered scan.
 //
@@ -16,6 +22,7 @@
 // --runs: score and ordered-scan runs, medians (default 3; the import runs once).
 // --dir: where the logs and the case go (default /tmp; about 1 KB of disk an event while the logs
 //   and the case exist together). --keep keeps the case there; --case FILE scores an existing one.
+// --first: also a first score of the case (its alerts deleted in a copy), medians of --runs.
 #include "bench_support.h"
 
 #include "store/case_store.h"
@@ -36,8 +43,10 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -99,6 +108,107 @@ double firstPageMs(const QString& path, int* rows) {
         }
     }
     return double(t.nsecsElapsed()) / 1e6;
+}
+
+// A phase's milliseconds from a --verbose score log ("pass: read and build 5901 ms, ..."), -1 if absent.
+double phaseMs(const std::string& logFile, const std::string& phase) {
+    std::ifstream in(logFile);
+    std::string line;
+    while (std::getline(in, line)) {
+        const size_t pass = line.find("pass: ");
+        if (pass == std::string::npos) {
+            continue;
+        }
+        for (size_t at = line.find(phase + " ", pass); at != std::string::npos; at = line.find(phase + " ", at + 1)) {
+            if (line[at - 1] == ' ' || line[at - 1] == ',') {
+                return std::atof(line.c_str() + at + phase.size() + 1);
+            }
+        }
+    }
+    return -1;
+}
+
+double medianOf(std::vector<double> v) {
+    std::sort(v.begin(), v.end());
+    return v.empty() ? -1 : v[v.size() / 2];
+}
+
+// The score's phases over its runs, medians.
+struct Phases {
+    std::vector<double> build, score, write, commit;
+    void add(const std::string& logFile) {
+        build.push_back(phaseMs(logFile, "read and build"));
+        score.push_back(phaseMs(logFile, "score"));
+        write.push_back(phaseMs(logFile, "write"));
+        commit.push_back(phaseMs(logFile, "commit"));
+    }
+    void print(const char* what) const {
+        std::printf("  %s phases (ms): read and build %.0f, score %.0f, write %.0f, commit %.0f; write + commit %.0f\n",
+                    what, medianOf(build), medianOf(score), medianOf(write), medianOf(commit), writeSide());
+    }
+    double writeSide() const {
+        std::vector<double> sums;
+        for (size_t i = 0; i < write.size(); ++i) {
+            sums.push_back(write[i] + commit[i]);
+        }
+        return medianOf(sums);
+    }
+};
+
+void copyFile(const std::string& from, const std::string& to) {
+    std::filesystem::copy_file(from, to, std::filesystem::copy_options::overwrite_existing);
+}
+
+// SQLite's floor for a score's writes (see the header), in a copy of the case at `copy`. Median of `runs`.
+Measure alertsWriteFloor(const std::string& caseFile, const std::string& copy, int runs) {
+    // The tables' and their indexes' own definitions, renamed: alerts -> alerts2 (and its indexes).
+    std::string ddl;
+    {
+        sqlite3* db = nullptr;
+        sqlite3_open_v2(caseFile.c_str(), &db, SQLITE_OPEN_READONLY, nullptr);
+        sqlite3_stmt* st = nullptr;
+        sqlite3_prepare_v2(db,
+                           "SELECT type, name, sql FROM sqlite_schema WHERE tbl_name IN ('alerts', 'alert_features') "
+                           "AND type IN ('table', 'index') AND sql IS NOT NULL ORDER BY type = 'index', rowid",
+                           -1, &st, nullptr);
+        while (sqlite3_step(st) == SQLITE_ROW) {
+            std::string sql = reinterpret_cast<const char*>(sqlite3_column_text(st, 2));
+            for (const char* t : {"alert_features", "alerts"}) {
+                for (const std::string& from : {std::string("TABLE ") + t + " ", std::string("ON ") + t + "(",
+                                                std::string("REFERENCES ") + t + "("}) {
+                    if (const size_t at = sql.find(from); at != std::string::npos) {
+                        sql.insert(at + from.size() - 1, "2");
+                    }
+                }
+            }
+            if (std::string(reinterpret_cast<const char*>(sqlite3_column_text(st, 0))) == "index") {
+                const std::string name = reinterpret_cast<const char*>(sqlite3_column_text(st, 1));
+                sql.replace(sql.find(name), name.size(), name + "2");
+            }
+            ddl += sql + ";\n";
+        }
+        sqlite3_finalize(st);
+        sqlite3_close(db);
+    }
+    std::vector<Measure> measured;
+    for (int i = 0; i < runs; ++i) {
+        copyFile(caseFile, copy);
+        std::remove((copy + "-wal").c_str());
+        std::remove((copy + "-shm").c_str());
+        sqlite3* db = nullptr;
+        const bool made = sqlite3_open(copy.c_str(), &db) == SQLITE_OK &&
+                          sqlite3_exec(db, ddl.c_str(), nullptr, nullptr, nullptr) == SQLITE_OK;
+        sqlite3_close(db);
+        if (!made) {
+            throw std::runtime_error("cannot make the floor's tables in " + copy);
+        }
+        measured.push_back(runChild({"/usr/bin/sqlite3", copy,
+                                     "PRAGMA synchronous = NORMAL; PRAGMA cache_size = -65536; BEGIN; "
+                                     "INSERT INTO alerts2 SELECT * FROM alerts; "
+                                     "INSERT INTO alert_features2 SELECT * FROM alert_features; COMMIT;"}));
+    }
+    std::remove(copy.c_str());
+    return median(measured);
 }
 
 } // namespace
@@ -176,9 +286,12 @@ int main(int argc, char** argv) {
     const std::string plain = dir + "/plain.db";
     const std::string ordered = plainOrderedScan(caseFile, plain);
     std::vector<Measure> scans, scores;
+    const std::string logFile = dir + "/score.log";
+    Phases phases;
     for (int i = 0; i < runs; ++i) {
         scans.push_back(runChild({"/usr/bin/sqlite3", plain, ordered}));
-        scores.push_back(runChild({cli, "score", caseFile}));
+        scores.push_back(runChild({cli, "--verbose", "score", caseFile}, true, logFile));
+        phases.add(logFile);
     }
     std::remove(plain.c_str());
     const Measure scan = median(scans), score = median(scores);
@@ -190,6 +303,35 @@ int main(int argc, char** argv) {
     std::printf("  reference: plain table ORDER BY client, destination, ts  %8.1f s  (peak %.0f MB)\n", scan.seconds,
                 mb(scan));
     std::printf("  score / ordered scan     %8.2f  (goal <= 2)\n", score.seconds / scan.seconds);
+    phases.print("score");
+    const Measure floor = alertsWriteFloor(caseFile, dir + "/floor.socwb", runs);
+    failures += floor.exitCode != 0;
+    std::printf("  reference: sqlite3 copying the %lld alert and compact rows into tables of the same definition "
+                "and indexes, commit included  %.2f s\n",
+                channels, floor.seconds);
+    std::printf("  score's write + commit / that floor  %.2f\n", phases.writeSide() / 1000.0 / floor.seconds);
+    if (hasFlag(argc, argv, "first")) {
+        // A first score: the case's alerts deleted in a copy (not timed), the copy scored afresh each run.
+        const std::string cleared = dir + "/cleared.socwb", work = dir + "/first.socwb";
+        copyFile(caseFile, cleared);
+        shell("/usr/bin/sqlite3 '" + cleared + "' 'PRAGMA foreign_keys = ON; DELETE FROM alerts; VACUUM;'");
+        std::vector<Measure> firsts;
+        Phases first;
+        for (int i = 0; i < runs; ++i) {
+            copyFile(cleared, work);
+            firsts.push_back(runChild({cli, "--verbose", "score", work}, true, logFile));
+            first.add(logFile);
+        }
+        const Measure f = median(firsts);
+        failures += f.exitCode != 0;
+        std::printf("  first score              %8.1f s  peak %6.0f MB  (%.2f x the ordered scan)\n", f.seconds, mb(f),
+                    f.seconds / scan.seconds);
+        first.print("first score");
+        std::printf("  first score's write + commit / that floor  %.2f\n", first.writeSide() / 1000.0 / floor.seconds);
+        for (const std::string& file : {cleared, work}) {
+            std::remove(file.c_str());
+        }
+    }
     if (given.empty()) {
         std::printf("  import + score           %8.1f s  (goal < 600 s; peaks %.0f and %.0f MB, goal < 2048)\n",
                     imported.seconds + score.seconds, mb(imported), mb(score));

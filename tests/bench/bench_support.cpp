@@ -16,7 +16,7 @@ extern char** environ;
 
 namespace socwb::bench {
 
-Measure runChild(const std::vector<std::string>& argv, bool quiet) {
+Measure runChild(const std::vector<std::string>& argv, bool quiet, const std::string& stderrFile) {
     std::vector<char*> args;
     for (const auto& a : argv) {
         args.push_back(const_cast<char*>(a.c_str()));
@@ -27,6 +27,9 @@ Measure runChild(const std::vector<std::string>& argv, bool quiet) {
     if (quiet) {
         posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0);
         posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0);
+    }
+    if (!stderrFile.empty()) {
+        posix_spawn_file_actions_addopen(&actions, 2, stderrFile.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
     }
     const auto start = std::chrono::steady_clock::now();
     pid_t pid = 0;

@@ -13,8 +13,9 @@ struct Measure {
     int exitCode = -1;
 };
 
-// Runs argv[0] with the arguments (stdout/stderr to /dev/null unless quiet is false).
-Measure runChild(const std::vector<std::string>& argv, bool quiet = true);
+// Runs argv[0] with the arguments (stdout/stderr to /dev/null unless quiet is false; stderr to
+// `stderrFile` where one is named, a --verbose child's log to read its phases from).
+Measure runChild(const std::vector<std::string>& argv, bool quiet = true, const std::string& stderrFile = {});
 // The median of each field over runs (exit code: the worst).
 Measure median(std::vector<Measure> runs);
 // The value after `--name` among the arguments, or `fallback`.
