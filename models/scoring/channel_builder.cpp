@@ -580,9 +580,12 @@ std::vector<BuiltChannel> ChannelBuilder::build(const Progress& progress) {
                                                                              {kNetTable, "net_connections"},
                                                                              {kSensorTable, "sensor_conn_rows"}}};
         for (const auto& [t, table] : tables) {
-            Statement st(db_, "SELECT coalesce(min(id), 0), coalesce(max(id), 0) FROM " + std::string(table));
-            st.step();
-            const auto lo = static_cast<uint64_t>(st.int64(0)), hi = static_cast<uint64_t>(st.int64(1));
+            // One aggregate a query: SQLite reads min() or max() of a rowid off the b-tree's edge,
+            // but both in one statement scan the table.
+            const auto lo = static_cast<uint64_t>(
+                queryInt(db_, "SELECT coalesce(min(id), 0) FROM " + std::string(table)).value_or(0));
+            const auto hi = static_cast<uint64_t>(
+                queryInt(db_, "SELECT coalesce(max(id), 0) FROM " + std::string(table)).value_or(0));
             const auto mid = static_cast<int64_t>(lo + (hi - lo) / 2); // no overflow, whatever the ids
             parts[0].to[t] = mid;
             parts[1].from[t] = mid == INT64_MAX ? INT64_MAX : mid + 1;
