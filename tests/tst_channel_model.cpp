@@ -9,6 +9,7 @@
 #include "scoring/channel_builder.h"
 #include "scoring/channel_members.h"
 #include "scoring/channel_scorer.h"
+#include "scoring/read_snapshot.h"
 #include "scoring/scoring_config.h"
 #include "scoring/scoring_engine.h"
 #include "scoring/timing_source.h"
@@ -16,6 +17,7 @@
 #include "store/case_store.h"
 #include "store/statement.h"
 
+#include <QElapsedTimer>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -45,6 +47,7 @@ class Fixture {
              "'imported')");
     }
     sqlite3* db() { return store_->db(); }
+    QString path() const { return dir_.filePath(QStringLiteral("fixture.socwb")); }
     CaseStore& store() { return *store_; }
     void exec(const std::string& sql) { execSql(db(), sql); }
     void host(int64_t id, const char* name, const char* role, const char* ip) {
@@ -231,6 +234,8 @@ class TestChannelModel : public QObject {
     void weakTiesYieldToConnections();
     void rescoreRefusesOlderFeatures();
     void parkedEventsGiveTheSameChannels();
+    void twoReadersGiveTheSameChannels();
+    void twoReadersShareOneSnapshot();
 };
 
 void TestChannelModel::namerByHostAndTime() {
@@ -1094,12 +1099,22 @@ void TestChannelModel::rescoreRefusesOlderFeatures() {
              std::to_string(kFeatureVersion));
 }
 
-void TestChannelModel::parkedEventsGiveTheSameChannels() {
-    // Issue 20: a case of more events than the builder holds at once is parked on disk by host and
-    // made into channels a run of hosts at a time. Every channel must come out as from one pass in
-    // memory, in the same order: features (cross-host ones included: late start against the whole
-    // log, idle hours, output elsewhere) and member ids.
-    Fixture f;
+void sameChannels(const std::vector<BuiltChannel>& got, const std::vector<BuiltChannel>& want) {
+    QCOMPARE(got.size(), want.size());
+    for (size_t i = 0; i < want.size(); ++i) {
+        QCOMPARE(QJsonDocument(got[i].features.toJson()).toJson(QJsonDocument::Compact),
+                 QJsonDocument(want[i].features.toJson()).toJson(QJsonDocument::Compact));
+        QCOMPARE(got[i].proxyBlob, want[i].proxyBlob);
+        QCOMPARE(got[i].dnsBlob, want[i].dnsBlob);
+        QCOMPARE(got[i].dnsQueryBlob, want[i].dnsQueryBlob);
+        QCOMPARE(got[i].netBlob, want[i].netBlob);
+        QCOMPARE(got[i].sensorBlob, want[i].sensorBlob);
+    }
+}
+
+// Eight hosts polling, browsing and connecting: channels that join events of every kind, User-Agents,
+// endpoints and names only connections give (every id a reader interns), over several hosts.
+void fleet(Fixture& f) {
     f.domain(1, "api.dropbox.com", "dropbox.com");
     f.domain(2, "updates.example.org", "example.org");
     f.domain(3, "pastebin.com", "pastebin.com");
@@ -1118,12 +1133,29 @@ void TestChannelModel::parkedEventsGiveTheSameChannels() {
                 f.proxy(h, 3, t + 21 * kS, "POST", "/api/api_post.php", 10 * h + 1);
                 f.dns(h, 1, t - 2 * kS, "162.125.1.18", "60");
             }
+            if (k % 3 == 1) {
+                f.proxy(h, 2, t + 17 * kS, "GET", "/news", 10 * h + 2, nullptr, 5000, 120, 0.95,
+                        k % 2 ? "Mozilla/5.0 (Windows NT 10.0) Chrome/120.0" : "Mozilla/5.0 Firefox/115.0");
+            }
+            if (k % 6 == 2) {
+                f.connection(h, 10 * h + 1, t + 7 * kS, "198.51.100.7", h % 2 ? "c2.example.net" : "");
+                f.connection(h, 10 * h + 2, t + 9 * kS, "203.0.113.5");
+            }
             if (k % 5 == 0) {
                 f.connection(h, 10 * h + 1, t + 5 * kS, "104.16.0.9");
                 f.proxy(h, 4, t + 30 * kS, "CONNECT", nullptr, 0);
             }
         }
     }
+}
+
+void TestChannelModel::parkedEventsGiveTheSameChannels() {
+    // Issue 20: a case of more events than the builder holds at once is parked on disk by host and
+    // made into channels a run of hosts at a time. Every channel must come out as from one pass in
+    // memory, in the same order: features (cross-host ones included: late start against the whole
+    // log, idle hours, output elsewhere) and member ids.
+    Fixture f;
+    fleet(f);
     const ScoringConfig config = ScoringConfig::fromYaml(defaults());
     const WebServiceCatalog catalog = WebServiceCatalog::load();
     ChannelBuilder inMemory(f.db(), catalog, config);
@@ -1136,15 +1168,85 @@ void TestChannelModel::parkedEventsGiveTheSameChannels() {
     QVERIFY2(parked.partitions() >= 4, qPrintable(QString::number(parked.partitions())));
     QCOMPARE(parked.eventsRead(), inMemory.eventsRead());
     QVERIFY(whole.size() >= 8 * 3);
-    QCOMPARE(runs.size(), whole.size());
-    for (size_t i = 0; i < whole.size(); ++i) {
-        QCOMPARE(QJsonDocument(runs[i].features.toJson()).toJson(QJsonDocument::Compact),
-                 QJsonDocument(whole[i].features.toJson()).toJson(QJsonDocument::Compact));
-        QCOMPARE(runs[i].proxyBlob, whole[i].proxyBlob);
-        QCOMPARE(runs[i].dnsBlob, whole[i].dnsBlob);
-        QCOMPARE(runs[i].dnsQueryBlob, whole[i].dnsQueryBlob);
-        QCOMPARE(runs[i].netBlob, whole[i].netBlob);
+    sameChannels(runs, whole);
+}
+
+void TestChannelModel::twoReadersGiveTheSameChannels() {
+    // Issue 20: the events read in two parts at once, each half of every table on its own
+    // connection, make every channel as one reader does, in the same order, in memory and parked;
+    // an import that commits while they read is seen by neither.
+    Fixture f;
+    fleet(f);
+    const ScoringConfig config = ScoringConfig::fromYaml(defaults());
+    const WebServiceCatalog catalog = WebServiceCatalog::load();
+    for (const int64_t budget : {int64_t(1) << 40, int64_t(150)}) {
+        ChannelBuilder one(f.db(), catalog, config);
+        one.setPartitionEvents(budget);
+        const std::vector<BuiltChannel> want = one.build();
+        QCOMPARE(one.partsRead(), 1);
+        QVERIFY(want.size() >= 8 * 3);
+        QVERIFY(std::any_of(want.begin(), want.end(),
+                            [](const BuiltChannel& b) { return b.features.destination == "c2.example.net"; }));
+        QVERIFY(std::any_of(want.begin(), want.end(),
+                            [](const BuiltChannel& b) { return !b.features.userAgent.isEmpty(); }));
+        ReadSnapshot snapshot(f.db(), true);
+        QVERIFY(snapshot.second() != nullptr);
+        {
+            // Another program imports a line of a host whose events are in both halves.
+            auto other = CaseStore::open(f.path());
+            execSql(other->db(), "INSERT INTO proxy_events(evidence_id, line_no, ts_us, host_id, domain_id, method, "
+                                 "path) VALUES (1, 99999, " +
+                                     std::to_string(kT0 + 5000 * kS) + ", 1, 2, 'GET', '/check')");
+        }
+        ChannelBuilder two(f.db(), catalog, config);
+        two.setPartitionEvents(budget);
+        two.setSecondReader(snapshot.second());
+        const std::vector<BuiltChannel> got = two.build();
+        QCOMPARE(two.partsRead(), 2);
+        QCOMPARE(two.eventsRead(), one.eventsRead());
+        QCOMPARE(two.partitions(), one.partitions());
+        sameChannels(got, want);
+        if (QTest::currentTestFailed()) {
+            return;
+        }
+        snapshot.end();
+        execSql(f.db(), "DELETE FROM proxy_rows WHERE line_no = 99999"); // the next round as this one
     }
+}
+
+void TestChannelModel::twoReadersShareOneSnapshot() {
+    // The second reader begins inside the write lock of a third connection, so no commit can fall
+    // between the two snapshots; where an import holds that lock, the pass reads on one connection
+    // and never waits on the writer.
+    Fixture f;
+    f.host(1, "WS-1", "workstation", "10.0.0.1");
+    f.domain(1, "api.dropbox.com", "dropbox.com");
+    f.proxy(1, 1, kT0, "GET", "/a");
+    auto other = CaseStore::open(f.path());
+    const std::string insert =
+        "INSERT INTO proxy_events(evidence_id, line_no, ts_us, host_id, domain_id, method) VALUES (1, 2, " +
+        std::to_string(kT0 + kS) + ", 1, 1, 'GET')";
+    {
+        ReadSnapshot snapshot(f.db(), true);
+        QVERIFY(snapshot.second() != nullptr);
+        execSql(other->db(), insert); // commits: WAL readers do not hold writers back
+        QCOMPARE(queryInt(f.db(), "SELECT count(*) FROM proxy_rows").value(), int64_t(1));
+        QCOMPARE(queryInt(snapshot.second(), "SELECT count(*) FROM proxy_rows").value(), int64_t(1));
+        QCOMPARE(queryInt(other->db(), "SELECT count(*) FROM proxy_rows").value(), int64_t(2));
+    }
+    QCOMPARE(queryInt(f.db(), "SELECT count(*) FROM proxy_rows").value(), int64_t(2));
+    // An import holding the write lock: one reader, at once, on the state committed before it.
+    execSql(other->db(), "BEGIN IMMEDIATE");
+    execSql(other->db(), "DELETE FROM proxy_rows");
+    QElapsedTimer waited;
+    waited.start();
+    {
+        ReadSnapshot snapshot(f.db(), true);
+        QCOMPARE(snapshot.second(), nullptr);
+        QCOMPARE(queryInt(f.db(), "SELECT count(*) FROM proxy_rows").value(), int64_t(2));
+    }
+    QVERIFY2(waited.elapsed() < 3000, qPrintable(QString::number(waited.elapsed())));
+    execSql(other->db(), "ROLLBACK");
 }
 
 QTEST_GUILESS_MAIN(TestChannelModel)

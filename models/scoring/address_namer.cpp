@@ -88,6 +88,26 @@ void AddressNamer::compress(std::vector<Raw>& raw, bool byHost, int64_t windowUs
     }
 }
 
+void AddressNamer::append(AddressNamer&& other) {
+    std::vector<const std::string*> names(other.ids_.size());
+    for (const auto& [address, id] : other.ids_) {
+        names[id] = &address;
+    }
+    // Ids are numbered in the order addresses first appear, as add() numbers them.
+    std::vector<uint32_t> here(other.ids_.size(), UINT32_MAX);
+    raw_.reserve(raw_.size() + other.raw_.size());
+    for (Raw r : other.raw_) {
+        uint32_t& id = here[r.address];
+        if (id == UINT32_MAX) {
+            id = ids_.try_emplace(*names[r.address], static_cast<uint32_t>(ids_.size())).first->second;
+        }
+        r.address = id;
+        raw_.push_back(r);
+    }
+    answers_ += other.answers_;
+    other = AddressNamer(other.config_);
+}
+
 void AddressNamer::finish() {
     compress(raw_, true, config_.windowUs, hostRuns_, hostIndex_);
     compress(raw_, false, config_.windowUs, fleetRuns_, fleetIndex_);

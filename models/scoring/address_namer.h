@@ -47,6 +47,9 @@ class AddressNamer {
     // Every address in a comma-separated answer list (names among them, CNAME targets, are skipped).
     void addList(std::string_view answers, int64_t host, int64_t tsUs, int64_t domainId);
     void finish();
+    // Every answer `other` was given (not finished), as if they had been add()ed here after this
+    // one's: the answers of a case read in parts, joined in the order one reader meets them.
+    void append(AddressNamer&& other);
 
     // host_dns, fleet_dns or address, as the class comment says. `address` normalized (lower case).
     Result name(int64_t host, std::string_view address, int64_t tsUs) const;

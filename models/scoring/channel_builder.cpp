@@ -23,12 +23,17 @@
 
 #include <algorithm>
 #include <array>
+#include <atomic>
 #include <cmath>
 #include <cstdio>
+#include <exception>
+#include <functional>
+#include <iterator>
 #include <map>
 #include <memory>
 #include <set>
 #include <string_view>
+#include <thread>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -118,7 +123,6 @@ struct DomainInfo {
     bool isAddress = false;
     const WebService* service = nullptr;
     bool serviceLooked = false;
-    std::unordered_map<std::string, int32_t> endpointCache; // path -> endpoint id (0 none)
 };
 
 struct EndpointInfo {
@@ -209,11 +213,13 @@ bool anyMatch(const std::vector<QRegularExpression>& res, const QString& text) {
 // The attributions of one request kind, read in request-id order beside a scan of that table.
 class AttributionCursor {
   public:
-    AttributionCursor(sqlite3* db, const char* kind, double minConfidence, const validation::TableIds& processes)
+    // From request id `from` on (a part of the table read beside it).
+    AttributionCursor(sqlite3* db, const char* kind, double minConfidence, const validation::TableIds& processes,
+                      int64_t from)
         : processes_(processes),
           st_(db, "SELECT request_id, process_id, confidence FROM attributions WHERE request_kind = ? AND "
-                  "confidence >= ? ORDER BY request_id") {
-        st_.bind(1, kind).bind(2, minConfidence);
+                  "request_id >= ? AND confidence >= ? ORDER BY request_id") {
+        st_.bind(1, kind).bind(2, from).bind(3, minConfidence);
         advance();
     }
     // The process of request `id` (ids asked in ascending order), or 0; `confidence` gets the
@@ -294,10 +300,8 @@ class EventSpill {
     void add(const GroupKey& key, const Ev& e) { files_.add(bucketOf(key.host), Record{key, e}); }
     size_t buckets() const { return files_.buckets(); }
     int64_t records(size_t bucket) const { return files_.records(bucket); }
-    // Appends bucket's events to their groups, in the order they were added; the file is closed.
-    template <typename Groups> void load(size_t bucket, Groups& groups) {
-        files_.load(bucket, [&](const Record& r) { groups[r.key].push_back(r.e); });
-    }
+    // Calls each(record) for the bucket's events, in the order they were added; the file is closed.
+    template <typename Each> void load(size_t bucket, Each&& each) { files_.load(bucket, each); }
 
   private:
     size_t bucketOf(int64_t host) const {
@@ -314,6 +318,37 @@ struct MemberIds {
     std::vector<int64_t> proxyIds, dnsIds, dnsQueryIds, netIds, sensorIds;
 };
 
+// Where one reader meets an event: the tables in the order build() reads them, then the id.
+int readRank(MemberSource s) {
+    switch (s) {
+    case MemberSource::DnsLog:
+        return 0;
+    case MemberSource::SysmonDns:
+        return 1;
+    case MemberSource::Http:
+    case MemberSource::Connect:
+        return 2;
+    case MemberSource::SysmonNet:
+        return 3;
+    case MemberSource::SensorConn:
+        return 4;
+    }
+    return 2;
+}
+
+// A group two parts gathered holds the first part's events, then the second's, each run in read
+// order: merged into the one order a single reader would have gathered them in.
+void restoreReadOrder(std::vector<Ev>& evs) {
+    auto before = [](const Ev& a, const Ev& b) {
+        const int ra = readRank(a.source), rb = readRank(b.source);
+        return ra != rb ? ra < rb : a.id < b.id;
+    };
+    const auto cut = std::is_sorted_until(evs.begin(), evs.end(), before);
+    if (cut != evs.end()) {
+        std::inplace_merge(evs.begin(), cut, evs.end(), before);
+    }
+}
+
 // Polls of an event list's times (sorted by the caller), as chooseTiming merges them.
 size_t pollCount(const std::vector<int64_t>& sortedTs, int64_t mergeUs) {
     return mergeBursts(sortedTs, mergeUs).size();
@@ -329,6 +364,13 @@ ChannelBuilder::ChannelBuilder(sqlite3* db, const WebServiceCatalog& catalog, co
         const qlonglong n = v.toLongLong(&ok);
         if (ok && n > 0) {
             partitionEvents_ = n;
+        }
+    }
+    if (const QByteArray v = qgetenv("SOCWB_SCORE_READERS"); !v.isEmpty()) {
+        bool ok = false;
+        const int n = v.toInt(&ok);
+        if (ok && n > 0) {
+            readers_ = n;
         }
     }
 }
@@ -449,30 +491,6 @@ std::vector<BuiltChannel> ChannelBuilder::build(const Progress& progress) {
     };
     std::vector<EndpointInfo> endpoints(1);
     std::map<std::pair<int64_t, QString>, int32_t> endpointIds;
-    auto endpointOf = [&](int64_t domainId, const char* path, int pathLen) -> int32_t {
-        const WebService* s = serviceOf(domainId);
-        if (!s || s->endpoints.empty() || !path || pathLen == 0) {
-            return 0;
-        }
-        DomainInfo& d = domains[static_cast<size_t>(domainId)];
-        std::string p(path, static_cast<size_t>(pathLen));
-        if (auto it = d.endpointCache.find(p); it != d.endpointCache.end()) {
-            return it->second;
-        }
-        int32_t id = 0;
-        const EndpointMatch m = catalog_.endpoint(*s, d.name, p);
-        if (m.shape) {
-            auto [it, inserted] = endpointIds.try_emplace({domainId, m.prefix}, static_cast<int32_t>(endpoints.size()));
-            if (inserted) {
-                endpoints.push_back({m.shape, m.prefix});
-            }
-            id = it->second;
-        }
-        if (d.endpointCache.size() < 4096) { // browsing a service's many pages must not grow it without bound
-            d.endpointCache.emplace(std::move(p), id);
-        }
-        return id;
-    };
 
     // ---- Processes: image per id, interned (lower case) so channels key on the image.
     std::vector<int32_t> imageOfProcess;
@@ -497,10 +515,90 @@ std::vector<BuiltChannel> ChannelBuilder::build(const Progress& progress) {
     };
 
     std::unordered_map<GroupKey, std::vector<Ev>, GroupKeyHash> groups;
-    // A case of more events than partitionEvents_ parks them on disk by host as they are read and
-    // makes channels of a run of hosts at a time (EventSpill): the pass then holds at most about
-    // that many events (48 bytes each) at once, whatever the size of the case.
-    EventSpill spill;
+    std::vector<std::string> userAgents(1);
+    std::unordered_map<std::string, int32_t> uaIds;
+    std::array<int64_t, kTableCount> tableFirst = filled(INT64_MAX);
+    std::array<int64_t, kTableCount> tableLast = filled(INT64_MIN);
+    AddressNamer namer({static_cast<int64_t>(c.threshold("naming_window_s") * 1e6),
+                        static_cast<int64_t>(c.threshold("naming_lead_s") * 1e6)});
+
+    // ==== Events, in one part or two read at once ====
+    // Given a second connection on the same snapshot (ReadSnapshot), the events are read in two
+    // parts, each on its own core and connection: the first part reads the lower half of every
+    // table's ids, the second the upper half. DNS comes first in both: its answers name the
+    // addresses proxy lines and connections carry, so the naming index is built from both parts'
+    // answers before either reads on. What a part interns as it reads (User-Agents, endpoints,
+    // names only connections give) gets ids of the part's own; once both are read they are
+    // renumbered in the order one reader meets them (every table's first half before its second),
+    // and a channel's events are put back in that order too (restoreReadOrder): the channels, their
+    // order and every tie between them come out as from one reader.
+    struct HostNotes { // what a part learns of a host while it reads (HostInfo's fields of the same names)
+        std::array<int64_t, kTableCount> first = filled(INT64_MAX);
+        std::set<int64_t> proxyUsers;
+        std::map<int64_t, std::set<int32_t>> browsersByHour;
+    };
+    struct Part {
+        sqlite3* db = nullptr;
+        std::array<int64_t, kTableCount> from = filled(INT64_MIN), to = filled(INT64_MAX); // ids read, by table
+        std::unordered_map<int64_t, HostNotes> notes;
+        std::array<int64_t, kTableCount> first = filled(INT64_MAX), last = filled(INT64_MIN);
+        int64_t events = 0;
+        std::vector<int64_t> matched;
+        std::vector<AddressNamer> answers; // the DNS log's, then Sysmon's
+        std::unordered_map<GroupKey, std::vector<Ev>, GroupKeyHash> groups;
+        // A case of more events than partitionEvents_ parks them on disk by host as they are read
+        // and makes channels of a run of hosts at a time (EventSpill): the pass then holds at most
+        // about that many events (48 bytes each) at once, whatever the size of the case.
+        EventSpill spill;
+        // Interned by the part, ids of its own (0: none) ...
+        std::vector<std::string> userAgents = std::vector<std::string>(1);
+        std::unordered_map<std::string, int32_t> uaIds;
+        std::vector<int32_t> browserOfUa = std::vector<int32_t>(1, 0); // browser family id, 0 none
+        std::unordered_map<std::string, int32_t> browserFamilies;
+        std::vector<std::pair<int64_t, QString>> endpointKeys = std::vector<std::pair<int64_t, QString>>(1);
+        std::vector<const EndpointShape*> endpointShapes = std::vector<const EndpointShape*>(1, nullptr);
+        std::map<std::pair<int64_t, QString>, int32_t> endpointIds;
+        std::unordered_map<int64_t, std::unordered_map<std::string, int32_t>> endpointCache; // by domain: path
+        std::vector<uint8_t> serviceLooked;
+        std::vector<const WebService*> services; // by table domain, once looked up
+        std::vector<std::string> newDomains;     // id maxTableDomain + 1 + index
+        std::vector<Table> newDomainTable;       // the table that named it first
+        std::unordered_map<std::string, int64_t> newDomainIds;
+        // ... and the pass's ids for them once the parts are joined.
+        std::vector<int32_t> uaMap, endpointMap;
+        std::vector<int64_t> domainMap;
+    };
+    const bool twoParts = second_ != nullptr && readers_ > 1;
+    std::vector<Part> parts(twoParts ? 2 : 1);
+    partsRead_ = static_cast<int>(parts.size());
+    parts[0].db = db_;
+    if (twoParts) {
+        parts[1].db = second_;
+        const std::array<std::pair<Table, const char*>, kTableCount> tables{{{kProxyTable, "proxy_rows"},
+                                                                             {kDnsTable, "dns_rows"},
+                                                                             {kDnsQueryTable, "dns_queries"},
+                                                                             {kNetTable, "net_connections"},
+                                                                             {kSensorTable, "sensor_conn_rows"}}};
+        for (const auto& [t, table] : tables) {
+            // One aggregate a query: SQLite reads min() or max() of a rowid off the b-tree's edge,
+            // but both in one statement scan the table.
+            const auto lo = static_cast<uint64_t>(
+                queryInt(db_, "SELECT coalesce(min(id), 0) FROM " + std::string(table)).value_or(0));
+            const auto hi = static_cast<uint64_t>(
+                queryInt(db_, "SELECT coalesce(max(id), 0) FROM " + std::string(table)).value_or(0));
+            const auto mid = static_cast<int64_t>(lo + (hi - lo) / 2); // no overflow, whatever the ids
+            parts[0].to[t] = mid;
+            parts[1].from[t] = mid == INT64_MAX ? INT64_MAX : mid + 1;
+            parts[1].to[t] = mid == INT64_MAX ? INT64_MAX - 1 : INT64_MAX; // empty past the last id
+        }
+    }
+    const AddressNamer::Config namingConfig{static_cast<int64_t>(c.threshold("naming_window_s") * 1e6),
+                                            static_cast<int64_t>(c.threshold("naming_lead_s") * 1e6)};
+    for (Part& p : parts) {
+        p.answers.assign(2, AddressNamer(namingConfig));
+        p.serviceLooked.assign(domains.size(), 0);
+        p.services.assign(domains.size(), nullptr);
+    }
     bool spilling = false;
     {
         int64_t estimate = 0;
@@ -514,44 +612,137 @@ std::vector<BuiltChannel> ChannelBuilder::build(const Progress& progress) {
                 hostIds.push_back(id);
             }
             std::sort(hostIds.begin(), hostIds.end());
-            spilling = spill.open(hostIds);
+            spilling = std::all_of(parts.begin(), parts.end(), [&](Part& p) { return p.spill.open(hostIds); });
             log::score()->info("about {} events: made into channels {} or fewer at a time{}", estimate,
                                partitionEvents_, spilling ? "" : " (no temporary file: all in memory)");
         }
     }
-    auto gather = [&](const GroupKey& key, const Ev& e) {
+    log::score()->info("events read in {} part{}", parts.size(), parts.size() > 1 ? "s at once" : "");
+    auto gather = [&](Part& p, const GroupKey& key, const Ev& e) {
         if (spilling) {
-            spill.add(key, e);
+            p.spill.add(key, e);
         } else {
-            groups[key].push_back(e);
+            p.groups[key].push_back(e);
         }
     };
-    std::vector<std::string> userAgents(1);
-    std::unordered_map<std::string, int32_t> uaIds;
-    std::vector<int32_t> browserOfUa(1, 0); // by interned User-Agent: browser family id + 0, 0 none
-    std::unordered_map<std::string, int32_t> browserFamilies;
-    std::array<int64_t, kTableCount> tableFirst = filled(INT64_MAX);
-    std::array<int64_t, kTableCount> tableLast = filled(INT64_MIN);
-    auto note = [&](HostInfo& h, Table t, int64_t ts) {
-        tableFirst[t] = std::min(tableFirst[t], ts);
-        tableLast[t] = std::max(tableLast[t], ts);
+    auto note = [](Part& p, int64_t host, Table t, int64_t ts) {
+        p.first[t] = std::min(p.first[t], ts);
+        p.last[t] = std::max(p.last[t], ts);
+        HostNotes& h = p.notes[host];
         h.first[t] = std::min(h.first[t], ts);
     };
-    AddressNamer namer({static_cast<int64_t>(c.threshold("naming_window_s") * 1e6),
-                        static_cast<int64_t>(c.threshold("naming_lead_s") * 1e6)});
+    // The first part is read on this thread: it reports progress and asks about cancelling; the
+    // other stops when this one does (or fails).
+    std::atomic<bool> stopParts{false};
+    struct PartStopped {};
+    auto poll = [&](const Part& p, const char* phase, int64_t done, int64_t total) {
+        if (stopParts.load(std::memory_order_relaxed)) {
+            throw PartStopped{};
+        }
+        if (&p == &parts.front()) {
+            tick(phase, done, total);
+        }
+    };
+    auto lapFirst = [&](const Part& p, const char* phase) {
+        if (&p == &parts.front()) {
+            phases.lap(phase);
+        }
+    };
+    // Runs body on every part at once, the first here. The failure reported is the first part's,
+    // as when the rows were read in order by one reader, then the second's.
+    auto inParts = [&](const std::function<void(Part&)>& body) {
+        std::exception_ptr failed[2];
+        auto run = [&](size_t i) {
+            try {
+                body(parts[i]);
+            } catch (const PartStopped&) {
+            } catch (...) {
+                failed[i] = std::current_exception();
+                stopParts = true;
+            }
+        };
+        if (parts.size() > 1) {
+            std::thread other(run, 1);
+            run(0);
+            other.join();
+        } else {
+            run(0);
+        }
+        for (const std::exception_ptr& e : failed) {
+            if (e) {
+                std::rethrow_exception(e);
+            }
+        }
+    };
+    // The parts ask the catalog and the config's regular expressions at once: both are const, and a
+    // QRegularExpression matches from any number of threads (Qt 6 compiles a pattern once under a
+    // mutex of its own and gives every match its own match data and a thread's own JIT stack).
+    auto serviceIn = [&](Part& p, int64_t domainId) -> const WebService* {
+        const auto i = static_cast<size_t>(domainId);
+        if (!p.serviceLooked[i]) {
+            p.serviceLooked[i] = 1;
+            if (!domains[i].isAddress) {
+                p.services[i] = catalog_.match(domains[i].name);
+            }
+        }
+        return p.services[i];
+    };
+    auto endpointIn = [&](Part& p, int64_t domainId, const char* path, int pathLen) -> int32_t {
+        const WebService* s = serviceIn(p, domainId);
+        if (!s || s->endpoints.empty() || !path || pathLen == 0) {
+            return 0;
+        }
+        auto& cache = p.endpointCache[domainId];
+        std::string text(path, static_cast<size_t>(pathLen));
+        if (auto it = cache.find(text); it != cache.end()) {
+            return it->second;
+        }
+        int32_t id = 0;
+        const EndpointMatch m = catalog_.endpoint(*s, domains[static_cast<size_t>(domainId)].name, text);
+        if (m.shape) {
+            auto [it, inserted] = p.endpointIds.try_emplace({domainId, m.prefix}, int32_t(p.endpointKeys.size()));
+            if (inserted) {
+                p.endpointKeys.emplace_back(domainId, m.prefix);
+                p.endpointShapes.push_back(m.shape);
+            }
+            id = it->second;
+        }
+        if (cache.size() < 4096) { // browsing a service's many pages must not grow it without bound
+            cache.emplace(std::move(text), id);
+        }
+        return id;
+    };
+    // A name only a connection gives (not in the domains table): an id of the part's own.
+    auto domainIn = [&](Part& p, const std::string& rawName, Table table) -> int64_t {
+        const std::string name = DomainNames::normalize(rawName);
+        if (name.empty()) {
+            return 0;
+        }
+        if (auto it = domainByName.find(name); it != domainByName.end()) {
+            return it->second;
+        }
+        auto [it, inserted] =
+            p.newDomainIds.try_emplace(name, maxTableDomain + 1 + static_cast<int64_t>(p.newDomains.size()));
+        if (inserted) {
+            p.newDomains.push_back(name);
+            p.newDomainTable.push_back(table);
+        }
+        return it->second;
+    };
 
     phases.lap("context");
 
-    // ==== Events ====
-    // DNS first: its answers name the addresses proxy lines and connections carry.
     // ---- DNS server logs
-    {
-        const int64_t total = queryInt(db_, "SELECT coalesce(max(id), 0) FROM dns_rows").value_or(0);
-        AttributionCursor attributed(db_, "dns", minConfidence, processIds);
-        slim::StringLookup strings(db_);
+    auto readDnsLog = [&](Part& p) {
+        const int64_t total =
+            std::min(p.to[kDnsTable], queryInt(p.db, "SELECT coalesce(max(id), 0) FROM dns_rows").value_or(0));
+        AttributionCursor attributed(p.db, "dns", minConfidence, processIds, p.from[kDnsTable]);
+        slim::StringLookup strings(p.db);
         std::unordered_map<int64_t, int32_t> ttlOfString;
-        Statement st(db_, "SELECT id, ts_us, host_id, domain_id, coalesce(answers_s, 0), coalesce(ttls_s, 0) "
-                          "FROM dns_rows WHERE host_id IS NOT NULL AND domain_id IS NOT NULL ORDER BY id");
+        Statement st(p.db, "SELECT id, ts_us, host_id, domain_id, coalesce(answers_s, 0), coalesce(ttls_s, 0) "
+                           "FROM dns_rows WHERE host_id IS NOT NULL AND domain_id IS NOT NULL AND id BETWEEN ? AND ? "
+                           "ORDER BY id");
+        st.bind(1, p.from[kDnsTable]).bind(2, p.to[kDnsTable]);
         int64_t n = 0;
         while (st.step()) {
             const auto [id, ts, host, domain] = basics(st.handle(), "dns_rows");
@@ -562,7 +753,7 @@ std::vector<BuiltChannel> ChannelBuilder::build(const Progress& progress) {
             e.naming = Naming::Query;
             e.process = static_cast<int32_t>(attributed.processOf(e.id));
             if (const int64_t answers = st.int64(4)) {
-                namer.addList(strings.text(answers), host, e.ts, domain);
+                p.answers[0].addList(strings.text(answers), host, e.ts, domain);
             }
             if (const int64_t ttls = st.int64(5)) {
                 auto [it, inserted] = ttlOfString.try_emplace(ttls, 0);
@@ -571,19 +762,21 @@ std::vector<BuiltChannel> ChannelBuilder::build(const Progress& progress) {
                 }
                 e.ttl = it->second;
             }
-            note(hosts[host], kDnsTable, e.ts);
-            gather(GroupKey{host, domain, 0, imageOf(e.process)}, e);
+            note(p, host, kDnsTable, e.ts);
+            gather(p, GroupKey{host, domain, 0, imageOf(e.process)}, e);
             if ((++n & 0xFFFF) == 0) {
-                tick("reading DNS queries", e.id, total);
+                poll(p, "reading DNS queries", e.id, total);
             }
         }
-        eventsRead_ += n;
-    }
-    phases.lap("DNS log");
+        p.events += n;
+        lapFirst(p, "DNS log");
+    };
     // ---- Sysmon DNS queries (EID 22)
-    {
-        Statement st(db_, "SELECT id, ts_us, host_id, domain_id, coalesce(process_id, 0), answers "
-                          "FROM dns_queries WHERE host_id IS NOT NULL AND domain_id IS NOT NULL ORDER BY id");
+    auto readSysmonDns = [&](Part& p) {
+        Statement st(p.db, "SELECT id, ts_us, host_id, domain_id, coalesce(process_id, 0), answers "
+                           "FROM dns_queries WHERE host_id IS NOT NULL AND domain_id IS NOT NULL AND id BETWEEN ? "
+                           "AND ? ORDER BY id");
+        st.bind(1, p.from[kDnsQueryTable]).bind(2, p.to[kDnsQueryTable]);
         int64_t n = 0;
         while (st.step()) {
             const auto [id, ts, host, domain] = basics(st.handle(), "dns_queries");
@@ -594,17 +787,49 @@ std::vector<BuiltChannel> ChannelBuilder::build(const Progress& progress) {
             e.naming = Naming::Query;
             e.process = static_cast<int32_t>(processIds.indexOrNone(st.int64(4), "dns_queries", e.id, "process_id"));
             if (const auto* answers = reinterpret_cast<const char*>(sqlite3_column_text(st.handle(), 5))) {
-                namer.addList(answers, host, e.ts, domain);
+                p.answers[1].addList(answers, host, e.ts, domain);
             }
-            note(hosts[host], kDnsQueryTable, e.ts);
-            gather(GroupKey{host, domain, 0, imageOf(e.process)}, e);
+            note(p, host, kDnsQueryTable, e.ts);
+            gather(p, GroupKey{host, domain, 0, imageOf(e.process)}, e);
             if ((++n & 0xFFFF) == 0) {
-                tick("reading Sysmon DNS queries", n, 0);
+                poll(p, "reading Sysmon DNS queries", n, 0);
             }
         }
-        eventsRead_ += n;
+        p.events += n;
+        lapFirst(p, "Sysmon DNS");
+    };
+    // The Sysmon events attributions matched to a request: of the part's proxy requests, and the
+    // first part's also of every DNS query's; sorted, without repeats.
+    auto readMatched = [&](Part& p) {
+        Statement st(p.db, "SELECT matched_event_id FROM attributions WHERE request_kind = ? AND request_id BETWEEN "
+                           "? AND ? AND matched_event_id IS NOT NULL");
+        auto read = [&](const char* kind, int64_t from, int64_t to) {
+            st.reset();
+            st.bind(1, kind).bind(2, from).bind(3, to);
+            while (st.step()) {
+                p.matched.push_back(st.int64(0));
+            }
+        };
+        read("proxy", p.from[kProxyTable], p.to[kProxyTable]);
+        if (&p == &parts.front()) {
+            read("dns", INT64_MIN, INT64_MAX);
+        }
+        std::sort(p.matched.begin(), p.matched.end());
+        p.matched.erase(std::unique(p.matched.begin(), p.matched.end()), p.matched.end());
+    };
+    inParts([&](Part& p) {
+        readDnsLog(p);
+        readSysmonDns(p);
+        readMatched(p);
+        lapFirst(p, "matched connections");
+    });
+    phases.lap("DNS, the other part");
+    // Every answer, in the order one reader meets them.
+    for (size_t source = 0; source < 2; ++source) {
+        for (Part& p : parts) {
+            namer.append(std::move(p.answers[source]));
+        }
     }
-    phases.lap("Sysmon DNS");
     namer.finish();
     phases.lap("naming index");
     // An address literal as a destination, named the way its host knew it at that time.
@@ -617,22 +842,25 @@ std::vector<BuiltChannel> ChannelBuilder::build(const Progress& progress) {
     // A connection's destination address, named the way its host knew it then (e.naming says how):
     // the domain, the address itself where no answer named it, or 0 for an internal address no
     // answer named (not a web service).
-    auto nameConnection = [&](int64_t host, const std::string& ip, bool internal, Ev& e) -> int64_t {
+    auto nameConnection = [&](Part& p, Table table, int64_t host, const std::string& ip, bool internal,
+                              Ev& e) -> int64_t {
         const AddressNamer::Result r = namer.name(host, ip, e.ts);
         e.naming = r.how;
-        return r.how != Naming::Address ? r.domainId : internal ? 0 : domainIdFor(ip);
+        return r.how != Naming::Address ? r.domainId : internal ? 0 : domainIn(p, ip, table);
     };
 
     // ---- Proxy lines: requests and CONNECT tunnels
-    {
-        const int64_t total = queryInt(db_, "SELECT coalesce(max(id), 0) FROM proxy_events").value_or(0);
-        AttributionCursor attributed(db_, "proxy", minConfidence, processIds);
+    auto readProxy = [&](Part& p) {
+        const int64_t total =
+            std::min(p.to[kProxyTable], queryInt(p.db, "SELECT coalesce(max(id), 0) FROM proxy_events").value_or(0));
+        AttributionCursor attributed(p.db, "proxy", minConfidence, processIds, p.from[kProxyTable]);
         // The slim rows (schema v4) carry method, user agent and user as interned ids: each distinct
         // value is read and classified once, not once a request.
-        Statement st(db_, "SELECT id, ts_us, host_id, domain_id, method_s, path, bytes_out, bytes_in, user_agent_s, "
-                          "duration_ms, user_s FROM proxy_rows WHERE host_id IS NOT NULL AND domain_id IS NOT NULL "
-                          "ORDER BY id");
-        slim::StringLookup strings(db_);
+        Statement st(p.db, "SELECT id, ts_us, host_id, domain_id, method_s, path, bytes_out, bytes_in, user_agent_s, "
+                           "duration_ms, user_s FROM proxy_rows WHERE host_id IS NOT NULL AND domain_id IS NOT NULL "
+                           "AND id BETWEEN ? AND ? ORDER BY id");
+        st.bind(1, p.from[kProxyTable]).bind(2, p.to[kProxyTable]);
+        slim::StringLookup strings(p.db);
         // Indexed by strings.id (dense, small): no hashing per request.
         std::vector<int16_t> methods;    // method code + 1, 0: not looked up yet
         std::vector<int32_t> uaOfString; // user agent index + 1, 0: not looked up yet
@@ -661,7 +889,7 @@ std::vector<BuiltChannel> ChannelBuilder::build(const Progress& progress) {
             e.bytesOut = countOf(s, 6, e.id, "bytes_out");
             e.bytesIn = countOf(s, 7, e.id, "bytes_in");
             e.durationMs = countOf(s, 9, e.id, "duration_ms");
-            HostInfo& h = hosts[host];
+            HostNotes& h = p.notes[host];
             if (const size_t uaSid =
                     stringIds.indexOrNone(sqlite3_column_int64(s, 8), "proxy_rows", e.id, "user_agent_s")) {
                 if (uaSid >= uaOfString.size()) {
@@ -669,9 +897,9 @@ std::vector<BuiltChannel> ChannelBuilder::build(const Progress& progress) {
                 }
                 if (uaOfString[uaSid] == 0) {
                     const std::string& text = strings.text(static_cast<int64_t>(uaSid));
-                    auto [it, inserted] = uaIds.try_emplace(text, static_cast<int32_t>(userAgents.size()));
+                    auto [it, inserted] = p.uaIds.try_emplace(text, static_cast<int32_t>(p.userAgents.size()));
                     if (inserted) {
-                        userAgents.push_back(it->first);
+                        p.userAgents.push_back(it->first);
                         // Which browser (family and major version) this User-Agent is, if any.
                         int32_t family = 0;
                         const QString ua = QString::fromStdString(text);
@@ -680,18 +908,18 @@ std::vector<BuiltChannel> ChannelBuilder::build(const Progress& progress) {
                                 if (const auto m = re.match(ua); m.hasMatch()) {
                                     const std::string key =
                                         (m.captured(1) + QLatin1Char('/') + m.captured(2)).toStdString();
-                                    family = browserFamilies.try_emplace(key, int32_t(browserFamilies.size() + 1))
+                                    family = p.browserFamilies.try_emplace(key, int32_t(p.browserFamilies.size() + 1))
                                                  .first->second;
                                     break;
                                 }
                             }
                         }
-                        browserOfUa.push_back(family);
+                        p.browserOfUa.push_back(family);
                     }
                     uaOfString[uaSid] = it->second + 1;
                 }
                 e.ua = uaOfString[uaSid] - 1;
-                if (const int32_t family = browserOfUa[static_cast<size_t>(e.ua)]) {
+                if (const int32_t family = p.browserOfUa[static_cast<size_t>(e.ua)]) {
                     h.browsersByHour[e.ts / 3600000000LL].insert(family);
                 }
             }
@@ -701,40 +929,44 @@ std::vector<BuiltChannel> ChannelBuilder::build(const Progress& progress) {
             double confidence = 0;
             e.process = static_cast<int32_t>(attributed.processOf(e.id, &confidence));
             e.weak = e.process != 0 && confidence < strongConfidence;
-            note(h, kProxyTable, e.ts);
+            note(p, host, kProxyTable, e.ts);
             int32_t endpoint = 0;
             if (static_cast<size_t>(domain) < domains.size() && domains[static_cast<size_t>(domain)].isAddress) {
                 domain = nameAddress(host, domain, e.ts, e.naming);
             } else if (e.source == MemberSource::Http && static_cast<size_t>(domain) < domains.size()) {
-                endpoint = endpointOf(domain, path, pathLen);
+                endpoint = endpointIn(p, domain, path, pathLen);
             }
-            gather(GroupKey{host, domain, endpoint, imageOf(e.process)}, e);
+            gather(p, GroupKey{host, domain, endpoint, imageOf(e.process)}, e);
             if ((++n & 0xFFFF) == 0) {
-                tick("reading proxy requests", e.id, total);
+                poll(p, "reading proxy requests", e.id, total);
             }
         }
-        eventsRead_ += n;
-    }
-    phases.lap("proxy");
-    const bool caseHasProxyLogs = tableFirst[kProxyTable] != INT64_MAX;
+        p.events += n;
+        lapFirst(p, "proxy");
+    };
     // ---- Sysmon network connections that no proxy request already stands for
-    {
-        const std::set<int> proxyPorts = readProxyPorts();
-        std::vector<int64_t> matched;
-        {
-            Statement st(db_, "SELECT DISTINCT matched_event_id FROM attributions WHERE matched_event_id IS NOT NULL "
-                              "ORDER BY matched_event_id");
-            while (st.step()) {
-                matched.push_back(st.int64(0));
-            }
-        }
-        Statement st(db_, "SELECT id, event_id, ts_us, host_id, coalesce(process_id, 0), coalesce(dst_ip, ''), "
-                          "coalesce(dst_port, 0), coalesce(dst_host, ''), coalesce(initiated, 1) "
-                          "FROM net_connections WHERE host_id IS NOT NULL ORDER BY id");
+    const std::set<int> proxyPorts = readProxyPorts();
+    // Sysmon events a request's attribution stands for, read in phase one (readMatched).
+    std::vector<int64_t> matched;
+    if (parts.size() == 1) {
+        matched = std::move(parts.front().matched);
+    } else {
+        std::merge(parts.front().matched.begin(), parts.front().matched.end(), parts.back().matched.begin(),
+                   parts.back().matched.end(), std::back_inserter(matched));
+        matched.erase(std::unique(matched.begin(), matched.end()), matched.end());
+    }
+    for (Part& p : parts) {
+        std::vector<int64_t>().swap(p.matched);
+    }
+    auto readConnections = [&](Part& p) {
+        Statement st(p.db, "SELECT id, event_id, ts_us, host_id, coalesce(process_id, 0), coalesce(dst_ip, ''), "
+                           "coalesce(dst_port, 0), coalesce(dst_host, ''), coalesce(initiated, 1) "
+                           "FROM net_connections WHERE host_id IS NOT NULL AND id BETWEEN ? AND ? ORDER BY id");
+        st.bind(1, p.from[kNetTable]).bind(2, p.to[kNetTable]);
         int64_t n = 0;
         while (st.step()) {
             if ((++n & 0xFFFF) == 0) {
-                tick("reading Sysmon connections", n, 0);
+                poll(p, "reading Sysmon connections", n, 0);
             }
             if (st.int64(8) == 0 || std::binary_search(matched.begin(), matched.end(), st.int64(1))) {
                 continue; // inbound, or the proxy request it carried is in the case already
@@ -755,38 +987,37 @@ std::vector<BuiltChannel> ChannelBuilder::build(const Progress& progress) {
             int64_t domain = 0;
             const std::string named = st.text(7);
             if (!named.empty() && !DomainNames::isIpLiteral(named)) {
-                domain = domainIdFor(named);
+                domain = domainIn(p, named, kNetTable);
                 e.naming = Naming::Record;
             } else if (!ip.empty()) {
-                domain = nameConnection(host, ip, internal, e);
+                domain = nameConnection(p, kNetTable, host, ip, internal, e);
             }
             if (domain == 0) {
                 continue;
             }
-            note(hosts[host], kNetTable, e.ts);
-            gather(GroupKey{host, domain, 0, imageOf(e.process)}, e);
+            note(p, host, kNetTable, e.ts);
+            gather(p, GroupKey{host, domain, 0, imageOf(e.process)}, e);
         }
-        eventsRead_ += n;
-    }
-    phases.lap("Sysmon connections");
+        p.events += n;
+        lapFirst(p, "Sysmon connections");
+    };
     // ---- Network-sensor connections (Zeek conn.log, Suricata flow; #26): named by the TLS server
     // name of the session with the same uid (SNI, `record`), else through the host's DNS answers
     // for the responder's address; the process where a Sysmon EID 3 of the same five-tuple tied it.
-    {
-        const std::set<int> proxyPorts = readProxyPorts();
-        Statement st(db_,
+    auto readSensor = [&](Part& p) {
+        Statement st(p.db,
                      "SELECT c.id, c.ts_us, c.host_id, coalesce((SELECT t.domain_id FROM tls_rows t WHERE "
                      "t.uid = c.uid AND t.domain_id IS NOT NULL ORDER BY t.id LIMIT 1), 0), "
                      "coalesce(a.process_id, 0), coalesce((SELECT value FROM strings WHERE id = c.resp_ip_s), ''), "
                      "coalesce(c.resp_port, 0), c.duration_us, c.orig_bytes, c.orig_ip_bytes, c.resp_bytes, "
                      "c.resp_ip_bytes FROM sensor_conn_rows c LEFT JOIN sensor_attributions a ON a.conn_id = "
-                     "c.id AND a.confidence >= ? WHERE c.host_id IS NOT NULL ORDER BY c.id");
-        st.bind(1, minConfidence);
+                     "c.id AND a.confidence >= ? WHERE c.host_id IS NOT NULL AND c.id BETWEEN ? AND ? ORDER BY c.id");
+        st.bind(1, minConfidence).bind(2, p.from[kSensorTable]).bind(3, p.to[kSensorTable]);
         sqlite3_stmt* s = st.handle();
         int64_t n = 0;
         while (st.step()) {
             if ((++n & 0xFFFF) == 0) {
-                tick("reading sensor connections", n, 0);
+                poll(p, "reading sensor connections", n, 0);
             }
             Ev e;
             e.id = st.int64(0);
@@ -810,17 +1041,107 @@ std::vector<BuiltChannel> ChannelBuilder::build(const Progress& progress) {
                 if (ip.empty() || (internal && proxyPorts.count(static_cast<int>(st.int64(6))))) {
                     continue; // nothing to name it by, or a connection to the proxy
                 }
-                domain = nameConnection(host, ip, internal, e);
+                domain = nameConnection(p, kSensorTable, host, ip, internal, e);
             }
             if (domain == 0) {
                 continue;
             }
-            note(hosts[host], kSensorTable, e.ts);
-            gather(GroupKey{host, domain, 0, imageOf(e.process)}, e);
+            note(p, host, kSensorTable, e.ts);
+            gather(p, GroupKey{host, domain, 0, imageOf(e.process)}, e);
         }
-        eventsRead_ += n;
+        p.events += n;
+        lapFirst(p, "sensor connections");
+    };
+    inParts([&](Part& p) {
+        readProxy(p);
+        readConnections(p);
+        readSensor(p);
+    });
+    phases.lap("proxy and connections, the other part");
+
+    // ---- The parts joined: their ids renumbered in the order one reader meets them
+    {
+        std::unordered_map<std::string, int32_t> families; // browser families by name (only counted)
+        for (Part& p : parts) {
+            p.uaMap.assign(p.userAgents.size(), 0);
+            for (size_t i = 1; i < p.userAgents.size(); ++i) {
+                auto [it, inserted] = uaIds.try_emplace(p.userAgents[i], static_cast<int32_t>(userAgents.size()));
+                if (inserted) {
+                    userAgents.push_back(p.userAgents[i]);
+                }
+                p.uaMap[i] = it->second;
+            }
+            p.endpointMap.assign(p.endpointKeys.size(), 0);
+            for (size_t i = 1; i < p.endpointKeys.size(); ++i) {
+                auto [it, inserted] =
+                    endpointIds.try_emplace(p.endpointKeys[i], static_cast<int32_t>(endpoints.size()));
+                if (inserted) {
+                    endpoints.push_back({p.endpointShapes[i], p.endpointKeys[i].second});
+                }
+                p.endpointMap[i] = it->second;
+            }
+            std::vector<int32_t> familyOf(p.browserFamilies.size() + 1, 0);
+            for (const auto& [name, id] : p.browserFamilies) {
+                familyOf[static_cast<size_t>(id)] =
+                    families.try_emplace(name, static_cast<int32_t>(families.size() + 1)).first->second;
+            }
+            for (auto& [id, n] : p.notes) {
+                HostInfo& h = hosts.at(id);
+                for (size_t t = 0; t < kTableCount; ++t) {
+                    h.first[t] = std::min(h.first[t], n.first[t]);
+                }
+                h.proxyUsers.insert(n.proxyUsers.begin(), n.proxyUsers.end());
+                for (const auto& [hour, set] : n.browsersByHour) {
+                    auto& into = h.browsersByHour[hour];
+                    for (const int32_t family : set) {
+                        into.insert(familyOf[static_cast<size_t>(family)]);
+                    }
+                }
+            }
+            std::unordered_map<int64_t, HostNotes>().swap(p.notes);
+            for (size_t t = 0; t < kTableCount; ++t) {
+                tableFirst[t] = std::min(tableFirst[t], p.first[t]);
+                tableLast[t] = std::max(tableLast[t], p.last[t]);
+            }
+            eventsRead_ += p.events;
+        }
+        // Connections' names: every part's from Sysmon first, then every part's from sensors.
+        for (const Table t : {kNetTable, kSensorTable}) {
+            for (Part& p : parts) {
+                p.domainMap.resize(p.newDomains.size(), 0);
+                for (size_t i = 0; i < p.newDomains.size(); ++i) {
+                    if (p.newDomainTable[i] == t) {
+                        p.domainMap[i] = domainIdFor(p.newDomains[i]);
+                    }
+                }
+            }
+        }
     }
-    phases.lap("sensor connections");
+    auto keyIn = [&](const Part& p, GroupKey k) {
+        if (k.domain > maxTableDomain) {
+            k.domain = p.domainMap[static_cast<size_t>(k.domain - maxTableDomain - 1)];
+        }
+        k.endpoint = p.endpointMap[static_cast<size_t>(k.endpoint)];
+        return k;
+    };
+    if (!spilling) {
+        for (Part& p : parts) {
+            for (auto& [key, evs] : p.groups) {
+                for (Ev& e : evs) {
+                    e.ua = p.uaMap[static_cast<size_t>(e.ua)];
+                }
+                std::vector<Ev>& into = groups[keyIn(p, key)];
+                if (into.empty()) {
+                    into = std::move(evs);
+                } else {
+                    into.insert(into.end(), evs.begin(), evs.end());
+                    std::vector<Ev>().swap(evs);
+                }
+            }
+            p.groups.clear();
+        }
+    }
+    const bool caseHasProxyLogs = tableFirst[kProxyTable] != INT64_MAX;
     tick("gathering channels", 0, 0);
 
     // ---- Shared client addresses: many people behind one host's address
@@ -873,6 +1194,11 @@ std::vector<BuiltChannel> ChannelBuilder::build(const Progress& progress) {
     auto channelsOfGroups = [&] {
         ++partitions_;
         const size_t base = out.size();
+        if (parts.size() > 1) {
+            for (auto& [key, evs] : groups) {
+                restoreReadOrder(evs);
+            }
+        }
         // ==== Channels: one per thing a process did, whatever recorded it ====
         // Per (host, destination) family: events without a process join the only process there, or the
         // channel with events nearest in time; endpoint-less events of an image join its busiest
@@ -1625,14 +1951,28 @@ std::vector<BuiltChannel> ChannelBuilder::build(const Progress& progress) {
         channelsOfGroups();
     } else {
         // Consecutive runs of hosts, read back up to the budget of events at a time.
+        auto records = [&](size_t bucket) {
+            int64_t n = 0;
+            for (const Part& p : parts) {
+                n += p.spill.records(bucket);
+            }
+            return n;
+        };
         size_t bucket = 0;
-        while (bucket < spill.buckets()) {
+        while (bucket < parts[0].spill.buckets()) {
             int64_t loaded = 0;
             do {
-                loaded += spill.records(bucket);
-                spill.load(bucket++, groups);
+                loaded += records(bucket);
+                for (Part& p : parts) {
+                    p.spill.load(bucket, [&](const EventSpill::Record& r) {
+                        Ev e = r.e;
+                        e.ua = p.uaMap[static_cast<size_t>(e.ua)];
+                        groups[keyIn(p, r.key)].push_back(e);
+                    });
+                }
+                ++bucket;
                 phases.lap("read back");
-            } while (bucket < spill.buckets() && loaded + spill.records(bucket) <= partitionEvents_);
+            } while (bucket < parts[0].spill.buckets() && loaded + records(bucket) <= partitionEvents_);
             channelsOfGroups();
         }
     }

@@ -58,9 +58,20 @@ class ChannelBuilder {
     void setPartitionEvents(int64_t n) { partitionEvents_ = std::max<int64_t>(1, n); }
     // How many runs of hosts the last build() made channels of (1: all in memory at once).
     int partitions() const { return partitions_; }
+    // A second connection to the case, in a read transaction on the same snapshot as the first
+    // (ReadSnapshot makes one): build() then reads the events in two parts at once, one on each
+    // connection and core, and makes the same channels as one reader. Not owned; null: one part.
+    void setSecondReader(sqlite3* db) { second_ = db; }
+    // At most this many parts (default 2; the environment's SOCWB_SCORE_READERS=1 keeps one, to
+    // compare the two ways in a benchmark).
+    void setReaders(int n) { readers_ = std::max(1, n); }
+    int partsRead() const { return partsRead_; }
 
   private:
     sqlite3* db_;
+    sqlite3* second_ = nullptr;
+    int readers_ = 2;
+    int partsRead_ = 0;
     const WebServiceCatalog& catalog_;
     const ScoringConfig& config_;
     int64_t eventsRead_ = 0;

@@ -6,6 +6,7 @@
 #include "channel_scorer.h"
 #include "core/logging.h"
 #include "phase_clock.h"
+#include "read_snapshot.h"
 #include "scoring_config.h"
 #include "siem_channels.h"
 #include "store/case_store.h"
@@ -56,24 +57,6 @@ void tally(ScoreOutcome& o, const ScoredChannel& s) {
         ++o.flagged;
     }
 }
-
-// A read transaction: every row of the pass comes from one snapshot, so an import committing in
-// between cannot hand the builder domains from before and events from after it.
-class ReadSnapshot {
-  public:
-    explicit ReadSnapshot(sqlite3* db) : db_(db) { execSql(db_, "BEGIN DEFERRED"); }
-    ~ReadSnapshot() { end(); }
-    void end() {
-        if (open_) {
-            open_ = false;
-            sqlite3_exec(db_, "COMMIT", nullptr, nullptr, nullptr);
-        }
-    }
-
-  private:
-    sqlite3* db_;
-    bool open_ = true;
-};
 
 // What decides the scores besides the features: the rules (all of their fields) and the config.
 QString decisionKey(const QVector<SuppressionRule>& rules, const ScoringConfig& config) {
@@ -337,7 +320,10 @@ ScoreOutcome ScoringEngine::run(ScoreMode mode, const std::atomic<bool>* cancel,
         QVector<SuppressionRule> rules;
         int64_t runSeen = 0;
         {
-            ReadSnapshot snapshot(db);
+            // Every row of the pass comes from one snapshot, so an import committing in between
+            // cannot hand the builder domains from before and events from after it; a full pass
+            // reads its events on two connections that share it (read_snapshot.h says how).
+            ReadSnapshot snapshot(db, mode == ScoreMode::Full);
             config.emplace(ScoringConfig::forCase(db));
             rules = listSuppressions(db);
             runSeen = lastRun(db);
@@ -347,6 +333,7 @@ ScoreOutcome ScoringEngine::run(ScoreMode mode, const std::atomic<bool>* cancel,
             if (mode == ScoreMode::Full) {
                 const WebServiceCatalog catalog = WebServiceCatalog::load();
                 ChannelBuilder builder(db, catalog, *config);
+                builder.setSecondReader(snapshot.second());
                 built = builder.build(report);
                 outcome.events = builder.eventsRead();
                 mergeSiemRows(db, catalog, *config, built); // nothing when the case has no SIEM rows
