@@ -4,12 +4,15 @@
 // connection the same host, and the same process (by GUID), method, confidence, skew and matched
 // event, row by row. Row ids are comparable across the cases: each event table is written by one
 // file only, whatever comes before it.
+#include "archive_writer.h"
 #include "ingest/correlate/request_attributor.h"
 #include "store/case_store.h"
 #include "store/statement.h"
 #include "test_paths.h"
 
 #include <QDir>
+#include <QFile>
+#include <QFileInfo>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -64,6 +67,7 @@ class TestImportOrder : public QObject {
   private slots:
     void attributionsIgnoreOrder_data();
     void attributionsIgnoreOrder();
+    void inventoryAttributesOnlyMovedRequests_data();
     void inventoryAttributesOnlyMovedRequests();
 
   private:
@@ -153,10 +157,34 @@ void TestImportOrder::attributionsIgnoreOrder() {
 // An asset inventory brings no endpoint event: its import attributes only the requests it moves
 // onto a Sysmon host (an address-only host merged into the host the inventory names), and the
 // result is what a run over every request not yet attributed gives. An inventory that moves
-// nothing onto a Sysmon host attributes nothing at all.
+// nothing onto a Sysmon host attributes nothing at all. The same for an inventory inside an archive.
+void TestImportOrder::inventoryAttributesOnlyMovedRequests_data() {
+    QTest::addColumn<bool>("inArchive");
+    QTest::newRow("plain") << false;
+    QTest::newRow("tar.gz") << true;
+}
+
 void TestImportOrder::inventoryAttributesOnlyMovedRequests() {
+    QFETCH(bool, inArchive);
     QVERIFY(dir_.isValid());
-    const QString evidence = dir_.filePath(QStringLiteral("inventory"));
+    const QString tag = QString::fromLatin1(QTest::currentDataTag());
+    // The inventory as it is imported: the file itself, or a tar.gz holding it alone.
+    auto asImported = [&](const QString& path) {
+        if (!inArchive) {
+            return path;
+        }
+        QFile in(path);
+        if (!in.open(QIODevice::ReadOnly)) {
+            return QString();
+        }
+        const QByteArray tar = writeArchive("gnutar", "gzip", {{QFileInfo(path).fileName(), in.readAll()}});
+        QFile out(path + QStringLiteral(".tar.gz"));
+        if (!out.open(QIODevice::WriteOnly) || out.write(tar) != tar.size()) {
+            return QString();
+        }
+        return out.fileName();
+    };
+    const QString evidence = dir_.filePath(QStringLiteral("inventory-") + tag);
     const CliRun g =
         runCli({"generate", evidence, "--world", "2", "--seed", "3", "--hosts", "8", "--servers", "2", "--days", "1"});
     QVERIFY2(g.exitCode == 0, g.err.constData());
@@ -172,7 +200,7 @@ void TestImportOrder::inventoryAttributesOnlyMovedRequests() {
         }
     }
     QVERIFY2(!inventory.isEmpty(), "world 2, seed 3 writes an inventory");
-    const QString casePath = dir_.filePath(QStringLiteral("inventory.socwb"));
+    const QString casePath = dir_.filePath(QStringLiteral("inventory-%1.socwb").arg(tag));
     const CliRun i = runCli(QStringList{"import", casePath, "--tz", "UTC"} + logs);
     QVERIFY2(i.exitCode == 0, i.err.constData());
 
@@ -225,13 +253,15 @@ void TestImportOrder::inventoryAttributesOnlyMovedRequests() {
     QVERIFY2(detached > 50, qPrintable(QString::number(detached)));
 
     // The inventory names the address's host: its requests move back and are attributed as before.
-    const QString oneLine = dir_.filePath(QStringLiteral("one-asset.csv"));
+    const QString oneLine = dir_.filePath(QStringLiteral("one-asset-%1.csv").arg(tag));
     {
         QFile f(oneLine);
         QVERIFY(f.open(QIODevice::WriteOnly));
         f.write(QStringLiteral("ip,hostname,role,owner\n%1,%2,workstation,it\n").arg(address, hostName).toUtf8());
     }
-    const CliRun moved = runCli({"--verbose", "import", casePath, "--tz", "UTC", oneLine});
+    const QString oneImported = asImported(oneLine);
+    QVERIFY(!oneImported.isEmpty());
+    const CliRun moved = runCli({"--verbose", "import", casePath, "--tz", "UTC", oneImported});
     QVERIFY2(moved.exitCode == 0, moved.err.constData());
     QVERIFY2(moved.err.contains("attribution: requests read"), moved.err.constData());
     {
@@ -249,7 +279,9 @@ void TestImportOrder::inventoryAttributesOnlyMovedRequests() {
     }
 
     // The generated inventory moves no request onto a Sysmon host: no attribution is tried.
-    const CliRun none = runCli({"--verbose", "import", casePath, "--tz", "UTC", inventory});
+    const QString inventoryImported = asImported(inventory);
+    QVERIFY(!inventoryImported.isEmpty());
+    const CliRun none = runCli({"--verbose", "import", casePath, "--tz", "UTC", inventoryImported});
     QVERIFY2(none.exitCode == 0, none.err.constData());
     QVERIFY2(none.err.contains("nothing to attribute"), none.err.constData());
     QVERIFY2(!none.err.contains("attribution: requests read"), none.err.constData());
