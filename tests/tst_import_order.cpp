@@ -4,11 +4,15 @@
 // connection the same host, and the same process (by GUID), method, confidence, skew and matched
 // event, row by row. Row ids are comparable across the cases: each event table is written by one
 // file only, whatever comes before it.
+#include "archive_writer.h"
+#include "ingest/correlate/request_attributor.h"
 #include "store/case_store.h"
 #include "store/statement.h"
 #include "test_paths.h"
 
 #include <QDir>
+#include <QFile>
+#include <QFileInfo>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -37,10 +41,9 @@ struct Rows {
     int attributed = 0;
 };
 
-Rows readRows(const QString& casePath) {
+Rows readRows(sqlite3* db) {
     Rows out;
-    auto store = CaseStore::open(casePath);
-    Statement st(store->db(), kRowsSql);
+    Statement st(db, kRowsSql);
     while (st.step()) {
         QStringList cols;
         for (int c = 0; c < 8; ++c) {
@@ -52,6 +55,11 @@ Rows readRows(const QString& casePath) {
     return out;
 }
 
+Rows readRows(const QString& casePath) {
+    auto store = CaseStore::open(casePath);
+    return readRows(store->db());
+}
+
 } // namespace
 
 class TestImportOrder : public QObject {
@@ -59,6 +67,8 @@ class TestImportOrder : public QObject {
   private slots:
     void attributionsIgnoreOrder_data();
     void attributionsIgnoreOrder();
+    void inventoryAttributesOnlyMovedRequests_data();
+    void inventoryAttributesOnlyMovedRequests();
 
   private:
     QTemporaryDir dir_;
@@ -142,6 +152,152 @@ void TestImportOrder::attributionsIgnoreOrder() {
         }
         QCOMPARE(rows.attributed, reference.attributed);
     }
+}
+
+// An asset inventory brings no endpoint event: its import attributes only the requests it moves
+// onto a Sysmon host (an address-only host merged into the host the inventory names), and the
+// result is what a run over every request not yet attributed gives. An inventory that moves
+// nothing onto a Sysmon host attributes nothing at all. The same for an inventory inside an archive.
+void TestImportOrder::inventoryAttributesOnlyMovedRequests_data() {
+    QTest::addColumn<bool>("inArchive");
+    QTest::newRow("plain") << false;
+    QTest::newRow("tar.gz") << true;
+}
+
+void TestImportOrder::inventoryAttributesOnlyMovedRequests() {
+    QFETCH(bool, inArchive);
+    QVERIFY(dir_.isValid());
+    const QString tag = QString::fromLatin1(QTest::currentDataTag());
+    // The inventory as it is imported: the file itself, or a tar.gz holding it alone.
+    auto asImported = [&](const QString& path) {
+        if (!inArchive) {
+            return path;
+        }
+        QFile in(path);
+        if (!in.open(QIODevice::ReadOnly)) {
+            return QString();
+        }
+        const QByteArray tar = writeArchive("gnutar", "gzip", {{QFileInfo(path).fileName(), in.readAll()}});
+        QFile out(path + QStringLiteral(".tar.gz"));
+        if (!out.open(QIODevice::WriteOnly) || out.write(tar) != tar.size()) {
+            return QString();
+        }
+        return out.fileName();
+    };
+    const QString evidence = dir_.filePath(QStringLiteral("inventory-") + tag);
+    const CliRun g =
+        runCli({"generate", evidence, "--world", "2", "--seed", "3", "--hosts", "8", "--servers", "2", "--days", "1"});
+    QVERIFY2(g.exitCode == 0, g.err.constData());
+    QVERIFY(QFile::remove(evidence + QStringLiteral("/truth.json")));
+    QStringList logs;
+    QString inventory;
+    for (const QString& f : QDir(evidence).entryList(QDir::Files, QDir::Name)) {
+        const QString path = evidence + QLatin1Char('/') + f;
+        if (f.startsWith(QLatin1String("assets"))) {
+            inventory = path;
+        } else {
+            logs << path;
+        }
+    }
+    QVERIFY2(!inventory.isEmpty(), "world 2, seed 3 writes an inventory");
+    const QString casePath = dir_.filePath(QStringLiteral("inventory-%1.socwb").arg(tag));
+    const CliRun i = runCli(QStringList{"import", casePath, "--tz", "UTC"} + logs);
+    QVERIFY2(i.exitCode == 0, i.err.constData());
+
+    Rows linked;
+    int detached = 0;
+    QString address, hostName;
+    {
+        auto store = CaseStore::open(casePath);
+        sqlite3* db = store->db();
+        linked = readRows(db);
+        // A Sysmon host's address whose proxy requests were attributed.
+        Statement pick(db, "SELECT h.name, a.ip FROM hosts h JOIN host_addresses a ON a.host_id = h.id "
+                           "WHERE EXISTS (SELECT 1 FROM net_connections n WHERE n.host_id = h.id) "
+                           "AND (SELECT count(*) FROM proxy_rows p JOIN attributions t ON t.request_kind = 'proxy' "
+                           "AND t.request_id = p.id WHERE p.host_id = h.id AND p.client_ip_s = "
+                           "(SELECT id FROM strings WHERE value = a.ip)) > 50 "
+                           "AND NOT EXISTS (SELECT 1 FROM host_addresses b WHERE b.ip = a.ip AND b.host_id != h.id) "
+                           "ORDER BY h.id LIMIT 1");
+        QVERIFY(pick.step());
+        hostName = QString::fromStdString(pick.text(0));
+        address = QString::fromStdString(pick.text(1));
+        pick.reset();
+        // Undo the link for that address, as if the case had never seen its Sysmon connections:
+        // its requests on an address-only host, not attributed.
+        Transaction tx(db);
+        Statement add(db, "INSERT INTO hosts(name, source) VALUES (?, 'ip')");
+        add.bind(1, address.toStdString()).exec();
+        const int64_t ipHost = sqlite3_last_insert_rowid(db);
+        for (const char* sql :
+             {"DELETE FROM attributions WHERE (request_kind = 'proxy' AND request_id IN (SELECT id FROM proxy_rows "
+              "WHERE host_id = (SELECT id FROM hosts WHERE name = ?2 AND source != 'ip') AND client_ip_s = "
+              "(SELECT id FROM strings WHERE value = ?3))) OR (request_kind = 'dns' AND request_id IN (SELECT id "
+              "FROM dns_rows WHERE host_id = (SELECT id FROM hosts WHERE name = ?2 AND source != 'ip') AND "
+              "client_ip_s = (SELECT id FROM strings WHERE value = ?3)))",
+              "UPDATE proxy_rows SET host_id = ?1 WHERE host_id = (SELECT id FROM hosts WHERE name = ?2 AND source "
+              "!= 'ip') AND client_ip_s = (SELECT id FROM strings WHERE value = ?3)",
+              "UPDATE dns_rows SET host_id = ?1 WHERE host_id = (SELECT id FROM hosts WHERE name = ?2 AND source "
+              "!= 'ip') AND client_ip_s = (SELECT id FROM strings WHERE value = ?3)",
+              "UPDATE host_addresses SET host_id = ?1 WHERE ip = ?3 AND host_id = (SELECT id FROM hosts WHERE "
+              "name = ?2 AND source != 'ip')"}) {
+            Statement st(db, sql);
+            st.bind(1, ipHost).bind(2, hostName.toStdString()).bind(3, address.toStdString()).exec();
+            if (detached == 0) {
+                detached = sqlite3_changes(db);
+            }
+        }
+        tx.commit();
+        QVERIFY2(readRows(db).attributed == linked.attributed - detached, "the detached requests lost theirs");
+    }
+    QVERIFY2(detached > 50, qPrintable(QString::number(detached)));
+
+    // The inventory names the address's host: its requests move back and are attributed as before.
+    const QString oneLine = dir_.filePath(QStringLiteral("one-asset-%1.csv").arg(tag));
+    {
+        QFile f(oneLine);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write(QStringLiteral("ip,hostname,role,owner\n%1,%2,workstation,it\n").arg(address, hostName).toUtf8());
+    }
+    const QString oneImported = asImported(oneLine);
+    QVERIFY(!oneImported.isEmpty());
+    const CliRun moved = runCli({"--verbose", "import", casePath, "--tz", "UTC", oneImported});
+    QVERIFY2(moved.exitCode == 0, moved.err.constData());
+    QVERIFY2(moved.err.contains("attribution: requests read"), moved.err.constData());
+    {
+        auto store = CaseStore::open(casePath);
+        sqlite3* db = store->db();
+        const Rows after = readRows(db);
+        QCOMPARE(after.attributed, linked.attributed);
+        QCOMPARE(after.lines, linked.lines);
+        // A run over every request not yet attributed finds nothing more.
+        Transaction tx(db);
+        const AttributionStats all = RequestAttributor(db).run();
+        QCOMPARE(all.fiveTuple + all.dnsAnswer + all.timeWindow + all.sensorFiveTuple, int64_t(0));
+        QVERIFY(all.unattributed > 0); // it did look at some
+        tx.rollback();
+    }
+
+    // The generated inventory moves no request onto a Sysmon host: no attribution is tried.
+    const QString inventoryImported = asImported(inventory);
+    QVERIFY(!inventoryImported.isEmpty());
+    const CliRun none = runCli({"--verbose", "import", casePath, "--tz", "UTC", inventoryImported});
+    QVERIFY2(none.exitCode == 0, none.err.constData());
+    QVERIFY2(none.err.contains("nothing to attribute"), none.err.constData());
+    QVERIFY2(!none.err.contains("attribution: requests read"), none.err.constData());
+    // The inventory may name hosts: every row's attribution, without its host's name, is as it was.
+    auto withoutHost = [](const Rows& rows) {
+        QStringList out;
+        for (const QString& line : rows.lines) {
+            QStringList cols = line.split(QLatin1Char('|'));
+            cols.removeAt(2);
+            out << cols.join(QLatin1Char('|'));
+        }
+        return out;
+    };
+    const Rows named = readRows(casePath);
+    QCOMPARE(named.attributed, linked.attributed);
+    QCOMPARE(withoutHost(named), withoutHost(linked));
 }
 
 QTEST_GUILESS_MAIN(TestImportOrder)

@@ -22,6 +22,26 @@ QStringList plan(sqlite3* db, const QString& sql) {
     }
     return steps;
 }
+// RequestAttributor for an asset import: only the requests of the hosts it moved requests onto,
+// each host's through its host_ts index.
+struct AskedHostRead {
+    const char *name, *sql, *index;
+};
+constexpr AskedHostRead kAskedHostReads[] = {
+    {"attributor: proxy requests of an asked host",
+     "SELECT p.id, p.ts_us, p.host_id, p.client_ip_s, p.domain_id, p.dest_ip_s, p.dest_port FROM proxy_rows p WHERE "
+     "p.id > ?1 AND p.host_id = ?2 AND NOT EXISTS (SELECT 1 FROM attributions a WHERE a.request_kind = 'proxy' AND "
+     "a.request_id = p.id)",
+     "proxy_rows_host_ts"},
+    {"attributor: dns requests of an asked host",
+     "SELECT d.id, d.ts_us, d.host_id, d.domain_id, d.answers_s FROM dns_rows d WHERE d.id > ?1 AND d.host_id = ?2 AND "
+     "NOT EXISTS (SELECT 1 FROM attributions a WHERE a.request_kind = 'dns' AND a.request_id = d.id)",
+     "dns_rows_host_ts"},
+    {"attributor: sensor connections of an asked host",
+     "SELECT c.id, c.ts_us, c.host_id, c.orig_ip_s, c.orig_port, c.resp_ip_s, c.resp_port FROM sensor_conn_rows c "
+     "WHERE c.id > ?1 AND c.host_id = ?2 AND NOT EXISTS (SELECT 1 FROM sensor_attributions a WHERE a.conn_id = c.id)",
+     "sensor_conn_rows_host_ts"},
+};
 } // namespace
 
 class TestQueryPlans : public QObject {
@@ -34,6 +54,8 @@ class TestQueryPlans : public QObject {
     void viewsReadOnlyWhatIsAsked();
     void queueDefaultOrderReadsItsIndex();
     void rescoreReadsNarrowRows();
+    void attributorReadsAskedHostsByIndex_data();
+    void attributorReadsAskedHostsByIndex();
 
   private:
     QTemporaryDir dir_;
@@ -110,6 +132,27 @@ void TestQueryPlans::usesAnIndex_data() {
         << "SELECT d.id, d.ts_us, d.domain_id, d.answers FROM dns_events d WHERE d.host_id = ? AND NOT EXISTS "
            "(SELECT 1 FROM attributions a WHERE a.request_kind = 'dns' AND a.request_id = d.id) ORDER BY d.ts_us"
         << false;
+    for (const AskedHostRead& r : kAskedHostReads) {
+        QTest::newRow(r.name) << QString::fromLatin1(r.sql) << false;
+    }
+}
+
+void TestQueryPlans::attributorReadsAskedHostsByIndex_data() {
+    QTest::addColumn<QString>("sql");
+    QTest::addColumn<QString>("index");
+    for (const AskedHostRead& r : kAskedHostReads) {
+        QTest::newRow(r.name) << QString::fromLatin1(r.sql) << QString::fromLatin1(r.index);
+    }
+}
+
+// Not the row id range (`id > ?1`), which reads the whole table from the scope's first id.
+void TestQueryPlans::attributorReadsAskedHostsByIndex() {
+    QFETCH(QString, sql);
+    QFETCH(QString, index);
+    const QStringList steps = plan(store_->db(), sql);
+    QVERIFY(!steps.isEmpty());
+    QVERIFY2(steps.first().contains(QStringLiteral("INDEX ") + index + QStringLiteral(" (host_id=?)")),
+             qPrintable(steps.first()));
 }
 
 void TestQueryPlans::usesAnIndex() {

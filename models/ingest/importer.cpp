@@ -380,8 +380,17 @@ ImportResult Importer::importFile(const QString& path, const ImportOptions& opti
         }
         // Sysmon data re-homes proxy/DNS events by address and ties requests to processes.
         enterPhase(ImportProgress::Phase::Linking);
-        HostLinker(db).link();
+        HostLinker linker(db);
+        linker.link();
         logger->debug("hosts linked at {:.2f} s", clock.elapsed() / 1000.0);
+        if (std::string_view(format->kind) == "assets") {
+            // An inventory brings no endpoint event: only requests it or the linker moved onto
+            // another host can gain an attribution (a 3-day case re-tried all it had left: 17 s).
+            attribution.onlyHosts = true;
+            attribution.hosts = writer->hostsGivenRequests();
+            const std::set<int64_t>& linked = linker.hostsGivenEvents();
+            attribution.hosts.insert(attribution.hosts.end(), linked.begin(), linked.end());
+        }
         enterPhase(ImportProgress::Phase::Attributing);
         RequestAttributor(db).run(attribution);
         logger->debug("requests attributed at {:.2f} s", clock.elapsed() / 1000.0);

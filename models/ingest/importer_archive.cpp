@@ -203,6 +203,12 @@ class ArchiveMemberImport : public MemberVisitor {
             .bind(7, evidenceId)
             .exec();
         execSql(db_, "RELEASE member");
+        if (kind == "assets") {
+            hostsGivenRequests_.insert(hostsGivenRequests_.end(), writer->hostsGivenRequests().begin(),
+                                       writer->hostsGivenRequests().end());
+        } else {
+            onlyAssets_ = false;
+        }
         accepted_ += r.accepted;
         rejected_ += r.rejected;
         for (const auto& s : writer->rejectSamples()) {
@@ -223,6 +229,10 @@ class ArchiveMemberImport : public MemberVisitor {
     int64_t accepted() const { return accepted_; }
     int64_t rejected() const { return rejected_; }
     const QStringList& rejectSamples() const { return rejectSamples_; }
+    // No member but asset inventories was imported: the archive's attribution can be narrowed as
+    // a plain inventory's is, to the hosts its members moved requests onto.
+    bool onlyAssets() const { return onlyAssets_; }
+    const std::vector<int64_t>& hostsGivenRequests() const { return hostsGivenRequests_; }
 
   private:
     // Every member is recorded, outside its savepoint, so the inventory survives its rollback.
@@ -256,6 +266,8 @@ class ArchiveMemberImport : public MemberVisitor {
     std::set<std::string> dropped_;
     int64_t accepted_ = 0;
     int64_t rejected_ = 0;
+    bool onlyAssets_ = true;
+    std::vector<int64_t> hostsGivenRequests_;
 };
 
 } // namespace
@@ -453,7 +465,18 @@ ImportResult Importer::importArchive(const QString& path, const ImportOptions& o
             rebuildBulkIndexes(db);
         }
         enterPhase(ImportProgress::Phase::Linking);
-        HostLinker(db).link();
+        HostLinker linker(db);
+        linker.link();
+        if (members->onlyAssets()) {
+            // As for a plain inventory (Importer::importFile): no endpoint event came, only requests
+            // moved onto another host can gain an attribution, old rows as much as new ones (the
+            // "after" bounds left the moved requests unattributed).
+            attribution = AttributionScope{};
+            attribution.onlyHosts = true;
+            attribution.hosts = members->hostsGivenRequests();
+            const std::set<int64_t>& linked = linker.hostsGivenEvents();
+            attribution.hosts.insert(attribution.hosts.end(), linked.begin(), linked.end());
+        }
         enterPhase(ImportProgress::Phase::Attributing);
         RequestAttributor(db).run(attribution);
         if (cancel.load()) {

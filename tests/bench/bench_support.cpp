@@ -24,9 +24,15 @@ Measure runChild(const std::vector<std::string>& argv, bool quiet, const std::st
     args.push_back(nullptr);
     posix_spawn_file_actions_t actions;
     posix_spawn_file_actions_init(&actions);
+    // A quiet child's stderr goes to a file kept only to say why it failed.
+    FILE* err = quiet ? std::tmpfile() : nullptr;
     if (quiet) {
         posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0);
-        posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0);
+        if (err) {
+            posix_spawn_file_actions_adddup2(&actions, fileno(err), 2);
+        } else {
+            posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0);
+        }
     }
     if (!stderrFile.empty()) {
         posix_spawn_file_actions_addopen(&actions, 2, stderrFile.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
@@ -47,6 +53,25 @@ Measure runChild(const std::vector<std::string>& argv, bool quiet, const std::st
                    static_cast<double>(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6;
     m.exitCode = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
     posix_spawn_file_actions_destroy(&actions);
+    if (m.exitCode != 0) {
+        std::string command;
+        for (const auto& a : argv) {
+            command += (command.empty() ? "" : " ") + a;
+        }
+        std::fprintf(stderr, "bench: %s: %s %d\n", command.c_str(), WIFSIGNALED(status) ? "killed by signal" : "exit",
+                     WIFSIGNALED(status) ? WTERMSIG(status) : m.exitCode);
+        if (err) { // its last 4 kB
+            std::fseek(err, 0, SEEK_END);
+            std::fseek(err, std::max(0L, std::ftell(err) - 4096L), SEEK_SET);
+            char line[4096];
+            while (std::fgets(line, sizeof line, err)) {
+                std::fprintf(stderr, "  %s", line);
+            }
+        }
+    }
+    if (err) {
+        std::fclose(err);
+    }
     return m;
 }
 

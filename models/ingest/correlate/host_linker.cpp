@@ -75,6 +75,7 @@ int64_t HostLinker::mergeAll(const std::vector<std::pair<int64_t, int64_t>>& mer
                              clock.elapsed() / 1000.0);
     }
     for (const auto& [from, into] : merges) {
+        hostsGivenEvents_.insert(into);
         for (const char* sql :
              {"UPDATE alerts SET host_id = ?1 WHERE host_id = ?2",
               "INSERT INTO host_addresses(ip, host_id, first_ts, last_ts, source) "
@@ -193,6 +194,7 @@ int64_t HostLinker::link() {
                 }
                 events.reset();
                 for (const auto& [event, host] : moves) {
+                    hostsGivenEvents_.insert(host);
                     up.bind(1, host).bind(2, event).exec();
                     ++moved;
                 }

@@ -12,6 +12,7 @@
 #include <sqlite3.h>
 
 #include <cstdint>
+#include <set>
 #include <utility>
 #include <vector>
 
@@ -22,6 +23,8 @@ class HostLinker {
     explicit HostLinker(sqlite3* db, int64_t slackUs = 3600LL * 1000000) : db_(db), slackUs_(slackUs) {}
     // Returns how many events changed host.
     int64_t link();
+    // The hosts link() moved events onto.
+    const std::set<int64_t>& hostsGivenEvents() const { return hostsGivenEvents_; }
 
   private:
     // More events than this moving in one merge: the host index is rebuilt rather than updated.
@@ -30,6 +33,7 @@ class HostLinker {
 
     sqlite3* db_;
     int64_t slackUs_;
+    std::set<int64_t> hostsGivenEvents_;
 };
 
 } // namespace socwb

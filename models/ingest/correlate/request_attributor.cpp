@@ -15,6 +15,7 @@
 #include <algorithm>
 #include <cstdlib>
 #include <deque>
+#include <iterator>
 #include <memory>
 #include <span>
 #include <stdexcept>
@@ -315,6 +316,17 @@ AttributionStats RequestAttributor::run(const AttributionScope& scope) {
             hosts.push_back(st.int64(0));
         }
     }
+    if (scope.onlyHosts) {
+        std::vector<int64_t> asked = scope.hosts;
+        std::sort(asked.begin(), asked.end());
+        std::vector<int64_t> both;
+        std::set_intersection(hosts.begin(), hosts.end(), asked.begin(), asked.end(), std::back_inserter(both));
+        hosts.swap(both);
+        if (hosts.empty()) {
+            log::ingest()->debug("attribution: no Sysmon host received requests, nothing to attribute");
+            return stats;
+        }
+    }
     // At most as many requests as the scope's ids span (rows already attributed and rows of hosts
     // without Sysmon data are skipped as they are read).
     const bool kinds[3] = {scope.dns, scope.proxy, scope.sensor};
@@ -378,35 +390,54 @@ AttributionStats RequestAttributor::run(const AttributionScope& scope) {
             hold(r);
         }
     };
-    if (scope.proxy) {
-        Statement st(db_, "SELECT p.id, p.ts_us, p.host_id, p.client_ip_s, p.domain_id, p.dest_ip_s, p.dest_port FROM "
-                          "proxy_rows p WHERE p.id > ? AND p.host_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM "
-                          "attributions a WHERE a.request_kind = 'proxy' AND a.request_id = p.id) ORDER BY p.id");
-        st.bind(1, scope.proxyAfter);
-        while (st.step()) {
-            place(Parked::Request{st.int64(0), st.int64(1), st.int64(2), st.isNull(4) ? 0 : st.int64(4),
-                                  st.isNull(6) ? -1 : st.int64(6), st.int64(3), st.int64(5), Kind::Proxy});
+    // All of a kind's rows past the scope's id in row order, or each asked host's through host_ts.
+    auto requestSql = [&](const char* alias, const char* columnsAndTable, const char* notAttributed) {
+        const std::string a = alias;
+        return std::string("SELECT ") + columnsAndTable + " WHERE " + a + ".id > ?1 AND " +
+               (scope.onlyHosts ? a + ".host_id = ?2" : a + ".host_id IS NOT NULL") + " AND NOT EXISTS (" +
+               notAttributed + ")" + (scope.onlyHosts ? "" : " ORDER BY " + a + ".id");
+    };
+    auto readRequests = [&](Statement& st, int64_t after, auto&& onRow) {
+        for (size_t i = 0; i < (scope.onlyHosts ? hosts.size() : 1); ++i) {
+            st.bind(1, after);
+            if (scope.onlyHosts) {
+                st.bind(2, hosts[i]);
+            }
+            while (st.step()) {
+                onRow(st);
+            }
+            st.reset();
         }
+    };
+    if (scope.proxy) {
+        Statement st(db_, requestSql("p",
+                                     "p.id, p.ts_us, p.host_id, p.client_ip_s, p.domain_id, p.dest_ip_s, p.dest_port "
+                                     "FROM proxy_rows p",
+                                     "SELECT 1 FROM attributions a WHERE a.request_kind = 'proxy' AND a.request_id = "
+                                     "p.id"));
+        readRequests(st, scope.proxyAfter, [&](Statement& row) {
+            place(Parked::Request{row.int64(0), row.int64(1), row.int64(2), row.isNull(4) ? 0 : row.int64(4),
+                                  row.isNull(6) ? -1 : row.int64(6), row.int64(3), row.int64(5), Kind::Proxy});
+        });
     }
     if (scope.dns) {
-        Statement st(db_, "SELECT d.id, d.ts_us, d.host_id, d.domain_id, d.answers_s FROM dns_rows d WHERE d.id > ? "
-                          "AND d.host_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM attributions a WHERE "
-                          "a.request_kind = 'dns' AND a.request_id = d.id) ORDER BY d.id");
-        st.bind(1, scope.dnsAfter);
-        while (st.step()) {
-            place(Parked::Request{st.int64(0), st.int64(1), st.int64(2), st.isNull(3) ? 0 : st.int64(3), 0, st.int64(4),
-                                  0, Kind::Dns});
-        }
+        Statement st(db_, requestSql("d", "d.id, d.ts_us, d.host_id, d.domain_id, d.answers_s FROM dns_rows d",
+                                     "SELECT 1 FROM attributions a WHERE a.request_kind = 'dns' AND a.request_id = "
+                                     "d.id"));
+        readRequests(st, scope.dnsAfter, [&](Statement& row) {
+            place(Parked::Request{row.int64(0), row.int64(1), row.int64(2), row.isNull(3) ? 0 : row.int64(3), 0,
+                                  row.int64(4), 0, Kind::Dns});
+        });
     }
     if (scope.sensor) {
-        Statement st(db_, "SELECT c.id, c.ts_us, c.host_id, c.orig_ip_s, c.orig_port, c.resp_ip_s, c.resp_port FROM "
-                          "sensor_conn_rows c WHERE c.id > ? AND c.host_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM "
-                          "sensor_attributions a WHERE a.conn_id = c.id) ORDER BY c.id");
-        st.bind(1, scope.sensorAfter);
-        while (st.step()) {
-            place(Parked::Request{st.int64(0), st.int64(1), st.int64(2), st.isNull(4) ? -1 : st.int64(4),
-                                  st.isNull(6) ? -1 : st.int64(6), st.int64(3), st.int64(5), Kind::Sensor});
-        }
+        Statement st(db_, requestSql("c",
+                                     "c.id, c.ts_us, c.host_id, c.orig_ip_s, c.orig_port, c.resp_ip_s, c.resp_port "
+                                     "FROM sensor_conn_rows c",
+                                     "SELECT 1 FROM sensor_attributions a WHERE a.conn_id = c.id"));
+        readRequests(st, scope.sensorAfter, [&](Statement& row) {
+            place(Parked::Request{row.int64(0), row.int64(1), row.int64(2), row.isNull(4) ? -1 : row.int64(4),
+                                  row.isNull(6) ? -1 : row.int64(6), row.int64(3), row.int64(5), Kind::Sensor});
+        });
     }
     log::ingest()->debug("attribution: requests read in {:.2f} s", clock.elapsed() / 1000.0);
     // A run of hosts matched: their endpoint events read the way the requests were (one pass in row
@@ -427,7 +458,8 @@ AttributionStats RequestAttributor::run(const AttributionScope& scope) {
         }
         // Parked, a run is a range of consecutive hosts (buckets are ranges of the sorted hosts): its
         // events come through the host_ts index, not a pass over the whole table per run.
-        const bool ranged = parked_ != nullptr && !which.empty();
+        // So are the few hosts an asset import moved requests onto.
+        const bool ranged = (parked_ != nullptr || scope.onlyHosts) && !which.empty();
         auto endpointSql = [ranged](const char* columns, const char* table) {
             return std::string("SELECT ") + columns + " FROM " + table +
                    (ranged ? " WHERE host_id BETWEEN ?1 AND ?2 AND process_id IS NOT NULL"

@@ -54,6 +54,12 @@ struct AttributionScope {
     int64_t proxyAfter = 0;  // only proxy rows with a larger id
     int64_t dnsAfter = 0;    // only DNS rows with a larger id
     int64_t sensorAfter = 0; // only sensor connections with a larger id
+    // Only the requests of these hosts, each host's read through its host_ts index. An asset import
+    // changes no endpoint event and no request but those it moves between hosts: only the hosts
+    // that received requests can see one gain an attribution (none: nothing to do). Any other
+    // request not yet attributed was tried against the same endpoint events before.
+    bool onlyHosts = false;
+    std::vector<int64_t> hosts;
 };
 
 class RequestAttributor {

@@ -371,10 +371,18 @@ void CaseWriter::asset(const AssetRecord& r) {
     upd.bind(1, name).bindTextOrNull(2, r.role).bindTextOrNull(3, r.owner).bind(4, hostId).exec();
     if (ipHost != 0 && ipHost != hostId) {
         // Merge: events and addresses of the address-only host move to the named one.
+        int64_t requestsMoved = 0;
         for (const char* sql : {"UPDATE proxy_rows SET host_id = ?1 WHERE host_id = ?2",
                                 "UPDATE dns_rows SET host_id = ?1 WHERE host_id = ?2",
-                                "UPDATE sensor_conn_rows SET host_id = ?1 WHERE host_id = ?2",
-                                "UPDATE tls_rows SET host_id = ?1 WHERE host_id = ?2",
+                                "UPDATE sensor_conn_rows SET host_id = ?1 WHERE host_id = ?2"}) {
+            Statement m(db_, sql);
+            m.bind(1, hostId).bind(2, ipHost).exec();
+            requestsMoved += sqlite3_changes64(db_);
+        }
+        if (requestsMoved > 0) {
+            hostsGivenRequests_.push_back(hostId);
+        }
+        for (const char* sql : {"UPDATE tls_rows SET host_id = ?1 WHERE host_id = ?2",
                                 "UPDATE OR REPLACE host_addresses SET host_id = ?1 WHERE host_id = ?2",
                                 "DELETE FROM hosts WHERE id = ?2 AND source = 'ip'"}) {
             Statement m(db_, sql);

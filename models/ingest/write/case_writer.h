@@ -60,6 +60,9 @@ class CaseWriter : public RecordSink {
     void flushRows();
 
     int64_t accepted() const { return accepted_; }
+    // Hosts an asset record moved proxy, DNS or sensor rows onto (merging an address-only host into
+    // the named one): only their requests can gain an attribution from an inventory.
+    const std::vector<int64_t>& hostsGivenRequests() const { return hostsGivenRequests_; }
     // What the file became so far, by evidence_contents kind ("proxy", "connections", ...), in the
     // order the kinds are listed there; kinds with no record are left out.
     std::vector<std::pair<std::string, int64_t>> contents() const;
@@ -136,6 +139,7 @@ class CaseWriter : public RecordSink {
     std::unordered_map<std::string, HostSeen, Hash, std::equal_to<>> hosts_;
     std::unordered_map<std::string, int64_t, Hash, std::equal_to<>> domains_;
     int64_t accepted_ = 0;
+    std::vector<int64_t> hostsGivenRequests_;
     int64_t rejected_ = 0;
     // Records per kind, in evidence_contents' order (see contents()).
     enum Kind { ProxyKind, DnsKind, SysmonKind, AssetKind, ConnKind, TlsKind, AlertKind, SiemKind, KindCount };
