@@ -198,15 +198,19 @@ using StoredRows = std::unordered_map<std::string, StoredRow>;
 // schema 14): the compact features, which hold every field of the features JSON and every column
 // taken from them (ChannelFeatures::toBinary and toJson visit the same fields), and the member
 // lists, each with its length so no two rows run together into the same bytes.
+// Streamed through xxHash's own state (the same value as one call over the bytes joined), so
+// nothing is copied into a buffer first; one state a thread (its size is the library's business).
 uint64_t contentDigest(const std::string& binary, const BuiltChannel& b) {
-    thread_local std::string bytes;
-    bytes.assign(binary);
+    thread_local const std::unique_ptr<XXH3_state_t, XXH_errorcode (*)(XXH3_state_t*)> state(XXH3_createState(),
+                                                                                             XXH3_freeState);
+    XXH3_64bits_reset(state.get());
+    XXH3_64bits_update(state.get(), binary.data(), binary.size());
     for (const QByteArray* blob : {&b.proxyBlob, &b.dnsBlob, &b.dnsQueryBlob, &b.netBlob, &b.sensorBlob}) {
         const auto n = static_cast<int64_t>(blob->size());
-        bytes.append(reinterpret_cast<const char*>(&n), sizeof n);
-        bytes.append(blob->constData(), static_cast<size_t>(blob->size()));
+        XXH3_64bits_update(state.get(), &n, sizeof n);
+        XXH3_64bits_update(state.get(), blob->constData(), static_cast<size_t>(blob->size()));
     }
-    return XXH3_64bits(bytes.data(), bytes.size());
+    return XXH3_64bits_digest(state.get());
 }
 
 // One alert row, made off the writing thread (both cores) from its features and score: first the
