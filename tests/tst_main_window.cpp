@@ -9,6 +9,7 @@
 #include "audit_log_dialog.h"
 #include "case_overview_widget.h"
 #include "current_case.h"
+#include "fold_area.h"
 #include "host_timeline_widget.h"
 #include "import_preview_dialog.h"
 #include "interval_charts_widget.h"
@@ -46,6 +47,7 @@
 #include <QImage>
 #include <QInputDialog>
 #include <QLabel>
+#include <QLayout>
 #include <QLineEdit>
 #include <QMap>
 #include <QMessageBox>
@@ -64,6 +66,7 @@
 #include <QTextDocument>
 #include <QTimeZone>
 #include <QTimer>
+#include <QToolButton>
 
 using namespace socwb;
 using namespace socwb::test;
@@ -181,6 +184,7 @@ class TestMainWindow : public QObject {
     void detailTimeColumnsFitTheirText();
     void siemRowHasNoViewsToOpen();
     void detailSaysWhoTriagedAndWhy();
+    void detailKeepsItsReasonsBesideAView();
     void taskDockWaitsWhileInUse();
 
   private:
@@ -1550,6 +1554,68 @@ void TestMainWindow::taskDockWaitsWhileInUse() {
     w.alertQueue()->view()->setFocus();
     QVERIFY(!dock->isAncestorOf(QApplication::focusWidget()));
     QTRY_VERIFY_WITH_TIMEOUT(!dock->isVisible(), 12000);
+}
+
+// Issue 18's laptop, found on screenshots: with an investigation view raised at 1366x768 the queue
+// kept four rows and the detail its title, its summary and two rows of requests (the view lists the
+// same events), "Why this score" below the fold. Now the queue keeps its first rows, the detail's
+// tables fold to their caption line with "Show", and the reasons come straight after the summary.
+void TestMainWindow::detailKeepsItsReasonsBesideAView() {
+    const QString c = scoredSampleCase(dir_.filePath(QStringLiteral("reasons.socwb")));
+    QVERIFY(!c.isEmpty());
+    MainWindow w;
+    QVERIFY(showCase(w, c));
+    AlertTableModel* model = w.alertQueue()->model();
+    QVERIFY(
+        QTest::qWaitFor([model] { return !model->isCounting() && model->rowCount() > 8 && model->rowAt(8); }, 20000));
+    int row = 0;
+    while (!model->rowAt(row) || model->rowAt(row)->id <= 0) {
+        ++row; // the first channel, below the Sigma items
+    }
+    w.alertQueue()->view()->setCurrentIndex(model->index(row, AlertTableModel::HostColumn));
+    AlertDetailWidget* detail = w.alertDetail();
+    QVERIFY(QTest::qWaitFor([detail] { return detail->detail().found; }, 10000));
+    auto* factors = detail->findChild<QWidget*>(QStringLiteral("factors"));
+    auto* requests = detail->findChild<QTableView*>(QStringLiteral("channelRequests"));
+    auto* fold = detail->findChild<QToolButton*>(QStringLiteral("foldRequests"));
+    QVERIFY(factors && requests && fold);
+    QScrollArea* scroll = nullptr;
+    for (QWidget* p = factors->parentWidget(); p && !scroll; p = p->parentWidget()) {
+        scroll = qobject_cast<QScrollArea*>(p);
+    }
+    QVERIFY(scroll);
+    // The first reason's row shows whole in the detail's facts, without scrolling.
+    const auto firstReasonShows = [&] {
+        QCoreApplication::processEvents();
+        const int top = factors->mapTo(scroll->viewport(), QPoint(0, 0)).y();
+        const int firstRow = factors->layout()->itemAt(0)->geometry().height();
+        return factors->isVisible() && top >= 0 && top + firstRow <= scroll->viewport()->height();
+    };
+
+    for (const QString view :
+         {QStringLiteral("timeline"), QStringLiteral("process-tree"), QStringLiteral("intervals")}) {
+        w.emphasizeView(view);
+        QTRY_VERIFY2(firstReasonShows(), qPrintable(view));
+        QTRY_VERIFY2(!requests->isVisible(), qPrintable(view));
+        QCOMPARE(fold->text(), QStringLiteral("Show"));
+        auto* dock = w.findChild<QDockWidget*>(view);
+        auto* area = qobject_cast<FoldArea*>(dock->widget());
+        QVERIFY2(area && !area->isFolded(), qPrintable(view)); // the view keeps what it needs
+    }
+    // The timeline and the tree leave the queue its first rows.
+    w.emphasizeView(QStringLiteral("timeline"));
+    QTableView* queue = w.alertQueue()->view();
+    QTRY_VERIFY(queue->viewport()->height() >= 6 * queue->verticalHeader()->defaultSectionSize());
+    // "Show" unfolds the requests in place; the queue's or the detail's height takes the fold away.
+    QTest::mouseClick(fold, Qt::LeftButton);
+    QTRY_VERIFY(requests->isVisible());
+    QCOMPARE(fold->text(), QStringLiteral("Hide"));
+    QTest::mouseClick(fold, Qt::LeftButton);
+    QTRY_VERIFY(!requests->isVisible());
+    w.emphasizeView(QStringLiteral("detail"));
+    QTRY_VERIFY(requests->isVisible());
+    QVERIFY(requests->height() > 3 * requests->verticalHeader()->defaultSectionSize());
+    QTRY_VERIFY(firstReasonShows());
 }
 
 QTEST_MAIN(TestMainWindow)

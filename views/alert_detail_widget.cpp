@@ -15,6 +15,7 @@
 #include <QLabel>
 #include <QLocale>
 #include <QPushButton>
+#include <QResizeEvent>
 #include <QScrollArea>
 #include <QSplitter>
 #include <QStyle>
@@ -22,6 +23,8 @@
 #include <QToolButton>
 #include <QVBoxLayout>
 #include <QtConcurrent/QtConcurrentRun>
+
+#include <algorithm>
 
 namespace socwb {
 
@@ -166,14 +169,19 @@ AlertDetailWidget::AlertDetailWidget(QWidget* parent)
     v->setContentsMargins(6, 6, 6, 6);
     v->addWidget(title_);
     v->addWidget(summary_);
-    v->addWidget(endpoint_);
+    // The endpoint, the Sigma rules and the view buttons: below the reasons while the widget is short.
+    context_ = new QWidget(this);
+    auto* cv = new QVBoxLayout(context_);
+    cv->setContentsMargins(0, 0, 0, 0);
+    cv->addWidget(endpoint_);
     sigmaLine_ = plainLabel();
     sigmaLine_->setObjectName(QStringLiteral("channelSigma"));
-    v->addWidget(sigmaLine_);
+    cv->addWidget(sigmaLine_);
     sigmaLinks_ = new QWidget(this);
     auto* links = new QHBoxLayout(sigmaLinks_);
     links->setContentsMargins(0, 0, 0, 0);
-    v->addWidget(sigmaLinks_);
+    cv->addWidget(sigmaLinks_);
+    v->addWidget(context_);
     sigmaLine_->hide();
     sigmaLinks_->hide();
     auto* buttons = new QHBoxLayout;
@@ -192,15 +200,21 @@ AlertDetailWidget::AlertDetailWidget(QWidget* parent)
         viewButtons_ << button;
     }
     buttons->addStretch(1);
-    v->addLayout(buttons);
+    cv->addLayout(buttons);
     auto heading = [this](const QString& text) { return makeHeading(this, text); };
-    v->addWidget(heading(tr("Why this score")));
+    reasons_ = new QWidget(this);
+    auto* rv = new QVBoxLayout(reasons_);
+    rv->setContentsMargins(0, 0, 0, 0);
+    rv->addWidget(heading(tr("Why this score")));
     factorsBox_ = new QWidget(this);
+    factorsBox_->setObjectName(QStringLiteral("factors"));
     factors_ = new QGridLayout(factorsBox_);
     factors_->setContentsMargins(0, 0, 0, 0);
     factors_->setColumnStretch(1, 1);
     factors_->setColumnStretch(2, 3);
-    v->addWidget(factorsBox_);
+    rv->addWidget(factorsBox_);
+    v->addWidget(reasons_);
+    infoLayout_ = v;
     v->addWidget(heading(tr("Evidence and how it was named")));
     v->addWidget(members_);
     sensorAlertsCaption_ = heading(tr("Sensor alerts"));
@@ -225,9 +239,17 @@ AlertDetailWidget::AlertDetailWidget(QWidget* parent)
     exportRequests_->setToolTip(tr("Write this channel's requests as CSV or JSON"));
     exportRequests_->setAutoRaise(true);
     connect(exportRequests_, &QToolButton::clicked, this, [this] { emit exportRequestsRequested(alertId_); });
+    foldRequests_ = new QToolButton(this);
+    foldRequests_->setObjectName(QStringLiteral("foldRequests"));
+    foldRequests_->setAutoRaise(true);
+    connect(foldRequests_, &QToolButton::clicked, this, [this] {
+        requestsFolded_ = !requestsFolded_;
+        applyRequestsFold();
+    });
     auto* requestsRow = new QHBoxLayout;
     requestsRow->addWidget(requestsCaption_, 1);
     requestsRow->addWidget(exportRequests_);
+    requestsRow->addWidget(foldRequests_);
     lv->addLayout(requestsRow);
     requestView_ = new QTableView(this);
     requestView_->setObjectName(QStringLiteral("channelRequests"));
@@ -265,18 +287,51 @@ AlertDetailWidget::AlertDetailWidget(QWidget* parent)
     sensorCaption_->hide();
     sensorView_->hide();
 
-    auto* split = new QSplitter(Qt::Vertical, this);
-    split->addWidget(scroll);
-    split->addWidget(lower);
+    split_ = new QSplitter(Qt::Vertical, this);
+    split_->addWidget(scroll);
+    split_->addWidget(lower);
     // Why it scored first: at 1366x768 the reasons get seven tenths and the requests still show
     // five rows (the splitter hands the requests more when dragged).
-    split->setStretchFactor(0, 7);
-    split->setStretchFactor(1, 3);
-    split->setSizes({700, 300});
+    split_->setStretchFactor(0, 7);
+    split_->setStretchFactor(1, 3);
+    split_->setSizes({700, 300});
     auto* cl = new QVBoxLayout(content_);
     cl->setContentsMargins(0, 0, 0, 0);
-    cl->addWidget(split);
+    cl->addWidget(split_);
     content_->hide();
+    applyRequestsFold();
+}
+
+// Short (an investigation view raised below has the height, and lists the same events in time),
+// the tables fold to their caption line and the reasons keep the height; "Show" unfolds them.
+void AlertDetailWidget::resizeEvent(QResizeEvent* event) {
+    QWidget::resizeEvent(event);
+    if (const bool isShort = height() < kShortHeight; isShort != short_) {
+        short_ = isShort;
+        requestsFolded_ = isShort;
+        // Short, the reasons come straight after the summary, the endpoint and the buttons after them.
+        infoLayout_->removeWidget(reasons_);
+        infoLayout_->insertWidget(infoLayout_->indexOf(context_) + (isShort ? 0 : 1), reasons_);
+        applyRequestsFold();
+    } else if (requestsFolded_) {
+        applyRequestsFold(); // the splitter shared the new height out by its stretch
+    }
+}
+
+void AlertDetailWidget::applyRequestsFold() {
+    requestView_->setVisible(!requestsFolded_ && wantRequestView_);
+    requestsNote_->setVisible(!requestsFolded_ && wantRequestsNote_);
+    sensorView_->setVisible(!requestsFolded_ && wantSensorView_);
+    foldRequests_->setText(requestsFolded_ ? tr("Show") : tr("Hide"));
+    foldRequests_->setToolTip(requestsFolded_ ? tr("Show this channel's requests here")
+                                              : tr("Fold the requests to this line and give the reasons the height"));
+    const int total = split_->height();
+    if (requestsFolded_) {
+        const int line = split_->widget(1)->minimumSizeHint().height();
+        split_->setSizes({std::max(total - line, 1), line});
+    } else if (total > 0) {
+        split_->setSizes({total * 7 / 10, total - total * 7 / 10});
+    }
 }
 
 void AlertDetailWidget::setCase(const QString& casePath) {
@@ -533,10 +588,11 @@ void AlertDetailWidget::display(const AlertDetail& d) {
                                "case. Import the host's raw logs and score again."));
     }
     requestsNote_->setText(visibleText(siemNote));
-    requestsNote_->setVisible(showRequests && !siemNote.isEmpty());
-    requestView_->setVisible(showRequests && siemNote.isEmpty());
+    wantRequestsNote_ = showRequests && !siemNote.isEmpty();
+    wantRequestView_ = showRequests && siemNote.isEmpty();
     sensorCaption_->setVisible(hasSensor);
-    sensorView_->setVisible(hasSensor);
+    wantSensorView_ = hasSensor;
+    applyRequestsFold();
     sensorCaption_->setText(sensorTotal > d.sensorConnections.size()
                                 ? tr("Sensor connections (%1, the first %2 by time shown)")
                                       .arg(l.toString(sensorTotal), l.toString(qint64(d.sensorConnections.size())))

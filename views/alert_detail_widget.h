@@ -13,8 +13,10 @@ class QGridLayout;
 class QLabel;
 class QPushButton;
 class QScrollArea;
+class QSplitter;
 class QTableView;
 class QToolButton;
+class QVBoxLayout;
 
 namespace socwb {
 
@@ -60,7 +62,13 @@ class AlertDetailWidget : public QWidget {
     // A Sigma item named on a channel's detail was clicked.
     void sigmaItemRequested(qint64 itemId, const QString& itemKey);
 
+  protected:
+    void resizeEvent(QResizeEvent* event) override;
+
   private:
+    // Below this height the tables fold to their caption line (resizeEvent).
+    static constexpr int kShortHeight = 360;
+    void applyRequestsFold();
     void display(const AlertDetail& d);
     void showSigma(qint64 itemId, quint64 generation);
     void displaySigmaMatches(const SigmaChannelMatches& m);
@@ -96,6 +104,16 @@ class AlertDetailWidget : public QWidget {
     // Why a SIEM export's row has no requests to list, in place of an empty table.
     QLabel* requestsNote_;
     QToolButton* exportRequests_;
+    // Folds the requests' and the sensor connections' tables to their caption line, or shows them.
+    QToolButton* foldRequests_;
+    QSplitter* split_;            // the facts above, the tables below
+    QVBoxLayout* infoLayout_;     // the facts, in the order they show
+    QWidget* context_;            // the endpoint, the Sigma rules, the view buttons
+    QWidget* reasons_;            // "Why this score" and the factors
+    bool short_ = false;          // the widget is below kShortHeight
+    bool requestsFolded_ = false; // short, unless the analyst asked for the tables
+    // Which of the tables the shown channel has (display()); applyRequestsFold() shows them unfolded.
+    bool wantRequestView_ = true, wantRequestsNote_ = false, wantSensorView_ = false;
     QList<QPushButton*> viewButtons_; // Host timeline, Process tree, Interval charts
     // A channel's network-sensor connections, where it has any (a sensor-only channel has no
     // requests to list).

@@ -36,6 +36,8 @@
 #include "triage/triage_store.h"
 #include "user_guide_dialog.h"
 
+#include <algorithm>
+
 #include <QApplication>
 #include <QClipboard>
 #include <QCloseEvent>
@@ -89,6 +91,19 @@ constexpr int kTreeReadable = 160;
 // The folded bottom area while the queue or the detail is raised: the dock's title, one line
 // saying what is folded with its button, and the tabs.
 constexpr int kFoldedBottom = 104;
+// What the queue and the detail keep while an investigation view has the height: the queue's
+// first rows and, in the detail, the title, the summary and the first reasons of "Why this score"
+// (at 1366x768 the view's 70% left them 190 px: four queue rows and no reason at all).
+constexpr int kTopKeeps = 300;
+// The charts' five plots all show, the heat map's labels included, from about this height.
+constexpr int kChartsComfortable = 500;
+
+// The height an investigation view's dock takes out of H (the queue's and the bottom dock's
+// together): seven tenths, less where that would leave the queue and the detail under kTopKeeps,
+// but not under what the view shows comfortably (COMFORTABLE).
+int investigationHeight(int h, int comfortable) {
+    return std::min(int(h * 0.7), std::max(h - kTopKeeps, comfortable));
+}
 
 bool isInvestigationView(const QString& name) {
     return name == QLatin1String("intervals") || name == QLatin1String("timeline") ||
@@ -431,6 +446,17 @@ void MainWindow::childEvent(QChildEvent* event) {
     });
 }
 
+// The height investigation view NAME shows comfortably in: the charts need their five plots,
+// the timeline and the tree what keeps them readable (their FoldArea's), with the dock's title.
+int MainWindow::comfortableHeight(const QString& name) const {
+    if (name == QLatin1String("intervals")) {
+        return kChartsComfortable;
+    }
+    const auto* dock = findChild<QDockWidget*>(name);
+    const auto* area = dock ? qobject_cast<const FoldArea*>(dock->widget()) : nullptr;
+    return area ? area->readableHeight() + 30 : 0;
+}
+
 QDockWidget* MainWindow::currentBottomDock() const {
     const QList<QDockWidget*> tabs = {findChild<QDockWidget*>(QStringLiteral("intervals")),
                                       findChild<QDockWidget*>(QStringLiteral("timeline")),
@@ -464,7 +490,9 @@ void MainWindow::emphasizeView(const QString& name) {
     auto* detail = findChild<QDockWidget*>(QStringLiteral("detail"));
     auto* bottom = findChild<QDockWidget*>(QStringLiteral("intervals"));
     const int w = width();
-    const int h = height();
+    // The height the queue and the bottom docks share, once they are laid out (the window's before).
+    const QDockWidget* shown = currentBottomDock();
+    const int h = shown && queue_->height() > 0 && shown->height() > 0 ? queue_->height() + shown->height() : height();
     // Shares of the width (explorer, queue, detail), and the height given to the bottom docks: the
     // folded line while the queue or the detail is the work, most of it for an investigation view.
     double left = 0.15, middle = 0.5;
@@ -474,7 +502,7 @@ void MainWindow::emphasizeView(const QString& name) {
     } else if (name == QLatin1String("import")) {
         bottomHeight = int(h * 0.36);
     } else if (isInvestigationView(name)) {
-        bottomHeight = int(h * 0.7); // the charts need the height
+        bottomHeight = investigationHeight(h, comfortableHeight(name)); // the charts need the height
     } else if (name == QLatin1String("overview")) {
         left = 0.4, middle = 0.34;
     } else if (name == QLatin1String("exercise") || name == QLatin1String("grade")) {
@@ -515,8 +543,9 @@ bool MainWindow::showView(const QString& name) {
         bottom->raise();
     }
     const int h = queue_->height() + bottom->height();
-    if (bottom->isVisible() && isInvestigationView(name) && bottom->height() < h * 0.6) {
-        resizeDocks({queue_, bottom}, {int(h * 0.3), int(h * 0.7)}, Qt::Vertical);
+    if (const int wanted = isInvestigationView(name) ? investigationHeight(h, comfortableHeight(name)) : 0;
+        bottom->isVisible() && isInvestigationView(name) && bottom->height() < wanted - kFoldedBottom / 2) {
+        resizeDocks({queue_, bottom}, {h - wanted, wanted}, Qt::Vertical);
     } else if (bottom->isVisible() && (name == QLatin1String("alerts") || name == QLatin1String("detail")) &&
                bottom->height() > h * 0.45) {
         resizeDocks({queue_, bottom}, {h - kFoldedBottom, kFoldedBottom}, Qt::Vertical); // folds it

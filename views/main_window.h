@@ -144,6 +144,7 @@ class MainWindow : public QMainWindow {
 
   private:
     QDockWidget* currentBottomDock() const; // the investigation tab that shows
+    int comfortableHeight(const QString& name) const;
     struct ImportBatch {
         QStringList paths;
         ImportOptions options;
