@@ -13,6 +13,7 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcess>
+#include <QRegularExpression>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -43,6 +44,7 @@ class TestCli : public QObject {
     Q_OBJECT
   private slots:
     void freshCaseInfoJson();
+    void versionNamesTheMallocInUse();
     void usageErrors_data();
     void usageErrors();
     void helpOnEverySubcommand_data();
@@ -87,6 +89,19 @@ void TestCli::freshCaseInfoJson() {
     QVERIFY(o.value("first_ts").isNull());
     QVERIFY(o.value("last_ts").isNull());
     QVERIFY(QFile::exists(c));
+}
+
+// --version names the libraries the program runs with, its malloc among them: the one CMake linked
+// (mimalloc by default), asked for in the running process, with its version.
+void TestCli::versionNamesTheMallocInUse() {
+    const CliRun r = runCli({"--version"});
+    QCOMPARE(r.exitCode, 0);
+    const QString out = QString::fromUtf8(r.out);
+    static const QRegularExpression named(QStringLiteral("malloc ([a-z]+) ([0-9]+\\.[0-9]+)"));
+    const QRegularExpressionMatch m = named.match(out);
+    QVERIFY2(m.hasMatch(), qPrintable(out));
+    QCOMPARE(m.captured(1), QStringLiteral(SOCWB_EXPECTED_ALLOCATOR));
+    QVERIFY2(!m.captured(2).startsWith(QLatin1String("0.")), qPrintable(out));
 }
 
 void TestCli::usageErrors_data() {

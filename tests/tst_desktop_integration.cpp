@@ -31,9 +31,11 @@
 #include <QTabBar>
 #include <QTemporaryDir>
 #include <QTest>
+
 #include <QTextBrowser>
 #include <QTimer>
 #include <QtConcurrent/QtConcurrentRun>
+#include <gnu/libc-version.h>
 
 #include <qcustomplot.h>
 #include <sqlite3.h>
@@ -169,6 +171,10 @@ void TestDesktopIntegration::aboutShowsTheVersionsInUse() {
     QVERIFY(sqlite);
     QCOMPARE(sqlite->text(), QString::fromLatin1(sqlite3_libversion()));
     QVERIFY(d.findChild<QLabel*>(QStringLiteral("version:QCustomPlot")));
+    // The tests link no malloc of their own (the programs do): glibc's, with its version.
+    auto* allocator = d.findChild<QLabel*>(QStringLiteral("version:malloc"));
+    QVERIFY(allocator);
+    QCOMPARE(allocator->text(), QStringLiteral("glibc %1").arg(QString::fromLatin1(gnu_get_libc_version())));
 }
 
 void TestDesktopIntegration::userGuideCoversFormatsFactorsAndTraining() {

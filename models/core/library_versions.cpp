@@ -5,6 +5,9 @@
 
 #include <cstring>
 
+#include <dlfcn.h>
+#include <gnu/libc-version.h>
+
 #include <archive.h>
 #include <libevtx.h>
 #include <libpsl.h>
@@ -18,6 +21,33 @@ namespace socwb {
 QString applicationVersion() {
     return QStringLiteral(SOCWB_VERSION);
 }
+
+namespace {
+// The malloc the program runs with: the programs link one (CMake's SOCWB_ALLOCATOR) ahead of libc,
+// the libraries and tests do not, so it is asked for by its functions' names in the running process.
+QString allocatorVersion() {
+    if (auto* miVersion = reinterpret_cast<int (*)()>(dlsym(RTLD_DEFAULT, "mi_version"))) {
+        const int v = miVersion(); // 209: 2.0.9
+        return QStringLiteral("mimalloc %1.%2.%3").arg(v / 100).arg(v / 10 % 10).arg(v % 10);
+    }
+    using Mallctl = int (*)(const char*, void*, size_t*, void*, size_t);
+    if (auto* mallctl = reinterpret_cast<Mallctl>(dlsym(RTLD_DEFAULT, "mallctl"))) {
+        const char* version = nullptr;
+        size_t size = sizeof version;
+        if (mallctl("version", static_cast<void*>(&version), &size, nullptr, 0) == 0 && version) {
+            return QStringLiteral("jemalloc %1").arg(QString::fromLatin1(version).section(QLatin1Char('-'), 0, 0));
+        }
+    }
+    using TcVersion = const char* (*)(int*, int*, const char**);
+    if (auto* tcVersion = reinterpret_cast<TcVersion>(dlsym(RTLD_DEFAULT, "tc_version"))) {
+        int major = 0, minor = 0;
+        const char* patch = nullptr;
+        tcVersion(&major, &minor, &patch);
+        return QStringLiteral("tcmalloc %1.%2%3").arg(major).arg(minor).arg(QString::fromLatin1(patch ? patch : ""));
+    }
+    return QStringLiteral("glibc %1").arg(QString::fromLatin1(gnu_get_libc_version()));
+}
+} // namespace
 
 QList<LibraryVersion> libraryVersions() {
     auto entry = [](const char* name, const char* runtime, const char* built) {
@@ -41,6 +71,7 @@ QList<LibraryVersion> libraryVersions() {
         entry("OpenSSL", OpenSSL_version(OPENSSL_VERSION_STRING), OPENSSL_VERSION_STR),
         // spdlog is header-and-library with no run-time query: the version it was built with.
         entry("spdlog", spdlogVersion.constData(), spdlogVersion.constData()),
+        LibraryVersion{QStringLiteral("malloc"), allocatorVersion(), QString()},
     };
 }
 
