@@ -65,7 +65,7 @@
     <message numerus="yes">
         <source>Why are these %n channel(s) benign? A colleague or an auditor will read this.</source>
         <translation>
-            <numerusform>Why are these %n channel benign? A colleague or an auditor will read this.</numerusform>
+            <numerusform>Why is this channel benign? A colleague or an auditor will read this.</numerusform>
             <numerusform>Why are these %n channels benign? A colleague or an auditor will read this.</numerusform>
         </translation>
     </message>
