@@ -185,6 +185,7 @@ class TestMainWindow : public QObject {
     void siemRowHasNoViewsToOpen();
     void detailSaysWhoTriagedAndWhy();
     void detailKeepsItsReasonsBesideAView();
+    void countsOfOneAreSingular();
     void taskDockWaitsWhileInUse();
 
   private:
@@ -1616,6 +1617,37 @@ void TestMainWindow::detailKeepsItsReasonsBesideAView() {
     QTRY_VERIFY(requests->isVisible());
     QVERIFY(requests->height() > 3 * requests->verticalHeader()->defaultSectionSize());
     QTRY_VERIFY(firstReasonShows());
+}
+
+// One of each reads as one: the explorer said "1 hosts · 0 alerts · 1 rejected lines" and the status
+// bar "1 evidence files" (seen on a SIEM export's case, one file).
+void TestMainWindow::countsOfOneAreSingular() {
+    const QString log = dir_.filePath(QStringLiteral("one.log"));
+    {
+        QFile f(log);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        for (int i = 0; i < 3; ++i) {
+            f.write(QByteArray::number(1700000000 + i) +
+                    ".250     42 10.1.1.1 TCP_MISS/200 1200 GET https://www.example.com/a - HIER_DIRECT/192.0.2.1 "
+                    "text/html\n");
+        }
+        f.write("1700000009.250     42 10.1.1.1 TCP_MISS/200 this line is cut\n");
+    }
+    MainWindow w;
+    QVERIFY(w.openCase(dir_.filePath(QStringLiteral("one.socwb"))));
+    QSignalSpy done(&w, &MainWindow::importsFinished);
+    QSignalSpy refreshed(&w, &MainWindow::refreshed);
+    w.importFiles({log});
+    QVERIFY(done.wait(60000));
+    QVERIFY(refreshed.wait(10000));
+    auto* counts = w.overview()->findChild<QLabel*>(QStringLiteral("caseCounts"));
+    auto* status = w.findChild<QLabel*>(QStringLiteral("statusCounts"));
+    QVERIFY(counts && status);
+    QTRY_COMPARE(counts->text().section(QLatin1Char('\n'), 0, 1),
+                 QStringLiteral("3 proxy requests \u00b7 0 DNS queries \u00b7 0 Sysmon events \u00b7 0 processes\n"
+                                "1 host \u00b7 0 alerts \u00b7 1 rejected line"));
+    QTRY_VERIFY2(status->text().startsWith(QStringLiteral("1 evidence file \u00b7 3 events \u00b7 ")),
+                 qPrintable(status->text()));
 }
 
 QTEST_MAIN(TestMainWindow)

@@ -15,6 +15,9 @@
 #include <QTableView>
 #include <QVBoxLayout>
 
+#include <algorithm>
+#include <climits>
+
 namespace socwb {
 
 CaseOverviewWidget::CaseOverviewWidget(QWidget* parent)
@@ -27,6 +30,7 @@ CaseOverviewWidget::CaseOverviewWidget(QWidget* parent)
     big.setBold(true);
     title_->setFont(big);
     title_->setTextFormat(Qt::PlainText);
+    counts_->setObjectName(QStringLiteral("caseCounts"));
     counts_->setTextFormat(Qt::PlainText);
     counts_->setWordWrap(true);
     emptyHint_->setTextFormat(Qt::PlainText);
@@ -133,15 +137,23 @@ void CaseOverviewWidget::setSummary(const QString& casePath, const CaseSummary& 
     }
     const QLocale l;
     title_->setText(QFileInfo(casePath).fileName());
-    QString text = tr("%1 proxy requests \u00b7 %2 DNS queries \u00b7 %3 Sysmon events \u00b7 %4 processes\n"
-                      "%5 hosts \u00b7 %6 alerts \u00b7 %7 rejected lines")
-                       .arg(l.toString(qint64(s.proxy)), l.toString(qint64(s.dns)), l.toString(qint64(s.sysmon)),
-                            l.toString(qint64(s.processes)), l.toString(qint64(s.hostCount)),
-                            l.toString(qint64(s.alerts)), l.toString(qint64(s.rejected)));
+    // Counted with %Ln, each in its own words: "1 hosts" and "1 rejected lines" read wrong.
+    const auto n = [](qint64 count) { return static_cast<int>(std::min<qint64>(count, INT_MAX)); };
+    const QString dot = QStringLiteral(" \u00b7 ");
+    QString text =
+        QStringList{tr("%Ln proxy request(s)", nullptr, n(s.proxy)), tr("%Ln DNS queries", nullptr, n(s.dns)),
+                    tr("%Ln Sysmon event(s)", nullptr, n(s.sysmon)), tr("%Ln process(es)", nullptr, n(s.processes))}
+            .join(dot) +
+        QLatin1Char('\n') +
+        QStringList{tr("%Ln host(s)", nullptr, n(s.hostCount)), tr("%Ln alert(s)", nullptr, n(s.alerts)),
+                    tr("%Ln rejected line(s)", nullptr, n(s.rejected))}
+            .join(dot);
     if (s.sensorConnections + s.tlsSessions + s.sensorAlerts > 0) {
-        text += QLatin1Char('\n') + tr("Network sensors: %1 connections \u00b7 %2 TLS sessions \u00b7 %3 alerts")
-                                        .arg(l.toString(qint64(s.sensorConnections)), l.toString(qint64(s.tlsSessions)),
-                                             l.toString(qint64(s.sensorAlerts)));
+        text += QLatin1Char('\n') + tr("Network sensors: %1")
+                                        .arg(QStringList{tr("%Ln connection(s)", nullptr, n(s.sensorConnections)),
+                                                         tr("%Ln TLS session(s)", nullptr, n(s.tlsSessions)),
+                                                         tr("%Ln alert(s)", nullptr, n(s.sensorAlerts))}
+                                                 .join(dot));
     }
     if (s.firstTs) {
         text += QLatin1Char('\n') + tr("Evidence spans %1 to %2 (UTC)").arg(isoFromUs(s.firstTs), isoFromUs(s.lastTs));

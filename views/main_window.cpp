@@ -37,6 +37,7 @@
 #include "user_guide_dialog.h"
 
 #include <algorithm>
+#include <climits>
 
 #include <QApplication>
 #include <QClipboard>
@@ -142,6 +143,7 @@ MainWindow::MainWindow(QWidget* parent)
         l->setTextFormat(Qt::PlainText);
     }
     statusBar()->addWidget(caseLabel_);
+    countsLabel_->setObjectName(QStringLiteral("statusCounts"));
     statusBar()->addWidget(countsLabel_, 1);
     statusBar()->addPermanentWidget(tasksLabel_);
     buildMenus();
@@ -739,11 +741,11 @@ void MainWindow::refresh() {
 
 void MainWindow::showSummary(const CaseSummary& s) {
     overview_->setSummary(store_->path(), s);
-    countsLabel_->setText(tr("%1 evidence files \u00b7 %2 events \u00b7 %3 channels scored")
-                              .arg(s.evidence.size())
-                              .arg(QLocale().toString(qint64(s.proxy + s.dns + s.sysmon + s.sensorConnections +
-                                                             s.tlsSessions + s.sensorAlerts)))
-                              .arg(QLocale().toString(qint64(s.alerts))));
+    const qint64 events = s.proxy + s.dns + s.sysmon + s.sensorConnections + s.tlsSessions + s.sensorAlerts;
+    countsLabel_->setText(QStringList{tr("%Ln evidence file(s)", nullptr, static_cast<int>(s.evidence.size())),
+                                      tr("%Ln event(s)", nullptr, static_cast<int>(std::min<qint64>(events, INT_MAX))),
+                                      tr("%Ln channel(s) scored", nullptr, static_cast<int>(s.alerts))}
+                              .join(QStringLiteral(" \u00b7 ")));
 }
 
 void MainWindow::updateTaskStatus() {

@@ -109,6 +109,72 @@
     </message>
 </context>
 <context>
+    <name>socwb::CaseOverviewWidget</name>
+    <message numerus="yes">
+        <source>%Ln proxy request(s)</source>
+        <translation>
+            <numerusform>%Ln proxy request</numerusform>
+            <numerusform>%Ln proxy requests</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%Ln DNS queries</source>
+        <translation>
+            <numerusform>%Ln DNS query</numerusform>
+            <numerusform>%Ln DNS queries</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%Ln Sysmon event(s)</source>
+        <translation>
+            <numerusform>%Ln Sysmon event</numerusform>
+            <numerusform>%Ln Sysmon events</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%Ln process(es)</source>
+        <translation>
+            <numerusform>%Ln process</numerusform>
+            <numerusform>%Ln processes</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%Ln host(s)</source>
+        <translation>
+            <numerusform>%Ln host</numerusform>
+            <numerusform>%Ln hosts</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%Ln alert(s)</source>
+        <translation>
+            <numerusform>%Ln alert</numerusform>
+            <numerusform>%Ln alerts</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%Ln rejected line(s)</source>
+        <translation>
+            <numerusform>%Ln rejected line</numerusform>
+            <numerusform>%Ln rejected lines</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%Ln connection(s)</source>
+        <translation>
+            <numerusform>%Ln connection</numerusform>
+            <numerusform>%Ln connections</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%Ln TLS session(s)</source>
+        <translation>
+            <numerusform>%Ln TLS session</numerusform>
+            <numerusform>%Ln TLS sessions</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>socwb::ExercisePanel</name>
     <message numerus="yes">
         <source>%n look-alike channel(s) got no verdict (no points, no penalty).</source>
@@ -236,6 +302,27 @@
         <translation>
             <numerusform>%n request written</numerusform>
             <numerusform>%n requests written</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%Ln evidence file(s)</source>
+        <translation>
+            <numerusform>%Ln evidence file</numerusform>
+            <numerusform>%Ln evidence files</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%Ln event(s)</source>
+        <translation>
+            <numerusform>%Ln event</numerusform>
+            <numerusform>%Ln events</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%Ln channel(s) scored</source>
+        <translation>
+            <numerusform>%Ln channel scored</numerusform>
+            <numerusform>%Ln channels scored</numerusform>
         </translation>
     </message>
 </context>
