@@ -51,6 +51,10 @@ QString printable(const QString& s) {
 
 } // namespace
 
+QString counted(const char* noun, qint64 n) {
+    return QCoreApplication::translate("socwb::Cli", noun, nullptr, static_cast<int>(n));
+}
+
 void err(const QString& s) {
     const QByteArray b = printable(s).toUtf8();
     std::fprintf(stderr, "%s\n", b.constData());
@@ -425,8 +429,9 @@ int import(const QStringList& args) {
         printJson(
             QJsonObject{{"case", casePath}, {"files", files}, {"notes", QJsonArray::fromStringList(expanded.notes)}});
     }
-    err(QStringLiteral("%1 file(s): %2 records imported, %3 rejected")
-            .arg(QString::number(results.size()), QString::number(accepted), QString::number(rejected)));
+    err(QStringLiteral("%1: %2 imported, %3 rejected")
+            .arg(counted(QT_TRANSLATE_N_NOOP("socwb::Cli", "%n file(s)"), results.size()),
+                 counted(QT_TRANSLATE_N_NOOP("socwb::Cli", "%n record(s)"), accepted), QString::number(rejected)));
     return exitCode;
 }
 
@@ -546,11 +551,11 @@ int generate(const QStringList& args) {
             (t.spec && t.spec->positive ? positives : lookalikes) += 1;
         }
     }
-    err(QStringLiteral("generated %1 workstations + %2 servers, %3 day(s), seed %4: %5 channels, %6 look-alikes; "
+    err(QStringLiteral("generated %1 workstations + %2 servers, %3, seed %4: %5 channels, %6 look-alikes; "
                        "%7 proxy, %8 DNS, %9 Sysmon records per format into %10 in %11 s")
             .arg(o.workstations)
             .arg(o.servers)
-            .arg(o.days)
+            .arg(counted(QT_TRANSLATE_N_NOOP("socwb::Cli", "%n day(s)"), o.days))
             .arg(QString::number(o.seed))
             .arg(positives)
             .arg(lookalikes)

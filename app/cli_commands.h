@@ -63,6 +63,9 @@ std::atomic<bool>& interrupted();
 int exitCodeFor(CaseError::Kind kind);
 // Shared by the commands: a line on stderr, one JSON document on stdout.
 void err(const QString& s);
+// N with its noun in English's singular or plural: NOUN is a "%n thing(s)" marked with
+// QT_TRANSLATE_N_NOOP("socwb::Cli", ...), whose two forms are in resources/translations/socwb_en.ts.
+QString counted(const char* noun, qint64 n);
 void printJson(const QJsonObject& o);
 // Parses a subcommand's arguments (options added with addToParser from the command reference, whose
 // description and argument counts it uses). Returns an exit code when the command should stop here

@@ -89,23 +89,25 @@ int exportChannels(const QStringList& args) {
             buffer.open(QIODevice::WriteOnly);
             if (!channel.isEmpty()) {
                 const qint64 n = writeChannelRequests(store->db(), channelProxyIds(store->db(), channel), buffer, f);
-                summary = QStringLiteral("%1 request(s) of channel %2").arg(n).arg(channel);
+                summary = QStringLiteral("%1 of channel %2")
+                              .arg(counted(QT_TRANSLATE_N_NOOP("socwb::Cli", "%n request(s)"), n), channel);
             } else {
                 checkExportStatuses(statuses);
                 const qint64 n = writeAlerts(store->db(), statusQuery(statuses), buffer, f);
-                summary = QStringLiteral("%1 channel(s) with the verdict %2")
-                              .arg(n)
-                              .arg(statuses.join(QStringLiteral(" or ")));
+                summary = QStringLiteral("%1 with the verdict %2")
+                              .arg(counted(QT_TRANSLATE_N_NOOP("socwb::Cli", "%n channel(s)"), n),
+                                   statuses.join(QStringLiteral(" or ")));
             }
         } else if (format == QLatin1String("stix")) {
             StixOptions options;
             options.statuses = statuses;
             const StixExport out = exportStixBundle(store->db(), options);
             bytes = QJsonDocument(out.bundle).toJson(QJsonDocument::Indented);
-            summary = QStringLiteral("%1 channel(s), %2 indicator(s) in a STIX 2.1 bundle of %3 object(s)")
-                          .arg(out.channels)
-                          .arg(out.indicators)
-                          .arg(out.bundle.value(QStringLiteral("objects")).toArray().size());
+            summary = QStringLiteral("%1, %2 in a STIX 2.1 bundle of %3")
+                          .arg(counted(QT_TRANSLATE_N_NOOP("socwb::Cli", "%n channel(s)"), out.channels),
+                               counted(QT_TRANSLATE_N_NOOP("socwb::Cli", "%n indicator(s)"), out.indicators),
+                               counted(QT_TRANSLATE_N_NOOP("socwb::Cli", "%n object(s)"),
+                                       out.bundle.value(QStringLiteral("objects")).toArray().size()));
             if (out.channels == 0) {
                 summary = QStringLiteral("no channel has the verdict %1; the bundle holds only its producer and "
                                          "ATT&CK T1102.003")
@@ -117,10 +119,10 @@ int exportChannels(const QStringList& args) {
             options.caseName = QFileInfo(casePath).completeBaseName();
             const MispExport out = exportMispEvent(store->db(), options);
             bytes = QJsonDocument(out.event).toJson(QJsonDocument::Indented);
-            summary = QStringLiteral("%1 channel(s) as %2 object(s) in a MISP event, %3 attribute(s) for IDS")
-                          .arg(out.channels)
-                          .arg(out.objects)
-                          .arg(out.idsAttributes);
+            summary = QStringLiteral("%1 as %2 in a MISP event, %3 for IDS")
+                          .arg(counted(QT_TRANSLATE_N_NOOP("socwb::Cli", "%n channel(s)"), out.channels),
+                               counted(QT_TRANSLATE_N_NOOP("socwb::Cli", "%n object(s)"), out.objects),
+                               counted(QT_TRANSLATE_N_NOOP("socwb::Cli", "%n attribute(s)"), out.idsAttributes));
             if (out.channels == 0) {
                 summary = QStringLiteral("no channel has the verdict %1; the MISP event is empty")
                               .arg(statuses.join(QStringLiteral(" or ")));

@@ -53,11 +53,11 @@ int hunt(const QStringList& args) {
     }
     const QByteArray query = hunt::writeHunt(spec, *language).toUtf8();
     std::fwrite(query.constData(), 1, static_cast<size_t>(query.size()), stdout);
-    err(QStringLiteral("socwb-cli hunt: %1 hunt over %2 destination(s) and %3 endpoint shape(s), from %4")
-            .arg(hunt::languageTitle(*language))
-            .arg(spec.domains.size())
-            .arg(spec.shapes.size())
-            .arg(hunt::commentText(spec.origin)));
+    err(QStringLiteral("socwb-cli hunt: %1 hunt over %2 and %3, from %4")
+            .arg(hunt::languageTitle(*language),
+                 counted(QT_TRANSLATE_N_NOOP("socwb::Cli", "%n destination(s)"), spec.domains.size()),
+                 counted(QT_TRANSLATE_N_NOOP("socwb::Cli", "%n endpoint shape(s)"), spec.shapes.size()),
+                 hunt::commentText(spec.origin)));
     return Ok;
 }
 

@@ -95,10 +95,9 @@ int report(const QStringList& args) {
         err(QStringLiteral("socwb-cli report: %1").arg(QString::fromUtf8(e.what())));
         return WriteFailed;
     }
-    err(QStringLiteral("socwb-cli report: %1: %2 channel(s) reported, %3 evidence file(s), in %4 s")
-            .arg(out)
-            .arg(data.channels.size())
-            .arg(data.summary.evidence.size())
+    err(QStringLiteral("socwb-cli report: %1: %2 reported, %3, in %4 s")
+            .arg(out, counted(QT_TRANSLATE_N_NOOP("socwb::Cli", "%n channel(s)"), data.channels.size()),
+                 counted(QT_TRANSLATE_N_NOOP("socwb::Cli", "%n evidence file(s)"), data.summary.evidence.size()))
             .arg(clock.elapsed() / 1000.0, 0, 'f', 1));
     return Ok;
 }

@@ -101,13 +101,14 @@ QString whyNoAlerts(sqlite3* db, bool suppressedToo, double minScore) {
     }
     const int64_t open = queryInt(db, "SELECT count(*) FROM alerts WHERE suppressed_by IS NULL").value_or(0);
     if (open == 0 && !suppressedToo) {
-        return QStringLiteral("every channel is suppressed: %1 channel(s) by %2 rule(s); --suppressed lists them")
-            .arg(total)
-            .arg(queryInt(db, "SELECT count(DISTINCT suppressed_by) FROM alerts").value_or(0));
+        return QStringLiteral("every channel is suppressed: %1 by %2; --suppressed lists them")
+            .arg(counted(QT_TRANSLATE_N_NOOP("socwb::Cli", "%n channel(s)"), total),
+                 counted(QT_TRANSLATE_N_NOOP("socwb::Cli", "%n rule(s)"),
+                         queryInt(db, "SELECT count(DISTINCT suppressed_by) FROM alerts").value_or(0)));
     }
-    return QStringLiteral("no channel matched your filter (--min-score %1): %2 channel(s) score below it")
+    return QStringLiteral("no channel matched your filter (--min-score %1): %2")
         .arg(minScore)
-        .arg(suppressedToo ? total : open);
+        .arg(counted(QT_TRANSLATE_N_NOOP("socwb::Cli", "%n channels score below it"), suppressedToo ? total : open));
 }
 
 } // namespace
@@ -590,14 +591,20 @@ int suppress(const QStringList& args) {
         if (action == QLatin1String("import") && pos.size() == 3) {
             const scoring::SuppressionImport done =
                 scoring::importSuppressions(*store, resources::readFile(pos.at(2), scoring::kMaxSuppressionFileBytes));
-            err(QStringLiteral("socwb-cli suppress: imported %1 rule(s)%2%3")
-                    .arg(done.added)
-                    .arg(done.expired
-                             ? QStringLiteral("; %1 rule(s) had already expired and were left out").arg(done.expired)
+            err(QStringLiteral("socwb-cli suppress: imported %1%2%3")
+                    .arg(counted(QT_TRANSLATE_N_NOOP("socwb::Cli", "%n rule(s)"), done.added),
+                         done.expired
+                             ? QStringLiteral("; ") +
+                                   counted(QT_TRANSLATE_N_NOOP("socwb::Cli",
+                                                               "%n rule(s) had already expired and were left out"),
+                                           done.expired)
                              : QString(),
-                         done.duplicates ? QStringLiteral("; %1 rule(s) the case already has in force were left out")
-                                               .arg(done.duplicates)
-                                         : QString()));
+                         done.duplicates
+                             ? QStringLiteral("; ") +
+                                   counted(QT_TRANSLATE_N_NOOP(
+                                               "socwb::Cli", "%n rule(s) the case already has in force were left out"),
+                                           done.duplicates)
+                             : QString()));
             return rescore();
         }
     } catch (const std::invalid_argument& e) {

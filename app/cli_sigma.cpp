@@ -107,12 +107,12 @@ int sigma(const QStringList& args) {
     } else {
         std::fputs(text.toUtf8().constData(), stdout);
     }
-    err(QStringLiteral("socwb-cli sigma: %1 rule(s): %2 compiled, %3 unsupported; %4 hit(s)%5 in %6 s "
+    err(QStringLiteral("socwb-cli sigma: %1: %2 compiled, %3 unsupported; %4%5 in %6 s "
                        "(rules under the Detection Rule License keep their authors and references above)")
-            .arg(rules.size())
+            .arg(counted(QT_TRANSLATE_N_NOOP("socwb::Cli", "%n rule(s)"), rules.size()))
             .arg(compiled)
             .arg(rules.size() - compiled)
-            .arg(hits)
+            .arg(counted(QT_TRANSLATE_N_NOOP("socwb::Cli", "%n hit(s)"), hits))
             .arg(store ? QStringLiteral(", stored in the case") : QString())
             .arg(seconds, 0, 'f', 2));
     return Ok;

@@ -248,7 +248,7 @@ void TestCaseReport::commandLine() {
     CliRun r = runCli({QStringLiteral("report"), case_, pdf, QStringLiteral("--page-size"), QStringLiteral("letter")});
     QCOMPARE(r.exitCode, 0);
     QVERIFY(readAll(pdf).startsWith("%PDF-"));
-    QVERIFY(r.err.contains("2 channel(s) reported"));
+    QVERIFY(r.err.contains("2 channels reported"));
     // The benign one alone, through a template of the user's.
     const QString templ = dir_.filePath(QStringLiteral("mine.html"));
     {

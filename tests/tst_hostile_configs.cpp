@@ -447,11 +447,11 @@ void TestHostileConfigs::alertsSayWhyTheyListNothing() {
     };
     for (const Case& c : {Case{{"alerts", unscored}, "the case has not been scored: run 'socwb-cli score CASE'"},
                           Case{{"alerts", all},
-                               QStringLiteral("every channel is suppressed: %1 channel(s) by 1 "
-                                              "rule(s); --suppressed lists them")
+                               QStringLiteral("every channel is suppressed: %1 channels by 1 "
+                                              "rule; --suppressed lists them")
                                    .arg(channels)},
                           Case{{"alerts", base, "--min-score", "99.5"},
-                               QStringLiteral("no channel matched your filter (--min-score 99.5): %1 channel(s) score "
+                               QStringLiteral("no channel matched your filter (--min-score 99.5): %1 channels score "
                                               "below it")
                                    .arg(channels)}}) {
         const CliRun r = runCli(c.args);

@@ -685,7 +685,7 @@ void TestHunt::cliWritesTheHuntAndRefusesBadArguments() {
     QVERIFY2(r.exitCode == 0, r.err.constData());
     QVERIFY(r.out.startsWith("// socwb hunt (Elastic ES|QL)"));
     QVERIFY(r.out.contains("dest IN (\"api.telegram.org\")"));
-    QVERIFY(r.err.contains("1 destination(s)"));
+    QVERIFY(r.err.contains("1 destination and "));
     r = runCli({QStringLiteral("hunt"), sample_, QStringLiteral("--lang"), QStringLiteral("spl")});
     QVERIFY2(r.exitCode == 0, r.err.constData());
     QVERIFY(r.out.contains("from datamodel=Web.Web"));

@@ -175,6 +175,121 @@
     </message>
 </context>
 <context>
+    <name>socwb::Cli</name>
+    <message numerus="yes">
+        <source>%n file(s)</source>
+        <translation>
+            <numerusform>%n file</numerusform>
+            <numerusform>%n files</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n record(s)</source>
+        <translation>
+            <numerusform>%n record</numerusform>
+            <numerusform>%n records</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n day(s)</source>
+        <translation>
+            <numerusform>%n day</numerusform>
+            <numerusform>%n days</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n request(s)</source>
+        <translation>
+            <numerusform>%n request</numerusform>
+            <numerusform>%n requests</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n channel(s)</source>
+        <translation>
+            <numerusform>%n channel</numerusform>
+            <numerusform>%n channels</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n indicator(s)</source>
+        <translation>
+            <numerusform>%n indicator</numerusform>
+            <numerusform>%n indicators</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n object(s)</source>
+        <translation>
+            <numerusform>%n object</numerusform>
+            <numerusform>%n objects</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n attribute(s)</source>
+        <translation>
+            <numerusform>%n attribute</numerusform>
+            <numerusform>%n attributes</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n destination(s)</source>
+        <translation>
+            <numerusform>%n destination</numerusform>
+            <numerusform>%n destinations</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n endpoint shape(s)</source>
+        <translation>
+            <numerusform>%n endpoint shape</numerusform>
+            <numerusform>%n endpoint shapes</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n evidence file(s)</source>
+        <translation>
+            <numerusform>%n evidence file</numerusform>
+            <numerusform>%n evidence files</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n rule(s)</source>
+        <translation>
+            <numerusform>%n rule</numerusform>
+            <numerusform>%n rules</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n rule(s) had already expired and were left out</source>
+        <translation>
+            <numerusform>%n rule had already expired and was left out</numerusform>
+            <numerusform>%n rules had already expired and were left out</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n rule(s) the case already has in force were left out</source>
+        <translation>
+            <numerusform>%n rule the case already has in force was left out</numerusform>
+            <numerusform>%n rules the case already has in force were left out</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n hit(s)</source>
+        <translation>
+            <numerusform>%n hit</numerusform>
+            <numerusform>%n hits</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n channels score below it</source>
+        <translation>
+            <numerusform>%n channel scores below it</numerusform>
+            <numerusform>%n channels score below it</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>socwb::ExercisePanel</name>
     <message numerus="yes">
         <source>%n look-alike channel(s) got no verdict (no points, no penalty).</source>
