@@ -17,6 +17,7 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace socwb {
@@ -60,6 +61,13 @@ struct AttributionScope {
     // request not yet attributed was tried against the same endpoint events before.
     bool onlyHosts = false;
     std::vector<int64_t> hosts;
+
+    // Whether evidence of this format kind can tie requests already in the case: endpoint events
+    // (Sysmon, EVTX) can; proxy, DNS and sensor logs only their own rows, an inventory only the
+    // requests it moves.
+    static bool triesEveryRequest(std::string_view kind) {
+        return kind != "proxy" && kind != "dns" && kind != "sensor" && kind != "assets";
+    }
 };
 
 class RequestAttributor {
