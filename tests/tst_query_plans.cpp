@@ -30,12 +30,12 @@ struct AskedHostRead {
 constexpr AskedHostRead kAskedHostReads[] = {
     {"attributor: proxy requests of an asked host",
      "SELECT p.id, p.ts_us, p.host_id, p.client_ip_s, p.domain_id, p.dest_ip_s, p.dest_port FROM proxy_rows p WHERE "
-     "p.id > ?1 AND p.host_id = ?2 AND NOT EXISTS (SELECT 1 FROM attributions a WHERE a.request_kind = 'proxy' AND "
+     "p.id > ?1 AND p.host_id = ?2 AND NOT EXISTS (SELECT 1 FROM proxy_attributions a WHERE "
      "a.request_id = p.id)",
      "proxy_rows_host_ts"},
     {"attributor: dns requests of an asked host",
      "SELECT d.id, d.ts_us, d.host_id, d.domain_id, d.answers_s FROM dns_rows d WHERE d.id > ?1 AND d.host_id = ?2 AND "
-     "NOT EXISTS (SELECT 1 FROM attributions a WHERE a.request_kind = 'dns' AND a.request_id = d.id)",
+     "NOT EXISTS (SELECT 1 FROM dns_attributions a WHERE a.request_id = d.id)",
      "dns_rows_host_ts"},
     {"attributor: sensor connections of an asked host",
      "SELECT c.id, c.ts_us, c.host_id, c.orig_ip_s, c.orig_port, c.resp_ip_s, c.resp_port FROM sensor_conn_rows c "
@@ -120,7 +120,7 @@ void TestQueryPlans::usesAnIndex_data() {
     QTest::newRow("attributor: proxy requests of a host")
         << "SELECT p.id, p.ts_us, p.client_ip, p.domain_id, p.dest_ip, p.dest_port FROM proxy_events p WHERE p.host_id "
            "= ? "
-           "AND NOT EXISTS (SELECT 1 FROM attributions a WHERE a.request_kind = 'proxy' AND a.request_id = p.id) "
+           "AND NOT EXISTS (SELECT 1 FROM proxy_attributions a WHERE a.request_id = p.id) "
            "ORDER BY p.ts_us"
         << false;
     // ChannelSeries: a host's requests to one destination, in time order (no per-domain index since
@@ -130,8 +130,31 @@ void TestQueryPlans::usesAnIndex_data() {
         << false;
     QTest::newRow("attributor: dns requests of a host")
         << "SELECT d.id, d.ts_us, d.domain_id, d.answers FROM dns_events d WHERE d.host_id = ? AND NOT EXISTS "
-           "(SELECT 1 FROM attributions a WHERE a.request_kind = 'dns' AND a.request_id = d.id) ORDER BY d.ts_us"
+           "(SELECT 1 FROM dns_attributions a WHERE a.request_id = d.id) ORDER BY d.ts_us"
         << false;
+    // Schema 15: attributions in a table per request kind keyed by request id. The scoring engine
+    // reads a kind's in request order beside that table; the timeline a process's requests.
+    QTest::newRow("scoring: a kind's attributions in request order")
+        << "SELECT request_id, process_id, confidence FROM proxy_attributions WHERE request_id >= ? AND confidence >= "
+           "? "
+           "ORDER BY request_id"
+        << false;
+    QTest::newRow("scoring: the events matched to a part's requests")
+        << "SELECT matched_event_id FROM dns_attributions WHERE request_id BETWEEN ? AND ? AND matched_event_id IS NOT "
+           "NULL"
+        << false;
+    QTest::newRow("timeline: a process's proxy requests")
+        << "SELECT request_id FROM proxy_attributions WHERE process_id = ?" << false;
+    QTest::newRow("alert detail: how a channel's requests were attributed")
+        << "SELECT CASE method WHEN 0 THEN 'five-tuple' END, count(*), sum(confidence) FROM dns_attributions WHERE "
+           "request_id IN (?, ?, ?) GROUP BY method"
+        << true;
+    // The `attributions` view (v2's shape, for tests and hand queries): one request's row is a
+    // lookup in its kind's table, not a scan of both.
+    QTest::newRow("the attributions view: one request")
+        << "SELECT process_id, method FROM attributions WHERE request_kind = 'proxy' AND request_id = ?" << false;
+    QTest::newRow("the attributions view: a process's")
+        << "SELECT request_kind, request_id FROM attributions WHERE process_id = ?" << false;
     for (const AskedHostRead& r : kAskedHostReads) {
         QTest::newRow(r.name) << QString::fromLatin1(r.sql) << false;
     }

@@ -284,15 +284,24 @@ void TestScoreIdentity::scoresAreAsCommitted() {
         QCOMPARE(queryInt(db, "SELECT n FROM temp.alert_writes").value(), matching);
         QCOMPARE(queryInt(db, "SELECT count(*) FROM alerts WHERE suppressed_by IS NOT NULL").value(), matching);
 
-        // The same case as a schema-12 build left it (no digest column, no trigger), upgraded by
-        // open(): the re-score after the migration gives the same results, writes no alert row
-        // and fills every digest.
+        // The same case as a schema-12 build left it (no digest column, no trigger, attributions in
+        // v2's table keyed by kind and request), upgraded by open(): the re-score after the
+        // migration gives the same results and attributions, writes no alert row and fills every digest.
         const QByteArray suppressed = digestCase(db).line(name);
         store.reset();
         {
             sqlite3* raw = nullptr;
             QCOMPARE(sqlite3_open(QFile::encodeName(casePath).constData(), &raw), SQLITE_OK);
-            execSql(raw, "DROP TRIGGER alert_content_edited; DROP TRIGGER alert_content_inserted; "
+            execSql(raw, "CREATE TABLE attributions_v2 (request_kind TEXT NOT NULL CHECK (request_kind IN ('proxy', "
+                         "'dns')), request_id INTEGER NOT NULL, process_id INTEGER NOT NULL REFERENCES processes(id) "
+                         "ON DELETE CASCADE, method TEXT NOT NULL CHECK (method IN ('five-tuple', 'dns-answer', "
+                         "'time-window')), confidence REAL NOT NULL, skew_ms INTEGER, matched_event_id INTEGER "
+                         "REFERENCES sysmon_events(id) ON DELETE CASCADE, PRIMARY KEY (request_kind, request_id)) "
+                         "WITHOUT ROWID; INSERT INTO attributions_v2 SELECT * FROM attributions; "
+                         "DROP VIEW attributions; DROP TABLE proxy_attributions; DROP TABLE dns_attributions; "
+                         "ALTER TABLE attributions_v2 RENAME TO attributions; "
+                         "CREATE INDEX attributions_process ON attributions(process_id); " // schema 15's
+                         "DROP TRIGGER alert_content_edited; DROP TRIGGER alert_content_inserted; "
                          "ALTER TABLE alert_features DROP COLUMN content; " // schema 14's
                          "DROP TRIGGER alert_result_edited; ALTER TABLE alert_features DROP COLUMN result; "
                          "PRAGMA user_version = 12");

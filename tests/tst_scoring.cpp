@@ -622,17 +622,17 @@ INSERT INTO processes(id, host_id, process_guid, image, command_line, parent_ima
         conn.bind(1, ev).bind(2, ts).bind(3, k == 7 ? "10.0.0.5" : "104.20.1.1").bind(4, k == 7 ? 3128 : 443);
         conn.exec();
     }
-    execSql(db,
-            "INSERT INTO sysmon_events(id, evidence_id, record_no, ts_us, host_id, event_id, process_id) "
-            "VALUES (100, 1, 100, " +
-                std::to_string(t0 + 1700 * s) +
-                ", 2, 22, 3);"
-                "INSERT INTO dns_queries(event_id, host_id, process_id, ts_us, domain_id, answers) "
-                "VALUES (100, 2, 3, " +
-                std::to_string(t0 + 1700 * s) +
-                ", 1, '104.20.1.1');"
-                "INSERT INTO attributions(request_kind, request_id, process_id, method, confidence, matched_event_id) "
-                "VALUES ('proxy', 1, 1, 'five-tuple', 0.95, 7) ON CONFLICT DO UPDATE SET matched_event_id = 7;");
+    execSql(db, "INSERT INTO sysmon_events(id, evidence_id, record_no, ts_us, host_id, event_id, process_id) "
+                "VALUES (100, 1, 100, " +
+                    std::to_string(t0 + 1700 * s) +
+                    ", 2, 22, 3);"
+                    "INSERT INTO dns_queries(event_id, host_id, process_id, ts_us, domain_id, answers) "
+                    "VALUES (100, 2, 3, " +
+                    std::to_string(t0 + 1700 * s) +
+                    ", 1, '104.20.1.1');"
+                    // The attribution table itself (schema 15; method 0 is five-tuple): a view takes no upsert.
+                    "INSERT INTO proxy_attributions(request_id, process_id, method, confidence, matched_event_id) "
+                    "VALUES (1, 1, 0, 0.95, 7) ON CONFLICT DO UPDATE SET matched_event_id = 7;");
 
     const ScoringConfig config = ScoringConfig::fromYaml(defaults());
     const WebServiceCatalog catalog = WebServiceCatalog::load();

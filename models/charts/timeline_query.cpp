@@ -39,8 +39,7 @@ QString TimelineQuery::laneSql(int lane, bool summary) const {
                       : QStringLiteral("SELECT e.ts_us AS ts, e.id AS id FROM proxy_events e");
         sql += QStringLiteral(" WHERE e.host_id = ?1");
         if (byProcess) {
-            sql += QStringLiteral(
-                " AND e.id IN (SELECT request_id FROM attributions WHERE request_kind = 'proxy' AND process_id = ?2)");
+            sql += QStringLiteral(" AND e.id IN (SELECT request_id FROM proxy_attributions WHERE process_id = ?2)");
         }
         break;
     case DnsLane:
@@ -51,8 +50,7 @@ QString TimelineQuery::laneSql(int lane, bool summary) const {
                       : QStringLiteral("SELECT e.ts_us AS ts, e.id AS id FROM dns_events e");
         sql += QStringLiteral(" WHERE e.host_id = ?1");
         if (byProcess) {
-            sql += QStringLiteral(
-                " AND e.id IN (SELECT request_id FROM attributions WHERE request_kind = 'dns' AND process_id = ?2)");
+            sql += QStringLiteral(" AND e.id IN (SELECT request_id FROM dns_attributions WHERE process_id = ?2)");
         }
         break;
     case DnsQueryLane:

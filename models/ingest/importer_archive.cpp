@@ -209,6 +209,7 @@ class ArchiveMemberImport : public MemberVisitor {
         } else {
             onlyAssets_ = false;
         }
+        triesEveryRequest_ = triesEveryRequest_ || AttributionScope::triesEveryRequest(kind);
         accepted_ += r.accepted;
         rejected_ += r.rejected;
         for (const auto& s : writer->rejectSamples()) {
@@ -233,6 +234,9 @@ class ArchiveMemberImport : public MemberVisitor {
     // a plain inventory's is, to the hosts its members moved requests onto.
     bool onlyAssets() const { return onlyAssets_; }
     const std::vector<int64_t>& hostsGivenRequests() const { return hostsGivenRequests_; }
+    // A member brought endpoint events: every request not yet attributed may now be tied, old
+    // rows as much as the archive's own.
+    bool triesEveryRequest() const { return triesEveryRequest_; }
 
   private:
     // Every member is recorded, outside its savepoint, so the inventory survives its rollback.
@@ -267,6 +271,7 @@ class ArchiveMemberImport : public MemberVisitor {
     int64_t accepted_ = 0;
     int64_t rejected_ = 0;
     bool onlyAssets_ = true;
+    bool triesEveryRequest_ = false;
     std::vector<int64_t> hostsGivenRequests_;
 };
 
@@ -467,18 +472,24 @@ ImportResult Importer::importArchive(const QString& path, const ImportOptions& o
         enterPhase(ImportProgress::Phase::Linking);
         HostLinker linker(db);
         linker.link();
-        if (members->onlyAssets()) {
-            // As for a plain inventory (Importer::importFile): no endpoint event came, only requests
-            // moved onto another host can gain an attribution, old rows as much as new ones (the
-            // "after" bounds left the moved requests unattributed).
+        // As for plain files (Importer::importFile): endpoint events may tie any request not yet
+        // attributed; without them only the archive's own rows, and the old requests an inventory or
+        // the linker moved onto another host (the "after" bounds alone left those unattributed).
+        AttributionScope moved;
+        moved.onlyHosts = true;
+        moved.hosts = members->hostsGivenRequests();
+        const std::set<int64_t>& linked = linker.hostsGivenEvents();
+        moved.hosts.insert(moved.hosts.end(), linked.begin(), linked.end());
+        if (members->triesEveryRequest()) {
             attribution = AttributionScope{};
-            attribution.onlyHosts = true;
-            attribution.hosts = members->hostsGivenRequests();
-            const std::set<int64_t>& linked = linker.hostsGivenEvents();
-            attribution.hosts.insert(attribution.hosts.end(), linked.begin(), linked.end());
+        } else if (members->onlyAssets()) {
+            attribution = moved;
         }
         enterPhase(ImportProgress::Phase::Attributing);
         RequestAttributor(db).run(attribution);
+        if (!members->triesEveryRequest() && !members->onlyAssets() && !moved.hosts.empty()) {
+            RequestAttributor(db).run(moved);
+        }
         if (cancel.load()) {
             throw Cancelled{};
         }

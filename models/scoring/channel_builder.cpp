@@ -11,6 +11,7 @@
 #include "member_source.h"
 #include "phase_clock.h"
 #include "store/case_validation.h"
+#include "store/schema.h"
 #include "store/slim_rows.h"
 #include "store/statement.h"
 #include "timing_source.h"
@@ -217,9 +218,9 @@ class AttributionCursor {
     AttributionCursor(sqlite3* db, const char* kind, double minConfidence, const validation::TableIds& processes,
                       int64_t from)
         : processes_(processes),
-          st_(db, "SELECT request_id, process_id, confidence FROM attributions WHERE request_kind = ? AND "
-                  "request_id >= ? AND confidence >= ? ORDER BY request_id") {
-        st_.bind(1, kind).bind(2, from).bind(3, minConfidence);
+          st_(db, std::string("SELECT request_id, process_id, confidence FROM ") + schema::attributionTable(kind) +
+                      " WHERE request_id >= ? AND confidence >= ? ORDER BY request_id") {
+        st_.bind(1, from).bind(2, minConfidence);
         advance();
     }
     // The process of request `id` (ids asked in ascending order), or 0; `confidence` gets the
@@ -801,11 +802,10 @@ std::vector<BuiltChannel> ChannelBuilder::build(const Progress& progress) {
     // The Sysmon events attributions matched to a request: of the part's proxy requests, and the
     // first part's also of every DNS query's; sorted, without repeats.
     auto readMatched = [&](Part& p) {
-        Statement st(p.db, "SELECT matched_event_id FROM attributions WHERE request_kind = ? AND request_id BETWEEN "
-                           "? AND ? AND matched_event_id IS NOT NULL");
         auto read = [&](const char* kind, int64_t from, int64_t to) {
-            st.reset();
-            st.bind(1, kind).bind(2, from).bind(3, to);
+            Statement st(p.db, std::string("SELECT matched_event_id FROM ") + schema::attributionTable(kind) +
+                                   " WHERE request_id BETWEEN ? AND ? AND matched_event_id IS NOT NULL");
+            st.bind(1, from).bind(2, to);
             while (st.step()) {
                 p.matched.push_back(st.int64(0));
             }

@@ -189,10 +189,11 @@ QVector<HostRow> readHostRows(sqlite3* db) {
             rows[it->second].processes = procs.int64(1);
         }
     }
-    Statement attr(db, "SELECT e.host_id, count(*) FROM attributions a JOIN proxy_events e ON a.request_kind = 'proxy' "
-                       "AND e.id = a.request_id GROUP BY e.host_id UNION ALL "
-                       "SELECT e.host_id, count(*) FROM attributions a JOIN dns_events e ON a.request_kind = 'dns' "
-                       "AND e.id = a.request_id GROUP BY e.host_id");
+    Statement attr(db,
+                   "SELECT e.host_id, count(*) FROM proxy_attributions a JOIN proxy_events e ON e.id = a.request_id "
+                   "GROUP BY e.host_id UNION ALL "
+                   "SELECT e.host_id, count(*) FROM dns_attributions a JOIN dns_events e ON e.id = a.request_id "
+                   "GROUP BY e.host_id");
     while (attr.step()) {
         if (auto it = index.find(attr.int64(0)); it != index.end()) {
             rows[it->second].attributed += attr.int64(1);

@@ -28,5 +28,10 @@ void migrate(sqlite3* db, int target = -1, const MigrationHooks* hooks = nullptr
 std::string dropBulkIndexesSql(std::string_view kind);
 const char* createBulkIndexesSql();
 const char* bulkTablesSql(std::string_view kind);
+// Schema 15: the table of one request kind's attributions ("proxy" or "dns"; keyed by request id,
+// the method a small integer), and an SQL expression naming the method of its column `method`
+// as the `attributions` view does ('five-tuple', 'dns-answer', 'time-window').
+const char* attributionTable(std::string_view kind);
+std::string attributionMethodSql(std::string_view column);
 
 } // namespace socwb::schema

@@ -3,6 +3,7 @@
 #include "read_connection.h"
 #include "sigma_detail.h"
 #include "store/case_summary.h"
+#include "store/schema.h"
 #include "store/statement.h"
 
 #include "scoring/channel_members.h"
@@ -55,9 +56,10 @@ void summarizeAttribution(sqlite3* db, const char* kind, const std::vector<int64
                           QMap<QString, AttributionSummary>& out, qint64& attributed) {
     inChunks(
         db,
-        QStringLiteral("SELECT method, count(*), sum(confidence) FROM attributions WHERE request_kind = ? AND "
-                       "request_id IN (%1) GROUP BY method"),
-        ids, 1, [kind](Statement& st) { st.bind(1, kind); },
+        QStringLiteral("SELECT %1, count(*), sum(confidence) FROM %2 WHERE request_id IN (%3) GROUP BY method")
+            .arg(QString::fromStdString(schema::attributionMethodSql("method")),
+                 QString::fromLatin1(schema::attributionTable(kind)), QStringLiteral("%1")),
+        ids, 0, [](Statement&) {},
         [&](const Statement& st) {
             AttributionSummary& s = out[columnText(st, 0)];
             s.method = columnText(st, 0);

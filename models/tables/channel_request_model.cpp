@@ -3,6 +3,7 @@
 #include "plain_text.h"
 #include "read_connection.h"
 #include "store/case_summary.h"
+#include "store/schema.h"
 #include "store/statement.h"
 
 #include <QFutureWatcher>
@@ -17,12 +18,13 @@ QVector<ChannelRequest> readChannelRequestRows(sqlite3* db, const std::vector<in
         return out;
     }
     const QStringList marks(static_cast<int>(ids.size()), QStringLiteral("?"));
-    Statement st(db, QStringLiteral("SELECT p.id, p.ts_us, p.method, p.url, p.status, p.bytes_out, p.bytes_in, "
-                                    "p.user_agent, p.action, pr.image, at.method, at.confidence FROM proxy_events p "
-                                    "LEFT JOIN attributions at ON at.request_kind = 'proxy' AND at.request_id = p.id "
-                                    "LEFT JOIN processes pr ON pr.id = at.process_id WHERE p.id IN (%1) ORDER BY p.id")
-                         .arg(marks.join(QLatin1Char(',')))
-                         .toStdString());
+    Statement st(
+        db, QStringLiteral("SELECT p.id, p.ts_us, p.method, p.url, p.status, p.bytes_out, p.bytes_in, "
+                           "p.user_agent, p.action, pr.image, %2, at.confidence FROM proxy_events p "
+                           "LEFT JOIN proxy_attributions at ON at.request_id = p.id "
+                           "LEFT JOIN processes pr ON pr.id = at.process_id WHERE p.id IN (%1) ORDER BY p.id")
+                .arg(marks.join(QLatin1Char(',')), QString::fromStdString(schema::attributionMethodSql("at.method")))
+                .toStdString());
     for (size_t i = 0; i < ids.size(); ++i) {
         st.bind(static_cast<int>(i) + 1, ids[i]);
     }

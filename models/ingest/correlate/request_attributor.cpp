@@ -181,13 +181,17 @@ AttributionConfig AttributionConfig::load() {
 }
 
 RequestAttributor::RequestAttributor(sqlite3* db, AttributionConfig config) : db_(db), config_(std::move(config)) {
-    if (const QByteArray v = qgetenv("SOCWB_ATTRIBUTION_BATCH_REQUESTS"); !v.isEmpty()) {
-        bool ok = false;
-        const qlonglong n = v.toLongLong(&ok);
-        if (ok && n > 0) {
-            batchRequests_ = n;
+    auto fromEnvironment = [](const char* name, int64_t& value) {
+        if (const QByteArray v = qgetenv(name); !v.isEmpty()) {
+            bool ok = false;
+            const qlonglong n = v.toLongLong(&ok);
+            if (ok && n > 0) {
+                value = n;
+            }
         }
-    }
+    };
+    fromEnvironment("SOCWB_ATTRIBUTION_BATCH_REQUESTS", batchRequests_);
+    fromEnvironment("SOCWB_ATTRIBUTION_REBUILD_ROWS", rebuildRows_);
 }
 
 // What a run parks on disk when it may consider more requests than a batch: the requests by host
@@ -234,64 +238,76 @@ struct RequestAttributor::Parked {
 };
 
 // Attributions go in kInsertRows to a statement: one step inserts many rather than one (a whole
-// case writes hundreds of thousands; bench_case, issue 20). Given runs of attributions in key
-// order, it writes them in that order; the last few go one to a statement in finish().
+// case writes hundreds of thousands; bench_case, issue 20). Each kind to its own table (schema 15:
+// keyed by request id, the method a small integer). Given runs of attributions in key order, it
+// writes them in that order; the last few go one to a statement in finish().
 struct RequestAttributor::Writer {
     explicit Writer(sqlite3* db)
-        : many(db, columns() + values(kInsertRows) + " ON CONFLICT DO NOTHING"),
-          one(db, columns() + values(1) + " ON CONFLICT DO NOTHING"),
+        : dns(db, "dns_attributions"), proxy(db, "proxy_attributions"),
           sensor(db, "INSERT INTO sensor_attributions(conn_id, process_id, method, confidence, skew_ms, "
-                     "matched_event_id) VALUES (?,?,?,?,?,?) ON CONFLICT DO NOTHING") {
-        pending.reserve(kInsertRows);
-    }
+                     "matched_event_id) VALUES (?,?,?,?,?,?) ON CONFLICT DO NOTHING") {}
     void add(const Found& f) {
         if (f.kind == Kind::Sensor) {
             sensor.bind(1, f.request).bind(2, f.process).bindStatic(3, methodName(f.method));
             sensor.bind(4, f.confidence).bind(5, f.skewMs).bind(6, f.event).exec();
             return;
         }
-        pending.push_back(f);
-        if (pending.size() == kInsertRows) {
-            for (int r = 0; r < kInsertRows; ++r) {
-                bindRequest(many, r * 7, pending[r]);
-            }
-            many.exec();
-            pending.clear();
-        }
+        (f.kind == Kind::Proxy ? proxy : dns).add(f);
     }
     void finish() {
-        for (const Found& f : pending) {
-            bindRequest(one, 0, f);
-            one.exec();
-        }
-        pending.clear();
+        dns.finish();
+        proxy.finish();
     }
 
   private:
-    static std::string columns() {
-        return "INSERT INTO attributions(request_kind, request_id, process_id, method, confidence, skew_ms, "
-               "matched_event_id) VALUES ";
-    }
-    static std::string values(int rows) {
-        std::string v;
-        for (int i = 0; i < rows; ++i) {
-            v += i ? ",(?,?,?,?,?,?,?)" : "(?,?,?,?,?,?,?)";
+    static constexpr int kColumns = 6;
+    // The statements and pending rows of one request kind's table.
+    struct Table {
+        Table(sqlite3* db, const std::string& table) : many(db, insert(table, kInsertRows)), one(db, insert(table, 1)) {
+            pending.reserve(kInsertRows);
         }
-        return v;
+        void add(const Found& f) {
+            pending.push_back(f);
+            if (pending.size() == kInsertRows) {
+                for (int r = 0; r < kInsertRows; ++r) {
+                    bindRequest(many, r * kColumns, pending[r]);
+                }
+                many.exec();
+                pending.clear();
+            }
+        }
+        void finish() {
+            for (const Found& f : pending) {
+                bindRequest(one, 0, f);
+                one.exec();
+            }
+            pending.clear();
+        }
+        Statement many, one;
+        std::vector<Found> pending;
+    };
+    static std::string insert(const std::string& table, int rows) {
+        std::string v =
+            "INSERT INTO " + table + "(request_id, process_id, method, confidence, skew_ms, matched_event_id) VALUES ";
+        for (int i = 0; i < rows; ++i) {
+            v += i ? ",(?,?,?,?,?,?)" : "(?,?,?,?,?,?)";
+        }
+        return v + " ON CONFLICT DO NOTHING";
     }
     static const char* methodName(Method m) {
         return m == Method::FiveTuple ? "five-tuple" : m == Method::DnsAnswer ? "dns-answer" : "time-window";
     }
     static void bindRequest(Statement& st, int base, const Found& f) {
-        st.bindStatic(base + 1, f.kind == Kind::Proxy ? "proxy" : "dns").bind(base + 2, f.request);
-        st.bind(base + 3, f.process).bindStatic(base + 4, methodName(f.method));
-        st.bind(base + 5, f.confidence).bind(base + 6, f.skewMs).bind(base + 7, f.event);
+        // The stored code of a method is its enumerator (schema 15: 0 five-tuple, 1 dns-answer, 2 time-window).
+        st.bind(base + 1, f.request).bind(base + 2, f.process).bind(base + 3, static_cast<int64_t>(f.method));
+        st.bind(base + 4, f.confidence).bind(base + 5, f.skewMs).bind(base + 6, f.event);
     }
-    Statement many, one, sensor;
-    std::vector<Found> pending;
+    Table dns, proxy;
+    Statement sensor;
 };
 
 void RequestAttributor::keep(const Found& f) {
+    ++foundOf_[static_cast<int>(f.kind)];
     if (parked_) {
         parked_->found.add(parked_->bucketOfFound(f), f);
     } else {
@@ -302,6 +318,7 @@ void RequestAttributor::keep(const Found& f) {
 AttributionStats RequestAttributor::run(const AttributionScope& scope) {
     AttributionStats stats;
     batches_ = 0;
+    std::fill(std::begin(foundOf_), std::end(foundOf_), int64_t(0));
     if (!queryInt(db_, "SELECT 1 FROM processes LIMIT 1")) {
         return stats;
     }
@@ -413,8 +430,7 @@ AttributionStats RequestAttributor::run(const AttributionScope& scope) {
         Statement st(db_, requestSql("p",
                                      "p.id, p.ts_us, p.host_id, p.client_ip_s, p.domain_id, p.dest_ip_s, p.dest_port "
                                      "FROM proxy_rows p",
-                                     "SELECT 1 FROM attributions a WHERE a.request_kind = 'proxy' AND a.request_id = "
-                                     "p.id"));
+                                     "SELECT 1 FROM proxy_attributions a WHERE a.request_id = p.id"));
         readRequests(st, scope.proxyAfter, [&](Statement& row) {
             place(Parked::Request{row.int64(0), row.int64(1), row.int64(2), row.isNull(4) ? 0 : row.int64(4),
                                   row.isNull(6) ? -1 : row.int64(6), row.int64(3), row.int64(5), Kind::Proxy});
@@ -422,8 +438,7 @@ AttributionStats RequestAttributor::run(const AttributionScope& scope) {
     }
     if (scope.dns) {
         Statement st(db_, requestSql("d", "d.id, d.ts_us, d.host_id, d.domain_id, d.answers_s FROM dns_rows d",
-                                     "SELECT 1 FROM attributions a WHERE a.request_kind = 'dns' AND a.request_id = "
-                                     "d.id"));
+                                     "SELECT 1 FROM dns_attributions a WHERE a.request_id = d.id"));
         readRequests(st, scope.dnsAfter, [&](Statement& row) {
             place(Parked::Request{row.int64(0), row.int64(1), row.int64(2), row.isNull(3) ? 0 : row.int64(3), 0,
                                   row.int64(4), 0, Kind::Dns});
@@ -547,20 +562,20 @@ AttributionStats RequestAttributor::run(const AttributionScope& scope) {
         parked_ = nullptr;
     }
     log::ingest()->debug("attribution: matched in {:.2f} s ({} run(s) of hosts)", clock.elapsed() / 1000.0, batches_);
-    int64_t foundCount = static_cast<int64_t>(found_.size());
-    if (parked) {
-        foundCount = 0;
-        for (size_t b = 0; b < parked->found.buckets(); ++b) {
-            foundCount += parked->found.records(b);
-        }
-    }
-    // Many new rows: the by-process index is rebuilt once rather than updated in process order. Not
-    // when the table already holds more than this run adds: the rebuild sorts the old rows too
+    // Many new rows: a kind's by-process index is rebuilt once rather than updated in process order.
+    // Not when its table already holds more than this run adds: the rebuild sorts the old rows too
     // (a DNS log after its proxy log: 0.71 s to rebuild, 0.41 s to update, 124-host bench_case).
-    const bool rebuild =
-        foundCount > 50000 && foundCount > queryInt(db_, "SELECT count(*) FROM attributions").value_or(0);
-    if (rebuild) {
-        execSql(db_, "DROP INDEX IF EXISTS attributions_process");
+    const auto rebuild = [&](Kind kind, const char* table) {
+        const int64_t n = foundOf_[static_cast<int>(kind)];
+        return n > rebuildRows_ && n > queryInt(db_, std::string("SELECT count(*) FROM ") + table).value_or(0);
+    };
+    const bool rebuildProxy = rebuild(Kind::Proxy, "proxy_attributions");
+    const bool rebuildDns = rebuild(Kind::Dns, "dns_attributions");
+    if (rebuildProxy) {
+        execSql(db_, "DROP INDEX IF EXISTS proxy_attributions_process");
+    }
+    if (rebuildDns) {
+        execSql(db_, "DROP INDEX IF EXISTS dns_attributions_process");
     }
     // Written in key order: inserting host by host lands all over the table's B-tree.
     auto byKey = [](const Found& a, const Found& b) {
@@ -587,8 +602,15 @@ AttributionStats RequestAttributor::run(const AttributionScope& scope) {
         }
         writer.finish();
     }
-    if (rebuild) {
-        execSql(db_, "CREATE INDEX IF NOT EXISTS attributions_process ON attributions(process_id)");
+    if (rebuildProxy) {
+        execSql(db_, "CREATE INDEX IF NOT EXISTS proxy_attributions_process ON proxy_attributions(process_id)");
+    }
+    if (rebuildDns) {
+        execSql(db_, "CREATE INDEX IF NOT EXISTS dns_attributions_process ON dns_attributions(process_id)");
+    }
+    if (rebuildProxy || rebuildDns) {
+        log::ingest()->debug("attribution: by-process index rebuilt:{}{}", rebuildProxy ? " proxy" : "",
+                             rebuildDns ? " dns" : "");
     }
     log::ingest()->debug("attribution: matched and written in {:.2f} s", clock.elapsed() / 1000.0);
     log::ingest()->info(

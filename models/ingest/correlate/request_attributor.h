@@ -17,6 +17,7 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace socwb {
@@ -60,6 +61,13 @@ struct AttributionScope {
     // request not yet attributed was tried against the same endpoint events before.
     bool onlyHosts = false;
     std::vector<int64_t> hosts;
+
+    // Whether evidence of this format kind can tie requests already in the case: endpoint events
+    // (Sysmon, EVTX) can; proxy, DNS and sensor logs only their own rows, an inventory only the
+    // requests it moves.
+    static bool triesEveryRequest(std::string_view kind) {
+        return kind != "proxy" && kind != "dns" && kind != "sensor" && kind != "assets";
+    }
 };
 
 class RequestAttributor {
@@ -74,6 +82,10 @@ class RequestAttributor {
     // SOCWB_ATTRIBUTION_BATCH_REQUESTS sets it (tests run the parked path on small cases).
     static constexpr int64_t kBatchRequests = 1000000;
     void setBatchRequests(int64_t n) { batchRequests_ = n < 1 ? 1 : n; }
+    // A run that adds more than this many attributions of a kind, and more than its table holds,
+    // drops that table's by-process index and builds it again after writing rather than updating
+    // it row by row. SOCWB_ATTRIBUTION_REBUILD_ROWS sets it (tests take that path on small cases).
+    static constexpr int64_t kRebuildRows = 50000;
     // Runs of hosts the last run() matched in turn: 1 when everything fitted in memory.
     int batches() const { return batches_; }
 
@@ -119,10 +131,12 @@ class RequestAttributor {
     sqlite3* db_;
     AttributionConfig config_;
     int64_t batchRequests_ = kBatchRequests;
+    int64_t rebuildRows_ = kRebuildRows;
     int batches_ = 0;
     std::vector<Found> found_;
+    int64_t foundOf_[3] = {0, 0, 0};       // by Kind, this run
     Parked* parked_ = nullptr;             // set while run() parks what it finds
-    static constexpr int kInsertRows = 64; // attributions per INSERT statement (7 values each)
+    static constexpr int kInsertRows = 64; // attributions per INSERT statement (6 values each)
 };
 
 } // namespace socwb
