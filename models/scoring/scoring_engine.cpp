@@ -291,6 +291,22 @@ void ScoringEngine::useTempFiles(sqlite3* db) {
     execSql(db, "PRAGMA temp_store = FILE");
 }
 
+int64_t ScoringEngine::checkpoint(sqlite3* db) {
+    QElapsedTimer clock;
+    clock.start();
+    int framesInWal = 0, framesCopied = 0;
+    const int rc = sqlite3_wal_checkpoint_v2(db, nullptr, SQLITE_CHECKPOINT_PASSIVE, &framesInWal, &framesCopied);
+    const int64_t ms = clock.elapsed();
+    if (rc == SQLITE_OK) {
+        log::score()->info("pass: checkpoint {} ms ({} of {} WAL frames copied into the case)", ms, framesCopied,
+                           framesInWal);
+    } else {
+        log::score()->warn("checkpoint after the pass: {} (the next commit or close checkpoints instead)",
+                           sqlite3_errmsg(db));
+    }
+    return ms;
+}
+
 ScoreOutcome ScoringEngine::run(ScoreMode mode, const std::atomic<bool>* cancel,
                                 const std::function<void(const ScoreProgress&)>& progress, const QDateTime& now) {
     ScoreOutcome outcome;
@@ -585,7 +601,25 @@ RETURNING id
             .bind(6, static_cast<int64_t>(outcome.channels))
             .bind(7, static_cast<double>(clock.elapsed()) / 1000.0)
             .exec();
-        tx.commit();
+        {
+            // The connection's automatic checkpoint off for this commit only, where the caller
+            // checkpoints after it has reported the pass (setDeferCheckpoint).
+            const int64_t autoCheckpoint =
+                deferCheckpoint_ ? queryInt(db, "PRAGMA wal_autocheckpoint").value_or(1000) : 0;
+            struct Restore {
+                sqlite3* db;
+                int64_t pages;
+                ~Restore() {
+                    if (db) {
+                        sqlite3_wal_autocheckpoint(db, static_cast<int>(pages));
+                    }
+                }
+            } restore{deferCheckpoint_ ? db : nullptr, autoCheckpoint};
+            if (deferCheckpoint_) {
+                sqlite3_wal_autocheckpoint(db, 0);
+            }
+            tx.commit();
+        }
         phases.lap("commit");
         log::score()->info("pass: {}", phases.summary());
         for (const QString& problem : scorer->problems()) {
