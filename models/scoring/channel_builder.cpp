@@ -1188,6 +1188,28 @@ std::vector<BuiltChannel> ChannelBuilder::build(const Progress& progress) {
     const double minIntervals = c.threshold("min_intervals");
     std::vector<BuiltChannel> out;
     int64_t measured = 0;
+    // ---- Process details of each channel's representative process, for out[from, to)
+    Statement processDetails(db_, "SELECT coalesce(command_line, ''), coalesce(parent_image, ''), "
+                                  "coalesce(user_name, ''), coalesce(parent_command_line, '') FROM processes "
+                                  "WHERE id = ?");
+    auto detailsOf = [&](size_t from, size_t to) {
+        Statement& st = processDetails;
+        for (size_t i = from; i < to; ++i) {
+            ChannelFeatures& f = out[i].features;
+            if (f.processId == 0) {
+                continue;
+            }
+            st.reset();
+            st.bind(1, f.processId);
+            if (st.step()) {
+                f.commandLine = QString::fromStdString(st.text(0));
+                f.parentImage = QString::fromStdString(st.text(1));
+                f.userName = QString::fromStdString(st.text(2));
+                f.parentCommandLine = QString::fromStdString(st.text(3));
+            }
+        }
+        st.reset();
+    };
     // The channels of the events in `groups` (all of them, or a run of hosts read back from the
     // spill), measured and appended to `out`; `groups` is left empty.
     partitions_ = 0;
@@ -1945,6 +1967,13 @@ std::vector<BuiltChannel> ChannelBuilder::build(const Progress& progress) {
         // partition's freed events: hand the free pages back so the peak stays that of one core.
         malloc_trim(0);
 #endif
+        // The run's channels are final now (process details are their last fields): nothing
+        // below changes them, so whoever waits for them (channelsDone_) may read them.
+        detailsOf(base, out.size());
+        phases.lap("process details");
+        if (channelsDone_) {
+            channelsDone_(out, base, out.size());
+        }
     };
     phases.lap("shared hosts");
     if (!spilling) {
@@ -1977,26 +2006,6 @@ std::vector<BuiltChannel> ChannelBuilder::build(const Progress& progress) {
         }
     }
 
-    // ---- Process details of each channel's representative process
-    {
-        Statement st(db_, "SELECT coalesce(command_line, ''), coalesce(parent_image, ''), coalesce(user_name, ''), "
-                          "coalesce(parent_command_line, '') FROM processes WHERE id = ?");
-        for (BuiltChannel& bc : out) {
-            if (bc.features.processId == 0) {
-                continue;
-            }
-            st.reset();
-            st.bind(1, bc.features.processId);
-            if (st.step()) {
-                bc.features.commandLine = QString::fromStdString(st.text(0));
-                bc.features.parentImage = QString::fromStdString(st.text(1));
-                bc.features.userName = QString::fromStdString(st.text(2));
-                bc.features.parentCommandLine = QString::fromStdString(st.text(3));
-            }
-        }
-    }
-
-    phases.lap("process details");
     log::score()->info("{} events in {} channels; {} DNS answers name addresses", eventsRead_, out.size(),
                        namer.answers());
     log::score()->info("channels built: {}", phases.summary());

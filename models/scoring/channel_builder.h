@@ -66,8 +66,14 @@ class ChannelBuilder {
     // compare the two ways in a benchmark).
     void setReaders(int n) { readers_ = std::max(1, n); }
     int partsRead() const { return partsRead_; }
+    // Called on the building thread as each run of hosts' channels is final (out[from, to) will
+    // not change again in this build; out itself still grows): the engine makes their alert
+    // text meanwhile, on the core the build leaves idle (issue 20).
+    using ChannelsDone = std::function<void(const std::vector<BuiltChannel>& out, size_t from, size_t to)>;
+    void setChannelsDone(ChannelsDone done) { channelsDone_ = std::move(done); }
 
   private:
+    ChannelsDone channelsDone_;
     sqlite3* db_;
     sqlite3* second_ = nullptr;
     int readers_ = 2;
