@@ -635,13 +635,33 @@ std::vector<BuiltChannel> ChannelBuilder::build(const Progress& progress) {
     // other stops when this one does (or fails).
     std::atomic<bool> stopParts{false};
     struct PartStopped {};
-    auto poll = [&](const Part& p, const char* phase, int64_t done, int64_t total) {
+    // Progress of a table's read, summed over the parts (the window followed the first part alone,
+    // which reaches the end of its range at half the table): each part's position in its own range
+    // of the table's ids, against the whole table's, or the rows each part read where the total is
+    // not known. The first part reports, every progressEvery_ rows of its own, and once more for
+    // the table when both parts are done with it (tickRead).
+    std::array<std::array<std::atomic<int64_t>, kTableCount>, 2> readDone{};
+    std::array<std::atomic<int64_t>, kTableCount> readTotal{};
+    auto partIndex = [&](const Part& p) { return static_cast<size_t>(&p - parts.data()); };
+    auto poll = [&](const Part& p, Table t, const char* phase, int64_t done) {
         if (stopParts.load(std::memory_order_relaxed)) {
             throw PartStopped{};
         }
+        readDone[partIndex(p)][t].store(done, std::memory_order_relaxed);
         if (&p == &parts.front()) {
-            tick(phase, done, total);
+            tick(phase, readDone[0][t].load() + readDone[1][t].load(), readTotal[t].load());
         }
+    };
+    auto tickRead = [&](Table t, const char* phase) {
+        tick(phase, readDone[0][t].load() + readDone[1][t].load(), readTotal[t].load());
+    };
+    // The whole table's span of ids (its total) and where this part's range begins in it.
+    auto idSpan = [&](Part& p, Table t, const char* table, int64_t* start) {
+        const int64_t lo = queryInt(p.db, "SELECT coalesce(min(id), 0) FROM " + std::string(table)).value_or(0);
+        const int64_t hi = queryInt(p.db, "SELECT coalesce(max(id), 0) FROM " + std::string(table)).value_or(0);
+        readTotal[t].store(hi >= lo && hi > 0 ? hi - lo + 1 : 0);
+        *start = std::max(p.from[t], lo);
+        return std::max<int64_t>(0, std::min(p.to[t], hi) - *start + 1); // this part's span
     };
     auto lapFirst = [&](const Part& p, const char* phase) {
         if (&p == &parts.front()) {
@@ -734,8 +754,8 @@ std::vector<BuiltChannel> ChannelBuilder::build(const Progress& progress) {
 
     // ---- DNS server logs
     auto readDnsLog = [&](Part& p) {
-        const int64_t total =
-            std::min(p.to[kDnsTable], queryInt(p.db, "SELECT coalesce(max(id), 0) FROM dns_rows").value_or(0));
+        int64_t start = 0;
+        const int64_t span = idSpan(p, kDnsTable, "dns_rows", &start);
         AttributionCursor attributed(p.db, "dns", minConfidence, processIds, p.from[kDnsTable]);
         slim::StringLookup strings(p.db);
         std::unordered_map<int64_t, int32_t> ttlOfString;
@@ -764,10 +784,11 @@ std::vector<BuiltChannel> ChannelBuilder::build(const Progress& progress) {
             }
             note(p, host, kDnsTable, e.ts);
             gather(p, GroupKey{host, domain, 0, imageOf(e.process)}, e);
-            if ((++n & 0xFFFF) == 0) {
-                poll(p, "reading DNS queries", e.id, total);
+            if (++n % progressEvery_ == 0) {
+                poll(p, kDnsTable, "reading DNS queries", e.id - start + 1);
             }
         }
+        readDone[partIndex(p)][kDnsTable].store(span);
         p.events += n;
         lapFirst(p, "DNS log");
     };
@@ -791,10 +812,11 @@ std::vector<BuiltChannel> ChannelBuilder::build(const Progress& progress) {
             }
             note(p, host, kDnsQueryTable, e.ts);
             gather(p, GroupKey{host, domain, 0, imageOf(e.process)}, e);
-            if ((++n & 0xFFFF) == 0) {
-                poll(p, "reading Sysmon DNS queries", n, 0);
+            if (++n % progressEvery_ == 0) {
+                poll(p, kDnsQueryTable, "reading Sysmon DNS queries", n);
             }
         }
+        readDone[partIndex(p)][kDnsQueryTable].store(n);
         p.events += n;
         lapFirst(p, "Sysmon DNS");
     };
@@ -823,6 +845,8 @@ std::vector<BuiltChannel> ChannelBuilder::build(const Progress& progress) {
         readMatched(p);
         lapFirst(p, "matched connections");
     });
+    tickRead(kDnsTable, "reading DNS queries");
+    tickRead(kDnsQueryTable, "reading Sysmon DNS queries");
     phases.lap("DNS, the other part");
     // Every answer, in the order one reader meets them.
     for (size_t source = 0; source < 2; ++source) {
@@ -851,8 +875,8 @@ std::vector<BuiltChannel> ChannelBuilder::build(const Progress& progress) {
 
     // ---- Proxy lines: requests and CONNECT tunnels
     auto readProxy = [&](Part& p) {
-        const int64_t total =
-            std::min(p.to[kProxyTable], queryInt(p.db, "SELECT coalesce(max(id), 0) FROM proxy_events").value_or(0));
+        int64_t start = 0;
+        const int64_t span = idSpan(p, kProxyTable, "proxy_rows", &start);
         AttributionCursor attributed(p.db, "proxy", minConfidence, processIds, p.from[kProxyTable]);
         // The slim rows (schema v4) carry method, user agent and user as interned ids: each distinct
         // value is read and classified once, not once a request.
@@ -937,10 +961,11 @@ std::vector<BuiltChannel> ChannelBuilder::build(const Progress& progress) {
                 endpoint = endpointIn(p, domain, path, pathLen);
             }
             gather(p, GroupKey{host, domain, endpoint, imageOf(e.process)}, e);
-            if ((++n & 0xFFFF) == 0) {
-                poll(p, "reading proxy requests", e.id, total);
+            if (++n % progressEvery_ == 0) {
+                poll(p, kProxyTable, "reading proxy requests", e.id - start + 1);
             }
         }
+        readDone[partIndex(p)][kProxyTable].store(span);
         p.events += n;
         lapFirst(p, "proxy");
     };
@@ -965,8 +990,8 @@ std::vector<BuiltChannel> ChannelBuilder::build(const Progress& progress) {
         st.bind(1, p.from[kNetTable]).bind(2, p.to[kNetTable]);
         int64_t n = 0;
         while (st.step()) {
-            if ((++n & 0xFFFF) == 0) {
-                poll(p, "reading Sysmon connections", n, 0);
+            if (++n % progressEvery_ == 0) {
+                poll(p, kNetTable, "reading Sysmon connections", n);
             }
             if (st.int64(8) == 0 || std::binary_search(matched.begin(), matched.end(), st.int64(1))) {
                 continue; // inbound, or the proxy request it carried is in the case already
@@ -998,6 +1023,7 @@ std::vector<BuiltChannel> ChannelBuilder::build(const Progress& progress) {
             note(p, host, kNetTable, e.ts);
             gather(p, GroupKey{host, domain, 0, imageOf(e.process)}, e);
         }
+        readDone[partIndex(p)][kNetTable].store(n);
         p.events += n;
         lapFirst(p, "Sysmon connections");
     };
@@ -1016,8 +1042,8 @@ std::vector<BuiltChannel> ChannelBuilder::build(const Progress& progress) {
         sqlite3_stmt* s = st.handle();
         int64_t n = 0;
         while (st.step()) {
-            if ((++n & 0xFFFF) == 0) {
-                poll(p, "reading sensor connections", n, 0);
+            if (++n % progressEvery_ == 0) {
+                poll(p, kSensorTable, "reading sensor connections", n);
             }
             Ev e;
             e.id = st.int64(0);
@@ -1049,6 +1075,7 @@ std::vector<BuiltChannel> ChannelBuilder::build(const Progress& progress) {
             note(p, host, kSensorTable, e.ts);
             gather(p, GroupKey{host, domain, 0, imageOf(e.process)}, e);
         }
+        readDone[partIndex(p)][kSensorTable].store(n);
         p.events += n;
         lapFirst(p, "sensor connections");
     };
@@ -1057,6 +1084,9 @@ std::vector<BuiltChannel> ChannelBuilder::build(const Progress& progress) {
         readConnections(p);
         readSensor(p);
     });
+    tickRead(kProxyTable, "reading proxy requests");
+    tickRead(kNetTable, "reading Sysmon connections");
+    tickRead(kSensorTable, "reading sensor connections");
     phases.lap("proxy and connections, the other part");
 
     // ---- The parts joined: their ids renumbered in the order one reader meets them
