@@ -453,7 +453,10 @@ ScoreOutcome ScoringEngine::run(ScoreMode mode, const std::atomic<bool>* cancel,
                 const WebServiceCatalog catalog = WebServiceCatalog::load();
                 ChannelBuilder builder(db, catalog, *config);
                 builder.setSecondReader(snapshot.second());
-                if (qgetenv("SOCWB_SCORE_EARLY_TEXT") != "0") { // =0: the writer makes it all, to compare
+                // Only for a first score: where alerts are stored, most rows come out unchanged and
+                // are not written (nor their text made), and text made early would be wasted work.
+                // SOCWB_SCORE_EARLY_TEXT=0 leaves it all to the writer, to compare.
+                if (qgetenv("SOCWB_SCORE_EARLY_TEXT") != "0" && !queryInt(db, "SELECT 1 FROM alerts LIMIT 1")) {
                     builder.setChannelsDone([&](const std::vector<BuiltChannel>& out, size_t from, size_t to) {
                         featureTexts.add(out, from, to);
                     });
