@@ -659,7 +659,11 @@ std::vector<BuiltChannel> ChannelBuilder::build(const Progress& progress) {
     auto idSpan = [&](Part& p, Table t, const char* table, int64_t* start) {
         const int64_t lo = queryInt(p.db, "SELECT coalesce(min(id), 0) FROM " + std::string(table)).value_or(0);
         const int64_t hi = queryInt(p.db, "SELECT coalesce(max(id), 0) FROM " + std::string(table)).value_or(0);
-        readTotal[t].store(hi >= lo && hi > 0 ? hi - lo + 1 : 0);
+        if (hi <= 0 || hi < lo) { // an empty table
+            *start = 0;
+            return int64_t(0);
+        }
+        readTotal[t].store(hi - lo + 1);
         *start = std::max(p.from[t], lo);
         return std::max<int64_t>(0, std::min(p.to[t], hi) - *start + 1); // this part's span
     };
