@@ -50,6 +50,7 @@ ScoreOutcome runEngine(CaseStore& store, ScoreMode mode) {
     const bool tty = isatty(STDERR_FILENO) == 1;
     ScoringEngine::useTempFiles(store.db()); // this command's own connection
     ScoringEngine engine(store);
+    engine.setDeferCheckpoint(true); // score() checkpoints once it has printed the result
     const ScoreOutcome o = engine.run(mode, &interrupted(), [tty](const ScoreProgress& p) {
         if (tty) {
             const QString pct =
@@ -156,7 +157,13 @@ int score(const QStringList& args) {
     if (const QString line = scoring::caseOverrideLine(store->db()); !line.isEmpty()) {
         err(line);
     }
-    return finish(runEngine(*store, p.isSet(rescore) ? ScoreMode::Rescore : ScoreMode::Full), p.isSet(json));
+    const ScoreOutcome outcome = runEngine(*store, p.isSet(rescore) ? ScoreMode::Rescore : ScoreMode::Full);
+    const int rc = finish(outcome, p.isSet(json));
+    if (outcome.status == QLatin1String("done")) {
+        std::fflush(stdout);
+        ScoringEngine::checkpoint(store->db()); // the command still waits for it before it exits
+    }
+    return rc;
 }
 
 int alerts(const QStringList& args) {

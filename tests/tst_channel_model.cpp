@@ -236,6 +236,7 @@ class TestChannelModel : public QObject {
     void parkedEventsGiveTheSameChannels();
     void twoReadersGiveTheSameChannels();
     void twoReadersShareOneSnapshot();
+    void progressCountsBothReadingParts();
 };
 
 void TestChannelModel::namerByHostAndTime() {
@@ -1247,6 +1248,46 @@ void TestChannelModel::twoReadersShareOneSnapshot() {
     }
     QVERIFY2(waited.elapsed() < 3000, qPrintable(QString::number(waited.elapsed())));
     execSql(other->db(), "ROLLBACK");
+}
+
+void TestChannelModel::progressCountsBothReadingParts() {
+    // The window's progress followed the first reading part alone: its total was that part's
+    // half of the table's ids, and the second part's rows were never counted. Both are now, in
+    // one reader and in two: the reads' last report for a table is the whole table's span.
+    Fixture f;
+    fleet(f);
+    const ScoringConfig config = ScoringConfig::fromYaml(defaults());
+    const WebServiceCatalog catalog = WebServiceCatalog::load();
+    const int64_t proxySpan = queryInt(f.db(), "SELECT max(id) - min(id) + 1 FROM proxy_rows").value();
+    const int64_t dnsSpan = queryInt(f.db(), "SELECT max(id) - min(id) + 1 FROM dns_rows").value();
+    QVERIFY(proxySpan > 20);
+    QVERIFY(dnsSpan > 20);
+    for (const bool two : {false, true}) {
+        ReadSnapshot snapshot(f.db(), two);
+        ChannelBuilder builder(f.db(), catalog, config);
+        builder.setProgressEvery(3);
+        if (two) {
+            QVERIFY(snapshot.second() != nullptr);
+            builder.setSecondReader(snapshot.second());
+        }
+        std::map<QString, std::vector<std::pair<int64_t, int64_t>>> reports; // phase: (done, total)
+        builder.build([&](const QString& phase, int64_t done, int64_t total) {
+            reports[phase].emplace_back(done, total);
+            return true;
+        });
+        QCOMPARE(builder.partsRead(), two ? 2 : 1);
+        for (const auto& [phase, span] : {std::pair{QStringLiteral("reading proxy requests"), proxySpan},
+                                          std::pair{QStringLiteral("reading DNS queries"), dnsSpan}}) {
+            const auto& r = reports[phase];
+            QVERIFY2(r.size() >= 2, qPrintable(phase));
+            for (const auto& [done, total] : r) {
+                QCOMPARE(total, span); // the whole table, never a part's half
+                QVERIFY2(done >= 0 && done <= total,
+                         qPrintable(QStringLiteral("%1: %2 of %3").arg(phase).arg(done).arg(total)));
+            }
+            QCOMPARE(r.back().first, span); // both halves counted to the end
+        }
+    }
 }
 
 QTEST_GUILESS_MAIN(TestChannelModel)

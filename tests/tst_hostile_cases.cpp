@@ -16,6 +16,8 @@
 #include "test_paths.h"
 
 #include <QFile>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QProcess>
 #include <QTemporaryDir>
 #include <QTest>
@@ -23,6 +25,8 @@
 #include <cstring>
 
 #include <climits>
+#include <iterator>
+#include <limits>
 #include <memory>
 
 using namespace socwb;
@@ -82,6 +86,7 @@ class TestHostileCases : public QObject {
     void storedFeaturesAreCheckedWhenRead_data();
     void storedFeaturesAreCheckedWhenRead();
     void compactFeaturesAreCheckedWhenRead();
+    void featuresJsonIsTheKeyByKeyText();
     void alertRowsAreCheckedWhenRead();
     void soundCasePassesEveryCheck();
     void tamperedCaseSweep_data();
@@ -231,6 +236,80 @@ void TestHostileCases::storedFeaturesAreCheckedWhenRead() {
         QVERIFY2(QByteArray(e.what()).contains(names.toUtf8()), e.what());
     }
     QCOMPARE(scoring::ChannelFeatures::fromStored(7, goodFeatures().toStdString()).polls, int64_t(2));
+}
+
+// Issue 20: toJson() sets each value in a copy of a prepared object instead of inserting the keys
+// one at a time; the stored text (in tst_score_identity's digests) must not change by a byte, for
+// any evidence: escapes, control characters, text beyond the BMP, invalid UTF-16 (lone
+// surrogates), non-finite and extreme numbers, empty and many members, SIEM marks.
+void TestHostileCases::featuresJsonIsTheKeyByKeyText() {
+    const QString hostile[] = {
+        QString(),
+        QStringLiteral("plain"),
+        QStringLiteral("\"quoted\" \\back\\slash/ \b\f\n\r\t"),
+        QString::fromUtf8("caf\xc3\xa9 \xe2\x80\xa8 \xe2\x80\xa9 \xf0\x9f\x98\x80 \xef\xbb\xbf"),
+        QString(QChar(0)) + QChar(0x1b) + QChar(0x7f) + QChar(0x9f) + QStringLiteral("</script>"),
+        QString(QChar(0xd800)) + QStringLiteral("lone high") + QChar(0xdfff) + QChar(0xdc00) + QChar(0xd83d),
+        QString(5000, QChar(0x4e2d)),
+    };
+    const double numbers[] = {0.0,
+                              -0.0,
+                              1.0 / 3,
+                              1e-320,
+                              -1e300,
+                              9007199254740993.0,
+                              std::numeric_limits<double>::quiet_NaN(),
+                              std::numeric_limits<double>::infinity(),
+                              -std::numeric_limits<double>::infinity(),
+                              std::numeric_limits<double>::max()};
+    const int64_t integers[] = {0, -1, INT64_MAX, INT64_MIN, int64_t(1) << 53, (int64_t(1) << 53) + 1};
+    int compared = 0;
+    for (size_t i = 0; i < std::size(hostile) * std::size(numbers); ++i) {
+        scoring::ChannelFeatures f;
+        const QString& text = hostile[i % std::size(hostile)];
+        const QString& other = hostile[(i / std::size(hostile) + 1) % std::size(hostile)];
+        const double d = numbers[i % std::size(numbers)];
+        const int64_t n = integers[i % std::size(integers)];
+        f.key = text;
+        f.host = other;
+        f.hostIps = text + other;
+        f.commandLine = other;
+        f.userAgent = text;
+        f.timingNote = other;
+        f.outputPeer = text;
+        f.hostId = n;
+        f.polls = n;
+        f.bytesIn = integers[(i + 1) % std::size(integers)];
+        f.jitter = d;
+        f.serviceRisk = numbers[(i + 3) % std::size(numbers)];
+        f.idleShare = -d;
+        f.hostShared = i % 2 == 0;
+        f.ttlPaced = i % 3 == 0;
+        for (size_t m = 0; m < i % 4; ++m) {
+            f.members.push_back({text, other, n});
+        }
+        if (i % 5 == 0) {
+            f.siemOrigin = other; // keys of their own: the key-by-key object
+        }
+        if (i % 7 == 0) {
+            f.alsoInSiem = text;
+        }
+        const QByteArray got = QJsonDocument(f.toJson()).toJson(QJsonDocument::Compact);
+        const QByteArray want = QJsonDocument(f.toJsonKeyByKey()).toJson(QJsonDocument::Compact);
+        QCOMPARE(got, want);
+        QCOMPARE(f.toJson(), f.toJsonKeyByKey());
+        ++compared;
+    }
+    // Every field the object holds took its value, not the prepared placeholder.
+    scoring::ChannelFeatures f;
+    f.key = QStringLiteral("k");
+    f.outputDelayS = 2.5;
+    f.featureVersion = 9;
+    const QJsonObject o = f.toJson();
+    QCOMPARE(o.value(QLatin1String("key")).toString(), QStringLiteral("k"));
+    QCOMPARE(o.value(QLatin1String("output_delay_s")).toDouble(), 2.5);
+    QCOMPARE(o.value(QLatin1String("feature_version")).toInteger(), qint64(9));
+    QCOMPARE(compared, 70);
 }
 
 // The compact form a re-score reads (alert_features) is as untrusted as the JSON: every length is

@@ -1152,8 +1152,10 @@ void MainWindow::onImportFinished(const QList<ImportResult>& results) {
     }
 }
 
+// Until the pass reported its outcome: its thread may still checkpoint the pass's pages into the
+// case file (off the analyst's wait), which blocks no reader and no writer.
 bool MainWindow::isScoring() const {
-    return scoreJob_ && scoreJob_->isRunning();
+    return scoreJob_ && scoreJob_->isRunning() && !scoreJob_->hasReported();
 }
 
 void MainWindow::scoreCase(ScoreMode mode) {
@@ -1278,7 +1280,8 @@ void MainWindow::stopScoring(const QString& outcome) {
 }
 
 void MainWindow::onScoreFinished(const ScoreOutcome& o) {
-    scoreJob_->wait();
+    // Not waited for: the job's thread checkpoints now. A next pass (scoreAgain_) replaces the job,
+    // which waits for that checkpoint first.
     const bool ok = o.status == QLatin1String("done");
     tasks_->finishTask(scoreTask_,
                        ok ? tr("%1 channels from %2 events: %3 flagged, %4 suppressed")
@@ -1674,6 +1677,12 @@ void MainWindow::closeCase() {
     }
     watcher_->watch(nullptr);
     closeCaseViews(); // their own connections go with them
+    if (scoreJob_ && scoreJob_->hasReported()) {
+        // A pass that reported may still be checkpointing on its thread: waited for, so the
+        // truncating checkpoint below does not meet it (and give up busy).
+        scoreJob_->worker()->disconnect(this);
+        scoreJob_.reset();
+    }
     // Everything in the WAL into the case file, the WAL emptied: a copy of the .socwb alone (what an
     // analyst mails to a colleague) holds every verdict, note and suppression.
     try {

@@ -636,13 +636,37 @@ std::vector<BuiltChannel> ChannelBuilder::build(const Progress& progress) {
     // other stops when this one does (or fails).
     std::atomic<bool> stopParts{false};
     struct PartStopped {};
-    auto poll = [&](const Part& p, const char* phase, int64_t done, int64_t total) {
+    // Progress of a table's read, summed over the parts (the window followed the first part alone,
+    // which reaches the end of its range at half the table): each part's position in its own range
+    // of the table's ids, against the whole table's, or the rows each part read where the total is
+    // not known. The first part reports, every progressEvery_ rows of its own, and once more for
+    // the table when both parts are done with it (tickRead).
+    std::array<std::array<std::atomic<int64_t>, kTableCount>, 2> readDone{};
+    std::array<std::atomic<int64_t>, kTableCount> readTotal{};
+    auto partIndex = [&](const Part& p) { return static_cast<size_t>(&p - parts.data()); };
+    auto poll = [&](const Part& p, Table t, const char* phase, int64_t done) {
         if (stopParts.load(std::memory_order_relaxed)) {
             throw PartStopped{};
         }
+        readDone[partIndex(p)][t].store(done, std::memory_order_relaxed);
         if (&p == &parts.front()) {
-            tick(phase, done, total);
+            tick(phase, readDone[0][t].load() + readDone[1][t].load(), readTotal[t].load());
         }
+    };
+    auto tickRead = [&](Table t, const char* phase) {
+        tick(phase, readDone[0][t].load() + readDone[1][t].load(), readTotal[t].load());
+    };
+    // The whole table's span of ids (its total) and where this part's range begins in it.
+    auto idSpan = [&](Part& p, Table t, const char* table, int64_t* start) {
+        const int64_t lo = queryInt(p.db, "SELECT coalesce(min(id), 0) FROM " + std::string(table)).value_or(0);
+        const int64_t hi = queryInt(p.db, "SELECT coalesce(max(id), 0) FROM " + std::string(table)).value_or(0);
+        if (hi <= 0 || hi < lo) { // an empty table
+            *start = 0;
+            return int64_t(0);
+        }
+        readTotal[t].store(hi - lo + 1);
+        *start = std::max(p.from[t], lo);
+        return std::max<int64_t>(0, std::min(p.to[t], hi) - *start + 1); // this part's span
     };
     auto lapFirst = [&](const Part& p, const char* phase) {
         if (&p == &parts.front()) {
@@ -735,8 +759,8 @@ std::vector<BuiltChannel> ChannelBuilder::build(const Progress& progress) {
 
     // ---- DNS server logs
     auto readDnsLog = [&](Part& p) {
-        const int64_t total =
-            std::min(p.to[kDnsTable], queryInt(p.db, "SELECT coalesce(max(id), 0) FROM dns_rows").value_or(0));
+        int64_t start = 0;
+        const int64_t span = idSpan(p, kDnsTable, "dns_rows", &start);
         AttributionCursor attributed(p.db, "dns", minConfidence, processIds, p.from[kDnsTable]);
         slim::StringLookup strings(p.db);
         std::unordered_map<int64_t, int32_t> ttlOfString;
@@ -765,10 +789,11 @@ std::vector<BuiltChannel> ChannelBuilder::build(const Progress& progress) {
             }
             note(p, host, kDnsTable, e.ts);
             gather(p, GroupKey{host, domain, 0, imageOf(e.process)}, e);
-            if ((++n & 0xFFFF) == 0) {
-                poll(p, "reading DNS queries", e.id, total);
+            if (++n % progressEvery_ == 0) {
+                poll(p, kDnsTable, "reading DNS queries", e.id - start + 1);
             }
         }
+        readDone[partIndex(p)][kDnsTable].store(span);
         p.events += n;
         lapFirst(p, "DNS log");
     };
@@ -792,10 +817,11 @@ std::vector<BuiltChannel> ChannelBuilder::build(const Progress& progress) {
             }
             note(p, host, kDnsQueryTable, e.ts);
             gather(p, GroupKey{host, domain, 0, imageOf(e.process)}, e);
-            if ((++n & 0xFFFF) == 0) {
-                poll(p, "reading Sysmon DNS queries", n, 0);
+            if (++n % progressEvery_ == 0) {
+                poll(p, kDnsQueryTable, "reading Sysmon DNS queries", n);
             }
         }
+        readDone[partIndex(p)][kDnsQueryTable].store(n);
         p.events += n;
         lapFirst(p, "Sysmon DNS");
     };
@@ -823,6 +849,8 @@ std::vector<BuiltChannel> ChannelBuilder::build(const Progress& progress) {
         readMatched(p);
         lapFirst(p, "matched connections");
     });
+    tickRead(kDnsTable, "reading DNS queries");
+    tickRead(kDnsQueryTable, "reading Sysmon DNS queries");
     phases.lap("DNS, the other part");
     // Every answer, in the order one reader meets them.
     for (size_t source = 0; source < 2; ++source) {
@@ -851,8 +879,8 @@ std::vector<BuiltChannel> ChannelBuilder::build(const Progress& progress) {
 
     // ---- Proxy lines: requests and CONNECT tunnels
     auto readProxy = [&](Part& p) {
-        const int64_t total =
-            std::min(p.to[kProxyTable], queryInt(p.db, "SELECT coalesce(max(id), 0) FROM proxy_events").value_or(0));
+        int64_t start = 0;
+        const int64_t span = idSpan(p, kProxyTable, "proxy_rows", &start);
         AttributionCursor attributed(p.db, "proxy", minConfidence, processIds, p.from[kProxyTable]);
         // The slim rows (schema v4) carry method, user agent and user as interned ids: each distinct
         // value is read and classified once, not once a request.
@@ -937,10 +965,11 @@ std::vector<BuiltChannel> ChannelBuilder::build(const Progress& progress) {
                 endpoint = endpointIn(p, domain, path, pathLen);
             }
             gather(p, GroupKey{host, domain, endpoint, imageOf(e.process)}, e);
-            if ((++n & 0xFFFF) == 0) {
-                poll(p, "reading proxy requests", e.id, total);
+            if (++n % progressEvery_ == 0) {
+                poll(p, kProxyTable, "reading proxy requests", e.id - start + 1);
             }
         }
+        readDone[partIndex(p)][kProxyTable].store(span);
         p.events += n;
         lapFirst(p, "proxy");
     };
@@ -965,8 +994,8 @@ std::vector<BuiltChannel> ChannelBuilder::build(const Progress& progress) {
         st.bind(1, p.from[kNetTable]).bind(2, p.to[kNetTable]);
         int64_t n = 0;
         while (st.step()) {
-            if ((++n & 0xFFFF) == 0) {
-                poll(p, "reading Sysmon connections", n, 0);
+            if (++n % progressEvery_ == 0) {
+                poll(p, kNetTable, "reading Sysmon connections", n);
             }
             if (st.int64(8) == 0 || std::binary_search(matched.begin(), matched.end(), st.int64(1))) {
                 continue; // inbound, or the proxy request it carried is in the case already
@@ -998,6 +1027,7 @@ std::vector<BuiltChannel> ChannelBuilder::build(const Progress& progress) {
             note(p, host, kNetTable, e.ts);
             gather(p, GroupKey{host, domain, 0, imageOf(e.process)}, e);
         }
+        readDone[partIndex(p)][kNetTable].store(n);
         p.events += n;
         lapFirst(p, "Sysmon connections");
     };
@@ -1016,8 +1046,8 @@ std::vector<BuiltChannel> ChannelBuilder::build(const Progress& progress) {
         sqlite3_stmt* s = st.handle();
         int64_t n = 0;
         while (st.step()) {
-            if ((++n & 0xFFFF) == 0) {
-                poll(p, "reading sensor connections", n, 0);
+            if (++n % progressEvery_ == 0) {
+                poll(p, kSensorTable, "reading sensor connections", n);
             }
             Ev e;
             e.id = st.int64(0);
@@ -1049,6 +1079,7 @@ std::vector<BuiltChannel> ChannelBuilder::build(const Progress& progress) {
             note(p, host, kSensorTable, e.ts);
             gather(p, GroupKey{host, domain, 0, imageOf(e.process)}, e);
         }
+        readDone[partIndex(p)][kSensorTable].store(n);
         p.events += n;
         lapFirst(p, "sensor connections");
     };
@@ -1057,6 +1088,9 @@ std::vector<BuiltChannel> ChannelBuilder::build(const Progress& progress) {
         readConnections(p);
         readSensor(p);
     });
+    tickRead(kProxyTable, "reading proxy requests");
+    tickRead(kNetTable, "reading Sysmon connections");
+    tickRead(kSensorTable, "reading sensor connections");
     phases.lap("proxy and connections, the other part");
 
     // ---- The parts joined: their ids renumbered in the order one reader meets them
@@ -1188,6 +1222,28 @@ std::vector<BuiltChannel> ChannelBuilder::build(const Progress& progress) {
     const double minIntervals = c.threshold("min_intervals");
     std::vector<BuiltChannel> out;
     int64_t measured = 0;
+    // ---- Process details of each channel's representative process, for out[from, to)
+    Statement processDetails(db_, "SELECT coalesce(command_line, ''), coalesce(parent_image, ''), "
+                                  "coalesce(user_name, ''), coalesce(parent_command_line, '') FROM processes "
+                                  "WHERE id = ?");
+    auto detailsOf = [&](size_t from, size_t to) {
+        Statement& st = processDetails;
+        for (size_t i = from; i < to; ++i) {
+            ChannelFeatures& f = out[i].features;
+            if (f.processId == 0) {
+                continue;
+            }
+            st.reset();
+            st.bind(1, f.processId);
+            if (st.step()) {
+                f.commandLine = QString::fromStdString(st.text(0));
+                f.parentImage = QString::fromStdString(st.text(1));
+                f.userName = QString::fromStdString(st.text(2));
+                f.parentCommandLine = QString::fromStdString(st.text(3));
+            }
+        }
+        st.reset();
+    };
     // The channels of the events in `groups` (all of them, or a run of hosts read back from the
     // spill), measured and appended to `out`; `groups` is left empty.
     partitions_ = 0;
@@ -1945,6 +2001,13 @@ std::vector<BuiltChannel> ChannelBuilder::build(const Progress& progress) {
         // partition's freed events: hand the free pages back so the peak stays that of one core.
         malloc_trim(0);
 #endif
+        // The run's channels are final now (process details are their last fields): nothing
+        // below changes them, so whoever waits for them (channelsDone_) may read them.
+        detailsOf(base, out.size());
+        phases.lap("process details");
+        if (channelsDone_) {
+            channelsDone_(out, base, out.size());
+        }
     };
     phases.lap("shared hosts");
     if (!spilling) {
@@ -1977,26 +2040,6 @@ std::vector<BuiltChannel> ChannelBuilder::build(const Progress& progress) {
         }
     }
 
-    // ---- Process details of each channel's representative process
-    {
-        Statement st(db_, "SELECT coalesce(command_line, ''), coalesce(parent_image, ''), coalesce(user_name, ''), "
-                          "coalesce(parent_command_line, '') FROM processes WHERE id = ?");
-        for (BuiltChannel& bc : out) {
-            if (bc.features.processId == 0) {
-                continue;
-            }
-            st.reset();
-            st.bind(1, bc.features.processId);
-            if (st.step()) {
-                bc.features.commandLine = QString::fromStdString(st.text(0));
-                bc.features.parentImage = QString::fromStdString(st.text(1));
-                bc.features.userName = QString::fromStdString(st.text(2));
-                bc.features.parentCommandLine = QString::fromStdString(st.text(3));
-            }
-        }
-    }
-
-    phases.lap("process details");
     log::score()->info("{} events in {} channels; {} DNS answers name addresses", eventsRead_, out.size(),
                        namer.answers());
     log::score()->info("channels built: {}", phases.summary());

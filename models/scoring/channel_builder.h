@@ -66,8 +66,16 @@ class ChannelBuilder {
     // compare the two ways in a benchmark).
     void setReaders(int n) { readers_ = std::max(1, n); }
     int partsRead() const { return partsRead_; }
+    // Rows a reading part reads between progress reports (default 65536; tests set a few).
+    void setProgressEvery(int64_t rows) { progressEvery_ = std::max<int64_t>(1, rows); }
+    // Called on the building thread as each run of hosts' channels is final (out[from, to) will
+    // not change again in this build; out itself still grows): the engine makes their alert
+    // text meanwhile, on the core the build leaves idle (issue 20).
+    using ChannelsDone = std::function<void(const std::vector<BuiltChannel>& out, size_t from, size_t to)>;
+    void setChannelsDone(ChannelsDone done) { channelsDone_ = std::move(done); }
 
   private:
+    ChannelsDone channelsDone_;
     sqlite3* db_;
     sqlite3* second_ = nullptr;
     int readers_ = 2;
@@ -77,6 +85,7 @@ class ChannelBuilder {
     int64_t eventsRead_ = 0;
     int64_t partitionEvents_ = kPartitionEvents;
     int partitions_ = 0;
+    int64_t progressEvery_ = 65536;
 };
 
 } // namespace socwb::scoring

@@ -103,6 +103,9 @@ struct ChannelFeatures {
     QString membersText() const; // "http/record 412, connect/host_dns 37"
 
     QJsonObject toJson() const;
+    // The same object built a key at a time, as toJson() did before issue 20 (tests hold the two
+    // to the same text).
+    QJsonObject toJsonKeyByKey() const;
     static ChannelFeatures fromJson(const QJsonObject& o);
     // The features stored with alert ALERTID, checked: the text must be a JSON object whose numbers
     // are finite, with the channel's key, host and destination, and times in the plausible years.

@@ -40,11 +40,15 @@ class ScoreJob : public QObject {
     void cancel() { worker_->cancelFlag().store(true); }
     void wait() { thread_.wait(); }
     bool isRunning() const { return thread_.isRunning(); }
+    // The run has reported its outcome (finished reached this object's thread); its thread may
+    // still be checkpointing the pass's pages into the case file (ScoringEngine::checkpoint).
+    bool hasReported() const { return reported_; }
     ScoreWorker* worker() const { return worker_; }
 
   private:
     QThread thread_;
     ScoreWorker* worker_;
+    bool reported_ = false;
 };
 
 } // namespace socwb

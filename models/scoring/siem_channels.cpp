@@ -303,11 +303,11 @@ QString siemUnavailable() {
                           "response sizes, User-Agent, command line, parent process, output elsewhere");
 }
 
-void mergeSiemRows(sqlite3* db, const WebServiceCatalog& catalog, const ScoringConfig& config,
+bool mergeSiemRows(sqlite3* db, const WebServiceCatalog& catalog, const ScoringConfig& config,
                    std::vector<BuiltChannel>& built) {
     std::vector<SiemRow> rows = loadSiemRows(db);
     if (rows.empty()) {
-        return;
+        return false;
     }
     const HostIndex hosts(db);
     const size_t raw = built.size();
@@ -420,6 +420,7 @@ void mergeSiemRows(sqlite3* db, const WebServiceCatalog& catalog, const ScoringC
             built.push_back(std::move(bc));
         }
     }
+    return true;
 }
 
 } // namespace socwb::scoring

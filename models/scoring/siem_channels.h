@@ -47,8 +47,8 @@ QString siemUnavailable();
 // (via dns) of a host and destination that also has a web series among the rows is set aside: its
 // lookups are that channel's (ES|QL cannot anti-join them in the query; SPL and KQL do). Rows of
 // one host, process, destination, endpoint shape and via (two exports of one series) are one
-// channel: the later import's.
-void mergeSiemRows(sqlite3* db, const WebServiceCatalog& catalog, const ScoringConfig& config,
+// channel: the later import's. False where the case holds no SIEM row (nothing was changed).
+bool mergeSiemRows(sqlite3* db, const WebServiceCatalog& catalog, const ScoringConfig& config,
                    std::vector<BuiltChannel>& built);
 
 } // namespace socwb::scoring

@@ -6,11 +6,14 @@
 // same proxy requests and DNS queries as (client, destination, ts, bytes) in a plain SQLite table
 // of their own (copied out first, not timed), read once ORDER BY client, destination, ts.
 //
-// The score's own phases (its --verbose log) are printed with the write side (write + commit) beside
-// SQLite's floor for writing the same rows, measured in the same run: in a copy of the case (not
-// timed), sqlite3 copies every alert row and compact-features row into tables of the same
-// definition with the same indexes (alerts2, alert_features2) in one transaction, commit and the
-// checkpoint at close included. --first also times a first score: the copy with its alerts cleared.
+// The score's own phases (its --verbose log) are printed with the write side (write + commit + the
+// checkpoint it runs after reporting its result) beside SQLite's floor for writing the same rows,
+// measured in the same run: in a copy of the case (not timed), sqlite3 copies every alert row and
+// compact-features row into tables of the same definition with the same indexes (alerts2,
+// alert_features2) in one transaction, commit and the checkpoint at close included. --first also
+// times a first score: the copy with its alerts cleared; its wall time (checkpoint included) and
+// when its result was committed (the wall time less the checkpoint: the window's wait) are both
+// printed, with read and build + the floor beside them (what this design cannot go under).
 //
 // Goals (issue 20): import + score of the 20 M-event case under 10 minutes, each peak under 2 GB;
 // the score's peak under 1 GB and flat in events; the score within 2x the ordered scan.
@@ -135,23 +138,37 @@ double medianOf(std::vector<double> v) {
 
 // The score's phases over its runs, medians.
 struct Phases {
-    std::vector<double> build, score, write, commit;
+    std::vector<double> build, score, write, commit, checkpoint;
     void add(const std::string& logFile) {
         build.push_back(phaseMs(logFile, "read and build"));
         score.push_back(phaseMs(logFile, "score"));
         write.push_back(phaseMs(logFile, "write"));
         commit.push_back(phaseMs(logFile, "commit"));
+        // After the result is reported (the window's worker, socwb-cli before it exits); 0 where a
+        // pass wrote nothing to copy, or the log has none.
+        checkpoint.push_back(std::max(0.0, phaseMs(logFile, "checkpoint")));
     }
     void print(const char* what) const {
-        std::printf("  %s phases (ms): read and build %.0f, score %.0f, write %.0f, commit %.0f; write + commit %.0f\n",
-                    what, medianOf(build), medianOf(score), medianOf(write), medianOf(commit), writeSide());
+        std::printf("  %s phases (ms): read and build %.0f, score %.0f, write %.0f, commit %.0f, then checkpoint "
+                    "%.0f; write + commit + checkpoint %.0f\n",
+                    what, medianOf(build), medianOf(score), medianOf(write), medianOf(commit), medianOf(checkpoint),
+                    writeSide());
     }
+    // Everything the pass writes, its checkpoint included (as the floor's sqlite3 includes it).
     double writeSide() const {
         std::vector<double> sums;
         for (size_t i = 0; i < write.size(); ++i) {
-            sums.push_back(write[i] + commit[i]);
+            sums.push_back(write[i] + commit[i] + checkpoint[i]);
         }
         return medianOf(sums);
+    }
+    // The wall time of each run less its checkpoint: when the result was committed and reported.
+    double committed(const std::vector<Measure>& runs) const {
+        std::vector<double> v;
+        for (size_t i = 0; i < runs.size() && i < checkpoint.size(); ++i) {
+            v.push_back(runs[i].seconds - checkpoint[i] / 1000.0);
+        }
+        return medianOf(v);
     }
 };
 
@@ -309,7 +326,8 @@ int main(int argc, char** argv) {
     std::printf("  reference: sqlite3 copying the %lld alert and compact rows into tables of the same definition "
                 "and indexes, commit included  %.2f s\n",
                 channels, floor.seconds);
-    std::printf("  score's write + commit / that floor  %.2f\n", phases.writeSide() / 1000.0 / floor.seconds);
+    std::printf("  score's write + commit + checkpoint / that floor  %.2f\n",
+                phases.writeSide() / 1000.0 / floor.seconds);
     if (hasFlag(argc, argv, "first")) {
         // A first score: the case's alerts deleted in a copy (not timed), the copy scored afresh each run.
         const std::string cleared = dir + "/cleared.socwb", work = dir + "/first.socwb";
@@ -324,10 +342,20 @@ int main(int argc, char** argv) {
         }
         const Measure f = median(firsts);
         failures += f.exitCode != 0;
-        std::printf("  first score              %8.1f s  peak %6.0f MB  (%.2f x the ordered scan)\n", f.seconds, mb(f),
-                    f.seconds / scan.seconds);
+        std::printf("  first score              %8.1f s  peak %6.0f MB  (%.2f x the ordered scan; the process's wall "
+                    "time, its checkpoint included)\n",
+                    f.seconds, mb(f), f.seconds / scan.seconds);
+        const double committed = first.committed(firsts);
+        std::printf("  first score committed    %8.1f s  (%.2f x the ordered scan: the result reported, before the "
+                    "checkpoint)\n",
+                    committed, committed / scan.seconds);
         first.print("first score");
-        std::printf("  first score's write + commit / that floor  %.2f\n", first.writeSide() / 1000.0 / floor.seconds);
+        std::printf("  first score's write + commit + checkpoint / that floor  %.2f\n",
+                    first.writeSide() / 1000.0 / floor.seconds);
+        // What this design cannot go under: its reads and channels as measured, then SQLite's own
+        // copy of the rows (no JSON, no scoring).
+        const double limit = medianOf(first.build) / 1000.0 + floor.seconds;
+        std::printf("  read and build + that floor  %.1f s  (%.2f x the ordered scan)\n", limit, limit / scan.seconds);
         for (const std::string& file : {cleared, work}) {
             std::remove(file.c_str());
         }
