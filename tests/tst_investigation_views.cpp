@@ -25,9 +25,23 @@
 #include <QTreeView>
 
 #include <cmath>
+#include <optional>
 
 using namespace socwb;
 using namespace socwb::test;
+
+namespace {
+// Process 10 on the fixture's host: a curl.exe whose evidence is its start, 30 s in (a poller that
+// runs a new curl.exe each time; the alert names the first).
+void addShortLivedCurl(const QString& c) {
+    auto store = CaseStore::open(c);
+    Statement st(store->db(),
+                 "INSERT INTO processes(id, host_id, process_guid, pid, image, command_line, user_name, start_ts, "
+                 "known_from, evidence_id, record_no) VALUES (10, 1, '{10}', 5668, 'C:\\Windows\\System32\\"
+                 "curl.exe', 'curl -s', 'bob', ?, 'create', 2, 10)");
+    st.bind(1, InvestigationFixture::kT0 + 30'000'000).exec();
+}
+} // namespace
 
 class TestInvestigationViews : public QObject {
     Q_OBJECT
@@ -39,6 +53,7 @@ class TestInvestigationViews : public QObject {
     void timelineDrawsLanesAndRecord();
     void timelineFollowsTheSecondAlertsHost();
     void timelineOpensOnTheChannelWithOneProcess();
+    void timelineOpensAlikeWhicheverReaderWins();
     void treeRevealsAlertProcess();
     void linkedSelectionPropagates();
     void htmlInCommandLineStaysText();
@@ -292,14 +307,7 @@ void TestInvestigationViews::timelineFollowsTheSecondAlertsHost() {
 void TestInvestigationViews::timelineOpensOnTheChannelWithOneProcess() {
     const QString c = dir_.filePath(QStringLiteral("one-process.socwb"));
     InvestigationFixture::write(c);
-    {
-        auto store = CaseStore::open(c);
-        Statement st(store->db(),
-                     "INSERT INTO processes(id, host_id, process_guid, pid, image, command_line, user_name, start_ts, "
-                     "known_from, evidence_id, record_no) VALUES (10, 1, '{10}', 5668, 'C:\\Windows\\System32\\"
-                     "curl.exe', 'curl -s', 'bob', ?, 'create', 2, 10)");
-        st.bind(1, InvestigationFixture::kT0 + 30'000'000).exec();
-    }
+    addShortLivedCurl(c);
     HostTimelineWidget w;
     w.resize(1366, 768);
     w.show();
@@ -317,6 +325,56 @@ void TestInvestigationViews::timelineOpensOnTheChannelWithOneProcess() {
                             .arg(w.visibleToUs())
                             .arg(times.front())
                             .arg(times.back())));
+}
+
+// The process tree selects the channel's process while the timeline loads the channel: the
+// timeline opened on the process's evidence when the selection came first and on the host's when
+// it came second (the sample case's top alert: 09:30 one start, 08:04 the next, seen on two
+// screenshots). Either way it now opens alike; a range the analyst chose still stays.
+void TestInvestigationViews::timelineOpensAlikeWhicheverReaderWins() {
+    const QString c = dir_.filePath(QStringLiteral("race.socwb"));
+    InvestigationFixture::write(c);
+    addShortLivedCurl(c);
+    const auto opened = [&](bool filterFirst, std::optional<std::pair<qint64, qint64>> chosen = std::nullopt) {
+        HostTimelineWidget w;
+        w.resize(1366, 768);
+        w.show();
+        QSignalSpy drawn(&w, &HostTimelineWidget::rangeDrawn);
+        w.setCase(c);
+        w.showChannel(InvestigationFixture::kAlertId);
+        if (filterFirst) {
+            w.setProcessFilter(10);
+        } else {
+            if (!QTest::qWaitFor([&] { return w.hostId() == InvestigationFixture::kHost && !drawn.isEmpty(); },
+                                 10000)) {
+                return std::pair<qint64, qint64>{-1, -1};
+            }
+            if (chosen) {
+                w.setTimeRange(chosen->first, chosen->second);
+            }
+            drawn.clear();
+            w.setProcessFilter(10);
+        }
+        if (!QTest::qWaitFor([&] { return w.processFilter() == 10 && w.hostId() == InvestigationFixture::kHost; },
+                             10000) ||
+            !QTest::qWaitFor([&] { return !drawn.isEmpty(); }, 10000)) {
+            return std::pair<qint64, qint64>{-2, -2};
+        }
+        QTest::qWait(200); // a load still on its way would move it
+        return std::pair<qint64, qint64>{w.visibleFromUs(), w.visibleToUs()};
+    };
+    const auto first = opened(true), second = opened(false);
+    QVERIFY(first.first > 0);
+    QCOMPARE(second, first);
+    const auto times = InvestigationFixture::channelTimes();
+    const std::pair<qint64, qint64> chosen{times.front() - 60'000'000, times.front() + 600'000'000};
+    const auto kept = opened(false, chosen);
+    QVERIFY2(std::abs(kept.first - chosen.first) < 1000 && std::abs(kept.second - chosen.second) < 1000,
+             qPrintable(QStringLiteral("%1..%2 after choosing %3..%4")
+                            .arg(kept.first)
+                            .arg(kept.second)
+                            .arg(chosen.first)
+                            .arg(chosen.second)));
 }
 
 void TestInvestigationViews::timelineDrawsLanesAndRecord() {

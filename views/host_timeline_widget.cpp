@@ -264,7 +264,14 @@ void HostTimelineWidget::setProcessFilter(qint64 processId) {
     if (hostId_ < 0) {
         return; // applied when a host is shown
     }
-    // Keep the view where it is: the analyst filters what they are looking at.
+    // Keep the view where it is: the analyst filters what they are looking at. A view nobody
+    // moved since it opened on the channel opens again as the filter would have had it: the
+    // process tree's selection of the channel's process came before or after the channel loaded
+    // as the two readers raced, and the same alert opened on 09:30 one time and 08:04 the next.
+    if (std::abs(visibleFromUs() - openedFromUs_) < 1000 && std::abs(visibleToUs() - openedToUs_) < 1000) {
+        loadHost(hostId_, alertId_);
+        return;
+    }
     loadHost(hostId_, alertId_, visibleFromUs(), visibleToUs());
 }
 
@@ -371,6 +378,8 @@ void HostTimelineWidget::resetZoom() {
         to = from + 3'600'000'000;
     }
     setTimeRange(from, to);
+    openedFromUs_ = visibleFromUs();
+    openedToUs_ = visibleToUs();
 }
 
 void HostTimelineWidget::setTimeRange(qint64 fromUs, qint64 toUs) {

@@ -77,6 +77,8 @@ class HostTimelineWidget : public QWidget {
     void keyPressEvent(QKeyEvent* event) override; // + - Left Right 0, like the charts
 
   private:
+    // The range resetZoom() opened on, to tell a view nobody moved from one the analyst chose.
+    qint64 openedFromUs_ = 0, openedToUs_ = 0;
     void loadHost(qint64 hostId, qint64 alertId, qint64 keepFromUs = 0, qint64 keepToUs = 0);
     void onRangeChanged(const QCPRange& range);
     void applyBuckets(int lane, const QVector<double>& startsSec, const QVector<double>& counts, double widthSec);
