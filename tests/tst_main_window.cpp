@@ -59,6 +59,7 @@
 #include <QScrollArea>
 #include <QSignalSpy>
 #include <QSortFilterProxyModel>
+#include <QSplitter>
 #include <QTableView>
 #include <QTableWidget>
 #include <QTemporaryDir>
@@ -125,6 +126,12 @@ bool showCase(MainWindow& w, const QString& c) {
     w.resize(1366, 768);
     w.show();
     return QTest::qWaitForWindowExposed(&w) && w.openCase(c);
+}
+
+// The queue has counted its rows and loaded the first N of them (a scored sample case: 20 s at most).
+bool queueHoldsRows(AlertTableModel* model, int n) {
+    return QTest::qWaitFor([model, n] { return !model->isCounting() && model->rowCount() >= n && model->rowAt(n - 1); },
+                           20000);
 }
 
 // Answers every modal message box with BUTTON and keeps what each said.
@@ -593,8 +600,7 @@ void TestMainWindow::verdictFollowsTheChannelThroughARescore() {
     MainWindow w;
     QVERIFY(showCase(w, c));
     AlertTableModel* model = w.alertQueue()->model();
-    QVERIFY(
-        QTest::qWaitFor([model] { return !model->isCounting() && model->rowCount() > 8 && model->rowAt(8); }, 20000));
+    QVERIFY(queueHoldsRows(model, 9));
     QTableView* view = w.alertQueue()->view();
     w.activateWindow();
     view->setFocus();
@@ -1567,8 +1573,7 @@ void TestMainWindow::detailKeepsItsReasonsBesideAView() {
     MainWindow w;
     QVERIFY(showCase(w, c));
     AlertTableModel* model = w.alertQueue()->model();
-    QVERIFY(
-        QTest::qWaitFor([model] { return !model->isCounting() && model->rowCount() > 8 && model->rowAt(8); }, 20000));
+    QVERIFY(queueHoldsRows(model, 9));
     int row = 0;
     while (!model->rowAt(row) || model->rowAt(row)->id <= 0) {
         ++row; // the first channel, below the Sigma items
@@ -1617,6 +1622,21 @@ void TestMainWindow::detailKeepsItsReasonsBesideAView() {
     QTRY_VERIFY(requests->isVisible());
     QVERIFY(requests->height() > 3 * requests->verticalHeader()->defaultSectionSize());
     QTRY_VERIFY(firstReasonShows());
+    // Unfolded, where the analyst drags the splitter stays from one alert to the next.
+    QSplitter* split = nullptr;
+    for (QWidget* p = requests->parentWidget(); p && !split; p = p->parentWidget()) {
+        split = qobject_cast<QSplitter*>(p);
+    }
+    QVERIFY(split);
+    const int total = split->sizes().value(0) + split->sizes().value(1);
+    split->setSizes({total / 3, total - total / 3});
+    const QList<int> dragged = split->sizes();
+    const qint64 before = detail->alertId();
+    QSignalSpy loaded(detail, &AlertDetailWidget::loaded);
+    w.alertQueue()->view()->setCurrentIndex(model->index(row + 1, AlertTableModel::HostColumn));
+    QVERIFY(loaded.wait(10000));
+    QVERIFY(detail->alertId() != before && detail->detail().found);
+    QCOMPARE(split->sizes(), dragged);
 }
 
 // One of each reads as one: the explorer said "1 hosts · 0 alerts · 1 rejected lines" and the status

@@ -325,13 +325,16 @@ void AlertDetailWidget::applyRequestsFold() {
     foldRequests_->setText(requestsFolded_ ? tr("Show") : tr("Hide"));
     foldRequests_->setToolTip(requestsFolded_ ? tr("Show this channel's requests here")
                                               : tr("Fold the requests to this line and give the reasons the height"));
+    // Unfolded, the splitter keeps what the analyst dragged it to, alert after alert; only coming
+    // out of the fold gives the tables their three tenths back.
     const int total = split_->height();
     if (requestsFolded_) {
         const int line = split_->widget(1)->minimumSizeHint().height();
         split_->setSizes({std::max(total - line, 1), line});
-    } else if (total > 0) {
+    } else if (sizesFolded_ && total > 0) {
         split_->setSizes({total * 7 / 10, total - total * 7 / 10});
     }
+    sizesFolded_ = requestsFolded_;
 }
 
 void AlertDetailWidget::setCase(const QString& casePath) {

@@ -112,6 +112,7 @@ class AlertDetailWidget : public QWidget {
     QWidget* reasons_;            // "Why this score" and the factors
     bool short_ = false;          // the widget is below kShortHeight
     bool requestsFolded_ = false; // short, unless the analyst asked for the tables
+    bool sizesFolded_ = false;    // the splitter's sizes are the fold's
     // Which of the tables the shown channel has (display()); applyRequestsFold() shows them unfolded.
     bool wantRequestView_ = true, wantRequestsNote_ = false, wantSensorView_ = false;
     QList<QPushButton*> viewButtons_; // Host timeline, Process tree, Interval charts
