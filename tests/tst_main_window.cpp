@@ -60,6 +60,7 @@
 #include <QSignalSpy>
 #include <QSortFilterProxyModel>
 #include <QSplitter>
+#include <QTabBar>
 #include <QTableView>
 #include <QTableWidget>
 #include <QTemporaryDir>
@@ -1637,6 +1638,30 @@ void TestMainWindow::detailKeepsItsReasonsBesideAView() {
     QVERIFY(loaded.wait(10000));
     QVERIFY(detail->alertId() != before && detail->detail().found);
     QCOMPARE(split->sizes(), dragged);
+
+    // Pressing the tab of a folded view, one never shown yet included, gives it the height (seen
+    // driving the window: the tree's tab, pressed with the bottom folded, raised a folded line).
+    for (const QString title : {QStringLiteral("Process tree"), QStringLiteral("Polling intervals")}) {
+        w.emphasizeView(QStringLiteral("detail"));
+        QTabBar* bar = nullptr;
+        int tab = -1;
+        for (auto* b : w.findChildren<QTabBar*>(Qt::FindDirectChildrenOnly)) {
+            for (int i = 0; i < b->count() && tab < 0; ++i) {
+                if (b->isVisible() && b->tabText(i) == title) {
+                    bar = b, tab = i;
+                }
+            }
+        }
+        QVERIFY2(bar, qPrintable(title));
+        auto* area = qobject_cast<FoldArea*>(w.findChild<QDockWidget*>(title == QLatin1String("Process tree")
+                                                                           ? QStringLiteral("process-tree")
+                                                                           : QStringLiteral("intervals"))
+                                                 ->widget());
+        QVERIFY(area);
+        QTest::mouseClick(bar, Qt::LeftButton, {}, bar->tabRect(tab).center());
+        QTRY_VERIFY2(area->isVisible() && !area->isFolded() && area->height() >= area->readableHeight(),
+                     qPrintable(title));
+    }
 }
 
 // One of each reads as one: the explorer said "1 hosts · 0 alerts · 1 rejected lines" and the status

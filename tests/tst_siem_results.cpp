@@ -3,6 +3,7 @@
 // of the raw logs when those are imported. The sample case's rows (tests/fixtures/siem/, written
 // by make_fixtures.py from the imported sample case, following the three queries step by step)
 // come back ranked as the engine ranks the raw events.
+#include "alert_detail_widget.h"
 #include "collecting_sink.h"
 #include "ingest/read/format_registry.h"
 #include "scoring/answer_key.h"
@@ -19,6 +20,7 @@
 #include <QFile>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QLabel>
 #include <QMap>
 #include <QSet>
 #include <QSignalSpy>
@@ -568,6 +570,24 @@ void TestSiemResults::queueAndDetailMarkTheRow() {
                             "its requests; they merge with it on the next score.")
                  .arg(origin));
     QCOMPARE(alsoInSiemLine(d.row), QString());
+
+    // The detail names the requests as none in the case, with the note, not "Requests (0)".
+    AlertDetailWidget w;
+    w.resize(900, 700);
+    w.show();
+    QSignalSpy loaded(&w, &AlertDetailWidget::loaded);
+    w.setCase(path);
+    w.showAlert(id);
+    QVERIFY(loaded.wait(10000));
+    QStringList shown;
+    for (const QLabel* l : w.findChildren<QLabel*>()) {
+        if (l->isVisibleTo(&w)) {
+            shown << l->text();
+        }
+    }
+    QVERIFY2(shown.contains(QStringLiteral("Requests: none in the case")), qPrintable(shown.join(u'|')));
+    QVERIFY(shown.contains(siemRequestsNote(d.row)));
+    QVERIFY(!shown.contains(QStringLiteral("Requests (0)")));
 }
 
 void TestSiemResults::sampleRowsRankLikeRawEvents_data() {
@@ -754,5 +774,5 @@ void TestSiemResults::rawImportAbsorbsTheRows() {
                                   "score FROM alerts ORDER BY channel_key)"));
 }
 
-QTEST_GUILESS_MAIN(TestSiemResults)
+QTEST_MAIN(TestSiemResults)
 #include "tst_siem_results.moc"

@@ -582,6 +582,9 @@ void AlertDetailWidget::display(const AlertDetail& d) {
     exportRequests_->setVisible(showRequests && !d.proxyIds.empty());
     // A SIEM export's row: the case holds none of its requests; say why instead of an empty table.
     const QString siemNote = d.proxyIds.empty() ? siemRequestsNote(r) : QString();
+    if (!siemNote.isEmpty()) {
+        requestsCaption_->setText(tr("Requests: none in the case")); // not "Requests (0)": the note says why
+    }
     // A SIEM export's row has no events in the case: no timeline, process tree or intervals to open.
     for (QPushButton* b : viewButtons_) {
         b->setEnabled(siemNote.isEmpty());

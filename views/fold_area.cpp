@@ -7,14 +7,32 @@
 #include <QResizeEvent>
 #include <QScrollArea>
 #include <QStackedLayout>
+#include <QVBoxLayout>
 
 namespace socwb {
+
+namespace {
+// Holds the view in the scroll area. A view with a wrapping label has a height for its width, and
+// QScrollArea gives such a widget its preferred height for the width, not its minimum: the charts
+// (minimum 411 px) got 461 in a 444 px viewport at 1366x768 and the heat map's axis label went
+// under the edge. Answering with the minimum lets the view take the viewport's height whenever it
+// fits, and scroll only below its minimum.
+class ScrollBody : public QWidget {
+  public:
+    explicit ScrollBody(QWidget* view) {
+        auto* layout = new QVBoxLayout(this);
+        layout->setContentsMargins(0, 0, 0, 0);
+        layout->addWidget(view);
+    }
+    int heightForWidth(int w) const override { return layout()->totalMinimumHeightForWidth(w); }
+};
+} // namespace
 
 FoldArea::FoldArea(QWidget* body, const QString& what, int readableHeight, QWidget* parent)
     : QWidget(parent), readableHeight_(readableHeight), stack_(new QStackedLayout(this)),
       scroll_(new QScrollArea(this)), folded_(new QWidget(this)), text_(new QLabel(folded_)),
       show_(new QPushButton(tr("Show %1").arg(what.toLower()), folded_)) {
-    scroll_->setWidget(body);
+    scroll_->setWidget(new ScrollBody(body));
     scroll_->setWidgetResizable(true);
     scroll_->setFrameShape(QFrame::NoFrame);
     text_->setTextFormat(Qt::PlainText);

@@ -377,7 +377,10 @@ void HostTimelineWidget::resetZoom() {
     if (to <= from) {
         to = from + 3'600'000'000;
     }
-    setTimeRange(from, to);
+    // A mark on the range's edge hides under the axis (the sample case's top alert opened with its
+    // process start on the left edge): 2% of the span either side.
+    const int64_t pad = (to - from) / 50;
+    setTimeRange(from - pad, to + pad);
     openedFromUs_ = visibleFromUs();
     openedToUs_ = visibleToUs();
 }

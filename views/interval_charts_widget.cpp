@@ -578,9 +578,12 @@ void IntervalChartsWidget::setSeries(const ChannelSeries& s) {
         }
     }
     map->rescaleDataRange(true);
-    heat->xAxis->setRange(s.firstDayStart, s.firstDayStart + 86400.0 * days);
+    // The axis shows the channel's days only: the second column of a one-day channel stays off the
+    // axis (shown, it read as a day with no polls that the evidence does not cover).
+    const int shownDays = std::max(1, s.dayCount);
+    heat->xAxis->setRange(s.firstDayStart, s.firstDayStart + 86400.0 * shownDays);
     auto days24 = qSharedPointerCast<QCPAxisTickerDateTime>(heat->xAxis->ticker());
-    days24->setTickCount(std::min(days, 8));
+    days24->setTickCount(std::min(shownDays + 1, 8));
     days24->setTickOrigin(s.firstDayStart);
 
     resetZoom();

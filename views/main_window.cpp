@@ -436,15 +436,18 @@ void MainWindow::childEvent(QChildEvent* event) {
     }
     bar->setProperty("socwbFoldClicks", true);
     connect(bar, &QTabBar::tabBarClicked, this, [this, bar](int index) {
-        const QString title = bar->tabText(index);
-        for (auto* dock : findChildren<QDockWidget*>()) {
-            auto* area = qobject_cast<FoldArea*>(dock->widget());
-            if (area && dock->windowTitle() == title && area->isFolded()) {
-                // After the press: the bar makes the tab current first, then the view takes the height.
-                QTimer::singleShot(0, this, [this, name = dock->objectName()] { showView(name); });
-                return;
+        // After the press: the bar makes the tab current first, then the view takes the height. A
+        // view never shown before has not folded yet when its tab is pressed (it folds as it shows,
+        // at the folded height); so whether it is folded is asked once it shows.
+        QTimer::singleShot(0, this, [this, title = bar->tabText(index)] {
+            for (auto* dock : findChildren<QDockWidget*>()) {
+                auto* area = qobject_cast<FoldArea*>(dock->widget());
+                if (area && dock->windowTitle() == title && area->isFolded()) {
+                    showView(dock->objectName());
+                    return;
+                }
             }
-        }
+        });
     });
 }
 

@@ -138,7 +138,7 @@ void ProcessTreeWidget::showChannel(qint64 alertId) {
             this,
             [this, gen, host, process] {
                 if (gen == generation_) {
-                    loadHost(host, process);
+                    loadHost(host, process, true);
                 }
             },
             Qt::QueuedConnection);
@@ -170,9 +170,10 @@ void ProcessTreeWidget::revealProcess(qint64 processId) {
     });
 }
 
-void ProcessTreeWidget::loadHost(qint64 hostId, qint64 revealId) {
+void ProcessTreeWidget::loadHost(qint64 hostId, qint64 revealId, bool expand) {
     const quint64 gen = ++generation_;
     pendingReveal_ = revealId;
+    pendingExpand_ = expand;
     title_->setText(tr("Loading\u2026"));
     reader_->post([this, gen, hostId](sqlite3* db) {
         ProcessTreeData d = ProcessTreeData::load(db, hostId);
@@ -205,18 +206,21 @@ void ProcessTreeWidget::setData(const ProcessTreeData& data) {
                            : tr("Lineage marked by the shipped rules: %1").arg(visibleText(data.rulesNote)));
     details_->clear();
     if (pendingReveal_ >= 0) {
-        reveal(pendingReveal_);
+        reveal(pendingReveal_, pendingExpand_);
         pendingReveal_ = -1;
     }
 }
 
-void ProcessTreeWidget::reveal(qint64 processId) {
+void ProcessTreeWidget::reveal(qint64 processId, bool expand) {
     const QModelIndex target = model_->indexForProcess(processId);
     if (!target.isValid()) {
         return;
     }
     for (QModelIndex p = target.parent(); p.isValid(); p = p.parent()) {
         view_->expand(p);
+    }
+    if (expand) {
+        view_->expand(target); // its connections and queries arrive in the background
     }
     view_->setCurrentIndex(target);
     view_->scrollTo(target, QAbstractItemView::PositionAtCenter);

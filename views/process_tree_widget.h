@@ -53,14 +53,17 @@ class ProcessTreeWidget : public QWidget {
     void loadFailed(const QString& reason);
 
   private:
-    void loadHost(qint64 hostId, qint64 revealId);
+    // EXPAND: the revealed process shows its own activity too (the alert's process: the channel's
+    // connections and queries are what the analyst came for).
+    void loadHost(qint64 hostId, qint64 revealId, bool expand = false);
     void onCurrentChanged(const QModelIndex& current);
-    void reveal(qint64 processId);
+    void reveal(qint64 processId, bool expand = false);
     bool revealNextOf(const QVector<qint64>& hits); // the one after the selected process, wrapping
 
     std::unique_ptr<CaseReader> reader_;
     quint64 generation_ = 0;
     qint64 pendingReveal_ = -1;
+    bool pendingExpand_ = false;
     QLabel* title_;
     QLineEdit* search_;
     QToolButton* nextFlagged_;
