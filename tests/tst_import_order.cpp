@@ -13,6 +13,9 @@
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QRegularExpression>
 #include <QTemporaryDir>
 #include <QTest>
@@ -81,6 +84,7 @@ class TestImportOrder : public QObject {
     void attributionsIgnoreOrder();
     void inventoryAttributesOnlyMovedRequests_data();
     void inventoryAttributesOnlyMovedRequests();
+    void oneImportTakesEndpointLogsFirst();
 
   private:
     QTemporaryDir dir_;
@@ -367,6 +371,60 @@ void TestImportOrder::inventoryAttributesOnlyMovedRequests() {
     const Rows named = withoutOtherLog(readRows(casePath));
     QCOMPARE(named.attributed, linked.attributed);
     QCOMPARE(withoutHost(named), withoutHost(linked));
+}
+
+// One `import` of several files takes the endpoint evidence (Sysmon, the inventory) before the
+// network logs, whatever order they are named in (issue 20: network logs imported after them are
+// written onto named hosts and attributed once, instead of moved and attributed again): the case
+// is the one the same files give imported one by one in that order, row ids included, and the
+// import still reports the files in the order they were named.
+void TestImportOrder::oneImportTakesEndpointLogsFirst() {
+    QVERIFY(dir_.isValid());
+    const QString evidence = dir_.filePath(QStringLiteral("endpoint-first"));
+    const CliRun g =
+        runCli({"generate", evidence, "--world", "2", "--seed", "3", "--hosts", "4", "--servers", "1", "--days", "1"});
+    QVERIFY2(g.exitCode == 0, g.err.constData());
+    QVERIFY(QFile::remove(evidence + QStringLiteral("/truth.json")));
+    QStringList named, endpointFirst, network;
+    for (const QString& f : QDir(evidence).entryList(QDir::Files, QDir::Name)) {
+        named << evidence + QLatin1Char('/') + f;
+        (f.startsWith(QLatin1String("sysmon")) || f.startsWith(QLatin1String("assets")) ? endpointFirst : network)
+            << named.last();
+    }
+    endpointFirst << network;
+    QCOMPARE(endpointFirst.size(), 4);
+    QVERIFY2(QFileInfo(named.last()).fileName().startsWith(QLatin1String("sysmon")), "Sysmon last in path order");
+
+    const QString oneImport = dir_.filePath(QStringLiteral("endpoint-first-one.socwb"));
+    const CliRun i = runCli(QStringList{"import", oneImport, "--tz", "UTC", "--json"} + named);
+    QVERIFY2(i.exitCode == 0, i.err.constData());
+    QStringList reported;
+    for (const auto& f : QJsonDocument::fromJson(i.out).object().value(QStringLiteral("files")).toArray()) {
+        reported << f.toObject().value(QStringLiteral("path")).toString();
+    }
+    QCOMPARE(reported, named);
+    const QString oneByOne = dir_.filePath(QStringLiteral("endpoint-first-each.socwb"));
+    for (const QString& f : endpointFirst) {
+        const CliRun r = runCli({"import", oneByOne, "--tz", "UTC", f});
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+    }
+    // Hosts, domains and evidence by row id, and every request's host and attribution.
+    auto read = [](const QString& path) {
+        auto store = CaseStore::open(path);
+        QStringList out;
+        for (const char* sql :
+             {"SELECT id, name, 0 FROM hosts ORDER BY id", "SELECT id, name, 0 FROM domains ORDER BY id",
+              "SELECT id, format, accepted FROM evidence ORDER BY id"}) {
+            Statement st(store->db(), sql);
+            while (st.step()) {
+                out << QString::fromStdString(st.text(0) + '|' + st.text(1) + '|' + st.text(2));
+            }
+        }
+        return out + readRows(store->db()).lines;
+    };
+    const QStringList expected = read(oneByOne);
+    QVERIFY(expected.size() > 1000);
+    QCOMPARE(read(oneImport), expected);
 }
 
 QTEST_GUILESS_MAIN(TestImportOrder)

@@ -28,8 +28,12 @@ void ImportWorker::importAll(const QStringList& paths, const ImportOptions& opti
         return;
     }
     Importer importer(*store);
-    for (int i = 0; i < paths.size(); ++i) {
-        ImportResult r;
+    // Endpoint evidence first (see importOrder); the results keep the order the files were named in.
+    const QVector<int> order = importOrder(paths, options);
+    QVector<ImportResult> byPath(paths.size());
+    for (int step = 0; step < order.size(); ++step) {
+        const int i = order[step];
+        ImportResult& r = byPath[i];
         if (cancel_.load()) {
             r.path = paths[i];
             r.status = QStringLiteral("cancelled");
@@ -37,7 +41,7 @@ void ImportWorker::importAll(const QStringList& paths, const ImportOptions& opti
         } else {
             try {
                 r = importer.importFile(
-                    paths[i], options, [this](const ImportProgress& p) { emit progress(p); }, cancel_, i,
+                    paths[i], options, [this](const ImportProgress& p) { emit progress(p); }, cancel_, step,
                     static_cast<int>(paths.size()));
             } catch (const std::exception& e) {
                 // A failure of the case itself: the transaction was rolled back, the input is not to blame.
@@ -48,6 +52,8 @@ void ImportWorker::importAll(const QStringList& paths, const ImportOptions& opti
             }
         }
         emit fileFinished(r);
+    }
+    for (const ImportResult& r : byPath) {
         results << r;
     }
 }

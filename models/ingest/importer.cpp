@@ -71,6 +71,24 @@ ImportResult refused(ImportResult r, const QString& message) {
 
 } // namespace
 
+QVector<int> importOrder(const QStringList& paths, const ImportOptions& options) {
+    QVector<int> endpoint, rest;
+    const bool forced = !options.format.isEmpty() || !options.mappingPath.isEmpty();
+    for (int i = 0; i < paths.size(); ++i) {
+        bool first = false;
+        if (!forced && paths.size() > 1) {
+            const SniffSample sample = readSniffSample(paths[i]);
+            if (sample.archive.isEmpty()) {
+                const Detection d = detectFormat(sample);
+                first = d.format &&
+                        (std::string_view(d.format->kind) == "sysmon" || std::string_view(d.format->kind) == "assets");
+            }
+        }
+        (first ? endpoint : rest).push_back(i);
+    }
+    return endpoint + rest;
+}
+
 ImportResult Importer::importFile(const QString& path, const ImportOptions& options, const ProgressFn& progress,
                                   const std::atomic<bool>& cancel, int fileIndex, int fileCount) {
     QElapsedTimer clock;
