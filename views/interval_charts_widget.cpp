@@ -583,7 +583,7 @@ void IntervalChartsWidget::setSeries(const ChannelSeries& s) {
     const int shownDays = std::max(1, s.dayCount);
     heat->xAxis->setRange(s.firstDayStart, s.firstDayStart + 86400.0 * shownDays);
     auto days24 = qSharedPointerCast<QCPAxisTickerDateTime>(heat->xAxis->ticker());
-    days24->setTickCount(std::min(shownDays + 1, 8));
+    days24->setTickCount(std::min(shownDays, 8));
     days24->setTickOrigin(s.firstDayStart);
 
     resetZoom();
