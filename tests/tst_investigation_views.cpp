@@ -609,9 +609,12 @@ void TestInvestigationViews::foldAreaFitsAViewAtItsMinimum() {
     QVERIFY(!area.isFolded());
     QCOMPARE(body->height(), scroll->viewport()->height());
     QVERIFY(!scroll->verticalScrollBar()->isVisible());
-    // Below its minimum it scrolls rather than squeezing.
+    QVERIFY(!area.isCramped());
+    // Below its minimum it scrolls rather than squeezing, and says so (the window then gives a view
+    // raised by its tab its own height).
     area.resize(500, 250);
     QTRY_VERIFY(scroll->verticalScrollBar()->isVisible());
+    QVERIFY(area.isCramped());
     QVERIFY(body->height() > scroll->viewport()->height());
 }
 

@@ -57,6 +57,11 @@ bool FoldArea::isFolded() const {
     return stack_->currentWidget() == folded_;
 }
 
+bool FoldArea::isCramped() const {
+    const QWidget* view = scroll_->widget();
+    return !isFolded() && view->heightForWidth(scroll_->viewport()->width()) > scroll_->viewport()->height();
+}
+
 void FoldArea::resizeEvent(QResizeEvent* event) {
     QWidget::resizeEvent(event);
     updateFold();

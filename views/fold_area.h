@@ -21,6 +21,8 @@ class FoldArea : public QWidget {
     FoldArea(QWidget* body, const QString& what, int readableHeight, QWidget* parent = nullptr);
 
     bool isFolded() const;
+    // Shown but lower than the view's minimum: it scrolls (the charts raised at the tree's height).
+    bool isCramped() const;
     int readableHeight() const { return readableHeight_; }
     QPushButton* showButton() const { return show_; }
 

@@ -439,13 +439,12 @@ void MainWindow::childEvent(QChildEvent* event) {
         // After the press: the bar makes the tab current first, then the view takes the height. A
         // view never shown before has not folded yet when its tab is pressed (it folds as it shows,
         // at the folded height); so whether it is folded is asked once it shows. A view raised at
-        // another's height below its own (the charts at the tree's 380 px at 1366x768, the heat map
-        // scrolled away) takes its height too.
+        // another's height below its own minimum (the charts at the tree's 380 px at 1366x768, the
+        // heat map scrolled away) takes its height too; one that fits keeps what it has.
         QTimer::singleShot(0, this, [this, title = bar->tabText(index)] {
             for (auto* dock : findChildren<QDockWidget*>()) {
                 auto* area = qobject_cast<FoldArea*>(dock->widget());
-                if (area && dock->windowTitle() == title &&
-                    (area->isFolded() || dock->height() < comfortableHeight(dock->objectName()))) {
+                if (area && dock->windowTitle() == title && (area->isFolded() || area->isCramped())) {
                     showView(dock->objectName());
                     return;
                 }
