@@ -199,6 +199,7 @@ class TestMainWindow : public QObject {
     void detailKeepsItsReasonsBesideAView();
     void countsOfOneAreSingular();
     void saveDialogsStartBesideTheCase();
+    void taskPanelKnowsEarlierImports();
     void taskDockWaitsWhileInUse();
 
   private:
@@ -1803,6 +1804,34 @@ void TestMainWindow::saveDialogsStartBesideTheCase() {
     QVERIFY(exportChart->menu() && !exportChart->menu()->actions().isEmpty());
     QCOMPARE(offeredSavePath([exportChart] { exportChart->menu()->actions().first()->trigger(); }),
              folder + QStringLiteral("/WKS_01_.._pastebin.com-Request_times.png"));
+}
+
+// A case imported earlier (by socwb-cli, or in another session) opened to "No imports or scoring
+// runs yet" in the Imports and tasks view: its empty text now follows the case.
+void TestMainWindow::taskPanelKnowsEarlierImports() {
+    const QString c = dir_.filePath(QStringLiteral("earlier.socwb"));
+    {
+        MainWindow first;
+        QSignalSpy refreshed(&first, &MainWindow::refreshed);
+        QVERIFY(first.openCase(c));
+        QVERIFY(refreshed.wait(10000));
+        TaskPanel* tasks = first.tasks();
+        QVERIFY2(tasks->emptyText().startsWith(QStringLiteral("No imports or scoring runs yet.")),
+                 qPrintable(tasks->emptyText()));
+        QSignalSpy done(&first, &MainWindow::importsFinished);
+        first.importFiles({fixture(QStringLiteral("squid/access.log"))});
+        QVERIFY(done.wait(60000));
+    }
+    MainWindow w;
+    TaskPanel* tasks = w.tasks();
+    QVERIFY2(tasks->emptyText().startsWith(QStringLiteral("No case open.")), qPrintable(tasks->emptyText()));
+    QSignalSpy refreshed(&w, &MainWindow::refreshed);
+    QVERIFY(w.openCase(c));
+    QVERIFY(refreshed.wait(10000));
+    QTRY_VERIFY2(tasks->emptyText().startsWith(QStringLiteral(
+                     "Nothing has run in this window since earlier.socwb was opened. It holds 1 evidence file from "
+                     "earlier imports")),
+                 qPrintable(tasks->emptyText()));
 }
 
 QTEST_MAIN(TestMainWindow)

@@ -746,6 +746,7 @@ void MainWindow::refresh() {
 
 void MainWindow::showSummary(const CaseSummary& s) {
     overview_->setSummary(store_->path(), s);
+    tasks_->setCaseState(QFileInfo(store_->path()).fileName(), static_cast<int>(s.evidence.size()), s.alerts);
     const qint64 events = s.proxy + s.dns + s.sysmon + s.sensorConnections + s.tlsSessions + s.sensorAlerts;
     countsLabel_->setText(QStringList{tr("%Ln evidence file(s)", nullptr, static_cast<int>(s.evidence.size())),
                                       tr("%Ln event(s)", nullptr, static_cast<int>(std::min<qint64>(events, INT_MAX))),
@@ -906,6 +907,7 @@ void MainWindow::closeCaseViews() {
     current_->setCase(QString());
     ++refreshGeneration_; // a summary on its way is of the closed case
     overview_->setSummary(QString(), CaseSummary{});
+    tasks_->setCaseState(QString(), 0, 0);
     countsLabel_->clear();
     overrideBanner_->hide();
 }
