@@ -85,6 +85,7 @@ class TestImportOrder : public QObject {
     void inventoryAttributesOnlyMovedRequests_data();
     void inventoryAttributesOnlyMovedRequests();
     void oneImportTakesEndpointLogsFirst();
+    void alertIdsIgnoreOrder();
 
   private:
     QTemporaryDir dir_;
@@ -425,6 +426,66 @@ void TestImportOrder::oneImportTakesEndpointLogsFirst() {
     const QStringList expected = read(oneByOne);
     QVERIFY(expected.size() > 1000);
     QCOMPARE(read(oneImport), expected);
+}
+
+// The alerts of a first score are numbered, and among equal scores queued, the same whichever order
+// the files came in: host and domain ids follow import order, and the builder's channels follow
+// them, so alert ids (in exports and the audit log) and the queue's ties moved with it.
+void TestImportOrder::alertIdsIgnoreOrder() {
+    const QString evidence = dir_.filePath(QStringLiteral("alert-ids"));
+    const CliRun g =
+        runCli({"generate", evidence, "--world", "2", "--seed", "3", "--hosts", "6", "--servers", "1", "--days", "1"});
+    QVERIFY2(g.exitCode == 0, g.err.constData());
+    QVERIFY(QFile::remove(evidence + QStringLiteral("/truth.json")));
+    QStringList files;
+    for (const QString& f : QDir(evidence).entryList(QDir::Files, QDir::Name)) {
+        files << evidence + QLatin1Char('/') + f;
+    }
+    struct Scored {
+        QString hosts;      // host names in id order
+        QStringList alerts; // id, channel key, score
+        QStringList queue;  // channel keys in the queue's default order (score, then id)
+    };
+    auto scoredCase = [&](const QString& label, const QStringList& order) {
+        const QString casePath = dir_.filePath(QStringLiteral("alert-ids-") + label + QStringLiteral(".socwb"));
+        for (const QString& f : order) { // one import each: the order the files were given is kept
+            const CliRun i = runCli({"import", casePath, "--tz", "UTC", f});
+            if (i.exitCode != 0) {
+                qWarning("%s", i.err.constData());
+                return Scored{};
+            }
+        }
+        const CliRun sc = runCli({"score", casePath});
+        if (sc.exitCode != 0) {
+            qWarning("%s", sc.err.constData());
+            return Scored{};
+        }
+        Scored out;
+        auto store = CaseStore::open(casePath);
+        Statement hosts(store->db(), "SELECT group_concat(name, ',') FROM (SELECT name FROM hosts ORDER BY id)");
+        out.hosts = hosts.step() ? QString::fromStdString(hosts.text(0)) : QString();
+        Statement alerts(store->db(), "SELECT id, channel_key, score FROM alerts ORDER BY id");
+        while (alerts.step()) {
+            out.alerts << QStringLiteral("%1 %2 %3")
+                              .arg(alerts.int64(0))
+                              .arg(QString::fromStdString(alerts.text(1)))
+                              .arg(alerts.real(2), 0, 'f', 3);
+        }
+        Statement queue(store->db(), "SELECT channel_key FROM alerts ORDER BY score DESC, id");
+        while (queue.step()) {
+            out.queue << QString::fromStdString(queue.text(0));
+        }
+        return out;
+    };
+    const Scored pathOrder = scoredCase(QStringLiteral("path-order"), files);
+    const Scored reversed = scoredCase(QStringLiteral("reversed"), QStringList(files.rbegin(), files.rend()));
+    QVERIFY(pathOrder.alerts.size() > 20);
+    QVERIFY2(pathOrder.hosts != reversed.hosts, "the two orders must number the hosts differently");
+    QCOMPARE(reversed.alerts.size(), pathOrder.alerts.size());
+    for (qsizetype i = 0; i < pathOrder.alerts.size(); ++i) {
+        QCOMPARE(reversed.alerts[i], pathOrder.alerts[i]);
+    }
+    QCOMPARE(reversed.queue, pathOrder.queue);
 }
 
 QTEST_GUILESS_MAIN(TestImportOrder)

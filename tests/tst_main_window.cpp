@@ -23,6 +23,7 @@
 #include "store/schema.h"
 #include "store/statement.h"
 #include "suppress_similar_dialog.h"
+#include "suppression_dialog.h"
 #include "tables/alert_table_model.h"
 #include "tables/audit_log_model.h"
 #include "tables/channel_request_model.h"
@@ -42,6 +43,7 @@
 #include <QDir>
 #include <QDockWidget>
 #include <QFile>
+#include <QFileDialog>
 #include <QFrame>
 #include <QHeaderView>
 #include <QImage>
@@ -50,6 +52,7 @@
 #include <QLayout>
 #include <QLineEdit>
 #include <QMap>
+#include <QMenu>
 #include <QMessageBox>
 #include <QMimeData>
 #include <QPlainTextEdit>
@@ -195,6 +198,8 @@ class TestMainWindow : public QObject {
     void detailSaysWhoTriagedAndWhy();
     void detailKeepsItsReasonsBesideAView();
     void countsOfOneAreSingular();
+    void saveDialogsStartBesideTheCase();
+    void taskPanelKnowsEarlierImports();
     void taskDockWaitsWhileInUse();
 
   private:
@@ -1719,6 +1724,114 @@ void TestMainWindow::countsOfOneAreSingular() {
                                 "1 host \u00b7 0 alerts \u00b7 1 rejected line"));
     QTRY_VERIFY2(status->text().startsWith(QStringLiteral("1 evidence file \u00b7 3 events \u00b7 ")),
                  qPrintable(status->text()));
+    // To the second, as the detail shows times; one day's date once (it read
+    // "2023-11-14T22:13:20.250Z to 2023-11-14T22:13:22.250Z (UTC)", four lines in the 1366 px dock).
+    QCOMPARE(counts->text().section(QLatin1Char('\n'), 2, 2),
+             QStringLiteral("Evidence from 2023-11-14 22:13:20 to 22:13:22 UTC"));
+    QCOMPARE(utcSpanFromUs(1700000000250000, 1700179200000000),
+             QStringLiteral("2023-11-14 22:13:20 to 2023-11-17 00:00:00 UTC"));
+}
+
+// Which file a save dialog offers when TRIGGER opens it (it is cancelled): the path it would save to.
+QString offeredSavePath(const std::function<void()>& trigger) {
+    QString offered;
+    QTimer::singleShot(0, [&offered] {
+        QTRY_VERIFY(qobject_cast<QFileDialog*>(QApplication::activeModalWidget()));
+        auto* d = qobject_cast<QFileDialog*>(QApplication::activeModalWidget());
+        offered = QDir(d->directory()).filePath(d->selectedFiles().value(0).section(QLatin1Char('/'), -1));
+        d->reject();
+    });
+    trigger();
+    return offered;
+}
+
+// A report, a chart or the suppressions were offered in the working folder, with no name: the
+// analyst's reports landed wherever the program was started. They start beside the case now.
+void TestMainWindow::saveDialogsStartBesideTheCase() {
+    QVERIFY(QDir(dir_.path()).mkpath(QStringLiteral("beside")));
+    const QString folder = dir_.filePath(QStringLiteral("beside"));
+    MainWindow w;
+    w.resize(1366, 768);
+    w.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&w) && w.openCase(folder + QStringLiteral("/mine.socwb")));
+    QAction* report = nullptr;
+    QAction* suppressions = nullptr;
+    for (QAction* a : w.findChildren<QAction*>()) {
+        report = a->text() == QStringLiteral("&Report\u2026") ? a : report;
+        suppressions = a->text() == QStringLiteral("S&uppressions\u2026") ? a : suppressions;
+    }
+    QVERIFY(report && suppressions);
+    QCOMPARE(offeredSavePath([report] { report->trigger(); }), folder + QStringLiteral("/mine-report.pdf"));
+
+    suppressions->trigger();
+    auto* dialog = w.findChild<SuppressionDialog*>();
+    QVERIFY(dialog);
+    QTRY_VERIFY(dialog->isVisible());
+    // An empty list says what it is for and how a rule gets there.
+    QVERIFY(dialog->emptyHint()->isVisible());
+    QVERIFY2(dialog->emptyHint()->text().contains(QStringLiteral("no suppressions")),
+             qPrintable(dialog->emptyHint()->text()));
+    QPushButton* exportButton = nullptr;
+    for (QPushButton* b : dialog->findChildren<QPushButton*>()) {
+        exportButton = b->text() == QStringLiteral("Export YAML\u2026") ? b : exportButton;
+    }
+    QVERIFY(exportButton);
+    QCOMPARE(offeredSavePath([exportButton] { exportButton->click(); }),
+             folder + QStringLiteral("/mine-suppressions.yaml"));
+    {
+        auto store = CaseStore::open(folder + QStringLiteral("/mine.socwb"));
+        scoring::SuppressionRule rule;
+        rule.host = QStringLiteral("WKS-01");
+        rule.reason = QStringLiteral("test: a rule");
+        scoring::addSuppression(*store, rule);
+    }
+    dialog->reload();
+    QVERIFY(!dialog->emptyHint()->isVisible());
+    QCOMPARE(dialog->table()->rowCount(), 1);
+
+    // A chart is named for its channel (host and destination from evidence: unsafe characters go).
+    IntervalChartsWidget charts;
+    charts.setCase(folder + QStringLiteral("/mine.socwb"));
+    ChannelSeries series;
+    series.host = QStringLiteral("WKS 01/..");
+    series.destination = QStringLiteral("pastebin.com");
+    charts.setSeries(series);
+    QToolButton* exportChart = nullptr;
+    for (QToolButton* b : charts.findChildren<QToolButton*>()) {
+        exportChart = b->text() == QStringLiteral("Export") ? b : exportChart;
+    }
+    QVERIFY(exportChart);
+    QVERIFY(exportChart->menu() && !exportChart->menu()->actions().isEmpty());
+    QCOMPARE(offeredSavePath([exportChart] { exportChart->menu()->actions().first()->trigger(); }),
+             folder + QStringLiteral("/WKS_01_.._pastebin.com-Request_times.png"));
+}
+
+// A case imported earlier (by socwb-cli, or in another session) opened to "No imports or scoring
+// runs yet" in the Imports and tasks view: its empty text now follows the case.
+void TestMainWindow::taskPanelKnowsEarlierImports() {
+    const QString c = dir_.filePath(QStringLiteral("earlier.socwb"));
+    {
+        MainWindow first;
+        QSignalSpy refreshed(&first, &MainWindow::refreshed);
+        QVERIFY(first.openCase(c));
+        QVERIFY(refreshed.wait(10000));
+        TaskPanel* tasks = first.tasks();
+        QVERIFY2(tasks->emptyText().startsWith(QStringLiteral("No imports or scoring runs yet.")),
+                 qPrintable(tasks->emptyText()));
+        QSignalSpy done(&first, &MainWindow::importsFinished);
+        first.importFiles({fixture(QStringLiteral("squid/access.log"))});
+        QVERIFY(done.wait(60000));
+    }
+    MainWindow w;
+    TaskPanel* tasks = w.tasks();
+    QVERIFY2(tasks->emptyText().startsWith(QStringLiteral("No case open.")), qPrintable(tasks->emptyText()));
+    QSignalSpy refreshed(&w, &MainWindow::refreshed);
+    QVERIFY(w.openCase(c));
+    QVERIFY(refreshed.wait(10000));
+    QTRY_VERIFY2(tasks->emptyText().startsWith(QStringLiteral(
+                     "Nothing has run in this window since earlier.socwb was opened. It holds 1 evidence file from "
+                     "earlier imports")),
+                 qPrintable(tasks->emptyText()));
 }
 
 QTEST_MAIN(TestMainWindow)

@@ -34,10 +34,6 @@ QString sizeOrNotLogged(qint64 bytes) {
     return bytes < 0 ? QObject::tr("not logged") : QLocale().formattedDataSize(bytes);
 }
 
-QString when(qint64 us) {
-    return isoFromUs(us).left(19).replace(QLatin1Char('T'), QLatin1Char(' '));
-}
-
 // A member naming as the features store it (scoring/address_namer.h), in words.
 QString namingWords(const QString& naming) {
     static const QHash<QString, QString> words{
@@ -467,9 +463,9 @@ void AlertDetailWidget::display(const AlertDetail& d) {
             text += tr(", jitter %1").arg(r.jitter, 0, 'f', 2);
         }
     }
-    text += QLatin1Char('\n') +
-            tr("%1 to %2 UTC \u00b7 sent %3, received %4")
-                .arg(when(r.firstTs), when(r.lastTs), sizeOrNotLogged(d.bytesOut), sizeOrNotLogged(d.bytesIn));
+    text += QLatin1Char('\n') + tr("%1 to %2 UTC \u00b7 sent %3, received %4")
+                                    .arg(utcSecondsFromUs(r.firstTs), utcSecondsFromUs(r.lastTs),
+                                         sizeOrNotLogged(d.bytesOut), sizeOrNotLogged(d.bytesIn));
     if (!d.hostIps.isEmpty()) {
         text += QLatin1Char('\n') + tr("Host addresses: %1").arg(d.hostIps);
     }

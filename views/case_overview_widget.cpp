@@ -156,7 +156,7 @@ void CaseOverviewWidget::setSummary(const QString& casePath, const CaseSummary& 
                                                  .join(dot));
     }
     if (s.firstTs) {
-        text += QLatin1Char('\n') + tr("Evidence spans %1 to %2 (UTC)").arg(isoFromUs(s.firstTs), isoFromUs(s.lastTs));
+        text += QLatin1Char('\n') + tr("Evidence from %1").arg(utcSpanFromUs(s.firstTs, s.lastTs));
     }
     counts_->setText(text);
     emptyHint_->setVisible(s.evidence.isEmpty());

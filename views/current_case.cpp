@@ -1,5 +1,9 @@
 #include "current_case.h"
 
+#include <QDir>
+#include <QFileInfo>
+#include <QRegularExpression>
+
 namespace socwb {
 
 void CurrentCase::setCase(const QString& path) {
@@ -16,6 +20,18 @@ void CurrentCase::setAlert(qint64 alertId) {
     }
     alertId_ = alertId;
     emit alertChanged(alertId);
+}
+
+QString saveStartPath(const QString& casePath, const QString& stem, const QString& suffix) {
+    static const QRegularExpression unsafe(QStringLiteral("[^A-Za-z0-9._-]+"));
+    QString safe = stem;
+    safe.replace(unsafe, QStringLiteral("_"));
+    safe = safe.left(120) + suffix;
+    return casePath.isEmpty() ? safe : QFileInfo(casePath).absoluteDir().filePath(safe);
+}
+
+QString caseBaseName(const QString& casePath) {
+    return QFileInfo(casePath).completeBaseName();
 }
 
 } // namespace socwb

@@ -33,4 +33,12 @@ class CurrentCase : public QObject {
     quint64 generation_ = 0;
 };
 
+// Where a save or open dialog starts: STEM + SUFFIX ("case-report" + ".pdf") in the case's folder
+// (an analyst keeps a case's reports and exports beside it), or alone (the working folder) with no
+// case. STEM may come from evidence (a host, a destination), so only its letters, digits, '.', '-'
+// and '_' are kept, each run of anything else becomes one '_', and it is cut to 120 characters.
+QString saveStartPath(const QString& casePath, const QString& stem, const QString& suffix);
+// The case file's name without its suffix ("case" for /cases/case.socwb), for suggested names.
+QString caseBaseName(const QString& casePath);
+
 } // namespace socwb

@@ -1,6 +1,7 @@
 #include "interval_charts_widget.h"
 
 #include "axis_keys.h"
+#include "current_case.h"
 #include "store/case_reader.h"
 #include "tables/alert_detail.h"
 #include "tables/plain_text.h"
@@ -349,6 +350,7 @@ void IntervalChartsWidget::buildCharts() {
 
 void IntervalChartsWidget::setCase(const QString& casePath) {
     ++generation_;
+    casePath_ = casePath;
     // The previous case's channel is not drawn over the next case (issue 28).
     setSeries(ChannelSeries{});
     title_->setText(tr("No alert selected"));
@@ -697,7 +699,13 @@ bool IntervalChartsWidget::exportChart(Chart chart, const QString& path) {
 }
 
 void IntervalChartsWidget::chooseExport(Chart chart) {
-    const QString path = QFileDialog::getSaveFileName(this, tr("Export %1").arg(chartName(chart)), QString(),
+    // Named for the channel and the chart, beside the case: "WKS-01_pastebin.com-Request_times.png".
+    const QString stem = series_.host.isEmpty() && series_.destination.isEmpty()
+                             ? chartName(chart)
+                             : QStringList{series_.host, series_.destination}.join(QLatin1Char('_')) +
+                                   QLatin1Char('-') + chartName(chart);
+    const QString path = QFileDialog::getSaveFileName(this, tr("Export %1").arg(chartName(chart)),
+                                                      saveStartPath(casePath_, stem, QStringLiteral(".png")),
                                                       tr("PNG image (*.png);;PDF document (*.pdf)"));
     if (!path.isEmpty()) {
         exportChart(chart, QFileInfo(path).suffix().isEmpty() ? path + QStringLiteral(".png") : path);

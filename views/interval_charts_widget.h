@@ -78,6 +78,7 @@ class IntervalChartsWidget : public QWidget {
     void showEmptyState(const QString& reason, bool charts);
 
     std::unique_ptr<CaseReader> reader_;
+    QString casePath_; // exports start beside it
     quint64 generation_ = 0;
     ChannelSeries series_;
     std::array<QCustomPlot*, ChartCount> plots_{};

@@ -746,6 +746,7 @@ void MainWindow::refresh() {
 
 void MainWindow::showSummary(const CaseSummary& s) {
     overview_->setSummary(store_->path(), s);
+    tasks_->setCaseState(QFileInfo(store_->path()).fileName(), static_cast<int>(s.evidence.size()), s.alerts);
     const qint64 events = s.proxy + s.dns + s.sysmon + s.sensorConnections + s.tlsSessions + s.sensorAlerts;
     countsLabel_->setText(QStringList{tr("%Ln evidence file(s)", nullptr, static_cast<int>(s.evidence.size())),
                                       tr("%Ln event(s)", nullptr, static_cast<int>(std::min<qint64>(events, INT_MAX))),
@@ -906,6 +907,7 @@ void MainWindow::closeCaseViews() {
     current_->setCase(QString());
     ++refreshGeneration_; // a summary on its way is of the closed case
     overview_->setSummary(QString(), CaseSummary{});
+    tasks_->setCaseState(QString(), 0, 0);
     countsLabel_->clear();
     overrideBanner_->hide();
 }
@@ -1472,8 +1474,7 @@ void MainWindow::exportAlerts() {
     if (!store_) {
         return;
     }
-    const QString out =
-        exportTarget(tr("Export alerts"), QFileInfo(store_->path()).completeBaseName() + QStringLiteral("-alerts"));
+    const QString out = exportTarget(tr("Export alerts"), caseBaseName(store_->path()) + QStringLiteral("-alerts"));
     if (out.isEmpty()) {
         return;
     }
@@ -1508,15 +1509,11 @@ void MainWindow::exportRequests(qint64 alertId) {
 }
 
 // CSV or JSON, by the filter chosen (the dialog swaps the suggested name's .csv for .json; a name typed
-// without a suffix gets the filter's). The dialog
-// starts in the case's folder with a suggested name; the name comes from evidence (a host, a
-// destination), so only letters, digits, '.', '-' and '_' of it are kept.
-QString MainWindow::exportTarget(const QString& title, QString suggestedName) {
-    suggestedName.replace(QRegularExpression(QStringLiteral("[^A-Za-z0-9._-]+")), QStringLiteral("_"));
+// without a suffix gets the filter's). The dialog starts in the case's folder with a suggested name.
+QString MainWindow::exportTarget(const QString& title, const QString& suggestedName) {
     const QString csv = tr("CSV files (*.csv)"), json = tr("JSON files (*.json)");
     QString chosen = csv;
-    const QString start =
-        QFileInfo(store_->path()).absoluteDir().filePath(suggestedName.left(120) + QStringLiteral(".csv"));
+    const QString start = saveStartPath(store_->path(), suggestedName, QStringLiteral(".csv"));
     QString out = QFileDialog::getSaveFileName(this, title, start, csv + QStringLiteral(";;") + json, &chosen);
     if (!out.isEmpty() && QFileInfo(out).suffix().isEmpty()) {
         out += chosen == json ? QStringLiteral(".json") : QStringLiteral(".csv");
@@ -1548,7 +1545,10 @@ void MainWindow::exportReport() {
     if (!store_) {
         return;
     }
-    QString out = QFileDialog::getSaveFileName(this, tr("Case report"), QString(), tr("PDF (*.pdf);;HTML (*.html)"));
+    QString out = QFileDialog::getSaveFileName(
+        this, tr("Case report"),
+        saveStartPath(store_->path(), caseBaseName(store_->path()) + QStringLiteral("-report"), QStringLiteral(".pdf")),
+        tr("PDF (*.pdf);;HTML (*.html)"));
     if (out.isEmpty()) {
         return;
     }

@@ -163,7 +163,7 @@ class MainWindow : public QMainWindow {
     void chooseEvidence();
     void exportAlerts();
     void exportRequests(qint64 alertId);
-    QString exportTarget(const QString& title, QString suggestedName);
+    QString exportTarget(const QString& title, const QString& suggestedName);
     void runExport(const QString& out, std::function<QString()> work);
     void exportReport();
     void copySelection();

@@ -16,12 +16,6 @@
 
 namespace socwb {
 
-namespace {
-QString when(qint64 us) {
-    return isoFromUs(us).left(19).replace(QLatin1Char('T'), QLatin1Char(' '));
-}
-} // namespace
-
 QLabel* SigmaDetailWidget::plainLabel() {
     return AlertDetailWidget::makePlainLabel(this); // a rule's title and the evidence are text, never markup
 }
@@ -106,7 +100,7 @@ void SigmaDetailWidget::display(const SigmaDetail& d) {
     }
     QString text = parts.join(QStringLiteral(" \u00b7 "));
     text += QLatin1Char('\n') + tr("%n row(s) matched", nullptr, static_cast<int>(r.requests)) +
-            tr(", %1 to %2 UTC").arg(when(r.firstTs), when(r.lastTs));
+            tr(", %1 to %2 UTC").arg(utcSecondsFromUs(r.firstTs), utcSecondsFromUs(r.lastTs));
     summary_->setText(visibleText(text));
     QStringList tags;
     for (const QString& t : d.tags) {

@@ -1,6 +1,7 @@
 #include "suppression_dialog.h"
 
 #include "core/resources.h"
+#include "current_case.h"
 #include "store/case_file.h"
 #include "store/case_store.h"
 #include "store/statement.h"
@@ -13,6 +14,7 @@
 #include <QFileInfo>
 #include <QHBoxLayout>
 #include <QHeaderView>
+#include <QLabel>
 #include <QMessageBox>
 #include <QPushButton>
 #include <QSaveFile>
@@ -22,7 +24,7 @@
 namespace socwb {
 
 SuppressionDialog::SuppressionDialog(CaseStore* store, QWidget* parent)
-    : QDialog(parent), store_(store), table_(new QTableWidget(this)) {
+    : QDialog(parent), store_(store), table_(new QTableWidget(this)), emptyHint_(new QLabel(this)) {
     setObjectName(QStringLiteral("suppressions"));
     setWindowTitle(tr("Suppressions"));
     auto* layout = new QVBoxLayout(this);
@@ -34,6 +36,12 @@ SuppressionDialog::SuppressionDialog(CaseStore* store, QWidget* parent)
     table_->setEditTriggers(QAbstractItemView::NoEditTriggers);
     table_->verticalHeader()->hide();
     table_->horizontalHeader()->setStretchLastSection(true);
+    emptyHint_->setObjectName(QStringLiteral("emptyHint"));
+    emptyHint_->setWordWrap(true);
+    emptyHint_->setText(tr("This case has no suppressions: every channel the engine scores is in the queue. "
+                           "Add\u2026 writes a rule by hand; in the alert queue, s suppresses the channels like the "
+                           "selected one (it asks why); Import YAML\u2026 takes the rules another case exported."));
+    layout->addWidget(emptyHint_);
     layout->addWidget(table_);
     auto* buttons = new QHBoxLayout;
     const struct {
@@ -81,6 +89,7 @@ void SuppressionDialog::reload() {
         }
     }
     table_->resizeColumnsToContents();
+    emptyHint_->setVisible(rules_.isEmpty());
 }
 
 bool SuppressionDialog::guarded(const std::function<void()>& write) {
@@ -129,8 +138,8 @@ void SuppressionDialog::expireRule() {
 }
 
 void SuppressionDialog::importYaml() {
-    const QString path =
-        QFileDialog::getOpenFileName(this, tr("Import suppressions"), QString(), tr("YAML (*.yaml *.yml)"));
+    const QString path = QFileDialog::getOpenFileName(
+        this, tr("Import suppressions"), QFileInfo(store_->path()).absolutePath(), tr("YAML (*.yaml *.yml)"));
     if (path.isEmpty()) {
         return;
     }
@@ -158,8 +167,11 @@ void SuppressionDialog::importYaml() {
 }
 
 void SuppressionDialog::exportYaml() {
-    const QString path =
-        QFileDialog::getSaveFileName(this, tr("Export suppressions"), QString(), tr("YAML (*.yaml *.yml)"));
+    const QString path = QFileDialog::getSaveFileName(
+        this, tr("Export suppressions"),
+        saveStartPath(store_->path(), caseBaseName(store_->path()) + QStringLiteral("-suppressions"),
+                      QStringLiteral(".yaml")),
+        tr("YAML (*.yaml *.yml)"));
     if (path.isEmpty()) {
         return;
     }

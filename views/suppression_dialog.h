@@ -7,6 +7,7 @@
 
 #include <QDialog>
 
+class QLabel;
 class QTableWidget;
 
 namespace socwb {
@@ -31,6 +32,8 @@ class SuppressionDialog : public QDialog {
     SuppressionDialog(CaseStore* store, QWidget* parent = nullptr);
     void reload();
     QTableWidget* table() const { return table_; }
+    // Says what suppressions are and how to make one, while the case has none.
+    QLabel* emptyHint() const { return emptyHint_; }
     const QVector<scoring::SuppressionRule>& rules() const { return rules_; }
 
   signals:
@@ -48,6 +51,7 @@ class SuppressionDialog : public QDialog {
 
     CaseStore* store_;
     QTableWidget* table_;
+    QLabel* emptyHint_;
     QVector<scoring::SuppressionRule> rules_;
 };
 

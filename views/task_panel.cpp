@@ -1,5 +1,8 @@
 #include "task_panel.h"
 
+#include <algorithm>
+#include <climits>
+
 #include <QGridLayout>
 #include <QLabel>
 #include <QLocale>
@@ -32,12 +35,36 @@ TaskPanel::TaskPanel(QWidget* parent) : QWidget(parent), empty_(new QLabel(this)
     empty_->setTextFormat(Qt::PlainText);
     empty_->setWordWrap(true);
     empty_->setEnabled(false);
-    empty_->setText(tr("No imports or scoring runs yet. Drop proxy, DNS or Sysmon logs (or a folder) on the window, "
-                       "or use File \u2192 Import evidence\u2026"));
+    empty_->setObjectName(QStringLiteral("tasksEmpty"));
+    setCaseState(QString(), 0, 0);
     rows_->addWidget(empty_);
     rows_->addStretch(1);
     scroll->setWidget(inner);
     outer->addWidget(scroll);
+}
+
+void TaskPanel::setCaseState(const QString& caseName, int evidenceFiles, qint64 channels) {
+    const QString drop = tr("Drop proxy, DNS or Sysmon logs (or a folder) on the window, or use File \u2192 Import "
+                            "evidence\u2026");
+    if (caseName.isEmpty()) {
+        empty_->setText(tr("No case open. File \u2192 New case\u2026 or Open case\u2026; then %1.").arg(drop));
+    } else if (evidenceFiles == 0) {
+        empty_->setText(tr("No imports or scoring runs yet. %1.").arg(drop));
+    } else {
+        // A case imported before (by socwb-cli, or in an earlier session) is not "no imports yet".
+        QString held = tr("%Ln evidence file(s)", nullptr, evidenceFiles);
+        if (channels > 0) {
+            held += tr(" and %Ln scored channel(s)", nullptr, static_cast<int>(std::min<qint64>(channels, INT_MAX)));
+        }
+        empty_->setText(tr("Nothing has run in this window since %1 was opened. It holds %2 from earlier imports: the "
+                           "case explorer lists the files, and Case \u2192 Audit log\u2026 says who imported and "
+                           "scored them, and when. %3 to add to it.")
+                            .arg(caseName, held, drop));
+    }
+}
+
+QString TaskPanel::emptyText() const {
+    return empty_->text();
 }
 
 int TaskPanel::addTask(const QString& title, const QString& unit) {

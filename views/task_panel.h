@@ -40,6 +40,10 @@ class TaskPanel : public QWidget {
     // would act on the new case); one still running is labelled with CASENAME, the case it works on.
     void forgetCase(int beforeId, const QString& caseName);
     int nextId() const { return nextId_; }
+    // What the panel says while it has no rows, for the case open (CASENAME empty: none), the
+    // evidence files it holds and its scored channels: a case imported earlier is not "no imports".
+    void setCaseState(const QString& caseName, int evidenceFiles, qint64 channels);
+    QString emptyText() const;
 
   signals:
     void cancelRequested(int id);

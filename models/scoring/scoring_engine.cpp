@@ -29,6 +29,7 @@
 #include <exception>
 #include <memory>
 #include <mutex>
+#include <numeric>
 #include <optional>
 #include <stdexcept>
 #include <thread>
@@ -542,6 +543,14 @@ RETURNING id
             std::unordered_set<int64_t> written; // ... and those it wrote
             // The rows' text (the features' JSON and compact form, the factors, every name as
             // UTF-8) and their digests are made on both cores, batches ahead of the SQLite writes.
+            // New alerts are written in channel-key order (host|process|destination|endpoint), so
+            // their ids, and the queue's order among equal scores, are the same whichever order the
+            // case's files were imported in (host and domain ids follow import order, and the
+            // builder's output follows them).
+            std::vector<size_t> order(built.size());
+            std::iota(order.begin(), order.end(), size_t{0});
+            std::stable_sort(order.begin(), order.end(),
+                             [&](size_t a, size_t b) { return features[a].key < features[b].key; });
             constexpr size_t kRowsPerBatch = 256, kBatchesAhead = 6;
             std::vector<std::vector<PreparedRow>> prepared(kBatchesAhead);
             const size_t batches = (built.size() + kRowsPerBatch - 1) / kRowsPerBatch;
@@ -553,8 +562,9 @@ RETURNING id
                     const size_t from = b * kRowsPerBatch, to = std::min(built.size(), from + kRowsPerBatch);
                     rows.resize(to - from);
                     for (size_t i = from; i < to; ++i) {
-                        rows[i - from] = PreparedRow(features[i], scored[i], built[i], was,
-                                                     i < madeTexts.size() ? &madeTexts[i] : nullptr);
+                        const size_t k = order[i];
+                        rows[i - from] = PreparedRow(features[k], scored[k], built[k], was,
+                                                     k < madeTexts.size() ? &madeTexts[k] : nullptr);
                     }
                 },
                 [&](size_t b) {
@@ -565,8 +575,10 @@ RETURNING id
                         throw ScoringCancelled();
                     }
                     for (size_t i = from; i < from + rows.size(); ++i) {
-                        const ChannelFeatures& f = features[i];
-                        const ScoredChannel& s = scored[i];
+                        const size_t k = order[i];
+                        const ChannelFeatures& f = features[k];
+                        const ScoredChannel& s = scored[k];
+                        const BuiltChannel& b = built[k];
                         PreparedRow& r = rows[i - from];
                         tally(outcome, s);
                         if (r.unchanged) {
@@ -604,7 +616,7 @@ RETURNING id
                         }
                         // Bytes are known from proxy lines and from a network sensor's connections;
                         // Sysmon and DNS evidence carry none, and NULL says so.
-                        if (f.proxyRequests > 0 || !built[i].sensorBlob.isEmpty() || f.fromSiem()) {
+                        if (f.proxyRequests > 0 || !b.sensorBlob.isEmpty() || f.fromSiem()) {
                             up.bindIntOrNull(24, f.bytesOut).bindIntOrNull(25, f.bytesIn); // -1: not logged
                         } else {
                             up.bindNull(24).bindNull(25);
@@ -615,11 +627,11 @@ RETURNING id
                             .bindStatic(29, r.factors)
                             .bindIntOrNull(30, s.suppressedBy, 0)
                             .bindStatic(31, at);
-                        bindBlob(up, 32, built[i].proxyBlob);
-                        bindBlob(up, 33, built[i].dnsBlob);
-                        bindBlob(up, 34, built[i].dnsQueryBlob);
-                        bindBlob(up, 35, built[i].netBlob);
-                        bindBlob(up, 36, built[i].sensorBlob);
+                        bindBlob(up, 32, b.proxyBlob);
+                        bindBlob(up, 33, b.dnsBlob);
+                        bindBlob(up, 34, b.dnsQueryBlob);
+                        bindBlob(up, 35, b.netBlob);
+                        bindBlob(up, 36, b.sensorBlob);
                         if (!up.step()) {
                             throw std::runtime_error("the alert row was not written");
                         }

@@ -31,6 +31,16 @@ QString isoFromUs(int64_t us) {
         .toString(QStringLiteral("yyyy-MM-ddTHH:mm:ss.zzzZ"));
 }
 
+QString utcSecondsFromUs(int64_t us) {
+    return isoFromUs(us).left(19).replace(QLatin1Char('T'), QLatin1Char(' '));
+}
+
+QString utcSpanFromUs(int64_t first, int64_t last) {
+    const QString from = utcSecondsFromUs(first), to = utcSecondsFromUs(last);
+    const bool sameDay = from.left(10) == to.left(10);
+    return QStringLiteral("%1 to %2 UTC").arg(from, sameDay ? to.mid(11) : to);
+}
+
 QString evidenceKindName(const QString& kind, int64_t n) {
     static const struct {
         const char* kind;

@@ -82,5 +82,11 @@ QJsonObject toJson(const CaseSummary& s);
 QString provenanceLabel(const QString& path, const QString& memberPath, bool fullPath = false);
 // Microseconds since the epoch -> "2024-03-01T12:34:56.789Z"; empty for 0.
 QString isoFromUs(int64_t us);
+// Microseconds since the epoch -> "2024-03-01 12:34:56", as the window shows times (UTC, to the
+// second); empty for 0.
+QString utcSecondsFromUs(int64_t us);
+// The span of evidence from FIRST to LAST as a sentence reads it: "2024-03-04 00:00:02 to 23:59:56
+// UTC" within a day, "2024-03-04 00:00:02 to 2024-03-06 23:59:56 UTC" across days.
+QString utcSpanFromUs(int64_t first, int64_t last);
 
 } // namespace socwb

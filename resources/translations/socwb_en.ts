@@ -495,4 +495,21 @@
         </translation>
     </message>
 </context>
+<context>
+    <name>socwb::TaskPanel</name>
+    <message numerus="yes">
+        <source>%Ln evidence file(s)</source>
+        <translation>
+            <numerusform>%Ln evidence file</numerusform>
+            <numerusform>%Ln evidence files</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source> and %Ln scored channel(s)</source>
+        <translation>
+            <numerusform> and %Ln scored channel</numerusform>
+            <numerusform> and %Ln scored channels</numerusform>
+        </translation>
+    </message>
+</context>
 </TS>
