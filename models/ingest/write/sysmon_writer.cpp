@@ -179,6 +179,13 @@ SysmonWriter::SysmonWriter(sqlite3* db, int64_t evidenceId)
               "ON CONFLICT(host_id, process_guid) DO UPDATE SET pid = coalesce(pid, excluded.pid), "
               "image = coalesce(image, excluded.image), command_line = coalesce(command_line, excluded.command_line), "
               "user_name = coalesce(user_name, excluded.user_name) RETURNING id, known_from"),
+      updateCreate_(db, "UPDATE processes SET pid = coalesce(?1, pid), image = coalesce(?2, image), "
+                        "command_line = coalesce(?3, command_line), user_name = coalesce(?4, user_name), "
+                        "integrity_level = coalesce(?5, integrity_level), hashes = coalesce(?6, hashes), "
+                        "parent_guid = coalesce(?7, parent_guid), parent_id = coalesce(?8, parent_id), "
+                        "parent_image = coalesce(?9, parent_image), "
+                        "parent_command_line = coalesce(?10, parent_command_line), start_ts = ?11, "
+                        "known_from = 'create', evidence_id = ?12, record_no = ?13 WHERE id = ?14"),
       endProcess_(db, "UPDATE processes SET end_ts = ? WHERE id = ?"),
       findProcess_(db, "SELECT id FROM processes WHERE host_id = ? AND pid = ? AND start_ts <= ? "
                        "ORDER BY start_ts DESC LIMIT 1") {}
@@ -495,6 +502,20 @@ int64_t SysmonWriter::processCreate(int64_t host, std::string_view guid, const S
                             keepText(parentImage),
                             keepText(parentCommandLine)};
         hold(p, heldProcesses_, insertProcess_, insertProcessMany_, kProcessColumns, &SysmonWriter::bindProcess);
+    } else if (cached != processes_.end() && cached->second.id != 0) {
+        // In the table already, and its id is known: what the upsert's DO UPDATE does, by rowid,
+        // without the upsert's search of the (host_id, process_guid) index for the conflict.
+        id = cached->second.id;
+        Statement& st = updateCreate_;
+        st.bindIntOrNull(1, pid);
+        st.bindTextOrNull(2, image).bindTextOrNull(3, commandLine).bindTextOrNull(4, user);
+        st.bindTextOrNull(5, integrity);
+        security ? st.bindNull(6) : st.bindTextOrNull(6, hashes);
+        st.bindTextOrNull(7, parentGuid);
+        parentId ? st.bind(8, parentId) : st.bindNull(8);
+        st.bindTextOrNull(9, parentImage).bindTextOrNull(10, parentCommandLine);
+        st.bind(11, r.tsUs).bind(12, evidenceId_).bind(13, r.pos.record).bind(14, id);
+        st.exec();
     } else {
         if (cached == processes_.end()) {
             flushProcesses(); // the upsert may insert: with the rowid the held rows were promised
@@ -514,7 +535,11 @@ int64_t SysmonWriter::processCreate(int64_t host, std::string_view guid, const S
         st.reset();
         nextProcessId_ = std::max(nextProcessId_, id + 1);
     }
-    processes_.insert_or_assign(std::string(keyFor(host, guid)), ProcessSeen{id});
+    if (cached != processes_.end()) {
+        cached->second.id = id;
+    } else {
+        processes_.emplace(keyFor(host, guid), ProcessSeen{id});
+    }
     if (pid >= 0) {
         lastByPid_[{host, pid}] = id;
     }

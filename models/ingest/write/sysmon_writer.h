@@ -198,6 +198,7 @@ class SysmonWriter {
     Statement insertProcessMany_;
     Statement upsertCreate_;
     Statement upsertStub_;
+    Statement updateCreate_; // upsertCreate_'s DO UPDATE for a row whose id is known
     Statement endProcess_;
     Statement findProcess_;
     std::vector<HeldProcess> heldProcesses_;
