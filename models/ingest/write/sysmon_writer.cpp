@@ -279,13 +279,13 @@ int64_t SysmonWriter::hostFor(std::string_view computer) {
     if (lastHost_ != 0 && computer == lastComputer_) {
         return lastHost_;
     }
-    lastComputer_.assign(computer);
-    if (auto it = hostsAsWritten_.find(computer); it != hostsAsWritten_.end()) {
-        lastHost_ = it->second;
-    } else {
-        lastHost_ = hostForName(computer);
-        hostsAsWritten_.emplace(computer, lastHost_);
+    auto it = hostsAsWritten_.find(computer);
+    if (it == hostsAsWritten_.end()) {
+        const int64_t id = hostForName(computer);
+        it = hostsAsWritten_.emplace(computer, id).first;
     }
+    lastComputer_ = it->first; // a map's keys stay where they are
+    lastHost_ = it->second;
     return lastHost_;
 }
 
@@ -367,6 +367,80 @@ bool SysmonWriter::freshHost(int64_t host) {
     return it->second;
 }
 
+bool SysmonWriter::guidBits(std::string_view guid, uint64_t& hi, uint64_t& lo) {
+    if (guid.size() != 38 || guid[0] != '{' || guid[37] != '}') {
+        return false;
+    }
+    hi = lo = 0;
+    int digits = 0;
+    for (size_t i = 1; i < 37; ++i) {
+        const char c = guid[i];
+        if (i == 9 || i == 14 || i == 19 || i == 24) {
+            if (c != '-') {
+                return false;
+            }
+            continue;
+        }
+        const int d = (c >= '0' && c <= '9') ? c - '0' : (c >= 'a' && c <= 'f') ? c - 'a' + 10 : -1;
+        if (d < 0) {
+            return false;
+        }
+        uint64_t& w = digits < 16 ? hi : lo;
+        w = (w << 4) | uint64_t(d);
+        ++digits;
+    }
+    return true;
+}
+
+SysmonWriter::GuidSlot* SysmonWriter::guidSlot(int64_t host, uint64_t hi, uint64_t lo) {
+    uint64_t h = hi ^ (lo * 0x9e3779b97f4a7c15ull) ^ (uint64_t(host) * 0xc2b2ae3d27d4eb4full);
+    h ^= h >> 31;
+    h *= 0xbf58476d1ce4e5b9ull;
+    h ^= h >> 29;
+    const size_t mask = guidSlots_.size() - 1;
+    for (size_t i = size_t(h) & mask;; i = (i + 1) & mask) {
+        GuidSlot& slot = guidSlots_[i];
+        if (slot.host == 0 || (slot.host == host && slot.hi == hi && slot.lo == lo)) {
+            return &slot;
+        }
+    }
+}
+
+SysmonWriter::ProcessSeen* SysmonWriter::findProcess(int64_t host, std::string_view guid) {
+    uint64_t hi = 0, lo = 0;
+    if (host > 0 && guidBits(guid, hi, lo)) {
+        if (guidSlots_.empty()) {
+            return nullptr;
+        }
+        GuidSlot* slot = guidSlot(host, hi, lo);
+        return slot->host == 0 ? nullptr : &slot->seen;
+    }
+    const auto it = processes_.find(keyFor(host, guid));
+    return it == processes_.end() ? nullptr : &it->second;
+}
+
+void SysmonWriter::addProcess(int64_t host, std::string_view guid, ProcessSeen seen) {
+    uint64_t hi = 0, lo = 0;
+    if (!(host > 0 && guidBits(guid, hi, lo))) {
+        processes_.insert_or_assign(std::string(keyFor(host, guid)), seen);
+        return;
+    }
+    if (2 * (guidCount_ + 1) > guidSlots_.size()) {
+        std::vector<GuidSlot> old(std::max<size_t>(1024, 2 * guidSlots_.size()));
+        old.swap(guidSlots_);
+        for (const GuidSlot& s : old) {
+            if (s.host != 0) {
+                *guidSlot(s.host, s.hi, s.lo) = s;
+            }
+        }
+    }
+    GuidSlot* slot = guidSlot(host, hi, lo);
+    if (slot->host == 0) {
+        ++guidCount_;
+    }
+    *slot = GuidSlot{host, hi, lo, seen};
+}
+
 SysmonWriter::TextAt SysmonWriter::keepText(std::string_view v) {
     const TextAt t{uint32_t(text_.size()), uint32_t(v.size())};
     text_.append(v);
@@ -383,8 +457,8 @@ SysmonWriter::HeldProcess* SysmonWriter::heldProcess(int64_t id) {
 
 int64_t SysmonWriter::processStub(int64_t host, std::string_view guid, const Stub& s, const char* knownFrom,
                                   const SysmonRecord& r) {
-    if (auto it = processes_.find(keyFor(host, guid)); it != processes_.end()) {
-        return it->second.id;
+    if (const ProcessSeen* known = findProcess(host, guid)) {
+        return known->id;
     }
     ProcessSeen seen;
     if (holding_ && freshHost(host)) {
@@ -423,7 +497,7 @@ int64_t SysmonWriter::processStub(int64_t host, std::string_view guid, const Stu
         st.reset();
         nextProcessId_ = std::max(nextProcessId_, seen.id + 1);
     }
-    processes_.emplace(keyFor(host, guid), seen);
+    addProcess(host, guid, seen);
     return seen.id;
 }
 
@@ -455,8 +529,8 @@ int64_t SysmonWriter::processCreate(int64_t host, std::string_view guid, const S
     const std::string_view parentCommandLine = dashEmpty(f[ParentCommandLine]);
 
     int64_t id = 0;
-    const auto cached = processes_.find(keyFor(host, guid));
-    HeldProcess* held = cached != processes_.end() ? heldProcess(cached->second.id) : nullptr;
+    ProcessSeen* const cached = findProcess(host, guid);
+    HeldProcess* held = cached ? heldProcess(cached->id) : nullptr;
     if (held) {
         // Seen earlier in this import and still held: what the upsert's DO UPDATE would do to it.
         auto take = [&](TextAt& into, std::string_view v) {
@@ -482,7 +556,7 @@ int64_t SysmonWriter::processCreate(int64_t host, std::string_view guid, const S
         held->knownFrom = "create";
         held->record = r.pos.record;
         id = held->id;
-    } else if (cached == processes_.end() && holding_ && freshHost(host)) {
+    } else if (!cached && holding_ && freshHost(host)) {
         id = nextProcessId_++;
         const HeldProcess p{id,
                             host,
@@ -502,10 +576,10 @@ int64_t SysmonWriter::processCreate(int64_t host, std::string_view guid, const S
                             keepText(parentImage),
                             keepText(parentCommandLine)};
         hold(p, heldProcesses_, insertProcess_, insertProcessMany_, kProcessColumns, &SysmonWriter::bindProcess);
-    } else if (cached != processes_.end() && cached->second.id != 0) {
+    } else if (cached && cached->id != 0) {
         // In the table already, and its id is known: what the upsert's DO UPDATE does, by rowid,
         // without the upsert's search of the (host_id, process_guid) index for the conflict.
-        id = cached->second.id;
+        id = cached->id;
         Statement& st = updateCreate_;
         st.bindIntOrNull(1, pid);
         st.bindTextOrNull(2, image).bindTextOrNull(3, commandLine).bindTextOrNull(4, user);
@@ -517,7 +591,7 @@ int64_t SysmonWriter::processCreate(int64_t host, std::string_view guid, const S
         st.bind(11, r.tsUs).bind(12, evidenceId_).bind(13, r.pos.record).bind(14, id);
         st.exec();
     } else {
-        if (cached == processes_.end()) {
+        if (!cached) {
             flushProcesses(); // the upsert may insert: with the rowid the held rows were promised
         }
         Statement& st = upsertCreate_;
@@ -535,10 +609,10 @@ int64_t SysmonWriter::processCreate(int64_t host, std::string_view guid, const S
         st.reset();
         nextProcessId_ = std::max(nextProcessId_, id + 1);
     }
-    if (cached != processes_.end()) {
-        cached->second.id = id;
+    if (cached) {
+        cached->id = id;
     } else {
-        processes_.emplace(keyFor(host, guid), ProcessSeen{id});
+        addProcess(host, guid, ProcessSeen{id});
     }
     if (pid >= 0) {
         lastByPid_[{host, pid}] = id;
