@@ -392,28 +392,18 @@ bool SysmonWriter::guidBits(std::string_view guid, uint64_t& hi, uint64_t& lo) {
     return true;
 }
 
-SysmonWriter::GuidSlot* SysmonWriter::guidSlot(int64_t host, uint64_t hi, uint64_t lo) {
-    uint64_t h = hi ^ (lo * 0x9e3779b97f4a7c15ull) ^ (uint64_t(host) * 0xc2b2ae3d27d4eb4full);
+size_t SysmonWriter::GuidKeyHash::operator()(const GuidKey& k) const {
+    uint64_t h = k.hi ^ (k.lo * 0x9e3779b97f4a7c15ull) ^ (uint64_t(k.host) * 0xc2b2ae3d27d4eb4full);
     h ^= h >> 31;
     h *= 0xbf58476d1ce4e5b9ull;
-    h ^= h >> 29;
-    const size_t mask = guidSlots_.size() - 1;
-    for (size_t i = size_t(h) & mask;; i = (i + 1) & mask) {
-        GuidSlot& slot = guidSlots_[i];
-        if (slot.host == 0 || (slot.host == host && slot.hi == hi && slot.lo == lo)) {
-            return &slot;
-        }
-    }
+    return size_t(h ^ (h >> 29));
 }
 
 SysmonWriter::ProcessSeen* SysmonWriter::findProcess(int64_t host, std::string_view guid) {
     uint64_t hi = 0, lo = 0;
     if (host > 0 && guidBits(guid, hi, lo)) {
-        if (guidSlots_.empty()) {
-            return nullptr;
-        }
-        GuidSlot* slot = guidSlot(host, hi, lo);
-        return slot->host == 0 ? nullptr : &slot->seen;
+        const auto it = guids_.find(GuidKey{host, hi, lo});
+        return it == guids_.end() ? nullptr : &it->second;
     }
     const auto it = processes_.find(keyFor(host, guid));
     return it == processes_.end() ? nullptr : &it->second;
@@ -421,24 +411,11 @@ SysmonWriter::ProcessSeen* SysmonWriter::findProcess(int64_t host, std::string_v
 
 void SysmonWriter::addProcess(int64_t host, std::string_view guid, ProcessSeen seen) {
     uint64_t hi = 0, lo = 0;
-    if (!(host > 0 && guidBits(guid, hi, lo))) {
+    if (host > 0 && guidBits(guid, hi, lo)) {
+        guids_.insert_or_assign(GuidKey{host, hi, lo}, seen);
+    } else {
         processes_.insert_or_assign(std::string(keyFor(host, guid)), seen);
-        return;
     }
-    if (2 * (guidCount_ + 1) > guidSlots_.size()) {
-        std::vector<GuidSlot> old(std::max<size_t>(1024, 2 * guidSlots_.size()));
-        old.swap(guidSlots_);
-        for (const GuidSlot& s : old) {
-            if (s.host != 0) {
-                *guidSlot(s.host, s.hi, s.lo) = s;
-            }
-        }
-    }
-    GuidSlot* slot = guidSlot(host, hi, lo);
-    if (slot->host == 0) {
-        ++guidCount_;
-    }
-    *slot = GuidSlot{host, hi, lo, seen};
 }
 
 SysmonWriter::TextAt SysmonWriter::keepText(std::string_view v) {
