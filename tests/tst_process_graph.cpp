@@ -79,6 +79,7 @@ class TestProcessGraph : public QObject {
     void realEvtxImports();
     void heldRowsMatchRowByRow_data();
     void heldRowsMatchRowByRow();
+    void manyProcessesStubbedThenCreated();
 
   private:
     ImportResult import(const QString& path, const QString& format = {});
@@ -677,6 +678,88 @@ void TestProcessGraph::heldRowsMatchRowByRow() {
     }
     // The events continue after the row that was there, with no gap.
     QVERIFY(dumps[1][0].contains(QLatin1String("\n42|2|")));
+}
+
+// Processes the writer has seen are looked up by host and GUID (a GUID in Sysmon's form by its
+// 128 bits). Many processes on two hosts with the same GUIDs, first seen by a connection (some
+// GUIDs in upper case), then created, then connecting again, then created again by a second
+// import: one process per host and GUID, the create's details on it, every connection on its own.
+void TestProcessGraph::manyProcessesStubbedThenCreated() {
+    constexpr int kPerHost = 700;
+    auto guid = [](int k, bool upper) {
+        QString g = QStringLiteral("{4d8c1a2b-0001-65e1-0000-0010%1}").arg(k, 8, 16, QLatin1Char('0'));
+        return upper ? g.toUpper() : g;
+    };
+    auto event = [](int eventId, int host, const QString& g, int second, const QString& extra) {
+        return QStringLiteral("{\"EventID\": %1, \"Hostname\": \"WS-%2.corp.example\", \"SourceName\": "
+                              "\"Microsoft-Windows-Sysmon\", \"Channel\": \"Microsoft-Windows-Sysmon/Operational\", "
+                              "\"UtcTime\": \"2024-03-01 10:%3:%4.000\", \"ProcessGuid\": \"%5\", "
+                              "\"ProcessId\": \"%6\"%7}\n")
+            .arg(eventId)
+            .arg(host)
+            .arg(second / 60, 2, 10, QLatin1Char('0'))
+            .arg(second % 60, 2, 10, QLatin1Char('0'))
+            .arg(g)
+            .arg(1000 + second % 7)
+            .arg(extra);
+    };
+    const QString connect = QStringLiteral(", \"Image\": \"C:\\\\x.exe\", \"Protocol\": \"tcp\", \"Initiated\": "
+                                           "\"true\", \"SourceIp\": \"10.0.0.1\", \"SourcePort\": \"50000\", "
+                                           "\"DestinationIp\": \"192.0.2.7\", \"DestinationPort\": \"443\"");
+    QString first, second;
+    for (int pass = 0; pass < 3; ++pass) {
+        for (int k = 0; k < kPerHost; ++k) {
+            for (int host = 1; host <= 2; ++host) {
+                const int at = pass * 1200 + k % 1200;
+                first += pass == 1 ? event(1, host, guid(k, false), at,
+                                           QStringLiteral(", \"CommandLine\": \"cmd %1 %2\"").arg(host).arg(k))
+                                   : event(3, host, guid(k, pass == 0 && k % 2), at, connect);
+            }
+        }
+    }
+    second += event(1, 2, guid(5, false), 3599, QStringLiteral(", \"CommandLine\": \"again\""));
+    second += event(1, 2, guid(kPerHost + 1, false), 3599, QStringLiteral(", \"CommandLine\": \"new\""));
+    const QString paths[2] = {dir_->filePath(QStringLiteral("first.json")),
+                              dir_->filePath(QStringLiteral("second.json"))};
+    for (int i = 0; i < 2; ++i) {
+        QFile f(paths[i]);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write((i == 0 ? first : second).toUtf8());
+    }
+    QCOMPARE(import(paths[0], QStringLiteral("sysmon-json")).accepted, int64_t(6 * kPerHost));
+    QCOMPARE(count("SELECT count(*) FROM processes"), int64_t(2 * kPerHost));
+    QCOMPARE(count("SELECT count(*) FROM processes WHERE known_from = 'create'"), int64_t(2 * kPerHost));
+    // Each process's command line names its own host and GUID.
+    {
+        Statement st(store_->db(), "SELECT h.name, p.process_guid, p.command_line FROM processes p "
+                                   "JOIN hosts h ON h.id = p.host_id");
+        int rows = 0;
+        while (st.step()) {
+            const QString g = QString::fromStdString(st.text(1));
+            const int k = g.mid(29, 8).toInt(nullptr, 16);
+            const QString host = QString::fromStdString(st.text(0)).mid(3, 1);
+            QCOMPARE(QString::fromStdString(st.text(2)), QStringLiteral("cmd %1 %2").arg(host).arg(k));
+            ++rows;
+        }
+        QCOMPARE(rows, 2 * kPerHost);
+    }
+    // Every connection is on the process of its own host and GUID.
+    QCOMPARE(count("SELECT count(*) FROM net_connections"), int64_t(4 * kPerHost));
+    QCOMPARE(count("SELECT count(*) FROM net_connections n JOIN sysmon_events e ON e.id = n.event_id "
+                   "JOIN processes p ON p.id = n.process_id WHERE p.host_id = e.host_id AND p.process_guid = "
+                   "lower(json_extract(e.fields, '$.ProcessGuid'))"),
+             int64_t(4 * kPerHost));
+    // A second import: a create for a process of the first, and one for a process new to the case.
+    QCOMPARE(import(paths[1], QStringLiteral("sysmon-json")).accepted, int64_t(2));
+    QCOMPARE(count("SELECT count(*) FROM processes"), int64_t(2 * kPerHost + 1));
+    Statement again(store_->db(), "SELECT p.command_line FROM processes p JOIN hosts h ON h.id = p.host_id "
+                                  "WHERE h.name = 'WS-2.corp.example' AND p.process_guid IN (?, ?) ORDER BY p.id");
+    again.bind(1, guid(5, false).toStdString()).bind(2, guid(kPerHost + 1, false).toStdString());
+    QVERIFY(again.step());
+    QCOMPARE(again.text(0), std::string("again"));
+    QVERIFY(again.step());
+    QCOMPARE(again.text(0), std::string("new"));
+    QVERIFY(!again.step());
 }
 
 QTEST_GUILESS_MAIN(TestProcessGraph)

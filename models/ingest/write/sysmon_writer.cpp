@@ -179,6 +179,13 @@ SysmonWriter::SysmonWriter(sqlite3* db, int64_t evidenceId)
               "ON CONFLICT(host_id, process_guid) DO UPDATE SET pid = coalesce(pid, excluded.pid), "
               "image = coalesce(image, excluded.image), command_line = coalesce(command_line, excluded.command_line), "
               "user_name = coalesce(user_name, excluded.user_name) RETURNING id, known_from"),
+      updateCreate_(db, "UPDATE processes SET pid = coalesce(?1, pid), image = coalesce(?2, image), "
+                        "command_line = coalesce(?3, command_line), user_name = coalesce(?4, user_name), "
+                        "integrity_level = coalesce(?5, integrity_level), hashes = coalesce(?6, hashes), "
+                        "parent_guid = coalesce(?7, parent_guid), parent_id = coalesce(?8, parent_id), "
+                        "parent_image = coalesce(?9, parent_image), "
+                        "parent_command_line = coalesce(?10, parent_command_line), start_ts = ?11, "
+                        "known_from = 'create', evidence_id = ?12, record_no = ?13 WHERE id = ?14"),
       endProcess_(db, "UPDATE processes SET end_ts = ? WHERE id = ?"),
       findProcess_(db, "SELECT id FROM processes WHERE host_id = ? AND pid = ? AND start_ts <= ? "
                        "ORDER BY start_ts DESC LIMIT 1") {}
@@ -272,13 +279,13 @@ int64_t SysmonWriter::hostFor(std::string_view computer) {
     if (lastHost_ != 0 && computer == lastComputer_) {
         return lastHost_;
     }
-    lastComputer_.assign(computer);
-    if (auto it = hostsAsWritten_.find(computer); it != hostsAsWritten_.end()) {
-        lastHost_ = it->second;
-    } else {
-        lastHost_ = hostForName(computer);
-        hostsAsWritten_.emplace(computer, lastHost_);
+    auto it = hostsAsWritten_.find(computer);
+    if (it == hostsAsWritten_.end()) {
+        const int64_t id = hostForName(computer);
+        it = hostsAsWritten_.emplace(computer, id).first;
     }
+    lastComputer_ = it->first; // a map's keys stay where they are
+    lastHost_ = it->second;
     return lastHost_;
 }
 
@@ -360,6 +367,57 @@ bool SysmonWriter::freshHost(int64_t host) {
     return it->second;
 }
 
+bool SysmonWriter::guidBits(std::string_view guid, uint64_t& hi, uint64_t& lo) {
+    if (guid.size() != 38 || guid[0] != '{' || guid[37] != '}') {
+        return false;
+    }
+    hi = lo = 0;
+    int digits = 0;
+    for (size_t i = 1; i < 37; ++i) {
+        const char c = guid[i];
+        if (i == 9 || i == 14 || i == 19 || i == 24) {
+            if (c != '-') {
+                return false;
+            }
+            continue;
+        }
+        const int d = (c >= '0' && c <= '9') ? c - '0' : (c >= 'a' && c <= 'f') ? c - 'a' + 10 : -1;
+        if (d < 0) {
+            return false;
+        }
+        uint64_t& w = digits < 16 ? hi : lo;
+        w = (w << 4) | uint64_t(d);
+        ++digits;
+    }
+    return true;
+}
+
+size_t SysmonWriter::GuidKeyHash::operator()(const GuidKey& k) const {
+    uint64_t h = k.hi ^ (k.lo * 0x9e3779b97f4a7c15ull) ^ (uint64_t(k.host) * 0xc2b2ae3d27d4eb4full);
+    h ^= h >> 31;
+    h *= 0xbf58476d1ce4e5b9ull;
+    return size_t(h ^ (h >> 29));
+}
+
+SysmonWriter::ProcessSeen* SysmonWriter::findProcess(int64_t host, std::string_view guid) {
+    uint64_t hi = 0, lo = 0;
+    if (host > 0 && guidBits(guid, hi, lo)) {
+        const auto it = guids_.find(GuidKey{host, hi, lo});
+        return it == guids_.end() ? nullptr : &it->second;
+    }
+    const auto it = processes_.find(keyFor(host, guid));
+    return it == processes_.end() ? nullptr : &it->second;
+}
+
+void SysmonWriter::addProcess(int64_t host, std::string_view guid, ProcessSeen seen) {
+    uint64_t hi = 0, lo = 0;
+    if (host > 0 && guidBits(guid, hi, lo)) {
+        guids_.insert_or_assign(GuidKey{host, hi, lo}, seen);
+    } else {
+        processes_.insert_or_assign(std::string(keyFor(host, guid)), seen);
+    }
+}
+
 SysmonWriter::TextAt SysmonWriter::keepText(std::string_view v) {
     const TextAt t{uint32_t(text_.size()), uint32_t(v.size())};
     text_.append(v);
@@ -376,8 +434,8 @@ SysmonWriter::HeldProcess* SysmonWriter::heldProcess(int64_t id) {
 
 int64_t SysmonWriter::processStub(int64_t host, std::string_view guid, const Stub& s, const char* knownFrom,
                                   const SysmonRecord& r) {
-    if (auto it = processes_.find(keyFor(host, guid)); it != processes_.end()) {
-        return it->second.id;
+    if (const ProcessSeen* known = findProcess(host, guid)) {
+        return known->id;
     }
     ProcessSeen seen;
     if (holding_ && freshHost(host)) {
@@ -416,7 +474,7 @@ int64_t SysmonWriter::processStub(int64_t host, std::string_view guid, const Stu
         st.reset();
         nextProcessId_ = std::max(nextProcessId_, seen.id + 1);
     }
-    processes_.emplace(keyFor(host, guid), seen);
+    addProcess(host, guid, seen);
     return seen.id;
 }
 
@@ -448,8 +506,8 @@ int64_t SysmonWriter::processCreate(int64_t host, std::string_view guid, const S
     const std::string_view parentCommandLine = dashEmpty(f[ParentCommandLine]);
 
     int64_t id = 0;
-    const auto cached = processes_.find(keyFor(host, guid));
-    HeldProcess* held = cached != processes_.end() ? heldProcess(cached->second.id) : nullptr;
+    ProcessSeen* const cached = findProcess(host, guid);
+    HeldProcess* held = cached ? heldProcess(cached->id) : nullptr;
     if (held) {
         // Seen earlier in this import and still held: what the upsert's DO UPDATE would do to it.
         auto take = [&](TextAt& into, std::string_view v) {
@@ -475,7 +533,7 @@ int64_t SysmonWriter::processCreate(int64_t host, std::string_view guid, const S
         held->knownFrom = "create";
         held->record = r.pos.record;
         id = held->id;
-    } else if (cached == processes_.end() && holding_ && freshHost(host)) {
+    } else if (!cached && holding_ && freshHost(host)) {
         id = nextProcessId_++;
         const HeldProcess p{id,
                             host,
@@ -495,8 +553,22 @@ int64_t SysmonWriter::processCreate(int64_t host, std::string_view guid, const S
                             keepText(parentImage),
                             keepText(parentCommandLine)};
         hold(p, heldProcesses_, insertProcess_, insertProcessMany_, kProcessColumns, &SysmonWriter::bindProcess);
+    } else if (cached && cached->id != 0) {
+        // In the table already, and its id is known: what the upsert's DO UPDATE does, by rowid,
+        // without the upsert's search of the (host_id, process_guid) index for the conflict.
+        id = cached->id;
+        Statement& st = updateCreate_;
+        st.bindIntOrNull(1, pid);
+        st.bindTextOrNull(2, image).bindTextOrNull(3, commandLine).bindTextOrNull(4, user);
+        st.bindTextOrNull(5, integrity);
+        security ? st.bindNull(6) : st.bindTextOrNull(6, hashes);
+        st.bindTextOrNull(7, parentGuid);
+        parentId ? st.bind(8, parentId) : st.bindNull(8);
+        st.bindTextOrNull(9, parentImage).bindTextOrNull(10, parentCommandLine);
+        st.bind(11, r.tsUs).bind(12, evidenceId_).bind(13, r.pos.record).bind(14, id);
+        st.exec();
     } else {
-        if (cached == processes_.end()) {
+        if (!cached) {
             flushProcesses(); // the upsert may insert: with the rowid the held rows were promised
         }
         Statement& st = upsertCreate_;
@@ -514,7 +586,11 @@ int64_t SysmonWriter::processCreate(int64_t host, std::string_view guid, const S
         st.reset();
         nextProcessId_ = std::max(nextProcessId_, id + 1);
     }
-    processes_.insert_or_assign(std::string(keyFor(host, guid)), ProcessSeen{id});
+    if (cached) {
+        cached->id = id;
+    } else {
+        addProcess(host, guid, ProcessSeen{id});
+    }
     if (pid >= 0) {
         lastByPid_[{host, pid}] = id;
     }

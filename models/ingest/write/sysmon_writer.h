@@ -95,6 +95,15 @@ class SysmonWriter {
     struct ProcessSeen {
         int64_t id = 0;
     };
+    // A process by its host and a GUID in Sysmon's normalized form, as the GUID's 128 bits.
+    struct GuidKey {
+        int64_t host = 0;
+        uint64_t hi = 0, lo = 0;
+        bool operator==(const GuidKey&) const = default;
+    };
+    struct GuidKeyHash {
+        size_t operator()(const GuidKey& k) const;
+    };
     struct Stub {
         std::string_view pid, image, commandLine, user;
         int64_t startTs = -1;
@@ -156,6 +165,11 @@ class SysmonWriter {
     int64_t insertEvent(const SysmonRecord& r, int64_t host, int64_t process);
     void securityProcessCreate(const SysmonRecord& r, const Slots& f, int64_t host);
     void noteAddress(std::string_view ip, int64_t host, int64_t ts);
+    // The process seen this import with that host and (normalized) GUID, or null.
+    ProcessSeen* findProcess(int64_t host, std::string_view guid);
+    void addProcess(int64_t host, std::string_view guid, ProcessSeen seen);
+    // A GUID in Sysmon's normalized form as its 128 bits; false for any other text.
+    static bool guidBits(std::string_view guid, uint64_t& hi, uint64_t& lo);
     // guid normalized (as normalizeGuid) into out; false when it names no process.
     static bool normalizeGuidInto(std::string_view guid, std::string& out);
     // A host whose processes are all new this import (its rows can be held); asked once per host.
@@ -198,6 +212,7 @@ class SysmonWriter {
     Statement insertProcessMany_;
     Statement upsertCreate_;
     Statement upsertStub_;
+    Statement updateCreate_; // upsertCreate_'s DO UPDATE for a row whose id is known
     Statement endProcess_;
     Statement findProcess_;
     std::vector<HeldProcess> heldProcesses_;
@@ -208,10 +223,14 @@ class SysmonWriter {
     std::string text_;
     std::unordered_map<std::string, int64_t> hosts_;
     KeyMap<int64_t> hostsAsWritten_; // by the Computer name exactly as the events write it
-    std::string lastComputer_;       // as the last event wrote it: most logs come from one computer
+    std::string_view lastComputer_;  // as the last event wrote it (a key of hostsAsWritten_)
     int64_t lastHost_ = 0;
     KeyMap<int64_t> domains_;
-    KeyMap<ProcessSeen> processes_;                                                // host + guid
+    KeyMap<ProcessSeen> processes_; // host + guid, for a GUID not in Sysmon's form (4688's keys)
+    // Processes by host and a GUID in Sysmon's form (as normalizeGuidInto leaves it: "{8-4-4-4-12}"
+    // in lower-case hex) held as its 128 bits: no string made per lookup (a map of host + GUID
+    // strings was a tenth of the writer's time).
+    std::unordered_map<GuidKey, ProcessSeen, GuidKeyHash> guids_;
     std::unordered_map<std::pair<int64_t, int64_t>, int64_t, PairHash> lastByPid_; // (host, pid): latest created
     KeyMap<AddressSeen> addresses_;                                                // host + ip
     std::string key_;
