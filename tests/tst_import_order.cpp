@@ -86,6 +86,7 @@ class TestImportOrder : public QObject {
     void inventoryAttributesOnlyMovedRequests();
     void oneImportTakesEndpointLogsFirst();
     void alertIdsIgnoreOrder();
+    void networkLogsAttributedFromTheWriter();
 
   private:
     QTemporaryDir dir_;
@@ -486,6 +487,56 @@ void TestImportOrder::alertIdsIgnoreOrder() {
         QCOMPARE(reversed.alerts[i], pathOrder.alerts[i]);
     }
     QCOMPARE(reversed.queue, pathOrder.queue);
+}
+
+// A proxy or DNS log added to a case with endpoint data is attributed from the rows its writer
+// kept in memory, not read back from the tables (issue 20), and gets what the tables give: the
+// same case imported with the requests parked on disk (a batch of one request, so the writer keeps
+// none) holds the same hosts and attributions row by row.
+void TestImportOrder::networkLogsAttributedFromTheWriter() {
+    QVERIFY(dir_.isValid());
+    const QString evidence = dir_.filePath(QStringLiteral("from-writer"));
+    const CliRun g =
+        runCli({"generate", evidence, "--world", "2", "--seed", "3", "--hosts", "4", "--servers", "1", "--days", "1"});
+    QVERIFY2(g.exitCode == 0, g.err.constData());
+    QVERIFY(QFile::remove(evidence + QStringLiteral("/truth.json")));
+    QStringList endpoint, network;
+    for (const QString& f : QDir(evidence).entryList(QDir::Files, QDir::Name)) {
+        (f.startsWith(QLatin1String("sysmon")) || f.startsWith(QLatin1String("assets")) ? endpoint : network)
+            << evidence + QLatin1Char('/') + f;
+    }
+    QCOMPARE(network.size(), 2); // a proxy log and a DNS log
+    auto importCase = [&](const QString& label, int* fromWriter) {
+        const QString casePath = dir_.filePath(QStringLiteral("from-writer-%1.socwb").arg(label));
+        CliRun r = runCli(QStringList{"import", casePath, "--tz", "UTC"} + endpoint);
+        if (r.exitCode != 0) {
+            qWarning("%s", r.err.constData());
+            return Rows{};
+        }
+        for (const QString& f : network) {
+            r = runCli({"--verbose", "import", casePath, "--tz", "UTC", f});
+            if (r.exitCode != 0) {
+                qWarning("%s", r.err.constData());
+                return Rows{};
+            }
+            *fromWriter += r.err.count("attribution: requests from the writer: yes");
+        }
+        return readRows(casePath);
+    };
+    int fromWriter = 0;
+    const Rows rows = importCase(QStringLiteral("memory"), &fromWriter);
+    QCOMPARE(fromWriter, 2);
+    QVERIFY2(rows.attributed > 1000, qPrintable(QString::number(rows.attributed)));
+    QVERIFY(rows.attributed < rows.lines.size());
+
+    qputenv("SOCWB_ATTRIBUTION_BATCH_REQUESTS", "1");
+    int parkedFromWriter = 0;
+    const Rows parked = importCase(QStringLiteral("parked"), &parkedFromWriter);
+    qunsetenv("SOCWB_ATTRIBUTION_BATCH_REQUESTS");
+    QCOMPARE(parkedFromWriter, 0);
+    QCOMPARE(parked.integrity, rows.integrity);
+    QCOMPARE(parked.attributed, rows.attributed);
+    QCOMPARE(parked.lines, rows.lines);
 }
 
 QTEST_GUILESS_MAIN(TestImportOrder)

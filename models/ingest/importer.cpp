@@ -297,6 +297,13 @@ ImportResult Importer::importFile(const QString& path, const ImportOptions& opti
             execSql(db, schema::dropBulkIndexesSql(format->kind));
         }
         writer.emplace(db, evidenceId);
+        // A proxy or DNS log into a case with endpoint data: its attribution takes the new rows from
+        // the writer's memory rather than reading them back (issue 20). Without processes there is
+        // nothing to attribute; over a batch of requests the attributor parks them on disk anyway.
+        const std::string_view ownRowsOnly = format->kind;
+        if ((ownRowsOnly == "proxy" || ownRowsOnly == "dns") && queryInt(db, "SELECT 1 FROM processes LIMIT 1")) {
+            writer->keepWrittenRequests(RequestAttributor::batchRequestsFromEnvironment());
+        }
 
         QElapsedTimer sinceReport;
         sinceReport.start();
@@ -399,15 +406,18 @@ ImportResult Importer::importFile(const QString& path, const ImportOptions& opti
         // Sysmon data re-homes proxy/DNS events by address and ties requests to processes.
         enterPhase(ImportProgress::Phase::Linking);
         HostLinker linker(db);
-        linker.link();
+        const int64_t linked = linker.link();
         logger->debug("hosts linked at {:.2f} s", clock.elapsed() / 1000.0);
         if (std::string_view(format->kind) == "assets") {
             // An inventory brings no endpoint event: only requests it or the linker moved onto
             // another host can gain an attribution (a 3-day case re-tried all it had left: 17 s).
             attribution.onlyHosts = true;
             attribution.hosts = writer->hostsGivenRequests();
-            const std::set<int64_t>& linked = linker.hostsGivenEvents();
-            attribution.hosts.insert(attribution.hosts.end(), linked.begin(), linked.end());
+            const std::set<int64_t>& given = linker.hostsGivenEvents();
+            attribution.hosts.insert(attribution.hosts.end(), given.begin(), given.end());
+        }
+        if (linked == 0) {
+            attribution.written = &writer->writtenRequests(); // no row moved since it was written
         }
         enterPhase(ImportProgress::Phase::Attributing);
         RequestAttributor(db).run(attribution);

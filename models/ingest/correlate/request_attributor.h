@@ -13,6 +13,8 @@
 // Tolerances and confidences are data: resources/attribution.json.
 #pragma once
 
+#include "ingest/write/written_requests.h"
+
 #include <sqlite3.h>
 
 #include <cstdint>
@@ -61,6 +63,10 @@ struct AttributionScope {
     // request not yet attributed was tried against the same endpoint events before.
     bool onlyHosts = false;
     std::vector<int64_t> hosts;
+    // The rows past proxyAfter and dnsAfter as the import's writer kept them (issue 20): read from
+    // here rather than from the tables, and emptied as they are read. Not used (the tables are read)
+    // when the run parks its requests on disk, or when they do not match the tables' ids.
+    WrittenRequests* written = nullptr;
 
     // Whether evidence of this format kind can tie requests already in the case: endpoint events
     // (Sysmon, EVTX) can; proxy, DNS and sensor logs only their own rows, an inventory only the
@@ -82,6 +88,8 @@ class RequestAttributor {
     // SOCWB_ATTRIBUTION_BATCH_REQUESTS sets it (tests run the parked path on small cases).
     static constexpr int64_t kBatchRequests = 1000000;
     void setBatchRequests(int64_t n) { batchRequests_ = n < 1 ? 1 : n; }
+    // kBatchRequests, or the environment's SOCWB_ATTRIBUTION_BATCH_REQUESTS.
+    static int64_t batchRequestsFromEnvironment();
     // A run that adds more than this many attributions of a kind, and more than its table holds,
     // drops that table's by-process index and builds it again after writing rather than updating
     // it row by row. SOCWB_ATTRIBUTION_REBUILD_ROWS sets it (tests take that path on small cases).

@@ -215,6 +215,9 @@ void CaseWriter::insertRow(const Held& row, std::vector<Held>& held, Statement& 
     if (!holding_) {
         (this->*bind)(one, 0, row);
         stepBound(one);
+        if (written_.keeping()) {
+            wrote(row, sqlite3_last_insert_rowid(db_));
+        }
         return;
     }
     held.push_back(row);
@@ -223,8 +226,25 @@ void CaseWriter::insertRow(const Held& row, std::vector<Held>& held, Statement& 
             (this->*bind)(many, i * columns, held[static_cast<size_t>(i)]);
         }
         stepBound(many);
+        if (written_.keeping()) {
+            // One statement's rows take consecutive ids (a rowid table's next id is its largest + 1).
+            const int64_t first = sqlite3_last_insert_rowid(db_) - (kRowsPerInsert - 1);
+            for (int i = 0; i < kRowsPerInsert; ++i) {
+                wrote(held[static_cast<size_t>(i)], first + i);
+            }
+        }
         held.clear();
     }
+}
+
+void CaseWriter::wrote(const HeldProxy& p, int64_t id) {
+    // A row without a host is never attributed.
+    written_.add(WrittenRequest{id, p.r.tsUs, p.host, p.domain, p.r.port, p.s[0], p.s[4], WrittenRequest::Kind::Proxy},
+                 p.host != 0);
+}
+
+void CaseWriter::wrote(const HeldDns& d, int64_t id) {
+    written_.add(WrittenRequest{id, d.r.tsUs, d.host, d.domain, 0, d.s[3], 0, WrittenRequest::Kind::Dns}, d.host != 0);
 }
 
 void CaseWriter::proxy(const ProxyRecord& r) {
@@ -329,11 +349,17 @@ void CaseWriter::flushRows() {
     for (const HeldProxy& p : heldProxy_) {
         bindProxy(insertProxy_, 0, p);
         stepBound(insertProxy_);
+        if (written_.keeping()) {
+            wrote(p, sqlite3_last_insert_rowid(db_));
+        }
     }
     heldProxy_.clear();
     for (const HeldDns& d : heldDns_) {
         bindDns(insertDns_, 0, d);
         stepBound(insertDns_);
+        if (written_.keeping()) {
+            wrote(d, sqlite3_last_insert_rowid(db_));
+        }
     }
     heldDns_.clear();
     for (const HeldConn& c : heldConn_) {
@@ -370,7 +396,9 @@ void CaseWriter::asset(const AssetRecord& r) {
                        "source = 'asset' WHERE id = ?");
     upd.bind(1, name).bindTextOrNull(2, r.role).bindTextOrNull(3, r.owner).bind(4, hostId).exec();
     if (ipHost != 0 && ipHost != hostId) {
-        // Merge: events and addresses of the address-only host move to the named one.
+        // Merge: events and addresses of the address-only host move to the named one (rows kept
+        // for the attributor may be among them: it reads the tables instead).
+        written_.invalidate();
         int64_t requestsMoved = 0;
         for (const char* sql : {"UPDATE proxy_rows SET host_id = ?1 WHERE host_id = ?2",
                                 "UPDATE dns_rows SET host_id = ?1 WHERE host_id = ?2",

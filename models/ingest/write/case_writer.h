@@ -7,6 +7,7 @@
 
 #include "ingest/read/record_sink.h"
 #include "ingest/write/domain_names.h"
+#include "ingest/write/written_requests.h"
 #include "store/slim_rows.h"
 #include "store/statement.h"
 
@@ -59,6 +60,11 @@ class CaseWriter : public RecordSink {
     void holdRows(bool on);
     void flushRows();
 
+    // Keeps every proxy and DNS row written from now on, as the attributor would read it back (at
+    // most `limit`; see WrittenRequests). The importer asks for it when the case has processes.
+    void keepWrittenRequests(int64_t limit) { written_.start(limit); }
+    WrittenRequests& writtenRequests() { return written_; }
+
     int64_t accepted() const { return accepted_; }
     // Hosts an asset record moved proxy, DNS or sensor rows onto (merging an address-only host into
     // the named one): only their requests can gain an attribution from an inventory.
@@ -101,6 +107,10 @@ class CaseWriter : public RecordSink {
     HeldProxy held(const ProxyRecord& r);
     HeldDns held(const DnsRecord& r);
     HeldConn held(const ConnRecord& r);
+    // A row just inserted with this id, kept for the attributor when asked for.
+    void wrote(const HeldProxy& p, int64_t id);
+    void wrote(const HeldDns& d, int64_t id);
+    void wrote(const HeldConn&, int64_t) {}
     void bindProxy(Statement& s, int base, const HeldProxy& p);
     void bindDns(Statement& s, int base, const HeldDns& d);
     void bindConn(Statement& s, int base, const HeldConn& c);
@@ -140,6 +150,7 @@ class CaseWriter : public RecordSink {
     std::unordered_map<std::string, int64_t, Hash, std::equal_to<>> domains_;
     int64_t accepted_ = 0;
     std::vector<int64_t> hostsGivenRequests_;
+    WrittenRequests written_;
     int64_t rejected_ = 0;
     // Records per kind, in evidence_contents' order (see contents()).
     enum Kind { ProxyKind, DnsKind, SysmonKind, AssetKind, ConnKind, TlsKind, AlertKind, SiemKind, KindCount };
