@@ -553,38 +553,38 @@ int64_t SysmonWriter::processCreate(int64_t host, std::string_view guid, const S
                             keepText(parentImage),
                             keepText(parentCommandLine)};
         hold(p, heldProcesses_, insertProcess_, insertProcessMany_, kProcessColumns, &SysmonWriter::bindProcess);
-    } else if (cached && cached->id != 0) {
-        // In the table already, and its id is known: what the upsert's DO UPDATE does, by rowid,
-        // without the upsert's search of the (host_id, process_guid) index for the conflict.
-        id = cached->id;
-        Statement& st = updateCreate_;
-        st.bindIntOrNull(1, pid);
-        st.bindTextOrNull(2, image).bindTextOrNull(3, commandLine).bindTextOrNull(4, user);
-        st.bindTextOrNull(5, integrity);
-        security ? st.bindNull(6) : st.bindTextOrNull(6, hashes);
-        st.bindTextOrNull(7, parentGuid);
-        parentId ? st.bind(8, parentId) : st.bindNull(8);
-        st.bindTextOrNull(9, parentImage).bindTextOrNull(10, parentCommandLine);
-        st.bind(11, r.tsUs).bind(12, evidenceId_).bind(13, r.pos.record).bind(14, id);
-        st.exec();
     } else {
-        if (!cached) {
-            flushProcesses(); // the upsert may insert: with the rowid the held rows were promised
+        // The create's thirteen values (pid to record), bound from parameter FIRST on: the update
+        // by id and the upsert take them in the same order.
+        auto bindCreate = [&](Statement& st, int first) {
+            st.bindIntOrNull(first, pid);
+            st.bindTextOrNull(first + 1, image).bindTextOrNull(first + 2, commandLine).bindTextOrNull(first + 3, user);
+            st.bindTextOrNull(first + 4, integrity);
+            security ? st.bindNull(first + 5) : st.bindTextOrNull(first + 5, hashes);
+            st.bindTextOrNull(first + 6, parentGuid);
+            parentId ? st.bind(first + 7, parentId) : st.bindNull(first + 7);
+            st.bindTextOrNull(first + 8, parentImage).bindTextOrNull(first + 9, parentCommandLine);
+            st.bind(first + 10, r.tsUs).bind(first + 11, evidenceId_).bind(first + 12, r.pos.record);
+        };
+        if (cached && cached->id != 0) {
+            // In the table already, and its id is known: what the upsert's DO UPDATE does, by
+            // rowid, without the upsert's search of the (host_id, process_guid) index.
+            id = cached->id;
+            bindCreate(updateCreate_, 1);
+            updateCreate_.bind(14, id).exec();
+        } else {
+            if (!cached) {
+                flushProcesses(); // the upsert may insert: with the rowid the held rows were promised
+            }
+            Statement& st = upsertCreate_;
+            st.bind(1, host).bind(2, guid);
+            bindCreate(st, 3);
+            if (st.step()) {
+                id = st.int64(0);
+            }
+            st.reset();
+            nextProcessId_ = std::max(nextProcessId_, id + 1);
         }
-        Statement& st = upsertCreate_;
-        st.bind(1, host).bind(2, guid).bindIntOrNull(3, pid);
-        st.bindTextOrNull(4, image).bindTextOrNull(5, commandLine).bindTextOrNull(6, user);
-        st.bindTextOrNull(7, integrity);
-        security ? st.bindNull(8) : st.bindTextOrNull(8, hashes);
-        st.bindTextOrNull(9, parentGuid);
-        parentId ? st.bind(10, parentId) : st.bindNull(10);
-        st.bindTextOrNull(11, parentImage).bindTextOrNull(12, parentCommandLine);
-        st.bind(13, r.tsUs).bind(14, evidenceId_).bind(15, r.pos.record);
-        if (st.step()) {
-            id = st.int64(0);
-        }
-        st.reset();
-        nextProcessId_ = std::max(nextProcessId_, id + 1);
     }
     if (cached) {
         cached->id = id;
