@@ -75,6 +75,22 @@ Rows readRows(const QString& casePath) {
     return readRows(store->db());
 }
 
+// The logs `socwb-cli generate` writes for one day of world 2 (whose seed picks the formats), by
+// name, without its answer key; empty, with the generator's error, when it failed.
+QStringList generatedLogs(const QString& evidence, int seed, int hosts, int servers) {
+    const CliRun g = runCli({"generate", evidence, "--world", "2", "--seed", QString::number(seed), "--hosts",
+                             QString::number(hosts), "--servers", QString::number(servers), "--days", "1"});
+    if (g.exitCode != 0 || !QFile::remove(evidence + QStringLiteral("/truth.json"))) {
+        qWarning("generate: %s", g.err.constData());
+        return {};
+    }
+    QStringList files;
+    for (const QString& f : QDir(evidence).entryList(QDir::Files, QDir::Name)) {
+        files << evidence + QLatin1Char('/') + f;
+    }
+    return files;
+}
+
 } // namespace
 
 class TestImportOrder : public QObject {
@@ -105,14 +121,8 @@ void TestImportOrder::attributionsIgnoreOrder() {
     QVERIFY(dir_.isValid());
     const QString name = QString::fromLatin1(QTest::currentDataTag());
     const QString evidence = dir_.filePath(name);
-    const CliRun g = runCli({"generate", evidence, "--world", "2", "--seed", QString::number(seed), "--hosts", "8",
-                             "--servers", "2", "--days", "1"});
-    QVERIFY2(g.exitCode == 0, g.err.constData());
-    QVERIFY(QFile::remove(evidence + QStringLiteral("/truth.json")));
-    QStringList files;
-    for (const QString& f : QDir(evidence).entryList(QDir::Files, QDir::Name)) {
-        files << evidence + QLatin1Char('/') + f;
-    }
+    const QStringList files = generatedLogs(evidence, seed, 8, 2);
+    QVERIFY(!files.isEmpty());
     QStringList sysmonFirst;
     for (const QString& f : files) {
         if (f.contains(QLatin1String("sysmon"))) {
@@ -245,15 +255,10 @@ void TestImportOrder::inventoryAttributesOnlyMovedRequests() {
         return out.fileName();
     };
     const QString evidence = dir_.filePath(QStringLiteral("inventory-") + tag);
-    const CliRun g =
-        runCli({"generate", evidence, "--world", "2", "--seed", "3", "--hosts", "8", "--servers", "2", "--days", "1"});
-    QVERIFY2(g.exitCode == 0, g.err.constData());
-    QVERIFY(QFile::remove(evidence + QStringLiteral("/truth.json")));
     QStringList logs;
     QString inventory;
-    for (const QString& f : QDir(evidence).entryList(QDir::Files, QDir::Name)) {
-        const QString path = evidence + QLatin1Char('/') + f;
-        if (f.startsWith(QLatin1String("assets"))) {
+    for (const QString& path : generatedLogs(evidence, 3, 8, 2)) {
+        if (QFileInfo(path).fileName().startsWith(QLatin1String("assets"))) {
             inventory = path;
         } else {
             logs << path;
@@ -383,15 +388,12 @@ void TestImportOrder::inventoryAttributesOnlyMovedRequests() {
 void TestImportOrder::oneImportTakesEndpointLogsFirst() {
     QVERIFY(dir_.isValid());
     const QString evidence = dir_.filePath(QStringLiteral("endpoint-first"));
-    const CliRun g =
-        runCli({"generate", evidence, "--world", "2", "--seed", "3", "--hosts", "4", "--servers", "1", "--days", "1"});
-    QVERIFY2(g.exitCode == 0, g.err.constData());
-    QVERIFY(QFile::remove(evidence + QStringLiteral("/truth.json")));
-    QStringList named, endpointFirst, network;
-    for (const QString& f : QDir(evidence).entryList(QDir::Files, QDir::Name)) {
-        named << evidence + QLatin1Char('/') + f;
+    const QStringList named = generatedLogs(evidence, 3, 4, 1);
+    QStringList endpointFirst, network;
+    for (const QString& path : named) {
+        const QString f = QFileInfo(path).fileName();
         (f.startsWith(QLatin1String("sysmon")) || f.startsWith(QLatin1String("assets")) ? endpointFirst : network)
-            << named.last();
+            << path;
     }
     endpointFirst << network;
     QCOMPARE(endpointFirst.size(), 4);
@@ -434,14 +436,8 @@ void TestImportOrder::oneImportTakesEndpointLogsFirst() {
 // them, so alert ids (in exports and the audit log) and the queue's ties moved with it.
 void TestImportOrder::alertIdsIgnoreOrder() {
     const QString evidence = dir_.filePath(QStringLiteral("alert-ids"));
-    const CliRun g =
-        runCli({"generate", evidence, "--world", "2", "--seed", "3", "--hosts", "6", "--servers", "1", "--days", "1"});
-    QVERIFY2(g.exitCode == 0, g.err.constData());
-    QVERIFY(QFile::remove(evidence + QStringLiteral("/truth.json")));
-    QStringList files;
-    for (const QString& f : QDir(evidence).entryList(QDir::Files, QDir::Name)) {
-        files << evidence + QLatin1Char('/') + f;
-    }
+    const QStringList files = generatedLogs(evidence, 3, 6, 1);
+    QVERIFY(!files.isEmpty());
     struct Scored {
         QString hosts;      // host names in id order
         QStringList alerts; // id, channel key, score
@@ -496,14 +492,10 @@ void TestImportOrder::alertIdsIgnoreOrder() {
 void TestImportOrder::networkLogsAttributedFromTheWriter() {
     QVERIFY(dir_.isValid());
     const QString evidence = dir_.filePath(QStringLiteral("from-writer"));
-    const CliRun g =
-        runCli({"generate", evidence, "--world", "2", "--seed", "3", "--hosts", "4", "--servers", "1", "--days", "1"});
-    QVERIFY2(g.exitCode == 0, g.err.constData());
-    QVERIFY(QFile::remove(evidence + QStringLiteral("/truth.json")));
     QStringList endpoint, network;
-    for (const QString& f : QDir(evidence).entryList(QDir::Files, QDir::Name)) {
-        (f.startsWith(QLatin1String("sysmon")) || f.startsWith(QLatin1String("assets")) ? endpoint : network)
-            << evidence + QLatin1Char('/') + f;
+    for (const QString& path : generatedLogs(evidence, 3, 4, 1)) {
+        const QString f = QFileInfo(path).fileName();
+        (f.startsWith(QLatin1String("sysmon")) || f.startsWith(QLatin1String("assets")) ? endpoint : network) << path;
     }
     QCOMPARE(network.size(), 2); // a proxy log and a DNS log
     auto importCase = [&](const QString& label, int* fromWriter) {
