@@ -541,16 +541,16 @@ RETURNING id
             std::vector<int64_t> kept; // the alerts this pass wrote or found unchanged
             kept.reserve(built.size());
             std::unordered_set<int64_t> written; // ... and those it wrote
-            // The rows' text (the features' JSON and compact form, the factors, every name as
-            // UTF-8) and their digests are made on both cores, batches ahead of the SQLite writes.
             // New alerts are written in channel-key order (host|process|destination|endpoint), so
             // their ids, and the queue's order among equal scores, are the same whichever order the
             // case's files were imported in (host and domain ids follow import order, and the
-            // builder's output follows them).
+            // builder's output follows them). Stable: two channels of one key keep their order.
             std::vector<size_t> order(built.size());
             std::iota(order.begin(), order.end(), size_t{0});
             std::stable_sort(order.begin(), order.end(),
                              [&](size_t a, size_t b) { return features[a].key < features[b].key; });
+            // The rows' text (the features' JSON and compact form, the factors, every name as
+            // UTF-8) and their digests are made on both cores, batches ahead of the SQLite writes.
             constexpr size_t kRowsPerBatch = 256, kBatchesAhead = 6;
             std::vector<std::vector<PreparedRow>> prepared(kBatchesAhead);
             const size_t batches = (built.size() + kRowsPerBatch - 1) / kRowsPerBatch;
