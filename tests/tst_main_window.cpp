@@ -200,6 +200,7 @@ class TestMainWindow : public QObject {
     void countsOfOneAreSingular();
     void saveDialogsStartBesideTheCase();
     void taskPanelKnowsEarlierImports();
+    void caseActionsWaitForACase();
     void taskDockWaitsWhileInUse();
 
   private:
@@ -1832,6 +1833,36 @@ void TestMainWindow::taskPanelKnowsEarlierImports() {
                      "Nothing has run in this window since earlier.socwb was opened. It holds 1 evidence file from "
                      "earlier imports")),
                  qPrintable(tasks->emptyText()));
+}
+
+// With no case open, Export alerts, Report, Score now, Suppressions and the others stayed enabled
+// and did nothing when chosen. They are greyed until a case is open; Import evidence stays, as it
+// offers to create one.
+void TestMainWindow::caseActionsWaitForACase() {
+    MainWindow w;
+    const QStringList needCase{QStringLiteral("&Export alerts (CSV, JSON)\u2026"),
+                               QStringLiteral("Export &hunt for the SIEM\u2026"),
+                               QStringLiteral("&Report\u2026"),
+                               QStringLiteral("&Score now"),
+                               QStringLiteral("Run S&igma rules\u2026"),
+                               QStringLiteral("S&uppressions\u2026"),
+                               QStringLiteral("&Audit log\u2026")};
+    auto enabled = [&w](const QString& text) {
+        for (QAction* a : w.findChildren<QAction*>()) {
+            if (a->text() == text) {
+                return QString::number(a->isEnabled());
+            }
+        }
+        return QStringLiteral("missing");
+    };
+    for (const QString& t : needCase) {
+        QCOMPARE(enabled(t), QStringLiteral("0"));
+    }
+    QCOMPARE(enabled(QStringLiteral("&Import evidence\u2026")), QStringLiteral("1"));
+    QVERIFY(w.openCase(dir_.filePath(QStringLiteral("actions.socwb"))));
+    for (const QString& t : needCase) {
+        QCOMPARE(enabled(t), QStringLiteral("1"));
+    }
 }
 
 QTEST_MAIN(TestMainWindow)

@@ -291,9 +291,9 @@ void MainWindow::buildMenus() {
     connect(recentMenu_, &RecentCasesMenu::caseChosen, this, &MainWindow::openCase);
     file->addSeparator();
     file->addAction(tr("&Import evidence\u2026"), QKeySequence(tr("Ctrl+I")), this, [this] { chooseEvidence(); });
-    file->addAction(tr("&Export alerts (CSV, JSON)\u2026"), QKeySequence(tr("Ctrl+E")), this,
-                    [this] { exportAlerts(); });
-    file->addAction(tr("Export &hunt for the SIEM\u2026"), this, [this] {
+    caseActions_ << file->addAction(tr("&Export alerts (CSV, JSON)\u2026"), QKeySequence(tr("Ctrl+E")), this,
+                                    [this] { exportAlerts(); });
+    caseActions_ << file->addAction(tr("Export &hunt for the SIEM\u2026"), this, [this] {
         if (store_) {
             HuntDialog::showFor(this, store_->db(), detail_->alertId());
         }
@@ -304,7 +304,7 @@ void MainWindow::buildMenus() {
             exercise_->start(*d.chosen());
         }
     });
-    file->addAction(tr("&Report\u2026"), this, [this] { exportReport(); });
+    caseActions_ << file->addAction(tr("&Report\u2026"), this, [this] { exportReport(); });
     file->addSeparator();
     // The platform's Quit keys; a platform theme with none (the Windows scheme, Qt's offscreen and
     // minimal platforms) still gets Ctrl+Q, the key the keyboard help (F1) names.
@@ -323,13 +323,20 @@ void MainWindow::buildMenus() {
     viewMenu_->setObjectName(QStringLiteral("viewMenu"));
 
     QMenu* caseMenu = menuBar()->addMenu(tr("&Case"));
-    caseMenu->addAction(tr("&Score now"), QKeySequence(tr("Ctrl+R")), this, [this] { scoreCase(ScoreMode::Full); });
-    caseMenu->addAction(tr("Run S&igma rules\u2026"), this, [this] { askSigmaRules(); });
-    caseMenu->addAction(tr("S&uppressions\u2026"), this, [this] { showSuppressions(); });
-    caseMenu->addAction(tr("&Audit log\u2026"), QKeySequence(tr("Ctrl+L")), this, [this] { showAuditLog(); });
+    caseActions_ << caseMenu->addAction(tr("&Score now"), QKeySequence(tr("Ctrl+R")), this,
+                                        [this] { scoreCase(ScoreMode::Full); });
+    caseActions_ << caseMenu->addAction(tr("Run S&igma rules\u2026"), this, [this] { askSigmaRules(); });
+    caseActions_ << caseMenu->addAction(tr("S&uppressions\u2026"), this, [this] { showSuppressions(); });
+    caseActions_ << caseMenu->addAction(tr("&Audit log\u2026"), QKeySequence(tr("Ctrl+L")), this,
+                                        [this] { showAuditLog(); });
     caseMenu->addSeparator();
     reopenAction_ = caseMenu->addAction(tr("&Reopen case"), this, [this] { reopenCase(); });
     reopenAction_->setEnabled(false); // only after the window closed a case because of a problem
+    // What needs a case is greyed while none is open (it did nothing when chosen); Import evidence
+    // stays, as it offers to create one.
+    for (QAction* a : std::as_const(caseActions_)) {
+        a->setEnabled(false);
+    }
 
     QMenu* help = menuBar()->addMenu(tr("&Help"));
     help->addAction(tr("&Keyboard shortcuts"), QKeySequence::HelpContents, this, [this] { showShortcuts(); });
@@ -915,6 +922,9 @@ void MainWindow::closeCaseViews() {
 // Every view, dock and dialog of the case follows the one owner: emptied when the case closes,
 // pointed at the new one when another opens. Nothing of the previous case stays on screen.
 void MainWindow::followCase(const QString& path) {
+    for (QAction* a : std::as_const(caseActions_)) {
+        a->setEnabled(!path.isEmpty());
+    }
     queue_->setCase(path.isEmpty() ? nullptr : store_.get());
     detail_->setCase(path);
     charts_->setCase(path);

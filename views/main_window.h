@@ -243,6 +243,7 @@ class MainWindow : public QMainWindow {
     QString lostPath_;     // the case closed after a problem
     int reopenTries_ = 0;
     QAction* reopenAction_ = nullptr;
+    QList<QAction*> caseActions_; // enabled while a case is open
     CurrentCase* current_;
     struct UndoStep {
         QString what;
