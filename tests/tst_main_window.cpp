@@ -1554,9 +1554,23 @@ void TestMainWindow::taskDockWaitsWhileInUse() {
     QVERIFY(QTest::qWaitForWindowActive(&w));
     auto* dock = w.findChild<QDockWidget*>(QStringLiteral("import"));
     QVERIFY(dock && !dock->isVisible());
+    // The bottom tab that shows, by its title (the bar that holds the charts' tab).
+    const auto shownTab = [&w] {
+        for (auto* bar : w.findChildren<QTabBar*>(Qt::FindDirectChildrenOnly)) {
+            for (int i = 0; bar->isVisible() && i < bar->count(); ++i) {
+                if (bar->tabText(i) == QStringLiteral("Polling intervals")) {
+                    return bar->tabText(bar->currentIndex());
+                }
+            }
+        }
+        return QString();
+    };
+    QVERIFY(w.showView(QStringLiteral("process-tree")));
+    QTRY_COMPARE(shownTab(), QStringLiteral("Process tree"));
     QSignalSpy done(&w, &MainWindow::importsFinished);
     w.importFiles({fixture(QStringLiteral("squid/access.log"))});
     QVERIFY(dock->isVisible());
+    QTRY_COMPARE(shownTab(), QStringLiteral("Imports and tasks"));
     QVERIFY(done.wait(60000));
     QTRY_COMPARE_WITH_TIMEOUT(w.tasks()->runningCount(), 0, 30000); // the scoring pass after it
     auto* area = w.tasks()->findChild<QScrollArea*>();              // the outcome's labels scroll in it
@@ -1569,6 +1583,9 @@ void TestMainWindow::taskDockWaitsWhileInUse() {
     w.alertQueue()->view()->setFocus();
     QVERIFY(!dock->isAncestorOf(QApplication::focusWidget()));
     QTRY_VERIFY_WITH_TIMEOUT(!dock->isVisible(), 12000);
+    // Folded, the tasks give the bottom back to the tab the analyst had (it showed the timeline,
+    // the tab after the tasks').
+    QTRY_COMPARE(shownTab(), QStringLiteral("Process tree"));
 }
 
 // Issue 18's laptop, found on screenshots: with an investigation view raised at 1366x768 the queue

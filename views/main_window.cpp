@@ -475,14 +475,9 @@ QDockWidget* MainWindow::currentBottomDock() const {
     const QList<QDockWidget*> tabs = {findChild<QDockWidget*>(QStringLiteral("intervals")),
                                       findChild<QDockWidget*>(QStringLiteral("timeline")),
                                       findChild<QDockWidget*>(QStringLiteral("process-tree"))};
-    for (auto* bar : findChildren<QTabBar*>(Qt::FindDirectChildrenOnly)) {
-        if (!bar->isVisible() || bar->currentIndex() < 0) {
-            continue;
-        }
-        for (auto* dock : tabs) {
-            if (dock && bar->tabText(bar->currentIndex()) == dock->windowTitle()) {
-                return dock;
-            }
+    for (auto* dock : tabs) {
+        if (isCurrentTab(dock)) {
+            return dock;
         }
     }
     for (auto* dock : tabs) { // not tabbed (a restored layout may split them): the first that shows
@@ -491,6 +486,16 @@ QDockWidget* MainWindow::currentBottomDock() const {
         }
     }
     return tabs.first();
+}
+
+bool MainWindow::isCurrentTab(const QDockWidget* dock) const {
+    for (auto* bar : findChildren<QTabBar*>(Qt::FindDirectChildrenOnly)) {
+        if (dock && bar->isVisible() && bar->currentIndex() >= 0 &&
+            bar->tabText(bar->currentIndex()) == dock->windowTitle()) {
+            return true;
+        }
+    }
+    return false;
 }
 
 bool MainWindow::restoreLayout() {
@@ -769,6 +774,7 @@ void MainWindow::updateTaskStatus() {
     if (auto* dock = findChild<QDockWidget*>(QStringLiteral("import"))) {
         if (n > 0 || tasks_->problemCount() > 0) {
             if (!dock->isVisible()) {
+                tabBeforeTasks_ = currentBottomDock();
                 dock->show();
                 tasksShownByWork_ = true;
             }
@@ -792,8 +798,15 @@ void MainWindow::foldTaskDock(QDockWidget* dock) {
         QTimer::singleShot(kTaskDockFoldMs, this, [this, dock] { foldTaskDock(dock); });
         return;
     }
+    // The tasks are a tab beside the investigation views (splitDockWidget tabs a dock beside a
+    // tabbed one): hidden while current, the tab bar would show its next tab (the timeline), not
+    // the one the analyst had before the import opened it.
+    const bool current = isCurrentTab(dock);
     dock->hide();
     tasksShownByWork_ = false;
+    if (current && tabBeforeTasks_ && tabBeforeTasks_->isVisible()) {
+        tabBeforeTasks_->raise();
+    }
 }
 
 void MainWindow::reloadInvestigation() {

@@ -143,7 +143,8 @@ class MainWindow : public QMainWindow {
     void childEvent(QChildEvent* event) override;
 
   private:
-    QDockWidget* currentBottomDock() const; // the investigation tab that shows
+    QDockWidget* currentBottomDock() const;           // the investigation tab that shows
+    bool isCurrentTab(const QDockWidget* dock) const; // tabbed, and its tab is the one that shows
     int comfortableHeight(const QString& name) const;
     struct ImportBatch {
         QStringList paths;
@@ -233,7 +234,8 @@ class MainWindow : public QMainWindow {
     QLabel* countsLabel_;
     QToolButton* tasksLabel_; // the task dock's switch, "No background tasks" while idle
     bool navigating_ = false;
-    bool tasksShownByWork_ = false; // opened because something ran: folds back when all is well
+    bool tasksShownByWork_ = false;        // opened because something ran: folds back when all is well
+    QPointer<QDockWidget> tabBeforeTasks_; // the bottom tab that showed before work opened the tasks
     QPointer<AuditLogDialog> audit_;
     QPointer<SuppressionDialog> suppressions_;
     CaseWatcher* watcher_;
