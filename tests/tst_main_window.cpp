@@ -16,6 +16,7 @@
 #include "justification_dialog.h"
 #include "main_window.h"
 #include "process_tree_widget.h"
+#include "rejected_lines_dialog.h"
 #include "scoring/scoring_engine.h"
 #include "scoring/suppression_store.h"
 #include "store/case_store.h"
@@ -228,6 +229,16 @@ void TestMainWindow::opensCaseAndShowsEvidence() {
     QCOMPARE(hosts->model()->index(0, HostTableModel::AttributedColumn).data().toString(), QStringLiteral("0 %"));
     QCOMPARE(hosts->model()->index(2, HostTableModel::ProxyColumn).data().toString(), QStringLiteral("1"));
     QCOMPARE(hosts->model()->index(0, HostTableModel::SysmonColumn).data().toString(), QStringLiteral("no"));
+    // A double-click on a host shows its alerts, as the host's menu does (it did nothing).
+    w.resize(1366, 768);
+    w.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&w));
+    const QModelIndex busiest = hosts->model()->index(0, HostTableModel::ProxyColumn);
+    hosts->scrollTo(busiest);
+    // QTest's double click is its second click: the item view wants the first one's press too.
+    QTest::mouseClick(hosts->viewport(), Qt::LeftButton, {}, hosts->visualRect(busiest).center());
+    QTest::mouseDClick(hosts->viewport(), Qt::LeftButton, {}, hosts->visualRect(busiest).center());
+    QCOMPARE(w.alertQueue()->filterEdit()->text(), QStringLiteral("host:\"10.1.2.3\""));
     QAbstractItemModelTester tester(table->model(), QAbstractItemModelTester::FailureReportingMode::QtTest);
     QCOMPARE(table->model()->rowCount(), 1);
     QCOMPARE(table->model()->index(0, EvidenceTableModel::FileColumn).data().toString(), QStringLiteral("access.log"));
@@ -1748,6 +1759,18 @@ void TestMainWindow::countsOfOneAreSingular() {
              QStringLiteral("Evidence from 2023-11-14 22:13:20 to 22:13:22 UTC"));
     QCOMPARE(utcSpanFromUs(1700000000250000, 1700179200000000),
              QStringLiteral("2023-11-14 22:13:20 to 2023-11-17 00:00:00 UTC"));
+    // A double-click on the file shows its rejected line, as its menu does (it did nothing).
+    QTableView* files = viewOf(w.overview(), w.overview()->evidenceModel());
+    QVERIFY(files);
+    QTRY_COMPARE(files->model()->rowCount(), 1);
+    QVERIFY(w.findChild<RejectedLinesDialog*>() == nullptr);
+    w.resize(1366, 768);
+    w.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&w));
+    const QModelIndex file = files->model()->index(0, EvidenceTableModel::FileColumn);
+    QTest::mouseClick(files->viewport(), Qt::LeftButton, {}, files->visualRect(file).center());
+    QTest::mouseDClick(files->viewport(), Qt::LeftButton, {}, files->visualRect(file).center());
+    QTRY_VERIFY(w.findChild<RejectedLinesDialog*>() != nullptr);
 }
 
 // Which file a save dialog offers when TRIGGER opens it (it is cancelled): the path it would save to.

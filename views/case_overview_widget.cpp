@@ -65,18 +65,19 @@ CaseOverviewWidget::CaseOverviewWidget(QWidget* parent)
     hostTable_->horizontalHeader()->setStretchLastSection(true);
     hostTable_->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
 
+    const auto hasRejects = [](const QModelIndex& at) {
+        return at.sibling(at.row(), EvidenceTableModel::RejectedColumn).data().toString() != QLatin1String("0");
+    };
     table_->setContextMenuPolicy(Qt::CustomContextMenu);
-    connect(table_, &QWidget::customContextMenuRequested, this, [this](const QPoint& pos) {
+    connect(table_, &QWidget::customContextMenuRequested, this, [this, hasRejects](const QPoint& pos) {
         const QModelIndex at = table_->indexAt(pos);
         if (!at.isValid()) {
             return;
         }
         QMenu menu(this);
         const qint64 id = at.data(EvidenceTableModel::EvidenceIdRole).toLongLong();
-        const bool rejects =
-            at.sibling(at.row(), EvidenceTableModel::RejectedColumn).data().toString() != QLatin1String("0");
         menu.addAction(tr("Show &rejected lines\u2026"), this, [this, id] { emit rejectedLinesRequested(id); })
-            ->setEnabled(rejects);
+            ->setEnabled(hasRejects(at));
         const QString path = at.data(EvidenceTableModel::PathRole).toString();
         const QString sha = at.sibling(at.row(), EvidenceTableModel::Sha256Column).data(Qt::ToolTipRole).toString();
         menu.addAction(tr("Copy &path"), this, [path] { QApplication::clipboard()->setText(path); });
@@ -94,6 +95,15 @@ CaseOverviewWidget::CaseOverviewWidget(QWidget* parent)
         menu.addAction(tr("Show this host's &alerts"), this, [this, name] { emit hostAlertsRequested(name); });
         menu.addAction(tr("Copy &name"), this, [name] { QApplication::clipboard()->setText(name); });
         menu.exec(hostTable_->viewport()->mapToGlobal(pos));
+    });
+    // A double-click (or Enter) does what each menu's first item does: it did nothing.
+    connect(table_, &QAbstractItemView::activated, this, [this, hasRejects](const QModelIndex& at) {
+        if (hasRejects(at)) {
+            emit rejectedLinesRequested(at.data(EvidenceTableModel::EvidenceIdRole).toLongLong());
+        }
+    });
+    connect(hostTable_, &QAbstractItemView::activated, this, [this](const QModelIndex& at) {
+        emit hostAlertsRequested(at.sibling(at.row(), HostTableModel::NameColumn).data().toString());
     });
 
     auto section = [this](QLabel* label, QTableView* view) {
