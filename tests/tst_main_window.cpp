@@ -1495,6 +1495,20 @@ void TestMainWindow::detailTimeColumnsFitTheirText() {
                                 .arg(view->columnWidth(0))
                                 .arg(view->fontMetrics().horizontalAdvance(time))));
     }
+    // The queue's first and last seen, to the second: they were cut to "2024-03-04 09:31:..." at
+    // the header's own width (131 px). What the delegate has for text: the cell less its margins
+    // (the style's focus-frame margin plus one, each side) and the grid line.
+    AlertQueueDock queue;
+    const QString seen = QStringLiteral("2024-03-04 23:59:07");
+    const int margins =
+        2 * (queue.view()->style()->pixelMetric(QStyle::PM_FocusFrameHMargin, nullptr, queue.view()) + 1) + 1;
+    for (const int c : {int(AlertTableModel::FirstSeenColumn), int(AlertTableModel::LastSeenColumn)}) {
+        QVERIFY2(queue.view()->columnWidth(c) - margins >= queue.view()->fontMetrics().horizontalAdvance(seen),
+                 qPrintable(QStringLiteral("column %1: %2 px for %3 px of text")
+                                .arg(c)
+                                .arg(queue.view()->columnWidth(c))
+                                .arg(queue.view()->fontMetrics().horizontalAdvance(seen))));
+    }
 }
 
 // A SIEM export's row has no events in the case: its Host timeline, Process tree and Interval

@@ -1,5 +1,7 @@
 #include "alert_detail_widget.h"
 
+#include "column_width.h"
+
 #include "factor_bar.h"
 #include "sigma_detail_widget.h"
 #include "store/case_summary.h"
@@ -94,14 +96,6 @@ void AlertDetailWidget::setUpRowTable(QTableView* view) {
     view->verticalHeader()->setSectionResizeMode(QHeaderView::Fixed);
     view->verticalHeader()->setDefaultSectionSize(view->fontMetrics().height() + 6);
     view->horizontalHeader()->setStretchLastSection(true);
-}
-
-// A column as wide as SAMPLE in the view's font, with the item delegate's margins on both sides
-// (QStyle's focus-frame margin plus one pixel each, as Qt's delegate lays text out) and a little
-// air: a time column sized in ems clipped "2024-03-04 09:15:56.123" in the default font at 1366x768.
-int AlertDetailWidget::textColumnWidth(const QTableView* view, const QString& sample) {
-    const int margin = view->style()->pixelMetric(QStyle::PM_FocusFrameHMargin, nullptr, view) + 1;
-    return view->fontMetrics().horizontalAdvance(sample) + 2 * margin + view->fontMetrics().averageCharWidth();
 }
 
 QString AlertDetailWidget::triageText(const QString& status, const TriageRecord& triage, const QString& tags) {

@@ -50,7 +50,6 @@ class AlertDetailWidget : public QWidget {
     static QLabel* makeHeading(QWidget* parent, const QString& text);
     static QScrollArea* makeInfoScroll(QWidget* parent, QWidget* info);
     static void setUpRowTable(QTableView* view);
-    static int textColumnWidth(const QTableView* view, const QString& sample);
     static QString triageText(const QString& status, const TriageRecord& triage, const QString& tags);
 
   signals:

@@ -1,4 +1,5 @@
 #include "alert_queue_dock.h"
+#include "column_width.h"
 
 #include "justification_dialog.h"
 #include "score_bar_delegate.h"
@@ -105,6 +106,11 @@ AlertQueueDock::AlertQueueDock(QWidget* parent)
     for (int c = 0; c < AlertTableModel::ColumnCount; ++c) {
         // Never narrower than the header's own text.
         view_->setColumnWidth(c, qMax(widths[c] * em, view_->horizontalHeader()->sectionSizeHint(c)));
+    }
+    // A time whole: 12 em cut "2024-03-04 09:31:05" to "2024-03-04 09:31:..." in the default font.
+    for (const int c : {int(AlertTableModel::FirstSeenColumn), int(AlertTableModel::LastSeenColumn)}) {
+        view_->setColumnWidth(
+            c, qMax(view_->columnWidth(c), textColumnWidth(view_, QStringLiteral("2024-03-04 09:31:05"))));
     }
     view_->installEventFilter(this);
     filter_->installEventFilter(this);

@@ -1,6 +1,7 @@
 #include "sigma_detail_widget.h"
 
 #include "alert_detail_widget.h"
+#include "column_width.h"
 #include "store/case_summary.h"
 #include "tables/alert_table_model.h"
 #include "tables/plain_text.h"
@@ -62,7 +63,7 @@ SigmaDetailWidget::SigmaDetailWidget(QWidget* parent) : QWidget(parent), hits_(n
     hitView_->setModel(hits_);
     AlertDetailWidget::setUpRowTable(hitView_);
     hitView_->setTextElideMode(Qt::ElideMiddle);
-    auto widthOf = [this](const QString& sample) { return AlertDetailWidget::textColumnWidth(hitView_, sample); };
+    auto widthOf = [this](const QString& sample) { return textColumnWidth(hitView_, sample); };
     hitView_->setColumnWidth(SigmaHitModel::TimeColumn, widthOf(QStringLiteral("2024-03-04 09:15:56.123")));
     // A URL like "GET https://pastebin.com/raw/cTsLU0ZG" whole; longer ones elide in the middle
     // (whole in the tooltip), the provenance columns follow (scrolled to in a narrow pane).
