@@ -137,8 +137,12 @@ void TestExercisePanel::answer(ExercisePanel* panel, const QString& id, const QS
 
 void TestExercisePanel::wholeLoopOnTheEasyExercise() {
     MainWindow w;
+    // No exercise yet: the panel (View -> Exercise) says how to start one, without an empty brief
+    // and a greyed Submit under it.
+    QVERIFY(w.exercisePanel()->tabs()->isHidden());
     QVERIFY(openEasy(w));
     ExercisePanel* panel = w.exercisePanel();
+    QVERIFY(!panel->tabs()->isHidden());
     // A fresh case of the trainee's own, under the user data folder; the bundled files untouched.
     QVERIFY(w.caseStore()->path().startsWith(training::resultsDir()));
     QVERIFY(!w.caseStore()->path().contains(QStringLiteral("sample-data")));

@@ -109,6 +109,7 @@ ExercisePanel::ExercisePanel(MainWindow* window)
     tabs_->setTabEnabled(1, false);
     connect(submit_, &QPushButton::clicked, this, &ExercisePanel::submit);
     title_->setText(tr("No exercise open. File \u2192 Exercises\u2026 starts one."));
+    tabs_->hide(); // an empty brief and a greyed Submit until an exercise is open
 }
 
 bool ExercisePanel::start(const training::ExerciseInfo& exercise, const QString& resultsDir) {
@@ -169,14 +170,17 @@ void ExercisePanel::followCase() {
         meta_->clear();
         brief_->clear();
         submit_->setEnabled(false);
+        tabs_->hide();
         return;
     }
     exercise_ = training::ExerciseLibrary::load(origin->dir);
     if (!exercise_) {
         title_->setText(tr("The exercise of this case is gone: %1").arg(origin->dir));
         submit_->setEnabled(false);
+        tabs_->hide();
         return;
     }
+    tabs_->show();
     title_->setText(exercise_->title);
     meta_->setText(tr("%1 \u00b7 about %2 min \u00b7 trainee %3 \u00b7 started %4")
                        .arg(exercise_->difficulty.isEmpty() ? tr("difficulty not stated") : exercise_->difficulty)
