@@ -202,6 +202,7 @@ class TestMainWindow : public QObject {
     void saveDialogsStartBesideTheCase();
     void taskPanelKnowsEarlierImports();
     void caseActionsWaitForACase();
+    void previewSaysWhenNothingWouldBeImported();
     void taskDockWaitsWhileInUse();
 
   private:
@@ -1917,6 +1918,40 @@ void TestMainWindow::caseActionsWaitForACase() {
     for (const QString& t : needCase) {
         QCOMPARE(enabled(t), QStringLiteral("1"));
     }
+}
+
+// Three files no format recognised: the preview skipped them all and Import stayed enabled; pressed,
+// it closed the dialog and did nothing, not even say so. Why each file was not recognised (and what
+// was tried) was only in a tooltip.
+void TestMainWindow::previewSaysWhenNothingWouldBeImported() {
+    const QString notes = dir_.filePath(QStringLiteral("notes.txt"));
+    {
+        QFile f(notes);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write("hello world\nthis is not a log\n");
+    }
+    MainWindow w;
+    QVERIFY(w.openCase(dir_.filePath(QStringLiteral("nothing.socwb"))));
+    w.previewImport({notes});
+    auto* preview = w.findChild<ImportPreviewDialog*>();
+    QVERIFY(preview);
+    QVERIFY(QTest::qWaitFor([preview] { return preview->isReady(); }, 10000));
+    QCOMPARE(preview->rowsToImport(), 0);
+    QVERIFY(!preview->importButton()->isEnabled());
+    QVERIFY2(preview->summaryText().endsWith(QStringLiteral("Nothing to import: every file is left out.")),
+             qPrintable(preview->summaryText()));
+    const QString shown = preview->shownLines();
+    QVERIFY2(shown.startsWith(QStringLiteral("no format recognised")) && shown.contains(QStringLiteral("squid")) &&
+                 shown.endsWith(QStringLiteral("Its first lines:\nhello world\nthis is not a log")),
+             qPrintable(shown));
+    // A format chosen by hand: something to import.
+    auto* format = qobject_cast<QComboBox*>(preview->table()->cellWidget(0, ImportPreviewDialog::FormatColumn));
+    QVERIFY(format);
+    format->setCurrentIndex(format->findData(QStringLiteral("squid")));
+    QCOMPARE(preview->rowsToImport(), 1);
+    QVERIFY(preview->importButton()->isEnabled());
+    QVERIFY(!preview->summaryText().contains(QStringLiteral("Nothing to import")));
+    preview->reject();
 }
 
 QTEST_MAIN(TestMainWindow)

@@ -4,6 +4,8 @@
 #include "store/case_summary.h"
 #include "tables/plain_text.h"
 
+#include <algorithm>
+
 #include <QComboBox>
 #include <QDialogButtonBox>
 #include <QFileInfo>
@@ -177,6 +179,20 @@ int ImportPreviewDialog::rowsWithoutZone() const {
     return n;
 }
 
+int ImportPreviewDialog::rowsToImport() const {
+    return static_cast<int>(std::count_if(items_.begin(), items_.end(), [](const ImportPlanItem& it) {
+        return !it.format.isEmpty() && it.format != QLatin1String("archive");
+    }));
+}
+
+QString ImportPreviewDialog::summaryText() const {
+    return summary_->text();
+}
+
+QString ImportPreviewDialog::shownLines() const {
+    return lines_->toPlainText();
+}
+
 void ImportPreviewDialog::updateSummary() {
     if (!ready_) {
         return; // populate() is still building the rows
@@ -188,17 +204,33 @@ void ImportPreviewDialog::updateSummary() {
                                       "column) before importing.",
                                       nullptr, missing);
     }
+    // Every file left out: Import closed the dialog and did nothing, not even say so.
+    const bool nothing = rowsToImport() == 0;
+    if (nothing) {
+        text += QLatin1Char(' ') + tr("Nothing to import: every file is left out.");
+    }
     summary_->setText(text);
-    import_->setEnabled(!items_.isEmpty() && missing == 0);
-    import_->setAutoDefault(missing == 0); // Enter never imports a log whose zone is not chosen
-    import_->setDefault(missing == 0 && !items_.isEmpty());
-    import_->setToolTip(missing > 0 ? tr("Choose the time zone of every local-time log first.") : QString());
+    const bool can = !nothing && missing == 0;
+    import_->setEnabled(can);
+    import_->setAutoDefault(can); // Enter never imports a log whose zone is not chosen
+    import_->setDefault(can);
+    import_->setToolTip(nothing       ? tr("Choose a format for a file to import it, or Cancel.")
+                        : missing > 0 ? tr("Choose the time zone of every local-time log first.")
+                                      : QString());
 }
 
 void ImportPreviewDialog::showLines(int row) {
     if (row >= 0 && row < items_.size()) {
         const ImportPlanItem& it = items_[row];
-        lines_->setPlainText(it.firstLines.isEmpty() ? it.reason : it.firstLines);
+        // A file no format recognised says why (and which formats were tried) above its lines: it was
+        // only in the format's tooltip.
+        QString text = it.firstLines.isEmpty() ? it.reason : it.firstLines;
+        if (!it.reason.isEmpty() && !it.firstLines.isEmpty() && it.reason != it.firstLines) {
+            text = it.reason + QStringLiteral("\n\n") + tr("Its first lines:") + QLatin1Char('\n') + it.firstLines;
+        }
+        // Lines of a log run on (a wrapped log line reads as two); the reason and what was tried wrap.
+        lines_->setLineWrapMode(it.reason.isEmpty() ? QPlainTextEdit::NoWrap : QPlainTextEdit::WidgetWidth);
+        lines_->setPlainText(text);
     }
 }
 

@@ -31,6 +31,10 @@ class ImportPreviewDialog : public QDialog {
     QPushButton* importButton() const { return import_; }
     // Rows whose format logs local time and that have no zone yet.
     int rowsWithoutZone() const;
+    // Files (or archive members) that would be imported: those with a format.
+    int rowsToImport() const;
+    QString summaryText() const;
+    QString shownLines() const; // the pane under the table: the current file's first lines
 
   signals:
     void ready();
