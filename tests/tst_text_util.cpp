@@ -21,6 +21,7 @@ class TestTextUtil : public QObject {
     void csvRecords();
     void quoted();
     void utf8();
+    void newlines();
     void excerptKeepsCharactersWhole();
     void timeZoneConversion();
 };
@@ -267,6 +268,22 @@ void TestTextUtil::utf8() {
     QVERIFY(!isValidUtf8(std::string_view("a\0b", 3)));
     escapeInvalidUtf8(std::string_view("ex\0ample.com", 12), out);
     QCOMPARE(out, std::string("ex\\x00ample.com"));
+}
+
+void TestTextUtil::newlines() {
+    QCOMPARE(countNewlines(""), int64_t(0));
+    QCOMPARE(countNewlines("no line end"), int64_t(0));
+    QCOMPARE(countNewlines("\n"), int64_t(1));
+    QCOMPARE(countNewlines("a\r\nb\n\nc"), int64_t(3));
+    QCOMPARE(countNewlines("\r"), int64_t(0)); // a lone CR ends no line here
+    // A long text, sparse and then dense: every 1000th byte, then every byte.
+    std::string text(100000, 'x');
+    for (size_t i = 999; i < text.size(); i += 1000) {
+        text[i] = '\n';
+    }
+    text += std::string(77, '\n');
+    QCOMPARE(countNewlines(text), int64_t(100 + 77));
+    QCOMPARE(countNewlines(std::string_view(text).substr(999, 1001)), int64_t(2)); // both ends on one
 }
 
 void TestTextUtil::excerptKeepsCharactersWhole() {

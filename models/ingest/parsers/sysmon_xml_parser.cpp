@@ -77,7 +77,7 @@ bool SysmonXmlParser::parse(InputReader& in, RecordSink& sink, const ProgressCal
     size_t start = 0;
     size_t searchFrom = 0;
     auto lineAt = [&](size_t idx) {
-        line += std::count(buf.data() + counted, buf.data() + idx, '\n');
+        line += countNewlines(std::string_view(buf).substr(counted, idx - counted));
         counted = idx;
         return line;
     };

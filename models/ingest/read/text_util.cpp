@@ -26,6 +26,21 @@ bool isBlank(std::string_view s) {
     return true;
 }
 
+int64_t countNewlines(std::string_view s) {
+    int64_t n = 0;
+    const char* p = s.data();
+    const char* const end = p + s.size();
+    while (p < end) {
+        const void* nl = std::memchr(p, '\n', size_t(end - p));
+        if (!nl) {
+            break;
+        }
+        ++n;
+        p = static_cast<const char*>(nl) + 1;
+    }
+    return n;
+}
+
 std::string_view trim(std::string_view s) {
     while (!s.empty() && (s.front() == ' ' || s.front() == '\t' || s.front() == '\r')) {
         s.remove_prefix(1);
