@@ -1860,6 +1860,25 @@ void TestMainWindow::saveDialogsStartBesideTheCase() {
     QVERIFY(exportChart->menu() && !exportChart->menu()->actions().isEmpty());
     QCOMPARE(offeredSavePath([exportChart] { exportChart->menu()->actions().first()->trigger(); }),
              folder + QStringLiteral("/WKS_01_.._pastebin.com-Request_times.png"));
+
+    // New case starts in the open case's folder (it started where the program was started), and a
+    // name typed with a space after it is the name without it ("other.socwb .socwb" before).
+    QAction* newCase = nullptr;
+    for (QAction* a : w.findChildren<QAction*>()) {
+        newCase = a->text() == QStringLiteral("&New case\u2026") ? a : newCase;
+    }
+    QVERIFY(newCase);
+    QString offeredFolder;
+    QTimer::singleShot(0, [&offeredFolder] {
+        QTRY_VERIFY(qobject_cast<QFileDialog*>(QApplication::activeModalWidget()));
+        auto* d = qobject_cast<QFileDialog*>(QApplication::activeModalWidget());
+        offeredFolder = d->directory().absolutePath();
+        d->selectFile(QStringLiteral("other.socwb "));
+        static_cast<QDialog*>(d)->accept(); // QFileDialog's own accept(), protected there
+    });
+    newCase->trigger();
+    QCOMPARE(offeredFolder, folder);
+    QCOMPARE(w.caseStore()->path(), folder + QStringLiteral("/other.socwb"));
 }
 
 // A case imported earlier (by socwb-cli, or in another session) opened to "No imports or scoring

@@ -1476,12 +1476,28 @@ void MainWindow::showSuppressions() {
 }
 
 void MainWindow::chooseCase(bool create) {
-    const QString path =
-        create ? QFileDialog::getSaveFileName(this, tr("New case"), QString(), tr("socwb cases (*.socwb)"))
-               : QFileDialog::getOpenFileName(this, tr("Open case"), QString(), tr("socwb cases (*.socwb)"));
-    if (!path.isEmpty()) {
-        openCase(create && !path.endsWith(QLatin1String(".socwb")) ? path + QStringLiteral(".socwb") : path);
+    // Where the analyst keeps cases: the open case's folder, else the newest recent case's (both
+    // dialogs started in the folder the program was started from).
+    QString folder = store_ ? QFileInfo(store_->path()).absolutePath() : QString();
+    for (const RecentCases::Entry& e : RecentCases().entries()) {
+        if (folder.isEmpty() && e.exists) {
+            folder = QFileInfo(e.path).absolutePath();
+        }
     }
+    QString path = create ? QFileDialog::getSaveFileName(this, tr("New case"), folder, tr("socwb cases (*.socwb)"))
+                          : QFileDialog::getOpenFileName(this, tr("Open case"), folder, tr("socwb cases (*.socwb)"));
+    if (path.isEmpty()) {
+        return;
+    }
+    if (create) {
+        // "case.socwb " typed with a space after it made "case.socwb .socwb".
+        const QFileInfo chosen(path);
+        path = chosen.dir().filePath(chosen.fileName().trimmed());
+        if (!path.endsWith(QLatin1String(".socwb"))) {
+            path += QStringLiteral(".socwb");
+        }
+    }
+    openCase(path);
 }
 
 void MainWindow::chooseEvidence() {
