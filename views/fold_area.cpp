@@ -38,7 +38,7 @@ FoldArea::FoldArea(QWidget* body, const QString& what, int readableHeight, QWidg
     text_->setTextFormat(Qt::PlainText);
     text_->setWordWrap(true);
     text_->setText(
-        tr("%1 folded: the queue and the detail have the height. They follow the selected alert.").arg(what));
+        tr("%1 folded: the views above have the height. It follows the selected alert.").arg(what));
     text_->setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Preferred);
     show_->setObjectName(QStringLiteral("foldShow"));
     auto* row = new QHBoxLayout(folded_);
