@@ -37,8 +37,7 @@ FoldArea::FoldArea(QWidget* body, const QString& what, int readableHeight, QWidg
     scroll_->setFrameShape(QFrame::NoFrame);
     text_->setTextFormat(Qt::PlainText);
     text_->setWordWrap(true);
-    text_->setText(
-        tr("%1 folded: the views above have the height. It follows the selected alert.").arg(what));
+    text_->setText(tr("%1 folded: the views above have the height. It follows the selected alert.").arg(what));
     text_->setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Preferred);
     show_->setObjectName(QStringLiteral("foldShow"));
     auto* row = new QHBoxLayout(folded_);
