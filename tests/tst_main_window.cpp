@@ -88,6 +88,16 @@ QTableView* viewOf(QWidget* w, const QAbstractItemModel* model) {
     return nullptr;
 }
 
+// The window's action with this menu text (mnemonic '&' included), or null.
+QAction* actionNamed(const QWidget& w, const QString& text) {
+    for (QAction* a : w.findChildren<QAction*>()) {
+        if (a->text() == text) {
+            return a;
+        }
+    }
+    return nullptr;
+}
+
 QStringList columnOf(const QAbstractItemModel* model, int column) {
     QStringList out;
     for (int r = 0; r < model->rowCount(); ++r) {
@@ -1012,12 +1022,8 @@ void TestMainWindow::backAndForwardFollowTheSelection() {
     QVERIFY(showCase(w, c));
     AlertTableModel* model = w.alertQueue()->model();
     QVERIFY(QTest::qWaitFor([model] { return !model->isCounting() && model->rowAt(2); }, 10000));
-    QAction* back = nullptr;
-    QAction* forward = nullptr;
-    for (auto* a : w.findChildren<QAction*>()) {
-        back = a->text() == QLatin1String("Back") ? a : back;
-        forward = a->text() == QLatin1String("Forward") ? a : forward;
-    }
+    QAction* back = actionNamed(w, QStringLiteral("Back"));
+    QAction* forward = actionNamed(w, QStringLiteral("Forward"));
     QVERIFY(back && forward);
     QTableView* view = w.alertQueue()->view();
     view->setCurrentIndex(model->index(1, AlertTableModel::HostColumn));
@@ -1088,11 +1094,8 @@ void TestMainWindow::anotherCaseResetsEveryView() {
     QCOMPARE(rejectButtons(), 0);
     QCOMPARE(w.tasks()->runningCount(), 0);
     QVERIFY(w.tasks()->taskText(rejected).isEmpty()); // the row went with its case
-    for (auto* a : w.findChildren<QAction*>()) {
-        if (a->text() == QLatin1String("Back")) {
-            QVERIFY(!a->isEnabled()); // Back does not lead into the first case
-        }
-    }
+    QAction* back = actionNamed(w, QStringLiteral("Back"));
+    QVERIFY(back && !back->isEnabled()); // Back does not lead into the first case
     // The views follow the new case's alerts.
     AlertTableModel* model2 = w.alertQueue()->model();
     QVERIFY(QTest::qWaitFor([model2] { return !model2->isCounting() && model2->rowAt(0); }, 10000));
@@ -1810,12 +1813,8 @@ void TestMainWindow::saveDialogsStartBesideTheCase() {
     w.resize(1366, 768);
     w.show();
     QVERIFY(QTest::qWaitForWindowExposed(&w) && w.openCase(folder + QStringLiteral("/mine.socwb")));
-    QAction* report = nullptr;
-    QAction* suppressions = nullptr;
-    for (QAction* a : w.findChildren<QAction*>()) {
-        report = a->text() == QStringLiteral("&Report\u2026") ? a : report;
-        suppressions = a->text() == QStringLiteral("S&uppressions\u2026") ? a : suppressions;
-    }
+    QAction* report = actionNamed(w, QStringLiteral("&Report\u2026"));
+    QAction* suppressions = actionNamed(w, QStringLiteral("S&uppressions\u2026"));
     QVERIFY(report && suppressions);
     QCOMPARE(offeredSavePath([report] { report->trigger(); }), folder + QStringLiteral("/mine-report.pdf"));
 
@@ -1863,10 +1862,7 @@ void TestMainWindow::saveDialogsStartBesideTheCase() {
 
     // New case starts in the open case's folder (it started where the program was started), and a
     // name typed with a space after it is the name without it ("other.socwb .socwb" before).
-    QAction* newCase = nullptr;
-    for (QAction* a : w.findChildren<QAction*>()) {
-        newCase = a->text() == QStringLiteral("&New case\u2026") ? a : newCase;
-    }
+    QAction* newCase = actionNamed(w, QStringLiteral("&New case\u2026"));
     QVERIFY(newCase);
     QString offeredFolder;
     QTimer::singleShot(0, [&offeredFolder] {
@@ -1922,12 +1918,8 @@ void TestMainWindow::caseActionsWaitForACase() {
                                QStringLiteral("S&uppressions\u2026"),
                                QStringLiteral("&Audit log\u2026")};
     auto enabled = [&w](const QString& text) {
-        for (QAction* a : w.findChildren<QAction*>()) {
-            if (a->text() == text) {
-                return QString::number(a->isEnabled());
-            }
-        }
-        return QStringLiteral("missing");
+        const QAction* a = actionNamed(w, text);
+        return a ? QString::number(a->isEnabled()) : QStringLiteral("missing");
     };
     for (const QString& t : needCase) {
         QCOMPARE(enabled(t), QStringLiteral("0"));
