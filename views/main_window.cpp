@@ -1479,9 +1479,12 @@ void MainWindow::chooseCase(bool create) {
     // Where the analyst keeps cases: the open case's folder, else the newest recent case's (both
     // dialogs started in the folder the program was started from).
     QString folder = store_ ? QFileInfo(store_->path()).absolutePath() : QString();
-    for (const RecentCases::Entry& e : RecentCases().entries()) {
-        if (folder.isEmpty() && e.exists) {
-            folder = QFileInfo(e.path).absolutePath();
+    if (folder.isEmpty()) {
+        for (const RecentCases::Entry& e : RecentCases().entries()) {
+            if (e.exists) {
+                folder = QFileInfo(e.path).absolutePath();
+                break;
+            }
         }
     }
     QString path = create ? QFileDialog::getSaveFileName(this, tr("New case"), folder, tr("socwb cases (*.socwb)"))
