@@ -9,6 +9,7 @@
 #include "audit_log_dialog.h"
 #include "case_overview_widget.h"
 #include "current_case.h"
+#include "elide_delegate.h"
 #include "fold_area.h"
 #include "host_timeline_widget.h"
 #include "import_preview_dialog.h"
@@ -30,6 +31,7 @@
 #include "tables/channel_request_model.h"
 #include "tables/evidence_table_model.h"
 #include "tables/host_table_model.h"
+#include "tables/plain_text.h"
 #include "tables/process_tree_model.h"
 #include "tables/timeline_event_model.h"
 #include "task_panel.h"
@@ -205,6 +207,7 @@ class TestMainWindow : public QObject {
     void sortArrowsPointTheWayRowsRun();
     void screenshotWritesPng();
     void detailTimeColumnsFitTheirText();
+    void queueShowsRolesAndServicesWhole();
     void siemRowHasNoViewsToOpen();
     void detailSaysWhoTriagedAndWhy();
     void detailKeepsItsReasonsBesideAView();
@@ -240,6 +243,11 @@ void TestMainWindow::opensCaseAndShowsEvidence() {
     QCOMPARE(hosts->model()->index(0, HostTableModel::AttributedColumn).data().toString(), QStringLiteral("0 %"));
     QCOMPARE(hosts->model()->index(2, HostTableModel::ProxyColumn).data().toString(), QStringLiteral("1"));
     QCOMPARE(hosts->model()->index(0, HostTableModel::SysmonColumn).data().toString(), QStringLiteral("no"));
+    // Rows as tall as the queue's (the style's default showed nine hosts at 1366x768).
+    for (QTableView* view : {hosts, table}) {
+        QCOMPARE(view->verticalHeader()->defaultSectionSize(),
+                 w.alertQueue()->view()->verticalHeader()->defaultSectionSize());
+    }
     // A double-click on a host shows its alerts, as the host's menu does (it did nothing).
     w.resize(1366, 768);
     w.show();
@@ -1513,6 +1521,49 @@ void TestMainWindow::detailTimeColumnsFitTheirText() {
                                 .arg(queue.view()->columnWidth(c))
                                 .arg(queue.view()->fontMetrics().horizontalAdvance(seen))));
     }
+}
+
+// At 1366x768 the queue cut roles and services ("domain-c…", "google-d…") and a destination to its
+// first letters ("raw.githubuserco…", whose site?). Roles and services widen to the loaded rows'
+// text as hosts do, say themselves in a tooltip, and a destination elides in its middle.
+void TestMainWindow::queueShowsRolesAndServicesWhole() {
+    const QString c = dir_.filePath(QStringLiteral("roles.socwb"));
+    auto store = CaseStore::open(c);
+    FixtureAlert a;
+    a.host = QStringLiteral("DC01");
+    a.role = QStringLiteral("domain-controller");
+    a.service = QStringLiteral("google-docs");
+    a.destination = QStringLiteral("raw.githubusercontent.com");
+    insertAlert(store->db(), a);
+    AlertQueueDock queue;
+    queue.resize(900, 400);
+    queue.show();
+    queue.setCase(store.get());
+    AlertTableModel* model = queue.model();
+    QVERIFY(QTest::qWaitFor([model] { return model->rowCount() == 1 && model->rowAt(0); }, 10000));
+    QTableView* view = queue.view();
+    const int margins = 2 * (view->style()->pixelMetric(QStyle::PM_FocusFrameHMargin, nullptr, view) + 1) + 1;
+    for (const int col : {int(AlertTableModel::RoleColumn), int(AlertTableModel::ServiceColumn)}) {
+        const QString text = model->index(0, col).data().toString();
+        QVERIFY(!text.isEmpty());
+        QVERIFY2(view->columnWidth(col) - margins >= view->fontMetrics().horizontalAdvance(text),
+                 qPrintable(QStringLiteral("%1: %2 px for %3 px of text")
+                                .arg(text)
+                                .arg(view->columnWidth(col))
+                                .arg(view->fontMetrics().horizontalAdvance(text))));
+        QCOMPARE(model->index(0, col).data(Qt::ToolTipRole).toString(), plainToolTip(text));
+    }
+    const QModelIndex destination = model->index(0, AlertTableModel::DestinationColumn);
+    auto* elide = dynamic_cast<ElideDelegate*>(view->itemDelegateForColumn(AlertTableModel::DestinationColumn));
+    QVERIFY(elide);
+    QStyleOptionViewItem option;
+    option.initFrom(view);
+    option.textElideMode = view->textElideMode();
+    elide->initStyleOption(&option, destination);
+    QCOMPARE(option.textElideMode, Qt::ElideMiddle);
+    QCOMPARE(option.text, QStringLiteral("raw.githubusercontent.com"));
+    // The other columns keep the view's right elision.
+    QCOMPARE(view->textElideMode(), Qt::ElideRight);
 }
 
 // A SIEM export's row has no events in the case: its Host timeline, Process tree and Interval

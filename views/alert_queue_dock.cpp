@@ -1,5 +1,6 @@
 #include "alert_queue_dock.h"
 #include "column_width.h"
+#include "elide_delegate.h"
 
 #include "justification_dialog.h"
 #include "score_bar_delegate.h"
@@ -29,6 +30,8 @@
 #include <QTimer>
 #include <QToolButton>
 #include <QVBoxLayout>
+
+#include <utility>
 
 namespace socwb {
 
@@ -101,6 +104,7 @@ AlertQueueDock::AlertQueueDock(QWidget* parent)
     view_->setItemDelegateForColumn(AlertTableModel::SeverityColumn,
                                     new ScoreBarDelegate(ScoreBarDelegate::Mode::Severity, AlertTableModel::ScoreRole,
                                                          AlertTableModel::SeverityRole, view_));
+    view_->setItemDelegateForColumn(AlertTableModel::DestinationColumn, new ElideDelegate(Qt::ElideMiddle, view_));
     const int em = view_->fontMetrics().horizontalAdvance(QLatin1Char('M'));
     const int widths[AlertTableModel::ColumnCount] = {7, 8, 6, 8, 8, 9, 13, 6, 5, 5, 4, 12, 12};
     for (int c = 0; c < AlertTableModel::ColumnCount; ++c) {
@@ -171,15 +175,20 @@ AlertQueueDock::AlertQueueDock(QWidget* parent)
 
 void AlertQueueDock::fitNameColumns() {
     // Host names like WKS-DEV-04 and WKS-DEV-07 differ in their last characters: an elided host
-    // or process is a queue that cannot be read. The loaded rows' names widen their columns (never
-    // narrower than before, never wider than 24 em; a page loaded later can widen them again).
+    // or process is a queue that cannot be read, and so is a role or a service cut to "domain-c…"
+    // or "google-d…" (1366x768). The loaded rows' names widen their columns (never narrower than
+    // before, never wider than the cap; a page loaded later can widen them again).
     const int em = view_->fontMetrics().horizontalAdvance(QLatin1Char('M'));
     fitting_ = true;
-    for (const int c : {int(AlertTableModel::HostColumn), int(AlertTableModel::ProcessColumn)}) {
+    const std::pair<int, int> capped[] = {{AlertTableModel::HostColumn, 24},
+                                          {AlertTableModel::ProcessColumn, 24},
+                                          {AlertTableModel::RoleColumn, 16},
+                                          {AlertTableModel::ServiceColumn, 16}};
+    for (const auto& [c, cap] : capped) {
         if (!sizedByHand_.contains(c) && !view_->isColumnHidden(c)) {
             const int before = view_->columnWidth(c);
             view_->resizeColumnToContents(c); // the rows in view
-            view_->setColumnWidth(c, qMax(before, qMin(view_->columnWidth(c), 24 * em)));
+            view_->setColumnWidth(c, qMax(before, qMin(view_->columnWidth(c), cap * em)));
         }
     }
     fitting_ = false;

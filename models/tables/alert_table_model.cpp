@@ -762,6 +762,10 @@ QVariant AlertTableModel::cellData(const QModelIndex& index, int role) const {
             return plainToolTip(r->endpoint.isEmpty() ? r->destination : r->endpoint);
         case HostColumn:
             return plainToolTip(r->host);
+        case RoleColumn: // cut in a narrow queue ("domain-c…")
+            return r->hostRole.isEmpty() ? QVariant() : plainToolTip(r->hostRole);
+        case ServiceColumn:
+            return r->service.isEmpty() ? QVariant() : plainToolTip(r->service);
         case RequestsColumn:
         case IntervalColumn:
             if (r->unmeasurable) {
