@@ -32,6 +32,7 @@ class TestAlertTableModel : public QObject {
     void filterAndSortAreSql();
     void deepPagesSeekFromAnchors_data();
     void deepPagesSeekFromAnchors();
+    void followedChannelIsFoundOffTheLoadedPages();
     void staleResultsAreDropped();
     void reloadUpdatesInPlace();
     void triageNeedsJustificationAndAudits();
@@ -135,6 +136,50 @@ void TestAlertTableModel::deepPagesSeekFromAnchors() {
         QVERIFY(waitLoaded(m, row));
         QCOMPARE(m.index(row, 0).data(AlertTableModel::AlertIdRole).toLongLong(), expected[row]);
     }
+}
+
+// The queue follows its current channel through a filter or a sort: each count says where its row
+// is now, loaded or not (the queue scrolls there), or that the filter hides it (the detail says so).
+void TestAlertTableModel::followedChannelIsFoundOffTheLoadedPages() {
+    const auto rowOf = [this](const QString& orderBy, const QString& where, const QString& key) {
+        Statement st(
+            store_->db(),
+            QStringLiteral("SELECT channel_key FROM alerts WHERE %1 ORDER BY %2").arg(where, orderBy).toStdString());
+        for (int row = 0; st.step(); ++row) {
+            if (QString::fromStdString(st.text(0)) == key) {
+                return row;
+            }
+        }
+        return -1;
+    };
+    AlertTableModel m;
+    QSignalSpy followed(&m, &AlertTableModel::followedRow);
+    m.setFollowKey(QStringLiteral("syn|1234"));
+    m.sort(AlertTableModel::HostColumn, Qt::AscendingOrder);
+    m.setCase(path_);
+    QVERIFY(followed.wait(10000));
+    const int byHost = rowOf(QStringLiteral("host, id"), QStringLiteral("1"), QStringLiteral("syn|1234"));
+    QCOMPARE(byHost, 1234); // hosts ascend with i, ten a host
+    QCOMPARE(followed.last().at(0).toString(), QStringLiteral("syn|1234"));
+    QCOMPARE(followed.last().at(1).toInt(), byHost);
+    // Scores repeat every 101 channels: ties are broken by id, as the queue orders them.
+    m.sort(AlertTableModel::ScoreColumn, Qt::DescendingOrder);
+    QVERIFY(followed.wait(10000));
+    const int byScore = rowOf(QStringLiteral("score DESC, id"), QStringLiteral("1"), QStringLiteral("syn|1234"));
+    QVERIFY(byScore > AlertTableModel::kPageSize); // not on the page first loaded
+    QCOMPARE(followed.last().at(1).toInt(), byScore);
+    QVERIFY(waitLoaded(m, byScore));
+    QCOMPARE(m.index(byScore, 0).data(AlertTableModel::ChannelKeyRole).toString(), QStringLiteral("syn|1234"));
+    // i % 10 == 4 is on github: a pastebin filter hides it.
+    m.setFilter(parseAlertFilter(QStringLiteral("service:pastebin")));
+    QVERIFY(followed.wait(10000));
+    QCOMPARE(followed.last().at(1).toInt(), -1);
+    m.setFollowKey(QStringLiteral("syn|2993"));
+    m.reload();
+    QVERIFY(followed.wait(10000));
+    QCOMPARE(followed.last().at(1).toInt(), rowOf(QStringLiteral("score DESC, id"),
+                                                  QStringLiteral("service = 'pastebin'"), QStringLiteral("syn|2993")));
+    QVERIFY(followed.last().at(1).toInt() >= 0);
 }
 
 void TestAlertTableModel::staleResultsAreDropped() {

@@ -208,6 +208,7 @@ class TestMainWindow : public QObject {
     void screenshotWritesPng();
     void detailTimeColumnsFitTheirText();
     void queueShowsRolesAndServicesWhole();
+    void filterThatHidesTheCurrentAlertSaysSo();
     void siemRowHasNoViewsToOpen();
     void detailSaysWhoTriagedAndWhy();
     void detailKeepsItsReasonsBesideAView();
@@ -1564,6 +1565,64 @@ void TestMainWindow::queueShowsRolesAndServicesWhole() {
     QCOMPARE(option.text, QStringLiteral("raw.githubusercontent.com"));
     // The other columns keep the view's right elision.
     QCOMPARE(view->textElideMode(), Qt::ElideRight);
+}
+
+// A filter that hid the selected channel left the detail showing it, the queue with no row
+// selected, and the queue's keys acting on it, with no word why; a sort that moved it off the
+// loaded pages lost its row. Now the detail says the filter hides it, and the queue finds its row
+// again (scrolling to it) when the filter clears or the order changes.
+void TestMainWindow::filterThatHidesTheCurrentAlertSaysSo() {
+    const QString c = dir_.filePath(QStringLiteral("hidden.socwb"));
+    {
+        auto store = CaseStore::open(c);
+        insertSyntheticAlerts(store->db(), 3000);
+    }
+    MainWindow w;
+    w.resize(1366, 768);
+    w.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&w));
+    QVERIFY(w.openCase(c));
+    AlertQueueDock* queue = w.alertQueue();
+    AlertTableModel* model = queue->model();
+    QVERIFY(QTest::qWaitFor([model] { return model->rowCount() == 3000 && model->rowAt(0); }, 10000));
+    // The top row is current; a github channel of updater.exe below it is chosen (a pastebin
+    // filter hides it; sorted by process it is among the last 600 rows).
+    int pick = -1;
+    for (int r = 1; r < 100 && pick < 0; ++r) {
+        const AlertRow* row = model->rowAt(r);
+        pick =
+            row && row->service == QLatin1String("github") && row->processName == QLatin1String("updater.exe") ? r : -1;
+    }
+    QVERIFY(pick >= 0);
+    queue->view()->setCurrentIndex(model->index(pick, AlertTableModel::HostColumn));
+    const qint64 id = model->rowAt(pick)->id;
+    const QString key = model->rowAt(pick)->channelKey;
+    QVERIFY(QTest::qWaitFor([&w, id] { return w.alertDetail()->detail().found && w.alertDetail()->alertId() == id; },
+                            10000));
+    QVERIFY(!w.alertDetail()->isHiddenNoteShown());
+    QSignalSpy hidden(queue, &AlertQueueDock::hiddenAlertChanged);
+    queue->setFilterText(QStringLiteral("service:pastebin"));
+    QVERIFY(hidden.wait(10000));
+    QCOMPARE(hidden.last().at(0).toLongLong(), id);
+    QVERIFY(queue->currentHidden());
+    QCOMPARE(w.alertDetail()->alertId(), id); // the detail stays on it, and says why the queue does not show it
+    QVERIFY(w.alertDetail()->isHiddenNoteShown());
+    QCOMPARE(queue->selectedChannelKeys(), QStringList{key}); // what the keys act on, as the note says
+    // Cleared, the filter gives its row back: current again, the note gone.
+    queue->setFilterText(QString());
+    QVERIFY(hidden.wait(10000));
+    QCOMPARE(hidden.last().at(0).toLongLong(), qint64(0));
+    QVERIFY(!w.alertDetail()->isHiddenNoteShown());
+    QTRY_COMPARE(queue->view()->currentIndex().data(AlertTableModel::ChannelKeyRole).toString(), key);
+    // Sorted by process, its row is on a page not loaded yet: the queue scrolls there, the page
+    // loads and the row is current again.
+    queue->view()->horizontalHeader()->setSortIndicator(AlertTableModel::ProcessColumn, Qt::AscendingOrder);
+    QTRY_VERIFY_WITH_TIMEOUT(queue->view()->currentIndex().isValid(), 10000);
+    QCOMPARE(queue->view()->currentIndex().data(AlertTableModel::ChannelKeyRole).toString(), key);
+    QVERIFY2(queue->view()->currentIndex().row() >= 2400,
+             qPrintable(QString::number(queue->view()->currentIndex().row())));
+    const QRect shown = queue->view()->visualRect(queue->view()->currentIndex());
+    QVERIFY(queue->view()->viewport()->rect().intersects(shown));
 }
 
 // A SIEM export's row has no events in the case: its Host timeline, Process tree and Interval

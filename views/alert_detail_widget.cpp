@@ -128,6 +128,19 @@ AlertDetailWidget::AlertDetailWidget(QWidget* parent)
     empty_->setAlignment(Qt::AlignCenter);
     empty_->setEnabled(false);
     empty_->setMargin(16);
+    hiddenNote_ = new QLabel(tr("Not in the queue as it is filtered now: the filter hides this alert. Keys pressed "
+                                "in the queue still act on it; clear the filter to see its row."),
+                             this);
+    hiddenNote_->setObjectName(QStringLiteral("hiddenByFilter"));
+    hiddenNote_->setTextFormat(Qt::PlainText);
+    hiddenNote_->setWordWrap(true);
+    hiddenNote_->setFrameShape(QFrame::StyledPanel);
+    hiddenNote_->setMargin(4);
+    hiddenNote_->setAutoFillBackground(true);
+    hiddenNote_->setBackgroundRole(QPalette::ToolTipBase);
+    hiddenNote_->setForegroundRole(QPalette::ToolTipText);
+    hiddenNote_->hide();
+    outer->addWidget(hiddenNote_);
     outer->addWidget(empty_);
     outer->addWidget(content_, 1);
     sigma_ = new SigmaDetailWidget(this);
@@ -338,10 +351,20 @@ void AlertDetailWidget::refresh() {
     }
 }
 
+void AlertDetailWidget::setHiddenAlert(qint64 alertId) {
+    hiddenAlert_ = alertId;
+    hiddenNote_->setVisible(alertId != 0 && alertId == alertId_);
+}
+
+bool AlertDetailWidget::isHiddenNoteShown() const {
+    return !hiddenNote_->isHidden();
+}
+
 void AlertDetailWidget::showAlert(qint64 alertId) {
     const quint64 g = ++generation_;
     const bool same = alertId == alertId_;
     alertId_ = alertId;
+    hiddenNote_->setVisible(hiddenAlert_ != 0 && alertId == hiddenAlert_);
     if (!alertId || casePath_.isEmpty() || alertId < 0) {
         detail_ = AlertDetail{};
         requests_->setRequests(casePath_, {});

@@ -34,6 +34,11 @@ class AlertDetailWidget : public QWidget {
     void showAlert(qint64 alertId);
     // Re-reads the shown alert (after triage).
     void refresh();
+    // The queue's filter hides ALERTID, the queue's current alert (AlertQueueDock::hiddenAlertChanged;
+    // 0: none is hidden): while the detail shows it, a line above says so, and that the queue's
+    // keys still act on it.
+    void setHiddenAlert(qint64 alertId);
+    bool isHiddenNoteShown() const;
     qint64 alertId() const { return alertId_; }
     const AlertDetail& detail() const { return detail_; }
     ChannelRequestModel* requestModel() const { return requests_; }
@@ -78,6 +83,8 @@ class AlertDetailWidget : public QWidget {
     quint64 generation_ = 0;
     AlertDetail detail_;
     QLabel* empty_;
+    QLabel* hiddenNote_; // setHiddenByFilter
+    qint64 hiddenAlert_ = 0;
     SigmaDetail sigmaDetail_;
     SigmaDetailWidget* sigma_;
     // On a channel: the Sigma rules that matched its rows, and a button to each item.

@@ -141,6 +141,13 @@ AlertQueueDock::AlertQueueDock(QWidget* parent)
     connect(view_->selectionModel(), &QItemSelectionModel::currentRowChanged, this, [this](const QModelIndex& current) {
         if (!restoring_) {
             currentKey_ = current.data(AlertTableModel::ChannelKeyRole).toString();
+            model_->setFollowKey(currentKey_);
+        }
+        if (current.isValid()) {
+            currentId_ = current.data(AlertTableModel::AlertIdRole).toLongLong();
+            setCurrentHidden(false);
+        } else if (currentKey_.isEmpty()) {
+            currentId_ = 0;
         }
         emit currentAlertChanged(current.data(AlertTableModel::AlertIdRole).toLongLong());
     });
@@ -153,6 +160,11 @@ AlertQueueDock::AlertQueueDock(QWidget* parent)
     connect(model_, &QAbstractItemModel::rowsAboutToBeRemoved, this, [this] { restoring_ = true; });
     connect(model_, &QAbstractItemModel::rowsRemoved, this, [this] { restoring_ = false; });
     connect(view_, &QWidget::customContextMenuRequested, this, &AlertQueueDock::showContextMenu);
+    // A filter or an order that moves the current channel off the loaded pages, or hides it: the
+    // count finds its row (the queue scrolls to it) or says it is hidden (the detail says so; it
+    // showed the channel with no row selected and no word why).
+    connect(model_, &AlertTableModel::followedRow, this, &AlertQueueDock::followedRow);
+    connect(view_->horizontalHeader(), &QHeaderView::sortIndicatorChanged, this, [this] { scrollToCurrent_ = true; });
     // Rows (re)loaded after a reload, a sort or a filter: the selection follows its channels. The
     // first rows of a fresh queue with nothing selected: the top one, so the keyboard has a start.
     connect(model_, &QAbstractItemModel::dataChanged, this,
@@ -199,6 +211,9 @@ void AlertQueueDock::setCase(CaseStore* store) {
     selectedKeys_.clear();
     selectedSet_.clear();
     currentKey_.clear();
+    currentId_ = 0;
+    model_->setFollowKey(QString());
+    setCurrentHidden(false);
     model_->setCase(store ? store->path() : QString());
     updateCount();
 }
@@ -231,6 +246,7 @@ void AlertQueueDock::applyFilter() {
     error_->setVisible(!f.errors.isEmpty());
     error_->setText(f.errors.join(QStringLiteral("; ")));
     if (!(f == model_->filter())) {
+        scrollToCurrent_ = true;
         model_->setFilter(f);
         updateCount();
     }
@@ -301,6 +317,26 @@ void AlertQueueDock::restoreSelection(int first, int last) {
     sel->select(drop, QItemSelectionModel::Deselect);
     sel->select(add, QItemSelectionModel::Select);
     restoring_ = false;
+}
+
+void AlertQueueDock::followedRow(const QString& key, int row) {
+    if (key != currentKey_) {
+        return; // the analyst moved on while the count ran
+    }
+    setCurrentHidden(row < 0);
+    if (row >= 0 && scrollToCurrent_) {
+        // Scrolled to, its page loads and restoreSelection makes it current again.
+        view_->scrollTo(model_->index(row, AlertTableModel::HostColumn));
+        restoreSelection(row, row); // already loaded: current now
+    }
+    scrollToCurrent_ = false;
+}
+
+void AlertQueueDock::setCurrentHidden(bool hidden) {
+    if (hidden != currentHidden_) {
+        currentHidden_ = hidden;
+        emit hiddenAlertChanged(hidden ? currentId_ : 0);
+    }
 }
 
 bool AlertQueueDock::selectItem(const QString& key) {

@@ -54,6 +54,8 @@ class AlertQueueDock : public QDockWidget {
     // selection with them; rows of pages not loaded are read from the case), or the current one.
     QStringList selectedChannelKeys() const;
     qint64 currentAlertId() const;
+    // The current channel is one the filter hides: the detail still shows it, the queue cannot.
+    bool currentHidden() const { return currentHidden_; }
     // Makes the queue item with KEY current (a Sigma item or a loaded channel row); false when
     // the queue does not show it (filtered out, or a channel not loaded).
     bool selectItem(const QString& key);
@@ -69,6 +71,9 @@ class AlertQueueDock : public QDockWidget {
   signals:
     void alertActivated(qint64 alertId);      // Enter or double-click
     void currentAlertChanged(qint64 alertId); // 0 when none
+    // The current channel's alert, which the filter hides (the detail still shows it); 0 once it
+    // is in the queue again or another is current.
+    void hiddenAlertChanged(qint64 alertId);
     void triageChanged();
     // A triage change was stored: WHAT it was, and the channels' records before it (for Ctrl+Z).
     void triageApplied(const QString& what, const QVector<socwb::TriageRecord>& before);
@@ -93,6 +98,9 @@ class AlertQueueDock : public QDockWidget {
     void rememberSelection();
     // Rows FIRST..LAST were (re)loaded: select exactly those showing a remembered channel.
     void restoreSelection(int first, int last);
+    // The model found the followed channel's row after a count (-1: the filter hides it).
+    void followedRow(const QString& key, int row);
+    void setCurrentHidden(bool hidden);
     // Runs one TriageStore change; on success re-reads the queue in place, else says why.
     // Applies CHANGE to KEYS; on success emits triageApplied(WHAT, the records before) for undo.
     bool applyTriage(const QStringList& keys, const QString& what, const std::function<void(TriageStore&)>& change);
@@ -102,6 +110,9 @@ class AlertQueueDock : public QDockWidget {
     QStringList selectedKeys_; // in the order selected
     QSet<QString> selectedSet_;
     QString currentKey_;
+    qint64 currentId_ = 0; // currentKey_'s alert
+    bool currentHidden_ = false;
+    bool scrollToCurrent_ = false; // the filter or the order changed: show the current row again
     bool restoring_ = false;
     bool fitting_ = false;
     QSet<int> sizedByHand_;

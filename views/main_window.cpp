@@ -160,6 +160,7 @@ MainWindow::MainWindow(QWidget* parent)
         visit(NavigationEntry{NavigationEntry::Intervals, id, -1, -1, 0, 0});
         showView(QStringLiteral("detail"));
     });
+    connect(queue_, &AlertQueueDock::hiddenAlertChanged, detail_, &AlertDetailWidget::setHiddenAlert);
     connect(queue_, &AlertQueueDock::currentAlertChanged, this, [this](qint64 id) {
         if (id) {
             current_->setAlert(id);

@@ -157,6 +157,29 @@ QString alertPageSql(const AlertQuery& query, bool anchored) {
     return sql;
 }
 
+qint64 channelRank(sqlite3* db, const AlertQuery& query, const QString& key) {
+    const int n = static_cast<int>(query.params.size());
+    const QString from = QStringLiteral("FROM alerts a LEFT JOIN triage t ON t.channel_key = a.channel_key WHERE (%1) ")
+                             .arg(query.where);
+    Statement at(
+        db,
+        QStringLiteral("SELECT %1, a.id %2 AND a.channel_key = ?%3").arg(query.sortKey, from).arg(n + 1).toStdString());
+    bindAll(at, query.params);
+    at.bind(n + 1, key.toStdString());
+    if (!at.step()) {
+        return -1;
+    }
+    // Before it in the order: a key on the near side, or its key and a lower id (ids ascend).
+    Statement before(db, QStringLiteral("SELECT count(*) %1 AND (%2 %3 ?%4 OR (%2 = ?%4 AND a.id < ?%5))")
+                             .arg(from, query.sortKey, query.descending ? QStringLiteral(">") : QStringLiteral("<"))
+                             .arg(n + 1)
+                             .arg(n + 2)
+                             .toStdString());
+    bindAll(before, query.params);
+    bindAll(before, {columnValue(at, 0), qlonglong(at.int64(1))}, n + 1);
+    return before.step() ? before.int64(0) : -1;
+}
+
 AlertRow alertRowFromStatement(const Statement& st) {
     AlertRow r;
     r.id = st.int64(0);
@@ -239,6 +262,9 @@ void AlertPageWorker::count(quint64 generation, const AlertQuery& query) {
         bindAll(st, query.params);
         const qint64 n = st.step() ? st.int64(0) : 0;
         emit counted(generation, n);
+        if (!query.follow.isEmpty()) {
+            emit located(generation, query.follow, channelRank(conn_->db(), query, query.follow));
+        }
         if (n > 4 * AlertTableModel::kPageSize) {
             findAnchors(generation, query);
         }
@@ -343,6 +369,11 @@ AlertTableModel::AlertTableModel(QObject* parent)
     connect(worker_, &AlertPageWorker::counted, this, &AlertTableModel::onCounted);
     connect(worker_, &AlertPageWorker::pageLoaded, this, &AlertTableModel::onPage);
     connect(worker_, &AlertPageWorker::sigmaLoaded, this, &AlertTableModel::onSigma);
+    connect(worker_, &AlertPageWorker::located, this, [this](quint64 generation, const QString& key, qint64 rank) {
+        if (generation == generation_ && rank < rows_) {
+            emit followedRow(key, rank < 0 ? -1 : sigmaCount() + static_cast<int>(rank));
+        }
+    });
     connect(worker_, &AlertPageWorker::anchored, this, [this](quint64 generation) {
         if (generation == generation_) {
             emit pagesIndexed();
@@ -394,6 +425,9 @@ AlertQuery AlertTableModel::query() const {
     q.descending = sortOrder_ == Qt::DescendingOrder;
     q.channels = filter_.kinds != AlertKinds::Sigma;
     q.sigma = filter_.kinds != AlertKinds::Channels;
+    if (!follow_.startsWith(QLatin1String("sigma:"))) {
+        q.follow = follow_; // a Sigma item's row is found among the items (onCounted)
+    }
     return q;
 }
 
@@ -475,6 +509,13 @@ void AlertTableModel::onCounted(quint64 generation, qint64 rows) {
         endRemoveRows();
     }
     emit countChanged(rows);
+    if (follow_.startsWith(QLatin1String("sigma:"))) { // the items are all read before the count
+        int row = -1;
+        for (int i = 0; i < sigmaCount() && row < 0; ++i) {
+            row = sigma_[i].channelKey == follow_ ? i : -1;
+        }
+        emit followedRow(follow_, row);
+    }
 }
 
 void AlertTableModel::onPage(quint64 generation, int page, const QVector<AlertRow>& rows) {

@@ -85,8 +85,15 @@ struct AlertQuery {
     bool descending = true;
     bool channels = true; // read channels (alerts)
     bool sigma = true;    // read Sigma items (sigma_hits)
+    // A channel the queue follows (its current one): the count also finds its row, or that the
+    // filter hides it (AlertPageWorker::located).
+    QString follow;
     QString orderBy() const;
 };
+
+// Where channel KEY is in QUERY's filter and order: how many channels come before it, or -1 where
+// the filter hides it (or the case has no such channel).
+qint64 channelRank(sqlite3* db, const AlertQuery& query, const QString& key);
 
 // The SELECT list and FROM clause of a queue row, shared with whoever reads single rows; SOURCE is
 // the table (or a parenthesised subquery with alerts' columns) aliased a.
@@ -127,6 +134,7 @@ class AlertPageWorker : public QObject {
 
   signals:
     void counted(quint64 generation, qint64 rows);
+    void located(quint64 generation, const QString& key, qint64 rank); // channelRank of query.follow
     void sigmaLoaded(quint64 generation, const QVector<socwb::AlertRow>& rows);
     void pageLoaded(quint64 generation, int page, const QVector<socwb::AlertRow>& rows);
     void failed(quint64 generation, const QString& message);
@@ -194,6 +202,8 @@ class AlertTableModel : public QAbstractTableModel {
     const AlertFilter& filter() const { return filter_; }
     // Re-reads the count and the cached pages; rows stay where they are until new data arrives.
     void reload();
+    // The channel (or Sigma item) the queue follows: each count says where its row is (followedRow).
+    void setFollowKey(const QString& key) { follow_ = key; }
     // The loaded row, or null while it is loading.
     const AlertRow* rowAt(int row) const;
     bool isCounting() const { return counting_; }
@@ -223,6 +233,9 @@ class AlertTableModel : public QAbstractTableModel {
     void loadFailed(const QString& message);
     // Every page of the current filter and order can now be read by an index seek.
     void pagesIndexed();
+    // After a count: the row of the followed KEY in this filter and order (loaded or not), or -1
+    // where the filter hides it.
+    void followedRow(const QString& key, int row);
 
   private:
     QVariant cellData(const QModelIndex& index, int role) const;
@@ -237,6 +250,7 @@ class AlertTableModel : public QAbstractTableModel {
 
     QString casePath_;
     AlertFilter filter_;
+    QString follow_;
     int sortColumn_ = ScoreColumn;
     Qt::SortOrder sortOrder_ = Qt::DescendingOrder;
     int rows_ = 0;            // channels; they follow the Sigma items
