@@ -63,6 +63,7 @@ class TestInvestigationViews : public QObject {
     void timelineLeavesRoomAtItsEdges();
     void foldAreaFitsAViewAtItsMinimum();
     void treeRevealsAlertProcess();
+    void channelOfManyProcessesKeepsTheHostsTimeline();
     void linkedSelectionPropagates();
     void htmlInCommandLineStaysText();
     void navigationHistory();
@@ -517,6 +518,41 @@ void TestInvestigationViews::treeRevealsAlertProcess() {
     QVERIFY(loaded.wait(10000));
     QCOMPARE(w.hostId(), InvestigationFixture::kOtherHost);
     QCOMPARE(w.selectedProcess(), 9);
+}
+
+// A channel polled by a new process each time (certutil.exe from a scheduled task: 46 of them in
+// 46 polls) opened the timeline filtered to its first process, one poll of 46 in view. Its first
+// process is still revealed in the tree, but the timeline keeps the host's events with the
+// channel's in red; a process the analyst picks filters it as before.
+void TestInvestigationViews::channelOfManyProcessesKeepsTheHostsTimeline() {
+    const QString c = dir_.filePath(QStringLiteral("many-processes.socwb"));
+    InvestigationFixture::write(c);
+    const auto opened = [&](const char* features) {
+        {
+            auto store = CaseStore::open(c);
+            Statement st(store->db(), "UPDATE alerts SET features = ? WHERE id = ?");
+            st.bind(1, std::string(features)).bind(2, int64_t(InvestigationFixture::kAlertId)).exec();
+        }
+        HostTimelineWidget timeline;
+        ProcessTreeWidget tree;
+        linkInvestigationViews(nullptr, &timeline, &tree);
+        QSignalSpy treeLoaded(&tree, &ProcessTreeWidget::hostLoaded);
+        QSignalSpy drawn(&timeline, &HostTimelineWidget::rangeDrawn);
+        timeline.setCase(c);
+        tree.setCase(c);
+        timeline.showChannel(InvestigationFixture::kAlertId);
+        tree.showChannel(InvestigationFixture::kAlertId);
+        if (!treeLoaded.wait(10000) || !QTest::qWaitFor([&] { return !drawn.isEmpty(); }, 10000)) {
+            return std::pair<qint64, qint64>{-2, -2};
+        }
+        QTest::qWait(100); // a filter on its way
+        return std::pair<qint64, qint64>{tree.selectedProcess(), timeline.processFilter()};
+    };
+    // One process: the tree's selection filters the timeline to it, as before.
+    QCOMPARE(opened(R"({"process_count":1})"),
+             (std::pair<qint64, qint64>{InvestigationFixture::kPowerShell, InvestigationFixture::kPowerShell}));
+    // Several: revealed, no filter.
+    QCOMPARE(opened(R"({"process_count":46})"), (std::pair<qint64, qint64>{InvestigationFixture::kPowerShell, -1}));
 }
 
 void TestInvestigationViews::linkedSelectionPropagates() {

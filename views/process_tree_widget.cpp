@@ -128,17 +128,25 @@ void ProcessTreeWidget::showHost(qint64 hostId) {
 void ProcessTreeWidget::showChannel(qint64 alertId) {
     const quint64 gen = ++generation_;
     reader_->post([this, gen, alertId](sqlite3* db) {
-        Statement a(db, "SELECT host_id, process_id FROM alerts WHERE id = ?");
+        // How many processes made the channel's polls: a tool started once a poll (certutil,
+        // curl from a scheduled task) is one process a poll.
+        Statement a(db,
+                    "SELECT host_id, process_id, json_extract(features, '$.process_count') FROM alerts WHERE id = ?");
         a.bind(1, int64_t(alertId));
         if (!a.step() || a.isNull(0)) {
             return;
         }
         const qint64 host = a.int64(0), process = a.isNull(1) ? -1 : a.int64(1);
+        const bool several = !a.isNull(2) && a.int64(2) > 1;
         QMetaObject::invokeMethod(
             this,
-            [this, gen, host, process] {
+            [this, gen, host, process, several] {
                 if (gen == generation_) {
                     loadHost(host, process, true);
+                    // Its first process is revealed, but filtering the timeline to it showed one
+                    // poll of a channel of 46 (one certutil.exe a poll): the timeline keeps the
+                    // host's events, the channel's in red, until the analyst picks a process.
+                    pendingQuiet_ = several;
                 }
             },
             Qt::QueuedConnection);
@@ -174,6 +182,7 @@ void ProcessTreeWidget::loadHost(qint64 hostId, qint64 revealId, bool expand) {
     const quint64 gen = ++generation_;
     pendingReveal_ = revealId;
     pendingExpand_ = expand;
+    pendingQuiet_ = false; // showChannel says otherwise after this call
     title_->setText(tr("Loading\u2026"));
     reader_->post([this, gen, hostId](sqlite3* db) {
         ProcessTreeData d = ProcessTreeData::load(db, hostId);
@@ -206,9 +215,12 @@ void ProcessTreeWidget::setData(const ProcessTreeData& data) {
                            : tr("Lineage marked by the shipped rules: %1").arg(visibleText(data.rulesNote)));
     details_->clear();
     if (pendingReveal_ >= 0) {
+        quiet_ = pendingQuiet_;
         reveal(pendingReveal_, pendingExpand_);
+        quiet_ = false;
         pendingReveal_ = -1;
     }
+    pendingQuiet_ = false;
 }
 
 void ProcessTreeWidget::reveal(qint64 processId, bool expand) {
@@ -287,7 +299,9 @@ void ProcessTreeWidget::onCurrentChanged(const QModelIndex& current) {
         }
         details_->setText(visibleText(text));
     }
-    emit processSelected(id);
+    if (!quiet_) {
+        emit processSelected(id);
+    }
 }
 
 } // namespace socwb

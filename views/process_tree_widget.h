@@ -64,6 +64,10 @@ class ProcessTreeWidget : public QWidget {
     quint64 generation_ = 0;
     qint64 pendingReveal_ = -1;
     bool pendingExpand_ = false;
+    // The pending reveal is a channel's first process among several: shown, but not a filter for
+    // the timeline (processSelected is not emitted for it).
+    bool pendingQuiet_ = false;
+    bool quiet_ = false; // a quiet reveal is selecting its process now
     QLabel* title_;
     QLineEdit* search_;
     QToolButton* nextFlagged_;
