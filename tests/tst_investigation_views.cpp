@@ -54,6 +54,7 @@ class TestInvestigationViews : public QObject {
   private slots:
     void initTestCase();
     void chartsHoldTheChannel();
+    void bytesTheLogDidNotRecordAreNotDrawn();
     void chartsBrushAndExport();
     void chartsNameWhyTheyAreEmpty();
     void timelineDrawsLanesAndRecord();
@@ -184,6 +185,34 @@ void TestInvestigationViews::chartsHoldTheChannel() {
 // Issue 19: with no channel, or a channel without usable timing, the charts drew empty axes at
 // 1970 and stray dashed diagonals (the median lines at their default coordinates). Now a label
 // says why, and the charts are hidden unless they still show something true.
+// Squid's native format logs no request size (bytes_out NULL): the sent crosses were drawn at 1 B, a
+// row of one-byte requests, beside the detail's "sent not logged". They are not drawn, and the
+// legend says so.
+void TestInvestigationViews::bytesTheLogDidNotRecordAreNotDrawn() {
+    const QString c = dir_.filePath(QStringLiteral("no-sent-bytes.socwb"));
+    InvestigationFixture::write(c);
+    {
+        auto store = CaseStore::open(c);
+        Statement st(store->db(), "UPDATE proxy_rows SET bytes_out = NULL"); // not logged
+        st.exec();
+    }
+    IntervalChartsWidget w;
+    w.resize(1366, 768);
+    w.show();
+    QSignalSpy loaded(&w, &IntervalChartsWidget::channelLoaded);
+    QSignalSpy failed(&w, &IntervalChartsWidget::loadFailed);
+    w.setCase(c);
+    w.showChannel(InvestigationFixture::kAlertId);
+    QVERIFY2(loaded.wait(10000), failed.isEmpty() ? "" : qPrintable(failed.last().at(0).toString()));
+    QCustomPlot* bytes = w.plot(IntervalChartsWidget::BytesChart);
+    QCOMPARE(bytes->graph(0)->dataCount(), 0);
+    QCOMPARE(bytes->graph(0)->name(), QStringLiteral("sent: not logged"));
+    QCOMPARE(bytes->graph(1)->dataCount(), 11);
+    QCOMPARE(bytes->graph(1)->data()->at(0)->value, 20000.0);
+    QCOMPARE(bytes->graph(1)->name(), QStringLiteral("received (server \u2192 client)"));
+    QCOMPARE(bytes->yAxis->label(), QStringLiteral("Bytes (log)"));
+}
+
 void TestInvestigationViews::chartsNameWhyTheyAreEmpty() {
     IntervalChartsWidget w;
     w.resize(1366, 768);

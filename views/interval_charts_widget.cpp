@@ -549,21 +549,30 @@ void IntervalChartsWidget::setSeries(const ChannelSeries& s) {
 
     // (4) Bytes; a log axis shows 0 B at 1 B.
     QCustomPlot* bytes = plots_[BytesChart];
-    QVector<double> bk, out, in;
+    // A side the log did not record (-1: Squid's native format logs no request size) has no
+    // point: drawn at 1 B, the sent crosses read as requests of one byte.
+    QVector<double> outKeys, out, inKeys, in;
     double bmax = 10;
     for (qsizetype i = 0; i < n; ++i) {
-        if (s.bytesOut[i] >= 0 || s.bytesIn[i] >= 0) {
-            bk.push_back(s.times[i]);
+        if (s.bytesOut[i] >= 0) {
+            outKeys.push_back(s.times[i]);
             out.push_back(std::max(1.0, s.bytesOut[i]));
-            in.push_back(std::max(1.0, s.bytesIn[i]));
-            bmax = std::max({bmax, s.bytesOut[i], s.bytesIn[i]});
         }
+        if (s.bytesIn[i] >= 0) {
+            inKeys.push_back(s.times[i]);
+            in.push_back(std::max(1.0, s.bytesIn[i]));
+        }
+        bmax = std::max({bmax, s.bytesOut[i], s.bytesIn[i]});
     }
-    bytes->graph(0)->setData(bk, out, true);
-    bytes->graph(1)->setData(bk, in, true);
+    bytes->graph(0)->setData(outKeys, out, true);
+    bytes->graph(1)->setData(inKeys, in, true);
+    const bool any = !outKeys.isEmpty() || !inKeys.isEmpty();
+    bytes->graph(0)->setName(any && outKeys.isEmpty() ? tr("sent: not logged") : tr("sent (client \u2192 server)"));
+    bytes->graph(1)->setName(any && inKeys.isEmpty() ? tr("received: not logged")
+                                                     : tr("received (server \u2192 client)"));
     bytes->yAxis->setRange(0.8, bmax * 3);
     // Short: at 1366x768 the chart is about 90 px high and a longer label is cut.
-    bytes->yAxis->setLabel(bk.isEmpty() && n > 0 ? tr("Bytes (not logged)") : tr("Bytes (log)"));
+    bytes->yAxis->setLabel(!any && n > 0 ? tr("Bytes (not logged)") : tr("Bytes (log)"));
 
     // (5) Heat map: one cell per day and UTC hour.
     QCustomPlot* heat = plots_[HeatMapChart];
