@@ -67,6 +67,7 @@
 #include <QSignalSpy>
 #include <QSortFilterProxyModel>
 #include <QSplitter>
+#include <QStandardItemModel>
 #include <QTabBar>
 #include <QTableView>
 #include <QTableWidget>
@@ -1563,8 +1564,16 @@ void TestMainWindow::queueShowsRolesAndServicesWhole() {
     elide->initStyleOption(&option, destination);
     QCOMPARE(option.textElideMode, Qt::ElideMiddle);
     QCOMPARE(option.text, QStringLiteral("raw.githubusercontent.com"));
-    // The other columns keep the view's right elision.
+    // The other columns keep the view's right elision, and so does a Sigma item's (negative id) rule
+    // title in this column.
     QCOMPARE(view->textElideMode(), Qt::ElideRight);
+    QStandardItemModel titles(1, AlertTableModel::ColumnCount);
+    titles.setData(titles.index(0, AlertTableModel::DestinationColumn),
+                   QStringLiteral("Raw content fetched from a paste site"));
+    titles.setData(titles.index(0, AlertTableModel::DestinationColumn), qint64(-3), AlertTableModel::AlertIdRole);
+    QStyleOptionViewItem title;
+    elide->initStyleOption(&title, titles.index(0, AlertTableModel::DestinationColumn));
+    QCOMPARE(title.textElideMode, Qt::ElideRight);
 }
 
 // A filter that hid the selected channel left the detail showing it, the queue with no row

@@ -104,7 +104,16 @@ AlertQueueDock::AlertQueueDock(QWidget* parent)
     view_->setItemDelegateForColumn(AlertTableModel::SeverityColumn,
                                     new ScoreBarDelegate(ScoreBarDelegate::Mode::Severity, AlertTableModel::ScoreRole,
                                                          AlertTableModel::SeverityRole, view_));
-    view_->setItemDelegateForColumn(AlertTableModel::DestinationColumn, new ElideDelegate(Qt::ElideMiddle, view_));
+    // A channel's destination is a host name, cut in the middle; a Sigma item's is its rule's title,
+    // read from the start ("Raw content fetched fr…", not "Raw cont…ste site").
+    view_->setItemDelegateForColumn(AlertTableModel::DestinationColumn,
+                                    new ElideDelegate(
+                                        [](const QModelIndex& at) {
+                                            return at.data(AlertTableModel::AlertIdRole).toLongLong() < 0
+                                                       ? Qt::ElideRight
+                                                       : Qt::ElideMiddle;
+                                        },
+                                        view_));
     const int em = view_->fontMetrics().horizontalAdvance(QLatin1Char('M'));
     const int widths[AlertTableModel::ColumnCount] = {7, 8, 6, 8, 8, 9, 13, 6, 5, 5, 4, 12, 12};
     for (int c = 0; c < AlertTableModel::ColumnCount; ++c) {

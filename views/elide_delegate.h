@@ -5,19 +5,24 @@
 
 #include <QStyledItemDelegate>
 
+#include <functional>
+#include <utility>
+
 namespace socwb {
 
 class ElideDelegate : public QStyledItemDelegate {
   public:
-    ElideDelegate(Qt::TextElideMode mode, QObject* parent) : QStyledItemDelegate(parent), mode_(mode) {}
+    // How each cell of the column elides (a column can hold names and titles both).
+    using ModeFor = std::function<Qt::TextElideMode(const QModelIndex&)>;
+    ElideDelegate(ModeFor modeFor, QObject* parent) : QStyledItemDelegate(parent), modeFor_(std::move(modeFor)) {}
     // Public, so a test can read what a cell is drawn with.
     void initStyleOption(QStyleOptionViewItem* option, const QModelIndex& index) const override {
         QStyledItemDelegate::initStyleOption(option, index);
-        option->textElideMode = mode_;
+        option->textElideMode = modeFor_(index);
     }
 
   private:
-    Qt::TextElideMode mode_;
+    ModeFor modeFor_;
 };
 
 } // namespace socwb
