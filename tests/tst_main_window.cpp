@@ -2044,10 +2044,26 @@ void TestMainWindow::caseActionsWaitForACase() {
         QCOMPARE(enabled(t), QStringLiteral("0"));
     }
     QCOMPARE(enabled(QStringLiteral("&Import evidence\u2026")), QStringLiteral("1"));
+    // The case explorer and the detail say what to do: they were blank, and the detail said to
+    // select a channel in a queue that had none.
+    const auto saying = [](QWidget* in, const QString& start) {
+        for (const QLabel* l : in->findChildren<QLabel*>()) {
+            if (l->text().startsWith(start)) {
+                return l->isVisibleTo(in);
+            }
+        }
+        return false;
+    };
+    QVERIFY(saying(w.overview(), QStringLiteral("No case open")));
+    QVERIFY(saying(w.overview(), QStringLiteral("File \u2192 Open case")));
+    QVERIFY(saying(w.alertDetail(), QStringLiteral("No case open. Open one (Ctrl+O)")));
     QVERIFY(w.openCase(dir_.filePath(QStringLiteral("actions.socwb"))));
     for (const QString& t : needCase) {
         QCOMPARE(enabled(t), QStringLiteral("1"));
     }
+    QVERIFY(!saying(w.overview(), QStringLiteral("No case open")));
+    QVERIFY(!saying(w.alertDetail(), QStringLiteral("No case open")));
+    QVERIFY(saying(w.alertDetail(), QStringLiteral("Select a channel in the alert queue")));
 }
 
 // Three files no format recognised: the preview skipped them all and Import stayed enabled; pressed,

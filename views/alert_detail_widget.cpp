@@ -123,7 +123,6 @@ AlertDetailWidget::AlertDetailWidget(QWidget* parent)
     auto* outer = new QVBoxLayout(this);
     outer->setContentsMargins(0, 0, 0, 0);
     empty_->setTextFormat(Qt::PlainText);
-    empty_->setText(tr("Select a channel in the alert queue and press Enter to see why it scored as it did."));
     empty_->setWordWrap(true);
     empty_->setAlignment(Qt::AlignCenter);
     empty_->setEnabled(false);
@@ -303,6 +302,7 @@ AlertDetailWidget::AlertDetailWidget(QWidget* parent)
     cl->addWidget(split_);
     content_->hide();
     applyRequestsFold();
+    showAlert(0); // no case yet: says so
 }
 
 // Short (an investigation view raised below has the height, and lists the same events in time),
@@ -366,6 +366,12 @@ void AlertDetailWidget::showAlert(qint64 alertId) {
     alertId_ = alertId;
     hiddenNote_->setVisible(hiddenAlert_ != 0 && alertId == hiddenAlert_);
     if (!alertId || casePath_.isEmpty() || alertId < 0) {
+        // What to do next (it said "select a channel in the alert queue" with no case open, and
+        // kept a failed load's message after the case closed).
+        empty_->setText(
+            casePath_.isEmpty()
+                ? tr("No case open. Open one (Ctrl+O) or start one (Ctrl+N), then drop logs on the window.")
+                : tr("Select a channel in the alert queue and press Enter to see why it scored as it did."));
         detail_ = AlertDetail{};
         requests_->setRequests(casePath_, {});
         sensors_->setConnections({}, 0);

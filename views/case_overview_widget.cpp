@@ -132,6 +132,7 @@ CaseOverviewWidget::CaseOverviewWidget(QWidget* parent)
     layout->addWidget(counts_);
     layout->addWidget(emptyHint_);
     layout->addWidget(split, 1);
+    setSummary(QString(), CaseSummary{}); // what the dock says until a case opens
 }
 
 void CaseOverviewWidget::setLoading(const QString& casePath) {
@@ -144,7 +145,8 @@ void CaseOverviewWidget::setLoading(const QString& casePath) {
 void CaseOverviewWidget::setSummary(const QString& casePath, const CaseSummary& s) {
     if (casePath.isEmpty()) { // no case (closed)
         title_->setText(tr("No case open"));
-        counts_->clear();
+        counts_->setText(tr("File \u2192 Open case\u2026 (Ctrl+O) or New case\u2026 (Ctrl+N); then drop proxy, DNS or "
+                            "Sysmon logs on the window."));
         emptyHint_->hide();
         model_->setRows({});
         hosts_->setCase(QString());
