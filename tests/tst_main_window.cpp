@@ -209,6 +209,7 @@ class TestMainWindow : public QObject {
     void screenshotWritesPng();
     void detailTimeColumnsFitTheirText();
     void queueShowsRolesAndServicesWhole();
+    void narrowDetailStacksItsReasons();
     void filterThatHidesTheCurrentAlertSaysSo();
     void siemRowHasNoViewsToOpen();
     void detailSaysWhoTriagedAndWhy();
@@ -1574,6 +1575,54 @@ void TestMainWindow::queueShowsRolesAndServicesWhole() {
     QStyleOptionViewItem title;
     elide->initStyleOption(&title, titles.index(0, AlertTableModel::DestinationColumn));
     QCOMPARE(title.textElideMode, Qt::ElideRight);
+}
+
+// The overview's layout gives the detail about 350 px: each reason's sentence had the third of it
+// beside the name and bar and took eight lines. Narrower than 420 px, the sentence goes under its
+// name and bar, across the width; wider, it stays beside them.
+void TestMainWindow::narrowDetailStacksItsReasons() {
+    const QString c = dir_.filePath(QStringLiteral("narrow.socwb"));
+    qint64 id = 0;
+    {
+        auto store = CaseStore::open(c);
+        FixtureAlert a;
+        a.factors = QStringLiteral(
+            R"j([{"name":"periodicity","contribution":24,"detail":"polls every 60 s for 14.5 h: 869 polls, 100% of )j"
+            R"j(the gaps within 50% of the median"},{"name":"web_service","contribution":12,"detail":"pastebin.com )j"
+            R"j(is pastebin (paste, a consumer service)"}])j");
+        id = insertAlert(store->db(), a);
+    }
+    AlertDetailWidget w;
+    w.resize(350, 700);
+    w.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&w));
+    w.setCase(c);
+    w.showAlert(id);
+    QVERIFY(QTest::qWaitFor([&w] { return w.detail().found; }, 10000));
+    auto* factors = w.findChild<QWidget*>(QStringLiteral("factors"));
+    QVERIFY(factors);
+    const auto place = [factors](const QString& text) {
+        for (const QLabel* l : factors->findChildren<QLabel*>()) {
+            if (l->text() == text) {
+                return l->geometry();
+            }
+        }
+        return QRect();
+    };
+    const QString first =
+        QStringLiteral("polls every 60 s for 14.5 h: 869 polls, 100% of the gaps within 50% of the median");
+    QCoreApplication::processEvents();
+    QVERIFY(w.factorsStacked());
+    QVERIFY2(place(first).top() >= place(QStringLiteral("periodicity")).bottom(),
+             qPrintable(QStringLiteral("sentence at %1, name ends at %2")
+                            .arg(place(first).top())
+                            .arg(place(QStringLiteral("periodicity")).bottom())));
+    QVERIFY(place(first).bottom() <= place(QStringLiteral("web_service")).top());
+    w.resize(600, 700);
+    QTRY_VERIFY(!w.factorsStacked());
+    QCoreApplication::processEvents();
+    QVERIFY(place(first).left() > place(QStringLiteral("periodicity")).right());
+    QCOMPARE(place(first).top(), place(QStringLiteral("periodicity")).top());
 }
 
 // A filter that hid the selected channel left the detail showing it, the queue with no row

@@ -307,8 +307,36 @@ AlertDetailWidget::AlertDetailWidget(QWidget* parent)
 
 // Short (an investigation view raised below has the height, and lists the same events in time),
 // the tables fold to their caption line and the reasons keep the height; "Show" unfolds them.
+void AlertDetailWidget::layOutFactors() {
+    while (QLayoutItem* item = factors_->takeAt(0)) {
+        delete item; // the widgets stay: factorRows_ holds them
+    }
+    // Stacked, the sentence takes the row under its name and bar; the bar column no longer
+    // stretches, so the names and bars keep to the left as they do side by side.
+    factors_->setColumnStretch(1, narrow_ ? 0 : 1);
+    factors_->setColumnStretch(2, 3);
+    int row = 0;
+    for (const FactorRow& f : std::as_const(factorRows_)) {
+        factors_->addWidget(f.name, row, 0, Qt::AlignTop);
+        factors_->addWidget(f.bar, row, 1, Qt::AlignTop);
+        // Stacked, the sentence is indented under its name, so each factor reads as one block.
+        f.sentence->setIndent(narrow_ ? fontMetrics().horizontalAdvance(QLatin1Char('M')) : -1);
+        if (narrow_) {
+            factors_->addWidget(f.sentence, row + 1, 0, 1, 3);
+            row += 2;
+        } else {
+            factors_->addWidget(f.sentence, row, 2);
+            ++row;
+        }
+    }
+}
+
 void AlertDetailWidget::resizeEvent(QResizeEvent* event) {
     QWidget::resizeEvent(event);
+    if (const bool isNarrow = width() < kNarrowWidth; isNarrow != narrow_) {
+        narrow_ = isNarrow;
+        layOutFactors();
+    }
     if (const bool isShort = height() < kShortHeight; isShort != short_) {
         short_ = isShort;
         requestsFolded_ = isShort;
@@ -508,22 +536,20 @@ void AlertDetailWidget::display(const AlertDetail& d) {
         delete item->widget();
         delete item;
     }
+    factorRows_.clear();
     double scale = 0;
     for (const ScoreFactor& f : d.factors) {
         scale = qMax(scale, std::abs(f.contribution));
     }
-    int row = 0;
     for (const ScoreFactor& f : d.factors) {
         QLabel* name = plainLabel(false);
         name->setText(f.name);
         QLabel* sentence = plainLabel();
         sentence->setText(visibleText(f.detail));
         sentence->setToolTip(plainToolTip(f.detail));
-        factors_->addWidget(name, row, 0, Qt::AlignTop);
-        factors_->addWidget(new FactorBar(f.contribution, scale, factorsBox_), row, 1, Qt::AlignTop);
-        factors_->addWidget(sentence, row, 2);
-        ++row;
+        factorRows_.push_back({name, new FactorBar(f.contribution, scale, factorsBox_), sentence});
     }
+    layOutFactors();
     if (d.factors.isEmpty()) {
         QLabel* none = plainLabel();
         none->setText(tr("The scoring engine recorded no factors for this channel."));

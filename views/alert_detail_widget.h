@@ -39,6 +39,8 @@ class AlertDetailWidget : public QWidget {
     // keys still act on it.
     void setHiddenAlert(qint64 alertId);
     bool isHiddenNoteShown() const;
+    // The factors' sentences are under their names (a narrow detail), not beside them.
+    bool factorsStacked() const { return narrow_; }
     qint64 alertId() const { return alertId_; }
     const AlertDetail& detail() const { return detail_; }
     ChannelRequestModel* requestModel() const { return requests_; }
@@ -104,6 +106,18 @@ class AlertDetailWidget : public QWidget {
     QLabel* triage_;
     QWidget* factorsBox_;
     QGridLayout* factors_;
+    // Each factor's name, bar and sentence. Below kNarrowWidth (the overview's layout gives the
+    // detail about 350 px) the sentence goes under its name and bar, across the width: beside them
+    // it had a third of the width and took eight lines.
+    struct FactorRow {
+        QWidget* name;
+        QWidget* bar;
+        QLabel* sentence;
+    };
+    QVector<FactorRow> factorRows_;
+    static constexpr int kNarrowWidth = 420; // 1366x768's default layout gives the detail ~470 px
+    bool narrow_ = false;
+    void layOutFactors();
     QTableView* requestView_;
     ChannelRequestModel* requests_;
     QLabel* requestsCaption_;
