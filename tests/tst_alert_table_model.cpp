@@ -180,6 +180,11 @@ void TestAlertTableModel::followedChannelIsFoundOffTheLoadedPages() {
     QCOMPARE(followed.last().at(1).toInt(), rowOf(QStringLiteral("score DESC, id"),
                                                   QStringLiteral("service = 'pastebin'"), QStringLiteral("syn|2993")));
     QVERIFY(followed.last().at(1).toInt() >= 0);
+    // Sigma items only: no channel is in the queue.
+    m.setFilter(parseAlertFilter(QStringLiteral("service:pastebin kind:sigma")));
+    QVERIFY(followed.wait(10000));
+    QCOMPARE(followed.last().at(0).toString(), QStringLiteral("syn|2993"));
+    QCOMPARE(followed.last().at(1).toInt(), -1);
 }
 
 void TestAlertTableModel::staleResultsAreDropped() {

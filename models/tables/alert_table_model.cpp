@@ -253,6 +253,9 @@ void AlertPageWorker::count(quint64 generation, const AlertQuery& query) {
         emit sigmaLoaded(generation, readSigmaItems(conn_->db(), query));
         if (!query.channels) {
             emit counted(generation, 0);
+            if (!query.follow.isEmpty()) {
+                emit located(generation, query.follow, -1); // Sigma items only: every channel is hidden
+            }
             return;
         }
         Statement st(conn_->db(), QStringLiteral("SELECT count(*) FROM alerts a LEFT JOIN triage t ON t.channel_key = "
@@ -370,7 +373,7 @@ AlertTableModel::AlertTableModel(QObject* parent)
     connect(worker_, &AlertPageWorker::pageLoaded, this, &AlertTableModel::onPage);
     connect(worker_, &AlertPageWorker::sigmaLoaded, this, &AlertTableModel::onSigma);
     connect(worker_, &AlertPageWorker::located, this, [this](quint64 generation, const QString& key, qint64 rank) {
-        if (generation == generation_ && rank < rows_) {
+        if (generation == generation_ && rank < rows_) { // a count that moved on meanwhile: its own follows
             emit followedRow(key, rank < 0 ? -1 : sigmaCount() + static_cast<int>(rank));
         }
     });
