@@ -90,8 +90,9 @@ constexpr int kChartsReadable = 300;
 constexpr int kTimelineReadable = 220;
 constexpr int kTreeReadable = 160;
 // The folded bottom area while the queue or the detail is raised: the dock's title, one line
-// saying what is folded with its button, and the tabs.
-constexpr int kFoldedBottom = 104;
+// saying what is folded with its button, and the tabs (104 px left 24 px of air around the line
+// at 1366x768, a row of the queue's).
+constexpr int kFoldedBottom = 80;
 // What the queue and the detail keep while an investigation view has the height: the queue's
 // first rows and, in the detail, the title, the summary and the first reasons of "Why this score"
 // (at 1366x768 the view's 70% left them 190 px: four queue rows and no reason at all).
