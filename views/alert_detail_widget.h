@@ -85,7 +85,7 @@ class AlertDetailWidget : public QWidget {
     quint64 generation_ = 0;
     AlertDetail detail_;
     QLabel* empty_;
-    QLabel* hiddenNote_; // setHiddenByFilter
+    QLabel* hiddenNote_; // setHiddenAlert
     qint64 hiddenAlert_ = 0;
     SigmaDetail sigmaDetail_;
     SigmaDetailWidget* sigma_;

@@ -93,8 +93,7 @@ AlertQueueDock::AlertQueueDock(QWidget* parent)
     view_->setTextElideMode(Qt::ElideRight);
     view_->setContextMenuPolicy(Qt::CustomContextMenu);
     // A million rows: fixed row heights, or the header would measure every one.
-    view_->verticalHeader()->setSectionResizeMode(QHeaderView::Fixed);
-    view_->verticalHeader()->setDefaultSectionSize(view_->fontMetrics().height() + 8);
+    setQueueRowHeight(view_);
     view_->verticalHeader()->hide();
     view_->horizontalHeader()->setStretchLastSection(true);
     view_->horizontalHeader()->setSectionsMovable(true);

@@ -1,5 +1,6 @@
 #include "case_overview_widget.h"
 
+#include "column_width.h"
 #include "sort_arrow_style.h"
 #include "tables/evidence_table_model.h"
 #include "tables/host_table_model.h"
@@ -42,11 +43,8 @@ CaseOverviewWidget::CaseOverviewWidget(QWidget* parent)
     table_->setModel(model_);
     table_->setSelectionBehavior(QAbstractItemView::SelectRows);
     table_->setAlternatingRowColors(true);
-    // Rows as tall as the queue's: the style's default gave nine hosts to the dock at 1366x768.
-    for (QTableView* view : {table_, hostTable_}) {
-        view->verticalHeader()->setSectionResizeMode(QHeaderView::Fixed);
-        view->verticalHeader()->setDefaultSectionSize(view->fontMetrics().height() + 8);
-    }
+    setQueueRowHeight(table_);
+    setQueueRowHeight(hostTable_);
     table_->verticalHeader()->hide();
     table_->horizontalHeader()->setStretchLastSection(true);
     table_->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);

@@ -513,11 +513,7 @@ void AlertTableModel::onCounted(quint64 generation, qint64 rows) {
     }
     emit countChanged(rows);
     if (follow_.startsWith(QLatin1String("sigma:"))) { // the items are all read before the count
-        int row = -1;
-        for (int i = 0; i < sigmaCount() && row < 0; ++i) {
-            row = sigma_[i].channelKey == follow_ ? i : -1;
-        }
-        emit followedRow(follow_, row);
+        emit followedRow(follow_, loadedRowOf(follow_));
     }
 }
 
